@@ -1,0 +1,69 @@
+# motcua - thin wrapper over CMake.  The two commands that matter:
+#   make run    install missing Debian packages (as root), build, create the
+#               SQLite database with demo data, serve http://127.0.0.1:8080
+#   make test   every test, on SQLite and PostgreSQL, plus once under
+#               AddressSanitizer + UndefinedBehaviorSanitizer
+.POSIX:
+.PHONY: all build run test test-fast asan bench deps clean format
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MOTCUA_DATA_DIR ?= var
+export MOTCUA_DATA_DIR
+
+all: build
+
+deps:
+	@bash scripts/deps.sh --install build
+
+$(BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMC_SANITIZE=ON >/dev/null
+
+asan: deps $(ASAN_BUILD)/Makefile
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# A new database is migrated and seeded with the demo data; an existing one
+# is only migrated.
+run: build
+	@if [ ! -f "$(MOTCUA_DATA_DIR)/motcua.db" ]; then ./$(BUILD)/motcua seed; else ./$(BUILD)/motcua migrate; fi
+	@echo
+	@echo "motcua is at http://127.0.0.1:8080  (Ctrl-C stops it)"
+	@echo "Demo logins, password motcua2026:"
+	@echo "  admin       system administrator"
+	@echo "  quantri     agency administrator (service centre)"
+	@echo "  tiepnhan    reception clerk (service centre)"
+	@echo "  chuyenvien  specialist (Department of Justice)"
+	@echo "  lanhdao     leader (City People's Committee)"
+	@echo "  079203001234  citizen Nguyen Van An"
+	@echo "  e.g. curl -s -H 'Content-Type: application/json' -d '{\"username\":\"admin\",\"password\":\"motcua2026\"}' http://127.0.0.1:8080/api/v1/auth/login"
+	@echo
+	exec ./$(BUILD)/motcua serve
+
+# Both back-ends: scripts/test.sh starts a throwaway PostgreSQL cluster when
+# MOTCUA_TEST_PG is not set, runs ctest in the normal and the sanitizer
+# build, and stops the cluster.
+test:
+	@bash scripts/deps.sh --install test
+	@$(MAKE) --no-print-directory build asan
+	bash scripts/test.sh $(BUILD) $(ASAN_BUILD)
+
+# Only the normal build (quicker while developing).
+test-fast: build
+	bash scripts/test.sh $(BUILD)
+
+bench: build
+	@bash scripts/deps.sh --install bench
+	bash bench/run.sh $(BUILD)
+
+format:
+	clang-format -i src/*.c src/*/*.c src/*/*.h tests/*/*.c tests/*/*.h
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,50 @@
+/*
+ * api.h - the HTTP API: one route table assembled from one table per
+ * resource file, the hooks that plug authentication, authorization, CSRF and
+ * idempotency into the server, and small input helpers for handlers.
+ *
+ * Handlers are thin: parse and validate input -> authorize -> call the
+ * domain -> render.  They never write SQL.
+ */
+#ifndef MC_API_H
+#define MC_API_H
+
+#include "../auth/auth.h"
+#include "../http/http.h"
+
+/* The whole route table, NULL-terminated. */
+const struct mc_route *mc_api_routes(void);
+extern const struct mc_http_hooks mc_api_hooks;
+
+/* Per-resource tables (each NULL-terminated). */
+extern const struct mc_route mc_api_health_routes[];
+extern const struct mc_route mc_api_auth_routes[];
+extern const struct mc_route mc_api_org_routes[];
+extern const struct mc_route mc_api_user_routes[];
+extern const struct mc_route mc_api_audit_routes[];
+
+/* The session cookie's name. */
+#define MC_SESSION_COOKIE "motcua_session"
+
+struct mc_auth_policy mc_api_policy(struct mc_req *r);
+
+/* ---- input helpers: each adds a field error (vi + en) and returns NULL /
+ * -1 when the input is wrong; finish with api_check(r). ---- */
+json_t *api_body(struct mc_req *r); /* the JSON object body, or NULL + error */
+const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required);
+int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt);
+int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
+		int64_t dflt);
+/* 0 if no field errors were added, else MC_E_VALIDATION. */
+int api_check(struct mc_req *r);
+/* Path parameter as a positive id; MC_E_NOT_FOUND if it is not one. */
+int api_id_param(struct mc_req *r, const char *name, int64_t *id);
+/* Query parameter as an integer in [min, max], or dflt when absent. */
+int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
+/* Fail the request with a database error (logging the detail). */
+int api_db_fail(struct mc_req *r, int rc);
+/* Write an audit entry for the caller inside the current transaction. */
+int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
+	      const char *detail);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * auth_api.c - log in, log out, who am I, sign up as a citizen, change
+ * one's own password.
+ */
+#include "api.h"
+
+#include "../core/timeutil.h"
+#include "../crypto/crypto.h"
+#include "../org/org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static void set_cookie(struct mc_req *r, const char *value, int max_age)
+{
+	struct mc_config *cfg = mc_server_config(r->srv);
+	mc_res_header(r, "Set-Cookie",
+		      mc_sprintf(r->arena, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", MC_SESSION_COOKIE,
+				 value, max_age, cfg->cookie_secure ? "; Secure" : ""));
+}
+
+static int login(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *user = api_str(r, b, "username", 64, 1);
+	json_t *pw = json_object_get(b, "password");
+	if (!json_is_string(pw) || json_string_length(pw) == 0)
+		mc_error_field(&r->err, "password", "required", "Trường này là bắt buộc", "This field is required");
+	else if (json_string_length(pw) > 256 || strlen(json_string_value(pw)) != json_string_length(pw))
+		mc_error_field(&r->err, "password", "too_long", "Mật khẩu quá dài", "Password too long");
+	int want_token = api_bool(r, b, "token", 0);
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	struct mc_auth_policy p = mc_api_policy(r);
+	struct mc_login_result res;
+	rc = mc_auth_login(c, &p, user, json_string_value(pw), want_token ? "bearer" : "cookie", r->addr, &res);
+	if (rc == MC_E_RATE_LIMITED) {
+		r->err.retry_after = res.retry_after;
+		return mc_fail(r, rc, NULL);
+	}
+	if (rc == MC_E_BAD_CREDENTIALS)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *me = NULL;
+	rc = mc_user_get(c, res.user_id, &me);
+	if (rc)
+		return api_db_fail(r, rc);
+	char exp[40];
+	mc_time_format_vn(res.expires_at, exp, sizeof(exp));
+	json_t *out = json_pack("{s:o, s:s, s:s}", "user", me, "csrf_token", res.csrf, "expires_at", exp);
+	if (want_token)
+		json_object_set_new(out, "token", json_string(res.token));
+	else
+		set_cookie(r, res.token, mc_server_config(r->srv)->session_ttl);
+	memset(res.token, 0, sizeof(res.token));
+	return mc_res_json(r, 200, out);
+}
+
+static int logout(struct mc_req *r)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_auth_revoke(c, r->who->session_id);
+	if (!rc)
+		rc = api_audit(r, c, "auth.logout", "user", r->who->user_id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc)
+		return api_db_fail(r, rc);
+	if (r->via_cookie)
+		set_cookie(r, "", 0);
+	return mc_res_empty(r, 204);
+}
+
+static int me(struct mc_req *r)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *u;
+	rc = mc_user_get(c, r->who->user_id, &u);
+	if (rc)
+		return api_db_fail(r, rc);
+	json_object_set_new(u, "csrf_token", json_string(r->who->csrf));
+	return mc_res_json(r, 200, u);
+}
+
+static int signup(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *id = api_str(r, b, "id_number", 12, 1);
+	const char *name = api_str(r, b, "full_name", 100, 1);
+	const char *birth = api_str(r, b, "birth_date", 10, 0);
+	const char *sex = api_str(r, b, "sex", 1, 0);
+	const char *phone = api_str(r, b, "phone", 15, 1);
+	const char *email = api_str(r, b, "email", 254, 0);
+	const char *address = api_str(r, b, "address", 200, 0);
+	const char *ward = api_str(r, b, "ward_code", 5, 0);
+	json_t *pwj = json_object_get(b, "password");
+	const char *pw = json_is_string(pwj) ? json_string_value(pwj) : NULL;
+	if (!pw)
+		mc_error_field(&r->err, "password", "required", "Trường này là bắt buộc", "This field is required");
+	else
+		mc_password_acceptable(pw, id, &r->err);
+	int unknown = 0;
+	if (id)
+		mc_cccd_check(id, birth, sex, &r->err, &unknown);
+	if (phone && !mc_phone_check(phone))
+		mc_error_field(&r->err, "phone", "format", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0",
+			       "Phone must be 10 digits starting with 0");
+	if (email && *email && !mc_email_check(email))
+		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	if (ward && *ward) {
+		json_t *u = NULL;
+		rc = mc_unit_get(c, "current", ward, &u);
+		json_decref(u);
+		if (rc == MC_E_NOT_FOUND) {
+			mc_error_field(&r->err, "ward_code", "unknown", "Không có phường, xã với mã này",
+				       "No ward or commune has this code");
+			return api_check(r);
+		}
+		if (rc)
+			return api_db_fail(r, rc);
+	}
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(pw, hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	static const char *const roles[] = {"citizen", NULL};
+	struct mc_user_new u = {.kind = "citizen", .username = id, .password_hash = hash, .full_name = name,
+				.id_number = id, .birth_date = birth, .sex = sex, .phone = phone,
+				.email = email && *email ? email : NULL, .address = address, .ward_code = ward,
+				.roles = roles};
+	int64_t uid = 0;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_user_create(c, &u, &uid);
+	if (!rc)
+		rc = api_audit(r, c, "user.signup", "user", uid, unknown ? "{\"id_prefix\":\"unknown\"}" : NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc == MC_E_CONFLICT) {
+		mc_tx_rollback(c);
+		/* Says only that the ID is taken: the account owner can log in. */
+		return mc_fail(r, MC_E_CONFLICT, "id_number");
+	}
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *out;
+	if ((rc = mc_user_get(c, uid, &out)))
+		return api_db_fail(r, rc);
+	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)uid));
+	return mc_res_json(r, 201, out);
+}
+
+static int change_password(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	json_t *oj = json_object_get(b, "current_password"), *nj = json_object_get(b, "new_password");
+	if (!json_is_string(oj))
+		mc_error_field(&r->err, "current_password", "required", "Trường này là bắt buộc", "This field is required");
+	if (!json_is_string(nj))
+		mc_error_field(&r->err, "new_password", "required", "Trường này là bắt buộc", "This field is required");
+	else
+		mc_password_acceptable(json_string_value(nj), NULL, &r->err);
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	json_t *me_j;
+	if ((rc = mc_user_get(c, r->who->user_id, &me_j)))
+		return api_db_fail(r, rc);
+	const char *uname = mc_strdup(r->arena, json_string_value(json_object_get(me_j, "username")));
+	json_decref(me_j);
+	struct mc_auth_policy p = mc_api_policy(r);
+	struct mc_login_result res;
+	/* Re-check the current password through the throttled login path. */
+	rc = mc_auth_login(c, &p, uname, json_string_value(oj), "bearer", r->addr, &res);
+	if (rc == MC_E_BAD_CREDENTIALS || rc == MC_E_RATE_LIMITED) {
+		r->err.retry_after = res.retry_after;
+		return mc_fail(r, rc, NULL);
+	}
+	if (rc)
+		return api_db_fail(r, rc);
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(json_string_value(nj), hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	int64_t n = mc_exec(c, "UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+			    "tii", hash, mc_time_now_ms(), r->who->user_id);
+	rc = n < 0 ? (int)n : 0;
+	/* every other session ends, this one stays */
+	if (!rc)
+		n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
+			    "iii", mc_time_now_ms(), r->who->user_id, r->who->session_id);
+	rc = n < 0 ? (int)n : 0;
+	if (!rc)
+		rc = api_audit(r, c, "user.password_change", "user", r->who->user_id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc)
+		return api_db_fail(r, rc);
+	return mc_res_empty(r, 204);
+}
+
+const struct mc_route mc_api_auth_routes[] = {
+	{"POST", "/api/v1/auth/login", login, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF},
+	{"POST", "/api/v1/auth/logout", logout, MC_AUTH_REQUIRED, NULL, 0},
+	{"POST", "/api/v1/auth/signup", signup, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF},
+	{"GET", "/api/v1/me", me, MC_AUTH_REQUIRED, NULL, 0},
+	{"POST", "/api/v1/me/password", change_password, MC_AUTH_REQUIRED, NULL, 0},
+	{0},
+};

@@ -1,0 +1,216 @@
+/*
+ * middleware.c - the route table and the hooks the server runs around
+ * every handler: authentication (cookie or bearer), permissions, CSRF,
+ * idempotent POSTs, and the database figures on /metrics.
+ */
+#include "api.h"
+
+#include "../core/log.h"
+#include "../core/timeutil.h"
+#include "../crypto/crypto.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/banned.h"
+
+static const struct mc_route *const tables[] = {
+	mc_api_health_routes, mc_api_auth_routes, mc_api_org_routes, mc_api_user_routes, mc_api_audit_routes,
+};
+
+static struct mc_route all[256];
+
+const struct mc_route *mc_api_routes(void)
+{
+	if (all[0].method)
+		return all;
+	size_t n = 0;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct mc_route *r = tables[t]; r->method; r++) {
+			if (n + 1 >= sizeof(all) / sizeof(all[0]))
+				mc_fatal("route table full");
+			all[n++] = *r;
+		}
+	return all;
+}
+
+struct mc_auth_policy mc_api_policy(struct mc_req *r)
+{
+	struct mc_config *c = mc_server_config(r->srv);
+	return (struct mc_auth_policy){c->session_ttl, c->session_idle, c->login_max_user, c->login_max_addr,
+				       c->login_window};
+}
+
+static int authenticate(struct mc_req *r)
+{
+	const char *token = NULL;
+	const char *authz = mc_req_header(r, "Authorization");
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+		token = authz + 7;
+	} else if ((token = mc_req_cookie(r, MC_SESSION_COOKIE))) {
+		r->via_cookie = 1;
+	}
+	if (!token)
+		return 0;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_principal *who = mc_zalloc(r->arena, sizeof(*who));
+	struct mc_auth_policy p = mc_api_policy(r);
+	rc = mc_auth_session(c, &p, token, who);
+	if (rc == MC_E_UNAUTHENTICATED)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	r->who = who;
+	r->user_id = who->user_id;
+	return 0;
+}
+
+static int has_perm(struct mc_req *r, const char *perm) { return mc_principal_has(r->who, perm); }
+
+static int check_csrf(struct mc_req *r)
+{
+	const char *t = mc_req_header(r, "X-CSRF-Token");
+	if (!t || !mc_ct_streq(t, r->who->csrf))
+		return mc_fail(r, MC_E_CSRF, NULL);
+	return 0;
+}
+
+/* ---- idempotency ---- */
+
+struct idem {
+	const char *key;
+	int64_t user;
+};
+
+static int idem_before(struct mc_req *r)
+{
+	if (strcmp(r->method, "POST") != 0)
+		return 0;
+	const char *key = mc_req_header(r, "Idempotency-Key");
+	if (!key)
+		return 0;
+	size_t kl = strlen(key);
+	if (kl == 0 || kl > 128 || strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") != kl) {
+		mc_error_field(&r->err, "Idempotency-Key", "format",
+			       "Khóa Idempotency-Key phải gồm 1-128 ký tự chữ, số, - _ . :",
+			       "Idempotency-Key must be 1-128 letters, digits or - _ . :");
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	}
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	int64_t user = r->who ? r->who->user_id : 0;
+	char hash[MC_SHA256_HEX];
+	struct mc_sha256_ctx *h = mc_sha256_begin();
+	mc_sha256_add(h, r->method, strlen(r->method));
+	mc_sha256_add(h, " ", 1);
+	mc_sha256_add(h, r->path, strlen(r->path));
+	mc_sha256_add(h, "\n", 1);
+	mc_sha256_add(h, r->body.data ? r->body.data : "", r->body.len);
+	mc_sha256_end_hex(h, hash);
+
+	int64_t now = mc_time_now_ms();
+	/* A reservation left by a request that died is taken over after 5 minutes. */
+	int64_t n = mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ? AND status = 0 AND created_at < ?",
+			    "iti", user, key, now - 300000);
+	if (n >= 0)
+		n = mc_exec(c,
+			    "INSERT INTO idempotency (user_id, key, method, path, request_hash, status, created_at)"
+			    " VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+			    "itttti", user, key, r->method, r->path, hash, now);
+	if (n < 0)
+		return api_db_fail(r, (int)n);
+	if (n == 1) {
+		struct idem *st = mc_zalloc(r->arena, sizeof(*st));
+		st->key = mc_strdup(r->arena, key);
+		st->user = user;
+		r->mw = st; /* for the after hook */
+		return 0;
+	}
+	struct mc_stmt *s;
+	rc = mc_query(c, &s,
+		      "SELECT request_hash, status, content_type, body, location FROM idempotency WHERE user_id = ? AND key = ?",
+		      "it", user, key);
+	if (rc)
+		return api_db_fail(r, rc);
+	rc = mc_step(s);
+	if (rc != MC_DB_ROW) {
+		mc_stmt_done(s);
+		return rc < 0 ? api_db_fail(r, rc) : mc_fail(r, MC_E_IDEM_BUSY, NULL);
+	}
+	if (strcmp(mc_col_text(s, 0), hash) != 0) {
+		mc_stmt_done(s);
+		return mc_fail(r, MC_E_IDEM_MISMATCH, NULL);
+	}
+	int status = (int)mc_col_int64(s, 1);
+	if (status == 0) {
+		mc_stmt_done(s);
+		r->err.retry_after = 1;
+		return mc_fail(r, MC_E_IDEM_BUSY, NULL);
+	}
+	const char *ct = mc_col_text(s, 2), *body = mc_col_text(s, 3), *loc = mc_col_text(s, 4);
+	mc_res_text(r, status, ct ? mc_strdup(r->arena, ct) : NULL, body ? body : "", body ? strlen(body) : 0);
+	if (loc)
+		mc_res_header(r, "Location", loc);
+	mc_stmt_done(s);
+	mc_res_header(r, "Idempotent-Replayed", "true");
+	r->replayed = 1;
+	return 1;
+}
+
+static void idem_after(struct mc_req *r)
+{
+	const struct idem *st = r->mw;
+	if (!st)
+		return;
+	struct mc_conn *c;
+	if (mc_req_db(r, &c))
+		return;
+	int64_t n;
+	if (r->status >= 500 || r->status == 0 || r->status == 429) {
+		/* Not an answer to remember: let the client try again. */
+		n = mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ?", "it", st->user, st->key);
+	} else {
+		const char *loc = NULL;
+		for (int i = 0; i < r->nheaders; i++)
+			if (strcasecmp(r->headers[i].name, "Location") == 0)
+				loc = r->headers[i].value;
+		n = mc_exec(c, "UPDATE idempotency SET status = ?, content_type = ?, body = ?, location = ? WHERE user_id = ? AND key = ?",
+			    "dtttit", r->status, r->content_type, mc_buf_str(&r->out), loc, st->user, st->key);
+	}
+	if (n < 0)
+		mc_warn("idempotency_store_failed", "\"id\":\"%s\"", r->id);
+}
+
+static void db_metrics(struct mc_server *s, struct mc_buf *out)
+{
+	int size, in_use;
+	uint64_t waits, acquired;
+	mc_db_stats(mc_server_db(s), &size, &in_use, &waits, &acquired);
+	mc_buf_printf(out,
+		      "# HELP motcua_db_pool_connections Database connections in the pool.\n"
+		      "# TYPE motcua_db_pool_connections gauge\nmotcua_db_pool_connections %d\n"
+		      "# HELP motcua_db_pool_in_use Connections lent to requests now.\n"
+		      "# TYPE motcua_db_pool_in_use gauge\nmotcua_db_pool_in_use %d\n"
+		      "# HELP motcua_db_pool_waits_total Times a request waited for a connection.\n"
+		      "# TYPE motcua_db_pool_waits_total counter\nmotcua_db_pool_waits_total %llu\n"
+		      "# HELP motcua_db_pool_acquired_total Connections lent.\n"
+		      "# TYPE motcua_db_pool_acquired_total counter\nmotcua_db_pool_acquired_total %llu\n"
+		      "# HELP motcua_http_in_flight Requests being served.\n"
+		      "# TYPE motcua_http_in_flight gauge\nmotcua_http_in_flight %d\n",
+		      size, in_use, (unsigned long long)waits, (unsigned long long)acquired, mc_server_in_flight(s));
+}
+
+const struct mc_http_hooks mc_api_hooks = {
+	.authenticate = authenticate,
+	.has_perm = has_perm,
+	.check_csrf = check_csrf,
+	.before = idem_before,
+	.after = idem_after,
+	.metrics = db_metrics,
+};

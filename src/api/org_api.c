@@ -1,0 +1,184 @@
+/* org_api.c - administrative units, agencies and reception counters. */
+#include "api.h"
+
+#include "../org/org.h"
+
+#include <string.h>
+
+#include "../core/banned.h"
+
+static const char *era_param(struct mc_req *r)
+{
+	const char *e = mc_req_query(r, "era");
+	if (!e || strcmp(e, "current") == 0)
+		return "current";
+	if (strcmp(e, "2025-03") == 0)
+		return "2025-03";
+	mc_error_field(&r->err, "era", "enum", "Chỉ nhận current hoặc 2025-03", "Must be current or 2025-03");
+	return NULL;
+}
+
+static int units_list(struct mc_req *r)
+{
+	const char *era = era_param(r);
+	const char *parent = mc_req_query(r, "parent");
+	const char *q = mc_req_query(r, "q");
+	int64_t limit;
+	if (api_query_int(r, "limit", 1, 500, 100, &limit))
+		return r->err.code;
+	if (parent && (strlen(parent) > 5 || strspn(parent, "0123456789") != strlen(parent)))
+		mc_error_field(&r->err, "parent", "format", "Mã đơn vị hành chính gồm 2-5 chữ số",
+			       "Unit codes are 2-5 digits");
+	if (q && strlen(q) > 100)
+		mc_error_field(&r->err, "q", "too_long", "Chuỗi tìm kiếm quá dài", "Search text too long");
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	json_t *arr;
+	if ((rc = mc_units_list(c, era, parent, q, (int)limit, &arr)))
+		return api_db_fail(r, rc);
+	mc_res_header(r, "Cache-Control", "public, max-age=3600");
+	return mc_res_json(r, 200, json_pack("{s:s, s:o}", "era", era, "items", arr));
+}
+
+static int unit_get(struct mc_req *r)
+{
+	const char *era = era_param(r);
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	const char *code = mc_req_param(r, "code");
+	if (strlen(code) > 5 || strspn(code, "0123456789") != strlen(code))
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	json_t *u;
+	rc = mc_unit_get(c, era, code, &u);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	mc_res_header(r, "Cache-Control", "public, max-age=3600");
+	return mc_res_json(r, 200, u);
+}
+
+static int agencies_list(struct mc_req *r)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *arr;
+	if ((rc = mc_agencies_list(c, 0, &arr)))
+		return api_db_fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+static int agency_get(struct mc_req *r)
+{
+	int64_t id;
+	int rc = api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	json_t *a;
+	rc = mc_agency_get(c, id, &a);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	return mc_res_json(r, 200, a);
+}
+
+static const char *const kinds[] = {"city_committee", "department", "service_centre", "branch", "ward_committee", "division", NULL};
+
+static int agency_create(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	struct mc_agency_new a = {
+		.code = api_str(r, b, "code", 32, 1),
+		.kind = api_str(r, b, "kind", 32, 1),
+		.name = api_str(r, b, "name", 200, 1),
+		.name_en = api_str(r, b, "name_en", 200, 1),
+		.unit_code = api_str(r, b, "unit_code", 5, 1),
+		.parent_id = api_int(r, b, "parent_id", 1, INT64_MAX, 1, 0),
+	};
+	if (a.kind) {
+		int ok = 0;
+		for (int i = 0; kinds[i]; i++)
+			ok |= strcmp(kinds[i], a.kind) == 0;
+		if (!ok)
+			mc_error_field(&r->err, "kind", "enum", "Loại cơ quan không hợp lệ", "Unknown agency kind");
+	}
+	if (a.code && strspn(a.code, "0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(a.code))
+		mc_error_field(&r->err, "code", "format", "Mã định danh cơ quan chỉ gồm chữ số, chữ in hoa và dấu chấm",
+			       "Agency codes are digits, capital letters and dots");
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	/* Only inside the caller's jurisdiction. */
+	rc = mc_agency_within(c, r->who->agency_id, a.parent_id);
+	if (rc < 0)
+		return api_db_fail(r, rc);
+	if (rc == 0)
+		return mc_fail(r, MC_E_FORBIDDEN, "parent_id");
+	int64_t id = 0;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_agency_create(c, &a, &id);
+	if (rc == MC_E_VALIDATION) {
+		mc_tx_rollback(c);
+		mc_error_field(&r->err, "unit_code", "unknown", "Không có đơn vị hành chính với mã này",
+			       "No administrative unit has this code");
+		return api_check(r);
+	}
+	if (!rc)
+		rc = api_audit(r, c, "agency.create", "agency", id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc == MC_E_CONFLICT)
+		return mc_fail(r, rc, "code");
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *out;
+	if ((rc = mc_agency_get(c, id, &out)))
+		return api_db_fail(r, rc);
+	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/agencies/%lld", (long long)id));
+	return mc_res_json(r, 201, out);
+}
+
+static int counters_list(struct mc_req *r)
+{
+	int64_t agency;
+	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *arr;
+	if ((rc = mc_counters_list(c, agency, &arr)))
+		return api_db_fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+const struct mc_route mc_api_org_routes[] = {
+	{"GET", "/api/v1/units", units_list, MC_AUTH_NONE, NULL, 0},
+	{"GET", "/api/v1/units/{code}", unit_get, MC_AUTH_NONE, NULL, 0},
+	{"GET", "/api/v1/agencies", agencies_list, MC_AUTH_NONE, NULL, 0},
+	{"POST", "/api/v1/agencies", agency_create, MC_AUTH_REQUIRED, "agency.manage", 0},
+	{"GET", "/api/v1/agencies/{id}", agency_get, MC_AUTH_NONE, NULL, 0},
+	{"GET", "/api/v1/counters", counters_list, MC_AUTH_NONE, NULL, 0},
+	{0},
+};

@@ -1,0 +1,297 @@
+/*
+ * users_api.c - the officials' directory and account management.
+ *
+ * Authorization: anyone may read their own account.  Officials with
+ * directory.read see officials of their agency subtree; user.manage and
+ * user.reset_password act only inside that subtree (checked in SQL through
+ * the agency closure table).  Citizen and business accounts are visible to
+ * themselves and to holders of citizen.read only; to everyone else they do
+ * not exist (404, so that IDs cannot be probed).
+ */
+#include "api.h"
+
+#include "../core/timeutil.h"
+#include "../crypto/crypto.h"
+#include "../org/org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+/* May the caller see / act on user id?  Returns 0, or fails the request
+ * with 404 (cannot see) or 403 (can see, may not act). */
+static int reach(struct mc_req *r, struct mc_conn *c, int64_t id, const char *act_perm)
+{
+	if (id == r->who->user_id && !act_perm)
+		return 0;
+	char kind[16];
+	int64_t agency = 0;
+	int rc = mc_user_kind(c, id, kind, &agency);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	int visible;
+	if (strcmp(kind, "official") == 0) {
+		visible = mc_principal_has(r->who, "directory.read") && r->who->agency_id &&
+			  (rc = mc_agency_within(c, r->who->agency_id, agency)) == 1;
+		if (rc < 0)
+			return api_db_fail(r, rc);
+	} else {
+		visible = mc_principal_has(r->who, "citizen.read");
+	}
+	if (!visible)
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	if (act_perm && !mc_principal_has(r->who, act_perm))
+		return mc_fail(r, MC_E_FORBIDDEN, NULL);
+	return 0;
+}
+
+static void set_etag(struct mc_req *r, json_t *u)
+{
+	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(u, "version"))));
+}
+
+static int users_list(struct mc_req *r)
+{
+	int64_t agency, after, limit;
+	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency) || api_query_int(r, "after", 1, INT64_MAX, 0, &after) ||
+	    api_query_int(r, "limit", 1, 200, 50, &limit))
+		return r->err.code;
+	const char *q = mc_req_query(r, "q");
+	if (q && strlen(q) > 100)
+		return mc_fail(r, MC_E_VALIDATION, "q too long");
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *arr;
+	int64_t next = 0;
+	rc = mc_users_list(c, r->who->agency_id, agency, q, after, (int)limit, &arr, &next);
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", arr);
+	if (next)
+		json_object_set_new(out, "next", json_sprintf("/api/v1/users?after=%lld&limit=%lld", (long long)next, (long long)limit));
+	return mc_res_json(r, 200, out);
+}
+
+static int user_get(struct mc_req *r)
+{
+	int64_t id;
+	int rc = api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, NULL)))
+		return rc;
+	json_t *u;
+	if ((rc = mc_user_get(c, id, &u)))
+		return api_db_fail(r, rc);
+	set_etag(r, u);
+	return mc_res_json(r, 200, u);
+}
+
+/* Roles an official may be given by the caller: 0 fine, 1 field error
+ * added, 2 forbidden (request failed), < 0 database error. */
+static int check_roles(struct mc_req *r, struct mc_conn *c, json_t *roles, const char **out, int max)
+{
+	if (!json_is_array(roles) || json_array_size(roles) == 0 || json_array_size(roles) > (size_t)max - 1) {
+		mc_error_field(&r->err, "roles", "type", "Cần một danh sách vai trò (1-8)", "A list of 1-8 roles is required");
+		return -1;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(roles, i, v) {
+		const char *role = json_string_value(v);
+		int ok = role && strlen(role) < 32 ? mc_role_exists(c, role) : 0;
+		if (ok < 0)
+			return ok;
+		if (!ok || strcmp(role, "citizen") == 0 || strcmp(role, "business") == 0) {
+			mc_error_field(&r->err, "roles", "unknown", "Vai trò không hợp lệ", "Unknown role");
+			return 1;
+		}
+		if (strcmp(role, "sys_admin") == 0 && !mc_principal_has(r->who, "audit.read")) {
+			mc_fail(r, MC_E_FORBIDDEN, "roles");
+			return 2;
+		}
+		out[i] = mc_strdup(r->arena, role);
+	}
+	out[i] = NULL;
+	return 0;
+}
+
+static int user_create(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *username = api_str(r, b, "username", 64, 1);
+	const char *name = api_str(r, b, "full_name", 100, 1);
+	const char *position = api_str(r, b, "position", 100, 0);
+	const char *position_en = api_str(r, b, "position_en", 100, 0);
+	const char *phone = api_str(r, b, "phone", 15, 0);
+	const char *email = api_str(r, b, "email", 254, 0);
+	int64_t agency = api_int(r, b, "agency_id", 1, INT64_MAX, 1, 0);
+	json_t *pwj = json_object_get(b, "password");
+	if (!json_is_string(pwj))
+		mc_error_field(&r->err, "password", "required", "Trường này là bắt buộc", "This field is required");
+	else
+		mc_password_acceptable(json_string_value(pwj), username, &r->err);
+	if (username && (strlen(username) < 3 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)))
+		mc_error_field(&r->err, "username", "format", "Tên đăng nhập gồm 3-64 ký tự a-z, 0-9, dấu chấm, gạch",
+			       "User names are 3-64 characters a-z, 0-9, dot, dash, underscore");
+	if (phone && *phone && !mc_phone_check(phone))
+		mc_error_field(&r->err, "phone", "format", "Số điện thoại không hợp lệ", "Invalid phone number");
+	if (email && *email && !mc_email_check(email))
+		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	const char *roles[9];
+	rc = check_roles(r, c, json_object_get(b, "roles"), roles, 9);
+	if (rc == 2)
+		return r->err.code;
+	if (rc < 0)
+		return api_db_fail(r, rc);
+	if ((rc = api_check(r)))
+		return rc;
+	rc = mc_agency_within(c, r->who->agency_id, agency);
+	if (rc < 0)
+		return api_db_fail(r, rc);
+	if (rc == 0)
+		return mc_fail(r, MC_E_FORBIDDEN, "agency_id");
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(json_string_value(pwj), hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	struct mc_user_new u = {.kind = "official", .username = username, .password_hash = hash, .full_name = name,
+				.phone = phone, .email = email, .agency_id = agency, .position = position,
+				.position_en = position_en, .roles = roles};
+	int64_t id = 0;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_user_create(c, &u, &id);
+	if (!rc)
+		rc = api_audit(r, c, "user.create", "user", id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc == MC_E_CONFLICT)
+		return mc_fail(r, rc, "username");
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *out;
+	if ((rc = mc_user_get(c, id, &out)))
+		return api_db_fail(r, rc);
+	set_etag(r, out);
+	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)id));
+	return mc_res_json(r, 201, out);
+}
+
+static int user_patch(struct mc_req *r)
+{
+	int64_t id;
+	int rc = api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *im = mc_req_header(r, "If-Match");
+	int64_t want = -1;
+	if (!im)
+		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
+	if (sscanf(im, "\"v%lld\"", (long long *)&want) != 1)
+		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	const char *name = api_str(r, b, "full_name", 100, 0);
+	const char *position = api_str(r, b, "position", 100, 0);
+	const char *phone = api_str(r, b, "phone", 15, 0);
+	const char *email = api_str(r, b, "email", 254, 0);
+	const char *status = api_str(r, b, "status", 16, 0);
+	if (status && strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
+		mc_error_field(&r->err, "status", "enum", "Trạng thái là active hoặc disabled", "Status is active or disabled");
+	if (phone && !mc_phone_check(phone))
+		mc_error_field(&r->err, "phone", "format", "Số điện thoại không hợp lệ", "Invalid phone number");
+	if (email && !mc_email_check(email))
+		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	if ((rc = api_check(r)))
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.manage")))
+		return rc;
+	if (id == r->who->user_id && status && strcmp(status, "disabled") == 0)
+		return mc_fail(r, MC_E_FORBIDDEN, "cannot disable oneself");
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	int64_t n = mc_exec(c,
+			    "UPDATE users SET full_name = COALESCE(?, full_name), position = COALESCE(?, position),"
+			    " phone = COALESCE(?, phone), email = COALESCE(?, email), status = COALESCE(?, status),"
+			    " version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			    "tttttiii", name, position, phone, email, status, mc_time_now_ms(), id, want);
+	rc = n < 0 ? (int)n : 0;
+	if (!rc && n == 0) {
+		mc_tx_rollback(c);
+		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	}
+	if (!rc && status && strcmp(status, "disabled") == 0)
+		rc = mc_auth_revoke_user(c, id);
+	if (!rc)
+		rc = api_audit(r, c, "user.update", "user", id, status ? mc_sprintf(r->arena, "{\"status\":\"%s\"}", status) : NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *u;
+	if ((rc = mc_user_get(c, id, &u)))
+		return api_db_fail(r, rc);
+	set_etag(r, u);
+	return mc_res_json(r, 200, u);
+}
+
+static int user_reset_password(struct mc_req *r)
+{
+	int64_t id;
+	int rc = api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	json_t *pwj = json_object_get(b, "new_password");
+	if (!json_is_string(pwj))
+		mc_error_field(&r->err, "new_password", "required", "Trường này là bắt buộc", "This field is required");
+	else
+		mc_password_acceptable(json_string_value(pwj), NULL, &r->err);
+	if ((rc = api_check(r)))
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")))
+		return rc;
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(json_string_value(pwj), hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	int64_t n = mc_exec(c, "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?",
+			    "tii", hash, mc_time_now_ms(), id);
+	rc = n < 0 ? (int)n : 0;
+	if (!rc)
+		rc = mc_auth_revoke_user(c, id);
+	if (!rc)
+		rc = api_audit(r, c, "user.password_reset", "user", id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc)
+		return api_db_fail(r, rc);
+	return mc_res_empty(r, 204);
+}
+
+const struct mc_route mc_api_user_routes[] = {
+	{"GET", "/api/v1/users", users_list, MC_AUTH_REQUIRED, "directory.read", 0},
+	{"POST", "/api/v1/users", user_create, MC_AUTH_REQUIRED, "user.manage", 0},
+	{"GET", "/api/v1/users/{id}", user_get, MC_AUTH_REQUIRED, NULL, 0},
+	{"PATCH", "/api/v1/users/{id}", user_patch, MC_AUTH_REQUIRED, "user.manage", 0},
+	{"POST", "/api/v1/users/{id}/password", user_reset_password, MC_AUTH_REQUIRED, "user.reset_password", 0},
+	{0},
+};

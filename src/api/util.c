@@ -1,0 +1,158 @@
+/* util.c - input helpers shared by the API handlers; see api.h. */
+#include "api.h"
+
+#include "../audit/audit.h"
+#include "../core/text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+json_t *api_body(struct mc_req *r)
+{
+	if (!r->json) {
+		mc_fail(r, MC_E_BAD_JSON, "a JSON object body is required");
+		return NULL;
+	}
+	if (!json_is_object(r->json)) {
+		mc_fail(r, MC_E_BAD_JSON, "the body must be a JSON object");
+		return NULL;
+	}
+	return r->json;
+}
+
+const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required)
+{
+	json_t *v = json_object_get(obj, field);
+	const char *f = mc_strdup(r->arena, field);
+	if (!v || json_is_null(v)) {
+		if (required)
+			mc_error_field(&r->err, f, "required", "Trường này là bắt buộc", "This field is required");
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		mc_error_field(&r->err, f, "type", "Giá trị phải là chuỗi ký tự", "Must be a string");
+		return NULL;
+	}
+	const char *s = json_string_value(v);
+	if (json_string_length(v) != strlen(s) || !mc_text_valid(s, (size_t)-1)) {
+		mc_error_field(&r->err, f, "characters", "Chứa ký tự không hợp lệ", "Contains invalid characters");
+		return NULL;
+	}
+	if (strlen(s) > max) {
+		mc_error_field(&r->err, f, "too_long", mc_sprintf(r->arena, "Dài quá %zu byte", max),
+			       mc_sprintf(r->arena, "Longer than %zu bytes", max));
+		return NULL;
+	}
+	/* Trim surrounding white space and normalise to NFC. */
+	while (*s == ' ')
+		s++;
+	char *t = mc_text_nfc(r->arena, s);
+	size_t n = strlen(t);
+	while (n && t[n - 1] == ' ')
+		t[--n] = '\0';
+	if (required && !*t) {
+		mc_error_field(&r->err, f, "required", "Trường này là bắt buộc", "This field is required");
+		return NULL;
+	}
+	return t;
+}
+
+int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt)
+{
+	json_t *v = json_object_get(obj, field);
+	if (!v || json_is_null(v))
+		return dflt;
+	if (!json_is_boolean(v)) {
+		mc_error_field(&r->err, mc_strdup(r->arena, field), "type", "Giá trị phải là true hoặc false",
+			       "Must be true or false");
+		return dflt;
+	}
+	return json_is_true(v);
+}
+
+int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
+		int64_t dflt)
+{
+	json_t *v = json_object_get(obj, field);
+	const char *f = mc_strdup(r->arena, field);
+	if (!v || json_is_null(v)) {
+		if (required)
+			mc_error_field(&r->err, f, "required", "Trường này là bắt buộc", "This field is required");
+		return dflt;
+	}
+	if (!json_is_integer(v)) {
+		mc_error_field(&r->err, f, "type", "Giá trị phải là số nguyên", "Must be an integer");
+		return dflt;
+	}
+	int64_t x = json_integer_value(v);
+	if (x < min || x > max) {
+		mc_error_field(&r->err, f, "range",
+			       mc_sprintf(r->arena, "Giá trị phải từ %lld đến %lld", (long long)min, (long long)max),
+			       mc_sprintf(r->arena, "Must be between %lld and %lld", (long long)min, (long long)max));
+		return dflt;
+	}
+	return x;
+}
+
+int api_check(struct mc_req *r)
+{
+	return r->err.nfields ? mc_fail(r, MC_E_VALIDATION, NULL) : 0;
+}
+
+static int parse_int(const char *s, int64_t *out)
+{
+	if (!s || !*s || strlen(s) > 18)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || (s[0] != '-' && (s[0] < '0' || s[0] > '9')))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int api_id_param(struct mc_req *r, const char *name, int64_t *id)
+{
+	if (parse_int(mc_req_param(r, name), id) || *id <= 0)
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	return 0;
+}
+
+int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out)
+{
+	const char *s = mc_req_query(r, name);
+	*out = dflt;
+	if (!s)
+		return 0;
+	if (parse_int(s, out) || *out < min || *out > max) {
+		mc_error_field(&r->err, mc_strdup(r->arena, name), "range",
+			       mc_sprintf(r->arena, "Tham số phải là số nguyên từ %lld đến %lld", (long long)min, (long long)max),
+			       mc_sprintf(r->arena, "Must be an integer between %lld and %lld", (long long)min, (long long)max));
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	}
+	return 0;
+}
+
+int api_db_fail(struct mc_req *r, int rc)
+{
+	if (r->db && mc_conn_errmsg(r->db)[0])
+		mc_error_log(&r->err, "%s", mc_conn_errmsg(r->db));
+	r->err.code = rc;
+	if (rc == MC_E_DB_BUSY)
+		r->err.retry_after = 1;
+	return rc;
+}
+
+int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
+	      const char *detail)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)oid);
+	struct mc_audit_entry e = {r->who ? r->who->user_id : 0, action, otype, id, r->addr, detail};
+	return mc_audit_append(c, &e);
+}

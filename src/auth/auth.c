@@ -1,0 +1,267 @@
+/* auth.c - login, sessions, throttling; see auth.h. */
+#include "auth.h"
+
+#include "../audit/audit.h"
+#include "../core/log.h"
+#include "../core/timeutil.h"
+#include "../crypto/crypto.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <strings.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+/* A valid argon2id hash of a random password, verified against when the
+ * user does not exist so that both answers cost the same. */
+static char dummy_hash[MC_PWHASH_LEN];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+	char pw[33];
+	mc_random_hex(pw, 16);
+	if (mc_password_hash(pw, dummy_hash))
+		dummy_hash[0] = '\0';
+}
+
+int mc_principal_has(const struct mc_principal *w, const char *perm)
+{
+	for (int i = 0; i < w->nperms; i++)
+		if (strcmp(w->perms[i], perm) == 0)
+			return 1;
+	return 0;
+}
+
+int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "SELECT DISTINCT rp.perm_code FROM user_roles ur JOIN role_permissions rp"
+			  " ON rp.role_code = ur.role_code WHERE ur.user_id = ?",
+			  "i", w->user_id);
+	if (rc)
+		return rc;
+	w->nperms = 0;
+	while ((rc = mc_step(s)) == MC_DB_ROW)
+		if (w->nperms < MC_MAX_PERMS)
+			snprintf(w->perms[w->nperms++], sizeof(w->perms[0]), "%s", mc_col_text(s, 0));
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+int mc_password_acceptable(const char *pw, const char *username, struct mc_error *e)
+{
+	size_t n = strlen(pw);
+	if (n < 8 || n > 256) {
+		mc_error_field(e, "password", "length", "Mật khẩu phải dài từ 8 đến 256 ký tự",
+			       "The password must be 8 to 256 characters long");
+		return e->code = MC_E_VALIDATION;
+	}
+	if (strspn(pw, "0123456789") == n) {
+		mc_error_field(e, "password", "weak", "Mật khẩu không được chỉ gồm chữ số",
+			       "The password must not be digits only");
+		return e->code = MC_E_VALIDATION;
+	}
+	if (username && strcasecmp(pw, username) == 0) {
+		mc_error_field(e, "password", "weak", "Mật khẩu không được trùng tên đăng nhập",
+			       "The password must differ from the user name");
+		return e->code = MC_E_VALIDATION;
+	}
+	return 0;
+}
+
+/* ---- throttling ---- */
+
+/* Seconds until key may try again, 0 if it may now. */
+static int throttled(struct mc_conn *c, const char *key, int max, int window, int64_t now)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT window_start, count FROM login_failures WHERE key = ?", "t", key);
+	if (rc)
+		return rc;
+	int wait = 0;
+	if ((rc = mc_step(s)) == MC_DB_ROW) {
+		int64_t start = mc_col_int64(s, 0), count = mc_col_int64(s, 1);
+		int64_t end = start + (int64_t)window * 1000;
+		if (count >= max && end > now)
+			wait = (int)((end - now + 999) / 1000);
+	}
+	mc_stmt_done(s);
+	return rc < 0 ? rc : wait;
+}
+
+static int record_failure(struct mc_conn *c, const char *key, int window, int64_t now)
+{
+	int64_t n = mc_exec(c,
+			    "INSERT INTO login_failures (key, window_start, count) VALUES (?, ?, 1)"
+			    " ON CONFLICT (key) DO UPDATE SET"
+			    " count = CASE WHEN login_failures.window_start < ? THEN 1 ELSE login_failures.count + 1 END,"
+			    " window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END",
+			    "tiiii", key, now, now - (int64_t)window * 1000, now - (int64_t)window * 1000, now);
+	return n < 0 ? (int)n : 0;
+}
+
+static void user_key(const char *username, char out[3 + MC_SHA256_HEX])
+{
+	char lower[128];
+	size_t n = strlen(username);
+	if (n >= sizeof(lower))
+		n = sizeof(lower) - 1;
+	for (size_t i = 0; i < n; i++)
+		lower[i] = (char)tolower((unsigned char)username[i]);
+	lower[n] = '\0';
+	out[0] = 'u';
+	out[1] = ':';
+	mc_sha256_hex(lower, n, out + 2);
+}
+
+int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username,
+		  const char *password, const char *kind, const char *addr, struct mc_login_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_once(&dummy_once, make_dummy);
+	int64_t now = mc_time_now_ms();
+	char ukey[3 + MC_SHA256_HEX], akey[80];
+	user_key(username, ukey);
+	snprintf(akey, sizeof(akey), "a:%s", addr);
+
+	int wu = throttled(c, ukey, p->max_user, p->window, now);
+	int wa = wu < 0 ? wu : throttled(c, akey, p->max_addr, p->window, now);
+	if (wu < 0 || wa < 0)
+		return wu < 0 ? wu : wa;
+	if (wu || wa) {
+		out->retry_after = wu > wa ? wu : wa;
+		return MC_E_RATE_LIMITED;
+	}
+
+	/* Look the user up by user name, or by citizen ID / tax code. */
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "SELECT id, password_hash, status FROM users WHERE username = ? OR id_number = ? OR tax_code = ?",
+			  "ttt", username, username, username);
+	if (rc)
+		return rc;
+	char hash[MC_PWHASH_LEN] = "", status[16] = "";
+	int64_t uid = 0;
+	if ((rc = mc_step(s)) == MC_DB_ROW) {
+		uid = mc_col_int64(s, 0);
+		snprintf(hash, sizeof(hash), "%s", mc_col_text(s, 1));
+		snprintf(status, sizeof(status), "%s", mc_col_text(s, 2));
+	}
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+
+	int ok = mc_password_verify(uid ? hash : dummy_hash, password) == 0 && uid != 0;
+	if (ok && strcmp(status, "active") != 0)
+		ok = 0; /* a disabled account answers like a wrong password */
+
+	rc = mc_tx_begin(c, 1);
+	if (rc)
+		return rc;
+	char oid[24];
+	snprintf(oid, sizeof(oid), "%lld", (long long)uid);
+	if (!ok) {
+		rc = record_failure(c, ukey, p->window, now);
+		if (!rc)
+			rc = record_failure(c, akey, p->window, now);
+		struct mc_audit_entry e = {uid, "auth.login_failed", "user", oid, addr, NULL};
+		if (!rc)
+			rc = mc_audit_append(c, &e);
+		if (rc) {
+			mc_tx_rollback(c);
+			return rc;
+		}
+		rc = mc_tx_commit(c);
+		return rc ? rc : MC_E_BAD_CREDENTIALS;
+	}
+
+	char token_hash[MC_SHA256_HEX];
+	mc_random_token(out->token, sizeof(out->token), 32);
+	mc_random_hex(out->csrf, 16);
+	mc_sha256_hex(out->token, strlen(out->token), token_hash);
+	out->user_id = uid;
+	out->expires_at = now + (int64_t)p->session_ttl * 1000;
+	int64_t n = mc_exec(c, "DELETE FROM login_failures WHERE key = ?", "t", ukey);
+	if (n >= 0)
+		n = mc_exec(c,
+			    "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, expires_at)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			    "tittiii", token_hash, uid, kind, out->csrf, now, now, out->expires_at);
+	rc = n < 0 ? (int)n : 0;
+	if (!rc) {
+		char detail[48];
+		snprintf(detail, sizeof(detail), "{\"session\":\"%s\"}", kind);
+		struct mc_audit_entry e = {uid, "auth.login", "user", oid, addr, detail};
+		rc = mc_audit_append(c, &e);
+	}
+	if (rc) {
+		mc_tx_rollback(c);
+		memset(out->token, 0, sizeof(out->token));
+		return rc;
+	}
+	return mc_tx_commit(c);
+}
+
+int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token,
+		    struct mc_principal *who)
+{
+	memset(who, 0, sizeof(*who));
+	size_t n = strlen(token);
+	if (n < 20 || n > 128)
+		return MC_E_UNAUTHENTICATED;
+	char th[MC_SHA256_HEX];
+	mc_sha256_hex(token, n, th);
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.kind, u.agency_id, u.status"
+			  " FROM sessions s JOIN users u ON u.id = s.user_id"
+			  " WHERE s.token_hash = ? AND s.revoked_at IS NULL",
+			  "t", th);
+	if (rc)
+		return rc;
+	int64_t now = mc_time_now_ms(), expires = 0, seen = 0;
+	int found = 0, active = 0;
+	if ((rc = mc_step(s)) == MC_DB_ROW) {
+		found = 1;
+		who->session_id = mc_col_int64(s, 0);
+		who->user_id = mc_col_int64(s, 1);
+		snprintf(who->csrf, sizeof(who->csrf), "%s", mc_col_text(s, 2));
+		expires = mc_col_int64(s, 3);
+		seen = mc_col_int64(s, 4);
+		snprintf(who->kind, sizeof(who->kind), "%s", mc_col_text(s, 5));
+		who->agency_id = mc_col_int64(s, 6);
+		active = strcmp(mc_col_text(s, 7), "active") == 0;
+	}
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (!found || !active || now >= expires || now - seen >= (int64_t)p->session_idle * 1000) {
+		memset(who, 0, sizeof(*who));
+		return MC_E_UNAUTHENTICATED;
+	}
+	/* Touch at most once a minute: a write per request would serialise reads. */
+	if (now - seen > 60000) {
+		int64_t k = mc_exec(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", "ii", now, who->session_id);
+		if (k < 0 && k != MC_E_DB_BUSY)
+			return (int)k;
+	}
+	return mc_auth_load_perms(c, who);
+}
+
+int mc_auth_revoke(struct mc_conn *c, int64_t session_id)
+{
+	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", "ii",
+			    mc_time_now_ms(), session_id);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id)
+{
+	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", "ii",
+			    mc_time_now_ms(), user_id);
+	return n < 0 ? (int)n : 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * auth.h - who is calling: password login (argon2id), sessions as random
+ * tokens stored only as SHA-256 hashes, CSRF tokens for browser sessions,
+ * expiry and idle timeout, throttling of failed logins per account and per
+ * address, permissions from roles.
+ */
+#ifndef MC_AUTH_H
+#define MC_AUTH_H
+
+#include "../core/err.h"
+#include "../db/db.h"
+
+#include <stdint.h>
+
+#define MC_TOKEN_LEN 64   /* base64url of 32 random bytes, NUL included */
+#define MC_CSRF_LEN 33    /* hex of 16 random bytes, NUL included */
+#define MC_MAX_PERMS 48
+
+struct mc_principal {
+	int64_t user_id;
+	int64_t session_id;
+	int64_t agency_id;      /* 0 for citizens and businesses */
+	char kind[16];          /* citizen | business | official */
+	char csrf[MC_CSRF_LEN];
+	int nperms;
+	char perms[MC_MAX_PERMS][40];
+};
+
+struct mc_auth_policy {
+	int session_ttl, session_idle;        /* seconds */
+	int max_user, max_addr, window;       /* throttling */
+};
+
+struct mc_login_result {
+	int64_t user_id;
+	char token[MC_TOKEN_LEN];
+	char csrf[MC_CSRF_LEN];
+	int64_t expires_at;     /* ms */
+	int retry_after;        /* seconds, when throttled */
+};
+
+/*
+ * Check a user name and password and open a session of the given kind
+ * ("cookie" or "bearer").  Unknown user and wrong password give the same
+ * MC_E_BAD_CREDENTIALS after the same work; too many recent failures for the
+ * account or the address give MC_E_RATE_LIMITED with retry_after set.
+ * Writes (session, failure counters, audit) are committed here.
+ */
+int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username,
+		  const char *password, const char *kind, const char *addr, struct mc_login_result *out);
+
+/* Resolve a token to a principal; MC_E_UNAUTHENTICATED when unknown,
+ * revoked, expired or idle too long. */
+int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token,
+		    struct mc_principal *who);
+
+/* Revoke one session (logout) or all of a user's (password reset). */
+int mc_auth_revoke(struct mc_conn *c, int64_t session_id);
+int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id);
+
+int mc_principal_has(const struct mc_principal *w, const char *perm);
+/* Load the permissions of w->user_id into w. */
+int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w);
+
+/* Password rules: 8..256 bytes, not all digits, not the user name. */
+int mc_password_acceptable(const char *password, const char *username, struct mc_error *e);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * cli.h - the motcua subcommands.  Each takes argc/argv after the
+ * subcommand name, prints its own --help, and returns the process exit code.
+ */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+#include "../core/config.h"
+#include "../db/db.h"
+
+int mc_cmd_serve(int argc, char **argv);
+int mc_cmd_migrate(int argc, char **argv);
+int mc_cmd_seed(int argc, char **argv);
+int mc_cmd_user(int argc, char **argv);
+int mc_cmd_audit(int argc, char **argv);
+
+/* Shared start-up: load configuration (--config FILE may be in argv),
+ * initialise crypto and logging, open the database with pool connections.
+ * Prints an error and returns non-zero on failure. */
+int mc_cli_open(int argc, char **argv, struct mc_config *cfg, struct mc_db **db, int pool);
+/* 1 if argv has --help or -h. */
+int mc_cli_wants_help(int argc, char **argv);
+/* Value of --name VALUE or --name=VALUE, or NULL. */
+const char *mc_cli_opt(int argc, char **argv, const char *name);
+int mc_cli_flag(int argc, char **argv, const char *name);
+
+#endif

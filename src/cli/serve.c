@@ -1,0 +1,85 @@
+/* serve.c - `motcua serve`: the HTTP server until SIGTERM / SIGINT. */
+#include "cli.h"
+
+#include "../api/api.h"
+#include "../core/log.h"
+#include "../db/migrate.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static const char usage[] =
+	"usage: motcua serve [--config FILE] [--listen HOST:PORT] [--migrate]\n"
+	"\n"
+	"Serve the HTTP API and the web UI until SIGTERM or SIGINT; then stop\n"
+	"accepting connections and finish the requests in flight (shutdown_grace\n"
+	"seconds at most).\n"
+	"  --listen HOST:PORT  where to listen (MOTCUA_LISTEN; default 127.0.0.1:8080)\n"
+	"  --migrate           apply pending migrations first\n"
+	"Configuration: MOTCUA_DB, MOTCUA_THREADS, MOTCUA_BODY_LIMIT, ... (see README).\n";
+
+int mc_cmd_serve(int argc, char **argv)
+{
+	if (mc_cli_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	struct mc_config cfg;
+	struct mc_db *db = NULL;
+	int rc = mc_cli_open(argc, argv, &cfg, &db, 0);
+	if (rc)
+		return rc;
+	const char *listen = mc_cli_opt(argc, argv, "listen");
+	if (listen && mc_config_set(&cfg, "listen", listen)) {
+		fprintf(stderr, "motcua: bad --listen\n");
+		mc_db_close(db);
+		return 2;
+	}
+	struct mc_conn *c;
+	int version = 0;
+	if ((rc = mc_db_acquire(db, &c)) == 0) {
+		if (mc_cli_flag(argc, argv, "migrate")) {
+			int applied;
+			rc = mc_migrate(c, &applied);
+		}
+		if (!rc)
+			rc = mc_migrate_version(c, &version);
+		mc_db_release(c);
+	}
+	if (rc || version < mc_migrate_latest(db)) {
+		fprintf(stderr, "motcua: the database schema is at version %d, this motcua needs %d: run `motcua migrate`\n",
+			version, mc_migrate_latest(db));
+		mc_db_close(db);
+		return 1;
+	}
+
+	/* Signals go to this thread only (sigwait below), not to workers. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct mc_server *srv = mc_server_new(&cfg, db, mc_api_routes(), &mc_api_hooks);
+	char err[256];
+	if (mc_server_start(srv, err, sizeof(err))) {
+		fprintf(stderr, "motcua: %s\n", err);
+		mc_server_free(srv);
+		mc_db_close(db);
+		return 1;
+	}
+	mc_info("listening", "\"listen\":\"%s\",\"port\":%d,\"threads\":%d,\"database\":\"%s\"", cfg.listen,
+		mc_server_port(srv), cfg.threads, mc_db_kind_name(db));
+	int sig = 0;
+	sigwait(&set, &sig);
+	mc_info("stopping", "\"signal\":%d,\"in_flight\":%d", sig, mc_server_in_flight(srv));
+	mc_server_stop(srv, cfg.shutdown_grace);
+	mc_server_free(srv);
+	mc_db_close(db);
+	mc_info("stopped", NULL);
+	return 0;
+}

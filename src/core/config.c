@@ -1,0 +1,154 @@
+/* config.c - defaults, config file and environment; see config.h. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef MC_SHARE_DIR
+#define MC_SHARE_DIR "."
+#endif
+
+enum kind { STR, INT, SIZE };
+
+struct key {
+	const char *name;
+	enum kind kind;
+	size_t off, size;
+	long min, max;
+};
+
+#define S(n) {#n, STR, offsetof(struct mc_config, n), sizeof(((struct mc_config *)0)->n), 0, 0}
+#define I(n, lo, hi) {#n, INT, offsetof(struct mc_config, n), 0, lo, hi}
+static const struct key keys[] = {
+	S(db), S(listen), S(data_dir), S(share_dir), S(log_level),
+	I(threads, 0, 256), I(db_pool, 0, 1024),
+	{"body_limit", SIZE, offsetof(struct mc_config, body_limit), 0, 1024, 1L << 30},
+	I(session_ttl, 60, 86400 * 90), I(session_idle, 60, 86400 * 30),
+	I(login_max_user, 1, 1000), I(login_max_addr, 1, 100000), I(login_window, 1, 86400),
+	I(cookie_secure, 0, 1), I(shutdown_grace, 0, 3600), I(trust_proxy, 0, 1),
+};
+#undef S
+#undef I
+
+int mc_config_is_pg(const char *db)
+{
+	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
+int mc_config_set(struct mc_config *c, const char *key, const char *value)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key *k = &keys[i];
+		if (strcmp(k->name, key) != 0)
+			continue;
+		char *dst = (char *)c + k->off;
+		if (k->kind == STR) {
+			if (strlen(value) >= k->size)
+				return -1;
+			memcpy(dst, value, strlen(value) + 1);
+			return 0;
+		}
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		if (errno || end == value || *end || v < k->min || v > k->max)
+			return -1;
+		if (k->kind == INT)
+			*(int *)(void *)dst = (int)v;
+		else
+			*(size_t *)(void *)dst = (size_t)v;
+		return 0;
+	}
+	return -2;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int load_file(struct mc_config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "cannot open config file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[1024];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		char *k = trim(s), *v = trim(eq + 1);
+		int r = mc_config_set(c, k, v);
+		if (r) {
+			snprintf(err, errlen, "%s:%d: %s key '%s'", path, lineno,
+				 r == -2 ? "unknown" : "bad value for", k);
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->data_dir, sizeof(c->data_dir), "var");
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+	snprintf(c->share_dir, sizeof(c->share_dir), "%s", MC_SHARE_DIR);
+	snprintf(c->log_level, sizeof(c->log_level), "info");
+	c->body_limit = 1 << 20;
+	c->session_ttl = 12 * 3600;
+	c->session_idle = 30 * 60;
+	c->login_max_user = 5;
+	c->login_max_addr = 50;
+	c->login_window = 15 * 60;
+	c->shutdown_grace = 30;
+
+	if (!path)
+		path = getenv("MOTCUA_CONFIG");
+	if (path && *path && load_file(c, path, err, errlen))
+		return -1;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char env[64] = "MOTCUA_";
+		size_t n = strlen(env);
+		for (const char *p = keys[i].name; *p && n < sizeof(env) - 1; p++)
+			env[n++] = (char)toupper((unsigned char)*p);
+		env[n] = '\0';
+		const char *v = getenv(env);
+		if (v && mc_config_set(c, keys[i].name, v)) {
+			snprintf(err, errlen, "bad value for %s", env);
+			return -1;
+		}
+	}
+	if (!c->db[0])
+		snprintf(c->db, sizeof(c->db), "%.400s/motcua.db", c->data_dir);
+	if (c->threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		c->threads = n > 0 ? (int)n : 2;
+	}
+	if (c->db_pool == 0)
+		c->db_pool = c->threads + 2;
+	return 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * config.h - runtime configuration.
+ *
+ * Defaults need nothing; a config file (MOTCUA_CONFIG, or --config) of
+ * "key = value" lines overrides them; environment variables override both.
+ * Each key's environment name is MOTCUA_ + the key in upper case
+ * (db -> MOTCUA_DB, listen -> MOTCUA_LISTEN, ...).
+ */
+#ifndef MC_CONFIG_H
+#define MC_CONFIG_H
+
+#include <stddef.h>
+
+struct mc_config {
+	char db[512];            /* SQLite file path or postgresql:// URL */
+	char listen[128];        /* host:port */
+	char data_dir[512];      /* blobs and the default SQLite file */
+	char share_dir[512];     /* shipped data: units, web, migrations */
+	char log_level[16];
+	int threads;             /* 0 = number of cores */
+	int db_pool;             /* connections; 0 = threads + 2 */
+	size_t body_limit;       /* bytes of a request body */
+	int session_ttl;         /* seconds a session lives at most */
+	int session_idle;        /* seconds of idleness that end a session */
+	int login_max_user;      /* failed logins per account per window */
+	int login_max_addr;      /* failed logins per address per window */
+	int login_window;        /* seconds */
+	int cookie_secure;       /* set Secure on cookies (behind TLS) */
+	int shutdown_grace;      /* seconds to finish requests on SIGTERM */
+	int trust_proxy;         /* take the client address from X-Forwarded-For */
+};
+
+/* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or
+ * none), then the environment.  On error writes a message to err. */
+int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errlen);
+/* Apply one key = value (used by the file and by tests). */
+int mc_config_set(struct mc_config *c, const char *key, const char *value);
+/* True when db names a PostgreSQL server. */
+int mc_config_is_pg(const char *db);
+
+#endif

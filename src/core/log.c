@@ -1,0 +1,52 @@
+/* log.c - JSON line logging; see log.h. */
+#include "log.h"
+
+#include "timeutil.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static enum mc_log_level level = MC_LOG_INFO;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *names[] = {"debug", "info", "warn", "error", "off"};
+
+void mc_log_set_level(enum mc_log_level lvl) { level = lvl; }
+
+int mc_log_parse_level(const char *s, enum mc_log_level *out)
+{
+	for (int i = 0; i <= MC_LOG_OFF; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum mc_log_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+void mc_log_line(const char *json)
+{
+	pthread_mutex_lock(&lock);
+	fputs(json, stderr);
+	fputc('\n', stderr);
+	fflush(stderr);
+	pthread_mutex_unlock(&lock);
+}
+
+void mc_log(enum mc_log_level lvl, const char *msg, const char *fields_fmt, ...)
+{
+	if (lvl < level)
+		return;
+	char ts[40], fields[1024] = "";
+	mc_time_format_utc(mc_time_now_ms(), ts, sizeof(ts));
+	if (fields_fmt) {
+		va_list ap;
+		va_start(ap, fields_fmt);
+		vsnprintf(fields, sizeof(fields), fields_fmt, ap);
+		va_end(ap);
+	}
+	char line[1400];
+	snprintf(line, sizeof(line), "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%s}", ts,
+		 names[lvl], msg, fields[0] ? "," : "", fields);
+	mc_log_line(line);
+}

@@ -1,0 +1,26 @@
+/*
+ * text.h - Unicode text: NFC normalisation, diacritic-free search keys,
+ * UTF-8 validation.  Vietnamese search ignores diacritics and case:
+ * "Xác nhận tình trạng hôn nhân" and "xac nhan tinh trang hon nhan" give the
+ * same key.
+ */
+#ifndef MC_TEXT_H
+#define MC_TEXT_H
+
+#include "arena.h"
+
+#include <stddef.h>
+
+/* 1 if s is valid UTF-8 of at most max bytes with no control characters
+ * other than tab / newline. */
+int mc_text_valid(const char *s, size_t max);
+/* NFC form of s (arena memory), or NULL if s is not valid UTF-8. */
+char *mc_text_nfc(struct mc_arena *a, const char *s);
+/* Search key: NFD, combining marks removed, đ -> d, lower case, runs of
+ * white space and punctuation folded to one space, trimmed.  NULL if s is
+ * not valid UTF-8. */
+char *mc_text_search_key(struct mc_arena *a, const char *s);
+/* The same into a malloc'd string (caller frees). */
+char *mc_text_search_key_dup(const char *s);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * crypto.h - hashing, randomness and password storage.
+ * The only module that includes OpenSSL or libsodium.
+ */
+#ifndef MC_CRYPTO_H
+#define MC_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MC_SHA256_LEN 32
+#define MC_SHA256_HEX (MC_SHA256_LEN * 2 + 1)
+#define MC_PWHASH_LEN 128
+
+/* Call once at start-up; returns 0 or -1. */
+int mc_crypto_init(void);
+
+void mc_sha256(const void *p, size_t n, unsigned char out[MC_SHA256_LEN]);
+void mc_sha256_hex(const void *p, size_t n, char out[MC_SHA256_HEX]);
+
+/* Incremental SHA-256. */
+struct mc_sha256_ctx;
+struct mc_sha256_ctx *mc_sha256_begin(void);
+void mc_sha256_add(struct mc_sha256_ctx *c, const void *p, size_t n);
+void mc_sha256_end_hex(struct mc_sha256_ctx *c, char out[MC_SHA256_HEX]); /* frees c */
+
+void mc_random(void *p, size_t n);
+/* n random bytes as lower-case hex (out holds 2n+1). */
+void mc_random_hex(char *out, size_t nbytes);
+/* n random bytes as URL-safe base64 without padding (out holds 4n/3+2). */
+void mc_random_token(char *out, size_t outlen, size_t nbytes);
+
+void mc_hex(const unsigned char *p, size_t n, char *out);
+
+/* Constant-time comparison of two equal-length buffers; 1 if equal. */
+int mc_ct_equal(const void *a, const void *b, size_t n);
+/* Constant-time comparison of two NUL-terminated strings. */
+int mc_ct_streq(const char *a, const char *b);
+
+/* argon2id.  Costs come from the environment for tests
+ * (MOTCUA_ARGON2_OPS, MOTCUA_ARGON2_MEM_KIB); defaults are libsodium's
+ * "interactive" limits. */
+int mc_password_hash(const char *password, char out[MC_PWHASH_LEN]);
+/* 0 when the password matches. */
+int mc_password_verify(const char *hash, const char *password);
+
+#endif

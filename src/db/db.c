@@ -1,0 +1,294 @@
+/* db.c - connection pool, statement cache and typed helpers; see db.h. */
+#include "driver.h"
+
+#include "../core/arena.h"
+#include "../core/config.h"
+#include "../core/err.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int mc__db_fail(struct mc_conn *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->errmsg, sizeof(c->errmsg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int mc_db_open(const char *url, int pool_size, struct mc_db **out, char *errbuf, size_t errlen)
+{
+	*out = NULL;
+	if (pool_size < 1)
+		pool_size = 1;
+	struct mc_db *db = mc_xcalloc(1, sizeof(*db));
+	db->drv = mc_config_is_pg(url) ? &mc_pg_driver : &mc_sqlite_driver;
+	db->url = mc_xstrdup(url);
+	db->conns = mc_xcalloc((size_t)pool_size, sizeof(*db->conns));
+	db->free_list = mc_xcalloc((size_t)pool_size, sizeof(int));
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->cond, NULL);
+	for (int i = 0; i < pool_size; i++) {
+		void *h = db->drv->connect(url, errbuf, errlen);
+		if (!h) {
+			mc_db_close(db);
+			return MC_E_DB;
+		}
+		struct mc_conn *c = mc_xcalloc(1, sizeof(*c));
+		c->db = db;
+		c->h = h;
+		c->index = i;
+		db->conns[i] = c;
+		db->free_list[db->nfree++] = i;
+		db->size++;
+	}
+	*out = db;
+	return 0;
+}
+
+static void conn_free(struct mc_conn *c)
+{
+	for (int i = 0; i < c->nstmts; i++) {
+		free(c->stmts[i]->sql);
+		c->db->drv->finalize(c->stmts[i]);
+	}
+	c->db->drv->disconnect(c->h);
+	free(c);
+}
+
+void mc_db_close(struct mc_db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->size; i++)
+		conn_free(db->conns[i]);
+	pthread_mutex_destroy(&db->lock);
+	pthread_cond_destroy(&db->cond);
+	free(db->conns);
+	free(db->free_list);
+	free(db->url);
+	free(db);
+}
+
+enum mc_db_kind mc_db_kind(const struct mc_db *db) { return db->drv->kind; }
+const char *mc_db_kind_name(const struct mc_db *db) { return db->drv->name; }
+struct mc_db *mc_conn_db(struct mc_conn *c) { return c->db; }
+const char *mc_conn_errmsg(struct mc_conn *c) { return c->errmsg; }
+int mc_in_tx(const struct mc_conn *c) { return c->in_tx; }
+
+int mc_db_acquire(struct mc_db *db, struct mc_conn **out)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&db->lock);
+	if (db->nfree == 0)
+		db->waits++;
+	while (db->nfree == 0) {
+		if (pthread_cond_timedwait(&db->cond, &db->lock, &until) == ETIMEDOUT) {
+			pthread_mutex_unlock(&db->lock);
+			*out = NULL;
+			return MC_E_DB_BUSY;
+		}
+	}
+	int i = db->free_list[--db->nfree];
+	db->in_use++;
+	db->acquired++;
+	pthread_mutex_unlock(&db->lock);
+	*out = db->conns[i];
+	(*out)->errmsg[0] = '\0';
+	return 0;
+}
+
+void mc_db_release(struct mc_conn *c)
+{
+	if (!c)
+		return;
+	if (c->in_tx)
+		mc_tx_rollback(c);
+	struct mc_db *db = c->db;
+	pthread_mutex_lock(&db->lock);
+	db->free_list[db->nfree++] = c->index;
+	db->in_use--;
+	pthread_cond_signal(&db->cond);
+	pthread_mutex_unlock(&db->lock);
+}
+
+void mc_db_stats(struct mc_db *db, int *size, int *in_use, uint64_t *waits, uint64_t *acquired)
+{
+	pthread_mutex_lock(&db->lock);
+	*size = db->size;
+	*in_use = db->in_use;
+	*waits = db->waits;
+	*acquired = db->acquired;
+	pthread_mutex_unlock(&db->lock);
+}
+
+int mc_db_ping(struct mc_conn *c)
+{
+	int64_t v = 0;
+	int rc = mc_query_int64(c, &v, "SELECT 1", "");
+	return rc ? rc : (v == 1 ? 0 : MC_E_DB);
+}
+
+int mc_tx_begin(struct mc_conn *c, int write)
+{
+	if (c->in_tx)
+		return mc__db_fail(c, MC_E_INTERNAL, "nested transaction");
+	int rc = c->db->drv->begin(c, write);
+	if (rc == 0)
+		c->in_tx = 1;
+	return rc;
+}
+
+int mc_tx_commit(struct mc_conn *c)
+{
+	int rc = c->db->drv->exec_script(c, "COMMIT");
+	c->in_tx = 0;
+	return rc;
+}
+
+int mc_tx_rollback(struct mc_conn *c)
+{
+	int rc = c->db->drv->exec_script(c, "ROLLBACK");
+	c->in_tx = 0;
+	return rc;
+}
+
+int mc_exec_script(struct mc_conn *c, const char *sql) { return c->db->drv->exec_script(c, sql); }
+
+int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out)
+{
+	for (int i = 0; i < c->nstmts; i++) {
+		struct mc_stmt *s = c->stmts[i];
+		if (!s->in_use && strcmp(s->sql, sql) == 0) {
+			s->in_use = 1;
+			*out = s;
+			return 0;
+		}
+	}
+	struct mc_stmt *s;
+	int rc = c->db->drv->prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	s->conn = c;
+	s->sql = mc_xstrdup(sql);
+	s->in_use = 1;
+	s->cached = c->nstmts < MC_STMT_CACHE;
+	if (s->cached)
+		c->stmts[c->nstmts++] = s;
+	*out = s;
+	return 0;
+}
+
+void mc_stmt_done(struct mc_stmt *s)
+{
+	if (!s)
+		return;
+	s->conn->db->drv->reset(s);
+	s->in_use = 0;
+	if (!s->cached) {
+		free(s->sql);
+		s->conn->db->drv->finalize(s);
+	}
+}
+
+#define DRV(s) ((s)->conn->db->drv)
+int mc_bind_int64(struct mc_stmt *s, int idx, int64_t v) { return DRV(s)->bind(s, idx, MC_BIND_INT, v, NULL, 0); }
+int mc_bind_text(struct mc_stmt *s, int idx, const char *v)
+{
+	return v ? DRV(s)->bind(s, idx, MC_BIND_TEXT, 0, v, strlen(v)) : mc_bind_null(s, idx);
+}
+int mc_bind_blob(struct mc_stmt *s, int idx, const void *p, size_t n) { return DRV(s)->bind(s, idx, MC_BIND_BLOB, 0, p, n); }
+int mc_bind_null(struct mc_stmt *s, int idx) { return DRV(s)->bind(s, idx, MC_BIND_NULL, 0, NULL, 0); }
+int mc_step(struct mc_stmt *s) { return DRV(s)->step(s); }
+int mc_col_count(struct mc_stmt *s) { return DRV(s)->col_count(s); }
+int mc_col_is_null(struct mc_stmt *s, int col) { return DRV(s)->col_is_null(s, col); }
+int64_t mc_col_int64(struct mc_stmt *s, int col) { return DRV(s)->col_int64(s, col); }
+const char *mc_col_text(struct mc_stmt *s, int col) { return DRV(s)->col_text(s, col); }
+const void *mc_col_blob(struct mc_stmt *s, int col, size_t *n) { return DRV(s)->col_blob(s, col, n); }
+int64_t mc_changes(struct mc_stmt *s) { return DRV(s)->changes(s); }
+
+static int vbind(struct mc_stmt *s, const char *types, va_list ap)
+{
+	int rc = 0;
+	for (int i = 0; types[i] && !rc; i++) {
+		int idx = i + 1;
+		switch (types[i]) {
+		case 'i': rc = mc_bind_int64(s, idx, va_arg(ap, int64_t)); break;
+		case 'd': rc = mc_bind_int64(s, idx, va_arg(ap, int)); break;
+		case 't': rc = mc_bind_text(s, idx, va_arg(ap, const char *)); break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = mc_bind_blob(s, idx, p, n);
+			break;
+		}
+		default: mc_fatal("mc_query: bad type letter '%c'", types[i]);
+		}
+	}
+	return rc;
+}
+
+static int vquery(struct mc_conn *c, struct mc_stmt **out, const char *sql, const char *types, va_list ap)
+{
+	int rc = mc_prepare(c, sql, out);
+	if (rc)
+		return rc;
+	rc = vbind(*out, types, ap);
+	if (rc) {
+		mc_stmt_done(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int mc_query(struct mc_conn *c, struct mc_stmt **out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = vquery(c, out, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int64_t mc_exec(struct mc_conn *c, const char *sql, const char *types, ...)
+{
+	struct mc_stmt *s;
+	va_list ap;
+	va_start(ap, types);
+	int rc = vquery(c, &s, sql, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	while ((rc = mc_step(s)) == MC_DB_ROW)
+		;
+	int64_t n = rc < 0 ? rc : mc_changes(s);
+	mc_stmt_done(s);
+	return n;
+}
+
+int mc_query_int64(struct mc_conn *c, int64_t *v, const char *sql, const char *types, ...)
+{
+	struct mc_stmt *s;
+	va_list ap;
+	va_start(ap, types);
+	int rc = vquery(c, &s, sql, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW) {
+		*v = mc_col_int64(s, 0);
+		rc = 0;
+	} else if (rc == MC_DB_DONE) {
+		rc = MC_E_NOT_FOUND;
+	}
+	mc_stmt_done(s);
+	return rc;
+}

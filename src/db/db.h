@@ -1,0 +1,93 @@
+/*
+ * db.h - the storage interface: one API over SQLite and PostgreSQL.
+ *
+ * SQL is written once, with '?' placeholders; the PostgreSQL driver rewrites
+ * them to $1, $2, ...  Only migrations differ per back-end.  Values cross the
+ * interface as int64, text (UTF-8) or blobs; instants are int64 UTC
+ * milliseconds and booleans are 0/1 integers, so the same SQL runs on both.
+ *
+ * A struct mc_db is a pool of connections; a request borrows one for its
+ * lifetime.  Prepared statements are cached per connection by SQL text.
+ * Errors are MC_E_* codes: a unique violation gives MC_E_CONFLICT, lock
+ * contention MC_E_DB_BUSY, anything else MC_E_DB; mc_conn_errmsg() tells the
+ * log-only detail.
+ */
+#ifndef MC_DB_H
+#define MC_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mc_db;
+struct mc_conn;
+struct mc_stmt;
+
+enum mc_db_kind { MC_DB_SQLITE, MC_DB_PG };
+
+#define MC_DB_ROW 1
+#define MC_DB_DONE 0
+
+/* Open a pool of pool_size connections to url: a file path (SQLite) or a
+ * postgresql:// URL.  On failure *out is NULL and errbuf says why. */
+int mc_db_open(const char *url, int pool_size, struct mc_db **out, char *errbuf, size_t errlen);
+void mc_db_close(struct mc_db *db);
+enum mc_db_kind mc_db_kind(const struct mc_db *db);
+const char *mc_db_kind_name(const struct mc_db *db);
+
+/* Borrow a connection (waits up to 10 s: MC_E_DB_BUSY) and give it back.
+ * A connection given back inside a transaction is rolled back. */
+int mc_db_acquire(struct mc_db *db, struct mc_conn **out);
+void mc_db_release(struct mc_conn *c);
+
+/* Pool figures for /metrics. */
+void mc_db_stats(struct mc_db *db, int *size, int *in_use, uint64_t *waits, uint64_t *acquired);
+
+/* Cheap round trip: is the database reachable? */
+int mc_db_ping(struct mc_conn *c);
+
+/* Transactions.  write=1 takes the write lock at once (SQLite BEGIN
+ * IMMEDIATE), so a read-then-write transaction never deadlocks. */
+int mc_tx_begin(struct mc_conn *c, int write);
+int mc_tx_commit(struct mc_conn *c);
+int mc_tx_rollback(struct mc_conn *c);
+int mc_in_tx(const struct mc_conn *c);
+
+/* Run several ';'-separated statements without parameters (migrations). */
+int mc_exec_script(struct mc_conn *c, const char *sql);
+
+/*
+ * Prepare (or take from the cache) a statement.  Bind with 1-based indexes,
+ * step until MC_DB_DONE, read columns 0-based, then mc_stmt_done().
+ */
+int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out);
+int mc_bind_int64(struct mc_stmt *s, int idx, int64_t v);
+int mc_bind_text(struct mc_stmt *s, int idx, const char *v); /* NULL binds NULL */
+int mc_bind_blob(struct mc_stmt *s, int idx, const void *p, size_t n);
+int mc_bind_null(struct mc_stmt *s, int idx);
+int mc_step(struct mc_stmt *s); /* MC_DB_ROW, MC_DB_DONE or MC_E_* */
+int mc_col_count(struct mc_stmt *s);
+int mc_col_is_null(struct mc_stmt *s, int col);
+int64_t mc_col_int64(struct mc_stmt *s, int col);
+const char *mc_col_text(struct mc_stmt *s, int col); /* NULL for NULL; valid until next step */
+const void *mc_col_blob(struct mc_stmt *s, int col, size_t *n);
+/* Rows changed by the last completed statement. */
+int64_t mc_changes(struct mc_stmt *s);
+void mc_stmt_done(struct mc_stmt *s);
+
+/*
+ * Convenience: prepare + bind from a type string, one letter per argument:
+ *   'i' int64_t, 'd' int (widened), 't' const char * (NULL = SQL NULL),
+ *   'b' const void * + size_t (blob).
+ * mc_query leaves the statement ready to step; mc_exec runs it to the end
+ * and returns the number of rows changed (>= 0) or an MC_E_* code.
+ */
+int mc_query(struct mc_conn *c, struct mc_stmt **out, const char *sql, const char *types, ...);
+int64_t mc_exec(struct mc_conn *c, const char *sql, const char *types, ...);
+/* Run a query expected to give at most one row with one integer column.
+ * Returns 0 and sets *v; MC_E_NOT_FOUND when there is no row. */
+int mc_query_int64(struct mc_conn *c, int64_t *v, const char *sql, const char *types, ...);
+
+const char *mc_conn_errmsg(struct mc_conn *c);
+struct mc_db *mc_conn_db(struct mc_conn *c);
+
+#endif

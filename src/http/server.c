@@ -1,0 +1,528 @@
+/*
+ * server.c - libmicrohttpd glue: accept, bound and parse a request, route
+ * it, run the hooks and the handler, send the answer, log and measure it.
+ */
+#define _GNU_SOURCE
+#include "http.h"
+
+#include "metrics.h"
+#include "router.h"
+
+#include "../core/log.h"
+#include "../core/timeutil.h"
+#include "../crypto/crypto.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+struct mc_server {
+	struct mc_config *cfg;
+	struct mc_db *db;
+	const struct mc_route *routes;
+	int nroutes;
+	struct mc_http_hooks hooks;
+	struct MHD_Daemon *d;
+	struct mc_metrics *metrics;
+	atomic_int in_flight;
+};
+
+struct mc_config *mc_server_config(struct mc_server *s) { return s->cfg; }
+struct mc_db *mc_server_db(struct mc_server *s) { return s->db; }
+int mc_server_in_flight(struct mc_server *s) { return atomic_load(&s->in_flight); }
+
+struct mc_server *mc_server_new(struct mc_config *cfg, struct mc_db *db,
+				const struct mc_route *routes, const struct mc_http_hooks *hooks)
+{
+	struct mc_server *s = mc_xcalloc(1, sizeof(*s));
+	s->cfg = cfg;
+	s->db = db;
+	s->routes = routes;
+	while (routes[s->nroutes].method)
+		s->nroutes++;
+	if (hooks)
+		s->hooks = *hooks;
+	s->metrics = mc_metrics_new(routes, s->nroutes);
+	return s;
+}
+
+void mc_server_free(struct mc_server *s)
+{
+	if (!s)
+		return;
+	mc_metrics_free(s->metrics);
+	free(s);
+}
+
+/* ---------- request helpers ---------- */
+
+const char *mc_req_param(struct mc_req *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_names[i], name) == 0)
+			return r->params[i];
+	return NULL;
+}
+
+const char *mc_req_query(struct mc_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *mc_req_header(struct mc_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *mc_req_cookie(struct mc_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+static void release_conn(void *p) { mc_db_release(p); }
+
+int mc_req_db(struct mc_req *r, struct mc_conn **out)
+{
+	if (!r->db) {
+		int rc = mc_db_acquire(r->srv->db, &r->db);
+		if (rc)
+			return mc_fail(r, rc, NULL);
+		mc_arena_cleanup(r->arena, release_conn, r->db);
+	}
+	*out = r->db;
+	return 0;
+}
+
+static void json_release(void *p) { json_decref(p); }
+
+json_t *mc_req_keep(struct mc_req *r, json_t *j)
+{
+	if (j)
+		mc_arena_cleanup(r->arena, json_release, j);
+	return j;
+}
+
+void mc_res_header(struct mc_req *r, const char *name, const char *value)
+{
+	if (r->nheaders >= MC_MAX_HEADERS)
+		mc_fatal("too many response headers");
+	r->headers[r->nheaders++] = (struct mc_header){mc_strdup(r->arena, name), mc_strdup(r->arena, value)};
+}
+
+int mc_res_text(struct mc_req *r, int status, const char *ctype, const char *body, size_t n)
+{
+	r->status = status;
+	r->content_type = ctype;
+	mc_buf_reset(&r->out);
+	if (n && mc_buf_add(&r->out, body, n))
+		return mc_fail(r, MC_E_TOO_BIG, NULL);
+	return 0;
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+	return mc_buf_add(data, buf, size) ? -1 : 0;
+}
+
+int mc_res_json(struct mc_req *r, int status, json_t *j)
+{
+	r->status = status;
+	r->content_type = "application/json; charset=utf-8";
+	mc_buf_reset(&r->out);
+	int rc = json_dump_callback(j, dump_cb, &r->out, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+	json_decref(j);
+	return rc ? mc_fail(r, MC_E_INTERNAL, NULL) : 0;
+}
+
+int mc_res_empty(struct mc_req *r, int status)
+{
+	r->status = status;
+	r->content_type = NULL;
+	mc_buf_reset(&r->out);
+	return 0;
+}
+
+int mc_fail(struct mc_req *r, int code, const char *fmt, ...)
+{
+	r->err.code = code;
+	r->err.detail[0] = '\0';
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(r->err.detail, sizeof(r->err.detail), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+void mc_res_problem(struct mc_req *r)
+{
+	int code = r->err.code ? r->err.code : MC_E_INTERNAL;
+	int status = mc_err_status(code);
+	json_t *p = json_object();
+	json_object_set_new(p, "type", json_sprintf("urn:motcua:problem:%s", mc_err_code(code)));
+	json_object_set_new(p, "title", json_string(mc_err_title(code, r->lang)));
+	json_object_set_new(p, "status", json_integer(status));
+	json_object_set_new(p, "code", json_string(mc_err_code(code)));
+	if (r->err.detail[0])
+		json_object_set_new(p, "detail", json_string(r->err.detail));
+	json_object_set_new(p, "title_vi", json_string(mc_err_title(code, "vi")));
+	json_object_set_new(p, "title_en", json_string(mc_err_title(code, "en")));
+	if (r->path)
+		json_object_set_new(p, "instance", json_string(r->path));
+	json_object_set_new(p, "request_id", json_string(r->id));
+	if (r->err.nfields) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < r->err.nfields; i++) {
+			const struct mc_field_error *f = &r->err.fields[i];
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "field", f->field,
+							     "reason", f->reason, "message",
+							     strcmp(r->lang, "en") == 0 ? f->en : f->vi,
+							     "message_vi", f->vi, "message_en", f->en));
+		}
+		json_object_set_new(p, "errors", arr);
+	}
+	mc_res_json(r, status, p);
+	r->content_type = "application/problem+json; charset=utf-8";
+	if (r->err.retry_after > 0) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", r->err.retry_after);
+		mc_res_header(r, "Retry-After", v);
+	}
+	if (r->err.log_detail[0])
+		mc_warn("request_error", "\"id\":\"%s\",\"code\":\"%s\",\"detail\":\"%.400s\"", r->id,
+			mc_err_code(code), r->err.log_detail);
+}
+
+/* ---------- the request life cycle ---------- */
+
+static void pick_lang(struct mc_req *r)
+{
+	const char *q = mc_req_query(r, "lang");
+	const char *al = q ? q : mc_req_header(r, "Accept-Language");
+	snprintf(r->lang, sizeof(r->lang), "%s", al && strncasecmp(al, "en", 2) == 0 ? "en" : "vi");
+}
+
+static void client_addr(struct mc_req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	r->addr[0] = '\0';
+	if (r->srv->cfg->trust_proxy) {
+		const char *xff = mc_req_header(r, "X-Forwarded-For");
+		if (xff) {
+			size_t n = strcspn(xff, ", ");
+			if (n && n < sizeof(r->addr)) {
+				memcpy(r->addr, xff, n);
+				r->addr[n] = '\0';
+				return;
+			}
+		}
+	}
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->addr,
+				  sizeof(r->addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  r->addr, sizeof(r->addr));
+	}
+	if (!r->addr[0])
+		snprintf(r->addr, sizeof(r->addr), "unknown");
+}
+
+static int has_body_method(const char *m)
+{
+	return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
+}
+
+static int is_state_changing(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static int content_type_json(const char *ct)
+{
+	if (!ct)
+		return 0;
+	size_t n = strcspn(ct, ";");
+	while (n && ct[n - 1] == ' ')
+		n--;
+	return (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
+	       (n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0 && strncasecmp(ct, "application/", 12) == 0);
+}
+
+static int run(struct mc_req *r)
+{
+	struct mc_server *s = r->srv;
+	int allowed = 0;
+	char allow[64];
+	r->route_index = mc_route_match(s->routes, s->nroutes, r->method, r->path, r, &allowed, allow,
+					sizeof(allow));
+	if (r->route_index < 0) {
+		if (allowed) {
+			mc_res_header(r, "Allow", allow);
+			return mc_fail(r, MC_E_METHOD, "%s", allow);
+		}
+		return mc_fail(r, MC_E_NO_ROUTE, NULL);
+	}
+	const struct mc_route *rt = r->route = &s->routes[r->route_index];
+
+	if (r->body_too_big)
+		return mc_fail(r, MC_E_TOO_BIG, "limit %zu bytes", s->cfg->body_limit);
+	if (has_body_method(r->method) && !(rt->flags & MC_RF_RAW_BODY) && r->body.len > 0) {
+		if (!content_type_json(mc_req_header(r, "Content-Type")))
+			return mc_fail(r, MC_E_MEDIA_TYPE, "application/json");
+		json_error_t je;
+		r->json = mc_req_keep(r, json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je));
+		if (!r->json)
+			return mc_fail(r, MC_E_BAD_JSON, "line %d, column %d: %s", je.line, je.column, je.text);
+	}
+
+	int rc;
+	if (rt->auth != MC_AUTH_NONE && s->hooks.authenticate) {
+		rc = s->hooks.authenticate(r);
+		if (rc && rt->auth == MC_AUTH_REQUIRED)
+			return rc;
+		if (rc) { /* an optional session that is bad: carry on anonymously */
+			mc_error_init(&r->err);
+			r->who = NULL;
+		}
+	}
+	if (rt->auth == MC_AUTH_REQUIRED && !r->who)
+		return mc_fail(r, MC_E_UNAUTHENTICATED, NULL);
+	if (rt->perm && (!r->who || !s->hooks.has_perm || !s->hooks.has_perm(r, rt->perm)))
+		return mc_fail(r, r->who ? MC_E_FORBIDDEN : MC_E_UNAUTHENTICATED, NULL);
+	if (r->who && r->via_cookie && is_state_changing(r->method) && !(rt->flags & MC_RF_NO_CSRF) &&
+	    s->hooks.check_csrf && (rc = s->hooks.check_csrf(r)))
+		return rc;
+	if (s->hooks.before) {
+		rc = s->hooks.before(r);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			return 0;
+	}
+	rc = rt->handler(r);
+	if (rc == 0 && r->status == 0)
+		mc_res_empty(r, 204);
+	return rc;
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct mc_req *r)
+{
+	size_t len;
+	char *data = mc_buf_detach(&r->out, &len);
+	r->out_len = len;
+	struct MHD_Response *res = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!res) {
+		free(data);
+		return MHD_NO;
+	}
+	if (r->content_type)
+		MHD_add_response_header(res, "Content-Type", r->content_type);
+	int cache_set = 0;
+	for (int i = 0; i < r->nheaders; i++) {
+		MHD_add_response_header(res, r->headers[i].name, r->headers[i].value);
+		if (strcasecmp(r->headers[i].name, "Cache-Control") == 0)
+			cache_set = 1;
+	}
+	if (!cache_set)
+		MHD_add_response_header(res, "Cache-Control", "no-store");
+	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(res, "X-Request-Id", r->id);
+	if (r->route && (r->route->flags & MC_RF_TEXT) == 0)
+		MHD_add_response_header(res, "Content-Language", r->lang);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, res);
+	MHD_destroy_response(res);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct mc_server *s = cls;
+	struct mc_req *r = *con_cls;
+	if (!r) {
+		struct mc_arena *a = mc_arena_new(8192);
+		r = mc_zalloc(a, sizeof(*r));
+		r->arena = a;
+		r->srv = s;
+		r->conn = conn;
+		r->start_ns = mc_mono_ns();
+		r->method = mc_strdup(a, method);
+		r->path = mc_strdup(a, url);
+		r->route_index = -1;
+		mc_random_hex(r->id, 8);
+		mc_error_init(&r->err);
+		mc_buf_init(&r->body, s->cfg->body_limit);
+		mc_buf_init(&r->out, 64u << 20);
+		atomic_fetch_add(&s->in_flight, 1);
+		*con_cls = r;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > s->cfg->body_limit)
+			r->body_too_big = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->body_too_big && mc_buf_add(&r->body, upload, *upload_size))
+			r->body_too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	pick_lang(r);
+	client_addr(r);
+	int rc = run(r);
+	if (rc < 0) {
+		r->err.code = rc;
+		mc_res_problem(r);
+	}
+	if (s->hooks.after)
+		s->hooks.after(r);
+	return send_response(conn, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	struct mc_server *s = cls;
+	struct mc_req *r = *con_cls;
+	if (!r)
+		return;
+	double secs = (double)(mc_mono_ns() - r->start_ns) / 1e9;
+	int status = r->status ? r->status : 500;
+	mc_metrics_observe(s->metrics, r->route_index, status, secs);
+	if (!r->route || !(r->route->flags & MC_RF_NO_LOG)) {
+		char ts[40], line[700];
+		mc_time_format_utc(mc_time_now_ms(), ts, sizeof(ts));
+		snprintf(line, sizeof(line),
+			 "{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"id\":\"%s\",\"method\":\"%s\","
+			 "\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,\"bytes\":%zu,\"user\":%lld%s%s%s}",
+			 ts, r->id, r->method, r->route ? r->route->pattern : "-", status, secs * 1000,
+			 r->out_len, (long long)r->user_id, r->err.code ? ",\"error\":\"" : "",
+			 r->err.code ? mc_err_code(r->err.code) : "", r->err.code ? "\"" : "");
+		if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			mc_warn("request_aborted", "\"id\":\"%s\",\"reason\":%d", r->id, (int)toe);
+		mc_log_line(line);
+	}
+	mc_buf_release(&r->body);
+	mc_buf_release(&r->out);
+	mc_arena_free(r->arena);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* ---------- daemon ---------- */
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
+			char *errbuf, size_t errlen)
+{
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon == listen || strlen(colon + 1) == 0) {
+		snprintf(errbuf, errlen, "MOTCUA_LISTEN must be host:port, got '%s'", listen);
+		return -1;
+	}
+	size_t hn = (size_t)(colon - listen);
+	if (listen[0] == '[' && hn >= 2 && listen[hn - 1] == ']') {
+		listen++;
+		hn -= 2;
+	}
+	if (hn >= sizeof(host)) {
+		snprintf(errbuf, errlen, "host name too long");
+		return -1;
+	}
+	memcpy(host, listen, hn);
+	host[hn] = '\0';
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	struct addrinfo *res = NULL;
+	int e = getaddrinfo(host, colon + 1, &hints, &res);
+	if (e) {
+		snprintf(errbuf, errlen, "cannot resolve %s: %s", listen, gai_strerror(e));
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[300];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	struct mc_buf b = MC_BUF_INIT(1024);
+	mc_buf_add_json_str(&b, msg);
+	mc_warn("mhd", "\"detail\":\"%s\"", mc_buf_str(&b));
+	mc_buf_release(&b);
+}
+
+int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (parse_listen(s->cfg->listen, &ss, &sl, errbuf, errlen))
+		return MC_E_CONFIG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	uint16_t port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						      : ((struct sockaddr_in *)&ss)->sin_port);
+	s->d = MHD_start_daemon(flags, port, NULL, NULL, on_request, s,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg->threads,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_END);
+	if (!s->d) {
+		snprintf(errbuf, errlen, "cannot listen on %s (address in use or not permitted)", s->cfg->listen);
+		return MC_E_IO;
+	}
+	return 0;
+}
+
+int mc_server_port(struct mc_server *s)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	return i ? i->port : 0;
+}
+
+void mc_server_stop(struct mc_server *s, int grace_s)
+{
+	if (!s->d)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(s->d);
+	uint64_t until = mc_mono_ns() + (uint64_t)grace_s * 1000000000u;
+	while (atomic_load(&s->in_flight) > 0 && mc_mono_ns() < until)
+		usleep(10000);
+	MHD_stop_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	s->d = NULL;
+}
+
+void mc_server_metrics(struct mc_server *s, struct mc_buf *out);
+void mc_server_metrics(struct mc_server *s, struct mc_buf *out)
+{
+	mc_metrics_render(s->metrics, out);
+	if (s->hooks.metrics)
+		s->hooks.metrics(s, out);
+}

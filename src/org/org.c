@@ -1,0 +1,450 @@
+/* org.c - units, agencies, counters and users in the database; see org.h. */
+#include "org.h"
+
+#include "../core/arena.h"
+#include "../core/text.h"
+#include "../core/timeutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+
+/* ---------------- units ---------------- */
+
+static json_t *unit_row(struct mc_stmt *s)
+{
+	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:s?}", "code",
+			 mc_col_text(s, 0), "level", mc_col_text(s, 1), "name", mc_col_text(s, 2),
+			 "name_en", mc_col_text(s, 3), "full_name", mc_col_text(s, 4), "full_name_en",
+			 mc_col_text(s, 5), "kind", mc_col_text(s, 6), "kind_en", mc_col_text(s, 7),
+			 "parent_code", jstr(mc_col_text(s, 8)), "province_code", mc_col_text(s, 9));
+}
+
+#define UNIT_COLS "code, level, name, name_en, full_name, full_name_en, kind, kind_en, parent_code, province_code"
+
+int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const char *q, int limit,
+		  json_t **out)
+{
+	struct mc_stmt *s;
+	char *key = q && *q ? mc_text_search_key_dup(q) : NULL;
+	char *like = NULL;
+	if (key) {
+		size_t n = strlen(key);
+		like = mc_xmalloc(n + 3);
+		like[0] = '%';
+		memcpy(like + 1, key, n);
+		like[n + 1] = '%';
+		like[n + 2] = '\0';
+	}
+	int rc;
+	if (parent)
+		rc = mc_query(c, &s,
+			      "SELECT " UNIT_COLS " FROM units WHERE era = ? AND parent_code = ?"
+			      " AND (? IS NULL OR search_key LIKE ?) ORDER BY code LIMIT ?",
+			      "ttttd", era, parent, like, like, limit);
+	else
+		rc = mc_query(c, &s,
+			      "SELECT " UNIT_COLS " FROM units WHERE era = ? AND (? IS NULL AND parent_code IS NULL"
+			      " OR ? IS NOT NULL AND search_key LIKE ?) ORDER BY level DESC, code LIMIT ?",
+			      "ttttd", era, like, like, like, limit);
+	free(key);
+	free(like);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	while ((rc = mc_step(s)) == MC_DB_ROW)
+		json_array_append_new(arr, unit_row(s));
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int mc_unit_get(struct mc_conn *c, const char *era, const char *code, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT " UNIT_COLS " FROM units WHERE era = ? AND code = ?", "tt", era, code);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	json_t *u = rc == MC_DB_ROW ? unit_row(s) : NULL;
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (!u)
+		return MC_E_NOT_FOUND;
+	json_object_set_new(u, "era", json_string(era));
+	if (strcmp(era, "current") != 0) {
+		rc = mc_query(c, &s,
+			      "SELECT u.code, u.full_name FROM unit_changes m JOIN units u"
+			      " ON u.era = 'current' AND u.code = m.new_ward_code WHERE m.old_ward_code = ? ORDER BY u.code",
+			      "t", code);
+		if (rc) {
+			json_decref(u);
+			return rc;
+		}
+		json_t *arr = json_array();
+		while ((rc = mc_step(s)) == MC_DB_ROW)
+			json_array_append_new(arr, json_pack("{s:s, s:s}", "code", mc_col_text(s, 0),
+							     "full_name", mc_col_text(s, 1)));
+		mc_stmt_done(s);
+		json_object_set_new(u, "became", arr);
+	}
+	*out = u;
+	return rc < 0 ? rc : 0;
+}
+
+/* ---------------- agencies ---------------- */
+
+int mc_agency_create(struct mc_conn *c, const struct mc_agency_new *a, int64_t *id)
+{
+	struct mc_stmt *s;
+	const char *province = "79";
+	char prov[8] = "";
+	/* The province of the unit: wards carry it, provinces are it. */
+	int rc = mc_query(c, &s, "SELECT province_code FROM units WHERE era = 'current' AND code = ?", "t",
+			  a->unit_code);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW) {
+		const char *p = mc_col_text(s, 0);
+		if (p && strlen(p) < sizeof(prov)) {
+			memcpy(prov, p, strlen(p) + 1);
+			province = prov;
+		}
+	}
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (rc == MC_DB_DONE)
+		return MC_E_VALIDATION; /* unknown unit */
+
+	rc = mc_query(c, &s,
+		      "INSERT INTO agencies (code, parent_id, kind, name, name_en, unit_code, province_code, created_at)"
+		      " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		      "ttttttti", a->code, NULL, a->kind, a->name, a->name_en, a->unit_code, province,
+		      mc_time_now_ms());
+	if (rc)
+		return rc;
+	if (a->parent_id)
+		mc_bind_int64(s, 2, a->parent_id);
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		*id = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	/* closure: self, plus every ancestor of the parent */
+	int64_t n = mc_exec(c, "INSERT INTO agency_tree (ancestor_id, descendant_id, depth) VALUES (?, ?, 0)", "ii",
+			    *id, *id);
+	if (n >= 0 && a->parent_id)
+		n = mc_exec(c,
+			    "INSERT INTO agency_tree (ancestor_id, descendant_id, depth)"
+			    " SELECT ancestor_id, ?, depth + 1 FROM agency_tree WHERE descendant_id = ?",
+			    "ii", *id, a->parent_id);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc_agency_within(struct mc_conn *c, int64_t ancestor, int64_t descendant)
+{
+	int64_t v;
+	int rc = mc_query_int64(c, &v, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?",
+				"ii", ancestor, descendant);
+	if (rc == MC_E_NOT_FOUND)
+		return 0;
+	return rc < 0 ? rc : 1;
+}
+
+int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id)
+{
+	return mc_query_int64(c, id, "SELECT id FROM agencies WHERE code = ?", "t", code);
+}
+
+#define AGENCY_COLS "a.id, a.code, a.parent_id, a.kind, a.name, a.name_en, a.unit_code, a.province_code, a.active"
+
+static json_t *agency_row(struct mc_stmt *s)
+{
+	json_t *j = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+			      (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "parent_id",
+			      mc_col_is_null(s, 2) ? json_null() : json_integer(mc_col_int64(s, 2)), "kind",
+			      mc_col_text(s, 3), "name", mc_col_text(s, 4), "name_en", mc_col_text(s, 5),
+			      "unit_code", mc_col_text(s, 6), "province_code", mc_col_text(s, 7), "active",
+			      (int)mc_col_int64(s, 8));
+	return j;
+}
+
+int mc_agencies_list(struct mc_conn *c, int64_t root, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = root ? mc_query(c, &s,
+				 "SELECT " AGENCY_COLS " FROM agencies a JOIN agency_tree t ON t.descendant_id = a.id"
+				 " WHERE t.ancestor_id = ? ORDER BY t.depth, a.code",
+				 "i", root)
+		      : mc_query(c, &s, "SELECT " AGENCY_COLS " FROM agencies a ORDER BY a.parent_id IS NOT NULL, a.code", "");
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	while ((rc = mc_step(s)) == MC_DB_ROW)
+		json_array_append_new(arr, agency_row(s));
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int mc_counters_list(struct mc_conn *c, int64_t agency_id, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "SELECT id, code, agency_id, name, name_en, active FROM counters"
+			  " WHERE (? = 0 OR agency_id = ?) ORDER BY agency_id, code",
+			  "ii", agency_id, agency_id);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	while ((rc = mc_step(s)) == MC_DB_ROW)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:I, s:s, s:s, s:b}", "id",
+						     (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1),
+						     "agency_id", (json_int_t)mc_col_int64(s, 2), "name",
+						     mc_col_text(s, 3), "name_en", mc_col_text(s, 4), "active",
+						     (int)mc_col_int64(s, 5)));
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int mc_agency_get(struct mc_conn *c, int64_t id, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT " AGENCY_COLS " FROM agencies a WHERE a.id = ?", "i", id);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	json_t *j = rc == MC_DB_ROW ? agency_row(s) : NULL;
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (!j)
+		return MC_E_NOT_FOUND;
+	json_t *counters;
+	rc = mc_counters_list(c, id, &counters);
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	json_object_set_new(j, "counters", counters);
+	*out = j;
+	return 0;
+}
+
+int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, const char *name,
+		      const char *name_en, int64_t *id)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "INSERT INTO counters (code, agency_id, name, name_en) VALUES (?, ?, ?, ?) RETURNING id",
+			  "titt", code, agency_id, name, name_en);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		*id = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---------------- users ---------------- */
+
+int mc_role_exists(struct mc_conn *c, const char *role)
+{
+	int64_t v;
+	int rc = mc_query_int64(c, &v, "SELECT 1 FROM roles WHERE code = ?", "t", role);
+	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
+}
+
+int mc_user_create(struct mc_conn *c, const struct mc_user_new *u, int64_t *id)
+{
+	int64_t now = mc_time_now_ms();
+	const char *province = "79";
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "INSERT INTO users (kind, username, password_hash, full_name, id_number, tax_code, birth_date, sex,"
+			  " phone, email, address, ward_code, agency_id, position, position_en, province_code, created_at, updated_at)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  "tttttttttttttttt" "ii", u->kind, u->username, u->password_hash, u->full_name,
+			  u->id_number, u->tax_code, u->birth_date, u->sex, u->phone, u->email, u->address,
+			  u->ward_code, NULL, u->position, u->position_en, province, now, now);
+	if (rc)
+		return rc;
+	if (u->agency_id)
+		mc_bind_int64(s, 13, u->agency_id);
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		*id = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	for (const char *const *r = u->roles; r && *r; r++) {
+		int64_t n = mc_exec(c, "INSERT INTO user_roles (user_id, role_code) VALUES (?, ?)", "it", *id, *r);
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+int mc_user_kind(struct mc_conn *c, int64_t id, char kind[16], int64_t *agency_id)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT kind, agency_id FROM users WHERE id = ?", "i", id);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW) {
+		const char *k = mc_col_text(s, 0);
+		size_t n = strlen(k);
+		if (n > 15)
+			n = 15;
+		memcpy(kind, k, n);
+		kind[n] = '\0';
+		*agency_id = mc_col_int64(s, 1);
+	}
+	mc_stmt_done(s);
+	return rc < 0 ? rc : rc == MC_DB_ROW ? 0 : MC_E_NOT_FOUND;
+}
+
+static json_t *string_list(struct mc_conn *c, const char *sql, int64_t id, int *rcp)
+{
+	struct mc_stmt *s;
+	json_t *arr = json_array();
+	int rc = mc_query(c, &s, sql, "i", id);
+	if (!rc) {
+		while ((rc = mc_step(s)) == MC_DB_ROW)
+			json_array_append_new(arr, json_string(mc_col_text(s, 0)));
+		mc_stmt_done(s);
+	}
+	*rcp = rc < 0 ? rc : 0;
+	return arr;
+}
+
+int mc_user_get(struct mc_conn *c, int64_t id, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "SELECT u.id, u.kind, u.username, u.full_name, u.id_number, u.tax_code, u.birth_date, u.sex,"
+			  " u.phone, u.email, u.address, u.ward_code, u.agency_id, u.position, u.position_en, u.status,"
+			  " u.version, u.created_at, a.code, a.name, a.name_en"
+			  " FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = ?",
+			  "i", id);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc != MC_DB_ROW) {
+		mc_stmt_done(s);
+		return rc < 0 ? rc : MC_E_NOT_FOUND;
+	}
+	char created[40];
+	mc_time_format_vn(mc_col_int64(s, 17), created, sizeof(created));
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:s}",
+			      "id", (json_int_t)mc_col_int64(s, 0), "kind", mc_col_text(s, 1), "username",
+			      mc_col_text(s, 2), "full_name", mc_col_text(s, 3), "id_number",
+			      jstr(mc_col_text(s, 4)), "tax_code", jstr(mc_col_text(s, 5)), "birth_date",
+			      jstr(mc_col_text(s, 6)), "sex", jstr(mc_col_text(s, 7)), "phone",
+			      jstr(mc_col_text(s, 8)), "email", jstr(mc_col_text(s, 9)), "address",
+			      jstr(mc_col_text(s, 10)), "ward_code", jstr(mc_col_text(s, 11)), "status",
+			      mc_col_text(s, 15), "version", (json_int_t)mc_col_int64(s, 16), "created_at", created);
+	if (!mc_col_is_null(s, 12)) {
+		json_object_set_new(j, "agency", json_pack("{s:I, s:s, s:s, s:s}", "id",
+							   (json_int_t)mc_col_int64(s, 12), "code",
+							   mc_col_text(s, 18), "name", mc_col_text(s, 19),
+							   "name_en", mc_col_text(s, 20)));
+		json_object_set_new(j, "position", jstr(mc_col_text(s, 13)));
+		json_object_set_new(j, "position_en", jstr(mc_col_text(s, 14)));
+	}
+	mc_stmt_done(s);
+	json_object_set_new(j, "roles", string_list(c, "SELECT role_code FROM user_roles WHERE user_id = ? ORDER BY role_code", id, &rc));
+	if (!rc)
+		json_object_set_new(j, "permissions",
+				    string_list(c,
+						"SELECT DISTINCT rp.perm_code FROM user_roles ur JOIN role_permissions rp"
+						" ON rp.role_code = ur.role_code WHERE ur.user_id = ? ORDER BY rp.perm_code",
+						id, &rc));
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	*out = j;
+	return 0;
+}
+
+int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q,
+		  int64_t after_id, int limit, json_t **out, int64_t *next_after)
+{
+	struct mc_stmt *s;
+	char *like = NULL;
+	if (q && *q) {
+		char *key = mc_text_search_key_dup(q);
+		if (key) {
+			size_t n = strlen(key);
+			like = mc_xmalloc(n + 3);
+			like[0] = '%';
+			memcpy(like + 1, key, n);
+			memcpy(like + n + 1, "%", 2);
+			free(key);
+		}
+	}
+	/* Jurisdiction in SQL: only officials whose agency is under root. */
+	int rc = mc_query(c, &s,
+			  "SELECT u.id, u.username, u.full_name, u.agency_id, u.position, u.status, a.name"
+			  " FROM users u JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ?"
+			  " JOIN agencies a ON a.id = u.agency_id"
+			  " WHERE u.kind = 'official' AND (? = 0 OR u.agency_id = ?) AND (? = 0 OR u.id < ?)"
+			  " AND (? IS NULL OR lower(u.username) LIKE ? OR u.full_name LIKE ?)"
+			  " ORDER BY u.id DESC LIMIT ?",
+			  "iiiiitttd", root, agency_filter, agency_filter, after_id, after_id, like, like, like,
+			  limit + 1);
+	free(like);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	int count = 0;
+	*next_after = 0;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		if (count == limit) {
+			*next_after = json_integer_value(json_object_get(json_array_get(arr, (size_t)limit - 1), "id"));
+			continue;
+		}
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:o, s:s, s:s}", "id",
+						     (json_int_t)mc_col_int64(s, 0), "username", mc_col_text(s, 1),
+						     "full_name", mc_col_text(s, 2), "agency_id",
+						     (json_int_t)mc_col_int64(s, 3), "position",
+						     jstr(mc_col_text(s, 4)), "status", mc_col_text(s, 5),
+						     "agency_name", mc_col_text(s, 6)));
+		count++;
+	}
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * org.h - organisations and people: administrative units (GSO codes, with
+ * the pre-2025 units and the old->new mapping), agencies as a tree with a
+ * closure table, reception counters, users (officials, citizens,
+ * businesses) and their roles.
+ *
+ * Representations handed to the API are jansson objects (new references).
+ * Personal fields are only put in a representation by the functions that
+ * are told the caller may see them.
+ */
+#ifndef MC_ORG_H
+#define MC_ORG_H
+
+#include "../core/err.h"
+#include "../db/db.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* ---- identity numbers (ident.c) ---- */
+
+/* Check a 12-digit citizen ID (CCCD).  birth_date ("YYYY-MM-DD") and sex
+ * ("M"/"F") are optional; when given they must agree with digits 4-6.
+ * Returns 0, or MC_E_VALIDATION with a field error on e.  *unknown_prefix is
+ * set when digits 1-3 name no known province (a warning, not an error). */
+int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struct mc_error *e,
+		  int *unknown_prefix);
+/* 10-digit tax code, or 13 with a "-NNN" branch suffix (NNN-NNN...). */
+int mc_tax_code_check(const char *code);
+/* Vietnamese phone: 10 digits starting with 0 (or +84 followed by 9). */
+int mc_phone_check(const char *phone);
+/* A plausible e-mail address (one @, a dot in the domain, no spaces). */
+int mc_email_check(const char *email);
+/* YYYY-MM-DD, a real date. */
+int mc_date_check(const char *date);
+
+/* ---- units ---- */
+
+/* List units: era "current" or "2025-03"; parent (province or district
+ * code) or NULL for the top level; q a search string (diacritics ignored)
+ * or NULL; at most limit rows. */
+int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const char *q, int limit,
+		  json_t **out);
+/* One unit; for a former ward, "became" lists the current wards. */
+int mc_unit_get(struct mc_conn *c, const char *era, const char *code, json_t **out);
+
+/* ---- agencies ---- */
+
+struct mc_agency_new {
+	const char *code, *kind, *name, *name_en, *unit_code;
+	int64_t parent_id; /* 0 = root */
+};
+
+int mc_agency_create(struct mc_conn *c, const struct mc_agency_new *a, int64_t *id);
+/* 1 if descendant is ancestor or below it, 0 if not, < 0 on error. */
+int mc_agency_within(struct mc_conn *c, int64_t ancestor, int64_t descendant);
+int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id);
+int mc_agencies_list(struct mc_conn *c, int64_t root, json_t **out);
+int mc_agency_get(struct mc_conn *c, int64_t id, json_t **out);
+int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, const char *name,
+		      const char *name_en, int64_t *id);
+int mc_counters_list(struct mc_conn *c, int64_t agency_id, json_t **out);
+
+/* ---- users ---- */
+
+struct mc_user_new {
+	const char *kind;     /* citizen | business | official */
+	const char *username;
+	const char *password_hash;
+	const char *full_name;
+	const char *id_number, *tax_code, *birth_date, *sex;
+	const char *phone, *email, *address, *ward_code;
+	int64_t agency_id;    /* officials */
+	const char *position, *position_en;
+	const char *const *roles; /* NULL-terminated role codes */
+};
+
+int mc_user_create(struct mc_conn *c, const struct mc_user_new *u, int64_t *id);
+/* Full record (personal fields included): for the user themself and for
+ * callers entitled to it.  Includes roles and permissions. */
+int mc_user_get(struct mc_conn *c, int64_t id, json_t **out);
+/* Kind and agency of a user (for authorization); MC_E_NOT_FOUND if none. */
+int mc_user_kind(struct mc_conn *c, int64_t id, char kind[16], int64_t *agency_id);
+/* Officials of the agency subtree under root (0 = all), newest first,
+ * keyset pagination on id (after_id = 0 for the first page). */
+int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q,
+		  int64_t after_id, int limit, json_t **out, int64_t *next_after);
+int mc_role_exists(struct mc_conn *c, const char *role);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * seed.h - reference and demo data.
+ *
+ * mc_seed_units loads the administrative units shipped in data/units (the
+ * current two-level structure, the pre-July-2025 three-level one and the
+ * old->new ward mapping) once.  mc_seed_demo loads the demo agencies,
+ * counters, officials and citizens of data/demo, all with one password.
+ * Both run in one transaction and write an audit entry.
+ */
+#ifndef MC_SEED_H
+#define MC_SEED_H
+
+#include "../db/db.h"
+
+#include <stddef.h>
+
+struct mc_seed_counts {
+	long units, unit_changes, agencies, counters, officials, citizens;
+};
+
+int mc_seed_units(struct mc_conn *c, const char *share_dir, struct mc_seed_counts *n, char *err, size_t errlen);
+/* Returns MC_E_CONFLICT when demo data is already there. */
+int mc_seed_demo(struct mc_conn *c, const char *share_dir, const char *password,
+		 struct mc_seed_counts *n, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,200 @@
+/*
+ * test_http_basics.c - the server's contract for every request: health
+ * probes, metrics, and the problem+json answers to bad requests (404, 405,
+ * 415, 400, 413, 401), in Vietnamese by default and English on request.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "http.h"
+#include "server.h"
+#include "testdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct mc_test_server srv;
+static char db_url[512];
+
+static int setup(void **state)
+{
+	(void)state;
+	mc_test_db_setup(db_url, sizeof(db_url), 1, NULL, 1);
+	static const char *const env[] = {"MOTCUA_BODY_LIMIT=4096", NULL};
+	mc_test_server_start(&srv, db_url, env);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	assert_int_equal(mc_test_server_stop(&srv), 0);
+	mc_test_db_drop(db_url, NULL);
+	return 0;
+}
+
+/* Assert a problem+json answer with the given status and code. */
+static void assert_problem(struct mc_http_res *r, long status, const char *code)
+{
+	assert_int_equal(r->status, status);
+	assert_non_null(strstr(mc_http_header(r, "Content-Type"), "application/problem+json"));
+	assert_non_null(r->json);
+	assert_string_equal(json_string_value(json_object_get(r->json, "code")), code);
+	assert_int_equal(json_integer_value(json_object_get(r->json, "status")), status);
+	assert_non_null(json_string_value(json_object_get(r->json, "title_vi")));
+	assert_non_null(json_string_value(json_object_get(r->json, "title_en")));
+}
+
+static void health_and_ready(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	assert_int_equal(mc_http_get(&s, "/healthz", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "ok");
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&s, "/readyz", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "database")),
+			    strcmp(mc_test_backend(), "pg") == 0 ? "postgresql" : "sqlite");
+	mc_http_res_free(&r);
+}
+
+static void metrics_count_requests(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	mc_http_get(&s, "/api/v1/agencies", &r);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&s, "/metrics", &r), 200);
+	assert_non_null(strstr(r.body, "motcua_http_requests_total{method=\"GET\",route=\"/api/v1/agencies\",code=\"2xx\"}"));
+	assert_non_null(strstr(r.body, "motcua_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/agencies\",le=\"+Inf\"}"));
+	assert_non_null(strstr(r.body, "motcua_db_pool_connections"));
+	mc_http_res_free(&r);
+}
+
+static void unknown_route_404(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	mc_http_get(&s, "/api/v1/nothing-here", &r);
+	assert_problem(&r, 404, "no_route");
+	/* Vietnamese by default */
+	assert_string_equal(json_string_value(json_object_get(r.json, "title")), "Không có đường dẫn này");
+	mc_http_res_free(&r);
+	/* English on request */
+	strcpy(s.lang, "en-US");
+	mc_http_get(&s, "/api/v1/nothing-here", &r);
+	assert_string_equal(json_string_value(json_object_get(r.json, "title")), "No such route");
+	mc_http_res_free(&r);
+}
+
+static void wrong_method_405(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	mc_http_do(&s, "DELETE", "/api/v1/agencies", NULL, NULL, &r);
+	assert_problem(&r, 405, "method_not_allowed");
+	assert_string_equal(mc_http_header(&r, "Allow"), "GET, POST");
+	mc_http_res_free(&r);
+}
+
+static void wrong_type_415(void **state)
+{
+	(void)state;
+	struct mc_http_res r;
+	char url[128];
+	snprintf(url, sizeof(url), "%s/api/v1/auth/login", srv.base);
+	static const char *const h[] = {"Content-Type: text/plain", NULL};
+	mc_http_raw("POST", url, "username=admin", h, &r);
+	assert_problem(&r, 415, "unsupported_media_type");
+	mc_http_res_free(&r);
+}
+
+static void bad_json_400(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	mc_http_post(&s, "/api/v1/auth/login", "{\"username\": \"admin\",", &r);
+	assert_problem(&r, 400, "bad_json");
+	assert_non_null(json_string_value(json_object_get(r.json, "detail")));
+	mc_http_res_free(&r);
+	/* duplicate keys are refused too */
+	mc_http_post(&s, "/api/v1/auth/login", "{\"username\":\"a\",\"username\":\"b\",\"password\":\"x\"}", &r);
+	assert_problem(&r, 400, "bad_json");
+	mc_http_res_free(&r);
+	/* an array where an object is expected */
+	mc_http_post(&s, "/api/v1/auth/login", "[1,2]", &r);
+	assert_problem(&r, 400, "bad_json");
+	mc_http_res_free(&r);
+}
+
+static void too_big_413(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	size_t n = 10000; /* the server runs with MOTCUA_BODY_LIMIT=4096 */
+	char *body = malloc(n + 32);
+	strcpy(body, "{\"username\":\"");
+	memset(body + 13, 'a', n);
+	strcpy(body + 13 + n, "\"}");
+	mc_http_post(&s, "/api/v1/auth/login", body, &r);
+	assert_problem(&r, 413, "payload_too_large");
+	mc_http_res_free(&r);
+	free(body);
+}
+
+static void wrong_types_422(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	mc_http_post(&s, "/api/v1/auth/login", "{\"username\": 42, \"password\": \"x\"}", &r);
+	assert_problem(&r, 422, "validation_failed");
+	json_t *errs = json_object_get(r.json, "errors");
+	assert_int_equal(json_array_size(errs), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 0), "field")), "username");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 0), "reason")), "type");
+	mc_http_res_free(&r);
+}
+
+static void unauthenticated_401(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	mc_http_get(&s, "/api/v1/me", &r);
+	assert_problem(&r, 401, "unauthenticated");
+	mc_http_res_free(&r);
+	strcpy(s.token, "not-a-real-token-not-a-real-token");
+	mc_http_get(&s, "/api/v1/me", &r);
+	assert_problem(&r, 401, "unauthenticated");
+	mc_http_res_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(health_and_ready),   cmocka_unit_test(metrics_count_requests),
+		cmocka_unit_test(unknown_route_404),  cmocka_unit_test(wrong_method_405),
+		cmocka_unit_test(wrong_type_415),     cmocka_unit_test(bad_json_400),
+		cmocka_unit_test(too_big_413),        cmocka_unit_test(wrong_types_422),
+		cmocka_unit_test(unauthenticated_401),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,106 @@
+/* server.c - spawn and stop motcua serve for HTTP tests; see server.h. */
+#include "server.h"
+
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t l = sizeof(a);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || getsockname(fd, (struct sockaddr *)&a, &l)) {
+		perror("free_port");
+		exit(1);
+	}
+	int port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+void mc_test_server_start(struct mc_test_server *s, const char *db_url, const char *const *env)
+{
+	const char *bin = getenv("MOTCUA_BIN");
+	if (!bin) {
+		fprintf(stderr, "MOTCUA_BIN is not set\n");
+		exit(1);
+	}
+	s->port = free_port();
+	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
+	snprintf(s->log, sizeof(s->log), "/tmp/motcua-test-server-%d-%d.log", (int)getpid(), s->port);
+	s->pid = fork();
+	if (s->pid == 0) {
+		char listen[64];
+		snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
+		setenv("MOTCUA_DB", db_url, 1);
+		setenv("MOTCUA_LISTEN", listen, 1);
+		setenv("MOTCUA_THREADS", "2", 0);
+		for (const char *const *e = env; e && *e; e++)
+			putenv((char *)*e);
+		int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 2);
+			close(fd);
+		}
+		execl(bin, bin, "serve", (char *)NULL);
+		perror("exec motcua");
+		_exit(127);
+	}
+	char url[128];
+	snprintf(url, sizeof(url), "%s/healthz", s->base);
+	for (int i = 0; i < 300; i++) { /* up to 30 s (sanitizer builds start slowly) */
+		struct mc_http_res r;
+		if (mc_http_raw("GET", url, NULL, NULL, &r) == 0 && r.status == 200) {
+			mc_http_res_free(&r);
+			return;
+		}
+		mc_http_res_free(&r);
+		int st;
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			fprintf(stderr, "motcua serve exited early; its log (%s):\n", s->log);
+			char cmd[300];
+			snprintf(cmd, sizeof(cmd), "cat %s >&2", s->log);
+			if (system(cmd) != 0)
+				fprintf(stderr, "(no log)\n");
+			exit(1);
+		}
+		struct timespec ts = {0, 100000000};
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "motcua serve did not answer /healthz\n");
+	kill(s->pid, SIGKILL);
+	exit(1);
+}
+
+int mc_test_server_stop(struct mc_test_server *s)
+{
+	if (s->pid <= 0)
+		return -1;
+	kill(s->pid, SIGTERM);
+	for (int i = 0; i < 300; i++) {
+		int st;
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			s->pid = 0;
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+				unlink(s->log);
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		struct timespec ts = {0, 100000000};
+		nanosleep(&ts, NULL);
+	}
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+	s->pid = 0;
+	return -1;
+}

@@ -1,0 +1,23 @@
+/*
+ * server.h - run a real `motcua serve` (MOTCUA_BIN) on a free loopback port
+ * against a given database, for HTTP tests.
+ */
+#ifndef MC_TEST_SERVER_H
+#define MC_TEST_SERVER_H
+
+#include <sys/types.h>
+
+struct mc_test_server {
+	pid_t pid;
+	int port;
+	char base[64];      /* http://127.0.0.1:PORT */
+	char log[256];      /* the server's stderr */
+};
+
+/* Start with MOTCUA_DB=db_url and extra "KEY=VALUE" environment entries
+ * (NULL-terminated, may be NULL); waits until /healthz answers. */
+void mc_test_server_start(struct mc_test_server *s, const char *db_url, const char *const *env);
+/* SIGTERM, wait; returns the exit status (or -1 if it did not exit). */
+int mc_test_server_stop(struct mc_test_server *s);
+
+#endif
