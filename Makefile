@@ -4,7 +4,7 @@
 #   make test   every test, on SQLite and PostgreSQL, plus once under
 #               AddressSanitizer + UndefinedBehaviorSanitizer
 .POSIX:
-.PHONY: all build run test test-fast asan bench deps clean format
+.PHONY: all build build-all run test test-fast asan bench deps clean format
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -21,6 +21,9 @@ $(BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
 build: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS) --target motcua
+
+build-all: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
 $(ASAN_BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt
@@ -51,11 +54,11 @@ run: build
 # build, and stops the cluster.
 test:
 	@bash scripts/deps.sh --install test
-	@$(MAKE) --no-print-directory build asan
+	@$(MAKE) --no-print-directory build-all asan
 	bash scripts/test.sh $(BUILD) $(ASAN_BUILD)
 
 # Only the normal build (quicker while developing).
-test-fast: build
+test-fast: build-all
 	bash scripts/test.sh $(BUILD)
 
 bench: build

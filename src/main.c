@@ -18,11 +18,13 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } commands[] = {
-	{"serve", mc_cmd_serve, "serve the HTTP API and web UI"},
+	{"serve", mc_cmd_serve, "serve the HTTP API"},
 	{"migrate", mc_cmd_migrate, "apply database schema migrations"},
 	{"seed", mc_cmd_seed, "load administrative units and demo data"},
+	{"agency", mc_cmd_agency, "add the first agencies, list the agency tree"},
 	{"user", mc_cmd_user, "add an official or admin, reset a password"},
 	{"audit", mc_cmd_audit, "verify the audit log's hash chain"},
+	{"calendar", mc_cmd_calendar, "working days, deadlines and the lunar calendar"},
 };
 
 static void usage(FILE *f)

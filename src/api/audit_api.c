@@ -18,7 +18,7 @@ static int audit_list(struct mc_req *r)
 	struct mc_stmt *s;
 	rc = mc_query(c, &s,
 		      "SELECT id, at, actor_id, action, object_type, object_id, source, detail, hash FROM audit_log"
-		      " WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+		      " WHERE (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
 		      "iid", before, before, (int)limit);
 	if (rc)
 		return api_db_fail(r, rc);

@@ -92,9 +92,14 @@ static int me(struct mc_req *r)
 	if (rc)
 		return rc;
 	json_t *u;
-	rc = mc_user_get(c, r->who->user_id, &u);
+	rc = mc_user_get_basic(c, r->who->user_id, &u);
 	if (rc)
 		return api_db_fail(r, rc);
+	/* the permissions were loaded with the session */
+	json_t *perms = json_array();
+	for (int i = 0; i < r->who->nperms; i++)
+		json_array_append_new(perms, json_string(r->who->perms[i]));
+	json_object_set_new(u, "permissions", perms);
 	json_object_set_new(u, "csrf_token", json_string(r->who->csrf));
 	return mc_res_json(r, 200, u);
 }
@@ -174,6 +179,68 @@ static int signup(struct mc_req *r)
 	return mc_res_json(r, 201, out);
 }
 
+/* A business account: identified by its tax code (10 digits, or 13 with a
+ * branch suffix), represented by the person who signs up. */
+static int signup_business(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *tax = api_str(r, b, "tax_code", 14, 1);
+	const char *name = api_str(r, b, "name", 200, 1);
+	const char *rep = api_str(r, b, "representative", 100, 1);
+	const char *phone = api_str(r, b, "phone", 15, 1);
+	const char *email = api_str(r, b, "email", 254, 1);
+	const char *address = api_str(r, b, "address", 200, 0);
+	json_t *pwj = json_object_get(b, "password");
+	const char *pw = json_is_string(pwj) ? json_string_value(pwj) : NULL;
+	if (!pw)
+		mc_error_field(&r->err, "password", "required", "Trường này là bắt buộc", "This field is required");
+	else
+		mc_password_acceptable(pw, tax, &r->err);
+	if (tax && !mc_tax_code_check(tax))
+		mc_error_field(&r->err, "tax_code", "format", "Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số)",
+			       "A tax code is 10 digits (or 10 digits, a dash and 3 digits)");
+	if (phone && !mc_phone_check(phone))
+		mc_error_field(&r->err, "phone", "format", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0",
+			       "Phone must be 10 digits starting with 0");
+	if (email && !mc_email_check(email))
+		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(pw, hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	static const char *const roles[] = {"business", NULL};
+	/* full_name is the business's name; the representative goes to position. */
+	struct mc_user_new u = {.kind = "business", .username = tax, .password_hash = hash, .full_name = name,
+				.tax_code = tax, .phone = phone, .email = email, .address = address,
+				.position = rep, .roles = roles};
+	int64_t uid = 0;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_user_create(c, &u, &uid);
+	if (!rc)
+		rc = api_audit(r, c, "user.signup", "user", uid, "{\"kind\":\"business\"}");
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc == MC_E_CONFLICT) {
+		mc_tx_rollback(c);
+		return mc_fail(r, MC_E_CONFLICT, "tax_code");
+	}
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *out;
+	if ((rc = mc_user_get(c, uid, &out)))
+		return api_db_fail(r, rc);
+	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)uid));
+	return mc_res_json(r, 201, out);
+}
+
 static int change_password(struct mc_req *r)
 {
 	json_t *b = api_body(r);
@@ -192,17 +259,11 @@ static int change_password(struct mc_req *r)
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
-	json_t *me_j;
-	if ((rc = mc_user_get(c, r->who->user_id, &me_j)))
-		return api_db_fail(r, rc);
-	const char *uname = mc_strdup(r->arena, json_string_value(json_object_get(me_j, "username")));
-	json_decref(me_j);
 	struct mc_auth_policy p = mc_api_policy(r);
-	struct mc_login_result res;
-	/* Re-check the current password through the throttled login path. */
-	rc = mc_auth_login(c, &p, uname, json_string_value(oj), "bearer", r->addr, &res);
+	int retry = 0;
+	rc = mc_auth_check_password(c, &p, r->who->user_id, json_string_value(oj), r->addr, &retry);
 	if (rc == MC_E_BAD_CREDENTIALS || rc == MC_E_RATE_LIMITED) {
-		r->err.retry_after = res.retry_after;
+		r->err.retry_after = retry;
 		return mc_fail(r, rc, NULL);
 	}
 	if (rc)
@@ -230,9 +291,10 @@ static int change_password(struct mc_req *r)
 }
 
 const struct mc_route mc_api_auth_routes[] = {
-	{"POST", "/api/v1/auth/login", login, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF},
+	{"POST", "/api/v1/auth/login", login, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF | MC_RF_NO_IDEM},
 	{"POST", "/api/v1/auth/logout", logout, MC_AUTH_REQUIRED, NULL, 0},
 	{"POST", "/api/v1/auth/signup", signup, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF},
+	{"POST", "/api/v1/auth/signup/business", signup_business, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF},
 	{"GET", "/api/v1/me", me, MC_AUTH_REQUIRED, NULL, 0},
 	{"POST", "/api/v1/me/password", change_password, MC_AUTH_REQUIRED, NULL, 0},
 	{0},

@@ -39,7 +39,7 @@ struct mc_auth_policy mc_api_policy(struct mc_req *r)
 {
 	struct mc_config *c = mc_server_config(r->srv);
 	return (struct mc_auth_policy){c->session_ttl, c->session_idle, c->login_max_user, c->login_max_addr,
-				       c->login_window};
+				       c->login_window, c->session_cache_ms};
 }
 
 static int authenticate(struct mc_req *r)
@@ -88,7 +88,7 @@ struct idem {
 
 static int idem_before(struct mc_req *r)
 {
-	if (strcmp(r->method, "POST") != 0)
+	if (strcmp(r->method, "POST") != 0 || (r->route->flags & MC_RF_NO_IDEM))
 		return 0;
 	const char *key = mc_req_header(r, "Idempotency-Key");
 	if (!key)
@@ -171,6 +171,11 @@ static void idem_after(struct mc_req *r)
 	struct mc_conn *c;
 	if (mc_req_db(r, &c))
 		return;
+	/* A handler that failed inside its transaction left it open (on
+	 * PostgreSQL, aborted): end it, or the answer would not be stored and
+	 * the key would stay "in progress". */
+	if (mc_in_tx(c))
+		mc_tx_rollback(c);
 	int64_t n;
 	if (r->status >= 500 || r->status == 0 || r->status == 429) {
 		/* Not an answer to remember: let the client try again. */

@@ -10,6 +10,7 @@
  */
 #include "api.h"
 
+#include "../core/text.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../org/org.h"
@@ -99,7 +100,7 @@ static int check_roles(struct mc_req *r, struct mc_conn *c, json_t *roles, const
 {
 	if (!json_is_array(roles) || json_array_size(roles) == 0 || json_array_size(roles) > (size_t)max - 1) {
 		mc_error_field(&r->err, "roles", "type", "Cần một danh sách vai trò (1-8)", "A list of 1-8 roles is required");
-		return -1;
+		return 1;
 	}
 	size_t i;
 	json_t *v;
@@ -222,13 +223,15 @@ static int user_patch(struct mc_req *r)
 		return rc;
 	if (id == r->who->user_id && status && strcmp(status, "disabled") == 0)
 		return mc_fail(r, MC_E_FORBIDDEN, "cannot disable oneself");
+	const char *name_key = name ? mc_text_search_key(r->arena, name) : NULL;
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);
 	int64_t n = mc_exec(c,
 			    "UPDATE users SET full_name = COALESCE(?, full_name), position = COALESCE(?, position),"
 			    " phone = COALESCE(?, phone), email = COALESCE(?, email), status = COALESCE(?, status),"
+			    " search_key = COALESCE(CAST(? AS TEXT) || ' ' || username, search_key),"
 			    " version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-			    "tttttiii", name, position, phone, email, status, mc_time_now_ms(), id, want);
+			    "ttttttiii", name, position, phone, email, status, name_key, mc_time_now_ms(), id, want);
 	rc = n < 0 ? (int)n : 0;
 	if (!rc && n == 0) {
 		mc_tx_rollback(c);

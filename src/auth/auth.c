@@ -40,7 +40,7 @@ int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w)
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT DISTINCT rp.perm_code FROM user_roles ur JOIN role_permissions rp"
-			  " ON rp.role_code = ur.role_code WHERE ur.user_id = ?",
+			  " ON rp.role_code = ur.role_code WHERE ur.user_id = ? ORDER BY rp.perm_code",
 			  "i", w->user_id);
 	if (rc)
 		return rc;
@@ -206,6 +206,110 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	return mc_tx_commit(c);
 }
 
+int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, int64_t user_id,
+			   const char *password, const char *addr, int *retry_after)
+{
+	*retry_after = 0;
+	int64_t now = mc_time_now_ms();
+	char hash[MC_PWHASH_LEN] = "", ukey[3 + MC_SHA256_HEX], akey[80];
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT username, password_hash FROM users WHERE id = ?", "i", user_id);
+	if (rc)
+		return rc;
+	if ((rc = mc_step(s)) == MC_DB_ROW) {
+		user_key(mc_col_text(s, 0), ukey);
+		snprintf(hash, sizeof(hash), "%s", mc_col_text(s, 1));
+	}
+	mc_stmt_done(s);
+	if (rc != MC_DB_ROW)
+		return rc < 0 ? rc : MC_E_BAD_CREDENTIALS;
+	snprintf(akey, sizeof(akey), "a:%s", addr);
+	int wu = throttled(c, ukey, p->max_user, p->window, now);
+	int wa = wu < 0 ? wu : throttled(c, akey, p->max_addr, p->window, now);
+	if (wu < 0 || wa < 0)
+		return wu < 0 ? wu : wa;
+	if (wu || wa) {
+		*retry_after = wu > wa ? wu : wa;
+		return MC_E_RATE_LIMITED;
+	}
+	if (mc_password_verify(hash, password) == 0)
+		return 0;
+	char oid[24];
+	snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
+	if ((rc = mc_tx_begin(c, 1)))
+		return rc;
+	rc = record_failure(c, ukey, p->window, now);
+	if (!rc)
+		rc = record_failure(c, akey, p->window, now);
+	struct mc_audit_entry e = {user_id, "auth.password_check_failed", "user", oid, addr, NULL};
+	if (!rc)
+		rc = mc_audit_append(c, &e);
+	if (rc) {
+		mc_tx_rollback(c);
+		return rc;
+	}
+	rc = mc_tx_commit(c);
+	return rc ? rc : MC_E_BAD_CREDENTIALS;
+}
+
+/* ---- session cache: direct-mapped, keyed by the token hash ---- */
+
+#define CACHE_SLOTS 1024
+
+struct cache_slot {
+	char th[MC_SHA256_HEX];
+	int64_t cached_at, expires_at, last_seen;
+	struct mc_principal who;
+};
+
+static struct cache_slot cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct cache_slot *slot_of(const char *th)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v * 16 + (unsigned)(th[i] <= '9' ? th[i] - '0' : th[i] - 'a' + 10);
+	return &cache[v % CACHE_SLOTS];
+}
+
+static int cache_get(const char *th, int64_t now, const struct mc_auth_policy *p, struct mc_principal *who)
+{
+	int hit = 0;
+	pthread_mutex_lock(&cache_lock);
+	struct cache_slot *s = slot_of(th);
+	if (s->th[0] && strcmp(s->th, th) == 0 && now - s->cached_at < p->cache_ms && now < s->expires_at &&
+	    now - s->last_seen < (int64_t)p->session_idle * 1000) {
+		*who = s->who;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+static void cache_put(const char *th, int64_t now, int64_t expires, int64_t seen, const struct mc_principal *who)
+{
+	pthread_mutex_lock(&cache_lock);
+	struct cache_slot *s = slot_of(th);
+	snprintf(s->th, sizeof(s->th), "%s", th);
+	s->cached_at = now;
+	s->expires_at = expires;
+	s->last_seen = seen;
+	s->who = *who;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static void cache_forget(int64_t session_id, int64_t user_id)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (cache[i].th[0] && (cache[i].who.session_id == session_id || cache[i].who.user_id == user_id))
+			cache[i].th[0] = '\0';
+	pthread_mutex_unlock(&cache_lock);
+}
+
+void mc_auth_cache_forget_user(int64_t user_id) { cache_forget(-1, user_id); }
+
 int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token,
 		    struct mc_principal *who)
 {
@@ -215,6 +319,8 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 		return MC_E_UNAUTHENTICATED;
 	char th[MC_SHA256_HEX];
 	mc_sha256_hex(token, n, th);
+	if (p->cache_ms > 0 && cache_get(th, mc_time_now_ms(), p, who))
+		return 0;
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.kind, u.agency_id, u.status"
@@ -248,12 +354,17 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 		int64_t k = mc_exec(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", "ii", now, who->session_id);
 		if (k < 0 && k != MC_E_DB_BUSY)
 			return (int)k;
+		seen = now;
 	}
-	return mc_auth_load_perms(c, who);
+	int rc2 = mc_auth_load_perms(c, who);
+	if (!rc2 && p->cache_ms > 0)
+		cache_put(th, now, expires, seen, who);
+	return rc2;
 }
 
 int mc_auth_revoke(struct mc_conn *c, int64_t session_id)
 {
+	cache_forget(session_id, -1);
 	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", "ii",
 			    mc_time_now_ms(), session_id);
 	return n < 0 ? (int)n : 0;
@@ -261,6 +372,7 @@ int mc_auth_revoke(struct mc_conn *c, int64_t session_id)
 
 int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id)
 {
+	cache_forget(-1, user_id);
 	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", "ii",
 			    mc_time_now_ms(), user_id);
 	return n < 0 ? (int)n : 0;

@@ -29,6 +29,7 @@ struct mc_principal {
 struct mc_auth_policy {
 	int session_ttl, session_idle;        /* seconds */
 	int max_user, max_addr, window;       /* throttling */
+	int cache_ms;                         /* session cache lifetime; 0 = off */
 };
 
 struct mc_login_result {
@@ -49,10 +50,24 @@ struct mc_login_result {
 int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username,
 		  const char *password, const char *kind, const char *addr, struct mc_login_result *out);
 
+/* Re-check the password of a logged-in user (before a password change),
+ * with the same throttling and failure accounting as a login but without
+ * opening a session.  0, MC_E_BAD_CREDENTIALS or MC_E_RATE_LIMITED. */
+int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, int64_t user_id,
+			   const char *password, const char *addr, int *retry_after);
+
 /* Resolve a token to a principal; MC_E_UNAUTHENTICATED when unknown,
  * revoked, expired or idle too long. */
 int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token,
 		    struct mc_principal *who);
+
+/*
+ * Resolved sessions are kept in a small in-process cache for cache_ms, so
+ * that an authenticated read costs no database round trip for the session.
+ * Revocations through this process drop the entries at once; another
+ * process serving the same database sees them within cache_ms.
+ */
+void mc_auth_cache_forget_user(int64_t user_id);
 
 /* Revoke one session (logout) or all of a user's (password reset). */
 int mc_auth_revoke(struct mc_conn *c, int64_t session_id);

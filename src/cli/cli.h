@@ -13,6 +13,8 @@ int mc_cmd_migrate(int argc, char **argv);
 int mc_cmd_seed(int argc, char **argv);
 int mc_cmd_user(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
+int mc_cmd_agency(int argc, char **argv);
+int mc_cmd_calendar(int argc, char **argv);
 
 /* Shared start-up: load configuration (--config FILE may be in argv),
  * initialise crypto and logging, open the database with pool connections.

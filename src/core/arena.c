@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "banned.h"
+
 #define ALIGN 16u
 
 struct chunk {

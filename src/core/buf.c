@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "banned.h"
+
 void mc_buf_init(struct mc_buf *b, size_t limit)
 {
 	b->data = NULL;
@@ -39,7 +41,7 @@ static int grow(struct mc_buf *b, size_t n)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
-	if (cap > b->limit + 1)
+	if (cap - 1 > b->limit) /* not cap > limit + 1: limit may be SIZE_MAX */
 		cap = b->limit + 1;
 	b->data = mc_xrealloc(b->data, cap);
 	b->cap = cap;
@@ -81,6 +83,7 @@ int mc_buf_printf(struct mc_buf *b, const char *fmt, ...)
 
 int mc_buf_add_json_str(struct mc_buf *b, const char *s)
 {
+	size_t len0 = b->len;
 	int rc = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
 		switch (*p) {
@@ -95,6 +98,11 @@ int mc_buf_add_json_str(struct mc_buf *b, const char *s)
 			else
 				rc = mc_buf_addc(b, (char)*p);
 		}
+	}
+	if (rc && b->data) {
+		/* like every append: all or nothing */
+		b->len = len0;
+		b->data[len0] = '\0';
 	}
 	return rc;
 }

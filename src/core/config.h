@@ -28,6 +28,7 @@ struct mc_config {
 	int cookie_secure;       /* set Secure on cookies (behind TLS) */
 	int shutdown_grace;      /* seconds to finish requests on SIGTERM */
 	int trust_proxy;         /* take the client address from X-Forwarded-For */
+	int session_cache_ms;    /* how long a resolved session is reused in-process */
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

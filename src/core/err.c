@@ -14,6 +14,8 @@ static const struct row rows[MC__I_COUNT] = {
 	[MC__I_OK] = {200, "ok", "Thành công", "OK"},
 #define MC_ERR(name, st, c, v, e) [MC__I_##name] = {st, c, v, e},
 #include "err.def"
+
+#include "banned.h"
 #undef MC_ERR
 };
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "banned.h"
+
 static enum mc_log_level level = MC_LOG_INFO;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *names[] = {"debug", "info", "warn", "error", "off"};

@@ -11,13 +11,14 @@
 
 #include <stddef.h>
 
-/* 1 if s is valid UTF-8 of at most max bytes with no control characters
- * other than tab / newline. */
+/* 1 if s is valid UTF-8 of at most max bytes with no C0 control characters
+ * other than tab, CR and LF, and no DEL. */
 int mc_text_valid(const char *s, size_t max);
 /* NFC form of s (arena memory), or NULL if s is not valid UTF-8. */
 char *mc_text_nfc(struct mc_arena *a, const char *s);
 /* Search key: NFD, combining marks removed, đ -> d, lower case, runs of
- * white space and punctuation folded to one space, trimmed.  NULL if s is
+ * white space and punctuation folded to one space, trimmed.  Dots are kept,
+ * so that procedure codes such as "1.001193" stay searchable.  NULL if s is
  * not valid UTF-8. */
 char *mc_text_search_key(struct mc_arena *a, const char *s);
 /* The same into a malloc'd string (caller frees). */

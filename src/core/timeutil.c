@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "banned.h"
+
 int64_t mc_time_now_ms(void)
 {
 	struct timespec ts;
@@ -69,10 +71,21 @@ void mc_time_format_vn(int64_t ms, char *out, size_t n)
 	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", y, mo, d, h, mi, s);
 }
 
+/* 1 if s starts with shape, where 'd' stands for one ASCII digit.  sscanf's
+ * %d alone would take signs, spaces and single digits. */
+static int shaped(const char *s, const char *shape)
+{
+	for (; *shape; s++, shape++)
+		if (*shape == 'd' ? !(*s >= '0' && *s <= '9') : *s != *shape)
+			return 0;
+	return 1;
+}
+
 int mc_time_parse(const char *str, int64_t *ms)
 {
 	int y, mo, d, h = 0, mi = 0, s = 0, n = 0;
-	if (sscanf(str, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6)
+	if (!shaped(str, "dddd-dd-ddTdd:dd:dd") ||
+	    sscanf(str, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6)
 		return -1;
 	const char *p = str + n;
 	int frac = 0;
@@ -81,6 +94,8 @@ int mc_time_parse(const char *str, int64_t *ms)
 		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
 			if (digits < 3)
 				frac = frac * 10 + (*p - '0');
+		if (digits == 0)
+			return -1;
 		for (; digits < 3; digits++)
 			frac *= 10;
 	}
@@ -89,7 +104,8 @@ int mc_time_parse(const char *str, int64_t *ms)
 		p++;
 	} else if (*p == '+' || *p == '-') {
 		int oh, om;
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || strlen(p) != 6)
+		if (strlen(p) != 6 || !shaped(p + 1, "dd:dd") ||
+		    sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || om > 59)
 			return -1;
 		off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
 		p += 6;

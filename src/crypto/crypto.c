@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
+
 static unsigned long long ops_limit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 static size_t mem_limit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/banned.h"
+
 int mc__db_fail(struct mc_conn *c, int code, const char *fmt, ...)
 {
 	va_list ap;

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "../core/banned.h"
+
 static int ensure_table(struct mc_conn *c)
 {
 	return mc_exec_script(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -52,6 +54,14 @@ int mc_migrate(struct mc_conn *c, int *applied)
 		if (strcmp(m->backend, be) != 0 || m->version <= current)
 			continue;
 		rc = mc_tx_begin(c, 1);
+		/* Another process may have applied it since we looked (SQLite has
+		 * no advisory lock; the write transaction serialises us now). */
+		int64_t done = 0;
+		if (!rc && mc_query_int64(c, &done, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", "d",
+					  m->version) == 0 && done) {
+			mc_tx_rollback(c);
+			continue;
+		}
 		if (!rc)
 			rc = mc_exec_script(c, m->sql);
 		if (!rc) {

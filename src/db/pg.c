@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
+
 #define PG_MAX_PARAMS 64
 
 struct pg_conn {
@@ -78,7 +80,9 @@ static int map_result(struct mc_conn *c, PGresult *r)
 {
 	struct pg_conn *h = c->h;
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(h->pg);
+	/* Only the primary message: DETAIL may quote row values (personal data)
+	 * and these messages reach the logs. */
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(h->pg);
 	int code = MC_E_DB;
 	if (state) {
 		if (strcmp(state, "23505") == 0)

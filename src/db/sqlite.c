@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/banned.h"
+
 struct sq_stmt {
 	struct mc_stmt base;
 	sqlite3_stmt *st;
@@ -55,6 +57,8 @@ static void *sq_connect(const char *url, char *errbuf, size_t errlen)
 		return NULL;
 	}
 	sqlite3_busy_timeout(h, 10000);
+	/* Extended codes, so that map() can tell a unique violation (409). */
+	sqlite3_extended_result_codes(h, 1);
 	char *msg = NULL;
 	rc = sqlite3_exec(h,
 			  "PRAGMA journal_mode=WAL;"

@@ -22,6 +22,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "../core/banned.h"
+
 struct mc_server {
 	struct mc_config *cfg;
 	struct mc_db *db;
@@ -135,7 +137,7 @@ int mc_res_json(struct mc_req *r, int status, json_t *j)
 	r->status = status;
 	r->content_type = "application/json; charset=utf-8";
 	mc_buf_reset(&r->out);
-	int rc = json_dump_callback(j, dump_cb, &r->out, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+	int rc = json_dump_callback(j, dump_cb, &r->out, JSON_COMPACT);
 	json_decref(j);
 	return rc ? mc_fail(r, MC_E_INTERNAL, NULL) : 0;
 }
@@ -311,6 +313,9 @@ static int run(struct mc_req *r)
 			return 0;
 	}
 	rc = rt->handler(r);
+	/* A handler that failed half-way leaves nothing half-written. */
+	if (r->db && mc_in_tx(r->db))
+		mc_tx_rollback(r->db);
 	if (rc == 0 && r->status == 0)
 		mc_res_empty(r, 204);
 	return rc;
@@ -483,14 +488,14 @@ int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen)
 	uint16_t port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 						      : ((struct sockaddr_in *)&ss)->sin_port);
 	s->d = MHD_start_daemon(flags, port, NULL, NULL, on_request, s,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* must come first */
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg->threads,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(errbuf, errlen, "cannot listen on %s (address in use or not permitted)", s->cfg->listen);

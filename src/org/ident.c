@@ -33,7 +33,10 @@ int mc_date_check(const char *d)
 {
 	int y, m, dd;
 	char extra;
-	if (strlen(d) != 10 || sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) != 3 || d[4] != '-' || d[7] != '-')
+	/* digits where digits belong: sscanf's %d would take " 1" and "+1" */
+	if (strlen(d) != 10 || strspn(d, "0123456789") != 4 || strspn(d + 5, "0123456789") != 2 ||
+	    strspn(d + 8, "0123456789") != 2 ||
+	    sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) != 3 || d[4] != '-' || d[7] != '-')
 		return 0;
 	if (y < 1850 || y > 2200 || m < 1 || m > 12 || dd < 1)
 		return 0;

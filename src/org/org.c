@@ -5,6 +5,7 @@
 #include "../core/text.h"
 #include "../core/timeutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,12 +44,12 @@ int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const 
 	if (parent)
 		rc = mc_query(c, &s,
 			      "SELECT " UNIT_COLS " FROM units WHERE era = ? AND parent_code = ?"
-			      " AND (? IS NULL OR search_key LIKE ?) ORDER BY code LIMIT ?",
+			      " AND (CAST(? AS TEXT) IS NULL OR search_key LIKE ?) ORDER BY code LIMIT ?",
 			      "ttttd", era, parent, like, like, limit);
 	else
 		rc = mc_query(c, &s,
-			      "SELECT " UNIT_COLS " FROM units WHERE era = ? AND (? IS NULL AND parent_code IS NULL"
-			      " OR ? IS NOT NULL AND search_key LIKE ?) ORDER BY level DESC, code LIMIT ?",
+			      "SELECT " UNIT_COLS " FROM units WHERE era = ? AND (CAST(? AS TEXT) IS NULL AND parent_code IS NULL"
+			      " OR CAST(? AS TEXT) IS NOT NULL AND search_key LIKE ?) ORDER BY level DESC, code LIMIT ?",
 			      "ttttd", era, like, like, like, limit);
 	free(key);
 	free(like);
@@ -209,7 +210,7 @@ int mc_counters_list(struct mc_conn *c, int64_t agency_id, json_t **out)
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT id, code, agency_id, name, name_en, active FROM counters"
-			  " WHERE (? = 0 OR agency_id = ?) ORDER BY agency_id, code",
+			  " WHERE (CAST(? AS BIGINT) = 0 OR agency_id = ?) ORDER BY agency_id, code",
 			  "ii", agency_id, agency_id);
 	if (rc)
 		return rc;
@@ -272,6 +273,16 @@ int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, co
 
 /* ---------------- users ---------------- */
 
+char *mc_user_search_key(const char *full_name, const char *username)
+{
+	size_t n = strlen(full_name) + strlen(username) + 2;
+	char *both = mc_xmalloc(n);
+	snprintf(both, n, "%s %s", full_name, username);
+	char *key = mc_text_search_key_dup(both);
+	free(both);
+	return key ? key : mc_xstrdup("");
+}
+
 int mc_role_exists(struct mc_conn *c, const char *role)
 {
 	int64_t v;
@@ -284,13 +295,15 @@ int mc_user_create(struct mc_conn *c, const struct mc_user_new *u, int64_t *id)
 	int64_t now = mc_time_now_ms();
 	const char *province = "79";
 	struct mc_stmt *s;
+	char *key = mc_user_search_key(u->full_name, u->username);
 	int rc = mc_query(c, &s,
 			  "INSERT INTO users (kind, username, password_hash, full_name, id_number, tax_code, birth_date, sex,"
-			  " phone, email, address, ward_code, agency_id, position, position_en, province_code, created_at, updated_at)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  "tttttttttttttttt" "ii", u->kind, u->username, u->password_hash, u->full_name,
+			  " phone, email, address, ward_code, agency_id, position, position_en, province_code, created_at, updated_at,"
+			  " search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  "tttttttttttttttt" "iit", u->kind, u->username, u->password_hash, u->full_name,
 			  u->id_number, u->tax_code, u->birth_date, u->sex, u->phone, u->email, u->address,
-			  u->ward_code, NULL, u->position, u->position_en, province, now, now);
+			  u->ward_code, NULL, u->position, u->position_en, province, now, now, key);
+	free(key);
 	if (rc)
 		return rc;
 	if (u->agency_id)
@@ -345,7 +358,7 @@ static json_t *string_list(struct mc_conn *c, const char *sql, int64_t id, int *
 	return arr;
 }
 
-int mc_user_get(struct mc_conn *c, int64_t id, json_t **out)
+static int user_get(struct mc_conn *c, int64_t id, int with_perms, json_t **out)
 {
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
@@ -381,7 +394,7 @@ int mc_user_get(struct mc_conn *c, int64_t id, json_t **out)
 	}
 	mc_stmt_done(s);
 	json_object_set_new(j, "roles", string_list(c, "SELECT role_code FROM user_roles WHERE user_id = ? ORDER BY role_code", id, &rc));
-	if (!rc)
+	if (!rc && with_perms)
 		json_object_set_new(j, "permissions",
 				    string_list(c,
 						"SELECT DISTINCT rp.perm_code FROM user_roles ur JOIN role_permissions rp"
@@ -394,6 +407,9 @@ int mc_user_get(struct mc_conn *c, int64_t id, json_t **out)
 	*out = j;
 	return 0;
 }
+
+int mc_user_get(struct mc_conn *c, int64_t id, json_t **out) { return user_get(c, id, 1, out); }
+int mc_user_get_basic(struct mc_conn *c, int64_t id, json_t **out) { return user_get(c, id, 0, out); }
 
 int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q,
 		  int64_t after_id, int limit, json_t **out, int64_t *next_after)
@@ -416,8 +432,8 @@ int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const 
 			  "SELECT u.id, u.username, u.full_name, u.agency_id, u.position, u.status, a.name"
 			  " FROM users u JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ?"
 			  " JOIN agencies a ON a.id = u.agency_id"
-			  " WHERE u.kind = 'official' AND (? = 0 OR u.agency_id = ?) AND (? = 0 OR u.id < ?)"
-			  " AND (? IS NULL OR lower(u.username) LIKE ? OR u.full_name LIKE ?)"
+			  " WHERE u.kind = 'official' AND (CAST(? AS BIGINT) = 0 OR u.agency_id = ?) AND (CAST(? AS BIGINT) = 0 OR u.id < ?)"
+			  " AND (CAST(? AS TEXT) IS NULL OR lower(u.username) LIKE ? OR u.search_key LIKE ?)"
 			  " ORDER BY u.id DESC LIMIT ?",
 			  "iiiiitttd", root, agency_filter, agency_filter, after_id, after_id, like, like, like,
 			  limit + 1);

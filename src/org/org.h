@@ -76,12 +76,17 @@ struct mc_user_new {
 };
 
 int mc_user_create(struct mc_conn *c, const struct mc_user_new *u, int64_t *id);
+/* The search key stored with a user (malloc'd): full name and user name,
+ * lower case, no diacritics. */
+char *mc_user_search_key(const char *full_name, const char *username);
 /* Full record (personal fields included): for the user themself and for
  * callers entitled to it.  Includes roles and permissions. */
 int mc_user_get(struct mc_conn *c, int64_t id, json_t **out);
+/* The same without "permissions" (for callers that already hold them). */
+int mc_user_get_basic(struct mc_conn *c, int64_t id, json_t **out);
 /* Kind and agency of a user (for authorization); MC_E_NOT_FOUND if none. */
 int mc_user_kind(struct mc_conn *c, int64_t id, char kind[16], int64_t *agency_id);
-/* Officials of the agency subtree under root (0 = all), newest first,
+/* Officials of the agency subtree under root (an agency id; 0 gives none), newest first,
  * keyset pagination on id (after_id = 0 for the first page). */
 int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q,
 		  int64_t after_id, int limit, json_t **out, int64_t *next_after);

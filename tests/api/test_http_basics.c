@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct mc_test_server srv;
 static char db_url[512];
@@ -71,8 +72,17 @@ static void metrics_count_requests(void **state)
 	mc_http_session_init(&s, srv.base);
 	mc_http_get(&s, "/api/v1/agencies", &r);
 	mc_http_res_free(&r);
-	assert_int_equal(mc_http_get(&s, "/metrics", &r), 200);
-	assert_non_null(strstr(r.body, "motcua_http_requests_total{method=\"GET\",route=\"/api/v1/agencies\",code=\"2xx\"}"));
+	/* A request is counted when it completes, just after its answer is sent:
+	 * poll briefly instead of racing it. */
+	const char *line = "motcua_http_requests_total{method=\"GET\",route=\"/api/v1/agencies\",code=\"2xx\"}";
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(mc_http_get(&s, "/metrics", &r), 200);
+		if (strstr(r.body, line))
+			break;
+		mc_http_res_free(&r);
+		usleep(20000);
+	}
+	assert_non_null(strstr(r.body, line));
 	assert_non_null(strstr(r.body, "motcua_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/agencies\",le=\"+Inf\"}"));
 	assert_non_null(strstr(r.body, "motcua_db_pool_connections"));
 	mc_http_res_free(&r);

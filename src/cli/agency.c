@@ -1,0 +1,102 @@
+/* agency.c - `motcua agency add|list`: the agency tree from the command line,
+ * so that a new installation can create its first (root) agency. */
+#include "cli.h"
+
+#include "../audit/audit.h"
+#include "../core/err.h"
+#include "../org/org.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static const char usage[] =
+	"usage: motcua agency add --code CODE --name NAME --name-en NAME_EN --kind KIND --unit UNIT_CODE\n"
+	"                         [--parent PARENT_CODE]\n"
+	"       motcua agency list\n"
+	"\n"
+	"add   create an agency; without --parent it is a root of the tree (e.g.\n"
+	"      the city People's Committee).  CODE is the national agency code\n"
+	"      (e.g. 000.00.00.H29); KIND one of city_committee, department,\n"
+	"      service_centre, branch, ward_committee, division; UNIT_CODE the GSO\n"
+	"      code of its province or ward (run `motcua seed --units-only` first).\n"
+	"list  print id, code, parent id, kind and name of every agency\n";
+
+static int list(struct mc_conn *c)
+{
+	json_t *arr;
+	int rc = mc_agencies_list(c, 0, &arr);
+	if (rc)
+		return rc;
+	size_t i;
+	json_t *a;
+	json_array_foreach(arr, i, a) {
+		json_t *p = json_object_get(a, "parent_id");
+		char parent[24] = "-";
+		if (!json_is_null(p))
+			snprintf(parent, sizeof(parent), "%lld", (long long)json_integer_value(p));
+		printf("%lld\t%s\t%s\t%s\t%s\n", (long long)json_integer_value(json_object_get(a, "id")),
+		       json_string_value(json_object_get(a, "code")), parent,
+		       json_string_value(json_object_get(a, "kind")), json_string_value(json_object_get(a, "name")));
+	}
+	json_decref(arr);
+	return 0;
+}
+
+int mc_cmd_agency(int argc, char **argv)
+{
+	if (argc < 2 || mc_cli_wants_help(argc, argv) || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0)) {
+		fputs(usage, mc_cli_wants_help(argc, argv) ? stdout : stderr);
+		return mc_cli_wants_help(argc, argv) ? 0 : 2;
+	}
+	struct mc_agency_new a = {mc_cli_opt(argc, argv, "code"), mc_cli_opt(argc, argv, "kind"),
+				  mc_cli_opt(argc, argv, "name"), mc_cli_opt(argc, argv, "name-en"),
+				  mc_cli_opt(argc, argv, "unit"), 0};
+	int add = strcmp(argv[1], "add") == 0;
+	if (add && (!a.code || !a.kind || !a.name || !a.name_en || !a.unit_code)) {
+		fputs("motcua: agency add needs --code, --name, --name-en, --kind and --unit\n", stderr);
+		return 2;
+	}
+	struct mc_config cfg;
+	struct mc_db *db;
+	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if (mc_db_acquire(db, &c)) {
+		fputs("motcua: database unavailable\n", stderr);
+		mc_db_close(db);
+		return 1;
+	}
+	if (!add) {
+		rc = list(c);
+	} else {
+		const char *parent = mc_cli_opt(argc, argv, "parent");
+		int64_t id = 0;
+		rc = mc_tx_begin(c, 1);
+		if (!rc && parent && (rc = mc_agency_by_code(c, parent, &a.parent_id)) == MC_E_NOT_FOUND)
+			fprintf(stderr, "motcua: no agency with code %s\n", parent);
+		if (!rc && (rc = mc_agency_create(c, &a, &id)) == MC_E_VALIDATION)
+			fprintf(stderr, "motcua: no administrative unit with code %s\n", a.unit_code);
+		char oid[24];
+		snprintf(oid, sizeof(oid), "%lld", (long long)id);
+		struct mc_audit_entry e = {0, "agency.create", "agency", oid, "cli", "{\"via\":\"cli\"}"};
+		if (!rc)
+			rc = mc_audit_append(c, &e);
+		if (!rc)
+			rc = mc_tx_commit(c);
+		else
+			mc_tx_rollback(c);
+		if (rc == MC_E_CONFLICT)
+			fprintf(stderr, "motcua: agency code %s is taken\n", a.code);
+		if (!rc)
+			printf("agency %s created (id %lld)\n", a.code, (long long)id);
+	}
+	if (rc && rc != MC_E_NOT_FOUND && rc != MC_E_VALIDATION && rc != MC_E_CONFLICT)
+		fprintf(stderr, "motcua: %s\n", mc_conn_errmsg(c));
+	mc_db_release(c);
+	mc_db_close(db);
+	return rc ? 1 : 0;
+}
