@@ -31,10 +31,18 @@ PACKAGES=(
   libssl-dev:build            # TLS / hashes (OpenSSL)
   libcmocka-dev:build         # unit test framework (linked by test binaries)
   libutf8proc-dev:build       # Unicode normalisation of Vietnamese text
+  libcairo2-dev:build         # PDF surface for the printable forms (src/render)
+  libpango1.0-dev:build       # text layout: shapes Vietnamese diacritics, wraps lines
+  libqrencode-dev:build       # QR codes (tracking link on form 01, payments)
+  libxlsxwriter-dev:build     # Excel reports (register book, statistics)
+  fonts-dejavu-core:build     # DejaVu Sans/Serif: full Vietnamese coverage for the PDFs
   sqlite3:test                # sqlite3 CLI to inspect/seed test databases
   postgresql:test             # server binaries for scripts/pgtmp.sh clusters
   curl:test                   # HTTP smoke tests from shell
   libcurl4-openssl-dev:test   # HTTP client for integration tests
+  poppler-utils:test          # pdftotext/pdftoppm: check the rendered PDFs
+  unzip:test                  # unzip -p: read the sheet XML inside rendered .xlsx
+  zbar-tools:test             # zbarimg: decode the QR code printed on form 01
   wrk:bench                   # HTTP load generator
   nginx-light:bench           # reference static server for bench baselines
   chromium:browser            # headless browser tests

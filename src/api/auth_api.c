@@ -252,7 +252,7 @@ static int change_password(struct mc_req *r)
 	if (!json_is_string(nj))
 		mc_error_field(&r->err, "new_password", "required", "Trường này là bắt buộc", "This field is required");
 	else
-		mc_password_acceptable(json_string_value(nj), NULL, &r->err);
+		mc_password_acceptable_field("new_password", json_string_value(nj), NULL, &r->err);
 	int rc = api_check(r);
 	if (rc)
 		return rc;

@@ -10,6 +10,7 @@
 #include "../crypto/crypto.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -17,6 +18,7 @@
 
 static const struct mc_route *const tables[] = {
 	mc_api_health_routes, mc_api_auth_routes, mc_api_org_routes, mc_api_user_routes, mc_api_audit_routes,
+	mc_api_catalog_routes,
 };
 
 static struct mc_route all[256];
@@ -86,6 +88,39 @@ struct idem {
 	int64_t user;
 };
 
+/*
+ * What identifies "the same request": method, path and body.  Password
+ * fields are left out of the hash, so that the table never holds a fast
+ * hash of a password (argon2id protects the stored one).
+ */
+static void request_hash(struct mc_req *r, char out[MC_SHA256_HEX])
+{
+	struct mc_sha256_ctx *h = mc_sha256_begin();
+	mc_sha256_add(h, r->method, strlen(r->method));
+	mc_sha256_add(h, " ", 1);
+	mc_sha256_add(h, r->path, strlen(r->path));
+	mc_sha256_add(h, "\n", 1);
+	if (json_is_object(r->json)) {
+		json_t *copy = json_deep_copy(r->json);
+		const char *k;
+		json_t *v;
+		void *tmp;
+		json_object_foreach_safe(copy, tmp, k, v) {
+			if (strstr(k, "password"))
+				json_object_del(copy, k);
+		}
+		char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+		if (text) {
+			mc_sha256_add(h, text, strlen(text));
+			free(text);
+		}
+		json_decref(copy);
+	} else {
+		mc_sha256_add(h, r->body.data ? r->body.data : "", r->body.len);
+	}
+	mc_sha256_end_hex(h, out);
+}
+
 static int idem_before(struct mc_req *r)
 {
 	if (strcmp(r->method, "POST") != 0 || (r->route->flags & MC_RF_NO_IDEM))
@@ -105,15 +140,12 @@ static int idem_before(struct mc_req *r)
 	if (rc)
 		return rc;
 	int64_t user = r->who ? r->who->user_id : 0;
+	/* Anonymous callers (sign-up) share user 0: keep their keys apart by
+	 * address, so that nobody is answered with another's response. */
+	if (!r->who)
+		key = mc_sprintf(r->arena, "%s|%s", r->addr, key);
 	char hash[MC_SHA256_HEX];
-	struct mc_sha256_ctx *h = mc_sha256_begin();
-	mc_sha256_add(h, r->method, strlen(r->method));
-	mc_sha256_add(h, " ", 1);
-	mc_sha256_add(h, r->path, strlen(r->path));
-	mc_sha256_add(h, "\n", 1);
-	mc_sha256_add(h, r->body.data ? r->body.data : "", r->body.len);
-	mc_sha256_end_hex(h, hash);
-
+	request_hash(r, hash);
 	int64_t now = mc_time_now_ms();
 	/* A reservation left by a request that died is taken over after 5 minutes. */
 	int64_t n = mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ? AND status = 0 AND created_at < ?",

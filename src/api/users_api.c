@@ -265,7 +265,7 @@ static int user_reset_password(struct mc_req *r)
 	if (!json_is_string(pwj))
 		mc_error_field(&r->err, "new_password", "required", "Trường này là bắt buộc", "This field is required");
 	else
-		mc_password_acceptable(json_string_value(pwj), NULL, &r->err);
+		mc_password_acceptable_field("new_password", json_string_value(pwj), NULL, &r->err);
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_conn *c;

@@ -54,19 +54,24 @@ int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w)
 
 int mc_password_acceptable(const char *pw, const char *username, struct mc_error *e)
 {
+	return mc_password_acceptable_field("password", pw, username, e);
+}
+
+int mc_password_acceptable_field(const char *field, const char *pw, const char *username, struct mc_error *e)
+{
 	size_t n = strlen(pw);
 	if (n < 8 || n > 256) {
-		mc_error_field(e, "password", "length", "Mật khẩu phải dài từ 8 đến 256 ký tự",
+		mc_error_field(e, field, "length", "Mật khẩu phải dài từ 8 đến 256 ký tự",
 			       "The password must be 8 to 256 characters long");
 		return e->code = MC_E_VALIDATION;
 	}
 	if (strspn(pw, "0123456789") == n) {
-		mc_error_field(e, "password", "weak", "Mật khẩu không được chỉ gồm chữ số",
+		mc_error_field(e, field, "weak", "Mật khẩu không được chỉ gồm chữ số",
 			       "The password must not be digits only");
 		return e->code = MC_E_VALIDATION;
 	}
 	if (username && strcasecmp(pw, username) == 0) {
-		mc_error_field(e, "password", "weak", "Mật khẩu không được trùng tên đăng nhập",
+		mc_error_field(e, field, "weak", "Mật khẩu không được trùng tên đăng nhập",
 			       "The password must differ from the user name");
 		return e->code = MC_E_VALIDATION;
 	}
@@ -376,4 +381,22 @@ int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id)
 	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", "ii",
 			    mc_time_now_ms(), user_id);
 	return n < 0 ? (int)n : 0;
+}
+
+int64_t mc_auth_housekeeping(struct mc_conn *c, const struct mc_auth_policy *p)
+{
+	int64_t now = mc_time_now_ms(), total = 0, n;
+	n = mc_exec(c, "DELETE FROM idempotency WHERE created_at < ?", "i", now - 86400000);
+	if (n < 0)
+		return n;
+	total += n;
+	n = mc_exec(c, "DELETE FROM login_failures WHERE window_start < ?", "i", now - (int64_t)p->window * 1000);
+	if (n < 0)
+		return n;
+	total += n;
+	int64_t month = now - 30LL * 86400000;
+	n = mc_exec(c, "DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?", "ii", month, month);
+	if (n < 0)
+		return n;
+	return total + n;
 }

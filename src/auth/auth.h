@@ -73,11 +73,18 @@ void mc_auth_cache_forget_user(int64_t user_id);
 int mc_auth_revoke(struct mc_conn *c, int64_t session_id);
 int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id);
 
+/* Remove what has served its time: idempotency records older than a day,
+ * failure counters older than the window, sessions that ended more than 30
+ * days ago.  Returns the rows removed or an MC_E_* code. */
+int64_t mc_auth_housekeeping(struct mc_conn *c, const struct mc_auth_policy *p);
+
 int mc_principal_has(const struct mc_principal *w, const char *perm);
 /* Load the permissions of w->user_id into w. */
 int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w);
 
-/* Password rules: 8..256 bytes, not all digits, not the user name. */
+/* Password rules: 8..256 bytes, not all digits, not the user name.
+ * Problems are reported on the field named `field`. */
 int mc_password_acceptable(const char *password, const char *username, struct mc_error *e);
+int mc_password_acceptable_field(const char *field, const char *password, const char *username, struct mc_error *e);
 
 #endif

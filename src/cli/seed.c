@@ -44,6 +44,8 @@ int mc_cmd_seed(int argc, char **argv)
 		rc = mc_migrate(c, &applied);
 	if (!rc)
 		rc = mc_seed_units(c, cfg.share_dir, &n, err, sizeof(err));
+	if (!rc)
+		rc = mc_seed_procedures(c, cfg.share_dir, &n, err, sizeof(err));
 	int demo_there = 0;
 	if (!rc && !mc_cli_flag(argc, argv, "units-only")) {
 		rc = mc_seed_demo(c, cfg.share_dir, pw, &n, err, sizeof(err));
@@ -56,6 +58,7 @@ int mc_cmd_seed(int argc, char **argv)
 		fprintf(stderr, "motcua: seed failed: %s\n", err[0] ? err : mc_conn_errmsg(c));
 	} else {
 		printf("units: %ld loaded (%ld old->new ward links)\n", n.units, n.unit_changes);
+		printf("procedures: %ld added to the catalog\n", n.procedures);
 		if (demo_there)
 			printf("demo data: already there, left as it was\n");
 		else if (!mc_cli_flag(argc, argv, "units-only"))

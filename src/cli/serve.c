@@ -2,10 +2,13 @@
 #include "cli.h"
 
 #include "../api/api.h"
+#include "../auth/auth.h"
 #include "../core/log.h"
 #include "../db/migrate.h"
 
+#include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +23,40 @@ static const char usage[] =
 	"  --listen HOST:PORT  where to listen (MOTCUA_LISTEN; default 127.0.0.1:8080)\n"
 	"  --migrate           apply pending migrations first\n"
 	"Configuration: MOTCUA_DB, MOTCUA_THREADS, MOTCUA_BODY_LIMIT, ... (see README).\n";
+
+/* Housekeeping every ten minutes, until the server stops. */
+struct keeper {
+	struct mc_db *db;
+	struct mc_auth_policy policy;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stop;
+};
+
+static void *keeper_main(void *arg)
+{
+	struct keeper *k = arg;
+	pthread_mutex_lock(&k->lock);
+	while (!k->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 600;
+		pthread_cond_timedwait(&k->cond, &k->lock, &until);
+		if (k->stop)
+			break;
+		pthread_mutex_unlock(&k->lock);
+		struct mc_conn *c;
+		if (mc_db_acquire(k->db, &c) == 0) {
+			int64_t n = mc_auth_housekeeping(c, &k->policy);
+			mc_db_release(c);
+			if (n > 0)
+				mc_info("housekeeping", "\"rows_removed\":%lld", (long long)n);
+		}
+		pthread_mutex_lock(&k->lock);
+	}
+	pthread_mutex_unlock(&k->lock);
+	return NULL;
+}
 
 int mc_cmd_serve(int argc, char **argv)
 {
@@ -74,8 +111,20 @@ int mc_cmd_serve(int argc, char **argv)
 	}
 	mc_info("listening", "\"listen\":\"%s\",\"port\":%d,\"threads\":%d,\"database\":\"%s\"", cfg.listen,
 		mc_server_port(srv), cfg.threads, mc_db_kind_name(db));
+	struct keeper keeper = {db, {cfg.session_ttl, cfg.session_idle, cfg.login_max_user, cfg.login_max_addr,
+				     cfg.login_window, cfg.session_cache_ms},
+				PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	pthread_t keeper_thread;
+	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
 	int sig = 0;
 	sigwait(&set, &sig);
+	if (keeper_started) {
+		pthread_mutex_lock(&keeper.lock);
+		keeper.stop = 1;
+		pthread_cond_signal(&keeper.cond);
+		pthread_mutex_unlock(&keeper.lock);
+		pthread_join(keeper_thread, NULL);
+	}
 	mc_info("stopping", "\"signal\":%d,\"in_flight\":%d", sig, mc_server_in_flight(srv));
 	mc_server_stop(srv, cfg.shutdown_grace);
 	mc_server_free(srv);

@@ -6,6 +6,7 @@
 #include "../core/err.h"
 #include "../core/text.h"
 #include "../crypto/crypto.h"
+#include "../catalog/catalog.h"
 #include "../org/org.h"
 
 #include <stdio.h>
@@ -333,6 +334,53 @@ int mc_seed_demo(struct mc_conn *c, const char *dir, const char *password, struc
 	if (!rc)
 		rc = demo_people(c, dir, hash, n, err, errlen);
 	if (rc) {
+		mc_tx_rollback(c);
+		return rc;
+	}
+	return mc_tx_commit(c);
+}
+
+int mc_seed_procedures(struct mc_conn *c, const char *dir, struct mc_seed_counts *n, char *err, size_t errlen)
+{
+	char path[1024];
+	err[0] = '\0';
+	snprintf(path, sizeof(path), "%s/data/procedures/procedures.json", dir);
+	json_error_t je;
+	json_t *all = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_array(all)) {
+		snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+		json_decref(all);
+		return MC_E_IO;
+	}
+	int rc = mc_tx_begin(c, 1);
+	size_t i;
+	json_t *def;
+	json_array_foreach(all, i, def) {
+		if (rc)
+			break;
+		struct mc_error e;
+		mc_error_init(&e);
+		if (mc_catalog_validate(def, &e)) {
+			snprintf(err, errlen, "%s: procedure %s: %s: %s", path, json_string_value(json_object_get(def, "code")),
+				 e.fields[0].field, e.fields[0].en);
+			rc = MC_E_VALIDATION;
+			break;
+		}
+		int64_t id = 0;
+		rc = mc_catalog_create(c, def, 0, &id);
+		if (rc == MC_E_CONFLICT) {
+			rc = 0;
+			continue;
+		}
+		if (!rc)
+			rc = audit_created(c, "procedure.create", "procedure", id);
+		if (!rc)
+			n->procedures++;
+	}
+	json_decref(all);
+	if (rc) {
+		if (!err[0])
+			snprintf(err, errlen, "%s", mc_conn_errmsg(c));
 		mc_tx_rollback(c);
 		return rc;
 	}

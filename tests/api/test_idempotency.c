@@ -190,11 +190,11 @@ static void key_reused_for_another_request(void **state)
 	post_key(&quantri, "/api/v1/agencies", body, "K-idem-1", &r);
 	assert_problem(&r, 422, "idempotency_key_reused");
 	mc_http_res_free(&r);
-	/* the same bytes but for white space are another request as well */
+	/* the same JSON but for white space is the same request: replayed */
 	char spaced[420];
 	snprintf(spaced, sizeof(spaced), " %s", body);
-	post_key(&quantri, "/api/v1/users", spaced, "K-idem-1", &r);
-	assert_problem(&r, 422, "idempotency_key_reused");
+	assert_int_equal(post_key(&quantri, "/api/v1/users", spaced, "K-idem-1", &r), 201);
+	assert_true(replayed(&r));
 	mc_http_res_free(&r);
 	/* the refusals did not replace the stored answer */
 	assert_int_equal(post_key(&quantri, "/api/v1/users", body, "K-idem-1", &r), 201);

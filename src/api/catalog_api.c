@@ -1,0 +1,188 @@
+/*
+ * catalog_api.c - the procedure catalog: public search and reading, and
+ * versioned editing by catalog administrators.
+ */
+#include "api.h"
+
+#include "../catalog/catalog.h"
+#include "../core/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static int valid_code_param(const char *s)
+{
+	return s && strlen(s) <= 16 && strspn(s, "0123456789.") == strlen(s);
+}
+
+static int procedures_list(struct mc_req *r)
+{
+	const char *q = mc_req_query(r, "q"), *field = mc_req_query(r, "field"), *level = mc_req_query(r, "level"),
+		   *after = mc_req_query(r, "after");
+	int64_t limit;
+	if (api_query_int(r, "limit", 1, 200, 50, &limit))
+		return r->err.code;
+	if (q && (strlen(q) > 200 || !mc_text_valid(q, 200)))
+		mc_error_field(&r->err, "q", "too_long", "Chuỗi tìm kiếm quá dài hoặc không hợp lệ", "Search text too long or invalid");
+	if (field && strlen(field) > 64)
+		mc_error_field(&r->err, "field", "too_long", "Mã lĩnh vực quá dài", "Field code too long");
+	if (level && strcmp(level, "commune") != 0 && strcmp(level, "province") != 0)
+		mc_error_field(&r->err, "level", "enum", "Cấp là commune hoặc province", "level is commune or province");
+	if (after && !valid_code_param(after))
+		mc_error_field(&r->err, "after", "format", "Mã thủ tục không hợp lệ", "Invalid procedure code");
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	json_t *items;
+	int more = 0;
+	if ((rc = mc_catalog_list(c, q, field, level, after, (int)limit, &items, &more)))
+		return api_db_fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (more) {
+		const char *last = json_string_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "code"));
+		json_object_set_new(out, "next_after", json_string(last));
+	}
+	return mc_res_json(r, 200, out);
+}
+
+static int procedure_get(struct mc_req *r)
+{
+	const char *code = mc_req_param(r, "code");
+	int64_t version;
+	if (!valid_code_param(code))
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	if (api_query_int(r, "version", 1, 100000, 0, &version))
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *def;
+	rc = mc_catalog_get(c, code, (int)version, &def);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(def, "version"))));
+	return mc_res_json(r, 200, def);
+}
+
+/* The body is the whole definition; id / version / is_current are ours. */
+static json_t *definition_body(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return NULL;
+	json_t *def = mc_req_keep(r, json_deep_copy(b));
+	json_object_del(def, "id");
+	json_object_del(def, "version");
+	json_object_del(def, "is_current");
+	if (mc_catalog_validate(def, &r->err)) {
+		mc_fail(r, MC_E_VALIDATION, NULL);
+		return NULL;
+	}
+	return def;
+}
+
+static int procedure_create(struct mc_req *r)
+{
+	json_t *def = definition_body(r);
+	if (!def)
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	int64_t id = 0;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_catalog_create(c, def, r->who->user_id, &id);
+	if (!rc)
+		rc = api_audit(r, c, "procedure.create", "procedure", id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc == MC_E_CONFLICT)
+		return mc_fail(r, rc, "code");
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *out;
+	if ((rc = mc_catalog_get_id(c, id, &out)))
+		return api_db_fail(r, rc);
+	const char *code = json_string_value(json_object_get(def, "code"));
+	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/procedures/%s", code));
+	mc_res_header(r, "ETag", "\"v1\"");
+	return mc_res_json(r, 201, out);
+}
+
+static int procedure_update(struct mc_req *r)
+{
+	const char *code = mc_req_param(r, "code");
+	if (!valid_code_param(code))
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	const char *im = mc_req_header(r, "If-Match");
+	long long want = -1;
+	if (!im)
+		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
+	if (sscanf(im, "\"v%lld\"", &want) != 1)
+		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	json_t *def = definition_body(r);
+	if (!def)
+		return r->err.code;
+	if (strcmp(json_string_value(json_object_get(def, "code")), code) != 0) {
+		mc_error_field(&r->err, "code", "mismatch", "Mã thủ tục không khớp với đường dẫn", "The code differs from the path");
+		return api_check(r);
+	}
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	int version = 0;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_catalog_update(c, code, (int)want, def, r->who->user_id, &version);
+	if (!rc) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "{\"code\":\"%s\",\"version\":%d}", code, version);
+		int64_t id = 0;
+		rc = mc_query_int64(c, &id, "SELECT id FROM procedures WHERE code = ? AND version = ?", "td", code, version);
+		if (!rc)
+			rc = api_audit(r, c, "procedure.update", "procedure", id, detail);
+	}
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc == MC_E_NOT_FOUND || rc == MC_E_PRECONDITION)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *out;
+	if ((rc = mc_catalog_get(c, code, 0, &out)))
+		return api_db_fail(r, rc);
+	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%d\"", version));
+	return mc_res_json(r, 200, out);
+}
+
+static int fields_list(struct mc_req *r)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *items;
+	if ((rc = mc_catalog_fields(c, &items)))
+		return api_db_fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+const struct mc_route mc_api_catalog_routes[] = {
+	{"GET", "/api/v1/procedures", procedures_list, MC_AUTH_NONE, NULL, 0},
+	{"POST", "/api/v1/procedures", procedure_create, MC_AUTH_REQUIRED, "catalog.manage", 0},
+	{"GET", "/api/v1/procedures/{code}", procedure_get, MC_AUTH_NONE, NULL, 0},
+	{"PUT", "/api/v1/procedures/{code}", procedure_update, MC_AUTH_REQUIRED, "catalog.manage", 0},
+	{"GET", "/api/v1/fields", fields_list, MC_AUTH_NONE, NULL, 0},
+	{0},
+};

@@ -1,0 +1,420 @@
+/* catalog.c - procedure definitions: validation, versions, search. */
+#include "catalog.h"
+
+#include "../core/arena.h"
+#include "../core/text.h"
+#include "../core/timeutil.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+/* ---------------- validation ---------------- */
+
+static int one_of(const char *s, const char *const *set)
+{
+	for (; s && *set; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *str_field(json_t *o, const char *k, size_t max)
+{
+	json_t *v = json_object_get(o, k);
+	const char *s = json_string_value(v);
+	return s && *s && strlen(s) <= max && mc_text_valid(s, max) ? s : NULL;
+}
+
+static int valid_code(const char *s)
+{
+	/* d.dddddd (national procedure codes) */
+	if (!s || strlen(s) != 8 || !isdigit((unsigned char)s[0]) || s[1] != '.')
+		return 0;
+	for (int i = 2; i < 8; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int valid_ident(const char *s, size_t max)
+{
+	if (!s || !*s || strlen(s) > max)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
+			return 0;
+	return 1;
+}
+
+#define BAD(field, vi, en) mc_error_field(e, field, "invalid", vi, en)
+
+int mc_catalog_hours(json_t *def)
+{
+	json_t *t = json_object_get(def, "processing_time");
+	int v = (int)json_integer_value(json_object_get(t, "value"));
+	const char *u = json_string_value(json_object_get(t, "unit"));
+	return u && strcmp(u, "working_day") == 0 ? v * MC_HOURS_PER_DAY : v;
+}
+
+static void check_papers(json_t *papers, struct mc_error *e)
+{
+	static const char *const kinds[] = {"original", "certified_copy", "copy", "presented", NULL};
+	if (!json_is_array(papers) || json_array_size(papers) > 60) {
+		BAD("papers", "Danh sách giấy tờ phải là mảng (tối đa 60)", "papers must be an array (at most 60)");
+		return;
+	}
+	size_t i;
+	json_t *p;
+	json_array_foreach(papers, i, p) {
+		json_t *cnt = json_object_get(p, "count");
+		if (!valid_ident(str_field(p, "code", 64), 64) || !str_field(p, "name", 500) ||
+		    !one_of(json_string_value(json_object_get(p, "kind")), kinds) || !json_is_integer(cnt) ||
+		    json_integer_value(cnt) < 1 || json_integer_value(cnt) > 100 ||
+		    !json_is_boolean(json_object_get(p, "mandatory"))) {
+			BAD("papers", "Giấy tờ cần: code, name, kind (original / certified_copy / copy / presented), count, mandatory",
+			    "Each paper needs code, name, kind (original / certified_copy / copy / presented), count, mandatory");
+			return;
+		}
+	}
+}
+
+static int has_paper(json_t *papers, const char *code)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(papers, i, p) if (code && strcmp(json_string_value(json_object_get(p, "code")), code) == 0) return 1;
+	return 0;
+}
+
+static void check_form(json_t *form, json_t *papers, struct mc_error *e)
+{
+	static const char *const types[] = {"text", "number", "date", "id_number", "choice", "unit", "attachment", NULL};
+	if (!json_is_array(form) || json_array_size(form) > 80) {
+		BAD("form", "Biểu mẫu phải là mảng trường (tối đa 80)", "form must be an array of fields (at most 80)");
+		return;
+	}
+	size_t i;
+	json_t *f;
+	json_array_foreach(form, i, f) {
+		const char *type = json_string_value(json_object_get(f, "type"));
+		if (!valid_ident(str_field(f, "name", 64), 64) || !str_field(f, "label", 300) || !one_of(type, types) ||
+		    !json_is_boolean(json_object_get(f, "required"))) {
+			BAD("form", "Mỗi trường cần: name (a-z, 0-9, _), label, type, required",
+			    "Each field needs name (a-z, 0-9, _), label, type, required");
+			return;
+		}
+		if (strcmp(type, "choice") == 0) {
+			json_t *ch = json_object_get(f, "choices");
+			if (!json_is_array(ch) || json_array_size(ch) == 0) {
+				BAD("form", "Trường lựa chọn cần danh sách choices", "A choice field needs choices");
+				return;
+			}
+		}
+		if (strcmp(type, "attachment") == 0 && papers && !has_paper(papers, json_string_value(json_object_get(f, "paper")))) {
+			BAD("form", "Trường đính kèm phải chỉ tới một giấy tờ trong papers",
+			    "An attachment field must name a paper of papers");
+			return;
+		}
+	}
+}
+
+static void check_steps(json_t *def, struct mc_error *e)
+{
+	static const char *const roles[] = {"clerk", "specialist", "dept_head", "leader", NULL};
+	json_t *steps = json_object_get(def, "steps");
+	if (!json_is_array(steps) || json_array_size(steps) < 2 || json_array_size(steps) > 30) {
+		BAD("steps", "Quy trình cần từ 2 đến 30 bước", "The process needs 2 to 30 steps");
+		return;
+	}
+	size_t i;
+	json_t *s;
+	int sum = 0;
+	json_array_foreach(steps, i, s) {
+		const char *unit = json_string_value(json_object_get(s, "unit"));
+		json_t *h = json_object_get(s, "hours");
+		int unit_ok = unit && (strcmp(unit, "receiving") == 0 || strcmp(unit, "competent") == 0 ||
+				       (strncmp(unit, "consulted:", 10) == 0 && strlen(unit) > 10 && strlen(unit) < 42));
+		if (!str_field(s, "name", 200) || !one_of(json_string_value(json_object_get(s, "role")), roles) ||
+		    !unit_ok || !json_is_integer(h) || json_integer_value(h) < 1 || json_integer_value(h) > 8 * 365) {
+			BAD("steps", "Mỗi bước cần: name, role, unit (receiving / competent / consulted:MÃ), hours > 0",
+			    "Each step needs name, role, unit (receiving / competent / consulted:CODE), hours > 0");
+			return;
+		}
+		sum += (int)json_integer_value(h);
+	}
+	const char *first = json_string_value(json_object_get(json_array_get(steps, 0), "role"));
+	const char *last = json_string_value(json_object_get(json_array_get(steps, json_array_size(steps) - 1), "role"));
+	if (strcmp(first, "clerk") != 0 || strcmp(last, "clerk") != 0)
+		BAD("steps", "Bước đầu (tiếp nhận) và bước cuối (trả kết quả) do cán bộ một cửa thực hiện",
+		    "The first (reception) and last (return) steps belong to the reception clerk");
+	if (sum != mc_catalog_hours(def))
+		BAD("steps", "Tổng thời gian các bước phải bằng thời hạn giải quyết theo quy định",
+		    "The steps' hours must add up to the legal processing time");
+}
+
+int mc_catalog_validate(json_t *def, struct mc_error *e)
+{
+	static const char *const levels[] = {"commune", "province", NULL};
+	static const char *const units[] = {"working_day", "working_hour", NULL};
+	static const char *const online[] = {"full", "partial", NULL};
+	static const char *const rules[] = {"restart", "pause", NULL};
+	static const char *const channels[] = {"counter", "online", "post", NULL};
+	size_t before = e->nfields;
+	if (!json_is_object(def)) {
+		BAD("definition", "Định nghĩa thủ tục phải là một đối tượng JSON", "A procedure definition is a JSON object");
+		return e->code = MC_E_VALIDATION;
+	}
+	if (!valid_code(json_string_value(json_object_get(def, "code"))))
+		BAD("code", "Mã thủ tục có dạng 1.001193", "Procedure codes look like 1.001193");
+	if (!str_field(def, "name", 500))
+		BAD("name", "Thiếu tên thủ tục", "name is required");
+	if (!str_field(def, "name_en", 500))
+		BAD("name_en", "Thiếu tên tiếng Anh", "name_en is required");
+	if (!valid_ident(str_field(def, "field_code", 64), 64) || !str_field(def, "field", 200) || !str_field(def, "field_en", 200))
+		BAD("field", "Cần field_code (a-z, 0-9, _), field và field_en", "field_code (a-z, 0-9, _), field and field_en are required");
+	if (!one_of(json_string_value(json_object_get(def, "level")), levels))
+		BAD("level", "Cấp thực hiện là commune hoặc province", "level is commune or province");
+	json_t *ca = json_object_get(def, "competent_agency");
+	if (!json_is_object(ca) || (!str_field(ca, "kind", 40) && !str_field(ca, "code", 40)))
+		BAD("competent_agency", "Cơ quan có thẩm quyền: {\"kind\": ...} hoặc {\"code\": ...}",
+		    "competent_agency is {\"kind\": ...} or {\"code\": ...}");
+	json_t *t = json_object_get(def, "processing_time");
+	json_t *tv = json_object_get(t, "value");
+	if (!json_is_integer(tv) || json_integer_value(tv) < 1 || json_integer_value(tv) > 365 * 8 ||
+	    !one_of(json_string_value(json_object_get(t, "unit")), units))
+		BAD("processing_time", "Thời hạn: {\"value\": số dương, \"unit\": working_day | working_hour}",
+		    "processing_time is {\"value\": > 0, \"unit\": working_day | working_hour}");
+	const char *rule = json_string_value(json_object_get(def, "supplement_rule"));
+	if (rule && !one_of(rule, rules))
+		BAD("supplement_rule", "Quy tắc bổ sung là restart hoặc pause", "supplement_rule is restart or pause");
+	if (!one_of(json_string_value(json_object_get(def, "online_level")), online))
+		BAD("online_level", "Mức độ trực tuyến là full hoặc partial", "online_level is full or partial");
+	if (!str_field(def, "result", 500))
+		BAD("result", "Thiếu kết quả thực hiện", "result is required");
+	json_t *fees = json_object_get(def, "fees");
+	size_t i;
+	json_t *f;
+	if (!json_is_array(fees)) {
+		BAD("fees", "Lệ phí phải là mảng", "fees must be an array");
+	} else {
+		json_array_foreach(fees, i, f) {
+			json_t *amt = json_object_get(f, "amount");
+			if (!one_of(json_string_value(json_object_get(f, "channel")), channels) || !json_is_integer(amt) ||
+			    json_integer_value(amt) < 0 || json_integer_value(amt) > 1000000000) {
+				BAD("fees", "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0)",
+				    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0)");
+				break;
+			}
+		}
+	}
+	json_t *lb = json_object_get(def, "legal_basis");
+	if (!json_is_array(lb))
+		BAD("legal_basis", "Căn cứ pháp lý phải là mảng", "legal_basis must be an array");
+	json_t *papers = json_object_get(def, "papers");
+	check_papers(papers, e);
+	check_form(json_object_get(def, "form"), json_is_array(papers) ? papers : NULL, e);
+	if (e->nfields == before)
+		check_steps(def, e);
+	return e->nfields > before ? (e->code = MC_E_VALIDATION) : 0;
+}
+
+/* ---------------- store ---------------- */
+
+static char *search_key(json_t *def)
+{
+	char both[2048];
+	snprintf(both, sizeof(both), "%s %s %s %s", json_string_value(json_object_get(def, "name")),
+		 json_string_value(json_object_get(def, "code")), json_string_value(json_object_get(def, "field")),
+		 json_string_value(json_object_get(def, "name_en")));
+	char *k = mc_text_search_key_dup(both);
+	return k ? k : mc_xstrdup("");
+}
+
+static int insert_version(struct mc_conn *c, json_t *def, int version, int64_t actor, int64_t *id)
+{
+	json_t *t = json_object_get(def, "processing_time");
+	char *key = search_key(def);
+	char *text = json_dumps(def, JSON_COMPACT | JSON_SORT_KEYS);
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "INSERT INTO procedures (code, version, is_current, name, name_en, field_code, field, field_en, level,"
+			  " time_value, time_unit, online_level, search_key, definition, created_at, created_by)"
+			  " VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  "tdttttttittttii", json_string_value(json_object_get(def, "code")), version,
+			  json_string_value(json_object_get(def, "name")), json_string_value(json_object_get(def, "name_en")),
+			  json_string_value(json_object_get(def, "field_code")), json_string_value(json_object_get(def, "field")),
+			  json_string_value(json_object_get(def, "field_en")), json_string_value(json_object_get(def, "level")),
+			  (int64_t)json_integer_value(json_object_get(t, "value")), json_string_value(json_object_get(t, "unit")),
+			  json_string_value(json_object_get(def, "online_level")), key, text, mc_time_now_ms(), actor);
+	free(key);
+	free(text);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW && id)
+		*id = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+int mc_catalog_create(struct mc_conn *c, json_t *def, int64_t actor, int64_t *id)
+{
+	int64_t n = 0;
+	int rc = mc_query_int64(c, &n, "SELECT COUNT(*) FROM procedures WHERE code = ?", "t",
+				json_string_value(json_object_get(def, "code")));
+	if (rc)
+		return rc;
+	if (n)
+		return MC_E_CONFLICT;
+	return insert_version(c, def, 1, actor, id);
+}
+
+int mc_catalog_update(struct mc_conn *c, const char *code, int expected_version, json_t *def, int64_t actor,
+		      int *new_version)
+{
+	int64_t cur = 0;
+	int rc = mc_query_int64(c, &cur, "SELECT version FROM procedures WHERE code = ? AND is_current = 1", "t", code);
+	if (rc)
+		return rc;
+	if (cur != expected_version)
+		return MC_E_PRECONDITION;
+	int64_t n = mc_exec(c, "UPDATE procedures SET is_current = 0 WHERE code = ? AND version = ?", "ti", code, cur);
+	if (n < 0)
+		return (int)n;
+	*new_version = (int)cur + 1;
+	return insert_version(c, def, *new_version, actor, NULL);
+}
+
+static int get_where(struct mc_conn *c, const char *sql, const char *types, const char *code, int64_t num,
+		     json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = types[0] == 't' ? mc_query(c, &s, sql, types, code, num) : mc_query(c, &s, sql, types, num);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	json_t *def = NULL;
+	if (rc == MC_DB_ROW) {
+		json_error_t je;
+		def = json_loads(mc_col_text(s, 0), 0, &je);
+		if (def) {
+			json_object_set_new(def, "id", json_integer(mc_col_int64(s, 1)));
+			json_object_set_new(def, "version", json_integer(mc_col_int64(s, 2)));
+			json_object_set_new(def, "is_current", json_boolean(mc_col_int64(s, 3)));
+		}
+	}
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (rc == MC_DB_DONE)
+		return MC_E_NOT_FOUND;
+	if (!def)
+		return MC_E_INTERNAL;
+	*out = def;
+	return 0;
+}
+
+int mc_catalog_get(struct mc_conn *c, const char *code, int version, json_t **out)
+{
+	if (version == 0)
+		return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND is_current = 1"
+				    " AND ? = 0", "ti", code, 0, out);
+	return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND version = ?", "ti",
+			 code, version, out);
+}
+
+int mc_catalog_get_id(struct mc_conn *c, int64_t id, json_t **out)
+{
+	return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE id = ?", "i", NULL, id, out);
+}
+
+int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const char *level, const char *after,
+		    int limit, json_t **out, int *more)
+{
+	char *like = NULL;
+	if (q && *q) {
+		char *key = mc_text_search_key_dup(q);
+		if (key) {
+			size_t n = strlen(key);
+			like = mc_xmalloc(n + 3);
+			like[0] = '%';
+			memcpy(like + 1, key, n);
+			memcpy(like + n + 1, "%", 2);
+			free(key);
+		}
+	}
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "SELECT id, code, version, name, name_en, field_code, field, field_en, level, time_value, time_unit,"
+			  " online_level, definition FROM procedures WHERE is_current = 1 AND active = 1"
+			  " AND (CAST(? AS TEXT) IS NULL OR search_key LIKE ?)"
+			  " AND (CAST(? AS TEXT) IS NULL OR field_code = ?)"
+			  " AND (CAST(? AS TEXT) IS NULL OR level = ?)"
+			  " AND (CAST(? AS TEXT) IS NULL OR code > ?)"
+			  " ORDER BY code LIMIT ?",
+			  "ttttttttd", like, like, field, field, level, level, after, after, limit + 1);
+	free(like);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	int n = 0;
+	*more = 0;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		if (n == limit) {
+			*more = 1;
+			continue;
+		}
+		json_error_t je;
+		json_t *def = json_loads(mc_col_text(s, 12), 0, &je);
+		json_t *item = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s}, s:s}", "id",
+					 (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "version",
+					 (json_int_t)mc_col_int64(s, 2), "name", mc_col_text(s, 3), "name_en",
+					 mc_col_text(s, 4), "field_code", mc_col_text(s, 5), "field", mc_col_text(s, 6),
+					 "field_en", mc_col_text(s, 7), "level", mc_col_text(s, 8), "processing_time",
+					 "value", (json_int_t)mc_col_int64(s, 9), "unit", mc_col_text(s, 10),
+					 "online_level", mc_col_text(s, 11));
+		if (def) {
+			json_object_set(item, "fees", json_object_get(def, "fees"));
+			json_object_set(item, "result", json_object_get(def, "result"));
+			json_decref(def);
+		}
+		json_array_append_new(arr, item);
+		n++;
+	}
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}
+
+int mc_catalog_fields(struct mc_conn *c, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "SELECT field_code, MIN(field), MIN(field_en), COUNT(*) FROM procedures"
+			  " WHERE is_current = 1 AND active = 1 GROUP BY field_code ORDER BY field_code",
+			  "");
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	while ((rc = mc_step(s)) == MC_DB_ROW)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I}", "code", mc_col_text(s, 0), "name",
+						     mc_col_text(s, 1), "name_en", mc_col_text(s, 2), "procedures",
+						     (json_int_t)mc_col_int64(s, 3)));
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * pdf.h - the printable one-stop forms of Circular 03/2025/TT-VPCP, Annex I
+ * (DOMAIN.md "One-stop mechanism"), as PDF.
+ *
+ * Forms 01-06 are A5 portrait (419.53 x 595.28 pt), form 07 (the register
+ * book) A4 landscape.  Labels are Vietnamese - these are legal forms - with an
+ * English subtitle under each label when lang is "en".  Text is laid out by
+ * pango with the DejaVu Serif/Sans fonts, so Vietnamese diacritics are shaped
+ * correctly and the text can be selected and searched; long text wraps and
+ * long tables continue on the next page (table header repeated, pages
+ * numbered "Trang i/n" when there is more than one).
+ *
+ * Input: the dossier JSON described in the renderer contract (times ISO 8601
+ * with offset, shown in Vietnam time).  The PDF is appended to out, whose
+ * limit the caller sets; on any error out keeps its previous contents.
+ *
+ * Errors: MC_E_NOT_FOUND (no such form), MC_E_INVAL (dossier not an object),
+ * MC_E_VALIDATION with one field error per missing or malformed field (e.g.
+ * "code", "applicant.full_name", "supplement.items"), MC_E_TOO_BIG (out's
+ * limit), MC_E_INTERNAL (cairo failed).
+ *
+ * Thread safety: callable from several threads at once (pango keeps one font
+ * map per thread).
+ */
+#ifndef MC_PDF_H
+#define MC_PDF_H
+
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <jansson.h>
+
+/*
+ * Form 01-06 for one dossier.  Required: code, applicant.full_name,
+ * procedure.name, received_at, received_agency.name and, per form,
+ * 01 papers (may be empty) / 02 supplement.items / 03 refusal.reasons /
+ * 04 extension.reason + extension.new_due_at / 05 stop.reason /
+ * 06 steps (an array).  lang: "en" adds English subtitles; NULL or anything
+ * else gives Vietnamese only.
+ */
+int mc_pdf_form(int form, json_t *dossier, const char *lang, struct mc_buf *out, struct mc_error *e);
+
+/*
+ * Form 07, the register book (Sổ theo dõi hồ sơ) of an agency over a period:
+ * one row per dossier in the given order.  agency: {"code","name"} (name
+ * required); period_from / period_to: "YYYY-MM-DD" or ISO instants;
+ * dossiers: an array (may be empty), each with at least a code.
+ */
+int mc_pdf_register(json_t *agency, const char *period_from, const char *period_to, json_t *dossiers,
+		    struct mc_buf *out, struct mc_error *e);
+
+/*
+ * Drop the font caches of cairo, pango and fontconfig held by the calling
+ * thread and the process.  Only for leak checkers at exit (tests): no
+ * rendering may run concurrently or afterwards.
+ */
+void mc_pdf_release_caches(void);
+
+#endif
