@@ -5,7 +5,8 @@
 #
 #   groups (cumulative except browser):
 #     build    compiler, cmake and the -dev libraries
-#     test     build + PostgreSQL server, sqlite3 CLI, curl, libcurl dev
+#     test     build + PostgreSQL server, sqlite3 CLI, curl, libcurl dev,
+#              PDF/XLSX/QR checkers (poppler-utils, unzip, zbar-tools)
 #     bench    test + wrk + nginx-light (reference server)   [default]
 #     browser  chromium, nodejs, npm (browser tests)
 #     all      bench + browser

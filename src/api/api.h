@@ -23,6 +23,7 @@ extern const struct mc_route mc_api_org_routes[];
 extern const struct mc_route mc_api_user_routes[];
 extern const struct mc_route mc_api_audit_routes[];
 extern const struct mc_route mc_api_catalog_routes[];
+extern const struct mc_route mc_api_dossier_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"

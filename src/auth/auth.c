@@ -35,19 +35,31 @@ int mc_principal_has(const struct mc_principal *w, const char *perm)
 	return 0;
 }
 
+int mc_principal_has_role(const struct mc_principal *w, const char *role)
+{
+	for (int i = 0; i < w->nroles; i++)
+		if (strcmp(w->roles[i], role) == 0)
+			return 1;
+	return 0;
+}
+
 int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w)
 {
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
-			  "SELECT DISTINCT rp.perm_code FROM user_roles ur JOIN role_permissions rp"
+			  "SELECT ur.role_code, rp.perm_code FROM user_roles ur LEFT JOIN role_permissions rp"
 			  " ON rp.role_code = ur.role_code WHERE ur.user_id = ? ORDER BY rp.perm_code",
 			  "i", w->user_id);
 	if (rc)
 		return rc;
-	w->nperms = 0;
-	while ((rc = mc_step(s)) == MC_DB_ROW)
-		if (w->nperms < MC_MAX_PERMS)
-			snprintf(w->perms[w->nperms++], sizeof(w->perms[0]), "%s", mc_col_text(s, 0));
+	w->nperms = w->nroles = 0;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		const char *role = mc_col_text(s, 0), *perm = mc_col_text(s, 1);
+		if (role && !mc_principal_has_role(w, role) && w->nroles < 8)
+			snprintf(w->roles[w->nroles++], sizeof(w->roles[0]), "%s", role);
+		if (perm && !mc_principal_has(w, perm) && w->nperms < MC_MAX_PERMS)
+			snprintf(w->perms[w->nperms++], sizeof(w->perms[0]), "%s", perm);
+	}
 	mc_stmt_done(s);
 	return rc < 0 ? rc : 0;
 }

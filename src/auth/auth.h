@@ -24,6 +24,8 @@ struct mc_principal {
 	char csrf[MC_CSRF_LEN];
 	int nperms;
 	char perms[MC_MAX_PERMS][40];
+	int nroles;
+	char roles[8][24];
 };
 
 struct mc_auth_policy {
@@ -79,7 +81,8 @@ int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id);
 int64_t mc_auth_housekeeping(struct mc_conn *c, const struct mc_auth_policy *p);
 
 int mc_principal_has(const struct mc_principal *w, const char *perm);
-/* Load the permissions of w->user_id into w. */
+int mc_principal_has_role(const struct mc_principal *w, const char *role);
+/* Load the roles and permissions of w->user_id into w. */
 int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w);
 
 /* Password rules: 8..256 bytes, not all digits, not the user name.

@@ -324,7 +324,7 @@ int mc_catalog_get(struct mc_conn *c, const char *code, int version, json_t **ou
 {
 	if (version == 0)
 		return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND is_current = 1"
-				    " AND ? = 0", "ti", code, 0, out);
+				    " AND CAST(? AS BIGINT) = 0", "ti", code, 0, out);
 	return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND version = ?", "ti",
 			 code, version, out);
 }

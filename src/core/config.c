@@ -29,6 +29,7 @@ static const struct key keys[] = {
 	S(db), S(listen), S(data_dir), S(share_dir), S(log_level),
 	I(threads, 0, 256), I(db_pool, 0, 1024),
 	{"body_limit", SIZE, offsetof(struct mc_config, body_limit), 0, 1024, 1L << 30},
+	{"upload_limit", SIZE, offsetof(struct mc_config, upload_limit), 0, 1024, 1L << 30},
 	I(session_ttl, 60, 86400 * 90), I(session_idle, 60, 86400 * 30),
 	I(login_max_user, 1, 1000), I(login_max_addr, 1, 100000), I(login_window, 1, 86400),
 	I(cookie_secure, 0, 1), I(shutdown_grace, 0, 3600), I(trust_proxy, 0, 1),
@@ -121,6 +122,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	snprintf(c->share_dir, sizeof(c->share_dir), "%s", MC_SHARE_DIR);
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	c->body_limit = 1 << 20;
+	c->upload_limit = 10 << 20;
 	c->session_ttl = 12 * 3600;
 	c->session_idle = 30 * 60;
 	c->login_max_user = 5;

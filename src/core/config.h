@@ -20,6 +20,7 @@ struct mc_config {
 	int threads;             /* 0 = number of cores */
 	int db_pool;             /* connections; 0 = threads + 2 */
 	size_t body_limit;       /* bytes of a request body */
+	size_t upload_limit;     /* bytes of an uploaded file */
 	int session_ttl;         /* seconds a session lives at most */
 	int session_idle;        /* seconds of idleness that end a session */
 	int login_max_user;      /* failed logins per account per window */

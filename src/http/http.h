@@ -40,6 +40,7 @@ enum mc_route_flags {
 	MC_RF_RAW_BODY = 1 << 1, /* any content type; body not parsed as JSON */
 	MC_RF_NO_LOG = 1 << 2,   /* health probes */
 	MC_RF_TEXT = 1 << 3,     /* plain-text answer (metrics) */
+	MC_RF_UPLOAD = 1 << 5,   /* body up to upload_limit instead of body_limit */
 	MC_RF_NO_IDEM = 1 << 4,  /* ignore Idempotency-Key: the answer holds a secret (login) */
 };
 

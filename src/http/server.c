@@ -278,7 +278,7 @@ static int run(struct mc_req *r)
 	const struct mc_route *rt = r->route = &s->routes[r->route_index];
 
 	if (r->body_too_big)
-		return mc_fail(r, MC_E_TOO_BIG, "limit %zu bytes", s->cfg->body_limit);
+		return mc_fail(r, MC_E_TOO_BIG, "limit %zu bytes", r->body.limit);
 	if (has_body_method(r->method) && !(rt->flags & MC_RF_RAW_BODY) && r->body.len > 0) {
 		if (!content_type_json(mc_req_header(r, "Content-Type")))
 			return mc_fail(r, MC_E_MEDIA_TYPE, "application/json");
@@ -369,12 +369,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->route_index = -1;
 		mc_random_hex(r->id, 8);
 		mc_error_init(&r->err);
-		mc_buf_init(&r->body, s->cfg->body_limit);
+		/* the route decides the limit: uploads may be larger */
+		size_t limit = s->cfg->body_limit;
+		int matched;
+		char allow[64];
+		int ri = mc_route_match(s->routes, s->nroutes, method, url, NULL, &matched, allow, sizeof(allow));
+		if (ri >= 0 && (s->routes[ri].flags & MC_RF_UPLOAD))
+			limit = s->cfg->upload_limit;
+		mc_buf_init(&r->body, limit);
 		mc_buf_init(&r->out, 64u << 20);
 		atomic_fetch_add(&s->in_flight, 1);
 		*con_cls = r;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > s->cfg->body_limit)
+		if (cl && strtoull(cl, NULL, 10) > limit)
 			r->body_too_big = 1;
 		return MHD_YES;
 	}

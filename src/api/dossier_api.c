@@ -1,0 +1,415 @@
+/*
+ * dossier_api.c - the one-stop dossier engine over HTTP: online submission,
+ * counter intake, reading, actions with If-Match, public tracking, work
+ * queues, the applicant's list, statistics, uploads and calendar exceptions.
+ */
+#include "api.h"
+
+#include "../core/calendar.h"
+#include "../core/text.h"
+#include "../core/timeutil.h"
+#include "../dossier/dossier.h"
+#include "../org/org.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static void ctx_init(struct mc_req *r, struct mc_conn *c, struct mc_dossier_ctx *x)
+{
+	const char *host = mc_req_header(r, "Host");
+	x->c = c;
+	x->arena = r->arena;
+	x->who = r->who;
+	x->addr = r->addr;
+	x->e = &r->err;
+	/* links printed on forms point back at this server */
+	x->base_url = host && strlen(host) < 200 && strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(host)
+			      ? mc_sprintf(r->arena, "http://%s", host)
+			      : "http://127.0.0.1:8080";
+}
+
+static int fail(struct mc_req *r, int rc)
+{
+	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL)
+		return api_db_fail(r, rc);
+	/* a constraint the database enforced: keep its word for the log */
+	if (r->db && mc_conn_errmsg(r->db)[0] && !r->err.nfields)
+		mc_error_log(&r->err, "%s", mc_conn_errmsg(r->db));
+	r->err.code = rc;
+	return rc;
+}
+
+static int valid_code(const char *s)
+{
+	return s && strlen(s) < 64 && strspn(s, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(s);
+}
+
+static void etag(struct mc_req *r, json_t *d)
+{
+	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(d, "version"))));
+}
+
+static int submit(struct mc_req *r, int64_t counter)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_dossier_ctx x;
+	ctx_init(r, c, &x);
+	json_t *out = NULL;
+	if ((rc = mc_dossier_submit(&x, b, counter, &out)))
+		return fail(r, rc);
+	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/dossiers/%s", json_string_value(json_object_get(out, "code"))));
+	etag(r, out);
+	return mc_res_json(r, 201, out);
+}
+
+static int submit_online(struct mc_req *r) { return submit(r, 0); }
+
+static int submit_counter(struct mc_req *r)
+{
+	int64_t id;
+	int rc = api_id_param(r, "id", &id);
+	return rc ? rc : submit(r, id);
+}
+
+static int dossier_get(struct mc_req *r)
+{
+	const char *code = mc_req_param(r, "code");
+	if (!valid_code(code))
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_dossier_ctx x;
+	ctx_init(r, c, &x);
+	json_t *out = NULL;
+	if ((rc = mc_dossier_get(&x, code, &out)))
+		return fail(r, rc);
+	etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+static int dossier_act(struct mc_req *r)
+{
+	const char *code = mc_req_param(r, "code"), *action = mc_req_param(r, "action");
+	if (!valid_code(code))
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	const char *im = mc_req_header(r, "If-Match");
+	long long version = -1;
+	if (!im)
+		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
+	if (sscanf(im, "\"v%lld\"", &version) != 1)
+		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	json_t *b = r->json ? api_body(r) : mc_req_keep(r, json_object());
+	if (!b)
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_dossier_ctx x;
+	ctx_init(r, c, &x);
+	json_t *out = NULL;
+	if ((rc = mc_dossier_act(&x, code, action, version, b, &out)))
+		return fail(r, rc);
+	etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+/* ---- public tracking, limited per address ---- */
+
+#define TRACK_SLOTS 4096
+#define TRACK_PER_MINUTE 60
+
+static struct {
+	char addr[64];
+	int64_t minute;
+	int count;
+} track_slots[TRACK_SLOTS];
+static pthread_mutex_t track_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int track_allowed(const char *addr)
+{
+	unsigned h = 2166136261u;
+	for (const char *p = addr; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	int64_t minute = mc_time_now_ms() / 60000;
+	pthread_mutex_lock(&track_lock);
+	unsigned i = h % TRACK_SLOTS;
+	if (strcmp(track_slots[i].addr, addr) != 0 || track_slots[i].minute != minute) {
+		snprintf(track_slots[i].addr, sizeof(track_slots[i].addr), "%s", addr);
+		track_slots[i].minute = minute;
+		track_slots[i].count = 0;
+	}
+	int ok = ++track_slots[i].count <= TRACK_PER_MINUTE;
+	pthread_mutex_unlock(&track_lock);
+	return ok;
+}
+
+static int track(struct mc_req *r)
+{
+	const char *code = mc_req_param(r, "code"), *secret = mc_req_query(r, "s");
+	if (!track_allowed(r->addr)) {
+		r->err.retry_after = 60;
+		return mc_fail(r, MC_E_RATE_LIMITED, NULL);
+	}
+	if (!valid_code(code) || !secret || strlen(secret) > 16)
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_dossier_track(c, code, secret, &out)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, out);
+}
+
+/* ---- queues ---- */
+
+static int queue_counts(struct mc_req *r)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_dossier_ctx x;
+	ctx_init(r, c, &x);
+	json_t *out = NULL;
+	if ((rc = mc_dossier_queue_counts(&x, &out)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, out);
+}
+
+static int time_query(struct mc_req *r, const char *name, int64_t *out)
+{
+	const char *v = mc_req_query(r, name);
+	*out = 0;
+	if (!v)
+		return 0;
+	int y, m, d;
+	char extra;
+	if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3) {
+		*out = mc_days_from_civil(y, m, d) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
+		return 0;
+	}
+	if (mc_time_parse(v, out) == 0)
+		return 0;
+	mc_error_field(&r->err, mc_strdup(r->arena, name), "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+	return mc_fail(r, MC_E_VALIDATION, NULL);
+}
+
+static int queue_list(struct mc_req *r)
+{
+	struct mc_queue_filter f = {0};
+	int64_t limit;
+	f.procedure_code = mc_req_query(r, "procedure");
+	f.status = mc_req_query(r, "status");
+	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &f.agency_id) ||
+	    api_query_int(r, "before", 1, INT64_MAX, 0, &f.before_id) || api_query_int(r, "limit", 1, 200, 50, &limit) ||
+	    time_query(r, "from", &f.from) || time_query(r, "to", &f.to))
+		return r->err.code;
+	f.limit = (int)limit;
+	if ((f.procedure_code && strlen(f.procedure_code) > 16) || (f.status && strlen(f.status) > 24))
+		return mc_fail(r, MC_E_VALIDATION, "filter too long");
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_dossier_ctx x;
+	ctx_init(r, c, &x);
+	json_t *items = NULL;
+	int64_t next = 0;
+	if ((rc = mc_dossier_queue(&x, mc_req_param(r, "name"), &f, &items, &next)))
+		return fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (next)
+		json_object_set_new(out, "next_before", json_integer(next));
+	return mc_res_json(r, 200, out);
+}
+
+static int my_dossiers(struct mc_req *r)
+{
+	int64_t before, limit;
+	if (api_query_int(r, "before", 1, INT64_MAX, 0, &before) || api_query_int(r, "limit", 1, 200, 50, &limit))
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_dossier_ctx x;
+	ctx_init(r, c, &x);
+	json_t *items = NULL;
+	int64_t next = 0;
+	if ((rc = mc_dossier_mine(&x, before, (int)limit, &items, &next)))
+		return fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (next)
+		json_object_set_new(out, "next_before", json_integer(next));
+	return mc_res_json(r, 200, out);
+}
+
+/* ---- statistics ---- */
+
+static int day_param(struct mc_req *r, const char *name, char out[11], const char *dflt)
+{
+	const char *v = mc_req_query(r, name);
+	if (!v)
+		v = dflt;
+	if (!mc_date_check(v)) {
+		mc_error_field(&r->err, mc_strdup(r->arena, name), "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	}
+	snprintf(out, 11, "%s", v);
+	return 0;
+}
+
+static int stats(struct mc_req *r)
+{
+	char today[32], from[11], to[11], first[32];
+	int64_t now = mc_time_now_ms();
+	int y, m, d;
+	mc_civil_from_days((now + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &d);
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
+	snprintf(first, sizeof(first), "%04d-01-01", y);
+	int64_t agency;
+	if (day_param(r, "from", from, first) || day_param(r, "to", to, today) ||
+	    api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+		return r->err.code;
+	if (strcmp(from, to) > 0)
+		return mc_fail(r, MC_E_VALIDATION, "from is after to");
+	const char *group = mc_req_query(r, "group");
+	if (group && strcmp(group, "agency") != 0 && strcmp(group, "procedure") != 0 && strcmp(group, "field") != 0) {
+		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency, procedure hoặc field", "group is agency, procedure or field");
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	}
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	int64_t root = agency ? agency : r->who->agency_id;
+	rc = mc_agency_within(c, r->who->agency_id, root);
+	if (rc < 0)
+		return api_db_fail(r, rc);
+	if (!rc)
+		return mc_fail(r, MC_E_FORBIDDEN, "agency_id");
+	json_t *out = NULL;
+	rc = mc_req_query(r, "recount") ? mc_dossier_stats_recount(c, root, from, to, group, &out)
+					: mc_dossier_stats(c, root, from, to, group, &out);
+	if (rc)
+		return fail(r, rc);
+	json_object_set_new(out, "agency_id", json_integer(root));
+	return mc_res_json(r, 200, out);
+}
+
+/* ---- uploads ---- */
+
+static int upload(struct mc_req *r)
+{
+	if (r->body.len == 0)
+		return mc_fail(r, MC_E_VALIDATION, "empty file");
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	char sha[65];
+	const char *mime = NULL;
+	rc = mc_blob_put(c, r->body.data, r->body.len, sha, &mime);
+	if (rc == MC_E_MEDIA_TYPE)
+		return mc_fail(r, rc, "PDF, JPEG or PNG");
+	if (rc)
+		return api_db_fail(r, rc);
+	return mc_res_json(r, 201, json_pack("{s:s, s:I, s:s}", "sha256", sha, "size", (json_int_t)r->body.len, "mime", mime));
+}
+
+/* ---- calendar ---- */
+
+static int holidays(struct mc_req *r)
+{
+	int64_t year;
+	if (api_query_int(r, "year", 1901, 2099, 0, &year))
+		return r->err.code;
+	if (!year) {
+		int y, m, d;
+		mc_civil_from_days((mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &d);
+		year = y;
+	}
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_calendar cal;
+	if ((rc = mc_dossier_calendar(c, &cal)))
+		return api_db_fail(r, rc);
+	struct mc_cal_holiday h[64];
+	size_t n = 0;
+	rc = mc_cal_holidays(&cal, (int)year, h, 64, &n);
+	json_t *arr = json_array();
+	for (size_t i = 0; !rc && i < n; i++)
+		json_array_append_new(arr, json_pack("{s:o, s:s}", "date", json_sprintf("%04d-%02d-%02d", h[i].y, h[i].m, h[i].d),
+						     "name", h[i].name ? h[i].name : ""));
+	mc_cal_release(&cal);
+	if (rc) {
+		json_decref(arr);
+		return mc_fail(r, rc, NULL);
+	}
+	return mc_res_json(r, 200, json_pack("{s:I, s:o}", "year", (json_int_t)year, "days_off", arr));
+}
+
+static int add_exception(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *day = api_str(r, b, "day", 10, 1);
+	const char *name = api_str(r, b, "name", 120, 1);
+	int working = api_bool(r, b, "working", 0);
+	if (day && !mc_date_check(day))
+		mc_error_field(&r->err, "day", "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	int64_t n = mc_exec(c,
+			    "INSERT INTO calendar_exceptions (day, working, name, created_at, created_by) VALUES (?, ?, ?, ?, ?)"
+			    " ON CONFLICT (day) DO UPDATE SET working = excluded.working, name = excluded.name",
+			    "tdtii", day, working, name, mc_time_now_ms(), r->who->user_id);
+	rc = n < 0 ? (int)n : 0;
+	if (!rc)
+		rc = api_audit(r, c, "calendar.exception", "calendar", 0,
+			       mc_sprintf(r->arena, "{\"day\":\"%s\",\"working\":%d}", day, working));
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc)
+		return api_db_fail(r, rc);
+	return mc_res_json(r, 201, json_pack("{s:s, s:b, s:s}", "day", day, "working", working, "name", name));
+}
+
+const struct mc_route mc_api_dossier_routes[] = {
+	{"POST", "/api/v1/dossiers", submit_online, MC_AUTH_REQUIRED, NULL, 0},
+	{"POST", "/api/v1/counters/{id}/dossiers", submit_counter, MC_AUTH_REQUIRED, "dossier.intake", 0},
+	{"GET", "/api/v1/dossiers/{code}", dossier_get, MC_AUTH_REQUIRED, NULL, 0},
+	{"POST", "/api/v1/dossiers/{code}/actions/{action}", dossier_act, MC_AUTH_REQUIRED, NULL, MC_RF_NO_IDEM},
+	{"GET", "/api/v1/track/{code}", track, MC_AUTH_NONE, NULL, 0},
+	{"GET", "/api/v1/queues", queue_counts, MC_AUTH_REQUIRED, "dossier.process", 0},
+	{"GET", "/api/v1/queues/{name}", queue_list, MC_AUTH_REQUIRED, "dossier.process", 0},
+	{"GET", "/api/v1/my/dossiers", my_dossiers, MC_AUTH_REQUIRED, NULL, 0},
+	{"GET", "/api/v1/stats", stats, MC_AUTH_REQUIRED, "stats.read", 0},
+	{"POST", "/api/v1/files", upload, MC_AUTH_REQUIRED, NULL, MC_RF_RAW_BODY | MC_RF_UPLOAD},
+	{"GET", "/api/v1/calendar/holidays", holidays, MC_AUTH_NONE, NULL, 0},
+	{"POST", "/api/v1/calendar/exceptions", add_exception, MC_AUTH_REQUIRED, "calendar.manage", 0},
+	{0},
+};

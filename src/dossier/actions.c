@@ -1,0 +1,519 @@
+/* actions.c - the transitions of a dossier; see workflow.c for the rules. */
+#include "dossier.h"
+#include "internal.h"
+
+#include "../catalog/catalog.h"
+#include "../core/text.h"
+#include "../core/timeutil.h"
+#include "../org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+struct act {
+	struct mc_dossier_ctx *x;
+	struct mc__dossier d;
+	json_t *in, *def, *extra;
+	struct mc_calendar cal;
+	int64_t now;
+};
+
+static int forbid(struct act *a, const char *why)
+{
+	return mc_error_set(a->x->e, MC_E_FORBIDDEN, "%s", why);
+}
+
+static int wrong_state(struct act *a)
+{
+	return mc_error_set(a->x->e, MC_E_CONFLICT, "not allowed while the dossier is %s", a->d.status);
+}
+
+static int is(struct act *a, const char *status) { return strcmp(a->d.status, status) == 0; }
+
+/* The caller holds role in the subtree of agency. */
+static int holds(struct act *a, const char *role, int64_t agency)
+{
+	const struct mc_principal *w = a->x->who;
+	if (!w || !w->agency_id || !mc_principal_has_role(w, role) || !mc_principal_has(w, "dossier.process"))
+		return 0;
+	return mc_agency_within(a->x->c, agency, w->agency_id) == 1 || mc_agency_within(a->x->c, w->agency_id, agency) == 1;
+}
+
+static int at_current_step(struct act *a) { return holds(a, a->d.step_role, a->d.current_agency_id); }
+
+static int is_applicant(struct act *a)
+{
+	return a->x->who && a->d.applicant_id && a->x->who->user_id == a->d.applicant_id;
+}
+
+/* Save the row with the version check; 0 rows changed = someone was first. */
+static int save(struct act *a, const char *status)
+{
+	char *extra = json_dumps(a->extra, JSON_COMPACT);
+	/* 0 means "none": NULL, which the foreign keys accept */
+	int64_t n = mc_exec(a->x->c,
+			    "UPDATE dossiers SET status = ?, current_step = ?, current_agency_id = NULLIF(CAST(? AS BIGINT), 0), step_role = ?,"
+			    " assignee_id = NULLIF(CAST(? AS BIGINT), 0), received_at = NULLIF(CAST(? AS BIGINT), 0), due_at = NULLIF(CAST(? AS BIGINT), 0), paused_at = NULLIF(CAST(? AS BIGINT), 0),"
+			    " extended = ?, extra = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			    "tditiiiidtiii", status, a->d.current_step, a->d.current_agency_id, a->d.step_role,
+			    a->d.assignee_id, a->d.received_at, a->d.due_at, a->d.paused_at, a->d.extended, extra, a->now,
+			    a->d.id, a->d.version);
+	free(extra);
+	if (n < 0)
+		return (int)n;
+	return n == 0 ? MC_E_PRECONDITION : 0;
+}
+
+static int finish_step(struct act *a, int seq)
+{
+	int64_t due = 0;
+	int rc = mc_query_int64(a->x->c, &due, "SELECT COALESCE(due_at, 0) FROM dossier_steps WHERE dossier_id = ? AND seq = ?",
+				"id", a->d.id, seq);
+	if (rc)
+		return rc;
+	const char *result = due ? mc__score_name(mc_cal_classify(a->now, due)) : "on_time";
+	const char *note = mc__jstr(a->in, "note");
+	int64_t n = mc_exec(a->x->c,
+			    "UPDATE dossier_steps SET finished_at = ?, finished_by = ?, result = ?, note = COALESCE(?, note)"
+			    " WHERE dossier_id = ? AND seq = ?",
+			    "iittid", a->now, a->x->who ? a->x->who->user_id : 0, result, note, a->d.id, seq);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Start step seq: the dossier's current step, agency and role follow it. */
+static int start_step(struct act *a, int seq)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(a->x->c, &s, "SELECT agency_id, role, hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
+			  a->d.id, seq);
+	if (rc)
+		return rc;
+	int64_t agency = 0, hours = 0;
+	if ((rc = mc_step(s)) == MC_DB_ROW) {
+		agency = mc_col_int64(s, 0);
+		snprintf(a->d.step_role, sizeof(a->d.step_role), "%s", mc_col_text(s, 1));
+		hours = mc_col_int64(s, 2);
+	}
+	mc_stmt_done(s);
+	if (rc != MC_DB_ROW)
+		return rc < 0 ? rc : MC_E_NOT_FOUND;
+	int64_t due = 0;
+	if ((rc = mc_cal_add_working_minutes(&a->cal, a->now, hours * 60, &due)))
+		return rc;
+	int64_t n = mc_exec(a->x->c, "UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = ?",
+			    "iiiid", a->now, due, a->x->who ? a->x->who->user_id : 0, a->d.id, seq);
+	if (n < 0)
+		return (int)n;
+	a->d.current_step = seq;
+	a->d.current_agency_id = agency;
+	a->d.assignee_id = 0;
+	return 0;
+}
+
+static int nsteps(struct act *a) { return (int)json_array_size(json_object_get(a->def, "steps")); }
+
+static json_t *string_list(struct act *a, const char *field, int required)
+{
+	json_t *v = json_object_get(a->in, field);
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 50) {
+		if (required || v)
+			mc_error_field(a->x->e, field, "required", "Cần danh sách (1-50 mục)", "A list of 1-50 items is required");
+		return NULL;
+	}
+	size_t i;
+	json_t *s;
+	json_array_foreach(v, i, s) {
+		if (!json_is_string(s) || !*json_string_value(s) || !mc_text_valid(json_string_value(s), 1000)) {
+			mc_error_field(a->x->e, field, "type", "Mỗi mục là một chuỗi (tối đa 1000 byte)",
+				       "Each item is a string of at most 1000 bytes");
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static const char *text_field(struct act *a, const char *field, int required)
+{
+	const char *s = mc__jstr(a->in, field);
+	if (!s || !*s || !mc_text_valid(s, 2000)) {
+		if (required || s)
+			mc_error_field(a->x->e, field, "required", "Trường này là bắt buộc (tối đa 2000 byte)",
+				       "This field is required (at most 2000 bytes)");
+		return NULL;
+	}
+	return s;
+}
+
+static json_t *who_ref(struct act *a)
+{
+	return json_pack("{s:I}", "id", (json_int_t)(a->x->who ? a->x->who->user_id : 0));
+}
+
+static json_t *now_json(struct act *a) { return mc__time_or_null(a->now); }
+
+/* ---------------- the actions ---------------- */
+
+static int do_receive(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "submitted"))
+		return wrong_state(a);
+	if (!holds(a, "clerk", a->d.received_agency_id))
+		return forbid(a, "only a reception clerk of the receiving agency may receive it");
+	int rc = mc__due(&a->cal, a->def, a->now, &a->d.due_at);
+	if (rc)
+		return rc;
+	a->d.received_at = a->now;
+	if ((rc = finish_step(a, 1)) || (rc = start_step(a, 2)))
+		return rc;
+	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET received_by = ? WHERE id = ?", "ii", a->x->who->user_id, a->d.id);
+	if (n < 0)
+		return (int)n;
+	if ((rc = mc__register_entry(a->x->c, a->d.id, a->d.received_agency_id, a->now)))
+		return rc;
+	if ((rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now,
+				"received_online")))
+		return rc;
+	*to = "in_progress";
+	*notify = "received";
+	return 0;
+}
+
+static int do_request_supplement(struct act *a, const char **to, const char **notify)
+{
+	if (is(a, "submitted")) {
+		if (!holds(a, "clerk", a->d.received_agency_id))
+			return forbid(a, "only a reception clerk of the receiving agency may ask for papers");
+	} else if (is(a, "in_progress")) {
+		if (!at_current_step(a))
+			return forbid(a, "only the officer of the current step may ask for papers");
+		int64_t limit = 0;
+		mc_cal_add_working_days(&a->cal, a->d.received_at, 3, &limit);
+		if (a->now > limit)
+			return mc_error_set(a->x->e, MC_E_CONFLICT, "more than 3 working days after intake: refuse or extend instead");
+	} else {
+		return wrong_state(a);
+	}
+	json_t *items = string_list(a, "items", 1);
+	const char *reason = text_field(a, "reason", 0);
+	if (!items)
+		return a->x->e->code = MC_E_VALIDATION;
+	json_object_set_new(a->extra, "supplement",
+			    json_pack("{s:o, s:o, s:O, s:s?}", "requested_at", now_json(a), "requested_by", who_ref(a), "items",
+				      items, "reason", reason));
+	a->d.paused_at = a->now;
+	*to = "supplement_requested";
+	*notify = "supplement_requested";
+	return 0;
+}
+
+static int do_supplement(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "supplement_requested"))
+		return wrong_state(a);
+	if (!is_applicant(a) && !holds(a, "clerk", a->d.received_agency_id))
+		return forbid(a, "only the applicant or a reception clerk may hand in the papers");
+	json_t *form = json_object_get(a->in, "form");
+	if (form && !json_is_object(form))
+		return mc__fail_field(a->x->e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng", "form must be an object");
+	if (form) {
+		/* merge the new values (attachments included) into the form */
+		char *old = NULL;
+		struct mc_stmt *s;
+		int rc = mc_query(a->x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", a->d.id);
+		if (rc)
+			return rc;
+		if (mc_step(s) == MC_DB_ROW)
+			old = mc_xstrdup(mc_col_text(s, 0));
+		mc_stmt_done(s);
+		json_error_t je;
+		json_t *merged = old ? json_loads(old, 0, &je) : json_object();
+		free(old);
+		json_object_update(merged, form);
+		char *text = json_dumps(merged, JSON_COMPACT);
+		json_decref(merged);
+		int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET form_data = ? WHERE id = ?", "ti", text, a->d.id);
+		free(text);
+		if (n < 0)
+			return (int)n;
+	}
+	json_t *sup = json_object_get(a->extra, "supplement");
+	if (sup)
+		json_object_set_new(sup, "supplied_at", now_json(a));
+	a->d.paused_at = 0;
+	if (!a->d.received_at) {
+		*to = "submitted";
+	} else {
+		/* the legal time restarts from the complete dossier (Decree 118/2025); a
+		 * procedure with "pause" gets back the time it had left */
+		const char *rule = mc__jstr(a->def, "supplement_rule");
+		int rc = mc__due(&a->cal, a->def, a->now, &a->d.due_at);
+		if (rc)
+			return rc;
+		(void)rule;
+		*to = "in_progress";
+	}
+	*notify = "supplemented";
+	return 0;
+}
+
+static int do_refuse(struct act *a, const char **to, const char **notify)
+{
+	if (is(a, "submitted")) {
+		if (!holds(a, "clerk", a->d.received_agency_id))
+			return forbid(a, "only a reception clerk of the receiving agency may refuse it");
+	} else if (is(a, "in_progress")) {
+		if (!at_current_step(a))
+			return forbid(a, "only the officer of the current step may refuse it");
+	} else {
+		return wrong_state(a);
+	}
+	json_t *reasons = string_list(a, "reasons", 1);
+	if (!reasons)
+		return a->x->e->code = MC_E_VALIDATION;
+	json_object_set_new(a->extra, "refusal", json_pack("{s:o, s:o, s:O}", "at", now_json(a), "by", who_ref(a), "reasons", reasons));
+	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ? WHERE id = ?", "ii", a->now, a->d.id);
+	if (n < 0)
+		return (int)n;
+	if (a->d.received_at) {
+		int rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now, "refused");
+		if (rc)
+			return rc;
+	}
+	a->d.current_agency_id = 0;
+	a->d.step_role[0] = '\0';
+	*to = "refused";
+	*notify = "refused";
+	return 0;
+}
+
+static int do_assign(struct act *a, const char **to, const char **notify)
+{
+	(void)notify;
+	if (!is(a, "in_progress"))
+		return wrong_state(a);
+	if (!holds(a, "dept_head", a->d.current_agency_id) && !holds(a, "leader", a->d.current_agency_id))
+		return forbid(a, "only a department head or leader of the current unit may assign");
+	json_t *aid = json_object_get(a->in, "assignee_id");
+	if (!json_is_integer(aid))
+		return mc__fail_field(a->x->e, "assignee_id", "required", "Hãy chọn cán bộ được giao", "assignee_id is required");
+	int64_t n = 0;
+	int rc = mc_query_int64(a->x->c, &n,
+				"SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
+				" JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ?"
+				" WHERE u.id = ? AND u.status = 'active'",
+				"tii", a->d.step_role, a->d.current_agency_id, (int64_t)json_integer_value(aid));
+	if (rc)
+		return rc;
+	if (!n)
+		return mc__fail_field(a->x->e, "assignee_id", "role",
+				      "Cán bộ được giao phải có vai trò của bước hiện tại trong đơn vị",
+				      "The assignee must hold the current step's role in the unit");
+	a->d.assignee_id = json_integer_value(aid);
+	*to = a->d.status;
+	return 0;
+}
+
+static int do_forward(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "in_progress"))
+		return wrong_state(a);
+	if (!at_current_step(a))
+		return forbid(a, "only the officer of the current step may complete it");
+	int n = nsteps(a), done = a->d.current_step;
+	if (done >= n) /* the last step ends with "return" */
+		return wrong_state(a);
+	int rc = finish_step(a, done);
+	if (!rc)
+		rc = start_step(a, done + 1);
+	if (rc)
+		return rc;
+	if (done + 1 == n) {
+		/* the last step is the return at the counter: the result is ready */
+		const char *score = mc__score_name(mc_cal_classify(a->now, a->d.due_at));
+		int64_t k = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ?, result_status = ? WHERE id = ?", "iti", a->now,
+				    score, a->d.id);
+		if (k < 0)
+			return (int)k;
+		char col[32];
+		snprintf(col, sizeof(col), "resolved_%s", score);
+		if ((rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now, col)))
+			return rc;
+		*to = "result_ready";
+		*notify = "result_ready";
+	} else {
+		*to = "in_progress";
+	}
+	return 0;
+}
+
+static int do_return(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "result_ready"))
+		return wrong_state(a);
+	if (!holds(a, "clerk", a->d.received_agency_id))
+		return forbid(a, "only a reception clerk of the receiving agency may return the result");
+	int rc = finish_step(a, a->d.current_step);
+	if (rc)
+		return rc;
+	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET returned_at = ? WHERE id = ?", "ii", a->now, a->d.id);
+	if (n < 0)
+		return (int)n;
+	a->d.current_agency_id = 0;
+	a->d.step_role[0] = '\0';
+	*to = "returned";
+	*notify = "returned";
+	return 0;
+}
+
+static int do_withdraw(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "submitted") && !is(a, "supplement_requested") && !is(a, "in_progress"))
+		return wrong_state(a);
+	if (!is_applicant(a))
+		return forbid(a, "only the applicant may withdraw the dossier");
+	if (a->d.received_at) {
+		int rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now, "withdrawn");
+		if (rc)
+			return rc;
+	}
+	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ? WHERE id = ?", "ii", a->now, a->d.id);
+	if (n < 0)
+		return (int)n;
+	a->d.current_agency_id = 0;
+	a->d.step_role[0] = '\0';
+	*to = "withdrawn";
+	*notify = "withdrawn";
+	return 0;
+}
+
+static int do_stop(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "in_progress"))
+		return wrong_state(a);
+	if (!holds(a, "leader", a->d.competent_agency_id))
+		return forbid(a, "only a leader of the competent agency may stop the processing");
+	const char *reason = text_field(a, "reason", 1);
+	if (!reason)
+		return a->x->e->code = MC_E_VALIDATION;
+	json_object_set_new(a->extra, "stop", json_pack("{s:o, s:o, s:s}", "at", now_json(a), "by", who_ref(a), "reason", reason));
+	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ? WHERE id = ?", "ii", a->now, a->d.id);
+	if (n < 0)
+		return (int)n;
+	a->d.current_agency_id = 0;
+	a->d.step_role[0] = '\0';
+	*to = "stopped";
+	*notify = "stopped";
+	return 0;
+}
+
+static int do_extend(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "in_progress"))
+		return wrong_state(a);
+	if (!at_current_step(a) && !holds(a, "leader", a->d.competent_agency_id))
+		return forbid(a, "only the officer of the current step or a leader may ask for more time");
+	if (a->d.extended)
+		return mc_error_set(a->x->e, MC_E_CONFLICT, "the appointment may be moved only once");
+	/* at least one working day before the deadline */
+	int64_t one_day = 0;
+	mc_cal_add_working_days(&a->cal, a->now, 1, &one_day);
+	if (one_day > a->d.due_at)
+		return mc_error_set(a->x->e, MC_E_CONFLICT, "less than one working day before the deadline");
+	const char *reason = text_field(a, "reason", 1);
+	const char *nd = mc__jstr(a->in, "new_due_at");
+	int64_t new_due = 0;
+	if (!nd || mc_time_parse(nd, &new_due) || new_due <= a->d.due_at)
+		mc_error_field(a->x->e, "new_due_at", "invalid", "Ngày hẹn mới phải sau ngày hẹn cũ (ISO 8601)",
+			       "The new appointment must be after the old one (ISO 8601)");
+	if (!reason || a->x->e->nfields)
+		return a->x->e->code = MC_E_VALIDATION;
+	json_object_set_new(a->extra, "extension",
+			    json_pack("{s:o, s:o, s:s, s:o, s:o}", "at", now_json(a), "by", who_ref(a), "reason", reason,
+				      "old_due_at", mc__time_or_null(a->d.due_at), "new_due_at", mc__time_or_null(new_due)));
+	a->d.due_at = new_due;
+	a->d.extended = 1;
+	*to = "in_progress";
+	*notify = "extended";
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct act *, const char **, const char **);
+} actions[] = {
+	{"receive", do_receive},   {"request_supplement", do_request_supplement},
+	{"supplement", do_supplement}, {"refuse", do_refuse},
+	{"assign", do_assign},     {"forward", do_forward},
+	{"return", do_return},     {"withdraw", do_withdraw},
+	{"stop", do_stop},         {"extend", do_extend},
+};
+
+int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *action, int64_t version, json_t *in,
+		   json_t **out)
+{
+	int (*fn)(struct act *, const char **, const char **) = NULL;
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(actions[i].name, action) == 0)
+			fn = actions[i].fn;
+	if (!fn)
+		return MC_E_NOT_FOUND;
+	struct act a = {.x = x, .in = in, .now = mc_time_now_ms()};
+	int rc = mc__load(x->c, code, &a.d);
+	if (rc)
+		return rc;
+	rc = mc__may_read(x, &a.d);
+	if (rc <= 0)
+		return rc < 0 ? rc : MC_E_NOT_FOUND;
+	if (version != a.d.version)
+		return MC_E_PRECONDITION;
+	if ((rc = mc_catalog_get_id(x->c, a.d.procedure_id, &a.def)))
+		return rc;
+	if ((rc = mc_dossier_calendar(x->c, &a.cal))) {
+		json_decref(a.def);
+		return rc;
+	}
+	struct mc_stmt *s;
+	if ((rc = mc_query(x->c, &s, "SELECT extra FROM dossiers WHERE id = ?", "i", a.d.id)) == 0) {
+		json_error_t je;
+		if (mc_step(s) == MC_DB_ROW)
+			a.extra = json_loads(mc_col_text(s, 0), 0, &je);
+		mc_stmt_done(s);
+	}
+	if (!a.extra)
+		a.extra = json_object();
+	const char *from = mc_strdup(x->arena, a.d.status), *to = NULL, *notify = NULL;
+	int step = a.d.current_step;
+	int64_t agency = a.d.current_agency_id;
+	if (!rc)
+		rc = mc_tx_begin(x->c, 1);
+	if (!rc)
+		rc = fn(&a, &to, &notify);
+	if (!rc)
+		rc = save(&a, to);
+	if (!rc) {
+		char detail[64] = "{}";
+		if (strcmp(action, "forward") == 0 && step == nsteps(&a) - 1)
+			snprintf(detail, sizeof(detail), "{\"approved\":true}");
+		rc = mc__event(x, a.d.id, action, from, to, step, agency ? agency : a.d.received_agency_id, 0, detail);
+	}
+	if (!rc) {
+		char act_name[48];
+		snprintf(act_name, sizeof(act_name), "dossier.%s", action);
+		rc = mc__audit(x, act_name, a.d.id, a.d.code);
+	}
+	if (!rc && notify)
+		rc = mc__notify(x->c, a.d.id, notify, NULL);
+	if (!rc)
+		rc = mc_tx_commit(x->c);
+	if (rc && mc_in_tx(x->c))
+		mc_tx_rollback(x->c);
+	mc_cal_release(&a.cal);
+	json_decref(a.def);
+	json_decref(a.extra);
+	if (rc)
+		return rc;
+	return mc__represent(x, a.d.id, 1, out);
+}

@@ -1,0 +1,641 @@
+/*
+ * dossier.c - intake, routing, steps and representation of dossiers; see
+ * dossier.h.  Transitions live in workflow.c, queues and statistics in
+ * queue.c.
+ */
+#include "dossier.h"
+#include "internal.h"
+
+#include "../audit/audit.h"
+#include "../catalog/catalog.h"
+#include "../core/arena.h"
+#include "../core/text.h"
+#include "../core/timeutil.h"
+#include "../crypto/crypto.h"
+#include "../org/org.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+/* ---------------- small helpers ---------------- */
+
+const char *mc__jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+void mc__local_day(int64_t ms, char out[11])
+{
+	int y, m, d;
+	int64_t days = (ms + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000;
+	mc_civil_from_days(days, &y, &m, &d);
+	char buf[40];
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+	memcpy(out, buf, 10);
+	out[10] = '\0';
+}
+
+json_t *mc__time_or_null(int64_t ms)
+{
+	if (!ms)
+		return json_null();
+	char buf[40];
+	mc_time_format_vn(ms, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+int mc__fail_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en)
+{
+	mc_error_field(e, field, reason, vi, en);
+	return e->code = MC_E_VALIDATION;
+}
+
+int mc_dossier_calendar(struct mc_conn *c, struct mc_calendar *cal)
+{
+	mc_cal_init(cal);
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT day, working, name FROM calendar_exceptions ORDER BY day", "");
+	if (rc)
+		return rc;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		int y, m, d;
+		if (sscanf(mc_col_text(s, 0), "%4d-%2d-%2d", &y, &m, &d) != 3)
+			continue;
+		if (mc_col_int64(s, 1))
+			mc_cal_add_working_day(cal, y, m, d, mc_col_text(s, 2));
+		else
+			mc_cal_add_day_off(cal, y, m, d, mc_col_text(s, 2));
+	}
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *due)
+{
+	json_t *t = json_object_get(def, "processing_time");
+	int v = (int)json_integer_value(json_object_get(t, "value"));
+	const char *unit = json_string_value(json_object_get(t, "unit"));
+	if (unit && strcmp(unit, "working_day") == 0)
+		return mc_cal_due_days(cal, from, v, due);
+	return mc_cal_due_hours(cal, from, v, due);
+}
+
+const char *mc__score_name(enum mc_cal_score s)
+{
+	return s == MC_CAL_EARLY ? "early" : s == MC_CAL_ON_TIME ? "on_time" : "late";
+}
+
+/* ---------------- blobs ---------------- */
+
+int mc_blob_put(struct mc_conn *c, const void *data, size_t n, char sha256[65], const char **mime)
+{
+	const unsigned char *b = data;
+	if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
+		*mime = "application/pdf";
+	else if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
+		*mime = "image/jpeg";
+	else if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
+		*mime = "image/png";
+	else
+		return MC_E_MEDIA_TYPE;
+	mc_sha256_hex(data, n, sha256);
+	int64_t k = mc_exec(c, "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
+			       " ON CONFLICT DO NOTHING",
+			    "titbi", sha256, (int64_t)n, *mime, data, n, mc_time_now_ms());
+	return k < 0 ? (int)k : 0;
+}
+
+/* ---------------- form validation ---------------- */
+
+static int is_hex64(const char *s)
+{
+	if (!s || strlen(s) != 64)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!isxdigit((unsigned char)*p) || isupper((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
+/* Check form data against the procedure's schema.  Field errors go to e
+ * with the field named "form.<name>". */
+static void check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, struct mc_error *e)
+{
+	json_t *schema = json_object_get(def, "form");
+	if (!json_is_object(form)) {
+		mc_error_field(e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng", "form must be an object");
+		return;
+	}
+	/* unknown fields */
+	const char *key;
+	json_t *val;
+	json_object_foreach(form, key, val) {
+		int known = 0;
+		size_t i;
+		json_t *f;
+		json_array_foreach(schema, i, f) known |= strcmp(mc__jstr(f, "name"), key) == 0;
+		if (!known)
+			mc_error_field(e, mc_sprintf(a, "form.%.60s", key), "unknown", "Trường không có trong tờ khai của thủ tục",
+				       "No such field in this procedure's form");
+	}
+	size_t i;
+	json_t *f;
+	json_array_foreach(schema, i, f) {
+		const char *name = mc__jstr(f, "name"), *type = mc__jstr(f, "type");
+		const char *fname = mc_sprintf(a, "form.%s", name);
+		json_t *v = json_object_get(form, name);
+		if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+			if (json_is_true(json_object_get(f, "required")))
+				mc_error_field(e, fname, "required", "Trường này là bắt buộc", "This field is required");
+			continue;
+		}
+		if (strcmp(type, "number") == 0) {
+			json_t *mn = json_object_get(f, "min"), *mx = json_object_get(f, "max");
+			if (!json_is_number(v))
+				mc_error_field(e, fname, "type", "Phải là một số", "Must be a number");
+			else if ((mn && json_number_value(v) < json_number_value(mn)) ||
+				 (mx && json_number_value(v) > json_number_value(mx)))
+				mc_error_field(e, fname, "range", "Giá trị ngoài khoảng cho phép", "Value out of range");
+			continue;
+		}
+		if (!json_is_string(v)) {
+			mc_error_field(e, fname, "type", "Phải là chuỗi ký tự", "Must be a string");
+			continue;
+		}
+		const char *s = json_string_value(v);
+		json_t *mx = json_object_get(f, "max");
+		size_t max = json_is_integer(mx) ? (size_t)json_integer_value(mx) : 1000;
+		if (!mc_text_valid(s, 4000) || strlen(s) > max * 4) {
+			mc_error_field(e, fname, "too_long", "Quá dài hoặc chứa ký tự không hợp lệ", "Too long or invalid characters");
+		} else if (strcmp(type, "date") == 0) {
+			if (!mc_date_check(s))
+				mc_error_field(e, fname, "format", "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+		} else if (strcmp(type, "id_number") == 0) {
+			int unknown;
+			struct mc_error tmp;
+			mc_error_init(&tmp);
+			if (mc_cccd_check(s, NULL, NULL, &tmp, &unknown))
+				mc_error_field(e, fname, "id_number", "Số định danh cá nhân phải gồm 12 chữ số hợp lệ",
+					       "A personal ID number is 12 valid digits");
+		} else if (strcmp(type, "choice") == 0) {
+			int ok = 0;
+			size_t k;
+			json_t *ch;
+			json_array_foreach(json_object_get(f, "choices"), k, ch) ok |= mc__jstr(ch, "value") &&
+										 strcmp(mc__jstr(ch, "value"), s) == 0;
+			if (!ok)
+				mc_error_field(e, fname, "enum", "Giá trị không nằm trong danh sách lựa chọn",
+					       "Not one of the choices");
+		} else if (strcmp(type, "unit") == 0) {
+			json_t *u = NULL;
+			int rc = strlen(s) <= 5 ? mc_unit_get(c, "current", s, &u) : MC_E_NOT_FOUND;
+			json_decref(u);
+			if (rc)
+				mc_error_field(e, fname, "unit", "Không có đơn vị hành chính với mã này",
+					       "No administrative unit has this code");
+		} else if (strcmp(type, "attachment") == 0) {
+			int64_t n = 0;
+			if (!is_hex64(s) || mc_query_int64(c, &n, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?", "t", s) ||
+			    n == 0)
+				mc_error_field(e, fname, "attachment", "Tệp đính kèm chưa được tải lên", "The attachment was not uploaded");
+		} else if (strlen(s) > max) {
+			mc_error_field(e, fname, "too_long", "Quá dài", "Too long");
+		}
+	}
+}
+
+/* Papers received: for counter intake the clerk's checklist; online, the
+ * papers whose attachment fields were filled.  Every mandatory paper
+ * without a condition must be there. */
+static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_t *given, int online,
+			    struct mc_error *e)
+{
+	json_t *out = json_array();
+	json_t *papers = json_object_get(def, "papers");
+	size_t i, no = 0;
+	json_t *p;
+	json_array_foreach(papers, i, p) {
+		const char *code = mc__jstr(p, "code");
+		int have = 0, count = (int)json_integer_value(json_object_get(p, "count"));
+		const char *note = "";
+		if (online) {
+			/* an attachment field that carries this paper and is filled; a
+			 * paper with no attachment field is the e-form itself (the tờ
+			 * khai) or is checked on return */
+			size_t k;
+			json_t *f;
+			int uploadable = 0;
+			json_array_foreach(json_object_get(def, "form"), k, f) {
+				const char *paper = mc__jstr(f, "paper");
+				if (paper && strcmp(paper, code) == 0) {
+					uploadable = 1;
+					if (json_is_string(json_object_get(form, mc__jstr(f, "name"))))
+						have = 1;
+				}
+			}
+			if (!uploadable)
+				have = 1, note = "Tờ khai điện tử / đối chiếu khi nhận kết quả";
+		} else {
+			size_t k;
+			json_t *g;
+			json_array_foreach(given, k, g) {
+				const char *gc = json_is_string(g) ? json_string_value(g) : mc__jstr(g, "code");
+				if (gc && strcmp(gc, code) == 0) {
+					have = 1;
+					json_t *cnt = json_object_get(g, "count");
+					if (json_is_integer(cnt) && json_integer_value(cnt) > 0 && json_integer_value(cnt) < 100)
+						count = (int)json_integer_value(cnt);
+					if (mc__jstr(g, "note"))
+						note = mc_strdup(a, mc__jstr(g, "note"));
+				}
+			}
+		}
+		int mandatory = json_is_true(json_object_get(p, "mandatory")) && json_is_null(json_object_get(p, "condition"));
+		if (!have && mandatory) {
+			mc_error_field(e, mc_sprintf(a, "papers.%s", code), "missing",
+				       mc_sprintf(a, "Thiếu giấy tờ bắt buộc: %s", mc__jstr(p, "name")),
+				       mc_sprintf(a, "Missing mandatory paper: %s", mc__jstr(p, "name_en") ? mc__jstr(p, "name_en") : code));
+			continue;
+		}
+		if (have)
+			json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "no", (json_int_t)++no, "code",
+							     code, "name", mc__jstr(p, "name"), "kind", mc__jstr(p, "kind"),
+							     "count", count, "note", note));
+	}
+	/* papers on the checklist that the procedure does not know */
+	if (!online) {
+		size_t k;
+		json_t *g;
+		json_array_foreach(given, k, g) {
+			const char *gc = json_is_string(g) ? json_string_value(g) : mc__jstr(g, "code");
+			int known = 0;
+			json_array_foreach(papers, i, p) known |= gc && strcmp(mc__jstr(p, "code"), gc) == 0;
+			if (!known)
+				mc_error_field(e, "papers", "unknown", "Giấy tờ không thuộc thủ tục này",
+					       "A paper that this procedure does not list");
+		}
+	}
+	return out;
+}
+
+/* ---------------- routing ---------------- */
+
+static int agency_kind(struct mc_conn *c, int64_t id, char kind[32], char unit[8])
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT kind, unit_code FROM agencies WHERE id = ? AND active = 1", "i", id);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW) {
+		snprintf(kind, 32, "%s", mc_col_text(s, 0));
+		snprintf(unit, 8, "%s", mc_col_text(s, 1));
+	}
+	mc_stmt_done(s);
+	return rc < 0 ? rc : rc == MC_DB_ROW ? 0 : MC_E_NOT_FOUND;
+}
+
+/* The competent agency: named by code in the procedure; or of the
+ * procedure's kind - the one asked for, else the receiving agency when it
+ * is of that kind, else the one of that kind in the applicant's ward. */
+static int competent_agency(struct mc_dossier_ctx *x, json_t *def, int64_t asked, int64_t receiving,
+			    const char *ward, int64_t *out)
+{
+	json_t *ca = json_object_get(def, "competent_agency");
+	const char *code = mc__jstr(ca, "code"), *kind = mc__jstr(ca, "kind");
+	if (code) {
+		int rc = mc_agency_by_code(x->c, code, out);
+		return rc == MC_E_NOT_FOUND ? mc__fail_field(x->e, "competent_agency_id", "unknown",
+							      "Chưa có cơ quan có thẩm quyền trong hệ thống",
+							      "The competent agency is not in the system")
+					    : rc;
+	}
+	char k[32], u[8];
+	if (asked) {
+		int rc = agency_kind(x->c, asked, k, u);
+		if (rc == MC_E_NOT_FOUND || (!rc && strcmp(k, kind) != 0))
+			return mc__fail_field(x->e, "competent_agency_id", "kind",
+					      "Cơ quan được chọn không có thẩm quyền giải quyết thủ tục này",
+					      "The chosen agency is not competent for this procedure");
+		*out = asked;
+		return rc;
+	}
+	if (receiving && agency_kind(x->c, receiving, k, u) == 0 && strcmp(k, kind) == 0) {
+		*out = receiving;
+		return 0;
+	}
+	if (ward && *ward) {
+		int rc = mc_query_int64(x->c, out, "SELECT id FROM agencies WHERE kind = ? AND unit_code = ? AND active = 1"
+						   " ORDER BY id LIMIT 1", "tt", kind, ward);
+		if (rc != MC_E_NOT_FOUND)
+			return rc;
+	}
+	return mc__fail_field(x->e, "competent_agency_id", "required",
+			      "Hãy chọn cơ quan có thẩm quyền (phường, xã nơi giải quyết)",
+			      "Choose the competent agency (the ward or commune that decides)");
+}
+
+/* Code: <receiving agency code>-<YYMMDD>-<NNNN>, the number from a per
+ * agency and day counter updated in this transaction: unique and without
+ * gaps however many clerks take dossiers in at once. */
+static int next_code(struct mc_conn *c, int64_t agency, int64_t now, char *out, size_t n)
+{
+	char day[11], yymmdd[7], acode[48];
+	mc__local_day(now, day);
+	snprintf(yymmdd, sizeof(yymmdd), "%.2s%.2s%.2s", day + 2, day + 5, day + 8);
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT code FROM agencies WHERE id = ?", "i", agency);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		snprintf(acode, sizeof(acode), "%s", mc_col_text(s, 0));
+	mc_stmt_done(s);
+	if (rc != MC_DB_ROW)
+		return rc < 0 ? rc : MC_E_NOT_FOUND;
+	int64_t seq = 0;
+	rc = mc_query(c, &s,
+		      "INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, 1)"
+		      " ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last",
+		      "it", agency, yymmdd);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		seq = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (seq > 9999)
+		return MC_E_CONFLICT; /* the code format has four digits */
+	snprintf(out, n, "%s-%s-%04lld", acode, yymmdd, (long long)seq);
+	return 0;
+}
+
+static void make_secret(char out[10])
+{
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no 0/O, 1/I */
+	unsigned char r[8];
+	mc_random(r, sizeof(r));
+	for (int i = 0, k = 0; i < 9; i++)
+		out[i] = i == 4 ? '-' : alphabet[r[k++] % 32];
+	out[9] = '\0';
+}
+
+/* Instantiate the procedure's steps for this dossier. */
+static int create_steps(struct mc_dossier_ctx *x, int64_t id, json_t *def, int64_t receiving, int64_t competent)
+{
+	size_t i;
+	json_t *s;
+	json_array_foreach(json_object_get(def, "steps"), i, s) {
+		const char *unit = mc__jstr(s, "unit");
+		int64_t agency = strcmp(unit, "receiving") == 0 ? receiving : competent;
+		if (strncmp(unit, "consulted:", 10) == 0) {
+			int rc = mc_agency_by_code(x->c, unit + 10, &agency);
+			if (rc == MC_E_NOT_FOUND)
+				agency = competent; /* a consulted agency not (yet) in the system: the competent one asks */
+			else if (rc)
+				return rc;
+		}
+		int64_t n = mc_exec(x->c,
+				    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) VALUES (?, ?, ?, ?, ?, ?)",
+				    "idttii", id, (int)i + 1, mc__jstr(s, "name"), mc__jstr(s, "role"), agency,
+				    (int64_t)json_integer_value(json_object_get(s, "hours")));
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+/* ---------------- submission ---------------- */
+
+int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out)
+{
+	struct mc_conn *c = x->c;
+	struct mc_error *e = x->e;
+	struct mc_arena *a = x->arena;
+	json_t *def = NULL, *papers = NULL, *applicant = NULL;
+	struct mc_calendar cal;
+	int cal_ready = 0, rc = 0;
+	const char *pcode = mc__jstr(in, "procedure_code");
+	if (!pcode || strlen(pcode) > 16) {
+		rc = mc__fail_field(e, "procedure_code", "required", "Hãy chọn thủ tục", "procedure_code is required");
+		goto done;
+	}
+	rc = mc_catalog_get(c, pcode, 0, &def);
+	if (rc == MC_E_NOT_FOUND) {
+		rc = mc__fail_field(e, "procedure_code", "unknown", "Không có thủ tục với mã này", "No procedure has this code");
+		goto done;
+	}
+	if (rc)
+		goto done;
+	int online = counter_id == 0;
+	if (online && strcmp(mc__jstr(def, "online_level"), "full") != 0 && strcmp(mc__jstr(def, "online_level"), "partial") != 0) {
+		rc = mc__fail_field(e, "procedure_code", "offline", "Thủ tục này không nộp trực tuyến", "This procedure is not offered online");
+		goto done;
+	}
+
+	/* who applies */
+	int64_t applicant_id = 0, receiving = 0;
+	const char *ward = NULL;
+	if (online) {
+		if (!x->who || (strcmp(x->who->kind, "citizen") != 0 && strcmp(x->who->kind, "business") != 0)) {
+			rc = mc_error_set(e, MC_E_FORBIDDEN, "online submission is for citizens and businesses");
+			goto done;
+		}
+		applicant_id = x->who->user_id;
+		json_t *me = NULL;
+		if ((rc = mc_user_get_basic(c, applicant_id, &me)))
+			goto done;
+		applicant = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:s}", "kind", x->who->kind, "full_name",
+				      json_object_get(me, "full_name"), "id_number", json_object_get(me, "id_number"),
+				      "tax_code", json_object_get(me, "tax_code"), "phone", json_object_get(me, "phone"),
+				      "email", json_object_get(me, "email"), "address", mc__jstr(me, "address") ? mc__jstr(me, "address") : "");
+		ward = mc_strdup(a, mc__jstr(me, "ward_code"));
+		json_decref(me);
+		/* the applicant may correct contact details for this dossier */
+		json_t *given = json_object_get(in, "applicant");
+		const char *keys[] = {"address", "phone", "email"};
+		for (int i = 0; i < 3 && json_is_object(given); i++) {
+			const char *v = mc__jstr(given, keys[i]);
+			if (v && strlen(v) <= 254 && mc_text_valid(v, 254))
+				json_object_set_new(applicant, keys[i], json_string(v));
+		}
+		json_t *ag = json_object_get(in, "agency_id");
+		receiving = json_is_integer(ag) ? json_integer_value(ag) : 0;
+	} else {
+		if (!x->who || !mc_principal_has_role(x->who, "clerk")) {
+			rc = mc_error_set(e, MC_E_FORBIDDEN, "counter intake is for reception clerks");
+			goto done;
+		}
+		int64_t counter_agency = 0;
+		rc = mc_query_int64(c, &counter_agency, "SELECT agency_id FROM counters WHERE id = ? AND active = 1", "i", counter_id);
+		if (rc == MC_E_NOT_FOUND) {
+			rc = mc__fail_field(e, "counter_id", "unknown", "Không có quầy tiếp nhận này", "No such counter");
+			goto done;
+		}
+		if (rc)
+			goto done;
+		rc = mc_agency_within(c, x->who->agency_id, counter_agency);
+		if (rc < 0)
+			goto done;
+		if (rc == 0) {
+			rc = mc_error_set(e, MC_E_FORBIDDEN, "the counter belongs to another agency");
+			goto done;
+		}
+		receiving = counter_agency;
+		json_t *ap = json_object_get(in, "applicant");
+		const char *name = mc__jstr(ap, "full_name"), *idn = mc__jstr(ap, "id_number"), *tax = mc__jstr(ap, "tax_code");
+		const char *phone = mc__jstr(ap, "phone"), *email = mc__jstr(ap, "email"), *addr = mc__jstr(ap, "address");
+		if (!name || !*name || strlen(name) > 100 || !mc_text_valid(name, 100))
+			mc_error_field(e, "applicant.full_name", "required", "Cần họ tên người nộp", "The applicant's name is required");
+		int unknown;
+		if (idn && *idn)
+			mc_cccd_check(idn, NULL, NULL, e, &unknown);
+		else if (!(tax && *tax))
+			mc_error_field(e, "applicant.id_number", "required", "Cần số định danh cá nhân hoặc mã số thuế",
+				       "A personal ID number or a tax code is required");
+		if (tax && *tax && !mc_tax_code_check(tax))
+			mc_error_field(e, "applicant.tax_code", "format", "Mã số thuế không hợp lệ", "Invalid tax code");
+		if (phone && *phone && !mc_phone_check(phone))
+			mc_error_field(e, "applicant.phone", "format", "Số điện thoại không hợp lệ", "Invalid phone number");
+		if (email && *email && !mc_email_check(email))
+			mc_error_field(e, "applicant.email", "format", "Thư điện tử không hợp lệ", "Invalid e-mail address");
+		if (addr && (strlen(addr) > 300 || !mc_text_valid(addr, 300)))
+			mc_error_field(e, "applicant.address", "too_long", "Địa chỉ quá dài", "Address too long");
+		/* a known citizen is linked, so that the dossier shows in their account */
+		if (idn && *idn && strlen(idn) == 12)
+			mc_query_int64(c, &applicant_id, "SELECT id FROM users WHERE id_number = ?", "t", idn);
+		applicant = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "kind", tax && *tax ? "business" : "citizen",
+				      "full_name", name, "id_number", idn, "tax_code", tax, "phone", phone, "email", email,
+				      "address", addr);
+		ward = mc__jstr(ap, "ward_code");
+	}
+	json_t *form = json_object_get(in, "form");
+	json_t *empty = NULL;
+	if (!form)
+		form = empty = json_object();
+	check_form(c, a, def, form, e);
+	papers = check_papers(a, def, form, json_object_get(in, "papers"), online, e);
+	const char *ret = mc__jstr(in, "return_method");
+	if (ret && strcmp(ret, "counter") != 0 && strcmp(ret, "post") != 0 && strcmp(ret, "online") != 0)
+		mc_error_field(e, "return_method", "enum", "Hình thức trả kết quả: counter, post hoặc online",
+			       "return_method is counter, post or online");
+	json_t *cj = json_object_get(in, "competent_agency_id");
+	int64_t competent = 0;
+	if (!e->nfields)
+		rc = competent_agency(x, def, json_is_integer(cj) ? json_integer_value(cj) : 0, receiving, ward, &competent);
+	json_decref(empty);
+	if (e->nfields) {
+		rc = e->code = MC_E_VALIDATION;
+		goto done;
+	}
+	if (rc)
+		goto done;
+	if (!receiving)
+		receiving = competent; /* online without a chosen reception point */
+
+	if ((rc = mc_dossier_calendar(c, &cal)))
+		goto done;
+	cal_ready = 1;
+	int64_t now = mc_time_now_ms(), due = 0;
+	if (!online && (rc = mc__due(&cal, def, now, &due)))
+		goto done;
+
+	if ((rc = mc_tx_begin(c, 1)))
+		goto done;
+	char code[80], secret[10];
+	make_secret(secret);
+	rc = next_code(c, receiving, now, code, sizeof(code));
+	char *app_text = json_dumps(applicant, JSON_COMPACT);
+	char *form_text = json_dumps(form ? form : json_object(), JSON_COMPACT);
+	char *papers_text = json_dumps(papers, JSON_COMPACT);
+	int64_t id = 0;
+	json_t *steps = json_object_get(def, "steps");
+	const char *role2 = mc__jstr(json_array_get(steps, 1), "role");
+	struct mc_stmt *st = NULL;
+	if (!rc)
+		rc = mc_query(c, &st,
+			      "INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, applicant_id,"
+			      " applicant, form_data, papers, channel, status, received_agency_id, counter_id, competent_agency_id,"
+			      " current_step, current_agency_id, step_role, received_by, submitted_at, received_at, due_at,"
+			      " return_method, created_at, updated_at)"
+			      " VALUES (?, ?, '79', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      "ttittittttti" "iiiitiiiitii",
+			      code, secret, (int64_t)json_integer_value(json_object_get(def, "id")), pcode,
+			      mc__jstr(def, "field_code"), applicant_id, app_text, form_text, papers_text,
+			      online ? "online" : "counter", online ? "submitted" : "in_progress", receiving,
+			      (int64_t)counter_id, competent, (int64_t)(online ? 1 : 2), online ? receiving : competent,
+			      online ? "clerk" : role2, (int64_t)(online ? 0 : x->who->user_id), now, online ? 0 : now,
+			      due, ret ? ret : "counter", now, now);
+	free(app_text);
+	free(form_text);
+	free(papers_text);
+	if (!rc) {
+		if (!applicant_id)
+			mc_bind_null(st, 6);
+		if (!counter_id)
+			mc_bind_null(st, 13);
+		if (online) {
+			mc_bind_null(st, 18);
+			mc_bind_null(st, 20);
+			mc_bind_null(st, 21);
+		}
+		rc = mc_step(st);
+		if (rc == MC_DB_ROW)
+			id = mc_col_int64(st, 0);
+		while (rc == MC_DB_ROW)
+			rc = mc_step(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (st)
+		mc_stmt_done(st);
+	if (!rc)
+		rc = create_steps(x, id, def, receiving, competent);
+	if (!rc && !online) {
+		/* taken in at the counter: the reception step is done, the next starts */
+		int64_t step_due = 0;
+		mc_cal_add_working_minutes(&cal, now, json_integer_value(json_object_get(json_array_get(steps, 1), "hours")) * 60,
+					   &step_due);
+		int64_t n = mc_exec(c,
+				    "UPDATE dossier_steps SET started_at = ?, due_at = ?, finished_at = ?, finished_by = ?, handed_by = ?,"
+				    " result = 'on_time' WHERE dossier_id = ? AND seq = 1",
+				    "iiiiii", now, now, now, x->who->user_id, x->who->user_id, id);
+		if (n >= 0)
+			n = mc_exec(c, "UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = 2",
+				    "iiii", now, step_due, x->who->user_id, id);
+		rc = n < 0 ? (int)n : 0;
+		if (!rc)
+			rc = mc__register_entry(c, id, receiving, now);
+	}
+	if (!rc)
+		rc = mc__event(x, id, online ? "submit" : "intake", NULL, online ? "submitted" : "in_progress", 1, receiving,
+			       counter_id, NULL);
+	if (!rc && !online)
+		rc = mc__stats_add(c, competent, pcode, mc__jstr(def, "field_code"), now, "received_counter");
+	if (!rc)
+		rc = mc__audit(x, online ? "dossier.submit" : "dossier.intake", id, code);
+	if (!rc)
+		rc = mc__notify(c, id, online ? "submitted" : "received", NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc) {
+		if (mc_in_tx(c))
+			mc_tx_rollback(c);
+		goto done;
+	}
+	rc = mc__represent(x, id, 1, out);
+done:
+	if (cal_ready)
+		mc_cal_release(&cal);
+	json_decref(def);
+	json_decref(papers);
+	json_decref(applicant);
+	return rc;
+}

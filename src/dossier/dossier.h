@@ -1,0 +1,94 @@
+/*
+ * dossier.h - the one-stop dossier engine (hồ sơ một cửa).
+ *
+ * A dossier is submitted online by a citizen or business, or taken in at
+ * any reception counter by a clerk, whatever agency is competent: motcua
+ * routes it to the competent agency and records where it was received.
+ * It then moves through the steps of its procedure version: each step is
+ * handled by one role at one unit (the receiving agency, the competent one,
+ * or a consulted one) within its time budget.  Every transition checks the
+ * caller's role and agency, the dossier's version (If-Match), records an
+ * event, an audit entry, the statistics and - when it concerns the
+ * applicant - an outbox notification, all in one transaction.
+ *
+ * Statuses: submitted -> (supplement_requested) -> in_progress ->
+ * result_ready -> returned; or refused, withdrawn, stopped.
+ */
+#ifndef MC_DOSSIER_H
+#define MC_DOSSIER_H
+
+#include "../auth/auth.h"
+#include "../core/arena.h"
+#include "../core/calendar.h"
+#include "../core/err.h"
+#include "../db/db.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct mc_dossier_ctx {
+	struct mc_conn *c;
+	struct mc_arena *arena;         /* the request's: error texts live here */
+	const struct mc_principal *who; /* NULL when anonymous */
+	const char *addr;               /* client address, for events and audit */
+	const char *base_url;           /* for tracking links on form 01 */
+	struct mc_error *e;             /* field errors and public detail */
+};
+
+/* The working-time calendar with the admin's exceptions from the database.
+ * The caller releases it with mc_cal_release. */
+int mc_dossier_calendar(struct mc_conn *c, struct mc_calendar *cal);
+
+/* Submit online (counter_id == 0; the caller is the applicant) or take in
+ * at a counter (the caller is a clerk whose agency holds the counter).
+ * *out is the new dossier's representation. */
+int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out);
+
+/* Read a dossier the caller may see (the applicant, or an official whose
+ * agency subtree holds its receiving, competent or current agency).
+ * Officials' reads are recorded as "view" events (once per step). */
+int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out);
+
+/* Apply an action: receive, request_supplement, supplement, refuse, assign,
+ * forward, return, withdraw, stop, extend.  version is the If-Match value;
+ * a stale one gives MC_E_PRECONDITION. */
+int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *action, int64_t version, json_t *in,
+		   json_t **out);
+
+/* Public tracking by code and secret: status, steps, appointment; no
+ * personal data.  A wrong secret is MC_E_NOT_FOUND, like a wrong code. */
+int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, json_t **out);
+
+/* Work queues of the caller: "receive", "mine", "due_soon", "overdue",
+ * "supplement", "all".  Filters may be NULL / 0.  Keyset pagination on id
+ * (newest first). */
+struct mc_queue_filter {
+	const char *procedure_code, *status;
+	int64_t agency_id;
+	int64_t from, to;   /* received between (ms), 0 = open */
+	int64_t before_id;
+	int limit;
+};
+int mc_dossier_queue(struct mc_dossier_ctx *x, const char *queue, const struct mc_queue_filter *f, json_t **out,
+		     int64_t *next_before);
+int mc_dossier_queue_counts(struct mc_dossier_ctx *x, json_t **out);
+
+/* Dossiers of the calling applicant, newest first. */
+int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json_t **out, int64_t *next_before);
+
+/* Statistics over the agency subtree of root for local dates
+ * [from_day, to_day] ("YYYY-MM-DD"), grouped by "agency", "procedure" or
+ * "field" (or NULL: one total). */
+int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day, const char *group,
+		     json_t **out);
+
+/* Recompute the statistics from the dossiers themselves (for tests and
+ * repairs): the same shape as mc_dossier_stats. */
+int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day,
+			     const char *group, json_t **out);
+
+/* Store an uploaded file (content-addressed).  The type is found from the
+ * bytes: PDF, JPEG or PNG; anything else is MC_E_MEDIA_TYPE. */
+int mc_blob_put(struct mc_conn *c, const void *data, size_t n, char sha256[65], const char **mime);
+
+#endif

@@ -1,0 +1,40 @@
+/* internal.h - shared by the dossier engine's files (not a public API). */
+#ifndef MC_DOSSIER_INTERNAL_H
+#define MC_DOSSIER_INTERNAL_H
+
+#include "dossier.h"
+
+/* The columns the workflow needs, loaded by mc__load. */
+struct mc__dossier {
+	int64_t id, procedure_id, applicant_id, received_agency_id, competent_agency_id, current_agency_id;
+	int64_t counter_id, assignee_id, received_at, due_at, paused_at, submitted_at, version;
+	int current_step, extended;
+	char code[80], status[24], step_role[24], channel[12], procedure_code[20], field_code[64];
+};
+
+const char *mc__jstr(json_t *o, const char *k);
+void mc__local_day(int64_t ms, char out[11]);
+json_t *mc__time_or_null(int64_t ms);
+int mc__fail_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en);
+int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *due);
+const char *mc__score_name(enum mc_cal_score s);
+
+int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d);
+/* Append an event (inside the transaction). */
+int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,
+	      int64_t agency, int64_t counter, const char *detail);
+int mc__audit(struct mc_dossier_ctx *x, const char *action, int64_t id, const char *code);
+/* Add an applicant notification to the outbox. */
+int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *detail_json);
+/* Count one event in the statistics (column among a fixed set). */
+int mc__stats_add(struct mc_conn *c, int64_t agency, const char *procedure, const char *field, int64_t at,
+		  const char *column);
+/* Give the dossier its entry number in the receiving agency's register (form 07). */
+int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at);
+/* The full representation (officials see events and who has not yet
+ * viewed / processed the current step). */
+int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out);
+/* May the caller see this dossier?  1 yes, 0 no, < 0 error. */
+int mc__may_read(struct mc_dossier_ctx *x, const struct mc__dossier *d);
+
+#endif

@@ -1,0 +1,481 @@
+/*
+ * workflow.c - reading dossiers and moving them from step to step.
+ * Every action checks, in this order: the caller may see the dossier, the
+ * version matches (If-Match), the action is allowed in the current status,
+ * the caller holds the step's role in the step's agency subtree.  Then, in
+ * one transaction: the dossier row, its steps, an event, an audit entry,
+ * the statistics and the applicant's notification.
+ */
+#include "dossier.h"
+#include "internal.h"
+
+#include "../audit/audit.h"
+#include "../catalog/catalog.h"
+#include "../core/timeutil.h"
+#include "../org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+#define DOSSIER_COLS                                                                                              \
+	"id, procedure_id, applicant_id, received_agency_id, competent_agency_id, current_agency_id, counter_id,"   \
+	" assignee_id, received_at, due_at, paused_at, submitted_at, version, current_step, extended, code, status," \
+	" step_role, channel, procedure_code, field_code"
+
+static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
+
+static void fill(struct mc_stmt *s, struct mc__dossier *d)
+{
+	d->id = mc_col_int64(s, 0);
+	d->procedure_id = mc_col_int64(s, 1);
+	d->applicant_id = mc_col_int64(s, 2);
+	d->received_agency_id = mc_col_int64(s, 3);
+	d->competent_agency_id = mc_col_int64(s, 4);
+	d->current_agency_id = mc_col_int64(s, 5);
+	d->counter_id = mc_col_int64(s, 6);
+	d->assignee_id = mc_col_int64(s, 7);
+	d->received_at = mc_col_int64(s, 8);
+	d->due_at = mc_col_int64(s, 9);
+	d->paused_at = mc_col_int64(s, 10);
+	d->submitted_at = mc_col_int64(s, 11);
+	d->version = mc_col_int64(s, 12);
+	d->current_step = (int)mc_col_int64(s, 13);
+	d->extended = (int)mc_col_int64(s, 14);
+	copy(d->code, sizeof(d->code), mc_col_text(s, 15));
+	copy(d->status, sizeof(d->status), mc_col_text(s, 16));
+	copy(d->step_role, sizeof(d->step_role), mc_col_text(s, 17));
+	copy(d->channel, sizeof(d->channel), mc_col_text(s, 18));
+	copy(d->procedure_code, sizeof(d->procedure_code), mc_col_text(s, 19));
+	copy(d->field_code, sizeof(d->field_code), mc_col_text(s, 20));
+}
+
+int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE code = ?", "t", code);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		fill(s, d);
+	mc_stmt_done(s);
+	return rc < 0 ? rc : rc == MC_DB_ROW ? 0 : MC_E_NOT_FOUND;
+}
+
+static int load_id(struct mc_conn *c, int64_t id, struct mc__dossier *d)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE id = ?", "i", id);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		fill(s, d);
+	mc_stmt_done(s);
+	return rc < 0 ? rc : rc == MC_DB_ROW ? 0 : MC_E_NOT_FOUND;
+}
+
+int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,
+	      int64_t agency, int64_t counter, const char *detail)
+{
+	int64_t n = mc_exec(x->c,
+			    "INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, step, agency_id,"
+			    " counter_id, source, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			    "iiitttdiitt", id, mc_time_now_ms(), (int64_t)(x->who ? x->who->user_id : 0), action, from, to,
+			    step, agency, counter, x->addr ? x->addr : "-", detail ? detail : "{}");
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__audit(struct mc_dossier_ctx *x, const char *action, int64_t id, const char *code)
+{
+	char oid[24], detail[160];
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	snprintf(detail, sizeof(detail), "{\"code\":\"%.100s\"}", code);
+	struct mc_audit_entry e = {x->who ? x->who->user_id : 0, action, "dossier", oid, x->addr ? x->addr : "-", detail};
+	return mc_audit_append(x->c, &e);
+}
+
+int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *detail_json)
+{
+	/* recipient: the applicant's contact details as they are on the dossier */
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT code, applicant_id, applicant, status, due_at FROM dossiers WHERE id = ?", "i", id);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	if (rc != MC_DB_ROW) {
+		mc_stmt_done(s);
+		return rc < 0 ? rc : MC_E_NOT_FOUND;
+	}
+	json_error_t je;
+	json_t *ap = json_loads(mc_col_text(s, 2), 0, &je);
+	json_t *recipient = json_pack("{s:I, s:O?, s:O?, s:O?}", "user_id", (json_int_t)mc_col_int64(s, 1), "full_name",
+				      json_object_get(ap, "full_name"), "phone", json_object_get(ap, "phone"), "email",
+				      json_object_get(ap, "email"));
+	json_t *payload = json_pack("{s:s, s:s, s:s, s:o}", "event", event, "code", mc_col_text(s, 0), "status",
+				    mc_col_text(s, 3), "due_at", mc__time_or_null(mc_col_int64(s, 4)));
+	mc_stmt_done(s);
+	json_decref(ap);
+	if (detail_json) {
+		json_t *d = json_loads(detail_json, 0, &je);
+		if (d)
+			json_object_set_new(payload, "detail", d);
+	}
+	char *r = json_dumps(recipient, JSON_COMPACT), *p = json_dumps(payload, JSON_COMPACT);
+	int64_t n = mc_exec(c, "INSERT INTO outbox (at, dossier_id, event, recipient, payload) VALUES (?, ?, ?, ?, ?)", "iittt",
+			    mc_time_now_ms(), id, event, r, p);
+	free(r);
+	free(p);
+	json_decref(recipient);
+	json_decref(payload);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__stats_add(struct mc_conn *c, int64_t agency, const char *procedure, const char *field, int64_t at,
+		  const char *column)
+{
+	static const char *const columns[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
+					      "resolved_late", "refused", "withdrawn", NULL};
+	int ok = 0;
+	for (int i = 0; columns[i]; i++)
+		ok |= strcmp(columns[i], column) == 0;
+	if (!ok)
+		return MC_E_INTERNAL;
+	char day[11], periods[3][16];
+	mc__local_day(at, day);
+	snprintf(periods[0], sizeof(periods[0]), "D%s", day);
+	snprintf(periods[1], sizeof(periods[1]), "M%.7s", day);
+	snprintf(periods[2], sizeof(periods[2]), "Y%.4s", day);
+	char sql[400];
+	/* column comes from the fixed list above, never from input */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO dossier_stats (agency_id, procedure_code, field_code, period, %s) VALUES (?, ?, ?, ?, 1)"
+		 " ON CONFLICT (period, agency_id, procedure_code) DO UPDATE SET %s = dossier_stats.%s + 1",
+		 column, column, column);
+	for (int i = 0; i < 3; i++) {
+		int64_t n = mc_exec(c, sql, "itt" "t", agency, procedure, field, periods[i]);
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at)
+{
+	char day[11], year[8];
+	mc__local_day(at, day);
+	snprintf(year, sizeof(year), "Y%.4s", day);
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, 1)"
+			  " ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last",
+			  "it", agency, year);
+	if (rc)
+		return rc;
+	int64_t entry = 0;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		entry = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	int64_t n = mc_exec(c, "UPDATE dossiers SET register_entry = ? WHERE id = ?", "ii", entry, id);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__may_read(struct mc_dossier_ctx *x, const struct mc__dossier *d)
+{
+	const struct mc_principal *w = x->who;
+	if (!w)
+		return 0;
+	if (d->applicant_id && d->applicant_id == w->user_id)
+		return 1;
+	if (!w->agency_id || !mc_principal_has(w, "dossier.read"))
+		return 0;
+	int64_t agencies[3] = {d->received_agency_id, d->competent_agency_id, d->current_agency_id};
+	for (int i = 0; i < 3; i++) {
+		if (!agencies[i])
+			continue;
+		int rc = mc_agency_within(x->c, w->agency_id, agencies[i]);
+		if (rc)
+			return rc;
+	}
+	/* a consulted agency that held a step */
+	int64_t n = 0;
+	int rc = mc_query_int64(x->c, &n,
+				"SELECT COUNT(*) FROM dossier_steps s JOIN agency_tree t ON t.descendant_id = s.agency_id"
+				" WHERE s.dossier_id = ? AND t.ancestor_id = ?",
+				"ii", d->id, w->agency_id);
+	return rc ? rc : n > 0;
+}
+
+/* ---------------- representation ---------------- */
+
+static json_t *agency_ref(struct mc_conn *c, int64_t id)
+{
+	if (!id)
+		return json_null();
+	struct mc_stmt *s;
+	json_t *j = json_null();
+	if (mc_query(c, &s, "SELECT code, name, name_en FROM agencies WHERE id = ?", "i", id) == 0) {
+		if (mc_step(s) == MC_DB_ROW)
+			j = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code", mc_col_text(s, 0), "name",
+				      mc_col_text(s, 1), "name_en", mc_col_text(s, 2));
+		mc_stmt_done(s);
+	}
+	return j;
+}
+
+static json_t *user_ref(struct mc_conn *c, int64_t id)
+{
+	if (!id)
+		return json_null();
+	struct mc_stmt *s;
+	json_t *j = json_null();
+	if (mc_query(c, &s, "SELECT full_name, position FROM users WHERE id = ?", "i", id) == 0) {
+		if (mc_step(s) == MC_DB_ROW)
+			j = json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)id, "full_name", mc_col_text(s, 0), "position",
+				      mc_col_text(s, 1));
+		mc_stmt_done(s);
+	}
+	return j;
+}
+
+static json_t *steps_of(struct mc_conn *c, int64_t id, int full)
+{
+	json_t *arr = json_array();
+	struct mc_stmt *s;
+	if (mc_query(c, &s,
+		     "SELECT s.seq, s.name, s.role, s.agency_id, a.code, a.name, s.hours, s.started_at, s.due_at, s.finished_at,"
+		     " s.result, s.note, s.handed_by, s.finished_by FROM dossier_steps s JOIN agencies a ON a.id = s.agency_id"
+		     " WHERE s.dossier_id = ? ORDER BY s.seq",
+		     "i", id))
+		return arr;
+	while (mc_step(s) == MC_DB_ROW) {
+		json_t *st = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:o, s:o, s:o}", "seq",
+				       (json_int_t)mc_col_int64(s, 0), "name", mc_col_text(s, 1), "role", mc_col_text(s, 2),
+				       "unit", "id", (json_int_t)mc_col_int64(s, 3), "code", mc_col_text(s, 4), "name",
+				       mc_col_text(s, 5), "hours", (json_int_t)mc_col_int64(s, 6), "received_at",
+				       mc__time_or_null(mc_col_int64(s, 7)), "due_at", mc__time_or_null(mc_col_int64(s, 8)),
+				       "finished_at", mc__time_or_null(mc_col_int64(s, 9)), "result",
+				       mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
+		json_object_set_new(st, "handed_at", mc__time_or_null(mc_col_int64(s, 7)));
+		if (full) {
+			json_object_set_new(st, "note", mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
+			json_object_set_new(st, "handed_by_id", json_integer(mc_col_int64(s, 12)));
+			json_object_set_new(st, "finished_by_id", json_integer(mc_col_int64(s, 13)));
+		}
+		json_array_append_new(arr, st);
+	}
+	mc_stmt_done(s);
+	/* names of who handed and who finished (a second pass: no nested statements) */
+	size_t i;
+	json_t *st;
+	json_array_foreach(arr, i, st) {
+		if (!full)
+			break;
+		json_object_set_new(st, "handed_by", user_ref(c, json_integer_value(json_object_get(st, "handed_by_id"))));
+		json_object_set_new(st, "received_by", user_ref(c, json_integer_value(json_object_get(st, "finished_by_id"))));
+	}
+	return arr;
+}
+
+/* Events (officials only) and, for the current step, the officials who
+ * should act with whether they viewed it. */
+static json_t *events_of(struct mc_conn *c, int64_t id)
+{
+	json_t *arr = json_array();
+	struct mc_stmt *s;
+	if (mc_query(c, &s,
+		     "SELECT e.at, e.action, e.from_status, e.to_status, e.step, e.actor_id, u.full_name, e.agency_id, e.detail"
+		     " FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.dossier_id = ? ORDER BY e.id",
+		     "i", id))
+		return arr;
+	while (mc_step(s) == MC_DB_ROW) {
+		json_error_t je;
+		json_t *detail = json_loads(mc_col_text(s, 8), 0, &je);
+		json_array_append_new(arr, json_pack("{s:o, s:s, s:s?, s:s?, s:I, s:I, s:s?, s:o}", "at",
+						     mc__time_or_null(mc_col_int64(s, 0)), "action", mc_col_text(s, 1),
+						     "from_status", mc_col_text(s, 2), "to_status", mc_col_text(s, 3), "step",
+						     (json_int_t)mc_col_int64(s, 4), "actor_id", (json_int_t)mc_col_int64(s, 5),
+						     "actor", mc_col_text(s, 6), "detail", detail ? detail : json_object()));
+	}
+	mc_stmt_done(s);
+	return arr;
+}
+
+static json_t *pending_of(struct mc_conn *c, const struct mc__dossier *d)
+{
+	json_t *arr = json_array();
+	if (!d->current_agency_id || !d->step_role[0])
+		return arr;
+	struct mc_stmt *s;
+	if (mc_query(c, &s,
+		     "SELECT u.id, u.full_name,"
+		     " (SELECT COUNT(*) FROM dossier_events e WHERE e.dossier_id = ? AND e.actor_id = u.id AND e.step = ?"
+		     "  AND e.action = 'view')"
+		     " FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
+		     " WHERE u.agency_id = ? AND u.status = 'active' ORDER BY u.id",
+		     "idti", d->id, d->current_step, d->step_role, d->current_agency_id))
+		return arr;
+	while (mc_step(s) == MC_DB_ROW)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)mc_col_int64(s, 0), "full_name",
+						     mc_col_text(s, 1), "viewed", mc_col_int64(s, 2) > 0, "processed", 0));
+	mc_stmt_done(s);
+	return arr;
+}
+
+int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
+{
+	struct mc_conn *c = x->c;
+	struct mc__dossier d;
+	int rc = load_id(c, id, &d);
+	if (rc)
+		return rc;
+	struct mc_stmt *s;
+	rc = mc_query(c, &s,
+		      "SELECT secret, applicant, form_data, papers, completed_at, returned_at, result_status, return_method,"
+		      " register_entry, extra, received_by FROM dossiers WHERE id = ?",
+		      "i", id);
+	if (rc)
+		return rc;
+	if ((rc = mc_step(s)) != MC_DB_ROW) {
+		mc_stmt_done(s);
+		return rc < 0 ? rc : MC_E_NOT_FOUND;
+	}
+	json_error_t je;
+	char secret[16];
+	copy(secret, sizeof(secret), mc_col_text(s, 0));
+	json_t *applicant = json_loads(mc_col_text(s, 1), 0, &je), *form = json_loads(mc_col_text(s, 2), 0, &je),
+	       *papers = json_loads(mc_col_text(s, 3), 0, &je), *extra = json_loads(mc_col_text(s, 9), 0, &je);
+	int64_t completed = mc_col_int64(s, 4), returned = mc_col_int64(s, 5), entry = mc_col_int64(s, 8),
+		received_by = mc_col_int64(s, 10);
+	char result[16], method[16];
+	copy(result, sizeof(result), mc_col_text(s, 6));
+	copy(method, sizeof(method), mc_col_text(s, 7));
+	mc_stmt_done(s);
+
+	json_t *def = NULL;
+	rc = mc_catalog_get_id(c, d.procedure_id, &def);
+	if (rc) {
+		json_decref(applicant);
+		json_decref(form);
+		json_decref(papers);
+		json_decref(extra);
+		return rc;
+	}
+	char day[11], book[64];
+	mc__local_day(d.received_at ? d.received_at : d.submitted_at, day);
+	snprintf(book, sizeof(book), "Sổ theo dõi hồ sơ năm %.4s", day);
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)d.id, "code", d.code, "status", d.status,
+			      "channel", d.channel, "version", (json_int_t)d.version);
+	json_object_set_new(j, "procedure",
+			    json_pack("{s:s, s:O, s:O, s:I, s:O, s:O, s:O}", "code", d.procedure_code, "name",
+				      json_object_get(def, "name"), "name_en", json_object_get(def, "name_en"), "version",
+				      (json_int_t)json_integer_value(json_object_get(def, "version")), "processing_time",
+				      json_object_get(def, "processing_time"), "result", json_object_get(def, "result"),
+				      "field", json_object_get(def, "field")));
+	json_object_set_new(j, "applicant", applicant ? applicant : json_object());
+	json_object_set_new(j, "submitted_at", mc__time_or_null(d.submitted_at));
+	json_object_set_new(j, "received_at", mc__time_or_null(d.received_at));
+	json_object_set_new(j, "due_at", mc__time_or_null(d.due_at));
+	json_object_set_new(j, "completed_at", mc__time_or_null(completed));
+	json_object_set_new(j, "returned_at", mc__time_or_null(returned));
+	json_object_set_new(j, "result_status", result[0] ? json_string(result) : json_null());
+	json_object_set_new(j, "return_method", json_string(method));
+	json_object_set_new(j, "received_agency", agency_ref(c, d.received_agency_id));
+	json_object_set_new(j, "competent_agency", agency_ref(c, d.competent_agency_id));
+	json_object_set_new(j, "current_agency", agency_ref(c, d.current_agency_id));
+	json_object_set_new(j, "current_step", json_integer(d.current_step));
+	json_object_set_new(j, "current_role", d.step_role[0] ? json_string(d.step_role) : json_null());
+	json_object_set_new(j, "assignee", user_ref(c, d.assignee_id));
+	json_object_set_new(j, "received_by", user_ref(c, received_by));
+	json_object_set_new(j, "extended", json_boolean(d.extended));
+	if (d.counter_id) {
+		struct mc_stmt *cs;
+		if (mc_query(c, &cs, "SELECT code, name FROM counters WHERE id = ?", "i", d.counter_id) == 0) {
+			if (mc_step(cs) == MC_DB_ROW)
+				json_object_set_new(j, "counter", json_pack("{s:s, s:s}", "code", mc_col_text(cs, 0), "name",
+									    mc_col_text(cs, 1)));
+			mc_stmt_done(cs);
+		}
+	}
+	json_t *ra = json_object_get(j, "received_agency");
+	json_object_set_new(j, "return_place",
+			    json_sprintf("%s%s%s", json_object_get(j, "counter") ? mc__jstr(json_object_get(j, "counter"), "name") : "",
+					 json_object_get(j, "counter") ? ", " : "", mc__jstr(ra, "name") ? mc__jstr(ra, "name") : ""));
+	json_object_set_new(j, "register", entry ? json_pack("{s:s, s:I}", "book", book, "entry", (json_int_t)entry) : json_null());
+	json_object_set_new(j, "sets", json_integer(1));
+	json_object_set_new(j, "papers", papers ? papers : json_array());
+	json_object_set_new(j, "steps", steps_of(c, id, full));
+	if (json_is_object(extra)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(extra, k, v) json_object_set(j, k, v);
+	}
+	json_decref(extra);
+	json_object_set_new(j, "secret", json_string(secret));
+	if (x->base_url)
+		json_object_set_new(j, "tracking_url", json_sprintf("%s/tra-cuu?ma=%s&s=%s", x->base_url, d.code, secret));
+	json_object_set_new(j, "form", form ? form : json_object());
+	if (full && x->who && x->who->agency_id) {
+		json_object_set_new(j, "events", events_of(c, id));
+		json_object_set_new(j, "pending_officials", pending_of(c, &d));
+	}
+	json_decref(def);
+	*out = j;
+	return 0;
+}
+
+int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
+{
+	struct mc__dossier d;
+	int rc = mc__load(x->c, code, &d);
+	if (rc)
+		return rc;
+	rc = mc__may_read(x, &d);
+	if (rc < 0)
+		return rc;
+	if (!rc)
+		return MC_E_NOT_FOUND;
+	if (x->who && x->who->agency_id && d.current_step) {
+		/* "viewed": once per official and step */
+		rc = mc__event(x, d.id, "view", NULL, NULL, d.current_step, x->who->agency_id, 0, NULL);
+		if (rc)
+			return rc;
+	}
+	return mc__represent(x, d.id, 1, out);
+}
+
+int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, json_t **out)
+{
+	struct mc__dossier d;
+	int rc = mc__load(c, code, &d);
+	if (rc)
+		return rc;
+	int64_t ok = 0;
+	rc = mc_query_int64(c, &ok, "SELECT COUNT(*) FROM dossiers WHERE id = ? AND secret = ?", "it", d.id, secret);
+	if (rc)
+		return rc;
+	if (!ok)
+		return MC_E_NOT_FOUND;
+	json_t *def = NULL;
+	if ((rc = mc_catalog_get_id(c, d.procedure_id, &def)))
+		return rc;
+	int64_t completed = 0;
+	mc_query_int64(c, &completed, "SELECT COALESCE(completed_at, 0) FROM dossiers WHERE id = ?", "i", d.id);
+	json_t *j = json_pack("{s:s, s:s, s:{s:s, s:O, s:O}, s:o, s:o, s:o, s:o}", "code", d.code, "status", d.status,
+			      "procedure", "code", d.procedure_code, "name", json_object_get(def, "name"), "name_en",
+			      json_object_get(def, "name_en"), "submitted_at", mc__time_or_null(d.submitted_at),
+			      "received_at", mc__time_or_null(d.received_at), "due_at", mc__time_or_null(d.due_at),
+			      "completed_at", mc__time_or_null(completed));
+	json_object_set_new(j, "steps", steps_of(c, d.id, 0));
+	json_decref(def);
+	*out = j;
+	return 0;
+}
