@@ -28,6 +28,59 @@ json_t *mc__jget(json_t *o, const char *path)
 	return o;
 }
 
+/* Decode one UTF-8 sequence at p: its length, the code point in *cp
+ * (-1 when invalid; the length is then 1). */
+static int utf8_at(const unsigned char *p, long *cp)
+{
+	int n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (n == 0) {
+		*cp = -1;
+		return 1;
+	}
+	long c = n == 1 ? p[0] : p[0] & (0x7f >> n);
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*cp = -1;
+			return 1;
+		}
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	static const long min[] = {0, 0, 0x80, 0x800, 0x10000};
+	*cp = c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ? -1 : c;
+	return n;
+}
+
+static int refused(long cp)
+{
+	return cp < 0 || (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
+}
+
+const char *mc__clean(struct mc_arena *a, const char *s)
+{
+	const unsigned char *p;
+	long cp;
+	for (p = (const unsigned char *)s; *p; p += utf8_at(p, &cp))
+		if (utf8_at(p, &cp) && refused(cp))
+			break;
+	if (!*p)
+		return s;
+	/* U+FFFD is 3 bytes and replaces at least 1 */
+	char *o = mc_alloc(a, 3 * strlen(s) + 1), *w = o;
+	for (p = (const unsigned char *)s; *p;) {
+		int n = utf8_at(p, &cp);
+		if (refused(cp)) {
+			memcpy(w, "\xef\xbf\xbd", 3);
+			w += 3;
+		} else {
+			memcpy(w, p, (size_t)n);
+			w += n;
+		}
+		p += n;
+	}
+	*w = '\0';
+	return o;
+}
+
 const char *mc__jtext(struct mc_arena *a, json_t *o, const char *path)
 {
 	json_t *v = mc__jget(o, path);
@@ -38,7 +91,7 @@ const char *mc__jtext(struct mc_arena *a, json_t *o, const char *path)
 		/* jansson guarantees valid UTF-8; NFC so that text composed with
 		 * combining marks prints with Vietnamese precomposed glyphs */
 		const char *n = mc_text_nfc(a, s);
-		return n ? n : s;
+		return mc__clean(a, n ? n : s);
 	}
 	if (json_is_integer(v))
 		return mc_sprintf(a, "%lld", (long long)json_integer_value(v));

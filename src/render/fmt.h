@@ -22,6 +22,13 @@ json_t *mc__jget(json_t *o, const char *path);
  * NULL for anything else or when absent.
  */
 const char *mc__jtext(struct mc_arena *a, json_t *o, const char *path);
+/*
+ * s with what cairo and XML refuse replaced: noncharacters (U+FFFE, U+FFFF,
+ * U+FDD0-U+FDEF and the last two code points of every plane) and invalid
+ * bytes become U+FFFD.  Returns s itself when there is nothing to replace,
+ * else arena memory.
+ */
+const char *mc__clean(struct mc_arena *a, const char *s);
 /* Integer at path, or def. */
 long long mc__jint(json_t *o, const char *path, long long def);
 

@@ -7,9 +7,14 @@
  * paragraph or a table row that reaches the bottom margin continues on the
  * next page instead of running off it; a table's header row is drawn again
  * at the top of each page it continues on.  Page numbers "Trang i/n" need n:
- * a form is laid out once, and only when it took more than one page is it
- * laid out a second time knowing n (the layout does not depend on n, so both
- * passes break pages at the same places).
+ * a form is laid out once, and only when it took more than one page (and
+ * always for the register book, which is numbered even on one page) is it
+ * laid out a second time knowing n; the layout does not depend on n, so both
+ * passes break pages at the same places.
+ *
+ * Issuer in the header: the receiving agency for forms 01, 02, 03, 06; the
+ * competent agency (else the receiving one) for 04 and 05, which speak for
+ * the agency that decides on the dossier.
  */
 #include "pdf.h"
 
@@ -568,7 +573,7 @@ static void numbered(struct doc *d, json_t *arr)
 	size_t i;
 	json_t *it;
 	json_array_foreach(arr, i, it) {
-		const char *s = json_is_string(it) ? json_string_value(it) : "";
+		const char *s = mc__jtext(d->a, it, NULL);
 		para(d, mc_sprintf(d->a, "%zu. %s", i + 1, esc(d, s)), 0, 12, 1.5);
 	}
 	d->y += 2;

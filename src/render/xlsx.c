@@ -236,17 +236,16 @@ static int write_book(const struct sheet *sh, const char *path, char *tmpdir, st
 			json_t *v = json_object_get(r, sh->cols[c].key);
 			lxw_col_t col = (lxw_col_t)c;
 			struct mc__vntime t;
+			const char *s;
 			lxw_error err = LXW_NO_ERROR;
 			if (!v || json_is_null(v))
 				continue;
 			switch (sh->cols[c].type) {
 			case C_TEXT:
-				if (json_is_string(v))
-					err = worksheet_write_string(ws, row, col,
-								     cell_text(a, json_string_value(v)), text);
-				else
-					err = worksheet_write_string(ws, row, col,
-								     mc__jtext(a, v, NULL), text);
+				/* NFC, no code point XML refuses; blank stays empty */
+				s = mc__jtext(a, v, NULL);
+				if (s)
+					err = worksheet_write_string(ws, row, col, cell_text(a, s), text);
 				break;
 			case C_INT:
 				err = worksheet_write_number(ws, row, col, json_number_value(v), num);

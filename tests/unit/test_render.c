@@ -628,7 +628,8 @@ static void xlsx_table(void **state)
 				  0, &je);
 	json_t *rows = json_loads("[{\"unit\":\"Phường Sài Gòn\",\"n\":42,\"rate\":0.953,"
 				  "   \"last\":\"2026-11-30T10:00:00Z\",\"day\":\"2026-11-30\"},"
-				  " {\"unit\":\"Xã Bình Hưng & <Phong Phú>\",\"n\":7,\"rate\":null}]",
+				  " {\"unit\":\"Xã Bình Hưng & <Phong Phú>\",\"n\":7,\"rate\":null},"
+				  " {\"unit\":\"Ấp \\uffff\",\"n\":1}]",
 				  0, &je);
 	assert_non_null(cols);
 	assert_non_null(rows);
@@ -645,7 +646,9 @@ static void xlsx_table(void **state)
 	assert_true(has_number(sheet, excel_serial(2026, 11, 30, 17, 0)));
 	assert_true(has_number(sheet, excel_serial(2026, 11, 30, 0, 0)));
 	contains(sheet, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>");
-	contains(sheet, "<autoFilter ref=\"A1:E3\"/>");
+	contains(sheet, "<autoFilter ref=\"A1:E4\"/>");
+	contains(sheet, "Ấp \xef\xbf\xbd"); /* U+FFFF is not allowed in XML */
+	assert_null(strstr(sheet, "\xef\xbf\xbf"));
 	free(sheet);
 	/* the sheet name without : / [ ], cut to 31 characters */
 	char *wb = unzip_member(&b, "t.xlsx", "xl/workbook.xml");
@@ -810,6 +813,8 @@ static void text_is_text(void **state)
 	json_object_set_new(json_object_get(d, "applicant"), "full_name",
 			    json_string("Nguye\xcc\x82\xcc\x83n <b>An</b> & Co"));
 	json_object_set_new(d, "return_place", json_string("Quầy \"số 1\" 'A'\x01"));
+	/* a noncharacter, which cairo refuses as text: printed as U+FFFD */
+	json_object_set_new(json_object_get(d, "procedure"), "name", json_string("Thủ tục \xef\xbf\xbf lạ"));
 	struct mc_buf b = MC_BUF_INIT(16u << 20);
 	mc_buf_adds(&b, "prefix");
 	struct mc_error e;
@@ -822,6 +827,7 @@ static void text_is_text(void **state)
 	char *t = pdftext(path);
 	contains(t, "Nguyễn <b>An</b> & Co");
 	contains(t, "Quầy \"số 1\" 'A'");
+	contains(t, "Thủ tục \xef\xbf\xbd lạ");
 	free(t);
 	unlink(path);
 	free(path);
