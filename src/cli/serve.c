@@ -4,6 +4,7 @@
 #include "../api/api.h"
 #include "../auth/auth.h"
 #include "../core/log.h"
+#include "../core/timeutil.h"
 #include "../db/migrate.h"
 
 #include <pthread.h>
@@ -109,6 +110,8 @@ int mc_cmd_serve(int argc, char **argv)
 		mc_db_close(db);
 		return 1;
 	}
+	if (mc_time_is_test_clock())
+		mc_warn("test_clock", "\"detail\":\"MOTCUA_TEST_NOW is set: this server's clock is not the real time\"");
 	mc_info("listening", "\"listen\":\"%s\",\"port\":%d,\"threads\":%d,\"database\":\"%s\"", cfg.listen,
 		mc_server_port(srv), cfg.threads, mc_db_kind_name(db));
 	struct keeper keeper = {db, {cfg.session_ttl, cfg.session_idle, cfg.login_max_user, cfg.login_max_addr,

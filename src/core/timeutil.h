@@ -11,6 +11,8 @@
 #define MC_VN_OFFSET_MIN (7 * 60)
 
 int64_t mc_time_now_ms(void);
+/* 1 when MOTCUA_TEST_NOW moved the clock (tests only). */
+int mc_time_is_test_clock(void);
 /* Monotonic clock in nanoseconds, for durations. */
 uint64_t mc_mono_ns(void);
 /* "2026-11-26T06:07:08.123Z" */

@@ -203,6 +203,20 @@ static int do_request_supplement(struct act *a, const char **to, const char **no
 	json_object_set_new(a->extra, "supplement",
 			    json_pack("{s:o, s:o, s:O, s:s?}", "requested_at", now_json(a), "requested_by", who_ref(a), "items",
 				      items, "reason", reason));
+	/* under the "pause" rule, remember the working time that was left */
+	const char *rule = mc__jstr(a->def, "supplement_rule");
+	if (rule && strcmp(rule, "pause") == 0 && a->d.due_at > a->now) {
+		int64_t lo = 0, hi = 3650LL * 8 * 60;
+		while (lo < hi) { /* the smallest m with now + m working minutes >= due */
+			int64_t mid = (lo + hi) / 2, t = 0;
+			mc_cal_add_working_minutes(&a->cal, a->now, mid, &t);
+			if (t >= a->d.due_at)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		json_object_set_new(json_object_get(a->extra, "supplement"), "remaining_minutes", json_integer(lo));
+	}
 	a->d.paused_at = a->now;
 	*to = "supplement_requested";
 	*notify = "supplement_requested";
@@ -248,11 +262,11 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 	} else {
 		/* the legal time restarts from the complete dossier (Decree 118/2025); a
 		 * procedure with "pause" gets back the time it had left */
-		const char *rule = mc__jstr(a->def, "supplement_rule");
-		int rc = mc__due(&a->cal, a->def, a->now, &a->d.due_at);
+		json_t *left = json_object_get(sup, "remaining_minutes");
+		int rc = json_is_integer(left) ? mc_cal_add_working_minutes(&a->cal, a->now, json_integer_value(left), &a->d.due_at)
+					       : mc__due(&a->cal, a->def, a->now, &a->d.due_at);
 		if (rc)
 			return rc;
-		(void)rule;
 		*to = "in_progress";
 	}
 	*notify = "supplemented";
