@@ -19,16 +19,14 @@
 
 static void ctx_init(struct mc_req *r, struct mc_conn *c, struct mc_dossier_ctx *x)
 {
-	const char *host = mc_req_header(r, "Host");
 	x->c = c;
 	x->arena = r->arena;
 	x->who = r->who;
 	x->addr = r->addr;
 	x->e = &r->err;
-	/* links printed on forms point back at this server */
-	x->base_url = host && strlen(host) < 200 && strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(host)
-			      ? mc_sprintf(r->arena, "http://%s", host)
-			      : "http://127.0.0.1:8080";
+	/* links printed on forms: the configured public address, never the
+	 * request's Host header (which the client controls) */
+	x->base_url = mc_server_config(r->srv)->public_url;
 }
 
 static int fail(struct mc_req *r, int rc)

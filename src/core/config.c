@@ -26,7 +26,7 @@ struct key {
 #define S(n) {#n, STR, offsetof(struct mc_config, n), sizeof(((struct mc_config *)0)->n), 0, 0}
 #define I(n, lo, hi) {#n, INT, offsetof(struct mc_config, n), 0, lo, hi}
 static const struct key keys[] = {
-	S(db), S(listen), S(data_dir), S(share_dir), S(log_level),
+	S(db), S(listen), S(data_dir), S(share_dir), S(log_level), S(public_url),
 	I(threads, 0, 256), I(db_pool, 0, 1024),
 	{"body_limit", SIZE, offsetof(struct mc_config, body_limit), 0, 1024, 1L << 30},
 	{"upload_limit", SIZE, offsetof(struct mc_config, upload_limit), 0, 1024, 1L << 30},
@@ -121,6 +121,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	snprintf(c->share_dir, sizeof(c->share_dir), "%s", MC_SHARE_DIR);
 	snprintf(c->log_level, sizeof(c->log_level), "info");
+	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
 	c->body_limit = 1 << 20;
 	c->upload_limit = 10 << 20;
 	c->session_ttl = 12 * 3600;

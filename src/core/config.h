@@ -17,6 +17,7 @@ struct mc_config {
 	char data_dir[512];      /* blobs and the default SQLite file */
 	char share_dir[512];     /* shipped data: units, web, migrations */
 	char log_level[16];
+	char public_url[256];    /* how citizens reach this server (links and QR codes on forms) */
 	int threads;             /* 0 = number of cores */
 	int db_pool;             /* connections; 0 = threads + 2 */
 	size_t body_limit;       /* bytes of a request body */

@@ -469,6 +469,11 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		}
 		json_t *ag = json_object_get(in, "agency_id");
 		receiving = json_is_integer(ag) ? json_integer_value(ag) : 0;
+		char k[32], u[8];
+		if (ag && (!json_is_integer(ag) || agency_kind(c, receiving, k, u) != 0)) {
+			rc = mc__fail_field(e, "agency_id", "unknown", "Không có nơi tiếp nhận này", "No such reception point");
+			goto done;
+		}
 	} else {
 		if (!x->who || !mc_principal_has_role(x->who, "clerk")) {
 			rc = mc_error_set(e, MC_E_FORBIDDEN, "counter intake is for reception clerks");
