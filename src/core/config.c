@@ -33,7 +33,7 @@ static const struct key keys[] = {
 	I(session_ttl, 60, 86400 * 90), I(session_idle, 60, 86400 * 30),
 	I(login_max_user, 1, 1000), I(login_max_addr, 1, 100000), I(login_window, 1, 86400),
 	I(cookie_secure, 0, 1), I(shutdown_grace, 0, 3600), I(trust_proxy, 0, 1),
-	I(session_cache_ms, 0, 60000),
+	I(session_cache_ms, 0, 60000), I(track_limit, 0, 1000000),
 };
 #undef S
 #undef I
@@ -131,6 +131,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->login_window = 15 * 60;
 	c->shutdown_grace = 30;
 	c->session_cache_ms = 2000;
+	c->track_limit = 60;
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");

@@ -31,6 +31,7 @@ struct mc_config {
 	int shutdown_grace;      /* seconds to finish requests on SIGTERM */
 	int trust_proxy;         /* take the client address from X-Forwarded-For */
 	int session_cache_ms;    /* how long a resolved session is reused in-process */
+	int track_limit;         /* public tracking lookups per address per minute; 0 = no limit */
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

@@ -127,19 +127,25 @@ int mc_res_text(struct mc_req *r, int status, const char *ctype, const char *bod
 	return 0;
 }
 
-static int dump_cb(const char *buf, size_t size, void *data)
-{
-	return mc_buf_add(data, buf, size) ? -1 : 0;
-}
-
 int mc_res_json(struct mc_req *r, int status, json_t *j)
 {
 	r->status = status;
 	r->content_type = "application/json; charset=utf-8";
-	mc_buf_reset(&r->out);
-	int rc = json_dump_callback(j, dump_cb, &r->out, JSON_COMPACT);
+	/* one allocation of the right size, handed to the buffer as it is */
+	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
+	if (n == 0 || n > r->out.limit) {
+		json_decref(j);
+		return mc_fail(r, n ? MC_E_TOO_BIG : MC_E_INTERNAL, NULL);
+	}
+	char *text = mc_xmalloc(n + 1);
+	json_dumpb(j, text, n, JSON_COMPACT);
+	text[n] = '\0';
 	json_decref(j);
-	return rc ? mc_fail(r, MC_E_INTERNAL, NULL) : 0;
+	mc_buf_release(&r->out);
+	r->out.data = text;
+	r->out.len = n;
+	r->out.cap = n + 1;
+	return 0;
 }
 
 int mc_res_empty(struct mc_req *r, int status)
