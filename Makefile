@@ -64,6 +64,7 @@ test-fast: build-all
 bench: build
 	@bash scripts/deps.sh --install bench
 	bash bench/run.sh $(BUILD)
+	bash bench/dossiers.sh $(BUILD)
 
 format:
 	clang-format -i src/*.c src/*/*.c src/*/*.h tests/*/*.c tests/*/*.h

@@ -24,6 +24,7 @@ extern const struct mc_route mc_api_user_routes[];
 extern const struct mc_route mc_api_audit_routes[];
 extern const struct mc_route mc_api_catalog_routes[];
 extern const struct mc_route mc_api_dossier_routes[];
+extern const struct mc_route mc_api_forms_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"
@@ -45,6 +46,9 @@ int api_id_param(struct mc_req *r, const char *name, int64_t *id);
 int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
 /* Fail the request with a database error (logging the detail). */
 int api_db_fail(struct mc_req *r, int rc);
+/* The figures of GET /api/v1/stats for the request's query (from, to,
+ * agency_id, group, recount), checked and authorized; *out is new. */
+int api_stats_query(struct mc_req *r, json_t **out);
 /* Write an audit entry for the caller inside the current transaction. */
 int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
 	      const char *detail);

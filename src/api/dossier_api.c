@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/banned.h"
@@ -167,10 +168,13 @@ static int track(struct mc_req *r)
 	int rc = mc_req_db(r, &c);
 	if (rc)
 		return rc;
-	json_t *out = NULL;
-	if ((rc = mc_dossier_track(c, code, secret, &out)))
+	char *text = NULL;
+	size_t len = 0;
+	if ((rc = mc_dossier_track_text(c, code, secret, &text, &len)))
 		return fail(r, rc);
-	return mc_res_json(r, 200, out);
+	rc = mc_res_text(r, 200, "application/json; charset=utf-8", text, len);
+	free(text);
+	return rc;
 }
 
 /* ---- queues ---- */
@@ -272,7 +276,7 @@ static int day_param(struct mc_req *r, const char *name, char out[11], const cha
 	return 0;
 }
 
-static int stats(struct mc_req *r)
+int api_stats_query(struct mc_req *r, json_t **result)
 {
 	char today[32], from[11], to[11], first[32];
 	int64_t now = mc_time_now_ms();
@@ -307,7 +311,15 @@ static int stats(struct mc_req *r)
 	if (rc)
 		return fail(r, rc);
 	json_object_set_new(out, "agency_id", json_integer(root));
-	return mc_res_json(r, 200, out);
+	*result = out;
+	return 0;
+}
+
+static int stats(struct mc_req *r)
+{
+	json_t *out = NULL;
+	int rc = api_stats_query(r, &out);
+	return rc ? rc : mc_res_json(r, 200, out);
 }
 
 /* ---- uploads ---- */

@@ -3,15 +3,18 @@
 
 #include "../core/err.h"
 #include "../db/migrate.h"
+#include "../dossier/dossier.h"
 #include "../seed/seed.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/banned.h"
 
 static const char usage[] =
 	"usage: motcua seed [--config FILE] [--units-only] [--password PW]\n"
+	"                   [--dossiers N [--days D] [--batch B] [--random-seed S]]\n"
 	"\n"
 	"Load the administrative units of Vietnam (GSO codes, current and\n"
 	"pre-July-2025, with the old->new ward mapping) and the Ho Chi Minh City\n"
@@ -19,7 +22,36 @@ static const char usage[] =
 	"the demo password (default motcua2026).  Applies pending migrations first.\n"
 	"Does nothing for data already there.\n"
 	"  --units-only   load the units, not the demo people and agencies\n"
-	"  --password PW  the demo accounts' password\n";
+	"  --password PW  the demo accounts' password\n"
+	"  --dossiers N   then bulk-load N generated dossiers (benchmark data):\n"
+	"                 working days of the last D days (default 365), procedures,\n"
+	"                 agencies, channels and states spread realistically, with\n"
+	"                 steps and statistics; B rows per transaction (default\n"
+	"                 10000); the same random seed S gives the same data.  No\n"
+	"                 events or per-dossier audit entries.  Run it while no\n"
+	"                 server takes intake on this database.\n";
+
+static void progress(int64_t done, int64_t total, double rate, void *arg)
+{
+	(void)arg;
+	if (done % 100000 == 0 || done == total)
+		fprintf(stderr, "dossiers: %lld / %lld (%.0f rows/s)\n", (long long)done, (long long)total, rate);
+}
+
+static int num_opt(int argc, char **argv, const char *name, long long lo, long long hi, long long *v)
+{
+	const char *s = mc_cli_opt(argc, argv, name);
+	if (!s)
+		return 0;
+	char *end;
+	long long x = strtoll(s, &end, 10);
+	if (*s == '\0' || *end || x < lo || x > hi) {
+		fprintf(stderr, "motcua: --%s must be a number from %lld to %lld\n", name, lo, hi);
+		return -1;
+	}
+	*v = x;
+	return 0;
+}
 
 int mc_cmd_seed(int argc, char **argv)
 {
@@ -32,6 +64,12 @@ int mc_cmd_seed(int argc, char **argv)
 	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
 	if (rc)
 		return rc;
+	long long ndossiers = 0, days = 365, batch = 10000, seed = 0;
+	if (num_opt(argc, argv, "dossiers", 0, 100000000LL, &ndossiers) || num_opt(argc, argv, "days", 1, 1095, &days) ||
+	    num_opt(argc, argv, "batch", 1, 1000000, &batch) || num_opt(argc, argv, "random-seed", 0, 1LL << 62, &seed)) {
+		mc_db_close(db);
+		return 2;
+	}
 	const char *pw = mc_cli_opt(argc, argv, "password");
 	if (!pw)
 		pw = "motcua2026";
@@ -64,6 +102,19 @@ int mc_cmd_seed(int argc, char **argv)
 		else if (!mc_cli_flag(argc, argv, "units-only"))
 			printf("demo data: %ld agencies, %ld counters, %ld officials, %ld citizens\n", n.agencies,
 			       n.counters, n.officials, n.citizens);
+	}
+	if (!rc && ndossiers > 0) {
+		if (mc_db_kind(db) == MC_DB_SQLITE)
+			mc_exec_script(c, "PRAGMA cache_size=-262144"); /* 256 MiB for the indexes of a large load */
+		struct mc_gen_options o = {.n = ndossiers, .seed = (uint64_t)seed, .batch = (int)batch, .days = (int)days,
+					   .progress = progress};
+		struct mc_gen_report r;
+		rc = mc_dossier_generate(c, &o, &r, err, sizeof(err));
+		if (rc)
+			fprintf(stderr, "motcua: generating dossiers failed after %lld: %s\n", (long long)r.dossiers, err);
+		else
+			printf("dossiers: %lld generated with %lld steps in %.1f s (%.0f dossiers/s)\n", (long long)r.dossiers,
+			       (long long)r.steps, r.seconds, r.seconds > 0 ? (double)r.dossiers / r.seconds : 0.0);
 	}
 	mc_db_release(c);
 	mc_db_close(db);

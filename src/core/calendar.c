@@ -4,8 +4,10 @@
  *
  * The rule-based days off of a year (holidays and compensatory days) are
  * derived on demand into a small table on the caller's stack; queries that
- * walk many days keep the tables of the one or two years they touch.  No
- * state lives outside the const calendar, so every query is reentrant.
+ * walk many days keep the tables of the one or two years they touch.  The
+ * only state outside the const calendar is a process-wide memo of the lunar
+ * dates of Tết and Giỗ Tổ per year (pure functions of the year, stored
+ * atomically), so every query is reentrant.
  */
 #include "calendar.h"
 
@@ -13,6 +15,7 @@
 #include "lunar.h"
 #include "timeutil.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,14 +231,30 @@ static void ytable_put(struct ytable *t, int64_t day, enum mc_cal_kind kind, con
 	t->e[i] = (struct yentry){day, kind, name};
 }
 
+/* Lunar 1/1 and 3/10 of each year, as days + 1 (0: not computed yet).  The
+ * astronomical computation costs tens of microseconds; every deadline query
+ * needs it for one or two years. */
+static _Atomic int64_t lunar_memo[2][MC_LUNAR_MAX_YEAR - MC_LUNAR_MIN_YEAR + 1];
+
 static int lunar_day(int year, int month, int day, int64_t *out)
 {
+	int slot = month == 1 && day == 1 ? 0 : month == 3 && day == 10 ? 1 : -1;
+	_Atomic int64_t *memo = slot >= 0 && year >= MC_LUNAR_MIN_YEAR && year <= MC_LUNAR_MAX_YEAR
+					? &lunar_memo[slot][year - MC_LUNAR_MIN_YEAR]
+					: NULL;
+	int64_t v = memo ? atomic_load_explicit(memo, memory_order_relaxed) : 0;
+	if (v) {
+		*out = v - 1;
+		return 0;
+	}
 	struct mc_lunar_date ld = {year, month, day, 0};
 	int y, m, d;
 	int rc = mc_lunar_to_solar(&ld, &y, &m, &d);
 	if (rc)
 		return rc;
 	*out = mc_days_from_civil(y, m, d);
+	if (memo)
+		atomic_store_explicit(memo, *out + 1, memory_order_relaxed);
 	return 0;
 }
 

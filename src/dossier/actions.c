@@ -521,6 +521,8 @@ int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *actio
 	if (!rc && notify)
 		rc = mc__notify(x->c, a.d.id, notify, NULL);
 	if (!rc)
+		rc = mc__track_refresh(x->c, a.d.id);
+	if (!rc)
 		rc = mc_tx_commit(x->c);
 	if (rc && mc_in_tx(x->c))
 		mc_tx_rollback(x->c);

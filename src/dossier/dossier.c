@@ -629,6 +629,8 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	if (!rc)
 		rc = mc__notify(c, id, online ? "submitted" : "received", NULL);
 	if (!rc)
+		rc = mc__track_refresh(c, id);
+	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc) {
 		if (mc_in_tx(c))

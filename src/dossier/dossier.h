@@ -58,6 +58,10 @@ int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *actio
 /* Public tracking by code and secret: status, steps, appointment; no
  * personal data.  A wrong secret is MC_E_NOT_FOUND, like a wrong code. */
 int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, json_t **out);
+/* The same answer as stored with the dossier at its last transition (one
+ * indexed read); built on the fly for rows that have none.  *text is
+ * malloc'd. */
+int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secret, char **text, size_t *len);
 
 /* Work queues of the caller: "receive", "mine", "due_soon", "overdue",
  * "supplement", "all".  Filters may be NULL / 0.  Keyset pagination on id
@@ -87,8 +91,48 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day,
 			     const char *group, json_t **out);
 
+/* One dossier as forms 01-06 print it (form 1..6, else MC_E_NOT_FOUND):
+ * its representation, with the names of the officials who signed the
+ * notice.  The caller must be allowed to read it (as mc_dossier_get: else
+ * MC_E_NOT_FOUND); no "view" event is recorded.  A form that does not
+ * apply to the dossier - 01 and 06 before it is received, 02 without a
+ * supplement request, 03 without a refusal, 04 without an extension, 05
+ * unless stopped - is MC_E_CONFLICT with a public detail in x->e. */
+int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, json_t **out);
+
+/* Form 07: the dossiers received by agency on local dates [from_day,
+ * to_day] ("YYYY-MM-DD"), in register order, as an array of the fields the
+ * register shows (code, entry, procedure, applicant name / address / phone,
+ * status, received / due / completed / returned times, result, competent
+ * agency).  The caller needs dossier.read and agency in its subtree
+ * (MC_E_FORBIDDEN).  More than max rows is MC_E_TOO_BIG. */
+int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *from_day, const char *to_day, int max,
+			json_t **out);
+
 /* Store an uploaded file (content-addressed).  The type is found from the
  * bytes: PDF, JPEG or PNG; anything else is MC_E_MEDIA_TYPE. */
 int mc_blob_put(struct mc_conn *c, const void *data, size_t n, char sha256[65], const char **mime);
+
+/* Bulk-load n generated dossiers (test data for benchmarks; see
+ * generate.c): spread over the agencies, procedures, channels, states and
+ * the working days of the last `days` days (default 365), with their steps,
+ * codes continuing dossier_sequences and dossier_stats kept consistent, in
+ * transactions of `batch` rows (default 10000).  No events or per-dossier
+ * audit entries; one audit entry "dossier.generate".  progress (may be
+ * NULL) is called after each batch. */
+struct mc_gen_options {
+	int64_t n;
+	uint64_t seed;   /* 0 = a fixed default: the same data each time */
+	int batch, days;
+	int64_t now;     /* 0 = the clock */
+	void (*progress)(int64_t done, int64_t total, double rows_per_s, void *arg);
+	void *progress_arg;
+};
+struct mc_gen_report {
+	int64_t dossiers, steps;
+	double seconds;
+};
+int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struct mc_gen_report *out, char *err,
+			size_t errlen);
 
 #endif

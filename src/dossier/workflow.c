@@ -452,30 +452,80 @@ int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
 	return mc__represent(x, d.id, 1, out);
 }
 
-int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, json_t **out)
+static int track_build(struct mc_conn *c, const char *where, const char *types, const char *a1, const char *a2,
+		       int64_t id, json_t **out)
 {
-	struct mc__dossier d;
-	int rc = mc__load(c, code, &d);
+	char sql[640];
+	snprintf(sql, sizeof(sql),
+		 "SELECT d.id, d.status, d.procedure_code, p.name, p.name_en, d.submitted_at, COALESCE(d.received_at, 0),"
+		 " COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, d.code"
+		 " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE %s",
+		 where);
+	struct mc_stmt *s;
+	int rc = types[0] == 'i' ? mc_query(c, &s, sql, types, id) : mc_query(c, &s, sql, types, a1, a2);
 	if (rc)
 		return rc;
-	int64_t ok = 0;
-	rc = mc_query_int64(c, &ok, "SELECT COUNT(*) FROM dossiers WHERE id = ? AND secret = ?", "it", d.id, secret);
-	if (rc)
-		return rc;
-	if (!ok)
-		return MC_E_NOT_FOUND;
-	json_t *def = NULL;
-	if ((rc = mc_catalog_get_id(c, d.procedure_id, &def)))
-		return rc;
-	int64_t completed = 0;
-	mc_query_int64(c, &completed, "SELECT COALESCE(completed_at, 0) FROM dossiers WHERE id = ?", "i", d.id);
-	json_t *j = json_pack("{s:s, s:s, s:{s:s, s:O, s:O}, s:o, s:o, s:o, s:o}", "code", d.code, "status", d.status,
-			      "procedure", "code", d.procedure_code, "name", json_object_get(def, "name"), "name_en",
-			      json_object_get(def, "name_en"), "submitted_at", mc__time_or_null(d.submitted_at),
-			      "received_at", mc__time_or_null(d.received_at), "due_at", mc__time_or_null(d.due_at),
-			      "completed_at", mc__time_or_null(completed));
-	json_object_set_new(j, "steps", steps_of(c, d.id, 0));
-	json_decref(def);
+	rc = mc_step(s);
+	if (rc != MC_DB_ROW) {
+		mc_stmt_done(s);
+		return rc < 0 ? rc : MC_E_NOT_FOUND;
+	}
+	int64_t did = mc_col_int64(s, 0);
+	json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:s?}", "code", mc_col_text(s, 11),
+			      "status", mc_col_text(s, 1), "procedure", "code", mc_col_text(s, 2), "name", mc_col_text(s, 3),
+			      "name_en", mc_col_text(s, 4), "submitted_at", mc__time_or_null(mc_col_int64(s, 5)),
+			      "received_at", mc__time_or_null(mc_col_int64(s, 6)), "due_at",
+			      mc__time_or_null(mc_col_int64(s, 7)), "completed_at", mc__time_or_null(mc_col_int64(s, 8)),
+			      "returned_at", mc__time_or_null(mc_col_int64(s, 9)), "result_status", mc_col_text(s, 10));
+	mc_stmt_done(s);
+	json_object_set_new(j, "steps", steps_of(c, did, 0));
 	*out = j;
 	return 0;
 }
+
+int mc__track_refresh(struct mc_conn *c, int64_t id)
+{
+	json_t *j = NULL;
+	int rc = track_build(c, "d.id = ?", "i", NULL, NULL, id, &j);
+	if (rc)
+		return rc;
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	int64_t n = mc_exec(c, "UPDATE dossiers SET track_json = ? WHERE id = ?", "ti", text, id);
+	free(text);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, json_t **out)
+{
+	return track_build(c, "d.code = ? AND d.secret = ?", "tt", code, secret, 0, out);
+}
+
+int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secret, char **text, size_t *len)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT track_json FROM dossiers WHERE code = ? AND secret = ?", "tt", code, secret);
+	if (rc)
+		return rc;
+	rc = mc_step(s);
+	*text = NULL;
+	if (rc == MC_DB_ROW && mc_col_text(s, 0)) {
+		*len = strlen(mc_col_text(s, 0));
+		*text = mc_xstrdup(mc_col_text(s, 0));
+	}
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (rc == MC_DB_DONE)
+		return MC_E_NOT_FOUND;
+	if (!*text) { /* not rendered yet (bulk-loaded rows): build it now */
+		json_t *j = NULL;
+		if ((rc = mc_dossier_track(c, code, secret, &j)))
+			return rc;
+		*text = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+		*len = *text ? strlen(*text) : 0;
+	}
+	return *text ? 0 : MC_E_INTERNAL;
+}
+

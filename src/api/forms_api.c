@@ -1,0 +1,292 @@
+/*
+ * forms_api.c - the printable one-stop forms over HTTP: forms 01-06 of a
+ * dossier as PDF or JSON, the register book (form 07) of an agency over a
+ * period as PDF, XLSX or JSON, and the statistics as XLSX.  The domain
+ * decides who may read what and which form applies; this file only picks
+ * the format.
+ */
+#include "api.h"
+
+#include "../core/timeutil.h"
+#include "../dossier/dossier.h"
+#include "../org/org.h"
+#include "../render/pdf.h"
+#include "../render/xlsx.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* Rendered documents are built in memory: bounded well below the
+ * server's response limit. */
+#define DOC_LIMIT (48u << 20)
+/* The register: at most a year, and a bounded number of rows. */
+#define REGISTER_MAX_DAYS 366
+#define REGISTER_MAX_ROWS 20000
+
+static void ctx_init(struct mc_req *r, struct mc_conn *c, struct mc_dossier_ctx *x)
+{
+	const char *host = mc_req_header(r, "Host");
+	x->c = c;
+	x->arena = r->arena;
+	x->who = r->who;
+	x->addr = r->addr;
+	x->e = &r->err;
+	/* the QR code on form 01 points back at this server */
+	x->base_url =
+	    host && strlen(host) < 200 &&
+	            strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(host)
+	        ? mc_sprintf(r->arena, "http://%s", host)
+	        : "http://127.0.0.1:8080";
+}
+
+static int fail(struct mc_req *r, int rc)
+{
+	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL || rc == MC_E_IO)
+		return api_db_fail(r, rc);
+	r->err.code = rc;
+	return rc;
+}
+
+static int valid_code(const char *s)
+{
+	return s && strlen(s) < 64 && strspn(s, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(s);
+}
+
+/* Send a rendered document (buf is released). */
+static int send_doc(struct mc_req *r, struct mc_buf *buf, const char *ctype, const char *disposition,
+                    const char *filename)
+{
+	int rc = mc_res_text(r, 200, ctype, buf->data, buf->len);
+	mc_buf_release(buf);
+	if (rc)
+		return rc;
+	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "%s; filename=\"%s\"", disposition, filename));
+	return 0;
+}
+
+/* ---- forms 01-06 ---- */
+
+/* "01.pdf" .. "06.json": the form number and whether PDF; 0 if not one. */
+static int form_name(const char *s, int *pdf)
+{
+	if (!s || s[0] != '0' || s[1] < '1' || s[1] > '6' || s[2] != '.')
+		return 0;
+	if (strcmp(s + 3, "pdf") == 0)
+		*pdf = 1;
+	else if (strcmp(s + 3, "json") == 0)
+		*pdf = 0;
+	else
+		return 0;
+	return s[1] - '0';
+}
+
+static int form_get(struct mc_req *r)
+{
+	const char *code = mc_req_param(r, "code");
+	int pdf = 0, form = form_name(mc_req_param(r, "form"), &pdf);
+	if (!valid_code(code) || !form)
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_dossier_ctx x;
+	ctx_init(r, c, &x);
+	json_t *d = NULL;
+	if ((rc = mc_dossier_form(&x, code, form, &d)))
+		return fail(r, rc);
+	if (!pdf)
+		return mc_res_json(r, 200, d);
+	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	rc = mc_pdf_form(form, d, r->lang, &buf, &r->err);
+	json_decref(d);
+	if (rc) {
+		mc_buf_release(&buf);
+		return fail(r, rc);
+	}
+	return send_doc(r, &buf, "application/pdf", "inline", mc_sprintf(r->arena, "%s-mau-%02d.pdf", code, form));
+}
+
+/* ---- form 07, the register book ---- */
+
+static int day_query(struct mc_req *r, const char *name, const char *dflt, char out[11])
+{
+	const char *v = mc_req_query(r, name);
+	if (!v)
+		v = dflt;
+	if (!mc_date_check(v)) {
+		mc_error_field(&r->err, name, "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+		return -1;
+	}
+	snprintf(out, 11, "%s", v);
+	return 0;
+}
+
+static int64_t day_number(const char *day)
+{
+	int y = 0, m = 0, d = 0;
+	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
+	return mc_days_from_civil(y, m, d);
+}
+
+enum reg_format { REG_JSON, REG_PDF, REG_XLSX };
+
+static int register_get(struct mc_req *r, enum reg_format fmt)
+{
+	int64_t id;
+	int rc = api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	/* default: the current month in Vietnam */
+	int y, m, d;
+	int64_t today = (mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000;
+	mc_civil_from_days(today, &y, &m, &d);
+	char first[16], last[16], from[11], to[11];
+	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
+	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
+	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m, d);
+	int bad = day_query(r, "from", first, from);
+	bad |= day_query(r, "to", last, to);
+	if (!bad && day_number(from) > day_number(to))
+		mc_error_field(&r->err, "to", "range", "Ngày kết thúc phải sau ngày bắt đầu",
+		               "to must not be before from");
+	else if (!bad && day_number(to) - day_number(from) + 1 > REGISTER_MAX_DAYS)
+		mc_error_field(&r->err, "to", "range", "Kỳ báo cáo dài tối đa 366 ngày",
+		               "The period is at most 366 days long");
+	if ((rc = api_check(r)))
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	struct mc_dossier_ctx x;
+	ctx_init(r, c, &x);
+	json_t *rows = NULL, *agency = NULL;
+	rc = mc_dossier_register(&x, id, from, to, REGISTER_MAX_ROWS, &rows);
+	if (rc == MC_E_TOO_BIG) {
+		mc_error_field(&r->err, "from", "too_many", "Kỳ báo cáo có hơn 20.000 hồ sơ, vui lòng chọn kỳ ngắn hơn",
+		               "The period holds more than 20,000 dossiers: choose a shorter one");
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	}
+	if (rc)
+		return fail(r, rc);
+	mc_req_keep(r, rows);
+	if ((rc = mc_agency_get(c, id, &agency)))
+		return fail(r, rc);
+	mc_req_keep(r, agency);
+	json_t *ag = json_pack("{s:I, s:O, s:O}", "id", (json_int_t)id, "code", json_object_get(agency, "code"), "name",
+	                       json_object_get(agency, "name"));
+	if (!ag)
+		return mc_fail(r, MC_E_INTERNAL, NULL);
+	mc_req_keep(r, ag);
+	if (fmt == REG_JSON)
+		return mc_res_json(
+		    r, 200, json_pack("{s:O, s:s, s:s, s:O}", "agency", ag, "from", from, "to", to, "items", rows));
+	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	rc = fmt == REG_PDF ? mc_pdf_register(ag, from, to, rows, &buf, &r->err)
+	                    : mc_xlsx_register(ag, from, to, rows, &buf, &r->err);
+	if (rc) {
+		mc_buf_release(&buf);
+		return fail(r, rc);
+	}
+	const char *name =
+	    mc_sprintf(r->arena, "so-theo-doi-%s-%s-%s.%s", json_string_value(json_object_get(ag, "code")), from, to,
+	               fmt == REG_PDF ? "pdf" : "xlsx");
+	return fmt == REG_PDF ? send_doc(r, &buf, "application/pdf", "inline", name)
+	                      : send_doc(r, &buf, XLSX_TYPE, "attachment", name);
+}
+
+static int register_json(struct mc_req *r)
+{
+	return register_get(r, REG_JSON);
+}
+static int register_pdf(struct mc_req *r)
+{
+	return register_get(r, REG_PDF);
+}
+static int register_xlsx(struct mc_req *r)
+{
+	return register_get(r, REG_XLSX);
+}
+
+/* ---- statistics as a spreadsheet ---- */
+
+static const struct {
+	const char *key, *title, *type;
+	int width;
+} stat_cols[] = {
+    {"key", NULL, "text", 16}, /* the group: its title depends on the grouping */
+    {"name", "Tên", "text", 48},
+    {"received_online", "Tiếp nhận trực tuyến", "int", 0},
+    {"received_counter", "Tiếp nhận trực tiếp", "int", 0},
+    {"resolved_early", "Giải quyết trước hạn", "int", 0},
+    {"resolved_on_time", "Giải quyết đúng hạn", "int", 0},
+    {"resolved_late", "Giải quyết quá hạn", "int", 0},
+    {"on_time_rate", "Tỷ lệ đúng hạn", "percent", 0},
+};
+
+static int stats_xlsx(struct mc_req *r)
+{
+	json_t *st = NULL;
+	int rc = api_stats_query(r, &st);
+	if (rc)
+		return rc;
+	mc_req_keep(r, st);
+	const char *group = mc_req_query(r, "group");
+	const char *key_title = !group                            ? "Phạm vi"
+	                        : strcmp(group, "agency") == 0    ? "Cơ quan"
+	                        : strcmp(group, "procedure") == 0 ? "Mã thủ tục"
+	                                                          : "Lĩnh vực";
+	json_t *cols = mc_req_keep(r, json_array());
+	for (size_t k = 0; k < sizeof(stat_cols) / sizeof(stat_cols[0]); k++) {
+		json_t *col = json_pack("{s:s, s:s, s:s}", "key", stat_cols[k].key, "title",
+		                        k == 0 ? key_title : stat_cols[k].title, "type", stat_cols[k].type);
+		if (stat_cols[k].width)
+			json_object_set_new(col, "width", json_integer(stat_cols[k].width));
+		json_array_append_new(cols, col);
+	}
+	json_t *rows = mc_req_keep(r, json_array());
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	size_t i;
+	json_t *it;
+	json_array_foreach(group ? json_object_get(st, "items") : NULL, i, it)
+	{
+		json_t *row = json_deep_copy(it);
+		const char *k = json_string_value(json_object_get(it, group));
+		json_object_set_new(row, "key", json_string(k ? k : ""));
+		long long aid = 0;
+		if (strcmp(group, "agency") == 0 && k && sscanf(k, "%lld", &aid) == 1) {
+			json_t *a = NULL;
+			if (mc_agency_get(c, (int64_t)aid, &a) == 0) {
+				json_object_set(row, "name", json_object_get(a, "name"));
+				json_decref(a);
+			}
+		}
+		json_array_append_new(rows, row);
+	}
+	json_t *total = json_deep_copy(json_object_get(st, "total"));
+	json_object_set_new(total, "key", json_string("Tổng cộng"));
+	json_array_append_new(rows, total);
+	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	if ((rc = mc_xlsx_table("Thống kê hồ sơ", cols, rows, &buf, &r->err))) {
+		mc_buf_release(&buf);
+		return fail(r, rc);
+	}
+	return send_doc(r, &buf, XLSX_TYPE, "attachment",
+	                mc_sprintf(r->arena, "thong-ke-%s-%s.xlsx", json_string_value(json_object_get(st, "from")),
+	                           json_string_value(json_object_get(st, "to"))));
+}
+
+const struct mc_route mc_api_forms_routes[] = {
+    {"GET", "/api/v1/dossiers/{code}/forms/{form}", form_get, MC_AUTH_REQUIRED, NULL, 0},
+    {"GET", "/api/v1/agencies/{id}/register.json", register_json, MC_AUTH_REQUIRED, "dossier.read", 0},
+    {"GET", "/api/v1/agencies/{id}/register.pdf", register_pdf, MC_AUTH_REQUIRED, "dossier.read", 0},
+    {"GET", "/api/v1/agencies/{id}/register.xlsx", register_xlsx, MC_AUTH_REQUIRED, "dossier.read", 0},
+    {"GET", "/api/v1/stats.xlsx", stats_xlsx, MC_AUTH_REQUIRED, "stats.read", 0},
+    {0},
+};

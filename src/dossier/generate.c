@@ -1,0 +1,946 @@
+/*
+ * generate.c - bulk-load realistic test dossiers (`motcua seed --dossiers N`).
+ *
+ * Rows go straight into the tables through prepared statements, many per
+ * transaction, without the HTTP API: the point is to build the large sets
+ * of the benchmark (a million dossiers and more) in minutes.  What they look
+ * like:
+ *   - dates: the working days of the last 12 months (up to yesterday), in
+ *     office hours, in order (ids grow with time, like live intake), with a
+ *     day-to-day spread;
+ *   - procedures: the current versions in the catalog, weighted - civil
+ *     status (hộ tịch) and certified copies (chứng thực) most common;
+ *   - agencies: the competent agency per the procedure (its code, or one of
+ *     its kind); taken in at a counter of the competent agency, a branch or
+ *     the centre; online (about 40 %, where the procedure is offered online)
+ *     received by the competent agency;
+ *   - states: mostly returned or result_ready; in_progress and
+ *     supplement_requested for the recent ones; about 1.5 % refused, 0.7 %
+ *     withdrawn; about 2 % finished late; due dates from the working-time
+ *     calendar (the database's exceptions included);
+ *   - codes: <receiving agency>-<YYMMDD>-<NNNN> from per agency and day
+ *     counters kept in memory, starting from dossier_sequences and written
+ *     back to it, so that live intake continues without collision; register
+ *     entries (Y<year>) likewise;
+ *   - all steps, with times spread over the dossier's span by their hours;
+ *   - dossier_stats kept exactly as the transitions would (each batch adds
+ *     its counts in its own transaction), so GET /api/v1/stats equals the
+ *     recount.
+ * Not written: events, outbox and per-dossier audit entries (bulk-loaded
+ * test data); one audit entry "dossier.generate" records the load.  Secrets
+ * come from a fast seeded generator, not the CSPRNG: test data only.  Run
+ * it on a database that is not taking intake at the same time.
+ */
+#include "dossier.h"
+#include "internal.h"
+
+#include "../audit/audit.h"
+#include "../catalog/catalog.h"
+#include "../core/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/banned.h"
+
+#define DAY_MS 86400000LL
+#define MIN_MS 60000LL
+/* the counters of dossier_stats, in the order of its columns */
+#define NCOL 7
+enum { S_ONLINE, S_COUNTER, S_EARLY, S_ON_TIME, S_LATE, S_REFUSED, S_WITHDRAWN };
+
+#define MAX_STEPS 12
+#define STEPS_PER_INSERT 4 /* 48 parameters */
+
+/* ---------------- a fast seeded generator (splitmix64) ---------------- */
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rnd_state += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static double unif(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
+static int below(int n) { return (int)(rnd() % (uint64_t)n); }
+
+/* ---------------- what is loaded once ---------------- */
+
+struct gagency {
+	int64_t id, counter_id, clerk_id;
+	char code[48], kind[32];
+};
+
+struct gstep {
+	char name[160], role[24];
+	int unit;          /* 0 receiving, 1 competent, 2 a fixed agency */
+	int64_t agency_id; /* unit 2 */
+	int hours;
+};
+
+struct gproc {
+	int64_t id;
+	char code[20], field[64];
+	double weight, online_share;
+	int days, value;  /* processing time: working days (days = 1) or hours */
+	int64_t fixed_competent; /* competent by code, else 0 */
+	int *kind_agencies, nkind; /* competent candidates (indexes) */
+	struct gstep steps[MAX_STEPS];
+	int nsteps, hours_total;
+	char *papers; /* JSON, mandatory papers */
+};
+
+struct gen {
+	struct mc_conn *c;
+	struct mc_calendar cal;
+	struct gagency *ag;
+	int nag;
+	int *ag_of_id; /* agency id -> index + 1 */
+	int64_t max_agency_id;
+	struct gproc *pr;
+	int npr;
+	double wsum;
+	int *intake; /* agencies with a counter that are branches or the centre */
+	int nintake;
+	int64_t now;
+	int64_t day0;  /* local day number of the first day of the range */
+	int ndays;     /* days in the range (up to today) */
+	/* counters: code sequence per (agency, day), register per (agency, year) */
+	int32_t *seq;        /* nag * ndays */
+	int32_t *reg;        /* nag * 4 years */
+	int year0;
+	uint8_t *seq_dirty, *reg_dirty;
+	/* statistics deltas per (agency, procedure, day | month | year) */
+	int32_t *st_d, *st_m, *st_y;
+	int nmonths, month0; /* months from year0-01 */
+	int64_t *dirty_d;
+	size_t ndirty_d;
+	uint8_t *dflag;
+	int64_t steps_written;
+	char err[256];
+};
+
+static void local_ymd(int64_t day, int *y, int *m, int *d) { mc_civil_from_days(day, y, m, d); }
+static int64_t local_day_of(int64_t ms) { return (ms + (int64_t)MC_VN_OFFSET_MIN * MIN_MS) / DAY_MS; }
+static int64_t local_instant(int64_t day, int minute)
+{
+	return day * DAY_MS + (int64_t)minute * MIN_MS - (int64_t)MC_VN_OFFSET_MIN * MIN_MS;
+}
+
+static double field_weight(const char *f)
+{
+	static const struct {
+		const char *f;
+		double w;
+	} t[] = {{"ho_tich", 4.0}, {"chung_thuc", 9.0}, {"lien_thong", 3.0}, {"cu_tru", 2.5}, {"ho_kinh_doanh", 1.2}};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].f, f) == 0)
+			return t[i].w;
+	return 0.6;
+}
+
+static int load_agencies(struct gen *g)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(g->c, &s,
+			  "SELECT a.id, a.code, a.kind,"
+			  " (SELECT MIN(k.id) FROM counters k WHERE k.agency_id = a.id AND k.active = 1),"
+			  " (SELECT MIN(u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = 'clerk'"
+			  "  WHERE u.agency_id = a.id)"
+			  " FROM agencies a WHERE a.active = 1 ORDER BY a.id",
+			  "");
+	if (rc)
+		return rc;
+	int cap = 0;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		if (g->nag == cap) {
+			cap = cap ? cap * 2 : 64;
+			g->ag = realloc(g->ag, (size_t)cap * sizeof(*g->ag));
+		}
+		struct gagency *a = &g->ag[g->nag++];
+		memset(a, 0, sizeof(*a));
+		a->id = mc_col_int64(s, 0);
+		snprintf(a->code, sizeof(a->code), "%s", mc_col_text(s, 1));
+		snprintf(a->kind, sizeof(a->kind), "%s", mc_col_text(s, 2));
+		a->counter_id = mc_col_int64(s, 3);
+		a->clerk_id = mc_col_int64(s, 4);
+		if (a->id > g->max_agency_id)
+			g->max_agency_id = a->id;
+	}
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	g->ag_of_id = calloc((size_t)g->max_agency_id + 1, sizeof(int));
+	g->intake = calloc((size_t)g->nag + 1, sizeof(int));
+	for (int i = 0; i < g->nag; i++) {
+		g->ag_of_id[g->ag[i].id] = i + 1;
+		if (g->ag[i].counter_id &&
+		    (strcmp(g->ag[i].kind, "branch") == 0 || strcmp(g->ag[i].kind, "service_centre") == 0))
+			g->intake[g->nintake++] = i;
+	}
+	if (!g->nintake) {
+		snprintf(g->err, sizeof(g->err), "no branch or service centre with a counter: load the demo data first");
+		return MC_E_NOT_FOUND;
+	}
+	return 0;
+}
+
+static int agency_index(struct gen *g, int64_t id)
+{
+	return id > 0 && id <= g->max_agency_id ? g->ag_of_id[id] - 1 : -1;
+}
+
+static int load_procedures(struct gen *g)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(g->c, &s, "SELECT code FROM procedures WHERE is_current = 1 ORDER BY code", "");
+	if (rc)
+		return rc;
+	char (*codes)[20] = NULL;
+	int n = 0, cap = 0;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			codes = realloc(codes, (size_t)cap * sizeof(*codes));
+		}
+		snprintf(codes[n++], sizeof(codes[0]), "%s", mc_col_text(s, 0));
+	}
+	mc_stmt_done(s);
+	if (rc < 0) {
+		free(codes);
+		return rc;
+	}
+	g->pr = calloc((size_t)n + 1, sizeof(*g->pr));
+	rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		json_t *def = NULL;
+		if ((rc = mc_catalog_get(g->c, codes[i], 0, &def)))
+			break;
+		struct gproc *p = &g->pr[g->npr];
+		memset(p, 0, sizeof(*p));
+		p->id = json_integer_value(json_object_get(def, "id"));
+		snprintf(p->code, sizeof(p->code), "%s", codes[i]);
+		snprintf(p->field, sizeof(p->field), "%s", mc__jstr(def, "field_code"));
+		json_t *t = json_object_get(def, "processing_time");
+		p->value = (int)json_integer_value(json_object_get(t, "value"));
+		p->days = mc__jstr(t, "unit") && strcmp(mc__jstr(t, "unit"), "working_day") == 0;
+		const char *level = mc__jstr(def, "online_level");
+		p->online_share = level && strcmp(level, "full") == 0 ? 0.55 : level && strcmp(level, "partial") == 0 ? 0.2 : 0;
+		p->weight = field_weight(p->field);
+		/* competent agency */
+		json_t *ca = json_object_get(def, "competent_agency");
+		const char *code = mc__jstr(ca, "code"), *kind = mc__jstr(ca, "kind");
+		p->kind_agencies = calloc((size_t)g->nag + 1, sizeof(int));
+		for (int k = 0; k < g->nag; k++)
+			if ((code && strcmp(g->ag[k].code, code) == 0) || (!code && kind && strcmp(g->ag[k].kind, kind) == 0))
+				p->kind_agencies[p->nkind++] = k;
+		/* steps */
+		size_t k;
+		json_t *st;
+		json_array_foreach(json_object_get(def, "steps"), k, st) {
+			if (p->nsteps == MAX_STEPS)
+				break;
+			struct gstep *x = &p->steps[p->nsteps++];
+			snprintf(x->name, sizeof(x->name), "%s", mc__jstr(st, "name"));
+			snprintf(x->role, sizeof(x->role), "%s", mc__jstr(st, "role"));
+			x->hours = (int)json_integer_value(json_object_get(st, "hours"));
+			const char *unit = mc__jstr(st, "unit");
+			x->unit = strcmp(unit, "receiving") == 0 ? 0 : 1;
+			if (strncmp(unit, "consulted:", 10) == 0) {
+				for (int a = 0; a < g->nag; a++)
+					if (strcmp(g->ag[a].code, unit + 10) == 0) {
+						x->unit = 2;
+						x->agency_id = g->ag[a].id;
+					}
+			}
+			p->hours_total += x->hours;
+		}
+		/* the mandatory papers, as the counter checklist records them */
+		json_t *papers = json_array(), *pp;
+		size_t no = 0;
+		json_array_foreach(json_object_get(def, "papers"), k, pp) {
+			if (!json_is_true(json_object_get(pp, "mandatory")) || !json_is_null(json_object_get(pp, "condition")))
+				continue;
+			json_array_append_new(papers, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "no", (json_int_t)++no, "code",
+								mc__jstr(pp, "code"), "name", mc__jstr(pp, "name"), "kind",
+								mc__jstr(pp, "kind") ? mc__jstr(pp, "kind") : "", "count",
+								json_integer_value(json_object_get(pp, "count")), "note", ""));
+		}
+		p->papers = json_dumps(papers, JSON_COMPACT);
+		json_decref(papers);
+		json_decref(def);
+		if (p->nkind == 0 || p->nsteps < 3) {
+			free(p->kind_agencies);
+			free(p->papers);
+			continue; /* no competent agency in this database: leave the procedure out */
+		}
+		g->wsum += p->weight;
+		g->npr++;
+	}
+	free(codes);
+	if (!rc && !g->npr) {
+		snprintf(g->err, sizeof(g->err), "no procedure with a competent agency: seed the catalog and the demo data");
+		rc = MC_E_NOT_FOUND;
+	}
+	return rc;
+}
+
+/* Existing code and register counters, so the generated codes continue
+ * them (and live intake continues ours). */
+static int load_sequences(struct gen *g)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(g->c, &s, "SELECT agency_id, day, last FROM dossier_sequences", "");
+	if (rc)
+		return rc;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		int a = agency_index(g, mc_col_int64(s, 0));
+		const char *day = mc_col_text(s, 1);
+		int32_t last = (int32_t)mc_col_int64(s, 2);
+		if (a < 0 || !day)
+			continue;
+		int y, m, d;
+		if (day[0] == 'Y' && sscanf(day + 1, "%4d", &y) == 1) {
+			if (y >= g->year0 && y < g->year0 + 4)
+				g->reg[a * 4 + (y - g->year0)] = last;
+		} else if (strlen(day) == 6 && sscanf(day, "%2d%2d%2d", &y, &m, &d) == 3) {
+			int64_t k = mc_days_from_civil(2000 + y, m, d) - g->day0;
+			if (k >= 0 && k < g->ndays)
+				g->seq[(size_t)a * (size_t)g->ndays + (size_t)k] = last;
+		}
+	}
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---------------- statistics and counters, flushed per batch ---------------- */
+
+static void stat_add(struct gen *g, int ag, int pr, int64_t at, int col)
+{
+	int64_t day = local_day_of(at) - g->day0;
+	if (day < 0 || day >= g->ndays)
+		return; /* cannot happen: every event is in the range */
+	int y, m, d;
+	local_ymd(day + g->day0, &y, &m, &d);
+	size_t cell = ((size_t)ag * (size_t)g->npr + (size_t)pr) * (size_t)g->ndays + (size_t)day;
+	if (!g->dflag[cell]) {
+		g->dflag[cell] = 1;
+		g->dirty_d[g->ndirty_d++] = (int64_t)cell;
+	}
+	g->st_d[cell * NCOL + (size_t)col]++;
+	size_t mi = (size_t)((y - g->year0) * 12 + (m - 1));
+	g->st_m[(((size_t)ag * (size_t)g->npr + (size_t)pr) * (size_t)g->nmonths + mi) * NCOL + (size_t)col]++;
+	g->st_y[(((size_t)ag * (size_t)g->npr + (size_t)pr) * 4 + (size_t)(y - g->year0)) * NCOL + (size_t)col]++;
+}
+
+static const char stats_sql[] =
+	"INSERT INTO dossier_stats (agency_id, procedure_code, field_code, period, received_online, received_counter,"
+	" resolved_early, resolved_on_time, resolved_late, refused, withdrawn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (period, agency_id, procedure_code) DO UPDATE SET"
+	" received_online = dossier_stats.received_online + excluded.received_online,"
+	" received_counter = dossier_stats.received_counter + excluded.received_counter,"
+	" resolved_early = dossier_stats.resolved_early + excluded.resolved_early,"
+	" resolved_on_time = dossier_stats.resolved_on_time + excluded.resolved_on_time,"
+	" resolved_late = dossier_stats.resolved_late + excluded.resolved_late,"
+	" refused = dossier_stats.refused + excluded.refused,"
+	" withdrawn = dossier_stats.withdrawn + excluded.withdrawn";
+
+static int stats_row(struct gen *g, int ag, int pr, const char *period, int32_t *v)
+{
+	int any = 0;
+	for (int k = 0; k < NCOL; k++)
+		any |= v[k] != 0;
+	if (!any)
+		return 0;
+	int64_t n = mc_exec(g->c, stats_sql, "ittt" "iiiiiii", g->ag[ag].id, g->pr[pr].code, g->pr[pr].field, period,
+			    (int64_t)v[0], (int64_t)v[1], (int64_t)v[2], (int64_t)v[3], (int64_t)v[4], (int64_t)v[5],
+			    (int64_t)v[6]);
+	memset(v, 0, NCOL * sizeof(*v));
+	return n < 0 ? (int)n : 0;
+}
+
+static const char seq_sql[] =
+	"INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, ?) ON CONFLICT (agency_id, day) DO UPDATE SET"
+	" last = CASE WHEN excluded.last > dossier_sequences.last THEN excluded.last ELSE dossier_sequences.last END";
+
+static int flush(struct gen *g)
+{
+	int rc = 0;
+	char period[16];
+	/* days; months and years of the cells touched */
+	for (size_t i = 0; i < g->ndirty_d && !rc; i++) {
+		size_t cell = (size_t)g->dirty_d[i];
+		g->dflag[cell] = 0;
+		int day = (int)(cell % (size_t)g->ndays);
+		int pr = (int)((cell / (size_t)g->ndays) % (size_t)g->npr);
+		int ag = (int)(cell / (size_t)g->ndays / (size_t)g->npr);
+		int y, m, d;
+		local_ymd(day + g->day0, &y, &m, &d);
+		snprintf(period, sizeof(period), "D%04d-%02d-%02d", y, m, d);
+		rc = stats_row(g, ag, pr, period, &g->st_d[cell * NCOL]);
+		size_t base = (size_t)ag * (size_t)g->npr + (size_t)pr;
+		if (!rc) {
+			snprintf(period, sizeof(period), "M%04d-%02d", y, m);
+			rc = stats_row(g, ag, pr, period,
+				       &g->st_m[(base * (size_t)g->nmonths + (size_t)((y - g->year0) * 12 + m - 1)) * NCOL]);
+		}
+		if (!rc) {
+			snprintf(period, sizeof(period), "Y%04d", y);
+			rc = stats_row(g, ag, pr, period, &g->st_y[(base * 4 + (size_t)(y - g->year0)) * NCOL]);
+		}
+	}
+	g->ndirty_d = 0;
+	/* code and register counters */
+	for (int a = 0; a < g->nag && !rc; a++) {
+		for (int k = 0; k < g->ndays && !rc; k++) {
+			size_t i = (size_t)a * (size_t)g->ndays + (size_t)k;
+			if (!g->seq_dirty[i])
+				continue;
+			g->seq_dirty[i] = 0;
+			int y, m, d;
+			local_ymd(g->day0 + k, &y, &m, &d);
+			char yymmdd[16];
+			snprintf(yymmdd, sizeof(yymmdd), "%02d%02d%02d", y % 100, m, d);
+			int64_t n = mc_exec(g->c, seq_sql, "iti", g->ag[a].id, yymmdd, (int64_t)g->seq[i]);
+			rc = n < 0 ? (int)n : 0;
+		}
+		for (int k = 0; k < 4 && !rc; k++) {
+			if (!g->reg_dirty[a * 4 + k])
+				continue;
+			g->reg_dirty[a * 4 + k] = 0;
+			char year[16];
+			snprintf(year, sizeof(year), "Y%04d", g->year0 + k);
+			int64_t n = mc_exec(g->c, seq_sql, "iti", g->ag[a].id, year, (int64_t)g->reg[a * 4 + k]);
+			rc = n < 0 ? (int)n : 0;
+		}
+	}
+	return rc;
+}
+
+/* ---------------- one dossier ---------------- */
+
+static const char *const family[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+				     "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"};
+static const char *const middle_m[] = {"Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Công", "Gia"};
+static const char *const middle_f[] = {"Thị", "Ngọc", "Thu", "Kim", "Mỹ", "Thanh", "Bảo", "Phương"};
+static const char *const given_m[] = {"An", "Bình", "Cường", "Dũng", "Hùng", "Khang", "Long", "Nam", "Phúc", "Quân",
+				      "Sơn", "Tài", "Thắng", "Trung", "Tuấn", "Việt"};
+static const char *const given_f[] = {"Anh", "Châu", "Diễm", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai",
+				      "Ngân", "Nhung", "Oanh", "Trang", "Vy", "Yến"};
+static const char *const streets[] = {"Lê Lợi", "Nguyễn Huệ", "Hai Bà Trưng", "Pasteur", "Điện Biên Phủ",
+				      "Cách Mạng Tháng Tám", "Nguyễn Thị Minh Khai", "Võ Văn Tần", "Lý Tự Trọng",
+				      "Trần Hưng Đạo", "Phan Xích Long", "Quang Trung", "Lê Văn Sỹ", "Nguyễn Trãi"};
+#define PICK(a) (a[below((int)(sizeof(a) / sizeof(a[0])))])
+
+static void make_applicant(char *out, size_t n)
+{
+	int female = below(2);
+	int year = 1950 + below(55);
+	/* 12-digit personal ID: province 079, gender/century, year, 6 digits */
+	int gc = (year >= 2000 ? 2 : 0) + female;
+	snprintf(out, n,
+		 "{\"kind\":\"citizen\",\"full_name\":\"%s %s %s\",\"id_number\":\"079%d%02d%06d\","
+		 "\"phone\":\"09%08d\",\"address\":\"Số %d đường %s, Thành phố Hồ Chí Minh\"}",
+		 PICK(family), female ? PICK(middle_f) : PICK(middle_m), female ? PICK(given_f) : PICK(given_m), gc,
+		 year % 100, below(1000000), below(100000000), 1 + below(300), PICK(streets));
+}
+
+static void make_secret(char out[10])
+{
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	uint64_t r = rnd();
+	for (int i = 0; i < 9; i++) {
+		if (i == 4) {
+			out[i] = '-';
+			continue;
+		}
+		out[i] = alphabet[r & 31];
+		r >>= 5;
+	}
+	out[9] = '\0';
+}
+
+static int pick_procedure(struct gen *g)
+{
+	double r = unif() * g->wsum;
+	for (int i = 0; i < g->npr; i++) {
+		r -= g->pr[i].weight;
+		if (r < 0)
+			return i;
+	}
+	return g->npr - 1;
+}
+
+static const char dossier_sql[] =
+	"INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, applicant,"
+	" form_data, papers, channel, status, received_agency_id, counter_id, competent_agency_id, current_step,"
+	" current_agency_id, step_role, received_by, submitted_at, received_at, due_at, paused_at, completed_at,"
+	" returned_at, result_status, return_method, register_entry, extra, version, created_at, updated_at)"
+	" VALUES (?, ?, '79', ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" RETURNING id";
+
+static void bind_opt(struct mc_stmt *s, int idx, int64_t v)
+{
+	if (v)
+		mc_bind_int64(s, idx, v);
+	else
+		mc_bind_null(s, idx);
+}
+
+static void bind_opt_text(struct mc_stmt *s, int idx, const char *v)
+{
+	if (v && *v)
+		mc_bind_text(s, idx, v);
+	else
+		mc_bind_null(s, idx);
+}
+
+/* The multi-row INSERT of n steps (one statement per step count, cached). */
+static const char *steps_sql(int n)
+{
+	static char sql[STEPS_PER_INSERT + 1][1024];
+	if (!sql[n][0]) {
+		size_t k = (size_t)snprintf(sql[n], sizeof(sql[n]),
+					    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours, started_at,"
+					    " due_at, handed_by, finished_at, finished_by, result) VALUES ");
+		for (int i = 0; i < n; i++)
+			k += (size_t)snprintf(sql[n] + k, sizeof(sql[n]) - k, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					      i ? ", " : "");
+	}
+	return sql[n];
+}
+
+/* Generate and insert the dossier submitted at `sub`.  Returns 0, or
+ * MC_E_CONFLICT when every candidate agency already has 9999 codes that
+ * day. */
+static int one(struct gen *g, int64_t sub)
+{
+	struct gproc *p = &g->pr[pick_procedure(g)];
+	int pri = (int)(p - g->pr);
+	int comp = p->kind_agencies[below(p->nkind)];
+	int online = unif() < p->online_share;
+	int recv = comp;
+	if (!online && !(g->ag[comp].counter_id && unif() < 0.55)) {
+		/* a branch (mostly) or the centre */
+		recv = g->intake[below(g->nintake)];
+	}
+	int64_t day = local_day_of(sub) - g->day0;
+	size_t si = (size_t)recv * (size_t)g->ndays + (size_t)day;
+	for (int tries = 0; g->seq[si] >= 9999; tries++) {
+		if (tries > 2 * g->nintake)
+			return MC_E_CONFLICT;
+		online = 0;
+		recv = g->intake[below(g->nintake)];
+		si = (size_t)recv * (size_t)g->ndays + (size_t)day;
+	}
+	struct gagency *ca = &g->ag[comp], *ra = &g->ag[recv];
+
+	/* timeline */
+	int64_t rec = sub, due = 0, completed = 0, returned = 0, paused = 0, cutoff;
+	if (online)
+		mc_cal_add_working_minutes(&g->cal, sub, 5 + below(240), &rec);
+	const char *status;
+	int end_kind = 0; /* 0 resolved, 1 refused, 2 withdrawn */
+	int64_t plan_end = 0;
+	if (rec > g->now) {
+		status = "submitted";
+		rec = 0;
+		cutoff = g->now;
+	} else {
+		if (p->days)
+			mc_cal_due_days(&g->cal, rec, p->value, &due);
+		else
+			mc_cal_due_hours(&g->cal, rec, p->value, &due);
+		int64_t budget = p->days ? (int64_t)p->value * 480 : (int64_t)p->value * 60;
+		double r = unif();
+		if (r < 0.02) /* late */
+			mc_cal_add_working_minutes(&g->cal, due, 30 + below(3 * 480), &plan_end);
+		else {
+			mc_cal_add_working_minutes(&g->cal, rec, (int64_t)((double)budget * (0.25 + 0.75 * unif())), &plan_end);
+			if (plan_end > due)
+				plan_end = due;
+		}
+		double e = unif();
+		if (e < 0.015)
+			end_kind = 1;
+		else if (e < 0.022)
+			end_kind = 2;
+		if (end_kind) {
+			/* refused or withdrawn part of the way */
+			int64_t at = rec + (int64_t)((double)(plan_end - rec) * unif());
+			if (at > g->now) {
+				status = "in_progress";
+				cutoff = g->now;
+			} else {
+				status = end_kind == 1 ? "refused" : "withdrawn";
+				completed = cutoff = at;
+			}
+		} else if (plan_end > g->now) {
+			status = unif() < 0.06 ? "supplement_requested" : "in_progress";
+			cutoff = g->now;
+			if (status[0] == 's')
+				paused = rec + (g->now - rec) / 2;
+		} else {
+			completed = cutoff = plan_end;
+			mc_cal_add_working_minutes(&g->cal, completed, 30 + below(5 * 480), &returned);
+			if (returned > g->now) {
+				returned = 0;
+				status = "result_ready";
+			} else {
+				status = "returned";
+			}
+		}
+	}
+	const char *result = NULL;
+	if (completed && !end_kind)
+		result = mc__score_name(mc_cal_classify(completed, due));
+
+	/* steps: processing steps 2..n-1 share [rec, plan_end] by their hours;
+	 * step n is the return */
+	int n = p->nsteps, cur = 1;
+	int64_t st_start[MAX_STEPS], st_due[MAX_STEPS], st_end[MAX_STEPS];
+	int64_t agency[MAX_STEPS];
+	int proc_hours = 0;
+	for (int i = 1; i < n - 1; i++)
+		proc_hours += p->steps[i].hours;
+	if (proc_hours <= 0)
+		proc_hours = 1;
+	int acc = 0;
+	for (int i = 0; i < n; i++) {
+		struct gstep *x = &p->steps[i];
+		agency[i] = x->unit == 0 ? ra->id : x->unit == 1 ? ca->id : x->agency_id;
+		if (i == 0) {
+			st_start[i] = sub;
+			st_due[i] = rec ? rec : 0;
+			st_end[i] = rec;
+		} else if (i < n - 1) {
+			st_start[i] = rec + (plan_end - rec) * acc / proc_hours;
+			st_due[i] = rec + (due - rec) * (acc + x->hours) / proc_hours;
+			acc += x->hours;
+			st_end[i] = rec + (plan_end - rec) * acc / proc_hours;
+		} else {
+			st_start[i] = plan_end;
+			st_due[i] = plan_end + 3600000;
+			st_end[i] = returned ? returned : INT64_MAX;
+		}
+	}
+	if (!rec) {
+		cur = 1;
+	} else if (!strcmp(status, "returned")) {
+		cur = n;
+	} else if (!strcmp(status, "result_ready")) {
+		cur = n;
+	} else {
+		cur = n;
+		for (int i = 0; i < n; i++)
+			if (st_end[i] > cutoff) {
+				cur = i + 1;
+				break;
+			}
+		if (cur == n && (!strcmp(status, "in_progress") || status[0] == 's'))
+			cur = n - 1;
+	}
+	int64_t cur_agency = 0;
+	const char *role = NULL;
+	if (!strcmp(status, "submitted") || !strcmp(status, "in_progress") || !strcmp(status, "supplement_requested") ||
+	    !strcmp(status, "result_ready")) {
+		cur_agency = agency[cur - 1];
+		role = p->steps[cur - 1].role;
+	}
+
+	/* code and register entry */
+	int32_t seq = ++g->seq[si];
+	g->seq_dirty[si] = 1;
+	int y, m, d;
+	local_ymd(day + g->day0, &y, &m, &d);
+	char code[80], secret[10], applicant[512];
+	snprintf(code, sizeof(code), "%s-%02d%02d%02d-%04d", ra->code, y % 100, m, d, (int)seq);
+	make_secret(secret);
+	make_applicant(applicant, sizeof(applicant));
+	int64_t entry = 0;
+	if (rec) {
+		int ry, rm, rd;
+		local_ymd(local_day_of(rec), &ry, &rm, &rd);
+		int yi = ry - g->year0;
+		if (yi >= 0 && yi < 4) {
+			entry = ++g->reg[recv * 4 + yi];
+			g->reg_dirty[recv * 4 + yi] = 1;
+		}
+	}
+	char extra[512] = "{}";
+	if (!strcmp(status, "supplement_requested"))
+		snprintf(extra, sizeof(extra),
+			 "{\"supplement\":{\"requested_at\":null,\"requested_by\":{\"id\":0},"
+			 "\"items\":[\"Bản sao giấy tờ chứng minh nơi cư trú\"],\"reason\":\"Hồ sơ chưa đầy đủ\"}}");
+	else if (!strcmp(status, "refused"))
+		snprintf(extra, sizeof(extra),
+			 "{\"refusal\":{\"at\":null,\"by\":{\"id\":0},\"reasons\":[\"Không đủ điều kiện theo quy định\"]}}");
+	int version = 1;
+	for (int i = 0; i < n; i++)
+		version += st_end[i] <= cutoff && (i > 0 || rec);
+	if (completed || returned)
+		version++;
+
+	struct mc_stmt *s;
+	int rc = mc_prepare(g->c, dossier_sql, &s);
+	if (rc)
+		return rc;
+	int k = 1;
+	mc_bind_text(s, k++, code);
+	mc_bind_text(s, k++, secret);
+	mc_bind_int64(s, k++, p->id);
+	mc_bind_text(s, k++, p->code);
+	mc_bind_text(s, k++, p->field);
+	mc_bind_text(s, k++, applicant);
+	mc_bind_text(s, k++, online ? "[]" : p->papers);
+	mc_bind_text(s, k++, online ? "online" : "counter");
+	mc_bind_text(s, k++, status);
+	mc_bind_int64(s, k++, ra->id);
+	bind_opt(s, k++, online ? 0 : ra->counter_id);
+	mc_bind_int64(s, k++, ca->id);
+	mc_bind_int64(s, k++, cur);
+	bind_opt(s, k++, cur_agency);
+	bind_opt_text(s, k++, role);
+	bind_opt(s, k++, rec ? ra->clerk_id : 0);
+	mc_bind_int64(s, k++, sub);
+	bind_opt(s, k++, rec);
+	bind_opt(s, k++, due);
+	bind_opt(s, k++, paused);
+	bind_opt(s, k++, completed);
+	bind_opt(s, k++, returned);
+	bind_opt_text(s, k++, result);
+	mc_bind_text(s, k++, below(10) < 8 ? "counter" : below(2) ? "post" : "online");
+	bind_opt(s, k++, entry);
+	mc_bind_text(s, k++, extra);
+	mc_bind_int64(s, k++, version);
+	mc_bind_int64(s, k++, sub);
+	int64_t upd = returned ? returned : completed ? completed : rec ? rec : sub;
+	mc_bind_int64(s, k++, upd > g->now ? g->now : upd);
+	int64_t id = 0;
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		id = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+
+	/* steps, STEPS_PER_INSERT rows per statement (PostgreSQL's driver binds
+	 * at most 64 parameters) */
+	for (int first = 0; first < n; first += STEPS_PER_INSERT) {
+		int rows = n - first < STEPS_PER_INSERT ? n - first : STEPS_PER_INSERT;
+		if ((rc = mc_prepare(g->c, steps_sql(rows), &s)))
+			return rc;
+		k = 1;
+		for (int i = first; i < first + rows; i++) {
+			struct gstep *x = &p->steps[i];
+			int started = rec && i < cur && st_start[i] <= cutoff;
+			int finished = started && (i + 1 < cur || (i + 1 == cur && !strcmp(status, "returned")));
+			if (i == 0)
+				started = finished = rec != 0;
+			int64_t clerk = x->unit == 0 ? ra->clerk_id : 0;
+			mc_bind_int64(s, k++, id);
+			mc_bind_int64(s, k++, i + 1);
+			mc_bind_text(s, k++, x->name);
+			mc_bind_text(s, k++, x->role);
+			mc_bind_int64(s, k++, agency[i]);
+			mc_bind_int64(s, k++, x->hours);
+			bind_opt(s, k++, started ? st_start[i] : 0);
+			bind_opt(s, k++, started ? st_due[i] : 0);
+			bind_opt(s, k++, started && i > 0 ? ra->clerk_id : 0);
+			bind_opt(s, k++, finished ? st_end[i] : 0);
+			bind_opt(s, k++, finished ? clerk : 0);
+			bind_opt_text(s, k++, finished ? mc__score_name(mc_cal_classify(st_end[i], st_due[i])) : NULL);
+		}
+		rc = mc_step(s);
+		mc_stmt_done(s);
+		if (rc < 0)
+			return rc;
+	}
+	g->steps_written += n;
+	/* the public tracking answer, as a transition would leave it */
+	if ((rc = mc__track_refresh(g->c, id)))
+		return rc;
+
+	/* statistics, as the transitions count them */
+	int cai = comp;
+	if (rec)
+		stat_add(g, cai, pri, rec, online ? S_ONLINE : S_COUNTER);
+	if (result)
+		stat_add(g, cai, pri, completed, !strcmp(result, "early") ? S_EARLY : !strcmp(result, "on_time") ? S_ON_TIME : S_LATE);
+	if (rec && completed && end_kind == 1 && !strcmp(status, "refused"))
+		stat_add(g, cai, pri, completed, S_REFUSED);
+	if (rec && completed && end_kind == 2 && !strcmp(status, "withdrawn"))
+		stat_add(g, cai, pri, completed, S_WITHDRAWN);
+	return 0;
+}
+
+/* ---------------- the driver ---------------- */
+
+static void gen_free(struct gen *g)
+{
+	for (int i = 0; i < g->npr; i++) {
+		free(g->pr[i].kind_agencies);
+		free(g->pr[i].papers);
+	}
+	free(g->pr);
+	free(g->ag);
+	free(g->ag_of_id);
+	free(g->intake);
+	free(g->seq);
+	free(g->reg);
+	free(g->seq_dirty);
+	free(g->reg_dirty);
+	free(g->st_d);
+	free(g->st_m);
+	free(g->st_y);
+	free(g->dirty_d);
+	free(g->dflag);
+	mc_cal_release(&g->cal);
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struct mc_gen_report *out, char *err,
+			size_t errlen)
+{
+	struct gen g;
+	memset(&g, 0, sizeof(g));
+	memset(out, 0, sizeof(*out));
+	g.c = c;
+	rnd_state = o->seed ? o->seed : 20260101;
+	int batch = o->batch > 0 ? o->batch : 10000;
+	double t0 = mono();
+	int rc = mc_dossier_calendar(c, &g.cal);
+	if (rc) {
+		mc_cal_init(&g.cal); /* released below */
+		goto done;
+	}
+	if ((rc = load_agencies(&g)) || (rc = load_procedures(&g)))
+		goto done;
+	g.now = o->now ? o->now : mc_time_now_ms();
+	int64_t today = local_day_of(g.now);
+	int span = o->days > 0 ? o->days : 365;
+	g.day0 = today - span;
+	g.ndays = span + 1;
+	int y, m, d;
+	local_ymd(g.day0, &y, &m, &d);
+	g.year0 = y;
+	g.month0 = m;
+	g.nmonths = 12 * 4;
+	if (span > 3 * 365) {
+		rc = MC_E_INVAL;
+		snprintf(g.err, sizeof(g.err), "at most 3 years of days");
+		goto done;
+	}
+	size_t cells = (size_t)g.nag * (size_t)g.npr * (size_t)g.ndays;
+	g.seq = calloc((size_t)g.nag * (size_t)g.ndays, sizeof(int32_t));
+	g.seq_dirty = calloc((size_t)g.nag * (size_t)g.ndays, 1);
+	g.reg = calloc((size_t)g.nag * 4, sizeof(int32_t));
+	g.reg_dirty = calloc((size_t)g.nag * 4, 1);
+	g.st_d = calloc(cells * NCOL, sizeof(int32_t));
+	g.st_m = calloc((size_t)g.nag * (size_t)g.npr * (size_t)g.nmonths * NCOL, sizeof(int32_t));
+	g.st_y = calloc((size_t)g.nag * (size_t)g.npr * 4 * NCOL, sizeof(int32_t));
+	g.dirty_d = calloc(cells, sizeof(int64_t));
+	g.dflag = calloc(cells, 1);
+	if (!g.seq || !g.seq_dirty || !g.reg || !g.reg_dirty || !g.st_d || !g.st_m || !g.st_y || !g.dirty_d || !g.dflag) {
+		rc = MC_E_NOMEM;
+		goto done;
+	}
+	if ((rc = load_sequences(&g)))
+		goto done;
+
+	/* the working days before today, each with a share of the rows */
+	int64_t *days = calloc((size_t)g.ndays, sizeof(int64_t));
+	double *w = calloc((size_t)g.ndays, sizeof(double));
+	int nd = 0;
+	double wsum = 0;
+	for (int64_t k = g.day0; k < today; k++) {
+		local_ymd(k, &y, &m, &d);
+		if (mc_cal_is_working_day(&g.cal, y, m, d) != 1)
+			continue;
+		days[nd] = k;
+		w[nd] = (0.8 + 0.4 * unif()) * (((k + 3) % 7 + 7) % 7 == 0 ? 1.25 : 1.0); /* Mondays are busier */
+		wsum += w[nd++];
+	}
+	if (!nd) {
+		free(days);
+		free(w);
+		rc = MC_E_INVAL;
+		snprintf(g.err, sizeof(g.err), "no working day in the range");
+		goto done;
+	}
+	int64_t done_rows = 0, in_tx = 0, left = o->n;
+	double wleft = wsum, tb = mono();
+	for (int i = 0; i < nd && !rc; i++) {
+		int64_t k = i == nd - 1 ? left : (int64_t)((double)left * w[i] / wleft + unif());
+		if (k > left)
+			k = left;
+		left -= k;
+		wleft -= w[i];
+		for (int64_t j = 0; j < k && !rc; j++) {
+			if (!in_tx) {
+				if ((rc = mc_tx_begin(c, 1)))
+					break;
+			}
+			/* spread over the 480 office minutes, in order */
+			int64_t minute = (int64_t)(480.0 * ((double)j + unif()) / (double)k);
+			int64_t at = local_instant(days[i], minute < 240 ? 450 + (int)minute : 780 + (int)(minute - 240)) +
+				     (int64_t)below(60000);
+			rc = one(&g, at);
+			if (rc == MC_E_CONFLICT)
+				snprintf(g.err, sizeof(g.err),
+					 "more than 9999 dossiers a day at every reception point: ask for fewer dossiers or more days");
+			if (rc)
+				break;
+			done_rows++;
+			if (++in_tx == batch) {
+				if ((rc = flush(&g)) || (rc = mc_tx_commit(c)))
+					break;
+				in_tx = 0;
+				if (o->progress) {
+					double t = mono();
+					o->progress(done_rows, o->n, done_rows / (t - tb), o->progress_arg);
+				}
+			}
+		}
+	}
+	free(days);
+	free(w);
+	if (!rc) {
+		if (!in_tx)
+			rc = mc_tx_begin(c, 1);
+		if (!rc)
+			rc = flush(&g);
+		if (!rc) {
+			char detail[160];
+			snprintf(detail, sizeof(detail), "{\"count\":%lld,\"steps\":%lld,\"seed\":%llu}", (long long)done_rows,
+				 (long long)g.steps_written, (unsigned long long)(o->seed ? o->seed : 20260101));
+			struct mc_audit_entry ae = {0, "dossier.generate", "dossier", "*", "cli", detail};
+			rc = mc_audit_append(c, &ae);
+		}
+		if (!rc)
+			rc = mc_tx_commit(c);
+	}
+	if (rc && mc_in_tx(c))
+		mc_tx_rollback(c);
+	out->dossiers = rc ? done_rows - in_tx : done_rows;
+	out->steps = g.steps_written;
+done:
+	out->seconds = mono() - t0;
+	if (rc && err && errlen)
+		snprintf(err, errlen, "%s", g.err[0] ? g.err : mc_conn_errmsg(c));
+	gen_free(&g);
+	return rc;
+}
