@@ -111,7 +111,7 @@ static int procedure_create(struct mc_req *r)
 	if (rc)
 		return api_db_fail(r, rc);
 	json_t *out;
-	if ((rc = mc_catalog_get_id(c, id, &out)))
+	if ((rc = mc_catalog_get(c, json_string_value(json_object_get(def, "code")), 0, &out)))
 		return api_db_fail(r, rc);
 	const char *code = json_string_value(json_object_get(def, "code"));
 	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/procedures/%s", code));

@@ -272,7 +272,7 @@ static int day_param(struct mc_req *r, const char *name, char out[11], const cha
 		mc_error_field(&r->err, mc_strdup(r->arena, name), "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
-	snprintf(out, 11, "%s", v);
+	snprintf(out, 11, "%.10s", v); /* 10 characters, checked above */
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "../core/timeutil.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,18 +321,61 @@ static int get_where(struct mc_conn *c, const char *sql, const char *types, cons
 	return 0;
 }
 
+/*
+ * A procedure row never changes (an edit adds a new row), so its parsed
+ * definition is kept by id and shared: callers only read it (jansson's
+ * reference counts are atomic).  Parsing a definition is the largest cost
+ * of an intake otherwise.
+ */
+#define DEF_CACHE 256
+
+static struct {
+	int64_t id;
+	json_t *def;
+} def_cache[DEF_CACHE];
+static pthread_mutex_t def_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int mc_catalog_get_id(struct mc_conn *c, int64_t id, json_t **out)
+{
+	unsigned slot = (unsigned)((uint64_t)id % DEF_CACHE);
+	pthread_mutex_lock(&def_lock);
+	if (def_cache[slot].def && def_cache[slot].id == id) {
+		*out = json_incref(def_cache[slot].def);
+		pthread_mutex_unlock(&def_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&def_lock);
+	json_t *def = NULL;
+	int rc = get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE id = ?", "i", NULL, id, &def);
+	if (rc)
+		return rc;
+	/* is_current may change later: the cached copy does not carry it */
+	json_object_del(def, "is_current");
+	pthread_mutex_lock(&def_lock);
+	json_decref(def_cache[slot].def);
+	def_cache[slot].id = id;
+	def_cache[slot].def = json_incref(def);
+	pthread_mutex_unlock(&def_lock);
+	*out = def;
+	return 0;
+}
+
 int mc_catalog_get(struct mc_conn *c, const char *code, int version, json_t **out)
 {
-	if (version == 0)
-		return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND is_current = 1"
-				    " AND CAST(? AS BIGINT) = 0", "ti", code, 0, out);
+	if (version == 0) {
+		/* the current version: its definition comes whole, with is_current */
+		int rc = get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND is_current = 1"
+				      " AND CAST(? AS BIGINT) = 0", "ti", code, 0, out);
+		return rc;
+	}
 	return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND version = ?", "ti",
 			 code, version, out);
 }
 
-int mc_catalog_get_id(struct mc_conn *c, int64_t id, json_t **out)
+/* The current version's id (cheap), for callers that then use the cache. */
+int mc_catalog_current_id(struct mc_conn *c, const char *code, int64_t *id)
 {
-	return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE id = ?", "i", NULL, id, out);
+	return mc_query_int64(c, id, "SELECT id FROM procedures WHERE code = ? AND is_current = 1", "t", code);
 }
 
 int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const char *level, const char *after,

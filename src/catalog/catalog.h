@@ -37,6 +37,10 @@ int mc_catalog_update(struct mc_conn *c, const char *code, int expected_version,
  * the current one.  By id: mc_catalog_get_id. */
 int mc_catalog_get(struct mc_conn *c, const char *code, int version, json_t **out);
 int mc_catalog_get_id(struct mc_conn *c, int64_t id, json_t **out);
+/* The id of the current version of a procedure (MC_E_NOT_FOUND if none).
+ * mc_catalog_get_id then serves it from a cache shared by all requests:
+ * the result must be treated as read-only. */
+int mc_catalog_current_id(struct mc_conn *c, const char *code, int64_t *id);
 /* Current procedures matching q (diacritics and case ignored; NULL = all),
  * a field code and a level (NULL = any), ordered by code, after the code
  * `after` (keyset pagination).  Each item is a summary. */

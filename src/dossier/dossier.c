@@ -428,7 +428,10 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		rc = mc__fail_field(e, "procedure_code", "required", "Hãy chọn thủ tục", "procedure_code is required");
 		goto done;
 	}
-	rc = mc_catalog_get(c, pcode, 0, &def);
+	int64_t pid = 0;
+	rc = mc_catalog_current_id(c, pcode, &pid);
+	if (!rc)
+		rc = mc_catalog_get_id(c, pid, &def);
 	if (rc == MC_E_NOT_FOUND) {
 		rc = mc__fail_field(e, "procedure_code", "unknown", "Không có thủ tục với mã này", "No procedure has this code");
 		goto done;
