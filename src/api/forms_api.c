@@ -122,7 +122,7 @@ static int day_query(struct mc_req *r, const char *name, const char *dflt, char 
 		mc_error_field(&r->err, name, "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
 		return -1;
 	}
-	snprintf(out, 11, "%s", v);
+	snprintf(out, 11, "%.10s", v);
 	return 0;
 }
 

@@ -39,7 +39,9 @@ static int holds(struct act *a, const char *role, int64_t agency)
 	const struct mc_principal *w = a->x->who;
 	if (!w || !w->agency_id || !mc_principal_has_role(w, role) || !mc_principal_has(w, "dossier.process"))
 		return 0;
-	return mc_agency_within(a->x->c, agency, w->agency_id) == 1 || mc_agency_within(a->x->c, w->agency_id, agency) == 1;
+	/* the step's agency or a unit below it: an official higher up does not
+	 * take over other agencies' steps */
+	return mc_agency_within(a->x->c, agency, w->agency_id) == 1;
 }
 
 static int at_current_step(struct act *a) { return holds(a, a->d.step_role, a->d.current_agency_id); }

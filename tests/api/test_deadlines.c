@@ -1,0 +1,336 @@
+/*
+ * test_deadlines.c - legal deadlines through the API, with servers started
+ * on chosen dates (MOTCUA_TEST_NOW) over one database: 5 working days
+ * across Tết 2027, the 15:00 cut-off, a make-up working Saturday and an
+ * extra day off entered by the admin, 3 working days from a Friday, and a
+ * dossier finished early, one on time and one late (the statistics count
+ * them, equal to a recount).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "http.h"
+#include "server.h"
+#include "testdb.h"
+
+#include "db/db.h"
+#include "seed/seed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char db_url[512];
+static struct mc_db *db;
+static const char *PW = "motcua2026";
+
+/* 1.003197 (5 working days), taken in at the ward police's desk */
+static const char *BODY5 =
+	"{\"procedure_code\":\"1.003197\",\"form\":{\"subject_full_name\":\"Nguyễn Văn An\",\"subject_id_number\":\"079203001234\","
+	"\"reason\":\"abroad\",\"residence_unit\":\"26740\"},\"papers\":[\"to_khai_ct01\"],"
+	"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"phone\":\"0816861711\"}}";
+/* 1.004873 (3 working days), at the ward's counter */
+static const char *BODY3 =
+	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
+	"\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
+	"\"id_number\":\"079203001234\",\"phone\":\"0816861711\",\"ward_code\":\"26740\"}}";
+
+static char T_0203_0900[] = "MOTCUA_TEST_NOW=2027-02-03T09:00:00+07:00";   /* Wednesday before Tết */
+static char T_0203_1459[] = "MOTCUA_TEST_NOW=2027-02-03T14:59:00+07:00";
+static char T_0203_1501[] = "MOTCUA_TEST_NOW=2027-02-03T15:01:00+07:00";
+static char T_0203_0900B[] = "MOTCUA_TEST_NOW=2027-02-03T09:00:00+07:00";
+static char T_0305_1000[] = "MOTCUA_TEST_NOW=2027-03-05T10:00:00+07:00";   /* Friday */
+static char T_0310_1400[] = "MOTCUA_TEST_NOW=2027-03-10T14:00:00+07:00";   /* the due day, before 17:00 */
+static char T_0311_0900[] = "MOTCUA_TEST_NOW=2027-03-11T09:00:00+07:00";   /* the day after */
+
+static char first5[80], d1[80], d2[80], d3[80];
+
+/* the server of the running test (stopped by stop_server even when it fails) */
+static struct mc_test_server srv;
+
+static int setup(void **state)
+{
+	(void)state;
+	mc_test_db_setup(db_url, sizeof(db_url), 1, &db, 1);
+	struct mc_conn *c;
+	struct mc_seed_counts n = {0};
+	char err[256];
+	if (mc_db_acquire(db, &c) || mc_seed_procedures(c, mc_test_share(), &n, err, sizeof(err))) {
+		fprintf(stderr, "seed procedures: %s\n", err);
+		return -1;
+	}
+	mc_db_release(c);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (srv.pid > 0)
+		mc_test_server_stop(&srv);
+	mc_test_db_drop(db_url, db);
+	return 0;
+}
+
+static void start(struct mc_test_server *s, char *now)
+{
+	const char *env[] = {now, NULL};
+	mc_test_server_start(s, db_url, env);
+}
+
+static int stop_server(void **state)
+{
+	(void)state;
+	if (srv.pid > 0)
+		assert_int_equal(mc_test_server_stop(&srv), 0);
+	return 0;
+}
+
+static void login(struct mc_http_session *s, const struct mc_test_server *server, const char *user)
+{
+	mc_http_session_init(s, server->base);
+	assert_int_equal(mc_http_login(s, user, PW, 1), 200);
+}
+
+static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
+
+static int64_t counter_id(const char *code)
+{
+	struct mc_conn *c;
+	int64_t v = 0;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int rc = mc_query_int64(c, &v, "SELECT id FROM counters WHERE code = ?", "t", code);
+	mc_db_release(c);
+	assert_int_equal(rc, 0);
+	return v;
+}
+
+/* Counter intake: the dossier's code; its received_at and due_at. */
+static void intake(struct mc_http_session *clerk, const char *counter, const char *body, char code[80],
+		   char received[40], char due[40])
+{
+	char path[100];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter_id(counter));
+	if (mc_http_post(clerk, path, body, &r) != 201)
+		fail_msg("intake at %s: %ld %s", counter, r.status, r.body);
+	assert_string_equal(jstr(r.json, "status"), "in_progress");
+	snprintf(code, 80, "%s", jstr(r.json, "code"));
+	snprintf(received, 40, "%s", jstr(r.json, "received_at"));
+	snprintf(due, 40, "%s", jstr(r.json, "due_at"));
+	mc_http_res_free(&r);
+}
+
+static void due_of(struct mc_http_session *s, const char *code, char due[40])
+{
+	char path[200];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+	assert_int_equal(mc_http_get(s, path, &r), 200);
+	snprintf(due, 40, "%s", jstr(r.json, "due_at"));
+	mc_http_res_free(&r);
+}
+
+static int has_day_off(struct mc_http_session *s, const char *day)
+{
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(s, "/api/v1/calendar/holidays?year=2027", &r), 200);
+	int found = 0;
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(r.json, "days_off"), i, d) found |= strcmp(jstr(d, "date"), day) == 0;
+	mc_http_res_free(&r);
+	return found;
+}
+
+/* Wed 3/2/2027 09:00 + 5 working days: Thu 4; Fri 5, Mon 8, Tue 9 are Tết
+ * and 6-7 a weekend; then 10, 11, 12, 15 -> Mon 15/2 17:00. */
+static void five_days_across_tet(void **state)
+{
+	(void)state;
+	struct mc_test_server *s = &srv;
+	start(s, T_0203_0900);
+	struct mc_http_session clerk;
+	login(&clerk, s, "clerk.ca.p26740");
+	char rec[40], due[40];
+	assert_true(has_day_off(&clerk, "2027-02-05"));
+	assert_true(has_day_off(&clerk, "2027-02-08"));
+	assert_true(has_day_off(&clerk, "2027-02-09"));
+	intake(&clerk, "Q-CA-26740-01", BODY5, first5, rec, due);
+	assert_int_equal(strncmp(rec, "2027-02-03T09:00", 16), 0);
+	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
+	assert_int_equal(mc_test_server_stop(s), 0);
+}
+
+/* 14:59 counts from the receipt; 15:01 from Thu 4/2, day 1 = Wed 10/2. */
+static void cutoff_15h(void **state)
+{
+	(void)state;
+	struct mc_test_server *s = &srv;
+	struct mc_http_session clerk;
+	char code[80], rec[40], due[40];
+	start(s, T_0203_1459);
+	login(&clerk, s, "clerk.ca.p26740");
+	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
+	assert_int_equal(strncmp(rec, "2027-02-03T14:59", 16), 0);
+	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
+	/* 3 working days: Thu 4, Wed 10, Thu 11 */
+	struct mc_http_session ward;
+	login(&ward, s, "tiepnhan.p26740");
+	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
+	assert_int_equal(strncmp(rec, "2027-02-03T14:59", 16), 0);
+	assert_string_equal(due, "2027-02-11T17:00:00+07:00");
+	assert_int_equal(mc_test_server_stop(s), 0);
+
+	start(s, T_0203_1501);
+	login(&clerk, s, "clerk.ca.p26740");
+	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
+	assert_int_equal(strncmp(rec, "2027-02-03T15:01", 16), 0);
+	assert_string_equal(due, "2027-02-16T17:00:00+07:00");
+	login(&ward, s, "tiepnhan.p26740");
+	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
+	assert_string_equal(due, "2027-02-12T17:00:00+07:00");
+	assert_int_equal(mc_test_server_stop(s), 0);
+}
+
+static long add_exception(struct mc_http_session *s, const char *day, int working, const char *name)
+{
+	char body[200];
+	struct mc_http_res r;
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"working\":%s,\"name\":\"%s\"}", day, working ? "true" : "false", name);
+	long st = mc_http_post(s, "/api/v1/calendar/exceptions", body, &r);
+	mc_http_res_free(&r);
+	return st;
+}
+
+/* A make-up working Saturday inside the term brings the deadline one
+ * working day earlier; an extra day off moves it one later. */
+static void make_up_day_and_day_off(void **state)
+{
+	(void)state;
+	struct mc_test_server *s = &srv;
+	start(s, T_0203_0900B);
+	struct mc_http_session clerk, admin;
+	login(&clerk, s, "clerk.ca.p26740");
+	login(&admin, s, "admin");
+	char code[80], rec[40], due[40];
+	/* only the admin declares days */
+	assert_int_equal(add_exception(&clerk, "2027-02-13", 1, "Làm bù"), 403);
+	assert_int_equal(add_exception(&admin, "2027-02-30", 1, "Làm bù"), 422);
+	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
+	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
+	/* Sat 13/2 worked: 4, 10, 11, 12, 13 */
+	assert_int_equal(add_exception(&admin, "2027-02-13", 1, "Làm bù"), 201);
+	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
+	assert_string_equal(due, "2027-02-13T17:00:00+07:00");
+	/* Saturday off again, and Thu 11/2 off: 4, 10, 12, 15, 16 */
+	assert_int_equal(add_exception(&admin, "2027-02-13", 0, "Nghỉ"), 201);
+	assert_int_equal(add_exception(&admin, "2027-02-11", 0, "Nghỉ bù"), 201);
+	assert_true(has_day_off(&clerk, "2027-02-11"));
+	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
+	assert_string_equal(due, "2027-02-16T17:00:00+07:00");
+	/* a dossier keeps the date it was given */
+	due_of(&clerk, first5, due);
+	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
+	assert_int_equal(mc_test_server_stop(s), 0);
+}
+
+/* Process a dossier to the result: the specialist, then the leader. */
+static void finish(const struct mc_test_server *s, const char *code, const char *want_score)
+{
+	struct mc_http_session sp, ld;
+	login(&sp, s, "chuyenvien.p26740");
+	login(&ld, s, "chutich.p26740");
+	struct mc_http_session *who[] = {&sp, &ld};
+	char path[200], path2[200], im[40];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+	snprintf(path2, sizeof(path2), "/api/v1/dossiers/%s/actions/forward", code);
+	for (int i = 0; i < 2; i++) {
+		struct mc_http_res r;
+		assert_int_equal(mc_http_get(who[i], path, &r), 200);
+		snprintf(im, sizeof(im), "If-Match: \"v%ld\"", jint(r.json, "version"));
+		mc_http_res_free(&r);
+		const char *h[] = {im, NULL};
+		mc_http_do(who[i], "POST", path2, "{}", h, &r);
+		if (r.status != 200)
+			fail_msg("forward %s: %ld %s", code, r.status, r.body);
+		if (i == 1) {
+			assert_string_equal(jstr(r.json, "status"), "result_ready");
+			assert_string_equal(jstr(r.json, "result_status"), want_score);
+		}
+		mc_http_res_free(&r);
+	}
+}
+
+/* Fri 5/3 10:00 + 3 working days: Mon 8, Tue 9, Wed 10 -> Wed 17:00.
+ * One finished that Friday (early), one on Wed 14:00 (on time), one on
+ * Thursday (late). */
+static void friday_early_on_time_late(void **state)
+{
+	(void)state;
+	struct mc_test_server *s = &srv;
+	struct mc_http_session ward;
+	char rec[40], due[40];
+	start(s, T_0305_1000);
+	login(&ward, s, "tiepnhan.p26740");
+	intake(&ward, "Q-P26740-01", BODY3, d1, rec, due);
+	assert_string_equal(due, "2027-03-10T17:00:00+07:00");
+	intake(&ward, "Q-P26740-01", BODY3, d2, rec, due);
+	assert_string_equal(due, "2027-03-10T17:00:00+07:00");
+	intake(&ward, "Q-P26740-01", BODY3, d3, rec, due);
+	assert_string_equal(due, "2027-03-10T17:00:00+07:00");
+	finish(s, d1, "early");
+	assert_int_equal(mc_test_server_stop(s), 0);
+
+	start(s, T_0310_1400);
+	finish(s, d2, "on_time");
+	assert_int_equal(mc_test_server_stop(s), 0);
+
+	start(s, T_0311_0900);
+	finish(s, d3, "late");
+	struct mc_http_session ld;
+	login(&ld, s, "chutich.p26740");
+	struct mc_http_res a, b;
+	assert_int_equal(mc_http_get(&ld, "/api/v1/stats?from=2027-01-01&to=2027-12-31&group=procedure", &a), 200);
+	assert_int_equal(mc_http_get(&ld, "/api/v1/stats?from=2027-01-01&to=2027-12-31&group=procedure&recount=1", &b), 200);
+	json_t *row = NULL, *it;
+	size_t i;
+	json_array_foreach(json_object_get(a.json, "items"), i, it) if (strcmp(jstr(it, "procedure"), "1.004873") == 0) row = it;
+	assert_non_null(row);
+	assert_int_equal(jint(row, "resolved_early"), 1);
+	assert_int_equal(jint(row, "resolved_on_time"), 1);
+	assert_int_equal(jint(row, "resolved_late"), 1);
+	/* early + on time over all resolved */
+	assert_true(json_real_value(json_object_get(row, "on_time_rate")) > 0.666 &&
+		    json_real_value(json_object_get(row, "on_time_rate")) < 0.667);
+	json_t *ta = json_object_get(a.json, "total"), *tb = json_object_get(b.json, "total");
+	assert_int_equal(jint(ta, "resolved_late"), 1);
+	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time", "resolved_late",
+			      "refused", "withdrawn"};
+	for (int k = 0; k < 7; k++)
+		assert_int_equal(jint(ta, keys[k]), jint(tb, keys[k]));
+	/* the ward took in 2 (cut-off test) + 3 at its counter */
+	assert_int_equal(jint(ta, "received_counter"), 5);
+	/* still in progress: the two cut-off dossiers, both past their deadline */
+	assert_int_equal(jint(json_object_get(a.json, "in_progress"), "past_deadline"), 2);
+	assert_int_equal(jint(json_object_get(a.json, "in_progress"), "within_deadline"), 0);
+	mc_http_res_free(&a);
+	mc_http_res_free(&b);
+	assert_int_equal(mc_test_server_stop(s), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(five_days_across_tet, stop_server),
+		cmocka_unit_test_teardown(cutoff_15h, stop_server),
+		cmocka_unit_test_teardown(make_up_day_and_day_off, stop_server),
+		cmocka_unit_test_teardown(friday_early_on_time_late, stop_server),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

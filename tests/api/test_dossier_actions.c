@@ -1,0 +1,949 @@
+/*
+ * test_dossier_actions.c - every workflow transition of a dossier over
+ * HTTP, allowed and refused: receive, request_supplement, supplement,
+ * refuse, assign, forward, return, withdraw, stop, extend.  Each allowed
+ * action answers 200 with the new status, version + 1 and an event (from,
+ * to, actor); each refusal (409 wrong state, 403 wrong role, 404 not
+ * visible, 422 bad input, 428 no If-Match, 412 stale) changes nothing.
+ * The outbox (read from the database) gets exactly one complete event per
+ * transition that concerns the applicant and none for views or assignments.
+ * Also: idempotent submission, work queues (receive, all, mine, due_soon,
+ * overdue) and statistics equal to a recount.  Servers run on chosen dates
+ * (MOTCUA_TEST_NOW): S1 Tue 2027-03-02 09:00, S2 Fri 2027-03-05 10:00 and
+ * S3 Tue 2027-03-09 09:00, all on the same database.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "http.h"
+#include "server.h"
+#include "testdb.h"
+
+#include "db/db.h"
+#include "seed/seed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct mc_test_server srv;
+static char db_url[512];
+static struct mc_db *db;
+static const char *PW = "motcua2026";
+
+static char S1_NOW[] = "MOTCUA_TEST_NOW=2027-03-02T09:00:00+07:00"; /* Tuesday */
+static char S2_NOW[] = "MOTCUA_TEST_NOW=2027-03-05T10:00:00+07:00"; /* Friday, deadline day */
+static char S3_NOW[] = "MOTCUA_TEST_NOW=2027-03-09T09:00:00+07:00"; /* next Tuesday */
+
+/* the citizen Nguyễn Văn An, ward 26740: competent is UBND Phường Sài Gòn */
+static const char *CIT = "079203001234", *CIT_PHONE = "0816861711", *CIT_EMAIL = "annguyenvan03@gmail.com";
+static const char *BODY3 =
+	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}}";
+/* 2.000635: 8 working hours */
+static const char *BODY8 =
+	"{\"procedure_code\":\"2.000635\",\"form\":{\"subject_full_name\":\"Nguyễn Văn An\",\"subject_birth_date\":\"2003-05-14\","
+	"\"record_kind\":\"birth\",\"registration_unit\":\"26740\",\"copies\":2}}";
+
+/* S2 / S3 while a test runs (stopped by stop_later even when it fails) */
+static struct mc_test_server later;
+
+/* sessions on S1 */
+static struct mc_http_session cit, cit2, clerk, spec, lead, oclerk, ospec, olead, bclerk, city;
+
+/* dossiers shared between the tests */
+static char A[80], X[80], Y[80], E[80], F[80], H[80];
+
+/* what the statistics must count (received in 2027, competent ward) */
+static int n_online, n_counter, n_refused, n_withdrawn, n_resolved;
+
+static int setup(void **state)
+{
+	(void)state;
+	mc_test_db_setup(db_url, sizeof(db_url), 1, &db, 1);
+	struct mc_conn *c;
+	struct mc_seed_counts n = {0};
+	char err[256];
+	if (mc_db_acquire(db, &c) || mc_seed_procedures(c, mc_test_share(), &n, err, sizeof(err))) {
+		fprintf(stderr, "seed procedures: %s\n", err);
+		return -1;
+	}
+	mc_db_release(c);
+	const char *env[] = {S1_NOW, NULL};
+	mc_test_server_start(&srv, db_url, env);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (later.pid > 0)
+		mc_test_server_stop(&later);
+	assert_int_equal(mc_test_server_stop(&srv), 0);
+	mc_test_db_drop(db_url, db);
+	return 0;
+}
+
+static int stop_later(void **state)
+{
+	(void)state;
+	if (later.pid > 0)
+		assert_int_equal(mc_test_server_stop(&later), 0);
+	return 0;
+}
+
+static void login_at(struct mc_http_session *s, const char *base, const char *user)
+{
+	mc_http_session_init(s, base);
+	assert_int_equal(mc_http_login(s, user, PW, 1), 200);
+}
+
+static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
+
+/* ---- the database, read straight ---- */
+
+static int64_t sql_int(const char *sql, const char *a1)
+{
+	struct mc_conn *c;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int64_t v = -1;
+	int rc = mc_query_int64(c, &v, sql, "t", a1);
+	mc_db_release(c);
+	assert_int_equal(rc, 0);
+	return v;
+}
+
+static int64_t user_id(const char *name)
+{
+	struct mc_conn *c;
+	int64_t v = 0;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int rc = mc_query_int64(c, &v, "SELECT id FROM users WHERE username = ? OR id_number = ?", "tt", name, name);
+	mc_db_release(c);
+	assert_int_equal(rc, 0);
+	return v;
+}
+
+static int64_t outbox_total(const char *code)
+{
+	return sql_int("SELECT COUNT(*) FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = ?", code);
+}
+
+static int64_t outbox_all(void)
+{
+	return sql_int("SELECT COUNT(*) FROM outbox WHERE CAST(? AS TEXT) IS NOT NULL", "x");
+}
+
+static int64_t events_total(const char *code)
+{
+	return sql_int("SELECT COUNT(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id"
+		       " WHERE d.code = ? AND e.action <> 'view'",
+		       code);
+}
+
+/* The newest outbox row of the dossier: its event, the dossier code and
+ * status in the payload, the applicant's contact in the recipient. */
+static void check_last_outbox(const char *code, const char *event, const char *status, const char *phone,
+			      const char *email)
+{
+	struct mc_conn *c;
+	struct mc_stmt *s;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	assert_int_equal(mc_query(c, &s,
+				  "SELECT o.event, o.recipient, o.payload FROM outbox o JOIN dossiers d ON d.id = o.dossier_id"
+				  " WHERE d.code = ? ORDER BY o.id DESC LIMIT 1",
+				  "t", code),
+			 0);
+	assert_int_equal(mc_step(s), MC_DB_ROW);
+	json_error_t je;
+	char ev[40];
+	snprintf(ev, sizeof(ev), "%s", mc_col_text(s, 0));
+	json_t *rec = json_loads(mc_col_text(s, 1), 0, &je), *pay = json_loads(mc_col_text(s, 2), 0, &je);
+	mc_stmt_done(s);
+	mc_db_release(c);
+	assert_non_null(rec);
+	assert_non_null(pay);
+	assert_string_equal(ev, event);
+	assert_string_equal(jstr(pay, "event"), event);
+	assert_string_equal(jstr(pay, "code"), code);
+	assert_string_equal(jstr(pay, "status"), status);
+	assert_non_null(json_object_get(pay, "due_at"));
+	if (phone)
+		assert_string_equal(jstr(rec, "phone"), phone);
+	if (email)
+		assert_string_equal(jstr(rec, "email"), email);
+	assert_non_null(jstr(rec, "full_name"));
+	json_decref(rec);
+	json_decref(pay);
+}
+
+/* ---- HTTP helpers ---- */
+
+static long act(struct mc_http_session *s, const char *code, const char *action, long version, const char *body,
+		struct mc_http_res *r)
+{
+	char path[256], im[40];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/%s", code, action);
+	snprintf(im, sizeof(im), "If-Match: \"v%ld\"", version);
+	const char *h[] = {im, NULL};
+	mc_http_do(s, "POST", path, body ? body : "{}", version >= 0 ? h : NULL, r);
+	return r->status;
+}
+
+/* Version and status as the applicant sees them (no view event). */
+static void state_of(const char *code, long *version, char status[32])
+{
+	char path[200];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+	assert_int_equal(mc_http_get(&cit, path, &r), 200);
+	*version = jint(r.json, "version");
+	snprintf(status, 32, "%s", jstr(r.json, "status"));
+	char tag[40];
+	snprintf(tag, sizeof(tag), "\"v%ld\"", *version);
+	assert_string_equal(mc_http_header(&r, "ETag"), tag);
+	mc_http_res_free(&r);
+}
+
+static long version_now(const char *code)
+{
+	long v;
+	char st[32];
+	state_of(code, &v, st);
+	return v;
+}
+
+/* A refused action: the expected status, a problem+json body, and nothing
+ * changed (version, status, events, outbox). */
+static void deny_v(struct mc_http_session *s, const char *code, const char *action, long version, const char *body,
+		   long want)
+{
+	long v0, v1;
+	char st0[32], st1[32];
+	state_of(code, &v0, st0);
+	int64_t ob = outbox_total(code), ev = events_total(code);
+	struct mc_http_res r;
+	long got = act(s, code, action, version, body, &r);
+	if (got != want)
+		fail_msg("%s on %s (%s, v%ld): want %ld, got %ld: %s", action, code, st0, version, want, got, r.body);
+	assert_non_null(strstr(mc_http_header(&r, "Content-Type"), "problem+json"));
+	mc_http_res_free(&r);
+	state_of(code, &v1, st1);
+	assert_int_equal(v1, v0);
+	assert_string_equal(st1, st0);
+	assert_int_equal(outbox_total(code), ob);
+	assert_int_equal(events_total(code), ev);
+}
+
+/* Refused with the current version. */
+static void deny(struct mc_http_session *s, const char *code, const char *action, const char *body, long want)
+{
+	deny_v(s, code, action, version_now(code), body, want);
+}
+
+/* An allowed action by actor: 200, the status, version + 1, an event with
+ * from / to / actor, and exactly one outbox event (notify) or none.  The
+ * response stays in *out when out is not NULL. */
+static void allow(struct mc_http_session *s, const char *actor, const char *code, const char *action, const char *body,
+		  const char *to, const char *notify, struct mc_http_res *out)
+{
+	long v0;
+	char st0[32];
+	state_of(code, &v0, st0);
+	int64_t ob = outbox_total(code), all = outbox_all();
+	struct mc_http_res r;
+	long got = act(s, code, action, v0, body, &r);
+	if (got != 200)
+		fail_msg("%s on %s (%s): want 200, got %ld: %s", action, code, st0, got, r.body);
+	assert_string_equal(jstr(r.json, "status"), to);
+	assert_int_equal(jint(r.json, "version"), v0 + 1);
+	char tag[40];
+	snprintf(tag, sizeof(tag), "\"v%ld\"", v0 + 1);
+	assert_string_equal(mc_http_header(&r, "ETag"), tag);
+	/* the event: from the response, or as an official reads it */
+	json_t *events = json_object_get(r.json, "events");
+	struct mc_http_res g = {0};
+	if (!events) {
+		char path[200];
+		snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+		assert_int_equal(mc_http_get(&city, path, &g), 200);
+		events = json_object_get(g.json, "events");
+	}
+	json_t *last = NULL, *e;
+	size_t i;
+	json_array_foreach(events, i, e) if (strcmp(jstr(e, "action"), "view") != 0) last = e;
+	assert_non_null(last);
+	assert_string_equal(jstr(last, "action"), action);
+	assert_string_equal(jstr(last, "from_status"), st0);
+	assert_string_equal(jstr(last, "to_status"), to);
+	assert_int_equal(jint(last, "actor_id"), user_id(actor));
+	assert_non_null(jstr(last, "at"));
+	mc_http_res_free(&g);
+	/* the outbox */
+	assert_int_equal(outbox_total(code), ob + (notify ? 1 : 0));
+	assert_int_equal(outbox_all(), all + (notify ? 1 : 0));
+	if (notify) {
+		/* every dossier here is An's: online with his account's contact,
+		 * at a counter with the phone the clerk took down */
+		check_last_outbox(code, notify, to, NULL, NULL);
+		struct mc_conn *c;
+		struct mc_stmt *q;
+		assert_int_equal(mc_db_acquire(db, &c), 0);
+		assert_int_equal(mc_query(c, &q, "SELECT o.recipient, d.channel FROM outbox o JOIN dossiers d ON d.id = o.dossier_id"
+						 " WHERE d.code = ? ORDER BY o.id DESC LIMIT 1", "t", code), 0);
+		assert_int_equal(mc_step(q), MC_DB_ROW);
+		json_error_t je;
+		json_t *rec = json_loads(mc_col_text(q, 0), 0, &je);
+		int online = strcmp(mc_col_text(q, 1), "online") == 0;
+		mc_stmt_done(q);
+		mc_db_release(c);
+		assert_int_equal(json_integer_value(json_object_get(rec, "user_id")), user_id(CIT));
+		assert_string_equal(jstr(rec, "phone"), online ? CIT_PHONE : "0912345678");
+		if (online)
+			assert_string_equal(jstr(rec, "email"), CIT_EMAIL);
+		json_decref(rec);
+	}
+	if (out)
+		*out = r;
+	else
+		mc_http_res_free(&r);
+}
+
+/* Online submission by the citizen An: 201, one "submitted" notification. */
+static void submit(const char *body, char code[80])
+{
+	struct mc_http_res r;
+	int64_t all = outbox_all();
+	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", body, &r), 201);
+	assert_string_equal(jstr(r.json, "status"), "submitted");
+	assert_int_equal(jint(r.json, "version"), 1);
+	snprintf(code, 80, "%s", jstr(r.json, "code"));
+	mc_http_res_free(&r);
+	assert_int_equal(outbox_total(code), 1);
+	assert_int_equal(outbox_all(), all + 1);
+	check_last_outbox(code, "submitted", "submitted", CIT_PHONE, CIT_EMAIL);
+}
+
+static void receive(const char *code)
+{
+	allow(&clerk, "tiepnhan.p26740", code, "receive", NULL, "in_progress", "received", NULL);
+	n_online++;
+}
+
+static const char *due_of(const char *code, char out[40])
+{
+	char path[200];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+	assert_int_equal(mc_http_get(&cit, path, &r), 200);
+	snprintf(out, 40, "%s", jstr(r.json, "due_at") ? jstr(r.json, "due_at") : "null");
+	mc_http_res_free(&r);
+	return out;
+}
+
+/* Is code in the queue of s?  The count in /queues must equal the list. */
+static int in_queue(struct mc_http_session *s, const char *queue, const char *code)
+{
+	char path[100];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/queues/%s?limit=200", queue);
+	assert_int_equal(mc_http_get(s, path, &r), 200);
+	int found = 0;
+	size_t i;
+	json_t *it;
+	json_t *items = json_object_get(r.json, "items");
+	json_array_foreach(items, i, it) found |= strcmp(jstr(it, "code"), code) == 0;
+	long n = (long)json_array_size(items);
+	mc_http_res_free(&r);
+	/* the count agrees with the list (every queue holds < 200 here) */
+	if (strcmp(queue, "all") != 0) {
+		assert_int_equal(mc_http_get(s, "/api/v1/queues", &r), 200);
+		assert_int_equal(jint(r.json, queue), n);
+		mc_http_res_free(&r);
+	}
+	return found;
+}
+
+/* ---------------- the tests ---------------- */
+
+static void login_all(void **state)
+{
+	(void)state;
+	login_at(&cit, srv.base, CIT);
+	login_at(&cit2, srv.base, "079185176822");     /* another citizen */
+	login_at(&clerk, srv.base, "tiepnhan.p26740"); /* UBND Phường Sài Gòn */
+	login_at(&spec, srv.base, "chuyenvien.p26740");
+	login_at(&lead, srv.base, "chutich.p26740");
+	login_at(&oclerk, srv.base, "tiepnhan.p26743"); /* UBND Phường Bến Thành */
+	login_at(&ospec, srv.base, "chuyenvien.p26743");
+	login_at(&olead, srv.base, "phochutich.p26743");
+	login_at(&bclerk, srv.base, "tiepnhan.cn1");    /* branch of the service centre */
+	login_at(&city, srv.base, "lanhdao");           /* city leader: reads everything */
+}
+
+static void receive_rules(void **state)
+{
+	(void)state;
+	submit(BODY3, A);
+	/* If-Match: required, and current */
+	deny_v(&clerk, A, "receive", -1, NULL, 428);
+	deny_v(&clerk, A, "receive", 7, NULL, 412);
+	deny_v(&clerk, A, "receive", 0, NULL, 412);
+	/* wrong role in the agency; the applicant; officials who cannot see it */
+	deny(&spec, A, "receive", NULL, 403);
+	deny(&lead, A, "receive", NULL, 403);
+	deny(&cit, A, "receive", NULL, 403);
+	deny(&oclerk, A, "receive", NULL, 404);
+	deny(&bclerk, A, "receive", NULL, 404);
+	deny(&cit2, A, "receive", NULL, 404);
+	/* not allowed while submitted */
+	deny(&spec, A, "forward", NULL, 409);
+	deny(&lead, A, "assign", "{\"assignee_id\":1}", 409);
+	deny(&clerk, A, "return", NULL, 409);
+	deny(&lead, A, "stop", "{\"reason\":\"x\"}", 409);
+	deny(&spec, A, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-04-01T17:00:00+07:00\"}", 409);
+	deny(&cit, A, "supplement", NULL, 409);
+	/* an unknown action */
+	deny(&clerk, A, "approve", NULL, 404);
+	receive(A);
+	char due[40];
+	/* 3 working days from Tue 09:00: Wed, Thu, Fri -> Fri 17:00 */
+	assert_string_equal(due_of(A, due), "2027-03-05T17:00:00+07:00");
+	/* once only; and a stale click after it */
+	deny(&clerk, A, "receive", NULL, 409);
+	deny_v(&clerk, A, "receive", 1, NULL, 412);
+}
+
+static void assign_rules(void **state)
+{
+	(void)state;
+	int64_t sid = user_id("chuyenvien.p26740"), cid = user_id("tiepnhan.p26740"), oid = user_id("chuyenvien.p26743");
+	char body[80];
+	assert_false(in_queue(&spec, "mine", A));
+	assert_true(in_queue(&spec, "all", A));
+	/* only a department head or leader of the current unit (the ward has no
+	 * dept_head: its leader assigns) */
+	snprintf(body, sizeof(body), "{\"assignee_id\":%lld}", (long long)sid);
+	deny(&spec, A, "assign", body, 403);
+	deny(&clerk, A, "assign", body, 403);
+	deny(&cit, A, "assign", body, 403);
+	deny(&olead, A, "assign", body, 404);
+	/* to someone holding the step's role (specialist) there */
+	deny(&lead, A, "assign", "{}", 422);
+	deny(&lead, A, "assign", "{\"assignee_id\":\"x\"}", 422);
+	snprintf(body, sizeof(body), "{\"assignee_id\":%lld}", (long long)cid);
+	deny(&lead, A, "assign", body, 422);
+	snprintf(body, sizeof(body), "{\"assignee_id\":%lld}", (long long)oid);
+	deny(&lead, A, "assign", body, 422);
+	/* allowed: no notification; views add none either */
+	int64_t all = outbox_all();
+	struct mc_http_res r;
+	snprintf(body, sizeof(body), "{\"assignee_id\":%lld}", (long long)sid);
+	allow(&lead, "chutich.p26740", A, "assign", body, "in_progress", NULL, &r);
+	assert_int_equal(jint(json_object_get(r.json, "assignee"), "id"), sid);
+	assert_int_equal(jint(r.json, "current_step"), 2);
+	mc_http_res_free(&r);
+	char path[200];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", A);
+	assert_int_equal(mc_http_get(&spec, path, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&lead, path, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(outbox_all(), all);
+	/* "mine" is what is assigned to me */
+	assert_true(in_queue(&spec, "mine", A));
+	assert_false(in_queue(&lead, "mine", A));
+}
+
+static void forward_and_return(void **state)
+{
+	(void)state;
+	char C[80];
+	submit(BODY3, C);
+	receive(C);
+	/* the specialist's step: not the clerk's, nobody's of another ward */
+	deny(&clerk, C, "forward", NULL, 403);
+	deny(&lead, C, "forward", NULL, 403);
+	deny(&ospec, C, "forward", NULL, 404);
+	deny(&cit, C, "forward", NULL, 403);
+	deny(&clerk, C, "return", NULL, 409);
+	deny_v(&spec, C, "forward", -1, NULL, 428);
+	deny_v(&spec, C, "forward", version_now(C) - 1, NULL, 412);
+	deny_v(&spec, C, "forward", version_now(C) + 1, NULL, 412);
+	struct mc_http_res r;
+	allow(&spec, "chuyenvien.p26740", C, "forward", "{\"note\":\"Hồ sơ hợp lệ\"}", "in_progress", NULL, &r);
+	assert_string_equal(jstr(r.json, "current_role"), "leader");
+	assert_int_equal(jint(r.json, "current_step"), 3);
+	mc_http_res_free(&r);
+	/* the leader's step now */
+	deny(&spec, C, "forward", NULL, 403);
+	deny(&olead, C, "forward", NULL, 404);
+	allow(&lead, "chutich.p26740", C, "forward", NULL, "result_ready", "result_ready", &r);
+	/* finished on Tuesday, due on Friday: early */
+	assert_string_equal(jstr(r.json, "result_status"), "early");
+	assert_string_equal(jstr(r.json, "current_role"), "clerk");
+	mc_http_res_free(&r);
+	n_resolved++;
+	deny(&lead, C, "forward", NULL, 409);
+	deny(&spec, C, "return", NULL, 403);
+	deny(&lead, C, "return", NULL, 403);
+	deny(&oclerk, C, "return", NULL, 404);
+	deny(&cit, C, "withdraw", NULL, 409);
+	deny(&lead, C, "stop", "{\"reason\":\"x\"}", 409);
+	deny(&spec, C, "refuse", "{\"reasons\":[\"x\"]}", 409);
+	allow(&clerk, "tiepnhan.p26740", C, "return", NULL, "returned", "returned", &r);
+	assert_non_null(jstr(r.json, "returned_at"));
+	mc_http_res_free(&r);
+	/* nothing more */
+	const char *all[] = {"receive", "request_supplement", "supplement", "refuse", "assign",
+			     "forward", "return", "withdraw", "stop", "extend"};
+	for (int i = 0; i < 10; i++)
+		deny(strcmp(all[i], "withdraw") == 0 || strcmp(all[i], "supplement") == 0 ? &cit : &clerk, C, all[i],
+		     "{\"reasons\":[\"x\"],\"items\":[\"x\"],\"reason\":\"x\"}", 409);
+	/* the applicant's notifications, in order */
+	struct mc_conn *c;
+	struct mc_stmt *s;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	assert_int_equal(mc_query(c, &s,
+				  "SELECT o.event FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = ? ORDER BY o.id",
+				  "t", C),
+			 0);
+	const char *want[] = {"submitted", "received", "result_ready", "returned"};
+	int n = 0;
+	while (mc_step(s) == MC_DB_ROW) {
+		assert_true(n < 4);
+		assert_string_equal(mc_col_text(s, 0), want[n]);
+		n++;
+	}
+	mc_stmt_done(s);
+	mc_db_release(c);
+	assert_int_equal(n, 4);
+}
+
+static void supplement_rules(void **state)
+{
+	(void)state;
+	/* at intake: the clerk asks for papers, in one list of 1-50 items */
+	char D[80];
+	submit(BODY3, D);
+	deny(&clerk, D, "request_supplement", "{}", 422);
+	deny(&clerk, D, "request_supplement", "{\"items\":[]}", 422);
+	deny(&clerk, D, "request_supplement", "{\"items\":\"Tờ khai\"}", 422);
+	deny(&clerk, D, "request_supplement", "{\"items\":[1]}", 422);
+	deny(&clerk, D, "request_supplement", "{\"items\":[\"\"]}", 422);
+	char many[1200];
+	size_t k = (size_t)snprintf(many, sizeof(many), "{\"items\":[");
+	for (int i = 0; i < 51; i++)
+		k += (size_t)snprintf(many + k, sizeof(many) - k, "%s\"giấy %d\"", i ? "," : "", i);
+	snprintf(many + k, sizeof(many) - k, "]}");
+	deny(&clerk, D, "request_supplement", many, 422);
+	deny(&spec, D, "request_supplement", "{\"items\":[\"Tờ khai\"]}", 403);
+	deny(&cit, D, "request_supplement", "{\"items\":[\"Tờ khai\"]}", 403);
+	deny(&oclerk, D, "request_supplement", "{\"items\":[\"Tờ khai\"]}", 404);
+	struct mc_http_res r;
+	allow(&clerk, "tiepnhan.p26740", D, "request_supplement",
+	      "{\"items\":[\"Tờ khai có chữ ký\",\"Bản sao giấy tờ ly hôn\"],\"reason\":\"Thiếu giấy tờ\"}",
+	      "supplement_requested", "supplement_requested", &r);
+	json_t *sup = json_object_get(r.json, "supplement");
+	assert_int_equal(json_array_size(json_object_get(sup, "items")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(sup, "items"), 0)), "Tờ khai có chữ ký");
+	assert_non_null(jstr(sup, "requested_at"));
+	mc_http_res_free(&r);
+	/* while waiting: no processing */
+	deny(&clerk, D, "receive", NULL, 409);
+	deny(&clerk, D, "request_supplement", "{\"items\":[\"x\"]}", 409);
+	/* only the applicant (or a clerk) hands the papers in */
+	deny(&spec, D, "supplement", NULL, 403);
+	deny(&cit2, D, "supplement", NULL, 404);
+	deny(&cit, D, "supplement", "{\"form\":[1]}", 422);
+	/* not yet received: back to submitted, no deadline yet */
+	allow(&cit, CIT, D, "supplement", NULL, "submitted", "supplemented", NULL);
+	char due[40];
+	assert_string_equal(due_of(D, due), "null");
+
+	/* during processing: the officer of the current step, within 3 working
+	 * days of intake; E is supplied later (S3) and F asked too late (S3) */
+	submit(BODY3, E);
+	receive(E);
+	assert_string_equal(due_of(E, due), "2027-03-05T17:00:00+07:00");
+	deny(&clerk, E, "request_supplement", "{\"items\":[\"x\"]}", 403);
+	deny(&olead, E, "request_supplement", "{\"items\":[\"x\"]}", 404);
+	allow(&spec, "chuyenvien.p26740", E, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}",
+	      "supplement_requested", "supplement_requested", NULL);
+	deny(&spec, E, "forward", NULL, 409);
+	deny(&lead, E, "stop", "{\"reason\":\"x\"}", 409);
+	deny(&spec, E, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-04-01T17:00:00+07:00\"}", 409);
+	submit(BODY3, F);
+	receive(F);
+}
+
+static void refuse_rules(void **state)
+{
+	(void)state;
+	char G[80], G2[80];
+	submit(BODY3, G);
+	deny(&clerk, G, "refuse", "{}", 422);
+	deny(&clerk, G, "refuse", "{\"reasons\":\"Không thuộc thẩm quyền\"}", 422);
+	deny(&clerk, G, "refuse", "{\"reasons\":[]}", 422);
+	deny(&spec, G, "refuse", "{\"reasons\":[\"x\"]}", 403);
+	deny(&cit, G, "refuse", "{\"reasons\":[\"x\"]}", 403);
+	deny(&oclerk, G, "refuse", "{\"reasons\":[\"x\"]}", 404);
+	struct mc_http_res r;
+	allow(&clerk, "tiepnhan.p26740", G, "refuse", "{\"reasons\":[\"Người yêu cầu không cư trú tại phường\"]}", "refused",
+	      "refused", &r);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(r.json, "refusal"), "reasons"), 0)),
+			    "Người yêu cầu không cư trú tại phường");
+	mc_http_res_free(&r);
+	deny(&clerk, G, "refuse", "{\"reasons\":[\"x\"]}", 409);
+	deny(&clerk, G, "receive", NULL, 409);
+	deny(&cit, G, "withdraw", NULL, 409);
+	/* during processing: the officer of the current step */
+	submit(BODY3, G2);
+	receive(G2);
+	deny(&clerk, G2, "refuse", "{\"reasons\":[\"x\"]}", 403);
+	deny(&lead, G2, "refuse", "{\"reasons\":[\"x\"]}", 403);
+	deny(&spec, G2, "refuse", "{\"reasons\":[{\"a\":1}]}", 422);
+	allow(&spec, "chuyenvien.p26740", G2, "refuse", "{\"reasons\":[\"Giấy tờ giả mạo\"]}", "refused", "refused", NULL);
+	n_refused++;
+}
+
+static void withdraw_rules(void **state)
+{
+	(void)state;
+	char W[80], W2[80];
+	submit(BODY3, W);
+	receive(W);
+	deny(&clerk, W, "withdraw", NULL, 403);
+	deny(&lead, W, "withdraw", NULL, 403);
+	deny(&spec, W, "withdraw", NULL, 403);
+	deny(&cit2, W, "withdraw", NULL, 404);
+	allow(&cit, CIT, W, "withdraw", "{\"reason\":\"Không còn nhu cầu\"}", "withdrawn", "withdrawn", NULL);
+	n_withdrawn++;
+	deny(&cit, W, "withdraw", NULL, 409);
+	deny(&spec, W, "forward", NULL, 409);
+	/* before receipt too (not counted in the statistics) */
+	submit(BODY3, W2);
+	allow(&cit, CIT, W2, "withdraw", NULL, "withdrawn", "withdrawn", NULL);
+	check_last_outbox(W2, "withdrawn", "withdrawn", CIT_PHONE, CIT_EMAIL);
+}
+
+static void stop_rules(void **state)
+{
+	(void)state;
+	char S[80], S0[80];
+	submit(BODY3, S0);
+	deny(&lead, S0, "stop", "{\"reason\":\"x\"}", 409); /* not in processing */
+	submit(BODY3, S);
+	receive(S);
+	deny(&spec, S, "stop", "{\"reason\":\"Có tranh chấp\"}", 403);
+	deny(&clerk, S, "stop", "{\"reason\":\"Có tranh chấp\"}", 403);
+	deny(&cit, S, "stop", "{\"reason\":\"Có tranh chấp\"}", 403);
+	deny(&olead, S, "stop", "{\"reason\":\"Có tranh chấp\"}", 404);
+	deny(&lead, S, "stop", "{}", 422);
+	deny(&lead, S, "stop", "{\"reason\":\"\"}", 422);
+	deny(&lead, S, "stop", "{\"reason\":42}", 422);
+	struct mc_http_res r;
+	allow(&lead, "chutich.p26740", S, "stop", "{\"reason\":\"Có tranh chấp, chờ quyết định của Tòa án\"}", "stopped",
+	      "stopped", &r);
+	assert_string_equal(jstr(json_object_get(r.json, "stop"), "reason"), "Có tranh chấp, chờ quyết định của Tòa án");
+	mc_http_res_free(&r);
+	deny(&lead, S, "stop", "{\"reason\":\"x\"}", 409);
+	deny(&cit, S, "withdraw", NULL, 409);
+}
+
+static void extend_rules(void **state)
+{
+	(void)state;
+	submit(BODY3, X);
+	receive(X);
+	const char *ok = "{\"reason\":\"Cần xác minh tại nơi cư trú trước\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}";
+	deny(&clerk, X, "extend", ok, 403);
+	deny(&cit, X, "extend", ok, 403);
+	deny(&olead, X, "extend", ok, 404);
+	/* a reason and a new date after the old one (Fri 2027-03-05 17:00) */
+	deny(&spec, X, "extend", "{}", 422);
+	deny(&spec, X, "extend", "{\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}", 422);
+	deny(&spec, X, "extend", "{\"reason\":\"x\"}", 422);
+	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-04T17:00:00+07:00\"}", 422);
+	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-05T17:00:00+07:00\"}", 422);
+	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"tuần sau\"}", 422);
+	struct mc_http_res r;
+	allow(&spec, "chuyenvien.p26740", X, "extend", ok, "in_progress", "extended", &r);
+	assert_string_equal(jstr(r.json, "due_at"), "2027-03-10T17:00:00+07:00");
+	assert_true(json_is_true(json_object_get(r.json, "extended")));
+	json_t *ext = json_object_get(r.json, "extension");
+	assert_string_equal(jstr(ext, "old_due_at"), "2027-03-05T17:00:00+07:00");
+	assert_string_equal(jstr(ext, "new_due_at"), "2027-03-10T17:00:00+07:00");
+	mc_http_res_free(&r);
+	/* once only, whoever asks */
+	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-20T17:00:00+07:00\"}", 409);
+	deny(&lead, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-20T17:00:00+07:00\"}", 409);
+
+	/* 8 working hours received Tue 09:00: due Wed 09:00, less than one
+	 * working day away at once -> too late to move the date */
+	submit(BODY8, H);
+	receive(H);
+	/* received a moment after 09:00 (the clock runs on): due the next
+	 * morning at the same minute and second */
+	char due[40], path[200];
+	struct mc_http_res g;
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", H);
+	assert_int_equal(mc_http_get(&cit, path, &g), 200);
+	const char *rec = jstr(g.json, "received_at");
+	assert_int_equal(strncmp(rec, "2027-03-02T09:0", 15), 0);
+	snprintf(due, sizeof(due), "2027-03-03%s", rec + 10);
+	assert_string_equal(jstr(g.json, "due_at"), due);
+	mc_http_res_free(&g);
+	deny(&spec, H, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}", 409);
+	/* and Y: processed on S2, on its deadline day */
+	submit(BODY3, Y);
+	receive(Y);
+}
+
+static void queues(void **state)
+{
+	(void)state;
+	char Q[80];
+	submit(BODY3, Q);
+	/* to receive: the ward's clerk, not the specialist, not another ward */
+	assert_true(in_queue(&clerk, "receive", Q));
+	assert_false(in_queue(&spec, "receive", Q));
+	assert_false(in_queue(&oclerk, "receive", Q));
+	assert_false(in_queue(&oclerk, "all", Q));
+	receive(Q);
+	assert_false(in_queue(&clerk, "receive", Q));
+	assert_true(in_queue(&spec, "all", Q));
+	assert_false(in_queue(&spec, "mine", Q));
+	/* due Friday: neither overdue nor due within a working day; H (due
+	 * tomorrow 09:00) is due soon */
+	assert_false(in_queue(&spec, "overdue", Q));
+	assert_false(in_queue(&spec, "due_soon", Q));
+	assert_true(in_queue(&spec, "due_soon", H));
+	assert_false(in_queue(&spec, "overdue", H));
+	/* waiting for papers */
+	assert_true(in_queue(&spec, "supplement", E));
+	assert_false(in_queue(&spec, "supplement", Q));
+	/* queues are for officials */
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(&cit, "/api/v1/queues/receive", &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&spec, "/api/v1/queues/nope", &r), 404);
+	mc_http_res_free(&r);
+}
+
+static void idempotent_submit(void **state)
+{
+	(void)state;
+	const char *h[] = {"Idempotency-Key: actions-test-0001", NULL};
+	int64_t before = sql_int("SELECT COUNT(*) FROM dossiers WHERE procedure_code = ?", "1.004873");
+	struct mc_http_res a, b;
+	assert_int_equal(mc_http_do(&cit, "POST", "/api/v1/dossiers", BODY3, h, &a), 0);
+	assert_int_equal(a.status, 201);
+	assert_string_equal(mc_http_header(&a, "Idempotent-Replayed"), "");
+	assert_int_equal(mc_http_do(&cit, "POST", "/api/v1/dossiers", BODY3, h, &b), 0);
+	assert_int_equal(b.status, 201);
+	assert_string_equal(mc_http_header(&b, "Idempotent-Replayed"), "true");
+	assert_string_equal(jstr(a.json, "code"), jstr(b.json, "code"));
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers WHERE procedure_code = ?", "1.004873"), before + 1);
+	/* one dossier, one notification */
+	assert_int_equal(outbox_total(jstr(a.json, "code")), 1);
+	mc_http_res_free(&a);
+	mc_http_res_free(&b);
+	/* the same key for another request is refused */
+	assert_int_equal(mc_http_do(&cit, "POST", "/api/v1/dossiers", BODY8, h, &a), 0);
+	assert_int_equal(a.status, 422);
+	mc_http_res_free(&a);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers WHERE procedure_code = ?", "1.004873"), before + 1);
+}
+
+static int64_t counter_id(const char *code)
+{
+	return sql_int("SELECT id FROM counters WHERE code = ?", code);
+}
+
+static void counter_dossiers(void **state)
+{
+	(void)state;
+	/* at the ward's own counter, and at a branch of the service centre for
+	 * the ward: An's own ID links them to his account */
+	const char *body =
+		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+		"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
+		"\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
+		"\"id_number\":\"079203001234\",\"phone\":\"0912345678\",\"ward_code\":\"26740\"}}";
+	char path[100], K1[80], K2[80];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter_id("Q-P26740-01"));
+	assert_int_equal(mc_http_post(&clerk, path, body, &r), 201);
+	snprintf(K1, sizeof(K1), "%s", jstr(r.json, "code"));
+	assert_string_equal(jstr(r.json, "status"), "in_progress");
+	assert_string_equal(jstr(r.json, "due_at"), "2027-03-05T17:00:00+07:00");
+	mc_http_res_free(&r);
+	n_counter++;
+	/* received at once: one "received" notification to the phone given */
+	assert_int_equal(outbox_total(K1), 1);
+	check_last_outbox(K1, "received", "in_progress", "0912345678", NULL);
+	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter_id("Q-CN1-01"));
+	assert_int_equal(mc_http_post(&bclerk, path, body, &r), 201);
+	snprintf(K2, sizeof(K2), "%s", jstr(r.json, "code"));
+	mc_http_res_free(&r);
+	n_counter++;
+	/* the branch clerk received it but the ward processes it */
+	deny(&bclerk, K2, "forward", NULL, 403);
+	allow(&spec, "chuyenvien.p26740", K2, "forward", NULL, "in_progress", NULL, NULL);
+	allow(&lead, "chutich.p26740", K2, "forward", NULL, "result_ready", "result_ready", NULL);
+	n_resolved++;
+	/* the result goes back where it was received */
+	deny(&clerk, K2, "return", NULL, 403);
+	allow(&bclerk, "tiepnhan.cn1", K2, "return", NULL, "returned", "returned", NULL);
+	/* the applicant withdraws the other */
+	allow(&cit, CIT, K1, "withdraw", NULL, "withdrawn", "withdrawn", NULL);
+	n_withdrawn++;
+}
+
+/* S2, Friday 10:00: Y is due today at 17:00 */
+static void deadline_day(void **state)
+{
+	(void)state;
+	const char *env[] = {S2_NOW, NULL};
+	mc_test_server_start(&later, db_url, env);
+	struct mc_test_server *s2 = &later;
+	struct mc_http_session sp, cl;
+	login_at(&sp, s2->base, "chuyenvien.p26740");
+	login_at(&cl, s2->base, "tiepnhan.p26740");
+	assert_true(in_queue(&sp, "due_soon", Y));
+	assert_false(in_queue(&sp, "overdue", Y));
+	/* H was due Wednesday */
+	assert_true(in_queue(&sp, "overdue", H));
+	/* less than one working day before the deadline: no new date */
+	deny(&sp, Y, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-12T17:00:00+07:00\"}", 409);
+}
+
+/* S3, a week after intake */
+static void week_later(void **state)
+{
+	(void)state;
+	const char *env[] = {S3_NOW, NULL};
+	mc_test_server_start(&later, db_url, env);
+	struct mc_test_server *s3 = &later;
+	struct mc_http_session sp, ci;
+	login_at(&sp, s3->base, "chuyenvien.p26740");
+	login_at(&ci, s3->base, CIT);
+	/* Y (due Fri) is overdue now; X was moved to Wed 10 */
+	assert_true(in_queue(&sp, "overdue", Y));
+	assert_false(in_queue(&sp, "overdue", X));
+	assert_false(in_queue(&sp, "overdue", E));
+	/* more than 3 working days after intake: no supplement request */
+	deny(&sp, F, "request_supplement", "{\"items\":[\"x\"]}", 409);
+	/* E's papers arrive: processing restarts from today, Tue 9 -> Fri 12 */
+	struct mc_http_res r;
+	allow(&ci, CIT, E, "supplement", "{\"form\":{\"purpose\":\"Bổ sung: kết hôn với người nước ngoài\"}}", "in_progress",
+	      "supplemented", &r);
+	mc_http_res_free(&r);
+	char due[40];
+	assert_string_equal(due_of(E, due), "2027-03-12T17:00:00+07:00");
+	char path[200];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", E);
+	assert_int_equal(mc_http_get(&cit, path, &r), 200);
+	assert_string_equal(jstr(json_object_get(r.json, "form"), "purpose"), "Bổ sung: kết hôn với người nước ngoài");
+	assert_string_equal(jstr(json_object_get(r.json, "form"), "full_name"), "Nguyễn Văn An");
+	assert_non_null(jstr(json_object_get(r.json, "supplement"), "supplied_at"));
+	mc_http_res_free(&r);
+	assert_false(in_queue(&sp, "overdue", E));
+	assert_true(in_queue(&sp, "all", E));
+	/* Y finishes late */
+	allow(&sp, "chuyenvien.p26740", Y, "forward", NULL, "in_progress", NULL, NULL);
+	struct mc_http_session ld;
+	login_at(&ld, s3->base, "chutich.p26740");
+	allow(&ld, "chutich.p26740", Y, "forward", NULL, "result_ready", "result_ready", &r);
+	assert_string_equal(jstr(r.json, "result_status"), "late");
+	mc_http_res_free(&r);
+	n_resolved++;
+}
+
+static void compare_stats(struct mc_http_session *s, const char *range, const char *group)
+{
+	char p1[200], p2[220];
+	snprintf(p1, sizeof(p1), "/api/v1/stats?%s&group=%s", range, group);
+	snprintf(p2, sizeof(p2), "%s&recount=1", p1);
+	struct mc_http_res a, b;
+	assert_int_equal(mc_http_get(s, p1, &a), 200);
+	assert_int_equal(mc_http_get(s, p2, &b), 200);
+	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time", "resolved_late",
+			      "refused", "withdrawn", "received", "resolved"};
+	json_t *ta = json_object_get(a.json, "total"), *tb = json_object_get(b.json, "total");
+	for (int k = 0; k < 9; k++)
+		if (jint(ta, keys[k]) != jint(tb, keys[k]))
+			fail_msg("%s %s total %s: kept %ld, recount %ld", range, group, keys[k], jint(ta, keys[k]), jint(tb, keys[k]));
+	json_t *ia = json_object_get(a.json, "items"), *ib = json_object_get(b.json, "items");
+	assert_int_equal(json_array_size(ia), json_array_size(ib));
+	size_t i, j;
+	json_t *x, *y;
+	json_array_foreach(ia, i, x) {
+		json_t *match = NULL;
+		json_array_foreach(ib, j, y) if (strcmp(jstr(x, group), jstr(y, group)) == 0) match = y;
+		if (!match)
+			fail_msg("%s: no recount row for %s", group, jstr(x, group));
+		for (int k = 0; k < 9; k++)
+			if (jint(x, keys[k]) != jint(match, keys[k]))
+				fail_msg("%s %s=%s %s: kept %ld, recount %ld", range, group, jstr(x, group), keys[k],
+					 jint(x, keys[k]), jint(match, keys[k]));
+	}
+	mc_http_res_free(&a);
+	mc_http_res_free(&b);
+}
+
+static void stats_match_recount(void **state)
+{
+	(void)state;
+	/* the figures the tests above produced */
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(&lead, "/api/v1/stats?from=2027-01-01&to=2027-12-31&group=procedure", &r), 200);
+	json_t *t = json_object_get(r.json, "total");
+	assert_int_equal(jint(t, "received_online"), n_online);
+	assert_int_equal(jint(t, "received_counter"), n_counter);
+	assert_int_equal(jint(t, "refused"), n_refused);
+	assert_int_equal(jint(t, "withdrawn"), n_withdrawn);
+	assert_int_equal(jint(t, "resolved"), n_resolved);
+	assert_int_equal(jint(t, "resolved_late"), 1);
+	assert_int_equal(jint(t, "resolved_early"), n_resolved - 1);
+	mc_http_res_free(&r);
+	const char *groups[] = {"procedure", "agency", "field"};
+	const char *ranges[] = {"from=2027-01-01&to=2027-12-31", "from=2027-03-02&to=2027-03-02",
+				"from=2027-03-01&to=2027-03-31", "from=2027-03-03&to=2027-03-09"};
+	for (int g = 0; g < 3; g++)
+		for (int k = 0; k < 4; k++) {
+			compare_stats(&lead, ranges[k], groups[g]);
+			compare_stats(&city, ranges[k], groups[g]);
+		}
+	/* another ward sees none of it */
+	assert_int_equal(mc_http_get(&olead, "/api/v1/stats?from=2027-01-01&to=2027-12-31", &r), 200);
+	assert_int_equal(jint(json_object_get(r.json, "total"), "received"), 0);
+	mc_http_res_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(login_all),
+		cmocka_unit_test(receive_rules),
+		cmocka_unit_test(assign_rules),
+		cmocka_unit_test(forward_and_return),
+		cmocka_unit_test(supplement_rules),
+		cmocka_unit_test(refuse_rules),
+		cmocka_unit_test(withdraw_rules),
+		cmocka_unit_test(stop_rules),
+		cmocka_unit_test(extend_rules),
+		cmocka_unit_test(queues),
+		cmocka_unit_test(idempotent_submit),
+		cmocka_unit_test(counter_dossiers),
+		cmocka_unit_test_teardown(deadline_day, stop_later),
+		cmocka_unit_test_teardown(week_later, stop_later),
+		cmocka_unit_test(stats_match_recount),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
