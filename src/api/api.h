@@ -10,6 +10,7 @@
 #define MC_API_H
 
 #include "../auth/auth.h"
+#include "../dossier/dossier.h"
 #include "../http/http.h"
 
 /* The whole route table, NULL-terminated. */
@@ -49,6 +50,9 @@ int api_db_fail(struct mc_req *r, int rc);
 /* The figures of GET /api/v1/stats for the request's query (from, to,
  * agency_id, group, recount), checked and authorized; *out is new. */
 int api_stats_query(struct mc_req *r, json_t **out);
+/* The dossier engine's view of the request: its connection, arena, caller,
+ * address, error object and the public address for printed links. */
+int api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
 /* Write an audit entry for the caller inside the current transaction. */
 int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
 	      const char *detail);

@@ -18,18 +18,6 @@
 
 #include "../core/banned.h"
 
-static void ctx_init(struct mc_req *r, struct mc_conn *c, struct mc_dossier_ctx *x)
-{
-	x->c = c;
-	x->arena = r->arena;
-	x->who = r->who;
-	x->addr = r->addr;
-	x->e = &r->err;
-	/* links printed on forms: the configured public address, never the
-	 * request's Host header (which the client controls) */
-	x->base_url = mc_server_config(r->srv)->public_url;
-}
-
 static int fail(struct mc_req *r, int rc)
 {
 	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL)
@@ -56,12 +44,10 @@ static int submit(struct mc_req *r, int64_t counter)
 	json_t *b = api_body(r);
 	if (!b)
 		return r->err.code;
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_dossier_ctx x;
+	int rc = api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_dossier_ctx x;
-	ctx_init(r, c, &x);
 	json_t *out = NULL;
 	if ((rc = mc_dossier_submit(&x, b, counter, &out)))
 		return fail(r, rc);
@@ -84,12 +70,10 @@ static int dossier_get(struct mc_req *r)
 	const char *code = mc_req_param(r, "code");
 	if (!valid_code(code))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_dossier_ctx x;
+	int rc = api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_dossier_ctx x;
-	ctx_init(r, c, &x);
 	json_t *out = NULL;
 	if ((rc = mc_dossier_get(&x, code, &out)))
 		return fail(r, rc);
@@ -111,12 +95,10 @@ static int dossier_act(struct mc_req *r)
 	json_t *b = r->json ? api_body(r) : mc_req_keep(r, json_object());
 	if (!b)
 		return r->err.code;
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_dossier_ctx x;
+	int rc = api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_dossier_ctx x;
-	ctx_init(r, c, &x);
 	json_t *out = NULL;
 	if ((rc = mc_dossier_act(&x, code, action, version, b, &out)))
 		return fail(r, rc);
@@ -181,12 +163,10 @@ static int track(struct mc_req *r)
 
 static int queue_counts(struct mc_req *r)
 {
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_dossier_ctx x;
+	int rc = api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_dossier_ctx x;
-	ctx_init(r, c, &x);
 	json_t *out = NULL;
 	if ((rc = mc_dossier_queue_counts(&x, &out)))
 		return fail(r, rc);
@@ -224,12 +204,10 @@ static int queue_list(struct mc_req *r)
 	f.limit = (int)limit;
 	if ((f.procedure_code && strlen(f.procedure_code) > 16) || (f.status && strlen(f.status) > 24))
 		return mc_fail(r, MC_E_VALIDATION, "filter too long");
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_dossier_ctx x;
+	int rc = api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_dossier_ctx x;
-	ctx_init(r, c, &x);
 	json_t *items = NULL;
 	int64_t next = 0;
 	if ((rc = mc_dossier_queue(&x, mc_req_param(r, "name"), &f, &items, &next)))
@@ -245,12 +223,10 @@ static int my_dossiers(struct mc_req *r)
 	int64_t before, limit;
 	if (api_query_int(r, "before", 1, INT64_MAX, 0, &before) || api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_dossier_ctx x;
+	int rc = api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_dossier_ctx x;
-	ctx_init(r, c, &x);
 	json_t *items = NULL;
 	int64_t next = 0;
 	if ((rc = mc_dossier_mine(&x, before, (int)limit, &items, &next)))

@@ -27,22 +27,6 @@
 #define REGISTER_MAX_DAYS 366
 #define REGISTER_MAX_ROWS 20000
 
-static void ctx_init(struct mc_req *r, struct mc_conn *c, struct mc_dossier_ctx *x)
-{
-	const char *host = mc_req_header(r, "Host");
-	x->c = c;
-	x->arena = r->arena;
-	x->who = r->who;
-	x->addr = r->addr;
-	x->e = &r->err;
-	/* the QR code on form 01 points back at this server */
-	x->base_url =
-	    host && strlen(host) < 200 &&
-	            strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(host)
-	        ? mc_sprintf(r->arena, "http://%s", host)
-	        : "http://127.0.0.1:8080";
-}
-
 static int fail(struct mc_req *r, int rc)
 {
 	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL || rc == MC_E_IO)
@@ -90,12 +74,10 @@ static int form_get(struct mc_req *r)
 	int pdf = 0, form = form_name(mc_req_param(r, "form"), &pdf);
 	if (!valid_code(code) || !form)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_dossier_ctx x;
+	int rc = api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_dossier_ctx x;
-	ctx_init(r, c, &x);
 	json_t *d = NULL;
 	if ((rc = mc_dossier_form(&x, code, form, &d)))
 		return fail(r, rc);
@@ -159,11 +141,9 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 		               "The period is at most 366 days long");
 	if ((rc = api_check(r)))
 		return rc;
-	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
-		return rc;
 	struct mc_dossier_ctx x;
-	ctx_init(r, c, &x);
+	if ((rc = api_dossier_ctx(r, &x)))
+		return rc;
 	json_t *rows = NULL, *agency = NULL;
 	rc = mc_dossier_register(&x, id, from, to, REGISTER_MAX_ROWS, &rows);
 	if (rc == MC_E_TOO_BIG) {
@@ -174,7 +154,7 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	if (rc)
 		return fail(r, rc);
 	mc_req_keep(r, rows);
-	if ((rc = mc_agency_get(c, id, &agency)))
+	if ((rc = mc_agency_get(x.c, id, &agency)))
 		return fail(r, rc);
 	mc_req_keep(r, agency);
 	json_t *ag = json_pack("{s:I, s:O, s:O}", "id", (json_int_t)id, "code", json_object_get(agency, "code"), "name",

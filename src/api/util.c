@@ -156,3 +156,20 @@ int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const cha
 	struct mc_audit_entry e = {r->who ? r->who->user_id : 0, action, otype, id, r->addr, detail};
 	return mc_audit_append(c, &e);
 }
+
+int api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	x->c = c;
+	x->arena = r->arena;
+	x->who = r->who;
+	x->addr = r->addr;
+	x->e = &r->err;
+	/* links and QR codes printed on forms: the configured public address,
+	 * never the request's Host header (which the client controls) */
+	x->base_url = mc_server_config(r->srv)->public_url;
+	return 0;
+}
