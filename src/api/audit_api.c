@@ -15,31 +15,11 @@ static int audit_list(struct mc_req *r)
 	int rc = mc_req_db(r, &c);
 	if (rc)
 		return rc;
-	struct mc_stmt *s;
-	rc = mc_query(c, &s,
-		      "SELECT id, at, actor_id, action, object_type, object_id, source, detail, hash FROM audit_log"
-		      " WHERE (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
-		      "iid", before, before, (int)limit);
-	if (rc)
-		return api_db_fail(r, rc);
-	json_t *arr = mc_req_keep(r, json_array());
+	json_t *arr = NULL;
 	int64_t last = 0;
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		char at[40];
-		mc_time_format_vn(mc_col_int64(s, 1), at, sizeof(at));
-		json_error_t je;
-		json_t *detail = json_loads(mc_col_text(s, 7), 0, &je);
-		last = mc_col_int64(s, 0);
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
-						     (json_int_t)last, "at", at, "actor_id",
-						     (json_int_t)mc_col_int64(s, 2), "action", mc_col_text(s, 3),
-						     "object_type", mc_col_text(s, 4), "object_id", mc_col_text(s, 5),
-						     "source", mc_col_text(s, 6), "detail", detail ? detail : json_null(),
-						     "hash", mc_col_text(s, 8)));
-	}
-	mc_stmt_done(s);
-	if (rc < 0)
+	if ((rc = mc_audit_list(c, before, (int)limit, &arr, &last)))
 		return api_db_fail(r, rc);
+	mc_req_keep(r, arr);
 	json_t *out = json_pack("{s:O}", "items", arr);
 	if ((int64_t)json_array_size(arr) == limit && last > 1)
 		json_object_set_new(out, "next", json_sprintf("/api/v1/audit?before=%lld&limit=%lld", (long long)last, (long long)limit));

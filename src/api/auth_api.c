@@ -273,14 +273,8 @@ static int change_password(struct mc_req *r)
 		return mc_fail(r, MC_E_NOMEM, NULL);
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);
-	int64_t n = mc_exec(c, "UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-			    "tii", hash, mc_time_now_ms(), r->who->user_id);
-	rc = n < 0 ? (int)n : 0;
 	/* every other session ends, this one stays */
-	if (!rc)
-		n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
-			    "iii", mc_time_now_ms(), r->who->user_id, r->who->session_id);
-	rc = n < 0 ? (int)n : 0;
+	rc = mc_auth_set_password(c, r->who->user_id, hash, r->who->session_id);
 	if (!rc)
 		rc = api_audit(r, c, "user.password_change", "user", r->who->user_id, NULL);
 	if (!rc)

@@ -149,7 +149,7 @@ static int procedure_update(struct mc_req *r)
 		char detail[96];
 		snprintf(detail, sizeof(detail), "{\"code\":\"%s\",\"version\":%d}", code, version);
 		int64_t id = 0;
-		rc = mc_query_int64(c, &id, "SELECT id FROM procedures WHERE code = ? AND version = ?", "td", code, version);
+		rc = mc_catalog_current_id(c, code, &id);
 		if (!rc)
 			rc = api_audit(r, c, "procedure.update", "procedure", id, detail);
 	}

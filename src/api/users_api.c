@@ -223,19 +223,13 @@ static int user_patch(struct mc_req *r)
 		return rc;
 	if (id == r->who->user_id && status && strcmp(status, "disabled") == 0)
 		return mc_fail(r, MC_E_FORBIDDEN, "cannot disable oneself");
-	const char *name_key = name ? mc_text_search_key(r->arena, name) : NULL;
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);
-	int64_t n = mc_exec(c,
-			    "UPDATE users SET full_name = COALESCE(?, full_name), position = COALESCE(?, position),"
-			    " phone = COALESCE(?, phone), email = COALESCE(?, email), status = COALESCE(?, status),"
-			    " search_key = COALESCE(CAST(? AS TEXT) || ' ' || username, search_key),"
-			    " version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-			    "ttttttiii", name, position, phone, email, status, name_key, mc_time_now_ms(), id, want);
-	rc = n < 0 ? (int)n : 0;
-	if (!rc && n == 0) {
+	struct mc_user_change ch = {name, position, phone, email, status};
+	rc = mc_user_update(c, id, want, &ch);
+	if (rc == MC_E_PRECONDITION) {
 		mc_tx_rollback(c);
-		return mc_fail(r, MC_E_PRECONDITION, NULL);
+		return mc_fail(r, rc, NULL);
 	}
 	if (!rc && status && strcmp(status, "disabled") == 0)
 		rc = mc_auth_revoke_user(c, id);
@@ -276,11 +270,7 @@ static int user_reset_password(struct mc_req *r)
 		return mc_fail(r, MC_E_NOMEM, NULL);
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);
-	int64_t n = mc_exec(c, "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?",
-			    "tii", hash, mc_time_now_ms(), id);
-	rc = n < 0 ? (int)n : 0;
-	if (!rc)
-		rc = mc_auth_revoke_user(c, id);
+	rc = mc_auth_set_password(c, id, hash, 0);
 	if (!rc)
 		rc = api_audit(r, c, "user.password_reset", "user", id, NULL);
 	if (!rc)

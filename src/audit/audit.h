@@ -14,6 +14,8 @@
 
 #include "../db/db.h"
 
+#include <jansson.h>
+
 #include <stdint.h>
 
 struct mc_audit_entry {
@@ -37,6 +39,10 @@ struct mc_audit_report {
 /* Walk the whole chain.  Returns 0 when intact, MC_E_AUDIT_BROKEN with the
  * report filled when not, or a database error. */
 int mc_audit_verify(struct mc_conn *c, struct mc_audit_report *rep);
+
+/* Entries newest first, below id `before` (0: from the newest), at most
+ * limit; *last is the id of the last one listed. */
+int mc_audit_list(struct mc_conn *c, int64_t before, int limit, json_t **out, int64_t *last);
 
 /* The hash of one entry (exposed for tests). */
 void mc_audit_hash(int64_t id, int64_t at, int64_t actor, const char *action, const char *otype,

@@ -412,3 +412,18 @@ int64_t mc_auth_housekeeping(struct mc_conn *c, const struct mc_auth_policy *p)
 		return n;
 	return total + n;
 }
+
+int mc_auth_set_password(struct mc_conn *c, int64_t user_id, const char *hash, int64_t keep_session)
+{
+	int64_t now = mc_time_now_ms();
+	int64_t n = mc_exec(c, "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?", "tii",
+			    hash, now, user_id);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return MC_E_NOT_FOUND;
+	n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL", "iii", now,
+		    user_id, keep_session);
+	cache_forget(-1, user_id);
+	return n < 0 ? (int)n : 0;
+}

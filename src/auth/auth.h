@@ -71,6 +71,10 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
  */
 void mc_auth_cache_forget_user(int64_t user_id);
 
+/* Store a new password hash (inside the caller's write transaction) and
+ * end the user's sessions, except keep_session (0: all of them). */
+int mc_auth_set_password(struct mc_conn *c, int64_t user_id, const char *hash, int64_t keep_session);
+
 /* Revoke one session (logout) or all of a user's (password reset). */
 int mc_auth_revoke(struct mc_conn *c, int64_t session_id);
 int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id);

@@ -119,11 +119,8 @@ int mc_cmd_user(int argc, char **argv)
 		rc = mc_query_int64(c, &id, "SELECT id FROM users WHERE username = ?", "t", username);
 		if (rc == MC_E_NOT_FOUND)
 			fprintf(stderr, "motcua: no user %s\n", username);
-		if (!rc) {
-			int64_t n = mc_exec(c, "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?",
-					    "tii", hash, mc_time_now_ms(), id);
-			rc = n < 0 ? (int)n : mc_auth_revoke_user(c, id);
-		}
+		if (!rc)
+			rc = mc_auth_set_password(c, id, hash, 0);
 		snprintf(oid, sizeof(oid), "%lld", (long long)id);
 		struct mc_audit_entry ae = {0, "user.password_reset", "user", oid, "cli", "{\"via\":\"cli\"}"};
 		if (!rc)

@@ -464,3 +464,17 @@ int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const 
 	*out = arr;
 	return 0;
 }
+
+int mc_user_update(struct mc_conn *c, int64_t id, int64_t version, const struct mc_user_change *ch)
+{
+	char *name_key = ch->full_name ? mc_text_search_key_dup(ch->full_name) : NULL;
+	int64_t n = mc_exec(c,
+			    "UPDATE users SET full_name = COALESCE(?, full_name), position = COALESCE(?, position),"
+			    " phone = COALESCE(?, phone), email = COALESCE(?, email), status = COALESCE(?, status),"
+			    " search_key = COALESCE(CAST(? AS TEXT) || ' ' || username, search_key),"
+			    " version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			    "ttttttiii", ch->full_name, ch->position, ch->phone, ch->email, ch->status, name_key,
+			    mc_time_now_ms(), id, version);
+	free(name_key);
+	return n < 0 ? (int)n : n == 0 ? MC_E_PRECONDITION : 0;
+}

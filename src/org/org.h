@@ -92,4 +92,12 @@ int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const 
 		  int64_t after_id, int limit, json_t **out, int64_t *next_after);
 int mc_role_exists(struct mc_conn *c, const char *role);
 
+/* Fields an administrator may change; NULL leaves a field as it is. */
+struct mc_user_change {
+	const char *full_name, *position, *phone, *email, *status;
+};
+/* Change a user when its version is still `version` (else
+ * MC_E_PRECONDITION), inside the caller's write transaction. */
+int mc_user_update(struct mc_conn *c, int64_t id, int64_t version, const struct mc_user_change *ch);
+
 #endif
