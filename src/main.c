@@ -18,7 +18,7 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } commands[] = {
-	{"serve", mc_cmd_serve, "serve the HTTP API"},
+	{"serve", mc_cmd_serve, "serve the HTTP API and the web UI"},
 	{"migrate", mc_cmd_migrate, "apply database schema migrations"},
 	{"seed", mc_cmd_seed, "load administrative units and demo data"},
 	{"agency", mc_cmd_agency, "add the first agencies, list the agency tree"},

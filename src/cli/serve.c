@@ -18,7 +18,7 @@
 static const char usage[] =
 	"usage: motcua serve [--config FILE] [--listen HOST:PORT] [--migrate]\n"
 	"\n"
-	"Serve the HTTP API until SIGTERM or SIGINT; then stop\n"
+	"Serve the HTTP API and the web UI (web/) until SIGTERM or SIGINT; then stop\n"
 	"accepting connections and finish the requests in flight (shutdown_grace\n"
 	"seconds at most).\n"
 	"  --listen HOST:PORT  where to listen (MOTCUA_LISTEN; default 127.0.0.1:8080)\n"

@@ -7,6 +7,7 @@
 
 #include "metrics.h"
 #include "router.h"
+#include "static.h"
 
 #include "../core/log.h"
 #include "../core/timeutil.h"
@@ -32,6 +33,7 @@ struct mc_server {
 	struct mc_http_hooks hooks;
 	struct MHD_Daemon *d;
 	struct mc_metrics *metrics;
+	struct mc_static *web;
 	atomic_int in_flight;
 };
 
@@ -51,6 +53,9 @@ struct mc_server *mc_server_new(struct mc_config *cfg, struct mc_db *db,
 	if (hooks)
 		s->hooks = *hooks;
 	s->metrics = mc_metrics_new(routes, s->nroutes);
+	char dir[600];
+	snprintf(dir, sizeof(dir), "%s/web", cfg->share_dir);
+	s->web = mc_static_load(dir);
 	return s;
 }
 
@@ -59,6 +64,7 @@ void mc_server_free(struct mc_server *s)
 	if (!s)
 		return;
 	mc_metrics_free(s->metrics);
+	mc_static_free(s->web);
 	free(s);
 }
 
@@ -275,6 +281,8 @@ static int run(struct mc_req *r)
 	r->route_index = mc_route_match(s->routes, s->nroutes, r->method, r->path, r, &allowed, allow,
 					sizeof(allow));
 	if (r->route_index < 0) {
+		if (!allowed && mc_static_serve(s->web, r))
+			return 0;
 		if (allowed) {
 			mc_res_header(r, "Allow", allow);
 			return mc_fail(r, MC_E_METHOD, "%s", allow);
