@@ -122,10 +122,12 @@ async function track(view, code, secret) {
     view.replaceChildren(el('p', { class: 'error', role: 'alert', text: t(status === 429 ? 'track_busy' : 'track_none') }), form, backLink());
     return;
   }
+  // data-label repeats the column name on a phone, where the rows stack
+  const cell = (label, text) => el('td', { 'data-label': label, text });
   const rows = d.steps.map((s) => el('tr', {},
-    el('td', { text: String(s.seq) }), el('td', { text: s.name }), el('td', { text: s.unit.name }),
-    el('td', { text: when(s.due_at) }), el('td', { text: when(s.finished_at) }),
-    el('td', { text: s.result ? t(s.result) : '—' })));
+    cell(t('step'), String(s.seq)), cell('', s.name), cell(t('unit'), s.unit.name),
+    cell(t('due'), when(s.due_at)), cell(t('finished'), when(s.finished_at)),
+    cell(t('result'), s.result ? t(s.result) : '—')));
   view.replaceChildren(el('article', { class: 'card', id: 'dossier' },
     el('h1', { text: d.code }),
     el('p', { text: state.lang === 'en' ? d.procedure.name_en : d.procedure.name }),
