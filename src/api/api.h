@@ -39,6 +39,9 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt);
 int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
 		int64_t dflt);
+/* Field errors for a phone number and an e-mail address that are given
+ * (NULL: not given; "" accepted as "none" when empty_ok). */
+void api_check_contact(struct mc_req *r, const char *phone, const char *email, int empty_ok);
 /* 0 if no field errors were added, else MC_E_VALIDATION. */
 int api_check(struct mc_req *r);
 /* Path parameter as a positive id; MC_E_NOT_FOUND if it is not one. */

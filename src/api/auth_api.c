@@ -126,11 +126,7 @@ static int signup(struct mc_req *r)
 	int unknown = 0;
 	if (id)
 		mc_cccd_check(id, birth, sex, &r->err, &unknown);
-	if (phone && !mc_phone_check(phone))
-		mc_error_field(&r->err, "phone", "format", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0",
-			       "Phone must be 10 digits starting with 0");
-	if (email && *email && !mc_email_check(email))
-		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	api_check_contact(r, phone, email, 1);
 	int rc = api_check(r);
 	if (rc)
 		return rc;
@@ -201,11 +197,7 @@ static int signup_business(struct mc_req *r)
 	if (tax && !mc_tax_code_check(tax))
 		mc_error_field(&r->err, "tax_code", "format", "Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số)",
 			       "A tax code is 10 digits (or 10 digits, a dash and 3 digits)");
-	if (phone && !mc_phone_check(phone))
-		mc_error_field(&r->err, "phone", "format", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0",
-			       "Phone must be 10 digits starting with 0");
-	if (email && !mc_email_check(email))
-		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	api_check_contact(r, phone, email, 0);
 	int rc = api_check(r);
 	if (rc)
 		return rc;

@@ -143,10 +143,7 @@ static int user_create(struct mc_req *r)
 	if (username && (strlen(username) < 3 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)))
 		mc_error_field(&r->err, "username", "format", "Tên đăng nhập gồm 3-64 ký tự a-z, 0-9, dấu chấm, gạch",
 			       "User names are 3-64 characters a-z, 0-9, dot, dash, underscore");
-	if (phone && *phone && !mc_phone_check(phone))
-		mc_error_field(&r->err, "phone", "format", "Số điện thoại không hợp lệ", "Invalid phone number");
-	if (email && *email && !mc_email_check(email))
-		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	api_check_contact(r, phone, email, 1);
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
 	if (rc)
@@ -212,10 +209,7 @@ static int user_patch(struct mc_req *r)
 	const char *status = api_str(r, b, "status", 16, 0);
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
 		mc_error_field(&r->err, "status", "enum", "Trạng thái là active hoặc disabled", "Status is active or disabled");
-	if (phone && !mc_phone_check(phone))
-		mc_error_field(&r->err, "phone", "format", "Số điện thoại không hợp lệ", "Invalid phone number");
-	if (email && !mc_email_check(email))
-		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	api_check_contact(r, phone, email, 0);
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_conn *c;

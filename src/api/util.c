@@ -3,6 +3,7 @@
 
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../org/org.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -172,4 +173,13 @@ int api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 	 * never the request's Host header (which the client controls) */
 	x->base_url = mc_server_config(r->srv)->public_url;
 	return 0;
+}
+
+void api_check_contact(struct mc_req *r, const char *phone, const char *email, int empty_ok)
+{
+	if (phone && !(empty_ok && !*phone) && !mc_phone_check(phone))
+		mc_error_field(&r->err, "phone", "format", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0",
+			       "Phone must be 10 digits starting with 0");
+	if (email && !(empty_ok && !*email) && !mc_email_check(email))
+		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
 }

@@ -381,18 +381,7 @@ int mc_catalog_current_id(struct mc_conn *c, const char *code, int64_t *id)
 int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const char *level, const char *after,
 		    int limit, json_t **out, int *more)
 {
-	char *like = NULL;
-	if (q && *q) {
-		char *key = mc_text_search_key_dup(q);
-		if (key) {
-			size_t n = strlen(key);
-			like = mc_xmalloc(n + 3);
-			like[0] = '%';
-			memcpy(like + 1, key, n);
-			memcpy(like + n + 1, "%", 2);
-			free(key);
-		}
-	}
+	char *like = mc_text_like_key(q);
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT id, code, version, name, name_en, field_code, field, field_en, level, time_value, time_unit,"

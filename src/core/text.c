@@ -87,3 +87,19 @@ char *mc_text_search_key(struct mc_arena *a, const char *s)
 	free(k);
 	return r;
 }
+
+char *mc_text_like_key(const char *q)
+{
+	if (!q || !*q)
+		return NULL;
+	char *key = mc_text_search_key_dup(q);
+	if (!key)
+		return NULL;
+	size_t n = strlen(key);
+	char *like = mc_xmalloc(n + 3);
+	like[0] = '%';
+	memcpy(like + 1, key, n);
+	memcpy(like + n + 1, "%", 2);
+	free(key);
+	return like;
+}

@@ -156,6 +156,31 @@ static json_t *who_ref(struct act *a)
 
 static json_t *now_json(struct act *a) { return mc__time_or_null(a->now); }
 
+/* No step is in hand any more. */
+static void leave_steps(struct act *a)
+{
+	a->d.current_agency_id = 0;
+	a->d.step_role[0] = '\0';
+}
+
+/* Refused, withdrawn or stopped: the dossier ends without a result; once it
+ * had been received it counts in the statistics under `column`. */
+static int end_without_result(struct act *a, const char *status, const char *column, const char **to,
+			      const char **notify)
+{
+	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ? WHERE id = ?", "ii", a->now, a->d.id);
+	if (n < 0)
+		return (int)n;
+	if (column && a->d.received_at) {
+		int rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now, column);
+		if (rc)
+			return rc;
+	}
+	leave_steps(a);
+	*to = *notify = status;
+	return 0;
+}
+
 /* ---------------- the actions ---------------- */
 
 static int do_receive(struct act *a, const char **to, const char **notify)
@@ -290,19 +315,7 @@ static int do_refuse(struct act *a, const char **to, const char **notify)
 	if (!reasons)
 		return a->x->e->code = MC_E_VALIDATION;
 	json_object_set_new(a->extra, "refusal", json_pack("{s:o, s:o, s:O}", "at", now_json(a), "by", who_ref(a), "reasons", reasons));
-	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ? WHERE id = ?", "ii", a->now, a->d.id);
-	if (n < 0)
-		return (int)n;
-	if (a->d.received_at) {
-		int rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now, "refused");
-		if (rc)
-			return rc;
-	}
-	a->d.current_agency_id = 0;
-	a->d.step_role[0] = '\0';
-	*to = "refused";
-	*notify = "refused";
-	return 0;
+	return end_without_result(a, "refused", "refused", to, notify);
 }
 
 static int do_assign(struct act *a, const char **to, const char **notify)
@@ -377,8 +390,7 @@ static int do_return(struct act *a, const char **to, const char **notify)
 	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET returned_at = ? WHERE id = ?", "ii", a->now, a->d.id);
 	if (n < 0)
 		return (int)n;
-	a->d.current_agency_id = 0;
-	a->d.step_role[0] = '\0';
+	leave_steps(a);
 	*to = "returned";
 	*notify = "returned";
 	return 0;
@@ -390,19 +402,7 @@ static int do_withdraw(struct act *a, const char **to, const char **notify)
 		return wrong_state(a);
 	if (!is_applicant(a))
 		return forbid(a, "only the applicant may withdraw the dossier");
-	if (a->d.received_at) {
-		int rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now, "withdrawn");
-		if (rc)
-			return rc;
-	}
-	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ? WHERE id = ?", "ii", a->now, a->d.id);
-	if (n < 0)
-		return (int)n;
-	a->d.current_agency_id = 0;
-	a->d.step_role[0] = '\0';
-	*to = "withdrawn";
-	*notify = "withdrawn";
-	return 0;
+	return end_without_result(a, "withdrawn", "withdrawn", to, notify);
 }
 
 static int do_stop(struct act *a, const char **to, const char **notify)
@@ -415,14 +415,7 @@ static int do_stop(struct act *a, const char **to, const char **notify)
 	if (!reason)
 		return a->x->e->code = MC_E_VALIDATION;
 	json_object_set_new(a->extra, "stop", json_pack("{s:o, s:o, s:s}", "at", now_json(a), "by", who_ref(a), "reason", reason));
-	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ? WHERE id = ?", "ii", a->now, a->d.id);
-	if (n < 0)
-		return (int)n;
-	a->d.current_agency_id = 0;
-	a->d.step_role[0] = '\0';
-	*to = "stopped";
-	*notify = "stopped";
-	return 0;
+	return end_without_result(a, "stopped", NULL, to, notify);
 }
 
 static int do_extend(struct act *a, const char **to, const char **notify)

@@ -30,16 +30,7 @@ int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const 
 		  json_t **out)
 {
 	struct mc_stmt *s;
-	char *key = q && *q ? mc_text_search_key_dup(q) : NULL;
-	char *like = NULL;
-	if (key) {
-		size_t n = strlen(key);
-		like = mc_xmalloc(n + 3);
-		like[0] = '%';
-		memcpy(like + 1, key, n);
-		like[n + 1] = '%';
-		like[n + 2] = '\0';
-	}
+	char *like = mc_text_like_key(q);
 	int rc;
 	if (parent)
 		rc = mc_query(c, &s,
@@ -51,7 +42,6 @@ int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const 
 			      "SELECT " UNIT_COLS " FROM units WHERE era = ? AND (CAST(? AS TEXT) IS NULL AND parent_code IS NULL"
 			      " OR CAST(? AS TEXT) IS NOT NULL AND search_key LIKE ?) ORDER BY level DESC, code LIMIT ?",
 			      "ttttd", era, like, like, like, limit);
-	free(key);
 	free(like);
 	if (rc)
 		return rc;
@@ -415,18 +405,7 @@ int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const 
 		  int64_t after_id, int limit, json_t **out, int64_t *next_after)
 {
 	struct mc_stmt *s;
-	char *like = NULL;
-	if (q && *q) {
-		char *key = mc_text_search_key_dup(q);
-		if (key) {
-			size_t n = strlen(key);
-			like = mc_xmalloc(n + 3);
-			like[0] = '%';
-			memcpy(like + 1, key, n);
-			memcpy(like + n + 1, "%", 2);
-			free(key);
-		}
-	}
+	char *like = mc_text_like_key(q);
 	/* Jurisdiction in SQL: only officials whose agency is under root. */
 	int rc = mc_query(c, &s,
 			  "SELECT u.id, u.username, u.full_name, u.agency_id, u.position, u.status, a.name"

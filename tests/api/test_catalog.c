@@ -15,7 +15,6 @@
 #include "testdb.h"
 
 #include "db/db.h"
-#include "seed/seed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,17 +26,7 @@ static char db_url[512];
 static int setup(void **state)
 {
 	(void)state;
-	struct mc_db *db;
-	mc_test_db_setup(db_url, sizeof(db_url), 1, &db, 1);
-	struct mc_conn *c;
-	struct mc_seed_counts n = {0};
-	char err[256] = "";
-	if (mc_db_acquire(db, &c) || mc_seed_procedures(c, mc_test_share(), &n, err, sizeof(err))) {
-		fprintf(stderr, "seed procedures: %s\n", err);
-		return -1;
-	}
-	mc_db_release(c);
-	mc_db_close(db);
+	mc_test_db_setup(db_url, sizeof(db_url), 2, NULL, 1);
 	mc_test_server_start(&srv, db_url, NULL);
 	return 0;
 }

@@ -95,6 +95,8 @@ void mc_test_db_setup(char *url, size_t n, int seed, struct mc_db **dbp, int poo
 			die("seed units", err[0] ? err : mc_conn_errmsg(c));
 		if (mc_seed_demo(c, mc_test_share(), "motcua2026", &cnt, err, sizeof(err)))
 			die("seed demo", err[0] ? err : mc_conn_errmsg(c));
+		if (seed >= 2 && mc_seed_procedures(c, mc_test_share(), &cnt, err, sizeof(err)))
+			die("seed procedures", err[0] ? err : mc_conn_errmsg(c));
 	}
 	mc_db_release(c);
 	if (dbp)

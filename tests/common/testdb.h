@@ -15,8 +15,8 @@
 const char *mc_test_backend(void);
 /* Create an empty database; its URL goes to url. */
 void mc_test_db_create(char *url, size_t n);
-/* Create, migrate, and (seed != 0) load the units and demo data
- * (password "motcua2026").  Opens a pool of pool connections into *db
+/* Create, migrate, and load: seed 0 nothing, 1 the units and demo data
+ * (password "motcua2026"), 2 also the procedure catalogue.  Opens a pool of pool connections into *db
  * (db may be NULL to only prepare the URL for a server). */
 void mc_test_db_setup(char *url, size_t n, int seed, struct mc_db **db, int pool);
 /* Drop a database made by mc_test_db_create (and close db if given). */
