@@ -4,7 +4,7 @@
 #   make test   every test, on SQLite and PostgreSQL, plus once under
 #               AddressSanitizer + UndefinedBehaviorSanitizer
 .POSIX:
-.PHONY: all build build-all run test test-fast asan bench deps clean format
+.PHONY: all build build-all run test test-fast asan bench deps e2e-deps screenshots clean format
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -54,12 +54,24 @@ run: build
 # build, and stops the cluster.
 test:
 	@bash scripts/deps.sh --install test
-	@$(MAKE) --no-print-directory build-all asan
+	@$(MAKE) --no-print-directory build-all asan e2e-deps
 	bash scripts/test.sh $(BUILD) $(ASAN_BUILD)
 
 # Only the normal build (quicker while developing).
-test-fast: build-all
+test-fast: build-all e2e-deps
 	bash scripts/test.sh $(BUILD)
+
+# The browser tests' npm packages (playwright-core, axe-core), exactly as
+# tests/e2e/package-lock.json pins them; installed again only when it changes.
+E2E_STAMP = tests/e2e/node_modules/.package-lock.json
+e2e-deps: $(E2E_STAMP)
+$(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+
+# Screenshots of the main pages (desktop and phone) into docs/screenshots/.
+screenshots: build e2e-deps
+	@bash scripts/deps.sh --install test
+	MOTCUA_BIN=$(BUILD)/motcua node tests/e2e/screenshots.mjs docs/screenshots
 
 bench: build
 	@bash scripts/deps.sh --install bench

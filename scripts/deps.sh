@@ -3,13 +3,13 @@
 #
 # Usage: scripts/deps.sh [--check|--install] [group]
 #
-#   groups (cumulative except browser):
+#   groups (cumulative):
 #     build    compiler, cmake and the -dev libraries
 #     test     build + PostgreSQL server, sqlite3 CLI, curl, libcurl dev,
-#              PDF/XLSX/QR checkers (poppler-utils, unzip, zbar-tools)
+#              PDF/XLSX/QR checkers (poppler-utils, unzip, zbar-tools),
+#              chromium, nodejs and npm for the browser tests
 #     bench    test + wrk + nginx-light (reference server)   [default]
-#     browser  chromium, nodejs, npm (browser tests)
-#     all      bench + browser
+#     all      the same as bench
 #
 #   --install  (default) install what is missing when run as root; when not
 #              root, print the exact apt-get line to run and exit 1.
@@ -46,9 +46,9 @@ PACKAGES=(
   zbar-tools:test             # zbarimg: decode the QR code printed on form 01
   wrk:bench                   # HTTP load generator
   nginx-light:bench           # reference static server for bench baselines
-  chromium:browser            # headless browser tests
-  nodejs:browser              # browser test runner
-  npm:browser                 # browser test dependencies
+  chromium:test               # headless browser for the browser tests (tests/e2e)
+  nodejs:test                 # runs the browser tests (node --test + playwright-core)
+  npm:test                    # installs playwright-core and axe-core (tests/e2e/package-lock.json)
 )
 
 die() { printf 'deps.sh: %s\n' "$*" >&2; exit 2; }
@@ -65,7 +65,7 @@ for arg in "$@"; do
     --check) mode=check ;;
     --install) mode=install ;;
     -h|--help) usage ;;
-    build|test|bench|browser|all) group=$arg ;;
+    build|test|bench|all) group=$arg ;;
     *) die "unknown argument '$arg' (try --help)" ;;
   esac
 done
@@ -75,8 +75,7 @@ case "$group" in
   build) wanted_groups=(build) ;;
   test) wanted_groups=(build test) ;;
   bench) wanted_groups=(build test bench) ;;
-  browser) wanted_groups=(browser) ;;
-  all) wanted_groups=(build test bench browser) ;;
+  all) wanted_groups=(build test bench) ;;
 esac
 
 # Virtual package names provided by installed packages, one per line

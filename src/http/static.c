@@ -145,8 +145,12 @@ int mc_static_serve(struct mc_static *st, struct mc_req *r)
 		return 0;
 	int html = strncmp(f->ctype, "text/html", 9) == 0;
 	mc_res_header(r, "ETag", f->etag);
-	/* pages revalidate every time; assets for an hour (the ETag decides) */
-	mc_res_header(r, "Cache-Control", html ? "no-cache" : "public, max-age=3600");
+	/* Pages, scripts, styles and strings are kept by the browser but
+	 * revalidated on each use (a 304 against the ETag), so a new release
+	 * is never mixed with cached modules of the old one; images and fonts
+	 * are kept for an hour. */
+	int code = html || strncmp(f->ctype, "text/", 5) == 0 || strncmp(f->ctype, "application/json", 16) == 0;
+	mc_res_header(r, "Cache-Control", code ? "no-cache" : "public, max-age=3600");
 	mc_res_header(r, "Content-Security-Policy",
 		      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 		      "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "

@@ -1,0 +1,72 @@
+// public.test.mjs - the public pages in a real browser: search as you type
+// without diacritics, a procedure's page, public tracking of an unknown
+// code, the English switch, a phone-sized screen, accessibility (axe-core)
+// and page weight.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, assertAccessible, assertNoErrors, pageWeight, PHONE } from './lib/harness.mjs';
+
+let srv, browser;
+before(async () => { srv = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await srv?.stop(); });
+
+test('search ignores diacritics and case, answers as you type', async () => {
+  const page = await newPage(browser, srv);
+  await page.goto('/');
+  await page.getByLabel('Tìm thủ tục hành chính').fill('XAC NHAN tinh trang hon nhan');
+  const first = page.locator('#results li a').first();
+  await assert.doesNotReject(first.waitFor());
+  await page.waitForFunction(() => document.querySelectorAll('#results li').length === 1);
+  assert.equal(await first.textContent(), 'Cấp Giấy xác nhận tình trạng hôn nhân');
+  await assertAccessible(page, 'home');
+  await first.click();
+  await page.waitForURL('**/thu-tuc/1.004873');
+  await page.getByRole('heading', { level: 1, name: 'Cấp Giấy xác nhận tình trạng hôn nhân' }).waitFor();
+  assert.ok(await page.getByText('Căn cứ pháp lý').isVisible());
+  assert.ok(await page.getByRole('link', { name: 'Nộp hồ sơ trực tuyến' }).isVisible());
+  await assertAccessible(page, 'procedure page');
+  assertNoErrors(page);
+});
+
+test('tracking an unknown code says so, without a console error', async () => {
+  const page = await newPage(browser, srv);
+  await page.goto('/tra-cuu?ma=KHONGCO&s=123456');
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').textContent(), /Không tìm thấy hồ sơ/);
+  await assertAccessible(page, 'tracking');
+  assertNoErrors(page, [/404/]);
+});
+
+test('the English switch translates the page and is remembered', async () => {
+  const page = await newPage(browser, srv);
+  await page.goto('/thu-tuc/1.001193');
+  await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Birth registration' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.ok(await page.getByText('Legal basis').isVisible());
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Birth registration' }).waitFor();
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
+  assertNoErrors(page);
+});
+
+test('a phone screen: nothing wider than 360 px', async () => {
+  const page = await newPage(browser, srv, PHONE);
+  for (const path of ['/', '/thu-tuc/1.004873', '/dang-nhap']) {
+    await page.goto(path, { waitUntil: 'networkidle' });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${path} is ${width}px wide on a 360px screen`);
+  }
+  assertNoErrors(page);
+});
+
+test('a main page transfers less than 200 KB', async () => {
+  const page = await newPage(browser, srv);
+  for (const path of ['/', '/thu-tuc/1.004873']) {
+    const bytes = await pageWeight(page, path);
+    assert.ok(bytes < 200 * 1024, `${path} transferred ${bytes} bytes`);
+    assert.ok(bytes > 5 * 1024, `${path} transferred only ${bytes} bytes: the measure is wrong`);
+  }
+});

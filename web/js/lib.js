@@ -1,0 +1,252 @@
+// lib.js - what every page shares: strings (Vietnamese first, English by a
+// switch), DOM building, Vietnamese formats, the API client (session in the
+// HttpOnly cookie, the CSRF token only in memory), navigation and the
+// problem+json error display.  No framework; no inline script (the CSP
+// forbids it); nothing secret in localStorage.
+
+export const state = {
+  lang: localStorage.getItem('lang') === 'en' ? 'en' : 'vi', // a preference, nothing secret
+  t: {},
+  me: null,   // the signed-in account (GET /api/v1/me), or null
+  csrf: '',   // the session's CSRF token, kept in memory only
+};
+
+// The string files, one per area of the application, merged at start.
+const NAMESPACES = ['common', 'citizen', 'office', 'stats'];
+
+export async function loadStrings() {
+  const parts = await Promise.all(NAMESPACES.map((ns) =>
+    fetch(`/i18n/${state.lang}/${ns}.json`).then((r) => (r.ok ? r.json() : {})).catch(() => ({}))));
+  state.t = Object.assign({}, ...parts);
+  document.documentElement.lang = state.lang;
+  for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
+  for (const e of document.querySelectorAll('[data-i18n-aria]')) e.setAttribute('aria-label', t(e.dataset.i18nAria));
+}
+
+// t('key') or t('key', {n: 3}) with {n} placeholders.
+export function t(k, vars) {
+  let s = state.t[k] ?? k;
+  if (vars) for (const [name, v] of Object.entries(vars)) s = s.replaceAll(`{${name}}`, String(v));
+  return s;
+}
+
+// The name of a thing in the current language: obj.name / obj.name_en.
+export const pick = (o, key = 'name') => (o ? (state.lang === 'en' ? (o[key + '_en'] || o[key]) : o[key]) : '');
+
+// el('a', {href: '/', text: 'x', onclick: fn, class: 'c'}, child...)
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v === true) e.setAttribute(k, '');
+    else e.setAttribute(k, v);
+  }
+  for (const c of children.flat()) if (c != null && c !== false) e.append(c);
+  return e;
+}
+
+// SVG elements (charts are drawn by the page itself).
+export function svg(tag, attrs = {}, ...children) {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null) continue;
+    if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children.flat()) if (c != null) e.append(c);
+  return e;
+}
+
+// ---- Vietnamese formats: dd/mm/yyyy, 24-hour times, 1.234.567, đồng ----
+// Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving).
+const VN_MS = 7 * 3600 * 1000;
+const p2 = (n) => String(n).padStart(2, '0');
+const vnParts = (iso) => {
+  const d = new Date(new Date(iso).getTime() + VN_MS);
+  return { d: p2(d.getUTCDate()), m: p2(d.getUTCMonth() + 1), y: d.getUTCFullYear(), h: p2(d.getUTCHours()), mi: p2(d.getUTCMinutes()) };
+};
+export function when(iso) {
+  if (!iso) return '—';
+  const x = vnParts(iso);
+  return `${x.d}/${x.m}/${x.y} ${x.h}:${x.mi}`;
+}
+export function day(iso) {
+  if (!iso) return '—';
+  const x = vnParts(iso);
+  return `${x.d}/${x.m}/${x.y}`;
+}
+// Today in Vietnam as yyyy-mm-dd (for date inputs and API periods).
+export function todayVN(offsetDays = 0) {
+  const d = new Date(Date.now() + VN_MS + offsetDays * 86400000);
+  return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
+}
+const nf = new Intl.NumberFormat('vi-VN');
+export const num = (n) => nf.format(n);
+export const pct = (x, digits = 1) => (x == null ? '—' : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: digits }).format(x) + ' %');
+export const money = (n) => (n === 0 ? t('free') : nf.format(n) + ' đ');
+export const bytes = (n) => (n < 1024 ? `${n} B` : n < 1048576 ? `${nf.format(Math.round(n / 1024))} KB` : `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(n / 1048576)} MB`);
+
+// ---- the API ----
+// api('GET', '/api/v1/me') -> {status, body, headers}.  State-changing calls
+// carry the CSRF token and an Idempotency-Key (a retry of the same click is
+// answered once).  Never throws: a network failure is status 0.
+export async function api(method, path, body, opts = {}) {
+  const headers = { 'Accept-Language': state.lang, Accept: 'application/json', ...(opts.headers || {}) };
+  const init = { method, headers, credentials: 'same-origin' };
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    if (method === 'POST' && !opts.noIdempotency) headers['Idempotency-Key'] = opts.key || newKey();
+  }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  try {
+    const res = await fetch(path, init);
+    const ct = res.headers.get('Content-Type') || '';
+    const out = ct.includes('json') ? await res.json().catch(() => null) : null;
+    return { status: res.status, body: out, headers: res.headers };
+  } catch {
+    return { status: 0, body: null, headers: new Headers() };
+  }
+}
+
+export function newKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// Upload one file (POST /api/v1/files) with progress: onProgress(0..1).
+// Resolves to {status, body}.
+export function upload(file, onProgress) {
+  return new Promise((resolve) => {
+    const x = new XMLHttpRequest();
+    x.open('POST', '/api/v1/files');
+    x.setRequestHeader('Accept-Language', state.lang);
+    if (state.csrf) x.setRequestHeader('X-CSRF-Token', state.csrf);
+    x.setRequestHeader('Idempotency-Key', newKey());
+    x.setRequestHeader('Content-Type', 'application/octet-stream'); // the server checks the content itself
+    x.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    x.onload = () => {
+      let b = null;
+      try { b = JSON.parse(x.responseText); } catch { /* not JSON */ }
+      resolve({ status: x.status, body: b });
+    };
+    x.onerror = () => resolve({ status: 0, body: null });
+    x.send(file);
+  });
+}
+
+// Who is signed in (null when nobody).  Refreshes state.me and state.csrf.
+export async function loadMe() {
+  const { status, body } = await api('GET', '/api/v1/me');
+  state.me = status === 200 ? body : null;
+  state.csrf = status === 200 ? body.csrf_token : '';
+  return state.me;
+}
+
+export const can = (perm) => !!state.me && (state.me.permissions || []).includes(perm);
+export const isOfficial = () => !!state.me && state.me.kind === 'official';
+
+// ---- navigation ----
+let router = null;
+export function setRouter(fn) { router = fn; }
+export function go(path, replace = false) {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  return router && router();
+}
+// An in-app link: a real <a href> (open in new tab works), routed in place.
+export function link(href, text, attrs = {}) {
+  return el('a', {
+    href, text, ...attrs,
+    onclick: (e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      go(href);
+    },
+  });
+}
+
+// Replace the page content, set the title and move focus to the heading so a
+// screen reader announces the new page.
+export function page(view, title, ...children) {
+  const h = el('h1', { tabindex: '-1', text: title });
+  view.replaceChildren(h, ...children);
+  document.title = `${title} — ${t('brand')}`;
+  h.focus({ preventScroll: true });
+  return h;
+}
+
+// ---- errors (problem+json) ----
+// The message of a problem in the current language.
+export function problemText(res) {
+  if (res.status === 0) return t('err_network');
+  const b = res.body || {};
+  return (state.lang === 'en' ? b.title_en : b.title_vi) || b.title || t('error');
+}
+
+// An alert box for a failed call (role=alert: read out at once).
+export function alertBox(res) {
+  return el('p', { class: 'error', role: 'alert', text: problemText(res) });
+}
+
+// Show a problem's field errors next to their inputs: each input whose name
+// (or data-field) matches gets aria-invalid and a message linked by
+// aria-describedby.  Returns the errors that matched no field.
+export function showFieldErrors(form, res) {
+  clearFieldErrors(form);
+  const errs = (res.body && res.body.errors) || [];
+  const rest = [];
+  for (const e of errs) {
+    const input = form.querySelector(`[name="${CSS.escape(e.field)}"], [data-field="${CSS.escape(e.field)}"]`);
+    const msg = (state.lang === 'en' ? e.message_en : e.message_vi) || e.message || e.code;
+    if (!input) { rest.push(msg); continue; }
+    const id = `${input.id || input.name || input.dataset.field}-err`;
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+    input.insertAdjacentElement('afterend', el('p', { class: 'field-error', id, text: msg }));
+  }
+  const first = form.querySelector('[aria-invalid="true"]');
+  if (first) first.focus();
+  return rest;
+}
+
+export function clearFieldErrors(form) {
+  for (const p of form.querySelectorAll('.field-error')) {
+    const input = form.querySelector(`[aria-describedby~="${p.id}"]`);
+    if (input) {
+      input.removeAttribute('aria-invalid');
+      const rest = input.getAttribute('aria-describedby').split(' ').filter((x) => x !== p.id).join(' ');
+      if (rest) input.setAttribute('aria-describedby', rest); else input.removeAttribute('aria-describedby');
+    }
+    p.remove();
+  }
+}
+
+// A labelled input: field('email', t('email'), {type: 'email'}) -> [label, input].
+export function field(name, label, attrs = {}) {
+  const id = attrs.id || `f-${name}`;
+  const tag = attrs.tag || 'input';
+  const a = { ...attrs };
+  delete a.tag;
+  const input = el(tag, { id, name, ...a });
+  return el('div', { class: 'field' }, el('label', { for: id, text: label }), input);
+}
+
+// The status of a dossier as a coloured badge.
+export function statusBadge(status) {
+  return el('span', { class: `badge st-${status}`, text: t('st_' + status) });
+}
+
+// Early / on time / late, for a due date and when it was done (or now).
+export function timeliness(dueIso, doneIso) {
+  if (!dueIso) return null;
+  const due = new Date(dueIso).getTime();
+  const done = doneIso ? new Date(doneIso).getTime() : Date.now();
+  if (done > due) return 'late';
+  return doneIso ? (due - done >= 86400000 ? 'early' : 'on_time') : null;
+}

@@ -1,0 +1,135 @@
+// pages/public.js - the public pages: home (procedure search as you type,
+// diacritics ignored by the server; popular procedures; the tracking box),
+// a procedure's page, and public tracking (where the QR code on form 01
+// lands: status and timeline, no personal data).
+import { state, t, el, api, go, link, page, pick, money, when, alertBox, statusBadge, isOfficial } from '../lib.js';
+
+// Procedures most asked for at a ward (the catalogue's own codes).
+const POPULAR = ['1.001193', '1.004873', '1.000656', '1.000894', '2.000635', '1.001612'];
+
+export function home(view) {
+  const input = el('input', { id: 'q', type: 'search', autocomplete: 'off', 'aria-describedby': 'q-hint', 'aria-controls': 'results' });
+  const list = el('ul', { id: 'results', class: 'results', 'aria-live': 'polite', 'aria-label': t('results') });
+  const popular = el('ul', { id: 'popular', class: 'results' });
+  let timer = 0, seq = 0;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = input.value.trim();
+      const mine = ++seq;
+      const res = await api('GET', `/api/v1/procedures?limit=20${q ? '&q=' + encodeURIComponent(q) : ''}`);
+      if (mine !== seq) return; // an older answer arriving late
+      list.replaceChildren();
+      if (res.status !== 200) { list.append(el('li', {}, alertBox(res))); return; }
+      if (!res.body.items.length) list.append(el('li', { text: t('search_none') }));
+      for (const p of res.body.items) list.append(procItem(p));
+    }, 150);
+  });
+  page(view, t('search_title'),
+    el('section', { class: 'card' },
+      el('label', { for: 'q', id: 'q-label', text: t('search_label') }),
+      input,
+      el('p', { id: 'q-hint', class: 'hint', text: t('search_hint') }),
+      list),
+    el('div', { class: 'grid2' },
+      el('section', { class: 'card', 'aria-labelledby': 'pop-h' }, el('h2', { id: 'pop-h', text: t('popular') }), popular),
+      trackForm()));
+  input.dispatchEvent(new Event('input'));
+  api('GET', '/api/v1/procedures?limit=100').then((res) => {
+    if (res.status !== 200) return;
+    const byCode = new Map(res.body.items.map((p) => [p.code, p]));
+    for (const c of POPULAR) if (byCode.has(c)) popular.append(procItem(byCode.get(c)));
+  });
+}
+
+function procItem(p) {
+  return el('li', {}, link(`/thu-tuc/${p.code}`, pick(p)), el('span', { class: 'code', text: ` ${p.code} · ${pick(p, 'field')}` }));
+}
+
+export function trackForm(code = '', secret = '') {
+  const c = el('input', { id: 'ma', name: 'ma', value: code, required: true, autocomplete: 'off' });
+  const s = el('input', { id: 's', name: 's', value: secret, required: true, autocomplete: 'off' });
+  const form = el('form', { class: 'card', action: '/tra-cuu', method: 'get', 'aria-labelledby': 'track-h' },
+    el('h2', { id: 'track-h', text: t('track_title') }),
+    el('label', { for: 'ma', text: t('track_code') }), c,
+    el('label', { for: 's', text: t('track_secret') }), s,
+    el('button', { type: 'submit', class: 'primary', text: t('track_submit') }));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go(`/tra-cuu?ma=${encodeURIComponent(c.value.trim())}&s=${encodeURIComponent(s.value.trim())}`);
+  });
+  return form;
+}
+
+export async function procedure(view, code) {
+  const res = await api('GET', `/api/v1/procedures/${encodeURIComponent(code)}`);
+  if (res.status !== 200) { page(view, t('search_none'), backLink()); return; }
+  const p = res.body;
+  const time = `${p.processing_time.value} ${t(p.processing_time.unit)}`;
+  const apply = state.me && isOfficial() ? null
+    : el('p', {}, link(`/nop-ho-so/${p.code}`, t('apply_online'), { class: 'button primary', id: 'apply' }));
+  page(view, pick(p),
+    el('article', { class: 'card' },
+      el('p', { class: 'code', text: `${p.code} · ${pick(p, 'field')} · ${t('online_' + p.online_level)}` }),
+      apply,
+      el('h2', { text: t('processing_time') }), el('p', { text: time }),
+      el('h2', { text: t('fees') }),
+      el('ul', {}, ...p.fees.map((f) => el('li', { text: `${t(f.channel)}: ${money(f.amount)}` }))),
+      el('h2', { text: t('papers') }),
+      el('ul', {}, ...p.papers.map((x) => el('li', { text: `${x.name} (${t(x.kind)}, ${x.count})` }))),
+      el('h2', { text: t('where_submit') }),
+      el('p', { text: t('level_' + p.level) }),
+      el('h2', { text: t('result_doc') }), el('p', { text: pick(p, 'result') }),
+      el('h2', { text: t('legal_basis') }),
+      el('ul', {}, ...p.legal_basis.map((b) => el('li', { text: b })))),
+    backLink());
+}
+
+export async function track(view, code, qs) {
+  if (qs === undefined) { qs = code; code = ''; }
+  code = qs.get('ma') || '';
+  const secret = qs.get('s') || '';
+  const form = trackForm(code, secret);
+  if (!code || !secret) { page(view, t('track_title'), form, backLink()); return; }
+  const res = await api('GET', `/api/v1/track/${encodeURIComponent(code)}?s=${encodeURIComponent(secret)}`);
+  if (res.status !== 200) {
+    page(view, t('track_title'),
+      el('p', { class: 'error', role: 'alert', text: t(res.status === 429 ? 'track_busy' : 'track_none') }), form, backLink());
+    return;
+  }
+  const d = res.body;
+  page(view, d.code,
+    el('article', { class: 'card', id: 'dossier' },
+      el('p', { text: pick(d.procedure) }),
+      el('dl', {},
+        el('dt', { text: t('status') }), el('dd', { id: 'status' }, statusBadge(d.status)),
+        el('dt', { text: t('received') }), el('dd', { text: when(d.received_at) }),
+        el('dt', { text: t('appointment') }), el('dd', { text: when(d.due_at) }),
+        d.result ? el('dt', { text: t('result') }) : null,
+        d.result ? el('dd', { id: 'result', text: t(d.result) }) : null),
+      el('h2', { text: t('steps') }),
+      stepsTable(d.steps)),
+    backLink());
+}
+
+// The steps of a dossier as a table; on a phone each cell names its column.
+export function stepsTable(steps) {
+  const cell = (label, text) => el('td', { 'data-label': label, text });
+  const rows = steps.map((s) => el('tr', {},
+    cell(t('step'), String(s.seq)), cell('', s.name), cell(t('unit'), s.unit ? s.unit.name : '—'),
+    cell(t('due'), when(s.due_at)), cell(t('finished'), when(s.finished_at)),
+    cell(t('result'), s.result ? t(s.result) : '—')));
+  return el('table', { class: 'steps' },
+    el('caption', { class: 'sr-only', text: t('steps') }),
+    el('thead', {}, el('tr', {}, ...['step', 'step_name', 'unit', 'due', 'finished', 'result']
+      .map((k) => el('th', { scope: 'col', text: t(k) })))),
+    el('tbody', {}, ...rows));
+}
+
+export function backLink() {
+  return link('/', t('back'), { class: 'back' });
+}
+
+export function notFound(view) {
+  page(view, t('not_found'), el('p', { text: t('not_found_text') }), backLink());
+}
