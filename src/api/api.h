@@ -26,6 +26,8 @@ extern const struct mc_route mc_api_audit_routes[];
 extern const struct mc_route mc_api_catalog_routes[];
 extern const struct mc_route mc_api_dossier_routes[];
 extern const struct mc_route mc_api_forms_routes[];
+extern const struct mc_route mc_api_office_routes[];
+extern const struct mc_route mc_api_dashboard_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"

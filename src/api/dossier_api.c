@@ -204,6 +204,21 @@ static int queue_list(struct mc_req *r)
 	f.limit = (int)limit;
 	if ((f.procedure_code && strlen(f.procedure_code) > 16) || (f.status && strlen(f.status) > 24))
 		return mc_fail(r, MC_E_VALIDATION, "filter too long");
+	const char *q = mc_req_query(r, "q");
+	if (q && *q) {
+		/* part of a dossier code, any case: letters, digits, dots, hyphens */
+		size_t n = strlen(q);
+		char *up = mc_strdup(r->arena, q);
+		for (char *p = up; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		if (n > 40 || !valid_code(up)) {
+			mc_error_field(&r->err, "q", "format", "Nhập một phần mã hồ sơ: chữ, số, dấu chấm, gạch ngang",
+				       "Part of a dossier code: letters, digits, dots and hyphens");
+			return mc_fail(r, MC_E_VALIDATION, NULL);
+		}
+		f.code_part = up;
+	}
 	struct mc_dossier_ctx x;
 	int rc = api_dossier_ctx(r, &x);
 	if (rc)

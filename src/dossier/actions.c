@@ -260,7 +260,8 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 	if (form && !json_is_object(form))
 		return mc__fail_field(a->x->e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng", "form must be an object");
 	if (form) {
-		/* merge the new values (attachments included) into the form */
+		/* merge the new values (attachments included) into the form; the
+		 * result must pass the submission's checks, else nothing changes */
 		char *old = NULL;
 		struct mc_stmt *s;
 		int rc = mc_query(a->x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", a->d.id);
@@ -270,9 +271,16 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 			old = mc_xstrdup(mc_col_text(s, 0));
 		mc_stmt_done(s);
 		json_error_t je;
-		json_t *merged = old ? json_loads(old, 0, &je) : json_object();
+		json_t *merged = old ? json_loads(old, 0, &je) : NULL;
 		free(old);
+		if (!merged)
+			merged = json_object();
 		json_object_update(merged, form);
+		mc__check_form(a->x->c, a->x->arena, a->def, merged, a->x->e);
+		if (a->x->e->nfields) {
+			json_decref(merged);
+			return a->x->e->code = MC_E_VALIDATION;
+		}
 		char *text = json_dumps(merged, JSON_COMPACT);
 		json_decref(merged);
 		int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET form_data = ? WHERE id = ?", "ti", text, a->d.id);

@@ -121,9 +121,8 @@ static int is_hex64(const char *s)
 	return 1;
 }
 
-/* Check form data against the procedure's schema.  Field errors go to e
- * with the field named "form.<name>". */
-static void check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, struct mc_error *e)
+/* Field errors are named "form.<name>" (see internal.h). */
+void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, struct mc_error *e)
 {
 	json_t *schema = json_object_get(def, "form");
 	if (!json_is_object(form)) {
@@ -529,7 +528,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	json_t *empty = NULL;
 	if (!form)
 		form = empty = json_object();
-	check_form(c, a, def, form, e);
+	mc__check_form(c, a, def, form, e);
 	papers = check_papers(a, def, form, json_object_get(in, "papers"), online, e);
 	const char *ret = mc__jstr(in, "return_method");
 	if (ret && strcmp(ret, "counter") != 0 && strcmp(ret, "post") != 0 && strcmp(ret, "online") != 0)

@@ -63,11 +63,15 @@ int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, js
  * malloc'd. */
 int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secret, char **text, size_t *len);
 
-/* Work queues of the caller: "receive", "mine", "due_soon", "overdue",
- * "supplement", "all".  Filters may be NULL / 0.  Keyset pagination on id
- * (newest first). */
+/* Work queues of the caller: "receive" (submitted, to receive), "process"
+ * (in progress at a step of the caller's role), "return" (result ready,
+ * to hand back), "mine" (assigned to the caller), "due_soon", "overdue",
+ * "supplement", "all".  Filters may be NULL / 0; code_part is a piece of
+ * the dossier code in upper case, without LIKE wildcards.  Keyset
+ * pagination on id (newest first).  Items carry procedure_name(_en) and
+ * applicant_name. */
 struct mc_queue_filter {
-	const char *procedure_code, *status;
+	const char *procedure_code, *status, *code_part;
 	int64_t agency_id;
 	int64_t from, to;   /* received between (ms), 0 = open */
 	int64_t before_id;
@@ -91,6 +95,16 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day,
 			     const char *group, json_t **out);
 
+/* The leader's dashboard over the agency subtree of root at instant now
+ * (see dashboard.c): {agency_id, day, at, today, month, in_progress,
+ * top_overdue}.  today / month have the counters of mc_dossier_stats'
+ * total for the local day / month of now; in_progress {total,
+ * within_deadline, past_deadline} counts the dossiers in progress or waiting
+ * for a supplement by their competent agency; top_overdue lists at most
+ * `top` agencies with dossiers past their deadline, the most first
+ * ({id, code, name, name_en, overdue, in_progress}). */
+int mc_dossier_dashboard(struct mc_conn *c, int64_t root, int64_t now, int top, json_t **out);
+
 /* One dossier as forms 01-06 print it (form 1..6, else MC_E_NOT_FOUND):
  * its representation, with the names of the officials who signed the
  * notice.  The caller must be allowed to read it (as mc_dossier_get: else
@@ -108,6 +122,13 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, json_t
  * (MC_E_FORBIDDEN).  More than max rows is MC_E_TOO_BIG. */
 int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *from_day, const char *to_day, int max,
 			json_t **out);
+
+/* A file attached to a dossier the caller may read (as mc_dossier_get, no
+ * "view" event): only a SHA-256 that the dossier's form names is served,
+ * anything else is MC_E_NOT_FOUND.  *data is malloc'd (free it); mime is
+ * the type found at upload (files.c). */
+int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha256, void **data, size_t *len,
+		    char mime[32]);
 
 /* Store an uploaded file (content-addressed).  The type is found from the
  * bytes: PDF, JPEG or PNG; anything else is MC_E_MEDIA_TYPE. */

@@ -19,6 +19,12 @@ int mc__fail_field(struct mc_error *e, const char *field, const char *reason, co
 int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *due);
 const char *mc__score_name(enum mc_cal_score s);
 
+/* Check form data against the procedure's schema (def): unknown fields,
+ * required ones, types and limits, attachments that name an uploaded blob.
+ * Field errors go to e with the field named "form.<name>"; the arena holds
+ * their names.  Used at submission and on a supplement. */
+void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, struct mc_error *e);
+
 int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d);
 /* Append an event (inside the transaction). */
 int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,

@@ -13,22 +13,31 @@
 
 static json_t *summary(struct mc_stmt *s)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, 0), "code",
-			 mc_col_text(s, 1), "status", mc_col_text(s, 2), "procedure_code", mc_col_text(s, 3), "channel",
-			 mc_col_text(s, 4), "submitted_at", mc__time_or_null(mc_col_int64(s, 5)), "received_at",
-			 mc__time_or_null(mc_col_int64(s, 6)), "due_at", mc__time_or_null(mc_col_int64(s, 7)),
-			 "current_step", (json_int_t)mc_col_int64(s, 8), "current_role", mc_col_text(s, 9));
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:s?, s:s?, s:s?}", "id",
+			      (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "status", mc_col_text(s, 2),
+			      "procedure_code", mc_col_text(s, 3), "channel", mc_col_text(s, 4), "submitted_at",
+			      mc__time_or_null(mc_col_int64(s, 5)), "received_at", mc__time_or_null(mc_col_int64(s, 6)),
+			      "due_at", mc__time_or_null(mc_col_int64(s, 7)), "current_step", (json_int_t)mc_col_int64(s, 8),
+			      "current_role", mc_col_text(s, 9), "procedure_name", mc_col_text(s, 11), "procedure_name_en",
+			      mc_col_text(s, 12));
+	/* the applicant's name, for lists that officials scan by person */
+	json_error_t je;
+	json_t *ap = mc_col_text(s, 10) ? json_loads(mc_col_text(s, 10), 0, &je) : NULL;
+	json_t *name = json_object_get(ap, "full_name");
+	json_object_set_new(j, "applicant_name", json_is_string(name) ? json_copy(name) : json_null());
+	json_decref(ap);
+	return j;
 }
 
 #define SUMMARY_COLS                                                                                      \
 	"d.id, d.code, d.status, d.procedure_code, d.channel, d.submitted_at, COALESCE(d.received_at, 0)," \
-	" COALESCE(d.due_at, 0), d.current_step, d.step_role"
+	" COALESCE(d.due_at, 0), d.current_step, d.step_role, d.applicant, p.name, p.name_en"
 
 /* One query for every queue: which rows differ by a few flags, all of them
  * bound, so the statement is prepared once.  Jurisdiction is the join on the
  * caller's agency subtree. */
 static const char queue_sql[] =
-	"SELECT " SUMMARY_COLS " FROM dossiers d"
+	"SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
 	" JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?"
 	" WHERE (CAST(? AS BIGINT) = 0 OR d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?))"
 	" AND (CAST(? AS TEXT) IS NULL OR d.status = ?)"
@@ -40,6 +49,7 @@ static const char queue_sql[] =
 	" AND (CAST(? AS BIGINT) = 0 OR d.received_at >= ?)"
 	" AND (CAST(? AS BIGINT) = 0 OR d.received_at < ?)"
 	" AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"
+	" AND (CAST(? AS TEXT) IS NULL OR d.code LIKE ?)"
 	" ORDER BY d.id DESC LIMIT ?";
 
 struct qspec {
@@ -72,6 +82,12 @@ static int spec_of(struct mc_dossier_ctx *x, const char *queue, struct qspec *q)
 		q->by_role = 1;
 		q->status = "in_progress";
 		q->due_before = now;
+	} else if (strcmp(queue, "process") == 0) {
+		q->by_role = 1;
+		q->status = "in_progress";
+	} else if (strcmp(queue, "return") == 0) {
+		q->by_role = 1;
+		q->status = "result_ready";
 	} else if (strcmp(queue, "supplement") == 0) {
 		q->status = "supplement_requested";
 	} else if (strcmp(queue, "all") == 0) {
@@ -90,10 +106,12 @@ static int run_queue(struct mc_dossier_ctx *x, const struct qspec *q, const stru
 	int64_t uid = w->user_id, mine = q->mine ? uid : 0;
 	int64_t ag = f ? f->agency_id : 0, from = f ? f->from : 0, to = f ? f->to : 0, before = f ? f->before_id : 0;
 	const char *proc = f ? f->procedure_code : NULL;
+	/* part of a code: the caller checked its characters (no LIKE wildcards) */
+	const char *like = f && f->code_part ? mc_sprintf(x->arena, "%%%s%%", f->code_part) : NULL;
 	struct mc_stmt *s;
-	int rc = mc_query(x->c, &s, queue_sql, "iiittiiiiiitt" "iiiiiiiiid", w->agency_id, (int64_t)q->by_role, uid, status,
-			  status, mine, mine, q->due_before, q->due_before, q->due_after, q->due_after, proc, proc, ag, ag, ag,
-			  from, from, to, to, before, before, limit + 1);
+	int rc = mc_query(x->c, &s, queue_sql, "iiittiiiiiitt" "iiiiiiiii" "ttd", w->agency_id, (int64_t)q->by_role, uid,
+			  status, status, mine, mine, q->due_before, q->due_before, q->due_after, q->due_after, proc, proc, ag,
+			  ag, ag, from, from, to, to, before, before, like, like, limit + 1);
 	if (rc)
 		return rc;
 	json_t *arr = out ? json_array() : NULL;
@@ -136,7 +154,7 @@ int mc_dossier_queue(struct mc_dossier_ctx *x, const char *queue, const struct m
 
 int mc_dossier_queue_counts(struct mc_dossier_ctx *x, json_t **out)
 {
-	static const char *const names[] = {"receive", "mine", "due_soon", "overdue", "supplement"};
+	static const char *const names[] = {"receive", "process", "return", "mine", "due_soon", "overdue", "supplement"};
 	json_t *j = json_object();
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct qspec q;
@@ -158,7 +176,7 @@ int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json
 {
 	struct mc_stmt *s;
 	int rc = mc_query(x->c, &s,
-			  "SELECT " SUMMARY_COLS " FROM dossiers d WHERE d.applicant_id = ? AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"
+			  "SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.applicant_id = ? AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"
 			  " ORDER BY d.id DESC LIMIT ?",
 			  "iiid", x->who->user_id, before_id, before_id, limit + 1);
 	if (rc)

@@ -91,6 +91,11 @@ int mc_user_kind(struct mc_conn *c, int64_t id, char kind[16], int64_t *agency_i
 int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q,
 		  int64_t after_id, int limit, json_t **out, int64_t *next_after);
 int mc_role_exists(struct mc_conn *c, const char *role);
+/* The active citizen account with this 12-digit ID number, as a clerk
+ * needs it at the counter (applicant.c): *out holds id_number, full_name,
+ * phone, address, ward_code and ward_name only; *user_id is the account
+ * (for the audit log).  MC_E_NOT_FOUND if none. */
+int mc_applicant_by_id_number(struct mc_conn *c, const char *id_number, int64_t *user_id, json_t **out);
 
 /* Fields an administrator may change; NULL leaves a field as it is. */
 struct mc_user_change {

@@ -1,0 +1,43 @@
+/*
+ * dashboard_api.c - the leader's dashboard over HTTP: today's received and
+ * resolved dossiers, the on-time rate, the dossiers past their deadline now
+ * and the agencies holding the most of them, over the caller's agency
+ * subtree (or a part of it).  The page asks again every half minute, so the
+ * answer comes from the running statistics and one grouped count.
+ */
+#include "api.h"
+
+#include "../core/timeutil.h"
+#include "../dossier/dossier.h"
+#include "../org/org.h"
+
+#include "../core/banned.h"
+
+/* Agencies listed in top_overdue. */
+#define DASHBOARD_TOP 5
+
+static int dashboard(struct mc_req *r)
+{
+	int64_t agency;
+	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	int64_t root = agency ? agency : r->who->agency_id;
+	rc = mc_agency_within(c, r->who->agency_id, root);
+	if (rc < 0)
+		return api_db_fail(r, rc);
+	if (!rc)
+		return mc_fail(r, MC_E_FORBIDDEN, "agency_id");
+	json_t *out = NULL;
+	if ((rc = mc_dossier_dashboard(c, root, mc_time_now_ms(), DASHBOARD_TOP, &out)))
+		return api_db_fail(r, rc);
+	return mc_res_json(r, 200, out);
+}
+
+const struct mc_route mc_api_dashboard_routes[] = {
+	{"GET", "/api/v1/dashboard", dashboard, MC_AUTH_REQUIRED, "stats.read", 0},
+	{0},
+};

@@ -1,0 +1,103 @@
+/*
+ * office_api.c - what the officials' pages need besides the dossier
+ * engine's own routes: looking up a citizen at the reception counter, and
+ * the files attached to a dossier.
+ *
+ * A clerk taking a dossier in types the applicant's 12-digit ID number and
+ * gets the name, phone and address to copy onto the dossier.  Only holders
+ * of dossier.intake may ask (any counter takes any citizen's dossier, so
+ * there is no agency limit); every lookup that finds someone is written to
+ * the audit log, since it reads personal data.
+ *
+ * An attached file is served to whoever may read the dossier, and only when
+ * the dossier's form names it: blobs cannot be fetched by their hash alone.
+ */
+#include "api.h"
+
+#include "../org/org.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static int applicant_lookup(struct mc_req *r)
+{
+	const char *idn = mc_req_query(r, "id_number");
+	int unknown;
+	if (!idn || !*idn)
+		mc_error_field(&r->err, "id_number", "required", "Hãy nhập số định danh cá nhân (12 chữ số)",
+			       "Enter the personal ID number (12 digits)");
+	else
+		mc_cccd_check(idn, NULL, NULL, &r->err, &unknown);
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	json_t *out = NULL;
+	int64_t uid = 0;
+	rc = mc_applicant_by_id_number(c, idn, &uid, &out);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	mc_req_keep(r, out);
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = api_audit(r, c, "applicant.lookup", "user", uid, "{}");
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc) {
+		if (mc_in_tx(c))
+			mc_tx_rollback(c);
+		return api_db_fail(r, rc);
+	}
+	return mc_res_json(r, 200, json_incref(out));
+}
+
+static int is_sha256(const char *s)
+{
+	if (!s || strlen(s) != 64)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!isxdigit((unsigned char)*p) || isupper((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
+static int dossier_file(struct mc_req *r)
+{
+	const char *code = mc_req_param(r, "code"), *sha = mc_req_param(r, "sha256");
+	if (!code || strlen(code) >= 64 || strspn(code, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(code) ||
+	    !is_sha256(sha))
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	struct mc_dossier_ctx x;
+	int rc = api_dossier_ctx(r, &x);
+	if (rc)
+		return rc;
+	void *data = NULL;
+	size_t len = 0;
+	char mime[32];
+	rc = mc_dossier_file(&x, code, sha, &data, &len, mime);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	rc = mc_res_text(r, 200, mc_strdup(r->arena, mime), data, len); /* the type is kept by reference */
+	free(data);
+	if (rc)
+		return rc;
+	const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf" : strcmp(mime, "image/png") == 0 ? "png" : "jpg";
+	/* inline: the browser shows it; never HTML, the type was found from the bytes */
+	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "inline; filename=\"%s-%.12s.%s\"", code, sha, ext));
+	return 0;
+}
+
+const struct mc_route mc_api_office_routes[] = {
+	{"GET", "/api/v1/applicants", applicant_lookup, MC_AUTH_REQUIRED, "dossier.intake", 0},
+	{"GET", "/api/v1/dossiers/{code}/files/{sha256}", dossier_file, MC_AUTH_REQUIRED, NULL, 0},
+	{0},
+};

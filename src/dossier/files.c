@@ -1,0 +1,70 @@
+/*
+ * files.c - the files attached to a dossier (uploaded by SHA-256 and named
+ * in its form), read back by whoever may read the dossier.
+ */
+#include "dossier.h"
+#include "internal.h"
+
+#include "../core/arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+/* Does the form (a JSON object) name sha256 as one of its values? */
+static int form_names(const char *form_text, const char *sha256)
+{
+	json_error_t je;
+	json_t *form = form_text ? json_loads(form_text, 0, &je) : NULL;
+	const char *k;
+	json_t *v;
+	int found = 0;
+	json_object_foreach(form, k, v) found |= json_is_string(v) && strcmp(json_string_value(v), sha256) == 0;
+	json_decref(form);
+	return found;
+}
+
+int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha256, void **data, size_t *len,
+		    char mime[32])
+{
+	struct mc__dossier d;
+	int rc = mc__load(x->c, code, &d);
+	if (rc)
+		return rc;
+	rc = mc__may_read(x, &d);
+	if (rc <= 0)
+		return rc < 0 ? rc : MC_E_NOT_FOUND;
+	struct mc_stmt *s;
+	if ((rc = mc_query(x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", d.id)))
+		return rc;
+	int named = 0;
+	if ((rc = mc_step(s)) == MC_DB_ROW)
+		named = form_names(mc_col_text(s, 0), sha256);
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (!named)
+		return MC_E_NOT_FOUND;
+	if ((rc = mc_query(x->c, &s, "SELECT mime, data FROM blobs WHERE sha256 = ?", "t", sha256)))
+		return rc;
+	*data = NULL;
+	if ((rc = mc_step(s)) == MC_DB_ROW) {
+		size_t n = 0;
+		const void *p = mc_col_blob(s, 1, &n);
+		*data = mc_xmalloc(n ? n : 1);
+		if (n)
+			memcpy(*data, p, n);
+		*len = n;
+		const char *m = mc_col_text(s, 0);
+		size_t ml = m ? strlen(m) : 0;
+		if (ml >= 32)
+			ml = 31;
+		memcpy(mime, m ? m : "", ml);
+		mime[ml] = '\0';
+	}
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	return *data ? 0 : MC_E_NOT_FOUND;
+}
