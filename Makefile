@@ -77,6 +77,8 @@ bench: build
 	@bash scripts/deps.sh --install bench
 	bash bench/run.sh $(BUILD)
 	bash bench/dossiers.sh $(BUILD)
+	@$(MAKE) --no-print-directory e2e-deps
+	MOTCUA_BIN=$(BUILD)/motcua node bench/web.mjs
 
 format:
 	clang-format -i src/*.c src/*/*.c src/*/*.h tests/*/*.c tests/*/*.h

@@ -28,12 +28,17 @@ test('sign up: errors next to the fields, then an account and a session', async 
   await id.fill('079195012345');
   await page.getByLabel('Họ, chữ đệm và tên *').fill('Trần Thị Bích');
   await page.getByLabel('Nữ').check();
+  await page.getByLabel('Ngày sinh').fill('31/02/1995');
   await page.getByLabel('Số điện thoại *').fill('12345');
   await page.getByLabel('Thư điện tử').fill('bich@example.vn');
+  await page.getByRole('combobox', { name: /^Phường, xã nơi cư trú/ }).fill('sai gon');
+  await page.getByRole('option', { name: 'Phường Sài Gòn, Thành phố Hồ Chí Minh' }).click();
   await page.getByLabel('Mật khẩu *', { exact: true }).fill('matkhau-an-toan');
   await page.getByLabel('Nhập lại mật khẩu *').fill('matkhau-khac');
   await page.getByRole('button', { name: 'Đăng ký' }).click();
   assert.equal(await page.locator('#f-password2-err').textContent(), 'Hai mật khẩu không giống nhau');
+  assert.equal(await page.locator('#f-birth_date-err').textContent(), 'Ngày sinh không hợp lệ (ngày/tháng/năm)');
+  await page.getByLabel('Ngày sinh').fill('02/09/1995');
   await page.getByLabel('Nhập lại mật khẩu *').fill('matkhau-an-toan');
   await page.getByRole('button', { name: 'Đăng ký' }).click();
   await page.locator('#f-phone-err').waitFor();
@@ -60,6 +65,8 @@ test('sign up: errors next to the fields, then an account and a session', async 
   await other.getByLabel('Số định danh cá nhân (CCCD) *').fill('079195012345');
   await other.getByLabel('Họ, chữ đệm và tên *').fill('Người Khác');
   await other.getByLabel('Số điện thoại *').fill('0903000000');
+  await other.getByRole('combobox', { name: /^Phường, xã nơi cư trú/ }).fill('sai gon');
+  await other.getByRole('option', { name: 'Phường Sài Gòn, Thành phố Hồ Chí Minh' }).click();
   await other.getByLabel('Mật khẩu *', { exact: true }).fill('matkhau-khac-nua');
   await other.getByLabel('Nhập lại mật khẩu *').fill('matkhau-khac-nua');
   await other.getByRole('button', { name: 'Đăng ký' }).click();
@@ -84,7 +91,7 @@ test('log in: a wrong password is refused, the right one opens the page asked fo
   await page.waitForURL('**/thu-tuc/1.004873');
   // an open redirect is not followed
   await page.goto('/dang-nhap?next=//evil.example/');
-  await page.waitForURL((u) => u.pathname === '/ho-so-cua-toi');
+  await page.waitForFunction(() => location.pathname === '/ho-so-cua-toi');
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
   await page.getByRole('link', { name: 'Đăng nhập', exact: true }).waitFor();
   const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);

@@ -82,6 +82,16 @@ export function todayVN(offsetDays = 0) {
   const d = new Date(Date.now() + VN_MS + offsetDays * 86400000);
   return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
 }
+// A date typed the Vietnamese way (dd/mm/yyyy; '.' or '-' also accepted)
+// as yyyy-mm-dd, or '' when it is not a real date.
+export function isoDay(s) {
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s.trim());
+  if (!m) return '';
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const x = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1900 || x.getUTCFullYear() !== y || x.getUTCMonth() !== mo - 1 || x.getUTCDate() !== d) return '';
+  return `${y}-${p2(mo)}-${p2(d)}`;
+}
 const nf = new Intl.NumberFormat('vi-VN');
 export const num = (n) => nf.format(n);
 export const pct = (x, digits = 1) => (x == null ? '—' : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: digits }).format(x) + ' %');
@@ -175,7 +185,7 @@ export function link(href, text, attrs = {}) {
 // screen reader announces the new page.
 export function page(view, title, ...children) {
   const h = el('h1', { tabindex: '-1', text: title });
-  view.replaceChildren(h, ...children);
+  view.replaceChildren(h, ...children.flat().filter((c) => c != null && c !== false));
   document.title = `${title} — ${t('brand')}`;
   h.focus({ preventScroll: true });
   return h;

@@ -135,7 +135,7 @@ export async function newPage(browser, srv, opts = DESKTOP) {
   page.on('response', (r) => {
     if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith('/api/')) page.errors.push(`${r.status()} ${r.url()}`);
   });
-  page.setDefaultTimeout(10000);
+  page.setDefaultTimeout(20000); // generous: CI runs two builds' tests side by side on two cores
   return page;
 }
 

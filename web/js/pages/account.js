@@ -2,7 +2,8 @@
 // the server sets; the page keeps only the CSRF token, in memory.  After
 // logging in the user goes back where they were heading (?next=/path, local
 // paths only) or to their own start page.
-import { state, t, el, api, go, link, page, field, showFieldErrors, clearFieldErrors, alertBox, loadMe, isOfficial } from '../lib.js';
+import { state, t, el, api, go, link, page, field, showFieldErrors, clearFieldErrors, alertBox, loadMe, isOfficial, isoDay } from '../lib.js';
+import { unitPicker } from './citizen-ui.js';
 
 // Only a local path may be a destination (no open redirect).
 function nextPath(qs) {
@@ -60,6 +61,8 @@ function requireFields(form, names) {
 export async function signup(view, qs) {
   if (state.me) { go(startPage(), true); return; }
   const status = el('div', { id: 'signup-status' });
+  // where one lives decides which ward handles commune-level procedures
+  const ward = unitPicker({ id: 'f-ward_code', field: 'ward_code', label: t('acc_ward'), required: true, hint: t('acc_ward_hint') });
   const sex = el('fieldset', { class: 'inline', 'data-field': 'sex' },
     el('legend', { text: t('acc_sex') }),
     el('label', { class: 'check' }, el('input', { type: 'radio', name: 'sex', value: 'M' }), t('acc_male')),
@@ -69,10 +72,13 @@ export async function signup(view, qs) {
     field('id_number', t('acc_id_number'), { inputmode: 'numeric', autocomplete: 'off', required: true, maxlength: '12', pattern: '[0-9]{12}', 'aria-describedby': 'id-hint' }),
     el('p', { class: 'hint', id: 'id-hint', text: t('acc_id_hint') }),
     field('full_name', t('acc_full_name'), { autocomplete: 'name', required: true, maxlength: '100' }),
-    field('birth_date', t('acc_birth_date'), { type: 'date', autocomplete: 'bday', max: new Date().toISOString().slice(0, 10) }),
+    field('birth_date', t('acc_birth_date'), { inputmode: 'numeric', autocomplete: 'bday', maxlength: '10', placeholder: 'dd/mm/yyyy', 'aria-describedby': 'bd-hint' }),
+    el('p', { class: 'hint', id: 'bd-hint', text: t('acc_birth_hint') }),
     sex,
     field('phone', t('acc_phone'), { type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: true, maxlength: '15' }),
     field('email', t('acc_email'), { type: 'email', autocomplete: 'email', maxlength: '254' }),
+    field('address', t('acc_address'), { autocomplete: 'street-address', maxlength: '200' }),
+    ward.box,
     field('password', t('acc_new_password'), { type: 'password', autocomplete: 'new-password', required: true, minlength: '8', maxlength: '256', 'aria-describedby': 'pw-hint' }),
     el('p', { class: 'hint', id: 'pw-hint', text: t('acc_password_hint') }),
     field('password2', t('acc_password2'), { type: 'password', autocomplete: 'new-password', required: true, maxlength: '256' }),
@@ -86,7 +92,9 @@ export async function signup(view, qs) {
     if (requireFields(form, ['id_number', 'full_name', 'phone', 'password', 'password2'])) return;
     const local = [];
     if (!/^[0-9]{12}$/.test(form.id_number.value.trim())) local.push({ field: 'id_number', message: t('acc_id_bad') });
+    if (form.birth_date.value.trim() && !isoDay(form.birth_date.value)) local.push({ field: 'birth_date', message: t('acc_birth_bad') });
     if (form.password.value !== form.password2.value) local.push({ field: 'password2', message: t('acc_password_mismatch') });
+    if (!ward.code) local.push({ field: 'ward_code', message: t(ward.input.value.trim() ? 'acc_ward_pick' : 'acc_required') });
     if (local.length) {
       showFieldErrors(form, { status: 422, body: { errors: local.map((x) => ({ ...x, message_vi: x.message, message_en: x.message })) } });
       return;
@@ -97,10 +105,12 @@ export async function signup(view, qs) {
       phone: form.phone.value.trim(),
       password: form.password.value,
     };
-    if (form.birth_date.value) body.birth_date = form.birth_date.value;
+    if (form.birth_date.value.trim()) body.birth_date = isoDay(form.birth_date.value);
     const s = form.querySelector('input[name=sex]:checked');
     if (s) body.sex = s.value;
     if (form.email.value.trim()) body.email = form.email.value.trim();
+    if (form.address.value.trim()) body.address = form.address.value.trim();
+    body.ward_code = ward.code;
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;
     const res = await api('POST', '/api/v1/auth/signup', body);

@@ -17,7 +17,8 @@ export function home(view) {
     timer = setTimeout(async () => {
       const q = input.value.trim();
       const mine = ++seq;
-      const res = await api('GET', `/api/v1/procedures?limit=20${q ? '&q=' + encodeURIComponent(q) : ''}`);
+      if (!q) { list.replaceChildren(); return; } // the popular ones are below
+      const res = await api('GET', `/api/v1/procedures?limit=20&q=${encodeURIComponent(q)}`);
       if (mine !== seq) return; // an older answer arriving late
       list.replaceChildren();
       if (res.status !== 200) { list.append(el('li', {}, alertBox(res))); return; }
@@ -34,7 +35,6 @@ export function home(view) {
     el('div', { class: 'grid2' },
       el('section', { class: 'card', 'aria-labelledby': 'pop-h' }, el('h2', { id: 'pop-h', text: t('popular') }), popular),
       trackForm()));
-  input.dispatchEvent(new Event('input'));
   api('GET', '/api/v1/procedures?limit=100').then((res) => {
     if (res.status !== 200) return;
     const byCode = new Map(res.body.items.map((p) => [p.code, p]));
@@ -105,8 +105,11 @@ export async function track(view, code, qs) {
         el('dt', { text: t('status') }), el('dd', { id: 'status' }, statusBadge(d.status)),
         el('dt', { text: t('received') }), el('dd', { text: when(d.received_at) }),
         el('dt', { text: t('appointment') }), el('dd', { text: when(d.due_at) }),
-        d.result ? el('dt', { text: t('result') }) : null,
-        d.result ? el('dd', { id: 'result', text: t(d.result) }) : null),
+        d.completed_at ? el('dt', { text: t('completed') }) : null,
+        d.completed_at ? el('dd', {}, when(d.completed_at), ' ', d.result_status
+          ? el('span', { id: 'result', class: d.result_status, text: t(d.result_status) }) : null) : null,
+        d.returned_at ? el('dt', { text: t('returned') }) : null,
+        d.returned_at ? el('dd', { id: 'returned', text: when(d.returned_at) }) : null),
       el('h2', { text: t('steps') }),
       stepsTable(d.steps)),
     backLink());

@@ -1,0 +1,373 @@
+// citizen.test.mjs - the citizen's pages in a real browser: applying online
+// for 1.004873 (the form built from the procedure's schema, Vietnamese
+// messages next to each field from the page's own checks and from the
+// server's 422, uploads with progress and their 415/413 errors, the review
+// step that keeps everything when going back, the code and tracking secret),
+// "my dossiers" and one dossier's timeline, form 01 as a PDF once received,
+// answering a request for more papers, accessibility and a phone screen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, pageWeight, samplePdf, DEMO, PASSWORD, PHONE } from './lib/harness.mjs';
+
+const UPLOAD_LIMIT = 4096; // small, so that a 413 is cheap to provoke
+const CODE_RE = /^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$/; // <agency code>-<YYMMDD>-<NNNN>
+const PROC = 'Cấp Giấy xác nhận tình trạng hôn nhân';
+const DIVORCE = 'Giấy tờ chứng minh đã ly hôn / vợ chồng đã chết (nếu có)';
+
+let srv, browser;
+let code = '';        // the dossier the first test submits; the others follow it
+before(async () => {
+  srv = await startServer({ MOTCUA_UPLOAD_LIMIT: String(UPLOAD_LIMIT) });
+  browser = await launchBrowser();
+});
+after(async () => { await browser?.close(); await srv?.stop(); });
+
+const sha256 = (b) => createHash('sha256').update(b).digest('hex');
+
+// The API from node, for setting up what the officials do.
+async function token(user) {
+  const r = await fetch(`${srv.base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: user, password: PASSWORD, token: true }),
+  });
+  assert.equal(r.status, 200, `login ${user}`);
+  return (await r.json()).token;
+}
+async function call(tok, method, path, body, headers = {}) {
+  const r = await fetch(`${srv.base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${tok}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, etag: r.headers.get('ETag'), body: await r.json().catch(() => null) };
+}
+async function act(user, action, body) {
+  const tok = await token(user);
+  const d = await call(tok, 'GET', `/api/v1/dossiers/${code}`);
+  assert.equal(d.status, 200);
+  const r = await call(tok, 'POST', `/api/v1/dossiers/${code}/actions/${action}`, body, { 'If-Match': d.etag });
+  assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+// The message shown next to a control: the element its aria-describedby
+// names that is a field error.
+async function errorOf(locator) {
+  assert.equal(await locator.getAttribute('aria-invalid'), 'true', 'aria-invalid');
+  const ids = ((await locator.getAttribute('aria-describedby')) || '').split(' ').filter((x) => x.endsWith('-err'));
+  assert.equal(ids.length, 1, 'one error message linked by aria-describedby');
+  return (await locator.page().locator(`[id="${ids[0]}"]`).textContent()).trim();
+}
+
+// The file input labelled name (its progress bar is labelled after it too).
+const fileInput = (page, name) => page.getByLabel(name).and(page.locator('input[type="file"]'));
+
+// A PDF the server has not seen yet (another SHA-256).
+const otherPdf = (tag) => Buffer.concat([samplePdf(), Buffer.from(`\n% ${tag}\n`)]);
+
+test('applying online: field messages, uploads, review and back, submission', async () => {
+  const page = await newPage(browser, srv);
+
+  // nobody signed in: asked to log in, and brought back afterwards
+  await page.goto('/nop-ho-so/1.004873');
+  await page.getByText('Vui lòng đăng nhập để tiếp tục.').waitFor();
+  await page.getByRole('link', { name: 'Đăng nhập để nộp hồ sơ' }).click();
+  await page.waitForURL('**/dang-nhap?next=*');
+  await page.getByLabel(/Tên đăng nhập/).fill(DEMO.citizen);
+  await page.getByLabel(/^Mật khẩu$/).fill(PASSWORD);
+  await page.getByRole('button', { name: /^Đăng nhập$/ }).click();
+  await page.waitForURL('**/nop-ho-so/1.004873');
+  await page.getByRole('heading', { level: 2, name: PROC }).waitFor();
+  await assertAccessible(page, 'apply form');
+
+  const box = (name) => page.getByRole('textbox', { name, exact: true });
+  const fullName = box('Họ, chữ đệm và tên');
+  const idNumber = box('Số định danh cá nhân');
+  const birth = box('Ngày sinh');
+  const unit = page.getByRole('combobox', { name: 'Nơi cư trú (xã/phường)' });
+  const marital = page.getByRole('radiogroup', { name: 'Tình trạng hôn nhân hiện tại' });
+  const purpose = box('Mục đích sử dụng');
+  const file = fileInput(page, DIVORCE);
+  const review = page.getByRole('button', { name: 'Xem lại trước khi nộp' });
+
+  // the limits of the schema are on the controls
+  assert.equal(await fullName.getAttribute('maxlength'), '100');
+  assert.equal(await purpose.getAttribute('maxlength'), '200');
+  assert.equal(await idNumber.getAttribute('maxlength'), '12');
+  assert.equal(await fullName.getAttribute('aria-required'), 'true');
+  assert.equal(await file.getAttribute('aria-required'), null, 'the divorce proof is optional');
+
+  // empty: a Vietnamese message next to every required field
+  await review.click();
+  assert.equal(await errorOf(fullName), 'Vui lòng nhập thông tin này.');
+  assert.equal(await errorOf(idNumber), 'Vui lòng nhập thông tin này.');
+  assert.equal(await errorOf(birth), 'Vui lòng nhập thông tin này.');
+  assert.equal(await errorOf(unit), 'Vui lòng chọn xã, phường.');
+  assert.equal(await errorOf(marital), 'Vui lòng chọn một mục.');
+  assert.equal(await errorOf(purpose), 'Vui lòng nhập thông tin này.');
+  assert.equal(await file.getAttribute('aria-invalid'), null);
+  assert.match(await page.getByRole('alert').textContent(), /Có 6 mục cần sửa/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-full_name', 'focus on the first wrong field');
+  assert.ok(await page.locator('#review').isHidden());
+  await assertAccessible(page, 'apply form with errors');
+
+  // wrong formats
+  await fullName.fill('Nguyễn Văn An');
+  await idNumber.fill('07920300');
+  await birth.fill('31/02/2003');
+  await unit.fill('khong co phuong nay');
+  await review.click();
+  assert.equal(await errorOf(idNumber), 'Số định danh cá nhân phải gồm đúng 12 chữ số.');
+  assert.equal(await errorOf(birth), 'Ngày không hợp lệ.');
+  assert.equal(await errorOf(unit), 'Vui lòng chọn xã, phường trong danh sách gợi ý.');
+  assert.equal(await fullName.getAttribute('aria-invalid'), null, 'a corrected field loses its message');
+
+  await idNumber.fill(DEMO.citizen);
+  await birth.fill('14/05/2003');
+  await unit.fill('sai gon');
+  await page.getByRole('option', { name: 'Phường Sài Gòn, Thành phố Hồ Chí Minh' }).click();
+  assert.equal(await unit.inputValue(), 'Phường Sài Gòn, Thành phố Hồ Chí Minh');
+  await marital.getByLabel('Chưa đăng ký kết hôn').check();
+  await purpose.fill('Đăng ký kết hôn');
+
+  // uploads: the wrong type and a file too large, each said next to the paper
+  await file.setInputFiles({ name: 'ghichu.txt', mimeType: 'text/plain', buffer: Buffer.from('không phải PDF') });
+  await page.locator('#f-divorce_scan-err').waitFor();
+  assert.equal(await errorOf(file), 'Tệp không đúng định dạng: chỉ nhận PDF, JPEG hoặc PNG.');
+  const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(UPLOAD_LIMIT + 100, 0x20)]);
+  await file.setInputFiles({ name: 'to.pdf', mimeType: 'application/pdf', buffer: big });
+  await page.waitForFunction(() => /quá lớn/.test(document.getElementById('f-divorce_scan-err')?.textContent || ''));
+  assert.equal(await errorOf(file), 'Tệp quá lớn: tối đa 4 KB.');
+  // the right one: progress to the end, name, size and type shown
+  await file.setInputFiles({ name: 'ly-hon.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+  const status = page.locator('#f-divorce_scan-status');
+  await page.waitForFunction(() => document.getElementById('f-divorce_scan-status').classList.contains('done'));
+  assert.equal(await status.textContent(), `Đã tải lên: ly-hon.pdf · ${samplePdf().length} B · PDF`);
+  const bar = page.getByRole('progressbar', { name: `Tiến độ tải lên: ${DIVORCE}` });
+  assert.equal(await bar.evaluate((p) => p.value), 1);
+  assert.equal(await bar.evaluate((p) => p.max), 1);
+  assert.equal(await file.getAttribute('aria-invalid'), null);
+
+  // review: everything, read-only
+  await review.click();
+  const rv = page.locator('#review');
+  await rv.waitFor();
+  assert.ok(await page.locator('#apply-form').isHidden());
+  const text = await rv.textContent();
+  for (const s of ['Nguyễn Văn An', DEMO.citizen, '14/05/2003', 'Phường Sài Gòn, Thành phố Hồ Chí Minh',
+    'Chưa đăng ký kết hôn', 'Đăng ký kết hôn', 'ly-hon.pdf', 'Nhận tại bộ phận một cửa']) {
+    assert.ok(text.includes(s), `review shows ${s}`);
+  }
+  assert.equal(await rv.locator('input, select, textarea').count(), 0, 'the review is read-only');
+  await assertAccessible(page, 'review step');
+
+  // back: nothing lost
+  await page.getByRole('button', { name: 'Sửa' }).click();
+  await fullName.waitFor();
+  assert.equal(await fullName.inputValue(), 'Nguyễn Văn An');
+  assert.equal(await birth.inputValue(), '14/05/2003');
+  assert.equal(await unit.inputValue(), 'Phường Sài Gòn, Thành phố Hồ Chí Minh');
+  assert.ok(await marital.getByLabel('Chưa đăng ký kết hôn').isChecked());
+  assert.equal(await purpose.inputValue(), 'Đăng ký kết hôn');
+  assert.match(await status.textContent(), /^Đã tải lên: ly-hon\.pdf/);
+
+  // the server's 422 comes back next to its field, the rest kept: the
+  // first submission carries a unit code the server does not know (as if
+  // the unit had been merged away meanwhile)
+  await page.route('**/api/v1/dossiers', async (route) => {
+    const body = route.request().postDataJSON();
+    body.form.residence_unit = '99999';
+    await route.continue({ postData: JSON.stringify(body) });
+  }, { times: 1 });
+  await review.click();
+  await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await page.locator('#f-residence_unit-err').waitFor();
+  assert.equal(await errorOf(unit), 'Không có đơn vị hành chính với mã này');
+  assert.ok(await page.locator('#review').isHidden());
+  assert.equal(await purpose.inputValue(), 'Đăng ký kết hôn');
+  assert.match(await status.textContent(), /^Đã tải lên/);
+
+  await review.click();
+  await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Đã nộp hồ sơ' }).waitFor();
+  code = (await page.locator('#dossier-code').textContent()).trim();
+  const secret = (await page.locator('#dossier-secret').textContent()).trim();
+  assert.match(code, CODE_RE);
+  assert.match(secret, /^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  assert.match(await page.locator('#receipt-later').textContent(), /Mẫu 01/);
+  assert.ok(await page.getByRole('link', { name: 'Hồ sơ của tôi' }).first().isVisible());
+
+  // what the server keeps is what was typed
+  const d = await call(await token(DEMO.citizen), 'GET', `/api/v1/dossiers/${code}`);
+  assert.equal(d.body.status, 'submitted');
+  assert.equal(d.body.secret, secret);
+  assert.deepEqual(d.body.form, {
+    full_name: 'Nguyễn Văn An', id_number: DEMO.citizen, birth_date: '2003-05-14', residence_unit: '26740',
+    marital_status: 'single', purpose: 'Đăng ký kết hôn', divorce_scan: sha256(samplePdf()),
+  });
+  assertNoErrors(page);
+});
+
+test('my dossiers lists it; its page shows the timeline', async () => {
+  assert.ok(code, 'the first test submitted a dossier');
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.citizen);
+  await page.goto('/ho-so-cua-toi');
+  const row = page.locator('#my-dossiers tbody tr', { hasText: code });
+  await row.waitFor();
+  assert.equal((await row.locator('td[data-label="Trạng thái"]').textContent()).trim(), 'Đã nộp, chờ tiếp nhận');
+  assert.equal((await row.locator('td[data-label="Thủ tục"]').textContent()).trim(), PROC);
+  await assertAccessible(page, 'my dossiers');
+
+  await row.getByRole('link', { name: code }).click();
+  await page.getByRole('heading', { level: 1, name: code }).waitFor();
+  assert.equal((await page.locator('#status').textContent()).trim(), 'Đã nộp, chờ tiếp nhận');
+  const steps = page.locator('#timeline > li');
+  assert.equal(await steps.count(), 5, 'submitted + the 4 steps of 1.004873');
+  assert.match(await steps.nth(0).textContent(), /Nộp hồ sơ trực tuyến/);
+  assert.match(await steps.nth(1).textContent(), /Bước 1: Tiếp nhận hồ sơ.*UBND Phường Sài Gòn.*Đang xử lý/);
+  assert.equal(await steps.nth(1).getAttribute('aria-current'), 'step');
+  assert.match(await steps.nth(4).textContent(), /Bước 4: Trả kết quả.*Chưa đến bước này/);
+  assert.equal(await page.locator('#form-01').count(), 0, 'no receipt before the office receives it');
+  assert.doesNotMatch(await page.locator('#view').textContent(), /\bnull\b|undefined|NaN/);
+  await assertAccessible(page, 'dossier page');
+  assertNoErrors(page);
+});
+
+test('received: the receipt as a PDF; a supplement request answered with an upload', async () => {
+  assert.ok(code);
+  await act(DEMO.wardClerk, 'receive');
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.citizen);
+  await page.goto(`/ho-so-cua-toi/${code}`);
+  await page.getByRole('heading', { level: 1, name: code }).waitFor();
+  assert.equal((await page.locator('#status').textContent()).trim(), 'Đang giải quyết');
+  assert.match(await page.locator('#due').textContent(), /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+  const steps = page.locator('#timeline > li');
+  assert.match(await steps.nth(1).textContent(), /Hoàn thành: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}.*(Trước hạn|Đúng hạn)/);
+  assert.match(await steps.nth(2).textContent(), /Bước 2: Thẩm định, xử lý.*Đang xử lý.*Hạn: /);
+
+  // form 01, the receipt and appointment
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01, PDF)' }).click()]);
+  const pdf = readFileSync(await download.path());
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString().includes(code), 'the receipt names the dossier');
+
+  // the ward's specialist asks for two papers: one can be sent online, one cannot
+  const wanted = 'Bản sao giấy tờ chứng minh đã ly hôn / vợ hoặc chồng đã chết';
+  const atDesk = 'Giấy xác nhận tình trạng hôn nhân đã cấp trước đây';
+  const reason = 'Bản chụp quyết định ly hôn bị mờ, không đọc được số quyết định.';
+  await act(DEMO.wardSpecialist, 'request_supplement', { items: [wanted, atDesk], reason });
+  await page.reload();
+  const box = page.locator('#supplement');
+  await box.waitFor();
+  assert.equal((await page.locator('#status').textContent()).trim(), 'Yêu cầu bổ sung hồ sơ');
+  assert.equal(await page.locator('#sup-reason').textContent(), reason);
+  const items = box.locator('#sup-items > li');
+  assert.equal(await items.count(), 2);
+  assert.match(await items.nth(1).textContent(), new RegExp(`${atDesk}.*nộp tại bộ phận một cửa`));
+  assert.ok(await page.getByRole('link', { name: 'Phiếu yêu cầu bổ sung hồ sơ (Mẫu 02, PDF)' }).isVisible());
+  await assertAccessible(page, 'supplement request');
+
+  // sending without the file: said next to it
+  await page.getByRole('button', { name: 'Gửi bổ sung' }).click();
+  const input = fileInput(page, wanted);
+  assert.equal(await errorOf(input), 'Vui lòng tải lên giấy tờ này.');
+
+  const newer = otherPdf('ban ro hon');
+  await input.setInputFiles({ name: 'quyet-dinh-ly-hon.pdf', mimeType: 'application/pdf', buffer: newer });
+  await page.waitForFunction(() => document.querySelector('#supplement .cz-upload-status.done'));
+  assert.equal(await page.locator('#supplement progress').evaluate((p) => p.value), 1);
+  await page.getByRole('button', { name: 'Gửi bổ sung' }).click();
+  await page.locator('#sup-sent').waitFor();
+  assert.equal(await page.locator('#sup-sent').textContent(), 'Đã gửi giấy tờ bổ sung. Trạng thái hồ sơ: Đang giải quyết.');
+  assert.equal((await page.locator('#status').textContent()).trim(), 'Đang giải quyết');
+  assert.equal(await page.locator('#supplement').count(), 0);
+
+  const d = await call(await token(DEMO.citizen), 'GET', `/api/v1/dossiers/${code}`);
+  assert.equal(d.body.status, 'in_progress');
+  assert.equal(d.body.form.divorce_scan, sha256(newer));
+  assert.ok(d.body.supplement.supplied_at);
+  assertNoErrors(page);
+});
+
+test('a dossier with its result: early, on time or late in the list and on its steps', async () => {
+  assert.ok(code);
+  await act(DEMO.wardSpecialist, 'forward', { note: 'Đủ điều kiện cấp.' });
+  await act(DEMO.wardLeader, 'forward');
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.citizen);
+  await page.goto('/ho-so-cua-toi');
+  const row = page.locator('#my-dossiers tbody tr', { hasText: code });
+  await row.waitFor();
+  assert.equal((await row.locator('td[data-label="Trạng thái"]').textContent()).trim(), 'Đã có kết quả');
+  // finished days before the appointment of a 3-working-day procedure
+  const progress = row.locator('td[data-label="Tiến độ"]');
+  await page.waitForFunction((c) => [...document.querySelectorAll('#my-dossiers tbody tr')]
+    .some((tr) => tr.textContent.includes(c) && tr.querySelector('td[data-label="Tiến độ"] .cz-tl')), code);
+  assert.equal((await progress.textContent()).trim(), 'Trước hạn');
+  await row.getByRole('link', { name: code }).click();
+  await page.locator('#timeline').waitFor();
+  assert.equal((await page.locator('#progress').textContent()).trim(), 'Trước hạn');
+  const steps = page.locator('#timeline > li');
+  for (const k of [1, 2, 3]) assert.match(await steps.nth(k).textContent(), /Hoàn thành: .*(Trước hạn|Đúng hạn)/);
+  assert.match(await steps.nth(4).textContent(), /Bước 4: Trả kết quả.*Đang xử lý/);
+  assertNoErrors(page);
+});
+
+test('in English, by keyboard; the page stays light', async () => {
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.citizen);
+  const bytes = await pageWeight(page, '/nop-ho-so/1.004873');
+  assert.ok(bytes < 200 * 1024, `the apply page transferred ${bytes} bytes`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Apply online' }).waitFor();
+  assert.ok(await page.getByRole('textbox', { name: 'Full name', exact: true }).isVisible());
+  assert.ok(await page.getByRole('radiogroup', { name: 'Current marital status' }).getByLabel('Never married').isVisible());
+  assert.doesNotMatch(await page.locator('#view').textContent(), /\b(ap|my)_[a-z0-9_]+/, 'every string has its English text');
+  // the ward picker by keyboard: type, arrow down, Enter
+  const unit = page.getByRole('combobox', { name: 'Residence (ward/commune)' });
+  await unit.fill('sai gon');
+  await page.getByRole('option', { name: 'Sai Gon Ward, Ho Chi Minh City' }).waitFor();
+  await unit.press('ArrowDown');
+  assert.ok(await unit.getAttribute('aria-activedescendant'));
+  await unit.press('Enter');
+  assert.equal(await unit.inputValue(), 'Sai Gon Ward, Ho Chi Minh City');
+  assert.equal(await unit.getAttribute('aria-expanded'), 'false');
+  await page.getByRole('button', { name: 'Review before submitting' }).click();
+  assert.equal(await errorOf(page.getByRole('textbox', { name: 'Full name', exact: true })), 'Please fill this in.');
+  assert.equal(await unit.getAttribute('aria-invalid'), null, 'the chosen ward is fine');
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();
+  assertNoErrors(page);
+});
+
+test('a phone screen: the apply form and my dossiers fit in 360 px', async () => {
+  const page = await newPage(browser, srv, PHONE);
+  await login(page, DEMO.citizen);
+  const fits = async (what) => {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${what} is ${width}px wide on a 360px screen`);
+  };
+  await page.goto('/nop-ho-so/1.004873');
+  await page.locator('#apply-form').waitFor();
+  await fits('the apply form');
+  await page.getByRole('button', { name: 'Xem lại trước khi nộp' }).click();
+  await page.locator('.field-error').first().waitFor();
+  await fits('the apply form with its messages');
+  await page.goto('/ho-so-cua-toi');
+  await page.locator('#my-dossiers').waitFor();
+  await fits('my dossiers');
+  // the table stacks: each cell names its column
+  const label = await page.locator('#my-dossiers td[data-label="Thủ tục"]').first()
+    .evaluate((td) => getComputedStyle(td, '::before').content);
+  assert.equal(label, '"Thủ tục: "');
+  await page.goto(`/ho-so-cua-toi/${code}`);
+  await page.locator('#timeline').waitFor();
+  await fits('a dossier');
+  assertNoErrors(page);
+});

@@ -1,0 +1,95 @@
+// pages/dashboard.js - the leader's dashboard, made for a phone first:
+// today's received and resolved dossiers, the dossiers past their deadline
+// now, the on-time rate, and the agencies with the most overdue dossiers
+// (GET /api/v1/dashboard over the leader's agency subtree).  It asks again
+// by itself every 30 seconds (?refresh=N seconds, 2..600, e.g. for tests)
+// while the page is visible, and says when it was last brought up to date.
+import { state, t, el, api, page, pick, num, when, can, link, alertBox } from '../lib.js';
+import { barChart, stackedBars } from '../chart.js';
+import { refusal, rate } from './stats.js';
+
+const DEFAULT_REFRESH = 30;
+
+export async function dashboard(view, qs) {
+  const title = t('db_title');
+  if (!state.me || !can('stats.read')) { refusal(view, title, '/dieu-hanh' + location.search); return; }
+
+  const n = Number(qs.get('refresh'));
+  const every = Number.isFinite(n) && n >= 2 && n <= 600 ? n : DEFAULT_REFRESH;
+  const agency = /^\d+$/.test(qs.get('agency') || '') ? qs.get('agency') : '';
+
+  // The figures change every half minute: only the time of the update is
+  // read out (the figures region is not live), the rest is there to read.
+  const updated = el('p', { id: 'db-updated', class: 'db-updated', role: 'status', 'aria-live': 'polite', text: t('loading') });
+  const error = el('div', { id: 'db-error' });
+  const figures = el('div', { id: 'db-figures', 'aria-live': 'off' });
+  const again = el('button', { type: 'button', id: 'db-refresh', text: t('db_refresh'), onclick: () => load() });
+  page(view, title,
+    el('div', { class: 'db-head' }, updated, again),
+    error, figures,
+    el('p', {}, link('/thong-ke', t('db_more'), { id: 'db-more' })));
+
+  let stopped = false, busy = false;
+  async function load() {
+    if (busy || stopped) return;
+    busy = true;
+    const res = await api('GET', `/api/v1/dashboard${agency ? `?agency_id=${agency}` : ''}`);
+    busy = false;
+    if (stopped) return;
+    if (res.status !== 200) { error.replaceChildren(alertBox(res)); return; }
+    error.replaceChildren();
+    render(res.body);
+    updated.textContent = t('db_updated', { time: when(res.body.at).slice(11) });
+    updated.dataset.at = res.body.at;
+  }
+
+  function render(d) {
+    const today = d.today, month = d.month, prog = d.in_progress;
+    const kpi = (key, value, sub, cls) => el('div', { class: `kpi ${cls || ''}`, 'data-kpi': key },
+      el('span', { class: 'v', text: value }), el('span', { class: 'k', text: t(`db_k_${key}`) }),
+      sub ? el('span', { class: 'sub', text: sub }) : null);
+    const kpis = el('div', { class: 'kpis db-kpis' },
+      kpi('received', num(today.received), t('db_channels', { online: num(today.received_online), counter: num(today.received_counter) })),
+      kpi('resolved', num(today.resolved), t('db_resolved_late', { n: num(today.resolved_late) })),
+      kpi('overdue', num(prog.past_deadline), t('db_of_in_progress', { n: num(prog.total) }), prog.past_deadline ? 'sx-late' : ''),
+      kpi('rate', rate(today.on_time_rate), t('db_month_rate', { rate: rate(month.on_time_rate) })));
+
+    const parts = ['early', 'on_time', 'late'].map((k) => ({ key: k, name: t(k) }));
+    const mix = el('section', { class: 'card', 'aria-labelledby': 'db-mix-h' },
+      el('h2', { id: 'db-mix-h', text: t('db_mix') }),
+      today.resolved || month.resolved
+        ? stackedBars({
+            caption: false,
+          title: t('db_mix'), desc: t('db_mix_desc'), parts, scale: 'row', head: t('db_period'),
+          rows: [[t('db_today'), today], [t('db_month'), month]].map(([label, f]) => ({
+            label, values: { early: f.resolved_early, on_time: f.resolved_on_time, late: f.resolved_late },
+          })),
+        })
+        : el('p', { text: t('db_none_resolved') }));
+
+    const top = d.top_overdue;
+    const worst = el('section', { class: 'card', 'aria-labelledby': 'db-top-h' },
+      el('h2', { id: 'db-top-h', text: t('db_top') }),
+      top.length
+        ? barChart({
+            caption: false,
+          title: t('db_top'), desc: t('db_top_desc'), tone: 'bad', head: [t('db_agency'), t('db_k_overdue')],
+          rows: top.map((a) => ({ label: pick(a), value: a.overdue, text: num(a.overdue) })),
+        })
+        : el('p', { class: 'notice', id: 'db-no-overdue', text: t('db_no_overdue') }));
+
+    figures.replaceChildren(
+      el('p', { class: 'hint', text: t('db_scope', { day: when(d.at).slice(0, 10) }) }),
+      kpis, el('div', { class: 'grid2 db-charts' }, mix, worst));
+  }
+
+  // The timer starts at once (not after the first answer) so that the
+  // cleanup returned to the router always stops it; it also stops by itself
+  // if the page was replaced without the cleanup being called.
+  const timer = setInterval(() => {
+    if (!figures.isConnected) { stopped = true; clearInterval(timer); return; }
+    if (!document.hidden) load();
+  }, every * 1000);
+  load();
+  return () => { stopped = true; clearInterval(timer); };
+}

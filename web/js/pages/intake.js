@@ -1,0 +1,238 @@
+// pages/intake.js - taking a dossier in at a reception counter: the
+// counter (the clerk's own by default), the applicant (looked up by the
+// 12-digit ID number, or typed), the procedure (search as you type, without
+// diacritics), the papers received ticked against the procedure's
+// checklist (mandatory ones must be there: checked here and by the
+// server), the procedure's form, then POST /api/v1/counters/{id}/dossiers.
+// The answer gives the code and the tracking secret, with form 01 (receipt
+// and appointment) to print at once.
+import { state, t, el, api, go, link, page, pick, when, alertBox, showFieldErrors, clearFieldErrors } from '../lib.js';
+import { officialOnly } from './office.js';
+import { buildForm, unitPicker } from './office-form.js';
+
+const COUNTER_KEY = 'mc_counter'; // the clerk's last counter: a preference, nothing secret
+
+export async function intake(view) {
+  if (!officialOnly(view, 'dossier.intake')) return;
+  const me = state.me;
+  const [cr, ar] = await Promise.all([api('GET', '/api/v1/counters'), api('GET', '/api/v1/agencies')]);
+  const agencies = new Map(ar.status === 200 ? ar.body.items.map((a) => [a.id, a]) : []);
+  // counters of the clerk's agency and the units below it
+  const within = (id) => {
+    for (let a = agencies.get(id); a; a = agencies.get(a.parent_id)) if (a.id === me.agency?.id) return true;
+    return false;
+  };
+  const counters = (cr.status === 200 ? cr.body.items : []).filter((c) => c.active && within(c.agency_id));
+
+  const status = el('div', { id: 'intake-status' });
+  const form = el('form', { class: 'intake', novalidate: true, 'aria-describedby': 'intake-status' });
+
+  // 1. the counter
+  const saved = Number(localStorage.getItem(COUNTER_KEY));
+  const own = counters.find((c) => c.agency_id === me.agency?.id);
+  const chosen = counters.find((c) => c.id === saved) || own || counters[0];
+  const byAgency = new Map();
+  for (const c of counters) {
+    if (!byAgency.has(c.agency_id)) byAgency.set(c.agency_id, []);
+    byAgency.get(c.agency_id).push(c);
+  }
+  const counterSel = el('select', { id: 'in-counter', name: 'counter_id', required: true },
+    ...[...byAgency].map(([aid, cs]) => el('optgroup', { label: pick(agencies.get(aid)) || String(aid) },
+      ...cs.map((c) => el('option', { value: String(c.id), selected: chosen && c.id === chosen.id, text: `${pick(c)} (${c.code})` })))));
+  counterSel.addEventListener('change', () => localStorage.setItem(COUNTER_KEY, counterSel.value));
+  form.append(el('fieldset', { class: 'card' }, el('legend', { text: t('of_in_counter_legend') }),
+    el('div', { class: 'field' }, el('label', { for: 'in-counter', text: t('of_in_counter') + ' *' }), counterSel),
+    counters.length ? null : el('p', { class: 'error', role: 'alert', text: t('of_in_no_counter') })));
+
+  // 2. the applicant
+  const idInput = el('input', { id: 'in-id', name: 'applicant.id_number', 'data-field': 'id_number', inputmode: 'numeric', maxlength: '12', autocomplete: 'off', 'aria-describedby': 'in-id-hint' });
+  const lookupBtn = el('button', { type: 'button', id: 'in-lookup', text: t('of_in_lookup') });
+  const lookupMsg = el('p', { id: 'in-lookup-msg', class: 'hint', 'aria-live': 'polite' });
+  const nameInput = el('input', { id: 'in-name', name: 'applicant.full_name', required: true, maxlength: '100', autocomplete: 'off' });
+  const phoneInput = el('input', { id: 'in-phone', name: 'applicant.phone', type: 'tel', inputmode: 'tel', maxlength: '15', autocomplete: 'off' });
+  const emailInput = el('input', { id: 'in-email', name: 'applicant.email', type: 'email', maxlength: '254', autocomplete: 'off' });
+  const addrInput = el('input', { id: 'in-address', name: 'applicant.address', maxlength: '300', autocomplete: 'off' });
+  const ward = unitPicker('in-ward', 'applicant.ward_code', { 'aria-describedby': 'in-ward-hint' });
+  form.append(el('fieldset', { class: 'card' }, el('legend', { text: t('of_in_applicant') }),
+    el('div', { class: 'field' }, el('label', { for: 'in-id', text: t('of_in_id') + ' *' }),
+      el('div', { class: 'inline-row' }, idInput, lookupBtn),
+      el('p', { class: 'hint', id: 'in-id-hint', text: t('of_in_id_hint') }), lookupMsg),
+    el('div', { class: 'grid2 tight' },
+      el('div', { class: 'field' }, el('label', { for: 'in-name', text: t('of_in_name') + ' *' }), nameInput),
+      el('div', { class: 'field' }, el('label', { for: 'in-phone', text: t('of_in_phone') }), phoneInput),
+      el('div', { class: 'field' }, el('label', { for: 'in-email', text: t('of_in_email') }), emailInput),
+      el('div', { class: 'field' }, el('label', { for: 'in-address', text: t('of_in_address') }), addrInput)),
+    el('div', { class: 'field' }, el('label', { for: 'in-ward', text: t('of_in_ward') }), ward.box,
+      el('p', { class: 'hint', id: 'in-ward-hint', text: t('of_in_ward_hint') }))));
+
+  const lookup = async () => {
+    clearFieldErrors(form);
+    const idn = idInput.value.trim();
+    if (!/^\d{12}$/.test(idn)) {
+      showFieldErrors(form, { status: 422, body: { errors: [{ field: 'id_number', message: t('of_in_id_bad'), message_vi: t('of_in_id_bad'), message_en: t('of_in_id_bad') }] } });
+      return;
+    }
+    lookupBtn.disabled = true;
+    lookupMsg.textContent = t('loading');
+    const r = await api('GET', `/api/v1/applicants?id_number=${idn}`);
+    lookupBtn.disabled = false;
+    if (r.status === 200) {
+      const a = r.body;
+      nameInput.value = a.full_name || '';
+      phoneInput.value = a.phone || '';
+      addrInput.value = a.address || '';
+      ward.set(a.ward_code || '', a.ward_name || '');
+      lookupMsg.textContent = t('of_in_found', { name: a.full_name });
+      if (procForm) procForm.fill({ full_name: a.full_name, id_number: idn, residence_unit: a.ward_code });
+    } else if (r.status === 404) {
+      lookupMsg.textContent = t('of_in_not_found');
+      nameInput.focus();
+    } else if (r.status === 422) {
+      lookupMsg.textContent = '';
+      showFieldErrors(form, r);
+    } else {
+      lookupMsg.replaceChildren(alertBox(r));
+    }
+  };
+  lookupBtn.addEventListener('click', lookup);
+  idInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); lookup(); } });
+
+  // 3. the procedure: search as you type, then its papers and form
+  const procQ = el('input', { id: 'in-proc', type: 'search', 'data-field': 'procedure_code', autocomplete: 'off', 'aria-controls': 'in-proc-results', 'aria-describedby': 'in-proc-hint' });
+  const procList = el('ul', { id: 'in-proc-results', class: 'results pick', 'aria-live': 'polite', 'aria-label': t('results') });
+  const procChosen = el('p', { id: 'in-proc-chosen', class: 'notice', hidden: true });
+  const procBox = el('fieldset', { class: 'card' }, el('legend', { text: t('of_in_procedure') }),
+    el('div', { class: 'field' }, el('label', { for: 'in-proc', text: t('of_in_proc_search') + ' *' }), procQ,
+      el('p', { class: 'hint', id: 'in-proc-hint', text: t('search_hint') })),
+    procChosen, procList);
+  form.append(procBox);
+  const details = el('div', { id: 'in-details' });
+  form.append(details);
+
+  let def = null, procForm = null, paperBoxes = [];
+  let timer = 0, seq = 0;
+  procQ.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = procQ.value.trim();
+      const mine = ++seq;
+      const r = await api('GET', `/api/v1/procedures?limit=10${q ? '&q=' + encodeURIComponent(q) : ''}`);
+      if (mine !== seq) return;
+      procList.replaceChildren();
+      if (r.status !== 200) { procList.append(el('li', {}, alertBox(r))); return; }
+      if (!r.body.items.length) procList.append(el('li', { text: t('search_none') }));
+      for (const p of r.body.items) {
+        procList.append(el('li', {},
+          el('button', { type: 'button', class: 'linkish', text: pick(p), onclick: () => choose(p.code) }),
+          el('span', { class: 'code', text: ` ${p.code} · ${pick(p, 'field')}` })));
+      }
+    }, 150);
+  });
+
+  const choose = async (code) => {
+    const r = await api('GET', `/api/v1/procedures/${encodeURIComponent(code)}`);
+    if (r.status !== 200) { status.replaceChildren(alertBox(r)); return; }
+    def = r.body;
+    procList.replaceChildren();
+    procQ.value = '';
+    procChosen.hidden = false;
+    procChosen.replaceChildren(el('strong', { text: pick(def) }), el('span', { class: 'code', text: ` (${def.code})` }), ' ',
+      el('span', { text: `· ${t('processing_time')}: ${def.processing_time.value} ${t(def.processing_time.unit)}` }));
+    // the papers received
+    paperBoxes = [];
+    const papers = el('fieldset', { class: 'card', id: 'in-papers', 'data-field': 'papers', tabindex: '-1' },
+      el('legend', { text: t('of_in_papers') }),
+      el('p', { class: 'hint', text: t('of_in_papers_hint') }));
+    def.papers.forEach((p, k) => {
+      const mandatory = p.mandatory && !p.condition;
+      const id = `in-paper-${k}`;
+      const box = el('input', { type: 'checkbox', id, value: p.code, 'data-field': `papers.${p.code}`, required: mandatory });
+      paperBoxes.push({ p, box, mandatory });
+      papers.append(el('div', { class: 'paper' }, box,
+        el('label', { for: id }, `${pick(p)} (${t(p.kind)}, ${p.count})`,
+          mandatory ? el('span', { class: 'req', text: ` * ${t('of_in_mandatory')}` }) : null),
+        p.condition ? el('p', { class: 'hint cond', text: `${t('of_in_if')} ${p.condition}` }) : null));
+    });
+    // the form
+    procForm = buildForm(def.form, 'in');
+    procForm.fill({ full_name: nameInput.value.trim() || undefined, id_number: idInput.value.trim() || undefined, residence_unit: ward.input.dataset.code });
+    const ret = el('select', { id: 'in-return', name: 'return_method' },
+      ...['counter', 'post', 'online'].map((m) => el('option', { value: m, text: t('of_return_' + m) })));
+    details.replaceChildren(papers,
+      el('fieldset', { class: 'card' }, el('legend', { text: t('of_in_form') }), procForm.node,
+        el('div', { class: 'field' }, el('label', { for: 'in-return', text: t('of_in_return') }), ret)),
+      el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'in-submit', text: t('of_in_submit') })));
+    papers.querySelector('input')?.focus();
+  };
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    status.replaceChildren();
+    if (!def) { procQ.focus(); return; }
+    // what the clerk can see at once: required fields and mandatory papers
+    const errs = [];
+    const req = (field) => ({ field, message: t('of_required'), message_vi: t('of_required'), message_en: t('of_required') });
+    if (!nameInput.value.trim()) errs.push(req('applicant.full_name'));
+    if (!/^\d{12}$/.test(idInput.value.trim())) errs.push({ ...req('id_number'), message: t('of_in_id_bad'), message_vi: t('of_in_id_bad'), message_en: t('of_in_id_bad') });
+    for (const { p, box, mandatory } of paperBoxes) {
+      if (mandatory && !box.checked) {
+        const m = t('of_in_paper_missing', { name: pick(p) });
+        errs.push({ field: `papers.${p.code}`, message: m, message_vi: m, message_en: m });
+      }
+    }
+    errs.push(...procForm.missing());
+    if (errs.length) {
+      showFieldErrors(form, { status: 422, body: { errors: errs } });
+      status.replaceChildren(el('p', { class: 'error', role: 'alert', text: t('of_in_fix', { n: errs.length }) }));
+      return;
+    }
+    const applicant = { full_name: nameInput.value.trim(), id_number: idInput.value.trim() };
+    if (phoneInput.value.trim()) applicant.phone = phoneInput.value.trim();
+    if (emailInput.value.trim()) applicant.email = emailInput.value.trim();
+    if (addrInput.value.trim()) applicant.address = addrInput.value.trim();
+    const wc = ward.input.dataset.code || ward.input.value.trim();
+    if (wc) applicant.ward_code = wc;
+    const body = {
+      procedure_code: def.code,
+      applicant,
+      papers: paperBoxes.filter((x) => x.box.checked).map((x) => x.p.code),
+      form: procForm.values(),
+      return_method: form.elements.return_method.value,
+    };
+    const btn = form.querySelector('#in-submit');
+    btn.disabled = true;
+    const r = await api('POST', `/api/v1/counters/${encodeURIComponent(counterSel.value)}/dossiers`, body);
+    btn.disabled = false;
+    if (r.status === 201) { done(view, r.body); return; }
+    if (r.status === 422 && r.body && r.body.errors) {
+      // the competent agency follows the applicant's ward
+      for (const x of r.body.errors) if (x.field === 'competent_agency_id') x.field = 'applicant.ward_code';
+    }
+    const rest = r.status === 422 ? showFieldErrors(form, r) : [];
+    status.replaceChildren(alertBox(r), ...rest.map((m) => el('p', { class: 'error', text: m })));
+  });
+
+  page(view, t('of_in_title'), form, status);
+}
+
+// The dossier is in: its code and secret, form 01 to print at once.
+function done(view, d) {
+  const pdf = `/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/01.pdf?lang=${state.lang}`;
+  const print = el('button', { type: 'button', class: 'primary', id: 'print-01', text: t('of_in_print_01') });
+  print.addEventListener('click', () => window.open(pdf, '_blank', 'noopener'));
+  page(view, t('of_in_done_title'),
+    el('section', { class: 'card intake-done' },
+      el('p', { class: 'notice', role: 'status', text: t('of_in_done', { code: d.code }) }),
+      el('dl', {},
+        el('dt', { text: t('track_code') }), el('dd', { id: 'new-code', class: 'big', text: d.code }),
+        el('dt', { text: t('of_in_secret') }), el('dd', { id: 'new-secret', class: 'big', text: d.secret }),
+        el('dt', { text: t('appointment') }), el('dd', { text: when(d.due_at) }),
+        el('dt', { text: t('of_applicant') }), el('dd', { text: d.applicant?.full_name || '' })),
+      el('div', { class: 'actions' },
+        print,
+        el('a', { href: pdf, target: '_blank', rel: 'noopener', id: 'link-01', class: 'button', text: t('of_in_open_01') }),
+        link(`/can-bo/ho-so/${encodeURIComponent(d.code)}`, t('of_in_open_dossier'), { class: 'button' }),
+        el('button', { type: 'button', id: 'in-again', text: t('of_in_again'), onclick: () => go('/can-bo/tiep-nhan', true) }))));
+  print.focus();
+}
