@@ -45,6 +45,7 @@ run: build
 	@echo "  chuyenvien  specialist (Department of Justice)"
 	@echo "  lanhdao     leader (City People's Committee)"
 	@echo "  079203001234  citizen Nguyen Van An"
+	@echo "  tiepnhan.p26740, chuyenvien.p26740, chutich.p26740  clerk, specialist, chairman of Phuong Sai Gon"
 	@echo "  e.g. curl -s -H 'Content-Type: application/json' -d '{\"username\":\"admin\",\"password\":\"motcua2026\"}' http://127.0.0.1:8080/api/v1/auth/login"
 	@echo
 	exec ./$(BUILD)/motcua serve
