@@ -173,7 +173,10 @@ static int queue_counts(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
-static int time_query(struct mc_req *r, const char *name, int64_t *out)
+/* A bound of a period: a day in Vietnam (the start of it, or with `end` the
+ * start of the next one, so that the last day named is included) or an
+ * exact time. */
+static int time_query(struct mc_req *r, const char *name, int end, int64_t *out)
 {
 	const char *v = mc_req_query(r, name);
 	*out = 0;
@@ -182,7 +185,7 @@ static int time_query(struct mc_req *r, const char *name, int64_t *out)
 	int y, m, d;
 	char extra;
 	if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3) {
-		*out = mc_days_from_civil(y, m, d) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
+		*out = (mc_days_from_civil(y, m, d) + (end ? 1 : 0)) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
 		return 0;
 	}
 	if (mc_time_parse(v, out) == 0)
@@ -199,7 +202,7 @@ static int queue_list(struct mc_req *r)
 	f.status = mc_req_query(r, "status");
 	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &f.agency_id) ||
 	    api_query_int(r, "before", 1, INT64_MAX, 0, &f.before_id) || api_query_int(r, "limit", 1, 200, 50, &limit) ||
-	    time_query(r, "from", &f.from) || time_query(r, "to", &f.to))
+	    time_query(r, "from", 0, &f.from) || time_query(r, "to", 1, &f.to))
 		return r->err.code;
 	f.limit = (int)limit;
 	if ((f.procedure_code && strlen(f.procedure_code) > 16) || (f.status && strlen(f.status) > 24))
@@ -325,7 +328,8 @@ static int upload(struct mc_req *r)
 		return rc;
 	char sha[65];
 	const char *mime = NULL;
-	rc = mc_blob_put(c, r->body.data, r->body.len, sha, &mime);
+	/* recorded as the caller's: only they may attach it to a form */
+	rc = mc_blob_put(c, r->who->user_id, r->body.data, r->body.len, sha, &mime);
 	if (rc == MC_E_MEDIA_TYPE)
 		return mc_fail(r, rc, "PDF, JPEG or PNG");
 	if (rc)

@@ -91,7 +91,7 @@ const char *mc__score_name(enum mc_cal_score s)
 
 /* ---------------- blobs ---------------- */
 
-int mc_blob_put(struct mc_conn *c, const void *data, size_t n, char sha256[65], const char **mime)
+int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n, char sha256[65], const char **mime)
 {
 	const unsigned char *b = data;
 	if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
@@ -102,11 +102,25 @@ int mc_blob_put(struct mc_conn *c, const void *data, size_t n, char sha256[65], 
 		*mime = "image/png";
 	else
 		return MC_E_MEDIA_TYPE;
+	if (uploader <= 0)
+		return MC_E_FORBIDDEN;
 	mc_sha256_hex(data, n, sha256);
+	int64_t now = mc_time_now_ms();
+	/* the bytes once, the uploader once per file: uploading again is a
+	 * no-op, another user's upload of the same bytes adds their row */
+	int rc = mc_tx_begin(c, 1);
+	if (rc)
+		return rc;
 	int64_t k = mc_exec(c, "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
 			       " ON CONFLICT DO NOTHING",
-			    "titbi", sha256, (int64_t)n, *mime, data, n, mc_time_now_ms());
-	return k < 0 ? (int)k : 0;
+			    "titbi", sha256, (int64_t)n, *mime, data, n, now);
+	if (k >= 0)
+		k = mc_exec(c, "INSERT INTO uploads (sha256, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", "tii",
+			    sha256, uploader, now);
+	rc = k < 0 ? (int)k : mc_tx_commit(c);
+	if (rc && mc_in_tx(c))
+		mc_tx_rollback(c);
+	return rc;
 }
 
 /* ---------------- form validation ---------------- */
@@ -122,7 +136,8 @@ static int is_hex64(const char *s)
 }
 
 /* Field errors are named "form.<name>" (see internal.h). */
-void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, struct mc_error *e)
+void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, int64_t caller, json_t *before,
+		    struct mc_error *e)
 {
 	json_t *schema = json_object_get(def, "form");
 	if (!json_is_object(form)) {
@@ -197,9 +212,19 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 				mc_error_field(e, fname, "unit", "Không có đơn vị hành chính với mã này",
 					       "No administrative unit has this code");
 		} else if (strcmp(type, "attachment") == 0) {
+			/* A file is named by its SHA-256, which is no secret (links,
+			 * logs): were any stored file accepted, one could attach
+			 * another person's file to one's own dossier and read it from
+			 * there.  So only a file the caller uploaded, or the one this
+			 * field already names; any other is "not uploaded", whether
+			 * or not someone else stored it. */
+			json_t *was = json_object_get(before, name);
+			int kept = json_is_string(was) && strcmp(json_string_value(was), s) == 0;
 			int64_t n = 0;
-			if (!is_hex64(s) || mc_query_int64(c, &n, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?", "t", s) ||
-			    n == 0)
+			if (!is_hex64(s) ||
+			    (!kept && (mc_query_int64(c, &n, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", s,
+						      caller) ||
+				       n == 0)))
 				mc_error_field(e, fname, "attachment", "Tệp đính kèm chưa được tải lên", "The attachment was not uploaded");
 		} else if (strlen(s) > max) {
 			mc_error_field(e, fname, "too_long", "Quá dài", "Too long");
@@ -528,7 +553,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	json_t *empty = NULL;
 	if (!form)
 		form = empty = json_object();
-	mc__check_form(c, a, def, form, e);
+	mc__check_form(c, a, def, form, x->who->user_id, NULL, e);
 	papers = check_papers(a, def, form, json_object_get(in, "papers"), online, e);
 	const char *ret = mc__jstr(in, "return_method");
 	if (ret && strcmp(ret, "counter") != 0 && strcmp(ret, "post") != 0 && strcmp(ret, "online") != 0)

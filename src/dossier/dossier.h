@@ -41,6 +41,7 @@ int mc_dossier_calendar(struct mc_conn *c, struct mc_calendar *cal);
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in
  * at a counter (the caller is a clerk whose agency holds the counter).
+ * An attachment field names a file the caller uploaded (mc_blob_put).
  * *out is the new dossier's representation. */
 int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out);
 
@@ -51,7 +52,9 @@ int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out);
 
 /* Apply an action: receive, request_supplement, supplement, refuse, assign,
  * forward, return, withdraw, stop, extend.  version is the If-Match value;
- * a stale one gives MC_E_PRECONDITION. */
+ * a stale one gives MC_E_PRECONDITION.  A supplement's form sets only
+ * attachment fields (the declaration stays as submitted), each to a file
+ * the caller uploaded or to the one it already names. */
 int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *action, int64_t version, json_t *in,
 		   json_t **out);
 
@@ -130,9 +133,13 @@ int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *fr
 int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha256, void **data, size_t *len,
 		    char mime[32]);
 
-/* Store an uploaded file (content-addressed).  The type is found from the
- * bytes: PDF, JPEG or PNG; anything else is MC_E_MEDIA_TYPE. */
-int mc_blob_put(struct mc_conn *c, const void *data, size_t n, char sha256[65], const char **mime);
+/* Store a file uploaded by user uploader (content-addressed: the same
+ * bytes are stored once) and record that this user uploaded it, in one
+ * transaction; doing it again changes nothing.  A form accepts a file as
+ * an attachment only from the user who uploaded it (see mc_dossier_submit
+ * and the supplement action).  The type is found from the bytes: PDF,
+ * JPEG or PNG; anything else is MC_E_MEDIA_TYPE. */
+int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n, char sha256[65], const char **mime);
 
 /* Bulk-load n generated dossiers (test data for benchmarks; see
  * generate.c): spread over the agencies, procedures, channels, states and

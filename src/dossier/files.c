@@ -1,10 +1,12 @@
 /*
  * files.c - the files attached to a dossier (uploaded by SHA-256 and named
- * in its form), read back by whoever may read the dossier.
+ * in an attachment field of its form), read back by whoever may read the
+ * dossier.
  */
 #include "dossier.h"
 #include "internal.h"
 
+#include "../catalog/catalog.h"
 #include "../core/arena.h"
 
 #include <stdlib.h>
@@ -12,15 +14,22 @@
 
 #include "../core/banned.h"
 
-/* Does the form (a JSON object) name sha256 as one of its values? */
-static int form_names(const char *form_text, const char *sha256)
+/* Does the form (a JSON object) hold sha256 in one of the procedure's
+ * attachment fields?  A text field may hold any 64 hex digits: that names
+ * no file. */
+static int form_names(json_t *def, const char *form_text, const char *sha256)
 {
 	json_error_t je;
 	json_t *form = form_text ? json_loads(form_text, 0, &je) : NULL;
-	const char *k;
-	json_t *v;
+	size_t i;
+	json_t *f;
 	int found = 0;
-	json_object_foreach(form, k, v) found |= json_is_string(v) && strcmp(json_string_value(v), sha256) == 0;
+	json_array_foreach(json_object_get(def, "form"), i, f) {
+		const char *type = mc__jstr(f, "type"), *name = mc__jstr(f, "name");
+		json_t *v = name ? json_object_get(form, name) : NULL;
+		found |= type && strcmp(type, "attachment") == 0 && json_is_string(v) &&
+			 strcmp(json_string_value(v), sha256) == 0;
+	}
 	json_decref(form);
 	return found;
 }
@@ -35,13 +44,19 @@ int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha2
 	rc = mc__may_read(x, &d);
 	if (rc <= 0)
 		return rc < 0 ? rc : MC_E_NOT_FOUND;
-	struct mc_stmt *s;
-	if ((rc = mc_query(x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", d.id)))
+	json_t *def = NULL;
+	if ((rc = mc_catalog_get_id(x->c, d.procedure_id, &def)))
 		return rc;
+	struct mc_stmt *s;
+	if ((rc = mc_query(x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", d.id))) {
+		json_decref(def);
+		return rc;
+	}
 	int named = 0;
 	if ((rc = mc_step(s)) == MC_DB_ROW)
-		named = form_names(mc_col_text(s, 0), sha256);
+		named = form_names(def, mc_col_text(s, 0), sha256);
 	mc_stmt_done(s);
+	json_decref(def);
 	if (rc < 0)
 		return rc;
 	if (!named)

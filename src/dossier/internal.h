@@ -20,10 +20,15 @@ int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *d
 const char *mc__score_name(enum mc_cal_score s);
 
 /* Check form data against the procedure's schema (def): unknown fields,
- * required ones, types and limits, attachments that name an uploaded blob.
- * Field errors go to e with the field named "form.<name>"; the arena holds
- * their names.  Used at submission and on a supplement. */
-void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, struct mc_error *e);
+ * required ones, types and limits, attachments.  An attachment is the
+ * SHA-256 of a file that caller (a user id) uploaded, or the value the
+ * same field has in before (the form the dossier already has, NULL at
+ * submission); any other value, another user's file included, is refused
+ * as not uploaded.  Field errors go to e with the field named
+ * "form.<name>"; the arena holds their names.  Used at submission and on
+ * a supplement. */
+void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, int64_t caller, json_t *before,
+		    struct mc_error *e);
 
 int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d);
 /* Append an event (inside the transaction). */

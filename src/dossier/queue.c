@@ -26,12 +26,17 @@ static json_t *summary(struct mc_stmt *s)
 	json_t *name = json_object_get(ap, "full_name");
 	json_object_set_new(j, "applicant_name", json_is_string(name) ? json_copy(name) : json_null());
 	json_decref(ap);
+	/* early / on time / late once the result is ready, so that a list
+	 * needs no request per finished dossier */
+	json_object_set_new(j, "result_status", mc_col_text(s, 13) ? json_string(mc_col_text(s, 13)) : json_null());
+	json_object_set_new(j, "completed_at", mc__time_or_null(mc_col_int64(s, 14)));
 	return j;
 }
 
-#define SUMMARY_COLS                                                                                      \
-	"d.id, d.code, d.status, d.procedure_code, d.channel, d.submitted_at, COALESCE(d.received_at, 0)," \
-	" COALESCE(d.due_at, 0), d.current_step, d.step_role, d.applicant, p.name, p.name_en"
+#define SUMMARY_COLS                                                                                            \
+	"d.id, d.code, d.status, d.procedure_code, d.channel, d.submitted_at, COALESCE(d.received_at, 0),"      \
+	" COALESCE(d.due_at, 0), d.current_step, d.step_role, d.applicant, p.name, p.name_en, d.result_status," \
+	" COALESCE(d.completed_at, 0)"
 
 /* One query for every queue: which rows differ by a few flags, all of them
  * bound, so the statement is prepared once.  Jurisdiction is the join on the

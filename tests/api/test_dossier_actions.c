@@ -830,17 +830,28 @@ static void week_later(void **state)
 	assert_false(in_queue(&sp, "overdue", E));
 	/* more than 3 working days after intake: no supplement request */
 	deny(&sp, F, "request_supplement", "{\"items\":[\"x\"]}", 409);
-	/* E's papers arrive: processing restarts from today, Tue 9 -> Fri 12 */
+	/* E's papers arrive (a scan An uploads): processing restarts from
+	 * today, Tue 9 -> Fri 12 */
 	struct mc_http_res r;
-	allow(&ci, CIT, E, "supplement", "{\"form\":{\"purpose\":\"Bổ sung: kết hôn với người nước ngoài\"}}", "in_progress",
-	      "supplemented", &r);
+	static const char scan[] = "%PDF-1.4\n% the divorce decision\n%%EOF\n";
+	char url[400], auth[200], sha[65], body[200];
+	snprintf(url, sizeof(url), "%s/api/v1/files", s3->base);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ci.token);
+	const char *h[] = {auth, "Content-Type: application/octet-stream", NULL};
+	assert_int_equal(mc_http_raw("POST", url, scan, h, &r), 0);
+	assert_int_equal(r.status, 201);
+	snprintf(sha, sizeof(sha), "%s", jstr(r.json, "sha256"));
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", sha);
+	allow(&ci, CIT, E, "supplement", body, "in_progress", "supplemented", &r);
 	mc_http_res_free(&r);
 	char due[40];
 	assert_string_equal(due_of(E, due), "2027-03-12T17:00:00+07:00");
 	char path[200];
 	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", E);
 	assert_int_equal(mc_http_get(&cit, path, &r), 200);
-	assert_string_equal(jstr(json_object_get(r.json, "form"), "purpose"), "Bổ sung: kết hôn với người nước ngoài");
+	assert_string_equal(jstr(json_object_get(r.json, "form"), "divorce_scan"), sha);
+	assert_string_equal(jstr(json_object_get(r.json, "form"), "purpose"), "Kết hôn");
 	assert_string_equal(jstr(json_object_get(r.json, "form"), "full_name"), "Nguyễn Văn An");
 	assert_non_null(jstr(json_object_get(r.json, "supplement"), "supplied_at"));
 	mc_http_res_free(&r);

@@ -103,6 +103,13 @@ static void online_journey(void **state)
 	assert_non_null(jstr(r.json, "due_at"));
 	long v = version_of(&r);
 	mc_http_res_free(&r);
+	/* no result yet: the summaries say so with nulls, not missing keys */
+	assert_int_equal(mc_http_get(&cit, "/api/v1/my/dossiers", &r), 200);
+	json_t *it = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(jstr(it, "code"), code);
+	assert_true(json_is_null(json_object_get(it, "result_status")));
+	assert_true(json_is_null(json_object_get(it, "completed_at")));
+	mc_http_res_free(&r);
 	/* the clerk cannot do the specialist's step; a second click with the old version is stale */
 	assert_int_equal(act(&clerk, code, "forward", v, NULL, &r), 403);
 	mc_http_res_free(&r);
@@ -125,7 +132,17 @@ static void online_journey(void **state)
 	assert_int_equal(act(&lead, code, "forward", v, NULL, &r), 200);
 	assert_string_equal(jstr(r.json, "status"), "result_ready");
 	assert_non_null(jstr(r.json, "result_status"));
+	char result[16], completed[40];
+	snprintf(result, sizeof(result), "%s", jstr(r.json, "result_status"));
+	snprintf(completed, sizeof(completed), "%s", jstr(r.json, "completed_at"));
 	v = version_of(&r);
+	mc_http_res_free(&r);
+	/* the clerk's "return" queue carries the same score and time */
+	assert_int_equal(mc_http_get(&clerk, "/api/v1/queues/return", &r), 200);
+	it = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(jstr(it, "code"), code);
+	assert_string_equal(jstr(it, "result_status"), result);
+	assert_string_equal(jstr(it, "completed_at"), completed);
 	mc_http_res_free(&r);
 	assert_int_equal(act(&clerk, code, "return", v, NULL, &r), 200);
 	assert_string_equal(jstr(r.json, "status"), "returned");
@@ -150,7 +167,11 @@ static void online_journey(void **state)
 
 	/* the citizen sees it among their dossiers; another citizen cannot read it */
 	assert_int_equal(mc_http_get(&cit, "/api/v1/my/dossiers", &r), 200);
-	assert_string_equal(jstr(json_array_get(json_object_get(r.json, "items"), 0), "code"), code);
+	it = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(jstr(it, "code"), code);
+	/* early / on time / late and when, without reading the dossier itself */
+	assert_string_equal(jstr(it, "result_status"), result);
+	assert_string_equal(jstr(it, "completed_at"), completed);
 	mc_http_res_free(&r);
 	struct mc_http_session other;
 	login(&other, "079185176822");

@@ -3,7 +3,8 @@
  * up a citizen by ID number at the counter (clerks only, name / phone /
  * address only, audited), the work queues "process" and "return", the code
  * search and the names carried by queue items, and the files attached to a
- * dossier (only those its form names, only for who may read it).
+ * dossier (only those an attachment field of its form names, only for who
+ * may read it).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -196,7 +197,17 @@ static void queues_for_each_step(void **state)
 	mc_http_res_free(&r);
 
 	assert_int_equal(act(&clerk, code, "receive", 1, &r), 200);
+	char day[11];
+	snprintf(day, sizeof(day), "%s", jstr(r.json, "received_at")); /* yyyy-mm-dd in Vietnam */
 	mc_http_res_free(&r);
+	/* received from that day to that day: the last day named is included */
+	snprintf(q, sizeof(q), "?from=%s&to=%s", day, day);
+	assert_true(listed(&clerk, "all", q, code));
+	snprintf(q, sizeof(q), "?from=%s", day);
+	assert_true(listed(&clerk, "all", q, code));
+	snprintf(q, sizeof(q), "?to=%s", day);
+	assert_true(listed(&clerk, "all", q, code));
+	assert_false(listed(&clerk, "all", "?from=2000-01-01&to=2000-12-31", code));
 	/* in progress at the specialist's step: the specialist's "process" queue */
 	assert_int_equal(count_of(&spec, "process"), spec_before + 1);
 	assert_true(listed(&spec, "process", "", code));
@@ -298,6 +309,23 @@ static void attached_files(void **state)
 	assert_problem(&r, 404, "not_found");
 	mc_http_res_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/dossiers/NO-SUCH-CODE/files/%s", sha);
+	mc_http_get(&clerk, path, &r);
+	assert_problem(&r, 404, "not_found");
+	mc_http_res_free(&r);
+
+	/* a stored file's hash typed into a text field names no file: only the
+	 * procedure's attachment fields do */
+	snprintf(body, sizeof(body),
+		 "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+		 "\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\","
+		 "\"purpose\":\"%s\"}}",
+		 sha2);
+	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", body, &r), 201);
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/files/%s", jstr(r.json, "code"), sha2);
+	mc_http_res_free(&r);
+	mc_http_get(&cit, path, &r);
+	assert_problem(&r, 404, "not_found");
+	mc_http_res_free(&r);
 	mc_http_get(&clerk, path, &r);
 	assert_problem(&r, 404, "not_found");
 	mc_http_res_free(&r);

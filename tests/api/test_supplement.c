@@ -1,15 +1,24 @@
 /*
  * test_supplement.c - the papers an applicant hands in after a supplement
- * request are checked as at submission: the old form updated with the new
- * values must match the procedure's schema.  An unknown field, a value of
- * the wrong type or too long, a choice not offered, a required field
- * cleared, or an attachment that is not the SHA-256 of an uploaded file is
- * refused with 422 naming the field ("form.<name>"), and nothing changes
- * (form, status, version, extra, events, outbox).  A valid supplement
- * merges the values: after receipt back to in_progress, before it back to
- * submitted, with supplied_at set.  Procedure 1.004873 (marital status,
- * attachment field divorce_scan), citizen An, ward 26740; the server runs
- * on Tue 2027-03-02 09:00 so that a request during processing is in time.
+ * request, and who may attach which uploaded file.
+ *
+ * A supplement adds papers only: its form may set the procedure's
+ * attachment fields and nothing else, so that the declaration (name, ID
+ * number, marital status, purpose...) stays as submitted; any other key,
+ * known or not, valid or not, is refused with 422 on "form.<key>".  The
+ * attachments are checked as at submission.  A file is named by its
+ * SHA-256, which is no secret, so a form (online submission, counter
+ * intake, supplement) accepts a file only from the user who uploaded it,
+ * or - in a supplement - the value the field already has; another user's
+ * file is refused with the very message of a file never uploaded, and
+ * cannot then be read through one's own dossier.  Every refusal changes
+ * nothing (form, status, version, extra, events, outbox; no dossier
+ * created).  A valid supplement merges the files: after receipt back to
+ * in_progress, before it back to submitted, with supplied_at set.  Uploads
+ * are stored once per content and recorded once per user.  Procedure
+ * 1.004873 (marital status, attachment field divorce_scan); citizens An
+ * (ward 26740) and Bình (ward 26743); the server runs on Tue 2027-03-02
+ * 09:00 so that a request during processing is in time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,16 +43,31 @@ static const char *PW = "motcua2026";
 
 static char S1_NOW[] = "MOTCUA_TEST_NOW=2027-03-02T09:00:00+07:00"; /* Tuesday */
 
-static const char *CIT = "079203001234";
-static const char *BODY3 =
-	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}}";
+static const char *CIT = "079203001234", *CIT2 = "079185176822";
+static const char *FORM3 =
+	"\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","
+	"\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"";
+/* Bình's form, with a file in divorce_scan (%s) */
+static const char *FORM3_B =
+	"\"form\":{\"full_name\":\"Trần Thị Bình\",\"id_number\":\"079185176822\",\"birth_date\":\"1985-11-02\","
+	"\"residence_unit\":\"26743\",\"marital_status\":\"divorced\",\"purpose\":\"Kết hôn\",\"divorce_scan\":\"%s\"";
 
-static struct mc_http_session cit, clerk, spec;
+static const char *NOT_UPLOADED_VI = "Tệp đính kèm chưa được tải lên", *NOT_UPLOADED_EN = "The attachment was not uploaded";
+static const char *PAPERS_ONLY_VI = "Chỉ bổ sung giấy tờ đính kèm; không sửa được nội dung tờ khai";
+static const char *PAPERS_ONLY_EN = "A supplement adds papers only; the declaration cannot be changed";
 
-/* E: received, then asked for papers by the specialist; D: asked for
- * papers by the clerk before receipt.  pdf_sha: an uploaded file. */
-static char E[80], D[80], pdf_sha[65];
+/* An and Bình, the ward 26740's clerk and specialist, the ward 26743's clerk */
+static struct mc_http_session cit, cit2, clerk, spec, clerk2;
+
+/* E: An's, received, then asked for papers by the specialist; D: An's,
+ * asked for papers by the clerk before receipt; B: Bình's, asked for
+ * papers before receipt.  Files uploaded by An (pdf_sha), Bình (b_sha)
+ * and An's ward clerk (clerk_sha). */
+static char E[80], D[80], B[80], pdf_sha[65], b_sha[65], clerk_sha[65];
+
+static const char PDF_A[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+static const char PDF_B[] = "%PDF-1.4\n% Bình's divorce decision\n%%EOF\n";
+static const char PDF_CLERK[] = "%PDF-1.4\n% scanned at the counter\n%%EOF\n";
 
 static int setup(void **state)
 {
@@ -124,7 +148,91 @@ static json_t *form_of(const char *code)
 	return f;
 }
 
+/* A count from the database with one text parameter. */
+static int64_t sql_count(const char *sql, const char *arg)
+{
+	struct mc_conn *c;
+	int64_t n = -1;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int rc = mc_query_int64(c, &n, sql, "t", arg);
+	mc_db_release(c);
+	assert_int_equal(rc, 0);
+	return n;
+}
+
+static int64_t dossiers_total(void)
+{
+	return sql_count("SELECT COUNT(*) FROM dossiers WHERE CAST(? AS TEXT) IS NOT NULL", "x");
+}
+
+/* Has user (ID number or user name) an upload row for sha? */
+static int uploaded_by(const char *sha, const char *user)
+{
+	struct mc_conn *c;
+	int64_t n = -1;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int rc = mc_query_int64(c, &n,
+				"SELECT COUNT(*) FROM uploads p JOIN users u ON u.id = p.user_id"
+				" WHERE p.sha256 = ? AND (u.id_number = ? OR u.username = ?)",
+				"ttt", sha, user, user);
+	mc_db_release(c);
+	assert_int_equal(rc, 0);
+	assert_true(n == 0 || n == 1);
+	return n == 1;
+}
+
 /* ---- HTTP helpers ---- */
+
+/* Upload bytes (a string) as session s, by bearer token: 201, the SHA-256
+ * to sha. */
+static void upload(struct mc_http_session *s, const char *bytes, char sha[65])
+{
+	char url[200], auth[200];
+	snprintf(url, sizeof(url), "%s/api/v1/files", srv.base);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", s->token);
+	const char *h[] = {auth, "Content-Type: application/octet-stream", NULL};
+	struct mc_http_res r;
+	assert_int_equal(mc_http_raw("POST", url, bytes, h, &r), 0);
+	if (r.status != 201)
+		fail_msg("upload: want 201, got %ld: %s", r.status, r.body);
+	snprintf(sha, 65, "%s", jstr(r.json, "sha256"));
+	assert_int_equal(strlen(sha), 64);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "size")), (json_int_t)strlen(bytes));
+	mc_http_res_free(&r);
+}
+
+/* GET a dossier's file as s: the status (the bytes must be want's when 200). */
+static long download(struct mc_http_session *s, const char *code, const char *sha, const char *want)
+{
+	char path[300];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/files/%s", code, sha);
+	struct mc_http_res r;
+	long st = mc_http_get(s, path, &r);
+	if (st == 200) {
+		assert_non_null(want);
+		assert_int_equal(r.len, strlen(want));
+		assert_memory_equal(r.body, want, r.len);
+	} else {
+		assert_string_equal(jstr(r.json, "code"), "not_found");
+	}
+	mc_http_res_free(&r);
+	return st;
+}
+
+/* The field error of r for field must carry these messages. */
+static void assert_message(struct mc_http_res *r, const char *field, const char *vi, const char *en)
+{
+	size_t k;
+	json_t *e;
+	json_array_foreach(json_object_get(r->json, "errors"), k, e) {
+		if (strcmp(jstr(e, "field"), field) != 0)
+			continue;
+		assert_string_equal(jstr(e, "message_vi"), vi);
+		assert_string_equal(jstr(e, "message_en"), en);
+		return;
+	}
+	fail_msg("no error for %s in %s", field, r->body);
+}
 
 static long act(struct mc_http_session *s, const char *code, const char *action, long version, const char *body,
 		struct mc_http_res *r)
@@ -157,8 +265,10 @@ static void allow(struct mc_http_session *s, const char *code, const char *actio
 }
 
 /* A supplement refused with 422 naming exactly the fields want (n of
- * them, nothing else: the old values pass), and nothing changed. */
-static void refuse(struct mc_http_session *s, const char *code, const char *body, const char *const *want, size_t n)
+ * them, nothing else: the old values pass), each with the messages vi / en
+ * unless NULL, and nothing changed. */
+static void refuse_as(struct mc_http_session *s, const char *code, const char *body, const char *const *want, size_t n,
+		      const char *vi, const char *en)
 {
 	struct row a, b;
 	row_read(code, &a);
@@ -178,6 +288,8 @@ static void refuse(struct mc_http_session *s, const char *code, const char *body
 		json_array_foreach(errors, k, e) found |= strcmp(jstr(e, "field"), want[i]) == 0;
 		if (!found)
 			fail_msg("supplement %s: no error for %s in %s", body, want[i], r.body);
+		if (vi)
+			assert_message(&r, want[i], vi, en);
 	}
 	mc_http_res_free(&r);
 	/* nothing changed */
@@ -193,92 +305,173 @@ static void refuse(struct mc_http_session *s, const char *code, const char *body
 	row_free(&b);
 }
 
+static void refuse(struct mc_http_session *s, const char *code, const char *body, const char *const *want, size_t n)
+{
+	refuse_as(s, code, body, want, n, NULL, NULL);
+}
+
 static void refuse1(struct mc_http_session *s, const char *code, const char *body, const char *field)
 {
 	const char *want[] = {field};
 	refuse(s, code, body, want, 1);
 }
 
+/* Refused because the keys want are not attachment fields. */
+static void refuse_declaration(struct mc_http_session *s, const char *code, const char *body, const char *const *want,
+			       size_t n)
+{
+	refuse_as(s, code, body, want, n, PAPERS_ONLY_VI, PAPERS_ONLY_EN);
+}
+
+static void refuse_declaration1(struct mc_http_session *s, const char *code, const char *body, const char *field)
+{
+	const char *want[] = {field};
+	refuse_declaration(s, code, body, want, 1);
+}
+
+/* Refused with the message of a file never uploaded, on form.divorce_scan. */
+static void refuse_file(struct mc_http_session *s, const char *code, const char *sha)
+{
+	char body[256];
+	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", sha);
+	const char *want[] = {"form.divorce_scan"};
+	refuse_as(s, code, body, want, 1, NOT_UPLOADED_VI, NOT_UPLOADED_EN);
+}
+
+/* A submission refused with 422 on form.divorce_scan as never uploaded,
+ * and no dossier created. */
+static void refuse_submit(struct mc_http_session *s, const char *path, const char *body)
+{
+	int64_t before = dossiers_total();
+	struct mc_http_res r;
+	long got = mc_http_post(s, path, body, &r);
+	if (got != 422)
+		fail_msg("submission %s: want 422, got %ld: %s", body, got, r.body);
+	assert_string_equal(jstr(r.json, "code"), "validation_failed");
+	assert_int_equal(json_array_size(json_object_get(r.json, "errors")), 1);
+	assert_message(&r, "form.divorce_scan", NOT_UPLOADED_VI, NOT_UPLOADED_EN);
+	mc_http_res_free(&r);
+	assert_int_equal(dossiers_total(), before);
+}
+
 /* ---------------- the tests ---------------- */
+
+static void submit(struct mc_http_session *s, const char *body, char code[80])
+{
+	struct mc_http_res r;
+	long got = mc_http_post(s, "/api/v1/dossiers", body, &r);
+	if (got != 201)
+		fail_msg("submission: want 201, got %ld: %s", got, r.body);
+	snprintf(code, 80, "%s", jstr(r.json, "code"));
+	mc_http_res_free(&r);
+}
 
 static void prepare(void **state)
 {
 	(void)state;
 	login_at(&cit, CIT);
+	login_at(&cit2, CIT2);
 	login_at(&clerk, "tiepnhan.p26740");
 	login_at(&spec, "chuyenvien.p26740");
-	struct mc_http_res r;
-	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", BODY3, &r), 201);
-	snprintf(E, sizeof(E), "%s", jstr(r.json, "code"));
-	mc_http_res_free(&r);
-	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", BODY3, &r), 201);
-	snprintf(D, sizeof(D), "%s", jstr(r.json, "code"));
-	mc_http_res_free(&r);
+	login_at(&clerk2, "tiepnhan.p26743");
+	upload(&cit, PDF_A, pdf_sha);
+	upload(&cit2, PDF_B, b_sha);
+	upload(&clerk, PDF_CLERK, clerk_sha);
+	char body[1024];
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s}}", FORM3);
+	submit(&cit, body, E);
+	submit(&cit, body, D);
+	/* Bình's, with a file of her own */
+	char form_b[600];
+	snprintf(form_b, sizeof(form_b), FORM3_B, b_sha);
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s}}", form_b);
+	submit(&cit2, body, B);
 	allow(&clerk, E, "receive", NULL, "in_progress", NULL);
 	allow(&spec, E, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
 	allow(&clerk, D, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
-	/* a file the applicant uploads */
-	static const char pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-	char url[200], auth[200];
-	snprintf(url, sizeof(url), "%s/api/v1/files", srv.base);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", cit.token);
-	const char *h[] = {auth, "Content-Type: application/octet-stream", NULL};
-	assert_int_equal(mc_http_raw("POST", url, pdf, h, &r), 0);
-	assert_int_equal(r.status, 201);
-	snprintf(pdf_sha, sizeof(pdf_sha), "%s", jstr(r.json, "sha256"));
-	mc_http_res_free(&r);
-	assert_int_equal(strlen(pdf_sha), 64);
+	allow(&clerk2, B, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
 }
 
-static void unknown_fields(void **state)
+static void uploads_per_user(void **state)
 {
 	(void)state;
-	refuse1(&cit, E, "{\"form\":{\"nope\":\"x\"}}", "form.nope");
-	refuse1(&cit, E, "{\"form\":{\"is_admin\":true}}", "form.is_admin");
-	/* a valid value does not carry an unknown one in */
-	refuse1(&cit, E, "{\"form\":{\"purpose\":\"Kết hôn lần hai\",\"extra_notes\":\"x\"}}", "form.extra_notes");
-	/* the clerk's hand-in is checked the same */
-	refuse1(&clerk, E, "{\"form\":{\"nope\":1}}", "form.nope");
-	/* and before receipt */
-	refuse1(&cit, D, "{\"form\":{\"nope\":\"x\"}}", "form.nope");
+	/* each upload is recorded as its uploader's, and only theirs */
+	assert_true(uploaded_by(pdf_sha, CIT));
+	assert_false(uploaded_by(pdf_sha, CIT2));
+	assert_false(uploaded_by(pdf_sha, "tiepnhan.p26740"));
+	assert_true(uploaded_by(b_sha, CIT2));
+	assert_false(uploaded_by(b_sha, CIT));
+	assert_true(uploaded_by(clerk_sha, "tiepnhan.p26740"));
+	assert_false(uploaded_by(clerk_sha, CIT));
+	/* the same bytes again: the same file, nothing added */
+	char again[65];
+	upload(&cit, PDF_A, again);
+	assert_string_equal(again, pdf_sha);
+	assert_int_equal(sql_count("SELECT COUNT(*) FROM uploads WHERE sha256 = ?", pdf_sha), 1);
+	assert_int_equal(sql_count("SELECT COUNT(*) FROM blobs WHERE sha256 = ?", pdf_sha), 1);
+	/* the same bytes from two users: stored once, recorded for each */
+	static const char shared[] = "%PDF-1.4\n% the same form, printed by both\n%%EOF\n";
+	char s1[65], s2[65];
+	upload(&cit, shared, s1);
+	upload(&cit2, shared, s2);
+	assert_string_equal(s1, s2);
+	assert_int_equal(sql_count("SELECT COUNT(*) FROM blobs WHERE sha256 = ?", s1), 1);
+	assert_int_equal(sql_count("SELECT COUNT(*) FROM uploads WHERE sha256 = ?", s1), 2);
+	assert_true(uploaded_by(s1, CIT));
+	assert_true(uploaded_by(s1, CIT2));
 }
 
-static void wrong_values(void **state)
+static void declaration_stays(void **state)
 {
 	(void)state;
-	/* types */
-	refuse1(&cit, E, "{\"form\":{\"purpose\":42}}", "form.purpose");
-	refuse1(&cit, E, "{\"form\":{\"purpose\":{\"a\":1}}}", "form.purpose");
-	refuse1(&cit, E, "{\"form\":{\"full_name\":[\"An\"]}}", "form.full_name");
-	/* purpose has at most 200 characters */
-	char body[1024];
-	size_t k = (size_t)snprintf(body, sizeof(body), "{\"form\":{\"purpose\":\"");
-	for (int i = 0; i < 201; i++)
-		body[k++] = 'x';
-	snprintf(body + k, sizeof(body) - k, "\"}}");
-	refuse1(&cit, E, body, "form.purpose");
-	/* formats, choices, units */
-	refuse1(&cit, E, "{\"form\":{\"birth_date\":\"2003-02-30\"}}", "form.birth_date");
-	refuse1(&cit, E, "{\"form\":{\"marital_status\":\"complicated\"}}", "form.marital_status");
-	refuse1(&cit, E, "{\"form\":{\"residence_unit\":\"99999\"}}", "form.residence_unit");
-	refuse1(&cit, E, "{\"form\":{\"id_number\":\"12345\"}}", "form.id_number");
-	/* a required field cannot be cleared by the merge */
-	refuse1(&cit, E, "{\"form\":{\"full_name\":null}}", "form.full_name");
-	refuse1(&cit, E, "{\"form\":{\"full_name\":\"\"}}", "form.full_name");
+	/* valid values of the declaration's fields: none may be supplemented */
+	refuse_declaration1(&cit, E, "{\"form\":{\"full_name\":\"Nguyễn Văn Bình\"}}", "form.full_name");
+	refuse_declaration1(&cit, E, "{\"form\":{\"id_number\":\"079185176822\"}}", "form.id_number");
+	refuse_declaration1(&cit, E, "{\"form\":{\"marital_status\":\"divorced\"}}", "form.marital_status");
+	refuse_declaration1(&cit, E, "{\"form\":{\"purpose\":\"Kết hôn lần hai\"}}", "form.purpose");
+	refuse_declaration1(&cit, E, "{\"form\":{\"birth_date\":\"2003-05-15\"}}", "form.birth_date");
+	refuse_declaration1(&cit, E, "{\"form\":{\"residence_unit\":\"26743\"}}", "form.residence_unit");
+	/* the reviewer's case: name, ID number and marital status at once */
+	const char *three[] = {"form.full_name", "form.id_number", "form.marital_status"};
+	refuse_declaration(&cit, E,
+			   "{\"form\":{\"full_name\":\"Trần Văn C\",\"id_number\":\"079185176822\","
+			   "\"marital_status\":\"married\"}}",
+			   three, 3);
+	/* not even the value it already has, nor clearing one */
+	refuse_declaration1(&cit, E, "{\"form\":{\"full_name\":\"Nguyễn Văn An\"}}", "form.full_name");
+	refuse_declaration1(&cit, E, "{\"form\":{\"full_name\":null}}", "form.full_name");
+	refuse_declaration1(&cit, E, "{\"form\":{\"full_name\":\"\"}}", "form.full_name");
+	/* fields the procedure does not have */
+	refuse_declaration1(&cit, E, "{\"form\":{\"nope\":\"x\"}}", "form.nope");
+	refuse_declaration1(&cit, E, "{\"form\":{\"is_admin\":true}}", "form.is_admin");
+	/* a valid file does not carry a declaration field in */
+	char body[512];
+	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\",\"marital_status\":\"divorced\"}}", pdf_sha);
+	refuse_declaration1(&cit, E, body, "form.marital_status");
+	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\",\"purpose\":false}}", pdf_sha);
+	refuse_declaration1(&cit, E, body, "form.purpose");
 	/* several at once: each named */
 	const char *want[] = {"form.nope", "form.purpose", "form.marital_status"};
-	refuse(&cit, E, "{\"form\":{\"nope\":1,\"purpose\":7,\"marital_status\":\"x\"}}", want, 3);
+	refuse_declaration(&cit, E, "{\"form\":{\"nope\":1,\"purpose\":7,\"marital_status\":\"x\"}}", want, 3);
+	/* the clerk's hand-in is held to the same; and before receipt */
+	refuse_declaration1(&clerk, E, "{\"form\":{\"purpose\":\"Kết hôn lần hai\"}}", "form.purpose");
+	refuse_declaration1(&cit, D, "{\"form\":{\"purpose\":\"Đi làm việc ở nước ngoài\"}}", "form.purpose");
+	refuse_declaration1(&clerk, D, "{\"form\":{\"nope\":1}}", "form.nope");
 	/* the form itself must be an object */
 	refuse1(&cit, E, "{\"form\":[1]}", "form");
 	refuse1(&cit, E, "{\"form\":\"x\"}", "form");
+	json_t *f = form_of(E);
+	assert_string_equal(jstr(f, "full_name"), "Nguyễn Văn An");
+	assert_string_equal(jstr(f, "marital_status"), "single");
+	assert_null(json_object_get(f, "divorce_scan"));
+	json_decref(f);
 }
 
 static void attachments_must_be_uploaded(void **state)
 {
 	(void)state;
 	/* a well-formed SHA-256 that no upload produced */
-	refuse1(&cit, E, "{\"form\":{\"divorce_scan\":\"0000000000000000000000000000000000000000000000000000000000000000\"}}",
-		"form.divorce_scan");
+	refuse_file(&cit, E, "0000000000000000000000000000000000000000000000000000000000000000");
 	/* not a SHA-256 at all: a path, a URL, upper-case hex */
 	refuse1(&cit, E, "{\"form\":{\"divorce_scan\":\"../../etc/passwd\"}}", "form.divorce_scan");
 	refuse1(&cit, E, "{\"form\":{\"divorce_scan\":\"https://example.com/x.pdf\"}}", "form.divorce_scan");
@@ -291,20 +484,56 @@ static void attachments_must_be_uploaded(void **state)
 		refuse1(&cit, E, body, "form.divorce_scan");
 	}
 	refuse1(&cit, E, "{\"form\":{\"divorce_scan\":123}}", "form.divorce_scan");
-	/* a real upload next to a bad value: still all or nothing */
-	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\",\"purpose\":false}}", pdf_sha);
-	refuse1(&cit, E, body, "form.purpose");
+	/* a supplement hands a file in: no empty value */
+	refuse1(&cit, E, "{\"form\":{\"divorce_scan\":null}}", "form.divorce_scan");
+	refuse1(&cit, E, "{\"form\":{\"divorce_scan\":\"\"}}", "form.divorce_scan");
 	json_t *f = form_of(E);
 	assert_null(json_object_get(f, "divorce_scan"));
 	json_decref(f);
+}
+
+static void others_files(void **state)
+{
+	(void)state;
+	/* Bình has seen An's file's hash (in a link, a log): she cannot attach
+	 * it to her own dossier - told exactly as if it did not exist - and so
+	 * cannot read it from there */
+	refuse_file(&cit2, B, pdf_sha);
+	assert_int_equal(download(&cit2, B, pdf_sha, NULL), 404);
+	/* nor An hers or the clerk's, nor the clerk An's: each their own */
+	refuse_file(&cit, E, b_sha);
+	refuse_file(&cit, E, clerk_sha);
+	refuse_file(&clerk, E, pdf_sha);
+	refuse_file(&cit, D, b_sha);
+	refuse_file(&clerk, D, pdf_sha);
+	json_t *f = form_of(B);
+	assert_string_equal(jstr(f, "divorce_scan"), b_sha);
+	json_decref(f);
+	/* a file of her own she may hand in, and read back; An's still not */
+	static const char second[] = "%PDF-1.4\n% Bình's second scan\n%%EOF\n";
+	char own[65], body[256];
+	upload(&cit2, second, own);
+	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", own);
+	struct mc_http_res r;
+	allow(&cit2, B, "supplement", body, "submitted", &r);
+	assert_string_equal(jstr(json_object_get(r.json, "form"), "divorce_scan"), own);
+	mc_http_res_free(&r);
+	assert_int_equal(download(&cit2, B, own, second), 200);
+	assert_int_equal(download(&cit2, B, pdf_sha, NULL), 404);
+	assert_int_equal(download(&clerk2, B, own, second), 200);
+}
+
+/* Ask for papers again (E in progress at the specialist's step). */
+static void ask_again(const char *code)
+{
+	allow(&spec, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
 }
 
 static void valid_supplement(void **state)
 {
 	(void)state;
 	char body[512];
-	snprintf(body, sizeof(body),
-		 "{\"form\":{\"divorce_scan\":\"%s\",\"marital_status\":\"divorced\",\"purpose\":\"Kết hôn lần hai\"}}", pdf_sha);
+	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", pdf_sha);
 	struct row a, b;
 	row_read(E, &a);
 	struct mc_http_res r;
@@ -318,41 +547,116 @@ static void valid_supplement(void **state)
 	assert_int_equal(b.outbox, a.outbox + 1);
 	row_free(&a);
 	row_free(&b);
-	/* the new values merged into the old */
+	/* the file merged into the form, the declaration as it was */
 	json_t *f = form_of(E);
 	assert_string_equal(jstr(f, "divorce_scan"), pdf_sha);
-	assert_string_equal(jstr(f, "marital_status"), "divorced");
-	assert_string_equal(jstr(f, "purpose"), "Kết hôn lần hai");
+	assert_string_equal(jstr(f, "marital_status"), "single");
+	assert_string_equal(jstr(f, "purpose"), "Kết hôn");
 	assert_string_equal(jstr(f, "full_name"), "Nguyễn Văn An");
 	assert_string_equal(jstr(f, "residence_unit"), "26740");
 	assert_int_equal(json_object_size(f), 7);
 	json_decref(f);
-	/* the applicant reads it back */
+	/* the applicant reads it back, and the file */
 	char path[200];
 	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", E);
 	assert_int_equal(mc_http_get(&cit, path, &r), 200);
 	assert_string_equal(jstr(json_object_get(r.json, "form"), "divorce_scan"), pdf_sha);
 	assert_non_null(jstr(json_object_get(r.json, "supplement"), "supplied_at"));
 	mc_http_res_free(&r);
+	assert_int_equal(download(&cit, E, pdf_sha, PDF_A), 200);
 
-	/* before receipt: back to submitted */
-	allow(&cit, D, "supplement", "{\"form\":{\"purpose\":\"Đi làm việc ở nước ngoài\"}}", "submitted", &r);
+	/* asked again: the file the dossier already names may be sent again,
+	 * by the applicant who uploaded it or by the clerk who did not */
+	ask_again(E);
+	allow(&cit, E, "supplement", body, "in_progress", NULL);
+	ask_again(E);
+	allow(&clerk, E, "supplement", body, "in_progress", NULL);
+	f = form_of(E);
+	assert_string_equal(jstr(f, "divorce_scan"), pdf_sha);
+	json_decref(f);
+
+	/* before receipt, the clerk hands in a file the clerk scanned: back to
+	 * submitted */
+	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", clerk_sha);
+	allow(&clerk, D, "supplement", body, "submitted", &r);
 	assert_non_null(jstr(json_object_get(r.json, "supplement"), "supplied_at"));
 	mc_http_res_free(&r);
 	f = form_of(D);
-	assert_string_equal(jstr(f, "purpose"), "Đi làm việc ở nước ngoài");
-	assert_string_equal(jstr(f, "marital_status"), "single");
+	assert_string_equal(jstr(f, "divorce_scan"), clerk_sha);
+	assert_string_equal(jstr(f, "purpose"), "Kết hôn");
 	json_decref(f);
+	assert_int_equal(download(&cit, D, clerk_sha, PDF_CLERK), 200);
+	/* received and asked again: the applicant may keep the clerk's file
+	 * (which she may not attach anywhere else, see others_files) */
+	allow(&clerk, D, "receive", NULL, "in_progress", NULL);
+	ask_again(D);
+	allow(&cit, D, "supplement", body, "in_progress", NULL);
+	/* and an empty form hands in nothing new */
+	ask_again(D);
+	allow(&cit, D, "supplement", "{\"form\":{}}", "in_progress", NULL);
+	f = form_of(D);
+	assert_string_equal(jstr(f, "divorce_scan"), clerk_sha);
+	json_decref(f);
+}
+
+static void submission_files(void **state)
+{
+	(void)state;
+	char body[1400], form_b[600], path[100];
+	/* online: Bình with An's file is refused as if it did not exist */
+	snprintf(form_b, sizeof(form_b), FORM3_B, pdf_sha);
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s}}", form_b);
+	refuse_submit(&cit2, "/api/v1/dossiers", body);
+	snprintf(form_b, sizeof(form_b), FORM3_B, clerk_sha);
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s}}", form_b);
+	refuse_submit(&cit2, "/api/v1/dossiers", body);
+	/* with her own, accepted and readable by her */
+	char code[80];
+	snprintf(form_b, sizeof(form_b), FORM3_B, b_sha);
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s}}", form_b);
+	submit(&cit2, body, code);
+	assert_int_equal(download(&cit2, code, b_sha, PDF_B), 200);
+	assert_int_equal(download(&cit2, code, pdf_sha, NULL), 404);
+	/* the same bytes as An's, uploaded by Bình herself: hers to attach
+	 * (she has the bytes anyway) */
+	char same[65];
+	upload(&cit2, PDF_A, same);
+	assert_string_equal(same, pdf_sha);
+	snprintf(form_b, sizeof(form_b), FORM3_B, same);
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s}}", form_b);
+	submit(&cit2, body, code);
+	assert_int_equal(download(&cit2, code, pdf_sha, PDF_A), 200);
+
+	/* at the counter: the clerk attaches what the clerk scanned, not a
+	 * citizen's upload */
+	int64_t q = sql_count("SELECT id FROM counters WHERE code = ?", "Q-P26740-01");
+	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)q);
+	static const char *counter =
+		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+		"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"divorced\","
+		"\"purpose\":\"Kết hôn\",\"divorce_scan\":\"%s\"},\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
+		"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"ward_code\":\"26740\"}}";
+	snprintf(body, sizeof(body), counter, pdf_sha);
+	refuse_submit(&clerk, path, body);
+	snprintf(body, sizeof(body), counter, clerk_sha);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_post(&clerk, path, body, &r), 201);
+	snprintf(code, sizeof(code), "%s", jstr(r.json, "code"));
+	assert_string_equal(jstr(json_object_get(r.json, "form"), "divorce_scan"), clerk_sha);
+	mc_http_res_free(&r);
+	assert_int_equal(download(&cit, code, clerk_sha, PDF_CLERK), 200);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(prepare),
-		cmocka_unit_test(unknown_fields),
-		cmocka_unit_test(wrong_values),
+		cmocka_unit_test(uploads_per_user),
+		cmocka_unit_test(declaration_stays),
 		cmocka_unit_test(attachments_must_be_uploaded),
+		cmocka_unit_test(others_files),
 		cmocka_unit_test(valid_supplement),
+		cmocka_unit_test(submission_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
