@@ -301,15 +301,21 @@ test('a dossier with its result: early, on time or late in the list and on its s
   await act(DEMO.wardLeader, 'forward');
   const page = await newPage(browser, srv);
   await login(page, DEMO.citizen);
-  await page.goto('/ho-so-cua-toi');
+  // the list says early / on time / late from its own summaries: no request per dossier
+  const perDossier = [];
+  page.on('request', (r) => { if (/\/api\/v1\/dossiers\//.test(new URL(r.url()).pathname)) perDossier.push(r.url()); });
+  await page.goto('/ho-so-cua-toi', { waitUntil: 'networkidle' });
   const row = page.locator('#my-dossiers tbody tr', { hasText: code });
   await row.waitFor();
   assert.equal((await row.locator('td[data-label="Trạng thái"]').textContent()).trim(), 'Đã có kết quả');
-  // finished days before the appointment of a 3-working-day procedure
+  // finished days before the appointment of a 3-working-day procedure, on the day the API says
   const progress = row.locator('td[data-label="Tiến độ"]');
-  await page.waitForFunction((c) => [...document.querySelectorAll('#my-dossiers tbody tr')]
-    .some((tr) => tr.textContent.includes(c) && tr.querySelector('td[data-label="Tiến độ"] .cz-tl')), code);
-  assert.equal((await progress.textContent()).trim(), 'Trước hạn');
+  assert.equal((await progress.locator('.cz-tl').textContent()).trim(), 'Trước hạn');
+  const summary = (await call(await token(DEMO.citizen), 'GET', '/api/v1/my/dossiers')).body.items.find((x) => x.code === code);
+  assert.equal(summary.result_status, 'early');
+  assert.equal(await progress.locator('time').getAttribute('datetime'), summary.completed_at);
+  assert.match(await progress.textContent(), /Có kết quả: \d{2}\/\d{2}\/\d{4}$/);
+  assert.deepEqual(perDossier, []);
   await row.getByRole('link', { name: code }).click();
   await page.locator('#timeline').waitFor();
   assert.equal((await page.locator('#progress').textContent()).trim(), 'Trước hạn');

@@ -120,6 +120,34 @@ test('ward clerk: queue counts, receive from the queue, timeline names receiver 
   // back in the queue, the count went down
   await page.getByRole('link', { name: 'Trở về danh sách hồ sơ' }).click();
   await page.getByRole('link', { name: `Chờ tiếp nhận ${counts.receive - 1} hồ sơ` }).waitFor();
+
+  // received from / to a day typed dd/mm/yyyy (the last day included); the
+  // address keeps yyyy-mm-dd, a reload shows the day the Vietnamese way
+  const recv = d.received_at.slice(0, 10);
+  const recvVn = `${recv.slice(8, 10)}/${recv.slice(5, 7)}/${recv.slice(0, 4)}`;
+  await page.getByRole('link', { name: 'Tất cả', exact: true }).click();
+  await page.waitForURL((u) => u.searchParams.get('queue') === 'all');
+  await page.getByLabel('Tiếp nhận từ ngày').fill(recvVn);
+  await page.getByLabel('Đến ngày').fill(recvVn);
+  await page.getByRole('button', { name: 'Lọc' }).click();
+  await page.waitForURL((u) => u.searchParams.get('from') === recv && u.searchParams.get('to') === recv);
+  const inAll = page.locator('#queue-table tbody tr', { hasText: code });
+  await inAll.waitFor();
+  await page.reload();
+  await inAll.waitFor();
+  assert.equal(await page.getByLabel('Tiếp nhận từ ngày').inputValue(), recvVn);
+  assert.equal(await page.getByLabel('Đến ngày').inputValue(), recvVn);
+  // a day that does not exist: refused next to the field, nothing else lost
+  const filtered = page.url();
+  await page.getByLabel('Đến ngày').fill('31/02/2027');
+  await page.getByRole('button', { name: 'Lọc' }).click();
+  await page.locator('#flt-to-err').waitFor();
+  assert.match(await page.locator('#flt-to-err').textContent(), /Ngày không hợp lệ/);
+  assert.equal(await page.getByLabel('Đến ngày').getAttribute('aria-invalid'), 'true');
+  assert.equal(page.url(), filtered);
+  assert.equal(await page.getByLabel('Đến ngày').inputValue(), '31/02/2027');
+  assert.equal(await page.getByLabel('Tiếp nhận từ ngày').inputValue(), recvVn);
+  await inAll.waitFor();
   assertNoErrors(page, [/422/]);
 });
 
@@ -161,9 +189,20 @@ test('counter intake: applicant looked up by ID, procedure typed without diacrit
   const procForm = page.locator('.proc-form');
   assert.equal(await procForm.getByLabel('Họ, chữ đệm và tên *').inputValue(), 'Nguyễn Văn An');
   assert.equal(await procForm.getByLabel('Số định danh cá nhân *').inputValue(), DEMO.citizen);
-  await procForm.getByLabel('Ngày sinh *').fill('2003-05-14');
+  const birth = procForm.getByLabel('Ngày sinh *');
+  await birth.fill('31/02/2003'); // typed the Vietnamese way; no such day
   await procForm.getByLabel('Tình trạng hôn nhân hiện tại *').selectOption({ label: 'Chưa đăng ký kết hôn' });
   await procForm.getByLabel('Mục đích sử dụng *').fill('Đăng ký kết hôn');
+  // refused next to the field before anything is sent, nothing typed lost
+  await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+  await procForm.locator('.field-error').waitFor();
+  assert.equal(await birth.getAttribute('aria-invalid'), 'true');
+  const birthErr = (await birth.getAttribute('aria-describedby')).split(' ').pop();
+  assert.match(await page.locator(`[id="${birthErr}"]`).textContent(), /Ngày không hợp lệ/);
+  assert.equal(await birth.inputValue(), '31/02/2003');
+  assert.equal(await procForm.getByLabel('Mục đích sử dụng *').inputValue(), 'Đăng ký kết hôn');
+  assert.equal(await page.getByLabel('Số nhà, đường').inputValue(), '12 Lê Lợi');
+  await birth.fill('14/05/2003');
   // the server's own check: a bad phone number, next to the field
   await page.getByLabel('Số điện thoại').fill('12345');
   await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
@@ -194,6 +233,7 @@ test('counter intake: applicant looked up by ID, procedure typed without diacrit
   assert.equal(d.applicant.phone, '0816861711');
   assert.deepEqual(d.papers.map((p) => p.code).sort(), ['giay_to_tuy_than', 'to_khai']);
   assert.equal(d.form.residence_unit, '26740');
+  assert.equal(d.form.birth_date, '2003-05-14');
   assert.equal(d.form.purpose, 'Đăng ký kết hôn');
   // linked to the citizen's account: it shows in their own list
   const mine = await citizen.get('/api/v1/my/dossiers');
@@ -308,7 +348,12 @@ test('specialist forwards, leader approves, clerk returns the result - in the br
   await login(clerk, DEMO.wardClerk);
   await clerk.goto('/can-bo');
   await clerk.getByRole('link', { name: /^Chờ trả kết quả [1-9]\d* hồ sơ$/ }).click();
-  await clerk.locator('#queue-table tbody tr', { hasText: code }).getByRole('link', { name: code }).click();
+  // the queue row says how the result came, as the dossier's summary does
+  const retRow = clerk.locator('#queue-table tbody tr', { hasText: code });
+  const score = (await (await official(DEMO.wardClerk)).get('/api/v1/queues/return')).items.find((x) => x.code === code).result_status;
+  assert.ok(['early', 'on_time'].includes(score), score);
+  assert.match(await retRow.locator('.due-word').textContent(), score === 'early' ? /^Trước hạn$/ : /^Đúng hạn$/);
+  await retRow.getByRole('link', { name: code }).click();
   const ret = await openAction(clerk, 'Trả kết quả', 'Xác nhận đã trả kết quả');
   await ret.click();
   await clerk.locator('#done').waitFor();
@@ -347,12 +392,30 @@ test('leader assigns the specialist; the specialist apologises and sets a new da
   await extend.click(); // nothing filled in
   assert.equal(await spec.getByLabel('Lý do chậm trễ (ghi trong thư xin lỗi) *').getAttribute('aria-invalid'), 'true');
   assert.equal(await spec.getByLabel('Ngày hẹn mới *').getAttribute('aria-invalid'), 'true');
-  // a new date three days after the old one, Vietnam time
+  // a day that does not exist and an hour past 23: refused next to their
+  // fields, nothing sent, nothing typed lost
+  const reasonBox = spec.getByLabel('Lý do chậm trễ (ghi trong thư xin lỗi) *');
+  const dateBox = spec.getByLabel('Ngày hẹn mới *');
+  const timeBox = spec.getByLabel('Giờ hẹn');
+  await reasonBox.fill('Cần xác minh thông tin hôn nhân tại nơi cư trú trước đây');
+  await dateBox.fill('31/02/2027');
+  await timeBox.fill('25:00');
+  await extend.click();
+  await spec.locator('#act-extend-date-err').waitFor();
+  assert.match(await spec.locator('#act-extend-date-err').textContent(), /Ngày không hợp lệ/);
+  assert.match(await spec.locator('#act-extend-time-err').textContent(), /Giờ không hợp lệ/);
+  assert.equal(await dateBox.getAttribute('aria-invalid'), 'true');
+  assert.equal(await timeBox.getAttribute('aria-invalid'), 'true');
+  assert.equal(await reasonBox.getAttribute('aria-invalid'), null);
+  assert.equal(await reasonBox.inputValue(), 'Cần xác minh thông tin hôn nhân tại nơi cư trú trước đây');
+  assert.equal(await dateBox.inputValue(), '31/02/2027');
+  assert.equal(await timeBox.inputValue(), '25:00');
+  assert.equal((await (await official(DEMO.wardSpecialist)).get(`/api/v1/dossiers/${encodeURIComponent(code)}`)).extended, false);
+  // a new date three days after the old one, Vietnam time, typed dd/mm/yyyy
   const old = new Date(new Date(before.due_at).getTime() + 7 * 3600000);
   const newDay = new Date(old.getTime() + 3 * 86400000).toISOString().slice(0, 10);
-  await spec.getByLabel('Lý do chậm trễ (ghi trong thư xin lỗi) *').fill('Cần xác minh thông tin hôn nhân tại nơi cư trú trước đây');
-  await spec.getByLabel('Ngày hẹn mới *').fill(newDay);
-  await spec.getByLabel('Giờ hẹn').fill('16:30');
+  await dateBox.fill(`${newDay.slice(8, 10)}/${newDay.slice(5, 7)}/${newDay.slice(0, 4)}`);
+  await timeBox.fill('16:30');
   await extend.click();
   await spec.locator('#done').waitFor();
   assert.match(await spec.locator('.dossier-head').textContent(), /Cần xác minh thông tin hôn nhân/);

@@ -25,7 +25,10 @@ try {
   await leader.act(done.code, 'forward', { note: 'Đồng ý' });
   await clerk.act(done.code, 'return');
   await clerk.act(supp.code, 'receive');
-  await specialist.act(supp.code, 'request_supplement', { items: ['Giấy tờ chứng minh đã ly hôn'], reason: 'Thiếu giấy tờ chứng minh đã ly hôn' });
+  await specialist.act(supp.code, 'request_supplement', {
+    items: ['Bản sao giấy tờ chứng minh đã ly hôn / vợ hoặc chồng đã chết', 'Bản gốc Giấy xác nhận tình trạng hôn nhân đã cấp'],
+    reason: 'Cần giấy tờ chứng minh tình trạng hôn nhân trước đây',
+  });
   const doneFull = await citizen.get(`/api/v1/dossiers/${encodeURIComponent(done.code)}`);
 
   const shots = [
@@ -43,7 +46,8 @@ try {
     ['dashboard', '/dieu-hanh', DEMO.wardLeader, 'phone'],
   ];
   for (const [name, path, who, where] of shots) {
-    for (const [kind, opts] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    // phone shots at scale 1: half the bytes in the repository, still sharp enough
+    for (const [kind, opts] of [['desktop', DESKTOP], ['phone', { ...PHONE, deviceScaleFactor: 1 }]]) {
       if (where !== 'both' && where !== kind) continue;
       const page = await newPage(browser, srv, opts);
       if (who) await login(page, who);

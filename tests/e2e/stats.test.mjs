@@ -22,6 +22,8 @@ const FORM = {
 const TODAY = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
 const MONTH_START = `${TODAY.slice(0, 8)}01`;
 const YEAR_START = `${TODAY.slice(0, 4)}-01-01`;
+// yyyy-mm-dd as typed and shown on the page: dd/mm/yyyy
+const vn = (iso) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 let srv, browser;
 before(async () => {
@@ -84,8 +86,8 @@ test('the ward chairman sees a returned dossier counted: figures, chart, table, 
   await page.getByRole('heading', { level: 1, name: 'Thống kê tình hình giải quyết hồ sơ' }).waitFor();
   // the default period is this month, for the chairman's ward
   await page.locator('#sx-kpis').waitFor();
-  assert.equal(await page.getByLabel('Từ ngày').inputValue(), MONTH_START);
-  assert.equal(await page.getByLabel('Đến ngày').inputValue(), TODAY);
+  assert.equal(await page.getByLabel('Từ ngày').inputValue(), vn(MONTH_START));
+  assert.equal(await page.getByLabel('Đến ngày').inputValue(), vn(TODAY));
   assert.equal(await page.getByRole('button', { name: 'Tháng này' }).getAttribute('aria-pressed'), 'true');
   assert.equal(await page.getByLabel(/^Cơ quan, đơn vị \(/).locator('option:checked').textContent(), WARD);
   assert.ok(await page.getByLabel('Cơ quan, đơn vị', { exact: true }).isChecked());
@@ -155,21 +157,36 @@ test('the ward chairman sees a returned dossier counted: figures, chart, table, 
   // a quick pick: this year
   await page.getByRole('button', { name: 'Năm nay' }).click();
   await page.waitForURL(new RegExp(`from=${YEAR_START}`));
-  assert.equal(await page.getByLabel('Từ ngày').inputValue(), YEAR_START);
+  assert.equal(await page.getByLabel('Từ ngày').inputValue(), vn(YEAR_START));
   assert.equal(await page.getByRole('button', { name: 'Năm nay' }).getAttribute('aria-pressed'), 'true');
   assert.equal(await kpi(page, 'received').textContent(), '1');
 
   // an end before the start: refused next to the field, nothing lost
   const url = page.url();
-  await page.getByLabel('Đến ngày').fill(`${TODAY.slice(0, 4)}-01-01`);
-  await page.getByLabel('Từ ngày').fill(TODAY);
+  const lastYearEnd = `31/12/${Number(TODAY.slice(0, 4)) - 1}`;
+  await page.getByLabel('Đến ngày').fill(lastYearEnd);
+  await page.getByLabel('Từ ngày').fill(vn(TODAY));
   await page.getByRole('button', { name: 'Xem thống kê' }).click();
   const to = page.getByLabel('Đến ngày');
+  const from = page.getByLabel('Từ ngày');
   assert.equal(await to.getAttribute('aria-invalid'), 'true');
-  const err = await to.getAttribute('aria-describedby');
-  assert.match(await page.locator(`[id="${err}"]`).textContent(), /Ngày kết thúc phải sau hoặc trùng ngày bắt đầu/);
+  const errOf = async (input) => page.locator(`[id="${(await input.getAttribute('aria-describedby')).split(' ').pop()}"]`).textContent();
+  assert.match(await errOf(to), /Ngày kết thúc phải sau hoặc trùng ngày bắt đầu/);
   assert.equal(page.url(), url);
-  assert.equal(await page.getByLabel('Từ ngày').inputValue(), TODAY);
+  assert.equal(await from.inputValue(), vn(TODAY));
+
+  // a day that does not exist: refused next to its field, nothing else lost
+  await from.fill('31/02/2027');
+  await to.fill(vn(TODAY));
+  await page.getByRole('button', { name: 'Xem thống kê' }).click();
+  assert.equal(await from.getAttribute('aria-invalid'), 'true');
+  assert.equal(await to.getAttribute('aria-invalid'), null);
+  assert.match(await errOf(from), /^Ngày không hợp lệ \(ngày\/tháng\/năm\)$/);
+  assert.equal(page.url(), url);
+  assert.equal(await from.inputValue(), '31/02/2027');
+  assert.equal(await to.inputValue(), vn(TODAY));
+  assert.ok(await page.getByLabel('Thủ tục', { exact: true }).isChecked());
+  assert.equal(await kpi(page, 'received').textContent(), '1');
 
   // and in English
   await page.getByRole('button', { name: 'English' }).click();

@@ -21,6 +21,9 @@ export async function loadStrings() {
   document.documentElement.lang = state.lang;
   for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
   for (const e of document.querySelectorAll('[data-i18n-aria]')) e.setAttribute('aria-label', t(e.dataset.i18nAria));
+  // the switch names the other language, in that language
+  const sw = document.getElementById('lang');
+  if (sw) sw.lang = state.lang === 'vi' ? 'en' : 'vi';
 }
 
 // t('key') or t('key', {n: 3}) with {n} placeholders.
@@ -91,6 +94,14 @@ export function isoDay(s) {
   const x = new Date(Date.UTC(y, mo - 1, d));
   if (y < 1900 || x.getUTCFullYear() !== y || x.getUTCMonth() !== mo - 1 || x.getUTCDate() !== d) return '';
   return `${y}-${p2(mo)}-${p2(d)}`;
+}
+// A date box typed the Vietnamese way whatever the browser's language (a
+// native <input type="date"> shows mm/dd/yyyy in English): a text box for
+// dd/mm/yyyy with a digit keyboard.  attrs.value may be yyyy-mm-dd (shown as
+// dd/mm/yyyy); read the box back with isoDay(input.value).
+export function dateInput(attrs = {}) {
+  const v = /^\d{4}-\d{2}-\d{2}$/.test(attrs.value || '') ? attrs.value.split('-').reverse().join('/') : attrs.value;
+  return el('input', { type: 'text', inputmode: 'numeric', maxlength: '10', autocomplete: 'off', spellcheck: 'false', ...attrs, value: v });
 }
 const nf = new Intl.NumberFormat('vi-VN');
 export const num = (n) => nf.format(n);
@@ -187,7 +198,15 @@ export function page(view, title, ...children) {
   const h = el('h1', { tabindex: '-1', text: title });
   view.replaceChildren(h, ...children.flat().filter((c) => c != null && c !== false));
   document.title = `${title} — ${t('brand')}`;
-  h.focus({ preventScroll: true });
+  // A message about what was just done (e.g. "received") takes the focus,
+  // so that a screen reader reads it; otherwise the page's heading does.
+  const flash = view.querySelector('.notice[role="status"]');
+  if (flash) {
+    flash.setAttribute('tabindex', '-1');
+    flash.focus({ preventScroll: true });
+  } else {
+    h.focus({ preventScroll: true });
+  }
   return h;
 }
 

@@ -172,19 +172,17 @@ export async function login(page, username, password = PASSWORD) {
   await page.locator('#logout').waitFor();
 }
 
-// Bytes transferred by a page load (fonts aside): every response's body.
+// Bytes a page load transfers (fonts aside): what Chromium counts as
+// received for each request, headers included.
 export async function pageWeight(page, path) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
   let total = 0;
-  const onResponse = async (r) => {
-    try {
-      if (r.request().resourceType() === 'font') return;
-      const b = await r.body();
-      total += b.length + 300; // ~ headers
-    } catch { /* redirects have no body */ }
-  };
-  page.on('response', onResponse);
+  const fonts = new Set();
+  cdp.on('Network.responseReceived', (e) => { if (e.type === 'Font') fonts.add(e.requestId); });
+  cdp.on('Network.loadingFinished', (e) => { if (!fonts.has(e.requestId)) total += e.encodedDataLength; });
   await page.goto(path, { waitUntil: 'networkidle' });
-  page.off('response', onResponse);
+  await cdp.detach();
   return total;
 }
 

@@ -3,7 +3,8 @@
 // now, the on-time rate, and the agencies with the most overdue dossiers
 // (GET /api/v1/dashboard over the leader's agency subtree).  It asks again
 // by itself every 30 seconds (?refresh=N seconds, 2..600, e.g. for tests)
-// while the page is visible, and says when it was last brought up to date.
+// while the page is visible, and says when it was last brought up to date;
+// a toggle pauses that (WCAG 2.2.2: what updates by itself can be stopped).
 import { state, t, el, api, page, pick, num, when, can, link, alertBox } from '../lib.js';
 import { barChart, stackedBars } from '../chart.js';
 import { refusal, rate } from './stats.js';
@@ -24,8 +25,13 @@ export async function dashboard(view, qs) {
   const error = el('div', { id: 'db-error' });
   const figures = el('div', { id: 'db-figures', 'aria-live': 'off' });
   const again = el('button', { type: 'button', id: 'db-refresh', text: t('db_refresh'), onclick: () => load() });
+  let paused = false;
+  const pause = el('button', {
+    type: 'button', id: 'db-pause', 'aria-pressed': 'false', text: t('db_pause'),
+    onclick: () => { paused = !paused; pause.setAttribute('aria-pressed', String(paused)); },
+  });
   page(view, title,
-    el('div', { class: 'db-head' }, updated, again),
+    el('div', { class: 'db-head' }, updated, el('div', { class: 'db-buttons' }, again, pause)),
     error, figures,
     el('p', {}, link('/thong-ke', t('db_more'), { id: 'db-more' })));
 
@@ -88,7 +94,7 @@ export async function dashboard(view, qs) {
   // if the page was replaced without the cleanup being called.
   const timer = setInterval(() => {
     if (!figures.isConnected) { stopped = true; clearInterval(timer); return; }
-    if (!document.hidden) load();
+    if (!document.hidden && !paused) load();
   }, every * 1000);
   load();
   return () => { stopped = true; clearInterval(timer); };

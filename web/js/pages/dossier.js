@@ -10,12 +10,19 @@
 // status, the current step (pending_officials names the officials of the
 // step's role and unit) and the official's roles and agency, and the
 // server refuses anything else (403 / 409 shown as they come).
-import { state, t, el, api, go, link, page, pick, when, alertBox, problemText, statusBadge, showFieldErrors, clearFieldErrors } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, when, alertBox, problemText, statusBadge, showFieldErrors, clearFieldErrors, dateInput, isoDay } from '../lib.js';
 import { officialOnly, dueCell } from './office.js';
 import { formView } from './office-form.js';
 
 const FORMS = ['01', '02', '03', '04', '05', '06'];
 const ENDED = ['returned', 'refused', 'withdrawn', 'stopped'];
+
+// A time typed on the 24-hour clock ("16:30", "16.30", "16h30") as HH:MM,
+// or '' when it is not one.
+function hhmm(s) {
+  const m = /^(\d{1,2})[:.hH](\d{2})$/.exec(s.trim());
+  return m && Number(m[1]) < 24 && Number(m[2]) < 60 ? `${m[1].padStart(2, '0')}:${m[2]}` : '';
+}
 
 export async function dossier(view, code, qs) {
   if (!officialOnly(view, 'dossier.read')) return;
@@ -180,7 +187,8 @@ function actionForm(d, def, etag, a, reload) {
     return ta;
   };
   const lines = (s) => s.split('\n').map((x) => x.trim()).filter(Boolean);
-  const required = (field) => ({ field, message: t('of_required'), message_vi: t('of_required'), message_en: t('of_required') });
+  const problem = (field, message) => ({ field, message, message_vi: message, message_en: message });
+  const required = (field) => problem(field, t('of_required'));
 
   switch (a) {
     case 'receive': {
@@ -220,7 +228,7 @@ function actionForm(d, def, etag, a, reload) {
       const reason = el('textarea', { id: `${id}-reason`, name: 'reason', rows: '2', maxlength: '2000' });
       form.append(fs, el('div', { class: 'field' }, el('label', { for: reason.id, text: t('of_reason') }), reason));
       const items = () => [...fs.querySelectorAll('input[type=checkbox]:checked')].map((c) => c.value).concat(lines(other.value));
-      check = () => (items().length ? [] : [{ ...required('items'), message: t('of_pick_missing'), message_vi: t('of_pick_missing'), message_en: t('of_pick_missing') }]);
+      check = () => (items().length ? [] : [problem('items', t('of_pick_missing'))]);
       body = () => ({ items: items(), ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) });
       break;
     }
@@ -243,17 +251,24 @@ function actionForm(d, def, etag, a, reload) {
     }
     case 'extend': {
       const old = d.due_at ? new Date(new Date(d.due_at).getTime() + 7 * 3600000) : null; // wall clock in Vietnam
-      const date = el('input', { id: `${id}-date`, name: 'new_due_at', type: 'date', required: true,
-        min: old ? old.toISOString().slice(0, 10) : null });
-      const time = el('input', { id: `${id}-time`, type: 'time', value: old ? old.toISOString().slice(11, 16) : '17:00' });
+      // typed as dd/mm/yyyy and 24-hour hh:mm whatever the browser's language
+      const date = dateInput({ id: `${id}-date`, name: 'new_due_at', required: true, placeholder: t('of_date_placeholder'), 'aria-describedby': `${id}-date-hint` });
+      const time = el('input', { id: `${id}-time`, 'data-field': 'new_due_time', type: 'text', inputmode: 'numeric', maxlength: '5', autocomplete: 'off',
+        placeholder: t('of_time_placeholder'), 'aria-describedby': `${id}-time-hint`, value: old ? old.toISOString().slice(11, 16) : '17:00' });
       const reason = el('textarea', { id: `${id}-reason`, name: 'reason', rows: '3', maxlength: '2000', required: true });
       form.append(el('p', { text: t('of_extend_text', { due: when(d.due_at) }) }),
         el('div', { class: 'field' }, el('label', { for: reason.id, text: t('of_extend_reason') + ' *' }), reason),
         el('div', { class: 'grid2 tight' },
-          el('div', { class: 'field' }, el('label', { for: date.id, text: t('of_new_date') + ' *' }), date),
-          el('div', { class: 'field' }, el('label', { for: time.id, text: t('of_new_time') }), time)));
-      check = () => [...(reason.value.trim() ? [] : [required('reason')]), ...(date.value ? [] : [required('new_due_at')])];
-      body = () => ({ reason: reason.value.trim(), new_due_at: `${date.value}T${time.value || '17:00'}:00+07:00` });
+          el('div', { class: 'field' }, el('label', { for: date.id, text: t('of_new_date') + ' *' }),
+            el('p', { class: 'hint', id: `${id}-date-hint`, text: t('of_date_hint') }), date),
+          el('div', { class: 'field' }, el('label', { for: time.id, text: t('of_new_time') }),
+            el('p', { class: 'hint', id: `${id}-time-hint`, text: t('of_time_hint') }), time)));
+      check = () => [
+        ...(reason.value.trim() ? [] : [required('reason')]),
+        ...(!date.value.trim() ? [required('new_due_at')] : isoDay(date.value) ? [] : [problem('new_due_at', t('of_date_bad'))]),
+        ...(!time.value.trim() || hhmm(time.value) ? [] : [problem('new_due_time', t('of_time_bad'))]),
+      ];
+      body = () => ({ reason: reason.value.trim(), new_due_at: `${isoDay(date.value)}T${hhmm(time.value) || '17:00'}:00+07:00` });
       break;
     }
     case 'stop': {

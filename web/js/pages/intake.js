@@ -6,7 +6,7 @@
 // server), the procedure's form, then POST /api/v1/counters/{id}/dossiers.
 // The answer gives the code and the tracking secret, with form 01 (receipt
 // and appointment) to print at once.
-import { state, t, el, api, go, link, page, pick, when, alertBox, showFieldErrors, clearFieldErrors } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, when, newKey, alertBox, showFieldErrors, clearFieldErrors } from '../lib.js';
 import { officialOnly } from './office.js';
 import { buildForm, unitPicker } from './office-form.js';
 
@@ -65,6 +65,26 @@ export async function intake(view) {
     el('div', { class: 'field' }, el('label', { for: 'in-ward', text: t('of_in_ward') }), ward.box,
       el('p', { class: 'hint', id: 'in-ward-hint', text: t('of_in_ward_hint') }))));
 
+  // What the last lookup wrote.  A new lookup first empties whatever the
+  // clerk has not changed since, so that one person's name, phone, address
+  // or ID never stays on another person's dossier (in the applicant's
+  // details or in the procedure's form filled from them).
+  let last = null; // {full_name, phone, address, ward_code, form: {field: value}}
+  const forget = () => {
+    if (!last) return;
+    for (const [input, was] of [[nameInput, last.full_name], [phoneInput, last.phone], [addrInput, last.address]]) {
+      if (input.value === was) input.value = '';
+    }
+    if (last.ward_code && ward.input.dataset.code === last.ward_code) ward.set('', '');
+    for (const [name, was] of Object.entries(last.form)) {
+      const c = procForm && procForm.node.querySelector(`[name="form.${name}"]`);
+      if (!c || !was || (c.dataset.code || c.value.trim()) !== was) continue;
+      c.value = '';
+      c.dispatchEvent(new Event('input', { bubbles: true })); // a ward picker forgets its choice too
+    }
+    last = null;
+  };
+
   const lookup = async () => {
     clearFieldErrors(form);
     const idn = idInput.value.trim();
@@ -76,6 +96,7 @@ export async function intake(view) {
     lookupMsg.textContent = t('loading');
     const r = await api('GET', `/api/v1/applicants?id_number=${idn}`);
     lookupBtn.disabled = false;
+    if (r.status === 200 || r.status === 404) forget();
     if (r.status === 200) {
       const a = r.body;
       nameInput.value = a.full_name || '';
@@ -83,9 +104,13 @@ export async function intake(view) {
       addrInput.value = a.address || '';
       ward.set(a.ward_code || '', a.ward_name || '');
       lookupMsg.textContent = t('of_in_found', { name: a.full_name });
-      if (procForm) procForm.fill({ full_name: a.full_name, id_number: idn, residence_unit: a.ward_code });
+      last = { full_name: nameInput.value, phone: phoneInput.value, address: addrInput.value, ward_code: a.ward_code || '',
+        form: { full_name: a.full_name, id_number: idn, residence_unit: a.ward_code } };
+      if (procForm) procForm.fill(last.form);
     } else if (r.status === 404) {
       lookupMsg.textContent = t('of_in_not_found');
+      last = { full_name: '', phone: '', address: '', ward_code: '', form: { id_number: idn } };
+      if (procForm) procForm.fill(last.form);
       nameInput.focus();
     } else if (r.status === 422) {
       lookupMsg.textContent = '';
@@ -110,6 +135,11 @@ export async function intake(view) {
   form.append(details);
 
   let def = null, procForm = null, paperBoxes = [];
+  // The request whose answer was lost (no answer, a 5xx): sent again
+  // unchanged it carries the same Idempotency-Key, so the server answers
+  // it once instead of taking the dossier in twice.  Anything changed
+  // makes a new request.
+  let pending = null; // {what, key}
   let timer = 0, seq = 0;
   procQ.addEventListener('input', () => {
     clearTimeout(timer);
@@ -202,8 +232,12 @@ export async function intake(view) {
     };
     const btn = form.querySelector('#in-submit');
     btn.disabled = true;
-    const r = await api('POST', `/api/v1/counters/${encodeURIComponent(counterSel.value)}/dossiers`, body);
+    const path = `/api/v1/counters/${encodeURIComponent(counterSel.value)}/dossiers`;
+    const what = path + JSON.stringify(body);
+    if (!pending || pending.what !== what) pending = { what, key: newKey() };
+    const r = await api('POST', path, body, { key: pending.key });
     btn.disabled = false;
+    if (r.status !== 0 && r.status < 500 && r.status !== 409) pending = null;
     if (r.status === 201) { done(view, r.body); return; }
     if (r.status === 422 && r.body && r.body.errors) {
       // the competent agency follows the applicant's ward

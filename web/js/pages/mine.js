@@ -15,16 +15,12 @@ export function progressOf(d) {
   return Date.now() > Date.parse(d.due_at) ? 'late' : 'in_time';
 }
 
-// The timeliness cell of the list.  A summary without result_status (the
-// score of a finished dossier) gets it from the dossier itself.
+// The timeliness cell of the list: the summary carries the result's score
+// and when it was ready, so a finished dossier needs no request of its own.
 function progressCell(d) {
-  const td = el('td', { 'data-label': t('my_progress') }, progressBadge(d));
-  if (!('result_status' in d) && ['result_ready', 'returned'].includes(d.status)) {
-    api('GET', `/api/v1/dossiers/${encodeURIComponent(d.code)}`).then((r) => {
-      if (r.status === 200) td.replaceChildren(progressBadge(r.body));
-    });
-  }
-  return td;
+  return el('td', { 'data-label': t('my_progress') }, progressBadge(d),
+    d.result_status && d.completed_at ? el('div', { class: 'hint' }, `${t('my_completed')}: `,
+      el('time', { datetime: d.completed_at, text: day(d.completed_at) })) : null);
 }
 
 function progressBadge(d) {
@@ -85,9 +81,12 @@ export async function list(view, qs) {
     const r = await api('GET', `/api/v1/my/dossiers?limit=50&before=${next}`);
     more.disabled = false;
     if (r.status !== 200) { moreStatus.replaceChildren(alertBox(r)); return; }
-    tbody.append(...r.body.items.map(row));
+    const rows = r.body.items.map(row);
+    tbody.append(...rows);
     moreStatus.textContent = t('my_more_loaded', { n: r.body.items.length });
     next = r.body.next_before;
+    // the button may disappear: the focus goes to the first new dossier
+    if (!next && rows.length) rows[0].querySelector('a')?.focus();
     more.hidden = !next;
   });
 

@@ -4,7 +4,7 @@
 // on an official's dossier page; a ward/commune picker (search as you type
 // over GET /api/v1/units?q=).  Controls are named "form.<name>" so that the
 // server's field errors ("form.<name>") land next to them.
-import { state, t, el, api, pick, day, upload, problemText } from '../lib.js';
+import { state, t, el, api, pick, day, upload, problemText, dateInput, isoDay } from '../lib.js';
 
 let uid = 0;
 
@@ -86,14 +86,20 @@ export function buildForm(schema, prefix = 'of') {
     const req = !!f.required;
     const text = label(f) + (req ? ' *' : '');
     const common = { id, name: `form.${f.name}`, required: req };
-    let input, box, get, put;
+    let input, box, get, put, hint, bad;
     switch (f.type) {
       case 'number':
         input = el('input', { ...common, type: 'number', inputmode: 'numeric', min: f.min ?? null, max: f.max ?? null, step: 'any' });
         get = () => (input.value === '' ? undefined : Number(input.value));
         break;
       case 'date':
-        input = el('input', { ...common, type: 'date' });
+        // typed as dd/mm/yyyy whatever the browser's language; sent as yyyy-mm-dd
+        // (what is not a date goes as typed, for the server to refuse)
+        hint = el('p', { class: 'hint', id: `${id}-hint`, text: t('of_date_hint') });
+        input = dateInput({ ...common, placeholder: t('of_date_placeholder'), 'aria-describedby': hint.id });
+        get = () => (input.value.trim() === '' ? undefined : isoDay(input.value) || input.value.trim());
+        put = (v) => { input.value = /^\d{4}-\d{2}-\d{2}$/.test(v ?? '') ? day(`${v}T12:00:00+07:00`) : v ?? ''; };
+        bad = () => (input.value.trim() && !isoDay(input.value) ? t('of_date_bad') : '');
         break;
       case 'id_number':
         input = el('input', { ...common, type: 'text', inputmode: 'numeric', maxlength: '12', pattern: '[0-9]{12}', autocomplete: 'off' });
@@ -134,8 +140,8 @@ export function buildForm(schema, prefix = 'of') {
     }
     if (!get) get = () => (input.value.trim() === '' ? undefined : input.value.trim());
     if (!put) put = (v) => { input.value = v ?? ''; };
-    controls.push({ f, get, put, input });
-    node.append(el('div', { class: 'field' }, el('label', { for: id, text }), box || input));
+    controls.push({ f, get, put, input, bad });
+    node.append(el('div', { class: 'field' }, el('label', { for: id, text }), hint, box || input));
   }
   return {
     node,
@@ -148,10 +154,12 @@ export function buildForm(schema, prefix = 'of') {
     fill(obj) {
       for (const c of controls) if (obj[c.f.name] != null && c.get() === undefined) c.put(obj[c.f.name]);
     },
-    // Required controls left empty, as problem+json field errors.
+    // Required controls left empty, and values that cannot be right (a
+    // date that does not exist), as problem+json field errors.
     missing() {
-      return controls.filter((c) => c.f.required && c.get() === undefined)
-        .map((c) => ({ field: `form.${c.f.name}`, message: t('of_required'), message_vi: t('of_required'), message_en: t('of_required') }));
+      const problem = (c, m) => ({ field: `form.${c.f.name}`, message: m, message_vi: m, message_en: m });
+      return controls.map((c) => (c.f.required && c.get() === undefined ? problem(c, t('of_required'))
+        : c.bad && c.bad() ? problem(c, c.bad()) : null)).filter(Boolean);
     },
   };
 }

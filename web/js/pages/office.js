@@ -6,12 +6,13 @@
 // that reload, back and a shared link show the same list.  Also the
 // helpers the other officials' pages share: the sign-in guard and the due
 // date with its early / on time / late colour.
-import { state, t, el, api, go, link, page, pick, when, num, alertBox, statusBadge, isOfficial, can, showFieldErrors, clearFieldErrors } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, when, num, alertBox, statusBadge, isOfficial, can, showFieldErrors, clearFieldErrors, dateInput, isoDay } from '../lib.js';
 
 // Queues in the order an official works through them.  `all` has no count.
 const QUEUES = ['receive', 'process', 'return', 'due_soon', 'overdue', 'supplement', 'mine', 'all'];
 const STATUSES = ['submitted', 'supplement_requested', 'in_progress', 'result_ready', 'returned', 'refused', 'withdrawn', 'stopped'];
 const FILTERS = ['procedure', 'q', 'status', 'from', 'to'];
+const DATES = ['from', 'to']; // typed dd/mm/yyyy, yyyy-mm-dd in the address and to the API
 const DAY_MS = 86400000;
 
 // Officials only: nobody signed in goes to the login page and comes back;
@@ -99,17 +100,24 @@ export async function queues(view, qs) {
       el('input', { id: 'flt-q', name: 'q', type: 'search', value: f.q, maxlength: '40', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'flt-q-hint' }),
       el('p', { class: 'hint', id: 'flt-q-hint', text: t('of_code_search_hint') })),
     statusField,
-    el('div', { class: 'field' }, el('label', { for: 'flt-from', text: t('of_received_from') }),
-      el('input', { id: 'flt-from', name: 'from', type: 'date', value: f.from })),
-    el('div', { class: 'field' }, el('label', { for: 'flt-to', text: t('of_received_to') }),
-      el('input', { id: 'flt-to', name: 'to', type: 'date', value: f.to })),
+    ...DATES.map((k) => el('div', { class: 'field' }, el('label', { for: `flt-${k}`, text: t(`of_received_${k}`) }),
+      dateInput({ id: `flt-${k}`, name: k, value: f[k], placeholder: t('of_date_placeholder'), 'aria-describedby': `flt-${k}-hint` }),
+      el('p', { class: 'hint', id: `flt-${k}-hint`, text: t('of_date_hint_short') }))),
     el('div', { class: 'actions filter-actions' },
       el('button', { type: 'submit', class: 'primary', text: t('of_filter') }),
       FILTERS.some((k) => f[k]) ? link(addressOf(queue, {}), t('of_clear_filters'), { class: 'button' }) : null));
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
+    clearFieldErrors(filters);
     const nf = {};
     for (const k of FILTERS) nf[k] = filters.elements[k] ? filters.elements[k].value.trim() : '';
+    const bad = DATES.filter((k) => nf[k] && !isoDay(nf[k]));
+    if (bad.length) {
+      const m = t('of_date_bad');
+      showFieldErrors(filters, { status: 422, body: { errors: bad.map((field) => ({ field, message: m, message_vi: m, message_en: m })) } });
+      return;
+    }
+    for (const k of DATES) nf[k] = nf[k] && isoDay(nf[k]);
     go(addressOf(queue, nf));
   });
 
@@ -201,5 +209,5 @@ function row(d) {
     cell(t('of_applicant'), d.applicant_name || '—'),
     cell(t('status'), statusBadge(d.status)),
     cell(t('of_received'), when(d.received_at || d.submitted_at)),
-    cell(t('of_due'), d.due_at ? dueCell(d.due_at, null, d.status) : '—'));
+    cell(t('of_due'), d.due_at ? dueCell(d.due_at, d.result_status, d.status) : '—'));
 }

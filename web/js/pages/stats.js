@@ -4,7 +4,7 @@
 // as figures, charts and a table, with the same figures as a spreadsheet.
 // What is shown lives in the address (?from=&to=&agency=&group=), so a
 // reload or a shared link shows the same thing.
-import { state, t, el, api, page, pick, num, pct, todayVN, can, link, showFieldErrors, clearFieldErrors, alertBox } from '../lib.js';
+import { state, t, el, api, page, pick, num, pct, todayVN, can, link, showFieldErrors, clearFieldErrors, alertBox, dateInput, isoDay } from '../lib.js';
 import { barChart, stackedBars } from '../chart.js';
 
 const GROUPS = ['agency', 'procedure'];
@@ -79,21 +79,24 @@ export async function stats(view, qs) {
   const byProc = new Map(pr.status === 200 ? pr.body.items.map((p) => [p.code, p]) : []);
 
   // ---- the form ----
-  const from = el('input', { id: 'sx-from', name: 'from', type: 'date', value: q.from, required: true });
-  const to = el('input', { id: 'sx-to', name: 'to', type: 'date', value: q.to, required: true });
+  // typed as dd/mm/yyyy whatever the browser's language; yyyy-mm-dd in the address
+  const dateAttrs = { required: true, placeholder: t('sx_date_placeholder'), 'aria-describedby': 'sx-dates-hint' };
+  const from = dateInput({ id: 'sx-from', name: 'from', value: q.from, ...dateAttrs });
+  const to = dateInput({ id: 'sx-to', name: 'to', value: q.to, ...dateAttrs });
   const agencySel = el('select', { id: 'sx-agency', name: 'agency_id' },
     ...agencies.map((a) => el('option', { value: String(a.id), selected: a.id === q.agency, text: '\u00a0\u00a0'.repeat(a.depth) + pick(a) })));
   const radios = GROUPS.map((g) => el('label', { class: 'check', for: `sx-g-${g}` },
     el('input', { type: 'radio', name: 'group', id: `sx-g-${g}`, value: g, checked: g === q.group }), t(`sx_by_${g}`)));
   const quick = Object.keys(periods()).map((k) => el('button', {
     type: 'button', class: 'sx-quick', 'data-pick': k, 'aria-pressed': 'false', text: t(`sx_pick_${k}`),
-    onclick: () => { [from.value, to.value] = periods()[k]; form.requestSubmit(); },
+    onclick: () => { [from.value, to.value] = periods()[k].map(dmy); form.requestSubmit(); },
   }));
   const form = el('form', { class: 'card sx-form', novalidate: true, 'aria-labelledby': 'sx-form-h' },
     el('h2', { id: 'sx-form-h', class: 'sr-only', text: t('sx_form') }),
     el('fieldset', {},
       el('legend', { text: t('sx_period') }),
       el('div', { class: 'sx-quicks', role: 'group', 'aria-label': t('sx_quick') }, ...quick),
+      el('p', { class: 'hint', id: 'sx-dates-hint', text: t('sx_date_hint') }),
       el('div', { class: 'sx-dates' },
         el('div', { class: 'field' }, el('label', { for: 'sx-from', text: t('sx_from') }), from),
         el('div', { class: 'field' }, el('label', { for: 'sx-to', text: t('sx_to') }), to))),
@@ -115,12 +118,15 @@ export async function stats(view, qs) {
     e.preventDefault();
     clearFieldErrors(form);
     const errors = [];
-    if (!from.value) errors.push({ field: 'from', message: t('sx_date_required') });
-    if (!to.value) errors.push({ field: 'to', message: t('sx_date_required') });
-    if (from.value && to.value && from.value > to.value) errors.push({ field: 'to', message: t('sx_to_before_from') });
+    const day = {};
+    for (const [k, input] of [['from', from], ['to', to]]) {
+      day[k] = isoDay(input.value);
+      if (!day[k]) errors.push({ field: k, message: t(input.value.trim() ? 'sx_date_bad' : 'sx_date_required') });
+    }
+    if (day.from && day.to && day.from > day.to) errors.push({ field: 'to', message: t('sx_to_before_from') });
     if (errors.length) { showFieldErrors(form, { status: 422, body: { errors } }); return; }
     Object.assign(q, {
-      from: from.value, to: to.value, agency: Number(agencySel.value),
+      from: day.from, to: day.to, agency: Number(agencySel.value),
       group: form.querySelector('input[name=group]:checked').value,
     });
     const addr = `/thong-ke?${new URLSearchParams({ from: q.from, to: q.to, agency: String(q.agency), group: q.group })}`;
