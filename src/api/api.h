@@ -52,6 +52,10 @@ int api_id_param(struct mc_req *r, const char *name, int64_t *id);
 int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
 /* Fail the request with a database error (logging the detail). */
 int api_db_fail(struct mc_req *r, int rc);
+/* 0 when agency is inside the caller's jurisdiction (their agency's
+ * subtree); otherwise the request fails with 403 naming field, or with the
+ * database error. */
+int api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field);
 /* The figures of GET /api/v1/stats for the request's query (from, to,
  * agency_id, group, recount), checked and authorized; *out is new. */
 int api_stats_query(struct mc_req *r, json_t **out);

@@ -26,11 +26,8 @@ static int dashboard(struct mc_req *r)
 	if (rc)
 		return rc;
 	int64_t root = agency ? agency : r->who->agency_id;
-	rc = mc_agency_within(c, r->who->agency_id, root);
-	if (rc < 0)
-		return api_db_fail(r, rc);
-	if (!rc)
-		return mc_fail(r, MC_E_FORBIDDEN, "agency_id");
+	if ((rc = api_within(r, c, root, "agency_id")))
+		return rc;
 	json_t *out = NULL;
 	if ((rc = mc_dossier_dashboard(c, root, mc_time_now_ms(), DASHBOARD_TOP, &out)))
 		return api_db_fail(r, rc);

@@ -294,11 +294,8 @@ int api_stats_query(struct mc_req *r, json_t **result)
 	if (rc)
 		return rc;
 	int64_t root = agency ? agency : r->who->agency_id;
-	rc = mc_agency_within(c, r->who->agency_id, root);
-	if (rc < 0)
-		return api_db_fail(r, rc);
-	if (!rc)
-		return mc_fail(r, MC_E_FORBIDDEN, "agency_id");
+	if ((rc = api_within(r, c, root, "agency_id")))
+		return rc;
 	json_t *out = NULL;
 	rc = mc_req_query(r, "recount") ? mc_dossier_stats_recount(c, root, from, to, group, &out)
 					: mc_dossier_stats(c, root, from, to, group, &out);

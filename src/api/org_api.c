@@ -129,11 +129,8 @@ static int agency_create(struct mc_req *r)
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	/* Only inside the caller's jurisdiction. */
-	rc = mc_agency_within(c, r->who->agency_id, a.parent_id);
-	if (rc < 0)
-		return api_db_fail(r, rc);
-	if (rc == 0)
-		return mc_fail(r, MC_E_FORBIDDEN, "parent_id");
+	if ((rc = api_within(r, c, a.parent_id, "parent_id")))
+		return rc;
 	int64_t id = 0;
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);

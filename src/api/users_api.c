@@ -156,11 +156,8 @@ static int user_create(struct mc_req *r)
 		return api_db_fail(r, rc);
 	if ((rc = api_check(r)))
 		return rc;
-	rc = mc_agency_within(c, r->who->agency_id, agency);
-	if (rc < 0)
-		return api_db_fail(r, rc);
-	if (rc == 0)
-		return mc_fail(r, MC_E_FORBIDDEN, "agency_id");
+	if ((rc = api_within(r, c, agency, "agency_id")))
+		return rc;
 	char hash[MC_PWHASH_LEN];
 	if (mc_password_hash(json_string_value(pwj), hash))
 		return mc_fail(r, MC_E_NOMEM, NULL);

@@ -149,6 +149,14 @@ int api_db_fail(struct mc_req *r, int rc)
 	return rc;
 }
 
+int api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field)
+{
+	int rc = mc_agency_within(c, r->who->agency_id, agency);
+	if (rc < 0)
+		return api_db_fail(r, rc);
+	return rc ? 0 : mc_fail(r, MC_E_FORBIDDEN, "%s", field);
+}
+
 int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
 	      const char *detail)
 {
