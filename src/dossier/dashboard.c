@@ -52,7 +52,9 @@ static int period_figures(struct mc_conn *c, int64_t root, const char *period, j
 }
 
 /* In progress (or waiting for a supplement) per competent agency: how many,
- * and how many past their deadline at `now`; the most overdue first.  The
+ * and how many past their deadline at `now` (one waiting for the
+ * applicant's papers is not late: its clock is stopped); the most overdue
+ * first.  The
  * totals go to *in_progress, the first `top` agencies with any overdue
  * dossier to *worst. */
 static int overdue(struct mc_conn *c, int64_t root, int64_t now, int top, json_t **in_progress, json_t **worst)
@@ -60,7 +62,7 @@ static int overdue(struct mc_conn *c, int64_t root, int64_t now, int top, json_t
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT a.id, a.code, a.name, a.name_en, COUNT(*),"
-			  " SUM(CASE WHEN d.due_at < ? THEN 1 ELSE 0 END)"
+			  " SUM(CASE WHEN d.status = 'in_progress' AND d.due_at < ? THEN 1 ELSE 0 END)"
 			  " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
 			  " JOIN agencies a ON a.id = d.competent_agency_id"
 			  " WHERE d.status IN ('in_progress', 'supplement_requested')"

@@ -336,16 +336,19 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 	}
 	json_t *res = finish(rows, group);
 	json_decref(rows);
-	/* in progress now: within and past the deadline (from the dossiers) */
+	/* in progress now: within and past the deadline (from the dossiers); one
+	 * waiting for the applicant's papers is not late, its clock is stopped
+	 * until they arrive */
 	int64_t now = mc_time_now_ms(), within = 0, past = 0;
 	rc = mc_query_int64(c, &within,
 			    "SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
-			    " AND t.ancestor_id = ? WHERE d.status IN ('in_progress', 'supplement_requested') AND d.due_at >= ?",
+			    " AND t.ancestor_id = ? WHERE (d.status = 'supplement_requested'"
+			    " OR (d.status = 'in_progress' AND d.due_at >= ?))",
 			    "ii", root, now);
 	if (!rc)
 		rc = mc_query_int64(c, &past,
 				    "SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
-				    " AND t.ancestor_id = ? WHERE d.status IN ('in_progress', 'supplement_requested') AND d.due_at < ?",
+				    " AND t.ancestor_id = ? WHERE d.status = 'in_progress' AND d.due_at < ?",
 				    "ii", root, now);
 	if (rc) {
 		json_decref(res);
