@@ -39,15 +39,16 @@ static int applicant_lookup(struct mc_req *r)
 		return rc;
 	json_t *out = NULL;
 	int64_t uid = 0;
-	rc = mc_applicant_by_id_number(c, idn, &uid, &out);
-	if (rc == MC_E_NOT_FOUND)
-		return mc_fail(r, rc, NULL);
-	if (rc)
-		return api_db_fail(r, rc);
-	mc_req_keep(r, out);
+	int found = mc_applicant_by_id_number(c, idn, &uid, &out);
+	if (found && found != MC_E_NOT_FOUND)
+		return api_db_fail(r, found);
+	if (out)
+		mc_req_keep(r, out);
+	/* every lookup is audited, the misses too: a clerk trying ID numbers
+	 * one after another shows in the log */
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);
-	rc = api_audit(r, c, "applicant.lookup", "user", uid, "{}");
+	rc = api_audit(r, c, found ? "applicant.lookup_miss" : "applicant.lookup", "user", uid, "{}");
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc) {
@@ -55,6 +56,8 @@ static int applicant_lookup(struct mc_req *r)
 			mc_tx_rollback(c);
 		return api_db_fail(r, rc);
 	}
+	if (found)
+		return mc_fail(r, found, NULL);
 	return mc_res_json(r, 200, json_incref(out));
 }
 

@@ -107,9 +107,10 @@ static void applicant_lookup(void **state)
 	assert_problem(&r, 404, "not_found");
 	mc_http_res_free(&r);
 
-	/* the lookup that found someone is in the audit log, by the clerk */
+	/* both lookups are in the audit log: the one that found someone and
+	 * the miss (ID numbers tried one after another would show) */
 	assert_int_equal(mc_http_get(&admin, "/api/v1/audit?limit=50", &r), 200);
-	int seen = 0;
+	int seen = 0, missed = 0;
 	size_t i;
 	json_t *e;
 	json_array_foreach(json_object_get(r.json, "items"), i, e) {
@@ -117,8 +118,11 @@ static void applicant_lookup(void **state)
 			seen++;
 			assert_string_equal(jstr(e, "object_type"), "user");
 		}
+		if (strcmp(jstr(e, "action"), "applicant.lookup_miss") == 0)
+			missed++;
 	}
 	assert_int_equal(seen, 1);
+	assert_int_equal(missed, 1);
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_get(&admin, "/api/v1/audit/verify", &r), 200);
 	assert_true(json_is_true(json_object_get(r.json, "intact")));
