@@ -113,6 +113,15 @@ static void versioned_edit(void **state)
 
 	assert_int_equal(mc_http_get(&admin, "/api/v1/procedures/1.004873", &r), 200);
 	assert_string_equal(mc_http_header(&r, "ETag"), "\"v1\"");
+	/* the English texts of the catalogue come back with the definition */
+	json_t *paper = json_array_get(json_object_get(r.json, "papers"), 1);
+	assert_string_equal(jstr(paper, "code"), "giay_to_ly_hon");
+	const char *cond_en = jstr(paper, "condition_en"), *time_en = jstr(r.json, "processing_note_en"),
+		   *fee_en = jstr(json_array_get(json_object_get(r.json, "fees"), 0), "note_en");
+	assert_non_null(jstr(paper, "condition"));
+	assert_true(cond_en && strstr(cond_en, "divorced"));
+	assert_true(time_en && strstr(time_en, "03 working days"));
+	assert_true(fee_en && strstr(fee_en, "UNVERIFIED"));
 	json_t *def = json_deep_copy(r.json);
 	mc_http_res_free(&r);
 	json_object_set_new(def, "name", json_string("Cấp Giấy xác nhận tình trạng hôn nhân (sửa đổi)"));

@@ -45,10 +45,20 @@ test('the English switch translates the page and is remembered', async () => {
   await page.getByRole('heading', { level: 1, name: 'Birth registration' }).waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.ok(await page.getByText('Legal basis').isVisible());
+  // the catalogue's own texts too: paper names, their conditions, the deadline's and the fees' notes
+  const proxy = page.locator('#papers li', { hasText: 'Power of attorney' });
+  assert.match(await proxy.textContent(), /— If someone is authorised to carry out the procedure$/);
+  assert.ok(await page.locator('#papers li', { hasText: 'Birth registration declaration (official form)' }).isVisible());
+  assert.doesNotMatch(await page.locator('#papers').textContent(), /Tờ khai|Trường hợp|ủy quyền/);
+  assert.match(await page.locator('#time-note').textContent(), /^Same day: settled on the day of receipt;/);
+  assert.match(await page.locator('#fees').textContent(), /Law on Civil Status, Art\. 11/);
+  assert.doesNotMatch(await page.locator('#fees').textContent(), /Miễn lệ phí/);
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Birth registration' }).waitFor();
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
+  assert.match(await page.locator('#papers li', { hasText: 'Văn bản ủy quyền' }).textContent(), /— Trường hợp ủy quyền thực hiện thủ tục$/);
+  assert.match(await page.locator('#time-note').textContent(), /^Same day: giải quyết ngay trong ngày tiếp nhận;/);
   assertNoErrors(page);
 });
 

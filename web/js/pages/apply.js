@@ -213,14 +213,15 @@ function build(view, proc) {
           // the paper the upload stands for: its name, kind and when it is needed
           const hint = c.box.querySelector('.hint');
           hint.prepend(`${pick(p)} (${kindText(p)}${p.mandatory && !p.condition ? ', ' + t('ap_mandatory') : ''}). `,
-            p.condition ? `${t('ap_condition')}: ${p.condition}. ` : '');
+            p.condition ? `${t('ap_condition')}: ${pick(p, 'condition')}. ` : '');
         }
         return c.box;
       }),
       other.length ? el('h3', { text: t('ap_other_papers') }) : null,
       other.length ? el('ul', { class: 'cz-papers' }, ...other.map((p) => el('li', {},
         pick(p), ' ', el('span', { class: 'hint', text: `(${kindText(p)}${p.mandatory && !p.condition ? ', ' + t('ap_mandatory') : ''})` }),
-        p.kind === 'presented' ? el('span', { class: 'hint', text: ` — ${t('ap_presented_note')}` }) : null))) : null),
+        p.kind === 'presented' ? el('span', { class: 'hint', text: ` — ${t('ap_presented_note')}` }) : null,
+        p.condition ? el('span', { class: 'hint', text: ` — ${t('ap_condition')}: ${pick(p, 'condition')}` }) : null))) : null),
     el('section', { class: 'card', 'aria-labelledby': 'contact-h' },
       el('h2', { id: 'contact-h', text: t('ap_contact_h') }),
       el('p', { class: 'hint', text: t('ap_contact_intro', { name: me.full_name }) }),

@@ -181,7 +181,7 @@ export async function intake(view) {
       papers.append(el('div', { class: 'paper' }, box,
         el('label', { for: id }, `${pick(p)} (${t(p.kind)}, ${p.count})`,
           mandatory ? el('span', { class: 'req', text: ` * ${t('of_in_mandatory')}` }) : null),
-        p.condition ? el('p', { class: 'hint cond', text: `${t('of_in_if')} ${p.condition}` }) : null));
+        p.condition ? el('p', { class: 'hint cond', text: `${t('of_in_if')} ${pick(p, 'condition')}` }) : null));
     });
     // the form
     procForm = buildForm(def.form, 'in');
