@@ -35,15 +35,6 @@ function needLogin(view, title) {
       el('p', {}, link(`/dang-nhap?next=${encodeURIComponent(location.pathname)}`, t('ap_login_link'), { class: 'button primary', id: 'login-link' }))));
 }
 
-// Procedure names by code, for the list (the summaries carry only codes).
-let names = null;
-function procedureNames() {
-  if (!names) {
-    names = api('GET', '/api/v1/procedures?limit=200').then((r) => new Map(r.status === 200 ? r.body.items.map((p) => [p.code, p]) : []));
-  }
-  return names;
-}
-
 export async function list(view, qs) {
   void qs;
   if (!state.me) { needLogin(view, t('my_title')); return; }
@@ -51,10 +42,7 @@ export async function list(view, qs) {
   const res = await api('GET', '/api/v1/my/dossiers?limit=50');
   if (res.status === 401) { needLogin(view, t('my_title')); return; }
   if (res.status !== 200) { page(view, t('my_title'), alertBox(res)); return; }
-  // the summaries name the procedure; older servers gave only its code
-  const procs = res.body.items.some((d) => !d.procedure_name) ? await procedureNames() : new Map();
-  const procName = (d) => (d.procedure_name ? pick(d, 'procedure_name')
-    : procs.has(d.procedure_code) ? pick(procs.get(d.procedure_code)) : d.procedure_code);
+  const procName = (d) => pick(d, 'procedure_name') || d.procedure_code;
 
   const cell = (label, ...c) => el('td', { 'data-label': label }, ...c);
   const row = (d) => el('tr', {},
