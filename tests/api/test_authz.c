@@ -54,6 +54,7 @@ static int field_error(json_t *problem, const char *field, const char *reason)
 	return 0;
 }
 
+/* Not mc_http_login_as: these log-ins are checks (new, reset, re-enabled passwords), so a cmocka failure. */
 static void login(struct mc_http_session *s, const char *user, const char *pw, int bearer)
 {
 	mc_http_session_init(s, srv.base);

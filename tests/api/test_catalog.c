@@ -93,12 +93,9 @@ static void versioned_edit(void **state)
 {
 	(void)state;
 	struct mc_http_session admin, clerk, cit;
-	mc_http_session_init(&admin, srv.base);
-	mc_http_session_init(&clerk, srv.base);
-	mc_http_session_init(&cit, srv.base);
-	assert_int_equal(mc_http_login(&admin, "admin", "motcua2026", 1), 200);
-	assert_int_equal(mc_http_login(&clerk, "tiepnhan.p26740", "motcua2026", 1), 200);
-	assert_int_equal(mc_http_login(&cit, "079203001234", "motcua2026", 1), 200);
+	mc_http_login_as(&admin, srv.base, "admin");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");
+	mc_http_login_as(&cit, srv.base, "079203001234");
 	struct mc_http_res r;
 
 	/* a dossier begun under version 1 */

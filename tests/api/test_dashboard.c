@@ -25,7 +25,6 @@
 
 static char db_url[512];
 static struct mc_db *db;
-static const char *PW = "motcua2026";
 
 /* 1.003197 (5 working days), taken in at the ward police's desk */
 static const char *BODY5 =
@@ -79,12 +78,6 @@ static int stop_server(void **state)
 	return 0;
 }
 
-static void login(struct mc_http_session *s, const char *user)
-{
-	mc_http_session_init(s, srv.base);
-	assert_int_equal(mc_http_login(s, user, PW, 1), 200);
-}
-
 static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
 
@@ -127,22 +120,13 @@ static void intake(struct mc_http_session *clerk, const char *counter, const cha
  * result, scored want_score. */
 static void finish(const char *code, const char *want_score)
 {
-	struct mc_http_session sp, ld;
-	login(&sp, "chuyenvien.p26740");
-	login(&ld, "chutich.p26740");
-	struct mc_http_session *who[] = {&sp, &ld};
-	char path[200], path2[200], im[40];
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
-	snprintf(path2, sizeof(path2), "/api/v1/dossiers/%s/actions/forward", code);
+	const char *who[] = {"chuyenvien.p26740", "chutich.p26740"};
 	for (int i = 0; i < 2; i++) {
+		struct mc_http_session s;
 		struct mc_http_res r;
-		assert_int_equal(mc_http_get(who[i], path, &r), 200);
-		snprintf(im, sizeof(im), "If-Match: \"v%ld\"", jint(r.json, "version"));
-		mc_http_res_free(&r);
-		const char *h[] = {im, NULL};
-		mc_http_do(who[i], "POST", path2, "{}", h, &r);
-		if (r.status != 200)
-			fail_msg("forward %s: %ld %s", code, r.status, r.body);
+		mc_http_login_as(&s, srv.base, who[i]);
+		if (mc_http_act(&s, code, "forward", NULL, &r) != 200)
+			fail_msg("forward %s as %s: %ld %s", code, who[i], r.status, r.body);
 		if (i == 1)
 			assert_string_equal(jstr(r.json, "result_status"), want_score);
 		mc_http_res_free(&r);
@@ -153,17 +137,10 @@ static void finish(const char *code, const char *want_score)
 static void request_supplement(const char *code)
 {
 	struct mc_http_session sp;
-	login(&sp, "chuyenvien.p26740");
-	char path[200], im[40];
 	struct mc_http_res r;
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
-	assert_int_equal(mc_http_get(&sp, path, &r), 200);
-	snprintf(im, sizeof(im), "If-Match: \"v%ld\"", jint(r.json, "version"));
-	mc_http_res_free(&r);
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/request_supplement", code);
-	const char *h[] = {im, NULL};
-	mc_http_do(&sp, "POST", path, "{\"items\":[\"to_khai\"],\"reason\":\"Tờ khai thiếu chữ ký\"}", h, &r);
-	if (r.status != 200)
+	mc_http_login_as(&sp, srv.base, "chuyenvien.p26740");
+	const char *ask = "{\"items\":[\"to_khai\"],\"reason\":\"Tờ khai thiếu chữ ký\"}";
+	if (mc_http_act(&sp, code, "request_supplement", ask, &r) != 200)
 		fail_msg("request_supplement %s: %ld %s", code, r.status, r.body);
 	assert_string_equal(jstr(r.json, "status"), "supplement_requested");
 	mc_http_res_free(&r);
@@ -199,11 +176,11 @@ static void who_may_read(void **state)
 	struct mc_http_session anon, cit, clerk, ward, city;
 	mc_http_session_init(&anon, srv.base);
 	assert_int_equal(dashboard(&anon, "", NULL), 401);
-	login(&cit, "079203001234");
+	mc_http_login_as(&cit, srv.base, "079203001234");
 	assert_int_equal(dashboard(&cit, "", NULL), 403);
-	login(&clerk, "tiepnhan.p26740");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");
 	assert_int_equal(dashboard(&clerk, "", NULL), 403);
-	login(&ward, "chutich.p26740");
+	mc_http_login_as(&ward, srv.base, "chutich.p26740");
 	json_t *j;
 	assert_int_equal(dashboard(&ward, "", &j), 200);
 	assert_int_equal(jint(j, "agency_id"), agency_id(WARD));
@@ -218,7 +195,7 @@ static void who_may_read(void **state)
 	snprintf(q, sizeof(q), "?agency_id=%lld", (long long)agency_id(POLICE));
 	assert_int_equal(dashboard(&ward, q, NULL), 403);
 	assert_int_equal(dashboard(&ward, "?agency_id=abc", NULL), 422);
-	login(&city, "lanhdao");
+	mc_http_login_as(&city, srv.base, "lanhdao");
 	assert_int_equal(dashboard(&city, q, &j), 200);
 	assert_int_equal(jint(j, "agency_id"), agency_id(POLICE));
 	json_decref(j);
@@ -237,19 +214,19 @@ static void figures_and_jurisdiction(void **state)
 	json_t *j, *t;
 
 	start(T_0301_0900);
-	login(&pclerk, "clerk.ca.p26740");
+	mc_http_login_as(&pclerk, srv.base, "clerk.ca.p26740");
 	intake(&pclerk, "Q-CA-26740-01", BODY5, police1, due);
 	assert_string_equal(due, "2027-03-08T17:00:00+07:00");
 	assert_int_equal(mc_test_server_stop(&srv), 0);
 
 	start(T_0305_1000);
-	login(&wclerk, "tiepnhan.p26740");
+	mc_http_login_as(&wclerk, srv.base, "tiepnhan.p26740");
 	for (int i = 0; i < 4; i++) {
 		intake(&wclerk, "Q-P26740-01", BODY3, d[i], due);
 		assert_string_equal(due, "2027-03-10T17:00:00+07:00");
 	}
 	finish(d[0], "early");
-	login(&ward, "chutich.p26740");
+	mc_http_login_as(&ward, srv.base, "chutich.p26740");
 	assert_int_equal(dashboard(&ward, "", &j), 200);
 	assert_string_equal(jstr(j, "day"), "2027-03-05");
 	assert_int_equal(strncmp(jstr(j, "at"), "2027-03-05T10:", 14), 0);
@@ -267,7 +244,7 @@ static void figures_and_jurisdiction(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "top_overdue")), 0);
 	json_decref(j);
 	/* the city sees the police's dossier too, on time still */
-	login(&city, "lanhdao");
+	mc_http_login_as(&city, srv.base, "lanhdao");
 	assert_int_equal(dashboard(&city, "", &j), 200);
 	assert_int_equal(jint(json_object_get(j, "today"), "received"), 4);
 	assert_int_equal(jint(json_object_get(j, "month"), "received"), 5);
@@ -284,7 +261,7 @@ static void figures_and_jurisdiction(void **state)
 
 	start(T_0311_0900);
 	finish(d[1], "late");
-	login(&ward, "chutich.p26740");
+	mc_http_login_as(&ward, srv.base, "chutich.p26740");
 	assert_int_equal(dashboard(&ward, "", &j), 200);
 	assert_string_equal(jstr(j, "day"), "2027-03-11");
 	t = json_object_get(j, "today");
@@ -316,7 +293,7 @@ static void figures_and_jurisdiction(void **state)
 	assert_int_equal(jint(t, "within_deadline"), 1);
 	mc_http_res_free(&r);
 	/* the city: the ward and the police, one overdue each (ties by code) */
-	login(&city, "lanhdao");
+	mc_http_login_as(&city, srv.base, "lanhdao");
 	assert_int_equal(dashboard(&city, "", &j), 200);
 	assert_int_equal(jint(json_object_get(j, "in_progress"), "total"), 3);
 	assert_int_equal(jint(json_object_get(j, "in_progress"), "past_deadline"), 2);

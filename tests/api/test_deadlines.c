@@ -24,7 +24,6 @@
 
 static char db_url[512];
 static struct mc_db *db;
-static const char *PW = "motcua2026";
 
 /* 1.003197 (5 working days), taken in at the ward police's desk */
 static const char *BODY5 =
@@ -79,12 +78,6 @@ static int stop_server(void **state)
 	if (srv.pid > 0)
 		assert_int_equal(mc_test_server_stop(&srv), 0);
 	return 0;
-}
-
-static void login(struct mc_http_session *s, const struct mc_test_server *server, const char *user)
-{
-	mc_http_session_init(s, server->base);
-	assert_int_equal(mc_http_login(s, user, PW, 1), 200);
 }
 
 static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
@@ -147,7 +140,7 @@ static void five_days_across_tet(void **state)
 	struct mc_test_server *s = &srv;
 	start(s, T_0203_0900);
 	struct mc_http_session clerk;
-	login(&clerk, s, "clerk.ca.p26740");
+	mc_http_login_as(&clerk, s->base, "clerk.ca.p26740");
 	char rec[40], due[40];
 	assert_true(has_day_off(&clerk, "2027-02-05"));
 	assert_true(has_day_off(&clerk, "2027-02-08"));
@@ -166,24 +159,24 @@ static void cutoff_15h(void **state)
 	struct mc_http_session clerk;
 	char code[80], rec[40], due[40];
 	start(s, T_0203_1459);
-	login(&clerk, s, "clerk.ca.p26740");
+	mc_http_login_as(&clerk, s->base, "clerk.ca.p26740");
 	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
 	assert_int_equal(strncmp(rec, "2027-02-03T14:59", 16), 0);
 	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
 	/* 3 working days: Thu 4, Wed 10, Thu 11 */
 	struct mc_http_session ward;
-	login(&ward, s, "tiepnhan.p26740");
+	mc_http_login_as(&ward, s->base, "tiepnhan.p26740");
 	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
 	assert_int_equal(strncmp(rec, "2027-02-03T14:59", 16), 0);
 	assert_string_equal(due, "2027-02-11T17:00:00+07:00");
 	assert_int_equal(mc_test_server_stop(s), 0);
 
 	start(s, T_0203_1501);
-	login(&clerk, s, "clerk.ca.p26740");
+	mc_http_login_as(&clerk, s->base, "clerk.ca.p26740");
 	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
 	assert_int_equal(strncmp(rec, "2027-02-03T15:01", 16), 0);
 	assert_string_equal(due, "2027-02-16T17:00:00+07:00");
-	login(&ward, s, "tiepnhan.p26740");
+	mc_http_login_as(&ward, s->base, "tiepnhan.p26740");
 	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
 	assert_string_equal(due, "2027-02-12T17:00:00+07:00");
 	assert_int_equal(mc_test_server_stop(s), 0);
@@ -207,8 +200,8 @@ static void make_up_day_and_day_off(void **state)
 	struct mc_test_server *s = &srv;
 	start(s, T_0203_0900B);
 	struct mc_http_session clerk, admin;
-	login(&clerk, s, "clerk.ca.p26740");
-	login(&admin, s, "admin");
+	mc_http_login_as(&clerk, s->base, "clerk.ca.p26740");
+	mc_http_login_as(&admin, s->base, "admin");
 	char code[80], rec[40], due[40];
 	/* only the admin declares days */
 	assert_int_equal(add_exception(&clerk, "2027-02-13", 1, "Làm bù"), 403);
@@ -234,22 +227,13 @@ static void make_up_day_and_day_off(void **state)
 /* Process a dossier to the result: the specialist, then the leader. */
 static void finish(const struct mc_test_server *s, const char *code, const char *want_score)
 {
-	struct mc_http_session sp, ld;
-	login(&sp, s, "chuyenvien.p26740");
-	login(&ld, s, "chutich.p26740");
-	struct mc_http_session *who[] = {&sp, &ld};
-	char path[200], path2[200], im[40];
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
-	snprintf(path2, sizeof(path2), "/api/v1/dossiers/%s/actions/forward", code);
+	const char *who[] = {"chuyenvien.p26740", "chutich.p26740"};
 	for (int i = 0; i < 2; i++) {
+		struct mc_http_session sess;
 		struct mc_http_res r;
-		assert_int_equal(mc_http_get(who[i], path, &r), 200);
-		snprintf(im, sizeof(im), "If-Match: \"v%ld\"", jint(r.json, "version"));
-		mc_http_res_free(&r);
-		const char *h[] = {im, NULL};
-		mc_http_do(who[i], "POST", path2, "{}", h, &r);
-		if (r.status != 200)
-			fail_msg("forward %s: %ld %s", code, r.status, r.body);
+		mc_http_login_as(&sess, s->base, who[i]);
+		if (mc_http_act(&sess, code, "forward", NULL, &r) != 200)
+			fail_msg("forward %s as %s: %ld %s", code, who[i], r.status, r.body);
 		if (i == 1) {
 			assert_string_equal(jstr(r.json, "status"), "result_ready");
 			assert_string_equal(jstr(r.json, "result_status"), want_score);
@@ -268,7 +252,7 @@ static void friday_early_on_time_late(void **state)
 	struct mc_http_session ward;
 	char rec[40], due[40];
 	start(s, T_0305_1000);
-	login(&ward, s, "tiepnhan.p26740");
+	mc_http_login_as(&ward, s->base, "tiepnhan.p26740");
 	intake(&ward, "Q-P26740-01", BODY3, d1, rec, due);
 	assert_string_equal(due, "2027-03-10T17:00:00+07:00");
 	intake(&ward, "Q-P26740-01", BODY3, d2, rec, due);
@@ -285,7 +269,7 @@ static void friday_early_on_time_late(void **state)
 	start(s, T_0311_0900);
 	finish(s, d3, "late");
 	struct mc_http_session ld;
-	login(&ld, s, "chutich.p26740");
+	mc_http_login_as(&ld, s->base, "chutich.p26740");
 	struct mc_http_res a, b;
 	assert_int_equal(mc_http_get(&ld, "/api/v1/stats?from=2027-01-01&to=2027-12-31&group=procedure", &a), 200);
 	assert_int_equal(mc_http_get(&ld, "/api/v1/stats?from=2027-01-01&to=2027-12-31&group=procedure&recount=1", &b), 200);

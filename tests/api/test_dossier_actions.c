@@ -31,7 +31,6 @@
 static struct mc_test_server srv;
 static char db_url[512];
 static struct mc_db *db;
-static const char *PW = "motcua2026";
 
 static char S1_NOW[] = "MOTCUA_TEST_NOW=2027-03-02T09:00:00+07:00"; /* Tuesday */
 static char S2_NOW[] = "MOTCUA_TEST_NOW=2027-03-05T10:00:00+07:00"; /* Friday, deadline day */
@@ -84,12 +83,6 @@ static int stop_later(void **state)
 	if (later.pid > 0)
 		assert_int_equal(mc_test_server_stop(&later), 0);
 	return 0;
-}
-
-static void login_at(struct mc_http_session *s, const char *base, const char *user)
-{
-	mc_http_session_init(s, base);
-	assert_int_equal(mc_http_login(s, user, PW, 1), 200);
 }
 
 static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
@@ -174,17 +167,6 @@ static void check_last_outbox(const char *code, const char *event, const char *s
 
 /* ---- HTTP helpers ---- */
 
-static long act(struct mc_http_session *s, const char *code, const char *action, long version, const char *body,
-		struct mc_http_res *r)
-{
-	char path[256], im[40];
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/%s", code, action);
-	snprintf(im, sizeof(im), "If-Match: \"v%ld\"", version);
-	const char *h[] = {im, NULL};
-	mc_http_do(s, "POST", path, body ? body : "{}", version >= 0 ? h : NULL, r);
-	return r->status;
-}
-
 /* Version and status as the applicant sees them (no view event). */
 static void state_of(const char *code, long *version, char status[32])
 {
@@ -218,7 +200,7 @@ static void deny_v(struct mc_http_session *s, const char *code, const char *acti
 	state_of(code, &v0, st0);
 	int64_t ob = outbox_total(code), ev = events_total(code);
 	struct mc_http_res r;
-	long got = act(s, code, action, version, body, &r);
+	long got = mc_http_act_v(s, code, action, version, body, &r);
 	if (got != want)
 		fail_msg("%s on %s (%s, v%ld): want %ld, got %ld: %s", action, code, st0, version, want, got, r.body);
 	assert_non_null(strstr(mc_http_header(&r, "Content-Type"), "problem+json"));
@@ -247,7 +229,7 @@ static void allow(struct mc_http_session *s, const char *actor, const char *code
 	state_of(code, &v0, st0);
 	int64_t ob = outbox_total(code), all = outbox_all();
 	struct mc_http_res r;
-	long got = act(s, code, action, v0, body, &r);
+	long got = mc_http_act_v(s, code, action, v0, body, &r);
 	if (got != 200)
 		fail_msg("%s on %s (%s): want 200, got %ld: %s", action, code, st0, got, r.body);
 	assert_string_equal(jstr(r.json, "status"), to);
@@ -364,16 +346,16 @@ static int in_queue(struct mc_http_session *s, const char *queue, const char *co
 static void login_all(void **state)
 {
 	(void)state;
-	login_at(&cit, srv.base, CIT);
-	login_at(&cit2, srv.base, "079185176822");     /* another citizen */
-	login_at(&clerk, srv.base, "tiepnhan.p26740"); /* UBND Phường Sài Gòn */
-	login_at(&spec, srv.base, "chuyenvien.p26740");
-	login_at(&lead, srv.base, "chutich.p26740");
-	login_at(&oclerk, srv.base, "tiepnhan.p26743"); /* UBND Phường Bến Thành */
-	login_at(&ospec, srv.base, "chuyenvien.p26743");
-	login_at(&olead, srv.base, "phochutich.p26743");
-	login_at(&bclerk, srv.base, "tiepnhan.cn1");    /* branch of the service centre */
-	login_at(&city, srv.base, "lanhdao");           /* city leader: reads everything */
+	mc_http_login_as(&cit, srv.base, CIT);
+	mc_http_login_as(&cit2, srv.base, "079185176822");     /* another citizen */
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740"); /* UBND Phường Sài Gòn */
+	mc_http_login_as(&spec, srv.base, "chuyenvien.p26740");
+	mc_http_login_as(&lead, srv.base, "chutich.p26740");
+	mc_http_login_as(&oclerk, srv.base, "tiepnhan.p26743"); /* UBND Phường Bến Thành */
+	mc_http_login_as(&ospec, srv.base, "chuyenvien.p26743");
+	mc_http_login_as(&olead, srv.base, "phochutich.p26743");
+	mc_http_login_as(&bclerk, srv.base, "tiepnhan.cn1"); /* branch of the service centre */
+	mc_http_login_as(&city, srv.base, "lanhdao");        /* city leader: reads everything */
 }
 
 static void receive_rules(void **state)
@@ -804,8 +786,8 @@ static void deadline_day(void **state)
 	mc_test_server_start(&later, db_url, env);
 	struct mc_test_server *s2 = &later;
 	struct mc_http_session sp, cl;
-	login_at(&sp, s2->base, "chuyenvien.p26740");
-	login_at(&cl, s2->base, "tiepnhan.p26740");
+	mc_http_login_as(&sp, s2->base, "chuyenvien.p26740");
+	mc_http_login_as(&cl, s2->base, "tiepnhan.p26740");
 	assert_true(in_queue(&sp, "due_soon", Y));
 	assert_false(in_queue(&sp, "overdue", Y));
 	/* H was due Wednesday */
@@ -822,8 +804,8 @@ static void week_later(void **state)
 	mc_test_server_start(&later, db_url, env);
 	struct mc_test_server *s3 = &later;
 	struct mc_http_session sp, ci;
-	login_at(&sp, s3->base, "chuyenvien.p26740");
-	login_at(&ci, s3->base, CIT);
+	mc_http_login_as(&sp, s3->base, "chuyenvien.p26740");
+	mc_http_login_as(&ci, s3->base, CIT);
 	/* Y (due Fri) is overdue now; X was moved to Wed 10 */
 	assert_true(in_queue(&sp, "overdue", Y));
 	assert_false(in_queue(&sp, "overdue", X));
@@ -860,7 +842,7 @@ static void week_later(void **state)
 	/* Y finishes late */
 	allow(&sp, "chuyenvien.p26740", Y, "forward", NULL, "in_progress", NULL, NULL);
 	struct mc_http_session ld;
-	login_at(&ld, s3->base, "chutich.p26740");
+	mc_http_login_as(&ld, s3->base, "chutich.p26740");
 	allow(&ld, "chutich.p26740", Y, "forward", NULL, "result_ready", "result_ready", &r);
 	assert_string_equal(jstr(r.json, "result_status"), "late");
 	mc_http_res_free(&r);

@@ -25,7 +25,6 @@
 
 static struct mc_test_server srv;
 static char db_url[512];
-static const char *PW = "motcua2026";
 static char code[80]; /* the dossier taken in at the branch counter */
 static int64_t branch_id, ward_id;
 
@@ -47,12 +46,6 @@ static int teardown(void **state)
 	assert_int_equal(mc_test_server_stop(&srv), 0);
 	mc_test_db_drop(db_url, NULL);
 	return 0;
-}
-
-static void login(struct mc_http_session *s, const char *user)
-{
-	mc_http_session_init(s, srv.base);
-	assert_int_equal(mc_http_login(s, user, PW, 1), 200);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -189,7 +182,7 @@ static void forms_of_a_counter_dossier(void **state)
 	branch_id = agency_id("000.01.30.H29");
 	ward_id = agency_id("000.01.31.H29");
 	struct mc_http_session clerk;
-	login(&clerk, "tiepnhan.cn1");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.cn1");
 	char path[200], body[1400];
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter_id("Q-CN1-01"));
 	snprintf(
@@ -268,10 +261,10 @@ static void forms_of_a_counter_dossier(void **state)
 
 	/* who may print: the competent ward yes; another citizen or another ward no */
 	struct mc_http_session ward, other_ward, citizen, spec;
-	login(&ward, "chutich.p26740");
-	login(&other_ward, "tiepnhan.p26743");
-	login(&citizen, "079185176822");
-	login(&spec, "chuyenvien.p26740");
+	mc_http_login_as(&ward, srv.base, "chutich.p26740");
+	mc_http_login_as(&other_ward, srv.base, "tiepnhan.p26743");
+	mc_http_login_as(&citizen, srv.base, "079185176822");
+	mc_http_login_as(&spec, srv.base, "chuyenvien.p26740");
 	assert_int_equal(get_form(&ward, "01.pdf", &r), 200);
 	mc_http_res_free(&r);
 	assert_int_equal(get_form(&other_ward, "01.pdf", &r), 404);
@@ -286,17 +279,8 @@ static void forms_of_a_counter_dossier(void **state)
 	assert_int_equal(views_by(&spec, "Phạm Thị Lệ Hằng"), 0);
 
 	/* the specialist asks for a paper: form 02 now applies */
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
-	assert_int_equal(mc_http_get(&spec, path, &r), 200);
-	char im[40];
-	snprintf(im, sizeof(im), "If-Match: \"v%lld\"",
-	         (long long)json_integer_value(json_object_get(r.json, "version")));
-	mc_http_res_free(&r);
-	const char *h[] = {im, NULL};
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/request_supplement", code);
-	mc_http_do(&spec, "POST", path,
-	           "{\"items\":[\"Bản sao Giấy khai sinh có chứng thực\"],\"reason\":\"Thiếu giấy khai sinh\"}", h, &r);
-	assert_int_equal(r.status, 200);
+	const char *ask = "{\"items\":[\"Bản sao Giấy khai sinh có chứng thực\"],\"reason\":\"Thiếu giấy khai sinh\"}";
+	assert_int_equal(mc_http_act(&spec, code, "request_supplement", ask, &r), 200);
 	mc_http_res_free(&r);
 	assert_int_equal(get_form(&clerk, "02.pdf", &r), 200);
 	t = pdf_text(&r);
@@ -330,9 +314,9 @@ static void register_book(void **state)
 	(void)state;
 	assert_true(code[0]);
 	struct mc_http_session clerk, ward, citizen;
-	login(&clerk, "tiepnhan.cn1");
-	login(&ward, "chutich.p26740");
-	login(&citizen, "079203001234");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.cn1");
+	mc_http_login_as(&ward, srv.base, "chutich.p26740");
+	mc_http_login_as(&citizen, srv.base, "079203001234");
 	struct mc_http_res r;
 
 	/* XLSX: a real workbook whose sheet holds the dossier */
@@ -410,8 +394,8 @@ static void stats_spreadsheet(void **state)
 {
 	(void)state;
 	struct mc_http_session lead, clerk;
-	login(&lead, "chutich.p26740");
-	login(&clerk, "tiepnhan.cn1");
+	mc_http_login_as(&lead, srv.base, "chutich.p26740");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.cn1");
 	struct mc_http_res r;
 	assert_int_equal(mc_http_get(&lead, "/api/v1/stats.xlsx?group=procedure", &r), 200);
 	assert_string_equal(mc_http_header(&r, "Content-Type"),

@@ -107,10 +107,8 @@ static int setup(void **state)
 	(void)state;
 	mc_test_db_setup(db_url, sizeof(db_url), 1, NULL, 1);
 	mc_test_server_start(&srv, db_url, NULL);
-	mc_http_session_init(&quantri, srv.base);
-	assert_int_equal(mc_http_login(&quantri, "quantri", PW, 1), 200);
-	mc_http_session_init(&branch_admin, srv.base);
-	assert_int_equal(mc_http_login(&branch_admin, "truongcn.cn1", PW, 1), 200);
+	mc_http_login_as(&quantri, srv.base, "quantri");
+	mc_http_login_as(&branch_admin, srv.base, "truongcn.cn1");
 	ag_centre = agency_id("000.00.30.H29");
 	ag_branch1 = agency_id("000.01.30.H29");
 	ag_stp = agency_id("000.00.02.H29");

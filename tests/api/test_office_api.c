@@ -21,7 +21,6 @@
 
 static struct mc_test_server srv;
 static char db_url[512];
-static const char *PW = "motcua2026";
 
 static const char *FORM =
 	"\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","
@@ -43,12 +42,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void login(struct mc_http_session *s, const char *user)
-{
-	mc_http_session_init(s, srv.base);
-	assert_int_equal(mc_http_login(s, user, PW, 1), 200);
-}
-
 static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 static void assert_problem(struct mc_http_res *r, long status, const char *code)
@@ -62,10 +55,10 @@ static void applicant_lookup(void **state)
 {
 	(void)state;
 	struct mc_http_session clerk, cit, spec, admin, anon;
-	login(&clerk, "tiepnhan.p26740");
-	login(&cit, "079203001234");
-	login(&spec, "chuyenvien.p26740");
-	login(&admin, "admin");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");
+	mc_http_login_as(&cit, srv.base, "079203001234");
+	mc_http_login_as(&spec, srv.base, "chuyenvien.p26740");
+	mc_http_login_as(&admin, srv.base, "admin");
 	mc_http_session_init(&anon, srv.base);
 	struct mc_http_res r;
 
@@ -140,16 +133,6 @@ static long count_of(struct mc_http_session *s, const char *queue)
 	return n;
 }
 
-static long act(struct mc_http_session *s, const char *code, const char *action, long version, struct mc_http_res *r)
-{
-	char path[256], im[40];
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/%s", code, action);
-	snprintf(im, sizeof(im), "If-Match: \"v%ld\"", version);
-	const char *h[] = {im, NULL};
-	mc_http_do(s, "POST", path, "{}", h, r);
-	return r->status;
-}
-
 /* Is code in the queue (with the filter in query)? */
 static int listed(struct mc_http_session *s, const char *queue, const char *query, const char *code)
 {
@@ -176,10 +159,10 @@ static void queues_for_each_step(void **state)
 {
 	(void)state;
 	struct mc_http_session cit, clerk, spec, lead;
-	login(&cit, "079203001234");
-	login(&clerk, "tiepnhan.p26740");
-	login(&spec, "chuyenvien.p26740");
-	login(&lead, "chutich.p26740");
+	mc_http_login_as(&cit, srv.base, "079203001234");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");
+	mc_http_login_as(&spec, srv.base, "chuyenvien.p26740");
+	mc_http_login_as(&lead, srv.base, "chutich.p26740");
 	long spec_before = count_of(&spec, "process"), ret_before = count_of(&clerk, "return");
 	struct mc_http_res r;
 	char body[1024];
@@ -200,7 +183,7 @@ static void queues_for_each_step(void **state)
 	assert_string_equal(jstr(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "q");
 	mc_http_res_free(&r);
 
-	assert_int_equal(act(&clerk, code, "receive", 1, &r), 200);
+	assert_int_equal(mc_http_act_v(&clerk, code, "receive", 1, NULL, &r), 200);
 	char day[11];
 	snprintf(day, sizeof(day), "%s", jstr(r.json, "received_at")); /* yyyy-mm-dd in Vietnam */
 	mc_http_res_free(&r);
@@ -217,18 +200,18 @@ static void queues_for_each_step(void **state)
 	assert_true(listed(&spec, "process", "", code));
 	assert_false(listed(&lead, "process", "", code));
 	assert_false(listed(&clerk, "receive", "", code));
-	assert_int_equal(act(&spec, code, "forward", 2, &r), 200);
+	assert_int_equal(mc_http_act_v(&spec, code, "forward", 2, NULL, &r), 200);
 	mc_http_res_free(&r);
 	assert_false(listed(&spec, "process", "", code));
 	assert_true(listed(&lead, "process", "", code));
-	assert_int_equal(act(&lead, code, "forward", 3, &r), 200);
+	assert_int_equal(mc_http_act_v(&lead, code, "forward", 3, NULL, &r), 200);
 	assert_string_equal(jstr(r.json, "status"), "result_ready");
 	mc_http_res_free(&r);
 	/* the result is ready: the clerk's "return" queue */
 	assert_int_equal(count_of(&clerk, "return"), ret_before + 1);
 	assert_true(listed(&clerk, "return", "", code));
 	assert_false(listed(&lead, "process", "", code));
-	assert_int_equal(act(&clerk, code, "return", 4, &r), 200);
+	assert_int_equal(mc_http_act_v(&clerk, code, "return", 4, NULL, &r), 200);
 	mc_http_res_free(&r);
 	assert_false(listed(&clerk, "return", "", code));
 	assert_int_equal(count_of(&clerk, "return"), ret_before);
@@ -259,10 +242,10 @@ static void attached_files(void **state)
 {
 	(void)state;
 	struct mc_http_session cit, other, clerk, far, anon;
-	login(&cit, "079203001234");
-	login(&other, "079185176822");
-	login(&clerk, "tiepnhan.p26740");
-	login(&far, "chuyenvien"); /* Department of Justice: not involved */
+	mc_http_login_as(&cit, srv.base, "079203001234");
+	mc_http_login_as(&other, srv.base, "079185176822");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");
+	mc_http_login_as(&far, srv.base, "chuyenvien"); /* Department of Justice: not involved */
 	mc_http_session_init(&anon, srv.base);
 	static const char pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 	static const char other_pdf[] = "%PDF-1.4\n% not named by any dossier\n%%EOF\n";

@@ -39,7 +39,6 @@
 static struct mc_test_server srv;
 static char db_url[512];
 static struct mc_db *db;
-static const char *PW = "motcua2026";
 
 static char S1_NOW[] = "MOTCUA_TEST_NOW=2027-03-02T09:00:00+07:00"; /* Tuesday */
 
@@ -84,12 +83,6 @@ static int teardown(void **state)
 	assert_int_equal(mc_test_server_stop(&srv), 0);
 	mc_test_db_drop(db_url, db);
 	return 0;
-}
-
-static void login_at(struct mc_http_session *s, const char *user)
-{
-	mc_http_session_init(s, srv.base);
-	assert_int_equal(mc_http_login(s, user, PW, 1), 200);
 }
 
 static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
@@ -234,17 +227,6 @@ static void assert_message(struct mc_http_res *r, const char *field, const char 
 	fail_msg("no error for %s in %s", field, r->body);
 }
 
-static long act(struct mc_http_session *s, const char *code, const char *action, long version, const char *body,
-		struct mc_http_res *r)
-{
-	char path[256], im[40];
-	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/%s", code, action);
-	snprintf(im, sizeof(im), "If-Match: \"v%ld\"", version);
-	const char *h[] = {im, NULL};
-	assert_int_equal(mc_http_do(s, "POST", path, body ? body : "{}", h, r), 0);
-	return r->status;
-}
-
 /* An allowed action with the current version: 200, status to, version + 1. */
 static void allow(struct mc_http_session *s, const char *code, const char *action, const char *body, const char *to,
 		  struct mc_http_res *out)
@@ -252,7 +234,7 @@ static void allow(struct mc_http_session *s, const char *code, const char *actio
 	struct row w;
 	row_read(code, &w);
 	struct mc_http_res r;
-	long got = act(s, code, action, w.version, body, &r);
+	long got = mc_http_act_v(s, code, action, w.version, body, &r);
 	if (got != 200)
 		fail_msg("%s on %s (%s): want 200, got %ld: %s", action, code, w.status, got, r.body);
 	assert_string_equal(jstr(r.json, "status"), to);
@@ -273,7 +255,7 @@ static void refuse_as(struct mc_http_session *s, const char *code, const char *b
 	struct row a, b;
 	row_read(code, &a);
 	struct mc_http_res r;
-	long got = act(s, code, "supplement", a.version, body, &r);
+	long got = mc_http_act_v(s, code, "supplement", a.version, body, &r);
 	if (got != 422)
 		fail_msg("supplement %s on %s: want 422, got %ld: %s", body, code, got, r.body);
 	assert_non_null(strstr(mc_http_header(&r, "Content-Type"), "problem+json"));
@@ -369,11 +351,11 @@ static void submit(struct mc_http_session *s, const char *body, char code[80])
 static void prepare(void **state)
 {
 	(void)state;
-	login_at(&cit, CIT);
-	login_at(&cit2, CIT2);
-	login_at(&clerk, "tiepnhan.p26740");
-	login_at(&spec, "chuyenvien.p26740");
-	login_at(&clerk2, "tiepnhan.p26743");
+	mc_http_login_as(&cit, srv.base, CIT);
+	mc_http_login_as(&cit2, srv.base, CIT2);
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");
+	mc_http_login_as(&spec, srv.base, "chuyenvien.p26740");
+	mc_http_login_as(&clerk2, srv.base, "tiepnhan.p26743");
 	upload(&cit, PDF_A, pdf_sha);
 	upload(&cit2, PDF_B, b_sha);
 	upload(&clerk, PDF_CLERK, clerk_sha);

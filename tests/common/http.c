@@ -172,3 +172,42 @@ long mc_http_post(struct mc_http_session *s, const char *path, const char *body,
 {
 	return mc_http_do(s, "POST", path, body, NULL, res) ? -1 : res->status;
 }
+
+void mc_http_login_as(struct mc_http_session *s, const char *base, const char *user)
+{
+	mc_http_session_init(s, base);
+	long st = mc_http_login(s, user, MC_HTTP_DEMO_PASSWORD, 1);
+	if (st != 200) {
+		fprintf(stderr, "log in as %s at %s: status %ld, want 200\n", user, base, st);
+		exit(1);
+	}
+}
+
+long mc_http_act_v(struct mc_http_session *s, const char *code, const char *action, long version, const char *body,
+		   struct mc_http_res *res)
+{
+	char path[256], im[40];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/%s", code, action);
+	snprintf(im, sizeof(im), "If-Match: \"v%ld\"", version);
+	const char *h[] = {im, NULL};
+	return mc_http_do(s, "POST", path, body ? body : "{}", version >= 0 ? h : NULL, res) ? -1 : res->status;
+}
+
+long mc_http_act(struct mc_http_session *s, const char *code, const char *action, const char *body,
+		 struct mc_http_res *res)
+{
+	char path[256], im[1100];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+	long st = mc_http_get(s, path, res);
+	const char *etag = st == 200 ? mc_http_header(res, "ETag") : "";
+	if (!etag[0]) {
+		fprintf(stderr, "%s on %s: reading the dossier for its ETag answered %ld%s: %s\n", action, code, st,
+			st == 200 ? " without an ETag" : "", res->body ? res->body : "");
+		return -1;
+	}
+	snprintf(im, sizeof(im), "If-Match: %s", etag);
+	mc_http_res_free(res);
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/%s", code, action);
+	const char *h[] = {im, NULL};
+	return mc_http_do(s, "POST", path, body ? body : "{}", h, res) ? -1 : res->status;
+}

@@ -43,4 +43,28 @@ int mc_http_do(struct mc_http_session *s, const char *method, const char *path, 
 long mc_http_get(struct mc_http_session *s, const char *path, struct mc_http_res *res);
 long mc_http_post(struct mc_http_session *s, const char *path, const char *body, struct mc_http_res *res);
 
+/* The password of the demo accounts (data/demo). */
+#define MC_HTTP_DEMO_PASSWORD "motcua2026"
+
+/* Start s at base and log in to a demo account as an API client (bearer
+ * token).  For set-up: any answer but 200 means the test cannot go on, so
+ * it says who could not log in where, with the status, and exits 1 (the
+ * servers started by mc_test_server_start are killed at exit).  Where the
+ * log-in is itself what a test checks, use mc_http_login and assert. */
+void mc_http_login_as(struct mc_http_session *s, const char *base, const char *user);
+
+/* A workflow action on a dossier: POST /api/v1/dossiers/{code}/actions/
+ * {action} with the JSON body (NULL: "{}") and If-Match "v<version>"
+ * (version < 0: no If-Match).  Returns the status (-1 on a transport
+ * error), the answer in res. */
+long mc_http_act_v(struct mc_http_session *s, const char *code, const char *action, long version, const char *body,
+		   struct mc_http_res *res);
+/* The same with the current version: GET /api/v1/dossiers/{code} as s for
+ * its ETag, then the action with If-Match: that ETag.  Returns the action's
+ * status with its answer in res, so that a refusal (403, 409, 422...) can
+ * be asserted; -1 when the dossier could not be read with an ETag (said on
+ * stderr; the reading's answer in res). */
+long mc_http_act(struct mc_http_session *s, const char *code, const char *action, const char *body,
+		 struct mc_http_res *res);
+
 #endif

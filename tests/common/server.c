@@ -15,6 +15,36 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Servers still running, killed at exit: a helper that gives up with
+ * exit(1) in the middle of a test (mc_http_login_as, testdb) must not leave
+ * a server holding the test's output open (ctest would wait for it). */
+static pid_t running[16];
+
+static void kill_running(void)
+{
+	/* only a child of ours still running (a test may have reaped one) */
+	for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++)
+		if (running[i] > 0 && waitpid(running[i], NULL, WNOHANG) == 0) {
+			kill(running[i], SIGKILL);
+			waitpid(running[i], NULL, 0);
+			running[i] = 0;
+		}
+}
+
+static void track(pid_t pid, pid_t was)
+{
+	static int registered;
+	if (!registered) {
+		atexit(kill_running);
+		registered = 1;
+	}
+	for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++)
+		if (running[i] == was) {
+			running[i] = pid;
+			return;
+		}
+}
+
 static int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -57,6 +87,7 @@ void mc_test_server_start(struct mc_test_server *s, const char *db_url, const ch
 		perror("exec motcua");
 		_exit(127);
 	}
+	track(s->pid, 0);
 	char url[128];
 	snprintf(url, sizeof(url), "%s/healthz", s->base);
 	for (int i = 0; i < 300; i++) { /* up to 30 s (sanitizer builds start slowly) */
@@ -68,6 +99,7 @@ void mc_test_server_start(struct mc_test_server *s, const char *db_url, const ch
 		mc_http_res_free(&r);
 		int st;
 		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			track(0, s->pid);
 			fprintf(stderr, "motcua serve exited early; its log (%s):\n", s->log);
 			char cmd[300];
 			snprintf(cmd, sizeof(cmd), "cat %s >&2", s->log);
@@ -91,6 +123,7 @@ int mc_test_server_stop(struct mc_test_server *s)
 	for (int i = 0; i < 300; i++) {
 		int st;
 		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			track(0, s->pid);
 			s->pid = 0;
 			if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 				unlink(s->log);
@@ -101,6 +134,7 @@ int mc_test_server_stop(struct mc_test_server *s)
 	}
 	kill(s->pid, SIGKILL);
 	waitpid(s->pid, NULL, 0);
+	track(0, s->pid);
 	s->pid = 0;
 	return -1;
 }
