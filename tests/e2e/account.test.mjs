@@ -4,7 +4,7 @@
 // the page that asked for a login.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, assertAccessible, assertNoErrors, login, DEMO, PASSWORD } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, assertAccessible, assertNoErrors, login, DEMO, PASSWORD, waitForPath } from './lib/harness.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launchBrowser(); });
@@ -48,7 +48,7 @@ test('sign up: errors next to the fields, then an account and a session', async 
 
   await page.getByLabel('Số điện thoại *').fill('0903123456');
   await page.getByRole('button', { name: 'Đăng ký' }).click();
-  await page.waitForURL('**/ho-so-cua-toi');
+  await waitForPath(page, '/ho-so-cua-toi');
   await page.locator('#who', { hasText: 'Trần Thị Bích' }).waitFor();
 
   // the session is the HttpOnly cookie: scripts cannot read it, and nothing
@@ -88,10 +88,10 @@ test('log in: a wrong password is refused, the right one opens the page asked fo
   assert.equal(await page.getByLabel('Tên đăng nhập').inputValue(), DEMO.citizen, 'the username is kept');
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL('**/thu-tuc/1.004873');
+  await waitForPath(page, '/thu-tuc/1.004873');
   // an open redirect is not followed
   await page.goto('/dang-nhap?next=//evil.example/');
-  await page.waitForFunction(() => location.pathname === '/ho-so-cua-toi');
+  await waitForPath(page, '/ho-so-cua-toi');
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
   await page.getByRole('link', { name: 'Đăng nhập', exact: true }).waitFor();
   const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
@@ -102,6 +102,6 @@ test('log in: a wrong password is refused, the right one opens the page asked fo
 test('officials land on their work queues', async () => {
   const page = await newPage(browser, srv);
   await login(page, DEMO.wardClerk);
-  await page.waitForURL('**/can-bo');
+  await waitForPath(page, '/can-bo');
   assert.ok(await page.getByRole('link', { name: 'Tiếp nhận tại quầy' }).isVisible());
 });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, pageWeight, samplePdf, DEMO, PASSWORD, PHONE } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, pageWeight, samplePdf, DEMO, PASSWORD, PHONE, waitForPath } from './lib/harness.mjs';
 
 const UPLOAD_LIMIT = 4096; // small, so that a 413 is cheap to provoke
 const CODE_RE = /^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$/; // <agency code>-<YYMMDD>-<NNNN>
@@ -79,7 +79,7 @@ test('applying online: field messages, uploads, review and back, submission', as
   await page.getByLabel(/Tên đăng nhập/).fill(DEMO.citizen);
   await page.getByLabel(/^Mật khẩu$/).fill(PASSWORD);
   await page.getByRole('button', { name: /^Đăng nhập$/ }).click();
-  await page.waitForURL('**/nop-ho-so/1.004873');
+  await waitForPath(page, '/nop-ho-so/1.004873');
   await page.getByRole('heading', { level: 2, name: PROC }).waitFor();
   await assertAccessible(page, 'apply form');
 

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, newPage, login, assertNoErrors, samplePdf, DEMO } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, assertNoErrors, samplePdf, DEMO, waitForPath } from './lib/harness.mjs';
 
 const PROC = 'Cấp Giấy xác nhận tình trạng hôn nhân';
 const DIVORCE = 'Giấy tờ chứng minh đã ly hôn / vợ chồng đã chết (nếu có)';
@@ -34,7 +34,7 @@ test('a dossier from sign-up to its result, in the browser', async () => {
   await citizen.getByLabel('Mật khẩu *', { exact: true }).fill('hoso-cua-thu');
   await citizen.getByLabel('Nhập lại mật khẩu *').fill('hoso-cua-thu');
   await citizen.getByRole('button', { name: 'Đăng ký' }).click();
-  await citizen.waitForURL('**/ho-so-cua-toi');
+  await waitForPath(citizen, '/ho-so-cua-toi');
 
   await citizen.getByRole('link', { name: 'Cổng dịch vụ công motcua' }).click();
   await citizen.getByLabel('Tìm thủ tục hành chính').fill('xac nhan tinh trang hon nhan');

@@ -4,7 +4,7 @@
 // and page weight.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, assertAccessible, assertNoErrors, pageWeight, PHONE } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, assertAccessible, assertNoErrors, pageWeight, PHONE, waitForPath } from './lib/harness.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launchBrowser(); });
@@ -20,7 +20,7 @@ test('search ignores diacritics and case, answers as you type', async () => {
   assert.equal(await first.textContent(), 'Cấp Giấy xác nhận tình trạng hôn nhân');
   await assertAccessible(page, 'home');
   await first.click();
-  await page.waitForURL('**/thu-tuc/1.004873');
+  await waitForPath(page, '/thu-tuc/1.004873');
   await page.getByRole('heading', { level: 1, name: 'Cấp Giấy xác nhận tình trạng hôn nhân' }).waitFor();
   assert.ok(await page.getByText('Căn cứ pháp lý').isVisible());
   assert.ok(await page.getByRole('link', { name: 'Nộp hồ sơ trực tuyến' }).isVisible());

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, pageWeight, DEMO, PASSWORD, PHONE } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, pageWeight, DEMO, PASSWORD, PHONE, waitForPath } from './lib/harness.mjs';
 
 const WARD = 'UBND Phường Sài Gòn';
 const PROC = 'Cấp Giấy xác nhận tình trạng hôn nhân';
@@ -82,7 +82,7 @@ test('the ward chairman sees a returned dossier counted: figures, chart, table, 
   const page = await newPage(browser, srv);
   await login(page, DEMO.wardLeader);
   await page.getByRole('link', { name: 'Thống kê' }).click();
-  await page.waitForURL('**/thong-ke');
+  await waitForPath(page, '/thong-ke');
   await page.getByRole('heading', { level: 1, name: 'Thống kê tình hình giải quyết hồ sơ' }).waitFor();
   // the default period is this month, for the chairman's ward
   await page.locator('#sx-kpis').waitFor();
@@ -240,7 +240,7 @@ test('the dashboard on a phone: today as the API says, no sideways scroll, updat
 
   // leaving the page stops the timer
   await page.getByRole('link', { name: 'Xem thống kê chi tiết' }).click();
-  await page.waitForURL('**/thong-ke');
+  await waitForPath(page, '/thong-ke');
   await page.locator('#sx-kpis').waitFor();
   const left = asked.length;
   await page.waitForTimeout(4500);

@@ -163,6 +163,13 @@ export async function assertAccessible(page, what) {
   assert.deepEqual(bad, [], `axe-core on ${what || page.url()}`);
 }
 
+// Wait until the page's own address is `path` (pushState and replaceState
+// included).  Not waitForURL('**/x'): its glob also matches a query string
+// that contains the path (/dang-nhap?next=/x), which passes too early.
+export async function waitForPath(page, path) {
+  await page.waitForFunction((p) => location.pathname === p, path);
+}
+
 // Log in through the login page.
 export async function login(page, username, password = PASSWORD) {
   await page.goto('/dang-nhap');
