@@ -11,6 +11,7 @@
 
 #include "../auth/auth.h"
 #include "../dossier/dossier.h"
+#include "../org/org.h"
 #include "../http/http.h"
 
 /* The whole route table, NULL-terminated. */
@@ -38,6 +39,15 @@ struct mc_auth_policy mc_api_policy(struct mc_req *r);
  * -1 when the input is wrong; finish with api_check(r). ---- */
 json_t *api_body(struct mc_req *r); /* the JSON object body, or NULL + error */
 const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required);
+/* Create an account: hashes password into u, then in one transaction
+ * creates the user and writes the audit entry (action, detail); a taken
+ * user name fails with 409 naming taken_field.  Sets Location; *out is the
+ * new account (kept by the request). */
+int api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
+		    const char *action, const char *detail, const char *taken_field, json_t **out);
+/* A password being set: required, and acceptable for this user name (may
+ * be NULL); the value, or NULL + field error. */
+const char *api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username);
 int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt);
 int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
 		int64_t dflt);

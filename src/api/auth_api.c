@@ -117,12 +117,7 @@ static int signup(struct mc_req *r)
 	const char *email = api_str(r, b, "email", 254, 0);
 	const char *address = api_str(r, b, "address", 200, 0);
 	const char *ward = api_str(r, b, "ward_code", 5, 0);
-	json_t *pwj = json_object_get(b, "password");
-	const char *pw = json_is_string(pwj) ? json_string_value(pwj) : NULL;
-	if (!pw)
-		mc_error_field(&r->err, "password", "required", "Trường này là bắt buộc", "This field is required");
-	else
-		mc_password_acceptable(pw, id, &r->err);
+	const char *pw = api_new_password(r, b, "password", id);
 	int unknown = 0;
 	if (id)
 		mc_cccd_check(id, birth, sex, &r->err, &unknown);
@@ -145,34 +140,16 @@ static int signup(struct mc_req *r)
 		if (rc)
 			return api_db_fail(r, rc);
 	}
-	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(pw, hash))
-		return mc_fail(r, MC_E_NOMEM, NULL);
 	static const char *const roles[] = {"citizen", NULL};
-	struct mc_user_new u = {.kind = "citizen", .username = id, .password_hash = hash, .full_name = name,
-				.id_number = id, .birth_date = birth, .sex = sex, .phone = phone,
-				.email = email && *email ? email : NULL, .address = address, .ward_code = ward,
-				.roles = roles};
-	int64_t uid = 0;
-	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
-	rc = mc_user_create(c, &u, &uid);
-	if (!rc)
-		rc = api_audit(r, c, "user.signup", "user", uid, unknown ? "{\"id_prefix\":\"unknown\"}" : NULL);
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc == MC_E_CONFLICT) {
-		mc_tx_rollback(c);
-		/* Says only that the ID is taken: the account owner can log in. */
-		return mc_fail(r, MC_E_CONFLICT, "id_number");
-	}
-	if (rc)
-		return api_db_fail(r, rc);
+	struct mc_user_new u = {.kind = "citizen", .username = id, .full_name = name, .id_number = id,
+				.birth_date = birth, .sex = sex, .phone = phone, .email = email && *email ? email : NULL,
+				.address = address, .ward_code = ward, .roles = roles};
 	json_t *out;
-	if ((rc = mc_user_get(c, uid, &out)))
-		return api_db_fail(r, rc);
-	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)uid));
-	return mc_res_json(r, 201, out);
+	/* A taken ID says only that: the account owner can log in. */
+	if ((rc = api_create_user(r, c, &u, pw, "user.signup", unknown ? "{\"id_prefix\":\"unknown\"}" : NULL,
+				  "id_number", &out)))
+		return rc;
+	return mc_res_json(r, 201, json_incref(out));
 }
 
 /* A business account: identified by its tax code (10 digits, or 13 with a
@@ -188,12 +165,7 @@ static int signup_business(struct mc_req *r)
 	const char *phone = api_str(r, b, "phone", 15, 1);
 	const char *email = api_str(r, b, "email", 254, 1);
 	const char *address = api_str(r, b, "address", 200, 0);
-	json_t *pwj = json_object_get(b, "password");
-	const char *pw = json_is_string(pwj) ? json_string_value(pwj) : NULL;
-	if (!pw)
-		mc_error_field(&r->err, "password", "required", "Trường này là bắt buộc", "This field is required");
-	else
-		mc_password_acceptable(pw, tax, &r->err);
+	const char *pw = api_new_password(r, b, "password", tax);
 	if (tax && !mc_tax_code_check(tax))
 		mc_error_field(&r->err, "tax_code", "format", "Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số)",
 			       "A tax code is 10 digits (or 10 digits, a dash and 3 digits)");
@@ -204,33 +176,14 @@ static int signup_business(struct mc_req *r)
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
-	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(pw, hash))
-		return mc_fail(r, MC_E_NOMEM, NULL);
 	static const char *const roles[] = {"business", NULL};
 	/* full_name is the business's name; the representative goes to position. */
-	struct mc_user_new u = {.kind = "business", .username = tax, .password_hash = hash, .full_name = name,
-				.tax_code = tax, .phone = phone, .email = email, .address = address,
-				.position = rep, .roles = roles};
-	int64_t uid = 0;
-	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
-	rc = mc_user_create(c, &u, &uid);
-	if (!rc)
-		rc = api_audit(r, c, "user.signup", "user", uid, "{\"kind\":\"business\"}");
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc == MC_E_CONFLICT) {
-		mc_tx_rollback(c);
-		return mc_fail(r, MC_E_CONFLICT, "tax_code");
-	}
-	if (rc)
-		return api_db_fail(r, rc);
+	struct mc_user_new u = {.kind = "business", .username = tax, .full_name = name, .tax_code = tax,
+				.phone = phone, .email = email, .address = address, .position = rep, .roles = roles};
 	json_t *out;
-	if ((rc = mc_user_get(c, uid, &out)))
-		return api_db_fail(r, rc);
-	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)uid));
-	return mc_res_json(r, 201, out);
+	if ((rc = api_create_user(r, c, &u, pw, "user.signup", "{\"kind\":\"business\"}", "tax_code", &out)))
+		return rc;
+	return mc_res_json(r, 201, json_incref(out));
 }
 
 static int change_password(struct mc_req *r)
@@ -238,13 +191,10 @@ static int change_password(struct mc_req *r)
 	json_t *b = api_body(r);
 	if (!b)
 		return r->err.code;
-	json_t *oj = json_object_get(b, "current_password"), *nj = json_object_get(b, "new_password");
+	json_t *oj = json_object_get(b, "current_password");
 	if (!json_is_string(oj))
 		mc_error_field(&r->err, "current_password", "required", "Trường này là bắt buộc", "This field is required");
-	if (!json_is_string(nj))
-		mc_error_field(&r->err, "new_password", "required", "Trường này là bắt buộc", "This field is required");
-	else
-		mc_password_acceptable_field("new_password", json_string_value(nj), NULL, &r->err);
+	const char *npw = api_new_password(r, b, "new_password", NULL);
 	int rc = api_check(r);
 	if (rc)
 		return rc;
@@ -261,7 +211,7 @@ static int change_password(struct mc_req *r)
 	if (rc)
 		return api_db_fail(r, rc);
 	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(json_string_value(nj), hash))
+	if (mc_password_hash(npw, hash))
 		return mc_fail(r, MC_E_NOMEM, NULL);
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);

@@ -135,11 +135,7 @@ static int user_create(struct mc_req *r)
 	const char *phone = api_str(r, b, "phone", 15, 0);
 	const char *email = api_str(r, b, "email", 254, 0);
 	int64_t agency = api_int(r, b, "agency_id", 1, INT64_MAX, 1, 0);
-	json_t *pwj = json_object_get(b, "password");
-	if (!json_is_string(pwj))
-		mc_error_field(&r->err, "password", "required", "Trường này là bắt buộc", "This field is required");
-	else
-		mc_password_acceptable(json_string_value(pwj), username, &r->err);
+	const char *pw = api_new_password(r, b, "password", username);
 	if (username && (strlen(username) < 3 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)))
 		mc_error_field(&r->err, "username", "format", "Tên đăng nhập gồm 3-64 ký tự a-z, 0-9, dấu chấm, gạch",
 			       "User names are 3-64 characters a-z, 0-9, dot, dash, underscore");
@@ -158,30 +154,14 @@ static int user_create(struct mc_req *r)
 		return rc;
 	if ((rc = api_within(r, c, agency, "agency_id")))
 		return rc;
-	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(json_string_value(pwj), hash))
-		return mc_fail(r, MC_E_NOMEM, NULL);
-	struct mc_user_new u = {.kind = "official", .username = username, .password_hash = hash, .full_name = name,
-				.phone = phone, .email = email, .agency_id = agency, .position = position,
-				.position_en = position_en, .roles = roles};
-	int64_t id = 0;
-	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
-	rc = mc_user_create(c, &u, &id);
-	if (!rc)
-		rc = api_audit(r, c, "user.create", "user", id, NULL);
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc == MC_E_CONFLICT)
-		return mc_fail(r, rc, "username");
-	if (rc)
-		return api_db_fail(r, rc);
+	struct mc_user_new u = {.kind = "official", .username = username, .full_name = name, .phone = phone,
+				.email = email, .agency_id = agency, .position = position, .position_en = position_en,
+				.roles = roles};
 	json_t *out;
-	if ((rc = mc_user_get(c, id, &out)))
-		return api_db_fail(r, rc);
+	if ((rc = api_create_user(r, c, &u, pw, "user.create", NULL, "username", &out)))
+		return rc;
 	set_etag(r, out);
-	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)id));
-	return mc_res_json(r, 201, out);
+	return mc_res_json(r, 201, json_incref(out));
 }
 
 static int user_patch(struct mc_req *r)
@@ -246,18 +226,14 @@ static int user_reset_password(struct mc_req *r)
 	json_t *b = api_body(r);
 	if (!b)
 		return r->err.code;
-	json_t *pwj = json_object_get(b, "new_password");
-	if (!json_is_string(pwj))
-		mc_error_field(&r->err, "new_password", "required", "Trường này là bắt buộc", "This field is required");
-	else
-		mc_password_acceptable_field("new_password", json_string_value(pwj), NULL, &r->err);
+	const char *pw = api_new_password(r, b, "new_password", NULL);
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")))
 		return rc;
 	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(json_string_value(pwj), hash))
+	if (mc_password_hash(pw, hash))
 		return mc_fail(r, MC_E_NOMEM, NULL);
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);

@@ -3,6 +3,7 @@
 
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../crypto/crypto.h"
 #include "../org/org.h"
 
 #include <errno.h>
@@ -23,6 +24,45 @@ json_t *api_body(struct mc_req *r)
 		return NULL;
 	}
 	return r->json;
+}
+
+int api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
+		    const char *action, const char *detail, const char *taken_field, json_t **out)
+{
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(password, hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	u->password_hash = hash;
+	int64_t id = 0;
+	int rc = mc_tx_begin(c, 1);
+	if (rc)
+		return api_db_fail(r, rc);
+	rc = mc_user_create(c, u, &id);
+	u->password_hash = NULL; /* the hash lives on this stack frame */
+	if (!rc)
+		rc = api_audit(r, c, action, "user", id, detail);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc && mc_in_tx(c))
+		mc_tx_rollback(c);
+	if (rc == MC_E_CONFLICT)
+		return mc_fail(r, rc, "%s", taken_field);
+	if (rc || (rc = mc_user_get(c, id, out)))
+		return api_db_fail(r, rc);
+	mc_req_keep(r, *out);
+	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)id));
+	return 0;
+}
+
+const char *api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username)
+{
+	json_t *j = json_object_get(obj, field);
+	if (!json_is_string(j)) {
+		mc_error_field(&r->err, field, "required", "Trường này là bắt buộc", "This field is required");
+		return NULL;
+	}
+	const char *pw = json_string_value(j);
+	return mc_password_acceptable_field(field, pw, username, &r->err) ? NULL : pw;
 }
 
 const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required)
