@@ -39,11 +39,8 @@
 # audit entries); see src/dossier/generate.c.  A bench reports figures; it
 # never fails on them.  It exits non-zero only when it cannot measure.
 set -euo pipefail
-
-die() {
-	printf 'bench: %s\n' "$*" >&2
-	exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 build=${1:-build}
 intake_n=${BENCH_INTAKE_N:-10000}
@@ -81,17 +78,6 @@ server_pid=
 nginx_pid=
 pg_dir=
 
-stop_child() {
-	local pid=$1 sig=$2 i
-	kill "-$sig" "$pid" 2>/dev/null || return 0
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
 	local rc=$?
 	[[ -n "$nginx_pid" ]] && stop_child "$nginx_pid" QUIT
@@ -108,23 +94,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-show_log() {
-	[[ -s "$1" ]] || return 0
-	echo "--- last lines of $1:" >&2
-	tail -n 20 "$1" >&2
-}
-proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-to_ms() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000
-		else if (u == "m") n *= 60000
-		printf "%.2f", n }'
-}
-
 unset MOTCUA_CONFIG
 export MOTCUA_DATA_DIR="$tmp/var"
 
@@ -223,8 +194,8 @@ intake() {
 	fig[${kind}_n]=$done_n
 	fig[${kind}_rate]=$(awk -v n="$done_n" -v ms="${span:-0}" 'BEGIN { if (ms > 0) printf "%.0f", (n - 1) * 1000 / ms; else print "-" }')
 	fig[${kind}_wall]=$(elapsed "$t0" "$t1")
-	fig[${kind}_rss]=$(mib "$rss_max")
-	fig[${kind}_hwm]=$(mib "$hwm")
+	fig[${kind}_rss]=$(kib_to_mib "$rss_max")
+	fig[${kind}_hwm]=$(kib_to_mib "$hwm")
 	fig[${kind}_err]=$(grep -c '"route":"/api/v1/counters/{id}/dossiers","status":[45]' "$log" || true)
 	stop_server
 }
@@ -366,7 +337,7 @@ run_wrk() {
 echo "bench: tracking lookups, $duration per target, wrk -t$threads -c$connections ..." >&2
 run_wrk mc_track "$url"
 run_wrk ng_track "http://127.0.0.1:$nginx_port" /track.json
-fig[track_rss]=$(mib "$(proc_kib "$server_pid" VmRSS)")
+fig[track_rss]=$(kib_to_mib "$(proc_kib "$server_pid" VmRSS)")
 stop_child "$nginx_pid" QUIT
 nginx_pid=
 
@@ -380,7 +351,7 @@ if ((stats_n > track_n)); then
 	start_server "$big" "$tmp/stats.log"
 fi
 stored=$(sqlite3 "$big" "SELECT COUNT(*) FROM dossiers")
-fig[db_mib]=$(mib $(($(stat -c %s "$big") / 1024)))
+fig[db_mib]=$(kib_to_mib $(($(stat -c %s "$big") / 1024)))
 token=$(login lanhdao)
 from=$(date -d '1 year ago' +%F)
 to=$(date +%F)
@@ -412,8 +383,6 @@ stop_server
 # ---------- report ----------
 
 row() { printf '  %-52s %14s %12s\n' "$@"; }
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * a / b; else printf "-" }'; }
-verdict() { if [[ "$1" == 1 ]]; then echo met; else echo "NOT met"; fi; }
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 >= b + 0) }'; }
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 < b + 0) }'; }
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)

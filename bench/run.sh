@@ -28,11 +28,8 @@
 # A bench reports figures; it never fails on them.  It exits non-zero only
 # when it cannot measure (missing tool, server that does not start, ...).
 set -euo pipefail
-
-die() {
-	printf 'bench: %s\n' "$*" >&2
-	exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 build=${1:-build}
 duration=${BENCH_DURATION:-10s}
@@ -66,18 +63,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/motcua-bench.XXXXXX")
 motcua_pid=
 nginx_pid=
 
-# Send a signal to one of our children and wait (10 s at most) for it.
-stop_child() {
-	local pid=$1 sig=$2 i
-	kill "-$sig" "$pid" 2>/dev/null || return 0
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
 	local rc=$?
 	[[ -n "$nginx_pid" ]] && stop_child "$nginx_pid" QUIT
@@ -92,22 +77,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Print the end of a log file to stderr (diagnosis before dying).
-show_log() {
-	[[ -s "$1" ]] || return 0
-	echo "--- last lines of $1:" >&2
-	tail -n 20 "$1" >&2
-}
-
-# VmRSS (or another /proc status field) of a process, in KiB.
-proc_kib() {
-	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
-}
-
-kib_to_mib() {
-	awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'
-}
 
 # ---------- 1. database ----------
 
@@ -225,15 +194,6 @@ cmp -s <(curl -sS -f "$ng_url/me.json") "$tmp/nginx/www/me.json" ||
 
 # ---------- 5. wrk ----------
 
-# Latency as wrk prints it (850.00us, 1.23ms, 1.02s) -> milliseconds.
-to_ms() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000
-		else if (u == "m") n *= 60000; else if (u == "h") n *= 3600000
-		printf "%.2f", n }'
-}
-
 # CPU time (user + system, in clock ticks) used so far by the given
 # processes, all their threads included.
 cpu_ticks() {
@@ -307,7 +267,6 @@ curl -sS -f -o /dev/null -H "$auth" "$mc_url/api/v1/me" || echo "bench: WARNING:
 
 # ---------- 6. report ----------
 
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * a / b; else printf "-" }'; }
 row() { printf '  %-34s %12s %10s %14s %14s\n' "$@"; }
 fmt_rps() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
 
@@ -337,7 +296,6 @@ if ((peak_reset)); then peak_label="peak under load"; else peak_label="peak (inc
 echo "  motcua memory (VmRSS): idle $(kib_to_mib "$rss_idle") MiB, after the load $(kib_to_mib "$rss_after") MiB, $peak_label $(kib_to_mib "$rss_peak") MiB"
 echo
 me_ratio=$(awk -v a="${rps[mc_me]}" -v b="${rps[ng_me]}" 'BEGIN { print (b > 0 ? 100 * a / b : 0) }')
-verdict() { if [[ "$1" == 1 ]]; then echo met; else echo "NOT met"; fi; }
 echo "Targets (from the issue; reported, not asserted)"
 printf '  authenticated GET >= 50 %% of nginx  %10s   %s  (by CPU time per request: %s)\n' \
 	"$(pct "${rps[mc_me]}" "${rps[ng_me]}")" "$(verdict "$(awk -v r="$me_ratio" 'BEGIN { print (r >= 50) }')")" \
