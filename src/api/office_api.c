@@ -14,9 +14,9 @@
  */
 #include "api.h"
 
+#include "../crypto/crypto.h"
 #include "../org/org.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,21 +61,11 @@ static int applicant_lookup(struct mc_req *r)
 	return mc_res_json(r, 200, json_incref(out));
 }
 
-static int is_sha256(const char *s)
-{
-	if (!s || strlen(s) != 64)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if (!isxdigit((unsigned char)*p) || isupper((unsigned char)*p))
-			return 0;
-	return 1;
-}
-
 static int dossier_file(struct mc_req *r)
 {
 	const char *code = mc_req_param(r, "code"), *sha = mc_req_param(r, "sha256");
 	if (!code || strlen(code) >= 64 || strspn(code, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(code) ||
-	    !is_sha256(sha))
+	    !mc_is_sha256_hex(sha))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	struct mc_dossier_ctx x;
 	int rc = api_dossier_ctx(r, &x);

@@ -49,6 +49,13 @@ void mc_sha256_hex(const void *p, size_t n, char out[MC_SHA256_HEX])
 	mc_hex(d, sizeof(d), out);
 }
 
+int mc_is_sha256_hex(const char *s)
+{
+	if (!s || strlen(s) != MC_SHA256_HEX - 1)
+		return 0;
+	return strspn(s, "0123456789abcdef") == MC_SHA256_HEX - 1;
+}
+
 struct mc_sha256_ctx {
 	EVP_MD_CTX *md;
 };

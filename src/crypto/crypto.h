@@ -17,6 +17,8 @@ int mc_crypto_init(void);
 
 void mc_sha256(const void *p, size_t n, unsigned char out[MC_SHA256_LEN]);
 void mc_sha256_hex(const void *p, size_t n, char out[MC_SHA256_HEX]);
+/* Is s a SHA-256 as mc_sha256_hex writes it (64 lower-case hex digits)? */
+int mc_is_sha256_hex(const char *s);
 
 /* Incremental SHA-256. */
 struct mc_sha256_ctx;

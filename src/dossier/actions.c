@@ -512,12 +512,9 @@ int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *actio
 	if (!fn)
 		return MC_E_NOT_FOUND;
 	struct act a = {.x = x, .in = in, .now = mc_time_now_ms()};
-	int rc = mc__load(x->c, code, &a.d);
+	int rc = mc__load_readable(x, code, &a.d);
 	if (rc)
 		return rc;
-	rc = mc__may_read(x, &a.d);
-	if (rc <= 0)
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
 	if (version != a.d.version)
 		return MC_E_PRECONDITION;
 	if ((rc = mc_catalog_get_id(x->c, a.d.procedure_id, &a.def)))

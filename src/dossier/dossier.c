@@ -14,7 +14,6 @@
 #include "../crypto/crypto.h"
 #include "../org/org.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,16 +124,6 @@ int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n,
 
 /* ---------------- form validation ---------------- */
 
-static int is_hex64(const char *s)
-{
-	if (!s || strlen(s) != 64)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if (!isxdigit((unsigned char)*p) || isupper((unsigned char)*p))
-			return 0;
-	return 1;
-}
-
 /* Field errors are named "form.<name>" (see internal.h). */
 void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, int64_t caller, json_t *before,
 		    struct mc_error *e)
@@ -221,7 +210,7 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 			json_t *was = json_object_get(before, name);
 			int kept = json_is_string(was) && strcmp(json_string_value(was), s) == 0;
 			int64_t n = 0;
-			if (!is_hex64(s) ||
+			if (!mc_is_sha256_hex(s) ||
 			    (!kept && (mc_query_int64(c, &n, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", s,
 						      caller) ||
 				       n == 0)))

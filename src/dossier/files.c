@@ -38,12 +38,9 @@ int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha2
 		    char mime[32])
 {
 	struct mc__dossier d;
-	int rc = mc__load(x->c, code, &d);
+	int rc = mc__load_readable(x, code, &d);
 	if (rc)
 		return rc;
-	rc = mc__may_read(x, &d);
-	if (rc <= 0)
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
 	json_t *def = NULL;
 	if ((rc = mc_catalog_get_id(x->c, d.procedure_id, &def)))
 		return rc;

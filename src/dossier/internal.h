@@ -50,5 +50,8 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out);
 int mc__track_refresh(struct mc_conn *c, int64_t id);
 /* May the caller see this dossier?  1 yes, 0 no, < 0 error. */
 int mc__may_read(struct mc_dossier_ctx *x, const struct mc__dossier *d);
+/* mc__load for the caller: MC_E_NOT_FOUND as well when they may not see
+ * it (a dossier of someone else does not exist for them). */
+int mc__load_readable(struct mc_dossier_ctx *x, const char *code, struct mc__dossier *d);
 
 #endif

@@ -52,12 +52,9 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, json_t
 	if (form < 1 || form > 6)
 		return MC_E_NOT_FOUND;
 	struct mc__dossier d;
-	int rc = mc__load(x->c, code, &d);
+	int rc = mc__load_readable(x, code, &d);
 	if (rc)
 		return rc;
-	rc = mc__may_read(x, &d);
-	if (rc <= 0)
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
 	json_t *j = NULL;
 	if ((rc = mc__represent(x, d.id, 1, &j)))
 		return rc;

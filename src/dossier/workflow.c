@@ -214,6 +214,14 @@ int mc__may_read(struct mc_dossier_ctx *x, const struct mc__dossier *d)
 	return rc ? rc : n > 0;
 }
 
+int mc__load_readable(struct mc_dossier_ctx *x, const char *code, struct mc__dossier *d)
+{
+	int rc = mc__load(x->c, code, d);
+	if (!rc)
+		rc = mc__may_read(x, d);
+	return rc < 0 ? rc : rc ? 0 : MC_E_NOT_FOUND;
+}
+
 /* ---------------- representation ---------------- */
 
 static json_t *agency_ref(struct mc_conn *c, int64_t id)
@@ -435,14 +443,9 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
 {
 	struct mc__dossier d;
-	int rc = mc__load(x->c, code, &d);
+	int rc = mc__load_readable(x, code, &d);
 	if (rc)
 		return rc;
-	rc = mc__may_read(x, &d);
-	if (rc < 0)
-		return rc;
-	if (!rc)
-		return MC_E_NOT_FOUND;
 	if (x->who && x->who->agency_id && d.current_step) {
 		/* "viewed": once per official and step */
 		rc = mc__event(x, d.id, "view", NULL, NULL, d.current_step, x->who->agency_id, 0, NULL);
