@@ -262,6 +262,34 @@ int mc__need_str_array(struct mc_error *e, json_t *o, const char *path)
 	return 0;
 }
 
+void mc__check_register(struct mc_error *e, struct mc_arena *a, json_t *agency, const char *period_from,
+			const char *period_to, json_t *dossiers, struct mc__vntime *from, struct mc__vntime *to)
+{
+	mc__need_text(e, a, agency, "name");
+	if (mc__vntime(period_from, from)) {
+		mc_error_field(e, "period_from", "format", "Ngày phải có dạng YYYY-MM-DD", "Date must be YYYY-MM-DD");
+		e->code = MC_E_VALIDATION;
+	}
+	if (mc__vntime(period_to, to)) {
+		mc_error_field(e, "period_to", "format", "Ngày phải có dạng YYYY-MM-DD", "Date must be YYYY-MM-DD");
+		e->code = MC_E_VALIDATION;
+	}
+	if (!json_is_array(dossiers)) {
+		mc_error_field(e, "dossiers", "type", "Phải là một danh sách hồ sơ", "Must be an array of dossiers");
+		e->code = MC_E_VALIDATION;
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(dossiers, i, x) {
+		if (!json_is_object(x) || !mc__jtext(a, x, "code")) {
+			mc_error_field(e, "dossiers.code", "required", "Hồ sơ thiếu mã hồ sơ", "A dossier has no code");
+			e->code = MC_E_VALIDATION;
+			mc_error_log(e, "register: dossier #%zu has no code", i);
+			break;
+		}
+	}
+}
+
 int mc__validation_done(struct mc_error *e, size_t nfields_before, const char *what)
 {
 	if (e->nfields == nfields_before)

@@ -70,6 +70,10 @@ const char *mc__time_unit_label(const char *unit, int en);
 int mc__need_text(struct mc_error *e, struct mc_arena *a, json_t *o, const char *path);
 /* A time that must be present (required) or, when present, valid. */
 int mc__check_time(struct mc_error *e, json_t *o, const char *path, int required);
+/* The input of the register (form 07): the agency's name, the period's
+ * two days (parsed into from / to) and the dossiers, each with a code. */
+void mc__check_register(struct mc_error *e, struct mc_arena *a, json_t *agency, const char *period_from,
+			const char *period_to, json_t *dossiers, struct mc__vntime *from, struct mc__vntime *to);
 /* A non-empty array of non-empty strings. */
 int mc__need_str_array(struct mc_error *e, json_t *o, const char *path);
 /* Finish validation: MC_E_VALIDATION with a public detail when a check

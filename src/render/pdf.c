@@ -1246,33 +1246,10 @@ int mc_pdf_form(int form, json_t *dossier, const char *lang, struct mc_buf *out,
 int mc_pdf_register(json_t *agency, const char *period_from, const char *period_to, json_t *dossiers,
 		    struct mc_buf *out, struct mc_error *e)
 {
-	struct mc__vntime t;
-	size_t before = e->nfields, i;
-	json_t *x;
+	struct mc__vntime from, to;
+	size_t before = e->nfields;
 	struct mc_arena *a = mc_arena_new(4096);
-	mc__need_text(e, a, agency, "name");
-	if (mc__vntime(period_from, &t)) {
-		mc_error_field(e, "period_from", "format", "Ngày phải có dạng YYYY-MM-DD",
-			       "Date must be YYYY-MM-DD");
-		e->code = MC_E_VALIDATION;
-	}
-	if (mc__vntime(period_to, &t)) {
-		mc_error_field(e, "period_to", "format", "Ngày phải có dạng YYYY-MM-DD", "Date must be YYYY-MM-DD");
-		e->code = MC_E_VALIDATION;
-	}
-	if (!json_is_array(dossiers)) {
-		mc_error_field(e, "dossiers", "type", "Phải là một danh sách hồ sơ", "Must be an array of dossiers");
-		e->code = MC_E_VALIDATION;
-	}
-	json_array_foreach(dossiers, i, x) {
-		if (!json_is_object(x) || !mc__jtext(a, x, "code")) {
-			mc_error_field(e, "dossiers.code", "required", "Hồ sơ thiếu mã hồ sơ",
-				       "A dossier has no code");
-			e->code = MC_E_VALIDATION;
-			mc_error_log(e, "register: dossier #%zu has no code", i);
-			break;
-		}
-	}
+	mc__check_register(e, a, agency, period_from, period_to, dossiers, &from, &to);
 	mc_arena_free(a);
 	int rc = mc__validation_done(e, before, titles[7]);
 	if (rc)

@@ -426,28 +426,7 @@ int mc_xlsx_register(json_t *agency, const char *period_from, const char *period
 	size_t before = e->nfields, i;
 	json_t *x;
 	struct mc_arena *a = mc_arena_new(8192);
-	mc__need_text(e, a, agency, "name");
-	if (mc__vntime(period_from, &from)) {
-		mc_error_field(e, "period_from", "format", "Ngày phải có dạng YYYY-MM-DD",
-			       "Date must be YYYY-MM-DD");
-		e->code = MC_E_VALIDATION;
-	}
-	if (mc__vntime(period_to, &to)) {
-		mc_error_field(e, "period_to", "format", "Ngày phải có dạng YYYY-MM-DD", "Date must be YYYY-MM-DD");
-		e->code = MC_E_VALIDATION;
-	}
-	if (!json_is_array(dossiers)) {
-		mc_error_field(e, "dossiers", "type", "Phải là một danh sách hồ sơ", "Must be an array of dossiers");
-		e->code = MC_E_VALIDATION;
-	}
-	json_array_foreach(dossiers, i, x) {
-		if (!json_is_object(x) || !mc__jtext(a, x, "code")) {
-			mc_error_field(e, "dossiers.code", "required", "Hồ sơ thiếu mã hồ sơ",
-				       "A dossier has no code");
-			mc_error_log(e, "register: dossier #%zu has no code", i);
-			break;
-		}
-	}
+	mc__check_register(e, a, agency, period_from, period_to, dossiers, &from, &to);
 	int rc = mc__validation_done(e, before, "Sổ theo dõi hồ sơ");
 	if (rc) {
 		mc_arena_free(a);
