@@ -23,11 +23,14 @@ $(BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS) --target motcua
 
+# The server alone needs only the "build" packages; the tests (MC_TESTS=ON)
+# need the "test" group too, which `make test` installs first.
 build-all: deps $(BUILD)/Makefile
+	cmake -S . -B $(BUILD) -DMC_TESTS=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 $(ASAN_BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMC_SANITIZE=ON >/dev/null
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMC_SANITIZE=ON -DMC_TESTS=ON >/dev/null
 
 asan: deps $(ASAN_BUILD)/Makefile
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
@@ -53,13 +56,20 @@ run: build
 # Both back-ends: scripts/test.sh starts a throwaway PostgreSQL cluster when
 # MOTCUA_TEST_PG is not set, runs ctest in the normal and the sanitizer
 # build, and stops the cluster.
+# Prints how long it took at the end, passed or not.
 test:
-	@bash scripts/deps.sh --install test
-	@$(MAKE) --no-print-directory build-all asan e2e-deps
-	bash scripts/test.sh $(BUILD) $(ASAN_BUILD)
+	@start=$$(date +%s); \
+	bash scripts/deps.sh --install test && \
+	$(MAKE) --no-print-directory build-all asan e2e-deps && \
+	bash scripts/test.sh $(BUILD) $(ASAN_BUILD); \
+	rc=$$?; t=$$(( $$(date +%s) - start )); \
+	echo "make test took $$((t / 60)) min $$((t % 60)) s ($$([ $$rc = 0 ] && echo passed || echo FAILED))"; \
+	exit $$rc
 
 # Only the normal build (quicker while developing).
-test-fast: build-all e2e-deps
+test-fast:
+	@bash scripts/deps.sh --install test
+	@$(MAKE) --no-print-directory build-all e2e-deps
 	bash scripts/test.sh $(BUILD)
 
 # The browser tests' npm packages (playwright-core, axe-core), exactly as

@@ -5,7 +5,7 @@
 #
 #   groups (cumulative):
 #     build    compiler, cmake and the -dev libraries
-#     test     build + PostgreSQL server, sqlite3 CLI, curl, libcurl dev,
+#     test     build + cmocka, PostgreSQL server, sqlite3 CLI, curl, libcurl dev,
 #              PDF/XLSX/QR checkers (poppler-utils, unzip, zbar-tools),
 #              chromium, nodejs and npm for the browser tests
 #     bench    test + wrk + nginx-light (reference server)   [default]
@@ -30,7 +30,6 @@ PACKAGES=(
   libpq-dev:build             # PostgreSQL storage backend (client lib)
   libsodium-dev:build         # password hashing, tokens, signatures
   libssl-dev:build            # TLS / hashes (OpenSSL)
-  libcmocka-dev:build         # unit test framework (linked by test binaries)
   libutf8proc-dev:build       # Unicode normalisation of Vietnamese text
   libcairo2-dev:build         # PDF surface for the printable forms (src/render)
   libpango1.0-dev:build       # text layout: shapes Vietnamese diacritics, wraps lines
@@ -40,6 +39,7 @@ PACKAGES=(
   sqlite3:test                # sqlite3 CLI to inspect/seed test databases
   postgresql:test             # server binaries for scripts/pgtmp.sh clusters
   curl:test                   # HTTP smoke tests from shell
+  libcmocka-dev:test          # unit test framework (linked by test binaries)
   libcurl4-openssl-dev:test   # HTTP client for integration tests
   poppler-utils:test          # pdftotext/pdftoppm: check the rendered PDFs
   unzip:test                  # unzip -p: read the sheet XML inside rendered .xlsx

@@ -8,4 +8,4 @@ command -v node >/dev/null || { echo "node is missing: run 'scripts/deps.sh --in
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "chromium is missing: run 'scripts/deps.sh --install test' as root" >&2; exit 1; }
 [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] ||
   { echo "tests/e2e/node_modules is missing: run 'make e2e-deps' (npm ci)" >&2; exit 1; }
-exec node --test --test-reporter=spec --test-concurrency=1 "$1"
+exec node --test --test-reporter=spec "$1"
