@@ -405,7 +405,7 @@ const struct mc_route mc_api_dossier_routes[] = {
 	{"POST", "/api/v1/dossiers", submit_online, MC_AUTH_REQUIRED, NULL, 0},
 	{"POST", "/api/v1/counters/{id}/dossiers", submit_counter, MC_AUTH_REQUIRED, "dossier.intake", 0},
 	{"GET", "/api/v1/dossiers/{code}", dossier_get, MC_AUTH_REQUIRED, NULL, 0},
-	{"POST", "/api/v1/dossiers/{code}/actions/{action}", dossier_act, MC_AUTH_REQUIRED, NULL, MC_RF_NO_IDEM},
+	{"POST", "/api/v1/dossiers/{code}/actions/{action}", dossier_act, MC_AUTH_REQUIRED, NULL, 0},
 	{"GET", "/api/v1/track/{code}", track, MC_AUTH_NONE, NULL, 0},
 	{"GET", "/api/v1/queues", queue_counts, MC_AUTH_REQUIRED, "dossier.process", 0},
 	{"GET", "/api/v1/queues/{name}", queue_list, MC_AUTH_REQUIRED, "dossier.process", 0},

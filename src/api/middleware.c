@@ -147,7 +147,8 @@ static int idem_before(struct mc_req *r)
 	char hash[MC_SHA256_HEX];
 	request_hash(r, hash);
 	int64_t now = mc_time_now_ms();
-	/* A reservation left by a request that died is taken over after 5 minutes. */
+	/* A reservation left by a request that died before its work was
+	 * committed (nothing of it is stored) is taken over after 5 minutes. */
 	int64_t n = mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ? AND status = 0 AND created_at < ?",
 			    "iti", user, key, now - 300000);
 	if (n >= 0)
@@ -162,11 +163,14 @@ static int idem_before(struct mc_req *r)
 		st->key = mc_strdup(r->arena, key);
 		st->user = user;
 		r->mw = st; /* for the after hook */
+		/* What the handler writes becomes durable only with its answer
+		 * (idem_after), so that no crash can separate them. */
+		mc_tx_hold(c);
 		return 0;
 	}
 	struct mc_stmt *s;
 	rc = mc_query(c, &s,
-		      "SELECT request_hash, status, content_type, body, location FROM idempotency WHERE user_id = ? AND key = ?",
+		      "SELECT request_hash, status, content_type, body, location, etag FROM idempotency WHERE user_id = ? AND key = ?",
 		      "it", user, key);
 	if (rc)
 		return api_db_fail(r, rc);
@@ -185,16 +189,28 @@ static int idem_before(struct mc_req *r)
 		r->err.retry_after = 1;
 		return mc_fail(r, MC_E_IDEM_BUSY, NULL);
 	}
-	const char *ct = mc_col_text(s, 2), *body = mc_col_text(s, 3), *loc = mc_col_text(s, 4);
+	const char *ct = mc_col_text(s, 2), *body = mc_col_text(s, 3), *loc = mc_col_text(s, 4), *etag = mc_col_text(s, 5);
 	mc_res_text(r, status, ct ? mc_strdup(r->arena, ct) : NULL, body ? body : "", body ? strlen(body) : 0);
 	if (loc)
 		mc_res_header(r, "Location", loc);
+	if (etag)
+		mc_res_header(r, "ETag", etag);
 	mc_stmt_done(s);
 	mc_res_header(r, "Idempotent-Replayed", "true");
 	r->replayed = 1;
 	return 1;
 }
 
+static const char *res_header(struct mc_req *r, const char *name)
+{
+	for (int i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0)
+			return r->headers[i].value;
+	return NULL;
+}
+
+/* Store the answer: inside the held transaction when the handler wrote
+ * something (both become durable in one commit), on its own otherwise. */
 static void idem_after(struct mc_req *r)
 {
 	const struct idem *st = r->mw;
@@ -203,25 +219,35 @@ static void idem_after(struct mc_req *r)
 	struct mc_conn *c;
 	if (mc_req_db(r, &c))
 		return;
-	/* A handler that failed inside its transaction left it open (on
-	 * PostgreSQL, aborted): end it, or the answer would not be stored and
-	 * the key would stay "in progress". */
-	if (mc_in_tx(c))
-		mc_tx_rollback(c);
-	int64_t n;
-	if (r->status >= 500 || r->status == 0 || r->status == 429) {
-		/* Not an answer to remember: let the client try again. */
-		n = mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ?", "it", st->user, st->key);
-	} else {
-		const char *loc = NULL;
-		for (int i = 0; i < r->nheaders; i++)
-			if (strcasecmp(r->headers[i].name, "Location") == 0)
-				loc = r->headers[i].value;
-		n = mc_exec(c, "UPDATE idempotency SET status = ?, content_type = ?, body = ?, location = ? WHERE user_id = ? AND key = ?",
-			    "dtttit", r->status, r->content_type, mc_buf_str(&r->out), loc, st->user, st->key);
-	}
+	/* Not an answer to remember (the client may try again): nothing the
+	 * handler wrote is kept either. */
+	int keep = !(r->status >= 500 || r->status == 0 || r->status == 429);
+	int rc = 0;
+	int64_t n = 0;
+	if (keep)
+		n = mc_exec(c, "UPDATE idempotency SET status = ?, content_type = ?, body = ?, location = ?, etag = ? WHERE user_id = ? AND key = ?",
+			    "dttttit", r->status, r->content_type, mc_buf_str(&r->out), res_header(r, "Location"),
+			    res_header(r, "ETag"), st->user, st->key);
 	if (n < 0)
-		mc_warn("idempotency_store_failed", "\"id\":\"%s\"", r->id);
+		rc = (int)n;
+	int rc2 = mc_tx_settle(c, keep && rc == 0);
+	if (rc == 0)
+		rc = rc2;
+	if (keep && rc == 0)
+		return;
+	if (rc) {
+		/* The work and its answer were not stored: say so, not what the
+		 * handler had answered. */
+		mc_warn("idempotency_store_failed", "\"id\":\"%s\",\"detail\":\"%.200s\"", r->id, mc_conn_errmsg(c));
+		r->nheaders = 0;
+		mc_error_init(&r->err);
+		r->err.code = rc;
+		if (rc == MC_E_DB_BUSY)
+			r->err.retry_after = 1;
+		mc_res_problem(r);
+	}
+	if (mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ?", "it", st->user, st->key) < 0)
+		mc_warn("idempotency_release_failed", "\"id\":\"%s\"", r->id);
 }
 
 static void db_metrics(struct mc_server *s, struct mc_buf *out)

@@ -7,15 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "banned.h"
+#include "testhooks.h"
 
-/*
- * MOTCUA_TEST_NOW (ISO 8601) starts the clock at that instant; it then runs
- * at the normal pace.  For tests of deadlines around Tết and swapped days;
- * the server logs a warning when it is set.
- */
-static int64_t clock_offset;
-static pthread_once_t clock_once = PTHREAD_ONCE_INIT;
+#include "banned.h"
 
 static int64_t real_now_ms(void)
 {
@@ -24,25 +18,10 @@ static int64_t real_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void clock_init(void)
-{
-	const char *t = getenv("MOTCUA_TEST_NOW");
-	int64_t want;
-	if (t && *t && mc_time_parse(t, &want) == 0)
-		clock_offset = want - real_now_ms();
-}
+/* Only the test build moves the clock (testhooks.h). */
+int mc_time_is_test_clock(void) { return mc_test_hooks.clock_offset_ms != 0; }
 
-int mc_time_is_test_clock(void)
-{
-	pthread_once(&clock_once, clock_init);
-	return clock_offset != 0;
-}
-
-int64_t mc_time_now_ms(void)
-{
-	pthread_once(&clock_once, clock_init);
-	return real_now_ms() + clock_offset;
-}
+int64_t mc_time_now_ms(void) { return real_now_ms() + mc_test_hooks.clock_offset_ms; }
 
 uint64_t mc_mono_ns(void)
 {

@@ -11,7 +11,7 @@
 #define MC_VN_OFFSET_MIN (7 * 60)
 
 int64_t mc_time_now_ms(void);
-/* 1 when MOTCUA_TEST_NOW moved the clock (tests only). */
+/* 1 when the test build moved the clock (MOTCUA_TEST_NOW; never in motcua). */
 int mc_time_is_test_clock(void);
 /* Monotonic clock in nanoseconds, for durations. */
 uint64_t mc_mono_ns(void);

@@ -4,12 +4,14 @@
 #include "../core/arena.h"
 #include "../core/config.h"
 #include "../core/err.h"
+#include "../core/testhooks.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../core/banned.h"
@@ -111,8 +113,8 @@ void mc_db_release(struct mc_conn *c)
 {
 	if (!c)
 		return;
-	if (c->in_tx)
-		mc_tx_rollback(c);
+	if (c->in_tx || c->held || c->hold)
+		mc_tx_settle(c, 0);
 	struct mc_db *db = c->db;
 	pthread_mutex_lock(&db->lock);
 	db->free_list[db->nfree++] = c->index;
@@ -142,7 +144,8 @@ int mc_tx_begin(struct mc_conn *c, int write)
 {
 	if (c->in_tx)
 		return mc__db_fail(c, MC_E_INTERNAL, "nested transaction");
-	int rc = c->db->drv->begin(c, write);
+	int rc = c->held ? c->db->drv->exec_script(c, "SAVEPOINT mc_after_held")
+			 : c->db->drv->begin(c, write);
 	if (rc == 0)
 		c->in_tx = 1;
 	return rc;
@@ -150,14 +153,56 @@ int mc_tx_begin(struct mc_conn *c, int write)
 
 int mc_tx_commit(struct mc_conn *c)
 {
-	int rc = c->db->drv->exec_script(c, "COMMIT");
+	int rc;
+	if (c->held) {
+		/* nothing of the caller's is open when in_tx is 0 */
+		rc = c->in_tx ? c->db->drv->exec_script(c, "RELEASE SAVEPOINT mc_after_held") : 0;
+	} else if (c->hold) {
+		c->held = 1; /* stays open until mc_tx_settle */
+		rc = 0;
+	} else {
+		rc = c->db->drv->exec_script(c, "COMMIT");
+		if (rc == 0 && mc_test_hooks.after_commit)
+			mc_test_hooks.after_commit();
+	}
 	c->in_tx = 0;
 	return rc;
 }
 
 int mc_tx_rollback(struct mc_conn *c)
 {
-	int rc = c->db->drv->exec_script(c, "ROLLBACK");
+	int rc = 0;
+	if (c->held) {
+		if (c->in_tx)
+			rc = c->db->drv->exec_script(c, "ROLLBACK TO SAVEPOINT mc_after_held");
+		if (c->in_tx && rc == 0)
+			rc = c->db->drv->exec_script(c, "RELEASE SAVEPOINT mc_after_held");
+	} else {
+		rc = c->db->drv->exec_script(c, "ROLLBACK");
+	}
+	c->in_tx = 0;
+	return rc;
+}
+
+void mc_tx_hold(struct mc_conn *c) { c->hold = 1; }
+int mc_tx_held(const struct mc_conn *c) { return c->held; }
+
+int mc_tx_settle(struct mc_conn *c, int commit)
+{
+	int rc = 0;
+	if (c->in_tx) /* a savepoint left open: its work is not wanted */
+		rc = mc_tx_rollback(c);
+	c->hold = 0;
+	if (c->held) {
+		c->held = 0;
+		if (commit && rc == 0) {
+			c->in_tx = 1;
+			rc = mc_tx_commit(c);
+		} else {
+			int rc2 = c->db->drv->exec_script(c, "ROLLBACK");
+			rc = rc ? rc : rc2;
+		}
+	}
 	c->in_tx = 0;
 	return rc;
 }
@@ -237,8 +282,24 @@ static int vbind(struct mc_stmt *s, const char *types, va_list ap)
 	return rc;
 }
 
+/* A statement that changes data (a write outside a transaction, under a
+ * hold, opens the held transaction: see mc_tx_hold). */
+static int is_write(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return strncasecmp(sql, "INSERT", 6) == 0 || strncasecmp(sql, "UPDATE", 6) == 0 ||
+	       strncasecmp(sql, "DELETE", 6) == 0;
+}
+
 static int vquery(struct mc_conn *c, struct mc_stmt **out, const char *sql, const char *types, va_list ap)
 {
+	if (c->hold && !c->held && !c->in_tx && is_write(sql)) {
+		int brc = c->db->drv->begin(c, 1);
+		if (brc)
+			return brc;
+		c->held = 1;
+	}
 	int rc = mc_prepare(c, sql, out);
 	if (rc)
 		return rc;

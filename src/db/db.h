@@ -52,6 +52,24 @@ int mc_tx_commit(struct mc_conn *c);
 int mc_tx_rollback(struct mc_conn *c);
 int mc_in_tx(const struct mc_conn *c);
 
+/*
+ * Held commits: after mc_tx_hold(c), the first mc_tx_commit() keeps its
+ * transaction open instead of committing, so that the caller can write
+ * more in it (the idempotency store writes the request's answer) and then
+ * make everything durable at once with mc_tx_settle(c, 1), or nothing with
+ * mc_tx_settle(c, 0).  To the code in between, the commit happened:
+ * mc_in_tx() is 0, and a later mc_tx_begin/commit/rollback works on a
+ * savepoint of the held transaction, so a later failure undoes only its own
+ * part.  A write (INSERT, UPDATE, DELETE) outside any transaction under a
+ * hold opens the held transaction too, so that it is not durable before
+ * the rest.  mc_db_release() settles an unsettled hold by rolling back.
+ */
+void mc_tx_hold(struct mc_conn *c);
+/* 1 when a commit is being held (work waits for mc_tx_settle). */
+int mc_tx_held(const struct mc_conn *c);
+/* End the hold: commit (commit = 1) or roll back what is held. */
+int mc_tx_settle(struct mc_conn *c, int commit);
+
 /* Run several ';'-separated statements without parameters (migrations). */
 int mc_exec_script(struct mc_conn *c, const char *sql);
 

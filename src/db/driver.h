@@ -45,7 +45,9 @@ struct mc_stmt {
 struct mc_conn {
 	struct mc_db *db;
 	void *h;            /* driver handle */
-	int in_tx;
+	int in_tx;          /* a transaction (or a savepoint in a held one) is open */
+	int hold;           /* mc_tx_hold: commits wait for mc_tx_settle */
+	int held;           /* a transaction whose commit waits is open */
 	int index;          /* slot in the pool */
 	char errmsg[512];
 	int nstmts;

@@ -10,6 +10,7 @@
 #include "static.h"
 
 #include "../core/log.h"
+#include "../core/testhooks.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 
@@ -276,6 +277,8 @@ static int content_type_json(const char *ct)
 static int run(struct mc_req *r)
 {
 	struct mc_server *s = r->srv;
+	if (mc_test_hooks.request_fault)
+		mc_test_hooks.request_fault(mc_req_header(r, "X-Motcua-Test-Fault"));
 	int allowed = 0;
 	char allow[64];
 	r->route_index = mc_route_match(s->routes, s->nroutes, r->method, r->path, r, &allowed, allow,
@@ -327,7 +330,8 @@ static int run(struct mc_req *r)
 			return 0;
 	}
 	rc = rt->handler(r);
-	/* A handler that failed half-way leaves nothing half-written. */
+	/* A handler that failed half-way leaves nothing half-written (what it
+	 * committed under a hold is settled by the after hook). */
 	if (r->db && mc_in_tx(r->db))
 		mc_tx_rollback(r->db);
 	if (rc == 0 && r->status == 0)

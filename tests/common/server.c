@@ -115,6 +115,23 @@ void mc_test_server_start(struct mc_test_server *s, const char *db_url, const ch
 	exit(1);
 }
 
+int mc_test_server_wait(struct mc_test_server *s, int timeout_s)
+{
+	if (s->pid <= 0)
+		return -1;
+	for (int i = 0; i < timeout_s * 10; i++) {
+		int st;
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			track(0, s->pid);
+			s->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		struct timespec ts = {0, 100000000};
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
 int mc_test_server_stop(struct mc_test_server *s)
 {
 	if (s->pid <= 0)
