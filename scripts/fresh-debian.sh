@@ -27,7 +27,8 @@
 #                 afterwards to skip debootstrap (the root stays as fresh)
 #   FRESH_PORT    the port `make run` serves on (default 8080, via MOTCUA_LISTEN)
 #
-# Needs root, debootstrap and curl on the host; the network is the host's.
+# Needs root, debootstrap and curl on the host; the network is the host's
+# (its resolv.conf and the local CAs in /usr/local/share/ca-certificates).
 set -euo pipefail
 
 die() { printf 'fresh-debian.sh: %s\n' "$*" >&2; exit 2; }
@@ -99,6 +100,12 @@ EOF
   fi
 fi
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+# The host's network, not a package: a machine behind a TLS-inspecting proxy
+# trusts its local CAs, and so must the root (apt, npm).
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the root"
+fi
 say "root ready in $(($(now) - t0)) s: $root"
 
 # The checkout, exactly as a clone of the commit (no untracked files).

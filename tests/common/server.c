@@ -61,9 +61,13 @@ static int free_port(void)
 
 void mc_test_server_start(struct mc_test_server *s, const char *db_url, const char *const *env)
 {
-	const char *bin = getenv("MOTCUA_BIN");
+	mc_test_server_start_bin(s, getenv("MOTCUA_BIN"), db_url, env);
+}
+
+void mc_test_server_start_bin(struct mc_test_server *s, const char *bin, const char *db_url, const char *const *env)
+{
 	if (!bin) {
-		fprintf(stderr, "MOTCUA_BIN is not set\n");
+		fprintf(stderr, "MOTCUA_BIN (or MOTCUA_RELEASE_BIN) is not set\n");
 		exit(1);
 	}
 	s->port = free_port();

@@ -17,6 +17,8 @@ struct mc_test_server {
 /* Start with MOTCUA_DB=db_url and extra "KEY=VALUE" environment entries
  * (NULL-terminated, may be NULL); waits until /healthz answers. */
 void mc_test_server_start(struct mc_test_server *s, const char *db_url, const char *const *env);
+/* The same with another binary (MOTCUA_RELEASE_BIN: the motcua that users run). */
+void mc_test_server_start_bin(struct mc_test_server *s, const char *bin, const char *db_url, const char *const *env);
 /* Wait up to timeout_s for the server to exit by itself (a crash the test
  * injected); returns its exit status (128 + signal), or -1 if it still runs. */
 int mc_test_server_wait(struct mc_test_server *s, int timeout_s);
