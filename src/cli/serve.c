@@ -4,11 +4,13 @@
 #include "../api/api.h"
 #include "../auth/auth.h"
 #include "../core/log.h"
+#include "../core/testhooks.h"
 #include "../core/timeutil.h"
 #include "../db/migrate.h"
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +96,14 @@ int mc_cmd_serve(int argc, char **argv)
 		return 1;
 	}
 
+	/* Every connection is a descriptor: take all the kernel allows this
+	 * process (systemd's LimitNOFILE raises the hard limit). */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
 	/* Signals go to this thread only (sigwait below), not to workers. */
 	sigset_t set;
 	sigemptyset(&set);
@@ -119,8 +129,14 @@ int mc_cmd_serve(int argc, char **argv)
 				PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
 	pthread_t keeper_thread;
 	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
-	int sig = 0;
-	sigwait(&set, &sig);
+	siginfo_t si;
+	int sig;
+	while ((sig = sigwaitinfo(&set, &si)) < 0)
+		;
+	mc_server_quiesce(srv);
+	mc_info("stopping", "\"signal\":%d,\"from_pid\":%d,\"in_flight\":%d", sig, (int)si.si_pid, mc_server_in_flight(srv));
+	if (mc_test_hooks.stopping)
+		mc_test_hooks.stopping();
 	if (keeper_started) {
 		pthread_mutex_lock(&keeper.lock);
 		keeper.stop = 1;
@@ -128,7 +144,6 @@ int mc_cmd_serve(int argc, char **argv)
 		pthread_mutex_unlock(&keeper.lock);
 		pthread_join(keeper_thread, NULL);
 	}
-	mc_info("stopping", "\"signal\":%d,\"in_flight\":%d", sig, mc_server_in_flight(srv));
 	mc_server_stop(srv, cfg.shutdown_grace);
 	mc_server_free(srv);
 	mc_db_close(db);

@@ -34,6 +34,7 @@ static const struct key keys[] = {
 	I(login_max_user, 1, 1000), I(login_max_addr, 1, 100000), I(login_window, 1, 86400),
 	I(cookie_secure, 0, 1), I(shutdown_grace, 0, 3600), I(trust_proxy, 0, 1),
 	I(session_cache_ms, 0, 60000), I(track_limit, 0, 1000000),
+	I(max_connections, 0, 1000000), I(conn_per_addr, 0, 1000000), I(header_timeout, 1, 3600),
 };
 #undef S
 #undef I
@@ -132,6 +133,8 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->shutdown_grace = 30;
 	c->session_cache_ms = 2000;
 	c->track_limit = 60;
+	c->conn_per_addr = 256;
+	c->header_timeout = 30;
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");

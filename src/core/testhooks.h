@@ -20,6 +20,8 @@ struct mc_test_hooks {
 	void (*request_fault)(const char *fault);
 	/* Called after every COMMIT that made a transaction durable. */
 	void (*after_commit)(void);
+	/* Called once the server has stopped accepting (SIGTERM, SIGINT). */
+	void (*stopping)(void);
 };
 
 extern struct mc_test_hooks mc_test_hooks;

@@ -122,7 +122,11 @@ struct mc_server *mc_server_new(struct mc_config *cfg, struct mc_db *db,
 int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen);
 /* Port actually bound (useful with port 0). */
 int mc_server_port(struct mc_server *s);
-/* Stop accepting, wait up to grace_s for requests in flight, stop. */
+/* Stop taking connections (a new one is closed at once, unanswered); from
+ * now on every answer closes its connection. */
+void mc_server_quiesce(struct mc_server *s);
+/* Quiesce, let every request in flight finish (grace_s at most), close the
+ * connections left idle and stop. */
 void mc_server_stop(struct mc_server *s, int grace_s);
 void mc_server_free(struct mc_server *s);
 struct mc_config *mc_server_config(struct mc_server *s);

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "http.h"
 
+#include "conns.h"
 #include "metrics.h"
 #include "router.h"
 #include "static.h"
@@ -17,6 +18,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <sys/resource.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,8 @@ struct mc_server {
 	struct mc_metrics *metrics;
 	struct mc_static *web;
 	atomic_int in_flight;
+	atomic_int stopping;    /* SIGTERM came: answers close their connection */
+	struct mc_conns *conns;
 };
 
 struct mc_config *mc_server_config(struct mc_server *s) { return s->cfg; }
@@ -57,6 +61,9 @@ struct mc_server *mc_server_new(struct mc_config *cfg, struct mc_db *db,
 	char dir[600];
 	snprintf(dir, sizeof(dir), "%s/web", cfg->share_dir);
 	s->web = mc_static_load(dir);
+	/* Behind a proxy every connection comes from the proxy: the limit per
+	 * address is the proxy's job there. */
+	s->conns = mc_conns_new(cfg->trust_proxy ? 0 : cfg->conn_per_addr, cfg->header_timeout);
 	return s;
 }
 
@@ -66,6 +73,7 @@ void mc_server_free(struct mc_server *s)
 		return;
 	mc_metrics_free(s->metrics);
 	mc_static_free(s->web);
+	mc_conns_free(s->conns);
 	free(s);
 }
 
@@ -361,11 +369,44 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct mc_req 
 		MHD_add_response_header(res, "Cache-Control", "no-store");
 	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(res, "X-Request-Id", r->id);
+	/* Shutting down: this answer is the connection's last, so that a
+	 * kept-alive client cannot keep the server busy past its signal. */
+	if (atomic_load(&r->srv->stopping))
+		MHD_add_response_header(res, "Connection", "close");
 	if (r->route && (r->route->flags & MC_RF_TEXT) == 0)
 		MHD_add_response_header(res, "Content-Language", r->lang);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, res);
 	MHD_destroy_response(res);
 	return ret;
+}
+
+static struct mc_conn_entry *conn_entry(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return i ? i->socket_context : NULL;
+}
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	(void)len;
+	struct mc_server *s = cls;
+	if (atomic_load(&s->stopping))
+		return MHD_NO;
+	return mc_conns_admit(s->conns, sa) ? MHD_YES : MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct mc_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ad = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		*socket_context = mc_conns_opened(s->conns, ad ? ad->client_addr : NULL, fd ? fd->connect_fd : -1);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		mc_conns_closed(s->conns, *socket_context);
+		*socket_context = NULL;
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -397,6 +438,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		mc_buf_init(&r->body, limit);
 		mc_buf_init(&r->out, 64u << 20);
 		atomic_fetch_add(&s->in_flight, 1);
+		mc_conns_busy(s->conns, conn_entry(conn), 1);
 		*con_cls = r;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > limit)
@@ -424,11 +466,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)conn;
 	struct mc_server *s = cls;
 	struct mc_req *r = *con_cls;
 	if (!r)
 		return;
+	mc_conns_busy(s->conns, conn_entry(conn), 0);
 	double secs = (double)(mc_mono_ns() - r->start_ns) / 1e9;
 	int status = r->status ? r->status : 500;
 	mc_metrics_observe(s->metrics, r->route_index, status, secs);
@@ -501,6 +543,20 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	mc_buf_release(&b);
 }
 
+/* Connections at most: as configured, or what the open-files limit leaves
+ * after the database pool, the blob files and the process's own. */
+static unsigned connection_limit(const struct mc_config *c)
+{
+	if (c->max_connections > 0)
+		return (unsigned)c->max_connections;
+	struct rlimit rl;
+	rlim_t n = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+	rlim_t reserve = (rlim_t)c->db_pool + (rlim_t)c->threads + 64;
+	if (n == RLIM_INFINITY || n > 65536 + reserve)
+		n = 65536 + reserve;
+	return n > reserve + 16 ? (unsigned)(n - reserve) : 16;
+}
+
 int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen)
 {
 	struct sockaddr_storage ss;
@@ -512,13 +568,14 @@ int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen)
 		flags |= MHD_USE_IPv6;
 	uint16_t port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 						      : ((struct sockaddr_in *)&ss)->sin_port);
-	s->d = MHD_start_daemon(flags, port, NULL, NULL, on_request, s,
+	s->d = MHD_start_daemon(flags, port, on_accept, s, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* must come first */
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg->threads,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+				MHD_OPTION_CONNECTION_LIMIT, connection_limit(s->cfg),
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 				MHD_OPTION_END);
@@ -535,17 +592,34 @@ int mc_server_port(struct mc_server *s)
 	return i ? i->port : 0;
 }
 
+void mc_server_quiesce(struct mc_server *s)
+{
+	/* Not MHD_quiesce_daemon: with a thread pool on epoll, libmicrohttpd
+	 * 0.9.75 can abort in it ("Failed to remove listen FD from epoll set")
+	 * when a worker is busy with the listening socket.  The accept policy
+	 * closes every new connection from now on instead. */
+	atomic_store(&s->stopping, 1);
+}
+
 void mc_server_stop(struct mc_server *s, int grace_s)
 {
 	if (!s->d)
 		return;
-	MHD_socket fd = MHD_quiesce_daemon(s->d);
-	uint64_t until = mc_mono_ns() + (uint64_t)grace_s * 1000000000u;
-	while (atomic_load(&s->in_flight) > 0 && mc_mono_ns() < until)
-		usleep(10000);
+	mc_server_quiesce(s);
+	/* Every request in flight finishes (up to grace_s).  A connection that
+	 * sends one more request gets it answered with "Connection: close";
+	 * idle kept-alive connections get a second to do so, then close. */
+	uint64_t start = mc_mono_ns();
+	uint64_t until = start + (uint64_t)grace_s * 1000000000u, idle_until = start + 1000000000u;
+	for (;;) {
+		uint64_t now = mc_mono_ns();
+		if (now >= until || (atomic_load(&s->in_flight) == 0 && (now >= idle_until || mc_conns_open(s->conns) == 0)))
+			break;
+		usleep(5000);
+	}
+	if (atomic_load(&s->in_flight) > 0)
+		mc_warn("shutdown_grace_over", "\"in_flight\":%d", atomic_load(&s->in_flight));
 	MHD_stop_daemon(s->d);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	s->d = NULL;
 }
 
@@ -553,6 +627,15 @@ void mc_server_metrics(struct mc_server *s, struct mc_buf *out);
 void mc_server_metrics(struct mc_server *s, struct mc_buf *out)
 {
 	mc_metrics_render(s->metrics, out);
+	mc_buf_printf(out,
+		      "# HELP motcua_http_connections Connections open now.\n"
+		      "# TYPE motcua_http_connections gauge\nmotcua_http_connections %d\n"
+		      "# HELP motcua_http_connections_refused_total Connections refused: their address held too many.\n"
+		      "# TYPE motcua_http_connections_refused_total counter\nmotcua_http_connections_refused_total %llu\n"
+		      "# HELP motcua_http_connections_cut_total Connections closed because a request head came too slowly.\n"
+		      "# TYPE motcua_http_connections_cut_total counter\nmotcua_http_connections_cut_total %llu\n",
+		      mc_conns_open(s->conns), (unsigned long long)mc_conns_refused(s->conns),
+		      (unsigned long long)mc_conns_cut(s->conns));
 	if (s->hooks.metrics)
 		s->hooks.metrics(s, out);
 }

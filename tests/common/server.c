@@ -3,14 +3,11 @@
 
 #include "http.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,17 +42,22 @@ static void track(pid_t pid, pid_t was)
 		}
 }
 
-static int free_port(void)
+/* The port the server bound: it listens on port 0 (the kernel picks a free
+ * one, so that servers started at once by parallel tests never collide)
+ * and says which in its "listening" log line.  0 while not yet said. */
+static int logged_port(const char *log)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t l = sizeof(a);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || getsockname(fd, (struct sockaddr *)&a, &l)) {
-		perror("free_port");
-		exit(1);
+	FILE *f = fopen(log, "r");
+	if (!f)
+		return 0;
+	char line[1024];
+	int port = 0;
+	while (!port && fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, "\"msg\":\"listening\"");
+		if (p && (p = strstr(p, "\"port\":")))
+			port = atoi(p + 7);
 	}
-	int port = ntohs(a.sin_port);
-	close(fd);
+	fclose(f);
 	return port;
 }
 
@@ -70,15 +72,14 @@ void mc_test_server_start_bin(struct mc_test_server *s, const char *bin, const c
 		fprintf(stderr, "MOTCUA_BIN (or MOTCUA_RELEASE_BIN) is not set\n");
 		exit(1);
 	}
-	s->port = free_port();
-	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
-	snprintf(s->log, sizeof(s->log), "/tmp/motcua-test-server-%d-%d.log", (int)getpid(), s->port);
+	static int started;
+	s->port = 0;
+	snprintf(s->log, sizeof(s->log), "/tmp/motcua-test-server-%d-%d.log", (int)getpid(), ++started);
+	unlink(s->log);
 	s->pid = fork();
 	if (s->pid == 0) {
-		char listen[64];
-		snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
 		setenv("MOTCUA_DB", db_url, 1);
-		setenv("MOTCUA_LISTEN", listen, 1);
+		setenv("MOTCUA_LISTEN", "127.0.0.1:0", 1);
 		setenv("MOTCUA_THREADS", "2", 0);
 		for (const char *const *e = env; e && *e; e++)
 			putenv((char *)*e);
@@ -93,10 +94,13 @@ void mc_test_server_start_bin(struct mc_test_server *s, const char *bin, const c
 	}
 	track(s->pid, 0);
 	char url[128];
-	snprintf(url, sizeof(url), "%s/healthz", s->base);
-	for (int i = 0; i < 300; i++) { /* up to 30 s (sanitizer builds start slowly) */
-		struct mc_http_res r;
-		if (mc_http_raw("GET", url, NULL, NULL, &r) == 0 && r.status == 200) {
+	for (int i = 0; i < 600; i++) { /* up to 60 s (sanitizer builds start slowly) */
+		if (!s->port && (s->port = logged_port(s->log))) {
+			snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
+			snprintf(url, sizeof(url), "%s/healthz", s->base);
+		}
+		struct mc_http_res r = {0};
+		if (s->port && mc_http_raw("GET", url, NULL, NULL, &r) == 0 && r.status == 200) {
 			mc_http_res_free(&r);
 			return;
 		}

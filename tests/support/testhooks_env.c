@@ -7,20 +7,60 @@
  *   X-Motcua-Test-Fault: crash-after-commit      (a request header) the
  *       process dies, as with kill -9, right after that request's first
  *       durable COMMIT and before its answer is sent
+ *   X-Motcua-Test-Fault: stall-until-stop        the request says so in the
+ *       log ("test_stalled") and waits (60 s at most) until the server has
+ *       stopped accepting and one more request has arrived after that,
+ *       then goes on: a request surely in flight when SIGTERM comes, and
+ *       still in flight when a kept-alive client sends its next request.
+ *       The worker thread that holds it accepts no other connection
+ *       meanwhile (libmicrohttpd's thread pool).
  */
+#include "core/log.h"
 #include "core/testhooks.h"
 #include "core/timeutil.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 static _Thread_local int crash_after_commit;
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
+static int stopping, after_stop; /* requests seen since */
+
+static void stall_until_stop(void)
+{
+	mc_info("test_stalled", NULL);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 60;
+	pthread_mutex_lock(&stop_lock);
+	while (!(stopping && after_stop) && pthread_cond_timedwait(&stop_cond, &stop_lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&stop_lock);
+}
+
+static void on_stopping(void)
+{
+	pthread_mutex_lock(&stop_lock);
+	stopping = 1;
+	pthread_cond_broadcast(&stop_cond);
+	pthread_mutex_unlock(&stop_lock);
+}
 
 static void request_fault(const char *fault)
 {
+	pthread_mutex_lock(&stop_lock);
+	if (stopping) {
+		after_stop++;
+		pthread_cond_broadcast(&stop_cond);
+	}
+	pthread_mutex_unlock(&stop_lock);
 	crash_after_commit = fault && strcmp(fault, "crash-after-commit") == 0;
+	if (fault && strcmp(fault, "stall-until-stop") == 0)
+		stall_until_stop();
 }
 
 static void after_commit(void)
@@ -40,4 +80,5 @@ __attribute__((constructor)) static void testhooks_init(void)
 	}
 	mc_test_hooks.request_fault = request_fault;
 	mc_test_hooks.after_commit = after_commit;
+	mc_test_hooks.stopping = on_stopping;
 }
