@@ -1,4 +1,6 @@
-/* org_api.c - administrative units, agencies and reception counters. */
+/* org_api.c - administrative units, agencies and reception counters.  A
+ * new agency is an internal unit of its parent or a body of its own
+ * ("internal"; see org.h). */
 #include "api.h"
 
 #include "../org/org.h"
@@ -112,6 +114,10 @@ static int agency_create(struct mc_req *r)
 		.unit_code = api_str(r, b, "unit_code", 5, 1),
 		.parent_id = api_int(r, b, "parent_id", 1, INT64_MAX, 1, 0),
 	};
+	/* an internal unit of the parent (acts on its steps) or a body of its
+	 * own; not said: as its kind usually is */
+	int internal = api_bool(r, b, "internal", -1);
+	enum mc_agency_unit unit = internal < 0 ? MC_AGENCY_BY_KIND : internal ? MC_AGENCY_INTERNAL : MC_AGENCY_SEPARATE;
 	if (a.kind) {
 		int ok = 0;
 		for (int i = 0; kinds[i]; i++)
@@ -134,7 +140,7 @@ static int agency_create(struct mc_req *r)
 	int64_t id = 0;
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);
-	rc = mc_agency_create(c, &a, &id);
+	rc = mc_agency_create_as(c, &a, unit, &id);
 	if (rc == MC_E_VALIDATION) {
 		mc_tx_rollback(c);
 		mc_error_field(&r->err, "unit_code", "unknown", "Không có đơn vị hành chính với mã này",

@@ -6,7 +6,10 @@
  * user.reset_password act only inside that subtree (checked in SQL through
  * the agency closure table).  Citizen and business accounts are visible to
  * themselves and to holders of citizen.read only; to everyone else they do
- * not exist (404, so that IDs cannot be probed).
+ * not exist (404, so that IDs cannot be probed).  Inside the subtree, an
+ * account holding a power the caller lacks (sys_admin, a guarded
+ * permission: auth.h) cannot be changed, disabled or reset, nor a role
+ * carrying one given: 403 naming the reason, and the refusal is audited.
  */
 #include "api.h"
 
@@ -16,6 +19,7 @@
 #include "../org/org.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/banned.h"
@@ -47,6 +51,56 @@ static int reach(struct mc_req *r, struct mc_conn *c, int64_t id, const char *ac
 	if (act_perm && !mc_principal_has(r->who, act_perm))
 		return mc_fail(r, MC_E_FORBIDDEN, NULL);
 	return 0;
+}
+
+/*
+ * A change refused because it would hand out a power the caller lacks:
+ * audited (action, the object, the reason; never the request's values
+ * but the status asked for) in a transaction of its own that is committed
+ * although the request fails, then 403 naming the reason.
+ */
+static int refuse(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
+		  const struct mc_power_refusal *why, const char *status)
+{
+	json_t *d = json_pack("{s:s}", "reason", mc_power_reason_name(why->reason));
+	if (why->role[0])
+		json_object_set_new(d, "role", json_string(why->role));
+	if (why->permission[0])
+		json_object_set_new(d, "permission", json_string(why->permission));
+	if (status)
+		json_object_set_new(d, "status", json_string(status));
+	char *detail = json_dumps(d, JSON_COMPACT);
+	json_decref(d);
+	int rc = mc_tx_begin(c, 1);
+	if (!rc)
+		rc = api_audit(r, c, action, otype, oid, detail);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc && mc_in_tx(c))
+		mc_tx_rollback(c);
+	free(detail);
+	if (rc)
+		return api_db_fail(r, rc);
+	if (why->role[0] && why->reason == MC_POWER_SYS_ADMIN)
+		return mc_fail(r, MC_E_FORBIDDEN, "roles: only a system administrator may give the role sys_admin");
+	if (why->role[0])
+		return mc_fail(r, MC_E_FORBIDDEN, "roles: the role %s carries the permission %s, which you do not hold",
+			       why->role, why->permission);
+	if (why->reason == MC_POWER_SYS_ADMIN)
+		return mc_fail(r, MC_E_FORBIDDEN,
+			       "the account holds the role sys_admin: only a system administrator may manage it");
+	return mc_fail(r, MC_E_FORBIDDEN, "the account holds the permission %s, which you do not hold", why->permission);
+}
+
+/* May the caller manage account id (seen by reach())?  0, or the request
+ * fails: 403 audited as action (see refuse()), or a database error. */
+static int may_manage(struct mc_req *r, struct mc_conn *c, int64_t id, const char *action, const char *status)
+{
+	struct mc_power_refusal why;
+	int rc = mc_auth_may_manage_user(c, r->who, id, &why);
+	if (rc)
+		return api_db_fail(r, rc);
+	return why.reason == MC_POWER_OK ? 0 : refuse(r, c, action, "user", id, &why, status);
 }
 
 static void set_etag(struct mc_req *r, json_t *u)
@@ -94,8 +148,8 @@ static int user_get(struct mc_req *r)
 	return mc_res_json(r, 200, u);
 }
 
-/* Roles an official may be given by the caller: 0 fine, 1 field error
- * added, 2 forbidden (request failed), < 0 database error. */
+/* Roles an official may have: 0 fine, 1 field error added, < 0 database
+ * error.  Whether the caller may give them is decided after. */
 static int check_roles(struct mc_req *r, struct mc_conn *c, json_t *roles, const char **out, int max)
 {
 	if (!json_is_array(roles) || json_array_size(roles) == 0 || json_array_size(roles) > (size_t)max - 1) {
@@ -112,10 +166,6 @@ static int check_roles(struct mc_req *r, struct mc_conn *c, json_t *roles, const
 		if (!ok || strcmp(role, "citizen") == 0 || strcmp(role, "business") == 0) {
 			mc_error_field(&r->err, "roles", "unknown", "Vai trò không hợp lệ", "Unknown role");
 			return 1;
-		}
-		if (strcmp(role, "sys_admin") == 0 && !mc_principal_has(r->who, "audit.read")) {
-			mc_fail(r, MC_E_FORBIDDEN, "roles");
-			return 2;
 		}
 		out[i] = mc_strdup(r->arena, role);
 	}
@@ -146,14 +196,17 @@ static int user_create(struct mc_req *r)
 		return rc;
 	const char *roles[9];
 	rc = check_roles(r, c, json_object_get(b, "roles"), roles, 9);
-	if (rc == 2)
-		return r->err.code;
 	if (rc < 0)
 		return api_db_fail(r, rc);
 	if ((rc = api_check(r)))
 		return rc;
 	if ((rc = api_within(r, c, agency, "agency_id")))
 		return rc;
+	struct mc_power_refusal why;
+	if ((rc = mc_auth_may_give_roles(c, r->who, roles, &why)))
+		return api_db_fail(r, rc);
+	if (why.reason != MC_POWER_OK)
+		return refuse(r, c, "user.create_refused", "agency", agency, &why, NULL);
 	struct mc_user_new u = {.kind = "official", .username = username, .full_name = name, .phone = phone,
 				.email = email, .agency_id = agency, .position = position, .position_en = position_en,
 				.roles = roles};
@@ -190,7 +243,8 @@ static int user_patch(struct mc_req *r)
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.manage")))
+	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.manage")) ||
+	    (rc = may_manage(r, c, id, "user.update_refused", status)))
 		return rc;
 	if (id == r->who->user_id && status && strcmp(status, "disabled") == 0)
 		return mc_fail(r, MC_E_FORBIDDEN, "cannot disable oneself");
@@ -230,7 +284,8 @@ static int user_reset_password(struct mc_req *r)
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")))
+	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")) ||
+	    (rc = may_manage(r, c, id, "user.password_reset_refused", NULL)))
 		return rc;
 	char hash[MC_PWHASH_LEN];
 	if (mc_password_hash(pw, hash))

@@ -89,6 +89,60 @@ int mc_principal_has_role(const struct mc_principal *w, const char *role);
 /* Load the roles and permissions of w->user_id into w. */
 int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w);
 
+/*
+ * Powers over accounts (powers.c).  An administrator creates, changes,
+ * disables or resets the password of an account only when the account
+ * holds no power the administrator lacks, so that managing an account can
+ * never hand anyone - the administrator included - more than the
+ * administrator has:
+ *  - a system administrator's account (role sys_admin) is managed by
+ *    system administrators only;
+ *  - every guarded permission of the account (permissions.guarded: powers
+ *    over accounts, agencies, the audit log, the catalogue, citizens'
+ *    data) must be one the administrator holds.
+ * Everyday work permissions (directory, dossiers, statistics) are not
+ * guarded: an agency administrator manages clerks without taking in
+ * dossiers.  Giving a role is judged the same way, on the role's powers.
+ * Where the account sits (the agency subtree) is checked apart from this.
+ */
+struct mc_powers {
+	int sys_admin;                /* holds the sys_admin role */
+	int nperms;
+	char perms[MC_MAX_PERMS][40]; /* guarded permissions held */
+	char untold[40];              /* one that did not fit in perms ("" = none): refused */
+};
+
+enum mc_power_reason {
+	MC_POWER_OK = 0,
+	MC_POWER_SYS_ADMIN,  /* the account is (or would be) a system administrator's */
+	MC_POWER_PERMISSION, /* it holds (or would hold) a guarded permission the caller lacks */
+};
+
+struct mc_power_refusal {
+	enum mc_power_reason reason;
+	char role[24];       /* the role given that carries it (mc_auth_may_give_roles only) */
+	char permission[40]; /* the permission the caller lacks (MC_POWER_PERMISSION) */
+};
+
+/* The powers of an account (none when it does not exist). */
+int mc_auth_user_powers(struct mc_conn *c, int64_t user_id, struct mc_powers *out);
+/* The powers a role carries. */
+int mc_auth_role_powers(struct mc_conn *c, const char *role, struct mc_powers *out);
+/* The rule itself, on two sets: may who manage an account with powers p?
+ * Returns MC_POWER_OK or the reason, also in *why (may be NULL). */
+enum mc_power_reason mc_auth_may_manage(const struct mc_principal *who, const struct mc_powers *p,
+					struct mc_power_refusal *why);
+/* The rule on an account in the database: 0 with why->reason set
+ * (MC_POWER_OK when allowed), or < 0 on a database error. */
+int mc_auth_may_manage_user(struct mc_conn *c, const struct mc_principal *who, int64_t user_id,
+			    struct mc_power_refusal *why);
+/* The rule on giving roles (NULL-terminated) to a new account: the first
+ * role refused is named in why->role. */
+int mc_auth_may_give_roles(struct mc_conn *c, const struct mc_principal *who, const char *const *roles,
+			   struct mc_power_refusal *why);
+/* The reason as a stable name: "sys_admin", "permission" ("" for OK). */
+const char *mc_power_reason_name(enum mc_power_reason r);
+
 /* Password rules: 8..256 bytes, not all digits, not the user name.
  * Problems are reported on the field named `field`. */
 int mc_password_acceptable(const char *password, const char *username, struct mc_error *e);

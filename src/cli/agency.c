@@ -14,14 +14,19 @@
 
 static const char usage[] =
 	"usage: motcua agency add --code CODE --name NAME --name-en NAME_EN --kind KIND --unit UNIT_CODE\n"
-	"                         [--parent PARENT_CODE]\n"
+	"                         [--parent PARENT_CODE [--internal | --separate]]\n"
 	"       motcua agency list\n"
 	"\n"
 	"add   create an agency; without --parent it is a root of the tree (e.g.\n"
 	"      the city People's Committee).  CODE is the national agency code\n"
 	"      (e.g. 000.00.00.H29); KIND one of city_committee, department,\n"
-	"      service_centre, branch, ward_committee, division; UNIT_CODE the GSO\n"
-	"      code of its province or ward (run `motcua seed --units-only` first).\n"
+	"      service_centre, branch, ward_committee, division, provincial_police,\n"
+	"      commune_police, school; UNIT_CODE the GSO code of its province or\n"
+	"      ward (run `motcua seed --units-only` first).\n"
+	"      --internal: an internal unit of the parent (phòng, ban, chi nhánh),\n"
+	"      whose officials act on the parent's dossier steps; --separate: a\n"
+	"      body of its own, acting on its own steps only.  Neither: division\n"
+	"      and branch are internal units, every other kind a body of its own.\n"
 	"list  print id, code, parent id, kind and name of every agency\n";
 
 static int list(struct mc_conn *c)
@@ -54,9 +59,17 @@ int mc_cmd_agency(int argc, char **argv)
 	struct mc_agency_new a = {mc_cli_opt(argc, argv, "code"), mc_cli_opt(argc, argv, "kind"),
 				  mc_cli_opt(argc, argv, "name"), mc_cli_opt(argc, argv, "name-en"),
 				  mc_cli_opt(argc, argv, "unit"), 0};
+	enum mc_agency_unit unit = mc_cli_flag(argc, argv, "internal")	 ? MC_AGENCY_INTERNAL
+				   : mc_cli_flag(argc, argv, "separate") ? MC_AGENCY_SEPARATE
+									 : MC_AGENCY_BY_KIND;
 	int add = strcmp(argv[1], "add") == 0;
 	if (add && (!a.code || !a.kind || !a.name || !a.name_en || !a.unit_code)) {
 		fputs("motcua: agency add needs --code, --name, --name-en, --kind and --unit\n", stderr);
+		return 2;
+	}
+	if (add && unit == MC_AGENCY_INTERNAL &&
+	    (mc_cli_flag(argc, argv, "separate") || !mc_cli_opt(argc, argv, "parent"))) {
+		fputs("motcua: --internal needs --parent, and excludes --separate\n", stderr);
 		return 2;
 	}
 	struct mc_config cfg;
@@ -78,7 +91,7 @@ int mc_cmd_agency(int argc, char **argv)
 		rc = mc_tx_begin(c, 1);
 		if (!rc && parent && (rc = mc_agency_by_code(c, parent, &a.parent_id)) == MC_E_NOT_FOUND)
 			fprintf(stderr, "motcua: no agency with code %s\n", parent);
-		if (!rc && (rc = mc_agency_create(c, &a, &id)) == MC_E_VALIDATION)
+		if (!rc && (rc = mc_agency_create_as(c, &a, unit, &id)) == MC_E_VALIDATION)
 			fprintf(stderr, "motcua: no administrative unit with code %s\n", a.unit_code);
 		char oid[24];
 		snprintf(oid, sizeof(oid), "%lld", (long long)id);

@@ -33,15 +33,16 @@ static int wrong_state(struct act *a)
 
 static int is(struct act *a, const char *status) { return strcmp(a->d.status, status) == 0; }
 
-/* The caller holds role in the subtree of agency. */
+/* The caller holds role and acts for agency. */
 static int holds(struct act *a, const char *role, int64_t agency)
 {
 	const struct mc_principal *w = a->x->who;
 	if (!w || !w->agency_id || !mc_principal_has_role(w, role) || !mc_principal_has(w, "dossier.process"))
 		return 0;
-	/* the step's agency or a unit below it: an official higher up does not
-	 * take over other agencies' steps */
-	return mc_agency_within(a->x->c, agency, w->agency_id) == 1;
+	/* the step's agency or one of its internal units: an official higher
+	 * up does not take over other agencies' steps, nor does a subordinate
+	 * body (a ward, a ward police) act on its superior's */
+	return mc_agency_acts_for(a->x->c, w->agency_id, agency) == 1;
 }
 
 static int at_current_step(struct act *a) { return holds(a, a->d.step_role, a->d.current_agency_id); }
@@ -373,7 +374,7 @@ static int do_assign(struct act *a, const char **to, const char **notify)
 	int64_t n = 0;
 	int rc = mc_query_int64(a->x->c, &n,
 				"SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
-				" JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ?"
+				" JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
 				" WHERE u.id = ? AND u.status = 'active'",
 				"tii", a->d.step_role, a->d.current_agency_id, (int64_t)json_integer_value(aid));
 	if (rc)

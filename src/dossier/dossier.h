@@ -51,7 +51,10 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out);
 
 /* Apply an action: receive, request_supplement, supplement, refuse, assign,
- * forward, return, withdraw, stop, extend.  version is the If-Match value;
+ * forward, return, withdraw, stop, extend.  An official acts on a step
+ * when they hold its role and act for its agency (mc_agency_acts_for:
+ * the agency itself or one of its internal units, never a subordinate
+ * body).  version is the If-Match value;
  * a stale one gives MC_E_PRECONDITION.  A supplement's form sets only
  * attachment fields (the declaration stays as submitted), each to a file
  * the caller uploaded or to the one it already names. */
@@ -68,11 +71,13 @@ int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secre
 
 /* Work queues of the caller: "receive" (submitted, to receive), "process"
  * (in progress at a step of the caller's role), "return" (result ready,
- * to hand back), "mine" (assigned to the caller), "due_soon", "overdue",
- * "supplement", "all".  Filters may be NULL / 0; code_part is a piece of
- * the dossier code in upper case, without LIKE wildcards.  Keyset
- * pagination on id (newest first).  Items carry procedure_name(_en) and
- * applicant_name. */
+ * to hand back), "mine" (assigned to the caller), "due_soon", "overdue":
+ * the work queues, holding only steps the caller may act on (their role,
+ * at an agency they act for); "supplement" (waiting for papers) and "all":
+ * supervision, over the caller's agency subtree.  Filters may be NULL /
+ * 0; code_part is a piece of the dossier code in upper case, without LIKE
+ * wildcards.  Keyset pagination on id (newest first).  Items carry
+ * procedure_name(_en) and applicant_name. */
 struct mc_queue_filter {
 	const char *procedure_code, *status, *code_part;
 	int64_t agency_id;

@@ -39,25 +39,31 @@ static json_t *summary(struct mc_stmt *s)
 	" COALESCE(d.completed_at, 0)"
 
 /* One query for every queue: which rows differ by a few flags, all of them
- * bound, so the statement is prepared once.  Jurisdiction is the join on the
- * caller's agency subtree. */
-static const char queue_sql[] =
-	"SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
-	" JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?"
-	" WHERE (CAST(? AS BIGINT) = 0 OR d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?))"
-	" AND (CAST(? AS TEXT) IS NULL OR d.status = ?)"
-	" AND (CAST(? AS BIGINT) = 0 OR d.assignee_id = ?)"
-	" AND (CAST(? AS BIGINT) = 0 OR d.due_at <= ?)"
-	" AND (CAST(? AS BIGINT) = 0 OR d.due_at > ?)"
-	" AND (CAST(? AS TEXT) IS NULL OR d.procedure_code = ?)"
-	" AND (CAST(? AS BIGINT) = 0 OR d.competent_agency_id = ? OR d.received_agency_id = ?)"
-	" AND (CAST(? AS BIGINT) = 0 OR d.received_at >= ?)"
-	" AND (CAST(? AS BIGINT) = 0 OR d.received_at < ?)"
-	" AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"
-	" AND (CAST(? AS TEXT) IS NULL OR d.code LIKE ?)"
-	" ORDER BY d.id DESC LIMIT ?";
+ * bound, so the statement is prepared once per join.  The work queues
+ * (what the caller is to act on) join the agencies the caller acts for:
+ * the caller's own and those it is an internal unit of, as the actions
+ * check (mc_agency_acts_for).  The supervision queues join the caller's
+ * whole agency subtree. */
+#define QUEUE_SQL(JOIN)                                                                                              \
+	"SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id " JOIN                          \
+	" WHERE (CAST(? AS BIGINT) = 0 OR d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?))"             \
+	" AND (CAST(? AS TEXT) IS NULL OR d.status = ?)"                                                                    \
+	" AND (CAST(? AS BIGINT) = 0 OR d.assignee_id = ?)"                                                                 \
+	" AND (CAST(? AS BIGINT) = 0 OR d.due_at <= ?)"                                                                     \
+	" AND (CAST(? AS BIGINT) = 0 OR d.due_at > ?)"                                                                      \
+	" AND (CAST(? AS TEXT) IS NULL OR d.procedure_code = ?)"                                                            \
+	" AND (CAST(? AS BIGINT) = 0 OR d.competent_agency_id = ? OR d.received_agency_id = ?)"                             \
+	" AND (CAST(? AS BIGINT) = 0 OR d.received_at >= ?)"                                                                \
+	" AND (CAST(? AS BIGINT) = 0 OR d.received_at < ?)"                                                                 \
+	" AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"                                                                          \
+	" AND (CAST(? AS TEXT) IS NULL OR d.code LIKE ?)"                                                                   \
+	" ORDER BY d.id DESC LIMIT ?"
+static const char work_sql[] =
+	QUEUE_SQL("JOIN agency_tree t ON t.ancestor_id = d.current_agency_id AND t.descendant_id = ? AND t.same_body = 1");
+static const char supervise_sql[] = QUEUE_SQL("JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?");
 
 struct qspec {
+	int work; /* a work queue (steps the caller acts on), else supervision */
 	int by_role;
 	const char *status;
 	int mine;
@@ -95,11 +101,14 @@ static int spec_of(struct mc_dossier_ctx *x, const char *queue, struct qspec *q)
 		q->status = "result_ready";
 	} else if (strcmp(queue, "supplement") == 0) {
 		q->status = "supplement_requested";
+		return 0;
 	} else if (strcmp(queue, "all") == 0) {
 		q->by_role = 0;
+		return 0;
 	} else {
 		return MC_E_NOT_FOUND;
 	}
+	q->work = 1;
 	return 0;
 }
 
@@ -114,7 +123,7 @@ static int run_queue(struct mc_dossier_ctx *x, const struct qspec *q, const stru
 	/* part of a code: the caller checked its characters (no LIKE wildcards) */
 	const char *like = f && f->code_part ? mc_sprintf(x->arena, "%%%s%%", f->code_part) : NULL;
 	struct mc_stmt *s;
-	int rc = mc_query(x->c, &s, queue_sql, "iiittiiiiiitt" "iiiiiiiii" "ttd", w->agency_id, (int64_t)q->by_role, uid,
+	int rc = mc_query(x->c, &s, q->work ? work_sql : supervise_sql, "iiittiiiiiitt" "iiiiiiiii" "ttd", w->agency_id, (int64_t)q->by_role, uid,
 			  status, status, mine, mine, q->due_before, q->due_before, q->due_after, q->due_after, proc, proc, ag,
 			  ag, ag, from, from, to, to, before, before, like, like, limit + 1);
 	if (rc)

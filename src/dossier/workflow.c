@@ -2,7 +2,9 @@
  * workflow.c - reading dossiers and moving them from step to step.
  * Every action checks, in this order: the caller may see the dossier, the
  * version matches (If-Match), the action is allowed in the current status,
- * the caller holds the step's role in the step's agency subtree.  Then, in
+ * the caller holds the step's role and acts for the step's agency (is an
+ * official of it or of one of its internal units, mc_agency_acts_for;
+ * reading reaches the whole subtree, acting does not).  Then, in
  * one transaction: the dossier row, its steps, an event, an audit entry,
  * the statistics and the applicant's notification.
  */
@@ -197,20 +199,26 @@ int mc__may_read(struct mc_dossier_ctx *x, const struct mc__dossier *d)
 		return 1;
 	if (!w->agency_id || !mc_principal_has(w, "dossier.read"))
 		return 0;
+	/* an agency involved is in the caller's subtree, or is one the caller
+	 * acts for (an internal unit reads what it works on for its body) */
 	int64_t agencies[3] = {d->received_agency_id, d->competent_agency_id, d->current_agency_id};
 	for (int i = 0; i < 3; i++) {
 		if (!agencies[i])
 			continue;
 		int rc = mc_agency_within(x->c, w->agency_id, agencies[i]);
+		if (!rc)
+			rc = mc_agency_acts_for(x->c, w->agency_id, agencies[i]);
 		if (rc)
 			return rc;
 	}
 	/* a consulted agency that held a step */
 	int64_t n = 0;
 	int rc = mc_query_int64(x->c, &n,
-				"SELECT COUNT(*) FROM dossier_steps s JOIN agency_tree t ON t.descendant_id = s.agency_id"
-				" WHERE s.dossier_id = ? AND t.ancestor_id = ?",
-				"ii", d->id, w->agency_id);
+				"SELECT COUNT(*) FROM dossier_steps s JOIN agency_tree t"
+				" ON (t.descendant_id = s.agency_id AND t.ancestor_id = ?)"
+				" OR (t.ancestor_id = s.agency_id AND t.descendant_id = ? AND t.same_body = 1)"
+				" WHERE s.dossier_id = ?",
+				"iii", w->agency_id, w->agency_id, d->id);
 	return rc ? rc : n > 0;
 }
 
@@ -328,7 +336,8 @@ static json_t *pending_of(struct mc_conn *c, const struct mc__dossier *d)
 		     " (SELECT COUNT(*) FROM dossier_events e WHERE e.dossier_id = ? AND e.actor_id = u.id AND e.step = ?"
 		     "  AND e.action = 'view')"
 		     " FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
-		     " WHERE u.agency_id = ? AND u.status = 'active' ORDER BY u.id",
+		     " JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
+		     " WHERE u.status = 'active' ORDER BY u.id",
 		     "idti", d->id, d->current_step, d->step_role, d->current_agency_id))
 		return arr;
 	while (mc_step(s) == MC_DB_ROW)

@@ -93,7 +93,18 @@ int mc_unit_get(struct mc_conn *c, const char *era, const char *code, json_t **o
 
 /* ---------------- agencies ---------------- */
 
+/* Kinds that are internal units of their parent unless said otherwise. */
+static int kind_internal(const char *kind)
+{
+	return strcmp(kind, "division") == 0 || strcmp(kind, "branch") == 0;
+}
+
 int mc_agency_create(struct mc_conn *c, const struct mc_agency_new *a, int64_t *id)
+{
+	return mc_agency_create_as(c, a, MC_AGENCY_BY_KIND, id);
+}
+
+int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum mc_agency_unit unit, int64_t *id)
 {
 	struct mc_stmt *s;
 	const char *province = "79";
@@ -117,11 +128,12 @@ int mc_agency_create(struct mc_conn *c, const struct mc_agency_new *a, int64_t *
 	if (rc == MC_DB_DONE)
 		return MC_E_VALIDATION; /* unknown unit */
 
+	int64_t internal = a->parent_id && (unit == MC_AGENCY_INTERNAL || (unit == MC_AGENCY_BY_KIND && kind_internal(a->kind)));
 	rc = mc_query(c, &s,
-		      "INSERT INTO agencies (code, parent_id, kind, name, name_en, unit_code, province_code, created_at)"
-		      " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      "ttttttti", a->code, NULL, a->kind, a->name, a->name_en, a->unit_code, province,
-		      mc_time_now_ms());
+		      "INSERT INTO agencies (code, parent_id, kind, name, name_en, unit_code, province_code, created_at, internal)"
+		      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		      "ttttttti" "i", a->code, NULL, a->kind, a->name, a->name_en, a->unit_code, province,
+		      mc_time_now_ms(), internal);
 	if (rc)
 		return rc;
 	if (a->parent_id)
@@ -134,14 +146,15 @@ int mc_agency_create(struct mc_conn *c, const struct mc_agency_new *a, int64_t *
 	mc_stmt_done(s);
 	if (rc < 0)
 		return rc;
-	/* closure: self, plus every ancestor of the parent */
-	int64_t n = mc_exec(c, "INSERT INTO agency_tree (ancestor_id, descendant_id, depth) VALUES (?, ?, 0)", "ii",
-			    *id, *id);
+	/* closure: self, plus every ancestor of the parent; the same body as
+	 * an ancestor when internal and the parent is */
+	int64_t n = mc_exec(c, "INSERT INTO agency_tree (ancestor_id, descendant_id, depth, same_body) VALUES (?, ?, 0, 1)",
+			    "ii", *id, *id);
 	if (n >= 0 && a->parent_id)
 		n = mc_exec(c,
-			    "INSERT INTO agency_tree (ancestor_id, descendant_id, depth)"
-			    " SELECT ancestor_id, ?, depth + 1 FROM agency_tree WHERE descendant_id = ?",
-			    "ii", *id, a->parent_id);
+			    "INSERT INTO agency_tree (ancestor_id, descendant_id, depth, same_body)"
+			    " SELECT ancestor_id, ?, depth + 1, same_body * ? FROM agency_tree WHERE descendant_id = ?",
+			    "iii", *id, internal, a->parent_id);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -155,21 +168,32 @@ int mc_agency_within(struct mc_conn *c, int64_t ancestor, int64_t descendant)
 	return rc < 0 ? rc : 1;
 }
 
+int mc_agency_acts_for(struct mc_conn *c, int64_t member, int64_t body)
+{
+	int64_t v;
+	int rc = mc_query_int64(c, &v,
+				"SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ? AND same_body = 1", "ii",
+				body, member);
+	if (rc == MC_E_NOT_FOUND)
+		return 0;
+	return rc < 0 ? rc : 1;
+}
+
 int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id)
 {
 	return mc_query_int64(c, id, "SELECT id FROM agencies WHERE code = ?", "t", code);
 }
 
-#define AGENCY_COLS "a.id, a.code, a.parent_id, a.kind, a.name, a.name_en, a.unit_code, a.province_code, a.active"
+#define AGENCY_COLS "a.id, a.code, a.parent_id, a.kind, a.name, a.name_en, a.unit_code, a.province_code, a.active, a.internal"
 
 static json_t *agency_row(struct mc_stmt *s)
 {
-	json_t *j = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+	json_t *j = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id",
 			      (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "parent_id",
 			      mc_col_is_null(s, 2) ? json_null() : json_integer(mc_col_int64(s, 2)), "kind",
 			      mc_col_text(s, 3), "name", mc_col_text(s, 4), "name_en", mc_col_text(s, 5),
 			      "unit_code", mc_col_text(s, 6), "province_code", mc_col_text(s, 7), "active",
-			      (int)mc_col_int64(s, 8));
+			      (int)mc_col_int64(s, 8), "internal", (int)mc_col_int64(s, 9));
 	return j;
 }
 

@@ -46,14 +46,37 @@ int mc_unit_get(struct mc_conn *c, const char *era, const char *code, json_t **o
 
 /* ---- agencies ---- */
 
-struct mc_agency_new {
-	const char *code, *kind, *name, *name_en, *unit_code;
-	int64_t parent_id; /* 0 = root */
+/*
+ * How an agency stands to its parent.  A body of its own (a department, a
+ * ward committee, a ward police, a school) acts in its own name; an
+ * internal unit (a phòng, ban, chi nhánh) acts in its parent's: its
+ * officials act on the parent's dossier steps (mc_agency_acts_for).  The
+ * jurisdiction (reading, supervision, account management) is the whole
+ * subtree either way (mc_agency_within).
+ */
+enum mc_agency_unit {
+	MC_AGENCY_BY_KIND = 0, /* as its kind usually is: division and branch internal, every other kind separate */
+	MC_AGENCY_SEPARATE,    /* a body of its own */
+	MC_AGENCY_INTERNAL,    /* an internal unit of its parent */
 };
 
+struct mc_agency_new {
+	const char *code, *kind, *name, *name_en, *unit_code;
+	int64_t parent_id; /* 0 = root (always a body of its own) */
+};
+
+/* A new agency, internal unit or body of its own as its kind usually is. */
 int mc_agency_create(struct mc_conn *c, const struct mc_agency_new *a, int64_t *id);
-/* 1 if descendant is ancestor or below it, 0 if not, < 0 on error. */
+/* The same, saying which it is (ignored for a root). */
+int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum mc_agency_unit unit, int64_t *id);
+/* 1 if descendant is ancestor or below it, 0 if not, < 0 on error: the
+ * jurisdiction, for reading and managing. */
 int mc_agency_within(struct mc_conn *c, int64_t ancestor, int64_t descendant);
+/* 1 if officials of agency member act in the name of agency body: member
+ * is body itself or reached from it through internal units only; 0 if not
+ * (a subordinate body below it, or another branch of the tree); < 0 on
+ * error.  Who may act on a dossier's step is decided with this. */
+int mc_agency_acts_for(struct mc_conn *c, int64_t member, int64_t body);
 int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id);
 int mc_agencies_list(struct mc_conn *c, int64_t root, json_t **out);
 int mc_agency_get(struct mc_conn *c, int64_t id, json_t **out);
