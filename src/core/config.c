@@ -34,6 +34,8 @@ static const struct key keys[] = {
 	I(login_max_user, 1, 1000), I(login_max_addr, 1, 100000), I(login_window, 1, 86400),
 	I(cookie_secure, 0, 1), I(shutdown_grace, 0, 3600), I(trust_proxy, 0, 1),
 	I(session_cache_ms, 0, 60000), I(track_limit, 0, 1000000),
+	I(db_connect_timeout_ms, 100, 600000), I(db_statement_timeout_ms, 0, 86400000),
+	I(db_lock_timeout_ms, 0, 86400000), I(db_hang_timeout_ms, 0, 600000),
 };
 #undef S
 #undef I
@@ -132,6 +134,10 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->shutdown_grace = 30;
 	c->session_cache_ms = 2000;
 	c->track_limit = 60;
+	c->db_connect_timeout_ms = 5000;
+	c->db_statement_timeout_ms = 30000;
+	c->db_lock_timeout_ms = 5000;
+	c->db_hang_timeout_ms = 1000;
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");

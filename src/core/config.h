@@ -32,6 +32,12 @@ struct mc_config {
 	int trust_proxy;         /* take the client address from X-Forwarded-For */
 	int session_cache_ms;    /* how long a resolved session is reused in-process */
 	int track_limit;         /* public tracking lookups per address per minute; 0 = no limit */
+	/* Database time limits in milliseconds (see mc_db_limits in db/db.h);
+	 * 0 turns a limit off, except the connect one. */
+	int db_connect_timeout_ms;
+	int db_statement_timeout_ms;
+	int db_lock_timeout_ms;
+	int db_hang_timeout_ms;
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

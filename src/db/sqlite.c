@@ -42,10 +42,10 @@ static int map(struct mc_conn *c, int rc)
 	return mc__db_fail(c, code, "sqlite: %s (%d)", sqlite3_errmsg(h), rc);
 }
 
-static void *sq_connect(const char *url, char *errbuf, size_t errlen)
+static void *sq_connect(struct mc_db *db, char *errbuf, size_t errlen)
 {
 	sqlite3 *h = NULL;
-	const char *path = url;
+	const char *path = db->url;
 	if (strncmp(path, "sqlite:", 7) == 0)
 		path += 7;
 	int rc = sqlite3_open_v2(path, &h,
