@@ -9,8 +9,9 @@
  * A struct mc_db is a pool of connections; a request borrows one for its
  * lifetime.  Prepared statements are cached per connection by SQL text.
  * Errors are MC_E_* codes: a unique violation gives MC_E_CONFLICT, lock
- * contention MC_E_DB_BUSY, a database that does not answer or cannot be
- * reached MC_E_DB_DOWN, anything else MC_E_DB; mc_conn_errmsg() tells the log-only detail (never a DETAIL line,
+ * contention MC_E_DB_BUSY, a full disk MC_E_STORAGE_FULL (507), a database
+ * that does not answer or cannot be reached MC_E_DB_DOWN, anything else
+ * MC_E_DB; mc_conn_errmsg() tells the log-only detail (never a DETAIL line,
  * which may quote personal data).
  */
 #ifndef MC_DB_H

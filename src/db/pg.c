@@ -84,6 +84,8 @@ int mc__pg_code(const char *state)
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
 	    strcmp(state, "57014") == 0)
 		return MC_E_DB_BUSY;
+	if (strcmp(state, "53100") == 0)
+		return MC_E_STORAGE_FULL;
 	if (strcmp(state, "53300") == 0)
 		return MC_E_DB_DOWN; /* too_many_connections: this server cannot get in */
 	/* 53000 insufficient_resources, 53200 out_of_memory: transient on the

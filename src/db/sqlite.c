@@ -37,6 +37,8 @@ static int map(struct mc_conn *c, int rc)
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED: code = MC_E_DB_BUSY; break;
 	case SQLITE_NOMEM: code = MC_E_NOMEM; break;
+	/* the disk (or max_page_count) is full: 507, not "unavailable" */
+	case SQLITE_FULL: code = MC_E_STORAGE_FULL; break;
 	default: code = MC_E_DB;
 	}
 	return mc__db_fail(c, code, "sqlite: %s (%d)", sqlite3_errmsg(h), rc);

@@ -8,6 +8,11 @@
  * then at once while the database is held down; when it is back, requests
  * succeed again without a restart of motcua.  After a restart (every
  * connection cut) no request fails, and the log says what happened.
+ *
+ * SQLite, on a small file system filled to the last byte (as root only,
+ * tests/common/smallfs.h): writes answer 507 storage_full; reading, public
+ * tracking and existing sessions go on; a login (it writes a session)
+ * answers 507 too; once there is room again everything works.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +23,7 @@
 #include "http.h"
 #include "proxy.h"
 #include "server.h"
+#include "smallfs.h"
 #include "testdb.h"
 
 #include <pthread.h>
@@ -28,8 +34,9 @@
 #include <string.h>
 #include <time.h>
 
-static char db_url[512], proxy_url[512];
+static char db_url[512], proxy_url[512], small_dir[128], small_db[700];
 static struct mc_test_proxy *proxy;
+static int small_ok; /* SQLite: the small file system could be mounted */
 static struct mc_test_server srv;
 
 static int is_pg(void)
@@ -74,9 +81,14 @@ static int setup(void **state)
 	(void)state;
 	/* several threads use libcurl: a reset connection must not kill us */
 	signal(SIGPIPE, SIG_IGN);
+	/* before any thread: the mount namespace is per process */
+	if (!is_pg())
+		small_ok = mc_test_smallfs_mount(small_dir, sizeof(small_dir), 64u << 20) == 0;
 	mc_test_db_setup(db_url, sizeof(db_url), 2, NULL, 1);
 	if (is_pg())
 		proxy = mc_test_proxy_start(db_url, proxy_url, sizeof(proxy_url));
+	else if (small_ok)
+		mc_test_smallfs_copy(db_url, small_dir, "motcua.db", small_db, sizeof(small_db));
 	return 0;
 }
 
@@ -84,6 +96,8 @@ static int teardown(void **state)
 {
 	(void)state;
 	mc_test_proxy_stop(proxy);
+	if (small_ok)
+		mc_test_smallfs_release(small_dir);
 	mc_test_db_drop(db_url, NULL);
 	return 0;
 }
@@ -94,6 +108,8 @@ static int after(void **state)
 	(void)state;
 	if (proxy)
 		mc_test_proxy_stall(proxy, 0);
+	if (small_ok)
+		mc_test_smallfs_unfill(small_dir);
 	if (srv.pid > 0)
 		mc_test_server_stop(&srv);
 	return 0;
@@ -350,12 +366,68 @@ static void restart_is_logged_with_a_message(void **state)
 	assert_int_equal(mc_test_server_stop(&srv), 0);
 }
 
+/* ---------- SQLite: a full disk ---------- */
+
+static void full_disk_answers_507_and_reads_go_on(void **state)
+{
+	(void)state;
+	if (is_pg() || !small_ok)
+		skip();
+	mc_test_server_start(&srv, small_db, NULL);
+	struct mc_http_session admin, cit;
+	mc_http_login_as(&admin, srv.base, "admin");
+	mc_http_login_as(&cit, srv.base, "079203001234");
+	struct mc_http_res r;
+	const char *dossier =
+	    "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":"
+	    "\"079203001234\",\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":"
+	    "\"single\",\"purpose\":\"Kết hôn\"}}";
+	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", dossier, &r), 201);
+	char track[200];
+	snprintf(track, sizeof(track), "/api/v1/track/%s?s=%s", jstr(r.json, "code"), jstr(r.json, "secret"));
+	mc_http_res_free(&r);
+
+	mc_test_smallfs_fill(small_dir);
+	/* writing: 507 with a clear message, in both languages */
+	struct mc_http_session again;
+	mc_http_session_init(&again, srv.base);
+	assert_int_equal(mc_http_login(&again, "admin", MC_HTTP_DEMO_PASSWORD, 1), 507);
+	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", dossier, &r), 507);
+	assert_problem(&r, 507, "storage_full");
+	assert_string_equal(jstr(r.json, "title_en"),
+	                    "Storage is full: nothing new can be saved until an administrator frees space");
+	assert_non_null(strstr(jstr(r.json, "title_vi"), "đầy"));
+	assert_string_equal(mc_http_header(&r, "Retry-After"), "");
+	mc_http_res_free(&r);
+	/* reading, tracking, sessions that exist, probes: as before */
+	assert_int_equal(mc_http_get(&admin, "/api/v1/agencies", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&cit, "/api/v1/my/dossiers", &r), 200);
+	mc_http_res_free(&r);
+	struct mc_http_session anon;
+	mc_http_session_init(&anon, srv.base);
+	assert_int_equal(mc_http_get(&anon, track, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&anon, "/healthz", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&anon, "/readyz", &r), 200);
+	mc_http_res_free(&r);
+
+	/* room again: no restart needed */
+	mc_test_smallfs_unfill(small_dir);
+	assert_int_equal(mc_http_login(&again, "admin", MC_HTTP_DEMO_PASSWORD, 1), 200);
+	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", dossier, &r), 201);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_server_stop(&srv), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(hung_database_healthz_answers_requests_fail_fast, after),
 	    cmocka_unit_test_teardown(restart_costs_no_failed_request, after),
 	    cmocka_unit_test_teardown(restart_is_logged_with_a_message, after),
+	    cmocka_unit_test_teardown(full_disk_answers_507_and_reads_go_on, after),
 	};
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

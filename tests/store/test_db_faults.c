@@ -5,7 +5,10 @@
  * alone: a hung server is given up on within the limits, the hang watch
  * holds it down and lets it up again, a slow statement on a live server is
  * left alone, a restart costs no failed statement outside a transaction and
- * fails a transaction cleanly, with a message.
+ * fails a transaction cleanly, with a message.  SQLite: a full database
+ * (max_page_count) and a full disk (a small tmpfs, tests/common/smallfs.h;
+ * as root only) give MC_E_STORAGE_FULL (507) while reads and existing
+ * sessions go on working.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,8 +17,10 @@
 #include <cmocka.h>
 
 #include "proxy.h"
+#include "smallfs.h"
 #include "testdb.h"
 
+#include "auth/auth.h"
 #include "core/err.h"
 
 #include <stdio.h>
@@ -28,6 +33,7 @@ static struct mc_db *db;            /* the test database, directly */
 static struct mc_test_proxy *proxy; /* PostgreSQL only */
 static struct mc_db *pdb;           /* a pool through the proxy, per test */
 static struct mc_conn *held[8];
+static char small_dir[128]; /* SQLite: a small disk, while mounted */
 
 static int is_pg(void)
 {
@@ -85,6 +91,10 @@ static int after(void **state)
 		mc_test_proxy_stall(proxy, 0);
 	mc_db_close(pdb);
 	pdb = NULL;
+	if (small_dir[0]) {
+		mc_test_smallfs_release(small_dir);
+		small_dir[0] = '\0';
+	}
 	return 0;
 }
 
@@ -329,6 +339,83 @@ static void restart_inside_a_transaction_fails_it_cleanly(void **state)
 	assert_true(faults_rows(c, 601) == 0);
 }
 
+/* ---------- SQLite: a full disk ---------- */
+
+static void sqlite_full_database_is_storage_full(void **state)
+{
+	(void)state;
+	if (is_pg())
+		skip();
+	struct mc_conn *c = take(db);
+	int64_t pages = 0;
+	assert_int_equal(mc_query_int64(c, &pages, "PRAGMA page_count", ""), 0);
+	char sql[80];
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", (long long)pages + 1);
+	assert_int_equal(mc_exec_script(c, sql), 0);
+	static char blob[64 * 1024];
+	int64_t rc = mc_exec(c, "INSERT INTO faults (n, b) VALUES (?, ?)", "ib", (int64_t)701, blob, sizeof(blob));
+	assert_int_equal(mc_exec_script(c, "PRAGMA max_page_count = 1073741823"), 0);
+	assert_true(rc == MC_E_STORAGE_FULL);
+	assert_int_equal(mc_err_status((int)rc), 507);
+	/* reading goes on */
+	int64_t users = 0;
+	assert_int_equal(mc_query_int64(c, &users, "SELECT COUNT(*) FROM users", ""), 0);
+	assert_true(users > 0);
+	/* and writing once there is room again */
+	assert_true(mc_exec(c, "INSERT INTO faults (n, b) VALUES (?, ?)", "ib", (int64_t)702, blob, sizeof(blob)) == 1);
+}
+
+static void sqlite_full_disk_keeps_sessions_refuses_logins(void **state)
+{
+	(void)state;
+	if (is_pg())
+		skip();
+	char path[700];
+	if (mc_test_smallfs_mount(small_dir, sizeof(small_dir), 64u << 20))
+		skip();
+	const char *dir = small_dir;
+	/* the seeded database, whole in its main file, on a small disk */
+	struct mc_conn *c = take(db);
+	assert_int_equal(mc_exec_script(c, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+	give(c);
+	mc_test_smallfs_copy(db_url, dir, "full.db", path, sizeof(path));
+	char err[512] = "";
+	if (mc_db_open(path, 1, &pdb, err, sizeof(err)))
+		fail_msg("open on the small disk: %s", err);
+	c = take(pdb);
+	const struct mc_auth_policy policy = {
+	    .session_ttl = 3600, .session_idle = 1800, .max_user = 5, .max_addr = 50, .window = 600};
+	struct mc_login_result r;
+	assert_int_equal(mc_auth_login(c, &policy, "admin", "motcua2026", "bearer", "192.0.2.80", &r), 0);
+	/* last seen two minutes ago: resolving it writes the new time */
+	assert_true(mc_exec(c, "UPDATE sessions SET last_seen_at = last_seen_at - 120000 WHERE user_id = ?", "i",
+	                    r.user_id) >= 1);
+
+	mc_test_smallfs_fill(dir);
+	struct mc_principal who;
+	int src = mc_auth_session(c, &policy, r.token, &who);
+	struct mc_login_result r2;
+	int lrc = mc_auth_login(c, &policy, "admin", "motcua2026", "bearer", "192.0.2.81", &r2);
+	int brc = mc_auth_login(c, &policy, "admin", "wrong password", "bearer", "192.0.2.82", &r2);
+	int64_t users = 0;
+	int rrc = mc_query_int64(c, &users, "SELECT COUNT(*) FROM users", "");
+	mc_test_smallfs_unfill(dir);
+
+	/* the session still works: its touch is not worth failing a read */
+	assert_int_equal(src, 0);
+	assert_true(who.user_id == r.user_id);
+	assert_int_equal(rrc, 0);
+	assert_true(users > 0);
+	/* a login has a session to write: 507, not "database unavailable" */
+	assert_int_equal(lrc, MC_E_STORAGE_FULL);
+	/* a wrong password cannot be counted: refused the same way, so that
+	 * a full disk does not switch the login throttling off */
+	assert_int_equal(brc, MC_E_STORAGE_FULL);
+	assert_int_equal(mc_in_tx(c), 0);
+	/* room again: logins work without reopening anything */
+	assert_int_equal(mc_auth_login(c, &policy, "admin", "motcua2026", "bearer", "192.0.2.81", &r2), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +425,8 @@ int main(void)
 	    cmocka_unit_test_teardown(hung_server_without_watch_hits_the_client_deadline, after),
 	    cmocka_unit_test_teardown(restart_costs_no_failed_statement, after),
 	    cmocka_unit_test_teardown(restart_inside_a_transaction_fails_it_cleanly, after),
+	    cmocka_unit_test_teardown(sqlite_full_database_is_storage_full, after),
+	    cmocka_unit_test_teardown(sqlite_full_disk_keeps_sessions_refuses_logins, after),
 	};
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

@@ -1,7 +1,8 @@
 /*
  * test_pg.c - how the PostgreSQL driver names the server's errors
- * (SQLSTATE -> MC_E_*, src/db/pg.c): the resource and connection classes,
- * which the shared test server cannot be made to produce.
+ * (SQLSTATE -> MC_E_*, src/db/pg.c).  A full disk cannot be produced on the
+ * shared test server; its code, and those of the other resource and
+ * connection classes, are checked here.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,14 @@
 
 #include "core/err.h"
 #include "db/driver.h"
+
+static void disk_full_is_507(void **state)
+{
+	(void)state;
+	assert_int_equal(mc__pg_code("53100"), MC_E_STORAGE_FULL);
+	assert_int_equal(mc_err_status(mc__pg_code("53100")), 507);
+	assert_string_equal(mc_err_code(MC_E_STORAGE_FULL), "storage_full");
+}
 
 static void other_resources_are_retryable_or_generic(void **state)
 {
@@ -51,6 +60,7 @@ static void lost_server_is_down(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(disk_full_is_507),
 	    cmocka_unit_test(other_resources_are_retryable_or_generic),
 	    cmocka_unit_test(timeouts_and_conflicts),
 	    cmocka_unit_test(lost_server_is_down),
