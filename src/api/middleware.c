@@ -255,6 +255,17 @@ static void db_metrics(struct mc_server *s, struct mc_buf *out)
 	int size, in_use;
 	uint64_t waits, acquired;
 	mc_db_stats(mc_server_db(s), &size, &in_use, &waits, &acquired);
+	int down;
+	uint64_t downs, refused;
+	mc_db_health_stats(mc_server_db(s), &down, &downs, &refused);
+	mc_buf_printf(out,
+		      "# HELP motcua_db_down 1 while the database does not answer (hang watch), else 0.\n"
+		      "# TYPE motcua_db_down gauge\nmotcua_db_down %d\n"
+		      "# HELP motcua_db_down_total Times the database was found not answering.\n"
+		      "# TYPE motcua_db_down_total counter\nmotcua_db_down_total %llu\n"
+		      "# HELP motcua_db_refused_total Requests answered 503 at once while the database was down.\n"
+		      "# TYPE motcua_db_refused_total counter\nmotcua_db_refused_total %llu\n",
+		      down, (unsigned long long)downs, (unsigned long long)refused);
 	mc_buf_printf(out,
 		      "# HELP motcua_db_pool_connections Database connections in the pool.\n"
 		      "# TYPE motcua_db_pool_connections gauge\nmotcua_db_pool_connections %d\n"

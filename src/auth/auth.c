@@ -366,10 +366,12 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 		memset(who, 0, sizeof(*who));
 		return MC_E_UNAUTHENTICATED;
 	}
-	/* Touch at most once a minute: a write per request would serialise reads. */
+	/* Touch at most once a minute: a write per request would serialise
+	 * reads.  The touch may fail on a busy database or a full disk: the
+	 * session is still valid, and reading must go on working. */
 	if (now - seen > 60000) {
 		int64_t k = mc_exec(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", "ii", now, who->session_id);
-		if (k < 0 && k != MC_E_DB_BUSY)
+		if (k < 0 && k != MC_E_DB_BUSY && k != MC_E_STORAGE_FULL)
 			return (int)k;
 		seen = now;
 	}

@@ -70,7 +70,8 @@ int mc_cli_open(int argc, char **argv, struct mc_config *cfg, struct mc_db **db,
 			}
 		}
 	}
-	if (mc_db_open(cfg->db, pool ? pool : cfg->db_pool, db, err, sizeof(err))) {
+	struct mc_db_limits lim = {.connect_ms = cfg->db_connect_timeout_ms};
+	if (mc_db_open_limits(cfg->db, pool ? pool : cfg->db_pool, &lim, db, err, sizeof(err))) {
 		fprintf(stderr, "motcua: cannot open the database: %s\n", err);
 		return 1;
 	}

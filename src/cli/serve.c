@@ -95,6 +95,15 @@ int mc_cmd_serve(int argc, char **argv)
 		mc_db_close(db);
 		return 1;
 	}
+	/* Time limits only now: a migration may run long. */
+	struct mc_db_limits lim = {cfg.db_connect_timeout_ms, cfg.db_statement_timeout_ms, cfg.db_lock_timeout_ms,
+				   cfg.db_hang_timeout_ms};
+	char lerr[512];
+	if (mc_db_set_limits(db, &lim, lerr, sizeof(lerr))) {
+		fprintf(stderr, "motcua: cannot set the database time limits: %s\n", lerr);
+		mc_db_close(db);
+		return 1;
+	}
 
 	/* Every connection is a descriptor: take all the kernel allows this
 	 * process (systemd's LimitNOFILE raises the hard limit). */

@@ -35,6 +35,8 @@ static const struct key keys[] = {
 	I(cookie_secure, 0, 1), I(shutdown_grace, 0, 3600), I(trust_proxy, 0, 1),
 	I(session_cache_ms, 0, 60000), I(track_limit, 0, 1000000),
 	I(max_connections, 0, 1000000), I(conn_per_addr, 0, 1000000), I(header_timeout, 1, 3600),
+	I(db_connect_timeout_ms, 100, 600000), I(db_statement_timeout_ms, 0, 86400000),
+	I(db_lock_timeout_ms, 0, 86400000), I(db_hang_timeout_ms, 0, 600000),
 };
 #undef S
 #undef I
@@ -135,6 +137,10 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->track_limit = 60;
 	c->conn_per_addr = 256;
 	c->header_timeout = 30;
+	c->db_connect_timeout_ms = 5000;
+	c->db_statement_timeout_ms = 30000;
+	c->db_lock_timeout_ms = 5000;
+	c->db_hang_timeout_ms = 1000;
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");

@@ -35,6 +35,12 @@ struct mc_config {
 	int max_connections;     /* HTTP connections at most; 0 = from the open-files limit */
 	int conn_per_addr;       /* connections one client address may hold; 0 = no limit */
 	int header_timeout;      /* seconds a connection may take to send a request head */
+	/* Database time limits in milliseconds (see mc_db_limits in db/db.h);
+	 * 0 turns a limit off, except the connect one. */
+	int db_connect_timeout_ms;
+	int db_statement_timeout_ms;
+	int db_lock_timeout_ms;
+	int db_hang_timeout_ms;
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

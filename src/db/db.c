@@ -1,12 +1,17 @@
-/* db.c - connection pool, statement cache and typed helpers; see db.h. */
+/*
+ * db.c - connection pool, hang watch, statement cache and typed helpers;
+ * see db.h.
+ */
 #include "driver.h"
 
 #include "../core/arena.h"
 #include "../core/config.h"
 #include "../core/err.h"
+#include "../core/log.h"
 #include "../core/testhooks.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +21,36 @@
 
 #include "../core/banned.h"
 
+#define DEFAULT_CONNECT_MS 10000
+
+static int watch_start(struct mc_db *db);
+
 int mc__db_fail(struct mc_conn *c, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(c->errmsg, sizeof(c->errmsg), fmt, ap);
 	va_end(ap);
+	/* Database messages quote names ("relation \"x\"") and libpq's span
+	 * lines; the request log embeds this text in a JSON string. */
+	for (char *p = c->errmsg; *p; p++) {
+		if (*p == '"')
+			*p = '\'';
+		else if (*p == '\\')
+			*p = '/';
+		else if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	}
 	return code;
 }
 
 int mc_db_open(const char *url, int pool_size, struct mc_db **out, char *errbuf, size_t errlen)
+{
+	return mc_db_open_limits(url, pool_size, NULL, out, errbuf, errlen);
+}
+
+int mc_db_open_limits(const char *url, int pool_size, const struct mc_db_limits *lim, struct mc_db **out,
+		      char *errbuf, size_t errlen)
 {
 	*out = NULL;
 	if (pool_size < 1)
@@ -37,8 +62,13 @@ int mc_db_open(const char *url, int pool_size, struct mc_db **out, char *errbuf,
 	db->free_list = mc_xcalloc((size_t)pool_size, sizeof(int));
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->cond, NULL);
+	pthread_cond_init(&db->watch_cond, NULL);
+	if (lim)
+		db->lim = *lim;
+	if (db->lim.connect_ms <= 0)
+		db->lim.connect_ms = DEFAULT_CONNECT_MS;
 	for (int i = 0; i < pool_size; i++) {
-		void *h = db->drv->connect(url, errbuf, errlen);
+		void *h = db->drv->connect(db, errbuf, errlen);
 		if (!h) {
 			mc_db_close(db);
 			return MC_E_DB;
@@ -50,6 +80,11 @@ int mc_db_open(const char *url, int pool_size, struct mc_db **out, char *errbuf,
 		db->conns[i] = c;
 		db->free_list[db->nfree++] = i;
 		db->size++;
+	}
+	if (watch_start(db)) {
+		snprintf(errbuf, errlen, "cannot start the database hang watch");
+		mc_db_close(db);
+		return MC_E_INTERNAL;
 	}
 	*out = db;
 	return 0;
@@ -65,14 +100,34 @@ static void conn_free(struct mc_conn *c)
 	free(c);
 }
 
+static void watch_stop(struct mc_db *db)
+{
+	pthread_mutex_lock(&db->lock);
+	int running = atomic_load(&db->watching);
+	db->stopping = 1;
+	pthread_cond_signal(&db->watch_cond);
+	pthread_mutex_unlock(&db->lock);
+	if (running)
+		pthread_join(db->watch, NULL);
+	atomic_store(&db->watching, 0);
+	db->stopping = 0;
+	atomic_store(&db->down, 0);
+	if (db->probe) {
+		db->drv->disconnect(db->probe);
+		db->probe = NULL;
+	}
+}
+
 void mc_db_close(struct mc_db *db)
 {
 	if (!db)
 		return;
+	watch_stop(db);
 	for (int i = 0; i < db->size; i++)
 		conn_free(db->conns[i]);
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->cond);
+	pthread_cond_destroy(&db->watch_cond);
 	free(db->conns);
 	free(db->free_list);
 	free(db->url);
@@ -85,20 +140,180 @@ struct mc_db *mc_conn_db(struct mc_conn *c) { return c->db; }
 const char *mc_conn_errmsg(struct mc_conn *c) { return c->errmsg; }
 int mc_in_tx(const struct mc_conn *c) { return c->in_tx; }
 
-int mc_db_acquire(struct mc_db *db, struct mc_conn **out)
+/* ---------- the hang watch ---------- */
+
+static void deadline_in(struct timespec *t, int ms)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
+	clock_gettime(CLOCK_REALTIME, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+void mc__db_suspect(struct mc_db *db)
+{
 	pthread_mutex_lock(&db->lock);
-	if (db->nfree == 0)
+	if (atomic_load(&db->watching) && !db->suspect) {
+		db->suspect = 1;
+		pthread_cond_signal(&db->watch_cond);
+	}
+	pthread_mutex_unlock(&db->lock);
+}
+
+static void log_why(const char *event, int warn, const char *why)
+{
+	char buf[300];
+	size_t n = 0;
+	/* JSON-safe without a buffer type: the driver's text is plain ASCII
+	 * but may hold quotes */
+	for (const char *p = why; *p && n + 2 < sizeof(buf); p++)
+		buf[n++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '\'' : *p;
+	buf[n] = '\0';
+	if (warn)
+		mc_warn(event, "\"detail\":\"%s\"", buf);
+	else
+		mc_info(event, "\"detail\":\"%s\"", buf);
+}
+
+/*
+ * The watch sleeps until a statement has waited hang_ms / 2 (mc__db_suspect),
+ * then checks the server on its own connection.  No answer: the database is
+ * down - waiting statements see it and give up, borrowers are turned away at
+ * once - and it checks again every hang_ms until the server answers.  Idle,
+ * it checks every WATCH_IDLE_MS, which keeps its connection open across
+ * database restarts: at the moment of a hang it must only time a round
+ * trip, not a connection.  It never holds the pool lock while it talks to
+ * the server.
+ */
+#define WATCH_IDLE_MS 10000
+
+static void *watch_main(void *arg)
+{
+	struct mc_db *db = arg;
+	char why[256];
+	pthread_mutex_lock(&db->lock);
+	while (!db->stopping) {
+		int down = atomic_load(&db->down);
+		struct timespec until;
+		deadline_in(&until, down ? db->lim.hang_ms : WATCH_IDLE_MS);
+		int timed_out = 0;
+		while (!db->stopping && !timed_out && (down || !db->suspect))
+			timed_out = pthread_cond_timedwait(&db->watch_cond, &db->lock, &until) == ETIMEDOUT;
+		if (db->stopping)
+			break;
+		/* a suspicion or a held-down database: a (re)connection gets
+		 * hang_ms too; the idle check may take the connect limit */
+		int connect_ms = down || db->suspect ? db->lim.hang_ms : db->lim.connect_ms;
+		db->suspect = 0;
+		pthread_mutex_unlock(&db->lock);
+		why[0] = '\0';
+		int rc = db->drv->probe(db, &db->probe, connect_ms, why, sizeof(why));
+		pthread_mutex_lock(&db->lock);
+		int was_down = atomic_load(&db->down);
+		if (rc == 0 && was_down) {
+			atomic_store(&db->down, 0);
+			pthread_mutex_unlock(&db->lock);
+			log_why("database_up", 0, "the database answers again");
+			pthread_mutex_lock(&db->lock);
+		} else if (rc && !was_down) {
+			atomic_store(&db->down, 1);
+			db->downs++;
+			/* borrowers waiting for a connection leave too */
+			pthread_cond_broadcast(&db->cond);
+			pthread_mutex_unlock(&db->lock);
+			log_why("database_down", 1, why[0] ? why : "no answer");
+			pthread_mutex_lock(&db->lock);
+		}
+	}
+	pthread_mutex_unlock(&db->lock);
+	return NULL;
+}
+
+static int watch_start(struct mc_db *db)
+{
+	if (db->lim.hang_ms <= 0 || !db->drv->probe)
+		return 0;
+	char why[256];
+	/* Open the watch's connection now, so that its first check only
+	 * times a round trip (a failure here is retried then). */
+	db->drv->probe(db, &db->probe, db->lim.connect_ms, why, sizeof(why));
+	/* The watch takes no signal: `serve` waits for SIGTERM in its main
+	 * thread, and a thread that may take it would be killed by it. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	atomic_store(&db->watching, 1);
+	int failed = pthread_create(&db->watch, NULL, watch_main, db);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (failed) {
+		atomic_store(&db->watching, 0);
+		return MC_E_INTERNAL;
+	}
+	return 0;
+}
+
+int mc_db_set_limits(struct mc_db *db, const struct mc_db_limits *lim, char *errbuf, size_t errlen)
+{
+	pthread_mutex_lock(&db->lock);
+	int busy = db->in_use;
+	pthread_mutex_unlock(&db->lock);
+	if (busy) {
+		snprintf(errbuf, errlen, "connections are lent");
+		return MC_E_INTERNAL;
+	}
+	watch_stop(db);
+	db->lim = *lim;
+	if (db->lim.connect_ms <= 0)
+		db->lim.connect_ms = DEFAULT_CONNECT_MS;
+	if (db->drv->configure)
+		for (int i = 0; i < db->size; i++) {
+			int rc = db->drv->configure(db->conns[i]);
+			if (rc) {
+				snprintf(errbuf, errlen, "%s", db->conns[i]->errmsg);
+				return rc;
+			}
+		}
+	if (watch_start(db)) {
+		snprintf(errbuf, errlen, "cannot start the database hang watch");
+		return MC_E_INTERNAL;
+	}
+	return 0;
+}
+
+void mc_db_health_stats(struct mc_db *db, int *down, uint64_t *downs, uint64_t *refused)
+{
+	pthread_mutex_lock(&db->lock);
+	*down = atomic_load(&db->down);
+	*downs = db->downs;
+	*refused = db->refused;
+	pthread_mutex_unlock(&db->lock);
+}
+
+/* ---------- borrowing ---------- */
+
+static int acquire(struct mc_db *db, int wait_ms, struct mc_conn **out)
+{
+	*out = NULL;
+	struct timespec until;
+	deadline_in(&until, wait_ms);
+	pthread_mutex_lock(&db->lock);
+	if (db->nfree == 0 && !atomic_load(&db->down))
 		db->waits++;
-	while (db->nfree == 0) {
+	while (db->nfree == 0 && !atomic_load(&db->down)) {
 		if (pthread_cond_timedwait(&db->cond, &db->lock, &until) == ETIMEDOUT) {
 			pthread_mutex_unlock(&db->lock);
-			*out = NULL;
 			return MC_E_DB_BUSY;
 		}
+	}
+	/* A database that does not answer: say so at once, rather than let
+	 * the request wait on it and hold an HTTP thread. */
+	if (atomic_load(&db->down)) {
+		db->refused++;
+		pthread_mutex_unlock(&db->lock);
+		return MC_E_DB_DOWN;
 	}
 	int i = db->free_list[--db->nfree];
 	db->in_use++;
@@ -108,6 +323,8 @@ int mc_db_acquire(struct mc_db *db, struct mc_conn **out)
 	(*out)->errmsg[0] = '\0';
 	return 0;
 }
+
+int mc_db_acquire(struct mc_db *db, struct mc_conn **out) { return acquire(db, 10000, out); }
 
 void mc_db_release(struct mc_conn *c)
 {
@@ -133,11 +350,26 @@ void mc_db_stats(struct mc_db *db, int *size, int *in_use, uint64_t *waits, uint
 	pthread_mutex_unlock(&db->lock);
 }
 
+static int ping_ms(const struct mc_db *db) { return db->lim.hang_ms > 0 ? db->lim.hang_ms : 2000; }
+
 int mc_db_ping(struct mc_conn *c)
 {
 	int64_t v = 0;
+	c->wait_ms = ping_ms(c->db);
 	int rc = mc_query_int64(c, &v, "SELECT 1", "");
+	c->wait_ms = 0;
 	return rc ? rc : (v == 1 ? 0 : MC_E_DB);
+}
+
+int mc_db_ready(struct mc_db *db)
+{
+	struct mc_conn *c;
+	int rc = acquire(db, ping_ms(db), &c);
+	if (rc)
+		return rc;
+	rc = mc_db_ping(c);
+	mc_db_release(c);
+	return rc;
 }
 
 int mc_tx_begin(struct mc_conn *c, int write)

@@ -9,8 +9,10 @@
  * A struct mc_db is a pool of connections; a request borrows one for its
  * lifetime.  Prepared statements are cached per connection by SQL text.
  * Errors are MC_E_* codes: a unique violation gives MC_E_CONFLICT, lock
- * contention MC_E_DB_BUSY, anything else MC_E_DB; mc_conn_errmsg() tells the
- * log-only detail.
+ * contention MC_E_DB_BUSY, a full disk MC_E_STORAGE_FULL (507), a database
+ * that does not answer or cannot be reached MC_E_DB_DOWN, anything else
+ * MC_E_DB; mc_conn_errmsg() tells the log-only detail (never a DETAIL line,
+ * which may quote personal data).
  */
 #ifndef MC_DB_H
 #define MC_DB_H
@@ -27,23 +29,70 @@ enum mc_db_kind { MC_DB_SQLITE, MC_DB_PG };
 #define MC_DB_ROW 1
 #define MC_DB_DONE 0
 
+/*
+ * Time limits of a pool, in milliseconds; 0 turns one off.  They concern
+ * PostgreSQL, a server that can hang, restart or vanish; SQLite ignores
+ * them (it has its own busy timeout).
+ *   connect_ms    opening a connection, and re-opening one that was lost
+ *                 (0 = 10 s)
+ *   statement_ms  one statement: the server cancels it (statement_timeout,
+ *                 MC_E_DB_BUSY); a server that cannot (a hung one) is given
+ *                 up one second later: the connection is dropped and the
+ *                 statement fails with MC_E_DB_DOWN
+ *   lock_ms       waiting for a lock (lock_timeout): MC_E_DB_BUSY
+ *   hang_ms       the hang watch.  A statement without an answer for half
+ *                 of this makes the pool ask the server, on a connection of
+ *                 its own, for a SELECT 1 within the other half.  Without an
+ *                 answer to that either, the database is "down": statements
+ *                 waiting on it give up (MC_E_DB_DOWN), mc_db_acquire()
+ *                 fails at once with MC_E_DB_DOWN, and the check is repeated
+ *                 every hang_ms until the server answers again.  So a hung
+ *                 server holds a thread for about hang_ms; a slow statement
+ *                 on a server that answers is left alone.
+ */
+struct mc_db_limits {
+	int connect_ms;
+	int statement_ms;
+	int lock_ms;
+	int hang_ms;
+};
+
 /* Open a pool of pool_size connections to url: a file path (SQLite) or a
- * postgresql:// URL.  On failure *out is NULL and errbuf says why. */
+ * postgresql:// URL.  On failure *out is NULL and errbuf says why.
+ * mc_db_open connects within 10 s and sets no other limit. */
 int mc_db_open(const char *url, int pool_size, struct mc_db **out, char *errbuf, size_t errlen);
+int mc_db_open_limits(const char *url, int pool_size, const struct mc_db_limits *lim, struct mc_db **out,
+		      char *errbuf, size_t errlen);
+/* Change the limits of an open pool while none of its connections is lent
+ * (MC_E_INTERNAL otherwise); `serve` sets them after migrating, so that a
+ * long migration is not cut short.  Starts the hang watch when hang_ms > 0.
+ * On failure errbuf says why. */
+int mc_db_set_limits(struct mc_db *db, const struct mc_db_limits *lim, char *errbuf, size_t errlen);
 void mc_db_close(struct mc_db *db);
 enum mc_db_kind mc_db_kind(const struct mc_db *db);
 const char *mc_db_kind_name(const struct mc_db *db);
 
 /* Borrow a connection (waits up to 10 s: MC_E_DB_BUSY) and give it back.
- * A connection given back inside a transaction is rolled back. */
+ * While the hang watch holds the database down, fails at once with
+ * MC_E_DB_DOWN.  A connection given back inside a transaction is rolled
+ * back. */
 int mc_db_acquire(struct mc_db *db, struct mc_conn **out);
 void mc_db_release(struct mc_conn *c);
 
 /* Pool figures for /metrics. */
 void mc_db_stats(struct mc_db *db, int *size, int *in_use, uint64_t *waits, uint64_t *acquired);
+/* Hang watch figures for /metrics: *down is 1 while the database is held
+ * down; *downs counts the times it was found down; *refused the borrowers
+ * turned away meanwhile. */
+void mc_db_health_stats(struct mc_db *db, int *down, uint64_t *downs, uint64_t *refused);
 
-/* Cheap round trip: is the database reachable? */
+/* Cheap round trip: is the database reachable?  On PostgreSQL the answer
+ * must come within hang_ms (2 s when the watch is off). */
 int mc_db_ping(struct mc_conn *c);
+/* Readiness without waiting long: MC_E_DB_DOWN at once while the database is
+ * held down, MC_E_DB_BUSY when no connection is free within the ping's
+ * deadline, else mc_db_ping() on a borrowed connection. */
+int mc_db_ready(struct mc_db *db);
 
 /* Transactions.  write=1 takes the write lock at once (SQLite BEGIN
  * IMMEDIATE), so a read-then-write transaction never deadlocks. */

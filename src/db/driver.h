@@ -8,13 +8,23 @@
 #include "db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 struct mc_driver {
 	const char *name;
 	enum mc_db_kind kind;
-	/* Open one connection; returns an opaque handle or NULL with errbuf. */
-	void *(*connect)(const char *url, char *errbuf, size_t errlen);
+	/* Open one connection to db->url within db->lim; returns an opaque
+	 * handle or NULL with errbuf. */
+	void *(*connect)(struct mc_db *db, char *errbuf, size_t errlen);
 	void (*disconnect)(void *h);
+	/* Apply db->lim to an idle connection (NULL: nothing to apply). */
+	int (*configure)(struct mc_conn *c);
+	/* The hang watch's check (NULL: no watch for this back-end): does the
+	 * server answer a round trip on the watch's own connection *h within
+	 * db->lim.hang_ms / 2?  The connection is made or remade first when
+	 * needed, within connect_ms.  0, or MC_E_DB_DOWN with the reason in
+	 * why. */
+	int (*probe)(struct mc_db *db, void **h, int connect_ms, char *why, size_t n);
 	int (*exec_script)(struct mc_conn *c, const char *sql);
 	int (*begin)(struct mc_conn *c, int write);
 	/* Prepare a new statement object (the cache is above the driver). */
@@ -50,6 +60,7 @@ struct mc_conn {
 	int held;           /* a transaction whose commit waits is open */
 	int index;          /* slot in the pool */
 	char errmsg[512];
+	int wait_ms;        /* client deadline of the next statements instead of the pool's; 0 = the pool's */
 	int nstmts;
 	struct mc_stmt *stmts[MC_STMT_CACHE];
 	unsigned long stmt_seq; /* PostgreSQL statement names */
@@ -64,13 +75,35 @@ struct mc_db {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	uint64_t waits, acquired;
+	struct mc_db_limits lim;
+	/* The hang watch (see mc_db_set_limits): a thread that checks the
+	 * server when a statement waits too long, and holds the database down
+	 * while it does not answer.  down and watching are read without the
+	 * lock by waiting statements; the rest is under lock. */
+	atomic_int down, watching;
+	int stopping, suspect;
+	pthread_t watch;
+	pthread_cond_t watch_cond;
+	void *probe;        /* the watch's own connection (driver handle) */
+	uint64_t downs, refused;
 };
+
+/* A transaction is open on the server: the caller's, or one whose commit
+ * is held (mc_tx_hold) while the caller sees none. */
+static inline int mc__tx_open(const struct mc_conn *c) { return c->in_tx || c->held; }
 
 extern const struct mc_driver mc_sqlite_driver;
 extern const struct mc_driver mc_pg_driver;
 
-/* Set the connection's error message; returns code. */
+/* Set the connection's error message; returns code.  The message goes to
+ * JSON log lines as it is: quotes, backslashes and control characters are
+ * replaced. */
 int mc__db_fail(struct mc_conn *c, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A statement has waited db->lim.hang_ms / 2: ask the hang watch to check the
+ * server (cheap; a no-op without a watch). */
+void mc__db_suspect(struct mc_db *db);
+/* The MC_E_* code of a PostgreSQL SQLSTATE (NULL: MC_E_DB). */
+int mc__pg_code(const char *sqlstate);
 
 #endif

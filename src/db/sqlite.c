@@ -37,15 +37,17 @@ static int map(struct mc_conn *c, int rc)
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED: code = MC_E_DB_BUSY; break;
 	case SQLITE_NOMEM: code = MC_E_NOMEM; break;
+	/* the disk (or max_page_count) is full: 507, not "unavailable" */
+	case SQLITE_FULL: code = MC_E_STORAGE_FULL; break;
 	default: code = MC_E_DB;
 	}
 	return mc__db_fail(c, code, "sqlite: %s (%d)", sqlite3_errmsg(h), rc);
 }
 
-static void *sq_connect(const char *url, char *errbuf, size_t errlen)
+static void *sq_connect(struct mc_db *db, char *errbuf, size_t errlen)
 {
 	sqlite3 *h = NULL;
-	const char *path = url;
+	const char *path = db->url;
 	if (strncmp(path, "sqlite:", 7) == 0)
 		path += 7;
 	int rc = sqlite3_open_v2(path, &h,

@@ -213,6 +213,9 @@ void mc_res_problem(struct mc_req *r)
 	}
 	mc_res_json(r, status, p);
 	r->content_type = "application/problem+json; charset=utf-8";
+	/* a database that is busy or does not answer: a retry soon may work */
+	if (r->err.retry_after <= 0 && (code == MC_E_DB_BUSY || code == MC_E_DB_DOWN))
+		r->err.retry_after = 1;
 	if (r->err.retry_after > 0) {
 		char v[16];
 		snprintf(v, sizeof(v), "%d", r->err.retry_after);

@@ -29,6 +29,12 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *ud)
 int mc_http_raw(const char *method, const char *url, const char *body, const char *const *headers,
 		struct mc_http_res *res)
 {
+	return mc_http_raw_within(method, url, body, headers, 60000, res);
+}
+
+int mc_http_raw_within(const char *method, const char *url, const char *body, const char *const *headers,
+		       long timeout_ms, struct mc_http_res *res)
+{
 	memset(res, 0, sizeof(*res));
 	CURL *c = curl_easy_init();
 	if (!c)
@@ -51,7 +57,8 @@ int mc_http_raw(const char *method, const char *url, const char *body, const cha
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, write_cb);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for timeouts */
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	CURLcode rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);

@@ -20,6 +20,10 @@ struct mc_http_res {
  * when a response arrived (any status), -1 on a transport error. */
 int mc_http_raw(const char *method, const char *url, const char *body, const char *const *headers,
 		struct mc_http_res *res);
+/* The same, giving up (-1) when the whole exchange takes longer than
+ * timeout_ms (mc_http_raw allows 60 s). */
+int mc_http_raw_within(const char *method, const char *url, const char *body, const char *const *headers,
+		       long timeout_ms, struct mc_http_res *res);
 void mc_http_res_free(struct mc_http_res *res);
 /* Value of a response header (static buffer; "" if absent). */
 const char *mc_http_header(const struct mc_http_res *res, const char *name);

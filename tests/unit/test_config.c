@@ -284,6 +284,28 @@ static void is_pg(void **state)
 	assert_false(mc_config_is_pg(""));
 }
 
+/* The database time limits: defaults, the environment, the ranges. */
+static void db_time_limits(void **state)
+{
+	(void)state;
+	struct mc_config c;
+	char err[256] = "";
+	assert_int_equal(mc_config_load(&c, NULL, err, sizeof(err)), 0);
+	assert_int_equal(c.db_connect_timeout_ms, 5000);
+	assert_int_equal(c.db_statement_timeout_ms, 30000);
+	assert_int_equal(c.db_lock_timeout_ms, 5000);
+	assert_int_equal(c.db_hang_timeout_ms, 1000);
+	setenv("MOTCUA_DB_HANG_TIMEOUT_MS", "0", 1);
+	setenv("MOTCUA_DB_STATEMENT_TIMEOUT_MS", "250", 1);
+	assert_int_equal(mc_config_load(&c, NULL, err, sizeof(err)), 0);
+	assert_int_equal(c.db_hang_timeout_ms, 0);
+	assert_int_equal(c.db_statement_timeout_ms, 250);
+	/* a connection needs some time, and is always limited */
+	assert_int_equal(mc_config_set(&c, "db_connect_timeout_ms", "0"), -1);
+	assert_int_equal(mc_config_set(&c, "db_hang_timeout_ms", "600001"), -1);
+	assert_int_equal(mc_config_set(&c, "db_lock_timeout_ms", "-1"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +317,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bad_env_values, setup_each, teardown_each),
 	    cmocka_unit_test_setup_teardown(set_directly, setup_each, teardown_each),
 	    cmocka_unit_test_setup_teardown(is_pg, setup_each, teardown_each),
+	    cmocka_unit_test_setup_teardown(db_time_limits, setup_each, teardown_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
