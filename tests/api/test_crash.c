@@ -93,8 +93,9 @@ static long post(struct mc_http_session *s, const char *path, const char *body, 
 }
 
 /* The request crashed the server after its commit; start it again. */
-static void crashed_and_restart(long status)
+static void crashed_and_restart(long status, struct mc_http_res *r)
 {
+	mc_http_res_free(r);
 	assert_int_equal(status, -1); /* the client saw no answer */
 	assert_int_equal(mc_test_server_wait(&srv, 60), 70);
 	start();
@@ -105,7 +106,8 @@ static void submission_survives(void **state)
 	(void)state;
 	int64_t before = count("SELECT COUNT(*) FROM dossiers WHERE procedure_code = ?", "1.004873");
 	struct mc_http_res r;
-	crashed_and_restart(post(&cit, "/api/v1/dossiers", BODY, "crash-submit-1", NULL, 1, &r));
+	long st = post(&cit, "/api/v1/dossiers", BODY, "crash-submit-1", NULL, 1, &r);
+	crashed_and_restart(st, &r);
 	/* committed before the crash: the dossier is there, once */
 	assert_int_equal(count("SELECT COUNT(*) FROM dossiers WHERE procedure_code = ?", "1.004873"), before + 1);
 
@@ -132,7 +134,8 @@ static void action_survives(void **state)
 	mc_http_res_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/receive", code);
 
-	crashed_and_restart(post(&clerk, path, "{}", "crash-receive-1", etag, 1, &r));
+	long st = post(&clerk, path, "{}", "crash-receive-1", etag, 1, &r);
+	crashed_and_restart(st, &r);
 	assert_int_equal(count("SELECT COUNT(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id"
 			       " WHERE d.code = ? AND e.action = 'receive'", code), 1);
 
