@@ -35,6 +35,7 @@ PACKAGES=(
   libpango1.0-dev:build       # text layout: shapes Vietnamese diacritics, wraps lines
   libqrencode-dev:build       # QR codes (tracking link on form 01, payments)
   libxlsxwriter-dev:build     # Excel reports (register book, statistics)
+  libqpdf-dev:build           # reads uploaded PDFs to refuse active content (JavaScript, launch, embedded files)
   fonts-dejavu-core:build     # DejaVu Sans/Serif: full Vietnamese coverage for the PDFs
   sqlite3:test                # sqlite3 CLI to inspect/seed test databases
   postgresql:test             # server binaries for scripts/pgtmp.sh clusters

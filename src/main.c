@@ -25,14 +25,15 @@ static const struct {
 	{"user", mc_cmd_user, "add an official or admin, reset a password"},
 	{"audit", mc_cmd_audit, "verify the audit log's hash chain"},
 	{"calendar", mc_cmd_calendar, "working days, deadlines and the lunar calendar"},
+	{"housekeeping", mc_cmd_housekeeping, "remove expired sessions, records and unattached uploads"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: motcua COMMAND [OPTIONS]   (motcua COMMAND --help for more)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "  %-9s %s\n", "version", "print the version");
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "  %-12s %s\n", "version", "print the version");
 	fprintf(f, "\nConfiguration comes from MOTCUA_* environment variables and an optional\n"
 		   "config file (--config FILE or MOTCUA_CONFIG); see the README.\n");
 }

@@ -323,12 +323,17 @@ static int upload(struct mc_req *r)
 	int rc = mc_req_db(r, &c);
 	if (rc)
 		return rc;
-	char sha[65];
+	char sha[65], what[64];
 	const char *mime = NULL;
 	/* recorded as the caller's: only they may attach it to a form */
-	rc = mc_blob_put(c, r->who->user_id, r->body.data, r->body.len, sha, &mime);
+	rc = mc_blob_put(c, r->who->user_id, r->body.data, r->body.len, (int64_t)mc_server_config(r->srv)->upload_quota, sha,
+			 &mime, what, sizeof(what));
 	if (rc == MC_E_MEDIA_TYPE)
-		return mc_fail(r, rc, "PDF, JPEG or PNG");
+		return mc_fail(r, rc, "%s", what[0] ? "not a readable PDF" : "PDF, JPEG or PNG");
+	if (rc == MC_E_ACTIVE_CONTENT)
+		return mc_fail(r, rc, "%s", what);
+	if (rc == MC_E_QUOTA)
+		return mc_fail(r, rc, "%zu bytes", mc_server_config(r->srv)->upload_quota);
 	if (rc)
 		return api_db_fail(r, rc);
 	return mc_res_json(r, 201, json_pack("{s:s, s:I, s:s}", "sha256", sha, "size", (json_int_t)r->body.len, "mime", mime));

@@ -6,11 +6,16 @@
  * A clerk taking a dossier in types the applicant's 12-digit ID number and
  * gets the name, phone and address to copy onto the dossier.  Only holders
  * of dossier.intake may ask (any counter takes any citizen's dossier, so
- * there is no agency limit); every lookup that finds someone is written to
- * the audit log, since it reads personal data.
+ * there is no agency limit); every lookup, found or not, is written to the
+ * audit log, since it reads personal data.  Being audited, it is a POST
+ * with the CSRF token: a link clicked on another site (SameSite=Lax sends
+ * the cookie with a GET) cannot write look-ups into a clerk's trail.  Its
+ * answer is never stored for Idempotency-Key replays (personal data).
  *
  * An attached file is served to whoever may read the dossier, and only when
  * the dossier's form names it: blobs cannot be fetched by their hash alone.
+ * It is served as a download, in a sandbox: whatever a file turns out to
+ * hold, the browser never runs it in the platform's origin.
  */
 #include "api.h"
 
@@ -24,8 +29,13 @@
 
 static int applicant_lookup(struct mc_req *r)
 {
-	const char *idn = mc_req_query(r, "id_number");
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *idn = api_str(r, b, "id_number", 12, 0);
 	int unknown;
+	if (r->err.nfields)
+		return api_check(r);
 	if (!idn || !*idn)
 		mc_error_field(&r->err, "id_number", "required", "Hãy nhập số định danh cá nhân (12 chữ số)",
 			       "Enter the personal ID number (12 digits)");
@@ -84,13 +94,16 @@ static int dossier_file(struct mc_req *r)
 	if (rc)
 		return rc;
 	const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf" : strcmp(mime, "image/png") == 0 ? "png" : "jpg";
-	/* inline: the browser shows it; never HTML, the type was found from the bytes */
-	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "inline; filename=\"%s-%.12s.%s\"", code, sha, ext));
+	/* a download, sandboxed: the type was found from the bytes, but a file
+	 * is still the applicant's, never a page of this origin */
+	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "attachment; filename=\"%s-%.12s.%s\"", code, sha, ext));
+	mc_res_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
+	mc_res_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	return 0;
 }
 
 const struct mc_route mc_api_office_routes[] = {
-	{"GET", "/api/v1/applicants", applicant_lookup, MC_AUTH_REQUIRED, "dossier.intake", 0},
+	{"POST", "/api/v1/applicants/lookup", applicant_lookup, MC_AUTH_REQUIRED, "dossier.intake", MC_RF_NO_IDEM},
 	{"GET", "/api/v1/dossiers/{code}/files/{sha256}", dossier_file, MC_AUTH_REQUIRED, NULL, 0},
 	{0},
 };

@@ -30,7 +30,7 @@ static const char usage[] =
 /* Housekeeping every ten minutes, until the server stops. */
 struct keeper {
 	struct mc_db *db;
-	struct mc_auth_policy policy;
+	const struct mc_config *cfg;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
@@ -50,10 +50,12 @@ static void *keeper_main(void *arg)
 		pthread_mutex_unlock(&k->lock);
 		struct mc_conn *c;
 		if (mc_db_acquire(k->db, &c) == 0) {
-			int64_t n = mc_auth_housekeeping(c, &k->policy);
+			int64_t uploads = 0;
+			int64_t n = mc_cli_housekeeping(c, k->cfg, &uploads);
 			mc_db_release(c);
 			if (n > 0)
-				mc_info("housekeeping", "\"rows_removed\":%lld", (long long)n);
+				mc_info("housekeeping", "\"rows_removed\":%lld,\"uploads_removed\":%lld", (long long)n,
+					(long long)uploads);
 		}
 		pthread_mutex_lock(&k->lock);
 	}
@@ -133,9 +135,7 @@ int mc_cmd_serve(int argc, char **argv)
 		mc_warn("test_clock", "\"detail\":\"MOTCUA_TEST_NOW is set: this server's clock is not the real time\"");
 	mc_info("listening", "\"listen\":\"%s\",\"port\":%d,\"threads\":%d,\"database\":\"%s\"", cfg.listen,
 		mc_server_port(srv), cfg.threads, mc_db_kind_name(db));
-	struct keeper keeper = {db, {cfg.session_ttl, cfg.session_idle, cfg.login_max_user, cfg.login_max_addr,
-				     cfg.login_window, cfg.session_cache_ms},
-				PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	struct keeper keeper = {db, &cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
 	pthread_t keeper_thread;
 	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
 	siginfo_t si;

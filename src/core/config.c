@@ -30,6 +30,8 @@ static const struct key keys[] = {
 	I(threads, 0, 256), I(db_pool, 0, 1024),
 	{"body_limit", SIZE, offsetof(struct mc_config, body_limit), 0, 1024, 1L << 30},
 	{"upload_limit", SIZE, offsetof(struct mc_config, upload_limit), 0, 1024, 1L << 30},
+	{"upload_quota", SIZE, offsetof(struct mc_config, upload_quota), 0, 0, 1L << 40},
+	I(upload_keep_hours, 1, 24 * 365),
 	I(session_ttl, 60, 86400 * 90), I(session_idle, 60, 86400 * 30),
 	I(login_max_user, 1, 1000), I(login_max_addr, 1, 100000), I(login_window, 1, 86400),
 	I(cookie_secure, 0, 1), I(shutdown_grace, 0, 3600), I(trust_proxy, 0, 1),
@@ -127,6 +129,8 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
 	c->body_limit = 1 << 20;
 	c->upload_limit = 10 << 20;
+	c->upload_quota = 200u << 20;
+	c->upload_keep_hours = 72;
 	c->session_ttl = 12 * 3600;
 	c->session_idle = 30 * 60;
 	c->login_max_user = 5;

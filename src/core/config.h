@@ -22,6 +22,8 @@ struct mc_config {
 	int db_pool;             /* connections; 0 = threads + 2 */
 	size_t body_limit;       /* bytes of a request body */
 	size_t upload_limit;     /* bytes of an uploaded file */
+	size_t upload_quota;     /* bytes of a user's files not yet attached to a dossier; 0 = no limit */
+	int upload_keep_hours;   /* hours an unattached upload is kept before housekeeping removes it */
 	int session_ttl;         /* seconds a session lives at most */
 	int session_idle;        /* seconds of idleness that end a session */
 	int login_max_user;      /* failed logins per account per window */

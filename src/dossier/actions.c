@@ -316,9 +316,10 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 			json_decref(merged);
 			return e->code = MC_E_VALIDATION;
 		}
+		int rc2 = mc__uploads_attach(a->x->c, a->def, form, a->x->who->user_id, a->now);
 		char *text = json_dumps(merged, JSON_COMPACT);
 		json_decref(merged);
-		int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET form_data = ? WHERE id = ?", "ti", text, a->d.id);
+		int64_t n = rc2 ? rc2 : mc_exec(a->x->c, "UPDATE dossiers SET form_data = ? WHERE id = ?", "ti", text, a->d.id);
 		free(text);
 		if (n < 0)
 			return (int)n;

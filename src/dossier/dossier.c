@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../render/pdfcheck.h"
+
 #include "../core/banned.h"
 
 /* ---------------- small helpers ---------------- */
@@ -90,9 +92,11 @@ const char *mc__score_name(enum mc_cal_score s)
 
 /* ---------------- blobs ---------------- */
 
-int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n, char sha256[65], const char **mime)
+int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n, int64_t quota, char sha256[65],
+		const char **mime, char *what, size_t whatlen)
 {
 	const unsigned char *b = data;
+	what[0] = '\0';
 	if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
 		*mime = "application/pdf";
 	else if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
@@ -103,6 +107,13 @@ int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n,
 		return MC_E_MEDIA_TYPE;
 	if (uploader <= 0)
 		return MC_E_FORBIDDEN;
+	if (strcmp(*mime, "application/pdf") == 0) {
+		enum mc_pdf_verdict v = mc_pdf_check(data, n, what, whatlen);
+		if (v == MC_PDF_ACTIVE)
+			return MC_E_ACTIVE_CONTENT;
+		if (v != MC_PDF_CLEAN)
+			return MC_E_MEDIA_TYPE;
+	}
 	mc_sha256_hex(data, n, sha256);
 	int64_t now = mc_time_now_ms();
 	/* the bytes once, the uploader once per file: uploading again is a
@@ -110,16 +121,86 @@ int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n,
 	int rc = mc_tx_begin(c, 1);
 	if (rc)
 		return rc;
-	int64_t k = mc_exec(c, "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
+	int64_t had = 0, pending = 0;
+	rc = mc_query_int64(c, &had, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha256, uploader);
+	if (!rc && !had && quota > 0)
+		rc = mc_query_int64(c, &pending,
+				    "SELECT COALESCE(SUM(b.size), 0) FROM uploads u JOIN blobs b ON b.sha256 = u.sha256"
+				    " WHERE u.user_id = ? AND u.attached_at IS NULL",
+				    "i", uploader);
+	if (!rc && !had && quota > 0 && pending + (int64_t)n > quota)
+		rc = MC_E_QUOTA;
+	int64_t k = 0;
+	if (!rc && !had)
+		k = mc_exec(c, "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
 			       " ON CONFLICT DO NOTHING",
 			    "titbi", sha256, (int64_t)n, *mime, data, n, now);
-	if (k >= 0)
-		k = mc_exec(c, "INSERT INTO uploads (sha256, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", "tii",
-			    sha256, uploader, now);
-	rc = k < 0 ? (int)k : mc_tx_commit(c);
+	if (!rc && !had && k >= 0)
+		k = mc_exec(c, "INSERT INTO uploads (sha256, user_id, created_at) VALUES (?, ?, ?)", "tii", sha256, uploader, now);
+	if (!rc)
+		rc = k < 0 ? (int)k : mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
 	return rc;
+}
+
+/* The uploads a form names are attached from now on: no longer pending,
+ * never purged (inside the caller's transaction). */
+int mc__uploads_attach(struct mc_conn *c, json_t *def, json_t *form, int64_t user, int64_t now)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(def, "form"), i, f) {
+		const char *type = mc__jstr(f, "type"), *name = mc__jstr(f, "name");
+		const char *sha = type && name && strcmp(type, "attachment") == 0 ? mc__jstr(form, name) : NULL;
+		if (!sha)
+			continue;
+		int64_t n = mc_exec(c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
+				    "iti", now, sha, user);
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms)
+{
+	int64_t before = mc_time_now_ms() - keep_ms;
+	int rc = mc_tx_begin(c, 1);
+	if (rc)
+		return rc;
+	/* at most 10,000 a run, so that a run never holds the write lock long */
+	struct mc_stmt *s = NULL;
+	rc = mc_query(c, &s,
+		      "DELETE FROM uploads WHERE (sha256, user_id) IN (SELECT sha256, user_id FROM uploads"
+		      " WHERE attached_at IS NULL AND created_at < ? LIMIT 10000) RETURNING sha256",
+		      "i", before);
+	char (*gone)[65] = NULL;
+	size_t n = 0, cap = 0;
+	int st = rc;
+	while (!rc && (st = mc_step(s)) == MC_DB_ROW) {
+		if (n == cap)
+			gone = mc_xrealloc(gone, (cap = cap ? cap * 2 : 64) * sizeof(*gone));
+		snprintf(gone[n++], 65, "%s", mc_col_text(s, 0));
+	}
+	rc = st < 0 ? st : 0;
+	mc_stmt_done(s);
+	/* the bytes nobody has an upload of any more: a dossier's file always
+	 * has its attached upload, and the bytes older than upload owners
+	 * (0010) are kept for good */
+	for (size_t i = 0; !rc && i < n; i++) {
+		int64_t k = mc_exec(c,
+				    "DELETE FROM blobs WHERE sha256 = ? AND kept = 0"
+				    " AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = blobs.sha256)",
+				    "t", gone[i]);
+		rc = k < 0 ? (int)k : 0;
+	}
+	free(gone);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc && mc_in_tx(c))
+		mc_tx_rollback(c);
+	return rc ? rc : (int64_t)n;
 }
 
 /* ---------------- form validation ---------------- */
@@ -428,14 +509,83 @@ static int create_steps(struct mc_dossier_ctx *x, int64_t id, json_t *def, int64
 
 /* ---------------- submission ---------------- */
 
+/* The members of a submission and the JSON type each must have when it is
+ * given: a value of another type is refused naming it, never ignored or
+ * replaced by a default. */
+static const struct {
+	const char *name;
+	json_type type;
+} members[] = {
+	{"procedure_code", JSON_STRING}, {"applicant", JSON_OBJECT},      {"form", JSON_OBJECT},
+	{"papers", JSON_ARRAY},          {"return_method", JSON_STRING}, {"agency_id", JSON_INTEGER},
+	{"competent_agency_id", JSON_INTEGER},
+}, applicant_members[] = {
+	{"full_name", JSON_STRING}, {"id_number", JSON_STRING}, {"tax_code", JSON_STRING}, {"phone", JSON_STRING},
+	{"email", JSON_STRING},     {"address", JSON_STRING},   {"ward_code", JSON_STRING},
+};
+
+static const char *type_vi(json_type t)
+{
+	switch (t) {
+	case JSON_STRING: return "Giá trị phải là chuỗi ký tự";
+	case JSON_OBJECT: return "Giá trị phải là một đối tượng JSON";
+	case JSON_ARRAY: return "Giá trị phải là một danh sách";
+	default: return "Giá trị phải là số nguyên";
+	}
+}
+
+static const char *type_en(json_type t)
+{
+	switch (t) {
+	case JSON_STRING: return "Must be a string";
+	case JSON_OBJECT: return "Must be a JSON object";
+	case JSON_ARRAY: return "Must be a list";
+	default: return "Must be an integer";
+	}
+}
+
+static void check_types(struct mc_error *e, struct mc_arena *a, json_t *in)
+{
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		json_t *v = json_object_get(in, members[i].name);
+		if (v && !json_is_null(v) && json_typeof(v) != members[i].type)
+			mc_error_field(e, members[i].name, "type", type_vi(members[i].type), type_en(members[i].type));
+	}
+	json_t *ap = json_object_get(in, "applicant");
+	for (size_t i = 0; json_is_object(ap) && i < sizeof(applicant_members) / sizeof(applicant_members[0]); i++) {
+		json_t *v = json_object_get(ap, applicant_members[i].name);
+		if (v && !json_is_null(v) && json_typeof(v) != applicant_members[i].type)
+			mc_error_field(e, mc_sprintf(a, "applicant.%s", applicant_members[i].name), "type",
+				       type_vi(applicant_members[i].type), type_en(applicant_members[i].type));
+	}
+}
+
+/* An applicant's contact details, online corrections and counter intake
+ * alike: the checks of the sign-up form. */
+static void check_contact(struct mc_error *e, const char *phone, const char *email, const char *addr)
+{
+	if (phone && *phone && !mc_phone_check(phone))
+		mc_error_field(e, "applicant.phone", "format", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0",
+			       "Phone must be 10 digits starting with 0");
+	if (email && *email && (strlen(email) > 254 || !mc_email_check(email)))
+		mc_error_field(e, "applicant.email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+	if (addr && (strlen(addr) > 300 || !mc_text_valid(addr, 300)))
+		mc_error_field(e, "applicant.address", "too_long", "Địa chỉ quá dài", "Address too long");
+}
+
 int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out)
 {
 	struct mc_conn *c = x->c;
 	struct mc_error *e = x->e;
 	struct mc_arena *a = x->arena;
-	json_t *def = NULL, *papers = NULL, *applicant = NULL;
+	json_t *def = NULL, *papers = NULL, *applicant = NULL, *empty = NULL;
 	struct mc_calendar cal;
 	int cal_ready = 0, rc = 0;
+	check_types(e, a, in);
+	if (e->nfields) {
+		rc = e->code = MC_E_VALIDATION;
+		goto done;
+	}
 	const char *pcode = mc__jstr(in, "procedure_code");
 	if (!pcode || strlen(pcode) > 16) {
 		rc = mc__fail_field(e, "procedure_code", "required", "Hãy chọn thủ tục", "procedure_code is required");
@@ -475,14 +625,22 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 				      "email", json_object_get(me, "email"), "address", mc__jstr(me, "address") ? mc__jstr(me, "address") : "");
 		ward = mc_strdup(a, mc__jstr(me, "ward_code"));
 		json_decref(me);
-		/* the applicant may correct contact details for this dossier */
+		/* the applicant may correct contact details for this dossier:
+		 * checked like at sign-up, refused rather than dropped */
 		json_t *given = json_object_get(in, "applicant");
-		const char *keys[] = {"address", "phone", "email"};
-		for (int i = 0; i < 3 && json_is_object(given); i++) {
-			const char *v = mc__jstr(given, keys[i]);
-			if (v && strlen(v) <= 254 && mc_text_valid(v, 254))
-				json_object_set_new(applicant, keys[i], json_string(v));
+		const char *fix_phone = mc__jstr(given, "phone"), *fix_email = mc__jstr(given, "email"),
+			   *fix_addr = mc__jstr(given, "address");
+		check_contact(e, fix_phone, fix_email, fix_addr);
+		if (e->nfields) {
+			rc = e->code = MC_E_VALIDATION;
+			goto done;
 		}
+		if (fix_phone && *fix_phone)
+			json_object_set_new(applicant, "phone", json_string(fix_phone));
+		if (fix_email && *fix_email)
+			json_object_set_new(applicant, "email", json_string(fix_email));
+		if (fix_addr && *fix_addr)
+			json_object_set_new(applicant, "address", json_string(fix_addr));
 		json_t *ag = json_object_get(in, "agency_id");
 		receiving = json_is_integer(ag) ? json_integer_value(ag) : 0;
 		char k[32], u[8];
@@ -524,12 +682,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 				       "A personal ID number or a tax code is required");
 		if (tax && *tax && !mc_tax_code_check(tax))
 			mc_error_field(e, "applicant.tax_code", "format", "Mã số thuế không hợp lệ", "Invalid tax code");
-		if (phone && *phone && !mc_phone_check(phone))
-			mc_error_field(e, "applicant.phone", "format", "Số điện thoại không hợp lệ", "Invalid phone number");
-		if (email && *email && !mc_email_check(email))
-			mc_error_field(e, "applicant.email", "format", "Thư điện tử không hợp lệ", "Invalid e-mail address");
-		if (addr && (strlen(addr) > 300 || !mc_text_valid(addr, 300)))
-			mc_error_field(e, "applicant.address", "too_long", "Địa chỉ quá dài", "Address too long");
+		check_contact(e, phone, email, addr);
 		/* a known citizen is linked, so that the dossier shows in their account */
 		if (idn && *idn && strlen(idn) == 12)
 			mc_query_int64(c, &applicant_id, "SELECT id FROM users WHERE id_number = ?", "t", idn);
@@ -539,7 +692,6 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		ward = mc__jstr(ap, "ward_code");
 	}
 	json_t *form = json_object_get(in, "form");
-	json_t *empty = NULL;
 	if (!form)
 		form = empty = json_object();
 	mc__check_form(c, a, def, form, x->who->user_id, NULL, e);
@@ -552,7 +704,6 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	int64_t competent = 0;
 	if (!e->nfields)
 		rc = competent_agency(x, def, json_is_integer(cj) ? json_integer_value(cj) : 0, receiving, ward, &competent);
-	json_decref(empty);
 	if (e->nfields) {
 		rc = e->code = MC_E_VALIDATION;
 		goto done;
@@ -575,7 +726,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	make_secret(secret);
 	rc = next_code(c, receiving, now, code, sizeof(code));
 	char *app_text = json_dumps(applicant, JSON_COMPACT);
-	char *form_text = json_dumps(form ? form : json_object(), JSON_COMPACT);
+	char *form_text = json_dumps(form, JSON_COMPACT);
 	char *papers_text = json_dumps(papers, JSON_COMPACT);
 	int64_t id = 0;
 	json_t *steps = json_object_get(def, "steps");
@@ -619,6 +770,8 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		mc_stmt_done(st);
 	if (!rc)
 		rc = create_steps(x, id, def, receiving, competent);
+	if (!rc)
+		rc = mc__uploads_attach(c, def, form, x->who->user_id, now);
 	if (!rc && !online) {
 		/* taken in at the counter: the reception step is done, the next starts */
 		int64_t step_due = 0;
@@ -660,5 +813,6 @@ done:
 	json_decref(def);
 	json_decref(papers);
 	json_decref(applicant);
+	json_decref(empty);
 	return rc;
 }

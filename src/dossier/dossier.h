@@ -143,8 +143,17 @@ int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha2
  * transaction; doing it again changes nothing.  A form accepts a file as
  * an attachment only from the user who uploaded it (see mc_dossier_submit
  * and the supplement action).  The type is found from the bytes: PDF,
- * JPEG or PNG; anything else is MC_E_MEDIA_TYPE. */
-int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n, char sha256[65], const char **mime);
+ * JPEG or PNG; anything else, or a PDF that cannot be read, is
+ * MC_E_MEDIA_TYPE; a PDF with active content (render/pdfcheck.h) is
+ * MC_E_ACTIVE_CONTENT, `what` naming it.  The uploader's files that no
+ * dossier names yet may take quota bytes in all (0: no limit), else
+ * MC_E_QUOTA. */
+int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n, int64_t quota, char sha256[65],
+		const char **mime, char *what, size_t whatlen);
+/* Remove the uploads that no dossier named within keep_ms of their upload,
+ * and the bytes that nobody else uploaded.  Returns the uploads removed or
+ * an MC_E_* code. */
+int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms);
 
 /* Bulk-load n generated dossiers (test data for benchmarks; see
  * generate.c): spread over the agencies, procedures, channels, states and

@@ -27,6 +27,9 @@ const char *mc__score_name(enum mc_cal_score s);
  * as not uploaded.  Field errors go to e with the field named
  * "form.<name>"; the arena holds their names.  Used at submission and on
  * a supplement. */
+/* The uploads that form's attachment fields name, uploaded by user, are
+ * attached from now on (no longer pending, never purged). */
+int mc__uploads_attach(struct mc_conn *c, json_t *def, json_t *form, int64_t user, int64_t now);
 void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, int64_t caller, json_t *before,
 		    struct mc_error *e);
 

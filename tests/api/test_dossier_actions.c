@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "pdf.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -815,7 +816,7 @@ static void week_later(void **state)
 	/* E's papers arrive (a scan An uploads): processing restarts from
 	 * today, Tue 9 -> Fri 12 */
 	struct mc_http_res r;
-	static const char scan[] = "%PDF-1.4\n% the divorce decision\n%%EOF\n";
+	static const char scan[] = MC_TEST_PDF("the divorce decision");
 	char url[400], auth[200], sha[65], body[200];
 	snprintf(url, sizeof(url), "%s/api/v1/files", s3->base);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ci.token);

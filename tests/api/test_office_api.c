@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "pdf.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -63,7 +64,7 @@ static void applicant_lookup(void **state)
 	struct mc_http_res r;
 
 	/* a clerk finds the citizen: contact details and nothing else */
-	assert_int_equal(mc_http_get(&clerk, "/api/v1/applicants?id_number=079203001234", &r), 200);
+	assert_int_equal(mc_http_post(&clerk, "/api/v1/applicants/lookup", "{\"id_number\":\"079203001234\"}", &r), 200);
 	assert_string_equal(jstr(r.json, "full_name"), "Nguyễn Văn An");
 	assert_string_equal(jstr(r.json, "id_number"), "079203001234");
 	assert_string_equal(jstr(r.json, "address"), "12 Lê Lợi");
@@ -76,27 +77,28 @@ static void applicant_lookup(void **state)
 	mc_http_res_free(&r);
 
 	/* a citizen, a specialist (no dossier.intake) and nobody may not */
-	mc_http_get(&cit, "/api/v1/applicants?id_number=079203001234", &r);
+	const char *an = "{\"id_number\":\"079203001234\"}";
+	mc_http_post(&cit, "/api/v1/applicants/lookup", an, &r);
 	assert_problem(&r, 403, "forbidden");
 	mc_http_res_free(&r);
-	mc_http_get(&spec, "/api/v1/applicants?id_number=079203001234", &r);
+	mc_http_post(&spec, "/api/v1/applicants/lookup", an, &r);
 	assert_problem(&r, 403, "forbidden");
 	mc_http_res_free(&r);
-	mc_http_get(&anon, "/api/v1/applicants?id_number=079203001234", &r);
+	mc_http_post(&anon, "/api/v1/applicants/lookup", an, &r);
 	assert_problem(&r, 401, "unauthenticated");
 	mc_http_res_free(&r);
 
 	/* bad IDs: 422 naming the field; an unknown one is 404 */
-	const char *bad[] = {"/api/v1/applicants?id_number=07920300123", "/api/v1/applicants?id_number=07920300123A",
-			     "/api/v1/applicants?id_number=0792030012345", "/api/v1/applicants?id_number=",
-			     "/api/v1/applicants", NULL};
+	const char *bad[] = {"{\"id_number\":\"07920300123\"}", "{\"id_number\":\"07920300123A\"}",
+			     "{\"id_number\":\"0792030012345\"}", "{\"id_number\":\"\"}", "{}",
+			     "{\"id_number\":79203001234}", NULL};
 	for (int i = 0; bad[i]; i++) {
-		mc_http_get(&clerk, bad[i], &r);
+		mc_http_post(&clerk, "/api/v1/applicants/lookup", bad[i], &r);
 		assert_problem(&r, 422, "validation_failed");
 		assert_string_equal(jstr(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "id_number");
 		mc_http_res_free(&r);
 	}
-	mc_http_get(&clerk, "/api/v1/applicants?id_number=079203009999", &r);
+	mc_http_post(&clerk, "/api/v1/applicants/lookup", "{\"id_number\":\"079203009999\"}", &r);
 	assert_problem(&r, 404, "not_found");
 	mc_http_res_free(&r);
 
@@ -116,6 +118,31 @@ static void applicant_lookup(void **state)
 	}
 	assert_int_equal(seen, 1);
 	assert_int_equal(missed, 1);
+	mc_http_res_free(&r);
+
+	/* Audited, so never a GET: a link clicked on another site (its GET
+	 * carries the cookie, SameSite=Lax) cannot write a look-up into the
+	 * clerk's trail; a cookie session's POST needs the CSRF token. */
+	struct mc_http_session ck;
+	mc_http_session_init(&ck, srv.base);
+	assert_int_equal(mc_http_login(&ck, "tiepnhan.p26740", MC_HTTP_DEMO_PASSWORD, 0), 200);
+	mc_http_get(&ck, "/api/v1/applicants/lookup?id_number=079203001234", &r);
+	assert_problem(&r, 405, "method_not_allowed");
+	mc_http_res_free(&r);
+	mc_http_get(&ck, "/api/v1/applicants?id_number=079203001234", &r);
+	assert_int_equal(r.status, 404);
+	mc_http_res_free(&r);
+	char url[160], cookie[200];
+	snprintf(url, sizeof(url), "%s/api/v1/applicants/lookup", srv.base);
+	snprintf(cookie, sizeof(cookie), "Cookie: %s", ck.cookie);
+	const char *no_csrf[] = {cookie, "Content-Type: application/json", NULL};
+	assert_int_equal(mc_http_raw("POST", url, an, no_csrf, &r), 0);
+	assert_problem(&r, 403, "csrf_failed");
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&admin, "/api/v1/audit?limit=50", &r), 200);
+	int after = 0;
+	json_array_foreach(json_object_get(r.json, "items"), i, e) after += strncmp(jstr(e, "action"), "applicant.lookup", 16) == 0;
+	assert_int_equal(after, seen + missed);
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_get(&admin, "/api/v1/audit/verify", &r), 200);
 	assert_true(json_is_true(json_object_get(r.json, "intact")));
@@ -247,8 +274,8 @@ static void attached_files(void **state)
 	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");
 	mc_http_login_as(&far, srv.base, "chuyenvien"); /* Department of Justice: not involved */
 	mc_http_session_init(&anon, srv.base);
-	static const char pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-	static const char other_pdf[] = "%PDF-1.4\n% not named by any dossier\n%%EOF\n";
+	static const char pdf[] = MC_TEST_PDF("the declaration");
+	static const char other_pdf[] = MC_TEST_PDF("not named by any dossier");
 	char sha[65], sha2[65];
 	upload(&cit, pdf, sha);
 	upload(&cit, other_pdf, sha2);
@@ -271,7 +298,10 @@ static void attached_files(void **state)
 	for (size_t i = 0; i < 2; i++) {
 		assert_int_equal(mc_http_get(readers[i], path, &r), 200);
 		assert_string_equal(mc_http_header(&r, "Content-Type"), "application/pdf");
-		assert_non_null(strstr(mc_http_header(&r, "Content-Disposition"), "inline; filename="));
+		/* a download in a sandbox: never shown as a page of this origin */
+		assert_non_null(strstr(mc_http_header(&r, "Content-Disposition"), "attachment; filename="));
+		assert_string_equal(mc_http_header(&r, "X-Content-Type-Options"), "nosniff");
+		assert_string_equal(mc_http_header(&r, "Content-Security-Policy"), "sandbox; default-src 'none'");
 		assert_int_equal(r.len, strlen(pdf));
 		assert_memory_equal(r.body, pdf, r.len);
 		mc_http_res_free(&r);

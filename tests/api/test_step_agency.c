@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "pdf.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -146,7 +147,7 @@ static int in_queue(struct mc_http_session *s, const char *queue, const char *co
 /* The id scan the clerk uploads for the form. */
 static void upload(struct mc_http_session *s, char sha[65])
 {
-	static const char pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% CCCD 079203001234\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+	static const char pdf[] = MC_TEST_PDF("CCCD 079203001234");
 	char url[200], auth[200];
 	snprintf(url, sizeof(url), "%s/api/v1/files", srv.base);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", s->token);

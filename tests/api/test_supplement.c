@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "pdf.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -64,9 +65,9 @@ static struct mc_http_session cit, cit2, clerk, spec, clerk2;
  * and An's ward clerk (clerk_sha). */
 static char E[80], D[80], B[80], pdf_sha[65], b_sha[65], clerk_sha[65];
 
-static const char PDF_A[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-static const char PDF_B[] = "%PDF-1.4\n% Bình's divorce decision\n%%EOF\n";
-static const char PDF_CLERK[] = "%PDF-1.4\n% scanned at the counter\n%%EOF\n";
+static const char PDF_A[] = MC_TEST_PDF("the declaration");
+static const char PDF_B[] = MC_TEST_PDF("Bình's divorce decision");
+static const char PDF_CLERK[] = MC_TEST_PDF("scanned at the counter");
 
 static int setup(void **state)
 {
@@ -392,7 +393,7 @@ static void uploads_per_user(void **state)
 	assert_int_equal(sql_count("SELECT COUNT(*) FROM uploads WHERE sha256 = ?", pdf_sha), 1);
 	assert_int_equal(sql_count("SELECT COUNT(*) FROM blobs WHERE sha256 = ?", pdf_sha), 1);
 	/* the same bytes from two users: stored once, recorded for each */
-	static const char shared[] = "%PDF-1.4\n% the same form, printed by both\n%%EOF\n";
+	static const char shared[] = MC_TEST_PDF("the same form, printed by both");
 	char s1[65], s2[65];
 	upload(&cit, shared, s1);
 	upload(&cit2, shared, s2);
@@ -492,7 +493,7 @@ static void others_files(void **state)
 	assert_string_equal(jstr(f, "divorce_scan"), b_sha);
 	json_decref(f);
 	/* a file of her own she may hand in, and read back; An's still not */
-	static const char second[] = "%PDF-1.4\n% Bình's second scan\n%%EOF\n";
+	static const char second[] = MC_TEST_PDF("Bình's second scan");
 	char own[65], body[256];
 	upload(&cit2, second, own);
 	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", own);

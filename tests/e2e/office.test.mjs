@@ -7,6 +7,7 @@
 // accessibility (axe-core) and a phone-sized screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, pageWeight, samplePdf, DEMO, PHONE } from './lib/harness.mjs';
 import { Client, maritalForm } from './lib/api.mjs';
 
@@ -207,7 +208,7 @@ test('counter intake: applicant looked up by ID, procedure typed without diacrit
   await page.getByLabel('Số điện thoại').fill('12345');
   await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
   await page.locator('#in-phone-err').waitFor();
-  assert.match(await page.locator('#in-phone-err').textContent(), /Số điện thoại không hợp lệ/);
+  assert.match(await page.locator('#in-phone-err').textContent(), /Số điện thoại phải gồm 10 chữ số/);
   assert.equal(await procForm.getByLabel('Mục đích sử dụng *').inputValue(), 'Đăng ký kết hôn');
   await page.getByLabel('Số điện thoại').fill('0816861711');
   await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
@@ -219,7 +220,8 @@ test('counter intake: applicant looked up by ID, procedure typed without diacrit
   await assertAccessible(page, 'intake done');
   // "print form 01 at once": the button opens the PDF in a new tab
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'In giấy tiếp nhận (mẫu 01)' }).click()]);
-  assert.match(popup.url(), new RegExp(`/api/v1/dossiers/${code.replaceAll('.', '\\.')}/forms/01\\.pdf`));
+  // the new tab is announced before it has navigated: wait for its address
+  await popup.waitForURL(new RegExp(`/api/v1/dossiers/${code.replaceAll('.', '\\.')}/forms/01\\.pdf`), { waitUntil: 'commit' });
   await popup.close();
   const pdf = await page.request.get(await page.locator('#link-01').getAttribute('href'));
   assert.equal(pdf.status(), 200);
@@ -262,6 +264,12 @@ test('a refused dossier: attachment downloadable, reasons required, status Từ 
   assert.equal(got.status(), 200);
   assert.equal(got.headers()['content-type'], 'application/pdf');
   assert.deepEqual(await got.body(), samplePdf());
+  // saved, never shown as a page of this origin
+  assert.match(got.headers()['content-disposition'], /^attachment; filename="/);
+  assert.equal(got.headers()['content-security-policy'], "sandbox; default-src 'none'");
+  assert.equal(got.headers()['x-content-type-options'], 'nosniff');
+  const [saved] = await Promise.all([page.waitForEvent('download'), file.click()]);
+  assert.deepEqual(readFileSync(await saved.path()), samplePdf());
   assert.equal(await page.locator('.form-data dd', { hasText: /^Đã ly hôn$/ }).count(), 1);
   const confirm = await openAction(page, 'Từ chối', 'Xác nhận từ chối');
   await confirm.click();

@@ -62,15 +62,11 @@ export async function startServer(env = {}) {
     execFileSync('psql', [base, '-qAtc', `CREATE DATABASE ${pgName}`]);
     db = base.replace(/\/[^/]*$/, `/${pgName}`);
   }
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const senv = {
     ...process.env,
     MOTCUA_DB: db,
     MOTCUA_DATA_DIR: dir,
     MOTCUA_SHARE_DIR: ROOT,
-    MOTCUA_LISTEN: `127.0.0.1:${port}`,
-    MOTCUA_PUBLIC_URL: base,
     MOTCUA_THREADS: '4',
     MOTCUA_ARGON2_OPS: process.env.MOTCUA_ARGON2_OPS || '1',
     MOTCUA_ARGON2_MEM_KIB: process.env.MOTCUA_ARGON2_MEM_KIB || '8192',
@@ -78,17 +74,31 @@ export async function startServer(env = {}) {
   };
   execFileSync(motcuaBin(), ['seed'], { env: senv, stdio: ['ignore', 'ignore', 'pipe'] });
   const log = join(dir, 'server.log');
-  const fd = openSync(log, 'a');
-  const proc = spawn(motcuaBin(), ['serve'], { env: senv, stdio: ['ignore', fd, fd] });
-  let exited = false;
-  proc.on('exit', () => { exited = true; });
-  for (let i = 0; ; i++) {
-    try {
-      const r = await fetch(`${base}/readyz`);
-      if (r.status === 200) break;
-    } catch { /* not yet listening */ }
-    if (exited || i > 200) throw new Error(`motcua serve did not start:\n${readFileSync(log, 'utf8')}`);
-    await new Promise((r) => setTimeout(r, 50));
+  // The port is known before the server starts (forms print links to
+  // public_url): another process may take it in between, and then the
+  // server says so and exits - try another.
+  let base, proc, exited;
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    senv.MOTCUA_LISTEN = `127.0.0.1:${port}`;
+    senv.MOTCUA_PUBLIC_URL = base;
+    const fd = openSync(log, 'a');
+    proc = spawn(motcuaBin(), ['serve'], { env: senv, stdio: ['ignore', fd, fd] });
+    exited = false;
+    proc.on('exit', () => { exited = true; });
+    const until = Date.now() + 60000; // a sanitizer build starts slowly
+    let up = false;
+    while (!up && !exited && Date.now() < until) {
+      try {
+        up = (await fetch(`${base}/readyz`)).status === 200;
+      } catch { /* not yet listening */ }
+      if (!up) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (up) break;
+    const text = readFileSync(log, 'utf8');
+    if (!exited) proc.kill('SIGKILL');
+    if (!exited || attempt >= 5 || !/cannot listen/.test(text)) throw new Error(`motcua serve did not start:\n${text}`);
   }
   return {
     base,
@@ -148,19 +158,38 @@ export function assertNoErrors(page, allow = []) {
 
 // axe-core on the current page: no serious or critical violation.
 export async function assertAccessible(page, what) {
-  const before = page.errors.length;
   await page.evaluate(AXE_SOURCE);
+  // preload: false - axe's "cssom" preload copies the page's style sheets
+  // into <style> elements of its own, which the page's CSP (style-src
+  // 'self') blocks with console errors that arrive at any time later; the
+  // one rule that reads them (css-orientation-lock) is not among ours.
   const res = await page.evaluate(() => window.axe.run(document, {
+    preload: false,
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
   }));
   const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  // axe-core measures with a style element of its own, which the page's
-  // CSP rightly blocks: those reports are axe's, not the page's.
-  await page.waitForTimeout(50);
-  const mine = page.errors.slice(before).filter((e) => !e.includes("style-src 'self'"));
-  page.errors.splice(before, page.errors.length - before, ...mine);
   assert.deepEqual(bad, [], `axe-core on ${what || page.url()}`);
+}
+
+// Count, in the page itself, the fetch() calls made to `pathname` (before
+// the page's first navigation): unlike the "request" event, the count is
+// up to date as soon as the page's own code has run, so that "nothing was
+// asked" can be checked without waiting for something not to happen.
+export async function countFetches(page, pathname) {
+  await page.addInitScript((p) => {
+    window.__fetches = 0;
+    const real = window.fetch;
+    window.fetch = (input, init) => {
+      if (new URL(String(input instanceof Request ? input.url : input), location.href).pathname === p) window.__fetches++;
+      return real(input, init);
+    };
+  }, pathname);
+}
+export const fetches = (page) => page.evaluate(() => window.__fetches);
+// Wait until the count has reached n.
+export async function fetchesReach(page, n) {
+  await page.waitForFunction((k) => window.__fetches >= k, n);
 }
 
 // Wait until the page's own address is `path` (pushState and replaceState

@@ -351,9 +351,10 @@ function papersSection(d, def) {
       el('p', { class: 'hint', text: t('of_no_attachments') }));
 }
 
-// An uploaded file of the dossier (opened by the browser, or saved).
+// An uploaded file of the dossier: saved, not opened here.
 function fileLink(code, sha, text) {
-  return el('a', { href: `/api/v1/dossiers/${encodeURIComponent(code)}/files/${encodeURIComponent(sha)}`, target: '_blank', rel: 'noopener', text });
+  // served as a download (Content-Disposition: attachment), never shown in this origin
+  return el('a', { href: `/api/v1/dossiers/${encodeURIComponent(code)}/files/${encodeURIComponent(sha)}`, download: '', text });
 }
 
 // ---- steps ----

@@ -94,7 +94,7 @@ export async function intake(view) {
     }
     lookupBtn.disabled = true;
     lookupMsg.textContent = t('loading');
-    const r = await api('GET', `/api/v1/applicants?id_number=${idn}`);
+    const r = await api('POST', '/api/v1/applicants/lookup', { id_number: idn }, { noIdempotency: true });
     lookupBtn.disabled = false;
     if (r.status === 200 || r.status === 404) forget();
     if (r.status === 200) {
