@@ -90,49 +90,84 @@ int mc_password_acceptable_field(const char *field, const char *pw, const char *
 	return 0;
 }
 
-/* ---- throttling ---- */
+/* ---- throttling ----
+ *
+ * Failed logins are counted per account and address ('p:' keys), not per
+ * account: whoever knows a citizen's ID number can slow down their own
+ * guesses, not lock the owner out from another place.  After max_user free
+ * failures, each further one doubles the wait before the next try from that
+ * address (1 s, 2 s, 4 s ... up to the window).  An address that fails
+ * max_addr times in a window, on any accounts, waits for the window's end
+ * ('a:' keys).  Refused tries are not counted: waiting is enough. */
 
-/* Seconds until key may try again, 0 if it may now. */
-static int throttled(struct mc_conn *c, const char *key, int max, int window, int64_t now)
+/* Seconds until key may try again, 0 if it may now.  After `free`
+ * failures: with backoff, 2^(failures - free) seconds from the last one
+ * (at most the window); without, until the window ends. */
+static int throttled(struct mc_conn *c, const char *key, int free, int backoff, int window, int64_t now)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT window_start, count FROM login_failures WHERE key = ?", "t", key);
+	int rc = mc_query(c, &s, "SELECT window_start, count, COALESCE(last_at, window_start) FROM login_failures WHERE key = ?",
+			  "t", key);
 	if (rc)
 		return rc;
-	int wait = 0;
+	int64_t until = 0;
 	if ((rc = mc_step(s)) == MC_DB_ROW) {
-		int64_t start = mc_col_int64(s, 0), count = mc_col_int64(s, 1);
+		int64_t start = mc_col_int64(s, 0), count = mc_col_int64(s, 1), last = mc_col_int64(s, 2);
 		int64_t end = start + (int64_t)window * 1000;
-		if (count >= max && end > now)
-			wait = (int)((end - now + 999) / 1000);
+		if (count >= free && end > now) {
+			if (backoff) {
+				int64_t over = count - free;
+				int64_t wait = over >= 20 ? (int64_t)window * 1000 : 1000LL << over;
+				if (wait > (int64_t)window * 1000)
+					wait = (int64_t)window * 1000;
+				until = last + wait;
+			} else {
+				until = end;
+			}
+		}
 	}
 	mc_stmt_done(s);
-	return rc < 0 ? rc : wait;
+	if (rc < 0)
+		return rc;
+	return until > now ? (int)((until - now + 999) / 1000) : 0;
 }
 
 static int record_failure(struct mc_conn *c, const char *key, int window, int64_t now)
 {
 	int64_t n = mc_exec(c,
-			    "INSERT INTO login_failures (key, window_start, count) VALUES (?, ?, 1)"
+			    "INSERT INTO login_failures (key, window_start, count, last_at) VALUES (?, ?, 1, ?)"
 			    " ON CONFLICT (key) DO UPDATE SET"
 			    " count = CASE WHEN login_failures.window_start < ? THEN 1 ELSE login_failures.count + 1 END,"
-			    " window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END",
-			    "tiiii", key, now, now - (int64_t)window * 1000, now - (int64_t)window * 1000, now);
+			    " window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END,"
+			    " last_at = ?",
+			    "tiiiiii", key, now, now, now - (int64_t)window * 1000, now - (int64_t)window * 1000, now, now);
 	return n < 0 ? (int)n : 0;
 }
 
-static void user_key(const char *username, char out[3 + MC_SHA256_HEX])
+/* 'p:' and the SHA-256 of the lower-cased account name and the address. */
+static void pair_key(const char *username, const char *addr, char out[3 + MC_SHA256_HEX])
 {
-	char lower[128];
-	size_t n = strlen(username);
-	if (n >= sizeof(lower))
-		n = sizeof(lower) - 1;
-	for (size_t i = 0; i < n; i++)
-		lower[i] = (char)tolower((unsigned char)username[i]);
-	lower[n] = '\0';
-	out[0] = 'u';
+	char both[256];
+	size_t n = 0;
+	for (const char *p = username; *p && n < 128; p++)
+		both[n++] = (char)tolower((unsigned char)*p);
+	int k = snprintf(both + n, sizeof(both) - n, "\n%s", addr);
+	n += k > 0 ? (size_t)k : 0;
+	if (n >= sizeof(both))
+		n = sizeof(both) - 1;
+	out[0] = 'p';
 	out[1] = ':';
-	mc_sha256_hex(lower, n, out + 2);
+	mc_sha256_hex(both, n, out + 2);
+}
+
+/* The wait for this account from this address, 0 if none (or MC_E_*). */
+static int login_wait(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey, int64_t now)
+{
+	int wp = throttled(c, pkey, p->max_user, 1, p->window, now);
+	int wa = wp < 0 ? wp : throttled(c, akey, p->max_addr, 0, p->window, now);
+	if (wp < 0 || wa < 0)
+		return wp < 0 ? wp : wa;
+	return wp > wa ? wp : wa;
 }
 
 int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username,
@@ -141,16 +176,14 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	memset(out, 0, sizeof(*out));
 	pthread_once(&dummy_once, make_dummy);
 	int64_t now = mc_time_now_ms();
-	char ukey[3 + MC_SHA256_HEX], akey[80];
-	user_key(username, ukey);
+	char pkey[3 + MC_SHA256_HEX], akey[80];
+	pair_key(username, addr, pkey);
 	snprintf(akey, sizeof(akey), "a:%s", addr);
-
-	int wu = throttled(c, ukey, p->max_user, p->window, now);
-	int wa = wu < 0 ? wu : throttled(c, akey, p->max_addr, p->window, now);
-	if (wu < 0 || wa < 0)
-		return wu < 0 ? wu : wa;
-	if (wu || wa) {
-		out->retry_after = wu > wa ? wu : wa;
+	int wait = login_wait(c, p, pkey, akey, now);
+	if (wait < 0)
+		return wait;
+	if (wait) {
+		out->retry_after = wait;
 		return MC_E_RATE_LIMITED;
 	}
 
@@ -182,7 +215,7 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	char oid[24];
 	snprintf(oid, sizeof(oid), "%lld", (long long)uid);
 	if (!ok) {
-		rc = record_failure(c, ukey, p->window, now);
+		rc = record_failure(c, pkey, p->window, now);
 		if (!rc)
 			rc = record_failure(c, akey, p->window, now);
 		struct mc_audit_entry e = {uid, "auth.login_failed", "user", oid, addr, NULL};
@@ -202,7 +235,7 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	mc_sha256_hex(out->token, strlen(out->token), token_hash);
 	out->user_id = uid;
 	out->expires_at = now + (int64_t)p->session_ttl * 1000;
-	int64_t n = mc_exec(c, "DELETE FROM login_failures WHERE key = ?", "t", ukey);
+	int64_t n = mc_exec(c, "DELETE FROM login_failures WHERE key = ?", "t", pkey);
 	if (n >= 0)
 		n = mc_exec(c,
 			    "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, expires_at)"
@@ -228,25 +261,24 @@ int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, in
 {
 	*retry_after = 0;
 	int64_t now = mc_time_now_ms();
-	char hash[MC_PWHASH_LEN] = "", ukey[3 + MC_SHA256_HEX], akey[80];
+	char hash[MC_PWHASH_LEN] = "", pkey[3 + MC_SHA256_HEX], akey[80];
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s, "SELECT username, password_hash FROM users WHERE id = ?", "i", user_id);
 	if (rc)
 		return rc;
 	if ((rc = mc_step(s)) == MC_DB_ROW) {
-		user_key(mc_col_text(s, 0), ukey);
+		pair_key(mc_col_text(s, 0), addr, pkey);
 		snprintf(hash, sizeof(hash), "%s", mc_col_text(s, 1));
 	}
 	mc_stmt_done(s);
 	if (rc != MC_DB_ROW)
 		return rc < 0 ? rc : MC_E_BAD_CREDENTIALS;
 	snprintf(akey, sizeof(akey), "a:%s", addr);
-	int wu = throttled(c, ukey, p->max_user, p->window, now);
-	int wa = wu < 0 ? wu : throttled(c, akey, p->max_addr, p->window, now);
-	if (wu < 0 || wa < 0)
-		return wu < 0 ? wu : wa;
-	if (wu || wa) {
-		*retry_after = wu > wa ? wu : wa;
+	int wait = login_wait(c, p, pkey, akey, now);
+	if (wait < 0)
+		return wait;
+	if (wait) {
+		*retry_after = wait;
 		return MC_E_RATE_LIMITED;
 	}
 	if (mc_password_verify(hash, password) == 0)
@@ -255,7 +287,7 @@ int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, in
 	snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
 	if ((rc = mc_tx_begin(c, 1)))
 		return rc;
-	rc = record_failure(c, ukey, p->window, now);
+	rc = record_failure(c, pkey, p->window, now);
 	if (!rc)
 		rc = record_failure(c, akey, p->window, now);
 	struct mc_audit_entry e = {user_id, "auth.password_check_failed", "user", oid, addr, NULL};
@@ -381,11 +413,18 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 	return rc2;
 }
 
+static void forget_session(int64_t session_id) { cache_forget(session_id, -1); }
+
+/* The cache is cleared now and again once the revocation is committed: a
+ * request that read the session in between (still valid until the commit)
+ * may have put it back. */
 int mc_auth_revoke(struct mc_conn *c, int64_t session_id)
 {
 	cache_forget(session_id, -1);
 	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", "ii",
 			    mc_time_now_ms(), session_id);
+	if (n >= 0)
+		mc_tx_on_commit(c, forget_session, session_id);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -394,6 +433,8 @@ int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id)
 	cache_forget(-1, user_id);
 	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", "ii",
 			    mc_time_now_ms(), user_id);
+	if (n >= 0)
+		mc_tx_on_commit(c, mc_auth_cache_forget_user, user_id);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -427,5 +468,7 @@ int mc_auth_set_password(struct mc_conn *c, int64_t user_id, const char *hash, i
 	n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL", "iii", now,
 		    user_id, keep_session);
 	cache_forget(-1, user_id);
+	if (n >= 0)
+		mc_tx_on_commit(c, mc_auth_cache_forget_user, user_id);
 	return n < 0 ? (int)n : 0;
 }

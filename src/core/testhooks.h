@@ -18,6 +18,8 @@ struct mc_test_hooks {
 	/* Called at the start of every HTTP request with the value of its
 	 * X-Motcua-Test-Fault header (NULL when absent). */
 	void (*request_fault)(const char *fault);
+	/* Called just before every COMMIT that makes a transaction durable. */
+	void (*before_commit)(void);
 	/* Called after every COMMIT that made a transaction durable. */
 	void (*after_commit)(void);
 	/* Called once the server has stopped accepting (SIGTERM, SIGINT). */

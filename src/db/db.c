@@ -372,10 +372,32 @@ int mc_db_ready(struct mc_db *db)
 	return rc;
 }
 
+void mc_tx_on_commit(struct mc_conn *c, void (*fn)(int64_t), int64_t arg)
+{
+	if (!mc__tx_open(c)) {
+		fn(arg);
+		return;
+	}
+	if (c->non_commit == (int)(sizeof(c->on_commit) / sizeof(c->on_commit[0])))
+		mc_fatal("mc_tx_on_commit: too many callbacks in one transaction");
+	c->on_commit[c->non_commit].fn = fn;
+	c->on_commit[c->non_commit++].arg = arg;
+}
+
+/* The transaction ended: run (committed) or drop its callbacks. */
+static void tx_ended(struct mc_conn *c, int committed)
+{
+	int n = c->non_commit;
+	c->non_commit = c->non_commit_savepoint = 0;
+	for (int i = 0; committed && i < n; i++)
+		c->on_commit[i].fn(c->on_commit[i].arg);
+}
+
 int mc_tx_begin(struct mc_conn *c, int write)
 {
 	if (c->in_tx)
 		return mc__db_fail(c, MC_E_INTERNAL, "nested transaction");
+	c->non_commit_savepoint = c->non_commit;
 	int rc = c->held ? c->db->drv->exec_script(c, "SAVEPOINT mc_after_held")
 			 : c->db->drv->begin(c, write);
 	if (rc == 0)
@@ -393,9 +415,14 @@ int mc_tx_commit(struct mc_conn *c)
 		c->held = 1; /* stays open until mc_tx_settle */
 		rc = 0;
 	} else {
+		if (mc_test_hooks.before_commit)
+			mc_test_hooks.before_commit();
 		rc = c->db->drv->exec_script(c, "COMMIT");
 		if (rc == 0 && mc_test_hooks.after_commit)
 			mc_test_hooks.after_commit();
+		c->in_tx = 0;
+		/* a failed COMMIT ends the transaction too (rolled back) */
+		tx_ended(c, rc == 0);
 	}
 	c->in_tx = 0;
 	return rc;
@@ -409,8 +436,11 @@ int mc_tx_rollback(struct mc_conn *c)
 			rc = c->db->drv->exec_script(c, "ROLLBACK TO SAVEPOINT mc_after_held");
 		if (c->in_tx && rc == 0)
 			rc = c->db->drv->exec_script(c, "RELEASE SAVEPOINT mc_after_held");
+		if (c->in_tx)
+			c->non_commit = c->non_commit_savepoint; /* its callbacks go with it */
 	} else {
 		rc = c->db->drv->exec_script(c, "ROLLBACK");
+		tx_ended(c, 0);
 	}
 	c->in_tx = 0;
 	return rc;
@@ -432,6 +462,7 @@ int mc_tx_settle(struct mc_conn *c, int commit)
 			rc = mc_tx_commit(c);
 		} else {
 			int rc2 = c->db->drv->exec_script(c, "ROLLBACK");
+			tx_ended(c, 0);
 			rc = rc ? rc : rc2;
 		}
 	}

@@ -114,6 +114,12 @@ int mc_in_tx(const struct mc_conn *c);
  * the rest.  mc_db_release() settles an unsettled hold by rolling back.
  */
 void mc_tx_hold(struct mc_conn *c);
+/* Run fn(arg) once the current transaction is durable: after its COMMIT
+ * (for a held one, when it is settled), never if it rolls back; at once
+ * when no transaction is open.  For what lives outside the database and
+ * must follow it, like the session cache: cleared before the commit, a
+ * cache could be filled again from rows about to change. */
+void mc_tx_on_commit(struct mc_conn *c, void (*fn)(int64_t), int64_t arg);
 /* 1 when a commit is being held (work waits for mc_tx_settle). */
 int mc_tx_held(const struct mc_conn *c);
 /* End the hold: commit (commit = 1) or roll back what is held. */

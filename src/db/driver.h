@@ -58,6 +58,12 @@ struct mc_conn {
 	int in_tx;          /* a transaction (or a savepoint in a held one) is open */
 	int hold;           /* mc_tx_hold: commits wait for mc_tx_settle */
 	int held;           /* a transaction whose commit waits is open */
+	/* run after the transaction's COMMIT (mc_tx_on_commit) */
+	struct {
+		void (*fn)(int64_t);
+		int64_t arg;
+	} on_commit[8];
+	int non_commit, non_commit_savepoint;
 	int index;          /* slot in the pool */
 	char errmsg[512];
 	int wait_ms;        /* client deadline of the next statements instead of the pool's; 0 = the pool's */

@@ -211,6 +211,9 @@ void mc_res_problem(struct mc_req *r)
 		}
 		json_object_set_new(p, "errors", arr);
 	}
+	/* how long to wait, for the page to say (Retry-After says it too) */
+	if (r->err.retry_after > 0)
+		json_object_set_new(p, "retry_after", json_integer(r->err.retry_after));
 	mc_res_json(r, status, p);
 	r->content_type = "application/problem+json; charset=utf-8";
 	/* a database that is busy or does not answer: a retry soon may work */

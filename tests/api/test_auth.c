@@ -15,6 +15,7 @@
 #include "server.h"
 #include "testdb.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,34 +281,46 @@ static void failures_look_alike(void **state)
 	login_ok(&s, "chuyenvien.stp", PW, 1);
 }
 
-static void throttle_per_account(void **state)
+/* Failures count per account and address: the attacker who knows a name
+ * waits longer and longer, the owner logs in from elsewhere at once.  A
+ * second server on the same database takes the client's address from
+ * X-Forwarded-For, so that the test has addresses of its own. */
+static void throttle_per_account_and_address(void **state)
 {
 	(void)state;
+	struct mc_test_server s2;
+	static const char *const env[] = {"MOTCUA_LOGIN_MAX_USER=3", "MOTCUA_LOGIN_MAX_ADDR=50", "MOTCUA_TRUST_PROXY=1", NULL};
+	mc_test_server_start(&s2, db_url, env);
+	static const char *const attacker[] = {"X-Forwarded-For: 198.51.100.20", NULL};
+	static const char *const owner[] = {"X-Forwarded-For: 203.0.113.20", NULL};
 	struct mc_http_res r;
 	for (int i = 0; i < MAX_USER; i++) {
-		login_raw(srv.base, "giamdoc.stp", "SaiMatKhau-123", 0, NULL, &r);
+		login_raw(s2.base, "giamdoc.stp", "SaiMatKhau-123", 0, attacker, &r);
 		assert_problem(&r, 401, "invalid_credentials");
 		mc_http_res_free(&r);
 	}
-	/* the right password is refused now, without opening a session */
-	login_raw(srv.base, "giamdoc.stp", PW, 0, NULL, &r);
+	/* from there even the right password waits, and is told how long */
+	login_raw(s2.base, "giamdoc.stp", PW, 0, attacker, &r);
 	assert_problem(&r, 429, "too_many_requests");
-	int ra = atoi(mc_http_header(&r, "Retry-After"));
-	assert_true(ra > 0 && ra <= 15 * 60);
+	assert_string_equal(mc_http_header(&r, "Retry-After"), "1");
+	assert_int_equal(json_integer_value(json_object_get(r.json, "retry_after")), 1);
 	assert_string_equal(mc_http_header(&r, "Set-Cookie"), "");
 	assert_null(json_object_get(r.json, "token"));
 	mc_http_res_free(&r);
-	login_raw(srv.base, "giamdoc.stp", PW, 1, NULL, &r);
+	/* the user name's case does not open a way around it */
+	login_raw(s2.base, "GiamDoc.STP", PW, 1, attacker, &r);
 	assert_problem(&r, 429, "too_many_requests");
 	assert_null(json_object_get(r.json, "token"));
 	mc_http_res_free(&r);
-	/* the user name's case does not open a way around the limit */
-	login_raw(srv.base, "GiamDoc.STP", PW, 0, NULL, &r);
-	assert_problem(&r, 429, "too_many_requests");
+	/* the owner, elsewhere, is not locked out */
+	assert_int_equal(login_raw(s2.base, "giamdoc.stp", PW, 1, owner, &r), 200);
+	keep_secret(jstr(r.json, "token"));
 	mc_http_res_free(&r);
-	/* the limit is the account's: others at the same address still log in */
-	struct mc_http_session s;
-	login_ok(&s, "vanthu.stp", PW, 0);
+	/* and others at the attacker's address still log in */
+	assert_int_equal(login_raw(s2.base, "vanthu.stp", PW, 1, attacker, &r), 200);
+	keep_secret(jstr(r.json, "token"));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_server_stop(&s2), 0);
 }
 
 static void throttle_per_address(void **state)
@@ -553,7 +566,7 @@ static void log_keeps_secrets(void **state)
 	mc_http_res_free(&r);
 
 	char *log = NULL;
-	for (int tries = 0; tries < 100; tries++) {
+	for (int tries = 0; tries < 3000; tries++) { /* a minute at most */
 		FILE *f = fopen(srv.log, "r");
 		assert_non_null(f);
 		fseek(f, 0, SEEK_END);
@@ -595,14 +608,95 @@ static void log_keeps_secrets(void **state)
 	free(log);
 }
 
+/* A revocation and the session cache: the cache may be filled again from
+ * the database while the revoking transaction has not committed; it must
+ * be cleared once more after the commit.  The server holds the revoking
+ * request just before its COMMIT (motcua-test's stall-before-commit). */
+struct disable_job {
+	const char *base, *token, *etag;
+	long long uid;
+	long status;
+};
+
+static void *disable(void *arg)
+{
+	struct disable_job *j = arg;
+	char url[200], auth[200], im[64];
+	snprintf(url, sizeof(url), "%s/api/v1/users/%lld", j->base, j->uid);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", j->token);
+	snprintf(im, sizeof(im), "If-Match: %s", j->etag);
+	const char *h[] = {auth, im, "Content-Type: application/json", "X-Motcua-Test-Fault: stall-before-commit", NULL};
+	struct mc_http_res r;
+	if (mc_http_raw("PATCH", url, "{\"status\":\"disabled\"}", h, &r) == 0)
+		j->status = r.status;
+	mc_http_res_free(&r);
+	return NULL;
+}
+
+static int log_has(const char *path, const char *text)
+{
+	for (int i = 0; i < 6000; i++) { /* a minute at most */
+		FILE *f = fopen(path, "r");
+		char line[2048];
+		int found = 0;
+		while (f && !found && fgets(line, sizeof(line), f))
+			found = strstr(line, text) != NULL;
+		if (f)
+			fclose(f);
+		if (found)
+			return 1;
+		struct timespec ts = {0, 10000000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+static void revocation_clears_the_cache_after_commit(void **state)
+{
+	(void)state;
+	struct mc_test_server s2;
+	static const char *const env[] = {"MOTCUA_SESSION_CACHE_MS=60000", NULL};
+	mc_test_server_start(&s2, db_url, env);
+	struct mc_http_session victim, admin;
+	struct mc_http_res r;
+	mc_http_login_as(&victim, s2.base, "chuyenvien.sxd");
+	mc_http_login_as(&admin, s2.base, "admin");
+	assert_int_equal(mc_http_get(&victim, "/api/v1/me", &r), 200); /* cached now */
+	long long uid = (long long)json_integer_value(json_object_get(r.json, "id"));
+	mc_http_res_free(&r);
+	char path[64], etag[32];
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", uid);
+	assert_int_equal(mc_http_get(&admin, path, &r), 200);
+	snprintf(etag, sizeof(etag), "%s", mc_http_header(&r, "ETag"));
+	mc_http_res_free(&r);
+
+	struct disable_job j = {s2.base, admin.token, etag, uid, 0};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, disable, &j), 0);
+	assert_true(log_has(s2.log, "\"msg\":\"test_commit_stalled\""));
+	/* not committed yet: the session is still good, and read (and cached)
+	 * again from the database */
+	assert_int_equal(mc_http_get(&victim, "/api/v1/me", &r), 200);
+	mc_http_res_free(&r);
+	const char *release[] = {"X-Motcua-Test-Fault: release-commit", NULL};
+	assert_int_equal(mc_http_do(&admin, "GET", "/api/v1/me", NULL, release, &r), 0);
+	mc_http_res_free(&r);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(j.status, 200);
+	/* committed: the session is over at once, not when the cache expires */
+	assert_int_equal(mc_http_get(&victim, "/api/v1/me", &r), 401);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_server_stop(&s2), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cookie_login),         cmocka_unit_test(csrf_and_logout),
 		cmocka_unit_test(bearer_login),         cmocka_unit_test(failures_look_alike),
-		cmocka_unit_test(throttle_per_account), cmocka_unit_test(throttle_per_address),
+		cmocka_unit_test(throttle_per_account_and_address), cmocka_unit_test(throttle_per_address),
 		cmocka_unit_test(signup_citizen),       cmocka_unit_test(change_password),
-		cmocka_unit_test(log_keeps_secrets),
+		cmocka_unit_test(log_keeps_secrets),    cmocka_unit_test(revocation_clears_the_cache_after_commit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -76,6 +76,25 @@ test('sign up: errors next to the fields, then an account and a session', async 
   assertNoErrors(other);
 });
 
+test('log in: wrong passwords again and again make this device wait, and the page says how long', async () => {
+  const page = await newPage(browser, srv);
+  await page.goto('/dang-nhap');
+  await page.getByLabel('Tên đăng nhập').fill(DEMO.clerk);
+  // the first ones are refused as wrong; then each further one doubles a
+  // wait that the page states (the server's Retry-After)
+  let wrong = 0;
+  for (let i = 0; i < 20 && !(await page.locator('#login-wait').count()); i++) {
+    await page.getByLabel('Mật khẩu').fill('sai-mat-khau');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('alert').waitFor();
+    if (/không đúng/i.test(await page.getByRole('alert').textContent())) wrong++;
+  }
+  assert.ok(wrong >= 5, `${wrong} wrong passwords were refused as wrong before any wait`);
+  assert.match(await page.locator('#login-wait').textContent(), /Vui lòng chờ \d+ (giây|phút) rồi thử lại/);
+  await assertAccessible(page, 'login page with a wait');
+  assertNoErrors(page, [/429/]);
+});
+
 test('log in: a wrong password is refused, the right one opens the page asked for', async () => {
   const page = await newPage(browser, srv);
   await page.goto('/dang-nhap?next=/thu-tuc/1.004873');

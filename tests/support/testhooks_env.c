@@ -14,6 +14,10 @@
  *       still in flight when a kept-alive client sends its next request.
  *       The worker thread that holds it accepts no other connection
  *       meanwhile (libmicrohttpd's thread pool).
+ *   X-Motcua-Test-Fault: stall-before-commit     the request says so in the
+ *       log ("test_commit_stalled") just before its COMMIT and waits there
+ *       (60 s at most) until a request with X-Motcua-Test-Fault:
+ *       release-commit arrives: what other requests see in between
  */
 #include "core/log.h"
 #include "core/testhooks.h"
@@ -29,6 +33,8 @@ static _Thread_local int crash_after_commit;
 static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
 static int stopping, after_stop; /* requests seen since */
+static _Thread_local int stall_commit;
+static unsigned commit_releases;
 
 static void stall_until_stop(void)
 {
@@ -59,8 +65,31 @@ static void request_fault(const char *fault)
 	}
 	pthread_mutex_unlock(&stop_lock);
 	crash_after_commit = fault && strcmp(fault, "crash-after-commit") == 0;
+	stall_commit = fault && strcmp(fault, "stall-before-commit") == 0;
+	if (fault && strcmp(fault, "release-commit") == 0) {
+		pthread_mutex_lock(&stop_lock);
+		commit_releases++;
+		pthread_cond_broadcast(&stop_cond);
+		pthread_mutex_unlock(&stop_lock);
+	}
 	if (fault && strcmp(fault, "stall-until-stop") == 0)
 		stall_until_stop();
+}
+
+static void before_commit(void)
+{
+	if (!stall_commit)
+		return;
+	stall_commit = 0;
+	pthread_mutex_lock(&stop_lock);
+	unsigned seen = commit_releases;
+	mc_info("test_commit_stalled", NULL);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 60;
+	while (commit_releases == seen && pthread_cond_timedwait(&stop_cond, &stop_lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&stop_lock);
 }
 
 static void after_commit(void)
@@ -79,6 +108,7 @@ __attribute__((constructor)) static void testhooks_init(void)
 		mc_test_hooks.clock_offset_ms = want - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 	}
 	mc_test_hooks.request_fault = request_fault;
+	mc_test_hooks.before_commit = before_commit;
 	mc_test_hooks.after_commit = after_commit;
 	mc_test_hooks.stopping = on_stopping;
 }

@@ -35,6 +35,14 @@ export async function login(view, qs) {
     const res = await api('POST', '/api/v1/auth/login',
       { username: form.username.value.trim(), password: form.password.value }, { noIdempotency: true });
     button.disabled = false;
+    if (res.status === 429) {
+      // the server says how long this device must wait (it doubles with
+      // each wrong try); others, and the owner elsewhere, are not held up
+      const secs = Number(res.body?.retry_after) || Number(res.headers?.get?.('Retry-After')) || 1;
+      const wait = secs < 120 ? t('dur_seconds', { n: secs }) : t('dur_minutes', { n: Math.ceil(secs / 60) });
+      status.replaceChildren(el('p', { class: 'error', role: 'alert', id: 'login-wait', text: t('acc_login_wait', { wait }) }));
+      return;
+    }
     if (res.status !== 200) {
       const rest = res.status === 422 ? showFieldErrors(form, res) : [];
       status.replaceChildren(alertBox(res), ...rest.map((m) => el('p', { class: 'error', text: m })));
