@@ -242,8 +242,6 @@ static void idem_after(struct mc_req *r)
 		r->nheaders = 0;
 		mc_error_init(&r->err);
 		r->err.code = rc;
-		if (rc == MC_E_DB_BUSY)
-			r->err.retry_after = 1;
 		mc_res_problem(r);
 	}
 	if (mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ?", "it", st->user, st->key) < 0)

@@ -174,12 +174,15 @@ static void hung_database_healthz_answers_requests_fail_fast(void **state)
 		skip();
 	/* One HTTP thread: a request waiting on the database holds it, and
 	 * /healthz must wait its turn - the worst case, made certain.
-	 * Statements may take 2 s (+1 s grace), a hang is found within
-	 * 0.5 s; every request resolves its session in the database. */
+	 * Statements may take 2 s (+1 s grace), a hang is found within 1 s
+	 * (the watch's SELECT 1 gets half of it: enough on a loaded machine);
+	 * every request resolves its session in the database.  The bounds
+	 * below are generous (a sanitizer build on a busy machine) and still
+	 * far from the 10 s and more that requests waited before. */
 	const char *env[] = {"MOTCUA_THREADS=1",
 	                     "MOTCUA_DB_POOL=3",
 	                     "MOTCUA_DB_STATEMENT_TIMEOUT_MS=2000",
-	                     "MOTCUA_DB_HANG_TIMEOUT_MS=500",
+	                     "MOTCUA_DB_HANG_TIMEOUT_MS=1000",
 	                     "MOTCUA_SESSION_CACHE_MS=0",
 	                     NULL};
 	mc_test_server_start(&srv, proxy_url, env);
@@ -233,14 +236,14 @@ static void hung_database_healthz_answers_requests_fail_fast(void **state)
 		print_message("database-bound request %d: %ld %s in %.3f s\n", i, k[i].status, k[i].code, k[i].took);
 	if (released_early)
 		fail_msg("requests were still waiting on the hung database after 10 s");
-	if (hz != 200 || hz_took > 2.0)
+	if (hz != 200 || hz_took > 3.0)
 		fail_msg("/healthz answered %ld after %.2f s while the database hangs", hz, hz_took);
 	for (int i = 0; i < CALLERS; i++) {
 		if (k[i].status != 503 || strcmp(k[i].code, "database_unavailable") != 0)
 			fail_msg("request %d: want 503 database_unavailable, got %ld %s", i, k[i].status, k[i].code);
-		/* 0.25 s without an answer + 0.25 s for the watch's check;
+		/* 0.5 s without an answer + 0.5 s for the watch's check;
 		 * the statement limit (3 s) is the backstop */
-		if (k[i].took > 2.5)
+		if (k[i].took > 5.0)
 			fail_msg("request %d answered after %.2f s", i, k[i].took);
 	}
 
@@ -250,14 +253,14 @@ static void hung_database_healthz_answers_requests_fail_fast(void **state)
 	assert_string_equal(mc_http_header(&r, "Retry-After"), "1");
 	mc_http_res_free(&r);
 	print_message("database-bound request while held down: %.3f s\n", took);
-	assert_true(took < 1.0);
+	assert_true(took < 2.0);
 	assert_int_equal(timed("GET", "/healthz", NULL, NULL, 5, &took, &r), 200);
 	mc_http_res_free(&r);
-	assert_true(took < 1.0);
+	assert_true(took < 2.0);
 	assert_int_equal(timed("GET", "/readyz", NULL, NULL, 5, &took, &r), 503);
 	assert_problem(&r, 503, "unavailable");
 	mc_http_res_free(&r);
-	assert_true(took < 1.0);
+	assert_true(took < 2.0);
 	assert_int_equal(timed("GET", "/metrics", NULL, NULL, 5, &took, &r), 200);
 	assert_non_null(strstr(r.body, "\nmotcua_db_down 1\n"));
 	mc_http_res_free(&r);
