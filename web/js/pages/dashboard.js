@@ -39,8 +39,10 @@ export async function dashboard(view, qs) {
   async function load() {
     if (busy || stopped) return;
     busy = true;
+    figures.setAttribute('aria-busy', 'true'); // being brought up to date
     const res = await api('GET', `/api/v1/dashboard${agency ? `?agency_id=${agency}` : ''}`);
     busy = false;
+    figures.setAttribute('aria-busy', 'false');
     if (stopped) return;
     if (res.status !== 200) { error.replaceChildren(alertBox(res)); return; }
     error.replaceChildren();
