@@ -26,6 +26,7 @@ extern const struct mc_route mc_api_user_routes[];
 extern const struct mc_route mc_api_audit_routes[];
 extern const struct mc_route mc_api_catalog_routes[];
 extern const struct mc_route mc_api_dossier_routes[];
+extern const struct mc_route mc_api_calendar_routes[];
 extern const struct mc_route mc_api_forms_routes[];
 extern const struct mc_route mc_api_office_routes[];
 extern const struct mc_route mc_api_dashboard_routes[];

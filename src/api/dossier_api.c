@@ -1,7 +1,7 @@
 /*
  * dossier_api.c - the one-stop dossier engine over HTTP: online submission,
  * counter intake, reading, actions with If-Match, public tracking, work
- * queues, the applicant's list, statistics, uploads and calendar exceptions.
+ * queues, the applicant's list, statistics and uploads.
  */
 #include "api.h"
 
@@ -339,73 +339,6 @@ static int upload(struct mc_req *r)
 	return mc_res_json(r, 201, json_pack("{s:s, s:I, s:s}", "sha256", sha, "size", (json_int_t)r->body.len, "mime", mime));
 }
 
-/* ---- calendar ---- */
-
-static int holidays(struct mc_req *r)
-{
-	int64_t year;
-	if (api_query_int(r, "year", 1901, 2099, 0, &year))
-		return r->err.code;
-	if (!year) {
-		int y, m, d;
-		mc_civil_from_days((mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &d);
-		year = y;
-	}
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
-		return rc;
-	struct mc_calendar cal;
-	if ((rc = mc_dossier_calendar(c, &cal)))
-		return api_db_fail(r, rc);
-	struct mc_cal_holiday h[64];
-	size_t n = 0;
-	rc = mc_cal_holidays(&cal, (int)year, h, 64, &n);
-	json_t *arr = json_array();
-	for (size_t i = 0; !rc && i < n; i++)
-		json_array_append_new(arr, json_pack("{s:o, s:s}", "date", json_sprintf("%04d-%02d-%02d", h[i].y, h[i].m, h[i].d),
-						     "name", h[i].name ? h[i].name : ""));
-	mc_cal_release(&cal);
-	if (rc) {
-		json_decref(arr);
-		return mc_fail(r, rc, NULL);
-	}
-	return mc_res_json(r, 200, json_pack("{s:I, s:o}", "year", (json_int_t)year, "days_off", arr));
-}
-
-static int add_exception(struct mc_req *r)
-{
-	json_t *b = api_body(r);
-	if (!b)
-		return r->err.code;
-	const char *day = api_str(r, b, "day", 10, 1);
-	const char *name = api_str(r, b, "name", 120, 1);
-	int working = api_bool(r, b, "working", 0);
-	if (day && !mc_date_check(day))
-		mc_error_field(&r->err, "day", "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
-	int rc = api_check(r);
-	if (rc)
-		return rc;
-	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
-		return rc;
-	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
-	int64_t n = mc_exec(c,
-			    "INSERT INTO calendar_exceptions (day, working, name, created_at, created_by) VALUES (?, ?, ?, ?, ?)"
-			    " ON CONFLICT (day) DO UPDATE SET working = excluded.working, name = excluded.name",
-			    "tdtii", day, working, name, mc_time_now_ms(), r->who->user_id);
-	rc = n < 0 ? (int)n : 0;
-	if (!rc)
-		rc = api_audit(r, c, "calendar.exception", "calendar", 0,
-			       mc_sprintf(r->arena, "{\"day\":\"%s\",\"working\":%d}", day, working));
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc)
-		return api_db_fail(r, rc);
-	return mc_res_json(r, 201, json_pack("{s:s, s:b, s:s}", "day", day, "working", working, "name", name));
-}
-
 const struct mc_route mc_api_dossier_routes[] = {
 	{"POST", "/api/v1/dossiers", submit_online, MC_AUTH_REQUIRED, NULL, 0},
 	{"POST", "/api/v1/counters/{id}/dossiers", submit_counter, MC_AUTH_REQUIRED, "dossier.intake", 0},
@@ -417,7 +350,5 @@ const struct mc_route mc_api_dossier_routes[] = {
 	{"GET", "/api/v1/my/dossiers", my_dossiers, MC_AUTH_REQUIRED, NULL, 0},
 	{"GET", "/api/v1/stats", stats, MC_AUTH_REQUIRED, "stats.read", 0},
 	{"POST", "/api/v1/files", upload, MC_AUTH_REQUIRED, NULL, MC_RF_RAW_BODY | MC_RF_UPLOAD},
-	{"GET", "/api/v1/calendar/holidays", holidays, MC_AUTH_NONE, NULL, 0},
-	{"POST", "/api/v1/calendar/exceptions", add_exception, MC_AUTH_REQUIRED, "calendar.manage", 0},
 	{0},
 };

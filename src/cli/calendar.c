@@ -1,11 +1,16 @@
 /* calendar.c - `motcua calendar holidays|due|lunar`: the working-time calendar
- * from the command line (no database needed). */
+ * from the command line (no database needed); `motcua calendar year`: the
+ * official schedules in the database. */
 #include "cli.h"
+
+#include "../audit/audit.h"
+#include "../dossier/holidays.h"
 
 #include "../core/calendar.h"
 #include "../core/err.h"
 #include "../core/lunar.h"
 #include "../core/timeutil.h"
+#include "../db/migrate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +22,9 @@ static const char usage[] =
     "usage: motcua calendar holidays YEAR [--off DATE]... [--work DATE]...\n"
     "       motcua calendar due --from INSTANT (--days N | --hours N) [--off DATE]... [--work DATE]...\n"
     "       motcua calendar lunar DATE\n"
+    "       motcua calendar year show YEAR [--config FILE]\n"
+    "       motcua calendar year set FILE.json [--config FILE]\n"
+    "       motcua calendar year clear YEAR [--config FILE]\n"
     "\n"
     "holidays  the days off of YEAR that are not weekends, one per line:\n"
     "          YYYY-MM-DD<TAB>name, in date order\n"
@@ -28,6 +36,13 @@ static const char usage[] =
     "          the deadline is 17:00 of day N.\n"
     "lunar     the Vietnamese lunar date of DATE (YYYY-MM-DD), written\n"
     "          YYYY-MM-DD with L after a leap month: 2025-06L-01\n"
+    "year      the official schedule of a year in the database (the\n"
+    "          Government's decision on days off and make-up working days):\n"
+    "          show prints the year in effect (days off, then days worked\n"
+    "          with a leading '+'); set records FILE.json (the format of\n"
+    "          data/calendar/2026.json and of PUT /api/v1/calendar/years),\n"
+    "          replacing the rules for its year; clear goes back to the rules.\n"
+    "          holidays and due use the rules alone.\n"
     "\n"
     "--off DATE   an extra day off (a swapped or compensatory day), repeatable\n"
     "--work DATE  a make-up working day, repeatable\n"
@@ -160,6 +175,154 @@ static int cmd_lunar(int argc, char **argv)
 	return 0;
 }
 
+static int year_show(struct mc_conn *c, const char *arg)
+{
+	long year;
+	if (parse_int(arg, MC_LUNAR_MIN_YEAR, MC_LUNAR_MAX_YEAR, &year)) {
+		fputs("motcua calendar: year show needs a year from 1900 to 2100\n", stderr);
+		return 2;
+	}
+	json_t *y;
+	int rc = mc_holidays_year(c, (int)year, &y);
+	if (rc) {
+		fprintf(stderr, "motcua calendar: %s\n", mc_conn_errmsg(c));
+		return 1;
+	}
+	json_t *off = json_object_get(y, "official");
+	if (json_is_object(off))
+		printf("# %s (%s)\n", json_string_value(json_object_get(off, "decision")),
+		       json_string_value(json_object_get(off, "decided_on")));
+	else
+		printf("# Bộ luật Lao động 2019, Điều 111-112 (no official schedule recorded)\n");
+	const char *lists[] = {"days_off", "working_days"};
+	for (int l = 0; l < 2; l++) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(y, lists[l]), i, it)
+		printf("%s%s\t%s\n", l ? "+" : "", json_string_value(json_object_get(it, "date")),
+		       json_string_value(json_object_get(it, "name")));
+	}
+	json_decref(y);
+	return 0;
+}
+
+static int year_set(struct mc_conn *c, const char *path)
+{
+	json_error_t je;
+	json_t *in = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!in) {
+		fprintf(stderr, "motcua calendar: %s:%d: %s\n", path, je.line, je.text);
+		return 2;
+	}
+	json_t *jy = json_object_get(in, "year");
+	int year = json_is_integer(jy) ? (int)json_integer_value(jy) : 0;
+	struct mc_arena *a = mc_arena_new(4096);
+	struct mc_error e;
+	mc_error_init(&e);
+	int rc = 0;
+	if (!year) {
+		fprintf(stderr, "motcua calendar: %s: \"year\" is required\n", path);
+		rc = 2;
+	} else if (mc_holidays_check(in, year, a, &e)) {
+		for (size_t i = 0; i < e.nfields; i++)
+			fprintf(stderr, "motcua calendar: %s: %s: %s\n", path, e.fields[i].field, e.fields[i].en);
+		rc = 2;
+	}
+	if (!rc) {
+		char detail[64], oid[8];
+		snprintf(detail, sizeof(detail), "{\"year\":%d,\"via\":\"cli\"}", year);
+		snprintf(oid, sizeof(oid), "%d", year);
+		struct mc_audit_entry ae = {0, "calendar.year_set", "calendar", oid, "cli", detail};
+		rc = mc_tx_begin(c, 1);
+		if (!rc)
+			rc = mc_holidays_put(c, year, in, 0, mc_time_now_ms());
+		if (!rc)
+			rc = mc_audit_append(c, &ae);
+		if (!rc)
+			rc = mc_tx_commit(c);
+		if (rc) {
+			fprintf(stderr, "motcua calendar: %s\n", mc_conn_errmsg(c));
+			if (mc_in_tx(c))
+				mc_tx_rollback(c);
+			rc = 1;
+		} else {
+			printf("%d: official schedule recorded\n", year);
+		}
+	}
+	mc_arena_free(a);
+	json_decref(in);
+	return rc;
+}
+
+static int year_clear(struct mc_conn *c, const char *arg)
+{
+	long year;
+	if (parse_int(arg, MC_LUNAR_MIN_YEAR, MC_LUNAR_MAX_YEAR, &year)) {
+		fputs("motcua calendar: year clear needs a year from 1900 to 2100\n", stderr);
+		return 2;
+	}
+	char detail[64], oid[8];
+	snprintf(detail, sizeof(detail), "{\"year\":%ld,\"via\":\"cli\"}", year);
+	snprintf(oid, sizeof(oid), "%ld", year);
+	struct mc_audit_entry ae = {0, "calendar.year_clear", "calendar", oid, "cli", detail};
+	int rc = mc_tx_begin(c, 1);
+	if (!rc)
+		rc = mc_holidays_delete(c, (int)year);
+	if (!rc)
+		rc = mc_audit_append(c, &ae);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (mc_in_tx(c))
+		mc_tx_rollback(c);
+	if (rc == MC_E_NOT_FOUND) {
+		fprintf(stderr, "motcua calendar: %ld has no official schedule\n", year);
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, "motcua calendar: %s\n", mc_conn_errmsg(c));
+		return 1;
+	}
+	printf("%ld: back to the rules of the Labor Code\n", year);
+	return 0;
+}
+
+/* motcua calendar year show|set|clear ARG [--config FILE] */
+static int cmd_year(int argc, char **argv)
+{
+	int extra = argc - 4; /* only --config FILE / --config=FILE may follow */
+	const char *cfgopt = mc_cli_opt(argc, argv, "config");
+	if (argc < 4 || (extra != 0 && !(cfgopt && (extra == 1 || extra == 2))) ||
+	    (strcmp(argv[2], "show") && strcmp(argv[2], "set") && strcmp(argv[2], "clear"))) {
+		fputs("motcua calendar: year show YEAR | year set FILE.json | year clear YEAR [--config FILE]\n", stderr);
+		return 2;
+	}
+	struct mc_config cfg;
+	struct mc_db *db;
+	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_db_acquire(db, &c))) {
+		fputs("motcua calendar: the database is not available\n", stderr);
+		mc_db_close(db);
+		return 1;
+	}
+	int applied;
+	if ((rc = mc_migrate(c, &applied))) {
+		fprintf(stderr, "motcua calendar: migration failed: %s\n", mc_conn_errmsg(c));
+		rc = 1;
+	} else if (strcmp(argv[2], "show") == 0) {
+		rc = year_show(c, argv[3]);
+	} else if (strcmp(argv[2], "set") == 0) {
+		rc = year_set(c, argv[3]);
+	} else {
+		rc = year_clear(c, argv[3]);
+	}
+	mc_db_release(c);
+	mc_db_close(db);
+	return rc;
+}
+
 int mc_cmd_calendar(int argc, char **argv)
 {
 	int help = mc_cli_wants_help(argc, argv);
@@ -176,6 +339,8 @@ int mc_cmd_calendar(int argc, char **argv)
 		rc = cmd_due(argc, argv, &cal);
 	} else if (strcmp(argv[1], "lunar") == 0) {
 		rc = cmd_lunar(argc, argv);
+	} else if (strcmp(argv[1], "year") == 0) {
+		rc = cmd_year(argc, argv);
 	} else {
 		fprintf(stderr, "motcua calendar: unknown subcommand '%s'\n\n%s", argv[1], usage);
 		rc = 2;

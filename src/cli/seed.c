@@ -17,7 +17,8 @@ static const char usage[] =
 	"                   [--dossiers N [--days D] [--batch B] [--random-seed S]]\n"
 	"\n"
 	"Load the administrative units of Vietnam (GSO codes, current and\n"
-	"pre-July-2025, with the old->new ward mapping) and the Ho Chi Minh City\n"
+	"pre-July-2025, with the old->new ward mapping), the procedure catalogue,\n"
+	"the official holiday schedules (data/calendar) and the Ho Chi Minh City\n"
 	"demo data: agencies, reception counters, officials and citizens, all with\n"
 	"the demo password (default motcua2026).  Applies pending migrations first.\n"
 	"Does nothing for data already there.\n"
@@ -84,6 +85,9 @@ int mc_cmd_seed(int argc, char **argv)
 		rc = mc_seed_units(c, cfg.share_dir, &n, err, sizeof(err));
 	if (!rc)
 		rc = mc_seed_procedures(c, cfg.share_dir, &n, err, sizeof(err));
+	int years = 0;
+	if (!rc)
+		rc = mc_holidays_seed(c, cfg.share_dir, &years, err, sizeof(err));
 	int demo_there = 0;
 	if (!rc && !mc_cli_flag(argc, argv, "units-only")) {
 		rc = mc_seed_demo(c, cfg.share_dir, pw, &n, err, sizeof(err));
@@ -97,6 +101,7 @@ int mc_cmd_seed(int argc, char **argv)
 	} else {
 		printf("units: %ld loaded (%ld old->new ward links)\n", n.units, n.unit_changes);
 		printf("procedures: %ld added to the catalog\n", n.procedures);
+		printf("calendar: %d official year schedule(s) added\n", years);
 		if (demo_there)
 			printf("demo data: already there, left as it was\n");
 		else if (!mc_cli_flag(argc, argv, "units-only"))

@@ -104,6 +104,26 @@ int mc_cal_set_national_day(struct mc_calendar *cal, int year, int offset)
 	return 0;
 }
 
+int mc_cal_set_official_year(struct mc_calendar *cal, int year)
+{
+	if (year < MC_LUNAR_MIN_YEAR || year > MC_LUNAR_MAX_YEAR)
+		return MC_E_INVAL;
+	if (mc_cal_is_official_year(cal, year))
+		return 0;
+	if (cal->nofficial >= MC_CAL_MAX_OFFICIAL)
+		return MC_E_TOO_BIG;
+	cal->official[cal->nofficial++] = year;
+	return 0;
+}
+
+int mc_cal_is_official_year(const struct mc_calendar *cal, int year)
+{
+	for (int i = 0; i < cal->nofficial; i++)
+		if (cal->official[i] == year)
+			return 1;
+	return 0;
+}
+
 static int nd_offset(const struct mc_calendar *cal, int year)
 {
 	for (int i = 0; i < cal->nnd; i++)
@@ -266,6 +286,8 @@ static int ytable_build(const struct mc_calendar *cal, int year, struct ytable *
 		return MC_E_CONFIG;
 	t->year = year;
 	t->n = 0;
+	if (mc_cal_is_official_year(cal, year))
+		return 0; /* the decision's days (exceptions) are the whole year */
 	int64_t tet, hung;
 	int rc = lunar_day(year, 1, 1, &tet);
 	if (!rc)
@@ -291,7 +313,7 @@ static int ytable_build(const struct mc_calendar *cal, int year, struct ytable *
 	int64_t owed[32];
 	int nowed = 0;
 	for (int i = 0; i < nholidays; i++)
-		if (t->e[i].name != NAME_TET && is_rest_day(cal, t->e[i].day))
+		if (is_rest_day(cal, t->e[i].day))
 			owed[nowed++] = t->e[i].day;
 	for (int i = 0; i < nowed; i++) {
 		int64_t day = owed[i] + 1;

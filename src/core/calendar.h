@@ -10,8 +10,10 @@
  *    first four of the new one; Giỗ Tổ Hùng Vương 10/3 lunar; 30/4; 1/5;
  *    Quốc khánh 2/9 plus 1/9 or 3/9 (per year; 1/9 by default);
  *  - Art. 111(3): a holiday on a weekly rest day gives the next working day
- *    off (nghỉ bù) - applied to every holiday except Tết, whose days the
- *    Prime Minister fixes each year (Art. 112(3));
+ *    off (nghỉ bù) - applied to every holiday, Tết included;
+ *  - a year's official schedule (the Prime Minister's / Ministry of Home
+ *    Affairs' decision) replaces these rules for that year: the year is
+ *    marked official and its days off and make-up days are exceptions;
  *  - exceptions entered by an admin: extra days off (swapped or
  *    compensatory days) and make-up working days (a Saturday worked).  An
  *    exception overrides every rule for its date.
@@ -39,6 +41,7 @@
 #define MC_CAL_MAX_SPANS    4   /* office-hour spans per day */
 #define MC_CAL_MAX_ND_YEARS 64  /* per-year choices of the Quốc khánh day */
 #define MC_CAL_NAME_MAX     128 /* bytes of an exception's name, with the NUL */
+#define MC_CAL_MAX_OFFICIAL 201 /* years with an official schedule: all of 1900..2100 */
 
 /* Weekdays as bits of mc_calendar.weekend (0 = Sunday ... 6 = Saturday). */
 #define MC_CAL_SUN (1u << 0)
@@ -87,6 +90,8 @@ struct mc_calendar {
 	} nd[MC_CAL_MAX_ND_YEARS];
 	int nnd;
 	int compensate;               /* apply Art. 111(3) (default 1) */
+	int official[MC_CAL_MAX_OFFICIAL]; /* years whose days come from a decision only */
+	int nofficial;
 	struct mc_cal_exception *exc; /* sorted by day */
 	size_t nexc, capexc;
 };
@@ -118,6 +123,12 @@ void mc_cal_release(struct mc_calendar *cal);
 int mc_cal_set_office_hours(struct mc_calendar *cal, const struct mc_cal_span *spans, int n);
 /* The second Quốc khánh day of `year`: offset -1 (1/9) or +1 (3/9). */
 int mc_cal_set_national_day(struct mc_calendar *cal, int year, int offset);
+/* Mark `year` as governed by an official schedule: none of the rules
+ * (holidays, nghỉ bù) apply to its dates; its days off and make-up working
+ * days are the exceptions the caller adds (the weekly rest days still
+ * hold).  MC_E_INVAL for a year out of range. */
+int mc_cal_set_official_year(struct mc_calendar *cal, int year);
+int mc_cal_is_official_year(const struct mc_calendar *cal, int year);
 /* Admin exceptions.  A second exception on the same date replaces the
  * first.  name may be NULL ("Nghỉ bù" / "Làm bù"); it is copied (truncated
  * to MC_CAL_NAME_MAX - 1 bytes at a character boundary). */

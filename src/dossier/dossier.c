@@ -55,26 +55,6 @@ int mc__fail_field(struct mc_error *e, const char *field, const char *reason, co
 	return e->code = MC_E_VALIDATION;
 }
 
-int mc_dossier_calendar(struct mc_conn *c, struct mc_calendar *cal)
-{
-	mc_cal_init(cal);
-	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT day, working, name FROM calendar_exceptions ORDER BY day", "");
-	if (rc)
-		return rc;
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		int y, m, d;
-		if (sscanf(mc_col_text(s, 0), "%4d-%2d-%2d", &y, &m, &d) != 3)
-			continue;
-		if (mc_col_int64(s, 1))
-			mc_cal_add_working_day(cal, y, m, d, mc_col_text(s, 2));
-		else
-			mc_cal_add_day_off(cal, y, m, d, mc_col_text(s, 2));
-	}
-	mc_stmt_done(s);
-	return rc < 0 ? rc : 0;
-}
-
 int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *due)
 {
 	json_t *t = json_object_get(def, "processing_time");
@@ -713,7 +693,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	if (!receiving)
 		receiving = competent; /* online without a chosen reception point */
 
-	if ((rc = mc_dossier_calendar(c, &cal)))
+	if ((rc = mc_holidays_calendar(c, &cal)))
 		goto done;
 	cal_ready = 1;
 	int64_t now = mc_time_now_ms(), due = 0;

@@ -22,6 +22,7 @@
 #include "../core/calendar.h"
 #include "../core/err.h"
 #include "../db/db.h"
+#include "holidays.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -35,9 +36,6 @@ struct mc_dossier_ctx {
 	struct mc_error *e;             /* field errors and public detail */
 };
 
-/* The working-time calendar with the admin's exceptions from the database.
- * The caller releases it with mc_cal_release. */
-int mc_dossier_calendar(struct mc_conn *c, struct mc_calendar *cal);
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in
  * at a counter (the caller is a clerk whose agency holds the counter).

@@ -822,7 +822,7 @@ int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struc
 	rnd_state = o->seed ? o->seed : 20260101;
 	int batch = o->batch > 0 ? o->batch : 10000;
 	double t0 = mono();
-	int rc = mc_dossier_calendar(c, &g.cal);
+	int rc = mc_holidays_calendar(c, &g.cal);
 	if (rc) {
 		mc_cal_init(&g.cal); /* released below */
 		goto done;

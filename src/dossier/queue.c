@@ -81,7 +81,7 @@ static int spec_of(struct mc_dossier_ctx *x, const char *queue, struct qspec *q)
 		q->mine = 1;
 	} else if (strcmp(queue, "due_soon") == 0) {
 		struct mc_calendar cal;
-		int rc = mc_dossier_calendar(x->c, &cal);
+		int rc = mc_holidays_calendar(x->c, &cal);
 		if (rc)
 			return rc;
 		mc_cal_add_working_minutes(&cal, now, 8 * 60, &q->due_before);

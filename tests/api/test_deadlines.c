@@ -1,7 +1,8 @@
 /*
  * test_deadlines.c - legal deadlines through the API, with servers started
  * on chosen dates (MOTCUA_TEST_NOW) over one database: 5 working days
- * across Tết 2027, the 15:00 cut-off, a make-up working Saturday and an
+ * across Tết 2027 (with its two nghỉ bù), the 15:00 cut-off, the official
+ * 2026 schedule shipped in data/calendar and one entered through the API, a make-up working Saturday and an
  * extra day off entered by the admin, 3 working days from a Friday, and a
  * dossier finished early, one on time and one late (the statistics count
  * them, equal to a recount).
@@ -17,6 +18,7 @@
 #include "testdb.h"
 
 #include "db/db.h"
+#include "dossier/holidays.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +135,8 @@ static int has_day_off(struct mc_http_session *s, const char *day)
 }
 
 /* Wed 3/2/2027 09:00 + 5 working days: Thu 4; Fri 5, Mon 8, Tue 9 are Tết
- * and 6-7 a weekend; then 10, 11, 12, 15 -> Mon 15/2 17:00. */
+ * and 6-7 a weekend, Wed 10 and Thu 11 nghỉ bù for Tết's Saturday and
+ * Sunday (Art. 111(3)); then 12, 15, 16, 17 -> Wed 17/2 17:00. */
 static void five_days_across_tet(void **state)
 {
 	(void)state;
@@ -145,13 +148,16 @@ static void five_days_across_tet(void **state)
 	assert_true(has_day_off(&clerk, "2027-02-05"));
 	assert_true(has_day_off(&clerk, "2027-02-08"));
 	assert_true(has_day_off(&clerk, "2027-02-09"));
+	assert_true(has_day_off(&clerk, "2027-02-10"));
+	assert_true(has_day_off(&clerk, "2027-02-11"));
+	assert_false(has_day_off(&clerk, "2027-02-12"));
 	intake(&clerk, "Q-CA-26740-01", BODY5, first5, rec, due);
 	assert_int_equal(strncmp(rec, "2027-02-03T09:00", 16), 0);
-	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
+	assert_string_equal(due, "2027-02-17T17:00:00+07:00");
 	assert_int_equal(mc_test_server_stop(s), 0);
 }
 
-/* 14:59 counts from the receipt; 15:01 from Thu 4/2, day 1 = Wed 10/2. */
+/* 14:59 counts from the receipt; 15:01 from Thu 4/2, day 1 = Fri 12/2. */
 static void cutoff_15h(void **state)
 {
 	(void)state;
@@ -162,23 +168,23 @@ static void cutoff_15h(void **state)
 	mc_http_login_as(&clerk, s->base, "clerk.ca.p26740");
 	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
 	assert_int_equal(strncmp(rec, "2027-02-03T14:59", 16), 0);
-	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
-	/* 3 working days: Thu 4, Wed 10, Thu 11 */
+	assert_string_equal(due, "2027-02-17T17:00:00+07:00");
+	/* 3 working days: Thu 4, Fri 12, Mon 15 */
 	struct mc_http_session ward;
 	mc_http_login_as(&ward, s->base, "tiepnhan.p26740");
 	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
 	assert_int_equal(strncmp(rec, "2027-02-03T14:59", 16), 0);
-	assert_string_equal(due, "2027-02-11T17:00:00+07:00");
+	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
 	assert_int_equal(mc_test_server_stop(s), 0);
 
 	start(s, T_0203_1501);
 	mc_http_login_as(&clerk, s->base, "clerk.ca.p26740");
 	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
 	assert_int_equal(strncmp(rec, "2027-02-03T15:01", 16), 0);
-	assert_string_equal(due, "2027-02-16T17:00:00+07:00");
+	assert_string_equal(due, "2027-02-18T17:00:00+07:00");
 	mc_http_login_as(&ward, s->base, "tiepnhan.p26740");
 	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
-	assert_string_equal(due, "2027-02-12T17:00:00+07:00");
+	assert_string_equal(due, "2027-02-16T17:00:00+07:00");
 	assert_int_equal(mc_test_server_stop(s), 0);
 }
 
@@ -207,20 +213,20 @@ static void make_up_day_and_day_off(void **state)
 	assert_int_equal(add_exception(&clerk, "2027-02-13", 1, "Làm bù"), 403);
 	assert_int_equal(add_exception(&admin, "2027-02-30", 1, "Làm bù"), 422);
 	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
-	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
-	/* Sat 13/2 worked: 4, 10, 11, 12, 13 */
+	assert_string_equal(due, "2027-02-17T17:00:00+07:00");
+	/* Sat 13/2 worked: 4, 12, 13, 15, 16 */
 	assert_int_equal(add_exception(&admin, "2027-02-13", 1, "Làm bù"), 201);
 	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
-	assert_string_equal(due, "2027-02-13T17:00:00+07:00");
-	/* Saturday off again, and Thu 11/2 off: 4, 10, 12, 15, 16 */
-	assert_int_equal(add_exception(&admin, "2027-02-13", 0, "Nghỉ"), 201);
-	assert_int_equal(add_exception(&admin, "2027-02-11", 0, "Nghỉ bù"), 201);
-	assert_true(has_day_off(&clerk, "2027-02-11"));
-	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
 	assert_string_equal(due, "2027-02-16T17:00:00+07:00");
+	/* Saturday off again, and Fri 12/2 off: 4, 15, 16, 17, 18 */
+	assert_int_equal(add_exception(&admin, "2027-02-13", 0, "Nghỉ"), 201);
+	assert_int_equal(add_exception(&admin, "2027-02-12", 0, "Nghỉ Tết (hoán đổi)"), 201);
+	assert_true(has_day_off(&clerk, "2027-02-12"));
+	intake(&clerk, "Q-CA-26740-01", BODY5, code, rec, due);
+	assert_string_equal(due, "2027-02-18T17:00:00+07:00");
 	/* a dossier keeps the date it was given */
 	due_of(&clerk, first5, due);
-	assert_string_equal(due, "2027-02-15T17:00:00+07:00");
+	assert_string_equal(due, "2027-02-17T17:00:00+07:00");
 	assert_int_equal(mc_test_server_stop(s), 0);
 }
 
@@ -299,6 +305,167 @@ static void friday_early_on_time_late(void **state)
 	assert_int_equal(mc_test_server_stop(s), 0);
 }
 
+static char T_1231_0900[] = "MOTCUA_TEST_NOW=2025-12-31T09:00:00+07:00"; /* Wednesday */
+
+static long send(struct mc_http_session *s, const char *method, const char *path, const char *body,
+		 struct mc_http_res *r)
+{
+	if (mc_http_do(s, method, path, body, NULL, r))
+		fail_msg("%s %s: no answer", method, path);
+	return r->status;
+}
+
+static int listed(json_t *list, const char *day)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(list, i, d) if (strcmp(jstr(d, "date"), day) == 0) return 1;
+	return 0;
+}
+
+static int has_field(json_t *problem, const char *field)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(problem, "errors"), i, f) if (strcmp(jstr(f, "field"), field) == 0) return 1;
+	return 0;
+}
+
+/* Run `motcua calendar ARGS` on the test's database (ARGS may hold one %s,
+ * the source tree). */
+static int run_cli(const char *args, char *out, size_t n)
+{
+	char a[512], cmd[600];
+	snprintf(a, sizeof(a), args, getenv("MC_SHARE"));
+	snprintf(cmd, sizeof(cmd), "calendar %s", a);
+	return mc_test_run_cli(db_url, cmd, out, n);
+}
+
+/* The 2026 schedule shipped in data/calendar (loaded as `motcua seed`
+ * does): Fri 2/1/2026 is off in exchange for Sat 10/1.  Received Wed
+ * 31/12/2025 09:00, 3 working days: 1/1 and 2/1 off, 3-4 a weekend, so
+ * Mon 5, Tue 6, Wed 7/1 (by the rules alone, 2/1 would be day 1 and the
+ * deadline Tue 6/1).  Then an admin replaces 2026 through the API without
+ * the swap, and clears it: the rules apply again. */
+static void official_schedule(void **state)
+{
+	(void)state;
+	struct mc_conn *c;
+	int loaded = 0;
+	char err[256] = "";
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int rc = mc_holidays_seed(c, getenv("MC_SHARE"), &loaded, err, sizeof(err));
+	mc_db_release(c);
+	if (rc)
+		fail_msg("seed the calendar: %s", err);
+	assert_int_equal(loaded, 1);
+
+	struct mc_test_server *s = &srv;
+	start(s, T_1231_0900);
+	struct mc_http_session ward, admin, anon;
+	mc_http_login_as(&ward, s->base, "tiepnhan.p26740");
+	mc_http_login_as(&admin, s->base, "admin");
+	mc_http_session_init(&anon, s->base);
+	struct mc_http_res r;
+	assert_int_equal(send(&anon, "GET", "/api/v1/calendar/years/2026", NULL, &r), 200);
+	json_t *off = json_object_get(r.json, "official");
+	assert_true(json_is_object(off));
+	assert_non_null(strstr(jstr(off, "decision"), "12729/VPCP-KGVX"));
+	assert_string_equal(jstr(off, "decided_on"), "2025-12-25");
+	assert_true(listed(json_object_get(r.json, "days_off"), "2026-01-02"));
+	assert_true(listed(json_object_get(r.json, "days_off"), "2026-08-31"));
+	assert_true(listed(json_object_get(r.json, "days_off"), "2026-02-20"));
+	assert_true(listed(json_object_get(r.json, "working_days"), "2026-01-10"));
+	assert_true(listed(json_object_get(r.json, "working_days"), "2026-08-22"));
+	assert_int_equal(json_array_size(json_object_get(r.json, "days_off")), 13);
+	mc_http_res_free(&r);
+	/* a year without one: the rules, with nghỉ bù for Tết */
+	assert_int_equal(send(&anon, "GET", "/api/v1/calendar/years/2027", NULL, &r), 200);
+	assert_true(json_is_null(json_object_get(r.json, "official")));
+	assert_true(listed(json_object_get(r.json, "days_off"), "2027-02-11"));
+	mc_http_res_free(&r);
+	assert_int_equal(send(&anon, "GET", "/api/v1/calendar/years/1899", NULL, &r), 404);
+	mc_http_res_free(&r);
+
+	char code[80], rec[40], due[40];
+	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
+	assert_string_equal(due, "2026-01-07T17:00:00+07:00");
+
+	/* only calendar.manage records a schedule; bad ones are explained */
+	static const char *GOOD = "{\"decision\":\"Quyết định thử nghiệm\",\"decided_on\":\"2025-11-01\","
+				  "\"days_off\":[{\"date\":\"2026-01-01\",\"name\":\"Tết Dương lịch\"},"
+				  "{\"date\":\"2026-02-16\",\"name\":\"Tết Nguyên đán\"}]}";
+	assert_int_equal(send(&ward, "PUT", "/api/v1/calendar/years/2026", GOOD, &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(send(&admin, "PUT", "/api/v1/calendar/years/2026",
+			      "{\"year\":2027,\"decided_on\":\"2025-13-01\",\"days_off\":[{\"date\":\"2026-01-03\","
+			      "\"name\":\"x\"},{\"date\":\"2027-01-01\",\"name\":\"y\"},{\"date\":\"2026-01-01\"}],"
+			      "\"working_days\":[{\"date\":\"2026-01-05\",\"name\":\"z\"}],\"note\":1}",
+			      &r),
+			 422);
+	const char *fields[] = {"year", "decision", "decided_on", "days_off[0].date", "days_off[1].date",
+				"days_off[2].name", "working_days[0].date", "note"};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!has_field(r.json, fields[i]))
+			fail_msg("no error for %s in %s", fields[i], r.body);
+	mc_http_res_free(&r);
+	assert_int_equal(send(&admin, "PUT", "/api/v1/calendar/years/2026",
+			      "{\"decision\":\"d\",\"decided_on\":\"2025-11-01\",\"days_off\":[{\"date\":\"2026-01-02\","
+			      "\"name\":\"a\"},{\"date\":\"2026-01-02\",\"name\":\"b\"}]}",
+			      &r),
+			 422);
+	assert_true(has_field(r.json, "days_off[1].date"));
+	mc_http_res_free(&r);
+	/* nothing was changed by the refusals */
+	assert_int_equal(send(&anon, "GET", "/api/v1/calendar/years/2026", NULL, &r), 200);
+	assert_true(listed(json_object_get(r.json, "days_off"), "2026-01-02"));
+	mc_http_res_free(&r);
+
+	assert_int_equal(send(&admin, "PUT", "/api/v1/calendar/years/2026", GOOD, &r), 200);
+	assert_string_equal(jstr(json_object_get(r.json, "official"), "decision"), "Quyết định thử nghiệm");
+	assert_int_equal(json_array_size(json_object_get(r.json, "days_off")), 2);
+	assert_int_equal(json_array_size(json_object_get(r.json, "working_days")), 0);
+	mc_http_res_free(&r);
+	/* 2/1 is a working day now: Fri 2, Mon 5, Tue 6 */
+	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
+	assert_string_equal(due, "2026-01-06T17:00:00+07:00");
+
+	assert_int_equal(send(&ward, "DELETE", "/api/v1/calendar/years/2026", NULL, &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(send(&admin, "DELETE", "/api/v1/calendar/years/2026", NULL, &r), 200);
+	assert_true(json_is_null(json_object_get(r.json, "official")));
+	assert_true(listed(json_object_get(r.json, "days_off"), "2026-04-27")); /* the rules' nghỉ bù */
+	mc_http_res_free(&r);
+	assert_int_equal(send(&admin, "DELETE", "/api/v1/calendar/years/2026", NULL, &r), 404);
+	mc_http_res_free(&r);
+
+	/* the command line records the shipped file again, shows and clears it */
+	char out[4096];
+	assert_int_equal(run_cli("year set '%s/data/calendar/2026.json'", out, sizeof(out)), 0);
+	assert_string_equal(out, "2026: official schedule recorded\n");
+	assert_int_equal(run_cli("year show 2026", out, sizeof(out)), 0);
+	assert_int_equal(strncmp(out, "# Công văn 12729/VPCP-KGVX", strlen("# Công văn 12729/VPCP-KGVX")), 0);
+	assert_non_null(strstr(out, "\n2026-01-02\tNghỉ Tết Dương lịch"));
+	assert_non_null(strstr(out, "\n+2026-01-10\tLàm bù ngày 02/01/2026\n"));
+	assert_int_equal(send(&anon, "GET", "/api/v1/calendar/years/2026", NULL, &r), 200);
+	assert_true(json_is_object(json_object_get(r.json, "official")));
+	mc_http_res_free(&r);
+	assert_int_equal(run_cli("year clear 2026", out, sizeof(out)), 0);
+	assert_int_equal(run_cli("year clear 2026", out, sizeof(out)), 1);
+	assert_int_equal(run_cli("year clear 1899", out, sizeof(out)), 2);
+	assert_int_equal(run_cli("year set /nonexistent.json", out, sizeof(out)), 2);
+
+	/* both changes are in the audit log */
+	int64_t n = 0;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	rc = mc_query_int64(c, &n, "SELECT COUNT(*) FROM audit_log WHERE action IN ('calendar.year_set', 'calendar.year_clear')",
+			    "");
+	mc_db_release(c);
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 4); /* two through the API, two through the command line */
+	assert_int_equal(mc_test_server_stop(s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +473,7 @@ int main(void)
 		cmocka_unit_test_teardown(cutoff_15h, stop_server),
 		cmocka_unit_test_teardown(make_up_day_and_day_off, stop_server),
 		cmocka_unit_test_teardown(friday_early_on_time_late, stop_server),
+		cmocka_unit_test_teardown(official_schedule, stop_server),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

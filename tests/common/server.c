@@ -163,3 +163,23 @@ int mc_test_server_stop(struct mc_test_server *s)
 	s->pid = 0;
 	return -1;
 }
+
+int mc_test_run_cli(const char *db_url, const char *args, char *out, size_t n)
+{
+	const char *bin = getenv("MOTCUA_BIN");
+	if (!bin) {
+		fprintf(stderr, "MOTCUA_BIN is not set (run through ctest)\n");
+		exit(1);
+	}
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "MOTCUA_DB='%s' '%s' %s 2>/dev/null", db_url, bin, args);
+	FILE *p = popen(cmd, "r");
+	if (!p) {
+		perror("popen");
+		exit(1);
+	}
+	size_t len = fread(out, 1, n - 1, p);
+	out[len] = '\0';
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

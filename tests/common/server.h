@@ -5,6 +5,7 @@
 #ifndef MC_TEST_SERVER_H
 #define MC_TEST_SERVER_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct mc_test_server {
@@ -24,5 +25,10 @@ void mc_test_server_start_bin(struct mc_test_server *s, const char *bin, const c
 int mc_test_server_wait(struct mc_test_server *s, int timeout_s);
 /* SIGTERM, wait; returns the exit status (or -1 if it did not exit). */
 int mc_test_server_stop(struct mc_test_server *s);
+
+/* Run `MOTCUA_BIN ARGS` (a shell word list) with MOTCUA_DB=db_url; its
+ * standard output (up to n - 1 bytes) in out; returns the exit status,
+ * or -1 when it did not exit normally. */
+int mc_test_run_cli(const char *db_url, const char *args, char *out, size_t n);
 
 #endif

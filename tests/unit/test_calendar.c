@@ -15,13 +15,14 @@
 
 #include "core/calendar.h"
 #include "core/err.h"
+#include "core/lunar.h"
 #include "core/timeutil.h"
+#include "server.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 static int64_t at(const char *iso)
 {
@@ -116,8 +117,8 @@ static void holidays_2026(void **state)
  * 2027, by hand:
  *   1/1 Friday.
  *   Tết Đinh Mùi: 1/1 lunar = Sat 6/2; Tết = Fri 5/2 .. Tue 9/2; Sat 6/2
- *   and Sun 7/2 are weekend days and Tết gets no automatic nghỉ bù (its
- *   days are fixed by the Prime Minister's decision), so 5/2, 8/2, 9/2.
+ *   and Sun 7/2 are weekend days, so Art. 111(3) gives Wed 10/2 and Thu
+ *   11/2 (Tết included): 5/2, 8/2, 9/2, 10/2, 11/2, five weekdays.
  *   Hùng Kings 10/3 lunar = Fri 16/4.
  *   30/4 Friday; 1/5 Saturday -> nghỉ bù Mon 3/5.
  *   2/9 Thursday and 1/9 Wednesday.
@@ -125,14 +126,14 @@ static void holidays_2026(void **state)
 static void holidays_2027(void **state)
 {
 	static const struct expect_day want[] = {
-	    {"2027-01-01", NEW_YEAR}, {"2027-02-05", TET},      {"2027-02-08", TET},
-	    {"2027-02-09", TET},      {"2027-04-16", HUNG},     {"2027-04-30", REUNIF},
+	    {"2027-01-01", NEW_YEAR}, {"2027-02-05", TET},  {"2027-02-08", TET},      {"2027-02-09", TET},
+	    {"2027-02-10", COMP},     {"2027-02-11", COMP}, {"2027-04-16", HUNG},     {"2027-04-30", REUNIF},
 	    {"2027-05-03", COMP},     {"2027-09-01", NATIONAL}, {"2027-09-02", NATIONAL},
 	};
 	assert_holidays(*state, 2027, want, sizeof(want) / sizeof(want[0]));
 	assert_string_equal(mc_cal_holiday_name(*state, 2027, 2, 6), TET); /* Saturday, still Tết */
 	assert_string_equal(mc_cal_holiday_name(*state, 2027, 5, 1), LABOUR);
-	assert_null(mc_cal_holiday_name(*state, 2027, 2, 10)); /* working day */
+	assert_null(mc_cal_holiday_name(*state, 2027, 2, 12)); /* working day */
 	assert_null(mc_cal_holiday_name(*state, 2027, 2, 13)); /* plain Saturday */
 	assert_int_equal(mc_cal_is_working_day(*state, 2027, 2, 13), 0);
 }
@@ -144,8 +145,8 @@ static void past_years_follow_the_decisions(void **state)
 {
 	const struct mc_calendar *cal = *state;
 	static const struct expect_day want2023[] = {
-	    {"2023-01-02", COMP}, {"2023-01-23", TET},      {"2023-01-24", TET},
-	    {"2023-01-25", TET},  {"2023-05-01", LABOUR},   {"2023-05-02", COMP},
+	    {"2023-01-02", COMP}, {"2023-01-23", TET},    {"2023-01-24", TET},      {"2023-01-25", TET},
+	    {"2023-01-26", COMP}, {"2023-01-27", COMP},   {"2023-05-01", LABOUR},   {"2023-05-02", COMP},
 	    {"2023-05-03", COMP}, {"2023-09-01", NATIONAL}, {"2023-09-04", COMP},
 	};
 	assert_holidays(cal, 2023, want2023, sizeof(want2023) / sizeof(want2023[0]));
@@ -155,31 +156,128 @@ static void past_years_follow_the_decisions(void **state)
 	assert_int_equal(mc_cal_is_working_day(cal, 2025, 9, 3), 1);
 }
 
+/* Art. 111(3) applies to Tết too: Tết gives five weekdays off every year.
+ * 2021 (Tết Fri 12/2), 2023 (Sun 22/1), 2024 (Sat 10/2) and 2027 (Sat
+ * 6/2) have two of the five Tết days on a weekend; without nghỉ bù they got
+ * three weekdays where the official schedules give five. */
+static void tet_gives_five_weekdays(void **state)
+{
+	const struct mc_calendar *cal = *state;
+	static const struct {
+		int y, m, d;
+		const char *first, *last;
+	} hard[] = {
+	    {2021, 2, 12, "2021-02-11", "2021-02-17"},
+	    {2023, 1, 22, "2023-01-23", "2023-01-27"},
+	    {2024, 2, 10, "2024-02-09", "2024-02-15"},
+	    {2027, 2, 6, "2027-02-05", "2027-02-11"},
+	};
+	for (size_t i = 0; i < sizeof(hard) / sizeof(hard[0]); i++) {
+		struct mc_lunar_date ld;
+		assert_int_equal(mc_lunar_from_solar(hard[i].y, hard[i].m, hard[i].d, &ld), 0);
+		assert_int_equal(ld.month * 100 + ld.day, 101);
+	}
+	for (int year = 1901; year <= 2100; year++) {
+		struct mc_lunar_date ld = {year, 1, 1, 0};
+		int y, m, d;
+		assert_int_equal(mc_lunar_to_solar(&ld, &y, &m, &d), 0);
+		int64_t tet = mc_days_from_civil(y, m, d);
+		int off = 0;
+		char first[16] = "", last[16] = "";
+		for (int64_t day = tet - 3; day <= tet + 12; day++) {
+			int cy, cm, cd;
+			mc_civil_from_days(day, &cy, &cm, &cd);
+			struct mc_cal_day st;
+			assert_int_equal(mc_cal_day_info(cal, cy, cm, cd, &st), 0);
+			int wd = (int)(((day + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday; 0 = Sunday */
+			if (st.working || wd == 0 || wd == 6)
+				continue;
+			if (st.kind != MC_CAL_HOLIDAY && st.kind != MC_CAL_COMPENSATORY)
+				continue;
+			if (st.kind == MC_CAL_HOLIDAY && strcmp(st.name, TET) != 0)
+				continue;
+			off++;
+			snprintf(last, sizeof(last), "%04d-%02d-%02d", cy, cm, cd);
+			if (!first[0])
+				memcpy(first, last, sizeof(first));
+		}
+		if (off != 5)
+			fail_msg("Tết %d: %d weekdays off, expected 5", year, off);
+		for (size_t i = 0; i < sizeof(hard) / sizeof(hard[0]); i++)
+			if (hard[i].y == year && (strcmp(first, hard[i].first) || strcmp(last, hard[i].last)))
+				fail_msg("Tết %d: off %s .. %s, expected %s .. %s", year, first, last, hard[i].first,
+				         hard[i].last);
+	}
+}
+
+/* A year with an official schedule follows the decision alone.  2026 as
+ * decided (Công văn 12729/VPCP-KGVX of 25/12/2025 for 1/1; the Prime
+ * Minister's decision of October 2025 for Tết and 2/9): Fri 2/1 off for
+ * Sat 10/1, Mon 31/8 off for Sat 22/8.  A rule day the decision does not
+ * list (here, leaving out 27/4 on purpose) is a working day; 2027 keeps
+ * the rules. */
+static void official_year_replaces_rules(void **state)
+{
+	struct mc_calendar *cal = *state;
+	assert_int_equal(mc_cal_set_official_year(cal, 2026), 0);
+	assert_int_equal(mc_cal_set_official_year(cal, 2026), 0);
+	assert_true(mc_cal_is_official_year(cal, 2026));
+	assert_false(mc_cal_is_official_year(cal, 2027));
+	assert_int_equal(mc_cal_set_official_year(cal, 1899), MC_E_INVAL);
+	static const struct expect_day off[] = {
+	    {"2026-01-01", NEW_YEAR},    {"2026-01-02", "Nghỉ Tết Dương lịch (hoán đổi)"},
+	    {"2026-02-16", TET},         {"2026-02-17", TET},
+	    {"2026-02-18", TET},         {"2026-02-19", TET},
+	    {"2026-02-20", TET},         {"2026-04-30", REUNIF},
+	    {"2026-05-01", LABOUR},      {"2026-08-31", "Nghỉ Quốc khánh (hoán đổi)"},
+	    {"2026-09-01", NATIONAL},    {"2026-09-02", NATIONAL},
+	};
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		int y, m, d;
+		assert_int_equal(sscanf(off[i].date, "%d-%d-%d", &y, &m, &d), 3);
+		assert_int_equal(mc_cal_add_day_off(cal, y, m, d, off[i].name), 0);
+	}
+	assert_int_equal(mc_cal_add_working_day(cal, 2026, 1, 10, NULL), 0);
+	assert_int_equal(mc_cal_add_working_day(cal, 2026, 8, 22, NULL), 0);
+	assert_holidays(cal, 2026, off, sizeof(off) / sizeof(off[0]));
+	assert_int_equal(mc_cal_is_working_day(cal, 2026, 4, 27), 1); /* not in the decision */
+	assert_int_equal(mc_cal_is_working_day(cal, 2026, 1, 10), 1);
+	assert_int_equal(mc_cal_is_working_day(cal, 2026, 4, 26), 0); /* a Sunday stays a rest day */
+	assert_string_equal(mc_cal_holiday_name(cal, 2027, 2, 10), COMP);
+	/* received Wed 31/12/2025 09:00, 2 days: day 1 Mon 5/1, day 2 Tue 6/1 */
+	int64_t due;
+	assert_int_equal(mc_cal_due_days(cal, at("2025-12-31T09:00:00+07:00"), 2, &due), 0);
+	assert_instant(due, "2026-01-06T17:00:00+07:00");
+	/* received Fri 9/1/2026 10:00, 1 day: the make-up Saturday 10/1 */
+	assert_int_equal(mc_cal_due_days(cal, at("2026-01-09T10:00:00+07:00"), 1, &due), 0);
+	assert_instant(due, "2026-01-10T17:00:00+07:00");
+}
+
 /* Received Wed 3/2/2027 09:00 (working day, before 15:00), 5 working days:
- * day 1 Thu 4/2; Fri 5/2 .. Tue 9/2 are Tết and a weekend; day 2 Wed 10/2,
- * 3 Thu 11/2, 4 Fri 12/2, 5 Mon 15/2 -> due Mon 15/2/2027 17:00. */
+ * day 1 Thu 4/2; Fri 5/2 .. Thu 11/2 are Tết, a weekend and two nghỉ bù;
+ * day 2 Fri 12/2, 3 Mon 15/2, 4 Tue 16/2, 5 Wed 17/2 -> due 17/2 17:00. */
 static void due_across_tet_2027(void **state)
 {
 	int64_t due;
 	assert_int_equal(mc_cal_due_days(*state, at("2027-02-03T09:00:00+07:00"), 5, &due), 0);
-	assert_instant(due, "2027-02-15T17:00:00+07:00");
+	assert_instant(due, "2027-02-17T17:00:00+07:00");
 	/* the same instant given in UTC */
 	assert_int_equal(mc_cal_due_days(*state, at("2027-02-03T02:00:00Z"), 5, &due), 0);
-	assert_instant(due, "2027-02-15T17:00:00+07:00");
+	assert_instant(due, "2027-02-17T17:00:00+07:00");
 	/* 1 day: Thursday; 0 days: the day of receipt itself */
 	assert_int_equal(mc_cal_due_days(*state, at("2027-02-03T09:00:00+07:00"), 1, &due), 0);
 	assert_instant(due, "2027-02-04T17:00:00+07:00");
 	assert_int_equal(mc_cal_due_days(*state, at("2027-02-03T09:00:00+07:00"), 0, &due), 0);
 	assert_instant(due, "2027-02-03T17:00:00+07:00");
-	/* 2 days from Thursday: Fri 5/2 is Tết, so day 1 Wed 10/2, day 2 Thu 11/2 */
+	/* 2 days from Thursday: Fri 5/2 is Tết, so day 1 Fri 12/2, day 2 Mon 15/2 */
 	assert_int_equal(mc_cal_due_days(*state, at("2027-02-04T10:00:00+07:00"), 2, &due), 0);
-	assert_instant(due, "2027-02-11T17:00:00+07:00");
+	assert_instant(due, "2027-02-15T17:00:00+07:00");
 }
 
-/* An admin enters the Government's swaps: Wed 10/2/2027 off (named) and
- * Sat 13/2/2027 worked.  Same receipt as above: day 1 Thu 4/2, day 2 Thu
- * 11/2, 3 Fri 12/2, 4 Sat 13/2 (make-up day counts), 5 Mon 15/2.  With the
- * make-up day alone the fifth day is that Saturday. */
+/* An admin enters swaps: Sat 13/2/2027 worked, and Fri 12/2/2027 off
+ * (named).  Same receipt as above: with the make-up day alone, day 1 Thu
+ * 4/2, day 2 Fri 12/2, 3 Sat 13/2 (the make-up day counts), 4 Mon 15/2, 5
+ * Tue 16/2; with 12/2 off too, day 2 is the Saturday and day 5 Wed 17/2. */
 static void exceptions_count(void **state)
 {
 	struct mc_calendar *cal = *state;
@@ -192,13 +290,13 @@ static void exceptions_count(void **state)
 	assert_int_equal(st.kind, MC_CAL_MAKEUP);
 	assert_string_equal(st.name, "Làm bù");
 	assert_int_equal(mc_cal_due_days(cal, at("2027-02-03T09:00:00+07:00"), 5, &due), 0);
-	assert_instant(due, "2027-02-13T17:00:00+07:00");
+	assert_instant(due, "2027-02-16T17:00:00+07:00");
 
-	assert_int_equal(mc_cal_add_day_off(cal, 2027, 2, 10, "Nghỉ Tết (hoán đổi)"), 0);
-	assert_int_equal(mc_cal_is_working_day(cal, 2027, 2, 10), 0);
-	assert_string_equal(mc_cal_holiday_name(cal, 2027, 2, 10), "Nghỉ Tết (hoán đổi)");
+	assert_int_equal(mc_cal_add_day_off(cal, 2027, 2, 12, "Nghỉ Tết (hoán đổi)"), 0);
+	assert_int_equal(mc_cal_is_working_day(cal, 2027, 2, 12), 0);
+	assert_string_equal(mc_cal_holiday_name(cal, 2027, 2, 12), "Nghỉ Tết (hoán đổi)");
 	assert_int_equal(mc_cal_due_days(cal, at("2027-02-03T09:00:00+07:00"), 5, &due), 0);
-	assert_instant(due, "2027-02-15T17:00:00+07:00");
+	assert_instant(due, "2027-02-17T17:00:00+07:00");
 
 	/* listed among the days off, in date order; the worked Saturday is not */
 	static const struct expect_day want[] = {
@@ -206,7 +304,9 @@ static void exceptions_count(void **state)
 	    {"2027-02-05", TET},
 	    {"2027-02-08", TET},
 	    {"2027-02-09", TET},
-	    {"2027-02-10", "Nghỉ Tết (hoán đổi)"},
+	    {"2027-02-10", COMP},
+	    {"2027-02-11", COMP},
+	    {"2027-02-12", "Nghỉ Tết (hoán đổi)"},
 	    {"2027-04-16", HUNG},
 	    {"2027-04-30", REUNIF},
 	    {"2027-05-03", COMP},
@@ -467,22 +567,12 @@ static void concurrent_use(void **state)
 
 /* ------------------------------------------------------------ the command */
 
-/* Run `motcua calendar ARGS` (no database: MOTCUA_DB points nowhere);
- * returns the exit status and the standard output in out. */
+/* Run `motcua calendar ARGS` (no database: MOTCUA_DB points nowhere). */
 static int run_cli(const char *args, char *out, size_t n)
 {
-	const char *bin = getenv("MOTCUA_BIN");
-	if (!bin)
-		fail_msg("MOTCUA_BIN is not set (run through ctest)");
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd), "MOTCUA_DB=/nonexistent/motcua.db '%s' calendar %s 2>/dev/null", bin, args);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t len = fread(out, 1, n - 1, p);
-	out[len] = '\0';
-	int st = pclose(p);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	char a[1024];
+	snprintf(a, sizeof(a), "calendar %s", args);
+	return mc_test_run_cli("/nonexistent/motcua.db", a, out, n);
 }
 
 static void cli_output(void **state)
@@ -494,20 +584,22 @@ static void cli_output(void **state)
 	                         "2027-02-05\tTết Nguyên đán\n"
 	                         "2027-02-08\tTết Nguyên đán\n"
 	                         "2027-02-09\tTết Nguyên đán\n"
+	                         "2027-02-10\tNghỉ bù\n"
+	                         "2027-02-11\tNghỉ bù\n"
 	                         "2027-04-16\tGiỗ Tổ Hùng Vương\n"
 	                         "2027-04-30\tNgày Giải phóng miền Nam, thống nhất đất nước\n"
 	                         "2027-05-03\tNghỉ bù\n"
 	                         "2027-09-01\tQuốc khánh\n"
 	                         "2027-09-02\tQuốc khánh\n");
 	assert_int_equal(run_cli("due --from 2027-02-03T09:00:00+07:00 --days 5", out, sizeof(out)), 0);
-	assert_string_equal(out, "2027-02-15T17:00:00+07:00\n");
+	assert_string_equal(out, "2027-02-17T17:00:00+07:00\n");
 	assert_int_equal(run_cli("due --from=2027-02-03T02:00:00Z --hours 8", out, sizeof(out)), 0);
 	assert_string_equal(out, "2027-02-04T09:00:00+07:00\n");
 	assert_int_equal(run_cli("due --from 2027-02-03T09:00:00+07:00 --days 5 --work 2027-02-13", out, sizeof(out)),
 	                 0);
-	assert_string_equal(out, "2027-02-13T17:00:00+07:00\n");
-	assert_int_equal(run_cli("holidays 2027 --off 2027-02-10", out, sizeof(out)), 0);
-	assert_non_null(strstr(out, "2027-02-09\tTết Nguyên đán\n2027-02-10\tNghỉ bù\n2027-04-16"));
+	assert_string_equal(out, "2027-02-16T17:00:00+07:00\n");
+	assert_int_equal(run_cli("holidays 2027 --off 2027-02-12", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "2027-02-11\tNghỉ bù\n2027-02-12\tNghỉ bù\n2027-04-16"));
 	assert_int_equal(run_cli("lunar 2025-07-25", out, sizeof(out)), 0);
 	assert_string_equal(out, "2025-06L-01\n");
 	assert_int_equal(run_cli("lunar 1985-01-21", out, sizeof(out)), 0);
@@ -546,6 +638,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(holidays_2026, setup, teardown),
 	    cmocka_unit_test_setup_teardown(holidays_2027, setup, teardown),
 	    cmocka_unit_test_setup_teardown(past_years_follow_the_decisions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(tet_gives_five_weekdays, setup, teardown),
+	    cmocka_unit_test_setup_teardown(official_year_replaces_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(due_across_tet_2027, setup, teardown),
 	    cmocka_unit_test_setup_teardown(exceptions_count, setup, teardown),
 	    cmocka_unit_test_setup_teardown(after_cutoff, setup, teardown),

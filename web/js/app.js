@@ -19,6 +19,7 @@ const ROUTES = [
   [/^\/can-bo\/ho-so\/([^/]+)$/, './pages/dossier.js', 'dossier'],
   [/^\/thong-ke$/, './pages/stats.js', 'stats'],
   [/^\/dieu-hanh$/, './pages/dashboard.js', 'dashboard'],
+  [/^\/quan-tri\/lich-nghi$/, './pages/calendar.js', 'holidays'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -60,6 +61,7 @@ function renderNav() {
       items.push(item('/can-bo', 'nav_queues'));
       if (can('dossier.intake')) items.push(item('/can-bo/tiep-nhan', 'nav_intake'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
+      items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));
     } else {
       items.push(item('/ho-so-cua-toi', 'nav_mine'));
     }
