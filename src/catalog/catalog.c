@@ -58,6 +58,8 @@ int mc_catalog_hours(json_t *def)
 	json_t *t = json_object_get(def, "processing_time");
 	int v = (int)json_integer_value(json_object_get(t, "value"));
 	const char *u = json_string_value(json_object_get(t, "unit"));
+	if (u && strcmp(u, "same_day") == 0)
+		return MC_HOURS_PER_DAY; /* the steps share one working day */
 	return u && strcmp(u, "working_day") == 0 ? v * MC_HOURS_PER_DAY : v;
 }
 
@@ -152,15 +154,21 @@ static void check_steps(json_t *def, struct mc_error *e)
 	if (strcmp(first, "clerk") != 0 || strcmp(last, "clerk") != 0)
 		BAD("steps", "Bước đầu (tiếp nhận) và bước cuối (trả kết quả) do cán bộ một cửa thực hiện",
 		    "The first (reception) and last (return) steps belong to the reception clerk");
-	if (sum != mc_catalog_hours(def))
+	const char *unit = json_string_value(json_object_get(json_object_get(def, "processing_time"), "unit"));
+	if (unit && strcmp(unit, "same_day") == 0) {
+		if (sum > MC_HOURS_PER_DAY)
+			BAD("steps", "Thủ tục trả kết quả trong ngày: tổng thời gian các bước không quá 8 giờ làm việc",
+			    "A same-day procedure's steps take 8 working hours at most");
+	} else if (sum != mc_catalog_hours(def)) {
 		BAD("steps", "Tổng thời gian các bước phải bằng thời hạn giải quyết theo quy định",
 		    "The steps' hours must add up to the legal processing time");
+	}
 }
 
 int mc_catalog_validate(json_t *def, struct mc_error *e)
 {
 	static const char *const levels[] = {"commune", "province", NULL};
-	static const char *const units[] = {"working_day", "working_hour", NULL};
+	static const char *const units[] = {"working_day", "working_hour", "same_day", NULL};
 	static const char *const online[] = {"full", "partial", NULL};
 	static const char *const rules[] = {"restart", "pause", NULL};
 	static const char *const channels[] = {"counter", "online", "post", NULL};
@@ -185,10 +193,15 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 		    "competent_agency is {\"kind\": ...} or {\"code\": ...}");
 	json_t *t = json_object_get(def, "processing_time");
 	json_t *tv = json_object_get(t, "value");
-	if (!json_is_integer(tv) || json_integer_value(tv) < 1 || json_integer_value(tv) > 365 * 8 ||
-	    !one_of(json_string_value(json_object_get(t, "unit")), units))
-		BAD("processing_time", "Thời hạn: {\"value\": số dương, \"unit\": working_day | working_hour}",
-		    "processing_time is {\"value\": > 0, \"unit\": working_day | working_hour}");
+	const char *tu = json_string_value(json_object_get(t, "unit"));
+	int same_day = tu && strcmp(tu, "same_day") == 0;
+	if (!json_is_integer(tv) || json_integer_value(tv) < (same_day ? 0 : 1) ||
+	    json_integer_value(tv) > (same_day ? 0 : 365 * 8) || !one_of(tu, units))
+		BAD("processing_time",
+		    "Thời hạn: {\"value\": số dương, \"unit\": working_day | working_hour}, hoặc {\"value\": 0, \"unit\": same_day}"
+		    " (trả kết quả trong ngày)",
+		    "processing_time is {\"value\": > 0, \"unit\": working_day | working_hour}, or {\"value\": 0, \"unit\": same_day}"
+		    " (result the same day)");
 	const char *rule = json_string_value(json_object_get(def, "supplement_rule"));
 	if (rule && !one_of(rule, rules))
 		BAD("supplement_rule", "Quy tắc bổ sung là restart hoặc pause", "supplement_rule is restart or pause");

@@ -62,6 +62,11 @@ int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *d
 	const char *unit = json_string_value(json_object_get(t, "unit"));
 	if (unit && strcmp(unit, "working_day") == 0)
 		return mc_cal_due_days(cal, from, v, due);
+	/* "trả kết quả trong ngày": received before the cut-off (15:00) on a
+	 * working day, due at its close; later, at the close of the next
+	 * working day (mc_cal_count_start moves the start) */
+	if (unit && strcmp(unit, "same_day") == 0)
+		return mc_cal_due_days(cal, from, 0, due);
 	return mc_cal_due_hours(cal, from, v, due);
 }
 

@@ -88,6 +88,7 @@ struct gproc {
 	char code[20], field[64];
 	double weight, online_share;
 	int days, value;  /* processing time: working days (days = 1) or hours */
+	int same_day;     /* "trả kết quả trong ngày": value is the hours the work may take */
 	int64_t fixed_competent; /* competent by code, else 0 */
 	int *kind_agencies, nkind; /* competent candidates (indexes) */
 	struct gstep steps[MAX_STEPS];
@@ -229,6 +230,9 @@ static int load_procedures(struct gen *g)
 		json_t *t = json_object_get(def, "processing_time");
 		p->value = (int)json_integer_value(json_object_get(t, "value"));
 		p->days = mc__jstr(t, "unit") && strcmp(mc__jstr(t, "unit"), "working_day") == 0;
+		p->same_day = mc__jstr(t, "unit") && strcmp(mc__jstr(t, "unit"), "same_day") == 0;
+		if (p->same_day)
+			p->value = MC_HOURS_PER_DAY; /* the work spreads over up to a day */
 		const char *level = mc__jstr(def, "online_level");
 		p->online_share = level && strcmp(level, "full") == 0 ? 0.55 : level && strcmp(level, "partial") == 0 ? 0.2 : 0;
 		p->weight = field_weight(p->field);
@@ -552,7 +556,9 @@ static int one(struct gen *g, int64_t sub)
 		rec = 0;
 		cutoff = g->now;
 	} else {
-		if (p->days)
+		if (p->same_day)
+			mc_cal_due_days(&g->cal, rec, 0, &due);
+		else if (p->days)
 			mc_cal_due_days(&g->cal, rec, p->value, &due);
 		else
 			mc_cal_due_hours(&g->cal, rec, p->value, &due);

@@ -204,6 +204,7 @@ static const struct label time_units[] = {
 	{"working_day", "ngày làm việc", "working days"},
 	{"day", "ngày", "days"},
 	{"working_hour", "giờ làm việc", "working hours"},
+	{"same_day", "trong ngày làm việc", "the same working day"},
 	{"hour", "giờ", "hours"},
 	{"month", "tháng", "months"},
 	{NULL, NULL, NULL},

@@ -686,7 +686,9 @@ static const char *procedure(struct doc *d, json_t *j)
 
 static const char *processing_time(struct doc *d, json_t *j)
 {
-	const char *v = T("procedure.processing_time.value");
+	const char *v = T("procedure.processing_time.value"), *unit = T("procedure.processing_time.unit");
+	if (unit && strcmp(unit, "same_day") == 0)
+		return "Trong ngày làm việc (nhận sau 15 giờ: trả trong ngày làm việc tiếp theo)";
 	if (!v)
 		return NULL;
 	const char *u = mc__time_unit_label(T("procedure.processing_time.unit"), 0);

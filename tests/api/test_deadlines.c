@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char db_url[512];
 static struct mc_db *db;
@@ -305,6 +306,69 @@ static void friday_early_on_time_late(void **state)
 	assert_int_equal(mc_test_server_stop(s), 0);
 }
 
+/* 2.000635 (a copy of a birth extract: "trả kết quả trong ngày"), at the
+ * ward's counter */
+static const char *BODY_SAME_DAY =
+	"{\"procedure_code\":\"2.000635\",\"form\":{\"subject_full_name\":\"Nguyễn Văn An\",\"subject_birth_date\":\"2003-05-14\","
+	"\"record_kind\":\"birth\",\"registration_unit\":\"26740\",\"copies\":2},\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
+	"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"phone\":\"0816861711\","
+	"\"ward_code\":\"26740\"}}";
+static char T_0301_1000[] = "MOTCUA_TEST_NOW=2027-03-01T10:00:00+07:00"; /* Monday */
+static char T_0301_1501[] = "MOTCUA_TEST_NOW=2027-03-01T15:01:00+07:00";
+static char T_0305_1530[] = "MOTCUA_TEST_NOW=2027-03-05T15:30:00+07:00"; /* Friday */
+
+/* "Trả kết quả trong ngày" (Decree 118/2025/NĐ-CP; DOMAIN.md): received
+ * before 15:00 on a working day, due at that day's close; after 15:00, at
+ * the close of the next working day.  Modelled as 8 working hours it was
+ * due Tuesday 10:00 for a Monday 10:00 receipt. */
+static void same_day_procedures(void **state)
+{
+	(void)state;
+	struct mc_test_server *s = &srv;
+	struct mc_http_session ward;
+	char code[80], rec[40], due[40];
+	static char *const times[] = {T_0301_1000, T_0301_1501, T_0305_1530};
+	static const char *const want[] = {"2027-03-01T17:00:00+07:00", "2027-03-02T17:00:00+07:00",
+					   "2027-03-08T17:00:00+07:00"};
+	for (int i = 0; i < 3; i++) {
+		start(s, times[i]);
+		mc_http_login_as(&ward, s->base, "tiepnhan.p26740");
+		intake(&ward, "Q-P26740-01", BODY_SAME_DAY, code, rec, due);
+		if (strcmp(due, want[i]) != 0)
+			fail_msg("received %s: due %s, expected %s", rec, due, want[i]);
+		if (i == 0) {
+			/* form 01 gives the legal time as the law words it */
+			struct mc_http_res r;
+			char path[160];
+			snprintf(path, sizeof(path), "/api/v1/dossiers/%s/forms/01.pdf", code);
+			assert_int_equal(mc_http_get(&ward, path, &r), 200);
+			char pdf[] = "/tmp/motcua-test-01-XXXXXX", cmd[128], text[16384];
+			int fd = mkstemp(pdf);
+			assert_true(fd >= 0);
+			assert_int_equal(write(fd, r.body, r.len), (ssize_t)r.len);
+			close(fd);
+			snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 %s -", pdf);
+			FILE *p = popen(cmd, "r");
+			assert_non_null(p);
+			size_t n = fread(text, 1, sizeof(text) - 1, p);
+			text[n] = '\0';
+			pclose(p);
+			unlink(pdf);
+			if (!strstr(text, "Trong ngày làm việc"))
+				fail_msg("form 01 without \"Trong ngày làm việc\":\n%s", text);
+			assert_null(strstr(text, "giờ làm việc"));
+			mc_http_res_free(&r);
+			/* the catalogue says so too, with no developer's note */
+			assert_int_equal(mc_http_get(&ward, "/api/v1/procedures/2.000635", &r), 200);
+			assert_string_equal(jstr(json_object_get(r.json, "processing_time"), "unit"), "same_day");
+			assert_null(strstr(r.body, "motcua"));
+			assert_null(strstr(r.body, "Same day"));
+			mc_http_res_free(&r);
+		}
+		assert_int_equal(mc_test_server_stop(s), 0);
+	}
+}
+
 static char T_1231_0900[] = "MOTCUA_TEST_NOW=2025-12-31T09:00:00+07:00"; /* Wednesday */
 
 static long send(struct mc_http_session *s, const char *method, const char *path, const char *body,
@@ -474,6 +538,7 @@ int main(void)
 		cmocka_unit_test_teardown(make_up_day_and_day_off, stop_server),
 		cmocka_unit_test_teardown(friday_early_on_time_late, stop_server),
 		cmocka_unit_test_teardown(official_schedule, stop_server),
+		cmocka_unit_test_teardown(same_day_procedures, stop_server),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

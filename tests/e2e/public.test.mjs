@@ -50,7 +50,10 @@ test('the English switch translates the page and is remembered', async () => {
   assert.match(await proxy.textContent(), /— If someone is authorised to carry out the procedure$/);
   assert.ok(await page.locator('#papers li', { hasText: 'Birth registration declaration (official form)' }).isVisible());
   assert.doesNotMatch(await page.locator('#papers').textContent(), /Tờ khai|Trường hợp|ủy quyền/);
-  assert.match(await page.locator('#time-note').textContent(), /^Same day: settled on the day of receipt;/);
+  assert.match(await page.locator('#time-note').textContent(), /^Settled on the day of receipt;/);
+  // the legal time as the law words it, not "8 working hours"
+  assert.match(await page.locator('main').textContent(), /Same working day \(received after 15:00: the next working day\)/);
+  assert.doesNotMatch(await page.locator('main').textContent(), /working hours|motcua convention/);
   assert.match(await page.locator('#fees').textContent(), /Law on Civil Status, Art\. 11/);
   assert.doesNotMatch(await page.locator('#fees').textContent(), /Miễn lệ phí/);
   await page.reload();
@@ -58,7 +61,9 @@ test('the English switch translates the page and is remembered', async () => {
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
   assert.match(await page.locator('#papers li', { hasText: 'Văn bản ủy quyền' }).textContent(), /— Trường hợp ủy quyền thực hiện thủ tục$/);
-  assert.match(await page.locator('#time-note').textContent(), /^Same day: giải quyết ngay trong ngày tiếp nhận;/);
+  assert.match(await page.locator('#time-note').textContent(), /^Giải quyết ngay trong ngày tiếp nhận;/);
+  assert.match(await page.locator('main').textContent(), /Trả kết quả trong ngày \(nhận sau 15 giờ: ngày làm việc tiếp theo\)/);
+  assert.doesNotMatch(await page.locator('main').textContent(), /giờ làm việc|quy ước của motcua/);
   assertNoErrors(page);
 });
 

@@ -103,6 +103,9 @@ export function dateInput(attrs = {}) {
   const v = /^\d{4}-\d{2}-\d{2}$/.test(attrs.value || '') ? attrs.value.split('-').reverse().join('/') : attrs.value;
   return el('input', { type: 'text', inputmode: 'numeric', maxlength: '10', autocomplete: 'off', spellcheck: 'false', ...attrs, value: v });
 }
+// A procedure's legal processing time as the law words it: "3 ngày làm
+// việc", "8 giờ làm việc", or "Trả kết quả trong ngày" (same_day).
+export const legalTime = (pt) => (pt.unit === 'same_day' ? t('same_day') : `${pt.value} ${t(pt.unit)}`);
 const nf = new Intl.NumberFormat('vi-VN');
 export const num = (n) => nf.format(n);
 export const pct = (x, digits = 1) => (x == null ? '—' : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: digits }).format(x) + ' %');

@@ -5,7 +5,7 @@
 // shows everything read-only; going back loses nothing (the form stays in
 // the page, only hidden).  Submitting gives the dossier's code and the
 // tracking secret.
-import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay } from '../lib.js';
+import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay, legalTime } from '../lib.js';
 import { unitPicker, attachment, reqMark, byteLength, kindText, formLink, clearFieldError } from './citizen-ui.js';
 
 const PHONE_RE = /^(0[1-9][0-9]{8}|\+84[1-9][0-9]{8})$/;
@@ -195,7 +195,7 @@ function build(view, proc) {
       el('h2', { id: 'about-h', text: pick(proc) }),
       el('p', { class: 'code', text: `${proc.code} · ${pick(proc, 'field')}` }),
       el('dl', { class: 'cz-facts' },
-        el('dt', { text: t('processing_time') }), el('dd', { text: `${proc.processing_time.value} ${t(proc.processing_time.unit)}` }),
+        el('dt', { text: t('processing_time') }), el('dd', { text: legalTime(proc.processing_time) }),
         online ? el('dt', { text: t('ap_fee_online') }) : null, online ? el('dd', { text: money(online.amount) }) : null,
         el('dt', { text: t('result_doc') }), el('dd', { text: pick(proc, 'result') })),
       proc.online_level === 'partial' ? el('p', { class: 'warning', text: t('ap_partial') }) : null,

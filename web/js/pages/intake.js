@@ -6,7 +6,7 @@
 // server), the procedure's form, then POST /api/v1/counters/{id}/dossiers.
 // The answer gives the code and the tracking secret, with form 01 (receipt
 // and appointment) to print at once.
-import { state, t, el, api, go, link, page, pick, when, newKey, alertBox, showFieldErrors, clearFieldErrors } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, when, newKey, alertBox, showFieldErrors, clearFieldErrors, legalTime } from '../lib.js';
 import { officialOnly } from './office.js';
 import { buildForm, unitPicker } from './office-form.js';
 
@@ -167,7 +167,7 @@ export async function intake(view) {
     procQ.value = '';
     procChosen.hidden = false;
     procChosen.replaceChildren(el('strong', { text: pick(def) }), el('span', { class: 'code', text: ` (${def.code})` }), ' ',
-      el('span', { text: `· ${t('processing_time')}: ${def.processing_time.value} ${t(def.processing_time.unit)}` }));
+      el('span', { text: `· ${t('processing_time')}: ${legalTime(def.processing_time)}` }));
     // the papers received
     paperBoxes = [];
     const papers = el('fieldset', { class: 'card', id: 'in-papers', 'data-field': 'papers', tabindex: '-1' },

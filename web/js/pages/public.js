@@ -2,7 +2,7 @@
 // diacritics ignored by the server; popular procedures; the tracking box),
 // a procedure's page, and public tracking (where the QR code on form 01
 // lands: status and timeline, no personal data).
-import { state, t, el, api, go, link, page, pick, money, when, alertBox, statusBadge, isOfficial } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, money, when, alertBox, statusBadge, isOfficial, legalTime } from '../lib.js';
 
 // Procedures most asked for at a ward (the catalogue's own codes).
 const POPULAR = ['1.001193', '1.004873', '1.000656', '1.000894', '2.000635', '1.001612'];
@@ -65,7 +65,7 @@ export async function procedure(view, code) {
   const res = await api('GET', `/api/v1/procedures/${encodeURIComponent(code)}`);
   if (res.status !== 200) { page(view, t('search_none'), backLink()); return; }
   const p = res.body;
-  const time = `${p.processing_time.value} ${t(p.processing_time.unit)}`;
+  const time = legalTime(p.processing_time);
   const apply = state.me && isOfficial() ? null
     : el('p', {}, link(`/nop-ho-so/${p.code}`, t('apply_online'), { class: 'button primary', id: 'apply' }));
   page(view, pick(p),
