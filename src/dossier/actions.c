@@ -60,10 +60,11 @@ static int save(struct act *a, const char *status)
 	int64_t n = mc_exec(a->x->c,
 			    "UPDATE dossiers SET status = ?, current_step = ?, current_agency_id = NULLIF(CAST(? AS BIGINT), 0), step_role = ?,"
 			    " assignee_id = NULLIF(CAST(? AS BIGINT), 0), received_at = NULLIF(CAST(? AS BIGINT), 0), due_at = NULLIF(CAST(? AS BIGINT), 0), paused_at = NULLIF(CAST(? AS BIGINT), 0),"
+			    " appointment_at = NULLIF(CAST(? AS BIGINT), 0),"
 			    " extended = ?, extra = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-			    "tditiiiidtiii", status, a->d.current_step, a->d.current_agency_id, a->d.step_role,
-			    a->d.assignee_id, a->d.received_at, a->d.due_at, a->d.paused_at, a->d.extended, extra, a->now,
-			    a->d.id, a->d.version);
+			    "tditiiiiidtiii", status, a->d.current_step, a->d.current_agency_id, a->d.step_role,
+			    a->d.assignee_id, a->d.received_at, a->d.due_at, a->d.paused_at, a->d.appointment_at, a->d.extended,
+			    extra, a->now, a->d.id, a->d.version);
 	free(extra);
 	if (n < 0)
 		return (int)n;
@@ -338,6 +339,7 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 					       : mc__due(&a->cal, a->def, a->now, &a->d.due_at);
 		if (rc)
 			return rc;
+		a->d.appointment_at = 0; /* a new term: the appointment is its deadline again */
 		*to = "in_progress";
 	}
 	*notify = "supplemented";
@@ -477,16 +479,28 @@ static int do_extend(struct act *a, const char **to, const char **notify)
 		return mc_error_set(a->x->e, MC_E_CONFLICT, "less than one working day before the deadline");
 	const char *reason = text_field(a, "reason", 1);
 	const char *nd = mc__jstr(a->in, "new_due_at");
-	int64_t new_due = 0;
-	if (!nd || mc_time_parse(nd, &new_due) || new_due <= a->d.due_at)
+	int64_t new_due = 0, old = a->d.appointment_at ? a->d.appointment_at : a->d.due_at;
+	if (!nd || mc_time_parse(nd, &new_due) || new_due <= old) {
 		mc_error_field(a->x->e, "new_due_at", "invalid", "Ngày hẹn mới phải sau ngày hẹn cũ (ISO 8601)",
 			       "The new appointment must be after the old one (ISO 8601)");
+	} else {
+		/* the new date is a working day (13/12/2026, a Sunday, was taken) */
+		int y, m, dd;
+		mc_civil_from_days((new_due + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &dd);
+		if (mc_cal_is_working_day(&a->cal, y, m, dd) != 1)
+			mc_error_field(a->x->e, "new_due_at", "not_working_day",
+				       "Ngày hẹn mới phải là ngày làm việc (không phải thứ Bảy, Chủ nhật, ngày lễ, Tết, ngày nghỉ bù)",
+				       "The new appointment must fall on a working day (not a weekend, holiday or day off)");
+	}
 	if (!reason || a->x->e->nfields)
 		return a->x->e->code = MC_E_VALIDATION;
+	/* the apology moves the appointment, never the legal deadline: the
+	 * dossier is still scored against due_at */
 	json_object_set_new(a->extra, "extension",
-			    json_pack("{s:o, s:o, s:s, s:o, s:o}", "at", now_json(a), "by", who_ref(a), "reason", reason,
-				      "old_due_at", mc__time_or_null(a->d.due_at), "new_due_at", mc__time_or_null(new_due)));
-	a->d.due_at = new_due;
+			    json_pack("{s:o, s:o, s:s, s:o, s:o, s:o}", "at", now_json(a), "by", who_ref(a), "reason", reason,
+				      "old_due_at", mc__time_or_null(old), "new_due_at", mc__time_or_null(new_due),
+				      "legal_due_at", mc__time_or_null(a->d.due_at)));
+	a->d.appointment_at = new_due;
 	a->d.extended = 1;
 	*to = "in_progress";
 	*notify = "extended";

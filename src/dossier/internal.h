@@ -8,6 +8,7 @@
 struct mc__dossier {
 	int64_t id, procedure_id, applicant_id, received_agency_id, competent_agency_id, current_agency_id;
 	int64_t counter_id, assignee_id, received_at, due_at, paused_at, submitted_at, version;
+	int64_t appointment_at; /* the date given to the applicant; 0: due_at (the legal deadline) */
 	int current_step, extended;
 	char code[80], status[24], step_role[24], channel[12], procedure_code[20], field_code[64];
 };

@@ -25,7 +25,7 @@
 #define DOSSIER_COLS                                                                                              \
 	"id, procedure_id, applicant_id, received_agency_id, competent_agency_id, current_agency_id, counter_id,"   \
 	" assignee_id, received_at, due_at, paused_at, submitted_at, version, current_step, extended, code, status," \
-	" step_role, channel, procedure_code, field_code"
+	" step_role, channel, procedure_code, field_code, appointment_at"
 
 static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
@@ -52,6 +52,7 @@ static void fill(struct mc_stmt *s, struct mc__dossier *d)
 	copy(d->channel, sizeof(d->channel), mc_col_text(s, 18));
 	copy(d->procedure_code, sizeof(d->procedure_code), mc_col_text(s, 19));
 	copy(d->field_code, sizeof(d->field_code), mc_col_text(s, 20));
+	d->appointment_at = mc_col_int64(s, 21);
 }
 
 int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d)
@@ -400,7 +401,10 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	json_object_set_new(j, "applicant", applicant ? applicant : json_object());
 	json_object_set_new(j, "submitted_at", mc__time_or_null(d.submitted_at));
 	json_object_set_new(j, "received_at", mc__time_or_null(d.received_at));
+	/* due_at: the legal deadline the dossier is scored against;
+	 * appointment_at: the date given to the applicant (moved by an apology) */
 	json_object_set_new(j, "due_at", mc__time_or_null(d.due_at));
+	json_object_set_new(j, "appointment_at", mc__time_or_null(d.appointment_at ? d.appointment_at : d.due_at));
 	json_object_set_new(j, "completed_at", mc__time_or_null(completed));
 	json_object_set_new(j, "returned_at", mc__time_or_null(returned));
 	json_object_set_new(j, "result_status", result[0] ? json_string(result) : json_null());
@@ -413,6 +417,8 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	json_object_set_new(j, "assignee", user_ref(c, d.assignee_id));
 	json_object_set_new(j, "received_by", user_ref(c, received_by));
 	json_object_set_new(j, "extended", json_boolean(d.extended));
+	/* late although the applicant was given a new date: counted late */
+	json_object_set_new(j, "late_with_apology", json_boolean(d.extended && strcmp(result, "late") == 0));
 	if (d.counter_id) {
 		struct mc_stmt *cs;
 		if (mc_query(c, &cs, "SELECT code, name FROM counters WHERE id = ?", "i", d.counter_id) == 0) {
@@ -470,7 +476,8 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 	char sql[640];
 	snprintf(sql, sizeof(sql),
 		 "SELECT d.id, d.status, d.procedure_code, p.name, p.name_en, d.submitted_at, COALESCE(d.received_at, 0),"
-		 " COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, d.code"
+		 " COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, d.code,"
+		 " COALESCE(d.appointment_at, d.due_at, 0), d.extended"
 		 " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE %s",
 		 where);
 	struct mc_stmt *s;
@@ -489,6 +496,9 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 			      "received_at", mc__time_or_null(mc_col_int64(s, 6)), "due_at",
 			      mc__time_or_null(mc_col_int64(s, 7)), "completed_at", mc__time_or_null(mc_col_int64(s, 8)),
 			      "returned_at", mc__time_or_null(mc_col_int64(s, 9)), "result_status", mc_col_text(s, 10));
+	const char *result = mc_col_text(s, 10);
+	json_object_set_new(j, "appointment_at", mc__time_or_null(mc_col_int64(s, 12)));
+	json_object_set_new(j, "late_with_apology", json_boolean(mc_col_int64(s, 13) && result && strcmp(result, "late") == 0));
 	mc_stmt_done(s);
 	json_object_set_new(j, "steps", steps_of(c, did, 0));
 	*out = j;

@@ -937,7 +937,8 @@ static void form06(struct doc *d, json_t *j)
 	field(d, "Kèm theo hồ sơ của", "Dossier of", T("applicant.full_name"));
 	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
 	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
-	field(d, "Thời gian hẹn trả kết quả", "Result due at", TLONG("due_at"));
+	field(d, "Thời gian hẹn trả kết quả", "Result due at",
+	      mc__jget(j, "appointment_at") ? TLONG("appointment_at") : TLONG("due_at"));
 	field_opt(d, "Cơ quan giải quyết hồ sơ", "Competent agency", T("competent_agency.name"));
 	d->y += 3;
 	table_begin(d, &tt);

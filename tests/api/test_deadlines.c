@@ -369,6 +369,58 @@ static void same_day_procedures(void **state)
 	}
 }
 
+static int has_field(json_t *problem, const char *field);
+
+/* An apology (form 04) gives the applicant a new date, not the agency a
+ * new deadline (DOMAIN.md; the provinces' quarterly reports): received Fri
+ * 5/3 10:00, 3 working days -> legal deadline Wed 10/3 17:00; the new date
+ * Fri 12/3 (a Sunday is refused); finished Thu 11/3: late, with apology,
+ * in the dossier, its tracking and the statistics. */
+static void apology_keeps_lateness(void **state)
+{
+	(void)state;
+	struct mc_test_server *s = &srv;
+	struct mc_http_session ward, spec;
+	struct mc_http_res r;
+	char code[80], rec[40], due[40];
+	start(s, T_0305_1000);
+	mc_http_login_as(&ward, s->base, "tiepnhan.p26740");
+	mc_http_login_as(&spec, s->base, "chuyenvien.p26740");
+	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
+	assert_string_equal(due, "2027-03-10T17:00:00+07:00");
+	assert_int_equal(mc_http_act(&spec, code, "extend", "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-14T17:00:00+07:00\"}", &r),
+			 422);
+	assert_true(has_field(r.json, "new_due_at"));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_act(&spec, code, "extend", "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-12T17:00:00+07:00\"}", &r),
+			 200);
+	assert_string_equal(jstr(r.json, "due_at"), "2027-03-10T17:00:00+07:00");
+	assert_string_equal(jstr(r.json, "appointment_at"), "2027-03-12T17:00:00+07:00");
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_server_stop(s), 0);
+
+	start(s, T_0311_0900);
+	finish(s, code, "late");
+	mc_http_login_as(&spec, s->base, "chuyenvien.p26740");
+	char path[160];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+	assert_int_equal(mc_http_get(&spec, path, &r), 200);
+	assert_string_equal(jstr(r.json, "result_status"), "late");
+	assert_true(json_is_true(json_object_get(r.json, "late_with_apology")));
+	const char *secret = jstr(r.json, "secret");
+	char track[300];
+	snprintf(track, sizeof(track), "/api/v1/track/%s?s=%s", code, secret ? secret : "");
+	mc_http_res_free(&r);
+	struct mc_http_session anon;
+	mc_http_session_init(&anon, s->base);
+	assert_int_equal(mc_http_get(&anon, track, &r), 200);
+	assert_string_equal(jstr(r.json, "result_status"), "late");
+	assert_true(json_is_true(json_object_get(r.json, "late_with_apology")));
+	assert_string_equal(jstr(r.json, "appointment_at"), "2027-03-12T17:00:00+07:00");
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_server_stop(s), 0);
+}
+
 static char T_1231_0900[] = "MOTCUA_TEST_NOW=2025-12-31T09:00:00+07:00"; /* Wednesday */
 
 static long send(struct mc_http_session *s, const char *method, const char *path, const char *body,
@@ -539,6 +591,7 @@ int main(void)
 		cmocka_unit_test_teardown(friday_early_on_time_late, stop_server),
 		cmocka_unit_test_teardown(official_schedule, stop_server),
 		cmocka_unit_test_teardown(same_day_procedures, stop_server),
+		cmocka_unit_test_teardown(apology_keeps_lateness, stop_server),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -645,13 +645,18 @@ static void extend_rules(void **state)
 	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-04T17:00:00+07:00\"}", 422);
 	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-05T17:00:00+07:00\"}", 422);
 	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"tuần sau\"}", 422);
+	/* a working day: Sunday 7/3 is not */
+	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-07T17:00:00+07:00\"}", 422);
 	struct mc_http_res r;
 	allow(&spec, "chuyenvien.p26740", X, "extend", ok, "in_progress", "extended", &r);
-	assert_string_equal(jstr(r.json, "due_at"), "2027-03-10T17:00:00+07:00");
+	/* the appointment moves; the legal deadline, which scores it, does not */
+	assert_string_equal(jstr(r.json, "appointment_at"), "2027-03-10T17:00:00+07:00");
+	assert_string_equal(jstr(r.json, "due_at"), "2027-03-05T17:00:00+07:00");
 	assert_true(json_is_true(json_object_get(r.json, "extended")));
 	json_t *ext = json_object_get(r.json, "extension");
 	assert_string_equal(jstr(ext, "old_due_at"), "2027-03-05T17:00:00+07:00");
 	assert_string_equal(jstr(ext, "new_due_at"), "2027-03-10T17:00:00+07:00");
+	assert_string_equal(jstr(ext, "legal_due_at"), "2027-03-05T17:00:00+07:00");
 	mc_http_res_free(&r);
 	/* once only, whoever asks */
 	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-20T17:00:00+07:00\"}", 409);
@@ -804,9 +809,10 @@ static void week_later(void **state)
 	struct mc_http_session sp, ci;
 	mc_http_login_as(&sp, s3->base, "chuyenvien.p26740");
 	mc_http_login_as(&ci, s3->base, CIT);
-	/* Y (due Fri) is overdue now; X was moved to Wed 10 */
+	/* Y (due Fri) is overdue now; so is X, whose apology moved only the
+	 * applicant's appointment (to Wed 10), not its legal deadline (Fri) */
 	assert_true(in_queue(&sp, "overdue", Y));
-	assert_false(in_queue(&sp, "overdue", X));
+	assert_true(in_queue(&sp, "overdue", X));
 	assert_false(in_queue(&sp, "overdue", E));
 	/* more than 3 working days after intake: no supplement request */
 	deny(&sp, F, "request_supplement", "{\"items\":[\"x\"]}", 409);

@@ -379,7 +379,7 @@ function done(view, d) {
         el('dt', { text: t('ap_secret') }), el('dd', {}, el('strong', { id: 'dossier-secret', class: 'cz-big', text: d.secret })),
         el('dt', { text: t('status') }), el('dd', {}, statusBadge(d.status)),
         el('dt', { text: t('ap_submitted_at') }), el('dd', { text: when(d.submitted_at) }),
-        el('dt', { text: t('appointment') }), el('dd', { id: 'due', text: d.due_at ? when(d.due_at) : t('ap_due_later') }),
+        el('dt', { text: t('appointment') }), el('dd', { id: 'due', text: d.due_at ? when(d.appointment_at || d.due_at) : t('ap_due_later') }),
         el('dt', { text: t('ap_where') }), el('dd', { text: d.received_agency ? pick(d.received_agency) : '—' })),
       el('p', { class: 'hint', text: t('ap_secret_note') }),
       received ? el('div', { class: 'actions' }, formLink(d.code, '01', 'my_form_01'))

@@ -76,8 +76,12 @@ function header(d) {
       ...(ap.address ? row('of_address', ap.address) : []),
       ...row('of_submitted', when(d.submitted_at)),
       ...row('received', when(d.received_at), d.received_by ? el('span', { id: 'received-by', text: ` · ${d.received_by.full_name}` }) : null),
-      ...row('appointment', el('span', { id: 'due' }, d.due_at ? dueCell(d.due_at, d.result_status, d.status) : '—'),
-        d.extended ? el('span', { class: 'code', text: ` (${t('of_extended')})` }) : null),
+      // the legal deadline, which scores the dossier, and (after an
+      // apology) the new date the applicant was given
+      ...row('of_legal_due', el('span', { id: 'due' }, d.due_at ? dueCell(d.due_at, d.result_status, d.status) : '—'),
+        d.late_with_apology ? el('span', { id: 'late-apology', class: 'due-word', text: ` (${t('late_with_apology')})` }) : null),
+      ...(d.extended ? row('appointment', el('span', { id: 'appointment', text: when(d.appointment_at) }),
+        el('span', { class: 'code', text: ` (${t('of_extended')})` })) : []),
       ...(step && !ENDED.includes(d.status)
         ? row('of_current_step', `${step.seq}. ${step.name} · ${t('of_role_' + step.role)} · ${step.unit?.name || ''}`) : []),
       ...(d.assignee ? row('of_assignee', el('span', { id: 'assignee', text: d.assignee.full_name })) : []),
@@ -250,13 +254,14 @@ function actionForm(d, def, etag, a, reload) {
       break;
     }
     case 'extend': {
-      const old = d.due_at ? new Date(new Date(d.due_at).getTime() + 7 * 3600000) : null; // wall clock in Vietnam
+      const appt = d.appointment_at || d.due_at;
+      const old = appt ? new Date(new Date(appt).getTime() + 7 * 3600000) : null; // wall clock in Vietnam
       // typed as dd/mm/yyyy and 24-hour hh:mm whatever the browser's language
       const date = dateInput({ id: `${id}-date`, name: 'new_due_at', required: true, placeholder: t('of_date_placeholder'), 'aria-describedby': `${id}-date-hint` });
       const time = el('input', { id: `${id}-time`, 'data-field': 'new_due_time', type: 'text', inputmode: 'numeric', maxlength: '5', autocomplete: 'off',
         placeholder: t('of_time_placeholder'), 'aria-describedby': `${id}-time-hint`, value: old ? old.toISOString().slice(11, 16) : '17:00' });
       const reason = el('textarea', { id: `${id}-reason`, name: 'reason', rows: '3', maxlength: '2000', required: true });
-      form.append(el('p', { text: t('of_extend_text', { due: when(d.due_at) }) }),
+      form.append(el('p', { text: t('of_extend_text', { due: when(appt) }) }),
         el('div', { class: 'field' }, el('label', { for: reason.id, text: t('of_extend_reason') + ' *' }), reason),
         el('div', { class: 'grid2 tight' },
           el('div', { class: 'field' }, el('label', { for: date.id, text: t('of_new_date') + ' *' }),

@@ -261,7 +261,7 @@ function done(view, d) {
       el('dl', {},
         el('dt', { text: t('track_code') }), el('dd', { id: 'new-code', class: 'big', text: d.code }),
         el('dt', { text: t('of_in_secret') }), el('dd', { id: 'new-secret', class: 'big', text: d.secret }),
-        el('dt', { text: t('appointment') }), el('dd', { text: when(d.due_at) }),
+        el('dt', { text: t('appointment') }), el('dd', { text: when(d.appointment_at || d.due_at) }),
         el('dt', { text: t('of_applicant') }), el('dd', { text: d.applicant?.full_name || '' })),
       el('div', { class: 'actions' },
         print,

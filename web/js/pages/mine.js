@@ -51,7 +51,7 @@ export async function list(view, qs) {
     cell(t('status'), statusBadge(d.status)),
     cell(t('my_submitted'), day(d.submitted_at)),
     cell(t('received'), day(d.received_at)),
-    cell(t('appointment'), day(d.due_at)),
+    cell(t('appointment'), day(d.appointment_at || d.due_at)),
     progressCell(d));
   const tbody = el('tbody', {}, ...res.body.items.map(row));
   const table = el('table', { class: 'stack', id: 'my-dossiers' },
@@ -108,7 +108,7 @@ function render(view, d, etag, proc, flash) {
   item('status', statusBadge(d.status), 'status');
   item('my_submitted', when(d.submitted_at));
   item('received', when(d.received_at));
-  item('appointment', d.due_at ? when(d.due_at) : t('ap_due_later'), 'due');
+  item('appointment', d.due_at ? when(d.appointment_at || d.due_at) : t('ap_due_later'), 'due');
   item('my_progress', progressBadge(d), 'progress');
   if (d.completed_at) item('my_completed', when(d.completed_at));
   if (d.returned_at) item('my_returned', when(d.returned_at));

@@ -107,10 +107,10 @@ export async function track(view, code, qs) {
       el('dl', {},
         el('dt', { text: t('status') }), el('dd', { id: 'status' }, statusBadge(d.status)),
         el('dt', { text: t('received') }), el('dd', { text: when(d.received_at) }),
-        el('dt', { text: t('appointment') }), el('dd', { text: when(d.due_at) }),
+        el('dt', { text: t('appointment') }), el('dd', { id: 'appointment', text: when(d.appointment_at || d.due_at) }),
         d.completed_at ? el('dt', { text: t('completed') }) : null,
         d.completed_at ? el('dd', {}, when(d.completed_at), ' ', d.result_status
-          ? el('span', { id: 'result', class: d.result_status, text: t(d.result_status) }) : null) : null,
+          ? el('span', { id: 'result', class: d.result_status, text: t(d.late_with_apology ? 'late_with_apology' : d.result_status) }) : null) : null,
         d.returned_at ? el('dt', { text: t('returned') }) : null,
         d.returned_at ? el('dd', { id: 'returned', text: when(d.returned_at) }) : null),
       el('h2', { text: t('steps') }),
