@@ -419,15 +419,20 @@ test('leader assigns the specialist; the specialist apologises and sets a new da
   assert.equal(await dateBox.inputValue(), '31/02/2027');
   assert.equal(await timeBox.inputValue(), '25:00');
   assert.equal((await (await official(DEMO.wardSpecialist)).get(`/api/v1/dossiers/${encodeURIComponent(code)}`)).extended, false);
-  // a new date three days after the old one, Vietnam time, typed dd/mm/yyyy
+  // a new date three days or more after the old one, on a working day
+  // (a weekend or 1/1 is refused), Vietnam time, typed dd/mm/yyyy
   const old = new Date(new Date(before.due_at).getTime() + 7 * 3600000);
-  const newDay = new Date(old.getTime() + 3 * 86400000).toISOString().slice(0, 10);
+  let nd = new Date(old.getTime() + 3 * 86400000);
+  while ([0, 6].includes(nd.getUTCDay()) || nd.toISOString().slice(5, 10) === '01-01') nd = new Date(nd.getTime() + 86400000);
+  const newDay = nd.toISOString().slice(0, 10);
   await dateBox.fill(`${newDay.slice(8, 10)}/${newDay.slice(5, 7)}/${newDay.slice(0, 4)}`);
   await timeBox.fill('16:30');
   await extend.click();
   await spec.locator('#done').waitFor();
   assert.match(await spec.locator('.dossier-head').textContent(), /Cần xác minh thông tin hôn nhân/);
-  assert.match(await spec.locator('#due').textContent(), new RegExp(`^${newDay.slice(8, 10)}/${newDay.slice(5, 7)}/${newDay.slice(0, 4)} 16:30`));
+  // the applicant's appointment moves; the legal deadline stays
+  assert.match(await spec.locator('#appointment').textContent(), new RegExp(`^${newDay.slice(8, 10)}/${newDay.slice(5, 7)}/${newDay.slice(0, 4)} 16:30`));
+  assert.match(await spec.locator('#due').textContent(), new RegExp(`^${old.toISOString().slice(8, 10)}/${old.toISOString().slice(5, 7)}/`));
   // once only: the action is gone; form 04 prints the apology
   assert.equal(await spec.getByRole('button', { name: 'Xin lỗi và gia hạn' }).count(), 0);
   const pdf = await spec.request.get(await spec.getByRole('link', { name: /^Mẫu 04/ }).getAttribute('href'));
@@ -435,7 +440,8 @@ test('leader assigns the specialist; the specialist apologises and sets a new da
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
   const after = await (await official(DEMO.wardSpecialist)).get(`/api/v1/dossiers/${encodeURIComponent(code)}`);
   assert.equal(after.extended, true);
-  assert.equal(after.due_at, `${newDay}T16:30:00+07:00`);
+  assert.equal(after.appointment_at, `${newDay}T16:30:00+07:00`);
+  assert.equal(after.due_at, before.due_at);
   assert.equal(after.assignee.full_name, names[DEMO.wardSpecialist]);
   for (const p of [lead, spec]) assertNoErrors(p);
 });
