@@ -215,9 +215,12 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	char oid[24];
 	snprintf(oid, sizeof(oid), "%lld", (long long)uid);
 	if (!ok) {
-		rc = record_failure(c, pkey, p->window, now);
+		/* the wait runs from when the failure is known, after the slow
+		 * hash: a loaded server does not shorten it */
+		int64_t failed_at = mc_time_now_ms();
+		rc = record_failure(c, pkey, p->window, failed_at);
 		if (!rc)
-			rc = record_failure(c, akey, p->window, now);
+			rc = record_failure(c, akey, p->window, failed_at);
 		struct mc_audit_entry e = {uid, "auth.login_failed", "user", oid, addr, NULL};
 		if (!rc)
 			rc = mc_audit_append(c, &e);
@@ -287,9 +290,10 @@ int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, in
 	snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
 	if ((rc = mc_tx_begin(c, 1)))
 		return rc;
-	rc = record_failure(c, pkey, p->window, now);
+	int64_t failed_at = mc_time_now_ms(); /* after the hash, as in mc_auth_login */
+	rc = record_failure(c, pkey, p->window, failed_at);
 	if (!rc)
-		rc = record_failure(c, akey, p->window, now);
+		rc = record_failure(c, akey, p->window, failed_at);
 	struct mc_audit_entry e = {user_id, "auth.password_check_failed", "user", oid, addr, NULL};
 	if (!rc)
 		rc = mc_audit_append(c, &e);
