@@ -183,9 +183,7 @@ int api_db_fail(struct mc_req *r, int rc)
 {
 	if (r->db && mc_conn_errmsg(r->db)[0])
 		mc_error_log(&r->err, "%s", mc_conn_errmsg(r->db));
-	r->err.code = rc;
-	if (rc == MC_E_DB_BUSY)
-		r->err.retry_after = 1;
+	r->err.code = rc; /* mc_res_problem adds Retry-After for a busy or down database */
 	return rc;
 }
 

@@ -144,6 +144,16 @@ static int record_failure(struct mc_conn *c, const char *key, int window, int64_
 	return n < 0 ? (int)n : 0;
 }
 
+/* A failure of this account from this address: both counters, stamped when
+ * the failure is known (after the slow hash), so that a loaded server does
+ * not shorten the wait that follows. */
+static int record_failures(struct mc_conn *c, const char *pkey, const char *akey, int window)
+{
+	int64_t failed_at = mc_time_now_ms();
+	int rc = record_failure(c, pkey, window, failed_at);
+	return rc ? rc : record_failure(c, akey, window, failed_at);
+}
+
 /* 'p:' and the SHA-256 of the lower-cased account name and the address. */
 static void pair_key(const char *username, const char *addr, char out[3 + MC_SHA256_HEX])
 {
@@ -215,9 +225,7 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	char oid[24];
 	snprintf(oid, sizeof(oid), "%lld", (long long)uid);
 	if (!ok) {
-		rc = record_failure(c, pkey, p->window, now);
-		if (!rc)
-			rc = record_failure(c, akey, p->window, now);
+		rc = record_failures(c, pkey, akey, p->window);
 		struct mc_audit_entry e = {uid, "auth.login_failed", "user", oid, addr, NULL};
 		if (!rc)
 			rc = mc_audit_append(c, &e);
@@ -287,9 +295,7 @@ int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, in
 	snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
 	if ((rc = mc_tx_begin(c, 1)))
 		return rc;
-	rc = record_failure(c, pkey, p->window, now);
-	if (!rc)
-		rc = record_failure(c, akey, p->window, now);
+	rc = record_failures(c, pkey, akey, p->window);
 	struct mc_audit_entry e = {user_id, "auth.password_check_failed", "user", oid, addr, NULL};
 	if (!rc)
 		rc = mc_audit_append(c, &e);
