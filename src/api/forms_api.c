@@ -79,7 +79,11 @@ static int form_get(struct mc_req *r)
 	if (rc)
 		return rc;
 	json_t *d = NULL;
-	if ((rc = mc_dossier_form(&x, code, form, &d)))
+	/* ?n=: which form 02, when more than one was issued (0: the latest) */
+	int64_t n = 0;
+	if ((rc = api_query_int(r, "n", 1, 50, 0, &n)))
+		return rc;
+	if ((rc = mc_dossier_form(&x, code, form, (int)n, &d)))
 		return fail(r, rc);
 	if (!pdf)
 		return mc_res_json(r, 200, d);

@@ -185,12 +185,21 @@ static int end_without_result(struct act *a, const char *status, const char *col
 
 /* ---------------- the actions ---------------- */
 
+static int receive_now(struct act *a, const char **to, const char **notify);
+
 static int do_receive(struct act *a, const char **to, const char **notify)
 {
 	if (!is(a, "submitted"))
 		return wrong_state(a);
 	if (!holds(a, "clerk", a->d.received_agency_id))
 		return forbid(a, "only a reception clerk of the receiving agency may receive it");
+	return receive_now(a, to, notify);
+}
+
+/* Received now: the legal time starts, the reception step is done and the
+ * next begins, the register and the statistics count it. */
+static int receive_now(struct act *a, const char **to, const char **notify)
+{
 	int rc = mc__due(&a->cal, a->def, a->now, &a->d.due_at);
 	if (rc)
 		return rc;
@@ -203,10 +212,72 @@ static int do_receive(struct act *a, const char **to, const char **notify)
 	if ((rc = mc__register_entry(a->x->c, a->d.id, a->d.received_agency_id, a->now)))
 		return rc;
 	if ((rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now,
-				"received_online")))
+				strcmp(a->d.channel, "counter") == 0 ? "received_counter" : "received_online")))
 		return rc;
 	*to = "in_progress";
 	*notify = "received";
+	return 0;
+}
+
+/* The supplement notices (form 02) issued so far, every one kept in
+ * extra.supplements (oldest first); extra.supplement is the latest.  A
+ * dossier from before they were kept has its one notice in
+ * extra.supplement only. */
+static json_t *notices(struct act *a)
+{
+	json_t *all = json_object_get(a->extra, "supplements");
+	if (!json_is_array(all)) {
+		all = json_array();
+		json_t *old = json_object_get(a->extra, "supplement");
+		if (json_is_object(old))
+			json_array_append(all, old);
+		json_object_set_new(a->extra, "supplements", all);
+	}
+	return all;
+}
+
+/* Issue form 02 listing items: kept with the others, the dossier waits for
+ * the papers.  The official guides the applicant once per stage, in
+ * writing, listing everything missing (Decree 118/2025; Circular 03/2025
+ * form 02): a second notice at the same stage is refused. */
+static int issue_notice(struct act *a, json_t *items, const char *reason, const char **to, const char **notify)
+{
+	const char *stage = a->d.received_at ? "processing" : "reception";
+	json_t *all = notices(a), *n;
+	size_t i;
+	json_array_foreach(all, i, n) {
+		const char *st = mc__jstr(n, "stage");
+		if (st && strcmp(st, stage) == 0) {
+			mc_error_field(a->x->e, "items", "once",
+				       "Đã gửi phiếu yêu cầu bổ sung (Mẫu 02) ở bước này: chỉ hướng dẫn một lần, đầy đủ. "
+				       "Nếu hồ sơ vẫn chưa đủ, hãy từ chối (Mẫu 03)",
+				       "A request for papers (form 02) was already issued at this stage: the applicant is guided once, "
+				       "listing everything. If the dossier is still incomplete, refuse it (form 03)");
+			return mc_error_set(a->x->e, MC_E_CONFLICT, "a supplement was already requested at this stage");
+		}
+	}
+	json_t *notice = json_pack("{s:I, s:s, s:o, s:o, s:O, s:s?}", "no", (json_int_t)json_array_size(all) + 1, "stage",
+				   stage, "requested_at", now_json(a), "requested_by", who_ref(a), "items", items, "reason",
+				   reason);
+	/* under the "pause" rule, remember the working time that was left */
+	const char *rule = mc__jstr(a->def, "supplement_rule");
+	if (rule && strcmp(rule, "pause") == 0 && a->d.due_at > a->now) {
+		int64_t lo = 0, hi = 3650LL * 8 * 60;
+		while (lo < hi) { /* the smallest m with now + m working minutes >= due */
+			int64_t mid = (lo + hi) / 2, t = 0;
+			mc_cal_add_working_minutes(&a->cal, a->now, mid, &t);
+			if (t >= a->d.due_at)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		json_object_set_new(notice, "remaining_minutes", json_integer(lo));
+	}
+	json_array_append(all, notice);
+	json_object_set_new(a->extra, "supplement", notice);
+	a->d.paused_at = a->now;
+	*to = "supplement_requested";
+	*notify = "supplement_requested";
 	return 0;
 }
 
@@ -229,27 +300,7 @@ static int do_request_supplement(struct act *a, const char **to, const char **no
 	const char *reason = text_field(a, "reason", 0);
 	if (!items)
 		return a->x->e->code = MC_E_VALIDATION;
-	json_object_set_new(a->extra, "supplement",
-			    json_pack("{s:o, s:o, s:O, s:s?}", "requested_at", now_json(a), "requested_by", who_ref(a), "items",
-				      items, "reason", reason));
-	/* under the "pause" rule, remember the working time that was left */
-	const char *rule = mc__jstr(a->def, "supplement_rule");
-	if (rule && strcmp(rule, "pause") == 0 && a->d.due_at > a->now) {
-		int64_t lo = 0, hi = 3650LL * 8 * 60;
-		while (lo < hi) { /* the smallest m with now + m working minutes >= due */
-			int64_t mid = (lo + hi) / 2, t = 0;
-			mc_cal_add_working_minutes(&a->cal, a->now, mid, &t);
-			if (t >= a->d.due_at)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		json_object_set_new(json_object_get(a->extra, "supplement"), "remaining_minutes", json_integer(lo));
-	}
-	a->d.paused_at = a->now;
-	*to = "supplement_requested";
-	*notify = "supplement_requested";
-	return 0;
+	return issue_notice(a, items, reason, to, notify);
 }
 
 static int do_supplement(struct act *a, const char **to, const char **notify)
@@ -325,11 +376,33 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 		if (n < 0)
 			return (int)n;
 	}
-	json_t *sup = json_object_get(a->extra, "supplement");
+	json_t *given = json_object_get(a->in, "papers");
+	int counter = strcmp(a->d.channel, "counter") == 0;
+	if (given) {
+		/* the clerk's checklist of a walk-in dossier: every paper now in hand */
+		if (!counter || !holds(a, "clerk", a->d.received_agency_id))
+			return mc__fail_field(a->x->e, "papers", "counter_only",
+					      "Danh mục giấy tờ chỉ do cán bộ tiếp nhận lập cho hồ sơ nộp tại quầy",
+					      "The checklist of papers is for a reception clerk, on a dossier taken in at the counter");
+		int rc = mc__counter_papers(a->x, a->def, given, a->d.id);
+		if (rc)
+			return rc;
+	}
+	json_t *all = notices(a), *sup = json_object_get(a->extra, "supplement"),
+	       *last = json_array_get(all, json_array_size(all) - 1);
 	if (sup)
 		json_object_set_new(sup, "supplied_at", now_json(a));
+	if (last && last != sup)
+		json_object_set_new(last, "supplied_at", now_json(a));
 	a->d.paused_at = 0;
-	if (!a->d.received_at) {
+	if (!a->d.received_at && counter && holds(a, "clerk", a->d.received_agency_id)) {
+		/* the walk-in applicant came back with the papers: received now */
+		int rc = receive_now(a, to, notify);
+		if (rc)
+			return rc;
+		*notify = "received";
+		return 0;
+	} else if (!a->d.received_at) {
 		*to = "submitted";
 	} else {
 		/* the legal time restarts from the complete dossier (Decree 118/2025); a

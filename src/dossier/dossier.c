@@ -289,9 +289,10 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 
 /* Papers received: for counter intake the clerk's checklist; online, the
  * papers whose attachment fields were filled.  Every mandatory paper
- * without a condition must be there. */
+ * without a condition must be there, or, when missing is an array, is
+ * named there (the items of a supplement notice). */
 static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_t *given, int online,
-			    struct mc_error *e)
+			    json_t *missing, struct mc_error *e)
 {
 	json_t *out = json_array();
 	json_t *papers = json_object_get(def, "papers");
@@ -334,6 +335,10 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 			}
 		}
 		int mandatory = json_is_true(json_object_get(p, "mandatory")) && json_is_null(json_object_get(p, "condition"));
+		if (!have && mandatory && missing) {
+			json_array_append_new(missing, json_string(mc__jstr(p, "name")));
+			continue;
+		}
 		if (!have && mandatory) {
 			mc_error_field(e, mc_sprintf(a, "papers.%s", code), "missing",
 				       mc_sprintf(a, "Thiếu giấy tờ bắt buộc: %s", mc__jstr(p, "name")),
@@ -359,6 +364,59 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 		}
 	}
 	return out;
+}
+
+int mc__counter_papers(struct mc_dossier_ctx *x, json_t *def, json_t *given, int64_t id)
+{
+	json_t *papers = check_papers(x->arena, def, NULL, given, 0, NULL, x->e);
+	if (x->e->nfields) {
+		json_decref(papers);
+		return x->e->code = MC_E_VALIDATION;
+	}
+	char *text = json_dumps(papers, JSON_COMPACT);
+	json_decref(papers);
+	int64_t n = mc_exec(x->c, "UPDATE dossiers SET papers = ? WHERE id = ?", "ti", text, id);
+	free(text);
+	return n < 0 ? (int)n : 0;
+}
+
+/* A walk-in dossier that lacks papers: incomplete = {"items": [...],
+ * "reason": "..."} (the papers missing from the checklist are listed
+ * first, then items).  The notice form 02 it becomes; NULL with a field
+ * error when it is not well formed or nothing is missing. */
+static json_t *walk_in_notice(struct mc_dossier_ctx *x, json_t *incomplete, json_t *missing, int64_t now)
+{
+	struct mc_error *e = x->e;
+	json_t *items = json_object_get(incomplete, "items"), *v;
+	const char *reason = mc__jstr(incomplete, "reason");
+	size_t i;
+	if (!json_is_object(incomplete) || (items && (!json_is_array(items) || json_array_size(items) > 50)) ||
+	    (json_object_get(incomplete, "reason") && (!reason || !mc_text_valid(reason, 2000)))) {
+		mc_error_field(e, "incomplete", "type", "Phiếu hướng dẫn: danh sách giấy tờ thiếu (tối đa 50) và lý do (tối đa 2000 byte)",
+			       "The notice: a list of missing papers (at most 50) and a reason (at most 2000 bytes)");
+		return NULL;
+	}
+	json_array_foreach(items, i, v) {
+		if (!json_is_string(v) || !*json_string_value(v) || !mc_text_valid(json_string_value(v), 1000)) {
+			mc_error_field(e, "incomplete.items", "type", "Mỗi mục là một chuỗi (tối đa 1000 byte)",
+				       "Each item is a string of at most 1000 bytes");
+			return NULL;
+		}
+		json_array_append(missing, v);
+	}
+	if (!json_array_size(missing)) {
+		mc_error_field(e, "incomplete", "complete", "Hồ sơ không thiếu giấy tờ nào: hãy tiếp nhận",
+			       "Nothing is missing: take the dossier in");
+		return NULL;
+	}
+	if (json_array_size(missing) > 50) {
+		mc_error_field(e, "incomplete.items", "too_many", "Tối đa 50 mục", "At most 50 items");
+		return NULL;
+	}
+	return json_pack("{s:i, s:s, s:o, s:{s:I}, s:O, s:s?}", "no", 1, "stage", "reception", "requested_at",
+			 mc__time_or_null(now),
+			 "requested_by", "id", (json_int_t)x->who->user_id, "items", missing, "reason",
+			 reason && *reason ? reason : NULL);
 }
 
 /* ---------------- routing ---------------- */
@@ -563,7 +621,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	struct mc_conn *c = x->c;
 	struct mc_error *e = x->e;
 	struct mc_arena *a = x->arena;
-	json_t *def = NULL, *papers = NULL, *applicant = NULL, *empty = NULL;
+	json_t *def = NULL, *papers = NULL, *applicant = NULL, *empty = NULL, *missing = NULL, *notice = NULL;
 	struct mc_calendar cal;
 	int cal_ready = 0, rc = 0;
 	check_types(e, a, in);
@@ -680,11 +738,17 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	if (!form)
 		form = empty = json_object();
 	mc__check_form(c, a, def, form, x->who->user_id, NULL, e);
-	papers = check_papers(a, def, form, json_object_get(in, "papers"), online, e);
+	/* a walk-in dossier without all its papers: recorded with form 02 */
+	json_t *incomplete = online ? NULL : json_object_get(in, "incomplete");
+	if (incomplete)
+		missing = json_array();
+	papers = check_papers(a, def, form, json_object_get(in, "papers"), online, missing, e);
 	const char *ret = mc__jstr(in, "return_method");
 	if (ret && strcmp(ret, "counter") != 0 && strcmp(ret, "post") != 0 && strcmp(ret, "online") != 0)
 		mc_error_field(e, "return_method", "enum", "Hình thức trả kết quả: counter, post hoặc online",
 			       "return_method is counter, post or online");
+	if (incomplete && !e->nfields)
+		notice = walk_in_notice(x, incomplete, missing, mc_time_now_ms());
 	json_t *cj = json_object_get(in, "competent_agency_id");
 	int64_t competent = 0;
 	if (!e->nfields)
@@ -702,7 +766,9 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		goto done;
 	cal_ready = 1;
 	int64_t now = mc_time_now_ms(), due = 0;
-	if (!online && (rc = mc__due(&cal, def, now, &due)))
+	/* taken in at the counter: received now; online or lacking papers: not yet */
+	int taken = !online && !notice;
+	if (taken && (rc = mc__due(&cal, def, now, &due)))
 		goto done;
 
 	if ((rc = mc_tx_begin(c, 1)))
@@ -713,24 +779,30 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	char *app_text = json_dumps(applicant, JSON_COMPACT);
 	char *form_text = json_dumps(form, JSON_COMPACT);
 	char *papers_text = json_dumps(papers, JSON_COMPACT);
+	json_t *extra = notice ? json_pack("{s:O, s:[O]}", "supplement", notice, "supplements", notice) : json_object();
+	char *extra_text = json_dumps(extra, JSON_COMPACT);
+	json_decref(extra);
 	int64_t id = 0;
 	json_t *steps = json_object_get(def, "steps");
 	const char *role2 = mc__jstr(json_array_get(steps, 1), "role");
+	const char *status = online ? "submitted" : notice ? "supplement_requested" : "in_progress";
 	struct mc_stmt *st = NULL;
 	if (!rc)
 		rc = mc_query(c, &st,
 			      "INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, applicant_id,"
 			      " applicant, form_data, papers, channel, status, received_agency_id, counter_id, competent_agency_id,"
 			      " current_step, current_agency_id, step_role, received_by, submitted_at, received_at, due_at,"
-			      " return_method, created_at, updated_at)"
-			      " VALUES (?, ?, '79', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			      "ttittittttti" "iiiitiiiitii",
+			      " return_method, created_at, updated_at, extra, paused_at)"
+			      " VALUES (?, ?, '79', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			      " NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
+			      "ttittittttti" "iiiitiiiitii" "ti",
 			      code, secret, (int64_t)json_integer_value(json_object_get(def, "id")), pcode,
 			      mc__jstr(def, "field_code"), applicant_id, app_text, form_text, papers_text,
-			      online ? "online" : "counter", online ? "submitted" : "in_progress", receiving,
-			      (int64_t)counter_id, competent, (int64_t)(online ? 1 : 2), online ? receiving : competent,
-			      online ? "clerk" : role2, (int64_t)(online ? 0 : x->who->user_id), now, online ? 0 : now,
-			      due, ret ? ret : "counter", now, now);
+			      online ? "online" : "counter", status, receiving,
+			      (int64_t)counter_id, competent, (int64_t)(taken ? 2 : 1), taken ? competent : receiving,
+			      taken ? role2 : "clerk", (int64_t)(taken ? x->who->user_id : 0), now, taken ? now : 0,
+			      due, ret ? ret : "counter", now, now, extra_text, notice ? now : 0);
+	free(extra_text);
 	free(app_text);
 	free(form_text);
 	free(papers_text);
@@ -739,7 +811,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 			mc_bind_null(st, 6);
 		if (!counter_id)
 			mc_bind_null(st, 13);
-		if (online) {
+		if (!taken) {
 			mc_bind_null(st, 18);
 			mc_bind_null(st, 20);
 			mc_bind_null(st, 21);
@@ -757,7 +829,13 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		rc = create_steps(x, id, def, receiving, competent);
 	if (!rc)
 		rc = mc__uploads_attach(c, def, form, x->who->user_id, now);
-	if (!rc && !online) {
+	if (!rc && notice) {
+		/* the reception step waits for the papers */
+		int64_t n = mc_exec(c, "UPDATE dossier_steps SET started_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = 1",
+				    "iii", now, x->who->user_id, id);
+		rc = n < 0 ? (int)n : 0;
+	}
+	if (!rc && taken) {
 		/* taken in at the counter: the reception step is done, the next starts */
 		int64_t step_due = 0;
 		mc_cal_add_working_minutes(&cal, now, json_integer_value(json_object_get(json_array_get(steps, 1), "hours")) * 60,
@@ -773,15 +851,15 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		if (!rc)
 			rc = mc__register_entry(c, id, receiving, now);
 	}
+	const char *action = online ? "submit" : notice ? "intake_incomplete" : "intake";
 	if (!rc)
-		rc = mc__event(x, id, online ? "submit" : "intake", NULL, online ? "submitted" : "in_progress", 1, receiving,
-			       counter_id, NULL);
-	if (!rc && !online)
+		rc = mc__event(x, id, action, NULL, status, 1, receiving, counter_id, NULL);
+	if (!rc && taken)
 		rc = mc__stats_add(c, competent, pcode, mc__jstr(def, "field_code"), now, "received_counter");
 	if (!rc)
-		rc = mc__audit(x, online ? "dossier.submit" : "dossier.intake", id, code);
+		rc = mc__audit(x, mc_sprintf(a, "dossier.%s", action), id, code);
 	if (!rc)
-		rc = mc__notify(c, id, online ? "submitted" : "received", NULL);
+		rc = mc__notify(c, id, online ? "submitted" : notice ? "supplement_requested" : "received", NULL);
 	if (!rc)
 		rc = mc__track_refresh(c, id);
 	if (!rc)
@@ -799,5 +877,7 @@ done:
 	json_decref(papers);
 	json_decref(applicant);
 	json_decref(empty);
+	json_decref(missing);
+	json_decref(notice);
 	return rc;
 }

@@ -117,8 +117,10 @@ int mc_dossier_dashboard(struct mc_conn *c, int64_t root, int64_t now, int top, 
  * MC_E_NOT_FOUND); no "view" event is recorded.  A form that does not
  * apply to the dossier - 01 and 06 before it is received, 02 without a
  * supplement request, 03 without a refusal, 04 without an extension, 05
- * unless stopped - is MC_E_CONFLICT with a public detail in x->e. */
-int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, json_t **out);
+ * unless stopped - is MC_E_CONFLICT with a public detail in x->e.  Every
+ * form 02 issued is kept: n picks one (1 the first; 0 the latest; one
+ * that was not issued is MC_E_NOT_FOUND); n is ignored for other forms. */
+int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n, json_t **out);
 
 /* Form 07: the dossiers received by agency on local dates [from_day,
  * to_day] ("YYYY-MM-DD"), in register order, as an array of the fields the

@@ -34,6 +34,11 @@ int mc__uploads_attach(struct mc_conn *c, json_t *def, json_t *form, int64_t use
 void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, int64_t caller, json_t *before,
 		    struct mc_error *e);
 
+/* A counter clerk's checklist of the papers in hand (codes or {code, count,
+ * note}) checked against the procedure, every mandatory paper there, and
+ * saved as the dossier's papers; field errors in x->e. */
+int mc__counter_papers(struct mc_dossier_ctx *x, json_t *def, json_t *given, int64_t id);
+
 int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d);
 /* Append an event (inside the transaction). */
 int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,

@@ -37,7 +37,7 @@ static int add_name(struct mc_conn *c, json_t *ref)
 	return rc < 0 ? rc : 0;
 }
 
-int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, json_t **out)
+int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n, json_t **out)
 {
 	/* the part of the dossier each notice is about; NULL: always there */
 	static const char *const part[7] = {NULL, NULL, "supplement", "refusal", "extension", "stop", NULL};
@@ -61,6 +61,17 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, json_t
 	/* the working record stays on GET /dossiers/{code} */
 	json_object_del(j, "events");
 	json_object_del(j, "pending_officials");
+	json_t *all = json_object_get(j, "supplements");
+	if (form == 2 && n > 0) {
+		/* an earlier notice (a dossier from before they were all kept has one) */
+		json_t *one = json_is_array(all) ? json_array_get(all, (size_t)n - 1)
+		                                 : n == 1 ? json_object_get(j, "supplement") : NULL;
+		if (!json_is_object(one)) {
+			json_decref(j);
+			return MC_E_NOT_FOUND;
+		}
+		json_object_set(j, "supplement", one);
+	}
 	json_t *p = part[form] ? json_object_get(j, part[form]) : NULL;
 	if (part[form] && !json_is_object(p)) {
 		json_decref(j);

@@ -14,7 +14,10 @@
  * cannot then be read through one's own dossier.  Every refusal changes
  * nothing (form, status, version, extra, events, outbox; no dossier
  * created).  A valid supplement merges the files: after receipt back to
- * in_progress, before it back to submitted, with supplied_at set.  Uploads
+ * in_progress, before it back to submitted, with supplied_at set.  The
+ * papers are asked for once per stage (at reception, during processing):
+ * a second request at the same stage is 409 and every notice is kept in
+ * the dossier's "supplements".  Uploads
  * are stored once per content and recorded once per user.  Procedure
  * 1.004873 (marital status, attachment field divorce_scan); citizens An
  * (ward 26740) and Bình (ward 26743); the server runs on Tue 2027-03-02
@@ -506,10 +509,41 @@ static void others_files(void **state)
 	assert_int_equal(download(&clerk2, B, own, second), 200);
 }
 
-/* Ask for papers again (E in progress at the specialist's step). */
-static void ask_again(const char *code)
+/* A new dossier of An's (no file yet), asked for papers at reception by
+ * the clerk and supplied by An with body, received, then asked for papers
+ * again during processing by the specialist: one notice per stage. */
+static void asked_twice(const char *body, char code[80])
 {
+	char sub[1024];
+	snprintf(sub, sizeof(sub), "{\"procedure_code\":\"1.004873\",%s}}", FORM3);
+	submit(&cit, sub, code);
+	allow(&clerk, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
+	allow(&cit, code, "supplement", body, "submitted", NULL);
+	allow(&clerk, code, "receive", NULL, "in_progress", NULL);
 	allow(&spec, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
+}
+
+/* Asked again at a stage that had its notice: 409, nothing changed. */
+static void once_per_stage(struct mc_http_session *s, const char *code)
+{
+	struct row a, b;
+	row_read(code, &a);
+	struct mc_http_res r;
+	long got = mc_http_act_v(s, code, "request_supplement", a.version, "{\"items\":[\"Giấy tờ khác\"]}", &r);
+	if (got != 409)
+		fail_msg("second request on %s: want 409, got %ld: %s", code, got, r.body);
+	assert_message(&r, "items",
+		       "Đã gửi phiếu yêu cầu bổ sung (Mẫu 02) ở bước này: chỉ hướng dẫn một lần, đầy đủ. "
+		       "Nếu hồ sơ vẫn chưa đủ, hãy từ chối (Mẫu 03)",
+		       "A request for papers (form 02) was already issued at this stage: the applicant is guided once, "
+		       "listing everything. If the dossier is still incomplete, refuse it (form 03)");
+	mc_http_res_free(&r);
+	row_read(code, &b);
+	assert_int_equal(b.version, a.version);
+	assert_string_equal(b.extra, a.extra);
+	assert_int_equal(b.events, a.events);
+	row_free(&a);
+	row_free(&b);
 }
 
 static void valid_supplement(void **state)
@@ -548,15 +582,31 @@ static void valid_supplement(void **state)
 	mc_http_res_free(&r);
 	assert_int_equal(download(&cit, E, pdf_sha, PDF_A), 200);
 
-	/* asked again: the file the dossier already names may be sent again,
-	 * by the applicant who uploaded it or by the clerk who did not */
-	ask_again(E);
-	allow(&cit, E, "supplement", body, "in_progress", NULL);
-	ask_again(E);
-	allow(&clerk, E, "supplement", body, "in_progress", NULL);
-	f = form_of(E);
+	/* the specialist's notice was the one of processing */
+	once_per_stage(&spec, E);
+
+	/* asked again at the next stage: the file the dossier already names
+	 * may be sent again, by the applicant who uploaded it or by the clerk
+	 * who did not */
+	char G[80], H[80];
+	asked_twice(body, G);
+	allow(&cit, G, "supplement", body, "in_progress", NULL);
+	asked_twice(body, H);
+	allow(&clerk, H, "supplement", body, "in_progress", NULL);
+	f = form_of(H);
 	assert_string_equal(jstr(f, "divorce_scan"), pdf_sha);
 	json_decref(f);
+	/* both notices are kept, each with its list, stage and time supplied */
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", H);
+	assert_int_equal(mc_http_get(&cit, path, &r), 200);
+	json_t *all = json_object_get(r.json, "supplements");
+	assert_int_equal(json_array_size(all), 2);
+	assert_string_equal(jstr(json_array_get(all, 0), "stage"), "reception");
+	assert_string_equal(jstr(json_array_get(all, 1), "stage"), "processing");
+	assert_int_equal(jint(json_array_get(all, 1), "no"), 2);
+	assert_non_null(jstr(json_array_get(all, 0), "supplied_at"));
+	assert_non_null(jstr(json_array_get(all, 1), "supplied_at"));
+	mc_http_res_free(&r);
 
 	/* before receipt, the clerk hands in a file the clerk scanned: back to
 	 * submitted */
@@ -571,14 +621,20 @@ static void valid_supplement(void **state)
 	assert_int_equal(download(&cit, D, clerk_sha, PDF_CLERK), 200);
 	/* received and asked again: the applicant may keep the clerk's file
 	 * (which she may not attach anywhere else, see others_files) */
+	once_per_stage(&clerk, D);
 	allow(&clerk, D, "receive", NULL, "in_progress", NULL);
-	ask_again(D);
+	allow(&spec, D, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
 	allow(&cit, D, "supplement", body, "in_progress", NULL);
-	/* and an empty form hands in nothing new */
-	ask_again(D);
-	allow(&cit, D, "supplement", "{\"form\":{}}", "in_progress", NULL);
 	f = form_of(D);
 	assert_string_equal(jstr(f, "divorce_scan"), clerk_sha);
+	json_decref(f);
+	once_per_stage(&spec, D);
+	/* and an empty form hands in nothing new */
+	char K[80];
+	asked_twice("{\"form\":{}}", K);
+	allow(&cit, K, "supplement", "{\"form\":{}}", "in_progress", NULL);
+	f = form_of(K);
+	assert_null(json_object_get(f, "divorce_scan"));
 	json_decref(f);
 }
 

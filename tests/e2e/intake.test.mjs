@@ -136,3 +136,50 @@ test('a second lookup leaves nothing of the first person, in the applicant or in
   assert.equal(await procForm.getByLabel('Mục đích sử dụng *').inputValue(), 'Đăng ký kết hôn');
   assertNoErrors(page, [/404/]);
 });
+
+test('a walk-in dossier without all its papers: form 02 at the counter, received when the papers come back', async () => {
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.wardClerk);
+  await page.goto('/can-bo/tiep-nhan');
+  await page.getByLabel('Số định danh cá nhân *').fill(DEMO.citizen);
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await page.getByText('Đã tìm thấy: Nguyễn Văn An').waitFor();
+  const procForm = await openProcedure(page);
+  const birth = procForm.getByLabel('Ngày sinh *');
+  await birth.fill((await birth.getAttribute('type')) === 'date' ? '2003-05-14' : '14/05/2003');
+  await procForm.getByLabel('Tình trạng hôn nhân hiện tại *').selectOption({ label: 'Chưa đăng ký kết hôn' });
+  await procForm.getByLabel('Mục đích sử dụng *').fill('Đăng ký kết hôn');
+  // the declaration only, no ID paper: not a receipt...
+  await page.getByLabel(/^Tờ khai cấp Giấy xác nhận tình trạng hôn nhân theo mẫu/).check();
+  await page.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
+  await page.getByText(/Chưa nhận giấy tờ bắt buộc: Hộ chiếu/).first().waitFor();
+  // ...but a request for papers, listing the ID paper and what the clerk adds
+  await page.getByText('Hồ sơ chưa đủ giấy tờ? Lập phiếu yêu cầu bổ sung (mẫu 02)').click();
+  await page.getByLabel('Nội dung cần bổ sung khác').fill('Bản sao giấy khai sinh');
+  await page.getByRole('button', { name: 'Lập phiếu yêu cầu bổ sung' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Đã lập phiếu yêu cầu bổ sung' }).waitFor();
+  const items = await page.locator('#notice-items li').allTextContents();
+  assert.equal(items.length, 2);
+  assert.match(items[0], /^Hộ chiếu\/thẻ Căn cước/);
+  assert.equal(items[1], 'Bản sao giấy khai sinh');
+  const code = (await page.locator('#new-code').textContent()).trim();
+  assert.match(await page.locator('#link-02').getAttribute('href'), /\/forms\/02\.pdf/);
+  const pdf = await page.request.get(await page.locator('#link-02').getAttribute('href'));
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+
+  // the applicant comes back with the ID: the clerk ticks it, the dossier is received
+  await page.goto(`/can-bo/ho-so/${encodeURIComponent(code)}`);
+  await page.getByRole('button', { name: 'Nhận giấy tờ bổ sung', exact: true }).click();
+  const checklist = page.getByRole('group', { name: 'Giấy tờ đã nhận (cả giấy tờ vừa bổ sung)' });
+  assert.equal(await checklist.getByLabel(/^Tờ khai cấp Giấy xác nhận/).isChecked(), true);
+  await checklist.getByLabel(/^Hộ chiếu\/thẻ Căn cước/).check();
+  await page.getByRole('button', { name: 'Xác nhận đã nhận đủ', exact: true }).click();
+  await page.locator('#form-01').waitFor();
+  const clerk = await Client.login(srv.base, DEMO.wardClerk);
+  const d = await clerk.call('GET', `/api/v1/dossiers/${encodeURIComponent(code)}`);
+  assert.equal(d.body.status, 'in_progress');
+  assert.equal(d.body.papers.length, 2);
+  assert.equal(d.body.supplements.length, 1);
+  assertNoErrors(page);
+});

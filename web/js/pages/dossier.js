@@ -216,6 +216,18 @@ function actionForm(d, def, etag, a, reload) {
     }
     case 'supplement': {
       form.append(el('p', { text: t('of_supplement_text') }));
+      if (d.channel !== 'counter') break;
+      // a walk-in dossier: the clerk ticks every paper now in hand
+      const had = new Set((d.papers || []).map((p) => p.code));
+      const fs = el('fieldset', { 'data-field': 'papers', id: `${id}-papers`, tabindex: '-1' }, el('legend', { text: t('of_sup_checklist') }));
+      (def.papers || []).forEach((p, k) => {
+        const cid = `${id}-h${k}`;
+        fs.append(el('label', { class: 'check', for: cid },
+          el('input', { type: 'checkbox', id: cid, value: p.code, checked: had.has(p.code), 'data-field': `papers.${p.code}` }),
+          `${pick(p)} (${t(p.kind)}, ${p.count})`));
+      });
+      form.append(fs);
+      body = () => ({ papers: [...fs.querySelectorAll('input[type=checkbox]:checked')].map((c) => c.value) });
       break;
     }
     case 'request_supplement': {
@@ -324,9 +336,14 @@ function formsSection(d) {
   const ok = {
     '01': !!d.received_at, '02': !!d.supplement, '03': !!d.refusal, '04': !!d.extension, '05': !!d.stop, '06': !!d.received_at,
   };
-  const items = FORMS.filter((f) => ok[f]).map((f) => el('li', {},
+  const link02 = (n, of) => el('li', {},
+    el('a', { href: `/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/02.pdf?n=${n}&lang=${state.lang}`, target: '_blank', rel: 'noopener', id: `form-02-${n}`, text: `${t('of_form_02')} (${n}/${of})` }),
+    el('span', { class: 'code', text: ` (${t('of_pdf')})` }));
+  // every form 02 issued is kept: one link each when there were more
+  const notices = d.supplements || [];
+  const items = FORMS.filter((f) => ok[f]).flatMap((f) => (f === '02' && notices.length > 1 ? notices.map((_, k) => link02(k + 1, notices.length)) : [el('li', {},
     el('a', { href: `/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/${f}.pdf?lang=${state.lang}`, target: '_blank', rel: 'noopener', id: `form-${f}`, text: t('of_form_' + f) }),
-    el('span', { class: 'code', text: ` (${t('of_pdf')})` })));
+    el('span', { class: 'code', text: ` (${t('of_pdf')})` }))]));
   return el('section', { class: 'card', id: 'forms', 'aria-labelledby': 'forms-h' },
     el('h2', { id: 'forms-h', text: t('of_forms') }),
     items.length ? el('ul', { class: 'form-links' }, ...items) : el('p', { class: 'hint', text: t('of_no_forms') }));

@@ -5,7 +5,9 @@
 // checklist (mandatory ones must be there: checked here and by the
 // server), the procedure's form, then POST /api/v1/counters/{id}/dossiers.
 // The answer gives the code and the tracking secret, with form 01 (receipt
-// and appointment) to print at once.
+// and appointment) to print at once.  A dossier that lacks papers is not
+// turned away with nothing: the clerk issues form 02 (what to bring, in
+// one notice), recorded under a code the applicant brings back.
 import { state, t, el, api, go, link, page, pick, when, newKey, alertBox, showFieldErrors, clearFieldErrors, legalTime } from '../lib.js';
 import { officialOnly } from './office.js';
 import { buildForm, unitPicker } from './office-form.js';
@@ -188,15 +190,34 @@ export async function intake(view) {
     procForm.fill({ full_name: nameInput.value.trim() || undefined, id_number: idInput.value.trim() || undefined, residence_unit: ward.input.dataset.code });
     const ret = el('select', { id: 'in-return', name: 'return_method' },
       ...['counter', 'post', 'online'].map((m) => el('option', { value: m, text: t('of_return_' + m) })));
+    // not all the papers: form 02 instead of a receipt
+    const other = el('textarea', { id: 'in-notice-items', rows: '2', maxlength: '4000', 'aria-describedby': 'in-notice-items-hint' });
+    const why = el('textarea', { id: 'in-notice-reason', rows: '2', maxlength: '2000' });
+    const noticeBtn = el('button', { type: 'button', id: 'in-notice', text: t('of_in_notice_send') });
+    noticeBtn.addEventListener('click', () => send({ items: lines(other.value), ...(why.value.trim() ? { reason: why.value.trim() } : {}) }));
+    const incomplete = el('details', { class: 'card', id: 'in-incomplete' },
+      el('summary', { text: t('of_in_incomplete') }),
+      el('p', { class: 'hint', text: t('of_in_incomplete_hint') }),
+      el('div', { class: 'field', 'data-field': 'incomplete.items' }, el('label', { for: other.id, text: t('of_other_papers') }), other,
+        el('p', { class: 'hint', id: 'in-notice-items-hint', text: t('of_one_per_line') })),
+      el('div', { class: 'field', 'data-field': 'incomplete' }, el('label', { for: why.id, text: t('of_reason') }), why),
+      el('div', { class: 'actions' }, noticeBtn));
     details.replaceChildren(papers,
       el('fieldset', { class: 'card' }, el('legend', { text: t('of_in_form') }), procForm.node,
         el('div', { class: 'field' }, el('label', { for: 'in-return', text: t('of_in_return') }), ret)),
-      el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'in-submit', text: t('of_in_submit') })));
+      el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'in-submit', text: t('of_in_submit') })),
+      incomplete);
     papers.querySelector('input')?.focus();
   };
 
-  form.addEventListener('submit', async (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
+    send(null);
+  });
+
+  // Take the dossier in; with incomplete ({items, reason}) it lacks papers
+  // and form 02 is issued instead.
+  const send = async (incomplete) => {
     clearFieldErrors(form);
     status.replaceChildren();
     if (!def) { procQ.focus(); return; }
@@ -206,7 +227,7 @@ export async function intake(view) {
     if (!nameInput.value.trim()) errs.push(req('applicant.full_name'));
     if (!/^\d{12}$/.test(idInput.value.trim())) errs.push({ ...req('id_number'), message: t('of_in_id_bad'), message_vi: t('of_in_id_bad'), message_en: t('of_in_id_bad') });
     for (const { p, box, mandatory } of paperBoxes) {
-      if (mandatory && !box.checked) {
+      if (mandatory && !box.checked && !incomplete) {
         const m = t('of_in_paper_missing', { name: pick(p) });
         errs.push({ field: `papers.${p.code}`, message: m, message_vi: m, message_en: m });
       }
@@ -230,7 +251,8 @@ export async function intake(view) {
       form: procForm.values(),
       return_method: form.elements.return_method.value,
     };
-    const btn = form.querySelector('#in-submit');
+    if (incomplete) body.incomplete = incomplete;
+    const btn = form.querySelector(incomplete ? '#in-notice' : '#in-submit');
     btn.disabled = true;
     const path = `/api/v1/counters/${encodeURIComponent(counterSel.value)}/dossiers`;
     const what = path + JSON.stringify(body);
@@ -245,27 +267,38 @@ export async function intake(view) {
     }
     const rest = r.status === 422 ? showFieldErrors(form, r) : [];
     status.replaceChildren(alertBox(r), ...rest.map((m) => el('p', { class: 'error', text: m })));
-  });
+    // papers missing: the way out is form 02
+    if (!incomplete && r.status === 422 && (r.body?.errors || []).some((x) => x.reason === 'missing')) {
+      const box = form.querySelector('#in-incomplete');
+      if (box) box.open = true;
+    }
+  };
 
   page(view, t('of_in_title'), form, status);
 }
 
-// The dossier is in: its code and secret, form 01 to print at once.
+const lines = (s) => s.split('\n').map((x) => x.trim()).filter(Boolean);
+
+// The dossier is in: its code and secret, form 01 to print at once (or
+// form 02 when it lacks papers: the applicant brings them back with the code).
 function done(view, d) {
-  const pdf = `/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/01.pdf?lang=${state.lang}`;
-  const print = el('button', { type: 'button', class: 'primary', id: 'print-01', text: t('of_in_print_01') });
+  const waiting = d.status === 'supplement_requested';
+  const no = waiting ? '02' : '01';
+  const pdf = `/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/${no}.pdf?lang=${state.lang}`;
+  const print = el('button', { type: 'button', class: 'primary', id: `print-${no}`, text: t(`of_in_print_${no}`) });
   print.addEventListener('click', () => window.open(pdf, '_blank', 'noopener'));
-  page(view, t('of_in_done_title'),
+  page(view, t(waiting ? 'of_in_notice_title' : 'of_in_done_title'),
     el('section', { class: 'card intake-done' },
-      el('p', { class: 'notice', role: 'status', text: t('of_in_done', { code: d.code }) }),
+      el('p', { class: 'notice', role: 'status', text: t(waiting ? 'of_in_notice_done' : 'of_in_done', { code: d.code }) }),
+      waiting ? el('ul', { id: 'notice-items' }, ...(d.supplement?.items || []).map((x) => el('li', { text: x }))) : null,
       el('dl', {},
         el('dt', { text: t('track_code') }), el('dd', { id: 'new-code', class: 'big', text: d.code }),
         el('dt', { text: t('of_in_secret') }), el('dd', { id: 'new-secret', class: 'big', text: d.secret }),
-        el('dt', { text: t('appointment') }), el('dd', { text: when(d.appointment_at || d.due_at) }),
+        waiting ? null : el('dt', { text: t('appointment') }), waiting ? null : el('dd', { text: when(d.appointment_at || d.due_at) }),
         el('dt', { text: t('of_applicant') }), el('dd', { text: d.applicant?.full_name || '' })),
       el('div', { class: 'actions' },
         print,
-        el('a', { href: pdf, target: '_blank', rel: 'noopener', id: 'link-01', class: 'button', text: t('of_in_open_01') }),
+        el('a', { href: pdf, target: '_blank', rel: 'noopener', id: `link-${no}`, class: 'button', text: t(`of_in_open_${no}`) }),
         link(`/can-bo/ho-so/${encodeURIComponent(d.code)}`, t('of_in_open_dossier'), { class: 'button' }),
         el('button', { type: 'button', id: 'in-again', text: t('of_in_again'), onclick: () => go('/can-bo/tiep-nhan', true) }))));
   print.focus();
