@@ -433,7 +433,10 @@ static int do_refuse(struct act *a, const char **to, const char **notify)
 	json_t *reasons = string_list(a, "reasons", 1);
 	if (!reasons)
 		return a->x->e->code = MC_E_VALIDATION;
-	json_object_set_new(a->extra, "refusal", json_pack("{s:o, s:o, s:O}", "at", now_json(a), "by", who_ref(a), "reasons", reasons));
+	/* at reception the receiving clerk signs form 03; during processing the
+	 * processing official, with their position */
+	json_object_set_new(a->extra, "refusal", json_pack("{s:o, s:o, s:O, s:s}", "at", now_json(a), "by", who_ref(a), "reasons",
+							   reasons, "stage", a->d.received_at ? "processing" : "reception"));
 	return end_without_result(a, "refused", "refused", to, notify);
 }
 
@@ -537,19 +540,42 @@ static int do_stop(struct act *a, const char **to, const char **notify)
 	return end_without_result(a, "stopped", NULL, to, notify);
 }
 
-static int do_extend(struct act *a, const char **to, const char **notify)
+/* Form 04 goes out at least one working day before the legal deadline. */
+static int day_before_deadline(struct act *a)
 {
-	if (!is(a, "in_progress"))
-		return wrong_state(a);
-	if (!at_current_step(a) && !holds(a, "leader", a->d.competent_agency_id))
-		return forbid(a, "only the officer of the current step or a leader may ask for more time");
-	if (a->d.extended)
-		return mc_error_set(a->x->e, MC_E_CONFLICT, "the appointment may be moved only once");
-	/* at least one working day before the deadline */
 	int64_t one_day = 0;
 	mc_cal_add_working_days(&a->cal, a->now, 1, &one_day);
 	if (one_day > a->d.due_at)
 		return mc_error_set(a->x->e, MC_E_CONFLICT, "less than one working day before the deadline");
+	return 0;
+}
+
+/* The head (or a deputy) of the competent agency approves the apology and
+ * its new date (form 04 is theirs to sign): the appointment moves now. */
+static void approve(struct act *a, json_t *ext, const char **notify)
+{
+	json_object_set_new(ext, "approved", json_true());
+	json_object_set_new(ext, "approved_by", who_ref(a));
+	json_object_set_new(ext, "approved_at", now_json(a));
+	int64_t nd = 0;
+	mc_time_parse(mc__jstr(ext, "new_due_at"), &nd);
+	a->d.appointment_at = nd;
+	a->d.extended = 1; /* the apology is given: late now is "late, with apology" */
+	*notify = "extended";
+}
+
+static int do_extend(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "in_progress"))
+		return wrong_state(a);
+	int head = holds(a, "leader", a->d.competent_agency_id);
+	if (!at_current_step(a) && !head)
+		return forbid(a, "only the officer of the current step or a leader may ask for more time");
+	if (a->d.extended || json_object_get(a->extra, "extension"))
+		return mc_error_set(a->x->e, MC_E_CONFLICT, "the appointment may be moved only once");
+	int rc = day_before_deadline(a);
+	if (rc)
+		return rc;
 	const char *reason = text_field(a, "reason", 1);
 	const char *nd = mc__jstr(a->in, "new_due_at");
 	int64_t new_due = 0, old = a->d.appointment_at ? a->d.appointment_at : a->d.due_at;
@@ -569,14 +595,32 @@ static int do_extend(struct act *a, const char **to, const char **notify)
 		return a->x->e->code = MC_E_VALIDATION;
 	/* the apology moves the appointment, never the legal deadline: the
 	 * dossier is still scored against due_at */
-	json_object_set_new(a->extra, "extension",
-			    json_pack("{s:o, s:o, s:s, s:o, s:o, s:o}", "at", now_json(a), "by", who_ref(a), "reason", reason,
-				      "old_due_at", mc__time_or_null(old), "new_due_at", mc__time_or_null(new_due),
-				      "legal_due_at", mc__time_or_null(a->d.due_at)));
-	a->d.appointment_at = new_due;
-	a->d.extended = 1;
+	json_t *ext = json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:b}", "at", now_json(a), "by", who_ref(a), "reason", reason,
+				"old_due_at", mc__time_or_null(old), "new_due_at", mc__time_or_null(new_due), "legal_due_at",
+				mc__time_or_null(a->d.due_at), "approved", 0);
+	json_object_set_new(a->extra, "extension", ext);
+	/* asked by a leader of the competent agency: approved at once; else it
+	 * waits for one (approve_extension) and the applicant hears nothing yet */
+	if (head)
+		approve(a, ext, notify);
 	*to = "in_progress";
-	*notify = "extended";
+	return 0;
+}
+
+static int do_approve_extension(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "in_progress"))
+		return wrong_state(a);
+	json_t *ext = json_object_get(a->extra, "extension");
+	if (!json_is_object(ext) || !json_is_false(json_object_get(ext, "approved")))
+		return mc_error_set(a->x->e, MC_E_CONFLICT, "no extension is waiting for approval");
+	if (!holds(a, "leader", a->d.competent_agency_id))
+		return forbid(a, "only the head of the competent agency or a deputy may approve an extension");
+	int rc = day_before_deadline(a);
+	if (rc)
+		return rc;
+	approve(a, ext, notify);
+	*to = "in_progress";
 	return 0;
 }
 
@@ -589,6 +633,7 @@ static const struct {
 	{"assign", do_assign},     {"forward", do_forward},
 	{"return", do_return},     {"withdraw", do_withdraw},
 	{"stop", do_stop},         {"extend", do_extend},
+	{"approve_extension", do_approve_extension},
 };
 
 int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *action, int64_t version, json_t *in,

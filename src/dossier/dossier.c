@@ -300,12 +300,14 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 	json_t *p;
 	json_array_foreach(papers, i, p) {
 		const char *code = mc__jstr(p, "code");
-		int have = 0, count = (int)json_integer_value(json_object_get(p, "count"));
-		const char *note = "";
+		int have = 0, count = (int)json_integer_value(json_object_get(p, "count")), listed = 1;
+		const char *note = "", *kind = mc__jstr(p, "kind");
 		if (online) {
-			/* an attachment field that carries this paper and is filled; a
-			 * paper with no attachment field is the e-form itself (the tờ
-			 * khai) or is checked on return */
+			/* an attachment field that carries this paper and is filled: a
+			 * scan (one file), whatever the paper is on the counter's
+			 * checklist.  A paper with no attachment field is the e-form
+			 * itself (the declaration, listed as such) or is shown when the
+			 * result is collected (not received: not listed) */
 			size_t k;
 			json_t *f;
 			int uploadable = 0;
@@ -314,11 +316,16 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 				if (paper && strcmp(paper, code) == 0) {
 					uploadable = 1;
 					if (json_is_string(json_object_get(form, mc__jstr(f, "name"))))
-						have = 1;
+						have = 1, kind = "scan", count = 1;
 				}
 			}
-			if (!uploadable)
-				have = 1, note = "Tờ khai điện tử / đối chiếu khi nhận kết quả";
+			if (!uploadable) {
+				have = 1;
+				if (strncmp(code, "to_khai", 7) == 0)
+					kind = "eform", count = 1;
+				else
+					listed = 0, note = "Xuất trình khi nhận kết quả";
+			}
 		} else {
 			size_t k;
 			json_t *g;
@@ -345,10 +352,10 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 				       mc_sprintf(a, "Missing mandatory paper: %s", mc__jstr(p, "name_en") ? mc__jstr(p, "name_en") : code));
 			continue;
 		}
-		if (have)
+		if (have && listed)
 			json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "no", (json_int_t)++no, "code",
-							     code, "name", mc__jstr(p, "name"), "kind", mc__jstr(p, "kind"),
-							     "count", count, "note", note));
+							     code, "name", mc__jstr(p, "name"), "kind", kind, "count", count,
+							     "note", note));
 	}
 	/* papers on the checklist that the procedure does not know */
 	if (!online) {

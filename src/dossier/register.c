@@ -37,6 +37,39 @@ static int add_name(struct mc_conn *c, json_t *ref)
 	return rc < 0 ? rc : 0;
 }
 
+/* What the forms' headers name: "place", the province of the receiving
+ * agency ("Thành phố Hồ Chí Minh", for the date line), and "one_stop", the
+ * one-stop unit that received the dossier ({name, superior}).  Since 1 July
+ * 2025 a ward's or commune's one-stop unit is its Trung tâm Phục vụ hành
+ * chính công (Decree 118/2025/NĐ-CP), under the People's Committee. */
+static int form_context(struct mc_conn *c, int64_t agency, json_t *j)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+	                  "SELECT a.kind, a.name, u.full_name, p.full_name FROM agencies a"
+	                  " LEFT JOIN units u ON u.era = 'current' AND u.code = a.unit_code"
+	                  " LEFT JOIN units p ON p.era = 'current' AND p.code = a.province_code WHERE a.id = ?",
+	                  "i", agency);
+	if (rc)
+		return rc;
+	if ((rc = mc_step(s)) == MC_DB_ROW) {
+		const char *kind = mc_col_text(s, 0), *name = mc_col_text(s, 1), *unit = mc_col_text(s, 2);
+		if (mc_col_text(s, 3))
+			json_object_set_new(j, "place", json_string(mc_col_text(s, 3)));
+		if (strcmp(kind, "ward_committee") == 0 && unit && (unit[0] == 'P' || unit[0] == 'X')) {
+			/* "Phường Sài Gòn" -> "Trung tâm Phục vụ hành chính công phường Sài Gòn" */
+			json_object_set_new(j, "one_stop",
+			                    json_pack("{s:o, s:s}", "name",
+			                              json_sprintf("Trung tâm Phục vụ hành chính công %c%s", unit[0] + 32, unit + 1),
+			                              "superior", name));
+		} else {
+			json_object_set_new(j, "one_stop", json_pack("{s:s}", "name", name));
+		}
+	}
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
 int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n, json_t **out)
 {
 	/* the part of the dossier each notice is about; NULL: always there */
@@ -85,6 +118,20 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n,
 		}
 		/* a notice on an online dossier not yet received: it arrived when submitted */
 		json_object_set(j, "received_at", json_object_get(j, "submitted_at"));
+	}
+	/* form 04 is the head's (or a deputy's) to sign: not before they approved */
+	if (form == 4 && json_is_false(json_object_get(p, "approved"))) {
+		json_decref(j);
+		return mc_error_set(x->e, MC_E_CONFLICT,
+		                    "form 04 does not apply: the head of the agency has not approved the new date yet");
+	}
+	if (form == 4 && json_object_get(p, "approved_by") && (rc = add_name(x->c, json_object_get(p, "approved_by")))) {
+		json_decref(j);
+		return rc;
+	}
+	if ((rc = form_context(x->c, d.received_agency_id, j))) {
+		json_decref(j);
+		return rc;
 	}
 	if (p && (rc = add_name(x->c, json_object_get(p, signer[form])))) {
 		json_decref(j);

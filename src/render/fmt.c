@@ -176,6 +176,8 @@ static const struct label paper_kinds[] = {
 	{"certified_copy", "Bản sao chứng thực", "Certified copy"},
 	{"copy", "Bản sao", "Copy"},
 	{"presented", "Xuất trình", "Presented"},
+	{"scan", "Bản điện tử (bản chụp)", "Electronic copy (scan)"},
+	{"eform", "Tờ khai điện tử", "Electronic form"},
 	{NULL, NULL, NULL},
 };
 

@@ -69,6 +69,8 @@ struct doc {
 	int page;                      /* current page, from 1 */
 	int pages;                     /* total, known in the second pass; 0 in the first */
 	int always_number;             /* number pages even when there is one */
+	int copies;                    /* the pages hold this many copies (liên) of one form, numbered per copy */
+	int copy_start;                /* the page the current copy starts on */
 	int en;                        /* English subtitles */
 	int err;                       /* first error while drawing */
 	const char *running;           /* markup at the top of continuation pages */
@@ -303,9 +305,10 @@ static void hline(struct doc *d, double x0, double x1, double y, double width)
 
 static void footer(struct doc *d)
 {
-	if (!d->pages || (d->pages < 2 && !d->always_number))
+	int n = d->copies > 1 ? d->pages / d->copies : d->pages, p = d->page - d->copy_start + 1;
+	if (!d->pages || (n < 2 && !d->always_number))
 		return;
-	const char *m = mc_sprintf(d->a, "Trang %d/%d", d->page, d->pages);
+	const char *m = mc_sprintf(d->a, "Trang %d/%d", p, n);
 	PangoLayout *l = lay(d, m, cw(d), d->fs - 1.5, F_CENTER);
 	put(d, l, d->ml, d->ph - d->mb + 8);
 }
@@ -524,14 +527,19 @@ static void table_end(struct doc *d)
 /*
  * The national header: the issuing agency on the left (upper case, bold,
  * a short rule under it), the country name and motto on the right (rule
- * under the motto), and under the motto the place and date in italics.
+ * under the motto), and under the motto the place and date in italics.  A
+ * unit under a superior body (a ward's one-stop centre under its People's
+ * Committee) has the superior's name above its own, not bold (Decree
+ * 30/2020/NĐ-CP, Annex I).
  */
-static void national_header(struct doc *d, const char *agency, const char *date_line)
+static void national_header(struct doc *d, const char *superior, const char *agency, const char *date_line)
 {
 	double lw = cw(d) * 0.42, rw = cw(d) - lw, xr = d->ml + lw, y0 = d->y;
 	double hs = d->fs - 0.5;
 
-	const char *am = mc_sprintf(d->a, "%s", esc(d, upper(d, clip(d, agency, 160))));
+	const char *am = mc_sprintf(d->a, "%s%s%s%s", superior ? "<span weight=\"normal\">" : "",
+				    superior ? esc(d, upper(d, clip(d, superior, 160))) : "", superior ? "</span>\n" : "",
+				    esc(d, upper(d, clip(d, agency, 160))));
 	PangoLayout *l = lay(d, am, lw - 6, hs, F_BOLD | F_CENTER);
 	double lh = put(d, l, d->ml, y0);
 	hline(d, d->ml + lw / 3, d->ml + 2 * lw / 3, y0 + lh + 2.5, 0.6);
@@ -650,8 +658,9 @@ static void qr_block(struct doc *d, const char *url, const char *code, const cha
 #define TDATE(path)  mc__jtime(d->a, j, path, MC__T_DATE_LONG)
 #define TSHORT(path) mc__jtime(d->a, j, path, MC__T_SHORT)
 
-/* "Ngày 26 tháng 11 năm 2026" (with the place first when the dossier has
- * one), for the right of the header. */
+/* "Thành phố Hồ Chí Minh, ngày 26 tháng 11 năm 2026": the place of the
+ * agency first (Decree 30/2020/NĐ-CP; the forms of Circular 03/2025), for
+ * the right of the header; "Ngày ..." only when the place is unknown. */
 static const char *date_line(struct doc *d, json_t *j, const char *path)
 {
 	const char *day = TDATE(path);
@@ -659,6 +668,45 @@ static const char *date_line(struct doc *d, json_t *j, const char *path)
 		return NULL;
 	const char *place = T("place");
 	return place ? mc_sprintf(d->a, "%s, %s", place, day) : mc_sprintf(d->a, "N%s", day + 1);
+}
+
+/* The one-stop unit that received the dossier, and its superior body. */
+static const char *one_stop(struct doc *d, json_t *j)
+{
+	const char *n = T("one_stop.name");
+	return n ? n : T("received_agency.name");
+}
+
+static void unit_header(struct doc *d, json_t *j, const char *date_path)
+{
+	national_header(d, T("one_stop.superior"), one_stop(d, j), date_line(d, j, date_path));
+}
+
+/* A position as a signature block names it: "Chủ tịch UBND phường" ->
+ * "CHỦ TỊCH" (the body is in the header). */
+static const char *title_of(struct doc *d, const char *position)
+{
+	const char *cut = strstr(position, " UBND");
+	return upper(d, cut ? mc_sprintf(d->a, "%.*s", (int)(cut - position), position) : position);
+}
+
+/* The head of the agency signs (forms 04, 05): "CHỦ TỊCH", or a deputy for
+ * the head, "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (Decree 30/2020/NĐ-CP Art. 13). */
+static struct sig head_sig(struct doc *d, json_t *j, const char *who)
+{
+	const char *pos = T(mc_sprintf(d->a, "%s.position", who)), *name = T(mc_sprintf(d->a, "%s.full_name", who));
+	struct sig s = {"THỦ TRƯỞNG CƠ QUAN", "Head of the agency", "(Ký, ghi rõ họ tên và đóng dấu)",
+			"Signature, full name and seal", name};
+	if (pos && strncmp(pos, "Phó ", strlen("Phó ")) == 0) {
+		const char *head = pos + strlen("Phó ");
+		/* the head's title: the deputy's without "Phó", its first letter up */
+		const char *t = title_of(d, head);
+		s.vi = mc_sprintf(d->a, "KT. %s\n%s", esc(d, t), esc(d, title_of(d, pos)));
+		s.en = "For the head of the agency, deputy";
+	} else if (pos) {
+		s.vi = esc(d, title_of(d, pos));
+	}
+	return s;
 }
 
 static const char *applicant_label(json_t *j)
@@ -707,7 +755,7 @@ static const char *return_place(struct doc *d, json_t *j)
 	return place ? place : how;
 }
 
-static void form01(struct doc *d, json_t *j)
+static void form01(struct doc *d, json_t *j, const char *copy)
 {
 	static const struct col cols[] = {
 		{"TT", "No.", 0.07, F_CENTER},
@@ -720,11 +768,13 @@ static void form01(struct doc *d, json_t *j)
 	struct table tt = t;
 	tt.size = d->fs - 1;
 
-	national_header(d, T("received_agency.name"), date_line(d, j, "received_at"));
+	/* which copy (liên) this page is: one kept, one for the applicant */
+	PangoLayout *cl = lay(d, mc_sprintf(d->a, "<i>%s</i>", copy), cw(d), d->fs - 1, F_RIGHT);
+	d->y += put(d, cl, d->ml, d->y) + 2;
+	unit_header(d, j, "received_at");
 	title(d, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "RECEIPT OF DOSSIER AND APPOINTMENT FOR THE RESULT");
 	qr_block(d, T("tracking_url"), T("code"), T("secret"));
-	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, T("received_agency.name")),
-			   sub(d, "received the dossier of")),
+	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
 	     0, 0, 2.5);
 	applicant(d, j, 1);
 	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
@@ -778,11 +828,10 @@ static void form01(struct doc *d, json_t *j)
 static void form02(struct doc *d, json_t *j)
 {
 	const char *when = mc__jget(j, "supplement.requested_at") ? "supplement.requested_at" : "received_at";
-	national_header(d, T("received_agency.name"), date_line(d, j, when));
+	unit_header(d, j, when);
 	title(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "REQUEST TO SUPPLEMENT THE DOSSIER");
 	code_line(d, T("code"));
-	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, T("received_agency.name")),
-			   sub(d, "received the dossier of")),
+	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
 	     0, 0, 2.5);
 	applicant(d, j, 1);
 	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
@@ -797,38 +846,11 @@ static void form02(struct doc *d, json_t *j)
 	para(d,
 	     mc_sprintf(d->a,
 			"Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ %s để được hướng dẫn.%s",
-			esc(d, T("received_agency.name")),
+			esc(d, one_stop(d, j)),
 			sub(d, "If anything is unclear, please contact the agency above for guidance.")),
 	     0, 0, 2.5);
 	struct sig s = {"NGƯỜI HƯỚNG DẪN", "Officer", "(Ký và ghi rõ họ tên)", "Signature and full name",
 			T("supplement.requested_by.full_name")};
-	signatures(d, &s, 1);
-}
-
-static void form03(struct doc *d, json_t *j)
-{
-	const char *when = mc__jget(j, "refusal.at") ? "refusal.at" : "received_at";
-	national_header(d, T("received_agency.name"), date_line(d, j, when));
-	title(d, "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", "REFUSAL TO RECEIVE OR PROCESS THE DOSSIER");
-	code_line(d, T("code"));
-	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, T("received_agency.name")),
-			   sub(d, "received the dossier of")),
-	     0, 0, 2.5);
-	applicant(d, j, 1);
-	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
-	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
-	para(d,
-	     mc_sprintf(d->a,
-			"Qua xem xét, %s thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:%s",
-			esc(d, T("received_agency.name")), sub(d, "The dossier is refused for these reasons")),
-	     0, 0, 2.5);
-	numbered(d, mc__jget(j, "refusal.reasons"));
-	para(d,
-	     mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết và thực hiện./.%s",
-			sub(d, "For your information.")),
-	     0, 0, 2.5);
-	struct sig s = {"NGƯỜI TIẾP NHẬN HỒ SƠ", "Receiving officer", "(Ký và ghi rõ họ tên)",
-			"Signature and full name", T("refusal.by.full_name")};
 	signatures(d, &s, 1);
 }
 
@@ -837,6 +859,46 @@ static const char *decider(struct doc *d, json_t *j)
 {
 	const char *a = T("competent_agency.name");
 	return a ? a : T("received_agency.name");
+}
+
+/* Refused at reception: the one-stop unit's form, signed by the receiving
+ * officer; during processing: the processing agency's, signed by the
+ * official who refused it, with their position. */
+static void form03(struct doc *d, json_t *j)
+{
+	const char *stage = T("refusal.stage");
+	int processing = stage ? strcmp(stage, "processing") == 0 : mc__jget(j, "received_by.id") != NULL;
+	const char *when = mc__jget(j, "refusal.at") ? "refusal.at" : "received_at";
+	const char *issuer = processing ? decider(d, j) : one_stop(d, j);
+	if (processing)
+		national_header(d, NULL, issuer, date_line(d, j, when));
+	else
+		unit_header(d, j, when);
+	title(d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "REFUSAL TO RECEIVE AND PROCESS THE DOSSIER");
+	code_line(d, T("code"));
+	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
+	     0, 0, 2.5);
+	applicant(d, j, 1);
+	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
+	para(d,
+	     mc_sprintf(d->a,
+			"Qua xem xét, %s thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:%s",
+			esc(d, issuer), sub(d, "The dossier is refused for these reasons")),
+	     0, 0, 2.5);
+	numbered(d, mc__jget(j, "refusal.reasons"));
+	para(d,
+	     mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết và thực hiện./.%s",
+			sub(d, "For your information.")),
+	     0, 0, 2.5);
+	const char *pos = T("refusal.by.position");
+	struct sig s = {"NGƯỜI TIẾP NHẬN HỒ SƠ", "Receiving officer", "(Ký và ghi rõ họ tên)",
+			"Signature and full name", T("refusal.by.full_name")};
+	if (processing) {
+		s.vi = pos ? esc(d, title_of(d, pos)) : "NGƯỜI XỬ LÝ HỒ SƠ";
+		s.en = "Processing official";
+	}
+	signatures(d, &s, 1);
 }
 
 static void dear(struct doc *d, json_t *j)
@@ -859,7 +921,10 @@ static void received_sentence(struct doc *d, json_t *j)
 static void form04(struct doc *d, json_t *j)
 {
 	const char *agency = decider(d, j);
-	national_header(d, agency, date_line(d, j, mc__jget(j, "extension.at") ? "extension.at" : "received_at"));
+	const char *at = mc__jget(j, "extension.approved_at") ? "extension.approved_at"
+			 : mc__jget(j, "extension.at")        ? "extension.at"
+							      : "received_at";
+	national_header(d, NULL, agency, date_line(d, j, at));
 	title(d, "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
 	      "APOLOGY AND REQUEST TO EXTEND THE PROCESSING TIME");
 	code_line(d, T("code"));
@@ -881,15 +946,15 @@ static void form04(struct doc *d, json_t *j)
 	     0, 0, 2.5);
 	field(d, "Thời gian hẹn trả kết quả mới", "New appointment for the result", TLONG("extension.new_due_at"));
 	para(d, mc_sprintf(d->a, "Xin trân trọng cảm ơn!%s", sub(d, "Thank you.")), 0, 0, 2.5);
-	struct sig s = {"THỦ TRƯỞNG CƠ QUAN", "Head of the agency", "(Ký, ghi rõ họ tên và đóng dấu)",
-			"Signature, full name and seal", T("extension.by.full_name")};
+	/* signed by whoever approved the new date: the head, or a deputy "KT." */
+	struct sig s = head_sig(d, j, mc__jget(j, "extension.approved_by") ? "extension.approved_by" : "extension.by");
 	signatures(d, &s, 1);
 }
 
 static void form05(struct doc *d, json_t *j)
 {
 	const char *agency = decider(d, j);
-	national_header(d, agency, date_line(d, j, mc__jget(j, "stop.at") ? "stop.at" : "received_at"));
+	national_header(d, NULL, agency, date_line(d, j, mc__jget(j, "stop.at") ? "stop.at" : "received_at"));
 	title(d, "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", "NOTICE OF STOPPING THE PROCESSING OF THE DOSSIER");
 	code_line(d, T("code"));
 	dear(d, j);
@@ -903,20 +968,18 @@ static void form05(struct doc *d, json_t *j)
 	field(d, "Lý do", "Reason", T("stop.reason"));
 	para(d, mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết./.%s", sub(d, "For your information.")), 0, 0,
 	     2.5);
-	struct sig s = {"THỦ TRƯỞNG CƠ QUAN", "Head of the agency", "(Ký, ghi rõ họ tên và đóng dấu)",
-			"Signature, full name and seal", T("stop.by.full_name")};
+	struct sig s = head_sig(d, j, "stop.by");
 	signatures(d, &s, 1);
 }
 
-/* "Giao: name\n26/11/2026 09:15" for one side of a hand-over. */
+/* "Người giao: name\n26/11/2026 09:15\nKý: ……" for one side of a
+ * hand-over: each party signs (form 06, Circular 03/2025). */
 static const char *handover(struct doc *d, json_t *step, const char *vi, const char *who, const char *at)
 {
 	const char *name = mc__jtext(d->a, step, who);
 	const char *when = mc__jtime(d->a, step, at, MC__T_SHORT);
-	if (!name && !when)
-		return NULL;
-	return mc_sprintf(d->a, "%s: <b>%s</b>%s%s", vi, name ? esc(d, name) : DOTS, when ? "\n" : "",
-			  when ? when : "");
+	return mc_sprintf(d->a, "%s: <b>%s</b>%s%s\n<i>Ký:</i> %s", vi, name ? esc(d, name) : DOTS, when ? "\n" : "",
+			  when ? when : "", DOTS);
 }
 
 static void form06(struct doc *d, json_t *j)
@@ -931,7 +994,7 @@ static void form06(struct doc *d, json_t *j)
 	struct table tt = t;
 	tt.size = d->fs - 1;
 
-	national_header(d, T("received_agency.name"), date_line(d, j, "received_at"));
+	unit_header(d, j, "received_at");
 	title(d, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "DOSSIER PROCESSING CONTROL SLIP");
 	code_line(d, T("code"));
 	field(d, "Kèm theo hồ sơ của", "Dossier of", T("applicant.full_name"));
@@ -946,8 +1009,8 @@ static void form06(struct doc *d, json_t *j)
 	size_t i;
 	json_array_foreach(steps, i, s) {
 		const char *name = mc__jtext(d->a, s, "name"), *unit = mc__jtext(d->a, s, "unit.name");
-		const char *h = handover(d, s, "Giao", "handed_by.full_name", "handed_at");
-		const char *r = handover(d, s, "Nhận", "received_by.full_name", "received_at");
+		const char *h = handover(d, s, "Người giao", "handed_by.full_name", "handed_at");
+		const char *r = handover(d, s, "Người nhận", "received_by.full_name", "received_at");
 		const char *due = mc__jtime(d->a, s, "due_at", MC__T_SHORT);
 		const char *done = mc__jtime(d->a, s, "finished_at", MC__T_SHORT);
 		const char *cells[4] = {
@@ -999,7 +1062,7 @@ static void form07(struct doc *d, const struct reg *r)
 
 	d->running = mc_sprintf(d->a, "<i>Sổ theo dõi hồ sơ từ ngày %s đến ngày %s (tiếp theo)</i>",
 				mc__fmt_time(d->a, &from, MC__T_DATE), mc__fmt_time(d->a, &to, MC__T_DATE));
-	national_header(d, T("name"), NULL);
+	national_header(d, NULL, T("name"), NULL);
 	title(d, "SỔ THEO DÕI HỒ SƠ", NULL);
 	para(d,
 	     mc_sprintf(d->a, "Từ ngày <b>%s</b> đến ngày <b>%s</b>", mc__fmt_time(d->a, &from, MC__T_DATE),
@@ -1063,7 +1126,18 @@ static void body(struct doc *d, const struct job *jb)
 	if (j)
 		d->running = mc_sprintf(d->a, "<i>Mã hồ sơ: %s (tiếp theo)</i>", esc(d, T("code")));
 	switch (jb->form) {
-	case 1: form01(d, j); break;
+	case 1:
+		/* two copies (liên): one kept, one handed to the applicant, each
+		 * numbered on its own when it takes more than a page */
+		d->copies = 2;
+		form01(d, j, "Liên 1: Lưu");
+		const char *running = d->running;
+		d->running = NULL; /* the second copy is not a continuation */
+		new_page(d);
+		d->running = running;
+		d->copy_start = d->page;
+		form01(d, j, "Liên 2: Giao khách hàng");
+		break;
 	case 2: form02(d, j); break;
 	case 3: form03(d, j); break;
 	case 4: form04(d, j); break;
@@ -1077,7 +1151,7 @@ static const char *const titles[] = {
 	NULL,
 	"Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
 	"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-	"Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+	"Phiếu từ chối tiếp nhận giải quyết hồ sơ",
 	"Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
 	"Thông báo dừng giải quyết hồ sơ",
 	"Phiếu kiểm soát quá trình giải quyết hồ sơ",
@@ -1101,7 +1175,7 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 	d.pages = pages_known;
 	d.always_number = landscape;
 	d.en = jb->en;
-	d.page = 1;
+	d.page = d.copy_start = 1;
 	d.y = d.fresh_y = d.mt;
 	d.a = mc_arena_new(16384);
 	d.surf = cairo_pdf_surface_create_for_stream(sink_write, &sink, d.pw, d.ph);

@@ -474,8 +474,8 @@ static void forward_and_return(void **state)
 	mc_http_res_free(&r);
 	/* nothing more */
 	const char *all[] = {"receive", "request_supplement", "supplement", "refuse", "assign",
-			     "forward", "return", "withdraw", "stop", "extend"};
-	for (int i = 0; i < 10; i++)
+			     "forward", "return", "withdraw", "stop", "extend", "approve_extension"};
+	for (int i = 0; i < 11; i++)
 		deny(strcmp(all[i], "withdraw") == 0 || strcmp(all[i], "supplement") == 0 ? &cit : &clerk, C, all[i],
 		     "{\"reasons\":[\"x\"],\"items\":[\"x\"],\"reason\":\"x\"}", 409);
 	/* the applicant's notifications, in order */
@@ -648,7 +648,25 @@ static void extend_rules(void **state)
 	/* a working day: Sunday 7/3 is not */
 	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-07T17:00:00+07:00\"}", 422);
 	struct mc_http_res r;
-	allow(&spec, "chuyenvien.p26740", X, "extend", ok, "in_progress", "extended", &r);
+	/* the specialist asks: nothing moves, and the applicant hears nothing,
+	 * until the head of the agency (or a deputy) approves and signs form 04 */
+	deny(&spec, X, "approve_extension", NULL, 409);
+	allow(&spec, "chuyenvien.p26740", X, "extend", ok, "in_progress", NULL, &r);
+	assert_string_equal(jstr(r.json, "appointment_at"), "2027-03-05T17:00:00+07:00");
+	assert_false(json_is_true(json_object_get(r.json, "extended")));
+	assert_true(json_is_false(json_object_get(json_object_get(r.json, "extension"), "approved")));
+	mc_http_res_free(&r);
+	char f4[160];
+	snprintf(f4, sizeof(f4), "/api/v1/dossiers/%s/forms/04.json", X);
+	assert_int_equal(mc_http_get(&spec, f4, &r), 409);
+	assert_non_null(strstr(jstr(r.json, "detail"), "not approved"));
+	mc_http_res_free(&r);
+	deny(&spec, X, "extend", ok, 409);
+	deny(&spec, X, "approve_extension", NULL, 403);
+	deny(&clerk, X, "approve_extension", NULL, 403);
+	deny(&olead, X, "approve_extension", NULL, 404);
+	allow(&lead, "chutich.p26740", X, "approve_extension", NULL, "in_progress", "extended", &r);
+	assert_int_equal(jint(json_object_get(json_object_get(r.json, "extension"), "approved_by"), "id"), user_id("chutich.p26740"));
 	/* the appointment moves; the legal deadline, which scores it, does not */
 	assert_string_equal(jstr(r.json, "appointment_at"), "2027-03-10T17:00:00+07:00");
 	assert_string_equal(jstr(r.json, "due_at"), "2027-03-05T17:00:00+07:00");
@@ -657,6 +675,12 @@ static void extend_rules(void **state)
 	assert_string_equal(jstr(ext, "old_due_at"), "2027-03-05T17:00:00+07:00");
 	assert_string_equal(jstr(ext, "new_due_at"), "2027-03-10T17:00:00+07:00");
 	assert_string_equal(jstr(ext, "legal_due_at"), "2027-03-05T17:00:00+07:00");
+	mc_http_res_free(&r);
+	deny(&lead, X, "approve_extension", NULL, 409);
+	/* form 04 now: signed by the chairman who approved it */
+	assert_int_equal(mc_http_get(&spec, f4, &r), 200);
+	assert_string_equal(jstr(json_object_get(json_object_get(r.json, "extension"), "approved_by"), "full_name"),
+			    "Phạm Thị Lệ Hằng");
 	mc_http_res_free(&r);
 	/* once only, whoever asks */
 	deny(&spec, X, "extend", "{\"reason\":\"x\",\"new_due_at\":\"2027-03-20T17:00:00+07:00\"}", 409);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "doctext.h"
 #include "http.h"
 #include "server.h"
 #include "testdb.h"
@@ -53,73 +54,9 @@ static const char *jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* Write bytes to a new temporary file; its path goes to path. */
-static void temp_file(const char *data, size_t len, const char *suffix, char *path, size_t n)
-{
-	snprintf(path, n, "/tmp/mc_test_forms_XXXXXX%s", suffix);
-	int fd = mkstemps(path, (int)strlen(suffix));
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
-/* The whole output of a shell command (malloc'd), with every run of white
- * space made one space, so that text wrapped by the layout still matches. */
-static char *run(const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t cap = 1 << 16, n = 0;
-	char *out = malloc(cap);
-	int ch, space = 0;
-	while ((ch = fgetc(p)) != EOF) {
-		if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\f') {
-			space = 1;
-			continue;
-		}
-		if (n + 3 >= cap)
-			out = realloc(out, cap *= 2);
-		if (space && n)
-			out[n++] = ' ';
-		space = 0;
-		out[n++] = (char)ch;
-	}
-	out[n] = '\0';
-	assert_int_equal(pclose(p), 0);
-	return out;
-}
-
-/* The text of a PDF response, as pdftotext reads it. */
-static char *pdf_text(const struct mc_http_res *r)
-{
-	assert_true(r->len > 5);
-	assert_memory_equal(r->body, "%PDF-", 5);
-	char path[64], cmd[128];
-	temp_file(r->body, r->len, ".pdf", path, sizeof(path));
-	snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 %s -", path);
-	char *t = run(cmd);
-	unlink(path);
-	return t;
-}
-
-/* The first sheet of an XLSX response (the XML, as unzip gives it). */
-static char *xlsx_sheet(const struct mc_http_res *r)
-{
-	assert_true(r->len > 4);
-	assert_memory_equal(r->body, "PK\x03\x04", 4);
-	char path[64], cmd[160];
-	temp_file(r->body, r->len, ".xlsx", path, sizeof(path));
-	snprintf(cmd, sizeof(cmd), "unzip -p %s xl/worksheets/sheet1.xml", path);
-	char *t = run(cmd);
-	unlink(path);
-	return t;
-}
-
-static void expect_text(const char *text, const char *want)
-{
-	if (!strstr(text, want))
-		fail_msg("\"%s\" not found in:\n%s", want, text);
-}
+#define pdf_text mc_test_pdf_text
+#define xlsx_sheet mc_test_xlsx_sheet
+#define expect_text mc_test_expect_text
 
 static int64_t agency_id(const char *acode)
 {

@@ -377,7 +377,7 @@ test('specialist forwards, leader approves, clerk returns the result - in the br
   for (const p of [spec, lead, clerk]) assertNoErrors(p);
 });
 
-test('leader assigns the specialist; the specialist apologises and sets a new date (form 04)', async () => {
+test('leader assigns the specialist; the specialist proposes a new date, the chairman approves and signs the apology (form 04)', async () => {
   const code = await submitted();
   await (await official(DEMO.wardClerk)).act(code, 'receive');
   const lead = await newPage(browser, srv);
@@ -395,7 +395,7 @@ test('leader assigns the specialist; the specialist apologises and sets a new da
   await spec.locator('#queue-table tbody tr', { hasText: code }).getByRole('link', { name: code }).click();
   await spec.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
   const before = await (await official(DEMO.wardSpecialist)).get(`/api/v1/dossiers/${encodeURIComponent(code)}`);
-  const extend = await openAction(spec, 'Xin lỗi và gia hạn', 'Gửi thư xin lỗi và hẹn lại');
+  const extend = await openAction(spec, 'Xin lỗi và gia hạn', 'Trình thủ trưởng duyệt gia hạn');
   await assertAccessible(spec, 'extension form');
   await extend.click(); // nothing filled in
   assert.equal(await spec.getByLabel('Lý do chậm trễ (ghi trong thư xin lỗi) *').getAttribute('aria-invalid'), 'true');
@@ -429,6 +429,17 @@ test('leader assigns the specialist; the specialist apologises and sets a new da
   await timeBox.fill('16:30');
   await extend.click();
   await spec.locator('#done').waitFor();
+  // nothing moves before the head of the agency approves: form 04 is theirs to sign
+  assert.match(await spec.locator('#extension-note').textContent(), /đang chờ thủ trưởng cơ quan duyệt/);
+  assert.equal(await spec.locator('#appointment').count(), 0);
+  assert.equal(await spec.getByRole('button', { name: 'Xin lỗi và gia hạn' }).count(), 0);
+  assert.equal(await spec.getByRole('button', { name: 'Duyệt gia hạn' }).count(), 0);
+  await lead.goto(dossierUrl(code));
+  const approve = await openAction(lead, 'Duyệt gia hạn', 'Duyệt và ký văn bản xin lỗi (mẫu 04)');
+  await approve.click();
+  await lead.locator('#done').waitFor();
+  await spec.reload();
+  await spec.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
   assert.match(await spec.locator('.dossier-head').textContent(), /Cần xác minh thông tin hôn nhân/);
   // the applicant's appointment moves; the legal deadline stays
   assert.match(await spec.locator('#appointment').textContent(), new RegExp(`^${newDay.slice(8, 10)}/${newDay.slice(5, 7)}/${newDay.slice(0, 4)} 16:30`));

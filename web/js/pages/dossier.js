@@ -94,7 +94,7 @@ function header(d) {
       d.supplement.reason ? el('p', { text: d.supplement.reason }) : null) : null,
     d.refusal ? el('div', { class: 'warning' }, el('p', { text: t('of_refused_because') }),
       el('ul', {}, ...(d.refusal.reasons || []).map((x) => el('li', { text: x })))) : null,
-    d.extension ? el('p', { class: 'hint', text: t('of_extension_note', { old: when(d.extension.old_due_at), new: when(d.extension.new_due_at), reason: d.extension.reason }) }) : null,
+    d.extension ? el('p', { class: 'hint', id: 'extension-note', text: t(d.extension.approved === false ? 'of_extension_pending' : 'of_extension_note', { old: when(d.extension.old_due_at), new: when(d.extension.new_due_at), reason: d.extension.reason }) }) : null,
     d.stop ? el('p', { class: 'warning', text: `${t('of_stopped_because')} ${d.stop.reason}` }) : null);
 }
 
@@ -119,7 +119,9 @@ function allowedActions(d) {
       if (atStep && d.current_step < last) out.push('forward');
       if (headHere) out.push('assign');
       if (atStep) out.push('request_supplement', 'refuse');
-      if ((atStep || leaderCompetent) && !d.extended) out.push('extend');
+      if ((atStep || leaderCompetent) && !d.extended && !d.extension) out.push('extend');
+      // the apology is the head's (or a deputy's) to approve and sign
+      if (leaderCompetent && d.extension && d.extension.approved === false) out.push('approve_extension');
       if (leaderCompetent) out.push('stop');
       break;
     }
@@ -288,6 +290,10 @@ function actionForm(d, def, etag, a, reload) {
       body = () => ({ reason: reason.value.trim(), new_due_at: `${isoDay(date.value)}T${hhmm(time.value) || '17:00'}:00+07:00` });
       break;
     }
+    case 'approve_extension': {
+      form.append(el('p', { text: t('of_approve_extension_text', { new: when(d.extension.new_due_at), reason: d.extension.reason, by: d.extension.by?.full_name || '' }) }));
+      break;
+    }
     case 'stop': {
       const reason = el('textarea', { id: `${id}-reason`, name: 'reason', rows: '3', maxlength: '2000', required: true });
       form.append(el('div', { class: 'field' }, el('label', { for: reason.id, text: t('of_stop_reason') + ' *' }), reason));
@@ -297,7 +303,9 @@ function actionForm(d, def, etag, a, reload) {
     }
     default:
   }
-  const key = a === 'forward' && isApproval(d) ? 'approve' : a;
+  // a specialist's extension goes to the head for approval first
+  const head = (state.me.roles || []).includes('leader') && state.me.agency?.id === d.competent_agency?.id;
+  const key = a === 'forward' && isApproval(d) ? 'approve' : a === 'extend' && !head ? 'extend_ask' : a;
   const submit = el('button', { type: 'submit', class: a === 'refuse' || a === 'stop' ? 'danger' : 'primary', text: t('of_confirm_' + key) });
   form.append(el('div', { class: 'actions' }, submit), status);
   form.addEventListener('submit', async (e) => {
