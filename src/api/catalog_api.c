@@ -69,6 +69,11 @@ static int procedure_get(struct mc_req *r)
 	if (rc)
 		return api_db_fail(r, rc);
 	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(def, "version"))));
+	/* the editors' working notes stay with the editors */
+	if (r->who && mc_principal_has(r->who, "catalog.manage"))
+		json_object_set_new(def, "payable", json_boolean(mc_catalog_payable(def)));
+	else
+		mc_catalog_public(def);
 	return mc_res_json(r, 200, def);
 }
 
@@ -82,6 +87,7 @@ static json_t *definition_body(struct mc_req *r)
 	json_object_del(def, "id");
 	json_object_del(def, "version");
 	json_object_del(def, "is_current");
+	json_object_del(def, "payable");
 	if (mc_catalog_validate(def, &r->err)) {
 		mc_fail(r, MC_E_VALIDATION, NULL);
 		return NULL;
@@ -181,7 +187,7 @@ static int fields_list(struct mc_req *r)
 const struct mc_route mc_api_catalog_routes[] = {
 	{"GET", "/api/v1/procedures", procedures_list, MC_AUTH_NONE, NULL, 0},
 	{"POST", "/api/v1/procedures", procedure_create, MC_AUTH_REQUIRED, "catalog.manage", 0},
-	{"GET", "/api/v1/procedures/{code}", procedure_get, MC_AUTH_NONE, NULL, 0},
+	{"GET", "/api/v1/procedures/{code}", procedure_get, MC_AUTH_OPTIONAL, NULL, 0},
 	{"PUT", "/api/v1/procedures/{code}", procedure_update, MC_AUTH_REQUIRED, "catalog.manage", 0},
 	{"GET", "/api/v1/fields", fields_list, MC_AUTH_NONE, NULL, 0},
 	{0},

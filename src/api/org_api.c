@@ -3,6 +3,7 @@
  * ("internal"; see org.h). */
 #include "api.h"
 
+#include "../dossier/holidays.h"
 #include "../org/org.h"
 
 #include <string.h>
@@ -162,6 +163,55 @@ static int agency_create(struct mc_req *r)
 	return mc_res_json(r, 201, out);
 }
 
+/* An agency's own office hours ({"office_hours": "07:00-11:30,13:00-16:30"}
+ * or null for the configured ones): its deadlines in working time run in
+ * them from the next dossier or action on. */
+static int agency_hours_put(struct mc_req *r)
+{
+	int64_t id;
+	int rc = api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	json_t *h = json_object_get(b, "office_hours");
+	if (!h || (!json_is_null(h) && !json_is_string(h)))
+		mc_error_field(&r->err, "office_hours", "required",
+			       "Giờ làm việc có dạng 07:30-11:30,13:00-17:00 (hoặc null: theo cấu hình chung)",
+			       "office_hours looks like 07:30-11:30,13:00-17:00 (or null: the configured hours)");
+	if ((rc = api_check(r)))
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	if ((rc = api_within(r, c, id, "id")))
+		return rc;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_holidays_set_agency_hours(c, id, json_string_value(h));
+	if (!rc)
+		rc = api_audit(r, c, "agency.office_hours", "agency", id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	else
+		mc_tx_rollback(c);
+	if (rc == MC_E_VALIDATION) {
+		mc_error_field(&r->err, "office_hours", "format",
+			       "Giờ làm việc có dạng 07:30-11:30,13:00-17:00: các khoảng tăng dần, không chồng nhau, tối đa 4",
+			       "office_hours looks like 07:30-11:30,13:00-17:00: ascending spans that do not overlap, at most 4");
+		return api_check(r);
+	}
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	json_t *out;
+	if ((rc = mc_agency_get(c, id, &out)))
+		return api_db_fail(r, rc);
+	return mc_res_json(r, 200, out);
+}
+
 static int counters_list(struct mc_req *r)
 {
 	int64_t agency;
@@ -183,6 +233,7 @@ const struct mc_route mc_api_org_routes[] = {
 	{"GET", "/api/v1/agencies", agencies_list, MC_AUTH_NONE, NULL, 0},
 	{"POST", "/api/v1/agencies", agency_create, MC_AUTH_REQUIRED, "agency.manage", 0},
 	{"GET", "/api/v1/agencies/{id}", agency_get, MC_AUTH_NONE, NULL, 0},
+	{"PUT", "/api/v1/agencies/{id}/office-hours", agency_hours_put, MC_AUTH_REQUIRED, "agency.manage", 0},
 	{"GET", "/api/v1/counters", counters_list, MC_AUTH_NONE, NULL, 0},
 	{0},
 };

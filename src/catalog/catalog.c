@@ -53,6 +53,38 @@ static int valid_ident(const char *s, size_t max)
 
 #define BAD(field, vi, en) mc_error_field(e, field, "invalid", vi, en)
 
+/* "YYYY-MM-DD", a real date */
+static int valid_day(const char *s)
+{
+	int y, m, d, y2, m2, d2;
+	if (!s || strlen(s) != 10 || strspn(s, "0123456789-") != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	mc_civil_from_days(mc_days_from_civil(y, m, d), &y2, &m2, &d2);
+	return y == y2 && m == m2 && d == d2;
+}
+
+int mc_catalog_repealed(json_t *def)
+{
+	const char *s = json_string_value(json_object_get(def, "status"));
+	return s && strcmp(s, "repealed") == 0;
+}
+
+int mc_catalog_payable(json_t *def)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(def, "fees"), i, f) if (json_is_false(json_object_get(f, "published"))) return 0;
+	return 1;
+}
+
+void mc_catalog_public(json_t *def)
+{
+	json_object_del(def, "internal_note");
+	json_object_del(def, "internal_note_en");
+	json_object_set_new(def, "payable", json_boolean(mc_catalog_payable(def)));
+}
+
 int mc_catalog_hours(json_t *def)
 {
 	json_t *t = json_object_get(def, "processing_time");
@@ -172,6 +204,7 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	static const char *const online[] = {"full", "partial", NULL};
 	static const char *const rules[] = {"restart", "pause", NULL};
 	static const char *const channels[] = {"counter", "online", "post", NULL};
+	static const char *const statuses[] = {"in_force", "repealed", NULL};
 	size_t before = e->nfields;
 	if (!json_is_object(def)) {
 		BAD("definition", "Định nghĩa thủ tục phải là một đối tượng JSON", "A procedure definition is a JSON object");
@@ -216,18 +249,49 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 		BAD("fees", "Lệ phí phải là mảng", "fees must be an array");
 	} else {
 		json_array_foreach(fees, i, f) {
-			json_t *amt = json_object_get(f, "amount");
-			if (!one_of(json_string_value(json_object_get(f, "channel")), channels) || !json_is_integer(amt) ||
-			    json_integer_value(amt) < 0 || json_integer_value(amt) > 1000000000) {
-				BAD("fees", "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0)",
-				    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0)");
+			/* a rate not yet verified is not published: amount null,
+			 * published false - never shown as free */
+			json_t *amt = json_object_get(f, "amount"), *pub = json_object_get(f, "published");
+			int unpublished = json_is_false(pub);
+			if (!one_of(json_string_value(json_object_get(f, "channel")), channels) || (pub && !json_is_boolean(pub)) ||
+			    (unpublished ? !json_is_null(amt)
+					 : !json_is_integer(amt) || json_integer_value(amt) < 0 || json_integer_value(amt) > 1000000000)) {
+				BAD("fees", "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0); mức chưa công bố: amount null, published false",
+				    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0); a rate not yet published: amount null, published false");
 				break;
 			}
 		}
 	}
 	json_t *lb = json_object_get(def, "legal_basis");
-	if (!json_is_array(lb))
-		BAD("legal_basis", "Căn cứ pháp lý phải là mảng", "legal_basis must be an array");
+	if (!json_is_array(lb) || json_array_size(lb) == 0 || json_array_size(lb) > 30)
+		BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản", "legal_basis is a list of 1-30 legal texts");
+	else
+		json_array_foreach(lb, i, f) if (!json_is_string(f) || !*json_string_value(f) || strlen(json_string_value(f)) > 300) {
+			BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản", "legal_basis is a list of 1-30 legal texts");
+			break;
+		}
+	const char *vo = json_string_value(json_object_get(def, "verified_on"));
+	if (!valid_day(vo))
+		BAD("verified_on", "Ngày đối chiếu dữ liệu gần nhất (YYYY-MM-DD) là bắt buộc",
+		    "verified_on, the date the data was last checked (YYYY-MM-DD), is required");
+	/* repealed: no new dossiers; replaced_by names the procedures to use */
+	const char *status = json_string_value(json_object_get(def, "status"));
+	json_t *rb = json_object_get(def, "replaced_by");
+	if (json_object_get(def, "status") && !one_of(status, statuses))
+		BAD("status", "Trạng thái là in_force hoặc repealed", "status is in_force or repealed");
+	if (rb && (!json_is_array(rb) || json_array_size(rb) > 10))
+		BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục", "replaced_by is a list of procedure codes");
+	else
+		json_array_foreach(rb, i, f) if (!valid_code(json_string_value(f))) {
+			BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục", "replaced_by is a list of procedure codes");
+			break;
+		}
+	/* working notes for the catalogue's editors, never shown to the public */
+	const char *in = json_string_value(json_object_get(def, "internal_note"));
+	if ((json_object_get(def, "internal_note") && (!in || strlen(in) > 4000)) ||
+	    (json_object_get(def, "internal_note_en") && (!json_is_string(json_object_get(def, "internal_note_en")) ||
+							  strlen(json_string_value(json_object_get(def, "internal_note_en"))) > 4000)))
+		BAD("internal_note", "Ghi chú nội bộ: chuỗi tối đa 4000 byte", "internal_note is a string of at most 4000 bytes");
 	json_t *papers = json_object_get(def, "papers");
 	check_papers(papers, e);
 	check_form(json_object_get(def, "form"), json_is_array(papers) ? papers : NULL, e);
@@ -256,14 +320,15 @@ static int insert_version(struct mc_conn *c, json_t *def, int version, int64_t a
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "INSERT INTO procedures (code, version, is_current, name, name_en, field_code, field, field_en, level,"
-			  " time_value, time_unit, online_level, search_key, definition, created_at, created_by)"
-			  " VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  "tdttttttittttii", json_string_value(json_object_get(def, "code")), version,
+			  " time_value, time_unit, online_level, search_key, definition, created_at, created_by, active)"
+			  " VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  "tdttttttittttiid", json_string_value(json_object_get(def, "code")), version,
 			  json_string_value(json_object_get(def, "name")), json_string_value(json_object_get(def, "name_en")),
 			  json_string_value(json_object_get(def, "field_code")), json_string_value(json_object_get(def, "field")),
 			  json_string_value(json_object_get(def, "field_en")), json_string_value(json_object_get(def, "level")),
 			  (int64_t)json_integer_value(json_object_get(t, "value")), json_string_value(json_object_get(t, "unit")),
-			  json_string_value(json_object_get(def, "online_level")), key, text, mc_time_now_ms(), actor);
+			  json_string_value(json_object_get(def, "online_level")), key, text, mc_time_now_ms(), actor,
+			  mc_catalog_repealed(def) ? 0 : 1);
 	free(key);
 	free(text);
 	if (rc)
@@ -427,7 +492,9 @@ int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const c
 					 "online_level", mc_col_text(s, 11));
 		if (def) {
 			json_object_set(item, "fees", json_object_get(def, "fees"));
+			json_object_set(item, "payable", json_boolean(mc_catalog_payable(def)));
 			json_object_set(item, "result", json_object_get(def, "result"));
+			json_object_set(item, "verified_on", json_object_get(def, "verified_on"));
 			json_decref(def);
 		}
 		json_array_append_new(arr, item);

@@ -23,6 +23,14 @@
 /* Check a definition; adds field errors to e and returns MC_E_VALIDATION,
  * or 0.  Does not look at the database. */
 int mc_catalog_validate(json_t *def, struct mc_error *e);
+/* A repealed procedure takes no new dossiers; its old ones stay readable. */
+int mc_catalog_repealed(json_t *def);
+/* 0 while a fee of the procedure is not published (not yet verified): it
+ * cannot be paid, and is never shown as free. */
+int mc_catalog_payable(json_t *def);
+/* The definition as the public sees it: without the editors' internal
+ * notes, with "payable" (def must be the caller's own copy). */
+void mc_catalog_public(json_t *def);
 /* Legal time in working hours (days x 8). */
 int mc_catalog_hours(json_t *def);
 

@@ -7,6 +7,7 @@
 #include "../core/testhooks.h"
 #include "../core/timeutil.h"
 #include "../db/migrate.h"
+#include "../dossier/holidays.h"
 #include "../render/pdf.h"
 
 #include <pthread.h>
@@ -97,6 +98,11 @@ int mc_cmd_serve(int argc, char **argv)
 			version, mc_migrate_latest(db));
 		mc_db_close(db);
 		return 1;
+	}
+	if (mc_holidays_set_office_hours(cfg.office_hours)) {
+		fprintf(stderr, "motcua: bad office_hours '%s'\n", cfg.office_hours);
+		mc_db_close(db);
+		return 2;
 	}
 	/* Time limits only now: a migration may run long. */
 	struct mc_db_limits lim = {cfg.db_connect_timeout_ms, cfg.db_statement_timeout_ms, cfg.db_lock_timeout_ms,

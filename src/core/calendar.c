@@ -587,3 +587,37 @@ enum mc_cal_score mc_cal_classify(int64_t done, int64_t due)
 	local_split(due, &uday, &ums);
 	return dday < uday ? MC_CAL_EARLY : MC_CAL_ON_TIME;
 }
+
+/* "HH:MM" at s as minutes after midnight, or -1. */
+static int hhmm(const char *s)
+{
+	for (int i = 0; i < 5; i++)
+		if (i == 2 ? s[i] != ':' : s[i] < '0' || s[i] > '9')
+			return -1;
+	int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
+	return h > 24 || m > 59 || (h == 24 && m) ? -1 : h * 60 + m;
+}
+
+int mc_cal_parse_office_hours(const char *s, struct mc_cal_span out[MC_CAL_MAX_SPANS], int *n)
+{
+	int k = 0, prev = -1;
+	size_t len = s ? strlen(s) : 0;
+	if (!len || len > 64)
+		return MC_E_INVAL;
+	for (;;) {
+		if (k == MC_CAL_MAX_SPANS || strlen(s) < 11 || s[5] != '-')
+			return MC_E_INVAL;
+		int a = hhmm(s), b = hhmm(s + 6);
+		if (a < 0 || b < 0 || a >= b || a < prev)
+			return MC_E_INVAL;
+		out[k++] = (struct mc_cal_span){a, b};
+		prev = b;
+		s += 11;
+		if (!*s)
+			break;
+		if (*s++ != ',')
+			return MC_E_INVAL;
+	}
+	*n = k;
+	return 0;
+}

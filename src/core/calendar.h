@@ -118,6 +118,10 @@ void mc_cal_init(struct mc_calendar *cal);
 /* Free the exceptions; the calendar may be initialised again. */
 void mc_cal_release(struct mc_calendar *cal);
 
+/* Office hours written "07:30-11:30,13:00-17:00" (24-hour, ascending spans
+ * that do not overlap, 1..MC_CAL_MAX_SPANS of them) into out; *n spans.
+ * 0, or MC_E_INVAL for anything else. */
+int mc_cal_parse_office_hours(const char *s, struct mc_cal_span out[MC_CAL_MAX_SPANS], int *n);
 /* Replace the office hours: 1..MC_CAL_MAX_SPANS spans, ascending, not
  * overlapping, within 0..1440.  MC_E_INVAL otherwise (calendar unchanged). */
 int mc_cal_set_office_hours(struct mc_calendar *cal, const struct mc_cal_span *spans, int n);

@@ -1,5 +1,6 @@
 /* config.c - defaults, config file and environment; see config.h. */
 #include "config.h"
+#include "calendar.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,7 +27,7 @@ struct key {
 #define S(n) {#n, STR, offsetof(struct mc_config, n), sizeof(((struct mc_config *)0)->n), 0, 0}
 #define I(n, lo, hi) {#n, INT, offsetof(struct mc_config, n), 0, lo, hi}
 static const struct key keys[] = {
-	S(db), S(listen), S(data_dir), S(share_dir), S(log_level), S(public_url),
+	S(db), S(listen), S(data_dir), S(share_dir), S(log_level), S(public_url), S(office_hours),
 	I(threads, 0, 256), I(db_pool, 0, 1024),
 	{"body_limit", SIZE, offsetof(struct mc_config, body_limit), 0, 1024, 1L << 30},
 	{"upload_limit", SIZE, offsetof(struct mc_config, upload_limit), 0, 1024, 1L << 30},
@@ -57,6 +58,10 @@ int mc_config_set(struct mc_config *c, const char *key, const char *value)
 		char *dst = (char *)c + k->off;
 		if (k->kind == STR) {
 			if (strlen(value) >= k->size)
+				return -1;
+			struct mc_cal_span spans[MC_CAL_MAX_SPANS];
+			int n;
+			if (strcmp(key, "office_hours") == 0 && mc_cal_parse_office_hours(value, spans, &n))
 				return -1;
 			memcpy(dst, value, strlen(value) + 1);
 			return 0;
@@ -127,6 +132,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	snprintf(c->share_dir, sizeof(c->share_dir), "%s", MC_SHARE_DIR);
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
+	snprintf(c->office_hours, sizeof(c->office_hours), "07:30-11:30,13:00-17:00");
 	c->body_limit = 1 << 20;
 	c->upload_limit = 10 << 20;
 	c->upload_quota = 200u << 20;

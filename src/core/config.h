@@ -18,6 +18,7 @@ struct mc_config {
 	char share_dir[512];     /* shipped data: units, web, migrations */
 	char log_level[16];
 	char public_url[256];    /* how citizens reach this server (links and QR codes on forms) */
+	char office_hours[80];   /* "07:30-11:30,13:00-17:00": when deadlines in working time run (an agency may have its own) */
 	int threads;             /* 0 = number of cores */
 	int db_pool;             /* connections; 0 = threads + 2 */
 	size_t body_limit;       /* bytes of a request body */

@@ -653,7 +653,7 @@ int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *actio
 		return MC_E_PRECONDITION;
 	if ((rc = mc_catalog_get_id(x->c, a.d.procedure_id, &a.def)))
 		return rc;
-	if ((rc = mc_holidays_calendar(x->c, &a.cal))) {
+	if ((rc = mc_holidays_calendar_for(x->c, a.d.competent_agency_id, &a.cal))) {
 		json_decref(a.def);
 		return rc;
 	}

@@ -651,6 +651,23 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	}
 	if (rc)
 		goto done;
+	if (mc_catalog_repealed(def)) {
+		/* repealed: its dossiers stay readable, no new ones */
+		json_t *rb = json_object_get(def, "replaced_by");
+		char codes[120] = "";
+		size_t i, k = 0;
+		json_t *v;
+		json_array_foreach(rb, i, v) {
+			int w = snprintf(codes + k, sizeof(codes) - k, "%s%.16s", i ? ", " : "", json_string_value(v));
+			if (w < 0 || (size_t)w >= sizeof(codes) - k)
+				break;
+			k += (size_t)w;
+		}
+		rc = mc__fail_field(e, "procedure_code", "repealed",
+				    mc_sprintf(a, "Thủ tục này đã bị bãi bỏ%s%s", *codes ? "; hãy nộp theo thủ tục " : "", codes),
+				    mc_sprintf(a, "This procedure has been repealed%s%s", *codes ? "; apply under procedure " : "", codes));
+		goto done;
+	}
 	int online = counter_id == 0;
 	if (online && strcmp(mc__jstr(def, "online_level"), "full") != 0 && strcmp(mc__jstr(def, "online_level"), "partial") != 0) {
 		rc = mc__fail_field(e, "procedure_code", "offline", "Thủ tục này không nộp trực tuyến", "This procedure is not offered online");
@@ -769,7 +786,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	if (!receiving)
 		receiving = competent; /* online without a chosen reception point */
 
-	if ((rc = mc_holidays_calendar(c, &cal)))
+	if ((rc = mc_holidays_calendar_for(c, competent, &cal)))
 		goto done;
 	cal_ready = 1;
 	int64_t now = mc_time_now_ms(), due = 0;

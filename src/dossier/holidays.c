@@ -14,9 +14,26 @@
 
 /* ------------------------------------------------------------------ loading */
 
+/* The configured office hours (0 spans: the calendar's own defaults). */
+static struct mc_cal_span office[MC_CAL_MAX_SPANS];
+static int noffice;
+
+int mc_holidays_set_office_hours(const char *hours)
+{
+	struct mc_cal_span s[MC_CAL_MAX_SPANS];
+	int n = 0;
+	if (mc_cal_parse_office_hours(hours, s, &n))
+		return MC_E_VALIDATION;
+	memcpy(office, s, sizeof(s));
+	noffice = n;
+	return 0;
+}
+
 int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal)
 {
 	mc_cal_init(cal);
+	if (noffice)
+		mc_cal_set_office_hours(cal, office, noffice);
 	/* one query: the official years (a row with a NULL day for a year
 	 * with no listed day), their days, then the exceptions, which win */
 	struct mc_stmt *s;
@@ -44,6 +61,41 @@ int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal)
 	if (rc < 0)
 		mc_cal_release(cal);
 	return rc < 0 ? rc : 0;
+}
+
+int mc_holidays_calendar_for(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
+{
+	char *hours = NULL;
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT office_hours FROM agencies WHERE id = ?", "i", agency);
+	if (rc)
+		return rc;
+	if ((rc = mc_step(s)) == MC_DB_ROW && mc_col_text(s, 0))
+		hours = mc_xstrdup(mc_col_text(s, 0));
+	mc_stmt_done(s);
+	if (rc < 0) {
+		free(hours);
+		return rc;
+	}
+	rc = mc_holidays_calendar(c, cal);
+	struct mc_cal_span sp[MC_CAL_MAX_SPANS];
+	int n = 0;
+	if (!rc && hours && mc_cal_parse_office_hours(hours, sp, &n) == 0)
+		mc_cal_set_office_hours(cal, sp, n);
+	free(hours);
+	return rc;
+}
+
+int mc_holidays_set_agency_hours(struct mc_conn *c, int64_t agency, const char *hours)
+{
+	struct mc_cal_span sp[MC_CAL_MAX_SPANS];
+	int n = 0;
+	if (hours && mc_cal_parse_office_hours(hours, sp, &n))
+		return MC_E_VALIDATION;
+	int64_t k = mc_exec(c, "UPDATE agencies SET office_hours = ? WHERE id = ?", "ti", hours, agency);
+	if (k < 0)
+		return (int)k;
+	return k ? 0 : MC_E_NOT_FOUND;
 }
 
 /* ------------------------------------------------------------------- checks */

@@ -35,9 +35,20 @@
 #define MC_HOLIDAYS_SOURCE_MAX   500 /* bytes of the source */
 #define MC_HOLIDAYS_NAME_MAX     120 /* bytes of a day's name */
 
-/* The working-time calendar: the defaults, each official year, then the
- * one-off exceptions.  The caller releases it with mc_cal_release. */
+/* The working-time calendar: the defaults (office hours as configured),
+ * each official year, then the one-off exceptions.  The caller releases it
+ * with mc_cal_release. */
 int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal);
+/* The same for the deadlines of an agency: its own office hours when it has
+ * some (agencies.office_hours), else the configured ones. */
+int mc_holidays_calendar_for(struct mc_conn *c, int64_t agency, struct mc_calendar *cal);
+/* The office hours of every calendar from now on ("07:30-11:30,13:00-17:00";
+ * see mc_cal_parse_office_hours).  Set once at start-up, before any request. */
+int mc_holidays_set_office_hours(const char *hours);
+/* Give an agency its own office hours (NULL: the configured ones again).
+ * MC_E_VALIDATION for hours not well written, MC_E_NOT_FOUND for no such
+ * agency. */
+int mc_holidays_set_agency_hours(struct mc_conn *c, int64_t agency, const char *hours);
 
 /* Check a schedule for `year` (1900..2100): the decision and its date are
  * required; days lie in the year, appear once, days off on weekdays and

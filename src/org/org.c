@@ -184,7 +184,9 @@ int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id)
 	return mc_query_int64(c, id, "SELECT id FROM agencies WHERE code = ?", "t", code);
 }
 
-#define AGENCY_COLS "a.id, a.code, a.parent_id, a.kind, a.name, a.name_en, a.unit_code, a.province_code, a.active, a.internal"
+#define AGENCY_COLS                                                                                                    \
+	"a.id, a.code, a.parent_id, a.kind, a.name, a.name_en, a.unit_code, a.province_code, a.active, a.internal,"    \
+	" a.office_hours"
 
 static json_t *agency_row(struct mc_stmt *s)
 {
@@ -194,6 +196,8 @@ static json_t *agency_row(struct mc_stmt *s)
 			      mc_col_text(s, 3), "name", mc_col_text(s, 4), "name_en", mc_col_text(s, 5),
 			      "unit_code", mc_col_text(s, 6), "province_code", mc_col_text(s, 7), "active",
 			      (int)mc_col_int64(s, 8), "internal", (int)mc_col_int64(s, 9));
+	/* its own office hours; null: the configured ones */
+	json_object_set_new(j, "office_hours", mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
 	return j;
 }
 

@@ -386,11 +386,11 @@ const FAMILIES = {
   ap_return_: RETURNS,
   of_return_: RETURNS,
   of_act_: OFFICIAL_ACTIONS,
-  of_confirm_: OFFICIAL_ACTIONS,
-  of_done_: OFFICIAL_ACTIONS,
+  of_confirm_: [...OFFICIAL_ACTIONS, 'extend_ask'],
+  of_done_: [...OFFICIAL_ACTIONS, 'extend_ask'],
   // the events of a dossier: the actions, its submission online or at a
   // counter, an official's view, and an approval
-  of_ev_: [...ACTIONS, 'submit', 'intake', 'view', 'approve'],
+  of_ev_: [...ACTIONS, 'submit', 'intake', 'intake_incomplete', 'view', 'approve'],
   of_role_: ROLES,
   of_q_: QUEUES,
   of_qh_: QUEUES,

@@ -4,7 +4,7 @@
 // and page weight.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, assertAccessible, assertNoErrors, pageWeight, PHONE, waitForPath } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, assertAccessible, assertNoErrors, pageWeight, PHONE, waitForPath, login, DEMO } from './lib/harness.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launchBrowser(); });
@@ -25,6 +25,40 @@ test('search ignores diacritics and case, answers as you type', async () => {
   assert.ok(await page.getByText('Căn cứ pháp lý').isVisible());
   assert.ok(await page.getByRole('link', { name: 'Nộp hồ sơ trực tuyến' }).isVisible());
   await assertAccessible(page, 'procedure page');
+  assertNoErrors(page);
+});
+
+test('the catalogue as the public reads it: a rate not published is not "free", a repealed procedure, the legal basis and its date', async () => {
+  const page = await newPage(browser, srv);
+  await page.goto('/thu-tuc/1.004873');
+  await page.getByRole('heading', { level: 1, name: 'Cấp Giấy xác nhận tình trạng hôn nhân' }).waitFor();
+  const fees = await page.locator('#fees').textContent();
+  assert.match(fees, /Mức thu chưa được công bố/);
+  assert.doesNotMatch(fees, /Miễn phí|CHƯA XÁC MINH/);
+  assert.match(await page.locator('#unpayable').textContent(), /chưa thể nộp phí trực tuyến/);
+  assert.ok((await page.locator('#legal-basis li').count()) > 0);
+  assert.match(await page.locator('#verified-on').textContent(), /^Thông tin được đối chiếu lần gần nhất ngày \d\d\/\d\d\/20\d\d\.$/);
+  const body = await page.locator('main').textContent();
+  assert.doesNotMatch(body, /CHƯA XÁC MINH|UNVERIFIED|motcua|demo/);
+  // a procedure that still shows a verified free fee says so
+  await page.goto('/thu-tuc/1.001193');
+  await page.locator('#fees').waitFor();
+  assert.match(await page.locator('#fees').textContent(), /Miễn phí/);
+  assert.equal(await page.locator('#unpayable').count(), 0);
+
+  // repealed: no way to apply, and where to go instead
+  await page.goto('/thu-tuc/2.000986');
+  await page.locator('#repealed').waitFor();
+  assert.match(await page.locator('#repealed').textContent(), /đã bị bãi bỏ/);
+  assert.equal(await page.locator('#apply').count(), 0);
+  await page.locator('#repealed').getByRole('link', { name: '3.000722' }).click();
+  await waitForPath(page, '/thu-tuc/3.000722');
+  await page.locator('#apply').waitFor();
+  await assertAccessible(page, 'the successor procedure');
+  await login(page, DEMO.citizen);
+  await page.goto('/nop-ho-so/2.000986');
+  await page.locator('#repealed').waitFor();
+  assert.equal(await page.locator('form').count(), 0);
   assertNoErrors(page);
 });
 

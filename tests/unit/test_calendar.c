@@ -632,6 +632,35 @@ static void cli_output(void **state)
 	}
 }
 
+/* Office hours as configured or given to an agency: "HH:MM-HH:MM" spans,
+ * ascending, not overlapping, at most MC_CAL_MAX_SPANS. */
+static void office_hours_text(void **state)
+{
+	(void)state;
+	struct mc_cal_span s[MC_CAL_MAX_SPANS];
+	int n = 0;
+	assert_int_equal(mc_cal_parse_office_hours("07:30-11:30,13:00-17:00", s, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(s[0].start, 450);
+	assert_int_equal(s[0].end, 690);
+	assert_int_equal(s[1].start, 780);
+	assert_int_equal(s[1].end, 1020);
+	assert_int_equal(mc_cal_parse_office_hours("00:00-24:00", s, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(mc_cal_parse_office_hours("07:00-08:00,09:00-10:00,11:00-12:00,13:00-14:00", s, &n), 0);
+	assert_int_equal(n, 4);
+	static const char *const bad[] = {
+		"", "7:30-11:30", "07:30-11:30,", ",07:30-11:30", "07:30-11:30 ,13:00-17:00", "07:30 - 11:30", "11:30-07:30",
+		"07:30-07:30", "13:00-17:00,07:30-11:30", "07:30-12:00,11:00-17:00", "24:30-25:00", "07:60-08:00",
+		"07:00-08:00,09:00-10:00,11:00-12:00,13:00-14:00,15:00-16:00", "-7:30-11:30", "+7:30-11:30", "07:30-11:30x",
+		NULL,
+	};
+	for (int i = 0; bad[i]; i++)
+		if (mc_cal_parse_office_hours(bad[i], s, &n) != MC_E_INVAL)
+			fail_msg("\"%s\" accepted", bad[i]);
+	assert_int_equal(mc_cal_parse_office_hours(NULL, s, &n), MC_E_INVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +679,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(out_of_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(concurrent_use, setup, teardown),
 	    cmocka_unit_test(cli_output),
+	    cmocka_unit_test(office_hours_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

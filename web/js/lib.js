@@ -109,7 +109,9 @@ export const legalTime = (pt) => (pt.unit === 'same_day' ? t('same_day') : `${pt
 const nf = new Intl.NumberFormat('vi-VN');
 export const num = (n) => nf.format(n);
 export const pct = (x, digits = 1) => (x == null ? '—' : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: digits }).format(x) + ' %');
-export const money = (n) => (n === 0 ? t('free') : nf.format(n) + ' đ');
+// A fee: "Miễn phí" only for a published 0; a rate not yet published (amount
+// null) says so, never "free".
+export const money = (n) => (n == null ? t('fee_unpublished') : n === 0 ? t('free') : nf.format(n) + ' đ');
 export const bytes = (n) => (n < 1024 ? `${n} B` : n < 1048576 ? `${nf.format(Math.round(n / 1024))} KB` : `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(n / 1048576)} MB`);
 
 // ---- the API ----

@@ -35,6 +35,12 @@ export async function apply(view, code, qs) {
     page(view, t('ap_title'), res.status === 404 ? el('p', { text: t('search_none') }) : alertBox(res), link('/', t('back'), { class: 'back' }));
     return;
   }
+  if (res.body.status === 'repealed') {
+    // repealed: no new dossiers; the procedure's page says what replaces it
+    page(view, t('ap_title'), el('p', { class: 'warning', id: 'repealed', text: t('proc_repealed') }),
+      link(`/thu-tuc/${encodeURIComponent(code)}`, t('proc_see'), { class: 'button' }));
+    return;
+  }
   build(view, res.body);
 }
 

@@ -285,7 +285,7 @@ function done(view, d) {
   const waiting = d.status === 'supplement_requested';
   const no = waiting ? '02' : '01';
   const pdf = `/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/${no}.pdf?lang=${state.lang}`;
-  const print = el('button', { type: 'button', class: 'primary', id: `print-${no}`, text: t(`of_in_print_${no}`) });
+  const print = el('button', { type: 'button', class: 'primary', id: `print-${no}`, text: t(waiting ? 'of_in_print_02' : 'of_in_print_01') });
   print.addEventListener('click', () => window.open(pdf, '_blank', 'noopener'));
   page(view, t(waiting ? 'of_in_notice_title' : 'of_in_done_title'),
     el('section', { class: 'card intake-done' },
@@ -298,7 +298,7 @@ function done(view, d) {
         el('dt', { text: t('of_applicant') }), el('dd', { text: d.applicant?.full_name || '' })),
       el('div', { class: 'actions' },
         print,
-        el('a', { href: pdf, target: '_blank', rel: 'noopener', id: `link-${no}`, class: 'button', text: t(`of_in_open_${no}`) }),
+        el('a', { href: pdf, target: '_blank', rel: 'noopener', id: `link-${no}`, class: 'button', text: t(waiting ? 'of_in_open_02' : 'of_in_open_01') }),
         link(`/can-bo/ho-so/${encodeURIComponent(d.code)}`, t('of_in_open_dossier'), { class: 'button' }),
         el('button', { type: 'button', id: 'in-again', text: t('of_in_again'), onclick: () => go('/can-bo/tiep-nhan', true) }))));
   print.focus();

@@ -2,7 +2,7 @@
 // diacritics ignored by the server; popular procedures; the tracking box),
 // a procedure's page, and public tracking (where the QR code on form 01
 // lands: status and timeline, no personal data).
-import { state, t, el, api, go, link, page, pick, money, when, alertBox, statusBadge, isOfficial, legalTime } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, isOfficial, legalTime } from '../lib.js';
 
 // Procedures most asked for at a ward (the catalogue's own codes).
 const POPULAR = ['1.001193', '1.004873', '1.000656', '1.000894', '2.000635', '1.001612'];
@@ -66,12 +66,18 @@ export async function procedure(view, code) {
   if (res.status !== 200) { page(view, t('search_none'), backLink()); return; }
   const p = res.body;
   const time = legalTime(p.processing_time);
-  const apply = state.me && isOfficial() ? null
+  const repealed = p.status === 'repealed';
+  const apply = (state.me && isOfficial()) || repealed ? null
     : el('p', {}, link(`/nop-ho-so/${p.code}`, t('apply_online'), { class: 'button primary', id: 'apply' }));
   page(view, pick(p),
     el('article', { class: 'card' },
       el('p', { class: 'code', text: `${p.code} · ${pick(p, 'field')} · ${t('online_' + p.online_level)}` }),
+      // a repealed procedure: read only, and where to apply instead
+      repealed ? el('div', { class: 'warning', id: 'repealed', role: 'note' }, el('p', { text: t('proc_repealed') }),
+        (p.replaced_by || []).length ? el('p', {}, t('proc_use_instead'), ' ',
+          ...p.replaced_by.map((c, k) => [k ? ', ' : '', link(`/thu-tuc/${c}`, c)]).flat()) : null) : null,
       apply,
+      p.payable === false ? el('p', { class: 'hint', id: 'unpayable', text: t('fee_not_payable') }) : null,
       el('h2', { text: t('processing_time') }), el('p', { text: time }),
       p.processing_note ? el('p', { class: 'hint', id: 'time-note', text: pick(p, 'processing_note') }) : null,
       el('h2', { text: t('fees') }),
@@ -84,7 +90,8 @@ export async function procedure(view, code) {
       el('p', { text: t('level_' + p.level) }),
       el('h2', { text: t('result_doc') }), el('p', { text: pick(p, 'result') }),
       el('h2', { text: t('legal_basis') }),
-      el('ul', {}, ...p.legal_basis.map((b) => el('li', { text: b })))),
+      el('ul', { id: 'legal-basis' }, ...p.legal_basis.map((b) => el('li', { text: b }))),
+      p.verified_on ? el('p', { class: 'hint', id: 'verified-on', text: t('proc_verified_on', { date: day(p.verified_on) }) }) : null),
     backLink());
 }
 
