@@ -30,6 +30,7 @@ extern const struct mc_route mc_api_calendar_routes[];
 extern const struct mc_route mc_api_forms_routes[];
 extern const struct mc_route mc_api_office_routes[];
 extern const struct mc_route mc_api_dashboard_routes[];
+extern const struct mc_route mc_api_report_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"

@@ -537,7 +537,7 @@ static int do_stop(struct act *a, const char **to, const char **notify)
 	if (!reason)
 		return a->x->e->code = MC_E_VALIDATION;
 	json_object_set_new(a->extra, "stop", json_pack("{s:o, s:o, s:s}", "at", now_json(a), "by", who_ref(a), "reason", reason));
-	return end_without_result(a, "stopped", NULL, to, notify);
+	return end_without_result(a, "stopped", "stopped", to, notify);
 }
 
 /* Form 04 goes out at least one working day before the legal deadline. */

@@ -101,6 +101,18 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day,
 			     const char *group, json_t **out);
 
+/* The periodic report (report.c, docs/statistics.md) over the agency
+ * subtree of root for local dates [from_day, to_day], one row per
+ * competent agency ("agency") or procedure ("procedure"), or only the
+ * total (NULL): {from, to, group, total, items: [{key, name, carried_over,
+ * new_online, new_counter, new_post, new, received, resolved_early,
+ * resolved_on_time, resolved_late, resolved, in_progress_within,
+ * in_progress_past, in_progress, withdrawn, stopped, refused,
+ * on_time_rate, awaiting_reception, awaiting_reception_past}]}.
+ * MC_E_VALIDATION for another group. */
+int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day, const char *group,
+		      json_t **out);
+
 /* The leader's dashboard over the agency subtree of root at instant now
  * (see dashboard.c): {agency_id, day, at, today, month, in_progress,
  * top_overdue}.  today / month have the counters of mc_dossier_stats'

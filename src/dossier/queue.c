@@ -217,8 +217,8 @@ int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json
 /* ---------------- statistics ---------------- */
 
 static const char *const counters[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
-				       "resolved_late", "refused", "withdrawn"};
-#define NCOUNTERS 7
+				       "resolved_late", "refused", "withdrawn", "stopped"};
+#define NCOUNTERS 8
 
 static void add_rate(json_t *row)
 {
@@ -316,7 +316,7 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 	char sql[800];
 	snprintf(sql, sizeof(sql),
 		 "SELECT %s, SUM(s.received_online), SUM(s.received_counter), SUM(s.resolved_early), SUM(s.resolved_on_time),"
-		 " SUM(s.resolved_late), SUM(s.refused), SUM(s.withdrawn) FROM dossier_stats s"
+		 " SUM(s.resolved_late), SUM(s.refused), SUM(s.withdrawn), SUM(s.stopped) FROM dossier_stats s"
 		 " JOIN agency_tree t ON t.descendant_id = s.agency_id AND t.ancestor_id = ?"
 		 " WHERE s.period = ? GROUP BY 1",
 		 gc);
@@ -385,7 +385,7 @@ int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_d
 	int64_t hi = (mc_days_from_civil(y, m, d) + 1) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
 	const char *g = strcmp(gc, "''") == 0 ? "''" : strstr(gc, "agency") ? "CAST(d.competent_agency_id AS TEXT)"
 						     : strstr(gc, "procedure") ? "d.procedure_code" : "d.field_code";
-	char sql[1200];
+	char sql[1600];
 	snprintf(sql, sizeof(sql),
 		 "SELECT %s,"
 		 " SUM(CASE WHEN d.channel = 'online' AND d.received_at >= ? AND d.received_at < ? THEN 1 ELSE 0 END),"
@@ -394,12 +394,13 @@ int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_d
 		 " SUM(CASE WHEN d.result_status = 'on_time' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
 		 " SUM(CASE WHEN d.result_status = 'late' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
 		 " SUM(CASE WHEN d.status = 'refused' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.status = 'withdrawn' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END)"
+		 " SUM(CASE WHEN d.status = 'withdrawn' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.status = 'stopped' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END)"
 		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
 		 " GROUP BY 1",
 		 g);
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiii", lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, root);
+	int rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiii", lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, root);
 	if (rc)
 		return rc;
 	json_t *rows = json_object();

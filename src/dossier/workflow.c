@@ -141,7 +141,7 @@ int mc__stats_add(struct mc_conn *c, int64_t agency, const char *procedure, cons
 		  const char *column)
 {
 	static const char *const columns[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
-					      "resolved_late", "refused", "withdrawn", NULL};
+					      "resolved_late", "refused", "withdrawn", "stopped", NULL};
 	int ok = 0;
 	for (int i = 0; columns[i]; i++)
 		ok |= strcmp(columns[i], column) == 0;

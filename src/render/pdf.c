@@ -35,7 +35,7 @@
 #define PT_PER_MM (72.0 / 25.4)
 #define SERIF     "DejaVu Serif"
 #define SANS      "DejaVu Sans"
-#define MAX_COLS  12
+#define MAX_COLS  18 /* columns of a table at most (the periodic report has 17) */
 #define DOTS      "……………………"
 
 /* layout flags */
@@ -1102,6 +1102,106 @@ static void form07(struct doc *d, const struct reg *r)
 	table_end(d);
 }
 
+/* ---- the periodic report ---- */
+
+struct rep {
+	json_t *report; /* mc_dossier_report's answer */
+	const char *agency;
+};
+
+static const char *count(struct doc *d, json_t *row, const char *k)
+{
+	return mc_sprintf(d->a, "%lld", (long long)json_integer_value(json_object_get(row, k)));
+}
+
+/* "95,3 %" or "—" */
+static const char *rate(struct doc *d, json_t *row)
+{
+	json_t *v = json_object_get(row, "on_time_rate");
+	if (!json_is_number(v))
+		return "—";
+	char *t = mc_sprintf(d->a, "%.1f %%", json_number_value(v) * 100);
+	char *dot = strchr(t, '.');
+	if (dot)
+		*dot = ',';
+	return t;
+}
+
+static void report_row(struct doc *d, const struct table *t, const char *no, const char *name, json_t *row, int bold)
+{
+	static const char *const keys[] = {"carried_over", "new_online", "new_counter", "new_post", "received",
+					   "resolved_early", "resolved_on_time", "resolved_late", "resolved",
+					   "in_progress_within", "in_progress_past", "withdrawn", "stopped", "refused"};
+	const char *cells[17];
+	cells[0] = no;
+	cells[1] = bold ? mc_sprintf(d->a, "<b>%s</b>", name) : name;
+	for (int k = 0; k < 14; k++)
+		cells[k + 2] = bold ? mc_sprintf(d->a, "<b>%s</b>", count(d, row, keys[k])) : count(d, row, keys[k]);
+	cells[16] = rate(d, row);
+	table_row(d, t, cells, 0);
+}
+
+static void form_report(struct doc *d, const struct rep *r)
+{
+	static const struct col cols[] = {
+		{"TT", NULL, 0.03, F_CENTER},
+		{"Đơn vị / thủ tục", NULL, 0.19, 0},
+		{"Từ kỳ trước", NULL, 0.05, F_RIGHT},
+		{"Mới: trực tuyến", NULL, 0.05, F_RIGHT},
+		{"Mới: trực tiếp", NULL, 0.05, F_RIGHT},
+		{"Mới: bưu chính", NULL, 0.05, F_RIGHT},
+		{"Tổng tiếp nhận", NULL, 0.055, F_RIGHT},
+		{"Trước hạn", NULL, 0.05, F_RIGHT},
+		{"Đúng hạn", NULL, 0.05, F_RIGHT},
+		{"Quá hạn", NULL, 0.05, F_RIGHT},
+		{"Đã giải quyết", NULL, 0.055, F_RIGHT},
+		{"Đang giải quyết: trong hạn", NULL, 0.06, F_RIGHT},
+		{"Đang giải quyết: quá hạn", NULL, 0.06, F_RIGHT},
+		{"Rút hồ sơ", NULL, 0.045, F_RIGHT},
+		{"Dừng giải quyết", NULL, 0.05, F_RIGHT},
+		{"Từ chối", NULL, 0.045, F_RIGHT},
+		{"Tỷ lệ đúng hạn", NULL, 0.06, F_RIGHT},
+	};
+	_Static_assert(sizeof(cols) / sizeof(cols[0]) == 17 && 17 <= MAX_COLS, "the report's columns");
+	static const struct table t = {cols, 17, 0, 2.0};
+	struct table tt = t;
+	tt.size = d->fs - 1;
+	json_t *j = r->report;
+	const char *from = T("from"), *to = T("to"), *group = T("group");
+	char f[11], e[11];
+	snprintf(f, sizeof(f), "%.2s/%.2s/%.4s", from + 8, from + 5, from);
+	snprintf(e, sizeof(e), "%.2s/%.2s/%.4s", to + 8, to + 5, to);
+	d->running = mc_sprintf(d->a, "<i>Báo cáo từ ngày %s đến ngày %s (tiếp theo)</i>", f, e);
+	national_header(d, NULL, r->agency, NULL);
+	title(d, "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", NULL);
+	para(d, mc_sprintf(d->a, "Kỳ báo cáo: từ ngày <b>%s</b> đến ngày <b>%s</b>", f, e), F_CENTER, 0, 6);
+	table_begin(d, &tt);
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(j, "items"), i, x) {
+		const char *name = mc__jtext(d->a, x, "name.vi"), *code = mc__jtext(d->a, x, "name.code");
+		const char *label = group && strcmp(group, "procedure") == 0 && code
+					    ? mc_sprintf(d->a, "%s <i>(%s)</i>", esc(d, name), esc(d, code))
+					    : esc(d, name ? name : mc__jtext(d->a, x, "key"));
+		report_row(d, &tt, mc_sprintf(d->a, "%zu", i + 1), label, x, 0);
+	}
+	report_row(d, &tt, "", "Tổng cộng", json_object_get(j, "total"), 1);
+	table_end(d);
+	d->y += 6;
+	para(d,
+	     "<i>Tổng tiếp nhận = từ kỳ trước chuyển sang + tiếp nhận mới (trực tuyến, trực tiếp, bưu chính) = đã giải "
+	     "quyết + đang giải quyết + rút hồ sơ + dừng giải quyết + từ chối. Tỷ lệ đúng hạn = (trước hạn + đúng hạn) / "
+	     "đã giải quyết; hồ sơ giải quyết sau hạn theo quy định là quá hạn, kể cả khi đã có văn bản xin lỗi, hẹn lại "
+	     "(Nghị định 118/2025/NĐ-CP; Thông tư 03/2025/TT-VPCP).</i>",
+	     0, 0, 3);
+	json_t *tot = json_object_get(j, "total");
+	para(d,
+	     mc_sprintf(d->a, "Hồ sơ trực tuyến đang chờ tiếp nhận cuối kỳ: <b>%s</b>, trong đó quá một ngày làm việc: <b>%s</b>.",
+			count(d, tot, "awaiting_reception"), count(d, tot, "awaiting_reception_past")),
+	     0, 0, 3);
+}
+
+
 /* ---- rendering driver ---- */
 
 static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int len)
@@ -1114,9 +1214,10 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 }
 
 struct job {
-	int form; /* 1-7 */
+	int form; /* 1-7, 8 the periodic report */
 	json_t *dossier;
 	const struct reg *reg;
+	const struct rep *rep;
 	int en;
 };
 
@@ -1143,6 +1244,7 @@ static void body(struct doc *d, const struct job *jb)
 	case 4: form04(d, j); break;
 	case 5: form05(d, j); break;
 	case 6: form06(d, j); break;
+	case 8: form_report(d, jb->rep); break;
 	default: form07(d, jb->reg); break;
 	}
 }
@@ -1156,6 +1258,7 @@ static const char *const titles[] = {
 	"Thông báo dừng giải quyết hồ sơ",
 	"Phiếu kiểm soát quá trình giải quyết hồ sơ",
 	"Sổ theo dõi hồ sơ",
+	"Báo cáo tình hình, kết quả giải quyết thủ tục hành chính",
 };
 
 /* Lay the job out once into out; pages: 0 for the first pass, the total
@@ -1164,7 +1267,7 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 {
 	struct sink sink = {out, 0};
 	struct doc d = {0};
-	int landscape = jb->form == 7;
+	int landscape = jb->form >= 7;
 	d.pw = (landscape ? 297 : 148) * PT_PER_MM;
 	d.ph = 210 * PT_PER_MM;
 	d.ml = 15 * PT_PER_MM;
@@ -1316,7 +1419,7 @@ int mc_pdf_form(int form, json_t *dossier, const char *lang, struct mc_buf *out,
 	mc_arena_free(a);
 	if (rc)
 		return rc;
-	struct job jb = {form, dossier, NULL, lang && strcmp(lang, "en") == 0};
+	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0};
 	return render(&jb, out, e);
 }
 
@@ -1332,7 +1435,7 @@ int mc_pdf_register(json_t *agency, const char *period_from, const char *period_
 	if (rc)
 		return rc;
 	struct reg r = {agency, dossiers, period_from, period_to};
-	struct job jb = {7, NULL, &r, 0};
+	struct job jb = {7, NULL, &r, NULL, 0};
 	return render(&jb, out, e);
 }
 
@@ -1341,4 +1444,15 @@ void mc_pdf_release_caches(void)
 	pango_cairo_font_map_set_default(NULL);
 	cairo_debug_reset_static_data();
 	FcFini();
+}
+
+int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct mc_error *e)
+{
+	if (!json_is_object(report) || !json_is_string(json_object_get(report, "from")) ||
+	    !json_is_string(json_object_get(report, "to")) || strlen(json_string_value(json_object_get(report, "from"))) != 10 ||
+	    strlen(json_string_value(json_object_get(report, "to"))) != 10 || !agency)
+		return mc_error_set(e, MC_E_VALIDATION, "a report needs from, to and the agency");
+	struct rep r = {report, agency};
+	struct job jb = {8, NULL, NULL, &r, 0};
+	return render(&jb, out, e);
 }

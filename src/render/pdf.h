@@ -50,6 +50,13 @@ int mc_pdf_register(json_t *agency, const char *period_from, const char *period_
 		    struct mc_buf *out, struct mc_error *e);
 
 /*
+ * The periodic report (mc_dossier_report's answer, dossier.h) of agency (its
+ * name) as an A4 landscape table, one row per item and the total, with the
+ * formula under it.
+ */
+int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct mc_error *e);
+
+/*
  * Drop the font caches of cairo, pango and fontconfig held by the calling
  * thread and the process.  Only for leak checkers at exit (tests): no
  * rendering may run concurrently or afterwards.

@@ -966,9 +966,9 @@ static void compare_stats(struct mc_http_session *s, const char *range, const ch
 	assert_int_equal(mc_http_get(s, p1, &a), 200);
 	assert_int_equal(mc_http_get(s, p2, &b), 200);
 	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time", "resolved_late",
-			      "refused", "withdrawn", "received", "resolved"};
+			      "refused", "withdrawn", "stopped", "received", "resolved"};
 	json_t *ta = json_object_get(a.json, "total"), *tb = json_object_get(b.json, "total");
-	for (int k = 0; k < 9; k++)
+	for (int k = 0; k < 10; k++)
 		if (jint(ta, keys[k]) != jint(tb, keys[k]))
 			fail_msg("%s %s total %s: kept %ld, recount %ld", range, group, keys[k], jint(ta, keys[k]), jint(tb, keys[k]));
 	json_t *ia = json_object_get(a.json, "items"), *ib = json_object_get(b.json, "items");
@@ -980,7 +980,7 @@ static void compare_stats(struct mc_http_session *s, const char *range, const ch
 		json_array_foreach(ib, j, y) if (strcmp(jstr(x, group), jstr(y, group)) == 0) match = y;
 		if (!match)
 			fail_msg("%s: no recount row for %s", group, jstr(x, group));
-		for (int k = 0; k < 9; k++)
+		for (int k = 0; k < 10; k++)
 			if (jint(x, keys[k]) != jint(match, keys[k]))
 				fail_msg("%s %s=%s %s: kept %ld, recount %ld", range, group, jstr(x, group), keys[k],
 					 jint(x, keys[k]), jint(match, keys[k]));
@@ -1000,6 +1000,7 @@ static void stats_match_recount(void **state)
 	assert_int_equal(jint(t, "received_counter"), n_counter);
 	assert_int_equal(jint(t, "refused"), n_refused);
 	assert_int_equal(jint(t, "withdrawn"), n_withdrawn);
+	assert_int_equal(jint(t, "stopped"), 1); /* stop_rules */
 	assert_int_equal(jint(t, "resolved"), n_resolved);
 	assert_int_equal(jint(t, "resolved_late"), 1);
 	assert_int_equal(jint(t, "resolved_early"), n_resolved - 1);

@@ -168,8 +168,14 @@ export async function stats(view, qs) {
       kpi('rate', rate(tot.on_time_rate)));
     const now = s.in_progress ? el('p', { class: 'hint', id: 'sx-now' },
       t('sx_in_progress', { within: num(s.in_progress.within_deadline), past: num(s.in_progress.past_deadline) })) : null;
+    // the periodic report as provinces send it (carried over, in progress
+    // within / past time, withdrawn, stopped, refused), per agency or procedure
+    const rp = new URLSearchParams(params);
+    if (rp.get('group') === 'field' || !rp.get('group')) rp.set('group', 'agency');
     const xlsx = el('p', { class: 'actions' },
-      el('a', { href: `/api/v1/stats.xlsx?${params}`, class: 'button', id: 'sx-xlsx', download: '', text: t('sx_xlsx') }));
+      el('a', { href: `/api/v1/stats.xlsx?${params}`, class: 'button', id: 'sx-xlsx', download: '', text: t('sx_xlsx') }),
+      el('a', { href: `/api/v1/reports/periodic.pdf?${rp}`, class: 'button', id: 'sx-report-pdf', target: '_blank', rel: 'noopener', text: t('sx_report_pdf') }),
+      el('a', { href: `/api/v1/reports/periodic.xlsx?${rp}`, class: 'button', id: 'sx-report-xlsx', download: '', text: t('sx_report_xlsx') }));
 
     const items = s.items.map((it) => ({ ...it, label: name(it[q.group]) }))
       .sort((a, b) => b.received - a.received || b.resolved - a.resolved || a.label.localeCompare(b.label, 'vi'));

@@ -1,0 +1,161 @@
+/*
+ * report_api.c - the periodic report over HTTP (docs/statistics.md):
+ * GET /api/v1/reports/periodic as JSON, .pdf (A4 landscape) or .xlsx, for
+ * the caller's agency subtree (or agency_id within it), a period of local
+ * dates from..to (default: the current month, at most 366 days), one row
+ * per competent agency or per procedure (group, default agency).  Needs
+ * stats.read.  The domain (dossier/report.c) computes; this file checks the
+ * query and picks the format.
+ */
+#include "api.h"
+
+#include "../core/timeutil.h"
+#include "../dossier/dossier.h"
+#include "../org/org.h"
+#include "../render/pdf.h"
+#include "../render/xlsx.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define DOC_LIMIT (48u << 20)
+
+enum fmt { JSON, PDF, XLSX };
+
+static int64_t day_number(const char *day)
+{
+	int y = 0, m = 0, d = 0;
+	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
+	return mc_days_from_civil(y, m, d);
+}
+
+static void day_query(struct mc_req *r, const char *name, const char *dflt, char out[11])
+{
+	const char *v = mc_req_query(r, name);
+	if (!v)
+		v = dflt;
+	if (!mc_date_check(v))
+		mc_error_field(&r->err, name, "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+	else
+		snprintf(out, 11, "%.10s", v);
+}
+
+/* Rows of the sheet: the key's name (code and name), then the figures. */
+static const struct {
+	const char *key, *title, *type;
+} cols[] = {
+	{"label", "Đơn vị / thủ tục", "text"},
+	{"carried_over", "Từ kỳ trước chuyển sang", "int"},
+	{"new_online", "Tiếp nhận mới: trực tuyến", "int"},
+	{"new_counter", "Tiếp nhận mới: trực tiếp", "int"},
+	{"new_post", "Tiếp nhận mới: bưu chính", "int"},
+	{"received", "Tổng số tiếp nhận", "int"},
+	{"resolved_early", "Giải quyết trước hạn", "int"},
+	{"resolved_on_time", "Giải quyết đúng hạn", "int"},
+	{"resolved_late", "Giải quyết quá hạn", "int"},
+	{"resolved", "Tổng số đã giải quyết", "int"},
+	{"in_progress_within", "Đang giải quyết trong hạn", "int"},
+	{"in_progress_past", "Đang giải quyết quá hạn", "int"},
+	{"withdrawn", "Rút hồ sơ", "int"},
+	{"stopped", "Dừng giải quyết", "int"},
+	{"refused", "Từ chối", "int"},
+	{"on_time_rate", "Tỷ lệ đúng hạn", "percent"},
+	{"awaiting_reception", "Trực tuyến chờ tiếp nhận cuối kỳ", "int"},
+	{"awaiting_reception_past", "Chờ tiếp nhận quá một ngày làm việc", "int"},
+};
+
+static int sheet(struct mc_req *r, json_t *rep, struct mc_buf *buf)
+{
+	json_t *columns = mc_req_keep(r, json_array()), *rows = mc_req_keep(r, json_array());
+	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
+		json_array_append_new(columns, json_pack("{s:s, s:s, s:s}", "key", cols[k].key, "title", cols[k].title, "type",
+							 cols[k].type));
+	json_object_set_new(json_object_get(columns, 0), "width", json_integer(48));
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(rep, "items"), i, it) {
+		json_t *row = json_deep_copy(it);
+		const char *name = json_string_value(json_object_get(json_object_get(it, "name"), "vi"));
+		const char *code = json_string_value(json_object_get(json_object_get(it, "name"), "code"));
+		json_object_set_new(row, "label", json_sprintf("%s%s%s%s", name ? name : json_string_value(json_object_get(it, "key")),
+							       code ? " (" : "", code ? code : "", code ? ")" : ""));
+		json_array_append_new(rows, row);
+	}
+	json_t *total = json_deep_copy(json_object_get(rep, "total"));
+	json_object_set_new(total, "label", json_string("Tổng cộng"));
+	json_array_append_new(rows, total);
+	return mc_xlsx_table("Báo cáo định kỳ", columns, rows, buf, &r->err);
+}
+
+static int report(struct mc_req *r, enum fmt fmt)
+{
+	int y, m, d;
+	int64_t today = (mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000;
+	mc_civil_from_days(today, &y, &m, &d);
+	char first[16], last[16], from[11] = "", to[11] = "";
+	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
+	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
+	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m, d);
+	day_query(r, "from", first, from);
+	day_query(r, "to", last, to);
+	if (!r->err.nfields && day_number(from) > day_number(to))
+		mc_error_field(&r->err, "to", "range", "Ngày kết thúc phải sau ngày bắt đầu", "to must not be before from");
+	else if (!r->err.nfields && day_number(to) - day_number(from) + 1 > 366)
+		mc_error_field(&r->err, "to", "range", "Kỳ báo cáo dài tối đa 366 ngày", "A period is at most 366 days");
+	const char *group = mc_req_query(r, "group");
+	if (!group)
+		group = "agency";
+	if (strcmp(group, "agency") != 0 && strcmp(group, "procedure") != 0)
+		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency hoặc procedure", "group is agency or procedure");
+	int64_t agency;
+	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+		return r->err.code;
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	int64_t root = agency ? agency : r->who->agency_id;
+	if ((rc = api_within(r, c, root, "agency_id")))
+		return rc;
+	json_t *rep = NULL, *ag = NULL;
+	if ((rc = mc_dossier_report(c, root, from, to, group, &rep)) || (rc = mc_agency_get(c, root, &ag))) {
+		json_decref(rep);
+		return api_db_fail(r, rc);
+	}
+	json_object_set_new(rep, "agency", json_pack("{s:O, s:O, s:O}", "id", json_object_get(ag, "id"), "code",
+						     json_object_get(ag, "code"), "name", json_object_get(ag, "name")));
+	mc_req_keep(r, rep);
+	mc_req_keep(r, ag);
+	if (fmt == JSON)
+		return mc_res_json(r, 200, json_incref(rep));
+	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	rc = fmt == PDF ? mc_pdf_report(rep, json_string_value(json_object_get(ag, "name")), &buf, &r->err) : sheet(r, rep, &buf);
+	if (rc) {
+		mc_buf_release(&buf);
+		return rc == MC_E_VALIDATION || rc == MC_E_TOO_BIG ? mc_fail(r, rc, NULL) : api_db_fail(r, rc);
+	}
+	rc = mc_res_text(r, 200, fmt == PDF ? "application/pdf" : XLSX_TYPE, buf.data, buf.len);
+	mc_buf_release(&buf);
+	if (rc)
+		return rc;
+	mc_res_header(r, "Content-Disposition",
+		      mc_sprintf(r->arena, "%s; filename=\"bao-cao-%s-%s-%s.%s\"", fmt == PDF ? "inline" : "attachment",
+				 json_string_value(json_object_get(ag, "code")), from, to, fmt == PDF ? "pdf" : "xlsx"));
+	return 0;
+}
+
+static int report_json(struct mc_req *r) { return report(r, JSON); }
+static int report_pdf(struct mc_req *r) { return report(r, PDF); }
+static int report_xlsx(struct mc_req *r) { return report(r, XLSX); }
+
+const struct mc_route mc_api_report_routes[] = {
+	{"GET", "/api/v1/reports/periodic", report_json, MC_AUTH_REQUIRED, "stats.read", 0},
+	{"GET", "/api/v1/reports/periodic.pdf", report_pdf, MC_AUTH_REQUIRED, "stats.read", 0},
+	{"GET", "/api/v1/reports/periodic.xlsx", report_xlsx, MC_AUTH_REQUIRED, "stats.read", 0},
+	{0},
+};

@@ -1,0 +1,199 @@
+/*
+ * report.c - the periodic report on the handling of administrative
+ * procedures, the way the provinces send it up (see docs/statistics.md):
+ * for a period and an agency subtree, per competent agency or per
+ * procedure,
+ *   received    = carried over from the previous period + new (online,
+ *                 at a counter, by post);
+ *   resolved    = early + on time + late (scored against the legal
+ *                 deadline, an apology notwithstanding);
+ *   in progress = within time + past time, at the end of the period;
+ *   withdrawn, stopped, refused (during the period);
+ * so that received = resolved + in progress + withdrawn + stopped + refused,
+ * and the on-time rate = (early + on time) / resolved.  Online dossiers
+ * waiting for reception at the end of the period are counted apart, with
+ * those waiting more than one working day.
+ *
+ * The figures come from the dossiers themselves (when each was received,
+ * when and how it ended, its legal deadline), in one pass over the ones
+ * open during the period; the tests check them against a count of the
+ * transition events.
+ */
+#include "dossier.h"
+#include "internal.h"
+
+#include "../core/timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+/* The report's figures, in the order of the query's columns. */
+static const char *const figures[] = {
+	"carried_over",    "new_online",         "new_counter",      "new_post",     "resolved_early",
+	"resolved_on_time", "resolved_late",     "withdrawn",        "stopped",      "refused",
+	"in_progress_within", "in_progress_past", "awaiting_reception", "awaiting_reception_past",
+};
+#define NFIG (sizeof(figures) / sizeof(figures[0]))
+
+static int64_t fig(json_t *row, const char *k) { return json_integer_value(json_object_get(row, k)); }
+
+/* The sums every row and the total carry. */
+static void sums(json_t *row)
+{
+	int64_t fresh = fig(row, "new_online") + fig(row, "new_counter") + fig(row, "new_post");
+	int64_t e = fig(row, "resolved_early"), o = fig(row, "resolved_on_time"), l = fig(row, "resolved_late");
+	json_object_set_new(row, "new", json_integer(fresh));
+	json_object_set_new(row, "received", json_integer(fig(row, "carried_over") + fresh));
+	json_object_set_new(row, "resolved", json_integer(e + o + l));
+	json_object_set_new(row, "in_progress", json_integer(fig(row, "in_progress_within") + fig(row, "in_progress_past")));
+	json_object_set_new(row, "on_time_rate", e + o + l ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
+}
+
+/* Local date "YYYY-MM-DD" -> the UTC instant (ms) its day starts at. */
+static int64_t day_start(const char *day, int plus)
+{
+	int y = 0, m = 0, d = 0;
+	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
+	return (mc_days_from_civil(y, m, d) + plus) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
+}
+
+/* The latest submission instant that had a working day (8 working hours)
+ * to be received by hi: an online dossier submitted before it and still
+ * not received at hi waits too long. */
+static int64_t reception_cut(const struct mc_calendar *cal, int64_t hi)
+{
+	int64_t lo = hi - 40LL * 86400000, top = hi;
+	while (top - lo > 60000) {
+		int64_t mid = lo + (top - lo) / 2, due = 0;
+		if (mc_cal_add_working_minutes(cal, mid, 8 * 60, &due) || due > hi)
+			top = mid;
+		else
+			lo = mid;
+	}
+	return lo;
+}
+
+/* Names of the rows' keys: agencies or procedures. */
+static int add_names(struct mc_conn *c, const char *group, json_t *items)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		const char *key = json_string_value(json_object_get(it, "key"));
+		struct mc_stmt *s;
+		int rc = strcmp(group, "agency") == 0
+			     ? mc_query(c, &s, "SELECT name, name_en, code FROM agencies WHERE CAST(id AS TEXT) = ?", "t", key)
+			     : mc_query(c, &s, "SELECT name, name_en, code FROM procedures WHERE code = ? AND is_current = 1", "t",
+					key);
+		if (rc)
+			return rc;
+		if ((rc = mc_step(s)) == MC_DB_ROW)
+			json_object_set_new(it, "name", json_pack("{s:s, s:s, s:s}", "vi", mc_col_text(s, 0), "en", mc_col_text(s, 1),
+								   "code", mc_col_text(s, 2)));
+		mc_stmt_done(s);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day, const char *group,
+		      json_t **out)
+{
+	const char *g = !group ? "''" : strcmp(group, "agency") == 0 ? "CAST(d.competent_agency_id AS TEXT)"
+				   : strcmp(group, "procedure") == 0 ? "d.procedure_code"
+								     : NULL;
+	if (!g)
+		return MC_E_VALIDATION;
+	int64_t lo = day_start(from_day, 0), hi = day_start(to_day, 1);
+	struct mc_calendar cal;
+	int rc = mc_holidays_calendar(c, &cal);
+	if (rc)
+		return rc;
+	int64_t cut = reception_cut(&cal, hi);
+	mc_cal_release(&cal);
+	/* each dossier open at some time in [lo, hi): received before hi and
+	 * not ended before lo, or online and waiting for reception */
+	char sql[3000];
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s,"
+		 " SUM(CASE WHEN d.received_at < ? AND (d.completed_at IS NULL OR d.completed_at >= ?) THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'online' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'counter' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'post' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'early' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'on_time' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'withdrawn' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'stopped' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'refused' THEN 1 ELSE 0 END),"
+		 /* open at the end: within or past its legal deadline; one waiting
+		  * for the applicant's papers has its clock stopped */
+		 " SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND (d.due_at >= ?"
+		 " OR (d.completed_at IS NULL AND d.status = 'supplement_requested')) THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND d.due_at < ?"
+		 " AND NOT (d.completed_at IS NULL AND d.status = 'supplement_requested') THEN 1 ELSE 0 END),"
+		 " 0, 0"
+		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
+		 " WHERE d.received_at < ? AND (d.completed_at IS NULL OR d.completed_at >= ?)"
+		 " GROUP BY 1"
+		 /* online, still waiting for reception at the end */
+		 " UNION ALL SELECT %s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*),"
+		 " SUM(CASE WHEN d.submitted_at < ? THEN 1 ELSE 0 END)"
+		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
+		 " WHERE d.channel = 'online' AND d.submitted_at < ? AND (d.received_at IS NULL OR d.received_at >= ?)"
+		 " AND (d.completed_at IS NULL OR d.completed_at >= ?)"
+		 " GROUP BY 1",
+		 g, g);
+	struct mc_stmt *s;
+	rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", lo, lo, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
+		      lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, root, hi, lo, cut, root, hi, hi, hi);
+	if (rc)
+		return rc;
+	json_t *rows = json_object(), *total = json_object();
+	for (size_t k = 0; k < NFIG; k++)
+		json_object_set_new(total, figures[k], json_integer(0));
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		const char *key = mc_col_text(s, 0) ? mc_col_text(s, 0) : "";
+		json_t *row = json_object_get(rows, key);
+		if (!row) {
+			row = json_object();
+			for (size_t k = 0; k < NFIG; k++)
+				json_object_set_new(row, figures[k], json_integer(0));
+			json_object_set_new(rows, key, row);
+		}
+		for (size_t k = 0; k < NFIG; k++) {
+			int64_t v = mc_col_int64(s, (int)k + 1);
+			json_object_set_new(row, figures[k], json_integer(fig(row, figures[k]) + v));
+			json_object_set_new(total, figures[k], json_integer(fig(total, figures[k]) + v));
+		}
+	}
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(rows);
+		json_decref(total);
+		return rc;
+	}
+	json_t *items = json_array();
+	const char *key;
+	json_t *row;
+	json_object_foreach(rows, key, row) {
+		sums(row);
+		json_object_set_new(row, "key", json_string(key));
+		json_array_append(items, row);
+	}
+	json_decref(rows);
+	sums(total);
+	if (group && (rc = add_names(c, group, items))) {
+		json_decref(items);
+		json_decref(total);
+		return rc;
+	}
+	*out = json_pack("{s:s, s:s, s:s?, s:o, s:o}", "from", from_day, "to", to_day, "group", group, "total", total,
+			 "items", group ? items : json_array());
+	if (!group)
+		json_decref(items);
+	return 0;
+}
