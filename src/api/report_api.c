@@ -56,6 +56,7 @@ static const struct {
 	{"resolved_early", "Giải quyết trước hạn", "int"},
 	{"resolved_on_time", "Giải quyết đúng hạn", "int"},
 	{"resolved_late", "Giải quyết quá hạn", "int"},
+	{"late_with_apology", "Trong đó: quá hạn đã xin lỗi, hẹn lại", "int"},
 	{"resolved", "Tổng số đã giải quyết", "int"},
 	{"in_progress_within", "Đang giải quyết trong hạn", "int"},
 	{"in_progress_past", "Đang giải quyết quá hạn", "int"},

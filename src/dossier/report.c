@@ -34,6 +34,7 @@ static const char *const figures[] = {
 	"carried_over",    "new_online",         "new_counter",      "new_post",     "resolved_early",
 	"resolved_on_time", "resolved_late",     "withdrawn",        "stopped",      "refused",
 	"in_progress_within", "in_progress_past", "awaiting_reception", "awaiting_reception_past",
+	"late_with_apology",
 };
 #define NFIG (sizeof(figures) / sizeof(figures[0]))
 
@@ -135,21 +136,24 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 		 " OR (d.completed_at IS NULL AND d.status = 'supplement_requested')) THEN 1 ELSE 0 END),"
 		 " SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND d.due_at < ?"
 		 " AND NOT (d.completed_at IS NULL AND d.status = 'supplement_requested') THEN 1 ELSE 0 END),"
-		 " 0, 0"
+		 " 0, 0,"
+		 /* late although the applicant was given a new date (form 04) */
+		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' AND d.extended = 1"
+		 " THEN 1 ELSE 0 END)"
 		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
 		 " WHERE d.received_at < ? AND (d.completed_at IS NULL OR d.completed_at >= ?)"
 		 " GROUP BY 1"
 		 /* online, still waiting for reception at the end */
 		 " UNION ALL SELECT %s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*),"
-		 " SUM(CASE WHEN d.submitted_at < ? THEN 1 ELSE 0 END)"
+		 " SUM(CASE WHEN d.submitted_at < ? THEN 1 ELSE 0 END), 0"
 		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
 		 " WHERE d.channel = 'online' AND d.submitted_at < ? AND (d.received_at IS NULL OR d.received_at >= ?)"
 		 " AND (d.completed_at IS NULL OR d.completed_at >= ?)"
 		 " GROUP BY 1",
 		 g, g);
 	struct mc_stmt *s;
-	rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", lo, lo, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
-		      lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, root, hi, lo, cut, root, hi, hi, hi);
+	rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", lo, lo, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
+		      lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, lo, hi, root, hi, lo, cut, root, hi, hi, hi);
 	if (rc)
 		return rc;
 	json_t *rows = json_object(), *total = json_object();

@@ -1196,8 +1196,11 @@ static void form_report(struct doc *d, const struct rep *r)
 	     0, 0, 3);
 	json_t *tot = json_object_get(j, "total");
 	para(d,
-	     mc_sprintf(d->a, "Hồ sơ trực tuyến đang chờ tiếp nhận cuối kỳ: <b>%s</b>, trong đó quá một ngày làm việc: <b>%s</b>.",
-			count(d, tot, "awaiting_reception"), count(d, tot, "awaiting_reception_past")),
+	     mc_sprintf(d->a,
+			"Trong số hồ sơ giải quyết quá hạn, đã xin lỗi và hẹn lại (mẫu 04): <b>%s</b>. Hồ sơ trực tuyến đang chờ "
+			"tiếp nhận cuối kỳ: <b>%s</b>, trong đó quá một ngày làm việc: <b>%s</b>.",
+			count(d, tot, "late_with_apology"), count(d, tot, "awaiting_reception"),
+			count(d, tot, "awaiting_reception_past")),
 	     0, 0, 3);
 }
 

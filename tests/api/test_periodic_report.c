@@ -6,7 +6,8 @@
  *            C submitted online and never received; D withdrawn;
  *   Wed 31/3 A resolved (late); E taken in (due Mon 5/4) and left in
  *            progress; F stopped; G refused during processing;
- *   Thu 1/4  B resolved (late); H taken in and resolved (early).
+ *   Thu 1/4  B, given a new date on 1/3 (form 04), resolved (late, with
+ *            apology); H taken in and resolved (early).
  * March: carried over 0, new 6 at the counter; resolved 1 (late); in
  * progress at the end 1 within (E), 1 past (B); withdrawn, stopped, refused
  * 1 each; C waits for reception, more than a working day.  April: carried
@@ -140,6 +141,10 @@ static void march(void **state)
 	snprintf(C, sizeof(C), "%s", jstr(r.json, "code"));
 	mc_http_res_free(&r);
 	act("079203001234", D, "withdraw", NULL);
+	/* B is given a new date (form 04): resolved after its legal deadline,
+	 * it is late all the same, "late, with apology" */
+	act("chuyenvien.p26740", B, "extend", "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}");
+	act("chutich.p26740", B, "approve_extension", NULL);
 	start(T2);
 	resolve(A);
 	intake(E);
@@ -270,6 +275,7 @@ static void figures(void **state)
 	assert_int_equal(jint(t, "refused"), 1);
 	assert_int_equal(jint(t, "awaiting_reception"), 1);
 	assert_int_equal(jint(t, "awaiting_reception_past"), 1);
+	assert_int_equal(jint(t, "late_with_apology"), 0);
 	assert_true(json_is_real(json_object_get(t, "on_time_rate")));
 	assert_true(json_real_value(json_object_get(t, "on_time_rate")) == 0.0);
 	json_t *items = json_object_get(r.json, "items");
@@ -283,6 +289,7 @@ static void figures(void **state)
 	assert_int_equal(jint(t, "received"), 3);
 	assert_int_equal(jint(t, "resolved_early"), 1);
 	assert_int_equal(jint(t, "resolved_late"), 1);
+	assert_int_equal(jint(t, "late_with_apology"), 1);
 	assert_int_equal(jint(t, "in_progress_within"), 0);
 	assert_int_equal(jint(t, "in_progress_past"), 1);
 	assert_true(json_real_value(json_object_get(t, "on_time_rate")) == 0.5);
