@@ -19,7 +19,9 @@
 #      dossiers against nginx serving a file of the same size;
 #   3. statistics: GET /api/v1/stats for the whole city over the last year
 #      (total and group=agency), timed with curl, on BENCH_STATS_N dossiers
-#      (default: the tracking set; more are generated on top when larger).
+#      (default: the tracking set; more are generated on top when larger);
+#      the periodic report (GET /api/v1/reports/periodic) over the last
+#      month and the last year, by agency, next to them.
 # and stops everything and removes the folder on exit.
 #
 # Environment (all optional):
@@ -355,13 +357,14 @@ fig[db_mib]=$(kib_to_mib $(($(stat -c %s "$big") / 1024)))
 token=$(login lanhdao)
 from=$(date -d '1 year ago' +%F)
 to=$(date +%F)
-# time_query NAME QUERY: min and median of BENCH_STATS_RUNS timings (ms)
+# time_query NAME QUERY [PATH]: min and median of BENCH_STATS_RUNS timings
+# (ms) of GET /api/v1/PATH?QUERY (PATH: stats)
 time_query() {
-	local name=$1 q=$2 i
-	curl -sS -f -o "$tmp/stats-$name.json" -H "Authorization: Bearer $token" "$url/api/v1/stats?$q" ||
-		die "GET /api/v1/stats?$q failed"
+	local name=$1 q=$2 path=${3:-stats} i
+	curl -sS -f -o "$tmp/stats-$name.json" -H "Authorization: Bearer $token" "$url/api/v1/$path?$q" ||
+		die "GET /api/v1/$path?$q failed"
 	for ((i = 0; i < stats_runs; i++)); do
-		curl -sS -f -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url/api/v1/stats?$q"
+		curl -sS -f -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url/api/v1/$path?$q"
 	done | sort -n | awk '{ v[NR] = $1 * 1000 } END { printf "%.1f %.1f\n", v[1], v[int((NR + 1) / 2)] }' \
 		>"$tmp/t-$name"
 	read -r fig[${name}_min] fig[${name}_med] <"$tmp/t-$name"
@@ -369,6 +372,9 @@ time_query() {
 echo "bench: statistics over a year on $stored dossiers ..." >&2
 time_query stats_total "from=$from&to=$to"
 time_query stats_agency "from=$from&to=$to&group=agency"
+month=$(date -d '1 month ago' +%F)
+time_query report_month "from=$month&to=$to&group=agency" reports/periodic
+time_query report_year "from=$from&to=$to&group=agency" reports/periodic
 # the counters kept in step with the transitions equal the recount
 curl -sS -f -o "$tmp/recount.json" -H "Authorization: Bearer $token" "$url/api/v1/stats?from=$from&to=$to&group=agency&recount=1"
 # one line per item (objects without nesting), the in_progress figures aside
@@ -421,6 +427,9 @@ row "" "min (ms)" "median (ms)"
 row "total" "${fig[stats_total_min]}" "${fig[stats_total_med]}"
 row "group=agency" "${fig[stats_agency_min]}" "${fig[stats_agency_med]}"
 echo "  counters vs recount (group=agency): ${fig[recount]}"
+row "periodic report, last month, group=agency" "${fig[report_month_min]}" "${fig[report_month_med]}"
+row "periodic report, last year, group=agency" "${fig[report_year_min]}" "${fig[report_year_med]}"
+echo "  (the report reads the dossiers open during the period; the statistics read the kept counters)"
 echo "  generator: $track_n dossiers in ${fig[gen_time]} s (${fig[gen_rate]} dossiers/s, with their steps)"
 echo
 echo "Targets (from the issue; reported, not asserted)"

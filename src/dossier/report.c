@@ -140,20 +140,23 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 		 /* late although the applicant was given a new date (form 04) */
 		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' AND d.extended = 1"
 		 " THEN 1 ELSE 0 END)"
-		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
-		 " WHERE d.received_at < ? AND (d.completed_at IS NULL OR d.completed_at >= ?)"
+		 /* found by when they ended (dossiers_completed), the agency
+		  * checked on each ("+": not the index on the agency, which
+		  * would visit every dossier of the city) */
+		 " FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.received_at < ?"
+		 " AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"
 		 " GROUP BY 1"
 		 /* online, still waiting for reception at the end */
 		 " UNION ALL SELECT %s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*),"
 		 " SUM(CASE WHEN d.submitted_at < ? THEN 1 ELSE 0 END), 0"
-		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
-		 " WHERE d.channel = 'online' AND d.submitted_at < ? AND (d.received_at IS NULL OR d.received_at >= ?)"
-		 " AND (d.completed_at IS NULL OR d.completed_at >= ?)"
+		 " FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.channel = 'online'"
+		 " AND d.submitted_at < ? AND (d.received_at IS NULL OR d.received_at >= ?)"
+		 " AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"
 		 " GROUP BY 1",
 		 g, g);
 	struct mc_stmt *s;
 	rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", lo, lo, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
-		      lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, lo, hi, root, hi, lo, cut, root, hi, hi, hi);
+		      lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, lo, hi, lo, hi, root, cut, hi, hi, hi, root);
 	if (rc)
 		return rc;
 	json_t *rows = json_object(), *total = json_object();
