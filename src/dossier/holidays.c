@@ -29,26 +29,37 @@ int mc_holidays_set_office_hours(const char *hours)
 	return 0;
 }
 
-int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal)
+/* The calendar with the office hours of agency (0: the configured ones). */
+static int load(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
 {
 	mc_cal_init(cal);
 	if (noffice)
 		mc_cal_set_office_hours(cal, office, noffice);
 	/* one query: the official years (a row with a NULL day for a year
-	 * with no listed day), their days, then the exceptions, which win */
+	 * with no listed day), their days, the exceptions, which win, and the
+	 * agency's own office hours */
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT 0 AS pass, y.year, d.day, d.working, d.name FROM calendar_years y"
 			  " LEFT JOIN calendar_year_days d ON d.year = y.year"
 			  " UNION ALL SELECT 1, 0, day, working, name FROM calendar_exceptions"
+			  " UNION ALL SELECT 2, 0, office_hours, 0, NULL FROM agencies WHERE id = ? AND office_hours IS NOT NULL"
 			  " ORDER BY 1, 3",
-			  "");
+			  "i", agency);
 	if (rc)
 		return rc;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		if (mc_col_int64(s, 0) == 0)
-			mc_cal_set_official_year(cal, (int)mc_col_int64(s, 1));
+		int64_t pass = mc_col_int64(s, 0);
 		const char *day = mc_col_text(s, 2);
+		if (pass == 2) {
+			struct mc_cal_span sp[MC_CAL_MAX_SPANS];
+			int n = 0;
+			if (day && mc_cal_parse_office_hours(day, sp, &n) == 0)
+				mc_cal_set_office_hours(cal, sp, n);
+			continue;
+		}
+		if (pass == 0)
+			mc_cal_set_official_year(cal, (int)mc_col_int64(s, 1));
 		int y, m, d;
 		if (!day || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
 			continue;
@@ -63,28 +74,9 @@ int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal)
 	return rc < 0 ? rc : 0;
 }
 
-int mc_holidays_calendar_for(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
-{
-	char *hours = NULL;
-	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT office_hours FROM agencies WHERE id = ?", "i", agency);
-	if (rc)
-		return rc;
-	if ((rc = mc_step(s)) == MC_DB_ROW && mc_col_text(s, 0))
-		hours = mc_xstrdup(mc_col_text(s, 0));
-	mc_stmt_done(s);
-	if (rc < 0) {
-		free(hours);
-		return rc;
-	}
-	rc = mc_holidays_calendar(c, cal);
-	struct mc_cal_span sp[MC_CAL_MAX_SPANS];
-	int n = 0;
-	if (!rc && hours && mc_cal_parse_office_hours(hours, sp, &n) == 0)
-		mc_cal_set_office_hours(cal, sp, n);
-	free(hours);
-	return rc;
-}
+int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal) { return load(c, 0, cal); }
+
+int mc_holidays_calendar_for(struct mc_conn *c, int64_t agency, struct mc_calendar *cal) { return load(c, agency, cal); }
 
 int mc_holidays_set_agency_hours(struct mc_conn *c, int64_t agency, const char *hours)
 {
