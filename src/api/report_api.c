@@ -74,7 +74,7 @@ static int sheet(struct mc_req *r, json_t *rep, struct mc_buf *buf)
 	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
 		json_array_append_new(columns, json_pack("{s:s, s:s, s:s}", "key", cols[k].key, "title", cols[k].title, "type",
 							 cols[k].type));
-	json_object_set_new(json_object_get(columns, 0), "width", json_integer(48));
+	json_object_set_new(json_array_get(columns, 0), "width", json_integer(48));
 	size_t i;
 	json_t *it;
 	json_array_foreach(json_object_get(rep, "items"), i, it) {
