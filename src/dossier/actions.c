@@ -303,6 +303,76 @@ static int do_request_supplement(struct act *a, const char **to, const char **no
 	return issue_notice(a, items, reason, to, notify);
 }
 
+/* The papers of a supplement (form: the procedure's attachment fields,
+ * each set to a file) merged into the dossier's form, checked as at
+ * submission; field errors in the context's error, nothing changed. */
+static int supplement_form(struct act *a, json_t *form)
+{
+	/* papers only: every key an attachment field of the procedure,
+	 * set to a file; the declaration stays as it was submitted (the
+	 * applicant's name, ID number, ... are not the supplement's to
+	 * change) */
+	struct mc_error *e = a->x->e;
+	const char *key;
+	json_t *val;
+	json_object_foreach(form, key, val) {
+		const char *type = NULL;
+		size_t i;
+		json_t *f;
+		json_array_foreach(json_object_get(a->def, "form"), i, f) {
+			const char *name = mc__jstr(f, "name");
+			if (name && strcmp(name, key) == 0)
+				type = mc__jstr(f, "type");
+		}
+		const char *fname = mc_sprintf(a->x->arena, "form.%.60s", key);
+		if (!type || strcmp(type, "attachment") != 0)
+			mc_error_field(e, fname, "papers_only",
+				       "Chỉ bổ sung giấy tờ đính kèm; không sửa được nội dung tờ khai",
+				       "A supplement adds papers only; the declaration cannot be changed");
+		else if (json_is_null(val) || (json_is_string(val) && !*json_string_value(val)))
+			mc_error_field(e, fname, "required", "Hãy đính kèm tệp giấy tờ cần bổ sung",
+				       "Attach the file of the paper asked for");
+	}
+	if (e->nfields)
+		return e->code = MC_E_VALIDATION;
+	/* merged into the form, the result must pass the submission's
+	 * checks (a file the caller uploaded, or the one the field already
+	 * names), else nothing changes */
+	struct mc_stmt *s;
+	int rc = mc_query(a->x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", a->d.id);
+	if (rc)
+		return rc;
+	json_t *before = NULL;
+	json_error_t je;
+	if ((rc = mc_step(s)) == MC_DB_ROW)
+		before = json_loads(mc_col_text(s, 0), 0, &je);
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(before);
+		return rc;
+	}
+	if (!json_is_object(before)) {
+		json_decref(before);
+		before = json_object();
+	}
+	json_t *merged = json_deep_copy(before);
+	json_object_update(merged, form);
+	mc__check_form(a->x->c, a->x->arena, a->def, merged, a->x->who->user_id, before, e);
+	json_decref(before);
+	if (e->nfields) {
+		json_decref(merged);
+		return e->code = MC_E_VALIDATION;
+	}
+	int rc2 = mc__uploads_attach(a->x->c, a->def, form, a->x->who->user_id, a->now);
+	char *text = json_dumps(merged, JSON_COMPACT);
+	json_decref(merged);
+	int64_t n = rc2 ? rc2 : mc_exec(a->x->c, "UPDATE dossiers SET form_data = ? WHERE id = ?", "ti", text, a->d.id);
+	free(text);
+	if (n < 0)
+		return (int)n;
+	return 0;
+}
+
 static int do_supplement(struct act *a, const char **to, const char **notify)
 {
 	if (!is(a, "supplement_requested"))
@@ -313,68 +383,9 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 	if (form && !json_is_object(form))
 		return mc__fail_field(a->x->e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng", "form must be an object");
 	if (form) {
-		/* papers only: every key an attachment field of the procedure,
-		 * set to a file; the declaration stays as it was submitted (the
-		 * applicant's name, ID number, ... are not the supplement's to
-		 * change) */
-		struct mc_error *e = a->x->e;
-		const char *key;
-		json_t *val;
-		json_object_foreach(form, key, val) {
-			const char *type = NULL;
-			size_t i;
-			json_t *f;
-			json_array_foreach(json_object_get(a->def, "form"), i, f) {
-				const char *name = mc__jstr(f, "name");
-				if (name && strcmp(name, key) == 0)
-					type = mc__jstr(f, "type");
-			}
-			const char *fname = mc_sprintf(a->x->arena, "form.%.60s", key);
-			if (!type || strcmp(type, "attachment") != 0)
-				mc_error_field(e, fname, "papers_only",
-					       "Chỉ bổ sung giấy tờ đính kèm; không sửa được nội dung tờ khai",
-					       "A supplement adds papers only; the declaration cannot be changed");
-			else if (json_is_null(val) || (json_is_string(val) && !*json_string_value(val)))
-				mc_error_field(e, fname, "required", "Hãy đính kèm tệp giấy tờ cần bổ sung",
-					       "Attach the file of the paper asked for");
-		}
-		if (e->nfields)
-			return e->code = MC_E_VALIDATION;
-		/* merged into the form, the result must pass the submission's
-		 * checks (a file the caller uploaded, or the one the field already
-		 * names), else nothing changes */
-		struct mc_stmt *s;
-		int rc = mc_query(a->x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", a->d.id);
+		int rc = supplement_form(a, form);
 		if (rc)
 			return rc;
-		json_t *before = NULL;
-		json_error_t je;
-		if ((rc = mc_step(s)) == MC_DB_ROW)
-			before = json_loads(mc_col_text(s, 0), 0, &je);
-		mc_stmt_done(s);
-		if (rc < 0) {
-			json_decref(before);
-			return rc;
-		}
-		if (!json_is_object(before)) {
-			json_decref(before);
-			before = json_object();
-		}
-		json_t *merged = json_deep_copy(before);
-		json_object_update(merged, form);
-		mc__check_form(a->x->c, a->x->arena, a->def, merged, a->x->who->user_id, before, e);
-		json_decref(before);
-		if (e->nfields) {
-			json_decref(merged);
-			return e->code = MC_E_VALIDATION;
-		}
-		int rc2 = mc__uploads_attach(a->x->c, a->def, form, a->x->who->user_id, a->now);
-		char *text = json_dumps(merged, JSON_COMPACT);
-		json_decref(merged);
-		int64_t n = rc2 ? rc2 : mc_exec(a->x->c, "UPDATE dossiers SET form_data = ? WHERE id = ?", "ti", text, a->d.id);
-		free(text);
-		if (n < 0)
-			return (int)n;
 	}
 	json_t *given = json_object_get(a->in, "papers");
 	int counter = strcmp(a->d.channel, "counter") == 0;
