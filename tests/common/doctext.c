@@ -47,28 +47,29 @@ static char *run(const char *cmd)
 	return out;
 }
 
-char *mc_test_pdf_text(const struct mc_http_res *r)
+/* The body, which starts with magic, written to a temporary file that
+ * cmd (a format with one %s, the file) reads out. */
+static char *doc_text(const struct mc_http_res *r, const char *magic, const char *suffix, const char *cmd_fmt)
 {
-	assert_true(r->len > 5);
-	assert_memory_equal(r->body, "%PDF-", 5);
-	char path[64], cmd[128];
-	temp_file(r->body, r->len, ".pdf", path, sizeof(path));
-	snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 %s -", path);
+	size_t m = strlen(magic);
+	assert_true(r->len > m);
+	assert_memory_equal(r->body, magic, m);
+	char path[64], cmd[192];
+	temp_file(r->body, r->len, suffix, path, sizeof(path));
+	snprintf(cmd, sizeof(cmd), cmd_fmt, path);
 	char *t = run(cmd);
 	unlink(path);
 	return t;
 }
 
+char *mc_test_pdf_text(const struct mc_http_res *r)
+{
+	return doc_text(r, "%PDF-", ".pdf", "pdftotext -enc UTF-8 %s -");
+}
+
 char *mc_test_xlsx_sheet(const struct mc_http_res *r)
 {
-	assert_true(r->len > 4);
-	assert_memory_equal(r->body, "PK\x03\x04", 4);
-	char path[64], cmd[160];
-	temp_file(r->body, r->len, ".xlsx", path, sizeof(path));
-	snprintf(cmd, sizeof(cmd), "unzip -p %s xl/worksheets/sheet1.xml", path);
-	char *t = run(cmd);
-	unlink(path);
-	return t;
+	return doc_text(r, "PK\x03\x04", ".xlsx", "unzip -p %s xl/worksheets/sheet1.xml");
 }
 
 void mc_test_expect_text(const char *text, const char *want)
