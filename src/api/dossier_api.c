@@ -205,6 +205,17 @@ static int queue_list(struct mc_req *r)
 	    time_query(r, "from", 0, &f.from) || time_query(r, "to", 1, &f.to))
 		return r->err.code;
 	f.limit = (int)limit;
+	const char *late = mc_req_query(r, "late");
+	if (late && *late) {
+		/* the list behind a dashboard's figure of lateness */
+		f.late = !strcmp(late, "deadline") ? MC_LATE_DEADLINE : !strcmp(late, "reception") ? MC_LATE_RECEPTION
+			 : !strcmp(late, "all")      ? MC_LATE_DEADLINE | MC_LATE_RECEPTION : 0;
+		if (!f.late) {
+			mc_error_field(&r->err, "late", "enum", "late là deadline, reception hoặc all",
+				       "late is deadline, reception or all");
+			return mc_fail(r, MC_E_VALIDATION, NULL);
+		}
+	}
 	if ((f.procedure_code && strlen(f.procedure_code) > 16) || (f.status && strlen(f.status) > 24))
 		return mc_fail(r, MC_E_VALIDATION, "filter too long");
 	const char *q = mc_req_query(r, "q");

@@ -621,3 +621,16 @@ int mc_cal_parse_office_hours(const char *s, struct mc_cal_span out[MC_CAL_MAX_S
 	*n = k;
 	return 0;
 }
+
+int64_t mc_cal_working_before(const struct mc_calendar *cal, int64_t at, int64_t minutes)
+{
+	int64_t lo = at - 40LL * 86400000, top = at;
+	while (top - lo > 60000) {
+		int64_t mid = lo + (top - lo) / 2, due = 0;
+		if (mc_cal_add_working_minutes(cal, mid, minutes, &due) || due > at)
+			top = mid;
+		else
+			lo = mid;
+	}
+	return lo;
+}

@@ -167,6 +167,11 @@ int mc_cal_add_working_days(const struct mc_calendar *cal, int64_t from, int n, 
  * that end (17:00, not 07:30 the next day).  0 <= minutes <= 3650 days'
  * worth. */
 int mc_cal_add_working_minutes(const struct mc_calendar *cal, int64_t from, int64_t minutes, int64_t *due);
+
+/* The latest instant (to the minute, within 40 days before `at`) from
+ * which `minutes` working minutes end no later than `at`: whatever started
+ * before it and is still waiting at `at` has waited longer than that. */
+int64_t mc_cal_working_before(const struct mc_calendar *cal, int64_t at, int64_t minutes);
 /* Deadline of a dossier received at `received` with a legal time of n
  * working days / hours: mc_cal_count_start, then the additions above. */
 int mc_cal_due_days(const struct mc_calendar *cal, int64_t received, int n, int64_t *due);

@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include "../catalog/catalog.h"
+#include "../crypto/crypto.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
 #include "../org/org.h"
@@ -236,6 +237,40 @@ static json_t *notices(struct act *a)
 	return all;
 }
 
+/* The latest notice, the one an answer or a check is about; afterwards
+ * extra.supplement and the last of extra.supplements are the same object,
+ * so that a change shows in both.  NULL: none was issued. */
+static json_t *open_notice(struct act *a)
+{
+	json_t *all = notices(a), *last = json_array_get(all, json_array_size(all) - 1);
+	if (json_is_object(last))
+		json_object_set(a->extra, "supplement", last);
+	return json_is_object(last) ? last : NULL;
+}
+
+/* The state of item k (from 0) of a notice: requested, answered (the
+ * applicant sent something for it), received (the official found it
+ * complete) or missing (the official found it still missing). */
+static const char *item_state(json_t *notice, size_t k)
+{
+	const char *s = json_string_value(json_array_get(json_object_get(notice, "item_states"), k));
+	return s ? s : "requested";
+}
+
+static void set_item_state(json_t *notice, size_t k, const char *state)
+{
+	size_t n = json_array_size(json_object_get(notice, "items"));
+	json_t *st = json_object_get(notice, "item_states");
+	if (!json_is_array(st)) {
+		st = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(st, json_string("requested"));
+		json_object_set_new(notice, "item_states", st);
+	}
+	if (k < json_array_size(st))
+		json_array_set_new(st, k, json_string(state));
+}
+
 /* Issue form 02 listing items: kept with the others, the dossier waits for
  * the papers.  The official guides the applicant once per stage, in
  * writing, listing everything missing (Decree 118/2025; Circular 03/2025
@@ -303,10 +338,25 @@ static int do_request_supplement(struct act *a, const char **to, const char **no
 	return issue_notice(a, items, reason, to, notify);
 }
 
+/* The procedure's attachment field called name, or NULL. */
+static json_t *attachment_field(struct act *a, const char *name)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(a->def, "form"), i, f) {
+		const char *n = mc__jstr(f, "name"), *type = mc__jstr(f, "type");
+		if (n && strcmp(n, name) == 0)
+			return type && strcmp(type, "attachment") == 0 ? f : NULL;
+	}
+	return NULL;
+}
+
 /* The papers of a supplement (form: the procedure's attachment fields,
  * each set to a file) merged into the dossier's form, checked as at
- * submission; field errors in the context's error, nothing changed. */
-static int supplement_form(struct act *a, json_t *form)
+ * submission; field errors in the context's error, nothing changed.  The
+ * file a field held before is kept in extra.earlier_files: officials still
+ * see what was first sent. */
+static int supplement_form(struct act *a, json_t *form, json_int_t notice_no)
 {
 	/* papers only: every key an attachment field of the procedure,
 	 * set to a file; the declaration stays as it was submitted (the
@@ -316,16 +366,9 @@ static int supplement_form(struct act *a, json_t *form)
 	const char *key;
 	json_t *val;
 	json_object_foreach(form, key, val) {
-		const char *type = NULL;
-		size_t i;
-		json_t *f;
-		json_array_foreach(json_object_get(a->def, "form"), i, f) {
-			const char *name = mc__jstr(f, "name");
-			if (name && strcmp(name, key) == 0)
-				type = mc__jstr(f, "type");
-		}
+		json_t *f = attachment_field(a, key);
 		const char *fname = mc_sprintf(a->x->arena, "form.%.60s", key);
-		if (!type || strcmp(type, "attachment") != 0)
+		if (!f)
 			mc_error_field(e, fname, "papers_only",
 				       "Chỉ bổ sung giấy tờ đính kèm; không sửa được nội dung tờ khai",
 				       "A supplement adds papers only; the declaration cannot be changed");
@@ -358,11 +401,24 @@ static int supplement_form(struct act *a, json_t *form)
 	json_t *merged = json_deep_copy(before);
 	json_object_update(merged, form);
 	mc__check_form(a->x->c, a->x->arena, a->def, merged, a->x->who->user_id, before, e);
-	json_decref(before);
 	if (e->nfields) {
+		json_decref(before);
 		json_decref(merged);
 		return e->code = MC_E_VALIDATION;
 	}
+	json_t *earlier = json_object_get(a->extra, "earlier_files");
+	if (!json_is_array(earlier)) {
+		earlier = json_array();
+		json_object_set_new(a->extra, "earlier_files", earlier);
+	}
+	json_object_foreach(form, key, val) {
+		const char *old = mc__jstr(before, key);
+		if (old && *old && strcmp(old, json_string_value(val)) != 0)
+			json_array_append_new(earlier, json_pack("{s:s, s:s, s:o, s:o, s:I}", "field", key, "sha256", old,
+								 "replaced_at", now_json(a), "replaced_by", who_ref(a),
+								 "supplement", notice_no));
+	}
+	json_decref(before);
 	int rc2 = mc__uploads_attach(a->x->c, a->def, form, a->x->who->user_id, a->now);
 	char *text = json_dumps(merged, JSON_COMPACT);
 	json_decref(merged);
@@ -373,60 +429,235 @@ static int supplement_form(struct act *a, json_t *form)
 	return 0;
 }
 
+/* The files an answer hands in for the notice's items: [{item, sha256,
+ * field?}], items numbered from 1.  A file for an item with an attachment
+ * field of the procedure also goes into that field (set in form); any
+ * other item (asked for in the official's own words) keeps its file with
+ * the answer.  Each file must be the caller's upload.  Field errors in the
+ * context's error; NULL on one. */
+static json_t *answer_files(struct act *a, json_t *notice, json_t *form)
+{
+	struct mc_error *e = a->x->e;
+	json_t *in = json_object_get(a->in, "files");
+	if (!in)
+		return json_array();
+	if (!json_is_array(in) || json_array_size(in) > 50) {
+		mc_error_field(e, "files", "type", "Danh sách tệp không hợp lệ (tối đa 50 tệp)",
+			       "files must be a list of at most 50 files");
+		return NULL;
+	}
+	size_t nitems = json_array_size(json_object_get(notice, "items")), i;
+	json_t *out = json_array(), *f;
+	json_array_foreach(in, i, f) {
+		const char *at = mc_sprintf(a->x->arena, "files.%zu", i);
+		json_t *item = json_object_get(f, "item");
+		const char *sha = mc__jstr(f, "sha256"), *field = mc__jstr(f, "field");
+		json_int_t no = json_is_integer(item) ? json_integer_value(item) : 0;
+		int64_t mine = 0;
+		if (no < 1 || (size_t)no > nitems) {
+			mc_error_field(e, at, "item", "Giấy tờ này không có trong phiếu yêu cầu bổ sung",
+				       "This item is not on the request for papers");
+			continue;
+		}
+		if (!sha || !mc_is_sha256_hex(sha) ||
+		    mc_query_int64(a->x->c, &mine, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha,
+				   a->x->who->user_id) ||
+		    !mine) {
+			mc_error_field(e, at, "attachment", "Tệp đính kèm chưa được tải lên", "The attachment was not uploaded");
+			continue;
+		}
+		if (field && !attachment_field(a, field)) {
+			mc_error_field(e, at, "field", "Không có ô đính kèm này trong tờ khai",
+				       "The procedure's form has no such attachment field");
+			continue;
+		}
+		if (field)
+			json_object_set_new(form, field, json_string(sha));
+		json_array_append_new(out, json_pack("{s:I, s:s, s:s?}", "item", no, "sha256", sha, "field", field));
+	}
+	if (e->nfields) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Every requested item is in hand: the dossier goes on.  The clerk who
+ * took a walk-in dossier receives it now; an online one not yet received
+ * goes back to reception; a received one has its legal time (and the
+ * current step's) start again from now, and the applicant a new
+ * appointment. */
+static int supplement_complete(struct act *a, json_t *notice, const char **to, const char **notify)
+{
+	json_object_set_new(notice, "supplied_at", now_json(a));
+	a->d.paused_at = 0;
+	int counter = strcmp(a->d.channel, "counter") == 0;
+	*notify = "supplemented";
+	if (!a->d.received_at && counter && holds(a, "clerk", a->d.received_agency_id)) {
+		/* the walk-in applicant came back with the papers: received now */
+		int rc = receive_now(a, to, notify);
+		*notify = "received";
+		return rc;
+	}
+	if (!a->d.received_at) {
+		/* back to reception, which has a working day again */
+		int64_t by = 0;
+		if (!mc_cal_add_working_minutes(&a->cal, a->now, 8 * 60, &by))
+			json_object_set_new(a->extra, "receive_by", mc__time_or_null(by));
+		*to = "submitted";
+		return 0;
+	}
+	/* the legal time restarts from the complete dossier (Decree 118/2025); a
+	 * procedure with "pause" gets back the time it had left */
+	json_t *left = json_object_get(notice, "remaining_minutes");
+	int rc = json_is_integer(left) ? mc_cal_add_working_minutes(&a->cal, a->now, json_integer_value(left), &a->d.due_at)
+				       : mc__due(&a->cal, a->def, a->now, &a->d.due_at);
+	int64_t hours = 0, step_due = 0;
+	if (!rc)
+		rc = mc_query_int64(a->x->c, &hours, "SELECT hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
+				    a->d.id, a->d.current_step);
+	if (!rc)
+		rc = mc_cal_add_working_minutes(&a->cal, a->now, hours * 60, &step_due);
+	if (rc)
+		return rc;
+	int64_t n = mc_exec(a->x->c, "UPDATE dossier_steps SET due_at = ? WHERE dossier_id = ? AND seq = ?", "iid",
+			    step_due < a->d.due_at ? step_due : a->d.due_at, a->d.id, a->d.current_step);
+	if (n < 0)
+		return (int)n;
+	a->d.appointment_at = 0; /* a new term: the appointment is its deadline again */
+	json_object_set_new(notice, "new_due_at", mc__time_or_null(a->d.due_at));
+	*to = "in_progress";
+	return 0;
+}
+
+/* The applicant (or a reception clerk for them) hands in papers for the
+ * latest notice: files for its items, and a note.  The applicant's answer
+ * waits for an official to check it item by item (check_supplement): the
+ * clock stays stopped until every item is in hand.  A reception clerk has
+ * the papers in front of them: their answer completes the notice. */
 static int do_supplement(struct act *a, const char **to, const char **notify)
 {
 	if (!is(a, "supplement_requested"))
 		return wrong_state(a);
-	if (!is_applicant(a) && !holds(a, "clerk", a->d.received_agency_id))
+	int clerk = holds(a, "clerk", a->d.received_agency_id);
+	if (!is_applicant(a) && !clerk)
 		return forbid(a, "only the applicant or a reception clerk may hand in the papers");
+	json_t *notice = open_notice(a);
+	if (!notice)
+		return wrong_state(a);
 	json_t *form = json_object_get(a->in, "form");
 	if (form && !json_is_object(form))
 		return mc__fail_field(a->x->e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng", "form must be an object");
-	if (form) {
-		int rc = supplement_form(a, form);
-		if (rc)
-			return rc;
-	}
+	json_t *fields = form ? json_deep_copy(form) : json_object();
+	json_t *files = answer_files(a, notice, fields);
+	const char *note = text_field(a, "note", 0);
+	int rc = files ? 0 : MC_E_VALIDATION;
+	if (!rc && a->x->e->nfields)
+		rc = a->x->e->code = MC_E_VALIDATION;
 	json_t *given = json_object_get(a->in, "papers");
-	int counter = strcmp(a->d.channel, "counter") == 0;
-	if (given) {
+	if (!rc && !clerk && !json_array_size(files) && !json_object_size(fields) && !note)
+		rc = mc__fail_field(a->x->e, "files", "required", "Hãy đính kèm ít nhất một giấy tờ được yêu cầu, hoặc ghi chú",
+				    "Attach at least one of the papers asked for, or write a note");
+	json_int_t no = json_integer_value(json_object_get(notice, "no"));
+	if (!rc && json_object_size(fields))
+		rc = supplement_form(a, fields, no ? no : 1);
+	json_decref(fields);
+	size_t i;
+	json_t *f;
+	json_array_foreach(files, i, f) {
+		if (rc)
+			break;
+		int64_t n = mc_exec(a->x->c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
+				    "iti", a->now, mc__jstr(f, "sha256"), a->x->who->user_id);
+		rc = n < 0 ? (int)n : 0;
+	}
+	if (!rc && given) {
 		/* the clerk's checklist of a walk-in dossier: every paper now in hand */
-		if (!counter || !holds(a, "clerk", a->d.received_agency_id))
-			return mc__fail_field(a->x->e, "papers", "counter_only",
-					      "Danh mục giấy tờ chỉ do cán bộ tiếp nhận lập cho hồ sơ nộp tại quầy",
-					      "The checklist of papers is for a reception clerk, on a dossier taken in at the counter");
-		int rc = mc__counter_papers(a->x, a->def, given, a->d.id);
-		if (rc)
-			return rc;
+		if (strcmp(a->d.channel, "counter") != 0 || !clerk)
+			rc = mc__fail_field(a->x->e, "papers", "counter_only",
+					    "Danh mục giấy tờ chỉ do cán bộ tiếp nhận lập cho hồ sơ nộp tại quầy",
+					    "The checklist of papers is for a reception clerk, on a dossier taken in at the counter");
+		else
+			rc = mc__counter_papers(a->x, a->def, given, a->d.id);
 	}
-	json_t *all = notices(a), *sup = json_object_get(a->extra, "supplement"),
-	       *last = json_array_get(all, json_array_size(all) - 1);
-	if (sup)
-		json_object_set_new(sup, "supplied_at", now_json(a));
-	if (last && last != sup)
-		json_object_set_new(last, "supplied_at", now_json(a));
-	a->d.paused_at = 0;
-	if (!a->d.received_at && counter && holds(a, "clerk", a->d.received_agency_id)) {
-		/* the walk-in applicant came back with the papers: received now */
-		int rc = receive_now(a, to, notify);
-		if (rc)
-			return rc;
-		*notify = "received";
-		return 0;
-	} else if (!a->d.received_at) {
-		*to = "submitted";
-	} else {
-		/* the legal time restarts from the complete dossier (Decree 118/2025); a
-		 * procedure with "pause" gets back the time it had left */
-		json_t *left = json_object_get(sup, "remaining_minutes");
-		int rc = json_is_integer(left) ? mc_cal_add_working_minutes(&a->cal, a->now, json_integer_value(left), &a->d.due_at)
-					       : mc__due(&a->cal, a->def, a->now, &a->d.due_at);
-		if (rc)
-			return rc;
-		a->d.appointment_at = 0; /* a new term: the appointment is its deadline again */
-		*to = "in_progress";
+	if (rc) {
+		json_decref(files);
+		return rc;
 	}
-	*notify = "supplemented";
+	json_t *answers = json_object_get(notice, "answers");
+	if (!json_is_array(answers)) {
+		answers = json_array();
+		json_object_set_new(notice, "answers", answers);
+	}
+	json_array_foreach(files, i, f) {
+		size_t k = (size_t)json_integer_value(json_object_get(f, "item")) - 1;
+		if (strcmp(item_state(notice, k), "received") != 0)
+			set_item_state(notice, k, "answered");
+	}
+	json_array_append_new(answers, json_pack("{s:I, s:o, s:o, s:o, s:s?}", "no", (json_int_t)json_array_size(answers) + 1,
+						 "at", now_json(a), "by", who_ref(a), "files", files, "note", note));
+	json_object_set_new(notice, "answered_at", now_json(a));
+	if (clerk) {
+		/* the clerk has the papers in hand: every item is received */
+		for (size_t k = 0; k < json_array_size(json_object_get(notice, "items")); k++)
+			set_item_state(notice, k, "received");
+		return supplement_complete(a, notice, to, notify);
+	}
+	*to = "supplement_requested";
+	*notify = "supplement_answered";
+	return 0;
+}
+
+/* An official checks the applicant's answer item by item: items:
+ * [{no, received}].  When every item of the notice is in hand the dossier
+ * goes on (supplement_complete); else it keeps waiting and the applicant
+ * is told what is still missing. */
+static int do_check_supplement(struct act *a, const char **to, const char **notify)
+{
+	if (!is(a, "supplement_requested"))
+		return wrong_state(a);
+	int clerk = holds(a, "clerk", a->d.received_agency_id);
+	if (a->d.received_at ? !clerk && !at_current_step(a) : !clerk)
+		return forbid(a, a->d.received_at ? "only the officer of the current step or a reception clerk may check the papers"
+						  : "only a reception clerk of the receiving agency may check the papers");
+	json_t *notice = open_notice(a);
+	if (!notice)
+		return wrong_state(a);
+	json_t *in = json_object_get(a->in, "items"), *v;
+	size_t nitems = json_array_size(json_object_get(notice, "items")), i;
+	if (!json_is_array(in) || !json_array_size(in) || json_array_size(in) > nitems)
+		return mc__fail_field(a->x->e, "items", "required", "Hãy đánh giá từng giấy tờ được yêu cầu: đã đủ hay còn thiếu",
+				      "Say for each item asked for whether it is now in hand or still missing");
+	unsigned char seen[50] = {0};
+	json_array_foreach(in, i, v) {
+		json_int_t no = json_integer_value(json_object_get(v, "no"));
+		json_t *ok = json_object_get(v, "received");
+		if (no < 1 || (size_t)no > nitems || !json_is_boolean(ok) || seen[no - 1]++)
+			mc_error_field(a->x->e, mc_sprintf(a->x->arena, "items.%zu", i), "item",
+				       "Mỗi mục gồm số thứ tự của giấy tờ trong phiếu và kết quả kiểm tra (một lần)",
+				       "Each entry names an item of the notice once, with whether it is in hand");
+	}
+	if (a->x->e->nfields)
+		return a->x->e->code = MC_E_VALIDATION;
+	json_array_foreach(in, i, v) {
+		size_t k = (size_t)json_integer_value(json_object_get(v, "no")) - 1;
+		set_item_state(notice, k, json_is_true(json_object_get(v, "received")) ? "received" : "missing");
+	}
+	json_t *checks = json_object_get(notice, "checks");
+	if (!json_is_array(checks)) {
+		checks = json_array();
+		json_object_set_new(notice, "checks", checks);
+	}
+	const char *note = text_field(a, "note", 0);
+	json_array_append_new(checks, json_pack("{s:o, s:o, s:O, s:s?}", "at", now_json(a), "by", who_ref(a), "items", in,
+						"note", note));
+	size_t have = 0;
+	for (size_t k = 0; k < nitems; k++)
+		have += strcmp(item_state(notice, k), "received") == 0;
+	if (have == nitems)
+		return supplement_complete(a, notice, to, notify);
+	*to = "supplement_requested";
+	*notify = "supplement_incomplete";
 	return 0;
 }
 
@@ -478,6 +709,40 @@ static int do_assign(struct act *a, const char **to, const char **notify)
 	return 0;
 }
 
+/* The result document the approving official attaches (result_file: the
+ * SHA-256 of a PDF they uploaded), kept as extra.result for the applicant
+ * to download and the register to record.  Absent: the result is on paper
+ * only. */
+static int result_document(struct act *a)
+{
+	json_t *v = json_object_get(a->in, "result_file");
+	if (!v || json_is_null(v))
+		return 0;
+	const char *sha = json_string_value(v);
+	int64_t mine = 0, pdf = 0;
+	if (sha && mc_is_sha256_hex(sha)) {
+		int rc = mc_query_int64(a->x->c, &mine, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha,
+					a->x->who->user_id);
+		if (!rc && mine)
+			rc = mc_query_int64(a->x->c, &pdf, "SELECT COUNT(*) FROM blobs WHERE sha256 = ? AND mime = 'application/pdf'",
+					    "t", sha);
+		if (rc)
+			return rc;
+	}
+	if (!mine)
+		return mc__fail_field(a->x->e, "result_file", "attachment", "Tệp kết quả chưa được tải lên",
+				      "The result file was not uploaded");
+	if (!pdf)
+		return mc__fail_field(a->x->e, "result_file", "pdf", "Kết quả giải quyết phải là tệp PDF",
+				      "The result document must be a PDF");
+	int64_t n = mc_exec(a->x->c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
+			    "iti", a->now, sha, a->x->who->user_id);
+	if (n < 0)
+		return (int)n;
+	json_object_set_new(a->extra, "result", json_pack("{s:s, s:o, s:o}", "sha256", sha, "at", now_json(a), "by", who_ref(a)));
+	return 0;
+}
+
 static int do_forward(struct act *a, const char **to, const char **notify)
 {
 	if (!is(a, "in_progress"))
@@ -493,7 +758,10 @@ static int do_forward(struct act *a, const char **to, const char **notify)
 	if (rc)
 		return rc;
 	if (done + 1 == n) {
-		/* the last step is the return at the counter: the result is ready */
+		/* the last step is the return at the counter: the result is ready,
+		 * with its document when the approving official attaches it */
+		if ((rc = result_document(a)))
+			return rc;
 		const char *score = mc__score_name(mc_cal_classify(a->now, a->d.due_at));
 		int64_t k = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ?, result_status = ? WHERE id = ?", "iti", a->now,
 				    score, a->d.id);
@@ -640,7 +908,8 @@ static const struct {
 	int (*fn)(struct act *, const char **, const char **);
 } actions[] = {
 	{"receive", do_receive},   {"request_supplement", do_request_supplement},
-	{"supplement", do_supplement}, {"refuse", do_refuse},
+	{"supplement", do_supplement}, {"check_supplement", do_check_supplement},
+	{"refuse", do_refuse},
 	{"assign", do_assign},     {"forward", do_forward},
 	{"return", do_return},     {"withdraw", do_withdraw},
 	{"stop", do_stop},         {"extend", do_extend},

@@ -93,6 +93,22 @@ static int overdue(struct mc_conn *c, int64_t root, int64_t now, int top, json_t
 	return 0;
 }
 
+/* Submitted online to the subtree of root and not received within a
+ * working day: overdue at reception. */
+static int reception_late(struct mc_conn *c, int64_t root, int64_t now, int64_t *n)
+{
+	struct mc_calendar cal;
+	int rc = mc_holidays_calendar(c, &cal);
+	if (rc)
+		return rc;
+	int64_t cut = mc_cal_working_before(&cal, now, 8 * 60);
+	mc_cal_release(&cal);
+	return mc_query_int64(c, n,
+			      "SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
+			      " AND t.ancestor_id = ? WHERE d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?",
+			      "ii", root, cut);
+}
+
 int mc_dossier_dashboard(struct mc_conn *c, int64_t root, int64_t now, int top, json_t **out)
 {
 	char day[11], period[16], at[40];
@@ -106,6 +122,11 @@ int mc_dossier_dashboard(struct mc_conn *c, int64_t root, int64_t now, int top, 
 	}
 	if (!rc)
 		rc = overdue(c, root, now, top, &progress, &worst);
+	int64_t waiting = 0;
+	if (!rc)
+		rc = reception_late(c, root, now, &waiting);
+	if (!rc)
+		json_object_set_new(progress, "reception_late", json_integer(waiting));
 	if (rc) {
 		json_decref(today);
 		json_decref(month);

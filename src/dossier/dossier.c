@@ -804,6 +804,12 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	char *form_text = json_dumps(form, JSON_COMPACT);
 	char *papers_text = json_dumps(papers, JSON_COMPACT);
 	json_t *extra = notice ? json_pack("{s:O, s:[O]}", "supplement", notice, "supplements", notice) : json_object();
+	if (online) {
+		/* to be received within a working day, else late at reception */
+		int64_t by = 0;
+		if (!mc_cal_add_working_minutes(&cal, now, 8 * 60, &by))
+			json_object_set_new(extra, "receive_by", mc__time_or_null(by));
+	}
 	char *extra_text = json_dumps(extra, JSON_COMPACT);
 	json_decref(extra);
 	int64_t id = 0;

@@ -82,7 +82,12 @@ struct mc_queue_filter {
 	int64_t from, to;   /* received between (ms), 0 = open */
 	int64_t before_id;
 	int limit;
+	/* only the late ones: MC_LATE_DEADLINE in progress past the legal
+	 * deadline, MC_LATE_RECEPTION submitted online and not received within
+	 * a working day; both or'ed */
+	int late;
 };
+enum { MC_LATE_DEADLINE = 1, MC_LATE_RECEPTION = 2 };
 int mc_dossier_queue(struct mc_dossier_ctx *x, const char *queue, const struct mc_queue_filter *f, json_t **out,
 		     int64_t *next_before);
 int mc_dossier_queue_counts(struct mc_dossier_ctx *x, json_t **out);

@@ -34,6 +34,33 @@ static int form_names(json_t *def, const char *form_text, const char *sha256)
 	return found;
 }
 
+/* Does the dossier's extra name sha256 as one of its files: a file a
+ * supplement replaced (earlier_files), a file handed in for an item of a
+ * request for papers (supplements[].answers[].files), the result
+ * document (result)? */
+static int names(json_t *o, const char *sha256)
+{
+	const char *s = mc__jstr(o, "sha256");
+	return s && strcmp(s, sha256) == 0;
+}
+
+static int extra_names(const char *extra_text, const char *sha256)
+{
+	json_error_t je;
+	json_t *extra = extra_text ? json_loads(extra_text, 0, &je) : NULL, *v, *n, *an, *f;
+	size_t i, j, k;
+	int found = 0;
+	json_array_foreach(json_object_get(extra, "earlier_files"), i, v) found |= names(v, sha256);
+	json_array_foreach(json_object_get(extra, "supplements"), i, n) {
+		json_array_foreach(json_object_get(n, "answers"), j, an) {
+			json_array_foreach(json_object_get(an, "files"), k, f) found |= names(f, sha256);
+		}
+	}
+	found |= names(json_object_get(extra, "result"), sha256);
+	json_decref(extra);
+	return found;
+}
+
 int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha256, void **data, size_t *len,
 		    char mime[32])
 {
@@ -45,13 +72,13 @@ int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha2
 	if ((rc = mc_catalog_get_id(x->c, d.procedure_id, &def)))
 		return rc;
 	struct mc_stmt *s;
-	if ((rc = mc_query(x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", d.id))) {
+	if ((rc = mc_query(x->c, &s, "SELECT form_data, extra FROM dossiers WHERE id = ?", "i", d.id))) {
 		json_decref(def);
 		return rc;
 	}
 	int named = 0;
 	if ((rc = mc_step(s)) == MC_DB_ROW)
-		named = form_names(def, mc_col_text(s, 0), sha256);
+		named = form_names(def, mc_col_text(s, 0), sha256) || extra_names(mc_col_text(s, 1), sha256);
 	mc_stmt_done(s);
 	json_decref(def);
 	if (rc < 0)

@@ -49,7 +49,9 @@ static json_t *summary(struct mc_stmt *s)
 	" WHERE (CAST(? AS BIGINT) = 0 OR d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?))"             \
 	" AND (CAST(? AS TEXT) IS NULL OR d.status = ?)"                                                                    \
 	" AND (CAST(? AS BIGINT) = 0 OR d.assignee_id = ?)"                                                                 \
-	" AND (CAST(? AS BIGINT) = 0 OR d.due_at <= ?)"                                                                     \
+	" AND ((CAST(? AS BIGINT) = 0 AND CAST(? AS BIGINT) = 0)"                                                           \
+	"  OR (d.status = 'in_progress' AND d.due_at <= ?)"                                                                 \
+	"  OR (d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?))"                                    \
 	" AND (CAST(? AS BIGINT) = 0 OR d.due_at > ?)"                                                                      \
 	" AND (CAST(? AS TEXT) IS NULL OR d.procedure_code = ?)"                                                            \
 	" AND (CAST(? AS BIGINT) = 0 OR d.competent_agency_id = ? OR d.received_agency_id = ?)"                             \
@@ -68,7 +70,22 @@ struct qspec {
 	const char *status;
 	int mine;
 	int64_t due_before, due_after;
+	int64_t received_late; /* submitted online before this and not received: late */
 };
+
+/* The latest submission instant that had a working day (8 working hours)
+ * to be received by now: an online dossier submitted before it and still
+ * not received waits too long (the statistics' report uses the same). */
+static int reception_cut(struct mc_conn *c, int64_t now, int64_t *cut)
+{
+	struct mc_calendar cal;
+	int rc = mc_holidays_calendar(c, &cal);
+	if (rc)
+		return rc;
+	*cut = mc_cal_working_before(&cal, now, 8 * 60);
+	mc_cal_release(&cal);
+	return 0;
+}
 
 static int spec_of(struct mc_dossier_ctx *x, const char *queue, struct qspec *q)
 {
@@ -90,9 +107,12 @@ static int spec_of(struct mc_dossier_ctx *x, const char *queue, struct qspec *q)
 		q->status = "in_progress";
 		q->due_after = now;
 	} else if (strcmp(queue, "overdue") == 0) {
+		/* past the legal deadline, or (the clerks') not received in time */
 		q->by_role = 1;
-		q->status = "in_progress";
 		q->due_before = now;
+		int rc = reception_cut(x->c, now, &q->received_late);
+		if (rc)
+			return rc;
 	} else if (strcmp(queue, "process") == 0) {
 		q->by_role = 1;
 		q->status = "in_progress";
@@ -118,13 +138,23 @@ static int run_queue(struct mc_dossier_ctx *x, const struct qspec *q, const stru
 	const struct mc_principal *w = x->who;
 	const char *status = f && f->status ? f->status : q->status;
 	int64_t uid = w->user_id, mine = q->mine ? uid : 0;
+	int64_t due_before = q->due_before, received_late = q->received_late;
+	if (f && f->late) {
+		/* the list behind a figure of lateness: only the late ones */
+		int64_t now = mc_time_now_ms(), cut = 0;
+		int rc = (f->late & MC_LATE_RECEPTION) ? reception_cut(x->c, now, &cut) : 0;
+		if (rc)
+			return rc;
+		due_before = (f->late & MC_LATE_DEADLINE) ? now : -1;
+		received_late = (f->late & MC_LATE_RECEPTION) ? cut : -1;
+	}
 	int64_t ag = f ? f->agency_id : 0, from = f ? f->from : 0, to = f ? f->to : 0, before = f ? f->before_id : 0;
 	const char *proc = f ? f->procedure_code : NULL;
 	/* part of a code: the caller checked its characters (no LIKE wildcards) */
 	const char *like = f && f->code_part ? mc_sprintf(x->arena, "%%%s%%", f->code_part) : NULL;
 	struct mc_stmt *s;
-	int rc = mc_query(x->c, &s, q->work ? work_sql : supervise_sql, "iiittiiiiiitt" "iiiiiiiii" "ttd", w->agency_id, (int64_t)q->by_role, uid,
-			  status, status, mine, mine, q->due_before, q->due_before, q->due_after, q->due_after, proc, proc, ag,
+	int rc = mc_query(x->c, &s, q->work ? work_sql : supervise_sql, "iiittiiiiiiiitt" "iiiiiiiii" "ttd", w->agency_id, (int64_t)q->by_role, uid,
+			  status, status, mine, mine, due_before, received_late, due_before, received_late, q->due_after, q->due_after, proc, proc, ag,
 			  ag, ag, from, from, to, to, before, before, like, like, limit + 1);
 	if (rc)
 		return rc;

@@ -173,7 +173,7 @@ int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *fr
 	struct mc_stmt *s;
 	rc = mc_query(x->c, &s,
 	              "SELECT d.code, d.register_entry, d.procedure_code, p.name, d.applicant, d.status, d.channel,"
-	              " d.received_at, d.due_at, d.completed_at, d.returned_at, d.result_status, a.id, a.code, a.name"
+	              " d.received_at, d.due_at, d.completed_at, d.returned_at, d.result_status, a.id, a.code, a.name, d.extra"
 	              " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
 	              " JOIN agencies a ON a.id = d.competent_agency_id"
 	              " WHERE d.received_agency_id = ? AND d.received_at >= ? AND d.received_at < ?"
@@ -203,6 +203,14 @@ int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *fr
 		    "competent_agency", "id", (json_int_t)mc_col_int64(s, 12), "code", mc_col_text(s, 13), "name",
 		    mc_col_text(s, 14));
 		json_decref(ap);
+		/* the result document the approving official attached */
+		json_t *extra = json_loads(mc_col_text(s, 15), 0, &je), *res = json_object_get(extra, "result");
+		if (row)
+			json_object_set_new(row, "result_document",
+					    json_is_object(res) ? json_pack("{s:O, s:O}", "sha256", json_object_get(res, "sha256"),
+									    "at", json_object_get(res, "at"))
+								: json_null());
+		json_decref(extra);
 		if (!row) {
 			rc = MC_E_INTERNAL;
 			break;

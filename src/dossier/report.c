@@ -60,22 +60,6 @@ static int64_t day_start(const char *day, int plus)
 	return (mc_days_from_civil(y, m, d) + plus) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
 }
 
-/* The latest submission instant that had a working day (8 working hours)
- * to be received by hi: an online dossier submitted before it and still
- * not received at hi waits too long. */
-static int64_t reception_cut(const struct mc_calendar *cal, int64_t hi)
-{
-	int64_t lo = hi - 40LL * 86400000, top = hi;
-	while (top - lo > 60000) {
-		int64_t mid = lo + (top - lo) / 2, due = 0;
-		if (mc_cal_add_working_minutes(cal, mid, 8 * 60, &due) || due > hi)
-			top = mid;
-		else
-			lo = mid;
-	}
-	return lo;
-}
-
 /* Names of the rows' keys: agencies or procedures. */
 static int add_names(struct mc_conn *c, const char *group, json_t *items)
 {
@@ -113,7 +97,7 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 	int rc = mc_holidays_calendar(c, &cal);
 	if (rc)
 		return rc;
-	int64_t cut = reception_cut(&cal, hi);
+	int64_t cut = mc_cal_working_before(&cal, hi, 8 * 60);
 	mc_cal_release(&cal);
 	/* each dossier open at some time in [lo, hi): received before hi and
 	 * not ended before lo, or online and waiting for reception */

@@ -407,6 +407,10 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	json_object_set_new(j, "appointment_at", mc__time_or_null(d.appointment_at ? d.appointment_at : d.due_at));
 	json_object_set_new(j, "completed_at", mc__time_or_null(completed));
 	json_object_set_new(j, "returned_at", mc__time_or_null(returned));
+	json_object_set_new(j, "overdue_at", strcmp(d.status, "in_progress") == 0 ? mc__time_or_null(d.due_at)
+					     : strcmp(d.status, "submitted") == 0 && json_is_string(json_object_get(extra, "receive_by"))
+						 ? json_copy(json_object_get(extra, "receive_by"))
+						 : json_null());
 	json_object_set_new(j, "result_status", result[0] ? json_string(result) : json_null());
 	json_object_set_new(j, "return_method", json_string(method));
 	json_object_set_new(j, "received_agency", agency_ref(c, d.received_agency_id));
@@ -470,6 +474,23 @@ int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
 	return mc__represent(x, d.id, 1, out);
 }
 
+/* The instant after which the dossier is late where it stands, or null:
+ * in progress, its legal deadline; submitted online, the end of the working
+ * day it had to be received in (extra.receive_by); otherwise (waiting for
+ * papers: the clock is stopped; ended) never. */
+static json_t *overdue_at(const char *status, int64_t due_at, const char *extra_text)
+{
+	if (strcmp(status, "in_progress") == 0)
+		return mc__time_or_null(due_at);
+	if (strcmp(status, "submitted") != 0 || !extra_text)
+		return json_null();
+	json_error_t je;
+	json_t *extra = json_loads(extra_text, 0, &je), *by = json_object_get(extra, "receive_by");
+	json_t *out = json_is_string(by) ? json_copy(by) : json_null();
+	json_decref(extra);
+	return out;
+}
+
 static int track_build(struct mc_conn *c, const char *where, const char *types, const char *a1, const char *a2,
 		       int64_t id, json_t **out)
 {
@@ -477,7 +498,7 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 	snprintf(sql, sizeof(sql),
 		 "SELECT d.id, d.status, d.procedure_code, p.name, p.name_en, d.submitted_at, COALESCE(d.received_at, 0),"
 		 " COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, d.code,"
-		 " COALESCE(d.appointment_at, d.due_at, 0), d.extended"
+		 " COALESCE(d.appointment_at, d.due_at, 0), d.extended, d.extra"
 		 " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE %s",
 		 where);
 	struct mc_stmt *s;
@@ -499,6 +520,7 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 	const char *result = mc_col_text(s, 10);
 	json_object_set_new(j, "appointment_at", mc__time_or_null(mc_col_int64(s, 12)));
 	json_object_set_new(j, "late_with_apology", json_boolean(mc_col_int64(s, 13) && result && strcmp(result, "late") == 0));
+	json_object_set_new(j, "overdue_at", overdue_at(mc_col_text(s, 1), mc_col_int64(s, 7), mc_col_text(s, 14)));
 	mc_stmt_done(s);
 	json_object_set_new(j, "steps", steps_of(c, did, 0));
 	*out = j;

@@ -1087,7 +1087,8 @@ static void form07(struct doc *d, const struct reg *r)
 			esc(d, mc__jtime(d->a, x, "received_at", MC__T_SHORT)),
 			esc(d, mc__jtime(d->a, x, "due_at", MC__T_SHORT)),
 			esc(d, mc__jtext(d->a, x, "competent_agency.name")),
-			esc(d, mc__jtime(d->a, x, "completed_at", MC__T_SHORT)),
+			mc_sprintf(d->a, "%s%s", esc(d, mc__jtime(d->a, x, "completed_at", MC__T_SHORT)),
+				   mc__jget(x, "result_document.sha256") ? "\n<i>Kết quả điện tử</i>" : ""),
 			res ? mc_sprintf(d->a, "<b>%s</b>", esc(d, mc__result_label(res, 0)))
 			: st ? mc_sprintf(d->a, "<i>%s</i>", esc(d, mc__status_label(st, 0)))
 			     : NULL,

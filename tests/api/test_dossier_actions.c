@@ -38,6 +38,7 @@ static char S2_NOW[] = "MOTCUA_TEST_NOW=2027-03-05T10:00:00+07:00"; /* Friday, d
 static char S3_NOW[] = "MOTCUA_TEST_NOW=2027-03-09T09:00:00+07:00"; /* next Tuesday */
 
 /* the citizen Nguyễn Văn An, ward 26740: competent is UBND Phường Sài Gòn */
+#define SHA0 "0000000000000000000000000000000000000000000000000000000000000000"
 static const char *CIT = "079203001234", *CIT_PHONE = "0816861711", *CIT_EMAIL = "annguyenvan03@gmail.com";
 static const char *BODY3 =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
@@ -55,6 +56,8 @@ static struct mc_http_session cit, cit2, clerk, spec, lead, oclerk, ospec, olead
 
 /* dossiers shared between the tests */
 static char A[80], X[80], Y[80], E[80], F[80], H[80];
+/* R: submitted online on S1 and never received */
+static char R[80];
 
 /* what the statistics must count (received in 2027, competent ward) */
 static int n_online, n_counter, n_refused, n_withdrawn, n_resolved;
@@ -342,6 +345,21 @@ static int in_queue(struct mc_http_session *s, const char *queue, const char *co
 	return found;
 }
 
+/* Is code in the list at /api/v1/queues/<query> (a queue with its filters)? */
+static int in_list(struct mc_http_session *s, const char *query, const char *code)
+{
+	char path[160];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/queues/%s&limit=200", query);
+	assert_int_equal(mc_http_get(s, path, &r), 200);
+	int found = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(r.json, "items"), i, it) found |= strcmp(jstr(it, "code"), code) == 0;
+	mc_http_res_free(&r);
+	return found;
+}
+
 /* ---------------- the tests ---------------- */
 
 static void login_all(void **state)
@@ -534,8 +552,31 @@ static void supplement_rules(void **state)
 	deny(&spec, D, "supplement", NULL, 403);
 	deny(&cit2, D, "supplement", NULL, 404);
 	deny(&cit, D, "supplement", "{\"form\":[1]}", 422);
-	/* not yet received: back to submitted, no deadline yet */
-	allow(&cit, CIT, D, "supplement", NULL, "submitted", "supplemented", NULL);
+	/* an answer hands in something: a file for an item, or a note */
+	deny(&cit, D, "supplement", NULL, 422);
+	deny(&cit, D, "supplement", "{\"files\":[{\"item\":3,\"sha256\":\"" SHA0 "\"}]}", 422);
+	deny(&cit, D, "supplement", "{\"files\":[{\"item\":1,\"sha256\":\"" SHA0 "\"}]}", 422);
+	/* the applicant's answer waits for the clerk's check, item by item */
+	allow(&cit, CIT, D, "supplement", "{\"note\":\"Tôi sẽ mang bản chính đến quầy\"}", "supplement_requested",
+	      "supplement_answered", NULL);
+	deny(&cit, D, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true}]}", 403);
+	deny(&spec, D, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true}]}", 403);
+	deny(&clerk, D, "check_supplement", "{}", 422);
+	deny(&clerk, D, "check_supplement", "{\"items\":[{\"no\":3,\"received\":true}]}", 422);
+	deny(&clerk, D, "check_supplement", "{\"items\":[{\"no\":1,\"received\":1}]}", 422);
+	deny(&clerk, D, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true},{\"no\":1,\"received\":true}]}", 422);
+	/* one of two in hand: still waiting, the applicant is told */
+	allow(&clerk, "tiepnhan.p26740", D, "check_supplement",
+	      "{\"items\":[{\"no\":1,\"received\":true},{\"no\":2,\"received\":false}]}", "supplement_requested",
+	      "supplement_incomplete", &r);
+	sup = json_object_get(r.json, "supplement");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(sup, "item_states"), 0)), "received");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(sup, "item_states"), 1)), "missing");
+	assert_null(json_object_get(sup, "supplied_at"));
+	mc_http_res_free(&r);
+	/* not yet received: back to submitted once all is in hand, no deadline yet */
+	allow(&clerk, "tiepnhan.p26740", D, "check_supplement", "{\"items\":[{\"no\":2,\"received\":true}]}", "submitted",
+	      "supplemented", NULL);
 	char due[40];
 	assert_string_equal(due_of(D, due), "null");
 
@@ -727,6 +768,10 @@ static void queues(void **state)
 	/* waiting for papers */
 	assert_true(in_queue(&spec, "supplement", E));
 	assert_false(in_queue(&spec, "supplement", Q));
+	/* R, just submitted online: to receive, not yet late (week_later) */
+	submit(BODY3, R);
+	assert_true(in_queue(&clerk, "receive", R));
+	assert_false(in_queue(&clerk, "overdue", R));
 	/* queues are for officials */
 	struct mc_http_res r;
 	assert_int_equal(mc_http_get(&cit, "/api/v1/queues/receive", &r), 403);
@@ -920,6 +965,32 @@ static void week_later(void **state)
 	assert_false(in_queue(&sp, "overdue", E));
 	/* more than 3 working days after intake: no supplement request */
 	deny(&sp, F, "request_supplement", "{\"items\":[\"x\"]}", 409);
+	/* R, submitted a week ago and never received: late at reception, in
+	 * the clerk's overdue queue, in the lists behind the dashboard */
+	struct mc_http_session ck, chair;
+	mc_http_login_as(&ck, s3->base, "tiepnhan.p26740");
+	mc_http_login_as(&chair, s3->base, "chutich.p26740");
+	assert_true(in_queue(&ck, "overdue", R));
+	assert_true(in_list(&chair, "all?late=reception", R));
+	assert_false(in_list(&chair, "all?late=reception", Y));
+	assert_true(in_list(&chair, "all?late=deadline", Y));
+	assert_false(in_list(&chair, "all?late=deadline", R));
+	assert_true(in_list(&chair, "all?late=all", R));
+	assert_true(in_list(&chair, "all?late=all", Y));
+	{
+		struct mc_http_res g;
+		assert_int_equal(mc_http_get(&chair, "/api/v1/queues/all?late=soon", &g), 422);
+		mc_http_res_free(&g);
+		char path[200];
+		snprintf(path, sizeof(path), "/api/v1/dossiers/%s", R);
+		assert_int_equal(mc_http_get(&ci, path, &g), 200);
+		/* a working day from Tue 09:00: Wed 09:00 */
+		assert_int_equal(strncmp(jstr(g.json, "overdue_at"), "2027-03-03T09:00", 16), 0);
+		mc_http_res_free(&g);
+		assert_int_equal(mc_http_get(&chair, "/api/v1/dashboard", &g), 200);
+		assert_true(jint(json_object_get(g.json, "in_progress"), "reception_late") >= 1);
+		mc_http_res_free(&g);
+	}
 	/* E's papers arrive (a scan An uploads): processing restarts from
 	 * today, Tue 9 -> Fri 12 */
 	struct mc_http_res r;
@@ -933,7 +1004,11 @@ static void week_later(void **state)
 	snprintf(sha, sizeof(sha), "%s", jstr(r.json, "sha256"));
 	mc_http_res_free(&r);
 	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", sha);
-	allow(&ci, CIT, E, "supplement", body, "in_progress", "supplemented", &r);
+	allow(&ci, CIT, E, "supplement", body, "supplement_requested", "supplement_answered", &r);
+	mc_http_res_free(&r);
+	allow(&sp, "chuyenvien.p26740", E, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true}]}", "in_progress",
+	      "supplemented", &r);
+	assert_string_equal(jstr(json_object_get(r.json, "supplement"), "new_due_at"), "2027-03-12T17:00:00+07:00");
 	mc_http_res_free(&r);
 	char due[40];
 	assert_string_equal(due_of(E, due), "2027-03-12T17:00:00+07:00");

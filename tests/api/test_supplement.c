@@ -250,6 +250,15 @@ static void allow(struct mc_http_session *s, const char *code, const char *actio
 		mc_http_res_free(&r);
 }
 
+/* The applicant's answer (body) to the latest notice, which waits for the
+ * check: then checker finds every item in hand, and the dossier is to. */
+static void answer_checked(struct mc_http_session *s, const char *code, const char *body,
+			   struct mc_http_session *checker, const char *to)
+{
+	allow(s, code, "supplement", body, "supplement_requested", NULL);
+	allow(checker, code, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true}]}", to, NULL);
+}
+
 /* A supplement refused with 422 naming exactly the fields want (n of
  * them, nothing else: the old values pass), each with the messages vi / en
  * unless NULL, and nothing changed. */
@@ -501,9 +510,10 @@ static void others_files(void **state)
 	upload(&cit2, second, own);
 	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", own);
 	struct mc_http_res r;
-	allow(&cit2, B, "supplement", body, "submitted", &r);
+	allow(&cit2, B, "supplement", body, "supplement_requested", &r);
 	assert_string_equal(jstr(json_object_get(r.json, "form"), "divorce_scan"), own);
 	mc_http_res_free(&r);
+	allow(&clerk2, B, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true}]}", "submitted", NULL);
 	assert_int_equal(download(&cit2, B, own, second), 200);
 	assert_int_equal(download(&cit2, B, pdf_sha, NULL), 404);
 	assert_int_equal(download(&clerk2, B, own, second), 200);
@@ -518,7 +528,10 @@ static void asked_twice(const char *body, char code[80])
 	snprintf(sub, sizeof(sub), "{\"procedure_code\":\"1.004873\",%s}}", FORM3);
 	submit(&cit, sub, code);
 	allow(&clerk, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
-	allow(&cit, code, "supplement", body, "submitted", NULL);
+	if (strcmp(body, "{\"form\":{}}") == 0) /* nothing new: the clerk has it in hand */
+		allow(&clerk, code, "supplement", body, "submitted", NULL);
+	else
+		answer_checked(&cit, code, body, &clerk, "submitted");
 	allow(&clerk, code, "receive", NULL, "in_progress", NULL);
 	allow(&spec, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
 }
@@ -554,16 +567,20 @@ static void valid_supplement(void **state)
 	struct row a, b;
 	row_read(E, &a);
 	struct mc_http_res r;
-	allow(&cit, E, "supplement", body, "in_progress", &r);
-	assert_non_null(jstr(json_object_get(r.json, "supplement"), "supplied_at"));
+	allow(&cit, E, "supplement", body, "supplement_requested", &r);
+	assert_null(json_object_get(json_object_get(r.json, "supplement"), "supplied_at"));
 	mc_http_res_free(&r);
 	row_read(E, &b);
-	assert_string_equal(b.status, "in_progress");
+	assert_string_equal(b.status, "supplement_requested");
 	assert_int_equal(b.version, a.version + 1);
 	assert_int_equal(b.events, a.events + 1);
 	assert_int_equal(b.outbox, a.outbox + 1);
 	row_free(&a);
 	row_free(&b);
+	/* the specialist finds it complete: the time starts again */
+	allow(&spec, E, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true}]}", "in_progress", &r);
+	assert_non_null(jstr(json_object_get(r.json, "supplement"), "supplied_at"));
+	mc_http_res_free(&r);
 	/* the file merged into the form, the declaration as it was */
 	json_t *f = form_of(E);
 	assert_string_equal(jstr(f, "divorce_scan"), pdf_sha);
@@ -590,7 +607,7 @@ static void valid_supplement(void **state)
 	 * who did not */
 	char G[80], H[80];
 	asked_twice(body, G);
-	allow(&cit, G, "supplement", body, "in_progress", NULL);
+	answer_checked(&cit, G, body, &spec, "in_progress");
 	asked_twice(body, H);
 	allow(&clerk, H, "supplement", body, "in_progress", NULL);
 	f = form_of(H);
@@ -624,7 +641,7 @@ static void valid_supplement(void **state)
 	once_per_stage(&clerk, D);
 	allow(&clerk, D, "receive", NULL, "in_progress", NULL);
 	allow(&spec, D, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
-	allow(&cit, D, "supplement", body, "in_progress", NULL);
+	answer_checked(&cit, D, body, &spec, "in_progress");
 	f = form_of(D);
 	assert_string_equal(jstr(f, "divorce_scan"), clerk_sha);
 	json_decref(f);
@@ -632,10 +649,140 @@ static void valid_supplement(void **state)
 	/* and an empty form hands in nothing new */
 	char K[80];
 	asked_twice("{\"form\":{}}", K);
-	allow(&cit, K, "supplement", "{\"form\":{}}", "in_progress", NULL);
+	struct row k0, k1;
+	row_read(K, &k0);
+	assert_int_equal(mc_http_act_v(&cit, K, "supplement", k0.version, "{\"form\":{}}", &r), 422);
+	mc_http_res_free(&r);
+	row_read(K, &k1);
+	assert_int_equal(k1.version, k0.version);
+	row_free(&k0);
+	row_free(&k1);
+	allow(&clerk, K, "supplement", "{\"form\":{}}", "in_progress", NULL);
 	f = form_of(K);
 	assert_null(json_object_get(f, "divorce_scan"));
 	json_decref(f);
+}
+
+/* The latest outbox event of a dossier. */
+static void last_event(const char *code, char out[40])
+{
+	struct mc_conn *c;
+	struct mc_stmt *st;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	assert_int_equal(mc_query(c, &st,
+				  "SELECT o.event FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = ?"
+				  " ORDER BY o.id DESC LIMIT 1",
+				  "t", code),
+			 0);
+	assert_int_equal(mc_step(st), MC_DB_ROW);
+	snprintf(out, 40, "%s", mc_col_text(st, 0));
+	mc_stmt_done(st);
+	mc_db_release(c);
+}
+
+static const char *item_state(json_t *d, size_t k)
+{
+	return json_string_value(json_array_get(json_object_get(json_object_get(d, "supplement"), "item_states"), k));
+}
+
+/* Three items asked for during processing, two of them in the official's
+ * own words: An answers two, the first replacing the file she sent; the
+ * file she first sent stays readable; the specialist finds the third still
+ * missing; An sends it; only then does the time start again, with a new
+ * appointment and a new deadline for the current step. */
+static void items_and_versions(void **state)
+{
+	(void)state;
+	char sub[1200], form_b[600], code[80], body[600], ev[40];
+	static const char first[] = MC_TEST_PDF("An's first divorce scan");
+	static const char second[] = MC_TEST_PDF("An's better divorce scan");
+	static const char residence[] = MC_TEST_PDF("residence confirmation");
+	static const char photo[] = MC_TEST_PDF("portrait photo");
+	char x[65], y[65], z[65], w[65];
+	upload(&cit, first, x);
+	upload(&cit, second, y);
+	upload(&cit, residence, z);
+	upload(&cit, photo, w);
+	snprintf(form_b, sizeof(form_b),
+		 "\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","
+		 "\"residence_unit\":\"26740\",\"marital_status\":\"divorced\",\"purpose\":\"Kết hôn\",\"divorce_scan\":\"%s\"",
+		 x);
+	snprintf(sub, sizeof(sub), "{\"procedure_code\":\"1.004873\",%s}}", form_b);
+	submit(&cit, sub, code);
+	allow(&clerk, code, "receive", NULL, "in_progress", NULL);
+	allow(&spec, code, "request_supplement",
+	      "{\"items\":[\"Bản sao giấy tờ ly hôn rõ nét\",\"Giấy xác nhận nơi cư trú\",\"Ảnh chân dung 4x6\"]}",
+	      "supplement_requested", NULL);
+	/* a file for an item that is not on the notice, someone else's file: 422 */
+	snprintf(body, sizeof(body), "{\"files\":[{\"item\":4,\"sha256\":\"%s\"}]}", z);
+	refuse_as(&cit, code, body, (const char *const[]){"files.0"}, 1, "Giấy tờ này không có trong phiếu yêu cầu bổ sung",
+		  "This item is not on the request for papers");
+	snprintf(body, sizeof(body), "{\"files\":[{\"item\":2,\"sha256\":\"%s\"}]}", clerk_sha);
+	refuse_as(&cit, code, body, (const char *const[]){"files.0"}, 1, NOT_UPLOADED_VI, NOT_UPLOADED_EN);
+	snprintf(body, sizeof(body), "{\"files\":[{\"item\":2,\"sha256\":\"%s\",\"field\":\"purpose\"}]}", z);
+	refuse_as(&cit, code, body, (const char *const[]){"files.0"}, 1, NULL, NULL);
+	/* items 1 (into the form's field) and 2 (the official's own words) */
+	snprintf(body, sizeof(body),
+		 "{\"files\":[{\"item\":1,\"sha256\":\"%s\",\"field\":\"divorce_scan\"},{\"item\":2,\"sha256\":\"%s\"}],"
+		 "\"note\":\"Ảnh chân dung tôi sẽ gửi sau\"}",
+		 y, z);
+	struct mc_http_res r;
+	allow(&cit, code, "supplement", body, "supplement_requested", &r);
+	assert_string_equal(item_state(r.json, 0), "answered");
+	assert_string_equal(item_state(r.json, 1), "answered");
+	assert_string_equal(item_state(r.json, 2), "requested");
+	assert_string_equal(jstr(json_object_get(r.json, "form"), "divorce_scan"), y);
+	json_t *earlier = json_array_get(json_object_get(r.json, "earlier_files"), 0);
+	assert_string_equal(jstr(earlier, "sha256"), x);
+	assert_string_equal(jstr(earlier, "field"), "divorce_scan");
+	json_t *ans = json_array_get(json_object_get(json_object_get(r.json, "supplement"), "answers"), 0);
+	assert_string_equal(jstr(ans, "note"), "Ảnh chân dung tôi sẽ gửi sau");
+	assert_int_equal(json_array_size(json_object_get(ans, "files")), 2);
+	mc_http_res_free(&r);
+	last_event(code, ev);
+	assert_string_equal(ev, "supplement_answered");
+	/* every version stays readable, by the applicant and the official */
+	assert_int_equal(download(&cit, code, x, first), 200);
+	assert_int_equal(download(&spec, code, x, first), 200);
+	assert_int_equal(download(&spec, code, y, second), 200);
+	assert_int_equal(download(&spec, code, z, residence), 200);
+	assert_int_equal(download(&cit2, code, z, NULL), 404);
+	/* the answer is not the end: the applicant cannot check it */
+	struct row a0, a1;
+	row_read(code, &a0);
+	assert_int_equal(mc_http_act_v(&cit, code, "check_supplement", a0.version, "{\"items\":[{\"no\":1,\"received\":true}]}", &r),
+			 403);
+	mc_http_res_free(&r);
+	row_read(code, &a1);
+	assert_int_equal(a1.version, a0.version);
+	row_free(&a0);
+	row_free(&a1);
+	/* the specialist: 1 and 2 in hand, 3 missing */
+	allow(&spec, code, "check_supplement",
+	      "{\"items\":[{\"no\":1,\"received\":true},{\"no\":2,\"received\":true},{\"no\":3,\"received\":false}]}",
+	      "supplement_requested", &r);
+	assert_string_equal(item_state(r.json, 2), "missing");
+	assert_null(json_object_get(json_object_get(r.json, "supplement"), "supplied_at"));
+	mc_http_res_free(&r);
+	last_event(code, ev);
+	assert_string_equal(ev, "supplement_incomplete");
+	/* An sends the photo; the specialist finds it: the time starts again */
+	snprintf(body, sizeof(body), "{\"files\":[{\"item\":3,\"sha256\":\"%s\"}]}", w);
+	allow(&cit, code, "supplement", body, "supplement_requested", NULL);
+	allow(&spec, code, "check_supplement", "{\"items\":[{\"no\":3,\"received\":true}]}", "in_progress", &r);
+	json_t *sup = json_object_get(r.json, "supplement");
+	assert_non_null(jstr(sup, "supplied_at"));
+	assert_string_equal(jstr(sup, "new_due_at"), jstr(r.json, "due_at"));
+	assert_string_equal(jstr(r.json, "appointment_at"), jstr(r.json, "due_at"));
+	assert_int_equal(json_array_size(json_object_get(sup, "answers")), 2);
+	assert_int_equal(json_array_size(json_object_get(sup, "checks")), 2);
+	/* the current step's own deadline starts again too: after now */
+	json_t *step = json_array_get(json_object_get(r.json, "steps"), (size_t)jint(r.json, "current_step") - 1);
+	assert_true(strcmp(jstr(step, "due_at"), "2027-03-02T09:00:00+07:00") > 0);
+	mc_http_res_free(&r);
+	last_event(code, ev);
+	assert_string_equal(ev, "supplemented");
+	assert_int_equal(download(&spec, code, w, photo), 200);
 }
 
 static void submission_files(void **state)
@@ -695,6 +842,7 @@ int main(void)
 		cmocka_unit_test(attachments_must_be_uploaded),
 		cmocka_unit_test(others_files),
 		cmocka_unit_test(valid_supplement),
+		cmocka_unit_test(items_and_versions),
 		cmocka_unit_test(submission_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

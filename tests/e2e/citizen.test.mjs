@@ -257,48 +257,113 @@ test('received: the receipt as a PDF; a supplement request answered with an uplo
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   assert.ok(execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString().includes(code), 'the receipt names the dossier');
 
-  // the ward's specialist asks for two papers: one can be sent online, one cannot
+  // the ward's specialist asks for three papers: one the form has an upload
+  // field for, two in the specialist's own words
   const wanted = 'Bản sao giấy tờ chứng minh đã ly hôn / vợ hoặc chồng đã chết';
   const atDesk = 'Giấy xác nhận tình trạng hôn nhân đã cấp trước đây';
+  const photo = 'Ảnh chân dung 4x6';
   const reason = 'Bản chụp quyết định ly hôn bị mờ, không đọc được số quyết định.';
-  await act(DEMO.wardSpecialist, 'request_supplement', { items: [wanted, atDesk], reason });
+  const before = await call(await token(DEMO.citizen), 'GET', `/api/v1/dossiers/${code}`);
+  const firstScan = before.body.form.divorce_scan;
+  await act(DEMO.wardSpecialist, 'request_supplement', { items: [wanted, atDesk, photo], reason });
   await page.reload();
   const box = page.locator('#supplement');
   await box.waitFor();
   assert.equal((await page.locator('#status').textContent()).trim(), 'Yêu cầu bổ sung hồ sơ');
   assert.equal(await page.locator('#sup-reason').textContent(), reason);
   const items = box.locator('#sup-items > li');
-  assert.equal(await items.count(), 2);
-  assert.match(await items.nth(1).textContent(), new RegExp(`${atDesk}.*nộp tại bộ phận một cửa`));
+  assert.equal(await items.count(), 3);
+  // every item can be sent online, the ones in the official's words too
+  assert.equal(await box.locator('#sup-items input[type=file]').count(), 3);
+  assert.doesNotMatch(await box.textContent(), /nộp tại bộ phận một cửa/);
   assert.ok(await page.getByRole('link', { name: 'Phiếu yêu cầu bổ sung hồ sơ (Mẫu 02, PDF)' }).isVisible());
   await assertAccessible(page, 'supplement request');
 
-  // sending without the file: said next to it
+  // sending nothing: said, nothing sent
   await page.getByRole('button', { name: 'Gửi bổ sung' }).click();
-  const input = fileInput(page, wanted);
-  assert.equal(await errorOf(input), 'Vui lòng tải lên giấy tờ này.');
+  assert.equal(await errorOf(fileInput(page, wanted)), 'Hãy đính kèm ít nhất một giấy tờ được yêu cầu, hoặc ghi chú cho cán bộ.');
 
   const newer = otherPdf('ban ro hon');
-  await input.setInputFiles({ name: 'quyet-dinh-ly-hon.pdf', mimeType: 'application/pdf', buffer: newer });
-  await page.waitForFunction(() => document.querySelector('#supplement .cz-upload-status.done'));
-  assert.equal(await page.locator('#supplement progress').evaluate((p) => p.value), 1);
+  const old = otherPdf('giay xac nhan cu');
+  await fileInput(page, wanted).setInputFiles({ name: 'quyet-dinh-ly-hon.pdf', mimeType: 'application/pdf', buffer: newer });
+  await fileInput(page, atDesk).setInputFiles({ name: 'xac-nhan-cu.pdf', mimeType: 'application/pdf', buffer: old });
+  await page.waitForFunction(() => document.querySelectorAll('#supplement .cz-upload-status.done').length === 2);
   await page.getByRole('button', { name: 'Gửi bổ sung' }).click();
   await page.locator('#sup-sent').waitFor();
-  assert.equal(await page.locator('#sup-sent').textContent(), 'Đã gửi giấy tờ bổ sung. Trạng thái hồ sơ: Đang giải quyết.');
+  // the answer waits for the official's check: the clock stays stopped
+  assert.equal((await page.locator('#status').textContent()).trim(), 'Yêu cầu bổ sung hồ sơ');
+  const states = async () => (await page.locator('#supplement #sup-item-list .badge').allTextContents()).map((x) => x.trim());
+  assert.deepEqual(await states(), ['Đã gửi, chờ kiểm tra', 'Đã gửi, chờ kiểm tra', 'Chưa nộp']);
+  let d = await call(await token(DEMO.citizen), 'GET', `/api/v1/dossiers/${code}`);
+  assert.equal(d.body.status, 'supplement_requested');
+  assert.equal(d.body.form.divorce_scan, sha256(newer));
+  // what was first sent is kept
+  assert.deepEqual(d.body.earlier_files.map((f) => f.sha256), [firstScan]);
+
+  // the specialist checks item by item: two in hand, the photo missing
+  const off = await newPage(browser, srv);
+  await login(off, DEMO.wardSpecialist);
+  await off.goto(`/can-bo/ho-so/${code}`);
+  await off.locator('#sup-answered').waitFor();
+  assert.match(await off.locator('#earlier-files').textContent(), /Giấy tờ chứng minh đã ly hôn/);
+  assert.equal(await off.locator('#supplement .sup-file a').count(), 2);
+  await off.locator('#open-check_supplement').click();
+  await off.getByRole('button', { name: 'Lưu kết quả kiểm tra' }).click();
+  await off.locator('#act-check_supplement-i0-err, [id^="act-check_supplement-i0"][aria-invalid="true"]').first().waitFor();
+  await off.locator('#act-check_supplement-i0-y').check();
+  await off.locator('#act-check_supplement-i1-y').check();
+  await off.locator('#act-check_supplement-i2-n').check();
+  await assertAccessible(off, 'checking a supplement');
+  await off.getByRole('button', { name: 'Lưu kết quả kiểm tra' }).click();
+  await off.locator('#done').waitFor();
+  assert.equal((await off.locator('#status').textContent()).trim(), 'Yêu cầu bổ sung hồ sơ');
+
+  // the applicant sees what is still missing and sends it
+  await page.reload();
+  await box.waitFor();
+  assert.deepEqual(await states(), ['Đã đủ', 'Đã đủ', 'Vẫn còn thiếu']);
+  assert.equal(await box.locator('#sup-items input[type=file]').count(), 1);
+  await fileInput(page, photo).setInputFiles({ name: 'anh.pdf', mimeType: 'application/pdf', buffer: otherPdf('anh chan dung') });
+  await page.waitForFunction(() => document.querySelector('#supplement .cz-upload-status.done'));
+  await page.getByRole('button', { name: 'Gửi bổ sung' }).click();
+  await page.locator('#sup-sent').waitFor();
+
+  // all in hand: the time starts again, the applicant sees the new appointment
+  await off.reload();
+  await off.locator('#open-check_supplement').click();
+  assert.equal(await off.locator('#act-check_supplement fieldset').count(), 1);
+  await off.locator('#act-check_supplement-i2-y').check();
+  await off.getByRole('button', { name: 'Lưu kết quả kiểm tra' }).click();
+  await off.locator('#done').waitFor();
+  assert.equal((await off.locator('#status').textContent()).trim(), 'Đang giải quyết');
+  assertNoErrors(off);
+  await off.close();
+
+  await page.reload();
+  await page.locator('#sup-done').waitFor();
   assert.equal((await page.locator('#status').textContent()).trim(), 'Đang giải quyết');
   assert.equal(await page.locator('#supplement').count(), 0);
-
-  const d = await call(await token(DEMO.citizen), 'GET', `/api/v1/dossiers/${code}`);
+  d = await call(await token(DEMO.citizen), 'GET', `/api/v1/dossiers/${code}`);
   assert.equal(d.body.status, 'in_progress');
-  assert.equal(d.body.form.divorce_scan, sha256(newer));
   assert.ok(d.body.supplement.supplied_at);
+  const due = (await page.locator('#due').textContent()).trim();
+  assert.match(await page.locator('#sup-done').textContent(), new RegExp(`Ngày hẹn trả kết quả mới: ${due.replace(/[/]/g, '\\/')}`));
+  // what the applicant sent, every version and every item, can be read back
+  const sent = page.locator('#sent');
+  assert.match(await sent.textContent(), /Bản đã được thay thế/);
+  assert.equal(await sent.locator('.sup-file a').count(), 3);
   assertNoErrors(page);
 });
 
 test('a dossier with its result: early, on time or late in the list and on its steps', async () => {
   assert.ok(code);
   await act(DEMO.wardSpecialist, 'forward', { note: 'Đủ điều kiện cấp.' });
-  await act(DEMO.wardLeader, 'forward');
+  // the chairman approves with the signed result document
+  const leader = await token(DEMO.wardLeader);
+  const result = otherPdf('giay xac nhan tinh trang hon nhan');
+  const up = await fetch(`${srv.base}/api/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${leader}`, 'Content-Type': 'application/octet-stream' }, body: result });
+  assert.equal(up.status, 201);
+  await act(DEMO.wardLeader, 'forward', { result_file: sha256(result) });
   const page = await newPage(browser, srv);
   await login(page, DEMO.citizen);
   // the list says early / on time / late from its own summaries: no request per dossier
@@ -322,6 +387,97 @@ test('a dossier with its result: early, on time or late in the list and on its s
   const steps = page.locator('#timeline > li');
   for (const k of [1, 2, 3]) assert.match(await steps.nth(k).textContent(), /Hoàn thành: .*(Trước hạn|Đúng hạn)/);
   assert.match(await steps.nth(4).textContent(), /Bước 4: Trả kết quả.*Đang xử lý/);
+  // the result document, to download
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('#result-file').click()]);
+  assert.deepEqual(readFileSync(await file.path()), result);
+  assertNoErrors(page);
+});
+
+// A new dossier of An's through the API: its code and tracking secret.
+async function submitOne() {
+  const r = await call(await token(DEMO.citizen), 'POST', '/api/v1/dossiers', {
+    procedure_code: '1.004873',
+    form: { full_name: 'Nguyễn Văn An', id_number: DEMO.citizen, birth_date: '2003-05-14', residence_unit: '26740', marital_status: 'single', purpose: 'Đăng ký kết hôn' },
+  }, { 'Idempotency-Key': `k-${Math.random()}` });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { code: r.body.code, secret: r.body.secret };
+}
+async function actOn(c, user, action, body) {
+  const tok = await token(user);
+  const d = await call(tok, 'GET', `/api/v1/dossiers/${c}`);
+  const r = await call(tok, 'POST', `/api/v1/dossiers/${c}/actions/${action}`, body, { 'If-Match': d.etag });
+  assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+test('a refused dossier says so and promises nothing', async () => {
+  const { code: c, secret } = await submitOne();
+  await actOn(c, DEMO.wardClerk, 'refuse', { reasons: ['Người yêu cầu không cư trú tại phường'] });
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.citizen);
+  await page.goto(`/ho-so-cua-toi/${c}`);
+  await page.getByRole('heading', { level: 1, name: c }).waitFor();
+  assert.equal((await page.locator('#status').textContent()).trim(), 'Từ chối');
+  const facts = await page.locator('.cz-facts').first().textContent();
+  assert.doesNotMatch(facts, /Ngày hẹn trả kết quả|Sẽ có khi cán bộ tiếp nhận hồ sơ|Có kết quả/);
+  assert.equal(await page.locator('#due').count(), 0);
+  assert.match(await page.locator('dt:has(+ #ended-at)').textContent(), /Ngày từ chối/);
+  assert.equal(await page.locator('#receipt-later').count(), 0, 'no promise of form 01');
+  assert.equal(await page.locator('#withdraw').count(), 0);
+  // the public tracking page too
+  await page.goto(`/tra-cuu?ma=${encodeURIComponent(c)}&s=${encodeURIComponent(secret)}`);
+  await page.locator('#dossier').waitFor();
+  assert.equal(await page.locator('#appointment').count(), 0);
+  assert.equal((await page.locator('#ended-label').textContent()).trim(), 'Ngày từ chối');
+  assert.doesNotMatch(await page.locator('#dossier').textContent(), /Có kết quả/);
+  assertNoErrors(page);
+});
+
+test('the citizen sees what they sent and may withdraw before the result', async () => {
+  const { code: c } = await submitOne();
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.citizen);
+  await page.goto(`/ho-so-cua-toi/${c}`);
+  const sent = page.locator('#sent');
+  await sent.waitFor();
+  const text = await sent.textContent();
+  assert.match(text, /Nguyễn Văn An/);
+  assert.match(text, /Đăng ký kết hôn/);
+  await assertAccessible(page, 'what was sent');
+  await page.locator('#withdraw').click();
+  await page.locator('#withdraw-confirm').waitFor();
+  await page.locator('#withdraw-no').click();
+  assert.ok(await page.locator('#withdraw-confirm').isHidden());
+  await page.locator('#withdraw').click();
+  await page.locator('#withdraw-yes').click();
+  await page.locator('#withdrawn').waitFor();
+  assert.equal((await page.locator('#status').textContent()).trim(), 'Đã rút hồ sơ');
+  assert.equal(await page.locator('#withdraw').count(), 0);
+  const d = await call(await token(DEMO.citizen), 'GET', `/api/v1/dossiers/${c}`);
+  assert.equal(d.body.status, 'withdrawn');
+  assertNoErrors(page);
+});
+
+test('overdue shows wherever it applies: not received in time, past the appointment', async () => {
+  const waiting = await submitOne();
+  const late = await submitOne();
+  await actOn(late.code, DEMO.wardClerk, 'receive');
+  const page = await newPage(browser, srv);
+  // ten days from now in the browser: both are late where they stand
+  await page.clock.setFixedTime(Date.now() + 10 * 86400000);
+  await page.goto(`/tra-cuu?ma=${encodeURIComponent(waiting.code)}&s=${encodeURIComponent(waiting.secret)}`);
+  await page.locator('#dossier').waitFor();
+  assert.equal((await page.locator('#overdue').textContent()).trim(), 'Quá hạn tiếp nhận');
+  await page.goto(`/tra-cuu?ma=${encodeURIComponent(late.code)}&s=${encodeURIComponent(late.secret)}`);
+  await page.locator('#dossier').waitFor();
+  assert.equal((await page.locator('#status').textContent()).trim(), 'Đang giải quyết');
+  assert.equal((await page.locator('#overdue').textContent()).trim(), 'Quá hạn');
+  await assertAccessible(page, 'overdue on the tracking page');
+  // the same dossiers today: not late
+  const now = await newPage(browser, srv);
+  await now.goto(`/tra-cuu?ma=${encodeURIComponent(late.code)}&s=${encodeURIComponent(late.secret)}`);
+  await now.locator('#dossier').waitFor();
+  assert.equal(await now.locator('#overdue').count(), 0);
   assertNoErrors(page);
 });
 

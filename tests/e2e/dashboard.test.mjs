@@ -53,3 +53,45 @@ test('automatic updates can be paused and resumed; "update now" still asks', asy
   await assertAccessible(page, 'dashboard with its pause toggle');
   assertNoErrors(page);
 });
+
+test('every figure of lateness opens the list behind it', async () => {
+  // a month of generated dossiers: some past their deadline
+  const gen = await startServer({}, ['--dossiers', '600', '--days', '30', '--random-seed', '7']);
+  try {
+    const page = await newPage(browser, gen);
+    await login(page, DEMO.leader);
+    await page.goto('/dieu-hanh');
+    const link = page.locator('#db-overdue-link');
+    await link.waitFor();
+    const shown = Number((await link.textContent()).replace(/\D/g, ''));
+    assert.ok(shown > 0, 'the generated month has overdue dossiers');
+    // each agency of the chart has its own link too
+    const agencies = page.locator('#db-top-links a');
+    assert.ok(await agencies.count() > 0);
+    assert.match(await agencies.first().textContent(), /xem \d+ hồ sơ quá hạn/);
+    await assertAccessible(page, 'dashboard with links');
+    await link.click();
+    await page.locator('#queue-scope').waitFor();
+    assert.match(new URL(page.url()).search, /late=deadline/);
+    await page.locator('#queue-table tbody tr').first().waitFor();
+    const rows = page.locator('#queue-table tbody tr');
+    const n = await rows.count();
+    assert.equal(n, Math.min(shown, 50));
+    for (let k = 0; k < n; k++) {
+      assert.equal((await rows.nth(k).locator('td[data-label="Trạng thái"]').textContent()).trim(), 'Đang giải quyết');
+      assert.match(await rows.nth(k).locator('.due-word').textContent(), /Quá hạn/);
+    }
+    // an agency's bar: only that agency's
+    await page.goBack();
+    const first = page.locator('#db-top-links a').first();
+    await first.waitFor();
+    const want = Number((await first.textContent()).match(/xem (\d+)/)[1]);
+    await first.click();
+    await page.locator('#scope-agency').waitFor();
+    await page.locator('#queue-table tbody tr').first().waitFor();
+    assert.equal(await page.locator('#queue-table tbody tr').count(), Math.min(want, 50));
+    assertNoErrors(page);
+  } finally {
+    await gen.stop();
+  }
+});

@@ -398,6 +398,12 @@ const FAMILIES = {
   of_due_: ['late', 'soon', 'ok'],
   sx_by_: ['agency', 'procedure'],
   sx_pick_: ['month', 'quarter', 'year'],
+  // papers.js itemBadge(): the state of an item of a request for papers
+  sup_item_: ['requested', 'answered', 'received', 'missing'],
+  // mine.js: when a dossier ended without a result
+  my_ended_: ['refused', 'withdrawn', 'stopped'],
+  // office.js: the list behind a dashboard figure (?late=)
+  of_scope_late_: ['deadline', 'reception', 'all'],
 };
 // Values used as keys by themselves: t(p.kind), t(f.channel), t(s.result)...
 const BARE = [...RESULTS, ...UNITS, ...CHANNELS, ...KINDS];

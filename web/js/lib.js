@@ -272,6 +272,14 @@ export function field(name, label, attrs = {}) {
 }
 
 // The status of a dossier as a coloured badge.
+// "Quá hạn" next to the status when the dossier is late where it stands
+// (the API's overdue_at: in progress, its legal deadline; submitted
+// online, the working day it had to be received in), else null.
+export function overdueBadge(d) {
+  if (!d.overdue_at || Date.now() <= Date.parse(d.overdue_at)) return null;
+  return el('span', { class: 'badge overdue', id: 'overdue', text: t(d.status === 'submitted' ? 'overdue_reception' : 'overdue') });
+}
+
 export function statusBadge(status) {
   return el('span', { class: `badge st-${status}`, text: t('st_' + status) });
 }

@@ -50,8 +50,9 @@ function motcuaBin() {
 }
 
 // Start a server on a fresh demo database.  env: extra variables (e.g.
-// MOTCUA_TEST_NOW).  Returns {base, stop()}.
-export async function startServer(env = {}) {
+// MOTCUA_TEST_NOW); seedArgs: more arguments to `motcua seed` (e.g.
+// generated dossiers).  Returns {base, stop()}.
+export async function startServer(env = {}, seedArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-e2e.'));
   let db = join(dir, 'motcua.db');
   let pgName = null;
@@ -72,7 +73,7 @@ export async function startServer(env = {}) {
     MOTCUA_ARGON2_MEM_KIB: process.env.MOTCUA_ARGON2_MEM_KIB || '8192',
     ...env,
   };
-  execFileSync(motcuaBin(), ['seed'], { env: senv, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(motcuaBin(), ['seed', ...seedArgs], { env: senv, stdio: ['ignore', 'ignore', 'pipe'] });
   const log = join(dir, 'server.log');
   // The port is known before the server starts (forms print links to
   // public_url): another process may take it in between, and then the

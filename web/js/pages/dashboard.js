@@ -53,13 +53,17 @@ export async function dashboard(view, qs) {
 
   function render(d) {
     const today = d.today, month = d.month, prog = d.in_progress;
-    const kpi = (key, value, sub, cls) => el('div', { class: `kpi ${cls || ''}`, 'data-kpi': key },
-      el('span', { class: 'v', text: value }), el('span', { class: 'k', text: t(`db_k_${key}`) }),
+    // a figure of lateness opens the list behind it
+    const list = (late, id) => `/can-bo?${new URLSearchParams({ queue: 'all', late, ...(id || agency ? { agency: String(id || agency) } : {}) })}`;
+    const kpi = (key, value, sub, cls, href) => el('div', { class: `kpi ${cls || ''}`, 'data-kpi': key },
+      href ? link(href, value, { class: 'v', id: `db-${key}-link` }) : el('span', { class: 'v', text: value }),
+      el('span', { class: 'k', text: t(`db_k_${key}`) }),
       sub ? el('span', { class: 'sub', text: sub }) : null);
     const kpis = el('div', { class: 'kpis db-kpis' },
       kpi('received', num(today.received), t('db_channels', { online: num(today.received_online), counter: num(today.received_counter) })),
       kpi('resolved', num(today.resolved), t('db_resolved_late', { n: num(today.resolved_late) })),
-      kpi('overdue', num(prog.past_deadline), t('db_of_in_progress', { n: num(prog.total) }), prog.past_deadline ? 'sx-late' : ''),
+      kpi('overdue', num(prog.past_deadline), t('db_of_in_progress', { n: num(prog.total) }), prog.past_deadline ? 'sx-late' : '', list('deadline')),
+      kpi('reception_late', num(prog.reception_late || 0), t('db_reception_late_sub'), prog.reception_late ? 'sx-late' : '', list('reception')),
       kpi('rate', rate(today.on_time_rate), t('db_month_rate', { rate: rate(month.on_time_rate) })));
 
     const parts = ['early', 'on_time', 'late'].map((k) => ({ key: k, name: t(k) }));
@@ -84,7 +88,10 @@ export async function dashboard(view, qs) {
           title: t('db_top'), desc: t('db_top_desc'), tone: 'bad', head: [t('db_agency'), t('db_k_overdue')],
           rows: top.map((a) => ({ label: pick(a), value: a.overdue, text: num(a.overdue) })),
         })
-        : el('p', { class: 'notice', id: 'db-no-overdue', text: t('db_no_overdue') }));
+        : el('p', { class: 'notice', id: 'db-no-overdue', text: t('db_no_overdue') }),
+      // each bar's dossiers, one link per agency
+      top.length ? el('ul', { class: 'db-top-links', id: 'db-top-links' }, ...top.map((a) => el('li', {},
+        link(list('deadline', a.id), t('db_open_list', { agency: pick(a), n: num(a.overdue) }))))) : null);
 
     figures.replaceChildren(
       el('p', { class: 'hint', text: t('db_scope', { day: when(d.at).slice(0, 10) }) }),

@@ -10,9 +10,11 @@
 // status, the current step (pending_officials names the officials of the
 // step's role and unit) and the official's roles and agency, and the
 // server refuses anything else (403 / 409 shown as they come).
-import { state, t, el, api, go, link, page, pick, when, alertBox, problemText, statusBadge, showFieldErrors, clearFieldErrors, dateInput, isoDay } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, when, alertBox, problemText, statusBadge, overdueBadge, showFieldErrors, clearFieldErrors, dateInput, isoDay } from '../lib.js';
 import { officialOnly, dueCell } from './office.js';
 import { formView } from './office-form.js';
+import { fileLink, itemState, noticeItems, earlierFiles } from './papers.js';
+import { attachment } from './citizen-ui.js';
 
 const FORMS = ['01', '02', '03', '04', '05', '06'];
 const ENDED = ['returned', 'refused', 'withdrawn', 'stopped'];
@@ -47,7 +49,7 @@ function render(view, d, def, etag, done) {
     ? el('p', { class: 'notice', role: 'status', id: 'done', text: t('of_done_' + done) }) : null;
   page(view, t('of_dossier_h', { code: d.code }),
     ...(flash ? [flash] : []),
-    header(d),
+    header(d, def),
     actionsSection(d, def, etag, reload),
     formsSection(d),
     papersSection(d, def),
@@ -61,7 +63,7 @@ function render(view, d, def, etag, done) {
 
 // ---- the header ----
 
-function header(d) {
+function header(d, def) {
   const ap = d.applicant || {};
   const row = (k, ...v) => [el('dt', { text: t(k) }), el('dd', {}, ...v)];
   const step = (d.steps || []).find((s) => s.seq === d.current_step);
@@ -69,7 +71,7 @@ function header(d) {
     el('h2', { id: 'head-h', class: 'proc-name', text: pick(d.procedure) }),
     el('p', { class: 'code', text: `${d.procedure.code} · ${d.procedure.field || ''} · ${t(d.channel === 'online' ? 'online' : 'counter')}` }),
     el('dl', { class: 'head-dl' },
-      ...row('status', el('span', { id: 'status' }, statusBadge(d.status))),
+      ...row('status', el('span', { id: 'status' }, statusBadge(d.status)), ' ', overdueBadge(d)),
       ...row('of_applicant', el('span', { id: 'applicant', text: ap.full_name || '—' }),
         ap.id_number || ap.tax_code ? el('span', { class: 'code', text: ` · ${ap.id_number || ap.tax_code}` }) : null),
       ...(ap.phone || ap.email ? row('of_contact', [ap.phone, ap.email].filter(Boolean).join(' · ')) : []),
@@ -88,10 +90,12 @@ function header(d) {
       ...row('of_competent', pick(d.competent_agency) || '—'),
       ...(d.completed_at ? row('of_completed', when(d.completed_at)) : []),
       ...(d.returned_at ? row('of_returned', when(d.returned_at)) : [])),
-    d.supplement && d.status === 'supplement_requested' ? el('div', { class: 'warning' },
+    d.supplement && d.status === 'supplement_requested' ? el('div', { class: 'warning', id: 'supplement' },
       el('p', { text: t('of_supplement_asked', { at: when(d.supplement.requested_at) }) }),
-      el('ul', {}, ...(d.supplement.items || []).map((x) => el('li', { text: x }))),
+      d.supplement.answered_at ? el('p', { id: 'sup-answered', text: t('of_supplement_answered', { at: when(d.supplement.answered_at) }) }) : null,
+      noticeItems(d, d.supplement, def),
       d.supplement.reason ? el('p', { text: d.supplement.reason }) : null) : null,
+    d.result && d.result.sha256 ? el('p', { id: 'result-doc' }, fileLink(d.code, d.result.sha256, t('of_result_doc', { at: when(d.result.at) }))) : null,
     d.refusal ? el('div', { class: 'warning' }, el('p', { text: t('of_refused_because') }),
       el('ul', {}, ...(d.refusal.reasons || []).map((x) => el('li', { text: x })))) : null,
     d.extension ? el('p', { class: 'hint', id: 'extension-note', text: t(d.extension.approved === false ? 'of_extension_pending' : 'of_extension_note', { old: when(d.extension.old_due_at), new: when(d.extension.new_due_at), reason: d.extension.reason }) }) : null,
@@ -126,6 +130,9 @@ function allowedActions(d) {
       break;
     }
     case 'supplement_requested':
+      // the applicant's answer is checked item by item by the officer who
+      // asked (or a clerk); a clerk may also hand in papers brought to the counter
+      if (clerkHere || (atStep && d.received_at)) out.push('check_supplement');
       if (clerkHere) out.push('supplement');
       break;
     case 'result_ready':
@@ -206,8 +213,31 @@ function actionForm(d, def, etag, a, reload) {
     case 'forward': {
       const next = (d.steps || []).find((s) => s.seq === d.current_step + 1);
       if (next) form.append(el('p', { text: t(isApproval(d) ? 'of_approve_text' : 'of_forward_text', { step: next.name, unit: next.unit?.name || '' }) }));
+      // the approval carries the result document the applicant will download
+      const doc = isApproval(d) ? attachment({ id: `${id}-result`, field: 'result_file', label: t('of_result_file'), hint: t('of_result_file_hint') }) : null;
+      if (doc) form.append(doc.box);
       const n = note();
-      body = () => (n.value.trim() ? { note: n.value.trim() } : {});
+      check = () => (doc && (doc.busy || doc.error) ? [problem('result_file', doc.busy ? t('ap_err_uploading') : doc.error)] : []);
+      body = () => ({ ...(n.value.trim() ? { note: n.value.trim() } : {}), ...(doc && doc.sha ? { result_file: doc.sha } : {}) });
+      break;
+    }
+    case 'check_supplement': {
+      // each item not yet in hand: in hand now, or still missing
+      const open = (d.supplement.items || []).map((text, k) => ({ text, k })).filter(({ k }) => itemState(d.supplement, k) !== 'received');
+      form.append(el('p', { text: t('of_check_text') }));
+      const groups = open.map(({ text, k }) => {
+        const name = `${id}-i${k}`;
+        const fs = el('fieldset', { class: 'inline', id: name, 'data-field': `items.${k}`, tabindex: '-1' },
+          el('legend', { text: `${k + 1}. ${text}` }),
+          el('label', { class: 'check', for: `${name}-y` }, el('input', { type: 'radio', name, id: `${name}-y`, value: 'yes' }), t('of_check_received')),
+          el('label', { class: 'check', for: `${name}-n` }, el('input', { type: 'radio', name, id: `${name}-n`, value: 'no' }), t('of_check_missing')));
+        form.append(fs);
+        return { k, fs };
+      });
+      const n = note();
+      const choice = (g) => g.fs.querySelector('input:checked')?.value;
+      check = () => groups.filter((g) => !choice(g)).map((g) => problem(`items.${g.k}`, t('of_check_pick')));
+      body = () => ({ items: groups.map((g) => ({ no: g.k + 1, received: choice(g) === 'yes' })), ...(n.value.trim() ? { note: n.value.trim() } : {}) });
       break;
     }
     case 'return': {
@@ -378,13 +408,8 @@ function papersSection(d, def) {
     el('h3', { text: t('of_attachments') }),
     files.length ? el('ul', { id: 'attachments' }, ...files.map((f) => el('li', {},
       fileLink(d.code, d.form[f.name], pick(f, 'label'))))) :
-      el('p', { class: 'hint', text: t('of_no_attachments') }));
-}
-
-// An uploaded file of the dossier: saved, not opened here.
-function fileLink(code, sha, text) {
-  // served as a download (Content-Disposition: attachment), never shown in this origin
-  return el('a', { href: `/api/v1/dossiers/${encodeURIComponent(code)}/files/${encodeURIComponent(sha)}`, download: '', text });
+      el('p', { class: 'hint', text: t('of_no_attachments') }),
+    earlierFiles(d, def));
 }
 
 // ---- steps ----

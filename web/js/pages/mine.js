@@ -3,8 +3,10 @@
 // unit and whether it was early, on time or late, the printable forms, and,
 // when the office asked for more papers, the request with an upload for
 // each missing paper and the "send" button (the supplement action).
-import { state, t, el, api, link, page, pick, when, day, alertBox, statusBadge, showFieldErrors, clearFieldErrors, problemText } from '../lib.js';
+import { state, t, el, api, link, page, pick, when, day, alertBox, statusBadge, overdueBadge, showFieldErrors, clearFieldErrors, problemText } from '../lib.js';
 import { attachment, attachmentFor, formsOf, formLink, kindText } from './citizen-ui.js';
+import { itemState, itemBadge, noticeItems, earlierFiles, fileLink } from './papers.js';
+import { formView } from './office-form.js';
 
 // Early / on time / late for a dossier: the result's own score once there
 // is one, else whether the appointment has passed.  null: nothing to say
@@ -102,15 +104,19 @@ export async function detail(view, code, qs) {
   render(view, d, res.headers.get('ETag'), pr.status === 200 ? pr.body : null);
 }
 
+const ENDED_NO_RESULT = ['refused', 'withdrawn', 'stopped'];
+
 function render(view, d, etag, proc, flash) {
   const dl = [];
   const item = (k, v, id) => dl.push(el('dt', { text: t(k) }), el('dd', { id }, v));
-  item('status', statusBadge(d.status), 'status');
+  const noResult = ENDED_NO_RESULT.includes(d.status);
+  dl.push(el('dt', { text: t('status') }), el('dd', {}, el('span', { id: 'status' }, statusBadge(d.status)), ' ', overdueBadge(d)));
   item('my_submitted', when(d.submitted_at));
-  item('received', when(d.received_at));
-  item('appointment', d.due_at ? when(d.appointment_at || d.due_at) : t('ap_due_later'), 'due');
+  item('received', d.received_at ? when(d.received_at) : noResult ? t('my_not_received') : t('ap_not_yet_received'));
+  // a dossier that ended without a result promises no date
+  if (!noResult) item('appointment', d.due_at ? when(d.appointment_at || d.due_at) : t('ap_due_later'), 'due');
   item('my_progress', progressBadge(d), 'progress');
-  if (d.completed_at) item('my_completed', when(d.completed_at));
+  if (d.completed_at) item(noResult ? 'my_ended_' + d.status : 'my_completed', when(d.completed_at), 'ended-at');
   if (d.returned_at) item('my_returned', when(d.returned_at));
   item('ap_where', d.received_agency ? pick(d.received_agency) : '—');
   if (d.competent_agency && d.received_agency && d.competent_agency.id !== d.received_agency.id) item('my_competent', pick(d.competent_agency));
@@ -118,15 +124,17 @@ function render(view, d, etag, proc, flash) {
   item('ap_secret', d.secret);
 
   const notes = [];
-  if (d.supplement && d.supplement.supplied_at && d.status !== 'supplement_requested') {
-    notes.push(el('p', { class: 'notice', text: t('my_sup_done', { at: when(d.supplement.supplied_at) }) }));
+  const sup = d.supplement;
+  if (sup && sup.supplied_at && d.status !== 'supplement_requested') {
+    notes.push(el('p', { class: 'notice', id: 'sup-done' }, t('my_sup_done', { at: when(sup.supplied_at) }),
+      sup.new_due_at && !noResult ? ` ${t('my_sup_new_due', { due: when(d.appointment_at || sup.new_due_at) })}` : ''));
   }
   if (d.refusal) {
     notes.push(el('div', { class: 'warning' }, el('p', { text: t('my_refused', { at: when(d.refusal.at) }) }),
       el('ul', {}, ...(d.refusal.reasons || []).map((x) => el('li', { text: x })))));
   }
   if (d.stop) notes.push(el('p', { class: 'warning', text: t('my_stopped', { at: when(d.stop.at), reason: d.stop.reason }) }));
-  if (d.extension) {
+  if (d.extension && d.extension.approved !== false) {
     notes.push(el('p', { class: 'warning', text: t('my_extended', { old: when(d.extension.old_due_at), due: when(d.extension.new_due_at), reason: d.extension.reason }) }));
   }
 
@@ -136,19 +144,69 @@ function render(view, d, etag, proc, flash) {
     el('section', { class: 'card', 'aria-labelledby': 'sum-h' },
       el('h2', { id: 'sum-h', text: pick(d.procedure) }),
       el('dl', { class: 'cz-facts' }, ...dl),
-      ...notes),
-    d.status === 'supplement_requested' && d.supplement ? supplementBox(view, d, etag, proc) : null,
+      ...notes,
+      withdrawBox(view, d, etag, proc)),
+    d.status === 'supplement_requested' && sup ? supplementBox(view, d, etag, proc) : null,
+    d.result && d.result.sha256 ? el('section', { class: 'card', id: 'result', 'aria-labelledby': 'result-h' },
+      el('h2', { id: 'result-h', text: t('my_result_h') }),
+      el('p', {}, fileLink(d.code, d.result.sha256, t('my_result_download'), { class: 'button primary', id: 'result-file' })),
+      el('p', { class: 'hint', text: t('my_result_hint', { at: when(d.result.at), where: d.return_place || '' }) })) : null,
     el('section', { class: 'card', 'aria-labelledby': 'steps-h' },
       el('h2', { id: 'steps-h', text: t('my_timeline') }),
       timeline(d)),
     el('section', { class: 'card', id: 'documents', 'aria-labelledby': 'docs-h' },
       el('h2', { id: 'docs-h', text: t('my_documents') }),
       forms.length ? el('div', { class: 'actions' }, ...forms.map(([no, key]) => formLink(d.code, no, key))) : null,
-      d.received_at ? null : el('p', { class: 'hint', id: 'receipt-later', text: t('ap_receipt_later') }),
+      d.received_at || noResult ? null : el('p', { class: 'hint', id: 'receipt-later', text: t('ap_receipt_later') }),
       el('h3', { text: t('papers') }),
       el('ul', { class: 'cz-papers' }, ...(d.papers || []).map((p) => el('li', {}, p.name, ' ',
         el('span', { class: 'hint', text: `(${kindText(p)})` }))))),
+    sentSection(d, proc),
     link('/ho-so-cua-toi', t('my_back'), { class: 'back' })].filter(Boolean));
+}
+
+// What the applicant sent: the declaration as submitted, every file (the
+// ones a supplement replaced too), and what was handed in for each request
+// for papers.
+function sentSection(d, proc) {
+  const def = proc || { form: [] };
+  const notices = (d.supplements || []).filter((n) => (n.answers || []).length);
+  return el('section', { class: 'card', id: 'sent', 'aria-labelledby': 'sent-h' },
+    el('h2', { id: 'sent-h', text: t('my_sent_h') }),
+    formView(def.form, d.form || {}, (sha, f) => fileLink(d.code, sha, t('my_download', { name: pick(f, 'label') }))),
+    earlierFiles(d, def),
+    ...notices.map((n, k) => el('div', { class: 'sent-notice' },
+      el('h3', { text: t('my_sent_for_notice', { at: when(n.requested_at) }) }),
+      noticeItems(d, n, def, `sent-${k + 1}`))));
+}
+
+// Withdrawing, while the server allows it (before the result): a button,
+// then a confirmation that says what it means.
+function withdrawBox(view, d, etag, proc) {
+  if (!['submitted', 'supplement_requested', 'in_progress'].includes(d.status)) return null;
+  const status = el('div', { id: 'withdraw-status', 'aria-live': 'assertive' });
+  const confirm = el('div', { id: 'withdraw-confirm', class: 'warning', hidden: true },
+    el('p', { text: t(d.received_at ? 'my_withdraw_confirm_received' : 'my_withdraw_confirm') }),
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'danger', id: 'withdraw-yes', text: t('my_withdraw_yes'), onclick: async (e) => {
+        e.target.disabled = true;
+        const r = await api('POST', `/api/v1/dossiers/${encodeURIComponent(d.code)}/actions/withdraw`, {},
+          { headers: { 'If-Match': etag || `"v${d.version}"` }, noIdempotency: true });
+        e.target.disabled = false;
+        if (r.status === 200) {
+          render(view, r.body, r.headers.get('ETag'), proc, el('p', { class: 'notice', role: 'status', id: 'withdrawn', text: t('my_withdrawn') }));
+          return;
+        }
+        status.replaceChildren(r.status === 412 || r.status === 409
+          ? el('p', { class: 'error', role: 'alert', text: t('my_changed') }) : alertBox(r));
+      } }),
+      el('button', { type: 'button', id: 'withdraw-no', text: t('my_withdraw_no'), onclick: () => { confirm.hidden = true; open.hidden = false; open.focus(); } })));
+  const open = el('button', { type: 'button', id: 'withdraw', class: 'linkish', text: t('my_withdraw'), onclick: () => {
+    confirm.hidden = false;
+    open.hidden = true;
+    confirm.querySelector('button').focus();
+  } });
+  return el('div', { class: 'withdraw' }, open, confirm, status);
 }
 
 // The steps as a timeline: done (when, early / on time / late), the one in
@@ -185,39 +243,52 @@ function timeline(d) {
   return el('ol', { class: 'timeline cz-steps', id: 'timeline' }, ...items);
 }
 
-// The office's request for more papers: why, which ones, an upload for
-// each paper the procedure takes online, and the button that hands them in.
+// The office's request for more papers: why, each item with its state
+// and what was already sent for it, an upload for every item still open
+// (an item the procedure takes in a field of its form goes into that
+// field; any other item, asked for in the official's own words, is kept
+// with the answer), a note, and the button that hands them in.  The
+// official then checks the answer item by item; the time starts again
+// only when everything is in hand.
 function supplementBox(view, d, etag, proc) {
   const s = d.supplement;
   const status = el('div', { id: 'sup-status' });
-  const uploads = new Map(); // form field -> attachment box
+  const uploads = []; // {item, field, box}
   const lis = (s.items || []).map((text, k) => {
-    const m = proc ? attachmentFor(proc, text) : { field: null, paper: null };
-    if (m.field && !uploads.has(m.field.name)) {
-      const a = attachment({ id: `sup-${k}`, field: `form.${m.field.name}`, label: text, required: true,
-        hint: m.paper && pick(m.paper) !== text ? pick(m.paper) + '.' : '' });
-      uploads.set(m.field.name, a);
-      return el('li', {}, a.box);
+    const st = itemState(s, k);
+    if (st === 'received') {
+      return el('li', {}, el('span', { class: 'cz-item', text }), ' ', itemBadge(st));
     }
-    return el('li', {}, el('span', { class: 'cz-item', text: text }), ' ',
-      el('span', { class: 'hint', text: `— ${t('my_sup_counter')}` }));
+    const m = proc ? attachmentFor(proc, text) : { field: null, paper: null };
+    const a = attachment({ id: `sup-${k}`, field: `files.${uploads.length}`, label: text,
+      hint: [m.paper && pick(m.paper) !== text ? pick(m.paper) + '.' : '', st === 'missing' ? t('sup_still_missing') : ''].filter(Boolean).join(' ') });
+    a.box.prepend(el('div', { class: 'sup-state' }, itemBadge(st)));
+    uploads.push({ item: k + 1, field: m.field ? m.field.name : null, box: a });
+    return el('li', {}, a.box);
   });
+  const note = el('textarea', { id: 'sup-note', 'data-field': 'note', rows: '2', maxlength: '2000', 'aria-describedby': 'sup-note-hint' });
   const send = el('button', { type: 'submit', class: 'primary', id: 'send-supplement', text: t('my_sup_send') });
   const form = el('form', { id: 'supplement-form', novalidate: true, 'aria-labelledby': 'sup-items-h' },
     el('h3', { id: 'sup-items-h', text: t('my_sup_items') }),
     el('ul', { class: 'cz-papers cz-sup-items', id: 'sup-items' }, ...lis),
-    uploads.size ? null : el('p', { class: 'hint', text: t('my_sup_no_upload', { where: d.received_agency ? pick(d.received_agency) : '' }) }),
+    el('div', { class: 'field' }, el('label', { for: note.id, text: t('my_sup_note') }),
+      el('p', { class: 'hint', id: 'sup-note-hint', text: t('my_sup_note_hint', { where: d.received_agency ? pick(d.received_agency) : '' }) }), note),
     status,
-    uploads.size ? el('div', { class: 'actions' }, send) : null);
+    el('div', { class: 'actions' }, send));
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
     status.replaceChildren();
     const errors = [];
-    for (const [name, a] of uploads) {
-      const msg = a.busy ? t('ap_err_uploading') : a.error || (!a.sha ? t('ap_err_file_required') : '');
-      if (msg) errors.push({ field: `form.${name}`, message: msg, message_vi: msg, message_en: msg });
+    for (const u of uploads) {
+      const msg = u.box.busy ? t('ap_err_uploading') : u.box.error;
+      if (msg) errors.push({ field: u.box.input.dataset.field, message: msg, message_vi: msg, message_en: msg });
+    }
+    const chosen = uploads.filter((u) => u.box.sha);
+    if (!errors.length && !chosen.length && !note.value.trim()) {
+      const msg = t('my_sup_nothing');
+      errors.push({ field: uploads.length ? uploads[0].box.input.dataset.field : 'note', message: msg, message_vi: msg, message_en: msg });
     }
     if (errors.length) {
       showFieldErrors(form, { status: 422, body: { errors } });
@@ -226,13 +297,16 @@ function supplementBox(view, d, etag, proc) {
     }
     send.disabled = true;
     status.replaceChildren(el('p', { class: 'hint', role: 'status', text: t('ap_sending') }));
-    const body = { form: Object.fromEntries([...uploads].map(([name, a]) => [name, a.sha])) };
+    // the files in the order of the upload boxes: files.<n> errors land there
+    const body = { files: uploads.filter((u) => u.box.sha).map((u) => ({ item: u.item, sha256: u.box.sha, ...(u.field ? { field: u.field } : {}) })) };
+    uploads.forEach((u, n) => { u.box.input.dataset.field = `files.${chosen.indexOf(u) >= 0 ? chosen.indexOf(u) : 'x' + n}`; });
+    if (note.value.trim()) body.note = note.value.trim();
     const r = await api('POST', `/api/v1/dossiers/${encodeURIComponent(d.code)}/actions/supplement`, body,
       { headers: { 'If-Match': etag || `"v${d.version}"` }, noIdempotency: true });
     send.disabled = false;
     if (r.status === 200) {
       render(view, r.body, r.headers.get('ETag'), proc,
-        el('p', { class: 'notice', role: 'status', id: 'sup-sent', text: t('my_sup_sent', { status: t('st_' + r.body.status) }) }));
+        el('p', { class: 'notice', role: 'status', id: 'sup-sent', text: t('my_sup_sent_wait') }));
       return;
     }
     if (r.status === 422) {
@@ -249,9 +323,13 @@ function supplementBox(view, d, etag, proc) {
     status.replaceChildren(el('p', { class: 'error', role: 'alert', text: problemText(r) }));
   });
 
+  const answered = (s.answers || []).length;
   return el('section', { class: 'card cz-supplement', id: 'supplement', 'aria-labelledby': 'sup-h' },
     el('h2', { id: 'sup-h', text: t('my_sup_h') }),
     el('p', { class: 'warning', text: t('my_sup_intro', { at: when(s.requested_at) }) }),
     s.reason ? el('dl', { class: 'cz-facts' }, el('dt', { text: t('my_sup_reason') }), el('dd', { id: 'sup-reason', text: s.reason })) : null,
+    answered ? el('div', { id: 'sup-answered' },
+      el('p', { class: 'notice', text: t('my_sup_waiting_check', { at: when(s.answered_at) }) }),
+      noticeItems(d, s, proc)) : null,
     form);
 }

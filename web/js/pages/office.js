@@ -50,13 +50,20 @@ export function dueCell(dueIso, resultStatus, status) {
 
 function queryOf(qs) {
   const f = {};
-  for (const k of FILTERS) f[k] = (qs.get(k) || '').trim();
+  for (const k of [...FILTERS, ...SCOPE]) f[k] = (qs.get(k) || '').trim();
+  if (!LATE.includes(f.late)) f.late = '';
+  if (!/^\d{1,12}$/.test(f.agency)) f.agency = '';
   return f;
 }
 
+// Kept in the address but not in the filter form: the list behind a
+// dashboard figure (only the late ones, of one agency).
+const SCOPE = ['late', 'agency'];
+const LATE = ['deadline', 'reception', 'all'];
+
 function addressOf(queue, f) {
   const p = new URLSearchParams({ queue });
-  for (const k of FILTERS) if (f[k]) p.set(k, f[k]);
+  for (const k of [...FILTERS, ...SCOPE]) if (f[k]) p.set(k, f[k]);
   return `/can-bo?${p}`;
 }
 
@@ -84,6 +91,16 @@ export async function queues(view, qs) {
     tabs.append(el('li', {}, a));
   }
   const hint = el('p', { class: 'hint', id: 'queue-hint', text: t('of_qh_' + queue) });
+  // the list behind a figure: say so, with the way back to the whole queue
+  const scope = f.late || f.agency ? el('p', { class: 'warning', id: 'queue-scope' },
+    f.late ? t('of_scope_late_' + f.late) : t('of_scope_agency'), ' ',
+    el('span', { id: 'scope-agency' }), ' ',
+    link(addressOf(queue, { ...f, late: '', agency: '' }), t('of_scope_clear'))) : null;
+  if (f.agency) {
+    api('GET', `/api/v1/agencies/${f.agency}`).then((r) => {
+      if (r.status === 200) document.getElementById('scope-agency')?.replaceChildren(`(${pick(r.body)})`);
+    });
+  }
 
   // filters: a GET form, its values written to the address
   const procSelect = el('select', { id: 'flt-procedure', name: 'procedure' },
@@ -135,6 +152,7 @@ export async function queues(view, qs) {
   page(view, t('of_queues_title'),
     el('nav', { 'aria-label': t('of_queues_nav') }, tabs),
     hint,
+    scope,
     filters,
     err,
     el('section', { class: 'card', 'aria-labelledby': 'queue-h' },
@@ -166,6 +184,8 @@ export async function queues(view, qs) {
     more.disabled = true;
     const p = new URLSearchParams({ limit: '50' });
     for (const k of FILTERS) if (f[k]) p.set(k, f[k]);
+    if (f.late) p.set('late', f.late);
+    if (f.agency) p.set('agency_id', f.agency);
     if (before) p.set('before', String(before));
     const r = await api('GET', `/api/v1/queues/${queue}?${p}`);
     more.disabled = false;

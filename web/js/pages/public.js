@@ -2,7 +2,7 @@
 // diacritics ignored by the server; popular procedures; the tracking box),
 // a procedure's page, and public tracking (where the QR code on form 01
 // lands: status and timeline, no personal data).
-import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, isOfficial, legalTime } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, overdueBadge, isOfficial, legalTime } from '../lib.js';
 
 // Procedures most asked for at a ward (the catalogue's own codes).
 const POPULAR = ['1.001193', '1.004873', '1.000656', '1.000894', '2.000635', '1.001612'];
@@ -108,14 +108,17 @@ export async function track(view, code, qs) {
     return;
   }
   const d = res.body;
+  // ended without a result: no appointment, and the end says what it was
+  const noResult = ['refused', 'withdrawn', 'stopped'].includes(d.status);
   page(view, d.code,
     el('article', { class: 'card', id: 'dossier' },
       el('p', { text: pick(d.procedure) }),
       el('dl', {},
-        el('dt', { text: t('status') }), el('dd', { id: 'status' }, statusBadge(d.status)),
-        el('dt', { text: t('received') }), el('dd', { text: when(d.received_at) }),
-        el('dt', { text: t('appointment') }), el('dd', { id: 'appointment', text: when(d.appointment_at || d.due_at) }),
-        d.completed_at ? el('dt', { text: t('completed') }) : null,
+        el('dt', { text: t('status') }), el('dd', {}, el('span', { id: 'status' }, statusBadge(d.status)), ' ', overdueBadge(d)),
+        el('dt', { text: t('received') }), el('dd', { text: d.received_at ? when(d.received_at) : t('ap_not_yet_received') }),
+        noResult ? null : el('dt', { text: t('appointment') }),
+        noResult ? null : el('dd', { id: 'appointment', text: d.due_at ? when(d.appointment_at || d.due_at) : t('ap_due_later') }),
+        d.completed_at ? el('dt', { id: 'ended-label', text: t(noResult ? 'my_ended_' + d.status : 'completed') }) : null,
         d.completed_at ? el('dd', {}, when(d.completed_at), ' ', d.result_status
           ? el('span', { id: 'result', class: d.result_status, text: t(d.late_with_apology ? 'late_with_apology' : d.result_status) }) : null) : null,
         d.returned_at ? el('dt', { text: t('returned') }) : null,
