@@ -481,6 +481,69 @@ test('overdue shows wherever it applies: not received in time, past the appointm
   assertNoErrors(page);
 });
 
+test('typed data is kept: a reload, a switch of language, a lost answer; discarded on request; the code survives a reload', async () => {
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.citizen);
+  await page.goto('/nop-ho-so/1.004873');
+  await page.getByRole('heading', { level: 2, name: PROC }).waitFor();
+  const box = (name) => page.getByRole('textbox', { name, exact: true });
+  await box('Họ, chữ đệm và tên').fill('Nguyễn Văn An');
+  await box('Số định danh cá nhân').fill(DEMO.citizen);
+  await box('Ngày sinh').fill('14/05/2003');
+  const unit = page.getByRole('combobox', { name: 'Nơi cư trú (xã/phường)' });
+  await unit.fill('sai gon');
+  await page.getByRole('option', { name: 'Phường Sài Gòn, Thành phố Hồ Chí Minh' }).click();
+  await page.getByRole('radiogroup', { name: 'Tình trạng hôn nhân hiện tại' }).getByLabel('Chưa đăng ký kết hôn').check();
+  await box('Mục đích sử dụng').fill('Đăng ký kết hôn');
+  await fileInput(page, DIVORCE).setInputFiles({ name: 'ly-hon.pdf', mimeType: 'application/pdf', buffer: otherPdf('nhap') });
+  await page.waitForFunction(() => document.getElementById('f-divorce_scan-status').classList.contains('done'));
+
+  // a reload brings it all back, the uploaded file too
+  await page.reload();
+  await page.locator('#draft-note').getByRole('status').waitFor();
+  assert.equal(await box('Họ, chữ đệm và tên').inputValue(), 'Nguyễn Văn An');
+  assert.equal(await box('Ngày sinh').inputValue(), '14/05/2003');
+  assert.equal(await unit.inputValue(), 'Phường Sài Gòn, Thành phố Hồ Chí Minh');
+  assert.ok(await page.getByLabel('Chưa đăng ký kết hôn').isChecked());
+  assert.match(await page.locator('#f-divorce_scan-status').textContent(), /ly-hon\.pdf/);
+  await assertAccessible(page, 'a draft brought back');
+
+  // switching to English and back keeps it too
+  await page.locator('#lang').click();
+  await page.getByRole('textbox', { name: 'Purpose', exact: false }).first().waitFor();
+  assert.equal(await page.locator('#f-purpose').inputValue(), 'Đăng ký kết hôn');
+  await page.locator('#lang').click();
+  await box('Mục đích sử dụng').waitFor();
+  assert.equal(await box('Mục đích sử dụng').inputValue(), 'Đăng ký kết hôn');
+
+  // submitted: the draft goes, and a reload still shows the code and the secret
+  await page.getByRole('button', { name: 'Xem lại trước khi nộp' }).click();
+  await page.locator('#submit').click();
+  await page.locator('#dossier-code').waitFor();
+  const c = (await page.locator('#dossier-code').textContent()).trim();
+  const secret = (await page.locator('#dossier-secret').textContent()).trim();
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: c }).waitFor();
+  assert.match(await page.locator('#view').textContent(), new RegExp(secret));
+  await page.goto('/nop-ho-so/1.004873');
+  await page.getByRole('heading', { level: 2, name: PROC }).waitFor();
+  assert.equal(await box('Họ, chữ đệm và tên').inputValue(), '');
+  assert.equal(await page.locator('#draft-note').textContent(), '');
+
+  // a draft may be discarded
+  await box('Mục đích sử dụng').fill('Việc khác');
+  await page.reload();
+  await page.locator('#discard-draft').click();
+  await box('Mục đích sử dụng').waitFor();
+  assert.equal(await box('Mục đích sử dụng').inputValue(), '');
+  await page.reload();
+  await box('Mục đích sử dụng').waitFor();
+  assert.equal(await box('Mục đích sử dụng').inputValue(), '');
+  // withdraw the one submitted here, so that later tests' lists are as before
+  await actOn(c, DEMO.citizen, 'withdraw', {});
+  assertNoErrors(page);
+});
+
 test('in English, by keyboard; the page stays light', async () => {
   const page = await newPage(browser, srv);
   await login(page, DEMO.citizen);

@@ -74,6 +74,8 @@ function renderNav() {
 
 async function logout() {
   await api('POST', '/api/v1/auth/logout', undefined, { noIdempotency: true });
+  // drafts hold personal data: none stays behind on a shared computer
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith('draft:')) sessionStorage.removeItem(k);
   state.me = null;
   state.csrf = '';
   go('/');

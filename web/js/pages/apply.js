@@ -68,6 +68,8 @@ function control(f) {
       const checked = () => group.querySelector('input:checked');
       return {
         box: group,
+        raw: () => (checked() ? checked().value : ''),
+        restore: (v) => { const r = [...group.querySelectorAll('input')].find((x) => x.value === v); if (r) r.checked = true; },
         get: () => (checked() ? checked().value : ''),
         show: () => { const c = choices.find((x) => x.value === (checked() || {}).value); return c ? pick(c, 'label') : ''; },
         check: () => (required && !checked() ? t('ap_err_choose') : ''),
@@ -77,6 +79,8 @@ function control(f) {
       ...choices.map((c) => el('option', { value: c.value, text: pick(c, 'label') })));
     return {
       box: el('div', { class: 'field' }, labelEl(), sel),
+      raw: () => sel.value,
+      restore: (v) => { sel.value = v; },
       get: () => sel.value,
       show: () => (sel.value ? sel.selectedOptions[0].textContent : ''),
       check: () => (required && !sel.value ? t('ap_err_choose') : ''),
@@ -87,6 +91,8 @@ function control(f) {
     const p = unitPicker({ id, field, label, required });
     return {
       box: p.box,
+      raw: () => (p.code ? { code: p.code, text: p.text } : ''),
+      restore: (v) => { if (v && v.code) p.set(v.code, v.text); },
       get: () => p.code,
       show: () => p.text,
       check: () => {
@@ -102,6 +108,8 @@ function control(f) {
     return {
       box: a.box,
       attachment: a,
+      raw: () => (a.sha ? { sha: a.sha, file: a.file } : ''),
+      restore: (v) => { if (v && v.sha) a.restore(v.sha, v.file); },
       get: () => a.sha,
       show: () => (a.file ? `${a.file.name} (${t('ap_uploaded_short')})` : ''),
       check: () => {
@@ -132,6 +140,8 @@ function control(f) {
   const value = () => input.value.trim();
   return {
     box: el('div', { class: 'field' }, labelEl(), hint ? el('p', { class: 'hint', id: hintId, text: hint }) : null, input),
+    raw: () => input.value,
+    restore: (v) => { input.value = v; },
     get: () => {
       if (f.type === 'number') return value() === '' ? '' : Number(value());
       if (f.type === 'date') return isoDay(value()) || value();
@@ -347,7 +357,13 @@ function build(view, proc) {
     reviewStatus.replaceChildren(el('p', { class: 'hint', role: 'status', text: t('ap_sending') }));
     const r = await api('POST', '/api/v1/dossiers', body(), { key });
     send.disabled = back.disabled = false;
-    if (r.status === 201) { done(view, r.body); return; }
+    if (r.status === 201) {
+      sessionStorage.removeItem(draftKey); // sent: the draft goes
+      // a reload shows the dossier (its code and tracking secret), not an empty form
+      history.replaceState(null, '', `/ho-so-cua-toi/${encodeURIComponent(r.body.code)}`);
+      done(view, r.body);
+      return;
+    }
     if (r.status === 422) {
       // back to the form with each message next to its control; a missing
       // paper goes to the upload that stands for it
@@ -369,8 +385,38 @@ function build(view, proc) {
     reviewStatus.replaceChildren(alertBox(r));
   });
 
+  // the draft: what was typed survives a reload, a switch of language and
+  // a lost connection, in this tab only, until it is sent or discarded
+  const draftKey = `draft:${me.id}:${proc.code}`;
+  const snapshot = () => ({
+    at: new Date().toISOString(),
+    form: Object.fromEntries(proc.form.map((f) => [f.name, controls.get(f.name).raw()])),
+    contact: Object.fromEntries(contact.map((c) => [c.name, c.input.value])),
+    return_method: returnValue(),
+  });
+  const save = () => { try { sessionStorage.setItem(draftKey, JSON.stringify(snapshot())); } catch { /* storage full or off: no draft */ } };
+  form.addEventListener('input', save);
+  form.addEventListener('change', save);
+  form.addEventListener('uploaded', save);
+  const draftNote = el('div', { id: 'draft-note' });
+  let saved = null;
+  try { saved = JSON.parse(sessionStorage.getItem(draftKey) || 'null'); } catch { saved = null; }
+  if (saved && saved.form) {
+    for (const f of proc.form) if (saved.form[f.name] !== undefined && saved.form[f.name] !== '') controls.get(f.name).restore(saved.form[f.name]);
+    for (const c of contact) if (typeof saved.contact?.[c.name] === 'string') c.input.value = saved.contact[c.name];
+    const rm = returnSet.querySelector(`input[value="${CSS.escape(saved.return_method || 'counter')}"]`);
+    if (rm) rm.checked = true;
+    draftNote.replaceChildren(el('p', { class: 'notice', role: 'status' }, t('ap_draft_restored', { at: when(saved.at) }), ' ',
+      el('button', { type: 'button', class: 'linkish', id: 'discard-draft', text: t('ap_draft_discard'), onclick: () => {
+        sessionStorage.removeItem(draftKey);
+        build(view, proc);
+      } })));
+  }
+  form.prepend(draftNote);
+
   page(view, t('ap_title'), form, review);
 }
+
 
 // The dossier is in: its code, the secret for public tracking, and what
 // happens next.

@@ -169,7 +169,16 @@ export function attachment({ id, field, label, required, hint }) {
     clear.hidden = true;
     clearFieldError(input);
   };
-  clear.addEventListener('click', () => { reset(); input.focus(); });
+  clear.addEventListener('click', () => { reset(); input.focus(); input.dispatchEvent(new Event('uploaded', { bubbles: true })); });
+  // a file uploaded before (a draft brought back): shown as uploaded
+  box.restore = (sha, file) => {
+    reset();
+    box.sha = sha;
+    box.file = file || null;
+    status.textContent = file ? t('ap_uploaded', { name: file.name, size: bytes(file.size), type: MIME[file.mime] || file.mime }) : t('ap_uploaded_short');
+    status.classList.add('done');
+    clear.hidden = false;
+  };
 
   input.addEventListener('change', async () => {
     const file = input.files[0];
@@ -194,6 +203,7 @@ export function attachment({ id, field, label, required, hint }) {
       status.textContent = t('ap_uploaded', { name: file.name, size: bytes(res.body.size), type: MIME[res.body.mime] || res.body.mime });
       status.classList.add('done');
       clear.hidden = false;
+      input.dispatchEvent(new Event('uploaded', { bubbles: true }));
       return;
     }
     bar.hidden = true;
