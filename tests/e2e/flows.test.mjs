@@ -128,3 +128,86 @@ test('a business signs up from the sign-up page, with errors next to the fields'
   assertNoErrors(page, [/422/]);
   assertNoErrors(other, [/409/]);
 });
+
+test('a visitor reads a procedure: who applies, conditions, steps, and downloads a form to fill in', async () => {
+  const page = await newPage(browser, srv);
+  await page.goto('/thu-tuc/1.001193');
+  await page.getByRole('heading', { level: 1, name: 'Đăng ký khai sinh' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Trình tự thực hiện' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Đối tượng thực hiện' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Yêu cầu, điều kiện' }).waitFor();
+  assert.match(await page.locator('#applicants').textContent(), /Cha, mẹ của trẻ/);
+  // not in the catalogue: said so, never left blank
+  assert.match(await page.locator('#requirements').textContent(), /Chưa có thông tin/);
+  // the steps of the catalogue, in order, with who does them
+  const steps = await page.locator('#proc-steps li').allTextContents();
+  assert.equal(steps.length, 4);
+  assert.match(steps[0], /^Tiếp nhận hồ sơ — Cán bộ một cửa, 1 giờ làm việc/);
+  assert.match(steps[3], /^Trả kết quả/);
+  await assertAccessible(page, 'procedure page');
+
+  // the declaration has a form to fill in; the birth certificate has none
+  const papers = page.locator('#papers li');
+  assert.equal(await papers.filter({ hasText: 'Tờ khai đăng ký khai sinh' }).getByRole('link', { name: 'Tải mẫu để điền' }).count(), 1);
+  assert.equal(await papers.filter({ hasText: 'Giấy chứng sinh' }).getByRole('link').count(), 0);
+  assert.match(await page.locator('#template-note').textContent(), /không phải mẫu ban hành/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Tải mẫu để điền' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), '1.001193-to_khai.pdf');
+  const { readFileSync } = await import('node:fs');
+  const pdf = readFileSync(await download.path());
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(pdf.length > 1000 && pdf.length < 200 * 1024, `the form is ${pdf.length} bytes`);
+  // the procedure page stays light
+  const bytes = await pageWeight(page, '/thu-tuc/1.001193');
+  assert.ok(bytes < 200 * 1024, `the procedure page transferred ${bytes} bytes`);
+  assertNoErrors(page);
+});
+
+test('a procedure with a fee says how to pay: procedure page, application, review, confirmation', async () => {
+  const page = await newPage(browser, srv);
+  await page.goto('/thu-tuc/3.000333');
+  await page.locator('#pay-how').waitFor();
+  const how = await page.locator('#pay-how').textContent();
+  assert.match(how, /Nộp trực tiếp: .*200\.000 đ.*nộp tại quầy tiếp nhận khi nộp hồ sơ/);
+  assert.match(how, /Nộp trực tuyến: .*200\.000 đ.*nộp tại quầy tiếp nhận khi nhận kết quả/);
+  // an unpublished fee keeps the existing wording, never "free"
+  await page.goto('/thu-tuc/1.004873');
+  await page.locator('#unpayable').waitFor();
+  assert.equal(await page.locator('#pay-how').count(), 0);
+  await page.goto('/thu-tuc/1.001193');  // free: nothing to pay
+  await page.locator('#proc-steps').waitFor();
+  assert.equal(await page.locator('#pay-how').count(), 0);
+
+  // applying online for the 200.000 đ certificate: the fee and how to pay
+  // it come before anything is filled in
+  await login(page, DEMO.citizen);
+  await page.goto('/nop-ho-so/3.000333');
+  await page.locator('#apply-form').waitFor();
+  assert.match(await page.locator('#pay-note').textContent(), /200\.000 đ.*nộp tại quầy tiếp nhận khi nhận kết quả/);
+  await assertAccessible(page, 'apply form with a fee');
+
+  // the police that decide 3.000333 are not among the demo agencies, so the
+  // submission goes through with another procedure that has a fee (8.000 đ)
+  await page.goto('/nop-ho-so/2.000635');
+  await page.locator('#apply-form').waitFor();
+  assert.match(await page.locator('#pay-note').textContent(), /8\.000 đ.*nộp tại quầy tiếp nhận khi nhận kết quả/);
+  const box = (name) => page.getByRole('textbox', { name, exact: true });
+  await box('Họ, chữ đệm và tên người được cấp trích lục').fill('Nguyễn Văn An');
+  await box('Ngày sinh').fill('14/05/2003');
+  await page.getByRole('radiogroup', { name: 'Loại giấy tờ cần sao' }).getByLabel('Giấy khai sinh').check();
+  await page.getByRole('combobox', { name: 'Nơi đã đăng ký (xã/phường)' }).fill('sai gon');
+  await page.getByRole('option', { name: 'Phường Sài Gòn, Thành phố Hồ Chí Minh' }).click();
+  await page.getByRole('spinbutton', { name: 'Số bản sao' }).fill('1');
+  await page.getByRole('button', { name: 'Xem lại trước khi nộp' }).click();
+  await page.locator('#review').waitFor();
+  assert.match(await page.locator('#review-pay').textContent(), /8\.000 đ.*nộp tại quầy tiếp nhận khi nhận kết quả/);
+  await assertAccessible(page, 'review step with a fee');
+  await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await page.locator('#done').waitFor();
+  assert.match(await page.locator('#done-pay').textContent(), /8\.000 đ.*nộp tại quầy tiếp nhận khi nhận kết quả/);
+  await assertAccessible(page, 'submission confirmation with a fee');
+  assertNoErrors(page);
+});
