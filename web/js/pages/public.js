@@ -88,8 +88,10 @@ export async function procedure(view, code) {
       el('h2', { text: t('proc_requirements') }),
       el('p', { id: 'requirements', class: p.requirements ? null : 'hint', text: p.requirements ? pick(p, 'requirements') : t('proc_not_given') }),
       el('h2', { text: t('proc_steps') }),
+      // who does each step; not its hours, which are motcua's own split of
+      // the legal time, not the law's
       el('ol', { id: 'proc-steps' }, ...(p.steps || []).map((s) => el('li', {}, pick(s),
-        el('span', { class: 'hint', text: ` — ${t('of_role_' + s.role)}, ${t('proc_step_hours', { hours: s.hours })}` })))),
+        el('span', { class: 'hint', text: ` — ${t('of_role_' + s.role)}` })))),
       el('h2', { text: t('fees') }),
       el('ul', { id: 'fees' }, ...p.fees.map((f) => el('li', {}, `${t(f.channel)}: ${money(f.amount)}`,
         f.note ? el('span', { class: 'hint', text: ` — ${pick(f, 'note')}` }) : null))),
