@@ -1,11 +1,13 @@
 /*
- * catalog_api.c - the procedure catalog: public search and reading, and
- * versioned editing by catalog administrators.
+ * catalog_api.c - the procedure catalog: public search and reading, the
+ * templates of its papers to download, and versioned editing by catalog
+ * administrators.
  */
 #include "api.h"
 
 #include "../catalog/catalog.h"
 #include "../core/text.h"
+#include "../render/pdf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +77,40 @@ static int procedure_get(struct mc_req *r)
 	else
 		mc_catalog_public(def);
 	return mc_res_json(r, 200, def);
+}
+
+/* A paper's form to fill in by hand (a PDF made from the current
+ * definition), for papers whose "template" is "generated". */
+static int procedure_template(struct mc_req *r)
+{
+	const char *code = mc_req_param(r, "code"), *paper = mc_req_param(r, "paper");
+	if (!valid_code_param(code) || !paper || strlen(paper) > 64 ||
+	    strspn(paper, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(paper))
+		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *def;
+	rc = mc_catalog_get(c, code, 0, &def);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return api_db_fail(r, rc);
+	mc_req_keep(r, def);
+	struct mc_buf buf = MC_BUF_INIT(8u << 20);
+	rc = mc_pdf_template(def, paper, &buf, &r->err);
+	if (rc) {
+		mc_buf_release(&buf);
+		return mc_fail(r, rc, NULL);
+	}
+	rc = mc_res_text(r, 200, "application/pdf", buf.data, buf.len);
+	mc_buf_release(&buf);
+	if (rc)
+		return rc;
+	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "attachment; filename=\"%s-%s.pdf\"", code, paper));
+	mc_res_header(r, "Cache-Control", "public, max-age=3600");
+	return 0;
 }
 
 /* The body is the whole definition; id / version / is_current are ours. */
@@ -188,6 +224,7 @@ const struct mc_route mc_api_catalog_routes[] = {
 	{"GET", "/api/v1/procedures", procedures_list, MC_AUTH_NONE, NULL, 0},
 	{"POST", "/api/v1/procedures", procedure_create, MC_AUTH_REQUIRED, "catalog.manage", 0},
 	{"GET", "/api/v1/procedures/{code}", procedure_get, MC_AUTH_OPTIONAL, NULL, 0},
+	{"GET", "/api/v1/procedures/{code}/templates/{paper}", procedure_template, MC_AUTH_NONE, NULL, 0},
 	{"PUT", "/api/v1/procedures/{code}", procedure_update, MC_AUTH_REQUIRED, "catalog.manage", 0},
 	{"GET", "/api/v1/fields", fields_list, MC_AUTH_NONE, NULL, 0},
 	{0},

@@ -1,5 +1,6 @@
 /* auth.c - login, sessions, throttling; see auth.h. */
 #include "auth.h"
+#include "auth_int.h"
 
 #include "../audit/audit.h"
 #include "../core/log.h"
@@ -147,7 +148,7 @@ static int record_failure(struct mc_conn *c, const char *key, int window, int64_
 /* A failure of this account from this address: both counters, stamped when
  * the failure is known (after the slow hash), so that a loaded server does
  * not shorten the wait that follows. */
-static int record_failures(struct mc_conn *c, const char *pkey, const char *akey, int window)
+int mc__auth_record_failures(struct mc_conn *c, const char *pkey, const char *akey, int window)
 {
 	int64_t failed_at = mc_time_now_ms();
 	int rc = record_failure(c, pkey, window, failed_at);
@@ -155,7 +156,7 @@ static int record_failures(struct mc_conn *c, const char *pkey, const char *akey
 }
 
 /* 'p:' and the SHA-256 of the lower-cased account name and the address. */
-static void pair_key(const char *username, const char *addr, char out[3 + MC_SHA256_HEX])
+void mc__auth_pair_key(const char *username, const char *addr, char out[3 + MC_SHA256_HEX])
 {
 	char both[256];
 	size_t n = 0;
@@ -171,7 +172,7 @@ static void pair_key(const char *username, const char *addr, char out[3 + MC_SHA
 }
 
 /* The wait for this account from this address, 0 if none (or MC_E_*). */
-static int login_wait(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey, int64_t now)
+int mc__auth_wait(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey, int64_t now)
 {
 	int wp = throttled(c, pkey, p->max_user, 1, p->window, now);
 	int wa = wp < 0 ? wp : throttled(c, akey, p->max_addr, 0, p->window, now);
@@ -187,9 +188,9 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	pthread_once(&dummy_once, make_dummy);
 	int64_t now = mc_time_now_ms();
 	char pkey[3 + MC_SHA256_HEX], akey[80];
-	pair_key(username, addr, pkey);
+	mc__auth_pair_key(username, addr, pkey);
 	snprintf(akey, sizeof(akey), "a:%s", addr);
-	int wait = login_wait(c, p, pkey, akey, now);
+	int wait = mc__auth_wait(c, p, pkey, akey, now);
 	if (wait < 0)
 		return wait;
 	if (wait) {
@@ -225,7 +226,7 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	char oid[24];
 	snprintf(oid, sizeof(oid), "%lld", (long long)uid);
 	if (!ok) {
-		rc = record_failures(c, pkey, akey, p->window);
+		rc = mc__auth_record_failures(c, pkey, akey, p->window);
 		struct mc_audit_entry e = {uid, "auth.login_failed", "user", oid, addr, NULL};
 		if (!rc)
 			rc = mc_audit_append(c, &e);
@@ -275,14 +276,14 @@ int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, in
 	if (rc)
 		return rc;
 	if ((rc = mc_step(s)) == MC_DB_ROW) {
-		pair_key(mc_col_text(s, 0), addr, pkey);
+		mc__auth_pair_key(mc_col_text(s, 0), addr, pkey);
 		snprintf(hash, sizeof(hash), "%s", mc_col_text(s, 1));
 	}
 	mc_stmt_done(s);
 	if (rc != MC_DB_ROW)
 		return rc < 0 ? rc : MC_E_BAD_CREDENTIALS;
 	snprintf(akey, sizeof(akey), "a:%s", addr);
-	int wait = login_wait(c, p, pkey, akey, now);
+	int wait = mc__auth_wait(c, p, pkey, akey, now);
 	if (wait < 0)
 		return wait;
 	if (wait) {
@@ -295,7 +296,7 @@ int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, in
 	snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
 	if ((rc = mc_tx_begin(c, 1)))
 		return rc;
-	rc = record_failures(c, pkey, akey, p->window);
+	rc = mc__auth_record_failures(c, pkey, akey, p->window);
 	struct mc_audit_entry e = {user_id, "auth.password_check_failed", "user", oid, addr, NULL};
 	if (!rc)
 		rc = mc_audit_append(c, &e);

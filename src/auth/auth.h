@@ -148,4 +148,39 @@ const char *mc_power_reason_name(enum mc_power_reason r);
 int mc_password_acceptable(const char *password, const char *username, struct mc_error *e);
 int mc_password_acceptable_field(const char *field, const char *password, const char *username, struct mc_error *e);
 
+/*
+ * A forgotten password, reset with a one-time code (reset.c).  An official
+ * who has checked the ID card at the counter issues a code for a citizen's
+ * or a business's account; the code is shown once, kept only as a hash,
+ * expires after ttl_s, serves once, dies after MC_RESET_MAX_TRIES wrong
+ * tries, and a new code supersedes the old.
+ */
+#define MC_RESET_CODE_CHARS 12 /* base32 characters: 60 random bits */
+#define MC_RESET_CODE_LEN 15   /* as shown, XXXX-XXXX-XXXX, NUL included */
+#define MC_RESET_MAX_TRIES 5
+
+/* Issue a code for user_id (inside the caller's write transaction). */
+int mc_auth_reset_issue(struct mc_conn *c, int64_t user_id, int64_t issued_by, int ttl_s,
+			char code[MC_RESET_CODE_LEN], int64_t *expires_at);
+
+/* A code that was right, until it is used. */
+struct mc_reset_ticket {
+	int64_t user_id, reset_id;
+	char pkey[3 + 65];     /* the throttling key to clear once used */
+	int retry_after;       /* seconds, when throttled */
+};
+
+/*
+ * Check a code for an account named by its citizen ID number or tax code.
+ * An unknown account, a disabled one, no live code and a wrong code all
+ * give MC_E_BAD_CREDENTIALS (the failure counted and audited, committed
+ * here); too many recent failures MC_E_RATE_LIMITED with retry_after.
+ */
+int mc_auth_reset_check(struct mc_conn *c, const struct mc_auth_policy *p, const char *account, const char *code,
+			const char *addr, struct mc_reset_ticket *out);
+/* Use a checked code: set the new password hash and end every session of
+ * the account, inside the caller's write transaction.  MC_E_BAD_CREDENTIALS
+ * when the code was used, superseded or expired in the meantime. */
+int mc_auth_reset_use(struct mc_conn *c, const struct mc_reset_ticket *t, const char *hash);
+
 #endif

@@ -98,6 +98,9 @@ int mc_catalog_hours(json_t *def)
 static void check_papers(json_t *papers, struct mc_error *e)
 {
 	static const char *const kinds[] = {"original", "certified_copy", "copy", "presented", NULL};
+	/* "generated": a form to fill in by hand, made by motcua from the
+	 * fields of the online form (the official template is not stored) */
+	static const char *const templates[] = {"generated", NULL};
 	if (!json_is_array(papers) || json_array_size(papers) > 60) {
 		BAD("papers", "Danh sách giấy tờ phải là mảng (tối đa 60)", "papers must be an array (at most 60)");
 		return;
@@ -109,9 +112,10 @@ static void check_papers(json_t *papers, struct mc_error *e)
 		if (!valid_ident(str_field(p, "code", 64), 64) || !str_field(p, "name", 500) ||
 		    !one_of(json_string_value(json_object_get(p, "kind")), kinds) || !json_is_integer(cnt) ||
 		    json_integer_value(cnt) < 1 || json_integer_value(cnt) > 100 ||
-		    !json_is_boolean(json_object_get(p, "mandatory"))) {
-			BAD("papers", "Giấy tờ cần: code, name, kind (original / certified_copy / copy / presented), count, mandatory",
-			    "Each paper needs code, name, kind (original / certified_copy / copy / presented), count, mandatory");
+		    !json_is_boolean(json_object_get(p, "mandatory")) ||
+		    (json_object_get(p, "template") && !one_of(json_string_value(json_object_get(p, "template")), templates))) {
+			BAD("papers", "Giấy tờ cần: code, name, kind (original / certified_copy / copy / presented), count, mandatory; template (nếu có) là generated",
+			    "Each paper needs code, name, kind (original / certified_copy / copy / presented), count, mandatory; template, if any, is generated");
 			return;
 		}
 	}
@@ -205,6 +209,9 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	static const char *const rules[] = {"restart", "pause", NULL};
 	static const char *const channels[] = {"counter", "online", "post", NULL};
 	static const char *const statuses[] = {"in_force", "repealed", NULL};
+	/* until fees can be paid online: at the counter when the dossier is
+	 * handed in, or when the result is collected */
+	static const char *const paid_at[] = {"receipt", "return", NULL};
 	size_t before = e->nfields;
 	if (!json_is_object(def)) {
 		BAD("definition", "Định nghĩa thủ tục phải là một đối tượng JSON", "A procedure definition is a JSON object");
@@ -252,12 +259,16 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 			/* a rate not yet verified is not published: amount null,
 			 * published false - never shown as free */
 			json_t *amt = json_object_get(f, "amount"), *pub = json_object_get(f, "published");
+			json_t *when = json_object_get(f, "paid_at");
 			int unpublished = json_is_false(pub);
 			if (!one_of(json_string_value(json_object_get(f, "channel")), channels) || (pub && !json_is_boolean(pub)) ||
+			    (when && !one_of(json_string_value(when), paid_at)) ||
 			    (unpublished ? !json_is_null(amt)
 					 : !json_is_integer(amt) || json_integer_value(amt) < 0 || json_integer_value(amt) > 1000000000)) {
-				BAD("fees", "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0); mức chưa công bố: amount null, published false",
-				    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0); a rate not yet published: amount null, published false");
+				BAD("fees", "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0); mức chưa công bố: amount null, published false;"
+					    " paid_at (nếu có): receipt hoặc return",
+				    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0); a rate not yet published: amount null, published false;"
+				    " paid_at, if any: receipt or return");
 				break;
 			}
 		}
@@ -286,6 +297,17 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 			BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục", "replaced_by is a list of procedure codes");
 			break;
 		}
+	/* who may apply (Đối tượng thực hiện) and the conditions (Yêu cầu, điều
+	 * kiện), as the national portal shows them: optional, shown when given */
+	static const char *const texts[] = {"applicants", "applicants_en", "requirements", "requirements_en", NULL};
+	for (const char *const *k = texts; *k; k++) {
+		json_t *v = json_object_get(def, *k);
+		if (v && (!json_is_string(v) || !*json_string_value(v) || strlen(json_string_value(v)) > 2000)) {
+			BAD(*k, "Đối tượng thực hiện, yêu cầu điều kiện: chuỗi 1-2000 byte",
+			    "applicants and requirements are strings of 1-2000 bytes");
+			break;
+		}
+	}
 	/* working notes for the catalogue's editors, never shown to the public */
 	const char *in = json_string_value(json_object_get(def, "internal_note"));
 	if ((json_object_get(def, "internal_note") && (!in || strlen(in) > 4000)) ||

@@ -119,6 +119,11 @@ int mc_role_exists(struct mc_conn *c, const char *role);
  * phone, address, ward_code and ward_name only; *user_id is the account
  * (for the audit log).  MC_E_NOT_FOUND if none. */
 int mc_applicant_by_id_number(struct mc_conn *c, const char *id_number, int64_t *user_id, json_t **out);
+/* The active citizen or business account with this ID number or tax code,
+ * as an official checks it against the ID card before issuing a password
+ * reset code: *out holds kind, full_name, birth_date and representative
+ * (a business's) only.  MC_E_NOT_FOUND if none (officials included). */
+int mc_account_holder(struct mc_conn *c, const char *account, int64_t *user_id, json_t **out);
 
 /* Fields an administrator may change; NULL leaves a field as it is. */
 struct mc_user_change {

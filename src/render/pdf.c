@@ -1208,6 +1208,58 @@ static void form_report(struct doc *d, const struct rep *r)
 
 /* ---- rendering driver ---- */
 
+/*
+ * A paper's form to fill in by hand (job 9), made from the catalogue: the
+ * procedure's name and code, the paper's name as the title, the applicant's
+ * identity, one dotted line per field of the online form, the date and the
+ * signature.  It is motcua's own form, not the official template (which the
+ * catalogue does not store), and says so at its foot.
+ */
+struct tpl {
+	json_t *def;   /* the procedure definition */
+	json_t *paper; /* the paper of def->papers */
+};
+
+/* "Label: ……" with dots to fill in, wrapping to the next line. */
+static void blank(struct doc *d, const char *label)
+{
+	para(d, mc_sprintf(d->a, "%s: %s%s%s%s", label, DOTS, DOTS, DOTS, DOTS), 0, 0, 4);
+}
+
+static void form_template(struct doc *d, const struct tpl *t)
+{
+	json_t *def = t->def;
+	para(d, "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\n<b>Độc lập - Tự do - Hạnh phúc</b>", F_CENTER, 0, 10);
+	title(d, esc(d, upper(d, clip(d, mc__jtext(d->a, t->paper, "name"), 300))), NULL);
+	para(d,
+	     mc_sprintf(d->a, "<i>Thủ tục: %s (mã %s)</i>", esc(d, clip(d, mc__jtext(d->a, def, "name"), 500)),
+			esc(d, mc__jtext(d->a, def, "code"))),
+	     F_CENTER, 0, 10);
+	static const char *const who[] = {"Kính gửi", "Họ, chữ đệm và tên người yêu cầu", "Số định danh cá nhân",
+					  "Nơi cư trú", "Số điện thoại"};
+	for (size_t k = 0; k < sizeof(who) / sizeof(who[0]); k++)
+		blank(d, who[k]);
+	d->y += 4;
+	json_t *form = mc__jget(def, "form"), *f;
+	size_t i;
+	json_array_foreach(form, i, f) {
+		const char *type = mc__jtext(d->a, f, "type");
+		if (type && strcmp(type, "attachment") == 0)
+			continue;
+		blank(d, esc(d, clip(d, mc__jtext(d->a, f, "label"), 300)));
+	}
+	d->y += 6;
+	para(d, "……………, ngày …… tháng …… năm ………", F_RIGHT, 0, 0);
+	struct sig sg = {"NGƯỜI YÊU CẦU", NULL, "(Ký và ghi rõ họ tên)", NULL, ""};
+	signatures(d, &sg, 1);
+	d->y += 10;
+	para(d,
+	     "<i>Mẫu này do hệ thống một cửa điện tử lập từ các trường của tờ khai trực tuyến của thủ tục, để điền tay."
+	     " Đây không phải mẫu ban hành kèm văn bản quy phạm pháp luật; nếu có mẫu chính thức, cơ quan tiếp nhận có thể"
+	     " yêu cầu dùng mẫu đó.</i>",
+	     0, 0, 0);
+}
+
 static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int len)
 {
 	struct sink *s = closure;
@@ -1218,11 +1270,12 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 }
 
 struct job {
-	int form; /* 1-7, 8 the periodic report */
+	int form; /* 1-7, 8 the periodic report, 9 a paper's template */
 	json_t *dossier;
 	const struct reg *reg;
 	const struct rep *rep;
 	int en;
+	const struct tpl *tpl;
 };
 
 static void body(struct doc *d, const struct job *jb)
@@ -1249,6 +1302,7 @@ static void body(struct doc *d, const struct job *jb)
 	case 5: form05(d, j); break;
 	case 6: form06(d, j); break;
 	case 8: form_report(d, jb->rep); break;
+	case 9: form_template(d, jb->tpl); break;
 	default: form07(d, jb->reg); break;
 	}
 }
@@ -1263,6 +1317,7 @@ static const char *const titles[] = {
 	"Phiếu kiểm soát quá trình giải quyết hồ sơ",
 	"Sổ theo dõi hồ sơ",
 	"Báo cáo tình hình, kết quả giải quyết thủ tục hành chính",
+	"Mẫu giấy tờ để điền",
 };
 
 /* Lay the job out once into out; pages: 0 for the first pass, the total
@@ -1271,14 +1326,14 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 {
 	struct sink sink = {out, 0};
 	struct doc d = {0};
-	int landscape = jb->form >= 7;
-	d.pw = (landscape ? 297 : 148) * PT_PER_MM;
-	d.ph = 210 * PT_PER_MM;
+	int landscape = jb->form == 7 || jb->form == 8, a4 = jb->form == 9;
+	d.pw = (landscape ? 297 : a4 ? 210 : 148) * PT_PER_MM;
+	d.ph = (a4 ? 297 : 210) * PT_PER_MM;
 	d.ml = 15 * PT_PER_MM;
 	d.mr = 10 * PT_PER_MM;
 	d.mt = 10 * PT_PER_MM;
 	d.mb = 13 * PT_PER_MM;
-	d.fs = 8;
+	d.fs = a4 ? 11 : 8;
 	d.pages = pages_known;
 	d.always_number = landscape;
 	d.en = jb->en;
@@ -1423,7 +1478,7 @@ int mc_pdf_form(int form, json_t *dossier, const char *lang, struct mc_buf *out,
 	mc_arena_free(a);
 	if (rc)
 		return rc;
-	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0};
+	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0, NULL};
 	return render(&jb, out, e);
 }
 
@@ -1439,7 +1494,7 @@ int mc_pdf_register(json_t *agency, const char *period_from, const char *period_
 	if (rc)
 		return rc;
 	struct reg r = {agency, dossiers, period_from, period_to};
-	struct job jb = {7, NULL, &r, NULL, 0};
+	struct job jb = {7, NULL, &r, NULL, 0, NULL};
 	return render(&jb, out, e);
 }
 
@@ -1457,6 +1512,22 @@ int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct
 	    strlen(json_string_value(json_object_get(report, "to"))) != 10 || !agency)
 		return mc_error_set(e, MC_E_VALIDATION, "a report needs from, to and the agency");
 	struct rep r = {report, agency};
-	struct job jb = {8, NULL, NULL, &r, 0};
+	struct job jb = {8, NULL, NULL, &r, 0, NULL};
+	return render(&jb, out, e);
+}
+
+int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct mc_error *e)
+{
+	json_t *papers = json_object_get(def, "papers"), *p, *found = NULL;
+	size_t i;
+	json_array_foreach(papers, i, p) {
+		const char *c = json_string_value(json_object_get(p, "code"));
+		if (c && paper && strcmp(c, paper) == 0)
+			found = p;
+	}
+	if (!found || !json_is_string(json_object_get(found, "template")))
+		return mc_error_set(e, MC_E_NOT_FOUND, "Giấy tờ này không có mẫu để tải về");
+	struct tpl t = {def, found};
+	struct job jb = {9, NULL, NULL, NULL, 0, &t};
 	return render(&jb, out, e);
 }

@@ -57,6 +57,14 @@ int mc_pdf_register(json_t *agency, const char *period_from, const char *period_
 int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct mc_error *e);
 
 /*
+ * The template of a paper of a procedure (def: the catalogue definition):
+ * an A4 form to fill in by hand, made from the procedure's online form
+ * fields, for a paper whose "template" is "generated".  MC_E_NOT_FOUND for
+ * an unknown paper or one without a template.
+ */
+int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct mc_error *e);
+
+/*
  * Drop the font caches of cairo, pango and fontconfig held by the calling
  * thread and the process.  Only for leak checkers at exit (tests): no
  * rendering may run concurrently or afterwards.

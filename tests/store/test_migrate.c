@@ -93,7 +93,7 @@ static void fresh_database_gets_everything(void **state)
 	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM roles", ""), 0);
 	assert_int_equal(n, 10);
 	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM role_permissions WHERE role_code = 'sys_admin'", ""), 0);
-	assert_int_equal(n, 10); /* 6 from 0002_roles, 2 from 0004_catalog, 2 from 0005_dossiers */
+	assert_int_equal(n, 11); /* 6 from 0002_roles, 2 from 0004_catalog, 2 from 0005_dossiers, 1 from 0016 */
 	assert_int_equal(mc_query_int64(c, &n, "SELECT last_id FROM audit_head WHERE id = 1", ""), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM users", ""), 0);

@@ -11,6 +11,9 @@ const ROUTES = [
   [/^\/tra-cuu$/, './pages/public.js', 'track'],
   [/^\/dang-nhap$/, './pages/account.js', 'login'],
   [/^\/dang-ky$/, './pages/account.js', 'signup'],
+  [/^\/dang-ky-doanh-nghiep$/, './pages/account.js', 'signupBusiness'],
+  [/^\/quen-mat-khau$/, './pages/account.js', 'forgot'],
+  [/^\/can-bo\/cap-ma-dat-lai$/, './pages/reset-code.js', 'issue'],
   [/^\/nop-ho-so\/([^/]+)$/, './pages/apply.js', 'apply'],
   [/^\/ho-so-cua-toi$/, './pages/mine.js', 'list'],
   [/^\/ho-so-cua-toi\/([^/]+)$/, './pages/mine.js', 'detail'],
@@ -60,6 +63,7 @@ function renderNav() {
     if (isOfficial()) {
       items.push(item('/can-bo', 'nav_queues'));
       if (can('dossier.intake')) items.push(item('/can-bo/tiep-nhan', 'nav_intake'));
+      if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));
     } else {

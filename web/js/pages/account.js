@@ -1,4 +1,5 @@
-// pages/account.js - log in and sign up.  The session is the HttpOnly cookie
+// pages/account.js - log in, sign up (citizens and businesses), and a
+// forgotten password reset with a code from a reception counter.  The session is the HttpOnly cookie
 // the server sets; the page keeps only the CSRF token, in memory.  After
 // logging in the user goes back where they were heading (?next=/path, local
 // paths only) or to their own start page.
@@ -22,6 +23,8 @@ export async function login(view, qs) {
     field('password', t('acc_password'), { type: 'password', autocomplete: 'current-password', required: true, maxlength: '256' }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: t('acc_login') })),
     status,
+    el('p', {}, link('/quen-mat-khau', t('fp_link'), { id: 'forgot' })),
+    el('p', { class: 'hint', id: 'forgot-hint', text: t('fp_how') }),
     el('p', {}, t('acc_no_account'), ' ', link('/dang-ky' + (nextPath(qs) ? `?next=${encodeURIComponent(nextPath(qs))}` : ''), t('acc_signup_link'))));
   form.username.setAttribute('aria-describedby', 'username-hint');
   form.addEventListener('submit', async (e) => {
@@ -92,6 +95,7 @@ export async function signup(view, qs) {
     field('password2', t('acc_password2'), { type: 'password', autocomplete: 'new-password', required: true, maxlength: '256' }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: t('acc_signup') })),
     status,
+    el('p', {}, t('acc_business_q'), ' ', link('/dang-ky-doanh-nghiep', t('acc_business_link'), { id: 'business-signup' })),
     el('p', {}, t('acc_have_account'), ' ', link('/dang-nhap', t('acc_login_link'))));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -140,4 +144,129 @@ export async function signup(view, qs) {
     go(nextPath(qs) || '/ho-so-cua-toi', true);
   });
   page(view, t('acc_signup_title'), form);
+}
+
+// After an account was made or its password set: open a session with the
+// new password and go on; the login page if that fails.
+async function signIn(username, password, next) {
+  const li = await api('POST', '/api/v1/auth/login', { username, password }, { noIdempotency: true });
+  if (li.status !== 200) { go('/dang-nhap'); return; }
+  state.csrf = li.body.csrf_token;
+  await loadMe();
+  go(next, true);
+}
+
+// A failed call shown next to the fields (422) and in the status box.
+function showFailure(form, status, res) {
+  const rest = res.status === 422 ? showFieldErrors(form, res) : [];
+  status.replaceChildren(alertBox(res), ...rest.map((m) => el('p', { class: 'error', text: m })));
+}
+
+// Client-side checks shown like the server's field errors.
+function showLocal(form, local) {
+  if (!local.length) return false;
+  showFieldErrors(form, { status: 422, body: { errors: local.map((x) => ({ ...x, message_vi: x.message, message_en: x.message })) } });
+  return true;
+}
+
+// A business account: the enterprise code (mã số doanh nghiệp, the same as
+// its tax code) is the user name; the representative signs up for it.
+export async function signupBusiness(view, qs) {
+  if (state.me) { go(startPage(), true); return; }
+  const status = el('div', { id: 'signup-status' });
+  const form = el('form', { class: 'card narrow', novalidate: true },
+    el('p', { class: 'hint', text: t('acc_biz_intro') }),
+    field('tax_code', t('acc_biz_code'), { inputmode: 'numeric', autocomplete: 'off', required: true, maxlength: '14', 'aria-describedby': 'tax-hint' }),
+    el('p', { class: 'hint', id: 'tax-hint', text: t('acc_biz_code_hint') }),
+    field('name', t('acc_biz_name'), { autocomplete: 'organization', required: true, maxlength: '200' }),
+    field('representative', t('acc_biz_rep'), { autocomplete: 'name', required: true, maxlength: '100', 'aria-describedby': 'rep-hint' }),
+    el('p', { class: 'hint', id: 'rep-hint', text: t('acc_biz_rep_hint') }),
+    field('phone', t('acc_phone'), { type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: true, maxlength: '15' }),
+    field('email', t('acc_biz_email'), { type: 'email', autocomplete: 'email', required: true, maxlength: '254' }),
+    field('address', t('acc_biz_address'), { autocomplete: 'street-address', maxlength: '200' }),
+    field('password', t('acc_new_password'), { type: 'password', autocomplete: 'new-password', required: true, minlength: '8', maxlength: '256', 'aria-describedby': 'pw-hint' }),
+    el('p', { class: 'hint', id: 'pw-hint', text: t('acc_biz_password_hint') }),
+    field('password2', t('acc_password2'), { type: 'password', autocomplete: 'new-password', required: true, maxlength: '256' }),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: t('acc_signup') })),
+    status,
+    el('p', {}, t('acc_citizen_q'), ' ', link('/dang-ky', t('acc_signup_link'))),
+    el('p', {}, t('acc_have_account'), ' ', link('/dang-nhap', t('acc_login_link'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    status.replaceChildren();
+    if (requireFields(form, ['tax_code', 'name', 'representative', 'phone', 'email', 'password', 'password2'])) return;
+    const local = [];
+    if (!/^[0-9]{10}(-[0-9]{3})?$/.test(form.tax_code.value.trim())) local.push({ field: 'tax_code', message: t('acc_biz_code_bad') });
+    if (form.password.value !== form.password2.value) local.push({ field: 'password2', message: t('acc_password_mismatch') });
+    if (showLocal(form, local)) return;
+    const body = {
+      tax_code: form.tax_code.value.trim(),
+      name: form.name.value.trim(),
+      representative: form.representative.value.trim(),
+      phone: form.phone.value.trim(),
+      email: form.email.value.trim(),
+      password: form.password.value,
+    };
+    if (form.address.value.trim()) body.address = form.address.value.trim();
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    const res = await api('POST', '/api/v1/auth/signup/business', body);
+    if (res.status !== 201) {
+      button.disabled = false;
+      showFailure(form, status, res);
+      if (res.status === 409) showLocal(form, [{ field: 'tax_code', message: t('acc_biz_taken') }]);
+      return;
+    }
+    await signIn(body.tax_code, body.password, nextPath(qs) || '/ho-so-cua-toi');
+  });
+  page(view, t('acc_biz_title'), form);
+}
+
+// A forgotten password: the code comes from a reception counter (until it
+// can be sent by SMS or e-mail); with it the holder sets a new password,
+// which ends every other session, and is signed in.
+export async function forgot(view) {
+  const status = el('div', { id: 'forgot-status', 'aria-live': 'polite' });
+  const form = el('form', { class: 'card narrow', novalidate: true },
+    el('p', { text: t('fp_intro') }),
+    el('ol', { id: 'fp-steps' }, el('li', { text: t('fp_step1') }), el('li', { text: t('fp_step2') }), el('li', { text: t('fp_step3') })),
+    field('account', t('fp_account'), { inputmode: 'numeric', autocomplete: 'username', required: true, maxlength: '14', autocapitalize: 'none', spellcheck: 'false', 'aria-describedby': 'account-hint' }),
+    el('p', { class: 'hint', id: 'account-hint', text: t('fp_account_hint') }),
+    field('code', t('fp_code'), { autocomplete: 'one-time-code', required: true, maxlength: '32', autocapitalize: 'characters', spellcheck: 'false', 'aria-describedby': 'code-hint' }),
+    el('p', { class: 'hint', id: 'code-hint', text: t('fp_code_hint') }),
+    field('new_password', t('fp_new_password'), { type: 'password', autocomplete: 'new-password', required: true, minlength: '8', maxlength: '256', 'aria-describedby': 'pw-hint' }),
+    el('p', { class: 'hint', id: 'pw-hint', text: t('acc_password_hint') }),
+    field('password2', t('acc_password2'), { type: 'password', autocomplete: 'new-password', required: true, maxlength: '256' }),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: t('fp_submit') })),
+    status,
+    el('p', {}, link('/dang-nhap', t('fp_back_login'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    status.replaceChildren();
+    if (requireFields(form, ['account', 'code', 'new_password', 'password2'])) return;
+    const local = [];
+    if (form.new_password.value !== form.password2.value) local.push({ field: 'password2', message: t('acc_password_mismatch') });
+    if (showLocal(form, local)) return;
+    const body = { account: form.account.value.trim(), code: form.code.value.trim(), new_password: form.new_password.value };
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    const res = await api('POST', '/api/v1/auth/password-reset', body, { noIdempotency: true });
+    if (res.status !== 204) {
+      button.disabled = false;
+      if (res.status === 429) {
+        const secs = Number(res.headers?.get?.('Retry-After')) || 1;
+        const wait = secs < 120 ? t('dur_seconds', { n: secs }) : t('dur_minutes', { n: Math.ceil(secs / 60) });
+        status.replaceChildren(el('p', { class: 'error', role: 'alert', id: 'forgot-wait', text: t('fp_wait', { wait }) }));
+        return;
+      }
+      showFailure(form, status, res);
+      return;
+    }
+    status.replaceChildren(el('p', { class: 'notice', role: 'status', text: t('fp_done') }));
+    if (state.me) { state.me = null; state.csrf = ''; } // every session of the account ended
+    await signIn(body.account, body.new_password, '/ho-so-cua-toi');
+  });
+  page(view, t('fp_title'), form);
 }

@@ -6,6 +6,7 @@
 // the page, only hidden).  Submitting gives the dossier's code and the
 // tracking secret.
 import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay, legalTime } from '../lib.js';
+import { payNote } from '../fees.js';
 import { unitPicker, attachment, reqMark, byteLength, kindText, formLink, clearFieldError } from './citizen-ui.js';
 
 const PHONE_RE = /^(0[1-9][0-9]{8}|\+84[1-9][0-9]{8})$/;
@@ -214,6 +215,7 @@ function build(view, proc) {
         el('dt', { text: t('processing_time') }), el('dd', { text: legalTime(proc.processing_time) }),
         online ? el('dt', { text: t('ap_fee_online') }) : null, online ? el('dd', { text: money(online.amount) }) : null,
         el('dt', { text: t('result_doc') }), el('dd', { text: pick(proc, 'result') })),
+      payNote(proc, 'online', 'pay-note'),
       proc.online_level === 'partial' ? el('p', { class: 'warning', text: t('ap_partial') }) : null,
       el('p', { id: 'req-note', class: 'hint' }, t('ap_required_note_1'), reqMark(), ' ', t('ap_required_note_2'))),
     el('section', { class: 'card', 'aria-labelledby': 'form-h' },
@@ -318,7 +320,8 @@ function build(view, proc) {
       el('dl', { class: 'cz-review' },
         ...row(t('ap_applicant'), me.full_name),
         ...contact.flatMap((c) => row(c.label, c.input.value.trim())),
-        ...row(t('ap_return'), t('ap_return_' + returnValue()))));
+        ...row(t('ap_return'), t('ap_return_' + returnValue()))),
+      payNote(proc, 'online', 'review-pay'));
     reviewStatus.replaceChildren();
     key = newKey();
     form.hidden = true;
@@ -361,7 +364,7 @@ function build(view, proc) {
       sessionStorage.removeItem(draftKey); // sent: the draft goes
       // a reload shows the dossier (its code and tracking secret), not an empty form
       history.replaceState(null, '', `/ho-so-cua-toi/${encodeURIComponent(r.body.code)}`);
-      done(view, r.body);
+      done(view, r.body, proc);
       return;
     }
     if (r.status === 422) {
@@ -418,9 +421,9 @@ function build(view, proc) {
 }
 
 
-// The dossier is in: its code, the secret for public tracking, and what
-// happens next.
-function done(view, d) {
+// The dossier is in: its code, the secret for public tracking, what
+// happens next, and how to pay a fee.
+function done(view, d, proc) {
   const received = !!d.received_at;
   page(view, t('ap_done_title'),
     el('section', { class: 'card cz-done', id: 'done', 'aria-labelledby': 'done-h' },
@@ -434,6 +437,7 @@ function done(view, d) {
         el('dt', { text: t('appointment') }), el('dd', { id: 'due', text: d.due_at ? when(d.appointment_at || d.due_at) : t('ap_due_later') }),
         el('dt', { text: t('ap_where') }), el('dd', { text: d.received_agency ? pick(d.received_agency) : '—' })),
       el('p', { class: 'hint', text: t('ap_secret_note') }),
+      proc ? payNote(proc, 'online', 'done-pay') : null,
       received ? el('div', { class: 'actions' }, formLink(d.code, '01', 'my_form_01'))
         : el('p', { id: 'receipt-later', text: t('ap_receipt_later') }),
       el('div', { class: 'actions' },

@@ -3,6 +3,7 @@
 // a procedure's page, and public tracking (where the QR code on form 01
 // lands: status and timeline, no personal data).
 import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, overdueBadge, isOfficial, legalTime } from '../lib.js';
+import { payText } from '../fees.js';
 
 // Procedures most asked for at a ward (the catalogue's own codes).
 const POPULAR = ['1.001193', '1.004873', '1.000656', '1.000894', '2.000635', '1.001612'];
@@ -80,12 +81,27 @@ export async function procedure(view, code) {
       p.payable === false ? el('p', { class: 'hint', id: 'unpayable', text: t('fee_not_payable') }) : null,
       el('h2', { text: t('processing_time') }), el('p', { text: time }),
       p.processing_note ? el('p', { class: 'hint', id: 'time-note', text: pick(p, 'processing_note') }) : null,
+      // what the national portal shows too: who may apply, the conditions
+      // and the steps, in the catalogue's words
+      el('h2', { text: t('proc_applicants') }),
+      el('p', { id: 'applicants', class: p.applicants ? null : 'hint', text: p.applicants ? pick(p, 'applicants') : t('proc_not_given') }),
+      el('h2', { text: t('proc_requirements') }),
+      el('p', { id: 'requirements', class: p.requirements ? null : 'hint', text: p.requirements ? pick(p, 'requirements') : t('proc_not_given') }),
+      el('h2', { text: t('proc_steps') }),
+      // who does each step; not its hours, which are motcua's own split of
+      // the legal time, not the law's
+      el('ol', { id: 'proc-steps' }, ...(p.steps || []).map((s) => el('li', {}, pick(s),
+        el('span', { class: 'hint', text: ` — ${t('of_role_' + s.role)}` })))),
       el('h2', { text: t('fees') }),
       el('ul', { id: 'fees' }, ...p.fees.map((f) => el('li', {}, `${t(f.channel)}: ${money(f.amount)}`,
         f.note ? el('span', { class: 'hint', text: ` — ${pick(f, 'note')}` }) : null))),
+      payHow(p),
       el('h2', { text: t('papers') }),
       el('ul', { id: 'papers' }, ...p.papers.map((x) => el('li', {}, `${pick(x)} (${t(x.kind)}, ${x.count})`,
-        x.condition ? el('span', { class: 'hint', text: ` — ${pick(x, 'condition')}` }) : null))),
+        x.condition ? el('span', { class: 'hint', text: ` — ${pick(x, 'condition')}` }) : null,
+        x.template ? [' ', el('a', { href: `/api/v1/procedures/${encodeURIComponent(p.code)}/templates/${encodeURIComponent(x.code)}`,
+          download: '', class: 'template', text: t('proc_template') })] : null))),
+      p.papers.some((x) => x.template) ? el('p', { class: 'hint', id: 'template-note', text: t('proc_template_note') }) : null,
       el('h2', { text: t('where_submit') }),
       el('p', { text: t('level_' + p.level) }),
       el('h2', { text: t('result_doc') }), el('p', { text: pick(p, 'result') }),
@@ -93,6 +109,17 @@ export async function procedure(view, code) {
       el('ul', { id: 'legal-basis' }, ...p.legal_basis.map((b) => el('li', { text: b }))),
       p.verified_on ? el('p', { class: 'hint', id: 'verified-on', text: t('proc_verified_on', { date: day(p.verified_on) }) }) : null),
     backLink());
+}
+
+// How to pay, per channel, when there is a fee to pay (the unpublished
+// ones are said above, as before).
+function payHow(p) {
+  if (p.payable === false) return null;
+  const items = ['counter', 'online'].map((c) => [c, payText(p, c)]).filter(([, s]) => s);
+  if (!items.length) return null;
+  return el('section', { id: 'pay-how', 'aria-labelledby': 'pay-how-h' },
+    el('h3', { id: 'pay-how-h', text: t('pay_how') }),
+    el('ul', {}, ...items.map(([c, s]) => el('li', { text: `${t(c)}: ${s}` }))));
 }
 
 export async function track(view, code, qs) {

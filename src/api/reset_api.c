@@ -1,0 +1,154 @@
+/*
+ * reset_api.c - a forgotten password, reset at the counter.
+ *
+ * Until codes can be sent by SMS or e-mail, the holder of a citizen's or a
+ * business's account comes to any reception counter with the ID card.  An
+ * official holding account.reset checks the card, names the account (ID
+ * number or tax code) and gets a one-time code, shown once, to hand over;
+ * the holder then sets a new password with it (POST
+ * /api/v1/auth/password-reset, from the page /quen-mat-khau).  Both acts are
+ * audited; the new password ends every session of the account.  Officials'
+ * passwords are reset by their administrators (users_api.c), not here.
+ */
+#include "api.h"
+
+#include "../audit/audit.h"
+#include "../core/timeutil.h"
+#include "../crypto/crypto.h"
+#include "../org/org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+#define RESET_TTL_S (30 * 60)
+
+/* An account named by a 12-digit citizen ID number or a tax code. */
+static const char *account_field(struct mc_req *r, json_t *b)
+{
+	const char *a = api_str(r, b, "account", 14, 1);
+	if (a && !(strlen(a) == 12 && strspn(a, "0123456789") == 12) && !mc_tax_code_check(a)) {
+		mc_error_field(&r->err, "account", "format",
+			       "Nhập số định danh cá nhân (12 chữ số) hoặc mã số doanh nghiệp, mã số thuế",
+			       "Enter a personal ID number (12 digits) or an enterprise / tax code");
+		return NULL;
+	}
+	return a;
+}
+
+static int reset_issue(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *account = account_field(r, b);
+	if (!api_bool(r, b, "identity_checked", 0))
+		mc_error_field(&r->err, "identity_checked", "required",
+			       "Hãy đối chiếu thẻ căn cước (hoặc giấy tờ của doanh nghiệp) của người yêu cầu trước khi cấp mã",
+			       "Check the requester's ID card (or the business's papers) before issuing a code");
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	int64_t uid = 0;
+	json_t *holder = NULL;
+	rc = mc_account_holder(c, account, &uid, &holder);
+	if (rc == MC_E_NOT_FOUND) {
+		mc_error_field(&r->err, "account", "unknown",
+			       "Không có tài khoản công dân, doanh nghiệp đang hoạt động với số này",
+			       "No active citizen or business account has this number");
+		return api_check(r);
+	}
+	if (rc)
+		return api_db_fail(r, rc);
+	mc_req_keep(r, holder);
+	char code[MC_RESET_CODE_LEN];
+	int64_t expires = 0;
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_auth_reset_issue(c, uid, r->who->user_id, RESET_TTL_S, code, &expires);
+	if (!rc)
+		rc = api_audit(r, c, "user.password_reset_code_issued", "user", uid, "{\"identity_checked\":true}");
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc) {
+		if (mc_in_tx(c))
+			mc_tx_rollback(c);
+		memset(code, 0, sizeof(code));
+		return api_db_fail(r, rc);
+	}
+	char exp[40];
+	mc_time_format_vn(expires, exp, sizeof(exp));
+	json_t *out = json_pack("{s:s, s:s, s:i, s:O}", "code", code, "expires_at", exp, "valid_minutes", RESET_TTL_S / 60,
+				"account", holder);
+	memset(code, 0, sizeof(code));
+	mc_res_header(r, "Cache-Control", "no-store");
+	return mc_res_json(r, 201, out);
+}
+
+static int reset_redeem(struct mc_req *r)
+{
+	json_t *b = api_body(r);
+	if (!b)
+		return r->err.code;
+	const char *account = account_field(r, b);
+	const char *code = api_str(r, b, "code", 32, 1);
+	const char *pw = api_new_password(r, b, "new_password", account);
+	int rc = api_check(r);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	struct mc_auth_policy p = mc_api_policy(r);
+	struct mc_reset_ticket t;
+	rc = mc_auth_reset_check(c, &p, account, code, r->addr, &t);
+	if (rc == MC_E_RATE_LIMITED) {
+		r->err.retry_after = t.retry_after;
+		return mc_fail(r, rc, NULL);
+	}
+	if (rc == MC_E_BAD_CREDENTIALS) {
+		/* unknown account, no code, wrong, used or expired: one answer */
+		mc_error_field(&r->err, "code", "invalid",
+			       "Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc đến quầy tiếp nhận để được cấp mã mới",
+			       "The code is wrong, used or expired. Check it, or get a new one at a reception counter");
+		return api_check(r);
+	}
+	if (rc)
+		return api_db_fail(r, rc);
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(pw, hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	if ((rc = mc_tx_begin(c, 1)))
+		return api_db_fail(r, rc);
+	rc = mc_auth_reset_use(c, &t, hash);
+	if (!rc) {
+		char oid[24];
+		snprintf(oid, sizeof(oid), "%lld", (long long)t.user_id);
+		/* the holder acts, signed in or not */
+		struct mc_audit_entry e = {t.user_id, "user.password_reset_by_code", "user", oid, r->addr, NULL};
+		rc = mc_audit_append(c, &e);
+	}
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc && mc_in_tx(c))
+		mc_tx_rollback(c);
+	if (rc == MC_E_BAD_CREDENTIALS) {
+		mc_error_field(&r->err, "code", "invalid",
+			       "Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc đến quầy tiếp nhận để được cấp mã mới",
+			       "The code is wrong, used or expired. Check it, or get a new one at a reception counter");
+		return api_check(r);
+	}
+	if (rc)
+		return api_db_fail(r, rc);
+	return mc_res_empty(r, 204);
+}
+
+const struct mc_route mc_api_reset_routes[] = {
+	{"POST", "/api/v1/password-resets", reset_issue, MC_AUTH_REQUIRED, "account.reset", 0},
+	{"POST", "/api/v1/auth/password-reset", reset_redeem, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF | MC_RF_NO_IDEM},
+	{0},
+};

@@ -1,0 +1,20 @@
+/*
+ * auth_int.h - the throttling of failed logins (auth.c), shared with the
+ * password reset by code (reset.c).  Not for use outside src/auth.
+ */
+#ifndef MC_AUTH_INT_H
+#define MC_AUTH_INT_H
+
+#include "auth.h"
+#include "../crypto/crypto.h"
+
+/* The throttling key of an account name tried from an address:
+ * 'p:' and the SHA-256 of the lower-cased name and the address. */
+void mc__auth_pair_key(const char *username, const char *addr, char out[3 + MC_SHA256_HEX]);
+/* Seconds this account-and-address key (pkey) and this address key (akey,
+ * "a:<address>") must wait before the next try, 0 if none, or MC_E_*. */
+int mc__auth_wait(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey, int64_t now);
+/* Count one failure against both keys (inside the caller's transaction). */
+int mc__auth_record_failures(struct mc_conn *c, const char *pkey, const char *akey, int window);
+
+#endif
