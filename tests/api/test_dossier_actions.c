@@ -1026,10 +1026,56 @@ static void week_later(void **state)
 	allow(&sp, "chuyenvien.p26740", Y, "forward", NULL, "in_progress", NULL, NULL);
 	struct mc_http_session ld;
 	mc_http_login_as(&ld, s3->base, "chutich.p26740");
-	allow(&ld, "chutich.p26740", Y, "forward", NULL, "result_ready", "result_ready", &r);
+	/* the approval carries the signed result: a PDF the chairman uploaded;
+	 * not a PDF, or someone else's file: 422, nothing changed */
+	static const char signed_pdf[] = MC_TEST_PDF("the signed certificate");
+	char doc[65], png_sha[65], bad[200];
+	const char *hl[] = {auth, "Content-Type: application/octet-stream", NULL};
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ld.token);
+	assert_int_equal(mc_http_raw("POST", url, signed_pdf, hl, &r), 0);
+	assert_int_equal(r.status, 201);
+	snprintf(doc, sizeof(doc), "%s", jstr(r.json, "sha256"));
+	mc_http_res_free(&r);
+	static const char png[] = "\x89PNG\r\n\x1a\n0000IHDR a picture, not a PDF";
+	assert_int_equal(mc_http_raw("POST", url, png, hl, &r), 0);
+	assert_int_equal(r.status, 201);
+	snprintf(png_sha, sizeof(png_sha), "%s", jstr(r.json, "sha256"));
+	mc_http_res_free(&r);
+	snprintf(bad, sizeof(bad), "{\"result_file\":\"%s\"}", png_sha);
+	deny(&ld, Y, "forward", bad, 422);
+	snprintf(bad, sizeof(bad), "{\"result_file\":\"%s\"}", sha); /* An's scan */
+	deny(&ld, Y, "forward", bad, 422);
+	snprintf(bad, sizeof(bad), "{\"result_file\":\"%s\"}", doc);
+	allow(&ld, "chutich.p26740", Y, "forward", bad, "result_ready", "result_ready", &r);
 	assert_string_equal(jstr(r.json, "result_status"), "late");
+	assert_string_equal(jstr(json_object_get(r.json, "result"), "sha256"), doc);
 	mc_http_res_free(&r);
 	n_resolved++;
+	/* the applicant downloads it; the register's row records it */
+	char fpath[300];
+	snprintf(fpath, sizeof(fpath), "/api/v1/dossiers/%s/files/%s", Y, doc);
+	assert_int_equal(mc_http_get(&ci, fpath, &r), 200);
+	assert_int_equal(r.len, sizeof(signed_pdf) - 1);
+	mc_http_res_free(&r);
+	snprintf(fpath, sizeof(fpath), "/api/v1/dossiers/%s", Y);
+	assert_int_equal(mc_http_get(&ci, fpath, &r), 200);
+	snprintf(fpath, sizeof(fpath), "/api/v1/agencies/%ld/register.json?from=2027-03-01&to=2027-03-31",
+		 jint(json_object_get(r.json, "received_agency"), "id"));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&ck, fpath, &r), 200);
+	int seen = 0;
+	size_t k;
+	json_t *row;
+	json_array_foreach(json_object_get(r.json, "items"), k, row) {
+		if (strcmp(jstr(row, "code"), Y) == 0) {
+			assert_string_equal(jstr(json_object_get(row, "result_document"), "sha256"), doc);
+			seen = 1;
+		} else if (strcmp(jstr(row, "code"), X) == 0) {
+			assert_true(json_is_null(json_object_get(row, "result_document")));
+		}
+	}
+	assert_true(seen);
+	mc_http_res_free(&r);
 }
 
 static void compare_stats(struct mc_http_session *s, const char *range, const char *group)
