@@ -41,7 +41,17 @@ struct mc_auth_policy mc_api_policy(struct mc_req *r);
 /* ---- input helpers: each adds a field error (vi + en) and returns NULL /
  * -1 when the input is wrong; finish with api_check(r). ---- */
 json_t *api_body(struct mc_req *r); /* the JSON object body, or NULL + error */
+/* A string member: valid UTF-8 without control characters, trimmed of
+ * surrounding spaces, in NFC, of at most max characters (code points, not
+ * bytes); NULL when absent (a field error when required) or wrong. */
 const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required);
+/* A code a person typed (a dossier code, a tracking secret): surrounding
+ * spaces dropped and letters in upper case, as the codes are made, so
+ * that "786f-sfm4 " finds "786F-SFM4"; NULL when longer than max or with
+ * characters other than letters, digits, dots and hyphens. */
+const char *api_typed_code(struct mc_req *r, const char *s, size_t max);
+/* The field error "longer than max characters" (vi + en). */
+void api_too_long(struct mc_req *r, const char *field, size_t max);
 /* Create an account: hashes password into u, then in one transaction
  * creates the user and writes the audit entry (action, detail); a taken
  * user name fails with 409 naming taken_field.  Sets Location; *out is the
@@ -55,8 +65,10 @@ int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt);
 int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
 		int64_t dflt);
 /* Field errors for a phone number and an e-mail address that are given
- * (NULL: not given; "" accepted as "none" when empty_ok). */
-void api_check_contact(struct mc_req *r, const char *phone, const char *email, int empty_ok);
+ * (NULL: not given; "" accepted as "none" when empty_ok).  A phone number
+ * that is one is replaced by its normal form (mc_phone_normalize), the one
+ * form stored. */
+void api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok);
 /* 0 if no field errors were added, else MC_E_VALIDATION. */
 int api_check(struct mc_req *r);
 /* Path parameter as a positive id; MC_E_NOT_FOUND if it is not one. */

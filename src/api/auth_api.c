@@ -4,6 +4,7 @@
  */
 #include "api.h"
 
+#include "../core/text.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../org/org.h"
@@ -19,6 +20,16 @@ static void set_cookie(struct mc_req *r, const char *value, int max_age)
 	mc_res_header(r, "Set-Cookie",
 		      mc_sprintf(r->arena, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", MC_SESSION_COOKIE,
 				 value, max_age, cfg->cookie_secure ? "; Secure" : ""));
+}
+
+/* "Wait N seconds before trying again" in the caller's language. */
+static const char *wait_text(struct mc_req *r, int secs)
+{
+	int en = strcmp(r->lang, "en") == 0;
+	if (secs < 120)
+		return mc_sprintf(r->arena, en ? "Wait %d s before trying again" : "Vui lòng chờ %d giây rồi thử lại", secs);
+	return mc_sprintf(r->arena, en ? "Wait %d min before trying again" : "Vui lòng chờ %d phút rồi thử lại",
+			  (secs + 59) / 60);
 }
 
 static int login(struct mc_req *r)
@@ -44,10 +55,18 @@ static int login(struct mc_req *r)
 	rc = mc_auth_login(c, &p, user, json_string_value(pw), want_token ? "bearer" : "cookie", r->addr, &res);
 	if (rc == MC_E_RATE_LIMITED) {
 		r->err.retry_after = res.retry_after;
-		return mc_fail(r, rc, NULL);
+		return mc_fail(r, rc, "%s", wait_text(r, res.retry_after));
 	}
-	if (rc == MC_E_BAD_CREDENTIALS)
-		return mc_fail(r, rc, NULL);
+	if (rc == MC_E_BAD_CREDENTIALS) {
+		/* say how near the waits are (the page warns from 2 left) */
+		if (res.attempts_left >= 0) {
+			r->err.attempts_left = res.attempts_left;
+			r->err.has_attempts_left = 1;
+			r->err.retry_after = res.retry_after;
+		}
+		return res.attempts_left == 0 && res.retry_after > 0 ? mc_fail(r, rc, "%s", wait_text(r, res.retry_after))
+								    : mc_fail(r, rc, NULL);
+	}
 	if (rc)
 		return api_db_fail(r, rc);
 	json_t *me = NULL;
@@ -113,7 +132,7 @@ static int signup(struct mc_req *r)
 	const char *name = api_str(r, b, "full_name", 100, 1);
 	const char *birth = api_str(r, b, "birth_date", 10, 0);
 	const char *sex = api_str(r, b, "sex", 1, 0);
-	const char *phone = api_str(r, b, "phone", 15, 1);
+	const char *phone = api_str(r, b, "phone", 20, 1);
 	const char *email = api_str(r, b, "email", 254, 0);
 	const char *address = api_str(r, b, "address", 200, 0);
 	const char *ward = api_str(r, b, "ward_code", 5, 0);
@@ -121,7 +140,9 @@ static int signup(struct mc_req *r)
 	int unknown = 0;
 	if (id)
 		mc_cccd_check(id, birth, sex, &r->err, &unknown);
-	api_check_contact(r, phone, email, 1);
+	if (name && !mc_text_person_name(name))
+		mc_error_field(&r->err, "full_name", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
+	api_check_contact(r, &phone, email, 1);
 	int rc = api_check(r);
 	if (rc)
 		return rc;
@@ -162,14 +183,16 @@ static int signup_business(struct mc_req *r)
 	const char *tax = api_str(r, b, "tax_code", 14, 1);
 	const char *name = api_str(r, b, "name", 200, 1);
 	const char *rep = api_str(r, b, "representative", 100, 1);
-	const char *phone = api_str(r, b, "phone", 15, 1);
+	const char *phone = api_str(r, b, "phone", 20, 1);
 	const char *email = api_str(r, b, "email", 254, 1);
 	const char *address = api_str(r, b, "address", 200, 0);
 	const char *pw = api_new_password(r, b, "password", tax);
 	if (tax && !mc_tax_code_check(tax))
 		mc_error_field(&r->err, "tax_code", "format", "Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số)",
 			       "A tax code is 10 digits (or 10 digits, a dash and 3 digits)");
-	api_check_contact(r, phone, email, 0);
+	if (rep && !mc_text_person_name(rep))
+		mc_error_field(&r->err, "representative", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
+	api_check_contact(r, &phone, email, 0);
 	int rc = api_check(r);
 	if (rc)
 		return rc;

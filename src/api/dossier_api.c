@@ -29,11 +29,6 @@ static int fail(struct mc_req *r, int rc)
 	return rc;
 }
 
-static int valid_code(const char *s)
-{
-	return s && strlen(s) < 64 && strspn(s, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(s);
-}
-
 static void etag(struct mc_req *r, json_t *d)
 {
 	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(d, "version"))));
@@ -67,8 +62,8 @@ static int submit_counter(struct mc_req *r)
 
 static int dossier_get(struct mc_req *r)
 {
-	const char *code = mc_req_param(r, "code");
-	if (!valid_code(code))
+	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63);
+	if (!code)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	struct mc_dossier_ctx x;
 	int rc = api_dossier_ctx(r, &x);
@@ -83,8 +78,8 @@ static int dossier_get(struct mc_req *r)
 
 static int dossier_act(struct mc_req *r)
 {
-	const char *code = mc_req_param(r, "code"), *action = mc_req_param(r, "action");
-	if (!valid_code(code))
+	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63), *action = mc_req_param(r, "action");
+	if (!code)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	const char *im = mc_req_header(r, "If-Match");
 	long long version = -1;
@@ -139,13 +134,18 @@ static int track_allowed(const char *addr, int limit)
 
 static int track(struct mc_req *r)
 {
-	const char *code = mc_req_param(r, "code"), *secret = mc_req_query(r, "s");
 	if (!track_allowed(r->addr, mc_server_config(r->srv)->track_limit)) {
 		r->err.retry_after = 60;
 		return mc_fail(r, MC_E_RATE_LIMITED, NULL);
 	}
-	if (!valid_code(code) || !secret || strlen(secret) > 16)
+	/* both typed from the receipt: any case, spaces around ignored, the
+	 * secret's hyphen optional ("786f sfm4" is not a code: not found) */
+	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63);
+	const char *secret = api_typed_code(r, mc_req_query(r, "s"), 16);
+	if (!code || !secret)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
+	if (strlen(secret) == 8 && !strchr(secret, '-'))
+		secret = mc_sprintf(r->arena, "%.4s-%.4s", secret, secret + 4);
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
 	if (rc)
@@ -221,12 +221,8 @@ static int queue_list(struct mc_req *r)
 	const char *q = mc_req_query(r, "q");
 	if (q && *q) {
 		/* part of a dossier code, any case: letters, digits, dots, hyphens */
-		size_t n = strlen(q);
-		char *up = mc_strdup(r->arena, q);
-		for (char *p = up; *p; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 'a' + 'A');
-		if (n > 40 || !valid_code(up)) {
+		const char *up = api_typed_code(r, q, 40);
+		if (!up) {
 			mc_error_field(&r->err, "q", "format", "Nhập một phần mã hồ sơ: chữ, số, dấu chấm, gạch ngang",
 				       "Part of a dossier code: letters, digits, dots and hyphens");
 			return mc_fail(r, MC_E_VALIDATION, NULL);

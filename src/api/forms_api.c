@@ -35,11 +35,6 @@ static int fail(struct mc_req *r, int rc)
 	return rc;
 }
 
-static int valid_code(const char *s)
-{
-	return s && strlen(s) < 64 && strspn(s, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(s);
-}
-
 /* Send a rendered document (buf is released). */
 static int send_doc(struct mc_req *r, struct mc_buf *buf, const char *ctype, const char *disposition,
                     const char *filename)
@@ -70,9 +65,9 @@ static int form_name(const char *s, int *pdf)
 
 static int form_get(struct mc_req *r)
 {
-	const char *code = mc_req_param(r, "code");
+	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63);
 	int pdf = 0, form = form_name(mc_req_param(r, "form"), &pdf);
-	if (!valid_code(code) || !form)
+	if (!code || !form)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	struct mc_dossier_ctx x;
 	int rc = api_dossier_ctx(r, &x);

@@ -73,9 +73,8 @@ static int applicant_lookup(struct mc_req *r)
 
 static int dossier_file(struct mc_req *r)
 {
-	const char *code = mc_req_param(r, "code"), *sha = mc_req_param(r, "sha256");
-	if (!code || strlen(code) >= 64 || strspn(code, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(code) ||
-	    !mc_is_sha256_hex(sha))
+	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63), *sha = mc_req_param(r, "sha256");
+	if (!code || !mc_is_sha256_hex(sha))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	struct mc_dossier_ctx x;
 	int rc = api_dossier_ctx(r, &x);

@@ -182,14 +182,14 @@ static int user_create(struct mc_req *r)
 	const char *name = api_str(r, b, "full_name", 100, 1);
 	const char *position = api_str(r, b, "position", 100, 0);
 	const char *position_en = api_str(r, b, "position_en", 100, 0);
-	const char *phone = api_str(r, b, "phone", 15, 0);
+	const char *phone = api_str(r, b, "phone", 20, 0);
 	const char *email = api_str(r, b, "email", 254, 0);
 	int64_t agency = api_int(r, b, "agency_id", 1, INT64_MAX, 1, 0);
 	const char *pw = api_new_password(r, b, "password", username);
 	if (username && (strlen(username) < 3 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)))
 		mc_error_field(&r->err, "username", "format", "Tên đăng nhập gồm 3-64 ký tự a-z, 0-9, dấu chấm, gạch",
 			       "User names are 3-64 characters a-z, 0-9, dot, dash, underscore");
-	api_check_contact(r, phone, email, 1);
+	api_check_contact(r, &phone, email, 1);
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
 	if (rc)
@@ -234,12 +234,12 @@ static int user_patch(struct mc_req *r)
 		return mc_fail(r, MC_E_PRECONDITION, NULL);
 	const char *name = api_str(r, b, "full_name", 100, 0);
 	const char *position = api_str(r, b, "position", 100, 0);
-	const char *phone = api_str(r, b, "phone", 15, 0);
+	const char *phone = api_str(r, b, "phone", 20, 0);
 	const char *email = api_str(r, b, "email", 254, 0);
 	const char *status = api_str(r, b, "status", 16, 0);
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
 		mc_error_field(&r->err, "status", "enum", "Trạng thái là active hoặc disabled", "Status is active or disabled");
-	api_check_contact(r, phone, email, 0);
+	api_check_contact(r, &phone, email, 0);
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_conn *c;

@@ -65,6 +65,30 @@ const char *api_new_password(struct mc_req *r, json_t *obj, const char *field, c
 	return mc_password_acceptable_field(field, pw, username, &r->err) ? NULL : pw;
 }
 
+const char *api_typed_code(struct mc_req *r, const char *s, size_t max)
+{
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n > max)
+		return NULL;
+	char *up = mc_strndup(r->arena, s, n);
+	for (char *p = up; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return strspn(up, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") == n ? up : NULL;
+}
+
+void api_too_long(struct mc_req *r, const char *field, size_t max)
+{
+	mc_error_field(&r->err, field, "too_long", mc_sprintf(r->arena, "Dài quá %zu ký tự", max),
+		       mc_sprintf(r->arena, "Longer than %zu characters", max));
+}
+
 const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required)
 {
 	json_t *v = json_object_get(obj, field);
@@ -80,12 +104,16 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 	}
 	const char *s = json_string_value(v);
 	if (json_string_length(v) != strlen(s) || !mc_text_valid(s, (size_t)-1)) {
-		mc_error_field(&r->err, f, "characters", "Chứa ký tự không hợp lệ", "Contains invalid characters");
+		mc_error_field(&r->err, f, "characters", "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
+			       "Contains invalid characters (control characters or not UTF-8)");
 		return NULL;
 	}
-	if (strlen(s) > max) {
-		mc_error_field(&r->err, f, "too_long", mc_sprintf(r->arena, "Dài quá %zu byte", max),
-			       mc_sprintf(r->arena, "Longer than %zu bytes", max));
+	/* The limit counts characters (code points, after NFC), as the page
+	 * says.  The byte cap only bounds the work before normalising: a
+	 * character is at most 4 bytes, and decomposed input (a letter and two
+	 * combining marks) at most 5 bytes per character it becomes. */
+	if (strlen(s) > 8 * max + 16) {
+		api_too_long(r, f, max);
 		return NULL;
 	}
 	/* Trim surrounding white space and normalise to NFC. */
@@ -95,6 +123,10 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 	size_t n = strlen(t);
 	while (n && t[n - 1] == ' ')
 		t[--n] = '\0';
+	if (mc_text_chars(t) > (long)max) {
+		api_too_long(r, f, max);
+		return NULL;
+	}
 	if (required && !*t) {
 		mc_error_field(&r->err, f, "required", "Trường này là bắt buộc", "This field is required");
 		return NULL;
@@ -221,11 +253,15 @@ int api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 	return 0;
 }
 
-void api_check_contact(struct mc_req *r, const char *phone, const char *email, int empty_ok)
+void api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok)
 {
-	if (phone && !(empty_ok && !*phone) && !mc_phone_check(phone))
-		mc_error_field(&r->err, "phone", "format", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0",
-			       "Phone must be 10 digits starting with 0");
+	char norm[MC_PHONE_MAX];
+	if (*phone && !(empty_ok && !**phone)) {
+		if (mc_phone_normalize(*phone, norm))
+			*phone = mc_strdup(r->arena, norm);
+		else
+			mc_error_field(&r->err, "phone", "format", MC_PHONE_RULE_VI, MC_PHONE_RULE_EN);
+	}
 	if (email && !(empty_ok && !*email) && !mc_email_check(email))
 		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
 }

@@ -171,6 +171,20 @@ void mc__auth_pair_key(const char *username, const char *addr, char out[3 + MC_S
 	mc_sha256_hex(both, n, out + 2);
 }
 
+/* Failures key may still make in the window before the waits begin (0 when
+ * they have), or MC_E_*. */
+static int failures_left(struct mc_conn *c, const char *key, int free, int window, int64_t now)
+{
+	int64_t count = 0;
+	int rc = mc_query_int64(c, &count, "SELECT count FROM login_failures WHERE key = ? AND window_start >= ?", "ti",
+				key, now - (int64_t)window * 1000);
+	if (rc == MC_E_NOT_FOUND)
+		count = 0;
+	else if (rc)
+		return rc;
+	return count >= free ? 0 : (int)(free - count);
+}
+
 /* The wait for this account from this address, 0 if none (or MC_E_*). */
 int mc__auth_wait(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey, int64_t now)
 {
@@ -185,6 +199,7 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 		  const char *password, const char *kind, const char *addr, struct mc_login_result *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->attempts_left = -1;
 	pthread_once(&dummy_once, make_dummy);
 	int64_t now = mc_time_now_ms();
 	char pkey[3 + MC_SHA256_HEX], akey[80];
@@ -234,8 +249,19 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 			mc_tx_rollback(c);
 			return rc;
 		}
-		rc = mc_tx_commit(c);
-		return rc ? rc : MC_E_BAD_CREDENTIALS;
+		if ((rc = mc_tx_commit(c)))
+			return rc;
+		/* how near the waits are, for the page to warn (both counters:
+		 * the address's own limit may come first) */
+		int64_t later = mc_time_now_ms();
+		int lp = failures_left(c, pkey, p->max_user, p->window, later);
+		int la = lp < 0 ? lp : failures_left(c, akey, p->max_addr, p->window, later);
+		int w = la < 0 ? la : mc__auth_wait(c, p, pkey, akey, later);
+		if (lp >= 0 && la >= 0 && w >= 0) {
+			out->attempts_left = lp < la ? lp : la;
+			out->retry_after = w;
+		}
+		return MC_E_BAD_CREDENTIALS;
 	}
 
 	char token_hash[MC_SHA256_HEX];

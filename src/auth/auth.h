@@ -39,7 +39,11 @@ struct mc_login_result {
 	char token[MC_TOKEN_LEN];
 	char csrf[MC_CSRF_LEN];
 	int64_t expires_at;     /* ms */
-	int retry_after;        /* seconds, when throttled */
+	int retry_after;        /* seconds, when throttled; after a wrong
+				 * password, the wait before the next try */
+	int attempts_left;      /* after a wrong password: wrong tries left
+				 * before each try must wait (0: already;
+				 * -1: not known) */
 };
 
 /*
@@ -47,6 +51,8 @@ struct mc_login_result {
  * ("cookie" or "bearer").  Unknown user and wrong password give the same
  * MC_E_BAD_CREDENTIALS after the same work; too many recent failures for the
  * account or the address give MC_E_RATE_LIMITED with retry_after set.
+ * After a wrong password, attempts_left and retry_after say how close the
+ * caller is to the waits, so that a page can warn before they begin.
  * Writes (session, failure counters, audit) are committed here.
  */
 int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username,

@@ -27,7 +27,7 @@ static const char *str_field(json_t *o, const char *k, size_t max)
 {
 	json_t *v = json_object_get(o, k);
 	const char *s = json_string_value(v);
-	return s && *s && strlen(s) <= max && mc_text_valid(s, max) ? s : NULL;
+	return s && *s && mc_text_valid_chars(s, max) ? s : NULL;
 }
 
 static int valid_code(const char *s)
@@ -277,7 +277,7 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	if (!json_is_array(lb) || json_array_size(lb) == 0 || json_array_size(lb) > 30)
 		BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản", "legal_basis is a list of 1-30 legal texts");
 	else
-		json_array_foreach(lb, i, f) if (!json_is_string(f) || !*json_string_value(f) || strlen(json_string_value(f)) > 300) {
+		json_array_foreach(lb, i, f) if (!json_is_string(f) || !*json_string_value(f) || !mc_text_valid_chars(json_string_value(f), 300)) {
 			BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản", "legal_basis is a list of 1-30 legal texts");
 			break;
 		}
@@ -310,10 +310,10 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	}
 	/* working notes for the catalogue's editors, never shown to the public */
 	const char *in = json_string_value(json_object_get(def, "internal_note"));
-	if ((json_object_get(def, "internal_note") && (!in || strlen(in) > 4000)) ||
+	if ((json_object_get(def, "internal_note") && (!in || !mc_text_valid_chars(in, 4000))) ||
 	    (json_object_get(def, "internal_note_en") && (!json_is_string(json_object_get(def, "internal_note_en")) ||
-							  strlen(json_string_value(json_object_get(def, "internal_note_en"))) > 4000)))
-		BAD("internal_note", "Ghi chú nội bộ: chuỗi tối đa 4000 byte", "internal_note is a string of at most 4000 bytes");
+							  !mc_text_valid_chars(json_string_value(json_object_get(def, "internal_note_en")), 4000))))
+		BAD("internal_note", "Ghi chú nội bộ: chuỗi tối đa 4000 ký tự", "internal_note is a string of at most 4000 characters");
 	json_t *papers = json_object_get(def, "papers");
 	check_papers(papers, e);
 	check_form(json_object_get(def, "form"), json_is_array(papers) ? papers : NULL, e);

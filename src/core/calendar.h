@@ -40,7 +40,7 @@
 
 #define MC_CAL_MAX_SPANS    4   /* office-hour spans per day */
 #define MC_CAL_MAX_ND_YEARS 64  /* per-year choices of the Quốc khánh day */
-#define MC_CAL_NAME_MAX     128 /* bytes of an exception's name, with the NUL */
+#define MC_CAL_NAME_MAX     484 /* bytes of an exception's name, with the NUL: 120 characters of up to 4 bytes */
 #define MC_CAL_MAX_OFFICIAL 201 /* years with an official schedule: all of 1900..2100 */
 
 /* Weekdays as bits of mc_calendar.weekend (0 = Sunday ... 6 = Saturday). */

@@ -42,6 +42,8 @@ void mc_error_init(struct mc_error *e)
 	e->detail[0] = '\0';
 	e->log_detail[0] = '\0';
 	e->retry_after = 0;
+	e->attempts_left = 0;
+	e->has_attempts_left = 0;
 	e->nfields = 0;
 }
 

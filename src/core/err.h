@@ -55,6 +55,9 @@ struct mc_error {
 	char detail[256];        /* public, shown to the client (may be empty) */
 	char log_detail[512];    /* log-only */
 	int retry_after;         /* seconds, for 429/503; 0 = none */
+	int attempts_left;       /* after a wrong password: tries left before
+				  * the waits begin; shown when has_attempts_left */
+	int has_attempts_left;
 	size_t nfields;
 	struct mc_field_error fields[MC_MAX_FIELD_ERRORS];
 };

@@ -1,6 +1,7 @@
 /* text.c - NFC and search keys with utf8proc; see text.h. */
 #include "text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -24,6 +25,57 @@ int mc_text_valid(const char *s, size_t max)
 		off += k;
 	}
 	return 1;
+}
+
+long mc_text_chars(const char *s)
+{
+	size_t n = strlen(s);
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t off = 0;
+	long count = 0;
+	while ((size_t)off < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + off, (utf8proc_ssize_t)n - off, &cp);
+		if (k <= 0)
+			return -1;
+		off += k;
+		count++;
+	}
+	return count;
+}
+
+int mc_text_valid_chars(const char *s, size_t max)
+{
+	/* a character is at most 4 bytes: the byte cap bounds the work */
+	if (!mc_text_valid(s, max <= SIZE_MAX / 4 ? max * 4 : SIZE_MAX))
+		return 0;
+	long n = mc_text_chars(s);
+	return n >= 0 && (size_t)n <= max;
+}
+
+int mc_text_person_name(const char *s)
+{
+	size_t n = strlen(s);
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t off = 0;
+	int letters = 0, after_letter = 0;
+	while ((size_t)off < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + off, (utf8proc_ssize_t)n - off, &cp);
+		if (k <= 0)
+			return 0;
+		off += k;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		int letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+		int mark = cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+		if (mark && !after_letter)
+			return 0; /* a diacritic belongs on a letter */
+		if (!letter && !mark && cp != ' ' && cp != '\'' && cp != 0x2019 && cp != '-' && cp != '.')
+			return 0;
+		letters += letter;
+		after_letter = letter || (mark && after_letter);
+	}
+	return letters > 0;
 }
 
 char *mc_text_nfc(struct mc_arena *a, const char *s)

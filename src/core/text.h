@@ -14,6 +14,17 @@
 /* 1 if s is valid UTF-8 of at most max bytes with no C0 control characters
  * other than tab, CR and LF, and no DEL. */
 int mc_text_valid(const char *s, size_t max);
+/* Number of characters (Unicode code points) in s, or -1 if s is not valid
+ * UTF-8.  Every length limit a person is told about counts these: "at most
+ * 200 characters" takes 200 Vietnamese letters, whatever their bytes. */
+long mc_text_chars(const char *s);
+/* 1 if s is valid UTF-8 (as mc_text_valid) of at most max characters. */
+int mc_text_valid_chars(const char *s, size_t max);
+/* 1 if s is a person's name as the citizen ID card writes one: letters of
+ * any alphabet (every Vietnamese letter with its diacritics, precomposed or
+ * with combining marks), spaces, and the marks ' ’ - . between them;
+ * at least one letter; no digits, emoji or other symbols. */
+int mc_text_person_name(const char *s);
 /* NFC form of s (arena memory), or NULL if s is not valid UTF-8. */
 char *mc_text_nfc(struct mc_arena *a, const char *s);
 /* Search key: NFD, combining marks removed, đ -> d, lower case, runs of

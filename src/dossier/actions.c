@@ -131,9 +131,9 @@ static json_t *string_list(struct act *a, const char *field, int required)
 	size_t i;
 	json_t *s;
 	json_array_foreach(v, i, s) {
-		if (!json_is_string(s) || !*json_string_value(s) || !mc_text_valid(json_string_value(s), 1000)) {
-			mc_error_field(a->x->e, field, "type", "Mỗi mục là một chuỗi (tối đa 1000 byte)",
-				       "Each item is a string of at most 1000 bytes");
+		if (!json_is_string(s) || !*json_string_value(s) || !mc_text_valid_chars(json_string_value(s), 1000)) {
+			mc_error_field(a->x->e, field, "type", "Mỗi mục là một chuỗi (tối đa 1000 ký tự)",
+				       "Each item is a string of at most 1000 characters");
 			return NULL;
 		}
 	}
@@ -143,10 +143,10 @@ static json_t *string_list(struct act *a, const char *field, int required)
 static const char *text_field(struct act *a, const char *field, int required)
 {
 	const char *s = mc__jstr(a->in, field);
-	if (!s || !*s || !mc_text_valid(s, 2000)) {
+	if (!s || !*s || !mc_text_valid_chars(s, 2000)) {
 		if (required || s)
-			mc_error_field(a->x->e, field, "required", "Trường này là bắt buộc (tối đa 2000 byte)",
-				       "This field is required (at most 2000 bytes)");
+			mc_error_field(a->x->e, field, "required", "Trường này là bắt buộc (tối đa 2000 ký tự)",
+				       "This field is required (at most 2000 characters)");
 		return NULL;
 	}
 	return s;

@@ -14,6 +14,7 @@
 #include "../crypto/crypto.h"
 #include "../org/org.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,15 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms)
 
 /* ---------------- form validation ---------------- */
 
+/* A form's text field holds a person's name when it is named so:
+ * "full_name", or "<whose>_full_name" (child_full_name, groom_full_name...)
+ * - the catalogue's convention (data/procedures/README.md). */
+static int person_name_field(const char *name)
+{
+	size_t n = strlen(name);
+	return strcmp(name, "full_name") == 0 || (n > 10 && strcmp(name + n - 10, "_full_name") == 0);
+}
+
 /* Field errors are named "form.<name>" (see internal.h). */
 void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, int64_t caller, json_t *before,
 		    struct mc_error *e)
@@ -238,8 +248,15 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 		const char *s = json_string_value(v);
 		json_t *mx = json_object_get(f, "max");
 		size_t max = json_is_integer(mx) ? (size_t)json_integer_value(mx) : 1000;
-		if (!mc_text_valid(s, 4000) || strlen(s) > max * 4) {
-			mc_error_field(e, fname, "too_long", "Quá dài hoặc chứa ký tự không hợp lệ", "Too long or invalid characters");
+		/* max counts characters, as the page says ("at most 200
+		 * characters"); the byte cap (a character and its combining
+		 * marks take at most 8 bytes) only bounds the work */
+		if (strlen(s) > 8 * max + 16) {
+			mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
+				       mc_sprintf(a, "Longer than %zu characters", max));
+		} else if (!mc_text_valid(s, SIZE_MAX)) {
+			mc_error_field(e, fname, "characters", "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
+				       "Contains invalid characters (control characters or not UTF-8)");
 		} else if (strcmp(type, "date") == 0) {
 			if (!mc_date_check(s))
 				mc_error_field(e, fname, "format", "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
@@ -281,8 +298,11 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 						      caller) ||
 				       n == 0)))
 				mc_error_field(e, fname, "attachment", "Tệp đính kèm chưa được tải lên", "The attachment was not uploaded");
-		} else if (strlen(s) > max) {
-			mc_error_field(e, fname, "too_long", "Quá dài", "Too long");
+		} else if (mc_text_chars(s) > (long)max) {
+			mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
+				       mc_sprintf(a, "Longer than %zu characters", max));
+		} else if (person_name_field(name) && !mc_text_person_name(s)) {
+			mc_error_field(e, fname, "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
 		}
 	}
 }
@@ -398,15 +418,15 @@ static json_t *walk_in_notice(struct mc_dossier_ctx *x, json_t *incomplete, json
 	const char *reason = mc__jstr(incomplete, "reason");
 	size_t i;
 	if (!json_is_object(incomplete) || (items && (!json_is_array(items) || json_array_size(items) > 50)) ||
-	    (json_object_get(incomplete, "reason") && (!reason || !mc_text_valid(reason, 2000)))) {
-		mc_error_field(e, "incomplete", "type", "Phiếu hướng dẫn: danh sách giấy tờ thiếu (tối đa 50) và lý do (tối đa 2000 byte)",
-			       "The notice: a list of missing papers (at most 50) and a reason (at most 2000 bytes)");
+	    (json_object_get(incomplete, "reason") && (!reason || !mc_text_valid_chars(reason, 2000)))) {
+		mc_error_field(e, "incomplete", "type", "Phiếu hướng dẫn: danh sách giấy tờ thiếu (tối đa 50) và lý do (tối đa 2000 ký tự)",
+			       "The notice: a list of missing papers (at most 50) and a reason (at most 2000 characters)");
 		return NULL;
 	}
 	json_array_foreach(items, i, v) {
-		if (!json_is_string(v) || !*json_string_value(v) || !mc_text_valid(json_string_value(v), 1000)) {
-			mc_error_field(e, "incomplete.items", "type", "Mỗi mục là một chuỗi (tối đa 1000 byte)",
-				       "Each item is a string of at most 1000 bytes");
+		if (!json_is_string(v) || !*json_string_value(v) || !mc_text_valid_chars(json_string_value(v), 1000)) {
+			mc_error_field(e, "incomplete.items", "type", "Mỗi mục là một chuỗi (tối đa 1000 ký tự)",
+				       "Each item is a string of at most 1000 characters");
 			return NULL;
 		}
 		json_array_append(missing, v);
@@ -610,17 +630,40 @@ static void check_types(struct mc_error *e, struct mc_arena *a, json_t *in)
 	}
 }
 
+/* s in NFC without surrounding spaces, as the API's strings are; s itself
+ * when NULL or not valid text (the checks then refuse it). */
+static const char *tidy(struct mc_arena *a, const char *s)
+{
+	if (!s || !mc_text_valid(s, 8 * 1000))
+		return s;
+	while (*s == ' ')
+		s++;
+	char *t = mc_text_nfc(a, s);
+	size_t n = strlen(t);
+	while (n && t[n - 1] == ' ')
+		t[--n] = '\0';
+	return t;
+}
+
 /* An applicant's contact details, online corrections and counter intake
  * alike: the checks of the sign-up form. */
-static void check_contact(struct mc_error *e, const char *phone, const char *email, const char *addr)
+static void check_contact(struct mc_error *e, struct mc_arena *a, const char **phone, const char *email,
+			  const char *addr)
 {
-	if (phone && *phone && !mc_phone_check(phone))
-		mc_error_field(e, "applicant.phone", "format", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0",
-			       "Phone must be 10 digits starting with 0");
+	char norm[MC_PHONE_MAX];
+	if (*phone && **phone) {
+		if (mc_phone_normalize(*phone, norm))
+			*phone = mc_strdup(a, norm); /* the one form stored */
+		else
+			mc_error_field(e, "applicant.phone", "format", MC_PHONE_RULE_VI, MC_PHONE_RULE_EN);
+	}
 	if (email && *email && (strlen(email) > 254 || !mc_email_check(email)))
 		mc_error_field(e, "applicant.email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
-	if (addr && (strlen(addr) > 300 || !mc_text_valid(addr, 300)))
-		mc_error_field(e, "applicant.address", "too_long", "Địa chỉ quá dài", "Address too long");
+	if (addr && !mc_text_valid(addr, 8 * 300))
+		mc_error_field(e, "applicant.address", "characters", "Địa chỉ chứa ký tự không hợp lệ",
+			       "The address contains invalid characters");
+	else if (addr && mc_text_chars(addr) > 300)
+		mc_error_field(e, "applicant.address", "too_long", "Địa chỉ dài quá 300 ký tự", "The address is longer than 300 characters");
 }
 
 int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out)
@@ -697,7 +740,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		json_t *given = json_object_get(in, "applicant");
 		const char *fix_phone = mc__jstr(given, "phone"), *fix_email = mc__jstr(given, "email"),
 			   *fix_addr = mc__jstr(given, "address");
-		check_contact(e, fix_phone, fix_email, fix_addr);
+		check_contact(e, a, &fix_phone, fix_email, fix_addr);
 		if (e->nfields) {
 			rc = e->code = MC_E_VALIDATION;
 			goto done;
@@ -739,8 +782,14 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		json_t *ap = json_object_get(in, "applicant");
 		const char *name = mc__jstr(ap, "full_name"), *idn = mc__jstr(ap, "id_number"), *tax = mc__jstr(ap, "tax_code");
 		const char *phone = mc__jstr(ap, "phone"), *email = mc__jstr(ap, "email"), *addr = mc__jstr(ap, "address");
-		if (!name || !*name || strlen(name) > 100 || !mc_text_valid(name, 100))
+		name = tidy(a, name);
+		addr = tidy(a, addr);
+		if (!name || !*name || !mc_text_valid(name, 8 * 100))
 			mc_error_field(e, "applicant.full_name", "required", "Cần họ tên người nộp", "The applicant's name is required");
+		else if (mc_text_chars(name) > 100)
+			mc_error_field(e, "applicant.full_name", "too_long", "Họ tên dài quá 100 ký tự", "The name is longer than 100 characters");
+		else if (!(tax && *tax) && !mc_text_person_name(name))
+			mc_error_field(e, "applicant.full_name", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
 		int unknown;
 		if (idn && *idn)
 			mc_cccd_check(idn, NULL, NULL, e, &unknown);
@@ -749,7 +798,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 				       "A personal ID number or a tax code is required");
 		if (tax && *tax && !mc_tax_code_check(tax))
 			mc_error_field(e, "applicant.tax_code", "format", "Mã số thuế không hợp lệ", "Invalid tax code");
-		check_contact(e, phone, email, addr);
+		check_contact(e, a, &phone, email, addr);
 		/* a known citizen is linked, so that the dossier shows in their account */
 		if (idn && *idn && strlen(idn) == 12)
 			mc_query_int64(c, &applicant_id, "SELECT id FROM users WHERE id_number = ?", "t", idn);

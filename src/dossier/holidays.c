@@ -2,6 +2,7 @@
 #include "holidays.h"
 
 #include "../core/lunar.h"
+#include "../core/text.h"
 #include "../core/timeutil.h"
 #include "internal.h"
 
@@ -119,9 +120,9 @@ static int text_ok(json_t *v, size_t max, int required)
 	if (!json_is_string(v))
 		return 0;
 	size_t n = json_string_length(v);
-	if (n > max || (required && n == 0))
-		return 0;
 	const char *s = json_string_value(v);
+	if (n != strlen(s) || (required && n == 0) || !mc_text_valid_chars(s, max))
+		return 0; /* at most max characters, valid UTF-8 */
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20)
 			return 0; /* no control characters: the names are printed on forms */
@@ -158,7 +159,7 @@ static void check_days(json_t *list, const char *key, int working, int year, int
 		}
 		if (!text_ok(json_object_get(it, "name"), MC_HOLIDAYS_NAME_MAX, 1))
 			mc_error_field(e, mc_sprintf(a, "%s.name", at), "required",
-				       "Cần tên ngày nghỉ (tối đa 120 ký tự)", "A name is required (at most 120 bytes)");
+				       "Cần tên ngày nghỉ (tối đa 120 ký tự)", "A name is required (at most 120 characters)");
 		const char *date = json_string_value(json_object_get(it, "date"));
 		const char *df = mc_sprintf(a, "%s.date", at);
 		int y, m, d;
@@ -215,9 +216,9 @@ int mc_holidays_check(json_t *in, int year, struct mc_arena *a, struct mc_error 
 		mc_error_field(e, "year", "mismatch", "Năm không khớp với đường dẫn", "The year differs from the path");
 	if (!text_ok(json_object_get(in, "decision"), MC_HOLIDAYS_DECISION_MAX, 1))
 		mc_error_field(e, "decision", "required", "Cần số, ký hiệu và cơ quan ban hành văn bản (tối đa 300 ký tự)",
-			       "The decision's number and issuer are required (at most 300 bytes)");
+			       "The decision's number and issuer are required (at most 300 characters)");
 	if (!text_ok(json_object_get(in, "source"), MC_HOLIDAYS_SOURCE_MAX, 0))
-		mc_error_field(e, "source", "type", "Nguồn là một chuỗi tối đa 500 ký tự", "The source is text of at most 500 bytes");
+		mc_error_field(e, "source", "type", "Nguồn là một chuỗi tối đa 500 ký tự", "The source is text of at most 500 characters");
 	int dy, dm, dd;
 	if (!parse_date(json_string_value(json_object_get(in, "decided_on")), &dy, &dm, &dd))
 		mc_error_field(e, "decided_on", "format", "Cần ngày ban hành, dạng YYYY-MM-DD",

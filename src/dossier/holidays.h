@@ -31,9 +31,9 @@
 
 #define MC_HOLIDAYS_MAX_OFF      60  /* non-weekend days off in a schedule */
 #define MC_HOLIDAYS_MAX_WORK     30  /* make-up working days in a schedule */
-#define MC_HOLIDAYS_DECISION_MAX 300 /* bytes of the decision's reference */
-#define MC_HOLIDAYS_SOURCE_MAX   500 /* bytes of the source */
-#define MC_HOLIDAYS_NAME_MAX     120 /* bytes of a day's name */
+#define MC_HOLIDAYS_DECISION_MAX 300 /* characters of the decision's reference */
+#define MC_HOLIDAYS_SOURCE_MAX   500 /* characters of the source */
+#define MC_HOLIDAYS_NAME_MAX     120 /* characters of a day's name */
 
 /* The working-time calendar: the defaults (office hours as configured),
  * each official year, then the one-off exceptions.  The caller releases it

@@ -214,6 +214,9 @@ void mc_res_problem(struct mc_req *r)
 	/* how long to wait, for the page to say (Retry-After says it too) */
 	if (r->err.retry_after > 0)
 		json_object_set_new(p, "retry_after", json_integer(r->err.retry_after));
+	/* after a wrong password: how many more before the waits begin */
+	if (r->err.has_attempts_left)
+		json_object_set_new(p, "attempts_left", json_integer(r->err.attempts_left));
 	mc_res_json(r, status, p);
 	r->content_type = "application/problem+json; charset=utf-8";
 	/* a database that is busy or does not answer: a retry soon may work */
@@ -315,6 +318,8 @@ static int run(struct mc_req *r)
 			return mc_fail(r, MC_E_MEDIA_TYPE, "application/json");
 		json_error_t je;
 		r->json = mc_req_keep(r, json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je));
+		if (!r->json && json_error_code(&je) == json_error_invalid_utf8)
+			return mc_fail(r, MC_E_BAD_UTF8, "line %d, column %d", je.line, je.column);
 		if (!r->json)
 			return mc_fail(r, MC_E_BAD_JSON, "line %d, column %d: %s", je.line, je.column, je.text);
 	}

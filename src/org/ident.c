@@ -106,11 +106,51 @@ int mc_tax_code_check(const char *code)
 	       isdigit((unsigned char)code[0]) && strspn(code, "0123456789") == 10;
 }
 
+int mc_phone_normalize(const char *p, char out[MC_PHONE_MAX])
+{
+	char d[16];
+	size_t n = 0;
+	const char *s = p;
+	while (*s == ' ' || *s == '(')
+		s++;
+	int plus = *s == '+';
+	if (plus)
+		s++;
+	/* the digits; spaces, dots, dashes and brackets only group them */
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s)) {
+			if (n >= sizeof(d) - 1)
+				return 0;
+			d[n++] = *s;
+		} else if (!strchr(" .-()", *s)) {
+			return 0;
+		}
+	}
+	d[n] = '\0';
+	const char *nat; /* the national significant number: no 0, no 84 */
+	if (plus || (strncmp(d, "84", 2) == 0 && (n == 11 || n == 12))) {
+		if (strncmp(d, "84", 2) != 0)
+			return 0; /* another country's number */
+		nat = d + 2;
+		if (*nat == '0')
+			nat++; /* "+84 (0) 903...": the trunk 0 written as well */
+	} else if (d[0] == '0') {
+		nat = d + 1;
+	} else {
+		return 0;
+	}
+	size_t k = strlen(nat);
+	if (!((k == 9 && nat[0] && strchr("35789", nat[0])) || (k == 10 && nat[0] == '2')))
+		return 0;
+	out[0] = '0';
+	memcpy(out + 1, nat, k + 1);
+	return 1;
+}
+
 int mc_phone_check(const char *p)
 {
-	if (strncmp(p, "+84", 3) == 0)
-		return all_digits(p + 3, 9) && p[3] != '0';
-	return all_digits(p, 10) && p[0] == '0' && p[1] != '0';
+	char out[MC_PHONE_MAX];
+	return mc_phone_normalize(p, out);
 }
 
 int mc_email_check(const char *e)

@@ -27,8 +27,26 @@ int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struc
 		  int *unknown_prefix);
 /* 10-digit tax code, or 13 with a "-NNN" branch suffix (NNN-NNN...). */
 int mc_tax_code_check(const char *code);
-/* Vietnamese phone: 10 digits starting with 0 (or +84 followed by 9). */
+/*
+ * A Vietnamese phone number as people write it: digits with spaces, dots,
+ * dashes or brackets between them, and 0, +84 or 84 in front ("0903 123
+ * 456", "0903.123.456", "+84 903 123 456").  Normalised into out: the
+ * digits alone, starting with 0.  Returns 1 when it is a number of the
+ * national plan: a mobile number, 0 + 9 digits after 03, 05, 07, 08 or
+ * 09; or a landline, 02 + 9 digits (area code and subscriber number).
+ * Returns 0 (out is then undefined) for anything else.
+ */
+#define MC_PHONE_MAX 12 /* the normal form with its NUL */
+int mc_phone_normalize(const char *phone, char out[MC_PHONE_MAX]);
+/* 1 when mc_phone_normalize accepts phone. */
 int mc_phone_check(const char *phone);
+/* The message for a phone number that is not one (vi, en). */
+#define MC_PHONE_RULE_VI "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 (số cố định: 11 chữ số, bắt đầu bằng 02)"
+#define MC_PHONE_RULE_EN "Phone must be 10 digits starting with 03, 05, 07, 08 or 09 (a landline: 11 digits starting with 02)"
+/* The message for a person's name with other characters (vi, en); the
+ * check is mc_text_person_name (core/text.h). */
+#define MC_NAME_RULE_VI "Họ tên chỉ gồm chữ cái (kể cả chữ có dấu), khoảng trắng và các dấu ' - ., không có chữ số hay ký hiệu khác"
+#define MC_NAME_RULE_EN "A name has only letters (with or without diacritics), spaces and the marks ' - ., no digits or other symbols"
 /* A plausible e-mail address (one @, a dot in the domain, no spaces). */
 int mc_email_check(const char *email);
 /* YYYY-MM-DD, a real date. */

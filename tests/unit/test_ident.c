@@ -145,23 +145,48 @@ static void tax_codes(void **state)
 static void phones(void **state)
 {
 	(void)state;
+	/* as people write them, all to one form */
+	static const char *const same[] = {"0912345678",    "0912 345 678",   "0912.345.678",    "0912-345-678",
+					   "+84912345678",  "+84 912 345 678", "84912345678",     "+84 (0) 912 345 678",
+					   " 0912345678 ",  "(091) 2345678",   "+840912345678"};
+	char out[MC_PHONE_MAX];
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		assert_true(mc_phone_normalize(same[i], out));
+		assert_string_equal(out, "0912345678");
+	}
+	/* mobile prefixes 03 05 07 08 09; landlines 02 + area code, 11 digits */
+	assert_true(mc_phone_normalize("0356123456", out));
+	assert_true(mc_phone_normalize("0567123456", out));
+	assert_true(mc_phone_normalize("0789123456", out));
+	assert_true(mc_phone_normalize("0889123456", out));
+	assert_true(mc_phone_normalize("(028) 3829 6052", out));
+	assert_string_equal(out, "02838296052");
+	assert_true(mc_phone_normalize("+84 24 3825 3536", out));
+	assert_string_equal(out, "02438253536");
+	assert_true(mc_phone_normalize("84 24 3825 3536", out));
+	assert_string_equal(out, "02438253536");
 	assert_true(mc_phone_check("0912345678"));
-	assert_true(mc_phone_check("0281234567"));
-	assert_true(mc_phone_check("+84912345678"));
 	assert_false(mc_phone_check(""));
 	assert_false(mc_phone_check("912345678"));     /* no leading 0 */
 	assert_false(mc_phone_check("091234567"));     /* 9 digits */
 	assert_false(mc_phone_check("09123456789"));   /* 11 digits */
 	assert_false(mc_phone_check("0012345678"));    /* international prefix */
-	assert_false(mc_phone_check("+840912345678")); /* +84 then a 0 */
+	assert_false(mc_phone_check("0123456789"));    /* 01x: not a prefix since 2018 */
+	assert_false(mc_phone_check("0412345678"));
+	assert_false(mc_phone_check("0612345678"));
+	assert_false(mc_phone_check("0281234567"));    /* a landline has 11 digits */
 	assert_false(mc_phone_check("+8491234567"));   /* +84 and 8 digits */
 	assert_false(mc_phone_check("+849123456789")); /* +84 and 10 digits */
-	assert_false(mc_phone_check("+85912345678"));
-	assert_false(mc_phone_check("84912345678"));
-	assert_false(mc_phone_check("0912 345 678"));
-	assert_false(mc_phone_check("0912-345-678"));
+	assert_false(mc_phone_check("+85912345678"));  /* another country */
+	assert_false(mc_phone_check("+1 202 555 0100"));
+	assert_false(mc_phone_check("8491234567"));    /* 84 and 8 digits */
 	assert_false(mc_phone_check("091234567a"));
+	assert_false(mc_phone_check("0912/345/678"));
+	assert_false(mc_phone_check("0912345678 ext 2"));
+	assert_false(mc_phone_check("09123456789012345678"));
+	assert_false(mc_phone_check("+"));
 	assert_false(mc_phone_check("+84"));
+	assert_false(mc_phone_check("++84912345678"));
 }
 
 static void emails(void **state)

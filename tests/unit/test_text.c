@@ -169,10 +169,49 @@ static void length_limit(void **state)
 	assert_false(mc_text_valid(big, 4999));
 }
 
+/* The limits people are told about count characters (code points). */
+static void character_counts(void **state)
+{
+	(void)state;
+	assert_int_equal(mc_text_chars(""), 0);
+	assert_int_equal(mc_text_chars("abc"), 3);
+	assert_int_equal(mc_text_chars("Nguyễn"), 6);    /* 8 bytes */
+	assert_int_equal(mc_text_chars("e\xcc\x82\xcc\x81"), 3); /* e + two combining marks, decomposed */
+	assert_int_equal(mc_text_chars("😀"), 1);
+	assert_int_equal(mc_text_chars("ab\xc3"), -1);
+	assert_int_equal(mc_text_chars("\xed\xa0\x80"), -1);
+	/* 200 Vietnamese letters (600 bytes) fit "at most 200 characters" */
+	char v[700] = "";
+	for (int i = 0; i < 200; i++)
+		memcpy(v + 3 * i, "ạ", 3);
+	assert_true(mc_text_valid_chars(v, 200));
+	assert_false(mc_text_valid_chars(v, 199));
+	assert_false(mc_text_valid_chars("a\x01", 10));
+	assert_false(mc_text_valid_chars("\xff", 10));
+}
+
+/* Names as the citizen ID card writes them. */
+static void person_names(void **state)
+{
+	(void)state;
+	static const char *const good[] = {"Nguyễn Văn An", "ĐẶNG THỊ ÁNH", "Đặng Thị Ánh-Nguyệt", "H'Hen Niê",
+					   "Ksor H\u2019Bia", "Lê Văn T.", "Nguye\xcc\x82\xcc\x83n", "Ông Ích Khiêm", "Y"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!mc_text_person_name(good[i]))
+			fail_msg("refused \"%s\"", good[i]);
+	static const char *const bad[] = {"", " ", "-", "' . -", "Nguyễn Văn 3", "An😀", "Lê_Văn", "Lê@Văn", "<b>",
+					  "An\tBình", "\xcc\x81" "An", "Lê, Văn", "Trần (Bình)", "An\xff", "１２"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (mc_text_person_name(bad[i]))
+			fail_msg("took \"%s\"", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(search_keys_vietnamese),
+	    cmocka_unit_test(character_counts),
+	    cmocka_unit_test(person_names),
 	    cmocka_unit_test(search_keys_folding),
 	    cmocka_unit_test(nfc),
 	    cmocka_unit_test(valid_text),

@@ -99,6 +99,30 @@ export function isoDay(s) {
 // native <input type="date"> shows mm/dd/yyyy in English): a text box for
 // dd/mm/yyyy with a digit keyboard.  attrs.value may be yyyy-mm-dd (shown as
 // dd/mm/yyyy); read the box back with isoDay(input.value).
+// A Vietnamese phone number as the server stores it (0 and the digits), or
+// null when it is not one: the server's rule (src/org/ident.c), so that the
+// page refuses and accepts the same numbers.  Spaces, dots, dashes and
+// brackets may group the digits; +84 or 84 may stand for the 0.
+export function phoneNormal(s) {
+  const v = s.trim();
+  if (!/^[(]*\+?[0-9 .\-()]*$/.test(v)) return null;
+  const d = v.replace(/\D/g, '');
+  let nat;
+  if (v.replace(/^[( ]*/, '').startsWith('+') || (d.startsWith('84') && (d.length === 11 || d.length === 12))) {
+    if (!d.startsWith('84')) return null;
+    nat = d.slice(2).replace(/^0/, '');
+  } else if (d.startsWith('0')) {
+    nat = d.slice(1);
+  } else {
+    return null;
+  }
+  return /^([35789][0-9]{8}|2[0-9]{9})$/.test(nat) ? '0' + nat : null;
+}
+
+// Characters as the server counts them (code points of the NFC form), for
+// the limits a page states ("at most 200 characters").
+export const charLength = (s) => [...s.normalize('NFC')].length;
+
 export function dateInput(attrs = {}) {
   const v = /^\d{4}-\d{2}-\d{2}$/.test(attrs.value || '') ? attrs.value.split('-').reverse().join('/') : attrs.value;
   return el('input', { type: 'text', inputmode: 'numeric', maxlength: '10', autocomplete: 'off', spellcheck: 'false', ...attrs, value: v });

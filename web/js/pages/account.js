@@ -3,7 +3,7 @@
 // the server sets; the page keeps only the CSRF token, in memory.  After
 // logging in the user goes back where they were heading (?next=/path, local
 // paths only) or to their own start page.
-import { state, t, el, api, go, link, page, field, showFieldErrors, clearFieldErrors, alertBox, loadMe, isOfficial, isoDay } from '../lib.js';
+import { state, t, el, api, go, link, page, field, showFieldErrors, clearFieldErrors, alertBox, problemText, loadMe, isOfficial, isoDay } from '../lib.js';
 import { unitPicker } from './citizen-ui.js';
 
 // Only a local path may be a destination (no open redirect).
@@ -38,12 +38,22 @@ export async function login(view, qs) {
     const res = await api('POST', '/api/v1/auth/login',
       { username: form.username.value.trim(), password: form.password.value }, { noIdempotency: true });
     button.disabled = false;
+    // the server says how long this device must wait (it doubles with
+    // each wrong try); others, and the owner elsewhere, are not held up
+    const secs = Number(res.body?.retry_after) || Number(res.headers?.get?.('Retry-After')) || 1;
+    const wait = secs < 120 ? t('dur_seconds', { n: secs }) : t('dur_minutes', { n: Math.ceil(secs / 60) });
     if (res.status === 429) {
-      // the server says how long this device must wait (it doubles with
-      // each wrong try); others, and the owner elsewhere, are not held up
-      const secs = Number(res.body?.retry_after) || Number(res.headers?.get?.('Retry-After')) || 1;
-      const wait = secs < 120 ? t('dur_seconds', { n: secs }) : t('dur_minutes', { n: Math.ceil(secs / 60) });
       status.replaceChildren(el('p', { class: 'error', role: 'alert', id: 'login-wait', text: t('acc_login_wait', { wait }) }));
+      return;
+    }
+    // a wrong password with 2 or fewer tries left before the waits: said
+    // in the same alert, before the lock and not only after it
+    const left = res.status === 401 ? res.body?.attempts_left : undefined;
+    if (typeof left === 'number' && left <= 2) {
+      status.replaceChildren(el('p', { class: 'error', role: 'alert' }, problemText(res), ' ',
+        el('span', { id: 'login-warning', text: left > 0 ? t('acc_login_left', { n: left }) : t('acc_login_left_none', { wait }) })));
+      form.password.value = '';
+      form.password.focus();
       return;
     }
     if (res.status !== 200) {
@@ -86,7 +96,7 @@ export async function signup(view, qs) {
     field('birth_date', t('acc_birth_date'), { inputmode: 'numeric', autocomplete: 'bday', maxlength: '10', placeholder: 'dd/mm/yyyy', 'aria-describedby': 'bd-hint' }),
     el('p', { class: 'hint', id: 'bd-hint', text: t('acc_birth_hint') }),
     sex,
-    field('phone', t('acc_phone'), { type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: true, maxlength: '15' }),
+    field('phone', t('acc_phone'), { type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: true, maxlength: '20' }),
     field('email', t('acc_email'), { type: 'email', autocomplete: 'email', maxlength: '254' }),
     field('address', t('acc_address'), { autocomplete: 'street-address', maxlength: '200' }),
     ward.box,

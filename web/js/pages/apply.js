@@ -5,11 +5,10 @@
 // shows everything read-only; going back loses nothing (the form stays in
 // the page, only hidden).  Submitting gives the dossier's code and the
 // tracking secret.
-import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay, legalTime } from '../lib.js';
+import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay, legalTime, phoneNormal, charLength } from '../lib.js';
 import { payNote } from '../fees.js';
-import { unitPicker, attachment, reqMark, byteLength, kindText, formLink, clearFieldError } from './citizen-ui.js';
+import { unitPicker, attachment, reqMark, kindText, formLink, clearFieldError } from './citizen-ui.js';
 
-const PHONE_RE = /^(0[1-9][0-9]{8}|\+84[1-9][0-9]{8})$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function apply(view, code, qs) {
@@ -168,8 +167,8 @@ function control(f) {
         if ((f.min != null && n < f.min) || (f.max != null && n > f.max)) return t('ap_err_range', { min: num(f.min ?? 0), max: num(f.max ?? 0) });
       } else if (f.type === 'id_number') {
         if (!/^[0-9]{12}$/.test(v)) return t('ap_err_id');
-      } else if (byteLength(v) > (f.max || 1000)) {
-        return t('ap_err_long');
+      } else if (charLength(v) > (f.max || 1000)) {
+        return t('ap_err_long', { max: num(f.max || 1000) });
       }
       return '';
     },
@@ -190,7 +189,7 @@ function build(view, proc) {
   // contact details for this dossier (the server keeps the account's
   // unless corrected here)
   const contact = [
-    ['phone', t('ap_phone'), { type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: '15', value: me.phone || '' }],
+    ['phone', t('ap_phone'), { type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: '20', value: me.phone || '' }],
     ['email', t('ap_email'), { type: 'email', autocomplete: 'email', maxlength: '254', value: me.email || '' }],
     ['address', t('ap_address'), { type: 'text', autocomplete: 'street-address', maxlength: '254', value: me.address || '' }],
   ].map(([name, label, attrs]) => {
@@ -272,9 +271,9 @@ function build(view, proc) {
     for (const c of contact) {
       const v = c.input.value.trim();
       let msg = '';
-      if (c.name === 'phone' && v && !PHONE_RE.test(v.replace(/[\s.]/g, ''))) msg = t('ap_err_phone');
+      if (c.name === 'phone' && v && !phoneNormal(v)) msg = t('ap_err_phone');
       if (c.name === 'email' && v && !EMAIL_RE.test(v)) msg = t('ap_err_email');
-      if (byteLength(v) > 254) msg = t('ap_err_long');
+      if (charLength(v) > 254) msg = t('ap_err_long', { max: num(254) });
       if (msg) errors.push({ field: `applicant.${c.name}`, message: msg, message_vi: msg, message_en: msg });
     }
     return errors;
@@ -302,7 +301,7 @@ function build(view, proc) {
     }
     for (const c of contact) {
       const v = c.input.value.trim();
-      if (v) out.applicant[c.name] = c.name === 'phone' ? v.replace(/[\s.]/g, '') : v;
+      if (v) out.applicant[c.name] = c.name === 'phone' ? phoneNormal(v) || v : v;
     }
     return out;
   }

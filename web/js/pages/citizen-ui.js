@@ -23,9 +23,6 @@ export function clearFieldError(input) {
   if (rest) input.setAttribute('aria-describedby', rest); else input.removeAttribute('aria-describedby');
 }
 
-// Bytes of UTF-8: the server's limits on text are in bytes.
-export const byteLength = (s) => new TextEncoder().encode(s).length;
-
 // A required mark seen by eyes; screen readers hear "required" from the
 // control itself.
 export const reqMark = () => el('span', { class: 'req', 'aria-hidden': 'true', text: ' *' });

@@ -51,7 +51,7 @@ export async function intake(view) {
   const lookupBtn = el('button', { type: 'button', id: 'in-lookup', text: t('of_in_lookup') });
   const lookupMsg = el('p', { id: 'in-lookup-msg', class: 'hint', 'aria-live': 'polite' });
   const nameInput = el('input', { id: 'in-name', name: 'applicant.full_name', required: true, maxlength: '100', autocomplete: 'off' });
-  const phoneInput = el('input', { id: 'in-phone', name: 'applicant.phone', type: 'tel', inputmode: 'tel', maxlength: '15', autocomplete: 'off' });
+  const phoneInput = el('input', { id: 'in-phone', name: 'applicant.phone', type: 'tel', inputmode: 'tel', maxlength: '20', autocomplete: 'off' });
   const emailInput = el('input', { id: 'in-email', name: 'applicant.email', type: 'email', maxlength: '254', autocomplete: 'off' });
   const addrInput = el('input', { id: 'in-address', name: 'applicant.address', maxlength: '300', autocomplete: 'off' });
   const ward = unitPicker('in-ward', 'applicant.ward_code', { 'aria-describedby': 'in-ward-hint' });

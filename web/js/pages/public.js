@@ -57,7 +57,10 @@ export function trackForm(code = '', secret = '') {
     el('button', { type: 'submit', class: 'primary', text: t('track_submit') }));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    go(`/tra-cuu?ma=${encodeURIComponent(c.value.trim())}&s=${encodeURIComponent(s.value.trim())}`);
+    // typed from the receipt: any case, spaces around ignored (the server
+    // takes them so too; the address shows the codes as printed)
+    const code = c.value.trim().toUpperCase(), secret = s.value.trim().toUpperCase();
+    go(`/tra-cuu?ma=${encodeURIComponent(code)}&s=${encodeURIComponent(secret)}`);
   });
   return form;
 }
