@@ -103,3 +103,52 @@ test('the tracking page on a phone: the status badge wraps, the code breaks', as
   await assertAccessible(page, 'tracking on a phone');
   assertNoErrors(page);
 });
+
+test('in English: the steps, their units, the papers and the legal time; "1 copy", "2 copies"', async () => {
+  const page = await newPage(browser, srv);
+  await page.addInitScript(() => localStorage.setItem('lang', 'en'));
+  // public tracking: the table's header and its rows
+  await page.goto(`/tra-cuu?ma=${encodeURIComponent(d.in_progress.code)}&s=${encodeURIComponent(d.in_progress.secret)}`);
+  await page.locator('#dossier table.steps').waitFor();
+  const head = await page.locator('#dossier table.steps thead th').allTextContents();
+  assert.deepEqual(head.slice(0, 3), ['Step', 'Task', 'Unit']);
+  const rows = await page.locator('#dossier table.steps tbody tr').allInnerTexts();
+  assert.match(rows[0], /Receive the dossier/);
+  assert.match(rows[0], /People's Committee of Sai Gon Ward/);
+  assert.doesNotMatch(rows.join('\n'), /Tiếp nhận|Thẩm định|Phê duyệt|Trả kết quả|UBND/);
+  // a procedure's page: each paper's count as English says it
+  await page.goto('/thu-tuc/1.004873');
+  await page.locator('#papers li').first().waitFor();
+  const papers = await page.locator('#papers').textContent();
+  assert.match(papers, /\(Original, 1 copy\)/);
+  assert.doesNotMatch(papers, /copy\(ies\)|1 copies/);
+  assert.match(await page.locator('main').textContent(), /3 working days/);
+  await page.goto('/thu-tuc/1.013225');
+  await page.locator('#papers li').first().waitFor();
+  assert.match(await page.locator('#papers').textContent(), /, 2 copies\)/);
+  // the citizen's own dossier: its steps, units and papers
+  await login(page, DEMO.citizen);
+  await page.goto(`/ho-so-cua-toi/${encodeURIComponent(d.in_progress.code)}`);
+  await page.locator('#timeline').waitFor();
+  const timeline = await page.locator('#timeline').textContent();
+  assert.match(timeline, /Step 1: Receive the dossier/);
+  assert.match(timeline, /People's Committee of Sai Gon Ward/);
+  assert.doesNotMatch(timeline, /Tiếp nhận|Thẩm định|UBND/);
+  const docs = await page.locator('#documents .cz-papers').textContent();
+  assert.match(docs, /Declaration for a certificate of marital status \(official form\) \(Electronic form, 1 copy\)/);
+  assert.doesNotMatch(docs, /Tờ khai|copy\(ies\)/);
+  await assertAccessible(page, 'a dossier in English');
+  assertNoErrors(page);
+  // an official's page: the field, the current step and the steps' table
+  const office = await newPage(browser, srv);
+  await office.addInitScript(() => localStorage.setItem('lang', 'en'));
+  await login(office, DEMO.wardSpecialist);
+  await office.goto(`/can-bo/ho-so/${encodeURIComponent(d.in_progress.code)}`);
+  await office.locator('#steps tbody tr').first().waitFor();
+  assert.match(await office.locator('.dossier-head .code').first().textContent(), /^1\.004873 · Civil status ·/);
+  const steps = await office.locator('#steps tbody').innerText();
+  assert.match(steps, /Appraise/);
+  assert.doesNotMatch(steps, /Thẩm định|UBND/);
+  assert.doesNotMatch(await office.locator('.dossier-head').innerText(), /Thẩm định|UBND/);
+  assertNoErrors(office);
+});

@@ -2,7 +2,7 @@
 // diacritics ignored by the server; popular procedures; the tracking box),
 // a procedure's page, and public tracking (where the QR code on form 01
 // lands: status and timeline, no personal data).
-import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, isOfficial, legalTime } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, isOfficial, legalTime, copies } from '../lib.js';
 
 // Procedures most asked for at a ward (the catalogue's own codes).
 const POPULAR = ['1.001193', '1.004873', '1.000656', '1.000894', '2.000635', '1.001612'];
@@ -84,7 +84,7 @@ export async function procedure(view, code) {
       el('ul', { id: 'fees' }, ...p.fees.map((f) => el('li', {}, `${t(f.channel)}: ${money(f.amount)}`,
         f.note ? el('span', { class: 'hint', text: ` — ${pick(f, 'note')}` }) : null))),
       el('h2', { text: t('papers') }),
-      el('ul', { id: 'papers' }, ...p.papers.map((x) => el('li', {}, `${pick(x)} (${t(x.kind)}, ${x.count})`,
+      el('ul', { id: 'papers' }, ...p.papers.map((x) => el('li', {}, `${pick(x)} (${t(x.kind)}, ${copies(x.count)})`,
         x.condition ? el('span', { class: 'hint', text: ` — ${pick(x, 'condition')}` }) : null))),
       el('h2', { text: t('where_submit') }),
       el('p', { text: t('level_' + p.level) }),
@@ -129,7 +129,7 @@ export async function track(view, code, qs) {
 export function stepsTable(steps) {
   const cell = (label, text) => el('td', { 'data-label': label, text });
   const rows = steps.map((s) => el('tr', {},
-    cell(t('step'), String(s.seq)), cell('', s.name), cell(t('unit'), s.unit ? s.unit.name : '—'),
+    cell(t('step'), String(s.seq)), cell('', pick(s)), cell(t('unit'), pick(s.unit) || '—'),
     cell(t('due'), when(s.due_at)), cell(t('finished'), when(s.finished_at)),
     cell(t('result'), s.result ? t(s.result) : '—')));
   return el('table', { class: 'steps' },
