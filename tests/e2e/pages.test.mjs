@@ -152,3 +152,28 @@ test('in English: the steps, their units, the papers and the legal time; "1 copy
   assert.doesNotMatch(await office.locator('.dossier-head').innerText(), /Thẩm định|UBND/);
   assertNoErrors(office);
 });
+
+test('an anonymous visitor: no error in the console, no failed request, an icon', async () => {
+  const page = await newPage(browser, srv);
+  const failed = [];
+  const logged = [];
+  page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`); });
+  page.on('console', (m) => { if (m.type() === 'error') logged.push(m.text()); });
+  const track = `/tra-cuu?ma=${encodeURIComponent(d.submitted.code)}&s=${encodeURIComponent(d.submitted.secret)}`;
+  for (const path of ['/', '/thu-tuc/1.004873', '/tra-cuu', track, '/dang-nhap', '/dang-ky']) {
+    await page.goto(path, { waitUntil: 'networkidle' });
+    await page.locator('h1').first().waitFor();
+  }
+  assert.deepEqual(failed, []);
+  assert.deepEqual(logged, []);
+  // the icon the page names is there (a browser asks /favicon.ico otherwise)
+  const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+  assert.ok(icon, 'no <link rel="icon">');
+  const res = await page.request.get(icon);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-type'], /^image\//);
+  // signed in, the same probe knows who it is
+  await login(page, DEMO.citizen);
+  assert.ok(await page.locator('#logout').isVisible());
+  assertNoErrors(page);
+});

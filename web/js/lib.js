@@ -177,8 +177,10 @@ export function upload(file, onProgress) {
 }
 
 // Who is signed in (null when nobody).  Refreshes state.me and state.csrf.
+// The session probe answers 204 for nobody (not a 401, which the browser
+// would log as an error on every page an anonymous visitor opens).
 export async function loadMe() {
-  const { status, body } = await api('GET', '/api/v1/me');
+  const { status, body } = await api('GET', '/api/v1/session');
   state.me = status === 200 ? body : null;
   state.csrf = status === 200 ? body.csrf_token : '';
   return state.me;
