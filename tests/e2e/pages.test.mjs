@@ -177,3 +177,15 @@ test('an anonymous visitor: no error in the console, no failed request, an icon'
   assert.ok(await page.locator('#logout').isVisible());
   assertNoErrors(page);
 });
+
+test('a leader lands on the dashboard, a clerk and a specialist on their work queues', async () => {
+  for (const [who, path] of [[DEMO.wardLeader, '/dieu-hanh'], [DEMO.leader, '/dieu-hanh'], [DEMO.wardClerk, '/can-bo'],
+    [DEMO.wardSpecialist, '/can-bo'], [DEMO.citizen, '/ho-so-cua-toi']]) {
+    const page = await newPage(browser, srv);
+    await login(page, who);
+    await waitForPath(page, path);
+    await page.locator('h1').first().waitFor();
+    assertNoErrors(page);
+    await page.context().close();
+  }
+});
