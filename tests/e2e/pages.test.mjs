@@ -189,3 +189,16 @@ test('a leader lands on the dashboard, a clerk and a specialist on their work qu
     await page.context().close();
   }
 });
+
+test('the dashboard says what its figures count: the overdue ones among all those in progress', async () => {
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.wardLeader);
+  await page.goto('/dieu-hanh');
+  const sub = page.locator('[data-kpi="overdue"] .sub');
+  await sub.waitFor();
+  const api = await page.evaluate(async () => (await fetch('/api/v1/dashboard')).json());
+  assert.ok(api.in_progress.total >= 1);
+  assert.equal(await sub.textContent(), `Tổng số hồ sơ đang giải quyết: ${api.in_progress.total}`);
+  assert.doesNotMatch(await page.locator('main').textContent(), /Trên \d/);
+  assertNoErrors(page);
+});
