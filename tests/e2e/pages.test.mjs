@@ -202,3 +202,20 @@ test('the dashboard says what its figures count: the overdue ones among all thos
   assert.doesNotMatch(await page.locator('main').textContent(), /Trên \d/);
   assertNoErrors(page);
 });
+
+test('a search without letters or digits finds nothing and says so', async () => {
+  const page = await newPage(browser, srv);
+  await page.goto('/');
+  const box = page.getByLabel('Tìm thủ tục hành chính');
+  await box.fill('😀');
+  await page.locator('#results li').first().waitFor();
+  assert.equal(await page.locator('#results li a').count(), 0);
+  assert.equal(await page.locator('#results').textContent(), 'Hãy nhập chữ hoặc số của tên hay mã thủ tục.');
+  // the API agrees: nothing, not the whole catalogue
+  const api = await page.evaluate(async () => (await fetch(`/api/v1/procedures?q=${encodeURIComponent('😀')}`)).json());
+  assert.deepEqual(api.items, []);
+  // a real word still finds
+  await box.fill('khai sinh');
+  await page.locator('#results li a').first().waitFor();
+  assertNoErrors(page);
+});

@@ -18,6 +18,8 @@ export function home(view) {
       const q = input.value.trim();
       const mine = ++seq;
       if (!q) { list.replaceChildren(); return; } // the popular ones are below
+      // nothing to look for (an emoji, punctuation): say so, ask nothing
+      if (!/[\p{L}\p{N}]/u.test(q)) { list.replaceChildren(el('li', { id: 'search-no-word', text: t('search_no_word') })); return; }
       const res = await api('GET', `/api/v1/procedures?limit=20&q=${encodeURIComponent(q)}`);
       if (mine !== seq) return; // an older answer arriving late
       list.replaceChildren();
