@@ -219,3 +219,28 @@ test('a search without letters or digits finds nothing and says so', async () =>
   await page.locator('#results li a').first().waitFor();
   assertNoErrors(page);
 });
+
+test('counter intake: nobody found, the name and ID typed once go into the procedure\'s form too', async () => {
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.wardClerk);
+  await page.goto('/can-bo/tiep-nhan');
+  const applicant = page.getByRole('group', { name: 'Người nộp hồ sơ' });
+  // the procedure first
+  await page.getByLabel('Tìm thủ tục *').fill('xac nhan tinh trang hon nhan');
+  await page.getByRole('button', { name: 'Cấp Giấy xác nhận tình trạng hôn nhân' }).click();
+  const procForm = page.locator('.proc-form');
+  await procForm.waitFor();
+  // an ID number nobody has an account with
+  const nobody = '079203008888';
+  await applicant.getByLabel('Số định danh cá nhân *').fill(nobody);
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await page.getByText('Không có tài khoản công dân với số này').waitFor();
+  await applicant.getByLabel('Họ, chữ đệm và tên *').fill('Trần Văn Mới');
+  assert.equal(await procForm.getByLabel('Họ, chữ đệm và tên *').inputValue(), 'Trần Văn Mới');
+  assert.equal(await procForm.getByLabel('Số định danh cá nhân *').inputValue(), nobody);
+  // what the clerk then types in the procedure's form is the clerk's
+  await procForm.getByLabel('Họ, chữ đệm và tên *').fill('Trần Văn Mới (con)');
+  await applicant.getByLabel('Họ, chữ đệm và tên *').fill('Trần Văn Mới Hai');
+  assert.equal(await procForm.getByLabel('Họ, chữ đệm và tên *').inputValue(), 'Trần Văn Mới (con)');
+  assertNoErrors(page, [/404/]);
+});
