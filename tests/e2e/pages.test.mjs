@@ -244,3 +244,17 @@ test('counter intake: nobody found, the name and ID typed once go into the proce
   assert.equal(await procForm.getByLabel('Họ, chữ đệm và tên *').inputValue(), 'Trần Văn Mới (con)');
   assertNoErrors(page, [/404/]);
 });
+
+test('reloading an official\'s dossier page adds no "viewed" line after the first', async () => {
+  const page = await newPage(browser, srv);
+  await login(page, DEMO.wardSpecialist);
+  const views = async () => {
+    await page.goto(`/can-bo/ho-so/${encodeURIComponent(d.in_progress.code)}`);
+    await page.locator('#events li').first().waitFor();
+    return page.locator('#events li.ev-view').count();
+  };
+  const first = await views();
+  assert.ok(first >= 1);
+  for (let i = 0; i < 3; i++) assert.equal(await views(), first);
+  assertNoErrors(page);
+});
