@@ -1,6 +1,6 @@
 /*
- * auth_api.c - log in, log out, who am I, sign up as a citizen, change
- * one's own password.
+ * auth_api.c - log in, log out, who am I (or nobody: the session probe), sign
+ * up as a citizen, change one's own password.
  */
 #include "api.h"
 
@@ -121,6 +121,16 @@ static int me(struct mc_req *r)
 	json_object_set_new(u, "permissions", perms);
 	json_object_set_new(u, "csrf_token", json_string(r->who->csrf));
 	return mc_res_json(r, 200, u);
+}
+
+/* Who is signed in, asked by the pages at every start: the account as
+ * GET /api/v1/me gives it, or 204 for nobody - not a 401, which a browser
+ * logs as an error on every page an anonymous visitor opens. */
+static int session(struct mc_req *r)
+{
+	if (!r->who)
+		return mc_res_empty(r, 204);
+	return me(r);
 }
 
 static int signup(struct mc_req *r)
@@ -255,6 +265,7 @@ const struct mc_route mc_api_auth_routes[] = {
 	{"POST", "/api/v1/auth/signup", signup, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF},
 	{"POST", "/api/v1/auth/signup/business", signup_business, MC_AUTH_NONE, NULL, MC_RF_NO_CSRF},
 	{"GET", "/api/v1/me", me, MC_AUTH_REQUIRED, NULL, 0},
+	{"GET", "/api/v1/session", session, MC_AUTH_OPTIONAL, NULL, 0},
 	{"POST", "/api/v1/me/password", change_password, MC_AUTH_REQUIRED, NULL, 0},
 	{0},
 };

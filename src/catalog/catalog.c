@@ -478,10 +478,28 @@ int mc_catalog_current_id(struct mc_conn *c, const char *code, int64_t *id)
 	return mc_query_int64(c, id, "SELECT id FROM procedures WHERE code = ? AND is_current = 1", "t", code);
 }
 
+/* Whether a LIKE key holds something to look for: a letter or a digit
+ * (the key keeps only those, '.', spaces and the '%' around it). */
+static int like_has_word(const char *like)
+{
+	for (const char *p = like; p && *p; p++)
+		if (*p != '%' && *p != '.' && *p != ' ')
+			return 1;
+	return 0;
+}
+
 int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const char *level, const char *after,
 		    int limit, json_t **out, int *more)
 {
 	char *like = mc_text_like_key(q);
+	if (q && *q && !like_has_word(like)) {
+		/* an emoji or punctuation alone: nothing matches (its key would be
+		 * "%%", which matches everything) */
+		free(like);
+		*out = json_array();
+		*more = 0;
+		return 0;
+	}
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT id, code, version, name, name_en, field_code, field, field_en, level, time_value, time_unit,"

@@ -49,7 +49,8 @@ int mc_catalog_get_id(struct mc_conn *c, int64_t id, json_t **out);
  * mc_catalog_get_id then serves it from a cache shared by all requests:
  * the result must be treated as read-only. */
 int mc_catalog_current_id(struct mc_conn *c, const char *code, int64_t *id);
-/* Current procedures matching q (diacritics and case ignored; NULL = all),
+/* Current procedures matching q (diacritics and case ignored; NULL or ""
+ * = all; a q without any letter or digit, e.g. an emoji, matches none),
  * a field code and a level (NULL = any), ordered by code, after the code
  * `after` (keyset pagination).  Each item is a summary. */
 int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const char *level, const char *after,

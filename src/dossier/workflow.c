@@ -263,13 +263,16 @@ static json_t *user_ref(struct mc_conn *c, int64_t id)
 	return j;
 }
 
-static json_t *steps_of(struct mc_conn *c, int64_t id, int full)
+/* The steps of dossier id; def_steps: the steps of its procedure's
+ * version (a step's English name is there, at the same position), or NULL. */
+static json_t *steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_steps)
 {
 	json_t *arr = json_array();
 	struct mc_stmt *s;
 	if (mc_query(c, &s,
 		     "SELECT s.seq, s.name, s.role, s.agency_id, a.code, a.name, s.hours, s.started_at, s.due_at, s.finished_at,"
-		     " s.result, s.note, s.handed_by, s.finished_by FROM dossier_steps s JOIN agencies a ON a.id = s.agency_id"
+		     " s.result, s.note, s.handed_by, s.finished_by, a.name_en"
+		     " FROM dossier_steps s JOIN agencies a ON a.id = s.agency_id"
 		     " WHERE s.dossier_id = ? ORDER BY s.seq",
 		     "i", id))
 		return arr;
@@ -282,6 +285,12 @@ static json_t *steps_of(struct mc_conn *c, int64_t id, int full)
 				       "finished_at", mc__time_or_null(mc_col_int64(s, 9)), "result",
 				       mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
 		json_object_set_new(st, "handed_at", mc__time_or_null(mc_col_int64(s, 7)));
+		if (mc_col_text(s, 14))
+			json_object_set_new(json_object_get(st, "unit"), "name_en", json_string(mc_col_text(s, 14)));
+		/* the steps are copied from the procedure's version in order: seq n is its step n */
+		json_t *ds = json_array_get(def_steps, (size_t)(mc_col_int64(s, 0) - 1));
+		if (mc__jstr(ds, "name_en"))
+			json_object_set_new(st, "name_en", json_string(mc__jstr(ds, "name_en")));
 		if (full) {
 			json_object_set_new(st, "note", mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
 			json_object_set_new(st, "handed_by_id", json_integer(mc_col_int64(s, 12)));
@@ -348,6 +357,23 @@ static json_t *pending_of(struct mc_conn *c, const struct mc__dossier *d)
 	return arr;
 }
 
+/* The English names of a dossier's papers, from its procedure's version
+ * (the dossier keeps the Vietnamese name it was filed with). */
+static void papers_en(json_t *papers, json_t *def_papers)
+{
+	size_t i, k;
+	json_t *p, *dp;
+	json_array_foreach(papers, i, p) {
+		const char *code = mc__jstr(p, "code");
+		json_array_foreach(def_papers, k, dp) {
+			if (code && mc__jstr(dp, "code") && strcmp(code, mc__jstr(dp, "code")) == 0 && mc__jstr(dp, "name_en")) {
+				json_object_set_new(p, "name_en", json_string(mc__jstr(dp, "name_en")));
+				break;
+			}
+		}
+	}
+}
+
 int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 {
 	struct mc_conn *c = x->c;
@@ -398,6 +424,11 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 				      (json_int_t)json_integer_value(json_object_get(def, "version")), "processing_time",
 				      json_object_get(def, "processing_time"), "result", json_object_get(def, "result"),
 				      "field", json_object_get(def, "field")));
+	json_t *pj = json_object_get(j, "procedure");
+	if (json_is_string(json_object_get(def, "field_en")))
+		json_object_set(pj, "field_en", json_object_get(def, "field_en"));
+	if (json_is_string(json_object_get(def, "result_en")))
+		json_object_set(pj, "result_en", json_object_get(def, "result_en"));
 	json_object_set_new(j, "applicant", applicant ? applicant : json_object());
 	json_object_set_new(j, "submitted_at", mc__time_or_null(d.submitted_at));
 	json_object_set_new(j, "received_at", mc__time_or_null(d.received_at));
@@ -439,7 +470,8 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	json_object_set_new(j, "register", entry ? json_pack("{s:s, s:I}", "book", book, "entry", (json_int_t)entry) : json_null());
 	json_object_set_new(j, "sets", json_integer(1));
 	json_object_set_new(j, "papers", papers ? papers : json_array());
-	json_object_set_new(j, "steps", steps_of(c, id, full));
+	papers_en(json_object_get(j, "papers"), json_object_get(def, "papers"));
+	json_object_set_new(j, "steps", steps_of(c, id, full, json_object_get(def, "steps")));
 	if (json_is_object(extra)) {
 		const char *k;
 		json_t *v;
@@ -466,9 +498,20 @@ int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
 	if (rc)
 		return rc;
 	if (x->who && x->who->agency_id && d.current_step) {
-		/* "viewed": once per official and step */
-		rc = mc__event(x, d.id, "view", NULL, NULL, d.current_step, x->who->agency_id, 0, NULL);
-		if (rc)
+		/* "viewed": once per official and step.  Looked up first, so that
+		 * reading the page again writes nothing (the unique index
+		 * dossier_views only backs this up against a concurrent first view) */
+		struct mc_stmt *s;
+		if ((rc = mc_query(x->c, &s,
+				   "SELECT 1 FROM dossier_events WHERE dossier_id = ? AND actor_id = ? AND step = ?"
+				   " AND action = 'view'",
+				   "iid", d.id, x->who->user_id, d.current_step)))
+			return rc;
+		rc = mc_step(s);
+		mc_stmt_done(s);
+		if (rc < 0)
+			return rc;
+		if (rc == MC_DB_DONE && (rc = mc__event(x, d.id, "view", NULL, NULL, d.current_step, x->who->agency_id, 0, NULL)))
 			return rc;
 	}
 	return mc__represent(x, d.id, 1, out);
@@ -498,7 +541,7 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 	snprintf(sql, sizeof(sql),
 		 "SELECT d.id, d.status, d.procedure_code, p.name, p.name_en, d.submitted_at, COALESCE(d.received_at, 0),"
 		 " COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, d.code,"
-		 " COALESCE(d.appointment_at, d.due_at, 0), d.extended, d.extra"
+		 " COALESCE(d.appointment_at, d.due_at, 0), d.extended, d.extra, d.procedure_id"
 		 " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE %s",
 		 where);
 	struct mc_stmt *s;
@@ -521,8 +564,15 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 	json_object_set_new(j, "appointment_at", mc__time_or_null(mc_col_int64(s, 12)));
 	json_object_set_new(j, "late_with_apology", json_boolean(mc_col_int64(s, 13) && result && strcmp(result, "late") == 0));
 	json_object_set_new(j, "overdue_at", overdue_at(mc_col_text(s, 1), mc_col_int64(s, 7), mc_col_text(s, 14)));
+	int64_t pid = mc_col_int64(s, 15);
 	mc_stmt_done(s);
-	json_object_set_new(j, "steps", steps_of(c, did, 0));
+	json_t *def = NULL;
+	if ((rc = mc_catalog_get_id(c, pid, &def))) {
+		json_decref(j);
+		return rc;
+	}
+	json_object_set_new(j, "steps", steps_of(c, did, 0, json_object_get(def, "steps")));
+	json_decref(def);
 	*out = j;
 	return 0;
 }

@@ -37,6 +37,9 @@
 #define SANS      "DejaVu Sans"
 #define MAX_COLS  18 /* columns of a table at most (the periodic report has 17) */
 #define DOTS      "……………………"
+/* Body font size, and the smallest form 01 may take to stay on one page. */
+#define FS_DEFAULT 8.0
+#define FS_FORM01_MIN 6.5
 
 /* layout flags */
 enum {
@@ -149,6 +152,12 @@ static const char *sub(struct doc *d, const char *en)
 			  "\n<span size=\"smaller\" style=\"italic\" weight=\"normal\" "
 			  "foreground=\"#555555\">%s</span>",
 			  en);
+}
+
+/* The same for plain text from the data (escaped); "" when there is none. */
+static const char *sub_text(struct doc *d, const char *en)
+{
+	return en && *en ? sub(d, esc(d, en)) : "";
 }
 
 static double cw(const struct doc *d) { return d->pw - d->ml - d->mr; }
@@ -381,6 +390,18 @@ static void field(struct doc *d, const char *vi, const char *en, const char *val
 	para(d, mc_sprintf(d->a, "%s: %s%s", vi, v, sub(d, en)), 0, 12, 2.5);
 }
 
+/* The same with the value in English too, under it with the label. */
+static void field_en(struct doc *d, const char *vi, const char *en, const char *value, const char *value_en)
+{
+	if (!d->en || !value || !value_en) {
+		field(d, vi, en, value);
+		return;
+	}
+	const char *v = mc_sprintf(d->a, "<b>%s</b>", esc(d, value));
+	para(d, mc_sprintf(d->a, "%s: %s%s", vi, v, sub_text(d, mc_sprintf(d->a, "%s: %s", en, value_en))), 0, 12,
+	     2.5);
+}
+
 /* The same, skipped when there is no value. */
 static void field_opt(struct doc *d, const char *vi, const char *en, const char *value)
 {
@@ -593,30 +614,55 @@ struct sig {
 	const char *name;              /* printed under the space for the signature */
 };
 
-/* One or two signature blocks side by side (one: on the right half), kept
- * on one page. */
-static void signatures(struct doc *d, const struct sig *s, int n)
+#define SIG_GAP 40.0 /* the space to sign in */
+
+/* The layouts of one or two signature blocks (who signs and the note; the
+ * name) and the height of the tallest of each. */
+static void sig_layouts(struct doc *d, const struct sig *s, int n, PangoLayout **top, PangoLayout **name, double *th,
+			double *nh)
 {
-	PangoLayout *top[2], *name[2];
-	double half = cw(d) / 2, th = 0, nh = 0, gap = 40;
+	double half = cw(d) / 2;
+	*th = *nh = 0;
 	for (int i = 0; i < n; i++) {
 		const char *m = mc_sprintf(d->a, "<b>%s</b>%s\n<i>%s</i>%s", s[i].vi, sub(d, s[i].en), s[i].note_vi,
 					   sub(d, s[i].note_en));
 		top[i] = lay(d, m, half - 8, d->fs, F_CENTER);
 		name[i] = lay(d, mc_sprintf(d->a, "<b>%s</b>", esc(d, s[i].name)), half - 8, d->fs, F_CENTER);
-		if (layout_h(top[i]) > th)
-			th = layout_h(top[i]);
-		if (layout_h(name[i]) > nh)
-			nh = layout_h(name[i]);
+		if (layout_h(top[i]) > *th)
+			*th = layout_h(top[i]);
+		if (layout_h(name[i]) > *nh)
+			*nh = layout_h(name[i]);
 	}
+}
+
+/* The height signatures() takes, spacing included. */
+static double signatures_h(struct doc *d, const struct sig *s, int n)
+{
+	PangoLayout *top[2], *name[2];
+	double th, nh;
+	sig_layouts(d, s, n, top, name, &th, &nh);
+	for (int i = 0; i < n; i++) {
+		g_object_unref(top[i]);
+		g_object_unref(name[i]);
+	}
+	return 8 + th + SIG_GAP + nh + 8;
+}
+
+/* One or two signature blocks side by side (one: on the right half), kept
+ * on one page. */
+static void signatures(struct doc *d, const struct sig *s, int n)
+{
+	PangoLayout *top[2], *name[2];
+	double half = cw(d) / 2, th, nh;
+	sig_layouts(d, s, n, top, name, &th, &nh);
 	d->y += 8;
-	need(d, th + gap + nh);
+	need(d, th + SIG_GAP + nh);
 	for (int i = 0; i < n; i++) {
 		double x = d->ml + 4 + (n == 1 ? half : i * half);
 		put(d, top[i], x, d->y);
-		put(d, name[i], x, d->y + th + gap);
+		put(d, name[i], x, d->y + th + SIG_GAP);
 	}
-	d->y += th + gap + nh + 8;
+	d->y += th + SIG_GAP + nh + 8;
 }
 
 /*
@@ -732,14 +778,18 @@ static const char *procedure(struct doc *d, json_t *j)
 	return code ? mc_sprintf(d->a, "%s (mã thủ tục %s)", name, code) : name;
 }
 
-static const char *processing_time(struct doc *d, json_t *j)
+/* The legal processing time, in Vietnamese or (en) in English. */
+static const char *processing_time(struct doc *d, json_t *j, int en)
 {
 	const char *v = T("procedure.processing_time.value"), *unit = T("procedure.processing_time.unit");
 	if (unit && strcmp(unit, "same_day") == 0)
-		return "Trong ngày làm việc (nhận sau 15 giờ: trả trong ngày làm việc tiếp theo)";
+		return en ? "Same working day (received after 15:00: the next working day)"
+			  : "Trong ngày làm việc (nhận sau 15 giờ: trả trong ngày làm việc tiếp theo)";
 	if (!v)
 		return NULL;
-	const char *u = mc__time_unit_label(T("procedure.processing_time.unit"), 0);
+	const char *u = mc__time_unit_label(unit, en);
+	if (u && en && strcmp(v, "1") == 0) /* "working days" -> "working day" */
+		return mc_sprintf(d->a, "1 %.*s", (int)strlen(u) - (u[0] && u[strlen(u) - 1] == 's'), u);
 	return u ? mc_sprintf(d->a, "%s %s", v, u) : v;
 }
 
@@ -787,8 +837,9 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 		long long count = mc__jint(p, "count", 1);
 		const char *cells[5] = {
 			mc_sprintf(d->a, "%lld", mc__jint(p, "no", (long long)i + 1)),
-			esc(d, mc__jtext(d->a, p, "name")),
-			esc(d, mc__paper_kind_label(mc__jtext(d->a, p, "kind"), 0)),
+			mc_sprintf(d->a, "%s%s", esc(d, mc__jtext(d->a, p, "name")), sub_text(d, mc__jtext(d->a, p, "name_en"))),
+			mc_sprintf(d->a, "%s%s", esc(d, mc__paper_kind_label(mc__jtext(d->a, p, "kind"), 0)),
+				   sub_text(d, mc__paper_kind_label(mc__jtext(d->a, p, "kind"), 1))),
 			mc_sprintf(d->a, "%lld", count),
 			esc(d, mc__jtext(d->a, p, "note")),
 		};
@@ -804,24 +855,28 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	long long sets = mc__jint(j, "sets", 1);
 	para(d, mc_sprintf(d->a, "2. Số lượng hồ sơ: <b>%02lld</b> (bộ)%s", sets, sub(d, "Number of sets")), 0, 12,
 	     2.5);
-	field(d, "3. Thời gian giải quyết hồ sơ theo quy định", "Legal processing time", processing_time(d, j));
+	field_en(d, "3. Thời gian giải quyết hồ sơ theo quy định", "Legal processing time", processing_time(d, j, 0),
+		 processing_time(d, j, 1));
 	field(d, "4. Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
 	field(d, "5. Thời gian trả kết quả giải quyết hồ sơ", "Result due at", TLONG("due_at"));
 	field(d, "6. Đăng ký nhận kết quả tại", "Collect the result at", return_place(d, j));
 	const char *book = T("register.book"), *entry = T("register.entry");
-	para(d,
-	     mc_sprintf(d->a, "Vào Sổ theo dõi hồ sơ, Quyển số: %s, Số thứ tự: %s%s",
-			book ? mc_sprintf(d->a, "<b>%s</b>", esc(d, book)) : DOTS,
-			entry ? mc_sprintf(d->a, "<b>%s</b>", esc(d, entry)) : DOTS,
-			sub(d, "Entered in the register book, entry no.")),
-	     0, 12, 2.5);
-
+	const char *reg = mc_sprintf(d->a, "Vào Sổ theo dõi hồ sơ, Quyển số: %s, Số thứ tự: %s%s",
+				     book ? mc_sprintf(d->a, "<b>%s</b>", esc(d, book)) : DOTS,
+				     entry ? mc_sprintf(d->a, "<b>%s</b>", esc(d, entry)) : DOTS,
+				     sub(d, "Entered in the register book, entry no."));
 	struct sig s[2] = {
 		{"NGƯỜI NỘP HỒ SƠ", "Applicant", "(Ký và ghi rõ họ tên)", "Signature and full name",
 		 T("applicant.full_name")},
 		{"NGƯỜI TIẾP NHẬN HỒ SƠ", "Receiving officer", "(Ký và ghi rõ họ tên)", "Signature and full name",
 		 T("received_by.full_name")},
 	};
+	/* the signatures are never on a page of their own: the register line
+	 * goes over with them when they do not fit */
+	PangoLayout *rl = lay(d, reg, cw(d), d->fs, 0);
+	need(d, layout_h(rl) + 2.5 + signatures_h(d, s, 2));
+	g_object_unref(rl);
+	para(d, reg, 0, 12, 2.5);
 	signatures(d, s, 2);
 }
 
@@ -1276,6 +1331,7 @@ struct job {
 	const struct rep *rep;
 	int en;
 	const struct tpl *tpl;
+	double fs; /* body font size; 0: the default */
 };
 
 static void body(struct doc *d, const struct job *jb)
@@ -1333,7 +1389,7 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 	d.mr = 10 * PT_PER_MM;
 	d.mt = 10 * PT_PER_MM;
 	d.mb = 13 * PT_PER_MM;
-	d.fs = a4 ? 11 : 8;
+	d.fs = a4 ? 11 : jb->fs > 0 ? jb->fs : FS_DEFAULT;
 	d.pages = pages_known;
 	d.always_number = landscape;
 	d.en = jb->en;
@@ -1380,26 +1436,39 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 	return 0;
 }
 
+/* Empty out back to keep bytes. */
+static void rewind_to(struct mc_buf *out, size_t keep)
+{
+	out->len = keep;
+	if (out->data)
+		out->data[keep] = '\0';
+}
+
 static int render(const struct job *jb, struct mc_buf *out, struct mc_error *e)
 {
 	size_t keep = out->len;
-	int pages = 0, rc = pass(jb, 0, out, &pages, e);
-	if (!rc && (pages > 1 || jb->form == 7)) {
-		out->len = keep;
-		if (out->data)
-			out->data[keep] = '\0';
+	struct job j = *jb;
+	int pages = 0, rc = pass(&j, 0, out, &pages, e);
+	/* Form 01 is a receipt signed by both sides: each copy stays on one
+	 * page whenever smaller type makes it fit (the English subtitles add
+	 * a line under each label), so that the signatures are never on a page
+	 * of their own. */
+	while (!rc && j.form == 1 && pages > 2 && (j.fs > 0 ? j.fs : FS_DEFAULT) - 0.5 >= FS_FORM01_MIN - 0.01) {
+		j.fs = (j.fs > 0 ? j.fs : FS_DEFAULT) - 0.5;
+		rewind_to(out, keep);
+		rc = pass(&j, 0, out, &pages, e);
+	}
+	if (!rc && (pages > 1 || j.form == 7)) {
+		rewind_to(out, keep);
 		int again;
-		rc = pass(jb, pages, out, &again, e);
+		rc = pass(&j, pages, out, &again, e);
 		if (!rc && again != pages) {
 			mc_error_set(e, MC_E_INTERNAL, NULL);
 			rc = mc_error_log(e, "pdf: page count changed between passes (%d, %d)", pages, again);
 		}
 	}
-	if (rc) {
-		out->len = keep;
-		if (out->data)
-			out->data[keep] = '\0';
-	}
+	if (rc)
+		rewind_to(out, keep);
 	return rc;
 }
 
@@ -1478,7 +1547,7 @@ int mc_pdf_form(int form, json_t *dossier, const char *lang, struct mc_buf *out,
 	mc_arena_free(a);
 	if (rc)
 		return rc;
-	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0, NULL};
+	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0, NULL, 0};
 	return render(&jb, out, e);
 }
 
@@ -1494,7 +1563,7 @@ int mc_pdf_register(json_t *agency, const char *period_from, const char *period_
 	if (rc)
 		return rc;
 	struct reg r = {agency, dossiers, period_from, period_to};
-	struct job jb = {7, NULL, &r, NULL, 0, NULL};
+	struct job jb = {7, NULL, &r, NULL, 0, NULL, 0};
 	return render(&jb, out, e);
 }
 
@@ -1512,7 +1581,7 @@ int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct
 	    strlen(json_string_value(json_object_get(report, "to"))) != 10 || !agency)
 		return mc_error_set(e, MC_E_VALIDATION, "a report needs from, to and the agency");
 	struct rep r = {report, agency};
-	struct job jb = {8, NULL, NULL, &r, 0, NULL};
+	struct job jb = {8, NULL, NULL, &r, 0, NULL, 0};
 	return render(&jb, out, e);
 }
 
@@ -1528,6 +1597,6 @@ int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct m
 	if (!found || !json_is_string(json_object_get(found, "template")))
 		return mc_error_set(e, MC_E_NOT_FOUND, "Giấy tờ này không có mẫu để tải về");
 	struct tpl t = {def, found};
-	struct job jb = {9, NULL, NULL, NULL, 0, &t};
+	struct job jb = {9, NULL, NULL, NULL, 0, &t, 0};
 	return render(&jb, out, e);
 }

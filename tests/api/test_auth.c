@@ -210,6 +210,19 @@ static void csrf_and_logout(void **state)
 	mc_http_get(&s, "/api/v1/me", &r);
 	assert_problem(&r, 401, "unauthenticated");
 	mc_http_res_free(&r);
+	/* the pages' session probe: nobody is not an error */
+	assert_int_equal(mc_http_get(&s, "/api/v1/session", &r), 204);
+	assert_int_equal(r.len, 0);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&other, "/api/v1/session", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "username")), "tiepnhan.tt2");
+	assert_string_equal(json_string_value(json_object_get(r.json, "csrf_token")), other.csrf);
+	assert_true(json_array_size(json_object_get(r.json, "permissions")) > 0);
+	mc_http_res_free(&r);
+	struct mc_http_session anon;
+	mc_http_session_init(&anon, srv.base);
+	assert_int_equal(mc_http_get(&anon, "/api/v1/session", &r), 204);
+	mc_http_res_free(&r);
 	mc_http_post(&s, "/api/v1/auth/logout", NULL, &r);
 	assert_problem(&r, 401, "unauthenticated");
 	mc_http_res_free(&r);

@@ -57,6 +57,16 @@ static void search_ignores_diacritics(void **state)
 		assert_string_equal(jstr(json_array_get(items, 0), "code"), "1.004873");
 		mc_http_res_free(&r);
 	}
+	/* a query with no letter or digit (an emoji, punctuation, spaces)
+	 * matches nothing - not the whole catalogue */
+	const char *nothing[] = {"/api/v1/procedures?q=%F0%9F%98%80", "/api/v1/procedures?q=.",
+				 "/api/v1/procedures?q=%20%20", "/api/v1/procedures?q=%E2%80%94%21%3F"};
+	for (size_t i = 0; i < sizeof(nothing) / sizeof(nothing[0]); i++) {
+		assert_int_equal(mc_http_get(&s, nothing[i], &r), 200);
+		assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+		assert_null(json_object_get(r.json, "next_after"));
+		mc_http_res_free(&r);
+	}
 	/* all 28 in force (the repealed 2.000986 is not listed), paged */
 	size_t total = 0;
 	char path[128] = "/api/v1/procedures?limit=10";

@@ -154,6 +154,16 @@ static void forms_of_a_counter_dossier(void **state)
 	t = pdf_text(&r);
 	expect_text(t, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ");
 	expect_text(t, "RECEIPT OF DOSSIER AND APPOINTMENT FOR THE RESULT");
+	/* the papers, their kind and the legal time in English too */
+	expect_text(t, "Declaration for a certificate of marital status (official form)");
+	expect_text(t, "Passport / ID card or other photo ID still valid");
+	expect_text(t, "Presented");
+	expect_text(t, "Legal processing time: 3 working days");
+	/* each copy (liên) on one page, signatures included: a copy that ran
+	 * onto a second page would be numbered "Trang 1/2" */
+	assert_null(strstr(t, "Trang 1/2"));
+	expect_text(t, "Liên 1: Lưu");
+	assert_true(strstr(t, "NGƯỜI TIẾP NHẬN HỒ SƠ") < strstr(t, "Liên 2: Giao khách hàng"));
 	free(t);
 	mc_http_res_free(&r);
 	clerk.lang[0] = '\0';
@@ -214,6 +224,10 @@ static void forms_of_a_counter_dossier(void **state)
 	mc_http_res_free(&r);
 	/* printing is not opening: the leader's form reads recorded no view */
 	assert_int_equal(views_by(&spec, "Phạm Thị Lệ Hằng"), 0);
+	/* opening the dossier again and again: one "viewed" line per official
+	 * and step (each views_by reads the dossier as the specialist) */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(views_by(&spec, "Lê Minh Khoa"), 1);
 
 	/* the specialist asks for a paper: form 02 now applies */
 	const char *ask = "{\"items\":[\"Bản sao Giấy khai sinh có chứng thực\"],\"reason\":\"Thiếu giấy khai sinh\"}";

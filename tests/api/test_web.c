@@ -101,6 +101,11 @@ static void page_routes_and_limits(void **state)
 	assert_non_null(strstr(r.body, "/js/app.js"));
 	mc_http_res_free(&r);
 	assert_int_equal(get("/thu-tuc/1.004873", NULL, &r), 200);
+	assert_non_null(strstr(r.body, "<link rel=\"icon\" href=\"/favicon.svg\""));
+	mc_http_res_free(&r);
+	/* the icon the pages name */
+	assert_int_equal(get("/favicon.svg", NULL, &r), 200);
+	assert_string_equal(mc_http_header(&r, "Content-Type"), "image/svg+xml");
 	mc_http_res_free(&r);
 	/* no way out of web/, and unknown files are not pages */
 	assert_int_equal(get("/../CMakeLists.txt", NULL, &r), 404);

@@ -129,7 +129,17 @@ export function dateInput(attrs = {}) {
 }
 // A procedure's legal processing time as the law words it: "3 ngày làm
 // việc", "8 giờ làm việc", or "Trả kết quả trong ngày" (same_day).
-export const legalTime = (pt) => (pt.unit === 'same_day' ? t('same_day') : `${pt.value} ${t(pt.unit)}`);
+// One and more than one: "1 working day", "3 working days" (Vietnamese has
+// no plural: the same word both times).
+const PLURALS = {
+  working_day: ['working_day_one', 'working_day'],
+  working_hour: ['working_hour_one', 'working_hour'],
+  copies: ['copies_one', 'copies_other'],
+};
+const plural = (what, n) => t(PLURALS[what][Number(n) === 1 ? 0 : 1], { n: nf.format(n) });
+export const legalTime = (pt) => (pt.unit === 'same_day' ? t('same_day') : PLURALS[pt.unit] ? plural(pt.unit, pt.value) : `${pt.value} ${t(pt.unit)}`);
+// A number of copies of a paper: "1 bản" / "1 copy", "2 copies".
+export const copies = (n) => plural('copies', n);
 const nf = new Intl.NumberFormat('vi-VN');
 export const num = (n) => nf.format(n);
 export const pct = (x, digits = 1) => (x == null ? '—' : new Intl.NumberFormat('vi-VN', { maximumFractionDigits: digits }).format(x) + ' %');
@@ -191,8 +201,10 @@ export function upload(file, onProgress) {
 }
 
 // Who is signed in (null when nobody).  Refreshes state.me and state.csrf.
+// The session probe answers 204 for nobody (not a 401, which the browser
+// would log as an error on every page an anonymous visitor opens).
 export async function loadMe() {
-  const { status, body } = await api('GET', '/api/v1/me');
+  const { status, body } = await api('GET', '/api/v1/session');
   state.me = status === 200 ? body : null;
   state.csrf = status === 200 ? body.csrf_token : '';
   return state.me;

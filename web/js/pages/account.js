@@ -3,7 +3,7 @@
 // the server sets; the page keeps only the CSRF token, in memory.  After
 // logging in the user goes back where they were heading (?next=/path, local
 // paths only) or to their own start page.
-import { state, t, el, api, go, link, page, field, showFieldErrors, clearFieldErrors, alertBox, problemText, loadMe, isOfficial, isoDay } from '../lib.js';
+import { state, t, el, api, go, link, page, field, showFieldErrors, clearFieldErrors, alertBox, problemText, loadMe, isOfficial, can, isoDay } from '../lib.js';
 import { unitPicker } from './citizen-ui.js';
 
 // Only a local path may be a destination (no open redirect).
@@ -12,7 +12,11 @@ function nextPath(qs) {
   return /^\/(?!\/)[\w\-./?=&%]*$/.test(n) ? n : '';
 }
 
-const startPage = () => (isOfficial() ? '/can-bo' : '/ho-so-cua-toi');
+// Where each lands: citizens on their dossiers; leaders (who read the
+// statistics and take nothing in at a counter) on the dashboard, where
+// their work is watching; the other officials on their work queues.
+const startPage = () => (!isOfficial() ? '/ho-so-cua-toi'
+  : can('stats.read') && !can('dossier.intake') ? '/dieu-hanh' : '/can-bo');
 
 export async function login(view, qs) {
   if (state.me) { go(nextPath(qs) || startPage(), true); return; }

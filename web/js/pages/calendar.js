@@ -47,12 +47,14 @@ function dayTable(y) {
     ...y.working_days.map((d) => ({ ...d, kind: 'cal_work' })),
   ].sort((a, b) => a.date.localeCompare(b.date));
   if (!rows.length) return el('p', { text: t('cal_none') });
-  return el('table', { class: 'table', id: 'cal-days' },
-    el('caption', { text: t('cal_days_caption', { year: y.year }) }),
+  // in a box of its own that scrolls (by keyboard too) if a phone is too narrow
+  const caption = t('cal_days_caption', { year: y.year });
+  return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, el('table', { class: 'table', id: 'cal-days' },
+    el('caption', { text: caption }),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('cal_date') }), el('th', { scope: 'col', text: t('cal_name') }),
       el('th', { scope: 'col', text: t('cal_kind') }))),
     el('tbody', {}, rows.map((d) => el('tr', { 'data-date': d.date },
-      el('td', { text: longDay(d.date) }), el('td', { text: d.name }), el('td', { text: t(d.kind) })))));
+      el('td', { text: longDay(d.date) }), el('td', { text: d.name }), el('td', { text: t(d.kind) }))))));
 }
 
 function editor(y, reload) {

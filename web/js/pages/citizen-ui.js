@@ -3,7 +3,7 @@
 // picker (an ARIA combobox over GET /api/v1/units?q=), an attachment with
 // its upload progress, a procedure's papers matched to its upload fields,
 // and the links to a dossier's printable forms.
-import { state, t, el, api, pick, bytes, num, upload, problemText } from '../lib.js';
+import { state, t, el, api, pick, bytes, upload, problemText, copies } from '../lib.js';
 
 // Show one message next to one control, the way lib.js showFieldErrors
 // does (so clearFieldErrors removes it too).
@@ -240,7 +240,7 @@ export function attachmentFor(proc, item) {
   return { paper: paper || null, field: byPaper || byField || null };
 }
 
-export const kindText = (p) => `${t(p.kind)}, ${num(p.count)} ${t('ap_copies')}`;
+export const kindText = (p) => `${t(p.kind)}, ${copies(p.count)}`;
 
 // ---- printable forms of a dossier ----
 

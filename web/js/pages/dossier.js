@@ -69,7 +69,7 @@ function header(d, def) {
   const step = (d.steps || []).find((s) => s.seq === d.current_step);
   return el('section', { class: 'card dossier-head', 'aria-labelledby': 'head-h' },
     el('h2', { id: 'head-h', class: 'proc-name', text: pick(d.procedure) }),
-    el('p', { class: 'code', text: `${d.procedure.code} · ${d.procedure.field || ''} · ${t(d.channel === 'online' ? 'online' : 'counter')}` }),
+    el('p', { class: 'code', text: `${d.procedure.code} · ${pick(d.procedure, 'field')} · ${t(d.channel === 'online' ? 'online' : 'counter')}` }),
     el('dl', { class: 'head-dl' },
       ...row('status', el('span', { id: 'status' }, statusBadge(d.status)), ' ', overdueBadge(d)),
       ...row('of_applicant', el('span', { id: 'applicant', text: ap.full_name || '—' }),
@@ -85,7 +85,7 @@ function header(d, def) {
       ...(d.extended ? row('appointment', el('span', { id: 'appointment', text: when(d.appointment_at) }),
         el('span', { class: 'code', text: ` (${t('of_extended')})` })) : []),
       ...(step && !ENDED.includes(d.status)
-        ? row('of_current_step', `${step.seq}. ${step.name} · ${t('of_role_' + step.role)} · ${step.unit?.name || ''}`) : []),
+        ? row('of_current_step', `${step.seq}. ${pick(step)} · ${t('of_role_' + step.role)} · ${pick(step.unit)}`) : []),
       ...(d.assignee ? row('of_assignee', el('span', { id: 'assignee', text: d.assignee.full_name })) : []),
       ...row('of_competent', pick(d.competent_agency) || '—'),
       ...(d.completed_at ? row('of_completed', when(d.completed_at)) : []),
@@ -212,7 +212,7 @@ function actionForm(d, def, etag, a, reload) {
     }
     case 'forward': {
       const next = (d.steps || []).find((s) => s.seq === d.current_step + 1);
-      if (next) form.append(el('p', { text: t(isApproval(d) ? 'of_approve_text' : 'of_forward_text', { step: next.name, unit: next.unit?.name || '' }) }));
+      if (next) form.append(el('p', { text: t(isApproval(d) ? 'of_approve_text' : 'of_forward_text', { step: pick(next), unit: pick(next.unit) }) }));
       // the approval carries the result document the applicant will download
       const doc = isApproval(d) ? attachment({ id: `${id}-result`, field: 'result_file', label: t('of_result_file'), hint: t('of_result_file_hint') }) : null;
       if (doc) form.append(doc.box);
@@ -416,12 +416,11 @@ function papersSection(d, def) {
 
 function stepsSection(d, def) {
   const cell = (label, ...c) => el('td', { 'data-label': label }, ...c);
-  const names = new Map((def.steps || []).map((s, i) => [i + 1, s]));
   const rows = (d.steps || []).map((s) => el('tr', { class: s.seq === d.current_step && !ENDED.includes(d.status) ? 'current' : null },
     cell(t('step'), String(s.seq)),
-    cell(t('step_name'), pick({ name: s.name, name_en: names.get(s.seq)?.name_en }) || s.name),
+    cell(t('step_name'), pick(s)),
     cell(t('of_role'), t('of_role_' + s.role)),
-    cell(t('unit'), s.unit?.name || '—'),
+    cell(t('unit'), pick(s.unit) || '—'),
     cell(t('of_started'), when(s.received_at)),
     cell(t('due'), when(s.due_at)),
     cell(t('finished'), when(s.finished_at)),
@@ -439,7 +438,7 @@ function stepsSection(d, def) {
 // ---- timeline ----
 
 function timelineSection(d) {
-  const unitOf = new Map((d.steps || []).map((s) => [s.seq, s.unit?.name]));
+  const unitOf = new Map((d.steps || []).map((s) => [s.seq, pick(s.unit)]));
   const events = d.events || [];
   const items = events.map((e) => {
     const what = e.action === 'forward' && e.detail && e.detail.approved ? t('of_ev_approve') : t('of_ev_' + e.action);

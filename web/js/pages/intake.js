@@ -121,6 +121,19 @@ export async function intake(view) {
       lookupMsg.replaceChildren(alertBox(r));
     }
   };
+  // What the clerk types for the applicant (nobody found: a new person)
+  // goes on into the procedure's form, so that the same name and ID are
+  // not typed twice: while that field is empty or still holds what the
+  // applicant's field held before, it follows.
+  for (const [input, name] of [[nameInput, 'full_name'], [idInput, 'id_number']]) {
+    let before = input.value.trim();
+    input.addEventListener('input', () => {
+      const now = input.value.trim();
+      const c = procForm && procForm.node.querySelector(`input[name="form.${name}"]`);
+      if (c && (c.value.trim() === '' || c.value.trim() === before)) c.value = now;
+      before = now;
+    });
+  }
   lookupBtn.addEventListener('click', lookup);
   idInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); lookup(); } });
 

@@ -159,7 +159,7 @@ function render(view, d, etag, proc, flash) {
       forms.length ? el('div', { class: 'actions' }, ...forms.map(([no, key]) => formLink(d.code, no, key))) : null,
       d.received_at || noResult ? null : el('p', { class: 'hint', id: 'receipt-later', text: t('ap_receipt_later') }),
       el('h3', { text: t('papers') }),
-      el('ul', { class: 'cz-papers' }, ...(d.papers || []).map((p) => el('li', {}, p.name, ' ',
+      el('ul', { class: 'cz-papers' }, ...(d.papers || []).map((p) => el('li', {}, pick(p), ' ',
         el('span', { class: 'hint', text: `(${kindText(p)})` }))))),
     sentSection(d, proc),
     link('/ho-so-cua-toi', t('my_back'), { class: 'back' })].filter(Boolean));
@@ -236,8 +236,8 @@ function timeline(d) {
       lines.push(el('span', { class: 'hint', text: ended ? t('my_step_none') : t('my_step_pending') }));
     }
     items.push(el('li', { class: cls, 'aria-current': current ? 'step' : null },
-      el('strong', { text: `${t('step')} ${s.seq}: ${s.name}` }),
-      el('span', { class: 'unit', text: s.unit ? s.unit.name : '' }),
+      el('strong', { text: `${t('step')} ${s.seq}: ${pick(s)}` }),
+      el('span', { class: 'unit', text: pick(s.unit) }),
       el('span', { class: 'when' }, ...lines)));
   }
   return el('ol', { class: 'timeline cz-steps', id: 'timeline' }, ...items);

@@ -2,7 +2,7 @@
 // diacritics ignored by the server; popular procedures; the tracking box),
 // a procedure's page, and public tracking (where the QR code on form 01
 // lands: status and timeline, no personal data).
-import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, overdueBadge, isOfficial, legalTime } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, overdueBadge, isOfficial, legalTime, copies } from '../lib.js';
 import { payText } from '../fees.js';
 
 // Procedures most asked for at a ward (the catalogue's own codes).
@@ -19,6 +19,8 @@ export function home(view) {
       const q = input.value.trim();
       const mine = ++seq;
       if (!q) { list.replaceChildren(); return; } // the popular ones are below
+      // nothing to look for (an emoji, punctuation): say so, ask nothing
+      if (!/[\p{L}\p{N}]/u.test(q)) { list.replaceChildren(el('li', { id: 'search-no-word', text: t('search_no_word') })); return; }
       const res = await api('GET', `/api/v1/procedures?limit=20&q=${encodeURIComponent(q)}`);
       if (mine !== seq) return; // an older answer arriving late
       list.replaceChildren();
@@ -100,7 +102,7 @@ export async function procedure(view, code) {
         f.note ? el('span', { class: 'hint', text: ` — ${pick(f, 'note')}` }) : null))),
       payHow(p),
       el('h2', { text: t('papers') }),
-      el('ul', { id: 'papers' }, ...p.papers.map((x) => el('li', {}, `${pick(x)} (${t(x.kind)}, ${x.count})`,
+      el('ul', { id: 'papers' }, ...p.papers.map((x) => el('li', {}, `${pick(x)} (${t(x.kind)}, ${copies(x.count)})`,
         x.condition ? el('span', { class: 'hint', text: ` — ${pick(x, 'condition')}` }) : null,
         x.template ? [' ', el('a', { href: `/api/v1/procedures/${encodeURIComponent(p.code)}/templates/${encodeURIComponent(x.code)}`,
           download: '', class: 'template', text: t('proc_template') })] : null))),
@@ -162,7 +164,7 @@ export async function track(view, code, qs) {
 export function stepsTable(steps) {
   const cell = (label, text) => el('td', { 'data-label': label, text });
   const rows = steps.map((s) => el('tr', {},
-    cell(t('step'), String(s.seq)), cell('', s.name), cell(t('unit'), s.unit ? s.unit.name : '—'),
+    cell(t('step'), String(s.seq)), cell('', pick(s)), cell(t('unit'), pick(s.unit) || '—'),
     cell(t('due'), when(s.due_at)), cell(t('finished'), when(s.finished_at)),
     cell(t('result'), s.result ? t(s.result) : '—')));
   return el('table', { class: 'steps' },
