@@ -110,7 +110,16 @@ test('applying online: field messages, uploads, review and back, submission', as
   assert.equal(await errorOf(purpose), 'Vui lòng nhập thông tin này.');
   assert.equal(await file.getAttribute('aria-invalid'), null);
   assert.match(await page.getByRole('alert').textContent(), /Có 6 mục cần sửa/);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-full_name', 'focus on the first wrong field');
+  // the summary at the top of the form, with the focus, links every field (GOV.UK)
+  const summary = page.locator('#apply-form > .error-summary');
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('error-summary')), true, 'focus on the summary');
+  assert.equal(await page.evaluate(() => document.getElementById('apply-form').firstElementChild.classList.contains('error-summary')), true, 'the summary comes first');
+  assert.equal(await summary.locator('a').count(), 6);
+  await summary.getByRole('link', { name: 'Vui lòng chọn xã, phường.' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-residence_unit', 'a link takes the focus to its field');
+  assert.equal(new URL(page.url()).hash, '', 'no change of address');
+  await summary.locator('a').first().click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-full_name');
   assert.ok(await page.locator('#review').isHidden());
   await assertAccessible(page, 'apply form with errors');
 

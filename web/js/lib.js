@@ -280,12 +280,39 @@ export function showFieldErrors(form, res) {
     input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
     input.insertAdjacentElement('afterend', el('p', { class: 'field-error', id, text: msg }));
   }
-  const first = form.querySelector('[aria-invalid="true"]');
-  if (first) first.focus();
+  errorSummary(form, errs, rest);
   return rest;
 }
 
+// The error summary at the top of a form (the GOV.UK pattern): how many
+// things to fix, each a link that takes the focus to its field; the focus
+// moves to the summary so that a screen reader reads it first.
+function errorSummary(form, errs, rest) {
+  form.querySelector(':scope > .error-summary')?.remove();
+  const items = [];
+  for (const e of errs) {
+    const input = form.querySelector(`[name="${CSS.escape(e.field)}"], [data-field="${CSS.escape(e.field)}"]`);
+    if (!input) continue;
+    const msg = (state.lang === 'en' ? e.message_en : e.message_vi) || e.message || e.code;
+    // a group (radios, a checklist) is reached through its first control
+    const target = input.matches('fieldset, [role="radiogroup"]') ? input.querySelector('input, select, textarea') || input : input;
+    items.push(el('li', {}, el('a', { href: `#${target.id}`, text: msg, onclick: (ev) => {
+      ev.preventDefault(); // no change of address: the router would draw the page again
+      target.focus();
+      target.scrollIntoView({ block: 'center' });
+    } })));
+  }
+  for (const m of rest) items.push(el('li', { text: m }));
+  if (!items.length) return;
+  const box = el('div', { class: 'error-summary', role: 'alert', tabindex: '-1', 'aria-labelledby': `${form.id || 'form'}-errsum-h` },
+    el('h2', { id: `${form.id || 'form'}-errsum-h`, text: t('err_summary_h', { n: items.length }) }),
+    el('ul', {}, ...items));
+  form.prepend(box);
+  box.focus();
+}
+
 export function clearFieldErrors(form) {
+  form.querySelector(':scope > .error-summary')?.remove();
   for (const p of form.querySelectorAll('.field-error')) {
     const input = form.querySelector(`[aria-describedby~="${p.id}"]`);
     if (input) {
@@ -298,13 +325,22 @@ export function clearFieldErrors(form) {
 }
 
 // A labelled input: field('email', t('email'), {type: 'email'}) -> [label, input].
+// With hint: the hint sits between the label and the input (as everywhere:
+// read before the input is reached) and the input is described by it.
 export function field(name, label, attrs = {}) {
   const id = attrs.id || `f-${name}`;
   const tag = attrs.tag || 'input';
   const a = { ...attrs };
   delete a.tag;
+  delete a.hint;
+  let hint = null;
+  if (attrs.hint) {
+    const hid = a['aria-describedby'] || `${id}-hint`;
+    a['aria-describedby'] = hid;
+    hint = el('p', { class: 'hint', id: hid, text: attrs.hint });
+  }
   const input = el(tag, { id, name, ...a });
-  return el('div', { class: 'field' }, el('label', { for: id, text: label }), input);
+  return el('div', { class: 'field' }, el('label', { for: id, text: label }), hint, input);
 }
 
 // The status of a dossier as a coloured badge.

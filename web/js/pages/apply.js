@@ -280,17 +280,8 @@ function build(view, proc) {
   }
 
   function showErrors(errors) {
-    const rest = showFieldErrors(form, { status: 422, body: { errors } });
-    const n = errors.length - rest.length;
-    formStatus.replaceChildren(el('div', { role: 'alert', id: 'form-errors' },
-      n ? el('p', { class: 'error', text: t('ap_errors_summary', { n }) }) : null,
-      ...rest.map((m) => el('p', { class: 'error', text: m }))));
-    const first = form.querySelector('[aria-invalid="true"]');
-    if (first) {
-      // a fieldset cannot take the focus: its first radio can
-      const target = first.tagName === 'FIELDSET' ? first.querySelector('input') : first;
-      target.focus();
-    }
+    // the summary at the top of the form lists and links them all
+    showFieldErrors(form, { status: 422, body: { errors } });
   }
 
   function body() {

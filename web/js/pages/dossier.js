@@ -271,8 +271,8 @@ function actionForm(d, def, etag, a, reload) {
           `${pick(p)} (${t(p.kind)}, ${p.count})`));
       });
       const other = el('textarea', { id: `${id}-other`, rows: '3', maxlength: '4000', 'aria-describedby': `${id}-other-hint` });
-      fs.append(el('div', { class: 'field' }, el('label', { for: other.id, text: t('of_other_papers') }), other,
-        el('p', { class: 'hint', id: `${id}-other-hint`, text: t('of_one_per_line') })));
+      fs.append(el('div', { class: 'field' }, el('label', { for: other.id, text: t('of_other_papers') }),
+        el('p', { class: 'hint', id: `${id}-other-hint`, text: t('of_one_per_line') }), other));
       const reason = el('textarea', { id: `${id}-reason`, name: 'reason', rows: '2', maxlength: '2000' });
       form.append(fs, el('div', { class: 'field' }, el('label', { for: reason.id, text: t('of_reason') }), reason));
       const items = () => [...fs.querySelectorAll('input[type=checkbox]:checked')].map((c) => c.value).concat(lines(other.value));
@@ -282,8 +282,8 @@ function actionForm(d, def, etag, a, reload) {
     }
     case 'refuse': {
       const r = el('textarea', { id: `${id}-reasons`, name: 'reasons', rows: '3', maxlength: '4000', required: true, 'aria-describedby': `${id}-reasons-hint` });
-      form.append(el('div', { class: 'field' }, el('label', { for: r.id, text: t('of_refuse_reasons') + ' *' }), r,
-        el('p', { class: 'hint', id: `${id}-reasons-hint`, text: t('of_one_per_line') })));
+      form.append(el('div', { class: 'field' }, el('label', { for: r.id, text: t('of_refuse_reasons') + ' *' }),
+        el('p', { class: 'hint', id: `${id}-reasons-hint`, text: t('of_one_per_line') }), r));
       check = () => (lines(r.value).length ? [] : [required('reasons')]);
       body = () => ({ reasons: lines(r.value) });
       break;

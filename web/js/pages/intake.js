@@ -57,15 +57,15 @@ export async function intake(view) {
   const ward = unitPicker('in-ward', 'applicant.ward_code', { 'aria-describedby': 'in-ward-hint' });
   form.append(el('fieldset', { class: 'card' }, el('legend', { text: t('of_in_applicant') }),
     el('div', { class: 'field' }, el('label', { for: 'in-id', text: t('of_in_id') + ' *' }),
-      el('div', { class: 'inline-row' }, idInput, lookupBtn),
-      el('p', { class: 'hint', id: 'in-id-hint', text: t('of_in_id_hint') }), lookupMsg),
+      el('p', { class: 'hint', id: 'in-id-hint', text: t('of_in_id_hint') }),
+      el('div', { class: 'inline-row' }, idInput, lookupBtn), lookupMsg),
     el('div', { class: 'grid2 tight' },
       el('div', { class: 'field' }, el('label', { for: 'in-name', text: t('of_in_name') + ' *' }), nameInput),
       el('div', { class: 'field' }, el('label', { for: 'in-phone', text: t('of_in_phone') }), phoneInput),
       el('div', { class: 'field' }, el('label', { for: 'in-email', text: t('of_in_email') }), emailInput),
       el('div', { class: 'field' }, el('label', { for: 'in-address', text: t('of_in_address') }), addrInput)),
-    el('div', { class: 'field' }, el('label', { for: 'in-ward', text: t('of_in_ward') }), ward.box,
-      el('p', { class: 'hint', id: 'in-ward-hint', text: t('of_in_ward_hint') }))));
+    el('div', { class: 'field' }, el('label', { for: 'in-ward', text: t('of_in_ward') }),
+      el('p', { class: 'hint', id: 'in-ward-hint', text: t('of_in_ward_hint') }), ward.box)));
 
   // What the last lookup wrote.  A new lookup first empties whatever the
   // clerk has not changed since, so that one person's name, phone, address
@@ -142,8 +142,8 @@ export async function intake(view) {
   const procList = el('ul', { id: 'in-proc-results', class: 'results pick', 'aria-live': 'polite', 'aria-label': t('results') });
   const procChosen = el('p', { id: 'in-proc-chosen', class: 'notice', hidden: true });
   const procBox = el('fieldset', { class: 'card' }, el('legend', { text: t('of_in_procedure') }),
-    el('div', { class: 'field' }, el('label', { for: 'in-proc', text: t('of_in_proc_search') + ' *' }), procQ,
-      el('p', { class: 'hint', id: 'in-proc-hint', text: t('search_hint') })),
+    el('div', { class: 'field' }, el('label', { for: 'in-proc', text: t('of_in_proc_search') + ' *' }),
+      el('p', { class: 'hint', id: 'in-proc-hint', text: t('search_hint') }), procQ),
     procChosen, procList);
   form.append(procBox);
   const details = el('div', { id: 'in-details' });
@@ -211,8 +211,8 @@ export async function intake(view) {
     const incomplete = el('details', { class: 'card', id: 'in-incomplete' },
       el('summary', { text: t('of_in_incomplete') }),
       el('p', { class: 'hint', text: t('of_in_incomplete_hint') }),
-      el('div', { class: 'field', 'data-field': 'incomplete.items' }, el('label', { for: other.id, text: t('of_other_papers') }), other,
-        el('p', { class: 'hint', id: 'in-notice-items-hint', text: t('of_one_per_line') })),
+      el('div', { class: 'field', 'data-field': 'incomplete.items' }, el('label', { for: other.id, text: t('of_other_papers') }),
+        el('p', { class: 'hint', id: 'in-notice-items-hint', text: t('of_one_per_line') }), other),
       el('div', { class: 'field', 'data-field': 'incomplete' }, el('label', { for: why.id, text: t('of_reason') }), why),
       el('div', { class: 'actions' }, noticeBtn));
     details.replaceChildren(papers,

@@ -292,7 +292,6 @@ function supplementBox(view, d, etag, proc) {
     }
     if (errors.length) {
       showFieldErrors(form, { status: 422, body: { errors } });
-      status.replaceChildren(el('p', { class: 'error', role: 'alert', text: t('ap_errors_summary', { n: errors.length }) }));
       return;
     }
     send.disabled = true;
