@@ -30,6 +30,8 @@ try {
     reason: 'Cần giấy tờ chứng minh tình trạng hôn nhân trước đây',
   });
   const doneFull = await citizen.get(`/api/v1/dossiers/${encodeURIComponent(done.code)}`);
+  // the supplement answered in part: what the official checks item by item
+  await citizen.act(supp.code, 'supplement', { note: 'Bản gốc tôi sẽ mang đến bộ phận một cửa' });
 
   const shots = [
     ['home', '/', null, 'both'],
@@ -44,6 +46,9 @@ try {
     ['dossier', `/can-bo/ho-so/${encodeURIComponent(waiting.code)}`, DEMO.wardClerk, 'desktop'],
     ['statistics', '/thong-ke', DEMO.wardLeader, 'desktop'],
     ['dashboard', '/dieu-hanh', DEMO.wardLeader, 'phone'],
+    ['supplement-check', `/can-bo/ho-so/${encodeURIComponent(supp.code)}`, DEMO.wardSpecialist, 'desktop'],
+    ['forgot-password', '/quen-mat-khau', null, 'desktop'],
+    ['signup-business', '/dang-ky-doanh-nghiep', null, 'desktop'],
   ];
   for (const [name, path, who, where] of shots) {
     // phone shots at scale 1: half the bytes in the repository, still sharp enough
