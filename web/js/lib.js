@@ -348,7 +348,10 @@ export function field(name, label, attrs = {}) {
 // (the API's overdue_at: in progress, its legal deadline; submitted
 // online, the working day it had to be received in), else null.
 export function overdueBadge(d) {
-  if (!d.overdue_at || Date.now() <= Date.parse(d.overdue_at)) return null;
+  // a tracking answer stored before overdue_at existed: in progress, the
+  // legal deadline is the limit
+  const at = d.overdue_at !== undefined ? d.overdue_at : d.status === 'in_progress' ? d.due_at : null;
+  if (!at || Date.now() <= Date.parse(at)) return null;
   return el('span', { class: 'badge overdue', id: 'overdue', text: t(d.status === 'submitted' ? 'overdue_reception' : 'overdue') });
 }
 
