@@ -89,6 +89,16 @@ static int reset_issue(struct mc_req *r)
 	return mc_res_json(r, 201, out);
 }
 
+/* Unknown account, no code, a wrong, used or expired one: one answer, so
+ * that nobody learns which. */
+static int bad_code(struct mc_req *r)
+{
+	mc_error_field(&r->err, "code", "invalid",
+		       "Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc đến quầy tiếp nhận để được cấp mã mới",
+		       "The code is wrong, used or expired. Check it, or get a new one at a reception counter");
+	return api_check(r);
+}
+
 static int reset_redeem(struct mc_req *r)
 {
 	json_t *b = api_body(r);
@@ -110,13 +120,8 @@ static int reset_redeem(struct mc_req *r)
 		r->err.retry_after = t.retry_after;
 		return mc_fail(r, rc, NULL);
 	}
-	if (rc == MC_E_BAD_CREDENTIALS) {
-		/* unknown account, no code, wrong, used or expired: one answer */
-		mc_error_field(&r->err, "code", "invalid",
-			       "Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc đến quầy tiếp nhận để được cấp mã mới",
-			       "The code is wrong, used or expired. Check it, or get a new one at a reception counter");
-		return api_check(r);
-	}
+	if (rc == MC_E_BAD_CREDENTIALS)
+		return bad_code(r);
 	if (rc)
 		return api_db_fail(r, rc);
 	char hash[MC_PWHASH_LEN];
@@ -136,12 +141,8 @@ static int reset_redeem(struct mc_req *r)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
-	if (rc == MC_E_BAD_CREDENTIALS) {
-		mc_error_field(&r->err, "code", "invalid",
-			       "Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc đến quầy tiếp nhận để được cấp mã mới",
-			       "The code is wrong, used or expired. Check it, or get a new one at a reception counter");
-		return api_check(r);
-	}
+	if (rc == MC_E_BAD_CREDENTIALS)
+		return bad_code(r);
 	if (rc)
 		return api_db_fail(r, rc);
 	return mc_res_empty(r, 204);

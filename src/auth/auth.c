@@ -195,6 +195,18 @@ int mc__auth_wait(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	return wp > wa ? wp : wa;
 }
 
+int mc__auth_gate(struct mc_conn *c, const struct mc_auth_policy *p, const char *name, const char *addr, int64_t now,
+		  char pkey[3 + MC_SHA256_HEX], char akey[80], int *retry_after)
+{
+	mc__auth_pair_key(name, addr, pkey);
+	snprintf(akey, 80, "a:%s", addr);
+	int wait = mc__auth_wait(c, p, pkey, akey, now);
+	if (wait <= 0)
+		return wait;
+	*retry_after = wait;
+	return MC_E_RATE_LIMITED;
+}
+
 int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username,
 		  const char *password, const char *kind, const char *addr, struct mc_login_result *out)
 {
@@ -203,15 +215,9 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	pthread_once(&dummy_once, make_dummy);
 	int64_t now = mc_time_now_ms();
 	char pkey[3 + MC_SHA256_HEX], akey[80];
-	mc__auth_pair_key(username, addr, pkey);
-	snprintf(akey, sizeof(akey), "a:%s", addr);
-	int wait = mc__auth_wait(c, p, pkey, akey, now);
-	if (wait < 0)
-		return wait;
-	if (wait) {
-		out->retry_after = wait;
-		return MC_E_RATE_LIMITED;
-	}
+	int gate = mc__auth_gate(c, p, username, addr, now, pkey, akey, &out->retry_after);
+	if (gate)
+		return gate;
 
 	/* Look the user up by user name, or by citizen ID / tax code. */
 	struct mc_stmt *s;

@@ -14,6 +14,11 @@ void mc__auth_pair_key(const char *username, const char *addr, char out[3 + MC_S
 /* Seconds this account-and-address key (pkey) and this address key (akey,
  * "a:<address>") must wait before the next try, 0 if none, or MC_E_*. */
 int mc__auth_wait(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey, int64_t now);
+/* The gate before a try by `name` from addr: fills both keys (pkey,
+ * akey[80]) for counting a failure later; 0 to go on, MC_E_RATE_LIMITED with
+ * *retry_after set, or another MC_E_*. */
+int mc__auth_gate(struct mc_conn *c, const struct mc_auth_policy *p, const char *name, const char *addr, int64_t now,
+		  char pkey[3 + MC_SHA256_HEX], char akey[80], int *retry_after);
 /* Count one failure against both keys (inside the caller's transaction). */
 int mc__auth_record_failures(struct mc_conn *c, const char *pkey, const char *akey, int window);
 

@@ -121,15 +121,9 @@ int mc_auth_reset_check(struct mc_conn *c, const struct mc_auth_policy *p, const
 	 * forgot the password has usually failed to log in a few times */
 	char who[160], pkey[3 + MC_SHA256_HEX], akey[80];
 	snprintf(who, sizeof(who), "reset:%s", account);
-	mc__auth_pair_key(who, addr, pkey);
-	snprintf(akey, sizeof(akey), "a:%s", addr);
-	int wait = mc__auth_wait(c, p, pkey, akey, now);
-	if (wait < 0)
-		return wait;
-	if (wait) {
-		out->retry_after = wait;
-		return MC_E_RATE_LIMITED;
-	}
+	int gate = mc__auth_gate(c, p, who, addr, now, pkey, akey, &out->retry_after);
+	if (gate)
+		return gate;
 	/* citizens by ID number, businesses by tax code; never officials,
 	 * whose passwords their administrators reset */
 	struct mc_stmt *s;

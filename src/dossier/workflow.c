@@ -374,6 +374,31 @@ static void papers_en(json_t *papers, json_t *def_papers)
 	}
 }
 
+/* The instant after which the dossier is late where it stands, or null:
+ * in progress, its legal deadline; submitted online, the end of the working
+ * day it had to be received in (extra.receive_by); otherwise (waiting for
+ * papers: the clock is stopped; ended) never. */
+static json_t *overdue_at(const char *status, int64_t due_at, json_t *extra)
+{
+	if (strcmp(status, "in_progress") == 0)
+		return mc__time_or_null(due_at);
+	json_t *by = json_object_get(extra, "receive_by");
+	return strcmp(status, "submitted") == 0 && json_is_string(by) ? json_copy(by) : json_null();
+}
+
+/* The reception counter a dossier was taken in at, or NULL. */
+static json_t *counter_ref(struct mc_conn *c, int64_t id)
+{
+	struct mc_stmt *s;
+	json_t *j = NULL;
+	if (id && mc_query(c, &s, "SELECT code, name FROM counters WHERE id = ?", "i", id) == 0) {
+		if (mc_step(s) == MC_DB_ROW)
+			j = json_pack("{s:s, s:s}", "code", mc_col_text(s, 0), "name", mc_col_text(s, 1));
+		mc_stmt_done(s);
+	}
+	return j;
+}
+
 int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 {
 	struct mc_conn *c = x->c;
@@ -438,10 +463,7 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	json_object_set_new(j, "appointment_at", mc__time_or_null(d.appointment_at ? d.appointment_at : d.due_at));
 	json_object_set_new(j, "completed_at", mc__time_or_null(completed));
 	json_object_set_new(j, "returned_at", mc__time_or_null(returned));
-	json_object_set_new(j, "overdue_at", strcmp(d.status, "in_progress") == 0 ? mc__time_or_null(d.due_at)
-					     : strcmp(d.status, "submitted") == 0 && json_is_string(json_object_get(extra, "receive_by"))
-						 ? json_copy(json_object_get(extra, "receive_by"))
-						 : json_null());
+	json_object_set_new(j, "overdue_at", overdue_at(d.status, d.due_at, extra));
 	json_object_set_new(j, "result_status", result[0] ? json_string(result) : json_null());
 	json_object_set_new(j, "return_method", json_string(method));
 	json_object_set_new(j, "received_agency", agency_ref(c, d.received_agency_id));
@@ -454,19 +476,12 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	json_object_set_new(j, "extended", json_boolean(d.extended));
 	/* late although the applicant was given a new date: counted late */
 	json_object_set_new(j, "late_with_apology", json_boolean(d.extended && strcmp(result, "late") == 0));
-	if (d.counter_id) {
-		struct mc_stmt *cs;
-		if (mc_query(c, &cs, "SELECT code, name FROM counters WHERE id = ?", "i", d.counter_id) == 0) {
-			if (mc_step(cs) == MC_DB_ROW)
-				json_object_set_new(j, "counter", json_pack("{s:s, s:s}", "code", mc_col_text(cs, 0), "name",
-									    mc_col_text(cs, 1)));
-			mc_stmt_done(cs);
-		}
-	}
-	json_t *ra = json_object_get(j, "received_agency");
-	json_object_set_new(j, "return_place",
-			    json_sprintf("%s%s%s", json_object_get(j, "counter") ? mc__jstr(json_object_get(j, "counter"), "name") : "",
-					 json_object_get(j, "counter") ? ", " : "", mc__jstr(ra, "name") ? mc__jstr(ra, "name") : ""));
+	json_t *counter = counter_ref(c, d.counter_id);
+	if (counter)
+		json_object_set_new(j, "counter", counter);
+	const char *ra = mc__jstr(json_object_get(j, "received_agency"), "name");
+	json_object_set_new(j, "return_place", json_sprintf("%s%s%s", counter ? mc__jstr(counter, "name") : "",
+							    counter ? ", " : "", ra ? ra : ""));
 	json_object_set_new(j, "register", entry ? json_pack("{s:s, s:I}", "book", book, "entry", (json_int_t)entry) : json_null());
 	json_object_set_new(j, "sets", json_integer(1));
 	json_object_set_new(j, "papers", papers ? papers : json_array());
@@ -517,23 +532,6 @@ int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
 	return mc__represent(x, d.id, 1, out);
 }
 
-/* The instant after which the dossier is late where it stands, or null:
- * in progress, its legal deadline; submitted online, the end of the working
- * day it had to be received in (extra.receive_by); otherwise (waiting for
- * papers: the clock is stopped; ended) never. */
-static json_t *overdue_at(const char *status, int64_t due_at, const char *extra_text)
-{
-	if (strcmp(status, "in_progress") == 0)
-		return mc__time_or_null(due_at);
-	if (strcmp(status, "submitted") != 0 || !extra_text)
-		return json_null();
-	json_error_t je;
-	json_t *extra = json_loads(extra_text, 0, &je), *by = json_object_get(extra, "receive_by");
-	json_t *out = json_is_string(by) ? json_copy(by) : json_null();
-	json_decref(extra);
-	return out;
-}
-
 static int track_build(struct mc_conn *c, const char *where, const char *types, const char *a1, const char *a2,
 		       int64_t id, json_t **out)
 {
@@ -563,7 +561,12 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 	const char *result = mc_col_text(s, 10);
 	json_object_set_new(j, "appointment_at", mc__time_or_null(mc_col_int64(s, 12)));
 	json_object_set_new(j, "late_with_apology", json_boolean(mc_col_int64(s, 13) && result && strcmp(result, "late") == 0));
-	json_object_set_new(j, "overdue_at", overdue_at(mc_col_text(s, 1), mc_col_int64(s, 7), mc_col_text(s, 14)));
+	/* extra is read only for what a submitted dossier's lateness needs */
+	json_error_t je;
+	const char *status = mc_col_text(s, 1);
+	json_t *extra = strcmp(status, "submitted") == 0 && mc_col_text(s, 14) ? json_loads(mc_col_text(s, 14), 0, &je) : NULL;
+	json_object_set_new(j, "overdue_at", overdue_at(status, mc_col_int64(s, 7), extra));
+	json_decref(extra);
 	int64_t pid = mc_col_int64(s, 15);
 	mc_stmt_done(s);
 	json_t *def = NULL;
