@@ -201,6 +201,73 @@ static int person_name_field(const char *name)
 }
 
 /* Field errors are named "form.<name>" (see internal.h). */
+/* One text-valued field of a procedure's form (f) holding s: its limit in
+ * characters, its characters, and its type's own rule (date, ID number,
+ * choice, unit, an attachment of the caller's, a person's name). */
+static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const char *s, json_t *before, int64_t caller,
+			 const char *fname, struct mc_error *e)
+{
+	const char *name = mc__jstr(f, "name"), *type = mc__jstr(f, "type");
+	json_t *mx = json_object_get(f, "max");
+	size_t max = json_is_integer(mx) ? (size_t)json_integer_value(mx) : 1000;
+	/* max counts characters, as the page says ("at most 200
+	 * characters"); the byte cap (a character and its combining
+	 * marks take at most 8 bytes) only bounds the work */
+	if (strlen(s) > 8 * max + 16) {
+		mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
+			       mc_sprintf(a, "Longer than %zu characters", max));
+	} else if (!mc_text_valid(s, SIZE_MAX)) {
+		mc_error_field(e, fname, "characters", "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
+			       "Contains invalid characters (control characters or not UTF-8)");
+	} else if (strcmp(type, "date") == 0) {
+		if (!mc_date_check(s))
+			mc_error_field(e, fname, "format", "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+	} else if (strcmp(type, "id_number") == 0) {
+		int unknown;
+		struct mc_error tmp;
+		mc_error_init(&tmp);
+		if (mc_cccd_check(s, NULL, NULL, &tmp, &unknown))
+			mc_error_field(e, fname, "id_number", "Số định danh cá nhân phải gồm 12 chữ số hợp lệ",
+				       "A personal ID number is 12 valid digits");
+	} else if (strcmp(type, "choice") == 0) {
+		int ok = 0;
+		size_t k;
+		json_t *ch;
+		json_array_foreach(json_object_get(f, "choices"), k, ch) ok |= mc__jstr(ch, "value") &&
+									 strcmp(mc__jstr(ch, "value"), s) == 0;
+		if (!ok)
+			mc_error_field(e, fname, "enum", "Giá trị không nằm trong danh sách lựa chọn",
+				       "Not one of the choices");
+	} else if (strcmp(type, "unit") == 0) {
+		json_t *u = NULL;
+		int rc = strlen(s) <= 5 ? mc_unit_get(c, "current", s, &u) : MC_E_NOT_FOUND;
+		json_decref(u);
+		if (rc)
+			mc_error_field(e, fname, "unit", "Không có đơn vị hành chính với mã này",
+				       "No administrative unit has this code");
+	} else if (strcmp(type, "attachment") == 0) {
+		/* A file is named by its SHA-256, which is no secret (links,
+		 * logs): were any stored file accepted, one could attach
+		 * another person's file to one's own dossier and read it from
+		 * there.  So only a file the caller uploaded, or the one this
+		 * field already names; any other is "not uploaded", whether
+		 * or not someone else stored it. */
+		json_t *was = json_object_get(before, name);
+		int kept = json_is_string(was) && strcmp(json_string_value(was), s) == 0;
+		int64_t n = 0;
+		if (!mc_is_sha256_hex(s) ||
+		    (!kept && (mc_query_int64(c, &n, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", s,
+					      caller) ||
+			       n == 0)))
+			mc_error_field(e, fname, "attachment", "Tệp đính kèm chưa được tải lên", "The attachment was not uploaded");
+	} else if (mc_text_chars(s) > (long)max) {
+		mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
+			       mc_sprintf(a, "Longer than %zu characters", max));
+	} else if (person_name_field(name) && !mc_text_person_name(s)) {
+		mc_error_field(e, fname, "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
+	}
+}
+
 void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *form, int64_t caller, json_t *before,
 		    struct mc_error *e)
 {
@@ -245,65 +312,7 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 			mc_error_field(e, fname, "type", "Phải là chuỗi ký tự", "Must be a string");
 			continue;
 		}
-		const char *s = json_string_value(v);
-		json_t *mx = json_object_get(f, "max");
-		size_t max = json_is_integer(mx) ? (size_t)json_integer_value(mx) : 1000;
-		/* max counts characters, as the page says ("at most 200
-		 * characters"); the byte cap (a character and its combining
-		 * marks take at most 8 bytes) only bounds the work */
-		if (strlen(s) > 8 * max + 16) {
-			mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
-				       mc_sprintf(a, "Longer than %zu characters", max));
-		} else if (!mc_text_valid(s, SIZE_MAX)) {
-			mc_error_field(e, fname, "characters", "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
-				       "Contains invalid characters (control characters or not UTF-8)");
-		} else if (strcmp(type, "date") == 0) {
-			if (!mc_date_check(s))
-				mc_error_field(e, fname, "format", "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
-		} else if (strcmp(type, "id_number") == 0) {
-			int unknown;
-			struct mc_error tmp;
-			mc_error_init(&tmp);
-			if (mc_cccd_check(s, NULL, NULL, &tmp, &unknown))
-				mc_error_field(e, fname, "id_number", "Số định danh cá nhân phải gồm 12 chữ số hợp lệ",
-					       "A personal ID number is 12 valid digits");
-		} else if (strcmp(type, "choice") == 0) {
-			int ok = 0;
-			size_t k;
-			json_t *ch;
-			json_array_foreach(json_object_get(f, "choices"), k, ch) ok |= mc__jstr(ch, "value") &&
-										 strcmp(mc__jstr(ch, "value"), s) == 0;
-			if (!ok)
-				mc_error_field(e, fname, "enum", "Giá trị không nằm trong danh sách lựa chọn",
-					       "Not one of the choices");
-		} else if (strcmp(type, "unit") == 0) {
-			json_t *u = NULL;
-			int rc = strlen(s) <= 5 ? mc_unit_get(c, "current", s, &u) : MC_E_NOT_FOUND;
-			json_decref(u);
-			if (rc)
-				mc_error_field(e, fname, "unit", "Không có đơn vị hành chính với mã này",
-					       "No administrative unit has this code");
-		} else if (strcmp(type, "attachment") == 0) {
-			/* A file is named by its SHA-256, which is no secret (links,
-			 * logs): were any stored file accepted, one could attach
-			 * another person's file to one's own dossier and read it from
-			 * there.  So only a file the caller uploaded, or the one this
-			 * field already names; any other is "not uploaded", whether
-			 * or not someone else stored it. */
-			json_t *was = json_object_get(before, name);
-			int kept = json_is_string(was) && strcmp(json_string_value(was), s) == 0;
-			int64_t n = 0;
-			if (!mc_is_sha256_hex(s) ||
-			    (!kept && (mc_query_int64(c, &n, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", s,
-						      caller) ||
-				       n == 0)))
-				mc_error_field(e, fname, "attachment", "Tệp đính kèm chưa được tải lên", "The attachment was not uploaded");
-		} else if (mc_text_chars(s) > (long)max) {
-			mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
-				       mc_sprintf(a, "Longer than %zu characters", max));
-		} else if (person_name_field(name) && !mc_text_person_name(s)) {
-			mc_error_field(e, fname, "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
-		}
+		check_string(c, a, f, json_string_value(v), before, caller, fname, e);
 	}
 }
 
