@@ -62,6 +62,27 @@ test('the catalogue as the public reads it: a rate not published is not "free", 
   assertNoErrors(page);
 });
 
+// A page still loading when the user goes elsewhere must not draw itself
+// over the page the user went to (seen once in CI: "Đăng ký" was clicked
+// while the home page's module was still on its way; the sign-up module
+// came first and the home page then replaced the sign-up form).
+test('a page that loads late does not draw over the page opened after it', async () => {
+  const page = await newPage(browser, srv);
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/js/pages/public.js', async (r) => { await held; await r.continue(); });
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Đăng ký', exact: true }).click();
+  await page.getByLabel('Số định danh cá nhân (CCCD) *').waitFor();
+  // the home page's code has run when it asks for its popular procedures
+  const ran = page.waitForRequest((r) => r.url().includes('/api/v1/procedures?limit=100'));
+  release();
+  await ran;
+  assert.equal(await page.getByLabel('Tìm thủ tục hành chính').count(), 0, 'the home page drew over the sign-up form');
+  assert.ok(await page.getByLabel('Số định danh cá nhân (CCCD) *').isVisible());
+  assertNoErrors(page);
+});
+
 test('tracking an unknown code says so, without a console error', async () => {
   const page = await newPage(browser, srv);
   await page.goto('/tra-cuu?ma=KHONGCO&s=123456');

@@ -26,11 +26,18 @@ const ROUTES = [
 ];
 
 let teardown = null; // a page may return a function that stops its timers
+let current = 0; // which call of route() drew the page on screen
 
+// Each page is drawn into a container of its own.  A page still waiting on
+// the network when the user goes elsewhere then draws into a container no
+// longer on screen, instead of over the page the user went to; its timers
+// are stopped as soon as it returns them.
 async function route() {
-  const view = document.getElementById('view');
+  const gen = ++current;
+  const view = el('div', { class: 'page' });
   if (typeof teardown === 'function') teardown();
   teardown = null;
+  document.getElementById('view').replaceChildren(view);
   renderNav();
   const path = location.pathname.replace(/\/+$/, '') || '/';
   for (const [re, mod, fn] of ROUTES) {
@@ -39,7 +46,9 @@ async function route() {
     const args = m.slice(1).map(decodeURIComponent);
     try {
       const module = await import(mod);
-      teardown = await module[fn](view, ...args, new URLSearchParams(location.search));
+      const stop = await module[fn](view, ...args, new URLSearchParams(location.search));
+      if (gen === current) teardown = stop;
+      else if (typeof stop === 'function') stop();
     } catch (e) {
       // a module that failed to load (offline, a new release): say so
       view.replaceChildren(el('p', { class: 'error', role: 'alert', text: t('error') }));
