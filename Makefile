@@ -4,7 +4,7 @@
 #   make test   every test, on SQLite and PostgreSQL, plus once under
 #               AddressSanitizer + UndefinedBehaviorSanitizer
 .POSIX:
-.PHONY: all build build-all run test test-fast asan bench deps e2e-deps screenshots clean format
+.PHONY: all build build-all run test test-fast asan bench deps e2e-deps screenshots clean format lint
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -91,8 +91,13 @@ bench: build
 	@$(MAKE) --no-print-directory e2e-deps
 	MOTCUA_BIN=$(BUILD)/motcua node bench/web.mjs
 
+# Rewrite the C files as .clang-format says; `make lint` checks them (and
+# runs cppcheck) as make test does.
 format:
-	clang-format -i src/*.c src/*/*.c src/*/*.h tests/*/*.c tests/*/*.h
+	git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]' | xargs clang-format -i
+
+lint:
+	bash scripts/lint.sh all
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -5,7 +5,7 @@
 #
 #   groups (cumulative):
 #     build    compiler, cmake and the -dev libraries
-#     test     build + cmocka, PostgreSQL server, sqlite3 CLI, curl, libcurl dev,
+#     test     build + cmocka, clang-format, cppcheck, PostgreSQL server, sqlite3 CLI, curl, libcurl dev,
 #              PDF/XLSX/QR checkers (poppler-utils, unzip, zbar-tools),
 #              chromium, nodejs and npm for the browser tests
 #     bench    test + wrk + nginx-light (reference server)   [default]
@@ -41,6 +41,8 @@ PACKAGES=(
   postgresql:test             # server binaries for scripts/pgtmp.sh clusters
   curl:test                   # HTTP smoke tests from shell
   libcmocka-dev:test          # unit test framework (linked by test binaries)
+  clang-format:test           # scripts/lint.sh: the code as .clang-format writes it
+  cppcheck:test               # scripts/lint.sh: static analysis of src/
   libcurl4-openssl-dev:test   # HTTP client for integration tests
   poppler-utils:test          # pdftotext/pdftoppm: check the rendered PDFs
   unzip:test                  # unzip -p: read the sheet XML inside rendered .xlsx

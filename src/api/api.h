@@ -62,8 +62,7 @@ int api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, 
  * be NULL); the value, or NULL + field error. */
 const char *api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username);
 int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt);
-int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
-		int64_t dflt);
+int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required, int64_t dflt);
 /* Field errors for a phone number and an e-mail address that are given
  * (NULL: not given; "" accepted as "none" when empty_ok).  A phone number
  * that is one is replaced by its normal form (mc_phone_normalize), the one

@@ -22,7 +22,9 @@ static int audit_list(struct mc_req *r)
 	mc_req_keep(r, arr);
 	json_t *out = json_pack("{s:O}", "items", arr);
 	if ((int64_t)json_array_size(arr) == limit && last > 1)
-		json_object_set_new(out, "next", json_sprintf("/api/v1/audit?before=%lld&limit=%lld", (long long)last, (long long)limit));
+		json_object_set_new(
+			out, "next",
+			json_sprintf("/api/v1/audit?before=%lld&limit=%lld", (long long)last, (long long)limit));
 	return mc_res_json(r, 200, out);
 }
 

@@ -27,7 +27,8 @@ static const char *wait_text(struct mc_req *r, int secs)
 {
 	int en = strcmp(r->lang, "en") == 0;
 	if (secs < 120)
-		return mc_sprintf(r->arena, en ? "Wait %d s before trying again" : "Vui lòng chờ %d giây rồi thử lại", secs);
+		return mc_sprintf(r->arena, en ? "Wait %d s before trying again" : "Vui lòng chờ %d giây rồi thử lại",
+				  secs);
 	return mc_sprintf(r->arena, en ? "Wait %d min before trying again" : "Vui lòng chờ %d phút rồi thử lại",
 			  (secs + 59) / 60);
 }
@@ -64,18 +65,19 @@ static int login(struct mc_req *r)
 			r->err.has_attempts_left = 1;
 			r->err.retry_after = res.retry_after;
 		}
-		return res.attempts_left == 0 && res.retry_after > 0 ? mc_fail(r, rc, "%s", wait_text(r, res.retry_after))
-								    : mc_fail(r, rc, NULL);
+		return res.attempts_left == 0 && res.retry_after > 0
+			       ? mc_fail(r, rc, "%s", wait_text(r, res.retry_after))
+			       : mc_fail(r, rc, NULL);
 	}
 	if (rc)
 		return api_db_fail(r, rc);
-	json_t *me = NULL;
-	rc = mc_user_get(c, res.user_id, &me);
+	json_t *profile = NULL;
+	rc = mc_user_get(c, res.user_id, &profile);
 	if (rc)
 		return api_db_fail(r, rc);
 	char exp[40];
 	mc_time_format_vn(res.expires_at, exp, sizeof(exp));
-	json_t *out = json_pack("{s:o, s:s, s:s}", "user", me, "csrf_token", res.csrf, "expires_at", exp);
+	json_t *out = json_pack("{s:o, s:s, s:s}", "user", profile, "csrf_token", res.csrf, "expires_at", exp);
 	if (want_token)
 		json_object_set_new(out, "token", json_string(res.token));
 	else
@@ -172,9 +174,17 @@ static int signup(struct mc_req *r)
 			return api_db_fail(r, rc);
 	}
 	static const char *const roles[] = {"citizen", NULL};
-	struct mc_user_new u = {.kind = "citizen", .username = id, .full_name = name, .id_number = id,
-				.birth_date = birth, .sex = sex, .phone = phone, .email = email && *email ? email : NULL,
-				.address = address, .ward_code = ward, .roles = roles};
+	struct mc_user_new u = {.kind = "citizen",
+				.username = id,
+				.full_name = name,
+				.id_number = id,
+				.birth_date = birth,
+				.sex = sex,
+				.phone = phone,
+				.email = email && *email ? email : NULL,
+				.address = address,
+				.ward_code = ward,
+				.roles = roles};
 	json_t *out;
 	/* A taken ID says only that: the account owner can log in. */
 	if ((rc = api_create_user(r, c, &u, pw, "user.signup", unknown ? "{\"id_prefix\":\"unknown\"}" : NULL,
@@ -198,7 +208,8 @@ static int signup_business(struct mc_req *r)
 	const char *address = api_str(r, b, "address", 200, 0);
 	const char *pw = api_new_password(r, b, "password", tax);
 	if (tax && !mc_tax_code_check(tax))
-		mc_error_field(&r->err, "tax_code", "format", "Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số)",
+		mc_error_field(&r->err, "tax_code", "format",
+			       "Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số)",
 			       "A tax code is 10 digits (or 10 digits, a dash and 3 digits)");
 	if (rep && !mc_text_person_name(rep))
 		mc_error_field(&r->err, "representative", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
@@ -211,8 +222,15 @@ static int signup_business(struct mc_req *r)
 		return rc;
 	static const char *const roles[] = {"business", NULL};
 	/* full_name is the business's name; the representative goes to position. */
-	struct mc_user_new u = {.kind = "business", .username = tax, .full_name = name, .tax_code = tax,
-				.phone = phone, .email = email, .address = address, .position = rep, .roles = roles};
+	struct mc_user_new u = {.kind = "business",
+				.username = tax,
+				.full_name = name,
+				.tax_code = tax,
+				.phone = phone,
+				.email = email,
+				.address = address,
+				.position = rep,
+				.roles = roles};
 	json_t *out;
 	if ((rc = api_create_user(r, c, &u, pw, "user.signup", "{\"kind\":\"business\"}", "tax_code", &out)))
 		return rc;
@@ -226,7 +244,8 @@ static int change_password(struct mc_req *r)
 		return r->err.code;
 	json_t *oj = json_object_get(b, "current_password");
 	if (!json_is_string(oj))
-		mc_error_field(&r->err, "current_password", "required", "Trường này là bắt buộc", "This field is required");
+		mc_error_field(&r->err, "current_password", "required", "Trường này là bắt buộc",
+			       "This field is required");
 	const char *npw = api_new_password(r, b, "new_password", NULL);
 	int rc = api_check(r);
 	if (rc)

@@ -40,8 +40,9 @@ static int holidays(struct mc_req *r)
 	rc = mc_cal_holidays(&cal, (int)year, h, 64, &n);
 	json_t *arr = json_array();
 	for (size_t i = 0; !rc && i < n; i++)
-		json_array_append_new(arr, json_pack("{s:o, s:s}", "date", json_sprintf("%04d-%02d-%02d", h[i].y, h[i].m, h[i].d),
-						     "name", h[i].name ? h[i].name : ""));
+		json_array_append_new(arr, json_pack("{s:o, s:s}", "date",
+						     json_sprintf("%04d-%02d-%02d", h[i].y, h[i].m, h[i].d), "name",
+						     h[i].name ? h[i].name : ""));
 	mc_cal_release(&cal);
 	if (rc) {
 		json_decref(arr);
@@ -68,10 +69,11 @@ static int add_exception(struct mc_req *r)
 		return rc;
 	if ((rc = mc_tx_begin(c, 1)))
 		return api_db_fail(r, rc);
-	int64_t n = mc_exec(c,
-			    "INSERT INTO calendar_exceptions (day, working, name, created_at, created_by) VALUES (?, ?, ?, ?, ?)"
-			    " ON CONFLICT (day) DO UPDATE SET working = excluded.working, name = excluded.name",
-			    "tdtii", day, working, name, mc_time_now_ms(), r->who->user_id);
+	int64_t n = mc_exec(
+		c,
+		"INSERT INTO calendar_exceptions (day, working, name, created_at, created_by) VALUES (?, ?, ?, ?, ?)"
+		" ON CONFLICT (day) DO UPDATE SET working = excluded.working, name = excluded.name",
+		"tdtii", day, working, name, mc_time_now_ms(), r->who->user_id);
 	rc = n < 0 ? (int)n : 0;
 	if (!rc)
 		rc = api_audit(r, c, "calendar.exception", "calendar", 0,

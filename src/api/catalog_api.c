@@ -27,11 +27,13 @@ static int procedures_list(struct mc_req *r)
 	if (api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
 	if (q && (strlen(q) > 200 || !mc_text_valid(q, 200)))
-		mc_error_field(&r->err, "q", "too_long", "Chuỗi tìm kiếm quá dài hoặc không hợp lệ", "Search text too long or invalid");
+		mc_error_field(&r->err, "q", "too_long", "Chuỗi tìm kiếm quá dài hoặc không hợp lệ",
+			       "Search text too long or invalid");
 	if (field && strlen(field) > 64)
 		mc_error_field(&r->err, "field", "too_long", "Mã lĩnh vực quá dài", "Field code too long");
 	if (level && strcmp(level, "commune") != 0 && strcmp(level, "province") != 0)
-		mc_error_field(&r->err, "level", "enum", "Cấp là commune hoặc province", "level is commune or province");
+		mc_error_field(&r->err, "level", "enum", "Cấp là commune hoặc province",
+			       "level is commune or province");
 	if (after && !valid_code_param(after))
 		mc_error_field(&r->err, "after", "format", "Mã thủ tục không hợp lệ", "Invalid procedure code");
 	int rc = api_check(r);
@@ -46,7 +48,8 @@ static int procedures_list(struct mc_req *r)
 		return api_db_fail(r, rc);
 	json_t *out = json_pack("{s:o}", "items", items);
 	if (more) {
-		const char *last = json_string_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "code"));
+		const char *last =
+			json_string_value(json_object_get(json_array_get(items, json_array_size(items) - 1), "code"));
 		json_object_set_new(out, "next_after", json_string(last));
 	}
 	return mc_res_json(r, 200, out);
@@ -70,7 +73,9 @@ static int procedure_get(struct mc_req *r)
 		return mc_fail(r, rc, NULL);
 	if (rc)
 		return api_db_fail(r, rc);
-	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(def, "version"))));
+	mc_res_header(
+		r, "ETag",
+		mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(def, "version"))));
 	/* the editors' working notes stay with the editors */
 	if (r->who && mc_principal_has(r->who, "catalog.manage"))
 		json_object_set_new(def, "payable", json_boolean(mc_catalog_payable(def)));
@@ -108,7 +113,8 @@ static int procedure_template(struct mc_req *r)
 	mc_buf_release(&buf);
 	if (rc)
 		return rc;
-	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "attachment; filename=\"%s-%s.pdf\"", code, paper));
+	mc_res_header(r, "Content-Disposition",
+		      mc_sprintf(r->arena, "attachment; filename=\"%s-%s.pdf\"", code, paper));
 	mc_res_header(r, "Cache-Control", "public, max-age=3600");
 	return 0;
 }
@@ -176,7 +182,8 @@ static int procedure_update(struct mc_req *r)
 	if (!def)
 		return r->err.code;
 	if (strcmp(json_string_value(json_object_get(def, "code")), code) != 0) {
-		mc_error_field(&r->err, "code", "mismatch", "Mã thủ tục không khớp với đường dẫn", "The code differs from the path");
+		mc_error_field(&r->err, "code", "mismatch", "Mã thủ tục không khớp với đường dẫn",
+			       "The code differs from the path");
 		return api_check(r);
 	}
 	struct mc_conn *c;

@@ -31,7 +31,8 @@ static int fail(struct mc_req *r, int rc)
 
 static void etag(struct mc_req *r, json_t *d)
 {
-	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(d, "version"))));
+	mc_res_header(r, "ETag",
+		      mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(d, "version"))));
 }
 
 static int submit(struct mc_req *r, int64_t counter)
@@ -46,12 +47,16 @@ static int submit(struct mc_req *r, int64_t counter)
 	json_t *out = NULL;
 	if ((rc = mc_dossier_submit(&x, b, counter, &out)))
 		return fail(r, rc);
-	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/dossiers/%s", json_string_value(json_object_get(out, "code"))));
+	mc_res_header(r, "Location",
+		      mc_sprintf(r->arena, "/api/v1/dossiers/%s", json_string_value(json_object_get(out, "code"))));
 	etag(r, out);
 	return mc_res_json(r, 201, out);
 }
 
-static int submit_online(struct mc_req *r) { return submit(r, 0); }
+static int submit_online(struct mc_req *r)
+{
+	return submit(r, 0);
+}
 
 static int submit_counter(struct mc_req *r)
 {
@@ -201,15 +206,18 @@ static int queue_list(struct mc_req *r)
 	f.procedure_code = mc_req_query(r, "procedure");
 	f.status = mc_req_query(r, "status");
 	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &f.agency_id) ||
-	    api_query_int(r, "before", 1, INT64_MAX, 0, &f.before_id) || api_query_int(r, "limit", 1, 200, 50, &limit) ||
-	    time_query(r, "from", 0, &f.from) || time_query(r, "to", 1, &f.to))
+	    api_query_int(r, "before", 1, INT64_MAX, 0, &f.before_id) ||
+	    api_query_int(r, "limit", 1, 200, 50, &limit) || time_query(r, "from", 0, &f.from) ||
+	    time_query(r, "to", 1, &f.to))
 		return r->err.code;
 	f.limit = (int)limit;
 	const char *late = mc_req_query(r, "late");
 	if (late && *late) {
 		/* the list behind a dashboard's figure of lateness */
-		f.late = !strcmp(late, "deadline") ? MC_LATE_DEADLINE : !strcmp(late, "reception") ? MC_LATE_RECEPTION
-			 : !strcmp(late, "all")      ? MC_LATE_DEADLINE | MC_LATE_RECEPTION : 0;
+		f.late = !strcmp(late, "deadline")    ? MC_LATE_DEADLINE
+			 : !strcmp(late, "reception") ? MC_LATE_RECEPTION
+			 : !strcmp(late, "all")       ? MC_LATE_DEADLINE | MC_LATE_RECEPTION
+						      : 0;
 		if (!f.late) {
 			mc_error_field(&r->err, "late", "enum", "late là deadline, reception hoặc all",
 				       "late is deadline, reception or all");
@@ -270,7 +278,8 @@ static int day_param(struct mc_req *r, const char *name, char out[11], const cha
 	if (!v)
 		v = dflt;
 	if (!mc_date_check(v)) {
-		mc_error_field(&r->err, mc_strdup(r->arena, name), "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+		mc_error_field(&r->err, mc_strdup(r->arena, name), "format", "Ngày có dạng YYYY-MM-DD",
+			       "Dates are YYYY-MM-DD");
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	snprintf(out, 11, "%.10s", v); /* 10 characters, checked above */
@@ -293,7 +302,8 @@ int api_stats_query(struct mc_req *r, json_t **result)
 		return mc_fail(r, MC_E_VALIDATION, "from is after to");
 	const char *group = mc_req_query(r, "group");
 	if (group && strcmp(group, "agency") != 0 && strcmp(group, "procedure") != 0 && strcmp(group, "field") != 0) {
-		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency, procedure hoặc field", "group is agency, procedure or field");
+		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency, procedure hoặc field",
+			       "group is agency, procedure or field");
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	struct mc_conn *c;
@@ -333,8 +343,8 @@ static int upload(struct mc_req *r)
 	char sha[65], what[64];
 	const char *mime = NULL;
 	/* recorded as the caller's: only they may attach it to a form */
-	rc = mc_blob_put(c, r->who->user_id, r->body.data, r->body.len, (int64_t)mc_server_config(r->srv)->upload_quota, sha,
-			 &mime, what, sizeof(what));
+	rc = mc_blob_put(c, r->who->user_id, r->body.data, r->body.len, (int64_t)mc_server_config(r->srv)->upload_quota,
+			 sha, &mime, what, sizeof(what));
 	if (rc == MC_E_MEDIA_TYPE)
 		return mc_fail(r, rc, "%s", what[0] ? "not a readable PDF" : "PDF, JPEG or PNG");
 	if (rc == MC_E_ACTIVE_CONTENT)
@@ -343,7 +353,8 @@ static int upload(struct mc_req *r)
 		return mc_fail(r, rc, "%zu bytes", mc_server_config(r->srv)->upload_quota);
 	if (rc)
 		return api_db_fail(r, rc);
-	return mc_res_json(r, 201, json_pack("{s:s, s:I, s:s}", "sha256", sha, "size", (json_int_t)r->body.len, "mime", mime));
+	return mc_res_json(r, 201,
+			   json_pack("{s:s, s:I, s:s}", "sha256", sha, "size", (json_int_t)r->body.len, "mime", mime));
 }
 
 const struct mc_route mc_api_dossier_routes[] = {

@@ -37,7 +37,7 @@ static int fail(struct mc_req *r, int rc)
 
 /* Send a rendered document (buf is released). */
 static int send_doc(struct mc_req *r, struct mc_buf *buf, const char *ctype, const char *disposition,
-                    const char *filename)
+		    const char *filename)
 {
 	int rc = mc_res_text(r, 200, ctype, buf->data, buf->len);
 	mc_buf_release(buf);
@@ -134,10 +134,10 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	bad |= day_query(r, "to", last, to);
 	if (!bad && day_number(from) > day_number(to))
 		mc_error_field(&r->err, "to", "range", "Ngày kết thúc phải sau ngày bắt đầu",
-		               "to must not be before from");
+			       "to must not be before from");
 	else if (!bad && day_number(to) - day_number(from) + 1 > REGISTER_MAX_DAYS)
 		mc_error_field(&r->err, "to", "range", "Kỳ báo cáo dài tối đa 366 ngày",
-		               "The period is at most 366 days long");
+			       "The period is at most 366 days long");
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_dossier_ctx x;
@@ -147,7 +147,7 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	rc = mc_dossier_register(&x, id, from, to, REGISTER_MAX_ROWS, &rows);
 	if (rc == MC_E_TOO_BIG) {
 		mc_error_field(&r->err, "from", "too_many", "Kỳ báo cáo có hơn 20.000 hồ sơ, vui lòng chọn kỳ ngắn hơn",
-		               "The period holds more than 20,000 dossiers: choose a shorter one");
+			       "The period holds more than 20,000 dossiers: choose a shorter one");
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	if (rc)
@@ -157,25 +157,25 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 		return fail(r, rc);
 	mc_req_keep(r, agency);
 	json_t *ag = json_pack("{s:I, s:O, s:O}", "id", (json_int_t)id, "code", json_object_get(agency, "code"), "name",
-	                       json_object_get(agency, "name"));
+			       json_object_get(agency, "name"));
 	if (!ag)
 		return mc_fail(r, MC_E_INTERNAL, NULL);
 	mc_req_keep(r, ag);
 	if (fmt == REG_JSON)
 		return mc_res_json(
-		    r, 200, json_pack("{s:O, s:s, s:s, s:O}", "agency", ag, "from", from, "to", to, "items", rows));
+			r, 200, json_pack("{s:O, s:s, s:s, s:O}", "agency", ag, "from", from, "to", to, "items", rows));
 	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
 	rc = fmt == REG_PDF ? mc_pdf_register(ag, from, to, rows, &buf, &r->err)
-	                    : mc_xlsx_register(ag, from, to, rows, &buf, &r->err);
+			    : mc_xlsx_register(ag, from, to, rows, &buf, &r->err);
 	if (rc) {
 		mc_buf_release(&buf);
 		return fail(r, rc);
 	}
 	const char *name =
-	    mc_sprintf(r->arena, "so-theo-doi-%s-%s-%s.%s", json_string_value(json_object_get(ag, "code")), from, to,
-	               fmt == REG_PDF ? "pdf" : "xlsx");
+		mc_sprintf(r->arena, "so-theo-doi-%s-%s-%s.%s", json_string_value(json_object_get(ag, "code")), from,
+			   to, fmt == REG_PDF ? "pdf" : "xlsx");
 	return fmt == REG_PDF ? send_doc(r, &buf, "application/pdf", "inline", name)
-	                      : send_doc(r, &buf, XLSX_TYPE, "attachment", name);
+			      : send_doc(r, &buf, XLSX_TYPE, "attachment", name);
 }
 
 static int register_json(struct mc_req *r)
@@ -197,14 +197,14 @@ static const struct {
 	const char *key, *title, *type;
 	int width;
 } stat_cols[] = {
-    {"key", NULL, "text", 16}, /* the group: its title depends on the grouping */
-    {"name", "Tên", "text", 48},
-    {"received_online", "Tiếp nhận trực tuyến", "int", 0},
-    {"received_counter", "Tiếp nhận trực tiếp", "int", 0},
-    {"resolved_early", "Giải quyết trước hạn", "int", 0},
-    {"resolved_on_time", "Giải quyết đúng hạn", "int", 0},
-    {"resolved_late", "Giải quyết quá hạn", "int", 0},
-    {"on_time_rate", "Tỷ lệ đúng hạn", "percent", 0},
+	{"key", NULL, "text", 16}, /* the group: its title depends on the grouping */
+	{"name", "Tên", "text", 48},
+	{"received_online", "Tiếp nhận trực tuyến", "int", 0},
+	{"received_counter", "Tiếp nhận trực tiếp", "int", 0},
+	{"resolved_early", "Giải quyết trước hạn", "int", 0},
+	{"resolved_on_time", "Giải quyết đúng hạn", "int", 0},
+	{"resolved_late", "Giải quyết quá hạn", "int", 0},
+	{"on_time_rate", "Tỷ lệ đúng hạn", "percent", 0},
 };
 
 static int stats_xlsx(struct mc_req *r)
@@ -216,13 +216,13 @@ static int stats_xlsx(struct mc_req *r)
 	mc_req_keep(r, st);
 	const char *group = mc_req_query(r, "group");
 	const char *key_title = !group                            ? "Phạm vi"
-	                        : strcmp(group, "agency") == 0    ? "Cơ quan"
-	                        : strcmp(group, "procedure") == 0 ? "Mã thủ tục"
-	                                                          : "Lĩnh vực";
+				: strcmp(group, "agency") == 0    ? "Cơ quan"
+				: strcmp(group, "procedure") == 0 ? "Mã thủ tục"
+								  : "Lĩnh vực";
 	json_t *cols = mc_req_keep(r, json_array());
 	for (size_t k = 0; k < sizeof(stat_cols) / sizeof(stat_cols[0]); k++) {
 		json_t *col = json_pack("{s:s, s:s, s:s}", "key", stat_cols[k].key, "title",
-		                        k == 0 ? key_title : stat_cols[k].title, "type", stat_cols[k].type);
+					k == 0 ? key_title : stat_cols[k].title, "type", stat_cols[k].type);
 		if (stat_cols[k].width)
 			json_object_set_new(col, "width", json_integer(stat_cols[k].width));
 		json_array_append_new(cols, col);
@@ -233,8 +233,7 @@ static int stats_xlsx(struct mc_req *r)
 		return rc;
 	size_t i;
 	json_t *it;
-	json_array_foreach(group ? json_object_get(st, "items") : NULL, i, it)
-	{
+	json_array_foreach(group ? json_object_get(st, "items") : NULL, i, it) {
 		json_t *row = json_deep_copy(it);
 		const char *k = json_string_value(json_object_get(it, group));
 		json_object_set_new(row, "key", json_string(k ? k : ""));
@@ -257,15 +256,15 @@ static int stats_xlsx(struct mc_req *r)
 		return fail(r, rc);
 	}
 	return send_doc(r, &buf, XLSX_TYPE, "attachment",
-	                mc_sprintf(r->arena, "thong-ke-%s-%s.xlsx", json_string_value(json_object_get(st, "from")),
-	                           json_string_value(json_object_get(st, "to"))));
+			mc_sprintf(r->arena, "thong-ke-%s-%s.xlsx", json_string_value(json_object_get(st, "from")),
+				   json_string_value(json_object_get(st, "to"))));
 }
 
 const struct mc_route mc_api_forms_routes[] = {
-    {"GET", "/api/v1/dossiers/{code}/forms/{form}", form_get, MC_AUTH_REQUIRED, NULL, 0},
-    {"GET", "/api/v1/agencies/{id}/register.json", register_json, MC_AUTH_REQUIRED, "dossier.read", 0},
-    {"GET", "/api/v1/agencies/{id}/register.pdf", register_pdf, MC_AUTH_REQUIRED, "dossier.read", 0},
-    {"GET", "/api/v1/agencies/{id}/register.xlsx", register_xlsx, MC_AUTH_REQUIRED, "dossier.read", 0},
-    {"GET", "/api/v1/stats.xlsx", stats_xlsx, MC_AUTH_REQUIRED, "stats.read", 0},
-    {0},
+	{"GET", "/api/v1/dossiers/{code}/forms/{form}", form_get, MC_AUTH_REQUIRED, NULL, 0},
+	{"GET", "/api/v1/agencies/{id}/register.json", register_json, MC_AUTH_REQUIRED, "dossier.read", 0},
+	{"GET", "/api/v1/agencies/{id}/register.pdf", register_pdf, MC_AUTH_REQUIRED, "dossier.read", 0},
+	{"GET", "/api/v1/agencies/{id}/register.xlsx", register_xlsx, MC_AUTH_REQUIRED, "dossier.read", 0},
+	{"GET", "/api/v1/stats.xlsx", stats_xlsx, MC_AUTH_REQUIRED, "stats.read", 0},
+	{0},
 };

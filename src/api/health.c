@@ -23,8 +23,8 @@ static int readyz(struct mc_req *r)
 		r->err.retry_after = 1;
 		return mc_fail(r, MC_E_UNAVAILABLE, NULL);
 	}
-	return mc_res_json(r, 200, json_pack("{s:s, s:s}", "status", "ready", "database",
-					     mc_db_kind_name(mc_server_db(r->srv))));
+	return mc_res_json(
+		r, 200, json_pack("{s:s, s:s}", "status", "ready", "database", mc_db_kind_name(mc_server_db(r->srv))));
 }
 
 static int metrics(struct mc_req *r)

@@ -17,9 +17,10 @@
 #include "../core/banned.h"
 
 static const struct mc_route *const tables[] = {
-	mc_api_health_routes, mc_api_auth_routes, mc_api_org_routes, mc_api_user_routes, mc_api_audit_routes,
-	mc_api_catalog_routes, mc_api_dossier_routes, mc_api_calendar_routes, mc_api_forms_routes, mc_api_office_routes, mc_api_dashboard_routes,
-	mc_api_report_routes, mc_api_reset_routes,
+	mc_api_health_routes, mc_api_auth_routes,    mc_api_org_routes,       mc_api_user_routes,
+	mc_api_audit_routes,  mc_api_catalog_routes, mc_api_dossier_routes,   mc_api_calendar_routes,
+	mc_api_forms_routes,  mc_api_office_routes,  mc_api_dashboard_routes, mc_api_report_routes,
+	mc_api_reset_routes,
 };
 
 static struct mc_route all[256];
@@ -41,8 +42,8 @@ const struct mc_route *mc_api_routes(void)
 struct mc_auth_policy mc_api_policy(struct mc_req *r)
 {
 	struct mc_config *c = mc_server_config(r->srv);
-	return (struct mc_auth_policy){c->session_ttl, c->session_idle, c->login_max_user, c->login_max_addr,
-				       c->login_window, c->session_cache_ms};
+	return (struct mc_auth_policy){c->session_ttl,    c->session_idle, c->login_max_user,
+				       c->login_max_addr, c->login_window, c->session_cache_ms};
 }
 
 static int authenticate(struct mc_req *r)
@@ -72,7 +73,10 @@ static int authenticate(struct mc_req *r)
 	return 0;
 }
 
-static int has_perm(struct mc_req *r, const char *perm) { return mc_principal_has(r->who, perm); }
+static int has_perm(struct mc_req *r, const char *perm)
+{
+	return mc_principal_has(r->who, perm);
+}
 
 static int check_csrf(struct mc_req *r)
 {
@@ -130,7 +134,8 @@ static int idem_before(struct mc_req *r)
 	if (!key)
 		return 0;
 	size_t kl = strlen(key);
-	if (kl == 0 || kl > 128 || strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") != kl) {
+	if (kl == 0 || kl > 128 ||
+	    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") != kl) {
 		mc_error_field(&r->err, "Idempotency-Key", "format",
 			       "Khóa Idempotency-Key phải gồm 1-128 ký tự chữ, số, - _ . :",
 			       "Idempotency-Key must be 1-128 letters, digits or - _ . :");
@@ -150,8 +155,9 @@ static int idem_before(struct mc_req *r)
 	int64_t now = mc_time_now_ms();
 	/* A reservation left by a request that died before its work was
 	 * committed (nothing of it is stored) is taken over after 5 minutes. */
-	int64_t n = mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ? AND status = 0 AND created_at < ?",
-			    "iti", user, key, now - 300000);
+	int64_t n =
+		mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ? AND status = 0 AND created_at < ?",
+			"iti", user, key, now - 300000);
 	if (n >= 0)
 		n = mc_exec(c,
 			    "INSERT INTO idempotency (user_id, key, method, path, request_hash, status, created_at)"
@@ -171,7 +177,8 @@ static int idem_before(struct mc_req *r)
 	}
 	struct mc_stmt *s;
 	rc = mc_query(c, &s,
-		      "SELECT request_hash, status, content_type, body, location, etag FROM idempotency WHERE user_id = ? AND key = ?",
+		      "SELECT request_hash, status, content_type, body, location, etag FROM idempotency WHERE user_id "
+		      "= ? AND key = ?",
 		      "it", user, key);
 	if (rc)
 		return api_db_fail(r, rc);
@@ -190,7 +197,8 @@ static int idem_before(struct mc_req *r)
 		r->err.retry_after = 1;
 		return mc_fail(r, MC_E_IDEM_BUSY, NULL);
 	}
-	const char *ct = mc_col_text(s, 2), *body = mc_col_text(s, 3), *loc = mc_col_text(s, 4), *etag = mc_col_text(s, 5);
+	const char *ct = mc_col_text(s, 2), *body = mc_col_text(s, 3), *loc = mc_col_text(s, 4),
+		   *etag = mc_col_text(s, 5);
 	mc_res_text(r, status, ct ? mc_strdup(r->arena, ct) : NULL, body ? body : "", body ? strlen(body) : 0);
 	if (loc)
 		mc_res_header(r, "Location", loc);
@@ -226,7 +234,9 @@ static void idem_after(struct mc_req *r)
 	int rc = 0;
 	int64_t n = 0;
 	if (keep)
-		n = mc_exec(c, "UPDATE idempotency SET status = ?, content_type = ?, body = ?, location = ?, etag = ? WHERE user_id = ? AND key = ?",
+		n = mc_exec(c,
+			    "UPDATE idempotency SET status = ?, content_type = ?, body = ?, location = ?, etag = ? "
+			    "WHERE user_id = ? AND key = ?",
 			    "dttttit", r->status, r->content_type, mc_buf_str(&r->out), res_header(r, "Location"),
 			    res_header(r, "ETag"), st->user, st->key);
 	if (n < 0)

@@ -95,7 +95,8 @@ static int dossier_file(struct mc_req *r)
 	const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf" : strcmp(mime, "image/png") == 0 ? "png" : "jpg";
 	/* a download, sandboxed: the type was found from the bytes, but a file
 	 * is still the applicant's, never a page of this origin */
-	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "attachment; filename=\"%s-%.12s.%s\"", code, sha, ext));
+	mc_res_header(r, "Content-Disposition",
+		      mc_sprintf(r->arena, "attachment; filename=\"%s-%.12s.%s\"", code, sha, ext));
 	mc_res_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
 	mc_res_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	return 0;

@@ -99,8 +99,8 @@ static int agency_get(struct mc_req *r)
 	return mc_res_json(r, 200, a);
 }
 
-static const char *const kinds[] = {"city_committee", "department", "service_centre", "branch", "ward_committee", "division",
-				    "provincial_police", "commune_police", "school", NULL};
+static const char *const kinds[] = {"city_committee", "department",        "service_centre", "branch", "ward_committee",
+				    "division",       "provincial_police", "commune_police", "school", NULL};
 
 static int agency_create(struct mc_req *r)
 {
@@ -118,7 +118,9 @@ static int agency_create(struct mc_req *r)
 	/* an internal unit of the parent (acts on its steps) or a body of its
 	 * own; not said: as its kind usually is */
 	int internal = api_bool(r, b, "internal", -1);
-	enum mc_agency_unit unit = internal < 0 ? MC_AGENCY_BY_KIND : internal ? MC_AGENCY_INTERNAL : MC_AGENCY_SEPARATE;
+	enum mc_agency_unit unit = internal < 0 ? MC_AGENCY_BY_KIND
+				   : internal   ? MC_AGENCY_INTERNAL
+						: MC_AGENCY_SEPARATE;
 	if (a.kind) {
 		int ok = 0;
 		for (int i = 0; kinds[i]; i++)
@@ -197,9 +199,11 @@ static int agency_hours_put(struct mc_req *r)
 	else
 		mc_tx_rollback(c);
 	if (rc == MC_E_VALIDATION) {
-		mc_error_field(&r->err, "office_hours", "format",
-			       "Giờ làm việc có dạng 07:30-11:30,13:00-17:00: các khoảng tăng dần, không chồng nhau, tối đa 4",
-			       "office_hours looks like 07:30-11:30,13:00-17:00: ascending spans that do not overlap, at most 4");
+		mc_error_field(
+			&r->err, "office_hours", "format",
+			"Giờ làm việc có dạng 07:30-11:30,13:00-17:00: các khoảng tăng dần, không chồng nhau, tối đa 4",
+			"office_hours looks like 07:30-11:30,13:00-17:00: ascending spans that do not overlap, at most "
+			"4");
 		return api_check(r);
 	}
 	if (rc == MC_E_NOT_FOUND)

@@ -72,8 +72,8 @@ static int sheet(struct mc_req *r, json_t *rep, struct mc_buf *buf)
 {
 	json_t *columns = mc_req_keep(r, json_array()), *rows = mc_req_keep(r, json_array());
 	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
-		json_array_append_new(columns, json_pack("{s:s, s:s, s:s}", "key", cols[k].key, "title", cols[k].title, "type",
-							 cols[k].type));
+		json_array_append_new(columns, json_pack("{s:s, s:s, s:s}", "key", cols[k].key, "title", cols[k].title,
+							 "type", cols[k].type));
 	json_object_set_new(json_array_get(columns, 0), "width", json_integer(48));
 	size_t i;
 	json_t *it;
@@ -81,8 +81,10 @@ static int sheet(struct mc_req *r, json_t *rep, struct mc_buf *buf)
 		json_t *row = json_deep_copy(it);
 		const char *name = json_string_value(json_object_get(json_object_get(it, "name"), "vi"));
 		const char *code = json_string_value(json_object_get(json_object_get(it, "name"), "code"));
-		json_object_set_new(row, "label", json_sprintf("%s%s%s%s", name ? name : json_string_value(json_object_get(it, "key")),
-							       code ? " (" : "", code ? code : "", code ? ")" : ""));
+		json_object_set_new(row, "label",
+				    json_sprintf("%s%s%s%s",
+						 name ? name : json_string_value(json_object_get(it, "key")),
+						 code ? " (" : "", code ? code : "", code ? ")" : ""));
 		json_array_append_new(rows, row);
 	}
 	json_t *total = json_deep_copy(json_object_get(rep, "total"));
@@ -103,14 +105,17 @@ static int report(struct mc_req *r, enum fmt fmt)
 	day_query(r, "from", first, from);
 	day_query(r, "to", last, to);
 	if (!r->err.nfields && day_number(from) > day_number(to))
-		mc_error_field(&r->err, "to", "range", "Ngày kết thúc phải sau ngày bắt đầu", "to must not be before from");
+		mc_error_field(&r->err, "to", "range", "Ngày kết thúc phải sau ngày bắt đầu",
+			       "to must not be before from");
 	else if (!r->err.nfields && day_number(to) - day_number(from) + 1 > 366)
-		mc_error_field(&r->err, "to", "range", "Kỳ báo cáo dài tối đa 366 ngày", "A period is at most 366 days");
+		mc_error_field(&r->err, "to", "range", "Kỳ báo cáo dài tối đa 366 ngày",
+			       "A period is at most 366 days");
 	const char *group = mc_req_query(r, "group");
 	if (!group)
 		group = "agency";
 	if (strcmp(group, "agency") != 0 && strcmp(group, "procedure") != 0)
-		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency hoặc procedure", "group is agency or procedure");
+		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency hoặc procedure",
+			       "group is agency or procedure");
 	int64_t agency;
 	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
@@ -128,14 +133,16 @@ static int report(struct mc_req *r, enum fmt fmt)
 		json_decref(rep);
 		return api_db_fail(r, rc);
 	}
-	json_object_set_new(rep, "agency", json_pack("{s:O, s:O, s:O}", "id", json_object_get(ag, "id"), "code",
-						     json_object_get(ag, "code"), "name", json_object_get(ag, "name")));
+	json_object_set_new(rep, "agency",
+			    json_pack("{s:O, s:O, s:O}", "id", json_object_get(ag, "id"), "code",
+				      json_object_get(ag, "code"), "name", json_object_get(ag, "name")));
 	mc_req_keep(r, rep);
 	mc_req_keep(r, ag);
 	if (fmt == JSON)
 		return mc_res_json(r, 200, json_incref(rep));
 	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
-	rc = fmt == PDF ? mc_pdf_report(rep, json_string_value(json_object_get(ag, "name")), &buf, &r->err) : sheet(r, rep, &buf);
+	rc = fmt == PDF ? mc_pdf_report(rep, json_string_value(json_object_get(ag, "name")), &buf, &r->err)
+			: sheet(r, rep, &buf);
 	if (rc) {
 		mc_buf_release(&buf);
 		return rc == MC_E_VALIDATION || rc == MC_E_TOO_BIG ? mc_fail(r, rc, NULL) : api_db_fail(r, rc);
@@ -146,13 +153,23 @@ static int report(struct mc_req *r, enum fmt fmt)
 		return rc;
 	mc_res_header(r, "Content-Disposition",
 		      mc_sprintf(r->arena, "%s; filename=\"bao-cao-%s-%s-%s.%s\"", fmt == PDF ? "inline" : "attachment",
-				 json_string_value(json_object_get(ag, "code")), from, to, fmt == PDF ? "pdf" : "xlsx"));
+				 json_string_value(json_object_get(ag, "code")), from, to,
+				 fmt == PDF ? "pdf" : "xlsx"));
 	return 0;
 }
 
-static int report_json(struct mc_req *r) { return report(r, JSON); }
-static int report_pdf(struct mc_req *r) { return report(r, PDF); }
-static int report_xlsx(struct mc_req *r) { return report(r, XLSX); }
+static int report_json(struct mc_req *r)
+{
+	return report(r, JSON);
+}
+static int report_pdf(struct mc_req *r)
+{
+	return report(r, PDF);
+}
+static int report_xlsx(struct mc_req *r)
+{
+	return report(r, XLSX);
+}
 
 const struct mc_route mc_api_report_routes[] = {
 	{"GET", "/api/v1/reports/periodic", report_json, MC_AUTH_REQUIRED, "stats.read", 0},

@@ -44,9 +44,10 @@ static int reset_issue(struct mc_req *r)
 		return r->err.code;
 	const char *account = account_field(r, b);
 	if (!api_bool(r, b, "identity_checked", 0))
-		mc_error_field(&r->err, "identity_checked", "required",
-			       "Hãy đối chiếu thẻ căn cước (hoặc giấy tờ của doanh nghiệp) của người yêu cầu trước khi cấp mã",
-			       "Check the requester's ID card (or the business's papers) before issuing a code");
+		mc_error_field(
+			&r->err, "identity_checked", "required",
+			"Hãy đối chiếu thẻ căn cước (hoặc giấy tờ của doanh nghiệp) của người yêu cầu trước khi cấp mã",
+			"Check the requester's ID card (or the business's papers) before issuing a code");
 	int rc = api_check(r);
 	if (rc)
 		return rc;
@@ -82,8 +83,8 @@ static int reset_issue(struct mc_req *r)
 	}
 	char exp[40];
 	mc_time_format_vn(expires, exp, sizeof(exp));
-	json_t *out = json_pack("{s:s, s:s, s:i, s:O}", "code", code, "expires_at", exp, "valid_minutes", RESET_TTL_S / 60,
-				"account", holder);
+	json_t *out = json_pack("{s:s, s:s, s:i, s:O}", "code", code, "expires_at", exp, "valid_minutes",
+				RESET_TTL_S / 60, "account", holder);
 	memset(code, 0, sizeof(code));
 	mc_res_header(r, "Cache-Control", "no-store");
 	return mc_res_json(r, 201, out);
@@ -93,9 +94,10 @@ static int reset_issue(struct mc_req *r)
  * that nobody learns which. */
 static int bad_code(struct mc_req *r)
 {
-	mc_error_field(&r->err, "code", "invalid",
-		       "Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc đến quầy tiếp nhận để được cấp mã mới",
-		       "The code is wrong, used or expired. Check it, or get a new one at a reception counter");
+	mc_error_field(
+		&r->err, "code", "invalid",
+		"Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc đến quầy tiếp nhận để được cấp mã mới",
+		"The code is wrong, used or expired. Check it, or get a new one at a reception counter");
 	return api_check(r);
 }
 

@@ -89,7 +89,8 @@ static int refuse(struct mc_req *r, struct mc_conn *c, const char *action, const
 	if (why->reason == MC_POWER_SYS_ADMIN)
 		return mc_fail(r, MC_E_FORBIDDEN,
 			       "the account holds the role sys_admin: only a system administrator may manage it");
-	return mc_fail(r, MC_E_FORBIDDEN, "the account holds the permission %s, which you do not hold", why->permission);
+	return mc_fail(r, MC_E_FORBIDDEN, "the account holds the permission %s, which you do not hold",
+		       why->permission);
 }
 
 /* May the caller manage account id (seen by reach())?  0, or the request
@@ -105,14 +106,15 @@ static int may_manage(struct mc_req *r, struct mc_conn *c, int64_t id, const cha
 
 static void set_etag(struct mc_req *r, json_t *u)
 {
-	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(u, "version"))));
+	mc_res_header(r, "ETag",
+		      mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(u, "version"))));
 }
 
 static int users_list(struct mc_req *r)
 {
 	int64_t agency, after, limit;
-	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency) || api_query_int(r, "after", 1, INT64_MAX, 0, &after) ||
-	    api_query_int(r, "limit", 1, 200, 50, &limit))
+	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency) ||
+	    api_query_int(r, "after", 1, INT64_MAX, 0, &after) || api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
 	const char *q = mc_req_query(r, "q");
 	if (q && strlen(q) > 100)
@@ -128,7 +130,9 @@ static int users_list(struct mc_req *r)
 		return api_db_fail(r, rc);
 	json_t *out = json_pack("{s:o}", "items", arr);
 	if (next)
-		json_object_set_new(out, "next", json_sprintf("/api/v1/users?after=%lld&limit=%lld", (long long)next, (long long)limit));
+		json_object_set_new(
+			out, "next",
+			json_sprintf("/api/v1/users?after=%lld&limit=%lld", (long long)next, (long long)limit));
 	return mc_res_json(r, 200, out);
 }
 
@@ -153,7 +157,8 @@ static int user_get(struct mc_req *r)
 static int check_roles(struct mc_req *r, struct mc_conn *c, json_t *roles, const char **out, int max)
 {
 	if (!json_is_array(roles) || json_array_size(roles) == 0 || json_array_size(roles) > (size_t)max - 1) {
-		mc_error_field(&r->err, "roles", "type", "Cần một danh sách vai trò (1-8)", "A list of 1-8 roles is required");
+		mc_error_field(&r->err, "roles", "type", "Cần một danh sách vai trò (1-8)",
+			       "A list of 1-8 roles is required");
 		return 1;
 	}
 	size_t i;
@@ -186,7 +191,8 @@ static int user_create(struct mc_req *r)
 	const char *email = api_str(r, b, "email", 254, 0);
 	int64_t agency = api_int(r, b, "agency_id", 1, INT64_MAX, 1, 0);
 	const char *pw = api_new_password(r, b, "password", username);
-	if (username && (strlen(username) < 3 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)))
+	if (username &&
+	    (strlen(username) < 3 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)))
 		mc_error_field(&r->err, "username", "format", "Tên đăng nhập gồm 3-64 ký tự a-z, 0-9, dấu chấm, gạch",
 			       "User names are 3-64 characters a-z, 0-9, dot, dash, underscore");
 	api_check_contact(r, &phone, email, 1);
@@ -207,8 +213,14 @@ static int user_create(struct mc_req *r)
 		return api_db_fail(r, rc);
 	if (why.reason != MC_POWER_OK)
 		return refuse(r, c, "user.create_refused", "agency", agency, &why, NULL);
-	struct mc_user_new u = {.kind = "official", .username = username, .full_name = name, .phone = phone,
-				.email = email, .agency_id = agency, .position = position, .position_en = position_en,
+	struct mc_user_new u = {.kind = "official",
+				.username = username,
+				.full_name = name,
+				.phone = phone,
+				.email = email,
+				.agency_id = agency,
+				.position = position,
+				.position_en = position_en,
 				.roles = roles};
 	json_t *out;
 	if ((rc = api_create_user(r, c, &u, pw, "user.create", NULL, "username", &out)))
@@ -238,7 +250,8 @@ static int user_patch(struct mc_req *r)
 	const char *email = api_str(r, b, "email", 254, 0);
 	const char *status = api_str(r, b, "status", 16, 0);
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
-		mc_error_field(&r->err, "status", "enum", "Trạng thái là active hoặc disabled", "Status is active or disabled");
+		mc_error_field(&r->err, "status", "enum", "Trạng thái là active hoặc disabled",
+			       "Status is active or disabled");
 	api_check_contact(r, &phone, email, 0);
 	if ((rc = api_check(r)))
 		return rc;
@@ -259,7 +272,8 @@ static int user_patch(struct mc_req *r)
 	if (!rc && status && strcmp(status, "disabled") == 0)
 		rc = mc_auth_revoke_user(c, id);
 	if (!rc)
-		rc = api_audit(r, c, "user.update", "user", id, status ? mc_sprintf(r->arena, "{\"status\":\"%s\"}", status) : NULL);
+		rc = api_audit(r, c, "user.update", "user", id,
+			       status ? mc_sprintf(r->arena, "{\"status\":\"%s\"}", status) : NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc)

@@ -104,7 +104,8 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 	}
 	const char *s = json_string_value(v);
 	if (json_string_length(v) != strlen(s) || !mc_text_valid(s, (size_t)-1)) {
-		mc_error_field(&r->err, f, "characters", "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
+		mc_error_field(&r->err, f, "characters",
+			       "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
 			       "Contains invalid characters (control characters or not UTF-8)");
 		return NULL;
 	}
@@ -147,8 +148,7 @@ int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt)
 	return json_is_true(v);
 }
 
-int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
-		int64_t dflt)
+int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required, int64_t dflt)
 {
 	json_t *v = json_object_get(obj, field);
 	const char *f = mc_strdup(r->arena, field);
@@ -204,8 +204,10 @@ int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, 
 		return 0;
 	if (parse_int(s, out) || *out < min || *out > max) {
 		mc_error_field(&r->err, mc_strdup(r->arena, name), "range",
-			       mc_sprintf(r->arena, "Tham số phải là số nguyên từ %lld đến %lld", (long long)min, (long long)max),
-			       mc_sprintf(r->arena, "Must be an integer between %lld and %lld", (long long)min, (long long)max));
+			       mc_sprintf(r->arena, "Tham số phải là số nguyên từ %lld đến %lld", (long long)min,
+					  (long long)max),
+			       mc_sprintf(r->arena, "Must be an integer between %lld and %lld", (long long)min,
+					  (long long)max));
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	return 0;
@@ -255,13 +257,14 @@ int api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 
 void api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok)
 {
-	char norm[MC_PHONE_MAX];
 	if (*phone && !(empty_ok && !**phone)) {
+		char norm[MC_PHONE_MAX];
 		if (mc_phone_normalize(*phone, norm))
 			*phone = mc_strdup(r->arena, norm);
 		else
 			mc_error_field(&r->err, "phone", "format", MC_PHONE_RULE_VI, MC_PHONE_RULE_EN);
 	}
 	if (email && !(empty_ok && !*email) && !mc_email_check(email))
-		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ",
+			       "Invalid e-mail address");
 }

@@ -22,9 +22,8 @@ static void add_field(struct mc_sha256_ctx *h, const char *s)
 		mc_sha256_add(h, s, n);
 }
 
-void mc_audit_hash(int64_t id, int64_t at, int64_t actor, const char *action, const char *otype,
-		   const char *oid, const char *source, const char *detail, const char *prev,
-		   char out[65])
+void mc_audit_hash(int64_t id, int64_t at, int64_t actor, const char *action, const char *otype, const char *oid,
+		   const char *source, const char *detail, const char *prev, char out[65])
 {
 	char nums[80];
 	snprintf(nums, sizeof(nums), "%" PRId64 "|%" PRId64 "|%" PRId64, id, at, actor);
@@ -46,7 +45,8 @@ int mc_audit_append(struct mc_conn *c, const struct mc_audit_entry *e)
 	struct mc_stmt *s;
 	/* The UPDATE takes the row lock (PostgreSQL) / write lock (SQLite), so
 	 * appends are serialised and ids are gap-free. */
-	int rc = mc_query(c, &s, "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash", "");
+	int rc = mc_query(c, &s,
+			  "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash", "");
 	if (rc)
 		return rc;
 	rc = mc_step(s);
@@ -69,10 +69,11 @@ int mc_audit_append(struct mc_conn *c, const struct mc_audit_entry *e)
 	char hash[65];
 	mc_audit_hash(id, at, e->actor_id, e->action, e->object_type, e->object_id, source, detail, prev, hash);
 	int64_t n = mc_exec(c,
-			    "INSERT INTO audit_log (id, at, actor_id, action, object_type, object_id, source, detail, prev_hash, hash)"
+			    "INSERT INTO audit_log (id, at, actor_id, action, object_type, object_id, source, detail, "
+			    "prev_hash, hash)"
 			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    "iiittttttt", id, at, e->actor_id, e->action, e->object_type, e->object_id, source,
-			    detail, prev, hash);
+			    "iiittttttt", id, at, e->actor_id, e->action, e->object_type, e->object_id, source, detail,
+			    prev, hash);
 	if (n < 0)
 		return (int)n;
 	n = mc_exec(c, "UPDATE audit_head SET last_hash = ? WHERE id = 1", "t", hash);
@@ -161,11 +162,12 @@ int mc_audit_list(struct mc_conn *c, int64_t before, int limit, json_t **out, in
 		json_error_t je;
 		json_t *detail = json_loads(mc_col_text(s, 7), 0, &je);
 		*last = mc_col_int64(s, 0);
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:s}", "id", (json_int_t)*last,
-						     "at", at, "actor_id", (json_int_t)mc_col_int64(s, 2), "action",
-						     mc_col_text(s, 3), "object_type", mc_col_text(s, 4), "object_id",
-						     mc_col_text(s, 5), "source", mc_col_text(s, 6), "detail",
-						     detail ? detail : json_null(), "hash", mc_col_text(s, 8)));
+		json_array_append_new(arr,
+				      json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
+						(json_int_t)*last, "at", at, "actor_id", (json_int_t)mc_col_int64(s, 2),
+						"action", mc_col_text(s, 3), "object_type", mc_col_text(s, 4),
+						"object_id", mc_col_text(s, 5), "source", mc_col_text(s, 6), "detail",
+						detail ? detail : json_null(), "hash", mc_col_text(s, 8)));
 	}
 	mc_stmt_done(s);
 	if (rc < 0) {

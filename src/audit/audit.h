@@ -31,8 +31,8 @@ struct mc_audit_entry {
 int mc_audit_append(struct mc_conn *c, const struct mc_audit_entry *e);
 
 struct mc_audit_report {
-	int64_t checked;     /* entries read */
-	int64_t bad_id;      /* first bad entry (0 when all is well) */
+	int64_t checked; /* entries read */
+	int64_t bad_id;  /* first bad entry (0 when all is well) */
 	char reason[160];
 };
 
@@ -45,8 +45,7 @@ int mc_audit_verify(struct mc_conn *c, struct mc_audit_report *rep);
 int mc_audit_list(struct mc_conn *c, int64_t before, int limit, json_t **out, int64_t *last);
 
 /* The hash of one entry (exposed for tests). */
-void mc_audit_hash(int64_t id, int64_t at, int64_t actor, const char *action, const char *otype,
-		   const char *oid, const char *source, const char *detail, const char *prev,
-		   char out[65]);
+void mc_audit_hash(int64_t id, int64_t at, int64_t actor, const char *action, const char *otype, const char *oid,
+		   const char *source, const char *detail, const char *prev, char out[65]);
 
 #endif

@@ -107,8 +107,9 @@ int mc_password_acceptable_field(const char *field, const char *pw, const char *
 static int throttled(struct mc_conn *c, const char *key, int free, int backoff, int window, int64_t now)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT window_start, count, COALESCE(last_at, window_start) FROM login_failures WHERE key = ?",
-			  "t", key);
+	int rc = mc_query(
+		c, &s, "SELECT window_start, count, COALESCE(last_at, window_start) FROM login_failures WHERE key = ?",
+		"t", key);
 	if (rc)
 		return rc;
 	int64_t until = 0;
@@ -135,13 +136,14 @@ static int throttled(struct mc_conn *c, const char *key, int free, int backoff, 
 
 static int record_failure(struct mc_conn *c, const char *key, int window, int64_t now)
 {
-	int64_t n = mc_exec(c,
-			    "INSERT INTO login_failures (key, window_start, count, last_at) VALUES (?, ?, 1, ?)"
-			    " ON CONFLICT (key) DO UPDATE SET"
-			    " count = CASE WHEN login_failures.window_start < ? THEN 1 ELSE login_failures.count + 1 END,"
-			    " window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END,"
-			    " last_at = ?",
-			    "tiiiiii", key, now, now, now - (int64_t)window * 1000, now - (int64_t)window * 1000, now, now);
+	int64_t n = mc_exec(
+		c,
+		"INSERT INTO login_failures (key, window_start, count, last_at) VALUES (?, ?, 1, ?)"
+		" ON CONFLICT (key) DO UPDATE SET"
+		" count = CASE WHEN login_failures.window_start < ? THEN 1 ELSE login_failures.count + 1 END,"
+		" window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END,"
+		" last_at = ?",
+		"tiiiiii", key, now, now, now - (int64_t)window * 1000, now - (int64_t)window * 1000, now, now);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -207,8 +209,8 @@ int mc__auth_gate(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	return MC_E_RATE_LIMITED;
 }
 
-int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username,
-		  const char *password, const char *kind, const char *addr, struct mc_login_result *out)
+int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username, const char *password,
+		  const char *kind, const char *addr, struct mc_login_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->attempts_left = -1;
@@ -221,9 +223,10 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 
 	/* Look the user up by user name, or by citizen ID / tax code. */
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT id, password_hash, status FROM users WHERE username = ? OR id_number = ? OR tax_code = ?",
-			  "ttt", username, username, username);
+	int rc = mc_query(
+		c, &s,
+		"SELECT id, password_hash, status FROM users WHERE username = ? OR id_number = ? OR tax_code = ?",
+		"ttt", username, username, username);
 	if (rc)
 		return rc;
 	char hash[MC_PWHASH_LEN] = "", status[16] = "";
@@ -279,7 +282,8 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	int64_t n = mc_exec(c, "DELETE FROM login_failures WHERE key = ?", "t", pkey);
 	if (n >= 0)
 		n = mc_exec(c,
-			    "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, expires_at)"
+			    "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, "
+			    "expires_at)"
 			    " VALUES (?, ?, ?, ?, ?, ?, ?)",
 			    "tittiii", token_hash, uid, kind, out->csrf, now, now, out->expires_at);
 	rc = n < 0 ? (int)n : 0;
@@ -297,8 +301,8 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	return mc_tx_commit(c);
 }
 
-int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, int64_t user_id,
-			   const char *password, const char *addr, int *retry_after)
+int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, int64_t user_id, const char *password,
+			   const char *addr, int *retry_after)
 {
 	*retry_after = 0;
 	int64_t now = mc_time_now_ms();
@@ -396,10 +400,12 @@ static void cache_forget(int64_t session_id, int64_t user_id)
 	pthread_mutex_unlock(&cache_lock);
 }
 
-void mc_auth_cache_forget_user(int64_t user_id) { cache_forget(-1, user_id); }
+void mc_auth_cache_forget_user(int64_t user_id)
+{
+	cache_forget(-1, user_id);
+}
 
-int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token,
-		    struct mc_principal *who)
+int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token, struct mc_principal *who)
 {
 	memset(who, 0, sizeof(*who));
 	size_t n = strlen(token);
@@ -410,11 +416,12 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 	if (p->cache_ms > 0 && cache_get(th, mc_time_now_ms(), p, who))
 		return 0;
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.kind, u.agency_id, u.status"
-			  " FROM sessions s JOIN users u ON u.id = s.user_id"
-			  " WHERE s.token_hash = ? AND s.revoked_at IS NULL",
-			  "t", th);
+	int rc = mc_query(
+		c, &s,
+		"SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.kind, u.agency_id, u.status"
+		" FROM sessions s JOIN users u ON u.id = s.user_id"
+		" WHERE s.token_hash = ? AND s.revoked_at IS NULL",
+		"t", th);
 	if (rc)
 		return rc;
 	int64_t now = mc_time_now_ms(), expires = 0, seen = 0;
@@ -452,7 +459,10 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 	return rc2;
 }
 
-static void forget_session(int64_t session_id) { cache_forget(session_id, -1); }
+static void forget_session(int64_t session_id)
+{
+	cache_forget(session_id, -1);
+}
 
 /* The cache is cleared now and again once the revocation is committed: a
  * request that read the session in between (still valid until the commit)
@@ -498,14 +508,14 @@ int64_t mc_auth_housekeeping(struct mc_conn *c, const struct mc_auth_policy *p)
 int mc_auth_set_password(struct mc_conn *c, int64_t user_id, const char *hash, int64_t keep_session)
 {
 	int64_t now = mc_time_now_ms();
-	int64_t n = mc_exec(c, "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?", "tii",
-			    hash, now, user_id);
+	int64_t n = mc_exec(c, "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?",
+			    "tii", hash, now, user_id);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
 		return MC_E_NOT_FOUND;
-	n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL", "iii", now,
-		    user_id, keep_session);
+	n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL", "iii",
+		    now, user_id, keep_session);
 	cache_forget(-1, user_id);
 	if (n >= 0)
 		mc_tx_on_commit(c, mc_auth_cache_forget_user, user_id);

@@ -12,15 +12,15 @@
 
 #include <stdint.h>
 
-#define MC_TOKEN_LEN 64   /* base64url of 32 random bytes, NUL included */
-#define MC_CSRF_LEN 33    /* hex of 16 random bytes, NUL included */
+#define MC_TOKEN_LEN 64 /* base64url of 32 random bytes, NUL included */
+#define MC_CSRF_LEN  33 /* hex of 16 random bytes, NUL included */
 #define MC_MAX_PERMS 48
 
 struct mc_principal {
 	int64_t user_id;
 	int64_t session_id;
-	int64_t agency_id;      /* 0 for citizens and businesses */
-	char kind[16];          /* citizen | business | official */
+	int64_t agency_id; /* 0 for citizens and businesses */
+	char kind[16];     /* citizen | business | official */
 	char csrf[MC_CSRF_LEN];
 	int nperms;
 	char perms[MC_MAX_PERMS][40];
@@ -29,21 +29,21 @@ struct mc_principal {
 };
 
 struct mc_auth_policy {
-	int session_ttl, session_idle;        /* seconds */
-	int max_user, max_addr, window;       /* throttling */
-	int cache_ms;                         /* session cache lifetime; 0 = off */
+	int session_ttl, session_idle;  /* seconds */
+	int max_user, max_addr, window; /* throttling */
+	int cache_ms;                   /* session cache lifetime; 0 = off */
 };
 
 struct mc_login_result {
 	int64_t user_id;
 	char token[MC_TOKEN_LEN];
 	char csrf[MC_CSRF_LEN];
-	int64_t expires_at;     /* ms */
-	int retry_after;        /* seconds, when throttled; after a wrong
-				 * password, the wait before the next try */
-	int attempts_left;      /* after a wrong password: wrong tries left
-				 * before each try must wait (0: already;
-				 * -1: not known) */
+	int64_t expires_at; /* ms */
+	int retry_after;    /* seconds, when throttled; after a wrong
+			     * password, the wait before the next try */
+	int attempts_left;  /* after a wrong password: wrong tries left
+			     * before each try must wait (0: already;
+			     * -1: not known) */
 };
 
 /*
@@ -55,19 +55,18 @@ struct mc_login_result {
  * caller is to the waits, so that a page can warn before they begin.
  * Writes (session, failure counters, audit) are committed here.
  */
-int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username,
-		  const char *password, const char *kind, const char *addr, struct mc_login_result *out);
+int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char *username, const char *password,
+		  const char *kind, const char *addr, struct mc_login_result *out);
 
 /* Re-check the password of a logged-in user (before a password change),
  * with the same throttling and failure accounting as a login but without
  * opening a session.  0, MC_E_BAD_CREDENTIALS or MC_E_RATE_LIMITED. */
-int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, int64_t user_id,
-			   const char *password, const char *addr, int *retry_after);
+int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, int64_t user_id, const char *password,
+			   const char *addr, int *retry_after);
 
 /* Resolve a token to a principal; MC_E_UNAUTHENTICATED when unknown,
  * revoked, expired or idle too long. */
-int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token,
-		    struct mc_principal *who);
+int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token, struct mc_principal *who);
 
 /*
  * Resolved sessions are kept in a small in-process cache for cache_ms, so
@@ -112,7 +111,7 @@ int mc_auth_load_perms(struct mc_conn *c, struct mc_principal *w);
  * Where the account sits (the agency subtree) is checked apart from this.
  */
 struct mc_powers {
-	int sys_admin;                /* holds the sys_admin role */
+	int sys_admin; /* holds the sys_admin role */
 	int nperms;
 	char perms[MC_MAX_PERMS][40]; /* guarded permissions held */
 	char untold[40];              /* one that did not fit in perms ("" = none): refused */
@@ -162,18 +161,18 @@ int mc_password_acceptable_field(const char *field, const char *password, const 
  * tries, and a new code supersedes the old.
  */
 #define MC_RESET_CODE_CHARS 12 /* base32 characters: 60 random bits */
-#define MC_RESET_CODE_LEN 15   /* as shown, XXXX-XXXX-XXXX, NUL included */
-#define MC_RESET_MAX_TRIES 5
+#define MC_RESET_CODE_LEN   15 /* as shown, XXXX-XXXX-XXXX, NUL included */
+#define MC_RESET_MAX_TRIES  5
 
 /* Issue a code for user_id (inside the caller's write transaction). */
-int mc_auth_reset_issue(struct mc_conn *c, int64_t user_id, int64_t issued_by, int ttl_s,
-			char code[MC_RESET_CODE_LEN], int64_t *expires_at);
+int mc_auth_reset_issue(struct mc_conn *c, int64_t user_id, int64_t issued_by, int ttl_s, char code[MC_RESET_CODE_LEN],
+			int64_t *expires_at);
 
 /* A code that was right, until it is used. */
 struct mc_reset_ticket {
 	int64_t user_id, reset_id;
-	char pkey[3 + 65];     /* the throttling key to clear once used */
-	int retry_after;       /* seconds, when throttled */
+	char pkey[3 + 65]; /* the throttling key to clear once used */
+	int retry_after;   /* seconds, when throttled */
 };
 
 /*

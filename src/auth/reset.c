@@ -53,8 +53,8 @@ static void code_hash(int64_t user_id, const char *code, char out[MC_SHA256_HEX]
 	mc_sha256_hex(both, (size_t)n, out);
 }
 
-int mc_auth_reset_issue(struct mc_conn *c, int64_t user_id, int64_t issued_by, int ttl_s,
-			char code[MC_RESET_CODE_LEN], int64_t *expires_at)
+int mc_auth_reset_issue(struct mc_conn *c, int64_t user_id, int64_t issued_by, int ttl_s, char code[MC_RESET_CODE_LEN],
+			int64_t *expires_at)
 {
 	unsigned char raw[MC_RESET_CODE_CHARS];
 	char plain[MC_RESET_CODE_CHARS + 1], hash[MC_SHA256_HEX];
@@ -70,13 +70,16 @@ int mc_auth_reset_issue(struct mc_conn *c, int64_t user_id, int64_t issued_by, i
 	int64_t now = mc_time_now_ms();
 	*expires_at = now + (int64_t)ttl_s * 1000;
 	/* one live code per account: the newest */
-	int64_t n = mc_exec(c, "UPDATE password_resets SET revoked_at = ? WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+	int64_t n = mc_exec(c,
+			    "UPDATE password_resets SET revoked_at = ? WHERE user_id = ? AND used_at IS NULL AND "
+			    "revoked_at IS NULL",
 			    "ii", now, user_id);
 	if (n >= 0)
-		n = mc_exec(c,
-			    "INSERT INTO password_resets (user_id, code_hash, issued_by, created_at, expires_at, attempts)"
-			    " VALUES (?, ?, ?, ?, ?, 0)",
-			    "itiii", user_id, hash, issued_by, now, *expires_at);
+		n = mc_exec(
+			c,
+			"INSERT INTO password_resets (user_id, code_hash, issued_by, created_at, expires_at, attempts)"
+			" VALUES (?, ?, ?, ?, ?, 0)",
+			"itiii", user_id, hash, issued_by, now, *expires_at);
 	if (n < 0)
 		memset(code, 0, MC_RESET_CODE_LEN);
 	return n < 0 ? (int)n : 0;
@@ -127,13 +130,14 @@ int mc_auth_reset_check(struct mc_conn *c, const struct mc_auth_policy *p, const
 	/* citizens by ID number, businesses by tax code; never officials,
 	 * whose passwords their administrators reset */
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT u.id, u.status, r.id, r.code_hash FROM users u"
-			  " LEFT JOIN password_resets r ON r.user_id = u.id AND r.used_at IS NULL AND r.revoked_at IS NULL"
-			  " AND r.expires_at > ?"
-			  " WHERE (u.id_number = ? OR u.tax_code = ?) AND u.kind IN ('citizen', 'business')"
-			  " ORDER BY r.id DESC LIMIT 1",
-			  "itt", now, account, account);
+	int rc = mc_query(
+		c, &s,
+		"SELECT u.id, u.status, r.id, r.code_hash FROM users u"
+		" LEFT JOIN password_resets r ON r.user_id = u.id AND r.used_at IS NULL AND r.revoked_at IS NULL"
+		" AND r.expires_at > ?"
+		" WHERE (u.id_number = ? OR u.tax_code = ?) AND u.kind IN ('citizen', 'business')"
+		" ORDER BY r.id DESC LIMIT 1",
+		"itt", now, account, account);
 	if (rc)
 		return rc;
 	int64_t uid = 0, rid = 0;
@@ -150,9 +154,10 @@ int mc_auth_reset_check(struct mc_conn *c, const struct mc_auth_policy *p, const
 	mc_stmt_done(s);
 	if (rc < 0)
 		return rc;
-	char plain[MC_RESET_CODE_CHARS + 1], hash[MC_SHA256_HEX];
+	char plain[MC_RESET_CODE_CHARS + 1];
 	int ok = normalize(code, plain) == 0 && rid != 0 && active;
 	if (ok) {
+		char hash[MC_SHA256_HEX];
 		code_hash(uid, plain, hash);
 		ok = mc_ct_streq(hash, stored);
 	}
@@ -170,10 +175,11 @@ int mc_auth_reset_use(struct mc_conn *c, const struct mc_reset_ticket *t, const 
 	int64_t now = mc_time_now_ms();
 	/* the code may have been used, superseded or expired since it was
 	 * checked: only one request gets through */
-	int64_t n = mc_exec(c,
-			    "UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL"
-			    " AND expires_at > ?",
-			    "iii", now, t->reset_id, now);
+	int64_t n =
+		mc_exec(c,
+			"UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL"
+			" AND expires_at > ?",
+			"iii", now, t->reset_id, now);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)

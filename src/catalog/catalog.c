@@ -74,7 +74,9 @@ int mc_catalog_payable(json_t *def)
 {
 	size_t i;
 	json_t *f;
-	json_array_foreach(json_object_get(def, "fees"), i, f) if (json_is_false(json_object_get(f, "published"))) return 0;
+	json_array_foreach(json_object_get(def, "fees"), i, f)
+		if (json_is_false(json_object_get(f, "published")))
+			return 0;
 	return 1;
 }
 
@@ -113,9 +115,13 @@ static void check_papers(json_t *papers, struct mc_error *e)
 		    !one_of(json_string_value(json_object_get(p, "kind")), kinds) || !json_is_integer(cnt) ||
 		    json_integer_value(cnt) < 1 || json_integer_value(cnt) > 100 ||
 		    !json_is_boolean(json_object_get(p, "mandatory")) ||
-		    (json_object_get(p, "template") && !one_of(json_string_value(json_object_get(p, "template")), templates))) {
-			BAD("papers", "Giấy tờ cần: code, name, kind (original / certified_copy / copy / presented), count, mandatory; template (nếu có) là generated",
-			    "Each paper needs code, name, kind (original / certified_copy / copy / presented), count, mandatory; template, if any, is generated");
+		    (json_object_get(p, "template") &&
+		     !one_of(json_string_value(json_object_get(p, "template")), templates))) {
+			BAD("papers",
+			    "Giấy tờ cần: code, name, kind (original / certified_copy / copy / presented), count, "
+			    "mandatory; template (nếu có) là generated",
+			    "Each paper needs code, name, kind (original / certified_copy / copy / presented), count, "
+			    "mandatory; template, if any, is generated");
 			return;
 		}
 	}
@@ -125,13 +131,16 @@ static int has_paper(json_t *papers, const char *code)
 {
 	size_t i;
 	json_t *p;
-	json_array_foreach(papers, i, p) if (code && strcmp(json_string_value(json_object_get(p, "code")), code) == 0) return 1;
+	json_array_foreach(papers, i, p)
+		if (code && strcmp(json_string_value(json_object_get(p, "code")), code) == 0)
+			return 1;
 	return 0;
 }
 
 static void check_form(json_t *form, json_t *papers, struct mc_error *e)
 {
-	static const char *const types[] = {"text", "number", "date", "id_number", "choice", "unit", "attachment", NULL};
+	static const char *const types[] = {"text",   "number", "date",       "id_number",
+					    "choice", "unit",   "attachment", NULL};
 	if (!json_is_array(form) || json_array_size(form) > 80) {
 		BAD("form", "Biểu mẫu phải là mảng trường (tối đa 80)", "form must be an array of fields (at most 80)");
 		return;
@@ -153,7 +162,8 @@ static void check_form(json_t *form, json_t *papers, struct mc_error *e)
 				return;
 			}
 		}
-		if (strcmp(type, "attachment") == 0 && papers && !has_paper(papers, json_string_value(json_object_get(f, "paper")))) {
+		if (strcmp(type, "attachment") == 0 && papers &&
+		    !has_paper(papers, json_string_value(json_object_get(f, "paper")))) {
 			BAD("form", "Trường đính kèm phải chỉ tới một giấy tờ trong papers",
 			    "An attachment field must name a paper of papers");
 			return;
@@ -175,8 +185,9 @@ static void check_steps(json_t *def, struct mc_error *e)
 	json_array_foreach(steps, i, s) {
 		const char *unit = json_string_value(json_object_get(s, "unit"));
 		json_t *h = json_object_get(s, "hours");
-		int unit_ok = unit && (strcmp(unit, "receiving") == 0 || strcmp(unit, "competent") == 0 ||
-				       (strncmp(unit, "consulted:", 10) == 0 && strlen(unit) > 10 && strlen(unit) < 42));
+		int unit_ok =
+			unit && (strcmp(unit, "receiving") == 0 || strcmp(unit, "competent") == 0 ||
+				 (strncmp(unit, "consulted:", 10) == 0 && strlen(unit) > 10 && strlen(unit) < 42));
 		if (!str_field(s, "name", 200) || !one_of(json_string_value(json_object_get(s, "role")), roles) ||
 		    !unit_ok || !json_is_integer(h) || json_integer_value(h) < 1 || json_integer_value(h) > 8 * 365) {
 			BAD("steps", "Mỗi bước cần: name, role, unit (receiving / competent / consulted:MÃ), hours > 0",
@@ -186,7 +197,8 @@ static void check_steps(json_t *def, struct mc_error *e)
 		sum += (int)json_integer_value(h);
 	}
 	const char *first = json_string_value(json_object_get(json_array_get(steps, 0), "role"));
-	const char *last = json_string_value(json_object_get(json_array_get(steps, json_array_size(steps) - 1), "role"));
+	const char *last =
+		json_string_value(json_object_get(json_array_get(steps, json_array_size(steps) - 1), "role"));
 	if (strcmp(first, "clerk") != 0 || strcmp(last, "clerk") != 0)
 		BAD("steps", "Bước đầu (tiếp nhận) và bước cuối (trả kết quả) do cán bộ một cửa thực hiện",
 		    "The first (reception) and last (return) steps belong to the reception clerk");
@@ -214,7 +226,8 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	static const char *const paid_at[] = {"receipt", "return", NULL};
 	size_t before = e->nfields;
 	if (!json_is_object(def)) {
-		BAD("definition", "Định nghĩa thủ tục phải là một đối tượng JSON", "A procedure definition is a JSON object");
+		BAD("definition", "Định nghĩa thủ tục phải là một đối tượng JSON",
+		    "A procedure definition is a JSON object");
 		return e->code = MC_E_VALIDATION;
 	}
 	if (!valid_code(json_string_value(json_object_get(def, "code"))))
@@ -223,8 +236,10 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 		BAD("name", "Thiếu tên thủ tục", "name is required");
 	if (!str_field(def, "name_en", 500))
 		BAD("name_en", "Thiếu tên tiếng Anh", "name_en is required");
-	if (!valid_ident(str_field(def, "field_code", 64), 64) || !str_field(def, "field", 200) || !str_field(def, "field_en", 200))
-		BAD("field", "Cần field_code (a-z, 0-9, _), field và field_en", "field_code (a-z, 0-9, _), field and field_en are required");
+	if (!valid_ident(str_field(def, "field_code", 64), 64) || !str_field(def, "field", 200) ||
+	    !str_field(def, "field_en", 200))
+		BAD("field", "Cần field_code (a-z, 0-9, _), field và field_en",
+		    "field_code (a-z, 0-9, _), field and field_en are required");
 	if (!one_of(json_string_value(json_object_get(def, "level")), levels))
 		BAD("level", "Cấp thực hiện là commune hoặc province", "level is commune or province");
 	json_t *ca = json_object_get(def, "competent_agency");
@@ -238,9 +253,11 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	if (!json_is_integer(tv) || json_integer_value(tv) < (same_day ? 0 : 1) ||
 	    json_integer_value(tv) > (same_day ? 0 : 365 * 8) || !one_of(tu, units))
 		BAD("processing_time",
-		    "Thời hạn: {\"value\": số dương, \"unit\": working_day | working_hour}, hoặc {\"value\": 0, \"unit\": same_day}"
+		    "Thời hạn: {\"value\": số dương, \"unit\": working_day | working_hour}, hoặc {\"value\": 0, "
+		    "\"unit\": same_day}"
 		    " (trả kết quả trong ngày)",
-		    "processing_time is {\"value\": > 0, \"unit\": working_day | working_hour}, or {\"value\": 0, \"unit\": same_day}"
+		    "processing_time is {\"value\": > 0, \"unit\": working_day | working_hour}, or {\"value\": 0, "
+		    "\"unit\": same_day}"
 		    " (result the same day)");
 	const char *rule = json_string_value(json_object_get(def, "supplement_rule"));
 	if (rule && !one_of(rule, rules))
@@ -261,13 +278,17 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 			json_t *amt = json_object_get(f, "amount"), *pub = json_object_get(f, "published");
 			json_t *when = json_object_get(f, "paid_at");
 			int unpublished = json_is_false(pub);
-			if (!one_of(json_string_value(json_object_get(f, "channel")), channels) || (pub && !json_is_boolean(pub)) ||
-			    (when && !one_of(json_string_value(when), paid_at)) ||
+			if (!one_of(json_string_value(json_object_get(f, "channel")), channels) ||
+			    (pub && !json_is_boolean(pub)) || (when && !one_of(json_string_value(when), paid_at)) ||
 			    (unpublished ? !json_is_null(amt)
-					 : !json_is_integer(amt) || json_integer_value(amt) < 0 || json_integer_value(amt) > 1000000000)) {
-				BAD("fees", "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0); mức chưa công bố: amount null, published false;"
-					    " paid_at (nếu có): receipt hoặc return",
-				    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0); a rate not yet published: amount null, published false;"
+					 : !json_is_integer(amt) || json_integer_value(amt) < 0 ||
+						   json_integer_value(amt) > 1000000000)) {
+				BAD("fees",
+				    "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0); mức chưa công "
+				    "bố: amount null, published false;"
+				    " paid_at (nếu có): receipt hoặc return",
+				    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0); a rate "
+				    "not yet published: amount null, published false;"
 				    " paid_at, if any: receipt or return");
 				break;
 			}
@@ -275,12 +296,16 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	}
 	json_t *lb = json_object_get(def, "legal_basis");
 	if (!json_is_array(lb) || json_array_size(lb) == 0 || json_array_size(lb) > 30)
-		BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản", "legal_basis is a list of 1-30 legal texts");
+		BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản",
+		    "legal_basis is a list of 1-30 legal texts");
 	else
-		json_array_foreach(lb, i, f) if (!json_is_string(f) || !*json_string_value(f) || !mc_text_valid_chars(json_string_value(f), 300)) {
-			BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản", "legal_basis is a list of 1-30 legal texts");
-			break;
-		}
+		json_array_foreach(lb, i, f)
+			if (!json_is_string(f) || !*json_string_value(f) ||
+			    !mc_text_valid_chars(json_string_value(f), 300)) {
+				BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản",
+				    "legal_basis is a list of 1-30 legal texts");
+				break;
+			}
 	const char *vo = json_string_value(json_object_get(def, "verified_on"));
 	if (!valid_day(vo))
 		BAD("verified_on", "Ngày đối chiếu dữ liệu gần nhất (YYYY-MM-DD) là bắt buộc",
@@ -291,12 +316,15 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	if (json_object_get(def, "status") && !one_of(status, statuses))
 		BAD("status", "Trạng thái là in_force hoặc repealed", "status is in_force or repealed");
 	if (rb && (!json_is_array(rb) || json_array_size(rb) > 10))
-		BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục", "replaced_by is a list of procedure codes");
+		BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục",
+		    "replaced_by is a list of procedure codes");
 	else
-		json_array_foreach(rb, i, f) if (!valid_code(json_string_value(f))) {
-			BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục", "replaced_by is a list of procedure codes");
-			break;
-		}
+		json_array_foreach(rb, i, f)
+			if (!valid_code(json_string_value(f))) {
+				BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục",
+				    "replaced_by is a list of procedure codes");
+				break;
+			}
 	/* who may apply (Đối tượng thực hiện) and the conditions (Yêu cầu, điều
 	 * kiện), as the national portal shows them: optional, shown when given */
 	static const char *const texts[] = {"applicants", "applicants_en", "requirements", "requirements_en", NULL};
@@ -311,9 +339,11 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	/* working notes for the catalogue's editors, never shown to the public */
 	const char *in = json_string_value(json_object_get(def, "internal_note"));
 	if ((json_object_get(def, "internal_note") && (!in || !mc_text_valid_chars(in, 4000))) ||
-	    (json_object_get(def, "internal_note_en") && (!json_is_string(json_object_get(def, "internal_note_en")) ||
-							  !mc_text_valid_chars(json_string_value(json_object_get(def, "internal_note_en")), 4000))))
-		BAD("internal_note", "Ghi chú nội bộ: chuỗi tối đa 4000 ký tự", "internal_note is a string of at most 4000 characters");
+	    (json_object_get(def, "internal_note_en") &&
+	     (!json_is_string(json_object_get(def, "internal_note_en")) ||
+	      !mc_text_valid_chars(json_string_value(json_object_get(def, "internal_note_en")), 4000))))
+		BAD("internal_note", "Ghi chú nội bộ: chuỗi tối đa 4000 ký tự",
+		    "internal_note is a string of at most 4000 characters");
 	json_t *papers = json_object_get(def, "papers");
 	check_papers(papers, e);
 	check_form(json_object_get(def, "form"), json_is_array(papers) ? papers : NULL, e);
@@ -340,17 +370,18 @@ static int insert_version(struct mc_conn *c, json_t *def, int version, int64_t a
 	char *key = search_key(def);
 	char *text = json_dumps(def, JSON_COMPACT | JSON_SORT_KEYS);
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "INSERT INTO procedures (code, version, is_current, name, name_en, field_code, field, field_en, level,"
-			  " time_value, time_unit, online_level, search_key, definition, created_at, created_by, active)"
-			  " VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  "tdttttttittttiid", json_string_value(json_object_get(def, "code")), version,
-			  json_string_value(json_object_get(def, "name")), json_string_value(json_object_get(def, "name_en")),
-			  json_string_value(json_object_get(def, "field_code")), json_string_value(json_object_get(def, "field")),
-			  json_string_value(json_object_get(def, "field_en")), json_string_value(json_object_get(def, "level")),
-			  (int64_t)json_integer_value(json_object_get(t, "value")), json_string_value(json_object_get(t, "unit")),
-			  json_string_value(json_object_get(def, "online_level")), key, text, mc_time_now_ms(), actor,
-			  mc_catalog_repealed(def) ? 0 : 1);
+	int rc = mc_query(
+		c, &s,
+		"INSERT INTO procedures (code, version, is_current, name, name_en, field_code, field, field_en, level,"
+		" time_value, time_unit, online_level, search_key, definition, created_at, created_by, active)"
+		" VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"tdttttttittttiid", json_string_value(json_object_get(def, "code")), version,
+		json_string_value(json_object_get(def, "name")), json_string_value(json_object_get(def, "name_en")),
+		json_string_value(json_object_get(def, "field_code")), json_string_value(json_object_get(def, "field")),
+		json_string_value(json_object_get(def, "field_en")), json_string_value(json_object_get(def, "level")),
+		(int64_t)json_integer_value(json_object_get(t, "value")), json_string_value(json_object_get(t, "unit")),
+		json_string_value(json_object_get(def, "online_level")), key, text, mc_time_now_ms(), actor,
+		mc_catalog_repealed(def) ? 0 : 1);
 	free(key);
 	free(text);
 	if (rc)
@@ -392,8 +423,7 @@ int mc_catalog_update(struct mc_conn *c, const char *code, int expected_version,
 	return insert_version(c, def, *new_version, actor, NULL);
 }
 
-static int get_where(struct mc_conn *c, const char *sql, const char *types, const char *code, int64_t num,
-		     json_t **out)
+static int get_where(struct mc_conn *c, const char *sql, const char *types, const char *code, int64_t num, json_t **out)
 {
 	struct mc_stmt *s;
 	int rc = types[0] == 't' ? mc_query(c, &s, sql, types, code, num) : mc_query(c, &s, sql, types, num);
@@ -446,7 +476,8 @@ int mc_catalog_get_id(struct mc_conn *c, int64_t id, json_t **out)
 	}
 	pthread_mutex_unlock(&def_lock);
 	json_t *def = NULL;
-	int rc = get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE id = ?", "i", NULL, id, &def);
+	int rc = get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE id = ?", "i", NULL, id,
+			   &def);
 	if (rc)
 		return rc;
 	/* is_current may change later: the cached copy does not carry it */
@@ -464,12 +495,15 @@ int mc_catalog_get(struct mc_conn *c, const char *code, int version, json_t **ou
 {
 	if (version == 0) {
 		/* the current version: its definition comes whole, with is_current */
-		int rc = get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND is_current = 1"
-				      " AND CAST(? AS BIGINT) = 0", "ti", code, 0, out);
+		int rc = get_where(
+			c,
+			"SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND is_current = 1"
+			" AND CAST(? AS BIGINT) = 0",
+			"ti", code, 0, out);
 		return rc;
 	}
-	return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND version = ?", "ti",
-			 code, version, out);
+	return get_where(c, "SELECT definition, id, version, is_current FROM procedures WHERE code = ? AND version = ?",
+			 "ti", code, version, out);
 }
 
 /* The current version's id (cheap), for callers that then use the cache. */
@@ -501,15 +535,16 @@ int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const c
 		return 0;
 	}
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT id, code, version, name, name_en, field_code, field, field_en, level, time_value, time_unit,"
-			  " online_level, definition FROM procedures WHERE is_current = 1 AND active = 1"
-			  " AND (CAST(? AS TEXT) IS NULL OR search_key LIKE ?)"
-			  " AND (CAST(? AS TEXT) IS NULL OR field_code = ?)"
-			  " AND (CAST(? AS TEXT) IS NULL OR level = ?)"
-			  " AND (CAST(? AS TEXT) IS NULL OR code > ?)"
-			  " ORDER BY code LIMIT ?",
-			  "ttttttttd", like, like, field, field, level, level, after, after, limit + 1);
+	int rc = mc_query(
+		c, &s,
+		"SELECT id, code, version, name, name_en, field_code, field, field_en, level, time_value, time_unit,"
+		" online_level, definition FROM procedures WHERE is_current = 1 AND active = 1"
+		" AND (CAST(? AS TEXT) IS NULL OR search_key LIKE ?)"
+		" AND (CAST(? AS TEXT) IS NULL OR field_code = ?)"
+		" AND (CAST(? AS TEXT) IS NULL OR level = ?)"
+		" AND (CAST(? AS TEXT) IS NULL OR code > ?)"
+		" ORDER BY code LIMIT ?",
+		"ttttttttd", like, like, field, field, level, level, after, after, limit + 1);
 	free(like);
 	if (rc)
 		return rc;

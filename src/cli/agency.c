@@ -52,14 +52,15 @@ static int list(struct mc_conn *c)
 
 int mc_cmd_agency(int argc, char **argv)
 {
-	if (argc < 2 || mc_cli_wants_help(argc, argv) || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0)) {
+	if (argc < 2 || mc_cli_wants_help(argc, argv) ||
+	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0)) {
 		fputs(usage, mc_cli_wants_help(argc, argv) ? stdout : stderr);
 		return mc_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	struct mc_agency_new a = {mc_cli_opt(argc, argv, "code"), mc_cli_opt(argc, argv, "kind"),
 				  mc_cli_opt(argc, argv, "name"), mc_cli_opt(argc, argv, "name-en"),
 				  mc_cli_opt(argc, argv, "unit"), 0};
-	enum mc_agency_unit unit = mc_cli_flag(argc, argv, "internal")	 ? MC_AGENCY_INTERNAL
+	enum mc_agency_unit unit = mc_cli_flag(argc, argv, "internal")   ? MC_AGENCY_INTERNAL
 				   : mc_cli_flag(argc, argv, "separate") ? MC_AGENCY_SEPARATE
 									 : MC_AGENCY_BY_KIND;
 	int add = strcmp(argv[1], "add") == 0;

@@ -9,12 +9,11 @@
 
 #include "../core/banned.h"
 
-static const char usage[] =
-	"usage: motcua audit verify [--config FILE]\n"
-	"\n"
-	"Walk the audit log from its first entry and check every link of the hash\n"
-	"chain.  Exits 0 when the log is intact; otherwise prints the first bad\n"
-	"entry and why, and exits 3 (1 on other errors).\n";
+static const char usage[] = "usage: motcua audit verify [--config FILE]\n"
+			    "\n"
+			    "Walk the audit log from its first entry and check every link of the hash\n"
+			    "chain.  Exits 0 when the log is intact; otherwise prints the first bad\n"
+			    "entry and why, and exits 3 (1 on other errors).\n";
 
 int mc_cmd_audit(int argc, char **argv)
 {

@@ -19,35 +19,35 @@
 #include "../core/banned.h"
 
 static const char usage[] =
-    "usage: motcua calendar holidays YEAR [--off DATE]... [--work DATE]...\n"
-    "       motcua calendar due --from INSTANT (--days N | --hours N) [--off DATE]... [--work DATE]...\n"
-    "       motcua calendar lunar DATE\n"
-    "       motcua calendar year show YEAR [--config FILE]\n"
-    "       motcua calendar year set FILE.json [--config FILE]\n"
-    "       motcua calendar year clear YEAR [--config FILE]\n"
-    "\n"
-    "holidays  the days off of YEAR that are not weekends, one per line:\n"
-    "          YYYY-MM-DD<TAB>name, in date order\n"
-    "due       the deadline of a dossier received at INSTANT (ISO 8601 with\n"
-    "          offset, e.g. 2027-02-03T09:00:00+07:00) with a legal time of N\n"
-    "          working days or N working hours; printed with +07:00.\n"
-    "          Received after 15:00 or on a day off: counts from the next\n"
-    "          working day.  Days: day 1 is the working day after receipt and\n"
-    "          the deadline is 17:00 of day N.\n"
-    "lunar     the Vietnamese lunar date of DATE (YYYY-MM-DD), written\n"
-    "          YYYY-MM-DD with L after a leap month: 2025-06L-01\n"
-    "year      the official schedule of a year in the database (the\n"
-    "          Government's decision on days off and make-up working days):\n"
-    "          show prints the year in effect (days off, then days worked\n"
-    "          with a leading '+'); set records FILE.json (the format of\n"
-    "          data/calendar/2026.json and of PUT /api/v1/calendar/years),\n"
-    "          replacing the rules for its year; clear goes back to the rules.\n"
-    "          holidays and due use the rules alone.\n"
-    "\n"
-    "--off DATE   an extra day off (a swapped or compensatory day), repeatable\n"
-    "--work DATE  a make-up working day, repeatable\n"
-    "Office hours 07:30-11:30, 13:00-17:00; Saturday and Sunday off; the\n"
-    "holidays of Labor Code 2019 Art. 112.  Years 1900-2100.\n";
+	"usage: motcua calendar holidays YEAR [--off DATE]... [--work DATE]...\n"
+	"       motcua calendar due --from INSTANT (--days N | --hours N) [--off DATE]... [--work DATE]...\n"
+	"       motcua calendar lunar DATE\n"
+	"       motcua calendar year show YEAR [--config FILE]\n"
+	"       motcua calendar year set FILE.json [--config FILE]\n"
+	"       motcua calendar year clear YEAR [--config FILE]\n"
+	"\n"
+	"holidays  the days off of YEAR that are not weekends, one per line:\n"
+	"          YYYY-MM-DD<TAB>name, in date order\n"
+	"due       the deadline of a dossier received at INSTANT (ISO 8601 with\n"
+	"          offset, e.g. 2027-02-03T09:00:00+07:00) with a legal time of N\n"
+	"          working days or N working hours; printed with +07:00.\n"
+	"          Received after 15:00 or on a day off: counts from the next\n"
+	"          working day.  Days: day 1 is the working day after receipt and\n"
+	"          the deadline is 17:00 of day N.\n"
+	"lunar     the Vietnamese lunar date of DATE (YYYY-MM-DD), written\n"
+	"          YYYY-MM-DD with L after a leap month: 2025-06L-01\n"
+	"year      the official schedule of a year in the database (the\n"
+	"          Government's decision on days off and make-up working days):\n"
+	"          show prints the year in effect (days off, then days worked\n"
+	"          with a leading '+'); set records FILE.json (the format of\n"
+	"          data/calendar/2026.json and of PUT /api/v1/calendar/years),\n"
+	"          replacing the rules for its year; clear goes back to the rules.\n"
+	"          holidays and due use the rules alone.\n"
+	"\n"
+	"--off DATE   an extra day off (a swapped or compensatory day), repeatable\n"
+	"--work DATE  a make-up working day, repeatable\n"
+	"Office hours 07:30-11:30, 13:00-17:00; Saturday and Sunday off; the\n"
+	"holidays of Labor Code 2019 Art. 112.  Years 1900-2100.\n";
 
 /* Whole decimal number in [lo, hi]. */
 static int parse_int(const char *s, long lo, long hi, long *out)
@@ -90,7 +90,7 @@ static int read_options(int argc, char **argv, struct mc_calendar *cal, const ch
 			known = strlen(allowed[k]) == len && strncmp(opt, allowed[k], len) == 0;
 		if (!known || !val) {
 			fprintf(stderr, "motcua calendar: %s '%s'\n", known ? "missing value for" : "unknown option",
-			        argv[i]);
+				argv[i]);
 			return 2;
 		}
 		if (!eq)
@@ -199,8 +199,8 @@ static int year_show(struct mc_conn *c, const char *arg)
 		size_t i;
 		json_t *it;
 		json_array_foreach(json_object_get(y, lists[l]), i, it)
-		printf("%s%s\t%s\n", l ? "+" : "", json_string_value(json_object_get(it, "date")),
-		       json_string_value(json_object_get(it, "name")));
+			printf("%s%s\t%s\n", l ? "+" : "", json_string_value(json_object_get(it, "date")),
+			       json_string_value(json_object_get(it, "name")));
 	}
 	json_decref(y);
 	return 0;
@@ -293,7 +293,8 @@ static int cmd_year(int argc, char **argv)
 	const char *cfgopt = mc_cli_opt(argc, argv, "config");
 	if (argc < 4 || (extra != 0 && !(cfgopt && (extra == 1 || extra == 2))) ||
 	    (strcmp(argv[2], "show") && strcmp(argv[2], "set") && strcmp(argv[2], "clear"))) {
-		fputs("motcua calendar: year show YEAR | year set FILE.json | year clear YEAR [--config FILE]\n", stderr);
+		fputs("motcua calendar: year show YEAR | year set FILE.json | year clear YEAR [--config FILE]\n",
+		      stderr);
 		return 2;
 	}
 	struct mc_config cfg;

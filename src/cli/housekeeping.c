@@ -10,19 +10,18 @@
 
 #include "../core/banned.h"
 
-static const char usage[] =
-	"usage: motcua housekeeping [--config FILE]\n"
-	"\n"
-	"Remove what has served its time: idempotency records older than a day,\n"
-	"failed-login counters past their window, sessions ended more than 30 days\n"
-	"ago, and uploaded files that no dossier named within upload_keep_hours.\n"
-	"`motcua serve` does this every ten minutes; this runs it once (e.g. after\n"
-	"a long stop).  Prints what was removed.\n";
+static const char usage[] = "usage: motcua housekeeping [--config FILE]\n"
+			    "\n"
+			    "Remove what has served its time: idempotency records older than a day,\n"
+			    "failed-login counters past their window, sessions ended more than 30 days\n"
+			    "ago, and uploaded files that no dossier named within upload_keep_hours.\n"
+			    "`motcua serve` does this every ten minutes; this runs it once (e.g. after\n"
+			    "a long stop).  Prints what was removed.\n";
 
 int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int64_t *uploads)
 {
-	struct mc_auth_policy p = {cfg->session_ttl, cfg->session_idle, cfg->login_max_user, cfg->login_max_addr,
-				   cfg->login_window, cfg->session_cache_ms};
+	struct mc_auth_policy p = {cfg->session_ttl,    cfg->session_idle, cfg->login_max_user,
+				   cfg->login_max_addr, cfg->login_window, cfg->session_cache_ms};
 	int64_t n = mc_auth_housekeeping(c, &p);
 	if (n < 0)
 		return n;

@@ -7,13 +7,12 @@
 
 #include "../core/banned.h"
 
-static const char usage[] =
-	"usage: motcua migrate [--config FILE] [--status]\n"
-	"\n"
-	"Apply the schema migrations this motcua carries that the database\n"
-	"(MOTCUA_DB) has not had yet, each in its own transaction.  Running it\n"
-	"again changes nothing.\n"
-	"  --status  only print the current and the latest version\n";
+static const char usage[] = "usage: motcua migrate [--config FILE] [--status]\n"
+			    "\n"
+			    "Apply the schema migrations this motcua carries that the database\n"
+			    "(MOTCUA_DB) has not had yet, each in its own transaction.  Running it\n"
+			    "again changes nothing.\n"
+			    "  --status  only print the current and the latest version\n";
 
 int mc_cmd_migrate(int argc, char **argv)
 {

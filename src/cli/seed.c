@@ -12,25 +12,24 @@
 
 #include "../core/banned.h"
 
-static const char usage[] =
-	"usage: motcua seed [--config FILE] [--units-only] [--password PW]\n"
-	"                   [--dossiers N [--days D] [--batch B] [--random-seed S]]\n"
-	"\n"
-	"Load the administrative units of Vietnam (GSO codes, current and\n"
-	"pre-July-2025, with the old->new ward mapping), the procedure catalogue,\n"
-	"the official holiday schedules (data/calendar) and the Ho Chi Minh City\n"
-	"demo data: agencies, reception counters, officials and citizens, all with\n"
-	"the demo password (default motcua2026).  Applies pending migrations first.\n"
-	"Does nothing for data already there.\n"
-	"  --units-only   load the units, not the demo people and agencies\n"
-	"  --password PW  the demo accounts' password\n"
-	"  --dossiers N   then bulk-load N generated dossiers (benchmark data):\n"
-	"                 working days of the last D days (default 365), procedures,\n"
-	"                 agencies, channels and states spread realistically, with\n"
-	"                 steps and statistics; B rows per transaction (default\n"
-	"                 10000); the same random seed S gives the same data.  No\n"
-	"                 events or per-dossier audit entries.  Run it while no\n"
-	"                 server takes intake on this database.\n";
+static const char usage[] = "usage: motcua seed [--config FILE] [--units-only] [--password PW]\n"
+			    "                   [--dossiers N [--days D] [--batch B] [--random-seed S]]\n"
+			    "\n"
+			    "Load the administrative units of Vietnam (GSO codes, current and\n"
+			    "pre-July-2025, with the old->new ward mapping), the procedure catalogue,\n"
+			    "the official holiday schedules (data/calendar) and the Ho Chi Minh City\n"
+			    "demo data: agencies, reception counters, officials and citizens, all with\n"
+			    "the demo password (default motcua2026).  Applies pending migrations first.\n"
+			    "Does nothing for data already there.\n"
+			    "  --units-only   load the units, not the demo people and agencies\n"
+			    "  --password PW  the demo accounts' password\n"
+			    "  --dossiers N   then bulk-load N generated dossiers (benchmark data):\n"
+			    "                 working days of the last D days (default 365), procedures,\n"
+			    "                 agencies, channels and states spread realistically, with\n"
+			    "                 steps and statistics; B rows per transaction (default\n"
+			    "                 10000); the same random seed S gives the same data.  No\n"
+			    "                 events or per-dossier audit entries.  Run it while no\n"
+			    "                 server takes intake on this database.\n";
 
 static void progress(int64_t done, int64_t total, double rate, void *arg)
 {
@@ -66,8 +65,9 @@ int mc_cmd_seed(int argc, char **argv)
 	if (rc)
 		return rc;
 	long long ndossiers = 0, days = 365, batch = 10000, seed = 0;
-	if (num_opt(argc, argv, "dossiers", 0, 100000000LL, &ndossiers) || num_opt(argc, argv, "days", 1, 1095, &days) ||
-	    num_opt(argc, argv, "batch", 1, 1000000, &batch) || num_opt(argc, argv, "random-seed", 0, 1LL << 62, &seed)) {
+	if (num_opt(argc, argv, "dossiers", 0, 100000000LL, &ndossiers) ||
+	    num_opt(argc, argv, "days", 1, 1095, &days) || num_opt(argc, argv, "batch", 1, 1000000, &batch) ||
+	    num_opt(argc, argv, "random-seed", 0, 1LL << 62, &seed)) {
 		mc_db_close(db);
 		return 2;
 	}
@@ -111,15 +111,20 @@ int mc_cmd_seed(int argc, char **argv)
 	if (!rc && ndossiers > 0) {
 		if (mc_db_kind(db) == MC_DB_SQLITE)
 			mc_exec_script(c, "PRAGMA cache_size=-262144"); /* 256 MiB for the indexes of a large load */
-		struct mc_gen_options o = {.n = ndossiers, .seed = (uint64_t)seed, .batch = (int)batch, .days = (int)days,
+		struct mc_gen_options o = {.n = ndossiers,
+					   .seed = (uint64_t)seed,
+					   .batch = (int)batch,
+					   .days = (int)days,
 					   .progress = progress};
 		struct mc_gen_report r;
 		rc = mc_dossier_generate(c, &o, &r, err, sizeof(err));
 		if (rc)
-			fprintf(stderr, "motcua: generating dossiers failed after %lld: %s\n", (long long)r.dossiers, err);
+			fprintf(stderr, "motcua: generating dossiers failed after %lld: %s\n", (long long)r.dossiers,
+				err);
 		else
-			printf("dossiers: %lld generated with %lld steps in %.1f s (%.0f dossiers/s)\n", (long long)r.dossiers,
-			       (long long)r.steps, r.seconds, r.seconds > 0 ? (double)r.dossiers / r.seconds : 0.0);
+			printf("dossiers: %lld generated with %lld steps in %.1f s (%.0f dossiers/s)\n",
+			       (long long)r.dossiers, (long long)r.steps, r.seconds,
+			       r.seconds > 0 ? (double)r.dossiers / r.seconds : 0.0);
 	}
 	mc_db_release(c);
 	mc_db_close(db);

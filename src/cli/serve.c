@@ -19,15 +19,14 @@
 
 #include "../core/banned.h"
 
-static const char usage[] =
-	"usage: motcua serve [--config FILE] [--listen HOST:PORT] [--migrate]\n"
-	"\n"
-	"Serve the HTTP API and the web UI (web/) until SIGTERM or SIGINT; then stop\n"
-	"accepting connections and finish the requests in flight (shutdown_grace\n"
-	"seconds at most).\n"
-	"  --listen HOST:PORT  where to listen (MOTCUA_LISTEN; default 127.0.0.1:8080)\n"
-	"  --migrate           apply pending migrations first\n"
-	"Configuration: MOTCUA_DB, MOTCUA_THREADS, MOTCUA_BODY_LIMIT, ... (see README).\n";
+static const char usage[] = "usage: motcua serve [--config FILE] [--listen HOST:PORT] [--migrate]\n"
+			    "\n"
+			    "Serve the HTTP API and the web UI (web/) until SIGTERM or SIGINT; then stop\n"
+			    "accepting connections and finish the requests in flight (shutdown_grace\n"
+			    "seconds at most).\n"
+			    "  --listen HOST:PORT  where to listen (MOTCUA_LISTEN; default 127.0.0.1:8080)\n"
+			    "  --migrate           apply pending migrations first\n"
+			    "Configuration: MOTCUA_DB, MOTCUA_THREADS, MOTCUA_BODY_LIMIT, ... (see README).\n";
 
 /* Housekeeping every ten minutes, until the server stops. */
 struct keeper {
@@ -94,7 +93,8 @@ int mc_cmd_serve(int argc, char **argv)
 		mc_db_release(c);
 	}
 	if (rc || version < mc_migrate_latest(db)) {
-		fprintf(stderr, "motcua: the database schema is at version %d, this motcua needs %d: run `motcua migrate`\n",
+		fprintf(stderr,
+			"motcua: the database schema is at version %d, this motcua needs %d: run `motcua migrate`\n",
 			version, mc_migrate_latest(db));
 		mc_db_close(db);
 		return 1;
@@ -139,7 +139,8 @@ int mc_cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	if (mc_time_is_test_clock())
-		mc_warn("test_clock", "\"detail\":\"MOTCUA_TEST_NOW is set: this server's clock is not the real time\"");
+		mc_warn("test_clock",
+			"\"detail\":\"MOTCUA_TEST_NOW is set: this server's clock is not the real time\"");
 	mc_info("listening", "\"listen\":\"%s\",\"port\":%d,\"threads\":%d,\"database\":\"%s\"", cfg.listen,
 		mc_server_port(srv), cfg.threads, mc_db_kind_name(db));
 	struct keeper keeper = {db, &cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
@@ -150,7 +151,8 @@ int mc_cmd_serve(int argc, char **argv)
 	while ((sig = sigwaitinfo(&set, &si)) < 0)
 		;
 	mc_server_quiesce(srv);
-	mc_info("stopping", "\"signal\":%d,\"from_pid\":%d,\"in_flight\":%d", sig, (int)si.si_pid, mc_server_in_flight(srv));
+	mc_info("stopping", "\"signal\":%d,\"from_pid\":%d,\"in_flight\":%d", sig, (int)si.si_pid,
+		mc_server_in_flight(srv));
 	if (mc_test_hooks.stopping)
 		mc_test_hooks.stopping();
 	if (keeper_started) {

@@ -101,8 +101,12 @@ int mc_cmd_user(int argc, char **argv)
 		snprintf(buf, sizeof(buf), "%s", roles_s);
 		for (char *t = strtok_r(buf, ",", &save); t && nr < 9; t = strtok_r(NULL, ",", &save))
 			roles[nr++] = t;
-		struct mc_user_new u = {.kind = "official", .username = username, .password_hash = hash,
-					.full_name = name, .position = mc_cli_opt(argc, argv, "position"), .roles = roles};
+		struct mc_user_new u = {.kind = "official",
+					.username = username,
+					.password_hash = hash,
+					.full_name = name,
+					.position = mc_cli_opt(argc, argv, "position"),
+					.roles = roles};
 		rc = mc_agency_by_code(c, agency, &u.agency_id);
 		if (rc == MC_E_NOT_FOUND)
 			fprintf(stderr, "motcua: no agency with code %s\n", agency);

@@ -134,7 +134,10 @@ void *mc_alloc(struct mc_arena *a, size_t n)
 	return p;
 }
 
-void *mc_zalloc(struct mc_arena *a, size_t n) { return memset(mc_alloc(a, n), 0, n); }
+void *mc_zalloc(struct mc_arena *a, size_t n)
+{
+	return memset(mc_alloc(a, n), 0, n);
+}
 
 char *mc_strndup(struct mc_arena *a, const char *s, size_t n)
 {
@@ -144,7 +147,10 @@ char *mc_strndup(struct mc_arena *a, const char *s, size_t n)
 	return p;
 }
 
-char *mc_strdup(struct mc_arena *a, const char *s) { return s ? mc_strndup(a, s, strlen(s)) : NULL; }
+char *mc_strdup(struct mc_arena *a, const char *s)
+{
+	return s ? mc_strndup(a, s, strlen(s)) : NULL;
+}
 
 char *mc_vsprintf(struct mc_arena *a, const char *fmt, va_list ap)
 {
@@ -177,4 +183,7 @@ void mc_arena_cleanup(struct mc_arena *a, mc_cleanup_fn fn, void *p)
 	a->cleanups = c;
 }
 
-size_t mc_arena_used(const struct mc_arena *a) { return a->total; }
+size_t mc_arena_used(const struct mc_arena *a)
+{
+	return a->total;
+}

@@ -19,12 +19,11 @@ struct mc_arena;
 struct mc_arena *mc_arena_new(size_t first_chunk);
 void mc_arena_free(struct mc_arena *a);
 
-void *mc_alloc(struct mc_arena *a, size_t n);            /* uninitialised */
-void *mc_zalloc(struct mc_arena *a, size_t n);           /* zeroed */
+void *mc_alloc(struct mc_arena *a, size_t n);  /* uninitialised */
+void *mc_zalloc(struct mc_arena *a, size_t n); /* zeroed */
 char *mc_strdup(struct mc_arena *a, const char *s);
 char *mc_strndup(struct mc_arena *a, const char *s, size_t n);
-char *mc_sprintf(struct mc_arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *mc_sprintf(struct mc_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *mc_vsprintf(struct mc_arena *a, const char *fmt, va_list ap);
 
 typedef void (*mc_cleanup_fn)(void *);

@@ -1,6 +1,8 @@
 /*
  * banned.h - functions that must not be used in motcua (after git's banned.h).
- * Included into every translation unit by the build.  Each is replaced by a
+ * Every .c file in src/ includes it after its other headers (scripts/lint.sh
+ * checks it), so that a system header's own macros are left alone.  Each is
+ * replaced by a
  * bounded or thread-safe alternative: snprintf / mc_buf for string building,
  * strtok_r, gmtime_r (or src/core/timeutil.h), localtime_r.
  */

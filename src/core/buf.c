@@ -60,8 +60,14 @@ int mc_buf_add(struct mc_buf *b, const void *p, size_t n)
 	return 0;
 }
 
-int mc_buf_adds(struct mc_buf *b, const char *s) { return mc_buf_add(b, s, strlen(s)); }
-int mc_buf_addc(struct mc_buf *b, char c) { return mc_buf_add(b, &c, 1); }
+int mc_buf_adds(struct mc_buf *b, const char *s)
+{
+	return mc_buf_add(b, s, strlen(s));
+}
+int mc_buf_addc(struct mc_buf *b, char c)
+{
+	return mc_buf_add(b, &c, 1);
+}
 
 int mc_buf_printf(struct mc_buf *b, const char *fmt, ...)
 {
@@ -87,11 +93,21 @@ int mc_buf_add_json_str(struct mc_buf *b, const char *s)
 	int rc = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
 		switch (*p) {
-		case '"': rc = mc_buf_add(b, "\\\"", 2); break;
-		case '\\': rc = mc_buf_add(b, "\\\\", 2); break;
-		case '\n': rc = mc_buf_add(b, "\\n", 2); break;
-		case '\r': rc = mc_buf_add(b, "\\r", 2); break;
-		case '\t': rc = mc_buf_add(b, "\\t", 2); break;
+		case '"':
+			rc = mc_buf_add(b, "\\\"", 2);
+			break;
+		case '\\':
+			rc = mc_buf_add(b, "\\\\", 2);
+			break;
+		case '\n':
+			rc = mc_buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			rc = mc_buf_add(b, "\\r", 2);
+			break;
+		case '\t':
+			rc = mc_buf_add(b, "\\t", 2);
+			break;
 		default:
 			if (*p < 0x20)
 				rc = mc_buf_printf(b, "\\u%04x", *p);
@@ -117,4 +133,7 @@ char *mc_buf_detach(struct mc_buf *b, size_t *len)
 	return d;
 }
 
-const char *mc_buf_str(const struct mc_buf *b) { return b->data ? b->data : ""; }
+const char *mc_buf_str(const struct mc_buf *b)
+{
+	return b->data ? b->data : "";
+}

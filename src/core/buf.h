@@ -16,11 +16,14 @@ struct mc_buf {
 	size_t len, cap, limit;
 };
 
-#define MC_BUF_INIT(lim) {NULL, 0, 0, (lim)}
+#define MC_BUF_INIT(lim)                                                                                               \
+	{                                                                                                              \
+		NULL, 0, 0, (lim)                                                                                      \
+	}
 
 void mc_buf_init(struct mc_buf *b, size_t limit);
-void mc_buf_release(struct mc_buf *b);  /* frees the memory */
-void mc_buf_reset(struct mc_buf *b);    /* empties, keeps the memory */
+void mc_buf_release(struct mc_buf *b); /* frees the memory */
+void mc_buf_reset(struct mc_buf *b);   /* empties, keeps the memory */
 int mc_buf_add(struct mc_buf *b, const void *p, size_t n);
 int mc_buf_adds(struct mc_buf *b, const char *s);
 int mc_buf_addc(struct mc_buf *b, char c);

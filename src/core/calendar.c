@@ -40,10 +40,10 @@ static const char NAME_MAKEUP[] = "Làm bù";
 static const struct {
 	int year, offset;
 } nd_decided[] = {
-    {2022, -1}, /* Thu 1/9 - Sun 4/9/2022 */
-    {2023, -1}, /* Fri 1/9 - Mon 4/9/2023, 4/9 in lieu of Sat 2/9 */
-    {2024, +1}, /* Sat 31/8 - Tue 3/9/2024 */
-    {2025, -1}, /* Sat 30/8 - Tue 2/9/2025: Công văn 8726/VPCP-KGVX, Thông báo 6150/TB-BLĐTBXH */
+	{2022, -1}, /* Thu 1/9 - Sun 4/9/2022 */
+	{2023, -1}, /* Fri 1/9 - Mon 4/9/2023, 4/9 in lieu of Sat 2/9 */
+	{2024, +1}, /* Sat 31/8 - Tue 3/9/2024 */
+	{2025, -1}, /* Sat 30/8 - Tue 2/9/2025: Công văn 8726/VPCP-KGVX, Thông báo 6150/TB-BLĐTBXH */
 };
 
 /* ------------------------------------------------------------ configuration */
@@ -182,9 +182,9 @@ static int add_exception(struct mc_calendar *cal, int y, int m, int d, int worki
 	cal->exc[lo].day = day;
 	cal->exc[lo].working = working;
 	copy_name(cal->exc[lo].name, sizeof(cal->exc[lo].name),
-	          name && *name ? name
-	          : working     ? NAME_MAKEUP
-	                        : NAME_COMPENSATORY);
+		  name && *name ? name
+		  : working     ? NAME_MAKEUP
+				: NAME_COMPENSATORY);
 	return 0;
 }
 

@@ -89,7 +89,7 @@ struct mc_calendar {
 		int offset;
 	} nd[MC_CAL_MAX_ND_YEARS];
 	int nnd;
-	int compensate;               /* apply Art. 111(3) (default 1) */
+	int compensate;                    /* apply Art. 111(3) (default 1) */
 	int official[MC_CAL_MAX_OFFICIAL]; /* years whose days come from a decision only */
 	int nofficial;
 	struct mc_cal_exception *exc; /* sorted by day */

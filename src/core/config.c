@@ -24,22 +24,45 @@ struct key {
 	long min, max;
 };
 
-#define S(n) {#n, STR, offsetof(struct mc_config, n), sizeof(((struct mc_config *)0)->n), 0, 0}
-#define I(n, lo, hi) {#n, INT, offsetof(struct mc_config, n), 0, lo, hi}
+#define S(n)                                                                                                           \
+	{                                                                                                              \
+#n, STR, offsetof(struct mc_config, n), sizeof(((struct mc_config *)0)->n), 0, 0                       \
+	}
+#define I(n, lo, hi)                                                                                                   \
+	{                                                                                                              \
+#n, INT, offsetof(struct mc_config, n), 0, lo, hi                                                      \
+	}
 static const struct key keys[] = {
-	S(db), S(listen), S(data_dir), S(share_dir), S(log_level), S(public_url), S(office_hours),
-	I(threads, 0, 256), I(db_pool, 0, 1024),
+	S(db),
+	S(listen),
+	S(data_dir),
+	S(share_dir),
+	S(log_level),
+	S(public_url),
+	S(office_hours),
+	I(threads, 0, 256),
+	I(db_pool, 0, 1024),
 	{"body_limit", SIZE, offsetof(struct mc_config, body_limit), 0, 1024, 1L << 30},
 	{"upload_limit", SIZE, offsetof(struct mc_config, upload_limit), 0, 1024, 1L << 30},
 	{"upload_quota", SIZE, offsetof(struct mc_config, upload_quota), 0, 0, 1L << 40},
 	I(upload_keep_hours, 1, 24 * 365),
-	I(session_ttl, 60, 86400 * 90), I(session_idle, 60, 86400 * 30),
-	I(login_max_user, 1, 1000), I(login_max_addr, 1, 100000), I(login_window, 1, 86400),
-	I(cookie_secure, 0, 1), I(shutdown_grace, 0, 3600), I(trust_proxy, 0, 1),
-	I(session_cache_ms, 0, 60000), I(track_limit, 0, 1000000),
-	I(max_connections, 0, 1000000), I(conn_per_addr, 0, 1000000), I(header_timeout, 1, 3600),
-	I(db_connect_timeout_ms, 100, 600000), I(db_statement_timeout_ms, 0, 86400000),
-	I(db_lock_timeout_ms, 0, 86400000), I(db_hang_timeout_ms, 0, 600000),
+	I(session_ttl, 60, 86400 * 90),
+	I(session_idle, 60, 86400 * 30),
+	I(login_max_user, 1, 1000),
+	I(login_max_addr, 1, 100000),
+	I(login_window, 1, 86400),
+	I(cookie_secure, 0, 1),
+	I(shutdown_grace, 0, 3600),
+	I(trust_proxy, 0, 1),
+	I(session_cache_ms, 0, 60000),
+	I(track_limit, 0, 1000000),
+	I(max_connections, 0, 1000000),
+	I(conn_per_addr, 0, 1000000),
+	I(header_timeout, 1, 3600),
+	I(db_connect_timeout_ms, 100, 600000),
+	I(db_statement_timeout_ms, 0, 86400000),
+	I(db_lock_timeout_ms, 0, 86400000),
+	I(db_hang_timeout_ms, 0, 600000),
 };
 #undef S
 #undef I
@@ -114,8 +137,8 @@ static int load_file(struct mc_config *c, const char *path, char *err, size_t er
 		char *k = trim(s), *v = trim(eq + 1);
 		int r = mc_config_set(c, k, v);
 		if (r) {
-			snprintf(err, errlen, "%s:%d: %s key '%s'", path, lineno,
-				 r == -2 ? "unknown" : "bad value for", k);
+			snprintf(err, errlen, "%s:%d: %s key '%s'", path, lineno, r == -2 ? "unknown" : "bad value for",
+				 k);
 			rc = -1;
 			break;
 		}

@@ -12,32 +12,33 @@
 #include <stddef.h>
 
 struct mc_config {
-	char db[512];            /* SQLite file path or postgresql:// URL */
-	char listen[128];        /* host:port */
-	char data_dir[512];      /* blobs and the default SQLite file */
-	char share_dir[512];     /* shipped data: units, web, migrations */
+	char db[512];        /* SQLite file path or postgresql:// URL */
+	char listen[128];    /* host:port */
+	char data_dir[512];  /* blobs and the default SQLite file */
+	char share_dir[512]; /* shipped data: units, web, migrations */
 	char log_level[16];
-	char public_url[256];    /* how citizens reach this server (links and QR codes on forms) */
-	char office_hours[80];   /* "07:30-11:30,13:00-17:00": when deadlines in working time run (an agency may have its own) */
-	int threads;             /* 0 = number of cores */
-	int db_pool;             /* connections; 0 = threads + 2 */
-	size_t body_limit;       /* bytes of a request body */
-	size_t upload_limit;     /* bytes of an uploaded file */
-	size_t upload_quota;     /* bytes of a user's files not yet attached to a dossier; 0 = no limit */
-	int upload_keep_hours;   /* hours an unattached upload is kept before housekeeping removes it */
-	int session_ttl;         /* seconds a session lives at most */
-	int session_idle;        /* seconds of idleness that end a session */
-	int login_max_user;      /* failed logins per account per window */
-	int login_max_addr;      /* failed logins per address per window */
-	int login_window;        /* seconds */
-	int cookie_secure;       /* set Secure on cookies (behind TLS) */
-	int shutdown_grace;      /* seconds to finish requests on SIGTERM */
-	int trust_proxy;         /* take the client address from X-Forwarded-For */
-	int session_cache_ms;    /* how long a resolved session is reused in-process */
-	int track_limit;         /* public tracking lookups per address per minute; 0 = no limit */
-	int max_connections;     /* HTTP connections at most; 0 = from the open-files limit */
-	int conn_per_addr;       /* connections one client address may hold; 0 = no limit */
-	int header_timeout;      /* seconds a connection may take to send a request head */
+	char public_url[256];  /* how citizens reach this server (links and QR codes on forms) */
+	char office_hours[80]; /* "07:30-11:30,13:00-17:00": when deadlines in working time run (an agency may have its
+				  own) */
+	int threads;           /* 0 = number of cores */
+	int db_pool;           /* connections; 0 = threads + 2 */
+	size_t body_limit;     /* bytes of a request body */
+	size_t upload_limit;   /* bytes of an uploaded file */
+	size_t upload_quota;   /* bytes of a user's files not yet attached to a dossier; 0 = no limit */
+	int upload_keep_hours; /* hours an unattached upload is kept before housekeeping removes it */
+	int session_ttl;       /* seconds a session lives at most */
+	int session_idle;      /* seconds of idleness that end a session */
+	int login_max_user;    /* failed logins per account per window */
+	int login_max_addr;    /* failed logins per address per window */
+	int login_window;      /* seconds */
+	int cookie_secure;     /* set Secure on cookies (behind TLS) */
+	int shutdown_grace;    /* seconds to finish requests on SIGTERM */
+	int trust_proxy;       /* take the client address from X-Forwarded-For */
+	int session_cache_ms;  /* how long a resolved session is reused in-process */
+	int track_limit;       /* public tracking lookups per address per minute; 0 = no limit */
+	int max_connections;   /* HTTP connections at most; 0 = from the open-files limit */
+	int conn_per_addr;     /* connections one client address may hold; 0 = no limit */
+	int header_timeout;    /* seconds a connection may take to send a request head */
 	/* Database time limits in milliseconds (see mc_db_limits in db/db.h);
 	 * 0 turns a limit off, except the connect one. */
 	int db_connect_timeout_ms;

@@ -86,10 +86,9 @@ int mc_csv_open(struct mc_csv *c, const char *path)
 		return -1;
 	}
 	/* keep the header: copy the line, re-split pointers into the copy */
-	size_t n = strlen(c->line) + 1;
 	/* after split the line holds NUL-separated fields: copy the whole span */
 	char *last = c->fields[c->nfields - 1];
-	n = (size_t)(last - c->line) + strlen(last) + 1;
+	size_t n = (size_t)(last - c->line) + strlen(last) + 1;
 	c->hbuf = mc_xmalloc(n);
 	memcpy(c->hbuf, c->line, n);
 	c->nheader = c->nfields;

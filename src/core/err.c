@@ -27,8 +27,14 @@ static const struct row *row_of(int err)
 	return &rows[i];
 }
 
-int mc_err_status(int err) { return row_of(err)->status; }
-const char *mc_err_code(int err) { return row_of(err)->code; }
+int mc_err_status(int err)
+{
+	return row_of(err)->status;
+}
+const char *mc_err_code(int err)
+{
+	return row_of(err)->code;
+}
 
 const char *mc_err_title(int err, const char *lang)
 {
@@ -77,8 +83,7 @@ int mc_error_log(struct mc_error *e, const char *fmt, ...)
 	return e->code;
 }
 
-void mc_error_field(struct mc_error *e, const char *field, const char *reason,
-		    const char *vi, const char *en)
+void mc_error_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en)
 {
 	if (e->nfields >= MC_MAX_FIELD_ERRORS)
 		return;

@@ -51,12 +51,12 @@ struct mc_field_error {
 #define MC_MAX_FIELD_ERRORS 32
 
 struct mc_error {
-	int code;                /* negative MC_E_* or 0 */
-	char detail[256];        /* public, shown to the client (may be empty) */
-	char log_detail[512];    /* log-only */
-	int retry_after;         /* seconds, for 429/503; 0 = none */
-	int attempts_left;       /* after a wrong password: tries left before
-				  * the waits begin; shown when has_attempts_left */
+	int code;             /* negative MC_E_* or 0 */
+	char detail[256];     /* public, shown to the client (may be empty) */
+	char log_detail[512]; /* log-only */
+	int retry_after;      /* seconds, for 429/503; 0 = none */
+	int attempts_left;    /* after a wrong password: tries left before
+			       * the waits begin; shown when has_attempts_left */
 	int has_attempts_left;
 	size_t nfields;
 	struct mc_field_error fields[MC_MAX_FIELD_ERRORS];
@@ -64,13 +64,10 @@ struct mc_error {
 
 void mc_error_init(struct mc_error *e);
 /* Set code and public detail (printf-style, may be NULL). Returns code. */
-int mc_error_set(struct mc_error *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int mc_error_set(struct mc_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Append to the log-only detail. Returns e->code. */
-int mc_error_log(struct mc_error *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int mc_error_log(struct mc_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Add a field problem (strings must outlive e: literals or arena memory). */
-void mc_error_field(struct mc_error *e, const char *field, const char *reason,
-		    const char *vi, const char *en);
+void mc_error_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en);
 
 #endif

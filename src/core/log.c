@@ -15,7 +15,10 @@ static enum mc_log_level level = MC_LOG_INFO;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *names[] = {"debug", "info", "warn", "error", "off"};
 
-void mc_log_set_level(enum mc_log_level lvl) { level = lvl; }
+void mc_log_set_level(enum mc_log_level lvl)
+{
+	level = lvl;
+}
 
 int mc_log_parse_level(const char *s, enum mc_log_level *out)
 {
@@ -61,7 +64,7 @@ void mc_log(enum mc_log_level lvl, const char *msg, const char *fields_fmt, ...)
 		va_end(ap);
 	}
 	char line[1400];
-	snprintf(line, sizeof(line), "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%s}", ts,
-		 names[lvl], msg, fields[0] ? "," : "", fields);
+	snprintf(line, sizeof(line), "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%s}", ts, names[lvl], msg,
+		 fields[0] ? "," : "", fields);
 	mc_log_line(line);
 }

@@ -13,13 +13,12 @@ void mc_log_set_level(enum mc_log_level lvl);
 int mc_log_parse_level(const char *s, enum mc_log_level *out);
 /* msg is a short event name; fields is a pre-rendered JSON object body
  * ("\"k\":1,\"x\":\"y\"") or NULL. */
-void mc_log(enum mc_log_level lvl, const char *msg, const char *fields_fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void mc_log(enum mc_log_level lvl, const char *msg, const char *fields_fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Write a complete, pre-rendered JSON line (no newline needed). */
 void mc_log_line(const char *json);
 
-#define mc_info(msg, ...) mc_log(MC_LOG_INFO, msg, __VA_ARGS__)
-#define mc_warn(msg, ...) mc_log(MC_LOG_WARN, msg, __VA_ARGS__)
+#define mc_info(msg, ...)      mc_log(MC_LOG_INFO, msg, __VA_ARGS__)
+#define mc_warn(msg, ...)      mc_log(MC_LOG_WARN, msg, __VA_ARGS__)
 #define mc_error_msg(msg, ...) mc_log(MC_LOG_ERROR, msg, __VA_ARGS__)
 
 #endif

@@ -19,9 +19,15 @@ static int64_t real_now_ms(void)
 }
 
 /* Only the test build moves the clock (testhooks.h). */
-int mc_time_is_test_clock(void) { return mc_test_hooks.clock_offset_ms != 0; }
+int mc_time_is_test_clock(void)
+{
+	return mc_test_hooks.clock_offset_ms != 0;
+}
 
-int64_t mc_time_now_ms(void) { return real_now_ms() + mc_test_hooks.clock_offset_ms; }
+int64_t mc_time_now_ms(void)
+{
+	return real_now_ms() + mc_test_hooks.clock_offset_ms;
+}
 
 uint64_t mc_mono_ns(void)
 {
@@ -113,8 +119,7 @@ int mc_time_parse(const char *str, int64_t *ms)
 		p++;
 	} else if (*p == '+' || *p == '-') {
 		int oh, om;
-		if (strlen(p) != 6 || !shaped(p + 1, "dd:dd") ||
-		    sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || om > 59)
+		if (strlen(p) != 6 || !shaped(p + 1, "dd:dd") || sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || om > 59)
 			return -1;
 		off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
 		p += 6;

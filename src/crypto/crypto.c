@@ -86,7 +86,10 @@ void mc_sha256_end_hex(struct mc_sha256_ctx *c, char out[MC_SHA256_HEX])
 	mc_hex(d, len, out);
 }
 
-void mc_random(void *p, size_t n) { randombytes_buf(p, n); }
+void mc_random(void *p, size_t n)
+{
+	randombytes_buf(p, n);
+}
 
 void mc_random_hex(char *out, size_t nbytes)
 {
@@ -106,7 +109,10 @@ void mc_random_token(char *out, size_t outlen, size_t nbytes)
 	sodium_bin2base64(out, outlen, b, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-int mc_ct_equal(const void *a, const void *b, size_t n) { return sodium_memcmp(a, b, n) == 0; }
+int mc_ct_equal(const void *a, const void *b, size_t n)
+{
+	return sodium_memcmp(a, b, n) == 0;
+}
 
 int mc_ct_streq(const char *a, const char *b)
 {

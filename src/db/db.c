@@ -49,8 +49,8 @@ int mc_db_open(const char *url, int pool_size, struct mc_db **out, char *errbuf,
 	return mc_db_open_limits(url, pool_size, NULL, out, errbuf, errlen);
 }
 
-int mc_db_open_limits(const char *url, int pool_size, const struct mc_db_limits *lim, struct mc_db **out,
-		      char *errbuf, size_t errlen)
+int mc_db_open_limits(const char *url, int pool_size, const struct mc_db_limits *lim, struct mc_db **out, char *errbuf,
+		      size_t errlen)
 {
 	*out = NULL;
 	if (pool_size < 1)
@@ -134,11 +134,26 @@ void mc_db_close(struct mc_db *db)
 	free(db);
 }
 
-enum mc_db_kind mc_db_kind(const struct mc_db *db) { return db->drv->kind; }
-const char *mc_db_kind_name(const struct mc_db *db) { return db->drv->name; }
-struct mc_db *mc_conn_db(struct mc_conn *c) { return c->db; }
-const char *mc_conn_errmsg(struct mc_conn *c) { return c->errmsg; }
-int mc_in_tx(const struct mc_conn *c) { return c->in_tx; }
+enum mc_db_kind mc_db_kind(const struct mc_db *db)
+{
+	return db->drv->kind;
+}
+const char *mc_db_kind_name(const struct mc_db *db)
+{
+	return db->drv->name;
+}
+struct mc_db *mc_conn_db(struct mc_conn *c)
+{
+	return c->db;
+}
+const char *mc_conn_errmsg(struct mc_conn *c)
+{
+	return c->errmsg;
+}
+int mc_in_tx(const struct mc_conn *c)
+{
+	return c->in_tx;
+}
 
 /* ---------- the hang watch ---------- */
 
@@ -324,7 +339,10 @@ static int acquire(struct mc_db *db, int wait_ms, struct mc_conn **out)
 	return 0;
 }
 
-int mc_db_acquire(struct mc_db *db, struct mc_conn **out) { return acquire(db, 10000, out); }
+int mc_db_acquire(struct mc_db *db, struct mc_conn **out)
+{
+	return acquire(db, 10000, out);
+}
 
 void mc_db_release(struct mc_conn *c)
 {
@@ -350,7 +368,10 @@ void mc_db_stats(struct mc_db *db, int *size, int *in_use, uint64_t *waits, uint
 	pthread_mutex_unlock(&db->lock);
 }
 
-static int ping_ms(const struct mc_db *db) { return db->lim.hang_ms > 0 ? db->lim.hang_ms : 2000; }
+static int ping_ms(const struct mc_db *db)
+{
+	return db->lim.hang_ms > 0 ? db->lim.hang_ms : 2000;
+}
 
 int mc_db_ping(struct mc_conn *c)
 {
@@ -398,8 +419,7 @@ int mc_tx_begin(struct mc_conn *c, int write)
 	if (c->in_tx)
 		return mc__db_fail(c, MC_E_INTERNAL, "nested transaction");
 	c->non_commit_savepoint = c->non_commit;
-	int rc = c->held ? c->db->drv->exec_script(c, "SAVEPOINT mc_after_held")
-			 : c->db->drv->begin(c, write);
+	int rc = c->held ? c->db->drv->exec_script(c, "SAVEPOINT mc_after_held") : c->db->drv->begin(c, write);
 	if (rc == 0)
 		c->in_tx = 1;
 	return rc;
@@ -446,8 +466,14 @@ int mc_tx_rollback(struct mc_conn *c)
 	return rc;
 }
 
-void mc_tx_hold(struct mc_conn *c) { c->hold = 1; }
-int mc_tx_held(const struct mc_conn *c) { return c->held; }
+void mc_tx_hold(struct mc_conn *c)
+{
+	c->hold = 1;
+}
+int mc_tx_held(const struct mc_conn *c)
+{
+	return c->held;
+}
 
 int mc_tx_settle(struct mc_conn *c, int commit)
 {
@@ -470,7 +496,10 @@ int mc_tx_settle(struct mc_conn *c, int commit)
 	return rc;
 }
 
-int mc_exec_script(struct mc_conn *c, const char *sql) { return c->db->drv->exec_script(c, sql); }
+int mc_exec_script(struct mc_conn *c, const char *sql)
+{
+	return c->db->drv->exec_script(c, sql);
+}
 
 int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out)
 {
@@ -509,20 +538,50 @@ void mc_stmt_done(struct mc_stmt *s)
 }
 
 #define DRV(s) ((s)->conn->db->drv)
-int mc_bind_int64(struct mc_stmt *s, int idx, int64_t v) { return DRV(s)->bind(s, idx, MC_BIND_INT, v, NULL, 0); }
+int mc_bind_int64(struct mc_stmt *s, int idx, int64_t v)
+{
+	return DRV(s)->bind(s, idx, MC_BIND_INT, v, NULL, 0);
+}
 int mc_bind_text(struct mc_stmt *s, int idx, const char *v)
 {
 	return v ? DRV(s)->bind(s, idx, MC_BIND_TEXT, 0, v, strlen(v)) : mc_bind_null(s, idx);
 }
-int mc_bind_blob(struct mc_stmt *s, int idx, const void *p, size_t n) { return DRV(s)->bind(s, idx, MC_BIND_BLOB, 0, p, n); }
-int mc_bind_null(struct mc_stmt *s, int idx) { return DRV(s)->bind(s, idx, MC_BIND_NULL, 0, NULL, 0); }
-int mc_step(struct mc_stmt *s) { return DRV(s)->step(s); }
-int mc_col_count(struct mc_stmt *s) { return DRV(s)->col_count(s); }
-int mc_col_is_null(struct mc_stmt *s, int col) { return DRV(s)->col_is_null(s, col); }
-int64_t mc_col_int64(struct mc_stmt *s, int col) { return DRV(s)->col_int64(s, col); }
-const char *mc_col_text(struct mc_stmt *s, int col) { return DRV(s)->col_text(s, col); }
-const void *mc_col_blob(struct mc_stmt *s, int col, size_t *n) { return DRV(s)->col_blob(s, col, n); }
-int64_t mc_changes(struct mc_stmt *s) { return DRV(s)->changes(s); }
+int mc_bind_blob(struct mc_stmt *s, int idx, const void *p, size_t n)
+{
+	return DRV(s)->bind(s, idx, MC_BIND_BLOB, 0, p, n);
+}
+int mc_bind_null(struct mc_stmt *s, int idx)
+{
+	return DRV(s)->bind(s, idx, MC_BIND_NULL, 0, NULL, 0);
+}
+int mc_step(struct mc_stmt *s)
+{
+	return DRV(s)->step(s);
+}
+int mc_col_count(struct mc_stmt *s)
+{
+	return DRV(s)->col_count(s);
+}
+int mc_col_is_null(struct mc_stmt *s, int col)
+{
+	return DRV(s)->col_is_null(s, col);
+}
+int64_t mc_col_int64(struct mc_stmt *s, int col)
+{
+	return DRV(s)->col_int64(s, col);
+}
+const char *mc_col_text(struct mc_stmt *s, int col)
+{
+	return DRV(s)->col_text(s, col);
+}
+const void *mc_col_blob(struct mc_stmt *s, int col, size_t *n)
+{
+	return DRV(s)->col_blob(s, col, n);
+}
+int64_t mc_changes(struct mc_stmt *s)
+{
+	return DRV(s)->changes(s);
+}
 
 static int vbind(struct mc_stmt *s, const char *types, va_list ap)
 {
@@ -530,16 +589,23 @@ static int vbind(struct mc_stmt *s, const char *types, va_list ap)
 	for (int i = 0; types[i] && !rc; i++) {
 		int idx = i + 1;
 		switch (types[i]) {
-		case 'i': rc = mc_bind_int64(s, idx, va_arg(ap, int64_t)); break;
-		case 'd': rc = mc_bind_int64(s, idx, va_arg(ap, int)); break;
-		case 't': rc = mc_bind_text(s, idx, va_arg(ap, const char *)); break;
+		case 'i':
+			rc = mc_bind_int64(s, idx, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = mc_bind_int64(s, idx, va_arg(ap, int));
+			break;
+		case 't':
+			rc = mc_bind_text(s, idx, va_arg(ap, const char *));
+			break;
 		case 'b': {
 			const void *p = va_arg(ap, const void *);
 			size_t n = va_arg(ap, size_t);
 			rc = mc_bind_blob(s, idx, p, n);
 			break;
 		}
-		default: mc_fatal("mc_query: bad type letter '%c'", types[i]);
+		default:
+			mc_fatal("mc_query: bad type letter '%c'", types[i]);
 		}
 	}
 	return rc;

@@ -26,7 +26,7 @@ struct mc_stmt;
 
 enum mc_db_kind { MC_DB_SQLITE, MC_DB_PG };
 
-#define MC_DB_ROW 1
+#define MC_DB_ROW  1
 #define MC_DB_DONE 0
 
 /*
@@ -61,8 +61,8 @@ struct mc_db_limits {
  * postgresql:// URL.  On failure *out is NULL and errbuf says why.
  * mc_db_open connects within 10 s and sets no other limit. */
 int mc_db_open(const char *url, int pool_size, struct mc_db **out, char *errbuf, size_t errlen);
-int mc_db_open_limits(const char *url, int pool_size, const struct mc_db_limits *lim, struct mc_db **out,
-		      char *errbuf, size_t errlen);
+int mc_db_open_limits(const char *url, int pool_size, const struct mc_db_limits *lim, struct mc_db **out, char *errbuf,
+		      size_t errlen);
 /* Change the limits of an open pool while none of its connections is lent
  * (MC_E_INTERNAL otherwise); `serve` sets them after migrating, so that a
  * long migration is not cut short.  Starts the hang watch when hang_ms > 0.

@@ -48,25 +48,25 @@ enum { MC_BIND_NULL, MC_BIND_INT, MC_BIND_TEXT, MC_BIND_BLOB };
 /* Every driver's statement starts with this header. */
 struct mc_stmt {
 	struct mc_conn *conn;
-	char *sql;          /* owned copy, the cache key */
+	char *sql; /* owned copy, the cache key */
 	int cached, in_use;
 };
 
 struct mc_conn {
 	struct mc_db *db;
-	void *h;            /* driver handle */
-	int in_tx;          /* a transaction (or a savepoint in a held one) is open */
-	int hold;           /* mc_tx_hold: commits wait for mc_tx_settle */
-	int held;           /* a transaction whose commit waits is open */
+	void *h;   /* driver handle */
+	int in_tx; /* a transaction (or a savepoint in a held one) is open */
+	int hold;  /* mc_tx_hold: commits wait for mc_tx_settle */
+	int held;  /* a transaction whose commit waits is open */
 	/* run after the transaction's COMMIT (mc_tx_on_commit) */
 	struct {
 		void (*fn)(int64_t);
 		int64_t arg;
 	} on_commit[8];
 	int non_commit, non_commit_savepoint;
-	int index;          /* slot in the pool */
+	int index; /* slot in the pool */
 	char errmsg[512];
-	int wait_ms;        /* client deadline of the next statements instead of the pool's; 0 = the pool's */
+	int wait_ms; /* client deadline of the next statements instead of the pool's; 0 = the pool's */
 	int nstmts;
 	struct mc_stmt *stmts[MC_STMT_CACHE];
 	unsigned long stmt_seq; /* PostgreSQL statement names */
@@ -90,13 +90,16 @@ struct mc_db {
 	int stopping, suspect;
 	pthread_t watch;
 	pthread_cond_t watch_cond;
-	void *probe;        /* the watch's own connection (driver handle) */
+	void *probe; /* the watch's own connection (driver handle) */
 	uint64_t downs, refused;
 };
 
 /* A transaction is open on the server: the caller's, or one whose commit
  * is held (mc_tx_hold) while the caller sees none. */
-static inline int mc__tx_open(const struct mc_conn *c) { return c->in_tx || c->held; }
+static inline int mc__tx_open(const struct mc_conn *c)
+{
+	return c->in_tx || c->held;
+}
 
 extern const struct mc_driver mc_sqlite_driver;
 extern const struct mc_driver mc_pg_driver;
@@ -104,8 +107,7 @@ extern const struct mc_driver mc_pg_driver;
 /* Set the connection's error message; returns code.  The message goes to
  * JSON log lines as it is: quotes, backslashes and control characters are
  * replaced. */
-int mc__db_fail(struct mc_conn *c, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int mc__db_fail(struct mc_conn *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A statement has waited db->lim.hang_ms / 2: ask the hang watch to check the
  * server (cheap; a no-op without a watch). */
 void mc__db_suspect(struct mc_db *db);

@@ -57,16 +57,19 @@ int mc_migrate(struct mc_conn *c, int *applied)
 		/* Another process may have applied it since we looked (SQLite has
 		 * no advisory lock; the write transaction serialises us now). */
 		int64_t done = 0;
-		if (!rc && mc_query_int64(c, &done, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", "d",
-					  m->version) == 0 && done) {
+		if (!rc &&
+		    mc_query_int64(c, &done, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", "d",
+				   m->version) == 0 &&
+		    done) {
 			mc_tx_rollback(c);
 			continue;
 		}
 		if (!rc)
 			rc = mc_exec_script(c, m->sql);
 		if (!rc) {
-			int64_t n = mc_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-					    "dti", m->version, m->name, mc_time_now_ms());
+			int64_t n =
+				mc_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+					"dti", m->version, m->name, mc_time_now_ms());
 			rc = n < 0 ? (int)n : 0;
 		}
 		if (rc < 0) {

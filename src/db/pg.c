@@ -46,16 +46,16 @@
 #define PG_WATCH_STEP_MS 50
 
 struct pg_conn {
-	PGconn *pg;         /* NULL once dropped: opened again at the next use */
-	unsigned gen;       /* bumped at every drop: statements are prepared again */
-	int lost_tx;        /* dropped inside a transaction: refuse until it ends */
+	PGconn *pg;   /* NULL once dropped: opened again at the next use */
+	unsigned gen; /* bumped at every drop: statements are prepared again */
+	int lost_tx;  /* dropped inside a transaction: refuse until it ends */
 };
 
 struct pg_stmt {
 	struct mc_stmt base;
 	char name[24];
-	char *sql;          /* with $n placeholders */
-	unsigned gen;       /* connection generation it was prepared in */
+	char *sql;    /* with $n placeholders */
+	unsigned gen; /* connection generation it was prepared in */
 	int nparams;
 	char *vals[PG_MAX_PARAMS];
 	int lens[PG_MAX_PARAMS], fmts[PG_MAX_PARAMS];
@@ -119,10 +119,13 @@ static void first_line(const char *msg, char *out, size_t n)
 
 /* ---------- waiting with a deadline ---------- */
 
-static int64_t now_ms(void) { return (int64_t)(mc_mono_ns() / 1000000u); }
+static int64_t now_ms(void)
+{
+	return (int64_t)(mc_mono_ns() / 1000000u);
+}
 
 struct wait {
-	struct mc_db *db;   /* watched by this pool's hang watch; NULL: not watched */
+	struct mc_db *db;        /* watched by this pool's hang watch; NULL: not watched */
 	int64_t start, deadline; /* ms, monotonic; deadline 0 = none */
 	int suspected;
 };
@@ -286,8 +289,8 @@ static PGconn *open_pg(struct mc_db *db, struct wait *w, char *why, size_t n)
 {
 	/* TCP keepalives, so that an idle connection to a host that vanished
 	 * dies and is replaced.  Before dbname: settings in the URL win. */
-	static const char *const keys[] = {"keepalives", "keepalives_idle", "keepalives_interval",
-					   "keepalives_count", "dbname", NULL};
+	static const char *const keys[] = {"keepalives",       "keepalives_idle", "keepalives_interval",
+					   "keepalives_count", "dbname",          NULL};
 	const char *const vals[] = {"1", "30", "10", "3", db->url, NULL};
 	PGconn *pg = PQconnectStartParams(keys, vals, 1);
 	if (!pg)
@@ -301,9 +304,10 @@ static PGconn *open_pg(struct mc_db *db, struct wait *w, char *why, size_t n)
 		short rev;
 		int rc = wait_fd(PQsocket(pg), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, w, &rev);
 		if (rc) {
-			snprintf(why, n, "%s", rc == W_DOWN ? "the database is held down by the hang watch"
-						: rc == W_TIMEOUT ? "no answer to the connection in time"
-								  : "cannot wait on the connection");
+			snprintf(why, n, "%s",
+				 rc == W_DOWN      ? "the database is held down by the hang watch"
+				 : rc == W_TIMEOUT ? "no answer to the connection in time"
+						   : "cannot wait on the connection");
 			goto fail;
 		}
 		st = PQconnectPoll(pg);
@@ -454,7 +458,10 @@ static int pg_configure(struct mc_conn *c)
 }
 
 /* The watch's round trip gets the second half of the hang timeout. */
-static int probe_ms(const struct mc_db *db) { return db->lim.hang_ms / 2 > 50 ? db->lim.hang_ms / 2 : 50; }
+static int probe_ms(const struct mc_db *db)
+{
+	return db->lim.hang_ms / 2 > 50 ? db->lim.hang_ms / 2 : 50;
+}
 
 static int pg_probe(struct mc_db *db, void **hp, int connect_ms, char *why, size_t n)
 {
@@ -520,7 +527,10 @@ static int unsent_twice(struct mc_conn *c)
 	return mc__db_fail(c, MC_E_DB_DOWN, "postgresql: the connection failed twice before the command was sent");
 }
 
-static int send_text(PGconn *pg, void *sql) { return PQsendQuery(pg, sql); }
+static int send_text(PGconn *pg, void *sql)
+{
+	return PQsendQuery(pg, sql);
+}
 
 static int pg_exec_script(struct mc_conn *c, const char *sql)
 {
@@ -651,7 +661,8 @@ static int pg_bind(struct mc_stmt *b, int idx, int type, int64_t i, const void *
 		s->lens[k] = (int)n;
 		s->fmts[k] = 1;
 		break;
-	default: break;
+	default:
+		break;
 	}
 	return 0;
 }
@@ -755,7 +766,10 @@ static const void *pg_col_blob(struct mc_stmt *b, int col, size_t *n)
 	return s->blob;
 }
 
-static int64_t pg_changes(struct mc_stmt *b) { return ((struct pg_stmt *)b)->changes; }
+static int64_t pg_changes(struct mc_stmt *b)
+{
+	return ((struct pg_stmt *)b)->changes;
+}
 
 const struct mc_driver mc_pg_driver = {
 	.name = "postgresql",

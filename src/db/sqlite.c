@@ -30,16 +30,22 @@ static int map(struct mc_conn *c, int rc)
 	int code;
 	switch (rc & 0xff) {
 	case SQLITE_CONSTRAINT:
-		code = (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-			       ? MC_E_CONFLICT
-			       : MC_E_VALIDATION;
+		code = (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) ? MC_E_CONFLICT
+											      : MC_E_VALIDATION;
 		break;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED: code = MC_E_DB_BUSY; break;
-	case SQLITE_NOMEM: code = MC_E_NOMEM; break;
+	case SQLITE_LOCKED:
+		code = MC_E_DB_BUSY;
+		break;
+	case SQLITE_NOMEM:
+		code = MC_E_NOMEM;
+		break;
 	/* the disk (or max_page_count) is full: 507, not "unavailable" */
-	case SQLITE_FULL: code = MC_E_STORAGE_FULL; break;
-	default: code = MC_E_DB;
+	case SQLITE_FULL:
+		code = MC_E_STORAGE_FULL;
+		break;
+	default:
+		code = MC_E_DB;
 	}
 	return mc__db_fail(c, code, "sqlite: %s (%d)", sqlite3_errmsg(h), rc);
 }
@@ -50,8 +56,7 @@ static void *sq_connect(struct mc_db *db, char *errbuf, size_t errlen)
 	const char *path = db->url;
 	if (strncmp(path, "sqlite:", 7) == 0)
 		path += 7;
-	int rc = sqlite3_open_v2(path, &h,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(errbuf, errlen, "sqlite: cannot open %s: %s", path,
 			 h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
@@ -78,7 +83,10 @@ static void *sq_connect(struct mc_db *db, char *errbuf, size_t errlen)
 	return h;
 }
 
-static void sq_disconnect(void *h) { sqlite3_close_v2(h); }
+static void sq_disconnect(void *h)
+{
+	sqlite3_close_v2(h);
+}
 
 static int sq_exec_script(struct mc_conn *c, const char *sql)
 {
@@ -125,10 +133,17 @@ static int sq_bind(struct mc_stmt *b, int idx, int type, int64_t i, const void *
 	struct sq_stmt *s = (struct sq_stmt *)b;
 	int rc;
 	switch (type) {
-	case MC_BIND_INT: rc = sqlite3_bind_int64(s->st, idx, i); break;
-	case MC_BIND_TEXT: rc = sqlite3_bind_text64(s->st, idx, p, n, SQLITE_TRANSIENT, SQLITE_UTF8); break;
-	case MC_BIND_BLOB: rc = sqlite3_bind_blob64(s->st, idx, p ? p : "", n, SQLITE_TRANSIENT); break;
-	default: rc = sqlite3_bind_null(s->st, idx);
+	case MC_BIND_INT:
+		rc = sqlite3_bind_int64(s->st, idx, i);
+		break;
+	case MC_BIND_TEXT:
+		rc = sqlite3_bind_text64(s->st, idx, p, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+		break;
+	case MC_BIND_BLOB:
+		rc = sqlite3_bind_blob64(s->st, idx, p ? p : "", n, SQLITE_TRANSIENT);
+		break;
+	default:
+		rc = sqlite3_bind_null(s->st, idx);
 	}
 	return rc == SQLITE_OK ? 0 : map(b->conn, rc);
 }
@@ -146,12 +161,18 @@ static int sq_step(struct mc_stmt *b)
 	return map(b->conn, rc);
 }
 
-static int sq_col_count(struct mc_stmt *b) { return sqlite3_column_count(((struct sq_stmt *)b)->st); }
+static int sq_col_count(struct mc_stmt *b)
+{
+	return sqlite3_column_count(((struct sq_stmt *)b)->st);
+}
 static int sq_col_is_null(struct mc_stmt *b, int col)
 {
 	return sqlite3_column_type(((struct sq_stmt *)b)->st, col) == SQLITE_NULL;
 }
-static int64_t sq_col_int64(struct mc_stmt *b, int col) { return sqlite3_column_int64(((struct sq_stmt *)b)->st, col); }
+static int64_t sq_col_int64(struct mc_stmt *b, int col)
+{
+	return sqlite3_column_int64(((struct sq_stmt *)b)->st, col);
+}
 static const char *sq_col_text(struct mc_stmt *b, int col)
 {
 	return (const char *)sqlite3_column_text(((struct sq_stmt *)b)->st, col);
@@ -163,7 +184,10 @@ static const void *sq_col_blob(struct mc_stmt *b, int col, size_t *n)
 	*n = (size_t)sqlite3_column_bytes(st, col);
 	return p;
 }
-static int64_t sq_changes(struct mc_stmt *b) { return ((struct sq_stmt *)b)->changes; }
+static int64_t sq_changes(struct mc_stmt *b)
+{
+	return ((struct sq_stmt *)b)->changes;
+}
 static void sq_reset(struct mc_stmt *b)
 {
 	struct sq_stmt *s = (struct sq_stmt *)b;

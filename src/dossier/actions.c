@@ -32,7 +32,10 @@ static int wrong_state(struct act *a)
 	return mc_error_set(a->x->e, MC_E_CONFLICT, "not allowed while the dossier is %s", a->d.status);
 }
 
-static int is(struct act *a, const char *status) { return strcmp(a->d.status, status) == 0; }
+static int is(struct act *a, const char *status)
+{
+	return strcmp(a->d.status, status) == 0;
+}
 
 /* The caller holds role and acts for agency. */
 static int holds(struct act *a, const char *role, int64_t agency)
@@ -46,7 +49,10 @@ static int holds(struct act *a, const char *role, int64_t agency)
 	return mc_agency_acts_for(a->x->c, w->agency_id, agency) == 1;
 }
 
-static int at_current_step(struct act *a) { return holds(a, a->d.step_role, a->d.current_agency_id); }
+static int at_current_step(struct act *a)
+{
+	return holds(a, a->d.step_role, a->d.current_agency_id);
+}
 
 static int is_applicant(struct act *a)
 {
@@ -58,14 +64,17 @@ static int save(struct act *a, const char *status)
 {
 	char *extra = json_dumps(a->extra, JSON_COMPACT);
 	/* 0 means "none": NULL, which the foreign keys accept */
-	int64_t n = mc_exec(a->x->c,
-			    "UPDATE dossiers SET status = ?, current_step = ?, current_agency_id = NULLIF(CAST(? AS BIGINT), 0), step_role = ?,"
-			    " assignee_id = NULLIF(CAST(? AS BIGINT), 0), received_at = NULLIF(CAST(? AS BIGINT), 0), due_at = NULLIF(CAST(? AS BIGINT), 0), paused_at = NULLIF(CAST(? AS BIGINT), 0),"
-			    " appointment_at = NULLIF(CAST(? AS BIGINT), 0),"
-			    " extended = ?, extra = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-			    "tditiiiiidtiii", status, a->d.current_step, a->d.current_agency_id, a->d.step_role,
-			    a->d.assignee_id, a->d.received_at, a->d.due_at, a->d.paused_at, a->d.appointment_at, a->d.extended,
-			    extra, a->now, a->d.id, a->d.version);
+	int64_t n =
+		mc_exec(a->x->c,
+			"UPDATE dossiers SET status = ?, current_step = ?, current_agency_id = NULLIF(CAST(? AS "
+			"BIGINT), 0), step_role = ?,"
+			" assignee_id = NULLIF(CAST(? AS BIGINT), 0), received_at = NULLIF(CAST(? AS BIGINT), 0), "
+			"due_at = NULLIF(CAST(? AS BIGINT), 0), paused_at = NULLIF(CAST(? AS BIGINT), 0),"
+			" appointment_at = NULLIF(CAST(? AS BIGINT), 0),"
+			" extended = ?, extra = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			"tditiiiiidtiii", status, a->d.current_step, a->d.current_agency_id, a->d.step_role,
+			a->d.assignee_id, a->d.received_at, a->d.due_at, a->d.paused_at, a->d.appointment_at,
+			a->d.extended, extra, a->now, a->d.id, a->d.version);
 	free(extra);
 	if (n < 0)
 		return (int)n;
@@ -75,16 +84,18 @@ static int save(struct act *a, const char *status)
 static int finish_step(struct act *a, int seq)
 {
 	int64_t due = 0;
-	int rc = mc_query_int64(a->x->c, &due, "SELECT COALESCE(due_at, 0) FROM dossier_steps WHERE dossier_id = ? AND seq = ?",
-				"id", a->d.id, seq);
+	int rc = mc_query_int64(a->x->c, &due,
+				"SELECT COALESCE(due_at, 0) FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
+				a->d.id, seq);
 	if (rc)
 		return rc;
 	const char *result = due ? mc__score_name(mc_cal_classify(a->now, due)) : "on_time";
 	const char *note = mc__jstr(a->in, "note");
-	int64_t n = mc_exec(a->x->c,
-			    "UPDATE dossier_steps SET finished_at = ?, finished_by = ?, result = ?, note = COALESCE(?, note)"
-			    " WHERE dossier_id = ? AND seq = ?",
-			    "iittid", a->now, a->x->who ? a->x->who->user_id : 0, result, note, a->d.id, seq);
+	int64_t n = mc_exec(
+		a->x->c,
+		"UPDATE dossier_steps SET finished_at = ?, finished_by = ?, result = ?, note = COALESCE(?, note)"
+		" WHERE dossier_id = ? AND seq = ?",
+		"iittid", a->now, a->x->who ? a->x->who->user_id : 0, result, note, a->d.id, seq);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -92,7 +103,8 @@ static int finish_step(struct act *a, int seq)
 static int start_step(struct act *a, int seq)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(a->x->c, &s, "SELECT agency_id, role, hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
+	int rc = mc_query(a->x->c, &s,
+			  "SELECT agency_id, role, hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
 			  a->d.id, seq);
 	if (rc)
 		return rc;
@@ -108,8 +120,10 @@ static int start_step(struct act *a, int seq)
 	int64_t due = 0;
 	if ((rc = mc_cal_add_working_minutes(&a->cal, a->now, hours * 60, &due)))
 		return rc;
-	int64_t n = mc_exec(a->x->c, "UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = ?",
-			    "iiiid", a->now, due, a->x->who ? a->x->who->user_id : 0, a->d.id, seq);
+	int64_t n = mc_exec(
+		a->x->c,
+		"UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = ?",
+		"iiiid", a->now, due, a->x->who ? a->x->who->user_id : 0, a->d.id, seq);
 	if (n < 0)
 		return (int)n;
 	a->d.current_step = seq;
@@ -118,14 +132,18 @@ static int start_step(struct act *a, int seq)
 	return 0;
 }
 
-static int nsteps(struct act *a) { return (int)json_array_size(json_object_get(a->def, "steps")); }
+static int nsteps(struct act *a)
+{
+	return (int)json_array_size(json_object_get(a->def, "steps"));
+}
 
 static json_t *string_list(struct act *a, const char *field, int required)
 {
 	json_t *v = json_object_get(a->in, field);
 	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 50) {
 		if (required || v)
-			mc_error_field(a->x->e, field, "required", "Cần danh sách (1-50 mục)", "A list of 1-50 items is required");
+			mc_error_field(a->x->e, field, "required", "Cần danh sách (1-50 mục)",
+				       "A list of 1-50 items is required");
 		return NULL;
 	}
 	size_t i;
@@ -157,7 +175,10 @@ static json_t *who_ref(struct act *a)
 	return json_pack("{s:I}", "id", (json_int_t)(a->x->who ? a->x->who->user_id : 0));
 }
 
-static json_t *now_json(struct act *a) { return mc__time_or_null(a->now); }
+static json_t *now_json(struct act *a)
+{
+	return mc__time_or_null(a->now);
+}
 
 /* No step is in hand any more. */
 static void leave_steps(struct act *a)
@@ -175,7 +196,8 @@ static int end_without_result(struct act *a, const char *status, const char *col
 	if (n < 0)
 		return (int)n;
 	if (column && a->d.received_at) {
-		int rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now, column);
+		int rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now,
+				       column);
 		if (rc)
 			return rc;
 	}
@@ -207,7 +229,8 @@ static int receive_now(struct act *a, const char **to, const char **notify)
 	a->d.received_at = a->now;
 	if ((rc = finish_step(a, 1)) || (rc = start_step(a, 2)))
 		return rc;
-	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET received_by = ? WHERE id = ?", "ii", a->x->who->user_id, a->d.id);
+	int64_t n =
+		mc_exec(a->x->c, "UPDATE dossiers SET received_by = ? WHERE id = ?", "ii", a->x->who->user_id, a->d.id);
 	if (n < 0)
 		return (int)n;
 	if ((rc = mc__register_entry(a->x->c, a->d.id, a->d.received_agency_id, a->now)))
@@ -283,17 +306,19 @@ static int issue_notice(struct act *a, json_t *items, const char *reason, const 
 	json_array_foreach(all, i, n) {
 		const char *st = mc__jstr(n, "stage");
 		if (st && strcmp(st, stage) == 0) {
-			mc_error_field(a->x->e, "items", "once",
-				       "Đã gửi phiếu yêu cầu bổ sung (Mẫu 02) ở bước này: chỉ hướng dẫn một lần, đầy đủ. "
-				       "Nếu hồ sơ vẫn chưa đủ, hãy từ chối (Mẫu 03)",
-				       "A request for papers (form 02) was already issued at this stage: the applicant is guided once, "
-				       "listing everything. If the dossier is still incomplete, refuse it (form 03)");
+			mc_error_field(
+				a->x->e, "items", "once",
+				"Đã gửi phiếu yêu cầu bổ sung (Mẫu 02) ở bước này: chỉ hướng dẫn một lần, đầy đủ. "
+				"Nếu hồ sơ vẫn chưa đủ, hãy từ chối (Mẫu 03)",
+				"A request for papers (form 02) was already issued at this stage: the applicant is "
+				"guided once, "
+				"listing everything. If the dossier is still incomplete, refuse it (form 03)");
 			return mc_error_set(a->x->e, MC_E_CONFLICT, "a supplement was already requested at this stage");
 		}
 	}
-	json_t *notice = json_pack("{s:I, s:s, s:o, s:o, s:O, s:s?}", "no", (json_int_t)json_array_size(all) + 1, "stage",
-				   stage, "requested_at", now_json(a), "requested_by", who_ref(a), "items", items, "reason",
-				   reason);
+	json_t *notice =
+		json_pack("{s:I, s:s, s:o, s:o, s:O, s:s?}", "no", (json_int_t)json_array_size(all) + 1, "stage", stage,
+			  "requested_at", now_json(a), "requested_by", who_ref(a), "items", items, "reason", reason);
 	/* under the "pause" rule, remember the working time that was left */
 	const char *rule = mc__jstr(a->def, "supplement_rule");
 	if (rule && strcmp(rule, "pause") == 0 && a->d.due_at > a->now) {
@@ -327,7 +352,8 @@ static int do_request_supplement(struct act *a, const char **to, const char **no
 		int64_t limit = 0;
 		mc_cal_add_working_days(&a->cal, a->d.received_at, 3, &limit);
 		if (a->now > limit)
-			return mc_error_set(a->x->e, MC_E_CONFLICT, "more than 3 working days after intake: refuse or extend instead");
+			return mc_error_set(a->x->e, MC_E_CONFLICT,
+					    "more than 3 working days after intake: refuse or extend instead");
 	} else {
 		return wrong_state(a);
 	}
@@ -414,9 +440,9 @@ static int supplement_form(struct act *a, json_t *form, json_int_t notice_no)
 	json_object_foreach(form, key, val) {
 		const char *old = mc__jstr(before, key);
 		if (old && *old && strcmp(old, json_string_value(val)) != 0)
-			json_array_append_new(earlier, json_pack("{s:s, s:s, s:o, s:o, s:I}", "field", key, "sha256", old,
-								 "replaced_at", now_json(a), "replaced_by", who_ref(a),
-								 "supplement", notice_no));
+			json_array_append_new(earlier, json_pack("{s:s, s:s, s:o, s:o, s:I}", "field", key, "sha256",
+								 old, "replaced_at", now_json(a), "replaced_by",
+								 who_ref(a), "supplement", notice_no));
 	}
 	json_decref(before);
 	int rc2 = mc__uploads_attach(a->x->c, a->def, form, a->x->who->user_id, a->now);
@@ -460,10 +486,11 @@ static json_t *answer_files(struct act *a, json_t *notice, json_t *form)
 			continue;
 		}
 		if (!sha || !mc_is_sha256_hex(sha) ||
-		    mc_query_int64(a->x->c, &mine, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha,
-				   a->x->who->user_id) ||
+		    mc_query_int64(a->x->c, &mine, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?",
+				   "ti", sha, a->x->who->user_id) ||
 		    !mine) {
-			mc_error_field(e, at, "attachment", "Tệp đính kèm chưa được tải lên", "The attachment was not uploaded");
+			mc_error_field(e, at, "attachment", "Tệp đính kèm chưa được tải lên",
+				       "The attachment was not uploaded");
 			continue;
 		}
 		if (field && !attachment_field(a, field)) {
@@ -510,12 +537,13 @@ static int supplement_complete(struct act *a, json_t *notice, const char **to, c
 	/* the legal time restarts from the complete dossier (Decree 118/2025); a
 	 * procedure with "pause" gets back the time it had left */
 	json_t *left = json_object_get(notice, "remaining_minutes");
-	int rc = json_is_integer(left) ? mc_cal_add_working_minutes(&a->cal, a->now, json_integer_value(left), &a->d.due_at)
-				       : mc__due(&a->cal, a->def, a->now, &a->d.due_at);
+	int rc = json_is_integer(left)
+			 ? mc_cal_add_working_minutes(&a->cal, a->now, json_integer_value(left), &a->d.due_at)
+			 : mc__due(&a->cal, a->def, a->now, &a->d.due_at);
 	int64_t hours = 0, step_due = 0;
 	if (!rc)
-		rc = mc_query_int64(a->x->c, &hours, "SELECT hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
-				    a->d.id, a->d.current_step);
+		rc = mc_query_int64(a->x->c, &hours, "SELECT hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?",
+				    "id", a->d.id, a->d.current_step);
 	if (!rc)
 		rc = mc_cal_add_working_minutes(&a->cal, a->now, hours * 60, &step_due);
 	if (rc)
@@ -547,7 +575,8 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 		return wrong_state(a);
 	json_t *form = json_object_get(a->in, "form");
 	if (form && !json_is_object(form))
-		return mc__fail_field(a->x->e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng", "form must be an object");
+		return mc__fail_field(a->x->e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng",
+				      "form must be an object");
 	json_t *fields = form ? json_deep_copy(form) : json_object();
 	json_t *files = answer_files(a, notice, fields);
 	const char *note = text_field(a, "note", 0);
@@ -556,7 +585,8 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 		rc = a->x->e->code = MC_E_VALIDATION;
 	json_t *given = json_object_get(a->in, "papers");
 	if (!rc && !clerk && !json_array_size(files) && !json_object_size(fields) && !note)
-		rc = mc__fail_field(a->x->e, "files", "required", "Hãy đính kèm ít nhất một giấy tờ được yêu cầu, hoặc ghi chú",
+		rc = mc__fail_field(a->x->e, "files", "required",
+				    "Hãy đính kèm ít nhất một giấy tờ được yêu cầu, hoặc ghi chú",
 				    "Attach at least one of the papers asked for, or write a note");
 	json_int_t no = json_integer_value(json_object_get(notice, "no"));
 	if (!rc && json_object_size(fields))
@@ -567,8 +597,10 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 	json_array_foreach(files, i, f) {
 		if (rc)
 			break;
-		int64_t n = mc_exec(a->x->c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
-				    "iti", a->now, mc__jstr(f, "sha256"), a->x->who->user_id);
+		int64_t n = mc_exec(
+			a->x->c,
+			"UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
+			"iti", a->now, mc__jstr(f, "sha256"), a->x->who->user_id);
 		rc = n < 0 ? (int)n : 0;
 	}
 	if (!rc && given) {
@@ -576,7 +608,8 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 		if (strcmp(a->d.channel, "counter") != 0 || !clerk)
 			rc = mc__fail_field(a->x->e, "papers", "counter_only",
 					    "Danh mục giấy tờ chỉ do cán bộ tiếp nhận lập cho hồ sơ nộp tại quầy",
-					    "The checklist of papers is for a reception clerk, on a dossier taken in at the counter");
+					    "The checklist of papers is for a reception clerk, on a dossier taken in "
+					    "at the counter");
 		else
 			rc = mc__counter_papers(a->x, a->def, given, a->d.id);
 	}
@@ -594,8 +627,9 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 		if (strcmp(item_state(notice, k), "received") != 0)
 			set_item_state(notice, k, "answered");
 	}
-	json_array_append_new(answers, json_pack("{s:I, s:o, s:o, s:o, s:s?}", "no", (json_int_t)json_array_size(answers) + 1,
-						 "at", now_json(a), "by", who_ref(a), "files", files, "note", note));
+	json_array_append_new(answers,
+			      json_pack("{s:I, s:o, s:o, s:o, s:s?}", "no", (json_int_t)json_array_size(answers) + 1,
+					"at", now_json(a), "by", who_ref(a), "files", files, "note", note));
 	json_object_set_new(notice, "answered_at", now_json(a));
 	if (clerk) {
 		/* the clerk has the papers in hand: every item is received */
@@ -618,15 +652,18 @@ static int do_check_supplement(struct act *a, const char **to, const char **noti
 		return wrong_state(a);
 	int clerk = holds(a, "clerk", a->d.received_agency_id);
 	if (a->d.received_at ? !clerk && !at_current_step(a) : !clerk)
-		return forbid(a, a->d.received_at ? "only the officer of the current step or a reception clerk may check the papers"
-						  : "only a reception clerk of the receiving agency may check the papers");
+		return forbid(a,
+			      a->d.received_at
+				      ? "only the officer of the current step or a reception clerk may check the papers"
+				      : "only a reception clerk of the receiving agency may check the papers");
 	json_t *notice = open_notice(a);
 	if (!notice)
 		return wrong_state(a);
 	json_t *in = json_object_get(a->in, "items"), *v;
 	size_t nitems = json_array_size(json_object_get(notice, "items")), i;
 	if (!json_is_array(in) || !json_array_size(in) || json_array_size(in) > nitems)
-		return mc__fail_field(a->x->e, "items", "required", "Hãy đánh giá từng giấy tờ được yêu cầu: đã đủ hay còn thiếu",
+		return mc__fail_field(a->x->e, "items", "required",
+				      "Hãy đánh giá từng giấy tờ được yêu cầu: đã đủ hay còn thiếu",
 				      "Say for each item asked for whether it is now in hand or still missing");
 	unsigned char seen[50] = {0};
 	json_array_foreach(in, i, v) {
@@ -649,8 +686,8 @@ static int do_check_supplement(struct act *a, const char **to, const char **noti
 		json_object_set_new(notice, "checks", checks);
 	}
 	const char *note = text_field(a, "note", 0);
-	json_array_append_new(checks, json_pack("{s:o, s:o, s:O, s:s?}", "at", now_json(a), "by", who_ref(a), "items", in,
-						"note", note));
+	json_array_append_new(checks, json_pack("{s:o, s:o, s:O, s:s?}", "at", now_json(a), "by", who_ref(a), "items",
+						in, "note", note));
 	size_t have = 0;
 	for (size_t k = 0; k < nitems; k++)
 		have += strcmp(item_state(notice, k), "received") == 0;
@@ -677,8 +714,9 @@ static int do_refuse(struct act *a, const char **to, const char **notify)
 		return a->x->e->code = MC_E_VALIDATION;
 	/* at reception the receiving clerk signs form 03; during processing the
 	 * processing official, with their position */
-	json_object_set_new(a->extra, "refusal", json_pack("{s:o, s:o, s:O, s:s}", "at", now_json(a), "by", who_ref(a), "reasons",
-							   reasons, "stage", a->d.received_at ? "processing" : "reception"));
+	json_object_set_new(a->extra, "refusal",
+			    json_pack("{s:o, s:o, s:O, s:s}", "at", now_json(a), "by", who_ref(a), "reasons", reasons,
+				      "stage", a->d.received_at ? "processing" : "reception"));
 	return end_without_result(a, "refused", "refused", to, notify);
 }
 
@@ -691,13 +729,15 @@ static int do_assign(struct act *a, const char **to, const char **notify)
 		return forbid(a, "only a department head or leader of the current unit may assign");
 	json_t *aid = json_object_get(a->in, "assignee_id");
 	if (!json_is_integer(aid))
-		return mc__fail_field(a->x->e, "assignee_id", "required", "Hãy chọn cán bộ được giao", "assignee_id is required");
+		return mc__fail_field(a->x->e, "assignee_id", "required", "Hãy chọn cán bộ được giao",
+				      "assignee_id is required");
 	int64_t n = 0;
-	int rc = mc_query_int64(a->x->c, &n,
-				"SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
-				" JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
-				" WHERE u.id = ? AND u.status = 'active'",
-				"tii", a->d.step_role, a->d.current_agency_id, (int64_t)json_integer_value(aid));
+	int rc = mc_query_int64(
+		a->x->c, &n,
+		"SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
+		" JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
+		" WHERE u.id = ? AND u.status = 'active'",
+		"tii", a->d.step_role, a->d.current_agency_id, (int64_t)json_integer_value(aid));
 	if (rc)
 		return rc;
 	if (!n)
@@ -721,10 +761,11 @@ static int result_document(struct act *a)
 	const char *sha = json_string_value(v);
 	int64_t mine = 0, pdf = 0;
 	if (sha && mc_is_sha256_hex(sha)) {
-		int rc = mc_query_int64(a->x->c, &mine, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha,
-					a->x->who->user_id);
+		int rc = mc_query_int64(a->x->c, &mine, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?",
+					"ti", sha, a->x->who->user_id);
 		if (!rc && mine)
-			rc = mc_query_int64(a->x->c, &pdf, "SELECT COUNT(*) FROM blobs WHERE sha256 = ? AND mime = 'application/pdf'",
+			rc = mc_query_int64(a->x->c, &pdf,
+					    "SELECT COUNT(*) FROM blobs WHERE sha256 = ? AND mime = 'application/pdf'",
 					    "t", sha);
 		if (rc)
 			return rc;
@@ -735,11 +776,13 @@ static int result_document(struct act *a)
 	if (!pdf)
 		return mc__fail_field(a->x->e, "result_file", "pdf", "Kết quả giải quyết phải là tệp PDF",
 				      "The result document must be a PDF");
-	int64_t n = mc_exec(a->x->c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
-			    "iti", a->now, sha, a->x->who->user_id);
+	int64_t n = mc_exec(
+		a->x->c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
+		"iti", a->now, sha, a->x->who->user_id);
 	if (n < 0)
 		return (int)n;
-	json_object_set_new(a->extra, "result", json_pack("{s:s, s:o, s:o}", "sha256", sha, "at", now_json(a), "by", who_ref(a)));
+	json_object_set_new(a->extra, "result",
+			    json_pack("{s:s, s:o, s:o}", "sha256", sha, "at", now_json(a), "by", who_ref(a)));
 	return 0;
 }
 
@@ -763,13 +806,14 @@ static int do_forward(struct act *a, const char **to, const char **notify)
 		if ((rc = result_document(a)))
 			return rc;
 		const char *score = mc__score_name(mc_cal_classify(a->now, a->d.due_at));
-		int64_t k = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ?, result_status = ? WHERE id = ?", "iti", a->now,
-				    score, a->d.id);
+		int64_t k = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ?, result_status = ? WHERE id = ?",
+				    "iti", a->now, score, a->d.id);
 		if (k < 0)
 			return (int)k;
 		char col[32];
 		snprintf(col, sizeof(col), "resolved_%s", score);
-		if ((rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now, col)))
+		if ((rc = mc__stats_add(a->x->c, a->d.competent_agency_id, a->d.procedure_code, a->d.field_code, a->now,
+					col)))
 			return rc;
 		*to = "result_ready";
 		*notify = "result_ready";
@@ -815,7 +859,8 @@ static int do_stop(struct act *a, const char **to, const char **notify)
 	const char *reason = text_field(a, "reason", 1);
 	if (!reason)
 		return a->x->e->code = MC_E_VALIDATION;
-	json_object_set_new(a->extra, "stop", json_pack("{s:o, s:o, s:s}", "at", now_json(a), "by", who_ref(a), "reason", reason));
+	json_object_set_new(a->extra, "stop",
+			    json_pack("{s:o, s:o, s:s}", "at", now_json(a), "by", who_ref(a), "reason", reason));
 	return end_without_result(a, "stopped", "stopped", to, notify);
 }
 
@@ -866,17 +911,19 @@ static int do_extend(struct act *a, const char **to, const char **notify)
 		int y, m, dd;
 		mc_civil_from_days((new_due + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &dd);
 		if (mc_cal_is_working_day(&a->cal, y, m, dd) != 1)
-			mc_error_field(a->x->e, "new_due_at", "not_working_day",
-				       "Ngày hẹn mới phải là ngày làm việc (không phải thứ Bảy, Chủ nhật, ngày lễ, Tết, ngày nghỉ bù)",
-				       "The new appointment must fall on a working day (not a weekend, holiday or day off)");
+			mc_error_field(
+				a->x->e, "new_due_at", "not_working_day",
+				"Ngày hẹn mới phải là ngày làm việc (không phải thứ Bảy, Chủ nhật, ngày lễ, Tết, ngày "
+				"nghỉ bù)",
+				"The new appointment must fall on a working day (not a weekend, holiday or day off)");
 	}
 	if (!reason || a->x->e->nfields)
 		return a->x->e->code = MC_E_VALIDATION;
 	/* the apology moves the appointment, never the legal deadline: the
 	 * dossier is still scored against due_at */
-	json_t *ext = json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:b}", "at", now_json(a), "by", who_ref(a), "reason", reason,
-				"old_due_at", mc__time_or_null(old), "new_due_at", mc__time_or_null(new_due), "legal_due_at",
-				mc__time_or_null(a->d.due_at), "approved", 0);
+	json_t *ext = json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:b}", "at", now_json(a), "by", who_ref(a), "reason",
+				reason, "old_due_at", mc__time_or_null(old), "new_due_at", mc__time_or_null(new_due),
+				"legal_due_at", mc__time_or_null(a->d.due_at), "approved", 0);
 	json_object_set_new(a->extra, "extension", ext);
 	/* asked by a leader of the competent agency: approved at once; else it
 	 * waits for one (approve_extension) and the applicant hears nothing yet */
@@ -907,13 +954,12 @@ static const struct {
 	const char *name;
 	int (*fn)(struct act *, const char **, const char **);
 } actions[] = {
-	{"receive", do_receive},   {"request_supplement", do_request_supplement},
+	{"receive", do_receive},       {"request_supplement", do_request_supplement},
 	{"supplement", do_supplement}, {"check_supplement", do_check_supplement},
-	{"refuse", do_refuse},
-	{"assign", do_assign},     {"forward", do_forward},
-	{"return", do_return},     {"withdraw", do_withdraw},
-	{"stop", do_stop},         {"extend", do_extend},
-	{"approve_extension", do_approve_extension},
+	{"refuse", do_refuse},         {"assign", do_assign},
+	{"forward", do_forward},       {"return", do_return},
+	{"withdraw", do_withdraw},     {"stop", do_stop},
+	{"extend", do_extend},         {"approve_extension", do_approve_extension},
 };
 
 int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *action, int64_t version, json_t *in,

@@ -16,7 +16,7 @@
 #include "../core/banned.h"
 
 static const char *const counters[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
-				       "resolved_late", "refused", "withdrawn"};
+				       "resolved_late",   "refused",          "withdrawn"};
 #define NCOUNTERS 7
 
 /* The counters of one period row ("D2026-11-26", "M2026-11") summed over
@@ -24,13 +24,14 @@ static const char *const counters[] = {"received_online", "received_counter", "r
 static int period_figures(struct mc_conn *c, int64_t root, const char *period, json_t **out)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT COALESCE(SUM(s.received_online), 0), COALESCE(SUM(s.received_counter), 0),"
-			  " COALESCE(SUM(s.resolved_early), 0), COALESCE(SUM(s.resolved_on_time), 0),"
-			  " COALESCE(SUM(s.resolved_late), 0), COALESCE(SUM(s.refused), 0), COALESCE(SUM(s.withdrawn), 0)"
-			  " FROM dossier_stats s JOIN agency_tree t ON t.descendant_id = s.agency_id AND t.ancestor_id = ?"
-			  " WHERE s.period = ?",
-			  "it", root, period);
+	int rc = mc_query(
+		c, &s,
+		"SELECT COALESCE(SUM(s.received_online), 0), COALESCE(SUM(s.received_counter), 0),"
+		" COALESCE(SUM(s.resolved_early), 0), COALESCE(SUM(s.resolved_on_time), 0),"
+		" COALESCE(SUM(s.resolved_late), 0), COALESCE(SUM(s.refused), 0), COALESCE(SUM(s.withdrawn), 0)"
+		" FROM dossier_stats s JOIN agency_tree t ON t.descendant_id = s.agency_id AND t.ancestor_id = ?"
+		" WHERE s.period = ?",
+		"it", root, period);
 	if (rc)
 		return rc;
 	int64_t v[NCOUNTERS] = {0};
@@ -46,7 +47,8 @@ static int period_figures(struct mc_conn *c, int64_t root, const char *period, j
 	int64_t resolved = v[2] + v[3] + v[4];
 	json_object_set_new(row, "received", json_integer(v[0] + v[1]));
 	json_object_set_new(row, "resolved", json_integer(resolved));
-	json_object_set_new(row, "on_time_rate", resolved ? json_real((double)(v[2] + v[3]) / (double)resolved) : json_null());
+	json_object_set_new(row, "on_time_rate",
+			    resolved ? json_real((double)(v[2] + v[3]) / (double)resolved) : json_null());
 	*out = row;
 	return 0;
 }
@@ -60,14 +62,15 @@ static int period_figures(struct mc_conn *c, int64_t root, const char *period, j
 static int overdue(struct mc_conn *c, int64_t root, int64_t now, int top, json_t **in_progress, json_t **worst)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT a.id, a.code, a.name, a.name_en, COUNT(*),"
-			  " SUM(CASE WHEN d.status = 'in_progress' AND d.due_at < ? THEN 1 ELSE 0 END)"
-			  " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
-			  " JOIN agencies a ON a.id = d.competent_agency_id"
-			  " WHERE d.status IN ('in_progress', 'supplement_requested')"
-			  " GROUP BY a.id, a.code, a.name, a.name_en ORDER BY 6 DESC, a.code",
-			  "ii", now, root);
+	int rc = mc_query(
+		c, &s,
+		"SELECT a.id, a.code, a.name, a.name_en, COUNT(*),"
+		" SUM(CASE WHEN d.status = 'in_progress' AND d.due_at < ? THEN 1 ELSE 0 END)"
+		" FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
+		" JOIN agencies a ON a.id = d.competent_agency_id"
+		" WHERE d.status IN ('in_progress', 'supplement_requested')"
+		" GROUP BY a.id, a.code, a.name, a.name_en ORDER BY 6 DESC, a.code",
+		"ii", now, root);
 	if (rc)
 		return rc;
 	int64_t total = 0, past = 0;
@@ -77,10 +80,11 @@ static int overdue(struct mc_conn *c, int64_t root, int64_t now, int top, json_t
 		total += n;
 		past += late;
 		if (late > 0 && (int)json_array_size(list) < top)
-			json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "id",
-							      (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1),
-							      "name", mc_col_text(s, 2), "name_en", mc_col_text(s, 3),
-							      "overdue", (json_int_t)late, "in_progress", (json_int_t)n));
+			json_array_append_new(list,
+					      json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "id",
+							(json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1),
+							"name", mc_col_text(s, 2), "name_en", mc_col_text(s, 3),
+							"overdue", (json_int_t)late, "in_progress", (json_int_t)n));
 	}
 	mc_stmt_done(s);
 	if (rc < 0) {
@@ -103,10 +107,11 @@ static int reception_late(struct mc_conn *c, int64_t root, int64_t now, int64_t 
 		return rc;
 	int64_t cut = mc_cal_working_before(&cal, now, 8 * 60);
 	mc_cal_release(&cal);
-	return mc_query_int64(c, n,
-			      "SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
-			      " AND t.ancestor_id = ? WHERE d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?",
-			      "ii", root, cut);
+	return mc_query_int64(
+		c, n,
+		"SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
+		" AND t.ancestor_id = ? WHERE d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?",
+		"ii", root, cut);
 }
 
 int mc_dossier_dashboard(struct mc_conn *c, int64_t root, int64_t now, int top, json_t **out)

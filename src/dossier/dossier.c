@@ -108,7 +108,8 @@ int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n,
 	if (rc)
 		return rc;
 	int64_t had = 0, pending = 0;
-	rc = mc_query_int64(c, &had, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha256, uploader);
+	rc = mc_query_int64(c, &had, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha256,
+			    uploader);
 	if (!rc && !had && quota > 0)
 		rc = mc_query_int64(c, &pending,
 				    "SELECT COALESCE(SUM(b.size), 0) FROM uploads u JOIN blobs b ON b.sha256 = u.sha256"
@@ -118,11 +119,13 @@ int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n,
 		rc = MC_E_QUOTA;
 	int64_t k = 0;
 	if (!rc && !had)
-		k = mc_exec(c, "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
-			       " ON CONFLICT DO NOTHING",
+		k = mc_exec(c,
+			    "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
+			    " ON CONFLICT DO NOTHING",
 			    "titbi", sha256, (int64_t)n, *mime, data, n, now);
 	if (!rc && !had && k >= 0)
-		k = mc_exec(c, "INSERT INTO uploads (sha256, user_id, created_at) VALUES (?, ?, ?)", "tii", sha256, uploader, now);
+		k = mc_exec(c, "INSERT INTO uploads (sha256, user_id, created_at) VALUES (?, ?, ?)", "tii", sha256,
+			    uploader, now);
 	if (!rc)
 		rc = k < 0 ? (int)k : mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
@@ -141,8 +144,10 @@ int mc__uploads_attach(struct mc_conn *c, json_t *def, json_t *form, int64_t use
 		const char *sha = type && name && strcmp(type, "attachment") == 0 ? mc__jstr(form, name) : NULL;
 		if (!sha)
 			continue;
-		int64_t n = mc_exec(c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
-				    "iti", now, sha, user);
+		int64_t n = mc_exec(
+			c,
+			"UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
+			"iti", now, sha, user);
 		if (n < 0)
 			return (int)n;
 	}
@@ -161,15 +166,16 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms)
 		      "DELETE FROM uploads WHERE (sha256, user_id) IN (SELECT sha256, user_id FROM uploads"
 		      " WHERE attached_at IS NULL AND created_at < ? LIMIT 10000) RETURNING sha256",
 		      "i", before);
-	char (*gone)[65] = NULL;
+	char(*gone)[65] = NULL;
 	size_t n = 0, cap = 0;
-	int st = rc;
+	int st = 0;
 	while (!rc && (st = mc_step(s)) == MC_DB_ROW) {
 		if (n == cap)
 			gone = mc_xrealloc(gone, (cap = cap ? cap * 2 : 64) * sizeof(*gone));
 		snprintf(gone[n++], 65, "%s", mc_col_text(s, 0));
 	}
-	rc = st < 0 ? st : 0;
+	if (!rc && st < 0)
+		rc = st;
 	mc_stmt_done(s);
 	/* the bytes nobody has an upload of any more: a dossier's file always
 	 * has its attached upload, and the bytes older than upload owners
@@ -204,8 +210,8 @@ static int person_name_field(const char *name)
 /* One text-valued field of a procedure's form (f) holding s: its limit in
  * characters, its characters, and its type's own rule (date, ID number,
  * choice, unit, an attachment of the caller's, a person's name). */
-static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const char *s, json_t *before, int64_t caller,
-			 const char *fname, struct mc_error *e)
+static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const char *s, json_t *before,
+			 int64_t caller, const char *fname, struct mc_error *e)
 {
 	const char *name = mc__jstr(f, "name"), *type = mc__jstr(f, "type");
 	json_t *mx = json_object_get(f, "max");
@@ -217,7 +223,8 @@ static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const
 		mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
 			       mc_sprintf(a, "Longer than %zu characters", max));
 	} else if (!mc_text_valid(s, SIZE_MAX)) {
-		mc_error_field(e, fname, "characters", "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
+		mc_error_field(e, fname, "characters",
+			       "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
 			       "Contains invalid characters (control characters or not UTF-8)");
 	} else if (strcmp(type, "date") == 0) {
 		if (!mc_date_check(s))
@@ -233,8 +240,8 @@ static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const
 		int ok = 0;
 		size_t k;
 		json_t *ch;
-		json_array_foreach(json_object_get(f, "choices"), k, ch) ok |= mc__jstr(ch, "value") &&
-									 strcmp(mc__jstr(ch, "value"), s) == 0;
+		json_array_foreach(json_object_get(f, "choices"), k, ch)
+			ok |= mc__jstr(ch, "value") && strcmp(mc__jstr(ch, "value"), s) == 0;
 		if (!ok)
 			mc_error_field(e, fname, "enum", "Giá trị không nằm trong danh sách lựa chọn",
 				       "Not one of the choices");
@@ -256,10 +263,11 @@ static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const
 		int kept = json_is_string(was) && strcmp(json_string_value(was), s) == 0;
 		int64_t n = 0;
 		if (!mc_is_sha256_hex(s) ||
-		    (!kept && (mc_query_int64(c, &n, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", s,
-					      caller) ||
+		    (!kept && (mc_query_int64(c, &n, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?",
+					      "ti", s, caller) ||
 			       n == 0)))
-			mc_error_field(e, fname, "attachment", "Tệp đính kèm chưa được tải lên", "The attachment was not uploaded");
+			mc_error_field(e, fname, "attachment", "Tệp đính kèm chưa được tải lên",
+				       "The attachment was not uploaded");
 	} else if (mc_text_chars(s) > (long)max) {
 		mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
 			       mc_sprintf(a, "Longer than %zu characters", max));
@@ -283,9 +291,11 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 		int known = 0;
 		size_t i;
 		json_t *f;
-		json_array_foreach(schema, i, f) known |= strcmp(mc__jstr(f, "name"), key) == 0;
+		json_array_foreach(schema, i, f)
+			known |= strcmp(mc__jstr(f, "name"), key) == 0;
 		if (!known)
-			mc_error_field(e, mc_sprintf(a, "form.%.60s", key), "unknown", "Trường không có trong tờ khai của thủ tục",
+			mc_error_field(e, mc_sprintf(a, "form.%.60s", key), "unknown",
+				       "Trường không có trong tờ khai của thủ tục",
 				       "No such field in this procedure's form");
 	}
 	size_t i;
@@ -296,7 +306,8 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 		json_t *v = json_object_get(form, name);
 		if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
 			if (json_is_true(json_object_get(f, "required")))
-				mc_error_field(e, fname, "required", "Trường này là bắt buộc", "This field is required");
+				mc_error_field(e, fname, "required", "Trường này là bắt buộc",
+					       "This field is required");
 			continue;
 		}
 		if (strcmp(type, "number") == 0) {
@@ -305,7 +316,8 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 				mc_error_field(e, fname, "type", "Phải là một số", "Must be a number");
 			else if ((mn && json_number_value(v) < json_number_value(mn)) ||
 				 (mx && json_number_value(v) > json_number_value(mx)))
-				mc_error_field(e, fname, "range", "Giá trị ngoài khoảng cho phép", "Value out of range");
+				mc_error_field(e, fname, "range", "Giá trị ngoài khoảng cho phép",
+					       "Value out of range");
 			continue;
 		}
 		if (!json_is_string(v)) {
@@ -320,8 +332,8 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
  * papers whose attachment fields were filled.  Every mandatory paper
  * without a condition must be there, or, when missing is an array, is
  * named there (the items of a supplement notice). */
-static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_t *given, int online,
-			    json_t *missing, struct mc_error *e)
+static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_t *given, int online, json_t *missing,
+			    struct mc_error *e)
 {
 	json_t *out = json_array();
 	json_t *papers = json_object_get(def, "papers");
@@ -363,14 +375,16 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 				if (gc && strcmp(gc, code) == 0) {
 					have = 1;
 					json_t *cnt = json_object_get(g, "count");
-					if (json_is_integer(cnt) && json_integer_value(cnt) > 0 && json_integer_value(cnt) < 100)
+					if (json_is_integer(cnt) && json_integer_value(cnt) > 0 &&
+					    json_integer_value(cnt) < 100)
 						count = (int)json_integer_value(cnt);
 					if (mc__jstr(g, "note"))
 						note = mc_strdup(a, mc__jstr(g, "note"));
 				}
 			}
 		}
-		int mandatory = json_is_true(json_object_get(p, "mandatory")) && json_is_null(json_object_get(p, "condition"));
+		int mandatory =
+			json_is_true(json_object_get(p, "mandatory")) && json_is_null(json_object_get(p, "condition"));
 		if (!have && mandatory && missing) {
 			json_array_append_new(missing, json_string(mc__jstr(p, "name")));
 			continue;
@@ -378,13 +392,14 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 		if (!have && mandatory) {
 			mc_error_field(e, mc_sprintf(a, "papers.%s", code), "missing",
 				       mc_sprintf(a, "Thiếu giấy tờ bắt buộc: %s", mc__jstr(p, "name")),
-				       mc_sprintf(a, "Missing mandatory paper: %s", mc__jstr(p, "name_en") ? mc__jstr(p, "name_en") : code));
+				       mc_sprintf(a, "Missing mandatory paper: %s",
+						  mc__jstr(p, "name_en") ? mc__jstr(p, "name_en") : code));
 			continue;
 		}
 		if (have && listed)
-			json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "no", (json_int_t)++no, "code",
-							     code, "name", mc__jstr(p, "name"), "kind", kind, "count", count,
-							     "note", note));
+			json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "no", (json_int_t)++no,
+							     "code", code, "name", mc__jstr(p, "name"), "kind", kind,
+							     "count", count, "note", note));
 	}
 	/* papers on the checklist that the procedure does not know */
 	if (!online) {
@@ -393,7 +408,8 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 		json_array_foreach(given, k, g) {
 			const char *gc = json_is_string(g) ? json_string_value(g) : mc__jstr(g, "code");
 			int known = 0;
-			json_array_foreach(papers, i, p) known |= gc && strcmp(mc__jstr(p, "code"), gc) == 0;
+			json_array_foreach(papers, i, p)
+				known |= gc && strcmp(mc__jstr(p, "code"), gc) == 0;
 			if (!known)
 				mc_error_field(e, "papers", "unknown", "Giấy tờ không thuộc thủ tục này",
 					       "A paper that this procedure does not list");
@@ -428,8 +444,10 @@ static json_t *walk_in_notice(struct mc_dossier_ctx *x, json_t *incomplete, json
 	size_t i;
 	if (!json_is_object(incomplete) || (items && (!json_is_array(items) || json_array_size(items) > 50)) ||
 	    (json_object_get(incomplete, "reason") && (!reason || !mc_text_valid_chars(reason, 2000)))) {
-		mc_error_field(e, "incomplete", "type", "Phiếu hướng dẫn: danh sách giấy tờ thiếu (tối đa 50) và lý do (tối đa 2000 ký tự)",
-			       "The notice: a list of missing papers (at most 50) and a reason (at most 2000 characters)");
+		mc_error_field(
+			e, "incomplete", "type",
+			"Phiếu hướng dẫn: danh sách giấy tờ thiếu (tối đa 50) và lý do (tối đa 2000 ký tự)",
+			"The notice: a list of missing papers (at most 50) and a reason (at most 2000 characters)");
 		return NULL;
 	}
 	json_array_foreach(items, i, v) {
@@ -450,9 +468,8 @@ static json_t *walk_in_notice(struct mc_dossier_ctx *x, json_t *incomplete, json
 		return NULL;
 	}
 	return json_pack("{s:i, s:s, s:o, s:{s:I}, s:O, s:s?}", "no", 1, "stage", "reception", "requested_at",
-			 mc__time_or_null(now),
-			 "requested_by", "id", (json_int_t)x->who->user_id, "items", missing, "reason",
-			 reason && *reason ? reason : NULL);
+			 mc__time_or_null(now), "requested_by", "id", (json_int_t)x->who->user_id, "items", missing,
+			 "reason", reason && *reason ? reason : NULL);
 }
 
 /* ---------------- routing ---------------- */
@@ -475,16 +492,16 @@ static int agency_kind(struct mc_conn *c, int64_t id, char kind[32], char unit[8
 /* The competent agency: named by code in the procedure; or of the
  * procedure's kind - the one asked for, else the receiving agency when it
  * is of that kind, else the one of that kind in the applicant's ward. */
-static int competent_agency(struct mc_dossier_ctx *x, json_t *def, int64_t asked, int64_t receiving,
-			    const char *ward, int64_t *out)
+static int competent_agency(struct mc_dossier_ctx *x, json_t *def, int64_t asked, int64_t receiving, const char *ward,
+			    int64_t *out)
 {
 	json_t *ca = json_object_get(def, "competent_agency");
 	const char *code = mc__jstr(ca, "code"), *kind = mc__jstr(ca, "kind");
 	if (code) {
 		int rc = mc_agency_by_code(x->c, code, out);
 		return rc == MC_E_NOT_FOUND ? mc__fail_field(x->e, "competent_agency_id", "unknown",
-							      "Chưa có cơ quan có thẩm quyền trong hệ thống",
-							      "The competent agency is not in the system")
+							     "Chưa có cơ quan có thẩm quyền trong hệ thống",
+							     "The competent agency is not in the system")
 					    : rc;
 	}
 	char k[32], u[8];
@@ -502,8 +519,10 @@ static int competent_agency(struct mc_dossier_ctx *x, json_t *def, int64_t asked
 		return 0;
 	}
 	if (ward && *ward) {
-		int rc = mc_query_int64(x->c, out, "SELECT id FROM agencies WHERE kind = ? AND unit_code = ? AND active = 1"
-						   " ORDER BY id LIMIT 1", "tt", kind, ward);
+		int rc = mc_query_int64(x->c, out,
+					"SELECT id FROM agencies WHERE kind = ? AND unit_code = ? AND active = 1"
+					" ORDER BY id LIMIT 1",
+					"tt", kind, ward);
 		if (rc != MC_E_NOT_FOUND)
 			return rc;
 	}
@@ -572,12 +591,14 @@ static int create_steps(struct mc_dossier_ctx *x, int64_t id, json_t *def, int64
 		if (strncmp(unit, "consulted:", 10) == 0) {
 			int rc = mc_agency_by_code(x->c, unit + 10, &agency);
 			if (rc == MC_E_NOT_FOUND)
-				agency = competent; /* a consulted agency not (yet) in the system: the competent one asks */
+				agency = competent; /* a consulted agency not (yet) in the system: the competent one
+						       asks */
 			else if (rc)
 				return rc;
 		}
 		int64_t n = mc_exec(x->c,
-				    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) VALUES (?, ?, ?, ?, ?, ?)",
+				    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) VALUES "
+				    "(?, ?, ?, ?, ?, ?)",
 				    "idttii", id, (int)i + 1, mc__jstr(s, "name"), mc__jstr(s, "role"), agency,
 				    (int64_t)json_integer_value(json_object_get(s, "hours")));
 		if (n < 0)
@@ -594,32 +615,46 @@ static int create_steps(struct mc_dossier_ctx *x, int64_t id, json_t *def, int64
 static const struct {
 	const char *name;
 	json_type type;
-} members[] = {
-	{"procedure_code", JSON_STRING}, {"applicant", JSON_OBJECT},      {"form", JSON_OBJECT},
-	{"papers", JSON_ARRAY},          {"return_method", JSON_STRING}, {"agency_id", JSON_INTEGER},
-	{"competent_agency_id", JSON_INTEGER},
-}, applicant_members[] = {
-	{"full_name", JSON_STRING}, {"id_number", JSON_STRING}, {"tax_code", JSON_STRING}, {"phone", JSON_STRING},
-	{"email", JSON_STRING},     {"address", JSON_STRING},   {"ward_code", JSON_STRING},
+} members[] =
+	{
+		{"procedure_code", JSON_STRING},
+		{"applicant", JSON_OBJECT},
+		{"form", JSON_OBJECT},
+		{"papers", JSON_ARRAY},
+		{"return_method", JSON_STRING},
+		{"agency_id", JSON_INTEGER},
+		{"competent_agency_id", JSON_INTEGER},
+},
+  applicant_members[] = {
+	  {"full_name", JSON_STRING}, {"id_number", JSON_STRING}, {"tax_code", JSON_STRING},  {"phone", JSON_STRING},
+	  {"email", JSON_STRING},     {"address", JSON_STRING},   {"ward_code", JSON_STRING},
 };
 
 static const char *type_vi(json_type t)
 {
 	switch (t) {
-	case JSON_STRING: return "Giá trị phải là chuỗi ký tự";
-	case JSON_OBJECT: return "Giá trị phải là một đối tượng JSON";
-	case JSON_ARRAY: return "Giá trị phải là một danh sách";
-	default: return "Giá trị phải là số nguyên";
+	case JSON_STRING:
+		return "Giá trị phải là chuỗi ký tự";
+	case JSON_OBJECT:
+		return "Giá trị phải là một đối tượng JSON";
+	case JSON_ARRAY:
+		return "Giá trị phải là một danh sách";
+	default:
+		return "Giá trị phải là số nguyên";
 	}
 }
 
 static const char *type_en(json_type t)
 {
 	switch (t) {
-	case JSON_STRING: return "Must be a string";
-	case JSON_OBJECT: return "Must be a JSON object";
-	case JSON_ARRAY: return "Must be a list";
-	default: return "Must be an integer";
+	case JSON_STRING:
+		return "Must be a string";
+	case JSON_OBJECT:
+		return "Must be a JSON object";
+	case JSON_ARRAY:
+		return "Must be a list";
+	default:
+		return "Must be an integer";
 	}
 }
 
@@ -659,20 +694,22 @@ static const char *tidy(struct mc_arena *a, const char *s)
 static void check_contact(struct mc_error *e, struct mc_arena *a, const char **phone, const char *email,
 			  const char *addr)
 {
-	char norm[MC_PHONE_MAX];
 	if (*phone && **phone) {
+		char norm[MC_PHONE_MAX];
 		if (mc_phone_normalize(*phone, norm))
 			*phone = mc_strdup(a, norm); /* the one form stored */
 		else
 			mc_error_field(e, "applicant.phone", "format", MC_PHONE_RULE_VI, MC_PHONE_RULE_EN);
 	}
 	if (email && *email && (strlen(email) > 254 || !mc_email_check(email)))
-		mc_error_field(e, "applicant.email", "format", "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
+		mc_error_field(e, "applicant.email", "format", "Địa chỉ thư điện tử không hợp lệ",
+			       "Invalid e-mail address");
 	if (addr && !mc_text_valid(addr, 8 * 300))
 		mc_error_field(e, "applicant.address", "characters", "Địa chỉ chứa ký tự không hợp lệ",
 			       "The address contains invalid characters");
 	else if (addr && mc_text_chars(addr) > 300)
-		mc_error_field(e, "applicant.address", "too_long", "Địa chỉ dài quá 300 ký tự", "The address is longer than 300 characters");
+		mc_error_field(e, "applicant.address", "too_long", "Địa chỉ dài quá 300 ký tự",
+			       "The address is longer than 300 characters");
 }
 
 int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out)
@@ -698,7 +735,8 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	if (!rc)
 		rc = mc_catalog_get_id(c, pid, &def);
 	if (rc == MC_E_NOT_FOUND) {
-		rc = mc__fail_field(e, "procedure_code", "unknown", "Không có thủ tục với mã này", "No procedure has this code");
+		rc = mc__fail_field(e, "procedure_code", "unknown", "Không có thủ tục với mã này",
+				    "No procedure has this code");
 		goto done;
 	}
 	if (rc)
@@ -715,14 +753,18 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 				break;
 			k += (size_t)w;
 		}
-		rc = mc__fail_field(e, "procedure_code", "repealed",
-				    mc_sprintf(a, "Thủ tục này đã bị bãi bỏ%s%s", *codes ? "; hãy nộp theo thủ tục " : "", codes),
-				    mc_sprintf(a, "This procedure has been repealed%s%s", *codes ? "; apply under procedure " : "", codes));
+		rc = mc__fail_field(
+			e, "procedure_code", "repealed",
+			mc_sprintf(a, "Thủ tục này đã bị bãi bỏ%s%s", *codes ? "; hãy nộp theo thủ tục " : "", codes),
+			mc_sprintf(a, "This procedure has been repealed%s%s", *codes ? "; apply under procedure " : "",
+				   codes));
 		goto done;
 	}
 	int online = counter_id == 0;
-	if (online && strcmp(mc__jstr(def, "online_level"), "full") != 0 && strcmp(mc__jstr(def, "online_level"), "partial") != 0) {
-		rc = mc__fail_field(e, "procedure_code", "offline", "Thủ tục này không nộp trực tuyến", "This procedure is not offered online");
+	if (online && strcmp(mc__jstr(def, "online_level"), "full") != 0 &&
+	    strcmp(mc__jstr(def, "online_level"), "partial") != 0) {
+		rc = mc__fail_field(e, "procedure_code", "offline", "Thủ tục này không nộp trực tuyến",
+				    "This procedure is not offered online");
 		goto done;
 	}
 
@@ -740,8 +782,9 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 			goto done;
 		applicant = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:s}", "kind", x->who->kind, "full_name",
 				      json_object_get(me, "full_name"), "id_number", json_object_get(me, "id_number"),
-				      "tax_code", json_object_get(me, "tax_code"), "phone", json_object_get(me, "phone"),
-				      "email", json_object_get(me, "email"), "address", mc__jstr(me, "address") ? mc__jstr(me, "address") : "");
+				      "tax_code", json_object_get(me, "tax_code"), "phone",
+				      json_object_get(me, "phone"), "email", json_object_get(me, "email"), "address",
+				      mc__jstr(me, "address") ? mc__jstr(me, "address") : "");
 		ward = mc_strdup(a, mc__jstr(me, "ward_code"));
 		json_decref(me);
 		/* the applicant may correct contact details for this dossier:
@@ -764,7 +807,8 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		receiving = json_is_integer(ag) ? json_integer_value(ag) : 0;
 		char k[32], u[8];
 		if (ag && (!json_is_integer(ag) || agency_kind(c, receiving, k, u) != 0)) {
-			rc = mc__fail_field(e, "agency_id", "unknown", "Không có nơi tiếp nhận này", "No such reception point");
+			rc = mc__fail_field(e, "agency_id", "unknown", "Không có nơi tiếp nhận này",
+					    "No such reception point");
 			goto done;
 		}
 	} else {
@@ -773,9 +817,11 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 			goto done;
 		}
 		int64_t counter_agency = 0;
-		rc = mc_query_int64(c, &counter_agency, "SELECT agency_id FROM counters WHERE id = ? AND active = 1", "i", counter_id);
+		rc = mc_query_int64(c, &counter_agency, "SELECT agency_id FROM counters WHERE id = ? AND active = 1",
+				    "i", counter_id);
 		if (rc == MC_E_NOT_FOUND) {
-			rc = mc__fail_field(e, "counter_id", "unknown", "Không có quầy tiếp nhận này", "No such counter");
+			rc = mc__fail_field(e, "counter_id", "unknown", "Không có quầy tiếp nhận này",
+					    "No such counter");
 			goto done;
 		}
 		if (rc)
@@ -789,14 +835,18 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		}
 		receiving = counter_agency;
 		json_t *ap = json_object_get(in, "applicant");
-		const char *name = mc__jstr(ap, "full_name"), *idn = mc__jstr(ap, "id_number"), *tax = mc__jstr(ap, "tax_code");
-		const char *phone = mc__jstr(ap, "phone"), *email = mc__jstr(ap, "email"), *addr = mc__jstr(ap, "address");
+		const char *name = mc__jstr(ap, "full_name"), *idn = mc__jstr(ap, "id_number"),
+			   *tax = mc__jstr(ap, "tax_code");
+		const char *phone = mc__jstr(ap, "phone"), *email = mc__jstr(ap, "email"),
+			   *addr = mc__jstr(ap, "address");
 		name = tidy(a, name);
 		addr = tidy(a, addr);
 		if (!name || !*name || !mc_text_valid(name, 8 * 100))
-			mc_error_field(e, "applicant.full_name", "required", "Cần họ tên người nộp", "The applicant's name is required");
+			mc_error_field(e, "applicant.full_name", "required", "Cần họ tên người nộp",
+				       "The applicant's name is required");
 		else if (mc_text_chars(name) > 100)
-			mc_error_field(e, "applicant.full_name", "too_long", "Họ tên dài quá 100 ký tự", "The name is longer than 100 characters");
+			mc_error_field(e, "applicant.full_name", "too_long", "Họ tên dài quá 100 ký tự",
+				       "The name is longer than 100 characters");
 		else if (!(tax && *tax) && !mc_text_person_name(name))
 			mc_error_field(e, "applicant.full_name", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
 		int unknown;
@@ -806,14 +856,15 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 			mc_error_field(e, "applicant.id_number", "required", "Cần số định danh cá nhân hoặc mã số thuế",
 				       "A personal ID number or a tax code is required");
 		if (tax && *tax && !mc_tax_code_check(tax))
-			mc_error_field(e, "applicant.tax_code", "format", "Mã số thuế không hợp lệ", "Invalid tax code");
+			mc_error_field(e, "applicant.tax_code", "format", "Mã số thuế không hợp lệ",
+				       "Invalid tax code");
 		check_contact(e, a, &phone, email, addr);
 		/* a known citizen is linked, so that the dossier shows in their account */
 		if (idn && *idn && strlen(idn) == 12)
 			mc_query_int64(c, &applicant_id, "SELECT id FROM users WHERE id_number = ?", "t", idn);
-		applicant = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "kind", tax && *tax ? "business" : "citizen",
-				      "full_name", name, "id_number", idn, "tax_code", tax, "phone", phone, "email", email,
-				      "address", addr);
+		applicant = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "kind",
+				      tax && *tax ? "business" : "citizen", "full_name", name, "id_number", idn,
+				      "tax_code", tax, "phone", phone, "email", email, "address", addr);
 		ward = mc__jstr(ap, "ward_code");
 	}
 	json_t *form = json_object_get(in, "form");
@@ -834,7 +885,8 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	json_t *cj = json_object_get(in, "competent_agency_id");
 	int64_t competent = 0;
 	if (!e->nfields)
-		rc = competent_agency(x, def, json_is_integer(cj) ? json_integer_value(cj) : 0, receiving, ward, &competent);
+		rc = competent_agency(x, def, json_is_integer(cj) ? json_integer_value(cj) : 0, receiving, ward,
+				      &competent);
 	if (e->nfields) {
 		rc = e->code = MC_E_VALIDATION;
 		goto done;
@@ -876,20 +928,25 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	const char *status = online ? "submitted" : notice ? "supplement_requested" : "in_progress";
 	struct mc_stmt *st = NULL;
 	if (!rc)
-		rc = mc_query(c, &st,
-			      "INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, applicant_id,"
-			      " applicant, form_data, papers, channel, status, received_agency_id, counter_id, competent_agency_id,"
-			      " current_step, current_agency_id, step_role, received_by, submitted_at, received_at, due_at,"
-			      " return_method, created_at, updated_at, extra, paused_at)"
-			      " VALUES (?, ?, '79', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			      " NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
-			      "ttittittttti" "iiiitiiiitii" "ti",
-			      code, secret, (int64_t)json_integer_value(json_object_get(def, "id")), pcode,
-			      mc__jstr(def, "field_code"), applicant_id, app_text, form_text, papers_text,
-			      online ? "online" : "counter", status, receiving,
-			      (int64_t)counter_id, competent, (int64_t)(taken ? 2 : 1), taken ? competent : receiving,
-			      taken ? role2 : "clerk", (int64_t)(taken ? x->who->user_id : 0), now, taken ? now : 0,
-			      due, ret ? ret : "counter", now, now, extra_text, notice ? now : 0);
+		rc = mc_query(
+			c, &st,
+			"INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, "
+			"applicant_id,"
+			" applicant, form_data, papers, channel, status, received_agency_id, counter_id, "
+			"competent_agency_id,"
+			" current_step, current_agency_id, step_role, received_by, submitted_at, received_at, due_at,"
+			" return_method, created_at, updated_at, extra, paused_at)"
+			" VALUES (?, ?, '79', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			" NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
+			"ttittittttti"
+			"iiiitiiiitii"
+			"ti",
+			code, secret, (int64_t)json_integer_value(json_object_get(def, "id")), pcode,
+			mc__jstr(def, "field_code"), applicant_id, app_text, form_text, papers_text,
+			online ? "online" : "counter", status, receiving, (int64_t)counter_id, competent,
+			(int64_t)(taken ? 2 : 1), taken ? competent : receiving, taken ? role2 : "clerk",
+			(int64_t)(taken ? x->who->user_id : 0), now, taken ? now : 0, due, ret ? ret : "counter", now,
+			now, extra_text, notice ? now : 0);
 	free(extra_text);
 	free(app_text);
 	free(form_text);
@@ -919,21 +976,26 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 		rc = mc__uploads_attach(c, def, form, x->who->user_id, now);
 	if (!rc && notice) {
 		/* the reception step waits for the papers */
-		int64_t n = mc_exec(c, "UPDATE dossier_steps SET started_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = 1",
-				    "iii", now, x->who->user_id, id);
+		int64_t n = mc_exec(
+			c, "UPDATE dossier_steps SET started_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = 1",
+			"iii", now, x->who->user_id, id);
 		rc = n < 0 ? (int)n : 0;
 	}
 	if (!rc && taken) {
 		/* taken in at the counter: the reception step is done, the next starts */
 		int64_t step_due = 0;
-		mc_cal_add_working_minutes(&cal, now, json_integer_value(json_object_get(json_array_get(steps, 1), "hours")) * 60,
+		mc_cal_add_working_minutes(&cal, now,
+					   json_integer_value(json_object_get(json_array_get(steps, 1), "hours")) * 60,
 					   &step_due);
 		int64_t n = mc_exec(c,
-				    "UPDATE dossier_steps SET started_at = ?, due_at = ?, finished_at = ?, finished_by = ?, handed_by = ?,"
+				    "UPDATE dossier_steps SET started_at = ?, due_at = ?, finished_at = ?, finished_by "
+				    "= ?, handed_by = ?,"
 				    " result = 'on_time' WHERE dossier_id = ? AND seq = 1",
 				    "iiiiii", now, now, now, x->who->user_id, x->who->user_id, id);
 		if (n >= 0)
-			n = mc_exec(c, "UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = 2",
+			n = mc_exec(c,
+				    "UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE "
+				    "dossier_id = ? AND seq = 2",
 				    "iiii", now, step_due, x->who->user_id, id);
 		rc = n < 0 ? (int)n : 0;
 		if (!rc)

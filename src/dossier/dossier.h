@@ -36,7 +36,6 @@ struct mc_dossier_ctx {
 	struct mc_error *e;             /* field errors and public detail */
 };
 
-
 /* Submit online (counter_id == 0; the caller is the applicant) or take in
  * at a counter (the caller is a clerk whose agency holds the counter).
  * An attachment field names a file the caller uploaded (mc_blob_put).
@@ -79,7 +78,7 @@ int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secre
 struct mc_queue_filter {
 	const char *procedure_code, *status, *code_part;
 	int64_t agency_id;
-	int64_t from, to;   /* received between (ms), 0 = open */
+	int64_t from, to; /* received between (ms), 0 = open */
 	int64_t before_id;
 	int limit;
 	/* only the late ones: MC_LATE_DEADLINE in progress past the legal
@@ -181,9 +180,9 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms);
  * NULL) is called after each batch. */
 struct mc_gen_options {
 	int64_t n;
-	uint64_t seed;   /* 0 = a fixed default: the same data each time */
+	uint64_t seed; /* 0 = a fixed default: the same data each time */
 	int batch, days;
-	int64_t now;     /* 0 = the clock */
+	int64_t now; /* 0 = the clock */
 	void (*progress)(int64_t done, int64_t total, double rows_per_s, void *arg);
 	void *progress_arg;
 };

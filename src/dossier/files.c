@@ -50,10 +50,12 @@ static int extra_names(const char *extra_text, const char *sha256)
 	json_t *extra = extra_text ? json_loads(extra_text, 0, &je) : NULL, *v, *n, *an, *f;
 	size_t i, j, k;
 	int found = 0;
-	json_array_foreach(json_object_get(extra, "earlier_files"), i, v) found |= names(v, sha256);
+	json_array_foreach(json_object_get(extra, "earlier_files"), i, v)
+		found |= names(v, sha256);
 	json_array_foreach(json_object_get(extra, "supplements"), i, n) {
 		json_array_foreach(json_object_get(n, "answers"), j, an) {
-			json_array_foreach(json_object_get(an, "files"), k, f) found |= names(f, sha256);
+			json_array_foreach(json_object_get(an, "files"), k, f)
+				found |= names(f, sha256);
 		}
 	}
 	found |= names(json_object_get(extra, "result"), sha256);

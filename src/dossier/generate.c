@@ -51,7 +51,7 @@
 #define NCOL 7
 enum { S_ONLINE, S_COUNTER, S_EARLY, S_ON_TIME, S_LATE, S_REFUSED, S_WITHDRAWN };
 
-#define MAX_STEPS 12
+#define MAX_STEPS        12
 #define STEPS_PER_INSERT 4 /* 48 parameters */
 
 /* ---------------- a fast seeded generator (splitmix64) ---------------- */
@@ -66,8 +66,14 @@ static uint64_t rnd(void)
 	return z ^ (z >> 31);
 }
 
-static double unif(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
-static int below(int n) { return (int)(rnd() % (uint64_t)n); }
+static double unif(void)
+{
+	return (double)(rnd() >> 11) / 9007199254740992.0;
+}
+static int below(int n)
+{
+	return (int)(rnd() % (uint64_t)n);
+}
 
 /* ---------------- what is loaded once ---------------- */
 
@@ -87,9 +93,8 @@ struct gproc {
 	int64_t id;
 	char code[20], field[64];
 	double weight, online_share;
-	int days, value;  /* processing time: working days (days = 1) or hours */
-	int same_day;     /* "trả kết quả trong ngày": value is the hours the work may take */
-	int64_t fixed_competent; /* competent by code, else 0 */
+	int days, value;           /* processing time: working days (days = 1) or hours */
+	int same_day;              /* "trả kết quả trong ngày": value is the hours the work may take */
 	int *kind_agencies, nkind; /* competent candidates (indexes) */
 	struct gstep steps[MAX_STEPS];
 	int nsteps, hours_total;
@@ -109,11 +114,11 @@ struct gen {
 	int *intake; /* agencies with a counter that are branches or the centre */
 	int nintake;
 	int64_t now;
-	int64_t day0;  /* local day number of the first day of the range */
-	int ndays;     /* days in the range (up to today) */
+	int64_t day0; /* local day number of the first day of the range */
+	int ndays;    /* days in the range (up to today) */
 	/* counters: code sequence per (agency, day), register per (agency, year) */
-	int32_t *seq;        /* nag * ndays */
-	int32_t *reg;        /* nag * 4 years */
+	int32_t *seq; /* nag * ndays */
+	int32_t *reg; /* nag * 4 years */
 	int year0;
 	uint8_t *seq_dirty, *reg_dirty;
 	/* statistics deltas per (agency, procedure, day | month | year) */
@@ -126,8 +131,14 @@ struct gen {
 	char err[256];
 };
 
-static void local_ymd(int64_t day, int *y, int *m, int *d) { mc_civil_from_days(day, y, m, d); }
-static int64_t local_day_of(int64_t ms) { return (ms + (int64_t)MC_VN_OFFSET_MIN * MIN_MS) / DAY_MS; }
+static void local_ymd(int64_t day, int *y, int *m, int *d)
+{
+	mc_civil_from_days(day, y, m, d);
+}
+static int64_t local_day_of(int64_t ms)
+{
+	return (ms + (int64_t)MC_VN_OFFSET_MIN * MIN_MS) / DAY_MS;
+}
 static int64_t local_instant(int64_t day, int minute)
 {
 	return day * DAY_MS + (int64_t)minute * MIN_MS - (int64_t)MC_VN_OFFSET_MIN * MIN_MS;
@@ -148,13 +159,14 @@ static double field_weight(const char *f)
 static int load_agencies(struct gen *g)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(g->c, &s,
-			  "SELECT a.id, a.code, a.kind,"
-			  " (SELECT MIN(k.id) FROM counters k WHERE k.agency_id = a.id AND k.active = 1),"
-			  " (SELECT MIN(u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = 'clerk'"
-			  "  WHERE u.agency_id = a.id)"
-			  " FROM agencies a WHERE a.active = 1 ORDER BY a.id",
-			  "");
+	int rc = mc_query(
+		g->c, &s,
+		"SELECT a.id, a.code, a.kind,"
+		" (SELECT MIN(k.id) FROM counters k WHERE k.agency_id = a.id AND k.active = 1),"
+		" (SELECT MIN(u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = 'clerk'"
+		"  WHERE u.agency_id = a.id)"
+		" FROM agencies a WHERE a.active = 1 ORDER BY a.id",
+		"");
 	if (rc)
 		return rc;
 	int cap = 0;
@@ -185,7 +197,8 @@ static int load_agencies(struct gen *g)
 			g->intake[g->nintake++] = i;
 	}
 	if (!g->nintake) {
-		snprintf(g->err, sizeof(g->err), "no branch or service centre with a counter: load the demo data first");
+		snprintf(g->err, sizeof(g->err),
+			 "no branch or service centre with a counter: load the demo data first");
 		return MC_E_NOT_FOUND;
 	}
 	return 0;
@@ -202,12 +215,12 @@ static int load_procedures(struct gen *g)
 	int rc = mc_query(g->c, &s, "SELECT code FROM procedures WHERE is_current = 1 ORDER BY code", "");
 	if (rc)
 		return rc;
-	char (*codes)[20] = NULL;
+	char(*codes)[20] = NULL;
 	int n = 0, cap = 0;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
-			codes = realloc(codes, (size_t)cap * sizeof(*codes));
+			codes = mc_xrealloc(codes, (size_t)cap * sizeof(*codes));
 		}
 		snprintf(codes[n++], sizeof(codes[0]), "%s", mc_col_text(s, 0));
 	}
@@ -234,14 +247,17 @@ static int load_procedures(struct gen *g)
 		if (p->same_day)
 			p->value = MC_HOURS_PER_DAY; /* the work spreads over up to a day */
 		const char *level = mc__jstr(def, "online_level");
-		p->online_share = level && strcmp(level, "full") == 0 ? 0.55 : level && strcmp(level, "partial") == 0 ? 0.2 : 0;
+		p->online_share = level && strcmp(level, "full") == 0      ? 0.55
+				  : level && strcmp(level, "partial") == 0 ? 0.2
+									   : 0;
 		p->weight = field_weight(p->field);
 		/* competent agency */
 		json_t *ca = json_object_get(def, "competent_agency");
 		const char *code = mc__jstr(ca, "code"), *kind = mc__jstr(ca, "kind");
 		p->kind_agencies = calloc((size_t)g->nag + 1, sizeof(int));
 		for (int k = 0; k < g->nag; k++)
-			if ((code && strcmp(g->ag[k].code, code) == 0) || (!code && kind && strcmp(g->ag[k].kind, kind) == 0))
+			if ((code && strcmp(g->ag[k].code, code) == 0) ||
+			    (!code && kind && strcmp(g->ag[k].kind, kind) == 0))
 				p->kind_agencies[p->nkind++] = k;
 		/* steps */
 		size_t k;
@@ -268,12 +284,14 @@ static int load_procedures(struct gen *g)
 		json_t *papers = json_array(), *pp;
 		size_t no = 0;
 		json_array_foreach(json_object_get(def, "papers"), k, pp) {
-			if (!json_is_true(json_object_get(pp, "mandatory")) || !json_is_null(json_object_get(pp, "condition")))
+			if (!json_is_true(json_object_get(pp, "mandatory")) ||
+			    !json_is_null(json_object_get(pp, "condition")))
 				continue;
-			json_array_append_new(papers, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "no", (json_int_t)++no, "code",
-								mc__jstr(pp, "code"), "name", mc__jstr(pp, "name"), "kind",
-								mc__jstr(pp, "kind") ? mc__jstr(pp, "kind") : "", "count",
-								json_integer_value(json_object_get(pp, "count")), "note", ""));
+			json_array_append_new(
+				papers, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "no", (json_int_t)++no, "code",
+						  mc__jstr(pp, "code"), "name", mc__jstr(pp, "name"), "kind",
+						  mc__jstr(pp, "kind") ? mc__jstr(pp, "kind") : "", "count",
+						  json_integer_value(json_object_get(pp, "count")), "note", ""));
 		}
 		p->papers = json_dumps(papers, JSON_COMPACT);
 		json_decref(papers);
@@ -288,7 +306,8 @@ static int load_procedures(struct gen *g)
 	}
 	free(codes);
 	if (!rc && !g->npr) {
-		snprintf(g->err, sizeof(g->err), "no procedure with a competent agency: seed the catalog and the demo data");
+		snprintf(g->err, sizeof(g->err),
+			 "no procedure with a competent agency: seed the catalog and the demo data");
 		rc = MC_E_NOT_FOUND;
 	}
 	return rc;
@@ -361,15 +380,18 @@ static int stats_row(struct gen *g, int ag, int pr, const char *period, int32_t 
 		any |= v[k] != 0;
 	if (!any)
 		return 0;
-	int64_t n = mc_exec(g->c, stats_sql, "ittt" "iiiiiii", g->ag[ag].id, g->pr[pr].code, g->pr[pr].field, period,
-			    (int64_t)v[0], (int64_t)v[1], (int64_t)v[2], (int64_t)v[3], (int64_t)v[4], (int64_t)v[5],
-			    (int64_t)v[6]);
+	int64_t n = mc_exec(g->c, stats_sql,
+			    "ittt"
+			    "iiiiiii",
+			    g->ag[ag].id, g->pr[pr].code, g->pr[pr].field, period, (int64_t)v[0], (int64_t)v[1],
+			    (int64_t)v[2], (int64_t)v[3], (int64_t)v[4], (int64_t)v[5], (int64_t)v[6]);
 	memset(v, 0, NCOL * sizeof(*v));
 	return n < 0 ? (int)n : 0;
 }
 
 static const char seq_sql[] =
-	"INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, ?) ON CONFLICT (agency_id, day) DO UPDATE SET"
+	"INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, ?) ON CONFLICT (agency_id, day) DO UPDATE "
+	"SET"
 	" last = CASE WHEN excluded.last > dossier_sequences.last THEN excluded.last ELSE dossier_sequences.last END";
 
 static int flush(struct gen *g)
@@ -390,8 +412,9 @@ static int flush(struct gen *g)
 		size_t base = (size_t)ag * (size_t)g->npr + (size_t)pr;
 		if (!rc) {
 			snprintf(period, sizeof(period), "M%04d-%02d", y, m);
-			rc = stats_row(g, ag, pr, period,
-				       &g->st_m[(base * (size_t)g->nmonths + (size_t)((y - g->year0) * 12 + m - 1)) * NCOL]);
+			rc = stats_row(
+				g, ag, pr, period,
+				&g->st_m[(base * (size_t)g->nmonths + (size_t)((y - g->year0) * 12 + m - 1)) * NCOL]);
 		}
 		if (!rc) {
 			snprintf(period, sizeof(period), "Y%04d", y);
@@ -428,17 +451,18 @@ static int flush(struct gen *g)
 
 /* ---------------- one dossier ---------------- */
 
-static const char *const family[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-				     "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"};
+static const char *const family[] = {"Nguyễn", "Trần", "Lê",  "Phạm", "Hoàng", "Huỳnh", "Phan",  "Vũ",
+				     "Võ",     "Đặng", "Bùi", "Đỗ",   "Hồ",    "Ngô",   "Dương", "Lý"};
 static const char *const middle_m[] = {"Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Công", "Gia"};
 static const char *const middle_f[] = {"Thị", "Ngọc", "Thu", "Kim", "Mỹ", "Thanh", "Bảo", "Phương"};
-static const char *const given_m[] = {"An", "Bình", "Cường", "Dũng", "Hùng", "Khang", "Long", "Nam", "Phúc", "Quân",
-				      "Sơn", "Tài", "Thắng", "Trung", "Tuấn", "Việt"};
-static const char *const given_f[] = {"Anh", "Châu", "Diễm", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai",
-				      "Ngân", "Nhung", "Oanh", "Trang", "Vy", "Yến"};
-static const char *const streets[] = {"Lê Lợi", "Nguyễn Huệ", "Hai Bà Trưng", "Pasteur", "Điện Biên Phủ",
-				      "Cách Mạng Tháng Tám", "Nguyễn Thị Minh Khai", "Võ Văn Tần", "Lý Tự Trọng",
-				      "Trần Hưng Đạo", "Phan Xích Long", "Quang Trung", "Lê Văn Sỹ", "Nguyễn Trãi"};
+static const char *const given_m[] = {"An",   "Bình", "Cường", "Dũng", "Hùng",  "Khang", "Long", "Nam",
+				      "Phúc", "Quân", "Sơn",   "Tài",  "Thắng", "Trung", "Tuấn", "Việt"};
+static const char *const given_f[] = {"Anh",  "Châu", "Diễm", "Hà",    "Hạnh", "Hoa",   "Hương", "Lan",
+				      "Linh", "Mai",  "Ngân", "Nhung", "Oanh", "Trang", "Vy",    "Yến"};
+static const char *const streets[] = {"Lê Lợi",        "Nguyễn Huệ",          "Hai Bà Trưng",         "Pasteur",
+				      "Điện Biên Phủ", "Cách Mạng Tháng Tám", "Nguyễn Thị Minh Khai", "Võ Văn Tần",
+				      "Lý Tự Trọng",   "Trần Hưng Đạo",       "Phan Xích Long",       "Quang Trung",
+				      "Lê Văn Sỹ",     "Nguyễn Trãi"};
 #define PICK(a) (a[below((int)(sizeof(a) / sizeof(a[0])))])
 
 static void make_applicant(char *out, size_t n)
@@ -509,9 +533,10 @@ static const char *steps_sql(int n)
 {
 	static char sql[STEPS_PER_INSERT + 1][1024];
 	if (!sql[n][0]) {
-		size_t k = (size_t)snprintf(sql[n], sizeof(sql[n]),
-					    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours, started_at,"
-					    " due_at, handed_by, finished_at, finished_by, result) VALUES ");
+		size_t k = (size_t)snprintf(
+			sql[n], sizeof(sql[n]),
+			"INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours, started_at,"
+			" due_at, handed_by, finished_at, finished_by, result) VALUES ");
 		for (int i = 0; i < n; i++)
 			k += (size_t)snprintf(sql[n] + k, sizeof(sql[n]) - k, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					      i ? ", " : "");
@@ -567,7 +592,8 @@ static int one(struct gen *g, int64_t sub)
 		if (r < 0.02) /* late */
 			mc_cal_add_working_minutes(&g->cal, due, 30 + below(3 * 480), &plan_end);
 		else {
-			mc_cal_add_working_minutes(&g->cal, rec, (int64_t)((double)budget * (0.25 + 0.75 * unif())), &plan_end);
+			mc_cal_add_working_minutes(&g->cal, rec, (int64_t)((double)budget * (0.25 + 0.75 * unif())),
+						   &plan_end);
 			if (plan_end > due)
 				plan_end = due;
 		}
@@ -685,7 +711,8 @@ static int one(struct gen *g, int64_t sub)
 			 "\"items\":[\"Bản sao giấy tờ chứng minh nơi cư trú\"],\"reason\":\"Hồ sơ chưa đầy đủ\"}}");
 	else if (!strcmp(status, "refused"))
 		snprintf(extra, sizeof(extra),
-			 "{\"refusal\":{\"at\":null,\"by\":{\"id\":0},\"reasons\":[\"Không đủ điều kiện theo quy định\"]}}");
+			 "{\"refusal\":{\"at\":null,\"by\":{\"id\":0},\"reasons\":[\"Không đủ điều kiện theo quy "
+			 "định\"]}}");
 	int version = 1;
 	for (int i = 0; i < n; i++)
 		version += st_end[i] <= cutoff && (i > 0 || rec);
@@ -779,7 +806,10 @@ static int one(struct gen *g, int64_t sub)
 	if (rec)
 		stat_add(g, cai, pri, rec, online ? S_ONLINE : S_COUNTER);
 	if (result)
-		stat_add(g, cai, pri, completed, !strcmp(result, "early") ? S_EARLY : !strcmp(result, "on_time") ? S_ON_TIME : S_LATE);
+		stat_add(g, cai, pri, completed,
+			 !strcmp(result, "early")     ? S_EARLY
+			 : !strcmp(result, "on_time") ? S_ON_TIME
+						      : S_LATE);
 	if (rec && completed && end_kind == 1 && !strcmp(status, "refused"))
 		stat_add(g, cai, pri, completed, S_REFUSED);
 	if (rec && completed && end_kind == 2 && !strcmp(status, "withdrawn"))
@@ -860,7 +890,8 @@ int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struc
 	g.st_y = calloc((size_t)g.nag * (size_t)g.npr * 4 * NCOL, sizeof(int32_t));
 	g.dirty_d = calloc(cells, sizeof(int64_t));
 	g.dflag = calloc(cells, 1);
-	if (!g.seq || !g.seq_dirty || !g.reg || !g.reg_dirty || !g.st_d || !g.st_m || !g.st_y || !g.dirty_d || !g.dflag) {
+	if (!g.seq || !g.seq_dirty || !g.reg || !g.reg_dirty || !g.st_d || !g.st_m || !g.st_y || !g.dirty_d ||
+	    !g.dflag) {
 		rc = MC_E_NOMEM;
 		goto done;
 	}
@@ -902,12 +933,14 @@ int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struc
 			}
 			/* spread over the 480 office minutes, in order */
 			int64_t minute = (int64_t)(480.0 * ((double)j + unif()) / (double)k);
-			int64_t at = local_instant(days[i], minute < 240 ? 450 + (int)minute : 780 + (int)(minute - 240)) +
-				     (int64_t)below(60000);
+			int64_t at =
+				local_instant(days[i], minute < 240 ? 450 + (int)minute : 780 + (int)(minute - 240)) +
+				(int64_t)below(60000);
 			rc = one(&g, at);
 			if (rc == MC_E_CONFLICT)
 				snprintf(g.err, sizeof(g.err),
-					 "more than 9999 dossiers a day at every reception point: ask for fewer dossiers or more days");
+					 "more than 9999 dossiers a day at every reception point: ask for fewer "
+					 "dossiers or more days");
 			if (rc)
 				break;
 			done_rows++;
@@ -931,8 +964,9 @@ int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struc
 			rc = flush(&g);
 		if (!rc) {
 			char detail[160];
-			snprintf(detail, sizeof(detail), "{\"count\":%lld,\"steps\":%lld,\"seed\":%llu}", (long long)done_rows,
-				 (long long)g.steps_written, (unsigned long long)(o->seed ? o->seed : 20260101));
+			snprintf(detail, sizeof(detail), "{\"count\":%lld,\"steps\":%lld,\"seed\":%llu}",
+				 (long long)done_rows, (long long)g.steps_written,
+				 (unsigned long long)(o->seed ? o->seed : 20260101));
 			struct mc_audit_entry ae = {0, "dossier.generate", "dossier", "*", "cli", detail};
 			rc = mc_audit_append(c, &ae);
 		}

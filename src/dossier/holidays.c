@@ -40,13 +40,14 @@ static int load(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
 	 * with no listed day), their days, the exceptions, which win, and the
 	 * agency's own office hours */
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT 0 AS pass, y.year, d.day, d.working, d.name FROM calendar_years y"
-			  " LEFT JOIN calendar_year_days d ON d.year = y.year"
-			  " UNION ALL SELECT 1, 0, day, working, name FROM calendar_exceptions"
-			  " UNION ALL SELECT 2, 0, office_hours, 0, NULL FROM agencies WHERE id = ? AND office_hours IS NOT NULL"
-			  " ORDER BY 1, 3",
-			  "i", agency);
+	int rc = mc_query(
+		c, &s,
+		"SELECT 0 AS pass, y.year, d.day, d.working, d.name FROM calendar_years y"
+		" LEFT JOIN calendar_year_days d ON d.year = y.year"
+		" UNION ALL SELECT 1, 0, day, working, name FROM calendar_exceptions"
+		" UNION ALL SELECT 2, 0, office_hours, 0, NULL FROM agencies WHERE id = ? AND office_hours IS NOT NULL"
+		" ORDER BY 1, 3",
+		"i", agency);
 	if (rc)
 		return rc;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
@@ -75,9 +76,15 @@ static int load(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
 	return rc < 0 ? rc : 0;
 }
 
-int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal) { return load(c, 0, cal); }
+int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal)
+{
+	return load(c, 0, cal);
+}
 
-int mc_holidays_calendar_for(struct mc_conn *c, int64_t agency, struct mc_calendar *cal) { return load(c, agency, cal); }
+int mc_holidays_calendar_for(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
+{
+	return load(c, agency, cal);
+}
 
 int mc_holidays_set_agency_hours(struct mc_conn *c, int64_t agency, const char *hours)
 {
@@ -142,8 +149,7 @@ static void check_days(json_t *list, const char *key, int working, int year, int
 	}
 	size_t i;
 	json_t *it;
-	json_array_foreach(list, i, it)
-	{
+	json_array_foreach(list, i, it) {
 		const char *at = mc_sprintf(a, "%s[%zu]", key, i);
 		if (!json_is_object(it)) {
 			mc_error_field(e, at, "type", "Mỗi ngày có date và name", "Each day has a date and a name");
@@ -151,15 +157,15 @@ static void check_days(json_t *list, const char *key, int working, int year, int
 		}
 		const char *k;
 		json_t *v;
-		json_object_foreach(it, k, v)
-		{
+		json_object_foreach(it, k, v) {
 			if (strcmp(k, "date") != 0 && strcmp(k, "name") != 0)
 				mc_error_field(e, mc_sprintf(a, "%s.%s", at, k), "unknown", "Trường không được hỗ trợ",
 					       "Unknown member");
 		}
 		if (!text_ok(json_object_get(it, "name"), MC_HOLIDAYS_NAME_MAX, 1))
 			mc_error_field(e, mc_sprintf(a, "%s.name", at), "required",
-				       "Cần tên ngày nghỉ (tối đa 120 ký tự)", "A name is required (at most 120 characters)");
+				       "Cần tên ngày nghỉ (tối đa 120 ký tự)",
+				       "A name is required (at most 120 characters)");
 		const char *date = json_string_value(json_object_get(it, "date"));
 		const char *df = mc_sprintf(a, "%s.date", at);
 		int y, m, d;
@@ -174,15 +180,18 @@ static void check_days(json_t *list, const char *key, int working, int year, int
 		}
 		int wd = weekday(y, m, d), rest = wd == 0 || wd == 6;
 		if (working && !rest)
-			mc_error_field(e, df, "already_working", "Ngày này đã là ngày làm việc (chỉ thứ Bảy, Chủ nhật mới cần làm bù)",
-				       "This is a working day already (only a Saturday or Sunday can be worked in exchange)");
+			mc_error_field(
+				e, df, "already_working",
+				"Ngày này đã là ngày làm việc (chỉ thứ Bảy, Chủ nhật mới cần làm bù)",
+				"This is a working day already (only a Saturday or Sunday can be worked in exchange)");
 		else if (!working && rest)
 			mc_error_field(e, df, "already_off", "Thứ Bảy, Chủ nhật đã là ngày nghỉ hằng tuần",
 				       "Saturdays and Sundays are weekly rest days already");
 		int64_t day = mc_days_from_civil(y, m, d);
 		for (size_t j = 0; j < *nseen; j++) {
 			if (seen[j] == day) {
-				mc_error_field(e, df, "duplicate", "Ngày này đã có trong lịch", "This date is listed twice");
+				mc_error_field(e, df, "duplicate", "Ngày này đã có trong lịch",
+					       "This date is listed twice");
 				break;
 			}
 		}
@@ -200,11 +209,11 @@ int mc_holidays_check(json_t *in, int year, struct mc_arena *a, struct mc_error 
 		mc_error_field(e, "", "type", "Cần một đối tượng JSON", "A JSON object is expected");
 		return e->code = MC_E_VALIDATION;
 	}
-	static const char *const known[] = {"year", "decision", "decided_on", "source", "days_off", "working_days", NULL};
+	static const char *const known[] = {"year",     "decision",     "decided_on", "source",
+					    "days_off", "working_days", NULL};
 	const char *k;
 	json_t *v;
-	json_object_foreach(in, k, v)
-	{
+	json_object_foreach(in, k, v) {
 		int ok = 0;
 		for (int i = 0; known[i]; i++)
 			ok |= strcmp(k, known[i]) == 0;
@@ -215,10 +224,12 @@ int mc_holidays_check(json_t *in, int year, struct mc_arena *a, struct mc_error 
 	if (y && (!json_is_integer(y) || json_integer_value(y) != year))
 		mc_error_field(e, "year", "mismatch", "Năm không khớp với đường dẫn", "The year differs from the path");
 	if (!text_ok(json_object_get(in, "decision"), MC_HOLIDAYS_DECISION_MAX, 1))
-		mc_error_field(e, "decision", "required", "Cần số, ký hiệu và cơ quan ban hành văn bản (tối đa 300 ký tự)",
+		mc_error_field(e, "decision", "required",
+			       "Cần số, ký hiệu và cơ quan ban hành văn bản (tối đa 300 ký tự)",
 			       "The decision's number and issuer are required (at most 300 characters)");
 	if (!text_ok(json_object_get(in, "source"), MC_HOLIDAYS_SOURCE_MAX, 0))
-		mc_error_field(e, "source", "type", "Nguồn là một chuỗi tối đa 500 ký tự", "The source is text of at most 500 characters");
+		mc_error_field(e, "source", "type", "Nguồn là một chuỗi tối đa 500 ký tự",
+			       "The source is text of at most 500 characters");
 	int dy, dm, dd;
 	if (!parse_date(json_string_value(json_object_get(in, "decided_on")), &dy, &dm, &dd))
 		mc_error_field(e, "decided_on", "format", "Cần ngày ban hành, dạng YYYY-MM-DD",
@@ -240,11 +251,10 @@ static int put_days(struct mc_conn *c, int year, json_t *list, int working)
 {
 	size_t i;
 	json_t *it;
-	json_array_foreach(list, i, it)
-	{
-		int64_t n = mc_exec(c, "INSERT INTO calendar_year_days (year, day, working, name) VALUES (?, ?, ?, ?)", "itit",
-				    (int64_t)year, json_string_value(json_object_get(it, "date")), (int64_t)working,
-				    json_string_value(json_object_get(it, "name")));
+	json_array_foreach(list, i, it) {
+		int64_t n = mc_exec(c, "INSERT INTO calendar_year_days (year, day, working, name) VALUES (?, ?, ?, ?)",
+				    "itit", (int64_t)year, json_string_value(json_object_get(it, "date")),
+				    (int64_t)working, json_string_value(json_object_get(it, "name")));
 		if (n < 0)
 			return (int)n;
 	}
@@ -289,8 +299,8 @@ int mc_holidays_year(struct mc_conn *c, int year, json_t **out)
 		return MC_E_INVAL;
 	json_t *official = json_null();
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT decision, decided_on, source, updated_at FROM calendar_years WHERE year = ?", "i",
-			  (int64_t)year);
+	int rc = mc_query(c, &s, "SELECT decision, decided_on, source, updated_at FROM calendar_years WHERE year = ?",
+			  "i", (int64_t)year);
 	if (rc)
 		return rc;
 	if ((rc = mc_step(s)) == MC_DB_ROW) {
@@ -318,10 +328,15 @@ int mc_holidays_year(struct mc_conn *c, int year, json_t **out)
 		if ((rc = mc_cal_day_info(&cal, y, m, d, &st)))
 			break;
 		int wd = (int)(((day + 4) % 7 + 7) % 7), rest = wd == 0 || wd == 6;
-		json_t *list = !st.working && !rest ? off : st.working && rest ? work : NULL;
+		json_t *list = NULL; /* a day off on a weekday, or a working weekend day */
+		if (!st.working && !rest)
+			list = off;
+		else if (st.working && rest)
+			list = work;
 		if (list)
-			json_array_append_new(list, json_pack("{s:o, s:s}", "date", json_sprintf("%04d-%02d-%02d", y, m, d),
-							      "name", st.name ? st.name : ""));
+			json_array_append_new(list,
+					      json_pack("{s:o, s:s}", "date", json_sprintf("%04d-%02d-%02d", y, m, d),
+							"name", st.name ? st.name : ""));
 	}
 	mc_cal_release(&cal);
 	if (rc) {
@@ -350,10 +365,12 @@ int mc_holidays_seed(struct mc_conn *c, const char *share_dir, int *loaded, char
 	while (!rc && (de = readdir(dp))) {
 		int year;
 		char tail[8];
-		if (sscanf(de->d_name, "%4d%7s", &year, tail) != 2 || strcmp(tail, ".json") != 0 || strlen(de->d_name) != 9)
+		if (sscanf(de->d_name, "%4d%7s", &year, tail) != 2 || strcmp(tail, ".json") != 0 ||
+		    strlen(de->d_name) != 9)
 			continue;
 		int64_t have = 0;
-		if ((rc = mc_query_int64(c, &have, "SELECT COUNT(*) FROM calendar_years WHERE year = ?", "i", (int64_t)year)))
+		if ((rc = mc_query_int64(c, &have, "SELECT COUNT(*) FROM calendar_years WHERE year = ?", "i",
+					 (int64_t)year)))
 			break;
 		if (have)
 			continue;

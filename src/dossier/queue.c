@@ -17,9 +17,9 @@ static json_t *summary(struct mc_stmt *s)
 			      (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "status", mc_col_text(s, 2),
 			      "procedure_code", mc_col_text(s, 3), "channel", mc_col_text(s, 4), "submitted_at",
 			      mc__time_or_null(mc_col_int64(s, 5)), "received_at", mc__time_or_null(mc_col_int64(s, 6)),
-			      "due_at", mc__time_or_null(mc_col_int64(s, 7)), "current_step", (json_int_t)mc_col_int64(s, 8),
-			      "current_role", mc_col_text(s, 9), "procedure_name", mc_col_text(s, 11), "procedure_name_en",
-			      mc_col_text(s, 12));
+			      "due_at", mc__time_or_null(mc_col_int64(s, 7)), "current_step",
+			      (json_int_t)mc_col_int64(s, 8), "current_role", mc_col_text(s, 9), "procedure_name",
+			      mc_col_text(s, 11), "procedure_name_en", mc_col_text(s, 12));
 	/* the applicant's name, for lists that officials scan by person */
 	json_error_t je;
 	json_t *ap = mc_col_text(s, 10) ? json_loads(mc_col_text(s, 10), 0, &je) : NULL;
@@ -33,9 +33,9 @@ static json_t *summary(struct mc_stmt *s)
 	return j;
 }
 
-#define SUMMARY_COLS                                                                                            \
-	"d.id, d.code, d.status, d.procedure_code, d.channel, d.submitted_at, COALESCE(d.received_at, 0),"      \
-	" COALESCE(d.due_at, 0), d.current_step, d.step_role, d.applicant, p.name, p.name_en, d.result_status," \
+#define SUMMARY_COLS                                                                                                   \
+	"d.id, d.code, d.status, d.procedure_code, d.channel, d.submitted_at, COALESCE(d.received_at, 0),"             \
+	" COALESCE(d.due_at, 0), d.current_step, d.step_role, d.applicant, p.name, p.name_en, d.result_status,"        \
 	" COALESCE(d.completed_at, 0)"
 
 /* One query for every queue: which rows differ by a few flags, all of them
@@ -44,25 +44,26 @@ static json_t *summary(struct mc_stmt *s)
  * the caller's own and those it is an internal unit of, as the actions
  * check (mc_agency_acts_for).  The supervision queues join the caller's
  * whole agency subtree. */
-#define QUEUE_SQL(JOIN)                                                                                              \
-	"SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id " JOIN                          \
-	" WHERE (CAST(? AS BIGINT) = 0 OR d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?))"             \
-	" AND (CAST(? AS TEXT) IS NULL OR d.status = ?)"                                                                    \
-	" AND (CAST(? AS BIGINT) = 0 OR d.assignee_id = ?)"                                                                 \
-	" AND ((CAST(? AS BIGINT) = 0 AND CAST(? AS BIGINT) = 0)"                                                           \
-	"  OR (d.status = 'in_progress' AND d.due_at <= ?)"                                                                 \
-	"  OR (d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?))"                                    \
-	" AND (CAST(? AS BIGINT) = 0 OR d.due_at > ?)"                                                                      \
-	" AND (CAST(? AS TEXT) IS NULL OR d.procedure_code = ?)"                                                            \
-	" AND (CAST(? AS BIGINT) = 0 OR d.competent_agency_id = ? OR d.received_agency_id = ?)"                             \
-	" AND (CAST(? AS BIGINT) = 0 OR d.received_at >= ?)"                                                                \
-	" AND (CAST(? AS BIGINT) = 0 OR d.received_at < ?)"                                                                 \
-	" AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"                                                                          \
-	" AND (CAST(? AS TEXT) IS NULL OR d.code LIKE ?)"                                                                   \
+#define QUEUE_SQL(JOIN)                                                                                                \
+	"SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id " JOIN                     \
+	" WHERE (CAST(? AS BIGINT) = 0 OR d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?))"        \
+	" AND (CAST(? AS TEXT) IS NULL OR d.status = ?)"                                                               \
+	" AND (CAST(? AS BIGINT) = 0 OR d.assignee_id = ?)"                                                            \
+	" AND ((CAST(? AS BIGINT) = 0 AND CAST(? AS BIGINT) = 0)"                                                      \
+	"  OR (d.status = 'in_progress' AND d.due_at <= ?)"                                                            \
+	"  OR (d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?))"                               \
+	" AND (CAST(? AS BIGINT) = 0 OR d.due_at > ?)"                                                                 \
+	" AND (CAST(? AS TEXT) IS NULL OR d.procedure_code = ?)"                                                       \
+	" AND (CAST(? AS BIGINT) = 0 OR d.competent_agency_id = ? OR d.received_agency_id = ?)"                        \
+	" AND (CAST(? AS BIGINT) = 0 OR d.received_at >= ?)"                                                           \
+	" AND (CAST(? AS BIGINT) = 0 OR d.received_at < ?)"                                                            \
+	" AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"                                                                     \
+	" AND (CAST(? AS TEXT) IS NULL OR d.code LIKE ?)"                                                              \
 	" ORDER BY d.id DESC LIMIT ?"
-static const char work_sql[] =
-	QUEUE_SQL("JOIN agency_tree t ON t.ancestor_id = d.current_agency_id AND t.descendant_id = ? AND t.same_body = 1");
-static const char supervise_sql[] = QUEUE_SQL("JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?");
+static const char work_sql[] = QUEUE_SQL(
+	"JOIN agency_tree t ON t.ancestor_id = d.current_agency_id AND t.descendant_id = ? AND t.same_body = 1");
+static const char supervise_sql[] =
+	QUEUE_SQL("JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?");
 
 struct qspec {
 	int work; /* a work queue (steps the caller acts on), else supervision */
@@ -153,9 +154,13 @@ static int run_queue(struct mc_dossier_ctx *x, const struct qspec *q, const stru
 	/* part of a code: the caller checked its characters (no LIKE wildcards) */
 	const char *like = f && f->code_part ? mc_sprintf(x->arena, "%%%s%%", f->code_part) : NULL;
 	struct mc_stmt *s;
-	int rc = mc_query(x->c, &s, q->work ? work_sql : supervise_sql, "iiittiiiiiiiitt" "iiiiiiiii" "ttd", w->agency_id, (int64_t)q->by_role, uid,
-			  status, status, mine, mine, due_before, received_late, due_before, received_late, q->due_after, q->due_after, proc, proc, ag,
-			  ag, ag, from, from, to, to, before, before, like, like, limit + 1);
+	int rc = mc_query(x->c, &s, q->work ? work_sql : supervise_sql,
+			  "iiittiiiiiiiitt"
+			  "iiiiiiiii"
+			  "ttd",
+			  w->agency_id, (int64_t)q->by_role, uid, status, status, mine, mine, due_before, received_late,
+			  due_before, received_late, q->due_after, q->due_after, proc, proc, ag, ag, ag, from, from, to,
+			  to, before, before, like, like, limit + 1);
 	if (rc)
 		return rc;
 	json_t *arr = out ? json_array() : NULL;
@@ -198,7 +203,8 @@ int mc_dossier_queue(struct mc_dossier_ctx *x, const char *queue, const struct m
 
 int mc_dossier_queue_counts(struct mc_dossier_ctx *x, json_t **out)
 {
-	static const char *const names[] = {"receive", "process", "return", "mine", "due_soon", "overdue", "supplement"};
+	static const char *const names[] = {"receive",  "process", "return",    "mine",
+					    "due_soon", "overdue", "supplement"};
 	json_t *j = json_object();
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct qspec q;
@@ -220,7 +226,8 @@ int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json
 {
 	struct mc_stmt *s;
 	int rc = mc_query(x->c, &s,
-			  "SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.applicant_id = ? AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"
+			  "SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE "
+			  "d.applicant_id = ? AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"
 			  " ORDER BY d.id DESC LIMIT ?",
 			  "iiid", x->who->user_id, before_id, before_id, limit + 1);
 	if (rc)
@@ -230,7 +237,8 @@ int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json
 	*next_before = 0;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
 		if (n++ == limit) {
-			*next_before = json_integer_value(json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
+			*next_before = json_integer_value(
+				json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
 			continue;
 		}
 		json_array_append_new(arr, summary(s));
@@ -247,7 +255,7 @@ int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json
 /* ---------------- statistics ---------------- */
 
 static const char *const counters[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
-				       "resolved_late", "refused", "withdrawn", "stopped"};
+				       "resolved_late",   "refused",          "withdrawn",      "stopped"};
 #define NCOUNTERS 8
 
 static void add_rate(json_t *row)
@@ -256,9 +264,11 @@ static void add_rate(json_t *row)
 		o = json_integer_value(json_object_get(row, "resolved_on_time")),
 		l = json_integer_value(json_object_get(row, "resolved_late"));
 	json_object_set_new(row, "resolved", json_integer(e + o + l));
-	json_object_set_new(row, "received", json_integer(json_integer_value(json_object_get(row, "received_online")) +
-							  json_integer_value(json_object_get(row, "received_counter"))));
-	json_object_set_new(row, "on_time_rate", e + o + l ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
+	json_object_set_new(row, "received",
+			    json_integer(json_integer_value(json_object_get(row, "received_online")) +
+					 json_integer_value(json_object_get(row, "received_counter"))));
+	json_object_set_new(row, "on_time_rate",
+			    (e + o + l) ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
 }
 
 /* The fewest period rows covering [from, to]: whole years, then whole
@@ -345,7 +355,8 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 	json_t *rows = json_object();
 	char sql[800];
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s, SUM(s.received_online), SUM(s.received_counter), SUM(s.resolved_early), SUM(s.resolved_on_time),"
+		 "SELECT %s, SUM(s.received_online), SUM(s.received_counter), SUM(s.resolved_early), "
+		 "SUM(s.resolved_on_time),"
 		 " SUM(s.resolved_late), SUM(s.refused), SUM(s.withdrawn), SUM(s.stopped) FROM dossier_stats s"
 		 " JOIN agency_tree t ON t.descendant_id = s.agency_id AND t.ancestor_id = ?"
 		 " WHERE s.period = ? GROUP BY 1",
@@ -360,8 +371,9 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 		while ((rc = mc_step(s)) == MC_DB_ROW) {
 			json_t *r = find_or_add(rows, mc_col_text(s, 0) ? mc_col_text(s, 0) : "");
 			for (int k = 0; k < NCOUNTERS; k++)
-				json_object_set_new(r, counters[k], json_integer(json_integer_value(json_object_get(r, counters[k])) +
-										 mc_col_int64(s, k + 1)));
+				json_object_set_new(r, counters[k],
+						    json_integer(json_integer_value(json_object_get(r, counters[k])) +
+								 mc_col_int64(s, k + 1)));
 		}
 		mc_stmt_done(s);
 		if (rc < 0)
@@ -379,22 +391,25 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 	 * waiting for the applicant's papers is not late, its clock is stopped
 	 * until they arrive */
 	int64_t now = mc_time_now_ms(), within = 0, past = 0;
-	rc = mc_query_int64(c, &within,
-			    "SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
-			    " AND t.ancestor_id = ? WHERE (d.status = 'supplement_requested'"
-			    " OR (d.status = 'in_progress' AND d.due_at >= ?))",
-			    "ii", root, now);
+	rc = mc_query_int64(
+		c, &within,
+		"SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
+		" AND t.ancestor_id = ? WHERE (d.status = 'supplement_requested'"
+		" OR (d.status = 'in_progress' AND d.due_at >= ?))",
+		"ii", root, now);
 	if (!rc)
-		rc = mc_query_int64(c, &past,
-				    "SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
-				    " AND t.ancestor_id = ? WHERE d.status = 'in_progress' AND d.due_at < ?",
-				    "ii", root, now);
+		rc = mc_query_int64(
+			c, &past,
+			"SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
+			" AND t.ancestor_id = ? WHERE d.status = 'in_progress' AND d.due_at < ?",
+			"ii", root, now);
 	if (rc) {
 		json_decref(res);
 		return rc;
 	}
-	json_object_set_new(res, "in_progress", json_pack("{s:I, s:I}", "within_deadline", (json_int_t)within,
-							   "past_deadline", (json_int_t)past));
+	json_object_set_new(
+		res, "in_progress",
+		json_pack("{s:I, s:I}", "within_deadline", (json_int_t)within, "past_deadline", (json_int_t)past));
 	json_object_set_new(res, "from", json_string(from_day));
 	json_object_set_new(res, "to", json_string(to_day));
 	*out = res;
@@ -413,24 +428,33 @@ int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_d
 	int64_t lo = mc_days_from_civil(y, m, d) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
 	sscanf(to_day, "%d-%d-%d", &y, &m, &d);
 	int64_t hi = (mc_days_from_civil(y, m, d) + 1) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
-	const char *g = strcmp(gc, "''") == 0 ? "''" : strstr(gc, "agency") ? "CAST(d.competent_agency_id AS TEXT)"
-						     : strstr(gc, "procedure") ? "d.procedure_code" : "d.field_code";
+	const char *g = strcmp(gc, "''") == 0     ? "''"
+			: strstr(gc, "agency")    ? "CAST(d.competent_agency_id AS TEXT)"
+			: strstr(gc, "procedure") ? "d.procedure_code"
+						  : "d.field_code";
 	char sql[1600];
 	snprintf(sql, sizeof(sql),
 		 "SELECT %s,"
 		 " SUM(CASE WHEN d.channel = 'online' AND d.received_at >= ? AND d.received_at < ? THEN 1 ELSE 0 END),"
 		 " SUM(CASE WHEN d.channel = 'counter' AND d.received_at >= ? AND d.received_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.result_status = 'early' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.result_status = 'on_time' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.result_status = 'late' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.status = 'refused' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.status = 'withdrawn' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.status = 'stopped' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END)"
+		 " SUM(CASE WHEN d.result_status = 'early' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE "
+		 "0 END),"
+		 " SUM(CASE WHEN d.result_status = 'on_time' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 "
+		 "ELSE 0 END),"
+		 " SUM(CASE WHEN d.result_status = 'late' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 "
+		 "END),"
+		 " SUM(CASE WHEN d.status = 'refused' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND "
+		 "d.completed_at < ? THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.status = 'withdrawn' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND "
+		 "d.completed_at < ? THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN d.status = 'stopped' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND "
+		 "d.completed_at < ? THEN 1 ELSE 0 END)"
 		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
 		 " GROUP BY 1",
 		 g);
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiii", lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, root);
+	int rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiii", lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo,
+			  hi, root);
 	if (rc)
 		return rc;
 	json_t *rows = json_object();

@@ -46,10 +46,10 @@ static int form_context(struct mc_conn *c, int64_t agency, json_t *j)
 {
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
-	                  "SELECT a.kind, a.name, u.full_name, p.full_name FROM agencies a"
-	                  " LEFT JOIN units u ON u.era = 'current' AND u.code = a.unit_code"
-	                  " LEFT JOIN units p ON p.era = 'current' AND p.code = a.province_code WHERE a.id = ?",
-	                  "i", agency);
+			  "SELECT a.kind, a.name, u.full_name, p.full_name FROM agencies a"
+			  " LEFT JOIN units u ON u.era = 'current' AND u.code = a.unit_code"
+			  " LEFT JOIN units p ON p.era = 'current' AND p.code = a.province_code WHERE a.id = ?",
+			  "i", agency);
 	if (rc)
 		return rc;
 	if ((rc = mc_step(s)) == MC_DB_ROW) {
@@ -59,9 +59,10 @@ static int form_context(struct mc_conn *c, int64_t agency, json_t *j)
 		if (strcmp(kind, "ward_committee") == 0 && unit && (unit[0] == 'P' || unit[0] == 'X')) {
 			/* "Phường Sài Gòn" -> "Trung tâm Phục vụ hành chính công phường Sài Gòn" */
 			json_object_set_new(j, "one_stop",
-			                    json_pack("{s:o, s:s}", "name",
-			                              json_sprintf("Trung tâm Phục vụ hành chính công %c%s", unit[0] + 32, unit + 1),
-			                              "superior", name));
+					    json_pack("{s:o, s:s}", "name",
+						      json_sprintf("Trung tâm Phục vụ hành chính công %c%s",
+								   unit[0] + 32, unit + 1),
+						      "superior", name));
 		} else {
 			json_object_set_new(j, "one_stop", json_pack("{s:s}", "name", name));
 		}
@@ -75,12 +76,12 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n,
 	/* the part of the dossier each notice is about; NULL: always there */
 	static const char *const part[7] = {NULL, NULL, "supplement", "refusal", "extension", "stop", NULL};
 	static const char *const what[7] = {NULL,
-	                                    NULL,
-	                                    "no supplement was requested",
-	                                    "the dossier was not refused",
-	                                    "the appointment was not moved",
-	                                    "the processing was not stopped",
-	                                    NULL};
+					    NULL,
+					    "no supplement was requested",
+					    "the dossier was not refused",
+					    "the appointment was not moved",
+					    "the processing was not stopped",
+					    NULL};
 	static const char *const signer[7] = {NULL, NULL, "requested_by", "by", "by", "by", NULL};
 	if (form < 1 || form > 6)
 		return MC_E_NOT_FOUND;
@@ -98,7 +99,8 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n,
 	if (form == 2 && n > 0) {
 		/* an earlier notice (a dossier from before they were all kept has one) */
 		json_t *one = json_is_array(all) ? json_array_get(all, (size_t)n - 1)
-		                                 : n == 1 ? json_object_get(j, "supplement") : NULL;
+			      : n == 1           ? json_object_get(j, "supplement")
+						 : NULL;
 		if (!json_is_object(one)) {
 			json_decref(j);
 			return MC_E_NOT_FOUND;
@@ -114,7 +116,7 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n,
 		if (form == 1 || form == 6) {
 			json_decref(j);
 			return mc_error_set(x->e, MC_E_CONFLICT,
-			                    "form %02d does not apply: the dossier has not been received yet", form);
+					    "form %02d does not apply: the dossier has not been received yet", form);
 		}
 		/* a notice on an online dossier not yet received: it arrived when submitted */
 		json_object_set(j, "received_at", json_object_get(j, "submitted_at"));
@@ -123,9 +125,10 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n,
 	if (form == 4 && json_is_false(json_object_get(p, "approved"))) {
 		json_decref(j);
 		return mc_error_set(x->e, MC_E_CONFLICT,
-		                    "form 04 does not apply: the head of the agency has not approved the new date yet");
+				    "form 04 does not apply: the head of the agency has not approved the new date yet");
 	}
-	if (form == 4 && json_object_get(p, "approved_by") && (rc = add_name(x->c, json_object_get(p, "approved_by")))) {
+	if (form == 4 && json_object_get(p, "approved_by") &&
+	    (rc = add_name(x->c, json_object_get(p, "approved_by")))) {
 		json_decref(j);
 		return rc;
 	}
@@ -155,7 +158,7 @@ static json_t *text_or_null(const char *s)
 }
 
 int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *from_day, const char *to_day, int max,
-                        json_t **out)
+			json_t **out)
 {
 	const struct mc_principal *w = x->who;
 	if (!w || !w->agency_id || !mc_principal_has(w, "dossier.read"))
@@ -172,14 +175,15 @@ int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *fr
 	int64_t book = day_start(year, 0);
 	struct mc_stmt *s;
 	rc = mc_query(x->c, &s,
-	              "SELECT d.code, d.register_entry, d.procedure_code, p.name, d.applicant, d.status, d.channel,"
-	              " d.received_at, d.due_at, d.completed_at, d.returned_at, d.result_status, a.id, a.code, a.name, d.extra"
-	              " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
-	              " JOIN agencies a ON a.id = d.competent_agency_id"
-	              " WHERE d.received_agency_id = ? AND d.received_at >= ? AND d.received_at < ?"
-	              " ORDER BY CASE WHEN d.received_at < ? THEN 0 ELSE 1 END, COALESCE(d.register_entry, 0), d.id"
-	              " LIMIT ?",
-	              "iiiid", agency, lo, hi, book, max + 1);
+		      "SELECT d.code, d.register_entry, d.procedure_code, p.name, d.applicant, d.status, d.channel,"
+		      " d.received_at, d.due_at, d.completed_at, d.returned_at, d.result_status, a.id, a.code, a.name, "
+		      "d.extra"
+		      " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+		      " JOIN agencies a ON a.id = d.competent_agency_id"
+		      " WHERE d.received_agency_id = ? AND d.received_at >= ? AND d.received_at < ?"
+		      " ORDER BY CASE WHEN d.received_at < ? THEN 0 ELSE 1 END, COALESCE(d.register_entry, 0), d.id"
+		      " LIMIT ?",
+		      "iiiid", agency, lo, hi, book, max + 1);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
@@ -191,25 +195,26 @@ int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *fr
 		json_error_t je;
 		json_t *ap = json_loads(mc_col_text(s, 4), 0, &je);
 		json_t *row = json_pack(
-		    "{s:s, s:I, s:{s:s, s:s}, s:{s:O?, s:O?, s:O?}, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
-		    " s:{s:I, s:s, s:s}}",
-		    "code", mc_col_text(s, 0), "entry", (json_int_t)mc_col_int64(s, 1), "procedure", "code",
-		    mc_col_text(s, 2), "name", mc_col_text(s, 3), "applicant", "full_name",
-		    json_object_get(ap, "full_name"), "address", json_object_get(ap, "address"), "phone",
-		    json_object_get(ap, "phone"), "status", mc_col_text(s, 5), "channel", mc_col_text(s, 6),
-		    "received_at", mc__time_or_null(mc_col_int64(s, 7)), "due_at", mc__time_or_null(mc_col_int64(s, 8)),
-		    "completed_at", mc__time_or_null(mc_col_int64(s, 9)), "returned_at",
-		    mc__time_or_null(mc_col_int64(s, 10)), "result_status", text_or_null(mc_col_text(s, 11)),
-		    "competent_agency", "id", (json_int_t)mc_col_int64(s, 12), "code", mc_col_text(s, 13), "name",
-		    mc_col_text(s, 14));
+			"{s:s, s:I, s:{s:s, s:s}, s:{s:O?, s:O?, s:O?}, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
+			" s:{s:I, s:s, s:s}}",
+			"code", mc_col_text(s, 0), "entry", (json_int_t)mc_col_int64(s, 1), "procedure", "code",
+			mc_col_text(s, 2), "name", mc_col_text(s, 3), "applicant", "full_name",
+			json_object_get(ap, "full_name"), "address", json_object_get(ap, "address"), "phone",
+			json_object_get(ap, "phone"), "status", mc_col_text(s, 5), "channel", mc_col_text(s, 6),
+			"received_at", mc__time_or_null(mc_col_int64(s, 7)), "due_at",
+			mc__time_or_null(mc_col_int64(s, 8)), "completed_at", mc__time_or_null(mc_col_int64(s, 9)),
+			"returned_at", mc__time_or_null(mc_col_int64(s, 10)), "result_status",
+			text_or_null(mc_col_text(s, 11)), "competent_agency", "id", (json_int_t)mc_col_int64(s, 12),
+			"code", mc_col_text(s, 13), "name", mc_col_text(s, 14));
 		json_decref(ap);
 		/* the result document the approving official attached */
 		json_t *extra = json_loads(mc_col_text(s, 15), 0, &je), *res = json_object_get(extra, "result");
 		if (row)
 			json_object_set_new(row, "result_document",
-					    json_is_object(res) ? json_pack("{s:O, s:O}", "sha256", json_object_get(res, "sha256"),
-									    "at", json_object_get(res, "at"))
-								: json_null());
+					    json_is_object(res)
+						    ? json_pack("{s:O, s:O}", "sha256", json_object_get(res, "sha256"),
+								"at", json_object_get(res, "at"))
+						    : json_null());
 		json_decref(extra);
 		if (!row) {
 			rc = MC_E_INTERNAL;

@@ -31,14 +31,28 @@
 
 /* The report's figures, in the order of the query's columns. */
 static const char *const figures[] = {
-	"carried_over",    "new_online",         "new_counter",      "new_post",     "resolved_early",
-	"resolved_on_time", "resolved_late",     "withdrawn",        "stopped",      "refused",
-	"in_progress_within", "in_progress_past", "awaiting_reception", "awaiting_reception_past",
+	"carried_over",
+	"new_online",
+	"new_counter",
+	"new_post",
+	"resolved_early",
+	"resolved_on_time",
+	"resolved_late",
+	"withdrawn",
+	"stopped",
+	"refused",
+	"in_progress_within",
+	"in_progress_past",
+	"awaiting_reception",
+	"awaiting_reception_past",
 	"late_with_apology",
 };
 #define NFIG (sizeof(figures) / sizeof(figures[0]))
 
-static int64_t fig(json_t *row, const char *k) { return json_integer_value(json_object_get(row, k)); }
+static int64_t fig(json_t *row, const char *k)
+{
+	return json_integer_value(json_object_get(row, k));
+}
 
 /* The sums every row and the total carry. */
 static void sums(json_t *row)
@@ -48,8 +62,10 @@ static void sums(json_t *row)
 	json_object_set_new(row, "new", json_integer(fresh));
 	json_object_set_new(row, "received", json_integer(fig(row, "carried_over") + fresh));
 	json_object_set_new(row, "resolved", json_integer(e + o + l));
-	json_object_set_new(row, "in_progress", json_integer(fig(row, "in_progress_within") + fig(row, "in_progress_past")));
-	json_object_set_new(row, "on_time_rate", e + o + l ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
+	json_object_set_new(row, "in_progress",
+			    json_integer(fig(row, "in_progress_within") + fig(row, "in_progress_past")));
+	json_object_set_new(row, "on_time_rate",
+			    (e + o + l) ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
 }
 
 /* Local date "YYYY-MM-DD" -> the UTC instant (ms) its day starts at. */
@@ -68,15 +84,20 @@ static int add_names(struct mc_conn *c, const char *group, json_t *items)
 	json_array_foreach(items, i, it) {
 		const char *key = json_string_value(json_object_get(it, "key"));
 		struct mc_stmt *s;
-		int rc = strcmp(group, "agency") == 0
-			     ? mc_query(c, &s, "SELECT name, name_en, code FROM agencies WHERE CAST(id AS TEXT) = ?", "t", key)
-			     : mc_query(c, &s, "SELECT name, name_en, code FROM procedures WHERE code = ? AND is_current = 1", "t",
-					key);
+		int rc =
+			strcmp(group, "agency") == 0
+				? mc_query(c, &s, "SELECT name, name_en, code FROM agencies WHERE CAST(id AS TEXT) = ?",
+					   "t", key)
+				: mc_query(c, &s,
+					   "SELECT name, name_en, code FROM procedures WHERE code = ? AND is_current = "
+					   "1",
+					   "t", key);
 		if (rc)
 			return rc;
 		if ((rc = mc_step(s)) == MC_DB_ROW)
-			json_object_set_new(it, "name", json_pack("{s:s, s:s, s:s}", "vi", mc_col_text(s, 0), "en", mc_col_text(s, 1),
-								   "code", mc_col_text(s, 2)));
+			json_object_set_new(it, "name",
+					    json_pack("{s:s, s:s, s:s}", "vi", mc_col_text(s, 0), "en",
+						      mc_col_text(s, 1), "code", mc_col_text(s, 2)));
 		mc_stmt_done(s);
 		if (rc < 0)
 			return rc;
@@ -87,9 +108,10 @@ static int add_names(struct mc_conn *c, const char *group, json_t *items)
 int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day, const char *group,
 		      json_t **out)
 {
-	const char *g = !group ? "''" : strcmp(group, "agency") == 0 ? "CAST(d.competent_agency_id AS TEXT)"
-				   : strcmp(group, "procedure") == 0 ? "d.procedure_code"
-								     : NULL;
+	const char *g = !group                            ? "''"
+			: strcmp(group, "agency") == 0    ? "CAST(d.competent_agency_id AS TEXT)"
+			: strcmp(group, "procedure") == 0 ? "d.procedure_code"
+							  : NULL;
 	if (!g)
 		return MC_E_VALIDATION;
 	int64_t lo = day_start(from_day, 0), hi = day_start(to_day, 1);
@@ -102,45 +124,52 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 	/* each dossier open at some time in [lo, hi): received before hi and
 	 * not ended before lo, or online and waiting for reception */
 	char sql[3000];
-	snprintf(sql, sizeof(sql),
-		 "SELECT %s,"
-		 " SUM(CASE WHEN d.received_at < ? AND (d.completed_at IS NULL OR d.completed_at >= ?) THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'online' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'counter' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'post' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'early' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'on_time' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'withdrawn' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'stopped' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'refused' THEN 1 ELSE 0 END),"
-		 /* open at the end: within or past its legal deadline; one waiting
-		  * for the applicant's papers has its clock stopped */
-		 " SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND (d.due_at >= ?"
-		 " OR (d.completed_at IS NULL AND d.status = 'supplement_requested')) THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND d.due_at < ?"
-		 " AND NOT (d.completed_at IS NULL AND d.status = 'supplement_requested') THEN 1 ELSE 0 END),"
-		 " 0, 0,"
-		 /* late although the applicant was given a new date (form 04) */
-		 " SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' AND d.extended = 1"
-		 " THEN 1 ELSE 0 END)"
-		 /* found by when they ended (dossiers_completed), the agency
-		  * checked on each ("+": not the index on the agency, which
-		  * would visit every dossier of the city) */
-		 " FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.received_at < ?"
-		 " AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"
-		 " GROUP BY 1"
-		 /* online, still waiting for reception at the end */
-		 " UNION ALL SELECT %s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*),"
-		 " SUM(CASE WHEN d.submitted_at < ? THEN 1 ELSE 0 END), 0"
-		 " FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.channel = 'online'"
-		 " AND d.submitted_at < ? AND (d.received_at IS NULL OR d.received_at >= ?)"
-		 " AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"
-		 " GROUP BY 1",
-		 g, g);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT %s,"
+		" SUM(CASE WHEN d.received_at < ? AND (d.completed_at IS NULL OR d.completed_at >= ?) THEN 1 ELSE 0 "
+		"END),"
+		" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'online' THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'counter' THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'post' THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'early' THEN 1 ELSE 0 "
+		"END),"
+		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'on_time' THEN 1 ELSE "
+		"0 END),"
+		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' THEN 1 ELSE 0 "
+		"END),"
+		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'withdrawn' THEN 1 ELSE 0 "
+		"END),"
+		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'stopped' THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'refused' THEN 1 ELSE 0 END),"
+		/* open at the end: within or past its legal deadline; one waiting
+		 * for the applicant's papers has its clock stopped */
+		" SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND (d.due_at >= ?"
+		" OR (d.completed_at IS NULL AND d.status = 'supplement_requested')) THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND d.due_at < ?"
+		" AND NOT (d.completed_at IS NULL AND d.status = 'supplement_requested') THEN 1 ELSE 0 END),"
+		" 0, 0,"
+		/* late although the applicant was given a new date (form 04) */
+		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' AND d.extended "
+		"= 1"
+		" THEN 1 ELSE 0 END)"
+		/* found by when they ended (dossiers_completed), the agency
+		 * checked on each ("+": not the index on the agency, which
+		 * would visit every dossier of the city) */
+		" FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.received_at < ?"
+		" AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"
+		" GROUP BY 1"
+		/* online, still waiting for reception at the end */
+		" UNION ALL SELECT %s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*),"
+		" SUM(CASE WHEN d.submitted_at < ? THEN 1 ELSE 0 END), 0"
+		" FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.channel = 'online'"
+		" AND d.submitted_at < ? AND (d.received_at IS NULL OR d.received_at >= ?)"
+		" AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"
+		" GROUP BY 1",
+		g, g);
 	struct mc_stmt *s;
-	rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", lo, lo, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
-		      lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, lo, hi, lo, hi, root, cut, hi, hi, hi, root);
+	rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", lo, lo, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
+		      lo, hi, lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, lo, hi, lo, hi, root, cut, hi, hi, hi, root);
 	if (rc)
 		return rc;
 	json_t *rows = json_object(), *total = json_object();

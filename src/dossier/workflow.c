@@ -22,12 +22,15 @@
 
 #include "../core/banned.h"
 
-#define DOSSIER_COLS                                                                                              \
-	"id, procedure_id, applicant_id, received_agency_id, competent_agency_id, current_agency_id, counter_id,"   \
-	" assignee_id, received_at, due_at, paused_at, submitted_at, version, current_step, extended, code, status," \
+#define DOSSIER_COLS                                                                                                   \
+	"id, procedure_id, applicant_id, received_agency_id, competent_agency_id, current_agency_id, counter_id,"      \
+	" assignee_id, received_at, due_at, paused_at, submitted_at, version, current_step, extended, code, status,"   \
 	" step_role, channel, procedure_code, field_code, appointment_at"
 
-static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
 
 static void fill(struct mc_stmt *s, struct mc__dossier *d)
 {
@@ -84,11 +87,12 @@ static int load_id(struct mc_conn *c, int64_t id, struct mc__dossier *d)
 int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,
 	      int64_t agency, int64_t counter, const char *detail)
 {
-	int64_t n = mc_exec(x->c,
-			    "INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, step, agency_id,"
-			    " counter_id, source, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-			    "iiitttdiitt", id, mc_time_now_ms(), (int64_t)(x->who ? x->who->user_id : 0), action, from, to,
-			    step, agency, counter, x->addr ? x->addr : "-", detail ? detail : "{}");
+	int64_t n = mc_exec(
+		x->c,
+		"INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, step, agency_id,"
+		" counter_id, source, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		"iiitttdiitt", id, mc_time_now_ms(), (int64_t)(x->who ? x->who->user_id : 0), action, from, to, step,
+		agency, counter, x->addr ? x->addr : "-", detail ? detail : "{}");
 	return n < 0 ? (int)n : 0;
 }
 
@@ -97,7 +101,8 @@ int mc__audit(struct mc_dossier_ctx *x, const char *action, int64_t id, const ch
 	char oid[24], detail[160];
 	snprintf(oid, sizeof(oid), "%lld", (long long)id);
 	snprintf(detail, sizeof(detail), "{\"code\":\"%.100s\"}", code);
-	struct mc_audit_entry e = {x->who ? x->who->user_id : 0, action, "dossier", oid, x->addr ? x->addr : "-", detail};
+	struct mc_audit_entry e = {x->who ? x->who->user_id : 0, action, "dossier", oid,
+				   x->addr ? x->addr : "-",      detail};
 	return mc_audit_append(x->c, &e);
 }
 
@@ -105,7 +110,8 @@ int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *det
 {
 	/* recipient: the applicant's contact details as they are on the dossier */
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT code, applicant_id, applicant, status, due_at FROM dossiers WHERE id = ?", "i", id);
+	int rc = mc_query(c, &s, "SELECT code, applicant_id, applicant, status, due_at FROM dossiers WHERE id = ?", "i",
+			  id);
 	if (rc)
 		return rc;
 	rc = mc_step(s);
@@ -128,8 +134,8 @@ int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *det
 			json_object_set_new(payload, "detail", d);
 	}
 	char *r = json_dumps(recipient, JSON_COMPACT), *p = json_dumps(payload, JSON_COMPACT);
-	int64_t n = mc_exec(c, "INSERT INTO outbox (at, dossier_id, event, recipient, payload) VALUES (?, ?, ?, ?, ?)", "iittt",
-			    mc_time_now_ms(), id, event, r, p);
+	int64_t n = mc_exec(c, "INSERT INTO outbox (at, dossier_id, event, recipient, payload) VALUES (?, ?, ?, ?, ?)",
+			    "iittt", mc_time_now_ms(), id, event, r, p);
 	free(r);
 	free(p);
 	json_decref(recipient);
@@ -140,8 +146,9 @@ int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *det
 int mc__stats_add(struct mc_conn *c, int64_t agency, const char *procedure, const char *field, int64_t at,
 		  const char *column)
 {
-	static const char *const columns[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
-					      "resolved_late", "refused", "withdrawn", "stopped", NULL};
+	static const char *const columns[] = {"received_online",  "received_counter", "resolved_early",
+					      "resolved_on_time", "resolved_late",    "refused",
+					      "withdrawn",        "stopped",          NULL};
 	int ok = 0;
 	for (int i = 0; columns[i]; i++)
 		ok |= strcmp(columns[i], column) == 0;
@@ -159,7 +166,10 @@ int mc__stats_add(struct mc_conn *c, int64_t agency, const char *procedure, cons
 		 " ON CONFLICT (period, agency_id, procedure_code) DO UPDATE SET %s = dossier_stats.%s + 1",
 		 column, column, column);
 	for (int i = 0; i < 3; i++) {
-		int64_t n = mc_exec(c, sql, "itt" "t", agency, procedure, field, periods[i]);
+		int64_t n = mc_exec(c, sql,
+				    "itt"
+				    "t",
+				    agency, procedure, field, periods[i]);
 		if (n < 0)
 			return (int)n;
 	}
@@ -172,10 +182,11 @@ int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at
 	mc__local_day(at, day);
 	snprintf(year, sizeof(year), "Y%.4s", day);
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, 1)"
-			  " ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last",
-			  "it", agency, year);
+	int rc =
+		mc_query(c, &s,
+			 "INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, 1)"
+			 " ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last",
+			 "it", agency, year);
 	if (rc)
 		return rc;
 	int64_t entry = 0;
@@ -256,8 +267,8 @@ static json_t *user_ref(struct mc_conn *c, int64_t id)
 	json_t *j = json_null();
 	if (mc_query(c, &s, "SELECT full_name, position FROM users WHERE id = ?", "i", id) == 0) {
 		if (mc_step(s) == MC_DB_ROW)
-			j = json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)id, "full_name", mc_col_text(s, 0), "position",
-				      mc_col_text(s, 1));
+			j = json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)id, "full_name", mc_col_text(s, 0),
+				      "position", mc_col_text(s, 1));
 		mc_stmt_done(s);
 	}
 	return j;
@@ -270,20 +281,22 @@ static json_t *steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_ste
 	json_t *arr = json_array();
 	struct mc_stmt *s;
 	if (mc_query(c, &s,
-		     "SELECT s.seq, s.name, s.role, s.agency_id, a.code, a.name, s.hours, s.started_at, s.due_at, s.finished_at,"
+		     "SELECT s.seq, s.name, s.role, s.agency_id, a.code, a.name, s.hours, s.started_at, s.due_at, "
+		     "s.finished_at,"
 		     " s.result, s.note, s.handed_by, s.finished_by, a.name_en"
 		     " FROM dossier_steps s JOIN agencies a ON a.id = s.agency_id"
 		     " WHERE s.dossier_id = ? ORDER BY s.seq",
 		     "i", id))
 		return arr;
 	while (mc_step(s) == MC_DB_ROW) {
-		json_t *st = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:o, s:o, s:o}", "seq",
-				       (json_int_t)mc_col_int64(s, 0), "name", mc_col_text(s, 1), "role", mc_col_text(s, 2),
-				       "unit", "id", (json_int_t)mc_col_int64(s, 3), "code", mc_col_text(s, 4), "name",
-				       mc_col_text(s, 5), "hours", (json_int_t)mc_col_int64(s, 6), "received_at",
-				       mc__time_or_null(mc_col_int64(s, 7)), "due_at", mc__time_or_null(mc_col_int64(s, 8)),
-				       "finished_at", mc__time_or_null(mc_col_int64(s, 9)), "result",
-				       mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
+		json_t *st =
+			json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:o, s:o, s:o}", "seq",
+				  (json_int_t)mc_col_int64(s, 0), "name", mc_col_text(s, 1), "role", mc_col_text(s, 2),
+				  "unit", "id", (json_int_t)mc_col_int64(s, 3), "code", mc_col_text(s, 4), "name",
+				  mc_col_text(s, 5), "hours", (json_int_t)mc_col_int64(s, 6), "received_at",
+				  mc__time_or_null(mc_col_int64(s, 7)), "due_at", mc__time_or_null(mc_col_int64(s, 8)),
+				  "finished_at", mc__time_or_null(mc_col_int64(s, 9)), "result",
+				  mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
 		json_object_set_new(st, "handed_at", mc__time_or_null(mc_col_int64(s, 7)));
 		if (mc_col_text(s, 14))
 			json_object_set_new(json_object_get(st, "unit"), "name_en", json_string(mc_col_text(s, 14)));
@@ -292,7 +305,8 @@ static json_t *steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_ste
 		if (mc__jstr(ds, "name_en"))
 			json_object_set_new(st, "name_en", json_string(mc__jstr(ds, "name_en")));
 		if (full) {
-			json_object_set_new(st, "note", mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
+			json_object_set_new(st, "note",
+					    mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
 			json_object_set_new(st, "handed_by_id", json_integer(mc_col_int64(s, 12)));
 			json_object_set_new(st, "finished_by_id", json_integer(mc_col_int64(s, 13)));
 		}
@@ -305,8 +319,10 @@ static json_t *steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_ste
 	json_array_foreach(arr, i, st) {
 		if (!full)
 			break;
-		json_object_set_new(st, "handed_by", user_ref(c, json_integer_value(json_object_get(st, "handed_by_id"))));
-		json_object_set_new(st, "received_by", user_ref(c, json_integer_value(json_object_get(st, "finished_by_id"))));
+		json_object_set_new(st, "handed_by",
+				    user_ref(c, json_integer_value(json_object_get(st, "handed_by_id"))));
+		json_object_set_new(st, "received_by",
+				    user_ref(c, json_integer_value(json_object_get(st, "finished_by_id"))));
 	}
 	return arr;
 }
@@ -318,8 +334,10 @@ static json_t *events_of(struct mc_conn *c, int64_t id)
 	json_t *arr = json_array();
 	struct mc_stmt *s;
 	if (mc_query(c, &s,
-		     "SELECT e.at, e.action, e.from_status, e.to_status, e.step, e.actor_id, u.full_name, e.agency_id, e.detail"
-		     " FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.dossier_id = ? ORDER BY e.id",
+		     "SELECT e.at, e.action, e.from_status, e.to_status, e.step, e.actor_id, u.full_name, e.agency_id, "
+		     "e.detail"
+		     " FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.dossier_id = ? ORDER BY "
+		     "e.id",
 		     "i", id))
 		return arr;
 	while (mc_step(s) == MC_DB_ROW) {
@@ -327,9 +345,10 @@ static json_t *events_of(struct mc_conn *c, int64_t id)
 		json_t *detail = json_loads(mc_col_text(s, 8), 0, &je);
 		json_array_append_new(arr, json_pack("{s:o, s:s, s:s?, s:s?, s:I, s:I, s:s?, s:o}", "at",
 						     mc__time_or_null(mc_col_int64(s, 0)), "action", mc_col_text(s, 1),
-						     "from_status", mc_col_text(s, 2), "to_status", mc_col_text(s, 3), "step",
-						     (json_int_t)mc_col_int64(s, 4), "actor_id", (json_int_t)mc_col_int64(s, 5),
-						     "actor", mc_col_text(s, 6), "detail", detail ? detail : json_object()));
+						     "from_status", mc_col_text(s, 2), "to_status", mc_col_text(s, 3),
+						     "step", (json_int_t)mc_col_int64(s, 4), "actor_id",
+						     (json_int_t)mc_col_int64(s, 5), "actor", mc_col_text(s, 6),
+						     "detail", detail ? detail : json_object()));
 	}
 	mc_stmt_done(s);
 	return arr;
@@ -343,7 +362,8 @@ static json_t *pending_of(struct mc_conn *c, const struct mc__dossier *d)
 	struct mc_stmt *s;
 	if (mc_query(c, &s,
 		     "SELECT u.id, u.full_name,"
-		     " (SELECT COUNT(*) FROM dossier_events e WHERE e.dossier_id = ? AND e.actor_id = u.id AND e.step = ?"
+		     " (SELECT COUNT(*) FROM dossier_events e WHERE e.dossier_id = ? AND e.actor_id = u.id AND e.step "
+		     "= ?"
 		     "  AND e.action = 'view')"
 		     " FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
 		     " JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
@@ -351,8 +371,9 @@ static json_t *pending_of(struct mc_conn *c, const struct mc__dossier *d)
 		     "idti", d->id, d->current_step, d->step_role, d->current_agency_id))
 		return arr;
 	while (mc_step(s) == MC_DB_ROW)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)mc_col_int64(s, 0), "full_name",
-						     mc_col_text(s, 1), "viewed", mc_col_int64(s, 2) > 0, "processed", 0));
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)mc_col_int64(s, 0),
+						     "full_name", mc_col_text(s, 1), "viewed", mc_col_int64(s, 2) > 0,
+						     "processed", 0));
 	mc_stmt_done(s);
 	return arr;
 }
@@ -366,7 +387,8 @@ static void papers_en(json_t *papers, json_t *def_papers)
 	json_array_foreach(papers, i, p) {
 		const char *code = mc__jstr(p, "code");
 		json_array_foreach(def_papers, k, dp) {
-			if (code && mc__jstr(dp, "code") && strcmp(code, mc__jstr(dp, "code")) == 0 && mc__jstr(dp, "name_en")) {
+			if (code && mc__jstr(dp, "code") && strcmp(code, mc__jstr(dp, "code")) == 0 &&
+			    mc__jstr(dp, "name_en")) {
 				json_object_set_new(p, "name_en", json_string(mc__jstr(dp, "name_en")));
 				break;
 			}
@@ -407,10 +429,11 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	if (rc)
 		return rc;
 	struct mc_stmt *s;
-	rc = mc_query(c, &s,
-		      "SELECT secret, applicant, form_data, papers, completed_at, returned_at, result_status, return_method,"
-		      " register_entry, extra, received_by FROM dossiers WHERE id = ?",
-		      "i", id);
+	rc = mc_query(
+		c, &s,
+		"SELECT secret, applicant, form_data, papers, completed_at, returned_at, result_status, return_method,"
+		" register_entry, extra, received_by FROM dossiers WHERE id = ?",
+		"i", id);
 	if (rc)
 		return rc;
 	if ((rc = mc_step(s)) != MC_DB_ROW) {
@@ -445,10 +468,10 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 			      "channel", d.channel, "version", (json_int_t)d.version);
 	json_object_set_new(j, "procedure",
 			    json_pack("{s:s, s:O, s:O, s:I, s:O, s:O, s:O}", "code", d.procedure_code, "name",
-				      json_object_get(def, "name"), "name_en", json_object_get(def, "name_en"), "version",
-				      (json_int_t)json_integer_value(json_object_get(def, "version")), "processing_time",
-				      json_object_get(def, "processing_time"), "result", json_object_get(def, "result"),
-				      "field", json_object_get(def, "field")));
+				      json_object_get(def, "name"), "name_en", json_object_get(def, "name_en"),
+				      "version", (json_int_t)json_integer_value(json_object_get(def, "version")),
+				      "processing_time", json_object_get(def, "processing_time"), "result",
+				      json_object_get(def, "result"), "field", json_object_get(def, "field")));
 	json_t *pj = json_object_get(j, "procedure");
 	if (json_is_string(json_object_get(def, "field_en")))
 		json_object_set(pj, "field_en", json_object_get(def, "field_en"));
@@ -480,9 +503,11 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	if (counter)
 		json_object_set_new(j, "counter", counter);
 	const char *ra = mc__jstr(json_object_get(j, "received_agency"), "name");
-	json_object_set_new(j, "return_place", json_sprintf("%s%s%s", counter ? mc__jstr(counter, "name") : "",
-							    counter ? ", " : "", ra ? ra : ""));
-	json_object_set_new(j, "register", entry ? json_pack("{s:s, s:I}", "book", book, "entry", (json_int_t)entry) : json_null());
+	json_object_set_new(
+		j, "return_place",
+		json_sprintf("%s%s%s", counter ? mc__jstr(counter, "name") : "", counter ? ", " : "", ra ? ra : ""));
+	json_object_set_new(j, "register",
+			    entry ? json_pack("{s:s, s:I}", "book", book, "entry", (json_int_t)entry) : json_null());
 	json_object_set_new(j, "sets", json_integer(1));
 	json_object_set_new(j, "papers", papers ? papers : json_array());
 	papers_en(json_object_get(j, "papers"), json_object_get(def, "papers"));
@@ -490,12 +515,14 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	if (json_is_object(extra)) {
 		const char *k;
 		json_t *v;
-		json_object_foreach(extra, k, v) json_object_set(j, k, v);
+		json_object_foreach(extra, k, v)
+			json_object_set(j, k, v);
 	}
 	json_decref(extra);
 	json_object_set_new(j, "secret", json_string(secret));
 	if (x->base_url)
-		json_object_set_new(j, "tracking_url", json_sprintf("%s/tra-cuu?ma=%s&s=%s", x->base_url, d.code, secret));
+		json_object_set_new(j, "tracking_url",
+				    json_sprintf("%s/tra-cuu?ma=%s&s=%s", x->base_url, d.code, secret));
 	json_object_set_new(j, "form", form ? form : json_object());
 	if (full && x->who && x->who->agency_id) {
 		json_object_set_new(j, "events", events_of(c, id));
@@ -526,7 +553,8 @@ int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
 		mc_stmt_done(s);
 		if (rc < 0)
 			return rc;
-		if (rc == MC_DB_DONE && (rc = mc__event(x, d.id, "view", NULL, NULL, d.current_step, x->who->agency_id, 0, NULL)))
+		if (rc == MC_DB_DONE &&
+		    (rc = mc__event(x, d.id, "view", NULL, NULL, d.current_step, x->who->agency_id, 0, NULL)))
 			return rc;
 	}
 	return mc__represent(x, d.id, 1, out);
@@ -537,8 +565,10 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 {
 	char sql[640];
 	snprintf(sql, sizeof(sql),
-		 "SELECT d.id, d.status, d.procedure_code, p.name, p.name_en, d.submitted_at, COALESCE(d.received_at, 0),"
-		 " COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, d.code,"
+		 "SELECT d.id, d.status, d.procedure_code, p.name, p.name_en, d.submitted_at, COALESCE(d.received_at, "
+		 "0),"
+		 " COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, "
+		 "d.code,"
 		 " COALESCE(d.appointment_at, d.due_at, 0), d.extended, d.extra, d.procedure_id"
 		 " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE %s",
 		 where);
@@ -552,19 +582,22 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 		return rc < 0 ? rc : MC_E_NOT_FOUND;
 	}
 	int64_t did = mc_col_int64(s, 0);
-	json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:s?}", "code", mc_col_text(s, 11),
-			      "status", mc_col_text(s, 1), "procedure", "code", mc_col_text(s, 2), "name", mc_col_text(s, 3),
-			      "name_en", mc_col_text(s, 4), "submitted_at", mc__time_or_null(mc_col_int64(s, 5)),
-			      "received_at", mc__time_or_null(mc_col_int64(s, 6)), "due_at",
-			      mc__time_or_null(mc_col_int64(s, 7)), "completed_at", mc__time_or_null(mc_col_int64(s, 8)),
-			      "returned_at", mc__time_or_null(mc_col_int64(s, 9)), "result_status", mc_col_text(s, 10));
+	json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:s?}", "code",
+			      mc_col_text(s, 11), "status", mc_col_text(s, 1), "procedure", "code", mc_col_text(s, 2),
+			      "name", mc_col_text(s, 3), "name_en", mc_col_text(s, 4), "submitted_at",
+			      mc__time_or_null(mc_col_int64(s, 5)), "received_at", mc__time_or_null(mc_col_int64(s, 6)),
+			      "due_at", mc__time_or_null(mc_col_int64(s, 7)), "completed_at",
+			      mc__time_or_null(mc_col_int64(s, 8)), "returned_at", mc__time_or_null(mc_col_int64(s, 9)),
+			      "result_status", mc_col_text(s, 10));
 	const char *result = mc_col_text(s, 10);
 	json_object_set_new(j, "appointment_at", mc__time_or_null(mc_col_int64(s, 12)));
-	json_object_set_new(j, "late_with_apology", json_boolean(mc_col_int64(s, 13) && result && strcmp(result, "late") == 0));
+	json_object_set_new(j, "late_with_apology",
+			    json_boolean(mc_col_int64(s, 13) && result && strcmp(result, "late") == 0));
 	/* extra is read only for what a submitted dossier's lateness needs */
 	json_error_t je;
 	const char *status = mc_col_text(s, 1);
-	json_t *extra = strcmp(status, "submitted") == 0 && mc_col_text(s, 14) ? json_loads(mc_col_text(s, 14), 0, &je) : NULL;
+	json_t *extra =
+		strcmp(status, "submitted") == 0 && mc_col_text(s, 14) ? json_loads(mc_col_text(s, 14), 0, &je) : NULL;
 	json_object_set_new(j, "overdue_at", overdue_at(status, mc_col_int64(s, 7), extra));
 	json_decref(extra);
 	int64_t pid = mc_col_int64(s, 15);
@@ -625,4 +658,3 @@ int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secre
 	}
 	return *text ? 0 : MC_E_INTERNAL;
 }
-

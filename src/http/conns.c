@@ -22,9 +22,9 @@ struct addr_count {
 
 struct mc_conn_entry {
 	int fd;
-	int busy;                 /* a request is being read past its head or served */
-	int cut;                  /* shut down for a late head (once) */
-	uint64_t waiting_since;   /* ns: when it started waiting for a head */
+	int busy;               /* a request is being read past its head or served */
+	int cut;                /* shut down for a late head (once) */
+	uint64_t waiting_since; /* ns: when it started waiting for a head */
 	struct addr_count *addr;
 	struct mc_conn_entry *prev, *next;
 };

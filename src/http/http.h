@@ -49,11 +49,11 @@ struct mc_route {
 	const char *pattern; /* "/api/v1/users/{id}" */
 	mc_handler handler;
 	enum mc_auth_mode auth;
-	const char *perm;    /* permission code required, or NULL */
+	const char *perm; /* permission code required, or NULL */
 	unsigned flags;
 };
 
-#define MC_MAX_PARAMS 4
+#define MC_MAX_PARAMS  4
 #define MC_MAX_HEADERS 12
 
 struct mc_header {
@@ -63,27 +63,27 @@ struct mc_header {
 struct mc_req {
 	struct mc_server *srv;
 	struct mc_arena *arena;
-	void *conn;                 /* struct MHD_Connection * (http-internal) */
+	void *conn; /* struct MHD_Connection * (http-internal) */
 	const char *method, *path;
 	const struct mc_route *route;
 	int route_index;
 	const char *params[MC_MAX_PARAMS];
 	const char *param_names[MC_MAX_PARAMS];
 	int nparams;
-	char lang[3];               /* "vi" or "en" */
-	char addr[64];              /* client address */
-	char id[17];                /* request id (hex) */
+	char lang[3];  /* "vi" or "en" */
+	char addr[64]; /* client address */
+	char id[17];   /* request id (hex) */
 	uint64_t start_ns;
 
 	/* body */
 	struct mc_buf body;
 	int body_too_big;
-	json_t *json;               /* parsed body for JSON routes (borrowed) */
+	json_t *json; /* parsed body for JSON routes (borrowed) */
 
 	/* caller */
-	struct mc_principal *who;   /* NULL when anonymous */
-	int64_t user_id;            /* who's user id, for logs (0 = anonymous) */
-	int via_cookie;             /* authenticated by the session cookie */
+	struct mc_principal *who; /* NULL when anonymous */
+	int64_t user_id;          /* who's user id, for logs (0 = anonymous) */
+	int via_cookie;           /* authenticated by the session cookie */
 
 	/* database connection borrowed for this request (lazy) */
 	struct mc_conn *db;
@@ -95,9 +95,9 @@ struct mc_req {
 	struct mc_header headers[MC_MAX_HEADERS];
 	int nheaders;
 	struct mc_error err;
-	int replayed;               /* answered from the idempotency store */
-	size_t out_len;             /* bytes sent */
-	void *mw;                   /* state the hooks keep from before to after */
+	int replayed;   /* answered from the idempotency store */
+	size_t out_len; /* bytes sent */
+	void *mw;       /* state the hooks keep from before to after */
 };
 
 struct mc_http_hooks {
@@ -116,8 +116,8 @@ struct mc_http_hooks {
 	void (*metrics)(struct mc_server *s, struct mc_buf *out);
 };
 
-struct mc_server *mc_server_new(struct mc_config *cfg, struct mc_db *db,
-				const struct mc_route *routes, const struct mc_http_hooks *hooks);
+struct mc_server *mc_server_new(struct mc_config *cfg, struct mc_db *db, const struct mc_route *routes,
+				const struct mc_http_hooks *hooks);
 /* Start listening (cfg->listen); returns 0 or an error. */
 int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen);
 /* Port actually bound (useful with port 0). */

@@ -118,7 +118,8 @@ void mc_metrics_render(struct mc_metrics *m, struct mc_buf *out)
 			rss_pages = 0;
 		fclose(f);
 	}
-	mc_buf_printf(out, "# HELP process_resident_memory_bytes Resident memory.\n"
-			   "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %ld\n",
+	mc_buf_printf(out,
+		      "# HELP process_resident_memory_bytes Resident memory.\n"
+		      "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %ld\n",
 		      rss_pages * sysconf(_SC_PAGESIZE));
 }

@@ -37,8 +37,8 @@ static int match(const char *pat, const char *path, struct mc_req *r)
 	return 1;
 }
 
-int mc_route_match(const struct mc_route *routes, int n, const char *method, const char *path,
-		   struct mc_req *r, int *path_matched, char *allow, size_t allowlen)
+int mc_route_match(const struct mc_route *routes, int n, const char *method, const char *path, struct mc_req *r,
+		   int *path_matched, char *allow, size_t allowlen)
 {
 	const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
 	*path_matched = 0;

@@ -10,7 +10,7 @@
  * is set and allow lists the methods that would do ("GET, POST").
  * HEAD matches GET routes.
  */
-int mc_route_match(const struct mc_route *routes, int n, const char *method, const char *path,
-		   struct mc_req *r, int *path_matched, char *allow, size_t allowlen);
+int mc_route_match(const struct mc_route *routes, int n, const char *method, const char *path, struct mc_req *r,
+		   int *path_matched, char *allow, size_t allowlen);
 
 #endif

@@ -38,16 +38,25 @@ struct mc_server {
 	struct mc_metrics *metrics;
 	struct mc_static *web;
 	atomic_int in_flight;
-	atomic_int stopping;    /* SIGTERM came: answers close their connection */
+	atomic_int stopping; /* SIGTERM came: answers close their connection */
 	struct mc_conns *conns;
 };
 
-struct mc_config *mc_server_config(struct mc_server *s) { return s->cfg; }
-struct mc_db *mc_server_db(struct mc_server *s) { return s->db; }
-int mc_server_in_flight(struct mc_server *s) { return atomic_load(&s->in_flight); }
+struct mc_config *mc_server_config(struct mc_server *s)
+{
+	return s->cfg;
+}
+struct mc_db *mc_server_db(struct mc_server *s)
+{
+	return s->db;
+}
+int mc_server_in_flight(struct mc_server *s)
+{
+	return atomic_load(&s->in_flight);
+}
 
-struct mc_server *mc_server_new(struct mc_config *cfg, struct mc_db *db,
-				const struct mc_route *routes, const struct mc_http_hooks *hooks)
+struct mc_server *mc_server_new(struct mc_config *cfg, struct mc_db *db, const struct mc_route *routes,
+				const struct mc_http_hooks *hooks)
 {
 	struct mc_server *s = mc_xcalloc(1, sizeof(*s));
 	s->cfg = cfg;
@@ -102,7 +111,10 @@ const char *mc_req_cookie(struct mc_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
-static void release_conn(void *p) { mc_db_release(p); }
+static void release_conn(void *p)
+{
+	mc_db_release(p);
+}
 
 int mc_req_db(struct mc_req *r, struct mc_conn **out)
 {
@@ -116,7 +128,10 @@ int mc_req_db(struct mc_req *r, struct mc_conn **out)
 	return 0;
 }
 
-static void json_release(void *p) { json_decref(p); }
+static void json_release(void *p)
+{
+	json_decref(p);
+}
 
 json_t *mc_req_keep(struct mc_req *r, json_t *j)
 {
@@ -204,10 +219,10 @@ void mc_res_problem(struct mc_req *r)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < r->err.nfields; i++) {
 			const struct mc_field_error *f = &r->err.fields[i];
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "field", f->field,
-							     "reason", f->reason, "message",
-							     strcmp(r->lang, "en") == 0 ? f->en : f->vi,
-							     "message_vi", f->vi, "message_en", f->en));
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "field", f->field, "reason",
+							     f->reason, "message",
+							     strcmp(r->lang, "en") == 0 ? f->en : f->vi, "message_vi",
+							     f->vi, "message_en", f->en));
 		}
 		json_object_set_new(p, "errors", arr);
 	}
@@ -243,8 +258,7 @@ static void pick_lang(struct mc_req *r)
 
 static void client_addr(struct mc_req *r)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	r->addr[0] = '\0';
 	if (r->srv->cfg->trust_proxy) {
 		const char *xff = mc_req_header(r, "X-Forwarded-For");
@@ -263,8 +277,8 @@ static void client_addr(struct mc_req *r)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->addr,
 				  sizeof(r->addr));
 		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  r->addr, sizeof(r->addr));
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->addr,
+				  sizeof(r->addr));
 	}
 	if (!r->addr[0])
 		snprintf(r->addr, sizeof(r->addr), "unknown");
@@ -298,8 +312,7 @@ static int run(struct mc_req *r)
 		mc_test_hooks.request_fault(mc_req_header(r, "X-Motcua-Test-Fault"));
 	int allowed = 0;
 	char allow[64];
-	r->route_index = mc_route_match(s->routes, s->nroutes, r->method, r->path, r, &allowed, allow,
-					sizeof(allow));
+	r->route_index = mc_route_match(s->routes, s->nroutes, r->method, r->path, r, &allowed, allow, sizeof(allow));
 	if (r->route_index < 0) {
 		if (!allowed && mc_static_serve(s->web, r))
 			return 0;
@@ -420,9 +433,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	}
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	(void)version;
 	struct mc_server *s = cls;
@@ -474,8 +486,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return send_response(conn, r);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct mc_server *s = cls;
 	struct mc_req *r = *con_cls;
@@ -491,8 +502,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		snprintf(line, sizeof(line),
 			 "{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"id\":\"%s\",\"method\":\"%s\","
 			 "\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,\"bytes\":%zu,\"user\":%lld%s%s%s}",
-			 ts, r->id, r->method, r->route ? r->route->pattern : "-", status, secs * 1000,
-			 r->out_len, (long long)r->user_id, r->err.code ? ",\"error\":\"" : "",
+			 ts, r->id, r->method, r->route ? r->route->pattern : "-", status, secs * 1000, r->out_len,
+			 (long long)r->user_id, r->err.code ? ",\"error\":\"" : "",
 			 r->err.code ? mc_err_code(r->err.code) : "", r->err.code ? "\"" : "");
 		if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 			mc_warn("request_aborted", "\"id\":\"%s\",\"reason\":%d", r->id, (int)toe);
@@ -507,8 +518,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---------- daemon ---------- */
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
-			char *errbuf, size_t errlen)
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char *errbuf, size_t errlen)
 {
 	char host[128];
 	const char *colon = strrchr(listen, ':');
@@ -578,18 +588,15 @@ int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	uint16_t port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-						      : ((struct sockaddr_in *)&ss)->sin_port);
-	s->d = MHD_start_daemon(flags, port, on_accept, s, on_request, s,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* must come first */
-				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg->threads,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-				MHD_OPTION_CONNECTION_LIMIT, connection_limit(s->cfg),
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-				MHD_OPTION_END);
+						       : ((struct sockaddr_in *)&ss)->sin_port);
+	s->d = MHD_start_daemon(flags, port, on_accept, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+				NULL, /* must come first */
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+				(unsigned)s->cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
+				(unsigned)60, MHD_OPTION_CONNECTION_LIMIT, connection_limit(s->cfg),
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+				(unsigned)1024, MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(errbuf, errlen, "cannot listen on %s (address in use or not permitted)", s->cfg->listen);
 		return MC_E_IO;
@@ -624,7 +631,8 @@ void mc_server_stop(struct mc_server *s, int grace_s)
 	uint64_t until = start + (uint64_t)grace_s * 1000000000u, idle_until = start + 1000000000u;
 	for (;;) {
 		uint64_t now = mc_mono_ns();
-		if (now >= until || (atomic_load(&s->in_flight) == 0 && (now >= idle_until || mc_conns_open(s->conns) == 0)))
+		if (now >= until ||
+		    (atomic_load(&s->in_flight) == 0 && (now >= idle_until || mc_conns_open(s->conns) == 0)))
 			break;
 		usleep(5000);
 	}
@@ -638,15 +646,16 @@ void mc_server_metrics(struct mc_server *s, struct mc_buf *out);
 void mc_server_metrics(struct mc_server *s, struct mc_buf *out)
 {
 	mc_metrics_render(s->metrics, out);
-	mc_buf_printf(out,
-		      "# HELP motcua_http_connections Connections open now.\n"
-		      "# TYPE motcua_http_connections gauge\nmotcua_http_connections %d\n"
-		      "# HELP motcua_http_connections_refused_total Connections refused: their address held too many.\n"
-		      "# TYPE motcua_http_connections_refused_total counter\nmotcua_http_connections_refused_total %llu\n"
-		      "# HELP motcua_http_connections_cut_total Connections closed because a request head came too slowly.\n"
-		      "# TYPE motcua_http_connections_cut_total counter\nmotcua_http_connections_cut_total %llu\n",
-		      mc_conns_open(s->conns), (unsigned long long)mc_conns_refused(s->conns),
-		      (unsigned long long)mc_conns_cut(s->conns));
+	mc_buf_printf(
+		out,
+		"# HELP motcua_http_connections Connections open now.\n"
+		"# TYPE motcua_http_connections gauge\nmotcua_http_connections %d\n"
+		"# HELP motcua_http_connections_refused_total Connections refused: their address held too many.\n"
+		"# TYPE motcua_http_connections_refused_total counter\nmotcua_http_connections_refused_total %llu\n"
+		"# HELP motcua_http_connections_cut_total Connections closed because a request head came too slowly.\n"
+		"# TYPE motcua_http_connections_cut_total counter\nmotcua_http_connections_cut_total %llu\n",
+		mc_conns_open(s->conns), (unsigned long long)mc_conns_refused(s->conns),
+		(unsigned long long)mc_conns_cut(s->conns));
 	if (s->hooks.metrics)
 		s->hooks.metrics(s, out);
 }

@@ -11,7 +11,7 @@
 
 #include "../core/banned.h"
 
-#define MAX_FILE (4u << 20)
+#define MAX_FILE  (4u << 20)
 #define MAX_TOTAL (32u << 20)
 
 struct file {
@@ -32,11 +32,16 @@ static const char *ctype_of(const char *path)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".html", "text/html; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-		{".css", "text/css; charset=utf-8"},     {".json", "application/json; charset=utf-8"},
-		{".svg", "image/svg+xml"},               {".png", "image/png"},
-		{".ico", "image/x-icon"},                {".woff2", "font/woff2"},
-		{".txt", "text/plain; charset=utf-8"},   {".webmanifest", "application/manifest+json"},
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json; charset=utf-8"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".ico", "image/x-icon"},
+		{".woff2", "font/woff2"},
+		{".txt", "text/plain; charset=utf-8"},
+		{".webmanifest", "application/manifest+json"},
 	};
 	const char *dot = strrchr(path, '.');
 	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
@@ -120,7 +125,10 @@ void mc_static_free(struct mc_static *st)
 	free(st);
 }
 
-size_t mc_static_count(const struct mc_static *st) { return st ? st->n : 0; }
+size_t mc_static_count(const struct mc_static *st)
+{
+	return st ? st->n : 0;
+}
 
 static const struct file *find(const struct mc_static *st, const char *path)
 {

@@ -25,8 +25,8 @@ int mc_applicant_by_id_number(struct mc_conn *c, const char *id_number, int64_t 
 	if (rc == MC_DB_ROW) {
 		*user_id = mc_col_int64(s, 0);
 		*out = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?}", "id_number", id_number, "full_name",
-				 mc_col_text(s, 1), "phone", mc_col_text(s, 2), "address", mc_col_text(s, 3), "ward_code",
-				 mc_col_text(s, 4), "ward_name", mc_col_text(s, 5));
+				 mc_col_text(s, 1), "phone", mc_col_text(s, 2), "address", mc_col_text(s, 3),
+				 "ward_code", mc_col_text(s, 4), "ward_name", mc_col_text(s, 5));
 	}
 	mc_stmt_done(s);
 	return rc < 0 ? rc : rc == MC_DB_ROW ? 0 : MC_E_NOT_FOUND;
@@ -35,10 +35,11 @@ int mc_applicant_by_id_number(struct mc_conn *c, const char *id_number, int64_t 
 int mc_account_holder(struct mc_conn *c, const char *account, int64_t *user_id, json_t **out)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT id, kind, full_name, birth_date, position FROM users"
-			  " WHERE (id_number = ? OR tax_code = ?) AND kind IN ('citizen', 'business') AND status = 'active'",
-			  "tt", account, account);
+	int rc = mc_query(
+		c, &s,
+		"SELECT id, kind, full_name, birth_date, position FROM users"
+		" WHERE (id_number = ? OR tax_code = ?) AND kind IN ('citizen', 'business') AND status = 'active'",
+		"tt", account, account);
 	if (rc)
 		return rc;
 	rc = mc_step(s);

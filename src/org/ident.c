@@ -12,11 +12,10 @@
 /* The first three digits of a CCCD: '0' + the pre-2025 GSO province code
  * (data/cccd_province_prefixes.csv). */
 static const char *const prefixes[] = {
-	"001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020",
-	"022", "024", "025", "026", "027", "030", "031", "033", "034", "035", "036", "037", "038",
-	"040", "042", "044", "045", "046", "048", "049", "051", "052", "054", "056", "058", "060",
-	"062", "064", "066", "067", "068", "070", "072", "074", "075", "077", "079", "080", "082",
-	"083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096",
+	"001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020", "022", "024", "025",
+	"026", "027", "030", "031", "033", "034", "035", "036", "037", "038", "040", "042", "044", "045", "046", "048",
+	"049", "051", "052", "054", "056", "058", "060", "062", "064", "066", "067", "068", "070", "072", "074", "075",
+	"077", "079", "080", "082", "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096",
 };
 
 static int all_digits(const char *s, size_t n)
@@ -35,8 +34,8 @@ int mc_date_check(const char *d)
 	char extra;
 	/* digits where digits belong: sscanf's %d would take " 1" and "+1" */
 	if (strlen(d) != 10 || strspn(d, "0123456789") != 4 || strspn(d + 5, "0123456789") != 2 ||
-	    strspn(d + 8, "0123456789") != 2 ||
-	    sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) != 3 || d[4] != '-' || d[7] != '-')
+	    strspn(d + 8, "0123456789") != 2 || sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) != 3 || d[4] != '-' ||
+	    d[7] != '-')
 		return 0;
 	if (y < 1850 || y > 2200 || m < 1 || m > 12 || dd < 1)
 		return 0;
@@ -45,8 +44,7 @@ int mc_date_check(const char *d)
 	return cd == dd && cm == m;
 }
 
-int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struct mc_error *e,
-		  int *unknown_prefix)
+int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struct mc_error *e, int *unknown_prefix)
 {
 	*unknown_prefix = 0;
 	if (!id || !all_digits(id, 12)) {
@@ -77,16 +75,14 @@ int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struc
 		}
 		sscanf(birth_date, "%4d", &by);
 		if (by != year) {
-			mc_error_field(e, "id_number", "birth_year",
-				       "Số định danh không khớp với năm sinh",
+			mc_error_field(e, "id_number", "birth_year", "Số định danh không khớp với năm sinh",
 				       "The citizen ID does not match the year of birth");
 			return e->code = MC_E_VALIDATION;
 		}
 	}
 	if (sex && *sex) {
 		if (strcmp(sex, "M") != 0 && strcmp(sex, "F") != 0) {
-			mc_error_field(e, "sex", "enum", "Giới tính phải là M (nam) hoặc F (nữ)",
-				       "Sex must be M or F");
+			mc_error_field(e, "sex", "enum", "Giới tính phải là M (nam) hoặc F (nữ)", "Sex must be M or F");
 			return e->code = MC_E_VALIDATION;
 		}
 		if ((g % 2 == 1) != (sex[0] == 'F')) {
@@ -102,8 +98,8 @@ int mc_tax_code_check(const char *code)
 {
 	if (all_digits(code, 10))
 		return 1;
-	return strlen(code) == 14 && code[10] == '-' && all_digits(code + 11, 3) &&
-	       isdigit((unsigned char)code[0]) && strspn(code, "0123456789") == 10;
+	return strlen(code) == 14 && code[10] == '-' && all_digits(code + 11, 3) && isdigit((unsigned char)code[0]) &&
+	       strspn(code, "0123456789") == 10;
 }
 
 int mc_phone_normalize(const char *p, char out[MC_PHONE_MAX])

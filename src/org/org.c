@@ -11,23 +11,25 @@
 
 #include "../core/banned.h"
 
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
 
 /* ---------------- units ---------------- */
 
 static json_t *unit_row(struct mc_stmt *s)
 {
-	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:s?}", "code",
-			 mc_col_text(s, 0), "level", mc_col_text(s, 1), "name", mc_col_text(s, 2),
-			 "name_en", mc_col_text(s, 3), "full_name", mc_col_text(s, 4), "full_name_en",
-			 mc_col_text(s, 5), "kind", mc_col_text(s, 6), "kind_en", mc_col_text(s, 7),
-			 "parent_code", jstr(mc_col_text(s, 8)), "province_code", mc_col_text(s, 9));
+	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:s?}", "code", mc_col_text(s, 0),
+			 "level", mc_col_text(s, 1), "name", mc_col_text(s, 2), "name_en", mc_col_text(s, 3),
+			 "full_name", mc_col_text(s, 4), "full_name_en", mc_col_text(s, 5), "kind", mc_col_text(s, 6),
+			 "kind_en", mc_col_text(s, 7), "parent_code", jstr(mc_col_text(s, 8)), "province_code",
+			 mc_col_text(s, 9));
 }
 
 #define UNIT_COLS "code, level, name, name_en, full_name, full_name_en, kind, kind_en, parent_code, province_code"
 
-int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const char *q, int limit,
-		  json_t **out)
+int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const char *q, int limit, json_t **out)
 {
 	struct mc_stmt *s;
 	char *like = mc_text_like_key(q);
@@ -38,10 +40,12 @@ int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const 
 			      " AND (CAST(? AS TEXT) IS NULL OR search_key LIKE ?) ORDER BY code LIMIT ?",
 			      "ttttd", era, parent, like, like, limit);
 	else
-		rc = mc_query(c, &s,
-			      "SELECT " UNIT_COLS " FROM units WHERE era = ? AND (CAST(? AS TEXT) IS NULL AND parent_code IS NULL"
-			      " OR CAST(? AS TEXT) IS NOT NULL AND search_key LIKE ?) ORDER BY level DESC, code LIMIT ?",
-			      "ttttd", era, like, like, like, limit);
+		rc = mc_query(
+			c, &s,
+			"SELECT " UNIT_COLS
+			" FROM units WHERE era = ? AND (CAST(? AS TEXT) IS NULL AND parent_code IS NULL"
+			" OR CAST(? AS TEXT) IS NOT NULL AND search_key LIKE ?) ORDER BY level DESC, code LIMIT ?",
+			"ttttd", era, like, like, like, limit);
 	free(like);
 	if (rc)
 		return rc;
@@ -72,18 +76,19 @@ int mc_unit_get(struct mc_conn *c, const char *era, const char *code, json_t **o
 		return MC_E_NOT_FOUND;
 	json_object_set_new(u, "era", json_string(era));
 	if (strcmp(era, "current") != 0) {
-		rc = mc_query(c, &s,
-			      "SELECT u.code, u.full_name FROM unit_changes m JOIN units u"
-			      " ON u.era = 'current' AND u.code = m.new_ward_code WHERE m.old_ward_code = ? ORDER BY u.code",
-			      "t", code);
+		rc = mc_query(
+			c, &s,
+			"SELECT u.code, u.full_name FROM unit_changes m JOIN units u"
+			" ON u.era = 'current' AND u.code = m.new_ward_code WHERE m.old_ward_code = ? ORDER BY u.code",
+			"t", code);
 		if (rc) {
 			json_decref(u);
 			return rc;
 		}
 		json_t *arr = json_array();
 		while ((rc = mc_step(s)) == MC_DB_ROW)
-			json_array_append_new(arr, json_pack("{s:s, s:s}", "code", mc_col_text(s, 0),
-							     "full_name", mc_col_text(s, 1)));
+			json_array_append_new(arr, json_pack("{s:s, s:s}", "code", mc_col_text(s, 0), "full_name",
+							     mc_col_text(s, 1)));
 		mc_stmt_done(s);
 		json_object_set_new(u, "became", arr);
 	}
@@ -128,11 +133,15 @@ int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum m
 	if (rc == MC_DB_DONE)
 		return MC_E_VALIDATION; /* unknown unit */
 
-	int64_t internal = a->parent_id && (unit == MC_AGENCY_INTERNAL || (unit == MC_AGENCY_BY_KIND && kind_internal(a->kind)));
+	int64_t internal =
+		a->parent_id && (unit == MC_AGENCY_INTERNAL || (unit == MC_AGENCY_BY_KIND && kind_internal(a->kind)));
 	rc = mc_query(c, &s,
-		      "INSERT INTO agencies (code, parent_id, kind, name, name_en, unit_code, province_code, created_at, internal)"
+		      "INSERT INTO agencies (code, parent_id, kind, name, name_en, unit_code, province_code, "
+		      "created_at, internal)"
 		      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      "ttttttti" "i", a->code, NULL, a->kind, a->name, a->name_en, a->unit_code, province,
+		      "ttttttti"
+		      "i",
+		      a->code, (const char *)NULL, a->kind, a->name, a->name_en, a->unit_code, province,
 		      mc_time_now_ms(), internal);
 	if (rc)
 		return rc;
@@ -148,8 +157,9 @@ int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum m
 		return rc;
 	/* closure: self, plus every ancestor of the parent; the same body as
 	 * an ancestor when internal and the parent is */
-	int64_t n = mc_exec(c, "INSERT INTO agency_tree (ancestor_id, descendant_id, depth, same_body) VALUES (?, ?, 0, 1)",
-			    "ii", *id, *id);
+	int64_t n =
+		mc_exec(c, "INSERT INTO agency_tree (ancestor_id, descendant_id, depth, same_body) VALUES (?, ?, 0, 1)",
+			"ii", *id, *id);
 	if (n >= 0 && a->parent_id)
 		n = mc_exec(c,
 			    "INSERT INTO agency_tree (ancestor_id, descendant_id, depth, same_body)"
@@ -161,8 +171,8 @@ int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum m
 int mc_agency_within(struct mc_conn *c, int64_t ancestor, int64_t descendant)
 {
 	int64_t v;
-	int rc = mc_query_int64(c, &v, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?",
-				"ii", ancestor, descendant);
+	int rc = mc_query_int64(c, &v, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?", "ii",
+				ancestor, descendant);
 	if (rc == MC_E_NOT_FOUND)
 		return 0;
 	return rc < 0 ? rc : 1;
@@ -171,9 +181,9 @@ int mc_agency_within(struct mc_conn *c, int64_t ancestor, int64_t descendant)
 int mc_agency_acts_for(struct mc_conn *c, int64_t member, int64_t body)
 {
 	int64_t v;
-	int rc = mc_query_int64(c, &v,
-				"SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ? AND same_body = 1", "ii",
-				body, member);
+	int rc = mc_query_int64(
+		c, &v, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ? AND same_body = 1", "ii",
+		body, member);
 	if (rc == MC_E_NOT_FOUND)
 		return 0;
 	return rc < 0 ? rc : 1;
@@ -193,9 +203,9 @@ static json_t *agency_row(struct mc_stmt *s)
 	json_t *j = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id",
 			      (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "parent_id",
 			      mc_col_is_null(s, 2) ? json_null() : json_integer(mc_col_int64(s, 2)), "kind",
-			      mc_col_text(s, 3), "name", mc_col_text(s, 4), "name_en", mc_col_text(s, 5),
-			      "unit_code", mc_col_text(s, 6), "province_code", mc_col_text(s, 7), "active",
-			      (int)mc_col_int64(s, 8), "internal", (int)mc_col_int64(s, 9));
+			      mc_col_text(s, 3), "name", mc_col_text(s, 4), "name_en", mc_col_text(s, 5), "unit_code",
+			      mc_col_text(s, 6), "province_code", mc_col_text(s, 7), "active", (int)mc_col_int64(s, 8),
+			      "internal", (int)mc_col_int64(s, 9));
 	/* its own office hours; null: the configured ones */
 	json_object_set_new(j, "office_hours", mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
 	return j;
@@ -208,7 +218,8 @@ int mc_agencies_list(struct mc_conn *c, int64_t root, json_t **out)
 				 "SELECT " AGENCY_COLS " FROM agencies a JOIN agency_tree t ON t.descendant_id = a.id"
 				 " WHERE t.ancestor_id = ? ORDER BY t.depth, a.code",
 				 "i", root)
-		      : mc_query(c, &s, "SELECT " AGENCY_COLS " FROM agencies a ORDER BY a.parent_id IS NOT NULL, a.code", "");
+		      : mc_query(c, &s,
+				 "SELECT " AGENCY_COLS " FROM agencies a ORDER BY a.parent_id IS NOT NULL, a.code", "");
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
@@ -234,11 +245,11 @@ int mc_counters_list(struct mc_conn *c, int64_t agency_id, json_t **out)
 		return rc;
 	json_t *arr = json_array();
 	while ((rc = mc_step(s)) == MC_DB_ROW)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:I, s:s, s:s, s:b}", "id",
-						     (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1),
-						     "agency_id", (json_int_t)mc_col_int64(s, 2), "name",
-						     mc_col_text(s, 3), "name_en", mc_col_text(s, 4), "active",
-						     (int)mc_col_int64(s, 5)));
+		json_array_append_new(arr,
+				      json_pack("{s:I, s:s, s:I, s:s, s:s, s:b}", "id", (json_int_t)mc_col_int64(s, 0),
+						"code", mc_col_text(s, 1), "agency_id", (json_int_t)mc_col_int64(s, 2),
+						"name", mc_col_text(s, 3), "name_en", mc_col_text(s, 4), "active",
+						(int)mc_col_int64(s, 5)));
 	mc_stmt_done(s);
 	if (rc < 0) {
 		json_decref(arr);
@@ -272,11 +283,12 @@ int mc_agency_get(struct mc_conn *c, int64_t id, json_t **out)
 	return 0;
 }
 
-int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, const char *name,
-		      const char *name_en, int64_t *id)
+int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, const char *name, const char *name_en,
+		      int64_t *id)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "INSERT INTO counters (code, agency_id, name, name_en) VALUES (?, ?, ?, ?) RETURNING id",
+	int rc = mc_query(c, &s,
+			  "INSERT INTO counters (code, agency_id, name, name_en) VALUES (?, ?, ?, ?) RETURNING id",
 			  "titt", code, agency_id, name, name_en);
 	if (rc)
 		return rc;
@@ -314,13 +326,17 @@ int mc_user_create(struct mc_conn *c, const struct mc_user_new *u, int64_t *id)
 	const char *province = "79";
 	struct mc_stmt *s;
 	char *key = mc_user_search_key(u->full_name, u->username);
-	int rc = mc_query(c, &s,
-			  "INSERT INTO users (kind, username, password_hash, full_name, id_number, tax_code, birth_date, sex,"
-			  " phone, email, address, ward_code, agency_id, position, position_en, province_code, created_at, updated_at,"
-			  " search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  "tttttttttttttttt" "iit", u->kind, u->username, u->password_hash, u->full_name,
-			  u->id_number, u->tax_code, u->birth_date, u->sex, u->phone, u->email, u->address,
-			  u->ward_code, NULL, u->position, u->position_en, province, now, now, key);
+	int rc = mc_query(
+		c, &s,
+		"INSERT INTO users (kind, username, password_hash, full_name, id_number, tax_code, birth_date, sex,"
+		" phone, email, address, ward_code, agency_id, position, position_en, province_code, created_at, "
+		"updated_at,"
+		" search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"tttttttttttttttt"
+		"iit",
+		u->kind, u->username, u->password_hash, u->full_name, u->id_number, u->tax_code, u->birth_date, u->sex,
+		u->phone, u->email, u->address, u->ward_code, (const char *)NULL, u->position, u->position_en, province,
+		now, now, key);
 	free(key);
 	if (rc)
 		return rc;
@@ -394,30 +410,33 @@ static int user_get(struct mc_conn *c, int64_t id, int with_perms, json_t **out)
 	}
 	char created[40];
 	mc_time_format_vn(mc_col_int64(s, 17), created, sizeof(created));
-	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:s}",
-			      "id", (json_int_t)mc_col_int64(s, 0), "kind", mc_col_text(s, 1), "username",
-			      mc_col_text(s, 2), "full_name", mc_col_text(s, 3), "id_number",
-			      jstr(mc_col_text(s, 4)), "tax_code", jstr(mc_col_text(s, 5)), "birth_date",
-			      jstr(mc_col_text(s, 6)), "sex", jstr(mc_col_text(s, 7)), "phone",
-			      jstr(mc_col_text(s, 8)), "email", jstr(mc_col_text(s, 9)), "address",
-			      jstr(mc_col_text(s, 10)), "ward_code", jstr(mc_col_text(s, 11)), "status",
-			      mc_col_text(s, 15), "version", (json_int_t)mc_col_int64(s, 16), "created_at", created);
+	json_t *j =
+		json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:s}", "id",
+			  (json_int_t)mc_col_int64(s, 0), "kind", mc_col_text(s, 1), "username", mc_col_text(s, 2),
+			  "full_name", mc_col_text(s, 3), "id_number", jstr(mc_col_text(s, 4)), "tax_code",
+			  jstr(mc_col_text(s, 5)), "birth_date", jstr(mc_col_text(s, 6)), "sex",
+			  jstr(mc_col_text(s, 7)), "phone", jstr(mc_col_text(s, 8)), "email", jstr(mc_col_text(s, 9)),
+			  "address", jstr(mc_col_text(s, 10)), "ward_code", jstr(mc_col_text(s, 11)), "status",
+			  mc_col_text(s, 15), "version", (json_int_t)mc_col_int64(s, 16), "created_at", created);
 	if (!mc_col_is_null(s, 12)) {
-		json_object_set_new(j, "agency", json_pack("{s:I, s:s, s:s, s:s}", "id",
-							   (json_int_t)mc_col_int64(s, 12), "code",
-							   mc_col_text(s, 18), "name", mc_col_text(s, 19),
-							   "name_en", mc_col_text(s, 20)));
+		json_object_set_new(j, "agency",
+				    json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)mc_col_int64(s, 12), "code",
+					      mc_col_text(s, 18), "name", mc_col_text(s, 19), "name_en",
+					      mc_col_text(s, 20)));
 		json_object_set_new(j, "position", jstr(mc_col_text(s, 13)));
 		json_object_set_new(j, "position_en", jstr(mc_col_text(s, 14)));
 	}
 	mc_stmt_done(s);
-	json_object_set_new(j, "roles", string_list(c, "SELECT role_code FROM user_roles WHERE user_id = ? ORDER BY role_code", id, &rc));
+	json_object_set_new(
+		j, "roles",
+		string_list(c, "SELECT role_code FROM user_roles WHERE user_id = ? ORDER BY role_code", id, &rc));
 	if (!rc && with_perms)
-		json_object_set_new(j, "permissions",
-				    string_list(c,
-						"SELECT DISTINCT rp.perm_code FROM user_roles ur JOIN role_permissions rp"
-						" ON rp.role_code = ur.role_code WHERE ur.user_id = ? ORDER BY rp.perm_code",
-						id, &rc));
+		json_object_set_new(
+			j, "permissions",
+			string_list(c,
+				    "SELECT DISTINCT rp.perm_code FROM user_roles ur JOIN role_permissions rp"
+				    " ON rp.role_code = ur.role_code WHERE ur.user_id = ? ORDER BY rp.perm_code",
+				    id, &rc));
 	if (rc) {
 		json_decref(j);
 		return rc;
@@ -426,11 +445,17 @@ static int user_get(struct mc_conn *c, int64_t id, int with_perms, json_t **out)
 	return 0;
 }
 
-int mc_user_get(struct mc_conn *c, int64_t id, json_t **out) { return user_get(c, id, 1, out); }
-int mc_user_get_basic(struct mc_conn *c, int64_t id, json_t **out) { return user_get(c, id, 0, out); }
+int mc_user_get(struct mc_conn *c, int64_t id, json_t **out)
+{
+	return user_get(c, id, 1, out);
+}
+int mc_user_get_basic(struct mc_conn *c, int64_t id, json_t **out)
+{
+	return user_get(c, id, 0, out);
+}
 
-int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q,
-		  int64_t after_id, int limit, json_t **out, int64_t *next_after)
+int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q, int64_t after_id, int limit,
+		  json_t **out, int64_t *next_after)
 {
 	struct mc_stmt *s;
 	char *like = mc_text_like_key(q);
@@ -439,7 +464,8 @@ int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const 
 			  "SELECT u.id, u.username, u.full_name, u.agency_id, u.position, u.status, a.name"
 			  " FROM users u JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ?"
 			  " JOIN agencies a ON a.id = u.agency_id"
-			  " WHERE u.kind = 'official' AND (CAST(? AS BIGINT) = 0 OR u.agency_id = ?) AND (CAST(? AS BIGINT) = 0 OR u.id < ?)"
+			  " WHERE u.kind = 'official' AND (CAST(? AS BIGINT) = 0 OR u.agency_id = ?) AND (CAST(? AS "
+			  "BIGINT) = 0 OR u.id < ?)"
 			  " AND (CAST(? AS TEXT) IS NULL OR lower(u.username) LIKE ? OR u.search_key LIKE ?)"
 			  " ORDER BY u.id DESC LIMIT ?",
 			  "iiiiitttd", root, agency_filter, agency_filter, after_id, after_id, like, like, like,
@@ -455,12 +481,11 @@ int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const 
 			*next_after = json_integer_value(json_object_get(json_array_get(arr, (size_t)limit - 1), "id"));
 			continue;
 		}
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:o, s:s, s:s}", "id",
-						     (json_int_t)mc_col_int64(s, 0), "username", mc_col_text(s, 1),
-						     "full_name", mc_col_text(s, 2), "agency_id",
-						     (json_int_t)mc_col_int64(s, 3), "position",
-						     jstr(mc_col_text(s, 4)), "status", mc_col_text(s, 5),
-						     "agency_name", mc_col_text(s, 6)));
+		json_array_append_new(
+			arr, json_pack("{s:I, s:s, s:s, s:I, s:o, s:s, s:s}", "id", (json_int_t)mc_col_int64(s, 0),
+				       "username", mc_col_text(s, 1), "full_name", mc_col_text(s, 2), "agency_id",
+				       (json_int_t)mc_col_int64(s, 3), "position", jstr(mc_col_text(s, 4)), "status",
+				       mc_col_text(s, 5), "agency_name", mc_col_text(s, 6)));
 		count++;
 	}
 	mc_stmt_done(s);

@@ -23,8 +23,7 @@
  * ("M"/"F") are optional; when given they must agree with digits 4-6.
  * Returns 0, or MC_E_VALIDATION with a field error on e.  *unknown_prefix is
  * set when digits 1-3 name no known province (a warning, not an error). */
-int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struct mc_error *e,
-		  int *unknown_prefix);
+int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struct mc_error *e, int *unknown_prefix);
 /* 10-digit tax code, or 13 with a "-NNN" branch suffix (NNN-NNN...). */
 int mc_tax_code_check(const char *code);
 /*
@@ -41,12 +40,17 @@ int mc_phone_normalize(const char *phone, char out[MC_PHONE_MAX]);
 /* 1 when mc_phone_normalize accepts phone. */
 int mc_phone_check(const char *phone);
 /* The message for a phone number that is not one (vi, en). */
-#define MC_PHONE_RULE_VI "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 (số cố định: 11 chữ số, bắt đầu bằng 02)"
-#define MC_PHONE_RULE_EN "Phone must be 10 digits starting with 03, 05, 07, 08 or 09 (a landline: 11 digits starting with 02)"
+#define MC_PHONE_RULE_VI                                                                                                                                        \
+	"Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 (số cố định: 11 chữ số, bắt đầu bằng " \
+	"02)"
+#define MC_PHONE_RULE_EN                                                                                               \
+	"Phone must be 10 digits starting with 03, 05, 07, 08 or 09 (a landline: 11 digits starting with 02)"
 /* The message for a person's name with other characters (vi, en); the
  * check is mc_text_person_name (core/text.h). */
-#define MC_NAME_RULE_VI "Họ tên chỉ gồm chữ cái (kể cả chữ có dấu), khoảng trắng và các dấu ' - ., không có chữ số hay ký hiệu khác"
-#define MC_NAME_RULE_EN "A name has only letters (with or without diacritics), spaces and the marks ' - ., no digits or other symbols"
+#define MC_NAME_RULE_VI                                                                                                \
+	"Họ tên chỉ gồm chữ cái (kể cả chữ có dấu), khoảng trắng và các dấu ' - ., không có chữ số hay ký hiệu khác"
+#define MC_NAME_RULE_EN                                                                                                \
+	"A name has only letters (with or without diacritics), spaces and the marks ' - ., no digits or other symbols"
 /* A plausible e-mail address (one @, a dot in the domain, no spaces). */
 int mc_email_check(const char *email);
 /* YYYY-MM-DD, a real date. */
@@ -57,8 +61,7 @@ int mc_date_check(const char *date);
 /* List units: era "current" or "2025-03"; parent (province or district
  * code) or NULL for the top level; q a search string (diacritics ignored)
  * or NULL; at most limit rows. */
-int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const char *q, int limit,
-		  json_t **out);
+int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const char *q, int limit, json_t **out);
 /* One unit; for a former ward, "became" lists the current wards. */
 int mc_unit_get(struct mc_conn *c, const char *era, const char *code, json_t **out);
 
@@ -98,20 +101,20 @@ int mc_agency_acts_for(struct mc_conn *c, int64_t member, int64_t body);
 int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id);
 int mc_agencies_list(struct mc_conn *c, int64_t root, json_t **out);
 int mc_agency_get(struct mc_conn *c, int64_t id, json_t **out);
-int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, const char *name,
-		      const char *name_en, int64_t *id);
+int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, const char *name, const char *name_en,
+		      int64_t *id);
 int mc_counters_list(struct mc_conn *c, int64_t agency_id, json_t **out);
 
 /* ---- users ---- */
 
 struct mc_user_new {
-	const char *kind;     /* citizen | business | official */
+	const char *kind; /* citizen | business | official */
 	const char *username;
 	const char *password_hash;
 	const char *full_name;
 	const char *id_number, *tax_code, *birth_date, *sex;
 	const char *phone, *email, *address, *ward_code;
-	int64_t agency_id;    /* officials */
+	int64_t agency_id; /* officials */
 	const char *position, *position_en;
 	const char *const *roles; /* NULL-terminated role codes */
 };
@@ -129,8 +132,8 @@ int mc_user_get_basic(struct mc_conn *c, int64_t id, json_t **out);
 int mc_user_kind(struct mc_conn *c, int64_t id, char kind[16], int64_t *agency_id);
 /* Officials of the agency subtree under root (an agency id; 0 gives none), newest first,
  * keyset pagination on id (after_id = 0 for the first page). */
-int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q,
-		  int64_t after_id, int limit, json_t **out, int64_t *next_after);
+int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q, int64_t after_id, int limit,
+		  json_t **out, int64_t *next_after);
 int mc_role_exists(struct mc_conn *c, const char *role);
 /* The active citizen account with this 12-digit ID number, as a clerk
  * needs it at the counter (applicant.c): *out holds id_number, full_name,

@@ -212,10 +212,22 @@ static const struct label time_units[] = {
 	{NULL, NULL, NULL},
 };
 
-const char *mc__paper_kind_label(const char *kind, int en) { return lookup(paper_kinds, kind, en); }
-const char *mc__result_label(const char *result, int en) { return lookup(results, result, en); }
-const char *mc__status_label(const char *status, int en) { return lookup(statuses, status, en); }
-const char *mc__time_unit_label(const char *unit, int en) { return lookup(time_units, unit, en); }
+const char *mc__paper_kind_label(const char *kind, int en)
+{
+	return lookup(paper_kinds, kind, en);
+}
+const char *mc__result_label(const char *result, int en)
+{
+	return lookup(results, result, en);
+}
+const char *mc__status_label(const char *status, int en)
+{
+	return lookup(statuses, status, en);
+}
+const char *mc__time_unit_label(const char *unit, int en)
+{
+	return lookup(time_units, unit, en);
+}
 
 int mc__need_text(struct mc_error *e, struct mc_arena *a, json_t *o, const char *path)
 {
@@ -246,9 +258,11 @@ int mc__check_time(struct mc_error *e, json_t *o, const char *path, int required
 
 int mc__need_str_array(struct mc_error *e, json_t *o, const char *path)
 {
-	json_t *v = mc__jget(o, path), *it;
-	size_t i, good = 0;
+	json_t *v = mc__jget(o, path);
+	size_t good = 0;
 	if (json_is_array(v)) {
+		json_t *it;
+		size_t i;
 		json_array_foreach(v, i, it) {
 			if (!json_is_string(it) || json_string_length(it) == 0) {
 				good = 0;

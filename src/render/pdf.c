@@ -38,7 +38,7 @@
 #define MAX_COLS  18 /* columns of a table at most (the periodic report has 17) */
 #define DOTS      "……………………"
 /* Body font size, and the smallest form 01 may take to stay on one page. */
-#define FS_DEFAULT 8.0
+#define FS_DEFAULT    8.0
 #define FS_FORM01_MIN 6.5
 
 /* layout flags */
@@ -96,12 +96,23 @@ static const char *esc(struct doc *d, const char *s)
 	for (const char *p = s; *p; p++) {
 		const char *r = NULL;
 		switch (*p) {
-		case '&': r = "&amp;"; break;
-		case '<': r = "&lt;"; break;
-		case '>': r = "&gt;"; break;
-		case '"': r = "&quot;"; break;
-		case '\'': r = "&apos;"; break;
-		default: break;
+		case '&':
+			r = "&amp;";
+			break;
+		case '<':
+			r = "&lt;";
+			break;
+		case '>':
+			r = "&gt;";
+			break;
+		case '"':
+			r = "&quot;";
+			break;
+		case '\'':
+			r = "&apos;";
+			break;
+		default:
+			break;
 		}
 		if (r) {
 			size_t k = strlen(r);
@@ -160,9 +171,18 @@ static const char *sub_text(struct doc *d, const char *en)
 	return en && *en ? sub(d, esc(d, en)) : "";
 }
 
-static double cw(const struct doc *d) { return d->pw - d->ml - d->mr; }
-static double bottom(const struct doc *d) { return d->ph - d->mb; }
-static int fresh(const struct doc *d) { return d->y <= d->fresh_y + 0.01; }
+static double cw(const struct doc *d)
+{
+	return d->pw - d->ml - d->mr;
+}
+static double bottom(const struct doc *d)
+{
+	return d->ph - d->mb;
+}
+static int fresh(const struct doc *d)
+{
+	return d->y <= d->fresh_y + 0.01;
+}
 
 static PangoLayout *lay(struct doc *d, const char *markup, double width, double size, int flags)
 {
@@ -234,7 +254,10 @@ static const struct lines *lines_of(PangoLayout *l)
 	return ls;
 }
 
-static int nlines(PangoLayout *l) { return lines_of(l)->n; }
+static int nlines(PangoLayout *l)
+{
+	return lines_of(l)->n;
+}
 
 /* Height of lines [from, to). */
 static double span_h(PangoLayout *l, int from, int to)
@@ -398,8 +421,7 @@ static void field_en(struct doc *d, const char *vi, const char *en, const char *
 		return;
 	}
 	const char *v = mc_sprintf(d->a, "<b>%s</b>", esc(d, value));
-	para(d, mc_sprintf(d->a, "%s: %s%s", vi, v, sub_text(d, mc_sprintf(d->a, "%s: %s", en, value_en))), 0, 12,
-	     2.5);
+	para(d, mc_sprintf(d->a, "%s: %s%s", vi, v, sub_text(d, mc_sprintf(d->a, "%s: %s", en, value_en))), 0, 12, 2.5);
 }
 
 /* The same, skipped when there is no value. */
@@ -559,8 +581,8 @@ static void national_header(struct doc *d, const char *superior, const char *age
 	double hs = d->fs - 0.5;
 
 	const char *am = mc_sprintf(d->a, "%s%s%s%s", superior ? "<span weight=\"normal\">" : "",
-				    superior ? esc(d, upper(d, clip(d, superior, 160))) : "", superior ? "</span>\n" : "",
-				    esc(d, upper(d, clip(d, agency, 160))));
+				    superior ? esc(d, upper(d, clip(d, superior, 160))) : "",
+				    superior ? "</span>\n" : "", esc(d, upper(d, clip(d, agency, 160))));
 	PangoLayout *l = lay(d, am, lw - 6, hs, F_BOLD | F_CENTER);
 	double lh = put(d, l, d->ml, y0);
 	hline(d, d->ml + lw / 3, d->ml + 2 * lw / 3, y0 + lh + 2.5, 0.6);
@@ -674,8 +696,8 @@ static void qr_block(struct doc *d, const char *url, const char *code, const cha
 {
 	double q = url ? 58 : 0, gap = url ? 10 : 0;
 	const char *m = mc_sprintf(
-		d->a, "Mã hồ sơ: <span size=\"larger\"><b>%s</b></span>%s%s%s%s%s%s",
-		esc(d, code), sub(d, "Dossier code"),
+		d->a, "Mã hồ sơ: <span size=\"larger\"><b>%s</b></span>%s%s%s%s%s%s", esc(d, code),
+		sub(d, "Dossier code"),
 		secret ? mc_sprintf(d->a, "\nMã bảo mật tra cứu: <b>%s</b>", esc(d, secret)) : "",
 		secret ? sub(d, "Tracking secret") : "",
 		url ? "\n<span size=\"smaller\">Quét mã QR hoặc nhập mã hồ sơ và mã bảo mật tại Cổng dịch vụ công "
@@ -808,10 +830,8 @@ static const char *return_place(struct doc *d, json_t *j)
 static void form01(struct doc *d, json_t *j, const char *copy)
 {
 	static const struct col cols[] = {
-		{"TT", "No.", 0.07, F_CENTER},
-		{"Tên giấy tờ", "Paper", 0.43, 0},
-		{"Hình thức", "Kind", 0.19, F_CENTER},
-		{"Số lượng", "Count", 0.12, F_CENTER},
+		{"TT", "No.", 0.07, F_CENTER},         {"Tên giấy tờ", "Paper", 0.43, 0},
+		{"Hình thức", "Kind", 0.19, F_CENTER}, {"Số lượng", "Count", 0.12, F_CENTER},
 		{"Ghi chú", "Note", 0.19, 0},
 	};
 	static const struct table t = {cols, 5, 0, 2.5};
@@ -824,7 +844,8 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	unit_header(d, j, "received_at");
 	title(d, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "RECEIPT OF DOSSIER AND APPOINTMENT FOR THE RESULT");
 	qr_block(d, T("tracking_url"), T("code"), T("secret"));
-	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
+	para(d,
+	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
 	     0, 0, 2.5);
 	applicant(d, j, 1);
 	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
@@ -834,13 +855,14 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	json_t *papers = mc__jget(j, "papers"), *p;
 	size_t i;
 	json_array_foreach(papers, i, p) {
-		long long count = mc__jint(p, "count", 1);
+		long long copies = mc__jint(p, "count", 1);
 		const char *cells[5] = {
 			mc_sprintf(d->a, "%lld", mc__jint(p, "no", (long long)i + 1)),
-			mc_sprintf(d->a, "%s%s", esc(d, mc__jtext(d->a, p, "name")), sub_text(d, mc__jtext(d->a, p, "name_en"))),
+			mc_sprintf(d->a, "%s%s", esc(d, mc__jtext(d->a, p, "name")),
+				   sub_text(d, mc__jtext(d->a, p, "name_en"))),
 			mc_sprintf(d->a, "%s%s", esc(d, mc__paper_kind_label(mc__jtext(d->a, p, "kind"), 0)),
 				   sub_text(d, mc__paper_kind_label(mc__jtext(d->a, p, "kind"), 1))),
-			mc_sprintf(d->a, "%lld", count),
+			mc_sprintf(d->a, "%lld", copies),
 			esc(d, mc__jtext(d->a, p, "note")),
 		};
 		table_row(d, &tt, cells, 0);
@@ -886,7 +908,8 @@ static void form02(struct doc *d, json_t *j)
 	unit_header(d, j, when);
 	title(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "REQUEST TO SUPPLEMENT THE DOSSIER");
 	code_line(d, T("code"));
-	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
+	para(d,
+	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
 	     0, 0, 2.5);
 	applicant(d, j, 1);
 	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
@@ -931,7 +954,8 @@ static void form03(struct doc *d, json_t *j)
 		unit_header(d, j, when);
 	title(d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "REFUSAL TO RECEIVE AND PROCESS THE DOSSIER");
 	code_line(d, T("code"));
-	para(d, mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
+	para(d,
+	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
 	     0, 0, 2.5);
 	applicant(d, j, 1);
 	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
@@ -943,8 +967,7 @@ static void form03(struct doc *d, json_t *j)
 	     0, 0, 2.5);
 	numbered(d, mc__jget(j, "refusal.reasons"));
 	para(d,
-	     mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết và thực hiện./.%s",
-			sub(d, "For your information.")),
+	     mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết và thực hiện./.%s", sub(d, "For your information.")),
 	     0, 0, 2.5);
 	const char *pos = T("refusal.by.position");
 	struct sig s = {"NGƯỜI TIẾP NHẬN HỒ SƠ", "Receiving officer", "(Ký và ghi rõ họ tên)",
@@ -1021,8 +1044,7 @@ static void form05(struct doc *d, json_t *j)
 			sub(d, "The processing of your dossier is stopped.")),
 	     0, 0, 2.5);
 	field(d, "Lý do", "Reason", T("stop.reason"));
-	para(d, mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết./.%s", sub(d, "For your information.")), 0, 0,
-	     2.5);
+	para(d, mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết./.%s", sub(d, "For your information.")), 0, 0, 2.5);
 	struct sig s = head_sig(d, j, "stop.by");
 	signatures(d, &s, 1);
 }
@@ -1144,7 +1166,7 @@ static void form07(struct doc *d, const struct reg *r)
 			esc(d, mc__jtext(d->a, x, "competent_agency.name")),
 			mc_sprintf(d->a, "%s%s", esc(d, mc__jtime(d->a, x, "completed_at", MC__T_SHORT)),
 				   mc__jget(x, "result_document.sha256") ? "\n<i>Kết quả điện tử</i>" : ""),
-			res ? mc_sprintf(d->a, "<b>%s</b>", esc(d, mc__result_label(res, 0)))
+			res  ? mc_sprintf(d->a, "<b>%s</b>", esc(d, mc__result_label(res, 0)))
 			: st ? mc_sprintf(d->a, "<i>%s</i>", esc(d, mc__status_label(st, 0)))
 			     : NULL,
 			ret,
@@ -1185,9 +1207,10 @@ static const char *rate(struct doc *d, json_t *row)
 
 static void report_row(struct doc *d, const struct table *t, const char *no, const char *name, json_t *row, int bold)
 {
-	static const char *const keys[] = {"carried_over", "new_online", "new_counter", "new_post", "received",
-					   "resolved_early", "resolved_on_time", "resolved_late", "resolved",
-					   "in_progress_within", "in_progress_past", "withdrawn", "stopped", "refused"};
+	static const char *const keys[] = {
+		"carried_over",     "new_online",       "new_counter",   "new_post", "received",
+		"resolved_early",   "resolved_on_time", "resolved_late", "resolved", "in_progress_within",
+		"in_progress_past", "withdrawn",        "stopped",       "refused"};
 	const char *cells[17];
 	cells[0] = no;
 	cells[1] = bold ? mc_sprintf(d->a, "<b>%s</b>", name) : name;
@@ -1246,20 +1269,22 @@ static void form_report(struct doc *d, const struct rep *r)
 	d->y += 6;
 	para(d,
 	     "<i>Tổng tiếp nhận = từ kỳ trước chuyển sang + tiếp nhận mới (trực tuyến, trực tiếp, bưu chính) = đã giải "
-	     "quyết + đang giải quyết + rút hồ sơ + dừng giải quyết + từ chối. Tỷ lệ đúng hạn = (trước hạn + đúng hạn) / "
-	     "đã giải quyết; hồ sơ giải quyết sau hạn theo quy định là quá hạn, kể cả khi đã có văn bản xin lỗi, hẹn lại "
+	     "quyết + đang giải quyết + rút hồ sơ + dừng giải quyết + từ chối. Tỷ lệ đúng hạn = (trước hạn + đúng hạn) "
+	     "/ "
+	     "đã giải quyết; hồ sơ giải quyết sau hạn theo quy định là quá hạn, kể cả khi đã có văn bản xin lỗi, hẹn "
+	     "lại "
 	     "(Nghị định 118/2025/NĐ-CP; Thông tư 03/2025/TT-VPCP).</i>",
 	     0, 0, 3);
 	json_t *tot = json_object_get(j, "total");
 	para(d,
 	     mc_sprintf(d->a,
-			"Trong số hồ sơ giải quyết quá hạn, đã xin lỗi và hẹn lại (mẫu 04): <b>%s</b>. Hồ sơ trực tuyến đang chờ "
+			"Trong số hồ sơ giải quyết quá hạn, đã xin lỗi và hẹn lại (mẫu 04): <b>%s</b>. Hồ sơ trực "
+			"tuyến đang chờ "
 			"tiếp nhận cuối kỳ: <b>%s</b>, trong đó quá một ngày làm việc: <b>%s</b>.",
 			count(d, tot, "late_with_apology"), count(d, tot, "awaiting_reception"),
 			count(d, tot, "awaiting_reception_past")),
 	     0, 0, 3);
 }
-
 
 /* ---- rendering driver ---- */
 
@@ -1310,7 +1335,8 @@ static void form_template(struct doc *d, const struct tpl *t)
 	d->y += 10;
 	para(d,
 	     "<i>Mẫu này do hệ thống một cửa điện tử lập từ các trường của tờ khai trực tuyến của thủ tục, để điền tay."
-	     " Đây không phải mẫu ban hành kèm văn bản quy phạm pháp luật; nếu có mẫu chính thức, cơ quan tiếp nhận có thể"
+	     " Đây không phải mẫu ban hành kèm văn bản quy phạm pháp luật; nếu có mẫu chính thức, cơ quan tiếp nhận có "
+	     "thể"
 	     " yêu cầu dùng mẫu đó.</i>",
 	     0, 0, 0);
 }
@@ -1352,14 +1378,30 @@ static void body(struct doc *d, const struct job *jb)
 		d->copy_start = d->page;
 		form01(d, j, "Liên 2: Giao khách hàng");
 		break;
-	case 2: form02(d, j); break;
-	case 3: form03(d, j); break;
-	case 4: form04(d, j); break;
-	case 5: form05(d, j); break;
-	case 6: form06(d, j); break;
-	case 8: form_report(d, jb->rep); break;
-	case 9: form_template(d, jb->tpl); break;
-	default: form07(d, jb->reg); break;
+	case 2:
+		form02(d, j);
+		break;
+	case 3:
+		form03(d, j);
+		break;
+	case 4:
+		form04(d, j);
+		break;
+	case 5:
+		form05(d, j);
+		break;
+	case 6:
+		form06(d, j);
+		break;
+	case 8:
+		form_report(d, jb->rep);
+		break;
+	case 9:
+		form_template(d, jb->tpl);
+		break;
+	default:
+		form07(d, jb->reg);
+		break;
 	}
 }
 
@@ -1577,7 +1619,8 @@ void mc_pdf_release_caches(void)
 int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct mc_error *e)
 {
 	if (!json_is_object(report) || !json_is_string(json_object_get(report, "from")) ||
-	    !json_is_string(json_object_get(report, "to")) || strlen(json_string_value(json_object_get(report, "from"))) != 10 ||
+	    !json_is_string(json_object_get(report, "to")) ||
+	    strlen(json_string_value(json_object_get(report, "from"))) != 10 ||
 	    strlen(json_string_value(json_object_get(report, "to"))) != 10 || !agency)
 		return mc_error_set(e, MC_E_VALIDATION, "a report needs from, to and the agency");
 	struct rep r = {report, agency};

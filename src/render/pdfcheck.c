@@ -16,8 +16,8 @@
 /* Keys whose presence is active content by itself. */
 static const char *const bad_keys[] = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/RichMedia", "/XFA"};
 /* Action types (/S) that run something or send something. */
-static const char *const bad_actions[] = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE",
-					  "/Rendition", "/Sound", "/Movie"};
+static const char *const bad_actions[] = {"/JavaScript", "/Launch",    "/ImportData", "/SubmitForm",
+					  "/GoToE",      "/Rendition", "/Sound",      "/Movie"};
 
 struct walk {
 	qpdf_data q;
@@ -75,7 +75,8 @@ static int bad_dict(struct walk *w, qpdf_oh d, char *what, size_t whatlen)
 		}
 	}
 	qpdf_oh s = qpdf_oh_get_key(w->q, d, "/S");
-	if (qpdf_oh_is_name(w->q, s) && in(qpdf_oh_get_name(w->q, s), bad_actions, sizeof(bad_actions) / sizeof(bad_actions[0]))) {
+	if (qpdf_oh_is_name(w->q, s) &&
+	    in(qpdf_oh_get_name(w->q, s), bad_actions, sizeof(bad_actions) / sizeof(bad_actions[0]))) {
 		snprintf(what, whatlen, "%s", qpdf_oh_get_name(w->q, s));
 		return 1;
 	}

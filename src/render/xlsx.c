@@ -26,7 +26,7 @@
 
 #define MAX_ROWS  1048576 /* rows in an Excel sheet */
 #define MAX_COLS  16384
-#define MAX_CELL  32767   /* bytes libxlsxwriter accepts in one string cell */
+#define MAX_CELL  32767 /* bytes libxlsxwriter accepts in one string cell */
 #define MAX_WIDTH 60.0
 
 enum ctype { C_TEXT, C_INT, C_PERCENT, C_DATETIME };
@@ -128,9 +128,13 @@ static int check_rows(const struct sheet *sh, struct mc_error *e)
 			if (!v || json_is_null(v))
 				continue;
 			switch (sh->cols[c].type) {
-			case C_TEXT: bad = !json_is_string(v) && !json_is_number(v); break;
+			case C_TEXT:
+				bad = !json_is_string(v) && !json_is_number(v);
+				break;
 			case C_INT:
-			case C_PERCENT: bad = !json_is_number(v); break;
+			case C_PERCENT:
+				bad = !json_is_number(v);
+				break;
 			case C_DATETIME:
 				bad = !json_is_string(v) || mc__vntime(json_string_value(v), &t) || t.y < 1900 ||
 				      t.y > 9999;
@@ -157,8 +161,7 @@ static int lxw_fail(struct mc_error *e, const char *what, lxw_error err)
 }
 
 /* Write the workbook to path. */
-static int write_book(const struct sheet *sh, const char *path, char *tmpdir, struct mc_arena *a,
-		      struct mc_error *e)
+static int write_book(const struct sheet *sh, const char *path, char *tmpdir, struct mc_arena *a, struct mc_error *e)
 {
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir};
 	lxw_workbook *wb = workbook_new_opt(path, &opt);
@@ -268,8 +271,7 @@ static int write_book(const struct sheet *sh, const char *path, char *tmpdir, st
 	}
 	worksheet_freeze_panes(ws, header + 1, 0);
 	if (sh->ncols)
-		worksheet_autofilter(ws, header, 0, row > header + 1 ? row - 1 : header,
-				     (lxw_col_t)(sh->ncols - 1));
+		worksheet_autofilter(ws, header, 0, row > header + 1 ? row - 1 : header, (lxw_col_t)(sh->ncols - 1));
 	worksheet_repeat_rows(ws, header, header);
 	worksheet_set_paper(ws, 9); /* A4 */
 	if (sh->landscape)
@@ -338,8 +340,7 @@ static int write_sheet(const struct sheet *sh, struct mc_arena *a, struct mc_buf
 	return rc;
 }
 
-int mc_xlsx_table(const char *sheet_title, json_t *columns, json_t *rows, struct mc_buf *out,
-		  struct mc_error *e)
+int mc_xlsx_table(const char *sheet_title, json_t *columns, json_t *rows, struct mc_buf *out, struct mc_error *e)
 {
 	size_t before = e->nfields, i;
 	json_t *c;
@@ -364,8 +365,8 @@ int mc_xlsx_table(const char *sheet_title, json_t *columns, json_t *rows, struct
 		cols[i].key = key;
 		cols[i].title = title ? title : key;
 		cols[i].width = json_is_number(json_object_get(c, "width"))
-					   ? json_number_value(json_object_get(c, "width"))
-					   : 0;
+					? json_number_value(json_object_get(c, "width"))
+					: 0;
 		if (cols[i].width > 255)
 			cols[i].width = 255;
 		if (!key || !*key) {

@@ -43,7 +43,6 @@ int mc_xlsx_register(json_t *agency, const char *period_from, const char *period
  * missing or null member leaves the cell empty; a value of the wrong type is
  * a validation error.
  */
-int mc_xlsx_table(const char *sheet_title, json_t *columns, json_t *rows, struct mc_buf *out,
-		  struct mc_error *e);
+int mc_xlsx_table(const char *sheet_title, json_t *columns, json_t *rows, struct mc_buf *out, struct mc_error *e);
 
 #endif

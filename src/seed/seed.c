@@ -49,23 +49,24 @@ struct dist {
 	char code[8], province[4];
 };
 
-static int insert_unit(struct mc_conn *c, const char *era, const char *level, struct mc_csv *csv,
-		       const struct kind *k, const char *parent, const char *province)
+static int insert_unit(struct mc_conn *c, const char *era, const char *level, struct mc_csv *csv, const struct kind *k,
+		       const char *parent, const char *province)
 {
 	char *key = mc_text_search_key_dup(mc_csv_get(csv, "full_name"));
-	int64_t n = mc_exec(c,
-			    "INSERT INTO units (era, code, level, name, name_en, full_name, full_name_en, code_name, kind,"
-			    " kind_en, parent_code, province_code, search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    "ttttttttttttt", era, mc_csv_get(csv, "code"), level, mc_csv_get(csv, "name"),
-			    mc_csv_get(csv, "name_en"), mc_csv_get(csv, "full_name"), mc_csv_get(csv, "full_name_en"),
-			    mc_csv_get(csv, "code_name"), k->name, k->name_en, parent, province, key ? key : "");
+	int64_t n = mc_exec(
+		c,
+		"INSERT INTO units (era, code, level, name, name_en, full_name, full_name_en, code_name, kind,"
+		" kind_en, parent_code, province_code, search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"ttttttttttttt", era, mc_csv_get(csv, "code"), level, mc_csv_get(csv, "name"),
+		mc_csv_get(csv, "name_en"), mc_csv_get(csv, "full_name"), mc_csv_get(csv, "full_name_en"),
+		mc_csv_get(csv, "code_name"), k->name, k->name_en, parent, province, key ? key : "");
 	free(key);
 	return n < 0 ? (int)n : 0;
 }
 
 static int load_file(struct mc_conn *c, const char *dir, const char *era, const char *file, const char *level,
-		     const struct kind *kinds, int nk, struct dist *d, int *nd, int maxd, long *count,
-		     char *err, size_t errlen)
+		     const struct kind *kinds, int nk, struct dist *d, int *nd, int maxd, long *count, char *err,
+		     size_t errlen)
 {
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/data/units/%s/%s", dir, era, file);
@@ -90,7 +91,7 @@ static int load_file(struct mc_conn *c, const char *dir, const char *era, const 
 			const char *pc = mc_csv_get(&csv, "province_code");
 			if (*pc) { /* current: wards hang off the province */
 				parent = province = pc;
-			} else {   /* 2025-03: wards hang off a district */
+			} else { /* 2025-03: wards hang off a district */
 				parent = mc_csv_get(&csv, "district_code");
 				province = "";
 				for (int i = 0; i < *nd; i++)
@@ -135,11 +136,14 @@ int mc_seed_units(struct mc_conn *c, const char *dir, struct mc_seed_counts *n, 
 			rc = MC_E_IO;
 			break;
 		}
-		rc = load_file(c, dir, eras[e], "provinces.csv", "province", kinds, nk, dists, &nd, 1024, &n->units, err, errlen);
+		rc = load_file(c, dir, eras[e], "provinces.csv", "province", kinds, nk, dists, &nd, 1024, &n->units,
+			       err, errlen);
 		if (!rc && e == 1)
-			rc = load_file(c, dir, eras[e], "districts.csv", "district", kinds, nk, dists, &nd, 1024, &n->units, err, errlen);
+			rc = load_file(c, dir, eras[e], "districts.csv", "district", kinds, nk, dists, &nd, 1024,
+				       &n->units, err, errlen);
 		if (!rc)
-			rc = load_file(c, dir, eras[e], "wards.csv", "ward", kinds, nk, dists, &nd, 1024, &n->units, err, errlen);
+			rc = load_file(c, dir, eras[e], "wards.csv", "ward", kinds, nk, dists, &nd, 1024, &n->units,
+				       err, errlen);
 	}
 	if (!rc) {
 		snprintf(path, sizeof(path), "%s/data/units/old_ward_to_new_ward_2025-07-01.csv", dir);
@@ -149,11 +153,13 @@ int mc_seed_units(struct mc_conn *c, const char *dir, struct mc_seed_counts *n, 
 			rc = MC_E_IO;
 		} else {
 			while (!rc && mc_csv_next(&csv) == 1) {
-				int64_t k = mc_exec(c,
-						    "INSERT INTO unit_changes (old_province_code, old_ward_code, new_ward_code, effective_on)"
-						    " VALUES (?, ?, ?, '2025-07-01') ON CONFLICT DO NOTHING",
-						    "ttt", mc_csv_get(&csv, "old_province_code"),
-						    mc_csv_get(&csv, "old_ward_code"), mc_csv_get(&csv, "new_ward_code"));
+				int64_t k =
+					mc_exec(c,
+						"INSERT INTO unit_changes (old_province_code, old_ward_code, "
+						"new_ward_code, effective_on)"
+						" VALUES (?, ?, ?, '2025-07-01') ON CONFLICT DO NOTHING",
+						"ttt", mc_csv_get(&csv, "old_province_code"),
+						mc_csv_get(&csv, "old_ward_code"), mc_csv_get(&csv, "new_ward_code"));
 				if (k < 0)
 					rc = (int)k;
 				else
@@ -201,8 +207,8 @@ static int demo_agencies(struct mc_conn *c, const char *dir, struct mc_seed_coun
 	struct mc_csv csv;
 	int rc = open_demo(&csv, dir, "agencies.csv", err, errlen);
 	while (!rc && mc_csv_next(&csv) == 1) {
-		struct mc_agency_new a = {mc_csv_get(&csv, "code"), mc_csv_get(&csv, "kind"),
-					  mc_csv_get(&csv, "name"), mc_csv_get(&csv, "name_en"),
+		struct mc_agency_new a = {mc_csv_get(&csv, "code"),      mc_csv_get(&csv, "kind"),
+					  mc_csv_get(&csv, "name"),      mc_csv_get(&csv, "name_en"),
 					  mc_csv_get(&csv, "unit_code"), 0};
 		const char *parent = mc_csv_get(&csv, "parent_code");
 		if (*parent && (rc = mc_agency_by_code(c, parent, &a.parent_id))) {
@@ -238,8 +244,8 @@ static int demo_agencies(struct mc_conn *c, const char *dir, struct mc_seed_coun
 	return rc;
 }
 
-static int demo_people(struct mc_conn *c, const char *dir, const char *hash, struct mc_seed_counts *n,
-		       char *err, size_t errlen)
+static int demo_people(struct mc_conn *c, const char *dir, const char *hash, struct mc_seed_counts *n, char *err,
+		       size_t errlen)
 {
 	struct mc_csv csv;
 	int rc = open_demo(&csv, dir, "officials.csv", err, errlen);
@@ -312,8 +318,8 @@ static int demo_people(struct mc_conn *c, const char *dir, const char *hash, str
 	return rc;
 }
 
-int mc_seed_demo(struct mc_conn *c, const char *dir, const char *password, struct mc_seed_counts *n,
-		 char *err, size_t errlen)
+int mc_seed_demo(struct mc_conn *c, const char *dir, const char *password, struct mc_seed_counts *n, char *err,
+		 size_t errlen)
 {
 	err[0] = '\0';
 	int64_t have = 0;
@@ -361,8 +367,8 @@ int mc_seed_procedures(struct mc_conn *c, const char *dir, struct mc_seed_counts
 		struct mc_error e;
 		mc_error_init(&e);
 		if (mc_catalog_validate(def, &e)) {
-			snprintf(err, errlen, "%s: procedure %s: %s: %s", path, json_string_value(json_object_get(def, "code")),
-				 e.fields[0].field, e.fields[0].en);
+			snprintf(err, errlen, "%s: procedure %s: %s: %s", path,
+				 json_string_value(json_object_get(def, "code")), e.fields[0].field, e.fields[0].en);
 			rc = MC_E_VALIDATION;
 			break;
 		}

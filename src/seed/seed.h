@@ -23,7 +23,7 @@ int mc_seed_units(struct mc_conn *c, const char *share_dir, struct mc_seed_count
  * there are left as they are). */
 int mc_seed_procedures(struct mc_conn *c, const char *share_dir, struct mc_seed_counts *n, char *err, size_t errlen);
 /* Returns MC_E_CONFLICT when demo data is already there. */
-int mc_seed_demo(struct mc_conn *c, const char *share_dir, const char *password,
-		 struct mc_seed_counts *n, char *err, size_t errlen);
+int mc_seed_demo(struct mc_conn *c, const char *share_dir, const char *password, struct mc_seed_counts *n, char *err,
+		 size_t errlen);
 
 #endif

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PW "motcua2026"
+#define PW       "motcua2026"
 #define MAX_USER 3
 
 static struct mc_test_server srv;
@@ -62,7 +62,10 @@ static int teardown(void **state)
 
 /* ---- helpers ---- */
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static void assert_problem(struct mc_http_res *r, long status, const char *code)
 {
@@ -275,7 +278,8 @@ static void failures_look_alike(void **state)
 	assert_problem(&b, 401, "invalid_credentials");
 	assert_string_equal(mc_http_header(&a, "Set-Cookie"), "");
 	assert_string_equal(mc_http_header(&b, "Set-Cookie"), "");
-	static const char *const keys[] = {"type", "code", "title", "status", "detail", "title_vi", "title_en", "errors"};
+	static const char *const keys[] = {"type",   "code",     "title",    "status",
+					   "detail", "title_vi", "title_en", "errors"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		json_t *x = json_object_get(a.json, keys[i]), *y = json_object_get(b.json, keys[i]);
 		assert_true((x == NULL) == (y == NULL));
@@ -311,7 +315,8 @@ static void just_failed(const char *user, const char *addr)
 	if (mc_db_open(db_url, 1, &db, err, sizeof(err)))
 		fail_msg("open %s: %s", db_url, err);
 	assert_int_equal(mc_db_acquire(db, &c), 0);
-	assert_int_equal(mc_exec(c, "UPDATE login_failures SET last_at = ? WHERE key = ?", "it", mc_time_now_ms(), key), 1);
+	assert_int_equal(mc_exec(c, "UPDATE login_failures SET last_at = ? WHERE key = ?", "it", mc_time_now_ms(), key),
+			 1);
 	mc_db_release(c);
 	mc_db_close(db);
 }
@@ -324,7 +329,8 @@ static void throttle_per_account_and_address(void **state)
 {
 	(void)state;
 	struct mc_test_server s2;
-	static const char *const env[] = {"MOTCUA_LOGIN_MAX_USER=3", "MOTCUA_LOGIN_MAX_ADDR=50", "MOTCUA_TRUST_PROXY=1", NULL};
+	static const char *const env[] = {"MOTCUA_LOGIN_MAX_USER=3", "MOTCUA_LOGIN_MAX_ADDR=50", "MOTCUA_TRUST_PROXY=1",
+					  NULL};
 	mc_test_server_start(&s2, db_url, env);
 	static const char *const attacker[] = {"X-Forwarded-For: 198.51.100.20", NULL};
 	static const char *const owner[] = {"X-Forwarded-For: 203.0.113.20", NULL};
@@ -422,7 +428,7 @@ static void throttle_per_address(void **state)
 	mc_test_db_drop(url3, NULL);
 }
 
-#define NEW_ID "079204123456"
+#define NEW_ID    "079204123456"
 #define NEW_PHONE "0912345678"
 
 static void signup_citizen(void **state)
@@ -464,16 +470,16 @@ static void signup_citizen(void **state)
 	static const struct {
 		const char *id, *birth, *phone, *pw, *field, *reason;
 	} bad[] = {
-		{"07920412345", "2004-02-29", NEW_PHONE, "DangKy-Moi-2026", "id_number", "format"},   /* 11 digits */
-		{"07920412345A", "2004-02-29", NEW_PHONE, "DangKy-Moi-2026", "id_number", "format"},  /* a letter */
-		{"0792041234567", "2004-02-29", NEW_PHONE, "DangKy-Moi-2026", "id_number", NULL},     /* 13 digits */
+		{"07920412345", "2004-02-29", NEW_PHONE, "DangKy-Moi-2026", "id_number", "format"},  /* 11 digits */
+		{"07920412345A", "2004-02-29", NEW_PHONE, "DangKy-Moi-2026", "id_number", "format"}, /* a letter */
+		{"0792041234567", "2004-02-29", NEW_PHONE, "DangKy-Moi-2026", "id_number", NULL},    /* 13 digits */
 		{"079204123457", "1990-01-01", NEW_PHONE, "DangKy-Moi-2026", "id_number", "birth_year"},
 		{"079204123457", "2004-02-30", NEW_PHONE, "DangKy-Moi-2026", "birth_date", "format"},
 		{"079204123457", "2004-02-29", "12345", "DangKy-Moi-2026", "phone", "format"},
 		{"079204123457", "2004-02-29", "00912345678", "DangKy-Moi-2026", "phone", NULL},
-		{"079204123457", "2004-02-29", NEW_PHONE, "12345678901", "password", "weak"},        /* digits only */
+		{"079204123457", "2004-02-29", NEW_PHONE, "12345678901", "password", "weak"}, /* digits only */
 		{"079204123457", "2004-02-29", NEW_PHONE, "Ngan-1", "password", "length"},
-		{"079204123457", "2004-02-29", NEW_PHONE, "079204123457", "password", NULL},          /* digits, = ID */
+		{"079204123457", "2004-02-29", NEW_PHONE, "079204123457", "password", NULL}, /* digits, = ID */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char b[600];
@@ -533,7 +539,7 @@ static void change_password(void **state)
 	(void)state;
 	struct mc_http_session s, other;
 	struct mc_http_res r;
-	login_ok(&s, NEW_ID, "DangKy-Moi-2026", 0);   /* a cookie session: the CSRF token goes along */
+	login_ok(&s, NEW_ID, "DangKy-Moi-2026", 0); /* a cookie session: the CSRF token goes along */
 	login_ok(&other, NEW_ID, "DangKy-Moi-2026", 1);
 	keep_secret("MatKhau-Moi-2026");
 
@@ -566,9 +572,10 @@ static void change_password(void **state)
 	keep_secret(jstr(r.json, "token"));
 	mc_http_res_free(&r);
 
-	assert_int_equal(mc_http_post(&s, "/api/v1/me/password",
-				      "{\"current_password\":\"DangKy-Moi-2026\",\"new_password\":\"MatKhau-Moi-2026\"}", &r),
-			 204);
+	assert_int_equal(
+		mc_http_post(&s, "/api/v1/me/password",
+			     "{\"current_password\":\"DangKy-Moi-2026\",\"new_password\":\"MatKhau-Moi-2026\"}", &r),
+		204);
 	mc_http_res_free(&r);
 	/* this session goes on, the others end */
 	assert_int_equal(me_status(&s), 200);
@@ -662,7 +669,8 @@ static void *disable(void *arg)
 	snprintf(url, sizeof(url), "%s/api/v1/users/%lld", j->base, j->uid);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", j->token);
 	snprintf(im, sizeof(im), "If-Match: %s", j->etag);
-	const char *h[] = {auth, im, "Content-Type: application/json", "X-Motcua-Test-Fault: stall-before-commit", NULL};
+	const char *h[] = {auth, im, "Content-Type: application/json", "X-Motcua-Test-Fault: stall-before-commit",
+			   NULL};
 	struct mc_http_res r;
 	if (mc_http_raw("PATCH", url, "{\"status\":\"disabled\"}", h, &r) == 0)
 		j->status = r.status;
@@ -729,11 +737,16 @@ static void revocation_clears_the_cache_after_commit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cookie_login),         cmocka_unit_test(csrf_and_logout),
-		cmocka_unit_test(bearer_login),         cmocka_unit_test(failures_look_alike),
-		cmocka_unit_test(throttle_per_account_and_address), cmocka_unit_test(throttle_per_address),
-		cmocka_unit_test(signup_citizen),       cmocka_unit_test(change_password),
-		cmocka_unit_test(log_keeps_secrets),    cmocka_unit_test(revocation_clears_the_cache_after_commit),
+		cmocka_unit_test(cookie_login),
+		cmocka_unit_test(csrf_and_logout),
+		cmocka_unit_test(bearer_login),
+		cmocka_unit_test(failures_look_alike),
+		cmocka_unit_test(throttle_per_account_and_address),
+		cmocka_unit_test(throttle_per_address),
+		cmocka_unit_test(signup_citizen),
+		cmocka_unit_test(change_password),
+		cmocka_unit_test(log_keeps_secrets),
+		cmocka_unit_test(revocation_clears_the_cache_after_commit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -31,8 +31,14 @@ static struct mc_http_session admin, quantri, clerk, leader, cit_a, cit_b;
 static json_int_t id_a, id_b;
 static json_int_t ag_root, ag_centre, ag_branch1, ag_branch2, ag_stp, ag_ward;
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static json_int_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static json_int_t jint(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
 
 static void assert_problem(struct mc_http_res *r, long status, const char *code)
 {
@@ -253,10 +259,10 @@ static void official_jurisdiction(void **state)
 	assert_int_equal(get_user(&clerk, official_id("chutich.p26740")), 200);
 	assert_int_equal(get_user(&clerk, official_id("vanthu.p26740")), 200);
 	assert_int_equal(get_user(&clerk, official_id("tiepnhan.p26740")), 200);
-	assert_int_equal(get_user(&clerk, official_id("chuyenvien.stp")), 404);   /* a department */
-	assert_int_equal(get_user(&clerk, official_id("tiepnhan.p26743")), 404);  /* another ward */
-	assert_int_equal(get_user(&clerk, official_id("lanhdao")), 404);          /* above, not below */
-	assert_int_equal(get_user(&clerk, id_a), 404);                            /* a citizen */
+	assert_int_equal(get_user(&clerk, official_id("chuyenvien.stp")), 404);  /* a department */
+	assert_int_equal(get_user(&clerk, official_id("tiepnhan.p26743")), 404); /* another ward */
+	assert_int_equal(get_user(&clerk, official_id("lanhdao")), 404);         /* above, not below */
+	assert_int_equal(get_user(&clerk, id_a), 404);                           /* a citizen */
 	/* the clerk's directory holds the ward committee only */
 	struct mc_http_res r;
 	assert_int_equal(mc_http_get(&clerk, "/api/v1/users", &r), 200);
@@ -337,8 +343,8 @@ static void agency_admin_creates_officials(void **state)
 	assert_problem(&r, 403, "forbidden");
 	mc_http_res_free(&r);
 	/* unknown or public roles, no roles */
-	static const char *const bad_roles[] = {"[\"wizard\"]", "[\"citizen\"]", "[\"business\"]", "[]", "\"clerk\"",
-						"[42]"};
+	static const char *const bad_roles[] = {"[\"wizard\"]", "[\"citizen\"]", "[\"business\"]",
+						"[]",           "\"clerk\"",     "[42]"};
 	for (size_t i = 0; i < sizeof(bad_roles) / sizeof(bad_roles[0]); i++) {
 		create_official(&quantri, "tiepnhan.moi3", ag_centre, bad_roles[i], &r);
 		assert_problem(&r, 422, "validation_failed");
@@ -387,8 +393,8 @@ static void patch_needs_if_match(void **state)
 	assert_problem(&r, 428, "precondition_required");
 	mc_http_res_free(&r);
 	/* the current ETag */
-	assert_int_equal(patch_user(&quantri, id, v1, "{\"full_name\":\"Nguyễn Văn Sửa\",\"position\":\"Tổ trưởng\"}", &r),
-			 200);
+	assert_int_equal(
+		patch_user(&quantri, id, v1, "{\"full_name\":\"Nguyễn Văn Sửa\",\"position\":\"Tổ trưởng\"}", &r), 200);
 	snprintf(v2, sizeof(v2), "%s", mc_http_header(&r, "ETag"));
 	assert_string_not_equal(v2, v1);
 	assert_string_equal(v2, "\"v2\"");
@@ -542,8 +548,9 @@ static void agency_admin_creates_agencies(void **state)
 	mc_http_res_free(&r);
 
 	char body[600];
-	const char *fmt = "{\"code\":\"%s\",\"kind\":\"branch\",\"name\":\"Chi nhánh số 6\",\"name_en\":\"Branch No. 6\","
-			  "\"unit_code\":\"%s\",\"parent_id\":%lld}";
+	const char *fmt =
+		"{\"code\":\"%s\",\"kind\":\"branch\",\"name\":\"Chi nhánh số 6\",\"name_en\":\"Branch No. 6\","
+		"\"unit_code\":\"%s\",\"parent_id\":%lld}";
 	snprintf(body, sizeof(body), fmt, "000.06.30.H29", "26743", (long long)ag_centre);
 	assert_int_equal(mc_http_post(&quantri, "/api/v1/agencies", body, &r), 201);
 	json_int_t id = jint(r.json, "id");
@@ -579,10 +586,11 @@ static void agency_admin_creates_agencies(void **state)
 	assert_problem(&r, 422, "validation_failed");
 	assert_true(field_error(r.json, "unit_code", "unknown"));
 	mc_http_res_free(&r);
-	mc_http_post(&quantri, "/api/v1/agencies",
-		     "{\"code\":\"000.07.30.H29\",\"kind\":\"castle\",\"name\":\"X\",\"name_en\":\"X\",\"unit_code\":\"79\","
-		     "\"parent_id\":1}",
-		     &r);
+	mc_http_post(
+		&quantri, "/api/v1/agencies",
+		"{\"code\":\"000.07.30.H29\",\"kind\":\"castle\",\"name\":\"X\",\"name_en\":\"X\",\"unit_code\":\"79\","
+		"\"parent_id\":1}",
+		&r);
 	assert_problem(&r, 422, "validation_failed");
 	assert_true(field_error(r.json, "kind", "enum"));
 	mc_http_res_free(&r);
@@ -698,8 +706,7 @@ static void audit_for_sys_admin(void **state)
 		const char *act = jstr(e, "action");
 		created += strcmp(act, "user.create") == 0;
 		reset += strcmp(act, "user.password_reset") == 0;
-		if (strcmp(act, "user.update") == 0 &&
-		    json_equal(json_object_get(e, "detail"), disabled_detail))
+		if (strcmp(act, "user.update") == 0 && json_equal(json_object_get(e, "detail"), disabled_detail))
 			disabled++;
 	}
 	json_decref(disabled_detail);

@@ -39,7 +39,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static void search_ignores_diacritics(void **state)
 {
@@ -109,9 +112,10 @@ static void versioned_edit(void **state)
 	struct mc_http_res r;
 
 	/* a dossier begun under version 1 */
-	const char *dossier = "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":"
-			      "\"079203001234\",\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":"
-			      "\"single\",\"purpose\":\"Kết hôn\"}}";
+	const char *dossier =
+		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":"
+		"\"079203001234\",\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":"
+		"\"single\",\"purpose\":\"Kết hôn\"}}";
 	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", dossier, &r), 201);
 	char code1[80];
 	snprintf(code1, sizeof(code1), "%s", jstr(r.json, "code"));
@@ -169,7 +173,8 @@ static void versioned_edit(void **state)
 	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code1);
 	assert_int_equal(mc_http_get(&cit, path, &r), 200);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "procedure"), "version")), 1);
-	assert_string_equal(jstr(json_object_get(r.json, "procedure"), "name"), "Cấp Giấy xác nhận tình trạng hôn nhân");
+	assert_string_equal(jstr(json_object_get(r.json, "procedure"), "name"),
+			    "Cấp Giấy xác nhận tình trạng hôn nhân");
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", dossier, &r), 201);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "procedure"), "version")), 2);

@@ -41,16 +41,18 @@ static struct mc_db *db;
 static char NOW[] = "MOTCUA_TEST_NOW=2027-03-02T09:00:00+07:00";
 static char HOURS[] = "MOTCUA_OFFICE_HOURS=07:30-11:30,13:00-16:00";
 
-static const char *BIRTH =
-	"{\"procedure_code\":\"%s\",\"form\":{\"child_full_name\":\"Nguyễn Minh Khang\",\"child_birth_date\":\"2027-02-20\","
-	"\"child_sex\":\"M\",\"birth_place\":\"26740\",\"mother_id_number\":\"079185176822\","
-	"\"father_id_number\":\"079203001234\",\"permanent_residence_unit\":\"26740\",\"health_facility\":\"Trạm y tế phường\","
-	"\"birth_certificate_scan\":\"%s\"}}";
+static const char *BIRTH = "{\"procedure_code\":\"%s\",\"form\":{\"child_full_name\":\"Nguyễn Minh "
+			   "Khang\",\"child_birth_date\":\"2027-02-20\","
+			   "\"child_sex\":\"M\",\"birth_place\":\"26740\",\"mother_id_number\":\"079185176822\","
+			   "\"father_id_number\":\"079203001234\",\"permanent_residence_unit\":\"26740\",\"health_"
+			   "facility\":\"Trạm y tế phường\","
+			   "\"birth_certificate_scan\":\"%s\"}}";
 static const char PDF_BIRTH[] = MC_TEST_PDF("the birth certificate");
 /* 1.004873 (3 working days) at the ward's counter */
 static const char *COUNTER =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"},"
 	"\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
 	"\"id_number\":\"079203001234\",\"phone\":\"0912345678\",\"ward_code\":\"26740\"}}";
 
@@ -71,7 +73,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static int64_t id_of(const char *sql, const char *code)
 {
@@ -117,7 +122,8 @@ static int listed(struct mc_http_session *s, const char *q, const char *code)
 	int found = 0;
 	size_t i;
 	json_t *p;
-	json_array_foreach(json_object_get(r.json, "items"), i, p) found |= strcmp(jstr(p, "code"), code) == 0;
+	json_array_foreach(json_object_get(r.json, "items"), i, p)
+		found |= strcmp(jstr(p, "code"), code) == 0;
 	mc_http_res_free(&r);
 	return found;
 }
@@ -206,8 +212,8 @@ static void what_the_public_sees(void **state)
 	mc_stmt_done(s);
 	mc_db_release(c);
 	assert_true(n >= 29);
-	static const char *const internal[] = {"CHƯA XÁC MINH", "UNVERIFIED", "motcua", "demo", "internal_note",
-					       "placeholder", "giá trị tạm", "ước tính", "estimate"};
+	static const char *const internal[] = {"CHƯA XÁC MINH", "UNVERIFIED",  "motcua",   "demo",    "internal_note",
+					       "placeholder",   "giá trị tạm", "ước tính", "estimate"};
 	int unpublished = 0;
 	for (int i = 0; i < n; i++) {
 		char path[80];
@@ -300,8 +306,12 @@ static void office_hours(void **state)
 	/* the ward keeps its own hours */
 	int64_t ward = id_of("SELECT id FROM agencies WHERE code = ?", "000.01.31.H29");
 	struct mc_http_res r;
-	const char *bad[] = {"{\"office_hours\":\"25:00-26:00\"}", "{\"office_hours\":\"13:00-17:00,07:30-11:30\"}",
-			     "{\"office_hours\":\"7:30-11:30\"}", "{\"office_hours\":\"\"}", "{\"office_hours\":5}", "{}"};
+	const char *bad[] = {"{\"office_hours\":\"25:00-26:00\"}",
+			     "{\"office_hours\":\"13:00-17:00,07:30-11:30\"}",
+			     "{\"office_hours\":\"7:30-11:30\"}",
+			     "{\"office_hours\":\"\"}",
+			     "{\"office_hours\":5}",
+			     "{}"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(put_hours(&admin, ward, bad[i], &r), 422);
 		assert_non_null(strstr(r.body, "office_hours"));

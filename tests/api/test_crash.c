@@ -30,11 +30,21 @@ static struct mc_http_session cit, clerk;
 
 static const char *BODY =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}}";
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"}}";
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
-static int replayed(struct mc_http_res *r) { return strcmp(mc_http_header(r, "Idempotent-Replayed"), "true") == 0; }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static long jint(json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
+static int replayed(struct mc_http_res *r)
+{
+	return strcmp(mc_http_header(r, "Idempotent-Replayed"), "true") == 0;
+}
 
 static int64_t count(const char *sql, const char *arg)
 {
@@ -137,7 +147,9 @@ static void action_survives(void **state)
 	long st = post(&clerk, path, "{}", "crash-receive-1", etag, 1, &r);
 	crashed_and_restart(st, &r);
 	assert_int_equal(count("SELECT COUNT(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id"
-			       " WHERE d.code = ? AND e.action = 'receive'", code), 1);
+			       " WHERE d.code = ? AND e.action = 'receive'",
+			       code),
+			 1);
 
 	/* the same request again: the first answer, not 412 (the version moved) */
 	assert_int_equal(post(&clerk, path, "{}", "crash-receive-1", etag, 0, &r), 200);
@@ -148,7 +160,9 @@ static void action_survives(void **state)
 	assert_string_equal(mc_http_header(&r, "ETag"), want);
 	mc_http_res_free(&r);
 	assert_int_equal(count("SELECT COUNT(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id"
-			       " WHERE d.code = ? AND e.action = 'receive'", code), 1);
+			       " WHERE d.code = ? AND e.action = 'receive'",
+			       code),
+			 1);
 }
 
 /* Without a crash: an action retried with its key is answered once. */

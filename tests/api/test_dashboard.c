@@ -28,13 +28,15 @@ static struct mc_db *db;
 
 /* 1.003197 (5 working days), taken in at the ward police's desk */
 static const char *BODY5 =
-	"{\"procedure_code\":\"1.003197\",\"form\":{\"subject_full_name\":\"Nguyễn Văn An\",\"subject_id_number\":\"079203001234\","
+	"{\"procedure_code\":\"1.003197\",\"form\":{\"subject_full_name\":\"Nguyễn Văn "
+	"An\",\"subject_id_number\":\"079203001234\","
 	"\"reason\":\"abroad\",\"residence_unit\":\"26740\"},\"papers\":[\"to_khai_ct01\"],"
 	"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"phone\":\"0816861711\"}}";
 /* 1.004873 (3 working days), at the ward's counter */
 static const char *BODY3 =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"},"
 	"\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
 	"\"id_number\":\"079203001234\",\"phone\":\"0816861711\",\"ward_code\":\"26740\"}}";
 
@@ -78,8 +80,14 @@ static int stop_server(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static long jint(json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
 
 static int64_t counter_id(const char *code)
 {
@@ -308,8 +316,8 @@ static void figures_and_jurisdiction(void **state)
 	/* the month equals a recount from the dossiers themselves */
 	assert_int_equal(mc_http_get(&city, "/api/v1/stats?from=2027-03-01&to=2027-03-31&recount=1", &r), 200);
 	json_t *m = json_object_get(j, "month"), *rc = json_object_get(r.json, "total");
-	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time", "resolved_late",
-			      "received", "resolved"};
+	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
+			      "resolved_late",   "received",         "resolved"};
 	for (int k = 0; k < 7; k++)
 		assert_int_equal(jint(m, keys[k]), jint(rc, keys[k]));
 	assert_int_equal(jint(m, "received"), 5);

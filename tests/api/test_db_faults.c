@@ -118,7 +118,7 @@ static int after(void **state)
 /* One request as a bearer-token client, at most limit_s long; the status
  * (-1: no answer in time) and how long it took. */
 static long timed(const char *method, const char *path, const char *token, const char *body, double limit_s,
-                  double *took, struct mc_http_res *res)
+		  double *took, struct mc_http_res *res)
 {
 	char url[300], auth[200];
 	snprintf(url, sizeof(url), "%s%s", srv.base, path);
@@ -180,11 +180,11 @@ static void hung_database_healthz_answers_requests_fail_fast(void **state)
 	 * below are generous (a sanitizer build on a busy machine) and still
 	 * far from the 10 s and more that requests waited before. */
 	const char *env[] = {"MOTCUA_THREADS=1",
-	                     "MOTCUA_DB_POOL=3",
-	                     "MOTCUA_DB_STATEMENT_TIMEOUT_MS=2000",
-	                     "MOTCUA_DB_HANG_TIMEOUT_MS=1000",
-	                     "MOTCUA_SESSION_CACHE_MS=0",
-	                     NULL};
+			     "MOTCUA_DB_POOL=3",
+			     "MOTCUA_DB_STATEMENT_TIMEOUT_MS=2000",
+			     "MOTCUA_DB_HANG_TIMEOUT_MS=1000",
+			     "MOTCUA_SESSION_CACHE_MS=0",
+			     NULL};
 	mc_test_server_start(&srv, proxy_url, env);
 	struct mc_http_session admin;
 	mc_http_login_as(&admin, srv.base, "admin");
@@ -382,9 +382,9 @@ static void full_disk_answers_507_and_reads_go_on(void **state)
 	mc_http_login_as(&cit, srv.base, "079203001234");
 	struct mc_http_res r;
 	const char *dossier =
-	    "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":"
-	    "\"079203001234\",\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":"
-	    "\"single\",\"purpose\":\"Kết hôn\"}}";
+		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":"
+		"\"079203001234\",\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":"
+		"\"single\",\"purpose\":\"Kết hôn\"}}";
 	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", dossier, &r), 201);
 	char track[200];
 	snprintf(track, sizeof(track), "/api/v1/track/%s?s=%s", jstr(r.json, "code"), jstr(r.json, "secret"));
@@ -398,7 +398,7 @@ static void full_disk_answers_507_and_reads_go_on(void **state)
 	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", dossier, &r), 507);
 	assert_problem(&r, 507, "storage_full");
 	assert_string_equal(jstr(r.json, "title_en"),
-	                    "Storage is full: nothing new can be saved until an administrator frees space");
+			    "Storage is full: nothing new can be saved until an administrator frees space");
 	assert_non_null(strstr(jstr(r.json, "title_vi"), "đầy"));
 	assert_string_equal(mc_http_header(&r, "Retry-After"), "");
 	mc_http_res_free(&r);
@@ -427,10 +427,10 @@ static void full_disk_answers_507_and_reads_go_on(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_teardown(hung_database_healthz_answers_requests_fail_fast, after),
-	    cmocka_unit_test_teardown(restart_costs_no_failed_request, after),
-	    cmocka_unit_test_teardown(restart_is_logged_with_a_message, after),
-	    cmocka_unit_test_teardown(full_disk_answers_507_and_reads_go_on, after),
+		cmocka_unit_test_teardown(hung_database_healthz_answers_requests_fail_fast, after),
+		cmocka_unit_test_teardown(restart_costs_no_failed_request, after),
+		cmocka_unit_test_teardown(restart_is_logged_with_a_message, after),
+		cmocka_unit_test_teardown(full_disk_answers_507_and_reads_go_on, after),
 	};
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

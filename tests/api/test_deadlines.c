@@ -31,23 +31,25 @@ static struct mc_db *db;
 
 /* 1.003197 (5 working days), taken in at the ward police's desk */
 static const char *BODY5 =
-	"{\"procedure_code\":\"1.003197\",\"form\":{\"subject_full_name\":\"Nguyễn Văn An\",\"subject_id_number\":\"079203001234\","
+	"{\"procedure_code\":\"1.003197\",\"form\":{\"subject_full_name\":\"Nguyễn Văn "
+	"An\",\"subject_id_number\":\"079203001234\","
 	"\"reason\":\"abroad\",\"residence_unit\":\"26740\"},\"papers\":[\"to_khai_ct01\"],"
 	"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"phone\":\"0816861711\"}}";
 /* 1.004873 (3 working days), at the ward's counter */
 static const char *BODY3 =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"},"
 	"\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
 	"\"id_number\":\"079203001234\",\"phone\":\"0816861711\",\"ward_code\":\"26740\"}}";
 
-static char T_0203_0900[] = "MOTCUA_TEST_NOW=2027-02-03T09:00:00+07:00";   /* Wednesday before Tết */
+static char T_0203_0900[] = "MOTCUA_TEST_NOW=2027-02-03T09:00:00+07:00"; /* Wednesday before Tết */
 static char T_0203_1459[] = "MOTCUA_TEST_NOW=2027-02-03T14:59:00+07:00";
 static char T_0203_1501[] = "MOTCUA_TEST_NOW=2027-02-03T15:01:00+07:00";
 static char T_0203_0900B[] = "MOTCUA_TEST_NOW=2027-02-03T09:00:00+07:00";
-static char T_0305_1000[] = "MOTCUA_TEST_NOW=2027-03-05T10:00:00+07:00";   /* Friday */
-static char T_0310_1400[] = "MOTCUA_TEST_NOW=2027-03-10T14:00:00+07:00";   /* the due day, before 17:00 */
-static char T_0311_0900[] = "MOTCUA_TEST_NOW=2027-03-11T09:00:00+07:00";   /* the day after */
+static char T_0305_1000[] = "MOTCUA_TEST_NOW=2027-03-05T10:00:00+07:00"; /* Friday */
+static char T_0310_1400[] = "MOTCUA_TEST_NOW=2027-03-10T14:00:00+07:00"; /* the due day, before 17:00 */
+static char T_0311_0900[] = "MOTCUA_TEST_NOW=2027-03-11T09:00:00+07:00"; /* the day after */
 
 static char first5[80], d1[80], d2[80], d3[80];
 
@@ -84,8 +86,14 @@ static int stop_server(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static long jint(json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
 
 static int64_t counter_id(const char *code)
 {
@@ -131,7 +139,8 @@ static int has_day_off(struct mc_http_session *s, const char *day)
 	int found = 0;
 	size_t i;
 	json_t *d;
-	json_array_foreach(json_object_get(r.json, "days_off"), i, d) found |= strcmp(jstr(d, "date"), day) == 0;
+	json_array_foreach(json_object_get(r.json, "days_off"), i, d)
+		found |= strcmp(jstr(d, "date"), day) == 0;
 	mc_http_res_free(&r);
 	return found;
 }
@@ -194,7 +203,8 @@ static long add_exception(struct mc_http_session *s, const char *day, int workin
 {
 	char body[200];
 	struct mc_http_res r;
-	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"working\":%s,\"name\":\"%s\"}", day, working ? "true" : "false", name);
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"working\":%s,\"name\":\"%s\"}", day, working ? "true" : "false",
+		 name);
 	long st = mc_http_post(s, "/api/v1/calendar/exceptions", body, &r);
 	mc_http_res_free(&r);
 	return st;
@@ -280,10 +290,13 @@ static void friday_early_on_time_late(void **state)
 	mc_http_login_as(&ld, s->base, "chutich.p26740");
 	struct mc_http_res a, b;
 	assert_int_equal(mc_http_get(&ld, "/api/v1/stats?from=2027-01-01&to=2027-12-31&group=procedure", &a), 200);
-	assert_int_equal(mc_http_get(&ld, "/api/v1/stats?from=2027-01-01&to=2027-12-31&group=procedure&recount=1", &b), 200);
+	assert_int_equal(mc_http_get(&ld, "/api/v1/stats?from=2027-01-01&to=2027-12-31&group=procedure&recount=1", &b),
+			 200);
 	json_t *row = NULL, *it;
 	size_t i;
-	json_array_foreach(json_object_get(a.json, "items"), i, it) if (strcmp(jstr(it, "procedure"), "1.004873") == 0) row = it;
+	json_array_foreach(json_object_get(a.json, "items"), i, it)
+		if (strcmp(jstr(it, "procedure"), "1.004873") == 0)
+			row = it;
 	assert_non_null(row);
 	assert_int_equal(jint(row, "resolved_early"), 1);
 	assert_int_equal(jint(row, "resolved_on_time"), 1);
@@ -293,8 +306,8 @@ static void friday_early_on_time_late(void **state)
 		    json_real_value(json_object_get(row, "on_time_rate")) < 0.667);
 	json_t *ta = json_object_get(a.json, "total"), *tb = json_object_get(b.json, "total");
 	assert_int_equal(jint(ta, "resolved_late"), 1);
-	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time", "resolved_late",
-			      "refused", "withdrawn"};
+	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
+			      "resolved_late",   "refused",          "withdrawn"};
 	for (int k = 0; k < 7; k++)
 		assert_int_equal(jint(ta, keys[k]), jint(tb, keys[k]));
 	/* the ward took in 2 (cut-off test) + 3 at its counter */
@@ -310,8 +323,10 @@ static void friday_early_on_time_late(void **state)
 /* 2.000635 (a copy of a birth extract: "trả kết quả trong ngày"), at the
  * ward's counter */
 static const char *BODY_SAME_DAY =
-	"{\"procedure_code\":\"2.000635\",\"form\":{\"subject_full_name\":\"Nguyễn Văn An\",\"subject_birth_date\":\"2003-05-14\","
-	"\"record_kind\":\"birth\",\"registration_unit\":\"26740\",\"copies\":2},\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
+	"{\"procedure_code\":\"2.000635\",\"form\":{\"subject_full_name\":\"Nguyễn Văn "
+	"An\",\"subject_birth_date\":\"2003-05-14\","
+	"\"record_kind\":\"birth\",\"registration_unit\":\"26740\",\"copies\":2},\"papers\":[\"to_khai\",\"giay_to_tuy_"
+	"than\"],"
 	"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"phone\":\"0816861711\","
 	"\"ward_code\":\"26740\"}}";
 static char T_0301_1000[] = "MOTCUA_TEST_NOW=2027-03-01T10:00:00+07:00"; /* Monday */
@@ -378,11 +393,13 @@ static void apology_keeps_lateness(void **state)
 	mc_http_login_as(&spec, s->base, "chuyenvien.p26740");
 	intake(&ward, "Q-P26740-01", BODY3, code, rec, due);
 	assert_string_equal(due, "2027-03-10T17:00:00+07:00");
-	assert_int_equal(mc_http_act(&spec, code, "extend", "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-14T17:00:00+07:00\"}", &r),
+	assert_int_equal(mc_http_act(&spec, code, "extend",
+				     "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-14T17:00:00+07:00\"}", &r),
 			 422);
 	assert_true(has_field(r.json, "new_due_at"));
 	mc_http_res_free(&r);
-	assert_int_equal(mc_http_act(&spec, code, "extend", "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-12T17:00:00+07:00\"}", &r),
+	assert_int_equal(mc_http_act(&spec, code, "extend",
+				     "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-12T17:00:00+07:00\"}", &r),
 			 200);
 	mc_http_res_free(&r);
 	struct mc_http_session head;
@@ -429,7 +446,9 @@ static int listed(json_t *list, const char *day)
 {
 	size_t i;
 	json_t *d;
-	json_array_foreach(list, i, d) if (strcmp(jstr(d, "date"), day) == 0) return 1;
+	json_array_foreach(list, i, d)
+		if (strcmp(jstr(d, "date"), day) == 0)
+			return 1;
 	return 0;
 }
 
@@ -437,7 +456,9 @@ static int has_field(json_t *problem, const char *field)
 {
 	size_t i;
 	json_t *f;
-	json_array_foreach(json_object_get(problem, "errors"), i, f) if (strcmp(jstr(f, "field"), field) == 0) return 1;
+	json_array_foreach(json_object_get(problem, "errors"), i, f)
+		if (strcmp(jstr(f, "field"), field) == 0)
+			return 1;
 	return 0;
 }
 
@@ -513,17 +534,24 @@ static void official_schedule(void **state)
 			      "\"working_days\":[{\"date\":\"2026-01-05\",\"name\":\"z\"}],\"note\":1}",
 			      &r),
 			 422);
-	const char *fields[] = {"year", "decision", "decided_on", "days_off[0].date", "days_off[1].date",
-				"days_off[2].name", "working_days[0].date", "note"};
+	const char *fields[] = {"year",
+				"decision",
+				"decided_on",
+				"days_off[0].date",
+				"days_off[1].date",
+				"days_off[2].name",
+				"working_days[0].date",
+				"note"};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (!has_field(r.json, fields[i]))
 			fail_msg("no error for %s in %s", fields[i], r.body);
 	mc_http_res_free(&r);
-	assert_int_equal(send(&admin, "PUT", "/api/v1/calendar/years/2026",
-			      "{\"decision\":\"d\",\"decided_on\":\"2025-11-01\",\"days_off\":[{\"date\":\"2026-01-02\","
-			      "\"name\":\"a\"},{\"date\":\"2026-01-02\",\"name\":\"b\"}]}",
-			      &r),
-			 422);
+	assert_int_equal(
+		send(&admin, "PUT", "/api/v1/calendar/years/2026",
+		     "{\"decision\":\"d\",\"decided_on\":\"2025-11-01\",\"days_off\":[{\"date\":\"2026-01-02\","
+		     "\"name\":\"a\"},{\"date\":\"2026-01-02\",\"name\":\"b\"}]}",
+		     &r),
+		422);
 	assert_true(has_field(r.json, "days_off[1].date"));
 	mc_http_res_free(&r);
 	/* nothing was changed by the refusals */
@@ -568,8 +596,9 @@ static void official_schedule(void **state)
 	/* both changes are in the audit log */
 	int64_t n = 0;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
-	rc = mc_query_int64(c, &n, "SELECT COUNT(*) FROM audit_log WHERE action IN ('calendar.year_set', 'calendar.year_clear')",
-			    "");
+	rc = mc_query_int64(
+		c, &n, "SELECT COUNT(*) FROM audit_log WHERE action IN ('calendar.year_set', 'calendar.year_clear')",
+		"");
 	mc_db_release(c);
 	assert_int_equal(rc, 0);
 	assert_int_equal(n, 4); /* two through the API, two through the command line */

@@ -42,11 +42,12 @@ static char S3_NOW[] = "MOTCUA_TEST_NOW=2027-03-09T09:00:00+07:00"; /* next Tues
 static const char *CIT = "079203001234", *CIT_PHONE = "0816861711", *CIT_EMAIL = "annguyenvan03@gmail.com";
 static const char *BODY3 =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}}";
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"}}";
 /* 2.000635: the same working day ("trả kết quả trong ngày") */
-static const char *BODY8 =
-	"{\"procedure_code\":\"2.000635\",\"form\":{\"subject_full_name\":\"Nguyễn Văn An\",\"subject_birth_date\":\"2003-05-14\","
-	"\"record_kind\":\"birth\",\"registration_unit\":\"26740\",\"copies\":2}}";
+static const char *BODY8 = "{\"procedure_code\":\"2.000635\",\"form\":{\"subject_full_name\":\"Nguyễn Văn "
+			   "An\",\"subject_birth_date\":\"2003-05-14\","
+			   "\"record_kind\":\"birth\",\"registration_unit\":\"26740\",\"copies\":2}}";
 
 /* S2 / S3 while a test runs (stopped by stop_later even when it fails) */
 static struct mc_test_server later;
@@ -89,8 +90,14 @@ static int stop_later(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static long jint(json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
 
 /* ---- the database, read straight ---- */
 
@@ -141,11 +148,12 @@ static void check_last_outbox(const char *code, const char *event, const char *s
 	struct mc_conn *c;
 	struct mc_stmt *s;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
-	assert_int_equal(mc_query(c, &s,
-				  "SELECT o.event, o.recipient, o.payload FROM outbox o JOIN dossiers d ON d.id = o.dossier_id"
-				  " WHERE d.code = ? ORDER BY o.id DESC LIMIT 1",
-				  "t", code),
-			 0);
+	assert_int_equal(
+		mc_query(c, &s,
+			 "SELECT o.event, o.recipient, o.payload FROM outbox o JOIN dossiers d ON d.id = o.dossier_id"
+			 " WHERE d.code = ? ORDER BY o.id DESC LIMIT 1",
+			 "t", code),
+		0);
 	assert_int_equal(mc_step(s), MC_DB_ROW);
 	json_error_t je;
 	char ev[40];
@@ -252,7 +260,9 @@ static void allow(struct mc_http_session *s, const char *actor, const char *code
 	}
 	json_t *last = NULL, *e;
 	size_t i;
-	json_array_foreach(events, i, e) if (strcmp(jstr(e, "action"), "view") != 0) last = e;
+	json_array_foreach(events, i, e)
+		if (strcmp(jstr(e, "action"), "view") != 0)
+			last = e;
 	assert_non_null(last);
 	assert_string_equal(jstr(last, "action"), action);
 	assert_string_equal(jstr(last, "from_status"), st0);
@@ -270,8 +280,12 @@ static void allow(struct mc_http_session *s, const char *actor, const char *code
 		struct mc_conn *c;
 		struct mc_stmt *q;
 		assert_int_equal(mc_db_acquire(db, &c), 0);
-		assert_int_equal(mc_query(c, &q, "SELECT o.recipient, d.channel FROM outbox o JOIN dossiers d ON d.id = o.dossier_id"
-						 " WHERE d.code = ? ORDER BY o.id DESC LIMIT 1", "t", code), 0);
+		assert_int_equal(
+			mc_query(c, &q,
+				 "SELECT o.recipient, d.channel FROM outbox o JOIN dossiers d ON d.id = o.dossier_id"
+				 " WHERE d.code = ? ORDER BY o.id DESC LIMIT 1",
+				 "t", code),
+			0);
 		assert_int_equal(mc_step(q), MC_DB_ROW);
 		json_error_t je;
 		json_t *rec = json_loads(mc_col_text(q, 0), 0, &je);
@@ -333,7 +347,8 @@ static int in_queue(struct mc_http_session *s, const char *queue, const char *co
 	size_t i;
 	json_t *it;
 	json_t *items = json_object_get(r.json, "items");
-	json_array_foreach(items, i, it) found |= strcmp(jstr(it, "code"), code) == 0;
+	json_array_foreach(items, i, it)
+		found |= strcmp(jstr(it, "code"), code) == 0;
 	long n = (long)json_array_size(items);
 	mc_http_res_free(&r);
 	/* the count agrees with the list (every queue holds < 200 here) */
@@ -355,7 +370,8 @@ static int in_list(struct mc_http_session *s, const char *query, const char *cod
 	int found = 0;
 	size_t i;
 	json_t *it;
-	json_array_foreach(json_object_get(r.json, "items"), i, it) found |= strcmp(jstr(it, "code"), code) == 0;
+	json_array_foreach(json_object_get(r.json, "items"), i, it)
+		found |= strcmp(jstr(it, "code"), code) == 0;
 	mc_http_res_free(&r);
 	return found;
 }
@@ -413,7 +429,8 @@ static void receive_rules(void **state)
 static void assign_rules(void **state)
 {
 	(void)state;
-	int64_t sid = user_id("chuyenvien.p26740"), cid = user_id("tiepnhan.p26740"), oid = user_id("chuyenvien.p26743");
+	int64_t sid = user_id("chuyenvien.p26740"), cid = user_id("tiepnhan.p26740"),
+		oid = user_id("chuyenvien.p26743");
 	char body[80];
 	assert_false(in_queue(&spec, "mine", A));
 	assert_true(in_queue(&spec, "all", A));
@@ -491,8 +508,8 @@ static void forward_and_return(void **state)
 	assert_non_null(jstr(r.json, "returned_at"));
 	mc_http_res_free(&r);
 	/* nothing more */
-	const char *all[] = {"receive", "request_supplement", "supplement", "refuse", "assign",
-			     "forward", "return", "withdraw", "stop", "extend", "approve_extension"};
+	const char *all[] = {"receive", "request_supplement", "supplement", "refuse", "assign",           "forward",
+			     "return",  "withdraw",           "stop",       "extend", "approve_extension"};
 	for (int i = 0; i < 11; i++)
 		deny(strcmp(all[i], "withdraw") == 0 || strcmp(all[i], "supplement") == 0 ? &cit : &clerk, C, all[i],
 		     "{\"reasons\":[\"x\"],\"items\":[\"x\"],\"reason\":\"x\"}", 409);
@@ -501,7 +518,8 @@ static void forward_and_return(void **state)
 	struct mc_stmt *s;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
 	assert_int_equal(mc_query(c, &s,
-				  "SELECT o.event FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = ? ORDER BY o.id",
+				  "SELECT o.event FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = "
+				  "? ORDER BY o.id",
 				  "t", C),
 			 0);
 	const char *want[] = {"submitted", "received", "result_ready", "returned"};
@@ -564,7 +582,8 @@ static void supplement_rules(void **state)
 	deny(&clerk, D, "check_supplement", "{}", 422);
 	deny(&clerk, D, "check_supplement", "{\"items\":[{\"no\":3,\"received\":true}]}", 422);
 	deny(&clerk, D, "check_supplement", "{\"items\":[{\"no\":1,\"received\":1}]}", 422);
-	deny(&clerk, D, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true},{\"no\":1,\"received\":true}]}", 422);
+	deny(&clerk, D, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true},{\"no\":1,\"received\":true}]}",
+	     422);
 	/* one of two in hand: still waiting, the applicant is told */
 	allow(&clerk, "tiepnhan.p26740", D, "check_supplement",
 	      "{\"items\":[{\"no\":1,\"received\":true},{\"no\":2,\"received\":false}]}", "supplement_requested",
@@ -575,8 +594,8 @@ static void supplement_rules(void **state)
 	assert_null(json_object_get(sup, "supplied_at"));
 	mc_http_res_free(&r);
 	/* not yet received: back to submitted once all is in hand, no deadline yet */
-	allow(&clerk, "tiepnhan.p26740", D, "check_supplement", "{\"items\":[{\"no\":2,\"received\":true}]}", "submitted",
-	      "supplemented", NULL);
+	allow(&clerk, "tiepnhan.p26740", D, "check_supplement", "{\"items\":[{\"no\":2,\"received\":true}]}",
+	      "submitted", "supplemented", NULL);
 	char due[40];
 	assert_string_equal(due_of(D, due), "null");
 
@@ -608,10 +627,11 @@ static void refuse_rules(void **state)
 	deny(&cit, G, "refuse", "{\"reasons\":[\"x\"]}", 403);
 	deny(&oclerk, G, "refuse", "{\"reasons\":[\"x\"]}", 404);
 	struct mc_http_res r;
-	allow(&clerk, "tiepnhan.p26740", G, "refuse", "{\"reasons\":[\"Người yêu cầu không cư trú tại phường\"]}", "refused",
-	      "refused", &r);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(r.json, "refusal"), "reasons"), 0)),
-			    "Người yêu cầu không cư trú tại phường");
+	allow(&clerk, "tiepnhan.p26740", G, "refuse", "{\"reasons\":[\"Người yêu cầu không cư trú tại phường\"]}",
+	      "refused", "refused", &r);
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(json_object_get(r.json, "refusal"), "reasons"), 0)),
+		"Người yêu cầu không cư trú tại phường");
 	mc_http_res_free(&r);
 	deny(&clerk, G, "refuse", "{\"reasons\":[\"x\"]}", 409);
 	deny(&clerk, G, "receive", NULL, 409);
@@ -622,7 +642,8 @@ static void refuse_rules(void **state)
 	deny(&clerk, G2, "refuse", "{\"reasons\":[\"x\"]}", 403);
 	deny(&lead, G2, "refuse", "{\"reasons\":[\"x\"]}", 403);
 	deny(&spec, G2, "refuse", "{\"reasons\":[{\"a\":1}]}", 422);
-	allow(&spec, "chuyenvien.p26740", G2, "refuse", "{\"reasons\":[\"Giấy tờ giả mạo\"]}", "refused", "refused", NULL);
+	allow(&spec, "chuyenvien.p26740", G2, "refuse", "{\"reasons\":[\"Giấy tờ giả mạo\"]}", "refused", "refused",
+	      NULL);
 	n_refused++;
 }
 
@@ -662,9 +683,10 @@ static void stop_rules(void **state)
 	deny(&lead, S, "stop", "{\"reason\":\"\"}", 422);
 	deny(&lead, S, "stop", "{\"reason\":42}", 422);
 	struct mc_http_res r;
-	allow(&lead, "chutich.p26740", S, "stop", "{\"reason\":\"Có tranh chấp, chờ quyết định của Tòa án\"}", "stopped",
-	      "stopped", &r);
-	assert_string_equal(jstr(json_object_get(r.json, "stop"), "reason"), "Có tranh chấp, chờ quyết định của Tòa án");
+	allow(&lead, "chutich.p26740", S, "stop", "{\"reason\":\"Có tranh chấp, chờ quyết định của Tòa án\"}",
+	      "stopped", "stopped", &r);
+	assert_string_equal(jstr(json_object_get(r.json, "stop"), "reason"),
+			    "Có tranh chấp, chờ quyết định của Tòa án");
 	mc_http_res_free(&r);
 	deny(&lead, S, "stop", "{\"reason\":\"x\"}", 409);
 	deny(&cit, S, "withdraw", NULL, 409);
@@ -675,7 +697,8 @@ static void extend_rules(void **state)
 	(void)state;
 	submit(BODY3, X);
 	receive(X);
-	const char *ok = "{\"reason\":\"Cần xác minh tại nơi cư trú trước\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}";
+	const char *ok =
+		"{\"reason\":\"Cần xác minh tại nơi cư trú trước\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}";
 	deny(&clerk, X, "extend", ok, 403);
 	deny(&cit, X, "extend", ok, 403);
 	deny(&olead, X, "extend", ok, 404);
@@ -707,7 +730,8 @@ static void extend_rules(void **state)
 	deny(&clerk, X, "approve_extension", NULL, 403);
 	deny(&olead, X, "approve_extension", NULL, 404);
 	allow(&lead, "chutich.p26740", X, "approve_extension", NULL, "in_progress", "extended", &r);
-	assert_int_equal(jint(json_object_get(json_object_get(r.json, "extension"), "approved_by"), "id"), user_id("chutich.p26740"));
+	assert_int_equal(jint(json_object_get(json_object_get(r.json, "extension"), "approved_by"), "id"),
+			 user_id("chutich.p26740"));
 	/* the appointment moves; the legal deadline, which scores it, does not */
 	assert_string_equal(jstr(r.json, "appointment_at"), "2027-03-10T17:00:00+07:00");
 	assert_string_equal(jstr(r.json, "due_at"), "2027-03-05T17:00:00+07:00");
@@ -816,8 +840,10 @@ static void counter_dossiers(void **state)
 	/* at the ward's own counter, and at a branch of the service centre for
 	 * the ward: An's own ID links them to his account */
 	const char *body =
-		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-		"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
+		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn "
+		"An\",\"id_number\":\"079203001234\","
+		"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":"
+		"\"Kết hôn\"},"
 		"\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
 		"\"id_number\":\"079203001234\",\"phone\":\"0912345678\",\"ward_code\":\"26740\"}}";
 	char path[100], K1[80], K2[80];
@@ -856,11 +882,13 @@ static void counter_dossiers(void **state)
 static void walk_in_incomplete(void **state)
 {
 	(void)state;
-	const char *head =
-		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-		"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
-		"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"phone\":\"0912345678\","
-		"\"ward_code\":\"26740\"},";
+	const char *head = "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn "
+			   "An\",\"id_number\":\"079203001234\","
+			   "\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\","
+			   "\"purpose\":\"Kết hôn\"},"
+			   "\"applicant\":{\"full_name\":\"Nguyễn Văn "
+			   "An\",\"id_number\":\"079203001234\",\"phone\":\"0912345678\","
+			   "\"ward_code\":\"26740\"},";
 	char path[100], body[1400], W[80];
 	struct mc_http_res r;
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter_id("Q-P26740-01"));
@@ -915,8 +943,8 @@ static void walk_in_incomplete(void **state)
 	deny(&cit, W, "supplement", "{\"papers\":[\"to_khai\",\"giay_to_tuy_than\"]}", 422);
 	deny(&clerk, W, "supplement", "{\"papers\":[\"to_khai\"]}", 422);
 	/* brought back: received now, the legal time starts */
-	allow(&clerk, "tiepnhan.p26740", W, "supplement", "{\"papers\":[\"to_khai\",\"giay_to_tuy_than\"]}", "in_progress",
-	      "received", &r);
+	allow(&clerk, "tiepnhan.p26740", W, "supplement", "{\"papers\":[\"to_khai\",\"giay_to_tuy_than\"]}",
+	      "in_progress", "received", &r);
 	assert_string_equal(jstr(r.json, "due_at"), "2027-03-05T17:00:00+07:00");
 	assert_non_null(jstr(r.json, "received_at"));
 	assert_int_equal(json_array_size(json_object_get(r.json, "papers")), 2);
@@ -1006,8 +1034,8 @@ static void week_later(void **state)
 	snprintf(body, sizeof(body), "{\"form\":{\"divorce_scan\":\"%s\"}}", sha);
 	allow(&ci, CIT, E, "supplement", body, "supplement_requested", "supplement_answered", &r);
 	mc_http_res_free(&r);
-	allow(&sp, "chuyenvien.p26740", E, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true}]}", "in_progress",
-	      "supplemented", &r);
+	allow(&sp, "chuyenvien.p26740", E, "check_supplement", "{\"items\":[{\"no\":1,\"received\":true}]}",
+	      "in_progress", "supplemented", &r);
 	assert_string_equal(jstr(json_object_get(r.json, "supplement"), "new_due_at"), "2027-03-12T17:00:00+07:00");
 	mc_http_res_free(&r);
 	char due[40];
@@ -1086,19 +1114,23 @@ static void compare_stats(struct mc_http_session *s, const char *range, const ch
 	struct mc_http_res a, b;
 	assert_int_equal(mc_http_get(s, p1, &a), 200);
 	assert_int_equal(mc_http_get(s, p2, &b), 200);
-	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time", "resolved_late",
-			      "refused", "withdrawn", "stopped", "received", "resolved"};
+	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
+			      "resolved_late",   "refused",          "withdrawn",      "stopped",
+			      "received",        "resolved"};
 	json_t *ta = json_object_get(a.json, "total"), *tb = json_object_get(b.json, "total");
 	for (int k = 0; k < 10; k++)
 		if (jint(ta, keys[k]) != jint(tb, keys[k]))
-			fail_msg("%s %s total %s: kept %ld, recount %ld", range, group, keys[k], jint(ta, keys[k]), jint(tb, keys[k]));
+			fail_msg("%s %s total %s: kept %ld, recount %ld", range, group, keys[k], jint(ta, keys[k]),
+				 jint(tb, keys[k]));
 	json_t *ia = json_object_get(a.json, "items"), *ib = json_object_get(b.json, "items");
 	assert_int_equal(json_array_size(ia), json_array_size(ib));
 	size_t i, j;
 	json_t *x, *y;
 	json_array_foreach(ia, i, x) {
 		json_t *match = NULL;
-		json_array_foreach(ib, j, y) if (strcmp(jstr(x, group), jstr(y, group)) == 0) match = y;
+		json_array_foreach(ib, j, y)
+			if (strcmp(jstr(x, group), jstr(y, group)) == 0)
+				match = y;
 		if (!match)
 			fail_msg("%s: no recount row for %s", group, jstr(x, group));
 		for (int k = 0; k < 10; k++)

@@ -44,9 +44,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
-static long version_of(struct mc_http_res *r) { return (long)json_integer_value(json_object_get(r->json, "version")); }
+static long version_of(struct mc_http_res *r)
+{
+	return (long)json_integer_value(json_object_get(r->json, "version"));
+}
 
 static void online_journey(void **state)
 {
@@ -168,9 +174,11 @@ static void online_journey(void **state)
 	json_t *ta = json_object_get(a.json, "total"), *tb = json_object_get(b.json, "total");
 	assert_int_equal(json_integer_value(json_object_get(ta, "received_online")), 1);
 	assert_int_equal(json_integer_value(json_object_get(ta, "resolved")), 1);
-	const char *keys[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time", "resolved_late", "refused"};
+	const char *keys[] = {"received_online",  "received_counter", "resolved_early",
+			      "resolved_on_time", "resolved_late",    "refused"};
 	for (int i = 0; i < 6; i++)
-		assert_int_equal(json_integer_value(json_object_get(ta, keys[i])), json_integer_value(json_object_get(tb, keys[i])));
+		assert_int_equal(json_integer_value(json_object_get(ta, keys[i])),
+				 json_integer_value(json_object_get(tb, keys[i])));
 	mc_http_res_free(&a);
 	mc_http_res_free(&b);
 }
@@ -184,18 +192,21 @@ static void bad_input(void **state)
 	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", "{\"procedure_code\":\"9.999999\"}", &r), 422);
 	assert_string_equal(jstr(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "procedure_code");
 	mc_http_res_free(&r);
-	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers",
-				      "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"A\",\"id_number\":\"12345\","
-				      "\"birth_date\":\"2003-02-30\",\"residence_unit\":\"99999\",\"marital_status\":\"x\","
-				      "\"purpose\":\"p\",\"nope\":1}}",
-				      &r),
-			 422);
-	const char *want[] = {"form.nope", "form.id_number", "form.birth_date", "form.residence_unit", "form.marital_status"};
+	assert_int_equal(
+		mc_http_post(&cit, "/api/v1/dossiers",
+			     "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"A\",\"id_number\":\"12345\","
+			     "\"birth_date\":\"2003-02-30\",\"residence_unit\":\"99999\",\"marital_status\":\"x\","
+			     "\"purpose\":\"p\",\"nope\":1}}",
+			     &r),
+		422);
+	const char *want[] = {"form.nope", "form.id_number", "form.birth_date", "form.residence_unit",
+			      "form.marital_status"};
 	for (int i = 0; i < 5; i++) {
 		int found = 0;
 		size_t k;
 		json_t *e;
-		json_array_foreach(json_object_get(r.json, "errors"), k, e) found |= strcmp(jstr(e, "field"), want[i]) == 0;
+		json_array_foreach(json_object_get(r.json, "errors"), k, e)
+			found |= strcmp(jstr(e, "field"), want[i]) == 0;
 		if (!found)
 			fail_msg("no error for %s in %s", want[i], r.body);
 	}
@@ -218,8 +229,9 @@ static int64_t counter_id(const char *code)
 	int64_t id = 0;
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(r.json, "items"), i, c) if (strcmp(jstr(c, "code"), code) == 0) id =
-		json_integer_value(json_object_get(c, "id"));
+	json_array_foreach(json_object_get(r.json, "items"), i, c)
+		if (strcmp(jstr(c, "code"), code) == 0)
+			id = json_integer_value(json_object_get(c, "id"));
 	mc_http_res_free(&r);
 	return id;
 }
@@ -237,14 +249,16 @@ static void counter_intake_routes(void **state)
 	/* the mandatory declaration missing */
 	snprintf(body, sizeof(body),
 		 "{\"procedure_code\":\"1.004873\",\"competent_agency_id\":%s,%s,\"papers\":[\"giay_to_tuy_than\"],"
-		 "\"applicant\":{\"full_name\":\"Trần Thị Bích\",\"id_number\":\"079185000123\",\"phone\":\"0912345678\"}}",
+		 "\"applicant\":{\"full_name\":\"Trần Thị "
+		 "Bích\",\"id_number\":\"079185000123\",\"phone\":\"0912345678\"}}",
 		 "null", FORM);
 	assert_int_equal(mc_http_post(&clerk, path, body, &r), 422);
 	assert_non_null(strstr(r.body, "papers.to_khai"));
 	mc_http_res_free(&r);
 	snprintf(body, sizeof(body),
 		 "{\"procedure_code\":\"1.004873\",%s,\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
-		 "\"applicant\":{\"full_name\":\"Trần Thị Bích\",\"id_number\":\"079185000123\",\"phone\":\"0912345678\","
+		 "\"applicant\":{\"full_name\":\"Trần Thị "
+		 "Bích\",\"id_number\":\"079185000123\",\"phone\":\"0912345678\","
 		 "\"ward_code\":\"26740\"}}",
 		 FORM);
 	assert_int_equal(mc_http_post(&clerk, path, body, &r), 201);
@@ -286,7 +300,10 @@ static void *intake_worker(void *arg)
 	return NULL;
 }
 
-static int cmp(const void *a, const void *b) { return strcmp(a, b); }
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
 
 static void concurrent_intake_gap_free(void **state)
 {
@@ -295,7 +312,8 @@ static void concurrent_intake_gap_free(void **state)
 	char body[1400];
 	snprintf(body, sizeof(body),
 		 "{\"procedure_code\":\"1.004873\",%s,\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
-		 "\"applicant\":{\"full_name\":\"Lê Văn Cường\",\"id_number\":\"079080001111\",\"ward_code\":\"26740\"}}",
+		 "\"applicant\":{\"full_name\":\"Lê Văn "
+		 "Cường\",\"id_number\":\"079080001111\",\"ward_code\":\"26740\"}}",
 		 FORM);
 	struct worker w[4];
 	pthread_t t[4];

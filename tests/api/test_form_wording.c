@@ -46,17 +46,20 @@ static char NOW[] = "MOTCUA_TEST_NOW=2027-03-02T09:00:00+07:00";
 /* An's marital-status certificate, taken in at the ward's counter */
 static const char *COUNTER =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"},"
 	"\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
 	"\"id_number\":\"079203001234\",\"phone\":\"0912345678\",\"ward_code\":\"26740\"}}";
 /* the same online, by An (%s: ward) and Bình, with a file (%s) */
 static const char *ONLINE_AN =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"divorced\",\"purpose\":\"Kết hôn\","
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"divorced\",\"purpose\":\"Kết "
+	"hôn\","
 	"\"divorce_scan\":\"%s\"}}";
 static const char *ONLINE_BINH =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Trần Thị Bình\",\"id_number\":\"079185176822\","
-	"\"birth_date\":\"1985-11-02\",\"residence_unit\":\"26743\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}}";
+	"\"birth_date\":\"1985-11-02\",\"residence_unit\":\"26743\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"}}";
 
 static const char PDF_DIVORCE[] = MC_TEST_PDF("An's divorce decision");
 
@@ -77,7 +80,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static int64_t counter_id(const char *code)
 {
@@ -229,7 +235,8 @@ static void apology_signatories(void **state)
 	char path[100], code[80];
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter_id("Q-P26740-01"));
 	post(&clerk, path, COUNTER, code);
-	act(&spec, code, "extend", "{\"reason\":\"Cần xác minh tại nơi cư trú trước đây\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}");
+	act(&spec, code, "extend",
+	    "{\"reason\":\"Cần xác minh tại nơi cư trú trước đây\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}");
 	act(&chair, code, "approve_extension", NULL);
 	char *t = form_text(&spec, code, 4);
 	mc_test_expect_text(t, "CHỦ TỊCH");

@@ -30,8 +30,8 @@ static char code[80]; /* the dossier taken in at the branch counter */
 static int64_t branch_id, ward_id;
 
 static const char *FORM =
-    "\"form\":{\"full_name\":\"Trần Thị Bích\",\"id_number\":\"079185000123\",\"birth_date\":\"1985-04-02\","
-    "\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}";
+	"\"form\":{\"full_name\":\"Trần Thị Bích\",\"id_number\":\"079185000123\",\"birth_date\":\"1985-04-02\","
+	"\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}";
 
 static int setup(void **state)
 {
@@ -54,8 +54,8 @@ static const char *jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-#define pdf_text mc_test_pdf_text
-#define xlsx_sheet mc_test_xlsx_sheet
+#define pdf_text    mc_test_pdf_text
+#define xlsx_sheet  mc_test_xlsx_sheet
 #define expect_text mc_test_expect_text
 
 static int64_t agency_id(const char *acode)
@@ -67,8 +67,9 @@ static int64_t agency_id(const char *acode)
 	int64_t id = 0;
 	size_t i;
 	json_t *a;
-	json_array_foreach(json_object_get(r.json, "items"), i, a) if (strcmp(jstr(a, "code"), acode) == 0) id =
-	    json_integer_value(json_object_get(a, "id"));
+	json_array_foreach(json_object_get(r.json, "items"), i, a)
+		if (strcmp(jstr(a, "code"), acode) == 0)
+			id = json_integer_value(json_object_get(a, "id"));
 	mc_http_res_free(&r);
 	assert_true(id > 0);
 	return id;
@@ -83,8 +84,9 @@ static int64_t counter_id(const char *ccode)
 	int64_t id = 0;
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(r.json, "items"), i, c) if (strcmp(jstr(c, "code"), ccode) == 0) id =
-	    json_integer_value(json_object_get(c, "id"));
+	json_array_foreach(json_object_get(r.json, "items"), i, c)
+		if (strcmp(jstr(c, "code"), ccode) == 0)
+			id = json_integer_value(json_object_get(c, "id"));
 	mc_http_res_free(&r);
 	assert_true(id > 0);
 	return id;
@@ -107,8 +109,8 @@ static int views_by(struct mc_http_session *reader, const char *who)
 	int n = 0;
 	size_t i;
 	json_t *e;
-	json_array_foreach(json_object_get(r.json, "events"), i, e) n +=
-	    strcmp(jstr(e, "action"), "view") == 0 && jstr(e, "actor") && strcmp(jstr(e, "actor"), who) == 0;
+	json_array_foreach(json_object_get(r.json, "events"), i, e)
+		n += strcmp(jstr(e, "action"), "view") == 0 && jstr(e, "actor") && strcmp(jstr(e, "actor"), who) == 0;
 	mc_http_res_free(&r);
 	return n;
 }
@@ -122,12 +124,12 @@ static void forms_of_a_counter_dossier(void **state)
 	mc_http_login_as(&clerk, srv.base, "tiepnhan.cn1");
 	char path[200], body[1400];
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter_id("Q-CN1-01"));
-	snprintf(
-	    body, sizeof(body),
-	    "{\"procedure_code\":\"1.004873\",%s,\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
-	    "\"applicant\":{\"full_name\":\"Trần Thị Bích\",\"id_number\":\"079185000123\",\"phone\":\"0912345678\","
-	    "\"address\":\"45 Nguyễn Huệ, Phường Sài Gòn\",\"ward_code\":\"26740\"}}",
-	    FORM);
+	snprintf(body, sizeof(body),
+		 "{\"procedure_code\":\"1.004873\",%s,\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
+		 "\"applicant\":{\"full_name\":\"Trần Thị "
+		 "Bích\",\"id_number\":\"079185000123\",\"phone\":\"0912345678\","
+		 "\"address\":\"45 Nguyễn Huệ, Phường Sài Gòn\",\"ward_code\":\"26740\"}}",
+		 FORM);
 	struct mc_http_res r;
 	assert_int_equal(mc_http_post(&clerk, path, body, &r), 201);
 	snprintf(code, sizeof(code), "%s", jstr(r.json, "code"));
@@ -244,7 +246,7 @@ static void forms_of_a_counter_dossier(void **state)
 	assert_int_equal(get_form(&clerk, "02.json", &r), 200);
 	json_t *sup = json_object_get(r.json, "supplement");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(sup, "items"), 0)),
-	                    "Bản sao Giấy khai sinh có chứng thực");
+			    "Bản sao Giấy khai sinh có chứng thực");
 	assert_string_equal(jstr(json_object_get(sup, "requested_by"), "full_name"), "Lê Minh Khoa");
 	mc_http_res_free(&r);
 	/* still nothing refused */
@@ -253,7 +255,7 @@ static void forms_of_a_counter_dossier(void **state)
 }
 
 static long get_register(struct mc_http_session *s, int64_t agency, const char *ext, const char *query,
-                         struct mc_http_res *r)
+			 struct mc_http_res *r)
 {
 	char path[200];
 	snprintf(path, sizeof(path), "/api/v1/agencies/%lld/register.%s%s", (long long)agency, ext, query ? query : "");
@@ -273,9 +275,9 @@ static void register_book(void **state)
 	/* XLSX: a real workbook whose sheet holds the dossier */
 	assert_int_equal(get_register(&clerk, branch_id, "xlsx", NULL, &r), 200);
 	assert_string_equal(mc_http_header(&r, "Content-Type"),
-	                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+			    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 	assert_non_null(
-	    strstr(mc_http_header(&r, "Content-Disposition"), "attachment; filename=\"so-theo-doi-000.01.30.H29-"));
+		strstr(mc_http_header(&r, "Content-Disposition"), "attachment; filename=\"so-theo-doi-000.01.30.H29-"));
 	char *t = xlsx_sheet(&r);
 	expect_text(t, code);
 	expect_text(t, "Trần Thị Bích");
@@ -330,7 +332,7 @@ static void register_book(void **state)
 
 	/* bad periods */
 	const char *bad[] = {"?from=2026-01-01&to=2027-01-02", "?from=2026-02-01&to=2026-01-31", "?from=2026-02-30",
-	                     "?to=yesterday"};
+			     "?to=yesterday"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(get_register(&clerk, branch_id, "xlsx", bad[i], &r), 422);
 		assert_string_equal(jstr(r.json, "code"), "validation_failed");
@@ -350,7 +352,7 @@ static void stats_spreadsheet(void **state)
 	struct mc_http_res r;
 	assert_int_equal(mc_http_get(&lead, "/api/v1/stats.xlsx?group=procedure", &r), 200);
 	assert_string_equal(mc_http_header(&r, "Content-Type"),
-	                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+			    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 	char *t = xlsx_sheet(&r);
 	expect_text(t, "Mã thủ tục");
 	expect_text(t, "Tiếp nhận trực tiếp");
@@ -376,9 +378,9 @@ static void stats_spreadsheet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(forms_of_a_counter_dossier),
-	    cmocka_unit_test(register_book),
-	    cmocka_unit_test(stats_spreadsheet),
+		cmocka_unit_test(forms_of_a_counter_dossier),
+		cmocka_unit_test(register_book),
+		cmocka_unit_test(stats_spreadsheet),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -83,7 +83,9 @@ static void metrics_count_requests(void **state)
 		usleep(20000);
 	}
 	assert_non_null(strstr(r.body, line));
-	assert_non_null(strstr(r.body, "motcua_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/agencies\",le=\"+Inf\"}"));
+	assert_non_null(strstr(
+		r.body,
+		"motcua_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/agencies\",le=\"+Inf\"}"));
 	assert_non_null(strstr(r.body, "motcua_db_pool_connections"));
 	mc_http_res_free(&r);
 }
@@ -200,10 +202,10 @@ static void unauthenticated_401(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(health_and_ready),   cmocka_unit_test(metrics_count_requests),
-		cmocka_unit_test(unknown_route_404),  cmocka_unit_test(wrong_method_405),
-		cmocka_unit_test(wrong_type_415),     cmocka_unit_test(bad_json_400),
-		cmocka_unit_test(too_big_413),        cmocka_unit_test(wrong_types_422),
+		cmocka_unit_test(health_and_ready),    cmocka_unit_test(metrics_count_requests),
+		cmocka_unit_test(unknown_route_404),   cmocka_unit_test(wrong_method_405),
+		cmocka_unit_test(wrong_type_415),      cmocka_unit_test(bad_json_400),
+		cmocka_unit_test(too_big_413),         cmocka_unit_test(wrong_types_422),
 		cmocka_unit_test(unauthenticated_401),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -27,7 +27,10 @@ static char db_url[512];
 static struct mc_http_session quantri, branch_admin;
 static long long ag_centre, ag_branch1, ag_stp;
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static void assert_problem(struct mc_http_res *r, long status, const char *code)
 {
@@ -46,7 +49,10 @@ static int same_header(struct mc_http_res *a, struct mc_http_res *b, const char 
 	return strcmp(x, mc_http_header(b, name)) == 0;
 }
 
-static int replayed(struct mc_http_res *r) { return strcmp(mc_http_header(r, "Idempotent-Replayed"), "true") == 0; }
+static int replayed(struct mc_http_res *r)
+{
+	return strcmp(mc_http_header(r, "Idempotent-Replayed"), "true") == 0;
+}
 
 /* POST with an Idempotency-Key (NULL: none; "": an empty header). */
 static long post_key(struct mc_http_session *s, const char *path, const char *body, const char *key,
@@ -268,9 +274,9 @@ static void keys_are_per_caller(void **state)
 static void anonymous_signup(void **state)
 {
 	(void)state;
-	static const char body[] =
-		"{\"id_number\":\"079305987654\",\"full_name\":\"Phan Thị Thu\",\"birth_date\":\"2005-10-10\",\"sex\":\"F\","
-		"\"phone\":\"0987654321\",\"password\":\"DangKy-2026\"}";
+	static const char body[] = "{\"id_number\":\"079305987654\",\"full_name\":\"Phan Thị "
+				   "Thu\",\"birth_date\":\"2005-10-10\",\"sex\":\"F\","
+				   "\"phone\":\"0987654321\",\"password\":\"DangKy-2026\"}";
 	struct mc_http_session anon;
 	mc_http_session_init(&anon, srv.base);
 	struct mc_http_res a, b;
@@ -287,9 +293,9 @@ static void anonymous_signup(void **state)
 	assert_problem(&b, 409, "conflict");
 	mc_http_res_free(&b);
 	/* the key with another body */
-	static const char other[] =
-		"{\"id_number\":\"079305987655\",\"full_name\":\"Phan Thị Thu\",\"birth_date\":\"2005-10-10\",\"sex\":\"F\","
-		"\"phone\":\"0987654321\",\"password\":\"DangKy-2026\"}";
+	static const char other[] = "{\"id_number\":\"079305987655\",\"full_name\":\"Phan Thị "
+				    "Thu\",\"birth_date\":\"2005-10-10\",\"sex\":\"F\","
+				    "\"phone\":\"0987654321\",\"password\":\"DangKy-2026\"}";
 	post_key(&anon, "/api/v1/auth/signup", other, "signup-1", &b);
 	assert_problem(&b, 422, "idempotency_key_reused");
 	mc_http_res_free(&b);

@@ -36,10 +36,13 @@ static struct mc_http_session cit, clerk, admin;
 static int64_t counter;
 
 #define FORM_AT(name, purpose)                                                                                         \
-	"\"form\":{\"full_name\":\"" name "\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","            \
+	"\"form\":{\"full_name\":\"" name "\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","           \
 	"\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"" purpose "\"}"
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 /* n copies of s (malloc'd). */
 static char *repeat(const char *s, int n)
@@ -57,7 +60,9 @@ static json_t *field_error(json_t *problem, const char *field)
 {
 	size_t i;
 	json_t *e;
-	json_array_foreach(json_object_get(problem, "errors"), i, e) if (strcmp(jstr(e, "field"), field) == 0) return e;
+	json_array_foreach(json_object_get(problem, "errors"), i, e)
+		if (strcmp(jstr(e, "field"), field) == 0)
+			return e;
 	return NULL;
 }
 
@@ -120,8 +125,8 @@ static long signup(const char *id, const char *name, const char *phone, const ch
 {
 	struct mc_http_session anon;
 	mc_http_session_init(&anon, srv.base);
-	json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id_number", id, "full_name", name, "phone", phone, "address",
-			      address, "password", "matkhau-an-toan");
+	json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id_number", id, "full_name", name, "phone", phone,
+			      "address", address, "password", "matkhau-an-toan");
 	char *body = json_dumps(b, 0);
 	long st = mc_http_post(&anon, "/api/v1/auth/signup", body, r);
 	free(body);
@@ -168,8 +173,9 @@ static void limits_count_characters(void **state)
 	free(b);
 
 	/* invalid UTF-8: its own error, not "malformed JSON" */
-	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", "{\"procedure_code\":\"1.004873\",\"x\":\"Nguy\xc3\x28n\"}", &r),
-			 400);
+	assert_int_equal(
+		mc_http_post(&cit, "/api/v1/dossiers", "{\"procedure_code\":\"1.004873\",\"x\":\"Nguy\xc3\x28n\"}", &r),
+		400);
 	assert_string_equal(jstr(r.json, "code"), "invalid_encoding");
 	assert_non_null(strstr(jstr(r.json, "title_vi"), "UTF-8"));
 	assert_non_null(strstr(jstr(r.json, "title_en"), "UTF-8"));
@@ -184,12 +190,9 @@ static void phones_in_one_form_everywhere(void **state)
 	static const struct {
 		const char *id, *typed, *stored;
 	} ok[] = {
-		{"079203004411", "0903 123 456", "0903123456"},
-		{"079203004412", "0903.123.456", "0903123456"},
-		{"079203004413", "+84 903 123 456", "0903123456"},
-		{"079203004414", "84903123456", "0903123456"},
-		{"079203004415", "(028) 3829-6052", "02838296052"},
-		{"079203004416", "0356-123-456", "0356123456"},
+		{"079203004411", "0903 123 456", "0903123456"},     {"079203004412", "0903.123.456", "0903123456"},
+		{"079203004413", "+84 903 123 456", "0903123456"},  {"079203004414", "84903123456", "0903123456"},
+		{"079203004415", "(028) 3829-6052", "02838296052"}, {"079203004416", "0356-123-456", "0356123456"},
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		long st = signup(ok[i].id, "Phạm Văn Bình", ok[i].typed, "", &r);
@@ -203,8 +206,8 @@ static void phones_in_one_form_everywhere(void **state)
 		free(p);
 	}
 	/* not numbers of the plan: refused with the one message */
-	static const char *const bad[] = {"0123456789", "+1 202 555 0100", "090312345", "09031234567", "0903-123-45a",
-					   "+840123456789", "0203123456"};
+	static const char *const bad[] = {"0123456789",   "+1 202 555 0100", "090312345", "09031234567",
+					  "0903-123-45a", "+840123456789",   "0203123456"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_refused(signup("079203004420", "Phạm Văn Bình", bad[i], "", &r), &r, "phone", "format");
 		assert_non_null(strstr(jstr(field_error(r.json, "phone"), "message_vi"), "03, 05, 07, 08 hoặc 09"));
@@ -231,28 +234,38 @@ static void phones_in_one_form_everywhere(void **state)
 	mc_http_res_free(&r);
 
 	/* online submission: the corrected phone, stored normalised */
-	assert_created(mc_http_post(&cit, "/api/v1/dossiers",
-				      "{\"procedure_code\":\"1.004873\",\"applicant\":{\"phone\":\"0912.345.678\"}," FORM_AT("Nguyễn Văn An", "Kết hôn") "}",
-				      &r), &r);
+	assert_created(
+		mc_http_post(&cit, "/api/v1/dossiers",
+			     "{\"procedure_code\":\"1.004873\",\"applicant\":{\"phone\":\"0912.345.678\"}," FORM_AT(
+				     "Nguyễn Văn An", "Kết hôn") "}",
+			     &r),
+		&r);
 	assert_string_equal(jstr(json_object_get(r.json, "applicant"), "phone"), "0912345678");
 	mc_http_res_free(&r);
-	assert_refused(mc_http_post(&cit, "/api/v1/dossiers",
-				    "{\"procedure_code\":\"1.004873\",\"applicant\":{\"phone\":\"+84 012 345 678\"}," FORM_AT("Nguyễn Văn An", "Kết hôn") "}",
-				    &r),
-		       &r, "applicant.phone", "format");
+	assert_refused(
+		mc_http_post(&cit, "/api/v1/dossiers",
+			     "{\"procedure_code\":\"1.004873\",\"applicant\":{\"phone\":\"+84 012 345 678\"}," FORM_AT(
+				     "Nguyễn Văn An", "Kết hôn") "}",
+			     &r),
+		&r, "applicant.phone", "format");
 	mc_http_res_free(&r);
 
 	/* counter intake: the same */
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter);
 	assert_created(mc_http_post(&clerk, path,
-				      "{\"procedure_code\":\"1.004873\",\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
-				      "\"id_number\":\"079203001234\",\"phone\":\"+84 912 345 678\"}," FORM_AT("Nguyễn Văn An", "Kết hôn") "}",
-				      &r), &r);
+				    "{\"procedure_code\":\"1.004873\",\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
+				    "\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
+				    "\"id_number\":\"079203001234\",\"phone\":\"+84 912 345 678\"}," FORM_AT(
+					    "Nguyễn Văn An", "Kết hôn") "}",
+				    &r),
+		       &r);
 	assert_string_equal(jstr(json_object_get(r.json, "applicant"), "phone"), "0912345678");
 	mc_http_res_free(&r);
 	assert_refused(mc_http_post(&clerk, path,
-				    "{\"procedure_code\":\"1.004873\",\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
-				    "\"id_number\":\"079203001234\",\"phone\":\"0123456789\"}," FORM_AT("Nguyễn Văn An", "Kết hôn") "}",
+				    "{\"procedure_code\":\"1.004873\",\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
+				    "\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
+				    "\"id_number\":\"079203001234\",\"phone\":\"0123456789\"}," FORM_AT("Nguyễn Văn An",
+													"Kết hôn") "}",
 				    &r),
 		       &r, "applicant.phone", "format");
 	mc_http_res_free(&r);
@@ -272,9 +285,11 @@ static void codes_any_case(void **state)
 	char path[80];
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter);
 	assert_created(mc_http_post(&clerk, path,
-				      "{\"procedure_code\":\"1.004873\",\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
-				      "\"id_number\":\"079203001234\"}," FORM_AT("Nguyễn Văn An", "Kết hôn") "}",
-				      &r), &r);
+				    "{\"procedure_code\":\"1.004873\",\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
+				    "\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
+				    "\"id_number\":\"079203001234\"}," FORM_AT("Nguyễn Văn An", "Kết hôn") "}",
+				    &r),
+		       &r);
 	char code[80], secret[16], lcode[80], lsecret[16], url[256];
 	snprintf(code, sizeof(code), "%s", jstr(r.json, "code"));
 	snprintf(secret, sizeof(secret), "%s", jstr(r.json, "secret"));
@@ -352,8 +367,9 @@ static void names_are_names(void **state)
 {
 	(void)state;
 	struct mc_http_res r;
-	static const char *const good[] = {"Nguyễn Thị Minh Khai", "Đặng Thị Ánh-Nguyệt", "H'Hen Niê", "Ksor H’Bia",
-					    "Lê Văn T.", "Y Moan Ênuôl", "NGUYỄN VĂN ĐỨC"};
+	static const char *const good[] = {"Nguyễn Thị Minh Khai", "Đặng Thị Ánh-Nguyệt", "H'Hen Niê",
+					   "Ksor H’Bia",           "Lê Văn T.",           "Y Moan Ênuôl",
+					   "NGUYỄN VĂN ĐỨC"};
 	char id[16];
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		snprintf(id, sizeof(id), "0792030045%02d", (int)i);
@@ -369,13 +385,15 @@ static void names_are_names(void **state)
 		mc_http_res_free(&r);
 	}
 	/* the application form's names, and the counter's applicant */
-	assert_refused(mc_http_post(&cit, "/api/v1/dossiers", "{\"procedure_code\":\"1.004873\"," FORM_AT("Nguyễn Văn 3", "Kết hôn") "}", &r),
+	assert_refused(mc_http_post(&cit, "/api/v1/dossiers",
+				    "{\"procedure_code\":\"1.004873\"," FORM_AT("Nguyễn Văn 3", "Kết hôn") "}", &r),
 		       &r, "form.full_name", "name");
 	mc_http_res_free(&r);
 	char path[80];
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter);
 	assert_refused(mc_http_post(&clerk, path,
-				    "{\"procedure_code\":\"1.004873\",\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An 2\","
+				    "{\"procedure_code\":\"1.004873\",\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
+				    "\"applicant\":{\"full_name\":\"Nguyễn Văn An 2\","
 				    "\"id_number\":\"079203001234\"}," FORM_AT("Nguyễn Văn An", "Kết hôn") "}",
 				    &r),
 		       &r, "applicant.full_name", "name");
@@ -385,10 +403,8 @@ static void names_are_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(limits_count_characters),
-		cmocka_unit_test(phones_in_one_form_everywhere),
-		cmocka_unit_test(codes_any_case),
-		cmocka_unit_test(wrong_passwords_warn_then_say_the_wait),
+		cmocka_unit_test(limits_count_characters), cmocka_unit_test(phones_in_one_form_everywhere),
+		cmocka_unit_test(codes_any_case),          cmocka_unit_test(wrong_passwords_warn_then_say_the_wait),
 		cmocka_unit_test(names_are_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -43,7 +43,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static void assert_problem(struct mc_http_res *r, long status, const char *code)
 {
@@ -64,7 +67,8 @@ static void applicant_lookup(void **state)
 	struct mc_http_res r;
 
 	/* a clerk finds the citizen: contact details and nothing else */
-	assert_int_equal(mc_http_post(&clerk, "/api/v1/applicants/lookup", "{\"id_number\":\"079203001234\"}", &r), 200);
+	assert_int_equal(mc_http_post(&clerk, "/api/v1/applicants/lookup", "{\"id_number\":\"079203001234\"}", &r),
+			 200);
 	assert_string_equal(jstr(r.json, "full_name"), "Nguyễn Văn An");
 	assert_string_equal(jstr(r.json, "id_number"), "079203001234");
 	assert_string_equal(jstr(r.json, "address"), "12 Lê Lợi");
@@ -89,9 +93,13 @@ static void applicant_lookup(void **state)
 	mc_http_res_free(&r);
 
 	/* bad IDs: 422 naming the field; an unknown one is 404 */
-	const char *bad[] = {"{\"id_number\":\"07920300123\"}", "{\"id_number\":\"07920300123A\"}",
-			     "{\"id_number\":\"0792030012345\"}", "{\"id_number\":\"\"}", "{}",
-			     "{\"id_number\":79203001234}", NULL};
+	const char *bad[] = {"{\"id_number\":\"07920300123\"}",
+			     "{\"id_number\":\"07920300123A\"}",
+			     "{\"id_number\":\"0792030012345\"}",
+			     "{\"id_number\":\"\"}",
+			     "{}",
+			     "{\"id_number\":79203001234}",
+			     NULL};
 	for (int i = 0; bad[i]; i++) {
 		mc_http_post(&clerk, "/api/v1/applicants/lookup", bad[i], &r);
 		assert_problem(&r, 422, "validation_failed");
@@ -141,7 +149,8 @@ static void applicant_lookup(void **state)
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_get(&admin, "/api/v1/audit?limit=50", &r), 200);
 	int after = 0;
-	json_array_foreach(json_object_get(r.json, "items"), i, e) after += strncmp(jstr(e, "action"), "applicant.lookup", 16) == 0;
+	json_array_foreach(json_object_get(r.json, "items"), i, e)
+		after += strncmp(jstr(e, "action"), "applicant.lookup", 16) == 0;
 	assert_int_equal(after, seen + missed);
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_get(&admin, "/api/v1/audit/verify", &r), 200);
@@ -281,7 +290,8 @@ static void attached_files(void **state)
 	upload(&cit, other_pdf, sha2);
 	char body[1400];
 	snprintf(body, sizeof(body),
-		 "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+		 "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn "
+		 "An\",\"id_number\":\"079203001234\","
 		 "\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"divorced\","
 		 "\"purpose\":\"Kết hôn\",\"divorce_scan\":\"%s\"}}",
 		 sha);
@@ -333,7 +343,8 @@ static void attached_files(void **state)
 	/* a stored file's hash typed into a text field names no file: only the
 	 * procedure's attachment fields do */
 	snprintf(body, sizeof(body),
-		 "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+		 "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn "
+		 "An\",\"id_number\":\"079203001234\","
 		 "\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\","
 		 "\"purpose\":\"%s\"}}",
 		 sha2);

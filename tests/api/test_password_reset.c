@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PW MC_HTTP_DEMO_PASSWORD
+#define PW     MC_HTTP_DEMO_PASSWORD
 #define NEW_PW "Quen-Mat-Khau-2026"
 
 static struct mc_test_server srv;
@@ -34,14 +34,17 @@ static char db_url[512];
 static struct mc_db *db;
 static struct mc_http_session clerk;
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static int64_t sql_int(const char *sql, const char *types, const char *t, int64_t i)
 {
 	struct mc_conn *c;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
 	int64_t v = -1;
-	int rc = !*types			 ? mc_query_int64(c, &v, sql, "")
+	int rc = !*types                   ? mc_query_int64(c, &v, sql, "")
 		 : strcmp(types, "t") == 0 ? mc_query_int64(c, &v, sql, "t", t)
 		 : strcmp(types, "i") == 0 ? mc_query_int64(c, &v, sql, "i", i)
 					   : mc_query_int64(c, &v, sql, "ti", t, i);
@@ -61,9 +64,10 @@ static int64_t audited(const char *action, int64_t actor, int64_t object)
 	int64_t n = -1;
 	struct mc_conn *c;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
-	int rc = mc_query_int64(c, &n,
-				"SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor_id = ? AND object_id = CAST(? AS TEXT)",
-				"tii", action, actor, object);
+	int rc = mc_query_int64(
+		c, &n,
+		"SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor_id = ? AND object_id = CAST(? AS TEXT)",
+		"tii", action, actor, object);
 	mc_db_release(c);
 	assert_int_equal(rc, 0);
 	return n;
@@ -73,7 +77,8 @@ static int64_t audited(const char *action, int64_t actor, int64_t object)
 static long issue(struct mc_http_session *s, const char *account, int checked, char code[32], struct mc_http_res *r)
 {
 	char body[200];
-	snprintf(body, sizeof(body), "{\"account\":\"%s\",\"identity_checked\":%s}", account, checked ? "true" : "false");
+	snprintf(body, sizeof(body), "{\"account\":\"%s\",\"identity_checked\":%s}", account,
+		 checked ? "true" : "false");
 	long st = mc_http_post(s, "/api/v1/password-resets", body, r);
 	if (code)
 		snprintf(code, 32, "%s", st == 201 && r->json ? jstr(r->json, "code") : "");
@@ -161,10 +166,13 @@ static void clerk_issues_citizen_resets(void **state)
 	assert_non_null(strstr(mc_http_header(&r, "Cache-Control"), "no-store"));
 	mc_http_res_free(&r);
 	/* stored as a hash only */
-	assert_int_equal(sql_int("SELECT COUNT(*) FROM password_resets WHERE user_id = ? AND used_at IS NULL", "i", NULL, uid), 1);
+	assert_int_equal(
+		sql_int("SELECT COUNT(*) FROM password_resets WHERE user_id = ? AND used_at IS NULL", "i", NULL, uid),
+		1);
 	char plain[16];
 	snprintf(plain, sizeof(plain), "%.4s%.4s%.4s", code, code + 5, code + 10);
-	assert_int_equal(sql_int("SELECT COUNT(*) FROM password_resets WHERE code_hash = ? OR code_hash = ?", "t", code, 0), 0);
+	assert_int_equal(
+		sql_int("SELECT COUNT(*) FROM password_resets WHERE code_hash = ? OR code_hash = ?", "t", code, 0), 0);
 	assert_int_equal(sql_int("SELECT COUNT(*) FROM password_resets WHERE code_hash = ?", "t", plain, 0), 0);
 	assert_int_equal(audited("user.password_reset_code_issued", clerk_id, uid), 1);
 
@@ -195,12 +203,13 @@ static void business_resets_by_tax_code(void **state)
 	struct mc_http_session s;
 	struct mc_http_res r;
 	mc_http_session_init(&s, srv.base);
-	assert_int_equal(mc_http_post(&s, "/api/v1/auth/signup/business",
-				      "{\"tax_code\":\"0312345678\",\"name\":\"Công ty TNHH Ánh Dương\",\"representative\":"
-				      "\"Phạm Minh Tuấn\",\"phone\":\"0901234567\",\"email\":\"lienhe@anhduong.vn\","
-				      "\"password\":\"Anh-Duong-2026\"}",
-				      &r),
-			 201);
+	assert_int_equal(
+		mc_http_post(&s, "/api/v1/auth/signup/business",
+			     "{\"tax_code\":\"0312345678\",\"name\":\"Công ty TNHH Ánh Dương\",\"representative\":"
+			     "\"Phạm Minh Tuấn\",\"phone\":\"0901234567\",\"email\":\"lienhe@anhduong.vn\","
+			     "\"password\":\"Anh-Duong-2026\"}",
+			     &r),
+		201);
 	mc_http_res_free(&r);
 	char code[32];
 	assert_int_equal(issue(&clerk, "0312345678", 1, code, &r), 201);
@@ -229,7 +238,9 @@ static void only_the_power_issues(void **state)
 	mc_http_res_free(&r);
 	assert_int_equal(issue(&anon, "079092114732", 1, code, &r), 401);
 	mc_http_res_free(&r);
-	assert_int_equal(sql_int("SELECT COUNT(*) FROM password_resets WHERE user_id = ?", "i", NULL, user_id("079092114732")), 0);
+	assert_int_equal(
+		sql_int("SELECT COUNT(*) FROM password_resets WHERE user_id = ?", "i", NULL, user_id("079092114732")),
+		0);
 	/* the card must have been checked; an unknown number; an official's
 	 * account is not reset here */
 	assert_int_equal(issue(&clerk, "079092114732", 0, code, &r), 422);
@@ -255,8 +266,8 @@ static void expired_and_superseded_codes_refused(void **state)
 	int64_t uid = user_id(id);
 	struct mc_conn *c;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
-	assert_true(mc_exec(c, "UPDATE password_resets SET expires_at = ? WHERE user_id = ?", "ii", mc_time_now_ms() - 1,
-			    uid) >= 1);
+	assert_true(mc_exec(c, "UPDATE password_resets SET expires_at = ? WHERE user_id = ?", "ii",
+			    mc_time_now_ms() - 1, uid) >= 1);
 	mc_db_release(c);
 	assert_code_refused(id, second, NEW_PW);
 	/* an unknown account answers the same */

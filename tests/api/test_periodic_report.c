@@ -45,12 +45,14 @@ static char T3[] = "MOTCUA_TEST_NOW=2027-04-01T09:00:00+07:00";
 
 static const char *COUNTER =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"},"
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"},"
 	"\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\","
 	"\"id_number\":\"079203001234\",\"phone\":\"0912345678\",\"ward_code\":\"26740\"}}";
 static const char *ONLINE =
 	"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}}";
+	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
+	"hôn\"}}";
 
 static char A[80], B[80], C[80], D[80], E[80], F[80], G[80], H[80];
 
@@ -78,8 +80,14 @@ static void start(char *now)
 	mc_test_server_start(&srv, db_url, env);
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static long jint(json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
 
 /* One number from the database; the parameters as types says ("t", "ii",
  * "iit" or "tii"). */
@@ -143,7 +151,8 @@ static void march(void **state)
 	act("079203001234", D, "withdraw", NULL);
 	/* B is given a new date (form 04): resolved after its legal deadline,
 	 * it is late all the same, "late, with apology" */
-	act("chuyenvien.p26740", B, "extend", "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}");
+	act("chuyenvien.p26740", B, "extend",
+	    "{\"reason\":\"Cần xác minh\",\"new_due_at\":\"2027-03-10T17:00:00+07:00\"}");
 	act("chutich.p26740", B, "approve_extension", NULL);
 	start(T2);
 	resolve(A);
@@ -176,12 +185,14 @@ static int64_t day_ms(const char *day, int plus)
 static void count_events(const char *from, const char *to, struct counted *n)
 {
 	int64_t lo = day_ms(from, 0), hi = day_ms(to, 1);
-	static const char *rec = "(SELECT MIN(at) FROM dossier_events e WHERE e.dossier_id = d.id AND e.to_status = 'in_progress'"
-				 " AND e.action IN ('intake', 'receive'))";
+	static const char *rec =
+		"(SELECT MIN(at) FROM dossier_events e WHERE e.dossier_id = d.id AND e.to_status = 'in_progress'"
+		" AND e.action IN ('intake', 'receive'))";
 	static const char *end = "(SELECT MIN(at) FROM dossier_events e WHERE e.dossier_id = d.id"
 				 " AND e.to_status IN ('result_ready', 'withdrawn', 'stopped', 'refused'))";
 	char sql[1200];
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM dossiers d WHERE %s < ? AND (%s IS NULL OR %s >= ?)", rec, end, end);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM dossiers d WHERE %s < ? AND (%s IS NULL OR %s >= ?)", rec, end,
+		 end);
 	n->carried = one(sql, "ii", NULL, lo, lo);
 	n->open = one(sql, "ii", NULL, hi, hi);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM dossiers d WHERE %s >= ? AND %s < ?", rec, rec);
@@ -190,7 +201,8 @@ static void count_events(const char *from, const char *to, struct counted *n)
 	int64_t *into[] = {&n->early, &n->on_time, &n->late};
 	for (int i = 0; i < 3; i++) {
 		snprintf(sql, sizeof(sql),
-			 "SELECT COUNT(*) FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id AND e.to_status = 'result_ready'"
+			 "SELECT COUNT(*) FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id AND e.to_status "
+			 "= 'result_ready'"
 			 " WHERE e.at >= ? AND e.at < ? AND d.result_status = ?");
 		*into[i] = one(sql, "iit", how[i], lo, hi);
 	}
@@ -198,7 +210,8 @@ static void count_events(const char *from, const char *to, struct counted *n)
 	int64_t *into2[] = {&n->withdrawn, &n->stopped, &n->refused};
 	for (int i = 0; i < 3; i++) {
 		snprintf(sql, sizeof(sql),
-			 "SELECT COUNT(*) FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id AND e.to_status = ?"
+			 "SELECT COUNT(*) FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id AND e.to_status "
+			 "= ?"
 			 " WHERE e.at >= ? AND e.at < ? AND %s IS NOT NULL",
 			 rec);
 		*into2[i] = one(sql, "tii", ends[i], lo, hi);
@@ -234,10 +247,11 @@ static json_t *check_period(struct mc_http_session *s, const char *from, const c
 	json_array_extend(rows, json_object_get(out->json, "items"));
 	json_array_foreach(rows, i, row) {
 		assert_int_equal(jint(row, "received"), jint(row, "carried_over") + jint(row, "new"));
-		assert_int_equal(jint(row, "received"), jint(row, "resolved") + jint(row, "in_progress") + jint(row, "withdrawn") +
-								jint(row, "stopped") + jint(row, "refused"));
-		assert_int_equal(jint(row, "resolved"),
-				 jint(row, "resolved_early") + jint(row, "resolved_on_time") + jint(row, "resolved_late"));
+		assert_int_equal(jint(row, "received"), jint(row, "resolved") + jint(row, "in_progress") +
+								jint(row, "withdrawn") + jint(row, "stopped") +
+								jint(row, "refused"));
+		assert_int_equal(jint(row, "resolved"), jint(row, "resolved_early") + jint(row, "resolved_on_time") +
+								jint(row, "resolved_late"));
 	}
 	json_decref(rows);
 	/* the flows are the statistics' */
@@ -322,9 +336,11 @@ static void formats_and_access(void **state)
 	mc_test_expect_text(t, "Tỷ lệ đúng hạn = (trước hạn + đúng hạn) / đã giải quyết");
 	free(t);
 	mc_http_res_free(&r);
-	assert_int_equal(mc_http_get(&lead, "/api/v1/reports/periodic.xlsx?from=2027-04-01&to=2027-04-30&group=procedure", &r),
-			 200);
-	assert_non_null(strstr(mc_http_header(&r, "Content-Disposition"), "attachment; filename=\"bao-cao-000.01.31.H29-"));
+	assert_int_equal(
+		mc_http_get(&lead, "/api/v1/reports/periodic.xlsx?from=2027-04-01&to=2027-04-30&group=procedure", &r),
+		200);
+	assert_non_null(
+		strstr(mc_http_header(&r, "Content-Disposition"), "attachment; filename=\"bao-cao-000.01.31.H29-"));
 	t = mc_test_xlsx_sheet(&r);
 	mc_test_expect_text(t, "Từ kỳ trước chuyển sang");
 	mc_test_expect_text(t, "Đang giải quyết quá hạn");

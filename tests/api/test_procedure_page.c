@@ -24,7 +24,10 @@
 static struct mc_test_server srv;
 static char db_url[512];
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static int setup(void **state)
 {
@@ -46,7 +49,9 @@ static json_t *paper(json_t *def, const char *code)
 {
 	size_t i;
 	json_t *p;
-	json_array_foreach(json_object_get(def, "papers"), i, p) if (strcmp(jstr(p, "code"), code) == 0) return p;
+	json_array_foreach(json_object_get(def, "papers"), i, p)
+		if (strcmp(jstr(p, "code"), code) == 0)
+			return p;
 	return NULL;
 }
 
@@ -82,7 +87,8 @@ static void template_download(void **state)
 	mc_http_session_init(&s, srv.base);
 	assert_int_equal(mc_http_get(&s, "/api/v1/procedures/1.001193/templates/to_khai", &r), 200);
 	assert_string_equal(mc_http_header(&r, "Content-Type"), "application/pdf");
-	assert_non_null(strstr(mc_http_header(&r, "Content-Disposition"), "attachment; filename=\"1.001193-to_khai.pdf\""));
+	assert_non_null(
+		strstr(mc_http_header(&r, "Content-Disposition"), "attachment; filename=\"1.001193-to_khai.pdf\""));
 	char *text = mc_test_pdf_text(&r);
 	mc_test_expect_text(text, "TỜ KHAI ĐĂNG KÝ KHAI SINH");
 	mc_test_expect_text(text, "Thủ tục: Đăng ký khai sinh (mã 1.001193)");
@@ -107,7 +113,8 @@ static void template_download(void **state)
 }
 
 /* PUT the current definition of code with one change made by edit(). */
-static long put_changed(struct mc_http_session *admin, const char *code, void (*edit)(json_t *), struct mc_http_res *out)
+static long put_changed(struct mc_http_session *admin, const char *code, void (*edit)(json_t *),
+			struct mc_http_res *out)
 {
 	char path[80], h[60];
 	struct mc_http_res g;
@@ -129,9 +136,18 @@ static long put_changed(struct mc_http_session *admin, const char *code, void (*
 	return out->status;
 }
 
-static void bad_paid_at(json_t *d) { json_object_set_new(json_array_get(json_object_get(d, "fees"), 0), "paid_at", json_string("later")); }
-static void bad_template(json_t *d) { json_object_set_new(json_array_get(json_object_get(d, "papers"), 0), "template", json_string("official")); }
-static void bad_applicants(json_t *d) { json_object_set_new(d, "applicants", json_integer(5)); }
+static void bad_paid_at(json_t *d)
+{
+	json_object_set_new(json_array_get(json_object_get(d, "fees"), 0), "paid_at", json_string("later"));
+}
+static void bad_template(json_t *d)
+{
+	json_object_set_new(json_array_get(json_object_get(d, "papers"), 0), "template", json_string("official"));
+}
+static void bad_applicants(json_t *d)
+{
+	json_object_set_new(d, "applicants", json_integer(5));
+}
 static void long_requirements(json_t *d)
 {
 	char big[2100];
@@ -154,7 +170,10 @@ static void validator_checks_new_keys(void **state)
 	struct {
 		void (*edit)(json_t *);
 		const char *field;
-	} bad[] = {{bad_paid_at, "fees"}, {bad_template, "papers"}, {bad_applicants, "applicants"}, {long_requirements, "requirements"}};
+	} bad[] = {{bad_paid_at, "fees"},
+		   {bad_template, "papers"},
+		   {bad_applicants, "applicants"},
+		   {long_requirements, "requirements"}};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char want[64];
 		snprintf(want, sizeof(want), "\"field\":\"%s\"", bad[i].field);

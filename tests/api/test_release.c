@@ -85,7 +85,9 @@ static void fault_header_is_ignored(void **state)
 	char url[128];
 	snprintf(url, sizeof(url), "%s/api/v1/auth/login", s.base);
 	struct mc_http_res r;
-	assert_int_equal(mc_http_raw("POST", url, "{\"username\":\"admin\",\"password\":\"" MC_HTTP_DEMO_PASSWORD "\"}", h, &r), 0);
+	assert_int_equal(
+		mc_http_raw("POST", url, "{\"username\":\"admin\",\"password\":\"" MC_HTTP_DEMO_PASSWORD "\"}", h, &r),
+		0);
 	assert_int_equal(r.status, 200);
 	mc_http_res_free(&r);
 	assert_int_equal(mc_test_server_wait(&s, 1), -1); /* still running */

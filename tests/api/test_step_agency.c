@@ -43,8 +43,14 @@ static int64_t ag_city_police, ag_division;
 /* P: 3.000333 taken in at the ward police; L: 1.003197, the ward police's own */
 static char P[80], L[80];
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static long jint(json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
 
 static int64_t sql_id(const char *sql, const char *text)
 {
@@ -57,8 +63,14 @@ static int64_t sql_id(const char *sql, const char *text)
 	return v;
 }
 
-static int64_t user_id(const char *username) { return sql_id("SELECT id FROM users WHERE username = ?", username); }
-static int64_t agency_id(const char *code) { return sql_id("SELECT id FROM agencies WHERE code = ?", code); }
+static int64_t user_id(const char *username)
+{
+	return sql_id("SELECT id FROM users WHERE username = ?", username);
+}
+static int64_t agency_id(const char *code)
+{
+	return sql_id("SELECT id FROM agencies WHERE code = ?", code);
+}
 static int64_t events_of(const char *code)
 {
 	return sql_id("SELECT COUNT(*) FROM dossier_events e JOIN dossiers d ON d.id = e.dossier_id"
@@ -91,7 +103,8 @@ static void deny_as(struct mc_http_session *s, const char *who, const char *code
 	struct mc_http_res r;
 	long got = mc_http_act_v(s, code, action, v0, body, &r);
 	if (got != want)
-		fail_msg("%s by %s on %s (%s, step %ld): want %ld, got %ld: %s", action, who, code, st0, s0, want, got, r.body);
+		fail_msg("%s by %s on %s (%s, step %ld): want %ld, got %ld: %s", action, who, code, st0, s0, want, got,
+			 r.body);
 	assert_non_null(strstr(mc_http_header(&r, "Content-Type"), "problem+json"));
 	assert_string_equal(jstr(r.json, "code"), want == 403 ? "forbidden" : "not_found");
 	mc_http_res_free(&r);
@@ -117,7 +130,8 @@ static void allow(struct mc_http_session *s, const char *who, const char *code, 
 	struct mc_http_res r;
 	long got = mc_http_act_v(s, code, action, v0, body, &r);
 	if (got != 200)
-		fail_msg("%s by %s on %s (%s, step %ld): want 200, got %ld: %s", action, who, code, st0, s0, got, r.body);
+		fail_msg("%s by %s on %s (%s, step %ld): want 200, got %ld: %s", action, who, code, st0, s0, got,
+			 r.body);
 	assert_string_equal(jstr(r.json, "status"), to);
 	assert_int_equal(jint(r.json, "version"), v0 + 1);
 	mc_http_res_free(&r);
@@ -133,7 +147,8 @@ static int in_queue(struct mc_http_session *s, const char *queue, const char *co
 	int found = 0;
 	size_t i;
 	json_t *it, *items = json_object_get(r.json, "items");
-	json_array_foreach(items, i, it) found |= strcmp(jstr(it, "code"), code) == 0;
+	json_array_foreach(items, i, it)
+		found |= strcmp(jstr(it, "code"), code) == 0;
 	long n = (long)json_array_size(items);
 	mc_http_res_free(&r);
 	if (strcmp(queue, "all") != 0) {
@@ -179,11 +194,13 @@ static void judicial_record(char code[80])
 	char sha[65], body[1200];
 	upload(&w_clerk, sha);
 	snprintf(body, sizeof(body),
-		 "{\"procedure_code\":\"3.000333\",\"competent_agency_id\":%lld,\"form\":{\"full_name\":\"Nguyễn Văn An\","
+		 "{\"procedure_code\":\"3.000333\",\"competent_agency_id\":%lld,\"form\":{\"full_name\":\"Nguyễn Văn "
+		 "An\","
 		 "\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\",\"certificate_type\":\"1\",\"copies\":1,"
 		 "\"purpose\":\"Xin việc làm\",\"residence_unit\":\"26740\",\"id_scan\":\"%s\"},"
 		 "\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
-		 "\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"phone\":\"0816861711\"}}",
+		 "\"applicant\":{\"full_name\":\"Nguyễn Văn "
+		 "An\",\"id_number\":\"079203001234\",\"phone\":\"0816861711\"}}",
 		 (long long)ag_city_police, sha);
 	intake(body, code);
 }
@@ -222,13 +239,15 @@ static void internal_division(void **state)
 	struct mc_http_res r;
 	/* "internal" must be true or false */
 	snprintf(body, sizeof(body),
-		 "{\"code\":\"000.00.41.H29\",\"kind\":\"division\",\"internal\":\"yes\",\"name\":\"Phòng Hồ sơ nghiệp vụ\","
+		 "{\"code\":\"000.00.41.H29\",\"kind\":\"division\",\"internal\":\"yes\",\"name\":\"Phòng Hồ sơ nghiệp "
+		 "vụ\","
 		 "\"name_en\":\"Records Division\",\"unit_code\":\"79\",\"parent_id\":%lld}",
 		 (long long)ag_city_police);
 	assert_int_equal(mc_http_post(&admin, "/api/v1/agencies", body, &r), 422);
 	mc_http_res_free(&r);
 	snprintf(body, sizeof(body),
-		 "{\"code\":\"000.00.41.H29\",\"kind\":\"division\",\"internal\":true,\"name\":\"Phòng Hồ sơ nghiệp vụ\","
+		 "{\"code\":\"000.00.41.H29\",\"kind\":\"division\",\"internal\":true,\"name\":\"Phòng Hồ sơ nghiệp "
+		 "vụ\","
 		 "\"name_en\":\"Records Division\",\"unit_code\":\"79\",\"parent_id\":%lld}",
 		 (long long)ag_city_police);
 	assert_int_equal(mc_http_post(&admin, "/api/v1/agencies", body, &r), 201);
@@ -249,7 +268,8 @@ static void internal_division(void **state)
 	const char *who[] = {"specialist.pv06.catp", "specialist", "leader.pv06.catp", "leader"};
 	for (int i = 0; i < 4; i += 2) {
 		snprintf(body, sizeof(body),
-			 "{\"username\":\"%s\",\"full_name\":\"Trần Văn Hồ Sơ\",\"password\":\"MatKhau-2026\",\"agency_id\":%lld,"
+			 "{\"username\":\"%s\",\"full_name\":\"Trần Văn Hồ "
+			 "Sơ\",\"password\":\"MatKhau-2026\",\"agency_id\":%lld,"
 			 "\"roles\":[\"%s\"]}",
 			 who[i], (long long)ag_division, who[i + 1]);
 		if (mc_http_post(&admin, "/api/v1/users", body, &r) != 201)
@@ -346,7 +366,8 @@ static void city_supervises_ward_steps(void **state)
 	(void)state;
 	intake("{\"procedure_code\":\"1.003197\",\"form\":{\"subject_full_name\":\"Nguyễn Văn An\","
 	       "\"subject_id_number\":\"079203001234\",\"reason\":\"abroad\",\"residence_unit\":\"26740\"},"
-	       "\"papers\":[\"to_khai_ct01\"],\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+	       "\"papers\":[\"to_khai_ct01\"],\"applicant\":{\"full_name\":\"Nguyễn Văn "
+	       "An\",\"id_number\":\"079203001234\","
 	       "\"phone\":\"0816861711\"}}",
 	       L);
 	assert_true(in_queue(&w_spec, "process", L));

@@ -28,10 +28,13 @@ static struct mc_db *db;
 static struct mc_http_session cit, clerk;
 
 #define FORM                                                                                                           \
-	"\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","        \
+	"\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","   \
 	"\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết hôn\"}"
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static int64_t dossiers(void)
 {
@@ -63,7 +66,8 @@ static int teardown(void **state)
 
 /* The submission is refused with 422 naming these fields (exactly these,
  * in this order, unless `among`: then these among others). */
-static void refused_as(struct mc_http_session *s, const char *path, const char *body, const char *const *fields, int among)
+static void refused_as(struct mc_http_session *s, const char *path, const char *body, const char *const *fields,
+		       int among)
 {
 	int64_t before = dossiers();
 	struct mc_http_res r;
@@ -102,7 +106,8 @@ static void online_contact_corrections_are_checked(void **state)
 		"\"email\":\"<img src=x onerror=alert(1)>\"}," FORM "}",
 		both);
 	const char *phone[] = {"applicant.phone", NULL};
-	refused(&cit, "/api/v1/dossiers", "{\"procedure_code\":\"1.004873\",\"applicant\":{\"phone\":\"12345\"}," FORM "}", phone);
+	refused(&cit, "/api/v1/dossiers",
+		"{\"procedure_code\":\"1.004873\",\"applicant\":{\"phone\":\"12345\"}," FORM "}", phone);
 
 	/* a good correction is taken for this dossier */
 	struct mc_http_res r;
@@ -126,7 +131,8 @@ static void wrong_types_are_named(void **state)
 	const char *ap[] = {"applicant", NULL};
 	refused(&cit, "/api/v1/dossiers", "{\"procedure_code\":\"1.004873\",\"applicant\":5," FORM "}", ap);
 	const char *apf[] = {"applicant.phone", NULL};
-	refused(&cit, "/api/v1/dossiers", "{\"procedure_code\":\"1.004873\",\"applicant\":{\"phone\":912345678}," FORM "}", apf);
+	refused(&cit, "/api/v1/dossiers",
+		"{\"procedure_code\":\"1.004873\",\"applicant\":{\"phone\":912345678}," FORM "}", apf);
 	const char *form[] = {"form", NULL};
 	refused(&cit, "/api/v1/dossiers", "{\"procedure_code\":\"1.004873\",\"form\":\"all of it\"}", form);
 	const char *code[] = {"procedure_code", NULL};
@@ -153,9 +159,10 @@ static void counter_intake_is_checked_the_same(void **state)
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)counter);
 	const char *both[] = {"applicant.phone", "applicant.email", NULL};
 	refused_as(&clerk, path,
-		"{\"procedure_code\":\"1.004873\",\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
-		"\"phone\":\"not-a-phone\",\"email\":\"<b>x</b>\"}," FORM "}",
-		both, 1);
+		   "{\"procedure_code\":\"1.004873\",\"applicant\":{\"full_name\":\"Nguyễn Văn "
+		   "An\",\"id_number\":\"079203001234\","
+		   "\"phone\":\"not-a-phone\",\"email\":\"<b>x</b>\"}," FORM "}",
+		   both, 1);
 	const char *ap[] = {"applicant", NULL};
 	refused(&clerk, path, "{\"procedure_code\":\"1.004873\",\"applicant\":[\"Nguyễn Văn An\"]," FORM "}", ap);
 }

@@ -55,7 +55,8 @@ static const char *FORM3_B =
 	"\"form\":{\"full_name\":\"Trần Thị Bình\",\"id_number\":\"079185176822\",\"birth_date\":\"1985-11-02\","
 	"\"residence_unit\":\"26743\",\"marital_status\":\"divorced\",\"purpose\":\"Kết hôn\",\"divorce_scan\":\"%s\"";
 
-static const char *NOT_UPLOADED_VI = "Tệp đính kèm chưa được tải lên", *NOT_UPLOADED_EN = "The attachment was not uploaded";
+static const char *NOT_UPLOADED_VI = "Tệp đính kèm chưa được tải lên",
+		  *NOT_UPLOADED_EN = "The attachment was not uploaded";
 static const char *PAPERS_ONLY_VI = "Chỉ bổ sung giấy tờ đính kèm; không sửa được nội dung tờ khai";
 static const char *PAPERS_ONLY_EN = "A supplement adds papers only; the declaration cannot be changed";
 
@@ -89,8 +90,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static long jint(json_t *o, const char *k) { return (long)json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static long jint(json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
 
 /* ---- the dossier row, read straight from the database ---- */
 
@@ -106,7 +113,8 @@ static void row_read(const char *code, struct row *w)
 	struct mc_conn *c;
 	struct mc_stmt *s;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
-	assert_int_equal(mc_query(c, &s, "SELECT status, version, updated_at, form_data, extra FROM dossiers WHERE code = ?",
+	assert_int_equal(mc_query(c, &s,
+				  "SELECT status, version, updated_at, form_data, extra FROM dossiers WHERE code = ?",
 				  "t", code),
 			 0);
 	assert_int_equal(mc_step(s), MC_DB_ROW);
@@ -121,10 +129,11 @@ static void row_read(const char *code, struct row *w)
 					" WHERE d.code = ? AND e.action <> 'view'",
 					"t", code),
 			 0);
-	assert_int_equal(mc_query_int64(c, &w->outbox,
-					"SELECT COUNT(*) FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = ?",
-					"t", code),
-			 0);
+	assert_int_equal(
+		mc_query_int64(c, &w->outbox,
+			       "SELECT COUNT(*) FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = ?",
+			       "t", code),
+		0);
 	mc_db_release(c);
 }
 
@@ -280,7 +289,8 @@ static void refuse_as(struct mc_http_session *s, const char *code, const char *b
 		int found = 0;
 		size_t k;
 		json_t *e;
-		json_array_foreach(errors, k, e) found |= strcmp(jstr(e, "field"), want[i]) == 0;
+		json_array_foreach(errors, k, e)
+			found |= strcmp(jstr(e, "field"), want[i]) == 0;
 		if (!found)
 			fail_msg("supplement %s: no error for %s in %s", body, want[i], r.body);
 		if (vi)
@@ -383,8 +393,10 @@ static void prepare(void **state)
 	submit(&cit2, body, B);
 	allow(&clerk, E, "receive", NULL, "in_progress", NULL);
 	allow(&spec, E, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
-	allow(&clerk, D, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
-	allow(&clerk2, B, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
+	allow(&clerk, D, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested",
+	      NULL);
+	allow(&clerk2, B, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested",
+	      NULL);
 }
 
 static void uploads_per_user(void **state)
@@ -527,13 +539,15 @@ static void asked_twice(const char *body, char code[80])
 	char sub[1024];
 	snprintf(sub, sizeof(sub), "{\"procedure_code\":\"1.004873\",%s}}", FORM3);
 	submit(&cit, sub, code);
-	allow(&clerk, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
+	allow(&clerk, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested",
+	      NULL);
 	if (strcmp(body, "{\"form\":{}}") == 0) /* nothing new: the clerk has it in hand */
 		allow(&clerk, code, "supplement", body, "submitted", NULL);
 	else
 		answer_checked(&cit, code, body, &clerk, "submitted");
 	allow(&clerk, code, "receive", NULL, "in_progress", NULL);
-	allow(&spec, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested", NULL);
+	allow(&spec, code, "request_supplement", "{\"items\":[\"Bản sao giấy tờ ly hôn\"]}", "supplement_requested",
+	      NULL);
 }
 
 /* Asked again at a stage that had its notice: 409, nothing changed. */
@@ -704,8 +718,10 @@ static void items_and_versions(void **state)
 	upload(&cit, residence, z);
 	upload(&cit, photo, w);
 	snprintf(form_b, sizeof(form_b),
-		 "\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","
-		 "\"residence_unit\":\"26740\",\"marital_status\":\"divorced\",\"purpose\":\"Kết hôn\",\"divorce_scan\":\"%s\"",
+		 "\"form\":{\"full_name\":\"Nguyễn Văn "
+		 "An\",\"id_number\":\"079203001234\",\"birth_date\":\"2003-05-14\","
+		 "\"residence_unit\":\"26740\",\"marital_status\":\"divorced\",\"purpose\":\"Kết "
+		 "hôn\",\"divorce_scan\":\"%s\"",
 		 x);
 	snprintf(sub, sizeof(sub), "{\"procedure_code\":\"1.004873\",%s}}", form_b);
 	submit(&cit, sub, code);
@@ -715,17 +731,18 @@ static void items_and_versions(void **state)
 	      "supplement_requested", NULL);
 	/* a file for an item that is not on the notice, someone else's file: 422 */
 	snprintf(body, sizeof(body), "{\"files\":[{\"item\":4,\"sha256\":\"%s\"}]}", z);
-	refuse_as(&cit, code, body, (const char *const[]){"files.0"}, 1, "Giấy tờ này không có trong phiếu yêu cầu bổ sung",
-		  "This item is not on the request for papers");
+	refuse_as(&cit, code, body, (const char *const[]){"files.0"}, 1,
+		  "Giấy tờ này không có trong phiếu yêu cầu bổ sung", "This item is not on the request for papers");
 	snprintf(body, sizeof(body), "{\"files\":[{\"item\":2,\"sha256\":\"%s\"}]}", clerk_sha);
 	refuse_as(&cit, code, body, (const char *const[]){"files.0"}, 1, NOT_UPLOADED_VI, NOT_UPLOADED_EN);
 	snprintf(body, sizeof(body), "{\"files\":[{\"item\":2,\"sha256\":\"%s\",\"field\":\"purpose\"}]}", z);
 	refuse_as(&cit, code, body, (const char *const[]){"files.0"}, 1, NULL, NULL);
 	/* items 1 (into the form's field) and 2 (the official's own words) */
-	snprintf(body, sizeof(body),
-		 "{\"files\":[{\"item\":1,\"sha256\":\"%s\",\"field\":\"divorce_scan\"},{\"item\":2,\"sha256\":\"%s\"}],"
-		 "\"note\":\"Ảnh chân dung tôi sẽ gửi sau\"}",
-		 y, z);
+	snprintf(
+		body, sizeof(body),
+		"{\"files\":[{\"item\":1,\"sha256\":\"%s\",\"field\":\"divorce_scan\"},{\"item\":2,\"sha256\":\"%s\"}],"
+		"\"note\":\"Ảnh chân dung tôi sẽ gửi sau\"}",
+		y, z);
 	struct mc_http_res r;
 	allow(&cit, code, "supplement", body, "supplement_requested", &r);
 	assert_string_equal(item_state(r.json, 0), "answered");
@@ -750,7 +767,8 @@ static void items_and_versions(void **state)
 	/* the answer is not the end: the applicant cannot check it */
 	struct row a0, a1;
 	row_read(code, &a0);
-	assert_int_equal(mc_http_act_v(&cit, code, "check_supplement", a0.version, "{\"items\":[{\"no\":1,\"received\":true}]}", &r),
+	assert_int_equal(mc_http_act_v(&cit, code, "check_supplement", a0.version,
+				       "{\"items\":[{\"no\":1,\"received\":true}]}", &r),
 			 403);
 	mc_http_res_free(&r);
 	row_read(code, &a1);
@@ -818,10 +836,12 @@ static void submission_files(void **state)
 	int64_t q = sql_count("SELECT id FROM counters WHERE code = ?", "Q-P26740-01");
 	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers", (long long)q);
 	static const char *counter =
-		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+		"{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn "
+		"An\",\"id_number\":\"079203001234\","
 		"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"divorced\","
 		"\"purpose\":\"Kết hôn\",\"divorce_scan\":\"%s\"},\"papers\":[\"to_khai\",\"giay_to_tuy_than\"],"
-		"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\",\"ward_code\":\"26740\"}}";
+		"\"applicant\":{\"full_name\":\"Nguyễn Văn "
+		"An\",\"id_number\":\"079203001234\",\"ward_code\":\"26740\"}}";
 	snprintf(body, sizeof(body), counter, pdf_sha);
 	refuse_submit(&clerk, path, body);
 	snprintf(body, sizeof(body), counter, clerk_sha);

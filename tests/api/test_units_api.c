@@ -24,8 +24,14 @@ static struct mc_test_server srv;
 static char db_url[512];
 static struct mc_http_session anon;
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static json_int_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static json_int_t jint(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
 
 static void assert_problem(struct mc_http_res *r, long status, const char *code)
 {
@@ -405,8 +411,9 @@ static void counters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(provinces), cmocka_unit_test(wards_of_a_province), cmocka_unit_test(search),
-		cmocka_unit_test(one_unit),  cmocka_unit_test(agencies),            cmocka_unit_test(counters),
+		cmocka_unit_test(provinces), cmocka_unit_test(wards_of_a_province),
+		cmocka_unit_test(search),    cmocka_unit_test(one_unit),
+		cmocka_unit_test(agencies),  cmocka_unit_test(counters),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -33,7 +33,10 @@ static struct mc_http_session cit, clerk;
 
 static char QUOTA[] = "MOTCUA_UPLOAD_QUOTA=4096";
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static int64_t sql_int(const char *sql, const char *arg)
 {
@@ -80,12 +83,14 @@ static long upload(struct mc_http_session *s, const char *bytes, size_t n, struc
 static void active_content_is_refused(void **state)
 {
 	(void)state;
-	static const char js[] = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript"
-				 " /JS (app.alert('x')) >> >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-				 "trailer << /Root 1 0 R >>\n%%EOF\n";
-	static const char escaped[] = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /L#61unch"
-				      " /F (cmd.exe) >> >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-				      "trailer << /Root 1 0 R >>\n%%EOF\n";
+	static const char js[] =
+		"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript"
+		" /JS (app.alert('x')) >> >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+		"trailer << /Root 1 0 R >>\n%%EOF\n";
+	static const char escaped[] =
+		"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /L#61unch"
+		" /F (cmd.exe) >> >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+		"trailer << /Root 1 0 R >>\n%%EOF\n";
 	int64_t blobs = sql_int("SELECT COUNT(*) FROM blobs", NULL);
 	struct mc_http_res r;
 	assert_int_equal(upload(&cit, js, strlen(js), &r), 422);
@@ -139,7 +144,8 @@ static void quota_counts_pending_files(void **state)
 	/* a dossier names A: A is no longer pending, and C fits */
 	char body[1024];
 	snprintf(body, sizeof(body),
-		 "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+		 "{\"procedure_code\":\"1.004873\",\"form\":{\"full_name\":\"Nguyễn Văn "
+		 "An\",\"id_number\":\"079203001234\","
 		 "\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"divorced\","
 		 "\"divorce_scan\":\"%s\",\"purpose\":\"Kết hôn\"}}",
 		 sha_a);
@@ -160,7 +166,8 @@ static void housekeeping_later(void)
 	gmtime_r(&later, &tm);
 	char now[40], cmd[1400];
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(cmd, sizeof(cmd), "MOTCUA_DB='%s' MOTCUA_TEST_NOW=%s '%s' housekeeping", db_url, now, getenv("MOTCUA_BIN"));
+	snprintf(cmd, sizeof(cmd), "MOTCUA_DB='%s' MOTCUA_TEST_NOW=%s '%s' housekeeping", db_url, now,
+		 getenv("MOTCUA_BIN"));
 	assert_int_equal(system(cmd), 0);
 }
 

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PW MC_HTTP_DEMO_PASSWORD
+#define PW     MC_HTTP_DEMO_PASSWORD
 #define NEW_PW "Chiem-Quyen-2026!"
 
 static struct mc_test_server srv;
@@ -37,8 +37,14 @@ static struct mc_db *db;
 static struct mc_http_session admin, vp_admin;
 static int64_t sysadmin_vp, vp_admin_id, ag_vp, ag_root;
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static json_int_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+static json_int_t jint(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
 
 /* One number from the database; the statement binds nothing, a text (t),
  * an integer (i), or both (t then i): types says which. */
@@ -47,7 +53,7 @@ static int64_t sql_int(const char *sql, const char *types, const char *t, int64_
 	struct mc_conn *c;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
 	int64_t v = -1;
-	int rc = !*types			 ? mc_query_int64(c, &v, sql, "")
+	int rc = !*types                   ? mc_query_int64(c, &v, sql, "")
 		 : strcmp(types, "t") == 0 ? mc_query_int64(c, &v, sql, "t", t)
 		 : strcmp(types, "i") == 0 ? mc_query_int64(c, &v, sql, "i", i)
 					   : mc_query_int64(c, &v, sql, "ti", t, i);
@@ -67,9 +73,10 @@ static int64_t audited(const char *action, int64_t actor, int64_t object)
 	int64_t n = 0;
 	struct mc_conn *c;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
-	int rc = mc_query_int64(c, &n,
-				"SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor_id = ? AND object_id = CAST(? AS TEXT)",
-				"tii", action, actor, object);
+	int rc = mc_query_int64(
+		c, &n,
+		"SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor_id = ? AND object_id = CAST(? AS TEXT)",
+		"tii", action, actor, object);
 	mc_db_release(c);
 	assert_int_equal(rc, 0);
 	return n;
@@ -81,8 +88,9 @@ static json_t *last_detail(const char *action)
 	struct mc_conn *c;
 	struct mc_stmt *s;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
-	assert_int_equal(mc_query(c, &s, "SELECT detail FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1", "t", action),
-			 0);
+	assert_int_equal(
+		mc_query(c, &s, "SELECT detail FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1", "t", action),
+		0);
 	assert_int_equal(mc_step(s), MC_DB_ROW);
 	json_error_t je;
 	json_t *j = json_loads(mc_col_text(s, 0), 0, &je);
@@ -150,8 +158,8 @@ static int setup(void **state)
 	assert_int_equal(mc_exec(c, "INSERT INTO roles (code, kind, name, name_en) VALUES (?, 'official', ?, ?)", "ttt",
 				 "auditor", "Kiểm toán viên", "Auditor"),
 			 1);
-	assert_int_equal(mc_exec(c, "INSERT INTO role_permissions (role_code, perm_code) VALUES (?, ?)", "tt", "auditor",
-				 "audit.read"),
+	assert_int_equal(mc_exec(c, "INSERT INTO role_permissions (role_code, perm_code) VALUES (?, ?)", "tt",
+				 "auditor", "audit.read"),
 			 1);
 	mc_db_release(c);
 	mc_test_server_start(&srv, db_url, NULL);
@@ -190,8 +198,8 @@ static void agency_admin_cannot_reset_sys_admin(void **state)
 	/* nothing changed: the new password does not open the account, the old one does */
 	assert_int_equal(login_status("sysadmin.vp", NEW_PW), 401);
 	assert_int_equal(login_status("sysadmin.vp", PW), 200);
-	assert_int_equal(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = ? AND object_id = CAST(? AS TEXT)", "ti",
-				 "user.password_reset", sysadmin_vp),
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = ? AND object_id = CAST(? AS TEXT)",
+				 "ti", "user.password_reset", sysadmin_vp),
 			 0);
 	/* the refusal is in the audit log, committed, without the password */
 	assert_int_equal(audited("user.password_reset_refused", vp_admin_id, sysadmin_vp), before + 1);
@@ -214,7 +222,8 @@ static void agency_admin_cannot_change_sys_admin(void **state)
 	mc_http_res_free(&r);
 	/* unchanged, still able to log in */
 	assert_int_equal(sql_int("SELECT version FROM users WHERE id = ?", "i", NULL, sysadmin_vp), version);
-	assert_int_equal(sql_int("SELECT COUNT(*) FROM users WHERE id = ? AND status = 'active'", "i", NULL, sysadmin_vp), 1);
+	assert_int_equal(
+		sql_int("SELECT COUNT(*) FROM users WHERE id = ? AND status = 'active'", "i", NULL, sysadmin_vp), 1);
 	assert_int_equal(sql_int("SELECT COUNT(*) FROM users WHERE email = ?", "t", "attacker@example.com", 0), 0);
 	assert_int_equal(login_status("sysadmin.vp", PW), 200);
 	assert_int_equal(audited("user.update_refused", vp_admin_id, sysadmin_vp), 2);

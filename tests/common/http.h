@@ -10,10 +10,10 @@
 
 struct mc_http_res {
 	long status;
-	char *body;         /* NUL-terminated */
+	char *body; /* NUL-terminated */
 	size_t len;
-	char *headers;      /* raw response headers */
-	json_t *json;       /* parsed body when it is JSON, else NULL */
+	char *headers; /* raw response headers */
+	json_t *json;  /* parsed body when it is JSON, else NULL */
 };
 
 /* One request.  headers: NULL-terminated "Name: value" strings.  Returns 0
@@ -29,11 +29,11 @@ void mc_http_res_free(struct mc_http_res *res);
 const char *mc_http_header(const struct mc_http_res *res, const char *name);
 
 struct mc_http_session {
-	const char *base;   /* http://127.0.0.1:PORT */
-	char cookie[160];   /* "motcua_session=..." or "" */
-	char token[160];    /* bearer token or "" */
+	const char *base; /* http://127.0.0.1:PORT */
+	char cookie[160]; /* "motcua_session=..." or "" */
+	char token[160];  /* bearer token or "" */
 	char csrf[64];
-	char lang[8];       /* Accept-Language, "" = none */
+	char lang[8]; /* Accept-Language, "" = none */
 };
 
 void mc_http_session_init(struct mc_http_session *s, const char *base);

@@ -165,12 +165,12 @@ static void *proxy_main(void *arg)
 				continue;
 			idx[i] = n;
 			fds[n++] = (struct pollfd){
-			    .fd = x->fd[0],
-			    .events = (short)((x->h[0].len ? 0 : POLLIN) | (x->h[1].len && !stall ? POLLOUT : 0)),
+				.fd = x->fd[0],
+				.events = (short)((x->h[0].len ? 0 : POLLIN) | (x->h[1].len && !stall ? POLLOUT : 0)),
 			};
 			fds[n++] = (struct pollfd){
-			    .fd = stall ? -1 : x->fd[1],
-			    .events = (short)((x->h[1].len ? 0 : POLLIN) | (x->h[0].len ? POLLOUT : 0)),
+				.fd = stall ? -1 : x->fd[1],
+				.events = (short)((x->h[1].len ? 0 : POLLIN) | (x->h[0].len ? POLLOUT : 0)),
 			};
 		}
 		if (poll(fds, (nfds_t)n, -1) < 0) {

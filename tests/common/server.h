@@ -11,8 +11,8 @@
 struct mc_test_server {
 	pid_t pid;
 	int port;
-	char base[64];      /* http://127.0.0.1:PORT */
-	char log[256];      /* the server's stderr */
+	char base[64]; /* http://127.0.0.1:PORT */
+	char log[256]; /* the server's stderr */
 };
 
 /* Start with MOTCUA_DB=db_url and extra "KEY=VALUE" environment entries

@@ -65,7 +65,8 @@ void mc_test_db_create(char *url, size_t n)
 		unsigned char rnd[4];
 		mc_crypto_init();
 		mc_random(rnd, sizeof(rnd));
-		snprintf(name, sizeof(name), "mct_%d_%d_%02x%02x%02x%02x", (int)getpid(), seq++, rnd[0], rnd[1], rnd[2], rnd[3]);
+		snprintf(name, sizeof(name), "mct_%d_%d_%02x%02x%02x%02x", (int)getpid(), seq++, rnd[0], rnd[1], rnd[2],
+			 rnd[3]);
 		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
 		pg_admin(sql);
 		with_db(base, name, url, n);

@@ -54,10 +54,11 @@ static void old_agency(int k, const char *kind, int pk)
 	char code[24];
 	snprintf(code, sizeof(code), "000.00.%02d.T01", k);
 	int64_t parent = pk ? ids[pk] : 0;
-	int64_t n = mc_exec(conn,
-			    "INSERT INTO agencies (code, parent_id, kind, name, name_en, unit_code, province_code, created_at)"
-			    " VALUES (?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, '79', '79', 0)",
-			    "tittt", code, parent, kind, code, code);
+	int64_t n = mc_exec(
+		conn,
+		"INSERT INTO agencies (code, parent_id, kind, name, name_en, unit_code, province_code, created_at)"
+		" VALUES (?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, '79', '79', 0)",
+		"tittt", code, parent, kind, code, code);
 	assert_int_equal(n, 1);
 	assert_int_equal(mc_query_int64(conn, &ids[k], "SELECT id FROM agencies WHERE code = ?", "t", code), 0);
 	int64_t id = ids[k];
@@ -66,8 +67,8 @@ static void old_agency(int k, const char *kind, int pk)
 				    "INSERT INTO agency_tree (ancestor_id, descendant_id, depth)"
 				    " SELECT ancestor_id, ?, depth + 1 FROM agency_tree WHERE descendant_id = ?",
 				    "ii", id, parent) > 0);
-	assert_int_equal(mc_exec(conn, "INSERT INTO agency_tree (ancestor_id, descendant_id, depth) VALUES (?, ?, 0)", "ii",
-				 id, id),
+	assert_int_equal(mc_exec(conn, "INSERT INTO agency_tree (ancestor_id, descendant_id, depth) VALUES (?, ?, 0)",
+				 "ii", id, id),
 			 1);
 }
 
@@ -89,8 +90,9 @@ static void migration_marks_existing_tree(void **state)
 		if (strcmp(m->backend, be) != 0 || m->version > 7)
 			continue;
 		assert_int_equal(mc_exec_script(conn, m->sql), 0);
-		assert_int_equal(mc_exec(conn, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 1)", "dt",
-					 m->version, m->name),
+		assert_int_equal(mc_exec(conn,
+					 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 1)",
+					 "dt", m->version, m->name),
 				 1);
 	}
 	/* the city committee; its service centre, a branch of it and a team of
@@ -106,13 +108,16 @@ static void migration_marks_existing_tree(void **state)
 	assert_int_equal(mc_migrate(conn, &applied), 0);
 	assert_true(applied >= 1);
 	/* the unit the agencies created next sit in */
-	assert_int_equal(mc_exec(conn,
-				 "INSERT INTO units (era, code, level, name, name_en, full_name, full_name_en, code_name, kind,"
-				 " kind_en, parent_code, province_code, search_key) VALUES ('current', '79', 'province', 'Hồ Chí Minh',"
-				 " 'Ho Chi Minh', 'Thành phố Hồ Chí Minh', 'Ho Chi Minh City', 'ho_chi_minh', 'Thành phố', 'City', NULL,"
-				 " '79', 'ho chi minh')",
-				 ""),
-			 1);
+	assert_int_equal(
+		mc_exec(conn,
+			"INSERT INTO units (era, code, level, name, name_en, full_name, full_name_en, code_name, kind,"
+			" kind_en, parent_code, province_code, search_key) VALUES ('current', '79', 'province', 'Hồ "
+			"Chí Minh',"
+			" 'Ho Chi Minh', 'Thành phố Hồ Chí Minh', 'Ho Chi Minh City', 'ho_chi_minh', 'Thành phố', "
+			"'City', NULL,"
+			" '79', 'ho chi minh')",
+			""),
+		1);
 
 	const int want_internal[] = {0, 0, 0, 1, 1, 0, 1, 0};
 	for (int k = R; k <= D; k++)
@@ -208,10 +213,11 @@ static void guarded_permissions(void **state)
 	assert_int_equal(rc, MC_DB_DONE);
 	assert_int_equal(n, 5);
 	int64_t g = 0;
-	assert_int_equal(mc_query_int64(conn, &g, "SELECT COUNT(*) FROM permissions WHERE guarded = 1 AND code IN"
-						   " ('user.manage', 'user.reset_password', 'agency.manage', 'audit.read',"
-						   " 'citizen.read', 'catalog.manage', 'calendar.manage')",
-					 ""),
+	assert_int_equal(mc_query_int64(conn, &g,
+					"SELECT COUNT(*) FROM permissions WHERE guarded = 1 AND code IN"
+					" ('user.manage', 'user.reset_password', 'agency.manage', 'audit.read',"
+					" 'citizen.read', 'catalog.manage', 'calendar.manage')",
+					""),
 			 0);
 	assert_int_equal(g, 7);
 }

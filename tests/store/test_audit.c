@@ -108,11 +108,12 @@ static void intact_chain_verifies(void **state)
 
 	/* the stored hash is the documented function of the row */
 	struct mc_stmt *s;
-	assert_int_equal(mc_query(conn, &s,
-				  "SELECT id, at, actor_id, action, object_type, object_id, source, detail, prev_hash, hash"
-				  " FROM audit_log WHERE id = 3",
-				  ""),
-			 0);
+	assert_int_equal(
+		mc_query(conn, &s,
+			 "SELECT id, at, actor_id, action, object_type, object_id, source, detail, prev_hash, hash"
+			 " FROM audit_log WHERE id = 3",
+			 ""),
+		0);
 	assert_int_equal(mc_step(s), MC_DB_ROW);
 	assert_string_equal(mc_col_text(s, 7), "{}");
 	assert_string_equal(mc_col_text(s, 6), "127.0.0.1");
@@ -243,8 +244,10 @@ static void swap_contents(int64_t a, int64_t b)
 	snprintf(det_b, sizeof(det_b), "%s", mc_col_text(s, 1));
 	mc_stmt_done(s);
 	assert_string_not_equal(act_a, act_b);
-	assert_int_equal(mc_exec(conn, "UPDATE audit_log SET action = ?, detail = ? WHERE id = ?", "tti", act_b, det_b, a), 1);
-	assert_int_equal(mc_exec(conn, "UPDATE audit_log SET action = ?, detail = ? WHERE id = ?", "tti", act_a, det_a, b), 1);
+	assert_int_equal(
+		mc_exec(conn, "UPDATE audit_log SET action = ?, detail = ? WHERE id = ?", "tti", act_b, det_b, a), 1);
+	assert_int_equal(
+		mc_exec(conn, "UPDATE audit_log SET action = ?, detail = ? WHERE id = ?", "tti", act_a, det_a, b), 1);
 }
 
 static void tamper_swap_contents(void **state)
@@ -277,7 +280,6 @@ static void tamper_recompute_own_hash(void **state)
 				 forged, k),
 			 1);
 	expect_broken(k + 1, "previous-hash link");
-
 }
 
 /* The same forgery on the last row: no next row, the chain head catches it. */
@@ -353,18 +355,10 @@ static void cli_verify(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(intact_chain_verifies),
-		T(seeded_database_verifies),
-		T(append_outside_transaction_fails),
-		T(tamper_update_detail),
-		T(tamper_update_other_fields),
-		T(tamper_delete_middle),
-		T(tamper_delete_first),
-		T(tamper_delete_last),
-		T(tamper_swap_contents),
-		T(tamper_recompute_own_hash),
-		T(tamper_recompute_last_hash),
-		T(cli_verify),
+		T(intact_chain_verifies),     T(seeded_database_verifies),   T(append_outside_transaction_fails),
+		T(tamper_update_detail),      T(tamper_update_other_fields), T(tamper_delete_middle),
+		T(tamper_delete_first),       T(tamper_delete_last),         T(tamper_swap_contents),
+		T(tamper_recompute_own_hash), T(tamper_recompute_last_hash), T(cli_verify),
 	};
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, NULL, NULL);
 }

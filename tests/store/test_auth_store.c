@@ -201,7 +201,8 @@ static void bad_credentials_look_alike(void **state)
  * if that much time had passed. */
 static void time_passes(int64_t ms)
 {
-	assert_true(mc_exec(conn, "UPDATE login_failures SET last_at = last_at - ? WHERE key LIKE 'p:%'", "i", ms) >= 1);
+	assert_true(mc_exec(conn, "UPDATE login_failures SET last_at = last_at - ? WHERE key LIKE 'p:%'", "i", ms) >=
+		    1);
 }
 
 /* As if the last failure of every account-and-address pair had just
@@ -209,8 +210,8 @@ static void time_passes(int64_t ms)
  * machine spends between the failure and the check does not shorten it. */
 static void just_failed(void)
 {
-	assert_true(mc_exec(conn, "UPDATE login_failures SET last_at = ? WHERE key LIKE 'p:%'", "i", mc_time_now_ms()) >=
-		    1);
+	assert_true(mc_exec(conn, "UPDATE login_failures SET last_at = ? WHERE key LIKE 'p:%'", "i",
+			    mc_time_now_ms()) >= 1);
 }
 
 static void attacker_cannot_lock_the_owner_out(void **state)
@@ -316,7 +317,9 @@ static void expired_session_refused(void **state)
 	assert_int_equal(who.user_id, 0);
 	assert_int_equal(who.nperms, 0);
 	/* just before expiry it was fine */
-	assert_int_equal(mc_exec(conn, "UPDATE sessions SET expires_at = ? WHERE id = ?", "ii", mc_time_now_ms() + 60000, sid), 1);
+	assert_int_equal(
+		mc_exec(conn, "UPDATE sessions SET expires_at = ? WHERE id = ?", "ii", mc_time_now_ms() + 60000, sid),
+		1);
 	assert_int_equal(mc_auth_session(conn, &policy, r.token, &who), 0);
 
 	/* a short policy lifetime: the session ends on its own (a minute: a
@@ -332,7 +335,8 @@ static void expired_session_refused(void **state)
 			 0);
 	assert_int_equal(ttl, 60000);
 	/* a minute and more later (moved, not waited for) */
-	assert_int_equal(mc_exec(conn, "UPDATE sessions SET expires_at = expires_at - 61000 WHERE token_hash = ?", "t", th), 1);
+	assert_int_equal(
+		mc_exec(conn, "UPDATE sessions SET expires_at = expires_at - 61000 WHERE token_hash = ?", "t", th), 1);
 	assert_int_equal(mc_auth_session(conn, &brief, r.token, &who), MC_E_UNAUTHENTICATED);
 }
 
@@ -344,7 +348,8 @@ static void idle_session_refused(void **state)
 	struct mc_principal who;
 	/* seen 10 minutes ago: still valid, and the visit is recorded */
 	int64_t now = mc_time_now_ms();
-	assert_int_equal(mc_exec(conn, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", "ii", now - 600000, sid), 1);
+	assert_int_equal(mc_exec(conn, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", "ii", now - 600000, sid),
+			 1);
 	assert_int_equal(mc_auth_session(conn, &policy, r.token, &who), 0);
 	int64_t seen = 0;
 	assert_int_equal(mc_query_int64(conn, &seen, "SELECT last_seen_at FROM sessions WHERE id = ?", "i", sid), 0);
@@ -382,8 +387,8 @@ static void revoke_sessions(void **state)
 	assert_int_equal(mc_auth_session(conn, &policy, c.token, &who), 0);
 	int64_t n = 0;
 	assert_int_equal(mc_query_int64(conn, &n,
-					"SELECT COUNT(*) FROM sessions WHERE user_id = ? AND revoked_at IS NOT NULL", "i",
-					user_id("vanthu.vp")),
+					"SELECT COUNT(*) FROM sessions WHERE user_id = ? AND revoked_at IS NOT NULL",
+					"i", user_id("vanthu.vp")),
 			 0);
 	assert_int_equal(n, 2);
 }
@@ -434,7 +439,8 @@ static void token_never_stored(void **state)
 	char want[MC_SHA256_HEX];
 	mc_sha256_hex(r.token, strlen(r.token), want);
 	struct mc_stmt *s;
-	assert_int_equal(mc_query(conn, &s, "SELECT token_hash, csrf_token, kind FROM sessions WHERE id = ?", "i", sid), 0);
+	assert_int_equal(mc_query(conn, &s, "SELECT token_hash, csrf_token, kind FROM sessions WHERE id = ?", "i", sid),
+			 0);
 	assert_int_equal(mc_step(s), MC_DB_ROW);
 	assert_string_not_equal(mc_col_text(s, 0), r.token);
 	assert_string_equal(mc_col_text(s, 0), want);
@@ -447,8 +453,9 @@ static void token_never_stored(void **state)
 			   " CAST(revoked_at AS TEXT) FROM sessions WHERE id = ?";
 	assert_int_equal(any_column_contains(sess, sid, r.token), 0);
 	assert_int_equal(any_column_contains(sess, sid, want), 1); /* the scan itself works */
-	const char *audit = "SELECT CAST(actor_id AS TEXT), action, object_type, object_id, source, detail, prev_hash, hash"
-			    " FROM audit_log WHERE id > ?";
+	const char *audit =
+		"SELECT CAST(actor_id AS TEXT), action, object_type, object_id, source, detail, prev_hash, hash"
+		" FROM audit_log WHERE id > ?";
 	assert_int_equal(any_column_contains(audit, 0, r.token), 0);
 	/* a prefix of it neither (no truncated copies) */
 	char prefix[17];

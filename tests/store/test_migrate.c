@@ -78,8 +78,8 @@ static void fresh_database_gets_everything(void **state)
 		if (strcmp(m->backend, mc_db_kind_name(db)) != 0)
 			continue;
 		struct mc_stmt *s;
-		assert_int_equal(mc_query(c, &s, "SELECT name, applied_at FROM schema_migrations WHERE version = ?", "d",
-					  m->version),
+		assert_int_equal(mc_query(c, &s, "SELECT name, applied_at FROM schema_migrations WHERE version = ?",
+					  "d", m->version),
 				 0);
 		assert_int_equal(mc_step(s), MC_DB_ROW);
 		assert_string_equal(mc_col_text(s, 0), m->name);
@@ -92,7 +92,8 @@ static void fresh_database_gets_everything(void **state)
 	/* the schema is really there: tables, seeded roles, the audit head */
 	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM roles", ""), 0);
 	assert_int_equal(n, 10);
-	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM role_permissions WHERE role_code = 'sys_admin'", ""), 0);
+	assert_int_equal(
+		mc_query_int64(c, &n, "SELECT COUNT(*) FROM role_permissions WHERE role_code = 'sys_admin'", ""), 0);
 	assert_int_equal(n, 11); /* 6 from 0002_roles, 2 from 0004_catalog, 2 from 0005_dossiers, 1 from 0016 */
 	assert_int_equal(mc_query_int64(c, &n, "SELECT last_id FROM audit_head WHERE id = 1", ""), 0);
 	assert_int_equal(n, 0);

@@ -71,8 +71,7 @@ static int find_code(json_t *arr, const char *code)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		if (strcmp(jstr(v, "code"), code) == 0)
 			return (int)i;
 	}
@@ -107,8 +106,7 @@ static void unit_counts(void **state)
 	assert_int_equal(json_array_size(arr), 34);
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		assert_string_equal(jstr(v, "level"), "province");
 		assert_true(json_is_null(json_object_get(v, "parent_code")));
 	}
@@ -134,8 +132,7 @@ static void hcmc_wards(void **state)
 	size_t i;
 	json_t *v;
 	const char *prev = "";
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		assert_string_equal(jstr(v, "level"), "ward");
 		assert_string_equal(jstr(v, "parent_code"), "79");
 		assert_string_equal(jstr(v, "province_code"), "79");
@@ -150,11 +147,13 @@ static void hcmc_wards(void **state)
 	/* before the reform the city had districts, and wards under them */
 	assert_int_equal(mc_units_list(conn, "2025-03", "79", NULL, 100000, &arr), 0);
 	assert_int_equal(json_array_size(arr), 22);
-	json_array_foreach(arr, i, v) assert_string_equal(jstr(v, "level"), "district");
+	json_array_foreach(arr, i, v)
+		assert_string_equal(jstr(v, "level"), "district");
 	json_decref(arr);
 	assert_int_equal(mc_units_list(conn, "2025-03", "760", NULL, 100000, &arr), 0);
 	assert_true(find_code(arr, "26743") >= 0);
-	json_array_foreach(arr, i, v) assert_string_equal(jstr(v, "province_code"), "79");
+	json_array_foreach(arr, i, v)
+		assert_string_equal(jstr(v, "province_code"), "79");
 	json_decref(arr);
 }
 
@@ -257,17 +256,20 @@ static void agency_closure(void **state)
 	assert_string_equal(jstr(json_array_get(arr, 0), "code"), "000.00.00.H29"); /* depth 0 first */
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		int64_t id = json_integer_value(json_object_get(v, "id"));
 		assert_int_equal(mc_agency_within(conn, city, id), 1);
 	}
 	json_decref(arr);
 	int64_t n = 0;
-	assert_int_equal(mc_query_int64(conn, &n, "SELECT COUNT(*) FROM agency_tree WHERE ancestor_id = ?", "i", city), 0);
+	assert_int_equal(mc_query_int64(conn, &n, "SELECT COUNT(*) FROM agency_tree WHERE ancestor_id = ?", "i", city),
+			 0);
 	assert_int_equal(n, total);
 	/* one self row per agency */
-	assert_int_equal(mc_query_int64(conn, &n, "SELECT COUNT(*) FROM agency_tree WHERE depth = 0 AND ancestor_id = descendant_id", ""), 0);
+	assert_int_equal(
+		mc_query_int64(conn, &n,
+			       "SELECT COUNT(*) FROM agency_tree WHERE depth = 0 AND ancestor_id = descendant_id", ""),
+		0);
 	assert_int_equal(n, total);
 
 	/* within is directional and follows the tree, not the city */
@@ -284,7 +286,9 @@ static void agency_closure(void **state)
 	assert_int_equal(mc_agencies_list(conn, centre, &arr), 0);
 	assert_int_equal(json_array_size(arr), 6);
 	assert_string_equal(jstr(json_array_get(arr, 0), "code"), "000.00.30.H29");
-	json_array_foreach(arr, i, v) if (i > 0) assert_string_equal(jstr(v, "kind"), "branch");
+	json_array_foreach(arr, i, v)
+		if (i > 0)
+			assert_string_equal(jstr(v, "kind"), "branch");
 	json_decref(arr);
 	/* a ward committee's subtree is itself */
 	assert_int_equal(mc_agencies_list(conn, ward_sg, &arr), 0);
@@ -298,8 +302,12 @@ static void agency_create_child(void **state)
 	int64_t city = agency("000.00.00.H29");
 	int64_t centre = agency("000.00.30.H29");
 	int64_t branch1 = agency("000.01.30.H29");
-	struct mc_agency_new a = {"000.01.30.H29.01", "branch", "Điểm tiếp nhận Phường Bàn Cờ - Tổ 1",
-				  "Ban Co Ward reception point - Team 1", "27154", branch1};
+	struct mc_agency_new a = {"000.01.30.H29.01",
+				  "branch",
+				  "Điểm tiếp nhận Phường Bàn Cờ - Tổ 1",
+				  "Ban Co Ward reception point - Team 1",
+				  "27154",
+				  branch1};
 	int64_t id = 0;
 	assert_int_equal(mc_tx_begin(conn, 1), 0);
 	assert_int_equal(mc_agency_create(conn, &a, &id), 0);
@@ -308,7 +316,10 @@ static void agency_create_child(void **state)
 
 	/* its ancestors: itself, the branch, the centre, the city */
 	struct mc_stmt *s;
-	assert_int_equal(mc_query(conn, &s, "SELECT ancestor_id, depth FROM agency_tree WHERE descendant_id = ? ORDER BY depth", "i", id), 0);
+	assert_int_equal(mc_query(conn, &s,
+				  "SELECT ancestor_id, depth FROM agency_tree WHERE descendant_id = ? ORDER BY depth",
+				  "i", id),
+			 0);
 	const int64_t want[] = {id, branch1, centre, city};
 	int rows = 0, rc;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
@@ -345,13 +356,15 @@ static void agency_create_child(void **state)
 	int64_t gid = 0;
 	assert_int_equal(mc_agency_create(conn, &g, &gid), 0);
 	int64_t n = 0;
-	assert_int_equal(mc_query_int64(conn, &n, "SELECT COUNT(*) FROM agency_tree WHERE descendant_id = ?", "i", gid), 0);
+	assert_int_equal(mc_query_int64(conn, &n, "SELECT COUNT(*) FROM agency_tree WHERE descendant_id = ?", "i", gid),
+			 0);
 	assert_int_equal(n, 5);
 	assert_int_equal(mc_agency_within(conn, city, gid), 1);
 	assert_int_equal(mc_agency_within(conn, id, gid), 1);
 
 	/* a province-level agency takes the province of its unit */
-	struct mc_agency_new p = {"000.00.00.H01", "city_committee", "UBND Thành phố Hà Nội", "Ha Noi People's Committee", "01", 0};
+	struct mc_agency_new p = {
+		"000.00.00.H01", "city_committee", "UBND Thành phố Hà Nội", "Ha Noi People's Committee", "01", 0};
 	int64_t pid = 0;
 	assert_int_equal(mc_agency_create(conn, &p, &pid), 0);
 	assert_int_equal(mc_agency_get(conn, pid, &j), 0);
@@ -386,8 +399,7 @@ static json_t *all_pages(int64_t root, int page_size, int *pages)
 		/* newest first: ids strictly decreasing within and across pages */
 		size_t i;
 		json_t *v;
-		json_array_foreach(arr, i, v)
-		{
+		json_array_foreach(arr, i, v) {
 			int64_t id = json_integer_value(json_object_get(v, "id"));
 			size_t n = json_array_size(all);
 			if (n)
@@ -395,7 +407,8 @@ static json_t *all_pages(int64_t root, int page_size, int *pages)
 			json_array_append(all, v);
 		}
 		if (next)
-			assert_int_equal(next, json_integer_value(json_object_get(json_array_get(arr, (size_t)page_size - 1), "id")));
+			assert_int_equal(next, json_integer_value(json_object_get(
+						       json_array_get(arr, (size_t)page_size - 1), "id")));
 		json_decref(arr);
 		after = next;
 		(*pages)++;
@@ -421,7 +434,8 @@ static void users_list_jurisdiction(void **state)
 		int found = 0;
 		size_t i;
 		json_t *v;
-		json_array_foreach(arr, i, v) found += strcmp(jstr(v, "username"), names[k]) == 0;
+		json_array_foreach(arr, i, v)
+			found += strcmp(jstr(v, "username"), names[k]) == 0;
 		assert_int_equal(found, 1);
 	}
 	json_decref(arr);
@@ -433,8 +447,7 @@ static void users_list_jurisdiction(void **state)
 	assert_int_equal(json_array_size(all), 12);
 	size_t i;
 	json_t *v;
-	json_array_foreach(all, i, v)
-	{
+	json_array_foreach(all, i, v) {
 		int64_t a = json_integer_value(json_object_get(v, "agency_id"));
 		assert_int_equal(mc_agency_within(conn, centre, a), 1);
 		assert_null(strstr(jstr(v, "username"), ".p2")); /* no ward officials */
@@ -485,7 +498,8 @@ static void users_list_jurisdiction(void **state)
 	json_decref(arr);
 	assert_int_equal(mc_users_list(conn, centre, 0, "tiepnhan", 0, 100, &arr, &next), 0);
 	assert_int_equal(json_array_size(arr), 8);
-	json_array_foreach(arr, i, v) assert_non_null(strstr(jstr(v, "username"), "tiepnhan"));
+	json_array_foreach(arr, i, v)
+		assert_non_null(strstr(jstr(v, "username"), "tiepnhan"));
 	json_decref(arr);
 	/* a filter outside the subtree gives nothing */
 	assert_int_equal(mc_users_list(conn, branch1, agency("000.02.30.H29"), NULL, 0, 100, &arr, &next), 0);
@@ -525,7 +539,8 @@ static void user_create_and_duplicates(void **state)
 	assert_int_equal(json_array_size(r), 2);
 	assert_string_equal(json_string_value(json_array_get(r, 0)), "clerical");
 	assert_string_equal(json_string_value(json_array_get(r, 1)), "specialist");
-	assert_int_equal(json_array_size(json_object_get(j, "permissions")), 3); /* directory.read, dossier.process, dossier.read */
+	assert_int_equal(json_array_size(json_object_get(j, "permissions")),
+			 3); /* directory.read, dossier.process, dossier.read */
 	json_decref(j);
 
 	int64_t users0 = 0, users1 = 0;

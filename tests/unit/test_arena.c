@@ -209,15 +209,15 @@ static void x_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(alignment_of_every_size),
-	    cmocka_unit_test(blocks_do_not_overlap),
-	    cmocka_unit_test(zalloc_zeroes),
-	    cmocka_unit_test(large_blocks),
-	    cmocka_unit_test(strings),
-	    cmocka_unit_test(cleanups_reverse_once),
-	    cmocka_unit_test(cleanup_releases_heap_memory),
-	    cmocka_unit_test(used_grows),
-	    cmocka_unit_test(x_helpers),
+		cmocka_unit_test(alignment_of_every_size),
+		cmocka_unit_test(blocks_do_not_overlap),
+		cmocka_unit_test(zalloc_zeroes),
+		cmocka_unit_test(large_blocks),
+		cmocka_unit_test(strings),
+		cmocka_unit_test(cleanups_reverse_once),
+		cmocka_unit_test(cleanup_releases_heap_memory),
+		cmocka_unit_test(used_grows),
+		cmocka_unit_test(x_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

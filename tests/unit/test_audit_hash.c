@@ -24,7 +24,7 @@ struct entry {
 };
 
 static const struct entry base = {
-    1, 1700000000000, 5, "user.create", "user", "42", "127.0.0.1", "{\"username\":\"cb01\"}", ZERO64};
+	1, 1700000000000, 5, "user.create", "user", "42", "127.0.0.1", "{\"username\":\"cb01\"}", ZERO64};
 
 static void hash_of(const struct entry *e, char out[65])
 {
@@ -164,10 +164,10 @@ static void unicode_detail(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(deterministic_and_pinned),
-	    cmocka_unit_test(every_field_counts),
-	    cmocka_unit_test(no_boundary_collisions),
-	    cmocka_unit_test(unicode_detail),
+		cmocka_unit_test(deterministic_and_pinned),
+		cmocka_unit_test(every_field_counts),
+		cmocka_unit_test(no_boundary_collisions),
+		cmocka_unit_test(unicode_detail),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

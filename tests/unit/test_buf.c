@@ -266,11 +266,11 @@ static void reset_keeps_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(empty_buffer),  cmocka_unit_test(growth_and_termination),
-	    cmocka_unit_test(adds_appends),  cmocka_unit_test(limit_exact_and_past),
-	    cmocka_unit_test(large_limit),   cmocka_unit_test(printf_appends),
-	    cmocka_unit_test(json_escaping), cmocka_unit_test(json_escaping_respects_limit),
-	    cmocka_unit_test(detach),        cmocka_unit_test(reset_keeps_memory),
+		cmocka_unit_test(empty_buffer),  cmocka_unit_test(growth_and_termination),
+		cmocka_unit_test(adds_appends),  cmocka_unit_test(limit_exact_and_past),
+		cmocka_unit_test(large_limit),   cmocka_unit_test(printf_appends),
+		cmocka_unit_test(json_escaping), cmocka_unit_test(json_escaping_respects_limit),
+		cmocka_unit_test(detach),        cmocka_unit_test(reset_keeps_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,7 +71,7 @@ static void assert_holidays(const struct mc_calendar *cal, int year, const struc
 		snprintf(date, sizeof(date), "%04d-%02d-%02d", h[i].y, h[i].m, h[i].d);
 		if (strcmp(date, want[i].date) != 0 || strcmp(h[i].name, want[i].name) != 0)
 			fail_msg("%d, day off #%zu: expected %s %s, got %s %s", year, i + 1, want[i].date, want[i].name,
-			         date, h[i].name);
+				 date, h[i].name);
 	}
 	assert_int_equal(n, nwant);
 }
@@ -97,9 +97,9 @@ static const char COMP[] = "Nghỉ bù";
 static void holidays_2026(void **state)
 {
 	static const struct expect_day want[] = {
-	    {"2026-01-01", NEW_YEAR}, {"2026-02-16", TET},      {"2026-02-17", TET},      {"2026-02-18", TET},
-	    {"2026-02-19", TET},      {"2026-02-20", TET},      {"2026-04-27", COMP},     {"2026-04-30", REUNIF},
-	    {"2026-05-01", LABOUR},   {"2026-09-01", NATIONAL}, {"2026-09-02", NATIONAL},
+		{"2026-01-01", NEW_YEAR}, {"2026-02-16", TET},      {"2026-02-17", TET},      {"2026-02-18", TET},
+		{"2026-02-19", TET},      {"2026-02-20", TET},      {"2026-04-27", COMP},     {"2026-04-30", REUNIF},
+		{"2026-05-01", LABOUR},   {"2026-09-01", NATIONAL}, {"2026-09-02", NATIONAL},
 	};
 	assert_holidays(*state, 2026, want, sizeof(want) / sizeof(want[0]));
 	/* the Sunday holiday itself is a day off but a weekend, so not listed */
@@ -126,9 +126,9 @@ static void holidays_2026(void **state)
 static void holidays_2027(void **state)
 {
 	static const struct expect_day want[] = {
-	    {"2027-01-01", NEW_YEAR}, {"2027-02-05", TET},  {"2027-02-08", TET},      {"2027-02-09", TET},
-	    {"2027-02-10", COMP},     {"2027-02-11", COMP}, {"2027-04-16", HUNG},     {"2027-04-30", REUNIF},
-	    {"2027-05-03", COMP},     {"2027-09-01", NATIONAL}, {"2027-09-02", NATIONAL},
+		{"2027-01-01", NEW_YEAR}, {"2027-02-05", TET},      {"2027-02-08", TET},      {"2027-02-09", TET},
+		{"2027-02-10", COMP},     {"2027-02-11", COMP},     {"2027-04-16", HUNG},     {"2027-04-30", REUNIF},
+		{"2027-05-03", COMP},     {"2027-09-01", NATIONAL}, {"2027-09-02", NATIONAL},
 	};
 	assert_holidays(*state, 2027, want, sizeof(want) / sizeof(want[0]));
 	assert_string_equal(mc_cal_holiday_name(*state, 2027, 2, 6), TET); /* Saturday, still Tết */
@@ -145,9 +145,9 @@ static void past_years_follow_the_decisions(void **state)
 {
 	const struct mc_calendar *cal = *state;
 	static const struct expect_day want2023[] = {
-	    {"2023-01-02", COMP}, {"2023-01-23", TET},    {"2023-01-24", TET},      {"2023-01-25", TET},
-	    {"2023-01-26", COMP}, {"2023-01-27", COMP},   {"2023-05-01", LABOUR},   {"2023-05-02", COMP},
-	    {"2023-05-03", COMP}, {"2023-09-01", NATIONAL}, {"2023-09-04", COMP},
+		{"2023-01-02", COMP}, {"2023-01-23", TET},      {"2023-01-24", TET},    {"2023-01-25", TET},
+		{"2023-01-26", COMP}, {"2023-01-27", COMP},     {"2023-05-01", LABOUR}, {"2023-05-02", COMP},
+		{"2023-05-03", COMP}, {"2023-09-01", NATIONAL}, {"2023-09-04", COMP},
 	};
 	assert_holidays(cal, 2023, want2023, sizeof(want2023) / sizeof(want2023[0]));
 	assert_string_equal(mc_cal_holiday_name(cal, 2024, 9, 3), NATIONAL);
@@ -167,10 +167,10 @@ static void tet_gives_five_weekdays(void **state)
 		int y, m, d;
 		const char *first, *last;
 	} hard[] = {
-	    {2021, 2, 12, "2021-02-11", "2021-02-17"},
-	    {2023, 1, 22, "2023-01-23", "2023-01-27"},
-	    {2024, 2, 10, "2024-02-09", "2024-02-15"},
-	    {2027, 2, 6, "2027-02-05", "2027-02-11"},
+		{2021, 2, 12, "2021-02-11", "2021-02-17"},
+		{2023, 1, 22, "2023-01-23", "2023-01-27"},
+		{2024, 2, 10, "2024-02-09", "2024-02-15"},
+		{2027, 2, 6, "2027-02-05", "2027-02-11"},
 	};
 	for (size_t i = 0; i < sizeof(hard) / sizeof(hard[0]); i++) {
 		struct mc_lunar_date ld;
@@ -206,7 +206,7 @@ static void tet_gives_five_weekdays(void **state)
 		for (size_t i = 0; i < sizeof(hard) / sizeof(hard[0]); i++)
 			if (hard[i].y == year && (strcmp(first, hard[i].first) || strcmp(last, hard[i].last)))
 				fail_msg("Tết %d: off %s .. %s, expected %s .. %s", year, first, last, hard[i].first,
-				         hard[i].last);
+					 hard[i].last);
 	}
 }
 
@@ -225,12 +225,12 @@ static void official_year_replaces_rules(void **state)
 	assert_false(mc_cal_is_official_year(cal, 2027));
 	assert_int_equal(mc_cal_set_official_year(cal, 1899), MC_E_INVAL);
 	static const struct expect_day off[] = {
-	    {"2026-01-01", NEW_YEAR},    {"2026-01-02", "Nghỉ Tết Dương lịch (hoán đổi)"},
-	    {"2026-02-16", TET},         {"2026-02-17", TET},
-	    {"2026-02-18", TET},         {"2026-02-19", TET},
-	    {"2026-02-20", TET},         {"2026-04-30", REUNIF},
-	    {"2026-05-01", LABOUR},      {"2026-08-31", "Nghỉ Quốc khánh (hoán đổi)"},
-	    {"2026-09-01", NATIONAL},    {"2026-09-02", NATIONAL},
+		{"2026-01-01", NEW_YEAR}, {"2026-01-02", "Nghỉ Tết Dương lịch (hoán đổi)"},
+		{"2026-02-16", TET},      {"2026-02-17", TET},
+		{"2026-02-18", TET},      {"2026-02-19", TET},
+		{"2026-02-20", TET},      {"2026-04-30", REUNIF},
+		{"2026-05-01", LABOUR},   {"2026-08-31", "Nghỉ Quốc khánh (hoán đổi)"},
+		{"2026-09-01", NATIONAL}, {"2026-09-02", NATIONAL},
 	};
 	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
 		int y, m, d;
@@ -300,18 +300,18 @@ static void exceptions_count(void **state)
 
 	/* listed among the days off, in date order; the worked Saturday is not */
 	static const struct expect_day want[] = {
-	    {"2027-01-01", NEW_YEAR},
-	    {"2027-02-05", TET},
-	    {"2027-02-08", TET},
-	    {"2027-02-09", TET},
-	    {"2027-02-10", COMP},
-	    {"2027-02-11", COMP},
-	    {"2027-02-12", "Nghỉ Tết (hoán đổi)"},
-	    {"2027-04-16", HUNG},
-	    {"2027-04-30", REUNIF},
-	    {"2027-05-03", COMP},
-	    {"2027-09-01", NATIONAL},
-	    {"2027-09-02", NATIONAL},
+		{"2027-01-01", NEW_YEAR},
+		{"2027-02-05", TET},
+		{"2027-02-08", TET},
+		{"2027-02-09", TET},
+		{"2027-02-10", COMP},
+		{"2027-02-11", COMP},
+		{"2027-02-12", "Nghỉ Tết (hoán đổi)"},
+		{"2027-04-16", HUNG},
+		{"2027-04-30", REUNIF},
+		{"2027-05-03", COMP},
+		{"2027-09-01", NATIONAL},
+		{"2027-09-02", NATIONAL},
 	};
 	assert_holidays(cal, 2027, want, sizeof(want) / sizeof(want[0]));
 
@@ -585,22 +585,22 @@ static void cli_output(void **state)
 	char out[4096];
 	assert_int_equal(run_cli("holidays 2027", out, sizeof(out)), 0);
 	assert_string_equal(out, "2027-01-01\tTết Dương lịch\n"
-	                         "2027-02-05\tTết Nguyên đán\n"
-	                         "2027-02-08\tTết Nguyên đán\n"
-	                         "2027-02-09\tTết Nguyên đán\n"
-	                         "2027-02-10\tNghỉ bù\n"
-	                         "2027-02-11\tNghỉ bù\n"
-	                         "2027-04-16\tGiỗ Tổ Hùng Vương\n"
-	                         "2027-04-30\tNgày Giải phóng miền Nam, thống nhất đất nước\n"
-	                         "2027-05-03\tNghỉ bù\n"
-	                         "2027-09-01\tQuốc khánh\n"
-	                         "2027-09-02\tQuốc khánh\n");
+				 "2027-02-05\tTết Nguyên đán\n"
+				 "2027-02-08\tTết Nguyên đán\n"
+				 "2027-02-09\tTết Nguyên đán\n"
+				 "2027-02-10\tNghỉ bù\n"
+				 "2027-02-11\tNghỉ bù\n"
+				 "2027-04-16\tGiỗ Tổ Hùng Vương\n"
+				 "2027-04-30\tNgày Giải phóng miền Nam, thống nhất đất nước\n"
+				 "2027-05-03\tNghỉ bù\n"
+				 "2027-09-01\tQuốc khánh\n"
+				 "2027-09-02\tQuốc khánh\n");
 	assert_int_equal(run_cli("due --from 2027-02-03T09:00:00+07:00 --days 5", out, sizeof(out)), 0);
 	assert_string_equal(out, "2027-02-17T17:00:00+07:00\n");
 	assert_int_equal(run_cli("due --from=2027-02-03T02:00:00Z --hours 8", out, sizeof(out)), 0);
 	assert_string_equal(out, "2027-02-04T09:00:00+07:00\n");
 	assert_int_equal(run_cli("due --from 2027-02-03T09:00:00+07:00 --days 5 --work 2027-02-13", out, sizeof(out)),
-	                 0);
+			 0);
 	assert_string_equal(out, "2027-02-16T17:00:00+07:00\n");
 	assert_int_equal(run_cli("holidays 2027 --off 2027-02-12", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "2027-02-11\tNghỉ bù\n2027-02-12\tNghỉ bù\n2027-04-16"));
@@ -613,21 +613,21 @@ static void cli_output(void **state)
 
 	/* usage errors: exit 2, nothing on standard output */
 	static const char *const bad[] = {
-	    "",
-	    "nonsense",
-	    "holidays",
-	    "holidays 1899",
-	    "holidays 2027x",
-	    "holidays 2027 --bogus 1",
-	    "due --from 2027-02-03T09:00:00 --days 5",
-	    "due --from 2027-02-03T09:00:00+07:00",
-	    "due --from 2027-02-03T09:00:00+07:00 --days 5 --hours 8",
-	    "due --from 2027-02-03T09:00:00+07:00 --days -1",
-	    "due --from 2027-02-03T09:00:00+07:00 --days 5 stray",
-	    "due --from 2027-02-03T09:00:00+07:00 --days 5 --off 2027-02-30",
-	    "lunar 2025-7-25",
-	    "lunar 2101-01-01",
-	    "lunar",
+		"",
+		"nonsense",
+		"holidays",
+		"holidays 1899",
+		"holidays 2027x",
+		"holidays 2027 --bogus 1",
+		"due --from 2027-02-03T09:00:00 --days 5",
+		"due --from 2027-02-03T09:00:00+07:00",
+		"due --from 2027-02-03T09:00:00+07:00 --days 5 --hours 8",
+		"due --from 2027-02-03T09:00:00+07:00 --days -1",
+		"due --from 2027-02-03T09:00:00+07:00 --days 5 stray",
+		"due --from 2027-02-03T09:00:00+07:00 --days 5 --off 2027-02-30",
+		"lunar 2025-7-25",
+		"lunar 2101-01-01",
+		"lunar",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = run_cli(bad[i], out, sizeof(out));
@@ -654,9 +654,22 @@ static void office_hours_text(void **state)
 	assert_int_equal(mc_cal_parse_office_hours("07:00-08:00,09:00-10:00,11:00-12:00,13:00-14:00", s, &n), 0);
 	assert_int_equal(n, 4);
 	static const char *const bad[] = {
-		"", "7:30-11:30", "07:30-11:30,", ",07:30-11:30", "07:30-11:30 ,13:00-17:00", "07:30 - 11:30", "11:30-07:30",
-		"07:30-07:30", "13:00-17:00,07:30-11:30", "07:30-12:00,11:00-17:00", "24:30-25:00", "07:60-08:00",
-		"07:00-08:00,09:00-10:00,11:00-12:00,13:00-14:00,15:00-16:00", "-7:30-11:30", "+7:30-11:30", "07:30-11:30x",
+		"",
+		"7:30-11:30",
+		"07:30-11:30,",
+		",07:30-11:30",
+		"07:30-11:30 ,13:00-17:00",
+		"07:30 - 11:30",
+		"11:30-07:30",
+		"07:30-07:30",
+		"13:00-17:00,07:30-11:30",
+		"07:30-12:00,11:00-17:00",
+		"24:30-25:00",
+		"07:60-08:00",
+		"07:00-08:00,09:00-10:00,11:00-12:00,13:00-14:00,15:00-16:00",
+		"-7:30-11:30",
+		"+7:30-11:30",
+		"07:30-11:30x",
 		NULL,
 	};
 	for (int i = 0; bad[i]; i++)
@@ -668,22 +681,22 @@ static void office_hours_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(holidays_2026, setup, teardown),
-	    cmocka_unit_test_setup_teardown(holidays_2027, setup, teardown),
-	    cmocka_unit_test_setup_teardown(past_years_follow_the_decisions, setup, teardown),
-	    cmocka_unit_test_setup_teardown(tet_gives_five_weekdays, setup, teardown),
-	    cmocka_unit_test_setup_teardown(official_year_replaces_rules, setup, teardown),
-	    cmocka_unit_test_setup_teardown(due_across_tet_2027, setup, teardown),
-	    cmocka_unit_test_setup_teardown(exceptions_count, setup, teardown),
-	    cmocka_unit_test_setup_teardown(after_cutoff, setup, teardown),
-	    cmocka_unit_test_setup_teardown(weekend_and_holiday_receipt, setup, teardown),
-	    cmocka_unit_test_setup_teardown(working_hours, setup, teardown),
-	    cmocka_unit_test_setup_teardown(classification, setup, teardown),
-	    cmocka_unit_test_setup_teardown(configuration, setup, teardown),
-	    cmocka_unit_test_setup_teardown(out_of_range, setup, teardown),
-	    cmocka_unit_test_setup_teardown(concurrent_use, setup, teardown),
-	    cmocka_unit_test(cli_output),
-	    cmocka_unit_test(office_hours_text),
+		cmocka_unit_test_setup_teardown(holidays_2026, setup, teardown),
+		cmocka_unit_test_setup_teardown(holidays_2027, setup, teardown),
+		cmocka_unit_test_setup_teardown(past_years_follow_the_decisions, setup, teardown),
+		cmocka_unit_test_setup_teardown(tet_gives_five_weekdays, setup, teardown),
+		cmocka_unit_test_setup_teardown(official_year_replaces_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(due_across_tet_2027, setup, teardown),
+		cmocka_unit_test_setup_teardown(exceptions_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(after_cutoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(weekend_and_holiday_receipt, setup, teardown),
+		cmocka_unit_test_setup_teardown(working_hours, setup, teardown),
+		cmocka_unit_test_setup_teardown(classification, setup, teardown),
+		cmocka_unit_test_setup_teardown(configuration, setup, teardown),
+		cmocka_unit_test_setup_teardown(out_of_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(concurrent_use, setup, teardown),
+		cmocka_unit_test(cli_output),
+		cmocka_unit_test(office_hours_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

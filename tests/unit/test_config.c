@@ -104,18 +104,18 @@ static void file_keys(void **state)
 {
 	(void)state;
 	const char *p = write_tmp("# motcua test configuration\n"
-	                          "\n"
-	                          "   # indented comment\n"
-	                          "listen = 0.0.0.0:9000\n"
-	                          "  data_dir=/srv/motcua  \n"
-	                          "db = postgresql://u:p@db.local/motcua?sslmode=require\n"
-	                          "log_level\t=\tdebug\n"
-	                          "threads = 4\n"
-	                          "body_limit = 4096\n"
-	                          "session_ttl = 3600\n"
-	                          "cookie_secure = 1\n"
-	                          "trust_proxy = 1\n"
-	                          "shutdown_grace = 0\n");
+				  "\n"
+				  "   # indented comment\n"
+				  "listen = 0.0.0.0:9000\n"
+				  "  data_dir=/srv/motcua  \n"
+				  "db = postgresql://u:p@db.local/motcua?sslmode=require\n"
+				  "log_level\t=\tdebug\n"
+				  "threads = 4\n"
+				  "body_limit = 4096\n"
+				  "session_ttl = 3600\n"
+				  "cookie_secure = 1\n"
+				  "trust_proxy = 1\n"
+				  "shutdown_grace = 0\n");
 	struct mc_config c;
 	char err[256] = "";
 	assert_int_equal(mc_config_load(&c, p, err, sizeof(err)), 0);
@@ -309,15 +309,15 @@ static void db_time_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(defaults, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(file_keys, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(db_follows_data_dir, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(env_overrides_file, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(bad_file_values, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(bad_env_values, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(set_directly, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(is_pg, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(db_time_limits, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(defaults, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(file_keys, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(db_follows_data_dir, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(env_overrides_file, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(bad_file_values, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(bad_env_values, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(set_directly, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(is_pg, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(db_time_limits, setup_each, teardown_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

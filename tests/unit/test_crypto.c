@@ -217,10 +217,10 @@ static void constant_time_compare(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(sha256_vectors),        cmocka_unit_test(sha256_incremental),
-	    cmocka_unit_test(hex_encoding),          cmocka_unit_test(random_bytes),
-	    cmocka_unit_test(random_tokens),         cmocka_unit_test(passwords),
-	    cmocka_unit_test(constant_time_compare),
+		cmocka_unit_test(sha256_vectors),        cmocka_unit_test(sha256_incremental),
+		cmocka_unit_test(hex_encoding),          cmocka_unit_test(random_bytes),
+		cmocka_unit_test(random_tokens),         cmocka_unit_test(passwords),
+		cmocka_unit_test(constant_time_compare),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

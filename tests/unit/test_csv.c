@@ -41,14 +41,14 @@ static void rfc4180_features(void **state)
 {
 	(void)state;
 	const char *p = write_tmp("\xEF\xBB\xBF"
-	                          "code,name,note\r\n"
-	                          "1,\"Hà Nội, Việt Nam\",\"say \"\"hi\"\"\"\r\n"
-	                          "\r\n"
-	                          "2,plain,\"line1\nline2\"\r\n"
-	                          "\n"
-	                          "3,,\"\"\r\n"
-	                          "5,\"crlf\r\ninside\",\"\"\"\"\n"
-	                          "4,last,no newline");
+				  "code,name,note\r\n"
+				  "1,\"Hà Nội, Việt Nam\",\"say \"\"hi\"\"\"\r\n"
+				  "\r\n"
+				  "2,plain,\"line1\nline2\"\r\n"
+				  "\n"
+				  "3,,\"\"\r\n"
+				  "5,\"crlf\r\ninside\",\"\"\"\"\n"
+				  "4,last,no newline");
 	struct mc_csv c;
 	assert_int_equal(mc_csv_open(&c, p), 0);
 	assert_int_equal(c.nheader, 3);
@@ -234,8 +234,8 @@ static void real_wards_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(rfc4180_features), cmocka_unit_test(lookup_by_name), cmocka_unit_test(long_fields),
-	    cmocka_unit_test(malformed),        cmocka_unit_test(bad_files),      cmocka_unit_test(real_wards_file),
+		cmocka_unit_test(rfc4180_features), cmocka_unit_test(lookup_by_name), cmocka_unit_test(long_fields),
+		cmocka_unit_test(malformed),        cmocka_unit_test(bad_files),      cmocka_unit_test(real_wards_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,13 +170,13 @@ static void field_errors_capped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(table_rows_complete),
-	    cmocka_unit_test(codes_unique),
-	    cmocka_unit_test(well_known_codes),
-	    cmocka_unit_test(title_language),
-	    cmocka_unit_test(unknown_numbers_are_internal),
-	    cmocka_unit_test(error_object),
-	    cmocka_unit_test(field_errors_capped),
+		cmocka_unit_test(table_rows_complete),
+		cmocka_unit_test(codes_unique),
+		cmocka_unit_test(well_known_codes),
+		cmocka_unit_test(title_language),
+		cmocka_unit_test(unknown_numbers_are_internal),
+		cmocka_unit_test(error_object),
+		cmocka_unit_test(field_errors_capped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,7 +21,7 @@ static void cccd_ok(const char *id, const char *birth, const char *sex, int want
 	int rc = mc_cccd_check(id, birth, sex, &e, &unknown);
 	if (rc != 0)
 		fail_msg("%s (%s, %s) refused: %s", id, birth ? birth : "-", sex ? sex : "-",
-		         e.nfields ? e.fields[0].reason : "?");
+			 e.nfields ? e.fields[0].reason : "?");
 	assert_int_equal(e.nfields, 0);
 	assert_int_equal(e.code, 0);
 	assert_int_equal(unknown, want_unknown);
@@ -146,9 +146,9 @@ static void phones(void **state)
 {
 	(void)state;
 	/* as people write them, all to one form */
-	static const char *const same[] = {"0912345678",    "0912 345 678",   "0912.345.678",    "0912-345-678",
-					   "+84912345678",  "+84 912 345 678", "84912345678",     "+84 (0) 912 345 678",
-					   " 0912345678 ",  "(091) 2345678",   "+840912345678"};
+	static const char *const same[] = {"0912345678",   "0912 345 678",    "0912.345.678", "0912-345-678",
+					   "+84912345678", "+84 912 345 678", "84912345678",  "+84 (0) 912 345 678",
+					   " 0912345678 ", "(091) 2345678",   "+840912345678"};
 	char out[MC_PHONE_MAX];
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
 		assert_true(mc_phone_normalize(same[i], out));
@@ -167,11 +167,11 @@ static void phones(void **state)
 	assert_string_equal(out, "02438253536");
 	assert_true(mc_phone_check("0912345678"));
 	assert_false(mc_phone_check(""));
-	assert_false(mc_phone_check("912345678"));     /* no leading 0 */
-	assert_false(mc_phone_check("091234567"));     /* 9 digits */
-	assert_false(mc_phone_check("09123456789"));   /* 11 digits */
-	assert_false(mc_phone_check("0012345678"));    /* international prefix */
-	assert_false(mc_phone_check("0123456789"));    /* 01x: not a prefix since 2018 */
+	assert_false(mc_phone_check("912345678"));   /* no leading 0 */
+	assert_false(mc_phone_check("091234567"));   /* 9 digits */
+	assert_false(mc_phone_check("09123456789")); /* 11 digits */
+	assert_false(mc_phone_check("0012345678"));  /* international prefix */
+	assert_false(mc_phone_check("0123456789"));  /* 01x: not a prefix since 2018 */
 	assert_false(mc_phone_check("0412345678"));
 	assert_false(mc_phone_check("0612345678"));
 	assert_false(mc_phone_check("0281234567"));    /* a landline has 11 digits */
@@ -179,7 +179,7 @@ static void phones(void **state)
 	assert_false(mc_phone_check("+849123456789")); /* +84 and 10 digits */
 	assert_false(mc_phone_check("+85912345678"));  /* another country */
 	assert_false(mc_phone_check("+1 202 555 0100"));
-	assert_false(mc_phone_check("8491234567"));    /* 84 and 8 digits */
+	assert_false(mc_phone_check("8491234567")); /* 84 and 8 digits */
 	assert_false(mc_phone_check("091234567a"));
 	assert_false(mc_phone_check("0912/345/678"));
 	assert_false(mc_phone_check("0912345678 ext 2"));
@@ -261,10 +261,10 @@ static void dates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(cccd_valid),  cmocka_unit_test(cccd_unknown_prefix),
-	    cmocka_unit_test(cccd_format), cmocka_unit_test(cccd_mismatch),
-	    cmocka_unit_test(tax_codes),   cmocka_unit_test(phones),
-	    cmocka_unit_test(emails),      cmocka_unit_test(dates),
+		cmocka_unit_test(cccd_valid),  cmocka_unit_test(cccd_unknown_prefix),
+		cmocka_unit_test(cccd_format), cmocka_unit_test(cccd_mismatch),
+		cmocka_unit_test(tax_codes),   cmocka_unit_test(phones),
+		cmocka_unit_test(emails),      cmocka_unit_test(dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,7 @@ static void assert_solar(int ly, int lm, int ld, int leap, int y, int m, int d)
 	to_solar(ly, lm, ld, leap, &gy, &gm, &gd);
 	if (gy != y || gm != m || gd != d)
 		fail_msg("lunar %d-%02d%s-%02d: expected %04d-%02d-%02d, got %04d-%02d-%02d", ly, lm, leap ? "L" : "",
-		         ld, y, m, d, gy, gm, gd);
+			 ld, y, m, d, gy, gm, gd);
 }
 
 static void assert_lunar(int y, int m, int d, const char *expected)
@@ -253,7 +253,7 @@ static void every_day_is_consistent(void **state)
 				/* the month that just ended had prev.day days */
 				if (prev.year >= MC_LUNAR_MIN_YEAR)
 					assert_int_equal(mc_lunar_month_length(prev.year, prev.month, prev.leap),
-					                 prev.day);
+							 prev.day);
 			}
 		}
 		prev = cur;
@@ -276,7 +276,7 @@ static void rejects_bad_input(void **state)
 	assert_int_equal(mc_lunar_from_solar(1900, 1, 1, &l), 0);
 	assert_int_equal(mc_lunar_from_solar(2100, 12, 31, &l), 0);
 	struct mc_lunar_date bad[] = {
-	    {2024, 0, 1, 0}, {2024, 13, 1, 0}, {2024, 1, 0, 0}, {2024, 1, 31, 0}, {1899, 1, 1, 0}, {2101, 1, 1, 0},
+		{2024, 0, 1, 0}, {2024, 13, 1, 0}, {2024, 1, 0, 0}, {2024, 1, 31, 0}, {1899, 1, 1, 0}, {2101, 1, 1, 0},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(mc_lunar_to_solar(&bad[i], &y, &m, &d), MC_E_INVAL);
@@ -291,10 +291,10 @@ static void rejects_bad_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(tet_every_year_1900_2100), cmocka_unit_test(tet_2024_2029),
-	    cmocka_unit_test(vietnam_is_not_china),     cmocka_unit_test(leap_months),
-	    cmocka_unit_test(astronomy_examples),       cmocka_unit_test(every_day_is_consistent),
-	    cmocka_unit_test(rejects_bad_input),
+		cmocka_unit_test(tet_every_year_1900_2100), cmocka_unit_test(tet_2024_2029),
+		cmocka_unit_test(vietnam_is_not_china),     cmocka_unit_test(leap_months),
+		cmocka_unit_test(astronomy_examples),       cmocka_unit_test(every_day_is_consistent),
+		cmocka_unit_test(rejects_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,25 +19,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HEAD "%PDF-1.5\n"
+#define HEAD  "%PDF-1.5\n"
 #define PAGES "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-#define TAIL "trailer << /Root 1 0 R >>\n%%EOF\n"
+#define TAIL  "trailer << /Root 1 0 R >>\n%%EOF\n"
 
 static enum mc_pdf_verdict check(const char *pdf, size_t n, char *what)
 {
 	return mc_pdf_check(pdf, n, what, 64);
 }
 
-static enum mc_pdf_verdict check_str(const char *pdf, char *what) { return check(pdf, strlen(pdf), what); }
+static enum mc_pdf_verdict check_str(const char *pdf, char *what)
+{
+	return check(pdf, strlen(pdf), what);
+}
 
 static void plain_paper_passes(void **state)
 {
 	(void)state;
 	char what[64];
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" PAGES TAIL, what), MC_PDF_CLEAN);
+	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" PAGES TAIL, what),
+			 MC_PDF_CLEAN);
 	/* a link to a web page and a go-to inside the document are fine */
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit] >>"
-					 " /URI << /Base (https://dichvucong.gov.vn/) >> >> endobj\n" PAGES TAIL,
+	assert_int_equal(check_str(HEAD
+				   "1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit] >>"
+				   " /URI << /Base (https://dichvucong.gov.vn/) >> >> endobj\n" PAGES TAIL,
 				   what),
 			 MC_PDF_CLEAN);
 	/* the sample scan of the browser tests */
@@ -55,45 +60,58 @@ static void javascript_is_found(void **state)
 {
 	(void)state;
 	char what[64];
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"
-					 " endobj\n" PAGES TAIL,
-				   what),
-			 MC_PDF_ACTIVE);
+	assert_int_equal(
+		check_str(
+			HEAD
+			"1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"
+			" endobj\n" PAGES TAIL,
+			what),
+		MC_PDF_ACTIVE);
 	/* a name tree of document scripts, reached through an indirect object */
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /Names 3 0 R >> endobj\n" PAGES
-					 "3 0 obj << /JavaScript 4 0 R >> endobj\n4 0 obj << /Names [(a) 5 0 R] >> endobj\n"
-					 "5 0 obj << /S /JavaScript /JS (this.print()) >> endobj\n" TAIL,
+	assert_int_equal(check_str(HEAD
+				   "1 0 obj << /Type /Catalog /Pages 2 0 R /Names 3 0 R >> endobj\n" PAGES
+				   "3 0 obj << /JavaScript 4 0 R >> endobj\n4 0 obj << /Names [(a) 5 0 R] >> endobj\n"
+				   "5 0 obj << /S /JavaScript /JS (this.print()) >> endobj\n" TAIL,
 				   what),
 			 MC_PDF_ACTIVE);
 	assert_string_equal(what, "/JavaScript");
 	/* the name written with escapes: /J#61vaScript is /JavaScript */
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /AA << /O << /S /J#61v#61Script /J#53 (x) >> >> >>"
-					 " endobj\n" PAGES TAIL,
-				   what),
-			 MC_PDF_ACTIVE);
+	assert_int_equal(
+		check_str(HEAD
+			  "1 0 obj << /Type /Catalog /Pages 2 0 R /AA << /O << /S /J#61v#61Script /J#53 (x) >> >> >>"
+			  " endobj\n" PAGES TAIL,
+			  what),
+		MC_PDF_ACTIVE);
 }
 
 static void other_active_content_is_found(void **state)
 {
 	(void)state;
 	char what[64];
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /Launch /F (cmd.exe) >> >>"
-					 " endobj\n" PAGES TAIL,
+	assert_int_equal(check_str(HEAD
+				   "1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /Launch /F (cmd.exe) >> >>"
+				   " endobj\n" PAGES TAIL,
 				   what),
 			 MC_PDF_ACTIVE);
 	assert_string_equal(what, "/Launch");
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [] >> >> >>"
-					 " endobj\n" PAGES TAIL,
-				   what),
-			 MC_PDF_ACTIVE);
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA 3 0 R >> >> endobj\n"
-					 PAGES "3 0 obj << >> endobj\n" TAIL,
-				   what),
-			 MC_PDF_ACTIVE);
-	assert_int_equal(check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /SubmitForm /F (http://x/) >> >>"
-					 " endobj\n" PAGES TAIL,
-				   what),
-			 MC_PDF_ACTIVE);
+	assert_int_equal(
+		check_str(HEAD "1 0 obj << /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [] >> >> >>"
+			       " endobj\n" PAGES TAIL,
+			  what),
+		MC_PDF_ACTIVE);
+	assert_int_equal(
+		check_str(
+			HEAD
+			"1 0 obj << /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA 3 0 R >> >> endobj\n" PAGES
+			"3 0 obj << >> endobj\n" TAIL,
+			what),
+		MC_PDF_ACTIVE);
+	assert_int_equal(
+		check_str(HEAD
+			  "1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction << /S /SubmitForm /F (http://x/) >> >>"
+			  " endobj\n" PAGES TAIL,
+			  what),
+		MC_PDF_ACTIVE);
 }
 
 /* The script inside a compressed object stream, written by qpdf. */

@@ -60,10 +60,10 @@ static void lost_server_is_down(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(disk_full_is_507),
-	    cmocka_unit_test(other_resources_are_retryable_or_generic),
-	    cmocka_unit_test(timeouts_and_conflicts),
-	    cmocka_unit_test(lost_server_is_down),
+		cmocka_unit_test(disk_full_is_507),
+		cmocka_unit_test(other_resources_are_retryable_or_generic),
+		cmocka_unit_test(timeouts_and_conflicts),
+		cmocka_unit_test(lost_server_is_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,9 +35,11 @@ static void powers(struct mc_powers *p, int sys_admin, const char *const *perms)
 		snprintf(p->perms[p->nperms++], sizeof(p->perms[0]), "%s", *perms);
 }
 
-static const char *const agency_admin[] = {"directory.read", "user.manage", "user.reset_password", "agency.manage", NULL};
-static const char *const sys_admin[] = {"directory.read", "user.manage", "user.reset_password", "agency.manage",
-					"audit.read", "citizen.read", "catalog.manage", "calendar.manage", NULL};
+static const char *const agency_admin[] = {"directory.read", "user.manage", "user.reset_password", "agency.manage",
+					   NULL};
+static const char *const sys_admin[] = {"directory.read", "user.manage",     "user.reset_password",
+					"agency.manage",  "audit.read",      "citizen.read",
+					"catalog.manage", "calendar.manage", NULL};
 static const char *const none[] = {NULL};
 
 static void sys_admin_needs_sys_admin(void **state)

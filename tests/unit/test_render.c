@@ -210,8 +210,7 @@ static void assert_pdf(const struct mc_buf *b, double w, double h, int *pages)
 	assert_memory_equal(b->data, "%PDF-", 5);
 	/* every page has the expected /MediaBox */
 	int n = 0, boxes = 0;
-	for (const char *p = b->data; (p = find(p, b->len - (size_t)(p - b->data), "/MediaBox [")) != NULL;
-	     p += 11) {
+	for (const char *p = b->data; (p = find(p, b->len - (size_t)(p - b->data), "/MediaBox [")) != NULL; p += 11) {
 		double x0, y0, x1, y1;
 		assert_int_equal(sscanf(p + 11, "%lf %lf %lf %lf", &x0, &y0, &x1, &y1), 4);
 		assert_true(x0 == 0 && y0 == 0);
@@ -219,8 +218,7 @@ static void assert_pdf(const struct mc_buf *b, double w, double h, int *pages)
 		assert_true(y1 > h - 0.01 && y1 < h + 0.01);
 		boxes++;
 	}
-	for (const char *p = b->data; (p = find(p, b->len - (size_t)(p - b->data), "/Type /Page")) != NULL;
-	     p += 11)
+	for (const char *p = b->data; (p = find(p, b->len - (size_t)(p - b->data), "/Type /Page")) != NULL; p += 11)
 		if (p[11] != 's')
 			n++;
 	assert_true(n >= 1);
@@ -242,9 +240,8 @@ static void words_inside(const char *path, double w, double h, double ml, double
 	int words = 0;
 	for (const char *p = html; (p = strstr(p, "<word xMin=\"")) != NULL; p++) {
 		double x0, y0, x1, y1;
-		assert_int_equal(sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &x0, &y0, &x1,
-					&y1),
-				 4);
+		assert_int_equal(
+			sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &x0, &y0, &x1, &y1), 4);
 		if (x0 < ml - 0.5 || x1 > w - mr + 0.5 || y0 < 0 || y1 > h)
 			fail_msg("word outside the text area at (%.1f, %.1f)-(%.1f, %.1f): %.60s", x0, y0, x1, y1, p);
 		words++;
@@ -772,11 +769,9 @@ static void bad_input(void **state)
 	json_t *ag = agency(), *list = json_array(), *noname = json_object();
 	json_array_append_new(list, json_pack("{s:s}", "status", "received"));
 	mc_error_init(&e);
-	expect_field(mc_pdf_register(ag, "2026-11-01", "2026-11-30", list, &b, &e), &e, "dossiers.code",
-		     "required");
+	expect_field(mc_pdf_register(ag, "2026-11-01", "2026-11-30", list, &b, &e), &e, "dossiers.code", "required");
 	mc_error_init(&e);
-	expect_field(mc_xlsx_register(ag, "2026-11-01", "2026-11-30", list, &b, &e), &e, "dossiers.code",
-		     "required");
+	expect_field(mc_xlsx_register(ag, "2026-11-01", "2026-11-30", list, &b, &e), &e, "dossiers.code", "required");
 	json_array_clear(list);
 	mc_error_init(&e);
 	expect_field(mc_pdf_register(ag, "2026-13-01", "2026-11-30", list, &b, &e), &e, "period_from", "format");
@@ -860,11 +855,11 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(form01_receipt),    cmocka_unit_test(form01_qr_decodes),
-		cmocka_unit_test(qr_module),         cmocka_unit_test(form01_long_table),
-		cmocka_unit_test(forms_02_to_06),    cmocka_unit_test(form07_register),
-		cmocka_unit_test(xlsx_register),     cmocka_unit_test(xlsx_table),
-		cmocka_unit_test(bad_input),         cmocka_unit_test(text_is_text),
+		cmocka_unit_test(form01_receipt), cmocka_unit_test(form01_qr_decodes),
+		cmocka_unit_test(qr_module),      cmocka_unit_test(form01_long_table),
+		cmocka_unit_test(forms_02_to_06), cmocka_unit_test(form07_register),
+		cmocka_unit_test(xlsx_register),  cmocka_unit_test(xlsx_table),
+		cmocka_unit_test(bad_input),      cmocka_unit_test(text_is_text),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

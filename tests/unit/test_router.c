@@ -15,17 +15,17 @@
 #include <string.h>
 
 static const struct mc_route routes[] = {
-    {"GET", "/", NULL, MC_AUTH_NONE, NULL, 0},                                    /* 0 */
-    {"GET", "/api/v1/users", NULL, MC_AUTH_REQUIRED, NULL, 0},                    /* 1 */
-    {"POST", "/api/v1/users", NULL, MC_AUTH_REQUIRED, NULL, 0},                   /* 2 */
-    {"GET", "/api/v1/users/me", NULL, MC_AUTH_REQUIRED, NULL, 0},                 /* 3 */
-    {"GET", "/api/v1/users/{id}", NULL, MC_AUTH_REQUIRED, NULL, 0},               /* 4 */
-    {"PATCH", "/api/v1/users/{id}", NULL, MC_AUTH_REQUIRED, NULL, 0},             /* 5 */
-    {"GET", "/api/v1/agencies/{id}/counters/{cid}", NULL, MC_AUTH_NONE, NULL, 0}, /* 6 */
-    {"POST", "/api/v1/auth/login", NULL, MC_AUTH_NONE, NULL, 0},                  /* 7 */
-    {"GET", "/x/{a}/{b}/{c}/{d}", NULL, MC_AUTH_NONE, NULL, 0},                   /* 8 */
-    {"GET", "/y/{a}/{b}/{c}/{d}/{e}", NULL, MC_AUTH_NONE, NULL, 0},               /* 9 */
-    {"DELETE", "/api/v1/units/{code}", NULL, MC_AUTH_NONE, NULL, 0},              /* 10 */
+	{"GET", "/", NULL, MC_AUTH_NONE, NULL, 0},                                    /* 0 */
+	{"GET", "/api/v1/users", NULL, MC_AUTH_REQUIRED, NULL, 0},                    /* 1 */
+	{"POST", "/api/v1/users", NULL, MC_AUTH_REQUIRED, NULL, 0},                   /* 2 */
+	{"GET", "/api/v1/users/me", NULL, MC_AUTH_REQUIRED, NULL, 0},                 /* 3 */
+	{"GET", "/api/v1/users/{id}", NULL, MC_AUTH_REQUIRED, NULL, 0},               /* 4 */
+	{"PATCH", "/api/v1/users/{id}", NULL, MC_AUTH_REQUIRED, NULL, 0},             /* 5 */
+	{"GET", "/api/v1/agencies/{id}/counters/{cid}", NULL, MC_AUTH_NONE, NULL, 0}, /* 6 */
+	{"POST", "/api/v1/auth/login", NULL, MC_AUTH_NONE, NULL, 0},                  /* 7 */
+	{"GET", "/x/{a}/{b}/{c}/{d}", NULL, MC_AUTH_NONE, NULL, 0},                   /* 8 */
+	{"GET", "/y/{a}/{b}/{c}/{d}/{e}", NULL, MC_AUTH_NONE, NULL, 0},               /* 9 */
+	{"DELETE", "/api/v1/units/{code}", NULL, MC_AUTH_NONE, NULL, 0},              /* 10 */
 };
 #define NROUTES ((int)(sizeof(routes) / sizeof(routes[0])))
 
@@ -191,7 +191,7 @@ static void method_not_allowed(void **state)
 	memset(small, 'Z', sizeof(small));
 	int m = -1;
 	assert_int_equal(mc_route_match(routes, NROUTES, "DELETE", "/api/v1/users", &req, &m, small, sizeof(small)),
-	                 -1);
+			 -1);
 	assert_int_equal(m, 1);
 	assert_true(strlen(small) < sizeof(small));
 	assert_int_equal(strncmp(small, "GET", 3), 0);
@@ -208,13 +208,13 @@ static void no_routes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(exact, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(captures, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(first_match_wins, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(segments_must_line_up, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(head_is_get, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(method_not_allowed, setup_each, teardown_each),
-	    cmocka_unit_test_setup_teardown(no_routes, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(exact, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(captures, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(first_match_wins, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(segments_must_line_up, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(head_is_get, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(method_not_allowed, setup_each, teardown_each),
+		cmocka_unit_test_setup_teardown(no_routes, setup_each, teardown_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,20 +51,20 @@ static void search_keys_vietnamese(void **state)
 	assert_key("Xác nhận tình trạng hôn nhân", "xac nhan tinh trang hon nhan");
 	assert_key("xac nhan tinh trang hon nhan", "xac nhan tinh trang hon nhan");
 	assert_string_equal(mc_text_search_key(arena, "Xác nhận tình trạng hôn nhân"),
-	                    mc_text_search_key(arena, "XAC NHAN TINH TRANG HON NHAN"));
+			    mc_text_search_key(arena, "XAC NHAN TINH TRANG HON NHAN"));
 	assert_key("ĐĂNG KÝ KHAI SINH", "dang ky khai sinh");
 	assert_key("Đăng ký khai sinh", "dang ky khai sinh");
 	assert_key("đường Điện Biên Phủ", "duong dien bien phu");
 	/* every tone on every vowel, both cases */
 	assert_key("àáảãạ ằắẳẵặ ầấẩẫậ èéẻẽẹ ềếểễệ ìíỉĩị òóỏõọ ồốổỗộ ờớởỡợ ùúủũụ ừứửữự ỳýỷỹỵ",
-	           "aaaaa aaaaa aaaaa eeeee eeeee iiiii ooooo ooooo ooooo uuuuu uuuuu yyyyy");
+		   "aaaaa aaaaa aaaaa eeeee eeeee iiiii ooooo ooooo ooooo uuuuu uuuuu yyyyy");
 	assert_key("ÀÁẢÃẠ ĂÂ ÊÔƠƯ Ỹ", "aaaaa aa eoou y");
 	assert_key("Phường Bến Thành, Thành phố Hồ Chí Minh", "phuong ben thanh thanh pho ho chi minh");
 	/* decomposed input gives the same key as precomposed */
 	assert_key("Xa\xcc\x81"
-	           "c nha\xcc\xa3\xcc\x82"
-	           "n",
-	           "xac nhan");
+		   "c nha\xcc\xa3\xcc\x82"
+		   "n",
+		   "xac nhan");
 	/* digits stay */
 	assert_key("Quận 1, Phường 12", "quan 1 phuong 12");
 }
@@ -175,7 +175,7 @@ static void character_counts(void **state)
 	(void)state;
 	assert_int_equal(mc_text_chars(""), 0);
 	assert_int_equal(mc_text_chars("abc"), 3);
-	assert_int_equal(mc_text_chars("Nguyễn"), 6);    /* 8 bytes */
+	assert_int_equal(mc_text_chars("Nguyễn"), 6);            /* 8 bytes */
 	assert_int_equal(mc_text_chars("e\xcc\x82\xcc\x81"), 3); /* e + two combining marks, decomposed */
 	assert_int_equal(mc_text_chars("😀"), 1);
 	assert_int_equal(mc_text_chars("ab\xc3"), -1);
@@ -194,13 +194,28 @@ static void character_counts(void **state)
 static void person_names(void **state)
 {
 	(void)state;
-	static const char *const good[] = {"Nguyễn Văn An", "ĐẶNG THỊ ÁNH", "Đặng Thị Ánh-Nguyệt", "H'Hen Niê",
-					   "Ksor H\u2019Bia", "Lê Văn T.", "Nguye\xcc\x82\xcc\x83n", "Ông Ích Khiêm", "Y"};
+	static const char *const good[] = {
+		"Nguyễn Văn An", "ĐẶNG THỊ ÁNH",           "Đặng Thị Ánh-Nguyệt", "H'Hen Niê", "Ksor H\u2019Bia",
+		"Lê Văn T.",     "Nguye\xcc\x82\xcc\x83n", "Ông Ích Khiêm",       "Y"};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		if (!mc_text_person_name(good[i]))
 			fail_msg("refused \"%s\"", good[i]);
-	static const char *const bad[] = {"", " ", "-", "' . -", "Nguyễn Văn 3", "An😀", "Lê_Văn", "Lê@Văn", "<b>",
-					  "An\tBình", "\xcc\x81" "An", "Lê, Văn", "Trần (Bình)", "An\xff", "１２"};
+	static const char *const bad[] = {"",
+					  " ",
+					  "-",
+					  "' . -",
+					  "Nguyễn Văn 3",
+					  "An😀",
+					  "Lê_Văn",
+					  "Lê@Văn",
+					  "<b>",
+					  "An\tBình",
+					  "\xcc\x81"
+					  "An",
+					  "Lê, Văn",
+					  "Trần (Bình)",
+					  "An\xff",
+					  "１２"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (mc_text_person_name(bad[i]))
 			fail_msg("took \"%s\"", bad[i]);
@@ -209,14 +224,14 @@ static void person_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(search_keys_vietnamese),
-	    cmocka_unit_test(character_counts),
-	    cmocka_unit_test(person_names),
-	    cmocka_unit_test(search_keys_folding),
-	    cmocka_unit_test(nfc),
-	    cmocka_unit_test(valid_text),
-	    cmocka_unit_test(invalid_text),
-	    cmocka_unit_test(length_limit),
+		cmocka_unit_test(search_keys_vietnamese),
+		cmocka_unit_test(character_counts),
+		cmocka_unit_test(person_names),
+		cmocka_unit_test(search_keys_folding),
+		cmocka_unit_test(nfc),
+		cmocka_unit_test(valid_text),
+		cmocka_unit_test(invalid_text),
+		cmocka_unit_test(length_limit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

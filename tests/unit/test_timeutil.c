@@ -113,7 +113,7 @@ static void parse_valid(void **state)
 	/* leap day, last second of a year */
 	parse_ok("2024-02-29T00:00:00Z", mc_days_from_civil(2024, 2, 29) * 86400000);
 	parse_ok("2026-12-31T23:59:59+07:00",
-	         (mc_days_from_civil(2026, 12, 31) * 86400 + 16 * 3600 + 59 * 60 + 59) * 1000);
+		 (mc_days_from_civil(2026, 12, 31) * 86400 + 16 * 3600 + 59 * 60 + 59) * 1000);
 }
 
 static void parse_invalid(void **state)
@@ -212,8 +212,8 @@ static void clocks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(round_trip_every_day), cmocka_unit_test(known_values), cmocka_unit_test(parse_valid),
-	    cmocka_unit_test(parse_invalid),        cmocka_unit_test(format),       cmocka_unit_test(clocks),
+		cmocka_unit_test(round_trip_every_day), cmocka_unit_test(known_values), cmocka_unit_test(parse_valid),
+		cmocka_unit_test(parse_invalid),        cmocka_unit_test(format),       cmocka_unit_test(clocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
