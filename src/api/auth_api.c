@@ -41,9 +41,9 @@ static int login(struct mc_req *r)
 	const char *user = api_str(r, b, "username", 64, 1);
 	json_t *pw = json_object_get(b, "password");
 	if (!json_is_string(pw) || json_string_length(pw) == 0)
-		mc_error_field(&r->err, "password", "required", "Trường này là bắt buộc", "This field is required");
+		mc_bad_field(&r->err, "password", MC_M_REQUIRED);
 	else if (json_string_length(pw) > 256 || strlen(json_string_value(pw)) != json_string_length(pw))
-		mc_error_field(&r->err, "password", "too_long", "Mật khẩu quá dài", "Password too long");
+		mc_bad_field(&r->err, "password", MC_M_PASSWORD_TOO_LONG);
 	int want_token = api_bool(r, b, "token", 0);
 	int rc = api_check(r);
 	if (rc)
@@ -153,7 +153,7 @@ static int signup(struct mc_req *r)
 	if (id)
 		mc_cccd_check(id, birth, sex, &r->err, &unknown);
 	if (name && !mc_text_person_name(name))
-		mc_error_field(&r->err, "full_name", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
+		mc_bad_field(&r->err, "full_name", MC_M_PERSON_NAME);
 	api_check_contact(r, &phone, email, 1);
 	int rc = api_check(r);
 	if (rc)
@@ -166,8 +166,7 @@ static int signup(struct mc_req *r)
 		rc = mc_unit_get(c, "current", ward, &u);
 		json_decref(u);
 		if (rc == MC_E_NOT_FOUND) {
-			mc_error_field(&r->err, "ward_code", "unknown", "Không có phường, xã với mã này",
-				       "No ward or commune has this code");
+			mc_bad_field(&r->err, "ward_code", MC_M_UNKNOWN_WARD);
 			return api_check(r);
 		}
 		if (rc)
@@ -208,11 +207,9 @@ static int signup_business(struct mc_req *r)
 	const char *address = api_str(r, b, "address", 200, 0);
 	const char *pw = api_new_password(r, b, "password", tax);
 	if (tax && !mc_tax_code_check(tax))
-		mc_error_field(&r->err, "tax_code", "format",
-			       "Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số)",
-			       "A tax code is 10 digits (or 10 digits, a dash and 3 digits)");
+		mc_bad_field(&r->err, "tax_code", MC_M_TAX_CODE_FORMAT);
 	if (rep && !mc_text_person_name(rep))
-		mc_error_field(&r->err, "representative", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
+		mc_bad_field(&r->err, "representative", MC_M_PERSON_NAME);
 	api_check_contact(r, &phone, email, 0);
 	int rc = api_check(r);
 	if (rc)
@@ -244,8 +241,7 @@ static int change_password(struct mc_req *r)
 		return r->err.code;
 	json_t *oj = json_object_get(b, "current_password");
 	if (!json_is_string(oj))
-		mc_error_field(&r->err, "current_password", "required", "Trường này là bắt buộc",
-			       "This field is required");
+		mc_bad_field(&r->err, "current_password", MC_M_REQUIRED);
 	const char *npw = api_new_password(r, b, "new_password", NULL);
 	int rc = api_check(r);
 	if (rc)

@@ -60,7 +60,7 @@ static int add_exception(struct mc_req *r)
 	const char *name = api_str(r, b, "name", 120, 1);
 	int working = api_bool(r, b, "working", 0);
 	if (day && !mc_date_check(day))
-		mc_error_field(&r->err, "day", "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+		mc_bad_field(&r->err, "day", MC_M_DATE_FORMAT);
 	int rc = api_check(r);
 	if (rc)
 		return rc;

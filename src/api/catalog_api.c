@@ -27,15 +27,13 @@ static int procedures_list(struct mc_req *r)
 	if (api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
 	if (q && (strlen(q) > 200 || !mc_text_valid(q, 200)))
-		mc_error_field(&r->err, "q", "too_long", "Chuỗi tìm kiếm quá dài hoặc không hợp lệ",
-			       "Search text too long or invalid");
+		mc_bad_field(&r->err, "q", MC_M_SEARCH_INVALID);
 	if (field && strlen(field) > 64)
-		mc_error_field(&r->err, "field", "too_long", "Mã lĩnh vực quá dài", "Field code too long");
+		mc_bad_field(&r->err, "field", MC_M_FIELD_CODE_TOO_LONG);
 	if (level && strcmp(level, "commune") != 0 && strcmp(level, "province") != 0)
-		mc_error_field(&r->err, "level", "enum", "Cấp là commune hoặc province",
-			       "level is commune or province");
+		mc_bad_field(&r->err, "level", MC_M_LEVEL_ENUM);
 	if (after && !valid_code_param(after))
-		mc_error_field(&r->err, "after", "format", "Mã thủ tục không hợp lệ", "Invalid procedure code");
+		mc_bad_field(&r->err, "after", MC_M_PROCEDURE_CODE_FORMAT);
 	int rc = api_check(r);
 	if (rc)
 		return rc;
@@ -182,8 +180,7 @@ static int procedure_update(struct mc_req *r)
 	if (!def)
 		return r->err.code;
 	if (strcmp(json_string_value(json_object_get(def, "code")), code) != 0) {
-		mc_error_field(&r->err, "code", "mismatch", "Mã thủ tục không khớp với đường dẫn",
-			       "The code differs from the path");
+		mc_bad_field(&r->err, "code", MC_M_CODE_PATH_MISMATCH);
 		return api_check(r);
 	}
 	struct mc_conn *c;

@@ -195,7 +195,7 @@ static int time_query(struct mc_req *r, const char *name, int end, int64_t *out)
 	}
 	if (mc_time_parse(v, out) == 0)
 		return 0;
-	mc_error_field(&r->err, mc_strdup(r->arena, name), "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+	mc_bad_field(&r->err, mc_strdup(r->arena, name), MC_M_DATE_FORMAT);
 	return mc_fail(r, MC_E_VALIDATION, NULL);
 }
 
@@ -219,8 +219,7 @@ static int queue_list(struct mc_req *r)
 			 : !strcmp(late, "all")       ? MC_LATE_DEADLINE | MC_LATE_RECEPTION
 						      : 0;
 		if (!f.late) {
-			mc_error_field(&r->err, "late", "enum", "late là deadline, reception hoặc all",
-				       "late is deadline, reception or all");
+			mc_bad_field(&r->err, "late", MC_M_LATE_ENUM);
 			return mc_fail(r, MC_E_VALIDATION, NULL);
 		}
 	}
@@ -231,8 +230,7 @@ static int queue_list(struct mc_req *r)
 		/* part of a dossier code, any case: letters, digits, dots, hyphens */
 		const char *up = api_typed_code(r, q, 40);
 		if (!up) {
-			mc_error_field(&r->err, "q", "format", "Nhập một phần mã hồ sơ: chữ, số, dấu chấm, gạch ngang",
-				       "Part of a dossier code: letters, digits, dots and hyphens");
+			mc_bad_field(&r->err, "q", MC_M_CODE_PART_FORMAT);
 			return mc_fail(r, MC_E_VALIDATION, NULL);
 		}
 		f.code_part = up;
@@ -278,8 +276,7 @@ static int day_param(struct mc_req *r, const char *name, char out[11], const cha
 	if (!v)
 		v = dflt;
 	if (!mc_date_check(v)) {
-		mc_error_field(&r->err, mc_strdup(r->arena, name), "format", "Ngày có dạng YYYY-MM-DD",
-			       "Dates are YYYY-MM-DD");
+		mc_bad_field(&r->err, mc_strdup(r->arena, name), MC_M_DATE_FORMAT);
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	snprintf(out, 11, "%.10s", v); /* 10 characters, checked above */
@@ -302,8 +299,7 @@ int api_stats_query(struct mc_req *r, json_t **result)
 		return mc_fail(r, MC_E_VALIDATION, "from is after to");
 	const char *group = mc_req_query(r, "group");
 	if (group && strcmp(group, "agency") != 0 && strcmp(group, "procedure") != 0 && strcmp(group, "field") != 0) {
-		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency, procedure hoặc field",
-			       "group is agency, procedure or field");
+		mc_bad_field(&r->err, "group", MC_M_GROUP_ENUM_STATS);
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	struct mc_conn *c;

@@ -100,7 +100,7 @@ static int day_query(struct mc_req *r, const char *name, const char *dflt, char 
 	if (!v)
 		v = dflt;
 	if (!mc_date_check(v)) {
-		mc_error_field(&r->err, name, "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+		mc_bad_field(&r->err, name, MC_M_DATE_FORMAT);
 		return -1;
 	}
 	snprintf(out, 11, "%.10s", v);
@@ -133,11 +133,9 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	int bad = day_query(r, "from", first, from);
 	bad |= day_query(r, "to", last, to);
 	if (!bad && day_number(from) > day_number(to))
-		mc_error_field(&r->err, "to", "range", "Ngày kết thúc phải sau ngày bắt đầu",
-			       "to must not be before from");
+		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
 	else if (!bad && day_number(to) - day_number(from) + 1 > REGISTER_MAX_DAYS)
-		mc_error_field(&r->err, "to", "range", "Kỳ báo cáo dài tối đa 366 ngày",
-			       "The period is at most 366 days long");
+		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_dossier_ctx x;
@@ -146,8 +144,7 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	json_t *rows = NULL, *agency = NULL;
 	rc = mc_dossier_register(&x, id, from, to, REGISTER_MAX_ROWS, &rows);
 	if (rc == MC_E_TOO_BIG) {
-		mc_error_field(&r->err, "from", "too_many", "Kỳ báo cáo có hơn 20.000 hồ sơ, vui lòng chọn kỳ ngắn hơn",
-			       "The period holds more than 20,000 dossiers: choose a shorter one");
+		mc_bad_field(&r->err, "from", MC_M_PERIOD_TOO_MANY);
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	if (rc)

@@ -136,9 +136,7 @@ static int idem_before(struct mc_req *r)
 	size_t kl = strlen(key);
 	if (kl == 0 || kl > 128 ||
 	    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") != kl) {
-		mc_error_field(&r->err, "Idempotency-Key", "format",
-			       "Khóa Idempotency-Key phải gồm 1-128 ký tự chữ, số, - _ . :",
-			       "Idempotency-Key must be 1-128 letters, digits or - _ . :");
+		mc_bad_field(&r->err, "Idempotency-Key", MC_M_IDEMPOTENCY_KEY_FORMAT);
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	struct mc_conn *c;

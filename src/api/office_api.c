@@ -37,8 +37,7 @@ static int applicant_lookup(struct mc_req *r)
 	if (r->err.nfields)
 		return api_check(r);
 	if (!idn || !*idn)
-		mc_error_field(&r->err, "id_number", "required", "Hãy nhập số định danh cá nhân (12 chữ số)",
-			       "Enter the personal ID number (12 digits)");
+		mc_bad_field(&r->err, "id_number", MC_M_ID_NUMBER_REQUIRED);
 	else
 		mc_cccd_check(idn, NULL, NULL, &r->err, &unknown);
 	int rc = api_check(r);

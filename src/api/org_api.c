@@ -17,7 +17,7 @@ static const char *era_param(struct mc_req *r)
 		return "current";
 	if (strcmp(e, "2025-03") == 0)
 		return "2025-03";
-	mc_error_field(&r->err, "era", "enum", "Chỉ nhận current hoặc 2025-03", "Must be current or 2025-03");
+	mc_bad_field(&r->err, "era", MC_M_ERA_ENUM);
 	return NULL;
 }
 
@@ -30,10 +30,9 @@ static int units_list(struct mc_req *r)
 	if (api_query_int(r, "limit", 1, 500, 100, &limit))
 		return r->err.code;
 	if (parent && (strlen(parent) > 5 || strspn(parent, "0123456789") != strlen(parent)))
-		mc_error_field(&r->err, "parent", "format", "Mã đơn vị hành chính gồm 2-5 chữ số",
-			       "Unit codes are 2-5 digits");
+		mc_bad_field(&r->err, "parent", MC_M_UNIT_CODE_FORMAT);
 	if (q && strlen(q) > 100)
-		mc_error_field(&r->err, "q", "too_long", "Chuỗi tìm kiếm quá dài", "Search text too long");
+		mc_bad_field(&r->err, "q", MC_M_SEARCH_TOO_LONG);
 	int rc = api_check(r);
 	if (rc)
 		return rc;
@@ -126,11 +125,10 @@ static int agency_create(struct mc_req *r)
 		for (int i = 0; kinds[i]; i++)
 			ok |= strcmp(kinds[i], a.kind) == 0;
 		if (!ok)
-			mc_error_field(&r->err, "kind", "enum", "Loại cơ quan không hợp lệ", "Unknown agency kind");
+			mc_bad_field(&r->err, "kind", MC_M_AGENCY_KIND_ENUM);
 	}
 	if (a.code && strspn(a.code, "0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(a.code))
-		mc_error_field(&r->err, "code", "format", "Mã định danh cơ quan chỉ gồm chữ số, chữ in hoa và dấu chấm",
-			       "Agency codes are digits, capital letters and dots");
+		mc_bad_field(&r->err, "code", MC_M_AGENCY_CODE_FORMAT);
 	int rc = api_check(r);
 	if (rc)
 		return rc;
@@ -146,8 +144,7 @@ static int agency_create(struct mc_req *r)
 	rc = mc_agency_create_as(c, &a, unit, &id);
 	if (rc == MC_E_VALIDATION) {
 		mc_tx_rollback(c);
-		mc_error_field(&r->err, "unit_code", "unknown", "Không có đơn vị hành chính với mã này",
-			       "No administrative unit has this code");
+		mc_bad_field(&r->err, "unit_code", MC_M_UNKNOWN_UNIT);
 		return api_check(r);
 	}
 	if (!rc)
@@ -179,9 +176,7 @@ static int agency_hours_put(struct mc_req *r)
 		return r->err.code;
 	json_t *h = json_object_get(b, "office_hours");
 	if (!h || (!json_is_null(h) && !json_is_string(h)))
-		mc_error_field(&r->err, "office_hours", "required",
-			       "Giờ làm việc có dạng 07:30-11:30,13:00-17:00 (hoặc null: theo cấu hình chung)",
-			       "office_hours looks like 07:30-11:30,13:00-17:00 (or null: the configured hours)");
+		mc_bad_field(&r->err, "office_hours", MC_M_OFFICE_HOURS_REQUIRED);
 	if ((rc = api_check(r)))
 		return rc;
 	struct mc_conn *c;
@@ -199,11 +194,7 @@ static int agency_hours_put(struct mc_req *r)
 	else
 		mc_tx_rollback(c);
 	if (rc == MC_E_VALIDATION) {
-		mc_error_field(
-			&r->err, "office_hours", "format",
-			"Giờ làm việc có dạng 07:30-11:30,13:00-17:00: các khoảng tăng dần, không chồng nhau, tối đa 4",
-			"office_hours looks like 07:30-11:30,13:00-17:00: ascending spans that do not overlap, at most "
-			"4");
+		mc_bad_field(&r->err, "office_hours", MC_M_OFFICE_HOURS_FORMAT);
 		return api_check(r);
 	}
 	if (rc == MC_E_NOT_FOUND)

@@ -38,7 +38,7 @@ static void day_query(struct mc_req *r, const char *name, const char *dflt, char
 	if (!v)
 		v = dflt;
 	if (!mc_date_check(v))
-		mc_error_field(&r->err, name, "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+		mc_bad_field(&r->err, name, MC_M_DATE_FORMAT);
 	else
 		snprintf(out, 11, "%.10s", v);
 }
@@ -105,17 +105,14 @@ static int report(struct mc_req *r, enum fmt fmt)
 	day_query(r, "from", first, from);
 	day_query(r, "to", last, to);
 	if (!r->err.nfields && day_number(from) > day_number(to))
-		mc_error_field(&r->err, "to", "range", "Ngày kết thúc phải sau ngày bắt đầu",
-			       "to must not be before from");
+		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
 	else if (!r->err.nfields && day_number(to) - day_number(from) + 1 > 366)
-		mc_error_field(&r->err, "to", "range", "Kỳ báo cáo dài tối đa 366 ngày",
-			       "A period is at most 366 days");
+		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
 	const char *group = mc_req_query(r, "group");
 	if (!group)
 		group = "agency";
 	if (strcmp(group, "agency") != 0 && strcmp(group, "procedure") != 0)
-		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency hoặc procedure",
-			       "group is agency or procedure");
+		mc_bad_field(&r->err, "group", MC_M_GROUP_ENUM_REPORT);
 	int64_t agency;
 	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;

@@ -29,9 +29,7 @@ static const char *account_field(struct mc_req *r, json_t *b)
 {
 	const char *a = api_str(r, b, "account", 14, 1);
 	if (a && !(strlen(a) == 12 && strspn(a, "0123456789") == 12) && !mc_tax_code_check(a)) {
-		mc_error_field(&r->err, "account", "format",
-			       "Nhập số định danh cá nhân (12 chữ số) hoặc mã số doanh nghiệp, mã số thuế",
-			       "Enter a personal ID number (12 digits) or an enterprise / tax code");
+		mc_bad_field(&r->err, "account", MC_M_ID_OR_TAX_CODE_FORMAT);
 		return NULL;
 	}
 	return a;
@@ -44,10 +42,7 @@ static int reset_issue(struct mc_req *r)
 		return r->err.code;
 	const char *account = account_field(r, b);
 	if (!api_bool(r, b, "identity_checked", 0))
-		mc_error_field(
-			&r->err, "identity_checked", "required",
-			"Hãy đối chiếu thẻ căn cước (hoặc giấy tờ của doanh nghiệp) của người yêu cầu trước khi cấp mã",
-			"Check the requester's ID card (or the business's papers) before issuing a code");
+		mc_bad_field(&r->err, "identity_checked", MC_M_CHECK_REQUESTER_ID);
 	int rc = api_check(r);
 	if (rc)
 		return rc;
@@ -58,9 +53,7 @@ static int reset_issue(struct mc_req *r)
 	json_t *holder = NULL;
 	rc = mc_account_holder(c, account, &uid, &holder);
 	if (rc == MC_E_NOT_FOUND) {
-		mc_error_field(&r->err, "account", "unknown",
-			       "Không có tài khoản công dân, doanh nghiệp đang hoạt động với số này",
-			       "No active citizen or business account has this number");
+		mc_bad_field(&r->err, "account", MC_M_UNKNOWN_ACCOUNT);
 		return api_check(r);
 	}
 	if (rc)
@@ -94,10 +87,7 @@ static int reset_issue(struct mc_req *r)
  * that nobody learns which. */
 static int bad_code(struct mc_req *r)
 {
-	mc_error_field(
-		&r->err, "code", "invalid",
-		"Mã không đúng, đã dùng hoặc đã hết hạn. Hãy kiểm tra lại, hoặc đến quầy tiếp nhận để được cấp mã mới",
-		"The code is wrong, used or expired. Check it, or get a new one at a reception counter");
+	mc_bad_field(&r->err, "code", MC_M_RESET_CODE_INVALID);
 	return api_check(r);
 }
 

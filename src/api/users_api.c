@@ -157,8 +157,7 @@ static int user_get(struct mc_req *r)
 static int check_roles(struct mc_req *r, struct mc_conn *c, json_t *roles, const char **out, int max)
 {
 	if (!json_is_array(roles) || json_array_size(roles) == 0 || json_array_size(roles) > (size_t)max - 1) {
-		mc_error_field(&r->err, "roles", "type", "Cần một danh sách vai trò (1-8)",
-			       "A list of 1-8 roles is required");
+		mc_bad_field(&r->err, "roles", MC_M_ROLES_LIST);
 		return 1;
 	}
 	size_t i;
@@ -169,7 +168,7 @@ static int check_roles(struct mc_req *r, struct mc_conn *c, json_t *roles, const
 		if (ok < 0)
 			return ok;
 		if (!ok || strcmp(role, "citizen") == 0 || strcmp(role, "business") == 0) {
-			mc_error_field(&r->err, "roles", "unknown", "Vai trò không hợp lệ", "Unknown role");
+			mc_bad_field(&r->err, "roles", MC_M_UNKNOWN_ROLE);
 			return 1;
 		}
 		out[i] = mc_strdup(r->arena, role);
@@ -193,8 +192,7 @@ static int user_create(struct mc_req *r)
 	const char *pw = api_new_password(r, b, "password", username);
 	if (username &&
 	    (strlen(username) < 3 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)))
-		mc_error_field(&r->err, "username", "format", "Tên đăng nhập gồm 3-64 ký tự a-z, 0-9, dấu chấm, gạch",
-			       "User names are 3-64 characters a-z, 0-9, dot, dash, underscore");
+		mc_bad_field(&r->err, "username", MC_M_USERNAME_FORMAT);
 	api_check_contact(r, &phone, email, 1);
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
@@ -250,8 +248,7 @@ static int user_patch(struct mc_req *r)
 	const char *email = api_str(r, b, "email", 254, 0);
 	const char *status = api_str(r, b, "status", 16, 0);
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
-		mc_error_field(&r->err, "status", "enum", "Trạng thái là active hoặc disabled",
-			       "Status is active or disabled");
+		mc_bad_field(&r->err, "status", MC_M_USER_STATUS_ENUM);
 	api_check_contact(r, &phone, email, 0);
 	if ((rc = api_check(r)))
 		return rc;

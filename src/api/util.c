@@ -58,7 +58,7 @@ const char *api_new_password(struct mc_req *r, json_t *obj, const char *field, c
 {
 	json_t *j = json_object_get(obj, field);
 	if (!json_is_string(j)) {
-		mc_error_field(&r->err, field, "required", "Trường này là bắt buộc", "This field is required");
+		mc_bad_field(&r->err, field, MC_M_REQUIRED);
 		return NULL;
 	}
 	const char *pw = json_string_value(j);
@@ -85,8 +85,7 @@ const char *api_typed_code(struct mc_req *r, const char *s, size_t max)
 
 void api_too_long(struct mc_req *r, const char *field, size_t max)
 {
-	mc_error_field(&r->err, field, "too_long", mc_sprintf(r->arena, "Dài quá %zu ký tự", max),
-		       mc_sprintf(r->arena, "Longer than %zu characters", max));
+	mc_bad_fieldn(&r->err, field, MC_M_TOO_LONG, (long long)max);
 }
 
 const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required)
@@ -95,18 +94,16 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 	const char *f = mc_strdup(r->arena, field);
 	if (!v || json_is_null(v)) {
 		if (required)
-			mc_error_field(&r->err, f, "required", "Trường này là bắt buộc", "This field is required");
+			mc_bad_field(&r->err, f, MC_M_REQUIRED);
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		mc_error_field(&r->err, f, "type", "Giá trị phải là chuỗi ký tự", "Must be a string");
+		mc_bad_field(&r->err, f, MC_M_NOT_STRING);
 		return NULL;
 	}
 	const char *s = json_string_value(v);
 	if (json_string_length(v) != strlen(s) || !mc_text_valid(s, (size_t)-1)) {
-		mc_error_field(&r->err, f, "characters",
-			       "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
-			       "Contains invalid characters (control characters or not UTF-8)");
+		mc_bad_field(&r->err, f, MC_M_BAD_CHARACTERS);
 		return NULL;
 	}
 	/* The limit counts characters (code points, after NFC), as the page
@@ -129,7 +126,7 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 		return NULL;
 	}
 	if (required && !*t) {
-		mc_error_field(&r->err, f, "required", "Trường này là bắt buộc", "This field is required");
+		mc_bad_field(&r->err, f, MC_M_REQUIRED);
 		return NULL;
 	}
 	return t;
@@ -141,8 +138,7 @@ int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt)
 	if (!v || json_is_null(v))
 		return dflt;
 	if (!json_is_boolean(v)) {
-		mc_error_field(&r->err, mc_strdup(r->arena, field), "type", "Giá trị phải là true hoặc false",
-			       "Must be true or false");
+		mc_bad_field(&r->err, mc_strdup(r->arena, field), MC_M_NOT_BOOLEAN);
 		return dflt;
 	}
 	return json_is_true(v);
@@ -154,18 +150,16 @@ int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, i
 	const char *f = mc_strdup(r->arena, field);
 	if (!v || json_is_null(v)) {
 		if (required)
-			mc_error_field(&r->err, f, "required", "Trường này là bắt buộc", "This field is required");
+			mc_bad_field(&r->err, f, MC_M_REQUIRED);
 		return dflt;
 	}
 	if (!json_is_integer(v)) {
-		mc_error_field(&r->err, f, "type", "Giá trị phải là số nguyên", "Must be an integer");
+		mc_bad_field(&r->err, f, MC_M_NOT_INTEGER);
 		return dflt;
 	}
 	int64_t x = json_integer_value(v);
 	if (x < min || x > max) {
-		mc_error_field(&r->err, f, "range",
-			       mc_sprintf(r->arena, "Giá trị phải từ %lld đến %lld", (long long)min, (long long)max),
-			       mc_sprintf(r->arena, "Must be between %lld and %lld", (long long)min, (long long)max));
+		mc_bad_fieldn2(&r->err, f, MC_M_RANGE, (long long)min, (long long)max);
 		return dflt;
 	}
 	return x;
@@ -203,11 +197,7 @@ int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, 
 	if (!s)
 		return 0;
 	if (parse_int(s, out) || *out < min || *out > max) {
-		mc_error_field(&r->err, mc_strdup(r->arena, name), "range",
-			       mc_sprintf(r->arena, "Tham số phải là số nguyên từ %lld đến %lld", (long long)min,
-					  (long long)max),
-			       mc_sprintf(r->arena, "Must be an integer between %lld and %lld", (long long)min,
-					  (long long)max));
+		mc_bad_fieldn2(&r->err, mc_strdup(r->arena, name), MC_M_INT_RANGE, (long long)min, (long long)max);
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	return 0;
@@ -262,9 +252,8 @@ void api_check_contact(struct mc_req *r, const char **phone, const char *email, 
 		if (mc_phone_normalize(*phone, norm))
 			*phone = mc_strdup(r->arena, norm);
 		else
-			mc_error_field(&r->err, "phone", "format", MC_PHONE_RULE_VI, MC_PHONE_RULE_EN);
+			mc_bad_field(&r->err, "phone", MC_M_PHONE_FORMAT);
 	}
 	if (email && !(empty_ok && !*email) && !mc_email_check(email))
-		mc_error_field(&r->err, "email", "format", "Địa chỉ thư điện tử không hợp lệ",
-			       "Invalid e-mail address");
+		mc_bad_field(&r->err, "email", MC_M_EMAIL_FORMAT);
 }

@@ -74,18 +74,15 @@ int mc_password_acceptable_field(const char *field, const char *pw, const char *
 {
 	size_t n = strlen(pw);
 	if (n < 8 || n > 256) {
-		mc_error_field(e, field, "length", "Mật khẩu phải dài từ 8 đến 256 ký tự",
-			       "The password must be 8 to 256 characters long");
+		mc_bad_field(e, field, MC_M_PASSWORD_LENGTH);
 		return e->code = MC_E_VALIDATION;
 	}
 	if (strspn(pw, "0123456789") == n) {
-		mc_error_field(e, field, "weak", "Mật khẩu không được chỉ gồm chữ số",
-			       "The password must not be digits only");
+		mc_bad_field(e, field, MC_M_PASSWORD_DIGITS_ONLY);
 		return e->code = MC_E_VALIDATION;
 	}
 	if (username && strcasecmp(pw, username) == 0) {
-		mc_error_field(e, field, "weak", "Mật khẩu không được trùng tên đăng nhập",
-			       "The password must differ from the user name");
+		mc_bad_field(e, field, MC_M_PASSWORD_IS_USERNAME);
 		return e->code = MC_E_VALIDATION;
 	}
 	return 0;

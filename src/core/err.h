@@ -60,6 +60,8 @@ struct mc_error {
 	int has_attempts_left;
 	size_t nfields;
 	struct mc_field_error fields[MC_MAX_FIELD_ERRORS];
+	size_t ntext;    /* used bytes of text[] */
+	char text[2048]; /* the messages with their parameters filled in */
 };
 
 void mc_error_init(struct mc_error *e);
@@ -67,7 +69,35 @@ void mc_error_init(struct mc_error *e);
 int mc_error_set(struct mc_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Append to the log-only detail. Returns e->code. */
 int mc_error_log(struct mc_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Add a field problem (strings must outlive e: literals or arena memory). */
+/* Add a field problem (strings must outlive e: literals or arena memory).
+ * Prefer mc_bad_field: the domain names the problem, msg.def words it. */
 void mc_error_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en);
+
+/*
+ * The messages of field problems, one table (msg.def): each row gives the
+ * stable reason code the API returns with it and the message in Vietnamese
+ * and English, where {1} and {2} stand for the parameters.  Code that finds
+ * a problem names the row and gives the parameters; it carries no text.
+ */
+enum mc_msg {
+#define MC_MSG(name, reason, vi, en) MC_M_##name,
+#include "msg.def"
+#undef MC_MSG
+	MC__M_COUNT
+};
+
+/* Add the field problem of row m; msg1/msg2 for a row with one or two
+ * parameters, msgn for one number (a row's parameter count must match the
+ * call: checked in debug builds, and for the table by the unit tests). */
+void mc_bad_field(struct mc_error *e, const char *field, enum mc_msg m);
+void mc_bad_field1(struct mc_error *e, const char *field, enum mc_msg m, const char *p1);
+void mc_bad_field2(struct mc_error *e, const char *field, enum mc_msg m, const char *p1, const char *p2);
+void mc_bad_fieldn(struct mc_error *e, const char *field, enum mc_msg m, long long n);
+void mc_bad_fieldn2(struct mc_error *e, const char *field, enum mc_msg m, long long a, long long b);
+/* Row m: its reason code, its text ("en" or Vietnamese), how many
+ * parameters it takes. */
+const char *mc_msg_reason(enum mc_msg m);
+const char *mc_msg_text(enum mc_msg m, const char *lang);
+int mc_msg_params(enum mc_msg m);
 
 #endif

@@ -48,8 +48,7 @@ int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struc
 {
 	*unknown_prefix = 0;
 	if (!id || !all_digits(id, 12)) {
-		mc_error_field(e, "id_number", "format", "Số định danh cá nhân phải gồm đúng 12 chữ số",
-			       "The citizen ID must be exactly 12 digits");
+		mc_bad_field(e, "id_number", MC_M_ID_NUMBER_FORMAT);
 		return e->code = MC_E_VALIDATION;
 	}
 	int known = 0;
@@ -59,8 +58,7 @@ int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struc
 	*unknown_prefix = !known;
 	int g = id[3] - '0';
 	if (g > 9) {
-		mc_error_field(e, "id_number", "century", "Chữ số thứ 4 (thế kỷ và giới tính) không hợp lệ",
-			       "Digit 4 (century and sex) is invalid");
+		mc_bad_field(e, "id_number", MC_M_ID_CENTURY_DIGIT);
 		return e->code = MC_E_VALIDATION;
 	}
 	/* digit 4: century (1900 + 100 * (g / 2)) and sex (even male, odd female) */
@@ -69,25 +67,22 @@ int mc_cccd_check(const char *id, const char *birth_date, const char *sex, struc
 	if (birth_date && *birth_date) {
 		int by = 0;
 		if (!mc_date_check(birth_date)) {
-			mc_error_field(e, "birth_date", "format", "Ngày sinh phải có dạng YYYY-MM-DD",
-				       "Birth date must be YYYY-MM-DD");
+			mc_bad_field(e, "birth_date", MC_M_BIRTH_DATE_FORMAT);
 			return e->code = MC_E_VALIDATION;
 		}
 		sscanf(birth_date, "%4d", &by);
 		if (by != year) {
-			mc_error_field(e, "id_number", "birth_year", "Số định danh không khớp với năm sinh",
-				       "The citizen ID does not match the year of birth");
+			mc_bad_field(e, "id_number", MC_M_ID_BIRTH_YEAR_MISMATCH);
 			return e->code = MC_E_VALIDATION;
 		}
 	}
 	if (sex && *sex) {
 		if (strcmp(sex, "M") != 0 && strcmp(sex, "F") != 0) {
-			mc_error_field(e, "sex", "enum", "Giới tính phải là M (nam) hoặc F (nữ)", "Sex must be M or F");
+			mc_bad_field(e, "sex", MC_M_SEX_ENUM);
 			return e->code = MC_E_VALIDATION;
 		}
 		if ((g % 2 == 1) != (sex[0] == 'F')) {
-			mc_error_field(e, "id_number", "sex", "Số định danh không khớp với giới tính",
-				       "The citizen ID does not match the sex");
+			mc_bad_field(e, "id_number", MC_M_ID_SEX_MISMATCH);
 			return e->code = MC_E_VALIDATION;
 		}
 	}

@@ -39,7 +39,8 @@ int mc_tax_code_check(const char *code);
 int mc_phone_normalize(const char *phone, char out[MC_PHONE_MAX]);
 /* 1 when mc_phone_normalize accepts phone. */
 int mc_phone_check(const char *phone);
-/* The message for a phone number that is not one (vi, en). */
+/* The message for a phone number that is not one (vi, en): msg.def's
+ * PHONE_FORMAT, kept here until every caller names that row. */
 #define MC_PHONE_RULE_VI                                                                                                                                        \
 	"Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 (số cố định: 11 chữ số, bắt đầu bằng " \
 	"02)"

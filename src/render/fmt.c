@@ -233,7 +233,7 @@ int mc__need_text(struct mc_error *e, struct mc_arena *a, json_t *o, const char 
 {
 	if (mc__jtext(a, o, path))
 		return 1;
-	mc_error_field(e, path, "required", "Thiếu thông tin bắt buộc", "This field is required");
+	mc_bad_field(e, path, MC_M_REQUIRED);
 	e->code = MC_E_VALIDATION;
 	return 0;
 }
@@ -245,10 +245,9 @@ int mc__check_time(struct mc_error *e, json_t *o, const char *path, int required
 	if (!v || json_is_null(v)) {
 		if (!required)
 			return 1;
-		mc_error_field(e, path, "required", "Thiếu thông tin bắt buộc", "This field is required");
+		mc_bad_field(e, path, MC_M_REQUIRED);
 	} else if (!json_is_string(v) || mc__vntime(json_string_value(v), &t)) {
-		mc_error_field(e, path, "format", "Thời gian phải theo ISO 8601, ví dụ 2026-11-26T09:15:00+07:00",
-			       "Time must be ISO 8601, e.g. 2026-11-26T09:15:00+07:00");
+		mc_bad_field(e, path, MC_M_TIME_FORMAT);
 	} else {
 		return 1;
 	}
@@ -273,8 +272,7 @@ int mc__need_str_array(struct mc_error *e, json_t *o, const char *path)
 	}
 	if (good)
 		return 1;
-	mc_error_field(e, path, "required", "Cần ít nhất một mục (danh sách chuỗi ký tự)",
-		       "At least one item (a list of strings) is required");
+	mc_bad_field(e, path, MC_M_STRING_LIST_REQUIRED);
 	e->code = MC_E_VALIDATION;
 	return 0;
 }
@@ -284,22 +282,22 @@ void mc__check_register(struct mc_error *e, struct mc_arena *a, json_t *agency, 
 {
 	mc__need_text(e, a, agency, "name");
 	if (mc__vntime(period_from, from)) {
-		mc_error_field(e, "period_from", "format", "Ngày phải có dạng YYYY-MM-DD", "Date must be YYYY-MM-DD");
+		mc_bad_field(e, "period_from", MC_M_DATE_FORMAT);
 		e->code = MC_E_VALIDATION;
 	}
 	if (mc__vntime(period_to, to)) {
-		mc_error_field(e, "period_to", "format", "Ngày phải có dạng YYYY-MM-DD", "Date must be YYYY-MM-DD");
+		mc_bad_field(e, "period_to", MC_M_DATE_FORMAT);
 		e->code = MC_E_VALIDATION;
 	}
 	if (!json_is_array(dossiers)) {
-		mc_error_field(e, "dossiers", "type", "Phải là một danh sách hồ sơ", "Must be an array of dossiers");
+		mc_bad_field(e, "dossiers", MC_M_NOT_DOSSIER_LIST);
 		e->code = MC_E_VALIDATION;
 	}
 	size_t i;
 	json_t *x;
 	json_array_foreach(dossiers, i, x) {
 		if (!json_is_object(x) || !mc__jtext(a, x, "code")) {
-			mc_error_field(e, "dossiers.code", "required", "Hồ sơ thiếu mã hồ sơ", "A dossier has no code");
+			mc_bad_field(e, "dossiers.code", MC_M_DOSSIER_CODE_REQUIRED);
 			e->code = MC_E_VALIDATION;
 			mc_error_log(e, "register: dossier #%zu has no code", i);
 			break;

@@ -1527,8 +1527,7 @@ static int check_dossier(int form, json_t *j, struct mc_arena *a, struct mc_erro
 	mc__check_time(e, j, "due_at", 0);
 	const char *url = mc__jtext(a, j, "tracking_url");
 	if (url && strlen(url) > 1000) {
-		mc_error_field(e, "tracking_url", "too_long", "Đường dẫn tra cứu quá dài để in mã QR",
-			       "The tracking link is too long for a QR code");
+		mc_bad_field(e, "tracking_url", MC_M_TRACKING_LINK_TOO_LONG);
 		e->code = MC_E_VALIDATION;
 	}
 	switch (form) {
@@ -1536,13 +1535,12 @@ static int check_dossier(int form, json_t *j, struct mc_arena *a, struct mc_erro
 		json_t *papers = mc__jget(j, "papers"), *p;
 		size_t i;
 		if (papers && !json_is_array(papers)) {
-			mc_error_field(e, "papers", "type", "Phải là một danh sách", "Must be an array");
+			mc_bad_field(e, "papers", MC_M_NOT_ARRAY);
 			e->code = MC_E_VALIDATION;
 		}
 		json_array_foreach(papers, i, p) {
 			if (!mc__jtext(a, p, "name")) {
-				mc_error_field(e, "papers.name", "required", "Giấy tờ thiếu tên",
-					       "A paper has no name");
+				mc_bad_field(e, "papers.name", MC_M_PAPER_NAME_REQUIRED);
 				e->code = MC_E_VALIDATION;
 				break;
 			}
@@ -1569,8 +1567,7 @@ static int check_dossier(int form, json_t *j, struct mc_arena *a, struct mc_erro
 		break;
 	case 6:
 		if (!json_is_array(mc__jget(j, "steps"))) {
-			mc_error_field(e, "steps", "required", "Cần danh sách các bước xử lý",
-				       "The list of steps is required");
+			mc_bad_field(e, "steps", MC_M_STEPS_REQUIRED);
 			e->code = MC_E_VALIDATION;
 		}
 		break;

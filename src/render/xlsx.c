@@ -111,13 +111,12 @@ static int check_rows(const struct sheet *sh, struct mc_error *e)
 	size_t i, before = e->nfields;
 	json_t *r;
 	if (!json_is_array(sh->rows)) {
-		mc_error_field(e, "rows", "type", "Phải là một danh sách", "Must be an array");
+		mc_bad_field(e, "rows", MC_M_NOT_ARRAY);
 		return mc__validation_done(e, before, "bảng tính");
 	}
 	json_array_foreach(sh->rows, i, r) {
 		if (!json_is_object(r)) {
-			mc_error_field(e, "rows", "type", "Mỗi dòng phải là một đối tượng",
-				       "Each row must be an object");
+			mc_bad_field(e, "rows", MC_M_ROW_NOT_OBJECT);
 			mc_error_log(e, "xlsx: row %zu is not an object", i);
 			break;
 		}
@@ -141,8 +140,7 @@ static int check_rows(const struct sheet *sh, struct mc_error *e)
 				break;
 			}
 			if (bad) {
-				mc_error_field(e, "rows", "type", "Giá trị không đúng kiểu của cột",
-					       "A value does not match its column's type");
+				mc_bad_field(e, "rows", MC_M_COLUMN_VALUE_TYPE);
 				mc_error_log(e, "xlsx: row %zu, column %s", i, sh->cols[c].key);
 			}
 		}
@@ -345,8 +343,7 @@ int mc_xlsx_table(const char *sheet_title, json_t *columns, json_t *rows, struct
 	size_t before = e->nfields, i;
 	json_t *c;
 	if (!json_is_array(columns) || json_array_size(columns) == 0 || json_array_size(columns) > MAX_COLS) {
-		mc_error_field(e, "columns", "required", "Cần danh sách cột (1 đến 16384 cột)",
-			       "A list of 1 to 16384 columns is required");
+		mc_bad_field(e, "columns", MC_M_COLUMNS_REQUIRED);
 		return mc__validation_done(e, before, "bảng tính");
 	}
 	struct mc_arena *a = mc_arena_new(8192);
@@ -370,12 +367,11 @@ int mc_xlsx_table(const char *sheet_title, json_t *columns, json_t *rows, struct
 		if (cols[i].width > 255)
 			cols[i].width = 255;
 		if (!key || !*key) {
-			mc_error_field(e, "columns.key", "required", "Cột thiếu khóa (key)", "A column has no key");
+			mc_bad_field(e, "columns.key", MC_M_COLUMN_KEY_REQUIRED);
 			break;
 		}
 		if (!ok || (type && !json_is_string(type))) {
-			mc_error_field(e, "columns.type", "enum", "Kiểu cột phải là text, int, percent hoặc datetime",
-				       "Column type must be text, int, percent or datetime");
+			mc_bad_field(e, "columns.type", MC_M_COLUMN_TYPE_ENUM);
 			break;
 		}
 	}

@@ -167,6 +167,82 @@ static void field_errors_capped(void **state)
 	assert_int_equal(e.nfields, 0);
 }
 
+/* The placeholders {1}..{9} of a text, as a bit set. */
+static unsigned placeholders(const char *t)
+{
+	unsigned set = 0;
+	for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{'))
+		if (p[1] >= '1' && p[1] <= '9' && p[2] == '}')
+			set |= 1u << (p[1] - '0');
+	return set;
+}
+
+/* Every row of msg.def: a reason code in lower case, both texts, the same
+ * parameters in both, numbered from 1 without a gap; no text twice. */
+static void message_table_consistent(void **state)
+{
+	(void)state;
+	for (int m = 0; m < MC__M_COUNT; m++) {
+		const char *reason = mc_msg_reason(m), *vi = mc_msg_text(m, "vi"), *en = mc_msg_text(m, "en");
+		assert_true(reason[0] != '\0');
+		assert_int_equal(strspn(reason, "abcdefghijklmnopqrstuvwxyz_"), strlen(reason));
+		assert_true(vi[0] && en[0]);
+		assert_true(strcmp(vi, en) != 0);
+		unsigned pv = placeholders(vi), pe = placeholders(en);
+		if (pv != pe)
+			fail_msg("msg.def row %d: {n} differ between \"%s\" and \"%s\"", m, vi, en);
+		int n = mc_msg_params(m);
+		assert_int_equal(pv, n ? ((1u << (n + 1)) - 2) : 0u);
+		for (int k = 0; k < m; k++)
+			if (strcmp(mc_msg_text(k, "vi"), vi) == 0 && strcmp(mc_msg_reason(k), reason) == 0)
+				fail_msg("msg.def rows %d and %d say the same: \"%s\"", k, m, vi);
+	}
+}
+
+static void message_parameters_filled(void **state)
+{
+	(void)state;
+	struct mc_error e;
+	mc_error_init(&e);
+	mc_bad_field(&e, "phone", MC_M_PHONE_FORMAT);
+	mc_bad_fieldn(&e, "note", MC_M_TOO_LONG, 500);
+	mc_bad_fieldn2(&e, "limit", MC_M_RANGE, 1, 100);
+	assert_int_equal(e.nfields, 3);
+	assert_string_equal(e.fields[0].reason, "format");
+	assert_ptr_equal(e.fields[0].vi, mc_msg_text(MC_M_PHONE_FORMAT, "vi")); /* no parameter: the row itself */
+	assert_string_equal(e.fields[1].reason, "too_long");
+	assert_string_equal(e.fields[1].vi, "Dài quá 500 ký tự");
+	assert_string_equal(e.fields[1].en, "Longer than 500 characters");
+	assert_string_equal(e.fields[2].vi, "Giá trị phải từ 1 đến 100");
+	assert_string_equal(e.fields[2].en, "Must be between 1 and 100");
+	/* the texts live in the error object: a parameter may be gone after */
+	char name[] = "xyz";
+	mc_bad_field1(&e, "f", MC_M_TOO_LONG, name);
+	name[0] = 'Q';
+	assert_string_equal(e.fields[3].en, "Longer than xyz characters");
+}
+
+/* More messages than the text room holds: cut short, never past the end,
+ * each still ending in NUL. */
+static void message_room_bounded(void **state)
+{
+	(void)state;
+	struct mc_error e;
+	mc_error_init(&e);
+	char big[600];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (int i = 0; i < MC_MAX_FIELD_ERRORS; i++)
+		mc_bad_field1(&e, "f", MC_M_TOO_LONG, big);
+	assert_int_equal(e.nfields, MC_MAX_FIELD_ERRORS);
+	assert_true(e.ntext <= sizeof(e.text));
+	for (size_t i = 0; i < e.nfields; i++) {
+		assert_non_null(e.fields[i].vi);
+		assert_true(strlen(e.fields[i].en) > 0);
+	}
+	assert_true(strncmp(e.fields[0].en, "Longer than xxx", 15) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +253,9 @@ int main(void)
 		cmocka_unit_test(unknown_numbers_are_internal),
 		cmocka_unit_test(error_object),
 		cmocka_unit_test(field_errors_capped),
+		cmocka_unit_test(message_table_consistent),
+		cmocka_unit_test(message_parameters_filled),
+		cmocka_unit_test(message_room_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
