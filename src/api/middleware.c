@@ -67,7 +67,7 @@ static int authenticate(struct mc_req *r)
 	if (rc == MC_E_UNAUTHENTICATED)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	r->who = who;
 	r->user_id = who->user_id;
 	return 0;
@@ -164,7 +164,7 @@ static int idem_before(struct mc_req *r)
 			    " VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
 			    "itttti", user, key, r->method, r->path, hash, now);
 	if (n < 0)
-		return api_db_fail(r, (int)n);
+		return mc_api_db_fail(r, (int)n);
 	if (n == 1) {
 		struct idem *st = mc_zalloc(r->arena, sizeof(*st));
 		st->key = mc_strdup(r->arena, key);
@@ -181,11 +181,11 @@ static int idem_before(struct mc_req *r)
 		      "= ? AND key = ?",
 		      "it", user, key);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_step(s);
 	if (rc != MC_DB_ROW) {
 		mc_stmt_done(s);
-		return rc < 0 ? api_db_fail(r, rc) : mc_fail(r, MC_E_IDEM_BUSY, NULL);
+		return rc < 0 ? mc_api_db_fail(r, rc) : mc_fail(r, MC_E_IDEM_BUSY, NULL);
 	}
 	if (strcmp(mc_col_text(s, 0), hash) != 0) {
 		mc_stmt_done(s);

@@ -117,21 +117,21 @@ static int report(struct mc_req *r, enum fmt fmt)
 		mc_error_field(&r->err, "group", "enum", "Nhóm theo agency hoặc procedure",
 			       "group is agency or procedure");
 	int64_t agency;
-	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = api_within(r, c, root, "agency_id")))
+	if ((rc = mc_api_within(r, c, root, "agency_id")))
 		return rc;
 	json_t *rep = NULL, *ag = NULL;
 	if ((rc = mc_dossier_report(c, root, from, to, group, &rep)) || (rc = mc_agency_get(c, root, &ag))) {
 		json_decref(rep);
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	}
 	json_object_set_new(rep, "agency",
 			    json_pack("{s:O, s:O, s:O}", "id", json_object_get(ag, "id"), "code",
@@ -145,7 +145,7 @@ static int report(struct mc_req *r, enum fmt fmt)
 			: sheet(r, rep, &buf);
 	if (rc) {
 		mc_buf_release(&buf);
-		return rc == MC_E_VALIDATION || rc == MC_E_TOO_BIG ? mc_fail(r, rc, NULL) : api_db_fail(r, rc);
+		return rc == MC_E_VALIDATION || rc == MC_E_TOO_BIG ? mc_fail(r, rc, NULL) : mc_api_db_fail(r, rc);
 	}
 	rc = mc_res_text(r, 200, fmt == PDF ? "application/pdf" : XLSX_TYPE, buf.data, buf.len);
 	mc_buf_release(&buf);
