@@ -83,6 +83,9 @@ int mc_api_db_fail(struct mc_req *r, int rc);
 int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field);
 /* The figures of GET /api/v1/stats for the request's query (from, to,
  * agency_id, group, recount), checked and authorized; *out is new. */
+/* The first and last day ("YYYY-MM-DD") of the current month in Vietnam:
+ * the default period of the reports. */
+void mc_api_this_month(char first[16], char last[16]);
 int mc_api_stats_query(struct mc_req *r, json_t **out);
 /* The dossier engine's view of the request: its connection, arena, caller,
  * address, error object and the public address for printed links. */

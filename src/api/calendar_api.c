@@ -25,7 +25,7 @@ static int holidays(struct mc_req *r)
 		return r->err.code;
 	if (!year) {
 		int y, m, d;
-		mc_civil_from_days((mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &d);
+		mc_vn_date(mc_time_now_ms(), &y, &m, &d);
 		year = y;
 	}
 	struct mc_conn *c;

@@ -190,7 +190,7 @@ static int time_query(struct mc_req *r, const char *name, int end, int64_t *out)
 	int y, m, d;
 	char extra;
 	if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3) {
-		*out = (mc_days_from_civil(y, m, d) + (end ? 1 : 0)) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
+		*out = mc_vn_day_start(mc_days_from_civil(y, m, d) + (end ? 1 : 0));
 		return 0;
 	}
 	if (mc_time_parse(v, out) == 0)
@@ -286,12 +286,21 @@ static int day_param(struct mc_req *r, const char *name, char out[11], const cha
 	return 0;
 }
 
+void mc_api_this_month(char first[16], char last[16])
+{
+	int y, m, d;
+	mc_vn_date(mc_time_now_ms(), &y, &m, &d);
+	snprintf(first, 16, "%04d-%02d-01", y, m);
+	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
+	snprintf(last, 16, "%04d-%02d-%02d", y, m, d);
+}
+
 int mc_api_stats_query(struct mc_req *r, json_t **result)
 {
 	char today[32], from[11], to[11], first[32];
 	int64_t now = mc_time_now_ms();
 	int y, m, d;
-	mc_civil_from_days((now + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &d);
+	mc_vn_date(now, &y, &m, &d);
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
 	snprintf(first, sizeof(first), "%04d-01-01", y);
 	int64_t agency;

@@ -123,13 +123,8 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	if (rc)
 		return rc;
 	/* default: the current month in Vietnam */
-	int y, m, d;
-	int64_t today = (mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000;
-	mc_civil_from_days(today, &y, &m, &d);
 	char first[16], last[16], from[11], to[11];
-	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
-	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
-	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m, d);
+	mc_api_this_month(first, last);
 	int bad = day_query(r, "from", first, from);
 	bad |= day_query(r, "to", last, to);
 	if (!bad && day_number(from) > day_number(to))

@@ -95,13 +95,8 @@ static int sheet(struct mc_req *r, json_t *rep, struct mc_buf *buf)
 
 static int report(struct mc_req *r, enum fmt fmt)
 {
-	int y, m, d;
-	int64_t today = (mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000;
-	mc_civil_from_days(today, &y, &m, &d);
 	char first[16], last[16], from[11] = "", to[11] = "";
-	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
-	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
-	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m, d);
+	mc_api_this_month(first, last);
 	day_query(r, "from", first, from);
 	day_query(r, "to", last, to);
 	if (!r->err.nfields && day_number(from) > day_number(to))

@@ -45,7 +45,6 @@
 
 #include "../core/banned.h"
 
-#define DAY_MS 86400000LL
 #define MIN_MS 60000LL
 /* the counters of dossier_stats, in the order of its columns */
 #define NCOL 7
@@ -137,11 +136,11 @@ static void local_ymd(int64_t day, int *y, int *m, int *d)
 }
 static int64_t local_day_of(int64_t ms)
 {
-	return (ms + (int64_t)MC_VN_OFFSET_MIN * MIN_MS) / DAY_MS;
+	return mc_vn_day(ms);
 }
 static int64_t local_instant(int64_t day, int minute)
 {
-	return day * DAY_MS + (int64_t)minute * MIN_MS - (int64_t)MC_VN_OFFSET_MIN * MIN_MS;
+	return mc_vn_day_start(day) + (int64_t)minute * MIN_MS;
 }
 
 static double field_weight(const char *f)

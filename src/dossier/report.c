@@ -64,16 +64,21 @@ static void sums(json_t *row)
 	json_object_set_new(row, "resolved", json_integer(e + o + l));
 	json_object_set_new(row, "in_progress",
 			    json_integer(fig(row, "in_progress_within") + fig(row, "in_progress_past")));
-	json_object_set_new(row, "on_time_rate",
-			    (e + o + l) ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
+	json_object_set_new(row, "on_time_rate", mc__on_time_rate(e, o, l));
+}
+
+json_t *mc__on_time_rate(int64_t early, int64_t on_time, int64_t late)
+{
+	int64_t resolved = early + on_time + late;
+	return resolved ? json_real((double)(early + on_time) / (double)resolved) : json_null();
 }
 
 /* Local date "YYYY-MM-DD" -> the UTC instant (ms) its day starts at. */
-static int64_t day_start(const char *day, int plus)
+int64_t mc__day_start(const char *day, int plus)
 {
 	int y = 0, m = 0, d = 0;
 	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
-	return (mc_days_from_civil(y, m, d) + plus) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
+	return mc_vn_day_start(mc_days_from_civil(y, m, d) + plus);
 }
 
 /* Names of the rows' keys: agencies or procedures. */
@@ -114,7 +119,7 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 							  : NULL;
 	if (!g)
 		return MC_E_VALIDATION;
-	int64_t lo = day_start(from_day, 0), hi = day_start(to_day, 1);
+	int64_t lo = mc__day_start(from_day, 0), hi = mc__day_start(to_day, 1);
 	struct mc_calendar cal;
 	int rc = mc_holidays_calendar(c, &cal);
 	if (rc)
