@@ -249,14 +249,15 @@ static void idem_after(struct mc_req *r)
 	if (rc) {
 		/* The work and its answer were not stored: say so, not what the
 		 * handler had answered. */
-		mc_warn("idempotency_store_failed", "\"id\":\"%s\",\"detail\":\"%.200s\"", r->id, mc_conn_errmsg(c));
+		mc_log_json(MC_LOG_WARN, "idempotency_store_failed",
+			    json_pack("{s:s, s:s}", "id", r->id, "detail", mc_conn_errmsg(c)));
 		r->nheaders = 0;
 		mc_error_init(&r->err);
 		r->err.code = rc;
 		mc_res_problem(r);
 	}
 	if (mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ?", "it", st->user, st->key) < 0)
-		mc_warn("idempotency_release_failed", "\"id\":\"%s\"", r->id);
+		mc_log_json(MC_LOG_WARN, "idempotency_release_failed", json_pack("{s:s}", "id", r->id));
 }
 
 static void db_metrics(struct mc_server *s, struct mc_buf *out)
