@@ -39,55 +39,59 @@ extern const struct mc_route mc_api_reset_routes[];
 struct mc_auth_policy mc_api_policy(struct mc_req *r);
 
 /* ---- input helpers: each adds a field error (vi + en) and returns NULL /
- * -1 when the input is wrong; finish with api_check(r). ---- */
-json_t *api_body(struct mc_req *r); /* the JSON object body, or NULL + error */
+ * -1 when the input is wrong; finish with mc_api_check(r). ---- */
+json_t *mc_api_body(struct mc_req *r); /* the JSON object body, or NULL + error */
 /* A string member: valid UTF-8 without control characters, trimmed of
  * surrounding spaces, in NFC, of at most max characters (code points, not
  * bytes); NULL when absent (a field error when required) or wrong. */
-const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required);
+const char *mc_api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required);
 /* A code a person typed (a dossier code, a tracking secret): surrounding
  * spaces dropped and letters in upper case, as the codes are made, so
  * that "786f-sfm4 " finds "786F-SFM4"; NULL when longer than max or with
  * characters other than letters, digits, dots and hyphens. */
-const char *api_typed_code(struct mc_req *r, const char *s, size_t max);
+const char *mc_api_typed_code(struct mc_req *r, const char *s, size_t max);
 /* The field error "longer than max characters" (vi + en). */
-void api_too_long(struct mc_req *r, const char *field, size_t max);
+void mc_api_too_long(struct mc_req *r, const char *field, size_t max);
 /* Create an account: hashes password into u, then in one transaction
  * creates the user and writes the audit entry (action, detail); a taken
  * user name fails with 409 naming taken_field.  Sets Location; *out is the
  * new account (kept by the request). */
-int api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
-		    const char *action, const char *detail, const char *taken_field, json_t **out);
+int mc_api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
+		       const char *action, const char *detail, const char *taken_field, json_t **out);
 /* A password being set: required, and acceptable for this user name (may
  * be NULL); the value, or NULL + field error. */
-const char *api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username);
-int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt);
-int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required, int64_t dflt);
+const char *mc_api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username);
+int mc_api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt);
+int64_t mc_api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
+		   int64_t dflt);
 /* Field errors for a phone number and an e-mail address that are given
  * (NULL: not given; "" accepted as "none" when empty_ok).  A phone number
  * that is one is replaced by its normal form (mc_phone_normalize), the one
  * form stored. */
-void api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok);
+void mc_api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok);
 /* 0 if no field errors were added, else MC_E_VALIDATION. */
-int api_check(struct mc_req *r);
+int mc_api_check(struct mc_req *r);
 /* Path parameter as a positive id; MC_E_NOT_FOUND if it is not one. */
-int api_id_param(struct mc_req *r, const char *name, int64_t *id);
+int mc_api_id_param(struct mc_req *r, const char *name, int64_t *id);
 /* Query parameter as an integer in [min, max], or dflt when absent. */
-int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
+int mc_api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
 /* Fail the request with a database error (logging the detail). */
-int api_db_fail(struct mc_req *r, int rc);
+int mc_api_db_fail(struct mc_req *r, int rc);
 /* 0 when agency is inside the caller's jurisdiction (their agency's
  * subtree); otherwise the request fails with 403 naming field, or with the
  * database error. */
-int api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field);
+int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field);
 /* The figures of GET /api/v1/stats for the request's query (from, to,
  * agency_id, group, recount), checked and authorized; *out is new. */
-int api_stats_query(struct mc_req *r, json_t **out);
+/* The first and last day ("YYYY-MM-DD") of the current month in Vietnam:
+ * the default period of the reports. */
+void mc_api_this_month(char first[16], char last[16]);
+int mc_api_stats_query(struct mc_req *r, json_t **out);
 /* The dossier engine's view of the request: its connection, arena, caller,
  * address, error object and the public address for printed links. */
-int api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
+int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
 /* Write an audit entry for the caller inside the current transaction. */
-int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
-	      const char *detail);
+int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
+		 const char *detail);
 
 #endif

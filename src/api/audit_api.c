@@ -9,7 +9,7 @@
 static int audit_list(struct mc_req *r)
 {
 	int64_t before, limit;
-	if (api_query_int(r, "before", 1, INT64_MAX, 0, &before) || api_query_int(r, "limit", 1, 200, 50, &limit))
+	if (mc_api_query_int(r, "before", 1, INT64_MAX, 0, &before) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
@@ -18,7 +18,7 @@ static int audit_list(struct mc_req *r)
 	json_t *arr = NULL;
 	int64_t last = 0;
 	if ((rc = mc_audit_list(c, before, (int)limit, &arr, &last)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_req_keep(r, arr);
 	json_t *out = json_pack("{s:O}", "items", arr);
 	if ((int64_t)json_array_size(arr) == limit && last > 1)
@@ -37,7 +37,7 @@ static int audit_verify(struct mc_req *r)
 	struct mc_audit_report rep;
 	rc = mc_audit_verify(c, &rep);
 	if (rc && rc != MC_E_AUDIT_BROKEN)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *out = json_pack("{s:b, s:I}", "intact", rc == 0, "checked", (json_int_t)rep.checked);
 	if (rc) {
 		json_object_set_new(out, "first_bad_id", json_integer(rep.bad_id));

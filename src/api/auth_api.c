@@ -35,17 +35,17 @@ static const char *wait_text(struct mc_req *r, int secs)
 
 static int login(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	const char *user = api_str(r, b, "username", 64, 1);
+	const char *user = mc_api_str(r, b, "username", 64, 1);
 	json_t *pw = json_object_get(b, "password");
 	if (!json_is_string(pw) || json_string_length(pw) == 0)
 		mc_bad_field(&r->err, "password", MC_M_REQUIRED);
 	else if (json_string_length(pw) > 256 || strlen(json_string_value(pw)) != json_string_length(pw))
 		mc_bad_field(&r->err, "password", MC_M_PASSWORD_TOO_LONG);
-	int want_token = api_bool(r, b, "token", 0);
-	int rc = api_check(r);
+	int want_token = mc_api_bool(r, b, "token", 0);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -70,11 +70,11 @@ static int login(struct mc_req *r)
 			       : mc_fail(r, rc, NULL);
 	}
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *profile = NULL;
 	rc = mc_user_get(c, res.user_id, &profile);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	char exp[40];
 	mc_time_format_vn(res.expires_at, exp, sizeof(exp));
 	json_t *out = json_pack("{s:o, s:s, s:s}", "user", profile, "csrf_token", res.csrf, "expires_at", exp);
@@ -93,14 +93,14 @@ static int logout(struct mc_req *r)
 	if (rc)
 		return rc;
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_auth_revoke(c, r->who->session_id);
 	if (!rc)
-		rc = api_audit(r, c, "auth.logout", "user", r->who->user_id, NULL);
+		rc = mc_api_audit(r, c, "auth.logout", "user", r->who->user_id, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	if (r->via_cookie)
 		set_cookie(r, "", 0);
 	return mc_res_empty(r, 204);
@@ -115,7 +115,7 @@ static int me(struct mc_req *r)
 	json_t *u;
 	rc = mc_user_get_basic(c, r->who->user_id, &u);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	/* the permissions were loaded with the session */
 	json_t *perms = json_array();
 	for (int i = 0; i < r->who->nperms; i++)
@@ -137,25 +137,25 @@ static int session(struct mc_req *r)
 
 static int signup(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	const char *id = api_str(r, b, "id_number", 12, 1);
-	const char *name = api_str(r, b, "full_name", 100, 1);
-	const char *birth = api_str(r, b, "birth_date", 10, 0);
-	const char *sex = api_str(r, b, "sex", 1, 0);
-	const char *phone = api_str(r, b, "phone", 20, 1);
-	const char *email = api_str(r, b, "email", 254, 0);
-	const char *address = api_str(r, b, "address", 200, 0);
-	const char *ward = api_str(r, b, "ward_code", 5, 0);
-	const char *pw = api_new_password(r, b, "password", id);
+	const char *id = mc_api_str(r, b, "id_number", 12, 1);
+	const char *name = mc_api_str(r, b, "full_name", 100, 1);
+	const char *birth = mc_api_str(r, b, "birth_date", 10, 0);
+	const char *sex = mc_api_str(r, b, "sex", 1, 0);
+	const char *phone = mc_api_str(r, b, "phone", 20, 1);
+	const char *email = mc_api_str(r, b, "email", 254, 0);
+	const char *address = mc_api_str(r, b, "address", 200, 0);
+	const char *ward = mc_api_str(r, b, "ward_code", 5, 0);
+	const char *pw = mc_api_new_password(r, b, "password", id);
 	int unknown = 0;
 	if (id)
 		mc_cccd_check(id, birth, sex, &r->err, &unknown);
 	if (name && !mc_text_person_name(name))
 		mc_bad_field(&r->err, "full_name", MC_M_PERSON_NAME);
-	api_check_contact(r, &phone, email, 1);
-	int rc = api_check(r);
+	mc_api_check_contact(r, &phone, email, 1);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -167,10 +167,10 @@ static int signup(struct mc_req *r)
 		json_decref(u);
 		if (rc == MC_E_NOT_FOUND) {
 			mc_bad_field(&r->err, "ward_code", MC_M_UNKNOWN_WARD);
-			return api_check(r);
+			return mc_api_check(r);
 		}
 		if (rc)
-			return api_db_fail(r, rc);
+			return mc_api_db_fail(r, rc);
 	}
 	static const char *const roles[] = {"citizen", NULL};
 	struct mc_user_new u = {.kind = "citizen",
@@ -186,8 +186,8 @@ static int signup(struct mc_req *r)
 				.roles = roles};
 	json_t *out;
 	/* A taken ID says only that: the account owner can log in. */
-	if ((rc = api_create_user(r, c, &u, pw, "user.signup", unknown ? "{\"id_prefix\":\"unknown\"}" : NULL,
-				  "id_number", &out)))
+	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup", unknown ? "{\"id_prefix\":\"unknown\"}" : NULL,
+				     "id_number", &out)))
 		return rc;
 	return mc_res_json(r, 201, json_incref(out));
 }
@@ -196,22 +196,22 @@ static int signup(struct mc_req *r)
  * branch suffix), represented by the person who signs up. */
 static int signup_business(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	const char *tax = api_str(r, b, "tax_code", 14, 1);
-	const char *name = api_str(r, b, "name", 200, 1);
-	const char *rep = api_str(r, b, "representative", 100, 1);
-	const char *phone = api_str(r, b, "phone", 20, 1);
-	const char *email = api_str(r, b, "email", 254, 1);
-	const char *address = api_str(r, b, "address", 200, 0);
-	const char *pw = api_new_password(r, b, "password", tax);
+	const char *tax = mc_api_str(r, b, "tax_code", 14, 1);
+	const char *name = mc_api_str(r, b, "name", 200, 1);
+	const char *rep = mc_api_str(r, b, "representative", 100, 1);
+	const char *phone = mc_api_str(r, b, "phone", 20, 1);
+	const char *email = mc_api_str(r, b, "email", 254, 1);
+	const char *address = mc_api_str(r, b, "address", 200, 0);
+	const char *pw = mc_api_new_password(r, b, "password", tax);
 	if (tax && !mc_tax_code_check(tax))
 		mc_bad_field(&r->err, "tax_code", MC_M_TAX_CODE_FORMAT);
 	if (rep && !mc_text_person_name(rep))
 		mc_bad_field(&r->err, "representative", MC_M_PERSON_NAME);
-	api_check_contact(r, &phone, email, 0);
-	int rc = api_check(r);
+	mc_api_check_contact(r, &phone, email, 0);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -229,21 +229,21 @@ static int signup_business(struct mc_req *r)
 				.position = rep,
 				.roles = roles};
 	json_t *out;
-	if ((rc = api_create_user(r, c, &u, pw, "user.signup", "{\"kind\":\"business\"}", "tax_code", &out)))
+	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup", "{\"kind\":\"business\"}", "tax_code", &out)))
 		return rc;
 	return mc_res_json(r, 201, json_incref(out));
 }
 
 static int change_password(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
 	json_t *oj = json_object_get(b, "current_password");
 	if (!json_is_string(oj))
 		mc_bad_field(&r->err, "current_password", MC_M_REQUIRED);
-	const char *npw = api_new_password(r, b, "new_password", NULL);
-	int rc = api_check(r);
+	const char *npw = mc_api_new_password(r, b, "new_password", NULL);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -257,20 +257,20 @@ static int change_password(struct mc_req *r)
 		return mc_fail(r, rc, NULL);
 	}
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	char hash[MC_PWHASH_LEN];
 	if (mc_password_hash(npw, hash))
 		return mc_fail(r, MC_E_NOMEM, NULL);
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	/* every other session ends, this one stays */
 	rc = mc_auth_set_password(c, r->who->user_id, hash, r->who->session_id);
 	if (!rc)
-		rc = api_audit(r, c, "user.password_change", "user", r->who->user_id, NULL);
+		rc = mc_api_audit(r, c, "user.password_change", "user", r->who->user_id, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_empty(r, 204);
 }
 

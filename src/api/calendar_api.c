@@ -21,11 +21,11 @@
 static int holidays(struct mc_req *r)
 {
 	int64_t year;
-	if (api_query_int(r, "year", 1901, 2099, 0, &year))
+	if (mc_api_query_int(r, "year", 1901, 2099, 0, &year))
 		return r->err.code;
 	if (!year) {
 		int y, m, d;
-		mc_civil_from_days((mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &d);
+		mc_vn_date(mc_time_now_ms(), &y, &m, &d);
 		year = y;
 	}
 	struct mc_conn *c;
@@ -34,7 +34,7 @@ static int holidays(struct mc_req *r)
 		return rc;
 	struct mc_calendar cal;
 	if ((rc = mc_holidays_calendar(c, &cal)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	struct mc_cal_holiday h[64];
 	size_t n = 0;
 	rc = mc_cal_holidays(&cal, (int)year, h, 64, &n);
@@ -53,22 +53,22 @@ static int holidays(struct mc_req *r)
 
 static int add_exception(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	const char *day = api_str(r, b, "day", 10, 1);
-	const char *name = api_str(r, b, "name", 120, 1);
-	int working = api_bool(r, b, "working", 0);
+	const char *day = mc_api_str(r, b, "day", 10, 1);
+	const char *name = mc_api_str(r, b, "name", 120, 1);
+	int working = mc_api_bool(r, b, "working", 0);
 	if (day && !mc_date_check(day))
 		mc_bad_field(&r->err, "day", MC_M_DATE_FORMAT);
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	int64_t n = mc_exec(
 		c,
 		"INSERT INTO calendar_exceptions (day, working, name, created_at, created_by) VALUES (?, ?, ?, ?, ?)"
@@ -76,12 +76,12 @@ static int add_exception(struct mc_req *r)
 		"tdtii", day, working, name, mc_time_now_ms(), r->who->user_id);
 	rc = n < 0 ? (int)n : 0;
 	if (!rc)
-		rc = api_audit(r, c, "calendar.exception", "calendar", 0,
-			       mc_sprintf(r->arena, "{\"day\":\"%s\",\"working\":%d}", day, working));
+		rc = mc_api_audit(r, c, "calendar.exception", "calendar", 0,
+				  mc_sprintf(r->arena, "{\"day\":\"%s\",\"working\":%d}", day, working));
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 201, json_pack("{s:s, s:b, s:s}", "day", day, "working", working, "name", name));
 }
 
@@ -103,7 +103,7 @@ static int year_answer(struct mc_req *r, struct mc_conn *c, int year)
 	json_t *out;
 	int rc = mc_holidays_year(c, year, &out);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 200, out);
 }
 
@@ -129,13 +129,13 @@ static int year_change(struct mc_req *r, json_t *in)
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = in ? mc_holidays_put(c, year, in, r->who->user_id, mc_time_now_ms()) : mc_holidays_delete(c, year);
 	if (!rc)
-		rc = api_audit(r, c, in ? "calendar.year_set" : "calendar.year_clear", "calendar", year,
-			       mc_sprintf(r->arena, "{\"year\":%d,\"days_off\":%zu,\"working_days\":%zu}", year,
-					  json_array_size(json_object_get(in, "days_off")),
-					  json_array_size(json_object_get(in, "working_days"))));
+		rc = mc_api_audit(r, c, in ? "calendar.year_set" : "calendar.year_clear", "calendar", year,
+				  mc_sprintf(r->arena, "{\"year\":%d,\"days_off\":%zu,\"working_days\":%zu}", year,
+					     json_array_size(json_object_get(in, "days_off")),
+					     json_array_size(json_object_get(in, "working_days"))));
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
@@ -143,13 +143,13 @@ static int year_change(struct mc_req *r, json_t *in)
 	if (rc == MC_E_NOT_FOUND)
 		return mc_fail(r, rc, "%d has no official schedule", year);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return year_answer(r, c, year);
 }
 
 static int year_put(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	return b ? year_change(r, b) : r->err.code;
 }
 

@@ -24,7 +24,7 @@ static int procedures_list(struct mc_req *r)
 	const char *q = mc_req_query(r, "q"), *field = mc_req_query(r, "field"), *level = mc_req_query(r, "level"),
 		   *after = mc_req_query(r, "after");
 	int64_t limit;
-	if (api_query_int(r, "limit", 1, 200, 50, &limit))
+	if (mc_api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
 	if (q && (strlen(q) > 200 || !mc_text_valid(q, 200)))
 		mc_bad_field(&r->err, "q", MC_M_SEARCH_INVALID);
@@ -34,7 +34,7 @@ static int procedures_list(struct mc_req *r)
 		mc_bad_field(&r->err, "level", MC_M_LEVEL_ENUM);
 	if (after && !valid_code_param(after))
 		mc_bad_field(&r->err, "after", MC_M_PROCEDURE_CODE_FORMAT);
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -43,7 +43,7 @@ static int procedures_list(struct mc_req *r)
 	json_t *items;
 	int more = 0;
 	if ((rc = mc_catalog_list(c, q, field, level, after, (int)limit, &items, &more)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *out = json_pack("{s:o}", "items", items);
 	if (more) {
 		const char *last =
@@ -59,7 +59,7 @@ static int procedure_get(struct mc_req *r)
 	int64_t version;
 	if (!valid_code_param(code))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	if (api_query_int(r, "version", 1, 100000, 0, &version))
+	if (mc_api_query_int(r, "version", 1, 100000, 0, &version))
 		return r->err.code;
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
@@ -70,7 +70,7 @@ static int procedure_get(struct mc_req *r)
 	if (rc == MC_E_NOT_FOUND)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_res_header(
 		r, "ETag",
 		mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(def, "version"))));
@@ -99,7 +99,7 @@ static int procedure_template(struct mc_req *r)
 	if (rc == MC_E_NOT_FOUND)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_req_keep(r, def);
 	struct mc_buf buf = MC_BUF_INIT(8u << 20);
 	rc = mc_pdf_template(def, paper, &buf, &r->err);
@@ -120,7 +120,7 @@ static int procedure_template(struct mc_req *r)
 /* The body is the whole definition; id / version / is_current are ours. */
 static json_t *definition_body(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return NULL;
 	json_t *def = mc_req_keep(r, json_deep_copy(b));
@@ -146,19 +146,19 @@ static int procedure_create(struct mc_req *r)
 		return rc;
 	int64_t id = 0;
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_catalog_create(c, def, r->who->user_id, &id);
 	if (!rc)
-		rc = api_audit(r, c, "procedure.create", "procedure", id, NULL);
+		rc = mc_api_audit(r, c, "procedure.create", "procedure", id, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc == MC_E_CONFLICT)
 		return mc_fail(r, rc, "code");
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *out;
 	if ((rc = mc_catalog_get(c, json_string_value(json_object_get(def, "code")), 0, &out)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	const char *code = json_string_value(json_object_get(def, "code"));
 	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/procedures/%s", code));
 	mc_res_header(r, "ETag", "\"v1\"");
@@ -181,7 +181,7 @@ static int procedure_update(struct mc_req *r)
 		return r->err.code;
 	if (strcmp(json_string_value(json_object_get(def, "code")), code) != 0) {
 		mc_bad_field(&r->err, "code", MC_M_CODE_PATH_MISMATCH);
-		return api_check(r);
+		return mc_api_check(r);
 	}
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
@@ -189,7 +189,7 @@ static int procedure_update(struct mc_req *r)
 		return rc;
 	int version = 0;
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_catalog_update(c, code, (int)want, def, r->who->user_id, &version);
 	if (!rc) {
 		char detail[96];
@@ -197,17 +197,17 @@ static int procedure_update(struct mc_req *r)
 		int64_t id = 0;
 		rc = mc_catalog_current_id(c, code, &id);
 		if (!rc)
-			rc = api_audit(r, c, "procedure.update", "procedure", id, detail);
+			rc = mc_api_audit(r, c, "procedure.update", "procedure", id, detail);
 	}
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc == MC_E_NOT_FOUND || rc == MC_E_PRECONDITION)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *out;
 	if ((rc = mc_catalog_get(c, code, 0, &out)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_res_header(r, "ETag", mc_sprintf(r->arena, "\"v%d\"", version));
 	return mc_res_json(r, 200, out);
 }
@@ -220,7 +220,7 @@ static int fields_list(struct mc_req *r)
 		return rc;
 	json_t *items;
 	if ((rc = mc_catalog_fields(c, &items)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
 }
 

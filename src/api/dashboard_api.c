@@ -19,18 +19,18 @@
 static int dashboard(struct mc_req *r)
 {
 	int64_t agency;
-	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
 	if (rc)
 		return rc;
 	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = api_within(r, c, root, "agency_id")))
+	if ((rc = mc_api_within(r, c, root, "agency_id")))
 		return rc;
 	json_t *out = NULL;
 	if ((rc = mc_dossier_dashboard(c, root, mc_time_now_ms(), DASHBOARD_TOP, &out)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 200, out);
 }
 

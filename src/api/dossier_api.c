@@ -21,7 +21,7 @@
 static int fail(struct mc_req *r, int rc)
 {
 	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	/* a constraint the database enforced: keep its word for the log */
 	if (r->db && mc_conn_errmsg(r->db)[0] && !r->err.nfields)
 		mc_error_log(&r->err, "%s", mc_conn_errmsg(r->db));
@@ -37,11 +37,11 @@ static void etag(struct mc_req *r, json_t *d)
 
 static int submit(struct mc_req *r, int64_t counter)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
 	struct mc_dossier_ctx x;
-	int rc = api_dossier_ctx(r, &x);
+	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
 	json_t *out = NULL;
@@ -61,17 +61,17 @@ static int submit_online(struct mc_req *r)
 static int submit_counter(struct mc_req *r)
 {
 	int64_t id;
-	int rc = api_id_param(r, "id", &id);
+	int rc = mc_api_id_param(r, "id", &id);
 	return rc ? rc : submit(r, id);
 }
 
 static int dossier_get(struct mc_req *r)
 {
-	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63);
+	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63);
 	if (!code)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	struct mc_dossier_ctx x;
-	int rc = api_dossier_ctx(r, &x);
+	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
 	json_t *out = NULL;
@@ -83,7 +83,7 @@ static int dossier_get(struct mc_req *r)
 
 static int dossier_act(struct mc_req *r)
 {
-	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63), *action = mc_req_param(r, "action");
+	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63), *action = mc_req_param(r, "action");
 	if (!code)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	const char *im = mc_req_header(r, "If-Match");
@@ -92,11 +92,11 @@ static int dossier_act(struct mc_req *r)
 		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
 	if (sscanf(im, "\"v%lld\"", &version) != 1)
 		return mc_fail(r, MC_E_PRECONDITION, NULL);
-	json_t *b = r->json ? api_body(r) : mc_req_keep(r, json_object());
+	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
 	if (!b)
 		return r->err.code;
 	struct mc_dossier_ctx x;
-	int rc = api_dossier_ctx(r, &x);
+	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
 	json_t *out = NULL;
@@ -145,8 +145,8 @@ static int track(struct mc_req *r)
 	}
 	/* both typed from the receipt: any case, spaces around ignored, the
 	 * secret's hyphen optional ("786f sfm4" is not a code: not found) */
-	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63);
-	const char *secret = api_typed_code(r, mc_req_query(r, "s"), 16);
+	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63);
+	const char *secret = mc_api_typed_code(r, mc_req_query(r, "s"), 16);
 	if (!code || !secret)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	if (strlen(secret) == 8 && !strchr(secret, '-'))
@@ -169,7 +169,7 @@ static int track(struct mc_req *r)
 static int queue_counts(struct mc_req *r)
 {
 	struct mc_dossier_ctx x;
-	int rc = api_dossier_ctx(r, &x);
+	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
 	json_t *out = NULL;
@@ -190,7 +190,7 @@ static int time_query(struct mc_req *r, const char *name, int end, int64_t *out)
 	int y, m, d;
 	char extra;
 	if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3) {
-		*out = (mc_days_from_civil(y, m, d) + (end ? 1 : 0)) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
+		*out = mc_vn_day_start(mc_days_from_civil(y, m, d) + (end ? 1 : 0));
 		return 0;
 	}
 	if (mc_time_parse(v, out) == 0)
@@ -205,9 +205,9 @@ static int queue_list(struct mc_req *r)
 	int64_t limit;
 	f.procedure_code = mc_req_query(r, "procedure");
 	f.status = mc_req_query(r, "status");
-	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &f.agency_id) ||
-	    api_query_int(r, "before", 1, INT64_MAX, 0, &f.before_id) ||
-	    api_query_int(r, "limit", 1, 200, 50, &limit) || time_query(r, "from", 0, &f.from) ||
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &f.agency_id) ||
+	    mc_api_query_int(r, "before", 1, INT64_MAX, 0, &f.before_id) ||
+	    mc_api_query_int(r, "limit", 1, 200, 50, &limit) || time_query(r, "from", 0, &f.from) ||
 	    time_query(r, "to", 1, &f.to))
 		return r->err.code;
 	f.limit = (int)limit;
@@ -228,7 +228,7 @@ static int queue_list(struct mc_req *r)
 	const char *q = mc_req_query(r, "q");
 	if (q && *q) {
 		/* part of a dossier code, any case: letters, digits, dots, hyphens */
-		const char *up = api_typed_code(r, q, 40);
+		const char *up = mc_api_typed_code(r, q, 40);
 		if (!up) {
 			mc_bad_field(&r->err, "q", MC_M_CODE_PART_FORMAT);
 			return mc_fail(r, MC_E_VALIDATION, NULL);
@@ -236,7 +236,7 @@ static int queue_list(struct mc_req *r)
 		f.code_part = up;
 	}
 	struct mc_dossier_ctx x;
-	int rc = api_dossier_ctx(r, &x);
+	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
 	json_t *items = NULL;
@@ -252,10 +252,10 @@ static int queue_list(struct mc_req *r)
 static int my_dossiers(struct mc_req *r)
 {
 	int64_t before, limit;
-	if (api_query_int(r, "before", 1, INT64_MAX, 0, &before) || api_query_int(r, "limit", 1, 200, 50, &limit))
+	if (mc_api_query_int(r, "before", 1, INT64_MAX, 0, &before) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
 	struct mc_dossier_ctx x;
-	int rc = api_dossier_ctx(r, &x);
+	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
 	json_t *items = NULL;
@@ -283,17 +283,26 @@ static int day_param(struct mc_req *r, const char *name, char out[11], const cha
 	return 0;
 }
 
-int api_stats_query(struct mc_req *r, json_t **result)
+void mc_api_this_month(char first[16], char last[16])
+{
+	int y, m, d;
+	mc_vn_date(mc_time_now_ms(), &y, &m, &d);
+	snprintf(first, 16, "%04d-%02d-01", y, m);
+	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
+	snprintf(last, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+int mc_api_stats_query(struct mc_req *r, json_t **result)
 {
 	char today[32], from[11], to[11], first[32];
 	int64_t now = mc_time_now_ms();
 	int y, m, d;
-	mc_civil_from_days((now + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &d);
+	mc_vn_date(now, &y, &m, &d);
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
 	snprintf(first, sizeof(first), "%04d-01-01", y);
 	int64_t agency;
 	if (day_param(r, "from", from, first) || day_param(r, "to", to, today) ||
-	    api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+	    mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
 	if (strcmp(from, to) > 0)
 		return mc_fail(r, MC_E_VALIDATION, "from is after to");
@@ -307,7 +316,7 @@ int api_stats_query(struct mc_req *r, json_t **result)
 	if (rc)
 		return rc;
 	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = api_within(r, c, root, "agency_id")))
+	if ((rc = mc_api_within(r, c, root, "agency_id")))
 		return rc;
 	json_t *out = NULL;
 	rc = mc_req_query(r, "recount") ? mc_dossier_stats_recount(c, root, from, to, group, &out)
@@ -322,7 +331,7 @@ int api_stats_query(struct mc_req *r, json_t **result)
 static int stats(struct mc_req *r)
 {
 	json_t *out = NULL;
-	int rc = api_stats_query(r, &out);
+	int rc = mc_api_stats_query(r, &out);
 	return rc ? rc : mc_res_json(r, 200, out);
 }
 
@@ -348,7 +357,7 @@ static int upload(struct mc_req *r)
 	if (rc == MC_E_QUOTA)
 		return mc_fail(r, rc, "%zu bytes", mc_server_config(r->srv)->upload_quota);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 201,
 			   json_pack("{s:s, s:I, s:s}", "sha256", sha, "size", (json_int_t)r->body.len, "mime", mime));
 }

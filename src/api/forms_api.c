@@ -30,7 +30,7 @@
 static int fail(struct mc_req *r, int rc)
 {
 	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL || rc == MC_E_IO)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	r->err.code = rc;
 	return rc;
 }
@@ -65,18 +65,18 @@ static int form_name(const char *s, int *pdf)
 
 static int form_get(struct mc_req *r)
 {
-	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63);
+	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63);
 	int pdf = 0, form = form_name(mc_req_param(r, "form"), &pdf);
 	if (!code || !form)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	struct mc_dossier_ctx x;
-	int rc = api_dossier_ctx(r, &x);
+	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
 	json_t *d = NULL;
 	/* ?n=: which form 02, when more than one was issued (0: the latest) */
 	int64_t n = 0;
-	if ((rc = api_query_int(r, "n", 1, 50, 0, &n)))
+	if ((rc = mc_api_query_int(r, "n", 1, 50, 0, &n)))
 		return rc;
 	if ((rc = mc_dossier_form(&x, code, form, (int)n, &d)))
 		return fail(r, rc);
@@ -119,27 +119,22 @@ enum reg_format { REG_JSON, REG_PDF, REG_XLSX };
 static int register_get(struct mc_req *r, enum reg_format fmt)
 {
 	int64_t id;
-	int rc = api_id_param(r, "id", &id);
+	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
 	/* default: the current month in Vietnam */
-	int y, m, d;
-	int64_t today = (mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000;
-	mc_civil_from_days(today, &y, &m, &d);
 	char first[16], last[16], from[11], to[11];
-	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
-	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
-	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m, d);
+	mc_api_this_month(first, last);
 	int bad = day_query(r, "from", first, from);
 	bad |= day_query(r, "to", last, to);
 	if (!bad && day_number(from) > day_number(to))
 		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
 	else if (!bad && day_number(to) - day_number(from) + 1 > REGISTER_MAX_DAYS)
 		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
-	if ((rc = api_check(r)))
+	if ((rc = mc_api_check(r)))
 		return rc;
 	struct mc_dossier_ctx x;
-	if ((rc = api_dossier_ctx(r, &x)))
+	if ((rc = mc_api_dossier_ctx(r, &x)))
 		return rc;
 	json_t *rows = NULL, *agency = NULL;
 	rc = mc_dossier_register(&x, id, from, to, REGISTER_MAX_ROWS, &rows);
@@ -207,7 +202,7 @@ static const struct {
 static int stats_xlsx(struct mc_req *r)
 {
 	json_t *st = NULL;
-	int rc = api_stats_query(r, &st);
+	int rc = mc_api_stats_query(r, &st);
 	if (rc)
 		return rc;
 	mc_req_keep(r, st);

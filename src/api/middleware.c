@@ -67,7 +67,7 @@ static int authenticate(struct mc_req *r)
 	if (rc == MC_E_UNAUTHENTICATED)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	r->who = who;
 	r->user_id = who->user_id;
 	return 0;
@@ -162,7 +162,7 @@ static int idem_before(struct mc_req *r)
 			    " VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
 			    "itttti", user, key, r->method, r->path, hash, now);
 	if (n < 0)
-		return api_db_fail(r, (int)n);
+		return mc_api_db_fail(r, (int)n);
 	if (n == 1) {
 		struct idem *st = mc_zalloc(r->arena, sizeof(*st));
 		st->key = mc_strdup(r->arena, key);
@@ -179,11 +179,11 @@ static int idem_before(struct mc_req *r)
 		      "= ? AND key = ?",
 		      "it", user, key);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_step(s);
 	if (rc != MC_DB_ROW) {
 		mc_stmt_done(s);
-		return rc < 0 ? api_db_fail(r, rc) : mc_fail(r, MC_E_IDEM_BUSY, NULL);
+		return rc < 0 ? mc_api_db_fail(r, rc) : mc_fail(r, MC_E_IDEM_BUSY, NULL);
 	}
 	if (strcmp(mc_col_text(s, 0), hash) != 0) {
 		mc_stmt_done(s);
@@ -247,14 +247,15 @@ static void idem_after(struct mc_req *r)
 	if (rc) {
 		/* The work and its answer were not stored: say so, not what the
 		 * handler had answered. */
-		mc_warn("idempotency_store_failed", "\"id\":\"%s\",\"detail\":\"%.200s\"", r->id, mc_conn_errmsg(c));
+		mc_log_json(MC_LOG_WARN, "idempotency_store_failed",
+			    json_pack("{s:s, s:s}", "id", r->id, "detail", mc_conn_errmsg(c)));
 		r->nheaders = 0;
 		mc_error_init(&r->err);
 		r->err.code = rc;
 		mc_res_problem(r);
 	}
 	if (mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ?", "it", st->user, st->key) < 0)
-		mc_warn("idempotency_release_failed", "\"id\":\"%s\"", r->id);
+		mc_log_json(MC_LOG_WARN, "idempotency_release_failed", json_pack("{s:s}", "id", r->id));
 }
 
 static void db_metrics(struct mc_server *s, struct mc_buf *out)

@@ -29,18 +29,18 @@
 
 static int applicant_lookup(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	const char *idn = api_str(r, b, "id_number", 12, 0);
+	const char *idn = mc_api_str(r, b, "id_number", 12, 0);
 	int unknown;
 	if (r->err.nfields)
-		return api_check(r);
+		return mc_api_check(r);
 	if (!idn || !*idn)
 		mc_bad_field(&r->err, "id_number", MC_M_ID_NUMBER_REQUIRED);
 	else
 		mc_cccd_check(idn, NULL, NULL, &r->err, &unknown);
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -50,20 +50,20 @@ static int applicant_lookup(struct mc_req *r)
 	int64_t uid = 0;
 	int found = mc_applicant_by_id_number(c, idn, &uid, &out);
 	if (found && found != MC_E_NOT_FOUND)
-		return api_db_fail(r, found);
+		return mc_api_db_fail(r, found);
 	if (out)
 		mc_req_keep(r, out);
 	/* every lookup is audited, the misses too: a clerk trying ID numbers
 	 * one after another shows in the log */
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
-	rc = api_audit(r, c, found ? "applicant.lookup_miss" : "applicant.lookup", "user", uid, "{}");
+		return mc_api_db_fail(r, rc);
+	rc = mc_api_audit(r, c, found ? "applicant.lookup_miss" : "applicant.lookup", "user", uid, "{}");
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc) {
 		if (mc_in_tx(c))
 			mc_tx_rollback(c);
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	}
 	if (found)
 		return mc_fail(r, found, NULL);
@@ -72,11 +72,11 @@ static int applicant_lookup(struct mc_req *r)
 
 static int dossier_file(struct mc_req *r)
 {
-	const char *code = api_typed_code(r, mc_req_param(r, "code"), 63), *sha = mc_req_param(r, "sha256");
+	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63), *sha = mc_req_param(r, "sha256");
 	if (!code || !mc_is_sha256_hex(sha))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	struct mc_dossier_ctx x;
-	int rc = api_dossier_ctx(r, &x);
+	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
 	void *data = NULL;
@@ -86,7 +86,7 @@ static int dossier_file(struct mc_req *r)
 	if (rc == MC_E_NOT_FOUND)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_res_text(r, 200, mc_strdup(r->arena, mime), data, len); /* the type is kept by reference */
 	free(data);
 	if (rc)

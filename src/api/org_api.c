@@ -27,13 +27,13 @@ static int units_list(struct mc_req *r)
 	const char *parent = mc_req_query(r, "parent");
 	const char *q = mc_req_query(r, "q");
 	int64_t limit;
-	if (api_query_int(r, "limit", 1, 500, 100, &limit))
+	if (mc_api_query_int(r, "limit", 1, 500, 100, &limit))
 		return r->err.code;
 	if (parent && (strlen(parent) > 5 || strspn(parent, "0123456789") != strlen(parent)))
 		mc_bad_field(&r->err, "parent", MC_M_UNIT_CODE_FORMAT);
 	if (q && strlen(q) > 100)
 		mc_bad_field(&r->err, "q", MC_M_SEARCH_TOO_LONG);
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -41,7 +41,7 @@ static int units_list(struct mc_req *r)
 		return rc;
 	json_t *arr;
 	if ((rc = mc_units_list(c, era, parent, q, (int)limit, &arr)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_res_header(r, "Cache-Control", "public, max-age=3600");
 	return mc_res_json(r, 200, json_pack("{s:s, s:o}", "era", era, "items", arr));
 }
@@ -49,7 +49,7 @@ static int units_list(struct mc_req *r)
 static int unit_get(struct mc_req *r)
 {
 	const char *era = era_param(r);
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	const char *code = mc_req_param(r, "code");
@@ -63,7 +63,7 @@ static int unit_get(struct mc_req *r)
 	if (rc == MC_E_NOT_FOUND)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_res_header(r, "Cache-Control", "public, max-age=3600");
 	return mc_res_json(r, 200, u);
 }
@@ -76,14 +76,14 @@ static int agencies_list(struct mc_req *r)
 		return rc;
 	json_t *arr;
 	if ((rc = mc_agencies_list(c, 0, &arr)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", arr));
 }
 
 static int agency_get(struct mc_req *r)
 {
 	int64_t id;
-	int rc = api_id_param(r, "id", &id);
+	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -94,7 +94,7 @@ static int agency_get(struct mc_req *r)
 	if (rc == MC_E_NOT_FOUND)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 200, a);
 }
 
@@ -103,20 +103,20 @@ static const char *const kinds[] = {"city_committee", "department",        "serv
 
 static int agency_create(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
 	struct mc_agency_new a = {
-		.code = api_str(r, b, "code", 32, 1),
-		.kind = api_str(r, b, "kind", 32, 1),
-		.name = api_str(r, b, "name", 200, 1),
-		.name_en = api_str(r, b, "name_en", 200, 1),
-		.unit_code = api_str(r, b, "unit_code", 5, 1),
-		.parent_id = api_int(r, b, "parent_id", 1, INT64_MAX, 1, 0),
+		.code = mc_api_str(r, b, "code", 32, 1),
+		.kind = mc_api_str(r, b, "kind", 32, 1),
+		.name = mc_api_str(r, b, "name", 200, 1),
+		.name_en = mc_api_str(r, b, "name_en", 200, 1),
+		.unit_code = mc_api_str(r, b, "unit_code", 5, 1),
+		.parent_id = mc_api_int(r, b, "parent_id", 1, INT64_MAX, 1, 0),
 	};
 	/* an internal unit of the parent (acts on its steps) or a body of its
 	 * own; not said: as its kind usually is */
-	int internal = api_bool(r, b, "internal", -1);
+	int internal = mc_api_bool(r, b, "internal", -1);
 	enum mc_agency_unit unit = internal < 0 ? MC_AGENCY_BY_KIND
 				   : internal   ? MC_AGENCY_INTERNAL
 						: MC_AGENCY_SEPARATE;
@@ -129,35 +129,35 @@ static int agency_create(struct mc_req *r)
 	}
 	if (a.code && strspn(a.code, "0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(a.code))
 		mc_bad_field(&r->err, "code", MC_M_AGENCY_CODE_FORMAT);
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	/* Only inside the caller's jurisdiction. */
-	if ((rc = api_within(r, c, a.parent_id, "parent_id")))
+	if ((rc = mc_api_within(r, c, a.parent_id, "parent_id")))
 		return rc;
 	int64_t id = 0;
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_agency_create_as(c, &a, unit, &id);
 	if (rc == MC_E_VALIDATION) {
 		mc_tx_rollback(c);
 		mc_bad_field(&r->err, "unit_code", MC_M_UNKNOWN_UNIT);
-		return api_check(r);
+		return mc_api_check(r);
 	}
 	if (!rc)
-		rc = api_audit(r, c, "agency.create", "agency", id, NULL);
+		rc = mc_api_audit(r, c, "agency.create", "agency", id, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc == MC_E_CONFLICT)
 		return mc_fail(r, rc, "code");
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *out;
 	if ((rc = mc_agency_get(c, id, &out)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/agencies/%lld", (long long)id));
 	return mc_res_json(r, 201, out);
 }
@@ -168,49 +168,49 @@ static int agency_create(struct mc_req *r)
 static int agency_hours_put(struct mc_req *r)
 {
 	int64_t id;
-	int rc = api_id_param(r, "id", &id);
+	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
 	json_t *h = json_object_get(b, "office_hours");
 	if (!h || (!json_is_null(h) && !json_is_string(h)))
 		mc_bad_field(&r->err, "office_hours", MC_M_OFFICE_HOURS_REQUIRED);
-	if ((rc = api_check(r)))
+	if ((rc = mc_api_check(r)))
 		return rc;
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
-	if ((rc = api_within(r, c, id, "id")))
+	if ((rc = mc_api_within(r, c, id, "id")))
 		return rc;
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_holidays_set_agency_hours(c, id, json_string_value(h));
 	if (!rc)
-		rc = api_audit(r, c, "agency.office_hours", "agency", id, NULL);
+		rc = mc_api_audit(r, c, "agency.office_hours", "agency", id, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	else
 		mc_tx_rollback(c);
 	if (rc == MC_E_VALIDATION) {
 		mc_bad_field(&r->err, "office_hours", MC_M_OFFICE_HOURS_FORMAT);
-		return api_check(r);
+		return mc_api_check(r);
 	}
 	if (rc == MC_E_NOT_FOUND)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *out;
 	if ((rc = mc_agency_get(c, id, &out)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 200, out);
 }
 
 static int counters_list(struct mc_req *r)
 {
 	int64_t agency;
-	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
@@ -218,7 +218,7 @@ static int counters_list(struct mc_req *r)
 		return rc;
 	json_t *arr;
 	if ((rc = mc_counters_list(c, agency, &arr)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", arr));
 }
 

@@ -95,13 +95,8 @@ static int sheet(struct mc_req *r, json_t *rep, struct mc_buf *buf)
 
 static int report(struct mc_req *r, enum fmt fmt)
 {
-	int y, m, d;
-	int64_t today = (mc_time_now_ms() + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000;
-	mc_civil_from_days(today, &y, &m, &d);
 	char first[16], last[16], from[11] = "", to[11] = "";
-	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
-	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
-	snprintf(last, sizeof(last), "%04d-%02d-%02d", y, m, d);
+	mc_api_this_month(first, last);
 	day_query(r, "from", first, from);
 	day_query(r, "to", last, to);
 	if (!r->err.nfields && day_number(from) > day_number(to))
@@ -114,21 +109,21 @@ static int report(struct mc_req *r, enum fmt fmt)
 	if (strcmp(group, "agency") != 0 && strcmp(group, "procedure") != 0)
 		mc_bad_field(&r->err, "group", MC_M_GROUP_ENUM_REPORT);
 	int64_t agency;
-	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = api_within(r, c, root, "agency_id")))
+	if ((rc = mc_api_within(r, c, root, "agency_id")))
 		return rc;
 	json_t *rep = NULL, *ag = NULL;
 	if ((rc = mc_dossier_report(c, root, from, to, group, &rep)) || (rc = mc_agency_get(c, root, &ag))) {
 		json_decref(rep);
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	}
 	json_object_set_new(rep, "agency",
 			    json_pack("{s:O, s:O, s:O}", "id", json_object_get(ag, "id"), "code",
@@ -142,7 +137,7 @@ static int report(struct mc_req *r, enum fmt fmt)
 			: sheet(r, rep, &buf);
 	if (rc) {
 		mc_buf_release(&buf);
-		return rc == MC_E_VALIDATION || rc == MC_E_TOO_BIG ? mc_fail(r, rc, NULL) : api_db_fail(r, rc);
+		return rc == MC_E_VALIDATION || rc == MC_E_TOO_BIG ? mc_fail(r, rc, NULL) : mc_api_db_fail(r, rc);
 	}
 	rc = mc_res_text(r, 200, fmt == PDF ? "application/pdf" : XLSX_TYPE, buf.data, buf.len);
 	mc_buf_release(&buf);

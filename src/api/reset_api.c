@@ -27,7 +27,7 @@
 /* An account named by a 12-digit citizen ID number or a tax code. */
 static const char *account_field(struct mc_req *r, json_t *b)
 {
-	const char *a = api_str(r, b, "account", 14, 1);
+	const char *a = mc_api_str(r, b, "account", 14, 1);
 	if (a && !(strlen(a) == 12 && strspn(a, "0123456789") == 12) && !mc_tax_code_check(a)) {
 		mc_bad_field(&r->err, "account", MC_M_ID_OR_TAX_CODE_FORMAT);
 		return NULL;
@@ -37,13 +37,13 @@ static const char *account_field(struct mc_req *r, json_t *b)
 
 static int reset_issue(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
 	const char *account = account_field(r, b);
-	if (!api_bool(r, b, "identity_checked", 0))
+	if (!mc_api_bool(r, b, "identity_checked", 0))
 		mc_bad_field(&r->err, "identity_checked", MC_M_CHECK_REQUESTER_ID);
-	int rc = api_check(r);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -54,25 +54,25 @@ static int reset_issue(struct mc_req *r)
 	rc = mc_account_holder(c, account, &uid, &holder);
 	if (rc == MC_E_NOT_FOUND) {
 		mc_bad_field(&r->err, "account", MC_M_UNKNOWN_ACCOUNT);
-		return api_check(r);
+		return mc_api_check(r);
 	}
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_req_keep(r, holder);
 	char code[MC_RESET_CODE_LEN];
 	int64_t expires = 0;
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_auth_reset_issue(c, uid, r->who->user_id, RESET_TTL_S, code, &expires);
 	if (!rc)
-		rc = api_audit(r, c, "user.password_reset_code_issued", "user", uid, "{\"identity_checked\":true}");
+		rc = mc_api_audit(r, c, "user.password_reset_code_issued", "user", uid, "{\"identity_checked\":true}");
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc) {
 		if (mc_in_tx(c))
 			mc_tx_rollback(c);
 		memset(code, 0, sizeof(code));
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	}
 	char exp[40];
 	mc_time_format_vn(expires, exp, sizeof(exp));
@@ -88,18 +88,18 @@ static int reset_issue(struct mc_req *r)
 static int bad_code(struct mc_req *r)
 {
 	mc_bad_field(&r->err, "code", MC_M_RESET_CODE_INVALID);
-	return api_check(r);
+	return mc_api_check(r);
 }
 
 static int reset_redeem(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
 	const char *account = account_field(r, b);
-	const char *code = api_str(r, b, "code", 32, 1);
-	const char *pw = api_new_password(r, b, "new_password", account);
-	int rc = api_check(r);
+	const char *code = mc_api_str(r, b, "code", 32, 1);
+	const char *pw = mc_api_new_password(r, b, "new_password", account);
+	int rc = mc_api_check(r);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -115,12 +115,12 @@ static int reset_redeem(struct mc_req *r)
 	if (rc == MC_E_BAD_CREDENTIALS)
 		return bad_code(r);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	char hash[MC_PWHASH_LEN];
 	if (mc_password_hash(pw, hash))
 		return mc_fail(r, MC_E_NOMEM, NULL);
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_auth_reset_use(c, &t, hash);
 	if (!rc) {
 		char oid[24];
@@ -136,7 +136,7 @@ static int reset_redeem(struct mc_req *r)
 	if (rc == MC_E_BAD_CREDENTIALS)
 		return bad_code(r);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_empty(r, 204);
 }
 

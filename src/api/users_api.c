@@ -36,13 +36,13 @@ static int reach(struct mc_req *r, struct mc_conn *c, int64_t id, const char *ac
 	if (rc == MC_E_NOT_FOUND)
 		return mc_fail(r, rc, NULL);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	int visible;
 	if (strcmp(kind, "official") == 0) {
 		visible = mc_principal_has(r->who, "directory.read") && r->who->agency_id &&
 			  (rc = mc_agency_within(c, r->who->agency_id, agency)) == 1;
 		if (rc < 0)
-			return api_db_fail(r, rc);
+			return mc_api_db_fail(r, rc);
 	} else {
 		visible = mc_principal_has(r->who, "citizen.read");
 	}
@@ -73,14 +73,14 @@ static int refuse(struct mc_req *r, struct mc_conn *c, const char *action, const
 	json_decref(d);
 	int rc = mc_tx_begin(c, 1);
 	if (!rc)
-		rc = api_audit(r, c, action, otype, oid, detail);
+		rc = mc_api_audit(r, c, action, otype, oid, detail);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
 	free(detail);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	if (why->role[0] && why->reason == MC_POWER_SYS_ADMIN)
 		return mc_fail(r, MC_E_FORBIDDEN, "roles: only a system administrator may give the role sys_admin");
 	if (why->role[0])
@@ -100,7 +100,7 @@ static int may_manage(struct mc_req *r, struct mc_conn *c, int64_t id, const cha
 	struct mc_power_refusal why;
 	int rc = mc_auth_may_manage_user(c, r->who, id, &why);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return why.reason == MC_POWER_OK ? 0 : refuse(r, c, action, "user", id, &why, status);
 }
 
@@ -113,8 +113,8 @@ static void set_etag(struct mc_req *r, json_t *u)
 static int users_list(struct mc_req *r)
 {
 	int64_t agency, after, limit;
-	if (api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency) ||
-	    api_query_int(r, "after", 1, INT64_MAX, 0, &after) || api_query_int(r, "limit", 1, 200, 50, &limit))
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency) ||
+	    mc_api_query_int(r, "after", 1, INT64_MAX, 0, &after) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
 	const char *q = mc_req_query(r, "q");
 	if (q && strlen(q) > 100)
@@ -127,7 +127,7 @@ static int users_list(struct mc_req *r)
 	int64_t next = 0;
 	rc = mc_users_list(c, r->who->agency_id, agency, q, after, (int)limit, &arr, &next);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *out = json_pack("{s:o}", "items", arr);
 	if (next)
 		json_object_set_new(
@@ -139,7 +139,7 @@ static int users_list(struct mc_req *r)
 static int user_get(struct mc_req *r)
 {
 	int64_t id;
-	int rc = api_id_param(r, "id", &id);
+	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
 	struct mc_conn *c;
@@ -147,7 +147,7 @@ static int user_get(struct mc_req *r)
 		return rc;
 	json_t *u;
 	if ((rc = mc_user_get(c, id, &u)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	set_etag(r, u);
 	return mc_res_json(r, 200, u);
 }
@@ -179,21 +179,21 @@ static int check_roles(struct mc_req *r, struct mc_conn *c, json_t *roles, const
 
 static int user_create(struct mc_req *r)
 {
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	const char *username = api_str(r, b, "username", 64, 1);
-	const char *name = api_str(r, b, "full_name", 100, 1);
-	const char *position = api_str(r, b, "position", 100, 0);
-	const char *position_en = api_str(r, b, "position_en", 100, 0);
-	const char *phone = api_str(r, b, "phone", 20, 0);
-	const char *email = api_str(r, b, "email", 254, 0);
-	int64_t agency = api_int(r, b, "agency_id", 1, INT64_MAX, 1, 0);
-	const char *pw = api_new_password(r, b, "password", username);
+	const char *username = mc_api_str(r, b, "username", 64, 1);
+	const char *name = mc_api_str(r, b, "full_name", 100, 1);
+	const char *position = mc_api_str(r, b, "position", 100, 0);
+	const char *position_en = mc_api_str(r, b, "position_en", 100, 0);
+	const char *phone = mc_api_str(r, b, "phone", 20, 0);
+	const char *email = mc_api_str(r, b, "email", 254, 0);
+	int64_t agency = mc_api_int(r, b, "agency_id", 1, INT64_MAX, 1, 0);
+	const char *pw = mc_api_new_password(r, b, "password", username);
 	if (username &&
 	    (strlen(username) < 3 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username)))
 		mc_bad_field(&r->err, "username", MC_M_USERNAME_FORMAT);
-	api_check_contact(r, &phone, email, 1);
+	mc_api_check_contact(r, &phone, email, 1);
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
 	if (rc)
@@ -201,14 +201,14 @@ static int user_create(struct mc_req *r)
 	const char *roles[9];
 	rc = check_roles(r, c, json_object_get(b, "roles"), roles, 9);
 	if (rc < 0)
-		return api_db_fail(r, rc);
-	if ((rc = api_check(r)))
+		return mc_api_db_fail(r, rc);
+	if ((rc = mc_api_check(r)))
 		return rc;
-	if ((rc = api_within(r, c, agency, "agency_id")))
+	if ((rc = mc_api_within(r, c, agency, "agency_id")))
 		return rc;
 	struct mc_power_refusal why;
 	if ((rc = mc_auth_may_give_roles(c, r->who, roles, &why)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	if (why.reason != MC_POWER_OK)
 		return refuse(r, c, "user.create_refused", "agency", agency, &why, NULL);
 	struct mc_user_new u = {.kind = "official",
@@ -221,7 +221,7 @@ static int user_create(struct mc_req *r)
 				.position_en = position_en,
 				.roles = roles};
 	json_t *out;
-	if ((rc = api_create_user(r, c, &u, pw, "user.create", NULL, "username", &out)))
+	if ((rc = mc_api_create_user(r, c, &u, pw, "user.create", NULL, "username", &out)))
 		return rc;
 	set_etag(r, out);
 	return mc_res_json(r, 201, json_incref(out));
@@ -230,10 +230,10 @@ static int user_create(struct mc_req *r)
 static int user_patch(struct mc_req *r)
 {
 	int64_t id;
-	int rc = api_id_param(r, "id", &id);
+	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
 	const char *im = mc_req_header(r, "If-Match");
@@ -242,15 +242,15 @@ static int user_patch(struct mc_req *r)
 		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
 	if (sscanf(im, "\"v%lld\"", (long long *)&want) != 1)
 		return mc_fail(r, MC_E_PRECONDITION, NULL);
-	const char *name = api_str(r, b, "full_name", 100, 0);
-	const char *position = api_str(r, b, "position", 100, 0);
-	const char *phone = api_str(r, b, "phone", 20, 0);
-	const char *email = api_str(r, b, "email", 254, 0);
-	const char *status = api_str(r, b, "status", 16, 0);
+	const char *name = mc_api_str(r, b, "full_name", 100, 0);
+	const char *position = mc_api_str(r, b, "position", 100, 0);
+	const char *phone = mc_api_str(r, b, "phone", 20, 0);
+	const char *email = mc_api_str(r, b, "email", 254, 0);
+	const char *status = mc_api_str(r, b, "status", 16, 0);
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
 		mc_bad_field(&r->err, "status", MC_M_USER_STATUS_ENUM);
-	api_check_contact(r, &phone, email, 0);
-	if ((rc = api_check(r)))
+	mc_api_check_contact(r, &phone, email, 0);
+	if ((rc = mc_api_check(r)))
 		return rc;
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.manage")) ||
@@ -259,7 +259,7 @@ static int user_patch(struct mc_req *r)
 	if (id == r->who->user_id && status && strcmp(status, "disabled") == 0)
 		return mc_fail(r, MC_E_FORBIDDEN, "cannot disable oneself");
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	struct mc_user_change ch = {name, position, phone, email, status};
 	rc = mc_user_update(c, id, want, &ch);
 	if (rc == MC_E_PRECONDITION) {
@@ -269,15 +269,15 @@ static int user_patch(struct mc_req *r)
 	if (!rc && status && strcmp(status, "disabled") == 0)
 		rc = mc_auth_revoke_user(c, id);
 	if (!rc)
-		rc = api_audit(r, c, "user.update", "user", id,
-			       status ? mc_sprintf(r->arena, "{\"status\":\"%s\"}", status) : NULL);
+		rc = mc_api_audit(r, c, "user.update", "user", id,
+				  status ? mc_sprintf(r->arena, "{\"status\":\"%s\"}", status) : NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	json_t *u;
 	if ((rc = mc_user_get(c, id, &u)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	set_etag(r, u);
 	return mc_res_json(r, 200, u);
 }
@@ -285,14 +285,14 @@ static int user_patch(struct mc_req *r)
 static int user_reset_password(struct mc_req *r)
 {
 	int64_t id;
-	int rc = api_id_param(r, "id", &id);
+	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
-	json_t *b = api_body(r);
+	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	const char *pw = api_new_password(r, b, "new_password", NULL);
-	if ((rc = api_check(r)))
+	const char *pw = mc_api_new_password(r, b, "new_password", NULL);
+	if ((rc = mc_api_check(r)))
 		return rc;
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")) ||
@@ -302,14 +302,14 @@ static int user_reset_password(struct mc_req *r)
 	if (mc_password_hash(pw, hash))
 		return mc_fail(r, MC_E_NOMEM, NULL);
 	if ((rc = mc_tx_begin(c, 1)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_auth_set_password(c, id, hash, 0);
 	if (!rc)
-		rc = api_audit(r, c, "user.password_reset", "user", id, NULL);
+		rc = mc_api_audit(r, c, "user.password_reset", "user", id, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return mc_res_empty(r, 204);
 }
 

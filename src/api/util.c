@@ -13,7 +13,7 @@
 
 #include "../core/banned.h"
 
-json_t *api_body(struct mc_req *r)
+json_t *mc_api_body(struct mc_req *r)
 {
 	if (!r->json) {
 		mc_fail(r, MC_E_BAD_JSON, "a JSON object body is required");
@@ -26,8 +26,8 @@ json_t *api_body(struct mc_req *r)
 	return r->json;
 }
 
-int api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
-		    const char *action, const char *detail, const char *taken_field, json_t **out)
+int mc_api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
+		       const char *action, const char *detail, const char *taken_field, json_t **out)
 {
 	char hash[MC_PWHASH_LEN];
 	if (mc_password_hash(password, hash))
@@ -36,11 +36,11 @@ int api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, 
 	int64_t id = 0;
 	int rc = mc_tx_begin(c, 1);
 	if (rc)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	rc = mc_user_create(c, u, &id);
 	u->password_hash = NULL; /* the hash lives on this stack frame */
 	if (!rc)
-		rc = api_audit(r, c, action, "user", id, detail);
+		rc = mc_api_audit(r, c, action, "user", id, detail);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
@@ -48,13 +48,13 @@ int api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, 
 	if (rc == MC_E_CONFLICT)
 		return mc_fail(r, rc, "%s", taken_field);
 	if (rc || (rc = mc_user_get(c, id, out)))
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	mc_req_keep(r, *out);
 	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)id));
 	return 0;
 }
 
-const char *api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username)
+const char *mc_api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username)
 {
 	json_t *j = json_object_get(obj, field);
 	if (!json_is_string(j)) {
@@ -65,7 +65,7 @@ const char *api_new_password(struct mc_req *r, json_t *obj, const char *field, c
 	return mc_password_acceptable_field(field, pw, username, &r->err) ? NULL : pw;
 }
 
-const char *api_typed_code(struct mc_req *r, const char *s, size_t max)
+const char *mc_api_typed_code(struct mc_req *r, const char *s, size_t max)
 {
 	if (!s)
 		return NULL;
@@ -83,12 +83,12 @@ const char *api_typed_code(struct mc_req *r, const char *s, size_t max)
 	return strspn(up, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ") == n ? up : NULL;
 }
 
-void api_too_long(struct mc_req *r, const char *field, size_t max)
+void mc_api_too_long(struct mc_req *r, const char *field, size_t max)
 {
 	mc_bad_fieldn(&r->err, field, MC_M_TOO_LONG, (long long)max);
 }
 
-const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required)
+const char *mc_api_str(struct mc_req *r, json_t *obj, const char *field, size_t max, int required)
 {
 	json_t *v = json_object_get(obj, field);
 	const char *f = mc_strdup(r->arena, field);
@@ -111,7 +111,7 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 	 * character is at most 4 bytes, and decomposed input (a letter and two
 	 * combining marks) at most 5 bytes per character it becomes. */
 	if (strlen(s) > 8 * max + 16) {
-		api_too_long(r, f, max);
+		mc_api_too_long(r, f, max);
 		return NULL;
 	}
 	/* Trim surrounding white space and normalise to NFC. */
@@ -122,7 +122,7 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 	while (n && t[n - 1] == ' ')
 		t[--n] = '\0';
 	if (mc_text_chars(t) > (long)max) {
-		api_too_long(r, f, max);
+		mc_api_too_long(r, f, max);
 		return NULL;
 	}
 	if (required && !*t) {
@@ -132,7 +132,7 @@ const char *api_str(struct mc_req *r, json_t *obj, const char *field, size_t max
 	return t;
 }
 
-int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt)
+int mc_api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt)
 {
 	json_t *v = json_object_get(obj, field);
 	if (!v || json_is_null(v))
@@ -144,7 +144,8 @@ int api_bool(struct mc_req *r, json_t *obj, const char *field, int dflt)
 	return json_is_true(v);
 }
 
-int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required, int64_t dflt)
+int64_t mc_api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, int64_t max, int required,
+		   int64_t dflt)
 {
 	json_t *v = json_object_get(obj, field);
 	const char *f = mc_strdup(r->arena, field);
@@ -165,7 +166,7 @@ int64_t api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min, i
 	return x;
 }
 
-int api_check(struct mc_req *r)
+int mc_api_check(struct mc_req *r)
 {
 	return r->err.nfields ? mc_fail(r, MC_E_VALIDATION, NULL) : 0;
 }
@@ -183,14 +184,14 @@ static int parse_int(const char *s, int64_t *out)
 	return 0;
 }
 
-int api_id_param(struct mc_req *r, const char *name, int64_t *id)
+int mc_api_id_param(struct mc_req *r, const char *name, int64_t *id)
 {
 	if (parse_int(mc_req_param(r, name), id) || *id <= 0)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	return 0;
 }
 
-int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out)
+int mc_api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out)
 {
 	const char *s = mc_req_query(r, name);
 	*out = dflt;
@@ -203,7 +204,7 @@ int api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, 
 	return 0;
 }
 
-int api_db_fail(struct mc_req *r, int rc)
+int mc_api_db_fail(struct mc_req *r, int rc)
 {
 	if (r->db && mc_conn_errmsg(r->db)[0])
 		mc_error_log(&r->err, "%s", mc_conn_errmsg(r->db));
@@ -211,16 +212,16 @@ int api_db_fail(struct mc_req *r, int rc)
 	return rc;
 }
 
-int api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field)
+int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field)
 {
 	int rc = mc_agency_within(c, r->who->agency_id, agency);
 	if (rc < 0)
-		return api_db_fail(r, rc);
+		return mc_api_db_fail(r, rc);
 	return rc ? 0 : mc_fail(r, MC_E_FORBIDDEN, "%s", field);
 }
 
-int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
-	      const char *detail)
+int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
+		 const char *detail)
 {
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)oid);
@@ -228,7 +229,7 @@ int api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const cha
 	return mc_audit_append(c, &e);
 }
 
-int api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
+int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 {
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
@@ -245,7 +246,7 @@ int api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 	return 0;
 }
 
-void api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok)
+void mc_api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok)
 {
 	if (*phone && !(empty_ok && !**phone)) {
 		char norm[MC_PHONE_MAX];

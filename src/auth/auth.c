@@ -397,7 +397,7 @@ static void cache_forget(int64_t session_id, int64_t user_id)
 	pthread_mutex_unlock(&cache_lock);
 }
 
-void mc_auth_cache_forget_user(int64_t user_id)
+static void forget_user(int64_t user_id)
 {
 	cache_forget(-1, user_id);
 }
@@ -480,7 +480,7 @@ int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id)
 	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", "ii",
 			    mc_time_now_ms(), user_id);
 	if (n >= 0)
-		mc_tx_on_commit(c, mc_auth_cache_forget_user, user_id);
+		mc_tx_on_commit(c, forget_user, user_id);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -515,6 +515,6 @@ int mc_auth_set_password(struct mc_conn *c, int64_t user_id, const char *hash, i
 		    now, user_id, keep_session);
 	cache_forget(-1, user_id);
 	if (n >= 0)
-		mc_tx_on_commit(c, mc_auth_cache_forget_user, user_id);
+		mc_tx_on_commit(c, forget_user, user_id);
 	return n < 0 ? (int)n : 0;
 }

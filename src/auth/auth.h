@@ -74,7 +74,6 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
  * Revocations through this process drop the entries at once; another
  * process serving the same database sees them within cache_ms.
  */
-void mc_auth_cache_forget_user(int64_t user_id);
 
 /* Store a new password hash (inside the caller's write transaction) and
  * end the user's sessions, except keep_session (0: all of them). */

@@ -55,13 +55,118 @@ static void *keeper_main(void *arg)
 			int64_t n = mc_cli_housekeeping(c, k->cfg, &uploads);
 			mc_db_release(c);
 			if (n > 0)
-				mc_info("housekeeping", "\"rows_removed\":%lld,\"uploads_removed\":%lld", (long long)n,
-					(long long)uploads);
+				mc_log_json(MC_LOG_INFO, "housekeeping",
+					    json_pack("{s:I, s:I}", "rows_removed", (json_int_t)n, "uploads_removed",
+						      (json_int_t)uploads));
 		}
 		pthread_mutex_lock(&k->lock);
 	}
 	pthread_mutex_unlock(&k->lock);
 	return NULL;
+}
+
+static void keeper_stop(struct keeper *k, pthread_t thread)
+{
+	pthread_mutex_lock(&k->lock);
+	k->stop = 1;
+	pthread_cond_signal(&k->cond);
+	pthread_mutex_unlock(&k->lock);
+	pthread_join(thread, NULL);
+}
+
+/* The schema must be the one this motcua needs (migrated first with
+ * --migrate).  0, or the exit code. */
+static int check_schema(struct mc_db *db, int migrate)
+{
+	struct mc_conn *c;
+	int version = 0;
+	int rc = mc_db_acquire(db, &c);
+	if (!rc) {
+		int applied;
+		if (migrate)
+			rc = mc_migrate(c, &applied);
+		if (!rc)
+			rc = mc_migrate_version(c, &version);
+		mc_db_release(c);
+	}
+	if (rc || version < mc_migrate_latest(db)) {
+		fprintf(stderr,
+			"motcua: the database schema is at version %d, this motcua needs %d: run `motcua migrate`\n",
+			version, mc_migrate_latest(db));
+		return 1;
+	}
+	return 0;
+}
+
+/* The settings that apply to the whole process: office hours, database
+ * time limits (only now: a migration may run long), open files.  0, or
+ * the exit code. */
+static int apply_settings(const struct mc_config *cfg, struct mc_db *db)
+{
+	if (mc_holidays_set_office_hours(cfg->office_hours)) {
+		fprintf(stderr, "motcua: bad office_hours '%s'\n", cfg->office_hours);
+		return 2;
+	}
+	struct mc_db_limits lim = {cfg->db_connect_timeout_ms, cfg->db_statement_timeout_ms, cfg->db_lock_timeout_ms,
+				   cfg->db_hang_timeout_ms};
+	char lerr[512];
+	if (mc_db_set_limits(db, &lim, lerr, sizeof(lerr))) {
+		fprintf(stderr, "motcua: cannot set the database time limits: %s\n", lerr);
+		return 1;
+	}
+	/* Every connection is a descriptor: take all the kernel allows this
+	 * process (systemd's LimitNOFILE raises the hard limit). */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return 0;
+}
+
+/* Serve until SIGTERM or SIGINT, then finish the requests in flight. */
+static int run(struct mc_config *cfg, struct mc_db *db)
+{
+	/* Signals go to this thread only (sigwait below), not to workers. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct mc_server *srv = mc_server_new(cfg, db, mc_api_routes(), &mc_api_hooks);
+	char err[256];
+	if (mc_server_start(srv, err, sizeof(err))) {
+		fprintf(stderr, "motcua: %s\n", err);
+		mc_server_free(srv);
+		return 1;
+	}
+	if (mc_time_is_test_clock())
+		mc_log_json(MC_LOG_WARN, "test_clock",
+			    json_pack("{s:s}", "detail",
+				      "MOTCUA_TEST_NOW is set: this server's clock is not the real time"));
+	mc_log_json(MC_LOG_INFO, "listening",
+		    json_pack("{s:s, s:i, s:i, s:s}", "listen", cfg->listen, "port", mc_server_port(srv), "threads",
+			      cfg->threads, "database", mc_db_kind_name(db)));
+	struct keeper keeper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	pthread_t keeper_thread;
+	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
+	siginfo_t si;
+	int sig;
+	while ((sig = sigwaitinfo(&set, &si)) < 0)
+		;
+	mc_server_quiesce(srv);
+	mc_log_json(MC_LOG_INFO, "stopping",
+		    json_pack("{s:i, s:i, s:i}", "signal", sig, "from_pid", (int)si.si_pid, "in_flight",
+			      mc_server_in_flight(srv)));
+	if (mc_test_hooks.stopping)
+		mc_test_hooks.stopping();
+	if (keeper_started)
+		keeper_stop(&keeper, keeper_thread);
+	mc_server_stop(srv, cfg->shutdown_grace);
+	mc_server_free(srv);
+	return 0;
 }
 
 int mc_cmd_serve(int argc, char **argv)
@@ -78,96 +183,19 @@ int mc_cmd_serve(int argc, char **argv)
 	const char *listen = mc_cli_opt(argc, argv, "listen");
 	if (listen && mc_config_set(&cfg, "listen", listen)) {
 		fprintf(stderr, "motcua: bad --listen\n");
-		mc_db_close(db);
-		return 2;
+		rc = 2;
+		goto out;
 	}
-	struct mc_conn *c;
-	int version = 0;
-	if ((rc = mc_db_acquire(db, &c)) == 0) {
-		if (mc_cli_flag(argc, argv, "migrate")) {
-			int applied;
-			rc = mc_migrate(c, &applied);
-		}
-		if (!rc)
-			rc = mc_migrate_version(c, &version);
-		mc_db_release(c);
-	}
-	if (rc || version < mc_migrate_latest(db)) {
-		fprintf(stderr,
-			"motcua: the database schema is at version %d, this motcua needs %d: run `motcua migrate`\n",
-			version, mc_migrate_latest(db));
-		mc_db_close(db);
-		return 1;
-	}
-	if (mc_holidays_set_office_hours(cfg.office_hours)) {
-		fprintf(stderr, "motcua: bad office_hours '%s'\n", cfg.office_hours);
-		mc_db_close(db);
-		return 2;
-	}
-	/* Time limits only now: a migration may run long. */
-	struct mc_db_limits lim = {cfg.db_connect_timeout_ms, cfg.db_statement_timeout_ms, cfg.db_lock_timeout_ms,
-				   cfg.db_hang_timeout_ms};
-	char lerr[512];
-	if (mc_db_set_limits(db, &lim, lerr, sizeof(lerr))) {
-		fprintf(stderr, "motcua: cannot set the database time limits: %s\n", lerr);
-		mc_db_close(db);
-		return 1;
-	}
-
-	/* Every connection is a descriptor: take all the kernel allows this
-	 * process (systemd's LimitNOFILE raises the hard limit). */
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-
-	/* Signals go to this thread only (sigwait below), not to workers. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	struct mc_server *srv = mc_server_new(&cfg, db, mc_api_routes(), &mc_api_hooks);
-	char err[256];
-	if (mc_server_start(srv, err, sizeof(err))) {
-		fprintf(stderr, "motcua: %s\n", err);
-		mc_server_free(srv);
-		mc_db_close(db);
-		return 1;
-	}
-	if (mc_time_is_test_clock())
-		mc_warn("test_clock",
-			"\"detail\":\"MOTCUA_TEST_NOW is set: this server's clock is not the real time\"");
-	mc_info("listening", "\"listen\":\"%s\",\"port\":%d,\"threads\":%d,\"database\":\"%s\"", cfg.listen,
-		mc_server_port(srv), cfg.threads, mc_db_kind_name(db));
-	struct keeper keeper = {db, &cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
-	pthread_t keeper_thread;
-	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
-	siginfo_t si;
-	int sig;
-	while ((sig = sigwaitinfo(&set, &si)) < 0)
-		;
-	mc_server_quiesce(srv);
-	mc_info("stopping", "\"signal\":%d,\"from_pid\":%d,\"in_flight\":%d", sig, (int)si.si_pid,
-		mc_server_in_flight(srv));
-	if (mc_test_hooks.stopping)
-		mc_test_hooks.stopping();
-	if (keeper_started) {
-		pthread_mutex_lock(&keeper.lock);
-		keeper.stop = 1;
-		pthread_cond_signal(&keeper.cond);
-		pthread_mutex_unlock(&keeper.lock);
-		pthread_join(keeper_thread, NULL);
-	}
-	mc_server_stop(srv, cfg.shutdown_grace);
-	mc_server_free(srv);
+	if ((rc = check_schema(db, mc_cli_flag(argc, argv, "migrate"))) || (rc = apply_settings(&cfg, db)) ||
+	    (rc = run(&cfg, db)))
+		goto out;
 	mc_db_close(db);
+	db = NULL;
 	/* no request runs any more: the font caches of the PDF forms go, so
 	 * that a leak checker sees only real leaks */
 	mc_pdf_release_caches();
-	mc_info("stopped", NULL);
-	return 0;
+	mc_log_json(MC_LOG_INFO, "stopped", NULL);
+out:
+	mc_db_close(db);
+	return rc;
 }

@@ -39,6 +39,7 @@ static const struct key keys[] = {
 	S(share_dir),
 	S(log_level),
 	S(public_url),
+	S(provinces),
 	S(office_hours),
 	I(threads, 0, 256),
 	I(db_pool, 0, 1024),
@@ -67,6 +68,27 @@ static const struct key keys[] = {
 #undef S
 #undef I
 
+static char home_province[8] = MC_DEFAULT_PROVINCES;
+
+const char *mc_config_province(void)
+{
+	return home_province;
+}
+
+/* "79" or "79,74": two-digit codes separated by commas. */
+static int valid_provinces(const char *s)
+{
+	for (;;) {
+		if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]))
+			return 0;
+		if (s[2] == '\0')
+			return 1;
+		if (s[2] != ',')
+			return 0;
+		s += 3;
+	}
+}
+
 int mc_config_is_pg(const char *db)
 {
 	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
@@ -85,6 +107,8 @@ int mc_config_set(struct mc_config *c, const char *key, const char *value)
 			struct mc_cal_span spans[MC_CAL_MAX_SPANS];
 			int n;
 			if (strcmp(key, "office_hours") == 0 && mc_cal_parse_office_hours(value, spans, &n))
+				return -1;
+			if (strcmp(key, "provinces") == 0 && !valid_provinces(value))
 				return -1;
 			memcpy(dst, value, strlen(value) + 1);
 			return 0;
@@ -156,6 +180,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
 	snprintf(c->office_hours, sizeof(c->office_hours), "07:30-11:30,13:00-17:00");
+	snprintf(c->provinces, sizeof(c->provinces), "%s", MC_DEFAULT_PROVINCES);
 	c->body_limit = 1 << 20;
 	c->upload_limit = 10 << 20;
 	c->upload_quota = 200u << 20;
@@ -200,5 +225,8 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	}
 	if (c->db_pool == 0)
 		c->db_pool = c->threads + 2;
+	/* the first code of the list (checked by mc_config_set) */
+	memcpy(home_province, c->provinces, 2);
+	home_province[2] = '\0';
 	return 0;
 }

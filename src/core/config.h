@@ -18,6 +18,8 @@ struct mc_config {
 	char share_dir[512]; /* shipped data: units, web, migrations */
 	char log_level[16];
 	char public_url[256];  /* how citizens reach this server (links and QR codes on forms) */
+	char provinces[64];    /* the provinces served (GSO codes, "79" or "79,74"); the first is the
+				  province of what has none of its own */
 	char office_hours[80]; /* "07:30-11:30,13:00-17:00": when deadlines in working time run (an agency may have its
 				  own) */
 	int threads;           /* 0 = number of cores */
@@ -52,6 +54,11 @@ struct mc_config {
 int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errlen);
 /* Apply one key = value (used by the file and by tests). */
 int mc_config_set(struct mc_config *c, const char *key, const char *value);
+/* The province of records that carry none of their own (a citizen's
+ * account without a ward): the first of the provinces of the last
+ * configuration loaded, MC_DEFAULT_PROVINCES before any. */
+#define MC_DEFAULT_PROVINCES "79"
+const char *mc_config_province(void);
 /* True when db names a PostgreSQL server. */
 int mc_config_is_pg(const char *db);
 

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,20 +52,48 @@ void mc_log_line(const char *json)
 	pthread_mutex_unlock(&lock);
 }
 
+void mc_log_json(enum mc_log_level lvl, const char *msg, json_t *fields)
+{
+	if (lvl < level) {
+		json_decref(fields);
+		return;
+	}
+	char ts[40];
+	mc_time_format_utc(mc_time_now_ms(), ts, sizeof(ts));
+	json_t *line = json_pack("{s:s, s:s, s:s}", "ts", ts, "level", names[lvl], "msg", msg);
+	if (fields)
+		json_object_update(line, fields);
+	json_decref(fields);
+	/* reals (durations) with up to 10 significant digits, not 17 */
+	char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_decref(line);
+	if (text)
+		mc_log_line(text);
+	free(text);
+}
+
 void mc_log(enum mc_log_level lvl, const char *msg, const char *fields_fmt, ...)
 {
 	if (lvl < level)
 		return;
-	char ts[40], fields[1024] = "";
-	mc_time_format_utc(mc_time_now_ms(), ts, sizeof(ts));
+	char body[1024] = "";
 	if (fields_fmt) {
 		va_list ap;
 		va_start(ap, fields_fmt);
-		vsnprintf(fields, sizeof(fields), fields_fmt, ap);
+		vsnprintf(body, sizeof(body), fields_fmt, ap);
 		va_end(ap);
 	}
-	char line[1400];
-	snprintf(line, sizeof(line), "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%s}", ts, names[lvl], msg,
-		 fields[0] ? "," : "", fields);
-	mc_log_line(line);
+	json_t *fields = NULL;
+	if (body[0]) {
+		/* the caller's members, read back as JSON; text that is not
+		 * (an unescaped quote, a cut value) is kept as one string */
+		char wrapped[1030];
+		snprintf(wrapped, sizeof(wrapped), "{%s}", body);
+		fields = json_loads(wrapped, 0, NULL);
+		if (!json_is_object(fields)) {
+			json_decref(fields);
+			fields = json_pack("{s:s}", "fields", body);
+		}
+	}
+	mc_log_json(lvl, msg, fields);
 }

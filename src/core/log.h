@@ -7,6 +7,8 @@
 #ifndef MC_LOG_H
 #define MC_LOG_H
 
+#include <jansson.h>
+
 enum mc_log_level { MC_LOG_DEBUG, MC_LOG_INFO, MC_LOG_WARN, MC_LOG_ERROR, MC_LOG_OFF };
 
 void mc_log_set_level(enum mc_log_level lvl);
@@ -14,6 +16,10 @@ int mc_log_parse_level(const char *s, enum mc_log_level *out);
 /* msg is a short event name; fields is a pre-rendered JSON object body
  * ("\"k\":1,\"x\":\"y\"") or NULL. */
 void mc_log(enum mc_log_level lvl, const char *msg, const char *fields_fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with the fields as an object (taken over, NULL for none): its
+ * members follow ts, level and msg in their order.  Prefer this one: the
+ * values are escaped. */
+void mc_log_json(enum mc_log_level lvl, const char *msg, json_t *fields);
 /* Write a complete, pre-rendered JSON line (no newline needed). */
 void mc_log_line(const char *json);
 

@@ -61,6 +61,22 @@ void mc_civil_from_days(int64_t z, int *y, int *m, int *d)
 	*y = (int)(yy + (*m <= 2));
 }
 
+int64_t mc_vn_day(int64_t ms)
+{
+	int64_t local = ms + (int64_t)MC_VN_OFFSET_MIN * 60000;
+	return local >= 0 ? local / MC_DAY_MS : -((-local + MC_DAY_MS - 1) / MC_DAY_MS);
+}
+
+int64_t mc_vn_day_start(int64_t day)
+{
+	return day * MC_DAY_MS - (int64_t)MC_VN_OFFSET_MIN * 60000;
+}
+
+void mc_vn_date(int64_t ms, int *y, int *m, int *d)
+{
+	mc_civil_from_days(mc_vn_day(ms), y, m, d);
+}
+
 static void split(int64_t ms, int *y, int *mo, int *d, int *h, int *mi, int *s, int *msec)
 {
 	int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);

@@ -25,4 +25,12 @@ int mc_time_parse(const char *s, int64_t *ms);
 int64_t mc_days_from_civil(int y, int m, int d);
 void mc_civil_from_days(int64_t z, int *y, int *m, int *d);
 
+/* Vietnam's calendar days, counted like mc_days_from_civil: the day an
+ * instant falls on there, the instant that day starts at, and the civil
+ * date of an instant.  The one place the UTC+7 offset meets a day. */
+#define MC_DAY_MS (24LL * 3600 * 1000)
+int64_t mc_vn_day(int64_t ms);
+int64_t mc_vn_day_start(int64_t day);
+void mc_vn_date(int64_t ms, int *y, int *m, int *d);
+
 #endif

@@ -45,7 +45,6 @@
 
 #include "../core/banned.h"
 
-#define DAY_MS 86400000LL
 #define MIN_MS 60000LL
 /* the counters of dossier_stats, in the order of its columns */
 #define NCOL 7
@@ -79,7 +78,7 @@ static int below(int n)
 
 struct gagency {
 	int64_t id, counter_id, clerk_id;
-	char code[48], kind[32];
+	char code[48], kind[32], province[8];
 };
 
 struct gstep {
@@ -137,11 +136,11 @@ static void local_ymd(int64_t day, int *y, int *m, int *d)
 }
 static int64_t local_day_of(int64_t ms)
 {
-	return (ms + (int64_t)MC_VN_OFFSET_MIN * MIN_MS) / DAY_MS;
+	return mc_vn_day(ms);
 }
 static int64_t local_instant(int64_t day, int minute)
 {
-	return day * DAY_MS + (int64_t)minute * MIN_MS - (int64_t)MC_VN_OFFSET_MIN * MIN_MS;
+	return mc_vn_day_start(day) + (int64_t)minute * MIN_MS;
 }
 
 static double field_weight(const char *f)
@@ -161,7 +160,7 @@ static int load_agencies(struct gen *g)
 	struct mc_stmt *s;
 	int rc = mc_query(
 		g->c, &s,
-		"SELECT a.id, a.code, a.kind,"
+		"SELECT a.id, a.code, a.kind, a.province_code,"
 		" (SELECT MIN(k.id) FROM counters k WHERE k.agency_id = a.id AND k.active = 1),"
 		" (SELECT MIN(u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = 'clerk'"
 		"  WHERE u.agency_id = a.id)"
@@ -180,8 +179,9 @@ static int load_agencies(struct gen *g)
 		a->id = mc_col_int64(s, 0);
 		snprintf(a->code, sizeof(a->code), "%s", mc_col_text(s, 1));
 		snprintf(a->kind, sizeof(a->kind), "%s", mc_col_text(s, 2));
-		a->counter_id = mc_col_int64(s, 3);
-		a->clerk_id = mc_col_int64(s, 4);
+		snprintf(a->province, sizeof(a->province), "%s", mc_col_text(s, 3));
+		a->counter_id = mc_col_int64(s, 4);
+		a->clerk_id = mc_col_int64(s, 5);
 		if (a->id > g->max_agency_id)
 			g->max_agency_id = a->id;
 	}
@@ -209,93 +209,117 @@ static int agency_index(struct gen *g, int64_t id)
 	return id > 0 && id <= g->max_agency_id ? g->ag_of_id[id] - 1 : -1;
 }
 
-static int load_procedures(struct gen *g)
+/* The steps of a procedure's definition (at most MAX_STEPS). */
+static void parse_steps(struct gen *g, struct gproc *p, json_t *def)
+{
+	size_t k;
+	json_t *st;
+	json_array_foreach(json_object_get(def, "steps"), k, st) {
+		if (p->nsteps == MAX_STEPS)
+			break;
+		struct gstep *x = &p->steps[p->nsteps++];
+		snprintf(x->name, sizeof(x->name), "%s", mc__jstr(st, "name"));
+		snprintf(x->role, sizeof(x->role), "%s", mc__jstr(st, "role"));
+		x->hours = (int)json_integer_value(json_object_get(st, "hours"));
+		const char *unit = mc__jstr(st, "unit");
+		x->unit = strcmp(unit, "receiving") == 0 ? 0 : 1;
+		if (strncmp(unit, "consulted:", 10) == 0) {
+			for (int a = 0; a < g->nag; a++)
+				if (strcmp(g->ag[a].code, unit + 10) == 0) {
+					x->unit = 2;
+					x->agency_id = g->ag[a].id;
+				}
+		}
+		p->hours_total += x->hours;
+	}
+}
+
+/* The mandatory papers, as the counter checklist records them (JSON). */
+static char *mandatory_papers(json_t *def)
+{
+	json_t *papers = json_array(), *pp;
+	size_t k, no = 0;
+	json_array_foreach(json_object_get(def, "papers"), k, pp) {
+		if (!json_is_true(json_object_get(pp, "mandatory")) || !json_is_null(json_object_get(pp, "condition")))
+			continue;
+		json_array_append_new(papers,
+				      json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "no", (json_int_t)++no, "code",
+						mc__jstr(pp, "code"), "name", mc__jstr(pp, "name"), "kind",
+						mc__jstr(pp, "kind") ? mc__jstr(pp, "kind") : "", "count",
+						json_integer_value(json_object_get(pp, "count")), "note", ""));
+	}
+	char *text = json_dumps(papers, JSON_COMPACT);
+	json_decref(papers);
+	return text;
+}
+
+/* Read one current procedure into p; p->nkind == 0 when no agency of this
+ * database may handle it. */
+static int load_procedure(struct gen *g, const char *code, struct gproc *p)
+{
+	json_t *def = NULL;
+	int rc = mc_catalog_get(g->c, code, 0, &def);
+	if (rc)
+		return rc;
+	memset(p, 0, sizeof(*p));
+	p->id = json_integer_value(json_object_get(def, "id"));
+	snprintf(p->code, sizeof(p->code), "%s", code);
+	snprintf(p->field, sizeof(p->field), "%s", mc__jstr(def, "field_code"));
+	json_t *t = json_object_get(def, "processing_time");
+	const char *unit = mc__jstr(t, "unit");
+	p->value = (int)json_integer_value(json_object_get(t, "value"));
+	p->days = unit && strcmp(unit, "working_day") == 0;
+	p->same_day = unit && strcmp(unit, "same_day") == 0;
+	if (p->same_day)
+		p->value = MC_HOURS_PER_DAY; /* the work spreads over up to a day */
+	const char *level = mc__jstr(def, "online_level");
+	p->online_share = level && strcmp(level, "full") == 0 ? 0.55 : level && strcmp(level, "partial") == 0 ? 0.2 : 0;
+	p->weight = field_weight(p->field);
+	/* the competent agency: by its code, or any of its kind */
+	json_t *ca = json_object_get(def, "competent_agency");
+	const char *acode = mc__jstr(ca, "code"), *kind = mc__jstr(ca, "kind");
+	p->kind_agencies = calloc((size_t)g->nag + 1, sizeof(int));
+	for (int k = 0; k < g->nag; k++)
+		if ((acode && strcmp(g->ag[k].code, acode) == 0) ||
+		    (!acode && kind && strcmp(g->ag[k].kind, kind) == 0))
+			p->kind_agencies[p->nkind++] = k;
+	parse_steps(g, p, def);
+	p->papers = mandatory_papers(def);
+	json_decref(def);
+	return 0;
+}
+
+/* The codes of the current procedures. */
+static int procedure_codes(struct gen *g, char (**codes)[20], int *n)
 {
 	struct mc_stmt *s;
 	int rc = mc_query(g->c, &s, "SELECT code FROM procedures WHERE is_current = 1 ORDER BY code", "");
 	if (rc)
 		return rc;
-	char(*codes)[20] = NULL;
-	int n = 0, cap = 0;
+	int cap = 0;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		if (n == cap) {
+		if (*n == cap) {
 			cap = cap ? cap * 2 : 32;
-			codes = mc_xrealloc(codes, (size_t)cap * sizeof(*codes));
+			*codes = mc_xrealloc(*codes, (size_t)cap * sizeof(**codes));
 		}
-		snprintf(codes[n++], sizeof(codes[0]), "%s", mc_col_text(s, 0));
+		snprintf((*codes)[(*n)++], sizeof((*codes)[0]), "%s", mc_col_text(s, 0));
 	}
 	mc_stmt_done(s);
-	if (rc < 0) {
-		free(codes);
-		return rc;
-	}
+	return rc < 0 ? rc : 0;
+}
+
+static int load_procedures(struct gen *g)
+{
+	char(*codes)[20] = NULL;
+	int n = 0;
+	int rc = procedure_codes(g, &codes, &n);
+	if (rc)
+		goto out;
 	g->pr = calloc((size_t)n + 1, sizeof(*g->pr));
-	rc = 0;
-	for (int i = 0; i < n && !rc; i++) {
-		json_t *def = NULL;
-		if ((rc = mc_catalog_get(g->c, codes[i], 0, &def)))
-			break;
+	for (int i = 0; i < n; i++) {
 		struct gproc *p = &g->pr[g->npr];
-		memset(p, 0, sizeof(*p));
-		p->id = json_integer_value(json_object_get(def, "id"));
-		snprintf(p->code, sizeof(p->code), "%s", codes[i]);
-		snprintf(p->field, sizeof(p->field), "%s", mc__jstr(def, "field_code"));
-		json_t *t = json_object_get(def, "processing_time");
-		p->value = (int)json_integer_value(json_object_get(t, "value"));
-		p->days = mc__jstr(t, "unit") && strcmp(mc__jstr(t, "unit"), "working_day") == 0;
-		p->same_day = mc__jstr(t, "unit") && strcmp(mc__jstr(t, "unit"), "same_day") == 0;
-		if (p->same_day)
-			p->value = MC_HOURS_PER_DAY; /* the work spreads over up to a day */
-		const char *level = mc__jstr(def, "online_level");
-		p->online_share = level && strcmp(level, "full") == 0      ? 0.55
-				  : level && strcmp(level, "partial") == 0 ? 0.2
-									   : 0;
-		p->weight = field_weight(p->field);
-		/* competent agency */
-		json_t *ca = json_object_get(def, "competent_agency");
-		const char *code = mc__jstr(ca, "code"), *kind = mc__jstr(ca, "kind");
-		p->kind_agencies = calloc((size_t)g->nag + 1, sizeof(int));
-		for (int k = 0; k < g->nag; k++)
-			if ((code && strcmp(g->ag[k].code, code) == 0) ||
-			    (!code && kind && strcmp(g->ag[k].kind, kind) == 0))
-				p->kind_agencies[p->nkind++] = k;
-		/* steps */
-		size_t k;
-		json_t *st;
-		json_array_foreach(json_object_get(def, "steps"), k, st) {
-			if (p->nsteps == MAX_STEPS)
-				break;
-			struct gstep *x = &p->steps[p->nsteps++];
-			snprintf(x->name, sizeof(x->name), "%s", mc__jstr(st, "name"));
-			snprintf(x->role, sizeof(x->role), "%s", mc__jstr(st, "role"));
-			x->hours = (int)json_integer_value(json_object_get(st, "hours"));
-			const char *unit = mc__jstr(st, "unit");
-			x->unit = strcmp(unit, "receiving") == 0 ? 0 : 1;
-			if (strncmp(unit, "consulted:", 10) == 0) {
-				for (int a = 0; a < g->nag; a++)
-					if (strcmp(g->ag[a].code, unit + 10) == 0) {
-						x->unit = 2;
-						x->agency_id = g->ag[a].id;
-					}
-			}
-			p->hours_total += x->hours;
-		}
-		/* the mandatory papers, as the counter checklist records them */
-		json_t *papers = json_array(), *pp;
-		size_t no = 0;
-		json_array_foreach(json_object_get(def, "papers"), k, pp) {
-			if (!json_is_true(json_object_get(pp, "mandatory")) ||
-			    !json_is_null(json_object_get(pp, "condition")))
-				continue;
-			json_array_append_new(
-				papers, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "no", (json_int_t)++no, "code",
-						  mc__jstr(pp, "code"), "name", mc__jstr(pp, "name"), "kind",
-						  mc__jstr(pp, "kind") ? mc__jstr(pp, "kind") : "", "count",
-						  json_integer_value(json_object_get(pp, "count")), "note", ""));
-		}
-		p->papers = json_dumps(papers, JSON_COMPACT);
-		json_decref(papers);
-		json_decref(def);
+		if ((rc = load_procedure(g, codes[i], p)))
+			goto out;
 		if (p->nkind == 0 || p->nsteps < 3) {
 			free(p->kind_agencies);
 			free(p->papers);
@@ -304,12 +328,13 @@ static int load_procedures(struct gen *g)
 		g->wsum += p->weight;
 		g->npr++;
 	}
-	free(codes);
-	if (!rc && !g->npr) {
+	if (!g->npr) {
 		snprintf(g->err, sizeof(g->err),
 			 "no procedure with a competent agency: seed the catalog and the demo data");
 		rc = MC_E_NOT_FOUND;
 	}
+out:
+	free(codes);
 	return rc;
 }
 
@@ -509,7 +534,7 @@ static const char dossier_sql[] =
 	" form_data, papers, channel, status, received_agency_id, counter_id, competent_agency_id, current_step,"
 	" current_agency_id, step_role, received_by, submitted_at, received_at, due_at, paused_at, completed_at,"
 	" returned_at, result_status, return_method, register_entry, extra, version, created_at, updated_at)"
-	" VALUES (?, ?, '79', ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	" RETURNING id";
 
 static void bind_opt(struct mc_stmt *s, int idx, int64_t v)
@@ -528,20 +553,321 @@ static void bind_opt_text(struct mc_stmt *s, int idx, const char *v)
 		mc_bind_null(s, idx);
 }
 
-/* The multi-row INSERT of n steps (one statement per step count, cached). */
-static const char *steps_sql(int n)
+/* The multi-row INSERTs of 1 to STEPS_PER_INSERT steps: fixed texts. */
+#define STEPS_INSERT                                                                                                   \
+	"INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours, started_at,"                        \
+	" due_at, handed_by, finished_at, finished_by, result) VALUES "
+#define STEP_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+static const char *const steps_sql[STEPS_PER_INSERT + 1] = {
+	NULL,
+	STEPS_INSERT STEP_ROW,
+	STEPS_INSERT STEP_ROW ", " STEP_ROW,
+	STEPS_INSERT STEP_ROW ", " STEP_ROW ", " STEP_ROW,
+	STEPS_INSERT STEP_ROW ", " STEP_ROW ", " STEP_ROW ", " STEP_ROW,
+};
+
+/* One generated dossier, as its parts are decided. */
+struct gdossier {
+	struct gproc *p;
+	int pri, comp, recv, online;
+	int64_t day; /* in the range */
+	size_t si;   /* its (receiving agency, day) code counter */
+	/* timeline */
+	int64_t sub, rec, due, completed, returned, paused, cutoff, plan_end;
+	const char *status, *result;
+	int end_kind; /* 0 resolved, 1 refused, 2 withdrawn */
+	/* steps */
+	int64_t st_start[MAX_STEPS], st_due[MAX_STEPS], st_end[MAX_STEPS], agency[MAX_STEPS];
+	int cur;
+	int64_t cur_agency;
+	const char *role;
+	/* what the row carries */
+	char code[80], secret[10], applicant[512], extra[512];
+	int64_t entry, id;
+	int version;
+};
+
+/* The procedure, the competent and the receiving agency.  MC_E_CONFLICT
+ * when every candidate agency already has 9999 codes that day. */
+static int pick_agencies(struct gen *g, struct gdossier *d)
 {
-	static char sql[STEPS_PER_INSERT + 1][1024];
-	if (!sql[n][0]) {
-		size_t k = (size_t)snprintf(
-			sql[n], sizeof(sql[n]),
-			"INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours, started_at,"
-			" due_at, handed_by, finished_at, finished_by, result) VALUES ");
-		for (int i = 0; i < n; i++)
-			k += (size_t)snprintf(sql[n] + k, sizeof(sql[n]) - k, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-					      i ? ", " : "");
+	d->p = &g->pr[pick_procedure(g)];
+	d->pri = (int)(d->p - g->pr);
+	d->comp = d->p->kind_agencies[below(d->p->nkind)];
+	d->online = unif() < d->p->online_share;
+	d->recv = d->comp;
+	if (!d->online && !(g->ag[d->comp].counter_id && unif() < 0.55))
+		d->recv = g->intake[below(g->nintake)]; /* a branch (mostly) or the centre */
+	d->day = local_day_of(d->sub) - g->day0;
+	d->si = (size_t)d->recv * (size_t)g->ndays + (size_t)d->day;
+	for (int tries = 0; g->seq[d->si] >= 9999; tries++) {
+		if (tries > 2 * g->nintake)
+			return MC_E_CONFLICT;
+		d->online = 0;
+		d->recv = g->intake[below(g->nintake)];
+		d->si = (size_t)d->recv * (size_t)g->ndays + (size_t)d->day;
 	}
-	return sql[n];
+	return 0;
+}
+
+/* The legal deadline, and when the work would end: about 2 % late. */
+static void plan_end(struct gen *g, struct gdossier *d)
+{
+	struct gproc *p = d->p;
+	if (p->same_day)
+		mc_cal_due_days(&g->cal, d->rec, 0, &d->due);
+	else if (p->days)
+		mc_cal_due_days(&g->cal, d->rec, p->value, &d->due);
+	else
+		mc_cal_due_hours(&g->cal, d->rec, p->value, &d->due);
+	int64_t budget = p->days ? (int64_t)p->value * 480 : (int64_t)p->value * 60;
+	if (unif() < 0.02) {
+		mc_cal_add_working_minutes(&g->cal, d->due, 30 + below(3 * 480), &d->plan_end);
+		return;
+	}
+	mc_cal_add_working_minutes(&g->cal, d->rec, (int64_t)((double)budget * (0.25 + 0.75 * unif())), &d->plan_end);
+	if (d->plan_end > d->due)
+		d->plan_end = d->due;
+}
+
+/* Where the dossier stands now: its status and the instants it reached. */
+static void timeline(struct gen *g, struct gdossier *d)
+{
+	d->rec = d->sub;
+	if (d->online)
+		mc_cal_add_working_minutes(&g->cal, d->sub, 5 + below(240), &d->rec);
+	if (d->rec > g->now) {
+		d->status = "submitted";
+		d->rec = 0;
+		d->cutoff = g->now;
+		return;
+	}
+	plan_end(g, d);
+	double e = unif();
+	d->end_kind = e < 0.015 ? 1 : e < 0.022 ? 2 : 0;
+	if (d->end_kind) {
+		/* refused or withdrawn part of the way */
+		int64_t at = d->rec + (int64_t)((double)(d->plan_end - d->rec) * unif());
+		if (at > g->now) {
+			d->status = "in_progress";
+			d->cutoff = g->now;
+		} else {
+			d->status = d->end_kind == 1 ? "refused" : "withdrawn";
+			d->completed = d->cutoff = at;
+		}
+	} else if (d->plan_end > g->now) {
+		d->status = unif() < 0.06 ? "supplement_requested" : "in_progress";
+		d->cutoff = g->now;
+		if (d->status[0] == 's')
+			d->paused = d->rec + (g->now - d->rec) / 2;
+	} else {
+		d->completed = d->cutoff = d->plan_end;
+		mc_cal_add_working_minutes(&g->cal, d->completed, 30 + below(5 * 480), &d->returned);
+		d->status = d->returned > g->now ? "result_ready" : "returned";
+		if (d->returned > g->now)
+			d->returned = 0;
+	}
+	if (d->completed && !d->end_kind)
+		d->result = mc__score_name(mc_cal_classify(d->completed, d->due));
+}
+
+/* The steps' times: processing steps 2..n-1 share [rec, plan_end] by
+ * their hours; step n is the return. */
+static void step_times(struct gen *g, struct gdossier *d)
+{
+	struct gproc *p = d->p;
+	int n = p->nsteps, proc_hours = 0, acc = 0;
+	for (int i = 1; i < n - 1; i++)
+		proc_hours += p->steps[i].hours;
+	if (proc_hours <= 0)
+		proc_hours = 1;
+	int64_t rec = d->rec, span = d->plan_end - rec;
+	for (int i = 0; i < n; i++) {
+		struct gstep *x = &p->steps[i];
+		d->agency[i] = x->unit == 0 ? g->ag[d->recv].id : x->unit == 1 ? g->ag[d->comp].id : x->agency_id;
+		if (i == 0) {
+			d->st_start[i] = d->sub;
+			d->st_due[i] = d->st_end[i] = rec;
+		} else if (i < n - 1) {
+			d->st_start[i] = rec + span * acc / proc_hours;
+			d->st_due[i] = rec + (d->due - rec) * (acc + x->hours) / proc_hours;
+			acc += x->hours;
+			d->st_end[i] = rec + span * acc / proc_hours;
+		} else {
+			d->st_start[i] = d->plan_end;
+			d->st_due[i] = d->plan_end + 3600000;
+			d->st_end[i] = d->returned ? d->returned : INT64_MAX;
+		}
+	}
+}
+
+/* The current step, and who holds the dossier while it is open. */
+static void current_step(struct gdossier *d)
+{
+	int n = d->p->nsteps;
+	const char *st = d->status;
+	d->cur = n;
+	if (!d->rec) {
+		d->cur = 1;
+	} else if (strcmp(st, "returned") != 0 && strcmp(st, "result_ready") != 0) {
+		for (int i = 0; i < n; i++)
+			if (d->st_end[i] > d->cutoff) {
+				d->cur = i + 1;
+				break;
+			}
+		if (d->cur == n && (!strcmp(st, "in_progress") || st[0] == 's'))
+			d->cur = n - 1;
+	}
+	if (!strcmp(st, "submitted") || !strcmp(st, "in_progress") || !strcmp(st, "supplement_requested") ||
+	    !strcmp(st, "result_ready")) {
+		d->cur_agency = d->agency[d->cur - 1];
+		d->role = d->p->steps[d->cur - 1].role;
+	}
+}
+
+/* Code, secret, applicant, register entry, extra and version. */
+static void number(struct gen *g, struct gdossier *d)
+{
+	int32_t seq = ++g->seq[d->si];
+	g->seq_dirty[d->si] = 1;
+	int y, m, dd;
+	local_ymd(d->day + g->day0, &y, &m, &dd);
+	snprintf(d->code, sizeof(d->code), "%s-%02d%02d%02d-%04d", g->ag[d->recv].code, y % 100, m, dd, (int)seq);
+	make_secret(d->secret);
+	make_applicant(d->applicant, sizeof(d->applicant));
+	if (d->rec) {
+		local_ymd(local_day_of(d->rec), &y, &m, &dd);
+		int yi = y - g->year0;
+		if (yi >= 0 && yi < 4) {
+			d->entry = ++g->reg[d->recv * 4 + yi];
+			g->reg_dirty[d->recv * 4 + yi] = 1;
+		}
+	}
+	snprintf(d->extra, sizeof(d->extra), "{}");
+	if (!strcmp(d->status, "supplement_requested"))
+		snprintf(d->extra, sizeof(d->extra),
+			 "{\"supplement\":{\"requested_at\":null,\"requested_by\":{\"id\":0},"
+			 "\"items\":[\"Bản sao giấy tờ chứng minh nơi cư trú\"],\"reason\":\"Hồ sơ chưa đầy đủ\"}}");
+	else if (!strcmp(d->status, "refused"))
+		snprintf(d->extra, sizeof(d->extra),
+			 "{\"refusal\":{\"at\":null,\"by\":{\"id\":0},\"reasons\":[\"Không đủ điều kiện theo quy "
+			 "định\"]}}");
+	d->version = 1;
+	for (int i = 0; i < d->p->nsteps; i++)
+		d->version += d->st_end[i] <= d->cutoff && (i > 0 || d->rec);
+	if (d->completed || d->returned)
+		d->version++;
+}
+
+static int insert_dossier(struct gen *g, struct gdossier *d)
+{
+	struct gproc *p = d->p;
+	struct gagency *ra = &g->ag[d->recv];
+	struct mc_stmt *s;
+	int rc = mc_prepare(g->c, dossier_sql, &s);
+	if (rc)
+		return rc;
+	int k = 1;
+	mc_bind_text(s, k++, d->code);
+	mc_bind_text(s, k++, d->secret);
+	mc_bind_text(s, k++, ra->province);
+	mc_bind_int64(s, k++, p->id);
+	mc_bind_text(s, k++, p->code);
+	mc_bind_text(s, k++, p->field);
+	mc_bind_text(s, k++, d->applicant);
+	mc_bind_text(s, k++, d->online ? "[]" : p->papers);
+	mc_bind_text(s, k++, d->online ? "online" : "counter");
+	mc_bind_text(s, k++, d->status);
+	mc_bind_int64(s, k++, ra->id);
+	bind_opt(s, k++, d->online ? 0 : ra->counter_id);
+	mc_bind_int64(s, k++, g->ag[d->comp].id);
+	mc_bind_int64(s, k++, d->cur);
+	bind_opt(s, k++, d->cur_agency);
+	bind_opt_text(s, k++, d->role);
+	bind_opt(s, k++, d->rec ? ra->clerk_id : 0);
+	mc_bind_int64(s, k++, d->sub);
+	bind_opt(s, k++, d->rec);
+	bind_opt(s, k++, d->due);
+	bind_opt(s, k++, d->paused);
+	bind_opt(s, k++, d->completed);
+	bind_opt(s, k++, d->returned);
+	bind_opt_text(s, k++, d->result);
+	mc_bind_text(s, k++, below(10) < 8 ? "counter" : below(2) ? "post" : "online");
+	bind_opt(s, k++, d->entry);
+	mc_bind_text(s, k++, d->extra);
+	mc_bind_int64(s, k++, d->version);
+	mc_bind_int64(s, k++, d->sub);
+	int64_t upd = d->returned ? d->returned : d->completed ? d->completed : d->rec ? d->rec : d->sub;
+	mc_bind_int64(s, k++, upd > g->now ? g->now : upd);
+	rc = mc_step(s);
+	if (rc == MC_DB_ROW)
+		d->id = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+static void bind_step(struct gen *g, struct gdossier *d, struct mc_stmt *s, int *k, int i)
+{
+	struct gstep *x = &d->p->steps[i];
+	struct gagency *ra = &g->ag[d->recv];
+	int started = d->rec && i < d->cur && d->st_start[i] <= d->cutoff;
+	int finished = started && (i + 1 < d->cur || (i + 1 == d->cur && !strcmp(d->status, "returned")));
+	if (i == 0)
+		started = finished = d->rec != 0;
+	int64_t clerk = x->unit == 0 ? ra->clerk_id : 0;
+	mc_bind_int64(s, (*k)++, d->id);
+	mc_bind_int64(s, (*k)++, i + 1);
+	mc_bind_text(s, (*k)++, x->name);
+	mc_bind_text(s, (*k)++, x->role);
+	mc_bind_int64(s, (*k)++, d->agency[i]);
+	mc_bind_int64(s, (*k)++, x->hours);
+	bind_opt(s, (*k)++, started ? d->st_start[i] : 0);
+	bind_opt(s, (*k)++, started ? d->st_due[i] : 0);
+	bind_opt(s, (*k)++, started && i > 0 ? ra->clerk_id : 0);
+	bind_opt(s, (*k)++, finished ? d->st_end[i] : 0);
+	bind_opt(s, (*k)++, finished ? clerk : 0);
+	bind_opt_text(s, (*k)++, finished ? mc__score_name(mc_cal_classify(d->st_end[i], d->st_due[i])) : NULL);
+}
+
+/* The steps, STEPS_PER_INSERT rows per statement (PostgreSQL's driver
+ * binds at most 64 parameters). */
+static int insert_steps(struct gen *g, struct gdossier *d)
+{
+	int n = d->p->nsteps;
+	for (int first = 0; first < n; first += STEPS_PER_INSERT) {
+		int rows = n - first < STEPS_PER_INSERT ? n - first : STEPS_PER_INSERT;
+		struct mc_stmt *s;
+		int rc = mc_prepare(g->c, steps_sql[rows], &s);
+		if (rc)
+			return rc;
+		int k = 1;
+		for (int i = first; i < first + rows; i++)
+			bind_step(g, d, s, &k, i);
+		rc = mc_step(s);
+		mc_stmt_done(s);
+		if (rc < 0)
+			return rc;
+	}
+	g->steps_written += n;
+	return 0;
+}
+
+/* The statistics, as the transitions count them. */
+static void count(struct gen *g, struct gdossier *d)
+{
+	if (d->rec)
+		stat_add(g, d->comp, d->pri, d->rec, d->online ? S_ONLINE : S_COUNTER);
+	if (d->result)
+		stat_add(g, d->comp, d->pri, d->completed,
+			 !strcmp(d->result, "early")     ? S_EARLY
+			 : !strcmp(d->result, "on_time") ? S_ON_TIME
+							 : S_LATE);
+	if (d->rec && d->completed && d->end_kind == 1 && !strcmp(d->status, "refused"))
+		stat_add(g, d->comp, d->pri, d->completed, S_REFUSED);
+	if (d->rec && d->completed && d->end_kind == 2 && !strcmp(d->status, "withdrawn"))
+		stat_add(g, d->comp, d->pri, d->completed, S_WITHDRAWN);
 }
 
 /* Generate and insert the dossier submitted at `sub`.  Returns 0, or
@@ -549,271 +875,22 @@ static const char *steps_sql(int n)
  * day. */
 static int one(struct gen *g, int64_t sub)
 {
-	struct gproc *p = &g->pr[pick_procedure(g)];
-	int pri = (int)(p - g->pr);
-	int comp = p->kind_agencies[below(p->nkind)];
-	int online = unif() < p->online_share;
-	int recv = comp;
-	if (!online && !(g->ag[comp].counter_id && unif() < 0.55)) {
-		/* a branch (mostly) or the centre */
-		recv = g->intake[below(g->nintake)];
-	}
-	int64_t day = local_day_of(sub) - g->day0;
-	size_t si = (size_t)recv * (size_t)g->ndays + (size_t)day;
-	for (int tries = 0; g->seq[si] >= 9999; tries++) {
-		if (tries > 2 * g->nintake)
-			return MC_E_CONFLICT;
-		online = 0;
-		recv = g->intake[below(g->nintake)];
-		si = (size_t)recv * (size_t)g->ndays + (size_t)day;
-	}
-	struct gagency *ca = &g->ag[comp], *ra = &g->ag[recv];
-
-	/* timeline */
-	int64_t rec = sub, due = 0, completed = 0, returned = 0, paused = 0, cutoff;
-	if (online)
-		mc_cal_add_working_minutes(&g->cal, sub, 5 + below(240), &rec);
-	const char *status;
-	int end_kind = 0; /* 0 resolved, 1 refused, 2 withdrawn */
-	int64_t plan_end = 0;
-	if (rec > g->now) {
-		status = "submitted";
-		rec = 0;
-		cutoff = g->now;
-	} else {
-		if (p->same_day)
-			mc_cal_due_days(&g->cal, rec, 0, &due);
-		else if (p->days)
-			mc_cal_due_days(&g->cal, rec, p->value, &due);
-		else
-			mc_cal_due_hours(&g->cal, rec, p->value, &due);
-		int64_t budget = p->days ? (int64_t)p->value * 480 : (int64_t)p->value * 60;
-		double r = unif();
-		if (r < 0.02) /* late */
-			mc_cal_add_working_minutes(&g->cal, due, 30 + below(3 * 480), &plan_end);
-		else {
-			mc_cal_add_working_minutes(&g->cal, rec, (int64_t)((double)budget * (0.25 + 0.75 * unif())),
-						   &plan_end);
-			if (plan_end > due)
-				plan_end = due;
-		}
-		double e = unif();
-		if (e < 0.015)
-			end_kind = 1;
-		else if (e < 0.022)
-			end_kind = 2;
-		if (end_kind) {
-			/* refused or withdrawn part of the way */
-			int64_t at = rec + (int64_t)((double)(plan_end - rec) * unif());
-			if (at > g->now) {
-				status = "in_progress";
-				cutoff = g->now;
-			} else {
-				status = end_kind == 1 ? "refused" : "withdrawn";
-				completed = cutoff = at;
-			}
-		} else if (plan_end > g->now) {
-			status = unif() < 0.06 ? "supplement_requested" : "in_progress";
-			cutoff = g->now;
-			if (status[0] == 's')
-				paused = rec + (g->now - rec) / 2;
-		} else {
-			completed = cutoff = plan_end;
-			mc_cal_add_working_minutes(&g->cal, completed, 30 + below(5 * 480), &returned);
-			if (returned > g->now) {
-				returned = 0;
-				status = "result_ready";
-			} else {
-				status = "returned";
-			}
-		}
-	}
-	const char *result = NULL;
-	if (completed && !end_kind)
-		result = mc__score_name(mc_cal_classify(completed, due));
-
-	/* steps: processing steps 2..n-1 share [rec, plan_end] by their hours;
-	 * step n is the return */
-	int n = p->nsteps, cur = 1;
-	int64_t st_start[MAX_STEPS], st_due[MAX_STEPS], st_end[MAX_STEPS];
-	int64_t agency[MAX_STEPS];
-	int proc_hours = 0;
-	for (int i = 1; i < n - 1; i++)
-		proc_hours += p->steps[i].hours;
-	if (proc_hours <= 0)
-		proc_hours = 1;
-	int acc = 0;
-	for (int i = 0; i < n; i++) {
-		struct gstep *x = &p->steps[i];
-		agency[i] = x->unit == 0 ? ra->id : x->unit == 1 ? ca->id : x->agency_id;
-		if (i == 0) {
-			st_start[i] = sub;
-			st_due[i] = rec ? rec : 0;
-			st_end[i] = rec;
-		} else if (i < n - 1) {
-			st_start[i] = rec + (plan_end - rec) * acc / proc_hours;
-			st_due[i] = rec + (due - rec) * (acc + x->hours) / proc_hours;
-			acc += x->hours;
-			st_end[i] = rec + (plan_end - rec) * acc / proc_hours;
-		} else {
-			st_start[i] = plan_end;
-			st_due[i] = plan_end + 3600000;
-			st_end[i] = returned ? returned : INT64_MAX;
-		}
-	}
-	if (!rec) {
-		cur = 1;
-	} else if (!strcmp(status, "returned")) {
-		cur = n;
-	} else if (!strcmp(status, "result_ready")) {
-		cur = n;
-	} else {
-		cur = n;
-		for (int i = 0; i < n; i++)
-			if (st_end[i] > cutoff) {
-				cur = i + 1;
-				break;
-			}
-		if (cur == n && (!strcmp(status, "in_progress") || status[0] == 's'))
-			cur = n - 1;
-	}
-	int64_t cur_agency = 0;
-	const char *role = NULL;
-	if (!strcmp(status, "submitted") || !strcmp(status, "in_progress") || !strcmp(status, "supplement_requested") ||
-	    !strcmp(status, "result_ready")) {
-		cur_agency = agency[cur - 1];
-		role = p->steps[cur - 1].role;
-	}
-
-	/* code and register entry */
-	int32_t seq = ++g->seq[si];
-	g->seq_dirty[si] = 1;
-	int y, m, d;
-	local_ymd(day + g->day0, &y, &m, &d);
-	char code[80], secret[10], applicant[512];
-	snprintf(code, sizeof(code), "%s-%02d%02d%02d-%04d", ra->code, y % 100, m, d, (int)seq);
-	make_secret(secret);
-	make_applicant(applicant, sizeof(applicant));
-	int64_t entry = 0;
-	if (rec) {
-		int ry, rm, rd;
-		local_ymd(local_day_of(rec), &ry, &rm, &rd);
-		int yi = ry - g->year0;
-		if (yi >= 0 && yi < 4) {
-			entry = ++g->reg[recv * 4 + yi];
-			g->reg_dirty[recv * 4 + yi] = 1;
-		}
-	}
-	char extra[512] = "{}";
-	if (!strcmp(status, "supplement_requested"))
-		snprintf(extra, sizeof(extra),
-			 "{\"supplement\":{\"requested_at\":null,\"requested_by\":{\"id\":0},"
-			 "\"items\":[\"Bản sao giấy tờ chứng minh nơi cư trú\"],\"reason\":\"Hồ sơ chưa đầy đủ\"}}");
-	else if (!strcmp(status, "refused"))
-		snprintf(extra, sizeof(extra),
-			 "{\"refusal\":{\"at\":null,\"by\":{\"id\":0},\"reasons\":[\"Không đủ điều kiện theo quy "
-			 "định\"]}}");
-	int version = 1;
-	for (int i = 0; i < n; i++)
-		version += st_end[i] <= cutoff && (i > 0 || rec);
-	if (completed || returned)
-		version++;
-
-	struct mc_stmt *s;
-	int rc = mc_prepare(g->c, dossier_sql, &s);
+	struct gdossier d;
+	memset(&d, 0, sizeof(d));
+	d.sub = sub;
+	int rc = pick_agencies(g, &d);
 	if (rc)
 		return rc;
-	int k = 1;
-	mc_bind_text(s, k++, code);
-	mc_bind_text(s, k++, secret);
-	mc_bind_int64(s, k++, p->id);
-	mc_bind_text(s, k++, p->code);
-	mc_bind_text(s, k++, p->field);
-	mc_bind_text(s, k++, applicant);
-	mc_bind_text(s, k++, online ? "[]" : p->papers);
-	mc_bind_text(s, k++, online ? "online" : "counter");
-	mc_bind_text(s, k++, status);
-	mc_bind_int64(s, k++, ra->id);
-	bind_opt(s, k++, online ? 0 : ra->counter_id);
-	mc_bind_int64(s, k++, ca->id);
-	mc_bind_int64(s, k++, cur);
-	bind_opt(s, k++, cur_agency);
-	bind_opt_text(s, k++, role);
-	bind_opt(s, k++, rec ? ra->clerk_id : 0);
-	mc_bind_int64(s, k++, sub);
-	bind_opt(s, k++, rec);
-	bind_opt(s, k++, due);
-	bind_opt(s, k++, paused);
-	bind_opt(s, k++, completed);
-	bind_opt(s, k++, returned);
-	bind_opt_text(s, k++, result);
-	mc_bind_text(s, k++, below(10) < 8 ? "counter" : below(2) ? "post" : "online");
-	bind_opt(s, k++, entry);
-	mc_bind_text(s, k++, extra);
-	mc_bind_int64(s, k++, version);
-	mc_bind_int64(s, k++, sub);
-	int64_t upd = returned ? returned : completed ? completed : rec ? rec : sub;
-	mc_bind_int64(s, k++, upd > g->now ? g->now : upd);
-	int64_t id = 0;
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		id = mc_col_int64(s, 0);
-	while (rc == MC_DB_ROW)
-		rc = mc_step(s);
-	mc_stmt_done(s);
-	if (rc < 0)
+	timeline(g, &d);
+	step_times(g, &d);
+	current_step(&d);
+	number(g, &d);
+	if ((rc = insert_dossier(g, &d)) || (rc = insert_steps(g, &d)))
 		return rc;
-
-	/* steps, STEPS_PER_INSERT rows per statement (PostgreSQL's driver binds
-	 * at most 64 parameters) */
-	for (int first = 0; first < n; first += STEPS_PER_INSERT) {
-		int rows = n - first < STEPS_PER_INSERT ? n - first : STEPS_PER_INSERT;
-		if ((rc = mc_prepare(g->c, steps_sql(rows), &s)))
-			return rc;
-		k = 1;
-		for (int i = first; i < first + rows; i++) {
-			struct gstep *x = &p->steps[i];
-			int started = rec && i < cur && st_start[i] <= cutoff;
-			int finished = started && (i + 1 < cur || (i + 1 == cur && !strcmp(status, "returned")));
-			if (i == 0)
-				started = finished = rec != 0;
-			int64_t clerk = x->unit == 0 ? ra->clerk_id : 0;
-			mc_bind_int64(s, k++, id);
-			mc_bind_int64(s, k++, i + 1);
-			mc_bind_text(s, k++, x->name);
-			mc_bind_text(s, k++, x->role);
-			mc_bind_int64(s, k++, agency[i]);
-			mc_bind_int64(s, k++, x->hours);
-			bind_opt(s, k++, started ? st_start[i] : 0);
-			bind_opt(s, k++, started ? st_due[i] : 0);
-			bind_opt(s, k++, started && i > 0 ? ra->clerk_id : 0);
-			bind_opt(s, k++, finished ? st_end[i] : 0);
-			bind_opt(s, k++, finished ? clerk : 0);
-			bind_opt_text(s, k++, finished ? mc__score_name(mc_cal_classify(st_end[i], st_due[i])) : NULL);
-		}
-		rc = mc_step(s);
-		mc_stmt_done(s);
-		if (rc < 0)
-			return rc;
-	}
-	g->steps_written += n;
 	/* the public tracking answer, as a transition would leave it */
-	if ((rc = mc__track_refresh(g->c, id)))
+	if ((rc = mc__track_refresh(g->c, d.id)))
 		return rc;
-
-	/* statistics, as the transitions count them */
-	int cai = comp;
-	if (rec)
-		stat_add(g, cai, pri, rec, online ? S_ONLINE : S_COUNTER);
-	if (result)
-		stat_add(g, cai, pri, completed,
-			 !strcmp(result, "early")     ? S_EARLY
-			 : !strcmp(result, "on_time") ? S_ON_TIME
-						      : S_LATE);
-	if (rec && completed && end_kind == 1 && !strcmp(status, "refused"))
-		stat_add(g, cai, pri, completed, S_REFUSED);
-	if (rec && completed && end_kind == 2 && !strcmp(status, "withdrawn"))
-		stat_add(g, cai, pri, completed, S_WITHDRAWN);
+	count(g, &d);
 	return 0;
 }
 
@@ -848,139 +925,181 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+#define DEFAULT_SEED 20260101
+
+/* The range of days, the counters and the statistics cells. */
+static int gen_setup(struct gen *g, const struct mc_gen_options *o)
+{
+	int rc = mc_holidays_calendar(g->c, &g->cal);
+	if (rc) {
+		mc_cal_init(&g->cal); /* released by gen_free */
+		return rc;
+	}
+	if ((rc = load_agencies(g)) || (rc = load_procedures(g)))
+		return rc;
+	g->now = o->now ? o->now : mc_time_now_ms();
+	int span = o->days > 0 ? o->days : 365;
+	if (span > 3 * 365) {
+		snprintf(g->err, sizeof(g->err), "at most 3 years of days");
+		return MC_E_INVAL;
+	}
+	g->day0 = local_day_of(g->now) - span;
+	g->ndays = span + 1;
+	int y, m, d;
+	local_ymd(g->day0, &y, &m, &d);
+	g->year0 = y;
+	g->month0 = m;
+	g->nmonths = 12 * 4;
+	size_t cells = (size_t)g->nag * (size_t)g->npr * (size_t)g->ndays;
+	g->seq = calloc((size_t)g->nag * (size_t)g->ndays, sizeof(int32_t));
+	g->seq_dirty = calloc((size_t)g->nag * (size_t)g->ndays, 1);
+	g->reg = calloc((size_t)g->nag * 4, sizeof(int32_t));
+	g->reg_dirty = calloc((size_t)g->nag * 4, 1);
+	g->st_d = calloc(cells * NCOL, sizeof(int32_t));
+	g->st_m = calloc((size_t)g->nag * (size_t)g->npr * (size_t)g->nmonths * NCOL, sizeof(int32_t));
+	g->st_y = calloc((size_t)g->nag * (size_t)g->npr * 4 * NCOL, sizeof(int32_t));
+	g->dirty_d = calloc(cells, sizeof(int64_t));
+	g->dflag = calloc(cells, 1);
+	if (!g->seq || !g->seq_dirty || !g->reg || !g->reg_dirty || !g->st_d || !g->st_m || !g->st_y || !g->dirty_d ||
+	    !g->dflag)
+		return MC_E_NOMEM;
+	return load_sequences(g);
+}
+
+/* The working days before today, each with its share of the rows. */
+struct workdays {
+	int64_t *day;
+	double *w, wsum;
+	int n;
+};
+
+static int working_days(struct gen *g, struct workdays *wd)
+{
+	int64_t today = g->day0 + g->ndays - 1;
+	wd->day = calloc((size_t)g->ndays, sizeof(int64_t));
+	wd->w = calloc((size_t)g->ndays, sizeof(double));
+	for (int64_t k = g->day0; k < today; k++) {
+		int y, m, d;
+		local_ymd(k, &y, &m, &d);
+		if (mc_cal_is_working_day(&g->cal, y, m, d) != 1)
+			continue;
+		wd->day[wd->n] = k;
+		wd->w[wd->n] =
+			(0.8 + 0.4 * unif()) * (((k + 3) % 7 + 7) % 7 == 0 ? 1.25 : 1.0); /* Mondays are busier */
+		wd->wsum += wd->w[wd->n++];
+	}
+	if (!wd->n) {
+		snprintf(g->err, sizeof(g->err), "no working day in the range");
+		return MC_E_INVAL;
+	}
+	return 0;
+}
+
+/* Where the rows stand: written, and written in the open transaction. */
+struct progress {
+	int64_t done, in_tx;
+	double t0;
+};
+
+/* One row at `at`, in a transaction that is committed every `batch` rows. */
+static int add_row(struct gen *g, const struct mc_gen_options *o, struct progress *pg, int64_t at)
+{
+	int batch = o->batch > 0 ? o->batch : 10000;
+	int rc;
+	if (!pg->in_tx && (rc = mc_tx_begin(g->c, 1)))
+		return rc;
+	if ((rc = one(g, at))) {
+		if (rc == MC_E_CONFLICT)
+			snprintf(g->err, sizeof(g->err),
+				 "more than 9999 dossiers a day at every reception point: ask for fewer dossiers or "
+				 "more "
+				 "days");
+		return rc;
+	}
+	pg->done++;
+	if (++pg->in_tx < batch)
+		return 0;
+	if ((rc = flush(g)) || (rc = mc_tx_commit(g->c)))
+		return rc;
+	pg->in_tx = 0;
+	if (o->progress)
+		o->progress(pg->done, o->n, (double)pg->done / (mono() - pg->t0), o->progress_arg);
+	return 0;
+}
+
+/* The o->n rows, spread over the working days by their weights and over
+ * each day's office hours in order. */
+static int add_rows(struct gen *g, const struct mc_gen_options *o, const struct workdays *wd, struct progress *pg)
+{
+	int64_t left = o->n;
+	double wleft = wd->wsum;
+	for (int i = 0; i < wd->n; i++) {
+		int64_t k = i == wd->n - 1 ? left : (int64_t)((double)left * wd->w[i] / wleft + unif());
+		if (k > left)
+			k = left;
+		left -= k;
+		wleft -= wd->w[i];
+		for (int64_t j = 0; j < k; j++) {
+			/* spread over the 480 office minutes, in order */
+			int64_t minute = (int64_t)(480.0 * ((double)j + unif()) / (double)k);
+			int64_t at = local_instant(wd->day[i],
+						   minute < 240 ? 450 + (int)minute : 780 + (int)(minute - 240)) +
+				     (int64_t)below(60000);
+			int rc = add_row(g, o, pg, at);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* The last batch, and the audit entry that records the load. */
+static int finish(struct gen *g, const struct mc_gen_options *o, const struct progress *pg)
+{
+	int rc;
+	if (!pg->in_tx && (rc = mc_tx_begin(g->c, 1)))
+		return rc;
+	if ((rc = flush(g)))
+		return rc;
+	json_t *j = json_pack("{s:I, s:I, s:I}", "count", (json_int_t)pg->done, "steps", (json_int_t)g->steps_written,
+			      "seed", (json_int_t)(o->seed ? o->seed : DEFAULT_SEED));
+	char *detail = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	struct mc_audit_entry ae = {0, "dossier.generate", "dossier", "*", "cli", detail};
+	rc = mc_audit_append(g->c, &ae);
+	free(detail);
+	return rc ? rc : mc_tx_commit(g->c);
+}
+
 int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struct mc_gen_report *out, char *err,
 			size_t errlen)
 {
 	struct gen g;
+	struct workdays wd;
+	struct progress pg;
 	memset(&g, 0, sizeof(g));
+	memset(&wd, 0, sizeof(wd));
+	memset(&pg, 0, sizeof(pg));
 	memset(out, 0, sizeof(*out));
 	g.c = c;
-	rnd_state = o->seed ? o->seed : 20260101;
-	int batch = o->batch > 0 ? o->batch : 10000;
+	rnd_state = o->seed ? o->seed : DEFAULT_SEED;
 	double t0 = mono();
-	int rc = mc_holidays_calendar(c, &g.cal);
-	if (rc) {
-		mc_cal_init(&g.cal); /* released below */
-		goto done;
-	}
-	if ((rc = load_agencies(&g)) || (rc = load_procedures(&g)))
-		goto done;
-	g.now = o->now ? o->now : mc_time_now_ms();
-	int64_t today = local_day_of(g.now);
-	int span = o->days > 0 ? o->days : 365;
-	g.day0 = today - span;
-	g.ndays = span + 1;
-	int y, m, d;
-	local_ymd(g.day0, &y, &m, &d);
-	g.year0 = y;
-	g.month0 = m;
-	g.nmonths = 12 * 4;
-	if (span > 3 * 365) {
-		rc = MC_E_INVAL;
-		snprintf(g.err, sizeof(g.err), "at most 3 years of days");
-		goto done;
-	}
-	size_t cells = (size_t)g.nag * (size_t)g.npr * (size_t)g.ndays;
-	g.seq = calloc((size_t)g.nag * (size_t)g.ndays, sizeof(int32_t));
-	g.seq_dirty = calloc((size_t)g.nag * (size_t)g.ndays, 1);
-	g.reg = calloc((size_t)g.nag * 4, sizeof(int32_t));
-	g.reg_dirty = calloc((size_t)g.nag * 4, 1);
-	g.st_d = calloc(cells * NCOL, sizeof(int32_t));
-	g.st_m = calloc((size_t)g.nag * (size_t)g.npr * (size_t)g.nmonths * NCOL, sizeof(int32_t));
-	g.st_y = calloc((size_t)g.nag * (size_t)g.npr * 4 * NCOL, sizeof(int32_t));
-	g.dirty_d = calloc(cells, sizeof(int64_t));
-	g.dflag = calloc(cells, 1);
-	if (!g.seq || !g.seq_dirty || !g.reg || !g.reg_dirty || !g.st_d || !g.st_m || !g.st_y || !g.dirty_d ||
-	    !g.dflag) {
-		rc = MC_E_NOMEM;
-		goto done;
-	}
-	if ((rc = load_sequences(&g)))
-		goto done;
-
-	/* the working days before today, each with a share of the rows */
-	int64_t *days = calloc((size_t)g.ndays, sizeof(int64_t));
-	double *w = calloc((size_t)g.ndays, sizeof(double));
-	int nd = 0;
-	double wsum = 0;
-	for (int64_t k = g.day0; k < today; k++) {
-		local_ymd(k, &y, &m, &d);
-		if (mc_cal_is_working_day(&g.cal, y, m, d) != 1)
-			continue;
-		days[nd] = k;
-		w[nd] = (0.8 + 0.4 * unif()) * (((k + 3) % 7 + 7) % 7 == 0 ? 1.25 : 1.0); /* Mondays are busier */
-		wsum += w[nd++];
-	}
-	if (!nd) {
-		free(days);
-		free(w);
-		rc = MC_E_INVAL;
-		snprintf(g.err, sizeof(g.err), "no working day in the range");
-		goto done;
-	}
-	int64_t done_rows = 0, in_tx = 0, left = o->n;
-	double wleft = wsum, tb = mono();
-	for (int i = 0; i < nd && !rc; i++) {
-		int64_t k = i == nd - 1 ? left : (int64_t)((double)left * w[i] / wleft + unif());
-		if (k > left)
-			k = left;
-		left -= k;
-		wleft -= w[i];
-		for (int64_t j = 0; j < k && !rc; j++) {
-			if (!in_tx) {
-				if ((rc = mc_tx_begin(c, 1)))
-					break;
-			}
-			/* spread over the 480 office minutes, in order */
-			int64_t minute = (int64_t)(480.0 * ((double)j + unif()) / (double)k);
-			int64_t at =
-				local_instant(days[i], minute < 240 ? 450 + (int)minute : 780 + (int)(minute - 240)) +
-				(int64_t)below(60000);
-			rc = one(&g, at);
-			if (rc == MC_E_CONFLICT)
-				snprintf(g.err, sizeof(g.err),
-					 "more than 9999 dossiers a day at every reception point: ask for fewer "
-					 "dossiers or more days");
-			if (rc)
-				break;
-			done_rows++;
-			if (++in_tx == batch) {
-				if ((rc = flush(&g)) || (rc = mc_tx_commit(c)))
-					break;
-				in_tx = 0;
-				if (o->progress) {
-					double t = mono();
-					o->progress(done_rows, o->n, done_rows / (t - tb), o->progress_arg);
-				}
-			}
-		}
-	}
-	free(days);
-	free(w);
-	if (!rc) {
-		if (!in_tx)
-			rc = mc_tx_begin(c, 1);
-		if (!rc)
-			rc = flush(&g);
-		if (!rc) {
-			char detail[160];
-			snprintf(detail, sizeof(detail), "{\"count\":%lld,\"steps\":%lld,\"seed\":%llu}",
-				 (long long)done_rows, (long long)g.steps_written,
-				 (unsigned long long)(o->seed ? o->seed : 20260101));
-			struct mc_audit_entry ae = {0, "dossier.generate", "dossier", "*", "cli", detail};
-			rc = mc_audit_append(c, &ae);
-		}
-		if (!rc)
-			rc = mc_tx_commit(c);
-	}
+	int rc = gen_setup(&g, o);
+	if (rc || (rc = working_days(&g, &wd)))
+		goto out;
+	pg.t0 = mono();
+	if (!(rc = add_rows(&g, o, &wd, &pg)))
+		rc = finish(&g, o, &pg);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
-	out->dossiers = rc ? done_rows - in_tx : done_rows;
+	out->dossiers = rc ? pg.done - pg.in_tx : pg.done;
 	out->steps = g.steps_written;
-done:
+out:
 	out->seconds = mono() - t0;
 	if (rc && err && errlen)
 		snprintf(err, errlen, "%s", g.err[0] ? g.err : mc_conn_errmsg(c));
+	free(wd.day);
+	free(wd.w);
 	gen_free(&g);
 	return rc;
 }

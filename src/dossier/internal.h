@@ -19,6 +19,12 @@ json_t *mc__time_or_null(int64_t ms);
 int mc__fail_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en);
 int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *due);
 const char *mc__score_name(enum mc_cal_score s);
+/* Local date "YYYY-MM-DD" (checked by the caller) -> the UTC instant (ms)
+ * its day starts at, or the day plus days after it. */
+int64_t mc__day_start(const char *day, int plus);
+/* The on-time rate of the statistics: (early + on time) / resolved, null
+ * when nothing was resolved. */
+json_t *mc__on_time_rate(int64_t early, int64_t on_time, int64_t late);
 
 /* Check form data against the procedure's schema (def): unknown fields,
  * required ones, types and limits, attachments.  An attachment is the

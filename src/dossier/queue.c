@@ -267,8 +267,7 @@ static void add_rate(json_t *row)
 	json_object_set_new(row, "received",
 			    json_integer(json_integer_value(json_object_get(row, "received_online")) +
 					 json_integer_value(json_object_get(row, "received_counter"))));
-	json_object_set_new(row, "on_time_rate",
-			    (e + o + l) ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
+	json_object_set_new(row, "on_time_rate", mc__on_time_rate(e, o, l));
 }
 
 /* The fewest period rows covering [from, to]: whole years, then whole

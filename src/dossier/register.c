@@ -144,14 +144,6 @@ int mc_dossier_form(struct mc_dossier_ctx *x, const char *code, int form, int n,
 	return 0;
 }
 
-/* Local date "YYYY-MM-DD" -> the UTC instant (ms) its day starts at. */
-static int64_t day_start(const char *day, int plus)
-{
-	int y = 0, m = 0, d = 0;
-	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
-	return (mc_days_from_civil(y, m, d) + plus) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
-}
-
 static json_t *text_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -166,13 +158,13 @@ int mc_dossier_register(struct mc_dossier_ctx *x, int64_t agency, const char *fr
 	int rc = mc_agency_within(x->c, w->agency_id, agency);
 	if (rc <= 0)
 		return rc < 0 ? rc : MC_E_FORBIDDEN;
-	int64_t lo = day_start(from_day, 0), hi = day_start(to_day, 1);
+	int64_t lo = mc__day_start(from_day, 0), hi = mc__day_start(to_day, 1);
 	/* entries are numbered per calendar year (mc__register_entry): the
 	 * period (at most a year long) may hold the end of one book and the
 	 * start of the next */
 	char year[11];
 	snprintf(year, sizeof(year), "%.4s-01-01", to_day);
-	int64_t book = day_start(year, 0);
+	int64_t book = mc__day_start(year, 0);
 	struct mc_stmt *s;
 	rc = mc_query(x->c, &s,
 		      "SELECT d.code, d.register_entry, d.procedure_code, p.name, d.applicant, d.status, d.channel,"

@@ -64,16 +64,21 @@ static void sums(json_t *row)
 	json_object_set_new(row, "resolved", json_integer(e + o + l));
 	json_object_set_new(row, "in_progress",
 			    json_integer(fig(row, "in_progress_within") + fig(row, "in_progress_past")));
-	json_object_set_new(row, "on_time_rate",
-			    (e + o + l) ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
+	json_object_set_new(row, "on_time_rate", mc__on_time_rate(e, o, l));
+}
+
+json_t *mc__on_time_rate(int64_t early, int64_t on_time, int64_t late)
+{
+	int64_t resolved = early + on_time + late;
+	return resolved ? json_real((double)(early + on_time) / (double)resolved) : json_null();
 }
 
 /* Local date "YYYY-MM-DD" -> the UTC instant (ms) its day starts at. */
-static int64_t day_start(const char *day, int plus)
+int64_t mc__day_start(const char *day, int plus)
 {
 	int y = 0, m = 0, d = 0;
 	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
-	return (mc_days_from_civil(y, m, d) + plus) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
+	return mc_vn_day_start(mc_days_from_civil(y, m, d) + plus);
 }
 
 /* Names of the rows' keys: agencies or procedures. */
@@ -105,83 +110,75 @@ static int add_names(struct mc_conn *c, const char *group, json_t *items)
 	return 0;
 }
 
-int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day, const char *group,
-		      json_t **out)
+/* The query, with the rows' key (KEY) in its two SELECTs: each dossier
+ * open at some time in [lo, hi): received before hi and not ended before
+ * lo, or online and waiting for reception.  In progress at the end: within
+ * or past its legal deadline, one waiting for the applicant's papers
+ * having its clock stopped.  The last figure: late although the applicant
+ * was given a new date (form 04).  The dossiers are found by when they
+ * ended (dossiers_completed), the agency checked on each ("+": not the
+ * index on the agency, which would visit every dossier of the city).  The
+ * second SELECT: online, still waiting for reception at the end. */
+#define REPORT_SQL(KEY)                                                                                                \
+	"SELECT " KEY ","                                                                                              \
+	" SUM(CASE WHEN d.received_at < ? AND (d.completed_at IS NULL OR d.completed_at >= ?) THEN 1 ELSE 0 END),"     \
+	" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'online' THEN 1 ELSE 0 END),"         \
+	" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'counter' THEN 1 ELSE 0 END),"        \
+	" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'post' THEN 1 ELSE 0 END),"           \
+	" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'early' THEN 1 ELSE 0 END),"  \
+	" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'on_time' THEN 1 ELSE 0 "     \
+	"END),"                                                                                                        \
+	" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' THEN 1 ELSE 0 END),"   \
+	" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'withdrawn' THEN 1 ELSE 0 END),"     \
+	" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'stopped' THEN 1 ELSE 0 END),"       \
+	" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'refused' THEN 1 ELSE 0 END),"       \
+	" SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND (d.due_at >= ?"                            \
+	" OR (d.completed_at IS NULL AND d.status = 'supplement_requested')) THEN 1 ELSE 0 END),"                      \
+	" SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND d.due_at < ?"                              \
+	" AND NOT (d.completed_at IS NULL AND d.status = 'supplement_requested') THEN 1 ELSE 0 END),"                  \
+	" 0, 0,"                                                                                                       \
+	" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' AND d.extended = 1"    \
+	" THEN 1 ELSE 0 END)"                                                                                          \
+	" FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.received_at < ?"                 \
+	" AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"                 \
+	" GROUP BY 1"                                                                                                  \
+	" UNION ALL SELECT " KEY ", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*),"                                     \
+	" SUM(CASE WHEN d.submitted_at < ? THEN 1 ELSE 0 END), 0"                                                      \
+	" FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.channel = 'online'"              \
+	" AND d.submitted_at < ? AND (d.received_at IS NULL OR d.received_at >= ?)"                                    \
+	" AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"                 \
+	" GROUP BY 1"
+
+/* The query for a grouping (none, "agency", "procedure"); NULL for any
+ * other. */
+static const char *report_sql(const char *group)
 {
-	const char *g = !group                            ? "''"
-			: strcmp(group, "agency") == 0    ? "CAST(d.competent_agency_id AS TEXT)"
-			: strcmp(group, "procedure") == 0 ? "d.procedure_code"
-							  : NULL;
-	if (!g)
-		return MC_E_VALIDATION;
-	int64_t lo = day_start(from_day, 0), hi = day_start(to_day, 1);
-	struct mc_calendar cal;
-	int rc = mc_holidays_calendar(c, &cal);
-	if (rc)
-		return rc;
-	int64_t cut = mc_cal_working_before(&cal, hi, 8 * 60);
-	mc_cal_release(&cal);
-	/* each dossier open at some time in [lo, hi): received before hi and
-	 * not ended before lo, or online and waiting for reception */
-	char sql[3000];
-	snprintf(
-		sql, sizeof(sql),
-		"SELECT %s,"
-		" SUM(CASE WHEN d.received_at < ? AND (d.completed_at IS NULL OR d.completed_at >= ?) THEN 1 ELSE 0 "
-		"END),"
-		" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'online' THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'counter' THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN d.received_at >= ? AND d.received_at < ? AND d.channel = 'post' THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'early' THEN 1 ELSE 0 "
-		"END),"
-		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'on_time' THEN 1 ELSE "
-		"0 END),"
-		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' THEN 1 ELSE 0 "
-		"END),"
-		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'withdrawn' THEN 1 ELSE 0 "
-		"END),"
-		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'stopped' THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.status = 'refused' THEN 1 ELSE 0 END),"
-		/* open at the end: within or past its legal deadline; one waiting
-		 * for the applicant's papers has its clock stopped */
-		" SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND (d.due_at >= ?"
-		" OR (d.completed_at IS NULL AND d.status = 'supplement_requested')) THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN (d.completed_at IS NULL OR d.completed_at >= ?) AND d.due_at < ?"
-		" AND NOT (d.completed_at IS NULL AND d.status = 'supplement_requested') THEN 1 ELSE 0 END),"
-		" 0, 0,"
-		/* late although the applicant was given a new date (form 04) */
-		" SUM(CASE WHEN d.completed_at >= ? AND d.completed_at < ? AND d.result_status = 'late' AND d.extended "
-		"= 1"
-		" THEN 1 ELSE 0 END)"
-		/* found by when they ended (dossiers_completed), the agency
-		 * checked on each ("+": not the index on the agency, which
-		 * would visit every dossier of the city) */
-		" FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.received_at < ?"
-		" AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"
-		" GROUP BY 1"
-		/* online, still waiting for reception at the end */
-		" UNION ALL SELECT %s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*),"
-		" SUM(CASE WHEN d.submitted_at < ? THEN 1 ELSE 0 END), 0"
-		" FROM dossiers d WHERE (d.completed_at IS NULL OR d.completed_at >= ?) AND d.channel = 'online'"
-		" AND d.submitted_at < ? AND (d.received_at IS NULL OR d.received_at >= ?)"
-		" AND +d.competent_agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?)"
-		" GROUP BY 1",
-		g, g);
-	struct mc_stmt *s;
-	rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", lo, lo, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
-		      lo, hi, lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, lo, hi, lo, hi, root, cut, hi, hi, hi, root);
-	if (rc)
-		return rc;
-	json_t *rows = json_object(), *total = json_object();
+	if (!group)
+		return REPORT_SQL("''");
+	if (strcmp(group, "agency") == 0)
+		return REPORT_SQL("CAST(d.competent_agency_id AS TEXT)");
+	if (strcmp(group, "procedure") == 0)
+		return REPORT_SQL("d.procedure_code");
+	return NULL;
+}
+
+static json_t *zero_figures(void)
+{
+	json_t *row = json_object();
 	for (size_t k = 0; k < NFIG; k++)
-		json_object_set_new(total, figures[k], json_integer(0));
+		json_object_set_new(row, figures[k], json_integer(0));
+	return row;
+}
+
+/* Add the query's rows to rows (by key) and to total. */
+static int accumulate(struct mc_stmt *s, json_t *rows, json_t *total)
+{
+	int rc;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
 		const char *key = mc_col_text(s, 0) ? mc_col_text(s, 0) : "";
 		json_t *row = json_object_get(rows, key);
 		if (!row) {
-			row = json_object();
-			for (size_t k = 0; k < NFIG; k++)
-				json_object_set_new(row, figures[k], json_integer(0));
+			row = zero_figures();
 			json_object_set_new(rows, key, row);
 		}
 		for (size_t k = 0; k < NFIG; k++) {
@@ -190,30 +187,54 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 			json_object_set_new(total, figures[k], json_integer(fig(total, figures[k]) + v));
 		}
 	}
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(rows);
-		json_decref(total);
-		return rc;
-	}
-	json_t *items = json_array();
+	return rc < 0 ? rc : 0;
+}
+
+/* The rows with their sums and keys, as a list. */
+static json_t *report_items(json_t *rows)
+{
+	json_t *items = json_array(), *row;
 	const char *key;
-	json_t *row;
 	json_object_foreach(rows, key, row) {
 		sums(row);
 		json_object_set_new(row, "key", json_string(key));
 		json_array_append(items, row);
 	}
-	json_decref(rows);
-	sums(total);
-	if (group && (rc = add_names(c, group, items))) {
-		json_decref(items);
-		json_decref(total);
+	return items;
+}
+
+int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day, const char *group,
+		      json_t **out)
+{
+	const char *sql = report_sql(group);
+	if (!sql)
+		return MC_E_VALIDATION;
+	int64_t lo = mc__day_start(from_day, 0), hi = mc__day_start(to_day, 1);
+	struct mc_calendar cal;
+	int rc = mc_holidays_calendar(c, &cal);
+	if (rc)
 		return rc;
-	}
-	*out = json_pack("{s:s, s:s, s:s?, s:o, s:o}", "from", from_day, "to", to_day, "group", group, "total", total,
-			 "items", group ? items : json_array());
-	if (!group)
-		json_decref(items);
-	return 0;
+	int64_t cut = mc_cal_working_before(&cal, hi, 8 * 60);
+	mc_cal_release(&cal);
+	json_t *rows = json_object(), *total = zero_figures(), *items = NULL;
+	struct mc_stmt *s;
+	rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", lo, lo, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
+		      lo, hi, lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, lo, hi, lo, hi, root, cut, hi, hi, hi, root);
+	if (rc)
+		goto out;
+	rc = accumulate(s, rows, total);
+	mc_stmt_done(s);
+	if (rc)
+		goto out;
+	items = report_items(rows);
+	sums(total);
+	if (group && (rc = add_names(c, group, items)))
+		goto out;
+	*out = json_pack("{s:s, s:s, s:s?, s:O, s:o}", "from", from_day, "to", to_day, "group", group, "total", total,
+			 "items", group ? json_incref(items) : json_array());
+out:
+	json_decref(rows);
+	json_decref(total);
+	json_decref(items);
+	return rc;
 }

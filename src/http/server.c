@@ -16,6 +16,7 @@
 #include "../crypto/crypto.h"
 
 #include <arpa/inet.h>
+#include <math.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <sys/resource.h>
@@ -243,8 +244,9 @@ void mc_res_problem(struct mc_req *r)
 		mc_res_header(r, "Retry-After", v);
 	}
 	if (r->err.log_detail[0])
-		mc_warn("request_error", "\"id\":\"%s\",\"code\":\"%s\",\"detail\":\"%.400s\"", r->id,
-			mc_err_code(code), r->err.log_detail);
+		mc_log_json(MC_LOG_WARN, "request_error",
+			    json_pack("{s:s, s:s, s:s}", "id", r->id, "code", mc_err_code(code), "detail",
+				      r->err.log_detail));
 }
 
 /* ---------- the request life cycle ---------- */
@@ -497,17 +499,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	int status = r->status ? r->status : 500;
 	mc_metrics_observe(s->metrics, r->route_index, status, secs);
 	if (!r->route || !(r->route->flags & MC_RF_NO_LOG)) {
-		char ts[40], line[700];
-		mc_time_format_utc(mc_time_now_ms(), ts, sizeof(ts));
-		snprintf(line, sizeof(line),
-			 "{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"id\":\"%s\",\"method\":\"%s\","
-			 "\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,\"bytes\":%zu,\"user\":%lld%s%s%s}",
-			 ts, r->id, r->method, r->route ? r->route->pattern : "-", status, secs * 1000, r->out_len,
-			 (long long)r->user_id, r->err.code ? ",\"error\":\"" : "",
-			 r->err.code ? mc_err_code(r->err.code) : "", r->err.code ? "\"" : "");
+		json_t *line =
+			json_pack("{s:s, s:s, s:s, s:i, s:f, s:I, s:I}", "id", r->id, "method", r->method, "route",
+				  r->route ? r->route->pattern : "-", "status", status, "ms", round(secs * 1e6) / 1e3,
+				  "bytes", (json_int_t)r->out_len, "user", (json_int_t)r->user_id);
+		if (line && r->err.code)
+			json_object_set_new(line, "error", json_string(mc_err_code(r->err.code)));
 		if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-			mc_warn("request_aborted", "\"id\":\"%s\",\"reason\":%d", r->id, (int)toe);
-		mc_log_line(line);
+			mc_log_json(MC_LOG_WARN, "request_aborted",
+				    json_pack("{s:s, s:i}", "id", r->id, "reason", (int)toe));
+		mc_log_json(MC_LOG_INFO, "request", line);
 	}
 	mc_buf_release(&r->body);
 	mc_buf_release(&r->out);
@@ -558,11 +559,28 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
-	struct mc_buf b = MC_BUF_INIT(1024);
-	mc_buf_add_json_str(&b, msg);
-	mc_warn("mhd", "\"detail\":\"%s\"", mc_buf_str(&b));
-	mc_buf_release(&b);
+	mc_log_json(MC_LOG_WARN, "mhd", json_pack("{s:s}", "detail", msg));
 }
+
+/* The daemon's fixed limits. */
+/* Seconds a connection may stay idle (a slow or stalled client, an idle
+ * keep-alive) before libmicrohttpd closes it. */
+#define MHD_IDLE_TIMEOUT_S 60
+/* Memory per connection for the request line, the headers and the read
+ * buffer: a request whose headers do not fit is refused. */
+#define MHD_CONN_MEMORY (32 * 1024)
+/* Connections the kernel queues before accept(): bursts of new clients. */
+#define MHD_LISTEN_BACKLOG 1024
+/* When the open-files limit is unknown. */
+#define MHD_DEFAULT_NOFILE 1024
+/* Connections at most, whatever the open-files limit. */
+#define MHD_MAX_CONNECTIONS 65536
+/* File descriptors kept for the process's own files (logs, the database
+ * files, the blob store, libmicrohttpd's pipes) beyond the pool and the
+ * threads. */
+#define MHD_FD_RESERVE 64
+/* Connections at least, however low the open-files limit. */
+#define MHD_MIN_CONNECTIONS 16
 
 /* Connections at most: as configured, or what the open-files limit leaves
  * after the database pool, the blob files and the process's own. */
@@ -571,11 +589,11 @@ static unsigned connection_limit(const struct mc_config *c)
 	if (c->max_connections > 0)
 		return (unsigned)c->max_connections;
 	struct rlimit rl;
-	rlim_t n = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
-	rlim_t reserve = (rlim_t)c->db_pool + (rlim_t)c->threads + 64;
-	if (n == RLIM_INFINITY || n > 65536 + reserve)
-		n = 65536 + reserve;
-	return n > reserve + 16 ? (unsigned)(n - reserve) : 16;
+	rlim_t n = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : MHD_DEFAULT_NOFILE;
+	rlim_t reserve = (rlim_t)c->db_pool + (rlim_t)c->threads + MHD_FD_RESERVE;
+	if (n == RLIM_INFINITY || n > MHD_MAX_CONNECTIONS + reserve)
+		n = MHD_MAX_CONNECTIONS + reserve;
+	return n > reserve + MHD_MIN_CONNECTIONS ? (unsigned)(n - reserve) : MHD_MIN_CONNECTIONS;
 }
 
 int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen)
@@ -594,9 +612,9 @@ int mc_server_start(struct mc_server *s, char *errbuf, size_t errlen)
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned)s->cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned)60, MHD_OPTION_CONNECTION_LIMIT, connection_limit(s->cfg),
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
-				(unsigned)1024, MHD_OPTION_END);
+				(unsigned)MHD_IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, connection_limit(s->cfg),
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MHD_CONN_MEMORY,
+				MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)MHD_LISTEN_BACKLOG, MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(errbuf, errlen, "cannot listen on %s (address in use or not permitted)", s->cfg->listen);
 		return MC_E_IO;
@@ -637,7 +655,8 @@ void mc_server_stop(struct mc_server *s, int grace_s)
 		usleep(5000);
 	}
 	if (atomic_load(&s->in_flight) > 0)
-		mc_warn("shutdown_grace_over", "\"in_flight\":%d", atomic_load(&s->in_flight));
+		mc_log_json(MC_LOG_WARN, "shutdown_grace_over",
+			    json_pack("{s:i}", "in_flight", atomic_load(&s->in_flight)));
 	MHD_stop_daemon(s->d);
 	s->d = NULL;
 }

@@ -125,11 +125,6 @@ void mc_static_free(struct mc_static *st)
 	free(st);
 }
 
-size_t mc_static_count(const struct mc_static *st)
-{
-	return st ? st->n : 0;
-}
-
 static const struct file *find(const struct mc_static *st, const char *path)
 {
 	for (size_t i = 0; i < st->n; i++)

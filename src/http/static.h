@@ -16,7 +16,6 @@ struct mc_static;
  * A missing folder gives an empty set (the API still works). */
 struct mc_static *mc_static_load(const char *dir);
 void mc_static_free(struct mc_static *st);
-size_t mc_static_count(const struct mc_static *st);
 /* Answer GET/HEAD for path when a file matches: 1 answered, 0 no such
  * file.  "/" and paths that name no file of a served type (.html, .js,
  * .css, ...) get index.html: the pages route on the client. */

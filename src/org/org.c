@@ -2,6 +2,7 @@
 #include "org.h"
 
 #include "../core/arena.h"
+#include "../core/config.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
 
@@ -112,8 +113,7 @@ int mc_agency_create(struct mc_conn *c, const struct mc_agency_new *a, int64_t *
 int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum mc_agency_unit unit, int64_t *id)
 {
 	struct mc_stmt *s;
-	const char *province = "79";
-	char prov[8] = "";
+	char province[8] = "";
 	/* The province of the unit: wards carry it, provinces are it. */
 	int rc = mc_query(c, &s, "SELECT province_code FROM units WHERE era = 'current' AND code = ?", "t",
 			  a->unit_code);
@@ -122,10 +122,8 @@ int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum m
 	rc = mc_step(s);
 	if (rc == MC_DB_ROW) {
 		const char *p = mc_col_text(s, 0);
-		if (p && strlen(p) < sizeof(prov)) {
-			memcpy(prov, p, strlen(p) + 1);
-			province = prov;
-		}
+		if (p && strlen(p) < sizeof(province))
+			memcpy(province, p, strlen(p) + 1);
 	}
 	mc_stmt_done(s);
 	if (rc < 0)
@@ -323,7 +321,6 @@ int mc_role_exists(struct mc_conn *c, const char *role)
 int mc_user_create(struct mc_conn *c, const struct mc_user_new *u, int64_t *id)
 {
 	int64_t now = mc_time_now_ms();
-	const char *province = "79";
 	struct mc_stmt *s;
 	char *key = mc_user_search_key(u->full_name, u->username);
 	int rc = mc_query(
@@ -331,12 +328,17 @@ int mc_user_create(struct mc_conn *c, const struct mc_user_new *u, int64_t *id)
 		"INSERT INTO users (kind, username, password_hash, full_name, id_number, tax_code, birth_date, sex,"
 		" phone, email, address, ward_code, agency_id, position, position_en, province_code, created_at, "
 		"updated_at,"
-		" search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"tttttttttttttttt"
+		" search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		/* the province: the agency's, else the ward's, else the deployment's */
+		" COALESCE((SELECT a.province_code FROM agencies a WHERE a.id = ?),"
+		" (SELECT w.province_code FROM units w WHERE w.era = 'current' AND w.code = ?), ?),"
+		" ?, ?, ?) RETURNING id",
+		"ttttttttttttttt"
+		"itt"
 		"iit",
 		u->kind, u->username, u->password_hash, u->full_name, u->id_number, u->tax_code, u->birth_date, u->sex,
-		u->phone, u->email, u->address, u->ward_code, (const char *)NULL, u->position, u->position_en, province,
-		now, now, key);
+		u->phone, u->email, u->address, u->ward_code, (const char *)NULL, u->position, u->position_en,
+		u->agency_id, u->ward_code, mc_config_province(), now, now, key);
 	free(key);
 	if (rc)
 		return rc;

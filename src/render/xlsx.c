@@ -158,6 +158,124 @@ static int lxw_fail(struct mc_error *e, const char *what, lxw_error err)
 	return mc_error_log(e, "xlsx: %s: %s", what, lxw_strerror(err));
 }
 
+/* The cell formats of a workbook. */
+struct formats {
+	lxw_format *bold, *big, *head, *when, *day, *pct, *num, *text;
+};
+
+static lxw_format *top_format(lxw_workbook *wb, const char *num_format)
+{
+	lxw_format *f = workbook_add_format(wb);
+	if (num_format)
+		format_set_num_format(f, num_format);
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	return f;
+}
+
+static void add_formats(lxw_workbook *wb, struct formats *f)
+{
+	f->bold = workbook_add_format(wb);
+	format_set_bold(f->bold);
+	f->big = workbook_add_format(wb);
+	format_set_bold(f->big);
+	format_set_font_size(f->big, 14);
+	f->head = workbook_add_format(wb);
+	format_set_bold(f->head);
+	format_set_text_wrap(f->head);
+	format_set_align(f->head, LXW_ALIGN_CENTER);
+	format_set_align(f->head, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_bg_color(f->head, 0xD9D9D9);
+	format_set_border(f->head, LXW_BORDER_THIN);
+	f->when = top_format(wb, "dd/mm/yyyy hh:mm");
+	f->day = top_format(wb, "dd/mm/yyyy");
+	f->pct = top_format(wb, "0.0%");
+	f->num = top_format(wb, NULL);
+	f->text = workbook_add_format(wb);
+	format_set_text_wrap(f->text);
+	format_set_align(f->text, LXW_ALIGN_VERTICAL_TOP);
+}
+
+/* A column's width: its own, else fitted to its title and values. */
+static double column_width(const struct sheet *sh, size_t c)
+{
+	double w = sh->cols[c].width;
+	if (w > 0)
+		return w;
+	w = sh->cols[c].type == C_DATETIME ? 17 : 8;
+	double t = (double)cps(sh->cols[c].title) + 2;
+	if (t > w)
+		w = t > 24 ? 24 : t; /* long titles wrap in the header */
+	size_t i;
+	json_t *r;
+	json_array_foreach(sh->rows, i, r) {
+		json_t *v = json_object_get(r, sh->cols[c].key);
+		if (sh->cols[c].type == C_TEXT && json_is_string(v)) {
+			double k = (double)cps(json_string_value(v)) + 2;
+			if (k > w)
+				w = k > MAX_WIDTH ? MAX_WIDTH : k;
+		}
+	}
+	return w;
+}
+
+/* The title lines, a blank line, the header; returns the header's row. */
+static lxw_row_t write_head(lxw_worksheet *ws, const struct sheet *sh, const struct formats *f, struct mc_arena *a)
+{
+	lxw_row_t row = 0;
+	for (int k = 0; k < 3 && sh->title[k]; k++) {
+		worksheet_write_string(ws, row, 0, cell_text(a, sh->title[k]), k == 1 ? f->big : f->bold);
+		row++;
+	}
+	if (row)
+		row++; /* a blank line between title and table */
+	worksheet_set_row(ws, row, 30, NULL);
+	for (size_t c = 0; c < sh->ncols; c++)
+		worksheet_write_string(ws, row, (lxw_col_t)c, cell_text(a, sh->cols[c].title), f->head);
+	return row;
+}
+
+static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, enum ctype type, json_t *v,
+			    const struct formats *f, struct mc_arena *a)
+{
+	struct mc__vntime t;
+	const char *s;
+	switch (type) {
+	case C_TEXT:
+		/* NFC, no code point XML refuses; blank stays empty */
+		s = mc__jtext(a, v, NULL);
+		return s ? worksheet_write_string(ws, row, col, cell_text(a, s), f->text) : LXW_NO_ERROR;
+	case C_INT:
+		return worksheet_write_number(ws, row, col, json_number_value(v), f->num);
+	case C_PERCENT:
+		return worksheet_write_number(ws, row, col, json_number_value(v), f->pct);
+	case C_DATETIME:
+		mc__vntime(json_string_value(v), &t);
+		lxw_datetime dt = {t.y, t.mo, t.d, t.h, t.mi, t.s};
+		return worksheet_write_datetime(ws, row, col, &dt, t.date_only ? f->day : f->when);
+	}
+	return LXW_NO_ERROR;
+}
+
+/* The rows from *row on; *row ends after the last. */
+static lxw_error write_rows(lxw_worksheet *ws, const struct sheet *sh, const struct formats *f, struct mc_arena *a,
+			    lxw_row_t *row)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(sh->rows, i, r) {
+		for (size_t c = 0; c < sh->ncols; c++) {
+			json_t *v = json_object_get(r, sh->cols[c].key);
+			if (!v || json_is_null(v))
+				continue;
+			lxw_error err = write_cell(ws, *row, (lxw_col_t)c, sh->cols[c].type, v, f, a);
+			if (err)
+				return err;
+		}
+		(*row)++;
+	}
+	return LXW_NO_ERROR;
+}
+
 /* Write the workbook to path. */
 static int write_book(const struct sheet *sh, const char *path, char *tmpdir, struct mc_arena *a, struct mc_error *e)
 {
@@ -168,104 +286,15 @@ static int write_book(const struct sheet *sh, const char *path, char *tmpdir, st
 		return mc_error_log(e, "xlsx: cannot create the workbook in %s", tmpdir);
 	}
 	lxw_worksheet *ws = workbook_add_worksheet(wb, sheet_name(a, sh->name));
-	lxw_format *bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	lxw_format *big = workbook_add_format(wb);
-	format_set_bold(big);
-	format_set_font_size(big, 14);
-	lxw_format *head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_text_wrap(head);
-	format_set_align(head, LXW_ALIGN_CENTER);
-	format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
-	format_set_bg_color(head, 0xD9D9D9);
-	format_set_border(head, LXW_BORDER_THIN);
-	lxw_format *when = workbook_add_format(wb);
-	format_set_num_format(when, "dd/mm/yyyy hh:mm");
-	format_set_align(when, LXW_ALIGN_VERTICAL_TOP);
-	lxw_format *day = workbook_add_format(wb);
-	format_set_num_format(day, "dd/mm/yyyy");
-	format_set_align(day, LXW_ALIGN_VERTICAL_TOP);
-	lxw_format *pct = workbook_add_format(wb);
-	format_set_num_format(pct, "0.0%");
-	format_set_align(pct, LXW_ALIGN_VERTICAL_TOP);
-	lxw_format *num = workbook_add_format(wb);
-	format_set_align(num, LXW_ALIGN_VERTICAL_TOP);
-	lxw_format *text = workbook_add_format(wb);
-	format_set_text_wrap(text);
-	format_set_align(text, LXW_ALIGN_VERTICAL_TOP);
-
-	/* column widths: the column's own, else fitted to title and values */
-	for (size_t c = 0; c < sh->ncols; c++) {
-		double w = sh->cols[c].width;
-		if (w <= 0) {
-			w = sh->cols[c].type == C_DATETIME ? 17 : 8;
-			double t = (double)cps(sh->cols[c].title) + 2;
-			if (t > w)
-				w = t > 24 ? 24 : t; /* long titles wrap in the header */
-			size_t i;
-			json_t *r;
-			json_array_foreach(sh->rows, i, r) {
-				json_t *v = json_object_get(r, sh->cols[c].key);
-				if (sh->cols[c].type == C_TEXT && json_is_string(v)) {
-					double k = (double)cps(json_string_value(v)) + 2;
-					if (k > w)
-						w = k > MAX_WIDTH ? MAX_WIDTH : k;
-				}
-			}
-		}
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
-	}
-
-	lxw_row_t row = 0;
-	for (int k = 0; k < 3 && sh->title[k]; k++) {
-		worksheet_write_string(ws, row, 0, cell_text(a, sh->title[k]), k == 1 ? big : bold);
-		row++;
-	}
-	if (row)
-		row++; /* a blank line between title and table */
-	lxw_row_t header = row;
-	worksheet_set_row(ws, header, 30, NULL);
+	struct formats f;
+	add_formats(wb, &f);
 	for (size_t c = 0; c < sh->ncols; c++)
-		worksheet_write_string(ws, header, (lxw_col_t)c, cell_text(a, sh->cols[c].title), head);
-	row++;
-
-	size_t i;
-	json_t *r;
-	json_array_foreach(sh->rows, i, r) {
-		for (size_t c = 0; c < sh->ncols; c++) {
-			json_t *v = json_object_get(r, sh->cols[c].key);
-			lxw_col_t col = (lxw_col_t)c;
-			struct mc__vntime t;
-			const char *s;
-			lxw_error err = LXW_NO_ERROR;
-			if (!v || json_is_null(v))
-				continue;
-			switch (sh->cols[c].type) {
-			case C_TEXT:
-				/* NFC, no code point XML refuses; blank stays empty */
-				s = mc__jtext(a, v, NULL);
-				if (s)
-					err = worksheet_write_string(ws, row, col, cell_text(a, s), text);
-				break;
-			case C_INT:
-				err = worksheet_write_number(ws, row, col, json_number_value(v), num);
-				break;
-			case C_PERCENT:
-				err = worksheet_write_number(ws, row, col, json_number_value(v), pct);
-				break;
-			case C_DATETIME:
-				mc__vntime(json_string_value(v), &t);
-				lxw_datetime dt = {t.y, t.mo, t.d, t.h, t.mi, t.s};
-				err = worksheet_write_datetime(ws, row, col, &dt, t.date_only ? day : when);
-				break;
-			}
-			if (err) {
-				workbook_close(wb);
-				return lxw_fail(e, "write", err);
-			}
-		}
-		row++;
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, column_width(sh, c), NULL);
+	lxw_row_t header = write_head(ws, sh, &f, a), row = header + 1;
+	lxw_error err = write_rows(ws, sh, &f, a, &row);
+	if (err) {
+		workbook_close(wb);
+		return lxw_fail(e, "write", err);
 	}
 	worksheet_freeze_panes(ws, header + 1, 0);
 	if (sh->ncols)
@@ -275,8 +304,7 @@ static int write_book(const struct sheet *sh, const char *path, char *tmpdir, st
 	if (sh->landscape)
 		worksheet_set_landscape(ws);
 	worksheet_fit_to_pages(ws, 1, 0);
-	lxw_error err = workbook_close(wb);
-	if (err)
+	if ((err = workbook_close(wb)))
 		return lxw_fail(e, "close", err);
 	return 0;
 }

@@ -359,11 +359,3 @@ export function statusBadge(status) {
   return el('span', { class: `badge st-${status}`, text: t('st_' + status) });
 }
 
-// Early / on time / late, for a due date and when it was done (or now).
-export function timeliness(dueIso, doneIso) {
-  if (!dueIso) return null;
-  const due = new Date(dueIso).getTime();
-  const done = doneIso ? new Date(doneIso).getTime() : Date.now();
-  if (done > due) return 'late';
-  return doneIso ? (due - done >= 86400000 ? 'early' : 'on_time') : null;
-}
