@@ -168,6 +168,14 @@ int mc_cal_add_working_days(const struct mc_calendar *cal, int64_t from, int n, 
  * worth. */
 int mc_cal_add_working_minutes(const struct mc_calendar *cal, int64_t from, int64_t minutes, int64_t *due);
 
+/* The working minutes from `from` until `to`, rounded up: the fewest whole
+ * minutes m for which mc_cal_add_working_minutes(cal, from, m) is at or
+ * after `to` (0 when to <= from).  Counts office time on working days only;
+ * when `to` lies after the end of office hours, the minute that reaches past
+ * that end counts too.  At most SCAN_DAYS (3660) days apart: MC_E_INVAL
+ * beyond, or out of 1900..2100. */
+int mc_cal_working_minutes_between(const struct mc_calendar *cal, int64_t from, int64_t to, int64_t *minutes);
+
 /* The latest instant (to the minute, within 40 days before `at`) from
  * which `minutes` working minutes end no later than `at`: whatever started
  * before it and is still waiting at `at` has waited longer than that. */
