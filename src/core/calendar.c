@@ -71,6 +71,19 @@ void mc_cal_release(struct mc_calendar *cal)
 	cal->nexc = cal->capexc = 0;
 }
 
+void mc_cal_copy(struct mc_calendar *dst, const struct mc_calendar *src)
+{
+	*dst = *src;
+	dst->exc = NULL;
+	dst->capexc = src->nexc;
+	if (!src->nexc)
+		return;
+	dst->exc = malloc(src->nexc * sizeof(*dst->exc));
+	if (!dst->exc)
+		abort(); /* allocation failure stops the process (STYLE.md) */
+	memcpy(dst->exc, src->exc, src->nexc * sizeof(*dst->exc));
+}
+
 int mc_cal_set_office_hours(struct mc_calendar *cal, const struct mc_cal_span *spans, int n)
 {
 	if (n < 1 || n > MC_CAL_MAX_SPANS)

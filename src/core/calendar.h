@@ -117,6 +117,9 @@ struct mc_cal_holiday {
 void mc_cal_init(struct mc_calendar *cal);
 /* Free the exceptions; the calendar may be initialised again. */
 void mc_cal_release(struct mc_calendar *cal);
+/* Make dst a copy of src with exceptions of its own (released with
+ * mc_cal_release).  Never fails. */
+void mc_cal_copy(struct mc_calendar *dst, const struct mc_calendar *src);
 
 /* Office hours written "07:30-11:30,13:00-17:00" (24-hour, ascending spans
  * that do not overlap, 1..MC_CAL_MAX_SPANS of them) into out; *n spans.
