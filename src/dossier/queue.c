@@ -429,6 +429,26 @@ static const char *const counters[] = {"received_online", "received_counter", "r
 				       "resolved_late",   "refused",          "withdrawn",      "stopped"};
 #define NCOUNTERS 8
 
+/* A row of a statistics query: the group's key, then one column per
+ * counter, in the order of counters[]. */
+enum { COUNT_KEY, COUNT_FIRST };
+
+struct count_row {
+	const char *key; /* valid until the next step */
+	int64_t v[NCOUNTERS];
+	int any; /* a counter is not 0 */
+};
+
+static void fill_counts(struct mc_stmt *s, struct count_row *r)
+{
+	r->key = mc_col_text(s, COUNT_KEY) ? mc_col_text(s, COUNT_KEY) : "";
+	r->any = 0;
+	for (int k = 0; k < NCOUNTERS; k++) {
+		r->v[k] = mc_col_int64(s, COUNT_FIRST + k);
+		r->any |= r->v[k] != 0;
+	}
+}
+
 static void add_rate(json_t *row)
 {
 	int64_t e = json_integer_value(json_object_get(row, "resolved_early")),
@@ -540,11 +560,13 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 		if ((rc = mc_query(c, &s, sql, "it", root, json_string_value(p))))
 			break;
 		while ((rc = mc_step(s)) == MC_DB_ROW) {
-			json_t *r = find_or_add(rows, mc_col_text(s, 0) ? mc_col_text(s, 0) : "");
+			struct count_row row;
+			fill_counts(s, &row);
+			json_t *r = find_or_add(rows, row.key);
 			for (int k = 0; k < NCOUNTERS; k++)
-				json_object_set_new(r, counters[k],
-						    json_integer(json_integer_value(json_object_get(r, counters[k])) +
-								 mc_col_int64(s, k + 1)));
+				json_object_set_new(
+					r, counters[k],
+					json_integer(json_integer_value(json_object_get(r, counters[k])) + row.v[k]));
 		}
 		mc_stmt_done(s);
 		if (rc < 0)
@@ -630,14 +652,13 @@ int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_d
 		return rc;
 	json_t *rows = json_object();
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		int any = 0;
-		for (int k = 0; k < NCOUNTERS; k++)
-			any |= mc_col_int64(s, k + 1) != 0;
-		if (!any)
+		struct count_row row;
+		fill_counts(s, &row);
+		if (!row.any)
 			continue;
-		json_t *r = find_or_add(rows, mc_col_text(s, 0) ? mc_col_text(s, 0) : "");
+		json_t *r = find_or_add(rows, row.key);
 		for (int k = 0; k < NCOUNTERS; k++)
-			json_object_set_new(r, counters[k], json_integer(mc_col_int64(s, k + 1)));
+			json_object_set_new(r, counters[k], json_integer(row.v[k]));
 	}
 	mc_stmt_done(s);
 	if (rc < 0) {

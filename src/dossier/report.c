@@ -68,6 +68,22 @@ static void sums(json_t *row)
 			    (e + o + l) ? json_real((double)(e + o) / (double)(e + o + l)) : json_null());
 }
 
+/* A row of the report's query: the key (agency or procedure), then one
+ * column per figure, in the order of figures[]. */
+enum { ROW_KEY, ROW_FIGURES };
+
+struct report_row {
+	const char *key; /* valid until the next step */
+	int64_t v[NFIG];
+};
+
+static void fill_row(struct mc_stmt *s, struct report_row *r)
+{
+	r->key = mc_col_text(s, ROW_KEY) ? mc_col_text(s, ROW_KEY) : "";
+	for (size_t k = 0; k < NFIG; k++)
+		r->v[k] = mc_col_int64(s, ROW_FIGURES + (int)k);
+}
+
 /* Local date "YYYY-MM-DD" -> the UTC instant (ms) its day starts at. */
 static int64_t day_start(const char *day, int plus)
 {
@@ -75,6 +91,9 @@ static int64_t day_start(const char *day, int plus)
 	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
 	return (mc_days_from_civil(y, m, d) + plus) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
 }
+
+/* The columns of the name of a row's key. */
+enum { NAME_VI, NAME_EN, NAME_CODE };
 
 /* Names of the rows' keys: agencies or procedures. */
 static int add_names(struct mc_conn *c, const char *group, json_t *items)
@@ -96,8 +115,8 @@ static int add_names(struct mc_conn *c, const char *group, json_t *items)
 			return rc;
 		if ((rc = mc_step(s)) == MC_DB_ROW)
 			json_object_set_new(it, "name",
-					    json_pack("{s:s, s:s, s:s}", "vi", mc_col_text(s, 0), "en",
-						      mc_col_text(s, 1), "code", mc_col_text(s, 2)));
+					    json_pack("{s:s, s:s, s:s}", "vi", mc_col_text(s, NAME_VI), "en",
+						      mc_col_text(s, NAME_EN), "code", mc_col_text(s, NAME_CODE)));
 		mc_stmt_done(s);
 		if (rc < 0)
 			return rc;
@@ -176,16 +195,17 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 	for (size_t k = 0; k < NFIG; k++)
 		json_object_set_new(total, figures[k], json_integer(0));
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		const char *key = mc_col_text(s, 0) ? mc_col_text(s, 0) : "";
-		json_t *row = json_object_get(rows, key);
+		struct report_row r;
+		fill_row(s, &r);
+		json_t *row = json_object_get(rows, r.key);
 		if (!row) {
 			row = json_object();
 			for (size_t k = 0; k < NFIG; k++)
 				json_object_set_new(row, figures[k], json_integer(0));
-			json_object_set_new(rows, key, row);
+			json_object_set_new(rows, r.key, row);
 		}
 		for (size_t k = 0; k < NFIG; k++) {
-			int64_t v = mc_col_int64(s, (int)k + 1);
+			int64_t v = r.v[k];
 			json_object_set_new(row, figures[k], json_integer(fig(row, figures[k]) + v));
 			json_object_set_new(total, figures[k], json_integer(fig(total, figures[k]) + v));
 		}
