@@ -369,6 +369,24 @@ int mc_dossier_queue(struct mc_dossier_ctx *x, const char *queue, const struct m
 	return run_queue(x, &q, f, f && f->limit ? f->limit : 50, out, next_before, NULL);
 }
 
+int mc__queue_explain(struct mc_dossier_ctx *x, const char *queue, const struct mc_queue_filter *f, const char *explain,
+		      struct mc_stmt **out)
+{
+	struct qspec q;
+	struct qwhere w;
+	int rc = spec_of(x, queue, &q);
+	if (!rc)
+		rc = where_of(x, &q, f, &w);
+	if (rc)
+		return rc;
+	struct qb b = {.sql = MC_BUF_INIT(4096)};
+	qb_add(&b, explain, "");
+	compose(&b, SUMMARY_COLS, &w, (f && f->limit ? f->limit : 50) + 1);
+	rc = qb_query(x->c, &b, out);
+	mc_buf_release(&b.sql);
+	return rc;
+}
+
 int mc_dossier_queue_counts(struct mc_dossier_ctx *x, json_t **out)
 {
 	static const char *const names[] = {"receive",  "process", "return",    "mine",
