@@ -84,6 +84,31 @@ static void fill_row(struct mc_stmt *s, struct report_row *r)
 		r->v[k] = mc_col_int64(s, ROW_FIGURES + (int)k);
 }
 
+/* Add each row of the query to its key's row in rows and to total: 0 at
+ * the end of the rows, else the error that ended them. */
+static int add_rows(struct mc_stmt *s, json_t *rows, json_t *total)
+{
+	int rc;
+	for (size_t k = 0; k < NFIG; k++)
+		json_object_set_new(total, figures[k], json_integer(0));
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		struct report_row r;
+		fill_row(s, &r);
+		json_t *row = json_object_get(rows, r.key);
+		if (!row) {
+			row = json_object();
+			for (size_t k = 0; k < NFIG; k++)
+				json_object_set_new(row, figures[k], json_integer(0));
+			json_object_set_new(rows, r.key, row);
+		}
+		for (size_t k = 0; k < NFIG; k++) {
+			json_object_set_new(row, figures[k], json_integer(fig(row, figures[k]) + r.v[k]));
+			json_object_set_new(total, figures[k], json_integer(fig(total, figures[k]) + r.v[k]));
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
 /* Local date "YYYY-MM-DD" -> the UTC instant (ms) its day starts at. */
 static int64_t day_start(const char *day, int plus)
 {
@@ -192,24 +217,7 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 	if (rc)
 		return rc;
 	json_t *rows = json_object(), *total = json_object();
-	for (size_t k = 0; k < NFIG; k++)
-		json_object_set_new(total, figures[k], json_integer(0));
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		struct report_row r;
-		fill_row(s, &r);
-		json_t *row = json_object_get(rows, r.key);
-		if (!row) {
-			row = json_object();
-			for (size_t k = 0; k < NFIG; k++)
-				json_object_set_new(row, figures[k], json_integer(0));
-			json_object_set_new(rows, r.key, row);
-		}
-		for (size_t k = 0; k < NFIG; k++) {
-			int64_t v = r.v[k];
-			json_object_set_new(row, figures[k], json_integer(fig(row, figures[k]) + v));
-			json_object_set_new(total, figures[k], json_integer(fig(total, figures[k]) + v));
-		}
-	}
+	rc = add_rows(s, rows, total);
 	mc_stmt_done(s);
 	if (rc < 0) {
 		json_decref(rows);
