@@ -270,8 +270,10 @@ static void compose(struct qb *b, const char *cols, const struct qwhere *w, int 
 		qb_and(b, "d.due_at > ?", "i", w->due_after);
 	if (w->procedure)
 		qb_and(b, "d.procedure_code = ?", "t", w->procedure);
+	/* checked on the rows the queue finds ("+": not through the indexes on
+	 * these agencies, which hold every dossier they ever had) */
 	if (w->any_agency)
-		qb_and(b, "(d.competent_agency_id = ? OR d.received_agency_id = ?)", "ii", w->any_agency,
+		qb_and(b, "(+d.competent_agency_id = ? OR +d.received_agency_id = ?)", "ii", w->any_agency,
 		       w->any_agency);
 	if (w->from)
 		qb_and(b, "d.received_at >= ?", "i", w->from);
