@@ -71,6 +71,19 @@ void mc_cal_release(struct mc_calendar *cal)
 	cal->nexc = cal->capexc = 0;
 }
 
+void mc_cal_copy(struct mc_calendar *dst, const struct mc_calendar *src)
+{
+	*dst = *src;
+	dst->exc = NULL;
+	dst->capexc = src->nexc;
+	if (!src->nexc)
+		return;
+	dst->exc = malloc(src->nexc * sizeof(*dst->exc));
+	if (!dst->exc)
+		abort(); /* allocation failure stops the process (STYLE.md) */
+	memcpy(dst->exc, src->exc, src->nexc * sizeof(*dst->exc));
+}
+
 int mc_cal_set_office_hours(struct mc_calendar *cal, const struct mc_cal_span *spans, int n)
 {
 	if (n < 1 || n > MC_CAL_MAX_SPANS)
@@ -560,6 +573,57 @@ int mc_cal_add_working_minutes(const struct mc_calendar *cal, int64_t from, int6
 			left -= b - a;
 		}
 	}
+}
+
+/* Office time of local day `day` within [lo, hi) ms after its midnight;
+ * *ends_at_hi is set when an office span runs up to hi (lo < hi <= end). */
+static int64_t office_ms(const struct mc_calendar *cal, int64_t lo, int64_t hi, int *ends_at_hi)
+{
+	int64_t sum = 0;
+	for (int s = 0; s < cal->noffice; s++) {
+		int64_t a = (int64_t)cal->office[s].start * MIN_MS, b = (int64_t)cal->office[s].end * MIN_MS;
+		int64_t from = a > lo ? a : lo, to = b < hi ? b : hi;
+		if (to > from)
+			sum += to - from;
+		if (a < hi && hi <= b && lo < hi)
+			*ends_at_hi = 1;
+	}
+	return sum;
+}
+
+int mc_cal_working_minutes_between(const struct mc_calendar *cal, int64_t from, int64_t to, int64_t *minutes)
+{
+	*minutes = 0;
+	if (to <= from)
+		return 0;
+	/* the last day is the one holding to - 1 ms: an instant at midnight
+	 * ends the day before, as a span that ends at 24:00 does */
+	int64_t day, ms, last, last_ms;
+	local_split(from, &day, &ms);
+	local_split(to - 1, &last, &last_ms);
+	last_ms++;
+	if (!in_range(day) || !in_range(last) || last - day > SCAN_DAYS)
+		return MC_E_INVAL;
+	struct ycache c = {.used = 0};
+	int64_t sum = 0;
+	int tight = 0; /* office time runs right up to `to` */
+	for (; day <= last; day++, ms = 0) {
+		int w;
+		int rc = is_working(cal, &c, day, &w);
+		if (rc)
+			return rc;
+		int ends = 0;
+		if (w)
+			sum += office_ms(cal, ms, day == last ? last_ms : DAY_MS, &ends);
+		tight = day == last && ends;
+	}
+	/* add_working_minutes(from, m) is the first instant with m minutes of
+	 * office time behind it: `to` itself only when office time runs up
+	 * to it, else the end of the last span before it - one more minute */
+	*minutes = (sum + MIN_MS - 1) / MIN_MS;
+	if (sum % MIN_MS == 0 && !tight)
+		(*minutes)++;
+	return 0;
 }
 
 int mc_cal_due_days(const struct mc_calendar *cal, int64_t received, int n, int64_t *due)

@@ -117,6 +117,9 @@ struct mc_cal_holiday {
 void mc_cal_init(struct mc_calendar *cal);
 /* Free the exceptions; the calendar may be initialised again. */
 void mc_cal_release(struct mc_calendar *cal);
+/* Make dst a copy of src with exceptions of its own (released with
+ * mc_cal_release).  Never fails. */
+void mc_cal_copy(struct mc_calendar *dst, const struct mc_calendar *src);
 
 /* Office hours written "07:30-11:30,13:00-17:00" (24-hour, ascending spans
  * that do not overlap, 1..MC_CAL_MAX_SPANS of them) into out; *n spans.
@@ -167,6 +170,14 @@ int mc_cal_add_working_days(const struct mc_calendar *cal, int64_t from, int n, 
  * that end (17:00, not 07:30 the next day).  0 <= minutes <= 3650 days'
  * worth. */
 int mc_cal_add_working_minutes(const struct mc_calendar *cal, int64_t from, int64_t minutes, int64_t *due);
+
+/* The working minutes from `from` until `to`, rounded up: the fewest whole
+ * minutes m for which mc_cal_add_working_minutes(cal, from, m) is at or
+ * after `to` (0 when to <= from).  Counts office time on working days only;
+ * when `to` lies after the end of office hours, the minute that reaches past
+ * that end counts too.  At most SCAN_DAYS (3660) days apart: MC_E_INVAL
+ * beyond, or out of 1900..2100. */
+int mc_cal_working_minutes_between(const struct mc_calendar *cal, int64_t from, int64_t to, int64_t *minutes);
 
 /* The latest instant (to the minute, within 40 days before `at`) from
  * which `minutes` working minutes end no later than `at`: whatever started

@@ -501,6 +501,21 @@ int mc_exec_script(struct mc_conn *c, const char *sql)
 	return c->db->drv->exec_script(c, sql);
 }
 
+int mc__db_count_params(const char *sql)
+{
+	int n = 0;
+	char quote = 0;
+	for (const char *p = sql; *p; p++) {
+		if (quote)
+			quote = *p == quote ? 0 : quote;
+		else if (*p == '\'' || *p == '"')
+			quote = *p;
+		else if (*p == '?')
+			n++;
+	}
+	return n;
+}
+
 int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out)
 {
 	for (int i = 0; i < c->nstmts; i++) {
@@ -517,6 +532,7 @@ int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out)
 		return rc;
 	s->conn = c;
 	s->sql = mc_xstrdup(sql);
+	s->nparams = mc__db_count_params(sql);
 	s->in_use = 1;
 	s->cached = c->nstmts < MC_STMT_CACHE;
 	if (s->cached)
@@ -621,6 +637,25 @@ static int is_write(const char *sql)
 	       strncasecmp(sql, "DELETE", 6) == 0;
 }
 
+/*
+ * One type letter per placeholder: a letter too many or too few reads the
+ * wrong variadic argument, which the compiler cannot see.  Debug and test
+ * builds stop at once, naming the SQL; a release build refuses the
+ * statement (MC_E_INTERNAL) rather than run it with shifted values.
+ */
+static int check_types(struct mc_conn *c, const struct mc_stmt *s, const char *types)
+{
+	int nt = (int)strlen(types);
+	if (nt == s->nparams)
+		return 0;
+#if !defined(NDEBUG) || defined(MC_DB_CHECK_TYPES)
+	(void)c;
+	mc_fatal("mc_query: %d type letters for %d placeholders in: %s", nt, s->nparams, s->sql);
+#else
+	return mc__db_fail(c, MC_E_INTERNAL, "%d type letters for %d placeholders in: %.200s", nt, s->nparams, s->sql);
+#endif
+}
+
 static int vquery(struct mc_conn *c, struct mc_stmt **out, const char *sql, const char *types, va_list ap)
 {
 	if (c->hold && !c->held && !c->in_tx && is_write(sql)) {
@@ -632,7 +667,9 @@ static int vquery(struct mc_conn *c, struct mc_stmt **out, const char *sql, cons
 	int rc = mc_prepare(c, sql, out);
 	if (rc)
 		return rc;
-	rc = vbind(*out, types, ap);
+	rc = check_types(c, *out, types);
+	if (!rc)
+		rc = vbind(*out, types, ap);
 	if (rc) {
 		mc_stmt_done(*out);
 		*out = NULL;

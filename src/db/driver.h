@@ -48,7 +48,8 @@ enum { MC_BIND_NULL, MC_BIND_INT, MC_BIND_TEXT, MC_BIND_BLOB };
 /* Every driver's statement starts with this header. */
 struct mc_stmt {
 	struct mc_conn *conn;
-	char *sql; /* owned copy, the cache key */
+	char *sql;   /* owned copy, the cache key */
+	int nparams; /* '?' placeholders outside quoted literals */
 	int cached, in_use;
 };
 
@@ -111,6 +112,9 @@ int mc__db_fail(struct mc_conn *c, int code, const char *fmt, ...) __attribute__
 /* A statement has waited db->lim.hang_ms / 2: ask the hang watch to check the
  * server (cheap; a no-op without a watch). */
 void mc__db_suspect(struct mc_db *db);
+/* The '?' placeholders of sql outside '...' and "..." literals (the ones
+ * the PostgreSQL driver rewrites to $n). */
+int mc__db_count_params(const char *sql);
 /* The MC_E_* code of a PostgreSQL SQLSTATE (NULL: MC_E_DB). */
 int mc__pg_code(const char *sqlstate);
 

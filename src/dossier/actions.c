@@ -322,16 +322,13 @@ static int issue_notice(struct act *a, json_t *items, const char *reason, const 
 	/* under the "pause" rule, remember the working time that was left */
 	const char *rule = mc__jstr(a->def, "supplement_rule");
 	if (rule && strcmp(rule, "pause") == 0 && a->d.due_at > a->now) {
-		int64_t lo = 0, hi = 3650LL * 8 * 60;
-		while (lo < hi) { /* the smallest m with now + m working minutes >= due */
-			int64_t mid = (lo + hi) / 2, t = 0;
-			mc_cal_add_working_minutes(&a->cal, a->now, mid, &t);
-			if (t >= a->d.due_at)
-				hi = mid;
-			else
-				lo = mid + 1;
+		int64_t left = 0; /* the fewest m with now + m working minutes >= due */
+		int rc = mc_cal_working_minutes_between(&a->cal, a->now, a->d.due_at, &left);
+		if (rc) {
+			json_decref(notice);
+			return rc;
 		}
-		json_object_set_new(notice, "remaining_minutes", json_integer(lo));
+		json_object_set_new(notice, "remaining_minutes", json_integer(left));
 	}
 	json_array_append(all, notice);
 	json_object_set_new(a->extra, "supplement", notice);

@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,25 @@
 #include "../core/banned.h"
 
 /* ------------------------------------------------------------------ loading */
+
+/*
+ * The calendar is built once per process and kept, with the version the
+ * database gave it (calendar_version, migration 0018: a new random value at
+ * every change of the exceptions or the official years, by trigger).  Each
+ * load reads that version, and the agency's own office hours, in one
+ * indexed query; only when the version differs is the calendar built again.
+ * So a change made by this process, another server process on the same
+ * PostgreSQL or the CLI is seen by the next deadline computed anywhere.
+ * The version is read before the calendar, so a calendar kept under a
+ * version is never older than it.  The lock guards the kept calendar;
+ * nothing talks to the database while holding it.
+ */
+static struct {
+	pthread_mutex_t lock;
+	int valid;
+	int64_t version;
+	struct mc_calendar cal; /* the configured office hours, no agency's own */
+} kept = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* The configured office hours (0 spans: the calendar's own defaults). */
 static struct mc_cal_span office[MC_CAL_MAX_SPANS];
@@ -25,43 +45,37 @@ int mc_holidays_set_office_hours(const char *hours)
 	int n = 0;
 	if (mc_cal_parse_office_hours(hours, s, &n))
 		return MC_E_VALIDATION;
+	pthread_mutex_lock(&kept.lock);
 	memcpy(office, s, sizeof(s));
 	noffice = n;
+	kept.valid = 0; /* built with the hours before */
+	pthread_mutex_unlock(&kept.lock);
 	return 0;
 }
 
-/* The calendar with the office hours of agency (0: the configured ones). */
-static int load(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
+/* Build the calendar from the database: the defaults, the official years
+ * (a row with a NULL day for a year with no listed day) and their days,
+ * then the exceptions, which win. */
+static int build(struct mc_conn *c, struct mc_calendar *cal)
 {
 	mc_cal_init(cal);
+	pthread_mutex_lock(&kept.lock);
 	if (noffice)
 		mc_cal_set_office_hours(cal, office, noffice);
-	/* one query: the official years (a row with a NULL day for a year
-	 * with no listed day), their days, the exceptions, which win, and the
-	 * agency's own office hours */
+	pthread_mutex_unlock(&kept.lock);
 	struct mc_stmt *s;
-	int rc = mc_query(
-		c, &s,
-		"SELECT 0 AS pass, y.year, d.day, d.working, d.name FROM calendar_years y"
-		" LEFT JOIN calendar_year_days d ON d.year = y.year"
-		" UNION ALL SELECT 1, 0, day, working, name FROM calendar_exceptions"
-		" UNION ALL SELECT 2, 0, office_hours, 0, NULL FROM agencies WHERE id = ? AND office_hours IS NOT NULL"
-		" ORDER BY 1, 3",
-		"i", agency);
+	int rc = mc_query(c, &s,
+			  "SELECT 0 AS pass, y.year, d.day, d.working, d.name FROM calendar_years y"
+			  " LEFT JOIN calendar_year_days d ON d.year = y.year"
+			  " UNION ALL SELECT 1, 0, day, working, name FROM calendar_exceptions"
+			  " ORDER BY 1, 3",
+			  "");
 	if (rc)
-		return rc;
+		goto out;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		int64_t pass = mc_col_int64(s, 0);
-		const char *day = mc_col_text(s, 2);
-		if (pass == 2) {
-			struct mc_cal_span sp[MC_CAL_MAX_SPANS];
-			int n = 0;
-			if (day && mc_cal_parse_office_hours(day, sp, &n) == 0)
-				mc_cal_set_office_hours(cal, sp, n);
-			continue;
-		}
-		if (pass == 0)
+		if (mc_col_int64(s, 0) == 0)
 			mc_cal_set_official_year(cal, (int)mc_col_int64(s, 1));
+		const char *day = mc_col_text(s, 2);
 		int y, m, d;
 		if (!day || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
 			continue;
@@ -71,9 +85,67 @@ static int load(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
 			mc_cal_add_day_off(cal, y, m, d, mc_col_text(s, 4));
 	}
 	mc_stmt_done(s);
-	if (rc < 0)
+	rc = rc < 0 ? rc : 0;
+out:
+	if (rc)
 		mc_cal_release(cal);
-	return rc < 0 ? rc : 0;
+	return rc;
+}
+
+/* The kept calendar when it has this version: a copy into cal, 1. */
+static int take_kept(int64_t version, struct mc_calendar *cal)
+{
+	pthread_mutex_lock(&kept.lock);
+	int hit = kept.valid && kept.version == version;
+	if (hit)
+		mc_cal_copy(cal, &kept.cal);
+	pthread_mutex_unlock(&kept.lock);
+	return hit;
+}
+
+static void keep(int64_t version, const struct mc_calendar *cal)
+{
+	pthread_mutex_lock(&kept.lock);
+	if (kept.valid)
+		mc_cal_release(&kept.cal);
+	mc_cal_copy(&kept.cal, cal);
+	kept.version = version;
+	kept.valid = 1;
+	pthread_mutex_unlock(&kept.lock);
+}
+
+/* The calendar with the office hours of agency (0: the configured ones). */
+static int load(struct mc_conn *c, int64_t agency, struct mc_calendar *cal)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "SELECT v.version, a.office_hours FROM calendar_version v"
+			  " LEFT JOIN agencies a ON a.id = ? WHERE v.id = 1",
+			  "i", agency);
+	if (rc)
+		return rc;
+	int64_t version = 0;
+	char hours[80] = "";
+	if ((rc = mc_step(s)) == MC_DB_ROW) {
+		version = mc_col_int64(s, 0);
+		snprintf(hours, sizeof(hours), "%s", mc_col_text(s, 1) ? mc_col_text(s, 1) : "");
+	}
+	mc_stmt_done(s);
+	if (rc < 0)
+		return rc;
+	if (rc != MC_DB_ROW)
+		return MC_E_DB; /* migration 0018 inserts the row */
+	if (!take_kept(version, cal)) {
+		if ((rc = build(c, cal)))
+			return rc;
+		keep(version, cal);
+	}
+	/* the agency's own office hours */
+	struct mc_cal_span sp[MC_CAL_MAX_SPANS];
+	int n = 0;
+	if (hours[0] && mc_cal_parse_office_hours(hours, sp, &n) == 0)
+		mc_cal_set_office_hours(cal, sp, n);
+	return 0;
 }
 
 int mc_holidays_calendar(struct mc_conn *c, struct mc_calendar *cal)

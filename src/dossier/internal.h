@@ -68,5 +68,10 @@ int mc__may_read(struct mc_dossier_ctx *x, const struct mc__dossier *d);
 /* mc__load for the caller: MC_E_NOT_FOUND as well when they may not see
  * it (a dossier of someone else does not exist for them). */
 int mc__load_readable(struct mc_dossier_ctx *x, const char *code, struct mc__dossier *d);
+/* The plan of a queue's query (bench/queue_plans.c): the query that
+ * mc_dossier_queue would run, prefixed with explain ("EXPLAIN QUERY PLAN "
+ * or "EXPLAIN "), ready to step. */
+int mc__queue_explain(struct mc_dossier_ctx *x, const char *queue, const struct mc_queue_filter *f, const char *explain,
+		      struct mc_stmt **out);
 
 #endif

@@ -2,68 +2,139 @@
 #include "dossier.h"
 #include "internal.h"
 
+#include "../core/buf.h"
 #include "../core/timeutil.h"
 #include "../org/org.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/banned.h"
 
-static json_t *summary(struct mc_stmt *s)
+/* The columns of a dossier in a list, and their positions: named once. */
+#define SUMMARY_COLS                                                                                                   \
+	"d.id, d.code, d.status, d.procedure_code, d.channel, d.submitted_at, COALESCE(d.received_at, 0),"             \
+	" COALESCE(d.due_at, 0), d.current_step, d.step_role, d.applicant, p.name, p.name_en, d.result_status,"        \
+	" COALESCE(d.completed_at, 0)"
+enum {
+	SUM_ID,
+	SUM_CODE,
+	SUM_STATUS,
+	SUM_PROCEDURE_CODE,
+	SUM_CHANNEL,
+	SUM_SUBMITTED_AT,
+	SUM_RECEIVED_AT,
+	SUM_DUE_AT,
+	SUM_CURRENT_STEP,
+	SUM_STEP_ROLE,
+	SUM_APPLICANT,
+	SUM_PROCEDURE_NAME,
+	SUM_PROCEDURE_NAME_EN,
+	SUM_RESULT_STATUS,
+	SUM_COMPLETED_AT,
+};
+
+/* One row of SUMMARY_COLS as the list item the API answers. */
+static json_t *fill_summary(struct mc_stmt *s)
 {
 	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:s?, s:s?, s:s?}", "id",
-			      (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "status", mc_col_text(s, 2),
-			      "procedure_code", mc_col_text(s, 3), "channel", mc_col_text(s, 4), "submitted_at",
-			      mc__time_or_null(mc_col_int64(s, 5)), "received_at", mc__time_or_null(mc_col_int64(s, 6)),
-			      "due_at", mc__time_or_null(mc_col_int64(s, 7)), "current_step",
-			      (json_int_t)mc_col_int64(s, 8), "current_role", mc_col_text(s, 9), "procedure_name",
-			      mc_col_text(s, 11), "procedure_name_en", mc_col_text(s, 12));
+			      (json_int_t)mc_col_int64(s, SUM_ID), "code", mc_col_text(s, SUM_CODE), "status",
+			      mc_col_text(s, SUM_STATUS), "procedure_code", mc_col_text(s, SUM_PROCEDURE_CODE),
+			      "channel", mc_col_text(s, SUM_CHANNEL), "submitted_at",
+			      mc__time_or_null(mc_col_int64(s, SUM_SUBMITTED_AT)), "received_at",
+			      mc__time_or_null(mc_col_int64(s, SUM_RECEIVED_AT)), "due_at",
+			      mc__time_or_null(mc_col_int64(s, SUM_DUE_AT)), "current_step",
+			      (json_int_t)mc_col_int64(s, SUM_CURRENT_STEP), "current_role",
+			      mc_col_text(s, SUM_STEP_ROLE), "procedure_name", mc_col_text(s, SUM_PROCEDURE_NAME),
+			      "procedure_name_en", mc_col_text(s, SUM_PROCEDURE_NAME_EN));
 	/* the applicant's name, for lists that officials scan by person */
+	const char *applicant = mc_col_text(s, SUM_APPLICANT);
 	json_error_t je;
-	json_t *ap = mc_col_text(s, 10) ? json_loads(mc_col_text(s, 10), 0, &je) : NULL;
+	json_t *ap = applicant ? json_loads(applicant, 0, &je) : NULL;
 	json_t *name = json_object_get(ap, "full_name");
 	json_object_set_new(j, "applicant_name", json_is_string(name) ? json_copy(name) : json_null());
 	json_decref(ap);
 	/* early / on time / late once the result is ready, so that a list
 	 * needs no request per finished dossier */
-	json_object_set_new(j, "result_status", mc_col_text(s, 13) ? json_string(mc_col_text(s, 13)) : json_null());
-	json_object_set_new(j, "completed_at", mc__time_or_null(mc_col_int64(s, 14)));
+	const char *result = mc_col_text(s, SUM_RESULT_STATUS);
+	json_object_set_new(j, "result_status", result ? json_string(result) : json_null());
+	json_object_set_new(j, "completed_at", mc__time_or_null(mc_col_int64(s, SUM_COMPLETED_AT)));
 	return j;
 }
 
-#define SUMMARY_COLS                                                                                                   \
-	"d.id, d.code, d.status, d.procedure_code, d.channel, d.submitted_at, COALESCE(d.received_at, 0),"             \
-	" COALESCE(d.due_at, 0), d.current_step, d.step_role, d.applicant, p.name, p.name_en, d.result_status,"        \
-	" COALESCE(d.completed_at, 0)"
+/*
+ * A query put together from whitelisted fragments: each fragment is added
+ * with the values its '?' placeholders bind, so that a clause and its
+ * parameters cannot drift apart.  No caller's text ever goes into the SQL,
+ * only into the bound values.
+ */
+#define QB_MAX 16
 
-/* One query for every queue: which rows differ by a few flags, all of them
- * bound, so the statement is prepared once per join.  The work queues
- * (what the caller is to act on) join the agencies the caller acts for:
- * the caller's own and those it is an internal unit of, as the actions
- * check (mc_agency_acts_for).  The supervision queues join the caller's
- * whole agency subtree. */
-#define QUEUE_SQL(JOIN)                                                                                                \
-	"SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id " JOIN                     \
-	" WHERE (CAST(? AS BIGINT) = 0 OR d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?))"        \
-	" AND (CAST(? AS TEXT) IS NULL OR d.status = ?)"                                                               \
-	" AND (CAST(? AS BIGINT) = 0 OR d.assignee_id = ?)"                                                            \
-	" AND ((CAST(? AS BIGINT) = 0 AND CAST(? AS BIGINT) = 0)"                                                      \
-	"  OR (d.status = 'in_progress' AND d.due_at <= ?)"                                                            \
-	"  OR (d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?))"                               \
-	" AND (CAST(? AS BIGINT) = 0 OR d.due_at > ?)"                                                                 \
-	" AND (CAST(? AS TEXT) IS NULL OR d.procedure_code = ?)"                                                       \
-	" AND (CAST(? AS BIGINT) = 0 OR d.competent_agency_id = ? OR d.received_agency_id = ?)"                        \
-	" AND (CAST(? AS BIGINT) = 0 OR d.received_at >= ?)"                                                           \
-	" AND (CAST(? AS BIGINT) = 0 OR d.received_at < ?)"                                                            \
-	" AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"                                                                     \
-	" AND (CAST(? AS TEXT) IS NULL OR d.code LIKE ?)"                                                              \
-	" ORDER BY d.id DESC LIMIT ?"
-static const char work_sql[] = QUEUE_SQL(
-	"JOIN agency_tree t ON t.ancestor_id = d.current_agency_id AND t.descendant_id = ? AND t.same_body = 1");
-static const char supervise_sql[] =
-	QUEUE_SQL("JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?");
+struct qb {
+	struct mc_buf sql;
+	int nwhere; /* conditions so far: the first is preceded by WHERE, the others by AND */
+	int n;
+	struct {
+		char type; /* 'i' or 't' */
+		int64_t i;
+		const char *t;
+	} v[QB_MAX];
+};
+
+static void qb_vadd(struct qb *q, const char *frag, const char *types, va_list ap)
+{
+	int marks = 0;
+	for (const char *p = frag; *p; p++)
+		marks += *p == '?';
+	if (marks != (int)strlen(types) || q->n + marks > QB_MAX)
+		mc_fatal("queue: %d values for %d placeholders in: %s", (int)strlen(types), marks, frag);
+	if (mc_buf_adds(&q->sql, frag))
+		mc_fatal("queue: the query outgrew its buffer");
+	for (const char *t = types; *t; t++) {
+		q->v[q->n].type = *t;
+		if (*t == 'i')
+			q->v[q->n].i = va_arg(ap, int64_t);
+		else
+			q->v[q->n].t = va_arg(ap, const char *);
+		q->n++;
+	}
+}
+
+/* Append frag, then bind one value per letter of types ('i' int64_t, 't'
+ * const char *): exactly one per '?' of frag. */
+static void qb_add(struct qb *q, const char *frag, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	qb_vadd(q, frag, types, ap);
+	va_end(ap);
+}
+
+/* The same for one more condition of the WHERE clause. */
+static void qb_and(struct qb *q, const char *cond, const char *types, ...)
+{
+	qb_add(q, q->nwhere++ ? " AND " : " WHERE ", "");
+	va_list ap;
+	va_start(ap, types);
+	qb_vadd(q, cond, types, ap);
+	va_end(ap);
+}
+
+/* Prepare the query and bind its values. */
+static int qb_query(struct mc_conn *c, struct qb *q, struct mc_stmt **out)
+{
+	*out = NULL;
+	int rc = mc_prepare(c, mc_buf_str(&q->sql), out);
+	for (int k = 0; !rc && k < q->n; k++)
+		rc = q->v[k].type == 'i' ? mc_bind_int64(*out, k + 1, q->v[k].i) : mc_bind_text(*out, k + 1, q->v[k].t);
+	if (rc && *out) {
+		mc_stmt_done(*out);
+		*out = NULL;
+	}
+	return rc;
+}
 
 struct qspec {
 	int work; /* a work queue (steps the caller acts on), else supervision */
@@ -133,57 +204,156 @@ static int spec_of(struct mc_dossier_ctx *x, const char *queue, struct qspec *q)
 	return 0;
 }
 
-static int run_queue(struct mc_dossier_ctx *x, const struct qspec *q, const struct mc_queue_filter *f, int limit,
-		     json_t **out, int64_t *next_before, int64_t *count)
+/* What a queue shows once its own rules and the caller's filters are
+ * merged; 0 or NULL: no such condition. */
+struct qwhere {
+	int work;          /* a work queue (joins the agencies the caller acts for), else supervision */
+	int64_t agency;    /* the caller's agency */
+	int64_t role_user; /* at a step whose role this user holds */
+	const char *status;
+	int64_t assignee;
+	int64_t due_before;    /* in progress, due by then ... */
+	int64_t received_late; /* ... or submitted online before then and not received (-1: not asked) */
+	int64_t due_after;
+	const char *procedure;
+	int64_t any_agency; /* competent or receiving */
+	int64_t from, to;   /* received in [from, to) */
+	int64_t before_id;  /* keyset pagination: ids below this one */
+	const char *like;   /* code LIKE */
+};
+
+/* Late ones: past the legal deadline, or (the clerks') not received in
+ * time; a kind asked for with no instant (-1) matches nothing. */
+static void where_late(struct qb *b, int64_t due_before, int64_t received_late)
 {
-	const struct mc_principal *w = x->who;
-	const char *status = f && f->status ? f->status : q->status;
-	int64_t uid = w->user_id, mine = q->mine ? uid : 0;
-	int64_t due_before = q->due_before, received_late = q->received_late;
-	if (f && f->late) {
+	static const char due[] = "d.status = 'in_progress' AND d.due_at <= ?";
+	static const char unreceived[] = "d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?";
+	if (due_before > 0 && received_late > 0)
+		qb_and(b,
+		       "((d.status = 'in_progress' AND d.due_at <= ?)"
+		       " OR (d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?))",
+		       "ii", due_before, received_late);
+	else if (due_before > 0)
+		qb_and(b, due, "i", due_before);
+	else if (received_late > 0)
+		qb_and(b, unreceived, "i", received_late);
+	else if (due_before || received_late)
+		qb_and(b, "1 = 0", "");
+}
+
+/* The query of a queue: cols of the dossiers that match w, newest first. */
+static void compose(struct qb *b, const char *cols, const struct qwhere *w, int limit)
+{
+	qb_add(b, "SELECT ", "");
+	qb_add(b, cols, "");
+	qb_add(b, " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id", "");
+	/* the work queues (what the caller is to act on) join the agencies
+	 * the caller acts for: its own and those it is an internal unit of,
+	 * as the actions check (mc_agency_acts_for); the supervision queues
+	 * join the caller's whole agency subtree */
+	if (w->work)
+		qb_add(b,
+		       " JOIN agency_tree t ON t.ancestor_id = d.current_agency_id AND t.descendant_id = ?"
+		       " AND t.same_body = 1",
+		       "i", w->agency);
+	else
+		qb_add(b, " JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?", "i",
+		       w->agency);
+	if (w->role_user)
+		qb_and(b, "d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?)", "i", w->role_user);
+	if (w->status)
+		qb_and(b, "d.status = ?", "t", w->status);
+	if (w->assignee)
+		qb_and(b, "d.assignee_id = ?", "i", w->assignee);
+	where_late(b, w->due_before, w->received_late);
+	if (w->due_after)
+		qb_and(b, "d.due_at > ?", "i", w->due_after);
+	if (w->procedure)
+		qb_and(b, "d.procedure_code = ?", "t", w->procedure);
+	/* checked on the rows the queue finds ("+": not through the indexes on
+	 * these agencies, which hold every dossier they ever had) */
+	if (w->any_agency)
+		qb_and(b, "(+d.competent_agency_id = ? OR +d.received_agency_id = ?)", "ii", w->any_agency,
+		       w->any_agency);
+	if (w->from)
+		qb_and(b, "d.received_at >= ?", "i", w->from);
+	if (w->to)
+		qb_and(b, "d.received_at < ?", "i", w->to);
+	if (w->before_id)
+		qb_and(b, "d.id < ?", "i", w->before_id);
+	if (w->like)
+		qb_and(b, "d.code LIKE ?", "t", w->like);
+	qb_add(b, " ORDER BY d.id DESC LIMIT ?", "i", (int64_t)limit);
+}
+
+/* Merge a queue's rules and the caller's filters (f may be NULL). */
+static int where_of(struct mc_dossier_ctx *x, const struct qspec *q, const struct mc_queue_filter *f, struct qwhere *w)
+{
+	*w = (struct qwhere){
+		.work = q->work,
+		.agency = x->who->agency_id,
+		.role_user = q->by_role ? x->who->user_id : 0,
+		.status = f && f->status ? f->status : q->status,
+		.assignee = q->mine ? x->who->user_id : 0,
+		.due_before = q->due_before,
+		.received_late = q->received_late,
+		.due_after = q->due_after,
+	};
+	if (!f)
+		return 0;
+	if (f->late) {
 		/* the list behind a figure of lateness: only the late ones */
 		int64_t now = mc_time_now_ms(), cut = 0;
 		int rc = (f->late & MC_LATE_RECEPTION) ? reception_cut(x->c, now, &cut) : 0;
 		if (rc)
 			return rc;
-		due_before = (f->late & MC_LATE_DEADLINE) ? now : -1;
-		received_late = (f->late & MC_LATE_RECEPTION) ? cut : -1;
+		w->due_before = (f->late & MC_LATE_DEADLINE) ? now : -1;
+		w->received_late = (f->late & MC_LATE_RECEPTION) ? cut : -1;
 	}
-	int64_t ag = f ? f->agency_id : 0, from = f ? f->from : 0, to = f ? f->to : 0, before = f ? f->before_id : 0;
-	const char *proc = f ? f->procedure_code : NULL;
+	w->procedure = f->procedure_code;
+	w->any_agency = f->agency_id;
+	w->from = f->from;
+	w->to = f->to;
+	w->before_id = f->before_id;
 	/* part of a code: the caller checked its characters (no LIKE wildcards) */
-	const char *like = f && f->code_part ? mc_sprintf(x->arena, "%%%s%%", f->code_part) : NULL;
+	w->like = f->code_part ? mc_sprintf(x->arena, "%%%s%%", f->code_part) : NULL;
+	return 0;
+}
+
+/* Run a queue: up to limit items into *out (NULL: only count them into
+ * *count), and the id to continue below when there are more. */
+static int run_queue(struct mc_dossier_ctx *x, const struct qspec *q, const struct mc_queue_filter *f, int limit,
+		     json_t **out, int64_t *next_before, int64_t *count)
+{
+	struct qwhere w;
+	int rc = where_of(x, q, f, &w);
+	if (rc)
+		return rc;
+	struct qb b = {.sql = MC_BUF_INIT(4096)};
+	compose(&b, out ? SUMMARY_COLS : "d.id", &w, limit + 1);
 	struct mc_stmt *s;
-	int rc = mc_query(x->c, &s, q->work ? work_sql : supervise_sql,
-			  "iiittiiiiiiiitt"
-			  "iiiiiiiii"
-			  "ttd",
-			  w->agency_id, (int64_t)q->by_role, uid, status, status, mine, mine, due_before, received_late,
-			  due_before, received_late, q->due_after, q->due_after, proc, proc, ag, ag, ag, from, from, to,
-			  to, before, before, like, like, limit + 1);
+	rc = qb_query(x->c, &b, &s);
+	mc_buf_release(&b.sql);
 	if (rc)
 		return rc;
 	json_t *arr = out ? json_array() : NULL;
-	int n = 0;
-	if (next_before)
-		*next_before = 0;
+	int n = 0, more = 0;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		if (n == limit) {
-			if (next_before)
-				*next_before = mc_col_int64(s, 0) + 1; /* strictly below the last shown */
-			continue;
-		}
-		if (arr)
-			json_array_append_new(arr, summary(s));
-		n++;
+		if (n == limit)
+			more = 1; /* the one row past the page */
+		else if (arr)
+			json_array_append_new(arr, fill_summary(s));
+		n += n < limit;
 	}
 	mc_stmt_done(s);
 	if (rc < 0) {
 		json_decref(arr);
 		return rc;
 	}
-	if (next_before && *next_before && arr)
-		*next_before = json_integer_value(json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
+	if (next_before)
+		*next_before = more && arr ? json_integer_value(json_object_get(
+						     json_array_get(arr, json_array_size(arr) - 1), "id"))
+					   : 0;
 	if (count)
 		*count = n;
 	if (out)
@@ -199,6 +369,24 @@ int mc_dossier_queue(struct mc_dossier_ctx *x, const char *queue, const struct m
 	if (rc)
 		return rc;
 	return run_queue(x, &q, f, f && f->limit ? f->limit : 50, out, next_before, NULL);
+}
+
+int mc__queue_explain(struct mc_dossier_ctx *x, const char *queue, const struct mc_queue_filter *f, const char *explain,
+		      struct mc_stmt **out)
+{
+	struct qspec q;
+	struct qwhere w;
+	int rc = spec_of(x, queue, &q);
+	if (!rc)
+		rc = where_of(x, &q, f, &w);
+	if (rc)
+		return rc;
+	struct qb b = {.sql = MC_BUF_INIT(4096)};
+	qb_add(&b, explain, "");
+	compose(&b, SUMMARY_COLS, &w, (f && f->limit ? f->limit : 50) + 1);
+	rc = qb_query(x->c, &b, out);
+	mc_buf_release(&b.sql);
+	return rc;
 }
 
 int mc_dossier_queue_counts(struct mc_dossier_ctx *x, json_t **out)
@@ -224,12 +412,15 @@ int mc_dossier_queue_counts(struct mc_dossier_ctx *x, json_t **out)
 
 int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json_t **out, int64_t *next_before)
 {
+	struct qb b = {.sql = MC_BUF_INIT(1024)};
+	qb_add(&b, "SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id", "");
+	qb_and(&b, "d.applicant_id = ?", "i", x->who->user_id);
+	if (before_id)
+		qb_and(&b, "d.id < ?", "i", before_id);
+	qb_add(&b, " ORDER BY d.id DESC LIMIT ?", "i", (int64_t)limit + 1);
 	struct mc_stmt *s;
-	int rc = mc_query(x->c, &s,
-			  "SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE "
-			  "d.applicant_id = ? AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"
-			  " ORDER BY d.id DESC LIMIT ?",
-			  "iiid", x->who->user_id, before_id, before_id, limit + 1);
+	int rc = qb_query(x->c, &b, &s);
+	mc_buf_release(&b.sql);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
@@ -241,7 +432,7 @@ int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json
 				json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
 			continue;
 		}
-		json_array_append_new(arr, summary(s));
+		json_array_append_new(arr, fill_summary(s));
 	}
 	mc_stmt_done(s);
 	if (rc < 0) {
@@ -257,6 +448,26 @@ int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json
 static const char *const counters[] = {"received_online", "received_counter", "resolved_early", "resolved_on_time",
 				       "resolved_late",   "refused",          "withdrawn",      "stopped"};
 #define NCOUNTERS 8
+
+/* A row of a statistics query: the group's key, then one column per
+ * counter, in the order of counters[]. */
+enum { COUNT_KEY, COUNT_FIRST };
+
+struct count_row {
+	const char *key; /* valid until the next step */
+	int64_t v[NCOUNTERS];
+	int any; /* a counter is not 0 */
+};
+
+static void fill_counts(struct mc_stmt *s, struct count_row *r)
+{
+	r->key = mc_col_text(s, COUNT_KEY) ? mc_col_text(s, COUNT_KEY) : "";
+	r->any = 0;
+	for (int k = 0; k < NCOUNTERS; k++) {
+		r->v[k] = mc_col_int64(s, COUNT_FIRST + k);
+		r->any |= r->v[k] != 0;
+	}
+}
 
 static void add_rate(json_t *row)
 {
@@ -368,11 +579,13 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 		if ((rc = mc_query(c, &s, sql, "it", root, json_string_value(p))))
 			break;
 		while ((rc = mc_step(s)) == MC_DB_ROW) {
-			json_t *r = find_or_add(rows, mc_col_text(s, 0) ? mc_col_text(s, 0) : "");
+			struct count_row row;
+			fill_counts(s, &row);
+			json_t *r = find_or_add(rows, row.key);
 			for (int k = 0; k < NCOUNTERS; k++)
-				json_object_set_new(r, counters[k],
-						    json_integer(json_integer_value(json_object_get(r, counters[k])) +
-								 mc_col_int64(s, k + 1)));
+				json_object_set_new(
+					r, counters[k],
+					json_integer(json_integer_value(json_object_get(r, counters[k])) + row.v[k]));
 		}
 		mc_stmt_done(s);
 		if (rc < 0)
@@ -458,14 +671,13 @@ int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_d
 		return rc;
 	json_t *rows = json_object();
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		int any = 0;
-		for (int k = 0; k < NCOUNTERS; k++)
-			any |= mc_col_int64(s, k + 1) != 0;
-		if (!any)
+		struct count_row row;
+		fill_counts(s, &row);
+		if (!row.any)
 			continue;
-		json_t *r = find_or_add(rows, mc_col_text(s, 0) ? mc_col_text(s, 0) : "");
+		json_t *r = find_or_add(rows, row.key);
 		for (int k = 0; k < NCOUNTERS; k++)
-			json_object_set_new(r, counters[k], json_integer(mc_col_int64(s, k + 1)));
+			json_object_set_new(r, counters[k], json_integer(row.v[k]));
 	}
 	mc_stmt_done(s);
 	if (rc < 0) {

@@ -73,6 +73,51 @@ json_t *mc__on_time_rate(int64_t early, int64_t on_time, int64_t late)
 	return resolved ? json_real((double)(early + on_time) / (double)resolved) : json_null();
 }
 
+/* A row of the report's query: the key (agency or procedure), then one
+ * column per figure, in the order of figures[]. */
+enum { ROW_KEY, ROW_FIGURES };
+
+struct report_row {
+	const char *key; /* valid until the next step */
+	int64_t v[NFIG];
+};
+
+static void fill_row(struct mc_stmt *s, struct report_row *r)
+{
+	r->key = mc_col_text(s, ROW_KEY) ? mc_col_text(s, ROW_KEY) : "";
+	for (size_t k = 0; k < NFIG; k++)
+		r->v[k] = mc_col_int64(s, ROW_FIGURES + (int)k);
+}
+
+static json_t *zero_figures(void)
+{
+	json_t *row = json_object();
+	for (size_t k = 0; k < NFIG; k++)
+		json_object_set_new(row, figures[k], json_integer(0));
+	return row;
+}
+
+/* Add each row of the query to its key's row in rows and to total: 0 at
+ * the end of the rows, else the error that ended them. */
+static int add_rows(struct mc_stmt *s, json_t *rows, json_t *total)
+{
+	int rc;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		struct report_row r;
+		fill_row(s, &r);
+		json_t *row = json_object_get(rows, r.key);
+		if (!row) {
+			row = zero_figures();
+			json_object_set_new(rows, r.key, row);
+		}
+		for (size_t k = 0; k < NFIG; k++) {
+			json_object_set_new(row, figures[k], json_integer(fig(row, figures[k]) + r.v[k]));
+			json_object_set_new(total, figures[k], json_integer(fig(total, figures[k]) + r.v[k]));
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
 /* Local date "YYYY-MM-DD" -> the UTC instant (ms) its day starts at. */
 int64_t mc__day_start(const char *day, int plus)
 {
@@ -80,6 +125,9 @@ int64_t mc__day_start(const char *day, int plus)
 	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
 	return mc_vn_day_start(mc_days_from_civil(y, m, d) + plus);
 }
+
+/* The columns of the name of a row's key. */
+enum { NAME_VI, NAME_EN, NAME_CODE };
 
 /* Names of the rows' keys: agencies or procedures. */
 static int add_names(struct mc_conn *c, const char *group, json_t *items)
@@ -101,8 +149,8 @@ static int add_names(struct mc_conn *c, const char *group, json_t *items)
 			return rc;
 		if ((rc = mc_step(s)) == MC_DB_ROW)
 			json_object_set_new(it, "name",
-					    json_pack("{s:s, s:s, s:s}", "vi", mc_col_text(s, 0), "en",
-						      mc_col_text(s, 1), "code", mc_col_text(s, 2)));
+					    json_pack("{s:s, s:s, s:s}", "vi", mc_col_text(s, NAME_VI), "en",
+						      mc_col_text(s, NAME_EN), "code", mc_col_text(s, NAME_CODE)));
 		mc_stmt_done(s);
 		if (rc < 0)
 			return rc;
@@ -162,34 +210,6 @@ static const char *report_sql(const char *group)
 	return NULL;
 }
 
-static json_t *zero_figures(void)
-{
-	json_t *row = json_object();
-	for (size_t k = 0; k < NFIG; k++)
-		json_object_set_new(row, figures[k], json_integer(0));
-	return row;
-}
-
-/* Add the query's rows to rows (by key) and to total. */
-static int accumulate(struct mc_stmt *s, json_t *rows, json_t *total)
-{
-	int rc;
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		const char *key = mc_col_text(s, 0) ? mc_col_text(s, 0) : "";
-		json_t *row = json_object_get(rows, key);
-		if (!row) {
-			row = zero_figures();
-			json_object_set_new(rows, key, row);
-		}
-		for (size_t k = 0; k < NFIG; k++) {
-			int64_t v = mc_col_int64(s, (int)k + 1);
-			json_object_set_new(row, figures[k], json_integer(fig(row, figures[k]) + v));
-			json_object_set_new(total, figures[k], json_integer(fig(total, figures[k]) + v));
-		}
-	}
-	return rc < 0 ? rc : 0;
-}
-
 /* The rows with their sums and keys, as a list. */
 static json_t *report_items(json_t *rows)
 {
@@ -222,7 +242,7 @@ int mc_dossier_report(struct mc_conn *c, int64_t root, const char *from_day, con
 		      lo, hi, lo, hi, lo, hi, lo, hi, hi, hi, hi, hi, lo, hi, lo, hi, root, cut, hi, hi, hi, root);
 	if (rc)
 		goto out;
-	rc = accumulate(s, rows, total);
+	rc = add_rows(s, rows, total);
 	mc_stmt_done(s);
 	if (rc)
 		goto out;

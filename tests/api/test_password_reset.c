@@ -171,8 +171,7 @@ static void clerk_issues_citizen_resets(void **state)
 		1);
 	char plain[16];
 	snprintf(plain, sizeof(plain), "%.4s%.4s%.4s", code, code + 5, code + 10);
-	assert_int_equal(
-		sql_int("SELECT COUNT(*) FROM password_resets WHERE code_hash = ? OR code_hash = ?", "t", code, 0), 0);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM password_resets WHERE code_hash = ?", "t", code, 0), 0);
 	assert_int_equal(sql_int("SELECT COUNT(*) FROM password_resets WHERE code_hash = ?", "t", plain, 0), 0);
 	assert_int_equal(audited("user.password_reset_code_issued", clerk_id, uid), 1);
 

@@ -15,10 +15,12 @@
 #include "core/err.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define POOL 4
@@ -298,6 +300,65 @@ static void question_mark_in_literal(void **state)
 	assert_int_equal(mc_query_int64(c, &k, "SELECT COUNT(*) FROM scratch WHERE t = 'why?' AND u = ?", "t", "q-1"),
 			 0);
 	assert_int_equal(k, 1);
+	give(c);
+}
+
+/* The child's end of mismatched(): a pool of its own (the parent's
+ * connections must not be used by two processes), then the bad call. */
+static _Noreturn void mismatched_child(int err_fd, const char *sql, const char *types)
+{
+	dup2(err_fd, 2);
+	struct mc_db *own = NULL;
+	char errbuf[256];
+	struct mc_conn *c = NULL;
+	if (mc_db_open(db_url, 1, &own, errbuf, sizeof(errbuf)) || mc_db_acquire(own, &c))
+		_exit(3);
+	struct mc_stmt *s = NULL;
+	mc_query(c, &s, sql, types, (int64_t)1, (int64_t)2);
+	_exit(0); /* the check did not fire */
+}
+
+/* Run a query with these type letters in a child process: 1 when it was
+ * stopped by SIGABRT with a message naming the SQL. */
+static int mismatched(const char *sql, const char *types)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		mismatched_child(fds[1], sql, types);
+	}
+	close(fds[1]);
+	char msg[2048];
+	size_t n = 0;
+	ssize_t k;
+	while (n < sizeof(msg) - 1 && (k = read(fds[0], msg + n, sizeof(msg) - 1 - n)) > 0)
+		n += (size_t)k;
+	msg[n] = '\0';
+	close(fds[0]);
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT && strstr(msg, "placeholders") && strstr(msg, sql);
+}
+
+/* In a test build, a type string that does not match the placeholders
+ * stops the process and names the SQL; '?' inside literals is not a
+ * placeholder, and a matching call runs. */
+static void type_letters_checked(void **state)
+{
+	(void)state;
+	assert_true(mismatched("SELECT ?, ?, ?", "ii"));           /* a letter too few */
+	assert_true(mismatched("SELECT ? WHERE '?' = '?'", "ii")); /* one too many */
+	assert_true(mismatched("SELECT 1", "i"));
+	struct mc_conn *c = take();
+	int64_t v = 0;
+	assert_int_equal(mc_query_int64(c, &v, "SELECT CAST(? AS BIGINT) + CAST(? AS BIGINT) + LENGTH('?x')", "ii",
+					(int64_t)40, (int64_t)0),
+			 0);
+	assert_int_equal(v, 42);
 	give(c);
 }
 
@@ -670,6 +731,7 @@ int main(void)
 		cmocka_unit_test_teardown(null_values, give_all),
 		cmocka_unit_test_teardown(blob_with_nul_bytes, give_all),
 		cmocka_unit_test_teardown(question_mark_in_literal, give_all),
+		cmocka_unit_test_teardown(type_letters_checked, give_all),
 		cmocka_unit_test_teardown(unique_violation_is_conflict, give_all),
 		cmocka_unit_test_teardown(rollback_discards_commit_keeps, give_all),
 		cmocka_unit_test_teardown(changes_are_counted, give_all),

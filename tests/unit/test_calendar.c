@@ -20,6 +20,7 @@
 #include "server.h"
 
 #include <pthread.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,6 +434,72 @@ static void working_hours(void **state)
 	assert_instant(due, "2026-03-09T10:00:00+07:00");
 }
 
+static int64_t between(const struct mc_calendar *cal, const char *from, const char *to)
+{
+	int64_t m = -1;
+	assert_int_equal(mc_cal_working_minutes_between(cal, at(from), at(to), &m), 0);
+	return m;
+}
+
+/* The fewest m with add_working_minutes(from, m) >= to, by bisection (what
+ * the pause of a supplement computed before the function existed). */
+static int64_t between_by_search(const struct mc_calendar *cal, int64_t from, int64_t to)
+{
+	int64_t lo = 0, hi = 3650LL * 8 * 60;
+	while (lo < hi) {
+		int64_t mid = (lo + hi) / 2, t = 0;
+		assert_int_equal(mc_cal_add_working_minutes(cal, from, mid, &t), 0);
+		if (t >= to)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static void minutes_between(void **state)
+{
+	const struct mc_calendar *cal = *state;
+	/* part of a day, across lunch: 1.5 h + 2.5 h */
+	assert_int_equal(between(cal, "2026-03-09T10:00:00+07:00", "2026-03-09T15:30:00+07:00"), 240);
+	/* a weekend: Fri 16:00-17:00, Mon 07:30-08:30 */
+	assert_int_equal(between(cal, "2026-03-13T16:00:00+07:00", "2026-03-16T08:30:00+07:00"), 120);
+	/* a holiday and a weekend: Wed 29/4 afternoon, 30/4 and 1/5 off, Mon 4/5 morning */
+	assert_int_equal(between(cal, "2026-04-29T13:00:00+07:00", "2026-05-04T11:30:00+07:00"), 480);
+	/* lunar Tết 2027: Thu 4/2 from 10:00, Fri 5/2 to Thu 11/2 off, Fri 12/2 until 09:00 */
+	assert_int_equal(between(cal, "2027-02-04T10:00:00+07:00", "2027-02-12T09:00:00+07:00"), 330 + 90);
+	/* seconds round up; nothing between an instant and itself or earlier */
+	assert_int_equal(between(cal, "2026-03-09T10:00:30+07:00", "2026-03-09T10:02:00+07:00"), 2);
+	assert_int_equal(between(cal, "2026-03-09T10:00:00+07:00", "2026-03-09T10:00:00+07:00"), 0);
+	assert_int_equal(between(cal, "2026-03-09T11:00:00+07:00", "2026-03-09T10:00:00+07:00"), 0);
+	/* closing time is reached by the day's minutes; an evening instant
+	 * only by one more (the first minute of the next morning) */
+	assert_int_equal(between(cal, "2026-03-09T09:00:00+07:00", "2026-03-09T17:00:00+07:00"), 390);
+	assert_int_equal(between(cal, "2026-03-09T09:00:00+07:00", "2026-03-09T18:00:00+07:00"), 391);
+	assert_int_equal(between(cal, "2026-03-09T12:00:00+07:00", "2026-03-09T12:30:00+07:00"), 1);
+	/* the inverse of mc_cal_add_working_minutes, wherever the instants fall */
+	uint64_t r = 88172645463325252ULL;
+	int64_t base = at("2026-01-01T00:00:00+07:00");
+	for (int i = 0; i < 2000; i++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		int64_t from = base + (int64_t)(r % (400ULL * 86400000));
+		int64_t to = from + (int64_t)((r >> 20) % (30ULL * 86400000)) * (i % 3 ? 1 : 0) +
+			     (int64_t)((r >> 7) % 86400000);
+		if (i % 5 == 0)
+			to -= to % 60000; /* whole minutes too */
+		int64_t m = -1;
+		assert_int_equal(mc_cal_working_minutes_between(cal, from, to, &m), 0);
+		if (m != between_by_search(cal, from, to))
+			fail_msg("from %" PRId64 " to %" PRId64 ": %" PRId64 " minutes, the search says %" PRId64, from,
+				 to, m, between_by_search(cal, from, to));
+	}
+	/* out of range */
+	int64_t m;
+	assert_int_equal(
+		mc_cal_working_minutes_between(cal, at("2026-01-01T00:00:00Z"), at("2040-01-01T00:00:00Z"), &m),
+		MC_E_INVAL);
+}
+
 /* Early / on time / late against a due instant of Mon 15/2/2027 17:00. */
 static void classification(void **state)
 {
@@ -691,6 +758,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(after_cutoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(weekend_and_holiday_receipt, setup, teardown),
 		cmocka_unit_test_setup_teardown(working_hours, setup, teardown),
+		cmocka_unit_test_setup_teardown(minutes_between, setup, teardown),
 		cmocka_unit_test_setup_teardown(classification, setup, teardown),
 		cmocka_unit_test_setup_teardown(configuration, setup, teardown),
 		cmocka_unit_test_setup_teardown(out_of_range, setup, teardown),
