@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -749,5 +750,6 @@ int main(void)
 		cmocka_unit_test(directory_pages),
 		cmocka_unit_test(audit_for_sys_admin),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 
 #include "doctext.h"
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -616,5 +617,6 @@ int main(void)
 		cmocka_unit_test_teardown(same_day_procedures, stop_server),
 		cmocka_unit_test_teardown(apology_keeps_lateness, stop_server),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

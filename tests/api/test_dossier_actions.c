@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "pdf.h"
 #include "server.h"
 #include "testdb.h"
@@ -1192,5 +1193,6 @@ int main(void)
 		cmocka_unit_test_teardown(week_later, stop_later),
 		cmocka_unit_test(stats_match_recount),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -14,6 +14,7 @@
 
 #include "doctext.h"
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -382,5 +383,6 @@ int main(void)
 		cmocka_unit_test(register_book),
 		cmocka_unit_test(stats_spreadsheet),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

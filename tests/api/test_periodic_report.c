@@ -25,6 +25,7 @@
 
 #include "doctext.h"
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -375,5 +376,6 @@ int main(void)
 		cmocka_unit_test(figures),
 		cmocka_unit_test(formats_and_access),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

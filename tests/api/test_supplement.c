@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "pdf.h"
 #include "server.h"
 #include "testdb.h"
@@ -865,5 +866,6 @@ int main(void)
 		cmocka_unit_test(items_and_versions),
 		cmocka_unit_test(submission_files),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
