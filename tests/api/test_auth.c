@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -32,7 +33,7 @@ static struct mc_test_server srv;
 static char db_url[512];
 
 /* Everything that must never appear in the server log. */
-static char secrets[48][200];
+static char secrets[64][200];
 static int nsecrets;
 
 static void keep_secret(const char *s)
@@ -430,6 +431,12 @@ static void throttle_per_address(void **state)
 
 #define NEW_ID    "079204123456"
 #define NEW_PHONE "0912345678"
+/* the citizen who changes a password */
+#define PW_ID    "079204123458"
+#define PW_PHONE "0912345679"
+/* the citizen who signs up in log_keeps_secrets */
+#define LOG_ID    "079204123459"
+#define LOG_PHONE "0912345680"
 
 static void signup_citizen(void **state)
 {
@@ -534,13 +541,33 @@ static void signup_citizen(void **state)
 	mc_http_res_free(&r);
 }
 
+/* A citizen signs up (201): ID number id, phone, password pw, born in
+ * 2004; the three are kept as secrets. */
+static void sign_up(const char *id, const char *phone, const char *pw)
+{
+	struct mc_http_session s;
+	struct mc_http_res r;
+	char body[400];
+	keep_secret(id);
+	keep_secret(phone);
+	keep_secret(pw);
+	snprintf(body, sizeof(body),
+		 "{\"id_number\":\"%s\",\"full_name\":\"Trần Minh Khôi\",\"birth_date\":\"2004-03-01\","
+		 "\"sex\":\"M\",\"phone\":\"%s\",\"ward_code\":\"26743\",\"password\":\"%s\"}",
+		 id, phone, pw);
+	mc_http_session_init(&s, srv.base);
+	assert_int_equal(mc_http_post(&s, "/api/v1/auth/signup", body, &r), 201);
+	mc_http_res_free(&r);
+}
+
 static void change_password(void **state)
 {
 	(void)state;
 	struct mc_http_session s, other;
 	struct mc_http_res r;
-	login_ok(&s, NEW_ID, "DangKy-Moi-2026", 0); /* a cookie session: the CSRF token goes along */
-	login_ok(&other, NEW_ID, "DangKy-Moi-2026", 1);
+	sign_up(PW_ID, PW_PHONE, "DangKy-Moi-2026");
+	login_ok(&s, PW_ID, "DangKy-Moi-2026", 0); /* a cookie session: the CSRF token goes along */
+	login_ok(&other, PW_ID, "DangKy-Moi-2026", 1);
 	keep_secret("MatKhau-Moi-2026");
 
 	/* wrong current password */
@@ -568,7 +595,7 @@ static void change_password(void **state)
 	assert_problem(&r, 403, "csrf_failed");
 	mc_http_res_free(&r);
 	snprintf(s.csrf, sizeof(s.csrf), "%s", csrf);
-	assert_int_equal(login_raw(srv.base, NEW_ID, "DangKy-Moi-2026", 1, NULL, &r), 200); /* unchanged so far */
+	assert_int_equal(login_raw(srv.base, PW_ID, "DangKy-Moi-2026", 1, NULL, &r), 200); /* unchanged so far */
 	keep_secret(jstr(r.json, "token"));
 	mc_http_res_free(&r);
 
@@ -581,11 +608,11 @@ static void change_password(void **state)
 	assert_int_equal(me_status(&s), 200);
 	assert_int_equal(me_status(&other), 401);
 	/* the old password fails, the new one works */
-	login_raw(srv.base, NEW_ID, "DangKy-Moi-2026", 0, NULL, &r);
+	login_raw(srv.base, PW_ID, "DangKy-Moi-2026", 0, NULL, &r);
 	assert_problem(&r, 401, "invalid_credentials");
 	mc_http_res_free(&r);
 	struct mc_http_session n;
-	login_ok(&n, NEW_ID, "MatKhau-Moi-2026", 1);
+	login_ok(&n, PW_ID, "MatKhau-Moi-2026", 1);
 	assert_int_equal(me_status(&n), 200);
 	/* anonymous callers cannot change anything */
 	struct mc_http_session anon;
@@ -600,6 +627,15 @@ static void change_password(void **state)
 static void log_keeps_secrets(void **state)
 {
 	(void)state;
+	/* secrets of its own in the log: sessions of both kinds, a sign-up */
+	static const char *const users[] = {"lanhdao", "quantri", "tiepnhan.p26740", "chuyenvien.p26740",
+					    "chutich.p26740"};
+	struct mc_http_session s;
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		login_ok(&s, users[i], PW, 0);
+		login_ok(&s, users[i], PW, 1);
+	}
+	sign_up(LOG_ID, LOG_PHONE, "DangKy-Nhat-Ky-2026");
 	/* one more login, then wait until its request line is written */
 	struct mc_http_res r;
 	assert_int_equal(login_raw(srv.base, "lanhdao", PW, 1, NULL, &r), 200);
@@ -748,5 +784,6 @@ int main(void)
 		cmocka_unit_test(log_keeps_secrets),
 		cmocka_unit_test(revocation_clears_the_cache_after_commit),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

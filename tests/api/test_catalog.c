@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -189,5 +190,6 @@ int main(void)
 		cmocka_unit_test(search_ignores_diacritics),
 		cmocka_unit_test(versioned_edit),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "pdf.h"
 #include "server.h"
 #include "testdb.h"
@@ -341,5 +342,6 @@ int main(void)
 		cmocka_unit_test(what_the_public_sees),
 		cmocka_unit_test(office_hours),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

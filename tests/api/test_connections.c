@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -252,5 +253,6 @@ int main(void)
 		cmocka_unit_test(idle_connections_do_not_exhaust),
 		cmocka_unit_test(slow_heads_are_cut),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -196,5 +197,6 @@ int main(void)
 		cmocka_unit_test(action_survives),
 		cmocka_unit_test(action_retry_is_replayed),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -339,5 +340,6 @@ int main(void)
 		cmocka_unit_test_teardown(who_may_read, stop_server),
 		cmocka_unit_test_teardown(figures_and_jurisdiction, stop_server),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

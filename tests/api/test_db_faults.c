@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "proxy.h"
 #include "server.h"
 #include "smallfs.h"
@@ -432,5 +433,6 @@ int main(void)
 		cmocka_unit_test_teardown(restart_is_logged_with_a_message, after),
 		cmocka_unit_test_teardown(full_disk_answers_507_and_reads_go_on, after),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -346,5 +347,6 @@ int main(void)
 		cmocka_unit_test(counter_intake_routes),
 		cmocka_unit_test(concurrent_intake_gap_free),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -28,6 +28,7 @@
 
 #include "doctext.h"
 #include "http.h"
+#include "only.h"
 #include "pdf.h"
 #include "server.h"
 #include "testdb.h"
@@ -269,5 +270,6 @@ int main(void)
 		cmocka_unit_test(online_papers),
 		cmocka_unit_test(apology_signatories),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -208,5 +209,6 @@ int main(void)
 		cmocka_unit_test(too_big_413),         cmocka_unit_test(wrong_types_422),
 		cmocka_unit_test(unauthenticated_401),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -407,5 +408,6 @@ int main(void)
 		cmocka_unit_test(codes_any_case),          cmocka_unit_test(wrong_passwords_warn_then_say_the_wait),
 		cmocka_unit_test(names_are_names),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

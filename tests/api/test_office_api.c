@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "pdf.h"
 #include "server.h"
 #include "testdb.h"
@@ -366,5 +367,6 @@ int main(void)
 		cmocka_unit_test(queues_for_each_step),
 		cmocka_unit_test(attached_files),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -311,5 +312,6 @@ int main(void)
 		cmocka_unit_test(expired_and_superseded_codes_refused),
 		cmocka_unit_test(wrong_tries_are_throttled_and_kill_the_code),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

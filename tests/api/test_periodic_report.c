@@ -25,6 +25,7 @@
 
 #include "doctext.h"
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -54,12 +55,15 @@ static const char *ONLINE =
 	"\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\",\"purpose\":\"Kết "
 	"hôn\"}}";
 
-static char A[80], B[80], C[80], D[80], E[80], F[80], G[80], H[80];
+static void march_and_april(void);
 
+/* The database and the dossiers that every test reads (see the top
+ * comment); the server left running on Thu 1/4. */
 static int setup(void **state)
 {
 	(void)state;
 	mc_test_db_setup(db_url, sizeof(db_url), 2, &db, 1);
+	march_and_april();
 	return 0;
 }
 
@@ -135,9 +139,9 @@ static void resolve(const char *code)
 	act("chutich.p26740", code, "forward", NULL);
 }
 
-static void march(void **state)
+static void march_and_april(void)
 {
-	(void)state;
+	char A[80], B[80], C[80], D[80], E[80], F[80], G[80], H[80];
 	start(T1);
 	intake(A);
 	intake(B);
@@ -371,9 +375,9 @@ static void formats_and_access(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(march),
 		cmocka_unit_test(figures),
 		cmocka_unit_test(formats_and_access),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -14,6 +14,7 @@
 
 #include "doctext.h"
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -196,5 +197,6 @@ int main(void)
 		cmocka_unit_test(template_download),
 		cmocka_unit_test(validator_checks_new_keys),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

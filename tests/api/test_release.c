@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -100,5 +101,6 @@ int main(void)
 		cmocka_unit_test(clock_does_not_move),
 		cmocka_unit_test(fault_header_is_ignored),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

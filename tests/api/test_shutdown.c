@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -277,5 +278,6 @@ int main(void)
 		cmocka_unit_test(sigint_exits_0),
 		cmocka_unit_test(request_in_flight_finishes),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "pdf.h"
 #include "server.h"
 #include "testdb.h"
@@ -395,5 +396,6 @@ int main(void)
 		cmocka_unit_test(internal_unit_acts),
 		cmocka_unit_test(city_supervises_ward_steps),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -174,5 +175,6 @@ int main(void)
 		cmocka_unit_test(wrong_types_are_named),
 		cmocka_unit_test(counter_intake_is_checked_the_same),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -415,5 +416,6 @@ int main(void)
 		cmocka_unit_test(search),    cmocka_unit_test(one_unit),
 		cmocka_unit_test(agencies),  cmocka_unit_test(counters),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "pdf.h"
 #include "server.h"
 #include "testdb.h"
@@ -206,5 +207,6 @@ int main(void)
 		cmocka_unit_test(quota_counts_pending_files),
 		cmocka_unit_test(unattached_files_are_purged),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -366,5 +367,6 @@ int main(void)
 		cmocka_unit_test(agency_admin_still_manages_clerks),
 		cmocka_unit_test(invisible_stays_404),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

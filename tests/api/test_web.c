@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "only.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -131,5 +132,6 @@ int main(void)
 		cmocka_unit_test(etag_and_304),
 		cmocka_unit_test(page_routes_and_limits),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

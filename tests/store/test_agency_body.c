@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "only.h"
 #include "testdb.h"
 
 #include "core/err.h"
@@ -229,5 +230,6 @@ int main(void)
 		cmocka_unit_test(new_agencies_close_the_same_way),
 		cmocka_unit_test(guarded_permissions),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "only.h"
 #include "testdb.h"
 
 #include "audit/audit.h"
@@ -360,5 +361,6 @@ int main(void)
 		T(tamper_delete_first),       T(tamper_delete_last),         T(tamper_swap_contents),
 		T(tamper_recompute_own_hash), T(tamper_recompute_last_hash), T(cli_verify),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, NULL, NULL);
 }

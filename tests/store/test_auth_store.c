@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "only.h"
 #include "testdb.h"
 
 #include "auth/auth.h"
@@ -482,5 +483,6 @@ int main(void)
 		cmocka_unit_test(disabled_user_refused),
 		cmocka_unit_test(token_never_stored),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

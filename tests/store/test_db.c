@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "only.h"
 #include "testdb.h"
 
 #include "core/err.h"
@@ -740,5 +741,6 @@ int main(void)
 		cmocka_unit_test_teardown(pool_concurrent_writers, give_all),
 		cmocka_unit_test_teardown(pool_acquire_waits, give_all),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

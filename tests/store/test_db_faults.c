@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "only.h"
 #include "proxy.h"
 #include "smallfs.h"
 #include "testdb.h"
@@ -430,5 +431,6 @@ int main(void)
 		cmocka_unit_test_teardown(sqlite_full_database_is_storage_full, after),
 		cmocka_unit_test_teardown(sqlite_full_disk_keeps_sessions_refuses_logins, after),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

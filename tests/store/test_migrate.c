@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "only.h"
 #include "testdb.h"
 
 #include "core/err.h"
@@ -173,5 +174,6 @@ int main(void)
 		cmocka_unit_test(second_run_applies_nothing),
 		cmocka_unit_test(partial_database_catches_up),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }

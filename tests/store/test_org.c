@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "only.h"
 #include "testdb.h"
 
 #include "core/err.h"
@@ -590,5 +591,6 @@ int main(void)
 		cmocka_unit_test(agency_create_child),
 		cmocka_unit_test(user_create_and_duplicates),
 	};
+	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
 }
