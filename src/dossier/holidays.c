@@ -215,8 +215,7 @@ static void check_days(json_t *list, const char *key, int working, int year, int
 	if (!list)
 		return;
 	if (!json_is_array(list) || json_array_size(list) > max) {
-		mc_error_field(e, key, "type", mc_sprintf(a, "Danh sách tối đa %zu ngày", max),
-			       mc_sprintf(a, "A list of at most %zu days", max));
+		mc_bad_fieldn(e, key, MC_M_DAY_LIST_TOO_LONG, (long long)max);
 		return;
 	}
 	size_t i;
@@ -224,46 +223,37 @@ static void check_days(json_t *list, const char *key, int working, int year, int
 	json_array_foreach(list, i, it) {
 		const char *at = mc_sprintf(a, "%s[%zu]", key, i);
 		if (!json_is_object(it)) {
-			mc_error_field(e, at, "type", "Mỗi ngày có date và name", "Each day has a date and a name");
+			mc_bad_field(e, at, MC_M_DAY_DATE_NAME);
 			continue;
 		}
 		const char *k;
 		json_t *v;
 		json_object_foreach(it, k, v) {
 			if (strcmp(k, "date") != 0 && strcmp(k, "name") != 0)
-				mc_error_field(e, mc_sprintf(a, "%s.%s", at, k), "unknown", "Trường không được hỗ trợ",
-					       "Unknown member");
+				mc_bad_field(e, mc_sprintf(a, "%s.%s", at, k), MC_M_UNKNOWN_MEMBER);
 		}
 		if (!text_ok(json_object_get(it, "name"), MC_HOLIDAYS_NAME_MAX, 1))
-			mc_error_field(e, mc_sprintf(a, "%s.name", at), "required",
-				       "Cần tên ngày nghỉ (tối đa 120 ký tự)",
-				       "A name is required (at most 120 characters)");
+			mc_bad_field(e, mc_sprintf(a, "%s.name", at), MC_M_HOLIDAY_NAME_REQUIRED);
 		const char *date = json_string_value(json_object_get(it, "date"));
 		const char *df = mc_sprintf(a, "%s.date", at);
 		int y, m, d;
 		if (!parse_date(date, &y, &m, &d)) {
-			mc_error_field(e, df, "format", "Ngày có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+			mc_bad_field(e, df, MC_M_DATE_FORMAT);
 			continue;
 		}
 		if (y != year) {
-			mc_error_field(e, df, "other_year", mc_sprintf(a, "Ngày không thuộc năm %d", year),
-				       mc_sprintf(a, "The date is not in %d", year));
+			mc_bad_fieldn(e, df, MC_M_OTHER_YEAR, year);
 			continue;
 		}
 		int wd = weekday(y, m, d), rest = wd == 0 || wd == 6;
 		if (working && !rest)
-			mc_error_field(
-				e, df, "already_working",
-				"Ngày này đã là ngày làm việc (chỉ thứ Bảy, Chủ nhật mới cần làm bù)",
-				"This is a working day already (only a Saturday or Sunday can be worked in exchange)");
+			mc_bad_field(e, df, MC_M_ALREADY_WORKING);
 		else if (!working && rest)
-			mc_error_field(e, df, "already_off", "Thứ Bảy, Chủ nhật đã là ngày nghỉ hằng tuần",
-				       "Saturdays and Sundays are weekly rest days already");
+			mc_bad_field(e, df, MC_M_ALREADY_OFF);
 		int64_t day = mc_days_from_civil(y, m, d);
 		for (size_t j = 0; j < *nseen; j++) {
 			if (seen[j] == day) {
-				mc_error_field(e, df, "duplicate", "Ngày này đã có trong lịch",
-					       "This date is listed twice");
+				mc_bad_field(e, df, MC_M_DATE_LISTED_TWICE);
 				break;
 			}
 		}
@@ -274,11 +264,11 @@ static void check_days(json_t *list, const char *key, int working, int year, int
 int mc_holidays_check(json_t *in, int year, struct mc_arena *a, struct mc_error *e)
 {
 	if (year < MC_LUNAR_MIN_YEAR || year > MC_LUNAR_MAX_YEAR) {
-		mc_error_field(e, "year", "range", "Năm từ 1900 đến 2100", "Years 1900 to 2100");
+		mc_bad_field(e, "year", MC_M_YEAR_RANGE);
 		return e->code = MC_E_VALIDATION;
 	}
 	if (!json_is_object(in)) {
-		mc_error_field(e, "", "type", "Cần một đối tượng JSON", "A JSON object is expected");
+		mc_bad_field(e, "", MC_M_NOT_OBJECT);
 		return e->code = MC_E_VALIDATION;
 	}
 	static const char *const known[] = {"year",     "decision",     "decided_on", "source",
@@ -290,28 +280,23 @@ int mc_holidays_check(json_t *in, int year, struct mc_arena *a, struct mc_error 
 		for (int i = 0; known[i]; i++)
 			ok |= strcmp(k, known[i]) == 0;
 		if (!ok)
-			mc_error_field(e, mc_strdup(a, k), "unknown", "Trường không được hỗ trợ", "Unknown member");
+			mc_bad_field(e, mc_strdup(a, k), MC_M_UNKNOWN_MEMBER);
 	}
 	json_t *y = json_object_get(in, "year");
 	if (y && (!json_is_integer(y) || json_integer_value(y) != year))
-		mc_error_field(e, "year", "mismatch", "Năm không khớp với đường dẫn", "The year differs from the path");
+		mc_bad_field(e, "year", MC_M_YEAR_PATH_MISMATCH);
 	if (!text_ok(json_object_get(in, "decision"), MC_HOLIDAYS_DECISION_MAX, 1))
-		mc_error_field(e, "decision", "required",
-			       "Cần số, ký hiệu và cơ quan ban hành văn bản (tối đa 300 ký tự)",
-			       "The decision's number and issuer are required (at most 300 characters)");
+		mc_bad_field(e, "decision", MC_M_DECISION_REQUIRED);
 	if (!text_ok(json_object_get(in, "source"), MC_HOLIDAYS_SOURCE_MAX, 0))
-		mc_error_field(e, "source", "type", "Nguồn là một chuỗi tối đa 500 ký tự",
-			       "The source is text of at most 500 characters");
+		mc_bad_field(e, "source", MC_M_SOURCE_TYPE);
 	int dy, dm, dd;
 	if (!parse_date(json_string_value(json_object_get(in, "decided_on")), &dy, &dm, &dd))
-		mc_error_field(e, "decided_on", "format", "Cần ngày ban hành, dạng YYYY-MM-DD",
-			       "The decision's date is required, as YYYY-MM-DD");
+		mc_bad_field(e, "decided_on", MC_M_DECISION_DATE_FORMAT);
 	int64_t seen[MC_HOLIDAYS_MAX_OFF + MC_HOLIDAYS_MAX_WORK];
 	size_t nseen = 0;
 	json_t *off = json_object_get(in, "days_off");
 	if (!off || (json_is_array(off) && json_array_size(off) == 0))
-		mc_error_field(e, "days_off", "required", "Lịch nghỉ cần ít nhất một ngày nghỉ",
-			       "A schedule lists at least one day off");
+		mc_bad_field(e, "days_off", MC_M_SCHEDULE_EMPTY);
 	check_days(off, "days_off", 0, year, seen, &nseen, a, e);
 	check_days(json_object_get(in, "working_days"), "working_days", 1, year, seen, &nseen, a, e);
 	return e->nfields ? (e->code = MC_E_VALIDATION) : 0;
