@@ -786,10 +786,8 @@ static int do_forward(struct act *a, const char **to, const char **notify)
 	int n = nsteps(a), done = a->d.current_step;
 	if (done >= n) /* the last step ends with "return" */
 		return wrong_state(a);
-	int rc = finish_step(a, done);
-	if (!rc)
-		rc = start_step(a, done + 1);
-	if (rc)
+	int rc;
+	if ((rc = finish_step(a, done)) || (rc = start_step(a, done + 1)))
 		return rc;
 	if (done + 1 == n) {
 		/* the last step is the return at the counter: the result is ready,
@@ -859,7 +857,9 @@ static int do_stop(struct act *a, const char **to, const char **notify)
 static int day_before_deadline(struct act *a)
 {
 	int64_t one_day = 0;
-	mc_cal_add_working_days(&a->cal, a->now, 1, &one_day);
+	int rc = mc_cal_add_working_days(&a->cal, a->now, 1, &one_day);
+	if (rc)
+		return rc;
 	if (one_day > a->d.due_at)
 		return mc_error_set(a->x->e, MC_E_CONFLICT, "less than one working day before the deadline");
 	return 0;

@@ -107,27 +107,32 @@ int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n,
 	int rc = mc_tx_begin(c, 1);
 	if (rc)
 		return rc;
-	int64_t had = 0, pending = 0;
+	int64_t had = 0, pending = 0, k = 0;
 	rc = mc_query_int64(c, &had, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha256,
 			    uploader);
-	if (!rc && !had && quota > 0)
-		rc = mc_query_int64(c, &pending,
-				    "SELECT COALESCE(SUM(b.size), 0) FROM uploads u JOIN blobs b ON b.sha256 = u.sha256"
-				    " WHERE u.user_id = ? AND u.attached_at IS NULL",
-				    "i", uploader);
-	if (!rc && !had && quota > 0 && pending + (int64_t)n > quota)
+	if (rc || had)
+		goto out;
+	if (quota > 0 &&
+	    (rc = mc_query_int64(c, &pending,
+				 "SELECT COALESCE(SUM(b.size), 0) FROM uploads u JOIN blobs b ON b.sha256 = "
+				 "u.sha256 WHERE u.user_id = ? AND u.attached_at IS NULL",
+				 "i", uploader)))
+		goto out;
+	if (quota > 0 && pending + (int64_t)n > quota) {
 		rc = MC_E_QUOTA;
-	int64_t k = 0;
-	if (!rc && !had)
-		k = mc_exec(c,
-			    "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
-			    " ON CONFLICT DO NOTHING",
-			    "titbi", sha256, (int64_t)n, *mime, data, n, now);
-	if (!rc && !had && k >= 0)
+		goto out;
+	}
+	k = mc_exec(c,
+		    "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
+		    " ON CONFLICT DO NOTHING",
+		    "titbi", sha256, (int64_t)n, *mime, data, n, now);
+	if (k >= 0)
 		k = mc_exec(c, "INSERT INTO uploads (sha256, user_id, created_at) VALUES (?, ?, ?)", "tii", sha256,
 			    uploader, now);
+	rc = k < 0 ? (int)k : 0;
+out:
 	if (!rc)
-		rc = k < 0 ? (int)k : mc_tx_commit(c);
+		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
 	return rc;
@@ -162,21 +167,21 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms)
 		return rc;
 	/* at most 10,000 a run, so that a run never holds the write lock long */
 	struct mc_stmt *s = NULL;
+	char(*gone)[65] = NULL;
+	size_t n = 0, cap = 0;
 	rc = mc_query(c, &s,
 		      "DELETE FROM uploads WHERE (sha256, user_id) IN (SELECT sha256, user_id FROM uploads"
 		      " WHERE attached_at IS NULL AND created_at < ? LIMIT 10000) RETURNING sha256",
 		      "i", before);
-	char(*gone)[65] = NULL;
-	size_t n = 0, cap = 0;
-	int st = 0;
-	while (!rc && (st = mc_step(s)) == MC_DB_ROW) {
+	if (rc)
+		goto out;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
 		if (n == cap)
 			gone = mc_xrealloc(gone, (cap = cap ? cap * 2 : 64) * sizeof(*gone));
 		snprintf(gone[n++], 65, "%s", mc_col_text(s, 0));
 	}
-	if (!rc && st < 0)
-		rc = st;
 	mc_stmt_done(s);
+	s = NULL;
 	/* the bytes nobody has an upload of any more: a dossier's file always
 	 * has its attached upload, and the bytes older than upload owners
 	 * (0010) are kept for good */
@@ -187,6 +192,8 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms)
 				    "t", gone[i]);
 		rc = k < 0 ? (int)k : 0;
 	}
+out:
+	mc_stmt_done(s);
 	free(gone);
 	if (!rc)
 		rc = mc_tx_commit(c);

@@ -109,11 +109,10 @@ out:
 int mc__step_restart(const struct mc__step_at *t, int seq, int64_t cap)
 {
 	int64_t hours = 0, due = 0;
-	int rc = mc_query_int64(t->c, &hours, "SELECT hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
-				t->dossier, seq);
-	if (!rc)
-		rc = mc_cal_add_working_minutes(t->cal, t->now, hours * 60, &due);
-	if (rc)
+	int rc;
+	if ((rc = mc_query_int64(t->c, &hours, "SELECT hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
+				 t->dossier, seq)) ||
+	    (rc = mc_cal_add_working_minutes(t->cal, t->now, hours * 60, &due)))
 		return rc;
 	int64_t n = mc_exec(t->c, "UPDATE dossier_steps SET due_at = ? WHERE dossier_id = ? AND seq = ?", "iid",
 			    due < cap ? due : cap, t->dossier, seq);
