@@ -244,45 +244,58 @@ int mc__load_readable(struct mc_dossier_ctx *x, const char *code, struct mc__dos
 
 /* ---------------- representation ---------------- */
 
-/* Set key of j to a reference to agency id ({id, code, name, name_en}),
- * null when id is 0 or names no agency. */
-static int put_agency(struct mc_conn *c, json_t *j, const char *key, int64_t id)
+static json_t *agency_json(struct mc_stmt *s, int64_t id)
+{
+	return json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code", mc_col_text(s, 0), "name",
+			 mc_col_text(s, 1), "name_en", mc_col_text(s, 2));
+}
+
+static json_t *user_json(struct mc_stmt *s, int64_t id)
+{
+	return json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)id, "full_name", mc_col_text(s, 0), "position",
+			 mc_col_text(s, 1));
+}
+
+/* Set key of j to a reference to the row id that sql (its one parameter
+ * the id) reads, made by make; null when id is 0 or names no row. */
+static int put_ref(struct mc_conn *c, json_t *j, const char *key, int64_t id, const char *sql,
+		   json_t *(*make)(struct mc_stmt *, int64_t))
 {
 	struct mc_stmt *s = NULL;
-	json_t *ref = json_null();
-	int rc = id ? mc_query(c, &s, "SELECT code, name, name_en FROM agencies WHERE id = ?", "i", id) : 0;
+	json_t *ref = NULL;
+	int rc = id ? mc_query(c, &s, sql, "i", id) : 0;
 	if (rc || !id)
 		goto out;
-	if ((rc = mc_step(s)) == MC_DB_ROW) {
-		json_decref(ref);
-		ref = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code", mc_col_text(s, 0), "name",
-				mc_col_text(s, 1), "name_en", mc_col_text(s, 2));
-	}
+	if ((rc = mc_step(s)) == MC_DB_ROW)
+		ref = make(s, id);
 	rc = rc < 0 ? rc : 0;
 out:
 	mc_stmt_done(s);
-	json_object_set_new(j, key, ref);
+	json_object_set_new(j, key, ref ? ref : json_null());
 	return rc;
 }
 
-/* Set key of j to a reference to user id ({id, full_name, position}),
- * null when id is 0 or names no user. */
+/* A reference to agency id ({id, code, name, name_en}) as key of j. */
+static int put_agency(struct mc_conn *c, json_t *j, const char *key, int64_t id)
+{
+	return put_ref(c, j, key, id, "SELECT code, name, name_en FROM agencies WHERE id = ?", agency_json);
+}
+
+/* A reference to user id ({id, full_name, position}) as key of j. */
 static int put_user(struct mc_conn *c, json_t *j, const char *key, int64_t id)
 {
-	struct mc_stmt *s = NULL;
-	json_t *ref = json_null();
-	int rc = id ? mc_query(c, &s, "SELECT full_name, position FROM users WHERE id = ?", "i", id) : 0;
-	if (rc || !id)
-		goto out;
-	if ((rc = mc_step(s)) == MC_DB_ROW) {
-		json_decref(ref);
-		ref = json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)id, "full_name", mc_col_text(s, 0), "position",
-				mc_col_text(s, 1));
-	}
-	rc = rc < 0 ? rc : 0;
-out:
+	return put_ref(c, j, key, id, "SELECT full_name, position FROM users WHERE id = ?", user_json);
+}
+
+/* The end of a function that lists rows of s in arr: *out is arr, or
+ * nothing (arr dropped) on an error rc. */
+static int list_done(struct mc_stmt *s, int rc, json_t *arr, json_t **out)
+{
 	mc_stmt_done(s);
-	json_object_set_new(j, key, ref);
+	if (rc)
+		json_decref(arr);
+	else
+		*out = arr;
 	return rc;
 }
 
@@ -341,12 +354,7 @@ static int steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_steps, 
 		rc = put_user(c, st, "received_by", json_integer_value(json_object_get(st, "finished_by_id")));
 	}
 out:
-	mc_stmt_done(s);
-	if (rc)
-		json_decref(arr);
-	else
-		*out = arr;
-	return rc;
+	return list_done(s, rc, arr, out);
 }
 
 /* Events (officials only) and, for the current step, the officials who
@@ -374,12 +382,7 @@ static int events_of(struct mc_conn *c, int64_t id, json_t **out)
 						     "detail", detail ? detail : json_object()));
 	}
 out:
-	mc_stmt_done(s);
-	if (rc)
-		json_decref(arr);
-	else
-		*out = arr;
-	return rc;
+	return list_done(s, rc, arr, out);
 }
 
 static int pending_of(struct mc_conn *c, const struct mc__dossier *d, json_t **out)
@@ -405,12 +408,7 @@ static int pending_of(struct mc_conn *c, const struct mc__dossier *d, json_t **o
 						     "full_name", mc_col_text(s, 1), "viewed", mc_col_int64(s, 2) > 0,
 						     "processed", 0));
 out:
-	mc_stmt_done(s);
-	if (rc)
-		json_decref(arr);
-	else
-		*out = arr;
-	return rc;
+	return list_done(s, rc, arr, out);
 }
 
 /* The English names of a dossier's papers, from its procedure's version
