@@ -213,17 +213,129 @@ static void check_steps(json_t *def, struct mc_error *e)
 	}
 }
 
-int mc_catalog_validate(json_t *def, struct mc_error *e)
+/* The legal processing time: {value > 0, unit working_day |
+ * working_hour}, or {value 0, unit same_day}. */
+static void check_time(json_t *def, struct mc_error *e)
 {
-	static const char *const levels[] = {"commune", "province", NULL};
 	static const char *const units[] = {"working_day", "working_hour", "same_day", NULL};
-	static const char *const online[] = {"full", "partial", NULL};
-	static const char *const rules[] = {"restart", "pause", NULL};
+	json_t *t = json_object_get(def, "processing_time");
+	json_t *tv = json_object_get(t, "value");
+	const char *tu = json_string_value(json_object_get(t, "unit"));
+	int same_day = tu && strcmp(tu, "same_day") == 0;
+	if (!json_is_integer(tv) || json_integer_value(tv) < (same_day ? 0 : 1) ||
+	    json_integer_value(tv) > (same_day ? 0 : 365 * 8) || !one_of(tu, units))
+		BAD("processing_time",
+		    "Thời hạn: {\"value\": số dương, \"unit\": working_day | working_hour}, hoặc {\"value\": 0, "
+		    "\"unit\": same_day}"
+		    " (trả kết quả trong ngày)",
+		    "processing_time is {\"value\": > 0, \"unit\": working_day | working_hour}, or {\"value\": 0, "
+		    "\"unit\": same_day}"
+		    " (result the same day)");
+}
+
+static void check_fees(json_t *fees, struct mc_error *e)
+{
 	static const char *const channels[] = {"counter", "online", "post", NULL};
-	static const char *const statuses[] = {"in_force", "repealed", NULL};
 	/* until fees can be paid online: at the counter when the dossier is
 	 * handed in, or when the result is collected */
 	static const char *const paid_at[] = {"receipt", "return", NULL};
+	size_t i;
+	json_t *f;
+	if (!json_is_array(fees)) {
+		BAD("fees", "Lệ phí phải là mảng", "fees must be an array");
+		return;
+	}
+	json_array_foreach(fees, i, f) {
+		/* a rate not yet verified is not published: amount null,
+		 * published false - never shown as free */
+		json_t *amt = json_object_get(f, "amount"), *pub = json_object_get(f, "published");
+		json_t *when = json_object_get(f, "paid_at");
+		int unpublished = json_is_false(pub);
+		if (!one_of(json_string_value(json_object_get(f, "channel")), channels) ||
+		    (pub && !json_is_boolean(pub)) || (when && !one_of(json_string_value(when), paid_at)) ||
+		    (unpublished ? !json_is_null(amt)
+				 : !json_is_integer(amt) || json_integer_value(amt) < 0 ||
+					   json_integer_value(amt) > 1000000000)) {
+			BAD("fees",
+			    "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0); mức chưa công "
+			    "bố: amount null, published false;"
+			    " paid_at (nếu có): receipt hoặc return",
+			    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0); a rate "
+			    "not yet published: amount null, published false;"
+			    " paid_at, if any: receipt or return");
+			return;
+		}
+	}
+}
+
+static void check_legal_basis(json_t *lb, struct mc_error *e)
+{
+	size_t i;
+	json_t *f;
+	if (!json_is_array(lb) || json_array_size(lb) == 0 || json_array_size(lb) > 30) {
+		BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản",
+		    "legal_basis is a list of 1-30 legal texts");
+		return;
+	}
+	json_array_foreach(lb, i, f)
+		if (!json_is_string(f) || !*json_string_value(f) || !mc_text_valid_chars(json_string_value(f), 300)) {
+			BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản",
+			    "legal_basis is a list of 1-30 legal texts");
+			return;
+		}
+}
+
+/* In force or repealed; replaced_by names the procedures to use instead
+ * (a repealed one takes no new dossiers). */
+static void check_status(json_t *def, struct mc_error *e)
+{
+	static const char *const statuses[] = {"in_force", "repealed", NULL};
+	const char *status = json_string_value(json_object_get(def, "status"));
+	json_t *rb = json_object_get(def, "replaced_by"), *f;
+	size_t i;
+	if (json_object_get(def, "status") && !one_of(status, statuses))
+		BAD("status", "Trạng thái là in_force hoặc repealed", "status is in_force or repealed");
+	if (rb && (!json_is_array(rb) || json_array_size(rb) > 10)) {
+		BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục",
+		    "replaced_by is a list of procedure codes");
+		return;
+	}
+	json_array_foreach(rb, i, f)
+		if (!valid_code(json_string_value(f))) {
+			BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục",
+			    "replaced_by is a list of procedure codes");
+			return;
+		}
+}
+
+/* The optional texts: who may apply (Đối tượng thực hiện) and the
+ * conditions (Yêu cầu, điều kiện), as the national portal shows them, and
+ * the editors' working notes, never shown to the public. */
+static void check_texts(json_t *def, struct mc_error *e)
+{
+	static const char *const texts[] = {"applicants", "applicants_en", "requirements", "requirements_en", NULL};
+	for (const char *const *k = texts; *k; k++) {
+		json_t *v = json_object_get(def, *k);
+		if (v && (!json_is_string(v) || !*json_string_value(v) || strlen(json_string_value(v)) > 2000)) {
+			BAD(*k, "Đối tượng thực hiện, yêu cầu điều kiện: chuỗi 1-2000 byte",
+			    "applicants and requirements are strings of 1-2000 bytes");
+			break;
+		}
+	}
+	const char *in = json_string_value(json_object_get(def, "internal_note"));
+	if ((json_object_get(def, "internal_note") && (!in || !mc_text_valid_chars(in, 4000))) ||
+	    (json_object_get(def, "internal_note_en") &&
+	     (!json_is_string(json_object_get(def, "internal_note_en")) ||
+	      !mc_text_valid_chars(json_string_value(json_object_get(def, "internal_note_en")), 4000))))
+		BAD("internal_note", "Ghi chú nội bộ: chuỗi tối đa 4000 ký tự",
+		    "internal_note is a string of at most 4000 characters");
+}
+
+int mc_catalog_validate(json_t *def, struct mc_error *e)
+{
+	static const char *const levels[] = {"commune", "province", NULL};
+	static const char *const online[] = {"full", "partial", NULL};
+	static const char *const rules[] = {"restart", "pause", NULL};
 	size_t before = e->nfields;
 	if (!json_is_object(def)) {
 		BAD("definition", "Định nghĩa thủ tục phải là một đối tượng JSON",
@@ -246,19 +358,7 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	if (!json_is_object(ca) || (!str_field(ca, "kind", 40) && !str_field(ca, "code", 40)))
 		BAD("competent_agency", "Cơ quan có thẩm quyền: {\"kind\": ...} hoặc {\"code\": ...}",
 		    "competent_agency is {\"kind\": ...} or {\"code\": ...}");
-	json_t *t = json_object_get(def, "processing_time");
-	json_t *tv = json_object_get(t, "value");
-	const char *tu = json_string_value(json_object_get(t, "unit"));
-	int same_day = tu && strcmp(tu, "same_day") == 0;
-	if (!json_is_integer(tv) || json_integer_value(tv) < (same_day ? 0 : 1) ||
-	    json_integer_value(tv) > (same_day ? 0 : 365 * 8) || !one_of(tu, units))
-		BAD("processing_time",
-		    "Thời hạn: {\"value\": số dương, \"unit\": working_day | working_hour}, hoặc {\"value\": 0, "
-		    "\"unit\": same_day}"
-		    " (trả kết quả trong ngày)",
-		    "processing_time is {\"value\": > 0, \"unit\": working_day | working_hour}, or {\"value\": 0, "
-		    "\"unit\": same_day}"
-		    " (result the same day)");
+	check_time(def, e);
 	const char *rule = json_string_value(json_object_get(def, "supplement_rule"));
 	if (rule && !one_of(rule, rules))
 		BAD("supplement_rule", "Quy tắc bổ sung là restart hoặc pause", "supplement_rule is restart or pause");
@@ -266,84 +366,13 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 		BAD("online_level", "Mức độ trực tuyến là full hoặc partial", "online_level is full or partial");
 	if (!str_field(def, "result", 500))
 		BAD("result", "Thiếu kết quả thực hiện", "result is required");
-	json_t *fees = json_object_get(def, "fees");
-	size_t i;
-	json_t *f;
-	if (!json_is_array(fees)) {
-		BAD("fees", "Lệ phí phải là mảng", "fees must be an array");
-	} else {
-		json_array_foreach(fees, i, f) {
-			/* a rate not yet verified is not published: amount null,
-			 * published false - never shown as free */
-			json_t *amt = json_object_get(f, "amount"), *pub = json_object_get(f, "published");
-			json_t *when = json_object_get(f, "paid_at");
-			int unpublished = json_is_false(pub);
-			if (!one_of(json_string_value(json_object_get(f, "channel")), channels) ||
-			    (pub && !json_is_boolean(pub)) || (when && !one_of(json_string_value(when), paid_at)) ||
-			    (unpublished ? !json_is_null(amt)
-					 : !json_is_integer(amt) || json_integer_value(amt) < 0 ||
-						   json_integer_value(amt) > 1000000000)) {
-				BAD("fees",
-				    "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0); mức chưa công "
-				    "bố: amount null, published false;"
-				    " paid_at (nếu có): receipt hoặc return",
-				    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0); a rate "
-				    "not yet published: amount null, published false;"
-				    " paid_at, if any: receipt or return");
-				break;
-			}
-		}
-	}
-	json_t *lb = json_object_get(def, "legal_basis");
-	if (!json_is_array(lb) || json_array_size(lb) == 0 || json_array_size(lb) > 30)
-		BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản",
-		    "legal_basis is a list of 1-30 legal texts");
-	else
-		json_array_foreach(lb, i, f)
-			if (!json_is_string(f) || !*json_string_value(f) ||
-			    !mc_text_valid_chars(json_string_value(f), 300)) {
-				BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản",
-				    "legal_basis is a list of 1-30 legal texts");
-				break;
-			}
-	const char *vo = json_string_value(json_object_get(def, "verified_on"));
-	if (!valid_day(vo))
+	check_fees(json_object_get(def, "fees"), e);
+	check_legal_basis(json_object_get(def, "legal_basis"), e);
+	if (!valid_day(json_string_value(json_object_get(def, "verified_on"))))
 		BAD("verified_on", "Ngày đối chiếu dữ liệu gần nhất (YYYY-MM-DD) là bắt buộc",
 		    "verified_on, the date the data was last checked (YYYY-MM-DD), is required");
-	/* repealed: no new dossiers; replaced_by names the procedures to use */
-	const char *status = json_string_value(json_object_get(def, "status"));
-	json_t *rb = json_object_get(def, "replaced_by");
-	if (json_object_get(def, "status") && !one_of(status, statuses))
-		BAD("status", "Trạng thái là in_force hoặc repealed", "status is in_force or repealed");
-	if (rb && (!json_is_array(rb) || json_array_size(rb) > 10))
-		BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục",
-		    "replaced_by is a list of procedure codes");
-	else
-		json_array_foreach(rb, i, f)
-			if (!valid_code(json_string_value(f))) {
-				BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục",
-				    "replaced_by is a list of procedure codes");
-				break;
-			}
-	/* who may apply (Đối tượng thực hiện) and the conditions (Yêu cầu, điều
-	 * kiện), as the national portal shows them: optional, shown when given */
-	static const char *const texts[] = {"applicants", "applicants_en", "requirements", "requirements_en", NULL};
-	for (const char *const *k = texts; *k; k++) {
-		json_t *v = json_object_get(def, *k);
-		if (v && (!json_is_string(v) || !*json_string_value(v) || strlen(json_string_value(v)) > 2000)) {
-			BAD(*k, "Đối tượng thực hiện, yêu cầu điều kiện: chuỗi 1-2000 byte",
-			    "applicants and requirements are strings of 1-2000 bytes");
-			break;
-		}
-	}
-	/* working notes for the catalogue's editors, never shown to the public */
-	const char *in = json_string_value(json_object_get(def, "internal_note"));
-	if ((json_object_get(def, "internal_note") && (!in || !mc_text_valid_chars(in, 4000))) ||
-	    (json_object_get(def, "internal_note_en") &&
-	     (!json_is_string(json_object_get(def, "internal_note_en")) ||
-	      !mc_text_valid_chars(json_string_value(json_object_get(def, "internal_note_en")), 4000))))
-		BAD("internal_note", "Ghi chú nội bộ: chuỗi tối đa 4000 ký tự",
-		    "internal_note is a string of at most 4000 characters");
+	check_status(def, e);
+	check_texts(def, e);
 	json_t *papers = json_object_get(def, "papers");
 	check_papers(papers, e);
 	check_form(json_object_get(def, "form"), json_is_array(papers) ? papers : NULL, e);

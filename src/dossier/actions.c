@@ -17,7 +17,8 @@
 struct act {
 	struct mc_dossier_ctx *x;
 	struct mc__dossier d;
-	json_t *in, *def, *extra;
+	json_t *in, *extra;
+	struct mc_procedure proc; /* the dossier's version; proc.def its raw definition */
 	struct mc_calendar cal;
 	int64_t now;
 };
@@ -81,51 +82,32 @@ static int save(struct act *a, const char *status)
 	return n == 0 ? MC_E_PRECONDITION : 0;
 }
 
+/* The steps module's view of this transition: who, when, which dossier. */
+static struct mc__step_at step_at(struct act *a)
+{
+	return (struct mc__step_at){
+		.c = a->x->c,
+		.cal = &a->cal,
+		.dossier = a->d.id,
+		.now = a->now,
+		.by = a->x->who ? a->x->who->user_id : 0,
+	};
+}
+
 static int finish_step(struct act *a, int seq)
 {
-	int64_t due = 0;
-	int rc = mc_query_int64(a->x->c, &due,
-				"SELECT COALESCE(due_at, 0) FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
-				a->d.id, seq);
-	if (rc)
-		return rc;
-	const char *result = due ? mc__score_name(mc_cal_classify(a->now, due)) : "on_time";
-	const char *note = mc__jstr(a->in, "note");
-	int64_t n = mc_exec(
-		a->x->c,
-		"UPDATE dossier_steps SET finished_at = ?, finished_by = ?, result = ?, note = COALESCE(?, note)"
-		" WHERE dossier_id = ? AND seq = ?",
-		"iittid", a->now, a->x->who ? a->x->who->user_id : 0, result, note, a->d.id, seq);
-	return n < 0 ? (int)n : 0;
+	struct mc__step_at t = step_at(a);
+	return mc__step_finish(&t, seq, mc__jstr(a->in, "note"));
 }
 
 /* Start step seq: the dossier's current step, agency and role follow it. */
 static int start_step(struct act *a, int seq)
 {
-	struct mc_stmt *s;
-	int rc = mc_query(a->x->c, &s,
-			  "SELECT agency_id, role, hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
-			  a->d.id, seq);
+	struct mc__step_at t = step_at(a);
+	int64_t agency = 0;
+	int rc = mc__step_start(&t, seq, &agency, a->d.step_role, sizeof(a->d.step_role));
 	if (rc)
 		return rc;
-	int64_t agency = 0, hours = 0;
-	if ((rc = mc_step(s)) == MC_DB_ROW) {
-		agency = mc_col_int64(s, 0);
-		snprintf(a->d.step_role, sizeof(a->d.step_role), "%s", mc_col_text(s, 1));
-		hours = mc_col_int64(s, 2);
-	}
-	mc_stmt_done(s);
-	if (rc != MC_DB_ROW)
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
-	int64_t due = 0;
-	if ((rc = mc_cal_add_working_minutes(&a->cal, a->now, hours * 60, &due)))
-		return rc;
-	int64_t n = mc_exec(
-		a->x->c,
-		"UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = ?",
-		"iiiid", a->now, due, a->x->who ? a->x->who->user_id : 0, a->d.id, seq);
-	if (n < 0)
-		return (int)n;
 	a->d.current_step = seq;
 	a->d.current_agency_id = agency;
 	a->d.assignee_id = 0;
@@ -134,7 +116,7 @@ static int start_step(struct act *a, int seq)
 
 static int nsteps(struct act *a)
 {
-	return (int)json_array_size(json_object_get(a->def, "steps"));
+	return (int)a->proc.nsteps;
 }
 
 static json_t *string_list(struct act *a, const char *field, int required)
@@ -223,7 +205,7 @@ static int do_receive(struct act *a, const char **to, const char **notify)
  * next begins, the register and the statistics count it. */
 static int receive_now(struct act *a, const char **to, const char **notify)
 {
-	int rc = mc__due(&a->cal, a->def, a->now, &a->d.due_at);
+	int rc = mc__due(&a->cal, &a->proc, a->now, &a->d.due_at);
 	if (rc)
 		return rc;
 	a->d.received_at = a->now;
@@ -320,7 +302,7 @@ static int issue_notice(struct act *a, json_t *items, const char *reason, const 
 		json_pack("{s:I, s:s, s:o, s:o, s:O, s:s?}", "no", (json_int_t)json_array_size(all) + 1, "stage", stage,
 			  "requested_at", now_json(a), "requested_by", who_ref(a), "items", items, "reason", reason);
 	/* under the "pause" rule, remember the working time that was left */
-	const char *rule = mc__jstr(a->def, "supplement_rule");
+	const char *rule = a->proc.supplement_rule;
 	if (rule && strcmp(rule, "pause") == 0 && a->d.due_at > a->now) {
 		int64_t left = 0; /* the fewest m with now + m working minutes >= due */
 		int rc = mc_cal_working_minutes_between(&a->cal, a->now, a->d.due_at, &left);
@@ -347,7 +329,9 @@ static int do_request_supplement(struct act *a, const char **to, const char **no
 		if (!at_current_step(a))
 			return forbid(a, "only the officer of the current step may ask for papers");
 		int64_t limit = 0;
-		mc_cal_add_working_days(&a->cal, a->d.received_at, 3, &limit);
+		int rc = mc_cal_add_working_days(&a->cal, a->d.received_at, 3, &limit);
+		if (rc)
+			return rc;
 		if (a->now > limit)
 			return mc_error_set(a->x->e, MC_E_CONFLICT,
 					    "more than 3 working days after intake: refuse or extend instead");
@@ -366,7 +350,7 @@ static json_t *attachment_field(struct act *a, const char *name)
 {
 	size_t i;
 	json_t *f;
-	json_array_foreach(json_object_get(a->def, "form"), i, f) {
+	json_array_foreach(json_object_get(a->proc.def, "form"), i, f) {
 		const char *n = mc__jstr(f, "name"), *type = mc__jstr(f, "type");
 		if (n && strcmp(n, name) == 0)
 			return type && strcmp(type, "attachment") == 0 ? f : NULL;
@@ -374,17 +358,12 @@ static json_t *attachment_field(struct act *a, const char *name)
 	return NULL;
 }
 
-/* The papers of a supplement (form: the procedure's attachment fields,
- * each set to a file) merged into the dossier's form, checked as at
- * submission; field errors in the context's error, nothing changed.  The
- * file a field held before is kept in extra.earlier_files: officials still
- * see what was first sent. */
-static int supplement_form(struct act *a, json_t *form, json_int_t notice_no)
+/* Papers only: every key of a supplement's form an attachment field of
+ * the procedure, set to a file; the declaration stays as it was submitted
+ * (the applicant's name, ID number, ... are not the supplement's to
+ * change). */
+static int papers_only(struct act *a, json_t *form)
 {
-	/* papers only: every key an attachment field of the procedure,
-	 * set to a file; the declaration stays as it was submitted (the
-	 * applicant's name, ID number, ... are not the supplement's to
-	 * change) */
 	struct mc_error *e = a->x->e;
 	const char *key;
 	json_t *val;
@@ -399,41 +378,61 @@ static int supplement_form(struct act *a, json_t *form, json_int_t notice_no)
 			mc_error_field(e, fname, "required", "Hãy đính kèm tệp giấy tờ cần bổ sung",
 				       "Attach the file of the paper asked for");
 	}
-	if (e->nfields)
-		return e->code = MC_E_VALIDATION;
+	return e->nfields ? (e->code = MC_E_VALIDATION) : 0;
+}
+
+/* A JSON column of the dossier, read by sql (one column, the dossier's id
+ * its parameter): {} when it holds no object. */
+static int json_column(struct act *a, const char *sql, json_t **out)
+{
+	struct mc_stmt *s = NULL;
+	json_error_t je;
+	*out = NULL;
+	int rc = mc_query(a->x->c, &s, sql, "i", a->d.id);
+	if (rc)
+		goto out;
+	if ((rc = mc_step(s)) == MC_DB_ROW)
+		*out = json_loads(mc_col_text(s, 0), 0, &je);
+	rc = rc < 0 ? rc : 0;
+out:
+	mc_stmt_done(s);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = rc ? NULL : json_object();
+	}
+	return rc;
+}
+
+/* The papers of a supplement (form: the procedure's attachment fields,
+ * each set to a file) merged into the dossier's form, checked as at
+ * submission; field errors in the context's error, nothing changed.  The
+ * file a field held before is kept in extra.earlier_files: officials still
+ * see what was first sent. */
+static int supplement_form(struct act *a, json_t *form, json_int_t notice_no)
+{
+	struct mc_error *e = a->x->e;
+	json_t *before = NULL, *merged = NULL;
+	char *text = NULL;
+	int rc = papers_only(a, form);
+	if (rc || (rc = json_column(a, "SELECT form_data FROM dossiers WHERE id = ?", &before)))
+		goto out;
 	/* merged into the form, the result must pass the submission's
 	 * checks (a file the caller uploaded, or the one the field already
 	 * names), else nothing changes */
-	struct mc_stmt *s;
-	int rc = mc_query(a->x->c, &s, "SELECT form_data FROM dossiers WHERE id = ?", "i", a->d.id);
-	if (rc)
-		return rc;
-	json_t *before = NULL;
-	json_error_t je;
-	if ((rc = mc_step(s)) == MC_DB_ROW)
-		before = json_loads(mc_col_text(s, 0), 0, &je);
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(before);
-		return rc;
-	}
-	if (!json_is_object(before)) {
-		json_decref(before);
-		before = json_object();
-	}
-	json_t *merged = json_deep_copy(before);
+	merged = json_deep_copy(before);
 	json_object_update(merged, form);
-	mc__check_form(a->x->c, a->x->arena, a->def, merged, a->x->who->user_id, before, e);
+	mc__check_form(a->x->c, a->x->arena, a->proc.def, merged, a->x->who->user_id, before, e);
 	if (e->nfields) {
-		json_decref(before);
-		json_decref(merged);
-		return e->code = MC_E_VALIDATION;
+		rc = e->code = MC_E_VALIDATION;
+		goto out;
 	}
 	json_t *earlier = json_object_get(a->extra, "earlier_files");
 	if (!json_is_array(earlier)) {
 		earlier = json_array();
 		json_object_set_new(a->extra, "earlier_files", earlier);
 	}
+	const char *key;
+	json_t *val;
 	json_object_foreach(form, key, val) {
 		const char *old = mc__jstr(before, key);
 		if (old && *old && strcmp(old, json_string_value(val)) != 0)
@@ -441,15 +440,16 @@ static int supplement_form(struct act *a, json_t *form, json_int_t notice_no)
 								 old, "replaced_at", now_json(a), "replaced_by",
 								 who_ref(a), "supplement", notice_no));
 	}
-	json_decref(before);
-	int rc2 = mc__uploads_attach(a->x->c, a->def, form, a->x->who->user_id, a->now);
-	char *text = json_dumps(merged, JSON_COMPACT);
-	json_decref(merged);
-	int64_t n = rc2 ? rc2 : mc_exec(a->x->c, "UPDATE dossiers SET form_data = ? WHERE id = ?", "ti", text, a->d.id);
+	if ((rc = mc__uploads_attach(a->x->c, a->proc.def, form, a->x->who->user_id, a->now)))
+		goto out;
+	text = json_dumps(merged, JSON_COMPACT);
+	int64_t n = mc_exec(a->x->c, "UPDATE dossiers SET form_data = ? WHERE id = ?", "ti", text, a->d.id);
+	rc = n < 0 ? (int)n : 0;
+out:
 	free(text);
-	if (n < 0)
-		return (int)n;
-	return 0;
+	json_decref(before);
+	json_decref(merged);
+	return rc;
 }
 
 /* The files an answer hands in for the notice's items: [{item, sha256,
@@ -536,19 +536,10 @@ static int supplement_complete(struct act *a, json_t *notice, const char **to, c
 	json_t *left = json_object_get(notice, "remaining_minutes");
 	int rc = json_is_integer(left)
 			 ? mc_cal_add_working_minutes(&a->cal, a->now, json_integer_value(left), &a->d.due_at)
-			 : mc__due(&a->cal, a->def, a->now, &a->d.due_at);
-	int64_t hours = 0, step_due = 0;
-	if (!rc)
-		rc = mc_query_int64(a->x->c, &hours, "SELECT hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?",
-				    "id", a->d.id, a->d.current_step);
-	if (!rc)
-		rc = mc_cal_add_working_minutes(&a->cal, a->now, hours * 60, &step_due);
-	if (rc)
+			 : mc__due(&a->cal, &a->proc, a->now, &a->d.due_at);
+	struct mc__step_at t = step_at(a);
+	if (rc || (rc = mc__step_restart(&t, a->d.current_step, a->d.due_at)))
 		return rc;
-	int64_t n = mc_exec(a->x->c, "UPDATE dossier_steps SET due_at = ? WHERE dossier_id = ? AND seq = ?", "iid",
-			    step_due < a->d.due_at ? step_due : a->d.due_at, a->d.id, a->d.current_step);
-	if (n < 0)
-		return (int)n;
 	a->d.appointment_at = 0; /* a new term: the appointment is its deadline again */
 	json_object_set_new(notice, "new_due_at", mc__time_or_null(a->d.due_at));
 	*to = "in_progress";
@@ -608,7 +599,7 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 					    "The checklist of papers is for a reception clerk, on a dossier taken in "
 					    "at the counter");
 		else
-			rc = mc__counter_papers(a->x, a->def, given, a->d.id);
+			rc = mc__counter_papers(a->x, a->proc.def, given, a->d.id);
 	}
 	if (rc) {
 		json_decref(files);
@@ -792,10 +783,8 @@ static int do_forward(struct act *a, const char **to, const char **notify)
 	int n = nsteps(a), done = a->d.current_step;
 	if (done >= n) /* the last step ends with "return" */
 		return wrong_state(a);
-	int rc = finish_step(a, done);
-	if (!rc)
-		rc = start_step(a, done + 1);
-	if (rc)
+	int rc;
+	if ((rc = finish_step(a, done)) || (rc = start_step(a, done + 1)))
 		return rc;
 	if (done + 1 == n) {
 		/* the last step is the return at the counter: the result is ready,
@@ -865,7 +854,9 @@ static int do_stop(struct act *a, const char **to, const char **notify)
 static int day_before_deadline(struct act *a)
 {
 	int64_t one_day = 0;
-	mc_cal_add_working_days(&a->cal, a->now, 1, &one_day);
+	int rc = mc_cal_add_working_days(&a->cal, a->now, 1, &one_day);
+	if (rc)
+		return rc;
 	if (one_day > a->d.due_at)
 		return mc_error_set(a->x->e, MC_E_CONFLICT, "less than one working day before the deadline");
 	return 0;
@@ -959,6 +950,35 @@ static const struct {
 	{"extend", do_extend},         {"approve_extension", do_approve_extension},
 };
 
+/* Apply fn, save the dossier and record the event, the audit entry, the
+ * notification and the tracking answer: one transaction, all or nothing. */
+static int transition(struct act *a, const char *action, int (*fn)(struct act *, const char **, const char **))
+{
+	struct mc_dossier_ctx *x = a->x;
+	const char *from = mc_strdup(x->arena, a->d.status), *to = NULL, *notify = NULL;
+	int step = a->d.current_step;
+	int64_t agency = a->d.current_agency_id;
+	char detail[64] = "{}", act_name[48];
+	int rc = mc_tx_begin(x->c, 1);
+	if (rc)
+		return rc;
+	if ((rc = fn(a, &to, &notify)) || (rc = save(a, to)))
+		goto out;
+	if (strcmp(action, "forward") == 0 && step == nsteps(a) - 1)
+		snprintf(detail, sizeof(detail), "{\"approved\":true}");
+	snprintf(act_name, sizeof(act_name), "dossier.%s", action);
+	if ((rc = mc__event(x, a->d.id, action, from, to, step, agency ? agency : a->d.received_agency_id, 0,
+			    detail)) ||
+	    (rc = mc__audit(x, act_name, a->d.id, a->d.code)) ||
+	    (notify && (rc = mc__notify(x->c, a->d.id, notify, NULL))) || (rc = mc__track_refresh(x->c, a->d.id)))
+		goto out;
+	rc = mc_tx_commit(x->c);
+out:
+	if (rc && mc_in_tx(x->c))
+		mc_tx_rollback(x->c);
+	return rc;
+}
+
 int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *action, int64_t version, json_t *in,
 		   json_t **out)
 {
@@ -969,58 +989,26 @@ int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *actio
 	if (!fn)
 		return MC_E_NOT_FOUND;
 	struct act a = {.x = x, .in = in, .now = mc_time_now_ms()};
+	int cal_ready = 0;
 	int rc = mc__load_readable(x, code, &a.d);
 	if (rc)
-		return rc;
-	if (version != a.d.version)
-		return MC_E_PRECONDITION;
-	if ((rc = mc_catalog_get_id(x->c, a.d.procedure_id, &a.def)))
-		return rc;
-	if ((rc = mc_holidays_calendar_for(x->c, a.d.competent_agency_id, &a.cal))) {
-		json_decref(a.def);
-		return rc;
+		goto out;
+	if (version != a.d.version) {
+		rc = MC_E_PRECONDITION;
+		goto out;
 	}
-	struct mc_stmt *s;
-	if ((rc = mc_query(x->c, &s, "SELECT extra FROM dossiers WHERE id = ?", "i", a.d.id)) == 0) {
-		json_error_t je;
-		if (mc_step(s) == MC_DB_ROW)
-			a.extra = json_loads(mc_col_text(s, 0), 0, &je);
-		mc_stmt_done(s);
-	}
-	if (!a.extra)
-		a.extra = json_object();
-	const char *from = mc_strdup(x->arena, a.d.status), *to = NULL, *notify = NULL;
-	int step = a.d.current_step;
-	int64_t agency = a.d.current_agency_id;
-	if (!rc)
-		rc = mc_tx_begin(x->c, 1);
-	if (!rc)
-		rc = fn(&a, &to, &notify);
-	if (!rc)
-		rc = save(&a, to);
-	if (!rc) {
-		char detail[64] = "{}";
-		if (strcmp(action, "forward") == 0 && step == nsteps(&a) - 1)
-			snprintf(detail, sizeof(detail), "{\"approved\":true}");
-		rc = mc__event(x, a.d.id, action, from, to, step, agency ? agency : a.d.received_agency_id, 0, detail);
-	}
-	if (!rc) {
-		char act_name[48];
-		snprintf(act_name, sizeof(act_name), "dossier.%s", action);
-		rc = mc__audit(x, act_name, a.d.id, a.d.code);
-	}
-	if (!rc && notify)
-		rc = mc__notify(x->c, a.d.id, notify, NULL);
-	if (!rc)
-		rc = mc__track_refresh(x->c, a.d.id);
-	if (!rc)
-		rc = mc_tx_commit(x->c);
-	if (rc && mc_in_tx(x->c))
-		mc_tx_rollback(x->c);
-	mc_cal_release(&a.cal);
-	json_decref(a.def);
+	if ((rc = mc_procedure_load(x->c, a.d.procedure_id, x->arena, &a.proc, x->e)) ||
+	    (rc = mc_holidays_calendar_for(x->c, a.d.competent_agency_id, &a.cal)))
+		goto out;
+	cal_ready = 1;
+	if ((rc = json_column(&a, "SELECT extra FROM dossiers WHERE id = ?", &a.extra)) ||
+	    (rc = transition(&a, action, fn)))
+		goto out;
+	rc = mc__represent(x, a.d.id, 1, out);
+out:
+	if (cal_ready)
+		mc_cal_release(&a.cal);
+	mc_procedure_release(&a.proc);
 	json_decref(a.extra);
-	if (rc)
-		return rc;
-	return mc__represent(x, a.d.id, 1, out);
+	return rc;
 }

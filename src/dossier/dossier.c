@@ -56,19 +56,19 @@ int mc__fail_field(struct mc_error *e, const char *field, const char *reason, co
 	return e->code = MC_E_VALIDATION;
 }
 
-int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *due)
+int mc__due(const struct mc_calendar *cal, const struct mc_procedure *p, int64_t from, int64_t *due)
 {
-	json_t *t = json_object_get(def, "processing_time");
-	int v = (int)json_integer_value(json_object_get(t, "value"));
-	const char *unit = json_string_value(json_object_get(t, "unit"));
-	if (unit && strcmp(unit, "working_day") == 0)
-		return mc_cal_due_days(cal, from, v, due);
-	/* "trả kết quả trong ngày": received before the cut-off (15:00) on a
-	 * working day, due at its close; later, at the close of the next
-	 * working day (mc_cal_count_start moves the start) */
-	if (unit && strcmp(unit, "same_day") == 0)
+	switch (p->time_unit) {
+	case MC_PROC_WORKING_DAYS:
+		return mc_cal_due_days(cal, from, p->time_value, due);
+	case MC_PROC_SAME_DAY:
+		/* "trả kết quả trong ngày": received before the cut-off (15:00) on a
+		 * working day, due at its close; later, at the close of the next
+		 * working day (mc_cal_count_start moves the start) */
 		return mc_cal_due_days(cal, from, 0, due);
-	return mc_cal_due_hours(cal, from, v, due);
+	default:
+		return mc_cal_due_hours(cal, from, p->time_value, due);
+	}
 }
 
 const char *mc__score_name(enum mc_cal_score s)
@@ -107,27 +107,32 @@ int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n,
 	int rc = mc_tx_begin(c, 1);
 	if (rc)
 		return rc;
-	int64_t had = 0, pending = 0;
+	int64_t had = 0, pending = 0, k = 0;
 	rc = mc_query_int64(c, &had, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?", "ti", sha256,
 			    uploader);
-	if (!rc && !had && quota > 0)
-		rc = mc_query_int64(c, &pending,
-				    "SELECT COALESCE(SUM(b.size), 0) FROM uploads u JOIN blobs b ON b.sha256 = u.sha256"
-				    " WHERE u.user_id = ? AND u.attached_at IS NULL",
-				    "i", uploader);
-	if (!rc && !had && quota > 0 && pending + (int64_t)n > quota)
+	if (rc || had)
+		goto out;
+	if (quota > 0 &&
+	    (rc = mc_query_int64(c, &pending,
+				 "SELECT COALESCE(SUM(b.size), 0) FROM uploads u JOIN blobs b ON b.sha256 = "
+				 "u.sha256 WHERE u.user_id = ? AND u.attached_at IS NULL",
+				 "i", uploader)))
+		goto out;
+	if (quota > 0 && pending + (int64_t)n > quota) {
 		rc = MC_E_QUOTA;
-	int64_t k = 0;
-	if (!rc && !had)
-		k = mc_exec(c,
-			    "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
-			    " ON CONFLICT DO NOTHING",
-			    "titbi", sha256, (int64_t)n, *mime, data, n, now);
-	if (!rc && !had && k >= 0)
+		goto out;
+	}
+	k = mc_exec(c,
+		    "INSERT INTO blobs (sha256, size, mime, data, created_at) VALUES (?, ?, ?, ?, ?)"
+		    " ON CONFLICT DO NOTHING",
+		    "titbi", sha256, (int64_t)n, *mime, data, n, now);
+	if (k >= 0)
 		k = mc_exec(c, "INSERT INTO uploads (sha256, user_id, created_at) VALUES (?, ?, ?)", "tii", sha256,
 			    uploader, now);
+	rc = k < 0 ? (int)k : 0;
+out:
 	if (!rc)
-		rc = k < 0 ? (int)k : mc_tx_commit(c);
+		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
 	return rc;
@@ -162,21 +167,21 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms)
 		return rc;
 	/* at most 10,000 a run, so that a run never holds the write lock long */
 	struct mc_stmt *s = NULL;
+	char(*gone)[65] = NULL;
+	size_t n = 0, cap = 0;
 	rc = mc_query(c, &s,
 		      "DELETE FROM uploads WHERE (sha256, user_id) IN (SELECT sha256, user_id FROM uploads"
 		      " WHERE attached_at IS NULL AND created_at < ? LIMIT 10000) RETURNING sha256",
 		      "i", before);
-	char(*gone)[65] = NULL;
-	size_t n = 0, cap = 0;
-	int st = 0;
-	while (!rc && (st = mc_step(s)) == MC_DB_ROW) {
+	if (rc)
+		goto out;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
 		if (n == cap)
 			gone = mc_xrealloc(gone, (cap = cap ? cap * 2 : 64) * sizeof(*gone));
 		snprintf(gone[n++], 65, "%s", mc_col_text(s, 0));
 	}
-	if (!rc && st < 0)
-		rc = st;
 	mc_stmt_done(s);
+	s = NULL;
 	/* the bytes nobody has an upload of any more: a dossier's file always
 	 * has its attached upload, and the bytes older than upload owners
 	 * (0010) are kept for good */
@@ -187,6 +192,8 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms)
 				    "t", gone[i]);
 		rc = k < 0 ? (int)k : 0;
 	}
+out:
+	mc_stmt_done(s);
 	free(gone);
 	if (!rc)
 		rc = mc_tx_commit(c);
@@ -492,21 +499,21 @@ static int agency_kind(struct mc_conn *c, int64_t id, char kind[32], char unit[8
 /* The competent agency: named by code in the procedure; or of the
  * procedure's kind - the one asked for, else the receiving agency when it
  * is of that kind, else the one of that kind in the applicant's ward. */
-static int competent_agency(struct mc_dossier_ctx *x, json_t *def, int64_t asked, int64_t receiving, const char *ward,
-			    int64_t *out)
+static int competent_agency(struct mc_dossier_ctx *x, const struct mc_procedure *p, int64_t asked, int64_t receiving,
+			    const char *ward, int64_t *out)
 {
-	json_t *ca = json_object_get(def, "competent_agency");
-	const char *code = mc__jstr(ca, "code"), *kind = mc__jstr(ca, "kind");
-	if (code) {
-		int rc = mc_agency_by_code(x->c, code, out);
+	const char *kind = p->competent_kind;
+	if (p->competent_code) {
+		int rc = mc_agency_by_code(x->c, p->competent_code, out);
 		return rc == MC_E_NOT_FOUND ? mc__fail_field(x->e, "competent_agency_id", "unknown",
 							     "Chưa có cơ quan có thẩm quyền trong hệ thống",
 							     "The competent agency is not in the system")
 					    : rc;
 	}
 	char k[32], u[8];
+	int rc;
 	if (asked) {
-		int rc = agency_kind(x->c, asked, k, u);
+		rc = agency_kind(x->c, asked, k, u);
 		if (rc == MC_E_NOT_FOUND || (!rc && strcmp(k, kind) != 0))
 			return mc__fail_field(x->e, "competent_agency_id", "kind",
 					      "Cơ quan được chọn không có thẩm quyền giải quyết thủ tục này",
@@ -514,60 +521,24 @@ static int competent_agency(struct mc_dossier_ctx *x, json_t *def, int64_t asked
 		*out = asked;
 		return rc;
 	}
-	if (receiving && agency_kind(x->c, receiving, k, u) == 0 && strcmp(k, kind) == 0) {
+	rc = receiving ? agency_kind(x->c, receiving, k, u) : MC_E_NOT_FOUND;
+	if (rc && rc != MC_E_NOT_FOUND)
+		return rc;
+	if (!rc && strcmp(k, kind) == 0) {
 		*out = receiving;
 		return 0;
 	}
 	if (ward && *ward) {
-		int rc = mc_query_int64(x->c, out,
-					"SELECT id FROM agencies WHERE kind = ? AND unit_code = ? AND active = 1"
-					" ORDER BY id LIMIT 1",
-					"tt", kind, ward);
+		rc = mc_query_int64(x->c, out,
+				    "SELECT id FROM agencies WHERE kind = ? AND unit_code = ? AND active = 1"
+				    " ORDER BY id LIMIT 1",
+				    "tt", kind, ward);
 		if (rc != MC_E_NOT_FOUND)
 			return rc;
 	}
 	return mc__fail_field(x->e, "competent_agency_id", "required",
 			      "Hãy chọn cơ quan có thẩm quyền (phường, xã nơi giải quyết)",
 			      "Choose the competent agency (the ward or commune that decides)");
-}
-
-/* Code: <receiving agency code>-<YYMMDD>-<NNNN>, the number from a per
- * agency and day counter updated in this transaction: unique and without
- * gaps however many clerks take dossiers in at once. */
-static int next_code(struct mc_conn *c, int64_t agency, int64_t now, char *out, size_t n)
-{
-	char day[11], yymmdd[7], acode[48];
-	mc__local_day(now, day);
-	snprintf(yymmdd, sizeof(yymmdd), "%.2s%.2s%.2s", day + 2, day + 5, day + 8);
-	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT code FROM agencies WHERE id = ?", "i", agency);
-	if (rc)
-		return rc;
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		snprintf(acode, sizeof(acode), "%s", mc_col_text(s, 0));
-	mc_stmt_done(s);
-	if (rc != MC_DB_ROW)
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
-	int64_t seq = 0;
-	rc = mc_query(c, &s,
-		      "INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, 1)"
-		      " ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last",
-		      "it", agency, yymmdd);
-	if (rc)
-		return rc;
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		seq = mc_col_int64(s, 0);
-	while (rc == MC_DB_ROW)
-		rc = mc_step(s);
-	mc_stmt_done(s);
-	if (rc < 0)
-		return rc;
-	if (seq > 9999)
-		return MC_E_CONFLICT; /* the code format has four digits */
-	snprintf(out, n, "%s-%s-%04lld", acode, yymmdd, (long long)seq);
-	return 0;
 }
 
 static void make_secret(char out[10])
@@ -578,33 +549,6 @@ static void make_secret(char out[10])
 	for (int i = 0, k = 0; i < 9; i++)
 		out[i] = i == 4 ? '-' : alphabet[r[k++] % 32];
 	out[9] = '\0';
-}
-
-/* Instantiate the procedure's steps for this dossier. */
-static int create_steps(struct mc_dossier_ctx *x, int64_t id, json_t *def, int64_t receiving, int64_t competent)
-{
-	size_t i;
-	json_t *s;
-	json_array_foreach(json_object_get(def, "steps"), i, s) {
-		const char *unit = mc__jstr(s, "unit");
-		int64_t agency = strcmp(unit, "receiving") == 0 ? receiving : competent;
-		if (strncmp(unit, "consulted:", 10) == 0) {
-			int rc = mc_agency_by_code(x->c, unit + 10, &agency);
-			if (rc == MC_E_NOT_FOUND)
-				agency = competent; /* a consulted agency not (yet) in the system: the competent one
-						       asks */
-			else if (rc)
-				return rc;
-		}
-		int64_t n = mc_exec(x->c,
-				    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) VALUES "
-				    "(?, ?, ?, ?, ?, ?)",
-				    "idttii", id, (int)i + 1, mc__jstr(s, "name"), mc__jstr(s, "role"), agency,
-				    (int64_t)json_integer_value(json_object_get(s, "hours")));
-		if (n < 0)
-			return (int)n;
-	}
-	return 0;
 }
 
 /* ---------------- submission ---------------- */
@@ -712,322 +656,321 @@ static void check_contact(struct mc_error *e, struct mc_arena *a, const char **p
 			       "The address is longer than 300 characters");
 }
 
-int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out)
+/* A repealed procedure takes no new dossiers: the field error names the
+ * procedures that replace it. */
+static int refuse_repealed(struct mc_dossier_ctx *x, json_t *def)
 {
-	struct mc_conn *c = x->c;
-	struct mc_error *e = x->e;
-	struct mc_arena *a = x->arena;
-	json_t *def = NULL, *papers = NULL, *applicant = NULL, *empty = NULL, *missing = NULL, *notice = NULL;
-	struct mc_calendar cal;
-	int cal_ready = 0, rc = 0;
-	check_types(e, a, in);
-	if (e->nfields) {
-		rc = e->code = MC_E_VALIDATION;
-		goto done;
+	char codes[120] = "";
+	size_t i, k = 0;
+	json_t *v;
+	json_array_foreach(json_object_get(def, "replaced_by"), i, v) {
+		int w = snprintf(codes + k, sizeof(codes) - k, "%s%.16s", i ? ", " : "", json_string_value(v));
+		if (w < 0 || (size_t)w >= sizeof(codes) - k)
+			break;
+		k += (size_t)w;
 	}
-	const char *pcode = mc__jstr(in, "procedure_code");
-	if (!pcode || strlen(pcode) > 16) {
-		rc = mc__fail_field(e, "procedure_code", "required", "Hãy chọn thủ tục", "procedure_code is required");
-		goto done;
-	}
-	int64_t pid = 0;
-	rc = mc_catalog_current_id(c, pcode, &pid);
-	if (!rc)
-		rc = mc_catalog_get_id(c, pid, &def);
-	if (rc == MC_E_NOT_FOUND) {
-		rc = mc__fail_field(e, "procedure_code", "unknown", "Không có thủ tục với mã này",
-				    "No procedure has this code");
-		goto done;
-	}
-	if (rc)
-		goto done;
-	if (mc_catalog_repealed(def)) {
-		/* repealed: its dossiers stay readable, no new ones */
-		json_t *rb = json_object_get(def, "replaced_by");
-		char codes[120] = "";
-		size_t i, k = 0;
-		json_t *v;
-		json_array_foreach(rb, i, v) {
-			int w = snprintf(codes + k, sizeof(codes) - k, "%s%.16s", i ? ", " : "", json_string_value(v));
-			if (w < 0 || (size_t)w >= sizeof(codes) - k)
-				break;
-			k += (size_t)w;
-		}
-		rc = mc__fail_field(
-			e, "procedure_code", "repealed",
-			mc_sprintf(a, "Thủ tục này đã bị bãi bỏ%s%s", *codes ? "; hãy nộp theo thủ tục " : "", codes),
-			mc_sprintf(a, "This procedure has been repealed%s%s", *codes ? "; apply under procedure " : "",
-				   codes));
-		goto done;
-	}
-	int online = counter_id == 0;
-	if (online && strcmp(mc__jstr(def, "online_level"), "full") != 0 &&
-	    strcmp(mc__jstr(def, "online_level"), "partial") != 0) {
-		rc = mc__fail_field(e, "procedure_code", "offline", "Thủ tục này không nộp trực tuyến",
-				    "This procedure is not offered online");
-		goto done;
-	}
+	return mc__fail_field(
+		x->e, "procedure_code", "repealed",
+		mc_sprintf(x->arena, "Thủ tục này đã bị bãi bỏ%s%s", *codes ? "; hãy nộp theo thủ tục " : "", codes),
+		mc_sprintf(x->arena, "This procedure has been repealed%s%s", *codes ? "; apply under procedure " : "",
+			   codes));
+}
 
-	/* who applies */
-	int64_t applicant_id = 0, receiving = 0;
-	const char *ward = NULL;
-	if (online) {
-		if (!x->who || (strcmp(x->who->kind, "citizen") != 0 && strcmp(x->who->kind, "business") != 0)) {
-			rc = mc_error_set(e, MC_E_FORBIDDEN, "online submission is for citizens and businesses");
-			goto done;
-		}
-		applicant_id = x->who->user_id;
-		json_t *me = NULL;
-		if ((rc = mc_user_get_basic(c, applicant_id, &me)))
-			goto done;
-		applicant = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:s}", "kind", x->who->kind, "full_name",
-				      json_object_get(me, "full_name"), "id_number", json_object_get(me, "id_number"),
-				      "tax_code", json_object_get(me, "tax_code"), "phone",
-				      json_object_get(me, "phone"), "email", json_object_get(me, "email"), "address",
-				      mc__jstr(me, "address") ? mc__jstr(me, "address") : "");
-		ward = mc_strdup(a, mc__jstr(me, "ward_code"));
-		json_decref(me);
-		/* the applicant may correct contact details for this dossier:
-		 * checked like at sign-up, refused rather than dropped */
-		json_t *given = json_object_get(in, "applicant");
-		const char *fix_phone = mc__jstr(given, "phone"), *fix_email = mc__jstr(given, "email"),
-			   *fix_addr = mc__jstr(given, "address");
-		check_contact(e, a, &fix_phone, fix_email, fix_addr);
-		if (e->nfields) {
-			rc = e->code = MC_E_VALIDATION;
-			goto done;
-		}
-		if (fix_phone && *fix_phone)
-			json_object_set_new(applicant, "phone", json_string(fix_phone));
-		if (fix_email && *fix_email)
-			json_object_set_new(applicant, "email", json_string(fix_email));
-		if (fix_addr && *fix_addr)
-			json_object_set_new(applicant, "address", json_string(fix_addr));
-		json_t *ag = json_object_get(in, "agency_id");
-		receiving = json_is_integer(ag) ? json_integer_value(ag) : 0;
-		char k[32], u[8];
-		if (ag && (!json_is_integer(ag) || agency_kind(c, receiving, k, u) != 0)) {
-			rc = mc__fail_field(e, "agency_id", "unknown", "Không có nơi tiếp nhận này",
-					    "No such reception point");
-			goto done;
-		}
-	} else {
-		if (!x->who || !mc_principal_has_role(x->who, "clerk")) {
-			rc = mc_error_set(e, MC_E_FORBIDDEN, "counter intake is for reception clerks");
-			goto done;
-		}
-		int64_t counter_agency = 0;
-		rc = mc_query_int64(c, &counter_agency, "SELECT agency_id FROM counters WHERE id = ? AND active = 1",
-				    "i", counter_id);
-		if (rc == MC_E_NOT_FOUND) {
-			rc = mc__fail_field(e, "counter_id", "unknown", "Không có quầy tiếp nhận này",
-					    "No such counter");
-			goto done;
-		}
-		if (rc)
-			goto done;
-		rc = mc_agency_within(c, x->who->agency_id, counter_agency);
-		if (rc < 0)
-			goto done;
-		if (rc == 0) {
-			rc = mc_error_set(e, MC_E_FORBIDDEN, "the counter belongs to another agency");
-			goto done;
-		}
-		receiving = counter_agency;
-		json_t *ap = json_object_get(in, "applicant");
-		const char *name = mc__jstr(ap, "full_name"), *idn = mc__jstr(ap, "id_number"),
-			   *tax = mc__jstr(ap, "tax_code");
-		const char *phone = mc__jstr(ap, "phone"), *email = mc__jstr(ap, "email"),
-			   *addr = mc__jstr(ap, "address");
-		name = tidy(a, name);
-		addr = tidy(a, addr);
-		if (!name || !*name || !mc_text_valid(name, 8 * 100))
-			mc_error_field(e, "applicant.full_name", "required", "Cần họ tên người nộp",
-				       "The applicant's name is required");
-		else if (mc_text_chars(name) > 100)
-			mc_error_field(e, "applicant.full_name", "too_long", "Họ tên dài quá 100 ký tự",
-				       "The name is longer than 100 characters");
-		else if (!(tax && *tax) && !mc_text_person_name(name))
-			mc_error_field(e, "applicant.full_name", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
-		int unknown;
-		if (idn && *idn)
-			mc_cccd_check(idn, NULL, NULL, e, &unknown);
-		else if (!(tax && *tax))
-			mc_error_field(e, "applicant.id_number", "required", "Cần số định danh cá nhân hoặc mã số thuế",
-				       "A personal ID number or a tax code is required");
-		if (tax && *tax && !mc_tax_code_check(tax))
-			mc_error_field(e, "applicant.tax_code", "format", "Mã số thuế không hợp lệ",
-				       "Invalid tax code");
-		check_contact(e, a, &phone, email, addr);
-		/* a known citizen is linked, so that the dossier shows in their account */
-		if (idn && *idn && strlen(idn) == 12)
-			mc_query_int64(c, &applicant_id, "SELECT id FROM users WHERE id_number = ?", "t", idn);
-		applicant = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "kind",
-				      tax && *tax ? "business" : "citizen", "full_name", name, "id_number", idn,
-				      "tax_code", tax, "phone", phone, "email", email, "address", addr);
-		ward = mc__jstr(ap, "ward_code");
+/* The procedure the submission names, in its current version: one that
+ * takes new dossiers, online when submitted online. */
+static int procedure_of(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier_new *n)
+{
+	const char *pcode = mc__jstr(in, "procedure_code");
+	if (!pcode || strlen(pcode) > 16)
+		return mc__fail_field(x->e, "procedure_code", "required", "Hãy chọn thủ tục",
+				      "procedure_code is required");
+	int64_t pid = 0;
+	int rc = mc_catalog_current_id(x->c, pcode, &pid);
+	if (!rc)
+		rc = mc_procedure_load(x->c, pid, x->arena, &n->proc, x->e);
+	if (rc == MC_E_NOT_FOUND)
+		return mc__fail_field(x->e, "procedure_code", "unknown", "Không có thủ tục với mã này",
+				      "No procedure has this code");
+	if (rc)
+		return rc;
+	if (n->proc.repealed)
+		return refuse_repealed(x, n->proc.def);
+	if (n->online && !mc_procedure_online(&n->proc))
+		return mc__fail_field(x->e, "procedure_code", "offline", "Thủ tục này không nộp trực tuyến",
+				      "This procedure is not offered online");
+	return 0;
+}
+
+/* Who may submit: online, a citizen or a business for themselves; at a
+ * counter, a reception clerk of the agency that holds it, which becomes
+ * the receiving agency. */
+static int may_submit(struct mc_dossier_ctx *x, struct mc_dossier_new *n)
+{
+	const struct mc_principal *who = x->who;
+	if (n->online) {
+		if (!who || (strcmp(who->kind, "citizen") != 0 && strcmp(who->kind, "business") != 0))
+			return mc_error_set(x->e, MC_E_FORBIDDEN, "online submission is for citizens and businesses");
+		return 0;
 	}
+	if (!who || !mc_principal_has_role(who, "clerk"))
+		return mc_error_set(x->e, MC_E_FORBIDDEN, "counter intake is for reception clerks");
+	int rc = mc_query_int64(x->c, &n->receiving, "SELECT agency_id FROM counters WHERE id = ? AND active = 1", "i",
+				n->counter_id);
+	if (rc == MC_E_NOT_FOUND)
+		return mc__fail_field(x->e, "counter_id", "unknown", "Không có quầy tiếp nhận này", "No such counter");
+	if (rc)
+		return rc;
+	rc = mc_agency_within(x->c, who->agency_id, n->receiving);
+	if (rc == 0)
+		return mc_error_set(x->e, MC_E_FORBIDDEN, "the counter belongs to another agency");
+	return rc < 0 ? rc : 0;
+}
+
+/* Online: the applicant is the caller, as their account says, with the
+ * contact details they correct for this dossier (checked like at sign-up,
+ * refused rather than dropped); agency_id, if given, is the reception
+ * point they chose. */
+static int parse_online(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier_new *n)
+{
+	struct mc_arena *a = x->arena;
+	json_t *me = NULL, *given = json_object_get(in, "applicant"), *ag = json_object_get(in, "agency_id");
+	n->applicant_id = x->who->user_id;
+	int rc = mc_user_get_basic(x->c, n->applicant_id, &me);
+	if (rc)
+		goto out;
+	n->applicant = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:s}", "kind", x->who->kind, "full_name",
+				 json_object_get(me, "full_name"), "id_number", json_object_get(me, "id_number"),
+				 "tax_code", json_object_get(me, "tax_code"), "phone", json_object_get(me, "phone"),
+				 "email", json_object_get(me, "email"), "address",
+				 mc__jstr(me, "address") ? mc__jstr(me, "address") : "");
+	n->ward = mc_strdup(a, mc__jstr(me, "ward_code"));
+	const char *phone = mc__jstr(given, "phone"), *email = mc__jstr(given, "email"),
+		   *addr = mc__jstr(given, "address");
+	check_contact(x->e, a, &phone, email, addr);
+	if (x->e->nfields) {
+		rc = x->e->code = MC_E_VALIDATION;
+		goto out;
+	}
+	if (phone && *phone)
+		json_object_set_new(n->applicant, "phone", json_string(phone));
+	if (email && *email)
+		json_object_set_new(n->applicant, "email", json_string(email));
+	if (addr && *addr)
+		json_object_set_new(n->applicant, "address", json_string(addr));
+	n->receiving = json_is_integer(ag) ? json_integer_value(ag) : 0;
+	char k[32], u[8];
+	rc = !ag ? 0 : json_is_integer(ag) ? agency_kind(x->c, n->receiving, k, u) : MC_E_NOT_FOUND;
+	if (rc == MC_E_NOT_FOUND)
+		rc = mc__fail_field(x->e, "agency_id", "unknown", "Không có nơi tiếp nhận này",
+				    "No such reception point");
+out:
+	json_decref(me);
+	return rc;
+}
+
+/* The applicant's name: required, at most 100 characters, a person's name
+ * unless a business (with a tax code) applies. */
+static void check_name(struct mc_error *e, const char *name, const char *tax)
+{
+	if (!name || !*name || !mc_text_valid(name, 8 * 100))
+		mc_error_field(e, "applicant.full_name", "required", "Cần họ tên người nộp",
+			       "The applicant's name is required");
+	else if (mc_text_chars(name) > 100)
+		mc_error_field(e, "applicant.full_name", "too_long", "Họ tên dài quá 100 ký tự",
+			       "The name is longer than 100 characters");
+	else if (!(tax && *tax) && !mc_text_person_name(name))
+		mc_error_field(e, "applicant.full_name", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
+}
+
+/* At a counter: the clerk types the applicant in; a known citizen is
+ * linked, so that the dossier shows in their account. */
+static int parse_counter(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier_new *n)
+{
+	struct mc_error *e = x->e;
+	json_t *ap = json_object_get(in, "applicant");
+	const char *name = tidy(x->arena, mc__jstr(ap, "full_name")), *idn = mc__jstr(ap, "id_number"),
+		   *tax = mc__jstr(ap, "tax_code"), *phone = mc__jstr(ap, "phone"), *email = mc__jstr(ap, "email"),
+		   *addr = tidy(x->arena, mc__jstr(ap, "address"));
+	check_name(e, name, tax);
+	int unknown;
+	if (idn && *idn)
+		mc_cccd_check(idn, NULL, NULL, e, &unknown);
+	else if (!(tax && *tax))
+		mc_error_field(e, "applicant.id_number", "required", "Cần số định danh cá nhân hoặc mã số thuế",
+			       "A personal ID number or a tax code is required");
+	if (tax && *tax && !mc_tax_code_check(tax))
+		mc_error_field(e, "applicant.tax_code", "format", "Mã số thuế không hợp lệ", "Invalid tax code");
+	check_contact(e, x->arena, &phone, email, addr);
+	if (idn && *idn && strlen(idn) == 12) {
+		int rc = mc_query_int64(x->c, &n->applicant_id, "SELECT id FROM users WHERE id_number = ?", "t", idn);
+		if (rc == MC_E_NOT_FOUND)
+			n->applicant_id = 0;
+		else if (rc)
+			return rc;
+	}
+	n->applicant = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "kind",
+				 tax && *tax ? "business" : "citizen", "full_name", name, "id_number", idn, "tax_code",
+				 tax, "phone", phone, "email", email, "address", addr);
+	n->ward = mc__jstr(ap, "ward_code");
+	return 0;
+}
+
+/* What both channels carry: the form, the papers (a walk-in dossier
+ * without all of them is recorded with form 02), the return method and
+ * the competent agency. */
+static int parse_dossier(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier_new *n)
+{
+	struct mc_error *e = x->e;
 	json_t *form = json_object_get(in, "form");
-	if (!form)
-		form = empty = json_object();
-	mc__check_form(c, a, def, form, x->who->user_id, NULL, e);
-	/* a walk-in dossier without all its papers: recorded with form 02 */
-	json_t *incomplete = online ? NULL : json_object_get(in, "incomplete");
+	n->form = form ? json_incref(form) : json_object();
+	mc__check_form(x->c, x->arena, n->proc.def, n->form, x->who->user_id, NULL, e);
+	json_t *incomplete = n->online ? NULL : json_object_get(in, "incomplete");
 	if (incomplete)
-		missing = json_array();
-	papers = check_papers(a, def, form, json_object_get(in, "papers"), online, missing, e);
+		n->missing = json_array();
+	n->papers =
+		check_papers(x->arena, n->proc.def, n->form, json_object_get(in, "papers"), n->online, n->missing, e);
 	const char *ret = mc__jstr(in, "return_method");
 	if (ret && strcmp(ret, "counter") != 0 && strcmp(ret, "post") != 0 && strcmp(ret, "online") != 0)
 		mc_error_field(e, "return_method", "enum", "Hình thức trả kết quả: counter, post hoặc online",
 			       "return_method is counter, post or online");
+	n->return_method = ret ? ret : "counter";
 	if (incomplete && !e->nfields)
-		notice = walk_in_notice(x, incomplete, missing, mc_time_now_ms());
+		n->notice = walk_in_notice(x, incomplete, n->missing, mc_time_now_ms());
 	json_t *cj = json_object_get(in, "competent_agency_id");
-	int64_t competent = 0;
+	int rc = 0;
 	if (!e->nfields)
-		rc = competent_agency(x, def, json_is_integer(cj) ? json_integer_value(cj) : 0, receiving, ward,
-				      &competent);
-	if (e->nfields) {
-		rc = e->code = MC_E_VALIDATION;
-		goto done;
-	}
-	if (rc)
-		goto done;
-	if (!receiving)
-		receiving = competent; /* online without a chosen reception point */
+		rc = competent_agency(x, &n->proc, json_is_integer(cj) ? json_integer_value(cj) : 0, n->receiving,
+				      n->ward, &n->competent);
+	if (e->nfields)
+		return e->code = MC_E_VALIDATION;
+	if (!n->receiving)
+		n->receiving = n->competent; /* online without a chosen reception point */
+	return rc;
+}
 
-	if ((rc = mc_holidays_calendar_for(c, competent, &cal)))
-		goto done;
-	cal_ready = 1;
-	int64_t now = mc_time_now_ms(), due = 0;
-	/* taken in at the counter: received now; online or lacking papers: not yet */
-	int taken = !online && !notice;
-	if (taken && (rc = mc__due(&cal, def, now, &due)))
-		goto done;
+static int parse_submission(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier_new *n)
+{
+	int rc;
+	check_types(x->e, x->arena, in);
+	if (x->e->nfields)
+		return x->e->code = MC_E_VALIDATION;
+	if ((rc = procedure_of(x, in, n)) || (rc = may_submit(x, n)))
+		return rc;
+	rc = n->online ? parse_online(x, in, n) : parse_counter(x, in, n);
+	return rc ? rc : parse_dossier(x, in, n);
+}
 
-	if ((rc = mc_tx_begin(c, 1)))
-		goto done;
-	char code[80], secret[10];
-	make_secret(secret);
-	rc = next_code(c, receiving, now, code, sizeof(code));
-	char *app_text = json_dumps(applicant, JSON_COMPACT);
-	char *form_text = json_dumps(form, JSON_COMPACT);
-	char *papers_text = json_dumps(papers, JSON_COMPACT);
-	json_t *extra = notice ? json_pack("{s:O, s:[O]}", "supplement", notice, "supplements", notice) : json_object();
-	if (online) {
+/* Where the new dossier stands at now.  Taken in at the counter, it is
+ * received: the legal time starts and the second step is in hand; online,
+ * or lacking papers, it waits at reception. */
+static int decide(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const struct mc_calendar *cal, int64_t now)
+{
+	make_secret(n->secret);
+	n->channel = n->online ? "online" : "counter";
+	n->status = n->online ? "submitted" : n->notice ? "supplement_requested" : "in_progress";
+	n->submitted_at = now;
+	n->paused_at = n->notice ? now : 0;
+	n->current_step = 1;
+	n->current_agency = n->receiving;
+	n->step_role = "clerk";
+	n->extra = n->notice ? json_pack("{s:O, s:[O]}", "supplement", n->notice, "supplements", n->notice)
+			     : json_object();
+	if (n->online) {
 		/* to be received within a working day, else late at reception */
 		int64_t by = 0;
-		if (!mc_cal_add_working_minutes(&cal, now, 8 * 60, &by))
-			json_object_set_new(extra, "receive_by", mc__time_or_null(by));
+		if (!mc_cal_add_working_minutes(cal, now, 8 * 60, &by))
+			json_object_set_new(n->extra, "receive_by", mc__time_or_null(by));
+		return 0;
 	}
-	char *extra_text = json_dumps(extra, JSON_COMPACT);
-	json_decref(extra);
+	if (n->notice)
+		return 0;
+	if (n->proc.nsteps < 2) {
+		mc_error_log(x->e, "procedure %lld has fewer than two steps", (long long)n->proc.id);
+		return MC_E_INTERNAL;
+	}
+	n->current_step = 2;
+	n->current_agency = n->competent;
+	n->step_role = n->proc.steps[1].role;
+	n->received_by = x->who->user_id;
+	n->received_at = now;
+	return mc__due(cal, &n->proc, now, &n->due_at);
+}
+
+/* Every row of the new dossier (inside the caller's transaction); *id its
+ * id. */
+static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const struct mc_calendar *cal, int64_t *id)
+{
+	struct mc_conn *c = x->c;
+	struct mc__step_at t = {.c = c, .cal = cal, .now = n->submitted_at, .by = x->who->user_id};
+	const char *action = n->online ? "submit" : n->notice ? "intake_incomplete" : "intake";
+	int rc;
+	if ((rc = mc__dossier_next_code(c, n->receiving, t.now, n->code, sizeof(n->code))) ||
+	    (rc = mc__dossier_insert(c, n, &t.dossier)) ||
+	    (rc = mc__steps_create(c, t.dossier, &n->proc, n->receiving, n->competent)) ||
+	    (rc = mc__uploads_attach(c, n->proc.def, n->form, t.by, t.now)))
+		return rc;
+	/* lacking papers, the reception step waits for them; taken in, it is
+	 * done and the next starts */
+	if (n->notice && (rc = mc__step_open(&t, 1)))
+		return rc;
+	if (n->received_at && ((rc = mc__step_pass(&t, 1)) || (rc = mc__step_begin(&t, 2, n->proc.steps[1].hours)) ||
+			       (rc = mc__register_entry(c, t.dossier, n->receiving, t.now))))
+		return rc;
+	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)))
+		return rc;
+	if (n->received_at &&
+	    (rc = mc__stats_add(c, n->competent, n->proc.code, n->proc.field_code, t.now, "received_counter")))
+		return rc;
+	if ((rc = mc__audit(x, mc_sprintf(x->arena, "dossier.%s", action), t.dossier, n->code)) ||
+	    (rc = mc__notify(c, t.dossier,
+			     n->online   ? "submitted"
+			     : n->notice ? "supplement_requested"
+					 : "received",
+			     NULL)) ||
+	    (rc = mc__track_refresh(c, t.dossier)))
+		return rc;
+	*id = t.dossier;
+	return 0;
+}
+
+/* The one transaction of a submission: all of it or nothing. */
+static int record(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const struct mc_calendar *cal, int64_t *id)
+{
+	int rc = mc_tx_begin(x->c, 1);
+	if (rc)
+		return rc;
+	rc = write_dossier(x, n, cal, id);
+	if (!rc)
+		rc = mc_tx_commit(x->c);
+	if (rc && mc_in_tx(x->c))
+		mc_tx_rollback(x->c);
+	return rc;
+}
+
+int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out)
+{
+	struct mc_dossier_new n = {.online = counter_id == 0, .counter_id = counter_id};
+	struct mc_calendar cal;
+	int cal_ready = 0;
 	int64_t id = 0;
-	json_t *steps = json_object_get(def, "steps");
-	const char *role2 = mc__jstr(json_array_get(steps, 1), "role");
-	const char *status = online ? "submitted" : notice ? "supplement_requested" : "in_progress";
-	struct mc_stmt *st = NULL;
-	if (!rc)
-		rc = mc_query(
-			c, &st,
-			"INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, "
-			"applicant_id,"
-			" applicant, form_data, papers, channel, status, received_agency_id, counter_id, "
-			"competent_agency_id,"
-			" current_step, current_agency_id, step_role, received_by, submitted_at, received_at, due_at,"
-			" return_method, created_at, updated_at, extra, paused_at)"
-			" VALUES (?, ?, '79', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			" NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
-			"ttittittttti"
-			"iiiitiiiitii"
-			"ti",
-			code, secret, (int64_t)json_integer_value(json_object_get(def, "id")), pcode,
-			mc__jstr(def, "field_code"), applicant_id, app_text, form_text, papers_text,
-			online ? "online" : "counter", status, receiving, (int64_t)counter_id, competent,
-			(int64_t)(taken ? 2 : 1), taken ? competent : receiving, taken ? role2 : "clerk",
-			(int64_t)(taken ? x->who->user_id : 0), now, taken ? now : 0, due, ret ? ret : "counter", now,
-			now, extra_text, notice ? now : 0);
-	free(extra_text);
-	free(app_text);
-	free(form_text);
-	free(papers_text);
-	if (!rc) {
-		if (!applicant_id)
-			mc_bind_null(st, 6);
-		if (!counter_id)
-			mc_bind_null(st, 13);
-		if (!taken) {
-			mc_bind_null(st, 18);
-			mc_bind_null(st, 20);
-			mc_bind_null(st, 21);
-		}
-		rc = mc_step(st);
-		if (rc == MC_DB_ROW)
-			id = mc_col_int64(st, 0);
-		while (rc == MC_DB_ROW)
-			rc = mc_step(st);
-		rc = rc < 0 ? rc : 0;
-	}
-	if (st)
-		mc_stmt_done(st);
-	if (!rc)
-		rc = create_steps(x, id, def, receiving, competent);
-	if (!rc)
-		rc = mc__uploads_attach(c, def, form, x->who->user_id, now);
-	if (!rc && notice) {
-		/* the reception step waits for the papers */
-		int64_t n = mc_exec(
-			c, "UPDATE dossier_steps SET started_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = 1",
-			"iii", now, x->who->user_id, id);
-		rc = n < 0 ? (int)n : 0;
-	}
-	if (!rc && taken) {
-		/* taken in at the counter: the reception step is done, the next starts */
-		int64_t step_due = 0;
-		mc_cal_add_working_minutes(&cal, now,
-					   json_integer_value(json_object_get(json_array_get(steps, 1), "hours")) * 60,
-					   &step_due);
-		int64_t n = mc_exec(c,
-				    "UPDATE dossier_steps SET started_at = ?, due_at = ?, finished_at = ?, finished_by "
-				    "= ?, handed_by = ?,"
-				    " result = 'on_time' WHERE dossier_id = ? AND seq = 1",
-				    "iiiiii", now, now, now, x->who->user_id, x->who->user_id, id);
-		if (n >= 0)
-			n = mc_exec(c,
-				    "UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE "
-				    "dossier_id = ? AND seq = 2",
-				    "iiii", now, step_due, x->who->user_id, id);
-		rc = n < 0 ? (int)n : 0;
-		if (!rc)
-			rc = mc__register_entry(c, id, receiving, now);
-	}
-	const char *action = online ? "submit" : notice ? "intake_incomplete" : "intake";
-	if (!rc)
-		rc = mc__event(x, id, action, NULL, status, 1, receiving, counter_id, NULL);
-	if (!rc && taken)
-		rc = mc__stats_add(c, competent, pcode, mc__jstr(def, "field_code"), now, "received_counter");
-	if (!rc)
-		rc = mc__audit(x, mc_sprintf(a, "dossier.%s", action), id, code);
-	if (!rc)
-		rc = mc__notify(c, id, online ? "submitted" : notice ? "supplement_requested" : "received", NULL);
-	if (!rc)
-		rc = mc__track_refresh(c, id);
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc) {
-		if (mc_in_tx(c))
-			mc_tx_rollback(c);
-		goto done;
-	}
+	int rc = parse_submission(x, in, &n);
+	if (rc)
+		goto out;
+	if ((rc = mc_holidays_calendar_for(x->c, n.competent, &cal)))
+		goto out;
+	cal_ready = 1;
+	if ((rc = decide(x, &n, &cal, mc_time_now_ms())) || (rc = record(x, &n, &cal, &id)))
+		goto out;
 	rc = mc__represent(x, id, 1, out);
-done:
+out:
 	if (cal_ready)
 		mc_cal_release(&cal);
-	json_decref(def);
-	json_decref(papers);
-	json_decref(applicant);
-	json_decref(empty);
-	json_decref(missing);
-	json_decref(notice);
+	mc_procedure_release(&n.proc);
+	json_decref(n.applicant);
+	json_decref(n.form);
+	json_decref(n.papers);
+	json_decref(n.missing);
+	json_decref(n.notice);
+	json_decref(n.extra);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #define MC_DOSSIER_INTERNAL_H
 
 #include "dossier.h"
+#include "model.h"
 
 /* The columns the workflow needs, loaded by mc__load. */
 struct mc__dossier {
@@ -17,7 +18,8 @@ const char *mc__jstr(json_t *o, const char *k);
 void mc__local_day(int64_t ms, char out[11]);
 json_t *mc__time_or_null(int64_t ms);
 int mc__fail_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en);
-int mc__due(const struct mc_calendar *cal, json_t *def, int64_t from, int64_t *due);
+/* The legal deadline of a dossier of procedure p received at from. */
+int mc__due(const struct mc_calendar *cal, const struct mc_procedure *p, int64_t from, int64_t *due);
 const char *mc__score_name(enum mc_cal_score s);
 /* Local date "YYYY-MM-DD" (checked by the caller) -> the UTC instant (ms)
  * its day starts at, or the day plus days after it. */
@@ -73,5 +75,38 @@ int mc__load_readable(struct mc_dossier_ctx *x, const char *code, struct mc__dos
  * or "EXPLAIN "), ready to step. */
 int mc__queue_explain(struct mc_dossier_ctx *x, const char *queue, const struct mc_queue_filter *f, const char *explain,
 		      struct mc_stmt **out);
+
+/* ---------------- store.c: the dossiers table ---------------- */
+
+/* The next code of a dossier received by agency at now (see store.c). */
+int mc__dossier_next_code(struct mc_conn *c, int64_t agency, int64_t now, char *out, size_t n);
+/* Insert the dossier n describes (inside the caller's transaction). */
+int mc__dossier_insert(struct mc_conn *c, const struct mc_dossier_new *n, int64_t *id);
+
+/* ---------------- steps.c: a dossier's steps ---------------- */
+
+/* Who changes a dossier's steps, and when (by: the acting user, 0: none). */
+struct mc__step_at {
+	struct mc_conn *c;
+	const struct mc_calendar *cal;
+	int64_t dossier, now, by;
+};
+/* The steps of procedure p for dossier id, at the agency each unit names. */
+int mc__steps_create(struct mc_conn *c, int64_t id, const struct mc_procedure *p, int64_t receiving, int64_t competent);
+/* Step seq is in hand from now, without a deadline (a reception waiting
+ * for papers). */
+int mc__step_open(const struct mc__step_at *t, int seq);
+/* Step seq starts and ends now, on time (the reception at the counter). */
+int mc__step_pass(const struct mc__step_at *t, int seq);
+/* Step seq ends now, scored against its deadline; note (may be NULL) is
+ * kept with it. */
+int mc__step_finish(const struct mc__step_at *t, int seq, const char *note);
+/* Step seq starts now and is due within hours working hours. */
+int mc__step_begin(const struct mc__step_at *t, int seq, int64_t hours);
+/* Step seq starts now (mc__step_begin with its own hours): *agency and
+ * role receive the unit and role that hold it. */
+int mc__step_start(const struct mc__step_at *t, int seq, int64_t *agency, char *role, size_t rolelen);
+/* Step seq's time starts again from now, due no later than cap. */
+int mc__step_restart(const struct mc__step_at *t, int seq, int64_t cap);
 
 #endif

@@ -244,103 +244,134 @@ int mc__load_readable(struct mc_dossier_ctx *x, const char *code, struct mc__dos
 
 /* ---------------- representation ---------------- */
 
-static json_t *agency_ref(struct mc_conn *c, int64_t id)
+static json_t *agency_json(struct mc_stmt *s, int64_t id)
 {
-	if (!id)
-		return json_null();
-	struct mc_stmt *s;
-	json_t *j = json_null();
-	if (mc_query(c, &s, "SELECT code, name, name_en FROM agencies WHERE id = ?", "i", id) == 0) {
-		if (mc_step(s) == MC_DB_ROW)
-			j = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code", mc_col_text(s, 0), "name",
-				      mc_col_text(s, 1), "name_en", mc_col_text(s, 2));
-		mc_stmt_done(s);
-	}
-	return j;
+	return json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "code", mc_col_text(s, 0), "name",
+			 mc_col_text(s, 1), "name_en", mc_col_text(s, 2));
 }
 
-static json_t *user_ref(struct mc_conn *c, int64_t id)
+static json_t *user_json(struct mc_stmt *s, int64_t id)
 {
-	if (!id)
-		return json_null();
-	struct mc_stmt *s;
-	json_t *j = json_null();
-	if (mc_query(c, &s, "SELECT full_name, position FROM users WHERE id = ?", "i", id) == 0) {
-		if (mc_step(s) == MC_DB_ROW)
-			j = json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)id, "full_name", mc_col_text(s, 0),
-				      "position", mc_col_text(s, 1));
-		mc_stmt_done(s);
+	return json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)id, "full_name", mc_col_text(s, 0), "position",
+			 mc_col_text(s, 1));
+}
+
+/* Set key of j to a reference to the row id that sql (its one parameter
+ * the id) reads, made by make; null when id is 0 or names no row. */
+static int put_ref(struct mc_conn *c, json_t *j, const char *key, int64_t id, const char *sql,
+		   json_t *(*make)(struct mc_stmt *, int64_t))
+{
+	struct mc_stmt *s = NULL;
+	json_t *ref = NULL;
+	int rc = id ? mc_query(c, &s, sql, "i", id) : 0;
+	if (rc || !id)
+		goto out;
+	if ((rc = mc_step(s)) == MC_DB_ROW)
+		ref = make(s, id);
+	rc = rc < 0 ? rc : 0;
+out:
+	mc_stmt_done(s);
+	json_object_set_new(j, key, ref ? ref : json_null());
+	return rc;
+}
+
+/* A reference to agency id ({id, code, name, name_en}) as key of j. */
+static int put_agency(struct mc_conn *c, json_t *j, const char *key, int64_t id)
+{
+	return put_ref(c, j, key, id, "SELECT code, name, name_en FROM agencies WHERE id = ?", agency_json);
+}
+
+/* A reference to user id ({id, full_name, position}) as key of j. */
+static int put_user(struct mc_conn *c, json_t *j, const char *key, int64_t id)
+{
+	return put_ref(c, j, key, id, "SELECT full_name, position FROM users WHERE id = ?", user_json);
+}
+
+/* The end of a function that lists rows of s in arr: *out is arr, or
+ * nothing (arr dropped) on an error rc. */
+static int list_done(struct mc_stmt *s, int rc, json_t *arr, json_t **out)
+{
+	mc_stmt_done(s);
+	if (rc)
+		json_decref(arr);
+	else
+		*out = arr;
+	return rc;
+}
+
+/* One row of steps_of's query. */
+static json_t *step_json(struct mc_stmt *s, int full, json_t *def_steps)
+{
+	json_t *st = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:o, s:o, s:o}", "seq",
+			       (json_int_t)mc_col_int64(s, 0), "name", mc_col_text(s, 1), "role", mc_col_text(s, 2),
+			       "unit", "id", (json_int_t)mc_col_int64(s, 3), "code", mc_col_text(s, 4), "name",
+			       mc_col_text(s, 5), "hours", (json_int_t)mc_col_int64(s, 6), "received_at",
+			       mc__time_or_null(mc_col_int64(s, 7)), "due_at", mc__time_or_null(mc_col_int64(s, 8)),
+			       "finished_at", mc__time_or_null(mc_col_int64(s, 9)), "result",
+			       mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
+	json_object_set_new(st, "handed_at", mc__time_or_null(mc_col_int64(s, 7)));
+	if (mc_col_text(s, 14))
+		json_object_set_new(json_object_get(st, "unit"), "name_en", json_string(mc_col_text(s, 14)));
+	/* the steps are copied from the procedure's version in order: seq n is its step n */
+	json_t *ds = json_array_get(def_steps, (size_t)(mc_col_int64(s, 0) - 1));
+	if (mc__jstr(ds, "name_en"))
+		json_object_set_new(st, "name_en", json_string(mc__jstr(ds, "name_en")));
+	if (full) {
+		json_object_set_new(st, "note", mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
+		json_object_set_new(st, "handed_by_id", json_integer(mc_col_int64(s, 12)));
+		json_object_set_new(st, "finished_by_id", json_integer(mc_col_int64(s, 13)));
 	}
-	return j;
+	return st;
 }
 
 /* The steps of dossier id; def_steps: the steps of its procedure's
  * version (a step's English name is there, at the same position), or NULL. */
-static json_t *steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_steps)
+static int steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_steps, json_t **out)
 {
 	json_t *arr = json_array();
-	struct mc_stmt *s;
-	if (mc_query(c, &s,
-		     "SELECT s.seq, s.name, s.role, s.agency_id, a.code, a.name, s.hours, s.started_at, s.due_at, "
-		     "s.finished_at,"
-		     " s.result, s.note, s.handed_by, s.finished_by, a.name_en"
-		     " FROM dossier_steps s JOIN agencies a ON a.id = s.agency_id"
-		     " WHERE s.dossier_id = ? ORDER BY s.seq",
-		     "i", id))
-		return arr;
-	while (mc_step(s) == MC_DB_ROW) {
-		json_t *st =
-			json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:o, s:o, s:o}", "seq",
-				  (json_int_t)mc_col_int64(s, 0), "name", mc_col_text(s, 1), "role", mc_col_text(s, 2),
-				  "unit", "id", (json_int_t)mc_col_int64(s, 3), "code", mc_col_text(s, 4), "name",
-				  mc_col_text(s, 5), "hours", (json_int_t)mc_col_int64(s, 6), "received_at",
-				  mc__time_or_null(mc_col_int64(s, 7)), "due_at", mc__time_or_null(mc_col_int64(s, 8)),
-				  "finished_at", mc__time_or_null(mc_col_int64(s, 9)), "result",
-				  mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
-		json_object_set_new(st, "handed_at", mc__time_or_null(mc_col_int64(s, 7)));
-		if (mc_col_text(s, 14))
-			json_object_set_new(json_object_get(st, "unit"), "name_en", json_string(mc_col_text(s, 14)));
-		/* the steps are copied from the procedure's version in order: seq n is its step n */
-		json_t *ds = json_array_get(def_steps, (size_t)(mc_col_int64(s, 0) - 1));
-		if (mc__jstr(ds, "name_en"))
-			json_object_set_new(st, "name_en", json_string(mc__jstr(ds, "name_en")));
-		if (full) {
-			json_object_set_new(st, "note",
-					    mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
-			json_object_set_new(st, "handed_by_id", json_integer(mc_col_int64(s, 12)));
-			json_object_set_new(st, "finished_by_id", json_integer(mc_col_int64(s, 13)));
-		}
-		json_array_append_new(arr, st);
-	}
+	struct mc_stmt *s = NULL;
+	int rc = mc_query(c, &s,
+			  "SELECT s.seq, s.name, s.role, s.agency_id, a.code, a.name, s.hours, s.started_at, s.due_at, "
+			  "s.finished_at,"
+			  " s.result, s.note, s.handed_by, s.finished_by, a.name_en"
+			  " FROM dossier_steps s JOIN agencies a ON a.id = s.agency_id"
+			  " WHERE s.dossier_id = ? ORDER BY s.seq",
+			  "i", id);
+	if (rc)
+		goto out;
+	while ((rc = mc_step(s)) == MC_DB_ROW)
+		json_array_append_new(arr, step_json(s, full, def_steps));
 	mc_stmt_done(s);
+	s = NULL;
 	/* names of who handed and who finished (a second pass: no nested statements) */
 	size_t i;
 	json_t *st;
 	json_array_foreach(arr, i, st) {
-		if (!full)
+		if (rc || !full)
 			break;
-		json_object_set_new(st, "handed_by",
-				    user_ref(c, json_integer_value(json_object_get(st, "handed_by_id"))));
-		json_object_set_new(st, "received_by",
-				    user_ref(c, json_integer_value(json_object_get(st, "finished_by_id"))));
+		if ((rc = put_user(c, st, "handed_by", json_integer_value(json_object_get(st, "handed_by_id")))))
+			break;
+		rc = put_user(c, st, "received_by", json_integer_value(json_object_get(st, "finished_by_id")));
 	}
-	return arr;
+out:
+	return list_done(s, rc, arr, out);
 }
 
 /* Events (officials only) and, for the current step, the officials who
  * should act with whether they viewed it. */
-static json_t *events_of(struct mc_conn *c, int64_t id)
+static int events_of(struct mc_conn *c, int64_t id, json_t **out)
 {
 	json_t *arr = json_array();
-	struct mc_stmt *s;
-	if (mc_query(c, &s,
-		     "SELECT e.at, e.action, e.from_status, e.to_status, e.step, e.actor_id, u.full_name, e.agency_id, "
-		     "e.detail"
-		     " FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.dossier_id = ? ORDER BY "
-		     "e.id",
-		     "i", id))
-		return arr;
-	while (mc_step(s) == MC_DB_ROW) {
+	struct mc_stmt *s = NULL;
+	int rc = mc_query(c, &s,
+			  "SELECT e.at, e.action, e.from_status, e.to_status, e.step, e.actor_id, u.full_name, "
+			  "e.agency_id, e.detail"
+			  " FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.dossier_id = ? ORDER "
+			  "BY e.id",
+			  "i", id);
+	if (rc)
+		goto out;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
 		json_error_t je;
 		json_t *detail = json_loads(mc_col_text(s, 8), 0, &je);
 		json_array_append_new(arr, json_pack("{s:o, s:s, s:s?, s:s?, s:I, s:I, s:s?, s:o}", "at",
@@ -350,32 +381,34 @@ static json_t *events_of(struct mc_conn *c, int64_t id)
 						     (json_int_t)mc_col_int64(s, 5), "actor", mc_col_text(s, 6),
 						     "detail", detail ? detail : json_object()));
 	}
-	mc_stmt_done(s);
-	return arr;
+out:
+	return list_done(s, rc, arr, out);
 }
 
-static json_t *pending_of(struct mc_conn *c, const struct mc__dossier *d)
+static int pending_of(struct mc_conn *c, const struct mc__dossier *d, json_t **out)
 {
 	json_t *arr = json_array();
+	struct mc_stmt *s = NULL;
+	int rc = 0;
 	if (!d->current_agency_id || !d->step_role[0])
-		return arr;
-	struct mc_stmt *s;
-	if (mc_query(c, &s,
-		     "SELECT u.id, u.full_name,"
-		     " (SELECT COUNT(*) FROM dossier_events e WHERE e.dossier_id = ? AND e.actor_id = u.id AND e.step "
-		     "= ?"
-		     "  AND e.action = 'view')"
-		     " FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
-		     " JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
-		     " WHERE u.status = 'active' ORDER BY u.id",
-		     "idti", d->id, d->current_step, d->step_role, d->current_agency_id))
-		return arr;
-	while (mc_step(s) == MC_DB_ROW)
+		goto out;
+	rc = mc_query(c, &s,
+		      "SELECT u.id, u.full_name,"
+		      " (SELECT COUNT(*) FROM dossier_events e WHERE e.dossier_id = ? AND e.actor_id = u.id AND e.step "
+		      "= ?"
+		      "  AND e.action = 'view')"
+		      " FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
+		      " JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
+		      " WHERE u.status = 'active' ORDER BY u.id",
+		      "idti", d->id, d->current_step, d->step_role, d->current_agency_id);
+	if (rc)
+		goto out;
+	while ((rc = mc_step(s)) == MC_DB_ROW)
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)mc_col_int64(s, 0),
 						     "full_name", mc_col_text(s, 1), "viewed", mc_col_int64(s, 2) > 0,
 						     "processed", 0));
-	mc_stmt_done(s);
-	return arr;
+out:
+	return list_done(s, rc, arr, out);
 }
 
 /* The English names of a dossier's papers, from its procedure's version
@@ -408,129 +441,190 @@ static json_t *overdue_at(const char *status, int64_t due_at, json_t *extra)
 	return strcmp(status, "submitted") == 0 && json_is_string(by) ? json_copy(by) : json_null();
 }
 
-/* The reception counter a dossier was taken in at, or NULL. */
-static json_t *counter_ref(struct mc_conn *c, int64_t id)
+/* The reception counter a dossier was taken in at: *out NULL when none. */
+static int counter_ref(struct mc_conn *c, int64_t id, json_t **out)
 {
-	struct mc_stmt *s;
-	json_t *j = NULL;
-	if (id && mc_query(c, &s, "SELECT code, name FROM counters WHERE id = ?", "i", id) == 0) {
-		if (mc_step(s) == MC_DB_ROW)
-			j = json_pack("{s:s, s:s}", "code", mc_col_text(s, 0), "name", mc_col_text(s, 1));
-		mc_stmt_done(s);
-	}
-	return j;
+	struct mc_stmt *s = NULL;
+	int rc = 0;
+	*out = NULL;
+	if (!id || (rc = mc_query(c, &s, "SELECT code, name FROM counters WHERE id = ?", "i", id)))
+		goto out;
+	if ((rc = mc_step(s)) == MC_DB_ROW)
+		*out = json_pack("{s:s, s:s}", "code", mc_col_text(s, 0), "name", mc_col_text(s, 1));
+	rc = rc < 0 ? rc : 0;
+out:
+	mc_stmt_done(s);
+	return rc;
 }
 
-int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
+/* The columns of a dossier that only its representation reads. */
+struct shown {
+	char secret[16], result[16], method[16];
+	json_t *applicant, *form, *papers, *extra;
+	int64_t completed, returned, entry, received_by;
+};
+
+static int shown_load(struct mc_conn *c, int64_t id, struct shown *r)
 {
-	struct mc_conn *c = x->c;
-	struct mc__dossier d;
-	int rc = load_id(c, id, &d);
-	if (rc)
-		return rc;
-	struct mc_stmt *s;
-	rc = mc_query(
+	struct mc_stmt *s = NULL;
+	json_error_t je;
+	int rc = mc_query(
 		c, &s,
 		"SELECT secret, applicant, form_data, papers, completed_at, returned_at, result_status, return_method,"
 		" register_entry, extra, received_by FROM dossiers WHERE id = ?",
 		"i", id);
 	if (rc)
-		return rc;
+		goto out;
 	if ((rc = mc_step(s)) != MC_DB_ROW) {
-		mc_stmt_done(s);
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
+		rc = rc < 0 ? rc : MC_E_NOT_FOUND;
+		goto out;
 	}
-	json_error_t je;
-	char secret[16];
-	copy(secret, sizeof(secret), mc_col_text(s, 0));
-	json_t *applicant = json_loads(mc_col_text(s, 1), 0, &je), *form = json_loads(mc_col_text(s, 2), 0, &je),
-	       *papers = json_loads(mc_col_text(s, 3), 0, &je), *extra = json_loads(mc_col_text(s, 9), 0, &je);
-	int64_t completed = mc_col_int64(s, 4), returned = mc_col_int64(s, 5), entry = mc_col_int64(s, 8),
-		received_by = mc_col_int64(s, 10);
-	char result[16], method[16];
-	copy(result, sizeof(result), mc_col_text(s, 6));
-	copy(method, sizeof(method), mc_col_text(s, 7));
+	rc = 0;
+	copy(r->secret, sizeof(r->secret), mc_col_text(s, 0));
+	r->applicant = json_loads(mc_col_text(s, 1), 0, &je);
+	r->form = json_loads(mc_col_text(s, 2), 0, &je);
+	r->papers = json_loads(mc_col_text(s, 3), 0, &je);
+	r->extra = json_loads(mc_col_text(s, 9), 0, &je);
+	r->completed = mc_col_int64(s, 4);
+	r->returned = mc_col_int64(s, 5);
+	r->entry = mc_col_int64(s, 8);
+	r->received_by = mc_col_int64(s, 10);
+	copy(r->result, sizeof(r->result), mc_col_text(s, 6));
+	copy(r->method, sizeof(r->method), mc_col_text(s, 7));
+out:
 	mc_stmt_done(s);
+	return rc;
+}
 
-	json_t *def = NULL;
-	rc = mc_catalog_get_id(c, d.procedure_id, &def);
-	if (rc) {
-		json_decref(applicant);
-		json_decref(form);
-		json_decref(papers);
-		json_decref(extra);
-		return rc;
-	}
-	char day[11], book[64];
-	mc__local_day(d.received_at ? d.received_at : d.submitted_at, day);
-	snprintf(book, sizeof(book), "Sổ theo dõi hồ sơ năm %.4s", day);
-	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)d.id, "code", d.code, "status", d.status,
-			      "channel", d.channel, "version", (json_int_t)d.version);
-	json_object_set_new(j, "procedure",
-			    json_pack("{s:s, s:O, s:O, s:I, s:O, s:O, s:O}", "code", d.procedure_code, "name",
-				      json_object_get(def, "name"), "name_en", json_object_get(def, "name_en"),
-				      "version", (json_int_t)json_integer_value(json_object_get(def, "version")),
-				      "processing_time", json_object_get(def, "processing_time"), "result",
-				      json_object_get(def, "result"), "field", json_object_get(def, "field")));
-	json_t *pj = json_object_get(j, "procedure");
+static void shown_release(struct shown *r)
+{
+	json_decref(r->applicant);
+	json_decref(r->form);
+	json_decref(r->papers);
+	json_decref(r->extra);
+}
+
+/* The representation's head: the dossier, its procedure (as its version
+ * defines it), its applicant and its times.  Takes r->applicant. */
+static json_t *head_json(const struct mc__dossier *d, struct shown *r, json_t *def)
+{
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)d->id, "code", d->code, "status",
+			      d->status, "channel", d->channel, "version", (json_int_t)d->version);
+	json_t *pj = json_pack("{s:s, s:O, s:O, s:I, s:O, s:O, s:O}", "code", d->procedure_code, "name",
+			       json_object_get(def, "name"), "name_en", json_object_get(def, "name_en"), "version",
+			       (json_int_t)json_integer_value(json_object_get(def, "version")), "processing_time",
+			       json_object_get(def, "processing_time"), "result", json_object_get(def, "result"),
+			       "field", json_object_get(def, "field"));
 	if (json_is_string(json_object_get(def, "field_en")))
 		json_object_set(pj, "field_en", json_object_get(def, "field_en"));
 	if (json_is_string(json_object_get(def, "result_en")))
 		json_object_set(pj, "result_en", json_object_get(def, "result_en"));
-	json_object_set_new(j, "applicant", applicant ? applicant : json_object());
-	json_object_set_new(j, "submitted_at", mc__time_or_null(d.submitted_at));
-	json_object_set_new(j, "received_at", mc__time_or_null(d.received_at));
+	json_object_set_new(j, "procedure", pj);
+	json_object_set_new(j, "applicant", r->applicant ? r->applicant : json_object());
+	r->applicant = NULL;
+	json_object_set_new(j, "submitted_at", mc__time_or_null(d->submitted_at));
+	json_object_set_new(j, "received_at", mc__time_or_null(d->received_at));
 	/* due_at: the legal deadline the dossier is scored against;
 	 * appointment_at: the date given to the applicant (moved by an apology) */
-	json_object_set_new(j, "due_at", mc__time_or_null(d.due_at));
-	json_object_set_new(j, "appointment_at", mc__time_or_null(d.appointment_at ? d.appointment_at : d.due_at));
-	json_object_set_new(j, "completed_at", mc__time_or_null(completed));
-	json_object_set_new(j, "returned_at", mc__time_or_null(returned));
-	json_object_set_new(j, "overdue_at", overdue_at(d.status, d.due_at, extra));
-	json_object_set_new(j, "result_status", result[0] ? json_string(result) : json_null());
-	json_object_set_new(j, "return_method", json_string(method));
-	json_object_set_new(j, "received_agency", agency_ref(c, d.received_agency_id));
-	json_object_set_new(j, "competent_agency", agency_ref(c, d.competent_agency_id));
-	json_object_set_new(j, "current_agency", agency_ref(c, d.current_agency_id));
-	json_object_set_new(j, "current_step", json_integer(d.current_step));
-	json_object_set_new(j, "current_role", d.step_role[0] ? json_string(d.step_role) : json_null());
-	json_object_set_new(j, "assignee", user_ref(c, d.assignee_id));
-	json_object_set_new(j, "received_by", user_ref(c, received_by));
-	json_object_set_new(j, "extended", json_boolean(d.extended));
+	json_object_set_new(j, "due_at", mc__time_or_null(d->due_at));
+	json_object_set_new(j, "appointment_at", mc__time_or_null(d->appointment_at ? d->appointment_at : d->due_at));
+	json_object_set_new(j, "completed_at", mc__time_or_null(r->completed));
+	json_object_set_new(j, "returned_at", mc__time_or_null(r->returned));
+	json_object_set_new(j, "overdue_at", overdue_at(d->status, d->due_at, r->extra));
+	json_object_set_new(j, "result_status", r->result[0] ? json_string(r->result) : json_null());
+	json_object_set_new(j, "return_method", json_string(r->method));
+	return j;
+}
+
+/* Where the dossier is and who has it: agencies, step, officials, the
+ * counter it was taken in at, where the result is returned, its entry in
+ * the register. */
+static int add_places(struct mc_conn *c, json_t *j, const struct mc__dossier *d, const struct shown *r)
+{
+	json_t *counter = NULL;
+	int rc;
+	if ((rc = put_agency(c, j, "received_agency", d->received_agency_id)) ||
+	    (rc = put_agency(c, j, "competent_agency", d->competent_agency_id)) ||
+	    (rc = put_agency(c, j, "current_agency", d->current_agency_id)))
+		return rc;
+	json_object_set_new(j, "current_step", json_integer(d->current_step));
+	json_object_set_new(j, "current_role", d->step_role[0] ? json_string(d->step_role) : json_null());
+	if ((rc = put_user(c, j, "assignee", d->assignee_id)) || (rc = put_user(c, j, "received_by", r->received_by)) ||
+	    (rc = counter_ref(c, d->counter_id, &counter)))
+		return rc;
+	json_object_set_new(j, "extended", json_boolean(d->extended));
 	/* late although the applicant was given a new date: counted late */
-	json_object_set_new(j, "late_with_apology", json_boolean(d.extended && strcmp(result, "late") == 0));
-	json_t *counter = counter_ref(c, d.counter_id);
+	json_object_set_new(j, "late_with_apology", json_boolean(d->extended && strcmp(r->result, "late") == 0));
 	if (counter)
 		json_object_set_new(j, "counter", counter);
 	const char *ra = mc__jstr(json_object_get(j, "received_agency"), "name");
 	json_object_set_new(
 		j, "return_place",
 		json_sprintf("%s%s%s", counter ? mc__jstr(counter, "name") : "", counter ? ", " : "", ra ? ra : ""));
+	char day[11], book[64];
+	mc__local_day(d->received_at ? d->received_at : d->submitted_at, day);
+	snprintf(book, sizeof(book), "Sổ theo dõi hồ sơ năm %.4s", day);
 	json_object_set_new(j, "register",
-			    entry ? json_pack("{s:s, s:I}", "book", book, "entry", (json_int_t)entry) : json_null());
+			    r->entry ? json_pack("{s:s, s:I}", "book", book, "entry", (json_int_t)r->entry)
+				     : json_null());
+	return 0;
+}
+
+/* The parts only officials see: the events and who should act now. */
+static int add_officials_parts(struct mc_conn *c, json_t *j, const struct mc__dossier *d)
+{
+	json_t *events = NULL, *pending = NULL;
+	int rc;
+	if ((rc = events_of(c, d->id, &events)))
+		return rc;
+	json_object_set_new(j, "events", events);
+	if ((rc = pending_of(c, d, &pending)))
+		return rc;
+	json_object_set_new(j, "pending_officials", pending);
+	return 0;
+}
+
+int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
+{
+	struct mc_conn *c = x->c;
+	struct mc__dossier d;
+	struct shown r = {0};
+	json_t *def = NULL, *j = NULL, *steps = NULL;
+	int rc;
+	if ((rc = load_id(c, id, &d)) || (rc = shown_load(c, id, &r)) ||
+	    (rc = mc_catalog_get_id(c, d.procedure_id, &def)))
+		goto out;
+	j = head_json(&d, &r, def);
+	if ((rc = add_places(c, j, &d, &r)))
+		goto out;
 	json_object_set_new(j, "sets", json_integer(1));
-	json_object_set_new(j, "papers", papers ? papers : json_array());
+	json_object_set_new(j, "papers", r.papers ? r.papers : json_array());
+	r.papers = NULL;
 	papers_en(json_object_get(j, "papers"), json_object_get(def, "papers"));
-	json_object_set_new(j, "steps", steps_of(c, id, full, json_object_get(def, "steps")));
-	if (json_is_object(extra)) {
+	if ((rc = steps_of(c, id, full, json_object_get(def, "steps"), &steps)))
+		goto out;
+	json_object_set_new(j, "steps", steps);
+	if (json_is_object(r.extra)) {
 		const char *k;
 		json_t *v;
-		json_object_foreach(extra, k, v)
+		json_object_foreach(r.extra, k, v)
 			json_object_set(j, k, v);
 	}
-	json_decref(extra);
-	json_object_set_new(j, "secret", json_string(secret));
+	json_object_set_new(j, "secret", json_string(r.secret));
 	if (x->base_url)
 		json_object_set_new(j, "tracking_url",
-				    json_sprintf("%s/tra-cuu?ma=%s&s=%s", x->base_url, d.code, secret));
-	json_object_set_new(j, "form", form ? form : json_object());
-	if (full && x->who && x->who->agency_id) {
-		json_object_set_new(j, "events", events_of(c, id));
-		json_object_set_new(j, "pending_officials", pending_of(c, &d));
-	}
-	json_decref(def);
+				    json_sprintf("%s/tra-cuu?ma=%s&s=%s", x->base_url, d.code, r.secret));
+	json_object_set_new(j, "form", r.form ? r.form : json_object());
+	r.form = NULL;
+	if (full && x->who && x->who->agency_id && (rc = add_officials_parts(c, j, &d)))
+		goto out;
 	*out = j;
-	return 0;
+	j = NULL;
+out:
+	json_decref(j);
+	json_decref(def);
+	shown_release(&r);
+	return rc;
 }
 
 int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
@@ -602,12 +696,14 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 	json_decref(extra);
 	int64_t pid = mc_col_int64(s, 15);
 	mc_stmt_done(s);
-	json_t *def = NULL;
-	if ((rc = mc_catalog_get_id(c, pid, &def))) {
+	json_t *def = NULL, *steps = NULL;
+	if ((rc = mc_catalog_get_id(c, pid, &def)) ||
+	    (rc = steps_of(c, did, 0, json_object_get(def, "steps"), &steps))) {
+		json_decref(def);
 		json_decref(j);
 		return rc;
 	}
-	json_object_set_new(j, "steps", steps_of(c, did, 0, json_object_get(def, "steps")));
+	json_object_set_new(j, "steps", steps);
 	json_decref(def);
 	*out = j;
 	return 0;

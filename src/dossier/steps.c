@@ -1,0 +1,120 @@
+/*
+ * steps.c - a dossier's steps (dossier_steps): created from its procedure
+ * version at submission, then started, finished and handed on by intake
+ * and by the transitions alike; see internal.h.
+ */
+#include "internal.h"
+
+#include "../org/org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+int mc__steps_create(struct mc_conn *c, int64_t id, const struct mc_procedure *p, int64_t receiving, int64_t competent)
+{
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct mc_proc_step *s = &p->steps[i];
+		int64_t agency = strcmp(s->unit, "receiving") == 0 ? receiving : competent;
+		if (strncmp(s->unit, "consulted:", 10) == 0) {
+			int rc = mc_agency_by_code(c, s->unit + 10, &agency);
+			if (rc == MC_E_NOT_FOUND)
+				agency = competent; /* a consulted agency not (yet) in the system: the competent one
+						       asks */
+			else if (rc)
+				return rc;
+		}
+		int64_t n = mc_exec(c,
+				    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) VALUES "
+				    "(?, ?, ?, ?, ?, ?)",
+				    "idttii", id, (int)i + 1, s->name, s->role, agency, (int64_t)s->hours);
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+int mc__step_open(const struct mc__step_at *t, int seq)
+{
+	int64_t n =
+		mc_exec(t->c, "UPDATE dossier_steps SET started_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = ?",
+			"iiid", t->now, t->by, t->dossier, seq);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__step_pass(const struct mc__step_at *t, int seq)
+{
+	int64_t n = mc_exec(t->c,
+			    "UPDATE dossier_steps SET started_at = ?, due_at = ?, finished_at = ?, finished_by = ?,"
+			    " handed_by = ?, result = 'on_time' WHERE dossier_id = ? AND seq = ?",
+			    "iiiiiid", t->now, t->now, t->now, t->by, t->by, t->dossier, seq);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__step_finish(const struct mc__step_at *t, int seq, const char *note)
+{
+	int64_t due = 0;
+	int rc = mc_query_int64(t->c, &due,
+				"SELECT COALESCE(due_at, 0) FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
+				t->dossier, seq);
+	if (rc)
+		return rc;
+	const char *result = due ? mc__score_name(mc_cal_classify(t->now, due)) : "on_time";
+	int64_t n = mc_exec(
+		t->c,
+		"UPDATE dossier_steps SET finished_at = ?, finished_by = ?, result = ?, note = COALESCE(?, note)"
+		" WHERE dossier_id = ? AND seq = ?",
+		"iittid", t->now, t->by, result, note, t->dossier, seq);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__step_begin(const struct mc__step_at *t, int seq, int64_t hours)
+{
+	int64_t due = 0;
+	int rc = mc_cal_add_working_minutes(t->cal, t->now, hours * 60, &due);
+	if (rc)
+		return rc;
+	int64_t n = mc_exec(
+		t->c,
+		"UPDATE dossier_steps SET started_at = ?, due_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = ?",
+		"iiiid", t->now, due, t->by, t->dossier, seq);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__step_start(const struct mc__step_at *t, int seq, int64_t *agency, char *role, size_t rolelen)
+{
+	struct mc_stmt *s = NULL;
+	int64_t hours = 0;
+	int rc = mc_query(t->c, &s, "SELECT agency_id, role, hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?",
+			  "id", t->dossier, seq);
+	if (rc)
+		goto out;
+	rc = mc_step(s);
+	if (rc != MC_DB_ROW) {
+		rc = rc < 0 ? rc : MC_E_NOT_FOUND;
+		goto out;
+	}
+	*agency = mc_col_int64(s, 0);
+	snprintf(role, rolelen, "%s", mc_col_text(s, 1));
+	hours = mc_col_int64(s, 2);
+	mc_stmt_done(s);
+	s = NULL;
+	rc = mc__step_begin(t, seq, hours);
+out:
+	mc_stmt_done(s);
+	return rc;
+}
+
+int mc__step_restart(const struct mc__step_at *t, int seq, int64_t cap)
+{
+	int64_t hours = 0, due = 0;
+	int rc;
+	if ((rc = mc_query_int64(t->c, &hours, "SELECT hours FROM dossier_steps WHERE dossier_id = ? AND seq = ?", "id",
+				 t->dossier, seq)) ||
+	    (rc = mc_cal_add_working_minutes(t->cal, t->now, hours * 60, &due)))
+		return rc;
+	int64_t n = mc_exec(t->c, "UPDATE dossier_steps SET due_at = ? WHERE dossier_id = ? AND seq = ?", "iid",
+			    due < cap ? due : cap, t->dossier, seq);
+	return n < 0 ? (int)n : 0;
+}
