@@ -51,8 +51,6 @@ static int valid_ident(const char *s, size_t max)
 	return 1;
 }
 
-#define BAD(field, vi, en) mc_error_field(e, field, "invalid", vi, en)
-
 /* "YYYY-MM-DD", a real date */
 static int valid_day(const char *s)
 {
@@ -104,7 +102,7 @@ static void check_papers(json_t *papers, struct mc_error *e)
 	 * fields of the online form (the official template is not stored) */
 	static const char *const templates[] = {"generated", NULL};
 	if (!json_is_array(papers) || json_array_size(papers) > 60) {
-		BAD("papers", "Danh sách giấy tờ phải là mảng (tối đa 60)", "papers must be an array (at most 60)");
+		mc_bad_field(e, "papers", MC_M_CAT_PAPERS_ARRAY_MOST_60);
 		return;
 	}
 	size_t i;
@@ -117,11 +115,7 @@ static void check_papers(json_t *papers, struct mc_error *e)
 		    !json_is_boolean(json_object_get(p, "mandatory")) ||
 		    (json_object_get(p, "template") &&
 		     !one_of(json_string_value(json_object_get(p, "template")), templates))) {
-			BAD("papers",
-			    "Giấy tờ cần: code, name, kind (original / certified_copy / copy / presented), count, "
-			    "mandatory; template (nếu có) là generated",
-			    "Each paper needs code, name, kind (original / certified_copy / copy / presented), count, "
-			    "mandatory; template, if any, is generated");
+			mc_bad_field(e, "papers", MC_M_CAT_EACH_PAPER_NEEDS_CODE);
 			return;
 		}
 	}
@@ -142,7 +136,7 @@ static void check_form(json_t *form, json_t *papers, struct mc_error *e)
 	static const char *const types[] = {"text",   "number", "date",       "id_number",
 					    "choice", "unit",   "attachment", NULL};
 	if (!json_is_array(form) || json_array_size(form) > 80) {
-		BAD("form", "Biểu mẫu phải là mảng trường (tối đa 80)", "form must be an array of fields (at most 80)");
+		mc_bad_field(e, "form", MC_M_CAT_FORM_ARRAY_FIELDS_MOST);
 		return;
 	}
 	size_t i;
@@ -151,21 +145,19 @@ static void check_form(json_t *form, json_t *papers, struct mc_error *e)
 		const char *type = json_string_value(json_object_get(f, "type"));
 		if (!valid_ident(str_field(f, "name", 64), 64) || !str_field(f, "label", 300) || !one_of(type, types) ||
 		    !json_is_boolean(json_object_get(f, "required"))) {
-			BAD("form", "Mỗi trường cần: name (a-z, 0-9, _), label, type, required",
-			    "Each field needs name (a-z, 0-9, _), label, type, required");
+			mc_bad_field(e, "form", MC_M_CAT_EACH_FIELD_NEEDS_NAME);
 			return;
 		}
 		if (strcmp(type, "choice") == 0) {
 			json_t *ch = json_object_get(f, "choices");
 			if (!json_is_array(ch) || json_array_size(ch) == 0) {
-				BAD("form", "Trường lựa chọn cần danh sách choices", "A choice field needs choices");
+				mc_bad_field(e, "form", MC_M_CAT_CHOICE_FIELD_NEEDS_CHOICES);
 				return;
 			}
 		}
 		if (strcmp(type, "attachment") == 0 && papers &&
 		    !has_paper(papers, json_string_value(json_object_get(f, "paper")))) {
-			BAD("form", "Trường đính kèm phải chỉ tới một giấy tờ trong papers",
-			    "An attachment field must name a paper of papers");
+			mc_bad_field(e, "form", MC_M_CAT_ATTACHMENT_FIELD_NAME_PAPER);
 			return;
 		}
 	}
@@ -176,7 +168,7 @@ static void check_steps(json_t *def, struct mc_error *e)
 	static const char *const roles[] = {"clerk", "specialist", "dept_head", "leader", NULL};
 	json_t *steps = json_object_get(def, "steps");
 	if (!json_is_array(steps) || json_array_size(steps) < 2 || json_array_size(steps) > 30) {
-		BAD("steps", "Quy trình cần từ 2 đến 30 bước", "The process needs 2 to 30 steps");
+		mc_bad_field(e, "steps", MC_M_CAT_PROCESS_NEEDS_2_30);
 		return;
 	}
 	size_t i;
@@ -190,8 +182,7 @@ static void check_steps(json_t *def, struct mc_error *e)
 				 (strncmp(unit, "consulted:", 10) == 0 && strlen(unit) > 10 && strlen(unit) < 42));
 		if (!str_field(s, "name", 200) || !one_of(json_string_value(json_object_get(s, "role")), roles) ||
 		    !unit_ok || !json_is_integer(h) || json_integer_value(h) < 1 || json_integer_value(h) > 8 * 365) {
-			BAD("steps", "Mỗi bước cần: name, role, unit (receiving / competent / consulted:MÃ), hours > 0",
-			    "Each step needs name, role, unit (receiving / competent / consulted:CODE), hours > 0");
+			mc_bad_field(e, "steps", MC_M_CAT_EACH_STEP_NEEDS_NAME);
 			return;
 		}
 		sum += (int)json_integer_value(h);
@@ -200,16 +191,13 @@ static void check_steps(json_t *def, struct mc_error *e)
 	const char *last =
 		json_string_value(json_object_get(json_array_get(steps, json_array_size(steps) - 1), "role"));
 	if (strcmp(first, "clerk") != 0 || strcmp(last, "clerk") != 0)
-		BAD("steps", "Bước đầu (tiếp nhận) và bước cuối (trả kết quả) do cán bộ một cửa thực hiện",
-		    "The first (reception) and last (return) steps belong to the reception clerk");
+		mc_bad_field(e, "steps", MC_M_CAT_FIRST_RECEPTION_LAST_RETURN);
 	const char *unit = json_string_value(json_object_get(json_object_get(def, "processing_time"), "unit"));
 	if (unit && strcmp(unit, "same_day") == 0) {
 		if (sum > MC_HOURS_PER_DAY)
-			BAD("steps", "Thủ tục trả kết quả trong ngày: tổng thời gian các bước không quá 8 giờ làm việc",
-			    "A same-day procedure's steps take 8 working hours at most");
+			mc_bad_field(e, "steps", MC_M_CAT_SAME_DAY_PROCEDURE_S);
 	} else if (sum != mc_catalog_hours(def)) {
-		BAD("steps", "Tổng thời gian các bước phải bằng thời hạn giải quyết theo quy định",
-		    "The steps' hours must add up to the legal processing time");
+		mc_bad_field(e, "steps", MC_M_CAT_STEPS_HOURS_ADD_UP);
 	}
 }
 
@@ -224,13 +212,7 @@ static void check_time(json_t *def, struct mc_error *e)
 	int same_day = tu && strcmp(tu, "same_day") == 0;
 	if (!json_is_integer(tv) || json_integer_value(tv) < (same_day ? 0 : 1) ||
 	    json_integer_value(tv) > (same_day ? 0 : 365 * 8) || !one_of(tu, units))
-		BAD("processing_time",
-		    "Thời hạn: {\"value\": số dương, \"unit\": working_day | working_hour}, hoặc {\"value\": 0, "
-		    "\"unit\": same_day}"
-		    " (trả kết quả trong ngày)",
-		    "processing_time is {\"value\": > 0, \"unit\": working_day | working_hour}, or {\"value\": 0, "
-		    "\"unit\": same_day}"
-		    " (result the same day)");
+		mc_bad_field(e, "processing_time", MC_M_CAT_PROCESSING_TIME_VALUE_0);
 }
 
 static void check_fees(json_t *fees, struct mc_error *e)
@@ -242,7 +224,7 @@ static void check_fees(json_t *fees, struct mc_error *e)
 	size_t i;
 	json_t *f;
 	if (!json_is_array(fees)) {
-		BAD("fees", "Lệ phí phải là mảng", "fees must be an array");
+		mc_bad_field(e, "fees", MC_M_CAT_FEES_ARRAY);
 		return;
 	}
 	json_array_foreach(fees, i, f) {
@@ -256,13 +238,7 @@ static void check_fees(json_t *fees, struct mc_error *e)
 		    (unpublished ? !json_is_null(amt)
 				 : !json_is_integer(amt) || json_integer_value(amt) < 0 ||
 					   json_integer_value(amt) > 1000000000)) {
-			BAD("fees",
-			    "Lệ phí cần channel (counter / online / post) và amount (đồng, ≥ 0); mức chưa công "
-			    "bố: amount null, published false;"
-			    " paid_at (nếu có): receipt hoặc return",
-			    "Each fee needs channel (counter / online / post) and amount (đồng, >= 0); a rate "
-			    "not yet published: amount null, published false;"
-			    " paid_at, if any: receipt or return");
+			mc_bad_field(e, "fees", MC_M_CAT_EACH_FEE_NEEDS_CHANNEL);
 			return;
 		}
 	}
@@ -273,14 +249,12 @@ static void check_legal_basis(json_t *lb, struct mc_error *e)
 	size_t i;
 	json_t *f;
 	if (!json_is_array(lb) || json_array_size(lb) == 0 || json_array_size(lb) > 30) {
-		BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản",
-		    "legal_basis is a list of 1-30 legal texts");
+		mc_bad_field(e, "legal_basis", MC_M_CAT_LEGAL_BASIS_LIST_1);
 		return;
 	}
 	json_array_foreach(lb, i, f)
 		if (!json_is_string(f) || !*json_string_value(f) || !mc_text_valid_chars(json_string_value(f), 300)) {
-			BAD("legal_basis", "Căn cứ pháp lý: danh sách 1-30 văn bản",
-			    "legal_basis is a list of 1-30 legal texts");
+			mc_bad_field(e, "legal_basis", MC_M_CAT_LEGAL_BASIS_LIST_1);
 			return;
 		}
 }
@@ -294,16 +268,14 @@ static void check_status(json_t *def, struct mc_error *e)
 	json_t *rb = json_object_get(def, "replaced_by"), *f;
 	size_t i;
 	if (json_object_get(def, "status") && !one_of(status, statuses))
-		BAD("status", "Trạng thái là in_force hoặc repealed", "status is in_force or repealed");
+		mc_bad_field(e, "status", MC_M_CAT_STATUS_FORCE_REPEALED);
 	if (rb && (!json_is_array(rb) || json_array_size(rb) > 10)) {
-		BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục",
-		    "replaced_by is a list of procedure codes");
+		mc_bad_field(e, "replaced_by", MC_M_CAT_REPLACED_LIST_PROCEDURE_CODES);
 		return;
 	}
 	json_array_foreach(rb, i, f)
 		if (!valid_code(json_string_value(f))) {
-			BAD("replaced_by", "Thủ tục thay thế: danh sách mã thủ tục",
-			    "replaced_by is a list of procedure codes");
+			mc_bad_field(e, "replaced_by", MC_M_CAT_REPLACED_LIST_PROCEDURE_CODES);
 			return;
 		}
 }
@@ -317,8 +289,7 @@ static void check_texts(json_t *def, struct mc_error *e)
 	for (const char *const *k = texts; *k; k++) {
 		json_t *v = json_object_get(def, *k);
 		if (v && (!json_is_string(v) || !*json_string_value(v) || strlen(json_string_value(v)) > 2000)) {
-			BAD(*k, "Đối tượng thực hiện, yêu cầu điều kiện: chuỗi 1-2000 byte",
-			    "applicants and requirements are strings of 1-2000 bytes");
+			mc_bad_field(e, *k, MC_M_CAT_APPLICANTS_REQUIREMENTS_STRINGS_1);
 			break;
 		}
 	}
@@ -327,8 +298,7 @@ static void check_texts(json_t *def, struct mc_error *e)
 	    (json_object_get(def, "internal_note_en") &&
 	     (!json_is_string(json_object_get(def, "internal_note_en")) ||
 	      !mc_text_valid_chars(json_string_value(json_object_get(def, "internal_note_en")), 4000))))
-		BAD("internal_note", "Ghi chú nội bộ: chuỗi tối đa 4000 ký tự",
-		    "internal_note is a string of at most 4000 characters");
+		mc_bad_field(e, "internal_note", MC_M_CAT_INTERNAL_NOTE_STRING_MOST);
 }
 
 int mc_catalog_validate(json_t *def, struct mc_error *e)
@@ -338,39 +308,35 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 	static const char *const rules[] = {"restart", "pause", NULL};
 	size_t before = e->nfields;
 	if (!json_is_object(def)) {
-		BAD("definition", "Định nghĩa thủ tục phải là một đối tượng JSON",
-		    "A procedure definition is a JSON object");
+		mc_bad_field(e, "definition", MC_M_CAT_PROCEDURE_DEFINITION_JSON_OBJECT);
 		return e->code = MC_E_VALIDATION;
 	}
 	if (!valid_code(json_string_value(json_object_get(def, "code"))))
-		BAD("code", "Mã thủ tục có dạng 1.001193", "Procedure codes look like 1.001193");
+		mc_bad_field(e, "code", MC_M_CAT_PROCEDURE_CODES_LOOK_LIKE);
 	if (!str_field(def, "name", 500))
-		BAD("name", "Thiếu tên thủ tục", "name is required");
+		mc_bad_field(e, "name", MC_M_CAT_NAME_REQUIRED);
 	if (!str_field(def, "name_en", 500))
-		BAD("name_en", "Thiếu tên tiếng Anh", "name_en is required");
+		mc_bad_field(e, "name_en", MC_M_CAT_NAME_EN_REQUIRED);
 	if (!valid_ident(str_field(def, "field_code", 64), 64) || !str_field(def, "field", 200) ||
 	    !str_field(def, "field_en", 200))
-		BAD("field", "Cần field_code (a-z, 0-9, _), field và field_en",
-		    "field_code (a-z, 0-9, _), field and field_en are required");
+		mc_bad_field(e, "field", MC_M_CAT_FIELD_CODE_Z_0);
 	if (!one_of(json_string_value(json_object_get(def, "level")), levels))
-		BAD("level", "Cấp thực hiện là commune hoặc province", "level is commune or province");
+		mc_bad_field(e, "level", MC_M_CAT_LEVEL_COMMUNE_PROVINCE);
 	json_t *ca = json_object_get(def, "competent_agency");
 	if (!json_is_object(ca) || (!str_field(ca, "kind", 40) && !str_field(ca, "code", 40)))
-		BAD("competent_agency", "Cơ quan có thẩm quyền: {\"kind\": ...} hoặc {\"code\": ...}",
-		    "competent_agency is {\"kind\": ...} or {\"code\": ...}");
+		mc_bad_field(e, "competent_agency", MC_M_CAT_COMPETENT_AGENCY_KIND_CODE);
 	check_time(def, e);
 	const char *rule = json_string_value(json_object_get(def, "supplement_rule"));
 	if (rule && !one_of(rule, rules))
-		BAD("supplement_rule", "Quy tắc bổ sung là restart hoặc pause", "supplement_rule is restart or pause");
+		mc_bad_field(e, "supplement_rule", MC_M_CAT_SUPPLEMENT_RULE_RESTART_PAUSE);
 	if (!one_of(json_string_value(json_object_get(def, "online_level")), online))
-		BAD("online_level", "Mức độ trực tuyến là full hoặc partial", "online_level is full or partial");
+		mc_bad_field(e, "online_level", MC_M_CAT_ONLINE_LEVEL_FULL_PARTIAL);
 	if (!str_field(def, "result", 500))
-		BAD("result", "Thiếu kết quả thực hiện", "result is required");
+		mc_bad_field(e, "result", MC_M_CAT_RESULT_REQUIRED);
 	check_fees(json_object_get(def, "fees"), e);
 	check_legal_basis(json_object_get(def, "legal_basis"), e);
 	if (!valid_day(json_string_value(json_object_get(def, "verified_on"))))
-		BAD("verified_on", "Ngày đối chiếu dữ liệu gần nhất (YYYY-MM-DD) là bắt buộc",
-		    "verified_on, the date the data was last checked (YYYY-MM-DD), is required");
+		mc_bad_field(e, "verified_on", MC_M_CAT_VERIFIED_DATE_DATA_WAS);
 	check_status(def, e);
 	check_texts(def, e);
 	json_t *papers = json_object_get(def, "papers");

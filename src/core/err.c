@@ -120,14 +120,20 @@ const char *mc_msg_text(enum mc_msg m, const char *lang)
 	return lang && strcmp(lang, "en") == 0 ? msg_of(m)->en : msg_of(m)->vi;
 }
 
-int mc_msg_params(enum mc_msg m)
+/* The highest {n} in t (0: none). */
+static int highest_param(const char *t)
 {
-	const char *t = msg_of(m)->vi;
 	int n = 0;
 	for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{'))
 		if (p[1] >= '1' && p[1] <= '9' && p[2] == '}' && p[1] - '0' > n)
 			n = p[1] - '0';
 	return n;
+}
+
+int mc_msg_params(enum mc_msg m)
+{
+	int vi = highest_param(msg_of(m)->vi), en = highest_param(msg_of(m)->en);
+	return vi > en ? vi : en;
 }
 
 /* The template t with {1}, {2} replaced, copied into e->text; the template

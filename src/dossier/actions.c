@@ -124,16 +124,14 @@ static json_t *string_list(struct act *a, const char *field, int required)
 	json_t *v = json_object_get(a->in, field);
 	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 50) {
 		if (required || v)
-			mc_error_field(a->x->e, field, "required", "Cần danh sách (1-50 mục)",
-				       "A list of 1-50 items is required");
+			mc_bad_field(a->x->e, field, MC_M_ITEMS_REQUIRED);
 		return NULL;
 	}
 	size_t i;
 	json_t *s;
 	json_array_foreach(v, i, s) {
 		if (!json_is_string(s) || !*json_string_value(s) || !mc_text_valid_chars(json_string_value(s), 1000)) {
-			mc_error_field(a->x->e, field, "type", "Mỗi mục là một chuỗi (tối đa 1000 ký tự)",
-				       "Each item is a string of at most 1000 characters");
+			mc_bad_field(a->x->e, field, MC_M_NOTICE_ITEM_FORMAT);
 			return NULL;
 		}
 	}
@@ -145,8 +143,7 @@ static const char *text_field(struct act *a, const char *field, int required)
 	const char *s = mc__jstr(a->in, field);
 	if (!s || !*s || !mc_text_valid_chars(s, 2000)) {
 		if (required || s)
-			mc_error_field(a->x->e, field, "required", "Trường này là bắt buộc (tối đa 2000 ký tự)",
-				       "This field is required (at most 2000 characters)");
+			mc_bad_field(a->x->e, field, MC_M_REASON_REQUIRED);
 		return NULL;
 	}
 	return s;
@@ -288,13 +285,7 @@ static int issue_notice(struct act *a, json_t *items, const char *reason, const 
 	json_array_foreach(all, i, n) {
 		const char *st = mc__jstr(n, "stage");
 		if (st && strcmp(st, stage) == 0) {
-			mc_error_field(
-				a->x->e, "items", "once",
-				"Đã gửi phiếu yêu cầu bổ sung (Mẫu 02) ở bước này: chỉ hướng dẫn một lần, đầy đủ. "
-				"Nếu hồ sơ vẫn chưa đủ, hãy từ chối (Mẫu 03)",
-				"A request for papers (form 02) was already issued at this stage: the applicant is "
-				"guided once, "
-				"listing everything. If the dossier is still incomplete, refuse it (form 03)");
+			mc_bad_field(a->x->e, "items", MC_M_SUPPLEMENT_ONCE);
 			return mc_error_set(a->x->e, MC_E_CONFLICT, "a supplement was already requested at this stage");
 		}
 	}
@@ -371,12 +362,9 @@ static int papers_only(struct act *a, json_t *form)
 		json_t *f = attachment_field(a, key);
 		const char *fname = mc_sprintf(a->x->arena, "form.%.60s", key);
 		if (!f)
-			mc_error_field(e, fname, "papers_only",
-				       "Chỉ bổ sung giấy tờ đính kèm; không sửa được nội dung tờ khai",
-				       "A supplement adds papers only; the declaration cannot be changed");
+			mc_bad_field(e, fname, MC_M_SUPPLEMENT_PAPERS_ONLY);
 		else if (json_is_null(val) || (json_is_string(val) && !*json_string_value(val)))
-			mc_error_field(e, fname, "required", "Hãy đính kèm tệp giấy tờ cần bổ sung",
-				       "Attach the file of the paper asked for");
+			mc_bad_field(e, fname, MC_M_SUPPLEMENT_FILE_REQUIRED);
 	}
 	return e->nfields ? (e->code = MC_E_VALIDATION) : 0;
 }
@@ -465,8 +453,7 @@ static json_t *answer_files(struct act *a, json_t *notice, json_t *form)
 	if (!in)
 		return json_array();
 	if (!json_is_array(in) || json_array_size(in) > 50) {
-		mc_error_field(e, "files", "type", "Danh sách tệp không hợp lệ (tối đa 50 tệp)",
-			       "files must be a list of at most 50 files");
+		mc_bad_field(e, "files", MC_M_FILES_FORMAT);
 		return NULL;
 	}
 	size_t nitems = json_array_size(json_object_get(notice, "items")), i;
@@ -478,21 +465,18 @@ static json_t *answer_files(struct act *a, json_t *notice, json_t *form)
 		json_int_t no = json_is_integer(item) ? json_integer_value(item) : 0;
 		int64_t mine = 0;
 		if (no < 1 || (size_t)no > nitems) {
-			mc_error_field(e, at, "item", "Giấy tờ này không có trong phiếu yêu cầu bổ sung",
-				       "This item is not on the request for papers");
+			mc_bad_field(e, at, MC_M_NOT_A_NOTICE_ITEM);
 			continue;
 		}
 		if (!sha || !mc_is_sha256_hex(sha) ||
 		    mc_query_int64(a->x->c, &mine, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?",
 				   "ti", sha, a->x->who->user_id) ||
 		    !mine) {
-			mc_error_field(e, at, "attachment", "Tệp đính kèm chưa được tải lên",
-				       "The attachment was not uploaded");
+			mc_bad_field(e, at, MC_M_NOT_UPLOADED);
 			continue;
 		}
 		if (field && !attachment_field(a, field)) {
-			mc_error_field(e, at, "field", "Không có ô đính kèm này trong tờ khai",
-				       "The procedure's form has no such attachment field");
+			mc_bad_field(e, at, MC_M_NOT_AN_ATTACHMENT_FIELD);
 			continue;
 		}
 		if (field)
@@ -563,8 +547,7 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 		return wrong_state(a);
 	json_t *form = json_object_get(a->in, "form");
 	if (form && !json_is_object(form))
-		return mc__fail_field(a->x->e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng",
-				      "form must be an object");
+		return mc__fail_msg(a->x->e, "form", MC_M_FORM_NOT_OBJECT);
 	json_t *fields = form ? json_deep_copy(form) : json_object();
 	json_t *files = answer_files(a, notice, fields);
 	const char *note = text_field(a, "note", 0);
@@ -573,9 +556,7 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 		rc = a->x->e->code = MC_E_VALIDATION;
 	json_t *given = json_object_get(a->in, "papers");
 	if (!rc && !clerk && !json_array_size(files) && !json_object_size(fields) && !note)
-		rc = mc__fail_field(a->x->e, "files", "required",
-				    "Hãy đính kèm ít nhất một giấy tờ được yêu cầu, hoặc ghi chú",
-				    "Attach at least one of the papers asked for, or write a note");
+		rc = mc__fail_msg(a->x->e, "files", MC_M_SUPPLEMENT_EMPTY);
 	json_int_t no = json_integer_value(json_object_get(notice, "no"));
 	if (!rc && json_object_size(fields))
 		rc = supplement_form(a, fields, no ? no : 1);
@@ -594,10 +575,7 @@ static int do_supplement(struct act *a, const char **to, const char **notify)
 	if (!rc && given) {
 		/* the clerk's checklist of a walk-in dossier: every paper now in hand */
 		if (strcmp(a->d.channel, "counter") != 0 || !clerk)
-			rc = mc__fail_field(a->x->e, "papers", "counter_only",
-					    "Danh mục giấy tờ chỉ do cán bộ tiếp nhận lập cho hồ sơ nộp tại quầy",
-					    "The checklist of papers is for a reception clerk, on a dossier taken in "
-					    "at the counter");
+			rc = mc__fail_msg(a->x->e, "papers", MC_M_CHECKLIST_COUNTER_ONLY);
 		else
 			rc = mc__counter_papers(a->x, a->proc.def, given, a->d.id);
 	}
@@ -650,17 +628,13 @@ static int do_check_supplement(struct act *a, const char **to, const char **noti
 	json_t *in = json_object_get(a->in, "items"), *v;
 	size_t nitems = json_array_size(json_object_get(notice, "items")), i;
 	if (!json_is_array(in) || !json_array_size(in) || json_array_size(in) > nitems)
-		return mc__fail_field(a->x->e, "items", "required",
-				      "Hãy đánh giá từng giấy tờ được yêu cầu: đã đủ hay còn thiếu",
-				      "Say for each item asked for whether it is now in hand or still missing");
+		return mc__fail_msg(a->x->e, "items", MC_M_CHECK_EACH_ITEM);
 	unsigned char seen[50] = {0};
 	json_array_foreach(in, i, v) {
 		json_int_t no = json_integer_value(json_object_get(v, "no"));
 		json_t *ok = json_object_get(v, "received");
 		if (no < 1 || (size_t)no > nitems || !json_is_boolean(ok) || seen[no - 1]++)
-			mc_error_field(a->x->e, mc_sprintf(a->x->arena, "items.%zu", i), "item",
-				       "Mỗi mục gồm số thứ tự của giấy tờ trong phiếu và kết quả kiểm tra (một lần)",
-				       "Each entry names an item of the notice once, with whether it is in hand");
+			mc_bad_field(a->x->e, mc_sprintf(a->x->arena, "items.%zu", i), MC_M_CHECK_ITEM_FORMAT);
 	}
 	if (a->x->e->nfields)
 		return a->x->e->code = MC_E_VALIDATION;
@@ -717,8 +691,7 @@ static int do_assign(struct act *a, const char **to, const char **notify)
 		return forbid(a, "only a department head or leader of the current unit may assign");
 	json_t *aid = json_object_get(a->in, "assignee_id");
 	if (!json_is_integer(aid))
-		return mc__fail_field(a->x->e, "assignee_id", "required", "Hãy chọn cán bộ được giao",
-				      "assignee_id is required");
+		return mc__fail_msg(a->x->e, "assignee_id", MC_M_ASSIGNEE_ID_REQUIRED);
 	int64_t n = 0;
 	int rc = mc_query_int64(
 		a->x->c, &n,
@@ -729,9 +702,7 @@ static int do_assign(struct act *a, const char **to, const char **notify)
 	if (rc)
 		return rc;
 	if (!n)
-		return mc__fail_field(a->x->e, "assignee_id", "role",
-				      "Cán bộ được giao phải có vai trò của bước hiện tại trong đơn vị",
-				      "The assignee must hold the current step's role in the unit");
+		return mc__fail_msg(a->x->e, "assignee_id", MC_M_ASSIGNEE_ROLE);
 	a->d.assignee_id = json_integer_value(aid);
 	*to = a->d.status;
 	return 0;
@@ -759,11 +730,9 @@ static int result_document(struct act *a)
 			return rc;
 	}
 	if (!mine)
-		return mc__fail_field(a->x->e, "result_file", "attachment", "Tệp kết quả chưa được tải lên",
-				      "The result file was not uploaded");
+		return mc__fail_msg(a->x->e, "result_file", MC_M_RESULT_NOT_UPLOADED);
 	if (!pdf)
-		return mc__fail_field(a->x->e, "result_file", "pdf", "Kết quả giải quyết phải là tệp PDF",
-				      "The result document must be a PDF");
+		return mc__fail_msg(a->x->e, "result_file", MC_M_RESULT_NOT_PDF);
 	int64_t n = mc_exec(
 		a->x->c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL",
 		"iti", a->now, sha, a->x->who->user_id);
@@ -892,18 +861,13 @@ static int do_extend(struct act *a, const char **to, const char **notify)
 	const char *nd = mc__jstr(a->in, "new_due_at");
 	int64_t new_due = 0, old = a->d.appointment_at ? a->d.appointment_at : a->d.due_at;
 	if (!nd || mc_time_parse(nd, &new_due) || new_due <= old) {
-		mc_error_field(a->x->e, "new_due_at", "invalid", "Ngày hẹn mới phải sau ngày hẹn cũ (ISO 8601)",
-			       "The new appointment must be after the old one (ISO 8601)");
+		mc_bad_field(a->x->e, "new_due_at", MC_M_APPOINTMENT_NOT_LATER);
 	} else {
 		/* the new date is a working day (13/12/2026, a Sunday, was taken) */
 		int y, m, dd;
 		mc_civil_from_days((new_due + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &dd);
 		if (mc_cal_is_working_day(&a->cal, y, m, dd) != 1)
-			mc_error_field(
-				a->x->e, "new_due_at", "not_working_day",
-				"Ngày hẹn mới phải là ngày làm việc (không phải thứ Bảy, Chủ nhật, ngày lễ, Tết, ngày "
-				"nghỉ bù)",
-				"The new appointment must fall on a working day (not a weekend, holiday or day off)");
+			mc_bad_field(a->x->e, "new_due_at", MC_M_APPOINTMENT_NOT_WORKING_DAY);
 	}
 	if (!reason || a->x->e->nfields)
 		return a->x->e->code = MC_E_VALIDATION;

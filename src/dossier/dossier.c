@@ -50,9 +50,9 @@ json_t *mc__time_or_null(int64_t ms)
 	return json_string(buf);
 }
 
-int mc__fail_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en)
+int mc__fail_msg(struct mc_error *e, const char *field, enum mc_msg m)
 {
-	mc_error_field(e, field, reason, vi, en);
+	mc_bad_field(e, field, m);
 	return e->code = MC_E_VALIDATION;
 }
 
@@ -217,8 +217,8 @@ static int person_name_field(const char *name)
 /* One text-valued field of a procedure's form (f) holding s: its limit in
  * characters, its characters, and its type's own rule (date, ID number,
  * choice, unit, an attachment of the caller's, a person's name). */
-static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const char *s, json_t *before,
-			 int64_t caller, const char *fname, struct mc_error *e)
+static void check_string(struct mc_conn *c, json_t *f, const char *s, json_t *before, int64_t caller, const char *fname,
+			 struct mc_error *e)
 {
 	const char *name = mc__jstr(f, "name"), *type = mc__jstr(f, "type");
 	json_t *mx = json_object_get(f, "max");
@@ -227,22 +227,18 @@ static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const
 	 * characters"); the byte cap (a character and its combining
 	 * marks take at most 8 bytes) only bounds the work */
 	if (strlen(s) > 8 * max + 16) {
-		mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
-			       mc_sprintf(a, "Longer than %zu characters", max));
+		mc_bad_fieldn(e, fname, MC_M_TOO_LONG, (long long)max);
 	} else if (!mc_text_valid(s, SIZE_MAX)) {
-		mc_error_field(e, fname, "characters",
-			       "Chứa ký tự không hợp lệ (ký tự điều khiển hoặc không phải UTF-8)",
-			       "Contains invalid characters (control characters or not UTF-8)");
+		mc_bad_field(e, fname, MC_M_BAD_CHARACTERS);
 	} else if (strcmp(type, "date") == 0) {
 		if (!mc_date_check(s))
-			mc_error_field(e, fname, "format", "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD");
+			mc_bad_field(e, fname, MC_M_DATE_FORMAT);
 	} else if (strcmp(type, "id_number") == 0) {
 		int unknown;
 		struct mc_error tmp;
 		mc_error_init(&tmp);
 		if (mc_cccd_check(s, NULL, NULL, &tmp, &unknown))
-			mc_error_field(e, fname, "id_number", "Số định danh cá nhân phải gồm 12 chữ số hợp lệ",
-				       "A personal ID number is 12 valid digits");
+			mc_bad_field(e, fname, MC_M_ID_NUMBER_INVALID);
 	} else if (strcmp(type, "choice") == 0) {
 		int ok = 0;
 		size_t k;
@@ -250,15 +246,13 @@ static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const
 		json_array_foreach(json_object_get(f, "choices"), k, ch)
 			ok |= mc__jstr(ch, "value") && strcmp(mc__jstr(ch, "value"), s) == 0;
 		if (!ok)
-			mc_error_field(e, fname, "enum", "Giá trị không nằm trong danh sách lựa chọn",
-				       "Not one of the choices");
+			mc_bad_field(e, fname, MC_M_NOT_A_CHOICE);
 	} else if (strcmp(type, "unit") == 0) {
 		json_t *u = NULL;
 		int rc = strlen(s) <= 5 ? mc_unit_get(c, "current", s, &u) : MC_E_NOT_FOUND;
 		json_decref(u);
 		if (rc)
-			mc_error_field(e, fname, "unit", "Không có đơn vị hành chính với mã này",
-				       "No administrative unit has this code");
+			mc_bad_field(e, fname, MC_M_FORM_UNIT_UNKNOWN);
 	} else if (strcmp(type, "attachment") == 0) {
 		/* A file is named by its SHA-256, which is no secret (links,
 		 * logs): were any stored file accepted, one could attach
@@ -273,13 +267,11 @@ static void check_string(struct mc_conn *c, struct mc_arena *a, json_t *f, const
 		    (!kept && (mc_query_int64(c, &n, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?",
 					      "ti", s, caller) ||
 			       n == 0)))
-			mc_error_field(e, fname, "attachment", "Tệp đính kèm chưa được tải lên",
-				       "The attachment was not uploaded");
+			mc_bad_field(e, fname, MC_M_NOT_UPLOADED);
 	} else if (mc_text_chars(s) > (long)max) {
-		mc_error_field(e, fname, "too_long", mc_sprintf(a, "Dài quá %zu ký tự", max),
-			       mc_sprintf(a, "Longer than %zu characters", max));
+		mc_bad_fieldn(e, fname, MC_M_TOO_LONG, (long long)max);
 	} else if (person_name_field(name) && !mc_text_person_name(s)) {
-		mc_error_field(e, fname, "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
+		mc_bad_field(e, fname, MC_M_PERSON_NAME);
 	}
 }
 
@@ -288,7 +280,7 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 {
 	json_t *schema = json_object_get(def, "form");
 	if (!json_is_object(form)) {
-		mc_error_field(e, "form", "type", "Dữ liệu tờ khai phải là một đối tượng", "form must be an object");
+		mc_bad_field(e, "form", MC_M_FORM_NOT_OBJECT);
 		return;
 	}
 	/* unknown fields */
@@ -301,9 +293,7 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 		json_array_foreach(schema, i, f)
 			known |= strcmp(mc__jstr(f, "name"), key) == 0;
 		if (!known)
-			mc_error_field(e, mc_sprintf(a, "form.%.60s", key), "unknown",
-				       "Trường không có trong tờ khai của thủ tục",
-				       "No such field in this procedure's form");
+			mc_bad_field(e, mc_sprintf(a, "form.%.60s", key), MC_M_FORM_UNKNOWN_FIELD);
 	}
 	size_t i;
 	json_t *f;
@@ -313,25 +303,23 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 		json_t *v = json_object_get(form, name);
 		if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
 			if (json_is_true(json_object_get(f, "required")))
-				mc_error_field(e, fname, "required", "Trường này là bắt buộc",
-					       "This field is required");
+				mc_bad_field(e, fname, MC_M_REQUIRED);
 			continue;
 		}
 		if (strcmp(type, "number") == 0) {
 			json_t *mn = json_object_get(f, "min"), *mx = json_object_get(f, "max");
 			if (!json_is_number(v))
-				mc_error_field(e, fname, "type", "Phải là một số", "Must be a number");
+				mc_bad_field(e, fname, MC_M_NOT_NUMBER);
 			else if ((mn && json_number_value(v) < json_number_value(mn)) ||
 				 (mx && json_number_value(v) > json_number_value(mx)))
-				mc_error_field(e, fname, "range", "Giá trị ngoài khoảng cho phép",
-					       "Value out of range");
+				mc_bad_field(e, fname, MC_M_OUT_OF_RANGE);
 			continue;
 		}
 		if (!json_is_string(v)) {
-			mc_error_field(e, fname, "type", "Phải là chuỗi ký tự", "Must be a string");
+			mc_bad_field(e, fname, MC_M_NOT_STRING);
 			continue;
 		}
-		check_string(c, a, f, json_string_value(v), before, caller, fname, e);
+		check_string(c, f, json_string_value(v), before, caller, fname, e);
 	}
 }
 
@@ -397,10 +385,8 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 			continue;
 		}
 		if (!have && mandatory) {
-			mc_error_field(e, mc_sprintf(a, "papers.%s", code), "missing",
-				       mc_sprintf(a, "Thiếu giấy tờ bắt buộc: %s", mc__jstr(p, "name")),
-				       mc_sprintf(a, "Missing mandatory paper: %s",
-						  mc__jstr(p, "name_en") ? mc__jstr(p, "name_en") : code));
+			mc_bad_field2(e, mc_sprintf(a, "papers.%s", code), MC_M_PAPER_MISSING, mc__jstr(p, "name"),
+				      mc__jstr(p, "name_en") ? mc__jstr(p, "name_en") : code);
 			continue;
 		}
 		if (have && listed)
@@ -418,8 +404,7 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 			json_array_foreach(papers, i, p)
 				known |= gc && strcmp(mc__jstr(p, "code"), gc) == 0;
 			if (!known)
-				mc_error_field(e, "papers", "unknown", "Giấy tờ không thuộc thủ tục này",
-					       "A paper that this procedure does not list");
+				mc_bad_field(e, "papers", MC_M_PAPER_UNKNOWN);
 		}
 	}
 	return out;
@@ -451,27 +436,22 @@ static json_t *walk_in_notice(struct mc_dossier_ctx *x, json_t *incomplete, json
 	size_t i;
 	if (!json_is_object(incomplete) || (items && (!json_is_array(items) || json_array_size(items) > 50)) ||
 	    (json_object_get(incomplete, "reason") && (!reason || !mc_text_valid_chars(reason, 2000)))) {
-		mc_error_field(
-			e, "incomplete", "type",
-			"Phiếu hướng dẫn: danh sách giấy tờ thiếu (tối đa 50) và lý do (tối đa 2000 ký tự)",
-			"The notice: a list of missing papers (at most 50) and a reason (at most 2000 characters)");
+		mc_bad_field(e, "incomplete", MC_M_NOTICE_FORMAT);
 		return NULL;
 	}
 	json_array_foreach(items, i, v) {
 		if (!json_is_string(v) || !*json_string_value(v) || !mc_text_valid_chars(json_string_value(v), 1000)) {
-			mc_error_field(e, "incomplete.items", "type", "Mỗi mục là một chuỗi (tối đa 1000 ký tự)",
-				       "Each item is a string of at most 1000 characters");
+			mc_bad_field(e, "incomplete.items", MC_M_NOTICE_ITEM_FORMAT);
 			return NULL;
 		}
 		json_array_append(missing, v);
 	}
 	if (!json_array_size(missing)) {
-		mc_error_field(e, "incomplete", "complete", "Hồ sơ không thiếu giấy tờ nào: hãy tiếp nhận",
-			       "Nothing is missing: take the dossier in");
+		mc_bad_field(e, "incomplete", MC_M_NOTHING_MISSING);
 		return NULL;
 	}
 	if (json_array_size(missing) > 50) {
-		mc_error_field(e, "incomplete.items", "too_many", "Tối đa 50 mục", "At most 50 items");
+		mc_bad_field(e, "incomplete.items", MC_M_TOO_MANY_ITEMS);
 		return NULL;
 	}
 	return json_pack("{s:i, s:s, s:o, s:{s:I}, s:O, s:s?}", "no", 1, "stage", "reception", "requested_at",
@@ -505,19 +485,14 @@ static int competent_agency(struct mc_dossier_ctx *x, const struct mc_procedure 
 	const char *kind = p->competent_kind;
 	if (p->competent_code) {
 		int rc = mc_agency_by_code(x->c, p->competent_code, out);
-		return rc == MC_E_NOT_FOUND ? mc__fail_field(x->e, "competent_agency_id", "unknown",
-							     "Chưa có cơ quan có thẩm quyền trong hệ thống",
-							     "The competent agency is not in the system")
-					    : rc;
+		return rc == MC_E_NOT_FOUND ? mc__fail_msg(x->e, "competent_agency_id", MC_M_NO_COMPETENT_AGENCY) : rc;
 	}
 	char k[32], u[8];
 	int rc;
 	if (asked) {
 		rc = agency_kind(x->c, asked, k, u);
 		if (rc == MC_E_NOT_FOUND || (!rc && strcmp(k, kind) != 0))
-			return mc__fail_field(x->e, "competent_agency_id", "kind",
-					      "Cơ quan được chọn không có thẩm quyền giải quyết thủ tục này",
-					      "The chosen agency is not competent for this procedure");
+			return mc__fail_msg(x->e, "competent_agency_id", MC_M_AGENCY_NOT_COMPETENT);
 		*out = asked;
 		return rc;
 	}
@@ -536,9 +511,7 @@ static int competent_agency(struct mc_dossier_ctx *x, const struct mc_procedure 
 		if (rc != MC_E_NOT_FOUND)
 			return rc;
 	}
-	return mc__fail_field(x->e, "competent_agency_id", "required",
-			      "Hãy chọn cơ quan có thẩm quyền (phường, xã nơi giải quyết)",
-			      "Choose the competent agency (the ward or commune that decides)");
+	return mc__fail_msg(x->e, "competent_agency_id", MC_M_COMPETENT_AGENCY_REQUIRED);
 }
 
 static void make_secret(char out[10])
@@ -574,31 +547,18 @@ static const struct {
 	  {"email", JSON_STRING},     {"address", JSON_STRING},   {"ward_code", JSON_STRING},
 };
 
-static const char *type_vi(json_type t)
+/* The message for a member that is not of type t. */
+static enum mc_msg type_msg(json_type t)
 {
 	switch (t) {
 	case JSON_STRING:
-		return "Giá trị phải là chuỗi ký tự";
+		return MC_M_NOT_STRING;
 	case JSON_OBJECT:
-		return "Giá trị phải là một đối tượng JSON";
+		return MC_M_NOT_JSON_OBJECT;
 	case JSON_ARRAY:
-		return "Giá trị phải là một danh sách";
+		return MC_M_NOT_LIST;
 	default:
-		return "Giá trị phải là số nguyên";
-	}
-}
-
-static const char *type_en(json_type t)
-{
-	switch (t) {
-	case JSON_STRING:
-		return "Must be a string";
-	case JSON_OBJECT:
-		return "Must be a JSON object";
-	case JSON_ARRAY:
-		return "Must be a list";
-	default:
-		return "Must be an integer";
+		return MC_M_NOT_INTEGER;
 	}
 }
 
@@ -607,14 +567,14 @@ static void check_types(struct mc_error *e, struct mc_arena *a, json_t *in)
 	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
 		json_t *v = json_object_get(in, members[i].name);
 		if (v && !json_is_null(v) && json_typeof(v) != members[i].type)
-			mc_error_field(e, members[i].name, "type", type_vi(members[i].type), type_en(members[i].type));
+			mc_bad_field(e, members[i].name, type_msg(members[i].type));
 	}
 	json_t *ap = json_object_get(in, "applicant");
 	for (size_t i = 0; json_is_object(ap) && i < sizeof(applicant_members) / sizeof(applicant_members[0]); i++) {
 		json_t *v = json_object_get(ap, applicant_members[i].name);
 		if (v && !json_is_null(v) && json_typeof(v) != applicant_members[i].type)
-			mc_error_field(e, mc_sprintf(a, "applicant.%s", applicant_members[i].name), "type",
-				       type_vi(applicant_members[i].type), type_en(applicant_members[i].type));
+			mc_bad_field(e, mc_sprintf(a, "applicant.%s", applicant_members[i].name),
+				     type_msg(applicant_members[i].type));
 	}
 }
 
@@ -643,17 +603,14 @@ static void check_contact(struct mc_error *e, struct mc_arena *a, const char **p
 		if (mc_phone_normalize(*phone, norm))
 			*phone = mc_strdup(a, norm); /* the one form stored */
 		else
-			mc_error_field(e, "applicant.phone", "format", MC_PHONE_RULE_VI, MC_PHONE_RULE_EN);
+			mc_bad_field(e, "applicant.phone", MC_M_PHONE_FORMAT);
 	}
 	if (email && *email && (strlen(email) > 254 || !mc_email_check(email)))
-		mc_error_field(e, "applicant.email", "format", "Địa chỉ thư điện tử không hợp lệ",
-			       "Invalid e-mail address");
+		mc_bad_field(e, "applicant.email", MC_M_EMAIL_FORMAT);
 	if (addr && !mc_text_valid(addr, 8 * 300))
-		mc_error_field(e, "applicant.address", "characters", "Địa chỉ chứa ký tự không hợp lệ",
-			       "The address contains invalid characters");
+		mc_bad_field(e, "applicant.address", MC_M_ADDRESS_CHARACTERS);
 	else if (addr && mc_text_chars(addr) > 300)
-		mc_error_field(e, "applicant.address", "too_long", "Địa chỉ dài quá 300 ký tự",
-			       "The address is longer than 300 characters");
+		mc_bad_field(e, "applicant.address", MC_M_ADDRESS_TOO_LONG);
 }
 
 /* A repealed procedure takes no new dossiers: the field error names the
@@ -669,11 +626,11 @@ static int refuse_repealed(struct mc_dossier_ctx *x, json_t *def)
 			break;
 		k += (size_t)w;
 	}
-	return mc__fail_field(
-		x->e, "procedure_code", "repealed",
-		mc_sprintf(x->arena, "Thủ tục này đã bị bãi bỏ%s%s", *codes ? "; hãy nộp theo thủ tục " : "", codes),
-		mc_sprintf(x->arena, "This procedure has been repealed%s%s", *codes ? "; apply under procedure " : "",
-			   codes));
+	if (*codes)
+		mc_bad_field1(x->e, "procedure_code", MC_M_REPEALED_FOR, codes);
+	else
+		mc_bad_field(x->e, "procedure_code", MC_M_REPEALED);
+	return x->e->code = MC_E_VALIDATION;
 }
 
 /* The procedure the submission names, in its current version: one that
@@ -682,22 +639,19 @@ static int procedure_of(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier_
 {
 	const char *pcode = mc__jstr(in, "procedure_code");
 	if (!pcode || strlen(pcode) > 16)
-		return mc__fail_field(x->e, "procedure_code", "required", "Hãy chọn thủ tục",
-				      "procedure_code is required");
+		return mc__fail_msg(x->e, "procedure_code", MC_M_PROCEDURE_CODE_REQUIRED);
 	int64_t pid = 0;
 	int rc = mc_catalog_current_id(x->c, pcode, &pid);
 	if (!rc)
 		rc = mc_procedure_load(x->c, pid, x->arena, &n->proc, x->e);
 	if (rc == MC_E_NOT_FOUND)
-		return mc__fail_field(x->e, "procedure_code", "unknown", "Không có thủ tục với mã này",
-				      "No procedure has this code");
+		return mc__fail_msg(x->e, "procedure_code", MC_M_UNKNOWN_PROCEDURE);
 	if (rc)
 		return rc;
 	if (n->proc.repealed)
 		return refuse_repealed(x, n->proc.def);
 	if (n->online && !mc_procedure_online(&n->proc))
-		return mc__fail_field(x->e, "procedure_code", "offline", "Thủ tục này không nộp trực tuyến",
-				      "This procedure is not offered online");
+		return mc__fail_msg(x->e, "procedure_code", MC_M_NOT_ONLINE);
 	return 0;
 }
 
@@ -717,7 +671,7 @@ static int may_submit(struct mc_dossier_ctx *x, struct mc_dossier_new *n)
 	int rc = mc_query_int64(x->c, &n->receiving, "SELECT agency_id FROM counters WHERE id = ? AND active = 1", "i",
 				n->counter_id);
 	if (rc == MC_E_NOT_FOUND)
-		return mc__fail_field(x->e, "counter_id", "unknown", "Không có quầy tiếp nhận này", "No such counter");
+		return mc__fail_msg(x->e, "counter_id", MC_M_UNKNOWN_COUNTER);
 	if (rc)
 		return rc;
 	rc = mc_agency_within(x->c, who->agency_id, n->receiving);
@@ -761,8 +715,7 @@ static int parse_online(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier_
 	char k[32], u[8];
 	rc = !ag ? 0 : json_is_integer(ag) ? agency_kind(x->c, n->receiving, k, u) : MC_E_NOT_FOUND;
 	if (rc == MC_E_NOT_FOUND)
-		rc = mc__fail_field(x->e, "agency_id", "unknown", "Không có nơi tiếp nhận này",
-				    "No such reception point");
+		rc = mc__fail_msg(x->e, "agency_id", MC_M_UNKNOWN_RECEPTION_POINT);
 out:
 	json_decref(me);
 	return rc;
@@ -773,13 +726,11 @@ out:
 static void check_name(struct mc_error *e, const char *name, const char *tax)
 {
 	if (!name || !*name || !mc_text_valid(name, 8 * 100))
-		mc_error_field(e, "applicant.full_name", "required", "Cần họ tên người nộp",
-			       "The applicant's name is required");
+		mc_bad_field(e, "applicant.full_name", MC_M_APPLICANT_NAME_REQUIRED);
 	else if (mc_text_chars(name) > 100)
-		mc_error_field(e, "applicant.full_name", "too_long", "Họ tên dài quá 100 ký tự",
-			       "The name is longer than 100 characters");
+		mc_bad_field(e, "applicant.full_name", MC_M_NAME_TOO_LONG);
 	else if (!(tax && *tax) && !mc_text_person_name(name))
-		mc_error_field(e, "applicant.full_name", "name", MC_NAME_RULE_VI, MC_NAME_RULE_EN);
+		mc_bad_field(e, "applicant.full_name", MC_M_PERSON_NAME);
 }
 
 /* At a counter: the clerk types the applicant in; a known citizen is
@@ -796,10 +747,9 @@ static int parse_counter(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier
 	if (idn && *idn)
 		mc_cccd_check(idn, NULL, NULL, e, &unknown);
 	else if (!(tax && *tax))
-		mc_error_field(e, "applicant.id_number", "required", "Cần số định danh cá nhân hoặc mã số thuế",
-			       "A personal ID number or a tax code is required");
+		mc_bad_field(e, "applicant.id_number", MC_M_ID_OR_TAX_CODE_REQUIRED);
 	if (tax && *tax && !mc_tax_code_check(tax))
-		mc_error_field(e, "applicant.tax_code", "format", "Mã số thuế không hợp lệ", "Invalid tax code");
+		mc_bad_field(e, "applicant.tax_code", MC_M_TAX_CODE_INVALID);
 	check_contact(e, x->arena, &phone, email, addr);
 	if (idn && *idn && strlen(idn) == 12) {
 		int rc = mc_query_int64(x->c, &n->applicant_id, "SELECT id FROM users WHERE id_number = ?", "t", idn);
@@ -831,8 +781,7 @@ static int parse_dossier(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier
 		check_papers(x->arena, n->proc.def, n->form, json_object_get(in, "papers"), n->online, n->missing, e);
 	const char *ret = mc__jstr(in, "return_method");
 	if (ret && strcmp(ret, "counter") != 0 && strcmp(ret, "post") != 0 && strcmp(ret, "online") != 0)
-		mc_error_field(e, "return_method", "enum", "Hình thức trả kết quả: counter, post hoặc online",
-			       "return_method is counter, post or online");
+		mc_bad_field(e, "return_method", MC_M_RETURN_METHOD_ENUM);
 	n->return_method = ret ? ret : "counter";
 	if (incomplete && !e->nfields)
 		n->notice = walk_in_notice(x, incomplete, n->missing, mc_time_now_ms());

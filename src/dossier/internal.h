@@ -17,7 +17,8 @@ struct mc__dossier {
 const char *mc__jstr(json_t *o, const char *k);
 void mc__local_day(int64_t ms, char out[11]);
 json_t *mc__time_or_null(int64_t ms);
-int mc__fail_field(struct mc_error *e, const char *field, const char *reason, const char *vi, const char *en);
+/* Add the field problem m to e and return MC_E_VALIDATION (set in e). */
+int mc__fail_msg(struct mc_error *e, const char *field, enum mc_msg m);
 /* The legal deadline of a dossier of procedure p received at from. */
 int mc__due(const struct mc_calendar *cal, const struct mc_procedure *p, int64_t from, int64_t *due);
 const char *mc__score_name(enum mc_cal_score s);

@@ -39,19 +39,6 @@ int mc_tax_code_check(const char *code);
 int mc_phone_normalize(const char *phone, char out[MC_PHONE_MAX]);
 /* 1 when mc_phone_normalize accepts phone. */
 int mc_phone_check(const char *phone);
-/* The message for a phone number that is not one (vi, en): msg.def's
- * PHONE_FORMAT, kept here until every caller names that row. */
-#define MC_PHONE_RULE_VI                                                                                                                                        \
-	"Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09 (số cố định: 11 chữ số, bắt đầu bằng " \
-	"02)"
-#define MC_PHONE_RULE_EN                                                                                               \
-	"Phone must be 10 digits starting with 03, 05, 07, 08 or 09 (a landline: 11 digits starting with 02)"
-/* The message for a person's name with other characters (vi, en); the
- * check is mc_text_person_name (core/text.h). */
-#define MC_NAME_RULE_VI                                                                                                \
-	"Họ tên chỉ gồm chữ cái (kể cả chữ có dấu), khoảng trắng và các dấu ' - ., không có chữ số hay ký hiệu khác"
-#define MC_NAME_RULE_EN                                                                                                \
-	"A name has only letters (with or without diacritics), spaces and the marks ' - ., no digits or other symbols"
 /* A plausible e-mail address (one @, a dot in the domain, no spaces). */
 int mc_email_check(const char *email);
 /* YYYY-MM-DD, a real date. */

@@ -177,8 +177,10 @@ static unsigned placeholders(const char *t)
 	return set;
 }
 
-/* Every row of msg.def: a reason code in lower case, both texts, the same
- * parameters in both, numbered from 1 without a gap; no text twice. */
+/* Every row of msg.def: a reason code in lower case, both texts, the
+ * parameters numbered from 1 without a gap, each used by a text (most by
+ * both: the Vietnamese and the English name of a paper are one each); no
+ * text twice. */
 static void message_table_consistent(void **state)
 {
 	(void)state;
@@ -189,10 +191,10 @@ static void message_table_consistent(void **state)
 		assert_true(vi[0] && en[0]);
 		assert_true(strcmp(vi, en) != 0);
 		unsigned pv = placeholders(vi), pe = placeholders(en);
-		if (pv != pe)
-			fail_msg("msg.def row %d: {n} differ between \"%s\" and \"%s\"", m, vi, en);
 		int n = mc_msg_params(m);
-		assert_int_equal(pv, n ? ((1u << (n + 1)) - 2) : 0u);
+		unsigned all = n ? ((1u << (n + 1)) - 2) : 0u;
+		if ((pv | pe) != all || (pv != pe && n < 2))
+			fail_msg("msg.def row %d: the {n} of \"%s\" and \"%s\" do not fit", m, vi, en);
 		for (int k = 0; k < m; k++)
 			if (strcmp(mc_msg_text(k, "vi"), vi) == 0 && strcmp(mc_msg_reason(k), reason) == 0)
 				fail_msg("msg.def rows %d and %d say the same: \"%s\"", k, m, vi);
