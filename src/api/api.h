@@ -53,11 +53,12 @@ const char *mc_api_typed_code(struct mc_req *r, const char *s, size_t max);
 /* The field error "longer than max characters" (vi + en). */
 void mc_api_too_long(struct mc_req *r, const char *field, size_t max);
 /* Create an account: hashes password into u, then in one transaction
- * creates the user and writes the audit entry (action, detail); a taken
+ * creates the user and writes the audit entry (action, detail: its
+ * reference is taken, NULL for none); a taken
  * user name fails with 409 naming taken_field.  Sets Location; *out is the
  * new account (kept by the request). */
 int mc_api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
-		       const char *action, const char *detail, const char *taken_field, json_t **out);
+		       const char *action, json_t *detail, const char *taken_field, json_t **out);
 /* A password being set: required, and acceptable for this user name (may
  * be NULL); the value, or NULL + field error. */
 const char *mc_api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username);
@@ -90,8 +91,9 @@ int mc_api_stats_query(struct mc_req *r, json_t **out);
 /* The dossier engine's view of the request: its connection, arena, caller,
  * address, error object and the public address for printed links. */
 int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
-/* Write an audit entry for the caller inside the current transaction. */
+/* Write an audit entry for the caller inside the current transaction;
+ * detail (its reference is taken; NULL: none) is written as compact JSON. */
 int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
-		 const char *detail);
+		 json_t *detail);
 
 #endif

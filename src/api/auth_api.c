@@ -186,8 +186,8 @@ static int signup(struct mc_req *r)
 				.roles = roles};
 	json_t *out;
 	/* A taken ID says only that: the account owner can log in. */
-	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup", unknown ? "{\"id_prefix\":\"unknown\"}" : NULL,
-				     "id_number", &out)))
+	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup",
+				     unknown ? json_pack("{s:s}", "id_prefix", "unknown") : NULL, "id_number", &out)))
 		return rc;
 	return mc_res_json(r, 201, json_incref(out));
 }
@@ -229,7 +229,8 @@ static int signup_business(struct mc_req *r)
 				.position = rep,
 				.roles = roles};
 	json_t *out;
-	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup", "{\"kind\":\"business\"}", "tax_code", &out)))
+	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup", json_pack("{s:s}", "kind", "business"), "tax_code",
+				     &out)))
 		return rc;
 	return mc_res_json(r, 201, json_incref(out));
 }

@@ -77,7 +77,7 @@ static int add_exception(struct mc_req *r)
 	rc = n < 0 ? (int)n : 0;
 	if (!rc)
 		rc = mc_api_audit(r, c, "calendar.exception", "calendar", 0,
-				  mc_sprintf(r->arena, "{\"day\":\"%s\",\"working\":%d}", day, working));
+				  json_pack("{s:s, s:i}", "day", day, "working", working));
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc)
@@ -133,9 +133,10 @@ static int year_change(struct mc_req *r, json_t *in)
 	rc = in ? mc_holidays_put(c, year, in, r->who->user_id, mc_time_now_ms()) : mc_holidays_delete(c, year);
 	if (!rc)
 		rc = mc_api_audit(r, c, in ? "calendar.year_set" : "calendar.year_clear", "calendar", year,
-				  mc_sprintf(r->arena, "{\"year\":%d,\"days_off\":%zu,\"working_days\":%zu}", year,
-					     json_array_size(json_object_get(in, "days_off")),
-					     json_array_size(json_object_get(in, "working_days"))));
+				  json_pack("{s:i, s:I, s:I}", "year", year, "days_off",
+					    (json_int_t)json_array_size(json_object_get(in, "days_off")),
+					    "working_days",
+					    (json_int_t)json_array_size(json_object_get(in, "working_days"))));
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))

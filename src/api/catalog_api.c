@@ -192,12 +192,11 @@ static int procedure_update(struct mc_req *r)
 		return mc_api_db_fail(r, rc);
 	rc = mc_catalog_update(c, code, (int)want, def, r->who->user_id, &version);
 	if (!rc) {
-		char detail[96];
-		snprintf(detail, sizeof(detail), "{\"code\":\"%s\",\"version\":%d}", code, version);
 		int64_t id = 0;
 		rc = mc_catalog_current_id(c, code, &id);
 		if (!rc)
-			rc = mc_api_audit(r, c, "procedure.update", "procedure", id, detail);
+			rc = mc_api_audit(r, c, "procedure.update", "procedure", id,
+					  json_pack("{s:s, s:i}", "code", code, "version", version));
 	}
 	if (!rc)
 		rc = mc_tx_commit(c);

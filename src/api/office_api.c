@@ -57,7 +57,7 @@ static int applicant_lookup(struct mc_req *r)
 	 * one after another shows in the log */
 	if ((rc = mc_tx_begin(c, 1)))
 		return mc_api_db_fail(r, rc);
-	rc = mc_api_audit(r, c, found ? "applicant.lookup_miss" : "applicant.lookup", "user", uid, "{}");
+	rc = mc_api_audit(r, c, found ? "applicant.lookup_miss" : "applicant.lookup", "user", uid, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc) {

@@ -65,7 +65,8 @@ static int reset_issue(struct mc_req *r)
 		return mc_api_db_fail(r, rc);
 	rc = mc_auth_reset_issue(c, uid, r->who->user_id, RESET_TTL_S, code, &expires);
 	if (!rc)
-		rc = mc_api_audit(r, c, "user.password_reset_code_issued", "user", uid, "{\"identity_checked\":true}");
+		rc = mc_api_audit(r, c, "user.password_reset_code_issued", "user", uid,
+				  json_pack("{s:b}", "identity_checked", 1));
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc) {

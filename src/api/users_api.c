@@ -69,16 +69,14 @@ static int refuse(struct mc_req *r, struct mc_conn *c, const char *action, const
 		json_object_set_new(d, "permission", json_string(why->permission));
 	if (status)
 		json_object_set_new(d, "status", json_string(status));
-	char *detail = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
 	int rc = mc_tx_begin(c, 1);
 	if (!rc)
-		rc = mc_api_audit(r, c, action, otype, oid, detail);
+		rc = mc_api_audit(r, c, action, otype, oid, json_incref(d));
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
-	free(detail);
+	json_decref(d);
 	if (rc)
 		return mc_api_db_fail(r, rc);
 	if (why->role[0] && why->reason == MC_POWER_SYS_ADMIN)
@@ -270,7 +268,7 @@ static int user_patch(struct mc_req *r)
 		rc = mc_auth_revoke_user(c, id);
 	if (!rc)
 		rc = mc_api_audit(r, c, "user.update", "user", id,
-				  status ? mc_sprintf(r->arena, "{\"status\":\"%s\"}", status) : NULL);
+				  status ? json_pack("{s:s}", "status", status) : NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc)

@@ -27,20 +27,22 @@ json_t *mc_api_body(struct mc_req *r)
 }
 
 int mc_api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
-		       const char *action, const char *detail, const char *taken_field, json_t **out)
+		       const char *action, json_t *detail, const char *taken_field, json_t **out)
 {
 	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(password, hash))
+	if (mc_password_hash(password, hash)) {
+		json_decref(detail);
 		return mc_fail(r, MC_E_NOMEM, NULL);
+	}
 	u->password_hash = hash;
 	int64_t id = 0;
 	int rc = mc_tx_begin(c, 1);
-	if (rc)
-		return mc_api_db_fail(r, rc);
-	rc = mc_user_create(c, u, &id);
+	if (!rc)
+		rc = mc_user_create(c, u, &id);
 	u->password_hash = NULL; /* the hash lives on this stack frame */
 	if (!rc)
-		rc = mc_api_audit(r, c, action, "user", id, detail);
+		rc = mc_api_audit(r, c, action, "user", id, json_incref(detail));
+	json_decref(detail);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
@@ -221,12 +223,12 @@ int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const cha
 }
 
 int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
-		 const char *detail)
+		 json_t *detail)
 {
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)oid);
-	struct mc_audit_entry e = {r->who ? r->who->user_id : 0, action, otype, id, r->addr, detail};
-	return mc_audit_append(c, &e);
+	struct mc_audit_entry e = {r->who ? r->who->user_id : 0, action, otype, id, r->addr, NULL};
+	return mc_audit_append_json(c, &e, detail);
 }
 
 int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)

@@ -38,6 +38,22 @@ void mc_audit_hash(int64_t id, int64_t at, int64_t actor, const char *action, co
 	mc_sha256_end_hex(h, out);
 }
 
+int mc_audit_append_json(struct mc_conn *c, struct mc_audit_entry *e, json_t *d)
+{
+	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+	json_decref(d);
+	e->detail = text;
+	int rc = mc_audit_append(c, e);
+	e->detail = NULL;
+	free(text);
+	return rc;
+}
+
+json_t *mc_audit_code(const char *code)
+{
+	return json_pack("{s:s}", "code", code ? code : "");
+}
+
 int mc_audit_append(struct mc_conn *c, const struct mc_audit_entry *e)
 {
 	if (!mc_in_tx(c))

@@ -29,6 +29,11 @@ struct mc_audit_entry {
 
 /* Append inside the caller's write transaction. */
 int mc_audit_append(struct mc_conn *c, const struct mc_audit_entry *e);
+/* The same with the detail built from d (its reference is taken; NULL:
+ * none, "{}"), so that no detail is ever written by hand. */
+int mc_audit_append_json(struct mc_conn *c, struct mc_audit_entry *e, json_t *d);
+/* A detail for code: {"code": code}, the key most entries carry. */
+json_t *mc_audit_code(const char *code);
 
 struct mc_audit_report {
 	int64_t checked; /* entries read */

@@ -285,10 +285,8 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 			    "tittiii", token_hash, uid, kind, out->csrf, now, now, out->expires_at);
 	rc = n < 0 ? (int)n : 0;
 	if (!rc) {
-		char detail[48];
-		snprintf(detail, sizeof(detail), "{\"session\":\"%s\"}", kind);
-		struct mc_audit_entry e = {uid, "auth.login", "user", oid, addr, detail};
-		rc = mc_audit_append(c, &e);
+		struct mc_audit_entry e = {uid, "auth.login", "user", oid, addr, NULL};
+		rc = mc_audit_append_json(c, &e, json_pack("{s:s}", "session", kind));
 	}
 	if (rc) {
 		mc_tx_rollback(c);

@@ -470,10 +470,6 @@ void mc_tx_hold(struct mc_conn *c)
 {
 	c->hold = 1;
 }
-int mc_tx_held(const struct mc_conn *c)
-{
-	return c->held;
-}
 
 int mc_tx_settle(struct mc_conn *c, int commit)
 {
@@ -539,6 +535,12 @@ int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out)
 		c->stmts[c->nstmts++] = s;
 	*out = s;
 	return 0;
+}
+
+int mc_step_row(struct mc_stmt *s)
+{
+	int rc = mc_step(s);
+	return rc == MC_DB_ROW ? 0 : rc < 0 ? rc : MC_E_NOT_FOUND;
 }
 
 void mc_stmt_done(struct mc_stmt *s)

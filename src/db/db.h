@@ -120,8 +120,6 @@ void mc_tx_hold(struct mc_conn *c);
  * must follow it, like the session cache: cleared before the commit, a
  * cache could be filled again from rows about to change. */
 void mc_tx_on_commit(struct mc_conn *c, void (*fn)(int64_t), int64_t arg);
-/* 1 when a commit is being held (work waits for mc_tx_settle). */
-int mc_tx_held(const struct mc_conn *c);
 /* End the hold: commit (commit = 1) or roll back what is held. */
 int mc_tx_settle(struct mc_conn *c, int commit);
 
@@ -146,6 +144,9 @@ const void *mc_col_blob(struct mc_stmt *s, int col, size_t *n);
 /* Rows changed by the last completed statement. */
 int64_t mc_changes(struct mc_stmt *s);
 void mc_stmt_done(struct mc_stmt *s);
+/* Step to the one row a query is expected to give: 0 with the row ready,
+ * MC_E_NOT_FOUND when there is none, or the error that ended the rows. */
+int mc_step_row(struct mc_stmt *s);
 
 /*
  * Convenience: prepare + bind from a type string, one letter per argument:

@@ -865,7 +865,7 @@ static int do_extend(struct act *a, const char **to, const char **notify)
 	} else {
 		/* the new date is a working day (13/12/2026, a Sunday, was taken) */
 		int y, m, dd;
-		mc_civil_from_days((new_due + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000, &y, &m, &dd);
+		mc_vn_date(new_due, &y, &m, &dd);
 		if (mc_cal_is_working_day(&a->cal, y, m, dd) != 1)
 			mc_bad_field(a->x->e, "new_due_at", MC_M_APPOINTMENT_NOT_WORKING_DAY);
 	}
@@ -922,14 +922,15 @@ static int transition(struct act *a, const char *action, int (*fn)(struct act *,
 	const char *from = mc_strdup(x->arena, a->d.status), *to = NULL, *notify = NULL;
 	int step = a->d.current_step;
 	int64_t agency = a->d.current_agency_id;
-	char detail[64] = "{}", act_name[48];
+	const char *detail = "{}"; /* the event's: fixed texts */
+	char act_name[48];
 	int rc = mc_tx_begin(x->c, 1);
 	if (rc)
 		return rc;
 	if ((rc = fn(a, &to, &notify)) || (rc = save(a, to)))
 		goto out;
 	if (strcmp(action, "forward") == 0 && step == nsteps(a) - 1)
-		snprintf(detail, sizeof(detail), "{\"approved\":true}");
+		detail = "{\"approved\":true}";
 	snprintf(act_name, sizeof(act_name), "dossier.%s", action);
 	if ((rc = mc__event(x, a->d.id, action, from, to, step, agency ? agency : a->d.received_agency_id, 0,
 			    detail)) ||

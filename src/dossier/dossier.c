@@ -33,8 +33,7 @@ const char *mc__jstr(json_t *o, const char *k)
 void mc__local_day(int64_t ms, char out[11])
 {
 	int y, m, d;
-	int64_t days = (ms + (int64_t)MC_VN_OFFSET_MIN * 60000) / 86400000;
-	mc_civil_from_days(days, &y, &m, &d);
+	mc_vn_date(ms, &y, &m, &d);
 	char buf[40];
 	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
 	memcpy(out, buf, 10);

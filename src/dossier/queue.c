@@ -635,11 +635,7 @@ int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_d
 	if (!gc)
 		return MC_E_VALIDATION;
 	/* local dates -> UTC bounds */
-	int y, m, d;
-	sscanf(from_day, "%d-%d-%d", &y, &m, &d);
-	int64_t lo = mc_days_from_civil(y, m, d) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
-	sscanf(to_day, "%d-%d-%d", &y, &m, &d);
-	int64_t hi = (mc_days_from_civil(y, m, d) + 1) * 86400000 - (int64_t)MC_VN_OFFSET_MIN * 60000;
+	int64_t lo = mc__day_start(from_day, 0), hi = mc__day_start(to_day, 1);
 	const char *g = strcmp(gc, "''") == 0     ? "''"
 			: strstr(gc, "agency")    ? "CAST(d.competent_agency_id AS TEXT)"
 			: strstr(gc, "procedure") ? "d.procedure_code"

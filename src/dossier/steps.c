@@ -90,11 +90,8 @@ int mc__step_start(const struct mc__step_at *t, int seq, int64_t *agency, char *
 			  "id", t->dossier, seq);
 	if (rc)
 		goto out;
-	rc = mc_step(s);
-	if (rc != MC_DB_ROW) {
-		rc = rc < 0 ? rc : MC_E_NOT_FOUND;
+	if ((rc = mc_step_row(s)))
 		goto out;
-	}
 	*agency = mc_col_int64(s, 0);
 	snprintf(role, rolelen, "%s", mc_col_text(s, 1));
 	hours = mc_col_int64(s, 2);

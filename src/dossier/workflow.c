@@ -98,12 +98,10 @@ int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const ch
 
 int mc__audit(struct mc_dossier_ctx *x, const char *action, int64_t id, const char *code)
 {
-	char oid[24], detail[160];
+	char oid[24];
 	snprintf(oid, sizeof(oid), "%lld", (long long)id);
-	snprintf(detail, sizeof(detail), "{\"code\":\"%.100s\"}", code);
-	struct mc_audit_entry e = {x->who ? x->who->user_id : 0, action, "dossier", oid,
-				   x->addr ? x->addr : "-",      detail};
-	return mc_audit_append(x->c, &e);
+	struct mc_audit_entry e = {x->who ? x->who->user_id : 0, action, "dossier", oid, x->addr ? x->addr : "-", NULL};
+	return mc_audit_append_json(x->c, &e, mc_audit_code(code));
 }
 
 int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *detail_json)
@@ -475,11 +473,8 @@ static int shown_load(struct mc_conn *c, int64_t id, struct shown *r)
 		"i", id);
 	if (rc)
 		goto out;
-	if ((rc = mc_step(s)) != MC_DB_ROW) {
-		rc = rc < 0 ? rc : MC_E_NOT_FOUND;
+	if ((rc = mc_step_row(s)))
 		goto out;
-	}
-	rc = 0;
 	copy(r->secret, sizeof(r->secret), mc_col_text(s, 0));
 	r->applicant = json_loads(mc_col_text(s, 1), 0, &je);
 	r->form = json_loads(mc_col_text(s, 2), 0, &je);

@@ -169,10 +169,10 @@ int mc_seed_units(struct mc_conn *c, const char *dir, struct mc_seed_counts *n, 
 		}
 	}
 	if (!rc) {
-		char detail[96];
-		snprintf(detail, sizeof(detail), "{\"units\":%ld,\"changes\":%ld}", n->units, n->unit_changes);
-		struct mc_audit_entry e = {0, "units.import", "units", "gso", "cli", detail};
-		rc = mc_audit_append(c, &e);
+		struct mc_audit_entry e = {0, "units.import", "units", "gso", "cli", NULL};
+		rc = mc_audit_append_json(
+			c, &e,
+			json_pack("{s:I, s:I}", "units", (json_int_t)n->units, "changes", (json_int_t)n->unit_changes));
 	}
 	if (rc) {
 		if (!err[0])
