@@ -52,6 +52,30 @@ void mc_log_line(const char *json)
 	pthread_mutex_unlock(&lock);
 }
 
+int mc_log_on(enum mc_log_level lvl)
+{
+	return lvl >= level;
+}
+
+void mc_log_write(const json_t *line)
+{
+	/* reals (durations) with up to 10 significant digits, not 17 */
+	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10);
+	char buf[2048];
+	size_t n = json_dumpb(line, buf, sizeof(buf) - 1, flags);
+	if (n && n < sizeof(buf) - 1) {
+		/* the common case: no allocation, one write(2) */
+		buf[n++] = '\n';
+		ssize_t w = write(STDERR_FILENO, buf, n);
+		(void)w;
+		return;
+	}
+	char *text = json_dumps(line, flags);
+	if (text)
+		mc_log_line(text);
+	free(text);
+}
+
 void mc_log_json(enum mc_log_level lvl, const char *msg, json_t *fields)
 {
 	if (lvl < level) {
@@ -64,12 +88,9 @@ void mc_log_json(enum mc_log_level lvl, const char *msg, json_t *fields)
 	if (fields)
 		json_object_update(line, fields);
 	json_decref(fields);
-	/* reals (durations) with up to 10 significant digits, not 17 */
-	char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	if (line)
+		mc_log_write(line);
 	json_decref(line);
-	if (text)
-		mc_log_line(text);
-	free(text);
 }
 
 void mc_log(enum mc_log_level lvl, const char *msg, const char *fields_fmt, ...)

@@ -20,6 +20,12 @@ void mc_log(enum mc_log_level lvl, const char *msg, const char *fields_fmt, ...)
  * members follow ts, level and msg in their order.  Prefer this one: the
  * values are escaped. */
 void mc_log_json(enum mc_log_level lvl, const char *msg, json_t *fields);
+/* Whether lines of this level are written. */
+int mc_log_on(enum mc_log_level lvl);
+/* Write a complete line, an object whose first members are ts, level and
+ * msg (not taken over): for a caller that keeps a line object and refills
+ * it (the access log). */
+void mc_log_write(const json_t *line);
 /* Write a complete, pre-rendered JSON line (no newline needed). */
 void mc_log_line(const char *json);
 

@@ -1,7 +1,8 @@
 /*
  * test_http_basics.c - the server's contract for every request: health
  * probes, metrics, and the problem+json answers to bad requests (404, 405,
- * 415, 400, 413, 401), in Vietnamese by default and English on request.
+ * 415, 400, 413, 401), in Vietnamese by default and English on request,
+ * and the access-log line each request leaves.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "server.h"
 #include "testdb.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +27,8 @@ static int setup(void **state)
 {
 	(void)state;
 	mc_test_db_setup(db_url, sizeof(db_url), 1, NULL, 1);
-	static const char *const env[] = {"MOTCUA_BODY_LIMIT=4096", NULL};
+	/* one server thread: access_log_lines needs every request on it */
+	static const char *const env[] = {"MOTCUA_BODY_LIMIT=4096", "MOTCUA_THREADS=1", NULL};
 	mc_test_server_start(&srv, db_url, env);
 	return 0;
 }
@@ -200,6 +203,81 @@ static void unauthenticated_401(void **state)
 	mc_http_res_free(&r);
 }
 
+/* The id of the last answer, from its X-Request-Id header. */
+static void request_id(const struct mc_http_res *r, char *out, size_t n)
+{
+	const char *id = mc_http_header(r, "X-Request-Id");
+	assert_non_null(id);
+	assert_true(strlen(id) < n);
+	strcpy(out, id);
+}
+
+/* The server's access-log line of request id, parsed (NULL if none). */
+static json_t *access_line(const char *id)
+{
+	FILE *f = fopen(srv.log, "r");
+	assert_non_null(f);
+	char line[4096], want[64];
+	snprintf(want, sizeof(want), "\"id\":\"%s\"", id);
+	json_t *found = NULL;
+	while (!found && fgets(line, sizeof(line), f))
+		if (strstr(line, "\"msg\":\"request\"") && strstr(line, want))
+			found = json_loads(line, 0, NULL);
+	fclose(f);
+	return found;
+}
+
+/* Every request is one access-log line: its members in a fixed order, and
+ * "error" only on the requests that failed - alternate failures and
+ * successes on the server's one thread, so that a failure's member cannot
+ * stay on the next line. */
+static void access_log_lines(void **state)
+{
+	(void)state;
+	static const char *const members[] = {"ts",    "level",  "msg", "id",    "method",
+					      "route", "status", "ms",  "bytes", "user"};
+	struct mc_http_session s;
+	struct mc_http_res r;
+	char ids[8][40];
+	mc_http_session_init(&s, srv.base);
+	for (int i = 0; i < 8; i++) {
+		mc_http_get(&s, i % 2 ? "/api/v1/procedures?limit=1" : "/api/v1/me", &r);
+		assert_int_equal(r.status, i % 2 ? 200 : 401);
+		request_id(&r, ids[i], sizeof(ids[i]));
+		mc_http_res_free(&r);
+	}
+	/* the line is written once the answer is sent: wait for the last */
+	json_t *last = NULL;
+	for (int t = 0; t < 100 && !(last = access_line(ids[7])); t++)
+		usleep(20000);
+	assert_non_null(last);
+	json_decref(last);
+	for (int i = 0; i < 8; i++) {
+		json_t *l = access_line(ids[i]);
+		assert_non_null(l);
+		const char *key;
+		json_t *v;
+		size_t k = 0;
+		json_object_foreach(l, key, v) {
+			if (k < sizeof(members) / sizeof(members[0]))
+				assert_string_equal(key, members[k]);
+			else
+				assert_string_equal(key, "error");
+			k++;
+		}
+		assert_int_equal(k, i % 2 ? 10 : 11);
+		assert_string_equal(json_string_value(json_object_get(l, "method")), "GET");
+		assert_string_equal(json_string_value(json_object_get(l, "route")),
+				    i % 2 ? "/api/v1/procedures" : "/api/v1/me");
+		assert_int_equal(json_integer_value(json_object_get(l, "status")), i % 2 ? 200 : 401);
+		assert_true(json_is_real(json_object_get(l, "ms")));
+		assert_true(json_integer_value(json_object_get(l, "bytes")) > 0);
+		if (!(i % 2))
+			assert_string_equal(json_string_value(json_object_get(l, "error")), "unauthenticated");
+		json_decref(l);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,7 +285,7 @@ int main(void)
 		cmocka_unit_test(unknown_route_404),   cmocka_unit_test(wrong_method_405),
 		cmocka_unit_test(wrong_type_415),      cmocka_unit_test(bad_json_400),
 		cmocka_unit_test(too_big_413),         cmocka_unit_test(wrong_types_422),
-		cmocka_unit_test(unauthenticated_401),
+		cmocka_unit_test(unauthenticated_401), cmocka_unit_test(access_log_lines),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
