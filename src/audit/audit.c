@@ -4,6 +4,7 @@
 #include "../core/err.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
+#include "../db/rows.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -161,6 +162,19 @@ int mc_audit_verify(struct mc_conn *c, struct mc_audit_report *rep)
 	return rc < 0 ? rc : result;
 }
 
+static json_t *entry_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	char at[40];
+	mc_time_format_vn(mc_col_int64(s, 1), at, sizeof(at));
+	json_error_t je;
+	json_t *detail = json_loads(mc_col_text(s, 7), 0, &je);
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:s}", "id", (json_int_t)mc_col_int64(s, 0), "at",
+			 at, "actor_id", (json_int_t)mc_col_int64(s, 2), "action", mc_col_text(s, 3), "object_type",
+			 mc_col_text(s, 4), "object_id", mc_col_text(s, 5), "source", mc_col_text(s, 6), "detail",
+			 detail ? detail : json_null(), "hash", mc_col_text(s, 8));
+}
+
 int mc_audit_list(struct mc_conn *c, int64_t before, int limit, json_t **out, int64_t *last)
 {
 	struct mc_stmt *s;
@@ -170,26 +184,8 @@ int mc_audit_list(struct mc_conn *c, int64_t before, int limit, json_t **out, in
 			  "iid", before, before, limit);
 	if (rc)
 		return rc;
-	json_t *arr = json_array();
-	*last = 0;
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		char at[40];
-		mc_time_format_vn(mc_col_int64(s, 1), at, sizeof(at));
-		json_error_t je;
-		json_t *detail = json_loads(mc_col_text(s, 7), 0, &je);
-		*last = mc_col_int64(s, 0);
-		json_array_append_new(arr,
-				      json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
-						(json_int_t)*last, "at", at, "actor_id", (json_int_t)mc_col_int64(s, 2),
-						"action", mc_col_text(s, 3), "object_type", mc_col_text(s, 4),
-						"object_id", mc_col_text(s, 5), "source", mc_col_text(s, 6), "detail",
-						detail ? detail : json_null(), "hash", mc_col_text(s, 8)));
-	}
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(arr);
+	if ((rc = mc_rows_json(s, entry_row, NULL, out)))
 		return rc;
-	}
-	*out = arr;
+	*last = mc_rows_last_id(*out);
 	return 0;
 }

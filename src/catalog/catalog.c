@@ -4,6 +4,7 @@
 #include "../core/arena.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
+#include "../db/rows.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -381,13 +382,7 @@ static int insert_version(struct mc_conn *c, json_t *def, int version, int64_t a
 	free(text);
 	if (rc)
 		return rc;
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW && id)
-		*id = mc_col_int64(s, 0);
-	while (rc == MC_DB_ROW)
-		rc = mc_step(s);
-	mc_stmt_done(s);
-	return rc < 0 ? rc : 0;
+	return mc_step_returning(s, id);
 }
 
 int mc_catalog_create(struct mc_conn *c, json_t *def, int64_t actor, int64_t *id)
@@ -517,6 +512,30 @@ static int like_has_word(const char *like)
 	return 0;
 }
 
+/* One procedure of the catalogue list: its summary and, from its
+ * definition, what a citizen compares (fees, result, date checked). */
+static json_t *catalog_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	json_error_t je;
+	json_t *def = json_loads(mc_col_text(s, 12), 0, &je);
+	json_t *item =
+		json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s}, s:s}", "id",
+			  (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "version",
+			  (json_int_t)mc_col_int64(s, 2), "name", mc_col_text(s, 3), "name_en", mc_col_text(s, 4),
+			  "field_code", mc_col_text(s, 5), "field", mc_col_text(s, 6), "field_en", mc_col_text(s, 7),
+			  "level", mc_col_text(s, 8), "processing_time", "value", (json_int_t)mc_col_int64(s, 9),
+			  "unit", mc_col_text(s, 10), "online_level", mc_col_text(s, 11));
+	if (def && item) {
+		json_object_set(item, "fees", json_object_get(def, "fees"));
+		json_object_set(item, "payable", json_boolean(mc_catalog_payable(def)));
+		json_object_set(item, "result", json_object_get(def, "result"));
+		json_object_set(item, "verified_on", json_object_get(def, "verified_on"));
+	}
+	json_decref(def);
+	return item;
+}
+
 int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const char *level, const char *after,
 		    int limit, json_t **out, int *more)
 {
@@ -543,40 +562,14 @@ int mc_catalog_list(struct mc_conn *c, const char *q, const char *field, const c
 	free(like);
 	if (rc)
 		return rc;
-	json_t *arr = json_array();
-	int n = 0;
-	*more = 0;
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		if (n == limit) {
-			*more = 1;
-			continue;
-		}
-		json_error_t je;
-		json_t *def = json_loads(mc_col_text(s, 12), 0, &je);
-		json_t *item = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s}, s:s}", "id",
-					 (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "version",
-					 (json_int_t)mc_col_int64(s, 2), "name", mc_col_text(s, 3), "name_en",
-					 mc_col_text(s, 4), "field_code", mc_col_text(s, 5), "field", mc_col_text(s, 6),
-					 "field_en", mc_col_text(s, 7), "level", mc_col_text(s, 8), "processing_time",
-					 "value", (json_int_t)mc_col_int64(s, 9), "unit", mc_col_text(s, 10),
-					 "online_level", mc_col_text(s, 11));
-		if (def) {
-			json_object_set(item, "fees", json_object_get(def, "fees"));
-			json_object_set(item, "payable", json_boolean(mc_catalog_payable(def)));
-			json_object_set(item, "result", json_object_get(def, "result"));
-			json_object_set(item, "verified_on", json_object_get(def, "verified_on"));
-			json_decref(def);
-		}
-		json_array_append_new(arr, item);
-		n++;
-	}
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return mc_rows_json_page(s, catalog_row, NULL, (size_t)limit, out, more);
+}
+
+static json_t *field_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:s, s:s, s:s, s:I}", "code", mc_col_text(s, 0), "name", mc_col_text(s, 1), "name_en",
+			 mc_col_text(s, 2), "procedures", (json_int_t)mc_col_int64(s, 3));
 }
 
 int mc_catalog_fields(struct mc_conn *c, json_t **out)
@@ -588,16 +581,5 @@ int mc_catalog_fields(struct mc_conn *c, json_t **out)
 			  "");
 	if (rc)
 		return rc;
-	json_t *arr = json_array();
-	while ((rc = mc_step(s)) == MC_DB_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I}", "code", mc_col_text(s, 0), "name",
-						     mc_col_text(s, 1), "name_en", mc_col_text(s, 2), "procedures",
-						     (json_int_t)mc_col_int64(s, 3)));
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return mc_rows_json(s, field_row, NULL, out);
 }

@@ -543,6 +543,17 @@ int mc_step_row(struct mc_stmt *s)
 	return rc == MC_DB_ROW ? 0 : rc < 0 ? rc : MC_E_NOT_FOUND;
 }
 
+int mc_step_returning(struct mc_stmt *s, int64_t *v)
+{
+	int rc = mc_step(s);
+	if (rc == MC_DB_ROW && v)
+		*v = mc_col_int64(s, 0);
+	while (rc == MC_DB_ROW)
+		rc = mc_step(s);
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
 void mc_stmt_done(struct mc_stmt *s)
 {
 	if (!s)

@@ -147,6 +147,10 @@ void mc_stmt_done(struct mc_stmt *s);
 /* Step to the one row a query is expected to give: 0 with the row ready,
  * MC_E_NOT_FOUND when there is none, or the error that ended the rows. */
 int mc_step_row(struct mc_stmt *s);
+/* Run a statement that returns one integer (INSERT ... RETURNING id): the
+ * first row's column 0 in *v (left as it is when no row comes; v may be
+ * NULL), every row read, s finished.  0 or the error. */
+int mc_step_returning(struct mc_stmt *s, int64_t *v);
 
 /*
  * Convenience: prepare + bind from a type string, one letter per argument:

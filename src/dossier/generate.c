@@ -799,13 +799,7 @@ static int insert_dossier(struct gen *g, struct gdossier *d)
 	mc_bind_int64(s, k++, d->sub);
 	int64_t upd = d->returned ? d->returned : d->completed ? d->completed : d->rec ? d->rec : d->sub;
 	mc_bind_int64(s, k++, upd > g->now ? g->now : upd);
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		d->id = mc_col_int64(s, 0);
-	while (rc == MC_DB_ROW)
-		rc = mc_step(s);
-	mc_stmt_done(s);
-	return rc < 0 ? rc : 0;
+	return mc_step_returning(s, &d->id);
 }
 
 static void bind_step(struct gen *g, struct gdossier *d, struct mc_stmt *s, int *k, int i)

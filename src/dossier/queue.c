@@ -4,6 +4,7 @@
 
 #include "../core/buf.h"
 #include "../core/timeutil.h"
+#include "../db/rows.h"
 #include "../org/org.h"
 
 #include <stdarg.h>
@@ -62,6 +63,12 @@ static json_t *fill_summary(struct mc_stmt *s)
 	json_object_set_new(j, "result_status", result ? json_string(result) : json_null());
 	json_object_set_new(j, "completed_at", mc__time_or_null(mc_col_int64(s, SUM_COMPLETED_AT)));
 	return j;
+}
+
+static json_t *summary_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return fill_summary(s);
 }
 
 /*
@@ -423,23 +430,10 @@ int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json
 	mc_buf_release(&b.sql);
 	if (rc)
 		return rc;
-	json_t *arr = json_array();
-	int n = 0;
-	*next_before = 0;
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		if (n++ == limit) {
-			*next_before = json_integer_value(
-				json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
-			continue;
-		}
-		json_array_append_new(arr, fill_summary(s));
-	}
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(arr);
+	int more;
+	if ((rc = mc_rows_json_page(s, summary_row, NULL, (size_t)limit, out, &more)))
 		return rc;
-	}
-	*out = arr;
+	*next_before = more ? mc_rows_last_id(*out) : 0;
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
 #include "../core/timeutil.h"
+#include "../db/rows.h"
 #include "../org/org.h"
 
 #include <stdio.h>
@@ -58,30 +59,29 @@ static void fill(struct mc_stmt *s, struct mc__dossier *d)
 	d->appointment_at = mc_col_int64(s, 21);
 }
 
-int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d)
+/* The one dossier a query of DOSSIER_COLS gave (rc: the query's), into d. */
+static int load_row(int rc, struct mc_stmt *s, struct mc__dossier *d)
 {
-	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE code = ?", "t", code);
 	if (rc)
 		return rc;
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
+	if (!(rc = mc_step_row(s)))
 		fill(s, d);
 	mc_stmt_done(s);
-	return rc < 0 ? rc : rc == MC_DB_ROW ? 0 : MC_E_NOT_FOUND;
+	return rc;
+}
+
+int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d)
+{
+	struct mc_stmt *s = NULL;
+	int rc = mc_query(c, &s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE code = ?", "t", code);
+	return load_row(rc, s, d);
 }
 
 static int load_id(struct mc_conn *c, int64_t id, struct mc__dossier *d)
 {
-	struct mc_stmt *s;
+	struct mc_stmt *s = NULL;
 	int rc = mc_query(c, &s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE id = ?", "i", id);
-	if (rc)
-		return rc;
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		fill(s, d);
-	mc_stmt_done(s);
-	return rc < 0 ? rc : rc == MC_DB_ROW ? 0 : MC_E_NOT_FOUND;
+	return load_row(rc, s, d);
 }
 
 int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,
@@ -112,10 +112,9 @@ int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *det
 			  id);
 	if (rc)
 		return rc;
-	rc = mc_step(s);
-	if (rc != MC_DB_ROW) {
+	if ((rc = mc_step_row(s))) {
 		mc_stmt_done(s);
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
+		return rc;
 	}
 	json_error_t je;
 	json_t *ap = json_loads(mc_col_text(s, 2), 0, &je);
@@ -188,13 +187,7 @@ int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at
 	if (rc)
 		return rc;
 	int64_t entry = 0;
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		entry = mc_col_int64(s, 0);
-	while (rc == MC_DB_ROW)
-		rc = mc_step(s);
-	mc_stmt_done(s);
-	if (rc < 0)
+	if ((rc = mc_step_returning(s, &entry)))
 		return rc;
 	int64_t n = mc_exec(c, "UPDATE dossiers SET register_entry = ? WHERE id = ?", "ii", entry, id);
 	return n < 0 ? (int)n : 0;
@@ -285,21 +278,16 @@ static int put_user(struct mc_conn *c, json_t *j, const char *key, int64_t id)
 	return put_ref(c, j, key, id, "SELECT full_name, position FROM users WHERE id = ?", user_json);
 }
 
-/* The end of a function that lists rows of s in arr: *out is arr, or
- * nothing (arr dropped) on an error rc. */
-static int list_done(struct mc_stmt *s, int rc, json_t *arr, json_t **out)
-{
-	mc_stmt_done(s);
-	if (rc)
-		json_decref(arr);
-	else
-		*out = arr;
-	return rc;
-}
+/* What step_json needs besides the row. */
+struct steps_ctx {
+	int full;
+	json_t *def_steps;
+};
 
 /* One row of steps_of's query. */
-static json_t *step_json(struct mc_stmt *s, int full, json_t *def_steps)
+static json_t *step_json(struct mc_stmt *s, void *ud)
 {
+	const struct steps_ctx *k = ud;
 	json_t *st = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:o, s:o, s:o}", "seq",
 			       (json_int_t)mc_col_int64(s, 0), "name", mc_col_text(s, 1), "role", mc_col_text(s, 2),
 			       "unit", "id", (json_int_t)mc_col_int64(s, 3), "code", mc_col_text(s, 4), "name",
@@ -311,10 +299,10 @@ static json_t *step_json(struct mc_stmt *s, int full, json_t *def_steps)
 	if (mc_col_text(s, 14))
 		json_object_set_new(json_object_get(st, "unit"), "name_en", json_string(mc_col_text(s, 14)));
 	/* the steps are copied from the procedure's version in order: seq n is its step n */
-	json_t *ds = json_array_get(def_steps, (size_t)(mc_col_int64(s, 0) - 1));
+	json_t *ds = json_array_get(k->def_steps, (size_t)(mc_col_int64(s, 0) - 1));
 	if (mc__jstr(ds, "name_en"))
 		json_object_set_new(st, "name_en", json_string(mc__jstr(ds, "name_en")));
-	if (full) {
+	if (k->full) {
 		json_object_set_new(st, "note", mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
 		json_object_set_new(st, "handed_by_id", json_integer(mc_col_int64(s, 12)));
 		json_object_set_new(st, "finished_by_id", json_integer(mc_col_int64(s, 13)));
@@ -326,8 +314,7 @@ static json_t *step_json(struct mc_stmt *s, int full, json_t *def_steps)
  * version (a step's English name is there, at the same position), or NULL. */
 static int steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_steps, json_t **out)
 {
-	json_t *arr = json_array();
-	struct mc_stmt *s = NULL;
+	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT s.seq, s.name, s.role, s.agency_id, a.code, a.name, s.hours, s.started_at, s.due_at, "
 			  "s.finished_at,"
@@ -336,77 +323,77 @@ static int steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_steps, 
 			  " WHERE s.dossier_id = ? ORDER BY s.seq",
 			  "i", id);
 	if (rc)
-		goto out;
-	while ((rc = mc_step(s)) == MC_DB_ROW)
-		json_array_append_new(arr, step_json(s, full, def_steps));
-	mc_stmt_done(s);
-	s = NULL;
+		return rc;
+	struct steps_ctx k = {.full = full, .def_steps = def_steps};
+	json_t *arr;
+	if ((rc = mc_rows_json(s, step_json, &k, &arr)))
+		return rc;
 	/* names of who handed and who finished (a second pass: no nested statements) */
 	size_t i;
 	json_t *st;
 	json_array_foreach(arr, i, st) {
-		if (rc || !full)
+		if (!full)
 			break;
-		if ((rc = put_user(c, st, "handed_by", json_integer_value(json_object_get(st, "handed_by_id")))))
-			break;
-		rc = put_user(c, st, "received_by", json_integer_value(json_object_get(st, "finished_by_id")));
+		if ((rc = put_user(c, st, "handed_by", json_integer_value(json_object_get(st, "handed_by_id")))) ||
+		    (rc = put_user(c, st, "received_by", json_integer_value(json_object_get(st, "finished_by_id"))))) {
+			json_decref(arr);
+			return rc;
+		}
 	}
-out:
-	return list_done(s, rc, arr, out);
+	*out = arr;
+	return 0;
 }
 
 /* Events (officials only) and, for the current step, the officials who
  * should act with whether they viewed it. */
+static json_t *event_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	json_error_t je;
+	json_t *detail = json_loads(mc_col_text(s, 8), 0, &je);
+	return json_pack("{s:o, s:s, s:s?, s:s?, s:I, s:I, s:s?, s:o}", "at", mc__time_or_null(mc_col_int64(s, 0)),
+			 "action", mc_col_text(s, 1), "from_status", mc_col_text(s, 2), "to_status", mc_col_text(s, 3),
+			 "step", (json_int_t)mc_col_int64(s, 4), "actor_id", (json_int_t)mc_col_int64(s, 5), "actor",
+			 mc_col_text(s, 6), "detail", detail ? detail : json_object());
+}
+
 static int events_of(struct mc_conn *c, int64_t id, json_t **out)
 {
-	json_t *arr = json_array();
-	struct mc_stmt *s = NULL;
+	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT e.at, e.action, e.from_status, e.to_status, e.step, e.actor_id, u.full_name, "
 			  "e.agency_id, e.detail"
 			  " FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.dossier_id = ? ORDER "
 			  "BY e.id",
 			  "i", id);
-	if (rc)
-		goto out;
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		json_error_t je;
-		json_t *detail = json_loads(mc_col_text(s, 8), 0, &je);
-		json_array_append_new(arr, json_pack("{s:o, s:s, s:s?, s:s?, s:I, s:I, s:s?, s:o}", "at",
-						     mc__time_or_null(mc_col_int64(s, 0)), "action", mc_col_text(s, 1),
-						     "from_status", mc_col_text(s, 2), "to_status", mc_col_text(s, 3),
-						     "step", (json_int_t)mc_col_int64(s, 4), "actor_id",
-						     (json_int_t)mc_col_int64(s, 5), "actor", mc_col_text(s, 6),
-						     "detail", detail ? detail : json_object()));
-	}
-out:
-	return list_done(s, rc, arr, out);
+	return rc ? rc : mc_rows_json(s, event_row, NULL, out);
+}
+
+static json_t *pending_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)mc_col_int64(s, 0), "full_name", mc_col_text(s, 1),
+			 "viewed", mc_col_int64(s, 2) > 0, "processed", 0);
 }
 
 static int pending_of(struct mc_conn *c, const struct mc__dossier *d, json_t **out)
 {
-	json_t *arr = json_array();
-	struct mc_stmt *s = NULL;
-	int rc = 0;
-	if (!d->current_agency_id || !d->step_role[0])
-		goto out;
-	rc = mc_query(c, &s,
-		      "SELECT u.id, u.full_name,"
-		      " (SELECT COUNT(*) FROM dossier_events e WHERE e.dossier_id = ? AND e.actor_id = u.id AND e.step "
-		      "= ?"
-		      "  AND e.action = 'view')"
-		      " FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
-		      " JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
-		      " WHERE u.status = 'active' ORDER BY u.id",
-		      "idti", d->id, d->current_step, d->step_role, d->current_agency_id);
-	if (rc)
-		goto out;
-	while ((rc = mc_step(s)) == MC_DB_ROW)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:b, s:b}", "id", (json_int_t)mc_col_int64(s, 0),
-						     "full_name", mc_col_text(s, 1), "viewed", mc_col_int64(s, 2) > 0,
-						     "processed", 0));
-out:
-	return list_done(s, rc, arr, out);
+	if (!d->current_agency_id || !d->step_role[0]) {
+		*out = json_array();
+		return 0;
+	}
+	struct mc_stmt *s;
+	int rc = mc_query(
+		c, &s,
+		"SELECT u.id, u.full_name,"
+		" (SELECT COUNT(*) FROM dossier_events e WHERE e.dossier_id = ? AND e.actor_id = u.id AND "
+		"e.step = ?"
+		"  AND e.action = 'view')"
+		" FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = ?"
+		" JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
+		" WHERE u.status = 'active' ORDER BY u.id",
+		"idti", d->id, d->current_step, d->step_role, d->current_agency_id);
+	return rc ? rc : mc_rows_json(s, pending_row, NULL, out);
 }
 
 /* The English names of a dossier's papers, from its procedure's version
@@ -665,10 +652,9 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 	int rc = types[0] == 'i' ? mc_query(c, &s, sql, types, id) : mc_query(c, &s, sql, types, a1, a2);
 	if (rc)
 		return rc;
-	rc = mc_step(s);
-	if (rc != MC_DB_ROW) {
+	if ((rc = mc_step_row(s))) {
 		mc_stmt_done(s);
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
+		return rc;
 	}
 	int64_t did = mc_col_int64(s, 0);
 	json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:s?}", "code",

@@ -5,6 +5,7 @@
 #include "../core/config.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
+#include "../db/rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,9 @@ static json_t *jstr(const char *s)
 
 /* ---------------- units ---------------- */
 
-static json_t *unit_row(struct mc_stmt *s)
+static json_t *unit_row(struct mc_stmt *s, void *ud)
 {
+	(void)ud;
 	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:s?}", "code", mc_col_text(s, 0),
 			 "level", mc_col_text(s, 1), "name", mc_col_text(s, 2), "name_en", mc_col_text(s, 3),
 			 "full_name", mc_col_text(s, 4), "full_name_en", mc_col_text(s, 5), "kind", mc_col_text(s, 6),
@@ -50,16 +52,7 @@ int mc_units_list(struct mc_conn *c, const char *era, const char *parent, const 
 	free(like);
 	if (rc)
 		return rc;
-	json_t *arr = json_array();
-	while ((rc = mc_step(s)) == MC_DB_ROW)
-		json_array_append_new(arr, unit_row(s));
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return mc_rows_json(s, unit_row, NULL, out);
 }
 
 int mc_unit_get(struct mc_conn *c, const char *era, const char *code, json_t **out)
@@ -69,7 +62,7 @@ int mc_unit_get(struct mc_conn *c, const char *era, const char *code, json_t **o
 	if (rc)
 		return rc;
 	rc = mc_step(s);
-	json_t *u = rc == MC_DB_ROW ? unit_row(s) : NULL;
+	json_t *u = rc == MC_DB_ROW ? unit_row(s, NULL) : NULL;
 	mc_stmt_done(s);
 	if (rc < 0)
 		return rc;
@@ -145,13 +138,7 @@ int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum m
 		return rc;
 	if (a->parent_id)
 		mc_bind_int64(s, 2, a->parent_id);
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		*id = mc_col_int64(s, 0);
-	while (rc == MC_DB_ROW)
-		rc = mc_step(s);
-	mc_stmt_done(s);
-	if (rc < 0)
+	if ((rc = mc_step_returning(s, id)))
 		return rc;
 	/* closure: self, plus every ancestor of the parent; the same body as
 	 * an ancestor when internal and the parent is */
@@ -196,8 +183,9 @@ int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id)
 	"a.id, a.code, a.parent_id, a.kind, a.name, a.name_en, a.unit_code, a.province_code, a.active, a.internal,"    \
 	" a.office_hours"
 
-static json_t *agency_row(struct mc_stmt *s)
+static json_t *agency_row(struct mc_stmt *s, void *ud)
 {
+	(void)ud;
 	json_t *j = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id",
 			      (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1), "parent_id",
 			      mc_col_is_null(s, 2) ? json_null() : json_integer(mc_col_int64(s, 2)), "kind",
@@ -220,16 +208,15 @@ int mc_agencies_list(struct mc_conn *c, int64_t root, json_t **out)
 				 "SELECT " AGENCY_COLS " FROM agencies a ORDER BY a.parent_id IS NOT NULL, a.code", "");
 	if (rc)
 		return rc;
-	json_t *arr = json_array();
-	while ((rc = mc_step(s)) == MC_DB_ROW)
-		json_array_append_new(arr, agency_row(s));
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return mc_rows_json(s, agency_row, NULL, out);
+}
+
+static json_t *counter_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:b}", "id", (json_int_t)mc_col_int64(s, 0), "code",
+			 mc_col_text(s, 1), "agency_id", (json_int_t)mc_col_int64(s, 2), "name", mc_col_text(s, 3),
+			 "name_en", mc_col_text(s, 4), "active", (int)mc_col_int64(s, 5));
 }
 
 int mc_counters_list(struct mc_conn *c, int64_t agency_id, json_t **out)
@@ -241,20 +228,7 @@ int mc_counters_list(struct mc_conn *c, int64_t agency_id, json_t **out)
 			  "ii", agency_id, agency_id);
 	if (rc)
 		return rc;
-	json_t *arr = json_array();
-	while ((rc = mc_step(s)) == MC_DB_ROW)
-		json_array_append_new(arr,
-				      json_pack("{s:I, s:s, s:I, s:s, s:s, s:b}", "id", (json_int_t)mc_col_int64(s, 0),
-						"code", mc_col_text(s, 1), "agency_id", (json_int_t)mc_col_int64(s, 2),
-						"name", mc_col_text(s, 3), "name_en", mc_col_text(s, 4), "active",
-						(int)mc_col_int64(s, 5)));
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return 0;
+	return mc_rows_json(s, counter_row, NULL, out);
 }
 
 int mc_agency_get(struct mc_conn *c, int64_t id, json_t **out)
@@ -264,7 +238,7 @@ int mc_agency_get(struct mc_conn *c, int64_t id, json_t **out)
 	if (rc)
 		return rc;
 	rc = mc_step(s);
-	json_t *j = rc == MC_DB_ROW ? agency_row(s) : NULL;
+	json_t *j = rc == MC_DB_ROW ? agency_row(s, NULL) : NULL;
 	mc_stmt_done(s);
 	if (rc < 0)
 		return rc;
@@ -290,13 +264,7 @@ int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, co
 			  "titt", code, agency_id, name, name_en);
 	if (rc)
 		return rc;
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		*id = mc_col_int64(s, 0);
-	while (rc == MC_DB_ROW)
-		rc = mc_step(s);
-	mc_stmt_done(s);
-	return rc < 0 ? rc : 0;
+	return mc_step_returning(s, id);
 }
 
 /* ---------------- users ---------------- */
@@ -344,13 +312,7 @@ int mc_user_create(struct mc_conn *c, const struct mc_user_new *u, int64_t *id)
 		return rc;
 	if (u->agency_id)
 		mc_bind_int64(s, 13, u->agency_id);
-	rc = mc_step(s);
-	if (rc == MC_DB_ROW)
-		*id = mc_col_int64(s, 0);
-	while (rc == MC_DB_ROW)
-		rc = mc_step(s);
-	mc_stmt_done(s);
-	if (rc < 0)
+	if ((rc = mc_step_returning(s, id)))
 		return rc;
 	for (const char *const *r = u->roles; r && *r; r++) {
 		int64_t n = mc_exec(c, "INSERT INTO user_roles (user_id, role_code) VALUES (?, ?)", "it", *id, *r);
@@ -405,10 +367,9 @@ static int user_get(struct mc_conn *c, int64_t id, int with_perms, json_t **out)
 			  "i", id);
 	if (rc)
 		return rc;
-	rc = mc_step(s);
-	if (rc != MC_DB_ROW) {
+	if ((rc = mc_step_row(s))) {
 		mc_stmt_done(s);
-		return rc < 0 ? rc : MC_E_NOT_FOUND;
+		return rc;
 	}
 	char created[40];
 	mc_time_format_vn(mc_col_int64(s, 17), created, sizeof(created));
@@ -456,6 +417,15 @@ int mc_user_get_basic(struct mc_conn *c, int64_t id, json_t **out)
 	return user_get(c, id, 0, out);
 }
 
+static json_t *user_list_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:I, s:s, s:s, s:I, s:o, s:s, s:s}", "id", (json_int_t)mc_col_int64(s, 0), "username",
+			 mc_col_text(s, 1), "full_name", mc_col_text(s, 2), "agency_id", (json_int_t)mc_col_int64(s, 3),
+			 "position", jstr(mc_col_text(s, 4)), "status", mc_col_text(s, 5), "agency_name",
+			 mc_col_text(s, 6));
+}
+
 int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const char *q, int64_t after_id, int limit,
 		  json_t **out, int64_t *next_after)
 {
@@ -475,27 +445,10 @@ int mc_users_list(struct mc_conn *c, int64_t root, int64_t agency_filter, const 
 	free(like);
 	if (rc)
 		return rc;
-	json_t *arr = json_array();
-	int count = 0;
-	*next_after = 0;
-	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		if (count == limit) {
-			*next_after = json_integer_value(json_object_get(json_array_get(arr, (size_t)limit - 1), "id"));
-			continue;
-		}
-		json_array_append_new(
-			arr, json_pack("{s:I, s:s, s:s, s:I, s:o, s:s, s:s}", "id", (json_int_t)mc_col_int64(s, 0),
-				       "username", mc_col_text(s, 1), "full_name", mc_col_text(s, 2), "agency_id",
-				       (json_int_t)mc_col_int64(s, 3), "position", jstr(mc_col_text(s, 4)), "status",
-				       mc_col_text(s, 5), "agency_name", mc_col_text(s, 6)));
-		count++;
-	}
-	mc_stmt_done(s);
-	if (rc < 0) {
-		json_decref(arr);
+	int more;
+	if ((rc = mc_rows_json_page(s, user_list_row, NULL, (size_t)limit, out, &more)))
 		return rc;
-	}
-	*out = arr;
+	*next_after = more ? mc_rows_last_id(*out) : 0;
 	return 0;
 }
 
