@@ -295,17 +295,11 @@ static int cmd_year(int argc, char **argv)
 		      stderr);
 		return 2;
 	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
+	struct mc_cli_db s;
+	int rc = mc_cli_connect(argc, argv, &s);
 	if (rc)
 		return rc;
-	struct mc_conn *c;
-	if ((rc = mc_db_acquire(db, &c))) {
-		fputs("motcua calendar: the database is not available\n", stderr);
-		mc_db_close(db);
-		return 1;
-	}
+	struct mc_conn *c = s.c;
 	int applied;
 	if ((rc = mc_migrate(c, &applied))) {
 		fprintf(stderr, "motcua calendar: migration failed: %s\n", mc_conn_errmsg(c));
@@ -317,21 +311,17 @@ static int cmd_year(int argc, char **argv)
 	} else {
 		rc = year_clear(c, argv[3]);
 	}
-	mc_db_release(c);
-	mc_db_close(db);
+	mc_cli_disconnect(&s);
 	return rc;
 }
 
 int mc_cmd_calendar(int argc, char **argv)
 {
-	int help = mc_cli_wants_help(argc, argv);
-	if (argc < 2 || help) {
-		fputs(usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
+	int rc = mc_cli_usage(argc, argv, usage, argc < 2);
+	if (rc >= 0)
+		return rc;
 	struct mc_calendar cal;
 	mc_cal_init(&cal);
-	int rc;
 	if (strcmp(argv[1], "holidays") == 0) {
 		rc = cmd_holidays(argc, argv, &cal);
 	} else if (strcmp(argv[1], "due") == 0) {

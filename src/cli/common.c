@@ -19,6 +19,19 @@ int mc_cli_wants_help(int argc, char **argv)
 	return 0;
 }
 
+int mc_cli_usage(int argc, char **argv, const char *usage, int bad)
+{
+	if (mc_cli_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (bad) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return -1;
+}
+
 const char *mc_cli_opt(int argc, char **argv, const char *name)
 {
 	size_t n = strlen(name);
@@ -76,4 +89,26 @@ int mc_cli_open(int argc, char **argv, struct mc_config *cfg, struct mc_db **db,
 		return 1;
 	}
 	return 0;
+}
+
+int mc_cli_connect(int argc, char **argv, struct mc_cli_db *s)
+{
+	s->c = NULL;
+	int rc = mc_cli_open(argc, argv, &s->cfg, &s->db, 1);
+	if (rc)
+		return rc;
+	/* The pool is this process's own and keeps no hang watch: the one
+	 * connection is free, so this fails only if something is very wrong. */
+	if (mc_db_acquire(s->db, &s->c)) {
+		fputs("motcua: database unavailable\n", stderr);
+		mc_db_close(s->db);
+		return 1;
+	}
+	return 0;
+}
+
+void mc_cli_disconnect(struct mc_cli_db *s)
+{
+	mc_db_release(s->c);
+	mc_db_close(s->db);
 }

@@ -49,11 +49,10 @@ static int finish(struct mc_conn *c, int rc, const char *what)
 
 int mc_cmd_user(int argc, char **argv)
 {
-	if (argc < 2 || mc_cli_wants_help(argc, argv) ||
-	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "password") != 0)) {
-		fputs(usage, mc_cli_wants_help(argc, argv) ? stdout : stderr);
-		return mc_cli_wants_help(argc, argv) ? 0 : 2;
-	}
+	int rc = mc_cli_usage(argc, argv, usage,
+			      argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "password") != 0));
+	if (rc >= 0)
+		return rc;
 	const char *username = mc_cli_opt(argc, argv, "username");
 	if (!username) {
 		fputs("motcua: --username is required\n", stderr);
@@ -66,29 +65,27 @@ int mc_cmd_user(int argc, char **argv)
 		fputs("motcua: user add needs --name, --agency and --role\n", stderr);
 		return 2;
 	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
-	if (rc)
+	struct mc_cli_db s;
+	if ((rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
+	struct mc_conn *c = s.c;
 	char pw[300];
 	struct mc_error e;
 	mc_error_init(&e);
 	if (read_password(pw, sizeof(pw)) || mc_password_acceptable(pw, username, &e)) {
 		fprintf(stderr, "motcua: %s\n", e.nfields ? e.fields[0].en : "no password given");
-		mc_db_close(db);
+		mc_cli_disconnect(&s);
 		return 2;
 	}
 	char hash[MC_PWHASH_LEN];
 	if (mc_password_hash(pw, hash)) {
-		mc_db_close(db);
+		mc_cli_disconnect(&s);
 		return 1;
 	}
 	memset(pw, 0, sizeof(pw));
-	struct mc_conn *c;
-	if (mc_db_acquire(db, &c) || mc_tx_begin(c, 1)) {
+	if (mc_tx_begin(c, 1)) {
 		fputs("motcua: database unavailable\n", stderr);
-		mc_db_close(db);
+		mc_cli_disconnect(&s);
 		return 1;
 	}
 	int64_t id = 0;
@@ -133,7 +130,6 @@ int mc_cmd_user(int argc, char **argv)
 		if (!rc)
 			printf("password of %s changed; their sessions are ended\n", username);
 	}
-	mc_db_release(c);
-	mc_db_close(db);
+	mc_cli_disconnect(&s);
 	return rc;
 }
