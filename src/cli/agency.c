@@ -2,7 +2,6 @@
  * so that a new installation can create its first (root) agency. */
 #include "cli.h"
 
-#include "../audit/audit.h"
 #include "../core/err.h"
 #include "../org/org.h"
 
@@ -86,11 +85,8 @@ int mc_cmd_agency(int argc, char **argv)
 			fprintf(stderr, "motcua: no agency with code %s\n", parent);
 		if (!rc && (rc = mc_agency_create_as(c, &a, unit, &id)) == MC_E_VALIDATION)
 			fprintf(stderr, "motcua: no administrative unit with code %s\n", a.unit_code);
-		char oid[24];
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		struct mc_audit_entry e = {0, "agency.create", "agency", oid, "cli", "{\"via\":\"cli\"}"};
 		if (!rc)
-			rc = mc_audit_append(c, &e);
+			rc = mc_cli_audit(c, "agency.create", "agency", id, NULL);
 		if (!rc)
 			rc = mc_tx_commit(c);
 		else

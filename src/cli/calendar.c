@@ -3,7 +3,6 @@
  * official schedules in the database. */
 #include "cli.h"
 
-#include "../audit/audit.h"
 #include "../dossier/holidays.h"
 
 #include "../core/calendar.h"
@@ -229,14 +228,11 @@ static int year_set(struct mc_conn *c, const char *path)
 		rc = 2;
 	}
 	if (!rc) {
-		char oid[8];
-		snprintf(oid, sizeof(oid), "%d", year);
-		struct mc_audit_entry ae = {0, "calendar.year_set", "calendar", oid, "cli", NULL};
 		rc = mc_tx_begin(c, 1);
 		if (!rc)
 			rc = mc_holidays_put(c, year, in, 0, mc_time_now_ms());
 		if (!rc)
-			rc = mc_audit_append_json(c, &ae, json_pack("{s:i, s:s}", "year", year, "via", "cli"));
+			rc = mc_cli_audit(c, "calendar.year_set", "calendar", year, json_pack("{s:i}", "year", year));
 		if (!rc)
 			rc = mc_tx_commit(c);
 		if (rc) {
@@ -260,14 +256,12 @@ static int year_clear(struct mc_conn *c, const char *arg)
 		fputs("motcua calendar: year clear needs a year from 1900 to 2100\n", stderr);
 		return 2;
 	}
-	char oid[8];
-	snprintf(oid, sizeof(oid), "%ld", year);
-	struct mc_audit_entry ae = {0, "calendar.year_clear", "calendar", oid, "cli", NULL};
 	int rc = mc_tx_begin(c, 1);
 	if (!rc)
 		rc = mc_holidays_delete(c, (int)year);
 	if (!rc)
-		rc = mc_audit_append_json(c, &ae, json_pack("{s:I, s:s}", "year", (json_int_t)year, "via", "cli"));
+		rc = mc_cli_audit(c, "calendar.year_clear", "calendar", year,
+				  json_pack("{s:I}", "year", (json_int_t)year));
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (mc_in_tx(c))

@@ -8,6 +8,8 @@
 #include "../core/config.h"
 #include "../db/db.h"
 
+#include <jansson.h>
+
 int mc_cmd_serve(int argc, char **argv);
 int mc_cmd_migrate(int argc, char **argv);
 int mc_cmd_seed(int argc, char **argv);
@@ -40,6 +42,12 @@ struct mc_cli_db {
 int mc_cli_connect(int argc, char **argv, struct mc_cli_db *s);
 /* Give the connection back and close the pool. */
 void mc_cli_disconnect(struct mc_cli_db *s);
+
+/* Append the audit entry of a change made from the command line, inside
+ * the caller's write transaction: no actor, source "cli", object id as a
+ * number, detail d (its reference is taken; NULL: none) with "via": "cli"
+ * added after what it holds. */
+int mc_cli_audit(struct mc_conn *c, const char *action, const char *object_type, int64_t object_id, json_t *d);
 
 /* 1 if argv has --help or -h. */
 int mc_cli_wants_help(int argc, char **argv);

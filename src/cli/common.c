@@ -1,6 +1,7 @@
 /* common.c - start-up shared by the subcommands. */
 #include "cli.h"
 
+#include "../audit/audit.h"
 #include "../core/log.h"
 #include "../crypto/crypto.h"
 
@@ -111,4 +112,15 @@ void mc_cli_disconnect(struct mc_cli_db *s)
 {
 	mc_db_release(s->c);
 	mc_db_close(s->db);
+}
+
+int mc_cli_audit(struct mc_conn *c, const char *action, const char *object_type, int64_t object_id, json_t *d)
+{
+	char oid[24];
+	snprintf(oid, sizeof(oid), "%lld", (long long)object_id);
+	struct mc_audit_entry e = {0, action, object_type, oid, "cli", NULL};
+	if (!d)
+		d = json_object();
+	json_object_set_new(d, "via", json_string("cli"));
+	return mc_audit_append_json(c, &e, d);
 }

@@ -1,7 +1,6 @@
 /* user.c - `motcua user add|password`: accounts from the command line. */
 #include "cli.h"
 
-#include "../audit/audit.h"
 #include "../auth/auth.h"
 #include "../core/err.h"
 #include "../core/timeutil.h"
@@ -89,7 +88,6 @@ int mc_cmd_user(int argc, char **argv)
 		return 1;
 	}
 	int64_t id = 0;
-	char oid[24];
 	if (add) {
 		char buf[256];
 		const char *roles[10] = {0};
@@ -109,27 +107,20 @@ int mc_cmd_user(int argc, char **argv)
 			fprintf(stderr, "motcua: no agency with code %s\n", agency);
 		if (!rc)
 			rc = mc_user_create(c, &u, &id);
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		struct mc_audit_entry ae = {0, "user.create", "user", oid, "cli", "{\"via\":\"cli\"}"};
-		if (!rc)
-			rc = mc_audit_append(c, &ae);
-		rc = finish(c, rc, "user add");
-		if (!rc)
-			printf("user %s created (id %lld)\n", username, (long long)id);
 	} else {
 		rc = mc_query_int64(c, &id, "SELECT id FROM users WHERE username = ?", "t", username);
 		if (rc == MC_E_NOT_FOUND)
 			fprintf(stderr, "motcua: no user %s\n", username);
 		if (!rc)
 			rc = mc_auth_set_password(c, id, hash, 0);
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		struct mc_audit_entry ae = {0, "user.password_reset", "user", oid, "cli", "{\"via\":\"cli\"}"};
-		if (!rc)
-			rc = mc_audit_append(c, &ae);
-		rc = finish(c, rc, "user password");
-		if (!rc)
-			printf("password of %s changed; their sessions are ended\n", username);
 	}
+	if (!rc)
+		rc = mc_cli_audit(c, add ? "user.create" : "user.password_reset", "user", id, NULL);
+	rc = finish(c, rc, add ? "user add" : "user password");
+	if (!rc && add)
+		printf("user %s created (id %lld)\n", username, (long long)id);
+	else if (!rc)
+		printf("password of %s changed; their sessions are ended\n", username);
 	mc_cli_disconnect(&s);
 	return rc;
 }
