@@ -1360,38 +1360,33 @@ struct job {
 	double fs; /* body font size; 0: the default */
 };
 
+/* Two copies (liên) of form 01: one kept, one handed to the applicant, each
+ * numbered on its own when it takes more than a page. */
+static void form01_copies(struct doc *d, json_t *j)
+{
+	d->copies = 2;
+	form01(d, j, "Liên 1: Lưu");
+	const char *running = d->running;
+	d->running = NULL; /* the second copy is not a continuation */
+	new_page(d);
+	d->running = running;
+	d->copy_start = d->page;
+	form01(d, j, "Liên 2: Giao khách hàng");
+}
+
+/* Forms 01-06 are drawn from the dossier alone (mc_pdf_form). */
+static void (*const dossier_forms[])(struct doc *, json_t *) = {
+	NULL, form01_copies, form02, form03, form04, form05, form06,
+};
+
 static void body(struct doc *d, const struct job *jb)
 {
 	json_t *j = jb->dossier;
 	if (j)
 		d->running = mc_sprintf(d->a, "<i>Mã hồ sơ: %s (tiếp theo)</i>", esc(d, T("code")));
 	switch (jb->form) {
-	case 1:
-		/* two copies (liên): one kept, one handed to the applicant, each
-		 * numbered on its own when it takes more than a page */
-		d->copies = 2;
-		form01(d, j, "Liên 1: Lưu");
-		const char *running = d->running;
-		d->running = NULL; /* the second copy is not a continuation */
-		new_page(d);
-		d->running = running;
-		d->copy_start = d->page;
-		form01(d, j, "Liên 2: Giao khách hàng");
-		break;
-	case 2:
-		form02(d, j);
-		break;
-	case 3:
-		form03(d, j);
-		break;
-	case 4:
-		form04(d, j);
-		break;
-	case 5:
-		form05(d, j);
-		break;
-	case 6:
-		form06(d, j);
+	case 7:
+		form07(d, jb->reg);
 		break;
 	case 8:
 		form_report(d, jb->rep);
@@ -1400,7 +1395,7 @@ static void body(struct doc *d, const struct job *jb)
 		form_template(d, jb->tpl);
 		break;
 	default:
-		form07(d, jb->reg);
+		dossier_forms[jb->form](d, j);
 		break;
 	}
 }
