@@ -827,6 +827,17 @@ static const char *return_place(struct doc *d, json_t *j)
 	return place ? place : how;
 }
 
+/* "<one-stop unit> received the dossier of:", the applicant and the
+ * request: what forms 01-03 start with. */
+static void received_from(struct doc *d, json_t *j)
+{
+	para(d,
+	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
+	     0, 0, 2.5);
+	applicant(d, j, 1);
+	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+}
+
 static void form01(struct doc *d, json_t *j, const char *copy)
 {
 	static const struct col cols[] = {
@@ -844,11 +855,7 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	unit_header(d, j, "received_at");
 	title(d, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "RECEIPT OF DOSSIER AND APPOINTMENT FOR THE RESULT");
 	qr_block(d, T("tracking_url"), T("code"), T("secret"));
-	para(d,
-	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
-	     0, 0, 2.5);
-	applicant(d, j, 1);
-	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+	received_from(d, j);
 
 	para(d, mc_sprintf(d->a, "1. Thành phần hồ sơ nộp gồm:%s", sub(d, "Papers received")), 0, 0, 3);
 	table_begin(d, &tt);
@@ -908,11 +915,7 @@ static void form02(struct doc *d, json_t *j)
 	unit_header(d, j, when);
 	title(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "REQUEST TO SUPPLEMENT THE DOSSIER");
 	code_line(d, T("code"));
-	para(d,
-	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
-	     0, 0, 2.5);
-	applicant(d, j, 1);
-	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+	received_from(d, j);
 	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
 	para(d,
 	     mc_sprintf(d->a, "Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:%s",
@@ -954,11 +957,7 @@ static void form03(struct doc *d, json_t *j)
 		unit_header(d, j, when);
 	title(d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "REFUSAL TO RECEIVE AND PROCESS THE DOSSIER");
 	code_line(d, T("code"));
-	para(d,
-	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
-	     0, 0, 2.5);
-	applicant(d, j, 1);
-	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+	received_from(d, j);
 	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
 	para(d,
 	     mc_sprintf(d->a,
