@@ -2,7 +2,6 @@
  * so that a new installation can create its first (root) agency. */
 #include "cli.h"
 
-#include "../audit/audit.h"
 #include "../core/err.h"
 #include "../org/org.h"
 
@@ -52,11 +51,10 @@ static int list(struct mc_conn *c)
 
 int mc_cmd_agency(int argc, char **argv)
 {
-	if (argc < 2 || mc_cli_wants_help(argc, argv) ||
-	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0)) {
-		fputs(usage, mc_cli_wants_help(argc, argv) ? stdout : stderr);
-		return mc_cli_wants_help(argc, argv) ? 0 : 2;
-	}
+	int rc = mc_cli_usage(argc, argv, usage,
+			      argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0));
+	if (rc >= 0)
+		return rc;
 	struct mc_agency_new a = {mc_cli_opt(argc, argv, "code"), mc_cli_opt(argc, argv, "kind"),
 				  mc_cli_opt(argc, argv, "name"), mc_cli_opt(argc, argv, "name-en"),
 				  mc_cli_opt(argc, argv, "unit"), 0};
@@ -73,17 +71,10 @@ int mc_cmd_agency(int argc, char **argv)
 		fputs("motcua: --internal needs --parent, and excludes --separate\n", stderr);
 		return 2;
 	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
-	if (rc)
+	struct mc_cli_db s;
+	if ((rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
-	struct mc_conn *c;
-	if (mc_db_acquire(db, &c)) {
-		fputs("motcua: database unavailable\n", stderr);
-		mc_db_close(db);
-		return 1;
-	}
+	struct mc_conn *c = s.c;
 	if (!add) {
 		rc = list(c);
 	} else {
@@ -94,11 +85,8 @@ int mc_cmd_agency(int argc, char **argv)
 			fprintf(stderr, "motcua: no agency with code %s\n", parent);
 		if (!rc && (rc = mc_agency_create_as(c, &a, unit, &id)) == MC_E_VALIDATION)
 			fprintf(stderr, "motcua: no administrative unit with code %s\n", a.unit_code);
-		char oid[24];
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		struct mc_audit_entry e = {0, "agency.create", "agency", oid, "cli", "{\"via\":\"cli\"}"};
 		if (!rc)
-			rc = mc_audit_append(c, &e);
+			rc = mc_cli_audit(c, "agency.create", "agency", id, NULL);
 		if (!rc)
 			rc = mc_tx_commit(c);
 		else
@@ -110,7 +98,6 @@ int mc_cmd_agency(int argc, char **argv)
 	}
 	if (rc && rc != MC_E_NOT_FOUND && rc != MC_E_VALIDATION && rc != MC_E_CONFLICT)
 		fprintf(stderr, "motcua: %s\n", mc_conn_errmsg(c));
-	mc_db_release(c);
-	mc_db_close(db);
+	mc_cli_disconnect(&s);
 	return rc ? 1 : 0;
 }

@@ -17,20 +17,12 @@ static const char usage[] = "usage: motcua audit verify [--config FILE]\n"
 
 int mc_cmd_audit(int argc, char **argv)
 {
-	if (argc < 2 || mc_cli_wants_help(argc, argv) || strcmp(argv[1], "verify") != 0) {
-		fputs(usage, argc < 2 || !mc_cli_wants_help(argc, argv) ? stderr : stdout);
-		return mc_cli_wants_help(argc, argv) ? 0 : 2;
-	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
-	if (rc)
+	struct mc_cli_db s;
+	int rc = mc_cli_usage(argc, argv, usage, argc < 2 || strcmp(argv[1], "verify") != 0);
+	if (rc >= 0 || (rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
-	struct mc_conn *c;
 	struct mc_audit_report rep;
-	rc = mc_db_acquire(db, &c);
-	if (!rc)
-		rc = mc_audit_verify(c, &rep);
+	rc = mc_audit_verify(s.c, &rep);
 	int code = 0;
 	if (rc == 0) {
 		printf("audit log intact: %lld entries checked\n", (long long)rep.checked);
@@ -39,10 +31,9 @@ int mc_cmd_audit(int argc, char **argv)
 		       (long long)rep.checked);
 		code = 3;
 	} else {
-		fprintf(stderr, "motcua: cannot read the audit log: %s\n", c ? mc_conn_errmsg(c) : "no connection");
+		fprintf(stderr, "motcua: cannot read the audit log: %s\n", mc_conn_errmsg(s.c));
 		code = 1;
 	}
-	mc_db_release(c);
-	mc_db_close(db);
+	mc_cli_disconnect(&s);
 	return code;
 }

@@ -3,7 +3,6 @@
  * official schedules in the database. */
 #include "cli.h"
 
-#include "../audit/audit.h"
 #include "../dossier/holidays.h"
 
 #include "../core/calendar.h"
@@ -229,14 +228,11 @@ static int year_set(struct mc_conn *c, const char *path)
 		rc = 2;
 	}
 	if (!rc) {
-		char oid[8];
-		snprintf(oid, sizeof(oid), "%d", year);
-		struct mc_audit_entry ae = {0, "calendar.year_set", "calendar", oid, "cli", NULL};
 		rc = mc_tx_begin(c, 1);
 		if (!rc)
 			rc = mc_holidays_put(c, year, in, 0, mc_time_now_ms());
 		if (!rc)
-			rc = mc_audit_append_json(c, &ae, json_pack("{s:i, s:s}", "year", year, "via", "cli"));
+			rc = mc_cli_audit(c, "calendar.year_set", "calendar", year, json_pack("{s:i}", "year", year));
 		if (!rc)
 			rc = mc_tx_commit(c);
 		if (rc) {
@@ -260,14 +256,12 @@ static int year_clear(struct mc_conn *c, const char *arg)
 		fputs("motcua calendar: year clear needs a year from 1900 to 2100\n", stderr);
 		return 2;
 	}
-	char oid[8];
-	snprintf(oid, sizeof(oid), "%ld", year);
-	struct mc_audit_entry ae = {0, "calendar.year_clear", "calendar", oid, "cli", NULL};
 	int rc = mc_tx_begin(c, 1);
 	if (!rc)
 		rc = mc_holidays_delete(c, (int)year);
 	if (!rc)
-		rc = mc_audit_append_json(c, &ae, json_pack("{s:I, s:s}", "year", (json_int_t)year, "via", "cli"));
+		rc = mc_cli_audit(c, "calendar.year_clear", "calendar", year,
+				  json_pack("{s:I}", "year", (json_int_t)year));
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (mc_in_tx(c))
@@ -295,17 +289,11 @@ static int cmd_year(int argc, char **argv)
 		      stderr);
 		return 2;
 	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
+	struct mc_cli_db s;
+	int rc = mc_cli_connect(argc, argv, &s);
 	if (rc)
 		return rc;
-	struct mc_conn *c;
-	if ((rc = mc_db_acquire(db, &c))) {
-		fputs("motcua calendar: the database is not available\n", stderr);
-		mc_db_close(db);
-		return 1;
-	}
+	struct mc_conn *c = s.c;
 	int applied;
 	if ((rc = mc_migrate(c, &applied))) {
 		fprintf(stderr, "motcua calendar: migration failed: %s\n", mc_conn_errmsg(c));
@@ -317,21 +305,17 @@ static int cmd_year(int argc, char **argv)
 	} else {
 		rc = year_clear(c, argv[3]);
 	}
-	mc_db_release(c);
-	mc_db_close(db);
+	mc_cli_disconnect(&s);
 	return rc;
 }
 
 int mc_cmd_calendar(int argc, char **argv)
 {
-	int help = mc_cli_wants_help(argc, argv);
-	if (argc < 2 || help) {
-		fputs(usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
+	int rc = mc_cli_usage(argc, argv, usage, argc < 2);
+	if (rc >= 0)
+		return rc;
 	struct mc_calendar cal;
 	mc_cal_init(&cal);
-	int rc;
 	if (strcmp(argv[1], "holidays") == 0) {
 		rc = cmd_holidays(argc, argv, &cal);
 	} else if (strcmp(argv[1], "due") == 0) {

@@ -8,6 +8,8 @@
 #include "../core/config.h"
 #include "../db/db.h"
 
+#include <jansson.h>
+
 int mc_cmd_serve(int argc, char **argv);
 int mc_cmd_migrate(int argc, char **argv);
 int mc_cmd_seed(int argc, char **argv);
@@ -25,8 +27,34 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
  * initialise crypto and logging, open the database with pool connections.
  * Prints an error and returns non-zero on failure. */
 int mc_cli_open(int argc, char **argv, struct mc_config *cfg, struct mc_db **db, int pool);
+
+/* What a subcommand that works on the database holds: its configuration,
+ * a pool of one connection, and that connection, borrowed. */
+struct mc_cli_db {
+	struct mc_config cfg;
+	struct mc_db *db;
+	struct mc_conn *c;
+};
+
+/* mc_cli_open() with a pool of one, then borrow its connection.  Prints an
+ * error and returns the exit code (non-zero) on failure, leaving nothing
+ * open. */
+int mc_cli_connect(int argc, char **argv, struct mc_cli_db *s);
+/* Give the connection back and close the pool. */
+void mc_cli_disconnect(struct mc_cli_db *s);
+
+/* Append the audit entry of a change made from the command line, inside
+ * the caller's write transaction: no actor, source "cli", object id as a
+ * number, detail d (its reference is taken; NULL: none) with "via": "cli"
+ * added after what it holds. */
+int mc_cli_audit(struct mc_conn *c, const char *action, const char *object_type, int64_t object_id, json_t *d);
+
 /* 1 if argv has --help or -h. */
 int mc_cli_wants_help(int argc, char **argv);
+/* The usage text of a subcommand: on stdout with exit code 0 when argv asks
+ * for help, else on stderr with exit code 2 when bad (the arguments are
+ * wrong).  Returns that exit code, or -1 when the command goes on. */
+int mc_cli_usage(int argc, char **argv, const char *usage, int bad);
 /* Value of --name VALUE or --name=VALUE, or NULL. */
 const char *mc_cli_opt(int argc, char **argv, const char *name);
 int mc_cli_flag(int argc, char **argv, const char *name);

@@ -1,6 +1,7 @@
 /* common.c - start-up shared by the subcommands. */
 #include "cli.h"
 
+#include "../audit/audit.h"
 #include "../core/log.h"
 #include "../crypto/crypto.h"
 
@@ -17,6 +18,19 @@ int mc_cli_wants_help(int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return 1;
 	return 0;
+}
+
+int mc_cli_usage(int argc, char **argv, const char *usage, int bad)
+{
+	if (mc_cli_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (bad) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return -1;
 }
 
 const char *mc_cli_opt(int argc, char **argv, const char *name)
@@ -76,4 +90,37 @@ int mc_cli_open(int argc, char **argv, struct mc_config *cfg, struct mc_db **db,
 		return 1;
 	}
 	return 0;
+}
+
+int mc_cli_connect(int argc, char **argv, struct mc_cli_db *s)
+{
+	s->c = NULL;
+	int rc = mc_cli_open(argc, argv, &s->cfg, &s->db, 1);
+	if (rc)
+		return rc;
+	/* The pool is this process's own and keeps no hang watch: the one
+	 * connection is free, so this fails only if something is very wrong. */
+	if (mc_db_acquire(s->db, &s->c)) {
+		fputs("motcua: database unavailable\n", stderr);
+		mc_db_close(s->db);
+		return 1;
+	}
+	return 0;
+}
+
+void mc_cli_disconnect(struct mc_cli_db *s)
+{
+	mc_db_release(s->c);
+	mc_db_close(s->db);
+}
+
+int mc_cli_audit(struct mc_conn *c, const char *action, const char *object_type, int64_t object_id, json_t *d)
+{
+	char oid[24];
+	snprintf(oid, sizeof(oid), "%lld", (long long)object_id);
+	struct mc_audit_entry e = {0, action, object_type, oid, "cli", NULL};
+	if (!d)
+		d = json_object();
+	json_object_set_new(d, "via", json_string("cli"));
+	return mc_audit_append_json(c, &e, d);
 }

@@ -31,24 +31,14 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 
 int mc_cmd_housekeeping(int argc, char **argv)
 {
-	if (mc_cli_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
-	if (rc)
+	struct mc_cli_db s;
+	int rc = mc_cli_usage(argc, argv, usage, 0);
+	if (rc >= 0 || (rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
-	struct mc_conn *c;
-	int64_t uploads = 0, n = MC_E_DB;
-	if (mc_db_acquire(db, &c) == 0) {
-		n = mc_cli_housekeeping(c, &cfg, &uploads);
-		if (n < 0)
-			fprintf(stderr, "motcua: housekeeping failed: %s\n", mc_conn_errmsg(c));
-		mc_db_release(c);
-	}
-	mc_db_close(db);
+	int64_t uploads = 0, n = mc_cli_housekeeping(s.c, &s.cfg, &uploads);
+	if (n < 0)
+		fprintf(stderr, "motcua: housekeeping failed: %s\n", mc_conn_errmsg(s.c));
+	mc_cli_disconnect(&s);
 	if (n < 0)
 		return 1;
 	printf("removed %lld rows, %lld of them unattached uploads\n", (long long)n, (long long)uploads);

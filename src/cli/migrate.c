@@ -16,28 +16,20 @@ static const char usage[] = "usage: motcua migrate [--config FILE] [--status]\n"
 
 int mc_cmd_migrate(int argc, char **argv)
 {
-	if (mc_cli_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
-	if (rc)
+	struct mc_cli_db s;
+	int rc = mc_cli_usage(argc, argv, usage, 0);
+	if (rc >= 0 || (rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
-	struct mc_conn *c;
 	int applied = 0, version = 0;
-	rc = mc_db_acquire(db, &c);
-	if (!rc && !mc_cli_flag(argc, argv, "status"))
-		rc = mc_migrate(c, &applied);
+	if (!mc_cli_flag(argc, argv, "status"))
+		rc = mc_migrate(s.c, &applied);
 	if (!rc)
-		rc = mc_migrate_version(c, &version);
+		rc = mc_migrate_version(s.c, &version);
 	if (rc)
-		fprintf(stderr, "motcua: migrate failed: %s\n", c ? mc_conn_errmsg(c) : "no connection");
+		fprintf(stderr, "motcua: migrate failed: %s\n", mc_conn_errmsg(s.c));
 	else
-		printf("database %s: schema version %d (latest %d), %d migration(s) applied\n", mc_db_kind_name(db),
-		       version, mc_migrate_latest(db), applied);
-	mc_db_release(c);
-	mc_db_close(db);
+		printf("database %s: schema version %d (latest %d), %d migration(s) applied\n", mc_db_kind_name(s.db),
+		       version, mc_migrate_latest(s.db), applied);
+	mc_cli_disconnect(&s);
 	return rc ? 1 : 0;
 }

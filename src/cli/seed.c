@@ -55,42 +55,36 @@ static int num_opt(int argc, char **argv, const char *name, long long lo, long l
 
 int mc_cmd_seed(int argc, char **argv)
 {
-	if (mc_cli_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
-	if (rc)
+	struct mc_cli_db s;
+	int rc = mc_cli_usage(argc, argv, usage, 0);
+	if (rc >= 0 || (rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
 	long long ndossiers = 0, days = 365, batch = 10000, seed = 0;
 	if (num_opt(argc, argv, "dossiers", 0, 100000000LL, &ndossiers) ||
 	    num_opt(argc, argv, "days", 1, 1095, &days) || num_opt(argc, argv, "batch", 1, 1000000, &batch) ||
 	    num_opt(argc, argv, "random-seed", 0, 1LL << 62, &seed)) {
-		mc_db_close(db);
+		mc_cli_disconnect(&s);
 		return 2;
 	}
 	const char *pw = mc_cli_opt(argc, argv, "password");
 	if (!pw)
 		pw = "motcua2026";
-	struct mc_conn *c;
+	struct mc_conn *c = s.c;
+	const char *share = s.cfg.share_dir;
 	int applied = 0;
 	char err[512] = "";
 	struct mc_seed_counts n = {0};
-	rc = mc_db_acquire(db, &c);
+	rc = mc_migrate(c, &applied);
 	if (!rc)
-		rc = mc_migrate(c, &applied);
+		rc = mc_seed_units(c, share, &n, err, sizeof(err));
 	if (!rc)
-		rc = mc_seed_units(c, cfg.share_dir, &n, err, sizeof(err));
-	if (!rc)
-		rc = mc_seed_procedures(c, cfg.share_dir, &n, err, sizeof(err));
+		rc = mc_seed_procedures(c, share, &n, err, sizeof(err));
 	int years = 0;
 	if (!rc)
-		rc = mc_holidays_seed(c, cfg.share_dir, &years, err, sizeof(err));
+		rc = mc_holidays_seed(c, share, &years, err, sizeof(err));
 	int demo_there = 0;
 	if (!rc && !mc_cli_flag(argc, argv, "units-only")) {
-		rc = mc_seed_demo(c, cfg.share_dir, pw, &n, err, sizeof(err));
+		rc = mc_seed_demo(c, share, pw, &n, err, sizeof(err));
 		if (rc == MC_E_CONFLICT) {
 			demo_there = 1;
 			rc = 0;
@@ -109,7 +103,7 @@ int mc_cmd_seed(int argc, char **argv)
 			       n.counters, n.officials, n.citizens);
 	}
 	if (!rc && ndossiers > 0) {
-		if (mc_db_kind(db) == MC_DB_SQLITE)
+		if (mc_db_kind(s.db) == MC_DB_SQLITE)
 			mc_exec_script(c, "PRAGMA cache_size=-262144"); /* 256 MiB for the indexes of a large load */
 		struct mc_gen_options o = {.n = ndossiers,
 					   .seed = (uint64_t)seed,
@@ -126,7 +120,6 @@ int mc_cmd_seed(int argc, char **argv)
 			       (long long)r.dossiers, (long long)r.steps, r.seconds,
 			       r.seconds > 0 ? (double)r.dossiers / r.seconds : 0.0);
 	}
-	mc_db_release(c);
-	mc_db_close(db);
+	mc_cli_disconnect(&s);
 	return rc ? 1 : 0;
 }

@@ -171,14 +171,10 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 
 int mc_cmd_serve(int argc, char **argv)
 {
-	if (mc_cli_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
 	struct mc_config cfg;
 	struct mc_db *db = NULL;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 0);
-	if (rc)
+	int rc = mc_cli_usage(argc, argv, usage, 0);
+	if (rc >= 0 || (rc = mc_cli_open(argc, argv, &cfg, &db, 0)))
 		return rc;
 	const char *listen = mc_cli_opt(argc, argv, "listen");
 	if (listen && mc_config_set(&cfg, "listen", listen)) {

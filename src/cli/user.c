@@ -1,7 +1,6 @@
 /* user.c - `motcua user add|password`: accounts from the command line. */
 #include "cli.h"
 
-#include "../audit/audit.h"
 #include "../auth/auth.h"
 #include "../core/err.h"
 #include "../core/timeutil.h"
@@ -49,11 +48,10 @@ static int finish(struct mc_conn *c, int rc, const char *what)
 
 int mc_cmd_user(int argc, char **argv)
 {
-	if (argc < 2 || mc_cli_wants_help(argc, argv) ||
-	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "password") != 0)) {
-		fputs(usage, mc_cli_wants_help(argc, argv) ? stdout : stderr);
-		return mc_cli_wants_help(argc, argv) ? 0 : 2;
-	}
+	int rc = mc_cli_usage(argc, argv, usage,
+			      argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "password") != 0));
+	if (rc >= 0)
+		return rc;
 	const char *username = mc_cli_opt(argc, argv, "username");
 	if (!username) {
 		fputs("motcua: --username is required\n", stderr);
@@ -66,33 +64,30 @@ int mc_cmd_user(int argc, char **argv)
 		fputs("motcua: user add needs --name, --agency and --role\n", stderr);
 		return 2;
 	}
-	struct mc_config cfg;
-	struct mc_db *db;
-	int rc = mc_cli_open(argc, argv, &cfg, &db, 1);
-	if (rc)
+	struct mc_cli_db s;
+	if ((rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
+	struct mc_conn *c = s.c;
 	char pw[300];
 	struct mc_error e;
 	mc_error_init(&e);
 	if (read_password(pw, sizeof(pw)) || mc_password_acceptable(pw, username, &e)) {
 		fprintf(stderr, "motcua: %s\n", e.nfields ? e.fields[0].en : "no password given");
-		mc_db_close(db);
+		mc_cli_disconnect(&s);
 		return 2;
 	}
 	char hash[MC_PWHASH_LEN];
 	if (mc_password_hash(pw, hash)) {
-		mc_db_close(db);
+		mc_cli_disconnect(&s);
 		return 1;
 	}
 	memset(pw, 0, sizeof(pw));
-	struct mc_conn *c;
-	if (mc_db_acquire(db, &c) || mc_tx_begin(c, 1)) {
+	if (mc_tx_begin(c, 1)) {
 		fputs("motcua: database unavailable\n", stderr);
-		mc_db_close(db);
+		mc_cli_disconnect(&s);
 		return 1;
 	}
 	int64_t id = 0;
-	char oid[24];
 	if (add) {
 		char buf[256];
 		const char *roles[10] = {0};
@@ -112,28 +107,20 @@ int mc_cmd_user(int argc, char **argv)
 			fprintf(stderr, "motcua: no agency with code %s\n", agency);
 		if (!rc)
 			rc = mc_user_create(c, &u, &id);
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		struct mc_audit_entry ae = {0, "user.create", "user", oid, "cli", "{\"via\":\"cli\"}"};
-		if (!rc)
-			rc = mc_audit_append(c, &ae);
-		rc = finish(c, rc, "user add");
-		if (!rc)
-			printf("user %s created (id %lld)\n", username, (long long)id);
 	} else {
 		rc = mc_query_int64(c, &id, "SELECT id FROM users WHERE username = ?", "t", username);
 		if (rc == MC_E_NOT_FOUND)
 			fprintf(stderr, "motcua: no user %s\n", username);
 		if (!rc)
 			rc = mc_auth_set_password(c, id, hash, 0);
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		struct mc_audit_entry ae = {0, "user.password_reset", "user", oid, "cli", "{\"via\":\"cli\"}"};
-		if (!rc)
-			rc = mc_audit_append(c, &ae);
-		rc = finish(c, rc, "user password");
-		if (!rc)
-			printf("password of %s changed; their sessions are ended\n", username);
 	}
-	mc_db_release(c);
-	mc_db_close(db);
+	if (!rc)
+		rc = mc_cli_audit(c, add ? "user.create" : "user.password_reset", "user", id, NULL);
+	rc = finish(c, rc, add ? "user add" : "user password");
+	if (!rc && add)
+		printf("user %s created (id %lld)\n", username, (long long)id);
+	else if (!rc)
+		printf("password of %s changed; their sessions are ended\n", username);
+	mc_cli_disconnect(&s);
 	return rc;
 }

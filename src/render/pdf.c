@@ -827,6 +827,17 @@ static const char *return_place(struct doc *d, json_t *j)
 	return place ? place : how;
 }
 
+/* "<one-stop unit> received the dossier of:", the applicant and the
+ * request: what forms 01-03 start with. */
+static void received_from(struct doc *d, json_t *j)
+{
+	para(d,
+	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
+	     0, 0, 2.5);
+	applicant(d, j, 1);
+	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+}
+
 static void form01(struct doc *d, json_t *j, const char *copy)
 {
 	static const struct col cols[] = {
@@ -844,11 +855,7 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	unit_header(d, j, "received_at");
 	title(d, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "RECEIPT OF DOSSIER AND APPOINTMENT FOR THE RESULT");
 	qr_block(d, T("tracking_url"), T("code"), T("secret"));
-	para(d,
-	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
-	     0, 0, 2.5);
-	applicant(d, j, 1);
-	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+	received_from(d, j);
 
 	para(d, mc_sprintf(d->a, "1. Thành phần hồ sơ nộp gồm:%s", sub(d, "Papers received")), 0, 0, 3);
 	table_begin(d, &tt);
@@ -908,11 +915,7 @@ static void form02(struct doc *d, json_t *j)
 	unit_header(d, j, when);
 	title(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "REQUEST TO SUPPLEMENT THE DOSSIER");
 	code_line(d, T("code"));
-	para(d,
-	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
-	     0, 0, 2.5);
-	applicant(d, j, 1);
-	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+	received_from(d, j);
 	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
 	para(d,
 	     mc_sprintf(d->a, "Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:%s",
@@ -954,11 +957,7 @@ static void form03(struct doc *d, json_t *j)
 		unit_header(d, j, when);
 	title(d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "REFUSAL TO RECEIVE AND PROCESS THE DOSSIER");
 	code_line(d, T("code"));
-	para(d,
-	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
-	     0, 0, 2.5);
-	applicant(d, j, 1);
-	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
+	received_from(d, j);
 	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
 	para(d,
 	     mc_sprintf(d->a,
@@ -1360,38 +1359,33 @@ struct job {
 	double fs; /* body font size; 0: the default */
 };
 
+/* Two copies (liên) of form 01: one kept, one handed to the applicant, each
+ * numbered on its own when it takes more than a page. */
+static void form01_copies(struct doc *d, json_t *j)
+{
+	d->copies = 2;
+	form01(d, j, "Liên 1: Lưu");
+	const char *running = d->running;
+	d->running = NULL; /* the second copy is not a continuation */
+	new_page(d);
+	d->running = running;
+	d->copy_start = d->page;
+	form01(d, j, "Liên 2: Giao khách hàng");
+}
+
+/* Forms 01-06 are drawn from the dossier alone (mc_pdf_form). */
+static void (*const dossier_forms[])(struct doc *, json_t *) = {
+	NULL, form01_copies, form02, form03, form04, form05, form06,
+};
+
 static void body(struct doc *d, const struct job *jb)
 {
 	json_t *j = jb->dossier;
 	if (j)
 		d->running = mc_sprintf(d->a, "<i>Mã hồ sơ: %s (tiếp theo)</i>", esc(d, T("code")));
 	switch (jb->form) {
-	case 1:
-		/* two copies (liên): one kept, one handed to the applicant, each
-		 * numbered on its own when it takes more than a page */
-		d->copies = 2;
-		form01(d, j, "Liên 1: Lưu");
-		const char *running = d->running;
-		d->running = NULL; /* the second copy is not a continuation */
-		new_page(d);
-		d->running = running;
-		d->copy_start = d->page;
-		form01(d, j, "Liên 2: Giao khách hàng");
-		break;
-	case 2:
-		form02(d, j);
-		break;
-	case 3:
-		form03(d, j);
-		break;
-	case 4:
-		form04(d, j);
-		break;
-	case 5:
-		form05(d, j);
-		break;
-	case 6:
-		form06(d, j);
+	case 7:
+		form07(d, jb->reg);
 		break;
 	case 8:
 		form_report(d, jb->rep);
@@ -1400,7 +1394,7 @@ static void body(struct doc *d, const struct job *jb)
 		form_template(d, jb->tpl);
 		break;
 	default:
-		form07(d, jb->reg);
+		dossier_forms[jb->form](d, j);
 		break;
 	}
 }

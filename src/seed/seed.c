@@ -45,6 +45,19 @@ static const struct kind *kind_of(const struct kind *k, int n, int id)
 	return &none;
 }
 
+/* End a loader's transaction: commit when rc is 0, else roll back and
+ * return rc, with err saying why (the connection's error unless the loader
+ * said more). */
+static int finish(struct mc_conn *c, int rc, char *err, size_t errlen)
+{
+	if (!rc)
+		return mc_tx_commit(c);
+	if (!err[0])
+		snprintf(err, errlen, "%s", mc_conn_errmsg(c));
+	mc_tx_rollback(c);
+	return rc;
+}
+
 struct dist {
 	char code[8], province[4];
 };
@@ -174,21 +187,15 @@ int mc_seed_units(struct mc_conn *c, const char *dir, struct mc_seed_counts *n, 
 			c, &e,
 			json_pack("{s:I, s:I}", "units", (json_int_t)n->units, "changes", (json_int_t)n->unit_changes));
 	}
-	if (rc) {
-		if (!err[0])
-			snprintf(err, errlen, "%s", mc_conn_errmsg(c));
-		mc_tx_rollback(c);
-		return rc;
-	}
-	return mc_tx_commit(c);
+	return finish(c, rc, err, errlen);
 }
 
 static int audit_created(struct mc_conn *c, const char *action, const char *type, int64_t id)
 {
 	char oid[24];
 	snprintf(oid, sizeof(oid), "%lld", (long long)id);
-	struct mc_audit_entry e = {0, action, type, oid, "cli", "{\"source\":\"seed\"}"};
-	return mc_audit_append(c, &e);
+	struct mc_audit_entry e = {0, action, type, oid, "cli", NULL};
+	return mc_audit_append_json(c, &e, json_pack("{s:s}", "source", "seed"));
 }
 
 static int open_demo(struct mc_csv *csv, const char *dir, const char *file, char *err, size_t errlen)
@@ -202,117 +209,121 @@ static int open_demo(struct mc_csv *csv, const char *dir, const char *file, char
 	return 0;
 }
 
-static int demo_agencies(struct mc_conn *c, const char *dir, struct mc_seed_counts *n, char *err, size_t errlen)
+/*
+ * The demo files: each row() creates what one line describes and sets *id
+ * to the new row's id, or fails, saying why in why (left empty: the
+ * connection's error says it).  The loader audits each creation and names
+ * the file and line of a failure.
+ */
+typedef int demo_row_fn(struct mc_conn *c, struct mc_csv *csv, const char *hash, int64_t *id, char *why, size_t whylen);
+
+static int agency_row(struct mc_conn *c, struct mc_csv *csv, const char *hash, int64_t *id, char *why, size_t whylen)
 {
-	struct mc_csv csv;
-	int rc = open_demo(&csv, dir, "agencies.csv", err, errlen);
-	while (!rc && mc_csv_next(&csv) == 1) {
-		struct mc_agency_new a = {mc_csv_get(&csv, "code"),      mc_csv_get(&csv, "kind"),
-					  mc_csv_get(&csv, "name"),      mc_csv_get(&csv, "name_en"),
-					  mc_csv_get(&csv, "unit_code"), 0};
-		const char *parent = mc_csv_get(&csv, "parent_code");
-		if (*parent && (rc = mc_agency_by_code(c, parent, &a.parent_id))) {
-			snprintf(err, errlen, "agencies.csv:%ld: unknown parent %s", csv.lineno, parent);
-			break;
-		}
-		int64_t id = 0;
-		rc = mc_agency_create(c, &a, &id);
-		if (rc) {
-			snprintf(err, errlen, "agencies.csv:%ld: %s", csv.lineno, mc_conn_errmsg(c));
-			break;
-		}
-		rc = audit_created(c, "agency.create", "agency", id);
-		n->agencies++;
-	}
-	mc_csv_close(&csv);
-	if (rc)
+	(void)hash;
+	struct mc_agency_new a = {mc_csv_get(csv, "code"),    mc_csv_get(csv, "kind"),      mc_csv_get(csv, "name"),
+				  mc_csv_get(csv, "name_en"), mc_csv_get(csv, "unit_code"), 0};
+	const char *parent = mc_csv_get(csv, "parent_code");
+	int rc;
+	if (*parent && (rc = mc_agency_by_code(c, parent, &a.parent_id))) {
+		snprintf(why, whylen, "unknown parent %s", parent);
 		return rc;
-	rc = open_demo(&csv, dir, "counters.csv", err, errlen);
-	while (!rc && mc_csv_next(&csv) == 1) {
-		int64_t agency = 0, id = 0;
-		rc = mc_agency_by_code(c, mc_csv_get(&csv, "agency_code"), &agency);
-		if (!rc)
-			rc = mc_counter_create(c, mc_csv_get(&csv, "code"), agency, mc_csv_get(&csv, "name"),
-					       mc_csv_get(&csv, "name_en"), &id);
-		if (!rc)
-			rc = audit_created(c, "counter.create", "counter", id);
-		if (rc)
-			snprintf(err, errlen, "counters.csv:%ld: %s", csv.lineno, mc_conn_errmsg(c));
-		n->counters++;
 	}
-	mc_csv_close(&csv);
+	return mc_agency_create(c, &a, id);
+}
+
+static int counter_row(struct mc_conn *c, struct mc_csv *csv, const char *hash, int64_t *id, char *why, size_t whylen)
+{
+	(void)hash;
+	(void)why;
+	(void)whylen;
+	int64_t agency = 0;
+	int rc = mc_agency_by_code(c, mc_csv_get(csv, "agency_code"), &agency);
+	if (!rc)
+		rc = mc_counter_create(c, mc_csv_get(csv, "code"), agency, mc_csv_get(csv, "name"),
+				       mc_csv_get(csv, "name_en"), id);
 	return rc;
 }
 
-static int demo_people(struct mc_conn *c, const char *dir, const char *hash, struct mc_seed_counts *n, char *err,
-		       size_t errlen)
+/* The columns that officials.csv and citizens.csv share. */
+static struct mc_user_new demo_user(struct mc_csv *csv, const char *kind, const char *hash)
+{
+	return (struct mc_user_new){
+		.kind = kind,
+		.password_hash = hash,
+		.full_name = mc_csv_get(csv, "full_name"),
+		.phone = mc_csv_get(csv, "phone"),
+		.email = mc_csv_get(csv, "email"),
+	};
+}
+
+static int official_row(struct mc_conn *c, struct mc_csv *csv, const char *hash, int64_t *id, char *why, size_t whylen)
+{
+	(void)why;
+	(void)whylen;
+	char roles_buf[256];
+	const char *roles[12] = {0};
+	snprintf(roles_buf, sizeof(roles_buf), "%s", mc_csv_get(csv, "roles"));
+	int nr = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(roles_buf, ";", &save); t && nr < 11; t = strtok_r(NULL, ";", &save))
+		roles[nr++] = t;
+	struct mc_user_new u = demo_user(csv, "official", hash);
+	u.username = mc_csv_get(csv, "username");
+	u.position = mc_csv_get(csv, "position");
+	u.position_en = mc_csv_get(csv, "position_en");
+	u.roles = roles;
+	int rc = mc_agency_by_code(c, mc_csv_get(csv, "agency_code"), &u.agency_id);
+	if (!rc)
+		rc = mc_user_create(c, &u, id);
+	return rc;
+}
+
+static int citizen_row(struct mc_conn *c, struct mc_csv *csv, const char *hash, int64_t *id, char *why, size_t whylen)
+{
+	static const char *const citizen_roles[] = {"citizen", NULL};
+	struct mc_user_new u = demo_user(csv, "citizen", hash);
+	u.username = u.id_number = mc_csv_get(csv, "id_number");
+	u.birth_date = mc_csv_get(csv, "birth_date");
+	u.sex = mc_csv_get(csv, "sex");
+	u.address = mc_csv_get(csv, "address");
+	u.ward_code = mc_csv_get(csv, "ward_code");
+	u.roles = citizen_roles;
+	struct mc_error e;
+	int unknown;
+	mc_error_init(&e);
+	if (mc_cccd_check(u.id_number, u.birth_date, u.sex, &e, &unknown)) {
+		snprintf(why, whylen, "invalid citizen ID");
+		return MC_E_VALIDATION;
+	}
+	return mc_user_create(c, &u, id);
+}
+
+/* In this order: a counter names its agency, an official too. */
+static const struct demo_file {
+	const char *file, *action, *object_type;
+	demo_row_fn *row;
+} demo_files[] = {
+	{"agencies.csv", "agency.create", "agency", agency_row},
+	{"counters.csv", "counter.create", "counter", counter_row},
+	{"officials.csv", "user.create", "user", official_row},
+	{"citizens.csv", "user.create", "user", citizen_row},
+};
+
+static int load_demo(struct mc_conn *c, const char *dir, const struct demo_file *f, const char *hash, long *count,
+		     char *err, size_t errlen)
 {
 	struct mc_csv csv;
-	int rc = open_demo(&csv, dir, "officials.csv", err, errlen);
+	int rc = open_demo(&csv, dir, f->file, err, errlen);
 	while (!rc && mc_csv_next(&csv) == 1) {
-		char roles_buf[256];
-		const char *roles[12] = {0};
-		snprintf(roles_buf, sizeof(roles_buf), "%s", mc_csv_get(&csv, "roles"));
-		int nr = 0;
-		char *save = NULL;
-		for (char *t = strtok_r(roles_buf, ";", &save); t && nr < 11; t = strtok_r(NULL, ";", &save))
-			roles[nr++] = t;
-		struct mc_user_new u = {
-			.kind = "official",
-			.username = mc_csv_get(&csv, "username"),
-			.password_hash = hash,
-			.full_name = mc_csv_get(&csv, "full_name"),
-			.phone = mc_csv_get(&csv, "phone"),
-			.email = mc_csv_get(&csv, "email"),
-			.position = mc_csv_get(&csv, "position"),
-			.position_en = mc_csv_get(&csv, "position_en"),
-			.roles = roles,
-		};
 		int64_t id = 0;
-		rc = mc_agency_by_code(c, mc_csv_get(&csv, "agency_code"), &u.agency_id);
+		char why[160] = "";
+		rc = f->row(c, &csv, hash, &id, why, sizeof(why));
 		if (!rc)
-			rc = mc_user_create(c, &u, &id);
-		if (!rc)
-			rc = audit_created(c, "user.create", "user", id);
+			rc = audit_created(c, f->action, f->object_type, id);
 		if (rc)
-			snprintf(err, errlen, "officials.csv:%ld: %s", csv.lineno, mc_conn_errmsg(c));
-		n->officials++;
-	}
-	mc_csv_close(&csv);
-	if (rc)
-		return rc;
-	rc = open_demo(&csv, dir, "citizens.csv", err, errlen);
-	while (!rc && mc_csv_next(&csv) == 1) {
-		static const char *const citizen_roles[] = {"citizen", NULL};
-		struct mc_user_new u = {
-			.kind = "citizen",
-			.username = mc_csv_get(&csv, "id_number"),
-			.password_hash = hash,
-			.full_name = mc_csv_get(&csv, "full_name"),
-			.id_number = mc_csv_get(&csv, "id_number"),
-			.birth_date = mc_csv_get(&csv, "birth_date"),
-			.sex = mc_csv_get(&csv, "sex"),
-			.phone = mc_csv_get(&csv, "phone"),
-			.email = mc_csv_get(&csv, "email"),
-			.address = mc_csv_get(&csv, "address"),
-			.ward_code = mc_csv_get(&csv, "ward_code"),
-			.roles = citizen_roles,
-		};
-		struct mc_error e;
-		int unknown;
-		mc_error_init(&e);
-		if (mc_cccd_check(u.id_number, u.birth_date, u.sex, &e, &unknown)) {
-			snprintf(err, errlen, "citizens.csv:%ld: invalid citizen ID", csv.lineno);
-			rc = MC_E_VALIDATION;
-			break;
-		}
-		int64_t id = 0;
-		rc = mc_user_create(c, &u, &id);
-		if (!rc)
-			rc = audit_created(c, "user.create", "user", id);
-		if (rc)
-			snprintf(err, errlen, "citizens.csv:%ld: %s", csv.lineno, mc_conn_errmsg(c));
-		n->citizens++;
+			snprintf(err, errlen, "%s:%ld: %s", f->file, csv.lineno, why[0] ? why : mc_conn_errmsg(c));
+		else
+			(*count)++;
 	}
 	mc_csv_close(&csv);
 	return rc;
@@ -336,14 +347,10 @@ int mc_seed_demo(struct mc_conn *c, const char *dir, const char *password, struc
 	rc = mc_tx_begin(c, 1);
 	if (rc)
 		return rc;
-	rc = demo_agencies(c, dir, n, err, errlen);
-	if (!rc)
-		rc = demo_people(c, dir, hash, n, err, errlen);
-	if (rc) {
-		mc_tx_rollback(c);
-		return rc;
-	}
-	return mc_tx_commit(c);
+	long *counts[] = {&n->agencies, &n->counters, &n->officials, &n->citizens};
+	for (size_t i = 0; !rc && i < sizeof(demo_files) / sizeof(demo_files[0]); i++)
+		rc = load_demo(c, dir, &demo_files[i], hash, counts[i], err, errlen);
+	return finish(c, rc, err, errlen);
 }
 
 int mc_seed_procedures(struct mc_conn *c, const char *dir, struct mc_seed_counts *n, char *err, size_t errlen)
@@ -384,11 +391,5 @@ int mc_seed_procedures(struct mc_conn *c, const char *dir, struct mc_seed_counts
 			n->procedures++;
 	}
 	json_decref(all);
-	if (rc) {
-		if (!err[0])
-			snprintf(err, errlen, "%s", mc_conn_errmsg(c));
-		mc_tx_rollback(c);
-		return rc;
-	}
-	return mc_tx_commit(c);
+	return finish(c, rc, err, errlen);
 }
