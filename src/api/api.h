@@ -76,6 +76,11 @@ int mc_api_check(struct mc_req *r);
 int mc_api_id_param(struct mc_req *r, const char *name, int64_t *id);
 /* Query parameter as an integer in [min, max], or dflt when absent. */
 int mc_api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
+/* The version an If-Match header names ("v<n>", quoted): 0, or the request
+ * fails with 428 when there is none and 412 when it names no version. */
+int mc_api_if_match(struct mc_req *r, int64_t *version);
+/* ETag: "v<n>", n the version member of obj (a row read back). */
+void mc_api_etag(struct mc_req *r, json_t *obj);
 /* Fail the request with a database error (logging the detail). */
 int mc_api_db_fail(struct mc_req *r, int rc);
 /* 0 when agency is inside the caller's jurisdiction (their agency's

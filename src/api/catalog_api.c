@@ -71,9 +71,7 @@ static int procedure_get(struct mc_req *r)
 		return mc_fail(r, rc, NULL);
 	if (rc)
 		return mc_api_db_fail(r, rc);
-	mc_res_header(
-		r, "ETag",
-		mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(def, "version"))));
+	mc_api_etag(r, def);
 	/* the editors' working notes stay with the editors */
 	if (r->who && mc_principal_has(r->who, "catalog.manage"))
 		json_object_set_new(def, "payable", json_boolean(mc_catalog_payable(def)));
@@ -170,12 +168,10 @@ static int procedure_update(struct mc_req *r)
 	const char *code = mc_req_param(r, "code");
 	if (!valid_code_param(code))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	const char *im = mc_req_header(r, "If-Match");
-	long long want = -1;
-	if (!im)
-		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
-	if (sscanf(im, "\"v%lld\"", &want) != 1)
-		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	int64_t want = -1;
+	int rc = mc_api_if_match(r, &want);
+	if (rc)
+		return rc;
 	json_t *def = definition_body(r);
 	if (!def)
 		return r->err.code;
@@ -184,8 +180,7 @@ static int procedure_update(struct mc_req *r)
 		return mc_api_check(r);
 	}
 	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
+	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	int version = 0;
 	if ((rc = mc_tx_begin(c, 1)))

@@ -29,12 +29,6 @@ static int fail(struct mc_req *r, int rc)
 	return rc;
 }
 
-static void etag(struct mc_req *r, json_t *d)
-{
-	mc_res_header(r, "ETag",
-		      mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(d, "version"))));
-}
-
 static int submit(struct mc_req *r, int64_t counter)
 {
 	json_t *b = mc_api_body(r);
@@ -49,7 +43,7 @@ static int submit(struct mc_req *r, int64_t counter)
 		return fail(r, rc);
 	mc_res_header(r, "Location",
 		      mc_sprintf(r->arena, "/api/v1/dossiers/%s", json_string_value(json_object_get(out, "code"))));
-	etag(r, out);
+	mc_api_etag(r, out);
 	return mc_res_json(r, 201, out);
 }
 
@@ -77,7 +71,7 @@ static int dossier_get(struct mc_req *r)
 	json_t *out = NULL;
 	if ((rc = mc_dossier_get(&x, code, &out)))
 		return fail(r, rc);
-	etag(r, out);
+	mc_api_etag(r, out);
 	return mc_res_json(r, 200, out);
 }
 
@@ -86,23 +80,20 @@ static int dossier_act(struct mc_req *r)
 	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63), *action = mc_req_param(r, "action");
 	if (!code)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	const char *im = mc_req_header(r, "If-Match");
-	long long version = -1;
-	if (!im)
-		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
-	if (sscanf(im, "\"v%lld\"", &version) != 1)
-		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	int64_t version = -1;
+	int rc = mc_api_if_match(r, &version);
+	if (rc)
+		return rc;
 	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
 	if (!b)
 		return r->err.code;
 	struct mc_dossier_ctx x;
-	int rc = mc_api_dossier_ctx(r, &x);
-	if (rc)
+	if ((rc = mc_api_dossier_ctx(r, &x)))
 		return rc;
 	json_t *out = NULL;
 	if ((rc = mc_dossier_act(&x, code, action, version, b, &out)))
 		return fail(r, rc);
-	etag(r, out);
+	mc_api_etag(r, out);
 	return mc_res_json(r, 200, out);
 }
 

@@ -18,7 +18,6 @@
 #include "../crypto/crypto.h"
 #include "../org/org.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,12 +101,6 @@ static int may_manage(struct mc_req *r, struct mc_conn *c, int64_t id, const cha
 	return why.reason == MC_POWER_OK ? 0 : refuse(r, c, action, "user", id, &why, status);
 }
 
-static void set_etag(struct mc_req *r, json_t *u)
-{
-	mc_res_header(r, "ETag",
-		      mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(u, "version"))));
-}
-
 static int users_list(struct mc_req *r)
 {
 	int64_t agency, after, limit;
@@ -146,7 +139,7 @@ static int user_get(struct mc_req *r)
 	json_t *u;
 	if ((rc = mc_user_get(c, id, &u)))
 		return mc_api_db_fail(r, rc);
-	set_etag(r, u);
+	mc_api_etag(r, u);
 	return mc_res_json(r, 200, u);
 }
 
@@ -221,7 +214,7 @@ static int user_create(struct mc_req *r)
 	json_t *out;
 	if ((rc = mc_api_create_user(r, c, &u, pw, "user.create", NULL, "username", &out)))
 		return rc;
-	set_etag(r, out);
+	mc_api_etag(r, out);
 	return mc_res_json(r, 201, json_incref(out));
 }
 
@@ -234,12 +227,9 @@ static int user_patch(struct mc_req *r)
 	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	const char *im = mc_req_header(r, "If-Match");
 	int64_t want = -1;
-	if (!im)
-		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
-	if (sscanf(im, "\"v%lld\"", (long long *)&want) != 1)
-		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	if ((rc = mc_api_if_match(r, &want)))
+		return rc;
 	const char *name = mc_api_str(r, b, "full_name", 100, 0);
 	const char *position = mc_api_str(r, b, "position", 100, 0);
 	const char *phone = mc_api_str(r, b, "phone", 20, 0);
@@ -276,7 +266,7 @@ static int user_patch(struct mc_req *r)
 	json_t *u;
 	if ((rc = mc_user_get(c, id, &u)))
 		return mc_api_db_fail(r, rc);
-	set_etag(r, u);
+	mc_api_etag(r, u);
 	return mc_res_json(r, 200, u);
 }
 

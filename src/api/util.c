@@ -214,6 +214,25 @@ int mc_api_db_fail(struct mc_req *r, int rc)
 	return rc;
 }
 
+int mc_api_if_match(struct mc_req *r, int64_t *version)
+{
+	const char *im = mc_req_header(r, "If-Match");
+	long long v = -1;
+	if (!im)
+		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
+	if (sscanf(im, "\"v%lld\"", &v) != 1)
+		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	*version = v;
+	return 0;
+}
+
+void mc_api_etag(struct mc_req *r, json_t *obj)
+{
+	mc_res_header(
+		r, "ETag",
+		mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(obj, "version"))));
+}
+
 int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field)
 {
 	int rc = mc_agency_within(c, r->who->agency_id, agency);
