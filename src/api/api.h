@@ -72,6 +72,16 @@ int64_t mc_api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min
 void mc_api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok);
 /* 0 if no field errors were added, else MC_E_VALIDATION. */
 int mc_api_check(struct mc_req *r);
+/* Query parameter name as a day "YYYY-MM-DD" (dflt when absent) into out:
+ * 0, or -1 with a field error. */
+int mc_api_day_query(struct mc_req *r, const char *name, const char *dflt, char out[11]);
+/* The longest period a report or the register book covers. */
+#define MC_API_PERIOD_MAX_DAYS 366
+/* The period of a report or the register book: query parameters from and
+ * to (by default the current month in Vietnam), to not before from, at
+ * most MC_API_PERIOD_MAX_DAYS days; field errors otherwise (finish with
+ * mc_api_check). */
+void mc_api_period(struct mc_req *r, char from[11], char to[11]);
 /* Path parameter as a positive id; MC_E_NOT_FOUND if it is not one. */
 int mc_api_id_param(struct mc_req *r, const char *name, int64_t *id);
 /* Query parameter as an integer in [min, max], or dflt when absent. */
@@ -89,9 +99,6 @@ int mc_api_db_fail(struct mc_req *r, int rc);
 int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field);
 /* The figures of GET /api/v1/stats for the request's query (from, to,
  * agency_id, group, recount), checked and authorized; *out is new. */
-/* The first and last day ("YYYY-MM-DD") of the current month in Vietnam:
- * the default period of the reports. */
-void mc_api_this_month(char first[16], char last[16]);
 int mc_api_stats_query(struct mc_req *r, json_t **out);
 /* The dossier engine's view of the request: its connection, arena, caller,
  * address, error object and the public address for printed links. */

@@ -261,28 +261,6 @@ static int my_dossiers(struct mc_req *r)
 
 /* ---- statistics ---- */
 
-static int day_param(struct mc_req *r, const char *name, char out[11], const char *dflt)
-{
-	const char *v = mc_req_query(r, name);
-	if (!v)
-		v = dflt;
-	if (!mc_date_check(v)) {
-		mc_bad_field(&r->err, mc_strdup(r->arena, name), MC_M_DATE_FORMAT);
-		return mc_fail(r, MC_E_VALIDATION, NULL);
-	}
-	snprintf(out, 11, "%.10s", v); /* 10 characters, checked above */
-	return 0;
-}
-
-void mc_api_this_month(char first[16], char last[16])
-{
-	int y, m, d;
-	mc_vn_date(mc_time_now_ms(), &y, &m, &d);
-	snprintf(first, 16, "%04d-%02d-01", y, m);
-	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
-	snprintf(last, 16, "%04d-%02d-%02d", y, m, d);
-}
-
 int mc_api_stats_query(struct mc_req *r, json_t **result)
 {
 	char today[32], from[11], to[11], first[32];
@@ -292,8 +270,9 @@ int mc_api_stats_query(struct mc_req *r, json_t **result)
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
 	snprintf(first, sizeof(first), "%04d-01-01", y);
 	int64_t agency;
-	if (day_param(r, "from", from, first) || day_param(r, "to", to, today) ||
-	    mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+	if (mc_api_day_query(r, "from", first, from) || mc_api_day_query(r, "to", today, to))
+		return mc_api_check(r);
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
 	if (strcmp(from, to) > 0)
 		return mc_fail(r, MC_E_VALIDATION, "from is after to");

@@ -23,8 +23,7 @@
 /* Rendered documents are built in memory: bounded well below the
  * server's response limit. */
 #define DOC_LIMIT (48u << 20)
-/* The register: at most a year, and a bounded number of rows. */
-#define REGISTER_MAX_DAYS 366
+/* The register: a bounded number of rows (and MC_API_PERIOD_MAX_DAYS). */
 #define REGISTER_MAX_ROWS 20000
 
 static int fail(struct mc_req *r, int rc)
@@ -94,26 +93,6 @@ static int form_get(struct mc_req *r)
 
 /* ---- form 07, the register book ---- */
 
-static int day_query(struct mc_req *r, const char *name, const char *dflt, char out[11])
-{
-	const char *v = mc_req_query(r, name);
-	if (!v)
-		v = dflt;
-	if (!mc_date_check(v)) {
-		mc_bad_field(&r->err, name, MC_M_DATE_FORMAT);
-		return -1;
-	}
-	snprintf(out, 11, "%.10s", v);
-	return 0;
-}
-
-static int64_t day_number(const char *day)
-{
-	int y = 0, m = 0, d = 0;
-	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
-	return mc_days_from_civil(y, m, d);
-}
-
 enum reg_format { REG_JSON, REG_PDF, REG_XLSX };
 
 static int register_get(struct mc_req *r, enum reg_format fmt)
@@ -122,15 +101,8 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
-	/* default: the current month in Vietnam */
-	char first[16], last[16], from[11], to[11];
-	mc_api_this_month(first, last);
-	int bad = day_query(r, "from", first, from);
-	bad |= day_query(r, "to", last, to);
-	if (!bad && day_number(from) > day_number(to))
-		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
-	else if (!bad && day_number(to) - day_number(from) + 1 > REGISTER_MAX_DAYS)
-		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
+	char from[11], to[11];
+	mc_api_period(r, from, to);
 	if ((rc = mc_api_check(r)))
 		return rc;
 	struct mc_dossier_ctx x;

@@ -25,24 +25,6 @@
 
 enum fmt { JSON, PDF, XLSX };
 
-static int64_t day_number(const char *day)
-{
-	int y = 0, m = 0, d = 0;
-	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
-	return mc_days_from_civil(y, m, d);
-}
-
-static void day_query(struct mc_req *r, const char *name, const char *dflt, char out[11])
-{
-	const char *v = mc_req_query(r, name);
-	if (!v)
-		v = dflt;
-	if (!mc_date_check(v))
-		mc_bad_field(&r->err, name, MC_M_DATE_FORMAT);
-	else
-		snprintf(out, 11, "%.10s", v);
-}
-
 /* Rows of the sheet: the key's name (code and name), then the figures. */
 static const struct {
 	const char *key, *title, *type;
@@ -95,14 +77,8 @@ static int sheet(struct mc_req *r, json_t *rep, struct mc_buf *buf)
 
 static int report(struct mc_req *r, enum fmt fmt)
 {
-	char first[16], last[16], from[11] = "", to[11] = "";
-	mc_api_this_month(first, last);
-	day_query(r, "from", first, from);
-	day_query(r, "to", last, to);
-	if (!r->err.nfields && day_number(from) > day_number(to))
-		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
-	else if (!r->err.nfields && day_number(to) - day_number(from) + 1 > 366)
-		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
+	char from[11] = "", to[11] = "";
+	mc_api_period(r, from, to);
 	const char *group = mc_req_query(r, "group");
 	if (!group)
 		group = "agency";

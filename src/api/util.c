@@ -3,6 +3,7 @@
 
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../org/org.h"
 
@@ -278,4 +279,47 @@ void mc_api_check_contact(struct mc_req *r, const char **phone, const char *emai
 	}
 	if (email && !(empty_ok && !*email) && !mc_email_check(email))
 		mc_bad_field(&r->err, "email", MC_M_EMAIL_FORMAT);
+}
+
+int mc_api_day_query(struct mc_req *r, const char *name, const char *dflt, char out[11])
+{
+	const char *v = mc_req_query(r, name);
+	if (!v)
+		v = dflt;
+	if (!mc_date_check(v)) {
+		mc_bad_field(&r->err, mc_strdup(r->arena, name), MC_M_DATE_FORMAT);
+		return -1;
+	}
+	snprintf(out, 11, "%.10s", v); /* 10 characters, checked above */
+	return 0;
+}
+
+/* The first and last day ("YYYY-MM-DD") of the current month in Vietnam. */
+static void this_month(char first[16], char last[16])
+{
+	int y, m, d;
+	mc_vn_date(mc_time_now_ms(), &y, &m, &d);
+	snprintf(first, 16, "%04d-%02d-01", y, m);
+	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
+	snprintf(last, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+/* The day number of a checked "YYYY-MM-DD". */
+static int64_t day_number(const char *day)
+{
+	int y = 0, m = 0, d = 0;
+	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
+	return mc_days_from_civil(y, m, d);
+}
+
+void mc_api_period(struct mc_req *r, char from[11], char to[11])
+{
+	char first[16], last[16];
+	this_month(first, last);
+	int bad = mc_api_day_query(r, "from", first, from);
+	bad |= mc_api_day_query(r, "to", last, to);
+	if (!bad && day_number(from) > day_number(to))
+		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
+	else if (!bad && day_number(to) - day_number(from) + 1 > MC_API_PERIOD_MAX_DAYS)
+		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
 }
