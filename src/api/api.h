@@ -97,6 +97,11 @@ int mc_api_db_fail(struct mc_req *r, int rc);
  * subtree); otherwise the request fails with 403 naming field, or with the
  * database error. */
 int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field);
+/* The request's connection and the agency figures are asked for: agency
+ * (an agency_id read from the query; 0: the caller's own), which must be
+ * inside the caller's jurisdiction.  0, or the request fails (403 naming
+ * agency_id, or a database error). */
+int mc_api_agency_root(struct mc_req *r, int64_t agency, struct mc_conn **c, int64_t *root);
 /* The figures of GET /api/v1/stats for the request's query (from, to,
  * agency_id, group, recount), checked and authorized; *out is new. */
 int mc_api_stats_query(struct mc_req *r, json_t **out);

@@ -282,11 +282,9 @@ int mc_api_stats_query(struct mc_req *r, json_t **result)
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	int64_t root;
+	int rc = mc_api_agency_root(r, agency, &c, &root);
 	if (rc)
-		return rc;
-	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = mc_api_within(r, c, root, "agency_id")))
 		return rc;
 	json_t *out = NULL;
 	rc = mc_req_query(r, "recount") ? mc_dossier_stats_recount(c, root, from, to, group, &out)

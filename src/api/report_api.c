@@ -91,10 +91,9 @@ static int report(struct mc_req *r, enum fmt fmt)
 	if (rc)
 		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
-		return rc;
-	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = mc_api_within(r, c, root, "agency_id")))
+	int64_t root;
+	rc = mc_api_agency_root(r, agency, &c, &root);
+	if (rc)
 		return rc;
 	json_t *rep = NULL, *ag = NULL;
 	if ((rc = mc_dossier_report(c, root, from, to, group, &rep)) || (rc = mc_agency_get(c, root, &ag))) {

@@ -242,6 +242,15 @@ int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const cha
 	return rc ? 0 : mc_fail(r, MC_E_FORBIDDEN, "%s", field);
 }
 
+int mc_api_agency_root(struct mc_req *r, int64_t agency, struct mc_conn **c, int64_t *root)
+{
+	int rc = mc_req_db(r, c);
+	if (rc)
+		return rc;
+	*root = agency ? agency : r->who->agency_id;
+	return mc_api_within(r, *c, *root, "agency_id");
+}
+
 int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
 		 json_t *detail)
 {
