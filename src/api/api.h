@@ -108,6 +108,13 @@ int mc_api_stats_query(struct mc_req *r, json_t **out);
 /* The dossier engine's view of the request: its connection, arena, caller,
  * address, error object and the public address for printed links. */
 int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
+/* Rendered documents (PDF, XLSX) are built in memory: bounded well below
+ * the server's response limit. */
+#define MC_API_DOC_LIMIT (48u << 20)
+#define MC_API_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+/* Answer 200 with a rendered document (buf is released): a PDF (pdf) shown
+ * inline, or a spreadsheet as an attachment, named filename. */
+int mc_api_send_doc(struct mc_req *r, struct mc_buf *buf, int pdf, const char *filename);
 /* Write an audit entry for the caller inside the current transaction;
  * detail (its reference is taken; NULL: none) is written as compact JSON. */
 int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,

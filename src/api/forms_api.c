@@ -18,11 +18,6 @@
 
 #include "../core/banned.h"
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-/* Rendered documents are built in memory: bounded well below the
- * server's response limit. */
-#define DOC_LIMIT (48u << 20)
 /* The register: a bounded number of rows (and MC_API_PERIOD_MAX_DAYS). */
 #define REGISTER_MAX_ROWS 20000
 
@@ -32,18 +27,6 @@ static int fail(struct mc_req *r, int rc)
 		return mc_api_db_fail(r, rc);
 	r->err.code = rc;
 	return rc;
-}
-
-/* Send a rendered document (buf is released). */
-static int send_doc(struct mc_req *r, struct mc_buf *buf, const char *ctype, const char *disposition,
-		    const char *filename)
-{
-	int rc = mc_res_text(r, 200, ctype, buf->data, buf->len);
-	mc_buf_release(buf);
-	if (rc)
-		return rc;
-	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "%s; filename=\"%s\"", disposition, filename));
-	return 0;
 }
 
 /* ---- forms 01-06 ---- */
@@ -81,14 +64,14 @@ static int form_get(struct mc_req *r)
 		return fail(r, rc);
 	if (!pdf)
 		return mc_res_json(r, 200, d);
-	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	rc = mc_pdf_form(form, d, r->lang, &buf, &r->err);
 	json_decref(d);
 	if (rc) {
 		mc_buf_release(&buf);
 		return fail(r, rc);
 	}
-	return send_doc(r, &buf, "application/pdf", "inline", mc_sprintf(r->arena, "%s-mau-%02d.pdf", code, form));
+	return mc_api_send_doc(r, &buf, 1, mc_sprintf(r->arena, "%s-mau-%02d.pdf", code, form));
 }
 
 /* ---- form 07, the register book ---- */
@@ -128,7 +111,7 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	if (fmt == REG_JSON)
 		return mc_res_json(
 			r, 200, json_pack("{s:O, s:s, s:s, s:O}", "agency", ag, "from", from, "to", to, "items", rows));
-	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	rc = fmt == REG_PDF ? mc_pdf_register(ag, from, to, rows, &buf, &r->err)
 			    : mc_xlsx_register(ag, from, to, rows, &buf, &r->err);
 	if (rc) {
@@ -138,8 +121,7 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	const char *name =
 		mc_sprintf(r->arena, "so-theo-doi-%s-%s-%s.%s", json_string_value(json_object_get(ag, "code")), from,
 			   to, fmt == REG_PDF ? "pdf" : "xlsx");
-	return fmt == REG_PDF ? send_doc(r, &buf, "application/pdf", "inline", name)
-			      : send_doc(r, &buf, XLSX_TYPE, "attachment", name);
+	return mc_api_send_doc(r, &buf, fmt == REG_PDF, name);
 }
 
 static int register_json(struct mc_req *r)
@@ -214,14 +196,15 @@ static int stats_xlsx(struct mc_req *r)
 	json_t *total = json_deep_copy(json_object_get(st, "total"));
 	json_object_set_new(total, "key", json_string("Tổng cộng"));
 	json_array_append_new(rows, total);
-	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	if ((rc = mc_xlsx_table("Thống kê hồ sơ", cols, rows, &buf, &r->err))) {
 		mc_buf_release(&buf);
 		return fail(r, rc);
 	}
-	return send_doc(r, &buf, XLSX_TYPE, "attachment",
-			mc_sprintf(r->arena, "thong-ke-%s-%s.xlsx", json_string_value(json_object_get(st, "from")),
-				   json_string_value(json_object_get(st, "to"))));
+	return mc_api_send_doc(r, &buf, 0,
+			       mc_sprintf(r->arena, "thong-ke-%s-%s.xlsx",
+					  json_string_value(json_object_get(st, "from")),
+					  json_string_value(json_object_get(st, "to"))));
 }
 
 const struct mc_route mc_api_forms_routes[] = {

@@ -20,9 +20,6 @@
 
 #include "../core/banned.h"
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#define DOC_LIMIT (48u << 20)
-
 enum fmt { JSON, PDF, XLSX };
 
 /* Rows of the sheet: the key's name (code and name), then the figures. */
@@ -107,22 +104,17 @@ static int report(struct mc_req *r, enum fmt fmt)
 	mc_req_keep(r, ag);
 	if (fmt == JSON)
 		return mc_res_json(r, 200, json_incref(rep));
-	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	rc = fmt == PDF ? mc_pdf_report(rep, json_string_value(json_object_get(ag, "name")), &buf, &r->err)
 			: sheet(r, rep, &buf);
 	if (rc) {
 		mc_buf_release(&buf);
 		return rc == MC_E_VALIDATION || rc == MC_E_TOO_BIG ? mc_fail(r, rc, NULL) : mc_api_db_fail(r, rc);
 	}
-	rc = mc_res_text(r, 200, fmt == PDF ? "application/pdf" : XLSX_TYPE, buf.data, buf.len);
-	mc_buf_release(&buf);
-	if (rc)
-		return rc;
-	mc_res_header(r, "Content-Disposition",
-		      mc_sprintf(r->arena, "%s; filename=\"bao-cao-%s-%s-%s.%s\"", fmt == PDF ? "inline" : "attachment",
-				 json_string_value(json_object_get(ag, "code")), from, to,
-				 fmt == PDF ? "pdf" : "xlsx"));
-	return 0;
+	return mc_api_send_doc(r, &buf, fmt == PDF,
+			       mc_sprintf(r->arena, "bao-cao-%s-%s-%s.%s",
+					  json_string_value(json_object_get(ag, "code")), from, to,
+					  fmt == PDF ? "pdf" : "xlsx"));
 }
 
 static int report_json(struct mc_req *r)

@@ -332,3 +332,15 @@ void mc_api_period(struct mc_req *r, char from[11], char to[11])
 	else if (!bad && day_number(to) - day_number(from) + 1 > MC_API_PERIOD_MAX_DAYS)
 		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
 }
+
+int mc_api_send_doc(struct mc_req *r, struct mc_buf *buf, int pdf, const char *filename)
+{
+	int rc = mc_res_text(r, 200, pdf ? "application/pdf" : MC_API_XLSX_TYPE, buf->data, buf->len);
+	mc_buf_release(buf);
+	if (rc)
+		return rc;
+	/* a PDF opens in the browser, a spreadsheet is saved */
+	mc_res_header(r, "Content-Disposition",
+		      mc_sprintf(r->arena, "%s; filename=\"%s\"", pdf ? "inline" : "attachment", filename));
+	return 0;
+}
