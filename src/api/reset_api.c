@@ -12,12 +12,10 @@
  */
 #include "api.h"
 
-#include "../audit/audit.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../org/org.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "../core/banned.h"
@@ -123,13 +121,8 @@ static int reset_redeem(struct mc_req *r)
 	if ((rc = mc_tx_begin(c, 1)))
 		return mc_api_db_fail(r, rc);
 	rc = mc_auth_reset_use(c, &t, hash);
-	if (!rc) {
-		char oid[24];
-		snprintf(oid, sizeof(oid), "%lld", (long long)t.user_id);
-		/* the holder acts, signed in or not */
-		struct mc_audit_entry e = {t.user_id, "user.password_reset_by_code", "user", oid, r->addr, NULL};
-		rc = mc_audit_append(c, &e);
-	}
+	if (!rc) /* the holder acts, signed in or not */
+		rc = mc_auth_audit(c, t.user_id, "user.password_reset_by_code", r->addr, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))
