@@ -72,6 +72,9 @@ int64_t mc_api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min
 void mc_api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok);
 /* 0 if no field errors were added, else MC_E_VALIDATION. */
 int mc_api_check(struct mc_req *r);
+/* mc_api_check, then the request's database connection (mc_req_db): the
+ * start of a handler whose input is read. */
+int mc_api_check_db(struct mc_req *r, struct mc_conn **c);
 /* Query parameter name as a day "YYYY-MM-DD" (dflt when absent) into out:
  * 0, or -1 with a field error. */
 int mc_api_day_query(struct mc_req *r, const char *name, const char *dflt, char out[11]);

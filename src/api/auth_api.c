@@ -45,11 +45,9 @@ static int login(struct mc_req *r)
 	else if (json_string_length(pw) > 256 || strlen(json_string_value(pw)) != json_string_length(pw))
 		mc_bad_field(&r->err, "password", MC_M_PASSWORD_TOO_LONG);
 	int want_token = mc_api_bool(r, b, "token", 0);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	struct mc_auth_policy p = mc_api_policy(r);
 	struct mc_login_result res;
@@ -155,11 +153,9 @@ static int signup(struct mc_req *r)
 	if (name && !mc_text_person_name(name))
 		mc_bad_field(&r->err, "full_name", MC_M_PERSON_NAME);
 	mc_api_check_contact(r, &phone, email, 1);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	if (ward && *ward) {
 		json_t *u = NULL;
@@ -211,11 +207,9 @@ static int signup_business(struct mc_req *r)
 	if (rep && !mc_text_person_name(rep))
 		mc_bad_field(&r->err, "representative", MC_M_PERSON_NAME);
 	mc_api_check_contact(r, &phone, email, 0);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	static const char *const roles[] = {"business", NULL};
 	/* full_name is the business's name; the representative goes to position. */
@@ -244,11 +238,9 @@ static int change_password(struct mc_req *r)
 	if (!json_is_string(oj))
 		mc_bad_field(&r->err, "current_password", MC_M_REQUIRED);
 	const char *npw = mc_api_new_password(r, b, "new_password", NULL);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	struct mc_auth_policy p = mc_api_policy(r);
 	int retry = 0;

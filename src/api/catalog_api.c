@@ -34,11 +34,9 @@ static int procedures_list(struct mc_req *r)
 		mc_bad_field(&r->err, "level", MC_M_LEVEL_ENUM);
 	if (after && !valid_code_param(after))
 		mc_bad_field(&r->err, "after", MC_M_PROCEDURE_CODE_FORMAT);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	json_t *items;
 	int more = 0;

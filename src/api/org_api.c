@@ -33,11 +33,9 @@ static int units_list(struct mc_req *r)
 		mc_bad_field(&r->err, "parent", MC_M_UNIT_CODE_FORMAT);
 	if (q && strlen(q) > 100)
 		mc_bad_field(&r->err, "q", MC_M_SEARCH_TOO_LONG);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	json_t *arr;
 	if ((rc = mc_units_list(c, era, parent, q, (int)limit, &arr)))
@@ -129,11 +127,9 @@ static int agency_create(struct mc_req *r)
 	}
 	if (a.code && strspn(a.code, "0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(a.code))
 		mc_bad_field(&r->err, "code", MC_M_AGENCY_CODE_FORMAT);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	/* Only inside the caller's jurisdiction. */
 	if ((rc = mc_api_within(r, c, a.parent_id, "parent_id")))
@@ -177,10 +173,8 @@ static int agency_hours_put(struct mc_req *r)
 	json_t *h = json_object_get(b, "office_hours");
 	if (!h || (!json_is_null(h) && !json_is_string(h)))
 		mc_bad_field(&r->err, "office_hours", MC_M_OFFICE_HOURS_REQUIRED);
-	if ((rc = mc_api_check(r)))
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	if ((rc = mc_api_check_db(r, &c)))
 		return rc;
 	if ((rc = mc_api_within(r, c, id, "id")))
 		return rc;

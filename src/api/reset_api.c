@@ -41,11 +41,9 @@ static int reset_issue(struct mc_req *r)
 	const char *account = account_field(r, b);
 	if (!mc_api_bool(r, b, "identity_checked", 0))
 		mc_bad_field(&r->err, "identity_checked", MC_M_CHECK_REQUESTER_ID);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	int64_t uid = 0;
 	json_t *holder = NULL;
@@ -98,11 +96,9 @@ static int reset_redeem(struct mc_req *r)
 	const char *account = account_field(r, b);
 	const char *code = mc_api_str(r, b, "code", 32, 1);
 	const char *pw = mc_api_new_password(r, b, "new_password", account);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	struct mc_auth_policy p = mc_api_policy(r);
 	struct mc_reset_ticket t;

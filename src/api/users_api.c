@@ -238,10 +238,8 @@ static int user_patch(struct mc_req *r)
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
 		mc_bad_field(&r->err, "status", MC_M_USER_STATUS_ENUM);
 	mc_api_check_contact(r, &phone, email, 0);
-	if ((rc = mc_api_check(r)))
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.manage")) ||
+	if ((rc = mc_api_check_db(r, &c)) || (rc = reach(r, c, id, "user.manage")) ||
 	    (rc = may_manage(r, c, id, "user.update_refused", status)))
 		return rc;
 	if (id == r->who->user_id && status && strcmp(status, "disabled") == 0)
@@ -280,10 +278,8 @@ static int user_reset_password(struct mc_req *r)
 	if (!b)
 		return r->err.code;
 	const char *pw = mc_api_new_password(r, b, "new_password", NULL);
-	if ((rc = mc_api_check(r)))
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")) ||
+	if ((rc = mc_api_check_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")) ||
 	    (rc = may_manage(r, c, id, "user.password_reset_refused", NULL)))
 		return rc;
 	char hash[MC_PWHASH_LEN];

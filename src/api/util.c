@@ -174,6 +174,12 @@ int mc_api_check(struct mc_req *r)
 	return r->err.nfields ? mc_fail(r, MC_E_VALIDATION, NULL) : 0;
 }
 
+int mc_api_check_db(struct mc_req *r, struct mc_conn **c)
+{
+	int rc = mc_api_check(r);
+	return rc ? rc : mc_req_db(r, c);
+}
+
 static int parse_int(const char *s, int64_t *out)
 {
 	if (!s || !*s || strlen(s) > 18)
