@@ -54,11 +54,16 @@ const char *mc_api_typed_code(struct mc_req *r, const char *s, size_t max);
 void mc_api_too_long(struct mc_req *r, const char *field, size_t max);
 /* Create an account: hashes password into u, then in one transaction
  * creates the user and writes the audit entry (action, detail: its
- * reference is taken, NULL for none); a taken
- * user name fails with 409 naming taken_field.  Sets Location; *out is the
- * new account (kept by the request). */
+ * reference is taken, NULL for none); a taken user name fails with 409
+ * naming taken_field.  Answers 201 with the new account and its Location;
+ * *out (out may be NULL) is the account, kept by the request. */
 int mc_api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
 		       const char *action, json_t *detail, const char *taken_field, json_t **out);
+/* Set account user_id's password (hashed here) and audit action by the
+ * caller, in one transaction; every session of the account ends but
+ * keep_session (0: none).  Answers 204. */
+int mc_api_set_password(struct mc_req *r, struct mc_conn *c, int64_t user_id, const char *password,
+			int64_t keep_session, const char *action);
 /* A password being set: required, and acceptable for this user name (may
  * be NULL); the value, or NULL + field error. */
 const char *mc_api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username);

@@ -6,7 +6,6 @@
 
 #include "../core/text.h"
 #include "../core/timeutil.h"
-#include "../crypto/crypto.h"
 #include "../org/org.h"
 
 #include <stdio.h>
@@ -180,12 +179,9 @@ static int signup(struct mc_req *r)
 				.address = address,
 				.ward_code = ward,
 				.roles = roles};
-	json_t *out;
 	/* A taken ID says only that: the account owner can log in. */
-	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup",
-				     unknown ? json_pack("{s:s}", "id_prefix", "unknown") : NULL, "id_number", &out)))
-		return rc;
-	return mc_res_json(r, 201, json_incref(out));
+	return mc_api_create_user(r, c, &u, pw, "user.signup",
+				  unknown ? json_pack("{s:s}", "id_prefix", "unknown") : NULL, "id_number", NULL);
 }
 
 /* A business account: identified by its tax code (10 digits, or 13 with a
@@ -222,11 +218,8 @@ static int signup_business(struct mc_req *r)
 				.address = address,
 				.position = rep,
 				.roles = roles};
-	json_t *out;
-	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup", json_pack("{s:s}", "kind", "business"), "tax_code",
-				     &out)))
-		return rc;
-	return mc_res_json(r, 201, json_incref(out));
+	return mc_api_create_user(r, c, &u, pw, "user.signup", json_pack("{s:s}", "kind", "business"), "tax_code",
+				  NULL);
 }
 
 static int change_password(struct mc_req *r)
@@ -251,20 +244,8 @@ static int change_password(struct mc_req *r)
 	}
 	if (rc)
 		return mc_api_db_fail(r, rc);
-	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(npw, hash))
-		return mc_fail(r, MC_E_NOMEM, NULL);
-	if ((rc = mc_tx_begin(c, 1)))
-		return mc_api_db_fail(r, rc);
 	/* every other session ends, this one stays */
-	rc = mc_auth_set_password(c, r->who->user_id, hash, r->who->session_id);
-	if (!rc)
-		rc = mc_api_audit(r, c, "user.password_change", "user", r->who->user_id, NULL);
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc)
-		return mc_api_db_fail(r, rc);
-	return mc_res_empty(r, 204);
+	return mc_api_set_password(r, c, r->who->user_id, npw, r->who->session_id, "user.password_change");
 }
 
 const struct mc_route mc_api_auth_routes[] = {

@@ -15,7 +15,6 @@
 
 #include "../core/text.h"
 #include "../core/timeutil.h"
-#include "../crypto/crypto.h"
 #include "../org/org.h"
 
 #include <stdlib.h>
@@ -215,7 +214,7 @@ static int user_create(struct mc_req *r)
 	if ((rc = mc_api_create_user(r, c, &u, pw, "user.create", NULL, "username", &out)))
 		return rc;
 	mc_api_etag(r, out);
-	return mc_res_json(r, 201, json_incref(out));
+	return 0;
 }
 
 static int user_patch(struct mc_req *r)
@@ -282,19 +281,7 @@ static int user_reset_password(struct mc_req *r)
 	if ((rc = mc_api_check_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")) ||
 	    (rc = may_manage(r, c, id, "user.password_reset_refused", NULL)))
 		return rc;
-	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(pw, hash))
-		return mc_fail(r, MC_E_NOMEM, NULL);
-	if ((rc = mc_tx_begin(c, 1)))
-		return mc_api_db_fail(r, rc);
-	rc = mc_auth_set_password(c, id, hash, 0);
-	if (!rc)
-		rc = mc_api_audit(r, c, "user.password_reset", "user", id, NULL);
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc)
-		return mc_api_db_fail(r, rc);
-	return mc_res_empty(r, 204);
+	return mc_api_set_password(r, c, id, pw, 0, "user.password_reset");
 }
 
 const struct mc_route mc_api_user_routes[] = {

@@ -50,11 +50,32 @@ int mc_api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *
 		mc_tx_rollback(c);
 	if (rc == MC_E_CONFLICT)
 		return mc_fail(r, rc, "%s", taken_field);
-	if (rc || (rc = mc_user_get(c, id, out)))
+	json_t *acct;
+	if (rc || (rc = mc_user_get(c, id, &acct)))
 		return mc_api_db_fail(r, rc);
-	mc_req_keep(r, *out);
+	if (out)
+		*out = mc_req_keep(r, json_incref(acct));
 	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)id));
-	return 0;
+	return mc_res_json(r, 201, acct);
+}
+
+int mc_api_set_password(struct mc_req *r, struct mc_conn *c, int64_t user_id, const char *password,
+			int64_t keep_session, const char *action)
+{
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(password, hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	int rc = mc_tx_begin(c, 1);
+	if (rc)
+		return mc_api_db_fail(r, rc);
+	rc = mc_auth_set_password(c, user_id, hash, keep_session);
+	if (!rc)
+		rc = mc_api_audit(r, c, action, "user", user_id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc)
+		return mc_api_db_fail(r, rc);
+	return mc_res_empty(r, 204);
 }
 
 const char *mc_api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username)
