@@ -101,6 +101,9 @@ int mc_api_if_match(struct mc_req *r, int64_t *version);
 void mc_api_etag(struct mc_req *r, json_t *obj);
 /* Fail the request with a database error (logging the detail). */
 int mc_api_db_fail(struct mc_req *r, int rc);
+/* Answer 200 {"items": [...]} with what list(c, arg, &items) reads on
+ * the request's connection: a list with at most one filter. */
+int mc_api_list(struct mc_req *r, int (*list)(struct mc_conn *, int64_t, json_t **), int64_t arg);
 /* 0 when agency is inside the caller's jurisdiction (their agency's
  * subtree); otherwise the request fails with 403 naming field, or with the
  * database error. */

@@ -204,16 +204,15 @@ static int procedure_update(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
+static int all_fields(struct mc_conn *c, int64_t unused, json_t **out)
+{
+	(void)unused;
+	return mc_catalog_fields(c, out);
+}
+
 static int fields_list(struct mc_req *r)
 {
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
-		return rc;
-	json_t *items;
-	if ((rc = mc_catalog_fields(c, &items)))
-		return mc_api_db_fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+	return mc_api_list(r, all_fields, 0);
 }
 
 const struct mc_route mc_api_catalog_routes[] = {

@@ -68,14 +68,7 @@ static int unit_get(struct mc_req *r)
 
 static int agencies_list(struct mc_req *r)
 {
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
-		return rc;
-	json_t *arr;
-	if ((rc = mc_agencies_list(c, 0, &arr)))
-		return mc_api_db_fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", arr));
+	return mc_api_list(r, mc_agencies_list, 0);
 }
 
 static int agency_get(struct mc_req *r)
@@ -206,14 +199,7 @@ static int counters_list(struct mc_req *r)
 	int64_t agency;
 	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
-		return rc;
-	json_t *arr;
-	if ((rc = mc_counters_list(c, agency, &arr)))
-		return mc_api_db_fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", arr));
+	return mc_api_list(r, mc_counters_list, agency);
 }
 
 const struct mc_route mc_api_org_routes[] = {

@@ -261,6 +261,18 @@ void mc_api_etag(struct mc_req *r, json_t *obj)
 		mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(obj, "version"))));
 }
 
+int mc_api_list(struct mc_req *r, int (*list)(struct mc_conn *, int64_t, json_t **), int64_t arg)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *items;
+	if ((rc = list(c, arg, &items)))
+		return mc_api_db_fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field)
 {
 	int rc = mc_agency_within(c, r->who->agency_id, agency);
