@@ -29,6 +29,27 @@ static int fail(struct mc_req *r, int rc)
 	return rc;
 }
 
+/* Answer status with dossier d and its ETag, or fail with rc. */
+static int answer(struct mc_req *r, int rc, int status, json_t *d)
+{
+	if (rc)
+		return fail(r, rc);
+	mc_api_etag(r, d);
+	return mc_res_json(r, status, d);
+}
+
+/* Answer a page of a list of dossiers (next: the id to ask before for
+ * the next page, 0 when none), or fail with rc. */
+static int page(struct mc_req *r, int rc, json_t *items, int64_t next)
+{
+	if (rc)
+		return fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (next)
+		json_object_set_new(out, "next_before", json_integer(next));
+	return mc_res_json(r, 200, out);
+}
+
 static int submit(struct mc_req *r, int64_t counter)
 {
 	json_t *b = mc_api_body(r);
@@ -39,12 +60,12 @@ static int submit(struct mc_req *r, int64_t counter)
 	if (rc)
 		return rc;
 	json_t *out = NULL;
-	if ((rc = mc_dossier_submit(&x, b, counter, &out)))
-		return fail(r, rc);
-	mc_res_header(r, "Location",
-		      mc_sprintf(r->arena, "/api/v1/dossiers/%s", json_string_value(json_object_get(out, "code"))));
-	mc_api_etag(r, out);
-	return mc_res_json(r, 201, out);
+	rc = mc_dossier_submit(&x, b, counter, &out);
+	if (!rc)
+		mc_res_header(
+			r, "Location",
+			mc_sprintf(r->arena, "/api/v1/dossiers/%s", json_string_value(json_object_get(out, "code"))));
+	return answer(r, rc, 201, out);
 }
 
 static int submit_online(struct mc_req *r)
@@ -69,10 +90,8 @@ static int dossier_get(struct mc_req *r)
 	if (rc)
 		return rc;
 	json_t *out = NULL;
-	if ((rc = mc_dossier_get(&x, code, &out)))
-		return fail(r, rc);
-	mc_api_etag(r, out);
-	return mc_res_json(r, 200, out);
+	rc = mc_dossier_get(&x, code, &out);
+	return answer(r, rc, 200, out);
 }
 
 static int dossier_act(struct mc_req *r)
@@ -91,10 +110,8 @@ static int dossier_act(struct mc_req *r)
 	if ((rc = mc_api_dossier_ctx(r, &x)))
 		return rc;
 	json_t *out = NULL;
-	if ((rc = mc_dossier_act(&x, code, action, version, b, &out)))
-		return fail(r, rc);
-	mc_api_etag(r, out);
-	return mc_res_json(r, 200, out);
+	rc = mc_dossier_act(&x, code, action, version, b, &out);
+	return answer(r, rc, 200, out);
 }
 
 /* ---- public tracking, limited per address ---- */
@@ -232,12 +249,8 @@ static int queue_list(struct mc_req *r)
 		return rc;
 	json_t *items = NULL;
 	int64_t next = 0;
-	if ((rc = mc_dossier_queue(&x, mc_req_param(r, "name"), &f, &items, &next)))
-		return fail(r, rc);
-	json_t *out = json_pack("{s:o}", "items", items);
-	if (next)
-		json_object_set_new(out, "next_before", json_integer(next));
-	return mc_res_json(r, 200, out);
+	rc = mc_dossier_queue(&x, mc_req_param(r, "name"), &f, &items, &next);
+	return page(r, rc, items, next);
 }
 
 static int my_dossiers(struct mc_req *r)
@@ -251,12 +264,8 @@ static int my_dossiers(struct mc_req *r)
 		return rc;
 	json_t *items = NULL;
 	int64_t next = 0;
-	if ((rc = mc_dossier_mine(&x, before, (int)limit, &items, &next)))
-		return fail(r, rc);
-	json_t *out = json_pack("{s:o}", "items", items);
-	if (next)
-		json_object_set_new(out, "next_before", json_integer(next));
-	return mc_res_json(r, 200, out);
+	rc = mc_dossier_mine(&x, before, (int)limit, &items, &next);
+	return page(r, rc, items, next);
 }
 
 /* ---- statistics ---- */
