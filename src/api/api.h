@@ -92,6 +92,9 @@ int mc_api_day_query(struct mc_req *r, const char *name, const char *dflt, char 
 void mc_api_period(struct mc_req *r, char from[11], char to[11]);
 /* Path parameter as a positive id; MC_E_NOT_FOUND if it is not one. */
 int mc_api_id_param(struct mc_req *r, const char *name, int64_t *id);
+/* A write to one resource: the path's {id} and the JSON object body; the
+ * body, or NULL with the request failed (404, 400). */
+json_t *mc_api_id_body(struct mc_req *r, int64_t *id);
 /* Query parameter as an integer in [min, max], or dflt when absent. */
 int mc_api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
 /* The version an If-Match header names ("v<n>", quoted): 0, or the request

@@ -157,19 +157,15 @@ static int agency_create(struct mc_req *r)
 static int agency_hours_put(struct mc_req *r)
 {
 	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	json_t *b = mc_api_body(r);
+	json_t *b = mc_api_id_body(r, &id);
 	if (!b)
 		return r->err.code;
 	json_t *h = json_object_get(b, "office_hours");
 	if (!h || (!json_is_null(h) && !json_is_string(h)))
 		mc_bad_field(&r->err, "office_hours", MC_M_OFFICE_HOURS_REQUIRED);
 	struct mc_conn *c;
-	if ((rc = mc_api_check_db(r, &c)))
-		return rc;
-	if ((rc = mc_api_within(r, c, id, "id")))
+	int rc = mc_api_check_db(r, &c);
+	if (rc || (rc = mc_api_within(r, c, id, "id")))
 		return rc;
 	if ((rc = mc_tx_begin(c, 1)))
 		return mc_api_db_fail(r, rc);

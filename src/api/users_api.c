@@ -100,6 +100,17 @@ static int may_manage(struct mc_req *r, struct mc_conn *c, int64_t id, const cha
 	return why.reason == MC_POWER_OK ? 0 : refuse(r, c, action, "user", id, &why, status);
 }
 
+/* Answer 200 with account id as it is now, and its ETag. */
+static int answer(struct mc_req *r, struct mc_conn *c, int64_t id)
+{
+	json_t *u;
+	int rc = mc_user_get(c, id, &u);
+	if (rc)
+		return mc_api_db_fail(r, rc);
+	mc_api_etag(r, u);
+	return mc_res_json(r, 200, u);
+}
+
 static int users_list(struct mc_req *r)
 {
 	int64_t agency, after, limit;
@@ -135,11 +146,7 @@ static int user_get(struct mc_req *r)
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, NULL)))
 		return rc;
-	json_t *u;
-	if ((rc = mc_user_get(c, id, &u)))
-		return mc_api_db_fail(r, rc);
-	mc_api_etag(r, u);
-	return mc_res_json(r, 200, u);
+	return answer(r, c, id);
 }
 
 /* Roles an official may have: 0 fine, 1 field error added, < 0 database
@@ -220,14 +227,12 @@ static int user_create(struct mc_req *r)
 static int user_patch(struct mc_req *r)
 {
 	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	json_t *b = mc_api_body(r);
+	json_t *b = mc_api_id_body(r, &id);
 	if (!b)
 		return r->err.code;
 	int64_t want = -1;
-	if ((rc = mc_api_if_match(r, &want)))
+	int rc = mc_api_if_match(r, &want);
+	if (rc)
 		return rc;
 	const char *name = mc_api_str(r, b, "full_name", 100, 0);
 	const char *position = mc_api_str(r, b, "position", 100, 0);
@@ -260,24 +265,18 @@ static int user_patch(struct mc_req *r)
 		rc = mc_tx_commit(c);
 	if (rc)
 		return mc_api_db_fail(r, rc);
-	json_t *u;
-	if ((rc = mc_user_get(c, id, &u)))
-		return mc_api_db_fail(r, rc);
-	mc_api_etag(r, u);
-	return mc_res_json(r, 200, u);
+	return answer(r, c, id);
 }
 
 static int user_reset_password(struct mc_req *r)
 {
 	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	json_t *b = mc_api_body(r);
+	json_t *b = mc_api_id_body(r, &id);
 	if (!b)
 		return r->err.code;
 	const char *pw = mc_api_new_password(r, b, "new_password", NULL);
 	struct mc_conn *c;
+	int rc;
 	if ((rc = mc_api_check_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")) ||
 	    (rc = may_manage(r, c, id, "user.password_reset_refused", NULL)))
 		return rc;

@@ -221,6 +221,11 @@ int mc_api_id_param(struct mc_req *r, const char *name, int64_t *id)
 	return 0;
 }
 
+json_t *mc_api_id_body(struct mc_req *r, int64_t *id)
+{
+	return mc_api_id_param(r, "id", id) ? NULL : mc_api_body(r);
+}
+
 int mc_api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out)
 {
 	const char *s = mc_req_query(r, name);
