@@ -54,11 +54,16 @@ const char *mc_api_typed_code(struct mc_req *r, const char *s, size_t max);
 void mc_api_too_long(struct mc_req *r, const char *field, size_t max);
 /* Create an account: hashes password into u, then in one transaction
  * creates the user and writes the audit entry (action, detail: its
- * reference is taken, NULL for none); a taken
- * user name fails with 409 naming taken_field.  Sets Location; *out is the
- * new account (kept by the request). */
+ * reference is taken, NULL for none); a taken user name fails with 409
+ * naming taken_field.  Answers 201 with the new account and its Location;
+ * *out (out may be NULL) is the account, kept by the request. */
 int mc_api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *u, const char *password,
 		       const char *action, json_t *detail, const char *taken_field, json_t **out);
+/* Set account user_id's password (hashed here) and audit action by the
+ * caller, in one transaction; every session of the account ends but
+ * keep_session (0: none).  Answers 204. */
+int mc_api_set_password(struct mc_req *r, struct mc_conn *c, int64_t user_id, const char *password,
+			int64_t keep_session, const char *action);
 /* A password being set: required, and acceptable for this user name (may
  * be NULL); the value, or NULL + field error. */
 const char *mc_api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username);
@@ -72,25 +77,58 @@ int64_t mc_api_int(struct mc_req *r, json_t *obj, const char *field, int64_t min
 void mc_api_check_contact(struct mc_req *r, const char **phone, const char *email, int empty_ok);
 /* 0 if no field errors were added, else MC_E_VALIDATION. */
 int mc_api_check(struct mc_req *r);
+/* mc_api_check, then the request's database connection (mc_req_db): the
+ * start of a handler whose input is read. */
+int mc_api_check_db(struct mc_req *r, struct mc_conn **c);
+/* Query parameter name as a day "YYYY-MM-DD" (dflt when absent) into out:
+ * 0, or -1 with a field error. */
+int mc_api_day_query(struct mc_req *r, const char *name, const char *dflt, char out[11]);
+/* The longest period a report or the register book covers. */
+#define MC_API_PERIOD_MAX_DAYS 366
+/* The period of a report or the register book: query parameters from and
+ * to (by default the current month in Vietnam), to not before from, at
+ * most MC_API_PERIOD_MAX_DAYS days; field errors otherwise (finish with
+ * mc_api_check). */
+void mc_api_period(struct mc_req *r, char from[11], char to[11]);
 /* Path parameter as a positive id; MC_E_NOT_FOUND if it is not one. */
 int mc_api_id_param(struct mc_req *r, const char *name, int64_t *id);
+/* A write to one resource: the path's {id} and the JSON object body; the
+ * body, or NULL with the request failed (404, 400). */
+json_t *mc_api_id_body(struct mc_req *r, int64_t *id);
 /* Query parameter as an integer in [min, max], or dflt when absent. */
 int mc_api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out);
+/* The version an If-Match header names ("v<n>", quoted): 0, or the request
+ * fails with 428 when there is none and 412 when it names no version. */
+int mc_api_if_match(struct mc_req *r, int64_t *version);
+/* ETag: "v<n>", n the version member of obj (a row read back). */
+void mc_api_etag(struct mc_req *r, json_t *obj);
 /* Fail the request with a database error (logging the detail). */
 int mc_api_db_fail(struct mc_req *r, int rc);
+/* Answer 200 {"items": [...]} with what list(c, arg, &items) reads on
+ * the request's connection: a list with at most one filter. */
+int mc_api_list(struct mc_req *r, int (*list)(struct mc_conn *, int64_t, json_t **), int64_t arg);
 /* 0 when agency is inside the caller's jurisdiction (their agency's
  * subtree); otherwise the request fails with 403 naming field, or with the
  * database error. */
 int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field);
+/* The request's connection and the agency figures are asked for: agency
+ * (an agency_id read from the query; 0: the caller's own), which must be
+ * inside the caller's jurisdiction.  0, or the request fails (403 naming
+ * agency_id, or a database error). */
+int mc_api_agency_root(struct mc_req *r, int64_t agency, struct mc_conn **c, int64_t *root);
 /* The figures of GET /api/v1/stats for the request's query (from, to,
  * agency_id, group, recount), checked and authorized; *out is new. */
-/* The first and last day ("YYYY-MM-DD") of the current month in Vietnam:
- * the default period of the reports. */
-void mc_api_this_month(char first[16], char last[16]);
 int mc_api_stats_query(struct mc_req *r, json_t **out);
 /* The dossier engine's view of the request: its connection, arena, caller,
  * address, error object and the public address for printed links. */
 int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
+/* Rendered documents (PDF, XLSX) are built in memory: bounded well below
+ * the server's response limit. */
+#define MC_API_DOC_LIMIT (48u << 20)
+#define MC_API_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+/* Answer 200 with a rendered document (buf is released): a PDF (pdf) shown
+ * inline, or a spreadsheet as an attachment, named filename. */
+int mc_api_send_doc(struct mc_req *r, struct mc_buf *buf, int pdf, const char *filename);
 /* Write an audit entry for the caller inside the current transaction;
  * detail (its reference is taken; NULL: none) is written as compact JSON. */
 int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,

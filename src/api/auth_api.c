@@ -6,7 +6,6 @@
 
 #include "../core/text.h"
 #include "../core/timeutil.h"
-#include "../crypto/crypto.h"
 #include "../org/org.h"
 
 #include <stdio.h>
@@ -45,11 +44,9 @@ static int login(struct mc_req *r)
 	else if (json_string_length(pw) > 256 || strlen(json_string_value(pw)) != json_string_length(pw))
 		mc_bad_field(&r->err, "password", MC_M_PASSWORD_TOO_LONG);
 	int want_token = mc_api_bool(r, b, "token", 0);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	struct mc_auth_policy p = mc_api_policy(r);
 	struct mc_login_result res;
@@ -155,11 +152,9 @@ static int signup(struct mc_req *r)
 	if (name && !mc_text_person_name(name))
 		mc_bad_field(&r->err, "full_name", MC_M_PERSON_NAME);
 	mc_api_check_contact(r, &phone, email, 1);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	if (ward && *ward) {
 		json_t *u = NULL;
@@ -184,12 +179,9 @@ static int signup(struct mc_req *r)
 				.address = address,
 				.ward_code = ward,
 				.roles = roles};
-	json_t *out;
 	/* A taken ID says only that: the account owner can log in. */
-	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup",
-				     unknown ? json_pack("{s:s}", "id_prefix", "unknown") : NULL, "id_number", &out)))
-		return rc;
-	return mc_res_json(r, 201, json_incref(out));
+	return mc_api_create_user(r, c, &u, pw, "user.signup",
+				  unknown ? json_pack("{s:s}", "id_prefix", "unknown") : NULL, "id_number", NULL);
 }
 
 /* A business account: identified by its tax code (10 digits, or 13 with a
@@ -211,11 +203,9 @@ static int signup_business(struct mc_req *r)
 	if (rep && !mc_text_person_name(rep))
 		mc_bad_field(&r->err, "representative", MC_M_PERSON_NAME);
 	mc_api_check_contact(r, &phone, email, 0);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	static const char *const roles[] = {"business", NULL};
 	/* full_name is the business's name; the representative goes to position. */
@@ -228,11 +218,8 @@ static int signup_business(struct mc_req *r)
 				.address = address,
 				.position = rep,
 				.roles = roles};
-	json_t *out;
-	if ((rc = mc_api_create_user(r, c, &u, pw, "user.signup", json_pack("{s:s}", "kind", "business"), "tax_code",
-				     &out)))
-		return rc;
-	return mc_res_json(r, 201, json_incref(out));
+	return mc_api_create_user(r, c, &u, pw, "user.signup", json_pack("{s:s}", "kind", "business"), "tax_code",
+				  NULL);
 }
 
 static int change_password(struct mc_req *r)
@@ -244,11 +231,9 @@ static int change_password(struct mc_req *r)
 	if (!json_is_string(oj))
 		mc_bad_field(&r->err, "current_password", MC_M_REQUIRED);
 	const char *npw = mc_api_new_password(r, b, "new_password", NULL);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	struct mc_auth_policy p = mc_api_policy(r);
 	int retry = 0;
@@ -259,20 +244,8 @@ static int change_password(struct mc_req *r)
 	}
 	if (rc)
 		return mc_api_db_fail(r, rc);
-	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(npw, hash))
-		return mc_fail(r, MC_E_NOMEM, NULL);
-	if ((rc = mc_tx_begin(c, 1)))
-		return mc_api_db_fail(r, rc);
 	/* every other session ends, this one stays */
-	rc = mc_auth_set_password(c, r->who->user_id, hash, r->who->session_id);
-	if (!rc)
-		rc = mc_api_audit(r, c, "user.password_change", "user", r->who->user_id, NULL);
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc)
-		return mc_api_db_fail(r, rc);
-	return mc_res_empty(r, 204);
+	return mc_api_set_password(r, c, r->who->user_id, npw, r->who->session_id, "user.password_change");
 }
 
 const struct mc_route mc_api_auth_routes[] = {

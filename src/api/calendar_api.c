@@ -61,11 +61,9 @@ static int add_exception(struct mc_req *r)
 	int working = mc_api_bool(r, b, "working", 0);
 	if (day && !mc_date_check(day))
 		mc_bad_field(&r->err, "day", MC_M_DATE_FORMAT);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	if ((rc = mc_tx_begin(c, 1)))
 		return mc_api_db_fail(r, rc);

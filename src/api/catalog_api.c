@@ -34,11 +34,9 @@ static int procedures_list(struct mc_req *r)
 		mc_bad_field(&r->err, "level", MC_M_LEVEL_ENUM);
 	if (after && !valid_code_param(after))
 		mc_bad_field(&r->err, "after", MC_M_PROCEDURE_CODE_FORMAT);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	json_t *items;
 	int more = 0;
@@ -71,9 +69,7 @@ static int procedure_get(struct mc_req *r)
 		return mc_fail(r, rc, NULL);
 	if (rc)
 		return mc_api_db_fail(r, rc);
-	mc_res_header(
-		r, "ETag",
-		mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(def, "version"))));
+	mc_api_etag(r, def);
 	/* the editors' working notes stay with the editors */
 	if (r->who && mc_principal_has(r->who, "catalog.manage"))
 		json_object_set_new(def, "payable", json_boolean(mc_catalog_payable(def)));
@@ -170,12 +166,10 @@ static int procedure_update(struct mc_req *r)
 	const char *code = mc_req_param(r, "code");
 	if (!valid_code_param(code))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	const char *im = mc_req_header(r, "If-Match");
-	long long want = -1;
-	if (!im)
-		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
-	if (sscanf(im, "\"v%lld\"", &want) != 1)
-		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	int64_t want = -1;
+	int rc = mc_api_if_match(r, &want);
+	if (rc)
+		return rc;
 	json_t *def = definition_body(r);
 	if (!def)
 		return r->err.code;
@@ -184,8 +178,7 @@ static int procedure_update(struct mc_req *r)
 		return mc_api_check(r);
 	}
 	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
+	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	int version = 0;
 	if ((rc = mc_tx_begin(c, 1)))
@@ -211,16 +204,15 @@ static int procedure_update(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
+static int all_fields(struct mc_conn *c, int64_t unused, json_t **out)
+{
+	(void)unused;
+	return mc_catalog_fields(c, out);
+}
+
 static int fields_list(struct mc_req *r)
 {
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
-		return rc;
-	json_t *items;
-	if ((rc = mc_catalog_fields(c, &items)))
-		return mc_api_db_fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+	return mc_api_list(r, all_fields, 0);
 }
 
 const struct mc_route mc_api_catalog_routes[] = {

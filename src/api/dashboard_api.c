@@ -22,11 +22,9 @@ static int dashboard(struct mc_req *r)
 	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
 	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	int64_t root;
+	int rc = mc_api_agency_root(r, agency, &c, &root);
 	if (rc)
-		return rc;
-	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = mc_api_within(r, c, root, "agency_id")))
 		return rc;
 	json_t *out = NULL;
 	if ((rc = mc_dossier_dashboard(c, root, mc_time_now_ms(), DASHBOARD_TOP, &out)))

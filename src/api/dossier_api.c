@@ -29,10 +29,25 @@ static int fail(struct mc_req *r, int rc)
 	return rc;
 }
 
-static void etag(struct mc_req *r, json_t *d)
+/* Answer status with dossier d and its ETag, or fail with rc. */
+static int answer(struct mc_req *r, int rc, int status, json_t *d)
 {
-	mc_res_header(r, "ETag",
-		      mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(d, "version"))));
+	if (rc)
+		return fail(r, rc);
+	mc_api_etag(r, d);
+	return mc_res_json(r, status, d);
+}
+
+/* Answer a page of a list of dossiers (next: the id to ask before for
+ * the next page, 0 when none), or fail with rc. */
+static int page(struct mc_req *r, int rc, json_t *items, int64_t next)
+{
+	if (rc)
+		return fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (next)
+		json_object_set_new(out, "next_before", json_integer(next));
+	return mc_res_json(r, 200, out);
 }
 
 static int submit(struct mc_req *r, int64_t counter)
@@ -45,12 +60,12 @@ static int submit(struct mc_req *r, int64_t counter)
 	if (rc)
 		return rc;
 	json_t *out = NULL;
-	if ((rc = mc_dossier_submit(&x, b, counter, &out)))
-		return fail(r, rc);
-	mc_res_header(r, "Location",
-		      mc_sprintf(r->arena, "/api/v1/dossiers/%s", json_string_value(json_object_get(out, "code"))));
-	etag(r, out);
-	return mc_res_json(r, 201, out);
+	rc = mc_dossier_submit(&x, b, counter, &out);
+	if (!rc)
+		mc_res_header(
+			r, "Location",
+			mc_sprintf(r->arena, "/api/v1/dossiers/%s", json_string_value(json_object_get(out, "code"))));
+	return answer(r, rc, 201, out);
 }
 
 static int submit_online(struct mc_req *r)
@@ -75,10 +90,8 @@ static int dossier_get(struct mc_req *r)
 	if (rc)
 		return rc;
 	json_t *out = NULL;
-	if ((rc = mc_dossier_get(&x, code, &out)))
-		return fail(r, rc);
-	etag(r, out);
-	return mc_res_json(r, 200, out);
+	rc = mc_dossier_get(&x, code, &out);
+	return answer(r, rc, 200, out);
 }
 
 static int dossier_act(struct mc_req *r)
@@ -86,24 +99,19 @@ static int dossier_act(struct mc_req *r)
 	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63), *action = mc_req_param(r, "action");
 	if (!code)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	const char *im = mc_req_header(r, "If-Match");
-	long long version = -1;
-	if (!im)
-		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
-	if (sscanf(im, "\"v%lld\"", &version) != 1)
-		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	int64_t version = -1;
+	int rc = mc_api_if_match(r, &version);
+	if (rc)
+		return rc;
 	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
 	if (!b)
 		return r->err.code;
 	struct mc_dossier_ctx x;
-	int rc = mc_api_dossier_ctx(r, &x);
-	if (rc)
+	if ((rc = mc_api_dossier_ctx(r, &x)))
 		return rc;
 	json_t *out = NULL;
-	if ((rc = mc_dossier_act(&x, code, action, version, b, &out)))
-		return fail(r, rc);
-	etag(r, out);
-	return mc_res_json(r, 200, out);
+	rc = mc_dossier_act(&x, code, action, version, b, &out);
+	return answer(r, rc, 200, out);
 }
 
 /* ---- public tracking, limited per address ---- */
@@ -241,12 +249,8 @@ static int queue_list(struct mc_req *r)
 		return rc;
 	json_t *items = NULL;
 	int64_t next = 0;
-	if ((rc = mc_dossier_queue(&x, mc_req_param(r, "name"), &f, &items, &next)))
-		return fail(r, rc);
-	json_t *out = json_pack("{s:o}", "items", items);
-	if (next)
-		json_object_set_new(out, "next_before", json_integer(next));
-	return mc_res_json(r, 200, out);
+	rc = mc_dossier_queue(&x, mc_req_param(r, "name"), &f, &items, &next);
+	return page(r, rc, items, next);
 }
 
 static int my_dossiers(struct mc_req *r)
@@ -260,37 +264,11 @@ static int my_dossiers(struct mc_req *r)
 		return rc;
 	json_t *items = NULL;
 	int64_t next = 0;
-	if ((rc = mc_dossier_mine(&x, before, (int)limit, &items, &next)))
-		return fail(r, rc);
-	json_t *out = json_pack("{s:o}", "items", items);
-	if (next)
-		json_object_set_new(out, "next_before", json_integer(next));
-	return mc_res_json(r, 200, out);
+	rc = mc_dossier_mine(&x, before, (int)limit, &items, &next);
+	return page(r, rc, items, next);
 }
 
 /* ---- statistics ---- */
-
-static int day_param(struct mc_req *r, const char *name, char out[11], const char *dflt)
-{
-	const char *v = mc_req_query(r, name);
-	if (!v)
-		v = dflt;
-	if (!mc_date_check(v)) {
-		mc_bad_field(&r->err, mc_strdup(r->arena, name), MC_M_DATE_FORMAT);
-		return mc_fail(r, MC_E_VALIDATION, NULL);
-	}
-	snprintf(out, 11, "%.10s", v); /* 10 characters, checked above */
-	return 0;
-}
-
-void mc_api_this_month(char first[16], char last[16])
-{
-	int y, m, d;
-	mc_vn_date(mc_time_now_ms(), &y, &m, &d);
-	snprintf(first, 16, "%04d-%02d-01", y, m);
-	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
-	snprintf(last, 16, "%04d-%02d-%02d", y, m, d);
-}
 
 int mc_api_stats_query(struct mc_req *r, json_t **result)
 {
@@ -301,8 +279,9 @@ int mc_api_stats_query(struct mc_req *r, json_t **result)
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
 	snprintf(first, sizeof(first), "%04d-01-01", y);
 	int64_t agency;
-	if (day_param(r, "from", from, first) || day_param(r, "to", to, today) ||
-	    mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+	if (mc_api_day_query(r, "from", first, from) || mc_api_day_query(r, "to", today, to))
+		return mc_api_check(r);
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
 	if (strcmp(from, to) > 0)
 		return mc_fail(r, MC_E_VALIDATION, "from is after to");
@@ -312,11 +291,9 @@ int mc_api_stats_query(struct mc_req *r, json_t **result)
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	int64_t root;
+	int rc = mc_api_agency_root(r, agency, &c, &root);
 	if (rc)
-		return rc;
-	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = mc_api_within(r, c, root, "agency_id")))
 		return rc;
 	json_t *out = NULL;
 	rc = mc_req_query(r, "recount") ? mc_dossier_stats_recount(c, root, from, to, group, &out)

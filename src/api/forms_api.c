@@ -18,13 +18,7 @@
 
 #include "../core/banned.h"
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-/* Rendered documents are built in memory: bounded well below the
- * server's response limit. */
-#define DOC_LIMIT (48u << 20)
-/* The register: at most a year, and a bounded number of rows. */
-#define REGISTER_MAX_DAYS 366
+/* The register: a bounded number of rows (and MC_API_PERIOD_MAX_DAYS). */
 #define REGISTER_MAX_ROWS 20000
 
 static int fail(struct mc_req *r, int rc)
@@ -33,18 +27,6 @@ static int fail(struct mc_req *r, int rc)
 		return mc_api_db_fail(r, rc);
 	r->err.code = rc;
 	return rc;
-}
-
-/* Send a rendered document (buf is released). */
-static int send_doc(struct mc_req *r, struct mc_buf *buf, const char *ctype, const char *disposition,
-		    const char *filename)
-{
-	int rc = mc_res_text(r, 200, ctype, buf->data, buf->len);
-	mc_buf_release(buf);
-	if (rc)
-		return rc;
-	mc_res_header(r, "Content-Disposition", mc_sprintf(r->arena, "%s; filename=\"%s\"", disposition, filename));
-	return 0;
 }
 
 /* ---- forms 01-06 ---- */
@@ -82,37 +64,17 @@ static int form_get(struct mc_req *r)
 		return fail(r, rc);
 	if (!pdf)
 		return mc_res_json(r, 200, d);
-	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	rc = mc_pdf_form(form, d, r->lang, &buf, &r->err);
 	json_decref(d);
 	if (rc) {
 		mc_buf_release(&buf);
 		return fail(r, rc);
 	}
-	return send_doc(r, &buf, "application/pdf", "inline", mc_sprintf(r->arena, "%s-mau-%02d.pdf", code, form));
+	return mc_api_send_doc(r, &buf, 1, mc_sprintf(r->arena, "%s-mau-%02d.pdf", code, form));
 }
 
 /* ---- form 07, the register book ---- */
-
-static int day_query(struct mc_req *r, const char *name, const char *dflt, char out[11])
-{
-	const char *v = mc_req_query(r, name);
-	if (!v)
-		v = dflt;
-	if (!mc_date_check(v)) {
-		mc_bad_field(&r->err, name, MC_M_DATE_FORMAT);
-		return -1;
-	}
-	snprintf(out, 11, "%.10s", v);
-	return 0;
-}
-
-static int64_t day_number(const char *day)
-{
-	int y = 0, m = 0, d = 0;
-	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
-	return mc_days_from_civil(y, m, d);
-}
 
 enum reg_format { REG_JSON, REG_PDF, REG_XLSX };
 
@@ -122,15 +84,8 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
-	/* default: the current month in Vietnam */
-	char first[16], last[16], from[11], to[11];
-	mc_api_this_month(first, last);
-	int bad = day_query(r, "from", first, from);
-	bad |= day_query(r, "to", last, to);
-	if (!bad && day_number(from) > day_number(to))
-		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
-	else if (!bad && day_number(to) - day_number(from) + 1 > REGISTER_MAX_DAYS)
-		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
+	char from[11], to[11];
+	mc_api_period(r, from, to);
 	if ((rc = mc_api_check(r)))
 		return rc;
 	struct mc_dossier_ctx x;
@@ -156,7 +111,7 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	if (fmt == REG_JSON)
 		return mc_res_json(
 			r, 200, json_pack("{s:O, s:s, s:s, s:O}", "agency", ag, "from", from, "to", to, "items", rows));
-	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	rc = fmt == REG_PDF ? mc_pdf_register(ag, from, to, rows, &buf, &r->err)
 			    : mc_xlsx_register(ag, from, to, rows, &buf, &r->err);
 	if (rc) {
@@ -166,8 +121,7 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 	const char *name =
 		mc_sprintf(r->arena, "so-theo-doi-%s-%s-%s.%s", json_string_value(json_object_get(ag, "code")), from,
 			   to, fmt == REG_PDF ? "pdf" : "xlsx");
-	return fmt == REG_PDF ? send_doc(r, &buf, "application/pdf", "inline", name)
-			      : send_doc(r, &buf, XLSX_TYPE, "attachment", name);
+	return mc_api_send_doc(r, &buf, fmt == REG_PDF, name);
 }
 
 static int register_json(struct mc_req *r)
@@ -242,14 +196,15 @@ static int stats_xlsx(struct mc_req *r)
 	json_t *total = json_deep_copy(json_object_get(st, "total"));
 	json_object_set_new(total, "key", json_string("Tổng cộng"));
 	json_array_append_new(rows, total);
-	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	if ((rc = mc_xlsx_table("Thống kê hồ sơ", cols, rows, &buf, &r->err))) {
 		mc_buf_release(&buf);
 		return fail(r, rc);
 	}
-	return send_doc(r, &buf, XLSX_TYPE, "attachment",
-			mc_sprintf(r->arena, "thong-ke-%s-%s.xlsx", json_string_value(json_object_get(st, "from")),
-				   json_string_value(json_object_get(st, "to"))));
+	return mc_api_send_doc(r, &buf, 0,
+			       mc_sprintf(r->arena, "thong-ke-%s-%s.xlsx",
+					  json_string_value(json_object_get(st, "from")),
+					  json_string_value(json_object_get(st, "to"))));
 }
 
 const struct mc_route mc_api_forms_routes[] = {

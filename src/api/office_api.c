@@ -40,11 +40,9 @@ static int applicant_lookup(struct mc_req *r)
 		mc_bad_field(&r->err, "id_number", MC_M_ID_NUMBER_REQUIRED);
 	else
 		mc_cccd_check(idn, NULL, NULL, &r->err, &unknown);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	json_t *out = NULL;
 	int64_t uid = 0;

@@ -33,11 +33,9 @@ static int units_list(struct mc_req *r)
 		mc_bad_field(&r->err, "parent", MC_M_UNIT_CODE_FORMAT);
 	if (q && strlen(q) > 100)
 		mc_bad_field(&r->err, "q", MC_M_SEARCH_TOO_LONG);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	json_t *arr;
 	if ((rc = mc_units_list(c, era, parent, q, (int)limit, &arr)))
@@ -70,14 +68,7 @@ static int unit_get(struct mc_req *r)
 
 static int agencies_list(struct mc_req *r)
 {
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
-		return rc;
-	json_t *arr;
-	if ((rc = mc_agencies_list(c, 0, &arr)))
-		return mc_api_db_fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", arr));
+	return mc_api_list(r, mc_agencies_list, 0);
 }
 
 static int agency_get(struct mc_req *r)
@@ -129,11 +120,9 @@ static int agency_create(struct mc_req *r)
 	}
 	if (a.code && strspn(a.code, "0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(a.code))
 		mc_bad_field(&r->err, "code", MC_M_AGENCY_CODE_FORMAT);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	/* Only inside the caller's jurisdiction. */
 	if ((rc = mc_api_within(r, c, a.parent_id, "parent_id")))
@@ -168,21 +157,15 @@ static int agency_create(struct mc_req *r)
 static int agency_hours_put(struct mc_req *r)
 {
 	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	json_t *b = mc_api_body(r);
+	json_t *b = mc_api_id_body(r, &id);
 	if (!b)
 		return r->err.code;
 	json_t *h = json_object_get(b, "office_hours");
 	if (!h || (!json_is_null(h) && !json_is_string(h)))
 		mc_bad_field(&r->err, "office_hours", MC_M_OFFICE_HOURS_REQUIRED);
-	if ((rc = mc_api_check(r)))
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
-		return rc;
-	if ((rc = mc_api_within(r, c, id, "id")))
+	int rc = mc_api_check_db(r, &c);
+	if (rc || (rc = mc_api_within(r, c, id, "id")))
 		return rc;
 	if ((rc = mc_tx_begin(c, 1)))
 		return mc_api_db_fail(r, rc);
@@ -212,14 +195,7 @@ static int counters_list(struct mc_req *r)
 	int64_t agency;
 	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
 		return r->err.code;
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
-		return rc;
-	json_t *arr;
-	if ((rc = mc_counters_list(c, agency, &arr)))
-		return mc_api_db_fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", arr));
+	return mc_api_list(r, mc_counters_list, agency);
 }
 
 const struct mc_route mc_api_org_routes[] = {

@@ -20,28 +20,7 @@
 
 #include "../core/banned.h"
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#define DOC_LIMIT (48u << 20)
-
 enum fmt { JSON, PDF, XLSX };
-
-static int64_t day_number(const char *day)
-{
-	int y = 0, m = 0, d = 0;
-	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
-	return mc_days_from_civil(y, m, d);
-}
-
-static void day_query(struct mc_req *r, const char *name, const char *dflt, char out[11])
-{
-	const char *v = mc_req_query(r, name);
-	if (!v)
-		v = dflt;
-	if (!mc_date_check(v))
-		mc_bad_field(&r->err, name, MC_M_DATE_FORMAT);
-	else
-		snprintf(out, 11, "%.10s", v);
-}
 
 /* Rows of the sheet: the key's name (code and name), then the figures. */
 static const struct {
@@ -95,14 +74,8 @@ static int sheet(struct mc_req *r, json_t *rep, struct mc_buf *buf)
 
 static int report(struct mc_req *r, enum fmt fmt)
 {
-	char first[16], last[16], from[11] = "", to[11] = "";
-	mc_api_this_month(first, last);
-	day_query(r, "from", first, from);
-	day_query(r, "to", last, to);
-	if (!r->err.nfields && day_number(from) > day_number(to))
-		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
-	else if (!r->err.nfields && day_number(to) - day_number(from) + 1 > 366)
-		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
+	char from[11] = "", to[11] = "";
+	mc_api_period(r, from, to);
 	const char *group = mc_req_query(r, "group");
 	if (!group)
 		group = "agency";
@@ -115,10 +88,9 @@ static int report(struct mc_req *r, enum fmt fmt)
 	if (rc)
 		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
-		return rc;
-	int64_t root = agency ? agency : r->who->agency_id;
-	if ((rc = mc_api_within(r, c, root, "agency_id")))
+	int64_t root;
+	rc = mc_api_agency_root(r, agency, &c, &root);
+	if (rc)
 		return rc;
 	json_t *rep = NULL, *ag = NULL;
 	if ((rc = mc_dossier_report(c, root, from, to, group, &rep)) || (rc = mc_agency_get(c, root, &ag))) {
@@ -132,22 +104,17 @@ static int report(struct mc_req *r, enum fmt fmt)
 	mc_req_keep(r, ag);
 	if (fmt == JSON)
 		return mc_res_json(r, 200, json_incref(rep));
-	struct mc_buf buf = MC_BUF_INIT(DOC_LIMIT);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	rc = fmt == PDF ? mc_pdf_report(rep, json_string_value(json_object_get(ag, "name")), &buf, &r->err)
 			: sheet(r, rep, &buf);
 	if (rc) {
 		mc_buf_release(&buf);
 		return rc == MC_E_VALIDATION || rc == MC_E_TOO_BIG ? mc_fail(r, rc, NULL) : mc_api_db_fail(r, rc);
 	}
-	rc = mc_res_text(r, 200, fmt == PDF ? "application/pdf" : XLSX_TYPE, buf.data, buf.len);
-	mc_buf_release(&buf);
-	if (rc)
-		return rc;
-	mc_res_header(r, "Content-Disposition",
-		      mc_sprintf(r->arena, "%s; filename=\"bao-cao-%s-%s-%s.%s\"", fmt == PDF ? "inline" : "attachment",
-				 json_string_value(json_object_get(ag, "code")), from, to,
-				 fmt == PDF ? "pdf" : "xlsx"));
-	return 0;
+	return mc_api_send_doc(r, &buf, fmt == PDF,
+			       mc_sprintf(r->arena, "bao-cao-%s-%s-%s.%s",
+					  json_string_value(json_object_get(ag, "code")), from, to,
+					  fmt == PDF ? "pdf" : "xlsx"));
 }
 
 static int report_json(struct mc_req *r)

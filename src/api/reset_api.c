@@ -12,12 +12,10 @@
  */
 #include "api.h"
 
-#include "../audit/audit.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../org/org.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "../core/banned.h"
@@ -43,11 +41,9 @@ static int reset_issue(struct mc_req *r)
 	const char *account = account_field(r, b);
 	if (!mc_api_bool(r, b, "identity_checked", 0))
 		mc_bad_field(&r->err, "identity_checked", MC_M_CHECK_REQUESTER_ID);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	int64_t uid = 0;
 	json_t *holder = NULL;
@@ -100,11 +96,9 @@ static int reset_redeem(struct mc_req *r)
 	const char *account = account_field(r, b);
 	const char *code = mc_api_str(r, b, "code", 32, 1);
 	const char *pw = mc_api_new_password(r, b, "new_password", account);
-	int rc = mc_api_check(r);
-	if (rc)
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
+	int rc = mc_api_check_db(r, &c);
+	if (rc)
 		return rc;
 	struct mc_auth_policy p = mc_api_policy(r);
 	struct mc_reset_ticket t;
@@ -123,13 +117,8 @@ static int reset_redeem(struct mc_req *r)
 	if ((rc = mc_tx_begin(c, 1)))
 		return mc_api_db_fail(r, rc);
 	rc = mc_auth_reset_use(c, &t, hash);
-	if (!rc) {
-		char oid[24];
-		snprintf(oid, sizeof(oid), "%lld", (long long)t.user_id);
-		/* the holder acts, signed in or not */
-		struct mc_audit_entry e = {t.user_id, "user.password_reset_by_code", "user", oid, r->addr, NULL};
-		rc = mc_audit_append(c, &e);
-	}
+	if (!rc) /* the holder acts, signed in or not */
+		rc = mc_auth_audit(c, t.user_id, "user.password_reset_by_code", r->addr, NULL);
 	if (!rc)
 		rc = mc_tx_commit(c);
 	if (rc && mc_in_tx(c))

@@ -15,10 +15,8 @@
 
 #include "../core/text.h"
 #include "../core/timeutil.h"
-#include "../crypto/crypto.h"
 #include "../org/org.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,10 +100,15 @@ static int may_manage(struct mc_req *r, struct mc_conn *c, int64_t id, const cha
 	return why.reason == MC_POWER_OK ? 0 : refuse(r, c, action, "user", id, &why, status);
 }
 
-static void set_etag(struct mc_req *r, json_t *u)
+/* Answer 200 with account id as it is now, and its ETag. */
+static int answer(struct mc_req *r, struct mc_conn *c, int64_t id)
 {
-	mc_res_header(r, "ETag",
-		      mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(u, "version"))));
+	json_t *u;
+	int rc = mc_user_get(c, id, &u);
+	if (rc)
+		return mc_api_db_fail(r, rc);
+	mc_api_etag(r, u);
+	return mc_res_json(r, 200, u);
 }
 
 static int users_list(struct mc_req *r)
@@ -143,11 +146,7 @@ static int user_get(struct mc_req *r)
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, NULL)))
 		return rc;
-	json_t *u;
-	if ((rc = mc_user_get(c, id, &u)))
-		return mc_api_db_fail(r, rc);
-	set_etag(r, u);
-	return mc_res_json(r, 200, u);
+	return answer(r, c, id);
 }
 
 /* Roles an official may have: 0 fine, 1 field error added, < 0 database
@@ -221,25 +220,20 @@ static int user_create(struct mc_req *r)
 	json_t *out;
 	if ((rc = mc_api_create_user(r, c, &u, pw, "user.create", NULL, "username", &out)))
 		return rc;
-	set_etag(r, out);
-	return mc_res_json(r, 201, json_incref(out));
+	mc_api_etag(r, out);
+	return 0;
 }
 
 static int user_patch(struct mc_req *r)
 {
 	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	json_t *b = mc_api_body(r);
+	json_t *b = mc_api_id_body(r, &id);
 	if (!b)
 		return r->err.code;
-	const char *im = mc_req_header(r, "If-Match");
 	int64_t want = -1;
-	if (!im)
-		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
-	if (sscanf(im, "\"v%lld\"", (long long *)&want) != 1)
-		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	int rc = mc_api_if_match(r, &want);
+	if (rc)
+		return rc;
 	const char *name = mc_api_str(r, b, "full_name", 100, 0);
 	const char *position = mc_api_str(r, b, "position", 100, 0);
 	const char *phone = mc_api_str(r, b, "phone", 20, 0);
@@ -248,10 +242,8 @@ static int user_patch(struct mc_req *r)
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)
 		mc_bad_field(&r->err, "status", MC_M_USER_STATUS_ENUM);
 	mc_api_check_contact(r, &phone, email, 0);
-	if ((rc = mc_api_check(r)))
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.manage")) ||
+	if ((rc = mc_api_check_db(r, &c)) || (rc = reach(r, c, id, "user.manage")) ||
 	    (rc = may_manage(r, c, id, "user.update_refused", status)))
 		return rc;
 	if (id == r->who->user_id && status && strcmp(status, "disabled") == 0)
@@ -273,42 +265,22 @@ static int user_patch(struct mc_req *r)
 		rc = mc_tx_commit(c);
 	if (rc)
 		return mc_api_db_fail(r, rc);
-	json_t *u;
-	if ((rc = mc_user_get(c, id, &u)))
-		return mc_api_db_fail(r, rc);
-	set_etag(r, u);
-	return mc_res_json(r, 200, u);
+	return answer(r, c, id);
 }
 
 static int user_reset_password(struct mc_req *r)
 {
 	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	json_t *b = mc_api_body(r);
+	json_t *b = mc_api_id_body(r, &id);
 	if (!b)
 		return r->err.code;
 	const char *pw = mc_api_new_password(r, b, "new_password", NULL);
-	if ((rc = mc_api_check(r)))
-		return rc;
 	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")) ||
+	int rc;
+	if ((rc = mc_api_check_db(r, &c)) || (rc = reach(r, c, id, "user.reset_password")) ||
 	    (rc = may_manage(r, c, id, "user.password_reset_refused", NULL)))
 		return rc;
-	char hash[MC_PWHASH_LEN];
-	if (mc_password_hash(pw, hash))
-		return mc_fail(r, MC_E_NOMEM, NULL);
-	if ((rc = mc_tx_begin(c, 1)))
-		return mc_api_db_fail(r, rc);
-	rc = mc_auth_set_password(c, id, hash, 0);
-	if (!rc)
-		rc = mc_api_audit(r, c, "user.password_reset", "user", id, NULL);
-	if (!rc)
-		rc = mc_tx_commit(c);
-	if (rc)
-		return mc_api_db_fail(r, rc);
-	return mc_res_empty(r, 204);
+	return mc_api_set_password(r, c, id, pw, 0, "user.password_reset");
 }
 
 const struct mc_route mc_api_user_routes[] = {

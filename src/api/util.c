@@ -3,6 +3,7 @@
 
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../org/org.h"
 
@@ -49,11 +50,32 @@ int mc_api_create_user(struct mc_req *r, struct mc_conn *c, struct mc_user_new *
 		mc_tx_rollback(c);
 	if (rc == MC_E_CONFLICT)
 		return mc_fail(r, rc, "%s", taken_field);
-	if (rc || (rc = mc_user_get(c, id, out)))
+	json_t *acct;
+	if (rc || (rc = mc_user_get(c, id, &acct)))
 		return mc_api_db_fail(r, rc);
-	mc_req_keep(r, *out);
+	if (out)
+		*out = mc_req_keep(r, json_incref(acct));
 	mc_res_header(r, "Location", mc_sprintf(r->arena, "/api/v1/users/%lld", (long long)id));
-	return 0;
+	return mc_res_json(r, 201, acct);
+}
+
+int mc_api_set_password(struct mc_req *r, struct mc_conn *c, int64_t user_id, const char *password,
+			int64_t keep_session, const char *action)
+{
+	char hash[MC_PWHASH_LEN];
+	if (mc_password_hash(password, hash))
+		return mc_fail(r, MC_E_NOMEM, NULL);
+	int rc = mc_tx_begin(c, 1);
+	if (rc)
+		return mc_api_db_fail(r, rc);
+	rc = mc_auth_set_password(c, user_id, hash, keep_session);
+	if (!rc)
+		rc = mc_api_audit(r, c, action, "user", user_id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	if (rc)
+		return mc_api_db_fail(r, rc);
+	return mc_res_empty(r, 204);
 }
 
 const char *mc_api_new_password(struct mc_req *r, json_t *obj, const char *field, const char *username)
@@ -173,6 +195,12 @@ int mc_api_check(struct mc_req *r)
 	return r->err.nfields ? mc_fail(r, MC_E_VALIDATION, NULL) : 0;
 }
 
+int mc_api_check_db(struct mc_req *r, struct mc_conn **c)
+{
+	int rc = mc_api_check(r);
+	return rc ? rc : mc_req_db(r, c);
+}
+
 static int parse_int(const char *s, int64_t *out)
 {
 	if (!s || !*s || strlen(s) > 18)
@@ -191,6 +219,11 @@ int mc_api_id_param(struct mc_req *r, const char *name, int64_t *id)
 	if (parse_int(mc_req_param(r, name), id) || *id <= 0)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	return 0;
+}
+
+json_t *mc_api_id_body(struct mc_req *r, int64_t *id)
+{
+	return mc_api_id_param(r, "id", id) ? NULL : mc_api_body(r);
 }
 
 int mc_api_query_int(struct mc_req *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out)
@@ -214,12 +247,52 @@ int mc_api_db_fail(struct mc_req *r, int rc)
 	return rc;
 }
 
+int mc_api_if_match(struct mc_req *r, int64_t *version)
+{
+	const char *im = mc_req_header(r, "If-Match");
+	long long v = -1;
+	if (!im)
+		return mc_fail(r, MC_E_PRECONDITION_REQUIRED, NULL);
+	if (sscanf(im, "\"v%lld\"", &v) != 1)
+		return mc_fail(r, MC_E_PRECONDITION, NULL);
+	*version = v;
+	return 0;
+}
+
+void mc_api_etag(struct mc_req *r, json_t *obj)
+{
+	mc_res_header(
+		r, "ETag",
+		mc_sprintf(r->arena, "\"v%lld\"", (long long)json_integer_value(json_object_get(obj, "version"))));
+}
+
+int mc_api_list(struct mc_req *r, int (*list)(struct mc_conn *, int64_t, json_t **), int64_t arg)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *items;
+	if ((rc = list(c, arg, &items)))
+		return mc_api_db_fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 int mc_api_within(struct mc_req *r, struct mc_conn *c, int64_t agency, const char *field)
 {
 	int rc = mc_agency_within(c, r->who->agency_id, agency);
 	if (rc < 0)
 		return mc_api_db_fail(r, rc);
 	return rc ? 0 : mc_fail(r, MC_E_FORBIDDEN, "%s", field);
+}
+
+int mc_api_agency_root(struct mc_req *r, int64_t agency, struct mc_conn **c, int64_t *root)
+{
+	int rc = mc_req_db(r, c);
+	if (rc)
+		return rc;
+	*root = agency ? agency : r->who->agency_id;
+	return mc_api_within(r, *c, *root, "agency_id");
 }
 
 int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
@@ -259,4 +332,59 @@ void mc_api_check_contact(struct mc_req *r, const char **phone, const char *emai
 	}
 	if (email && !(empty_ok && !*email) && !mc_email_check(email))
 		mc_bad_field(&r->err, "email", MC_M_EMAIL_FORMAT);
+}
+
+int mc_api_day_query(struct mc_req *r, const char *name, const char *dflt, char out[11])
+{
+	const char *v = mc_req_query(r, name);
+	if (!v)
+		v = dflt;
+	if (!mc_date_check(v)) {
+		mc_bad_field(&r->err, mc_strdup(r->arena, name), MC_M_DATE_FORMAT);
+		return -1;
+	}
+	snprintf(out, 11, "%.10s", v); /* 10 characters, checked above */
+	return 0;
+}
+
+/* The first and last day ("YYYY-MM-DD") of the current month in Vietnam. */
+static void this_month(char first[16], char last[16])
+{
+	int y, m, d;
+	mc_vn_date(mc_time_now_ms(), &y, &m, &d);
+	snprintf(first, 16, "%04d-%02d-01", y, m);
+	mc_civil_from_days(mc_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1, &y, &m, &d);
+	snprintf(last, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+/* The day number of a checked "YYYY-MM-DD". */
+static int64_t day_number(const char *day)
+{
+	int y = 0, m = 0, d = 0;
+	sscanf(day, "%4d-%2d-%2d", &y, &m, &d);
+	return mc_days_from_civil(y, m, d);
+}
+
+void mc_api_period(struct mc_req *r, char from[11], char to[11])
+{
+	char first[16], last[16];
+	this_month(first, last);
+	int bad = mc_api_day_query(r, "from", first, from);
+	bad |= mc_api_day_query(r, "to", last, to);
+	if (!bad && day_number(from) > day_number(to))
+		mc_bad_field(&r->err, "to", MC_M_TO_BEFORE_FROM);
+	else if (!bad && day_number(to) - day_number(from) + 1 > MC_API_PERIOD_MAX_DAYS)
+		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
+}
+
+int mc_api_send_doc(struct mc_req *r, struct mc_buf *buf, int pdf, const char *filename)
+{
+	int rc = mc_res_text(r, 200, pdf ? "application/pdf" : MC_API_XLSX_TYPE, buf->data, buf->len);
+	mc_buf_release(buf);
+	if (rc)
+		return rc;
+	/* a PDF opens in the browser, a spreadsheet is saved */
+	mc_res_header(r, "Content-Disposition",
+		      mc_sprintf(r->arena, "%s; filename=\"%s\"", pdf ? "inline" : "attachment", filename));
+	return 0;
 }

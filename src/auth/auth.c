@@ -147,11 +147,39 @@ static int record_failure(struct mc_conn *c, const char *key, int window, int64_
 /* A failure of this account from this address: both counters, stamped when
  * the failure is known (after the slow hash), so that a loaded server does
  * not shorten the wait that follows. */
-int mc__auth_record_failures(struct mc_conn *c, const char *pkey, const char *akey, int window)
+static int record_failures(struct mc_conn *c, const char *pkey, const char *akey, int window)
 {
 	int64_t failed_at = mc_time_now_ms();
 	int rc = record_failure(c, pkey, window, failed_at);
 	return rc ? rc : record_failure(c, akey, window, failed_at);
+}
+
+int mc_auth_audit(struct mc_conn *c, int64_t user_id, const char *action, const char *addr, json_t *detail)
+{
+	char oid[24];
+	snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
+	struct mc_audit_entry e = {user_id, action, "user", oid, addr, NULL};
+	return mc_audit_append_json(c, &e, detail);
+}
+
+int mc__auth_failed(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey,
+		    int64_t user_id, const char *action, const char *addr, int (*also)(struct mc_conn *, int64_t),
+		    int64_t arg)
+{
+	int rc = mc_tx_begin(c, 1);
+	if (rc)
+		return rc;
+	rc = record_failures(c, pkey, akey, p->window);
+	if (!rc && also)
+		rc = also(c, arg);
+	if (!rc)
+		rc = mc_auth_audit(c, user_id, action, addr, NULL);
+	if (rc) {
+		mc_tx_rollback(c);
+		return rc;
+	}
+	rc = mc_tx_commit(c);
+	return rc ? rc : MC_E_BAD_CREDENTIALS;
 }
 
 /* 'p:' and the SHA-256 of the lower-cased account name and the address. */
@@ -241,21 +269,9 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 	if (ok && strcmp(status, "active") != 0)
 		ok = 0; /* a disabled account answers like a wrong password */
 
-	rc = mc_tx_begin(c, 1);
-	if (rc)
-		return rc;
-	char oid[24];
-	snprintf(oid, sizeof(oid), "%lld", (long long)uid);
 	if (!ok) {
-		rc = mc__auth_record_failures(c, pkey, akey, p->window);
-		struct mc_audit_entry e = {uid, "auth.login_failed", "user", oid, addr, NULL};
-		if (!rc)
-			rc = mc_audit_append(c, &e);
-		if (rc) {
-			mc_tx_rollback(c);
-			return rc;
-		}
-		if ((rc = mc_tx_commit(c)))
+		rc = mc__auth_failed(c, p, pkey, akey, uid, "auth.login_failed", addr, NULL, 0);
+		if (rc != MC_E_BAD_CREDENTIALS)
 			return rc;
 		/* how near the waits are, for the page to warn (both counters:
 		 * the address's own limit may come first) */
@@ -270,6 +286,8 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 		return MC_E_BAD_CREDENTIALS;
 	}
 
+	if ((rc = mc_tx_begin(c, 1)))
+		return rc;
 	char token_hash[MC_SHA256_HEX];
 	mc_random_token(out->token, sizeof(out->token), 32);
 	mc_random_hex(out->csrf, 16);
@@ -284,10 +302,8 @@ int mc_auth_login(struct mc_conn *c, const struct mc_auth_policy *p, const char 
 			    " VALUES (?, ?, ?, ?, ?, ?, ?)",
 			    "tittiii", token_hash, uid, kind, out->csrf, now, now, out->expires_at);
 	rc = n < 0 ? (int)n : 0;
-	if (!rc) {
-		struct mc_audit_entry e = {uid, "auth.login", "user", oid, addr, NULL};
-		rc = mc_audit_append_json(c, &e, json_pack("{s:s}", "session", kind));
-	}
+	if (!rc)
+		rc = mc_auth_audit(c, uid, "auth.login", addr, json_pack("{s:s}", "session", kind));
 	if (rc) {
 		mc_tx_rollback(c);
 		memset(out->token, 0, sizeof(out->token));
@@ -301,42 +317,23 @@ int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, in
 {
 	*retry_after = 0;
 	int64_t now = mc_time_now_ms();
-	char hash[MC_PWHASH_LEN] = "", pkey[3 + MC_SHA256_HEX], akey[80];
+	char name[160] = "", hash[MC_PWHASH_LEN] = "", pkey[3 + MC_SHA256_HEX], akey[80];
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s, "SELECT username, password_hash FROM users WHERE id = ?", "i", user_id);
 	if (rc)
 		return rc;
 	if ((rc = mc_step(s)) == MC_DB_ROW) {
-		mc__auth_pair_key(mc_col_text(s, 0), addr, pkey);
+		snprintf(name, sizeof(name), "%s", mc_col_text(s, 0));
 		snprintf(hash, sizeof(hash), "%s", mc_col_text(s, 1));
 	}
 	mc_stmt_done(s);
 	if (rc != MC_DB_ROW)
 		return rc < 0 ? rc : MC_E_BAD_CREDENTIALS;
-	snprintf(akey, sizeof(akey), "a:%s", addr);
-	int wait = mc__auth_wait(c, p, pkey, akey, now);
-	if (wait < 0)
-		return wait;
-	if (wait) {
-		*retry_after = wait;
-		return MC_E_RATE_LIMITED;
-	}
+	if ((rc = mc__auth_gate(c, p, name, addr, now, pkey, akey, retry_after)))
+		return rc;
 	if (mc_password_verify(hash, password) == 0)
 		return 0;
-	char oid[24];
-	snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
-	if ((rc = mc_tx_begin(c, 1)))
-		return rc;
-	rc = mc__auth_record_failures(c, pkey, akey, p->window);
-	struct mc_audit_entry e = {user_id, "auth.password_check_failed", "user", oid, addr, NULL};
-	if (!rc)
-		rc = mc_audit_append(c, &e);
-	if (rc) {
-		mc_tx_rollback(c);
-		return rc;
-	}
-	rc = mc_tx_commit(c);
-	return rc ? rc : MC_E_BAD_CREDENTIALS;
+	return mc__auth_failed(c, p, pkey, akey, user_id, "auth.password_check_failed", addr, NULL, 0);
 }
 
 /* ---- session cache: direct-mapped, keyed by the token hash ---- */

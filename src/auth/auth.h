@@ -10,6 +10,8 @@
 #include "../core/err.h"
 #include "../db/db.h"
 
+#include <jansson.h>
+
 #include <stdint.h>
 
 #define MC_TOKEN_LEN 64 /* base64url of 32 random bytes, NUL included */
@@ -74,6 +76,11 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
  * Revocations through this process drop the entries at once; another
  * process serving the same database sees them within cache_ms.
  */
+
+/* Audit action on account user_id, taken by its holder from addr (a login,
+ * a failed try, a reset by code), inside the caller's write transaction;
+ * detail (its reference is taken; NULL: none) as in mc_audit_append_json. */
+int mc_auth_audit(struct mc_conn *c, int64_t user_id, const char *action, const char *addr, json_t *detail);
 
 /* Store a new password hash (inside the caller's write transaction) and
  * end the user's sessions, except keep_session (0: all of them). */

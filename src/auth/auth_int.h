@@ -19,7 +19,12 @@ int mc__auth_wait(struct mc_conn *c, const struct mc_auth_policy *p, const char 
  * *retry_after set, or another MC_E_*. */
 int mc__auth_gate(struct mc_conn *c, const struct mc_auth_policy *p, const char *name, const char *addr, int64_t now,
 		  char pkey[3 + MC_SHA256_HEX], char akey[80], int *retry_after);
-/* Count one failure against both keys (inside the caller's transaction). */
-int mc__auth_record_failures(struct mc_conn *c, const char *pkey, const char *akey, int window);
+/* A failed try (a login, a password check, a reset code), in a
+ * transaction of its own: one failure counted against both keys, then
+ * also(c, arg) when given, and the entry action on account user_id.
+ * MC_E_BAD_CREDENTIALS once committed, or another MC_E_* (rolled back). */
+int mc__auth_failed(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey,
+		    int64_t user_id, const char *action, const char *addr, int (*also)(struct mc_conn *, int64_t),
+		    int64_t arg);
 
 #endif

@@ -11,7 +11,6 @@
 #include "auth.h"
 #include "auth_int.h"
 
-#include "../audit/audit.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 
@@ -85,34 +84,15 @@ int mc_auth_reset_issue(struct mc_conn *c, int64_t user_id, int64_t issued_by, i
 	return n < 0 ? (int)n : 0;
 }
 
-/* A wrong try: counted against the account and address (as a failed
- * login is) and against the live code, which dies after MC_RESET_MAX_TRIES;
- * audited; committed here. */
-static int reset_failed(struct mc_conn *c, const struct mc_auth_policy *p, const char *pkey, const char *akey,
-			int64_t user_id, int64_t reset_id, const char *addr)
+/* One more wrong try on live reset code reset_id, which dies after
+ * MC_RESET_MAX_TRIES. */
+static int count_try(struct mc_conn *c, int64_t reset_id)
 {
-	int rc = mc_tx_begin(c, 1);
-	if (rc)
-		return rc;
-	rc = mc__auth_record_failures(c, pkey, akey, p->window);
-	if (!rc && reset_id) {
-		int64_t n = mc_exec(c,
-				    "UPDATE password_resets SET attempts = attempts + 1,"
-				    " revoked_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE revoked_at END WHERE id = ?",
-				    "iii", (int64_t)MC_RESET_MAX_TRIES, mc_time_now_ms(), reset_id);
-		rc = n < 0 ? (int)n : 0;
-	}
-	char oid[24];
-	snprintf(oid, sizeof(oid), "%lld", (long long)user_id);
-	struct mc_audit_entry e = {user_id, "auth.password_reset_failed", "user", oid, addr, NULL};
-	if (!rc)
-		rc = mc_audit_append(c, &e);
-	if (rc) {
-		mc_tx_rollback(c);
-		return rc;
-	}
-	rc = mc_tx_commit(c);
-	return rc ? rc : MC_E_BAD_CREDENTIALS;
+	int64_t n = mc_exec(c,
+			    "UPDATE password_resets SET attempts = attempts + 1,"
+			    " revoked_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE revoked_at END WHERE id = ?",
+			    "iii", (int64_t)MC_RESET_MAX_TRIES, mc_time_now_ms(), reset_id);
+	return n < 0 ? (int)n : 0;
 }
 
 int mc_auth_reset_check(struct mc_conn *c, const struct mc_auth_policy *p, const char *account, const char *code,
@@ -163,7 +143,9 @@ int mc_auth_reset_check(struct mc_conn *c, const struct mc_auth_policy *p, const
 	}
 	memset(plain, 0, sizeof(plain));
 	if (!ok)
-		return reset_failed(c, p, pkey, akey, uid, rid, addr);
+		/* counted as a failed login is, and against the live code */
+		return mc__auth_failed(c, p, pkey, akey, uid, "auth.password_reset_failed", addr,
+				       rid ? count_try : NULL, rid);
 	out->user_id = uid;
 	out->reset_id = rid;
 	snprintf(out->pkey, sizeof(out->pkey), "%s", pkey);
