@@ -82,21 +82,15 @@ int mc_cmd_seed(int argc, char **argv)
 	int years = 0;
 	if (!rc)
 		rc = mc_holidays_seed(c, share, &years, err, sizeof(err));
-	int demo_there = 0;
-	if (!rc && !mc_cli_flag(argc, argv, "units-only")) {
+	if (!rc && !mc_cli_flag(argc, argv, "units-only"))
 		rc = mc_seed_demo(c, share, pw, &n, err, sizeof(err));
-		if (rc == MC_E_CONFLICT) {
-			demo_there = 1;
-			rc = 0;
-		}
-	}
 	if (rc) {
 		fprintf(stderr, "motcua: seed failed: %s\n", err[0] ? err : mc_conn_errmsg(c));
 	} else {
 		printf("units: %ld loaded (%ld old->new ward links)\n", n.units, n.unit_changes);
 		printf("procedures: %ld added to the catalog\n", n.procedures);
 		printf("calendar: %d official year schedule(s) added\n", years);
-		if (demo_there)
+		if (n.demo_there)
 			printf("demo data: already there, left as it was\n");
 		else if (!mc_cli_flag(argc, argv, "units-only"))
 			printf("demo data: %ld agencies, %ld counters, %ld officials, %ld citizens\n", n.agencies,

@@ -16,13 +16,15 @@
 
 struct mc_seed_counts {
 	long units, unit_changes, agencies, counters, officials, citizens, procedures;
+	int demo_there; /* mc_seed_demo found agencies and loaded nothing */
 };
 
 int mc_seed_units(struct mc_conn *c, const char *share_dir, struct mc_seed_counts *n, char *err, size_t errlen);
 /* Load data/procedures/procedures.json into the catalog (codes already
  * there are left as they are). */
 int mc_seed_procedures(struct mc_conn *c, const char *share_dir, struct mc_seed_counts *n, char *err, size_t errlen);
-/* Returns MC_E_CONFLICT when demo data is already there. */
+/* Loads nothing, and sets n->demo_there, when there are agencies already;
+ * a conflict inside the demo files (a duplicate username) is an error. */
 int mc_seed_demo(struct mc_conn *c, const char *share_dir, const char *password, struct mc_seed_counts *n, char *err,
 		 size_t errlen);
 

@@ -16,10 +16,13 @@
 
 #include "core/err.h"
 #include "org/org.h"
+#include "seed/seed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char db_url[512];
 static struct mc_db *db;
@@ -579,6 +582,80 @@ static void user_create_and_duplicates(void **state)
 	assert_int_equal(mc_role_exists(conn, "emperor"), 0);
 }
 
+/* Copy the demo file name from the source tree into dir/data/demo, with
+ * its last line written twice when twice is set. */
+static void copy_demo(const char *dir, const char *name, int twice)
+{
+	char from[1024], to[1024], line[4096], last[4096] = "";
+	snprintf(from, sizeof(from), "%s/data/demo/%s", mc_test_share(), name);
+	snprintf(to, sizeof(to), "%s/data/demo/%s", dir, name);
+	FILE *in = fopen(from, "r"), *out = fopen(to, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in)) {
+		fputs(line, out);
+		if (line[0] != '\n')
+			snprintf(last, sizeof(last), "%s", line);
+	}
+	if (twice)
+		fputs(last, out);
+	fclose(in);
+	fclose(out);
+}
+
+/* The demo data is loaded once: a second load leaves it and says so; a
+ * duplicate row in the files is an error that loads nothing (it once
+ * passed for "already there"). */
+static void seed_demo_there_or_broken(void **state)
+{
+	(void)state;
+	struct mc_seed_counts n = {0};
+	char err[512];
+	assert_int_equal(mc_seed_demo(conn, mc_test_share(), "motcua2026", &n, err, sizeof(err)), 0);
+	assert_int_equal(n.demo_there, 1);
+	assert_int_equal(n.officials, 0);
+
+	char dir[] = "/tmp/motcua-demo.XXXXXX", sub[1100];
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/data", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof(sub), "%s/data/demo", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	copy_demo(dir, "agencies.csv", 0);
+	copy_demo(dir, "counters.csv", 0);
+	copy_demo(dir, "officials.csv", 1);
+	copy_demo(dir, "citizens.csv", 0);
+
+	char url[512];
+	struct mc_db *db2;
+	struct mc_conn *c2;
+	mc_test_db_setup(url, sizeof(url), 0, &db2, 1);
+	assert_int_equal(mc_db_acquire(db2, &c2), 0);
+	struct mc_seed_counts m = {0};
+	assert_int_equal(mc_seed_units(c2, mc_test_share(), &m, err, sizeof(err)), 0);
+	assert_int_equal(mc_seed_demo(c2, dir, "motcua2026", &m, err, sizeof(err)), MC_E_CONFLICT);
+	assert_int_equal(m.demo_there, 0);
+	assert_non_null(strstr(err, "officials.csv:"));
+	int64_t users = -1, agencies = -1;
+	assert_int_equal(mc_query_int64(c2, &users, "SELECT COUNT(*) FROM users", ""), 0);
+	assert_int_equal(mc_query_int64(c2, &agencies, "SELECT COUNT(*) FROM agencies", ""), 0);
+	assert_int_equal(users, 0);
+	assert_int_equal(agencies, 0);
+	mc_db_release(c2);
+	mc_test_db_drop(url, db2);
+
+	static const char *const files[] = {"agencies.csv", "counters.csv", "officials.csv", "citizens.csv"};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(sub, sizeof(sub), "%s/data/demo/%s", dir, files[i]);
+		unlink(sub);
+	}
+	snprintf(sub, sizeof(sub), "%s/data/demo", dir);
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/data", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +667,7 @@ int main(void)
 		cmocka_unit_test(users_list_jurisdiction),
 		cmocka_unit_test(agency_create_child),
 		cmocka_unit_test(user_create_and_duplicates),
+		cmocka_unit_test(seed_demo_there_or_broken),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests_name(mc_test_backend(), tests, setup, teardown);
