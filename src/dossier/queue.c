@@ -248,12 +248,12 @@ static void where_late(struct qb *b, int64_t due_before, int64_t received_late)
 		qb_and(b, "1 = 0", "");
 }
 
-/* The query of a queue: cols of the dossiers that match w, newest first. */
-static void compose(struct qb *b, const char *cols, const struct qwhere *w, int limit)
+/* The ids of the dossiers that match w, newest first: only the columns of
+ * the queue indexes where no filter asks for more, so that a wide queue
+ * (a leader's city) is read from the index, not row by row. */
+static void compose_ids(struct qb *b, const struct qwhere *w, int limit)
 {
-	qb_add(b, "SELECT ", "");
-	qb_add(b, cols, "");
-	qb_add(b, " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id", "");
+	qb_add(b, "SELECT d.id FROM dossiers d", "");
 	/* the work queues (what the caller is to act on) join the agencies
 	 * the caller acts for: its own and those it is an internal unit of,
 	 * as the actions check (mc_agency_acts_for); the supervision queues
@@ -266,6 +266,9 @@ static void compose(struct qb *b, const char *cols, const struct qwhere *w, int 
 	else
 		qb_add(b, " JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?", "i",
 		       w->agency);
+	/* implied by the join; said so that PostgreSQL may walk the open
+	 * dossiers (dossiers_open) instead of every dossier ever filed */
+	qb_and(b, "d.current_agency_id IS NOT NULL", "");
 	if (w->role_user)
 		qb_and(b, "d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?)", "i", w->role_user);
 	if (w->status)
@@ -291,6 +294,22 @@ static void compose(struct qb *b, const char *cols, const struct qwhere *w, int 
 	if (w->like)
 		qb_and(b, "d.code LIKE ?", "t", w->like);
 	qb_add(b, " ORDER BY d.id DESC LIMIT ?", "i", (int64_t)limit);
+}
+
+/* The query of a queue: cols of the dossiers that match w, newest first
+ * (NULL: only their ids).  The page's ids are found first, then only
+ * those rows are read. */
+static void compose(struct qb *b, const char *cols, const struct qwhere *w, int limit)
+{
+	if (!cols) {
+		compose_ids(b, w, limit);
+		return;
+	}
+	qb_add(b, "SELECT ", "");
+	qb_add(b, cols, "");
+	qb_add(b, " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.id IN (", "");
+	compose_ids(b, w, limit);
+	qb_add(b, ") ORDER BY d.id DESC", "");
 }
 
 /* Merge a queue's rules and the caller's filters (f may be NULL). */
@@ -337,7 +356,7 @@ static int run_queue(struct mc_dossier_ctx *x, const struct qspec *q, const stru
 	if (rc)
 		return rc;
 	struct qb b = {.sql = MC_BUF_INIT(4096)};
-	compose(&b, out ? SUMMARY_COLS : "d.id", &w, limit + 1);
+	compose(&b, out ? SUMMARY_COLS : NULL, &w, limit + 1);
 	struct mc_stmt *s;
 	rc = qb_query(x->c, &b, &s);
 	mc_buf_release(&b.sql);
