@@ -14,11 +14,6 @@
 
 #include "../core/banned.h"
 
-static int valid_code_param(const char *s)
-{
-	return s && strlen(s) <= 16 && strspn(s, "0123456789.") == strlen(s);
-}
-
 static int procedures_list(struct mc_req *r)
 {
 	const char *q = mc_req_query(r, "q"), *field = mc_req_query(r, "field"), *level = mc_req_query(r, "level"),
@@ -32,7 +27,7 @@ static int procedures_list(struct mc_req *r)
 		mc_bad_field(&r->err, "field", MC_M_FIELD_CODE_TOO_LONG);
 	if (level && strcmp(level, "commune") != 0 && strcmp(level, "province") != 0)
 		mc_bad_field(&r->err, "level", MC_M_LEVEL_ENUM);
-	if (after && !valid_code_param(after))
+	if (after && !mc_catalog_code_valid(after))
 		mc_bad_field(&r->err, "after", MC_M_PROCEDURE_CODE_FORMAT);
 	struct mc_conn *c;
 	int rc = mc_api_check_db(r, &c);
@@ -55,7 +50,7 @@ static int procedure_get(struct mc_req *r)
 {
 	const char *code = mc_req_param(r, "code");
 	int64_t version;
-	if (!valid_code_param(code))
+	if (!mc_catalog_code_valid(code))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	if (mc_api_query_int(r, "version", 1, 100000, 0, &version))
 		return r->err.code;
@@ -83,7 +78,7 @@ static int procedure_get(struct mc_req *r)
 static int procedure_template(struct mc_req *r)
 {
 	const char *code = mc_req_param(r, "code"), *paper = mc_req_param(r, "paper");
-	if (!valid_code_param(code) || !paper || strlen(paper) > 64 ||
+	if (!mc_catalog_code_valid(code) || !paper || strlen(paper) > 64 ||
 	    strspn(paper, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(paper))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	struct mc_conn *c;
@@ -164,7 +159,7 @@ static int procedure_create(struct mc_req *r)
 static int procedure_update(struct mc_req *r)
 {
 	const char *code = mc_req_param(r, "code");
-	if (!valid_code_param(code))
+	if (!mc_catalog_code_valid(code))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
 	int64_t want = -1;
 	int rc = mc_api_if_match(r, &want);

@@ -31,9 +31,8 @@ static const char *str_field(json_t *o, const char *k, size_t max)
 	return s && *s && mc_text_valid_chars(s, max) ? s : NULL;
 }
 
-static int valid_code(const char *s)
+int mc_catalog_code_valid(const char *s)
 {
-	/* d.dddddd (national procedure codes) */
 	if (!s || strlen(s) != 8 || !isdigit((unsigned char)s[0]) || s[1] != '.')
 		return 0;
 	for (int i = 2; i < 8; i++)
@@ -275,7 +274,7 @@ static void check_status(json_t *def, struct mc_error *e)
 		return;
 	}
 	json_array_foreach(rb, i, f)
-		if (!valid_code(json_string_value(f))) {
+		if (!mc_catalog_code_valid(json_string_value(f))) {
 			mc_bad_field(e, "replaced_by", MC_M_CAT_REPLACED_LIST_PROCEDURE_CODES);
 			return;
 		}
@@ -312,7 +311,7 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 		mc_bad_field(e, "definition", MC_M_CAT_PROCEDURE_DEFINITION_JSON_OBJECT);
 		return e->code = MC_E_VALIDATION;
 	}
-	if (!valid_code(json_string_value(json_object_get(def, "code"))))
+	if (!mc_catalog_code_valid(json_string_value(json_object_get(def, "code"))))
 		mc_bad_field(e, "code", MC_M_CAT_PROCEDURE_CODES_LOOK_LIKE);
 	if (!str_field(def, "name", 500))
 		mc_bad_field(e, "name", MC_M_CAT_NAME_REQUIRED);

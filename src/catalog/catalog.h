@@ -23,6 +23,8 @@
 /* Check a definition; adds field errors to e and returns MC_E_VALIDATION,
  * or 0.  Does not look at the database. */
 int mc_catalog_validate(json_t *def, struct mc_error *e);
+/* A procedure code as the national catalogue writes it: d.dddddd. */
+int mc_catalog_code_valid(const char *s);
 /* A repealed procedure takes no new dossiers; its old ones stay readable. */
 int mc_catalog_repealed(json_t *def);
 /* 0 while a fee of the procedure is not published (not yet verified): it

@@ -88,7 +88,18 @@ static void search_ignores_diacritics(void **state)
 	assert_int_equal(total, 28);
 	assert_int_equal(mc_http_get(&s, "/api/v1/procedures?level=nope", &r), 422);
 	mc_http_res_free(&r);
+	/* a cursor is a procedure code (d.dddddd), as the catalogue's own rule */
+	const char *bad_after[] = {"1.2", "1.0012345", "12.00123", "1.00a123"};
+	for (size_t i = 0; i < sizeof(bad_after) / sizeof(bad_after[0]); i++) {
+		snprintf(path, sizeof(path), "/api/v1/procedures?after=%s", bad_after[i]);
+		assert_int_equal(mc_http_get(&s, path, &r), 422);
+		json_t *e = json_array_get(json_object_get(r.json, "errors"), 0);
+		assert_string_equal(jstr(e, "field"), "after");
+		mc_http_res_free(&r);
+	}
 	assert_int_equal(mc_http_get(&s, "/api/v1/procedures/9.999999", &r), 404);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&s, "/api/v1/procedures/1.2", &r), 404);
 	mc_http_res_free(&r);
 }
 
