@@ -520,16 +520,40 @@ static void periods(const char *from, const char *to, json_t *list)
 	}
 }
 
-static const char *group_col(const char *group)
+/* The statistics' SQL for a grouping: complete statements, the key
+ * column written in by the preprocessor (no SQL is assembled at run time). */
+#define STATS_SQL(key)                                                                                                 \
+	"SELECT " key ", SUM(s.received_online), SUM(s.received_counter), SUM(s.resolved_early),"                      \
+	" SUM(s.resolved_on_time), SUM(s.resolved_late), SUM(s.refused), SUM(s.withdrawn), SUM(s.stopped)"             \
+	" FROM dossier_stats s JOIN agency_tree t ON t.descendant_id = s.agency_id AND t.ancestor_id = ?"              \
+	" WHERE s.period = ? GROUP BY 1"
+#define RECOUNT_SUM(cond) " SUM(CASE WHEN " cond " AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 END)"
+#define RECOUNT_SQL(key)                                                                                                                                                                                                                                                                        \
+	"SELECT " key ","                                                                                                                                                                                                                                                                       \
+	" SUM(CASE WHEN d.channel = 'online' AND d.received_at >= ? AND d.received_at < ? THEN 1 ELSE 0 END),"                                                                                                                                                                                  \
+	" SUM(CASE WHEN d.channel = 'counter' AND d.received_at >= ? AND d.received_at < ? THEN 1 ELSE 0 "                                                                                                                                                                                      \
+	"END)," RECOUNT_SUM("d.result_status = 'early'") "," RECOUNT_SUM("d.result_status = 'on_time'") "," RECOUNT_SUM("d.result_status = 'late'") "," RECOUNT_SUM(                                                                                                                            \
+		"d.status = 'refused' AND d.received_at IS NOT NULL") "," RECOUNT_SUM("d.status = 'withdrawn' AND "                                                                                                                                                                             \
+										      "d.received_at IS NOT NULL") "," RECOUNT_SUM("d.status = 'stopped' AND d.received_at IS NOT NULL") " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?" \
+																							 " GROUP BY 1"
+
+struct stats_group {
+	const char *name; /* NULL: the whole subtree in one row */
+	const char *counters_sql, *recount_sql;
+};
+
+static const struct stats_group stats_groups[] = {
+	{NULL, STATS_SQL("''"), RECOUNT_SQL("''")},
+	{"agency", STATS_SQL("CAST(s.agency_id AS TEXT)"), RECOUNT_SQL("CAST(d.competent_agency_id AS TEXT)")},
+	{"procedure", STATS_SQL("s.procedure_code"), RECOUNT_SQL("d.procedure_code")},
+	{"field", STATS_SQL("s.field_code"), RECOUNT_SQL("d.field_code")},
+};
+
+static const struct stats_group *group_of(const char *group)
 {
-	if (!group)
-		return "''";
-	if (strcmp(group, "agency") == 0)
-		return "CAST(s.agency_id AS TEXT)";
-	if (strcmp(group, "procedure") == 0)
-		return "s.procedure_code";
-	if (strcmp(group, "field") == 0)
-		return "s.field_code";
+	for (size_t i = 0; i < sizeof(stats_groups) / sizeof(stats_groups[0]); i++)
+		if (!group ? !stats_groups[i].name : stats_groups[i].name && strcmp(group, stats_groups[i].name) == 0)
+			return &stats_groups[i];
 	return NULL;
 }
 
@@ -570,26 +594,18 @@ static json_t *finish(json_t *rows, const char *group)
 int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day, const char *group,
 		     json_t **out)
 {
-	const char *gc = group_col(group);
-	if (!gc)
+	const struct stats_group *g = group_of(group);
+	if (!g)
 		return MC_E_VALIDATION;
 	json_t *list = json_array();
 	periods(from_day, to_day, list);
 	json_t *rows = json_object();
-	char sql[800];
-	snprintf(sql, sizeof(sql),
-		 "SELECT %s, SUM(s.received_online), SUM(s.received_counter), SUM(s.resolved_early), "
-		 "SUM(s.resolved_on_time),"
-		 " SUM(s.resolved_late), SUM(s.refused), SUM(s.withdrawn), SUM(s.stopped) FROM dossier_stats s"
-		 " JOIN agency_tree t ON t.descendant_id = s.agency_id AND t.ancestor_id = ?"
-		 " WHERE s.period = ? GROUP BY 1",
-		 gc);
 	size_t i;
 	json_t *p;
 	int rc = 0;
 	json_array_foreach(list, i, p) {
 		struct mc_stmt *s;
-		if ((rc = mc_query(c, &s, sql, "it", root, json_string_value(p))))
+		if ((rc = mc_query(c, &s, g->counters_sql, "it", root, json_string_value(p))))
 			break;
 		while ((rc = mc_step(s)) == MC_DB_ROW) {
 			struct count_row row;
@@ -644,38 +660,14 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 int mc_dossier_stats_recount(struct mc_conn *c, int64_t root, const char *from_day, const char *to_day,
 			     const char *group, json_t **out)
 {
-	const char *gc = group_col(group);
-	if (!gc)
+	const struct stats_group *g = group_of(group);
+	if (!g)
 		return MC_E_VALIDATION;
 	/* local dates -> UTC bounds */
 	int64_t lo = mc__day_start(from_day, 0), hi = mc__day_start(to_day, 1);
-	const char *g = strcmp(gc, "''") == 0     ? "''"
-			: strstr(gc, "agency")    ? "CAST(d.competent_agency_id AS TEXT)"
-			: strstr(gc, "procedure") ? "d.procedure_code"
-						  : "d.field_code";
-	char sql[1600];
-	snprintf(sql, sizeof(sql),
-		 "SELECT %s,"
-		 " SUM(CASE WHEN d.channel = 'online' AND d.received_at >= ? AND d.received_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.channel = 'counter' AND d.received_at >= ? AND d.received_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.result_status = 'early' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE "
-		 "0 END),"
-		 " SUM(CASE WHEN d.result_status = 'on_time' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 "
-		 "ELSE 0 END),"
-		 " SUM(CASE WHEN d.result_status = 'late' AND d.completed_at >= ? AND d.completed_at < ? THEN 1 ELSE 0 "
-		 "END),"
-		 " SUM(CASE WHEN d.status = 'refused' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND "
-		 "d.completed_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.status = 'withdrawn' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND "
-		 "d.completed_at < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN d.status = 'stopped' AND d.received_at IS NOT NULL AND d.completed_at >= ? AND "
-		 "d.completed_at < ? THEN 1 ELSE 0 END)"
-		 " FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id AND t.ancestor_id = ?"
-		 " GROUP BY 1",
-		 g);
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, sql, "iiiiiiiiiiiiiiiii", lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo,
-			  hi, root);
+	int rc = mc_query(c, &s, g->recount_sql, "iiiiiiiiiiiiiiiii", lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi,
+			  lo, hi, lo, hi, root);
 	if (rc)
 		return rc;
 	json_t *rows = json_object();

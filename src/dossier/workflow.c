@@ -140,33 +140,39 @@ int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *det
 	return n < 0 ? (int)n : 0;
 }
 
+#define STATS_UPSERT(col)                                                                                              \
+	"INSERT INTO dossier_stats (agency_id, procedure_code, field_code, period, " col ") VALUES (?, ?, ?, ?, 1)"    \
+	" ON CONFLICT (period, agency_id, procedure_code) DO UPDATE SET " col " = dossier_stats." col " + 1"
+
 int mc__stats_add(struct mc_conn *c, int64_t agency, const char *procedure, const char *field, int64_t at,
 		  const char *column)
 {
-	static const char *const columns[] = {"received_online",  "received_counter", "resolved_early",
-					      "resolved_on_time", "resolved_late",    "refused",
-					      "withdrawn",        "stopped",          NULL};
-	int ok = 0;
-	for (int i = 0; columns[i]; i++)
-		ok |= strcmp(columns[i], column) == 0;
-	if (!ok)
+	/* one complete statement per counter: no SQL assembled at run time */
+	static const struct {
+		const char *column, *sql;
+	} upserts[] = {
+		{"received_online", STATS_UPSERT("received_online")},
+		{"received_counter", STATS_UPSERT("received_counter")},
+		{"resolved_early", STATS_UPSERT("resolved_early")},
+		{"resolved_on_time", STATS_UPSERT("resolved_on_time")},
+		{"resolved_late", STATS_UPSERT("resolved_late")},
+		{"refused", STATS_UPSERT("refused")},
+		{"withdrawn", STATS_UPSERT("withdrawn")},
+		{"stopped", STATS_UPSERT("stopped")},
+	};
+	const char *sql = NULL;
+	for (size_t i = 0; i < sizeof(upserts) / sizeof(upserts[0]); i++)
+		if (strcmp(upserts[i].column, column) == 0)
+			sql = upserts[i].sql;
+	if (!sql)
 		return MC_E_INTERNAL;
 	char day[11], periods[3][16];
 	mc__local_day(at, day);
 	snprintf(periods[0], sizeof(periods[0]), "D%s", day);
 	snprintf(periods[1], sizeof(periods[1]), "M%.7s", day);
 	snprintf(periods[2], sizeof(periods[2]), "Y%.4s", day);
-	char sql[400];
-	/* column comes from the fixed list above, never from input */
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO dossier_stats (agency_id, procedure_code, field_code, period, %s) VALUES (?, ?, ?, ?, 1)"
-		 " ON CONFLICT (period, agency_id, procedure_code) DO UPDATE SET %s = dossier_stats.%s + 1",
-		 column, column, column);
 	for (int i = 0; i < 3; i++) {
-		int64_t n = mc_exec(c, sql,
-				    "itt"
-				    "t",
-				    agency, procedure, field, periods[i]);
+		int64_t n = mc_exec(c, sql, "ittt", agency, procedure, field, periods[i]);
 		if (n < 0)
 			return (int)n;
 	}
@@ -636,20 +642,16 @@ int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
 	return mc__represent(x, d.id, 1, out);
 }
 
-static int track_build(struct mc_conn *c, const char *where, const char *types, const char *a1, const char *a2,
-		       int64_t id, json_t **out)
+#define TRACK_SELECT                                                                                                   \
+	"SELECT d.id, d.status, d.procedure_code, p.name, p.name_en, d.submitted_at, COALESCE(d.received_at, 0),"      \
+	" COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, d.code,"    \
+	" COALESCE(d.appointment_at, d.due_at, 0), d.extended, d.extra, d.procedure_id"                                \
+	" FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE "
+
+/* The tracking answer of the dossier a query of TRACK_SELECT found (rc:
+ * how mc_query went). */
+static int track_build(struct mc_conn *c, int rc, struct mc_stmt *s, json_t **out)
 {
-	char sql[640];
-	snprintf(sql, sizeof(sql),
-		 "SELECT d.id, d.status, d.procedure_code, p.name, p.name_en, d.submitted_at, COALESCE(d.received_at, "
-		 "0),"
-		 " COALESCE(d.due_at, 0), COALESCE(d.completed_at, 0), COALESCE(d.returned_at, 0), d.result_status, "
-		 "d.code,"
-		 " COALESCE(d.appointment_at, d.due_at, 0), d.extended, d.extra, d.procedure_id"
-		 " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE %s",
-		 where);
-	struct mc_stmt *s;
-	int rc = types[0] == 'i' ? mc_query(c, &s, sql, types, id) : mc_query(c, &s, sql, types, a1, a2);
 	if (rc)
 		return rc;
 	if ((rc = mc_step_row(s))) {
@@ -693,8 +695,9 @@ static int track_build(struct mc_conn *c, const char *where, const char *types, 
 int mc__track_refresh(struct mc_conn *c, int64_t id)
 {
 	json_t *j = NULL;
-	int rc = track_build(c, "d.id = ?", "i", NULL, NULL, id, &j);
-	if (rc)
+	struct mc_stmt *s = NULL;
+	int rc = mc_query(c, &s, TRACK_SELECT "d.id = ?", "i", id);
+	if ((rc = track_build(c, rc, s, &j)))
 		return rc;
 	char *text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -705,7 +708,9 @@ int mc__track_refresh(struct mc_conn *c, int64_t id)
 
 int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, json_t **out)
 {
-	return track_build(c, "d.code = ? AND d.secret = ?", "tt", code, secret, 0, out);
+	struct mc_stmt *s = NULL;
+	int rc = mc_query(c, &s, TRACK_SELECT "d.code = ? AND d.secret = ?", "tt", code, secret);
+	return track_build(c, rc, s, out);
 }
 
 int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secret, char **text, size_t *len)
