@@ -65,6 +65,9 @@ commit=$(git -C "$repo" rev-parse --verify "$ref^{commit}") || die "no commit '$
 
 root=${FRESH_ROOT:-$(mktemp -d /var/tmp/motcua-fresh.XXXXXX)}
 mkdir -p "$root"
+# the root's "/" as in any Debian: mktemp makes it 0700, and then no user
+# but root (the PostgreSQL of the tests, say) could reach any file in it
+chmod 755 "$root"
 cleanup() {
   if [[ "$keep" == no ]]; then
     rm -rf --one-file-system -- "$root"
