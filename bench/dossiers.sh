@@ -153,6 +153,12 @@ declare -A fig
 clerks=(tiepnhan:Q-TT-01 tiepnhan.cn1:Q-CN1-01 tiepnhan.cn2:Q-CN2-01 tiepnhan.cn3:Q-CN3-01
 	tiepnhan.cn4:Q-CN4-01 tiepnhan.cn5:Q-CN5-01)
 
+# "statements commits" the running server has run so far (its /metrics)
+db_work() {
+	curl -sS -f "$url/metrics" | awk '$1 == "motcua_db_statements_total" { s = $2 }
+		$1 == "motcua_db_commits_total" { c = $2 } END { print s + 0, c + 0 }'
+}
+
 # intake KIND DB: sets fig[KIND_rate], fig[KIND_wall], fig[KIND_rss], ...
 intake() {
 	local kind=$1 db=$2 log="$tmp/intake-$1.log"
@@ -167,8 +173,9 @@ intake() {
 	done
 	# the logins' argon2id checks are not part of the load
 	{ echo 5 >"/proc/$server_pid/clear_refs"; } 2>/dev/null || true
-	local before
+	local before work0
 	before=$(sql "$kind" "$db" "SELECT COUNT(*) FROM dossiers")
+	work0=$(db_work)
 	local target=$((before + intake_n)) rss_max=0 r n=0 t0 t1
 	t0=$(now_s)
 	BENCH_CLERKS="$tmp/clerks-$kind" wrk -t${#clerks[@]} -c"$intake_conns" -d600s -s "$here/intake.lua" \
@@ -189,8 +196,9 @@ intake() {
 	local hwm
 	hwm=$(proc_kib "$server_pid" VmHWM)
 	sleep 0.5
-	local done_n span
+	local done_n span work1
 	done_n=$(($(sql "$kind" "$db" "SELECT COUNT(*) FROM dossiers") - before))
+	work1=$(db_work)
 	# the server's own clock: first to last dossier taken in
 	span=$(sql "$kind" "$db" "SELECT MAX(created_at) - MIN(created_at) FROM dossiers WHERE id > (SELECT COALESCE(MAX(id), 0) - $done_n FROM dossiers)")
 	fig[${kind}_n]=$done_n
@@ -198,6 +206,10 @@ intake() {
 	fig[${kind}_wall]=$(elapsed "$t0" "$t1")
 	fig[${kind}_rss]=$(kib_to_mib "$rss_max")
 	fig[${kind}_hwm]=$(kib_to_mib "$hwm")
+	# what one dossier cost the database: statements run, commits
+	read -r fig[${kind}_stmts] fig[${kind}_commits] < <(awk -v a="$work0" -v b="$work1" -v n="$done_n" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		if (n > 0) printf "%.1f %.2f\n", (y[1] - x[1]) / n, (y[2] - x[2]) / n; else print "- -" }')
 	fig[${kind}_err]=$(grep -c '"route":"/api/v1/counters/{id}/dossiers","status":[45]' "$log" || true)
 	stop_server
 }
@@ -354,6 +366,7 @@ if ((stats_n > track_n)); then
 fi
 stored=$(sqlite3 "$big" "SELECT COUNT(*) FROM dossiers")
 fig[db_mib]=$(kib_to_mib $(($(stat -c %s "$big") / 1024)))
+fig[db_bytes_each]=$(($(stat -c %s "$big") / stats_n))
 token=$(login lanhdao)
 from=$(date -d '1 year ago' +%F)
 to=$(date +%F)
@@ -406,6 +419,8 @@ row "SQLite directly, one transaction for all (group commit)" "${fig[ref_batch_r
 echo "  (dossiers/s from the server's created_at stamps; wall time to the last one:" \
 	"SQLite ${fig[sqlite_wall]} s${fig[pg_wall]:+, PostgreSQL ${fig[pg_wall]} s}; peak RSS (VmHWM after the logins)" \
 	"SQLite ${fig[sqlite_hwm]} MiB${fig[pg_hwm]:+, PostgreSQL ${fig[pg_hwm]} MiB})"
+echo "  database work per dossier taken in (the server's /metrics): SQLite ${fig[sqlite_stmts]} statements," \
+	"${fig[sqlite_commits]} commits${fig[pg_stmts]:+; PostgreSQL ${fig[pg_stmts]} statements, ${fig[pg_commits]} commits}"
 for k in sqlite pg; do
 	[[ -n "${fig[${k}_err]:-}" && "${fig[${k}_err]}" != 0 ]] && echo "  WARNING: $k: ${fig[${k}_err]} intake answers were 4xx/5xx"
 	[[ -n "${fig[${k}_n]:-}" && "${fig[${k}_n]}" -lt "$intake_n" ]] && echo "  WARNING: $k: only ${fig[${k}_n]} dossiers taken in"
@@ -422,7 +437,7 @@ for k in mc_track ng_track; do
 done
 echo
 echo "Statistics: GET /api/v1/stats?from=$from&to=$to (city leader, whole city), $stored dossiers stored"
-echo "  (SQLite file ${fig[db_mib]} MiB; $stats_runs timed requests each, curl time_total)"
+echo "  (SQLite file ${fig[db_mib]} MiB, ${fig[db_bytes_each]} bytes a dossier; $stats_runs timed requests each, curl time_total)"
 row "" "min (ms)" "median (ms)"
 row "total" "${fig[stats_total_min]}" "${fig[stats_total_med]}"
 row "group=agency" "${fig[stats_agency_min]}" "${fig[stats_agency_med]}"

@@ -286,6 +286,14 @@ static void db_metrics(struct mc_server *s, struct mc_buf *out)
 		      "# HELP motcua_http_in_flight Requests being served.\n"
 		      "# TYPE motcua_http_in_flight gauge\nmotcua_http_in_flight %d\n",
 		      size, in_use, (unsigned long long)waits, (unsigned long long)acquired, mc_server_in_flight(s));
+	uint64_t statements, commits;
+	mc_db_work(mc_server_db(s), &statements, &commits);
+	mc_buf_printf(out,
+		      "# HELP motcua_db_statements_total SQL statements run.\n"
+		      "# TYPE motcua_db_statements_total counter\nmotcua_db_statements_total %llu\n"
+		      "# HELP motcua_db_commits_total Transactions committed.\n"
+		      "# TYPE motcua_db_commits_total counter\nmotcua_db_commits_total %llu\n",
+		      (unsigned long long)statements, (unsigned long long)commits);
 }
 
 const struct mc_http_hooks mc_api_hooks = {

@@ -368,6 +368,12 @@ void mc_db_stats(struct mc_db *db, int *size, int *in_use, uint64_t *waits, uint
 	pthread_mutex_unlock(&db->lock);
 }
 
+void mc_db_work(struct mc_db *db, uint64_t *statements, uint64_t *commits)
+{
+	*statements = atomic_load_explicit(&db->statements, memory_order_relaxed);
+	*commits = atomic_load_explicit(&db->commits, memory_order_relaxed);
+}
+
 static int ping_ms(const struct mc_db *db)
 {
 	return db->lim.hang_ms > 0 ? db->lim.hang_ms : 2000;
@@ -438,6 +444,8 @@ int mc_tx_commit(struct mc_conn *c)
 		if (mc_test_hooks.before_commit)
 			mc_test_hooks.before_commit();
 		rc = c->db->drv->exec_script(c, "COMMIT");
+		if (rc == 0)
+			atomic_fetch_add_explicit(&c->db->commits, 1, memory_order_relaxed);
 		if (rc == 0 && mc_test_hooks.after_commit)
 			mc_test_hooks.after_commit();
 		c->in_tx = 0;
@@ -514,6 +522,7 @@ int mc__db_count_params(const char *sql)
 
 int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out)
 {
+	atomic_fetch_add_explicit(&c->db->statements, 1, memory_order_relaxed);
 	for (int i = 0; i < c->nstmts; i++) {
 		struct mc_stmt *s = c->stmts[i];
 		if (!s->in_use && strcmp(s->sql, sql) == 0) {

@@ -81,6 +81,10 @@ void mc_db_release(struct mc_conn *c);
 
 /* Pool figures for /metrics. */
 void mc_db_stats(struct mc_db *db, int *size, int *in_use, uint64_t *waits, uint64_t *acquired);
+/* Statements run (each mc_prepare: every query and exec) and transactions
+ * committed (mc_tx_commit's COMMIT) since the pool opened, on all its
+ * connections. */
+void mc_db_work(struct mc_db *db, uint64_t *statements, uint64_t *commits);
 /* Hang watch figures for /metrics: *down is 1 while the database is held
  * down; *downs counts the times it was found down; *refused the borrowers
  * turned away meanwhile. */

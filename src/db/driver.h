@@ -82,6 +82,10 @@ struct mc_db {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	uint64_t waits, acquired;
+	/* statements run and transactions committed, on every connection:
+	 * what a request costs the database (bench/dossiers.sh divides them
+	 * by the dossiers taken in) */
+	atomic_uint_fast64_t statements, commits;
 	struct mc_db_limits lim;
 	/* The hang watch (see mc_db_set_limits): a thread that checks the
 	 * server when a statement waits too long, and holds the database down

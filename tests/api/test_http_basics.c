@@ -68,6 +68,41 @@ static void health_and_ready(void **state)
 	mc_http_res_free(&r);
 }
 
+/* A counter's value in the /metrics text (-1 when it is not there). */
+static long long metric(const char *body, const char *name)
+{
+	char want[128];
+	snprintf(want, sizeof(want), "\n%s ", name);
+	const char *p = strstr(body, want);
+	return p ? atoll(p + strlen(want)) : -1;
+}
+
+/* What the database did, counted: a read runs statements and commits
+ * nothing; a log-in (a session written) commits. */
+static void metrics_count_database_work(void **state)
+{
+	(void)state;
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	assert_int_equal(mc_http_get(&s, "/metrics", &r), 200);
+	long long st0 = metric(r.body, "motcua_db_statements_total"), co0 = metric(r.body, "motcua_db_commits_total");
+	mc_http_res_free(&r);
+	assert_true(st0 >= 0);
+	assert_true(co0 >= 0);
+	assert_int_equal(mc_http_get(&s, "/api/v1/procedures?limit=1", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&s, "/metrics", &r), 200);
+	long long st1 = metric(r.body, "motcua_db_statements_total"), co1 = metric(r.body, "motcua_db_commits_total");
+	mc_http_res_free(&r);
+	assert_true(st1 > st0);
+	assert_int_equal(co1, co0);
+	assert_int_equal(mc_http_login(&s, "admin", "motcua2026", 1), 200);
+	assert_int_equal(mc_http_get(&s, "/metrics", &r), 200);
+	assert_true(metric(r.body, "motcua_db_commits_total") > co1);
+	mc_http_res_free(&r);
+}
+
 static void metrics_count_requests(void **state)
 {
 	(void)state;
@@ -281,11 +316,17 @@ static void access_log_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(health_and_ready),    cmocka_unit_test(metrics_count_requests),
-		cmocka_unit_test(unknown_route_404),   cmocka_unit_test(wrong_method_405),
-		cmocka_unit_test(wrong_type_415),      cmocka_unit_test(bad_json_400),
-		cmocka_unit_test(too_big_413),         cmocka_unit_test(wrong_types_422),
-		cmocka_unit_test(unauthenticated_401), cmocka_unit_test(access_log_lines),
+		cmocka_unit_test(health_and_ready),
+		cmocka_unit_test(metrics_count_requests),
+		cmocka_unit_test(metrics_count_database_work),
+		cmocka_unit_test(unknown_route_404),
+		cmocka_unit_test(wrong_method_405),
+		cmocka_unit_test(wrong_type_415),
+		cmocka_unit_test(bad_json_400),
+		cmocka_unit_test(too_big_413),
+		cmocka_unit_test(wrong_types_422),
+		cmocka_unit_test(unauthenticated_401),
+		cmocka_unit_test(access_log_lines),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
