@@ -291,9 +291,22 @@ static void db_metrics(struct mc_server *s, struct mc_buf *out)
 	mc_buf_printf(out,
 		      "# HELP motcua_db_statements_total SQL statements run.\n"
 		      "# TYPE motcua_db_statements_total counter\nmotcua_db_statements_total %llu\n"
-		      "# HELP motcua_db_commits_total Transactions committed.\n"
+		      "# HELP motcua_db_commits_total COMMITs run (with group commit, one makes several write "
+		      "transactions durable).\n"
 		      "# TYPE motcua_db_commits_total counter\nmotcua_db_commits_total %llu\n",
 		      (unsigned long long)statements, (unsigned long long)commits);
+	uint64_t jobs, batches;
+	mc_db_group_commit_stats(mc_server_db(s), &jobs, &batches);
+	mc_buf_printf(
+		out,
+		"# HELP motcua_db_group_commit_transactions_total Write transactions made durable through "
+		"group commit.\n"
+		"# TYPE motcua_db_group_commit_transactions_total counter\n"
+		"motcua_db_group_commit_transactions_total %llu\n"
+		"# HELP motcua_db_group_commit_batches_total COMMITs of group commit, each for one or more "
+		"write transactions.\n"
+		"# TYPE motcua_db_group_commit_batches_total counter\nmotcua_db_group_commit_batches_total %llu\n",
+		(unsigned long long)jobs, (unsigned long long)batches);
 }
 
 const struct mc_http_hooks mc_api_hooks = {

@@ -114,6 +114,10 @@ static int apply_settings(const struct mc_config *cfg, struct mc_db *db)
 		fprintf(stderr, "motcua: cannot set the database time limits: %s\n", lerr);
 		return 1;
 	}
+	if (mc_db_group_commit(db, cfg->db_group_commit, lerr, sizeof(lerr))) {
+		fprintf(stderr, "motcua: cannot open the database's write lane: %s\n", lerr);
+		return 1;
+	}
 	/* Every connection is a descriptor: take all the kernel allows this
 	 * process (systemd's LimitNOFILE raises the hard limit). */
 	struct rlimit rl;

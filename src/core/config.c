@@ -64,6 +64,7 @@ static const struct key keys[] = {
 	I(db_statement_timeout_ms, 0, 86400000),
 	I(db_lock_timeout_ms, 0, 86400000),
 	I(db_hang_timeout_ms, 0, 600000),
+	I(db_group_commit, -1, 100000),
 };
 #undef S
 #undef I
@@ -199,6 +200,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->db_statement_timeout_ms = 30000;
 	c->db_lock_timeout_ms = 5000;
 	c->db_hang_timeout_ms = 1000;
+	c->db_group_commit = -1;
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");
@@ -220,11 +222,17 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	if (!c->db[0])
 		snprintf(c->db, sizeof(c->db), "%.400s/motcua.db", c->data_dir);
 	if (c->threads == 0) {
+		/* Requests wait for the disk (a durable commit) more than they
+		 * compute: several threads per core let those waits overlap, and
+		 * group commit make one fsync for them all. */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		c->threads = n > 0 ? (int)n : 2;
+		n = n > 0 ? 4 * n : 8;
+		c->threads = (int)(n < 8 ? 8 : n > 256 ? 256 : n);
 	}
 	if (c->db_pool == 0)
 		c->db_pool = c->threads + 2;
+	if (c->db_group_commit < 0)
+		c->db_group_commit = mc_config_is_pg(c->db) ? 0 : 64;
 	/* the first code of the list (checked by mc_config_set) */
 	memcpy(home_province, c->provinces, 2);
 	home_province[2] = '\0';

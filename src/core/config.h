@@ -22,7 +22,7 @@ struct mc_config {
 				  province of what has none of its own */
 	char office_hours[80]; /* "07:30-11:30,13:00-17:00": when deadlines in working time run (an agency may have its
 				  own) */
-	int threads;           /* 0 = number of cores */
+	int threads;           /* 0 = 4 per core, 8 at least */
 	int db_pool;           /* connections; 0 = threads + 2 */
 	size_t body_limit;     /* bytes of a request body */
 	size_t upload_limit;   /* bytes of an uploaded file */
@@ -47,6 +47,10 @@ struct mc_config {
 	int db_statement_timeout_ms;
 	int db_lock_timeout_ms;
 	int db_hang_timeout_ms;
+	/* Group commit (mc_db_group_commit in db/db.h): write transactions
+	 * made durable by one COMMIT at most; 0 = one COMMIT each; -1 = the
+	 * back-end's default (SQLite 64, PostgreSQL 0). */
+	int db_group_commit;
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

@@ -90,7 +90,7 @@ int mc_db_open_limits(const char *url, int pool_size, const struct mc_db_limits 
 	return 0;
 }
 
-static void conn_free(struct mc_conn *c)
+void mc__conn_free(struct mc_conn *c)
 {
 	for (int i = 0; i < c->nstmts; i++) {
 		free(c->stmts[i]->sql);
@@ -123,8 +123,9 @@ void mc_db_close(struct mc_db *db)
 	if (!db)
 		return;
 	watch_stop(db);
+	mc__lane_close(db);
 	for (int i = 0; i < db->size; i++)
-		conn_free(db->conns[i]);
+		mc__conn_free(db->conns[i]);
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->cond);
 	pthread_cond_destroy(&db->watch_cond);
@@ -148,7 +149,13 @@ struct mc_db *mc_conn_db(struct mc_conn *c)
 }
 const char *mc_conn_errmsg(struct mc_conn *c)
 {
-	return c->errmsg;
+	return c->via ? c->via->errmsg : c->errmsg;
+}
+
+/* Where c's statements run: the write lane's writer during c's job. */
+static struct mc_conn *target(struct mc_conn *c)
+{
+	return c->via ? c->via : c;
 }
 int mc_in_tx(const struct mc_conn *c)
 {
@@ -350,6 +357,8 @@ void mc_db_release(struct mc_conn *c)
 		return;
 	if (c->in_tx || c->held || c->hold)
 		mc_tx_settle(c, 0);
+	if (c->via) /* a write left unfinished */
+		mc__lane_end(c, 0);
 	struct mc_db *db = c->db;
 	pthread_mutex_lock(&db->lock);
 	db->free_list[db->nfree++] = c->index;
@@ -425,7 +434,13 @@ int mc_tx_begin(struct mc_conn *c, int write)
 	if (c->in_tx)
 		return mc__db_fail(c, MC_E_INTERNAL, "nested transaction");
 	c->non_commit_savepoint = c->non_commit;
-	int rc = c->held ? c->db->drv->exec_script(c, "SAVEPOINT mc_after_held") : c->db->drv->begin(c, write);
+	int rc;
+	if (c->held)
+		rc = c->db->drv->exec_script(target(c), "SAVEPOINT mc_after_held");
+	else if (write && mc__lane_on(c->db))
+		rc = mc__lane_begin(c);
+	else
+		rc = c->db->drv->begin(c, write);
 	if (rc == 0)
 		c->in_tx = 1;
 	return rc;
@@ -436,10 +451,14 @@ int mc_tx_commit(struct mc_conn *c)
 	int rc;
 	if (c->held) {
 		/* nothing of the caller's is open when in_tx is 0 */
-		rc = c->in_tx ? c->db->drv->exec_script(c, "RELEASE SAVEPOINT mc_after_held") : 0;
+		rc = c->in_tx ? c->db->drv->exec_script(target(c), "RELEASE SAVEPOINT mc_after_held") : 0;
 	} else if (c->hold) {
 		c->held = 1; /* stays open until mc_tx_settle */
 		rc = 0;
+	} else if (c->via) {
+		c->in_tx = 0;
+		rc = mc__lane_end(c, 1);
+		tx_ended(c, rc == 0);
 	} else {
 		if (mc_test_hooks.before_commit)
 			mc_test_hooks.before_commit();
@@ -461,13 +480,13 @@ int mc_tx_rollback(struct mc_conn *c)
 	int rc = 0;
 	if (c->held) {
 		if (c->in_tx)
-			rc = c->db->drv->exec_script(c, "ROLLBACK TO SAVEPOINT mc_after_held");
+			rc = c->db->drv->exec_script(target(c), "ROLLBACK TO SAVEPOINT mc_after_held");
 		if (c->in_tx && rc == 0)
-			rc = c->db->drv->exec_script(c, "RELEASE SAVEPOINT mc_after_held");
+			rc = c->db->drv->exec_script(target(c), "RELEASE SAVEPOINT mc_after_held");
 		if (c->in_tx)
 			c->non_commit = c->non_commit_savepoint; /* its callbacks go with it */
 	} else {
-		rc = c->db->drv->exec_script(c, "ROLLBACK");
+		rc = c->via ? mc__lane_end(c, 0) : c->db->drv->exec_script(c, "ROLLBACK");
 		tx_ended(c, 0);
 	}
 	c->in_tx = 0;
@@ -491,7 +510,7 @@ int mc_tx_settle(struct mc_conn *c, int commit)
 			c->in_tx = 1;
 			rc = mc_tx_commit(c);
 		} else {
-			int rc2 = c->db->drv->exec_script(c, "ROLLBACK");
+			int rc2 = c->via ? mc__lane_end(c, 0) : c->db->drv->exec_script(c, "ROLLBACK");
 			tx_ended(c, 0);
 			rc = rc ? rc : rc2;
 		}
@@ -502,7 +521,7 @@ int mc_tx_settle(struct mc_conn *c, int commit)
 
 int mc_exec_script(struct mc_conn *c, const char *sql)
 {
-	return c->db->drv->exec_script(c, sql);
+	return c->db->drv->exec_script(target(c), sql);
 }
 
 int mc__db_count_params(const char *sql)
@@ -523,6 +542,7 @@ int mc__db_count_params(const char *sql)
 int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out)
 {
 	atomic_fetch_add_explicit(&c->db->statements, 1, memory_order_relaxed);
+	c = target(c);
 	for (int i = 0; i < c->nstmts; i++) {
 		struct mc_stmt *s = c->stmts[i];
 		if (!s->in_use && strcmp(s->sql, sql) == 0) {
@@ -546,6 +566,8 @@ int mc_prepare(struct mc_conn *c, const char *sql, struct mc_stmt **out)
 	return 0;
 }
 
+static int stmt_finish(struct mc_stmt *s);
+
 int mc_step_row(struct mc_stmt *s)
 {
 	int rc = mc_step(s);
@@ -559,20 +581,34 @@ int mc_step_returning(struct mc_stmt *s, int64_t *v)
 		*v = mc_col_int64(s, 0);
 	while (rc == MC_DB_ROW)
 		rc = mc_step(s);
-	mc_stmt_done(s);
-	return rc < 0 ? rc : 0;
+	int rc2 = stmt_finish(s);
+	return rc < 0 ? rc : rc2;
 }
 
-void mc_stmt_done(struct mc_stmt *s)
+/* mc_stmt_done, with the outcome of the job of a write made outside any
+ * transaction: 0 once it is durable, else the error. */
+static int stmt_finish(struct mc_stmt *s)
 {
-	if (!s)
-		return;
+	struct mc_conn *job = s->auto_of;
+	int ok = s->last_rc >= 0;
+	s->auto_of = NULL;
 	s->conn->db->drv->reset(s);
 	s->in_use = 0;
 	if (!s->cached) {
 		free(s->sql);
 		s->conn->db->drv->finalize(s);
 	}
+	return job ? mc__lane_end(job, ok) : 0;
+}
+
+void mc_stmt_done(struct mc_stmt *s)
+{
+	if (!s)
+		return;
+	struct mc_conn *job = s->auto_of;
+	int rc = stmt_finish(s);
+	if (rc)
+		mc_warn("db_write_not_stored", "\"detail\":\"%.200s\"", job->errmsg);
 }
 
 #define DRV(s) ((s)->conn->db->drv)
@@ -594,7 +630,7 @@ int mc_bind_null(struct mc_stmt *s, int idx)
 }
 int mc_step(struct mc_stmt *s)
 {
-	return DRV(s)->step(s);
+	return s->last_rc = DRV(s)->step(s);
 }
 int mc_col_count(struct mc_stmt *s)
 {
@@ -680,22 +716,36 @@ static int check_types(struct mc_conn *c, const struct mc_stmt *s, const char *t
 
 static int vquery(struct mc_conn *c, struct mc_stmt **out, const char *sql, const char *types, va_list ap)
 {
-	if (c->hold && !c->held && !c->in_tx && is_write(sql)) {
-		int brc = c->db->drv->begin(c, 1);
+	int lane = mc__lane_on(c->db), job = 0;
+	if (!c->held && !c->in_tx && !c->via && (c->hold || lane) && is_write(sql)) {
+		int brc = lane ? mc__lane_begin(c) : c->db->drv->begin(c, 1);
 		if (brc)
 			return brc;
-		c->held = 1;
+		if (c->hold)
+			c->held = 1;
+		else
+			job = c->lane_single = 1;
 	}
 	int rc = mc_prepare(c, sql, out);
-	if (rc)
+	if (rc) {
+		if (job)
+			mc__lane_end(c, 0);
 		return rc;
+	}
+	(*out)->last_rc = 0;
 	rc = check_types(c, *out, types);
 	if (!rc)
 		rc = vbind(*out, types, ap);
 	if (rc) {
-		mc_stmt_done(*out);
+		(*out)->last_rc = rc;
+		if (job)
+			(*out)->auto_of = c;
+		stmt_finish(*out);
 		*out = NULL;
+		return rc;
 	}
+	if (job)
+		(*out)->auto_of = c;
 	return rc;
 }
 
@@ -720,8 +770,8 @@ int64_t mc_exec(struct mc_conn *c, const char *sql, const char *types, ...)
 	while ((rc = mc_step(s)) == MC_DB_ROW)
 		;
 	int64_t n = rc < 0 ? rc : mc_changes(s);
-	mc_stmt_done(s);
-	return n;
+	rc = stmt_finish(s);
+	return n < 0 ? n : rc ? rc : n;
 }
 
 int mc_query_int64(struct mc_conn *c, int64_t *v, const char *sql, const char *types, ...)
@@ -740,6 +790,6 @@ int mc_query_int64(struct mc_conn *c, int64_t *v, const char *sql, const char *t
 	} else if (rc == MC_DB_DONE) {
 		rc = MC_E_NOT_FOUND;
 	}
-	mc_stmt_done(s);
-	return rc;
+	int rc2 = stmt_finish(s);
+	return rc2 && (rc == 0 || rc == MC_E_NOT_FOUND) ? rc2 : rc;
 }

@@ -127,6 +127,26 @@ void mc_tx_on_commit(struct mc_conn *c, void (*fn)(int64_t), int64_t arg);
 /* End the hold: commit (commit = 1) or roll back what is held. */
 int mc_tx_settle(struct mc_conn *c, int commit);
 
+/*
+ * Group commit.  With max_jobs > 0, every write transaction of the pool
+ * (mc_tx_begin(c, 1), a held transaction, and a write outside any
+ * transaction) runs on one connection of the pool's own, the write lane,
+ * as a savepoint of a transaction shared with the write transactions that
+ * run just before and after it; up to max_jobs of them are made durable by
+ * one COMMIT (one fsync).  To its caller nothing changes: mc_tx_commit()
+ * returns once the COMMIT that holds the transaction is durable (its
+ * error when it failed); a failed or rolled-back transaction undoes only
+ * its own work.  Reads outside a write transaction stay on the caller's
+ * connection and see what is committed.  A thread must not open a write
+ * transaction on a second connection while it holds one (MC_E_INTERNAL).
+ * max_jobs = 0 turns it off.  Called while no connection is lent
+ * (MC_E_INTERNAL otherwise); errbuf says why it failed.
+ */
+int mc_db_group_commit(struct mc_db *db, int max_jobs, char *errbuf, size_t errlen);
+/* Write transactions committed through the lane, and the COMMITs that
+ * made them durable, since it was turned on. */
+void mc_db_group_commit_stats(struct mc_db *db, uint64_t *jobs, uint64_t *batches);
+
 /* Run several ';'-separated statements without parameters (migrations). */
 int mc_exec_script(struct mc_conn *c, const char *sql);
 

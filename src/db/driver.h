@@ -39,6 +39,9 @@ struct mc_driver {
 	const void *(*col_blob)(struct mc_stmt *s, int col, size_t *n);
 	int64_t (*changes)(struct mc_stmt *s);
 	void (*reset)(struct mc_stmt *s);
+	/* A transaction is open on the connection and can go on (after a
+	 * failed statement too, once rolled back to a savepoint). */
+	int (*tx_alive)(struct mc_conn *c);
 };
 
 enum { MC_BIND_NULL, MC_BIND_INT, MC_BIND_TEXT, MC_BIND_BLOB };
@@ -51,6 +54,11 @@ struct mc_stmt {
 	char *sql;   /* owned copy, the cache key */
 	int nparams; /* '?' placeholders outside quoted literals */
 	int cached, in_use;
+	int last_rc; /* of the last step */
+	/* A write outside any transaction runs as a job of its own on the
+	 * write lane (lane.c): the connection it came from, whose job ends
+	 * when the statement is done. */
+	struct mc_conn *auto_of;
 };
 
 struct mc_conn {
@@ -71,6 +79,29 @@ struct mc_conn {
 	int nstmts;
 	struct mc_stmt *stmts[MC_STMT_CACHE];
 	unsigned long stmt_seq; /* PostgreSQL statement names */
+	/* Group commit (lane.c): while this connection's write transaction
+	 * runs as a job on the write lane, its statements go to the lane's
+	 * writer (via); once released into the batch, it waits in the
+	 * batch's list (lane_next) until lane_done, with lane_rc the
+	 * COMMIT's outcome. */
+	struct mc_conn *via;
+	struct mc_conn *lane_next;
+	int lane_done, lane_rc;
+	int lane_single; /* the job is one write outside a transaction */
+};
+
+/* The write lane of a pool (group commit, lane.c).  busy, queued, jobs,
+ * members and the members' lane_done/lane_rc are under mu; open and the
+ * writer belong to the thread that holds the lane (busy). */
+struct mc_lane {
+	struct mc_conn *w; /* the writer; NULL: no group commit */
+	int max_jobs;      /* jobs per COMMIT at most */
+	pthread_mutex_t mu;
+	pthread_cond_t free_cond, done_cond;
+	int busy, queued; /* held; threads waiting for it */
+	int open, jobs;   /* a batch is open on w; jobs released into it */
+	struct mc_conn *members;
+	atomic_uint_fast64_t jobs_total, batches;
 };
 
 struct mc_db {
@@ -97,6 +128,7 @@ struct mc_db {
 	pthread_cond_t watch_cond;
 	void *probe; /* the watch's own connection (driver handle) */
 	uint64_t downs, refused;
+	struct mc_lane lane;
 };
 
 /* A transaction is open on the server: the caller's, or one whose commit
@@ -121,5 +153,17 @@ void mc__db_suspect(struct mc_db *db);
 int mc__db_count_params(const char *sql);
 /* The MC_E_* code of a PostgreSQL SQLSTATE (NULL: MC_E_DB). */
 int mc__pg_code(const char *sqlstate);
+/* Close one connection with its statements. */
+void mc__conn_free(struct mc_conn *c);
+
+/* The write lane (lane.c). */
+int mc__lane_on(const struct mc_db *db);
+/* Start c's job: the lane taken, the batch open, the job's savepoint
+ * made, c->via set.  0 or the error (the lane given back). */
+int mc__lane_begin(struct mc_conn *c);
+/* End c's job (commit = 0: roll it back) and, when committed, wait until
+ * it is durable.  0 or the error. */
+int mc__lane_end(struct mc_conn *c, int commit);
+void mc__lane_close(struct mc_db *db);
 
 #endif

@@ -771,6 +771,12 @@ static int64_t pg_changes(struct mc_stmt *b)
 	return ((struct pg_stmt *)b)->changes;
 }
 
+static int pg_tx_alive(struct mc_conn *c)
+{
+	struct pg_conn *h = c->h;
+	return h->pg && !h->lost_tx && PQtransactionStatus(h->pg) == PQTRANS_INTRANS;
+}
+
 const struct mc_driver mc_pg_driver = {
 	.name = "postgresql",
 	.kind = MC_DB_PG,
@@ -791,4 +797,5 @@ const struct mc_driver mc_pg_driver = {
 	.col_blob = pg_col_blob,
 	.changes = pg_changes,
 	.reset = pg_reset,
+	.tx_alive = pg_tx_alive,
 };

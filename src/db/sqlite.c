@@ -195,6 +195,11 @@ static void sq_reset(struct mc_stmt *b)
 	sqlite3_clear_bindings(s->st);
 }
 
+static int sq_tx_alive(struct mc_conn *c)
+{
+	return !sqlite3_get_autocommit(c->h);
+}
+
 const struct mc_driver mc_sqlite_driver = {
 	.name = "sqlite",
 	.kind = MC_DB_SQLITE,
@@ -213,4 +218,5 @@ const struct mc_driver mc_sqlite_driver = {
 	.col_blob = sq_col_blob,
 	.changes = sq_changes,
 	.reset = sq_reset,
+	.tx_alive = sq_tx_alive,
 };

@@ -82,8 +82,11 @@ static void defaults(void **state)
 	assert_string_equal(c.share_dir, MC_SHARE_DIR);
 	assert_string_equal(c.log_level, "info");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	assert_int_equal(c.threads, cores > 0 ? (int)cores : 2);
+	long want = cores > 0 ? 4 * cores : 8;
+	assert_int_equal(c.threads, want < 8 ? 8 : want > 256 ? 256 : want);
 	assert_int_equal(c.db_pool, c.threads + 2);
+	/* group commit on SQLite (the default database), off on PostgreSQL */
+	assert_int_equal(c.db_group_commit, 64);
 	assert_int_equal(c.body_limit, 1u << 20);
 	assert_int_equal(c.session_ttl, 12 * 3600);
 	assert_int_equal(c.session_idle, 30 * 60);
@@ -127,6 +130,7 @@ static void file_keys(void **state)
 	assert_string_equal(c.log_level, "debug");
 	assert_int_equal(c.threads, 4);
 	assert_int_equal(c.db_pool, 6);
+	assert_int_equal(c.db_group_commit, 0);
 	assert_int_equal(c.body_limit, 4096);
 	assert_int_equal(c.session_ttl, 3600);
 	assert_int_equal(c.cookie_secure, 1);
