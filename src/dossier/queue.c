@@ -632,12 +632,17 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 	 * waiting for the applicant's papers is not late, its clock is stopped
 	 * until they arrive */
 	int64_t now = mc_time_now_ms(), within = 0, past = 0;
+	/* Two counts, not one with OR: each is a range of the index
+	 * (competent agency, status, due_at), so that the cost follows the
+	 * open dossiers; an OR made both back-ends read every dossier of
+	 * every agency (12.8 -> 84 ms at a million dossiers). */
 	rc = mc_query_int64(
 		c, &within,
-		"SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
-		" AND t.ancestor_id = ? WHERE (d.status = 'supplement_requested'"
-		" OR (d.status = 'in_progress' AND d.due_at >= ?))",
-		"ii", root, now);
+		"SELECT (SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
+		" AND t.ancestor_id = ? WHERE d.status = 'supplement_requested')"
+		" + (SELECT COUNT(*) FROM dossiers d JOIN agency_tree t ON t.descendant_id = d.competent_agency_id"
+		" AND t.ancestor_id = ? WHERE d.status = 'in_progress' AND d.due_at >= ?)",
+		"iii", root, root, now);
 	if (!rc)
 		rc = mc_query_int64(
 			c, &past,
