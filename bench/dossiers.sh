@@ -305,12 +305,16 @@ IFS=, read -r code secret < <(head -n 1 "$tmp/pairs.csv")
 mkdir -p "$tmp/nginx/www"
 curl -sS -f -o "$tmp/nginx/www/track.json" "$url/api/v1/track/$code?s=$secret" || die "tracking lookup failed"
 track_bytes=$(wc -c <"$tmp/nginx/www/track.json")
+# the same answer as motcua stores and sends it to a client that accepts gzip
+curl -sS -f -H 'Accept-Encoding: gzip' -o "$tmp/nginx/www/track.json.gz" "$url/api/v1/track/$code?s=$secret" ||
+	die "tracking lookup (gzip) failed"
+track_gz_bytes=$(wc -c <"$tmp/nginx/www/track.json.gz")
 
 user_line=
 if [[ $(id -u) == 0 ]]; then
 	user_line="user nobody $(id -gn nobody 2>/dev/null || echo nogroup);"
 	chmod 755 "$tmp/nginx" "$tmp/nginx/www"
-	chmod 644 "$tmp/nginx/www/track.json"
+	chmod 644 "$tmp/nginx/www/track.json" "$tmp/nginx/www/track.json.gz"
 fi
 nginx_port=
 for ((attempt = 0; attempt < 10; attempt++)); do
@@ -338,7 +342,8 @@ done
 	die "nginx did not start"
 }
 
-# run_wrk NAME URL [STATIC_PATH]
+# run_wrk NAME URL [STATIC_PATH]  (BENCH_GZIP=1 in the environment: the
+# requests accept gzip)
 run_wrk() {
 	local name=$1 target=$2 out="$tmp/wrk-$1.txt"
 	local -a envs=(BENCH_PAIRS="$tmp/pairs.csv")
@@ -359,6 +364,8 @@ run_wrk() {
 echo "bench: tracking lookups, $duration per target, wrk -t$threads -c$connections ..." >&2
 run_wrk mc_track "$url"
 run_wrk ng_track "http://127.0.0.1:$nginx_port" /track.json
+BENCH_GZIP=1 run_wrk mc_track_gz "$url"
+BENCH_GZIP=1 run_wrk ng_track_gz "http://127.0.0.1:$nginx_port" /track.json
 fig[track_rss]=$(kib_to_mib "$(proc_kib "$server_pid" VmRSS)")
 stop_child "$nginx_pid" QUIT
 nginx_pid=
@@ -444,7 +451,11 @@ row "" "requests/s" "p99 (ms)"
 row "motcua  GET /api/v1/track/{code}" "${fig[mc_track_rps]}" "${fig[mc_track_p99]}"
 row "nginx   GET /track.json" "${fig[ng_track_rps]}" "${fig[ng_track_p99]}"
 row "motcua/nginx" "$(pct "${fig[mc_track_rps]}" "${fig[ng_track_rps]}")" ""
-for k in mc_track ng_track; do
+echo "  the same with Accept-Encoding: gzip ($track_gz_bytes bytes: motcua sends its stored answer, nginx the file's .gz)"
+row "motcua  GET /api/v1/track/{code}, gzip" "${fig[mc_track_gz_rps]}" "${fig[mc_track_gz_p99]}"
+row "nginx   GET /track.json, gzip_static" "${fig[ng_track_gz_rps]}" "${fig[ng_track_gz_p99]}"
+row "motcua/nginx, gzip" "$(pct "${fig[mc_track_gz_rps]}" "${fig[ng_track_gz_rps]}")" ""
+for k in mc_track ng_track mc_track_gz ng_track_gz; do
 	((fig[${k}_bad] == 0)) || echo "  WARNING: $k had ${fig[${k}_bad]} non-2xx answers or socket errors"
 done
 echo

@@ -3,8 +3,11 @@
 -- existing dossiers, read from $BENCH_PAIRS ("code,secret" lines).
 -- With $BENCH_STATIC set, every request asks for that path instead (nginx
 -- serving a file of the same size), with the same wrk settings.
+-- With $BENCH_GZIP set, every request says Accept-Encoding: gzip.
 local pairs_ = {}
 local static = os.getenv("BENCH_STATIC")
+local headers = {}
+if os.getenv("BENCH_GZIP") then headers["Accept-Encoding"] = "gzip" end
 
 function init(args)
 	if static then return end
@@ -16,6 +19,6 @@ function init(args)
 end
 
 function request()
-	if static then return wrk.format("GET", static) end
-	return wrk.format("GET", pairs_[math.random(#pairs_)])
+	if static then return wrk.format("GET", static, headers) end
+	return wrk.format("GET", pairs_[math.random(#pairs_)], headers)
 end

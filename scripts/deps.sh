@@ -36,6 +36,7 @@ PACKAGES=(
   libqrencode-dev:build       # QR codes (tracking link on form 01, payments)
   libxlsxwriter-dev:build     # Excel reports (register book, statistics)
   libqpdf-dev:build           # reads uploaded PDFs to refuse active content (JavaScript, launch, embedded files)
+  zlib1g-dev:build            # gzip: the stored tracking answers, sent as they are to clients that accept gzip
   fonts-dejavu-core:build     # DejaVu Sans/Serif: full Vietnamese coverage for the PDFs
   sqlite3:test                # sqlite3 CLI to inspect/seed test databases
   postgresql:test             # server binaries for scripts/pgtmp.sh clusters

@@ -163,12 +163,18 @@ static int track(struct mc_req *r)
 	int rc = mc_req_db(r, &c);
 	if (rc)
 		return rc;
-	char *text = NULL;
-	size_t len = 0;
-	if ((rc = mc_dossier_track_text(c, code, secret, &text, &len)))
+	struct mc_buf out = MC_BUF_INIT(1 << 20);
+	int gzipped = 0;
+	if ((rc = mc_dossier_track_text(c, code, secret, mc_req_accepts_gzip(r), &out, &gzipped))) {
+		mc_buf_release(&out);
 		return fail(r, rc);
-	rc = mc_res_text(r, 200, "application/json; charset=utf-8", text, len);
-	free(text);
+	}
+	/* the stored bytes as they are, to a client that accepts gzip */
+	mc_res_header(r, "Vary", "Accept-Encoding");
+	if (gzipped)
+		mc_res_header(r, "Content-Encoding", "gzip");
+	rc = mc_res_text(r, 200, "application/json; charset=utf-8", out.data ? out.data : "", out.len);
+	mc_buf_release(&out);
 	return rc;
 }
 

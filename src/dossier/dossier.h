@@ -19,6 +19,7 @@
 
 #include "../auth/auth.h"
 #include "../core/arena.h"
+#include "../core/buf.h"
 #include "../core/calendar.h"
 #include "../core/err.h"
 #include "../db/db.h"
@@ -62,9 +63,12 @@ int mc_dossier_act(struct mc_dossier_ctx *x, const char *code, const char *actio
  * personal data.  A wrong secret is MC_E_NOT_FOUND, like a wrong code. */
 int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, json_t **out);
 /* The same answer as stored with the dossier at its last transition (one
- * indexed read); built on the fly for rows that have none.  *text is
- * malloc'd. */
-int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secret, char **text, size_t *len);
+ * indexed read), in out: gzip-compressed when gzip is 1 and it is stored
+ * so (*gzipped = 1: the bytes a client that accepts gzip is sent), else
+ * the JSON text (*gzipped = 0); built on the fly for rows that have
+ * none. */
+int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secret, int gzip, struct mc_buf *out,
+			  int *gzipped);
 
 /* Work queues of the caller: "receive" (submitted, to receive), "process"
  * (in progress at a step of the caller's role), "return" (result ready,

@@ -63,7 +63,7 @@ int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at
 /* The full representation (officials see events and who has not yet
  * viewed / processed the current step). */
 int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out);
-/* Render the public tracking answer into dossiers.track_json (inside the
+/* Render the public tracking answer into dossiers.track_gz, gzipped (inside the
  * transition's transaction). */
 int mc__track_refresh(struct mc_conn *c, int64_t id);
 /* May the caller see this dossier?  1 yes, 0 no, < 0 error. */

@@ -13,6 +13,7 @@
 
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
+#include "../core/gzip.h"
 #include "../core/timeutil.h"
 #include "../db/rows.h"
 #include "../org/org.h"
@@ -253,35 +254,73 @@ static json_t *user_json(struct mc_stmt *s, int64_t id)
 			 mc_col_text(s, 1));
 }
 
-/* Set key of j to a reference to the row id that sql (its one parameter
- * the id) reads, made by make; null when id is 0 or names no row. */
-static int put_ref(struct mc_conn *c, json_t *j, const char *key, int64_t id, const char *sql,
-		   json_t *(*make)(struct mc_stmt *, int64_t))
+/* The agencies and officials one representation names, each read once:
+ * a dossier taken in names the same agency and clerk up to six times. */
+#define REFS_MAX 16
+struct refs {
+	struct mc_conn *c;
+	int n;
+	struct {
+		const char *sql;
+		int64_t id;
+		json_t *v; /* NULL: no such row */
+	} e[REFS_MAX];
+};
+
+static void refs_release(struct refs *m)
 {
-	struct mc_stmt *s = NULL;
-	json_t *ref = NULL;
-	int rc = id ? mc_query(c, &s, sql, "i", id) : 0;
-	if (rc || !id)
-		goto out;
-	if ((rc = mc_step(s)) == MC_DB_ROW)
-		ref = make(s, id);
-	rc = rc < 0 ? rc : 0;
-out:
-	mc_stmt_done(s);
-	json_object_set_new(j, key, ref ? ref : json_null());
-	return rc;
+	for (int i = 0; i < m->n; i++)
+		json_decref(m->e[i].v);
+	m->n = 0;
 }
 
-/* A reference to agency id ({id, code, name, name_en}) as key of j. */
-static int put_agency(struct mc_conn *c, json_t *j, const char *key, int64_t id)
+/* Set key of j to a reference to the row id that sql (its one parameter
+ * the id) reads, made by make; null when id is 0 or names no row. */
+static int put_ref(struct refs *m, json_t *j, const char *key, int64_t id, const char *sql,
+		   json_t *(*make)(struct mc_stmt *, int64_t))
 {
-	return put_ref(c, j, key, id, "SELECT code, name, name_en FROM agencies WHERE id = ?", agency_json);
+	int i = 0;
+	while (i < m->n && !(m->e[i].id == id && m->e[i].sql == sql))
+		i++;
+	if (id && i == m->n) {
+		struct mc_stmt *s;
+		json_t *ref = NULL;
+		int rc = mc_query(m->c, &s, sql, "i", id);
+		if (rc)
+			return rc;
+		if ((rc = mc_step(s)) == MC_DB_ROW)
+			ref = make(s, id);
+		mc_stmt_done(s);
+		if (rc < 0) {
+			json_decref(ref);
+			return rc;
+		}
+		if (m->n == REFS_MAX) {
+			json_object_set_new(j, key, ref ? ref : json_null());
+			return 0;
+		}
+		m->e[m->n].sql = sql;
+		m->e[m->n].id = id;
+		m->e[m->n++].v = ref;
+	}
+	json_t *v = id ? m->e[i].v : NULL;
+	json_object_set_new(j, key, v ? json_deep_copy(v) : json_null());
+	return 0;
+}
+
+static const char AGENCY_REF[] = "SELECT code, name, name_en FROM agencies WHERE id = ?";
+static const char USER_REF[] = "SELECT full_name, position FROM users WHERE id = ?";
+
+/* A reference to agency id ({id, code, name, name_en}) as key of j. */
+static int put_agency(struct refs *m, json_t *j, const char *key, int64_t id)
+{
+	return put_ref(m, j, key, id, AGENCY_REF, agency_json);
 }
 
 /* A reference to user id ({id, full_name, position}) as key of j. */
-static int put_user(struct mc_conn *c, json_t *j, const char *key, int64_t id)
+static int put_user(struct refs *m, json_t *j, const char *key, int64_t id)
 {
-	return put_ref(c, j, key, id, "SELECT full_name, position FROM users WHERE id = ?", user_json);
+	return put_ref(m, j, key, id, USER_REF, user_json);
 }
 
 /* What step_json needs besides the row. */
@@ -318,10 +357,10 @@ static json_t *step_json(struct mc_stmt *s, void *ud)
 
 /* The steps of dossier id; def_steps: the steps of its procedure's
  * version (a step's English name is there, at the same position), or NULL. */
-static int steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_steps, json_t **out)
+static int steps_of(struct refs *m, int64_t id, int full, json_t *def_steps, json_t **out)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
+	int rc = mc_query(m->c, &s,
 			  "SELECT s.seq, s.name, s.role, s.agency_id, a.code, a.name, s.hours, s.started_at, s.due_at, "
 			  "s.finished_at,"
 			  " s.result, s.note, s.handed_by, s.finished_by, a.name_en"
@@ -340,8 +379,8 @@ static int steps_of(struct mc_conn *c, int64_t id, int full, json_t *def_steps, 
 	json_array_foreach(arr, i, st) {
 		if (!full)
 			break;
-		if ((rc = put_user(c, st, "handed_by", json_integer_value(json_object_get(st, "handed_by_id")))) ||
-		    (rc = put_user(c, st, "received_by", json_integer_value(json_object_get(st, "finished_by_id"))))) {
+		if ((rc = put_user(m, st, "handed_by", json_integer_value(json_object_get(st, "handed_by_id")))) ||
+		    (rc = put_user(m, st, "received_by", json_integer_value(json_object_get(st, "finished_by_id"))))) {
 			json_decref(arr);
 			return rc;
 		}
@@ -527,18 +566,18 @@ static json_t *head_json(const struct mc__dossier *d, struct shown *r, json_t *d
 /* Where the dossier is and who has it: agencies, step, officials, the
  * counter it was taken in at, where the result is returned, its entry in
  * the register. */
-static int add_places(struct mc_conn *c, json_t *j, const struct mc__dossier *d, const struct shown *r)
+static int add_places(struct refs *m, json_t *j, const struct mc__dossier *d, const struct shown *r)
 {
 	json_t *counter = NULL;
 	int rc;
-	if ((rc = put_agency(c, j, "received_agency", d->received_agency_id)) ||
-	    (rc = put_agency(c, j, "competent_agency", d->competent_agency_id)) ||
-	    (rc = put_agency(c, j, "current_agency", d->current_agency_id)))
+	if ((rc = put_agency(m, j, "received_agency", d->received_agency_id)) ||
+	    (rc = put_agency(m, j, "competent_agency", d->competent_agency_id)) ||
+	    (rc = put_agency(m, j, "current_agency", d->current_agency_id)))
 		return rc;
 	json_object_set_new(j, "current_step", json_integer(d->current_step));
 	json_object_set_new(j, "current_role", d->step_role[0] ? json_string(d->step_role) : json_null());
-	if ((rc = put_user(c, j, "assignee", d->assignee_id)) || (rc = put_user(c, j, "received_by", r->received_by)) ||
-	    (rc = counter_ref(c, d->counter_id, &counter)))
+	if ((rc = put_user(m, j, "assignee", d->assignee_id)) || (rc = put_user(m, j, "received_by", r->received_by)) ||
+	    (rc = counter_ref(m->c, d->counter_id, &counter)))
 		return rc;
 	json_object_set_new(j, "extended", json_boolean(d->extended));
 	/* late although the applicant was given a new date: counted late */
@@ -577,19 +616,20 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	struct mc_conn *c = x->c;
 	struct mc__dossier d;
 	struct shown r = {0};
+	struct refs m = {.c = c};
 	json_t *def = NULL, *j = NULL, *steps = NULL;
 	int rc;
 	if ((rc = load_id(c, id, &d)) || (rc = shown_load(c, id, &r)) ||
 	    (rc = mc_catalog_get_id(c, d.procedure_id, &def)))
 		goto out;
 	j = head_json(&d, &r, def);
-	if ((rc = add_places(c, j, &d, &r)))
+	if ((rc = add_places(&m, j, &d, &r)))
 		goto out;
 	json_object_set_new(j, "sets", json_integer(1));
 	json_object_set_new(j, "papers", r.papers ? r.papers : json_array());
 	r.papers = NULL;
 	papers_en(json_object_get(j, "papers"), json_object_get(def, "papers"));
-	if ((rc = steps_of(c, id, full, json_object_get(def, "steps"), &steps)))
+	if ((rc = steps_of(&m, id, full, json_object_get(def, "steps"), &steps)))
 		goto out;
 	json_object_set_new(j, "steps", steps);
 	if (json_is_object(r.extra)) {
@@ -612,6 +652,7 @@ out:
 	json_decref(j);
 	json_decref(def);
 	shown_release(&r);
+	refs_release(&m);
 	return rc;
 }
 
@@ -680,8 +721,9 @@ static int track_build(struct mc_conn *c, int rc, struct mc_stmt *s, json_t **ou
 	int64_t pid = mc_col_int64(s, 15);
 	mc_stmt_done(s);
 	json_t *def = NULL, *steps = NULL;
+	struct refs m = {.c = c}; /* steps without officials: nothing kept */
 	if ((rc = mc_catalog_get_id(c, pid, &def)) ||
-	    (rc = steps_of(c, did, 0, json_object_get(def, "steps"), &steps))) {
+	    (rc = steps_of(&m, did, 0, json_object_get(def, "steps"), &steps))) {
 		json_decref(def);
 		json_decref(j);
 		return rc;
@@ -701,8 +743,13 @@ int mc__track_refresh(struct mc_conn *c, int64_t id)
 		return rc;
 	char *text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	int64_t n = mc_exec(c, "UPDATE dossiers SET track_json = ? WHERE id = ?", "ti", text, id);
+	struct mc_buf gz = MC_BUF_INIT(1 << 20);
+	rc = text ? mc_gzip(&gz, text, strlen(text)) : MC_E_NOMEM;
 	free(text);
+	int64_t n = rc ? rc
+		       : mc_exec(c, "UPDATE dossiers SET track_gz = ?, track_json = NULL WHERE id = ?", "bi", gz.data,
+				 gz.len, id);
+	mc_buf_release(&gz);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -713,30 +760,41 @@ int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, js
 	return track_build(c, rc, s, out);
 }
 
-int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secret, char **text, size_t *len)
+int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secret, int gzip, struct mc_buf *out,
+			  int *gzipped)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT track_json FROM dossiers WHERE code = ? AND secret = ?", "tt", code, secret);
+	int rc = mc_query(c, &s, "SELECT track_gz, track_json FROM dossiers WHERE code = ? AND secret = ?", "tt", code,
+			  secret);
 	if (rc)
 		return rc;
-	rc = mc_step(s);
-	*text = NULL;
-	if (rc == MC_DB_ROW && mc_col_text(s, 0)) {
-		*len = strlen(mc_col_text(s, 0));
-		*text = mc_xstrdup(mc_col_text(s, 0));
+	*gzipped = 0;
+	int stored = 0, found = (rc = mc_step(s)) == MC_DB_ROW;
+	if (found) {
+		size_t n;
+		const void *gz = mc_col_blob(s, 0, &n);
+		if (!mc_col_is_null(s, 0)) {
+			stored = 1;
+			*gzipped = gzip;
+			rc = gzip ? mc_buf_add(out, gz, n) : mc_gunzip(out, gz, n);
+		} else if (mc_col_text(s, 1)) { /* rendered before 0020 */
+			stored = 1;
+			rc = mc_buf_adds(out, mc_col_text(s, 1));
+		}
 	}
 	mc_stmt_done(s);
 	if (rc < 0)
 		return rc;
-	if (rc == MC_DB_DONE)
+	if (!found)
 		return MC_E_NOT_FOUND;
-	if (!*text) { /* not rendered yet (bulk-loaded rows): build it now */
+	if (!stored) { /* not rendered yet (bulk-loaded rows): build it now */
 		json_t *j = NULL;
 		if ((rc = mc_dossier_track(c, code, secret, &j)))
 			return rc;
-		*text = json_dumps(j, JSON_COMPACT);
+		char *text = json_dumps(j, JSON_COMPACT);
 		json_decref(j);
-		*len = *text ? strlen(*text) : 0;
+		rc = text ? mc_buf_adds(out, text) : MC_E_NOMEM;
+		free(text);
 	}
-	return *text ? 0 : MC_E_INTERNAL;
+	return rc;
 }

@@ -138,6 +138,9 @@ int mc_server_in_flight(struct mc_server *s);
 const char *mc_req_param(struct mc_req *r, const char *name);
 const char *mc_req_query(struct mc_req *r, const char *name);
 const char *mc_req_header(struct mc_req *r, const char *name);
+/* Does the client accept a gzip-encoded answer (Accept-Encoding: gzip,
+ * x-gzip or *, with a q above 0)? */
+int mc_req_accepts_gzip(struct mc_req *r);
 const char *mc_req_cookie(struct mc_req *r, const char *name);
 /* Borrow the request's database connection (released with the request). */
 int mc_req_db(struct mc_req *r, struct mc_conn **out);

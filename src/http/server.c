@@ -108,6 +108,54 @@ const char *mc_req_header(struct mc_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+/* The parameters of one coding of an Accept-Encoding list (n bytes at
+ * p, from just after its name): is its q 0 ("q=0", "q=0.000": refused)? */
+static int coding_refused(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != ';')
+			continue;
+		size_t k = i + 1;
+		while (k < n && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		if (k + 2 > n || (p[k] != 'q' && p[k] != 'Q') || p[k + 1] != '=')
+			continue;
+		k += 2;
+		if (k == n || p[k] != '0')
+			return 0;
+		while (k < n && (p[k] == '0' || p[k] == '.'))
+			k++;
+		return k == n || p[k] == ' ' || p[k] == '\t' || p[k] == ';';
+	}
+	return 0;
+}
+
+int mc_req_accepts_gzip(struct mc_req *r)
+{
+	const char *v = mc_req_header(r, "Accept-Encoding");
+	int gzip = -1, star = 0; /* -1: gzip not named */
+	if (!v)
+		return 0;
+	while (*v) {
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		const char *name = v;
+		while (*v && *v != ',' && *v != ';' && *v != ' ' && *v != '\t')
+			v++;
+		size_t n = (size_t)(v - name);
+		const char *end = strchr(v, ',');
+		if (!end)
+			end = v + strlen(v);
+		int ok = !coding_refused(v, (size_t)(end - v));
+		if ((n == 4 && strncasecmp(name, "gzip", 4) == 0) || (n == 6 && strncasecmp(name, "x-gzip", 6) == 0))
+			gzip = ok;
+		else if (n == 1 && *name == '*')
+			star = ok;
+		v = end;
+	}
+	return gzip >= 0 ? gzip : star;
+}
+
 const char *mc_req_cookie(struct mc_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);

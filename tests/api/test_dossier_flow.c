@@ -15,6 +15,7 @@
 #include "server.h"
 #include "testdb.h"
 
+#include "core/gzip.h"
 #include "db/db.h"
 
 #include <pthread.h>
@@ -148,6 +149,30 @@ static void online_journey(void **state)
 	assert_null(json_object_get(r.json, "applicant"));
 	assert_null(strstr(r.body, "079203001234"));
 	assert_int_equal(json_array_size(json_object_get(r.json, "steps")), 4);
+	assert_string_equal(mc_http_header(&r, "Content-Encoding"), "");
+	/* stored gzipped: sent as it is to a client that accepts gzip, the
+	 * same answer once unpacked */
+	char url[300];
+	snprintf(url, sizeof(url), "%s%s", srv.base, path);
+	struct mc_http_res z;
+	const char *gz_hdr[] = {"Accept-Encoding: br, gzip;q=0.8", NULL};
+	assert_int_equal(mc_http_raw("GET", url, NULL, gz_hdr, &z), 0);
+	assert_int_equal(z.status, 200);
+	assert_string_equal(mc_http_header(&z, "Content-Encoding"), "gzip");
+	assert_string_equal(mc_http_header(&z, "Vary"), "Accept-Encoding");
+	struct mc_buf plain = MC_BUF_INIT(1 << 20);
+	assert_int_equal(mc_gunzip(&plain, z.body, z.len), 0);
+	assert_int_equal(plain.len, r.len);
+	assert_memory_equal(plain.data, r.body, r.len);
+	assert_true(z.len < r.len / 2);
+	mc_buf_release(&plain);
+	mc_http_res_free(&z);
+	/* gzip refused (q=0): the JSON text */
+	const char *no_gz[] = {"Accept-Encoding: gzip;q=0, *", NULL};
+	assert_int_equal(mc_http_raw("GET", url, NULL, no_gz, &z), 0);
+	assert_string_equal(mc_http_header(&z, "Content-Encoding"), "");
+	assert_int_equal(z.len, r.len);
+	mc_http_res_free(&z);
 	mc_http_res_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/track/%s?s=WRONG-XXXX", code);
 	assert_int_equal(mc_http_get(&anon, path, &r), 404);

@@ -21,9 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define POOL	8
+#define POOL    8
 #define WORKERS 8
-#define EACH	60
+#define EACH    60
 
 static char db_url[512];
 static struct mc_db *db;
