@@ -3,6 +3,8 @@
 
 #include "err.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <zlib.h>
 
 #include "banned.h"
@@ -14,49 +16,120 @@
 #define MEM_LEVEL   6
 #define GZIP_HEADER 16 /* added to the window bits: gzip framing */
 
+/*
+ * Each thread keeps its two streams and resets them between uses: setting
+ * one up allocates and clears its tables (an inflater's window is 32 KiB),
+ * which cost more than packing or unpacking a tracking answer.
+ */
+struct streams {
+	z_stream def, inf;
+	int def_ok, inf_ok;
+};
+
+static pthread_key_t streams_key;
+static pthread_once_t streams_once = PTHREAD_ONCE_INIT;
+static int streams_key_ok;
+
+static void streams_free(void *p)
+{
+	struct streams *t = p;
+	if (t->def_ok)
+		deflateEnd(&t->def);
+	if (t->inf_ok)
+		inflateEnd(&t->inf);
+	free(t);
+}
+
+static void streams_init(void)
+{
+	streams_key_ok = pthread_key_create(&streams_key, streams_free) == 0;
+}
+
+/* This thread's streams (NULL when none can be kept: use one per call). */
+static struct streams *streams(void)
+{
+	pthread_once(&streams_once, streams_init);
+	if (!streams_key_ok)
+		return NULL;
+	struct streams *t = pthread_getspecific(streams_key);
+	if (!t && (t = calloc(1, sizeof(*t))) && pthread_setspecific(streams_key, t)) {
+		free(t);
+		t = NULL;
+	}
+	return t;
+}
+
+static z_stream *deflater(struct streams *t, z_stream *own)
+{
+	z_stream *z = t ? &t->def : own;
+	if (t && t->def_ok)
+		return deflateReset(z) == Z_OK ? z : NULL;
+	if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, WINDOW_BITS + GZIP_HEADER, MEM_LEVEL,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	if (t)
+		t->def_ok = 1;
+	return z;
+}
+
+static z_stream *inflater(struct streams *t, z_stream *own)
+{
+	z_stream *z = t ? &t->inf : own;
+	if (t && t->inf_ok)
+		return inflateReset(z) == Z_OK ? z : NULL;
+	if (inflateInit2(z, 15 + GZIP_HEADER) != Z_OK)
+		return NULL;
+	if (t)
+		t->inf_ok = 1;
+	return z;
+}
+
 int mc_gzip(struct mc_buf *out, const void *p, size_t n)
 {
-	z_stream z = {0};
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, WINDOW_BITS + GZIP_HEADER, MEM_LEVEL,
-			 Z_DEFAULT_STRATEGY) != Z_OK)
+	struct streams *t = streams();
+	z_stream own = {0}, *z = deflater(t, &own);
+	if (!z)
 		return MC_E_INTERNAL;
 	unsigned char chunk[4096];
-	z.next_in = (Bytef *)p;
-	z.avail_in = (uInt)n;
+	z->next_in = (Bytef *)p;
+	z->avail_in = (uInt)n;
 	int zrc, rc = 0;
 	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zrc = deflate(&z, Z_FINISH);
+		z->next_out = chunk;
+		z->avail_out = sizeof(chunk);
+		zrc = deflate(z, Z_FINISH);
 		if (zrc == Z_STREAM_ERROR) {
 			rc = MC_E_INTERNAL;
 			break;
 		}
-		rc = mc_buf_add(out, chunk, sizeof(chunk) - z.avail_out);
+		rc = mc_buf_add(out, chunk, sizeof(chunk) - z->avail_out);
 	} while (!rc && zrc != Z_STREAM_END);
-	deflateEnd(&z);
+	if (!t)
+		deflateEnd(z);
 	return rc;
 }
 
 int mc_gunzip(struct mc_buf *out, const void *p, size_t n)
 {
-	z_stream z = {0};
-	if (inflateInit2(&z, 15 + GZIP_HEADER) != Z_OK)
+	struct streams *t = streams();
+	z_stream own = {0}, *z = inflater(t, &own);
+	if (!z)
 		return MC_E_INTERNAL;
 	unsigned char chunk[8192];
-	z.next_in = (Bytef *)p;
-	z.avail_in = (uInt)n;
+	z->next_in = (Bytef *)p;
+	z->avail_in = (uInt)n;
 	int zrc, rc = 0;
 	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zrc = inflate(&z, Z_NO_FLUSH);
+		z->next_out = chunk;
+		z->avail_out = sizeof(chunk);
+		zrc = inflate(z, Z_NO_FLUSH);
 		if (zrc != Z_OK && zrc != Z_STREAM_END) {
 			rc = MC_E_VALIDATION; /* bad data, or cut short (Z_BUF_ERROR) */
 			break;
 		}
-		rc = mc_buf_add(out, chunk, sizeof(chunk) - z.avail_out);
+		rc = mc_buf_add(out, chunk, sizeof(chunk) - z->avail_out);
 	} while (!rc && zrc != Z_STREAM_END);
-	inflateEnd(&z);
+	if (!t)
+		inflateEnd(z);
 	return rc;
 }

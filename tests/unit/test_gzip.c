@@ -35,8 +35,9 @@ static void round_trip(const char *text, size_t n)
 static void packs_and_unpacks(void **state)
 {
 	(void)state;
-	const char *t = "{\"code\":\"000.00.31.H29-260105-0001\",\"status\":\"in_progress\",\"name\":\"Cấp bản sao trích "
-			"lục hộ tịch\",\"steps\":[{\"name\":\"Tiếp nhận hồ sơ\"},{\"name\":\"Thẩm định, xử lý\"}]}";
+	const char *t =
+		"{\"code\":\"000.00.31.H29-260105-0001\",\"status\":\"in_progress\",\"name\":\"Cấp bản sao trích "
+		"lục hộ tịch\",\"steps\":[{\"name\":\"Tiếp nhận hồ sơ\"},{\"name\":\"Thẩm định, xử lý\"}]}";
 	round_trip(t, strlen(t));
 	round_trip("", 0);
 	/* more than a chunk in and out, and more than the window */
@@ -52,9 +53,10 @@ static void smaller_for_json(void **state)
 	char text[2400];
 	size_t n = 0;
 	while (n + 120 < sizeof(text))
-		n += (size_t)snprintf(text + n, sizeof(text) - n,
-				      "{\"seq\":%zu,\"name\":\"Thẩm định, xử lý\",\"role\":\"specialist\",\"unit\":{\"id\":24}},",
-				      n % 9);
+		n += (size_t)snprintf(
+			text + n, sizeof(text) - n,
+			"{\"seq\":%zu,\"name\":\"Thẩm định, xử lý\",\"role\":\"specialist\",\"unit\":{\"id\":24}},",
+			n % 9);
 	struct mc_buf gz = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_gzip(&gz, text, n), 0);
 	assert_true(gz.len < n / 3);
