@@ -852,17 +852,15 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 	struct mc__step_at t = {.c = c, .cal = cal, .now = n->submitted_at, .by = x->who->user_id};
 	const char *action = n->online ? "submit" : n->notice ? "intake_incomplete" : "intake";
 	int rc;
-	if ((rc = mc__dossier_next_code(c, n->receiving, t.now, n->code, sizeof(n->code))) ||
-	    (rc = mc__dossier_insert(c, n, &t.dossier)) ||
-	    (rc = mc__steps_create(c, t.dossier, &n->proc, n->receiving, n->competent)) ||
-	    (rc = mc__uploads_attach(c, n->proc.def, n->form, t.by, t.now)))
-		return rc;
 	/* lacking papers, the reception step waits for them; taken in, it is
 	 * done and the next starts */
-	if (n->notice && (rc = mc__step_open(&t, 1)))
+	enum mc__steps_start start = n->received_at ? MC__STEPS_TAKEN : n->notice ? MC__STEPS_OPEN : MC__STEPS_WAIT;
+	if ((rc = mc__dossier_next_code(c, n->receiving, t.now, n->code, sizeof(n->code))) ||
+	    (rc = mc__dossier_insert(c, n, &t.dossier)) ||
+	    (rc = mc__steps_create(&t, &n->proc, n->receiving, n->competent, start)) ||
+	    (rc = mc__uploads_attach(c, n->proc.def, n->form, t.by, t.now)))
 		return rc;
-	if (n->received_at && ((rc = mc__step_pass(&t, 1)) || (rc = mc__step_begin(&t, 2, n->proc.steps[1].hours)) ||
-			       (rc = mc__register_entry(c, t.dossier, n->receiving, t.now))))
+	if (n->received_at && (rc = mc__register_entry(c, t.dossier, n->receiving, t.now)))
 		return rc;
 	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)))
 		return rc;

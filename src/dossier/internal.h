@@ -92,13 +92,16 @@ struct mc__step_at {
 	const struct mc_calendar *cal;
 	int64_t dossier, now, by;
 };
-/* The steps of procedure p for dossier id, at the agency each unit names. */
-int mc__steps_create(struct mc_conn *c, int64_t id, const struct mc_procedure *p, int64_t receiving, int64_t competent);
-/* Step seq is in hand from now, without a deadline (a reception waiting
- * for papers). */
-int mc__step_open(const struct mc__step_at *t, int seq);
-/* Step seq starts and ends now, on time (the reception at the counter). */
-int mc__step_pass(const struct mc__step_at *t, int seq);
+/* How a new dossier's steps stand when it is filed. */
+enum mc__steps_start {
+	MC__STEPS_WAIT,  /* none started (submitted online) */
+	MC__STEPS_OPEN,  /* the reception is in hand from now, without a deadline (waiting for papers) */
+	MC__STEPS_TAKEN, /* the reception starts and ends now, on time, and the second step starts (the counter) */
+};
+/* The steps of procedure p for dossier t->dossier, at the agency each unit
+ * names, written as start says (one INSERT each, nothing updated after). */
+int mc__steps_create(const struct mc__step_at *t, const struct mc_procedure *p, int64_t receiving, int64_t competent,
+		     enum mc__steps_start start);
 /* Step seq ends now, scored against its deadline; note (may be NULL) is
  * kept with it. */
 int mc__step_finish(const struct mc__step_at *t, int seq, const char *note);

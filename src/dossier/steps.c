@@ -12,44 +12,53 @@
 
 #include "../core/banned.h"
 
-int mc__steps_create(struct mc_conn *c, int64_t id, const struct mc_procedure *p, int64_t receiving, int64_t competent)
+int mc__steps_create(const struct mc__step_at *t, const struct mc_procedure *p, int64_t receiving, int64_t competent,
+		     enum mc__steps_start start)
 {
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct mc_proc_step *s = &p->steps[i];
 		int64_t agency = strcmp(s->unit, "receiving") == 0 ? receiving : competent;
 		if (strncmp(s->unit, "consulted:", 10) == 0) {
-			int rc = mc_agency_by_code(c, s->unit + 10, &agency);
+			int rc = mc_agency_by_code(t->c, s->unit + 10, &agency);
 			if (rc == MC_E_NOT_FOUND)
 				agency = competent; /* a consulted agency not (yet) in the system: the competent one
 						       asks */
 			else if (rc)
 				return rc;
 		}
-		int64_t n = mc_exec(c,
-				    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) VALUES "
-				    "(?, ?, ?, ?, ?, ?)",
-				    "idttii", id, (int)i + 1, s->name, s->role, agency, (int64_t)s->hours);
+		/* how the first two steps stand when the dossier is filed: 0 is
+		 * "not yet" (NULL) */
+		int64_t started = 0, due = 0, finished = 0, finished_by = 0, handed_by = 0;
+		const char *result = NULL;
+		if (i == 0 && start != MC__STEPS_WAIT) { /* in hand at reception */
+			started = t->now;
+			handed_by = t->by;
+		}
+		if (i == 0 && start == MC__STEPS_TAKEN) { /* and done at once, on time */
+			due = finished = t->now;
+			finished_by = t->by;
+			result = "on_time";
+		}
+		if (i == 1 && start == MC__STEPS_TAKEN) { /* the next one starts */
+			int rc = mc_cal_add_working_minutes(t->cal, t->now, (int64_t)s->hours * 60, &due);
+			if (rc)
+				return rc;
+			started = t->now;
+			handed_by = t->by;
+		}
+		int64_t n =
+			mc_exec(t->c,
+				"INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours, started_at,"
+				" due_at, finished_at, finished_by, handed_by, result) VALUES (?, ?, ?, ?, ?, ?,"
+				" NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0),"
+				" NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0),"
+				" NULLIF(CAST(? AS BIGINT), 0), ?)",
+				"idttiiiiiiit", t->dossier, (int)i + 1, s->name, s->role, agency, (int64_t)s->hours,
+				started, due, finished, finished_by, handed_by, result);
 		if (n < 0)
 			return (int)n;
 	}
 	return 0;
-}
-
-int mc__step_open(const struct mc__step_at *t, int seq)
-{
-	int64_t n =
-		mc_exec(t->c, "UPDATE dossier_steps SET started_at = ?, handed_by = ? WHERE dossier_id = ? AND seq = ?",
-			"iiid", t->now, t->by, t->dossier, seq);
-	return n < 0 ? (int)n : 0;
-}
-
-int mc__step_pass(const struct mc__step_at *t, int seq)
-{
-	int64_t n = mc_exec(t->c,
-			    "UPDATE dossier_steps SET started_at = ?, due_at = ?, finished_at = ?, finished_by = ?,"
-			    " handed_by = ?, result = 'on_time' WHERE dossier_id = ? AND seq = ?",
-			    "iiiiiid", t->now, t->now, t->now, t->by, t->by, t->dossier, seq);
-	return n < 0 ? (int)n : 0;
 }
 
 int mc__step_finish(const struct mc__step_at *t, int seq, const char *note)
