@@ -208,6 +208,20 @@ static void lose_batch(struct mc_db *db, int rc)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* A statement of the job still in use when the lane is given up would be
+ * touched later by its thread while another thread's job runs on the
+ * writer: test and debug builds stop there, naming it. */
+static void check_done(struct mc_conn *w)
+{
+#if !defined(NDEBUG) || defined(MC_DB_CHECK_TYPES)
+	for (int i = 0; i < w->nstmts; i++)
+		if (w->stmts[i]->in_use)
+			mc_fatal("a statement outlives its write transaction: %s", w->stmts[i]->sql);
+#else
+	(void)w;
+#endif
+}
+
 /*
  * End c's job: release its savepoint into the batch (commit = 1) or roll it
  * back, then commit the batch or leave that to a later job, and wait until
@@ -236,6 +250,7 @@ int mc__lane_end(struct mc_conn *c, int commit)
 		}
 		pass_error(c, rc);
 		c->via = NULL;
+		check_done(w);
 	}
 	if (l->open && !db->drv->tx_alive(w)) {
 		lose_batch(db, rc ? rc : MC_E_DB);
