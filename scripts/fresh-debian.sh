@@ -175,7 +175,9 @@ if [[ "$skip_test" == no ]]; then
     say "make test: FAILED after $(($(now) - t)) s; the end of its log:"
     status=1
   fi
-  grep -E 'tests passed|tests failed|make test took' "$root/root/make-test.log" || true
+  # the summaries, and which tests failed (the log goes with the root)
+  grep -E 'tests passed|tests failed|make test took|\*\*\*(Failed|Timeout|Exception)|^[[:space:]]+[0-9]+ - ' \
+    "$root/root/make-test.log" || true
   [[ $status == 0 ]] || tail -n 60 "$root/root/make-test.log"
 fi
 exit $status
