@@ -161,11 +161,19 @@ int mc__lane_begin(struct mc_conn *c)
 	return rc;
 }
 
-/* Commit the open batch (the lane held): tell its jobs how it went. */
+/* Commit the open batch (the lane held): tell its jobs how it went.  A
+ * batch whose jobs were all rolled back holds nothing: it is rolled back
+ * (no fsync) and not counted. */
 static void commit_batch(struct mc_db *db)
 {
 	struct mc_lane *l = &db->lane;
 	struct mc_conn *w = l->w;
+	if (l->jobs == 0) {
+		db->drv->exec_script(w, "ROLLBACK");
+		l->open = w->in_tx = 0;
+		w->errmsg[0] = '\0';
+		return;
+	}
 	int rc = db->drv->exec_script(w, "COMMIT");
 	if (rc == 0)
 		atomic_fetch_add_explicit(&db->commits, 1, memory_order_relaxed);
