@@ -84,26 +84,34 @@ static z_stream *inflater(struct streams *t, z_stream *own)
 	return z;
 }
 
-int mc_gzip(struct mc_buf *out, const void *p, size_t n)
+/* Run step (deflate or inflate) over the n bytes at p until the stream
+ * ends, appending its output to out; bad is the error of a stream that
+ * stops short (zlib's own error, bad data, input cut short). */
+static int pump(z_stream *z, int (*step)(z_streamp, int), int flush, int bad, const void *p, size_t n,
+		struct mc_buf *out)
 {
-	struct streams *t = streams();
-	z_stream own = {0}, *z = deflater(t, &own);
-	if (!z)
-		return MC_E_INTERNAL;
-	unsigned char chunk[4096];
+	unsigned char chunk[8192];
 	z->next_in = (Bytef *)p;
 	z->avail_in = (uInt)n;
 	int zrc, rc = 0;
 	do {
 		z->next_out = chunk;
 		z->avail_out = sizeof(chunk);
-		zrc = deflate(z, Z_FINISH);
-		if (zrc == Z_STREAM_ERROR) {
-			rc = MC_E_INTERNAL;
-			break;
-		}
+		zrc = step(z, flush);
+		if (zrc != Z_OK && zrc != Z_STREAM_END)
+			return bad;
 		rc = mc_buf_add(out, chunk, sizeof(chunk) - z->avail_out);
 	} while (!rc && zrc != Z_STREAM_END);
+	return rc;
+}
+
+int mc_gzip(struct mc_buf *out, const void *p, size_t n)
+{
+	struct streams *t = streams();
+	z_stream own = {0}, *z = deflater(t, &own);
+	if (!z)
+		return MC_E_INTERNAL;
+	int rc = pump(z, deflate, Z_FINISH, MC_E_INTERNAL, p, n, out);
 	if (!t)
 		deflateEnd(z);
 	return rc;
@@ -115,20 +123,7 @@ int mc_gunzip(struct mc_buf *out, const void *p, size_t n)
 	z_stream own = {0}, *z = inflater(t, &own);
 	if (!z)
 		return MC_E_INTERNAL;
-	unsigned char chunk[8192];
-	z->next_in = (Bytef *)p;
-	z->avail_in = (uInt)n;
-	int zrc, rc = 0;
-	do {
-		z->next_out = chunk;
-		z->avail_out = sizeof(chunk);
-		zrc = inflate(z, Z_NO_FLUSH);
-		if (zrc != Z_OK && zrc != Z_STREAM_END) {
-			rc = MC_E_VALIDATION; /* bad data, or cut short (Z_BUF_ERROR) */
-			break;
-		}
-		rc = mc_buf_add(out, chunk, sizeof(chunk) - z->avail_out);
-	} while (!rc && zrc != Z_STREAM_END);
+	int rc = pump(z, inflate, Z_NO_FLUSH, MC_E_VALIDATION, p, n, out);
 	if (!t)
 		inflateEnd(z);
 	return rc;

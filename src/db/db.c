@@ -164,7 +164,7 @@ int mc_in_tx(const struct mc_conn *c)
 
 /* ---------- the hang watch ---------- */
 
-static void deadline_in(struct timespec *t, int ms)
+void mc__deadline_in(struct timespec *t, int ms)
 {
 	clock_gettime(CLOCK_REALTIME, t);
 	t->tv_sec += ms / 1000;
@@ -220,7 +220,7 @@ static void *watch_main(void *arg)
 	while (!db->stopping) {
 		int down = atomic_load(&db->down);
 		struct timespec until;
-		deadline_in(&until, down ? db->lim.hang_ms : WATCH_IDLE_MS);
+		mc__deadline_in(&until, down ? db->lim.hang_ms : WATCH_IDLE_MS);
 		int timed_out = 0;
 		while (!db->stopping && !timed_out && (down || !db->suspect))
 			timed_out = pthread_cond_timedwait(&db->watch_cond, &db->lock, &until) == ETIMEDOUT;
@@ -277,7 +277,7 @@ static int watch_start(struct mc_db *db)
 	return 0;
 }
 
-int mc_db_set_limits(struct mc_db *db, const struct mc_db_limits *lim, char *errbuf, size_t errlen)
+int mc__db_idle(struct mc_db *db, char *errbuf, size_t errlen)
 {
 	pthread_mutex_lock(&db->lock);
 	int busy = db->in_use;
@@ -286,6 +286,13 @@ int mc_db_set_limits(struct mc_db *db, const struct mc_db_limits *lim, char *err
 		snprintf(errbuf, errlen, "connections are lent");
 		return MC_E_INTERNAL;
 	}
+	return 0;
+}
+
+int mc_db_set_limits(struct mc_db *db, const struct mc_db_limits *lim, char *errbuf, size_t errlen)
+{
+	if (mc__db_idle(db, errbuf, errlen))
+		return MC_E_INTERNAL;
 	watch_stop(db);
 	db->lim = *lim;
 	if (db->lim.connect_ms <= 0)
@@ -320,7 +327,7 @@ static int acquire(struct mc_db *db, int wait_ms, struct mc_conn **out)
 {
 	*out = NULL;
 	struct timespec until;
-	deadline_in(&until, wait_ms);
+	mc__deadline_in(&until, wait_ms);
 	pthread_mutex_lock(&db->lock);
 	if (db->nfree == 0 && !atomic_load(&db->down))
 		db->waits++;
@@ -733,19 +740,15 @@ static int vquery(struct mc_conn *c, struct mc_stmt **out, const char *sql, cons
 		return rc;
 	}
 	(*out)->last_rc = 0;
+	(*out)->auto_of = job ? c : NULL;
 	rc = check_types(c, *out, types);
 	if (!rc)
 		rc = vbind(*out, types, ap);
 	if (rc) {
-		(*out)->last_rc = rc;
-		if (job)
-			(*out)->auto_of = c;
+		(*out)->last_rc = rc; /* a job of its own is rolled back */
 		stmt_finish(*out);
 		*out = NULL;
-		return rc;
 	}
-	if (job)
-		(*out)->auto_of = c;
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 
 struct mc_driver {
 	const char *name;
@@ -153,6 +154,10 @@ void mc__db_suspect(struct mc_db *db);
 int mc__db_count_params(const char *sql);
 /* The MC_E_* code of a PostgreSQL SQLSTATE (NULL: MC_E_DB). */
 int mc__pg_code(const char *sqlstate);
+/* *t = now + ms, for pthread_cond_timedwait. */
+void mc__deadline_in(struct timespec *t, int ms);
+/* 0 when no connection of db is lent; else MC_E_INTERNAL, errbuf says so. */
+int mc__db_idle(struct mc_db *db, char *errbuf, size_t errlen);
 /* Close one connection with its statements. */
 void mc__conn_free(struct mc_conn *c);
 

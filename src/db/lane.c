@@ -49,13 +49,8 @@ int mc__lane_on(const struct mc_db *db)
 int mc_db_group_commit(struct mc_db *db, int max_jobs, char *errbuf, size_t errlen)
 {
 	struct mc_lane *l = &db->lane;
-	pthread_mutex_lock(&db->lock);
-	int busy = db->in_use;
-	pthread_mutex_unlock(&db->lock);
-	if (busy) {
-		snprintf(errbuf, errlen, "connections are lent");
+	if (mc__db_idle(db, errbuf, errlen))
 		return MC_E_INTERNAL;
-	}
 	if (max_jobs <= 0) {
 		mc__lane_close(db);
 		return 0;
@@ -102,17 +97,6 @@ void mc_db_group_commit_stats(struct mc_db *db, uint64_t *jobs, uint64_t *batche
 	*batches = atomic_load_explicit(&db->lane.batches, memory_order_relaxed);
 }
 
-static void deadline(struct timespec *t, int ms)
-{
-	clock_gettime(CLOCK_REALTIME, t);
-	t->tv_sec += ms / 1000;
-	t->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
 /* The writer's last error, as c's. */
 static int pass_error(struct mc_conn *c, int rc)
 {
@@ -131,7 +115,7 @@ int mc__lane_begin(struct mc_conn *c)
 	if (held_here == l)
 		return mc__db_fail(c, MC_E_INTERNAL, "a second write transaction in a thread that holds one");
 	struct timespec until;
-	deadline(&until, LANE_WAIT_MS);
+	mc__deadline_in(&until, LANE_WAIT_MS);
 	pthread_mutex_lock(&l->mu);
 	l->queued++;
 	while (l->busy)
@@ -161,17 +145,37 @@ int mc__lane_begin(struct mc_conn *c)
 	return rc;
 }
 
-/* Commit the open batch (the lane held): tell its jobs how it went.  A
- * batch whose jobs were all rolled back holds nothing: it is rolled back
- * (no fsync) and not counted. */
+/* The open batch is over (the lane held): its jobs are told the outcome
+ * (rc, and why it failed) and wake up. */
+static void end_batch(struct mc_lane *l, int rc, const char *why)
+{
+	l->open = l->w->in_tx = 0;
+	pthread_mutex_lock(&l->mu);
+	for (struct mc_conn *m = l->members; m; m = m->lane_next) {
+		m->lane_rc = rc;
+		if (rc)
+			snprintf(m->errmsg, sizeof(m->errmsg), "%s", why);
+		m->lane_done = 1;
+	}
+	if (rc == 0)
+		atomic_fetch_add_explicit(&l->jobs_total, (uint_fast64_t)l->jobs, memory_order_relaxed);
+	l->members = NULL;
+	l->jobs = 0;
+	pthread_cond_broadcast(&l->done_cond);
+	pthread_mutex_unlock(&l->mu);
+	l->w->errmsg[0] = '\0';
+}
+
+/* Commit the open batch (the lane held).  A batch whose jobs were all
+ * rolled back holds nothing: it is rolled back (no fsync) and not
+ * counted. */
 static void commit_batch(struct mc_db *db)
 {
 	struct mc_lane *l = &db->lane;
 	struct mc_conn *w = l->w;
 	if (l->jobs == 0) {
 		db->drv->exec_script(w, "ROLLBACK");
-		l->open = w->in_tx = 0;
-		w->errmsg[0] = '\0';
+		end_batch(l, 0, NULL);
 		return;
 	}
 	int rc = db->drv->exec_script(w, "COMMIT");
@@ -179,41 +183,27 @@ static void commit_batch(struct mc_db *db)
 		atomic_fetch_add_explicit(&db->commits, 1, memory_order_relaxed);
 	else if (db->drv->tx_alive(w))
 		db->drv->exec_script(w, "ROLLBACK");
-	atomic_fetch_add_explicit(&l->batches, 1, memory_order_relaxed);
-	l->open = w->in_tx = 0;
-	pthread_mutex_lock(&l->mu);
-	for (struct mc_conn *m = l->members; m; m = m->lane_next) {
-		m->lane_rc = rc;
-		if (rc)
-			memcpy(m->errmsg, w->errmsg, sizeof(m->errmsg));
-		m->lane_done = 1;
-	}
-	l->members = NULL;
-	l->jobs = 0;
-	pthread_cond_broadcast(&l->done_cond);
-	pthread_mutex_unlock(&l->mu);
-	w->errmsg[0] = '\0';
+	if (rc == 0)
+		atomic_fetch_add_explicit(&l->batches, 1, memory_order_relaxed);
+	end_batch(l, rc, w->errmsg);
 }
 
-/* The whole batch is lost (its transaction ended under it): its jobs are
- * told, the writer is made clean. */
-static void lose_batch(struct mc_db *db, int rc)
+/* The whole batch is lost (its transaction ended under it, why says how):
+ * its jobs are told, the writer is made clean. */
+static void lose_batch(struct mc_db *db, int rc, const char *why)
 {
 	struct mc_lane *l = &db->lane;
-	struct mc_conn *w = l->w;
 	mc_warn("db_batch_lost", "\"jobs\":%d", l->jobs);
-	db->drv->exec_script(w, "ROLLBACK");
-	l->open = w->in_tx = 0;
-	pthread_mutex_lock(&l->mu);
-	for (struct mc_conn *m = l->members; m; m = m->lane_next) {
-		m->lane_rc = rc;
-		memcpy(m->errmsg, w->errmsg, sizeof(m->errmsg));
-		m->lane_done = 1;
-	}
-	l->members = NULL;
-	l->jobs = 0;
-	pthread_cond_broadcast(&l->done_cond);
-	pthread_mutex_unlock(&l->mu);
+	db->drv->exec_script(l->w, "ROLLBACK");
+	end_batch(l, rc, why);
+}
+
+/* Give the lane to the next job (under mu). */
+static void leave(struct mc_lane *l)
+{
+	l->busy = 0;
+	held_here = NULL;
+	pthread_cond_signal(&l->free_cond);
 }
 
 /* A statement of the job still in use when the lane is given up would be
@@ -261,8 +251,9 @@ int mc__lane_end(struct mc_conn *c, int commit)
 		check_done(w);
 	}
 	if (l->open && !db->drv->tx_alive(w)) {
-		lose_batch(db, rc ? rc : MC_E_DB);
-		rc = rc ? rc : mc__db_fail(c, MC_E_DB, "the transaction of the batch ended under this job");
+		if (!rc)
+			rc = mc__db_fail(c, MC_E_DB, "the transaction of the batch ended under this job");
+		lose_batch(db, rc, c->errmsg);
 		commit = 0;
 	}
 	int joined = commit && rc == 0;
@@ -272,21 +263,15 @@ int mc__lane_end(struct mc_conn *c, int commit)
 		c->lane_next = l->members;
 		l->members = c;
 		l->jobs++;
-		atomic_fetch_add_explicit(&l->jobs_total, 1, memory_order_relaxed);
 	}
 	int now = l->open && (l->queued == 0 || l->jobs >= l->max_jobs);
-	if (!now) {
-		l->busy = 0;
-		held_here = NULL;
-		pthread_cond_signal(&l->free_cond);
-	}
+	if (!now)
+		leave(l);
 	pthread_mutex_unlock(&l->mu);
 	if (now) {
 		commit_batch(db);
 		pthread_mutex_lock(&l->mu);
-		l->busy = 0;
-		held_here = NULL;
-		pthread_cond_signal(&l->free_cond);
+		leave(l);
 		pthread_mutex_unlock(&l->mu);
 	}
 	if (!joined)

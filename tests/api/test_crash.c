@@ -49,13 +49,7 @@ static int replayed(struct mc_http_res *r)
 
 static int64_t count(const char *sql, const char *arg)
 {
-	struct mc_conn *c;
-	assert_int_equal(mc_db_acquire(db, &c), 0);
-	int64_t v = -1;
-	int rc = mc_query_int64(c, &v, sql, arg ? "t" : "", arg);
-	mc_db_release(c);
-	assert_int_equal(rc, 0);
-	return v;
+	return mc_test_db_int(db, sql, arg);
 }
 
 static void start(void)

@@ -94,13 +94,7 @@ static void *clerk_main(void *arg)
 
 static int64_t count(const char *sql, const char *arg)
 {
-	struct mc_conn *c;
-	assert_int_equal(mc_db_acquire(db, &c), 0);
-	int64_t v = -1;
-	int rc = mc_query_int64(c, &v, sql, arg ? "t" : "", arg);
-	mc_db_release(c);
-	assert_int_equal(rc, 0);
-	return v;
+	return mc_test_db_int(db, sql, arg);
 }
 
 /* Load, kill -9 in the middle, restart: every acknowledged dossier is

@@ -41,13 +41,7 @@ static const char *jstr(json_t *o, const char *k)
 
 static int64_t sql_int(const char *sql, const char *arg)
 {
-	struct mc_conn *c;
-	assert_int_equal(mc_db_acquire(db, &c), 0);
-	int64_t v = -1;
-	int rc = mc_query_int64(c, &v, sql, arg ? "t" : "", arg);
-	mc_db_release(c);
-	assert_int_equal(rc, 0);
-	return v;
+	return mc_test_db_int(db, sql, arg);
 }
 
 static int setup(void **state)

@@ -130,3 +130,16 @@ void mc_test_db_drop(const char *url, struct mc_db *db)
 		rmdir(path);
 	}
 }
+
+int64_t mc_test_db_int(struct mc_db *db, const char *sql, const char *arg)
+{
+	struct mc_conn *c;
+	if (mc_db_acquire(db, &c))
+		die("no connection for", sql);
+	int64_t v = -1;
+	int rc = mc_query_int64(c, &v, sql, arg ? "t" : "", arg);
+	if (rc)
+		die(mc_conn_errmsg(c)[0] ? mc_conn_errmsg(c) : "no row", sql);
+	mc_db_release(c);
+	return v;
+}

@@ -21,6 +21,10 @@ void mc_test_db_create(char *url, size_t n);
 void mc_test_db_setup(char *url, size_t n, int seed, struct mc_db **db, int pool);
 /* Drop a database made by mc_test_db_create (and close db if given). */
 void mc_test_db_drop(const char *url, struct mc_db *db);
+/* The one integer that sql (with one text parameter arg, or none when arg
+ * is NULL) reads from db: a COUNT(*), an id.  A query that fails or finds
+ * no row stops the test program (exit 1), saying which. */
+int64_t mc_test_db_int(struct mc_db *db, const char *sql, const char *arg);
 /* Source tree root (MC_SHARE), for data files. */
 const char *mc_test_share(void);
 

@@ -58,12 +58,7 @@ static int teardown(void **state)
 
 static int64_t count(const char *sql)
 {
-	struct mc_conn *c;
-	assert_int_equal(mc_db_acquire(db, &c), 0);
-	int64_t v = -1;
-	assert_int_equal(mc_query_int64(c, &v, sql, ""), 0);
-	mc_db_release(c);
-	return v;
+	return mc_test_db_int(db, sql, NULL);
 }
 
 struct worker {
