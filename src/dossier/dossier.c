@@ -856,23 +856,23 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 	 * done and the next starts */
 	enum mc__steps_start start = n->received_at ? MC__STEPS_TAKEN : n->notice ? MC__STEPS_OPEN : MC__STEPS_WAIT;
 	if ((rc = mc__dossier_next_code(c, n->receiving, t.now, n->code, sizeof(n->code))) ||
+	    (n->received_at && (rc = mc__register_next(c, n->receiving, t.now, &n->register_entry))) ||
 	    (rc = mc__dossier_insert(c, n, &t.dossier)) ||
 	    (rc = mc__steps_create(&t, &n->proc, n->receiving, n->competent, start)) ||
 	    (rc = mc__uploads_attach(c, n->proc.def, n->form, t.by, t.now)))
-		return rc;
-	if (n->received_at && (rc = mc__register_entry(c, t.dossier, n->receiving, t.now)))
 		return rc;
 	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)))
 		return rc;
 	if (n->received_at &&
 	    (rc = mc__stats_add(c, n->competent, n->proc.code, n->proc.field_code, t.now, "received_counter")))
 		return rc;
+	struct mc__addressee to = {n->code, n->status, n->applicant_id, n->due_at, n->applicant};
 	if ((rc = mc__audit(x, mc_sprintf(x->arena, "dossier.%s", action), t.dossier, n->code)) ||
-	    (rc = mc__notify(c, t.dossier,
-			     n->online   ? "submitted"
-			     : n->notice ? "supplement_requested"
-					 : "received",
-			     NULL)) ||
+	    (rc = mc__notify_to(c, t.dossier,
+				n->online   ? "submitted"
+				: n->notice ? "supplement_requested"
+					    : "received",
+				NULL, &to)) ||
 	    (rc = mc__track_refresh(c, t.dossier)))
 		return rc;
 	*id = t.dossier;

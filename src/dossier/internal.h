@@ -53,13 +53,26 @@ int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d);
 int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,
 	      int64_t agency, int64_t counter, const char *detail);
 int mc__audit(struct mc_dossier_ctx *x, const char *action, int64_t id, const char *code);
-/* Add an applicant notification to the outbox. */
+/* Add an applicant notification to the outbox, addressed as the dossier
+ * stands (read from its row). */
 int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *detail_json);
+/* What a notification tells of its dossier, as it stands after the change. */
+struct mc__addressee {
+	const char *code, *status;
+	int64_t applicant_id, due_at; /* 0: none */
+	json_t *applicant;            /* {full_name, phone, email}, borrowed */
+};
+/* mc__notify for a caller that has the dossier in hand (no read). */
+int mc__notify_to(struct mc_conn *c, int64_t id, const char *event, const char *detail_json,
+		  const struct mc__addressee *to);
 /* Count one event in the statistics (column among a fixed set). */
 int mc__stats_add(struct mc_conn *c, int64_t agency, const char *procedure, const char *field, int64_t at,
 		  const char *column);
 /* Give the dossier its entry number in the receiving agency's register (form 07). */
 int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at);
+/* The next entry number of agency's register for the year of at (inside
+ * the transaction that stores it). */
+int mc__register_next(struct mc_conn *c, int64_t agency, int64_t at, int64_t *entry);
 /* The full representation (officials see events and who has not yet
  * viewed / processed the current step). */
 int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out);

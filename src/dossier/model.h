@@ -34,6 +34,7 @@ struct mc_dossier_new {
 	const char *step_role;
 	int64_t received_by;                                  /* 0: not received yet (NULL) */
 	int64_t submitted_at, received_at, due_at, paused_at; /* 0: none (NULL) */
+	int64_t register_entry;                               /* 0: none (NULL); given in the transaction */
 	json_t *extra;                                        /* owned */
 };
 

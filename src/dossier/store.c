@@ -53,29 +53,29 @@ int mc__dossier_insert(struct mc_conn *c, const struct mc_dossier_new *n, int64_
 	     *papers = json_dumps(n->papers, JSON_COMPACT), *extra = json_dumps(n->extra, JSON_COMPACT);
 	struct mc_stmt *s = NULL;
 	/* 0 means "none": NULL, which the foreign keys accept */
-	int rc =
-		mc_query(c, &s,
-			 "INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code,"
-			 " applicant_id, applicant, form_data, papers, channel, status, received_agency_id, counter_id,"
-			 " competent_agency_id, current_step, current_agency_id, step_role, received_by, submitted_at,"
-			 " received_at, due_at, return_method, created_at, updated_at, extra, paused_at)"
-			 " VALUES (?, ?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, NULLIF(CAST(? AS "
-			 "BIGINT), 0),"
-			 " ?, ?, ?, ?, ?, ?,"
-			 " NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?,"
-			 " NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?,"
-			 " NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
-			 "ttii"
-			 "ttittt"
-			 "tti"
-			 "iidit"
-			 "iiiit"
-			 "iiti",
-			 n->code, n->secret, n->receiving /* the receiving agency's province */, n->proc.id,
-			 n->proc.code, n->proc.field_code, n->applicant_id, applicant, form, papers, n->channel,
-			 n->status, n->receiving, n->counter_id, n->competent, n->current_step, n->current_agency,
-			 n->step_role, n->received_by, n->submitted_at, n->received_at, n->due_at, n->return_method,
-			 n->submitted_at, n->submitted_at, /* created_at, updated_at */ extra, n->paused_at);
+	int rc = mc_query(
+		c, &s,
+		"INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code,"
+		" applicant_id, applicant, form_data, papers, channel, status, received_agency_id, counter_id,"
+		" competent_agency_id, current_step, current_agency_id, step_role, received_by, submitted_at,"
+		" received_at, due_at, return_method, created_at, updated_at, extra, paused_at, register_entry)"
+		" VALUES (?, ?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, NULLIF(CAST(? AS "
+		"BIGINT), 0),"
+		" ?, ?, ?, ?, ?, ?,"
+		" NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?,"
+		" NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?,"
+		" NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
+		"ttii"
+		"ttittt"
+		"tti"
+		"iidit"
+		"iiiit"
+		"iitii",
+		n->code, n->secret, n->receiving /* the receiving agency's province */, n->proc.id, n->proc.code,
+		n->proc.field_code, n->applicant_id, applicant, form, papers, n->channel, n->status, n->receiving,
+		n->counter_id, n->competent, n->current_step, n->current_agency, n->step_role, n->received_by,
+		n->submitted_at, n->received_at, n->due_at, n->return_method, n->submitted_at, n->submitted_at,
+		/* created_at, updated_at */ extra, n->paused_at, n->register_entry);
 	if (rc)
 		goto out;
 	while ((rc = mc_step(s)) == MC_DB_ROW)

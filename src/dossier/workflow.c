@@ -78,13 +78,6 @@ int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d)
 	return load_row(rc, s, d);
 }
 
-static int load_id(struct mc_conn *c, int64_t id, struct mc__dossier *d)
-{
-	struct mc_stmt *s = NULL;
-	int rc = mc_query(c, &s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE id = ?", "i", id);
-	return load_row(rc, s, d);
-}
-
 int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,
 	      int64_t agency, int64_t counter, const char *detail)
 {
@@ -118,15 +111,28 @@ int mc__notify(struct mc_conn *c, int64_t id, const char *event, const char *det
 		return rc;
 	}
 	json_error_t je;
-	json_t *ap = json_loads(mc_col_text(s, 2), 0, &je);
-	json_t *recipient = json_pack("{s:I, s:O?, s:O?, s:O?}", "user_id", (json_int_t)mc_col_int64(s, 1), "full_name",
+	char code[80], status[32];
+	copy(code, sizeof(code), mc_col_text(s, 0));
+	copy(status, sizeof(status), mc_col_text(s, 3));
+	struct mc__addressee to = {code, status, mc_col_int64(s, 1), mc_col_int64(s, 4),
+				   json_loads(mc_col_text(s, 2), 0, &je)};
+	mc_stmt_done(s); /* no statement open while the next one runs */
+	rc = mc__notify_to(c, id, event, detail_json, &to);
+	json_decref(to.applicant);
+	return rc;
+}
+
+int mc__notify_to(struct mc_conn *c, int64_t id, const char *event, const char *detail_json,
+		  const struct mc__addressee *to)
+{
+	json_t *ap = to->applicant;
+	json_t *recipient = json_pack("{s:I, s:O?, s:O?, s:O?}", "user_id", (json_int_t)to->applicant_id, "full_name",
 				      json_object_get(ap, "full_name"), "phone", json_object_get(ap, "phone"), "email",
 				      json_object_get(ap, "email"));
-	json_t *payload = json_pack("{s:s, s:s, s:s, s:o}", "event", event, "code", mc_col_text(s, 0), "status",
-				    mc_col_text(s, 3), "due_at", mc__time_or_null(mc_col_int64(s, 4)));
-	mc_stmt_done(s);
-	json_decref(ap);
+	json_t *payload = json_pack("{s:s, s:s, s:s, s:o}", "event", event, "code", to->code, "status", to->status,
+				    "due_at", mc__time_or_null(to->due_at));
 	if (detail_json) {
+		json_error_t je;
 		json_t *d = json_loads(detail_json, 0, &je);
 		if (d)
 			json_object_set_new(payload, "detail", d);
@@ -180,7 +186,7 @@ int mc__stats_add(struct mc_conn *c, int64_t agency, const char *procedure, cons
 	return 0;
 }
 
-int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at)
+int mc__register_next(struct mc_conn *c, int64_t agency, int64_t at, int64_t *entry)
 {
 	char day[11], year[8];
 	mc__local_day(at, day);
@@ -191,10 +197,14 @@ int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at
 			 "INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, 1)"
 			 " ON CONFLICT (agency_id, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last",
 			 "it", agency, year);
-	if (rc)
-		return rc;
+	return rc ? rc : mc_step_returning(s, entry);
+}
+
+int mc__register_entry(struct mc_conn *c, int64_t id, int64_t agency, int64_t at)
+{
 	int64_t entry = 0;
-	if ((rc = mc_step_returning(s, &entry)))
+	int rc = mc__register_next(c, agency, at, &entry);
+	if (rc)
 		return rc;
 	int64_t n = mc_exec(c, "UPDATE dossiers SET register_entry = ? WHERE id = ?", "ii", entry, id);
 	return n < 0 ? (int)n : 0;
@@ -494,30 +504,34 @@ struct shown {
 	int64_t completed, returned, entry, received_by;
 };
 
-static int shown_load(struct mc_conn *c, int64_t id, struct shown *r)
+/* The dossier id, as mc__load reads it, and what only its representation
+ * shows: one read of the row. */
+static int shown_load(struct mc_conn *c, int64_t id, struct mc__dossier *d, struct shown *r)
 {
+	enum { SHOWN = 22 }; /* the first column after DOSSIER_COLS */
 	struct mc_stmt *s = NULL;
 	json_error_t je;
-	int rc = mc_query(
-		c, &s,
-		"SELECT secret, applicant, form_data, papers, completed_at, returned_at, result_status, return_method,"
-		" register_entry, extra, received_by FROM dossiers WHERE id = ?",
-		"i", id);
+	int rc =
+		mc_query(c, &s,
+			 "SELECT " DOSSIER_COLS ", secret, applicant, form_data, papers, completed_at, returned_at,"
+			 " result_status, return_method, register_entry, extra, received_by FROM dossiers WHERE id = ?",
+			 "i", id);
 	if (rc)
 		goto out;
 	if ((rc = mc_step_row(s)))
 		goto out;
-	copy(r->secret, sizeof(r->secret), mc_col_text(s, 0));
-	r->applicant = json_loads(mc_col_text(s, 1), 0, &je);
-	r->form = json_loads(mc_col_text(s, 2), 0, &je);
-	r->papers = json_loads(mc_col_text(s, 3), 0, &je);
-	r->extra = json_loads(mc_col_text(s, 9), 0, &je);
-	r->completed = mc_col_int64(s, 4);
-	r->returned = mc_col_int64(s, 5);
-	r->entry = mc_col_int64(s, 8);
-	r->received_by = mc_col_int64(s, 10);
-	copy(r->result, sizeof(r->result), mc_col_text(s, 6));
-	copy(r->method, sizeof(r->method), mc_col_text(s, 7));
+	fill(s, d);
+	copy(r->secret, sizeof(r->secret), mc_col_text(s, SHOWN + 0));
+	r->applicant = json_loads(mc_col_text(s, SHOWN + 1), 0, &je);
+	r->form = json_loads(mc_col_text(s, SHOWN + 2), 0, &je);
+	r->papers = json_loads(mc_col_text(s, SHOWN + 3), 0, &je);
+	r->extra = json_loads(mc_col_text(s, SHOWN + 9), 0, &je);
+	r->completed = mc_col_int64(s, SHOWN + 4);
+	r->returned = mc_col_int64(s, SHOWN + 5);
+	r->entry = mc_col_int64(s, SHOWN + 8);
+	r->received_by = mc_col_int64(s, SHOWN + 10);
+	copy(r->result, sizeof(r->result), mc_col_text(s, SHOWN + 6));
+	copy(r->method, sizeof(r->method), mc_col_text(s, SHOWN + 7));
 out:
 	mc_stmt_done(s);
 	return rc;
@@ -619,8 +633,7 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	struct refs m = {.c = c};
 	json_t *def = NULL, *j = NULL, *steps = NULL;
 	int rc;
-	if ((rc = load_id(c, id, &d)) || (rc = shown_load(c, id, &r)) ||
-	    (rc = mc_catalog_get_id(c, d.procedure_id, &def)))
+	if ((rc = shown_load(c, id, &d, &r)) || (rc = mc_catalog_get_id(c, d.procedure_id, &def)))
 		goto out;
 	j = head_json(&d, &r, def);
 	if ((rc = add_places(&m, j, &d, &r)))

@@ -207,24 +207,32 @@ int mc_res_text(struct mc_req *r, int status, const char *ctype, const char *bod
 	return 0;
 }
 
+/* json_dump_callback's sink: the response buffer, which keeps its limit. */
+struct json_sink {
+	struct mc_buf *b;
+	int rc;
+};
+
+static int dump_to_buf(const char *p, size_t n, void *ud)
+{
+	struct json_sink *k = ud;
+	return (k->rc = mc_buf_add(k->b, p, n)) ? -1 : 0;
+}
+
 int mc_res_json(struct mc_req *r, int status, json_t *j)
 {
 	r->status = status;
 	r->content_type = "application/json; charset=utf-8";
-	/* one allocation of the right size, handed to the buffer as it is */
-	size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT);
-	if (n == 0 || n > r->out.limit) {
-		json_decref(j);
-		return mc_fail(r, n ? MC_E_TOO_BIG : MC_E_INTERNAL, NULL);
-	}
-	char *text = mc_xmalloc(n + 1);
-	json_dumpb(j, text, n, JSON_COMPACT);
-	text[n] = '\0';
+	/* one pass straight into the buffer (sizing it first doubled the cost
+	 * of a large answer) */
+	mc_buf_reset(&r->out);
+	struct json_sink k = {&r->out, 0};
+	int rc = json_dump_callback(j, dump_to_buf, &k, JSON_COMPACT);
 	json_decref(j);
-	mc_buf_release(&r->out);
-	r->out.data = text;
-	r->out.len = n;
-	r->out.cap = n + 1;
+	if (rc || r->out.len == 0) {
+		mc_buf_reset(&r->out);
+		return mc_fail(r, k.rc ? k.rc : MC_E_INTERNAL, NULL);
+	}
 	return 0;
 }
 
