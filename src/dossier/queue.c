@@ -494,29 +494,96 @@ static void add_rate(json_t *row)
 	json_object_set_new(row, "on_time_rate", mc__on_time_rate(e, o, l));
 }
 
-/* The fewest period rows covering [from, to]: whole years, then whole
- * months, then days. */
+/*
+ * The period rows (dossier_stats.period: "Y2026", "M2026-03",
+ * "D2026-03-14") whose signed sum is the range [from, to], each written as
+ * "+<period>" or "-<period>".  A part of a month is its days, or the month
+ * less the days outside it, whichever reads fewer rows; a part of a year
+ * likewise its months, or the year less the rest.  A year to today from
+ * the same day last year: 14 rows, not 43 (most of them days, the rows
+ * most costly to sum for their span).
+ */
+static void period_add(json_t *list, int sign, char kind, int y, int m, int d)
+{
+	char p[16];
+	if (kind == 'Y')
+		snprintf(p, sizeof(p), "%cY%04d", sign > 0 ? '+' : '-', y);
+	else if (kind == 'M')
+		snprintf(p, sizeof(p), "%cM%04d-%02d", sign > 0 ? '+' : '-', y, m);
+	else
+		snprintf(p, sizeof(p), "%cD%04d-%02d-%02d", sign > 0 ? '+' : '-', y, m, d);
+	json_array_append_new(list, json_string(p));
+}
+
+static int64_t month_first(int y, int m)
+{
+	return mc_days_from_civil(y, m, 1);
+}
+
+static int64_t month_last(int y, int m)
+{
+	return m == 12 ? mc_days_from_civil(y + 1, 1, 1) - 1 : mc_days_from_civil(y, m + 1, 1) - 1;
+}
+
+static void days_add(json_t *list, int sign, int64_t a, int64_t b)
+{
+	for (int64_t day = a; day <= b; day++) {
+		int y, m, d;
+		mc_civil_from_days(day, &y, &m, &d);
+		period_add(list, sign, 'D', y, m, d);
+	}
+}
+
+/* [a, b], days of month y-m, counted with sign. */
+static void month_part(json_t *list, int sign, int y, int m, int64_t a, int64_t b)
+{
+	int64_t first = month_first(y, m), last = month_last(y, m);
+	int64_t inside = b - a + 1, outside = (last - first + 1) - inside;
+	if (outside == 0) {
+		period_add(list, sign, 'M', y, m, 0);
+	} else if (1 + outside < inside) {
+		period_add(list, sign, 'M', y, m, 0);
+		days_add(list, -sign, first, a - 1);
+		days_add(list, -sign, b + 1, last);
+	} else {
+		days_add(list, sign, a, b);
+	}
+}
+
+/* [a, b], days of year y. */
+static void year_part(json_t *list, int y, int64_t a, int64_t b)
+{
+	int ya, ma, da, yb, mb, db;
+	mc_civil_from_days(a, &ya, &ma, &da);
+	mc_civil_from_days(b, &yb, &mb, &db);
+	json_t *each = json_array(), *rest = json_array();
+	for (int m = ma; m <= mb; m++) {
+		int64_t lo = month_first(y, m), hi = month_last(y, m);
+		month_part(each, 1, y, m, a > lo ? a : lo, b < hi ? b : hi);
+	}
+	period_add(rest, 1, 'Y', y, 0, 0);
+	for (int m = 1; m <= 12; m++)
+		if (m < ma || m > mb)
+			period_add(rest, -1, 'M', y, m, 0);
+	if (a > month_first(y, ma))
+		month_part(rest, -1, y, ma, month_first(y, ma), a - 1);
+	if (b < month_last(y, mb))
+		month_part(rest, -1, y, mb, b + 1, month_last(y, mb));
+	json_array_extend(list, json_array_size(rest) < json_array_size(each) ? rest : each);
+	json_decref(each);
+	json_decref(rest);
+}
+
 static void periods(const char *from, const char *to, json_t *list)
 {
 	int y, m, d, ty, tm, td;
 	sscanf(from, "%d-%d-%d", &y, &m, &d);
 	sscanf(to, "%d-%d-%d", &ty, &tm, &td);
-	int64_t day = mc_days_from_civil(y, m, d), end = mc_days_from_civil(ty, tm, td);
-	while (day <= end) {
-		mc_civil_from_days(day, &y, &m, &d);
-		int64_t year_end = mc_days_from_civil(y, 12, 31);
-		int nm = m == 12 ? 1 : m + 1, ny = m == 12 ? y + 1 : y;
-		int64_t month_end = mc_days_from_civil(ny, nm, 1) - 1;
-		if (m == 1 && d == 1 && year_end <= end) {
-			json_array_append_new(list, json_sprintf("Y%04d", y));
-			day = year_end + 1;
-		} else if (d == 1 && month_end <= end) {
-			json_array_append_new(list, json_sprintf("M%04d-%02d", y, m));
-			day = month_end + 1;
-		} else {
-			json_array_append_new(list, json_sprintf("D%04d-%02d-%02d", y, m, d));
-			day++;
-		}
+	int64_t a = mc_days_from_civil(y, m, d), b = mc_days_from_civil(ty, tm, td);
+	for (int year = y; year <= ty; year++) {
+		int64_t lo = mc_days_from_civil(year, 1, 1), hi = mc_days_from_civil(year, 12, 31);
+		if ((a > lo ? a : lo) <= (b < hi ? b : hi))
+			year_part(list, year, a > lo ? a : lo, b < hi ? b : hi);
 	}
 }
 
@@ -578,6 +645,11 @@ static json_t *finish(json_t *rows, const char *group)
 	for (int i = 0; i < NCOUNTERS; i++)
 		json_object_set_new(total, counters[i], json_integer(0));
 	json_object_foreach(rows, k, v) {
+		int any = 0;
+		for (int i = 0; i < NCOUNTERS; i++)
+			any |= json_integer_value(json_object_get(v, counters[i])) != 0;
+		if (!any) /* its rows cancel out: a day taken off its month */
+			continue;
 		for (int i = 0; i < NCOUNTERS; i++)
 			json_object_set_new(total, counters[i],
 					    json_integer(json_integer_value(json_object_get(total, counters[i])) +
@@ -605,16 +677,18 @@ int mc_dossier_stats(struct mc_conn *c, int64_t root, const char *from_day, cons
 	int rc = 0;
 	json_array_foreach(list, i, p) {
 		struct mc_stmt *s;
-		if ((rc = mc_query(c, &s, g->counters_sql, "it", root, json_string_value(p))))
+		const char *period = json_string_value(p);
+		int64_t sign = period[0] == '-' ? -1 : 1;
+		if ((rc = mc_query(c, &s, g->counters_sql, "it", root, period + 1)))
 			break;
 		while ((rc = mc_step(s)) == MC_DB_ROW) {
 			struct count_row row;
 			fill_counts(s, &row);
 			json_t *r = find_or_add(rows, row.key);
 			for (int k = 0; k < NCOUNTERS; k++)
-				json_object_set_new(
-					r, counters[k],
-					json_integer(json_integer_value(json_object_get(r, counters[k])) + row.v[k]));
+				json_object_set_new(r, counters[k],
+						    json_integer(json_integer_value(json_object_get(r, counters[k])) +
+								 sign * row.v[k]));
 		}
 		mc_stmt_done(s);
 		if (rc < 0)
