@@ -131,6 +131,8 @@ int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
 int mc_api_send_doc(struct mc_req *r, struct mc_buf *buf, int pdf, const char *filename);
 /* Write an audit entry for the caller inside the current transaction;
  * detail (its reference is taken; NULL: none) is written as compact JSON. */
+/* Drop the GET /api/v1/me answers kept for user_id (its account changed). */
+void mc_api_me_forget(int64_t user_id);
 int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
 		 json_t *detail);
 

@@ -8,7 +8,9 @@
 #include "../core/timeutil.h"
 #include "../org/org.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/banned.h"
@@ -103,8 +105,75 @@ static int logout(struct mc_req *r)
 	return mc_res_empty(r, 204);
 }
 
+/*
+ * GET /api/v1/me answers, kept per session as the session cache keeps the
+ * session (session_cache_ms): every page asks it at start, and the
+ * account changes far less often.  A change made through this process
+ * (PATCH /api/v1/users/{id}) drops the user's answers at once; another
+ * process serving the same database sees it within session_cache_ms, as
+ * it sees a revoked session.  The session itself is checked on every
+ * request before: a revoked one never reaches its kept answer.
+ */
+#define ME_SLOTS 512
+
+static struct me_slot {
+	int64_t session_id, user_id, at;
+	char *body;
+	size_t len;
+} me_cache[ME_SLOTS];
+static uint64_t me_generation; /* one more at each forget */
+static pthread_mutex_t me_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* 0: answered from the cache; else *gen is the generation to keep an
+ * answer read from now on under. */
+static int me_cached(struct mc_req *r, int64_t now, int64_t ttl, uint64_t *gen)
+{
+	const struct mc_principal *w = r->who;
+	int rc = -1;
+	pthread_mutex_lock(&me_lock);
+	*gen = me_generation;
+	struct me_slot *e = &me_cache[(uint64_t)w->session_id % ME_SLOTS];
+	if (e->body && e->session_id == w->session_id && e->user_id == w->user_id && now - e->at < ttl)
+		rc = mc_res_text(r, 200, "application/json; charset=utf-8", e->body, e->len);
+	pthread_mutex_unlock(&me_lock);
+	return rc;
+}
+
+/* Keep body unless an account changed since it was read (gen): it may
+ * hold what the change replaced. */
+static void me_keep(const struct mc_principal *w, int64_t now, uint64_t gen, const struct mc_buf *body)
+{
+	char *copy = mc_xmalloc(body->len);
+	memcpy(copy, body->data, body->len);
+	pthread_mutex_lock(&me_lock);
+	if (gen == me_generation) {
+		struct me_slot *e = &me_cache[(uint64_t)w->session_id % ME_SLOTS];
+		free(e->body);
+		*e = (struct me_slot){w->session_id, w->user_id, now, copy, body->len};
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&me_lock);
+	free(copy);
+}
+
+void mc_api_me_forget(int64_t user_id)
+{
+	pthread_mutex_lock(&me_lock);
+	me_generation++;
+	for (int i = 0; i < ME_SLOTS; i++)
+		if (me_cache[i].body && me_cache[i].user_id == user_id) {
+			free(me_cache[i].body);
+			me_cache[i].body = NULL;
+		}
+	pthread_mutex_unlock(&me_lock);
+}
+
 static int me(struct mc_req *r)
 {
+	int64_t now = mc_time_now_ms(), ttl = mc_server_config(r->srv)->session_cache_ms;
+	uint64_t gen = 0;
+	if (ttl > 0 && me_cached(r, now, ttl, &gen) == 0)
+		return 0;
 	struct mc_conn *c;
 	int rc = mc_req_db(r, &c);
 	if (rc)
@@ -119,7 +188,11 @@ static int me(struct mc_req *r)
 		json_array_append_new(perms, json_string(r->who->perms[i]));
 	json_object_set_new(u, "permissions", perms);
 	json_object_set_new(u, "csrf_token", json_string(r->who->csrf));
-	return mc_res_json(r, 200, u);
+	if ((rc = mc_res_json(r, 200, u)))
+		return rc;
+	if (ttl > 0)
+		me_keep(r->who, now, gen, &r->out);
+	return 0;
 }
 
 /* Who is signed in, asked by the pages at every start: the account as

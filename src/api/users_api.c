@@ -265,6 +265,7 @@ static int user_patch(struct mc_req *r)
 		rc = mc_tx_commit(c);
 	if (rc)
 		return mc_api_db_fail(r, rc);
+	mc_api_me_forget(id);
 	return answer(r, c, id);
 }
 

@@ -1086,6 +1086,11 @@ int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struc
 		rc = finish(&g, o, &pg);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
+	/* PostgreSQL: the visibility map and the planner's statistics of the
+	 * rows just loaded, set now rather than when autovacuum comes (until
+	 * then an index-only count visits the table for each row) */
+	if (!rc && mc_db_kind(mc_conn_db(c)) == MC_DB_PG)
+		rc = mc_exec_script(c, "VACUUM (ANALYZE) dossiers, dossier_steps, dossier_stats");
 	out->dossiers = rc ? pg.done - pg.in_tx : pg.done;
 	out->steps = g.steps_written;
 out:

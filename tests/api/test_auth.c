@@ -692,15 +692,16 @@ static void log_keeps_secrets(void **state)
  * the database while the revoking transaction has not committed; it must
  * be cleared once more after the commit.  The server holds the revoking
  * request just before its COMMIT (motcua-test's stall-before-commit). */
-struct disable_job {
-	const char *base, *token, *etag;
+struct patch_job {
+	const char *base, *token, *etag, *body;
 	long long uid;
 	long status;
 };
 
-static void *disable(void *arg)
+/* PATCH /api/v1/users/{uid} with body, held just before its COMMIT. */
+static void *patch_user(void *arg)
 {
-	struct disable_job *j = arg;
+	struct patch_job *j = arg;
 	char url[200], auth[200], im[64];
 	snprintf(url, sizeof(url), "%s/api/v1/users/%lld", j->base, j->uid);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", j->token);
@@ -708,7 +709,7 @@ static void *disable(void *arg)
 	const char *h[] = {auth, im, "Content-Type: application/json", "X-Motcua-Test-Fault: stall-before-commit",
 			   NULL};
 	struct mc_http_res r;
-	if (mc_http_raw("PATCH", url, "{\"status\":\"disabled\"}", h, &r) == 0)
+	if (mc_http_raw("PATCH", url, j->body, h, &r) == 0)
 		j->status = r.status;
 	mc_http_res_free(&r);
 	return NULL;
@@ -751,9 +752,9 @@ static void revocation_clears_the_cache_after_commit(void **state)
 	snprintf(etag, sizeof(etag), "%s", mc_http_header(&r, "ETag"));
 	mc_http_res_free(&r);
 
-	struct disable_job j = {s2.base, admin.token, etag, uid, 0};
+	struct patch_job j = {s2.base, admin.token, etag, "{\"status\":\"disabled\"}", uid, 0};
 	pthread_t th;
-	assert_int_equal(pthread_create(&th, NULL, disable, &j), 0);
+	assert_int_equal(pthread_create(&th, NULL, patch_user, &j), 0);
 	assert_true(log_has(s2.log, "\"msg\":\"test_commit_stalled\""));
 	/* not committed yet: the session is still good, and read (and cached)
 	 * again from the database */
@@ -766,6 +767,54 @@ static void revocation_clears_the_cache_after_commit(void **state)
 	assert_int_equal(j.status, 200);
 	/* committed: the session is over at once, not when the cache expires */
 	assert_int_equal(mc_http_get(&victim, "/api/v1/me", &r), 401);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_server_stop(&s2), 0);
+}
+
+/* GET /api/v1/me is kept per session like the session; a change of the
+ * account shows at once, however long the cache keeps answers, and even
+ * when the old account was read again (and kept) while the change waited
+ * for its COMMIT. */
+static void account_change_shows_at_once(void **state)
+{
+	(void)state;
+	struct mc_test_server s2;
+	static const char *const env[] = {"MOTCUA_SESSION_CACHE_MS=60000", NULL};
+	mc_test_server_start(&s2, db_url, env);
+	struct mc_http_session user, admin;
+	struct mc_http_res r;
+	mc_http_login_as(&user, s2.base, "chuyenvien.stp");
+	mc_http_login_as(&admin, s2.base, "admin");
+	assert_int_equal(mc_http_get(&user, "/api/v1/me", &r), 200); /* kept now */
+	long long uid = (long long)json_integer_value(json_object_get(r.json, "id"));
+	char before[128];
+	snprintf(before, sizeof(before), "%s", json_string_value(json_object_get(r.json, "full_name")));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&user, "/api/v1/me", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "full_name")), before);
+	mc_http_res_free(&r);
+
+	char path[64], etag[32];
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", uid);
+	assert_int_equal(mc_http_get(&admin, path, &r), 200);
+	snprintf(etag, sizeof(etag), "%s", mc_http_header(&r, "ETag"));
+	mc_http_res_free(&r);
+	struct patch_job j = {s2.base, admin.token, etag, "{\"full_name\":\"Trần Thị Đổi Tên\"}", uid, 0};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, patch_user, &j), 0);
+	assert_true(log_has(s2.log, "\"msg\":\"test_commit_stalled\""));
+	/* not committed: the old name, read and kept again */
+	assert_int_equal(mc_http_get(&user, "/api/v1/me", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "full_name")), before);
+	mc_http_res_free(&r);
+	const char *release[] = {"X-Motcua-Test-Fault: release-commit", NULL};
+	assert_int_equal(mc_http_do(&admin, "GET", "/api/v1/me", NULL, release, &r), 0);
+	mc_http_res_free(&r);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(j.status, 200);
+	/* committed: the new name at once */
+	assert_int_equal(mc_http_get(&user, "/api/v1/me", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "full_name")), "Trần Thị Đổi Tên");
 	mc_http_res_free(&r);
 	assert_int_equal(mc_test_server_stop(&s2), 0);
 }
@@ -783,6 +832,7 @@ int main(void)
 		cmocka_unit_test(change_password),
 		cmocka_unit_test(log_keeps_secrets),
 		cmocka_unit_test(revocation_clears_the_cache_after_commit),
+		cmocka_unit_test(account_change_shows_at_once),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
