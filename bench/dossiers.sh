@@ -30,6 +30,8 @@
 #   BENCH_TRACK_N        dossiers stored for tracking          (1000000)
 #   BENCH_STATS_N        dossiers stored for statistics        (BENCH_TRACK_N)
 #   BENCH_STATS_RUNS     timed requests per statistics query   (7)
+#   BENCH_PG_STATS_N     dossiers generated on PostgreSQL for its statistics
+#                        (100000: the generator writes about 1,300 a second there)
 #   BENCH_DURATION       wrk duration for tracking             (10s)
 #   BENCH_CONNECTIONS    wrk connections for tracking          (32)
 #   BENCH_THREADS        wrk threads for tracking              (2)
@@ -50,6 +52,7 @@ intake_conns=${BENCH_INTAKE_CONNS:-24}
 track_n=${BENCH_TRACK_N:-1000000}
 stats_n=${BENCH_STATS_N:-$track_n}
 stats_runs=${BENCH_STATS_RUNS:-7}
+pg_stats_n=${BENCH_PG_STATS_N:-100000}
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-32}
 threads=${BENCH_THREADS:-2}
@@ -64,7 +67,7 @@ missing=()
 for t in wrk curl sqlite3; do command -v "$t" >/dev/null || missing+=("$t"); done
 [[ -x "$nginx" ]] || missing+=("nginx ($nginx)")
 ((${#missing[@]} == 0)) || die "missing: ${missing[*]}; run \`bash scripts/deps.sh --install bench\` (as root)"
-for v in intake_n intake_conns track_n stats_n stats_runs connections threads; do
+for v in intake_n intake_conns track_n stats_n stats_runs pg_stats_n connections threads; do
 	[[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a number"
 done
 ((stats_n >= track_n)) || stats_n=$track_n
@@ -146,6 +149,34 @@ login() {
 }
 
 declare -A fig
+# same_as_recount NAME KEY: fig[KEY] says whether the counters kept in step
+# with the transitions (the answer time_query NAME saved) equal a recount
+same_as_recount() {
+	curl -sS -f -o "$tmp/$2.json" -H "Authorization: Bearer $token" \
+		"$url/api/v1/stats?from=$from&to=$to&group=agency&recount=1" || die "recount failed"
+	# one line per item (objects without nesting), the in_progress figures aside
+	norm() { grep -o '{[^{}]*}' "$1" | grep -v within_deadline | sort; }
+	if cmp -s <(norm "$tmp/stats-$1.json") <(norm "$tmp/$2.json"); then
+		fig[$2]="equal"
+	else
+		fig[$2]="DIFFERENT (see stats-$1.json, $2.json with BENCH_KEEP=1)"
+	fi
+}
+from=$(date -d '1 year ago' +%F)
+to=$(date +%F)
+
+# time_query NAME QUERY [PATH]: min and median of BENCH_STATS_RUNS timings
+# (ms) of GET /api/v1/PATH?QUERY (PATH: stats)
+time_query() {
+	local name=$1 q=$2 path=${3:-stats} i
+	curl -sS -f -o "$tmp/stats-$name.json" -H "Authorization: Bearer $token" "$url/api/v1/$path?$q" ||
+		die "GET /api/v1/$path?$q failed"
+	for ((i = 0; i < stats_runs; i++)); do
+		curl -sS -f -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url/api/v1/$path?$q"
+	done | sort -n | awk '{ v[NR] = $1 * 1000 } END { printf "%.1f %.1f\n", v[1], v[int((NR + 1) / 2)] }' \
+		>"$tmp/t-$name"
+	read -r fig[${name}_min] fig[${name}_med] <"$tmp/t-$name"
+}
 
 # ---------- 1. intake ----------
 
@@ -271,6 +302,18 @@ if [[ "$pg" == 1 ]]; then
 		intake pg "$pg_url"
 		echo "bench: intake of $intake_n dossiers on PostgreSQL with group commit ..." >&2
 		intake pg "$pg_url" pg_group MOTCUA_DB_GROUP_COMMIT=64
+		echo "bench: statistics on PostgreSQL: generating $pg_stats_n dossiers ..." >&2
+		MOTCUA_DB="$pg_url" "$motcua" seed --dossiers "$pg_stats_n" --random-seed 7 >"$tmp/gen-pg.log" 2>&1 || {
+			show_log "$tmp/gen-pg.log"
+			die "motcua seed --dossiers on PostgreSQL failed"
+		}
+		fig[pg_stored]=$(sql pg "$pg_url" "SELECT COUNT(*) FROM dossiers")
+		start_server "$pg_url" "$tmp/stats-pg.log"
+		token=$(login lanhdao)
+		time_query pg_stats_total "from=$from&to=$to"
+		time_query pg_stats_agency "from=$from&to=$to&group=agency"
+		same_as_recount pg_stats_agency pg_recount
+		stop_server
 		bash "$root/scripts/pgtmp.sh" stop "$pg_dir" >/dev/null 2>&1 || true
 		pg_dir=
 	else
@@ -383,35 +426,13 @@ stored=$(sqlite3 "$big" "SELECT COUNT(*) FROM dossiers")
 fig[db_mib]=$(kib_to_mib $(($(stat -c %s "$big") / 1024)))
 fig[db_bytes_each]=$(($(stat -c %s "$big") / stats_n))
 token=$(login lanhdao)
-from=$(date -d '1 year ago' +%F)
-to=$(date +%F)
-# time_query NAME QUERY [PATH]: min and median of BENCH_STATS_RUNS timings
-# (ms) of GET /api/v1/PATH?QUERY (PATH: stats)
-time_query() {
-	local name=$1 q=$2 path=${3:-stats} i
-	curl -sS -f -o "$tmp/stats-$name.json" -H "Authorization: Bearer $token" "$url/api/v1/$path?$q" ||
-		die "GET /api/v1/$path?$q failed"
-	for ((i = 0; i < stats_runs; i++)); do
-		curl -sS -f -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url/api/v1/$path?$q"
-	done | sort -n | awk '{ v[NR] = $1 * 1000 } END { printf "%.1f %.1f\n", v[1], v[int((NR + 1) / 2)] }' \
-		>"$tmp/t-$name"
-	read -r fig[${name}_min] fig[${name}_med] <"$tmp/t-$name"
-}
 echo "bench: statistics over a year on $stored dossiers ..." >&2
 time_query stats_total "from=$from&to=$to"
 time_query stats_agency "from=$from&to=$to&group=agency"
 month=$(date -d '1 month ago' +%F)
 time_query report_month "from=$month&to=$to&group=agency" reports/periodic
 time_query report_year "from=$from&to=$to&group=agency" reports/periodic
-# the counters kept in step with the transitions equal the recount
-curl -sS -f -o "$tmp/recount.json" -H "Authorization: Bearer $token" "$url/api/v1/stats?from=$from&to=$to&group=agency&recount=1"
-# one line per item (objects without nesting), the in_progress figures aside
-norm() { grep -o '{[^{}]*}' "$1" | grep -v within_deadline | sort; }
-if cmp -s <(norm "$tmp/stats-stats_agency.json") <(norm "$tmp/recount.json"); then
-	fig[recount]="equal"
-else
-	fig[recount]="DIFFERENT (see stats-*.json, recount.json with BENCH_KEEP=1)"
-fi
+same_as_recount stats_agency recount
 stop_server
 
 # ---------- report ----------
@@ -469,6 +490,12 @@ row "periodic report, last month, group=agency" "${fig[report_month_min]}" "${fi
 row "periodic report, last year, group=agency" "${fig[report_year_min]}" "${fig[report_year_med]}"
 echo "  (the report reads the dossiers open during the period; the statistics read the kept counters)"
 echo "  generator: $track_n dossiers in ${fig[gen_time]} s (${fig[gen_rate]} dossiers/s, with their steps)"
+if [[ -n "${fig[pg_stored]:-}" ]]; then
+	echo "  The statistics on PostgreSQL, ${fig[pg_stored]} dossiers stored (BENCH_PG_STATS_N generated, the intakes' kept):"
+	row "total" "${fig[pg_stats_total_min]}" "${fig[pg_stats_total_med]}"
+	row "group=agency" "${fig[pg_stats_agency_min]}" "${fig[pg_stats_agency_med]}"
+	echo "  counters vs recount (group=agency): ${fig[pg_recount]}"
+fi
 echo
 echo "Targets (issue 12; reported, not asserted)"
 printf '  intake >= 5000 dossiers/s on SQLite      %12s   %s\n' "${fig[sqlite_rate]}" "$(verdict "$(ge "${fig[sqlite_rate]}" 5000)")"
@@ -478,5 +505,7 @@ printf '  tracking >= 80 %% of nginx                %12s   %s\n' "$(pct "${fig[m
 printf '  tracking p99 < 5 ms                      %12s   %s\n' "${fig[mc_track_p99]} ms" "$(verdict "$(lt "${fig[mc_track_p99]}" 5)")"
 printf '  statistics over a year < 10 ms           %12s   %s%s\n' "${fig[stats_agency_med]} ms" \
 	"$(verdict "$(lt "${fig[stats_agency_med]}" 10)")" "$( ((stored >= 10000000)) || echo " (on $stored dossiers, not 10,000,000)")"
+[[ -n "${fig[pg_stored]:-}" ]] && printf '  statistics over a year < 10 ms, PostgreSQL %9s   %s%s\n' "${fig[pg_stats_agency_med]} ms" \
+	"$(verdict "$(lt "${fig[pg_stats_agency_med]}" 10)")" " (on ${fig[pg_stored]} dossiers, not 10,000,000)"
 printf '  bytes a dossier on disk <= 1500          %12s   %s\n' "${fig[db_bytes_each]}" "$(verdict "$(lt "${fig[db_bytes_each]}" 1500.01)")"
 printf '  server RSS under intake <= 100 MiB       %12s   %s\n' "${fig[sqlite_rss]} MiB" "$(verdict "$(lt "${fig[sqlite_rss]}" 100.01)")"
