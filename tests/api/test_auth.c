@@ -733,42 +733,80 @@ static int log_has(const char *path, const char *text)
 	return 0;
 }
 
+/* A server keeping sessions (and GET /api/v1/me answers) for a minute,
+ * a user and the admin signed in, the user's answer kept, and a change of
+ * the user's account held just before its COMMIT. */
+struct held_change {
+	struct mc_test_server srv;
+	struct mc_http_session user, admin;
+	struct patch_job job;
+	pthread_t th;
+	char etag[32], before[128]; /* before: the user's name as first read */
+	long long uid;
+};
+
+static void held_start(struct held_change *h, const char *username)
+{
+	static const char *const env[] = {"MOTCUA_SESSION_CACHE_MS=60000", NULL};
+	mc_test_server_start(&h->srv, db_url, env);
+	mc_http_login_as(&h->user, h->srv.base, username);
+	mc_http_login_as(&h->admin, h->srv.base, "admin");
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(&h->user, "/api/v1/me", &r), 200); /* kept now */
+	h->uid = (long long)json_integer_value(json_object_get(r.json, "id"));
+	snprintf(h->before, sizeof(h->before), "%s", json_string_value(json_object_get(r.json, "full_name")));
+	mc_http_res_free(&r);
+}
+
+/* PATCH the user with body, held before its COMMIT. */
+static void held_patch(struct held_change *h, const char *body)
+{
+	char path[64];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", h->uid);
+	assert_int_equal(mc_http_get(&h->admin, path, &r), 200);
+	snprintf(h->etag, sizeof(h->etag), "%s", mc_http_header(&r, "ETag"));
+	mc_http_res_free(&r);
+	h->job = (struct patch_job){h->srv.base, h->admin.token, h->etag, body, h->uid, 0};
+	assert_int_equal(pthread_create(&h->th, NULL, patch_user, &h->job), 0);
+	assert_true(log_has(h->srv.log, "\"msg\":\"test_commit_stalled\""));
+}
+
+/* Let the change commit; it succeeds. */
+static void held_release(struct held_change *h)
+{
+	struct mc_http_res r;
+	const char *release[] = {"X-Motcua-Test-Fault: release-commit", NULL};
+	assert_int_equal(mc_http_do(&h->admin, "GET", "/api/v1/me", NULL, release, &r), 0);
+	mc_http_res_free(&r);
+	assert_int_equal(pthread_join(h->th, NULL), 0);
+	assert_int_equal(h->job.status, 200);
+}
+
+/* The user's name in GET /api/v1/me (status 200 asserted). */
+static void me_name_is(struct held_change *h, const char *name)
+{
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(&h->user, "/api/v1/me", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "full_name")), name);
+	mc_http_res_free(&r);
+}
+
 static void revocation_clears_the_cache_after_commit(void **state)
 {
 	(void)state;
-	struct mc_test_server s2;
-	static const char *const env[] = {"MOTCUA_SESSION_CACHE_MS=60000", NULL};
-	mc_test_server_start(&s2, db_url, env);
-	struct mc_http_session victim, admin;
-	struct mc_http_res r;
-	mc_http_login_as(&victim, s2.base, "chuyenvien.sxd");
-	mc_http_login_as(&admin, s2.base, "admin");
-	assert_int_equal(mc_http_get(&victim, "/api/v1/me", &r), 200); /* cached now */
-	long long uid = (long long)json_integer_value(json_object_get(r.json, "id"));
-	mc_http_res_free(&r);
-	char path[64], etag[32];
-	snprintf(path, sizeof(path), "/api/v1/users/%lld", uid);
-	assert_int_equal(mc_http_get(&admin, path, &r), 200);
-	snprintf(etag, sizeof(etag), "%s", mc_http_header(&r, "ETag"));
-	mc_http_res_free(&r);
-
-	struct patch_job j = {s2.base, admin.token, etag, "{\"status\":\"disabled\"}", uid, 0};
-	pthread_t th;
-	assert_int_equal(pthread_create(&th, NULL, patch_user, &j), 0);
-	assert_true(log_has(s2.log, "\"msg\":\"test_commit_stalled\""));
+	struct held_change h;
+	held_start(&h, "chuyenvien.sxd");
+	held_patch(&h, "{\"status\":\"disabled\"}");
 	/* not committed yet: the session is still good, and read (and cached)
 	 * again from the database */
-	assert_int_equal(mc_http_get(&victim, "/api/v1/me", &r), 200);
-	mc_http_res_free(&r);
-	const char *release[] = {"X-Motcua-Test-Fault: release-commit", NULL};
-	assert_int_equal(mc_http_do(&admin, "GET", "/api/v1/me", NULL, release, &r), 0);
-	mc_http_res_free(&r);
-	assert_int_equal(pthread_join(th, NULL), 0);
-	assert_int_equal(j.status, 200);
+	me_name_is(&h, h.before);
+	held_release(&h);
 	/* committed: the session is over at once, not when the cache expires */
-	assert_int_equal(mc_http_get(&victim, "/api/v1/me", &r), 401);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(&h.user, "/api/v1/me", &r), 401);
 	mc_http_res_free(&r);
-	assert_int_equal(mc_test_server_stop(&s2), 0);
+	assert_int_equal(mc_test_server_stop(&h.srv), 0);
 }
 
 /* GET /api/v1/me is kept per session like the session; a change of the
@@ -778,45 +816,14 @@ static void revocation_clears_the_cache_after_commit(void **state)
 static void account_change_shows_at_once(void **state)
 {
 	(void)state;
-	struct mc_test_server s2;
-	static const char *const env[] = {"MOTCUA_SESSION_CACHE_MS=60000", NULL};
-	mc_test_server_start(&s2, db_url, env);
-	struct mc_http_session user, admin;
-	struct mc_http_res r;
-	mc_http_login_as(&user, s2.base, "chuyenvien.stp");
-	mc_http_login_as(&admin, s2.base, "admin");
-	assert_int_equal(mc_http_get(&user, "/api/v1/me", &r), 200); /* kept now */
-	long long uid = (long long)json_integer_value(json_object_get(r.json, "id"));
-	char before[128];
-	snprintf(before, sizeof(before), "%s", json_string_value(json_object_get(r.json, "full_name")));
-	mc_http_res_free(&r);
-	assert_int_equal(mc_http_get(&user, "/api/v1/me", &r), 200);
-	assert_string_equal(json_string_value(json_object_get(r.json, "full_name")), before);
-	mc_http_res_free(&r);
-
-	char path[64], etag[32];
-	snprintf(path, sizeof(path), "/api/v1/users/%lld", uid);
-	assert_int_equal(mc_http_get(&admin, path, &r), 200);
-	snprintf(etag, sizeof(etag), "%s", mc_http_header(&r, "ETag"));
-	mc_http_res_free(&r);
-	struct patch_job j = {s2.base, admin.token, etag, "{\"full_name\":\"Trần Thị Đổi Tên\"}", uid, 0};
-	pthread_t th;
-	assert_int_equal(pthread_create(&th, NULL, patch_user, &j), 0);
-	assert_true(log_has(s2.log, "\"msg\":\"test_commit_stalled\""));
-	/* not committed: the old name, read and kept again */
-	assert_int_equal(mc_http_get(&user, "/api/v1/me", &r), 200);
-	assert_string_equal(json_string_value(json_object_get(r.json, "full_name")), before);
-	mc_http_res_free(&r);
-	const char *release[] = {"X-Motcua-Test-Fault: release-commit", NULL};
-	assert_int_equal(mc_http_do(&admin, "GET", "/api/v1/me", NULL, release, &r), 0);
-	mc_http_res_free(&r);
-	assert_int_equal(pthread_join(th, NULL), 0);
-	assert_int_equal(j.status, 200);
-	/* committed: the new name at once */
-	assert_int_equal(mc_http_get(&user, "/api/v1/me", &r), 200);
-	assert_string_equal(json_string_value(json_object_get(r.json, "full_name")), "Trần Thị Đổi Tên");
-	mc_http_res_free(&r);
-	assert_int_equal(mc_test_server_stop(&s2), 0);
+	struct held_change h;
+	held_start(&h, "chuyenvien.stp");
+	me_name_is(&h, h.before); /* from the copy */
+	held_patch(&h, "{\"full_name\":\"Trần Thị Đổi Tên\"}");
+	me_name_is(&h, h.before); /* not committed: the old name, read and kept again */
+	held_release(&h);
+	me_name_is(&h, "Trần Thị Đổi Tên"); /* committed: the new name at once */
+	assert_int_equal(mc_test_server_stop(&h.srv), 0);
 }
 
 int main(void)
