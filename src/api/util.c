@@ -75,6 +75,7 @@ int mc_api_set_password(struct mc_req *r, struct mc_conn *c, int64_t user_id, co
 		rc = mc_tx_commit(c);
 	if (rc)
 		return mc_api_db_fail(r, rc);
+	mc_api_me_forget(user_id); /* the account's version moved */
 	return mc_res_empty(r, 204);
 }
 

@@ -599,10 +599,18 @@ static void change_password(void **state)
 	keep_secret(jstr(r.json, "token"));
 	mc_http_res_free(&r);
 
+	/* the account's version, as GET /api/v1/me gives (and keeps) it */
+	assert_int_equal(mc_http_get(&s, "/api/v1/me", &r), 200);
+	json_int_t version = json_integer_value(json_object_get(r.json, "version"));
+	mc_http_res_free(&r);
 	assert_int_equal(
 		mc_http_post(&s, "/api/v1/me/password",
 			     "{\"current_password\":\"DangKy-Moi-2026\",\"new_password\":\"MatKhau-Moi-2026\"}", &r),
 		204);
+	mc_http_res_free(&r);
+	/* the change shows at once, not when the kept answer expires */
+	assert_int_equal(mc_http_get(&s, "/api/v1/me", &r), 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "version")), version + 1);
 	mc_http_res_free(&r);
 	/* this session goes on, the others end */
 	assert_int_equal(me_status(&s), 200);
