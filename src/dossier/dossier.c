@@ -30,6 +30,14 @@ const char *mc__jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+json_t *mc__paper_kept(const char *code, const char *kind, int count, const char *note)
+{
+	json_t *p = json_pack("{s:s, s:s, s:i}", "code", code, "kind", kind, "count", count);
+	if (p && note && *note)
+		json_object_set_new(p, "note", json_string(note));
+	return p;
+}
+
 void mc__local_day(int64_t ms, char out[11])
 {
 	int y, m, d;
@@ -331,7 +339,7 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 {
 	json_t *out = json_array();
 	json_t *papers = json_object_get(def, "papers");
-	size_t i, no = 0;
+	size_t i;
 	json_t *p;
 	json_array_foreach(papers, i, p) {
 		const char *code = mc__jstr(p, "code");
@@ -389,9 +397,7 @@ static json_t *check_papers(struct mc_arena *a, json_t *def, json_t *form, json_
 			continue;
 		}
 		if (have && listed)
-			json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "no", (json_int_t)++no,
-							     "code", code, "name", mc__jstr(p, "name"), "kind", kind,
-							     "count", count, "note", note));
+			json_array_append_new(out, mc__paper_kept(code, kind, count, note));
 	}
 	/* papers on the checklist that the procedure does not know */
 	if (!online) {

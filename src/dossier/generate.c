@@ -238,15 +238,13 @@ static void parse_steps(struct gen *g, struct gproc *p, json_t *def)
 static char *mandatory_papers(json_t *def)
 {
 	json_t *papers = json_array(), *pp;
-	size_t k, no = 0;
+	size_t k;
 	json_array_foreach(json_object_get(def, "papers"), k, pp) {
 		if (!json_is_true(json_object_get(pp, "mandatory")) || !json_is_null(json_object_get(pp, "condition")))
 			continue;
-		json_array_append_new(papers,
-				      json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "no", (json_int_t)++no, "code",
-						mc__jstr(pp, "code"), "name", mc__jstr(pp, "name"), "kind",
-						mc__jstr(pp, "kind") ? mc__jstr(pp, "kind") : "", "count",
-						json_integer_value(json_object_get(pp, "count")), "note", ""));
+		json_array_append_new(
+			papers, mc__paper_kept(mc__jstr(pp, "code"), mc__jstr(pp, "kind") ? mc__jstr(pp, "kind") : "",
+					       (int)json_integer_value(json_object_get(pp, "count")), ""));
 	}
 	char *text = json_dumps(papers, JSON_COMPACT);
 	json_decref(papers);

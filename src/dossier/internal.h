@@ -15,6 +15,11 @@ struct mc__dossier {
 };
 
 const char *mc__jstr(json_t *o, const char *k);
+/* A paper received, as the dossier keeps it: its code in the procedure's
+ * version, kind and count, the note when there is one.  Its number and name
+ * come from that version when the dossier is shown (rows written before
+ * 0021's release keep them too). */
+json_t *mc__paper_kept(const char *code, const char *kind, int count, const char *note);
 void mc__local_day(int64_t ms, char out[11]);
 json_t *mc__time_or_null(int64_t ms);
 /* Add the field problem m to e and return MC_E_VALIDATION (set in e). */

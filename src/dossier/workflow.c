@@ -451,22 +451,37 @@ static int pending_of(struct mc_conn *c, const struct mc__dossier *d, json_t **o
 	return rc ? rc : mc_rows_json(s, pending_row, NULL, out);
 }
 
-/* The English names of a dossier's papers, from its procedure's version
- * (the dossier keeps the Vietnamese name it was filed with). */
-static void papers_en(json_t *papers, json_t *def_papers)
+/* A dossier's papers as shown: numbered in order, with the names (and the
+ * English ones) of its procedure's version, the note "" when none; a paper
+ * kept with its own number and name (written before 0021's release) keeps
+ * them. */
+static json_t *papers_shown(json_t *kept, json_t *def_papers)
 {
+	json_t *out = json_array(), *p, *dp;
 	size_t i, k;
-	json_t *p, *dp;
-	json_array_foreach(papers, i, p) {
-		const char *code = mc__jstr(p, "code");
+	json_array_foreach(kept, i, p) {
+		const char *code = mc__jstr(p, "code"), *name = mc__jstr(p, "name"), *name_en = NULL;
 		json_array_foreach(def_papers, k, dp) {
-			if (code && mc__jstr(dp, "code") && strcmp(code, mc__jstr(dp, "code")) == 0 &&
-			    mc__jstr(dp, "name_en")) {
-				json_object_set_new(p, "name_en", json_string(mc__jstr(dp, "name_en")));
+			if (code && mc__jstr(dp, "code") && strcmp(code, mc__jstr(dp, "code")) == 0) {
+				name = name ? name : mc__jstr(dp, "name");
+				name_en = mc__jstr(dp, "name_en");
 				break;
 			}
 		}
+		json_t *no = json_object_get(p, "no");
+		json_t *q =
+			json_pack("{s:O?, s:s?, s:s?, s:O?, s:O?, s:s}", "no", json_is_integer(no) ? no : NULL, "code",
+				  code, "name", name ? name : code, "kind", json_object_get(p, "kind"), "count",
+				  json_object_get(p, "count"), "note", mc__jstr(p, "note") ? mc__jstr(p, "note") : "");
+		if (!q)
+			continue;
+		if (!json_is_integer(no))
+			json_object_set_new(q, "no", json_integer((json_int_t)i + 1));
+		if (name_en)
+			json_object_set_new(q, "name_en", json_string(name_en));
+		json_array_append_new(out, q);
 	}
+	return out;
 }
 
 /* The instant after which the dossier is late where it stands, or null:
@@ -639,9 +654,7 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out)
 	if ((rc = add_places(&m, j, &d, &r)))
 		goto out;
 	json_object_set_new(j, "sets", json_integer(1));
-	json_object_set_new(j, "papers", r.papers ? r.papers : json_array());
-	r.papers = NULL;
-	papers_en(json_object_get(j, "papers"), json_object_get(def, "papers"));
+	json_object_set_new(j, "papers", papers_shown(r.papers, json_object_get(def, "papers")));
 	if ((rc = steps_of(&m, id, full, json_object_get(def, "steps"), &steps)))
 		goto out;
 	json_object_set_new(j, "steps", steps);

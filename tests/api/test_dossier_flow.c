@@ -262,6 +262,74 @@ static int64_t counter_id(const char *code)
 	return id;
 }
 
+/* One statement on the test's database (MC_E_*, or the rows it changed
+ * through out when not NULL; text: the first column of its first row). */
+static void db_do(const char *sql, const char *arg, char *text, size_t n)
+{
+	char err[256];
+	struct mc_db *db;
+	struct mc_conn *c;
+	struct mc_stmt *s;
+	if (mc_db_open(db_url, 1, &db, err, sizeof(err)))
+		fail_msg("open %s: %s", db_url, err);
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	if (text) {
+		assert_int_equal(mc_query(c, &s, sql, "t", arg), 0);
+		assert_int_equal(mc_step_row(s), 0);
+		snprintf(text, n, "%s", mc_col_text(s, 0));
+		mc_stmt_done(s);
+	} else {
+		assert_int_equal(mc_exec(c, sql, "t", arg), 1);
+	}
+	mc_db_release(c);
+	mc_db_close(db);
+}
+
+/* The papers received at the counter: shown numbered, with the names of
+ * the procedure's version (Vietnamese and English), the note "" when none;
+ * kept in the row as code, kind and count only.  A row written before
+ * (number and name kept in it) is shown with its own. */
+static void papers_shown_and_kept(struct mc_http_session *clerk, struct mc_http_res *created, const char *code)
+{
+	json_t *papers = json_object_get(created->json, "papers");
+	assert_int_equal(json_array_size(papers), 2);
+	json_t *p = json_array_get(papers, 0);
+	assert_int_equal(json_integer_value(json_object_get(p, "no")), 1);
+	assert_string_equal(jstr(p, "code"), "to_khai");
+	assert_string_equal(jstr(p, "name"), "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân theo mẫu");
+	assert_non_null(jstr(p, "name_en"));
+	assert_string_equal(jstr(p, "kind"), "original");
+	assert_int_equal(json_integer_value(json_object_get(p, "count")), 1);
+	assert_string_equal(jstr(p, "note"), "");
+	p = json_array_get(papers, 1);
+	assert_int_equal(json_integer_value(json_object_get(p, "no")), 2);
+	assert_string_equal(jstr(p, "code"), "giay_to_tuy_than");
+	assert_true(strlen(jstr(p, "name")) > 10);
+	char kept[1000];
+	db_do("SELECT papers FROM dossiers WHERE code = ?", code, kept, sizeof(kept));
+	assert_null(strstr(kept, "\"name\""));
+	assert_null(strstr(kept, "\"no\""));
+	assert_non_null(strstr(kept, "\"code\":\"to_khai\""));
+	/* as a row of an earlier release keeps them */
+	char path[120];
+	db_do("UPDATE dossiers SET papers = '[{\"no\":7,\"code\":\"to_khai\",\"name\":\"Tờ khai (mẫu cũ)\","
+	      "\"kind\":\"copy\",\"count\":2,\"note\":\"bản chụp\"}]' WHERE code = ?",
+	      code, NULL, 0);
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(clerk, path, &r), 200);
+	papers = json_object_get(r.json, "papers");
+	assert_int_equal(json_array_size(papers), 1);
+	p = json_array_get(papers, 0);
+	assert_int_equal(json_integer_value(json_object_get(p, "no")), 7);
+	assert_string_equal(jstr(p, "name"), "Tờ khai (mẫu cũ)");
+	assert_non_null(jstr(p, "name_en"));
+	assert_string_equal(jstr(p, "kind"), "copy");
+	assert_int_equal(json_integer_value(json_object_get(p, "count")), 2);
+	assert_string_equal(jstr(p, "note"), "bản chụp");
+	mc_http_res_free(&r);
+}
+
 static void counter_intake_routes(void **state)
 {
 	(void)state;
@@ -293,6 +361,9 @@ static void counter_intake_routes(void **state)
 	assert_string_equal(jstr(json_object_get(r.json, "competent_agency"), "code"), "000.01.31.H29");
 	assert_int_equal(strncmp(jstr(r.json, "code"), "000.01.30.H29-", 14), 0);
 	assert_non_null(json_object_get(r.json, "register"));
+	char code[80];
+	snprintf(code, sizeof(code), "%s", jstr(r.json, "code"));
+	papers_shown_and_kept(&clerk, &r, code);
 	mc_http_res_free(&r);
 	/* a clerk of another agency cannot use this counter */
 	struct mc_http_session other;
