@@ -190,6 +190,28 @@ db_work() {
 		$1 == "motcua_db_commits_total" { c = $2 } END { print s + 0, c + 0 }'
 }
 
+hz=$(getconf CLK_TCK)
+# "pid:ticks" of the bench's PostgreSQL processes (the postmaster and its
+# children: the server's connections among them); nothing without one
+pg_ticks() {
+	[[ -n "$pg_dir" && -f "$pg_dir/data/postmaster.pid" ]] || return 0
+	local pm p
+	pm=$(head -n 1 "$pg_dir/data/postmaster.pid")
+	for p in $pm $(pgrep -P "$pm"); do echo "$p:$(proc_ticks "$p")"; done
+}
+# pg_cpu_since BEFORE: ticks the PostgreSQL processes used since pg_ticks
+# printed BEFORE (a process started since counts from nothing)
+pg_cpu_since() {
+	local before=$1 e p t sum=0
+	declare -A was=()
+	for e in $before; do was[${e%%:*}]=${e#*:}; done
+	for e in $(pg_ticks); do
+		p=${e%%:*} t=${e#*:}
+		sum=$((sum + t - ${was[$p]:-0}))
+	done
+	echo "$sum"
+}
+
 # intake KIND DB [KEY ENV...]: sets fig[KEY_rate], fig[KEY_wall],
 # fig[KEY_rss], ... (KEY defaults to KIND); the server runs with ENV.
 intake() {
@@ -211,7 +233,9 @@ intake() {
 	local before work0
 	before=$(sql "$kind" "$db" "SELECT COUNT(*) FROM dossiers")
 	work0=$(db_work)
-	local target=$((before + intake_n)) rss_max=0 r n=0 t0 t1
+	local target=$((before + intake_n)) rss_max=0 r n=0 t0 t1 srv0 pg0 wrk_ticks=0
+	srv0=$(proc_ticks "$server_pid")
+	pg0=$(pg_ticks)
 	t0=$(now_s)
 	BENCH_CLERKS="$tmp/clerks-$key" wrk -t${#clerks[@]} -c"$intake_conns" -d600s -s "$here/intake.lua" \
 		"$url" >"$tmp/wrk-intake-$key.txt" 2>&1 &
@@ -226,12 +250,16 @@ intake() {
 		awk -v a="$t0" -v b="$(now_s)" 'BEGIN { exit !(b - a > 300) }' && break
 	done
 	t1=$(now_s)
+	wrk_ticks=$(proc_ticks "$wrk_pid")
 	kill -INT "$wrk_pid" 2>/dev/null || true
 	wait "$wrk_pid" 2>/dev/null || true
 	local hwm
 	hwm=$(proc_kib "$server_pid" VmHWM)
 	sleep 0.5
 	local done_n span work1
+	local srv_ticks pg_used=0
+	srv_ticks=$(($(proc_ticks "$server_pid") - srv0))
+	[[ "$kind" == pg ]] && pg_used=$(pg_cpu_since "$pg0")
 	done_n=$(($(sql "$kind" "$db" "SELECT COUNT(*) FROM dossiers") - before))
 	work1=$(db_work)
 	# the server's own clock: first to last dossier taken in
@@ -245,6 +273,13 @@ intake() {
 	read -r fig[${key}_stmts] fig[${key}_commits] < <(awk -v a="$work0" -v b="$work1" -v n="$done_n" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
 		if (n > 0) printf "%.1f %.2f\n", (y[1] - x[1]) / n, (y[2] - x[2]) / n; else print "- -" }')
+	# CPU a dossier: the server, PostgreSQL's processes, wrk; and what all
+	# the machine's cores could take in at that cost
+	read -r fig[${key}_cpu_srv] fig[${key}_cpu_db] fig[${key}_cpu_wrk] fig[${key}_ceiling] < <(awk \
+		-v s="$srv_ticks" -v d="$pg_used" -v w="$wrk_ticks" -v hz="$hz" -v n="$done_n" -v cores="$cores" 'BEGIN {
+		if (n <= 0) { print "- - - -"; exit }
+		ms = 1000 / hz / n
+		printf "%.2f %.2f %.2f %.0f\n", s * ms, d * ms, w * ms, cores * 1000 / ((s + d + w) * ms) }')
 	fig[${key}_err]=$(grep -c '"route":"/api/v1/counters/{id}/dossiers","status":[45]' "$log" || true)
 	stop_server
 }
@@ -459,6 +494,11 @@ echo "  (dossiers/s from the server's created_at stamps; wall time to the last o
 	"SQLite ${fig[sqlite_hwm]} MiB${fig[pg_hwm]:+, PostgreSQL ${fig[pg_hwm]} MiB})"
 echo "  database work per dossier taken in (the server's /metrics): SQLite ${fig[sqlite_stmts]} statements," \
 	"${fig[sqlite_commits]} commits${fig[pg_stmts]:+; PostgreSQL ${fig[pg_stmts]} statements, ${fig[pg_commits]} commits}"
+cpu_pg=
+[[ -n "${fig[pg_cpu_srv]:-}" ]] &&
+	cpu_pg="; PostgreSQL ${fig[pg_cpu_srv]} + ${fig[pg_cpu_db]} + ${fig[pg_cpu_wrk]}, ${fig[pg_ceiling]}/s"
+echo "  CPU ms a dossier (server + PostgreSQL + wrk) and what $cores cores could take in at that cost:" \
+	"SQLite ${fig[sqlite_cpu_srv]} + ${fig[sqlite_cpu_wrk]}, ${fig[sqlite_ceiling]}/s$cpu_pg"
 echo "  COMMITs per dossier without group commit: SQLite ${fig[sqlite_one_commits]}" \
 	"${fig[pg_group_commits]:+; with it on PostgreSQL: ${fig[pg_group_commits]}}"
 for k in sqlite sqlite_one pg pg_group; do

@@ -28,6 +28,10 @@ show_log() {
 # VmRSS (or another /proc status field) of a process, in KiB (0 if gone).
 proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
+# CPU time (user + system, clock ticks) a process has used so far; 0 if
+# gone.  The fields are read after the command name, which may hold spaces.
+proc_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0; }
+
 kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # A wrk latency ("812.34us", "1.20ms", "2.5s") in milliseconds.
