@@ -78,6 +78,30 @@ int mc_text_person_name(const char *s)
 	return letters > 0;
 }
 
+int mc_text_abbreviation(const char *s, long max)
+{
+	size_t n = strlen(s);
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t off = 0;
+	long chars = 0;
+	int letters = 0;
+	while ((size_t)off < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + off, (utf8proc_ssize_t)n - off, &cp);
+		if (k <= 0)
+			return 0;
+		off += k;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		int letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+		int mark = cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+		if (!letter && !(mark && chars) && !(cp >= '0' && cp <= '9') && cp != '&')
+			return 0;
+		letters += letter;
+		chars += !mark;
+	}
+	return letters > 0 && chars <= max;
+}
+
 char *mc_text_nfc(struct mc_arena *a, const char *s)
 {
 	utf8proc_uint8_t *out = utf8proc_NFC((const utf8proc_uint8_t *)s);

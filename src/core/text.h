@@ -26,6 +26,10 @@ int mc_text_valid_chars(const char *s, size_t max);
  * at least one letter; no digits, emoji or other symbols. */
 int mc_text_person_name(const char *s);
 /* NFC form of s (arena memory), or NULL if s is not valid UTF-8. */
+/* 1 when s is an abbreviation of at most max characters: letters (any
+ * script, with their diacritics), digits and "&", at least one letter
+ * (UBND, SGDĐT, VHXH, KT&HT). */
+int mc_text_abbreviation(const char *s, long max);
 char *mc_text_nfc(struct mc_arena *a, const char *s);
 /* Search key: NFD, combining marks removed, đ -> d, lower case, runs of
  * white space and punctuation folded to one space, trimmed.  Dots are kept,

@@ -221,12 +221,40 @@ static void person_names(void **state)
 			fail_msg("took \"%s\"", bad[i]);
 }
 
+/* Agencies' abbreviations in document symbols (15/QĐ-UBND, 12/UBND-VX). */
+static void abbreviations(void **state)
+{
+	(void)state;
+	static const char *const good[] = {"UBND", "STP", "SGDĐT", "VHXH", "KT&HT", "QLĐT2", "Sở", "SGDD\xcc\x83T"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!mc_text_abbreviation(good[i], 20))
+			fail_msg("refused \"%s\"", good[i]);
+	static const char *const bad[] = {"",
+					  "123",
+					  "U B",
+					  "UBND-VX",
+					  "UBND/",
+					  "A.B",
+					  "UB😀",
+					  "\xcc\x81"
+					  "A",
+					  "U\tB",
+					  "An\xff",
+					  "ABCDEFGHIJKLMNOPQRSTU"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (mc_text_abbreviation(bad[i], 20))
+			fail_msg("took \"%s\"", bad[i]);
+	assert_true(mc_text_abbreviation("ABCDEFGHIJKLMNOPQRST", 20));
+	assert_false(mc_text_abbreviation("ABC", 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(search_keys_vietnamese),
 		cmocka_unit_test(character_counts),
 		cmocka_unit_test(person_names),
+		cmocka_unit_test(abbreviations),
 		cmocka_unit_test(search_keys_folding),
 		cmocka_unit_test(nfc),
 		cmocka_unit_test(valid_text),
