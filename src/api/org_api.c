@@ -104,7 +104,10 @@ static int agency_create(struct mc_req *r)
 		.name_en = mc_api_str(r, b, "name_en", 200, 1),
 		.unit_code = mc_api_str(r, b, "unit_code", 5, 1),
 		.parent_id = mc_api_int(r, b, "parent_id", 1, INT64_MAX, 1, 0),
+		.abbr = mc_api_str(r, b, "abbr", 80, 0),
 	};
+	if (a.abbr && !mc_agency_abbr_valid(a.abbr))
+		mc_bad_field(&r->err, "abbr", MC_M_AGENCY_ABBR_FORMAT);
 	/* an internal unit of the parent (acts on its steps) or a body of its
 	 * own; not said: as its kind usually is */
 	int internal = mc_api_bool(r, b, "internal", -1);
@@ -190,6 +193,40 @@ static int agency_hours_put(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
+/* An agency's abbreviation in document symbols ({"abbr": "STP"}, or null
+ * for none): the next documents it issues or drafts carry it. */
+static int agency_abbr_put(struct mc_req *r)
+{
+	int64_t id;
+	json_t *b = mc_api_id_body(r, &id);
+	if (!b)
+		return r->err.code;
+	json_t *v = json_object_get(b, "abbr");
+	if (!v || (!json_is_null(v) && !mc_agency_abbr_valid(json_string_value(v))))
+		mc_bad_field(&r->err, "abbr", MC_M_AGENCY_ABBR_FORMAT);
+	struct mc_conn *c;
+	int rc = mc_api_check_db(r, &c);
+	if (rc || (rc = mc_api_within(r, c, id, "id")))
+		return rc;
+	if ((rc = mc_tx_begin(c, 1)))
+		return mc_api_db_fail(r, rc);
+	rc = mc_agency_set_abbr(c, id, json_string_value(v));
+	if (!rc)
+		rc = mc_api_audit(r, c, "agency.abbr", "agency", id, NULL);
+	if (!rc)
+		rc = mc_tx_commit(c);
+	else
+		mc_tx_rollback(c);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_fail(r, rc, NULL);
+	if (rc)
+		return mc_api_db_fail(r, rc);
+	json_t *out;
+	if ((rc = mc_agency_get(c, id, &out)))
+		return mc_api_db_fail(r, rc);
+	return mc_res_json(r, 200, out);
+}
+
 static int counters_list(struct mc_req *r)
 {
 	int64_t agency;
@@ -205,6 +242,7 @@ const struct mc_route mc_api_org_routes[] = {
 	{"POST", "/api/v1/agencies", agency_create, MC_AUTH_REQUIRED, "agency.manage", 0},
 	{"GET", "/api/v1/agencies/{id}", agency_get, MC_AUTH_NONE, NULL, 0},
 	{"PUT", "/api/v1/agencies/{id}/office-hours", agency_hours_put, MC_AUTH_REQUIRED, "agency.manage", 0},
+	{"PUT", "/api/v1/agencies/{id}/abbr", agency_abbr_put, MC_AUTH_REQUIRED, "agency.manage", 0},
 	{"GET", "/api/v1/counters", counters_list, MC_AUTH_NONE, NULL, 0},
 	{0},
 };

@@ -13,7 +13,7 @@
 
 static const char usage[] =
 	"usage: motcua agency add --code CODE --name NAME --name-en NAME_EN --kind KIND --unit UNIT_CODE\n"
-	"                         [--parent PARENT_CODE [--internal | --separate]]\n"
+	"                         [--parent PARENT_CODE [--internal | --separate]] [--abbr ABBR]\n"
 	"       motcua agency list\n"
 	"\n"
 	"add   create an agency; without --parent it is a root of the tree (e.g.\n"
@@ -26,6 +26,8 @@ static const char usage[] =
 	"      whose officials act on the parent's dossier steps; --separate: a\n"
 	"      body of its own, acting on its own steps only.  Neither: division\n"
 	"      and branch are internal units, every other kind a body of its own.\n"
+	"      --abbr: the abbreviation its documents' symbols use (STP in\n"
+	"      15/QĐ-STP; a people's committee gets UBND unless told).\n"
 	"list  print id, code, parent id, kind and name of every agency\n";
 
 static int list(struct mc_conn *c)
@@ -57,11 +59,16 @@ int mc_cmd_agency(int argc, char **argv)
 		return rc;
 	struct mc_agency_new a = {mc_cli_opt(argc, argv, "code"), mc_cli_opt(argc, argv, "kind"),
 				  mc_cli_opt(argc, argv, "name"), mc_cli_opt(argc, argv, "name-en"),
-				  mc_cli_opt(argc, argv, "unit"), 0};
+				  mc_cli_opt(argc, argv, "unit"), 0,
+				  mc_cli_opt(argc, argv, "abbr")};
 	enum mc_agency_unit unit = mc_cli_flag(argc, argv, "internal")   ? MC_AGENCY_INTERNAL
 				   : mc_cli_flag(argc, argv, "separate") ? MC_AGENCY_SEPARATE
 									 : MC_AGENCY_BY_KIND;
 	int add = strcmp(argv[1], "add") == 0;
+	if (add && a.abbr && !mc_agency_abbr_valid(a.abbr)) {
+		fputs("motcua: --abbr is 1 to 20 letters or digits (& allowed), e.g. UBND, STP\n", stderr);
+		return 2;
+	}
 	if (add && (!a.code || !a.kind || !a.name || !a.name_en || !a.unit_code)) {
 		fputs("motcua: agency add needs --code, --name, --name-en, --kind and --unit\n", stderr);
 		return 2;

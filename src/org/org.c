@@ -103,6 +103,15 @@ int mc_agency_create(struct mc_conn *c, const struct mc_agency_new *a, int64_t *
 	return mc_agency_create_as(c, a, MC_AGENCY_BY_KIND, id);
 }
 
+/* The abbreviation a new agency gets: its own, or "UBND" for a people's
+ * committee. */
+static const char *abbr_of(const struct mc_agency_new *a)
+{
+	if (a->abbr && *a->abbr)
+		return a->abbr;
+	return strcmp(a->kind, "city_committee") == 0 || strcmp(a->kind, "ward_committee") == 0 ? "UBND" : NULL;
+}
+
 int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum mc_agency_unit unit, int64_t *id)
 {
 	struct mc_stmt *s;
@@ -128,12 +137,12 @@ int mc_agency_create_as(struct mc_conn *c, const struct mc_agency_new *a, enum m
 		a->parent_id && (unit == MC_AGENCY_INTERNAL || (unit == MC_AGENCY_BY_KIND && kind_internal(a->kind)));
 	rc = mc_query(c, &s,
 		      "INSERT INTO agencies (code, parent_id, kind, name, name_en, unit_code, province_code, "
-		      "created_at, internal)"
-		      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		      "created_at, internal, abbr)"
+		      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		      "ttttttti"
-		      "i",
+		      "it",
 		      a->code, (const char *)NULL, a->kind, a->name, a->name_en, a->unit_code, province,
-		      mc_time_now_ms(), internal);
+		      mc_time_now_ms(), internal, abbr_of(a));
 	if (rc)
 		return rc;
 	if (a->parent_id)
@@ -174,6 +183,17 @@ int mc_agency_acts_for(struct mc_conn *c, int64_t member, int64_t body)
 	return rc < 0 ? rc : 1;
 }
 
+int mc_agency_abbr_valid(const char *abbr)
+{
+	return abbr && strlen(abbr) <= 80 && mc_text_valid(abbr, 80) && mc_text_abbreviation(abbr, 20);
+}
+
+int mc_agency_set_abbr(struct mc_conn *c, int64_t id, const char *abbr)
+{
+	int64_t n = mc_exec(c, "UPDATE agencies SET abbr = ? WHERE id = ?", "ti", abbr, id);
+	return n < 0 ? (int)n : n == 0 ? MC_E_NOT_FOUND : 0;
+}
+
 int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id)
 {
 	return mc_query_int64(c, id, "SELECT id FROM agencies WHERE code = ?", "t", code);
@@ -181,7 +201,7 @@ int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id)
 
 #define AGENCY_COLS                                                                                                    \
 	"a.id, a.code, a.parent_id, a.kind, a.name, a.name_en, a.unit_code, a.province_code, a.active, a.internal,"    \
-	" a.office_hours"
+	" a.office_hours, a.abbr"
 
 static json_t *agency_row(struct mc_stmt *s, void *ud)
 {
@@ -194,6 +214,7 @@ static json_t *agency_row(struct mc_stmt *s, void *ud)
 			      "internal", (int)mc_col_int64(s, 9));
 	/* its own office hours; null: the configured ones */
 	json_object_set_new(j, "office_hours", mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
+	json_object_set_new(j, "abbr", mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
 	return j;
 }
 

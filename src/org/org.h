@@ -72,6 +72,9 @@ enum mc_agency_unit {
 struct mc_agency_new {
 	const char *code, *kind, *name, *name_en, *unit_code;
 	int64_t parent_id; /* 0 = root (always a body of its own) */
+	/* the abbreviation its documents' symbols use (15/QĐ-UBND, 12/UBND-VX);
+	 * NULL or "": "UBND" for a people's committee, none otherwise */
+	const char *abbr;
 };
 
 /* A new agency, internal unit or body of its own as its kind usually is. */
@@ -87,6 +90,12 @@ int mc_agency_within(struct mc_conn *c, int64_t ancestor, int64_t descendant);
  * error.  Who may act on a dossier's step is decided with this. */
 int mc_agency_acts_for(struct mc_conn *c, int64_t member, int64_t body);
 int mc_agency_by_code(struct mc_conn *c, const char *code, int64_t *id);
+/* Set an agency's abbreviation in document symbols (NULL: none).
+ * MC_E_NOT_FOUND without the agency. */
+int mc_agency_set_abbr(struct mc_conn *c, int64_t id, const char *abbr);
+/* The abbreviation is 1 to 20 characters: letters (Vietnamese ones too),
+ * digits and "&", at least one letter (UBND, SGDĐT, VX, KT&HT). */
+int mc_agency_abbr_valid(const char *abbr);
 int mc_agencies_list(struct mc_conn *c, int64_t root, json_t **out);
 int mc_agency_get(struct mc_conn *c, int64_t id, json_t **out);
 int mc_counter_create(struct mc_conn *c, const char *code, int64_t agency_id, const char *name, const char *name_en,

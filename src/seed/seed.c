@@ -221,7 +221,8 @@ static int agency_row(struct mc_conn *c, struct mc_csv *csv, const char *hash, i
 {
 	(void)hash;
 	struct mc_agency_new a = {mc_csv_get(csv, "code"),    mc_csv_get(csv, "kind"),      mc_csv_get(csv, "name"),
-				  mc_csv_get(csv, "name_en"), mc_csv_get(csv, "unit_code"), 0};
+				  mc_csv_get(csv, "name_en"), mc_csv_get(csv, "unit_code"), 0,
+				  mc_csv_get(csv, "abbr")};
 	const char *parent = mc_csv_get(csv, "parent_code");
 	int rc;
 	if (*parent && (rc = mc_agency_by_code(c, parent, &a.parent_id))) {

@@ -154,21 +154,21 @@ static void migration_marks_existing_tree(void **state)
 static void new_agencies_close_the_same_way(void **state)
 {
 	(void)state;
-	struct mc_agency_new a = {"000.00.10.T01", "division", "Tổ X", "Team X", "79", ids[T]};
+	struct mc_agency_new a = {"000.00.10.T01", "division", "Tổ X", "Team X", "79", ids[T], NULL};
 	int64_t x = 0, y = 0, z = 0, root = 0, dept = 0;
 	assert_int_equal(mc_tx_begin(conn, 1), 0);
 	/* a division said to be a body of its own */
 	assert_int_equal(mc_agency_create_as(conn, &a, MC_AGENCY_SEPARATE, &x), 0);
 	/* a department said to be an internal unit of the ward, and a division in it */
-	struct mc_agency_new b = {"000.00.11.T01", "department", "Ban Y", "Board Y", "79", ids[W]};
+	struct mc_agency_new b = {"000.00.11.T01", "department", "Ban Y", "Board Y", "79", ids[W], NULL};
 	assert_int_equal(mc_agency_create_as(conn, &b, MC_AGENCY_INTERNAL, &y), 0);
-	struct mc_agency_new c = {"000.00.12.T01", "division", "Tổ Z", "Team Z", "79", y};
+	struct mc_agency_new c = {"000.00.12.T01", "division", "Tổ Z", "Team Z", "79", y, NULL};
 	assert_int_equal(mc_agency_create(conn, &c, &z), 0);
 	/* a root cannot be an internal unit of anything */
-	struct mc_agency_new d = {"000.00.13.T01", "city_committee", "Gốc", "Root", "79", 0};
+	struct mc_agency_new d = {"000.00.13.T01", "city_committee", "Gốc", "Root", "79", 0, NULL};
 	assert_int_equal(mc_agency_create_as(conn, &d, MC_AGENCY_INTERNAL, &root), 0);
 	/* a department, by its kind: a body of its own */
-	struct mc_agency_new e = {"000.00.14.T01", "department", "Sở E", "Department E", "79", ids[R]};
+	struct mc_agency_new e = {"000.00.14.T01", "department", "Sở E", "Department E", "79", ids[R], NULL};
 	assert_int_equal(mc_agency_create(conn, &e, &dept), 0);
 	assert_int_equal(mc_tx_commit(conn), 0);
 
@@ -203,16 +203,17 @@ static void guarded_permissions(void **state)
 	(void)state;
 	struct mc_stmt *s;
 	assert_int_equal(mc_query(conn, &s, "SELECT code FROM permissions WHERE guarded = 0 ORDER BY code", ""), 0);
-	const char *want[] = {"directory.read", "dossier.intake", "dossier.process", "dossier.read", "stats.read"};
+	const char *want[] = {"directory.read",  "document.read", "document.register", "dossier.intake",
+			      "dossier.process", "dossier.read",  "stats.read"};
 	int n = 0, rc;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		assert_true(n < 5);
+		assert_true(n < 7);
 		assert_string_equal(mc_col_text(s, 0), want[n]);
 		n++;
 	}
 	mc_stmt_done(s);
 	assert_int_equal(rc, MC_DB_DONE);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 7);
 	int64_t g = 0;
 	assert_int_equal(mc_query_int64(conn, &g,
 					"SELECT COUNT(*) FROM permissions WHERE guarded = 1 AND code IN"

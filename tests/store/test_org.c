@@ -311,7 +311,8 @@ static void agency_create_child(void **state)
 				  "Điểm tiếp nhận Phường Bàn Cờ - Tổ 1",
 				  "Ban Co Ward reception point - Team 1",
 				  "27154",
-				  branch1};
+				  branch1,
+				  NULL};
 	int64_t id = 0;
 	assert_int_equal(mc_tx_begin(conn, 1), 0);
 	assert_int_equal(mc_agency_create(conn, &a, &id), 0);
@@ -356,7 +357,7 @@ static void agency_create_child(void **state)
 	json_decref(arr);
 
 	/* a grandchild of the new agency: five ancestors */
-	struct mc_agency_new g = {"000.01.30.H29.01.A", "branch", "Tổ A", "Team A", "27154", id};
+	struct mc_agency_new g = {"000.01.30.H29.01.A", "branch", "Tổ A", "Team A", "27154", id, NULL};
 	int64_t gid = 0;
 	assert_int_equal(mc_agency_create(conn, &g, &gid), 0);
 	int64_t n = 0;
@@ -368,7 +369,7 @@ static void agency_create_child(void **state)
 
 	/* a province-level agency takes the province of its unit */
 	struct mc_agency_new p = {
-		"000.00.00.H01", "city_committee", "UBND Thành phố Hà Nội", "Ha Noi People's Committee", "01", 0};
+		"000.00.00.H01", "city_committee", "UBND Thành phố Hà Nội", "Ha Noi People's Committee", "01", 0, NULL};
 	int64_t pid = 0;
 	assert_int_equal(mc_agency_create(conn, &p, &pid), 0);
 	assert_int_equal(mc_agency_get(conn, pid, &j), 0);
@@ -380,7 +381,7 @@ static void agency_create_child(void **state)
 	/* duplicate code; unknown unit */
 	int64_t dup = 0;
 	assert_int_equal(mc_agency_create(conn, &a, &dup), MC_E_CONFLICT);
-	struct mc_agency_new bad = {"000.99.99.H29", "branch", "Không có", "None", "00000", city};
+	struct mc_agency_new bad = {"000.99.99.H29", "branch", "Không có", "None", "00000", city, NULL};
 	assert_int_equal(mc_agency_create(conn, &bad, &dup), MC_E_VALIDATION);
 	assert_int_equal(mc_agency_by_code(conn, "000.99.99.H29", &dup), MC_E_NOT_FOUND);
 }
@@ -544,7 +545,7 @@ static void user_create_and_duplicates(void **state)
 	assert_string_equal(json_string_value(json_array_get(r, 0)), "clerical");
 	assert_string_equal(json_string_value(json_array_get(r, 1)), "specialist");
 	assert_int_equal(json_array_size(json_object_get(j, "permissions")),
-			 3); /* directory.read, dossier.process, dossier.read */
+			 5); /* directory.read, document.read, document.register, dossier.process, dossier.read */
 	json_decref(j);
 
 	int64_t users0 = 0, users1 = 0;
