@@ -1,0 +1,138 @@
+/*
+ * document_api.c - official documents over HTTP: the types of Decree 30,
+ * registering incoming and outgoing documents, a register's pages with
+ * search, and a document with its trail.
+ */
+#include "api.h"
+
+#include "../core/text.h"
+#include "../document/document.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static void document_ctx(struct mc_req *r, struct mc_conn *c, struct mc_document_ctx *x)
+{
+	x->c = c;
+	x->arena = r->arena;
+	x->who = r->who;
+	x->addr = r->addr;
+	x->e = &r->err;
+}
+
+static int fail(struct mc_req *r, int rc)
+{
+	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL)
+		return mc_api_db_fail(r, rc);
+	r->err.code = rc;
+	return rc;
+}
+
+static int types(struct mc_req *r)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *items = NULL;
+	if ((rc = mc_document_types(c, &items)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int register_doc(struct mc_req *r, int outgoing)
+{
+	json_t *b = mc_api_body(r);
+	if (!b)
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	document_ctx(r, c, &x);
+	json_t *out = NULL;
+	if ((rc = mc_document_register(&x, outgoing, b, &out)))
+		return fail(r, rc);
+	mc_res_header(r, "Location",
+		      mc_sprintf(r->arena, "/api/v1/documents/%lld",
+				 (long long)json_integer_value(json_object_get(out, "id"))));
+	mc_api_etag(r, out);
+	return mc_res_json(r, 201, out);
+}
+
+static int register_in(struct mc_req *r)
+{
+	return register_doc(r, 0);
+}
+
+static int register_out(struct mc_req *r)
+{
+	return register_doc(r, 1);
+}
+
+static int document_get(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	struct mc_document_ctx x;
+	document_ctx(r, c, &x);
+	json_t *out = NULL;
+	if ((rc = mc_document_get(&x, id, &out)))
+		return fail(r, rc);
+	mc_api_etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+static int document_list(struct mc_req *r)
+{
+	struct mc_document_filter f = {0};
+	int64_t limit, year;
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &f.agency_id) ||
+	    mc_api_query_int(r, "before", 1, INT64_MAX, 0, &f.before_id) ||
+	    mc_api_query_int(r, "limit", 1, 200, 50, &limit) || mc_api_query_int(r, "year", 1900, 9999, 0, &year))
+		return r->err.code;
+	f.limit = (int)limit;
+	f.year = (int)year;
+	f.direction = mc_req_query(r, "direction");
+	if (f.direction && strcmp(f.direction, "in") != 0 && strcmp(f.direction, "out") != 0)
+		mc_bad_field(&r->err, "direction", MC_M_DOC_DIRECTION_ENUM);
+	f.type_code = mc_req_query(r, "type");
+	if (f.type_code && (strlen(f.type_code) > 32 || !*f.type_code))
+		mc_bad_field(&r->err, "type", MC_M_DOC_TYPE_UNKNOWN);
+	f.q = mc_req_query(r, "q");
+	if (f.q && (strlen(f.q) > 400 || !mc_text_valid(f.q, 400)))
+		mc_bad_field(&r->err, "q", MC_M_SEARCH_INVALID);
+	if (r->err.nfields)
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	document_ctx(r, c, &x);
+	json_t *items = NULL;
+	int64_t next = 0;
+	if ((rc = mc_document_list(&x, &f, &items, &next)))
+		return fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (next)
+		json_object_set_new(out, "next_before", json_integer(next));
+	return mc_res_json(r, 200, out);
+}
+
+const struct mc_route mc_api_document_routes[] = {
+	{"GET", "/api/v1/document-types", types, MC_AUTH_REQUIRED, "document.read", 0},
+	{"POST", "/api/v1/documents/incoming", register_in, MC_AUTH_REQUIRED, "document.register", 0},
+	{"POST", "/api/v1/documents/outgoing", register_out, MC_AUTH_REQUIRED, "document.register", 0},
+	{"GET", "/api/v1/documents", document_list, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/documents/{id}", document_get, MC_AUTH_REQUIRED, "document.read", 0},
+	{0},
+};

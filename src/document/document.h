@@ -1,0 +1,72 @@
+/*
+ * document.h - official documents (văn bản, Decree 30/2020/NĐ-CP).
+ *
+ * Every body (an agency that is not an internal unit) keeps two registers
+ * a year: incoming documents (sổ văn bản đến), numbered by arrival, and
+ * outgoing ones (sổ văn bản đi), numbered from 01 each 1 January; secret
+ * documents are numbered in series of their own.  The clerical officer
+ * (văn thư) registers both; a number is given in the registering
+ * transaction, so that numbers are unique and without gaps however many
+ * officers register at once, on either back-end.
+ *
+ * Officials read the documents of the bodies in their agency subtree and
+ * of the body they work for; a confidential one (Mật, Tối mật, Tuyệt mật)
+ * only the officer who registered it and the readers named, each reading
+ * audited.  An official's first opening of a document is recorded (who
+ * viewed it, when).
+ */
+#ifndef MC_DOCUMENT_H
+#define MC_DOCUMENT_H
+
+#include "../auth/auth.h"
+#include "../core/arena.h"
+#include "../core/err.h"
+#include "../db/db.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct mc_document_ctx {
+	struct mc_conn *c;
+	struct mc_arena *arena;         /* the request's: error texts live here */
+	const struct mc_principal *who; /* an official */
+	const char *addr;               /* client address, for the audit log */
+	struct mc_error *e;             /* field errors and public detail */
+};
+
+/* Register an incoming (outgoing = 0) or outgoing document from in (the
+ * fields of POST /api/v1/documents/incoming or /outgoing) in the register
+ * of in.agency_id, by default the body the caller works for.  *out is the
+ * new document's representation. */
+int mc_document_register(struct mc_document_ctx *x, int outgoing, json_t *in, json_t **out);
+
+/* A document the caller may read (MC_E_NOT_FOUND otherwise: a confidential
+ * one is not even said to exist).  The caller's first opening is recorded;
+ * reading a confidential one is audited. */
+int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out);
+
+struct mc_document_filter {
+	int64_t agency_id; /* the register's body; 0: the caller's */
+	const char *direction; /* "in", "out" or NULL: both */
+	int year;              /* 0: any */
+	const char *type_code; /* NULL: any */
+	const char *q;         /* words of the number, summary, sender or signer, diacritics ignored */
+	int64_t before_id;     /* paging: ids below this one; 0: from the newest */
+	int limit;
+};
+
+/* A page of a register, newest first (*next: the id to ask before for the
+ * next page, 0 when none). */
+int mc_document_list(struct mc_document_ctx *x, const struct mc_document_filter *f, json_t **items, int64_t *next);
+
+/* The document types of Decree 30 with their abbreviations. */
+int mc_document_types(struct mc_conn *c, json_t **out);
+
+/* Number and symbol as Decree 30 writes them: "15/QĐ-UBND" (type_abbr
+ * given), "12/UBND-VX" (a công văn: no type abbreviation, the drafting
+ * unit's), numbers below 10 with a leading zero.  0, or MC_E_INVAL when
+ * it does not fit in n bytes or a part is missing. */
+int mc_document_number_symbol(int64_t number, const char *type_abbr, const char *issuer_abbr, const char *unit_abbr,
+			      char *out, size_t n);
+
+#endif

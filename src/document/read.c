@@ -1,0 +1,93 @@
+/*
+ * read.c - reading documents: who may read a register and a document, the
+ * first opening recorded per official, a confidential document's reading
+ * audited, and a register's pages with its search.
+ */
+#include "internal.h"
+
+#include "../audit/audit.h"
+#include "../core/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+/* 1 when the caller may read d: an official of an agency that may read
+ * its register and, for a confidential one, who registered it or a reader
+ * named. */
+static int may_read(struct mc_document_ctx *x, const struct mc__document *d)
+{
+	if (!x->who || !x->who->agency_id)
+		return 0;
+	int rc = mc__document_may_read_register(x->c, x->who->agency_id, d->agency);
+	if (rc <= 0 || strcmp(d->secrecy, "none") == 0)
+		return rc;
+	return d->registered_by == x->who->user_id ? 1 : mc__document_is_reader(x->c, d->id, x->who->user_id);
+}
+
+int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out)
+{
+	struct mc__document d;
+	json_t *j = NULL;
+	int rc = mc__document_load(x->c, id, &d, &j);
+	if (rc)
+		return rc;
+	if ((rc = may_read(x, &d)) <= 0) {
+		json_decref(j);
+		return rc < 0 ? rc : MC_E_NOT_FOUND; /* not even said to exist */
+	}
+	int secret = strcmp(d.secrecy, "none") != 0;
+	int64_t seen = 0;
+	rc = mc_query_int64(x->c, &seen,
+			    "SELECT COUNT(*) FROM document_events WHERE document_id = ? AND actor_id = ? AND action = 'view'",
+			    "ii", id, x->who->user_id);
+	if (!rc && (!seen || secret)) {
+		/* the first opening, and every reading of a confidential one */
+		if (!(rc = mc_tx_begin(x->c, 1))) {
+			if (!seen)
+				rc = mc__document_event(x->c, id, x->who->user_id, "view", NULL);
+			if (!rc && secret) {
+				char oid[24];
+				snprintf(oid, sizeof(oid), "%lld", (long long)id);
+				struct mc_audit_entry ae = {x->who->user_id, "document.read", "document", oid,
+							    x->addr ? x->addr : "-", NULL};
+				rc = mc_audit_append_json(x->c, &ae, json_pack("{s:s}", "secrecy", d.secrecy));
+			}
+			rc = rc ? rc : mc_tx_commit(x->c);
+			if (rc && mc_in_tx(x->c))
+				mc_tx_rollback(x->c);
+		}
+		if (!rc && !seen) {
+			/* shown with the opening it just recorded */
+			json_decref(j);
+			j = NULL;
+			rc = mc__document_load(x->c, id, &d, &j);
+		}
+	}
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	*out = j;
+	return 0;
+}
+
+int mc_document_list(struct mc_document_ctx *x, const struct mc_document_filter *f, json_t **items, int64_t *next)
+{
+	if (!x->who || !x->who->agency_id)
+		return mc_error_set(x->e, MC_E_FORBIDDEN, "only officials read registers");
+	int64_t body = f->agency_id;
+	int rc = 0;
+	if (!body && (rc = mc__document_body_of(x->c, x->who->agency_id, &body)))
+		return rc == MC_E_NOT_FOUND ? mc_error_set(x->e, MC_E_FORBIDDEN, "the caller works for no agency") : rc;
+	if ((rc = mc__document_may_read_register(x->c, x->who->agency_id, body)) < 0)
+		return rc;
+	if (!rc)
+		return mc_error_set(x->e, MC_E_FORBIDDEN, "the register of an agency outside the caller's");
+	char *like = f->q && *f->q ? mc_text_like_key(f->q) : NULL;
+	rc = mc__document_page(x->c, f, body, x->who->user_id, like, items, next);
+	free(like);
+	return rc;
+}

@@ -1,0 +1,334 @@
+/*
+ * store.c - the documents tables: a register's next number, a document's
+ * row, its readers and trail, and the row read back as the document's
+ * representation (one fill function, the column positions named next to
+ * the column list).
+ */
+#include "internal.h"
+
+#include "../core/timeutil.h"
+#include "../db/rows.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+int mc__document_next_number(struct mc_conn *c, int64_t agency, int year, const char *series, int64_t *number)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "INSERT INTO document_sequences (agency_id, year, series, last) VALUES (?, ?, ?, 1)"
+			  " ON CONFLICT (agency_id, year, series) DO UPDATE SET last = document_sequences.last + 1"
+			  " RETURNING last",
+			  "idt", agency, year, series);
+	return rc ? rc : mc_step_returning(s, number);
+}
+
+int mc__document_insert(struct mc_conn *c, const struct mc_document_new *n, int64_t now, int64_t *id)
+{
+	char *recipients = n->recipients ? json_dumps(n->recipients, JSON_COMPACT) : NULL;
+	struct mc_stmt *s;
+	/* 0 means "none": NULL */
+	int rc = mc_query(c, &s,
+			  "INSERT INTO documents (agency_id, province_code, direction, year, series, number, symbol,"
+			  " type_code, summary, doc_date, sender, sender_ref, arrived_at, drafting_unit_id, signer_name,"
+			  " signer_position, recipients, urgency, secrecy, pages, medium, file_sha256, status,"
+			  " registered_by, search_key, created_at, updated_at)"
+			  " VALUES (?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, ?, NULLIF(?, ''),"
+			  " ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?,"
+			  " ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?,"
+			  " ?, ?, ?, ?) RETURNING id",
+			  "iitdtit"
+			  "tttttiit"
+			  "tttti"
+			  "ttt"
+			  "itii",
+			  n->agency, n->agency, n->outgoing ? "out" : "in", n->year, n->series, n->number, n->symbol,
+			  n->type_code, n->summary, n->doc_date, n->sender, n->sender_ref, n->arrived_at, n->drafting_unit,
+			  n->signer_name, n->signer_position, recipients ? recipients : "[]", n->urgency, n->secrecy,
+			  n->pages, n->medium, n->file_sha256, n->outgoing ? "issued" : "registered", n->registered_by,
+			  n->search_key, now, now);
+	free(recipients);
+	return rc ? rc : mc_step_returning(s, id);
+}
+
+int mc__document_add_reader(struct mc_conn *c, int64_t id, int64_t user)
+{
+	int64_t n = mc_exec(c, "INSERT INTO document_readers (document_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			    "ii", id, user);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__document_event(struct mc_conn *c, int64_t id, int64_t actor, const char *action, json_t *detail)
+{
+	char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	int64_t n = mc_exec(c,
+			    "INSERT INTO document_events (document_id, at, actor_id, action, detail)"
+			    " VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?) ON CONFLICT DO NOTHING",
+			    "iiitt", id, mc_time_now_ms(), actor, action, text ? text : "{}");
+	free(text);
+	return n < 0 ? (int)n : 0;
+}
+
+int mc__document_is_reader(struct mc_conn *c, int64_t id, int64_t user)
+{
+	int64_t v;
+	int rc = mc_query_int64(c, &v, "SELECT 1 FROM document_readers WHERE document_id = ? AND user_id = ?", "ii", id,
+				user);
+	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
+}
+
+int mc__document_body_of(struct mc_conn *c, int64_t agency, int64_t *body)
+{
+	return mc_query_int64(c, body,
+			      "SELECT t.ancestor_id FROM agency_tree t JOIN agencies a ON a.id = t.ancestor_id"
+			      " WHERE t.descendant_id = ? AND t.same_body = 1 AND a.internal = 0",
+			      "i", agency);
+}
+
+int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t body)
+{
+	int64_t v;
+	int rc = mc_query_int64(c, &v,
+				"SELECT 1 FROM agency_tree WHERE (ancestor_id = ? AND descendant_id = ?)"
+				" OR (ancestor_id = ? AND descendant_id = ? AND same_body = 1)",
+				"iiii", member, body, body, member);
+	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
+}
+
+/* The columns a document is shown with, and their positions. */
+#define DOC_COLS                                                                                                       \
+	"d.id, d.agency_id, ag.code, ag.name, ag.name_en, d.direction, d.year, d.series, d.number, d.symbol,"          \
+	" d.type_code, t.abbr, t.name, t.name_en, d.summary, d.doc_date, d.sender, d.sender_ref, d.arrived_at,"        \
+	" d.drafting_unit_id, du.name, du.name_en, d.signer_name, d.signer_position, d.recipients, d.urgency,"        \
+	" d.secrecy, d.pages, d.medium, d.file_sha256, d.status, d.registered_by, u.full_name, d.version,"             \
+	" d.created_at, d.updated_at"
+#define DOC_FROM                                                                                                       \
+	" FROM documents d JOIN agencies ag ON ag.id = d.agency_id JOIN document_types t ON t.code = d.type_code"     \
+	" LEFT JOIN agencies du ON du.id = d.drafting_unit_id LEFT JOIN users u ON u.id = d.registered_by"
+enum {
+	C_ID,
+	C_AGENCY,
+	C_AGENCY_CODE,
+	C_AGENCY_NAME,
+	C_AGENCY_NAME_EN,
+	C_DIRECTION,
+	C_YEAR,
+	C_SERIES,
+	C_NUMBER,
+	C_SYMBOL,
+	C_TYPE,
+	C_TYPE_ABBR,
+	C_TYPE_NAME,
+	C_TYPE_NAME_EN,
+	C_SUMMARY,
+	C_DOC_DATE,
+	C_SENDER,
+	C_SENDER_REF,
+	C_ARRIVED_AT,
+	C_UNIT,
+	C_UNIT_NAME,
+	C_UNIT_NAME_EN,
+	C_SIGNER_NAME,
+	C_SIGNER_POSITION,
+	C_RECIPIENTS,
+	C_URGENCY,
+	C_SECRECY,
+	C_PAGES,
+	C_MEDIUM,
+	C_FILE,
+	C_STATUS,
+	C_REGISTERED_BY,
+	C_REGISTERED_BY_NAME,
+	C_VERSION,
+	C_CREATED_AT,
+	C_UPDATED_AT,
+};
+
+static json_t *text_or_null(struct mc_stmt *s, int col)
+{
+	return mc_col_text(s, col) ? json_string(mc_col_text(s, col)) : json_null();
+}
+
+static json_t *time_or_null(struct mc_stmt *s, int col)
+{
+	if (mc_col_is_null(s, col))
+		return json_null();
+	char t[40];
+	mc_time_format_vn(mc_col_int64(s, col), t, sizeof(t));
+	return json_string(t);
+}
+
+/* The number as the register and the document write it: the arrival
+ * number (in), "15/QĐ-UBND" (out). */
+static json_t *number_text(struct mc_stmt *s)
+{
+	char t[128];
+	if (strcmp(mc_col_text(s, C_DIRECTION), "out") == 0 && mc_col_text(s, C_SYMBOL))
+		snprintf(t, sizeof(t), "%02lld/%s", (long long)mc_col_int64(s, C_NUMBER), mc_col_text(s, C_SYMBOL));
+	else
+		snprintf(t, sizeof(t), "%lld", (long long)mc_col_int64(s, C_NUMBER));
+	return json_string(t);
+}
+
+static json_t *fill(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	json_error_t je;
+	json_t *recipients = json_loads(mc_col_text(s, C_RECIPIENTS), 0, &je);
+	json_t *j = json_pack("{s:I, s:{s:I, s:s, s:s, s:s}, s:s, s:i, s:s, s:I, s:o, s:o, s:{s:s, s:o, s:s, s:s},"
+			      " s:s, s:s}",
+			      "id", (json_int_t)mc_col_int64(s, C_ID), "agency", "id",
+			      (json_int_t)mc_col_int64(s, C_AGENCY), "code", mc_col_text(s, C_AGENCY_CODE), "name",
+			      mc_col_text(s, C_AGENCY_NAME), "name_en", mc_col_text(s, C_AGENCY_NAME_EN), "direction",
+			      mc_col_text(s, C_DIRECTION), "year", (int)mc_col_int64(s, C_YEAR), "series",
+			      mc_col_text(s, C_SERIES), "number", (json_int_t)mc_col_int64(s, C_NUMBER), "number_text",
+			      number_text(s), "symbol", text_or_null(s, C_SYMBOL), "type", "code", mc_col_text(s, C_TYPE),
+			      "abbr", text_or_null(s, C_TYPE_ABBR), "name", mc_col_text(s, C_TYPE_NAME), "name_en",
+			      mc_col_text(s, C_TYPE_NAME_EN), "summary", mc_col_text(s, C_SUMMARY), "doc_date",
+			      mc_col_text(s, C_DOC_DATE));
+	if (!j) {
+		json_decref(recipients);
+		return NULL;
+	}
+	json_object_set_new(j, "sender", text_or_null(s, C_SENDER));
+	json_object_set_new(j, "sender_ref", text_or_null(s, C_SENDER_REF));
+	json_object_set_new(j, "arrived_at", time_or_null(s, C_ARRIVED_AT));
+	json_object_set_new(j, "drafting_unit",
+			    mc_col_is_null(s, C_UNIT)
+				    ? json_null()
+				    : json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)mc_col_int64(s, C_UNIT), "name",
+						mc_col_text(s, C_UNIT_NAME), "name_en", mc_col_text(s, C_UNIT_NAME_EN)));
+	json_object_set_new(j, "signer",
+			    mc_col_text(s, C_SIGNER_NAME)
+				    ? json_pack("{s:s, s:s?}", "name", mc_col_text(s, C_SIGNER_NAME), "position",
+						mc_col_text(s, C_SIGNER_POSITION))
+				    : json_null());
+	json_object_set_new(j, "recipients", json_is_array(recipients) ? recipients : json_array());
+	if (!json_is_array(recipients))
+		json_decref(recipients);
+	json_object_set_new(j, "urgency", json_string(mc_col_text(s, C_URGENCY)));
+	json_object_set_new(j, "secrecy", json_string(mc_col_text(s, C_SECRECY)));
+	json_object_set_new(j, "pages",
+			    mc_col_is_null(s, C_PAGES) ? json_null() : json_integer(mc_col_int64(s, C_PAGES)));
+	json_object_set_new(j, "medium", json_string(mc_col_text(s, C_MEDIUM)));
+	json_object_set_new(j, "file_sha256", text_or_null(s, C_FILE));
+	json_object_set_new(j, "status", json_string(mc_col_text(s, C_STATUS)));
+	json_object_set_new(j, "registered_by",
+			    json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, C_REGISTERED_BY), "full_name",
+				      mc_col_text(s, C_REGISTERED_BY_NAME)));
+	json_object_set_new(j, "version", json_integer(mc_col_int64(s, C_VERSION)));
+	json_object_set_new(j, "created_at", time_or_null(s, C_CREATED_AT));
+	json_object_set_new(j, "updated_at", time_or_null(s, C_UPDATED_AT));
+	return j;
+}
+
+static json_t *reader_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, 0), "full_name", mc_col_text(s, 1));
+}
+
+static json_t *event_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	json_error_t je;
+	json_t *detail = json_loads(mc_col_text(s, 4), 0, &je);
+	json_t *actor = mc_col_is_null(s, 1) ? json_null()
+					     : json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, 1),
+							 "full_name", mc_col_text(s, 2));
+	return json_pack("{s:o, s:o, s:s, s:o}", "at", time_or_null(s, 0), "actor", actor, "action",
+			 mc_col_text(s, 3), "detail", detail ? detail : json_object());
+}
+
+int mc__document_load(struct mc_conn *c, int64_t id, struct mc__document *d, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT " DOC_COLS DOC_FROM " WHERE d.id = ?", "i", id);
+	if (rc)
+		return rc;
+	if ((rc = mc_step_row(s))) {
+		mc_stmt_done(s);
+		return rc;
+	}
+	d->id = id;
+	d->agency = mc_col_int64(s, C_AGENCY);
+	d->registered_by = mc_col_int64(s, C_REGISTERED_BY);
+	snprintf(d->secrecy, sizeof(d->secrecy), "%s", mc_col_text(s, C_SECRECY));
+	json_t *j = fill(s, NULL);
+	mc_stmt_done(s);
+	if (!j)
+		return MC_E_NOMEM;
+	json_t *events = NULL, *readers = NULL;
+	if ((rc = mc_query(c, &s,
+			   "SELECT e.at, e.actor_id, u.full_name, e.action, e.detail FROM document_events e"
+			   " LEFT JOIN users u ON u.id = e.actor_id WHERE e.document_id = ? ORDER BY e.id",
+			   "i", id)) ||
+	    (rc = mc_rows_json(s, event_row, NULL, &events))) {
+		json_decref(j);
+		return rc;
+	}
+	json_object_set_new(j, "events", events);
+	if (strcmp(d->secrecy, "none") != 0) {
+		if ((rc = mc_query(c, &s,
+				   "SELECT r.user_id, u.full_name FROM document_readers r JOIN users u ON u.id = r.user_id"
+				   " WHERE r.document_id = ? ORDER BY r.user_id",
+				   "i", id)) ||
+		    (rc = mc_rows_json(s, reader_row, NULL, &readers))) {
+			json_decref(j);
+			return rc;
+		}
+		json_object_set_new(j, "readers", readers);
+	}
+	*out = j;
+	return 0;
+}
+
+/* ---- lists ---- */
+
+static json_t *list_row(struct mc_stmt *s, void *ud)
+{
+	return fill(s, ud);
+}
+
+int mc__document_page(struct mc_conn *c, const struct mc_document_filter *f, int64_t body, int64_t caller,
+		      const char *like, json_t **items, int64_t *next)
+{
+	struct mc_stmt *s;
+	/* a confidential document only for who registered it and its readers */
+	int rc = mc_query(c, &s,
+			  "SELECT " DOC_COLS DOC_FROM " WHERE d.agency_id = ?"
+			  " AND (CAST(? AS TEXT) IS NULL OR d.direction = ?)"
+			  " AND (CAST(? AS BIGINT) = 0 OR d.year = ?)"
+			  " AND (CAST(? AS TEXT) IS NULL OR d.type_code = ?)"
+			  " AND (CAST(? AS TEXT) IS NULL OR d.search_key LIKE ?)"
+			  " AND (CAST(? AS BIGINT) = 0 OR d.id < ?)"
+			  " AND (d.secrecy = 'none' OR d.registered_by = ?"
+			  " OR EXISTS (SELECT 1 FROM document_readers r WHERE r.document_id = d.id AND r.user_id = ?))"
+			  " ORDER BY d.id DESC LIMIT ?",
+			  "ittddttttiiiid", body, f->direction, f->direction, f->year, f->year, f->type_code, f->type_code,
+			  like, like, f->before_id, f->before_id, caller, caller, f->limit + 1);
+	if (rc)
+		return rc;
+	int more = 0;
+	if ((rc = mc_rows_json_page(s, list_row, NULL, (size_t)f->limit, items, &more)))
+		return rc;
+	*next = more ? mc_rows_last_id(*items) : 0;
+	return 0;
+}
+
+static json_t *type_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:s, s:o, s:s, s:s}", "code", mc_col_text(s, 0), "abbr", text_or_null(s, 1), "name",
+			 mc_col_text(s, 2), "name_en", mc_col_text(s, 3));
+}
+
+int mc_document_types(struct mc_conn *c, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT code, abbr, name, name_en FROM document_types ORDER BY sort", "");
+	return rc ? rc : mc_rows_json(s, type_row, NULL, out);
+}
