@@ -128,11 +128,55 @@ static int document_list(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
+static int document_act(struct mc_req *r)
+{
+	int64_t id, version = -1;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc || (rc = mc_api_if_match(r, &version)))
+		return rc;
+	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
+	if (!b)
+		return r->err.code;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	struct mc_document_ctx x;
+	document_ctx(r, c, &x);
+	json_t *out = NULL;
+	if ((rc = mc_document_act(&x, id, mc_req_param(r, "action"), version, b, &out)))
+		return fail(r, rc);
+	mc_api_etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+static int my_tasks(struct mc_req *r)
+{
+	int64_t offset, limit;
+	if (mc_api_query_int(r, "offset", 0, 100000, 0, &offset) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
+		return r->err.code;
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	document_ctx(r, c, &x);
+	json_t *items = NULL;
+	int64_t next = 0;
+	if ((rc = mc_document_inbox(&x, mc_req_query(r, "state"), offset, (int)limit, &items, &next)))
+		return fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (next)
+		json_object_set_new(out, "next_offset", json_integer(next));
+	return mc_res_json(r, 200, out);
+}
+
 const struct mc_route mc_api_document_routes[] = {
 	{"GET", "/api/v1/document-types", types, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/documents/incoming", register_in, MC_AUTH_REQUIRED, "document.register", 0},
 	{"POST", "/api/v1/documents/outgoing", register_out, MC_AUTH_REQUIRED, "document.register", 0},
 	{"GET", "/api/v1/documents", document_list, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/documents/{id}", document_get, MC_AUTH_REQUIRED, "document.read", 0},
+	{"POST", "/api/v1/documents/{id}/actions/{action}", document_act, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/my/document-tasks", my_tasks, MC_AUTH_REQUIRED, "document.read", 0},
 	{0},
 };

@@ -46,7 +46,7 @@ int mc_document_register(struct mc_document_ctx *x, int outgoing, json_t *in, js
 int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out);
 
 struct mc_document_filter {
-	int64_t agency_id; /* the register's body; 0: the caller's */
+	int64_t agency_id;     /* the register's body; 0: the caller's */
 	const char *direction; /* "in", "out" or NULL: both */
 	int year;              /* 0: any */
 	const char *type_code; /* NULL: any */
@@ -58,6 +58,22 @@ struct mc_document_filter {
 /* A page of a register, newest first (*next: the id to ask before for the
  * next page, 0 when none). */
 int mc_document_list(struct mc_document_ctx *x, const struct mc_document_filter *f, json_t **items, int64_t *next);
+
+/* Act on a document (POST /api/v1/documents/{id}/actions/{action}):
+ * send_to_leader (the clerical officer: leader_id, note), direct (the
+ * leader it was sent to: lead_user_id, coordinate_user_ids,
+ * inform_user_ids, due_date, note), assign (the lead: user_id, note),
+ * complete (the lead, the official handling it or a coordinator: result),
+ * acknowledge (the informed).  version is the If-Match value (-1: none);
+ * a stale one gives MC_E_PRECONDITION.  *out is the document after. */
+int mc_document_act(struct mc_document_ctx *x, int64_t id, const char *action, int64_t version, json_t *in,
+		    json_t **out);
+
+/* The caller's tasks: which is pending (default), unopened, overdue,
+ * due_soon (within three days) or done; the most urgent first.  *next is
+ * the offset of the next page, 0 when none. */
+int mc_document_inbox(struct mc_document_ctx *x, const char *which, int64_t offset, int limit, json_t **items,
+		      int64_t *next);
 
 /* The document types of Decree 30 with their abbreviations. */
 int mc_document_types(struct mc_conn *c, json_t **out);

@@ -15,10 +15,10 @@ int mc__document_add_reader(struct mc_conn *c, int64_t id, int64_t user);
 /* An event of the trail; "view" is kept once per official. */
 int mc__document_event(struct mc_conn *c, int64_t id, int64_t actor, const char *action, json_t *detail);
 
-/* What reading rules need of a stored document. */
+/* What the rules need of a stored document. */
 struct mc__document {
-	int64_t id, agency, registered_by;
-	char secrecy[16];
+	int64_t id, agency, registered_by, version;
+	char secrecy[16], urgency[16], direction[4], status[16];
 };
 /* The document's representation (*out) and what the rules need (d). */
 int mc__document_load(struct mc_conn *c, int64_t id, struct mc__document *d, json_t **out);
@@ -28,6 +28,33 @@ int mc__document_page(struct mc_conn *c, const struct mc_document_filter *f, int
 		      const char *like, json_t **items, int64_t *next);
 /* 1 when user is named among a confidential document's readers. */
 int mc__document_is_reader(struct mc_conn *c, int64_t id, int64_t user);
+
+/* ---- tasks (store.c): one per person a document is addressed to ---- */
+
+struct mc__task_new {
+	int64_t document, user, from, parent; /* parent 0: none */
+	const char *kind, *due_date, *note;   /* due_date, note: NULL for none */
+	int urgency_rank;
+};
+int mc__task_insert(struct mc_conn *c, const struct mc__task_new *t, int64_t now, int64_t *id);
+/* The caller's oldest pending task of one of kinds (a NULL-terminated list)
+ * on a document: its id and kind, MC_E_NOT_FOUND when none. */
+int mc__task_pending(struct mc_conn *c, int64_t document, int64_t user, const char *const *kinds, int64_t *id,
+		     char *kind, size_t kn, int64_t *parent);
+int mc__task_done(struct mc_conn *c, int64_t id, const char *result, int64_t now);
+/* The user's first opening of their tasks on a document (those not opened
+ * yet get now); the number marked. */
+int mc__tasks_opened(struct mc_conn *c, int64_t document, int64_t user, int64_t now, int64_t *marked);
+/* A new version and status (NULL: unchanged) of a document read at
+ * version (MC_E_PRECONDITION when it moved since). */
+int mc__document_touch(struct mc_conn *c, int64_t id, int64_t version, const char *status, int64_t now);
+
+enum mc__inbox { MC_INBOX_PENDING, MC_INBOX_UNOPENED, MC_INBOX_OVERDUE, MC_INBOX_DUE_SOON, MC_INBOX_DONE };
+/* A page of the user's tasks from offset: the most urgent first, then the
+ * newest; today and soon ("YYYY-MM-DD") bound the overdue and due-soon
+ * lists; *next the offset of the next page, 0 when none. */
+int mc__task_page(struct mc_conn *c, int64_t user, enum mc__inbox which, const char *today, const char *soon,
+		  int64_t offset, int limit, json_t **items, int64_t *next);
 
 /* The body an official of agency works for: the agency itself, or the
  * body its internal units belong to. */

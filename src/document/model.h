@@ -30,7 +30,7 @@ struct mc_document_new {
 	int year;
 	char series[12];
 	int64_t number;
-	char symbol[96]; /* outgoing: QĐ-UBND; "" for incoming */
+	char symbol[96];  /* outgoing: QĐ-UBND; "" for incoming */
 	char *search_key; /* arena */
 };
 

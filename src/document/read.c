@@ -7,6 +7,7 @@
 
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../core/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,27 +40,40 @@ int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out)
 		return rc < 0 ? rc : MC_E_NOT_FOUND; /* not even said to exist */
 	}
 	int secret = strcmp(d.secrecy, "none") != 0;
-	int64_t seen = 0;
-	rc = mc_query_int64(x->c, &seen,
-			    "SELECT COUNT(*) FROM document_events WHERE document_id = ? AND actor_id = ? AND action = 'view'",
-			    "ii", id, x->who->user_id);
-	if (!rc && (!seen || secret)) {
-		/* the first opening, and every reading of a confidential one */
+	int64_t seen = 0, unopened = 0, marked = 0;
+	rc = mc_query_int64(
+		x->c, &seen,
+		"SELECT COUNT(*) FROM document_events WHERE document_id = ? AND actor_id = ? AND action = 'view'", "ii",
+		id, x->who->user_id);
+	if (!rc)
+		rc = mc_query_int64(x->c, &unopened,
+				    "SELECT COUNT(*) FROM document_tasks WHERE document_id = ? AND user_id = ?"
+				    " AND viewed_at IS NULL",
+				    "ii", id, x->who->user_id);
+	if (!rc && (!seen || secret || unopened)) {
+		/* the first opening (of the document, of each task the caller
+		 * was sent), and every reading of a confidential one */
 		if (!(rc = mc_tx_begin(x->c, 1))) {
 			if (!seen)
 				rc = mc__document_event(x->c, id, x->who->user_id, "view", NULL);
+			if (!rc && unopened)
+				rc = mc__tasks_opened(x->c, id, x->who->user_id, mc_time_now_ms(), &marked);
 			if (!rc && secret) {
 				char oid[24];
 				snprintf(oid, sizeof(oid), "%lld", (long long)id);
-				struct mc_audit_entry ae = {x->who->user_id, "document.read", "document", oid,
-							    x->addr ? x->addr : "-", NULL};
+				struct mc_audit_entry ae = {x->who->user_id,
+							    "document.read",
+							    "document",
+							    oid,
+							    x->addr ? x->addr : "-",
+							    NULL};
 				rc = mc_audit_append_json(x->c, &ae, json_pack("{s:s}", "secrecy", d.secrecy));
 			}
 			rc = rc ? rc : mc_tx_commit(x->c);
 			if (rc && mc_in_tx(x->c))
 				mc_tx_rollback(x->c);
 		}
-		if (!rc && !seen) {
+		if (!rc && (!seen || unopened)) {
 			/* shown with the opening it just recorded */
 			json_decref(j);
 			j = NULL;

@@ -354,9 +354,9 @@ static char *search_key(struct mc_document_ctx *x, const struct mc_document_new 
 		snprintf(num, sizeof(num), "%02lld/%s", (long long)n->number, n->symbol);
 	else
 		snprintf(num, sizeof(num), "%lld", (long long)n->number);
-	return mc_text_search_key(x->arena, mc_sprintf(x->arena, "%s %s %s %s %s", num, n->sender_ref ? n->sender_ref : "",
-						       n->summary, n->sender ? n->sender : "",
-						       n->signer_name ? n->signer_name : ""));
+	return mc_text_search_key(
+		x->arena, mc_sprintf(x->arena, "%s %s %s %s %s", num, n->sender_ref ? n->sender_ref : "", n->summary,
+				     n->sender ? n->sender : "", n->signer_name ? n->signer_name : ""));
 }
 
 /* Number, store, name the readers, record: one transaction. */
@@ -390,12 +390,15 @@ static int record(struct mc_document_ctx *x, struct mc_document_new *n, const ch
 		goto out;
 	char oid[24];
 	snprintf(oid, sizeof(oid), "%lld", (long long)*id);
-	struct mc_audit_entry ae = {x->who->user_id, n->outgoing ? "document.register_out" : "document.register_in",
-				    "document",     oid,
-				    x->addr ? x->addr : "-", NULL};
-	if ((rc = mc_audit_append_json(
-		     x->c, &ae, json_pack("{s:s, s:I, s:I}", "series", n->series, "year", (json_int_t)n->year, "number",
-					  (json_int_t)n->number))))
+	struct mc_audit_entry ae = {x->who->user_id,
+				    n->outgoing ? "document.register_out" : "document.register_in",
+				    "document",
+				    oid,
+				    x->addr ? x->addr : "-",
+				    NULL};
+	if ((rc = mc_audit_append_json(x->c, &ae,
+				       json_pack("{s:s, s:I, s:I}", "series", n->series, "year", (json_int_t)n->year,
+						 "number", (json_int_t)n->number))))
 		goto out;
 	rc = mc_tx_commit(x->c);
 out:
@@ -414,9 +417,8 @@ int mc_document_register(struct mc_document_ctx *x, int outgoing, json_t *in, js
 		rc = mc_error_set(x->e, MC_E_FORBIDDEN, "only an official registers documents");
 		goto done;
 	}
-	if ((rc = parse(x, in, &n)) ||
-	    (rc = decide(x, in, &n, now, type_abbr, sizeof(type_abbr), issuer, sizeof(issuer), unit_abbr,
-			 sizeof(unit_abbr))))
+	if ((rc = parse(x, in, &n)) || (rc = decide(x, in, &n, now, type_abbr, sizeof(type_abbr), issuer,
+						    sizeof(issuer), unit_abbr, sizeof(unit_abbr))))
 		goto done;
 	if (x->e->nfields) {
 		rc = x->e->code = MC_E_VALIDATION;

@@ -31,33 +31,35 @@ int mc__document_insert(struct mc_conn *c, const struct mc_document_new *n, int6
 	char *recipients = n->recipients ? json_dumps(n->recipients, JSON_COMPACT) : NULL;
 	struct mc_stmt *s;
 	/* 0 means "none": NULL */
-	int rc = mc_query(c, &s,
-			  "INSERT INTO documents (agency_id, province_code, direction, year, series, number, symbol,"
-			  " type_code, summary, doc_date, sender, sender_ref, arrived_at, drafting_unit_id, signer_name,"
-			  " signer_position, recipients, urgency, secrecy, pages, medium, file_sha256, status,"
-			  " registered_by, search_key, created_at, updated_at)"
-			  " VALUES (?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, ?, NULLIF(?, ''),"
-			  " ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?,"
-			  " ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?,"
-			  " ?, ?, ?, ?) RETURNING id",
-			  "iitdtit"
-			  "tttttiit"
-			  "tttti"
-			  "ttt"
-			  "itii",
-			  n->agency, n->agency, n->outgoing ? "out" : "in", n->year, n->series, n->number, n->symbol,
-			  n->type_code, n->summary, n->doc_date, n->sender, n->sender_ref, n->arrived_at, n->drafting_unit,
-			  n->signer_name, n->signer_position, recipients ? recipients : "[]", n->urgency, n->secrecy,
-			  n->pages, n->medium, n->file_sha256, n->outgoing ? "issued" : "registered", n->registered_by,
-			  n->search_key, now, now);
+	int rc =
+		mc_query(c, &s,
+			 "INSERT INTO documents (agency_id, province_code, direction, year, series, number, symbol,"
+			 " type_code, summary, doc_date, sender, sender_ref, arrived_at, drafting_unit_id, signer_name,"
+			 " signer_position, recipients, urgency, secrecy, pages, medium, file_sha256, status,"
+			 " registered_by, search_key, created_at, updated_at)"
+			 " VALUES (?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, ?, NULLIF(?, ''),"
+			 " ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?,"
+			 " ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?,"
+			 " ?, ?, ?, ?) RETURNING id",
+			 "iitdtit"
+			 "tttttiit"
+			 "tttti"
+			 "ttt"
+			 "itii",
+			 n->agency, n->agency, n->outgoing ? "out" : "in", n->year, n->series, n->number, n->symbol,
+			 n->type_code, n->summary, n->doc_date, n->sender, n->sender_ref, n->arrived_at,
+			 n->drafting_unit, n->signer_name, n->signer_position, recipients ? recipients : "[]",
+			 n->urgency, n->secrecy, n->pages, n->medium, n->file_sha256,
+			 n->outgoing ? "issued" : "registered", n->registered_by, n->search_key, now, now);
 	free(recipients);
 	return rc ? rc : mc_step_returning(s, id);
 }
 
 int mc__document_add_reader(struct mc_conn *c, int64_t id, int64_t user)
 {
-	int64_t n = mc_exec(c, "INSERT INTO document_readers (document_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-			    "ii", id, user);
+	int64_t n =
+		mc_exec(c, "INSERT INTO document_readers (document_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			"ii", id, user);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -102,11 +104,11 @@ int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t bo
 #define DOC_COLS                                                                                                       \
 	"d.id, d.agency_id, ag.code, ag.name, ag.name_en, d.direction, d.year, d.series, d.number, d.symbol,"          \
 	" d.type_code, t.abbr, t.name, t.name_en, d.summary, d.doc_date, d.sender, d.sender_ref, d.arrived_at,"        \
-	" d.drafting_unit_id, du.name, du.name_en, d.signer_name, d.signer_position, d.recipients, d.urgency,"        \
+	" d.drafting_unit_id, du.name, du.name_en, d.signer_name, d.signer_position, d.recipients, d.urgency,"         \
 	" d.secrecy, d.pages, d.medium, d.file_sha256, d.status, d.registered_by, u.full_name, d.version,"             \
 	" d.created_at, d.updated_at"
 #define DOC_FROM                                                                                                       \
-	" FROM documents d JOIN agencies ag ON ag.id = d.agency_id JOIN document_types t ON t.code = d.type_code"     \
+	" FROM documents d JOIN agencies ag ON ag.id = d.agency_id JOIN document_types t ON t.code = d.type_code"      \
 	" LEFT JOIN agencies du ON du.id = d.drafting_unit_id LEFT JOIN users u ON u.id = d.registered_by"
 enum {
 	C_ID,
@@ -185,10 +187,10 @@ static json_t *fill(struct mc_stmt *s, void *ud)
 			      mc_col_text(s, C_AGENCY_NAME), "name_en", mc_col_text(s, C_AGENCY_NAME_EN), "direction",
 			      mc_col_text(s, C_DIRECTION), "year", (int)mc_col_int64(s, C_YEAR), "series",
 			      mc_col_text(s, C_SERIES), "number", (json_int_t)mc_col_int64(s, C_NUMBER), "number_text",
-			      number_text(s), "symbol", text_or_null(s, C_SYMBOL), "type", "code", mc_col_text(s, C_TYPE),
-			      "abbr", text_or_null(s, C_TYPE_ABBR), "name", mc_col_text(s, C_TYPE_NAME), "name_en",
-			      mc_col_text(s, C_TYPE_NAME_EN), "summary", mc_col_text(s, C_SUMMARY), "doc_date",
-			      mc_col_text(s, C_DOC_DATE));
+			      number_text(s), "symbol", text_or_null(s, C_SYMBOL), "type", "code",
+			      mc_col_text(s, C_TYPE), "abbr", text_or_null(s, C_TYPE_ABBR), "name",
+			      mc_col_text(s, C_TYPE_NAME), "name_en", mc_col_text(s, C_TYPE_NAME_EN), "summary",
+			      mc_col_text(s, C_SUMMARY), "doc_date", mc_col_text(s, C_DOC_DATE));
 	if (!j) {
 		json_decref(recipients);
 		return NULL;
@@ -200,7 +202,8 @@ static json_t *fill(struct mc_stmt *s, void *ud)
 			    mc_col_is_null(s, C_UNIT)
 				    ? json_null()
 				    : json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)mc_col_int64(s, C_UNIT), "name",
-						mc_col_text(s, C_UNIT_NAME), "name_en", mc_col_text(s, C_UNIT_NAME_EN)));
+						mc_col_text(s, C_UNIT_NAME), "name_en",
+						mc_col_text(s, C_UNIT_NAME_EN)));
 	json_object_set_new(j, "signer",
 			    mc_col_text(s, C_SIGNER_NAME)
 				    ? json_pack("{s:s, s:s?}", "name", mc_col_text(s, C_SIGNER_NAME), "position",
@@ -239,8 +242,151 @@ static json_t *event_row(struct mc_stmt *s, void *ud)
 	json_t *actor = mc_col_is_null(s, 1) ? json_null()
 					     : json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, 1),
 							 "full_name", mc_col_text(s, 2));
-	return json_pack("{s:o, s:o, s:s, s:o}", "at", time_or_null(s, 0), "actor", actor, "action",
-			 mc_col_text(s, 3), "detail", detail ? detail : json_object());
+	return json_pack("{s:o, s:o, s:s, s:o}", "at", time_or_null(s, 0), "actor", actor, "action", mc_col_text(s, 3),
+			 "detail", detail ? detail : json_object());
+}
+
+/* ---- tasks ---- */
+
+#define TASK_COLS                                                                                                      \
+	"t.id, t.document_id, t.kind, t.user_id, u.full_name, t.from_user_id, f.full_name, t.parent_id, t.due_date,"   \
+	" t.note, t.status, t.arrived_at, t.viewed_at, t.done_at, t.result, t.urgency_rank"
+#define TASK_FROM " FROM document_tasks t JOIN users u ON u.id = t.user_id JOIN users f ON f.id = t.from_user_id"
+
+static json_t *task_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	json_t *j = json_pack(
+		"{s:I, s:I, s:s, s:{s:I, s:s?}, s:{s:I, s:s?}, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
+		(json_int_t)mc_col_int64(s, 0), "document_id", (json_int_t)mc_col_int64(s, 1), "kind",
+		mc_col_text(s, 2), "to", "id", (json_int_t)mc_col_int64(s, 3), "full_name", mc_col_text(s, 4), "from",
+		"id", (json_int_t)mc_col_int64(s, 5), "full_name", mc_col_text(s, 6), "parent_id",
+		mc_col_is_null(s, 7) ? json_null() : json_integer(mc_col_int64(s, 7)), "due_date", text_or_null(s, 8),
+		"note", text_or_null(s, 9), "status", mc_col_text(s, 10), "arrived_at", time_or_null(s, 11),
+		"viewed_at", time_or_null(s, 12), "done_at", time_or_null(s, 13), "result", text_or_null(s, 14));
+	return j;
+}
+
+int mc__task_insert(struct mc_conn *c, const struct mc__task_new *t, int64_t now, int64_t *id)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(
+		c, &s,
+		"INSERT INTO document_tasks (document_id, kind, user_id, from_user_id, parent_id, due_date, note,"
+		" urgency_rank, status, arrived_at) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?,"
+		" 'pending', ?) RETURNING id",
+		"itiiittdi", t->document, t->kind, t->user, t->from, t->parent, t->due_date, t->note, t->urgency_rank,
+		now);
+	return rc ? rc : mc_step_returning(s, id);
+}
+
+int mc__task_pending(struct mc_conn *c, int64_t document, int64_t user, const char *const *kinds, int64_t *id,
+		     char *kind, size_t kn, int64_t *parent)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(
+		c, &s,
+		"SELECT id, kind, COALESCE(parent_id, 0) FROM document_tasks WHERE document_id = ? AND user_id = ?"
+		" AND status = 'pending' ORDER BY id",
+		"ii", document, user);
+	if (rc)
+		return rc;
+	rc = MC_E_NOT_FOUND;
+	int step;
+	while (rc == MC_E_NOT_FOUND && (step = mc_step(s)) == MC_DB_ROW)
+		for (int i = 0; kinds[i] && rc == MC_E_NOT_FOUND; i++)
+			if (strcmp(kinds[i], mc_col_text(s, 1)) == 0) {
+				*id = mc_col_int64(s, 0);
+				snprintf(kind, kn, "%s", kinds[i]);
+				*parent = mc_col_int64(s, 2);
+				rc = 0;
+			}
+	if (rc == MC_E_NOT_FOUND && step < 0)
+		rc = step;
+	mc_stmt_done(s);
+	return rc;
+}
+
+int mc__task_done(struct mc_conn *c, int64_t id, const char *result, int64_t now)
+{
+	int64_t n = mc_exec(c,
+			    "UPDATE document_tasks SET status = 'done', done_at = ?, result = ?,"
+			    " viewed_at = COALESCE(viewed_at, ?) WHERE id = ? AND status = 'pending'",
+			    "itii", now, result, now, id);
+	return n < 0 ? (int)n : n == 0 ? MC_E_CONFLICT : 0;
+}
+
+int mc__tasks_opened(struct mc_conn *c, int64_t document, int64_t user, int64_t now, int64_t *marked)
+{
+	int64_t n = mc_exec(c,
+			    "UPDATE document_tasks SET viewed_at = ? WHERE document_id = ? AND user_id = ?"
+			    " AND viewed_at IS NULL",
+			    "iii", now, document, user);
+	if (n < 0)
+		return (int)n;
+	*marked = n;
+	return 0;
+}
+
+int mc__document_touch(struct mc_conn *c, int64_t id, int64_t version, const char *status, int64_t now)
+{
+	int64_t n = mc_exec(c,
+			    "UPDATE documents SET version = version + 1, status = COALESCE(?, status), updated_at = ?"
+			    " WHERE id = ? AND version = ?",
+			    "tiii", status, now, id, version);
+	return n < 0 ? (int)n : n == 0 ? MC_E_PRECONDITION : 0;
+}
+
+/* An inbox row: the task and what its document says at a glance. */
+static json_t *inbox_row(struct mc_stmt *s, void *ud)
+{
+	json_t *j = task_row(s, ud);
+	if (j)
+		json_object_set_new(j, "document",
+				    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s}", "id",
+					      (json_int_t)mc_col_int64(s, 1), "summary", mc_col_text(s, 16), "urgency",
+					      mc_col_text(s, 17), "direction", mc_col_text(s, 18), "number_text",
+					      mc_col_text(s, 19), "sender", mc_col_text(s, 20), "doc_date",
+					      mc_col_text(s, 21)));
+	return j;
+}
+
+int mc__task_page(struct mc_conn *c, int64_t user, enum mc__inbox which, const char *today, const char *soon,
+		  int64_t offset, int limit, json_t **items, int64_t *next)
+{
+	static const char *const where[] = {
+		[MC_INBOX_PENDING] = " AND t.status = 'pending'",
+		[MC_INBOX_UNOPENED] = " AND t.status = 'pending' AND t.viewed_at IS NULL",
+		[MC_INBOX_OVERDUE] = " AND t.status = 'pending' AND t.due_date < ?",
+		[MC_INBOX_DUE_SOON] = " AND t.status = 'pending' AND t.due_date >= ? AND t.due_date <= ?",
+		[MC_INBOX_DONE] = " AND t.status = 'done'",
+	};
+	/* the list's SQL, its bound dates chosen by which; the most urgent
+	 * first, the newest first within a rank; pages by offset (an inbox is
+	 * short, and its order is not the order of ids) */
+	char sql[1400];
+	snprintf(sql, sizeof(sql),
+		 "SELECT " TASK_COLS ", d.summary, d.urgency, d.direction,"
+		 " CASE WHEN d.direction = 'out' THEN (CASE WHEN d.number < 10 THEN '0' ELSE '' END) || d.number || '/'"
+		 " || d.symbol ELSE CAST(d.number AS TEXT) END,"
+		 " d.sender, d.doc_date" TASK_FROM " JOIN documents d ON d.id = t.document_id"
+		 " WHERE t.user_id = ?%s ORDER BY t.urgency_rank DESC, t.id DESC LIMIT ? OFFSET ?",
+		 where[which]);
+	struct mc_stmt *s;
+	int rc;
+	if (which == MC_INBOX_OVERDUE)
+		rc = mc_query(c, &s, sql, "itdi", user, today, limit + 1, offset);
+	else if (which == MC_INBOX_DUE_SOON)
+		rc = mc_query(c, &s, sql, "ittdi", user, today, soon, limit + 1, offset);
+	else
+		rc = mc_query(c, &s, sql, "idi", user, limit + 1, offset);
+	if (rc)
+		return rc;
+	int more = 0;
+	if ((rc = mc_rows_json_page(s, inbox_row, NULL, (size_t)limit, items, &more)))
+		return rc;
+	*next = more ? offset + limit : 0;
+	return 0;
 }
 
 int mc__document_load(struct mc_conn *c, int64_t id, struct mc__document *d, json_t **out)
@@ -256,7 +402,11 @@ int mc__document_load(struct mc_conn *c, int64_t id, struct mc__document *d, jso
 	d->id = id;
 	d->agency = mc_col_int64(s, C_AGENCY);
 	d->registered_by = mc_col_int64(s, C_REGISTERED_BY);
+	d->version = mc_col_int64(s, C_VERSION);
 	snprintf(d->secrecy, sizeof(d->secrecy), "%s", mc_col_text(s, C_SECRECY));
+	snprintf(d->urgency, sizeof(d->urgency), "%s", mc_col_text(s, C_URGENCY));
+	snprintf(d->direction, sizeof(d->direction), "%s", mc_col_text(s, C_DIRECTION));
+	snprintf(d->status, sizeof(d->status), "%s", mc_col_text(s, C_STATUS));
 	json_t *j = fill(s, NULL);
 	mc_stmt_done(s);
 	if (!j)
@@ -271,11 +421,19 @@ int mc__document_load(struct mc_conn *c, int64_t id, struct mc__document *d, jso
 		return rc;
 	}
 	json_object_set_new(j, "events", events);
+	json_t *tasks = NULL;
+	if ((rc = mc_query(c, &s, "SELECT " TASK_COLS TASK_FROM " WHERE t.document_id = ? ORDER BY t.id", "i", id)) ||
+	    (rc = mc_rows_json(s, task_row, NULL, &tasks))) {
+		json_decref(j);
+		return rc;
+	}
+	json_object_set_new(j, "tasks", tasks);
 	if (strcmp(d->secrecy, "none") != 0) {
-		if ((rc = mc_query(c, &s,
-				   "SELECT r.user_id, u.full_name FROM document_readers r JOIN users u ON u.id = r.user_id"
-				   " WHERE r.document_id = ? ORDER BY r.user_id",
-				   "i", id)) ||
+		if ((rc = mc_query(
+			     c, &s,
+			     "SELECT r.user_id, u.full_name FROM document_readers r JOIN users u ON u.id = r.user_id"
+			     " WHERE r.document_id = ? ORDER BY r.user_id",
+			     "i", id)) ||
 		    (rc = mc_rows_json(s, reader_row, NULL, &readers))) {
 			json_decref(j);
 			return rc;
@@ -308,8 +466,8 @@ int mc__document_page(struct mc_conn *c, const struct mc_document_filter *f, int
 			  " AND (d.secrecy = 'none' OR d.registered_by = ?"
 			  " OR EXISTS (SELECT 1 FROM document_readers r WHERE r.document_id = d.id AND r.user_id = ?))"
 			  " ORDER BY d.id DESC LIMIT ?",
-			  "ittddttttiiiid", body, f->direction, f->direction, f->year, f->year, f->type_code, f->type_code,
-			  like, like, f->before_id, f->before_id, caller, caller, f->limit + 1);
+			  "ittddttttiiiid", body, f->direction, f->direction, f->year, f->year, f->type_code,
+			  f->type_code, like, like, f->before_id, f->before_id, caller, caller, f->limit + 1);
 	if (rc)
 		return rc;
 	int more = 0;

@@ -152,11 +152,12 @@ static void incoming_register_read_search(void **state)
 	assert_string_equal(jstr(json_array_get(json_object_get(doc, "events"), 0), "action"), "register");
 	json_int_t first = jint(doc, "id");
 	json_decref(doc);
-	assert_int_equal(register_in(&vt,
-				     "{\"type_code\":\"bao_cao\",\"summary\":\"Báo cáo tình hình cải cách hành chính quý I\","
-				     "\"doc_date\":\"2027-02-28\",\"sender\":\"UBND Phường Sài Gòn\"}",
-				     NULL),
-			 2);
+	assert_int_equal(
+		register_in(&vt,
+			    "{\"type_code\":\"bao_cao\",\"summary\":\"Báo cáo tình hình cải cách hành chính quý I\","
+			    "\"doc_date\":\"2027-02-28\",\"sender\":\"UBND Phường Sài Gòn\"}",
+			    NULL),
+		2);
 	/* a confidential one: its own series, its readers named */
 	char body[800];
 	snprintf(body, sizeof(body),
@@ -231,10 +232,10 @@ static void incoming_register_read_search(void **state)
 		assert_int_equal(mc_http_get(&gd, path, &r), 200);
 		mc_http_res_free(&r);
 	}
-	assert_int_equal(mc_test_db_int(db,
-					"SELECT COUNT(*) FROM audit_log WHERE action = 'document.read' AND object_id = ?",
-					oid),
-			 audited + 2);
+	assert_int_equal(
+		mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.read' AND object_id = ?",
+			       oid),
+		audited + 2);
 
 	/* who may register: the clerical officer, for the body they work for */
 	assert_int_equal(post(&cv, "/api/v1/documents/incoming", INCOMING, &r), 403);
@@ -254,17 +255,17 @@ static void incoming_register_read_search(void **state)
 			      "\"arrived_at\":\"2027-03-09T09:00:00+07:00\",\"file_sha256\":\"abc\"}",
 			      &r),
 			 422);
-	const char *fields[] = {"summary", "doc_date", "urgency", "readers", "pages", "arrived_at", "file_sha256",
-				"type_code"};
+	const char *fields[] = {"summary", "doc_date",   "urgency",     "readers",
+				"pages",   "arrived_at", "file_sha256", "type_code"};
 	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
 		if (!strstr(r.body, fields[k]))
 			fail_msg("%s not named in %s", fields[k], r.body);
 	mc_http_res_free(&r);
 	assert_int_equal(mc_test_db_int(db, "SELECT COUNT(*) FROM documents", NULL), before);
-	assert_int_equal(post(&vt, "/api/v1/documents/incoming",
-			      "{\"type_code\":\"cong_van\",\"summary\":\"X\",\"doc_date\":\"2027-03-05\",\"sender\":\"Y\"}",
-			      &r),
-			 422);
+	assert_int_equal(
+		post(&vt, "/api/v1/documents/incoming",
+		     "{\"type_code\":\"cong_van\",\"summary\":\"X\",\"doc_date\":\"2027-03-05\",\"sender\":\"Y\"}", &r),
+		422);
 	assert_non_null(strstr(r.body, "doc_date"));
 	mc_http_res_free(&r);
 }
@@ -283,10 +284,11 @@ static void outgoing_numbers_symbols_and_dates(void **state)
 	char num[64], body[900];
 	register_out(&vt, QD, num, sizeof(num));
 	assert_string_equal(num, "01/QĐ-STP");
-	register_out(&vt,
-		     "{\"type_code\":\"ke_hoach\",\"summary\":\"Kế hoạch tuyên truyền pháp luật\",\"signer_name\":\"Dương "
-		     "Văn Hải\",\"signer_position\":\"Giám đốc\",\"recipients\":[\"Các phòng\"]}",
-		     num, sizeof(num));
+	register_out(
+		&vt,
+		"{\"type_code\":\"ke_hoach\",\"summary\":\"Kế hoạch tuyên truyền pháp luật\",\"signer_name\":\"Dương "
+		"Văn Hải\",\"signer_position\":\"Giám đốc\",\"recipients\":[\"Các phòng\"]}",
+		num, sizeof(num));
 	assert_string_equal(num, "02/KH-STP");
 	/* a secret one: a series of its own */
 	snprintf(body, sizeof(body), "%.*s,\"secrecy\":\"mat\"}", (int)strlen(QD) - 1, QD);
@@ -296,8 +298,9 @@ static void outgoing_numbers_symbols_and_dates(void **state)
 	assert_string_equal(num, "03/QĐ-STP");
 	struct mc_http_res r;
 	/* a công văn names its drafting unit */
-	const char *cv = "{\"type_code\":\"cong_van\",\"summary\":\"V/v rà soát hồ sơ đăng ký hộ tịch\","
-			 "\"signer_name\":\"Trần Văn Bình\",\"signer_position\":\"Chủ tịch\",\"recipients\":[\"Như trên\"]";
+	const char *cv =
+		"{\"type_code\":\"cong_van\",\"summary\":\"V/v rà soát hồ sơ đăng ký hộ tịch\","
+		"\"signer_name\":\"Trần Văn Bình\",\"signer_position\":\"Chủ tịch\",\"recipients\":[\"Như trên\"]";
 	snprintf(body, sizeof(body), "%s}", cv);
 	assert_int_equal(post(&ward, "/api/v1/documents/outgoing", body, &r), 422);
 	assert_non_null(strstr(r.body, "drafting_unit_id"));
@@ -384,6 +387,204 @@ static void numbers_start_again_on_1_january(void **state)
 	json_decref(doc);
 }
 
+static char T_2027_0304[] = "MOTCUA_TEST_NOW=2027-03-04T09:00:00+07:00"; /* Thursday */
+
+/* POST an action on document id at version v as s; the status, r kept. */
+static long act(struct mc_http_session *s, json_int_t id, const char *action, json_int_t v, const char *body,
+		struct mc_http_res *r)
+{
+	char path[120], etag[40];
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/actions/%s", (long long)id, action);
+	snprintf(etag, sizeof(etag), "If-Match: \"v%lld\"", (long long)v);
+	const char *h[] = {etag, NULL};
+	mc_http_do(s, "POST", path, body, h, r);
+	return r->status;
+}
+
+/* The task of kind addressed to user on document j (NULL if none). */
+static json_t *task_of(json_t *j, const char *kind, json_int_t user)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(j, "tasks"), i, t)
+		if (strcmp(jstr(t, "kind"), kind) == 0 && jint(json_object_get(t, "to"), "id") == user)
+			return t;
+	return NULL;
+}
+
+static size_t inbox(struct mc_http_session *s, const char *state, json_t **first_doc)
+{
+	char path[100];
+	snprintf(path, sizeof(path), "/api/v1/my/document-tasks?state=%s", state);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(s, path, &r), 200);
+	json_t *items = json_object_get(r.json, "items");
+	size_t n = json_array_size(items);
+	if (first_doc)
+		*first_doc = n ? json_incref(json_object_get(json_array_get(items, 0), "document")) : NULL;
+	mc_http_res_free(&r);
+	return n;
+}
+
+/* An incoming document from registration to its handling: sent to the
+ * director, directed (lead, coordination, information, deadline), assigned,
+ * handled, acknowledged; each one's inbox, opening and trail. */
+static void incoming_directed_assigned_handled(void **state)
+{
+	(void)state;
+	start(T_2027_0302);
+	struct mc_http_session vt, gd, tp, cv, cvs, sxd;
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
+	mc_http_login_as(&gd, srv.base, "giamdoc.stp");
+	mc_http_login_as(&tp, srv.base, "truongphong.stp");
+	mc_http_login_as(&cv, srv.base, "chuyenvien");
+	mc_http_login_as(&cvs, srv.base, "chuyenvien.stp");
+	mc_http_login_as(&sxd, srv.base, "phogiamdoc.sxd");
+	json_int_t GD = user_id("giamdoc.stp"), TP = user_id("truongphong.stp"), CV = user_id("chuyenvien"),
+		   CVS = user_id("chuyenvien.stp"), SXD = user_id("phogiamdoc.sxd");
+	json_t *doc;
+	register_in(&vt,
+		    "{\"type_code\":\"cong_van\",\"summary\":\"Đề nghị cung cấp thông tin đăng ký khai sinh\","
+		    "\"doc_date\":\"2027-03-01\",\"sender\":\"Tòa án nhân dân Thành phố\"}",
+		    &doc);
+	json_int_t a = jint(doc, "id");
+	json_decref(doc);
+	register_in(&vt,
+		    "{\"type_code\":\"cong_dien\",\"summary\":\"Công điện về ứng phó bão số 3\","
+		    "\"doc_date\":\"2027-03-02\",\"sender\":\"UBND Thành phố\",\"urgency\":\"hoa_toc\"}",
+		    &doc);
+	json_int_t b = jint(doc, "id");
+	json_decref(doc);
+	char body[400];
+	struct mc_http_res r;
+	/* sent on by the clerical officer, to a leader of the agency */
+	snprintf(body, sizeof(body), "{\"leader_id\":%lld}", (long long)TP);
+	assert_int_equal(act(&vt, a, "send_to_leader", 1, body, &r), 422); /* a department head is no leader */
+	assert_non_null(strstr(r.body, "leader_id"));
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"leader_id\":%lld}", (long long)GD);
+	assert_int_equal(act(&tp, a, "send_to_leader", 1, body, &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&vt, a, "send_to_leader", 1, body, &r), 200);
+	assert_string_equal(jstr(r.json, "status"), "sent");
+	assert_int_equal(jint(r.json, "version"), 2);
+	json_t *t = task_of(r.json, "direct", GD);
+	assert_non_null(t);
+	assert_true(json_is_null(json_object_get(t, "viewed_at")));
+	mc_http_res_free(&r);
+	assert_int_equal(act(&vt, a, "send_to_leader", 2, body, &r), 409); /* already sent */
+	mc_http_res_free(&r);
+	assert_int_equal(act(&vt, b, "send_to_leader", 1, body, &r), 200);
+	mc_http_res_free(&r);
+	/* the director's inbox: the hỏa tốc one first; opening it is recorded */
+	assert_int_equal(inbox(&gd, "unopened", &doc), 2);
+	assert_int_equal(jint(doc, "id"), b);
+	assert_string_equal(jstr(doc, "urgency"), "hoa_toc");
+	json_decref(doc);
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld", (long long)a);
+	assert_int_equal(mc_http_get(&gd, path, &r), 200);
+	assert_false(json_is_null(json_object_get(task_of(r.json, "direct", GD), "viewed_at")));
+	mc_http_res_free(&r);
+	assert_int_equal(inbox(&gd, "unopened", NULL), 1);
+	assert_int_equal(inbox(&gd, "pending", NULL), 2);
+	/* the direction: bad input, the wrong person, a stale version */
+	snprintf(body, sizeof(body),
+		 "{\"lead_user_id\":%lld,\"coordinate_user_ids\":[%lld,%lld],\"inform_user_ids\":[%lld],"
+		 "\"due_date\":\"2027-03-01\"}",
+		 (long long)TP, (long long)CV, (long long)CV, (long long)SXD);
+	assert_int_equal(act(&gd, a, "direct", 2, body, &r), 422);
+	const char *fields[] = {"due_date", "coordinate_user_ids", "inform_user_ids"};
+	for (size_t k = 0; k < 3; k++)
+		if (!strstr(r.body, fields[k]))
+			fail_msg("%s not named in %s", fields[k], r.body);
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body),
+		 "{\"lead_user_id\":%lld,\"coordinate_user_ids\":[%lld],\"inform_user_ids\":[%lld],"
+		 "\"due_date\":\"2027-03-09\",\"note\":\"Giao Phòng Hộ tịch chủ trì, trả lời trước ngày 9/3\"}",
+		 (long long)TP, (long long)CV, (long long)CVS);
+	assert_int_equal(act(&tp, a, "direct", 2, body, &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&gd, a, "direct", 1, body, &r), 412);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&gd, a, "direct", 2, body, &r), 200);
+	assert_string_equal(jstr(r.json, "status"), "directed");
+	assert_string_equal(jstr(task_of(r.json, "direct", GD), "status"), "done");
+	assert_string_equal(jstr(task_of(r.json, "lead", TP), "due_date"), "2027-03-09");
+	assert_non_null(task_of(r.json, "coordinate", CV));
+	assert_non_null(task_of(r.json, "inform", CVS));
+	json_int_t v = jint(r.json, "version");
+	mc_http_res_free(&r);
+	/* the other one: due tomorrow */
+	snprintf(body, sizeof(body), "{\"lead_user_id\":%lld,\"due_date\":\"2027-03-03\"}", (long long)TP);
+	assert_int_equal(act(&gd, b, "direct", 2, body, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(inbox(&gd, "pending", NULL), 0);
+	assert_int_equal(inbox(&tp, "pending", &doc), 2);
+	assert_int_equal(jint(doc, "id"), b);
+	json_decref(doc);
+	assert_int_equal(inbox(&tp, "due_soon", &doc), 1);
+	assert_int_equal(jint(doc, "id"), b);
+	json_decref(doc);
+	assert_int_equal(inbox(&tp, "overdue", NULL), 0);
+	/* assigned within the lead's agency, handled, acknowledged */
+	snprintf(body, sizeof(body), "{\"user_id\":%lld}", (long long)SXD);
+	assert_int_equal(act(&tp, a, "assign", v, body, &r), 422);
+	assert_non_null(strstr(r.body, "user_id"));
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"user_id\":%lld,\"note\":\"Đồng chí Nhân xử lý\"}", (long long)CVS);
+	assert_int_equal(act(&cvs, a, "assign", v, body, &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&tp, a, "assign", v, body, &r), 200);
+	assert_string_equal(jstr(r.json, "status"), "assigned");
+	t = task_of(r.json, "handle", CVS);
+	assert_non_null(t);
+	assert_string_equal(jstr(t, "due_date"), "2027-03-09");
+	v = jint(r.json, "version");
+	mc_http_res_free(&r);
+	assert_int_equal(act(&cvs, a, "complete", v, "{}", &r), 422);
+	assert_non_null(strstr(r.body, "result"));
+	mc_http_res_free(&r);
+	assert_int_equal(act(&cvs, a, "complete", v, "{\"result\":\"Đã có Công văn trả lời số 05/STP-HT\"}", &r), 200);
+	assert_string_equal(jstr(r.json, "status"), "handled");
+	assert_string_equal(jstr(task_of(r.json, "handle", CVS), "status"), "done");
+	assert_string_equal(jstr(task_of(r.json, "lead", TP), "status"), "done");
+	v = jint(r.json, "version");
+	mc_http_res_free(&r);
+	assert_int_equal(act(&cv, a, "complete", v, "{\"result\":\"Đã phối hợp cung cấp số liệu\"}", &r), 200);
+	v = jint(r.json, "version");
+	mc_http_res_free(&r);
+	assert_int_equal(act(&cvs, a, "acknowledge", v, NULL, &r), 200);
+	v = jint(r.json, "version");
+	size_t i;
+	json_t *e;
+	const char *trail[] = {"register", "send_to_leader", "view",     "direct",
+			       "assign",   "complete",       "complete", "acknowledge"};
+	size_t n = 0;
+	json_array_foreach(json_object_get(r.json, "events"), i, e) {
+		if (strcmp(jstr(e, "action"), "view") == 0 && n != 2)
+			continue; /* the others' openings */
+		if (n < 8)
+			assert_string_equal(jstr(e, "action"), trail[n]);
+		n++;
+	}
+	assert_int_equal(n, 8);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&cvs, a, "acknowledge", v, NULL, &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(inbox(&tp, "pending", NULL), 1);
+	assert_int_equal(inbox(&cvs, "done", NULL), 2);
+	assert_true(mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.direct'", NULL) >= 2);
+	/* two days on, the one due yesterday is overdue */
+	start(T_2027_0304);
+	mc_http_login_as(&tp, srv.base, "truongphong.stp");
+	assert_int_equal(inbox(&tp, "overdue", &doc), 1);
+	assert_int_equal(jint(doc, "id"), b);
+	json_decref(doc);
+	assert_int_equal(mc_http_get(&tp, "/api/v1/my/document-tasks?state=late", &r), 422);
+	mc_http_res_free(&r);
+}
+
 struct issuer {
 	const char *base;
 	int ok;
@@ -399,10 +600,11 @@ static void *issue(void *arg)
 	if (mc_http_login(&s, "vanthu.stp", MC_HTTP_DEMO_PASSWORD, 1) != 200)
 		return NULL;
 	struct mc_http_res r;
-	if (mc_http_post(&s, "/api/v1/documents/outgoing",
-			 "{\"type_code\":\"thong_bao\",\"summary\":\"Thông báo lịch tiếp công dân\",\"signer_name\":\"Dương "
-			 "Văn Hải\",\"signer_position\":\"Giám đốc\",\"recipients\":[\"Các phòng\"]}",
-			 &r) == 201) {
+	if (mc_http_post(
+		    &s, "/api/v1/documents/outgoing",
+		    "{\"type_code\":\"thong_bao\",\"summary\":\"Thông báo lịch tiếp công dân\",\"signer_name\":\"Dương "
+		    "Văn Hải\",\"signer_position\":\"Giám đốc\",\"recipients\":[\"Các phòng\"]}",
+		    &r) == 201) {
 		w->ok = 1;
 		snprintf(w->numbers, sizeof(w->numbers), "%s", jstr(r.json, "number_text"));
 	}
@@ -469,6 +671,7 @@ int main(void)
 		cmocka_unit_test(types_of_decree_30),
 		cmocka_unit_test(incoming_register_read_search),
 		cmocka_unit_test(outgoing_numbers_symbols_and_dates),
+		cmocka_unit_test(incoming_directed_assigned_handled),
 		cmocka_unit_test(numbers_start_again_on_1_january),
 		cmocka_unit_test(forty_issuers_no_gap_no_twin),
 	};

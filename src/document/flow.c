@@ -1,0 +1,384 @@
+/*
+ * flow.c - what happens to an incoming document after its registration:
+ * the clerical officer sends it to a leader of the body (send_to_leader);
+ * the leader writes the direction (direct: who leads its handling, who
+ * coordinates, who is informed, the deadline, a note); the lead hands it
+ * to an official of their agency (assign) or handles it; whoever leads,
+ * handles or coordinates reports what was done (complete); the informed
+ * acknowledge.  Each action checks the caller's task, the document's
+ * version (If-Match), and records the tasks, an event and an audit entry
+ * in one transaction.
+ */
+#include "internal.h"
+
+#include "../audit/audit.h"
+#include "../core/text.h"
+#include "../core/timeutil.h"
+#include "../org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+#define MAX_ADDRESSEES 50
+
+struct act {
+	struct mc_document_ctx *x;
+	struct mc__document d;
+	json_t *in;
+	int64_t now;
+	char today[11];
+	int rank; /* the document's urgency as the inbox orders it */
+};
+
+static int urgency_rank(const char *urgency)
+{
+	return !strcmp(urgency, "hoa_toc") ? 3 : !strcmp(urgency, "thuong_khan") ? 2 : !strcmp(urgency, "khan") ? 1 : 0;
+}
+
+/* An active official's agency; 0 when user is none (or not active). */
+static int official_agency(struct mc_conn *c, int64_t user, int64_t *agency)
+{
+	*agency = 0;
+	int rc = mc_query_int64(c, agency,
+				"SELECT agency_id FROM users WHERE id = ? AND kind = 'official' AND status = 'active'"
+				" AND agency_id IS NOT NULL",
+				"i", user);
+	return rc == MC_E_NOT_FOUND ? 0 : rc;
+}
+
+/* 1 when user is an active official of the document's body (or one of its
+ * internal units); with below, of any agency in the body's subtree. */
+static int addressee_ok(struct act *a, int64_t user, int below)
+{
+	int64_t agency;
+	int rc = official_agency(a->x->c, user, &agency);
+	if (rc || !agency)
+		return rc ? rc : 0;
+	rc = mc_agency_acts_for(a->x->c, agency, a->d.agency);
+	if (rc == 0 && below)
+		rc = mc_agency_within(a->x->c, a->d.agency, agency);
+	return rc;
+}
+
+static int has_role(struct mc_conn *c, int64_t user, const char *role)
+{
+	int64_t v;
+	int rc =
+		mc_query_int64(c, &v, "SELECT 1 FROM user_roles WHERE user_id = ? AND role_code = ?", "it", user, role);
+	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
+}
+
+/* A user id field (0 when absent; a problem in e when not an id). */
+static int64_t id_field(struct act *a, const char *name, int required)
+{
+	json_t *v = json_object_get(a->in, name);
+	if (!v || json_is_null(v)) {
+		if (required)
+			mc_bad_field(a->x->e, name, MC_M_REQUIRED);
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 1) {
+		mc_bad_field(a->x->e, name, MC_M_DOC_ADDRESSEE);
+		return 0;
+	}
+	return json_integer_value(v);
+}
+
+/* A text field of at most max characters, NULL when absent. */
+static const char *text_field(struct act *a, const char *name, long max, int required)
+{
+	json_t *v = json_object_get(a->in, name);
+	const char *s = json_string_value(v);
+	if (!s || !*s) {
+		if (required || (v && !json_is_null(v) && !s))
+			mc_bad_field(a->x->e, name, s || !v || json_is_null(v) ? MC_M_REQUIRED : MC_M_NOT_STRING);
+		return NULL;
+	}
+	if (strlen(s) > (size_t)max * 8 + 16 || !mc_text_valid(s, SIZE_MAX)) {
+		mc_bad_field(a->x->e, name, MC_M_BAD_CHARACTERS);
+		return NULL;
+	}
+	if (mc_text_chars(s) > max) {
+		mc_bad_fieldn(a->x->e, name, MC_M_TOO_LONG, max);
+		return NULL;
+	}
+	return mc_text_nfc(a->x->arena, s);
+}
+
+/* The event, the audit entry and the document's new version, after an
+ * action's own writes. */
+static int recorded(struct act *a, const char *action, const char *status, json_t *detail)
+{
+	int rc = mc__document_touch(a->x->c, a->d.id, a->d.version, status, a->now);
+	if (!rc)
+		rc = mc__document_event(a->x->c, a->d.id, a->x->who->user_id, action, detail);
+	if (!rc) {
+		char oid[24], what[48];
+		snprintf(oid, sizeof(oid), "%lld", (long long)a->d.id);
+		snprintf(what, sizeof(what), "document.%s", action);
+		struct mc_audit_entry ae = {
+			a->x->who->user_id, what, "document", oid, a->x->addr ? a->x->addr : "-", NULL};
+		rc = mc_audit_append_json(a->x->c, &ae, json_incref(detail));
+	}
+	json_decref(detail);
+	return rc;
+}
+
+static int task(struct act *a, const char *kind, int64_t user, int64_t parent, const char *due, const char *note)
+{
+	struct mc__task_new t = {a->d.id, user, a->x->who->user_id, parent, kind, due, note, a->rank};
+	int64_t id;
+	return mc__task_insert(a->x->c, &t, a->now, &id);
+}
+
+/* The clerical officer of the body sends a registered incoming document to
+ * one of its leaders. */
+static int do_send_to_leader(struct act *a)
+{
+	int64_t body = 0;
+	int rc = mc__document_body_of(a->x->c, a->x->who->agency_id, &body);
+	if (rc && rc != MC_E_NOT_FOUND)
+		return rc;
+	if (!mc_principal_has(a->x->who, "document.register") || body != a->d.agency)
+		return mc_error_set(a->x->e, MC_E_FORBIDDEN, "only a clerical officer of the agency sends it on");
+	if (strcmp(a->d.direction, "in") != 0 || strcmp(a->d.status, "registered") != 0)
+		return mc_error_set(a->x->e, MC_E_CONFLICT, "not allowed while the document is %s", a->d.status);
+	int64_t leader = id_field(a, "leader_id", 1);
+	const char *note = text_field(a, "note", 2000, 0);
+	if (leader) {
+		int ok = addressee_ok(a, leader, 0);
+		if (ok > 0)
+			ok = has_role(a->x->c, leader, "leader");
+		if (ok < 0)
+			return ok;
+		if (!ok)
+			mc_bad_field(a->x->e, "leader_id", MC_M_DOC_LEADER);
+	}
+	if (a->x->e->nfields)
+		return a->x->e->code = MC_E_VALIDATION;
+	if ((rc = task(a, "direct", leader, 0, NULL, note)))
+		return rc;
+	return recorded(a, "send_to_leader", "sent", json_pack("{s:I}", "leader_id", (json_int_t)leader));
+}
+
+/* The ids of a list of addressees (at most 50, each once, each an active
+ * official of the body or below); NULL (and a problem) when bad. */
+static json_t *addressees(struct act *a, const char *name)
+{
+	json_t *v = json_object_get(a->in, name);
+	if (!v || json_is_null(v))
+		return json_array();
+	size_t i, k;
+	json_t *u, *w;
+	int ok = json_is_array(v) && json_array_size(v) <= MAX_ADDRESSEES;
+	json_array_foreach(v, i, u) {
+		ok &= json_is_integer(u) && json_integer_value(u) > 0;
+		json_array_foreach(v, k, w)
+			if (k < i && json_equal(u, w))
+				ok = 0;
+	}
+	if (!ok) {
+		mc_bad_field(a->x->e, name, MC_M_DOC_ADDRESSEES);
+		return NULL;
+	}
+	json_array_foreach(v, i, u) {
+		int rc = addressee_ok(a, json_integer_value(u), 1);
+		if (rc < 0) {
+			mc_error_set(a->x->e, rc, NULL);
+			return NULL;
+		}
+		if (!rc) {
+			mc_bad_field(a->x->e, name, MC_M_DOC_ADDRESSEE);
+			return NULL;
+		}
+	}
+	return json_incref(v);
+}
+
+/* The leader's direction (bút phê): the lead, the coordinating and the
+ * informed officials, the deadline, a note. */
+static int do_direct(struct act *a)
+{
+	static const char *const kinds[] = {"direct", NULL};
+	int64_t mine, parent;
+	char kind[16];
+	int rc = mc__task_pending(a->x->c, a->d.id, a->x->who->user_id, kinds, &mine, kind, sizeof(kind), &parent);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_error_set(a->x->e, MC_E_FORBIDDEN, "only the leader it was sent to directs it");
+	if (rc)
+		return rc;
+	int64_t lead = id_field(a, "lead_user_id", 1);
+	const char *due = text_field(a, "due_date", 10, 1), *note = text_field(a, "note", 2000, 0);
+	if (due && !mc_date_check(due))
+		mc_bad_field(a->x->e, "due_date", MC_M_DATE_FORMAT);
+	else if (due && strcmp(due, a->today) < 0)
+		mc_bad_field(a->x->e, "due_date", MC_M_DOC_DUE_PAST);
+	int ok = lead ? addressee_ok(a, lead, 1) : 1;
+	if (ok < 0)
+		return ok;
+	if (!ok)
+		mc_bad_field(a->x->e, "lead_user_id", MC_M_DOC_ADDRESSEE);
+	json_t *coordinate = addressees(a, "coordinate_user_ids"), *inform = addressees(a, "inform_user_ids");
+	if (!a->x->e->nfields && a->x->e->code)
+		rc = a->x->e->code;
+	else if (a->x->e->nfields)
+		rc = a->x->e->code = MC_E_VALIDATION;
+	size_t i;
+	json_t *u;
+	if (!rc)
+		rc = mc__task_done(a->x->c, mine, note, a->now);
+	if (!rc)
+		rc = task(a, "lead", lead, 0, due, note);
+	json_array_foreach(coordinate, i, u)
+		if (!rc)
+			rc = task(a, "coordinate", json_integer_value(u), 0, due, note);
+	json_array_foreach(inform, i, u)
+		if (!rc)
+			rc = task(a, "inform", json_integer_value(u), 0, NULL, note);
+	if (!rc)
+		rc = recorded(a, "direct", "directed",
+			      json_pack("{s:I, s:O, s:O, s:s}", "lead_user_id", (json_int_t)lead, "coordinate_user_ids",
+					coordinate, "inform_user_ids", inform, "due_date", due));
+	json_decref(coordinate);
+	json_decref(inform);
+	return rc;
+}
+
+/* The lead hands the handling to an official of their own agency. */
+static int do_assign(struct act *a)
+{
+	static const char *const kinds[] = {"lead", NULL};
+	int64_t mine, parent;
+	char kind[16];
+	int rc = mc__task_pending(a->x->c, a->d.id, a->x->who->user_id, kinds, &mine, kind, sizeof(kind), &parent);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_error_set(a->x->e, MC_E_FORBIDDEN, "only the official who leads its handling assigns it");
+	if (rc)
+		return rc;
+	int64_t user = id_field(a, "user_id", 1), agency = 0, my_body = 0, body = 0;
+	const char *note = text_field(a, "note", 2000, 0);
+	if (user) {
+		if ((rc = official_agency(a->x->c, user, &agency)) ||
+		    (rc = mc__document_body_of(a->x->c, a->x->who->agency_id, &my_body)) ||
+		    (agency && (rc = mc__document_body_of(a->x->c, agency, &body))))
+			return rc;
+		if (!agency || body != my_body || user == a->x->who->user_id)
+			mc_bad_field(a->x->e, "user_id", MC_M_DOC_ASSIGN_BODY);
+	}
+	if (a->x->e->nfields)
+		return a->x->e->code = MC_E_VALIDATION;
+	char due[11] = "";
+	struct mc_stmt *s;
+	if ((rc = mc_query(a->x->c, &s, "SELECT due_date FROM document_tasks WHERE id = ?", "i", mine)))
+		return rc;
+	if ((rc = mc_step_row(s)) == 0 && mc_col_text(s, 0))
+		snprintf(due, sizeof(due), "%s", mc_col_text(s, 0));
+	mc_stmt_done(s);
+	if (rc)
+		return rc;
+	if ((rc = task(a, "handle", user, mine, due[0] ? due : NULL, note)))
+		return rc;
+	return recorded(a, "assign", "assigned", json_pack("{s:I}", "user_id", (json_int_t)user));
+}
+
+/* Who leads, handles or coordinates reports what was done; the informed
+ * acknowledge.  The handling done, its lead's task is done too, and the
+ * document is handled. */
+static int do_complete(struct act *a, int acknowledge)
+{
+	static const char *const work[] = {"handle", "lead", "coordinate", NULL};
+	static const char *const info[] = {"inform", NULL};
+	int64_t mine, parent;
+	char kind[16];
+	int rc = mc__task_pending(a->x->c, a->d.id, a->x->who->user_id, acknowledge ? info : work, &mine, kind,
+				  sizeof(kind), &parent);
+	if (rc == MC_E_NOT_FOUND)
+		return mc_error_set(a->x->e, MC_E_FORBIDDEN, "the caller has no such task on this document");
+	if (rc)
+		return rc;
+	const char *result = acknowledge ? NULL : text_field(a, "result", 2000, 1);
+	if (a->x->e->nfields)
+		return a->x->e->code = MC_E_VALIDATION;
+	if ((rc = mc__task_done(a->x->c, mine, result, a->now)))
+		return rc;
+	const char *status = NULL;
+	if (strcmp(kind, "handle") == 0 || strcmp(kind, "lead") == 0) {
+		status = "handled";
+		if (parent && (rc = mc__task_done(a->x->c, parent, result, a->now)) && rc != MC_E_CONFLICT)
+			return rc;
+	}
+	return recorded(a, acknowledge ? "acknowledge" : "complete", status,
+			json_pack("{s:s, s:I}", "task", kind, "task_id", (json_int_t)mine));
+}
+
+static int dispatch(struct act *a, const char *action)
+{
+	if (strcmp(action, "send_to_leader") == 0)
+		return do_send_to_leader(a);
+	if (strcmp(action, "direct") == 0)
+		return do_direct(a);
+	if (strcmp(action, "assign") == 0)
+		return do_assign(a);
+	if (strcmp(action, "complete") == 0)
+		return do_complete(a, 0);
+	if (strcmp(action, "acknowledge") == 0)
+		return do_complete(a, 1);
+	return mc_error_set(a->x->e, MC_E_NOT_FOUND, "no such action");
+}
+
+int mc_document_act(struct mc_document_ctx *x, int64_t id, const char *action, int64_t version, json_t *in,
+		    json_t **out)
+{
+	struct act a = {.x = x, .in = in, .now = mc_time_now_ms()};
+	int y, m, d;
+	mc_vn_date(a.now, &y, &m, &d);
+	snprintf(a.today, sizeof(a.today), "%04d-%02d-%02d", y, m, d);
+	json_t *seen = NULL;
+	int rc = mc_document_get(x, id, &seen); /* who may read it may act, per action's rule */
+	json_decref(seen);
+	if (rc)
+		return rc;
+	if ((rc = mc_tx_begin(x->c, 1)))
+		return rc;
+	if ((rc = mc__document_load(x->c, id, &a.d, &seen)) == 0) {
+		json_decref(seen);
+		a.rank = urgency_rank(a.d.urgency);
+		if (version >= 0 && version != a.d.version)
+			rc = MC_E_PRECONDITION;
+		else
+			rc = dispatch(&a, action);
+	}
+	if (!rc)
+		rc = mc_tx_commit(x->c);
+	if (rc && mc_in_tx(x->c))
+		mc_tx_rollback(x->c);
+	if (rc)
+		return rc;
+	return mc__document_load(x->c, id, &a.d, out);
+}
+
+int mc_document_inbox(struct mc_document_ctx *x, const char *which, int64_t offset, int limit, json_t **items,
+		      int64_t *next)
+{
+	static const char *const names[] = {
+		[MC_INBOX_PENDING] = "pending",   [MC_INBOX_UNOPENED] = "unopened", [MC_INBOX_OVERDUE] = "overdue",
+		[MC_INBOX_DUE_SOON] = "due_soon", [MC_INBOX_DONE] = "done",
+	};
+	int k = -1;
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (strcmp(names[i], which ? which : "pending") == 0)
+			k = i;
+	if (k < 0)
+		return mc_bad_field(x->e, "state", MC_M_DOC_INBOX_ENUM), x->e->code = MC_E_VALIDATION;
+	int64_t now = mc_time_now_ms();
+	char today[11], soon[11];
+	int y, m, d;
+	mc_vn_date(now, &y, &m, &d);
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
+	mc_vn_date(now + 3 * MC_DAY_MS, &y, &m, &d); /* due within three days */
+	snprintf(soon, sizeof(soon), "%04d-%02d-%02d", y, m, d);
+	return mc__task_page(x->c, x->who->user_id, (enum mc__inbox)k, today, soon, offset, limit, items, next);
+}
