@@ -13,13 +13,19 @@
 
 #include "../core/banned.h"
 
-static void document_ctx(struct mc_req *r, struct mc_conn *c, struct mc_document_ctx *x)
+/* The domain's context for this request, on the request's connection. */
+static int document_ctx(struct mc_req *r, struct mc_document_ctx *x)
 {
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
 	x->c = c;
 	x->arena = r->arena;
 	x->who = r->who;
 	x->addr = r->addr;
 	x->e = &r->err;
+	return 0;
 }
 
 static int fail(struct mc_req *r, int rc)
@@ -47,12 +53,10 @@ static int register_doc(struct mc_req *r, int outgoing)
 	json_t *b = mc_api_body(r);
 	if (!b)
 		return r->err.code;
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_document_ctx x;
+	int rc = document_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_document_ctx x;
-	document_ctx(r, c, &x);
 	json_t *out = NULL;
 	if ((rc = mc_document_register(&x, outgoing, b, &out)))
 		return fail(r, rc);
@@ -79,11 +83,9 @@ static int document_get(struct mc_req *r)
 	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
-	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
-		return rc;
 	struct mc_document_ctx x;
-	document_ctx(r, c, &x);
+	if ((rc = document_ctx(r, &x)))
+		return rc;
 	json_t *out = NULL;
 	if ((rc = mc_document_get(&x, id, &out)))
 		return fail(r, rc);
@@ -112,12 +114,10 @@ static int document_list(struct mc_req *r)
 		mc_bad_field(&r->err, "q", MC_M_SEARCH_INVALID);
 	if (r->err.nfields)
 		return mc_fail(r, MC_E_VALIDATION, NULL);
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_document_ctx x;
+	int rc = document_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_document_ctx x;
-	document_ctx(r, c, &x);
 	json_t *items = NULL;
 	int64_t next = 0;
 	if ((rc = mc_document_list(&x, &f, &items, &next)))
@@ -137,11 +137,9 @@ static int document_act(struct mc_req *r)
 	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
 	if (!b)
 		return r->err.code;
-	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
-		return rc;
 	struct mc_document_ctx x;
-	document_ctx(r, c, &x);
+	if ((rc = document_ctx(r, &x)))
+		return rc;
 	json_t *out = NULL;
 	if ((rc = mc_document_act(&x, id, mc_req_param(r, "action"), version, b, &out)))
 		return fail(r, rc);
@@ -154,12 +152,10 @@ static int my_tasks(struct mc_req *r)
 	int64_t offset, limit;
 	if (mc_api_query_int(r, "offset", 0, 100000, 0, &offset) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
 		return r->err.code;
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	struct mc_document_ctx x;
+	int rc = document_ctx(r, &x);
 	if (rc)
 		return rc;
-	struct mc_document_ctx x;
-	document_ctx(r, c, &x);
 	json_t *items = NULL;
 	int64_t next = 0;
 	if ((rc = mc_document_inbox(&x, mc_req_query(r, "state"), offset, (int)limit, &items, &next)))
