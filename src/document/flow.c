@@ -49,18 +49,22 @@ static int official_agency(struct mc_conn *c, int64_t user, int64_t *agency)
 	return rc == MC_E_NOT_FOUND ? 0 : rc;
 }
 
-/* 1 when user is an active official of the document's body (or one of its
- * internal units); with below, of any agency in the body's subtree. */
-static int addressee_ok(struct act *a, int64_t user, int below)
+/* 1 when user may be sent the document: an active official of its body
+ * (or of one of its internal units) who reads documents.  An official of
+ * a body below it could neither open nor act on it. */
+static int addressee_ok(struct act *a, int64_t user)
 {
-	int64_t agency;
+	int64_t agency, v;
 	int rc = official_agency(a->x->c, user, &agency);
 	if (rc || !agency)
 		return rc ? rc : 0;
-	rc = mc_agency_acts_for(a->x->c, agency, a->d.agency);
-	if (rc == 0 && below)
-		rc = mc_agency_within(a->x->c, a->d.agency, agency);
-	return rc;
+	if ((rc = mc_agency_acts_for(a->x->c, agency, a->d.agency)) <= 0)
+		return rc;
+	rc = mc_query_int64(a->x->c, &v,
+			    "SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code"
+			    " WHERE ur.user_id = ? AND rp.perm_code = 'document.read'",
+			    "i", user);
+	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
 }
 
 static int has_role(struct mc_conn *c, int64_t user, const char *role)
@@ -127,11 +131,16 @@ static int recorded(struct act *a, const char *action, const char *status, json_
 	return rc;
 }
 
+/* A task for user; on a confidential document, naming them makes them one
+ * of its readers (who is sent it must be able to open it). */
 static int task(struct act *a, const char *kind, int64_t user, int64_t parent, const char *due, const char *note)
 {
 	struct mc__task_new t = {a->d.id, user, a->x->who->user_id, parent, kind, due, note, a->rank};
 	int64_t id;
-	return mc__task_insert(a->x->c, &t, a->now, &id);
+	int rc = mc__task_insert(a->x->c, &t, a->now, &id);
+	if (!rc && strcmp(a->d.secrecy, "none") != 0)
+		rc = mc__document_add_reader(a->x->c, a->d.id, user);
+	return rc;
 }
 
 /* The clerical officer of the body sends a registered incoming document to
@@ -149,7 +158,7 @@ static int do_send_to_leader(struct act *a)
 	int64_t leader = id_field(a, "leader_id", 1);
 	const char *note = text_field(a, "note", 2000, 0);
 	if (leader) {
-		int ok = addressee_ok(a, leader, 0);
+		int ok = addressee_ok(a, leader);
 		if (ok > 0)
 			ok = has_role(a->x->c, leader, "leader");
 		if (ok < 0)
@@ -165,7 +174,8 @@ static int do_send_to_leader(struct act *a)
 }
 
 /* The ids of a list of addressees (at most 50, each once, each an active
- * official of the body or below); NULL (and a problem) when bad. */
+ * official of the body who reads documents); NULL (and a problem) when
+ * bad. */
 static json_t *addressees(struct act *a, const char *name)
 {
 	json_t *v = json_object_get(a->in, name);
@@ -185,7 +195,7 @@ static json_t *addressees(struct act *a, const char *name)
 		return NULL;
 	}
 	json_array_foreach(v, i, u) {
-		int rc = addressee_ok(a, json_integer_value(u), 1);
+		int rc = addressee_ok(a, json_integer_value(u));
 		if (rc < 0) {
 			mc_error_set(a->x->e, rc, NULL);
 			return NULL;
@@ -216,7 +226,7 @@ static int do_direct(struct act *a)
 		mc_bad_field(a->x->e, "due_date", MC_M_DATE_FORMAT);
 	else if (due && strcmp(due, a->today) < 0)
 		mc_bad_field(a->x->e, "due_date", MC_M_DOC_DUE_PAST);
-	int ok = lead ? addressee_ok(a, lead, 1) : 1;
+	int ok = lead ? addressee_ok(a, lead) : 1;
 	if (ok < 0)
 		return ok;
 	if (!ok)
@@ -268,8 +278,20 @@ static int do_assign(struct act *a)
 		if (!agency || body != my_body || user == a->x->who->user_id)
 			mc_bad_field(a->x->e, "user_id", MC_M_DOC_ASSIGN_BODY);
 	}
+	if (user && !a->x->e->nfields && (rc = addressee_ok(a, user)) <= 0) {
+		if (rc < 0)
+			return rc;
+		mc_bad_field(a->x->e, "user_id", MC_M_DOC_ASSIGN_BODY);
+	}
 	if (a->x->e->nfields)
 		return a->x->e->code = MC_E_VALIDATION;
+	int64_t handling = 0;
+	if ((rc = mc_query_int64(a->x->c, &handling,
+				 "SELECT COUNT(*) FROM document_tasks WHERE parent_id = ? AND status = 'pending'", "i",
+				 mine)))
+		return rc;
+	if (handling)
+		return mc_error_set(a->x->e, MC_E_CONFLICT, "an official is handling it already");
 	char due[11] = "";
 	struct mc_stmt *s;
 	if ((rc = mc_query(a->x->c, &s, "SELECT due_date FROM document_tasks WHERE id = ?", "i", mine)))
@@ -309,6 +331,13 @@ static int do_complete(struct act *a, int acknowledge)
 		status = "handled";
 		if (parent && (rc = mc__task_done(a->x->c, parent, result, a->now)) && rc != MC_E_CONFLICT)
 			return rc;
+		/* the lead reports it done: a handling they assigned ends with it */
+		int64_t n = mc_exec(a->x->c,
+				    "UPDATE document_tasks SET status = 'done', done_at = ?, result = ?"
+				    " WHERE parent_id = ? AND status = 'pending'",
+				    "iti", a->now, result, mine);
+		if (n < 0)
+			return (int)n;
 	}
 	return recorded(a, acknowledge ? "acknowledge" : "complete", status,
 			json_pack("{s:s, s:I}", "task", kind, "task_id", (json_int_t)mine));
@@ -380,5 +409,6 @@ int mc_document_inbox(struct mc_document_ctx *x, const char *which, int64_t offs
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
 	mc_vn_date(now + 3 * MC_DAY_MS, &y, &m, &d); /* due within three days */
 	snprintf(soon, sizeof(soon), "%04d-%02d-%02d", y, m, d);
-	return mc__task_page(x->c, x->who->user_id, (enum mc__inbox)k, today, soon, offset, limit, items, next);
+	return mc__task_page(x->c, x->who->user_id, x->who->agency_id, (enum mc__inbox)k, today, soon, offset, limit,
+			     items, next);
 }

@@ -50,11 +50,12 @@ int mc__tasks_opened(struct mc_conn *c, int64_t document, int64_t user, int64_t 
 int mc__document_touch(struct mc_conn *c, int64_t id, int64_t version, const char *status, int64_t now);
 
 enum mc__inbox { MC_INBOX_PENDING, MC_INBOX_UNOPENED, MC_INBOX_OVERDUE, MC_INBOX_DUE_SOON, MC_INBOX_DONE };
-/* A page of the user's tasks from offset: the most urgent first, then the
- * newest; today and soon ("YYYY-MM-DD") bound the overdue and due-soon
+/* A page of the user's tasks from offset, on documents they may still read
+ * from agency (a task outlives a move to another agency, its summary does
+ * not): the most urgent first, then the newest; today and soon ("YYYY-MM-DD") bound the overdue and due-soon
  * lists; *next the offset of the next page, 0 when none. */
-int mc__task_page(struct mc_conn *c, int64_t user, enum mc__inbox which, const char *today, const char *soon,
-		  int64_t offset, int limit, json_t **items, int64_t *next);
+int mc__task_page(struct mc_conn *c, int64_t user, int64_t agency, enum mc__inbox which, const char *today,
+		  const char *soon, int64_t offset, int limit, json_t **items, int64_t *next);
 
 /* The body an official of agency works for: the agency itself, or the
  * body its internal units belong to. */

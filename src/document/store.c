@@ -351,8 +351,8 @@ static json_t *inbox_row(struct mc_stmt *s, void *ud)
 	return j;
 }
 
-int mc__task_page(struct mc_conn *c, int64_t user, enum mc__inbox which, const char *today, const char *soon,
-		  int64_t offset, int limit, json_t **items, int64_t *next)
+int mc__task_page(struct mc_conn *c, int64_t user, int64_t agency, enum mc__inbox which, const char *today,
+		  const char *soon, int64_t offset, int limit, json_t **items, int64_t *next)
 {
 	static const char *const where[] = {
 		[MC_INBOX_PENDING] = " AND t.status = 'pending'",
@@ -370,16 +370,21 @@ int mc__task_page(struct mc_conn *c, int64_t user, enum mc__inbox which, const c
 		 " CASE WHEN d.direction = 'out' THEN (CASE WHEN d.number < 10 THEN '0' ELSE '' END) || d.number || '/'"
 		 " || d.symbol ELSE CAST(d.number AS TEXT) END,"
 		 " d.sender, d.doc_date" TASK_FROM " JOIN documents d ON d.id = t.document_id"
-		 " WHERE t.user_id = ?%s ORDER BY t.urgency_rank DESC, t.id DESC LIMIT ? OFFSET ?",
+		 " WHERE t.user_id = ?%s"
+		 " AND EXISTS (SELECT 1 FROM agency_tree g WHERE (g.ancestor_id = ? AND g.descendant_id = d.agency_id)"
+		 " OR (g.ancestor_id = d.agency_id AND g.descendant_id = ? AND g.same_body = 1))"
+		 " AND (d.secrecy = 'none' OR d.registered_by = t.user_id"
+		 " OR EXISTS (SELECT 1 FROM document_readers r WHERE r.document_id = d.id AND r.user_id = t.user_id))"
+		 " ORDER BY t.urgency_rank DESC, t.id DESC LIMIT ? OFFSET ?",
 		 where[which]);
 	struct mc_stmt *s;
 	int rc;
 	if (which == MC_INBOX_OVERDUE)
-		rc = mc_query(c, &s, sql, "itdi", user, today, limit + 1, offset);
+		rc = mc_query(c, &s, sql, "itiidi", user, today, agency, agency, limit + 1, offset);
 	else if (which == MC_INBOX_DUE_SOON)
-		rc = mc_query(c, &s, sql, "ittdi", user, today, soon, limit + 1, offset);
+		rc = mc_query(c, &s, sql, "ittiidi", user, today, soon, agency, agency, limit + 1, offset);
 	else
-		rc = mc_query(c, &s, sql, "idi", user, limit + 1, offset);
+		rc = mc_query(c, &s, sql, "iiidi", user, agency, agency, limit + 1, offset);
 	if (rc)
 		return rc;
 	int more = 0;

@@ -412,6 +412,18 @@ static json_t *task_of(json_t *j, const char *kind, json_int_t user)
 	return NULL;
 }
 
+/* Move an official to the agency of code (as an administrator would). */
+static void move(const char *username, const char *code)
+{
+	struct mc_conn *c;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	assert_int_equal(
+		mc_exec(c, "UPDATE users SET agency_id = (SELECT id FROM agencies WHERE code = ?) WHERE username = ?",
+			"tt", code, username),
+		1);
+	mc_db_release(c);
+}
+
 static size_t inbox(struct mc_http_session *s, const char *state, json_t **first_doc)
 {
 	char path[100];
@@ -463,6 +475,9 @@ static void incoming_directed_assigned_handled(void **state)
 	assert_non_null(strstr(r.body, "leader_id"));
 	mc_http_res_free(&r);
 	snprintf(body, sizeof(body), "{\"leader_id\":%lld}", (long long)GD);
+	/* the hỏa tốc one sent first: the inbox's order is not the order of sending */
+	assert_int_equal(act(&vt, b, "send_to_leader", 1, body, &r), 200);
+	mc_http_res_free(&r);
 	assert_int_equal(act(&tp, a, "send_to_leader", 1, body, &r), 403);
 	mc_http_res_free(&r);
 	assert_int_equal(act(&vt, a, "send_to_leader", 1, body, &r), 200);
@@ -474,10 +489,9 @@ static void incoming_directed_assigned_handled(void **state)
 	mc_http_res_free(&r);
 	assert_int_equal(act(&vt, a, "send_to_leader", 2, body, &r), 409); /* already sent */
 	mc_http_res_free(&r);
-	assert_int_equal(act(&vt, b, "send_to_leader", 1, body, &r), 200);
-	mc_http_res_free(&r);
 	/* the director's inbox: the hỏa tốc one first; opening it is recorded */
 	assert_int_equal(inbox(&gd, "unopened", &doc), 2);
+	assert_true(b > a); /* b was registered after a, sent before it */
 	assert_int_equal(jint(doc, "id"), b);
 	assert_string_equal(jstr(doc, "urgency"), "hoa_toc");
 	json_decref(doc);
@@ -504,6 +518,13 @@ static void incoming_directed_assigned_handled(void **state)
 		 "\"due_date\":\"2027-03-09\",\"note\":\"Giao Phòng Hộ tịch chủ trì, trả lời trước ngày 9/3\"}",
 		 (long long)TP, (long long)CV, (long long)CVS);
 	assert_int_equal(act(&tp, a, "direct", 2, body, &r), 403);
+	mc_http_res_free(&r);
+	/* an official of a body below the department could not open it */
+	char below[200];
+	snprintf(below, sizeof(below), "{\"lead_user_id\":%lld,\"due_date\":\"2027-03-09\"}",
+		 (long long)user_id("leader.thcs.minhduc"));
+	assert_int_equal(act(&gd, a, "direct", 2, below, &r), 422);
+	assert_non_null(strstr(r.body, "lead_user_id"));
 	mc_http_res_free(&r);
 	assert_int_equal(act(&gd, a, "direct", 1, body, &r), 412);
 	mc_http_res_free(&r);
@@ -575,6 +596,39 @@ static void incoming_directed_assigned_handled(void **state)
 	assert_int_equal(inbox(&tp, "pending", NULL), 1);
 	assert_int_equal(inbox(&cvs, "done", NULL), 2);
 	assert_true(mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.direct'", NULL) >= 2);
+	/* moved to another agency, an official's inbox no longer shows the
+	 * department's documents */
+	move("chuyenvien.stp", "000.00.03.H29");
+	mc_http_login_as(&cvs, srv.base, "chuyenvien.stp");
+	assert_int_equal(inbox(&cvs, "done", NULL), 0);
+	move("chuyenvien.stp", "000.00.02.H29");
+	mc_http_login_as(&cvs, srv.base, "chuyenvien.stp");
+	assert_int_equal(inbox(&cvs, "done", NULL), 2);
+	/* a confidential one: whoever it is sent to becomes one of its readers */
+	register_in(&vt,
+		    "{\"type_code\":\"chi_thi\",\"summary\":\"Chỉ thị về bảo vệ bí mật nhà nước\","
+		    "\"doc_date\":\"2027-03-02\",\"sender\":\"UBND Thành phố\",\"secrecy\":\"toi_mat\"}",
+		    &doc);
+	json_int_t c = jint(doc, "id");
+	json_decref(doc);
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld", (long long)c);
+	assert_int_equal(mc_http_get(&gd, path, &r), 404);
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"leader_id\":%lld}", (long long)GD);
+	assert_int_equal(act(&vt, c, "send_to_leader", 1, body, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&gd, path, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&tp, path, &r), 404);
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"lead_user_id\":%lld,\"due_date\":\"2027-03-05\"}", (long long)TP);
+	assert_int_equal(act(&gd, c, "direct", 2, body, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&tp, path, &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "readers")), 2);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&cvs, path, &r), 404);
+	mc_http_res_free(&r);
 	/* two days on, the one due yesterday is overdue */
 	start(T_2027_0304);
 	mc_http_login_as(&tp, srv.base, "truongphong.stp");
