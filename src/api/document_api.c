@@ -147,6 +147,21 @@ static int document_act(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
+static int addressees(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *items = NULL;
+	if ((rc = mc_document_addressees(&x, id, mc_req_query(r, "action"), &items)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 static int my_tasks(struct mc_req *r)
 {
 	int64_t offset, limit;
@@ -172,6 +187,7 @@ const struct mc_route mc_api_document_routes[] = {
 	{"POST", "/api/v1/documents/outgoing", register_out, MC_AUTH_REQUIRED, "document.register", 0},
 	{"GET", "/api/v1/documents", document_list, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/documents/{id}", document_get, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/documents/{id}/addressees", addressees, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/documents/{id}/actions/{action}", document_act, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/my/document-tasks", my_tasks, MC_AUTH_REQUIRED, "document.read", 0},
 	{0},

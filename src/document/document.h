@@ -69,6 +69,13 @@ int mc_document_list(struct mc_document_ctx *x, const struct mc_document_filter 
 int mc_document_act(struct mc_document_ctx *x, int64_t id, const char *action, int64_t version, json_t *in,
 		    json_t **out);
 
+/* Whom the caller may address by action (send_to_leader, direct or
+ * assign) on a document: the leaders of its body, or its officials who
+ * read documents ([{id, full_name, position, position_en, agency,
+ * leader}]).  MC_E_FORBIDDEN when the caller cannot take that action on
+ * it now. */
+int mc_document_addressees(struct mc_document_ctx *x, int64_t id, const char *action, json_t **out);
+
 /* The caller's tasks: which is pending (default), unopened, overdue,
  * due_soon (within three days) or done; the most urgent first.  *next is
  * the offset of the next page, 0 when none. */

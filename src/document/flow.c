@@ -143,15 +143,27 @@ static int task(struct act *a, const char *kind, int64_t user, int64_t parent, c
 	return rc;
 }
 
+/* 1 when the caller is a clerical officer of the body whose register
+ * holds d. */
+static int clerk_of(struct mc_document_ctx *x, const struct mc__document *d)
+{
+	int64_t body = 0;
+	if (!mc_principal_has(x->who, "document.register"))
+		return 0;
+	int rc = mc__document_body_of(x->c, x->who->agency_id, &body);
+	if (rc)
+		return rc == MC_E_NOT_FOUND ? 0 : rc;
+	return body == d->agency;
+}
+
 /* The clerical officer of the body sends a registered incoming document to
  * one of its leaders. */
 static int do_send_to_leader(struct act *a)
 {
-	int64_t body = 0;
-	int rc = mc__document_body_of(a->x->c, a->x->who->agency_id, &body);
-	if (rc && rc != MC_E_NOT_FOUND)
+	int rc = clerk_of(a->x, &a->d);
+	if (rc < 0)
 		return rc;
-	if (!mc_principal_has(a->x->who, "document.register") || body != a->d.agency)
+	if (!rc)
 		return mc_error_set(a->x->e, MC_E_FORBIDDEN, "only a clerical officer of the agency sends it on");
 	if (strcmp(a->d.direction, "in") != 0 || strcmp(a->d.status, "registered") != 0)
 		return mc_error_set(a->x->e, MC_E_CONFLICT, "not allowed while the document is %s", a->d.status);
@@ -343,6 +355,78 @@ static int do_complete(struct act *a, int acknowledge)
 			json_pack("{s:s, s:I}", "task", kind, "task_id", (json_int_t)mine));
 }
 
+/* The bits of mc__task_kinds. */
+enum { K_DIRECT = 1, K_LEAD = 2, K_HANDLE = 4, K_COORDINATE = 8, K_INFORM = 16 };
+
+int mc__document_actions(struct mc_document_ctx *x, const struct mc__document *d, json_t **out)
+{
+	unsigned k = 0;
+	int rc = mc__task_kinds(x->c, d->id, x->who->user_id, &k), clerk = 0;
+	if (!rc && strcmp(d->direction, "in") == 0 && strcmp(d->status, "registered") == 0)
+		rc = (clerk = clerk_of(x, d)) < 0 ? clerk : 0;
+	if (rc)
+		return rc;
+	json_t *a = json_array();
+	if (clerk)
+		json_array_append_new(a, json_string("send_to_leader"));
+	if (k & K_DIRECT)
+		json_array_append_new(a, json_string("direct"));
+	if ((k & K_LEAD) && !(k & MC__TASK_LEAD_HANDLED))
+		json_array_append_new(a, json_string("assign"));
+	if (k & (K_LEAD | K_HANDLE | K_COORDINATE))
+		json_array_append_new(a, json_string("complete"));
+	if (k & K_INFORM)
+		json_array_append_new(a, json_string("acknowledge"));
+	*out = a;
+	return 0;
+}
+
+int mc__document_shown(struct mc_document_ctx *x, int64_t id, struct mc__document *d, json_t **out)
+{
+	json_t *acts = NULL;
+	int rc = mc__document_load(x->c, id, d, out);
+	if (!rc && (rc = mc__document_actions(x, d, &acts))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (!rc)
+		json_object_set_new(*out, "actions", acts);
+	return rc;
+}
+
+int mc_document_addressees(struct mc_document_ctx *x, int64_t id, const char *action, json_t **out)
+{
+	static const char *const choosing[] = {"send_to_leader", "direct", "assign", NULL};
+	int known = 0;
+	for (int i = 0; choosing[i]; i++)
+		known |= action && strcmp(action, choosing[i]) == 0;
+	if (!known)
+		return mc_bad_field(x->e, "action", MC_M_DOC_CHOOSING_ENUM), x->e->code = MC_E_VALIDATION;
+	struct mc__document d;
+	json_t *j = NULL, *acts = NULL;
+	int rc = mc__document_load(x->c, id, &d, &j);
+	json_decref(j);
+	if (!rc && (rc = mc__document_may_read(x, &d)) == 0)
+		rc = MC_E_NOT_FOUND; /* not even said to exist */
+	if (rc < 0 || (rc = mc__document_actions(x, &d, &acts)))
+		return rc;
+	int may = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(acts, i, v)
+		may |= strcmp(json_string_value(v), action) == 0;
+	json_decref(acts);
+	if (!may)
+		return mc_error_set(x->e, MC_E_FORBIDDEN, "the caller cannot %s this document now", action);
+	if ((rc = mc__document_officials(x->c, d.agency, strcmp(action, "send_to_leader") == 0, out)))
+		return rc;
+	if (strcmp(action, "assign") == 0) /* the lead hands it to someone else */
+		for (i = json_array_size(*out); i-- > 0;)
+			if (json_integer_value(json_object_get(json_array_get(*out, i), "id")) == x->who->user_id)
+				json_array_remove(*out, i);
+	return 0;
+}
+
 static int dispatch(struct act *a, const char *action)
 {
 	if (strcmp(action, "send_to_leader") == 0)
@@ -386,7 +470,7 @@ int mc_document_act(struct mc_document_ctx *x, int64_t id, const char *action, i
 		mc_tx_rollback(x->c);
 	if (rc)
 		return rc;
-	return mc__document_load(x->c, id, &a.d, out);
+	return mc__document_shown(x, id, &a.d, out);
 }
 
 int mc_document_inbox(struct mc_document_ctx *x, const char *which, int64_t offset, int limit, json_t **items,

@@ -22,6 +22,15 @@ struct mc__document {
 };
 /* The document's representation (*out) and what the rules need (d). */
 int mc__document_load(struct mc_conn *c, int64_t id, struct mc__document *d, json_t **out);
+/* read.c: 1 when the caller may read d (its register's agency in reach
+ * and, for a confidential one, registered by or shown to the caller). */
+int mc__document_may_read(struct mc_document_ctx *x, const struct mc__document *d);
+/* flow.c: what the caller may do now on d, the names of POST
+ * /api/v1/documents/{id}/actions/{action} (*out a new array). */
+int mc__document_actions(struct mc_document_ctx *x, const struct mc__document *d, json_t **out);
+/* flow.c: the document as the caller is shown it, what they may do now
+ * included (d filled as by mc__document_load). */
+int mc__document_shown(struct mc_document_ctx *x, int64_t id, struct mc__document *d, json_t **out);
 /* A page of body's register as the caller (a user id) may see it, like:
  * the LIKE pattern of the words asked for, or NULL. */
 int mc__document_page(struct mc_conn *c, const struct mc_document_filter *f, int64_t body, int64_t caller,
@@ -41,6 +50,11 @@ int mc__task_insert(struct mc_conn *c, const struct mc__task_new *t, int64_t now
  * on a document: its id and kind, MC_E_NOT_FOUND when none. */
 int mc__task_pending(struct mc_conn *c, int64_t document, int64_t user, const char *const *kinds, int64_t *id,
 		     char *kind, size_t kn, int64_t *parent);
+/* The kinds of the user's pending tasks on a document, as bits in the
+ * order direct, lead, handle, coordinate, inform; MC__TASK_LEAD_HANDLED
+ * when a pending lead has handed its handling on to a pending one. */
+#define MC__TASK_LEAD_HANDLED (1u << 8)
+int mc__task_kinds(struct mc_conn *c, int64_t document, int64_t user, unsigned *mask);
 int mc__task_done(struct mc_conn *c, int64_t id, const char *result, int64_t now);
 /* The user's first opening of their tasks on a document (those not opened
  * yet get now); the number marked. */
@@ -60,6 +74,12 @@ int mc__task_page(struct mc_conn *c, int64_t user, int64_t agency, enum mc__inbo
 /* The body an official of agency works for: the agency itself, or the
  * body its internal units belong to. */
 int mc__document_body_of(struct mc_conn *c, int64_t agency, int64_t *body);
+/* The active officials who read documents and act for body (its own and
+ * its internal units'), leaders first: [{id, full_name, position,
+ * position_en, agency: {id, name, name_en}, leader}]; leaders_only keeps
+ * the leaders.  At most MC__OFFICIALS_MAX. */
+#define MC__OFFICIALS_MAX 500
+int mc__document_officials(struct mc_conn *c, int64_t body, int leaders_only, json_t **out);
 /* 1 when officials of agency member may read body's registers: body is in
  * member's subtree, or member acts for body (one of its internal units). */
 int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t body);

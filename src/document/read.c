@@ -18,7 +18,7 @@
 /* 1 when the caller may read d: an official of an agency that may read
  * its register and, for a confidential one, who registered it or a reader
  * named. */
-static int may_read(struct mc_document_ctx *x, const struct mc__document *d)
+int mc__document_may_read(struct mc_document_ctx *x, const struct mc__document *d)
 {
 	if (!x->who || !x->who->agency_id)
 		return 0;
@@ -35,7 +35,7 @@ int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out)
 	int rc = mc__document_load(x->c, id, &d, &j);
 	if (rc)
 		return rc;
-	if ((rc = may_read(x, &d)) <= 0) {
+	if ((rc = mc__document_may_read(x, &d)) <= 0) {
 		json_decref(j);
 		return rc < 0 ? rc : MC_E_NOT_FOUND; /* not even said to exist */
 	}
@@ -80,10 +80,12 @@ int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out)
 			rc = mc__document_load(x->c, id, &d, &j);
 		}
 	}
-	if (rc) {
+	json_t *acts = NULL;
+	if (rc || (rc = mc__document_actions(x, &d, &acts))) {
 		json_decref(j);
 		return rc;
 	}
+	json_object_set_new(j, "actions", acts);
 	*out = j;
 	return 0;
 }

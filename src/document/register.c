@@ -427,7 +427,7 @@ int mc_document_register(struct mc_document_ctx *x, int outgoing, json_t *in, js
 	if ((rc = record(x, &n, type_abbr, issuer, unit_abbr, now, &id)))
 		goto done;
 	struct mc__document d;
-	rc = mc__document_load(x->c, id, &d, out);
+	rc = mc__document_shown(x, id, &d, out);
 done:
 	json_decref(n.recipients);
 	json_decref(n.readers);

@@ -316,6 +316,65 @@ int mc__task_done(struct mc_conn *c, int64_t id, const char *result, int64_t now
 	return n < 0 ? (int)n : n == 0 ? MC_E_CONFLICT : 0;
 }
 
+int mc__task_kinds(struct mc_conn *c, int64_t document, int64_t user, unsigned *mask)
+{
+	static const char *const kinds[] = {"direct", "lead", "handle", "coordinate", "inform"};
+	struct mc_stmt *s;
+	*mask = 0;
+	int rc = mc_query(c, &s,
+			  "SELECT t.kind, (SELECT COUNT(*) FROM document_tasks h WHERE h.parent_id = t.id"
+			  " AND h.status = 'pending') FROM document_tasks t WHERE t.document_id = ? AND t.user_id = ?"
+			  " AND t.status = 'pending'",
+			  "ii", document, user);
+	if (rc)
+		return rc;
+	int step;
+	while ((step = mc_step(s)) == MC_DB_ROW) {
+		for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (strcmp(kinds[i], mc_col_text(s, 0)) == 0)
+				*mask |= 1u << i;
+		if (strcmp(mc_col_text(s, 0), "lead") == 0 && mc_col_int64(s, 1) > 0)
+			*mask |= MC__TASK_LEAD_HANDLED;
+	}
+	mc_stmt_done(s);
+	return step == MC_DB_DONE ? 0 : step;
+}
+
+static json_t *official_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:I, s:s?, s:o, s:o, s:{s:I, s:s?, s:s?}, s:b}", "id", (json_int_t)mc_col_int64(s, 0),
+			 "full_name", mc_col_text(s, 1), "position", text_or_null(s, 2), "position_en",
+			 text_or_null(s, 3), "agency", "id", (json_int_t)mc_col_int64(s, 4), "name", mc_col_text(s, 5),
+			 "name_en", mc_col_text(s, 6), "leader", (int)mc_col_int64(s, 7));
+}
+
+int mc__document_officials(struct mc_conn *c, int64_t body, int leaders_only, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(
+		c, &s,
+		"SELECT u.id, u.full_name, u.position, u.position_en, a.id, a.name, a.name_en,"
+		" CASE WHEN EXISTS (SELECT 1 FROM user_roles l WHERE l.user_id = u.id AND l.role_code = 'leader')"
+		" THEN 1 ELSE 0 END AS leader"
+		" FROM agency_tree t JOIN users u ON u.agency_id = t.descendant_id JOIN agencies a ON a.id = "
+		"u.agency_id"
+		" WHERE t.ancestor_id = ? AND t.same_body = 1 AND u.kind = 'official' AND u.status = 'active'"
+		" AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code"
+		" WHERE ur.user_id = u.id AND rp.perm_code = 'document.read')"
+		" ORDER BY leader DESC, t.depth, a.code, u.id LIMIT ?",
+		"ii", body, (int64_t)MC__OFFICIALS_MAX);
+	if (rc || (rc = mc_rows_json(s, official_row, NULL, out)))
+		return rc;
+	if (leaders_only) {
+		size_t i = json_array_size(*out);
+		while (i-- > 0)
+			if (!json_is_true(json_object_get(json_array_get(*out, i), "leader")))
+				json_array_remove(*out, i);
+	}
+	return 0;
+}
+
 int mc__tasks_opened(struct mc_conn *c, int64_t document, int64_t user, int64_t now, int64_t *marked)
 {
 	int64_t n = mc_exec(c,

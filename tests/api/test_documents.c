@@ -438,6 +438,120 @@ static size_t inbox(struct mc_http_session *s, const char *state, json_t **first
 	return n;
 }
 
+/* What s may do on document id now, the names joined by commas into out. */
+static const char *actions_of(struct mc_http_session *s, json_int_t id, char *out, size_t n)
+{
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld", (long long)id);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(s, path, &r), 200);
+	out[0] = '\0';
+	size_t i, len = 0;
+	json_t *v;
+	json_array_foreach(json_object_get(r.json, "actions"), i, v)
+		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? "," : "", json_string_value(v));
+	mc_http_res_free(&r);
+	return out;
+}
+
+/* GET the addressees of id for action as s: the status; the ids joined by
+ * commas into out on a 200. */
+static long addressees_of(struct mc_http_session *s, json_int_t id, const char *action, char *out, size_t n)
+{
+	char path[120];
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/addressees?action=%s", (long long)id, action);
+	struct mc_http_res r;
+	long st = mc_http_get(s, path, &r);
+	out[0] = '\0';
+	size_t i, len = 0;
+	json_t *v;
+	json_array_foreach(json_object_get(r.json, "items"), i, v)
+		len += (size_t)snprintf(out + len, n - len, ",%lld,", (long long)jint(v, "id"));
+	mc_http_res_free(&r);
+	return st;
+}
+
+static int listed(const char *ids, json_int_t id)
+{
+	char k[32];
+	snprintf(k, sizeof(k), ",%lld,", (long long)id);
+	return strstr(ids, k) != NULL;
+}
+
+/* Each one sees what they may do on a document at each step, and whom
+ * they may address: the leaders of its agency to send it to, its officials
+ * to direct and assign it to. */
+static void actions_and_addressees(void **state)
+{
+	(void)state;
+	start(T_2027_0302);
+	struct mc_http_session vt, gd, tp, cvs, sxd;
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
+	mc_http_login_as(&gd, srv.base, "giamdoc.stp");
+	mc_http_login_as(&tp, srv.base, "truongphong.stp");
+	mc_http_login_as(&cvs, srv.base, "chuyenvien.stp");
+	mc_http_login_as(&sxd, srv.base, "phogiamdoc.sxd");
+	json_int_t GD = user_id("giamdoc.stp"), TP = user_id("truongphong.stp"), CVS = user_id("chuyenvien.stp"),
+		   VT = user_id("vanthu.stp"), SXD = user_id("phogiamdoc.sxd");
+	json_t *doc;
+	register_in(&vt,
+		    "{\"type_code\":\"cong_van\",\"summary\":\"Đề nghị phối hợp rà soát văn bản quy phạm\","
+		    "\"doc_date\":\"2027-03-01\",\"sender\":\"Sở Nội vụ\"}",
+		    &doc);
+	json_int_t a = jint(doc, "id");
+	assert_int_equal(json_array_size(json_object_get(doc, "actions")), 1);
+	json_decref(doc);
+	char acts[200], ids[2000], body[200];
+	struct mc_http_res r;
+	assert_string_equal(actions_of(&vt, a, acts, sizeof(acts)), "send_to_leader");
+	assert_string_equal(actions_of(&gd, a, acts, sizeof(acts)), "");
+	/* sending it on: the leaders of the agency only */
+	assert_int_equal(addressees_of(&vt, a, "send_to_leader", ids, sizeof(ids)), 200);
+	assert_true(listed(ids, GD));
+	assert_false(listed(ids, TP) || listed(ids, VT) || listed(ids, SXD));
+	assert_int_equal(addressees_of(&tp, a, "send_to_leader", ids, sizeof(ids)), 403);
+	assert_int_equal(addressees_of(&vt, a, "direct", ids, sizeof(ids)), 403);
+	assert_int_equal(addressees_of(&vt, a, "sideways", ids, sizeof(ids)), 422);
+	assert_int_equal(addressees_of(&vt, a, "", ids, sizeof(ids)), 422);
+	assert_int_equal(addressees_of(&sxd, a, "send_to_leader", ids, sizeof(ids)), 404);
+	assert_int_equal(addressees_of(&vt, a + 1000, "send_to_leader", ids, sizeof(ids)), 404);
+	snprintf(body, sizeof(body), "{\"leader_id\":%lld}", (long long)GD);
+	assert_int_equal(act(&vt, a, "send_to_leader", 1, body, &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "actions")),
+			 0); /* sent: nothing left to the officer */
+	mc_http_res_free(&r);
+	assert_string_equal(actions_of(&vt, a, acts, sizeof(acts)), "");
+	assert_string_equal(actions_of(&gd, a, acts, sizeof(acts)), "direct");
+	/* the direction: any official of the agency who reads documents */
+	assert_int_equal(addressees_of(&gd, a, "direct", ids, sizeof(ids)), 200);
+	assert_true(listed(ids, GD) && listed(ids, TP) && listed(ids, CVS) && listed(ids, VT));
+	assert_false(listed(ids, SXD));
+	assert_int_equal(addressees_of(&gd, a, "assign", ids, sizeof(ids)), 403);
+	snprintf(body, sizeof(body), "{\"lead_user_id\":%lld,\"inform_user_ids\":[%lld],\"due_date\":\"2027-03-12\"}",
+		 (long long)TP, (long long)VT);
+	assert_int_equal(act(&gd, a, "direct", 2, body, &r), 200);
+	mc_http_res_free(&r);
+	assert_string_equal(actions_of(&gd, a, acts, sizeof(acts)), "");
+	assert_string_equal(actions_of(&tp, a, acts, sizeof(acts)), "assign,complete");
+	assert_string_equal(actions_of(&vt, a, acts, sizeof(acts)), "acknowledge");
+	/* assigning: someone else than the lead */
+	assert_int_equal(addressees_of(&tp, a, "assign", ids, sizeof(ids)), 200);
+	assert_true(listed(ids, CVS));
+	assert_false(listed(ids, TP));
+	snprintf(body, sizeof(body), "{\"user_id\":%lld}", (long long)CVS);
+	assert_int_equal(act(&tp, a, "assign", 3, body, &r), 200);
+	mc_http_res_free(&r);
+	/* one handling at a time: the lead may still report it done, not assign it again */
+	assert_string_equal(actions_of(&tp, a, acts, sizeof(acts)), "complete");
+	assert_int_equal(addressees_of(&tp, a, "assign", ids, sizeof(ids)), 403);
+	assert_string_equal(actions_of(&cvs, a, acts, sizeof(acts)), "complete");
+	assert_int_equal(act(&cvs, a, "complete", 4, "{\"result\":\"Đã rà soát, có văn bản trả lời\"}", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "actions")), 0);
+	mc_http_res_free(&r);
+	assert_string_equal(actions_of(&tp, a, acts, sizeof(acts)), "");
+	assert_string_equal(actions_of(&vt, a, acts, sizeof(acts)), "acknowledge");
+}
+
 /* An incoming document from registration to its handling: sent to the
  * director, directed (lead, coordination, information, deadline), assigned,
  * handled, acknowledged; each one's inbox, opening and trail. */
@@ -726,6 +840,7 @@ int main(void)
 		cmocka_unit_test(incoming_register_read_search),
 		cmocka_unit_test(outgoing_numbers_symbols_and_dates),
 		cmocka_unit_test(incoming_directed_assigned_handled),
+		cmocka_unit_test(actions_and_addressees),
 		cmocka_unit_test(numbers_start_again_on_1_january),
 		cmocka_unit_test(forty_issuers_no_gap_no_twin),
 	};
