@@ -9,6 +9,7 @@
 #include "../document/document.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/banned.h"
@@ -91,6 +92,33 @@ static int document_get(struct mc_req *r)
 		return fail(r, rc);
 	mc_api_etag(r, out);
 	return mc_res_json(r, 200, out);
+}
+
+static int document_file(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	void *data = NULL;
+	size_t len = 0;
+	char mime[32];
+	if ((rc = mc_document_file(&x, id, &data, &len, mime)))
+		return fail(r, rc);
+	rc = mc_res_text(r, 200, mc_strdup(r->arena, mime), data, len); /* the type is kept by reference */
+	free(data);
+	if (rc)
+		return rc;
+	const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf" : strcmp(mime, "image/png") == 0 ? "png" : "jpg";
+	/* shown in the browser's viewer, sandboxed: never a page of this origin */
+	mc_res_header(r, "Content-Disposition",
+		      mc_sprintf(r->arena, "inline; filename=\"van-ban-%lld.%s\"", (long long)id, ext));
+	mc_res_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
+	mc_res_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+	return 0;
 }
 
 static int document_list(struct mc_req *r)
@@ -187,6 +215,7 @@ const struct mc_route mc_api_document_routes[] = {
 	{"POST", "/api/v1/documents/outgoing", register_out, MC_AUTH_REQUIRED, "document.register", 0},
 	{"GET", "/api/v1/documents", document_list, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/documents/{id}", document_get, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/documents/{id}/file", document_file, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/documents/{id}/addressees", addressees, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/documents/{id}/actions/{action}", document_act, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/my/document-tasks", my_tasks, MC_AUTH_REQUIRED, "document.read", 0},

@@ -45,6 +45,11 @@ int mc_document_register(struct mc_document_ctx *x, int outgoing, json_t *in, js
  * reading a confidential one is audited. */
 int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out);
 
+/* The file registered with a document the caller may read (*data
+ * malloc'd, the caller frees; its type in mime); MC_E_NOT_FOUND when it
+ * has none.  Reading a confidential one's is audited. */
+int mc_document_file(struct mc_document_ctx *x, int64_t id, void **data, size_t *len, char mime[32]);
+
 struct mc_document_filter {
 	int64_t agency_id;     /* the register's body; 0: the caller's */
 	const char *direction; /* "in", "out" or NULL: both */

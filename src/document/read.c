@@ -8,6 +8,7 @@
 #include "../audit/audit.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
+#include "../dossier/dossier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,40 @@ int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out)
 	json_object_set_new(j, "actions", acts);
 	*out = j;
 	return 0;
+}
+
+int mc_document_file(struct mc_document_ctx *x, int64_t id, void **data, size_t *len, char mime[32])
+{
+	struct mc__document d;
+	json_t *j = NULL;
+	int rc = mc__document_load(x->c, id, &d, &j);
+	if (!rc && (rc = mc__document_may_read(x, &d)) == 0)
+		rc = MC_E_NOT_FOUND; /* not even said to exist */
+	char sha[65] = "";
+	if (rc > 0 && json_string_value(json_object_get(j, "file_sha256")))
+		snprintf(sha, sizeof(sha), "%s", json_string_value(json_object_get(j, "file_sha256")));
+	json_decref(j);
+	if (rc < 0)
+		return rc;
+	if (!sha[0])
+		return MC_E_NOT_FOUND;
+	if (strcmp(d.secrecy, "none") != 0) {
+		/* a confidential document's file: every reading audited */
+		char oid[24];
+		snprintf(oid, sizeof(oid), "%lld", (long long)id);
+		struct mc_audit_entry ae = {
+			x->who->user_id, "document.file", "document", oid, x->addr ? x->addr : "-", NULL};
+		if ((rc = mc_tx_begin(x->c, 1)))
+			return rc;
+		rc = mc_audit_append_json(x->c, &ae, json_pack("{s:s}", "secrecy", d.secrecy));
+		rc = rc ? rc : mc_tx_commit(x->c);
+		if (rc) {
+			if (mc_in_tx(x->c))
+				mc_tx_rollback(x->c);
+			return rc;
+		}
+	}
+	return mc_blob_get(x->c, sha, data, len, mime);
 }
 
 int mc_document_list(struct mc_document_ctx *x, const struct mc_document_filter *f, json_t **items, int64_t *next)

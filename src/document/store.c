@@ -52,7 +52,13 @@ int mc__document_insert(struct mc_conn *c, const struct mc_document_new *n, int6
 			 n->urgency, n->secrecy, n->pages, n->medium, n->file_sha256,
 			 n->outgoing ? "issued" : "registered", n->registered_by, n->search_key, now, now);
 	free(recipients);
-	return rc ? rc : mc_step_returning(s, id);
+	if (rc || (rc = mc_step_returning(s, id)) || !n->file_sha256)
+		return rc;
+	/* the file is the document's from now on: never purged as unclaimed */
+	int64_t k = mc_exec(
+		c, "UPDATE uploads SET attached_at = ? WHERE sha256 = ? AND user_id = ? AND attached_at IS NULL", "iti",
+		now, n->file_sha256, n->registered_by);
+	return k < 0 ? (int)k : 0;
 }
 
 int mc__document_add_reader(struct mc_conn *c, int64_t id, int64_t user)

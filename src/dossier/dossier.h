@@ -170,6 +170,10 @@ int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha2
  * MC_E_QUOTA. */
 int mc_blob_put(struct mc_conn *c, int64_t uploader, const void *data, size_t n, int64_t quota, char sha256[65],
 		const char **mime, char *what, size_t whatlen);
+/* The stored bytes of sha256 (*data malloc'd, the caller frees) and their
+ * type; MC_E_NOT_FOUND when none.  Whether the caller may have them is
+ * for the domain that names the file to decide. */
+int mc_blob_get(struct mc_conn *c, const char *sha256, void **data, size_t *len, char mime[32]);
 /* Remove the uploads that no dossier named within keep_ms of their upload,
  * and the bytes that nobody else uploaded.  Returns the uploads removed or
  * an MC_E_* code. */

@@ -87,7 +87,14 @@ int mc_dossier_file(struct mc_dossier_ctx *x, const char *code, const char *sha2
 		return rc;
 	if (!named)
 		return MC_E_NOT_FOUND;
-	if ((rc = mc_query(x->c, &s, "SELECT mime, data FROM blobs WHERE sha256 = ?", "t", sha256)))
+	return mc_blob_get(x->c, sha256, data, len, mime);
+}
+
+int mc_blob_get(struct mc_conn *c, const char *sha256, void **data, size_t *len, char mime[32])
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT mime, data FROM blobs WHERE sha256 = ?", "t", sha256);
+	if (rc)
 		return rc;
 	*data = NULL;
 	if ((rc = mc_step(s)) == MC_DB_ROW) {

@@ -15,6 +15,7 @@
 
 #include "http.h"
 #include "only.h"
+#include "pdf.h"
 #include "server.h"
 #include "testdb.h"
 
@@ -552,6 +553,70 @@ static void actions_and_addressees(void **state)
 	assert_string_equal(actions_of(&vt, a, acts, sizeof(acts)), "acknowledge");
 }
 
+/* The scan registered with an incoming document is the document's: kept
+ * past the time an unclaimed upload is, read by who may read the document
+ * (a confidential one's reading audited), by nobody else. */
+static void registered_file_kept_and_read(void **state)
+{
+	(void)state;
+	start(T_2027_0302);
+	struct mc_http_session vt, tp, sxd;
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
+	mc_http_login_as(&tp, srv.base, "truongphong.stp");
+	mc_http_login_as(&sxd, srv.base, "phogiamdoc.sxd");
+	static const char scan[] = MC_TEST_PDF("the scan of 145/UBND-KT");
+	char sha[65], body[600], path[80];
+	assert_int_equal(mc_http_upload(&vt, scan, sha), 201);
+	snprintf(body, sizeof(body),
+		 "{\"type_code\":\"cong_van\",\"summary\":\"Về việc báo cáo tình hình thi hành án\","
+		 "\"doc_date\":\"2027-03-01\",\"sender\":\"UBND Phường Sài Gòn\",\"sender_ref\":\"145/UBND-KT\","
+		 "\"medium\":\"electronic\",\"file_sha256\":\"%s\"}",
+		 sha);
+	json_t *doc;
+	register_in(&vt, body, &doc);
+	json_int_t a = jint(doc, "id");
+	assert_string_equal(jstr(doc, "file_sha256"), sha);
+	json_decref(doc);
+	/* the upload is claimed: housekeeping keeps it */
+	assert_int_equal(
+		mc_test_db_int(db, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND attached_at IS NOT NULL", sha),
+		1);
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/file", (long long)a);
+	assert_int_equal(mc_http_get(&tp, path, &r), 200);
+	assert_int_equal(r.len, strlen(scan));
+	assert_memory_equal(r.body, scan, strlen(scan));
+	assert_non_null(strstr(r.headers, "application/pdf"));
+	assert_non_null(strstr(r.headers, "sandbox"));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&sxd, path, &r), 404); /* another department's */
+	mc_http_res_free(&r);
+	/* a document without a file */
+	register_in(&vt, INCOMING, &doc);
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/file", (long long)jint(doc, "id"));
+	json_decref(doc);
+	assert_int_equal(mc_http_get(&tp, path, &r), 404);
+	mc_http_res_free(&r);
+	/* a confidential one: its reader's reading audited, the department head refused */
+	static const char secret_scan[] = MC_TEST_PDF("a confidential scan");
+	assert_int_equal(mc_http_upload(&vt, secret_scan, sha), 201);
+	snprintf(body, sizeof(body),
+		 "{\"type_code\":\"bao_cao\",\"summary\":\"Báo cáo công tác bảo vệ bí mật nhà nước\","
+		 "\"doc_date\":\"2027-03-01\",\"sender\":\"Công an Thành phố\",\"secrecy\":\"mat\","
+		 "\"file_sha256\":\"%s\"}",
+		 sha);
+	register_in(&vt, body, &doc);
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/file", (long long)jint(doc, "id"));
+	json_decref(doc);
+	assert_int_equal(mc_http_get(&tp, path, &r), 404);
+	mc_http_res_free(&r);
+	int64_t before = mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = ?", "document.file");
+	assert_int_equal(mc_http_get(&vt, path, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = ?", "document.file"),
+			 before + 1);
+}
+
 /* An incoming document from registration to its handling: sent to the
  * director, directed (lead, coordination, information, deadline), assigned,
  * handled, acknowledged; each one's inbox, opening and trail. */
@@ -841,6 +906,7 @@ int main(void)
 		cmocka_unit_test(outgoing_numbers_symbols_and_dates),
 		cmocka_unit_test(incoming_directed_assigned_handled),
 		cmocka_unit_test(actions_and_addressees),
+		cmocka_unit_test(registered_file_kept_and_read),
 		cmocka_unit_test(numbers_start_again_on_1_january),
 		cmocka_unit_test(forty_issuers_no_gap_no_twin),
 	};

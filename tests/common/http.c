@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 struct sink {
 	char *p;
@@ -217,4 +218,23 @@ long mc_http_act(struct mc_http_session *s, const char *code, const char *action
 	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/actions/%s", code, action);
 	const char *h[] = {im, NULL};
 	return mc_http_do(s, "POST", path, body ? body : "{}", h, res) ? -1 : res->status;
+}
+
+long mc_http_upload(struct mc_http_session *s, const char *bytes, char sha[65])
+{
+	static int n;
+	char url[200], auth[200], key[64];
+	snprintf(url, sizeof(url), "%s/api/v1/files", s->base);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", s->token);
+	snprintf(key, sizeof(key), "Idempotency-Key: upload-%d-%d", (int)getpid(), ++n);
+	const char *h[] = {auth, "Content-Type: application/octet-stream", key, NULL};
+	struct mc_http_res r;
+	if (mc_http_raw("POST", url, bytes, h, &r))
+		return -1;
+	sha[0] = '\0';
+	if (r.status == 201 && json_string_value(json_object_get(r.json, "sha256")))
+		snprintf(sha, 65, "%s", json_string_value(json_object_get(r.json, "sha256")));
+	long st = r.status;
+	mc_http_res_free(&r);
+	return st;
 }

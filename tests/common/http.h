@@ -57,6 +57,11 @@ long mc_http_post(struct mc_http_session *s, const char *path, const char *body,
  * log-in is itself what a test checks, use mc_http_login and assert. */
 void mc_http_login_as(struct mc_http_session *s, const char *base, const char *user);
 
+/* Upload the text bytes (a test PDF, tests/common/pdf.h) as s, a bearer
+ * session, to POST /api/v1/files; its SHA-256 into sha.  Returns the status
+ * (-1 on a transport error). */
+long mc_http_upload(struct mc_http_session *s, const char *bytes, char sha[65]);
+
 /* A workflow action on a dossier: POST /api/v1/dossiers/{code}/actions/
  * {action} with the JSON body (NULL: "{}") and If-Match "v<version>"
  * (version < 0: no If-Match).  Returns the status (-1 on a transport
