@@ -138,6 +138,11 @@ int mc_document_list(struct mc_document_ctx *x, const struct mc_document_filter 
 	if (!rc)
 		return mc_error_set(x->e, MC_E_FORBIDDEN, "the register of an agency outside the caller's");
 	char *like = f->q && *f->q ? mc_text_like_key(f->q) : NULL;
+	/* the words in their order, others between them: "gop y kien truc"
+	 * finds "Góp ý dự thảo Quy định quản lý kiến trúc" */
+	for (char *p = like; p && *p; p++)
+		if (*p == ' ')
+			*p = '%';
 	rc = mc__document_page(x->c, f, body, x->who->user_id, like, items, next);
 	free(like);
 	return rc;

@@ -408,11 +408,11 @@ static json_t *inbox_row(struct mc_stmt *s, void *ud)
 	json_t *j = task_row(s, ud);
 	if (j)
 		json_object_set_new(j, "document",
-				    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s}", "id",
+				    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s?}", "id",
 					      (json_int_t)mc_col_int64(s, 1), "summary", mc_col_text(s, 16), "urgency",
 					      mc_col_text(s, 17), "direction", mc_col_text(s, 18), "number_text",
 					      mc_col_text(s, 19), "sender", mc_col_text(s, 20), "doc_date",
-					      mc_col_text(s, 21)));
+					      mc_col_text(s, 21), "sender_ref", mc_col_text(s, 22)));
 	return j;
 }
 
@@ -434,7 +434,7 @@ int mc__task_page(struct mc_conn *c, int64_t user, int64_t agency, enum mc__inbo
 		 "SELECT " TASK_COLS ", d.summary, d.urgency, d.direction,"
 		 " CASE WHEN d.direction = 'out' THEN (CASE WHEN d.number < 10 THEN '0' ELSE '' END) || d.number || '/'"
 		 " || d.symbol ELSE CAST(d.number AS TEXT) END,"
-		 " d.sender, d.doc_date" TASK_FROM " JOIN documents d ON d.id = t.document_id"
+		 " d.sender, d.doc_date, d.sender_ref" TASK_FROM " JOIN documents d ON d.id = t.document_id"
 		 " WHERE t.user_id = ?%s"
 		 " AND EXISTS (SELECT 1 FROM agency_tree g WHERE (g.ancestor_id = ? AND g.descendant_id = d.agency_id)"
 		 " OR (g.ancestor_id = d.agency_id AND g.descendant_id = ? AND g.same_body = 1))"

@@ -179,6 +179,8 @@ static void incoming_register_read_search(void **state)
 	assert_int_equal(list_count(&tp, "/api/v1/documents?direction=out"), 0);
 	/* search ignores diacritics and case; numbers and symbols too */
 	assert_int_equal(list_count(&tp, "/api/v1/documents?q=gop%20y%20du%20thao"), 1);
+	assert_int_equal(list_count(&tp, "/api/v1/documents?q=gop%20y%20kien%20truc"), 1); /* words apart */
+	assert_int_equal(list_count(&tp, "/api/v1/documents?q=kien%20truc%20gop%20y"), 0); /* in their order */
 	assert_int_equal(list_count(&tp, "/api/v1/documents?q=G%C3%93P%20%C3%9D"), 1);
 	assert_int_equal(list_count(&tp, "/api/v1/documents?q=512%2FSXD"), 1);
 	assert_int_equal(list_count(&tp, "/api/v1/documents?q=bao%20ve%20bi%20mat"), 0);

@@ -374,6 +374,14 @@ const ROLES = enumOf(/^\s*role: .*\bspecialist\b/);
 const RETURNS = enumOf(/^\s*return_method:/);
 // An official acts on a dossier with every action but the applicant's
 // withdrawal; the last forward is shown as an approval.
+// official documents (documents.js)
+const DOC_URGENCIES = enumOf(/^\s*enum: \[normal, khan\b/);
+const DOC_SECRECIES = enumOf(/^\s*enum: \[none, mat\b/);
+const DOC_STATUSES = enumOf(/^\s*status: .*\bregistered\b.*\bdirected\b/);
+const DOC_MEDIA = enumOf(/^\s*medium: .*\belectronic\b/);
+const DOC_TASKS = enumOf(/^\s*kind: .*\bcoordinate\b.*\binform\b/);
+const DOC_INBOX = enumOf(/name: state, in: query.*\bunopened\b/);
+const DOC_ACTIONS = enumOf(/^\s*items: .*\bsend_to_leader\b/);
 const OFFICIAL_ACTIONS = [...ACTIONS.filter((a) => a !== 'withdraw'), 'approve'];
 
 // Keys built from a prefix and a value the page cannot list itself.  A
@@ -404,6 +412,21 @@ const FAMILIES = {
   my_ended_: ['refused', 'withdrawn', 'stopped'],
   // office.js: the list behind a dashboard figure (?late=)
   of_scope_late_: ['deadline', 'reception', 'all'],
+  dc_urg_: DOC_URGENCIES,
+  dc_sec_: DOC_SECRECIES,
+  dc_st_: DOC_STATUSES,
+  dc_medium_: DOC_MEDIA,
+  dc_kind_: DOC_TASKS,
+  dc_tab_: DOC_INBOX,
+  dc_tab_hint_: DOC_INBOX,
+  dc_none_: DOC_INBOX,
+  dc_done_: DOC_ACTIONS,
+  // the trail: the registration, an official's first opening, the actions
+  dc_ev_: ['register', 'view', ...DOC_ACTIONS],
+  // documents.js dueOf(): past the deadline, within 3 days
+  dc_due_: ['late', 'soon'],
+  // the register's choice of direction ('' is all)
+  dc_dir_: ['all', 'in', 'out'],
 };
 // Values used as keys by themselves: t(p.kind), t(f.channel), t(s.result)...
 const BARE = [...RESULTS, ...UNITS, ...CHANNELS, ...KINDS];

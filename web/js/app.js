@@ -23,6 +23,10 @@ const ROUTES = [
   [/^\/thong-ke$/, './pages/stats.js', 'stats'],
   [/^\/dieu-hanh$/, './pages/dashboard.js', 'dashboard'],
   [/^\/quan-tri\/lich-nghi$/, './pages/calendar.js', 'holidays'],
+  [/^\/can-bo\/van-ban$/, './pages/documents.js', 'work'],
+  [/^\/can-bo\/van-ban\/([^/]+)$/, './pages/documents.js', 'doc'],
+  [/^\/can-bo\/so-van-ban$/, './pages/documents.js', 'book'],
+  [/^\/can-bo\/so-van-ban\/vao-so$/, './pages/documents.js', 'registerIn'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -72,6 +76,7 @@ function renderNav() {
     if (isOfficial()) {
       items.push(item('/can-bo', 'nav_queues'));
       if (can('dossier.intake')) items.push(item('/can-bo/tiep-nhan', 'nav_intake'));
+      if (can('document.read')) items.push(item('/can-bo/van-ban', 'nav_documents'));
       if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));

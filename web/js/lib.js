@@ -12,7 +12,7 @@ export const state = {
 };
 
 // The string files, one per area of the application, merged at start.
-const NAMESPACES = ['common', 'citizen', 'office', 'stats', 'account'];
+const NAMESPACES = ['common', 'citizen', 'office', 'stats', 'account', 'documents'];
 
 export async function loadStrings() {
   const parts = await Promise.all(NAMESPACES.map((ns) =>
