@@ -209,6 +209,159 @@ static int my_tasks(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
+/* ---- drafts ---- */
+
+static int draft_create(struct mc_req *r)
+{
+	json_t *b = mc_api_body(r);
+	if (!b)
+		return r->err.code;
+	struct mc_document_ctx x;
+	int rc = document_ctx(r, &x);
+	if (rc)
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_draft_create(&x, b, &out)))
+		return fail(r, rc);
+	mc_res_header(
+		r, "Location",
+		mc_sprintf(r->arena, "/api/v1/drafts/%lld", (long long)json_integer_value(json_object_get(out, "id"))));
+	mc_api_etag(r, out);
+	return mc_res_json(r, 201, out);
+}
+
+static int draft_get(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_draft_get(&x, id, &out)))
+		return fail(r, rc);
+	mc_api_etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+static int draft_put(struct mc_req *r)
+{
+	int64_t id, version = -1;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc || (rc = mc_api_if_match(r, &version)))
+		return rc;
+	json_t *b = mc_api_body(r);
+	if (!b)
+		return r->err.code;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_draft_revise(&x, id, version, b, &out)))
+		return fail(r, rc);
+	mc_api_etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+static int draft_act(struct mc_req *r)
+{
+	int64_t id, version = -1;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc || (rc = mc_api_if_match(r, &version)))
+		return rc;
+	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
+	if (!b)
+		return r->err.code;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_draft_act(&x, id, mc_req_param(r, "action"), version, b, &out)))
+		return fail(r, rc);
+	mc_api_etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+static int draft_addressees(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *items = NULL;
+	if ((rc = mc_draft_addressees(&x, id, mc_req_query(r, "action"), &items)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int my_drafts(struct mc_req *r)
+{
+	int64_t offset, limit;
+	if (mc_api_query_int(r, "offset", 0, 100000, 0, &offset) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
+		return r->err.code;
+	struct mc_document_ctx x;
+	int rc = document_ctx(r, &x);
+	if (rc)
+		return rc;
+	json_t *items = NULL;
+	int64_t next = 0;
+	if ((rc = mc_draft_list(&x, mc_req_query(r, "state"), offset, (int)limit, &items, &next)))
+		return fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (next)
+		json_object_set_new(out, "next_offset", json_integer(next));
+	return mc_res_json(r, 200, out);
+}
+
+static int chains_get(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	json_t *items = NULL;
+	if ((rc = mc_document_chains(c, id, &items)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int chain_put(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	json_t *b = mc_api_body(r);
+	if (!b)
+		return r->err.code;
+	json_t *steps = json_object_get(b, "steps");
+	if (!steps)
+		return mc_bad_field(&r->err, "steps", MC_M_REQUIRED), mc_fail(r, MC_E_VALIDATION, NULL);
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	if ((rc = mc_document_chain_set(&x, id, mc_req_param(r, "type"), steps)))
+		return fail(r, rc);
+	json_t *items = NULL;
+	if ((rc = mc_document_chains(x.c, id, &items)))
+		return fail(r, rc);
+	json_t *one = NULL, *v;
+	size_t i;
+	json_array_foreach(items, i, v)
+		if (strcmp(json_string_value(json_object_get(v, "type_code")), mc_req_param(r, "type")) == 0)
+			one = json_incref(v);
+	json_decref(items);
+	return mc_res_json(r, 200, one ? one : json_object());
+}
+
 const struct mc_route mc_api_document_routes[] = {
 	{"GET", "/api/v1/document-types", types, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/documents/incoming", register_in, MC_AUTH_REQUIRED, "document.register", 0},
@@ -219,5 +372,13 @@ const struct mc_route mc_api_document_routes[] = {
 	{"GET", "/api/v1/documents/{id}/addressees", addressees, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/documents/{id}/actions/{action}", document_act, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/my/document-tasks", my_tasks, MC_AUTH_REQUIRED, "document.read", 0},
+	{"POST", "/api/v1/drafts", draft_create, MC_AUTH_REQUIRED, "document.draft", 0},
+	{"GET", "/api/v1/drafts/{id}", draft_get, MC_AUTH_REQUIRED, "document.read", 0},
+	{"PUT", "/api/v1/drafts/{id}", draft_put, MC_AUTH_REQUIRED, "document.draft", 0},
+	{"GET", "/api/v1/drafts/{id}/addressees", draft_addressees, MC_AUTH_REQUIRED, "document.read", 0},
+	{"POST", "/api/v1/drafts/{id}/actions/{action}", draft_act, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/my/drafts", my_drafts, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/agencies/{id}/document-chains", chains_get, MC_AUTH_REQUIRED, NULL, 0},
+	{"PUT", "/api/v1/agencies/{id}/document-chains/{type}", chain_put, MC_AUTH_REQUIRED, "agency.manage", 0},
 	{0},
 };

@@ -2,6 +2,7 @@
 #include "rows.h"
 
 #include "../core/err.h"
+#include "../core/timeutil.h"
 
 #include "../core/banned.h"
 
@@ -39,4 +40,18 @@ int64_t mc_rows_last_id(const json_t *arr)
 {
 	size_t n = json_array_size(arr);
 	return n ? json_integer_value(json_object_get(json_array_get(arr, n - 1), "id")) : 0;
+}
+
+json_t *mc_col_json_text(struct mc_stmt *s, int col)
+{
+	return mc_col_text(s, col) ? json_string(mc_col_text(s, col)) : json_null();
+}
+
+json_t *mc_col_json_time(struct mc_stmt *s, int col)
+{
+	if (mc_col_is_null(s, col))
+		return json_null();
+	char t[40];
+	mc_time_format_vn(mc_col_int64(s, col), t, sizeof(t));
+	return json_string(t);
 }

@@ -87,6 +87,40 @@ int mc_document_addressees(struct mc_document_ctx *x, int64_t id, const char *ac
 int mc_document_inbox(struct mc_document_ctx *x, const char *which, int64_t offset, int limit, json_t **items,
 		      int64_t *next);
 
+/* ---- outgoing drafts (draft.c): drafted, approved up a chain, signed,
+ * then numbered and issued ---- */
+
+/* A new draft by the caller (type_code, summary, content, file_sha256,
+ * recipients, internal_recipient_ids, urgency, secrecy), of the body the
+ * caller works for, drafted in the caller's agency (its internal unit). */
+int mc_draft_create(struct mc_document_ctx *x, json_t *in, json_t **out);
+/* A draft the caller may read (its drafter, who was asked to approve it,
+ * the clerical officers of its body once it is signed), with its
+ * revisions, reviews, trail and what the caller may do now. */
+int mc_draft_get(struct mc_document_ctx *x, int64_t id, json_t **out);
+/* A new revision by its drafter while it is with them (drafting or
+ * returned); version is the If-Match value (-1: none). */
+int mc_draft_revise(struct mc_document_ctx *x, int64_t id, int64_t version, json_t *in, json_t **out);
+/* submit (the drafter: approver_id, note), approve (who it waits on:
+ * next_approver_id unless signing, comment), return (comment), issue (a
+ * clerical officer of its body, once signed: numbered into the outgoing
+ * register and delivered to the recipient agencies on the platform). */
+int mc_draft_act(struct mc_document_ctx *x, int64_t id, const char *action, int64_t version, json_t *in, json_t **out);
+/* Whom the caller may ask next by action (submit, approve): the officials
+ * of the draft's body holding the role of the step it goes to. */
+int mc_draft_addressees(struct mc_document_ctx *x, int64_t id, const char *action, json_t **out);
+/* The caller's drafts: mine (drafted), to_review (waiting on the caller),
+ * reviewed (the caller approved or returned), to_issue (signed, for the
+ * clerical officers of the body); newest first. */
+int mc_draft_list(struct mc_document_ctx *x, const char *which, int64_t offset, int limit, json_t **items,
+		  int64_t *next);
+
+/* An agency's approval chains, one per document type ({type_code, steps,
+ * custom}), and setting one (steps: 1 to 5 roles of dept_head,
+ * office_head, leader, ending with leader; null: back to the default). */
+int mc_document_chains(struct mc_conn *c, int64_t agency, json_t **out);
+int mc_document_chain_set(struct mc_document_ctx *x, int64_t agency, const char *type_code, json_t *steps);
+
 /* The document types of Decree 30 with their abbreviations. */
 int mc_document_types(struct mc_conn *c, json_t **out);
 

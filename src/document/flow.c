@@ -52,27 +52,34 @@ static int official_agency(struct mc_conn *c, int64_t user, int64_t *agency)
 /* 1 when user may be sent the document: an active official of its body
  * (or of one of its internal units) who reads documents.  An official of
  * a body below it could neither open nor act on it. */
-static int addressee_ok(struct act *a, int64_t user)
-{
-	int64_t agency, v;
-	int rc = official_agency(a->x->c, user, &agency);
-	if (rc || !agency)
-		return rc ? rc : 0;
-	if ((rc = mc_agency_acts_for(a->x->c, agency, a->d.agency)) <= 0)
-		return rc;
-	rc = mc_query_int64(a->x->c, &v,
-			    "SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code"
-			    " WHERE ur.user_id = ? AND rp.perm_code = 'document.read'",
-			    "i", user);
-	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
-}
-
 static int has_role(struct mc_conn *c, int64_t user, const char *role)
 {
 	int64_t v;
 	int rc =
 		mc_query_int64(c, &v, "SELECT 1 FROM user_roles WHERE user_id = ? AND role_code = ?", "it", user, role);
 	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
+}
+
+int mc__document_official_of(struct mc_conn *c, int64_t user, int64_t body, const char *role)
+{
+	int64_t agency, v;
+	int rc = official_agency(c, user, &agency);
+	if (rc || !agency)
+		return rc ? rc : 0;
+	if ((rc = mc_agency_acts_for(c, agency, body)) <= 0)
+		return rc;
+	rc = mc_query_int64(c, &v,
+			    "SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code"
+			    " WHERE ur.user_id = ? AND rp.perm_code = 'document.read'",
+			    "i", user);
+	if (rc)
+		return rc == MC_E_NOT_FOUND ? 0 : rc;
+	return role ? has_role(c, user, role) : 1;
+}
+
+static int addressee_ok(struct act *a, int64_t user)
+{
+	return mc__document_official_of(a->x->c, user, a->d.agency, NULL);
 }
 
 /* A user id field (0 when absent; a problem in e when not an id). */
@@ -170,9 +177,7 @@ static int do_send_to_leader(struct act *a)
 	int64_t leader = id_field(a, "leader_id", 1);
 	const char *note = text_field(a, "note", 2000, 0);
 	if (leader) {
-		int ok = addressee_ok(a, leader);
-		if (ok > 0)
-			ok = has_role(a->x->c, leader, "leader");
+		int ok = mc__document_official_of(a->x->c, leader, a->d.agency, "leader");
 		if (ok < 0)
 			return ok;
 		if (!ok)
@@ -418,7 +423,7 @@ int mc_document_addressees(struct mc_document_ctx *x, int64_t id, const char *ac
 	json_decref(acts);
 	if (!may)
 		return mc_error_set(x->e, MC_E_FORBIDDEN, "the caller cannot %s this document now", action);
-	if ((rc = mc__document_officials(x->c, d.agency, strcmp(action, "send_to_leader") == 0, out)))
+	if ((rc = mc__document_officials(x->c, d.agency, strcmp(action, "send_to_leader") == 0 ? "leader" : NULL, out)))
 		return rc;
 	if (strcmp(action, "assign") == 0) /* the lead hands it to someone else */
 		for (i = json_array_size(*out); i-- > 0;)

@@ -5,6 +5,26 @@
 #include "document.h"
 #include "model.h"
 
+/* fields.c: a string field of at most max characters (NFC, in the arena;
+ * NULL when absent, null or empty), one of choices (dflt when absent), the
+ * recipients' names (1 to 100 of at most 300 characters; a new array). */
+const char *mc__str_field(struct mc_document_ctx *x, json_t *in, const char *name, long max, int required);
+const char *mc__enum_field(struct mc_document_ctx *x, json_t *in, const char *name, const char *const *choices,
+			   const char *dflt, enum mc_msg m);
+json_t *mc__recipients_field(struct mc_document_ctx *x, json_t *in);
+extern const char *const MC__URGENCIES[], *const MC__SECRECIES[], *const MC__MEDIA[];
+
+/* register.c: a document checked and decided (prepare: field problems in
+ * x->e, MC_E_VALIDATION), then numbered and stored with its readers, event
+ * and audit entry (record) inside the caller's write transaction. */
+struct mc__document_parts {
+	char type_abbr[16], issuer[88], unit_abbr[88];
+};
+int mc__document_prepare(struct mc_document_ctx *x, json_t *in, struct mc_document_new *n, struct mc__document_parts *p,
+			 int64_t now);
+int mc__document_record(struct mc_document_ctx *x, struct mc_document_new *n, const struct mc__document_parts *p,
+			int64_t now, int64_t *id);
+
 /* store.c: the SQL of the documents tables */
 
 /* The next number of a register's series (agency, year, series), given in
@@ -71,15 +91,71 @@ enum mc__inbox { MC_INBOX_PENDING, MC_INBOX_UNOPENED, MC_INBOX_OVERDUE, MC_INBOX
 int mc__task_page(struct mc_conn *c, int64_t user, int64_t agency, enum mc__inbox which, const char *today,
 		  const char *soon, int64_t offset, int limit, json_t **items, int64_t *next);
 
+/* ---- drafts (draft_store.c) ---- */
+
+/* The approval chain when an agency has set none for a type. */
+#define MC__DEFAULT_CHAIN "dept_head,office_head,leader"
+
+/* A draft's text and addressing as written (a new draft, a revision). */
+struct mc__draft_new {
+	int64_t agency, unit, drafter;
+	const char *type_code, *summary, *content, *file_sha256, *urgency, *secrecy;
+	json_t *recipients, *internal; /* names; agency ids */
+};
+/* What the rules need of a stored draft. */
+struct mc__draft {
+	int64_t id, agency, unit, drafter, step, revision, version, signed_at;
+	char status[16], chain[96], secrecy[16];
+};
+/* A move of a draft: its new status (NULL: kept), step (-1: kept), chain
+ * (NULL: kept). */
+struct mc__draft_move {
+	const char *status;
+	int64_t step;
+	const char *chain;
+};
+struct mc__review_new {
+	int64_t draft, step, user, from, revision;
+	const char *role;
+};
+enum mc__draft_list { MC_DRAFTS_MINE, MC_DRAFTS_TO_REVIEW, MC_DRAFTS_REVIEWED, MC_DRAFTS_TO_ISSUE };
+
+int mc__draft_insert(struct mc_conn *c, const struct mc__draft_new *n, int64_t now, int64_t *id);
+int mc__draft_revision_add(struct mc_conn *c, int64_t id, int64_t revision, const struct mc__draft_new *n,
+			   const char *note, int64_t now);
+int mc__draft_update_text(struct mc_conn *c, int64_t id, const struct mc__draft_new *n, int64_t revision, int64_t now);
+/* A new version (MC_E_PRECONDITION when it moved since version). */
+int mc__draft_touch(struct mc_conn *c, int64_t id, int64_t version, const struct mc__draft_move *m, int64_t now);
+int mc__draft_sign(struct mc_conn *c, int64_t id, int64_t signer, int64_t now);
+int mc__draft_issued(struct mc_conn *c, int64_t id, int64_t document);
+/* An event of the trail; detail (may be NULL) is taken. */
+int mc__draft_event(struct mc_conn *c, int64_t id, int64_t actor, const char *action, json_t *detail, int64_t now);
+int mc__draft_review_ask(struct mc_conn *c, const struct mc__review_new *r, int64_t now);
+/* The user's pending review of a draft (MC_E_NOT_FOUND when none). */
+int mc__draft_review_pending(struct mc_conn *c, int64_t draft, int64_t user, int64_t *review);
+int mc__draft_review_done(struct mc_conn *c, int64_t review, const char *status, const char *comment, int64_t now);
+int mc__draft_reviews_opened(struct mc_conn *c, int64_t draft, int64_t user, int64_t now);
+/* 1 when the user was ever asked to approve the draft. */
+int mc__draft_was_asked(struct mc_conn *c, int64_t draft, int64_t user);
+/* The agency's chain for a type, the default when it set none. */
+int mc__draft_chain_of(struct mc_conn *c, int64_t agency, const char *type_code, char *out, size_t n);
+int mc__draft_load(struct mc_conn *c, int64_t id, struct mc__draft *d, json_t **out);
+int mc__draft_page(struct mc_conn *c, enum mc__draft_list which, int64_t user, int64_t body, int64_t offset, int limit,
+		   json_t **items, int64_t *next);
+
 /* The body an official of agency works for: the agency itself, or the
  * body its internal units belong to. */
 int mc__document_body_of(struct mc_conn *c, int64_t agency, int64_t *body);
 /* The active officials who read documents and act for body (its own and
  * its internal units'), leaders first: [{id, full_name, position,
- * position_en, agency: {id, name, name_en}, leader}]; leaders_only keeps
- * the leaders.  At most MC__OFFICIALS_MAX. */
+ * position_en, agency: {id, name, name_en}, leader}]; with role, only who
+ * holds it.  At most MC__OFFICIALS_MAX. */
 #define MC__OFFICIALS_MAX 500
-int mc__document_officials(struct mc_conn *c, int64_t body, int leaders_only, json_t **out);
+int mc__document_officials(struct mc_conn *c, int64_t body, const char *role, json_t **out);
+/* flow.c: 1 when user is an active official who acts for body (of its own
+ * or of one of its internal units) and reads documents; with role, who
+ * also holds it. */
+int mc__document_official_of(struct mc_conn *c, int64_t user, int64_t body, const char *role);
 /* 1 when officials of agency member may read body's registers: body is in
  * member's subtree, or member acts for body (one of its internal units). */
 int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t body);

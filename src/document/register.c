@@ -37,76 +37,6 @@ int mc_document_number_symbol(int64_t number, const char *type_abbr, const char 
 	return len < 0 || (size_t)len >= n ? MC_E_INVAL : 0;
 }
 
-/* An optional string field of at most max characters (NULL when absent or
- * null); a problem goes to e. */
-static const char *str_field(struct mc_document_ctx *x, json_t *in, const char *name, long max, int required)
-{
-	json_t *v = json_object_get(in, name);
-	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
-		if (required)
-			mc_bad_field(x->e, name, MC_M_REQUIRED);
-		return NULL;
-	}
-	const char *s = json_string_value(v);
-	if (!s) {
-		mc_bad_field(x->e, name, MC_M_NOT_STRING);
-		return NULL;
-	}
-	if (strlen(s) > (size_t)max * 8 + 16 || !mc_text_valid(s, SIZE_MAX)) {
-		mc_bad_field(x->e, name, MC_M_BAD_CHARACTERS);
-		return NULL;
-	}
-	if (mc_text_chars(s) > max) {
-		mc_bad_fieldn(x->e, name, MC_M_TOO_LONG, max);
-		return NULL;
-	}
-	return mc_text_nfc(x->arena, s);
-}
-
-/* One of the values of choices (NULL-terminated), dflt when absent. */
-static const char *enum_field(struct mc_document_ctx *x, json_t *in, const char *name, const char *const *choices,
-			      const char *dflt, enum mc_msg m)
-{
-	json_t *v = json_object_get(in, name);
-	if (!v || json_is_null(v))
-		return dflt;
-	const char *s = json_string_value(v);
-	for (int i = 0; s && choices[i]; i++)
-		if (strcmp(s, choices[i]) == 0)
-			return choices[i];
-	mc_bad_field(x->e, name, m);
-	return dflt;
-}
-
-static const char *const URGENCIES[] = {"normal", "khan", "thuong_khan", "hoa_toc", NULL};
-static const char *const SECRECIES[] = {"none", "mat", "toi_mat", "tuyet_mat", NULL};
-static const char *const MEDIA[] = {"paper", "electronic", NULL};
-
-/* The names of the recipients (nơi nhận): 1 to 100 of at most 300
- * characters. */
-static json_t *recipients_field(struct mc_document_ctx *x, json_t *in)
-{
-	json_t *v = json_object_get(in, "recipients");
-	size_t i, n = json_array_size(v);
-	json_t *r;
-	int ok = json_is_array(v) && n >= 1 && n <= 100;
-	json_t *out = json_array();
-	json_array_foreach(v, i, r) {
-		const char *s = json_string_value(r);
-		if (!ok || !s || !*s || !mc_text_valid(s, 2400) || mc_text_chars(s) > 300) {
-			ok = 0;
-			break;
-		}
-		json_array_append_new(out, json_string(mc_text_nfc(x->arena, s)));
-	}
-	if (!ok) {
-		mc_bad_field(x->e, "recipients", MC_M_DOC_RECIPIENTS);
-		json_decref(out);
-		return NULL;
-	}
-	return out;
-}
-
 /* The readers of a confidential document: at most 50 officials who act
  * for its body (checked once the body is known). */
 static json_t *readers_field(struct mc_document_ctx *x, json_t *in, int secret)
@@ -220,13 +150,13 @@ static int abbr_of(struct mc_conn *c, int64_t agency, char *out, size_t n, int64
 /* Check the request into n (field problems in x->e). */
 static int parse(struct mc_document_ctx *x, json_t *in, struct mc_document_new *n)
 {
-	n->type_code = str_field(x, in, "type_code", 32, 1);
-	n->summary = str_field(x, in, "summary", 1000, 1);
-	n->doc_date = str_field(x, in, "doc_date", 10, !n->outgoing);
-	n->urgency = enum_field(x, in, "urgency", URGENCIES, "normal", MC_M_DOC_URGENCY_ENUM);
-	n->secrecy = enum_field(x, in, "secrecy", SECRECIES, "none", MC_M_DOC_SECRECY_ENUM);
-	n->medium = enum_field(x, in, "medium", MEDIA, "paper", MC_M_DOC_MEDIUM_ENUM);
-	n->file_sha256 = str_field(x, in, "file_sha256", 64, 0);
+	n->type_code = mc__str_field(x, in, "type_code", 32, 1);
+	n->summary = mc__str_field(x, in, "summary", 1000, 1);
+	n->doc_date = mc__str_field(x, in, "doc_date", 10, !n->outgoing);
+	n->urgency = mc__enum_field(x, in, "urgency", MC__URGENCIES, "normal", MC_M_DOC_URGENCY_ENUM);
+	n->secrecy = mc__enum_field(x, in, "secrecy", MC__SECRECIES, "none", MC_M_DOC_SECRECY_ENUM);
+	n->medium = mc__enum_field(x, in, "medium", MC__MEDIA, "paper", MC_M_DOC_MEDIUM_ENUM);
+	n->file_sha256 = mc__str_field(x, in, "file_sha256", 64, 0);
 	json_t *pages = json_object_get(in, "pages");
 	if (pages && !json_is_null(pages)) {
 		if (!json_is_integer(pages) || json_integer_value(pages) < 1 || json_integer_value(pages) > 10000)
@@ -236,11 +166,11 @@ static int parse(struct mc_document_ctx *x, json_t *in, struct mc_document_new *
 	}
 	n->readers = readers_field(x, in, strcmp(n->secrecy, "none") != 0);
 	if (n->outgoing) {
-		n->signer_name = str_field(x, in, "signer_name", 100, 1);
-		n->signer_position = str_field(x, in, "signer_position", 200, 1);
+		n->signer_name = mc__str_field(x, in, "signer_name", 100, 1);
+		n->signer_position = mc__str_field(x, in, "signer_position", 200, 1);
 		if (n->signer_name && !mc_text_person_name(n->signer_name))
 			mc_bad_field(x->e, "signer_name", MC_M_DOC_SIGNER_NAME);
-		n->recipients = recipients_field(x, in);
+		n->recipients = mc__recipients_field(x, in);
 		json_t *unit = json_object_get(in, "drafting_unit_id");
 		if (unit && !json_is_null(unit)) {
 			if (!json_is_integer(unit) || json_integer_value(unit) < 1)
@@ -249,9 +179,9 @@ static int parse(struct mc_document_ctx *x, json_t *in, struct mc_document_new *
 				n->drafting_unit = json_integer_value(unit);
 		}
 	} else {
-		n->sender = str_field(x, in, "sender", 300, 1);
-		n->sender_ref = str_field(x, in, "sender_ref", 60, 0);
-		const char *at = str_field(x, in, "arrived_at", 40, 0);
+		n->sender = mc__str_field(x, in, "sender", 300, 1);
+		n->sender_ref = mc__str_field(x, in, "sender_ref", 60, 0);
+		const char *at = mc__str_field(x, in, "arrived_at", 40, 0);
 		if (at && mc_time_parse(at, &n->arrived_at))
 			mc_bad_field(x->e, "arrived_at", MC_M_DOC_ARRIVED_RANGE);
 	}
@@ -359,35 +289,33 @@ static char *search_key(struct mc_document_ctx *x, const struct mc_document_new 
 				     n->sender ? n->sender : "", n->signer_name ? n->signer_name : ""));
 }
 
-/* Number, store, name the readers, record: one transaction. */
-static int record(struct mc_document_ctx *x, struct mc_document_new *n, const char *type_abbr, const char *issuer,
-		  const char *unit_abbr, int64_t now, int64_t *id)
+int mc__document_record(struct mc_document_ctx *x, struct mc_document_new *n, const struct mc__document_parts *p,
+			int64_t now, int64_t *id)
 {
-	int rc = mc_tx_begin(x->c, 1);
-	if (rc)
-		return rc;
+	int rc;
 	if ((rc = mc__document_next_number(x->c, n->agency, n->year, n->series, &n->number)))
-		goto out;
+		return rc;
 	if (n->outgoing) {
 		char full[160];
-		if ((rc = mc_document_number_symbol(n->number, type_abbr, issuer, unit_abbr, full, sizeof(full))))
-			goto out;
+		if ((rc = mc_document_number_symbol(n->number, p->type_abbr, p->issuer, p->unit_abbr, full,
+						    sizeof(full))))
+			return rc;
 		snprintf(n->symbol, sizeof(n->symbol), "%s", strchr(full, '/') + 1);
 	}
 	n->search_key = search_key(x, n);
 	n->registered_by = x->who->user_id;
 	if ((rc = mc__document_insert(x->c, n, now, id)))
-		goto out;
+		return rc;
 	size_t i;
 	json_t *r;
 	json_array_foreach(n->readers, i, r)
 		if ((rc = mc__document_add_reader(x->c, *id, json_integer_value(r))))
-			goto out;
+			return rc;
 	json_t *detail = json_pack("{s:s, s:I}", "series", n->series, "number", (json_int_t)n->number);
 	rc = mc__document_event(x->c, *id, x->who->user_id, "register", detail);
 	json_decref(detail);
 	if (rc)
-		goto out;
+		return rc;
 	char oid[24];
 	snprintf(oid, sizeof(oid), "%lld", (long long)*id);
 	struct mc_audit_entry ae = {x->who->user_id,
@@ -396,39 +324,40 @@ static int record(struct mc_document_ctx *x, struct mc_document_new *n, const ch
 				    oid,
 				    x->addr ? x->addr : "-",
 				    NULL};
-	if ((rc = mc_audit_append_json(x->c, &ae,
-				       json_pack("{s:s, s:I, s:I}", "series", n->series, "year", (json_int_t)n->year,
-						 "number", (json_int_t)n->number))))
-		goto out;
-	rc = mc_tx_commit(x->c);
-out:
-	if (rc && mc_in_tx(x->c))
-		mc_tx_rollback(x->c);
+	return mc_audit_append_json(x->c, &ae,
+				    json_pack("{s:s, s:I, s:I}", "series", n->series, "year", (json_int_t)n->year,
+					      "number", (json_int_t)n->number));
+}
+
+int mc__document_prepare(struct mc_document_ctx *x, json_t *in, struct mc_document_new *n, struct mc__document_parts *p,
+			 int64_t now)
+{
+	if (!x->who || !x->who->agency_id)
+		return mc_error_set(x->e, MC_E_FORBIDDEN, "only an official registers documents");
+	int rc = parse(x, in, n);
+	if (!rc)
+		rc = decide(x, in, n, now, p->type_abbr, sizeof(p->type_abbr), p->issuer, sizeof(p->issuer),
+			    p->unit_abbr, sizeof(p->unit_abbr));
+	if (!rc && x->e->nfields)
+		rc = x->e->code = MC_E_VALIDATION;
 	return rc;
 }
 
 int mc_document_register(struct mc_document_ctx *x, int outgoing, json_t *in, json_t **out)
 {
 	struct mc_document_new n = {.outgoing = outgoing};
-	char type_abbr[16] = "", issuer[88] = "", unit_abbr[88] = "";
+	struct mc__document_parts p = {0};
 	int64_t now = mc_time_now_ms(), id = 0;
-	int rc = 0;
-	if (!x->who || !x->who->agency_id) {
-		rc = mc_error_set(x->e, MC_E_FORBIDDEN, "only an official registers documents");
-		goto done;
+	int rc = mc__document_prepare(x, in, &n, &p, now);
+	if (!rc && !(rc = mc_tx_begin(x->c, 1))) {
+		rc = mc__document_record(x, &n, &p, now, &id);
+		rc = rc ? rc : mc_tx_commit(x->c);
+		if (rc && mc_in_tx(x->c))
+			mc_tx_rollback(x->c);
 	}
-	if ((rc = parse(x, in, &n)) || (rc = decide(x, in, &n, now, type_abbr, sizeof(type_abbr), issuer,
-						    sizeof(issuer), unit_abbr, sizeof(unit_abbr))))
-		goto done;
-	if (x->e->nfields) {
-		rc = x->e->code = MC_E_VALIDATION;
-		goto done;
-	}
-	if ((rc = record(x, &n, type_abbr, issuer, unit_abbr, now, &id)))
-		goto done;
 	struct mc__document d;
-	rc = mc__document_shown(x, id, &d, out);
-done:
+	if (!rc)
+		rc = mc__document_shown(x, id, &d, out);
 	json_decref(n.recipients);
 	json_decref(n.readers);
 	return rc;

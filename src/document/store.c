@@ -155,20 +155,6 @@ enum {
 	C_UPDATED_AT,
 };
 
-static json_t *text_or_null(struct mc_stmt *s, int col)
-{
-	return mc_col_text(s, col) ? json_string(mc_col_text(s, col)) : json_null();
-}
-
-static json_t *time_or_null(struct mc_stmt *s, int col)
-{
-	if (mc_col_is_null(s, col))
-		return json_null();
-	char t[40];
-	mc_time_format_vn(mc_col_int64(s, col), t, sizeof(t));
-	return json_string(t);
-}
-
 /* The number as the register and the document write it: the arrival
  * number (in), "15/QĐ-UBND" (out). */
 static json_t *number_text(struct mc_stmt *s)
@@ -193,17 +179,17 @@ static json_t *fill(struct mc_stmt *s, void *ud)
 			      mc_col_text(s, C_AGENCY_NAME), "name_en", mc_col_text(s, C_AGENCY_NAME_EN), "direction",
 			      mc_col_text(s, C_DIRECTION), "year", (int)mc_col_int64(s, C_YEAR), "series",
 			      mc_col_text(s, C_SERIES), "number", (json_int_t)mc_col_int64(s, C_NUMBER), "number_text",
-			      number_text(s), "symbol", text_or_null(s, C_SYMBOL), "type", "code",
-			      mc_col_text(s, C_TYPE), "abbr", text_or_null(s, C_TYPE_ABBR), "name",
+			      number_text(s), "symbol", mc_col_json_text(s, C_SYMBOL), "type", "code",
+			      mc_col_text(s, C_TYPE), "abbr", mc_col_json_text(s, C_TYPE_ABBR), "name",
 			      mc_col_text(s, C_TYPE_NAME), "name_en", mc_col_text(s, C_TYPE_NAME_EN), "summary",
 			      mc_col_text(s, C_SUMMARY), "doc_date", mc_col_text(s, C_DOC_DATE));
 	if (!j) {
 		json_decref(recipients);
 		return NULL;
 	}
-	json_object_set_new(j, "sender", text_or_null(s, C_SENDER));
-	json_object_set_new(j, "sender_ref", text_or_null(s, C_SENDER_REF));
-	json_object_set_new(j, "arrived_at", time_or_null(s, C_ARRIVED_AT));
+	json_object_set_new(j, "sender", mc_col_json_text(s, C_SENDER));
+	json_object_set_new(j, "sender_ref", mc_col_json_text(s, C_SENDER_REF));
+	json_object_set_new(j, "arrived_at", mc_col_json_time(s, C_ARRIVED_AT));
 	json_object_set_new(j, "drafting_unit",
 			    mc_col_is_null(s, C_UNIT)
 				    ? json_null()
@@ -223,14 +209,14 @@ static json_t *fill(struct mc_stmt *s, void *ud)
 	json_object_set_new(j, "pages",
 			    mc_col_is_null(s, C_PAGES) ? json_null() : json_integer(mc_col_int64(s, C_PAGES)));
 	json_object_set_new(j, "medium", json_string(mc_col_text(s, C_MEDIUM)));
-	json_object_set_new(j, "file_sha256", text_or_null(s, C_FILE));
+	json_object_set_new(j, "file_sha256", mc_col_json_text(s, C_FILE));
 	json_object_set_new(j, "status", json_string(mc_col_text(s, C_STATUS)));
 	json_object_set_new(j, "registered_by",
 			    json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, C_REGISTERED_BY), "full_name",
 				      mc_col_text(s, C_REGISTERED_BY_NAME)));
 	json_object_set_new(j, "version", json_integer(mc_col_int64(s, C_VERSION)));
-	json_object_set_new(j, "created_at", time_or_null(s, C_CREATED_AT));
-	json_object_set_new(j, "updated_at", time_or_null(s, C_UPDATED_AT));
+	json_object_set_new(j, "created_at", mc_col_json_time(s, C_CREATED_AT));
+	json_object_set_new(j, "updated_at", mc_col_json_time(s, C_UPDATED_AT));
 	return j;
 }
 
@@ -248,8 +234,8 @@ static json_t *event_row(struct mc_stmt *s, void *ud)
 	json_t *actor = mc_col_is_null(s, 1) ? json_null()
 					     : json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, 1),
 							 "full_name", mc_col_text(s, 2));
-	return json_pack("{s:o, s:o, s:s, s:o}", "at", time_or_null(s, 0), "actor", actor, "action", mc_col_text(s, 3),
-			 "detail", detail ? detail : json_object());
+	return json_pack("{s:o, s:o, s:s, s:o}", "at", mc_col_json_time(s, 0), "actor", actor, "action",
+			 mc_col_text(s, 3), "detail", detail ? detail : json_object());
 }
 
 /* ---- tasks ---- */
@@ -262,14 +248,15 @@ static json_t *event_row(struct mc_stmt *s, void *ud)
 static json_t *task_row(struct mc_stmt *s, void *ud)
 {
 	(void)ud;
-	json_t *j = json_pack(
-		"{s:I, s:I, s:s, s:{s:I, s:s?}, s:{s:I, s:s?}, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
-		(json_int_t)mc_col_int64(s, 0), "document_id", (json_int_t)mc_col_int64(s, 1), "kind",
-		mc_col_text(s, 2), "to", "id", (json_int_t)mc_col_int64(s, 3), "full_name", mc_col_text(s, 4), "from",
-		"id", (json_int_t)mc_col_int64(s, 5), "full_name", mc_col_text(s, 6), "parent_id",
-		mc_col_is_null(s, 7) ? json_null() : json_integer(mc_col_int64(s, 7)), "due_date", text_or_null(s, 8),
-		"note", text_or_null(s, 9), "status", mc_col_text(s, 10), "arrived_at", time_or_null(s, 11),
-		"viewed_at", time_or_null(s, 12), "done_at", time_or_null(s, 13), "result", text_or_null(s, 14));
+	json_t *j =
+		json_pack("{s:I, s:I, s:s, s:{s:I, s:s?}, s:{s:I, s:s?}, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
+			  (json_int_t)mc_col_int64(s, 0), "document_id", (json_int_t)mc_col_int64(s, 1), "kind",
+			  mc_col_text(s, 2), "to", "id", (json_int_t)mc_col_int64(s, 3), "full_name", mc_col_text(s, 4),
+			  "from", "id", (json_int_t)mc_col_int64(s, 5), "full_name", mc_col_text(s, 6), "parent_id",
+			  mc_col_is_null(s, 7) ? json_null() : json_integer(mc_col_int64(s, 7)), "due_date",
+			  mc_col_json_text(s, 8), "note", mc_col_json_text(s, 9), "status", mc_col_text(s, 10),
+			  "arrived_at", mc_col_json_time(s, 11), "viewed_at", mc_col_json_time(s, 12), "done_at",
+			  mc_col_json_time(s, 13), "result", mc_col_json_text(s, 14));
 	return j;
 }
 
@@ -350,12 +337,12 @@ static json_t *official_row(struct mc_stmt *s, void *ud)
 {
 	(void)ud;
 	return json_pack("{s:I, s:s?, s:o, s:o, s:{s:I, s:s?, s:s?}, s:b}", "id", (json_int_t)mc_col_int64(s, 0),
-			 "full_name", mc_col_text(s, 1), "position", text_or_null(s, 2), "position_en",
-			 text_or_null(s, 3), "agency", "id", (json_int_t)mc_col_int64(s, 4), "name", mc_col_text(s, 5),
-			 "name_en", mc_col_text(s, 6), "leader", (int)mc_col_int64(s, 7));
+			 "full_name", mc_col_text(s, 1), "position", mc_col_json_text(s, 2), "position_en",
+			 mc_col_json_text(s, 3), "agency", "id", (json_int_t)mc_col_int64(s, 4), "name",
+			 mc_col_text(s, 5), "name_en", mc_col_text(s, 6), "leader", (int)mc_col_int64(s, 7));
 }
 
-int mc__document_officials(struct mc_conn *c, int64_t body, int leaders_only, json_t **out)
+int mc__document_officials(struct mc_conn *c, int64_t body, const char *role, json_t **out)
 {
 	struct mc_stmt *s;
 	int rc = mc_query(
@@ -368,17 +355,11 @@ int mc__document_officials(struct mc_conn *c, int64_t body, int leaders_only, js
 		" WHERE t.ancestor_id = ? AND t.same_body = 1 AND u.kind = 'official' AND u.status = 'active'"
 		" AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code"
 		" WHERE ur.user_id = u.id AND rp.perm_code = 'document.read')"
+		" AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM user_roles h WHERE h.user_id = u.id"
+		" AND h.role_code = ?))"
 		" ORDER BY leader DESC, t.depth, a.code, u.id LIMIT ?",
-		"ii", body, (int64_t)MC__OFFICIALS_MAX);
-	if (rc || (rc = mc_rows_json(s, official_row, NULL, out)))
-		return rc;
-	if (leaders_only) {
-		size_t i = json_array_size(*out);
-		while (i-- > 0)
-			if (!json_is_true(json_object_get(json_array_get(*out, i), "leader")))
-				json_array_remove(*out, i);
-	}
-	return 0;
+		"itti", body, role, role, (int64_t)MC__OFFICIALS_MAX);
+	return rc ? rc : mc_rows_json(s, official_row, NULL, out);
 }
 
 int mc__tasks_opened(struct mc_conn *c, int64_t document, int64_t user, int64_t now, int64_t *marked)
@@ -550,7 +531,7 @@ int mc__document_page(struct mc_conn *c, const struct mc_document_filter *f, int
 static json_t *type_row(struct mc_stmt *s, void *ud)
 {
 	(void)ud;
-	return json_pack("{s:s, s:o, s:s, s:s}", "code", mc_col_text(s, 0), "abbr", text_or_null(s, 1), "name",
+	return json_pack("{s:s, s:o, s:s, s:s}", "code", mc_col_text(s, 0), "abbr", mc_col_json_text(s, 1), "name",
 			 mc_col_text(s, 2), "name_en", mc_col_text(s, 3));
 }
 

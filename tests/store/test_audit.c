@@ -147,7 +147,7 @@ static void seeded_database_verifies(void **state)
 	assert_int_equal(mc_query_int64(c, &users, "SELECT COUNT(*) FROM users", ""), 0);
 	assert_int_equal(agencies, 34);
 	assert_int_equal(counters, 28);
-	assert_int_equal(users, 81 + 20);
+	assert_int_equal(users, 83 + 20);
 	struct mc_audit_report rep;
 	assert_int_equal(mc_audit_verify(c, &rep), 0);
 	assert_int_equal(rep.checked, 1 + agencies + counters + users);
