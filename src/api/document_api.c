@@ -94,7 +94,8 @@ static int document_get(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
-static int document_file(struct mc_req *r)
+/* A document's or a draft's file (draft: 1), shown inline, sandboxed. */
+static int file_of(struct mc_req *r, int draft)
 {
 	int64_t id;
 	int rc = mc_api_id_param(r, "id", &id);
@@ -106,7 +107,7 @@ static int document_file(struct mc_req *r)
 	void *data = NULL;
 	size_t len = 0;
 	char mime[32];
-	if ((rc = mc_document_file(&x, id, &data, &len, mime)))
+	if ((rc = (draft ? mc_draft_file : mc_document_file)(&x, id, &data, &len, mime)))
 		return fail(r, rc);
 	rc = mc_res_text(r, 200, mc_strdup(r->arena, mime), data, len); /* the type is kept by reference */
 	free(data);
@@ -115,10 +116,21 @@ static int document_file(struct mc_req *r)
 	const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf" : strcmp(mime, "image/png") == 0 ? "png" : "jpg";
 	/* shown in the browser's viewer, sandboxed: never a page of this origin */
 	mc_res_header(r, "Content-Disposition",
-		      mc_sprintf(r->arena, "inline; filename=\"van-ban-%lld.%s\"", (long long)id, ext));
+		      mc_sprintf(r->arena, "inline; filename=\"%s-%lld.%s\"", draft ? "du-thao" : "van-ban", (long long)id,
+				 ext));
 	mc_res_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
 	mc_res_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	return 0;
+}
+
+static int document_file(struct mc_req *r)
+{
+	return file_of(r, 0);
+}
+
+static int draft_file(struct mc_req *r)
+{
+	return file_of(r, 1);
 }
 
 static int document_list(struct mc_req *r)
@@ -375,6 +387,7 @@ const struct mc_route mc_api_document_routes[] = {
 	{"POST", "/api/v1/drafts", draft_create, MC_AUTH_REQUIRED, "document.draft", 0},
 	{"GET", "/api/v1/drafts/{id}", draft_get, MC_AUTH_REQUIRED, "document.read", 0},
 	{"PUT", "/api/v1/drafts/{id}", draft_put, MC_AUTH_REQUIRED, "document.draft", 0},
+	{"GET", "/api/v1/drafts/{id}/file", draft_file, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/drafts/{id}/addressees", draft_addressees, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/drafts/{id}/actions/{action}", draft_act, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/my/drafts", my_drafts, MC_AUTH_REQUIRED, "document.read", 0},

@@ -98,6 +98,8 @@ int mc_draft_create(struct mc_document_ctx *x, json_t *in, json_t **out);
  * the clerical officers of its body once it is signed), with its
  * revisions, reviews, trail and what the caller may do now. */
 int mc_draft_get(struct mc_document_ctx *x, int64_t id, json_t **out);
+/* The file of a draft the caller may read (as mc_document_file). */
+int mc_draft_file(struct mc_document_ctx *x, int64_t id, void **data, size_t *len, char mime[32]);
 /* A new revision by its drafter while it is with them (drafting or
  * returned); version is the If-Match value (-1: none). */
 int mc_draft_revise(struct mc_document_ctx *x, int64_t id, int64_t version, json_t *in, json_t **out);

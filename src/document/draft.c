@@ -21,6 +21,7 @@
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../db/rows.h"
+#include "../dossier/dossier.h"
 #include "../org/org.h"
 
 #include <stdio.h>
@@ -247,6 +248,22 @@ static int shown(struct mc_document_ctx *x, int64_t id, struct mc__draft *d, jso
 	if (!rc)
 		json_object_set_new(*out, "actions", acts);
 	return rc;
+}
+
+int mc_draft_file(struct mc_document_ctx *x, int64_t id, void **data, size_t *len, char mime[32])
+{
+	struct mc__draft d;
+	json_t *j = NULL;
+	int rc = mc__draft_load(x->c, id, &d, &j);
+	if (!rc && (rc = may_read(x, &d)) == 0)
+		rc = MC_E_NOT_FOUND;
+	char sha[65] = "";
+	if (rc > 0 && json_string_value(json_object_get(j, "file_sha256")))
+		snprintf(sha, sizeof(sha), "%s", json_string_value(json_object_get(j, "file_sha256")));
+	json_decref(j);
+	if (rc < 0)
+		return rc;
+	return sha[0] ? mc_blob_get(x->c, sha, data, len, mime) : MC_E_NOT_FOUND;
 }
 
 /* ---- creating, reading, revising ---- */

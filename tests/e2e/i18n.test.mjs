@@ -362,7 +362,7 @@ function enumOf(re) {
 }
 
 const STATUSES = enumOf(/^\s*status: .*\bsubmitted\b.*\bin_progress\b/);
-const ACTIONS = enumOf(/name: action, in: path/);
+const ACTIONS = enumOf(/name: action, in: path.*\breceive\b/);
 const QUEUES = enumOf(/name: name, in: path.*\breceive\b.*\boverdue\b/);
 const RESULTS = enumOf(/^\s*result_status:/);
 const LEVELS = enumOf(/^\s*level: .*\bcommune\b/);
@@ -382,6 +382,10 @@ const DOC_MEDIA = enumOf(/^\s*medium: .*\belectronic\b/);
 const DOC_TASKS = enumOf(/^\s*kind: .*\bcoordinate\b.*\binform\b/);
 const DOC_INBOX = enumOf(/name: state, in: query.*\bunopened\b/);
 const DOC_ACTIONS = enumOf(/^\s*items: .*\bsend_to_leader\b/);
+const DRAFT_LISTS = enumOf(/name: state, in: query.*\bto_review\b/);
+const DRAFT_STATUSES = enumOf(/^\s*status: .*\breviewing\b.*\bsigned\b/);
+const DRAFT_ROLES = enumOf(/^\s*steps: .*\boffice_head\b/);
+const DRAFT_ACTIONS = enumOf(/^\s*actions: .*\brevise\b.*\bissue\b/);
 const OFFICIAL_ACTIONS = [...ACTIONS.filter((a) => a !== 'withdraw'), 'approve'];
 
 // Keys built from a prefix and a value the page cannot list itself.  A
@@ -422,7 +426,16 @@ const FAMILIES = {
   dc_none_: DOC_INBOX,
   dc_done_: DOC_ACTIONS,
   // the trail: the registration, an official's first opening, the actions
-  dc_ev_: ['register', 'view', ...DOC_ACTIONS],
+  dc_ev_: ['register', 'view', 'deliver', ...DOC_ACTIONS],
+  // drafts (drafts.js)
+  df_tab_: DRAFT_LISTS,
+  df_none_: DRAFT_LISTS,
+  df_st_: DRAFT_STATUSES,
+  df_role_: DRAFT_ROLES,
+  // a step of the chain: not reached yet, waiting (opened or not), done
+  df_ch_: ['ahead', 'waiting', 'opened', 'approved', 'returned'],
+  df_ev_: ['create', 'revise', 'submit', 'approve', 'return', 'sign', 'issue'],
+  df_done_: ['create', ...DRAFT_ACTIONS],
   // documents.js dueOf(): past the deadline, within 3 days
   dc_due_: ['late', 'soon'],
   // the register's choice of direction ('' is all)

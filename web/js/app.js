@@ -27,6 +27,9 @@ const ROUTES = [
   [/^\/can-bo\/van-ban\/([^/]+)$/, './pages/documents.js', 'doc'],
   [/^\/can-bo\/so-van-ban$/, './pages/documents.js', 'book'],
   [/^\/can-bo\/so-van-ban\/vao-so$/, './pages/documents.js', 'registerIn'],
+  [/^\/can-bo\/du-thao$/, './pages/drafts.js', 'list'],
+  [/^\/can-bo\/du-thao\/moi$/, './pages/drafts.js', 'create'],
+  [/^\/can-bo\/du-thao\/(\d+)$/, './pages/drafts.js', 'draft'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers

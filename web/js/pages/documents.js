@@ -45,7 +45,8 @@ export async function work(view, qs) {
   const status = el('div', { 'aria-live': 'polite' });
   const top = el('div', { class: 'actions doc-links' },
     can('document.register') ? link('/can-bo/so-van-ban/vao-so', t('dc_register_in'), { class: 'button primary', id: 'go-register' }) : null,
-    link('/can-bo/so-van-ban', t('dc_register_title'), { class: 'button', id: 'go-book' }));
+    link('/can-bo/so-van-ban', t('dc_register_title'), { class: 'button', id: 'go-book' }),
+    link('/can-bo/du-thao', t('df_title'), { class: 'button', id: 'go-drafts' }));
   page(view, t('dc_work_title'), top, tabs, el('p', { class: 'hint', text: t('dc_tab_hint_' + which) }), status, list, more);
 
   const load = async (offset) => {
