@@ -7,6 +7,7 @@
 
 #include "../core/text.h"
 #include "../document/document.h"
+#include "../render/pdf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,8 +117,8 @@ static int file_of(struct mc_req *r, int draft)
 	const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf" : strcmp(mime, "image/png") == 0 ? "png" : "jpg";
 	/* shown in the browser's viewer, sandboxed: never a page of this origin */
 	mc_res_header(r, "Content-Disposition",
-		      mc_sprintf(r->arena, "inline; filename=\"%s-%lld.%s\"", draft ? "du-thao" : "van-ban", (long long)id,
-				 ext));
+		      mc_sprintf(r->arena, "inline; filename=\"%s-%lld.%s\"", draft ? "du-thao" : "van-ban",
+				 (long long)id, ext));
 	mc_res_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
 	mc_res_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	return 0;
@@ -131,6 +132,40 @@ static int document_file(struct mc_req *r)
 static int draft_file(struct mc_req *r)
 {
 	return file_of(r, 1);
+}
+
+/* A document or a draft (draft: 1) in the layout of Decree 30, as PDF. */
+static int pdf_of(struct mc_req *r, int draft)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *in = NULL;
+	if ((rc = (draft ? mc_draft_layout : mc_document_layout)(&x, id, &in)))
+		return fail(r, rc);
+	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
+	rc = mc_pdf_document(in, &buf, &r->err);
+	json_decref(in);
+	if (rc) {
+		mc_buf_release(&buf);
+		return fail(r, rc);
+	}
+	return mc_api_send_doc(r, &buf, 1,
+			       mc_sprintf(r->arena, "%s-%lld.pdf", draft ? "du-thao" : "van-ban", (long long)id));
+}
+
+static int document_pdf(struct mc_req *r)
+{
+	return pdf_of(r, 0);
+}
+
+static int draft_pdf(struct mc_req *r)
+{
+	return pdf_of(r, 1);
 }
 
 static int document_list(struct mc_req *r)
@@ -380,6 +415,7 @@ const struct mc_route mc_api_document_routes[] = {
 	{"POST", "/api/v1/documents/outgoing", register_out, MC_AUTH_REQUIRED, "document.register", 0},
 	{"GET", "/api/v1/documents", document_list, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/documents/{id}", document_get, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/documents/{id}/pdf", document_pdf, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/documents/{id}/file", document_file, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/documents/{id}/addressees", addressees, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/documents/{id}/actions/{action}", document_act, MC_AUTH_REQUIRED, "document.read", 0},
@@ -387,6 +423,7 @@ const struct mc_route mc_api_document_routes[] = {
 	{"POST", "/api/v1/drafts", draft_create, MC_AUTH_REQUIRED, "document.draft", 0},
 	{"GET", "/api/v1/drafts/{id}", draft_get, MC_AUTH_REQUIRED, "document.read", 0},
 	{"PUT", "/api/v1/drafts/{id}", draft_put, MC_AUTH_REQUIRED, "document.draft", 0},
+	{"GET", "/api/v1/drafts/{id}/pdf", draft_pdf, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/drafts/{id}/file", draft_file, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/drafts/{id}/addressees", draft_addressees, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/drafts/{id}/actions/{action}", draft_act, MC_AUTH_REQUIRED, "document.read", 0},

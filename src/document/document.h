@@ -117,6 +117,13 @@ int mc_draft_addressees(struct mc_document_ctx *x, int64_t id, const char *actio
 int mc_draft_list(struct mc_document_ctx *x, const char *which, int64_t offset, int limit, json_t **items,
 		  int64_t *next);
 
+/* The document as printed (the input of mc_pdf_document): a draft the
+ * caller may read (marked a draft until issued), or an issued document
+ * the caller may read, from the draft it was issued from (MC_E_NOT_FOUND
+ * for one registered without a draft: its file is the document). */
+int mc_draft_layout(struct mc_document_ctx *x, int64_t id, json_t **out);
+int mc_document_layout(struct mc_document_ctx *x, int64_t id, json_t **out);
+
 /* An agency's approval chains, one per document type ({type_code, steps,
  * custom}), and setting one (steps: 1 to 5 roles of dept_head,
  * office_head, leader, ending with leader; null: back to the default). */

@@ -112,7 +112,7 @@ int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t bo
 	" d.type_code, t.abbr, t.name, t.name_en, d.summary, d.doc_date, d.sender, d.sender_ref, d.arrived_at,"        \
 	" d.drafting_unit_id, du.name, du.name_en, d.signer_name, d.signer_position, d.recipients, d.urgency,"         \
 	" d.secrecy, d.pages, d.medium, d.file_sha256, d.status, d.registered_by, u.full_name, d.version,"             \
-	" d.created_at, d.updated_at"
+	" d.created_at, d.updated_at, d.draft_id"
 #define DOC_FROM                                                                                                       \
 	" FROM documents d JOIN agencies ag ON ag.id = d.agency_id JOIN document_types t ON t.code = d.type_code"      \
 	" LEFT JOIN agencies du ON du.id = d.drafting_unit_id LEFT JOIN users u ON u.id = d.registered_by"
@@ -153,6 +153,7 @@ enum {
 	C_VERSION,
 	C_CREATED_AT,
 	C_UPDATED_AT,
+	C_DRAFT,
 };
 
 /* The number as the register and the document write it: the arrival
@@ -217,6 +218,8 @@ static json_t *fill(struct mc_stmt *s, void *ud)
 	json_object_set_new(j, "version", json_integer(mc_col_int64(s, C_VERSION)));
 	json_object_set_new(j, "created_at", mc_col_json_time(s, C_CREATED_AT));
 	json_object_set_new(j, "updated_at", mc_col_json_time(s, C_UPDATED_AT));
+	json_object_set_new(j, "draft_id",
+			    mc_col_is_null(s, C_DRAFT) ? json_null() : json_integer(mc_col_int64(s, C_DRAFT)));
 	return j;
 }
 

@@ -19,6 +19,7 @@
 #include "pdf.h"
 
 #include "fmt.h"
+#include "pdfdoc.h"
 #include "qr.h"
 
 #include "core/arena.h"
@@ -32,24 +33,13 @@
 
 #include "core/banned.h"
 
-#define PT_PER_MM (72.0 / 25.4)
-#define SERIF     "DejaVu Serif"
-#define SANS      "DejaVu Sans"
-#define MAX_COLS  18 /* columns of a table at most (the periodic report has 17) */
-#define DOTS      "……………………"
+#define SERIF    "DejaVu Serif"
+#define SANS     "DejaVu Sans"
+#define MAX_COLS 18 /* columns of a table at most (the periodic report has 17) */
+#define DOTS     "……………………"
 /* Body font size, and the smallest form 01 may take to stay on one page. */
 #define FS_DEFAULT    8.0
 #define FS_FORM01_MIN 6.5
-
-/* layout flags */
-enum {
-	F_BOLD = 1,
-	F_ITALIC = 2,
-	F_CENTER = 4,
-	F_RIGHT = 8,
-	F_SANS = 16,
-	F_FIT = 32, /* table cell: shrink the font so the text stays on one line */
-};
 
 /* Where cairo's PDF bytes go. */
 struct sink {
@@ -57,35 +47,11 @@ struct sink {
 	int rc;
 };
 
-struct doc;
-typedef void (*repeat_fn)(struct doc *, const void *);
-
-struct doc {
-	struct mc_arena *a;
-	cairo_surface_t *surf;
-	cairo_t *cr;
-	PangoContext *pc;
-	double pw, ph, ml, mr, mt, mb; /* page size and margins, pt */
-	double fs;                     /* body font size */
-	double y;                      /* top of the next block */
-	double fresh_y;                /* where content starts on this page */
-	int page;                      /* current page, from 1 */
-	int pages;                     /* total, known in the second pass; 0 in the first */
-	int always_number;             /* number pages even when there is one */
-	int copies;                    /* the pages hold this many copies (liên) of one form, numbered per copy */
-	int copy_start;                /* the page the current copy starts on */
-	int en;                        /* English subtitles */
-	int err;                       /* first error while drawing */
-	const char *running;           /* markup at the top of continuation pages */
-	repeat_fn repeat;              /* redraws a table header on a new page */
-	const void *repeat_arg;
-};
-
 /* ---- text helpers ---- */
 
 /* s as pango markup text (arena memory): XML escapes; control characters,
  * which the markup parser refuses, become spaces.  NULL gives "". */
-static const char *esc(struct doc *d, const char *s)
+const char *mc__pdf_esc(struct doc *d, const char *s)
 {
 	if (!s)
 		return "";
@@ -142,7 +108,7 @@ static const char *clip(struct doc *d, const char *s, size_t max)
 }
 
 /* Upper case (Vietnamese included), arena memory. */
-static const char *upper(struct doc *d, const char *s)
+const char *mc__pdf_upper(struct doc *d, const char *s)
 {
 	if (!s)
 		return NULL;
@@ -168,10 +134,10 @@ static const char *sub(struct doc *d, const char *en)
 /* The same for plain text from the data (escaped); "" when there is none. */
 static const char *sub_text(struct doc *d, const char *en)
 {
-	return en && *en ? sub(d, esc(d, en)) : "";
+	return en && *en ? sub(d, mc__pdf_esc(d, en)) : "";
 }
 
-static double cw(const struct doc *d)
+double mc__pdf_cw(const struct doc *d)
 {
 	return d->pw - d->ml - d->mr;
 }
@@ -184,7 +150,7 @@ static int fresh(const struct doc *d)
 	return d->y <= d->fresh_y + 0.01;
 }
 
-static PangoLayout *lay(struct doc *d, const char *markup, double width, double size, int flags)
+PangoLayout *mc__pdf_lay(struct doc *d, const char *markup, double width, double size, int flags)
 {
 	PangoLayout *l = pango_layout_new(d->pc);
 	PangoFontDescription *fd = pango_font_description_new();
@@ -214,23 +180,13 @@ static PangoLayout *lay(struct doc *d, const char *markup, double width, double 
 	return l;
 }
 
-/* Extents of line i of a layout, in pt from the layout's top-left. */
-struct lx {
-	double x, w, top, bot, base;
-};
-
-struct lines {
-	int n;
-	struct lx v[];
-};
-
 /*
  * The extents of all lines of l, measured once and kept with the layout
  * (pango answers "line i" by walking from the first line, which would make
  * page breaking quadratic in the length of a paragraph).  l must not change
  * afterwards.
  */
-static const struct lines *lines_of(PangoLayout *l)
+const struct lines *mc__pdf_lines_of(PangoLayout *l)
 {
 	struct lines *ls = g_object_get_data(G_OBJECT(l), "mc-lines");
 	if (ls)
@@ -256,13 +212,13 @@ static const struct lines *lines_of(PangoLayout *l)
 
 static int nlines(PangoLayout *l)
 {
-	return lines_of(l)->n;
+	return mc__pdf_lines_of(l)->n;
 }
 
 /* Height of lines [from, to). */
 static double span_h(PangoLayout *l, int from, int to)
 {
-	const struct lines *ls = lines_of(l);
+	const struct lines *ls = mc__pdf_lines_of(l);
 	return to <= from ? 0 : ls->v[to - 1].bot - ls->v[from].top;
 }
 
@@ -280,7 +236,7 @@ static void draw_span(struct doc *d, PangoLayout *l, double x, double y, int fro
 {
 	if (to <= from)
 		return;
-	const struct lines *ls = lines_of(l);
+	const struct lines *ls = mc__pdf_lines_of(l);
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	for (int i = 0; i < from && pango_layout_iter_next_line(it); i++)
 		;
@@ -293,7 +249,7 @@ static void draw_span(struct doc *d, PangoLayout *l, double x, double y, int fro
 	pango_layout_iter_free(it);
 }
 
-static double layout_h(PangoLayout *l)
+double mc__pdf_layout_h(PangoLayout *l)
 {
 	PangoRectangle r;
 	pango_layout_get_extents(l, NULL, &r);
@@ -301,9 +257,9 @@ static double layout_h(PangoLayout *l)
 }
 
 /* Draw a whole layout at (x, y), release it, return its height. */
-static double put(struct doc *d, PangoLayout *l, double x, double y)
+double mc__pdf_put(struct doc *d, PangoLayout *l, double x, double y)
 {
-	double h = layout_h(l);
+	double h = mc__pdf_layout_h(l);
 	cairo_move_to(d->cr, x, y);
 	pango_cairo_show_layout(d->cr, l);
 	g_object_unref(l);
@@ -312,9 +268,9 @@ static double put(struct doc *d, PangoLayout *l, double x, double y)
 
 /* The largest size <= size (not below min) at which markup is one line of
  * at most width pt. */
-static double fit_size(struct doc *d, const char *markup, int flags, double size, double min, double width)
+double mc__pdf_fit_size(struct doc *d, const char *markup, int flags, double size, double min, double width)
 {
-	PangoLayout *l = lay(d, markup, -1, size, flags);
+	PangoLayout *l = mc__pdf_lay(d, markup, -1, size, flags);
 	PangoRectangle r;
 	pango_layout_get_extents(l, NULL, &r);
 	g_object_unref(l);
@@ -325,7 +281,7 @@ static double fit_size(struct doc *d, const char *markup, int flags, double size
 	return s < min ? min : s;
 }
 
-static void hline(struct doc *d, double x0, double x1, double y, double width)
+void mc__pdf_hline(struct doc *d, double x0, double x1, double y, double width)
 {
 	cairo_set_line_width(d->cr, width);
 	cairo_move_to(d->cr, x0, y);
@@ -341,8 +297,8 @@ static void footer(struct doc *d)
 	if (!d->pages || (n < 2 && !d->always_number))
 		return;
 	const char *m = mc_sprintf(d->a, "Trang %d/%d", p, n);
-	PangoLayout *l = lay(d, m, cw(d), d->fs - 1.5, F_CENTER);
-	put(d, l, d->ml, d->ph - d->mb + 8);
+	PangoLayout *l = mc__pdf_lay(d, m, mc__pdf_cw(d), d->fs - 1.5, F_CENTER);
+	mc__pdf_put(d, l, d->ml, d->ph - d->mb + 8);
 }
 
 static void new_page(struct doc *d)
@@ -352,8 +308,8 @@ static void new_page(struct doc *d)
 	d->page++;
 	d->y = d->mt;
 	if (d->running) {
-		PangoLayout *l = lay(d, d->running, cw(d), d->fs - 1.5, F_RIGHT);
-		d->y += put(d, l, d->ml, d->y) + 4;
+		PangoLayout *l = mc__pdf_lay(d, d->running, mc__pdf_cw(d), d->fs - 1.5, F_RIGHT);
+		d->y += mc__pdf_put(d, l, d->ml, d->y) + 4;
 	}
 	d->fresh_y = d->y;
 	repeat_fn rep = d->repeat;
@@ -366,7 +322,7 @@ static void new_page(struct doc *d)
 }
 
 /* Start a new page unless h pt still fit on this one (or it is fresh). */
-static void need(struct doc *d, double h)
+void mc__pdf_need(struct doc *d, double h)
 {
 	if (d->y + h > bottom(d) + 0.01 && !fresh(d))
 		new_page(d);
@@ -374,7 +330,7 @@ static void need(struct doc *d, double h)
 
 /* Draw a layout at the left edge x from the cursor, breaking pages between
  * lines; releases the layout. */
-static void flow(struct doc *d, PangoLayout *l, double x)
+void mc__pdf_flow(struct doc *d, PangoLayout *l, double x)
 {
 	int n = nlines(l), from = 0;
 	while (from < n) {
@@ -396,12 +352,12 @@ static void flow(struct doc *d, PangoLayout *l, double x)
 }
 
 /* A paragraph across the text width; hang indents continuation lines. */
-static void para(struct doc *d, const char *markup, int flags, double hang, double after)
+void mc__pdf_para(struct doc *d, const char *markup, int flags, double hang, double after)
 {
-	PangoLayout *l = lay(d, markup, cw(d), d->fs, flags);
+	PangoLayout *l = mc__pdf_lay(d, markup, mc__pdf_cw(d), d->fs, flags);
 	if (hang > 0)
 		pango_layout_set_indent(l, (int)(-hang * PANGO_SCALE));
-	flow(d, l, d->ml);
+	mc__pdf_flow(d, l, d->ml);
 	d->y += after;
 }
 
@@ -409,8 +365,8 @@ static void para(struct doc *d, const char *markup, int flags, double hang, doub
  * NULL prints a dotted line to be filled in by hand. */
 static void field(struct doc *d, const char *vi, const char *en, const char *value)
 {
-	const char *v = value ? mc_sprintf(d->a, "<b>%s</b>", esc(d, value)) : DOTS;
-	para(d, mc_sprintf(d->a, "%s: %s%s", vi, v, sub(d, en)), 0, 12, 2.5);
+	const char *v = value ? mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, value)) : DOTS;
+	mc__pdf_para(d, mc_sprintf(d->a, "%s: %s%s", vi, v, sub(d, en)), 0, 12, 2.5);
 }
 
 /* The same with the value in English too, under it with the label. */
@@ -420,8 +376,9 @@ static void field_en(struct doc *d, const char *vi, const char *en, const char *
 		field(d, vi, en, value);
 		return;
 	}
-	const char *v = mc_sprintf(d->a, "<b>%s</b>", esc(d, value));
-	para(d, mc_sprintf(d->a, "%s: %s%s", vi, v, sub_text(d, mc_sprintf(d->a, "%s: %s", en, value_en))), 0, 12, 2.5);
+	const char *v = mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, value));
+	mc__pdf_para(d, mc_sprintf(d->a, "%s: %s%s", vi, v, sub_text(d, mc_sprintf(d->a, "%s: %s", en, value_en))), 0,
+		     12, 2.5);
 }
 
 /* The same, skipped when there is no value. */
@@ -449,7 +406,7 @@ static void row(struct doc *d, struct cell *c, int nc, double pad, int border, d
 {
 	double full = 0;
 	for (int i = 0; i < nc; i++) {
-		double h = layout_h(c[i].l);
+		double h = mc__pdf_layout_h(c[i].l);
 		if (h > full)
 			full = h;
 		c[i].from = 0;
@@ -527,9 +484,9 @@ static void table_header(struct doc *d, const void *arg)
 	struct cell c[MAX_COLS];
 	double x = d->ml;
 	for (int i = 0; i < t->nc; i++) {
-		double w = cw(d) * t->cols[i].frac;
+		double w = mc__pdf_cw(d) * t->cols[i].frac;
 		const char *m = mc_sprintf(d->a, "%s%s", t->cols[i].vi, sub(d, t->cols[i].en));
-		c[i] = (struct cell){lay(d, m, w - 2 * t->pad, t->size, F_BOLD | F_CENTER), x, w, 0};
+		c[i] = (struct cell){mc__pdf_lay(d, m, w - 2 * t->pad, t->size, F_BOLD | F_CENTER), x, w, 0};
 		x += w;
 	}
 	row(d, c, t->nc, t->pad, 1, 0.9, 0);
@@ -537,7 +494,7 @@ static void table_header(struct doc *d, const void *arg)
 
 static void table_begin(struct doc *d, const struct table *t)
 {
-	need(d, 4 * t->size + 6 * t->pad + 2 * t->size);
+	mc__pdf_need(d, 4 * t->size + 6 * t->pad + 2 * t->size);
 	table_header(d, t);
 	d->repeat = table_header;
 	d->repeat_arg = t;
@@ -549,11 +506,11 @@ static void table_row(struct doc *d, const struct table *t, const char *const *c
 	struct cell c[MAX_COLS];
 	double x = d->ml;
 	for (int i = 0; i < t->nc; i++) {
-		double w = cw(d) * t->cols[i].frac, size = t->size;
+		double w = mc__pdf_cw(d) * t->cols[i].frac, size = t->size;
 		const char *m = cells[i] ? cells[i] : "";
 		if (t->cols[i].flags & F_FIT)
-			size = fit_size(d, m, t->cols[i].flags, size, size * 0.7, w - 2 * t->pad);
-		c[i] = (struct cell){lay(d, m, w - 2 * t->pad, size, t->cols[i].flags), x, w, 0};
+			size = mc__pdf_fit_size(d, m, t->cols[i].flags, size, size * 0.7, w - 2 * t->pad);
+		c[i] = (struct cell){mc__pdf_lay(d, m, w - 2 * t->pad, size, t->cols[i].flags), x, w, 0};
 		x += w;
 	}
 	row(d, c, t->nc, t->pad, 1, 0, min_h);
@@ -577,44 +534,49 @@ static void table_end(struct doc *d)
  */
 static void national_header(struct doc *d, const char *superior, const char *agency, const char *date_line)
 {
-	double lw = cw(d) * 0.42, rw = cw(d) - lw, xr = d->ml + lw, y0 = d->y;
+	double lw = mc__pdf_cw(d) * 0.42, rw = mc__pdf_cw(d) - lw, xr = d->ml + lw, y0 = d->y;
 	double hs = d->fs - 0.5;
 
-	const char *am = mc_sprintf(d->a, "%s%s%s%s", superior ? "<span weight=\"normal\">" : "",
-				    superior ? esc(d, upper(d, clip(d, superior, 160))) : "",
-				    superior ? "</span>\n" : "", esc(d, upper(d, clip(d, agency, 160))));
-	PangoLayout *l = lay(d, am, lw - 6, hs, F_BOLD | F_CENTER);
-	double lh = put(d, l, d->ml, y0);
-	hline(d, d->ml + lw / 3, d->ml + 2 * lw / 3, y0 + lh + 2.5, 0.6);
+	const char *am =
+		mc_sprintf(d->a, "%s%s%s%s", superior ? "<span weight=\"normal\">" : "",
+			   superior ? mc__pdf_esc(d, mc__pdf_upper(d, clip(d, superior, 160))) : "",
+			   superior ? "</span>\n" : "", mc__pdf_esc(d, mc__pdf_upper(d, clip(d, agency, 160))));
+	PangoLayout *l = mc__pdf_lay(d, am, lw - 6, hs, F_BOLD | F_CENTER);
+	double lh = mc__pdf_put(d, l, d->ml, y0);
+	mc__pdf_hline(d, d->ml + lw / 3, d->ml + 2 * lw / 3, y0 + lh + 2.5, 0.6);
 
 	const char *motto1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 	const char *motto2 = "Độc lập - Tự do - Hạnh phúc";
-	double ms = fit_size(d, motto1, F_BOLD, hs, 5.5, rw);
-	double y = y0 + put(d, lay(d, motto1, rw, ms, F_BOLD | F_CENTER), xr, y0);
-	l = lay(d, motto2, rw, ms + 0.5, F_BOLD | F_CENTER);
-	struct lx e = lines_of(l)->v[0];
-	y += put(d, l, xr, y);
-	hline(d, xr + e.x, xr + e.x + e.w, y + 1.5, 0.6);
+	double ms = mc__pdf_fit_size(d, motto1, F_BOLD, hs, 5.5, rw);
+	double y = y0 + mc__pdf_put(d, mc__pdf_lay(d, motto1, rw, ms, F_BOLD | F_CENTER), xr, y0);
+	l = mc__pdf_lay(d, motto2, rw, ms + 0.5, F_BOLD | F_CENTER);
+	struct lx e = mc__pdf_lines_of(l)->v[0];
+	y += mc__pdf_put(d, l, xr, y);
+	mc__pdf_hline(d, xr + e.x, xr + e.x + e.w, y + 1.5, 0.6);
 	y += 6;
 	if (date_line)
-		y += put(d, lay(d, mc_sprintf(d->a, "<i>%s</i>", esc(d, date_line)), rw, hs, F_CENTER), xr, y);
+		y += mc__pdf_put(
+			d, mc__pdf_lay(d, mc_sprintf(d->a, "<i>%s</i>", mc__pdf_esc(d, date_line)), rw, hs, F_CENTER),
+			xr, y);
 	double yl = y0 + lh + 6;
 	d->y = (y > yl ? y : yl) + 10;
 }
 
 static void title(struct doc *d, const char *vi, const char *en)
 {
-	double s = fit_size(d, vi, F_BOLD, d->fs + 2.5, d->fs + 0.5, cw(d));
-	flow(d, lay(d, mc_sprintf(d->a, "%s%s", vi, sub(d, en)), cw(d), s, F_BOLD | F_CENTER), d->ml);
+	double s = mc__pdf_fit_size(d, vi, F_BOLD, d->fs + 2.5, d->fs + 0.5, mc__pdf_cw(d));
+	mc__pdf_flow(d, mc__pdf_lay(d, mc_sprintf(d->a, "%s%s", vi, sub(d, en)), mc__pdf_cw(d), s, F_BOLD | F_CENTER),
+		     d->ml);
 	d->y += 3;
 }
 
 static void code_line(struct doc *d, const char *code)
 {
-	flow(d,
-	     lay(d, mc_sprintf(d->a, "Mã hồ sơ: <b>%s</b>%s", esc(d, code), sub(d, "Dossier code")), cw(d), d->fs,
-		 F_CENTER),
-	     d->ml);
+	mc__pdf_flow(
+		d,
+		mc__pdf_lay(d, mc_sprintf(d->a, "Mã hồ sơ: <b>%s</b>%s", mc__pdf_esc(d, code), sub(d, "Dossier code")),
+			    mc__pdf_cw(d), d->fs, F_CENTER),
+		d->ml);
 	d->y += 8;
 }
 
@@ -625,7 +587,7 @@ static void numbered(struct doc *d, json_t *arr)
 	json_t *it;
 	json_array_foreach(arr, i, it) {
 		const char *s = mc__jtext(d->a, it, NULL);
-		para(d, mc_sprintf(d->a, "%zu. %s", i + 1, esc(d, s)), 0, 12, 1.5);
+		mc__pdf_para(d, mc_sprintf(d->a, "%zu. %s", i + 1, mc__pdf_esc(d, s)), 0, 12, 1.5);
 	}
 	d->y += 2;
 }
@@ -643,17 +605,18 @@ struct sig {
 static void sig_layouts(struct doc *d, const struct sig *s, int n, PangoLayout **top, PangoLayout **name, double *th,
 			double *nh)
 {
-	double half = cw(d) / 2;
+	double half = mc__pdf_cw(d) / 2;
 	*th = *nh = 0;
 	for (int i = 0; i < n; i++) {
 		const char *m = mc_sprintf(d->a, "<b>%s</b>%s\n<i>%s</i>%s", s[i].vi, sub(d, s[i].en), s[i].note_vi,
 					   sub(d, s[i].note_en));
-		top[i] = lay(d, m, half - 8, d->fs, F_CENTER);
-		name[i] = lay(d, mc_sprintf(d->a, "<b>%s</b>", esc(d, s[i].name)), half - 8, d->fs, F_CENTER);
-		if (layout_h(top[i]) > *th)
-			*th = layout_h(top[i]);
-		if (layout_h(name[i]) > *nh)
-			*nh = layout_h(name[i]);
+		top[i] = mc__pdf_lay(d, m, half - 8, d->fs, F_CENTER);
+		name[i] = mc__pdf_lay(d, mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, s[i].name)), half - 8, d->fs,
+				      F_CENTER);
+		if (mc__pdf_layout_h(top[i]) > *th)
+			*th = mc__pdf_layout_h(top[i]);
+		if (mc__pdf_layout_h(name[i]) > *nh)
+			*nh = mc__pdf_layout_h(name[i]);
 	}
 }
 
@@ -675,14 +638,14 @@ static double signatures_h(struct doc *d, const struct sig *s, int n)
 static void signatures(struct doc *d, const struct sig *s, int n)
 {
 	PangoLayout *top[2], *name[2];
-	double half = cw(d) / 2, th, nh;
+	double half = mc__pdf_cw(d) / 2, th, nh;
 	sig_layouts(d, s, n, top, name, &th, &nh);
 	d->y += 8;
-	need(d, th + SIG_GAP + nh);
+	mc__pdf_need(d, th + SIG_GAP + nh);
 	for (int i = 0; i < n; i++) {
 		double x = d->ml + 4 + (n == 1 ? half : i * half);
-		put(d, top[i], x, d->y);
-		put(d, name[i], x, d->y + th + SIG_GAP);
+		mc__pdf_put(d, top[i], x, d->y);
+		mc__pdf_put(d, name[i], x, d->y + th + SIG_GAP);
 	}
 	d->y += th + SIG_GAP + nh + 8;
 }
@@ -696,26 +659,27 @@ static void qr_block(struct doc *d, const char *url, const char *code, const cha
 {
 	double q = url ? 58 : 0, gap = url ? 10 : 0;
 	const char *m = mc_sprintf(
-		d->a, "Mã hồ sơ: <span size=\"larger\"><b>%s</b></span>%s%s%s%s%s%s", esc(d, code),
+		d->a, "Mã hồ sơ: <span size=\"larger\"><b>%s</b></span>%s%s%s%s%s%s", mc__pdf_esc(d, code),
 		sub(d, "Dossier code"),
-		secret ? mc_sprintf(d->a, "\nMã bảo mật tra cứu: <b>%s</b>", esc(d, secret)) : "",
+		secret ? mc_sprintf(d->a, "\nMã bảo mật tra cứu: <b>%s</b>", mc__pdf_esc(d, secret)) : "",
 		secret ? sub(d, "Tracking secret") : "",
 		url ? "\n<span size=\"smaller\">Quét mã QR hoặc nhập mã hồ sơ và mã bảo mật tại Cổng dịch vụ công "
 		      "để tra cứu tình trạng hồ sơ.</span>"
 		    : "",
 		url ? sub(d, "Scan the QR code, or enter the code and the secret on the public service portal.") : "",
-		url ? mc_sprintf(d->a, "\n<span size=\"smaller\" foreground=\"#333333\">%s</span>", esc(d, url)) : "");
-	PangoLayout *l = lay(d, m, cw(d) - q - gap, d->fs, 0);
-	double h = layout_h(l);
+		url ? mc_sprintf(d->a, "\n<span size=\"smaller\" foreground=\"#333333\">%s</span>", mc__pdf_esc(d, url))
+		    : "");
+	PangoLayout *l = mc__pdf_lay(d, m, mc__pdf_cw(d) - q - gap, d->fs, 0);
+	double h = mc__pdf_layout_h(l);
 	if (q > h)
 		h = q;
-	need(d, h);
+	mc__pdf_need(d, h);
 	if (url) {
-		int rc = mc_qr_draw(d->cr, url, d->ml + cw(d) - q, d->y, q);
+		int rc = mc_qr_draw(d->cr, url, d->ml + mc__pdf_cw(d) - q, d->y, q);
 		if (rc && !d->err)
 			d->err = rc;
 	}
-	put(d, l, d->ml, d->y + (h - layout_h(l)) / 2);
+	mc__pdf_put(d, l, d->ml, d->y + (h - mc__pdf_layout_h(l)) / 2);
 	d->y += h + 6;
 }
 
@@ -755,7 +719,7 @@ static void unit_header(struct doc *d, json_t *j, const char *date_path)
 static const char *title_of(struct doc *d, const char *position)
 {
 	const char *cut = strstr(position, " UBND");
-	return upper(d, cut ? mc_sprintf(d->a, "%.*s", (int)(cut - position), position) : position);
+	return mc__pdf_upper(d, cut ? mc_sprintf(d->a, "%.*s", (int)(cut - position), position) : position);
 }
 
 /* The head of the agency signs (forms 04, 05): "CHỦ TỊCH", or a deputy for
@@ -769,10 +733,10 @@ static struct sig head_sig(struct doc *d, json_t *j, const char *who)
 		const char *head = pos + strlen("Phó ");
 		/* the head's title: the deputy's without "Phó", its first letter up */
 		const char *t = title_of(d, head);
-		s.vi = mc_sprintf(d->a, "KT. %s\n%s", esc(d, t), esc(d, title_of(d, pos)));
+		s.vi = mc_sprintf(d->a, "KT. %s\n%s", mc__pdf_esc(d, t), mc__pdf_esc(d, title_of(d, pos)));
 		s.en = "For the head of the agency, deputy";
 	} else if (pos) {
-		s.vi = esc(d, title_of(d, pos));
+		s.vi = mc__pdf_esc(d, title_of(d, pos));
 	}
 	return s;
 }
@@ -831,9 +795,10 @@ static const char *return_place(struct doc *d, json_t *j)
  * request: what forms 01-03 start with. */
 static void received_from(struct doc *d, json_t *j)
 {
-	para(d,
-	     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", esc(d, one_stop(d, j)), sub(d, "received the dossier of")),
-	     0, 0, 2.5);
+	mc__pdf_para(d,
+		     mc_sprintf(d->a, "%s tiếp nhận hồ sơ của:%s", mc__pdf_esc(d, one_stop(d, j)),
+				sub(d, "received the dossier of")),
+		     0, 0, 2.5);
 	applicant(d, j, 1);
 	field(d, "Nội dung yêu cầu giải quyết", "Request", procedure(d, j));
 }
@@ -850,14 +815,14 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	tt.size = d->fs - 1;
 
 	/* which copy (liên) this page is: one kept, one for the applicant */
-	PangoLayout *cl = lay(d, mc_sprintf(d->a, "<i>%s</i>", copy), cw(d), d->fs - 1, F_RIGHT);
-	d->y += put(d, cl, d->ml, d->y) + 2;
+	PangoLayout *cl = mc__pdf_lay(d, mc_sprintf(d->a, "<i>%s</i>", copy), mc__pdf_cw(d), d->fs - 1, F_RIGHT);
+	d->y += mc__pdf_put(d, cl, d->ml, d->y) + 2;
 	unit_header(d, j, "received_at");
 	title(d, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "RECEIPT OF DOSSIER AND APPOINTMENT FOR THE RESULT");
 	qr_block(d, T("tracking_url"), T("code"), T("secret"));
 	received_from(d, j);
 
-	para(d, mc_sprintf(d->a, "1. Thành phần hồ sơ nộp gồm:%s", sub(d, "Papers received")), 0, 0, 3);
+	mc__pdf_para(d, mc_sprintf(d->a, "1. Thành phần hồ sơ nộp gồm:%s", sub(d, "Papers received")), 0, 0, 3);
 	table_begin(d, &tt);
 	json_t *papers = mc__jget(j, "papers"), *p;
 	size_t i;
@@ -865,12 +830,12 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 		long long copies = mc__jint(p, "count", 1);
 		const char *cells[5] = {
 			mc_sprintf(d->a, "%lld", mc__jint(p, "no", (long long)i + 1)),
-			mc_sprintf(d->a, "%s%s", esc(d, mc__jtext(d->a, p, "name")),
+			mc_sprintf(d->a, "%s%s", mc__pdf_esc(d, mc__jtext(d->a, p, "name")),
 				   sub_text(d, mc__jtext(d->a, p, "name_en"))),
-			mc_sprintf(d->a, "%s%s", esc(d, mc__paper_kind_label(mc__jtext(d->a, p, "kind"), 0)),
+			mc_sprintf(d->a, "%s%s", mc__pdf_esc(d, mc__paper_kind_label(mc__jtext(d->a, p, "kind"), 0)),
 				   sub_text(d, mc__paper_kind_label(mc__jtext(d->a, p, "kind"), 1))),
 			mc_sprintf(d->a, "%lld", copies),
-			esc(d, mc__jtext(d->a, p, "note")),
+			mc__pdf_esc(d, mc__jtext(d->a, p, "note")),
 		};
 		table_row(d, &tt, cells, 0);
 	}
@@ -882,8 +847,8 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	d->y += 5;
 
 	long long sets = mc__jint(j, "sets", 1);
-	para(d, mc_sprintf(d->a, "2. Số lượng hồ sơ: <b>%02lld</b> (bộ)%s", sets, sub(d, "Number of sets")), 0, 12,
-	     2.5);
+	mc__pdf_para(d, mc_sprintf(d->a, "2. Số lượng hồ sơ: <b>%02lld</b> (bộ)%s", sets, sub(d, "Number of sets")), 0,
+		     12, 2.5);
 	field_en(d, "3. Thời gian giải quyết hồ sơ theo quy định", "Legal processing time", processing_time(d, j, 0),
 		 processing_time(d, j, 1));
 	field(d, "4. Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
@@ -891,8 +856,8 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	field(d, "6. Đăng ký nhận kết quả tại", "Collect the result at", return_place(d, j));
 	const char *book = T("register.book"), *entry = T("register.entry");
 	const char *reg = mc_sprintf(d->a, "Vào Sổ theo dõi hồ sơ, Quyển số: %s, Số thứ tự: %s%s",
-				     book ? mc_sprintf(d->a, "<b>%s</b>", esc(d, book)) : DOTS,
-				     entry ? mc_sprintf(d->a, "<b>%s</b>", esc(d, entry)) : DOTS,
+				     book ? mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, book)) : DOTS,
+				     entry ? mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, entry)) : DOTS,
 				     sub(d, "Entered in the register book, entry no."));
 	struct sig s[2] = {
 		{"NGƯỜI NỘP HỒ SƠ", "Applicant", "(Ký và ghi rõ họ tên)", "Signature and full name",
@@ -902,10 +867,10 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	};
 	/* the signatures are never on a page of their own: the register line
 	 * goes over with them when they do not fit */
-	PangoLayout *rl = lay(d, reg, cw(d), d->fs, 0);
-	need(d, layout_h(rl) + 2.5 + signatures_h(d, s, 2));
+	PangoLayout *rl = mc__pdf_lay(d, reg, mc__pdf_cw(d), d->fs, 0);
+	mc__pdf_need(d, mc__pdf_layout_h(rl) + 2.5 + signatures_h(d, s, 2));
 	g_object_unref(rl);
-	para(d, reg, 0, 12, 2.5);
+	mc__pdf_para(d, reg, 0, 12, 2.5);
 	signatures(d, s, 2);
 }
 
@@ -917,19 +882,20 @@ static void form02(struct doc *d, json_t *j)
 	code_line(d, T("code"));
 	received_from(d, j);
 	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
-	para(d,
-	     mc_sprintf(d->a, "Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:%s",
-			sub(d, "Please supplement the dossier with the following")),
-	     0, 0, 2.5);
+	mc__pdf_para(d,
+		     mc_sprintf(d->a, "Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:%s",
+				sub(d, "Please supplement the dossier with the following")),
+		     0, 0, 2.5);
 	numbered(d, mc__jget(j, "supplement.items"));
 	field_opt(d, "Lý do", "Reason", T("supplement.reason"));
 	field_opt(d, "Thời hạn bổ sung", "Deadline", T("supplement.deadline_note"));
-	para(d,
-	     mc_sprintf(d->a,
-			"Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ %s để được hướng dẫn.%s",
-			esc(d, one_stop(d, j)),
-			sub(d, "If anything is unclear, please contact the agency above for guidance.")),
-	     0, 0, 2.5);
+	mc__pdf_para(
+		d,
+		mc_sprintf(d->a,
+			   "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ %s để được hướng dẫn.%s",
+			   mc__pdf_esc(d, one_stop(d, j)),
+			   sub(d, "If anything is unclear, please contact the agency above for guidance.")),
+		0, 0, 2.5);
 	struct sig s = {"NGƯỜI HƯỚNG DẪN", "Officer", "(Ký và ghi rõ họ tên)", "Signature and full name",
 			T("supplement.requested_by.full_name")};
 	signatures(d, &s, 1);
@@ -959,20 +925,23 @@ static void form03(struct doc *d, json_t *j)
 	code_line(d, T("code"));
 	received_from(d, j);
 	field(d, "Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
-	para(d,
-	     mc_sprintf(d->a,
+	mc__pdf_para(
+		d,
+		mc_sprintf(
+			d->a,
 			"Qua xem xét, %s thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:%s",
-			esc(d, issuer), sub(d, "The dossier is refused for these reasons")),
-	     0, 0, 2.5);
+			mc__pdf_esc(d, issuer), sub(d, "The dossier is refused for these reasons")),
+		0, 0, 2.5);
 	numbered(d, mc__jget(j, "refusal.reasons"));
-	para(d,
-	     mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết và thực hiện./.%s", sub(d, "For your information.")),
-	     0, 0, 2.5);
+	mc__pdf_para(d,
+		     mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết và thực hiện./.%s",
+				sub(d, "For your information.")),
+		     0, 0, 2.5);
 	const char *pos = T("refusal.by.position");
 	struct sig s = {"NGƯỜI TIẾP NHẬN HỒ SƠ", "Receiving officer", "(Ký và ghi rõ họ tên)",
 			"Signature and full name", T("refusal.by.full_name")};
 	if (processing) {
-		s.vi = pos ? esc(d, title_of(d, pos)) : "NGƯỜI XỬ LÝ HỒ SƠ";
+		s.vi = pos ? mc__pdf_esc(d, title_of(d, pos)) : "NGƯỜI XỬ LÝ HỒ SƠ";
 		s.en = "Processing official";
 	}
 	signatures(d, &s, 1);
@@ -980,19 +949,22 @@ static void form03(struct doc *d, json_t *j)
 
 static void dear(struct doc *d, json_t *j)
 {
-	para(d, mc_sprintf(d->a, "Kính gửi: Ông/Bà <b>%s</b>%s", esc(d, T("applicant.full_name")), sub(d, "To")),
-	     F_CENTER, 0, 6);
+	mc__pdf_para(d,
+		     mc_sprintf(d->a, "Kính gửi: Ông/Bà <b>%s</b>%s", mc__pdf_esc(d, T("applicant.full_name")),
+				sub(d, "To")),
+		     F_CENTER, 0, 6);
 }
 
 static void received_sentence(struct doc *d, json_t *j)
 {
-	para(d,
-	     mc_sprintf(d->a,
-			"Ngày %s, %s tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính của Ông/Bà: <b>%s</b>.%s",
-			esc(d, mc__jtime(d->a, j, "received_at", MC__T_DATE)), esc(d, T("received_agency.name")),
-			esc(d, procedure(d, j)),
-			sub(d, "Your dossier was received on the date above for this procedure.")),
-	     0, 0, 2.5);
+	mc__pdf_para(
+		d,
+		mc_sprintf(d->a,
+			   "Ngày %s, %s tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính của Ông/Bà: <b>%s</b>.%s",
+			   mc__pdf_esc(d, mc__jtime(d->a, j, "received_at", MC__T_DATE)),
+			   mc__pdf_esc(d, T("received_agency.name")), mc__pdf_esc(d, procedure(d, j)),
+			   sub(d, "Your dossier was received on the date above for this procedure.")),
+		0, 0, 2.5);
 }
 
 static void form04(struct doc *d, json_t *j)
@@ -1009,20 +981,22 @@ static void form04(struct doc *d, json_t *j)
 	received_sentence(d, j);
 	const char *old = mc__jget(j, "extension.old_due_at") ? TLONG("extension.old_due_at") : TLONG("due_at");
 	field(d, "Thời gian hẹn trả kết quả giải quyết hồ sơ", "Appointment for the result", old);
-	para(d,
-	     mc_sprintf(d->a, "Tuy nhiên, đến nay %s chưa trả kết quả giải quyết hồ sơ của Ông/Bà.%s", esc(d, agency),
-			sub(d, "The result is not ready yet.")),
-	     0, 0, 2.5);
+	mc__pdf_para(d,
+		     mc_sprintf(d->a, "Tuy nhiên, đến nay %s chưa trả kết quả giải quyết hồ sơ của Ông/Bà.%s",
+				mc__pdf_esc(d, agency), sub(d, "The result is not ready yet.")),
+		     0, 0, 2.5);
 	field(d, "Lý do", "Reason", T("extension.reason"));
-	para(d,
-	     mc_sprintf(d->a,
+	mc__pdf_para(
+		d,
+		mc_sprintf(
+			d->a,
 			"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. %s xin lỗi Ông/Bà và đề nghị gia hạn thời gian "
 			"giải quyết, trả kết quả vào:%s",
-			esc(d, agency),
+			mc__pdf_esc(d, agency),
 			sub(d, "We apologise for the delay and propose to return the result at the new time below.")),
-	     0, 0, 2.5);
+		0, 0, 2.5);
 	field(d, "Thời gian hẹn trả kết quả mới", "New appointment for the result", TLONG("extension.new_due_at"));
-	para(d, mc_sprintf(d->a, "Xin trân trọng cảm ơn!%s", sub(d, "Thank you.")), 0, 0, 2.5);
+	mc__pdf_para(d, mc_sprintf(d->a, "Xin trân trọng cảm ơn!%s", sub(d, "Thank you.")), 0, 0, 2.5);
 	/* signed by whoever approved the new date: the head, or a deputy "KT." */
 	struct sig s = head_sig(d, j, mc__jget(j, "extension.approved_by") ? "extension.approved_by" : "extension.by");
 	signatures(d, &s, 1);
@@ -1037,13 +1011,14 @@ static void form05(struct doc *d, json_t *j)
 	dear(d, j);
 	received_sentence(d, j);
 	const char *since = TLONG("stop.at");
-	para(d,
-	     mc_sprintf(d->a, "%s thông báo dừng giải quyết hồ sơ của Ông/Bà%s%s.%s", esc(d, agency),
-			since ? " kể từ " : "", since ? esc(d, since) : "",
-			sub(d, "The processing of your dossier is stopped.")),
-	     0, 0, 2.5);
+	mc__pdf_para(d,
+		     mc_sprintf(d->a, "%s thông báo dừng giải quyết hồ sơ của Ông/Bà%s%s.%s", mc__pdf_esc(d, agency),
+				since ? " kể từ " : "", since ? mc__pdf_esc(d, since) : "",
+				sub(d, "The processing of your dossier is stopped.")),
+		     0, 0, 2.5);
 	field(d, "Lý do", "Reason", T("stop.reason"));
-	para(d, mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết./.%s", sub(d, "For your information.")), 0, 0, 2.5);
+	mc__pdf_para(d, mc_sprintf(d->a, "Xin thông báo để Ông/Bà được biết./.%s", sub(d, "For your information.")), 0,
+		     0, 2.5);
 	struct sig s = head_sig(d, j, "stop.by");
 	signatures(d, &s, 1);
 }
@@ -1054,8 +1029,8 @@ static const char *handover(struct doc *d, json_t *step, const char *vi, const c
 {
 	const char *name = mc__jtext(d->a, step, who);
 	const char *when = mc__jtime(d->a, step, at, MC__T_SHORT);
-	return mc_sprintf(d->a, "%s: <b>%s</b>%s%s\n<i>Ký:</i> %s", vi, name ? esc(d, name) : DOTS, when ? "\n" : "",
-			  when ? when : "", DOTS);
+	return mc_sprintf(d->a, "%s: <b>%s</b>%s%s\n<i>Ký:</i> %s", vi, name ? mc__pdf_esc(d, name) : DOTS,
+			  when ? "\n" : "", when ? when : "", DOTS);
 }
 
 static void form06(struct doc *d, json_t *j)
@@ -1090,13 +1065,14 @@ static void form06(struct doc *d, json_t *j)
 		const char *due = mc__jtime(d->a, s, "due_at", MC__T_SHORT);
 		const char *done = mc__jtime(d->a, s, "finished_at", MC__T_SHORT);
 		const char *cells[4] = {
-			mc_sprintf(d->a, "<b>%lld. %s</b>%s%s", mc__jint(s, "seq", (long long)i + 1), esc(d, name),
-				   unit ? "\n" : "", esc(d, unit)),
+			mc_sprintf(d->a, "<b>%lld. %s</b>%s%s", mc__jint(s, "seq", (long long)i + 1),
+				   mc__pdf_esc(d, name), unit ? "\n" : "", mc__pdf_esc(d, unit)),
 			mc_sprintf(d->a, "%s%s%s%s%s%s%s", h ? h : "", h && r ? "\n" : "", r ? r : "",
 				   due ? "\nHạn xử lý: " : "", due ? due : "", done ? "\nHoàn thành: " : "",
 				   done ? done : ""),
-			mc_sprintf(d->a, "<b>%s</b>", esc(d, mc__result_label(mc__jtext(d->a, s, "result"), 0))),
-			esc(d, mc__jtext(d->a, s, "note")),
+			mc_sprintf(d->a, "<b>%s</b>",
+				   mc__pdf_esc(d, mc__result_label(mc__jtext(d->a, s, "result"), 0))),
+			mc__pdf_esc(d, mc__jtext(d->a, s, "note")),
 		};
 		table_row(d, &tt, cells, 0);
 	}
@@ -1140,10 +1116,10 @@ static void form07(struct doc *d, const struct reg *r)
 				mc__fmt_time(d->a, &from, MC__T_DATE), mc__fmt_time(d->a, &to, MC__T_DATE));
 	national_header(d, NULL, T("name"), NULL);
 	title(d, "SỔ THEO DÕI HỒ SƠ", NULL);
-	para(d,
-	     mc_sprintf(d->a, "Từ ngày <b>%s</b> đến ngày <b>%s</b>", mc__fmt_time(d->a, &from, MC__T_DATE),
-			mc__fmt_time(d->a, &to, MC__T_DATE)),
-	     F_CENTER, 0, 8);
+	mc__pdf_para(d,
+		     mc_sprintf(d->a, "Từ ngày <b>%s</b> đến ngày <b>%s</b>", mc__fmt_time(d->a, &from, MC__T_DATE),
+				mc__fmt_time(d->a, &to, MC__T_DATE)),
+		     F_CENTER, 0, 8);
 	table_begin(d, &tt);
 	size_t i;
 	json_t *x;
@@ -1156,17 +1132,17 @@ static void form07(struct doc *d, const struct reg *r)
 		const char *ret = mc__jtime(d->a, x, "returned_at", MC__T_SHORT);
 		const char *cells[10] = {
 			mc_sprintf(d->a, "%zu", i + 1),
-			mc_sprintf(d->a, "<b>%s</b>", esc(d, mc__jtext(d->a, x, "code"))),
-			esc(d, mc__jtext(d->a, x, "procedure.name")),
-			mc_sprintf(d->a, "<b>%s</b>%s%s%s%s", esc(d, name), addr ? "\n" : "", esc(d, addr),
-				   phone ? "\nĐT: " : "", esc(d, phone)),
-			esc(d, mc__jtime(d->a, x, "received_at", MC__T_SHORT)),
-			esc(d, mc__jtime(d->a, x, "due_at", MC__T_SHORT)),
-			esc(d, mc__jtext(d->a, x, "competent_agency.name")),
-			mc_sprintf(d->a, "%s%s", esc(d, mc__jtime(d->a, x, "completed_at", MC__T_SHORT)),
+			mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, mc__jtext(d->a, x, "code"))),
+			mc__pdf_esc(d, mc__jtext(d->a, x, "procedure.name")),
+			mc_sprintf(d->a, "<b>%s</b>%s%s%s%s", mc__pdf_esc(d, name), addr ? "\n" : "",
+				   mc__pdf_esc(d, addr), phone ? "\nĐT: " : "", mc__pdf_esc(d, phone)),
+			mc__pdf_esc(d, mc__jtime(d->a, x, "received_at", MC__T_SHORT)),
+			mc__pdf_esc(d, mc__jtime(d->a, x, "due_at", MC__T_SHORT)),
+			mc__pdf_esc(d, mc__jtext(d->a, x, "competent_agency.name")),
+			mc_sprintf(d->a, "%s%s", mc__pdf_esc(d, mc__jtime(d->a, x, "completed_at", MC__T_SHORT)),
 				   mc__jget(x, "result_document.sha256") ? "\n<i>Kết quả điện tử</i>" : ""),
-			res  ? mc_sprintf(d->a, "<b>%s</b>", esc(d, mc__result_label(res, 0)))
-			: st ? mc_sprintf(d->a, "<i>%s</i>", esc(d, mc__status_label(st, 0)))
+			res  ? mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, mc__result_label(res, 0)))
+			: st ? mc_sprintf(d->a, "<i>%s</i>", mc__pdf_esc(d, mc__status_label(st, 0)))
 			     : NULL,
 			ret,
 		};
@@ -1252,37 +1228,42 @@ static void form_report(struct doc *d, const struct rep *r)
 	d->running = mc_sprintf(d->a, "<i>Báo cáo từ ngày %s đến ngày %s (tiếp theo)</i>", f, e);
 	national_header(d, NULL, r->agency, NULL);
 	title(d, "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", NULL);
-	para(d, mc_sprintf(d->a, "Kỳ báo cáo: từ ngày <b>%s</b> đến ngày <b>%s</b>", f, e), F_CENTER, 0, 6);
+	mc__pdf_para(d, mc_sprintf(d->a, "Kỳ báo cáo: từ ngày <b>%s</b> đến ngày <b>%s</b>", f, e), F_CENTER, 0, 6);
 	table_begin(d, &tt);
 	size_t i;
 	json_t *x;
 	json_array_foreach(json_object_get(j, "items"), i, x) {
 		const char *name = mc__jtext(d->a, x, "name.vi"), *code = mc__jtext(d->a, x, "name.code");
-		const char *label = group && strcmp(group, "procedure") == 0 && code
-					    ? mc_sprintf(d->a, "%s <i>(%s)</i>", esc(d, name), esc(d, code))
-					    : esc(d, name ? name : mc__jtext(d->a, x, "key"));
+		const char *label =
+			group && strcmp(group, "procedure") == 0 && code
+				? mc_sprintf(d->a, "%s <i>(%s)</i>", mc__pdf_esc(d, name), mc__pdf_esc(d, code))
+				: mc__pdf_esc(d, name ? name : mc__jtext(d->a, x, "key"));
 		report_row(d, &tt, mc_sprintf(d->a, "%zu", i + 1), label, x, 0);
 	}
 	report_row(d, &tt, "", "Tổng cộng", json_object_get(j, "total"), 1);
 	table_end(d);
 	d->y += 6;
-	para(d,
-	     "<i>Tổng tiếp nhận = từ kỳ trước chuyển sang + tiếp nhận mới (trực tuyến, trực tiếp, bưu chính) = đã giải "
-	     "quyết + đang giải quyết + rút hồ sơ + dừng giải quyết + từ chối. Tỷ lệ đúng hạn = (trước hạn + đúng hạn) "
-	     "/ "
-	     "đã giải quyết; hồ sơ giải quyết sau hạn theo quy định là quá hạn, kể cả khi đã có văn bản xin lỗi, hẹn "
-	     "lại "
-	     "(Nghị định 118/2025/NĐ-CP; Thông tư 03/2025/TT-VPCP).</i>",
-	     0, 0, 3);
+	mc__pdf_para(d,
+		     "<i>Tổng tiếp nhận = từ kỳ trước chuyển sang + tiếp nhận mới (trực tuyến, trực tiếp, bưu chính) = "
+		     "đã giải "
+		     "quyết + đang giải quyết + rút hồ sơ + dừng giải quyết + từ chối. Tỷ lệ đúng hạn = (trước hạn + "
+		     "đúng hạn) "
+		     "/ "
+		     "đã giải quyết; hồ sơ giải quyết sau hạn theo quy định là quá hạn, kể cả khi đã có văn bản xin "
+		     "lỗi, hẹn "
+		     "lại "
+		     "(Nghị định 118/2025/NĐ-CP; Thông tư 03/2025/TT-VPCP).</i>",
+		     0, 0, 3);
 	json_t *tot = json_object_get(j, "total");
-	para(d,
-	     mc_sprintf(d->a,
-			"Trong số hồ sơ giải quyết quá hạn, đã xin lỗi và hẹn lại (mẫu 04): <b>%s</b>. Hồ sơ trực "
-			"tuyến đang chờ "
-			"tiếp nhận cuối kỳ: <b>%s</b>, trong đó quá một ngày làm việc: <b>%s</b>.",
-			count(d, tot, "late_with_apology"), count(d, tot, "awaiting_reception"),
-			count(d, tot, "awaiting_reception_past")),
-	     0, 0, 3);
+	mc__pdf_para(
+		d,
+		mc_sprintf(d->a,
+			   "Trong số hồ sơ giải quyết quá hạn, đã xin lỗi và hẹn lại (mẫu 04): <b>%s</b>. Hồ sơ trực "
+			   "tuyến đang chờ "
+			   "tiếp nhận cuối kỳ: <b>%s</b>, trong đó quá một ngày làm việc: <b>%s</b>.",
+			   count(d, tot, "late_with_apology"), count(d, tot, "awaiting_reception"),
+			   count(d, tot, "awaiting_reception_past")),
+		0, 0, 3);
 }
 
 /* ---- rendering driver ---- */
@@ -1302,18 +1283,20 @@ struct tpl {
 /* "Label: ……" with dots to fill in, wrapping to the next line. */
 static void blank(struct doc *d, const char *label)
 {
-	para(d, mc_sprintf(d->a, "%s: %s%s%s%s", label, DOTS, DOTS, DOTS, DOTS), 0, 0, 4);
+	mc__pdf_para(d, mc_sprintf(d->a, "%s: %s%s%s%s", label, DOTS, DOTS, DOTS, DOTS), 0, 0, 4);
 }
 
 static void form_template(struct doc *d, const struct tpl *t)
 {
 	json_t *def = t->def;
-	para(d, "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\n<b>Độc lập - Tự do - Hạnh phúc</b>", F_CENTER, 0, 10);
-	title(d, esc(d, upper(d, clip(d, mc__jtext(d->a, t->paper, "name"), 300))), NULL);
-	para(d,
-	     mc_sprintf(d->a, "<i>Thủ tục: %s (mã %s)</i>", esc(d, clip(d, mc__jtext(d->a, def, "name"), 500)),
-			esc(d, mc__jtext(d->a, def, "code"))),
-	     F_CENTER, 0, 10);
+	mc__pdf_para(d, "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\n<b>Độc lập - Tự do - Hạnh phúc</b>", F_CENTER, 0,
+		     10);
+	title(d, mc__pdf_esc(d, mc__pdf_upper(d, clip(d, mc__jtext(d->a, t->paper, "name"), 300))), NULL);
+	mc__pdf_para(d,
+		     mc_sprintf(d->a, "<i>Thủ tục: %s (mã %s)</i>",
+				mc__pdf_esc(d, clip(d, mc__jtext(d->a, def, "name"), 500)),
+				mc__pdf_esc(d, mc__jtext(d->a, def, "code"))),
+		     F_CENTER, 0, 10);
 	static const char *const who[] = {"Kính gửi", "Họ, chữ đệm và tên người yêu cầu", "Số định danh cá nhân",
 					  "Nơi cư trú", "Số điện thoại"};
 	for (size_t k = 0; k < sizeof(who) / sizeof(who[0]); k++)
@@ -1325,19 +1308,21 @@ static void form_template(struct doc *d, const struct tpl *t)
 		const char *type = mc__jtext(d->a, f, "type");
 		if (type && strcmp(type, "attachment") == 0)
 			continue;
-		blank(d, esc(d, clip(d, mc__jtext(d->a, f, "label"), 300)));
+		blank(d, mc__pdf_esc(d, clip(d, mc__jtext(d->a, f, "label"), 300)));
 	}
 	d->y += 6;
-	para(d, "……………, ngày …… tháng …… năm ………", F_RIGHT, 0, 0);
+	mc__pdf_para(d, "……………, ngày …… tháng …… năm ………", F_RIGHT, 0, 0);
 	struct sig sg = {"NGƯỜI YÊU CẦU", NULL, "(Ký và ghi rõ họ tên)", NULL, ""};
 	signatures(d, &sg, 1);
 	d->y += 10;
-	para(d,
-	     "<i>Mẫu này do hệ thống một cửa điện tử lập từ các trường của tờ khai trực tuyến của thủ tục, để điền tay."
-	     " Đây không phải mẫu ban hành kèm văn bản quy phạm pháp luật; nếu có mẫu chính thức, cơ quan tiếp nhận có "
-	     "thể"
-	     " yêu cầu dùng mẫu đó.</i>",
-	     0, 0, 0);
+	mc__pdf_para(d,
+		     "<i>Mẫu này do hệ thống một cửa điện tử lập từ các trường của tờ khai trực tuyến của thủ tục, để "
+		     "điền tay."
+		     " Đây không phải mẫu ban hành kèm văn bản quy phạm pháp luật; nếu có mẫu chính thức, cơ quan tiếp "
+		     "nhận có "
+		     "thể"
+		     " yêu cầu dùng mẫu đó.</i>",
+		     0, 0, 0);
 }
 
 static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int len)
@@ -1350,8 +1335,8 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 }
 
 struct job {
-	int form; /* 1-7, 8 the periodic report, 9 a paper's template */
-	json_t *dossier;
+	int form;        /* 1-7, 8 the periodic report, 9 a paper's template, 10 an official document */
+	json_t *dossier; /* forms 1-6; form 10: the document */
 	const struct reg *reg;
 	const struct rep *rep;
 	int en;
@@ -1382,7 +1367,7 @@ static void body(struct doc *d, const struct job *jb)
 {
 	json_t *j = jb->dossier;
 	if (j)
-		d->running = mc_sprintf(d->a, "<i>Mã hồ sơ: %s (tiếp theo)</i>", esc(d, T("code")));
+		d->running = mc_sprintf(d->a, "<i>Mã hồ sơ: %s (tiếp theo)</i>", mc__pdf_esc(d, T("code")));
 	switch (jb->form) {
 	case 7:
 		form07(d, jb->reg);
@@ -1392,6 +1377,10 @@ static void body(struct doc *d, const struct job *jb)
 		break;
 	case 9:
 		form_template(d, jb->tpl);
+		break;
+	case 10:
+		d->running = NULL;
+		mc__pdf_official(d, j);
 		break;
 	default:
 		dossier_forms[jb->form](d, j);
@@ -1410,6 +1399,7 @@ static const char *const titles[] = {
 	"Sổ theo dõi hồ sơ",
 	"Báo cáo tình hình, kết quả giải quyết thủ tục hành chính",
 	"Mẫu giấy tờ để điền",
+	"Văn bản",
 };
 
 /* Lay the job out once into out; pages: 0 for the first pass, the total
@@ -1418,14 +1408,16 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 {
 	struct sink sink = {out, 0};
 	struct doc d = {0};
-	int landscape = jb->form == 7 || jb->form == 8, a4 = jb->form == 9;
+	int landscape = jb->form == 7 || jb->form == 8, official = jb->form == 10, a4 = jb->form == 9 || official;
 	d.pw = (landscape ? 297 : a4 ? 210 : 148) * PT_PER_MM;
 	d.ph = (a4 ? 297 : 210) * PT_PER_MM;
-	d.ml = 15 * PT_PER_MM;
-	d.mr = 10 * PT_PER_MM;
-	d.mt = 10 * PT_PER_MM;
-	d.mb = 13 * PT_PER_MM;
-	d.fs = a4 ? 11 : jb->fs > 0 ? jb->fs : FS_DEFAULT;
+	/* an official document: A4, margins of Decree 30 (Annex I): top and
+	 * bottom 20 mm, left 30 mm, right 15 mm; body type 13 pt */
+	d.ml = (official ? 30 : 15) * PT_PER_MM;
+	d.mr = (official ? 15 : 10) * PT_PER_MM;
+	d.mt = (official ? 20 : 10) * PT_PER_MM;
+	d.mb = (official ? 20 : 13) * PT_PER_MM;
+	d.fs = official ? 13 : a4 ? 11 : jb->fs > 0 ? jb->fs : FS_DEFAULT;
 	d.pages = pages_known;
 	d.always_number = landscape;
 	d.en = jb->en;
@@ -1433,7 +1425,8 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 	d.y = d.fresh_y = d.mt;
 	d.a = mc_arena_new(16384);
 	d.surf = cairo_pdf_surface_create_for_stream(sink_write, &sink, d.pw, d.ph);
-	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE, titles[jb->form]);
+	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_TITLE,
+				       official ? mc__jtext(d.a, jb->dossier, "summary") : titles[jb->form]);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATOR, "motcua " MC_VERSION);
 	d.cr = cairo_create(d.surf);
 	d.pc = pango_cairo_create_context(d.cr);
@@ -1632,5 +1625,23 @@ int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct m
 		return mc_error_set(e, MC_E_NOT_FOUND, "Giấy tờ này không có mẫu để tải về");
 	struct tpl t = {def, found};
 	struct job jb = {9, NULL, NULL, NULL, 0, &t, 0};
+	return render(&jb, out, e);
+}
+
+int mc_pdf_document(json_t *document, struct mc_buf *out, struct mc_error *e)
+{
+	if (!json_is_object(document))
+		return mc_error_set(e, MC_E_INVAL, "Văn bản phải là một đối tượng JSON");
+	size_t before = e->nfields;
+	struct mc_arena *a = mc_arena_new(4096);
+	mc__need_text(e, a, document, "issuer");
+	mc__need_text(e, a, document, "type_name");
+	mc__need_text(e, a, document, "summary");
+	mc__need_text(e, a, document, "place");
+	mc_arena_free(a);
+	int rc = mc__validation_done(e, before, titles[10]);
+	if (rc)
+		return rc;
+	struct job jb = {10, document, NULL, NULL, 0, NULL, 0};
 	return render(&jb, out, e);
 }

@@ -65,6 +65,20 @@ int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct
 int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct mc_error *e);
 
 /*
+ * An official document in the layout of Decree 30/2020/NĐ-CP (Annex I), A4:
+ * the issuer (under its superior), "Số: 01/KH-STP" under it, the national
+ * name and motto, place and date; the type and summary (a công văn: "V/v"
+ * under its number), the content, the signer block with its form ("KT.
+ * GIÁM ĐỐC / PHÓ GIÁM ĐỐC") and the recipients (nơi nhận).  document:
+ * {superior, issuer, number_text (null: a draft, left blank), type_code,
+ * type_name, summary, place, date (YYYY-MM-DD, null: blank), content,
+ * signer {form, for_title, position, name} (null: none yet), recipients,
+ * draft (true: marked DỰ THẢO)}; issuer, type_name, summary and place are
+ * required.
+ */
+int mc_pdf_document(json_t *document, struct mc_buf *out, struct mc_error *e);
+
+/*
  * Drop the font caches of cairo, pango and fontconfig held by the calling
  * thread and the process.  Only for leak checkers at exit (tests): no
  * rendering may run concurrently or afterwards.

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "doctext.h"
 #include "http.h"
 #include "only.h"
 #include "server.h"
@@ -194,6 +195,17 @@ static void drafted_returned_signed_issued(void **state)
 	assert_string_equal(actions_of(&tp, id, acts, sizeof(acts)), "404"); /* not sent to anyone yet */
 	assert_string_equal(actions_of(&vt, id, acts, sizeof(acts)), "404");
 
+	/* printed before its number: marked a draft, the number blank, the symbol written */
+	snprintf(path, sizeof(path), "/api/v1/drafts/%lld/pdf", (long long)id);
+	assert_int_equal(mc_http_get(&cv, path, &r), 200);
+	char *draft_text = mc_test_pdf_text(&r);
+	mc_test_expect_text(draft_text, "DỰ THẢO");
+	mc_test_expect_text(draft_text, "Số: /KH-STP");
+	mc_test_expect_text(draft_text, "Nâng cao nhận thức pháp luật của cán bộ và nhân dân.");
+	free(draft_text);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&tp, path, &r), 404);
+	mc_http_res_free(&r);
 	/* submitted to the head of division: the first step of the default chain */
 	assert_int_equal(addressees_of(&cv, id, "submit", ids, sizeof(ids)), 200);
 	assert_true(listed(ids, TP));
@@ -328,6 +340,37 @@ static void drafted_returned_signed_issued(void **state)
 	assert_string_equal(jstr(in, "sender"), "Sở Tư pháp");
 	assert_string_equal(jstr(in, "sender_ref"), "01/KH-STP");
 	assert_string_equal(jstr(in, "status"), "registered");
+	mc_http_res_free(&r);
+	/* the document as printed (Decree 30): its number, date, signer and recipients */
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/pdf", (long long)doc_id);
+	assert_int_equal(mc_http_get(&vt, path, &r), 200);
+	assert_non_null(strstr(r.headers, "application/pdf"));
+	char *text = mc_test_pdf_text(&r);
+	const char *want[] = {"UBND THÀNH PHỐ HỒ CHÍ MINH", /* the superior, as the agency is named */
+			      "SỞ TƯ PHÁP",
+			      "Số: 01/KH-STP",
+			      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+			      "Độc lập - Tự do - Hạnh phúc",
+			      "Thành phố Hồ Chí Minh, ngày 02 tháng 3 năm 2027",
+			      "KẾ HOẠCH Kế hoạch phổ biến, giáo dục pháp luật năm 2027",
+			      "II. CHỈ TIÊU TỪNG QUÝ",
+			      "Nơi nhận: - Như trên; - Lưu: VT; - UBND Phường Sài Gòn.",
+			      "GIÁM ĐỐC",
+			      "Dương Văn Hải"};
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+		mc_test_expect_text(text, want[k]);
+	assert_null(strstr(text, "DỰ THẢO"));
+	free(text);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&sxd, path, &r), 404);
+	mc_http_res_free(&r);
+	/* the draft, issued, prints as the document it became */
+	snprintf(path, sizeof(path), "/api/v1/drafts/%lld/pdf", (long long)id);
+	assert_int_equal(mc_http_get(&cv, path, &r), 200);
+	text = mc_test_pdf_text(&r);
+	mc_test_expect_text(text, "Số: 01/KH-STP");
+	assert_null(strstr(text, "DỰ THẢO"));
+	free(text);
 	mc_http_res_free(&r);
 	/* the trail: every move, by whom */
 	snprintf(path, sizeof(path), "/api/v1/drafts/%lld", (long long)id);

@@ -123,6 +123,11 @@ test('a plan drafted, returned, revised, approved, signed on a phone and issued'
   await vt.locator('#df-number').click(); // the document in the outgoing register
   await vt.getByRole('heading', { level: 1, name: `Kế hoạch ${number}` }).waitFor();
   await vt.locator('#events').getByText('Gửi điện tử đến cơ quan nhận').waitFor();
+  // printed in the layout of Decree 30, from the page
+  const pdf = await vt.request.get(await vt.getByRole('link', { name: 'Xem văn bản (PDF)' }).getAttribute('href'));
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.ok((await pdf.body()).subarray(0, 5).toString() === '%PDF-');
   assertNoErrors(vt);
 
   // ---- in the ward's incoming register ----

@@ -320,7 +320,10 @@ function header(d) {
       ...row('dc_medium', t('dc_medium_' + d.medium)),
       ...row('dc_registered_by', `${d.registered_by?.full_name || '—'} · ${pick(d.agency)}`),
       ...(d.readers ? row('dc_readers', d.readers.map((x) => x.full_name).join(', ')) : [])),
-    d.file_sha256 ? el('p', {}, el('a', { href: `/api/v1/documents/${d.id}/file`, target: '_blank', rel: 'noopener', id: 'doc-file', class: 'button', text: t('dc_open_file') })) : null);
+    d.file_sha256 || d.draft_id ? el('p', { class: 'actions' },
+      d.draft_id ? el('a', { href: `/api/v1/documents/${d.id}/pdf`, target: '_blank', rel: 'noopener', id: 'doc-pdf', class: 'button', text: t('dc_open_pdf') }) : null,
+      d.draft_id ? link(`/can-bo/du-thao/${d.draft_id}`, t('dc_open_draft'), { class: 'button', id: 'doc-draft' }) : null,
+      d.file_sha256 ? el('a', { href: `/api/v1/documents/${d.id}/file`, target: '_blank', rel: 'noopener', id: 'doc-file', class: 'button', text: t('dc_open_file') }) : null) : null);
 }
 
 // The forms of what the caller may do now; each posts with If-Match and

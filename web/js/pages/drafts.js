@@ -223,7 +223,9 @@ function textSection(d) {
   return el('section', { class: 'card', id: 'text', 'aria-labelledby': 'text-h' },
     el('h2', { id: 'text-h', text: t('df_text') }),
     d.content ? el('div', { class: 'draft-text', id: 'df-content', text: d.content }) : el('p', { class: 'hint', text: t('df_no_content') }),
-    d.file_sha256 ? el('p', {}, el('a', { href: `/api/v1/drafts/${d.id}/file`, target: '_blank', rel: 'noopener', class: 'button', id: 'df-file', text: t('df_open_file') })) : null);
+    el('p', { class: 'actions' },
+      el('a', { href: `/api/v1/drafts/${d.id}/pdf`, target: '_blank', rel: 'noopener', class: 'button', id: 'df-pdf', text: t('df_open_pdf') }),
+      d.file_sha256 ? el('a', { href: `/api/v1/drafts/${d.id}/file`, target: '_blank', rel: 'noopener', class: 'button', id: 'df-file', text: t('df_open_file') }) : null));
 }
 
 function revisionsSection(d) {
