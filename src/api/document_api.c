@@ -409,6 +409,50 @@ static int chain_put(struct mc_req *r)
 	return mc_res_json(r, 200, one ? one : json_object());
 }
 
+/* ---- delegations ---- */
+
+static int delegations_list(struct mc_req *r)
+{
+	struct mc_document_ctx x;
+	int rc = document_ctx(r, &x);
+	if (rc)
+		return rc;
+	json_t *items = NULL;
+	if ((rc = mc_delegation_list(&x, &items)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int delegation_create(struct mc_req *r)
+{
+	json_t *b = mc_api_body(r);
+	if (!b)
+		return r->err.code;
+	struct mc_document_ctx x;
+	int rc = document_ctx(r, &x);
+	if (rc)
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_delegation_create(&x, b, &out)))
+		return fail(r, rc);
+	return mc_res_json(r, 201, out);
+}
+
+static int delegation_revoke(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_delegation_revoke(&x, id, &out)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, out);
+}
+
 const struct mc_route mc_api_document_routes[] = {
 	{"GET", "/api/v1/document-types", types, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/documents/incoming", register_in, MC_AUTH_REQUIRED, "document.register", 0},
@@ -428,6 +472,9 @@ const struct mc_route mc_api_document_routes[] = {
 	{"GET", "/api/v1/drafts/{id}/addressees", draft_addressees, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/drafts/{id}/actions/{action}", draft_act, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/my/drafts", my_drafts, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/delegations", delegations_list, MC_AUTH_REQUIRED, "document.read", 0},
+	{"POST", "/api/v1/delegations", delegation_create, MC_AUTH_REQUIRED, "document.read", 0},
+	{"POST", "/api/v1/delegations/{id}/revoke", delegation_revoke, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/agencies/{id}/document-chains", chains_get, MC_AUTH_REQUIRED, NULL, 0},
 	{"PUT", "/api/v1/agencies/{id}/document-chains/{type}", chain_put, MC_AUTH_REQUIRED, "agency.manage", 0},
 	{0},

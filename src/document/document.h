@@ -130,6 +130,16 @@ int mc_document_layout(struct mc_document_ctx *x, int64_t id, json_t **out);
 int mc_document_chains(struct mc_conn *c, int64_t agency, json_t **out);
 int mc_document_chain_set(struct mc_document_ctx *x, int64_t agency, const char *type_code, json_t *steps);
 
+/* Signing on behalf of the head (delegation.c): a leader of the caller's
+ * body lets delegate_id sign in form KT (a deputy, a leader), TL (the head
+ * of the office) or TUQ (another official of the body), for type_codes
+ * (none: every type), from valid_from to valid_to (at most a year);
+ * the body's delegations, newest first; revoking one (its grantor or
+ * another leader of the body). */
+int mc_delegation_create(struct mc_document_ctx *x, json_t *in, json_t **out);
+int mc_delegation_list(struct mc_document_ctx *x, json_t **out);
+int mc_delegation_revoke(struct mc_document_ctx *x, int64_t id, json_t **out);
+
 /* The document types of Decree 30 with their abbreviations. */
 int mc_document_types(struct mc_conn *c, json_t **out);
 

@@ -229,6 +229,15 @@ static int actions(struct mc_document_ctx *x, const struct mc__draft *d, json_t 
 	if (pending && strcmp(d->status, "reviewing") == 0) {
 		json_array_append_new(a, json_string("approve"));
 		json_array_append_new(a, json_string("return"));
+		/* before the last step: signing at once, under a delegation */
+		struct mc__delegation g;
+		if (d->step < chain_length(d->chain) &&
+		    (rc = mc__delegation_for(x->c, x->who->user_id, d->agency, d->type_code, NULL, &g)) == 0)
+			json_array_append_new(a, json_string("sign"));
+		else if (rc && rc != MC_E_NOT_FOUND) {
+			json_decref(a);
+			return rc;
+		}
 	}
 	if (clerk)
 		json_array_append_new(a, json_string("issue"));
@@ -423,6 +432,21 @@ static int trimmed_chain(struct move *m, char *out, size_t n)
 	return 0;
 }
 
+/* The signing act by the caller, under the delegation they hold today for
+ * the draft's type if any (its form is printed and goes into detail). */
+static int sign_now(struct move *m, json_t *detail)
+{
+	struct mc__delegation g;
+	int rc = mc__delegation_for(m->x->c, m->x->who->user_id, m->d.agency, m->d.type_code, NULL, &g);
+	if (rc && rc != MC_E_NOT_FOUND)
+		return rc;
+	if (!rc && detail) {
+		json_object_set_new(detail, "delegation_id", json_integer(g.id));
+		json_object_set_new(detail, "form", json_string(g.form));
+	}
+	return mc__draft_sign(m->x->c, m->d.id, m->x->who->user_id, rc ? NULL : &g, m->now);
+}
+
 static int do_submit(struct move *m)
 {
 	if (m->d.drafter != m->x->who->user_id)
@@ -449,12 +473,13 @@ static int do_submit(struct move *m)
 		if (m->x->e->nfields)
 			return m->x->e->code = MC_E_VALIDATION;
 		struct mc__draft_move mv = {"signed", 0, chain};
-		if ((rc = mc__draft_touch(m->x->c, m->d.id, m->version, &mv, m->now)) ||
-		    (rc = mc__draft_sign(m->x->c, m->d.id, m->x->who->user_id, m->now)) ||
-		    (rc = mc__draft_event(m->x->c, m->d.id, m->x->who->user_id, "sign",
-					  json_pack("{s:I}", "revision", (json_int_t)m->d.revision), m->now)))
+		json_t *detail = json_pack("{s:I}", "revision", (json_int_t)m->d.revision);
+		if ((rc = mc__draft_touch(m->x->c, m->d.id, m->version, &mv, m->now)) || (rc = sign_now(m, detail)) ||
+		    (rc = mc__draft_event(m->x->c, m->d.id, m->x->who->user_id, "sign", json_incref(detail), m->now))) {
+			json_decref(detail);
 			return rc;
-		return audit(m->x, m->d.id, "sign", json_pack("{s:I}", "revision", (json_int_t)m->d.revision));
+		}
+		return audit(m->x, m->d.id, "sign", detail);
 	}
 	int64_t approver = id_field(m, "approver_id");
 	if (m->x->e->nfields)
@@ -472,6 +497,9 @@ static int do_submit(struct move *m)
 	return audit(m->x, m->d.id, "submit", detail);
 }
 
+/* approve: 1 (on to the next step, or signed at the last), 0 (returned),
+ * or SIGN_EARLY (signed before the last step, under a delegation). */
+#define SIGN_EARLY 2
 static int do_review(struct move *m, int approve)
 {
 	int64_t review;
@@ -482,7 +510,16 @@ static int do_review(struct move *m, int approve)
 		return rc;
 	const char *comment = mc__str_field(m->x, m->in, "comment", 2000, !approve);
 	int64_t len = chain_length(m->d.chain), next = 0;
-	int last = m->d.step >= len;
+	int last = m->d.step >= len || approve == SIGN_EARLY;
+	if (approve == SIGN_EARLY) {
+		struct mc__delegation g;
+		if ((rc = mc__delegation_for(m->x->c, m->x->who->user_id, m->d.agency, m->d.type_code, NULL, &g)) ==
+		    MC_E_NOT_FOUND)
+			return mc_error_set(m->x->e, MC_E_FORBIDDEN,
+					    "only the last step signs, or who holds a delegation for the type");
+		if (rc)
+			return rc;
+	}
 	if (approve && !last)
 		next = id_field(m, "next_approver_id");
 	if (m->x->e->nfields)
@@ -501,7 +538,7 @@ static int do_review(struct move *m, int approve)
 		rc = ask(m, "next_approver_id", next, m->d.step + 1, m->d.chain);
 	}
 	if (!rc && approve && last) /* the last approval is the signing act */
-		rc = mc__draft_sign(m->x->c, m->d.id, m->x->who->user_id, m->now);
+		rc = sign_now(m, detail);
 	if (!rc)
 		rc = mc__draft_touch(m->x->c, m->d.id, m->version, &mv, m->now);
 	if (!rc)
@@ -646,6 +683,8 @@ int mc_draft_act(struct mc_document_ctx *x, int64_t id, const char *action, int6
 			rc = do_review(&m, 1);
 		else if (strcmp(action, "return") == 0)
 			rc = do_review(&m, 0);
+		else if (strcmp(action, "sign") == 0)
+			rc = do_review(&m, SIGN_EARLY);
 		else if (strcmp(action, "issue") == 0)
 			rc = do_issue(&m);
 		else
@@ -864,9 +903,11 @@ static int layout(struct mc_document_ctx *x, json_t *sh, const char *number_text
 		"type_name", json_object_get(type, "name"), "summary", json_object_get(sh, "summary"), "place",
 		place[0] ? place : "Thành phố Hồ Chí Minh", "date", date, "content", json_object_get(sh, "content"),
 		"recipients", recipients_named(sh), "signer",
-		json_is_object(signer) ? json_pack("{s:O, s:O}", "position", json_object_get(signer, "position"),
-						   "name", json_object_get(signer, "name"))
-				       : json_null(),
+		json_is_object(signer)
+			? json_pack("{s:O, s:O, s:O, s:O}", "position", json_object_get(signer, "position"), "name",
+				    json_object_get(signer, "name"), "form", json_object_get(signer, "form"),
+				    "for_title", json_object_get(signer, "for_title"))
+			: json_null(),
 		"draft", !number_text);
 	return *out ? 0 : MC_E_NOMEM;
 }

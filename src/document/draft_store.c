@@ -74,13 +74,15 @@ int mc__draft_touch(struct mc_conn *c, int64_t id, int64_t version, const struct
 	return k < 0 ? (int)k : k == 0 ? MC_E_PRECONDITION : 0;
 }
 
-int mc__draft_sign(struct mc_conn *c, int64_t id, int64_t signer, int64_t now)
+int mc__draft_sign(struct mc_conn *c, int64_t id, int64_t signer, const struct mc__delegation *g, int64_t now)
 {
-	int64_t k = mc_exec(c,
-			    "UPDATE document_drafts SET signer_id = ?, signer_name = (SELECT full_name FROM users"
-			    " WHERE id = ?), signer_position = (SELECT position FROM users WHERE id = ?), signed_at = ?"
-			    " WHERE id = ?",
-			    "iiiii", signer, signer, signer, now, id);
+	int64_t k =
+		mc_exec(c,
+			"UPDATE document_drafts SET signer_id = ?, signer_name = (SELECT full_name FROM users"
+			" WHERE id = ?), signer_position = (SELECT position FROM users WHERE id = ?), signed_at = ?,"
+			" delegation_id = NULLIF(CAST(? AS BIGINT), 0), signer_form = ?, signer_for = ? WHERE id = ?",
+			"iiiiitti", signer, signer, signer, now, g ? g->id : 0, g ? g->form : NULL,
+			g ? g->for_position : NULL, id);
 	return k < 0 ? (int)k : 0;
 }
 
@@ -169,7 +171,7 @@ int mc__draft_chain_of(struct mc_conn *c, int64_t agency, const char *type_code,
 	" f.type_code, t.abbr, t.name, t.name_en, f.summary, f.content, f.file_sha256, f.recipients,"                  \
 	" f.internal_recipients, f.urgency, f.secrecy, f.chain, f.step, f.status, f.revision, f.signer_id,"            \
 	" f.signer_name, f.signer_position, f.signed_at, f.document_id, dd.number, dd.symbol, f.version,"              \
-	" f.created_at, f.updated_at"
+	" f.created_at, f.updated_at, f.delegation_id, f.signer_form, f.signer_for"
 #define DRAFT_FROM                                                                                                     \
 	" FROM document_drafts f JOIN agencies ag ON ag.id = f.agency_id JOIN agencies un ON un.id = f.unit_id"        \
 	" JOIN users u ON u.id = f.drafter_id JOIN document_types t ON t.code = f.type_code"                           \
@@ -210,6 +212,9 @@ enum {
 	F_VERSION,
 	F_CREATED_AT,
 	F_UPDATED_AT,
+	F_DELEGATION,
+	F_SIGNER_FORM,
+	F_SIGNER_FOR,
 };
 
 /* A comma-separated list of roles as a JSON array. */
@@ -249,13 +254,17 @@ static json_t *draft_row(struct mc_stmt *s, void *ud)
 		"created_at", mc_col_json_time(s, F_CREATED_AT), "updated_at", mc_col_json_time(s, F_UPDATED_AT));
 	if (!j)
 		return NULL;
-	json_object_set_new(j, "signer",
-			    mc_col_is_null(s, F_SIGNER)
-				    ? json_null()
-				    : json_pack("{s:I, s:s?, s:o, s:o}", "id", (json_int_t)mc_col_int64(s, F_SIGNER),
-						"name", mc_col_text(s, F_SIGNER_NAME), "position",
-						mc_col_json_text(s, F_SIGNER_POSITION), "signed_at",
-						mc_col_json_time(s, F_SIGNED_AT)));
+	json_object_set_new(
+		j, "signer",
+		mc_col_is_null(s, F_SIGNER)
+			? json_null()
+			: json_pack("{s:I, s:s?, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)mc_col_int64(s, F_SIGNER),
+				    "name", mc_col_text(s, F_SIGNER_NAME), "position",
+				    mc_col_json_text(s, F_SIGNER_POSITION), "signed_at",
+				    mc_col_json_time(s, F_SIGNED_AT), "form", mc_col_json_text(s, F_SIGNER_FORM),
+				    "for_title", mc_col_json_text(s, F_SIGNER_FOR), "delegation_id",
+				    mc_col_is_null(s, F_DELEGATION) ? json_null()
+								    : json_integer(mc_col_int64(s, F_DELEGATION))));
 	json_t *doc = json_null();
 	if (!mc_col_is_null(s, F_DOCUMENT)) {
 		char t[128];
@@ -346,6 +355,7 @@ int mc__draft_load(struct mc_conn *c, int64_t id, struct mc__draft *d, json_t **
 	snprintf(d->status, sizeof(d->status), "%s", mc_col_text(s, F_STATUS));
 	snprintf(d->chain, sizeof(d->chain), "%s", mc_col_text(s, F_CHAIN));
 	snprintf(d->secrecy, sizeof(d->secrecy), "%s", mc_col_text(s, F_SECRECY));
+	snprintf(d->type_code, sizeof(d->type_code), "%s", mc_col_text(s, F_TYPE));
 	json_t *j = draft_row(s, NULL);
 	mc_stmt_done(s);
 	if (!j)

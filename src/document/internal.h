@@ -91,6 +91,21 @@ enum mc__inbox { MC_INBOX_PENDING, MC_INBOX_UNOPENED, MC_INBOX_OVERDUE, MC_INBOX
 int mc__task_page(struct mc_conn *c, int64_t user, int64_t agency, enum mc__inbox which, const char *today,
 		  const char *soon, int64_t offset, int limit, json_t **items, int64_t *next);
 
+/* ---- delegations (delegation.c) ---- */
+
+/* A delegation a signature is made under: its form as printed ("KT.") and
+ * the grantor's position ("Giám đốc"). */
+struct mc__delegation {
+	int64_t id;
+	char form[8];
+	char for_position[200];
+};
+/* The delegation, active today, under which delegate signs a document of
+ * type_code for body; forms: the forms accepted ("KT,TL,TUQ"), NULL any.
+ * MC_E_NOT_FOUND when none. */
+int mc__delegation_for(struct mc_conn *c, int64_t delegate, int64_t body, const char *type_code, const char *forms,
+		       struct mc__delegation *out);
+
 /* ---- drafts (draft_store.c) ---- */
 
 /* The approval chain when an agency has set none for a type. */
@@ -105,7 +120,7 @@ struct mc__draft_new {
 /* What the rules need of a stored draft. */
 struct mc__draft {
 	int64_t id, agency, unit, drafter, step, revision, version, signed_at;
-	char status[16], chain[96], secrecy[16];
+	char status[16], chain[96], secrecy[16], type_code[40];
 };
 /* A move of a draft: its new status (NULL: kept), step (-1: kept), chain
  * (NULL: kept). */
@@ -126,7 +141,8 @@ int mc__draft_revision_add(struct mc_conn *c, int64_t id, int64_t revision, cons
 int mc__draft_update_text(struct mc_conn *c, int64_t id, const struct mc__draft_new *n, int64_t revision, int64_t now);
 /* A new version (MC_E_PRECONDITION when it moved since version). */
 int mc__draft_touch(struct mc_conn *c, int64_t id, int64_t version, const struct mc__draft_move *m, int64_t now);
-int mc__draft_sign(struct mc_conn *c, int64_t id, int64_t signer, int64_t now);
+/* The signing act, under delegation g (NULL: in the signer's own name). */
+int mc__draft_sign(struct mc_conn *c, int64_t id, int64_t signer, const struct mc__delegation *g, int64_t now);
 int mc__draft_issued(struct mc_conn *c, int64_t id, int64_t document);
 /* An event of the trail; detail (may be NULL) is taken. */
 int mc__draft_event(struct mc_conn *c, int64_t id, int64_t actor, const char *action, json_t *detail, int64_t now);

@@ -461,11 +461,161 @@ static void chains_trimmed_and_set(void **state)
 	(void)cvp;
 }
 
+/* A draft of type by chuyenvien.stp, taken up the default chain to the
+ * office: the draft's id and version after (it waits on the head of the
+ * office). */
+static json_int_t to_the_office(struct mc_http_session *cv, struct mc_http_session *tp, const char *type,
+				json_int_t *version)
+{
+	char body[600];
+	struct mc_http_res r;
+	snprintf(body, sizeof(body),
+		 "{\"type_code\":\"%s\",\"summary\":\"Văn bản %s ký theo ủy quyền\",\"content\":\"Nội dung\","
+		 "\"recipients\":[\"Lưu: VT\"]}",
+		 type, type);
+	assert_int_equal(mc_http_post(cv, "/api/v1/drafts", body, &r), 201);
+	json_int_t id = jint(r.json, "id");
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"approver_id\":%lld}", (long long)user_id("truongphong.stp"));
+	assert_int_equal(act(cv, id, "submit", 1, body, &r), 200);
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"next_approver_id\":%lld}", (long long)user_id("chanhvanphong.stp"));
+	assert_int_equal(act(tp, id, "approve", 2, body, &r), 200);
+	mc_http_res_free(&r);
+	*version = 3;
+	return id;
+}
+
+/* The printed text of draft id as s. */
+static char *printed(struct mc_http_session *s, json_int_t id)
+{
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/drafts/%lld/pdf", (long long)id);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(s, path, &r), 200);
+	char *text = mc_test_pdf_text(&r);
+	mc_http_res_free(&r);
+	return text;
+}
+
+/* KT. for a deputy, TL. for the head of the office, each by type and
+ * period; the form printed and recorded; revoked, no more. */
+static void delegations_scope_period_and_form(void **state)
+{
+	(void)state;
+	struct mc_http_session cv, tp, cvp, gd, pgd, vt;
+	mc_http_login_as(&cv, srv.base, "chuyenvien.stp");
+	mc_http_login_as(&tp, srv.base, "truongphong.stp");
+	mc_http_login_as(&cvp, srv.base, "chanhvanphong.stp");
+	mc_http_login_as(&gd, srv.base, "giamdoc.stp");
+	mc_http_login_as(&pgd, srv.base, "phogiamdoc.stp");
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
+	json_int_t PGD = user_id("phogiamdoc.stp"), CVP = user_id("chanhvanphong.stp");
+	char body[400], acts[200];
+	struct mc_http_res r;
+	/* granted by a leader only, to whom the form allows, for a real period and types */
+	snprintf(body, sizeof(body),
+		 "{\"form\":\"KT\",\"delegate_id\":%lld,\"type_codes\":[\"ke_hoach\"],\"valid_from\":\"2027-03-01\","
+		 "\"valid_to\":\"2027-03-31\",\"note\":\"Giám đốc đi công tác\"}",
+		 (long long)PGD);
+	assert_int_equal(mc_http_post(&tp, "/api/v1/delegations", body, &r), 403);
+	mc_http_res_free(&r);
+	const char *bad[] = {
+		"{\"form\":\"KT\",\"delegate_id\":%lld,\"valid_from\":\"2027-03-01\",\"valid_to\":\"2027-03-31\"}",
+		"{\"form\":\"XX\",\"delegate_id\":%lld,\"valid_from\":\"2027-03-01\",\"valid_to\":\"2027-03-31\"}",
+		"{\"form\":\"TL\",\"delegate_id\":%lld,\"valid_from\":\"2027-03-10\",\"valid_to\":\"2027-03-01\"}",
+		"{\"form\":\"TL\",\"delegate_id\":%lld,\"valid_from\":\"2027-03-01\",\"valid_to\":\"2028-06-01\"}",
+		"{\"form\":\"TL\",\"delegate_id\":%lld,\"valid_from\":\"2027-01-01\",\"valid_to\":\"2027-02-01\"}",
+		"{\"form\":\"TL\",\"delegate_id\":%lld,\"type_codes\":[\"thu_tinh\"],\"valid_from\":\"2027-03-01\","
+		"\"valid_to\":\"2027-03-31\"}",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		snprintf(body, sizeof(body), bad[k], (long long)CVP); /* the first: KT to a non-leader */
+		if (mc_http_post(&gd, "/api/v1/delegations", body, &r) != 422)
+			fail_msg("%s: %ld %s", body, r.status, r.body);
+		mc_http_res_free(&r);
+	}
+	snprintf(body, sizeof(body),
+		 "{\"form\":\"KT\",\"delegate_id\":%lld,\"type_codes\":[\"ke_hoach\"],\"valid_from\":\"2027-03-01\","
+		 "\"valid_to\":\"2027-03-31\",\"note\":\"Giám đốc đi công tác\"}",
+		 (long long)PGD);
+	assert_int_equal(mc_http_post(&gd, "/api/v1/delegations", body, &r), 201);
+	json_int_t kt = jint(r.json, "id");
+	assert_true(json_is_true(json_object_get(r.json, "active")));
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body),
+		 "{\"form\":\"TL\",\"delegate_id\":%lld,\"type_codes\":[\"giay_moi\"],\"valid_from\":\"2027-03-02\","
+		 "\"valid_to\":\"2027-12-31\"}",
+		 (long long)CVP);
+	assert_int_equal(mc_http_post(&gd, "/api/v1/delegations", body, &r), 201);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&vt, "/api/v1/delegations", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+	mc_http_res_free(&r);
+
+	/* a plan the deputy signs: KT. GIÁM ĐỐC */
+	json_int_t v, a = to_the_office(&cv, &tp, "ke_hoach", &v);
+	assert_string_equal(actions_of(&cvp, a, acts, sizeof(acts)), "approve,return"); /* TL covers invitations */
+	snprintf(body, sizeof(body), "{\"next_approver_id\":%lld}", (long long)PGD);
+	assert_int_equal(act(&cvp, a, "sign", v, "{}", &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&cvp, a, "approve", v, body, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&pgd, a, "approve", v + 1, "{}", &r), 200);
+	json_t *signer = json_object_get(r.json, "signer");
+	assert_string_equal(jstr(signer, "form"), "KT.");
+	assert_string_equal(jstr(signer, "for_title"), "Giám đốc");
+	assert_int_equal(jint(signer, "delegation_id"), kt);
+	mc_http_res_free(&r);
+	char *text = printed(&cv, a);
+	mc_test_expect_text(text, "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC");
+	mc_test_expect_text(text, "Võ Thành Đạt");
+	free(text);
+	/* a report is not in its scope: signed in the deputy's own name */
+	json_int_t b = to_the_office(&cv, &tp, "bao_cao", &v);
+	assert_int_equal(act(&cvp, b, "approve", v, body, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&pgd, b, "approve", v + 1, "{}", &r), 200);
+	assert_true(json_is_null(json_object_get(json_object_get(r.json, "signer"), "form")));
+	mc_http_res_free(&r);
+	text = printed(&cv, b);
+	mc_test_expect_text(text, "PHÓ GIÁM ĐỐC Võ Thành Đạt");
+	assert_null(strstr(text, "KT."));
+	free(text);
+	/* an invitation the head of the office signs by order: TL. */
+	json_int_t c = to_the_office(&cv, &tp, "giay_moi", &v);
+	assert_string_equal(actions_of(&cvp, c, acts, sizeof(acts)), "approve,return,sign");
+	assert_int_equal(act(&cvp, c, "sign", v, "{\"comment\":\"Ký thừa lệnh\"}", &r), 200);
+	assert_string_equal(jstr(r.json, "status"), "signed");
+	assert_string_equal(jstr(json_object_get(r.json, "signer"), "form"), "TL.");
+	mc_http_res_free(&r);
+	text = printed(&cv, c);
+	mc_test_expect_text(text, "TL. GIÁM ĐỐC CHÁNH VĂN PHÒNG");
+	free(text);
+	/* revoked: the deputy signs in their own name again */
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/delegations/%lld/revoke", (long long)kt);
+	assert_int_equal(mc_http_post(&pgd, path, "{}", &r), 200); /* another leader of the agency */
+	assert_true(json_is_false(json_object_get(r.json, "active")));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_post(&gd, path, "{}", &r), 409);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_post(&tp, path, "{}", &r), 403);
+	mc_http_res_free(&r);
+	json_int_t d = to_the_office(&cv, &tp, "ke_hoach", &v);
+	assert_int_equal(act(&cvp, d, "approve", v, body, &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&pgd, d, "approve", v + 1, "{}", &r), 200);
+	assert_true(json_is_null(json_object_get(json_object_get(r.json, "signer"), "form")));
+	mc_http_res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(drafted_returned_signed_issued),
 		cmocka_unit_test(chains_trimmed_and_set),
+		cmocka_unit_test(delegations_scope_period_and_form),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -141,3 +141,32 @@ test('a plan drafted, returned, revised, approved, signed on a phone and issued'
   assert.match(await row.textContent(), /Sở Tư pháp/);
   assertNoErrors(ward);
 });
+
+test('the director grants the head of the office signing by order, then revokes it', async () => {
+  const gd = await newPage(browser, srv);
+  await login(gd, 'giamdoc.stp');
+  await gd.goto('/can-bo/du-thao');
+  await gd.getByRole('link', { name: 'Giao ký thay, thừa lệnh, thừa ủy quyền' }).click();
+  await gd.getByRole('heading', { level: 1, name: 'Giao ký thay, thừa lệnh, thừa ủy quyền' }).waitFor();
+  await gd.getByLabel('Hình thức *').selectOption('TL');
+  await choose(gd, 'Người được giao ký *', 'Trịnh Thị Mai Phương');
+  await gd.getByLabel('Giấy mời').check();
+  await gd.getByLabel('Thông báo', { exact: true }).check();
+  await assertAccessible(gd, 'the delegations page');
+  await gd.getByRole('button', { name: 'Giao ký', exact: true }).click();
+  await gd.getByText('Đã giao ký.').waitFor();
+  const row = gd.locator('#delegations tbody tr').filter({ hasText: 'Trịnh Thị Mai Phương' });
+  assert.match(await row.textContent(), /TL\. Thừa lệnh/);
+  assert.match(await row.textContent(), /Thông báo, Giấy mời/); // in the order of Decree 30
+  await row.getByText('Đang hiệu lực').waitFor();
+  // a bad period is refused next to its box
+  await gd.getByLabel('Hình thức *').selectOption('TUQ');
+  await choose(gd, 'Người được giao ký *', 'Lâm Quang Vinh');
+  await gd.getByLabel('Đến hết ngày *').fill('01/01/2020');
+  await gd.getByRole('button', { name: 'Giao ký', exact: true }).click();
+  await gd.locator('#dl-to[aria-invalid="true"]').waitFor();
+  await row.getByRole('button', { name: 'Thu hồi việc giao ký cho Trịnh Thị Mai Phương' }).click();
+  await gd.getByText('Đã thu hồi việc giao ký.').waitFor();
+  await gd.locator('#delegations tbody tr').filter({ hasText: 'Trịnh Thị Mai Phương' }).getByText('Đã thu hồi').waitFor();
+  assertNoErrors(gd);
+});

@@ -385,6 +385,7 @@ const DOC_ACTIONS = enumOf(/^\s*items: .*\bsend_to_leader\b/);
 const DRAFT_LISTS = enumOf(/name: state, in: query.*\bto_review\b/);
 const DRAFT_STATUSES = enumOf(/^\s*status: .*\breviewing\b.*\bsigned\b/);
 const DRAFT_ROLES = enumOf(/^\s*steps: .*\boffice_head\b/);
+const DELEGATION_FORMS = enumOf(/^\s*form: .*\bKT\b.*\bTUQ\b/);
 const DRAFT_ACTIONS = enumOf(/^\s*actions: .*\brevise\b.*\bissue\b/);
 const OFFICIAL_ACTIONS = [...ACTIONS.filter((a) => a !== 'withdraw'), 'approve'];
 
@@ -436,6 +437,8 @@ const FAMILIES = {
   df_ch_: ['ahead', 'waiting', 'opened', 'approved', 'returned'],
   df_ev_: ['create', 'revise', 'submit', 'approve', 'return', 'sign', 'issue'],
   df_done_: ['create', ...DRAFT_ACTIONS],
+  dl_form_: DELEGATION_FORMS,
+  dl_done_: ['create', 'revoke'],
   // documents.js dueOf(): past the deadline, within 3 days
   dc_due_: ['late', 'soon'],
   // the register's choice of direction ('' is all)

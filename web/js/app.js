@@ -30,6 +30,7 @@ const ROUTES = [
   [/^\/can-bo\/du-thao$/, './pages/drafts.js', 'list'],
   [/^\/can-bo\/du-thao\/moi$/, './pages/drafts.js', 'create'],
   [/^\/can-bo\/du-thao\/(\d+)$/, './pages/drafts.js', 'draft'],
+  [/^\/can-bo\/uy-quyen$/, './pages/drafts.js', 'delegations'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers

@@ -6,7 +6,7 @@
 // it, what they did), its text and every earlier revision, and what the
 // caller may do now (the API's `actions`): revise, submit, approve,
 // return, issue.
-import { t, el, api, go, link, page, pick, when, upload, newKey, alertBox, showFieldErrors, clearFieldErrors, field, bytes, can } from '../lib.js';
+import { state, t, el, api, go, link, page, pick, when, day, todayVN, isoDay, dateInput, upload, newKey, alertBox, showFieldErrors, clearFieldErrors, field, bytes, can } from '../lib.js';
 import { officialOnly } from './office.js';
 
 const LISTS = ['mine', 'to_review', 'reviewed', 'to_issue'];
@@ -31,7 +31,8 @@ export async function list(view, qs) {
   page(view, t('df_title'),
     el('div', { class: 'actions doc-links' },
       can('document.draft') ? link('/can-bo/du-thao/moi', t('df_new'), { class: 'button primary', id: 'draft-new' }) : null,
-      link('/can-bo/van-ban', t('dc_work_title'), { class: 'button' })),
+      link('/can-bo/van-ban', t('dc_work_title'), { class: 'button' }),
+      link('/can-bo/uy-quyen', t('dl_title'), { class: 'button', id: 'go-delegations' })),
     tabs, status, items, more);
   const load = async (offset) => {
     const r = await api('GET', `/api/v1/my/drafts?state=${which}&limit=50&offset=${offset}`);
@@ -191,7 +192,7 @@ function header(d) {
       ...row('df_revision', String(d.revision)),
       ...row('dc_recipients', d.recipients.join('; ') || '—'),
       ...row('df_internal', (d.internal_recipients || []).map((a) => pick(a)).join('; ') || '—'),
-      ...(d.signer ? row('dc_signer', el('span', { id: 'df-signer', text: `${d.signer.position || ''} ${d.signer.name} · ${when(d.signer.signed_at)}`.trim() })) : []),
+      ...(d.signer ? row('dc_signer', el('span', { id: 'df-signer', text: `${d.signer.form ? `${d.signer.form} ${d.signer.for_title} / ` : ''}${d.signer.position || ''} ${d.signer.name} · ${when(d.signer.signed_at)}`.trim() })) : []),
       ...(d.document ? row('dc_number', link(`/can-bo/van-ban/${d.document.id}`, d.document.number_text, { id: 'df-number' })) : [])));
 }
 
@@ -262,6 +263,7 @@ async function actionsSection(d, etag) {
     else if (a === 'approve') box.append(await approveForm(d, etag, () => reload(a)));
     else if (a === 'return') box.append(returnForm(d, etag, () => reload(a)));
     else if (a === 'issue') box.append(issueForm(d, etag, () => reload(a)));
+    else if (a === 'sign') box.append(signForm(d, etag, () => reload(a)));
     else if (a === 'revise') box.append(await reviseForm(d, etag, () => reload(a)));
   }
   return box;
@@ -348,6 +350,21 @@ function returnForm(d, etag, done) {
   return form;
 }
 
+// Signing before the last step, under a delegation (TL., TUQ., KT.).
+function signForm(d, etag, done) {
+  const { form, status } = actForm('f-sign', t('df_act_sign_for'),
+    el('p', { class: 'hint', text: t('df_sign_for_hint') }),
+    field('comment', t('df_comment'), { id: 'sgn-comment', tag: 'textarea', rows: '2', maxlength: '2000' }),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'sgn-submit', text: t('df_act_sign_for') })));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const body = {};
+    if (form.elements.comment.value.trim()) body.comment = form.elements.comment.value.trim();
+    post(form, d, etag, 'sign', body, status, done);
+  });
+  return form;
+}
+
 function issueForm(d, etag, done) {
   const { form, status } = actForm('f-issue', t('df_act_issue'),
     el('p', { class: 'hint', text: t('df_issue_hint') }),
@@ -383,4 +400,87 @@ async function reviseForm(d, etag, done) {
   });
   return el('details', { class: 'act-form', id: 'f-revise', open: d.status === 'returned' || null },
     el('summary', { text: t('df_act_revise') }), form);
+}
+
+// ---- signing delegations (KT., TL., TUQ.) ----
+
+const FORMS = ['KT', 'TL', 'TUQ'];
+
+export async function delegations(view) {
+  if (!officialOnly(view, 'document.read')) return;
+  const [r, kinds] = await Promise.all([api('GET', '/api/v1/delegations'), documentTypes()]);
+  const typeName = new Map(kinds.map((k) => [k.code, pick(k)]));
+  const leader = (state.me.roles || []).includes('leader');
+  const cell = (label, ...c) => el('td', { 'data-label': label }, ...c);
+  const rows = (r.status === 200 ? r.body.items : []).map((g) => el('tr', { 'data-id': String(g.id) },
+    cell(t('dl_form'), el('strong', { text: `${g.form}.` }), ' ', t('dl_form_' + g.form)),
+    cell(t('dl_grantor'), `${g.grantor.full_name}${g.grantor.position ? ` · ${g.grantor.position}` : ''}`),
+    cell(t('dl_delegate'), `${g.delegate.full_name}${g.delegate.position ? ` · ${g.delegate.position}` : ''}`),
+    cell(t('dl_types'), g.type_codes.length ? g.type_codes.map((c) => typeName.get(c) || c).join(', ') : t('dl_all_types')),
+    cell(t('dl_period'), `${day(g.valid_from + 'T12:00:00+07:00')} – ${day(g.valid_to + 'T12:00:00+07:00')}`),
+    cell(t('status'), el('span', { class: `badge ${g.active ? 'seen' : 'unseen'}`, text: t(g.revoked_at ? 'dl_revoked' : g.active ? 'dl_active' : 'dl_inactive') })),
+    cell('', leader && !g.revoked_at ? el('button', { type: 'button', class: 'linkish', text: t('dl_revoke'), 'aria-label': t('dl_revoke_who', { name: g.delegate.full_name }), onclick: async () => {
+      const x = await api('POST', `/api/v1/delegations/${g.id}/revoke`, {});
+      if (x.status === 200) go('/can-bo/uy-quyen?done=revoke', true);
+      else status.replaceChildren(alertBox(x));
+    } }) : null)));
+  const status = el('div', { 'aria-live': 'polite' });
+  const list = rows.length ? el('table', { class: 'stack', id: 'delegations' },
+    el('caption', { class: 'sr-only', text: t('dl_title') }),
+    el('thead', {}, el('tr', {}, ...['dl_form', 'dl_grantor', 'dl_delegate', 'dl_types', 'dl_period', 'status', 'dl_actions']
+      .map((k) => el('th', { scope: 'col', text: t(k) })))),
+    el('tbody', {}, ...rows)) : el('p', { class: 'hint', id: 'delegations-none', text: t('dl_none') });
+  const done = new URLSearchParams(location.search).get('done');
+  page(view, t('dl_title'),
+    done ? el('p', { class: 'notice', role: 'status', text: t('dl_done_' + (done === 'revoke' ? 'revoke' : 'create')) }) : null,
+    el('p', { class: 'hint', text: t('dl_intro') }),
+    r.status === 200 ? null : alertBox(r), status, list,
+    leader ? await delegationForm(kinds) : null,
+    link('/can-bo/du-thao', t('df_back'), { class: 'back' }));
+  if (done) history.replaceState(null, '', location.pathname);
+}
+
+async function delegationForm(kinds) {
+  const people = await api('GET', '/api/v1/users?limit=200');
+  const mine = state.me.agency?.id;
+  const officials = (people.status === 200 ? people.body.items : []).filter((u) => u.agency_id === mine && u.id !== state.me.id && u.status === 'active');
+  const formSel = el('select', { id: 'dl-form-sel', name: 'form' }, ...FORMS.map((f) => el('option', { value: f, text: `${f}. ${t('dl_form_' + f)}` })));
+  const who = el('select', { id: 'dl-delegate', name: 'delegate_id' },
+    el('option', { value: '', text: t('dc_choose') }),
+    ...officials.map((u) => el('option', { value: String(u.id), text: `${u.full_name}${u.position ? ` · ${u.position}` : ''}` })));
+  const types = el('fieldset', { class: 'checks agency-checks', 'data-field': 'type_codes' },
+    el('legend', { text: t('dl_types') }), el('p', { class: 'hint', text: t('dl_types_hint') }),
+    ...kinds.map((k) => el('div', { class: 'check' },
+      el('input', { type: 'checkbox', id: `dl-t-${k.code}`, name: 'type_codes', value: k.code }),
+      el('label', { for: `dl-t-${k.code}`, text: pick(k) }))));
+  const status = el('div', { class: 'act-status', 'aria-live': 'polite' });
+  const form = el('form', { class: 'card', id: 'dl-new', novalidate: true, 'aria-labelledby': 'dl-new-h' },
+    el('h2', { id: 'dl-new-h', text: t('dl_new') }),
+    el('div', { class: 'field' }, el('label', { for: 'dl-form-sel', text: t('dl_form') + ' *' }), formSel),
+    el('div', { class: 'field' }, el('label', { for: 'dl-delegate', text: t('dl_delegate') + ' *' }), who),
+    el('div', { class: 'grid2 tight' },
+      el('div', { class: 'field' }, el('label', { for: 'dl-from', text: t('dl_from') + ' *' }), dateInput({ id: 'dl-from', name: 'valid_from', value: todayVN() })),
+      el('div', { class: 'field' }, el('label', { for: 'dl-to', text: t('dl_to') + ' *' }), dateInput({ id: 'dl-to', name: 'valid_to', value: todayVN(30) }))),
+    types,
+    field('note', t('dc_note'), { id: 'dl-note', maxlength: '500' }),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'dl-save', text: t('dl_save') })), status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    status.replaceChildren();
+    const errs = [];
+    if (!who.value) errs.push(required('delegate_id'));
+    const from = isoDay(form.elements.valid_from.value), to = isoDay(form.elements.valid_to.value);
+    if (!from) errs.push({ field: 'valid_from', message: t('of_date_bad'), message_vi: t('of_date_bad'), message_en: t('of_date_bad') });
+    if (!to) errs.push({ field: 'valid_to', message: t('of_date_bad'), message_vi: t('of_date_bad'), message_en: t('of_date_bad') });
+    if (errs.length) { showFieldErrors(form, { status: 422, body: { errors: errs } }); return; }
+    const body = { form: formSel.value, delegate_id: Number(who.value), valid_from: from, valid_to: to,
+      type_codes: [...form.querySelectorAll('input[name="type_codes"]:checked')].map((x) => x.value) };
+    if (form.elements.note.value.trim()) body.note = form.elements.note.value.trim();
+    const r = await api('POST', '/api/v1/delegations', body);
+    if (r.status === 201) { go('/can-bo/uy-quyen?done=create', true); return; }
+    const rest = r.status === 422 ? showFieldErrors(form, r) : [];
+    status.replaceChildren(alertBox(r), ...rest.map((m) => el('p', { class: 'error', text: m })));
+  });
+  return form;
 }
