@@ -38,6 +38,81 @@ static int fail(struct mc_req *r, int rc)
 	return rc;
 }
 
+/* GET by id: fn(x, id, &out), answered with its ETag (etag) or without. */
+static int by_id(struct mc_req *r, int (*fn)(struct mc_document_ctx *, int64_t, json_t **), int etag)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *out = NULL;
+	if ((rc = fn(&x, id, &out)))
+		return fail(r, rc);
+	if (etag)
+		mc_api_etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+/* POST .../{id}/actions/{action} with If-Match: a document's or a draft's. */
+static int act_by_id(struct mc_req *r,
+		     int (*fn)(struct mc_document_ctx *, int64_t, const char *, int64_t, json_t *, json_t **))
+{
+	int64_t id, version = -1;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc || (rc = mc_api_if_match(r, &version)))
+		return rc;
+	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
+	if (!b)
+		return r->err.code;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *out = NULL;
+	if ((rc = fn(&x, id, mc_req_param(r, "action"), version, b, &out)))
+		return fail(r, rc);
+	mc_api_etag(r, out);
+	return mc_res_json(r, 200, out);
+}
+
+/* GET .../{id}/addressees?action=: a document's or a draft's. */
+static int addressees_by_id(struct mc_req *r, int (*fn)(struct mc_document_ctx *, int64_t, const char *, json_t **))
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	json_t *items = NULL;
+	if ((rc = fn(&x, id, mc_req_query(r, "action"), &items)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* GET /api/v1/my/...?state=&offset=&limit=: the caller's tasks or drafts. */
+static int mine(struct mc_req *r, int (*fn)(struct mc_document_ctx *, const char *, int64_t, int, json_t **, int64_t *))
+{
+	int64_t offset, limit;
+	if (mc_api_query_int(r, "offset", 0, 100000, 0, &offset) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
+		return r->err.code;
+	struct mc_document_ctx x;
+	int rc = document_ctx(r, &x);
+	if (rc)
+		return rc;
+	json_t *items = NULL;
+	int64_t next = 0;
+	if ((rc = fn(&x, mc_req_query(r, "state"), offset, (int)limit, &items, &next)))
+		return fail(r, rc);
+	json_t *out = json_pack("{s:o}", "items", items);
+	if (next)
+		json_object_set_new(out, "next_offset", json_integer(next));
+	return mc_res_json(r, 200, out);
+}
+
 static int types(struct mc_req *r)
 {
 	struct mc_conn *c;
@@ -81,18 +156,7 @@ static int register_out(struct mc_req *r)
 
 static int document_get(struct mc_req *r)
 {
-	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	struct mc_document_ctx x;
-	if ((rc = document_ctx(r, &x)))
-		return rc;
-	json_t *out = NULL;
-	if ((rc = mc_document_get(&x, id, &out)))
-		return fail(r, rc);
-	mc_api_etag(r, out);
-	return mc_res_json(r, 200, out);
+	return by_id(r, mc_document_get, 1);
 }
 
 /* A document's or a draft's file (draft: 1), shown inline, sandboxed. */
@@ -205,55 +269,17 @@ static int document_list(struct mc_req *r)
 
 static int document_act(struct mc_req *r)
 {
-	int64_t id, version = -1;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc || (rc = mc_api_if_match(r, &version)))
-		return rc;
-	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
-	if (!b)
-		return r->err.code;
-	struct mc_document_ctx x;
-	if ((rc = document_ctx(r, &x)))
-		return rc;
-	json_t *out = NULL;
-	if ((rc = mc_document_act(&x, id, mc_req_param(r, "action"), version, b, &out)))
-		return fail(r, rc);
-	mc_api_etag(r, out);
-	return mc_res_json(r, 200, out);
+	return act_by_id(r, mc_document_act);
 }
 
 static int addressees(struct mc_req *r)
 {
-	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	struct mc_document_ctx x;
-	if ((rc = document_ctx(r, &x)))
-		return rc;
-	json_t *items = NULL;
-	if ((rc = mc_document_addressees(&x, id, mc_req_query(r, "action"), &items)))
-		return fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+	return addressees_by_id(r, mc_document_addressees);
 }
 
 static int my_tasks(struct mc_req *r)
 {
-	int64_t offset, limit;
-	if (mc_api_query_int(r, "offset", 0, 100000, 0, &offset) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
-		return r->err.code;
-	struct mc_document_ctx x;
-	int rc = document_ctx(r, &x);
-	if (rc)
-		return rc;
-	json_t *items = NULL;
-	int64_t next = 0;
-	if ((rc = mc_document_inbox(&x, mc_req_query(r, "state"), offset, (int)limit, &items, &next)))
-		return fail(r, rc);
-	json_t *out = json_pack("{s:o}", "items", items);
-	if (next)
-		json_object_set_new(out, "next_offset", json_integer(next));
-	return mc_res_json(r, 200, out);
+	return mine(r, mc_document_inbox);
 }
 
 /* ---- drafts ---- */
@@ -279,18 +305,7 @@ static int draft_create(struct mc_req *r)
 
 static int draft_get(struct mc_req *r)
 {
-	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	struct mc_document_ctx x;
-	if ((rc = document_ctx(r, &x)))
-		return rc;
-	json_t *out = NULL;
-	if ((rc = mc_draft_get(&x, id, &out)))
-		return fail(r, rc);
-	mc_api_etag(r, out);
-	return mc_res_json(r, 200, out);
+	return by_id(r, mc_draft_get, 1);
 }
 
 static int draft_put(struct mc_req *r)
@@ -314,55 +329,17 @@ static int draft_put(struct mc_req *r)
 
 static int draft_act(struct mc_req *r)
 {
-	int64_t id, version = -1;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc || (rc = mc_api_if_match(r, &version)))
-		return rc;
-	json_t *b = r->json ? mc_api_body(r) : mc_req_keep(r, json_object());
-	if (!b)
-		return r->err.code;
-	struct mc_document_ctx x;
-	if ((rc = document_ctx(r, &x)))
-		return rc;
-	json_t *out = NULL;
-	if ((rc = mc_draft_act(&x, id, mc_req_param(r, "action"), version, b, &out)))
-		return fail(r, rc);
-	mc_api_etag(r, out);
-	return mc_res_json(r, 200, out);
+	return act_by_id(r, mc_draft_act);
 }
 
 static int draft_addressees(struct mc_req *r)
 {
-	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	struct mc_document_ctx x;
-	if ((rc = document_ctx(r, &x)))
-		return rc;
-	json_t *items = NULL;
-	if ((rc = mc_draft_addressees(&x, id, mc_req_query(r, "action"), &items)))
-		return fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+	return addressees_by_id(r, mc_draft_addressees);
 }
 
 static int my_drafts(struct mc_req *r)
 {
-	int64_t offset, limit;
-	if (mc_api_query_int(r, "offset", 0, 100000, 0, &offset) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
-		return r->err.code;
-	struct mc_document_ctx x;
-	int rc = document_ctx(r, &x);
-	if (rc)
-		return rc;
-	json_t *items = NULL;
-	int64_t next = 0;
-	if ((rc = mc_draft_list(&x, mc_req_query(r, "state"), offset, (int)limit, &items, &next)))
-		return fail(r, rc);
-	json_t *out = json_pack("{s:o}", "items", items);
-	if (next)
-		json_object_set_new(out, "next_offset", json_integer(next));
-	return mc_res_json(r, 200, out);
+	return mine(r, mc_draft_list);
 }
 
 static int chains_get(struct mc_req *r)
@@ -440,17 +417,7 @@ static int delegation_create(struct mc_req *r)
 
 static int delegation_revoke(struct mc_req *r)
 {
-	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	struct mc_document_ctx x;
-	if ((rc = document_ctx(r, &x)))
-		return rc;
-	json_t *out = NULL;
-	if ((rc = mc_delegation_revoke(&x, id, &out)))
-		return fail(r, rc);
-	return mc_res_json(r, 200, out);
+	return by_id(r, mc_delegation_revoke, 0);
 }
 
 const struct mc_route mc_api_document_routes[] = {

@@ -179,18 +179,6 @@ static int audit(struct mc_document_ctx *x, int64_t id, const char *action, json
 
 /* ---- who may read and do what ---- */
 
-/* 1 when the caller is a clerical officer of the draft's body. */
-static int clerk_of(struct mc_document_ctx *x, const struct mc__draft *d)
-{
-	int64_t body = 0;
-	if (!mc_principal_has(x->who, "document.register"))
-		return 0;
-	int rc = mc__document_body_of(x->c, x->who->agency_id, &body);
-	if (rc)
-		return rc == MC_E_NOT_FOUND ? 0 : rc;
-	return body == d->agency;
-}
-
 static int signed_or_issued(const struct mc__draft *d)
 {
 	return strcmp(d->status, "signed") == 0 || strcmp(d->status, "issued") == 0;
@@ -205,7 +193,7 @@ static int may_read(struct mc_document_ctx *x, const struct mc__draft *d)
 	int rc = mc__draft_was_asked(x->c, d->id, x->who->user_id);
 	if (rc || !signed_or_issued(d))
 		return rc;
-	return clerk_of(x, d);
+	return mc__clerk_of(x, d->agency);
 }
 
 static int with_drafter(const struct mc__draft *d)
@@ -219,7 +207,7 @@ static int actions(struct mc_document_ctx *x, const struct mc__draft *d, json_t 
 	int rc = mc__draft_review_pending(x->c, d->id, x->who->user_id, &review), pending = rc == 0, clerk = 0;
 	if (rc && rc != MC_E_NOT_FOUND)
 		return rc;
-	if (strcmp(d->status, "signed") == 0 && (clerk = clerk_of(x, d)) < 0)
+	if (strcmp(d->status, "signed") == 0 && (clerk = mc__clerk_of(x, d->agency)) < 0)
 		return clerk;
 	json_t *a = json_array();
 	if (d->drafter == x->who->user_id && with_drafter(d)) {
@@ -611,7 +599,7 @@ static json_t *recipients_named(json_t *draft)
 
 static int do_issue(struct move *m)
 {
-	int rc = strcmp(m->d.status, "signed") == 0 ? clerk_of(m->x, &m->d) : 0;
+	int rc = strcmp(m->d.status, "signed") == 0 ? mc__clerk_of(m->x, m->d.agency) : 0;
 	if (rc < 0)
 		return rc;
 	if (!rc)

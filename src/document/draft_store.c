@@ -301,18 +301,6 @@ static json_t *review_row(struct mc_stmt *s, void *ud)
 			 mc_col_json_time(s, 11), "comment", mc_col_json_text(s, 12));
 }
 
-static json_t *event_row(struct mc_stmt *s, void *ud)
-{
-	(void)ud;
-	json_error_t je;
-	json_t *detail = json_loads(mc_col_text(s, 4), 0, &je);
-	json_t *actor = mc_col_is_null(s, 1) ? json_null()
-					     : json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, 1),
-							 "full_name", mc_col_text(s, 2));
-	return json_pack("{s:o, s:o, s:s, s:o}", "at", mc_col_json_time(s, 0), "actor", actor, "action",
-			 mc_col_text(s, 3), "detail", detail ? detail : json_object());
-}
-
 static json_t *agency_row(struct mc_stmt *s, void *ud)
 {
 	(void)ud;
@@ -377,7 +365,7 @@ int mc__draft_load(struct mc_conn *c, int64_t id, struct mc__draft *d, json_t **
 		rc = add_rows(c, j, "events",
 			      "SELECT e.at, e.actor_id, u.full_name, e.action, e.detail FROM draft_events e"
 			      " LEFT JOIN users u ON u.id = e.actor_id WHERE e.draft_id = ? ORDER BY e.id",
-			      id, event_row);
+			      id, mc__event_row);
 	if (!rc) {
 		/* the recipient agencies by name, in the order given */
 		json_t *ids = json_object_get(j, "internal_recipient_ids"), *named = json_array(), *v;

@@ -150,9 +150,7 @@ static int task(struct act *a, const char *kind, int64_t user, int64_t parent, c
 	return rc;
 }
 
-/* 1 when the caller is a clerical officer of the body whose register
- * holds d. */
-static int clerk_of(struct mc_document_ctx *x, const struct mc__document *d)
+int mc__clerk_of(struct mc_document_ctx *x, int64_t agency)
 {
 	int64_t body = 0;
 	if (!mc_principal_has(x->who, "document.register"))
@@ -160,14 +158,14 @@ static int clerk_of(struct mc_document_ctx *x, const struct mc__document *d)
 	int rc = mc__document_body_of(x->c, x->who->agency_id, &body);
 	if (rc)
 		return rc == MC_E_NOT_FOUND ? 0 : rc;
-	return body == d->agency;
+	return body == agency;
 }
 
 /* The clerical officer of the body sends a registered incoming document to
  * one of its leaders. */
 static int do_send_to_leader(struct act *a)
 {
-	int rc = clerk_of(a->x, &a->d);
+	int rc = mc__clerk_of(a->x, a->d.agency);
 	if (rc < 0)
 		return rc;
 	if (!rc)
@@ -368,7 +366,7 @@ int mc__document_actions(struct mc_document_ctx *x, const struct mc__document *d
 	unsigned k = 0;
 	int rc = mc__task_kinds(x->c, d->id, x->who->user_id, &k), clerk = 0;
 	if (!rc && strcmp(d->direction, "in") == 0 && strcmp(d->status, "registered") == 0)
-		rc = (clerk = clerk_of(x, d)) < 0 ? clerk : 0;
+		rc = (clerk = mc__clerk_of(x, d->agency)) < 0 ? clerk : 0;
 	if (rc)
 		return rc;
 	json_t *a = json_array();

@@ -51,6 +51,9 @@ int mc__document_actions(struct mc_document_ctx *x, const struct mc__document *d
 /* flow.c: the document as the caller is shown it, what they may do now
  * included (d filled as by mc__document_load). */
 int mc__document_shown(struct mc_document_ctx *x, int64_t id, struct mc__document *d, json_t **out);
+/* A row of a trail (at, actor_id, actor's full_name, action, detail) as
+ * {at, actor, action, detail}: documents' and drafts' alike. */
+json_t *mc__event_row(struct mc_stmt *s, void *ud);
 /* A page of body's register as the caller (a user id) may see it, like:
  * the LIKE pattern of the words asked for, or NULL. */
 int mc__document_page(struct mc_conn *c, const struct mc_document_filter *f, int64_t body, int64_t caller,
@@ -168,6 +171,9 @@ int mc__document_body_of(struct mc_conn *c, int64_t agency, int64_t *body);
  * holds it.  At most MC__OFFICIALS_MAX. */
 #define MC__OFFICIALS_MAX 500
 int mc__document_officials(struct mc_conn *c, int64_t body, const char *role, json_t **out);
+/* flow.c: 1 when the caller is a clerical officer (document.register) of
+ * the body agency. */
+int mc__clerk_of(struct mc_document_ctx *x, int64_t agency);
 /* flow.c: 1 when user is an active official who acts for body (of its own
  * or of one of its internal units) and reads documents; with role, who
  * also holds it. */

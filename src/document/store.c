@@ -229,7 +229,7 @@ static json_t *reader_row(struct mc_stmt *s, void *ud)
 	return json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, 0), "full_name", mc_col_text(s, 1));
 }
 
-static json_t *event_row(struct mc_stmt *s, void *ud)
+json_t *mc__event_row(struct mc_stmt *s, void *ud)
 {
 	(void)ud;
 	json_error_t je;
@@ -470,7 +470,7 @@ int mc__document_load(struct mc_conn *c, int64_t id, struct mc__document *d, jso
 			   "SELECT e.at, e.actor_id, u.full_name, e.action, e.detail FROM document_events e"
 			   " LEFT JOIN users u ON u.id = e.actor_id WHERE e.document_id = ? ORDER BY e.id",
 			   "i", id)) ||
-	    (rc = mc_rows_json(s, event_row, NULL, &events))) {
+	    (rc = mc_rows_json(s, mc__event_row, NULL, &events))) {
 		json_decref(j);
 		return rc;
 	}
