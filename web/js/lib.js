@@ -11,12 +11,22 @@ export const state = {
   csrf: '',   // the session's CSRF token, kept in memory only
 };
 
-// The string files, one per area of the application, merged at start.
-const NAMESPACES = ['common', 'citizen', 'office', 'stats', 'account', 'documents'];
+// The string files, one per area of the application, merged at start;
+// an area only officials use (documents) is fetched by its pages when
+// first opened (needStrings), so that a citizen's page does not carry it.
+const NAMESPACES = ['common', 'citizen', 'office', 'stats', 'account'];
+const later = new Set(); // the areas fetched on demand so far
+
+const stringsOf = (ns) => fetch(`/i18n/${state.lang}/${ns}.json`).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+
+export async function needStrings(ns) {
+  if (later.has(ns)) return;
+  later.add(ns);
+  Object.assign(state.t, await stringsOf(ns));
+}
 
 export async function loadStrings() {
-  const parts = await Promise.all(NAMESPACES.map((ns) =>
-    fetch(`/i18n/${state.lang}/${ns}.json`).then((r) => (r.ok ? r.json() : {})).catch(() => ({}))));
+  const parts = await Promise.all([...NAMESPACES, ...later].map(stringsOf));
   state.t = Object.assign({}, ...parts);
   document.documentElement.lang = state.lang;
   for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);

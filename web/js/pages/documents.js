@@ -6,7 +6,7 @@
 // counter intake, which ends by sending it to a leader; and a document's
 // page: what it is, what the caller may do now (the API's `actions`), who
 // received, opened and handled it, and its trail.
-import { state, t, el, api, go, link, page, pick, when, day, num, todayVN, isoDay, dateInput, upload, newKey, alertBox, showFieldErrors, clearFieldErrors, can, field, bytes } from '../lib.js';
+import { needStrings, state, t, el, api, go, link, page, pick, when, day, num, todayVN, isoDay, dateInput, upload, newKey, alertBox, showFieldErrors, clearFieldErrors, can, field, bytes } from '../lib.js';
 import { officialOnly } from './office.js';
 
 const STATES = ['pending', 'unopened', 'due_soon', 'overdue', 'done'];
@@ -36,6 +36,7 @@ const refOf = (d) => (d.direction === 'in' ? d.sender_ref || t('dc_no_ref') : d.
 // ---- the work list (and the leader's inbox) ----
 
 export async function work(view, qs) {
+  await needStrings('documents');
   if (!officialOnly(view, 'document.read')) return;
   const which = STATES.includes(qs.get('state')) ? qs.get('state') : 'pending';
   const tabs = el('ul', { class: 'tabs', id: 'doc-tabs' },
@@ -84,6 +85,7 @@ function card(task) {
 // ---- the register ----
 
 export async function book(view, qs) {
+  await needStrings('documents');
   if (!officialOnly(view, 'document.read')) return;
   const f = {
     direction: ['in', 'out'].includes(qs.get('direction')) ? qs.get('direction') : '',
@@ -155,6 +157,7 @@ function documentTypes() {
 }
 
 export async function registerIn(view) {
+  await needStrings('documents');
   if (!officialOnly(view, 'document.register')) return;
   const kinds = await documentTypes();
   const form = el('form', { class: 'intake doc-register', id: 'reg-form', novalidate: true });
@@ -272,6 +275,7 @@ async function registered(view, d) {
 // ---- a document ----
 
 export async function doc(view, id, qs) {
+  await needStrings('documents');
   if (!officialOnly(view, 'document.read')) return;
   if (!/^\d{1,18}$/.test(id)) { notFound(view); return; }
   const r = await api('GET', `/api/v1/documents/${id}`);

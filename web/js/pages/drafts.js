@@ -6,7 +6,7 @@
 // it, what they did), its text and every earlier revision, and what the
 // caller may do now (the API's `actions`): revise, submit, approve,
 // return, issue.
-import { state, t, el, api, go, link, page, pick, when, day, todayVN, isoDay, dateInput, upload, newKey, alertBox, showFieldErrors, clearFieldErrors, field, bytes, can } from '../lib.js';
+import { needStrings, state, t, el, api, go, link, page, pick, when, day, todayVN, isoDay, dateInput, upload, newKey, alertBox, showFieldErrors, clearFieldErrors, field, bytes, can } from '../lib.js';
 import { officialOnly } from './office.js';
 
 const LISTS = ['mine', 'to_review', 'reviewed', 'to_issue'];
@@ -20,6 +20,7 @@ const required = (f) => ({ field: f, message: t('of_required'), message_vi: t('o
 // ---- the lists ----
 
 export async function list(view, qs) {
+  await needStrings('documents');
   if (!officialOnly(view, 'document.read')) return;
   const lists = LISTS.filter((l) => l !== 'to_issue' || can('document.register'));
   const which = lists.includes(qs.get('state')) ? qs.get('state') : 'mine';
@@ -127,6 +128,7 @@ async function editor(id, d) {
 }
 
 export async function create(view) {
+  await needStrings('documents');
   if (!officialOnly(view, 'document.draft')) return;
   const { form, values } = await editor('df', null);
   const status = el('div', { id: 'df-status' });
@@ -156,6 +158,7 @@ export async function create(view) {
 // ---- a draft ----
 
 export async function draft(view, id, qs) {
+  await needStrings('documents');
   if (!officialOnly(view, 'document.read')) return;
   if (!/^\d{1,18}$/.test(id)) { page(view, t('df_one'), el('p', { class: 'error', role: 'alert', text: t('df_not_found') })); return; }
   const r = await api('GET', `/api/v1/drafts/${id}`);
@@ -407,6 +410,7 @@ async function reviseForm(d, etag, done) {
 const FORMS = ['KT', 'TL', 'TUQ'];
 
 export async function delegations(view) {
+  await needStrings('documents');
   if (!officialOnly(view, 'document.read')) return;
   const [r, kinds] = await Promise.all([api('GET', '/api/v1/delegations'), documentTypes()]);
   const typeName = new Map(kinds.map((k) => [k.code, pick(k)]));
