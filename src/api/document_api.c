@@ -348,6 +348,8 @@ static int chains_get(struct mc_req *r)
 	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
+	if (!r->who->agency_id) /* officials only: citizens have no use for them */
+		return mc_fail(r, MC_E_FORBIDDEN, NULL);
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;

@@ -452,6 +452,10 @@ static void chains_trimmed_and_set(void **state)
 	assert_int_equal(mc_http_get(&cv, path, &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 29);
 	mc_http_res_free(&r);
+	struct mc_http_session citizen;
+	mc_http_login_as(&citizen, srv.base, "079203001234");
+	assert_int_equal(mc_http_get(&citizen, path, &r), 403);
+	mc_http_res_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/agencies/%lld/document-chains/bao_cao", (long long)STP);
 	mc_http_do(&admin, "PUT", path, "{\"steps\":null}", NULL, &r);
 	assert_int_equal(r.status, 200);
