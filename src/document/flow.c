@@ -150,17 +150,6 @@ static int task(struct act *a, const char *kind, int64_t user, int64_t parent, c
 	return rc;
 }
 
-int mc__clerk_of(struct mc_document_ctx *x, int64_t agency)
-{
-	int64_t body = 0;
-	if (!mc_principal_has(x->who, "document.register"))
-		return 0;
-	int rc = mc__document_body_of(x->c, x->who->agency_id, &body);
-	if (rc)
-		return rc == MC_E_NOT_FOUND ? 0 : rc;
-	return body == agency;
-}
-
 /* The clerical officer of the body sends a registered incoming document to
  * one of its leaders. */
 static int do_send_to_leader(struct act *a)
@@ -356,45 +345,6 @@ static int do_complete(struct act *a, int acknowledge)
 	}
 	return recorded(a, acknowledge ? "acknowledge" : "complete", status,
 			json_pack("{s:s, s:I}", "task", kind, "task_id", (json_int_t)mine));
-}
-
-/* The bits of mc__task_kinds. */
-enum { K_DIRECT = 1, K_LEAD = 2, K_HANDLE = 4, K_COORDINATE = 8, K_INFORM = 16 };
-
-int mc__document_actions(struct mc_document_ctx *x, const struct mc__document *d, json_t **out)
-{
-	unsigned k = 0;
-	int rc = mc__task_kinds(x->c, d->id, x->who->user_id, &k), clerk = 0;
-	if (!rc && strcmp(d->direction, "in") == 0 && strcmp(d->status, "registered") == 0)
-		rc = (clerk = mc__clerk_of(x, d->agency)) < 0 ? clerk : 0;
-	if (rc)
-		return rc;
-	json_t *a = json_array();
-	if (clerk)
-		json_array_append_new(a, json_string("send_to_leader"));
-	if (k & K_DIRECT)
-		json_array_append_new(a, json_string("direct"));
-	if ((k & K_LEAD) && !(k & MC__TASK_LEAD_HANDLED))
-		json_array_append_new(a, json_string("assign"));
-	if (k & (K_LEAD | K_HANDLE | K_COORDINATE))
-		json_array_append_new(a, json_string("complete"));
-	if (k & K_INFORM)
-		json_array_append_new(a, json_string("acknowledge"));
-	*out = a;
-	return 0;
-}
-
-int mc__document_shown(struct mc_document_ctx *x, int64_t id, struct mc__document *d, json_t **out)
-{
-	json_t *acts = NULL;
-	int rc = mc__document_load(x->c, id, d, out);
-	if (!rc && (rc = mc__document_actions(x, d, &acts))) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	if (!rc)
-		json_object_set_new(*out, "actions", acts);
-	return rc;
 }
 
 int mc_document_addressees(struct mc_document_ctx *x, int64_t id, const char *action, json_t **out)

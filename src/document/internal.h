@@ -45,10 +45,10 @@ int mc__document_load(struct mc_conn *c, int64_t id, struct mc__document *d, jso
 /* read.c: 1 when the caller may read d (its register's agency in reach
  * and, for a confidential one, registered by or shown to the caller). */
 int mc__document_may_read(struct mc_document_ctx *x, const struct mc__document *d);
-/* flow.c: what the caller may do now on d, the names of POST
+/* read.c: what the caller may do now on d, the names of POST
  * /api/v1/documents/{id}/actions/{action} (*out a new array). */
 int mc__document_actions(struct mc_document_ctx *x, const struct mc__document *d, json_t **out);
-/* flow.c: the document as the caller is shown it, what they may do now
+/* read.c: the document as the caller is shown it, what they may do now
  * included (d filled as by mc__document_load). */
 int mc__document_shown(struct mc_document_ctx *x, int64_t id, struct mc__document *d, json_t **out);
 /* A row of a trail (at, actor_id, actor's full_name, action, detail) as
@@ -162,6 +162,12 @@ int mc__draft_load(struct mc_conn *c, int64_t id, struct mc__draft *d, json_t **
 int mc__draft_page(struct mc_conn *c, enum mc__draft_list which, int64_t user, int64_t body, int64_t offset, int limit,
 		   json_t **items, int64_t *next);
 
+/* draft.c: 1 when the caller may read draft d; the recipients of a draft
+ * as printed (those written, then each recipient agency not written
+ * already; a new array). */
+int mc__draft_may_read(struct mc_document_ctx *x, const struct mc__draft *d);
+json_t *mc__draft_recipients_named(json_t *draft);
+
 /* The body an official of agency works for: the agency itself, or the
  * body its internal units belong to. */
 int mc__document_body_of(struct mc_conn *c, int64_t agency, int64_t *body);
@@ -171,7 +177,7 @@ int mc__document_body_of(struct mc_conn *c, int64_t agency, int64_t *body);
  * holds it.  At most MC__OFFICIALS_MAX. */
 #define MC__OFFICIALS_MAX 500
 int mc__document_officials(struct mc_conn *c, int64_t body, const char *role, json_t **out);
-/* flow.c: 1 when the caller is a clerical officer (document.register) of
+/* read.c: 1 when the caller is a clerical officer (document.register) of
  * the body agency. */
 int mc__clerk_of(struct mc_document_ctx *x, int64_t agency);
 /* flow.c: 1 when user is an active official who acts for body (of its own

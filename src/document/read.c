@@ -1,7 +1,8 @@
 /*
- * read.c - reading documents: who may read a register and a document, the
- * first opening recorded per official, a confidential document's reading
- * audited, and a register's pages with its search.
+ * read.c - reading documents: who may read a register and a document, what
+ * the caller may do on one now, the first opening recorded per official, a
+ * confidential document's reading audited, its file, and a register's pages
+ * with its search.
  */
 #include "internal.h"
 
@@ -27,6 +28,56 @@ int mc__document_may_read(struct mc_document_ctx *x, const struct mc__document *
 	if (rc <= 0 || strcmp(d->secrecy, "none") == 0)
 		return rc;
 	return d->registered_by == x->who->user_id ? 1 : mc__document_is_reader(x->c, d->id, x->who->user_id);
+}
+
+int mc__clerk_of(struct mc_document_ctx *x, int64_t agency)
+{
+	int64_t body = 0;
+	if (!mc_principal_has(x->who, "document.register"))
+		return 0;
+	int rc = mc__document_body_of(x->c, x->who->agency_id, &body);
+	if (rc)
+		return rc == MC_E_NOT_FOUND ? 0 : rc;
+	return body == agency;
+}
+
+/* The bits of mc__task_kinds. */
+enum { K_DIRECT = 1, K_LEAD = 2, K_HANDLE = 4, K_COORDINATE = 8, K_INFORM = 16 };
+
+int mc__document_actions(struct mc_document_ctx *x, const struct mc__document *d, json_t **out)
+{
+	unsigned k = 0;
+	int rc = mc__task_kinds(x->c, d->id, x->who->user_id, &k), clerk = 0;
+	if (!rc && strcmp(d->direction, "in") == 0 && strcmp(d->status, "registered") == 0)
+		rc = (clerk = mc__clerk_of(x, d->agency)) < 0 ? clerk : 0;
+	if (rc)
+		return rc;
+	json_t *a = json_array();
+	if (clerk)
+		json_array_append_new(a, json_string("send_to_leader"));
+	if (k & K_DIRECT)
+		json_array_append_new(a, json_string("direct"));
+	if ((k & K_LEAD) && !(k & MC__TASK_LEAD_HANDLED))
+		json_array_append_new(a, json_string("assign"));
+	if (k & (K_LEAD | K_HANDLE | K_COORDINATE))
+		json_array_append_new(a, json_string("complete"));
+	if (k & K_INFORM)
+		json_array_append_new(a, json_string("acknowledge"));
+	*out = a;
+	return 0;
+}
+
+int mc__document_shown(struct mc_document_ctx *x, int64_t id, struct mc__document *d, json_t **out)
+{
+	json_t *acts = NULL;
+	int rc = mc__document_load(x->c, id, d, out);
+	if (!rc && (rc = mc__document_actions(x, d, &acts))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (!rc)
+		json_object_set_new(*out, "actions", acts);
+	return rc;
 }
 
 int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out)

@@ -9,6 +9,7 @@
  * ĐỐC"), the signer's position, the space for the signature and the name.
  * Drawn with the layout engine of pdf.c (pdfdoc.h).
  */
+#include "pdf.h"
 #include "pdfdoc.h"
 
 #include "fmt.h"
@@ -172,7 +173,7 @@ static void closing(struct doc *d, json_t *j)
 	d->y = y + (lh > rh ? lh : rh) + 8;
 }
 
-void mc__pdf_official(struct doc *d, json_t *j)
+static void official(struct doc *d, json_t *j)
 {
 	json_t *draft = mc__jget(j, "draft");
 	if (json_is_true(draft)) {
@@ -184,4 +185,19 @@ void mc__pdf_official(struct doc *d, json_t *j)
 	title(d, j);
 	content(d, j);
 	closing(d, j);
+}
+
+int mc_pdf_document(json_t *document, struct mc_buf *out, struct mc_error *e)
+{
+	if (!json_is_object(document))
+		return mc_error_set(e, MC_E_INVAL, "Văn bản phải là một đối tượng JSON");
+	size_t before = e->nfields;
+	struct mc_arena *a = mc_arena_new(4096);
+	mc__need_text(e, a, document, "issuer");
+	mc__need_text(e, a, document, "type_name");
+	mc__need_text(e, a, document, "summary");
+	mc__need_text(e, a, document, "place");
+	mc_arena_free(a);
+	int rc = mc__validation_done(e, before, "Văn bản");
+	return rc ? rc : mc__pdf_render_document(document, official, out, e);
 }

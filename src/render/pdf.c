@@ -1341,7 +1341,8 @@ struct job {
 	const struct rep *rep;
 	int en;
 	const struct tpl *tpl;
-	double fs; /* body font size; 0: the default */
+	double fs;                            /* body font size; 0: the default */
+	void (*draw)(struct doc *, json_t *); /* form 10: draws the document */
 };
 
 /* Two copies (liên) of form 01: one kept, one handed to the applicant, each
@@ -1380,7 +1381,7 @@ static void body(struct doc *d, const struct job *jb)
 		break;
 	case 10:
 		d->running = NULL;
-		mc__pdf_official(d, j);
+		jb->draw(d, j);
 		break;
 	default:
 		dossier_forms[jb->form](d, j);
@@ -1573,7 +1574,7 @@ int mc_pdf_form(int form, json_t *dossier, const char *lang, struct mc_buf *out,
 	mc_arena_free(a);
 	if (rc)
 		return rc;
-	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0, NULL, 0};
+	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0, NULL, 0, NULL};
 	return render(&jb, out, e);
 }
 
@@ -1589,7 +1590,7 @@ int mc_pdf_register(json_t *agency, const char *period_from, const char *period_
 	if (rc)
 		return rc;
 	struct reg r = {agency, dossiers, period_from, period_to};
-	struct job jb = {7, NULL, &r, NULL, 0, NULL, 0};
+	struct job jb = {7, NULL, &r, NULL, 0, NULL, 0, NULL};
 	return render(&jb, out, e);
 }
 
@@ -1608,7 +1609,7 @@ int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct
 	    strlen(json_string_value(json_object_get(report, "to"))) != 10 || !agency)
 		return mc_error_set(e, MC_E_VALIDATION, "a report needs from, to and the agency");
 	struct rep r = {report, agency};
-	struct job jb = {8, NULL, NULL, &r, 0, NULL, 0};
+	struct job jb = {8, NULL, NULL, &r, 0, NULL, 0, NULL};
 	return render(&jb, out, e);
 }
 
@@ -1624,24 +1625,12 @@ int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct m
 	if (!found || !json_is_string(json_object_get(found, "template")))
 		return mc_error_set(e, MC_E_NOT_FOUND, "Giấy tờ này không có mẫu để tải về");
 	struct tpl t = {def, found};
-	struct job jb = {9, NULL, NULL, NULL, 0, &t, 0};
+	struct job jb = {9, NULL, NULL, NULL, 0, &t, 0, NULL};
 	return render(&jb, out, e);
 }
 
-int mc_pdf_document(json_t *document, struct mc_buf *out, struct mc_error *e)
+int mc__pdf_render_document(json_t *j, void (*draw)(struct doc *, json_t *), struct mc_buf *out, struct mc_error *e)
 {
-	if (!json_is_object(document))
-		return mc_error_set(e, MC_E_INVAL, "Văn bản phải là một đối tượng JSON");
-	size_t before = e->nfields;
-	struct mc_arena *a = mc_arena_new(4096);
-	mc__need_text(e, a, document, "issuer");
-	mc__need_text(e, a, document, "type_name");
-	mc__need_text(e, a, document, "summary");
-	mc__need_text(e, a, document, "place");
-	mc_arena_free(a);
-	int rc = mc__validation_done(e, before, titles[10]);
-	if (rc)
-		return rc;
-	struct job jb = {10, document, NULL, NULL, 0, NULL, 0};
+	struct job jb = {10, j, NULL, NULL, 0, NULL, 0, draw};
 	return render(&jb, out, e);
 }

@@ -8,6 +8,8 @@
 #define MC_PDFDOC_H
 
 #include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
 
 #include <cairo.h>
 #include <jansson.h>
@@ -82,7 +84,8 @@ void mc__pdf_flow(struct doc *d, PangoLayout *l, double x);
 /* A paragraph across the text width; hang indents continuation lines. */
 void mc__pdf_para(struct doc *d, const char *markup, int flags, double hang, double after);
 
-/* docpdf.c: an official document in the layout of Decree 30/2020. */
-void mc__pdf_official(struct doc *d, json_t *j);
+/* Render j, an official document's data, on A4 with the margins and type
+ * of Decree 30 (Annex I): draw lays it out; appended to out as PDF. */
+int mc__pdf_render_document(json_t *j, void (*draw)(struct doc *, json_t *), struct mc_buf *out, struct mc_error *e);
 
 #endif
