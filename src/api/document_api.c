@@ -125,7 +125,9 @@ static int types(struct mc_req *r)
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-static int register_doc(struct mc_req *r, int outgoing)
+/* POST a new thing: fn(x, body, &out), answered 201; where: the path its
+ * Location starts with (with its ETag), NULL for none. */
+static int create(struct mc_req *r, int (*fn)(struct mc_document_ctx *, json_t *, json_t **), const char *where)
 {
 	json_t *b = mc_api_body(r);
 	if (!b)
@@ -135,23 +137,35 @@ static int register_doc(struct mc_req *r, int outgoing)
 	if (rc)
 		return rc;
 	json_t *out = NULL;
-	if ((rc = mc_document_register(&x, outgoing, b, &out)))
+	if ((rc = fn(&x, b, &out)))
 		return fail(r, rc);
-	mc_res_header(r, "Location",
-		      mc_sprintf(r->arena, "/api/v1/documents/%lld",
-				 (long long)json_integer_value(json_object_get(out, "id"))));
-	mc_api_etag(r, out);
+	if (where) {
+		mc_res_header(r, "Location",
+			      mc_sprintf(r->arena, "%s/%lld", where,
+					 (long long)json_integer_value(json_object_get(out, "id"))));
+		mc_api_etag(r, out);
+	}
 	return mc_res_json(r, 201, out);
+}
+
+static int incoming(struct mc_document_ctx *x, json_t *in, json_t **out)
+{
+	return mc_document_register(x, 0, in, out);
+}
+
+static int outgoing(struct mc_document_ctx *x, json_t *in, json_t **out)
+{
+	return mc_document_register(x, 1, in, out);
 }
 
 static int register_in(struct mc_req *r)
 {
-	return register_doc(r, 0);
+	return create(r, incoming, "/api/v1/documents");
 }
 
 static int register_out(struct mc_req *r)
 {
-	return register_doc(r, 1);
+	return create(r, outgoing, "/api/v1/documents");
 }
 
 static int document_get(struct mc_req *r)
@@ -286,21 +300,7 @@ static int my_tasks(struct mc_req *r)
 
 static int draft_create(struct mc_req *r)
 {
-	json_t *b = mc_api_body(r);
-	if (!b)
-		return r->err.code;
-	struct mc_document_ctx x;
-	int rc = document_ctx(r, &x);
-	if (rc)
-		return rc;
-	json_t *out = NULL;
-	if ((rc = mc_draft_create(&x, b, &out)))
-		return fail(r, rc);
-	mc_res_header(
-		r, "Location",
-		mc_sprintf(r->arena, "/api/v1/drafts/%lld", (long long)json_integer_value(json_object_get(out, "id"))));
-	mc_api_etag(r, out);
-	return mc_res_json(r, 201, out);
+	return create(r, mc_draft_create, "/api/v1/drafts");
 }
 
 static int draft_get(struct mc_req *r)
@@ -404,17 +404,7 @@ static int delegations_list(struct mc_req *r)
 
 static int delegation_create(struct mc_req *r)
 {
-	json_t *b = mc_api_body(r);
-	if (!b)
-		return r->err.code;
-	struct mc_document_ctx x;
-	int rc = document_ctx(r, &x);
-	if (rc)
-		return rc;
-	json_t *out = NULL;
-	if ((rc = mc_delegation_create(&x, b, &out)))
-		return fail(r, rc);
-	return mc_res_json(r, 201, out);
+	return create(r, mc_delegation_create, NULL);
 }
 
 static int delegation_revoke(struct mc_req *r)
