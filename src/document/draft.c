@@ -424,8 +424,19 @@ static int trimmed_chain(struct move *m, char *out, size_t n)
  * the draft's type if any (its form is printed and goes into detail). */
 static int sign_now(struct move *m, json_t *detail)
 {
+	/* the signer block prints the signer's position: none, no signing */
+	int64_t has = 0;
+	int rc = mc_query_int64(m->x->c, &has,
+				"SELECT COUNT(*) FROM users WHERE id = ? AND COALESCE(TRIM(position), '') <> ''", "i",
+				m->x->who->user_id);
+	if (rc)
+		return rc;
+	if (!has) {
+		mc_bad_field(m->x->e, "signer", MC_M_DRAFT_SIGNER_POSITION);
+		return m->x->e->code = MC_E_VALIDATION;
+	}
 	struct mc__delegation g;
-	int rc = mc__delegation_for(m->x->c, m->x->who->user_id, m->d.agency, m->d.type_code, NULL, &g);
+	rc = mc__delegation_for(m->x->c, m->x->who->user_id, m->d.agency, m->d.type_code, NULL, &g);
 	if (rc && rc != MC_E_NOT_FOUND)
 		return rc;
 	if (!rc && detail) {

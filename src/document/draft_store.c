@@ -91,6 +91,16 @@ int mc__draft_issued(struct mc_conn *c, int64_t id, int64_t document)
 	int64_t k = mc_exec(c, "UPDATE document_drafts SET document_id = ? WHERE id = ?", "ii", document, id);
 	if (k >= 0)
 		k = mc_exec(c, "UPDATE documents SET draft_id = ? WHERE id = ?", "ii", id, document);
+	/* a confidential one is read by who drafted, reviewed and signed it */
+	if (k >= 0)
+		k = mc_exec(c,
+			    "INSERT INTO document_readers (document_id, user_id) SELECT ?, u.id FROM users u"
+			    " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ? AND secrecy <> 'none')"
+			    " AND (u.id IN (SELECT drafter_id FROM document_drafts WHERE id = ?)"
+			    " OR u.id IN (SELECT signer_id FROM document_drafts WHERE id = ?)"
+			    " OR u.id IN (SELECT user_id FROM draft_reviews WHERE draft_id = ?))"
+			    " ON CONFLICT DO NOTHING",
+			    "iiiii", document, document, id, id, id);
 	return k < 0 ? (int)k : 0;
 }
 

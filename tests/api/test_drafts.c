@@ -614,12 +614,89 @@ static void delegations_scope_period_and_form(void **state)
 	mc_http_res_free(&r);
 }
 
+/* PATCH the position of the user (If-Match their current version) as s. */
+static long patch_position(struct mc_http_session *s, const char *username, const char *position, struct mc_http_res *r)
+{
+	char path[80], etag[40], body[200];
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)user_id(username));
+	snprintf(etag, sizeof(etag), "If-Match: \"v%lld\"",
+		 (long long)mc_test_db_int(db, "SELECT version FROM users WHERE username = ?", username));
+	snprintf(body, sizeof(body), "{\"position\":%s}", position);
+	const char *h[] = {etag, NULL};
+	return mc_http_do(s, "PATCH", path, body, h, r) ? -1 : r->status;
+}
+
+/* A confidential draft issued: its drafter, reviewers and signer read the
+ * document, no one else of the agency; a signer whose record has no
+ * position (the line the signer block prints) is refused before signing. */
+static void confidential_issued_and_signer_position(void **state)
+{
+	(void)state;
+	struct mc_http_session tp, gd, admin, cv, cvp, vt;
+	mc_http_login_as(&tp, srv.base, "truongphong.stp");
+	mc_http_login_as(&gd, srv.base, "giamdoc.stp");
+	mc_http_login_as(&admin, srv.base, "admin");
+	mc_http_login_as(&cv, srv.base, "chuyenvien.stp");
+	mc_http_login_as(&cvp, srv.base, "chanhvanphong.stp");
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
+	json_int_t CVP = user_id("chanhvanphong.stp"), GD = user_id("giamdoc.stp");
+	struct mc_http_res r;
+	char body[300], path[80];
+	assert_int_equal(mc_http_post(&tp, "/api/v1/drafts",
+				      "{\"type_code\":\"bao_cao\",\"summary\":\"Báo cáo tình hình an ninh nội bộ\","
+				      "\"content\":\"Nội dung mật\",\"secrecy\":\"mat\",\"recipients\":[\"Lưu: VT\"]}",
+				      &r),
+			 201);
+	json_int_t id = jint(r.json, "id");
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"approver_id\":%lld}", (long long)CVP);
+	assert_int_equal(act(&tp, id, "submit", 1, body, &r), 200);
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"next_approver_id\":%lld}", (long long)GD);
+	assert_int_equal(act(&cvp, id, "approve", 2, body, &r), 200);
+	mc_http_res_free(&r);
+	/* the director's record loses its position: no signing, nothing changed */
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)GD);
+	assert_int_equal(patch_position(&admin, "giamdoc.stp", "\"\"", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&gd, id, "approve", 3, "{}", &r), 422);
+	assert_non_null(strstr(r.body, "\"signer\""));
+	assert_non_null(strstr(r.body, "chức vụ"));
+	mc_http_res_free(&r);
+	assert_int_equal(patch_position(&admin, "giamdoc.stp", "\"Giám đốc\"", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(act(&gd, id, "approve", 3, "{}", &r), 200);
+	assert_string_equal(jstr(r.json, "status"), "signed");
+	mc_http_res_free(&r);
+	assert_int_equal(act(&vt, id, "issue", 4, "{}", &r), 200);
+	json_int_t doc = jint(json_object_get(r.json, "document"), "id");
+	assert_true(doc > 0);
+	mc_http_res_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld", (long long)doc);
+	struct mc_http_session *readers[] = {&vt, &tp, &cvp, &gd};
+	for (size_t i = 0; i < sizeof(readers) / sizeof(*readers); i++) {
+		assert_int_equal(mc_http_get(readers[i], path, &r), 200);
+		mc_http_res_free(&r);
+	}
+	assert_int_equal(mc_http_get(&cv, path, &r), 404); /* of the agency, not named */
+	mc_http_res_free(&r);
+	/* each reading of it audited: four readers */
+	char oid[24];
+	snprintf(oid, sizeof(oid), "%lld", (long long)doc);
+	assert_int_equal(mc_test_db_int(db,
+					"SELECT COUNT(*) FROM audit_log WHERE action = 'document.read'"
+					" AND object_id = ?",
+					oid),
+			 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(drafted_returned_signed_issued),
 		cmocka_unit_test(chains_trimmed_and_set),
 		cmocka_unit_test(delegations_scope_period_and_form),
+		cmocka_unit_test(confidential_issued_and_signer_position),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
