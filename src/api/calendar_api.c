@@ -107,7 +107,7 @@ static int year_answer(struct mc_req *r, struct mc_conn *c, int year)
 
 static int year_get(struct mc_req *r)
 {
-	int year, rc;
+	int year = 0, rc;
 	struct mc_conn *c;
 	if ((rc = year_param(r, &year)) || (rc = mc_req_db(r, &c)))
 		return rc;
@@ -118,7 +118,7 @@ static int year_get(struct mc_req *r)
  * one transaction; then the year in effect. */
 static int year_change(struct mc_req *r, json_t *in)
 {
-	int year, rc;
+	int year = 0, rc;
 	if ((rc = year_param(r, &year)))
 		return rc;
 	if (in && mc_holidays_check(in, year, r->arena, &r->err))

@@ -186,6 +186,8 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms);
  * transactions of `batch` rows (default 10000).  No events or per-dossier
  * audit entries; one audit entry "dossier.generate".  progress (may be
  * NULL) is called after each batch. */
+/* The seed of generated data when none is given: the same data each time. */
+#define MC_GEN_DEFAULT_SEED 20260101
 struct mc_gen_options {
 	int64_t n;
 	uint64_t seed; /* 0 = a fixed default: the same data each time */

@@ -36,43 +36,21 @@
 
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
+#include "../core/spread.h"
 #include "../core/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../core/banned.h"
 
-#define MIN_MS 60000LL
 /* the counters of dossier_stats, in the order of its columns */
 #define NCOL 7
 enum { S_ONLINE, S_COUNTER, S_EARLY, S_ON_TIME, S_LATE, S_REFUSED, S_WITHDRAWN };
 
 #define MAX_STEPS        12
 #define STEPS_PER_INSERT 4 /* 48 parameters */
-
-/* ---------------- a fast seeded generator (splitmix64) ---------------- */
-
-static uint64_t rnd_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rnd_state += 0x9E3779B97F4A7C15ULL);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static double unif(void)
-{
-	return (double)(rnd() >> 11) / 9007199254740992.0;
-}
-static int below(int n)
-{
-	return (int)(rnd() % (uint64_t)n);
-}
 
 /* ---------------- what is loaded once ---------------- */
 
@@ -137,10 +115,6 @@ static void local_ymd(int64_t day, int *y, int *m, int *d)
 static int64_t local_day_of(int64_t ms)
 {
 	return mc_vn_day(ms);
-}
-static int64_t local_instant(int64_t day, int minute)
-{
-	return mc_vn_day_start(day) + (int64_t)minute * MIN_MS;
 }
 
 static double field_weight(const char *f)
@@ -486,25 +460,25 @@ static const char *const streets[] = {"Lê Lợi",        "Nguyễn Huệ",     
 				      "Điện Biên Phủ", "Cách Mạng Tháng Tám", "Nguyễn Thị Minh Khai", "Võ Văn Tần",
 				      "Lý Tự Trọng",   "Trần Hưng Đạo",       "Phan Xích Long",       "Quang Trung",
 				      "Lê Văn Sỹ",     "Nguyễn Trãi"};
-#define PICK(a) (a[below((int)(sizeof(a) / sizeof(a[0])))])
 
 static void make_applicant(char *out, size_t n)
 {
-	int female = below(2);
-	int year = 1950 + below(55);
+	int female = mc_rnd_below(2);
+	int year = 1950 + mc_rnd_below(55);
 	/* 12-digit personal ID: province 079, gender/century, year, 6 digits */
 	int gc = (year >= 2000 ? 2 : 0) + female;
 	snprintf(out, n,
 		 "{\"kind\":\"citizen\",\"full_name\":\"%s %s %s\",\"id_number\":\"079%d%02d%06d\","
 		 "\"phone\":\"09%08d\",\"address\":\"Số %d đường %s, Thành phố Hồ Chí Minh\"}",
-		 PICK(family), female ? PICK(middle_f) : PICK(middle_m), female ? PICK(given_f) : PICK(given_m), gc,
-		 year % 100, below(1000000), below(100000000), 1 + below(300), PICK(streets));
+		 MC_RND_PICK(family), female ? MC_RND_PICK(middle_f) : MC_RND_PICK(middle_m),
+		 female ? MC_RND_PICK(given_f) : MC_RND_PICK(given_m), gc, year % 100, mc_rnd_below(1000000),
+		 mc_rnd_below(100000000), 1 + mc_rnd_below(300), MC_RND_PICK(streets));
 }
 
 static void make_secret(char out[10])
 {
 	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	uint64_t r = rnd();
+	uint64_t r = mc_rnd();
 	for (int i = 0; i < 9; i++) {
 		if (i == 4) {
 			out[i] = '-';
@@ -518,7 +492,7 @@ static void make_secret(char out[10])
 
 static int pick_procedure(struct gen *g)
 {
-	double r = unif() * g->wsum;
+	double r = mc_rnd_unif() * g->wsum;
 	for (int i = 0; i < g->npr; i++) {
 		r -= g->pr[i].weight;
 		if (r < 0)
@@ -591,18 +565,18 @@ static int pick_agencies(struct gen *g, struct gdossier *d)
 {
 	d->p = &g->pr[pick_procedure(g)];
 	d->pri = (int)(d->p - g->pr);
-	d->comp = d->p->kind_agencies[below(d->p->nkind)];
-	d->online = unif() < d->p->online_share;
+	d->comp = d->p->kind_agencies[mc_rnd_below(d->p->nkind)];
+	d->online = mc_rnd_unif() < d->p->online_share;
 	d->recv = d->comp;
-	if (!d->online && !(g->ag[d->comp].counter_id && unif() < 0.55))
-		d->recv = g->intake[below(g->nintake)]; /* a branch (mostly) or the centre */
+	if (!d->online && !(g->ag[d->comp].counter_id && mc_rnd_unif() < 0.55))
+		d->recv = g->intake[mc_rnd_below(g->nintake)]; /* a branch (mostly) or the centre */
 	d->day = local_day_of(d->sub) - g->day0;
 	d->si = (size_t)d->recv * (size_t)g->ndays + (size_t)d->day;
 	for (int tries = 0; g->seq[d->si] >= 9999; tries++) {
 		if (tries > 2 * g->nintake)
 			return MC_E_CONFLICT;
 		d->online = 0;
-		d->recv = g->intake[below(g->nintake)];
+		d->recv = g->intake[mc_rnd_below(g->nintake)];
 		d->si = (size_t)d->recv * (size_t)g->ndays + (size_t)d->day;
 	}
 	return 0;
@@ -619,11 +593,12 @@ static void plan_end(struct gen *g, struct gdossier *d)
 	else
 		mc_cal_due_hours(&g->cal, d->rec, p->value, &d->due);
 	int64_t budget = p->days ? (int64_t)p->value * 480 : (int64_t)p->value * 60;
-	if (unif() < 0.02) {
-		mc_cal_add_working_minutes(&g->cal, d->due, 30 + below(3 * 480), &d->plan_end);
+	if (mc_rnd_unif() < 0.02) {
+		mc_cal_add_working_minutes(&g->cal, d->due, 30 + mc_rnd_below(3 * 480), &d->plan_end);
 		return;
 	}
-	mc_cal_add_working_minutes(&g->cal, d->rec, (int64_t)((double)budget * (0.25 + 0.75 * unif())), &d->plan_end);
+	mc_cal_add_working_minutes(&g->cal, d->rec, (int64_t)((double)budget * (0.25 + 0.75 * mc_rnd_unif())),
+				   &d->plan_end);
 	if (d->plan_end > d->due)
 		d->plan_end = d->due;
 }
@@ -633,7 +608,7 @@ static void timeline(struct gen *g, struct gdossier *d)
 {
 	d->rec = d->sub;
 	if (d->online)
-		mc_cal_add_working_minutes(&g->cal, d->sub, 5 + below(240), &d->rec);
+		mc_cal_add_working_minutes(&g->cal, d->sub, 5 + mc_rnd_below(240), &d->rec);
 	if (d->rec > g->now) {
 		d->status = "submitted";
 		d->rec = 0;
@@ -641,11 +616,11 @@ static void timeline(struct gen *g, struct gdossier *d)
 		return;
 	}
 	plan_end(g, d);
-	double e = unif();
+	double e = mc_rnd_unif();
 	d->end_kind = e < 0.015 ? 1 : e < 0.022 ? 2 : 0;
 	if (d->end_kind) {
 		/* refused or withdrawn part of the way */
-		int64_t at = d->rec + (int64_t)((double)(d->plan_end - d->rec) * unif());
+		int64_t at = d->rec + (int64_t)((double)(d->plan_end - d->rec) * mc_rnd_unif());
 		if (at > g->now) {
 			d->status = "in_progress";
 			d->cutoff = g->now;
@@ -654,13 +629,13 @@ static void timeline(struct gen *g, struct gdossier *d)
 			d->completed = d->cutoff = at;
 		}
 	} else if (d->plan_end > g->now) {
-		d->status = unif() < 0.06 ? "supplement_requested" : "in_progress";
+		d->status = mc_rnd_unif() < 0.06 ? "supplement_requested" : "in_progress";
 		d->cutoff = g->now;
 		if (d->status[0] == 's')
 			d->paused = d->rec + (g->now - d->rec) / 2;
 	} else {
 		d->completed = d->cutoff = d->plan_end;
-		mc_cal_add_working_minutes(&g->cal, d->completed, 30 + below(5 * 480), &d->returned);
+		mc_cal_add_working_minutes(&g->cal, d->completed, 30 + mc_rnd_below(5 * 480), &d->returned);
 		d->status = d->returned > g->now ? "result_ready" : "returned";
 		if (d->returned > g->now)
 			d->returned = 0;
@@ -790,7 +765,7 @@ static int insert_dossier(struct gen *g, struct gdossier *d)
 	bind_opt(s, k++, d->completed);
 	bind_opt(s, k++, d->returned);
 	bind_opt_text(s, k++, d->result);
-	mc_bind_text(s, k++, below(10) < 8 ? "counter" : below(2) ? "post" : "online");
+	mc_bind_text(s, k++, mc_rnd_below(10) < 8 ? "counter" : mc_rnd_below(2) ? "post" : "online");
 	bind_opt(s, k++, d->entry);
 	mc_bind_text(s, k++, d->extra);
 	mc_bind_int64(s, k++, d->version);
@@ -910,15 +885,6 @@ static void gen_free(struct gen *g)
 	mc_cal_release(&g->cal);
 }
 
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-#define DEFAULT_SEED 20260101
-
 /* The range of days, the counters and the statistics cells. */
 static int gen_setup(struct gen *g, const struct mc_gen_options *o)
 {
@@ -958,35 +924,6 @@ static int gen_setup(struct gen *g, const struct mc_gen_options *o)
 	return load_sequences(g);
 }
 
-/* The working days before today, each with its share of the rows. */
-struct workdays {
-	int64_t *day;
-	double *w, wsum;
-	int n;
-};
-
-static int working_days(struct gen *g, struct workdays *wd)
-{
-	int64_t today = g->day0 + g->ndays - 1;
-	wd->day = calloc((size_t)g->ndays, sizeof(int64_t));
-	wd->w = calloc((size_t)g->ndays, sizeof(double));
-	for (int64_t k = g->day0; k < today; k++) {
-		int y, m, d;
-		local_ymd(k, &y, &m, &d);
-		if (mc_cal_is_working_day(&g->cal, y, m, d) != 1)
-			continue;
-		wd->day[wd->n] = k;
-		wd->w[wd->n] =
-			(0.8 + 0.4 * unif()) * (((k + 3) % 7 + 7) % 7 == 0 ? 1.25 : 1.0); /* Mondays are busier */
-		wd->wsum += wd->w[wd->n++];
-	}
-	if (!wd->n) {
-		snprintf(g->err, sizeof(g->err), "no working day in the range");
-		return MC_E_INVAL;
-	}
-	return 0;
-}
-
 /* Where the rows stand: written, and written in the open transaction. */
 struct progress {
 	int64_t done, in_tx;
@@ -1015,34 +952,20 @@ static int add_row(struct gen *g, const struct mc_gen_options *o, struct progres
 		return rc;
 	pg->in_tx = 0;
 	if (o->progress)
-		o->progress(pg->done, o->n, (double)pg->done / (mono() - pg->t0), o->progress_arg);
+		o->progress(pg->done, o->n, (double)pg->done / ((double)mc_mono_ns() / 1e9 - pg->t0), o->progress_arg);
 	return 0;
 }
 
-/* The o->n rows, spread over the working days by their weights and over
- * each day's office hours in order. */
-static int add_rows(struct gen *g, const struct mc_gen_options *o, const struct workdays *wd, struct progress *pg)
+/* add_row as a callback of mc_workdays_spread */
+struct adding {
+	struct gen *g;
+	const struct mc_gen_options *o;
+	struct progress *pg;
+};
+static int add_at(void *ud, int64_t at)
 {
-	int64_t left = o->n;
-	double wleft = wd->wsum;
-	for (int i = 0; i < wd->n; i++) {
-		int64_t k = i == wd->n - 1 ? left : (int64_t)((double)left * wd->w[i] / wleft + unif());
-		if (k > left)
-			k = left;
-		left -= k;
-		wleft -= wd->w[i];
-		for (int64_t j = 0; j < k; j++) {
-			/* spread over the 480 office minutes, in order */
-			int64_t minute = (int64_t)(480.0 * ((double)j + unif()) / (double)k);
-			int64_t at = local_instant(wd->day[i],
-						   minute < 240 ? 450 + (int)minute : 780 + (int)(minute - 240)) +
-				     (int64_t)below(60000);
-			int rc = add_row(g, o, pg, at);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
+	struct adding *a = ud;
+	return add_row(a->g, a->o, a->pg, at);
 }
 
 /* The last batch, and the audit entry that records the load. */
@@ -1054,7 +977,7 @@ static int finish(struct gen *g, const struct mc_gen_options *o, const struct pr
 	if ((rc = flush(g)))
 		return rc;
 	json_t *j = json_pack("{s:I, s:I, s:I}", "count", (json_int_t)pg->done, "steps", (json_int_t)g->steps_written,
-			      "seed", (json_int_t)(o->seed ? o->seed : DEFAULT_SEED));
+			      "seed", (json_int_t)(o->seed ? o->seed : MC_GEN_DEFAULT_SEED));
 	char *detail = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	struct mc_audit_entry ae = {0, "dossier.generate", "dossier", "*", "cli", detail};
@@ -1067,20 +990,23 @@ int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struc
 			size_t errlen)
 {
 	struct gen g;
-	struct workdays wd;
+	struct mc_workdays wd;
 	struct progress pg;
 	memset(&g, 0, sizeof(g));
 	memset(&wd, 0, sizeof(wd));
 	memset(&pg, 0, sizeof(pg));
 	memset(out, 0, sizeof(*out));
 	g.c = c;
-	rnd_state = o->seed ? o->seed : DEFAULT_SEED;
-	double t0 = mono();
+	mc_rnd_seed(o->seed ? o->seed : MC_GEN_DEFAULT_SEED);
+	double t0 = (double)mc_mono_ns() / 1e9;
 	int rc = gen_setup(&g, o);
-	if (rc || (rc = working_days(&g, &wd)))
+	if (!rc && (rc = mc_workdays_build(&g.cal, g.day0, g.day0 + g.ndays - 1, &wd)) == MC_E_INVAL)
+		snprintf(g.err, sizeof(g.err), "no working day in the range");
+	if (rc)
 		goto out;
-	pg.t0 = mono();
-	if (!(rc = add_rows(&g, o, &wd, &pg)))
+	pg.t0 = (double)mc_mono_ns() / 1e9;
+	struct adding ad = {&g, o, &pg};
+	if (!(rc = mc_workdays_spread(&wd, o->n, add_at, &ad)))
 		rc = finish(&g, o, &pg);
 	if (rc && mc_in_tx(c))
 		mc_tx_rollback(c);
@@ -1092,11 +1018,10 @@ int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struc
 	out->dossiers = rc ? pg.done - pg.in_tx : pg.done;
 	out->steps = g.steps_written;
 out:
-	out->seconds = mono() - t0;
+	out->seconds = (double)mc_mono_ns() / 1e9 - t0;
 	if (rc && err && errlen)
 		snprintf(err, errlen, "%s", g.err[0] ? g.err : mc_conn_errmsg(c));
-	free(wd.day);
-	free(wd.w);
+	mc_workdays_free(&wd);
 	gen_free(&g);
 	return rc;
 }

@@ -4,6 +4,7 @@
 
 #include "../core/buf.h"
 #include "../core/timeutil.h"
+#include "../db/qb.h"
 #include "../db/rows.h"
 #include "../org/org.h"
 
@@ -69,78 +70,6 @@ static json_t *summary_row(struct mc_stmt *s, void *ud)
 {
 	(void)ud;
 	return fill_summary(s);
-}
-
-/*
- * A query put together from whitelisted fragments: each fragment is added
- * with the values its '?' placeholders bind, so that a clause and its
- * parameters cannot drift apart.  No caller's text ever goes into the SQL,
- * only into the bound values.
- */
-#define QB_MAX 16
-
-struct qb {
-	struct mc_buf sql;
-	int nwhere; /* conditions so far: the first is preceded by WHERE, the others by AND */
-	int n;
-	struct {
-		char type; /* 'i' or 't' */
-		int64_t i;
-		const char *t;
-	} v[QB_MAX];
-};
-
-static void qb_vadd(struct qb *q, const char *frag, const char *types, va_list ap)
-{
-	int marks = 0;
-	for (const char *p = frag; *p; p++)
-		marks += *p == '?';
-	if (marks != (int)strlen(types) || q->n + marks > QB_MAX)
-		mc_fatal("queue: %d values for %d placeholders in: %s", (int)strlen(types), marks, frag);
-	if (mc_buf_adds(&q->sql, frag))
-		mc_fatal("queue: the query outgrew its buffer");
-	for (const char *t = types; *t; t++) {
-		q->v[q->n].type = *t;
-		if (*t == 'i')
-			q->v[q->n].i = va_arg(ap, int64_t);
-		else
-			q->v[q->n].t = va_arg(ap, const char *);
-		q->n++;
-	}
-}
-
-/* Append frag, then bind one value per letter of types ('i' int64_t, 't'
- * const char *): exactly one per '?' of frag. */
-static void qb_add(struct qb *q, const char *frag, const char *types, ...)
-{
-	va_list ap;
-	va_start(ap, types);
-	qb_vadd(q, frag, types, ap);
-	va_end(ap);
-}
-
-/* The same for one more condition of the WHERE clause. */
-static void qb_and(struct qb *q, const char *cond, const char *types, ...)
-{
-	qb_add(q, q->nwhere++ ? " AND " : " WHERE ", "");
-	va_list ap;
-	va_start(ap, types);
-	qb_vadd(q, cond, types, ap);
-	va_end(ap);
-}
-
-/* Prepare the query and bind its values. */
-static int qb_query(struct mc_conn *c, struct qb *q, struct mc_stmt **out)
-{
-	*out = NULL;
-	int rc = mc_prepare(c, mc_buf_str(&q->sql), out);
-	for (int k = 0; !rc && k < q->n; k++)
-		rc = q->v[k].type == 'i' ? mc_bind_int64(*out, k + 1, q->v[k].i) : mc_bind_text(*out, k + 1, q->v[k].t);
-	if (rc && *out) {
-		mc_stmt_done(*out);
-		*out = NULL;
-	}
-	return rc;
 }
 
 struct qspec {
@@ -231,85 +160,85 @@ struct qwhere {
 
 /* Late ones: past the legal deadline, or (the clerks') not received in
  * time; a kind asked for with no instant (-1) matches nothing. */
-static void where_late(struct qb *b, int64_t due_before, int64_t received_late)
+static void where_late(struct mc_qb *b, int64_t due_before, int64_t received_late)
 {
 	static const char due[] = "d.status = 'in_progress' AND d.due_at <= ?";
 	static const char unreceived[] = "d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?";
 	if (due_before > 0 && received_late > 0)
-		qb_and(b,
-		       "((d.status = 'in_progress' AND d.due_at <= ?)"
-		       " OR (d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?))",
-		       "ii", due_before, received_late);
+		mc_qb_and(b,
+			  "((d.status = 'in_progress' AND d.due_at <= ?)"
+			  " OR (d.status = 'submitted' AND d.channel = 'online' AND d.submitted_at < ?))",
+			  "ii", due_before, received_late);
 	else if (due_before > 0)
-		qb_and(b, due, "i", due_before);
+		mc_qb_and(b, due, "i", due_before);
 	else if (received_late > 0)
-		qb_and(b, unreceived, "i", received_late);
+		mc_qb_and(b, unreceived, "i", received_late);
 	else if (due_before || received_late)
-		qb_and(b, "1 = 0", "");
+		mc_qb_and(b, "1 = 0", "");
 }
 
 /* The ids of the dossiers that match w, newest first: only the columns of
  * the queue indexes where no filter asks for more, so that a wide queue
  * (a leader's city) is read from the index, not row by row. */
-static void compose_ids(struct qb *b, const struct qwhere *w, int limit)
+static void compose_ids(struct mc_qb *b, const struct qwhere *w, int limit)
 {
-	qb_add(b, "SELECT d.id FROM dossiers d", "");
+	mc_qb_add(b, "SELECT d.id FROM dossiers d", "");
 	/* the work queues (what the caller is to act on) join the agencies
 	 * the caller acts for: its own and those it is an internal unit of,
 	 * as the actions check (mc_agency_acts_for); the supervision queues
 	 * join the caller's whole agency subtree */
 	if (w->work)
-		qb_add(b,
-		       " JOIN agency_tree t ON t.ancestor_id = d.current_agency_id AND t.descendant_id = ?"
-		       " AND t.same_body = 1",
-		       "i", w->agency);
+		mc_qb_add(b,
+			  " JOIN agency_tree t ON t.ancestor_id = d.current_agency_id AND t.descendant_id = ?"
+			  " AND t.same_body = 1",
+			  "i", w->agency);
 	else
-		qb_add(b, " JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?", "i",
-		       w->agency);
+		mc_qb_add(b, " JOIN agency_tree t ON t.descendant_id = d.current_agency_id AND t.ancestor_id = ?", "i",
+			  w->agency);
 	/* implied by the join; said so that PostgreSQL may walk the open
 	 * dossiers (dossiers_open) instead of every dossier ever filed */
-	qb_and(b, "d.current_agency_id IS NOT NULL", "");
+	mc_qb_and(b, "d.current_agency_id IS NOT NULL", "");
 	if (w->role_user)
-		qb_and(b, "d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?)", "i", w->role_user);
+		mc_qb_and(b, "d.step_role IN (SELECT role_code FROM user_roles WHERE user_id = ?)", "i", w->role_user);
 	if (w->status)
-		qb_and(b, "d.status = ?", "t", w->status);
+		mc_qb_and(b, "d.status = ?", "t", w->status);
 	if (w->assignee)
-		qb_and(b, "d.assignee_id = ?", "i", w->assignee);
+		mc_qb_and(b, "d.assignee_id = ?", "i", w->assignee);
 	where_late(b, w->due_before, w->received_late);
 	if (w->due_after)
-		qb_and(b, "d.due_at > ?", "i", w->due_after);
+		mc_qb_and(b, "d.due_at > ?", "i", w->due_after);
 	if (w->procedure)
-		qb_and(b, "d.procedure_code = ?", "t", w->procedure);
+		mc_qb_and(b, "d.procedure_code = ?", "t", w->procedure);
 	/* checked on the rows the queue finds ("+": not through the indexes on
 	 * these agencies, which hold every dossier they ever had) */
 	if (w->any_agency)
-		qb_and(b, "(+d.competent_agency_id = ? OR +d.received_agency_id = ?)", "ii", w->any_agency,
-		       w->any_agency);
+		mc_qb_and(b, "(+d.competent_agency_id = ? OR +d.received_agency_id = ?)", "ii", w->any_agency,
+			  w->any_agency);
 	if (w->from)
-		qb_and(b, "d.received_at >= ?", "i", w->from);
+		mc_qb_and(b, "d.received_at >= ?", "i", w->from);
 	if (w->to)
-		qb_and(b, "d.received_at < ?", "i", w->to);
+		mc_qb_and(b, "d.received_at < ?", "i", w->to);
 	if (w->before_id)
-		qb_and(b, "d.id < ?", "i", w->before_id);
+		mc_qb_and(b, "d.id < ?", "i", w->before_id);
 	if (w->like)
-		qb_and(b, "d.code LIKE ?", "t", w->like);
-	qb_add(b, " ORDER BY d.id DESC LIMIT ?", "i", (int64_t)limit);
+		mc_qb_and(b, "d.code LIKE ?", "t", w->like);
+	mc_qb_add(b, " ORDER BY d.id DESC LIMIT ?", "i", (int64_t)limit);
 }
 
 /* The query of a queue: cols of the dossiers that match w, newest first
  * (NULL: only their ids).  The page's ids are found first, then only
  * those rows are read. */
-static void compose(struct qb *b, const char *cols, const struct qwhere *w, int limit)
+static void compose(struct mc_qb *b, const char *cols, const struct qwhere *w, int limit)
 {
 	if (!cols) {
 		compose_ids(b, w, limit);
 		return;
 	}
-	qb_add(b, "SELECT ", "");
-	qb_add(b, cols, "");
-	qb_add(b, " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.id IN (", "");
+	mc_qb_add(b, "SELECT ", "");
+	mc_qb_add(b, cols, "");
+	mc_qb_add(b, " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.id IN (", "");
 	compose_ids(b, w, limit);
-	qb_add(b, ") ORDER BY d.id DESC", "");
+	mc_qb_add(b, ") ORDER BY d.id DESC", "");
 }
 
 /* Merge a queue's rules and the caller's filters (f may be NULL). */
@@ -355,10 +284,10 @@ static int run_queue(struct mc_dossier_ctx *x, const struct qspec *q, const stru
 	int rc = where_of(x, q, f, &w);
 	if (rc)
 		return rc;
-	struct qb b = {.sql = MC_BUF_INIT(4096)};
+	struct mc_qb b = {.sql = MC_BUF_INIT(4096)};
 	compose(&b, out ? SUMMARY_COLS : NULL, &w, limit + 1);
 	struct mc_stmt *s;
-	rc = qb_query(x->c, &b, &s);
+	rc = mc_qb_query(x->c, &b, &s);
 	mc_buf_release(&b.sql);
 	if (rc)
 		return rc;
@@ -407,10 +336,10 @@ int mc__queue_explain(struct mc_dossier_ctx *x, const char *queue, const struct 
 		rc = where_of(x, &q, f, &w);
 	if (rc)
 		return rc;
-	struct qb b = {.sql = MC_BUF_INIT(4096)};
-	qb_add(&b, explain, "");
+	struct mc_qb b = {.sql = MC_BUF_INIT(4096)};
+	mc_qb_add(&b, explain, "");
 	compose(&b, SUMMARY_COLS, &w, (f && f->limit ? f->limit : 50) + 1);
-	rc = qb_query(x->c, &b, out);
+	rc = mc_qb_query(x->c, &b, out);
 	mc_buf_release(&b.sql);
 	return rc;
 }
@@ -438,14 +367,14 @@ int mc_dossier_queue_counts(struct mc_dossier_ctx *x, json_t **out)
 
 int mc_dossier_mine(struct mc_dossier_ctx *x, int64_t before_id, int limit, json_t **out, int64_t *next_before)
 {
-	struct qb b = {.sql = MC_BUF_INIT(1024)};
-	qb_add(&b, "SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id", "");
-	qb_and(&b, "d.applicant_id = ?", "i", x->who->user_id);
+	struct mc_qb b = {.sql = MC_BUF_INIT(1024)};
+	mc_qb_add(&b, "SELECT " SUMMARY_COLS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id", "");
+	mc_qb_and(&b, "d.applicant_id = ?", "i", x->who->user_id);
 	if (before_id)
-		qb_and(&b, "d.id < ?", "i", before_id);
-	qb_add(&b, " ORDER BY d.id DESC LIMIT ?", "i", (int64_t)limit + 1);
+		mc_qb_and(&b, "d.id < ?", "i", before_id);
+	mc_qb_add(&b, " ORDER BY d.id DESC LIMIT ?", "i", (int64_t)limit + 1);
 	struct mc_stmt *s;
-	int rc = qb_query(x->c, &b, &s);
+	int rc = mc_qb_query(x->c, &b, &s);
 	mc_buf_release(&b.sql);
 	if (rc)
 		return rc;
