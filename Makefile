@@ -88,6 +88,7 @@ bench: build
 	@bash scripts/deps.sh --install bench
 	bash bench/run.sh $(BUILD)
 	bash bench/dossiers.sh $(BUILD)
+	bash bench/documents.sh $(BUILD)
 	@$(MAKE) --no-print-directory e2e-deps
 	MOTCUA_BIN=$(BUILD)/motcua node bench/web.mjs
 

@@ -104,50 +104,6 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 unset MOTCUA_CONFIG
 export MOTCUA_DATA_DIR="$tmp/var"
 
-# sql KIND DB QUERY: one value from SQLite (file) or PostgreSQL (URL).
-sql() {
-	if [[ "$1" == pg ]]; then psql -qAtX -d "$2" -c "$3"; else sqlite3 "$2" "$3"; fi
-}
-
-# start_server DB LOG [ENV...]: sets server_pid and url.
-start_server() {
-	local db=$1 log=$2
-	shift 2
-	env MOTCUA_DB="$db" MOTCUA_LISTEN=127.0.0.1:0 MOTCUA_LOG_LEVEL=info MOTCUA_SHUTDOWN_GRACE=5 "$@" \
-		"$motcua" serve 2>"$log" &
-	server_pid=$!
-	local port= i
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$server_pid" 2>/dev/null || break
-		port=$(sed -n 's/.*"msg":"listening".*"port":\([0-9]*\).*/\1/p' "$log" | head -n 1)
-		[[ -n "$port" ]] && break
-		sleep 0.1
-	done
-	[[ -n "$port" ]] || {
-		show_log "$log"
-		die "motcua serve did not start"
-	}
-	url="http://127.0.0.1:$port"
-	for ((i = 0; i < 50; i++)); do
-		curl -sS -f -o /dev/null "$url/healthz" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	die "$url/healthz does not answer"
-}
-
-stop_server() {
-	stop_child "$server_pid" TERM
-	server_pid=
-}
-
-login() {
-	local out
-	out=$(curl -sS -f -H 'Content-Type: application/json' \
-		-d "{\"username\":\"$1\",\"password\":\"motcua2026\",\"token\":true}" "$url/api/v1/auth/login") ||
-		die "login as $1 failed"
-	sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$out"
-}
-
 declare -A fig
 # same_as_recount NAME KEY: fig[KEY] says whether the counters kept in step
 # with the transitions (the answer time_query NAME saved) equal a recount

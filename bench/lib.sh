@@ -1,5 +1,6 @@
-# bench/lib.sh - helpers shared by bench/run.sh and bench/dossiers.sh
-# (sourced, not run).
+# shellcheck shell=bash
+# bench/lib.sh - helpers shared by bench/run.sh, bench/dossiers.sh and
+# bench/documents.sh (sourced, not run).
 
 die() {
 	printf 'bench: %s\n' "$*" >&2
@@ -45,3 +46,51 @@ to_ms() {
 
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * a / b; else printf "-" }'; }
 verdict() { if [[ "$1" == 1 ]]; then echo met; else echo "NOT met"; fi; }
+
+# ---- a motcua server of the bench: the caller sets motcua (the binary)
+# and reads server_pid and url ----
+# shellcheck disable=SC2154 # motcua: set by the script that sources this
+
+# sql KIND DB QUERY: one value from SQLite (file) or PostgreSQL (URL).
+sql() {
+	if [[ "$1" == pg ]]; then psql -qAtX -d "$2" -c "$3"; else sqlite3 "$2" "$3"; fi
+}
+
+# start_server DB LOG [ENV...]: sets server_pid and url.
+start_server() {
+	local db=$1 log=$2
+	shift 2
+	env MOTCUA_DB="$db" MOTCUA_LISTEN=127.0.0.1:0 MOTCUA_LOG_LEVEL=info MOTCUA_SHUTDOWN_GRACE=5 "$@" \
+		"$motcua" serve 2>"$log" &
+	server_pid=$!
+	local port= i
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$server_pid" 2>/dev/null || break
+		port=$(sed -n 's/.*"msg":"listening".*"port":\([0-9]*\).*/\1/p' "$log" | head -n 1)
+		[[ -n "$port" ]] && break
+		sleep 0.1
+	done
+	[[ -n "$port" ]] || {
+		show_log "$log"
+		die "motcua serve did not start"
+	}
+	url="http://127.0.0.1:$port"
+	for ((i = 0; i < 50; i++)); do
+		curl -sS -f -o /dev/null "$url/healthz" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	die "$url/healthz does not answer"
+}
+
+stop_server() {
+	stop_child "$server_pid" TERM
+	server_pid=
+}
+
+login() {
+	local out
+	out=$(curl -sS -f -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"motcua2026\",\"token\":true}" "$url/api/v1/auth/login") ||
+		die "login as $1 failed"
+	sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$out"
+}

@@ -265,6 +265,21 @@ static int document_list(struct mc_req *r)
 	f.q = mc_req_query(r, "q");
 	if (f.q && (strlen(f.q) > 400 || !mc_text_valid(f.q, 400)))
 		mc_bad_field(&r->err, "q", MC_M_SEARCH_INVALID);
+	static const char *const states[] = {"registered", "sent", "directed", "assigned", "handled", "issued", NULL};
+	f.status = mc_req_query(r, "status");
+	int known = 0;
+	for (int i = 0; f.status && states[i]; i++)
+		known |= strcmp(f.status, states[i]) == 0;
+	if (f.status && !known)
+		mc_bad_field(&r->err, "status", MC_M_DOC_STATUS_ENUM);
+	f.from = mc_req_query(r, "from");
+	f.to = mc_req_query(r, "to");
+	if (f.from && !mc_date_check(f.from))
+		mc_bad_field(&r->err, "from", MC_M_DATE_FORMAT);
+	if (f.to && !mc_date_check(f.to))
+		mc_bad_field(&r->err, "to", MC_M_DATE_FORMAT);
+	if (f.from && f.to && !r->err.nfields && strcmp(f.from, f.to) > 0)
+		mc_bad_field(&r->err, "to", MC_M_DOC_DATE_RANGE);
 	if (r->err.nfields)
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	struct mc_document_ctx x;

@@ -3,6 +3,7 @@
 
 #include "../core/err.h"
 #include "../db/migrate.h"
+#include "../document/document.h"
 #include "../dossier/dossier.h"
 #include "../seed/seed.h"
 
@@ -13,7 +14,8 @@
 #include "../core/banned.h"
 
 static const char usage[] = "usage: motcua seed [--config FILE] [--units-only] [--password PW]\n"
-			    "                   [--dossiers N [--days D] [--batch B] [--random-seed S]]\n"
+			    "                   [--dossiers N] [--documents N] [--days D] [--batch B]\n"
+			    "                   [--random-seed S]\n"
 			    "\n"
 			    "Load the administrative units of Vietnam (GSO codes, current and\n"
 			    "pre-July-2025, with the old->new ward mapping), the procedure catalogue,\n"
@@ -29,13 +31,19 @@ static const char usage[] = "usage: motcua seed [--config FILE] [--units-only] [
 			    "                 steps and statistics; B rows per transaction (default\n"
 			    "                 10000); the same random seed S gives the same data.  No\n"
 			    "                 events or per-dossier audit entries.  Run it while no\n"
-			    "                 server takes intake on this database.\n";
+			    "                 server takes intake on this database.\n"
+			    "  --documents N  then bulk-load N generated official documents: 80 %%\n"
+			    "                 incoming (sent to a leader, directed, assigned, handled;\n"
+			    "                 what is older than two weeks done), 20 %% outgoing,\n"
+			    "                 numbered on from each register's last number; working\n"
+			    "                 days of the last D days, B per transaction, seed S.  No\n"
+			    "                 trail events or per-document audit entries.\n";
 
 static void progress(int64_t done, int64_t total, double rate, void *arg)
 {
-	(void)arg;
 	if (done % 100000 == 0 || done == total)
-		fprintf(stderr, "dossiers: %lld / %lld (%.0f rows/s)\n", (long long)done, (long long)total, rate);
+		fprintf(stderr, "%s: %lld / %lld (%.0f rows/s)\n", (const char *)arg, (long long)done, (long long)total,
+			rate);
 }
 
 static int num_opt(int argc, char **argv, const char *name, long long lo, long long hi, long long *v)
@@ -59,8 +67,9 @@ int mc_cmd_seed(int argc, char **argv)
 	int rc = mc_cli_usage(argc, argv, usage, 0);
 	if (rc >= 0 || (rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
-	long long ndossiers = 0, days = 365, batch = 10000, seed = 0;
+	long long ndossiers = 0, ndocuments = 0, days = 365, batch = 10000, seed = 0;
 	if (num_opt(argc, argv, "dossiers", 0, 100000000LL, &ndossiers) ||
+	    num_opt(argc, argv, "documents", 0, 100000000LL, &ndocuments) ||
 	    num_opt(argc, argv, "days", 1, 1095, &days) || num_opt(argc, argv, "batch", 1, 1000000, &batch) ||
 	    num_opt(argc, argv, "random-seed", 0, 1LL << 62, &seed)) {
 		mc_cli_disconnect(&s);
@@ -96,14 +105,13 @@ int mc_cmd_seed(int argc, char **argv)
 			printf("demo data: %ld agencies, %ld counters, %ld officials, %ld citizens\n", n.agencies,
 			       n.counters, n.officials, n.citizens);
 	}
+	if (!rc && (ndossiers > 0 || ndocuments > 0) && mc_db_kind(s.db) == MC_DB_SQLITE)
+		mc_exec_script(c, "PRAGMA cache_size=-262144"); /* 256 MiB for the indexes of a large load */
+	struct mc_gen_options o = {
+		.seed = (uint64_t)seed, .batch = (int)batch, .days = (int)days, .progress = progress};
 	if (!rc && ndossiers > 0) {
-		if (mc_db_kind(s.db) == MC_DB_SQLITE)
-			mc_exec_script(c, "PRAGMA cache_size=-262144"); /* 256 MiB for the indexes of a large load */
-		struct mc_gen_options o = {.n = ndossiers,
-					   .seed = (uint64_t)seed,
-					   .batch = (int)batch,
-					   .days = (int)days,
-					   .progress = progress};
+		o.n = ndossiers;
+		o.progress_arg = "dossiers";
 		struct mc_gen_report r;
 		rc = mc_dossier_generate(c, &o, &r, err, sizeof(err));
 		if (rc)
@@ -113,6 +121,19 @@ int mc_cmd_seed(int argc, char **argv)
 			printf("dossiers: %lld generated with %lld steps in %.1f s (%.0f dossiers/s)\n",
 			       (long long)r.dossiers, (long long)r.steps, r.seconds,
 			       r.seconds > 0 ? (double)r.dossiers / r.seconds : 0.0);
+	}
+	if (!rc && ndocuments > 0) {
+		o.n = ndocuments;
+		o.progress_arg = "documents";
+		struct mc_document_gen_report r;
+		rc = mc_document_generate(c, &o, &r, err, sizeof(err));
+		if (rc)
+			fprintf(stderr, "motcua: generating documents failed after %lld: %s\n", (long long)r.documents,
+				err);
+		else
+			printf("documents: %lld generated with %lld tasks in %.1f s (%.0f documents/s)\n",
+			       (long long)r.documents, (long long)r.tasks, r.seconds,
+			       r.seconds > 0 ? (double)r.documents / r.seconds : 0.0);
 	}
 	mc_cli_disconnect(&s);
 	return rc ? 1 : 0;

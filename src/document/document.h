@@ -56,6 +56,8 @@ struct mc_document_filter {
 	int year;              /* 0: any */
 	const char *type_code; /* NULL: any */
 	const char *q;         /* words of the number, summary, sender or signer, diacritics ignored */
+	const char *from, *to; /* the document's date within [from, to], YYYY-MM-DD; NULL: open */
+	const char *status;    /* registered, sent, directed, assigned, handled, issued; NULL: any */
 	int64_t before_id;     /* paging: ids below this one; 0: from the newest */
 	int limit;
 };
@@ -149,5 +151,16 @@ int mc_document_types(struct mc_conn *c, json_t **out);
  * it does not fit in n bytes or a part is missing. */
 int mc_document_number_symbol(int64_t number, const char *type_abbr, const char *issuer_abbr, const char *unit_abbr,
 			      char *out, size_t n);
+
+/* Bulk-load o->n generated documents with their tasks, the benchmark's
+ * data (generate.c; `motcua seed --documents N`): o->days, o->batch,
+ * o->seed and o->progress as for dossiers. */
+struct mc_gen_options;
+struct mc_document_gen_report {
+	int64_t documents, tasks;
+	double seconds;
+};
+int mc_document_generate(struct mc_conn *c, const struct mc_gen_options *o, struct mc_document_gen_report *out,
+			 char *err, size_t errlen);
 
 #endif

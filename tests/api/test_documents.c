@@ -186,6 +186,12 @@ static void incoming_register_read_search(void **state)
 	assert_int_equal(list_count(&tp, "/api/v1/documents?q=bao%20ve%20bi%20mat"), 0);
 	assert_int_equal(list_count(&gd, "/api/v1/documents?q=bao%20ve%20bi%20mat"), 1);
 	assert_int_equal(list_count(&tp, "/api/v1/documents?type=bao_cao"), 1);
+	/* by the document's date and by state */
+	assert_int_equal(list_count(&vt, "/api/v1/documents?from=2027-03-01"), 2);
+	assert_int_equal(list_count(&vt, "/api/v1/documents?to=2027-02-28"), 1);
+	assert_int_equal(list_count(&vt, "/api/v1/documents?from=2027-02-28&to=2027-02-28&direction=in"), 1);
+	assert_int_equal(list_count(&vt, "/api/v1/documents?status=registered"), 3);
+	assert_int_equal(list_count(&vt, "/api/v1/documents?status=handled"), 0);
 	/* the city's leader reads the department's register (their subtree) */
 	char path[120];
 	snprintf(path, sizeof(path), "/api/v1/documents?agency_id=%lld", (long long)agency_id("000.00.02.H29"));
@@ -198,6 +204,13 @@ static void incoming_register_read_search(void **state)
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_get(&tp, "/api/v1/documents?direction=sideways", &r), 422);
 	assert_non_null(strstr(r.body, "direction"));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&tp, "/api/v1/documents?status=lost&from=1-3-2027", &r), 422);
+	assert_non_null(strstr(r.body, "\"status\""));
+	assert_non_null(strstr(r.body, "\"from\""));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&tp, "/api/v1/documents?from=2027-03-02&to=2027-03-01", &r), 422);
+	assert_non_null(strstr(r.body, "\"to\""));
 	mc_http_res_free(&r);
 
 	/* reading: the first opening recorded once per official */
