@@ -25,7 +25,8 @@ static const struct {
 	{"user", mc_cmd_user, "add an official or admin, reset a password"},
 	{"audit", mc_cmd_audit, "verify the audit log's hash chain"},
 	{"calendar", mc_cmd_calendar, "working days, deadlines and the lunar calendar"},
-	{"housekeeping", mc_cmd_housekeeping, "remove expired sessions, records and unattached uploads"},
+	{"housekeeping", mc_cmd_housekeeping,
+	 "remove expired sessions, records and unattached uploads; queue reminders"},
 };
 
 static void usage(FILE *f)

@@ -8,8 +8,12 @@
 #include "api.h"
 
 #include "../core/timeutil.h"
+#include "../document/document.h"
 #include "../dossier/dossier.h"
 #include "../org/org.h"
+
+#include <stdio.h>
+#include <string.h>
 
 #include "../core/banned.h"
 
@@ -32,7 +36,43 @@ static int dashboard(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
+/* The official documents' figures: from the first of the month to today
+ * unless said. */
+static int documents(struct mc_req *r)
+{
+	int64_t agency;
+	if (mc_api_query_int(r, "agency_id", 1, INT64_MAX, 0, &agency))
+		return r->err.code;
+	int64_t now = mc_time_now_ms();
+	int y, m, d;
+	mc_vn_date(now, &y, &m, &d);
+	char first[11], today[11];
+	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
+	const char *from = mc_req_query(r, "from"), *to = mc_req_query(r, "to");
+	if (from && !mc_date_check(from))
+		mc_bad_field(&r->err, "from", MC_M_DATE_FORMAT);
+	if (to && !mc_date_check(to))
+		mc_bad_field(&r->err, "to", MC_M_DATE_FORMAT);
+	from = from ? from : first;
+	to = to ? to : today;
+	if (!r->err.nfields && strcmp(from, to) > 0)
+		mc_bad_field(&r->err, "to", MC_M_DOC_DATE_RANGE);
+	if (r->err.nfields)
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	struct mc_conn *c;
+	int64_t root;
+	int rc = mc_api_agency_root(r, agency, &c, &root);
+	if (rc)
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_document_figures(c, root, from, to, now, DASHBOARD_TOP, &out)))
+		return mc_api_db_fail(r, rc);
+	return mc_res_json(r, 200, out);
+}
+
 const struct mc_route mc_api_dashboard_routes[] = {
 	{"GET", "/api/v1/dashboard", dashboard, MC_AUTH_REQUIRED, "stats.read", 0},
+	{"GET", "/api/v1/dashboard/documents", documents, MC_AUTH_REQUIRED, "document.read", 0},
 	{0},
 };

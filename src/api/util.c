@@ -5,6 +5,7 @@
 #include "../core/text.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
+#include "../document/document.h"
 #include "../org/org.h"
 
 #include <errno.h>
@@ -305,6 +306,14 @@ int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const 
 	return mc_audit_append_json(c, &e, detail);
 }
 
+/* A dossier's result numbered by the documents domain, in the dossier's
+ * transaction, for the same caller. */
+static int register_result(const struct mc_dossier_ctx *x, const struct mc_dossier_result *res, json_t **out)
+{
+	struct mc_document_ctx d = {x->c, x->arena, x->who, x->addr, x->e};
+	return mc_document_register_result(&d, res, out);
+}
+
 int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 {
 	struct mc_conn *c;
@@ -319,6 +328,7 @@ int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 	/* links and QR codes printed on forms: the configured public address,
 	 * never the request's Host header (which the client controls) */
 	x->base_url = mc_server_config(r->srv)->public_url;
+	x->register_result = register_result;
 	return 0;
 }
 

@@ -20,8 +20,9 @@ int mc_cmd_calendar(int argc, char **argv);
 int mc_cmd_housekeeping(int argc, char **argv);
 
 /* One round of housekeeping (housekeeping.c): the rows removed in all, or
- * an MC_E_* code; *uploads tells how many were unattached uploads. */
-int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int64_t *uploads);
+ * an MC_E_* code; *uploads tells how many were unattached uploads,
+ * *reminders how many reminders it queued in the outbox. */
+int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int64_t *uploads, int64_t *reminders);
 
 /* Shared start-up: load configuration (--config FILE may be in argv),
  * initialise crypto and logging, open the database with pool connections.

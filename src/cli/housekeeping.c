@@ -4,6 +4,8 @@
 
 #include "../auth/auth.h"
 #include "../core/log.h"
+#include "../core/timeutil.h"
+#include "../document/document.h"
 #include "../dossier/dossier.h"
 
 #include <stdio.h>
@@ -14,11 +16,13 @@ static const char usage[] = "usage: motcua housekeeping [--config FILE]\n"
 			    "\n"
 			    "Remove what has served its time: idempotency records older than a day,\n"
 			    "failed-login counters past their window, sessions ended more than 30 days\n"
-			    "ago, and uploaded files that no dossier named within upload_keep_hours.\n"
-			    "`motcua serve` does this every ten minutes; this runs it once (e.g. after\n"
-			    "a long stop).  Prints what was removed.\n";
+			    "ago, and uploaded files that no dossier named within upload_keep_hours;\n"
+			    "then queue the reminders owed to officials (official documents not opened,\n"
+			    "due soon, overdue: each once) in the outbox.  `motcua serve` does this\n"
+			    "every ten minutes; this runs it once (e.g. after a long stop).  Prints\n"
+			    "what was removed and queued.\n";
 
-int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int64_t *uploads)
+int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int64_t *uploads, int64_t *reminders)
 {
 	struct mc_auth_policy p = {cfg->session_ttl,    cfg->session_idle, cfg->login_max_user,
 				   cfg->login_max_addr, cfg->login_window, cfg->session_cache_ms};
@@ -26,7 +30,10 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 	if (n < 0)
 		return n;
 	*uploads = mc_blob_purge(c, (int64_t)cfg->upload_keep_hours * 3600000);
-	return *uploads < 0 ? *uploads : n + *uploads;
+	if (*uploads < 0)
+		return *uploads;
+	int rc = mc_document_remind(c, mc_time_now_ms(), reminders);
+	return rc ? rc : n + *uploads;
 }
 
 int mc_cmd_housekeeping(int argc, char **argv)
@@ -35,12 +42,13 @@ int mc_cmd_housekeeping(int argc, char **argv)
 	int rc = mc_cli_usage(argc, argv, usage, 0);
 	if (rc >= 0 || (rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
-	int64_t uploads = 0, n = mc_cli_housekeeping(s.c, &s.cfg, &uploads);
+	int64_t uploads = 0, reminders = 0, n = mc_cli_housekeeping(s.c, &s.cfg, &uploads, &reminders);
 	if (n < 0)
 		fprintf(stderr, "motcua: housekeeping failed: %s\n", mc_conn_errmsg(s.c));
 	mc_cli_disconnect(&s);
 	if (n < 0)
 		return 1;
-	printf("removed %lld rows, %lld of them unattached uploads\n", (long long)n, (long long)uploads);
+	printf("removed %lld rows, %lld of them unattached uploads; queued %lld reminders\n", (long long)n,
+	       (long long)uploads, (long long)reminders);
 	return 0;
 }

@@ -51,13 +51,14 @@ static void *keeper_main(void *arg)
 		pthread_mutex_unlock(&k->lock);
 		struct mc_conn *c;
 		if (mc_db_acquire(k->db, &c) == 0) {
-			int64_t uploads = 0;
-			int64_t n = mc_cli_housekeeping(c, k->cfg, &uploads);
+			int64_t uploads = 0, reminders = 0;
+			int64_t n = mc_cli_housekeeping(c, k->cfg, &uploads, &reminders);
 			mc_db_release(c);
-			if (n > 0)
+			if (n > 0 || reminders > 0)
 				mc_log_json(MC_LOG_INFO, "housekeeping",
-					    json_pack("{s:I, s:I}", "rows_removed", (json_int_t)n, "uploads_removed",
-						      (json_int_t)uploads));
+					    json_pack("{s:I, s:I, s:I}", "rows_removed", (json_int_t)n,
+						      "uploads_removed", (json_int_t)uploads, "reminders_queued",
+						      (json_int_t)reminders));
 		}
 		pthread_mutex_lock(&k->lock);
 	}

@@ -152,6 +152,26 @@ int mc_document_types(struct mc_conn *c, json_t **out);
 int mc_document_number_symbol(int64_t number, const char *type_abbr, const char *issuer_abbr, const char *unit_abbr,
 			      char *out, size_t n);
 
+/* The dashboard's figures of the registers in root's subtree (root an
+ * internal unit: its body's) for documents dated within [from, to]
+ * (YYYY-MM-DD, checked by the caller): received, of them electronic and
+ * handled, issued; the directions past their deadline at now, in all and
+ * for the top units of their leads (figures.c). */
+int mc_document_figures(struct mc_conn *c, int64_t root, const char *from, const char *to, int64_t now, int top,
+			json_t **out);
+
+/* Queue the reminders owed now (remind.c: not opened, due soon,
+ * overdue; each once per task and kind) as outbox rows, in one
+ * transaction; *queued how many. */
+int mc_document_remind(struct mc_conn *c, int64_t now, int64_t *queued);
+
+/* Number a dossier's result as an outgoing document of the body the caller
+ * (its approving official, the signer) works for, in the caller's
+ * transaction: its file the result's PDF, its recipients the applicant and
+ * the file copy.  *out is {id, number_text}. */
+struct mc_dossier_result;
+int mc_document_register_result(struct mc_document_ctx *x, const struct mc_dossier_result *res, json_t **out);
+
 /* Bulk-load o->n generated documents with their tasks, the benchmark's
  * data (generate.c; `motcua seed --documents N`): o->days, o->batch,
  * o->seed and o->progress as for dossiers. */

@@ -25,6 +25,7 @@ struct mc_document_new {
 	const char *urgency, *secrecy, *medium, *file_sha256;
 	int64_t pages; /* 0: not said */
 	int64_t registered_by;
+	int64_t dossier; /* a dossier's result: the dossier; 0: none */
 
 	/* decided when registering, as stored */
 	int year;

@@ -11,6 +11,7 @@
 #include "../core/text.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
+#include "../dossier/dossier.h"
 #include "../dossier/holidays.h"
 #include "../org/org.h"
 
@@ -358,6 +359,58 @@ int mc_document_register(struct mc_document_ctx *x, int outgoing, json_t *in, js
 	struct mc__document d;
 	if (!rc)
 		rc = mc__document_shown(x, id, &d, out);
+	json_decref(n.recipients);
+	json_decref(n.readers);
+	return rc;
+}
+
+int mc_document_register_result(struct mc_document_ctx *x, const struct mc_dossier_result *res, json_t **out)
+{
+	/* the signer block prints the signer's name and position */
+	struct mc_stmt *s;
+	int rc = mc_query(x->c, &s, "SELECT full_name, COALESCE(TRIM(position), '') FROM users WHERE id = ?", "i",
+			  x->who->user_id);
+	if (rc)
+		return rc;
+	char name[200] = "", position[200] = "";
+	if ((rc = mc_step_row(s)) == 0) {
+		snprintf(name, sizeof(name), "%s", mc_col_text(s, 0));
+		snprintf(position, sizeof(position), "%s", mc_col_text(s, 1));
+	}
+	mc_stmt_done(s);
+	if (rc)
+		return rc;
+	if (!*position) {
+		mc_bad_field(x->e, "signer", MC_M_DRAFT_SIGNER_POSITION);
+		return x->e->code = MC_E_VALIDATION;
+	}
+	int64_t known = 0;
+	if (strlen(res->type_code) > 32 ||
+	    (rc = mc_query_int64(x->c, &known, "SELECT COUNT(*) FROM document_types WHERE code = ?", "t",
+				 res->type_code)) ||
+	    !known) {
+		if (rc)
+			return rc;
+		mc_bad_field(x->e, "result_type_code", MC_M_DOC_TYPE_UNKNOWN);
+		return x->e->code = MC_E_VALIDATION;
+	}
+	json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:[s, s], s:s, s:s, s:s}", "type_code", res->type_code, "summary",
+			       res->summary, "signer_name", name, "signer_position", position, "recipients",
+			       res->applicant ? res->applicant : "Người nộp hồ sơ", "Lưu: VT, hồ sơ", "urgency",
+			       "normal", "secrecy", "none", "medium", "electronic");
+	struct mc_document_new n = {.outgoing = 1, .dossier = res->dossier_id};
+	struct mc__document_parts p = {0};
+	int64_t now = mc_time_now_ms(), id = 0;
+	rc = mc__document_prepare(x, in, &n, &p, now);
+	json_decref(in);
+	n.file_sha256 = res->file_sha256;
+	if (!rc)
+		rc = mc__document_record(x, &n, &p, now, &id);
+	if (!rc) {
+		char number_text[128];
+		snprintf(number_text, sizeof(number_text), "%02lld/%s", (long long)n.number, n.symbol);
+		*out = json_pack("{s:I, s:s}", "id", (json_int_t)id, "number_text", number_text);
+	}
 	json_decref(n.recipients);
 	json_decref(n.readers);
 	return rc;

@@ -37,21 +37,21 @@ int mc__document_insert(struct mc_conn *c, const struct mc_document_new *n, int6
 			 "INSERT INTO documents (agency_id, province_code, direction, year, series, number, symbol,"
 			 " type_code, summary, doc_date, sender, sender_ref, arrived_at, drafting_unit_id, signer_name,"
 			 " signer_position, recipients, urgency, secrecy, pages, medium, file_sha256, status,"
-			 " registered_by, search_key, created_at, updated_at)"
+			 " registered_by, search_key, created_at, updated_at, dossier_id)"
 			 " VALUES (?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, ?, NULLIF(?, ''),"
 			 " ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?,"
 			 " ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?,"
-			 " ?, ?, ?, ?) RETURNING id",
+			 " ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
 			 "iitdtit"
 			 "tttttiit"
 			 "tttti"
 			 "ttt"
-			 "itii",
+			 "itiii",
 			 n->agency, n->agency, n->outgoing ? "out" : "in", n->year, n->series, n->number, n->symbol,
 			 n->type_code, n->summary, n->doc_date, n->sender, n->sender_ref, n->arrived_at,
 			 n->drafting_unit, n->signer_name, n->signer_position, recipients ? recipients : "[]",
 			 n->urgency, n->secrecy, n->pages, n->medium, n->file_sha256,
-			 n->outgoing ? "issued" : "registered", n->registered_by, n->search_key, now, now);
+			 n->outgoing ? "issued" : "registered", n->registered_by, n->search_key, now, now, n->dossier);
 	free(recipients);
 	if (rc || (rc = mc_step_returning(s, id)) || !n->file_sha256)
 		return rc;
@@ -113,10 +113,11 @@ int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t bo
 	" d.type_code, t.abbr, t.name, t.name_en, d.summary, d.doc_date, d.sender, d.sender_ref, d.arrived_at,"        \
 	" d.drafting_unit_id, du.name, du.name_en, d.signer_name, d.signer_position, d.recipients, d.urgency,"         \
 	" d.secrecy, d.pages, d.medium, d.file_sha256, d.status, d.registered_by, u.full_name, d.version,"             \
-	" d.created_at, d.updated_at, d.draft_id"
+	" d.created_at, d.updated_at, d.draft_id, d.dossier_id, ds.code"
 #define DOC_FROM                                                                                                       \
 	" FROM documents d JOIN agencies ag ON ag.id = d.agency_id JOIN document_types t ON t.code = d.type_code"      \
-	" LEFT JOIN agencies du ON du.id = d.drafting_unit_id LEFT JOIN users u ON u.id = d.registered_by"
+	" LEFT JOIN agencies du ON du.id = d.drafting_unit_id LEFT JOIN users u ON u.id = d.registered_by"             \
+	" LEFT JOIN dossiers ds ON ds.id = d.dossier_id"
 enum {
 	C_ID,
 	C_AGENCY,
@@ -155,6 +156,8 @@ enum {
 	C_CREATED_AT,
 	C_UPDATED_AT,
 	C_DRAFT,
+	C_DOSSIER,
+	C_DOSSIER_CODE,
 };
 
 /* The number as the register and the document write it: the arrival
@@ -221,6 +224,12 @@ static json_t *fill(struct mc_stmt *s, void *ud)
 	json_object_set_new(j, "updated_at", mc_col_json_time(s, C_UPDATED_AT));
 	json_object_set_new(j, "draft_id",
 			    mc_col_is_null(s, C_DRAFT) ? json_null() : json_integer(mc_col_int64(s, C_DRAFT)));
+	/* a dossier's result: the dossier it was issued for */
+	json_object_set_new(j, "dossier",
+			    mc_col_is_null(s, C_DOSSIER)
+				    ? json_null()
+				    : json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, C_DOSSIER), "code",
+						mc_col_text(s, C_DOSSIER_CODE)));
 	return j;
 }
 
@@ -554,13 +563,13 @@ int mc__document_page(struct mc_conn *c, const struct mc_document_filter *f, int
 static json_t *type_row(struct mc_stmt *s, void *ud)
 {
 	(void)ud;
-	return json_pack("{s:s, s:o, s:s, s:s}", "code", mc_col_text(s, 0), "abbr", mc_col_json_text(s, 1), "name",
-			 mc_col_text(s, 2), "name_en", mc_col_text(s, 3));
+	return json_pack("{s:s, s:o, s:s, s:s, s:b}", "code", mc_col_text(s, 0), "abbr", mc_col_json_text(s, 1), "name",
+			 mc_col_text(s, 2), "name_en", mc_col_text(s, 3), "specialised", (int)mc_col_int64(s, 4));
 }
 
 int mc_document_types(struct mc_conn *c, json_t **out)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT code, abbr, name, name_en FROM document_types ORDER BY sort", "");
+	int rc = mc_query(c, &s, "SELECT code, abbr, name, name_en, specialised FROM document_types ORDER BY sort", "");
 	return rc ? rc : mc_rows_json(s, type_row, NULL, out);
 }

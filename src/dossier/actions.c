@@ -708,6 +708,61 @@ static int do_assign(struct act *a, const char **to, const char **notify)
 	return 0;
 }
 
+/* The type of document a result is: result_type_code if given, else what
+ * the procedure's result says it is ("Quyết định ...", "Giấy phép ...",
+ * "Giấy chứng nhận ..."); NULL for the results numbered in books of their
+ * own (civil status extracts, certified copies, residence updates). */
+static const char *result_type(struct act *a)
+{
+	json_t *v = json_object_get(a->in, "result_type_code");
+	if (v && !json_is_null(v))
+		return json_is_string(v) ? json_string_value(v) : "";
+	static const char *const by_name[][2] = {
+		{"Quyết định", "quyet_dinh"}, {"Giấy phép", "giay_phep"}, {"Giấy chứng nhận", "giay_chung_nhan"}};
+	const char *r = json_string_value(json_object_get(a->proc.def, "result"));
+	for (size_t i = 0; r && i < sizeof(by_name) / sizeof(*by_name); i++)
+		if (strncmp(r, by_name[i][0], strlen(by_name[i][0])) == 0)
+			return by_name[i][1];
+	return NULL;
+}
+
+/* The result numbered in the competent agency's register of outgoing
+ * documents (by the documents domain, when plugged in): its number goes
+ * into res as document {id, number_text}. */
+static int result_numbered(struct act *a, const char *sha, json_t *res)
+{
+	const char *type = result_type(a);
+	if (!type || !a->x->register_result)
+		return 0;
+	if (!*type)
+		return mc__fail_msg(a->x->e, "result_type_code", MC_M_DOC_TYPE_UNKNOWN);
+	json_t *applicant = NULL;
+	struct mc_stmt *s;
+	int rc = mc_query(a->x->c, &s, "SELECT applicant FROM dossiers WHERE id = ?", "i", a->d.id);
+	if (!rc && !(rc = mc_step_row(s)) && mc_col_text(s, 0))
+		applicant = json_loads(mc_col_text(s, 0), 0, NULL);
+	mc_stmt_done(s);
+	if (rc) {
+		json_decref(applicant);
+		return rc;
+	}
+	const char *name = json_string_value(json_object_get(a->proc.def, "name"));
+	struct mc_dossier_result r = {
+		.dossier_id = a->d.id,
+		.code = a->d.code,
+		.type_code = type,
+		.summary = mc_sprintf(a->x->arena, "%s (hồ sơ %s)", name ? name : a->d.procedure_code, a->d.code),
+		.applicant = mc_strdup(a->x->arena, json_string_value(json_object_get(applicant, "full_name"))),
+		.file_sha256 = sha,
+	};
+	json_decref(applicant);
+	json_t *doc = NULL;
+	if ((rc = a->x->register_result(a->x, &r, &doc)))
+		return rc;
+	json_object_set_new(res, "document", doc);
+	return 0;
+}
+
 /* The result document the approving official attaches (result_file: the
  * SHA-256 of a PDF they uploaded), kept as extra.result for the applicant
  * to download and the register to record.  Absent: the result is on paper
@@ -738,9 +793,9 @@ static int result_document(struct act *a)
 		"iti", a->now, sha, a->x->who->user_id);
 	if (n < 0)
 		return (int)n;
-	json_object_set_new(a->extra, "result",
-			    json_pack("{s:s, s:o, s:o}", "sha256", sha, "at", now_json(a), "by", who_ref(a)));
-	return 0;
+	json_t *res = json_pack("{s:s, s:o, s:o}", "sha256", sha, "at", now_json(a), "by", who_ref(a));
+	json_object_set_new(a->extra, "result", res);
+	return result_numbered(a, sha, res);
 }
 
 static int do_forward(struct act *a, const char **to, const char **notify)

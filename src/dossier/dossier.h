@@ -28,6 +28,17 @@
 #include <jansson.h>
 #include <stdint.h>
 
+/* A dossier's result to number in its agency's register of outgoing
+ * documents (a decision, a permit, a certificate), signed by the caller. */
+struct mc_dossier_result {
+	int64_t dossier_id;
+	const char *code;        /* the dossier's */
+	const char *type_code;   /* the document's type */
+	const char *summary;     /* trích yếu */
+	const char *applicant;   /* their name: the first recipient */
+	const char *file_sha256; /* the signed PDF */
+};
+
 struct mc_dossier_ctx {
 	struct mc_conn *c;
 	struct mc_arena *arena;         /* the request's: error texts live here */
@@ -35,6 +46,10 @@ struct mc_dossier_ctx {
 	const char *addr;               /* client address, for events and audit */
 	const char *base_url;           /* for tracking links on form 01 */
 	struct mc_error *e;             /* field errors and public detail */
+	/* Numbers a result as an outgoing document, in the caller's
+	 * transaction (*out: {id, number_text}); the documents domain's, put
+	 * here by the layer above both.  NULL: results are attached only. */
+	int (*register_result)(const struct mc_dossier_ctx *x, const struct mc_dossier_result *res, json_t **out);
 };
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in

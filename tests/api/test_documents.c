@@ -831,6 +831,46 @@ static void incoming_directed_assigned_handled(void **state)
 	json_decref(doc);
 	assert_int_equal(mc_http_get(&tp, "/api/v1/my/document-tasks?state=late", &r), 422);
 	mc_http_res_free(&r);
+	/* the dashboard's figures of the month so far: as the registers say */
+	mc_http_login_as(&gd, srv.base, "giamdoc.stp");
+	assert_int_equal(mc_http_get(&gd, "/api/v1/dashboard/documents", &r), 200);
+	assert_string_equal(jstr(r.json, "from"), "2027-03-01");
+	assert_string_equal(jstr(r.json, "to"), "2027-03-04");
+	const char *stp_month =
+		"SELECT COUNT(*) FROM documents d JOIN agencies a ON a.id = d.agency_id WHERE a.code = ?"
+		" AND d.doc_date >= '2027-03-01' AND d.doc_date <= '2027-03-04'";
+	char q[400];
+	snprintf(q, sizeof(q), "%s AND d.direction = 'in'", stp_month);
+	int64_t in = mc_test_db_int(db, q, "000.00.02.H29");
+	assert_true(in >= 3);
+	assert_int_equal(jint(r.json, "received"), in);
+	snprintf(q, sizeof(q), "%s AND d.direction = 'out'", stp_month);
+	assert_int_equal(jint(r.json, "issued"), mc_test_db_int(db, q, "000.00.02.H29"));
+	snprintf(q, sizeof(q), "%s AND d.direction = 'in' AND d.medium = 'electronic'", stp_month);
+	assert_int_equal(jint(r.json, "received_electronic"), mc_test_db_int(db, q, "000.00.02.H29"));
+	int64_t late = mc_test_db_int(db,
+				      "SELECT COUNT(*) FROM document_tasks t JOIN documents d ON d.id = t.document_id"
+				      " JOIN agencies a ON a.id = d.agency_id WHERE a.code = ? AND t.kind = 'lead'"
+				      " AND t.status = 'pending' AND t.due_date < '2027-03-04'",
+				      "000.00.02.H29");
+	assert_true(late >= 1); /* b's */
+	assert_int_equal(jint(r.json, "overdue_directions"), late);
+	json_t *unit = json_array_get(json_object_get(r.json, "overdue_by_unit"), 0);
+	assert_int_equal(jint(unit, "id"), agency_id("000.00.02.H29")); /* the head of division's */
+	assert_int_equal(jint(unit, "overdue"), late);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&gd, "/api/v1/dashboard/documents?from=2027-03-05&to=2027-03-04", &r), 422);
+	assert_non_null(strstr(r.body, "\"to\""));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&gd, "/api/v1/dashboard/documents?from=2027-03-02&to=2027-03-02", &r), 200);
+	assert_true(jint(r.json, "received") < in);
+	mc_http_res_free(&r);
+	/* another department's leader does not read these figures */
+	mc_http_login_as(&sxd, srv.base, "phogiamdoc.sxd");
+	snprintf(path, sizeof(path), "/api/v1/dashboard/documents?agency_id=%lld",
+		 (long long)agency_id("000.00.02.H29"));
+	assert_int_equal(mc_http_get(&sxd, path, &r), 403);
+	mc_http_res_free(&r);
 }
 
 struct issuer {
@@ -899,17 +939,19 @@ static void types_of_decree_30(void **state)
 	struct mc_http_res r;
 	assert_int_equal(mc_http_get(&s, "/api/v1/document-types", &r), 200);
 	json_t *items = json_object_get(r.json, "items");
-	assert_int_equal(json_array_size(items), 29);
+	assert_int_equal(json_array_size(items), 31);
 	size_t i;
 	json_t *t;
-	int qd = 0, cv = 0;
+	int qd = 0, cv = 0, decree30 = 0;
 	json_array_foreach(items, i, t) {
+		decree30 += json_is_false(json_object_get(t, "specialised"));
 		if (strcmp(jstr(t, "code"), "quyet_dinh") == 0)
 			qd = strcmp(jstr(t, "abbr"), "QĐ") == 0 && strcmp(jstr(t, "name"), "Quyết định") == 0;
 		if (strcmp(jstr(t, "code"), "cong_van") == 0)
 			cv = json_is_null(json_object_get(t, "abbr"));
 	}
 	assert_true(qd && cv);
+	assert_int_equal(decree30, 29); /* and the permit and the certificate, dossiers' results */
 	mc_http_res_free(&r);
 }
 

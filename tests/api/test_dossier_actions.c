@@ -1110,10 +1110,32 @@ static void week_later(void **state)
 	deny(&ld, Y, "forward", bad, 422);
 	snprintf(bad, sizeof(bad), "{\"result_file\":\"%s\"}", sha); /* An's scan */
 	deny(&ld, Y, "forward", bad, 422);
-	snprintf(bad, sizeof(bad), "{\"result_file\":\"%s\"}", doc);
+	/* a type that does not exist: 422, nothing numbered */
+	snprintf(bad, sizeof(bad), "{\"result_file\":\"%s\",\"result_type_code\":\"giay_khen\"}", doc);
+	deny(&ld, Y, "forward", bad, 422);
+	assert_int_equal(mc_test_db_int(db, "SELECT COUNT(*) FROM documents WHERE dossier_id IS NOT NULL", NULL), 0);
+	/* the certificate numbered in the ward's register of outgoing
+	 * documents, the chairman its signer (a marital status confirmation is
+	 * not numbered by default: its type is said) */
+	snprintf(bad, sizeof(bad), "{\"result_file\":\"%s\",\"result_type_code\":\"giay_chung_nhan\"}", doc);
 	allow(&ld, "chutich.p26740", Y, "forward", bad, "result_ready", "result_ready", &r);
 	assert_string_equal(jstr(r.json, "result_status"), "late");
-	assert_string_equal(jstr(json_object_get(r.json, "result"), "sha256"), doc);
+	json_t *result = json_object_get(r.json, "result");
+	assert_string_equal(jstr(result, "sha256"), doc);
+	assert_string_equal(jstr(json_object_get(result, "document"), "number_text"), "01/GCN-UBND");
+	json_int_t result_doc = jint(json_object_get(result, "document"), "id");
+	mc_http_res_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld", (long long)result_doc);
+	assert_int_equal(mc_http_get(&ld, path, &r), 200);
+	assert_string_equal(jstr(json_object_get(r.json, "dossier"), "code"), Y);
+	assert_string_equal(jstr(r.json, "file_sha256"), doc);
+	assert_string_equal(jstr(json_object_get(r.json, "signer"), "name"), "Phạm Thị Lệ Hằng");
+	assert_string_equal(jstr(json_object_get(r.json, "signer"), "position"), "Chủ tịch UBND phường");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "recipients"), 0)),
+			    "Nguyễn Văn An");
+	assert_non_null(strstr(jstr(r.json, "summary"), Y));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&ci, path, &r), 403); /* the applicant downloads the file, not the register */
 	mc_http_res_free(&r);
 	n_resolved++;
 	n_late++;

@@ -372,7 +372,8 @@ test('a dossier with its result: early, on time or late in the list and on its s
   const result = otherPdf('giay xac nhan tinh trang hon nhan');
   const up = await fetch(`${srv.base}/api/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${leader}`, 'Content-Type': 'application/octet-stream' }, body: result });
   assert.equal(up.status, 201);
-  await act(DEMO.wardLeader, 'forward', { result_file: sha256(result) });
+  // numbered in the ward's register of outgoing documents as a certificate
+  await act(DEMO.wardLeader, 'forward', { result_file: sha256(result), result_type_code: 'giay_chung_nhan' });
   const page = await newPage(browser, srv);
   await login(page, DEMO.citizen);
   // the list says early / on time / late from its own summaries: no request per dossier
@@ -396,7 +397,8 @@ test('a dossier with its result: early, on time or late in the list and on its s
   const steps = page.locator('#timeline > li');
   for (const k of [1, 2, 3]) assert.match(await steps.nth(k).textContent(), /Hoàn thành: .*(Trước hạn|Đúng hạn)/);
   assert.match(await steps.nth(4).textContent(), /Bước 4: Trả kết quả.*Đang xử lý/);
-  // the result document, to download
+  // the result document, its number, to download
+  assert.match(await page.locator('#result-number').textContent(), /^Số văn bản kết quả: \d{2,}\/GCN-UBND$/);
   const [file] = await Promise.all([page.waitForEvent('download'), page.locator('#result-file').click()]);
   assert.deepEqual(readFileSync(await file.path()), result);
   assertNoErrors(page);

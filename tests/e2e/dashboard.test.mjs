@@ -55,8 +55,8 @@ test('automatic updates can be paused and resumed; "update now" still asks', asy
 });
 
 test('every figure of lateness opens the list behind it', async () => {
-  // a month of generated dossiers: some past their deadline
-  const gen = await startServer({}, ['--dossiers', '600', '--days', '30', '--random-seed', '7']);
+  // a month of generated dossiers (some past their deadline) and documents
+  const gen = await startServer({}, ['--dossiers', '600', '--documents', '400', '--days', '30', '--random-seed', '7']);
   try {
     const page = await newPage(browser, gen);
     await login(page, DEMO.leader);
@@ -69,6 +69,15 @@ test('every figure of lateness opens the list behind it', async () => {
     const agencies = page.locator('#db-top-links a');
     assert.ok(await agencies.count() > 0);
     assert.match(await agencies.first().textContent(), /xem \d+ hồ sơ quá hạn/);
+    // the official documents' figures of the month, as the API counts them
+    const docs = page.locator('#db-docs');
+    await docs.waitFor();
+    const f = await page.evaluate(async () => (await fetch('/api/v1/dashboard/documents')).json());
+    const figure = async (k) => Number((await docs.locator(`[data-kpi="${k}"] .v`).textContent()).replace(/\D/g, ''));
+    assert.equal(await figure('doc_received'), f.received);
+    assert.equal(await figure('doc_issued'), f.issued);
+    assert.equal(await figure('doc_overdue'), f.overdue_directions);
+    assert.ok(f.overdue_directions > 0 ? await docs.locator('svg, table').count() > 0 : await page.locator('#db-doc-no-overdue').isVisible());
     await assertAccessible(page, 'dashboard with links');
     await link.click();
     await page.locator('#queue-scope').waitFor();

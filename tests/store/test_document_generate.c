@@ -6,7 +6,9 @@
  * registering goes on), outgoing ones with their symbol, what is older
  * than two weeks handled (but for a few overdue), the recent ones waiting
  * at every stage with some not yet opened, who has a task on a secret one
- * its reader, and a second load continuing the numbers.
+ * its reader, and a second load continuing the numbers.  On these
+ * registers, the reminders (mc_document_remind): each kind owed, each
+ * once, the summary of a confidential document kept out of the message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,10 +132,50 @@ static void registers_kept_by_the_rules(void **state)
 	assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'document.generate'"), 2);
 }
 
+static void reminders_once_each(void **state)
+{
+	(void)state;
+	struct mc_conn *c;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int64_t now = mc_vn_day_start(mc_days_from_civil(2027, 6, 15)) + 5 * 3600000, queued = -1;
+	assert_int_equal(mc_document_remind(c, now, &queued), 0);
+	assert_true(queued > 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM outbox WHERE event = 'document_reminder'"), queued);
+	assert_int_equal(count("SELECT COUNT(*) FROM document_reminders"), queued);
+	assert_int_equal(count("SELECT COUNT(DISTINCT kind) FROM document_reminders"), 3);
+	/* owed: no reminder for a task done, none for an opened one as unopened */
+	assert_int_equal(count("SELECT COUNT(*) FROM document_reminders r JOIN document_tasks t ON t.id = r.task_id"
+			       " WHERE t.status <> 'pending' OR (r.kind = 'unopened' AND t.viewed_at IS NOT NULL)"
+			       " OR (r.kind = 'overdue' AND t.due_date >= '2027-06-15')"),
+			 0);
+	/* every overdue pending task reminded */
+	assert_int_equal(count("SELECT COUNT(*) FROM document_tasks t WHERE t.status = 'pending'"
+			       " AND t.due_date < '2027-06-15' AND NOT EXISTS (SELECT 1 FROM document_reminders r"
+			       " WHERE r.task_id = t.id AND r.kind = 'overdue')"),
+			 0);
+	/* to the official, with their contact */
+	assert_int_equal(
+		count("SELECT COUNT(*) FROM outbox WHERE event = 'document_reminder'"
+		      " AND (document_id IS NULL OR dossier_id IS NOT NULL OR recipient NOT LIKE '{\"user_id\":%')"),
+		0);
+	/* a confidential document's summary stays in the platform */
+	assert_int_equal(count("SELECT COUNT(*) FROM outbox o JOIN documents d ON d.id = o.document_id"
+			       " WHERE d.secrecy <> 'none' AND o.payload NOT LIKE '%\"summary\":null%'"),
+			 0);
+	assert_true(count("SELECT COUNT(*) FROM outbox o JOIN documents d ON d.id = o.document_id"
+			  " WHERE d.secrecy = 'none' AND o.payload LIKE '%\"summary\":\"V%'") > 0);
+	/* once: the next run (ten minutes on) queues nothing new */
+	int64_t again = -1;
+	assert_int_equal(mc_document_remind(c, now + 600000, &again), 0);
+	assert_int_equal(again, 0);
+	mc_db_release(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registers_kept_by_the_rules),
+		cmocka_unit_test(reminders_once_each),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -40,18 +40,20 @@ export async function dashboard(view, qs) {
     if (busy || stopped) return;
     busy = true;
     figures.setAttribute('aria-busy', 'true'); // being brought up to date
-    const res = await api('GET', `/api/v1/dashboard${agency ? `?agency_id=${agency}` : ''}`);
+    const q = agency ? `?agency_id=${agency}` : '';
+    const [res, docs] = await Promise.all([api('GET', `/api/v1/dashboard${q}`),
+      can('document.read') ? api('GET', `/api/v1/dashboard/documents${q}`) : null]);
     busy = false;
     figures.setAttribute('aria-busy', 'false');
     if (stopped) return;
     if (res.status !== 200) { error.replaceChildren(alertBox(res)); return; }
     error.replaceChildren();
-    render(res.body);
+    render(res.body, docs && docs.status === 200 ? docs.body : null);
     updated.textContent = t('db_updated', { time: when(res.body.at).slice(11) });
     updated.dataset.at = res.body.at;
   }
 
-  function render(d) {
+  function render(d, docs) {
     const today = d.today, month = d.month, prog = d.in_progress;
     // a figure of lateness opens the list behind it
     const list = (late, id) => `/can-bo?${new URLSearchParams({ queue: 'all', late, ...(id || agency ? { agency: String(id || agency) } : {}) })}`;
@@ -95,7 +97,7 @@ export async function dashboard(view, qs) {
 
     figures.replaceChildren(
       el('p', { class: 'hint', text: t('db_scope', { day: when(d.at).slice(0, 10) }) }),
-      kpis, el('div', { class: 'grid2 db-charts' }, mix, worst));
+      kpis, el('div', { class: 'grid2 db-charts' }, mix, worst), docs ? documentFigures(docs, kpi) : null);
   }
 
   // The timer starts at once (not after the first answer) so that the
@@ -107,4 +109,26 @@ export async function dashboard(view, qs) {
   }, every * 1000);
   load();
   return () => { stopped = true; clearInterval(timer); };
+}
+
+// The official documents' figures of the month so far (GET
+// /api/v1/dashboard/documents), for a leader who reads documents.
+function documentFigures(f, kpi) {
+  const units = f.overdue_by_unit;
+  return el('section', { class: 'card db-docs', id: 'db-docs', 'aria-labelledby': 'db-docs-h' },
+    el('h2', { id: 'db-docs-h', text: t('db_doc_h') }),
+    el('div', { class: 'kpis db-kpis' },
+      kpi('doc_received', num(f.received)),
+      kpi('doc_issued', num(f.issued)),
+      kpi('doc_electronic', rate(f.electronic_share), t('db_doc_electronic_sub', { n: num(f.received_electronic) })),
+      kpi('doc_handled', num(f.handled)),
+      kpi('doc_overdue', num(f.overdue_directions), t('db_doc_overdue_sub'), f.overdue_directions ? 'sx-late' : '')),
+    units.length
+      ? barChart({
+          caption: false,
+          title: t('db_doc_top'), desc: t('db_doc_top_desc'), tone: 'bad', head: [t('db_agency'), t('db_k_doc_overdue')],
+          rows: units.map((a) => ({ label: pick(a), value: a.overdue, text: num(a.overdue) })),
+        })
+      : el('p', { class: 'notice', id: 'db-doc-no-overdue', text: t('db_doc_no_overdue') }),
+    el('p', {}, link('/can-bo/so-van-ban', t('db_doc_open'), { id: 'db-doc-register' })));
 }

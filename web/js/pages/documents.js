@@ -150,7 +150,7 @@ export async function book(view, qs) {
 
 // ---- registering an incoming document ----
 
-let types = null; // the 29 types of Decree 30, fetched once per visit
+let types = null; // the 29 types of Decree 30 and the specialised ones, fetched once per visit
 function documentTypes() {
   if (!types) types = api('GET', '/api/v1/document-types').then((r) => (r.status === 200 ? r.body.items : []));
   return types;
@@ -323,7 +323,8 @@ function header(d) {
       ...row('dc_pages', d.pages ? num(d.pages) : '—'),
       ...row('dc_medium', t('dc_medium_' + d.medium)),
       ...row('dc_registered_by', `${d.registered_by?.full_name || '—'} · ${pick(d.agency)}`),
-      ...(d.readers ? row('dc_readers', d.readers.map((x) => x.full_name).join(', ')) : [])),
+      ...(d.readers ? row('dc_readers', d.readers.map((x) => x.full_name).join(', ')) : []),
+      ...(d.dossier ? row('dc_dossier', link(`/can-bo/ho-so/${encodeURIComponent(d.dossier.code)}`, d.dossier.code, { id: 'doc-dossier' })) : [])),
     d.file_sha256 || d.draft_id ? el('p', { class: 'actions' },
       d.draft_id ? el('a', { href: `/api/v1/documents/${d.id}/pdf`, target: '_blank', rel: 'noopener', id: 'doc-pdf', class: 'button', text: t('dc_open_pdf') }) : null,
       d.draft_id ? link(`/can-bo/du-thao/${d.draft_id}`, t('dc_open_draft'), { class: 'button', id: 'doc-draft' }) : null,

@@ -96,6 +96,7 @@ function header(d, def) {
       noticeItems(d, d.supplement, def),
       d.supplement.reason ? el('p', { text: d.supplement.reason }) : null) : null,
     d.result && d.result.sha256 ? el('p', { id: 'result-doc' }, fileLink(d.code, d.result.sha256, t('of_result_doc', { at: when(d.result.at) }))) : null,
+    d.result && d.result.document ? el('p', { id: 'result-number' }, link(`/can-bo/van-ban/${d.result.document.id}`, t('of_result_number', { n: d.result.document.number_text }))) : null,
     d.refusal ? el('div', { class: 'warning' }, el('p', { text: t('of_refused_because') }),
       el('ul', {}, ...(d.refusal.reasons || []).map((x) => el('li', { text: x })))) : null,
     d.extension ? el('p', { class: 'hint', id: 'extension-note', text: t(d.extension.approved === false ? 'of_extension_pending' : 'of_extension_note', { old: when(d.extension.old_due_at), new: when(d.extension.new_due_at), reason: d.extension.reason }) }) : null,

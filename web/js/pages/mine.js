@@ -150,6 +150,7 @@ function render(view, d, etag, proc, flash) {
     d.result && d.result.sha256 ? el('section', { class: 'card', id: 'result', 'aria-labelledby': 'result-h' },
       el('h2', { id: 'result-h', text: t('my_result_h') }),
       el('p', {}, fileLink(d.code, d.result.sha256, t('my_result_download'), { class: 'button primary', id: 'result-file' })),
+      d.result.document ? el('p', { id: 'result-number', text: t('my_result_number', { n: d.result.document.number_text }) }) : null,
       el('p', { class: 'hint', text: t('my_result_hint', { at: when(d.result.at), where: d.return_place || '' }) })) : null,
     el('section', { class: 'card', 'aria-labelledby': 'steps-h' },
       el('h2', { id: 'steps-h', text: t('my_timeline') }),
