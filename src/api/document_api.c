@@ -374,6 +374,66 @@ static int chains_get(struct mc_req *r)
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+static int fields_get(struct mc_req *r)
+{
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	json_t *items = NULL;
+	if ((rc = mc_document_fields(c, &items)))
+		return mc_api_db_fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int leaders_get(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	if (!r->who->agency_id) /* officials only, as the chains */
+		return mc_fail(r, MC_E_FORBIDDEN, NULL);
+	struct mc_conn *c;
+	if ((rc = mc_req_db(r, &c)))
+		return rc;
+	json_t *items = NULL;
+	if ((rc = mc_document_leader_rules(c, id, &items)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int leader_put(struct mc_req *r)
+{
+	int64_t id;
+	int rc = mc_api_id_param(r, "id", &id);
+	if (rc)
+		return rc;
+	json_t *b = mc_api_body(r);
+	if (!b)
+		return r->err.code;
+	json_t *leader = json_object_get(b, "leader_id");
+	if (!leader || !(json_is_null(leader) || json_is_integer(leader)))
+		return mc_bad_field(&r->err, "leader_id", leader ? MC_M_DOC_LEADER : MC_M_REQUIRED),
+		       mc_fail(r, MC_E_VALIDATION, NULL);
+	struct mc_document_ctx x;
+	if ((rc = document_ctx(r, &x)))
+		return rc;
+	const char *field = mc_req_param(r, "field");
+	if ((rc = mc_document_leader_rule_set(&x, id, field, leader)))
+		return fail(r, rc);
+	json_t *items = NULL;
+	if ((rc = mc_document_leader_rules(x.c, id, &items)))
+		return fail(r, rc);
+	json_t *one = NULL, *v;
+	size_t i;
+	json_array_foreach(items, i, v)
+		if (strcmp(json_string_value(json_object_get(json_object_get(v, "field"), "code")), field) == 0)
+			one = json_incref(v);
+	json_decref(items);
+	return mc_res_json(r, 200, one ? one : json_object());
+}
+
 static int chain_put(struct mc_req *r)
 {
 	int64_t id;
@@ -429,6 +489,7 @@ static int delegation_revoke(struct mc_req *r)
 
 const struct mc_route mc_api_document_routes[] = {
 	{"GET", "/api/v1/document-types", types, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/document-fields", fields_get, MC_AUTH_REQUIRED, "document.read", 0},
 	{"POST", "/api/v1/documents/incoming", register_in, MC_AUTH_REQUIRED, "document.register", 0},
 	{"POST", "/api/v1/documents/outgoing", register_out, MC_AUTH_REQUIRED, "document.register", 0},
 	{"GET", "/api/v1/documents", document_list, MC_AUTH_REQUIRED, "document.read", 0},
@@ -451,5 +512,7 @@ const struct mc_route mc_api_document_routes[] = {
 	{"POST", "/api/v1/delegations/{id}/revoke", delegation_revoke, MC_AUTH_REQUIRED, "document.read", 0},
 	{"GET", "/api/v1/agencies/{id}/document-chains", chains_get, MC_AUTH_REQUIRED, NULL, 0},
 	{"PUT", "/api/v1/agencies/{id}/document-chains/{type}", chain_put, MC_AUTH_REQUIRED, "agency.manage", 0},
+	{"GET", "/api/v1/agencies/{id}/document-leaders", leaders_get, MC_AUTH_REQUIRED, NULL, 0},
+	{"PUT", "/api/v1/agencies/{id}/document-leaders/{field}", leader_put, MC_AUTH_REQUIRED, "agency.manage", 0},
 	{0},
 };

@@ -53,7 +53,7 @@ static int64_t day_number(const char *date)
 
 #define DELEGATION_COLS                                                                                                \
 	"g.id, g.form, g.grantor_id, a.full_name, a.position, g.delegate_id, b.full_name, b.position, g.type_codes,"   \
-	" g.valid_from, g.valid_to, g.note, g.created_at, g.revoked_at, g.agency_id"
+	" g.valid_from, g.valid_to, g.note, g.created_at, g.revoked_at, g.agency_id, g.field_codes"
 #define DELEGATION_FROM                                                                                                \
 	" FROM document_delegations g JOIN users a ON a.id = g.grantor_id JOIN users b ON b.id = g.delegate_id"
 
@@ -61,15 +61,16 @@ static json_t *delegation_row(struct mc_stmt *s, void *ud)
 {
 	const char *now = ud;
 	json_error_t je;
-	json_t *types = json_loads(mc_col_text(s, 8), 0, &je);
+	json_t *types = json_loads(mc_col_text(s, 8), 0, &je), *fields = json_loads(mc_col_text(s, 15), 0, &je);
 	int active =
 		mc_col_is_null(s, 13) && strcmp(mc_col_text(s, 9), now) <= 0 && strcmp(mc_col_text(s, 10), now) >= 0;
-	return json_pack("{s:I, s:s, s:{s:I, s:s?, s:o}, s:{s:I, s:s?, s:o}, s:o, s:s, s:s, s:o, s:o, s:o, s:b}", "id",
-			 (json_int_t)mc_col_int64(s, 0), "form", mc_col_text(s, 1), "grantor", "id",
+	return json_pack("{s:I, s:s, s:{s:I, s:s?, s:o}, s:{s:I, s:s?, s:o}, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:b}",
+			 "id", (json_int_t)mc_col_int64(s, 0), "form", mc_col_text(s, 1), "grantor", "id",
 			 (json_int_t)mc_col_int64(s, 2), "full_name", mc_col_text(s, 3), "position",
 			 mc_col_json_text(s, 4), "delegate", "id", (json_int_t)mc_col_int64(s, 5), "full_name",
 			 mc_col_text(s, 6), "position", mc_col_json_text(s, 7), "type_codes",
-			 json_is_array(types) ? types : json_array(), "valid_from", mc_col_text(s, 9), "valid_to",
+			 json_is_array(types) ? types : json_array(), "field_codes",
+			 json_is_array(fields) ? fields : json_array(), "valid_from", mc_col_text(s, 9), "valid_to",
 			 mc_col_text(s, 10), "note", mc_col_json_text(s, 11), "created_at", mc_col_json_time(s, 12),
 			 "revoked_at", mc_col_json_time(s, 13), "active", active);
 }
@@ -91,36 +92,6 @@ static int load(struct mc_conn *c, int64_t id, json_t **out)
 	return rc;
 }
 
-/* The type codes a delegation covers: at most 29 known codes, each once. */
-static json_t *types_field(struct mc_document_ctx *x, json_t *in)
-{
-	json_t *v = json_object_get(in, "type_codes");
-	if (!v || json_is_null(v))
-		return json_array();
-	size_t i, k;
-	json_t *a, *b;
-	int ok = json_is_array(v) && json_array_size(v) <= 29;
-	json_array_foreach(v, i, a) {
-		ok &= json_is_string(a) && strlen(json_string_value(a)) <= 32;
-		json_array_foreach(v, k, b)
-			ok &= k >= i || !json_equal(a, b);
-		int64_t n = 0;
-		int rc = ok ? mc_query_int64(x->c, &n, "SELECT COUNT(*) FROM document_types WHERE code = ?", "t",
-					     json_string_value(a))
-			    : 0;
-		if (rc) {
-			mc_error_set(x->e, rc, NULL);
-			return NULL;
-		}
-		ok &= n == 1;
-	}
-	if (!ok) {
-		mc_bad_field(x->e, "type_codes", MC_M_DELEGATION_TYPES);
-		return NULL;
-	}
-	return json_incref(v);
-}
-
 int mc_delegation_create(struct mc_document_ctx *x, json_t *in, json_t **out)
 {
 	int64_t body = 0;
@@ -134,9 +105,13 @@ int mc_delegation_create(struct mc_document_ctx *x, json_t *in, json_t **out)
 		mc_bad_field(x->e, "form", MC_M_REQUIRED);
 	const char *from = mc__str_field(x, in, "valid_from", 10, 1), *to = mc__str_field(x, in, "valid_to", 10, 1);
 	const char *note = mc__str_field(x, in, "note", 500, 0);
-	json_t *types = types_field(x, in);
-	if (!types && !x->e->nfields)
+	json_t *types = mc__codes_field(x, in, "type_codes", "document_types", MC_M_DELEGATION_TYPES);
+	json_t *fields = mc__codes_field(x, in, "field_codes", "document_fields", MC_M_DOC_FIELD_UNKNOWN);
+	if ((!types || !fields) && !x->e->nfields) {
+		json_decref(types);
+		json_decref(fields);
 		return x->e->code;
+	}
 	json_t *d = json_object_get(in, "delegate_id");
 	int64_t delegate = json_is_integer(d) && json_integer_value(d) > 0 ? json_integer_value(d) : 0;
 	if (!delegate)
@@ -157,26 +132,28 @@ int mc_delegation_create(struct mc_document_ctx *x, json_t *in, json_t **out)
 	     (rc = mc__document_official_of(x->c, delegate, body, delegate_role(form))) <= 0)) {
 		if (rc < 0) {
 			json_decref(types);
+			json_decref(fields);
 			return rc;
 		}
 		mc_bad_field(x->e, "delegate_id", MC_M_DELEGATION_DELEGATE);
 	}
 	if (x->e->nfields) {
 		json_decref(types);
+		json_decref(fields);
 		return x->e->code = MC_E_VALIDATION;
 	}
-	char *t_json = json_dumps(types, JSON_COMPACT);
+	char *t_json = json_dumps(types, JSON_COMPACT), *f_json = json_dumps(fields, JSON_COMPACT);
 	json_decref(types);
+	json_decref(fields);
 	int64_t id = 0, at = mc_time_now_ms();
 	if (!(rc = mc_tx_begin(x->c, 1))) {
 		struct mc_stmt *s;
-		rc = mc_query(
-			x->c, &s,
-			"INSERT INTO document_delegations (agency_id, form, grantor_id, delegate_id, type_codes,"
-			" valid_from, valid_to, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			" RETURNING id",
-			"itiittttii", body, form, x->who->user_id, delegate, t_json ? t_json : "[]", from, to, note,
-			x->who->user_id, at);
+		rc = mc_query(x->c, &s,
+			      "INSERT INTO document_delegations (agency_id, form, grantor_id, delegate_id, type_codes,"
+			      " field_codes, valid_from, valid_to, note, created_by, created_at)"
+			      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      "itiitttttii", body, form, x->who->user_id, delegate, t_json ? t_json : "[]",
+			      f_json ? f_json : "[]", from, to, note, x->who->user_id, at);
 		if (!rc)
 			rc = mc_step_returning(s, &id);
 		if (!rc) {
@@ -193,6 +170,7 @@ int mc_delegation_create(struct mc_document_ctx *x, json_t *in, json_t **out)
 			mc_tx_rollback(x->c);
 	}
 	free(t_json);
+	free(f_json);
 	return rc ? rc : load(x->c, id, out);
 }
 
@@ -252,14 +230,14 @@ int mc_delegation_revoke(struct mc_document_ctx *x, int64_t id, json_t **out)
 	return rc ? rc : load(x->c, id, out);
 }
 
-int mc__delegation_for(struct mc_conn *c, int64_t delegate, int64_t body, const char *type_code, const char *forms,
-		       struct mc__delegation *out)
+int mc__delegation_for(struct mc_conn *c, int64_t delegate, int64_t body, const char *type_code, const char *field_code,
+		       const char *forms, struct mc__delegation *out)
 {
 	char now[11];
 	today(now, 0);
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
-			  "SELECT g.id, g.form, g.type_codes, a.position FROM document_delegations g"
+			  "SELECT g.id, g.form, g.type_codes, a.position, g.field_codes FROM document_delegations g"
 			  " JOIN users a ON a.id = g.grantor_id WHERE g.delegate_id = ? AND g.agency_id = ?"
 			  " AND g.revoked_at IS NULL AND g.valid_from <= ? AND g.valid_to >= ? ORDER BY g.id DESC",
 			  "iitt", delegate, body, now, now);
@@ -270,14 +248,7 @@ int mc__delegation_for(struct mc_conn *c, int64_t delegate, int64_t body, const 
 	while (rc == MC_E_NOT_FOUND && (step = mc_step(s)) == MC_DB_ROW) {
 		if (forms && !strstr(forms, mc_col_text(s, 1)))
 			continue;
-		json_error_t je;
-		json_t *types = json_loads(mc_col_text(s, 2), 0, &je), *v;
-		size_t i;
-		int covered = json_array_size(types) == 0;
-		json_array_foreach(types, i, v)
-			covered |= strcmp(json_string_value(v), type_code) == 0;
-		json_decref(types);
-		if (!covered)
+		if (!mc__codes_cover(mc_col_text(s, 2), type_code) || !mc__codes_cover(mc_col_text(s, 4), field_code))
 			continue;
 		out->id = mc_col_int64(s, 0);
 		snprintf(out->form, sizeof(out->form), "%s.", mc_col_text(s, 1));

@@ -152,6 +152,14 @@ int mc_document_types(struct mc_conn *c, json_t **out);
 int mc_document_number_symbol(int64_t number, const char *type_abbr, const char *issuer_abbr, const char *unit_abbr,
 			      char *out, size_t n);
 
+/* The fields documents are about ({code, name, name_en}), and an
+ * agency's rules: per field, the leader who directs its incoming documents
+ * ({field, leader | null}); set (leader a leader of the body) or dropped
+ * (json null) by an administrator of the agency (rules.c). */
+int mc_document_fields(struct mc_conn *c, json_t **out);
+int mc_document_leader_rules(struct mc_conn *c, int64_t agency, json_t **out);
+int mc_document_leader_rule_set(struct mc_document_ctx *x, int64_t agency, const char *field_code, json_t *leader);
+
 /* The dashboard's figures of the registers in root's subtree (root an
  * internal unit: its body's) for documents dated within [from, to]
  * (YYYY-MM-DD, checked by the caller): received, of them electronic and

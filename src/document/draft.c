@@ -104,6 +104,12 @@ static json_t *internal_field(struct mc_document_ctx *x, json_t *in, int64_t bod
 	return json_incref(v);
 }
 
+/* The draft's field, NULL when none was said. */
+static const char *field_of(const struct mc__draft *d)
+{
+	return d->field_code[0] ? d->field_code : NULL;
+}
+
 /* Check a draft's text and addressing from in into n (field problems in
  * x->e); n->agency and n->unit are set by the caller. */
 static int parse(struct mc_document_ctx *x, json_t *in, struct mc__draft_new *n)
@@ -114,6 +120,7 @@ static int parse(struct mc_document_ctx *x, json_t *in, struct mc__draft_new *n)
 	n->file_sha256 = mc__str_field(x, in, "file_sha256", 64, 0);
 	n->urgency = mc__enum_field(x, in, "urgency", MC__URGENCIES, "normal", MC_M_DOC_URGENCY_ENUM);
 	n->secrecy = mc__enum_field(x, in, "secrecy", MC__SECRECIES, "none", MC_M_DOC_SECRECY_ENUM);
+	n->field_code = mc__code_field(x, in, "field_code", "document_fields", MC_M_DOC_FIELD_UNKNOWN);
 	json_t *r = json_object_get(in, "recipients");
 	n->recipients = !r || json_is_null(r) || (json_is_array(r) && !json_array_size(r))
 				? json_array()
@@ -220,7 +227,8 @@ static int actions(struct mc_document_ctx *x, const struct mc__draft *d, json_t 
 		/* before the last step: signing at once, under a delegation */
 		struct mc__delegation g;
 		if (d->step < chain_length(d->chain) &&
-		    (rc = mc__delegation_for(x->c, x->who->user_id, d->agency, d->type_code, NULL, &g)) == 0)
+		    (rc = mc__delegation_for(x->c, x->who->user_id, d->agency, d->type_code, field_of(d), NULL, &g)) ==
+			    0)
 			json_array_append_new(a, json_string("sign"));
 		else if (rc && rc != MC_E_NOT_FOUND) {
 			json_decref(a);
@@ -436,7 +444,7 @@ static int sign_now(struct move *m, json_t *detail)
 		return m->x->e->code = MC_E_VALIDATION;
 	}
 	struct mc__delegation g;
-	rc = mc__delegation_for(m->x->c, m->x->who->user_id, m->d.agency, m->d.type_code, NULL, &g);
+	rc = mc__delegation_for(m->x->c, m->x->who->user_id, m->d.agency, m->d.type_code, field_of(&m->d), NULL, &g);
 	if (rc && rc != MC_E_NOT_FOUND)
 		return rc;
 	if (!rc && detail) {
@@ -512,8 +520,8 @@ static int do_review(struct move *m, int approve)
 	int last = m->d.step >= len || approve == SIGN_EARLY;
 	if (approve == SIGN_EARLY) {
 		struct mc__delegation g;
-		if ((rc = mc__delegation_for(m->x->c, m->x->who->user_id, m->d.agency, m->d.type_code, NULL, &g)) ==
-		    MC_E_NOT_FOUND)
+		if ((rc = mc__delegation_for(m->x->c, m->x->who->user_id, m->d.agency, m->d.type_code, field_of(&m->d),
+					     NULL, &g)) == MC_E_NOT_FOUND)
 			return mc_error_set(m->x->e, MC_E_FORBIDDEN,
 					    "only the last step signs, or who holds a delegation for the type");
 		if (rc)
@@ -628,6 +636,8 @@ static int do_issue(struct move *m)
 			       json_object_get(sh, "secrecy"), "medium", "electronic");
 	if (m->d.unit != m->d.agency)
 		json_object_set_new(in, "drafting_unit_id", json_integer(m->d.unit));
+	if (field_of(&m->d))
+		json_object_set_new(in, "field_code", json_string(m->d.field_code));
 	struct mc_document_new n = {.outgoing = 1};
 	struct mc__document_parts p = {0};
 	rc = mc__document_prepare(m->x, in, &n, &p, m->now);

@@ -20,11 +20,13 @@ int mc__draft_insert(struct mc_conn *c, const struct mc__draft_new *n, int64_t n
 	int rc = mc_query(c, &s,
 			  "INSERT INTO document_drafts (agency_id, unit_id, drafter_id, type_code, summary, content,"
 			  " file_sha256, recipients, internal_recipients, urgency, secrecy, chain, status, created_at,"
-			  " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'drafting', ?, ?) RETURNING id",
+			  " updated_at, field_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'drafting', ?, ?, ?)"
+			  " RETURNING id",
 			  "iiitttttttti"
-			  "i",
+			  "it",
 			  n->agency, n->unit, n->drafter, n->type_code, n->summary, n->content, n->file_sha256,
-			  recipients ? recipients : "[]", internal ? internal : "[]", n->urgency, n->secrecy, now, now);
+			  recipients ? recipients : "[]", internal ? internal : "[]", n->urgency, n->secrecy, now, now,
+			  n->field_code);
 	if (!rc)
 		rc = mc_step_returning(s, id);
 	if (!rc)
@@ -54,10 +56,10 @@ int mc__draft_update_text(struct mc_conn *c, int64_t id, const struct mc__draft_
 	int64_t k = mc_exec(c,
 			    "UPDATE document_drafts SET type_code = ?, summary = ?, content = ?, file_sha256 = ?,"
 			    " recipients = ?, internal_recipients = ?, urgency = ?, secrecy = ?, revision = ?,"
-			    " updated_at = ? WHERE id = ?",
-			    "ttttttttiii", n->type_code, n->summary, n->content, n->file_sha256,
+			    " updated_at = ?, field_code = ? WHERE id = ?",
+			    "ttttttttiiti", n->type_code, n->summary, n->content, n->file_sha256,
 			    recipients ? recipients : "[]", internal ? internal : "[]", n->urgency, n->secrecy,
-			    revision, now, id);
+			    revision, now, n->field_code, id);
 	free(recipients);
 	free(internal);
 	return k < 0 ? (int)k : k == 0 ? MC_E_NOT_FOUND : 0;
@@ -181,11 +183,11 @@ int mc__draft_chain_of(struct mc_conn *c, int64_t agency, const char *type_code,
 	" f.type_code, t.abbr, t.name, t.name_en, f.summary, f.content, f.file_sha256, f.recipients,"                  \
 	" f.internal_recipients, f.urgency, f.secrecy, f.chain, f.step, f.status, f.revision, f.signer_id,"            \
 	" f.signer_name, f.signer_position, f.signed_at, f.document_id, dd.number, dd.symbol, f.version,"              \
-	" f.created_at, f.updated_at, f.delegation_id, f.signer_form, f.signer_for"
+	" f.created_at, f.updated_at, f.delegation_id, f.signer_form, f.signer_for, f.field_code, fl.name, fl.name_en"
 #define DRAFT_FROM                                                                                                     \
 	" FROM document_drafts f JOIN agencies ag ON ag.id = f.agency_id JOIN agencies un ON un.id = f.unit_id"        \
 	" JOIN users u ON u.id = f.drafter_id JOIN document_types t ON t.code = f.type_code"                           \
-	" LEFT JOIN documents dd ON dd.id = f.document_id"
+	" LEFT JOIN documents dd ON dd.id = f.document_id LEFT JOIN document_fields fl ON fl.code = f.field_code"
 enum {
 	F_ID,
 	F_AGENCY,
@@ -225,6 +227,7 @@ enum {
 	F_DELEGATION,
 	F_SIGNER_FORM,
 	F_SIGNER_FOR,
+	F_FIELD, /* code, name, name_en */
 };
 
 /* A comma-separated list of roles as a JSON array. */
@@ -283,6 +286,7 @@ static json_t *draft_row(struct mc_stmt *s, void *ud)
 		doc = json_pack("{s:I, s:s}", "id", (json_int_t)mc_col_int64(s, F_DOCUMENT), "number_text", t);
 	}
 	json_object_set_new(j, "document", doc);
+	json_object_set_new(j, "field", mc__field_json(s, F_FIELD));
 	return j;
 }
 
@@ -354,6 +358,7 @@ int mc__draft_load(struct mc_conn *c, int64_t id, struct mc__draft *d, json_t **
 	snprintf(d->chain, sizeof(d->chain), "%s", mc_col_text(s, F_CHAIN));
 	snprintf(d->secrecy, sizeof(d->secrecy), "%s", mc_col_text(s, F_SECRECY));
 	snprintf(d->type_code, sizeof(d->type_code), "%s", mc_col_text(s, F_TYPE));
+	snprintf(d->field_code, sizeof(d->field_code), "%s", mc_col_text(s, F_FIELD) ? mc_col_text(s, F_FIELD) : "");
 	json_t *j = draft_row(s, NULL);
 	mc_stmt_done(s);
 	if (!j)

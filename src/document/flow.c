@@ -373,6 +373,8 @@ int mc_document_addressees(struct mc_document_ctx *x, int64_t id, const char *ac
 		return mc_error_set(x->e, MC_E_FORBIDDEN, "the caller cannot %s this document now", action);
 	if ((rc = mc__document_officials(x->c, d.agency, strcmp(action, "send_to_leader") == 0 ? "leader" : NULL, out)))
 		return rc;
+	if (strcmp(action, "send_to_leader") == 0 && (rc = mc__document_propose_leader(x->c, id, *out)))
+		return rc;
 	if (strcmp(action, "assign") == 0) /* the lead hands it to someone else */
 		for (i = json_array_size(*out); i-- > 0;)
 			if (json_integer_value(json_object_get(json_array_get(*out, i), "id")) == x->who->user_id)

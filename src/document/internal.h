@@ -12,6 +12,17 @@ const char *mc__str_field(struct mc_document_ctx *x, json_t *in, const char *nam
 const char *mc__enum_field(struct mc_document_ctx *x, json_t *in, const char *name, const char *const *choices,
 			   const char *dflt, enum mc_msg m);
 json_t *mc__recipients_field(struct mc_document_ctx *x, json_t *in);
+/* A code of table (document_types, document_fields: the caller's constant)
+ * or NULL when absent; a problem (m) goes to the context's error. */
+const char *mc__code_field(struct mc_document_ctx *x, json_t *in, const char *name, const char *table, enum mc_msg m);
+/* A list of such codes, each once, at most 64 (a new array when absent;
+ * NULL and a problem m when bad). */
+json_t *mc__codes_field(struct mc_document_ctx *x, json_t *in, const char *name, const char *table, enum mc_msg m);
+/* 1 when a JSON list of codes covers code: it names it, or is empty. */
+int mc__codes_cover(const char *list_json, const char *code);
+/* The field of a row at columns col (code), col + 1 and + 2 (its names):
+ * {code, name, name_en}, or null. */
+json_t *mc__field_json(struct mc_stmt *s, int col);
 extern const char *const MC__URGENCIES[], *const MC__SECRECIES[], *const MC__MEDIA[];
 
 /* register.c: a document checked and decided (prepare: field problems in
@@ -58,6 +69,10 @@ json_t *mc__event_row(struct mc_stmt *s, void *ud);
  * the LIKE pattern of the words asked for, or NULL. */
 int mc__document_page(struct mc_conn *c, const struct mc_document_filter *f, int64_t body, int64_t caller,
 		      const char *like, json_t **items, int64_t *next);
+/* rules.c: mark one of leaders (the addressees of send_to_leader)
+ * "proposed": the one the agency's rule names for the document's field,
+ * else the first. */
+int mc__document_propose_leader(struct mc_conn *c, int64_t document, json_t *leaders);
 /* 1 when user is named among a confidential document's readers. */
 int mc__document_is_reader(struct mc_conn *c, int64_t id, int64_t user);
 
@@ -104,10 +119,10 @@ struct mc__delegation {
 	char for_position[200];
 };
 /* The delegation, active today, under which delegate signs a document of
- * type_code for body; forms: the forms accepted ("KT,TL,TUQ"), NULL any.
- * MC_E_NOT_FOUND when none. */
-int mc__delegation_for(struct mc_conn *c, int64_t delegate, int64_t body, const char *type_code, const char *forms,
-		       struct mc__delegation *out);
+ * type_code and field_code (NULL: none) for body; forms: the forms
+ * accepted ("KT,TL,TUQ"), NULL any.  MC_E_NOT_FOUND when none. */
+int mc__delegation_for(struct mc_conn *c, int64_t delegate, int64_t body, const char *type_code, const char *field_code,
+		       const char *forms, struct mc__delegation *out);
 
 /* ---- drafts (draft_store.c) ---- */
 
@@ -118,12 +133,13 @@ int mc__delegation_for(struct mc_conn *c, int64_t delegate, int64_t body, const 
 struct mc__draft_new {
 	int64_t agency, unit, drafter;
 	const char *type_code, *summary, *content, *file_sha256, *urgency, *secrecy;
+	const char *field_code;        /* NULL: none said */
 	json_t *recipients, *internal; /* names; agency ids */
 };
 /* What the rules need of a stored draft. */
 struct mc__draft {
 	int64_t id, agency, unit, drafter, step, revision, version, signed_at;
-	char status[16], chain[96], secrecy[16], type_code[40];
+	char status[16], chain[96], secrecy[16], type_code[40], field_code[40]; /* field_code "": none */
 };
 /* A move of a draft: its new status (NULL: kept), step (-1: kept), chain
  * (NULL: kept). */

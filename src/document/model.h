@@ -16,6 +16,7 @@ struct mc_document_new {
 	int outgoing;
 	int64_t agency; /* the body whose register holds it */
 	const char *type_code, *summary, *doc_date;
+	const char *field_code;          /* the field it is about; NULL: not said */
 	const char *sender, *sender_ref; /* incoming; NULL otherwise */
 	int64_t arrived_at;              /* incoming: ms; 0 otherwise */
 	int64_t drafting_unit;           /* outgoing: an internal unit; 0: none */

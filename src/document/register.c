@@ -158,6 +158,7 @@ static int parse(struct mc_document_ctx *x, json_t *in, struct mc_document_new *
 	n->secrecy = mc__enum_field(x, in, "secrecy", MC__SECRECIES, "none", MC_M_DOC_SECRECY_ENUM);
 	n->medium = mc__enum_field(x, in, "medium", MC__MEDIA, "paper", MC_M_DOC_MEDIUM_ENUM);
 	n->file_sha256 = mc__str_field(x, in, "file_sha256", 64, 0);
+	n->field_code = mc__code_field(x, in, "field_code", "document_fields", MC_M_DOC_FIELD_UNKNOWN);
 	json_t *pages = json_object_get(in, "pages");
 	if (pages && !json_is_null(pages)) {
 		if (!json_is_integer(pages) || json_integer_value(pages) < 1 || json_integer_value(pages) > 10000)

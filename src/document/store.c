@@ -32,26 +32,26 @@ int mc__document_insert(struct mc_conn *c, const struct mc_document_new *n, int6
 	char *recipients = n->recipients ? json_dumps(n->recipients, JSON_COMPACT) : NULL;
 	struct mc_stmt *s;
 	/* 0 means "none": NULL */
-	int rc =
-		mc_query(c, &s,
-			 "INSERT INTO documents (agency_id, province_code, direction, year, series, number, symbol,"
-			 " type_code, summary, doc_date, sender, sender_ref, arrived_at, drafting_unit_id, signer_name,"
-			 " signer_position, recipients, urgency, secrecy, pages, medium, file_sha256, status,"
-			 " registered_by, search_key, created_at, updated_at, dossier_id)"
-			 " VALUES (?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, ?, NULLIF(?, ''),"
-			 " ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?,"
-			 " ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?,"
-			 " ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
-			 "iitdtit"
-			 "tttttiit"
-			 "tttti"
-			 "ttt"
-			 "itiii",
-			 n->agency, n->agency, n->outgoing ? "out" : "in", n->year, n->series, n->number, n->symbol,
-			 n->type_code, n->summary, n->doc_date, n->sender, n->sender_ref, n->arrived_at,
-			 n->drafting_unit, n->signer_name, n->signer_position, recipients ? recipients : "[]",
-			 n->urgency, n->secrecy, n->pages, n->medium, n->file_sha256,
-			 n->outgoing ? "issued" : "registered", n->registered_by, n->search_key, now, now, n->dossier);
+	int rc = mc_query(
+		c, &s,
+		"INSERT INTO documents (agency_id, province_code, direction, year, series, number, symbol,"
+		" type_code, summary, doc_date, sender, sender_ref, arrived_at, drafting_unit_id, signer_name,"
+		" signer_position, recipients, urgency, secrecy, pages, medium, file_sha256, status,"
+		" registered_by, search_key, created_at, updated_at, dossier_id, field_code)"
+		" VALUES (?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, ?, NULLIF(?, ''),"
+		" ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?,"
+		" ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?,"
+		" ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
+		"iitdtit"
+		"tttttiit"
+		"tttti"
+		"ttt"
+		"itiiit",
+		n->agency, n->agency, n->outgoing ? "out" : "in", n->year, n->series, n->number, n->symbol,
+		n->type_code, n->summary, n->doc_date, n->sender, n->sender_ref, n->arrived_at, n->drafting_unit,
+		n->signer_name, n->signer_position, recipients ? recipients : "[]", n->urgency, n->secrecy, n->pages,
+		n->medium, n->file_sha256, n->outgoing ? "issued" : "registered", n->registered_by, n->search_key, now,
+		now, n->dossier, n->field_code);
 	free(recipients);
 	if (rc || (rc = mc_step_returning(s, id)) || !n->file_sha256)
 		return rc;
@@ -113,11 +113,11 @@ int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t bo
 	" d.type_code, t.abbr, t.name, t.name_en, d.summary, d.doc_date, d.sender, d.sender_ref, d.arrived_at,"        \
 	" d.drafting_unit_id, du.name, du.name_en, d.signer_name, d.signer_position, d.recipients, d.urgency,"         \
 	" d.secrecy, d.pages, d.medium, d.file_sha256, d.status, d.registered_by, u.full_name, d.version,"             \
-	" d.created_at, d.updated_at, d.draft_id, d.dossier_id, ds.code"
+	" d.created_at, d.updated_at, d.draft_id, d.dossier_id, ds.code, d.field_code, fl.name, fl.name_en"
 #define DOC_FROM                                                                                                       \
 	" FROM documents d JOIN agencies ag ON ag.id = d.agency_id JOIN document_types t ON t.code = d.type_code"      \
 	" LEFT JOIN agencies du ON du.id = d.drafting_unit_id LEFT JOIN users u ON u.id = d.registered_by"             \
-	" LEFT JOIN dossiers ds ON ds.id = d.dossier_id"
+	" LEFT JOIN dossiers ds ON ds.id = d.dossier_id LEFT JOIN document_fields fl ON fl.code = d.field_code"
 enum {
 	C_ID,
 	C_AGENCY,
@@ -158,6 +158,7 @@ enum {
 	C_DRAFT,
 	C_DOSSIER,
 	C_DOSSIER_CODE,
+	C_FIELD, /* code, name, name_en */
 };
 
 /* The number as the register and the document write it: the arrival
@@ -230,6 +231,7 @@ static json_t *fill(struct mc_stmt *s, void *ud)
 				    ? json_null()
 				    : json_pack("{s:I, s:s?}", "id", (json_int_t)mc_col_int64(s, C_DOSSIER), "code",
 						mc_col_text(s, C_DOSSIER_CODE)));
+	json_object_set_new(j, "field", mc__field_json(s, C_FIELD));
 	return j;
 }
 

@@ -568,6 +568,100 @@ static void actions_and_addressees(void **state)
 	assert_string_equal(actions_of(&vt, a, acts, sizeof(acts)), "acknowledge");
 }
 
+/* The id of the addressee of send_to_leader marked proposed for document
+ * id, as s; 0 when none. */
+static json_int_t proposed(struct mc_http_session *s, json_int_t id)
+{
+	char path[120];
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/addressees?action=send_to_leader", (long long)id);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(s, path, &r), 200);
+	json_int_t who = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(r.json, "items"), i, v)
+		if (json_is_true(json_object_get(v, "proposed")))
+			who = who ? -1 : jint(v, "id"); /* one only */
+	mc_http_res_free(&r);
+	return who;
+}
+
+/* A document's field; the agency's rule names the leader who directs the
+ * field's documents, proposed to the clerical officer (the head when no
+ * rule); who may set the rules. */
+static void fields_and_the_proposed_leader(void **state)
+{
+	(void)state;
+	start(T_2027_0302);
+	struct mc_http_session vt, tp, admin, citizen;
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
+	mc_http_login_as(&tp, srv.base, "truongphong.stp");
+	mc_http_login_as(&admin, srv.base, "admin");
+	mc_http_login_as(&citizen, srv.base, "079203001234");
+	json_int_t GD = user_id("giamdoc.stp"), PGD = user_id("phogiamdoc.stp"), TP = user_id("truongphong.stp"),
+		   STP = agency_id("000.00.02.H29");
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(&vt, "/api/v1/document-fields", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 12);
+	assert_string_equal(jstr(json_array_get(json_object_get(r.json, "items"), 2), "name"), "Tư pháp");
+	mc_http_res_free(&r);
+	/* the deputy directs justice matters */
+	char path[120], body[200];
+	snprintf(path, sizeof(path), "/api/v1/agencies/%lld/document-leaders/tu_phap", (long long)STP);
+	snprintf(body, sizeof(body), "{\"leader_id\":%lld}", (long long)TP);
+	assert_int_equal(mc_http_do(&admin, "PUT", path, body, NULL, &r), 0);
+	assert_int_equal(r.status, 422); /* a head of division is no leader */
+	assert_non_null(strstr(r.body, "leader_id"));
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"leader_id\":%lld}", (long long)PGD);
+	assert_int_equal(mc_http_do(&tp, "PUT", path, body, NULL, &r), 0);
+	assert_int_equal(r.status, 403); /* not an administrator */
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_do(&admin, "PUT", path, body, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(jint(json_object_get(r.json, "leader"), "id"), PGD);
+	mc_http_res_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/agencies/%lld/document-leaders", (long long)STP);
+	assert_int_equal(mc_http_get(&vt, path, &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 12);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&citizen, path, &r), 403);
+	mc_http_res_free(&r);
+	/* registered with its field: the rule's leader proposed */
+	json_t *doc;
+	register_in(&vt,
+		    "{\"type_code\":\"cong_van\",\"summary\":\"Đề nghị góp ý dự thảo nghị quyết về trợ giúp pháp lý\","
+		    "\"doc_date\":\"2027-03-01\",\"sender\":\"Sở Nội vụ\",\"field_code\":\"tu_phap\"}",
+		    &doc);
+	json_int_t a = jint(doc, "id");
+	assert_string_equal(jstr(json_object_get(doc, "field"), "name"), "Tư pháp");
+	json_decref(doc);
+	assert_int_equal(proposed(&vt, a), PGD);
+	/* another field, or none: the head */
+	register_in(&vt,
+		    "{\"type_code\":\"cong_van\",\"summary\":\"Về việc quyết toán kinh phí\","
+		    "\"doc_date\":\"2027-03-01\",\"sender\":\"Sở Tài chính\",\"field_code\":\"tai_chinh\"}",
+		    &doc);
+	json_int_t b = jint(doc, "id");
+	json_decref(doc);
+	assert_int_equal(proposed(&vt, b), GD);
+	/* an unknown field: nothing registered */
+	assert_int_equal(post(&vt, "/api/v1/documents/incoming",
+			      "{\"type_code\":\"cong_van\",\"summary\":\"X\",\"doc_date\":\"2027-03-01\","
+			      "\"sender\":\"Sở Nội vụ\",\"field_code\":\"thien_van\"}",
+			      &r),
+			 422);
+	assert_non_null(strstr(r.body, "field_code"));
+	mc_http_res_free(&r);
+	/* the rule dropped: the head again */
+	snprintf(path, sizeof(path), "/api/v1/agencies/%lld/document-leaders/tu_phap", (long long)STP);
+	assert_int_equal(mc_http_do(&admin, "PUT", path, "{\"leader_id\":null}", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_null(json_object_get(r.json, "leader")));
+	mc_http_res_free(&r);
+	assert_int_equal(proposed(&vt, a), GD);
+}
+
 /* The scan registered with an incoming document is the document's: kept
  * past the time an unclaimed upload is, read by who may read the document
  * (a confidential one's reading audited), by nobody else. */
@@ -966,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(registered_file_kept_and_read),
 		cmocka_unit_test(numbers_start_again_on_1_january),
 		cmocka_unit_test(forty_issuers_no_gap_no_twin),
+		cmocka_unit_test(fields_and_the_proposed_leader),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -469,15 +469,15 @@ static void chains_trimmed_and_set(void **state)
 /* A draft of type by chuyenvien.stp, taken up the default chain to the
  * office: the draft's id and version after (it waits on the head of the
  * office). */
-static json_int_t to_the_office(struct mc_http_session *cv, struct mc_http_session *tp, const char *type,
-				json_int_t *version)
+static json_int_t to_the_office_in(struct mc_http_session *cv, struct mc_http_session *tp, const char *type,
+				   const char *field, json_int_t *version)
 {
 	char body[600];
 	struct mc_http_res r;
 	snprintf(body, sizeof(body),
 		 "{\"type_code\":\"%s\",\"summary\":\"Văn bản %s ký theo ủy quyền\",\"content\":\"Nội dung\","
-		 "\"recipients\":[\"Lưu: VT\"]}",
-		 type, type);
+		 "\"recipients\":[\"Lưu: VT\"]%s%s%s}",
+		 type, type, field ? ",\"field_code\":\"" : "", field ? field : "", field ? "\"" : "");
 	assert_int_equal(mc_http_post(cv, "/api/v1/drafts", body, &r), 201);
 	json_int_t id = jint(r.json, "id");
 	mc_http_res_free(&r);
@@ -489,6 +489,12 @@ static json_int_t to_the_office(struct mc_http_session *cv, struct mc_http_sessi
 	mc_http_res_free(&r);
 	*version = 3;
 	return id;
+}
+
+static json_int_t to_the_office(struct mc_http_session *cv, struct mc_http_session *tp, const char *type,
+				json_int_t *version)
+{
+	return to_the_office_in(cv, tp, type, NULL, version);
 }
 
 /* The printed text of draft id as s. */
@@ -554,9 +560,30 @@ static void delegations_scope_period_and_form(void **state)
 		 (long long)CVP);
 	assert_int_equal(mc_http_post(&gd, "/api/v1/delegations", body, &r), 201);
 	mc_http_res_free(&r);
-	assert_int_equal(mc_http_get(&vt, "/api/v1/delegations", &r), 200);
-	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+	/* notices by order too, in the field of justice only */
+	snprintf(body, sizeof(body),
+		 "{\"form\":\"TL\",\"delegate_id\":%lld,\"type_codes\":[\"thong_bao\"],\"field_codes\":[\"tu_phap\"],"
+		 "\"valid_from\":\"2027-03-02\",\"valid_to\":\"2027-12-31\"}",
+		 (long long)CVP);
+	assert_int_equal(mc_http_post(&gd, "/api/v1/delegations", body, &r), 201);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "field_codes"), 0)), "tu_phap");
 	mc_http_res_free(&r);
+	snprintf(body, sizeof(body),
+		 "{\"form\":\"TL\",\"delegate_id\":%lld,\"field_codes\":[\"thien_van\"],"
+		 "\"valid_from\":\"2027-03-02\",\"valid_to\":\"2027-12-31\"}",
+		 (long long)CVP);
+	assert_int_equal(mc_http_post(&gd, "/api/v1/delegations", body, &r), 422);
+	assert_non_null(strstr(r.body, "field_codes"));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&vt, "/api/v1/delegations", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
+	mc_http_res_free(&r);
+	json_int_t vn, n1 = to_the_office_in(&cv, &tp, "thong_bao", "xay_dung", &vn);
+	assert_string_equal(actions_of(&cvp, n1, acts, sizeof(acts)), "approve,return"); /* another field */
+	json_int_t n2 = to_the_office_in(&cv, &tp, "thong_bao", "tu_phap", &vn);
+	assert_string_equal(actions_of(&cvp, n2, acts, sizeof(acts)), "approve,return,sign");
+	json_int_t n3 = to_the_office(&cv, &tp, "thong_bao", &vn);
+	assert_string_equal(actions_of(&cvp, n3, acts, sizeof(acts)), "approve,return"); /* no field said */
 
 	/* a plan the deputy signs: KT. GIÁM ĐỐC */
 	json_int_t v, a = to_the_office(&cv, &tp, "ke_hoach", &v);

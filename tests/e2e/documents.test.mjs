@@ -49,6 +49,7 @@ test('an incoming document from registration to its answer', async () => {
   assert.equal(await vt.evaluate(() => document.activeElement.id), 'reg-type');
   await vt.keyboard.press('Tab');
   await vt.keyboard.type(SUMMARY);
+  await vt.getByLabel('Lĩnh vực').selectOption({ label: 'Xây dựng - đô thị' });
   await vt.getByLabel('Độ khẩn').selectOption({ label: 'Khẩn' });
   await vt.getByLabel('Số trang').fill('3');
   // the scan goes up when chosen, and makes it an electronic document
@@ -71,7 +72,7 @@ test('an incoming document from registration to its answer', async () => {
   assert.match(number, /^\d+$/);
   // sent on at once: the director is the one leader, and has the focus
   assert.equal(await vt.evaluate(() => document.activeElement.id), 'send-leader');
-  assert.match(await vt.locator('#send-leader option:checked').textContent(), /Dương Văn Hải/);
+  assert.match(await vt.locator('#send-leader option:checked').textContent(), /Dương Văn Hải.*\(đề xuất theo phân công\)/);
   await assertAccessible(vt, 'the registered document');
   await vt.getByRole('button', { name: 'Chuyển lãnh đạo' }).click();
   await vt.getByText(/Đã chuyển văn bản đến Dương Văn Hải/).waitFor();

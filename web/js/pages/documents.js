@@ -155,11 +155,20 @@ function documentTypes() {
   if (!types) types = api('GET', '/api/v1/document-types').then((r) => (r.status === 200 ? r.body.items : []));
   return types;
 }
+let fields = null; // the fields documents are about: the agency's rules propose a leader by them
+export function documentFields() {
+  if (!fields) fields = api('GET', '/api/v1/document-fields').then((r) => (r.status === 200 ? r.body.items : []));
+  return fields;
+}
+// The select of a document's field, none said by default.
+export const fieldSelect = (id, all, current) => el('select', { id, name: 'field_code' },
+  el('option', { value: '', text: t('dc_field_none') }),
+  ...all.map((f) => el('option', { value: f.code, selected: f.code === current, text: pick(f) })));
 
 export async function registerIn(view) {
   await needStrings('documents');
   if (!officialOnly(view, 'document.register')) return;
-  const kinds = await documentTypes();
+  const [kinds, subjects] = await Promise.all([documentTypes(), documentFields()]);
   const form = el('form', { class: 'intake doc-register', id: 'reg-form', novalidate: true });
   const select = (name, id, values, prefix, def) => el('select', { id, name },
     ...values.map((v) => el('option', { value: v, selected: v === def, text: t(prefix + v) })));
@@ -179,6 +188,8 @@ export async function registerIn(view) {
         el('select', { id: 'reg-type', name: 'type_code' },
           ...kinds.map((k) => el('option', { value: k.code, selected: k.code === 'cong_van', text: pick(k) })))),
       field('summary', t('dc_summary') + ' *', { id: 'reg-summary', tag: 'textarea', rows: '3', maxlength: '1000', required: true, hint: t('dc_summary_hint') }),
+      el('div', { class: 'field' }, el('label', { for: 'reg-field', text: t('dc_field') }),
+        el('p', { class: 'hint', id: 'reg-field-hint', text: t('dc_field_hint') }), fieldSelect('reg-field', subjects, '')),
       el('div', { class: 'grid2 tight' },
         el('div', { class: 'field' }, el('label', { for: 'reg-urgency', text: t('dc_urgency') }), select('urgency', 'reg-urgency', URGENCIES, 'dc_urg_', 'normal')),
         el('div', { class: 'field' }, el('label', { for: 'reg-secrecy', text: t('dc_secrecy') }), select('secrecy', 'reg-secrecy', SECRECIES, 'dc_sec_', 'none')),
@@ -232,6 +243,7 @@ export async function registerIn(view) {
       urgency: v('urgency'), secrecy: v('secrecy'), medium: v('medium'),
     };
     if (v('sender_ref')) body.sender_ref = v('sender_ref');
+    if (v('field_code')) body.field_code = v('field_code');
     if (v('pages')) body.pages = Number(v('pages'));
     if (sha) body.file_sha256 = sha;
     const what = JSON.stringify(body);
@@ -320,6 +332,7 @@ function header(d) {
           ...row('dc_recipients', (d.recipients || []).join('; ') || '—')]),
       ...row('dc_doc_date', date(d.doc_date)),
       ...row('dc_type', pick(d.type)),
+      ...(d.field ? row('dc_field', pick(d.field)) : []),
       ...row('dc_pages', d.pages ? num(d.pages) : '—'),
       ...row('dc_medium', t('dc_medium_' + d.medium)),
       ...row('dc_registered_by', `${d.registered_by?.full_name || '—'} · ${pick(d.agency)}`),
@@ -380,8 +393,9 @@ function actForm(id, title, ...children) {
 
 async function sendForm(d, etag, done) {
   const leaders = await addressees(d, 'send_to_leader');
+  // the leader the agency's rule names for the document's field (else its head) comes first chosen
   const sel = el('select', { id: 'send-leader', name: 'leader_id', required: true },
-    ...leaders.map((p) => el('option', { value: String(p.id), text: personLabel(p) })));
+    ...leaders.map((p) => el('option', { value: String(p.id), selected: !!p.proposed, text: p.proposed ? `${personLabel(p)} (${t('dc_proposed')})` : personLabel(p) })));
   const { form, status } = actForm('f-send', t('dc_act_send_to_leader'),
     el('div', { class: 'field' }, el('label', { for: 'send-leader', text: t('dc_leader') + ' *' }), sel),
     field('note', t('dc_note'), { id: 'send-note', tag: 'textarea', rows: '2', maxlength: '2000' }),
@@ -391,7 +405,7 @@ async function sendForm(d, etag, done) {
     e.preventDefault();
     const body = { leader_id: Number(sel.value) };
     if (form.elements.note.value.trim()) body.note = form.elements.note.value.trim();
-    const leader = sel.selectedOptions[0]?.textContent || '';
+    const leader = leaders.find((p) => String(p.id) === sel.value)?.full_name || '';
     act(form, d, etag, 'send_to_leader', body, status, () => done({ leader }));
   });
   return form;

@@ -8,6 +8,7 @@
 // return, issue.
 import { needStrings, state, t, el, api, go, link, page, pick, when, day, todayVN, isoDay, dateInput, upload, newKey, alertBox, showFieldErrors, clearFieldErrors, field, bytes, can } from '../lib.js';
 import { officialOnly } from './office.js';
+import { documentFields, fieldSelect } from './documents.js';
 
 const LISTS = ['mine', 'to_review', 'reviewed', 'to_issue'];
 const URGENCIES = ['normal', 'khan', 'thuong_khan', 'hoa_toc'];
@@ -62,7 +63,7 @@ const recipientAgencies = () => (bodies ||= api('GET', '/api/v1/agencies').then(
 // The form of a draft's text and addressing, filled from d (a draft) or
 // empty; returns {form, values()}.
 async function editor(id, d) {
-  const [kinds, agencies] = await Promise.all([documentTypes(), recipientAgencies()]);
+  const [kinds, agencies, subjects] = await Promise.all([documentTypes(), recipientAgencies(), documentFields()]);
   const mine = d ? d.internal_recipient_ids : [];
   const own = d ? d.agency.id : null;
   const select = (name, values, prefix, def) => el('select', { id: `${id}-${name}`, name },
@@ -86,6 +87,8 @@ async function editor(id, d) {
       el('div', { class: 'field' }, el('label', { for: `${id}-type`, text: t('dc_type') + ' *' }),
         el('select', { id: `${id}-type`, name: 'type_code' },
           ...kinds.map((k) => el('option', { value: k.code, selected: k.code === (d ? d.type.code : 'ke_hoach'), text: pick(k) })))),
+      el('div', { class: 'field' }, el('label', { for: `${id}-field`, text: t('dc_field') }),
+        el('p', { class: 'hint', id: `${id}-field-hint`, text: t('df_field_hint') }), fieldSelect(`${id}-field`, subjects, d && d.field ? d.field.code : '')),
       field('summary', t('dc_summary') + ' *', { id: `${id}-summary`, tag: 'textarea', rows: '2', maxlength: '1000', required: true, hint: t('df_summary_hint') }),
       el('div', { class: 'grid2 tight' },
         el('div', { class: 'field' }, el('label', { for: `${id}-urgency`, text: t('dc_urgency') }), select('urgency', URGENCIES, 'dc_urg_', d ? d.urgency : 'normal')),
@@ -122,6 +125,7 @@ async function editor(id, d) {
     };
     if (v('content')) body.content = form.elements.content.value.trim();
     if (sha) body.file_sha256 = sha;
+    if (v('field_code')) body.field_code = v('field_code');
     return body;
   };
   return { form, values };
@@ -412,15 +416,17 @@ const FORMS = ['KT', 'TL', 'TUQ'];
 export async function delegations(view) {
   await needStrings('documents');
   if (!officialOnly(view, 'document.read')) return;
-  const [r, kinds] = await Promise.all([api('GET', '/api/v1/delegations'), documentTypes()]);
+  const [r, kinds, subjects] = await Promise.all([api('GET', '/api/v1/delegations'), documentTypes(), documentFields()]);
   const typeName = new Map(kinds.map((k) => [k.code, pick(k)]));
+  const fieldName = new Map(subjects.map((f) => [f.code, pick(f)]));
   const leader = (state.me.roles || []).includes('leader');
   const cell = (label, ...c) => el('td', { 'data-label': label }, ...c);
   const rows = (r.status === 200 ? r.body.items : []).map((g) => el('tr', { 'data-id': String(g.id) },
     cell(t('dl_form'), el('strong', { text: `${g.form}.` }), ' ', t('dl_form_' + g.form)),
     cell(t('dl_grantor'), `${g.grantor.full_name}${g.grantor.position ? ` · ${g.grantor.position}` : ''}`),
     cell(t('dl_delegate'), `${g.delegate.full_name}${g.delegate.position ? ` · ${g.delegate.position}` : ''}`),
-    cell(t('dl_types'), g.type_codes.length ? g.type_codes.map((c) => typeName.get(c) || c).join(', ') : t('dl_all_types')),
+    cell(t('dl_types'), g.type_codes.length ? g.type_codes.map((c) => typeName.get(c) || c).join(', ') : t('dl_all_types'),
+      g.field_codes.length ? el('span', { class: 'hint', text: ` · ${g.field_codes.map((c) => fieldName.get(c) || c).join(', ')}` }) : null),
     cell(t('dl_period'), `${day(g.valid_from + 'T12:00:00+07:00')} – ${day(g.valid_to + 'T12:00:00+07:00')}`),
     cell(t('status'), el('span', { class: `badge ${g.active ? 'seen' : 'unseen'}`, text: t(g.revoked_at ? 'dl_revoked' : g.active ? 'dl_active' : 'dl_inactive') })),
     cell('', leader && !g.revoked_at ? el('button', { type: 'button', class: 'linkish', text: t('dl_revoke'), 'aria-label': t('dl_revoke_who', { name: g.delegate.full_name }), onclick: async () => {
@@ -439,12 +445,12 @@ export async function delegations(view) {
     done ? el('p', { class: 'notice', role: 'status', text: t('dl_done_' + (done === 'revoke' ? 'revoke' : 'create')) }) : null,
     el('p', { class: 'hint', text: t('dl_intro') }),
     r.status === 200 ? null : alertBox(r), status, list,
-    leader ? await delegationForm(kinds) : null,
+    leader ? await delegationForm(kinds, subjects) : null,
     link('/can-bo/du-thao', t('df_back'), { class: 'back' }));
   if (done) history.replaceState(null, '', location.pathname);
 }
 
-async function delegationForm(kinds) {
+async function delegationForm(kinds, subjects) {
   const people = await api('GET', '/api/v1/users?limit=200');
   const mine = state.me.agency?.id;
   const officials = (people.status === 200 ? people.body.items : []).filter((u) => u.agency_id === mine && u.id !== state.me.id && u.status === 'active');
@@ -457,6 +463,11 @@ async function delegationForm(kinds) {
     ...kinds.map((k) => el('div', { class: 'check' },
       el('input', { type: 'checkbox', id: `dl-t-${k.code}`, name: 'type_codes', value: k.code }),
       el('label', { for: `dl-t-${k.code}`, text: pick(k) }))));
+  const scope = el('fieldset', { class: 'checks', 'data-field': 'field_codes' },
+    el('legend', { text: t('dl_fields') }), el('p', { class: 'hint', text: t('dl_fields_hint') }),
+    ...subjects.map((f) => el('div', { class: 'check' },
+      el('input', { type: 'checkbox', id: `dl-f-${f.code}`, name: 'field_codes', value: f.code }),
+      el('label', { for: `dl-f-${f.code}`, text: pick(f) }))));
   const status = el('div', { class: 'act-status', 'aria-live': 'polite' });
   const form = el('form', { class: 'card', id: 'dl-new', novalidate: true, 'aria-labelledby': 'dl-new-h' },
     el('h2', { id: 'dl-new-h', text: t('dl_new') }),
@@ -465,7 +476,7 @@ async function delegationForm(kinds) {
     el('div', { class: 'grid2 tight' },
       el('div', { class: 'field' }, el('label', { for: 'dl-from', text: t('dl_from') + ' *' }), dateInput({ id: 'dl-from', name: 'valid_from', value: todayVN() })),
       el('div', { class: 'field' }, el('label', { for: 'dl-to', text: t('dl_to') + ' *' }), dateInput({ id: 'dl-to', name: 'valid_to', value: todayVN(30) }))),
-    types,
+    types, scope,
     field('note', t('dc_note'), { id: 'dl-note', maxlength: '500' }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'dl-save', text: t('dl_save') })), status);
   form.addEventListener('submit', async (e) => {
@@ -479,7 +490,8 @@ async function delegationForm(kinds) {
     if (!to) errs.push({ field: 'valid_to', message: t('of_date_bad'), message_vi: t('of_date_bad'), message_en: t('of_date_bad') });
     if (errs.length) { showFieldErrors(form, { status: 422, body: { errors: errs } }); return; }
     const body = { form: formSel.value, delegate_id: Number(who.value), valid_from: from, valid_to: to,
-      type_codes: [...form.querySelectorAll('input[name="type_codes"]:checked')].map((x) => x.value) };
+      type_codes: [...form.querySelectorAll('input[name="type_codes"]:checked')].map((x) => x.value),
+      field_codes: [...form.querySelectorAll('input[name="field_codes"]:checked')].map((x) => x.value) };
     if (form.elements.note.value.trim()) body.note = form.elements.note.value.trim();
     const r = await api('POST', '/api/v1/delegations', body);
     if (r.status === 201) { go('/can-bo/uy-quyen?done=create', true); return; }
