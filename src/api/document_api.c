@@ -357,21 +357,28 @@ static int my_drafts(struct mc_req *r)
 	return mine(r, mc_draft_list);
 }
 
-static int chains_get(struct mc_req *r)
+/* An agency's settings for documents (its chains, its leaders by field):
+ * {items}, for officials only (citizens have no use for them). */
+static int agency_items(struct mc_req *r, int (*fn)(struct mc_conn *, int64_t, json_t **))
 {
 	int64_t id;
 	int rc = mc_api_id_param(r, "id", &id);
 	if (rc)
 		return rc;
-	if (!r->who->agency_id) /* officials only: citizens have no use for them */
+	if (!r->who->agency_id)
 		return mc_fail(r, MC_E_FORBIDDEN, NULL);
 	struct mc_conn *c;
 	if ((rc = mc_req_db(r, &c)))
 		return rc;
 	json_t *items = NULL;
-	if ((rc = mc_document_chains(c, id, &items)))
+	if ((rc = fn(c, id, &items)))
 		return fail(r, rc);
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int chains_get(struct mc_req *r)
+{
+	return agency_items(r, mc_document_chains);
 }
 
 static int fields_get(struct mc_req *r)
@@ -388,19 +395,7 @@ static int fields_get(struct mc_req *r)
 
 static int leaders_get(struct mc_req *r)
 {
-	int64_t id;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	if (!r->who->agency_id) /* officials only, as the chains */
-		return mc_fail(r, MC_E_FORBIDDEN, NULL);
-	struct mc_conn *c;
-	if ((rc = mc_req_db(r, &c)))
-		return rc;
-	json_t *items = NULL;
-	if ((rc = mc_document_leader_rules(c, id, &items)))
-		return fail(r, rc);
-	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
+	return agency_items(r, mc_document_leader_rules);
 }
 
 static int leader_put(struct mc_req *r)

@@ -156,15 +156,10 @@ int mc_delegation_create(struct mc_document_ctx *x, json_t *in, json_t **out)
 			      f_json ? f_json : "[]", from, to, note, x->who->user_id, at);
 		if (!rc)
 			rc = mc_step_returning(s, &id);
-		if (!rc) {
-			char oid[24];
-			snprintf(oid, sizeof(oid), "%lld", (long long)id);
-			struct mc_audit_entry ae = {
-				x->who->user_id, "delegation.create", "delegation", oid, x->addr ? x->addr : "-", NULL};
-			rc = mc_audit_append_json(x->c, &ae,
-						  json_pack("{s:s, s:I, s:s, s:s}", "form", form, "delegate_id",
-							    (json_int_t)delegate, "valid_from", from, "valid_to", to));
-		}
+		if (!rc)
+			rc = mc__doc_audit(x, "delegation.create", "delegation", id,
+					   json_pack("{s:s, s:I, s:s, s:s}", "form", form, "delegate_id",
+						     (json_int_t)delegate, "valid_from", from, "valid_to", to));
 		rc = rc ? rc : mc_tx_commit(x->c);
 		if (rc && mc_in_tx(x->c))
 			mc_tx_rollback(x->c);
@@ -217,13 +212,8 @@ int mc_delegation_revoke(struct mc_document_ctx *x, int64_t id, json_t **out)
 	int64_t k = mc_exec(x->c, "UPDATE document_delegations SET revoked_at = ?, revoked_by = ? WHERE id = ?", "iii",
 			    mc_time_now_ms(), x->who->user_id, id);
 	rc = k < 0 ? (int)k : 0;
-	if (!rc) {
-		char oid[24];
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		struct mc_audit_entry ae = {
-			x->who->user_id, "delegation.revoke", "delegation", oid, x->addr ? x->addr : "-", NULL};
-		rc = mc_audit_append_json(x->c, &ae, NULL);
-	}
+	if (!rc)
+		rc = mc__doc_audit(x, "delegation.revoke", "delegation", id, NULL);
 	rc = rc ? rc : mc_tx_commit(x->c);
 	if (rc && mc_in_tx(x->c))
 		mc_tx_rollback(x->c);

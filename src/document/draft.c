@@ -35,14 +35,6 @@
 #define MAX_CHAIN    5
 static const char *const CHAIN_ROLES[] = {"dept_head", "office_head", "leader", NULL};
 
-static int has_role(struct mc_conn *c, int64_t user, const char *role)
-{
-	int64_t v;
-	int rc =
-		mc_query_int64(c, &v, "SELECT 1 FROM user_roles WHERE user_id = ? AND role_code = ?", "it", user, role);
-	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
-}
-
 /* The role of step k (1-based) of a comma-separated chain into out; 0
  * when the chain is shorter. */
 static int chain_role(const char *chain, int64_t k, char *out, size_t n)
@@ -177,11 +169,9 @@ static void release(struct mc__draft_new *n)
 
 static int audit(struct mc_document_ctx *x, int64_t id, const char *action, json_t *detail)
 {
-	char oid[24], what[48];
-	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	char what[48];
 	snprintf(what, sizeof(what), "draft.%s", action);
-	struct mc_audit_entry ae = {x->who->user_id, what, "draft", oid, x->addr ? x->addr : "-", NULL};
-	return mc_audit_append_json(x->c, &ae, detail);
+	return mc__doc_audit(x, what, "draft", id, detail);
 }
 
 /* ---- who may read and do what ---- */
@@ -414,7 +404,7 @@ static int trimmed_chain(struct move *m, char *out, size_t n)
 	char role[24];
 	for (int64_t k = 1; k <= len; k++) {
 		chain_role(full, k, role, sizeof(role));
-		if ((rc = has_role(m->x->c, m->d.drafter, role)) < 0)
+		if ((rc = mc__has_role(m->x->c, m->d.drafter, role)) < 0)
 			return rc;
 		if (rc)
 			from = k + 1;
@@ -850,14 +840,9 @@ int mc_document_chain_set(struct mc_document_ctx *x, int64_t agency, const char 
 			    "INSERT INTO document_chains (agency_id, type_code, steps, updated_at) VALUES (?, ?, ?, ?)",
 			    "itti", agency, type_code, chain, now);
 	rc = k < 0 ? (int)k : 0;
-	if (!rc) {
-		char oid[24];
-		snprintf(oid, sizeof(oid), "%lld", (long long)agency);
-		struct mc_audit_entry ae = {
-			x->who->user_id, "agency.document_chain", "agency", oid, x->addr ? x->addr : "-", NULL};
-		rc = mc_audit_append_json(
-			x->c, &ae, json_pack("{s:s, s:s?}", "type_code", type_code, "steps", chain[0] ? chain : NULL));
-	}
+	if (!rc)
+		rc = mc__doc_audit(x, "agency.document_chain", "agency", agency,
+				   json_pack("{s:s, s:s?}", "type_code", type_code, "steps", chain[0] ? chain : NULL));
 	rc = rc ? rc : mc_tx_commit(x->c);
 	if (rc && mc_in_tx(x->c))
 		mc_tx_rollback(x->c);

@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include "../audit/audit.h"
 #include "../core/text.h"
 #include "../db/rows.h"
 
@@ -147,6 +148,14 @@ int mc__codes_cover(const char *list_json, const char *code)
 		covered |= code && strcmp(json_string_value(v), code) == 0;
 	json_decref(list);
 	return covered;
+}
+
+int mc__doc_audit(struct mc_document_ctx *x, const char *action, const char *type, int64_t id, json_t *detail)
+{
+	char oid[24];
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	struct mc_audit_entry ae = {x->who->user_id, action, type, oid, x->addr ? x->addr : "-", NULL};
+	return mc_audit_append_json(x->c, &ae, detail);
 }
 
 json_t *mc__field_json(struct mc_stmt *s, int col)

@@ -38,45 +38,6 @@ static int urgency_rank(const char *urgency)
 	return !strcmp(urgency, "hoa_toc") ? 3 : !strcmp(urgency, "thuong_khan") ? 2 : !strcmp(urgency, "khan") ? 1 : 0;
 }
 
-/* An active official's agency; 0 when user is none (or not active). */
-static int official_agency(struct mc_conn *c, int64_t user, int64_t *agency)
-{
-	*agency = 0;
-	int rc = mc_query_int64(c, agency,
-				"SELECT agency_id FROM users WHERE id = ? AND kind = 'official' AND status = 'active'"
-				" AND agency_id IS NOT NULL",
-				"i", user);
-	return rc == MC_E_NOT_FOUND ? 0 : rc;
-}
-
-/* 1 when user may be sent the document: an active official of its body
- * (or of one of its internal units) who reads documents.  An official of
- * a body below it could neither open nor act on it. */
-static int has_role(struct mc_conn *c, int64_t user, const char *role)
-{
-	int64_t v;
-	int rc =
-		mc_query_int64(c, &v, "SELECT 1 FROM user_roles WHERE user_id = ? AND role_code = ?", "it", user, role);
-	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
-}
-
-int mc__document_official_of(struct mc_conn *c, int64_t user, int64_t body, const char *role)
-{
-	int64_t agency, v;
-	int rc = official_agency(c, user, &agency);
-	if (rc || !agency)
-		return rc ? rc : 0;
-	if ((rc = mc_agency_acts_for(c, agency, body)) <= 0)
-		return rc;
-	rc = mc_query_int64(c, &v,
-			    "SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code"
-			    " WHERE ur.user_id = ? AND rp.perm_code = 'document.read'",
-			    "i", user);
-	if (rc)
-		return rc == MC_E_NOT_FOUND ? 0 : rc;
-	return role ? has_role(c, user, role) : 1;
-}
-
 static int addressee_ok(struct act *a, int64_t user)
 {
 	return mc__document_official_of(a->x->c, user, a->d.agency, NULL);
@@ -127,12 +88,9 @@ static int recorded(struct act *a, const char *action, const char *status, json_
 	if (!rc)
 		rc = mc__document_event(a->x->c, a->d.id, a->x->who->user_id, action, detail);
 	if (!rc) {
-		char oid[24], what[48];
-		snprintf(oid, sizeof(oid), "%lld", (long long)a->d.id);
+		char what[48];
 		snprintf(what, sizeof(what), "document.%s", action);
-		struct mc_audit_entry ae = {
-			a->x->who->user_id, what, "document", oid, a->x->addr ? a->x->addr : "-", NULL};
-		rc = mc_audit_append_json(a->x->c, &ae, json_incref(detail));
+		rc = mc__doc_audit(a->x, what, "document", a->d.id, json_incref(detail));
 	}
 	json_decref(detail);
 	return rc;
@@ -275,7 +233,7 @@ static int do_assign(struct act *a)
 	int64_t user = id_field(a, "user_id", 1), agency = 0, my_body = 0, body = 0;
 	const char *note = text_field(a, "note", 2000, 0);
 	if (user) {
-		if ((rc = official_agency(a->x->c, user, &agency)) ||
+		if ((rc = mc__official_agency(a->x->c, user, &agency)) ||
 		    (rc = mc__document_body_of(a->x->c, a->x->who->agency_id, &my_body)) ||
 		    (agency && (rc = mc__document_body_of(a->x->c, agency, &body))))
 			return rc;

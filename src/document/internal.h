@@ -20,6 +20,9 @@ const char *mc__code_field(struct mc_document_ctx *x, json_t *in, const char *na
 json_t *mc__codes_field(struct mc_document_ctx *x, json_t *in, const char *name, const char *table, enum mc_msg m);
 /* 1 when a JSON list of codes covers code: it names it, or is empty. */
 int mc__codes_cover(const char *list_json, const char *code);
+/* An audit entry of the caller's (detail taken, may be NULL) on object
+ * type / id, in the caller's transaction. */
+int mc__doc_audit(struct mc_document_ctx *x, const char *action, const char *type, int64_t id, json_t *detail);
 /* The field of a row at columns col (code), col + 1 and + 2 (its names):
  * {code, name, name_en}, or null. */
 json_t *mc__field_json(struct mc_stmt *s, int col);
@@ -196,10 +199,15 @@ int mc__document_officials(struct mc_conn *c, int64_t body, const char *role, js
 /* read.c: 1 when the caller is a clerical officer (document.register) of
  * the body agency. */
 int mc__clerk_of(struct mc_document_ctx *x, int64_t agency);
-/* flow.c: 1 when user is an active official who acts for body (of its own
- * or of one of its internal units) and reads documents; with role, who
- * also holds it. */
+/* store.c: 1 when user is an active official who acts for body (of its
+ * own or of one of its internal units) and reads documents; with role, who
+ * also holds it.  An official of a body below it could neither open nor
+ * act on its documents. */
 int mc__document_official_of(struct mc_conn *c, int64_t user, int64_t body, const char *role);
+/* store.c: an active official's agency (0 when user is none or not
+ * active); 1 when user holds role, 0 when not; or an MC_E_* code. */
+int mc__official_agency(struct mc_conn *c, int64_t user, int64_t *agency);
+int mc__has_role(struct mc_conn *c, int64_t user, const char *role);
 /* 1 when officials of agency member may read body's registers: body is in
  * member's subtree, or member acts for body (one of its internal units). */
 int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t body);

@@ -110,17 +110,9 @@ int mc_document_get(struct mc_document_ctx *x, int64_t id, json_t **out)
 				rc = mc__document_event(x->c, id, x->who->user_id, "view", NULL);
 			if (!rc && unopened)
 				rc = mc__tasks_opened(x->c, id, x->who->user_id, mc_time_now_ms(), &marked);
-			if (!rc && secret) {
-				char oid[24];
-				snprintf(oid, sizeof(oid), "%lld", (long long)id);
-				struct mc_audit_entry ae = {x->who->user_id,
-							    "document.read",
-							    "document",
-							    oid,
-							    x->addr ? x->addr : "-",
-							    NULL};
-				rc = mc_audit_append_json(x->c, &ae, json_pack("{s:s}", "secrecy", d.secrecy));
-			}
+			if (!rc && secret)
+				rc = mc__doc_audit(x, "document.read", "document", id,
+						   json_pack("{s:s}", "secrecy", d.secrecy));
 			rc = rc ? rc : mc_tx_commit(x->c);
 			if (rc && mc_in_tx(x->c))
 				mc_tx_rollback(x->c);
@@ -159,13 +151,9 @@ int mc_document_file(struct mc_document_ctx *x, int64_t id, void **data, size_t 
 		return MC_E_NOT_FOUND;
 	if (strcmp(d.secrecy, "none") != 0) {
 		/* a confidential document's file: every reading audited */
-		char oid[24];
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		struct mc_audit_entry ae = {
-			x->who->user_id, "document.file", "document", oid, x->addr ? x->addr : "-", NULL};
 		if ((rc = mc_tx_begin(x->c, 1)))
 			return rc;
-		rc = mc_audit_append_json(x->c, &ae, json_pack("{s:s}", "secrecy", d.secrecy));
+		rc = mc__doc_audit(x, "document.file", "document", id, json_pack("{s:s}", "secrecy", d.secrecy));
 		rc = rc ? rc : mc_tx_commit(x->c);
 		if (rc) {
 			if (mc_in_tx(x->c))

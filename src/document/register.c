@@ -318,17 +318,9 @@ int mc__document_record(struct mc_document_ctx *x, struct mc_document_new *n, co
 	json_decref(detail);
 	if (rc)
 		return rc;
-	char oid[24];
-	snprintf(oid, sizeof(oid), "%lld", (long long)*id);
-	struct mc_audit_entry ae = {x->who->user_id,
-				    n->outgoing ? "document.register_out" : "document.register_in",
-				    "document",
-				    oid,
-				    x->addr ? x->addr : "-",
-				    NULL};
-	return mc_audit_append_json(x->c, &ae,
-				    json_pack("{s:s, s:I, s:I}", "series", n->series, "year", (json_int_t)n->year,
-					      "number", (json_int_t)n->number));
+	return mc__doc_audit(x, n->outgoing ? "document.register_out" : "document.register_in", "document", *id,
+			     json_pack("{s:s, s:I, s:I}", "series", n->series, "year", (json_int_t)n->year, "number",
+				       (json_int_t)n->number));
 }
 
 int mc__document_prepare(struct mc_document_ctx *x, json_t *in, struct mc_document_new *n, struct mc__document_parts *p,

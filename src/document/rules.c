@@ -85,15 +85,10 @@ int mc_document_leader_rule_set(struct mc_document_ctx *x, int64_t agency, const
 			    "INSERT INTO document_leader_rules (agency_id, field_code, leader_id) VALUES (?, ?, ?)",
 			    "iti", agency, field_code, id);
 	rc = k < 0 ? (int)k : 0;
-	if (!rc) {
-		char oid[24];
-		snprintf(oid, sizeof(oid), "%lld", (long long)agency);
-		struct mc_audit_entry ae = {
-			x->who->user_id, "agency.document_leader", "agency", oid, x->addr ? x->addr : "-", NULL};
-		rc = mc_audit_append_json(x->c, &ae,
-					  json_pack("{s:s, s:o}", "field_code", field_code, "leader_id",
-						    id ? json_integer(id) : json_null()));
-	}
+	if (!rc)
+		rc = mc__doc_audit(x, "agency.document_leader", "agency", agency,
+				   json_pack("{s:s, s:o}", "field_code", field_code, "leader_id",
+					     id ? json_integer(id) : json_null()));
 	rc = rc ? rc : mc_tx_commit(x->c);
 	if (rc && mc_in_tx(x->c))
 		mc_tx_rollback(x->c);

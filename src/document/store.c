@@ -9,6 +9,7 @@
 #include "../core/timeutil.h"
 #include "../db/qb.h"
 #include "../db/rows.h"
+#include "../org/org.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,6 +397,43 @@ int mc__document_touch(struct mc_conn *c, int64_t id, int64_t version, const cha
 			    " WHERE id = ? AND version = ?",
 			    "tiii", status, now, id, version);
 	return n < 0 ? (int)n : n == 0 ? MC_E_PRECONDITION : 0;
+}
+
+/* ---- officials ---- */
+
+int mc__official_agency(struct mc_conn *c, int64_t user, int64_t *agency)
+{
+	*agency = 0;
+	int rc = mc_query_int64(c, agency,
+				"SELECT agency_id FROM users WHERE id = ? AND kind = 'official' AND status = 'active'"
+				" AND agency_id IS NOT NULL",
+				"i", user);
+	return rc == MC_E_NOT_FOUND ? 0 : rc;
+}
+
+int mc__has_role(struct mc_conn *c, int64_t user, const char *role)
+{
+	int64_t v;
+	int rc =
+		mc_query_int64(c, &v, "SELECT 1 FROM user_roles WHERE user_id = ? AND role_code = ?", "it", user, role);
+	return rc == MC_E_NOT_FOUND ? 0 : rc < 0 ? rc : 1;
+}
+
+int mc__document_official_of(struct mc_conn *c, int64_t user, int64_t body, const char *role)
+{
+	int64_t agency, v;
+	int rc = mc__official_agency(c, user, &agency);
+	if (rc || !agency)
+		return rc ? rc : 0;
+	if ((rc = mc_agency_acts_for(c, agency, body)) <= 0)
+		return rc;
+	rc = mc_query_int64(c, &v,
+			    "SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code"
+			    " WHERE ur.user_id = ? AND rp.perm_code = 'document.read'",
+			    "i", user);
+	if (rc)
+		return rc == MC_E_NOT_FOUND ? 0 : rc;
+	return role ? mc__has_role(c, user, role) : 1;
 }
 
 /* An inbox row: the task and what its document says at a glance. */
