@@ -38,6 +38,7 @@ PACKAGES=(
   libqpdf-dev:build           # reads uploaded PDFs to refuse active content (JavaScript, launch, embedded files)
   zlib1g-dev:build            # gzip: the stored tracking answers, sent as they are to clients that accept gzip
   fonts-dejavu-core:build     # DejaVu Sans/Serif: full Vietnamese coverage for the PDFs
+  fonts-liberation2:build     # Liberation Serif: Times New Roman's metrics, as Decree 30 asks of documents
   sqlite3:test                # sqlite3 CLI to inspect/seed test databases
   postgresql:test             # server binaries for scripts/pgtmp.sh clusters
   curl:test                   # HTTP smoke tests from shell

@@ -33,7 +33,10 @@
 
 #include "core/banned.h"
 
-#define SERIF    "DejaVu Serif"
+/* Decree 30 asks for a Unicode font of the Times New Roman kind: Liberation
+ * Serif has its metrics (fonts-liberation2); DejaVu Serif where it is not
+ * installed.  Both cover Vietnamese. */
+#define SERIF    "Liberation Serif, DejaVu Serif"
 #define SANS     "DejaVu Sans"
 #define MAX_COLS 18 /* columns of a table at most (the periodic report has 17) */
 #define DOTS     "……………………"
