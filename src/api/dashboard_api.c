@@ -46,16 +46,12 @@ static int documents(struct mc_req *r)
 	int64_t now = mc_time_now_ms();
 	int y, m, d;
 	mc_vn_date(now, &y, &m, &d);
-	char first[11], today[11];
+	char first[11], today[11], from[11], to[11];
 	snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
 	snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
-	const char *from = mc_req_query(r, "from"), *to = mc_req_query(r, "to");
-	if (from && !mc_date_check(from))
-		mc_bad_field(&r->err, "from", MC_M_DATE_FORMAT);
-	if (to && !mc_date_check(to))
-		mc_bad_field(&r->err, "to", MC_M_DATE_FORMAT);
-	from = from ? from : first;
-	to = to ? to : today;
+	/* both days checked: a problem with each is said */
+	mc_api_day_query(r, "from", first, from);
+	mc_api_day_query(r, "to", today, to);
 	if (!r->err.nfields && strcmp(from, to) > 0)
 		mc_bad_field(&r->err, "to", MC_M_DOC_DATE_RANGE);
 	if (r->err.nfields)
