@@ -1,0 +1,667 @@
+/*
+ * test_pdfsign.c - PAdES signatures in PDFs (src/render/pdfsign.h) checked
+ * by poppler and qpdf, as the receiving office would check them: an
+ * official document rendered by mc_pdf_document, signed by the official
+ * with a visible stamp, then sealed by the organisation in a second
+ * incremental update.  `pdfsig` finds both signatures valid, the first
+ * covering the file as it was ("Not total document signed") and the last
+ * the whole file; qpdf finds no error in it; pdftotext still reads the
+ * Vietnamese text and pdftoppm draws the page.  One byte changed in the
+ * signed content and pdfsig reports a digest mismatch.  mc_pdf_signatures
+ * reads the signatures back, and mc_cms_verify (src/crypto/cms.h) finds
+ * them intact, by certificates that chain to the root, or not when the
+ * file was changed.  And the inputs refused: not a PDF, no such page, a
+ * field name taken, a CMS larger than its reserve.
+ *
+ * pdfsig has no NSS database here, so its "Certificate Validation" line
+ * says the issuer is not trusted: that line is not looked at.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "crypto/cms.h"
+#include "crypto/crypto.h"
+#include "crypto/pki.h"
+#include "render/pdf.h"
+#include "render/pdfsign.h"
+
+#include <jansson.h>
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DAY   86400
+#define LIMIT (64u << 20)
+
+static char dir[64];
+static int64_t now;
+
+struct party {
+	struct mc_key *key;
+	struct mc_cert *cert;
+};
+
+static struct party root, ca, tsa, official, org;
+
+/* the document, signed once by the official, then sealed by the organisation */
+static struct mc_buf doc = MC_BUF_INIT(LIMIT), once = MC_BUF_INIT(LIMIT), twice = MC_BUF_INIT(LIMIT);
+
+/* An official document with the diacritics of real Vietnamese text. */
+static const char document_json[] =
+	"{\"superior\": \"UBND Thành phố Hồ Chí Minh\", \"issuer\": \"Sở Tư pháp\", \"number_text\": \"15/KH-STP\","
+	" \"type_code\": \"ke_hoach\", \"type_name\": \"Kế hoạch\","
+	" \"summary\": \"Triển khai chứng thực điện tử năm 2027\", \"place\": \"Thành phố Hồ Chí Minh\","
+	" \"date\": \"2026-12-07\","
+	" \"content\": \"Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn "
+	"thư, Sở Tư pháp ban hành kế hoạch triển khai chứng thực bản sao điện tử từ bản chính như sau.\\nCác phòng, "
+	"đơn vị trực thuộc và Ủy ban nhân dân các phường, xã, đặc khu tổ chức thực hiện nghiêm túc kế hoạch "
+	"này.\","
+	" \"signer\": {\"form\": \"KT.\", \"for_title\": \"Giám đốc\", \"position\": \"Phó Giám đốc\","
+	"  \"name\": \"Nguyễn Văn Giám Đốc\"},"
+	" \"recipients\": [\"UBND Thành phố\", \"Các phường, xã, đặc khu\", \"Lưu: VT, HCTP\"]}";
+
+static void issue(struct party *p, enum mc_cert_kind kind, const char *cn, const struct party *by, int64_t from,
+		  int64_t to)
+{
+	struct mc_cert_subject s = {.cn = cn, .o = "UBND Thành phố Hồ Chí Minh", .l = "Thành phố Hồ Chí Minh"};
+	assert_int_equal(mc_key_generate(&p->key), 0);
+	assert_int_equal(
+		mc_cert_issue(kind, &s, p->key, by ? by->cert : NULL, by ? by->key : NULL, from, to, NULL, &p->cert),
+		0);
+}
+
+static void party_free(struct party *p)
+{
+	mc_key_free(p->key);
+	mc_cert_free(p->cert);
+}
+
+static void write_file(const char *name, const void *p, size_t n)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	fclose(f);
+}
+
+/* The exit status of a shell command run in dir, its output kept in
+ * out.txt for said() and output(). */
+static int sh(const char *fmt, ...)
+{
+	char cmd[2048], full[2300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	snprintf(full, sizeof(full), "cd %s && (%s) >out.txt 2>&1", dir, cmd);
+	int rc = system(full);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* The output of the last sh(). */
+static const char *output(void)
+{
+	static char text[32768];
+	char path[128];
+	snprintf(path, sizeof(path), "%s/out.txt", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return "";
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return text;
+}
+
+/* The output of the last sh() contains s. */
+static int said(const char *s)
+{
+	const char *text = output();
+	if (strstr(text, s))
+		return 1;
+	fprintf(stderr, "expected \"%s\" in:\n%s\n", s, text);
+	return 0;
+}
+
+/* The stamp of a signer: who, for whom, when (Vietnam time). */
+static void stamp(const char *who, const char *unit, unsigned color, double w, double h, unsigned char **rgb,
+		  unsigned char **alpha, int *pw, int *ph)
+{
+	char l1[160], l3[96];
+	int y, m, d;
+	int64_t vn = now + MC_VN_OFFSET_MIN * 60;
+	mc_civil_from_days(vn / DAY, &y, &m, &d);
+	snprintf(l1, sizeof(l1), "Ký bởi: %s", who);
+	snprintf(l3, sizeof(l3), "Thời gian: %02d/%02d/%04d %02d:%02d:%02d +07:00", d, m, y, (int)(vn % DAY / 3600),
+		 (int)(vn % 3600 / 60), (int)(vn % 60));
+	const char *lines[] = {l1, unit, l3};
+	assert_int_equal(mc_pdf_stamp_image(lines, 3, color, w, h, 3, rgb, alpha, pw, ph), 0);
+}
+
+/* pdf signed by p into out: prepare, a CMS over the byte range stamped by
+ * the TSA, finish.  The original bytes stay as they were. */
+static void sign(const struct mc_buf *pdf, const struct mc_pdf_sigfield *f, const struct party *p, struct mc_buf *out)
+{
+	size_t r[4];
+	assert_int_equal(mc_pdf_sign_prepare(pdf->data, pdf->len, f, out, r), 0);
+	assert_true(out->len > pdf->len);
+	assert_memory_equal(out->data, pdf->data, pdf->len);
+	assert_int_equal(r[0], 0);
+	assert_int_equal(r[2] + r[3], out->len);
+	assert_int_equal(out->data[r[1]], '<');
+	assert_int_equal(out->data[r[2] - 1], '>');
+	assert_int_equal(r[2] - r[1], 2 * (f->reserve ? f->reserve : MC_PDF_SIG_RESERVE) + 2);
+	struct mc_buf tbs = MC_BUF_INIT(LIMIT), der = MC_BUF_INIT(1 << 20);
+	assert_int_equal(mc_buf_add(&tbs, out->data + r[0], r[1]), 0);
+	assert_int_equal(mc_buf_add(&tbs, out->data + r[2], r[3]), 0);
+	struct mc_cert *chain[] = {ca.cert};
+	struct mc_signer s = {p->cert, p->key, chain, 1}, ts = {tsa.cert, tsa.key, chain, 1};
+	assert_int_equal(mc_cms_sign(tbs.data, tbs.len, &s, &ts, now, MC_CMS_PADES, &der), 0);
+	assert_int_equal(mc_pdf_sign_finish(out, r, der.data, der.len), 0);
+	mc_buf_release(&tbs);
+	mc_buf_release(&der);
+}
+
+/* The document signed by the official, a red stamp over the signer block
+ * of page 1 (made once, for the tests that need it). */
+static void sign_once(void)
+{
+	if (once.len)
+		return;
+	unsigned char *rgb, *alpha;
+	int w, h;
+	stamp("Nguyễn Văn Giám Đốc", "Sở Tư pháp Thành phố Hồ Chí Minh", 0xC00000, 200, 52, &rgb, &alpha, &w, &h);
+	/* in the space left for the signature under "PHÓ GIÁM ĐỐC" */
+	struct mc_pdf_sigfield f = {.page = 1,
+				    .x = 330,
+				    .y = 492,
+				    .w = 200,
+				    .h = 52,
+				    .name = "Nguyễn Văn Giám Đốc",
+				    .reason = "Phê duyệt kế hoạch",
+				    .location = "Thành phố Hồ Chí Minh",
+				    .signed_at = now,
+				    .rgb = rgb,
+				    .alpha = alpha,
+				    .img_w = w,
+				    .img_h = h};
+	sign(&doc, &f, &official, &once);
+	free(rgb);
+	free(alpha);
+	write_file("signed.pdf", once.data, once.len);
+}
+
+/* ...then sealed by the organisation in a second update: a blue stamp,
+ * another field. */
+static void sign_twice(void)
+{
+	sign_once();
+	if (twice.len)
+		return;
+	unsigned char *rgb, *alpha;
+	int w, h;
+	stamp("Sở Tư pháp", "Văn thư cơ quan", 0x0033A0, 180, 54, &rgb, &alpha, &w, &h);
+	struct mc_pdf_sigfield f = {.page = 1,
+				    .x = 80,
+				    .y = 120,
+				    .w = 180,
+				    .h = 54,
+				    .name = "Sở Tư pháp",
+				    .reason = "Đóng dấu cơ quan",
+				    .signed_at = now + 60,
+				    .rgb = rgb,
+				    .alpha = alpha,
+				    .img_w = w,
+				    .img_h = h};
+	sign(&once, &f, &org, &twice);
+	free(rgb);
+	free(alpha);
+	write_file("signed2.pdf", twice.data, twice.len);
+}
+
+/* qpdf, the library and (when it is installed) its command line, finds
+ * no error in the file. */
+static void qpdf_finds_no_error(const char *name, const struct mc_buf *pdf)
+{
+	qpdf_data q = qpdf_init();
+	qpdf_silence_errors(q);
+	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	assert_int_equal(qpdf_read_memory(q, name, pdf->data, pdf->len, NULL), QPDF_SUCCESS);
+	assert_int_equal(qpdf_check_pdf(q), QPDF_SUCCESS);
+	qpdf_cleanup(&q);
+	if (sh("command -v qpdf") == 0) {
+		assert_int_equal(sh("qpdf --check %s", name), 0);
+		assert_true(said("No syntax or stream encoding errors found"));
+	}
+}
+
+/* What readers still show: the text, the page. */
+static void still_readable(const char *name)
+{
+	assert_int_equal(sh("pdftotext -enc UTF-8 %s - | tr -s ' \\n' '  '", name), 0);
+	assert_true(said("SỞ TƯ PHÁP"));
+	assert_true(said("Triển khai chứng thực điện tử năm 2027"));
+	assert_true(said("Nguyễn Văn Giám Đốc"));
+	assert_int_equal(sh("rm -f page-*.png && pdftoppm -r 50 -png -f 1 -l 1 %s page && test -s page-1.png", name),
+			 0);
+}
+
+static void signed_once(void **state)
+{
+	(void)state;
+	sign_once();
+	assert_non_null(memmem(once.data, once.len, "/SubFilter /ETSI.CAdES.detached", 31));
+	assert_non_null(memmem(once.data, once.len, "/SigFlags 3", 11));
+	assert_non_null(memmem(once.data, once.len, "+07'00')", 8));
+	assert_int_equal(sh("pdfsig signed.pdf"), 0);
+	assert_true(said("Signature #1"));
+	assert_true(said("Signature Validation: Signature is Valid."));
+	assert_true(said("Total document signed"));
+	assert_false(strstr(output(), "Not total document signed"));
+	assert_true(said("Signer Certificate Common Name: Nguyễn Văn Giám Đốc"));
+	assert_true(said("Signature Type: ETSI.CAdES.detached"));
+	assert_false(strstr(output(), "Signature #2"));
+	qpdf_finds_no_error("signed.pdf", &once);
+	still_readable("signed.pdf");
+}
+
+static void signed_twice(void **state)
+{
+	(void)state;
+	sign_twice();
+	assert_memory_equal(twice.data, once.data, once.len);
+	assert_int_equal(sh("pdfsig signed2.pdf"), 0);
+	const char *text = output(), *s1 = strstr(text, "Signature #1"), *s2 = strstr(text, "Signature #2");
+	assert_non_null(s1);
+	assert_non_null(s2);
+	assert_true(s1 < s2);
+	assert_null(strstr(text, "Signature #3"));
+	/* each block: valid; the first covers the file as it was */
+	char first[16384];
+	snprintf(first, sizeof(first), "%.*s", (int)(s2 - s1), s1);
+	assert_non_null(strstr(first, "Signer Certificate Common Name: Nguyễn Văn Giám Đốc"));
+	assert_non_null(strstr(first, "Signature Validation: Signature is Valid."));
+	assert_non_null(strstr(first, "Not total document signed"));
+	assert_non_null(strstr(s2, "Signer Certificate Common Name: Sở Tư pháp"));
+	assert_non_null(strstr(s2, "Signature Validation: Signature is Valid."));
+	assert_non_null(strstr(s2, "Total document signed"));
+	assert_null(strstr(s2, "Not total document signed"));
+	qpdf_finds_no_error("signed2.pdf", &twice);
+	still_readable("signed2.pdf");
+}
+
+static struct mc_trust *trust(void)
+{
+	struct mc_trust *t = mc_trust_new();
+	assert_non_null(t);
+	assert_int_equal(mc_trust_add_ca(t, root.cert), 0);
+	assert_int_equal(mc_trust_add_ca(t, ca.cert), 0);
+	return t;
+}
+
+static void read_back(void **state)
+{
+	(void)state;
+	sign_twice();
+	struct mc_pdf_sig *s;
+	int n;
+	assert_int_equal(mc_pdf_signatures(twice.data, twice.len, &s, &n), 0);
+	assert_int_equal(n, 2);
+	/* the fields were named by the next free number */
+	assert_string_equal(s[0].field, "Signature1");
+	assert_string_equal(s[1].field, "Signature2");
+	assert_string_equal(s[0].name, "Nguyễn Văn Giám Đốc");
+	assert_string_equal(s[1].name, "Sở Tư pháp");
+	assert_string_equal(s[0].reason, "Phê duyệt kế hoạch");
+	assert_string_equal(s[1].reason, "Đóng dấu cơ quan");
+	assert_string_equal(s[0].subfilter, "ETSI.CAdES.detached");
+	assert_int_equal(s[0].m, now);
+	assert_int_equal(s[1].m, now + 60);
+	assert_int_equal(s[0].whole, 0);
+	assert_int_equal(s[1].whole, 1);
+	assert_int_equal(s[0].page, 1);
+	assert_int_equal(s[1].page, 1);
+	assert_true(s[0].rect[0] == 330 && s[0].rect[1] == 492 && s[0].rect[2] == 530 && s[0].rect[3] == 544);
+	assert_true(s[1].rect[0] == 80 && s[1].rect[1] == 120 && s[1].rect[2] == 260 && s[1].rect[3] == 174);
+	/* the first covers exactly the file the official signed, but its /Contents */
+	assert_int_equal(s[0].signed_len, once.len - (2 * MC_PDF_SIG_RESERVE + 2));
+	struct mc_trust *t = trust();
+	const char *cn[] = {"Nguyễn Văn Giám Đốc", "Sở Tư pháp"};
+	for (int i = 0; i < 2; i++) {
+		struct mc_sig_report r;
+		assert_int_equal(mc_cms_verify(s[i].cms, s[i].cms_len, s[i].signed_bytes, s[i].signed_len, t, now, &r),
+				 0);
+		assert_true(r.intact);
+		assert_int_equal(r.cert_status, MC_CERT_GOOD);
+		assert_int_equal(r.timestamp_state, 1);
+		assert_string_equal(r.cert.subject_cn, cn[i]);
+	}
+	mc_pdf_signatures_free(s, n);
+	/* an unsigned document has none */
+	assert_int_equal(mc_pdf_signatures(doc.data, doc.len, &s, &n), 0);
+	assert_int_equal(n, 0);
+	mc_pdf_signatures_free(s, n);
+	mc_trust_free(t);
+}
+
+/* One byte of the page's content stream changed after signing. */
+static void tampered(void **state)
+{
+	(void)state;
+	sign_once();
+	char *bad = malloc(once.len);
+	memcpy(bad, once.data, once.len);
+	/* the original document is all in the first range: the update,
+	 * and /Contents in it, come after it */
+	const char *st = memmem(bad, doc.len, "stream\n", 7);
+	assert_non_null(st);
+	size_t at = (size_t)(st - bad) + 7 + 20;
+	assert_true(at < doc.len);
+	bad[at] ^= 0x01;
+	write_file("tampered.pdf", bad, once.len);
+	/* pdfsig (poppler 22) exits 0 whatever it finds: its words tell */
+	(void)sh("pdfsig tampered.pdf");
+	assert_true(said("Signature #1"));
+	assert_true(said("Digest Mismatch"));
+	assert_null(strstr(output(), "Signature is Valid."));
+	struct mc_pdf_sig *s;
+	int n;
+	assert_int_equal(mc_pdf_signatures(bad, once.len, &s, &n), 0);
+	assert_int_equal(n, 1);
+	struct mc_trust *t = trust();
+	struct mc_sig_report r;
+	assert_int_equal(mc_cms_verify(s[0].cms, s[0].cms_len, s[0].signed_bytes, s[0].signed_len, t, now, &r), 0);
+	assert_false(r.intact);
+	mc_trust_free(t);
+	mc_pdf_signatures_free(s, n);
+	free(bad);
+}
+
+/* An invisible signature: no widget area, no appearance, still valid. */
+static void invisible(void **state)
+{
+	(void)state;
+	struct mc_pdf_sigfield f = {.field = "Chữ ký số", .page = 1, .name = "Sở Tư pháp", .signed_at = now};
+	struct mc_buf out = MC_BUF_INIT(LIMIT);
+	sign(&doc, &f, &org, &out);
+	write_file("invisible.pdf", out.data, out.len);
+	assert_int_equal(sh("pdfsig invisible.pdf"), 0);
+	assert_true(said("Signature Validation: Signature is Valid."));
+	assert_true(said("Total document signed"));
+	qpdf_finds_no_error("invisible.pdf", &out);
+	struct mc_pdf_sig *s;
+	int n;
+	assert_int_equal(mc_pdf_signatures(out.data, out.len, &s, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(s[0].field, "Chữ ký số");
+	assert_string_equal(s[0].reason, "");
+	assert_true(s[0].rect[0] == 0 && s[0].rect[1] == 0 && s[0].rect[2] == 0 && s[0].rect[3] == 0);
+	assert_int_equal(s[0].page, 1);
+	mc_pdf_signatures_free(s, n);
+	mc_buf_release(&out);
+}
+
+/* A PDF of the objects (numbered from 1) with its cross-reference table. */
+static void make_pdf(struct mc_buf *b, const char *const *objs, int n)
+{
+	size_t off[16];
+	assert_true(n < 16);
+	assert_int_equal(mc_buf_adds(b, "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), 0);
+	for (int i = 0; i < n; i++) {
+		off[i] = b->len;
+		assert_int_equal(mc_buf_printf(b, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]), 0);
+	}
+	size_t x = b->len;
+	assert_int_equal(mc_buf_printf(b, "xref\n0 %d\n0000000000 65535 f\r\n", n + 1), 0);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(mc_buf_printf(b, "%010zu 00000 n\r\n", off[i]), 0);
+	assert_int_equal(mc_buf_printf(b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", n + 1, x),
+			 0);
+}
+
+/* pdf as qpdf writes it with object streams and a cross-reference stream. */
+static void with_xref_stream(const struct mc_buf *pdf, struct mc_buf *out)
+{
+	qpdf_data q = qpdf_init();
+	qpdf_silence_errors(q);
+	assert_int_equal(qpdf_read_memory(q, "form.pdf", pdf->data, pdf->len, NULL), QPDF_SUCCESS);
+	assert_int_equal(qpdf_init_write_memory(q), QPDF_SUCCESS);
+	qpdf_set_object_stream_mode(q, qpdf_o_generate);
+	assert_int_equal(qpdf_write(q), QPDF_SUCCESS);
+	assert_int_equal(mc_buf_add(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q)), 0);
+	qpdf_cleanup(&q);
+	assert_non_null(memmem(out->data, out->len, "/Type /XRef", 11));
+	assert_non_null(memmem(out->data, out->len, "/Type /ObjStm", 13));
+}
+
+/* A form made elsewhere: the page's /Annots and the catalog's /AcroForm
+ * are objects of their own, a text field is there already and the media
+ * box (inherited from the page tree) does not start at 0 0.  The signature
+ * joins them, the objects changed and nothing else.  Then the same form
+ * written with a cross-reference stream is signed twice: the classic
+ * sections chain to the stream by /Prev. */
+static void other_structures(void **state)
+{
+	(void)state;
+	const char content[] = "0 0 1 rg 20 20 100 50 re f";
+	char stream[128];
+	snprintf(stream, sizeof(stream), "<< /Length %zu >>\nstream\n%s\nendstream", strlen(content), content);
+	const char *objs[] = {
+		"<< /Type /Catalog /Pages 2 0 R /AcroForm 5 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [10 20 310 220] >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Annots 6 0 R >>",
+		stream,
+		"<< /Fields [7 0 R] /DA (/Helv 0 Tf 0 g) >>",
+		"[7 0 R]",
+		"<< /Type /Annot /Subtype /Widget /FT /Tx /T (Ho ten) /V (Nguyen Van An) /Rect [20 150 200 170] /P 3 0 "
+		"R "
+		"/F 4 >>",
+	};
+	struct mc_buf form = MC_BUF_INIT(LIMIT), out = MC_BUF_INIT(LIMIT);
+	make_pdf(&form, objs, 7);
+	write_file("form.pdf", form.data, form.len);
+	qpdf_finds_no_error("form.pdf", &form);
+	struct mc_pdf_sigfield f = {
+		.page = 1, .x = 150, .y = 20, .w = 100, .h = 40, .name = "Trần Thị Bích", .signed_at = now};
+	sign(&form, &f, &official, &out);
+	write_file("form-signed.pdf", out.data, out.len);
+	assert_int_equal(sh("pdfsig form-signed.pdf"), 0);
+	assert_true(said("Signature Validation: Signature is Valid."));
+	assert_true(said("Total document signed"));
+	qpdf_finds_no_error("form-signed.pdf", &out);
+	/* the array and the form dictionary rewritten; the page and the
+	 * catalog, which point at them, not */
+	const char *upd = out.data + form.len;
+	size_t un = out.len - form.len;
+	assert_non_null(memmem(upd, un, "6 0 obj\n[ 7 0 R 9 0 R ]", 23));
+	assert_non_null(memmem(upd, un, "/Fields [ 7 0 R 9 0 R ] /SigFlags 3", 35));
+	assert_non_null(memmem(upd, un, "/DA (/Helv 0 Tf 0 g)", 20));
+	assert_null(memmem(upd, un, "\n3 0 obj", 8));
+	assert_null(memmem(upd, un, "\n1 0 obj", 8));
+	struct mc_pdf_sig *s;
+	int n;
+	assert_int_equal(mc_pdf_signatures(out.data, out.len, &s, &n), 0);
+	assert_int_equal(n, 1); /* the text field is no signature */
+	assert_string_equal(s[0].field, "Signature1");
+	assert_int_equal(s[0].page, 1);
+	assert_true(s[0].rect[0] == 160 && s[0].rect[1] == 40 && s[0].rect[2] == 260 && s[0].rect[3] == 80);
+	mc_pdf_signatures_free(s, n);
+
+	struct mc_buf xs = MC_BUF_INIT(LIMIT), x1 = MC_BUF_INIT(LIMIT), x2 = MC_BUF_INIT(LIMIT);
+	with_xref_stream(&form, &xs);
+	sign(&xs, &f, &official, &x1);
+	f.name = "Sở Tư pháp";
+	sign(&x1, &f, &org, &x2);
+	write_file("xs-signed.pdf", x2.data, x2.len);
+	assert_int_equal(sh("pdfsig xs-signed.pdf"), 0);
+	assert_true(said("Signature #2"));
+	assert_true(said("Not total document signed"));
+	const char *s2 = strstr(output(), "Signature #2");
+	assert_non_null(strstr(s2, "Total document signed"));
+	assert_int_equal(sh("pdfsig xs-signed.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	qpdf_finds_no_error("xs-signed.pdf", &x2);
+	/* the document keeps its /ID */
+	assert_non_null(memmem(x2.data + x1.len, x2.len - x1.len, "/ID [", 5));
+	assert_int_equal(mc_pdf_signatures(x2.data, x2.len, &s, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(s[1].field, "Signature2");
+	assert_int_equal(s[1].whole, 1);
+	mc_pdf_signatures_free(s, n);
+	mc_buf_release(&xs);
+	mc_buf_release(&x1);
+	mc_buf_release(&x2);
+	mc_buf_release(&form);
+	mc_buf_release(&out);
+}
+
+static void stamp_image(void **state)
+{
+	(void)state;
+	unsigned char *rgb, *alpha;
+	int w, h;
+	stamp("Nguyễn Văn Giám Đốc", "Sở Tư pháp", 0xC00000, 200, 60, &rgb, &alpha, &w, &h);
+	assert_int_equal(w, 600);
+	assert_int_equal(h, 180);
+	/* transparent around the text, opaque red ink on the frame and letters */
+	size_t ink = 0, clear = 0;
+	for (size_t i = 0; i < (size_t)w * (size_t)h; i++) {
+		if (alpha[i] == 255) {
+			ink++;
+			assert_int_equal(rgb[3 * i], 0xC0);
+			assert_int_equal(rgb[3 * i + 1], 0);
+			assert_int_equal(rgb[3 * i + 2], 0);
+		} else if (alpha[i] == 0) {
+			clear++;
+		}
+	}
+	assert_true(ink > 2000);
+	assert_true(clear > (size_t)w * (size_t)h / 2);
+	assert_int_equal(alpha[0], 0); /* a rounded corner */
+	free(rgb);
+	free(alpha);
+	const char *l[] = {"x"};
+	assert_int_equal(mc_pdf_stamp_image(l, 1, 0, 0, 60, 3, &rgb, &alpha, &w, &h), MC_E_INVAL);
+	assert_int_equal(mc_pdf_stamp_image(l, 1, 0, 5000, 60, 3, &rgb, &alpha, &w, &h), MC_E_INVAL);
+	assert_null(rgb);
+}
+
+static void bad_inputs(void **state)
+{
+	(void)state;
+	sign_once();
+	struct mc_pdf_sigfield f = {.page = 1, .name = "Nguyễn Văn Giám Đốc", .signed_at = now};
+	struct mc_buf out = MC_BUF_INIT(LIMIT);
+	size_t r[4];
+	const char junk[] = "%PDF-1.7\nnot really a PDF\nstartxref\n9\n%%EOF\n";
+	assert_int_equal(mc_pdf_sign_prepare(junk, sizeof(junk) - 1, &f, &out, r), MC_E_INVAL);
+	assert_int_equal(mc_pdf_sign_prepare("hello", 5, &f, &out, r), MC_E_INVAL);
+	assert_int_equal(out.len, 0);
+	struct mc_pdf_sig *s;
+	int n;
+	assert_int_equal(mc_pdf_signatures("hello", 5, &s, &n), MC_E_INVAL);
+	/* no such page */
+	f.page = 0;
+	assert_int_equal(mc_pdf_sign_prepare(doc.data, doc.len, &f, &out, r), MC_E_INVAL);
+	f.page = 2;
+	assert_int_equal(mc_pdf_sign_prepare(doc.data, doc.len, &f, &out, r), MC_E_INVAL);
+	assert_int_equal(out.len, 0);
+	f.page = 1;
+	/* a field name taken, or one that would nest under another */
+	f.field = "Signature1";
+	assert_int_equal(mc_pdf_sign_prepare(once.data, once.len, &f, &out, r), MC_E_INVAL);
+	f.field = "Chữ ký.1";
+	assert_int_equal(mc_pdf_sign_prepare(doc.data, doc.len, &f, &out, r), MC_E_INVAL);
+	f.field = NULL;
+	/* out must hold nothing: the byte range counts from its start */
+	assert_int_equal(mc_buf_adds(&out, "x"), 0);
+	assert_int_equal(mc_pdf_sign_prepare(doc.data, doc.len, &f, &out, r), MC_E_INVAL);
+	mc_buf_reset(&out);
+	/* an output limit too small for the document */
+	struct mc_buf small = MC_BUF_INIT(1000);
+	assert_int_equal(mc_pdf_sign_prepare(doc.data, doc.len, &f, &small, r), MC_E_TOO_BIG);
+	assert_int_equal(small.len, 0);
+	mc_buf_release(&small);
+	/* a CMS larger than the reserve */
+	f.reserve = 256;
+	assert_int_equal(mc_pdf_sign_prepare(doc.data, doc.len, &f, &out, r), 0);
+	assert_int_equal(r[2] - r[1], 2 * 256 + 2);
+	struct mc_buf der = MC_BUF_INIT(1 << 20);
+	struct mc_cert *chain[] = {ca.cert};
+	struct mc_signer sg = {official.cert, official.key, chain, 1};
+	assert_int_equal(mc_cms_sign(out.data, r[1], &sg, NULL, now, MC_CMS_PADES, &der), 0);
+	assert_true(der.len > 256);
+	assert_int_equal(mc_pdf_sign_finish(&out, r, der.data, der.len), MC_E_TOO_BIG);
+	assert_int_equal(mc_pdf_sign_finish(&out, r, der.data, 256), 0);
+	/* a range that is not the output's */
+	size_t wrong[4] = {0, r[1] + 1, r[2], r[3]};
+	assert_int_equal(mc_pdf_sign_finish(&out, wrong, der.data, 10), MC_E_INVAL);
+	mc_buf_release(&der);
+	mc_buf_release(&out);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (mc_crypto_init())
+		return -1;
+	snprintf(dir, sizeof(dir), "/tmp/mc_pdfsign_XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	now = (int64_t)time(NULL);
+	issue(&root, MC_CERT_ROOT, "motcua Root CA", NULL, now - 30 * DAY, now + 3650 * DAY);
+	issue(&ca, MC_CERT_CA, "motcua Issuing CA", &root, now - 30 * DAY, now + 1825 * DAY);
+	issue(&tsa, MC_CERT_TSA, "motcua TSA", &ca, now - 30 * DAY, now + 1825 * DAY);
+	issue(&official, MC_CERT_SIGN, "Nguyễn Văn Giám Đốc", &ca, now - DAY, now + 730 * DAY);
+	issue(&org, MC_CERT_ORG, "Sở Tư pháp", &ca, now - DAY, now + 730 * DAY);
+	json_error_t je;
+	json_t *j = json_loads(document_json, 0, &je);
+	if (!j)
+		return -1;
+	struct mc_error e;
+	mc_error_init(&e);
+	int rc = mc_pdf_document(j, &doc, &e);
+	json_decref(j);
+	if (rc)
+		return -1;
+	write_file("doc.pdf", doc.data, doc.len);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	struct party *all[] = {&root, &ca, &tsa, &official, &org};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		party_free(all[i]);
+	mc_buf_release(&doc);
+	mc_buf_release(&once);
+	mc_buf_release(&twice);
+	/* font caches of cairo, pango and fontconfig, for LeakSanitizer */
+	mc_pdf_release_caches();
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(signed_once),      cmocka_unit_test(signed_twice), cmocka_unit_test(read_back),
+		cmocka_unit_test(tampered),         cmocka_unit_test(invisible),    cmocka_unit_test(stamp_image),
+		cmocka_unit_test(other_structures), cmocka_unit_test(bad_inputs),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
