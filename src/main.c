@@ -27,6 +27,7 @@ static const struct {
 	{"calendar", mc_cmd_calendar, "working days, deadlines and the lunar calendar"},
 	{"housekeeping", mc_cmd_housekeeping,
 	 "remove expired sessions, records and unattached uploads; queue reminders"},
+	{"pki", mc_cmd_pki, "create the certification authorities, print the CA chain and the CRL"},
 };
 
 static void usage(FILE *f)

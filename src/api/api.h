@@ -33,6 +33,7 @@ extern const struct mc_route mc_api_dashboard_routes[];
 extern const struct mc_route mc_api_report_routes[];
 extern const struct mc_route mc_api_reset_routes[];
 extern const struct mc_route mc_api_document_routes[];
+extern const struct mc_route mc_api_signing_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"

@@ -6,6 +6,8 @@
 #include "../document/document.h"
 #include "../dossier/dossier.h"
 #include "../seed/seed.h"
+#include "../signing/signing.h"
+#include "../core/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,35 @@ static int num_opt(int argc, char **argv, const char *name, long long lo, long l
 	return 0;
 }
 
+/* The demonstration's PKI, when the database has none: the root's key
+ * sealed under the PKI secret next to it (a real deployment runs `motcua
+ * pki init` with its own passphrase and takes the root's key offline). */
+static int demo_pki(struct mc_cli_db *s)
+{
+	int64_t have = 0;
+	int rc = mc_query_int64(s->c, &have, "SELECT COUNT(*) FROM pki_authorities", "");
+	if (rc || have)
+		return rc;
+	char err[600], root_key[600];
+	if (mc_signing_load_secret(s->cfg.pki_secret, 1, err, sizeof(err))) {
+		fprintf(stderr, "motcua: %s\n", err);
+		return MC_E_CONFIG;
+	}
+	snprintf(root_key, sizeof(root_key), "%.500s/pki/root-key-%lld.pem", s->cfg.data_dir,
+		 (long long)(mc_time_now_ms() / 1000));
+	struct mc_pki_init in = {"UBND Thành phố Hồ Chí Minh", root_key, NULL, mc_time_now_ms() / 1000};
+	struct mc_error e;
+	mc_error_init(&e);
+	struct mc_signing_ctx x = {s->c, NULL, NULL, NULL, &e, s->cfg.public_url};
+	json_t *out = NULL;
+	if ((rc = mc_pki_init(&x, &in, &out)) == 0)
+		printf("pki: root CA, issuing CA and TSA created; the root's key in %s\n", root_key);
+	else
+		fprintf(stderr, "motcua: pki init failed: %s\n", mc_err_code(rc));
+	json_decref(out);
+	return rc;
+}
+
 int mc_cmd_seed(int argc, char **argv)
 {
 	struct mc_cli_db s;
@@ -105,6 +136,8 @@ int mc_cmd_seed(int argc, char **argv)
 			printf("demo data: %ld agencies, %ld counters, %ld officials, %ld citizens\n", n.agencies,
 			       n.counters, n.officials, n.citizens);
 	}
+	if (!rc && !mc_cli_flag(argc, argv, "units-only"))
+		rc = demo_pki(&s);
 	if (!rc && (ndossiers > 0 || ndocuments > 0) && mc_db_kind(s.db) == MC_DB_SQLITE)
 		mc_exec_script(c, "PRAGMA cache_size=-262144"); /* 256 MiB for the indexes of a large load */
 	struct mc_gen_options o = {

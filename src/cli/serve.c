@@ -9,6 +9,7 @@
 #include "../db/migrate.h"
 #include "../dossier/holidays.h"
 #include "../render/pdf.h"
+#include "../signing/signing.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -111,6 +112,12 @@ static int apply_settings(const struct mc_config *cfg, struct mc_db *db)
 	struct mc_db_limits lim = {cfg->db_connect_timeout_ms, cfg->db_statement_timeout_ms, cfg->db_lock_timeout_ms,
 				   cfg->db_hang_timeout_ms};
 	char lerr[512];
+	/* the secret that opens the CAs' and agencies' keys: made on the first
+	 * start; servers that share a database share it (pki_secret) */
+	if (mc_signing_load_secret(cfg->pki_secret, 1, lerr, sizeof(lerr))) {
+		fprintf(stderr, "motcua: %s\n", lerr);
+		return 1;
+	}
 	if (mc_db_set_limits(db, &lim, lerr, sizeof(lerr))) {
 		fprintf(stderr, "motcua: cannot set the database time limits: %s\n", lerr);
 		return 1;

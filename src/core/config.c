@@ -39,6 +39,7 @@ static const struct key keys[] = {
 	S(share_dir),
 	S(log_level),
 	S(public_url),
+	S(pki_secret),
 	S(provinces),
 	S(office_hours),
 	I(threads, 0, 256),
@@ -221,6 +222,8 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	}
 	if (!c->db[0])
 		snprintf(c->db, sizeof(c->db), "%.400s/motcua.db", c->data_dir);
+	if (!c->pki_secret[0])
+		snprintf(c->pki_secret, sizeof(c->pki_secret), "%.400s/pki/secret", c->data_dir);
 	if (c->threads == 0) {
 		/* Requests wait for the disk (a durable commit) more than they
 		 * compute: several threads per core let those waits overlap, and

@@ -17,9 +17,11 @@ struct mc_config {
 	char data_dir[512];  /* blobs and the default SQLite file */
 	char share_dir[512]; /* shipped data: units, web, migrations */
 	char log_level[16];
-	char public_url[256];  /* how citizens reach this server (links and QR codes on forms) */
-	char provinces[64];    /* the provinces served (GSO codes, "79" or "79,74"); the first is the
-				  province of what has none of its own */
+	char public_url[256]; /* how citizens reach this server (links and QR codes on forms) */
+	char pki_secret[512]; /* file of the PKI secret that seals the CAs' and agencies' keys; "" = data_dir/pki/secret
+			       */
+	char provinces[64];   /* the provinces served (GSO codes, "79" or "79,74"); the first is the
+				 province of what has none of its own */
 	char office_hours[80]; /* "07:30-11:30,13:00-17:00": when deadlines in working time run (an agency may have its
 				  own) */
 	int threads;           /* 0 = 4 per core, 8 at least */

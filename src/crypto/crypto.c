@@ -2,8 +2,11 @@
 #include "crypto.h"
 
 #include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/err.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +57,15 @@ int mc_is_sha256_hex(const char *s)
 	if (!s || strlen(s) != MC_SHA256_HEX - 1)
 		return 0;
 	return strspn(s, "0123456789abcdef") == MC_SHA256_HEX - 1;
+}
+
+void mc_hmac_sha256_hex(const void *key, size_t klen, const void *msg, size_t mlen, char out[MC_SHA256_HEX])
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	if (!HMAC(EVP_sha256(), key, (int)klen, msg, mlen, d, &len))
+		mc_fatal("hmac failed");
+	mc_hex(d, len, out);
 }
 
 struct mc_sha256_ctx {
@@ -107,6 +119,17 @@ void mc_random_token(char *out, size_t outlen, size_t nbytes)
 		mc_fatal("mc_random_token: bad sizes");
 	randombytes_buf(b, nbytes);
 	sodium_bin2base64(out, outlen, b, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int mc_base64_decode(const char *s, size_t n, struct mc_buf *out)
+{
+	size_t cap = n / 4 * 3 + 3, len = 0;
+	unsigned char *b = mc_xmalloc(cap);
+	const char *end = NULL;
+	int rc = sodium_base642bin(b, cap, s, n, " \r\n\t", &len, &end, sodium_base64_VARIANT_ORIGINAL);
+	rc = rc == 0 && end == s + n ? mc_buf_add(out, b, len) : MC_E_INVAL;
+	free(b);
+	return rc;
 }
 
 int mc_ct_equal(const void *a, const void *b, size_t n)

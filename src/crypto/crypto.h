@@ -20,6 +20,9 @@ void mc_sha256_hex(const void *p, size_t n, char out[MC_SHA256_HEX]);
 /* Is s a SHA-256 as mc_sha256_hex writes it (64 lower-case hex digits)? */
 int mc_is_sha256_hex(const char *s);
 
+/* HMAC-SHA-256 of msg under key, as lower-case hex. */
+void mc_hmac_sha256_hex(const void *key, size_t klen, const void *msg, size_t mlen, char out[MC_SHA256_HEX]);
+
 /* Incremental SHA-256. */
 struct mc_sha256_ctx;
 struct mc_sha256_ctx *mc_sha256_begin(void);
@@ -33,6 +36,11 @@ void mc_random_hex(char *out, size_t nbytes);
 void mc_random_token(char *out, size_t outlen, size_t nbytes);
 
 void mc_hex(const unsigned char *p, size_t n, char *out);
+
+/* Standard base64 (padding and line breaks allowed) decoded and appended
+ * to out; MC_E_INVAL when s is not base64. */
+struct mc_buf;
+int mc_base64_decode(const char *s, size_t n, struct mc_buf *out);
 
 /* Constant-time comparison of two equal-length buffers; 1 if equal. */
 int mc_ct_equal(const void *a, const void *b, size_t n);

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/buf.h"
+#include "core/err.h"
 #include "crypto/crypto.h"
 
 #include <stdio.h>
@@ -49,6 +51,23 @@ static void sha256_vectors(void **state)
 	mc_hex(raw, sizeof(raw), hex2);
 	assert_string_equal(hex2, ABC_SHA256);
 	assert_int_equal(strlen(hex2), 64);
+}
+
+/* RFC 4231, test case 2; and base64 with line breaks, and refused junk */
+static void hmac_and_base64(void **state)
+{
+	(void)state;
+	char hex[MC_SHA256_HEX];
+	const char *msg = "what do ya want for nothing?";
+	mc_hmac_sha256_hex("Jefe", 4, msg, strlen(msg), hex);
+	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	struct mc_buf b = MC_BUF_INIT(1024);
+	const char *b64 = "SGVsbG8s\nIHdvcmxk\r\nIQ==";
+	assert_int_equal(mc_base64_decode(b64, strlen(b64), &b), 0);
+	assert_string_equal(b.data, "Hello, world!");
+	mc_buf_reset(&b);
+	assert_int_equal(mc_base64_decode("SGVsbG8*", 8, &b), MC_E_INVAL);
+	mc_buf_release(&b);
 }
 
 static void sha256_incremental(void **state)
@@ -217,10 +236,10 @@ static void constant_time_compare(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sha256_vectors),        cmocka_unit_test(sha256_incremental),
-		cmocka_unit_test(hex_encoding),          cmocka_unit_test(random_bytes),
-		cmocka_unit_test(random_tokens),         cmocka_unit_test(passwords),
-		cmocka_unit_test(constant_time_compare),
+		cmocka_unit_test(sha256_vectors),  cmocka_unit_test(sha256_incremental),
+		cmocka_unit_test(hmac_and_base64), cmocka_unit_test(hex_encoding),
+		cmocka_unit_test(random_bytes),    cmocka_unit_test(random_tokens),
+		cmocka_unit_test(passwords),       cmocka_unit_test(constant_time_compare),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

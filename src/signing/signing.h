@@ -1,0 +1,101 @@
+/*
+ * signing.h - the deployment's PKI and the signatures made with it.
+ *
+ * The deployment owns a root CA (its key sealed in a file the operator
+ * keeps offline), an issuing CA and a time-stamping authority; the issuing
+ * CA gives certificates to officials and citizens (personal: their
+ * signature) and to agencies (organisation: their seal; encryption: the
+ * key confidential documents are encrypted to).  Private keys are stored
+ * only as encrypted PKCS#8: a person's under a passphrase derived from
+ * their PIN, an agency's and the CAs' under one derived from the server's
+ * PKI secret, a file of 32 random bytes that the database never holds
+ * (so that a copy of the database alone opens no key, and a PIN cannot be
+ * guessed offline from it).  A wrong PIN counts; five in a row lock the
+ * key for fifteen minutes.
+ *
+ * Every format is one an outside tool checks: certificates and the CRL
+ * (openssl verify / crl), detached CMS signatures with an RFC 3161 time
+ * stamp (openssl cms -verify, openssl ts -verify).
+ */
+#ifndef MC_SIGNING_H
+#define MC_SIGNING_H
+
+#include "../auth/auth.h"
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/err.h"
+#include "../db/db.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* Wrong PINs in a row that lock a key, and for how long. */
+#define MC_PIN_TRIES   5
+#define MC_PIN_LOCK_MS (15 * 60 * 1000)
+
+/* Read the PKI secret (64 hex digits) from path; with create, write a new
+ * one (mode 0600) when there is none.  Call once at start-up, before any
+ * thread; 0 or MC_E_CONFIG (the message in err). */
+int mc_signing_load_secret(const char *path, int create, char *err, size_t errlen);
+
+struct mc_signing_ctx {
+	struct mc_conn *c;
+	struct mc_arena *arena;
+	const struct mc_principal *who; /* NULL: the command line */
+	const char *addr;               /* client address, for the audit log */
+	struct mc_error *e;             /* field errors and public detail */
+	const char *public_url;         /* written into certificates: where the CRL is */
+};
+
+/* ---- the authorities (authority.c) ---- */
+struct mc_pki_init {
+	const char *organisation; /* the deployment: "UBND Thành phố Hồ Chí Minh" */
+	const char *root_key;     /* where the root's sealed key is written */
+	const char *root_pass;    /* its passphrase; NULL: derived from the secret (demonstrations) */
+	int64_t now;              /* Unix seconds */
+};
+/* Create the root, the issuing CA and the TSA (MC_E_CONFLICT when they
+ * exist).  *out: their serials and subjects. */
+int mc_pki_init(struct mc_signing_ctx *x, const struct mc_pki_init *in, json_t **out);
+/* The root's and the issuing CA's certificates (PEM), for relying
+ * parties; MC_E_NOT_FOUND before mc_pki_init. */
+int mc_pki_chain(struct mc_conn *c, struct mc_buf *pem);
+/* The issuing CA's CRL (DER) at now (Unix seconds). */
+int mc_pki_crl(struct mc_conn *c, int64_t now, struct mc_buf *der);
+/* Answer an RFC 3161 query (DER); MC_E_INVAL when it is none. */
+int mc_pki_timestamp(struct mc_conn *c, const void *query, size_t n, int64_t now_ms, struct mc_buf *resp);
+
+/* ---- certificates (certificate.c) ---- */
+/* Issue a certificate from in: {"kind": "personal", "pin"} for the caller
+ * (an official or a citizen; "user_id" for another official, by a user
+ * administrator), or {"kind": "organisation" | "encryption",
+ * "agency_id"} by an administrator of that agency.  A personal one
+ * replaces the holder's earlier ones (revoked, superseded). */
+int mc_certificate_issue(struct mc_signing_ctx *x, json_t *in, json_t **out);
+/* The caller's certificates, or (agency_id > 0) an agency's for its
+ * administrators. */
+int mc_certificate_list(struct mc_signing_ctx *x, int64_t agency_id, json_t **out);
+/* A certificate the caller may see: theirs, their agency's, or any for an
+ * administrator; pem (NULL: not wanted) gets its PEM. */
+int mc_certificate_get(struct mc_signing_ctx *x, int64_t id, json_t **out, struct mc_buf *pem);
+/* Revoke: the holder, or an administrator; in: {"reason": 0|1|4|5}. */
+int mc_certificate_revoke(struct mc_signing_ctx *x, int64_t id, json_t *in, json_t **out);
+/* Change a personal key's PIN: {"pin", "new_pin"}. */
+int mc_certificate_change_pin(struct mc_signing_ctx *x, int64_t id, json_t *in, json_t **out);
+
+/* ---- signatures (sign.c) ---- */
+/* Sign a stored file with the caller's personal certificate, unlocked by
+ * the PIN: in {"file": sha256, "pin", "certificate_id"?}; a detached CMS
+ * signature, time-stamped.  *out: the signature's record. */
+int mc_signature_sign_file(struct mc_signing_ctx *x, json_t *in, json_t **out);
+/* The .p7s of a CMS signature the caller made or may read. */
+int mc_signature_p7s(struct mc_signing_ctx *x, int64_t id, struct mc_buf *der, char name[80]);
+
+/* ---- verification (verify.c) ---- */
+/* What a signed file says: a PDF's signatures (p7s NULL), or a file and
+ * its detached signature.  MC_E_VALIDATION with a field error when
+ * neither is readable; else *out {"signatures": [...]} each with the
+ * signer, the certificate, when, and the verdicts. */
+int mc_signature_verify(struct mc_signing_ctx *x, const void *file, size_t n, const void *p7s, size_t pn, json_t **out);
+
+#endif

@@ -1,0 +1,437 @@
+/*
+ * test_signing.c - the PKI over HTTP, each answer checked by OpenSSL's
+ * command line as a relying party would: `motcua pki init` makes the CA
+ * chain that /pki/ca.pem serves and `openssl verify` accepts the
+ * certificates under; an official asks for a remote-signing certificate
+ * (choosing a PIN), signs an uploaded file and the .p7s passes `openssl
+ * cms -verify` against the chain; /pki/tsa answers `openssl ts -query`
+ * with what `openssl ts -verify` accepts; five wrong PINs lock signing
+ * (429 with Retry-After), the right PIN included, each wrong one saying
+ * how many tries are left; a revoked certificate is on the CRL (`openssl
+ * verify -crl_check` says revoked), cannot sign, and what it signed
+ * before stays valid (its time stamp says when); /api/v1/verify tells a
+ * changed file from the signed one; at a time past its end the
+ * certificate cannot sign; agencies' certificates are issued by their
+ * administrators only; nobody reads a citizen's certificate but them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "http.h"
+#include "only.h"
+#include "pdf.h"
+#include "server.h"
+#include "testdb.h"
+
+#include "crypto/crypto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct mc_test_server srv;
+static char db_url[512], dir[64], secret_env[128];
+static struct mc_db *db;
+static struct mc_http_session official, admin, citizen;
+
+static void write_file(const char *name, const void *p, size_t n)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	fclose(f);
+}
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[2048], full[2300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	snprintf(full, sizeof(full), "cd %s && (%s) >out.txt 2>&1", dir, cmd);
+	int rc = system(full);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int said(const char *s)
+{
+	char path[128], text[16384];
+	snprintf(path, sizeof(path), "%s/out.txt", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	if (strstr(text, s))
+		return 1;
+	fprintf(stderr, "expected \"%s\" in:\n%s\n", s, text);
+	return 0;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/mc_sign_XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	/* this test's own secret, for the command line and the server alike */
+	snprintf(secret_env, sizeof(secret_env), "%s/secret", dir);
+	setenv("MOTCUA_PKI_SECRET", secret_env, 1);
+	mc_test_db_setup(db_url, sizeof(db_url), 1, &db, 1);
+	char out[2048], args[256];
+	snprintf(args, sizeof(args), "pki init --root-key %s/root-key.pem", dir);
+	if (mc_test_run_cli(db_url, args, out, sizeof(out)) != 0 || !strstr(out, "Issuing CA"))
+		return -1;
+	/* a second time: refused, nothing changed */
+	snprintf(args, sizeof(args), "pki init --root-key %s/root-key2.pem", dir);
+	if (mc_test_run_cli(db_url, args, out, sizeof(out)) != 1)
+		return -1;
+	mc_test_server_start(&srv, db_url, NULL);
+	mc_http_login_as(&official, srv.base, "giamdoc.stp");
+	mc_http_login_as(&admin, srv.base, "admin");
+	mc_http_login_as(&citizen, srv.base, "079203001234");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mc_test_server_stop(&srv);
+	mc_test_db_drop(db_url, db);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* GET a path as s (NULL: anonymously) into file name; returns the status. */
+static long fetch(struct mc_http_session *s, const char *path, const char *name)
+{
+	struct mc_http_res res;
+	long st;
+	if (s) {
+		st = mc_http_get(s, path, &res);
+	} else {
+		char url[256];
+		snprintf(url, sizeof(url), "%s%s", srv.base, path);
+		assert_int_equal(mc_http_raw("GET", url, NULL, NULL, &res), 0);
+		st = res.status;
+	}
+	if (st == 200)
+		write_file(name, res.body, res.len);
+	mc_http_res_free(&res);
+	return st;
+}
+
+static json_t *issue_personal(struct mc_http_session *s, const char *pin)
+{
+	struct mc_http_res res;
+	char body[128];
+	snprintf(body, sizeof(body), "{\"kind\": \"personal\", \"pin\": \"%s\"}", pin);
+	assert_int_equal(mc_http_post(s, "/api/v1/certificates", body, &res), 201);
+	json_t *c = json_incref(res.json);
+	mc_http_res_free(&res);
+	return c;
+}
+
+static long sign(struct mc_http_session *s, const char *sha, const char *pin, struct mc_http_res *res)
+{
+	char body[256];
+	snprintf(body, sizeof(body), "{\"file\": \"%s\", \"pin\": \"%s\"}", sha, pin);
+	return mc_http_post(s, "/api/v1/signatures", body, res);
+}
+
+/* POST /api/v1/verify with a file and its .p7s (files in dir). */
+static json_t *verify_detached(const char *file, const char *p7s)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "printf '{\"file\": \"%%s\", \"signature\": \"%%s\"}' \"$(base64 -w0 %s)\" \"$(base64 -w0 %s)\" > "
+		 "v.json",
+		 file, p7s);
+	assert_int_equal(sh("%s", cmd), 0);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/v.json", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char body[1 << 16];
+	size_t n = fread(body, 1, sizeof(body) - 1, f);
+	fclose(f);
+	body[n] = '\0';
+	char url[256];
+	snprintf(url, sizeof(url), "%s/api/v1/verify", srv.base);
+	const char *h[] = {"Content-Type: application/json", NULL};
+	struct mc_http_res res;
+	assert_int_equal(mc_http_raw("POST", url, body, h, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *j = json_incref(res.json);
+	mc_http_res_free(&res);
+	return j;
+}
+
+static void chain_and_certificates(void **state)
+{
+	(void)state;
+	assert_int_equal(fetch(NULL, "/pki/ca.pem", "chain.pem"), 200);
+	assert_int_equal(sh("openssl x509 -in chain.pem -noout -subject -nameopt utf8,sep_comma_plus"), 0);
+	assert_true(said("Root CA"));
+	json_t *c = issue_personal(&official, "246810");
+	assert_string_equal(jstr(c, "kind"), "personal");
+	assert_string_equal(jstr(c, "status"), "valid");
+	assert_true(json_is_true(json_object_get(c, "remote")));
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem",
+		 (long long)json_integer_value(json_object_get(c, "id")));
+	assert_int_equal(fetch(&official, path, "giamdoc.pem"), 200);
+	/* under the deployment's root, named as the official, with the CRL's address */
+	assert_int_equal(sh("openssl verify -CAfile chain.pem giamdoc.pem"), 0);
+	assert_int_equal(sh("openssl x509 -in giamdoc.pem -noout -subject -ext crlDistributionPoints -nameopt "
+			    "utf8,sep_comma_plus"),
+			 0);
+	assert_true(said("/pki/ca.crl"));
+	assert_true(said("title=Giám đốc") || said("title=Gi"));
+	assert_int_equal(sh("openssl x509 -in giamdoc.pem -noout -serial | grep -qx 'serial=%s'", jstr(c, "serial")),
+			 0);
+	/* the list of one's own */
+	struct mc_http_res res;
+	assert_int_equal(mc_http_get(&official, "/api/v1/certificates", &res), 200);
+	assert_int_equal(json_array_size(json_object_get(res.json, "items")), 1);
+	mc_http_res_free(&res);
+	/* a bad PIN is refused before anything is made */
+	assert_int_equal(
+		mc_http_post(&official, "/api/v1/certificates", "{\"kind\": \"personal\", \"pin\": \"12ab\"}", &res),
+		422);
+	assert_non_null(strstr(res.body, "\"pin\""));
+	mc_http_res_free(&res);
+	assert_int_equal(mc_http_post(&official, "/api/v1/certificates", "{\"kind\": \"seal\"}", &res), 422);
+	mc_http_res_free(&res);
+	json_decref(c);
+}
+
+static void sign_verify_and_stamp(void **state)
+{
+	(void)state;
+	json_t *c = issue_personal(&official, "135790");
+	const char *pdf = MC_TEST_PDF("to be signed");
+	char sha[65];
+	assert_int_equal(mc_http_upload(&official, pdf, sha), 201);
+	struct mc_http_res res;
+	assert_int_equal(sign(&official, sha, "135790", &res), 201);
+	assert_string_equal(jstr(res.json, "format"), "cms");
+	assert_true(json_integer_value(json_object_get(res.json, "stamped_at")) > 0);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/signatures/%lld/p7s",
+		 (long long)json_integer_value(json_object_get(res.json, "id")));
+	mc_http_res_free(&res);
+	assert_int_equal(fetch(&official, path, "paper.p7s"), 200);
+	assert_int_equal(fetch(NULL, "/pki/ca.pem", "chain.pem"), 200);
+	write_file("paper.pdf", pdf, strlen(pdf));
+	assert_int_equal(
+		sh("openssl cms -verify -binary -inform DER -in paper.p7s -content paper.pdf -CAfile chain.pem "
+		   "-purpose any -out /dev/null"),
+		0);
+	assert_true(said("Verification successful"));
+	/* the older certificate was superseded by this one */
+	assert_int_equal(mc_http_get(&official, "/api/v1/certificates", &res), 200);
+	json_t *items = json_object_get(res.json, "items");
+	assert_int_equal(json_array_size(items), 2);
+	assert_string_equal(jstr(json_array_get(items, 1), "status"), "revoked");
+	mc_http_res_free(&res);
+
+	json_t *v = verify_detached("paper.pdf", "paper.p7s");
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	json_t *s0 = json_array_get(json_object_get(v, "signatures"), 0);
+	assert_string_equal(jstr(s0, "certificate_status"), "good");
+	assert_string_equal(jstr(json_object_get(s0, "signer"), "serial"), jstr(c, "serial"));
+	assert_non_null(json_object_get(json_object_get(s0, "timestamp"), "at"));
+	json_decref(v);
+	/* one byte changed: not intact */
+	write_file("paper2.pdf", pdf, strlen(pdf));
+	assert_int_equal(sh("printf 'X' | dd of=paper2.pdf bs=1 seek=20 conv=notrunc"), 0);
+	v = verify_detached("paper2.pdf", "paper.p7s");
+	assert_false(json_is_true(json_object_get(v, "valid")));
+	assert_false(json_is_true(json_object_get(json_array_get(json_object_get(v, "signatures"), 0), "intact")));
+	json_decref(v);
+
+	/* the TSA answers an outside client */
+	assert_int_equal(sh("openssl ts -query -data paper.pdf -sha256 -cert -out q.tsq && curl -sf -H 'Content-Type: "
+			    "application/timestamp-query' --data-binary @q.tsq %s/pki/tsa -o r.tsr && openssl ts "
+			    "-verify -data paper.pdf -in r.tsr -CAfile chain.pem",
+			    srv.base),
+			 0);
+	assert_true(said("Verification: OK"));
+	json_decref(c);
+}
+
+static void wrong_pins_lock(void **state)
+{
+	(void)state;
+	struct mc_http_session chief;
+	mc_http_login_as(&chief, srv.base, "chanhvanphong.stp");
+	json_t *c = issue_personal(&chief, "11223344");
+	char sha[65];
+	assert_int_equal(mc_http_upload(&chief, MC_TEST_PDF("pin test"), sha), 201);
+	struct mc_http_res res;
+	for (int i = 1; i < 5; i++) {
+		assert_int_equal(sign(&chief, sha, "99999999", &res), 422);
+		assert_int_equal(json_integer_value(json_object_get(res.json, "attempts_left")), 5 - i);
+		assert_non_null(strstr(res.body, "\"pin\""));
+		mc_http_res_free(&res);
+	}
+	assert_int_equal(sign(&chief, sha, "99999999", &res), 429);
+	assert_true(atoi(mc_http_header(&res, "Retry-After")) > 800);
+	mc_http_res_free(&res);
+	/* locked: the right PIN too */
+	assert_int_equal(sign(&chief, sha, "11223344", &res), 429);
+	mc_http_res_free(&res);
+	assert_int_equal(
+		mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.pin_wrong'", NULL), 5);
+	json_decref(c);
+}
+
+static void revoked_cannot_sign(void **state)
+{
+	(void)state;
+	struct mc_http_session deputy;
+	mc_http_login_as(&deputy, srv.base, "phogiamdoc.stp");
+	json_t *c = issue_personal(&deputy, "555666");
+	const char *pdf = MC_TEST_PDF("signed then revoked");
+	char sha[65], path[96];
+	assert_int_equal(mc_http_upload(&deputy, pdf, sha), 201);
+	struct mc_http_res res;
+	assert_int_equal(sign(&deputy, sha, "555666", &res), 201);
+	snprintf(path, sizeof(path), "/api/v1/signatures/%lld/p7s",
+		 (long long)json_integer_value(json_object_get(res.json, "id")));
+	mc_http_res_free(&res);
+	assert_int_equal(fetch(&deputy, path, "before.p7s"), 200);
+	write_file("before.pdf", pdf, strlen(pdf));
+	sleep(1); /* revoked in a later second than the signature */
+	long long id = (long long)json_integer_value(json_object_get(c, "id"));
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld/revoke", id);
+	/* not by someone else */
+	assert_int_equal(mc_http_post(&official, path, "{\"reason\": 1}", &res), 404);
+	mc_http_res_free(&res);
+	assert_int_equal(mc_http_post(&deputy, path, "{\"reason\": 1}", &res), 200);
+	assert_string_equal(jstr(res.json, "status"), "revoked");
+	mc_http_res_free(&res);
+	assert_int_equal(mc_http_post(&deputy, path, "{\"reason\": 1}", &res), 409);
+	mc_http_res_free(&res);
+	/* on the CRL, which openssl checks against the chain */
+	assert_int_equal(fetch(NULL, "/pki/ca.pem", "chain.pem"), 200);
+	assert_int_equal(fetch(NULL, "/pki/ca.crl", "ca.crl"), 200);
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem", id);
+	assert_int_equal(fetch(&deputy, path, "deputy.pem"), 200);
+	assert_int_equal(
+		sh("openssl crl -inform DER -in ca.crl -out ca-crl.pem && cat chain.pem ca-crl.pem > all.pem && "
+		   "openssl verify -crl_check -CAfile all.pem deputy.pem"),
+		2);
+	assert_true(said("certificate revoked"));
+	/* no valid certificate left to sign with */
+	assert_int_equal(sign(&deputy, sha, "555666", &res), 422);
+	assert_non_null(strstr(res.body, "certificate_id"));
+	mc_http_res_free(&res);
+	/* what it signed before stays valid: the time stamp is before the revocation */
+	json_t *v = verify_detached("before.pdf", "before.p7s");
+	json_t *s0 = json_array_get(json_object_get(v, "signatures"), 0);
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	assert_true(json_is_integer(json_object_get(s0, "revoked_at")));
+	json_decref(v);
+	json_decref(c);
+}
+
+static void expired_cannot_sign(void **state)
+{
+	(void)state;
+	struct mc_http_session head;
+	mc_http_login_as(&head, srv.base, "truongphong.stp");
+	json_t *c = issue_personal(&head, "778899");
+	char sha[65];
+	assert_int_equal(mc_http_upload(&head, MC_TEST_PDF("after the end"), sha), 201);
+	/* the same database three years on */
+	struct mc_test_server later;
+	char when[64];
+	time_t t = time(NULL) + 3 * 366 * 86400L;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "MOTCUA_TEST_NOW=%Y-%m-%dT%H:%M:%SZ", &tm);
+	const char *env[] = {when, NULL};
+	mc_test_server_start(&later, db_url, env);
+	struct mc_http_session h2;
+	mc_http_login_as(&h2, later.base, "truongphong.stp");
+	struct mc_http_res res;
+	assert_int_equal(sign(&h2, sha, "778899", &res), 422);
+	assert_non_null(strstr(res.body, "expired"));
+	mc_http_res_free(&res);
+	mc_test_server_stop(&later);
+	json_decref(c);
+}
+
+static void agencies_and_citizens(void **state)
+{
+	(void)state;
+	struct mc_http_res res;
+	int64_t stp = mc_test_db_int(db, "SELECT agency_id FROM users WHERE username = ?", "giamdoc.stp");
+	char body[128], path[96];
+	snprintf(body, sizeof(body), "{\"kind\": \"organisation\", \"agency_id\": %lld}", (long long)stp);
+	assert_int_equal(mc_http_post(&official, "/api/v1/certificates", body, &res), 403);
+	mc_http_res_free(&res);
+	assert_int_equal(mc_http_post(&admin, "/api/v1/certificates", body, &res), 201);
+	assert_string_equal(jstr(res.json, "kind"), "organisation");
+	assert_true(json_is_null(json_object_get(res.json, "user_id")));
+	mc_http_res_free(&res);
+	snprintf(body, sizeof(body), "{\"kind\": \"encryption\", \"agency_id\": %lld}", (long long)stp);
+	assert_int_equal(mc_http_post(&admin, "/api/v1/certificates", body, &res), 201);
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem",
+		 (long long)json_integer_value(json_object_get(res.json, "id")));
+	mc_http_res_free(&res);
+	assert_int_equal(fetch(&admin, path, "enc.pem"), 200);
+	assert_int_equal(sh("openssl x509 -in enc.pem -noout -ext keyUsage"), 0);
+	assert_true(said("Key Agreement"));
+	snprintf(path, sizeof(path), "/api/v1/certificates?agency_id=%lld", (long long)stp);
+	assert_int_equal(mc_http_get(&admin, path, &res), 200);
+	assert_true(json_array_size(json_object_get(res.json, "items")) >= 2);
+	mc_http_res_free(&res);
+	assert_int_equal(mc_http_get(&official, path, &res), 403);
+	mc_http_res_free(&res);
+	/* a citizen's own, which nobody else reads */
+	json_t *c = issue_personal(&citizen, "864200");
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld",
+		 (long long)json_integer_value(json_object_get(c, "id")));
+	struct mc_http_session other;
+	mc_http_login_as(&other, srv.base, "079185176822");
+	assert_int_equal(mc_http_get(&other, path, &res), 404);
+	mc_http_res_free(&res);
+	assert_int_equal(mc_http_get(&citizen, path, &res), 200);
+	mc_http_res_free(&res);
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem",
+		 (long long)json_integer_value(json_object_get(c, "id")));
+	assert_int_equal(fetch(&citizen, path, "citizen.pem"), 200);
+	assert_int_equal(sh("openssl x509 -in citizen.pem -noout -subject -nameopt utf8,sep_comma_plus"), 0);
+	assert_true(said("UID=CCCD:079203001234"));
+	json_decref(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(chain_and_certificates), cmocka_unit_test(sign_verify_and_stamp),
+		cmocka_unit_test(wrong_pins_lock),        cmocka_unit_test(revoked_cannot_sign),
+		cmocka_unit_test(expired_cannot_sign),    cmocka_unit_test(agencies_and_citizens),
+	};
+	mc_test_only_from_env();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
