@@ -8,6 +8,11 @@
  * left and the signer block on the right: the form of signing ("KT. GIÁM
  * ĐỐC"), the signer's position, the space for the signature and the name.
  * Drawn with the layout engine of pdf.c (pdfdoc.h).
+ *
+ * mc_pdf_document_marked also tells where the number line, the date line
+ * and the space for the signature were drawn: a document is signed by the
+ * leader with its number and day left blank, and the clerical officer
+ * stamps them over those lines and seals the signature (pdfsign.h).
  */
 #include "pdf.h"
 #include "pdfdoc.h"
@@ -20,6 +25,14 @@
 #include "core/banned.h"
 
 #define GAP_SIGN 56.0 /* the space left for the signature and the seal */
+
+/* Record a box drawn at (x, y_top) on the current page, w x h, in PDF's
+ * coordinates (from the page's bottom-left, y upwards) as the stamps and
+ * signature fields of pdfsign.h want them, not cairo's. */
+static void mark(const struct doc *d, struct mc_pdf_box *b, double x, double y_top, double w, double h)
+{
+	*b = (struct mc_pdf_box){d->page, x, d->ph - y_top - h, w, h};
+}
 
 /* "Thành phố Hồ Chí Minh, ngày 05 tháng 3 năm 2027": days below 10 and the
  * months January and February with a leading zero (Decree 30, Annex I);
@@ -58,7 +71,10 @@ static void header(struct doc *d, json_t *j)
 	y += 8;
 	/* the number and symbol; a draft's number is left for the clerical officer */
 	const char *num = mc__pdf_esc(d, number ? number : "");
-	y += mc__pdf_put(d, mc__pdf_lay(d, mc_sprintf(d->a, "Số: %s", num), lw - 8, d->fs, F_CENTER), d->ml, y);
+	double nh = mc__pdf_put(d, mc__pdf_lay(d, mc_sprintf(d->a, "Số: %s", num), lw - 8, d->fs, F_CENTER), d->ml, y);
+	if (d->marks) /* the officer's number is stamped over the whole line */
+		mark(d, &d->marks->number, d->ml, y, lw - 8, nh);
+	y += nh;
 	if (is_letter(type)) /* a công văn's summary goes under its number */
 		y += mc__pdf_put(d,
 				 mc__pdf_lay(d,
@@ -75,8 +91,11 @@ static void header(struct doc *d, json_t *j)
 	mc__pdf_hline(d, xr + e.x, xr + e.x + e.w, yr + 1.5, 0.6);
 	yr += 10;
 	const char *when = place_date(d, mc__jtext(d->a, j, "place"), mc__jtext(d->a, j, "date"));
-	yr += mc__pdf_put(d, mc__pdf_lay(d, mc_sprintf(d->a, "<i>%s</i>", mc__pdf_esc(d, when)), rw, d->fs, F_CENTER),
-			  xr, yr);
+	double wh = mc__pdf_put(
+		d, mc__pdf_lay(d, mc_sprintf(d->a, "<i>%s</i>", mc__pdf_esc(d, when)), rw, d->fs, F_CENTER), xr, yr);
+	if (d->marks)
+		mark(d, &d->marks->date, xr, yr, rw, wh);
+	yr += wh;
 	d->y = (y > yr ? y : yr) + 18;
 }
 
@@ -169,6 +188,9 @@ static void closing(struct doc *d, json_t *j)
 	if (top) {
 		double th = mc__pdf_put(d, top, d->ml + half + 4, y);
 		mc__pdf_put(d, name, d->ml + half + 4, y + th + GAP_SIGN);
+		/* after mc__pdf_need: d->page is the page the block landed on */
+		if (d->marks)
+			mark(d, &d->marks->signature, d->ml + half + 4, y + th, half - 8, GAP_SIGN);
 	}
 	d->y = y + (lh > rh ? lh : rh) + 8;
 }
@@ -189,6 +211,13 @@ static void official(struct doc *d, json_t *j)
 
 int mc_pdf_document(json_t *document, struct mc_buf *out, struct mc_error *e)
 {
+	return mc_pdf_document_marked(document, out, NULL, e);
+}
+
+int mc_pdf_document_marked(json_t *document, struct mc_buf *out, struct mc_pdf_marks *marks, struct mc_error *e)
+{
+	if (marks)
+		memset(marks, 0, sizeof(*marks));
 	if (!json_is_object(document))
 		return mc_error_set(e, MC_E_INVAL, "Văn bản phải là một đối tượng JSON");
 	size_t before = e->nfields;
@@ -199,5 +228,5 @@ int mc_pdf_document(json_t *document, struct mc_buf *out, struct mc_error *e)
 	mc__need_text(e, a, document, "place");
 	mc_arena_free(a);
 	int rc = mc__validation_done(e, before, "Văn bản");
-	return rc ? rc : mc__pdf_render_document(document, official, out, e);
+	return rc ? rc : mc__pdf_render_document(document, official, marks, out, e);
 }

@@ -1346,6 +1346,7 @@ struct job {
 	const struct tpl *tpl;
 	double fs;                            /* body font size; 0: the default */
 	void (*draw)(struct doc *, json_t *); /* form 10: draws the document */
+	struct mc_pdf_marks *marks;           /* form 10: where its boxes are, may be NULL */
 };
 
 /* Two copies (liên) of form 01: one kept, one handed to the applicant, each
@@ -1412,6 +1413,10 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 {
 	struct sink sink = {out, 0};
 	struct doc d = {0};
+	/* the boxes of this pass; handed over only when it succeeds, so that
+	 * the last pass run (the one whose output render keeps) has the say */
+	struct mc_pdf_marks marks = {0};
+	d.marks = jb->marks ? &marks : NULL;
 	int landscape = jb->form == 7 || jb->form == 8, official = jb->form == 10, a4 = jb->form == 9 || official;
 	d.pw = (landscape ? 297 : a4 ? 210 : 148) * PT_PER_MM;
 	d.ph = (a4 ? 297 : 210) * PT_PER_MM;
@@ -1433,6 +1438,7 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 				       official ? mc__jtext(d.a, jb->dossier, "summary") : titles[jb->form]);
 	cairo_pdf_surface_set_metadata(d.surf, CAIRO_PDF_METADATA_CREATOR, "motcua " MC_VERSION);
 	d.cr = cairo_create(d.surf);
+	mc__pdf_track_font_map();
 	d.pc = pango_cairo_create_context(d.cr);
 	cairo_font_options_t *fo = cairo_font_options_create();
 	/* outline metrics: the same line breaks on any surface, no rounding */
@@ -1466,6 +1472,8 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 		mc_error_set(e, MC_E_INTERNAL, NULL);
 		return mc_error_log(e, "cairo: %s", cairo_status_to_string(st));
 	}
+	if (jb->marks)
+		*jb->marks = marks;
 	return 0;
 }
 
@@ -1500,8 +1508,11 @@ static int render(const struct job *jb, struct mc_buf *out, struct mc_error *e)
 			rc = mc_error_log(e, "pdf: page count changed between passes (%d, %d)", pages, again);
 		}
 	}
-	if (rc)
+	if (rc) {
 		rewind_to(out, keep);
+		if (jb->marks)
+			memset(jb->marks, 0, sizeof(*jb->marks));
+	}
 	return rc;
 }
 
@@ -1577,7 +1588,7 @@ int mc_pdf_form(int form, json_t *dossier, const char *lang, struct mc_buf *out,
 	mc_arena_free(a);
 	if (rc)
 		return rc;
-	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0, NULL, 0, NULL};
+	struct job jb = {form, dossier, NULL, NULL, lang && strcmp(lang, "en") == 0, NULL, 0, NULL, NULL};
 	return render(&jb, out, e);
 }
 
@@ -1593,13 +1604,46 @@ int mc_pdf_register(json_t *agency, const char *period_from, const char *period_
 	if (rc)
 		return rc;
 	struct reg r = {agency, dossiers, period_from, period_to};
-	struct job jb = {7, NULL, &r, NULL, 0, NULL, 0, NULL};
+	struct job jb = {7, NULL, &r, NULL, 0, NULL, 0, NULL, NULL};
 	return render(&jb, out, e);
+}
+
+/* The font maps alive.  Pango keeps one per thread (each worker that drew
+ * a PDF has its own, finalized when the thread ends), and since 1.50
+ * matches and sorts fonts in a thread of its own whose pending jobs hold
+ * a font map, and so its cairo fonts and fontconfig patterns, a while
+ * longer.  Each is counted when first used (mc__pdf_track_font_map) and
+ * uncounted when its finalizer has run to its end (GObject clears an
+ * object's data last). */
+static gint live_font_maps;
+
+static void font_map_gone(gpointer p)
+{
+	(void)p;
+	g_atomic_int_add(&live_font_maps, -1);
+}
+
+void mc__pdf_track_font_map(void)
+{
+	GObject *fm = G_OBJECT(pango_cairo_font_map_get_default());
+	if (!g_object_get_data(fm, "mc-tracked")) { /* only this thread uses its font map */
+		g_atomic_int_add(&live_font_maps, 1);
+		g_object_set_data_full(fm, "mc-tracked", &live_font_maps, font_map_gone);
+	}
 }
 
 void mc_pdf_release_caches(void)
 {
+	/* cairo and fontconfig assert, when their caches are released, that
+	 * nothing of theirs is still used: wait for every font map to be
+	 * finalized (a few ms), and when one is not, leave the caches alone
+	 * (the process ends anyway; only leak checkers would care) */
 	pango_cairo_font_map_set_default(NULL);
+	int i;
+	for (i = 0; i < 5000 && g_atomic_int_get(&live_font_maps) > 0; i++)
+		g_usleep(1000);
+	if (g_atomic_int_get(&live_font_maps) > 0)
+		return;
 	cairo_debug_reset_static_data();
 	FcFini();
 }
@@ -1612,7 +1656,7 @@ int mc_pdf_report(json_t *report, const char *agency, struct mc_buf *out, struct
 	    strlen(json_string_value(json_object_get(report, "to"))) != 10 || !agency)
 		return mc_error_set(e, MC_E_VALIDATION, "a report needs from, to and the agency");
 	struct rep r = {report, agency};
-	struct job jb = {8, NULL, NULL, &r, 0, NULL, 0, NULL};
+	struct job jb = {8, NULL, NULL, &r, 0, NULL, 0, NULL, NULL};
 	return render(&jb, out, e);
 }
 
@@ -1628,12 +1672,13 @@ int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct m
 	if (!found || !json_is_string(json_object_get(found, "template")))
 		return mc_error_set(e, MC_E_NOT_FOUND, "Giấy tờ này không có mẫu để tải về");
 	struct tpl t = {def, found};
-	struct job jb = {9, NULL, NULL, NULL, 0, &t, 0, NULL};
+	struct job jb = {9, NULL, NULL, NULL, 0, &t, 0, NULL, NULL};
 	return render(&jb, out, e);
 }
 
-int mc__pdf_render_document(json_t *j, void (*draw)(struct doc *, json_t *), struct mc_buf *out, struct mc_error *e)
+int mc__pdf_render_document(json_t *j, void (*draw)(struct doc *, json_t *), struct mc_pdf_marks *marks,
+			    struct mc_buf *out, struct mc_error *e)
 {
-	struct job jb = {10, j, NULL, NULL, 0, NULL, 0, draw};
+	struct job jb = {10, j, NULL, NULL, 0, NULL, 0, draw, marks};
 	return render(&jb, out, e);
 }

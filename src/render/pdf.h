@@ -78,6 +78,32 @@ int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct m
  */
 int mc_pdf_document(json_t *document, struct mc_buf *out, struct mc_error *e);
 
+/* A box on a page: PDF points from the page's bottom-left corner; page 0: not drawn. */
+struct mc_pdf_box {
+	int page;
+	double x, y, w, h;
+};
+
+/*
+ * Where things are on an official document (mc_pdf_document_marked): what
+ * the clerical officer needs once the leader has signed a document whose
+ * number and date were left blank, to show them as stamps over the blank
+ * lines (pdfsign.h, mc_pdf_add_stamps) and to put the organisation's seal
+ * over the signature.
+ */
+struct mc_pdf_marks {
+	struct mc_pdf_box number;    /* the "Số: ..." line under the issuer (its whole line box, column width) */
+	struct mc_pdf_box date;      /* the italic place-and-date line under the motto */
+	struct mc_pdf_box signature; /* the blank space between the signer's position and name (GAP_SIGN high, the
+					signer column wide); page 0 when there is no signer */
+};
+
+/*
+ * mc_pdf_document, also filling marks (may be NULL) with the boxes as drawn
+ * in the final pass.  On error *marks is all zeros.
+ */
+int mc_pdf_document_marked(json_t *document, struct mc_buf *out, struct mc_pdf_marks *marks, struct mc_error *e);
+
 /*
  * Drop the font caches of cairo, pango and fontconfig held by the calling
  * thread and the process.  Only for leak checkers at exit (tests): no

@@ -28,6 +28,7 @@ enum {
 };
 
 struct doc;
+struct mc_pdf_marks;
 typedef void (*repeat_fn)(struct doc *, const void *);
 
 struct doc {
@@ -49,6 +50,7 @@ struct doc {
 	const char *running;           /* markup at the top of continuation pages */
 	repeat_fn repeat;              /* redraws a table header on a new page */
 	const void *repeat_arg;
+	struct mc_pdf_marks *marks; /* an official document: where its boxes were drawn in this pass; may be NULL */
 };
 
 /* Extents of line i of a layout, in pt from the layout's top-left. */
@@ -85,7 +87,14 @@ void mc__pdf_flow(struct doc *d, PangoLayout *l, double x);
 void mc__pdf_para(struct doc *d, const char *markup, int flags, double hang, double after);
 
 /* Render j, an official document's data, on A4 with the margins and type
- * of Decree 30 (Annex I): draw lays it out; appended to out as PDF. */
-int mc__pdf_render_document(json_t *j, void (*draw)(struct doc *, json_t *), struct mc_buf *out, struct mc_error *e);
+ * of Decree 30 (Annex I): draw lays it out (recording its boxes in
+ * d->marks when that is not NULL); appended to out as PDF.  marks (may be
+ * NULL) gets the boxes of the pass whose output is kept, zeros on error. */
+int mc__pdf_render_document(json_t *j, void (*draw)(struct doc *, json_t *), struct mc_pdf_marks *marks,
+			    struct mc_buf *out, struct mc_error *e);
+
+/* Count the calling thread's default font map among those alive, before
+ * pango first draws with it (see mc_pdf_release_caches). */
+void mc__pdf_track_font_map(void);
 
 #endif

@@ -9,6 +9,7 @@
  * unparsed text with the new entries added.
  */
 #include "pdfsign.h"
+#include "pdfdoc.h"
 
 #include "../core/arena.h"
 #include "../core/timeutil.h"
@@ -31,6 +32,9 @@
 #define MAX_FIELDS  4096       /* form fields walked at most */
 #define MAX_DEPTH   16         /* levels of /Kids followed at most */
 #define TAIL        4096       /* bytes from the end where startxref is looked for */
+#define MAX_STAMPS  64         /* stamps one update adds at most */
+#define MIN_TEXT_PT 6.0        /* a text image's letters are not made smaller than this */
+#define MAX_TEXT_PT 200.0      /* ...nor asked larger */
 
 /* "/ByteRange [0 0000000000 0000000000 0000000000]": rewritten in place,
  * padded with spaces, once the offsets are known. */
@@ -311,15 +315,97 @@ struct xobj {
 	size_t off;
 };
 
+/* An incremental update being written: the file as qpdf reads it, what
+ * the update chains to and the objects written so far (for the
+ * cross-reference section). */
 struct upd {
 	qpdf_data q;
 	struct w o;
-	struct xobj x[12];
-	int nx;
+	struct xobj *x;
+	int nx, cap;
+	size_t prev; /* the file's last cross-reference section */
+	qpdf_oh trailer, root;
+	int size;      /* the trailer's /Size: the first free object number */
+	int rid, rgen; /* the catalog */
+	int npages;
 };
+
+/* Open pdf for an update written to out (empty): MC_E_INVAL when it is
+ * not a PDF whose cross-reference table can be chained to as it is, or is
+ * encrypted.  upd_close in every case. */
+static int upd_open(struct upd *u, const void *pdf, size_t n, struct mc_buf *out)
+{
+	memset(u, 0, sizeof(*u));
+	u->o.b = out;
+	if (last_startxref(pdf, n, &u->prev))
+		return MC_E_INVAL;
+	/* no recovery: the update chains to the file's own cross-reference
+	 * table, which therefore has to be sound */
+	if (!(u->q = open_pdf(pdf, n, 0)))
+		return MC_E_INVAL;
+	qpdf_data q = u->q;
+	if (qpdf_is_encrypted(q))
+		return MC_E_INVAL;
+	u->trailer = qpdf_get_trailer(q);
+	u->root = qpdf_get_root(q);
+	qpdf_oh sz = key(q, u->trailer, "/Size");
+	long long size = qpdf_oh_is_integer(q, sz) ? qpdf_oh_get_int_value(q, sz) : 0;
+	u->rid = qpdf_oh_get_object_id(q, u->root);
+	u->rgen = qpdf_oh_get_generation(q, u->root);
+	if (size < 1 || size > 8000000 || u->rid < 1 || u->rid >= size || !qpdf_oh_is_dictionary(q, u->root))
+		return MC_E_INVAL;
+	u->size = (int)size;
+	u->npages = qpdf_get_num_pages(q);
+	return u->npages < 1 ? MC_E_INVAL : 0;
+}
+
+/* Page no (1-based) as an object of the file: MC_E_INVAL when there is no
+ * such page, or qpdf had to make it indirect itself (it is not in the
+ * file, so the update cannot replace it). */
+static int upd_page(struct upd *u, int no, qpdf_oh *page, int *pid, int *pgen)
+{
+	if (no < 1 || no > u->npages)
+		return MC_E_INVAL;
+	*page = qpdf_get_page_n(u->q, (size_t)no - 1);
+	*pid = qpdf_oh_get_object_id(u->q, *page);
+	*pgen = qpdf_oh_get_generation(u->q, *page);
+	return *pid < 1 || *pid >= u->size || !qpdf_oh_is_dictionary(u->q, *page) ? MC_E_INVAL : 0;
+}
+
+/* The original, untouched, then the update on a line of its own. */
+static void upd_start(struct upd *u, const void *pdf, size_t n)
+{
+	putn(&u->o, pdf, n);
+	if (n && ((const char *)pdf)[n - 1] != '\n' && ((const char *)pdf)[n - 1] != '\r')
+		put(&u->o, "\n");
+}
+
+/* The first error while writing, or of qpdf reading an object on the way
+ * (a broken object would otherwise be copied as qpdf made it up). */
+static int upd_status(struct upd *u)
+{
+	int rc = u->o.rc;
+	if (!rc && qpdf_has_error(u->q)) {
+		(void)qpdf_get_error(u->q);
+		rc = MC_E_INVAL;
+	}
+	return rc;
+}
+
+static void upd_close(struct upd *u)
+{
+	if (u->q)
+		qpdf_cleanup(&u->q);
+	free(u->x);
+	u->x = NULL;
+}
 
 static void begin_obj(struct upd *u, int id, int gen)
 {
+	if (u->nx == u->cap) {
+		u->cap = u->cap ? 2 * u->cap : 16;
+		u->x = mc_xrealloc(u->x, (size_t)u->cap * sizeof(*u->x));
+	}
 	u->x[u->nx++] = (struct xobj){id, gen, u->o.b->len};
 	put(&u->o, "%d %d obj\n", id, gen);
 }
@@ -353,19 +439,60 @@ static int put_image(struct upd *u, int id, const unsigned char *px, int w, int 
 	return 0;
 }
 
-static int check_field(const struct mc_pdf_sigfield *f)
+/* The appearance of a widget or an annotation, w x h points: a form
+ * XObject (object form) that stretches the image (object img, its soft
+ * mask smask; 0: none) over its box, then the image and the mask.  rgb
+ * NULL: an empty appearance. */
+static void put_appearance(struct upd *u, int form, int img, int smask, double w, double h, const unsigned char *rgb,
+			   const unsigned char *alpha, int img_w, int img_h)
 {
-	if (f->page < 1 || !f->name)
-		return MC_E_INVAL;
-	const double v[4] = {f->x, f->y, f->w, f->h};
+	struct mc_buf cs = MC_BUF_INIT(256);
+	struct w c = {&cs, 0};
+	begin_obj(u, form, 0);
+	put(&u->o, "<< /Type /XObject /Subtype /Form /BBox [0 0 ");
+	put_num(&u->o, w);
+	put(&u->o, " ");
+	put_num(&u->o, h);
+	put(&u->o, "]");
+	if (img) {
+		put(&u->o, " /Resources << /XObject << /Im1 %d 0 R >> >>", img);
+		put(&c, "q ");
+		put_num(&c, w);
+		put(&c, " 0 0 ");
+		put_num(&c, h);
+		put(&c, " 0 0 cm /Im1 Do Q");
+	}
+	if (c.rc && !u->o.rc)
+		u->o.rc = c.rc;
+	put_stream(u, cs.data ? cs.data : "", cs.len);
+	mc_buf_release(&cs);
+	if (img && !u->o.rc)
+		u->o.rc = put_image(u, img, rgb, img_w, img_h, 3, smask);
+	if (smask && !u->o.rc)
+		u->o.rc = put_image(u, smask, alpha, img_w, img_h, 1, 0);
+}
+
+/* A rectangle within the largest page, and an image of sane size. */
+static int check_rect(double x, double y, double w, double h)
+{
+	const double v[4] = {x, y, w, h};
 	for (int i = 0; i < 4; i++)
 		if (!isfinite(v[i]) || fabs(v[i]) > MAX_COORD)
 			return MC_E_INVAL;
-	if (f->w < 0 || f->h < 0)
+	return 0;
+}
+
+static int check_image(const unsigned char *rgb, const unsigned char *alpha, int w, int h)
+{
+	if (rgb && (w < 1 || h < 1 || w > MAX_IMG || h > MAX_IMG))
 		return MC_E_INVAL;
-	if (f->rgb && (f->img_w < 1 || f->img_h < 1 || f->img_w > MAX_IMG || f->img_h > MAX_IMG))
-		return MC_E_INVAL;
-	if (f->alpha && !f->rgb)
+	return alpha && !rgb ? MC_E_INVAL : 0;
+}
+
+static int check_field(const struct mc_pdf_sigfield *f)
+{
+	if (f->page < 1 || !f->name || check_rect(f->x, f->y, f->w, f->h) || f->w < 0 || f->h < 0 ||
+	    check_image(f->rgb, f->alpha, f->img_w, f->img_h))
 		return MC_E_INVAL;
 	if (f->reserve > MAX_RESERVE)
 		return MC_E_INVAL;
@@ -381,31 +508,40 @@ static int check_field(const struct mc_pdf_sigfield *f)
 	return 0;
 }
 
-/* The page (or its /Annots array) with the widget added to /Annots. */
-static int add_annot(struct upd *u, qpdf_oh page, int pid, int pgen, int wid)
+/* The page (or its /Annots array) with the annotations ids (n of them,
+ * widgets or stamps) added to /Annots.  An object may appear once in an
+ * update, so all that a page gains is added in one rewrite. */
+static int add_annots(struct upd *u, qpdf_oh page, int pid, int pgen, const int *ids, int n)
 {
 	qpdf_data q = u->q;
 	qpdf_oh annots = key(q, page, "/Annots");
+	char *items = array_items(q, annots); /* "" when there is none (or it is not an array) */
+	struct mc_buf added = MC_BUF_INIT(SIZE_MAX);
+	struct w a = {&added, 0};
+	for (int i = 0; i < n; i++)
+		put(&a, "%d 0 R ", ids[i]);
+	int rc = a.rc;
+	if (rc)
+		goto done;
 	if (qpdf_oh_is_array(q, annots) && qpdf_oh_is_indirect(q, annots)) {
 		/* the page points at the array: the array changes, the page does not */
-		char *items = array_items(q, annots);
 		begin_obj(u, qpdf_oh_get_object_id(q, annots), qpdf_oh_get_generation(q, annots));
-		put(&u->o, "[ %s%d 0 R ]\nendobj\n", items, wid);
-		free(items);
-		return 0;
+		put(&u->o, "[ %s%s]\nendobj\n", items, mc_buf_str(&added));
+		goto done;
 	}
-	char *items = array_items(q, annots); /* "" when there is none (or it is not an array) */
 	static const char *const drop[] = {"/Annots"};
 	char *d = dict_open(q, page, drop, 1);
 	if (!d) {
-		free(items);
-		return MC_E_INVAL;
+		rc = MC_E_INVAL;
+		goto done;
 	}
 	begin_obj(u, pid, pgen);
-	put(&u->o, "%s /Annots [ %s%d 0 R ] >>\nendobj\n", d, items, wid);
+	put(&u->o, "%s /Annots [ %s%s] >>\nendobj\n", d, items, mc_buf_str(&added));
 	free(d);
+done:
+	mc_buf_release(&added);
 	free(items);
-	return 0;
+	return rc;
 }
 
 /* The catalog (or its /AcroForm dictionary) with the field added to
@@ -451,10 +587,14 @@ static int cmp_xobj(const void *a, const void *b)
 }
 
 /* The cross-reference section of the new and changed objects, one
- * subsection per run of consecutive numbers, and the trailer. */
-static void put_xref(struct upd *u, qpdf_oh trailer, int size, int rid, int rgen, size_t prev)
+ * subsection per run of consecutive numbers, and the trailer (size: the
+ * first object number the update leaves free). */
+static void put_xref(struct upd *u, int size)
 {
 	qpdf_data q = u->q;
+	qpdf_oh trailer = u->trailer;
+	int rid = u->rid, rgen = u->rgen;
+	size_t prev = u->prev;
 	size_t at = u->o.b->len;
 	qsort(u->x, (size_t)u->nx, sizeof(u->x[0]), cmp_xobj);
 	put(&u->o, "xref\n");
@@ -480,35 +620,18 @@ int mc_pdf_sign_prepare(const void *pdf, size_t n, const struct mc_pdf_sigfield 
 {
 	if (!pdf || !f || out->len || check_field(f))
 		return MC_E_INVAL;
-	size_t prev, reserve = f->reserve ? f->reserve : MC_PDF_SIG_RESERVE;
-	if (last_startxref(pdf, n, &prev))
-		return MC_E_INVAL;
-	/* no recovery: the update chains to the file's own cross-reference
-	 * table, which therefore has to be sound */
-	qpdf_data q = open_pdf(pdf, n, 0);
-	if (!q)
-		return MC_E_INVAL;
-	struct upd u = {.q = q, .o = {out, 0}};
+	size_t reserve = f->reserve ? f->reserve : MC_PDF_SIG_RESERVE;
+	struct upd u;
 	char field[32];
 	const char *fname = f->field;
-	int rc = MC_E_INVAL;
-	if (qpdf_is_encrypted(q))
+	qpdf_oh page;
+	int pid, pgen;
+	int rc = upd_open(&u, pdf, n, out);
+	if (rc || (rc = upd_page(&u, f->page, &page, &pid, &pgen)) != 0)
 		goto done;
-	qpdf_oh trailer = qpdf_get_trailer(q), root = qpdf_get_root(q);
-	qpdf_oh sz = key(q, trailer, "/Size");
-	long long size = qpdf_oh_is_integer(q, sz) ? qpdf_oh_get_int_value(q, sz) : 0;
-	int rid = qpdf_oh_get_object_id(q, root), rgen = qpdf_oh_get_generation(q, root);
-	if (size < 1 || size > 8000000 || rid < 1 || rid >= size || !qpdf_oh_is_dictionary(q, root))
-		goto done;
-	int npages = qpdf_get_num_pages(q);
-	if (npages < 1 || f->page > npages)
-		goto done;
-	qpdf_oh page = qpdf_get_page_n(q, (size_t)f->page - 1);
-	int pid = qpdf_oh_get_object_id(q, page), pgen = qpdf_oh_get_generation(q, page);
-	/* a page qpdf had to make indirect itself is not in the file */
-	if (pid < 1 || pid >= size || !qpdf_oh_is_dictionary(q, page))
-		goto done;
-	qpdf_oh fields = key(q, key(q, root, "/AcroForm"), "/Fields");
+	qpdf_data q = u.q;
+	rc = MC_E_INVAL;
+	qpdf_oh fields = key(q, key(q, u.root, "/AcroForm"), "/Fields");
 	if (fname) {
 		if (field_taken(q, fields, fname))
 			goto done;
@@ -523,14 +646,11 @@ int mc_pdf_sign_prepare(const void *pdf, size_t n, const struct mc_pdf_sigfield 
 	double ox, oy;
 	page_origin(q, page, &ox, &oy);
 	int visible = f->w > 0 && f->h > 0;
-	int sig = (int)size, wid = sig + 1, next = sig + 2;
+	int sig = u.size, wid = sig + 1, next = sig + 2;
 	int form = visible ? next++ : 0, img = visible && f->rgb ? next++ : 0;
 	int smask = img && f->alpha ? next++ : 0;
 
-	/* the original, untouched, then the update on a line of its own */
-	putn(&u.o, pdf, n);
-	if (n && ((const char *)pdf)[n - 1] != '\n' && ((const char *)pdf)[n - 1] != '\r')
-		put(&u.o, "\n");
+	upd_start(&u, pdf, n);
 
 	begin_obj(&u, sig, 0);
 	put(&u.o, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ");
@@ -573,46 +693,16 @@ int mc_pdf_sign_prepare(const void *pdf, size_t n, const struct mc_pdf_sigfield 
 			put_num(&u.o, r[i]);
 		}
 		put(&u.o, " ] /F 132 /AP << /N %d 0 R >> >>\nendobj\n", form);
+		put_appearance(&u, form, img, smask, f->w, f->h, f->rgb, f->alpha, f->img_w, f->img_h);
 	} else {
 		put(&u.o, "0 0 0 0] /F 132 >>\nendobj\n");
 	}
 
-	if (visible) {
-		struct mc_buf cs = MC_BUF_INIT(256);
-		struct w c = {&cs, 0};
-		begin_obj(&u, form, 0);
-		put(&u.o, "<< /Type /XObject /Subtype /Form /BBox [0 0 ");
-		put_num(&u.o, f->w);
-		put(&u.o, " ");
-		put_num(&u.o, f->h);
-		put(&u.o, "]");
-		if (img) {
-			put(&u.o, " /Resources << /XObject << /Im1 %d 0 R >> >>", img);
-			put(&c, "q ");
-			put_num(&c, f->w);
-			put(&c, " 0 0 ");
-			put_num(&c, f->h);
-			put(&c, " 0 0 cm /Im1 Do Q");
-		}
-		if (c.rc && !u.o.rc)
-			u.o.rc = c.rc;
-		put_stream(&u, cs.data ? cs.data : "", cs.len);
-		mc_buf_release(&cs);
-		if (img && !u.o.rc)
-			u.o.rc = put_image(&u, img, f->rgb, f->img_w, f->img_h, 3, smask);
-		if (smask && !u.o.rc)
-			u.o.rc = put_image(&u, smask, f->alpha, f->img_w, f->img_h, 1, 0);
-	}
-
-	if ((rc = add_annot(&u, page, pid, pgen, wid)) != 0 || (rc = add_field(&u, root, rid, rgen, wid)) != 0)
+	if ((rc = add_annots(&u, page, pid, pgen, &wid, 1)) != 0 ||
+	    (rc = add_field(&u, u.root, u.rid, u.rgen, wid)) != 0)
 		goto done;
-	put_xref(&u, trailer, next, rid, rgen, prev);
-	rc = u.o.rc;
-	if (!rc && qpdf_has_error(q)) { /* an object qpdf failed to read on the way */
-		(void)qpdf_get_error(q);
-		rc = MC_E_INVAL;
-	}
-	if (rc)
+	put_xref(&u, next);
+	if ((rc = upd_status(&u)) != 0)
 		goto done;
 
 	range[0] = 0;
@@ -630,7 +720,94 @@ int mc_pdf_sign_prepare(const void *pdf, size_t n, const struct mc_pdf_sigfield 
 done:
 	if (rc)
 		mc_buf_reset(out);
-	qpdf_cleanup(&q);
+	upd_close(&u);
+	return rc;
+}
+
+static int check_stamp(const struct mc_pdf_stamp *s)
+{
+	if (s->page < 1 || check_rect(s->x, s->y, s->w, s->h) || s->w <= 0 || s->h <= 0 || !s->rgb ||
+	    check_image(s->rgb, s->alpha, s->img_w, s->img_h))
+		return MC_E_INVAL;
+	return 0;
+}
+
+int mc_pdf_add_stamps(const void *pdf, size_t n, const struct mc_pdf_stamp *s, int count, struct mc_buf *out)
+{
+	if (!pdf || !s || count < 1 || count > MAX_STAMPS || out->len)
+		return MC_E_INVAL;
+	for (int i = 0; i < count; i++)
+		if (check_stamp(&s[i]))
+			return MC_E_INVAL;
+	struct upd u;
+	int ids[MAX_STAMPS], on_page[MAX_STAMPS];
+	int rc = upd_open(&u, pdf, n, out);
+	if (rc)
+		goto done;
+	qpdf_data q = u.q;
+	for (int i = 0; i < count; i++) {
+		qpdf_oh page;
+		int pid, pgen;
+		if ((rc = upd_page(&u, s[i].page, &page, &pid, &pgen)) != 0)
+			goto done;
+	}
+
+	upd_start(&u, pdf, n);
+	int next = u.size;
+	for (int i = 0; i < count; i++) {
+		const struct mc_pdf_stamp *t = &s[i];
+		qpdf_oh page;
+		int pid, pgen;
+		(void)upd_page(&u, t->page, &page, &pid, &pgen); /* checked above */
+		double ox, oy;
+		page_origin(q, page, &ox, &oy);
+		int form, img, smask;
+		ids[i] = next++;
+		form = next++;
+		img = next++;
+		smask = t->alpha ? next++ : 0;
+		/* a stamp (ISO 32000-1 12.5.6.12) rather than a widget: it is
+		 * no form field, and readers show its /Contents as what it says;
+		 * printed (4) and locked (128) like the signatures' widgets */
+		begin_obj(&u, ids[i], 0);
+		put(&u.o, "<< /Type /Annot /Subtype /Stamp /P %d %d R /Rect [", pid, pgen);
+		const double r[4] = {ox + t->x, oy + t->y, ox + t->x + t->w, oy + t->y + t->h};
+		for (int k = 0; k < 4; k++) {
+			put(&u.o, " ");
+			put_num(&u.o, r[k]);
+		}
+		put(&u.o, " ] /F 132");
+		if (t->text) {
+			put(&u.o, " /Contents ");
+			put_text(&u.o, t->text);
+		}
+		put(&u.o, " /AP << /N %d 0 R >> >>\nendobj\n", form);
+		put_appearance(&u, form, img, smask, t->w, t->h, t->rgb, t->alpha, t->img_w, t->img_h);
+	}
+
+	/* each page once, with all of its stamps, in the order given */
+	for (int i = 0; i < count; i++) {
+		int k = 0, seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = s[j].page == s[i].page;
+		if (seen)
+			continue;
+		for (int j = i; j < count; j++)
+			if (s[j].page == s[i].page)
+				on_page[k++] = ids[j];
+		qpdf_oh page;
+		int pid, pgen;
+		(void)upd_page(&u, s[i].page, &page, &pid, &pgen);
+		if ((rc = add_annots(&u, page, pid, pgen, on_page, k)) != 0)
+			goto done;
+	}
+	/* the catalog is not touched: a stamp is no form field */
+	put_xref(&u, next);
+	rc = upd_status(&u);
+done:
+	if (rc)
+		mc_buf_reset(out);
+	upd_close(&u);
 	return rc;
 }
 
@@ -977,6 +1154,7 @@ int mc_pdf_stamp_image(const char *const *lines, int nlines, unsigned color, dou
 		rc = MC_E_INVAL;
 		goto done;
 	}
+	mc__pdf_track_font_map();
 	PangoLayout *l = pango_cairo_create_layout(cr);
 	pango_layout_set_text(l, mc_buf_str(&text), -1);
 	double padx = in + lw + 3, pady = in + lw + 2, aw = w_pt - 2 * padx, ah = h_pt - 2 * pady, tw = 0, th = 0;
@@ -1024,6 +1202,84 @@ int mc_pdf_stamp_image(const char *const *lines, int nlines, unsigned color, dou
 	*h = ph;
 done:
 	mc_buf_release(&text);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	return rc;
+}
+
+int mc_pdf_text_image(const char *markup, double size_pt, double w_pt, double h_pt, double scale, unsigned char **rgb,
+		      int *w, int *h)
+{
+	*rgb = NULL;
+	*w = *h = 0;
+	if (!markup || !isfinite(size_pt) || size_pt <= 0 || size_pt > MAX_TEXT_PT || !isfinite(w_pt) ||
+	    !isfinite(h_pt) || !isfinite(scale) || w_pt <= 0 || h_pt <= 0 || scale <= 0 || w_pt * scale > MAX_IMG ||
+	    h_pt * scale > MAX_IMG)
+		return MC_E_INVAL;
+	/* checked first: pango would print a warning and draw nothing */
+	if (!pango_parse_markup(markup, -1, 0, NULL, NULL, NULL, NULL))
+		return MC_E_INVAL;
+	int pw = (int)ceil(w_pt * scale), ph = (int)ceil(h_pt * scale), rc = 0;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+	cairo_t *cr = cairo_create(s);
+	cairo_scale(cr, scale, scale);
+	/* opaque: the image is put over a blank line of the page, which it
+	 * has to hide */
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+
+	mc__pdf_track_font_map();
+	PangoContext *pc = pango_cairo_create_context(cr);
+	pango_context_set_language(pc, pango_language_from_string("vi"));
+	PangoLayout *l = pango_layout_new(pc);
+	g_object_unref(pc);
+	pango_layout_set_markup(l, markup, -1);
+	pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
+	/* the size asked for (the page's body type, so that the number looks
+	 * printed with the rest), smaller only when the box is too small */
+	PangoRectangle logical;
+	double min = size_pt < MIN_TEXT_PT ? size_pt : MIN_TEXT_PT;
+	for (double size = size_pt;; size -= 0.25) {
+		if (size < min)
+			size = min;
+		PangoFontDescription *fd = pango_font_description_from_string("Liberation Serif, DejaVu Serif");
+		pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+		pango_layout_set_font_description(l, fd);
+		pango_font_description_free(fd);
+		pango_layout_get_extents(l, NULL, &logical);
+		if (size <= min ||
+		    ((double)logical.width / PANGO_SCALE <= w_pt && (double)logical.height / PANGO_SCALE <= h_pt))
+			break;
+	}
+	double tw = (double)logical.width / PANGO_SCALE, th = (double)logical.height / PANGO_SCALE;
+	cairo_move_to(cr, (w_pt - tw) / 2 - (double)logical.x / PANGO_SCALE,
+		      (h_pt - th) / 2 - (double)logical.y / PANGO_SCALE);
+	pango_cairo_show_layout(cr, l);
+	g_object_unref(l);
+	cairo_surface_flush(s);
+	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+		rc = MC_E_INTERNAL;
+		goto done;
+	}
+
+	/* cairo's RGB24 pixels are 0x00RRGGBB words */
+	const unsigned char *data = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned char *c = mc_xmalloc((size_t)pw * (size_t)ph * 3);
+	for (int y = 0; y < ph; y++)
+		for (int x = 0; x < pw; x++) {
+			uint32_t px;
+			memcpy(&px, data + (size_t)y * (size_t)stride + (size_t)x * 4, 4);
+			unsigned char *o = c + ((size_t)y * (size_t)pw + (size_t)x) * 3;
+			o[0] = (unsigned char)(px >> 16);
+			o[1] = (unsigned char)(px >> 8);
+			o[2] = (unsigned char)px;
+		}
+	*rgb = c;
+	*w = pw;
+	*h = ph;
+done:
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
 	return rc;

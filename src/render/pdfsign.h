@@ -22,6 +22,10 @@
  * mc_pdf_signatures reads them back: for each signature the bytes it
  * covers and its CMS, to give to mc_cms_verify.
  *
+ * mc_pdf_add_stamps adds images as stamp annotations in an update of their
+ * own, e.g. the number and date the clerical officer gives a document the
+ * leader signed with them left blank, before the organisation seals it.
+ *
  * The update is a classic cross-reference section chained by /Prev to the
  * file's last one (which may be a cross-reference stream).  Encrypted PDFs
  * and files whose cross-reference table qpdf would have to reconstruct are
@@ -124,5 +128,51 @@ void mc_pdf_signatures_free(struct mc_pdf_sig *s, int count);
  */
 int mc_pdf_stamp_image(const char *const *lines, int nlines, unsigned color, double w_pt, double h_pt, double scale,
 		       unsigned char **rgb, unsigned char **alpha, int *w, int *h);
+
+/*
+ * An image shown over a rectangle of a page, as a /Stamp annotation
+ * (printed, locked: /F 132, with /AP /N a form XObject drawing the image;
+ * /Contents may carry alt text).  E.g. the number and the date a clerical
+ * officer gives a document the leader has already signed, over the blank
+ * number and date lines (mc_pdf_document_marked, pdf.h, says where).
+ */
+struct mc_pdf_stamp {
+	int page;                         /* 1-based */
+	double x, y, w, h;                /* PDF points from the page's bottom-left (same convention as
+					     mc_pdf_sigfield); w, h > 0 */
+	const unsigned char *rgb, *alpha; /* 8-bit RGB rows and an optional alpha mask, as in mc_pdf_sigfield;
+					     alpha may be NULL: opaque */
+	int img_w, img_h;
+	const char *text; /* /Contents: the stamp's words for readers and search (UTF-8), may be NULL */
+};
+
+/*
+ * Append pdf (n bytes) and an incremental update that adds the count
+ * stamps (1 to 64; several may be on one page: the page's /Annots gains
+ * all of them in one rewrite) to out; nothing else changes, so earlier
+ * signatures stay valid: they cover the file as it was, and one without
+ * /DocMDP forbids no later change (a reader may still list the stamps as
+ * changes made after signing).  The catalog is not rewritten: a stamp is
+ * no form field.
+ *
+ * MC_E_INVAL when out is not empty, pdf is not a PDF qpdf reads (or is
+ * encrypted), a page does not exist, a rectangle is empty or out of
+ * range, or an image is missing or of a bad size; MC_E_TOO_BIG when out's
+ * limit is passed.  On error out is left empty.
+ */
+int mc_pdf_add_stamps(const void *pdf, size_t n, const struct mc_pdf_stamp *s, int count, struct mc_buf *out);
+
+/*
+ * A line (or lines) of pango markup as an image: "Liberation Serif,
+ * DejaVu Serif" at size_pt (made smaller until it fits, down to 6 pt, or
+ * to size_pt when that is smaller), centred horizontally and
+ * vertically, black on an OPAQUE white background (it covers the blank
+ * line it is put over), w_pt x h_pt points at scale pixels per point.
+ * *rgb malloc'd, 3 bytes a pixel, *w and *h its size in pixels.
+ * MC_E_INVAL for malformed markup or sizes out of range (size_pt above
+ * 200, more than 4096 x 4096 pixels), MC_E_INTERNAL when cairo fails.
+ */
+int mc_pdf_text_image(const char *markup, double size_pt, double w_pt, double h_pt, double scale, unsigned char **rgb,
+		      int *w, int *h);
 
 #endif

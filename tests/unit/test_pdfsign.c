@@ -13,6 +13,12 @@
  * file was changed.  And the inputs refused: not a PDF, no such page, a
  * field name taken, a CMS larger than its reserve.
  *
+ * Then the way an outgoing document is issued: the leader signs it with
+ * its number and day left blank, the clerical officer stamps the number
+ * and the date over the blank lines (mc_pdf_document_marked says where)
+ * in an update of their own and seals it; both signatures stay valid and
+ * page 1 shows the number where the blank line was.
+ *
  * pdfsig has no NSS database here, so its "Certificate Validation" line
  * says the issuer is not trusted: that line is not looked at.
  */
@@ -32,7 +38,9 @@
 #include "render/pdf.h"
 #include "render/pdfsign.h"
 
+#include <cairo.h>
 #include <jansson.h>
+#include <math.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -612,6 +620,454 @@ static void bad_inputs(void **state)
 	mc_buf_release(&out);
 }
 
+/* ---- numbered after signing: stamps ---- */
+
+/* The document the leader signs: no number, no day and month yet. */
+static const char blank_json[] =
+	"{\"superior\": \"UBND Thành phố Hồ Chí Minh\", \"issuer\": \"Sở Tư pháp\", \"number_text\": \"      /QĐ-STP\","
+	" \"type_code\": \"quyet_dinh\", \"type_name\": \"Quyết định\","
+	" \"summary\": \"Về việc ban hành Quy chế chứng thực điện tử\", \"place\": \"Thành phố Hồ Chí Minh\","
+	" \"date\": \"2026\","
+	" \"content\": \"Ban hành kèm theo Quyết định này Quy chế chứng thực bản sao điện tử từ bản chính.\\nQuyết "
+	"định này có hiệu lực kể từ ngày ký.\","
+	" \"signer\": {\"form\": \"KT.\", \"for_title\": \"Giám đốc\", \"position\": \"Phó Giám đốc\","
+	"  \"name\": \"Nguyễn Văn Giám Đốc\"},"
+	" \"recipients\": [\"Như Điều 3\", \"Lưu: VT, HCTP\"]}";
+
+/* A round red seal on a transparent background, side pt at 3 px a pt:
+ * two rings and a star, as an organisation's seal looks from afar. */
+static void seal_image(double side, unsigned char **rgb, unsigned char **alpha, int *pw, int *ph)
+{
+	int n = (int)ceil(side * 3);
+	cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, n, n);
+	cairo_t *cr = cairo_create(sf);
+	double c = n / 2.0;
+	cairo_set_source_rgb(cr, 0.85, 0.05, 0.05);
+	cairo_set_line_width(cr, n * 0.035);
+	cairo_arc(cr, c, c, n * 0.47, 0, 2 * M_PI);
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, n * 0.015);
+	cairo_arc(cr, c, c, n * 0.33, 0, 2 * M_PI);
+	cairo_stroke(cr);
+	for (int i = 0; i < 10; i++) {
+		double r = i % 2 ? n * 0.08 : n * 0.2, a = -M_PI / 2 + i * M_PI / 5;
+		if (i)
+			cairo_line_to(cr, c + r * cos(a), c + r * sin(a));
+		else
+			cairo_move_to(cr, c + r * cos(a), c + r * sin(a));
+	}
+	cairo_close_path(cr);
+	cairo_fill(cr);
+	cairo_surface_flush(sf);
+	assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+	const unsigned char *data = cairo_image_surface_get_data(sf);
+	int stride = cairo_image_surface_get_stride(sf);
+	*rgb = malloc((size_t)n * (size_t)n * 3);
+	*alpha = malloc((size_t)n * (size_t)n);
+	for (int y = 0; y < n; y++)
+		for (int x = 0; x < n; x++) {
+			uint32_t px;
+			memcpy(&px, data + (size_t)y * (size_t)stride + (size_t)x * 4, 4);
+			size_t i = (size_t)y * (size_t)n + (size_t)x;
+			unsigned a = px >> 24;
+			(*alpha)[i] = (unsigned char)a;
+			for (int k = 0; k < 3; k++) { /* premultiplied: back to the colour itself */
+				unsigned v = a ? (((px >> (16 - 8 * k)) & 255) * 255 + a / 2) / a : 0;
+				(*rgb)[3 * i + (size_t)k] = (unsigned char)(v > 255 ? 255 : v);
+			}
+		}
+	cairo_destroy(cr);
+	cairo_surface_destroy(sf);
+	*pw = *ph = n;
+}
+
+/* Page 1 of a file of dir drawn in grey at 72 dpi (a pixel a point, rows
+ * from the top): malloc'd, *w x *h. */
+static unsigned char *gray_page(const char *name, int *w, int *h)
+{
+	assert_int_equal(sh("rm -f gray-*.pgm && pdftoppm -r 72 -f 1 -l 1 -gray %s gray", name), 0);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/gray-1.pgm", dir);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	int max;
+	assert_int_equal(fscanf(f, "P5 %d %d %d", w, h, &max), 3);
+	assert_int_equal(max, 255);
+	fgetc(f); /* the one white space before the samples */
+	size_t n = (size_t)*w * (size_t)*h;
+	unsigned char *px = malloc(n);
+	assert_int_equal(fread(px, 1, n, f), n);
+	fclose(f);
+	return px;
+}
+
+/* A box's pixels on a page of height ph pt at 72 dpi, grown by pad. */
+struct area {
+	int x0, y0, x1, y1;
+};
+
+static struct area area_of(const struct mc_pdf_box *b, double ph, int pad)
+{
+	return (struct area){(int)floor(b->x) - pad, (int)floor(ph - b->y - b->h) - pad, (int)ceil(b->x + b->w) + pad,
+			     (int)ceil(ph - b->y) + pad};
+}
+
+static int in_area(const struct area *a, int x, int y)
+{
+	return x >= a->x0 && x < a->x1 && y >= a->y0 && y < a->y1;
+}
+
+/* The /Stamp annotations of page no of pdf whose /Contents is text. */
+static int stamps_saying(const struct mc_buf *pdf, int no, const char *text)
+{
+	qpdf_data q = qpdf_init();
+	qpdf_silence_errors(q);
+	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	assert_int_equal(qpdf_read_memory(q, "stamps.pdf", pdf->data, pdf->len, NULL), QPDF_SUCCESS);
+	qpdf_oh annots = qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)no - 1), "/Annots");
+	int k = qpdf_oh_is_array(q, annots) ? qpdf_oh_get_array_n_items(q, annots) : 0, found = 0;
+	for (int i = 0; i < k; i++) {
+		qpdf_oh a = qpdf_oh_get_array_item(q, annots, i), c = qpdf_oh_get_key(q, a, "/Contents");
+		if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, a, "/Subtype"), "/Stamp") &&
+		    qpdf_oh_is_string(q, c) && strcmp(qpdf_oh_get_utf8_value(q, c), text) == 0)
+			found++;
+	}
+	qpdf_cleanup(&q);
+	return found;
+}
+
+/* The whole flow of an outgoing document: signed by the leader before it
+ * has a number, numbered and dated by stamps in an update, sealed by the
+ * organisation over the left third of the signature. */
+static void numbered_after_signing(void **state)
+{
+	(void)state;
+	json_error_t je;
+	json_t *j = json_loads(blank_json, 0, &je);
+	assert_non_null(j);
+	struct mc_error e;
+	mc_error_init(&e);
+	struct mc_pdf_marks m;
+	struct mc_buf blank = MC_BUF_INIT(LIMIT), leader = MC_BUF_INIT(LIMIT), stamped = MC_BUF_INIT(LIMIT),
+		      sealed = MC_BUF_INIT(LIMIT);
+	assert_int_equal(mc_pdf_document_marked(j, &blank, &m, &e), 0);
+	json_decref(j);
+	assert_int_equal(m.number.page, 1);
+	assert_int_equal(m.date.page, 1);
+	assert_int_equal(m.signature.page, 1);
+	write_file("blank.pdf", blank.data, blank.len);
+
+	/* the leader, in the space between the position and the name */
+	unsigned char *rgb, *alpha;
+	int w, h;
+	const struct mc_pdf_box *sb = &m.signature;
+	stamp("Nguyễn Văn Giám Đốc", "Sở Tư pháp Thành phố Hồ Chí Minh", 0x0033A0, sb->w, sb->h, &rgb, &alpha, &w, &h);
+	struct mc_pdf_sigfield f = {.page = sb->page,
+				    .x = sb->x,
+				    .y = sb->y,
+				    .w = sb->w,
+				    .h = sb->h,
+				    .name = "Nguyễn Văn Giám Đốc",
+				    .reason = "Ký ban hành",
+				    .location = "Thành phố Hồ Chí Minh",
+				    .signed_at = now,
+				    .rgb = rgb,
+				    .alpha = alpha,
+				    .img_w = w,
+				    .img_h = h};
+	sign(&blank, &f, &official, &leader);
+	free(rgb);
+	free(alpha);
+	write_file("leader.pdf", leader.data, leader.len);
+
+	/* the clerical officer: the number and the date over the blank lines */
+	const char *number = "Số: 15/QĐ-STP", *date = "Thành phố Hồ Chí Minh, ngày 07 tháng 12 năm 2026";
+	unsigned char *nrgb, *drgb;
+	int nw, nh, dw, dh;
+	assert_int_equal(mc_pdf_text_image(number, 13, m.number.w, m.number.h, 3, &nrgb, &nw, &nh), 0);
+	char markup[160];
+	snprintf(markup, sizeof(markup), "<i>%s</i>", date);
+	assert_int_equal(mc_pdf_text_image(markup, 13, m.date.w, m.date.h, 3, &drgb, &dw, &dh), 0);
+	const struct mc_pdf_stamp st[] = {
+		{m.number.page, m.number.x, m.number.y, m.number.w, m.number.h, nrgb, NULL, nw, nh, number},
+		{m.date.page, m.date.x, m.date.y, m.date.w, m.date.h, drgb, NULL, dw, dh, date},
+	};
+	assert_int_equal(mc_pdf_add_stamps(leader.data, leader.len, st, 2, &stamped), 0);
+	free(nrgb);
+	free(drgb);
+	assert_memory_equal(stamped.data, leader.data, leader.len);
+	write_file("stamped.pdf", stamped.data, stamped.len);
+	/* two stamps, the page rewritten once, the catalog and the form not */
+	const char *upd = stamped.data + leader.len;
+	size_t un = stamped.len - leader.len;
+	const char *a1 = memmem(upd, un, "/Subtype /Stamp", 15);
+	assert_non_null(a1);
+	assert_non_null(memmem(a1 + 1, un - (size_t)(a1 + 1 - upd), "/Subtype /Stamp", 15));
+	const char *pg = memmem(upd, un, "/Annots [", 9);
+	assert_non_null(pg);
+	assert_null(memmem(pg + 1, un - (size_t)(pg + 1 - upd), "/Annots [", 9));
+	assert_null(memmem(upd, un, "/AcroForm", 9));
+	assert_null(memmem(upd, un, "/Sig", 4));
+	assert_int_equal(stamps_saying(&stamped, 1, number), 1);
+	assert_int_equal(stamps_saying(&stamped, 1, date), 1);
+	assert_int_equal(sh("pdfsig stamped.pdf"), 0);
+	assert_true(said("Signature Validation: Signature is Valid."));
+	assert_true(said("Not total document signed"));
+
+	/* the organisation's seal over the left third of the signature */
+	double side = sb->h + 16;
+	seal_image(side, &rgb, &alpha, &w, &h);
+	struct mc_pdf_sigfield g = {.page = sb->page,
+				    .x = sb->x + (sb->w / 3 - side) / 2,
+				    .y = sb->y + (sb->h - side) / 2,
+				    .w = side,
+				    .h = side,
+				    .name = "Sở Tư pháp",
+				    .reason = "Đóng dấu cơ quan",
+				    .location = "Thành phố Hồ Chí Minh",
+				    .signed_at = now + 60,
+				    .rgb = rgb,
+				    .alpha = alpha,
+				    .img_w = w,
+				    .img_h = h};
+	sign(&stamped, &g, &org, &sealed);
+	free(rgb);
+	free(alpha);
+	write_file("sealed.pdf", sealed.data, sealed.len);
+
+	/* pdfsig: both valid, the seal covering the whole file */
+	assert_int_equal(sh("pdfsig sealed.pdf"), 0);
+	const char *text = output(), *s1 = strstr(text, "Signature #1"), *s2 = strstr(text, "Signature #2");
+	assert_non_null(s1);
+	assert_non_null(s2);
+	assert_null(strstr(text, "Signature #3"));
+	char first[16384];
+	snprintf(first, sizeof(first), "%.*s", (int)(s2 - s1), s1);
+	assert_non_null(strstr(first, "Signer Certificate Common Name: Nguyễn Văn Giám Đốc"));
+	assert_non_null(strstr(first, "Signature Validation: Signature is Valid."));
+	assert_non_null(strstr(first, "Not total document signed"));
+	assert_non_null(strstr(s2, "Signer Certificate Common Name: Sở Tư pháp"));
+	assert_non_null(strstr(s2, "Signature Validation: Signature is Valid."));
+	assert_non_null(strstr(s2, "Total document signed"));
+	assert_null(strstr(s2, "Not total document signed"));
+	assert_int_equal(sh("pdfsig sealed.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	qpdf_finds_no_error("sealed.pdf", &sealed);
+	assert_int_equal(stamps_saying(&sealed, 1, number), 1);
+
+	/* ours: both intact, the leader's over the file as the leader signed it */
+	struct mc_pdf_sig *s;
+	int n;
+	assert_int_equal(mc_pdf_signatures(sealed.data, sealed.len, &s, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(s[0].signed_len, leader.len - (2 * MC_PDF_SIG_RESERVE + 2));
+	assert_int_equal(s[0].whole, 0);
+	assert_int_equal(s[1].whole, 1);
+	assert_int_equal(s[0].page, sb->page);
+	assert_int_equal(s[1].page, sb->page);
+	struct mc_trust *t = trust();
+	for (int i = 0; i < 2; i++) {
+		struct mc_sig_report r;
+		assert_int_equal(mc_cms_verify(s[i].cms, s[i].cms_len, s[i].signed_bytes, s[i].signed_len, t, now, &r),
+				 0);
+		assert_true(r.intact);
+		assert_int_equal(r.cert_status, MC_CERT_GOOD);
+	}
+	mc_trust_free(t);
+	mc_pdf_signatures_free(s, n);
+
+	/* page 1 as printed: the number and the date lines changed, and the
+	 * seal's square; nothing else (a pixel of margin for antialiasing) */
+	int w0, h0, w1, h1;
+	unsigned char *before = gray_page("leader.pdf", &w0, &h0), *after = gray_page("sealed.pdf", &w1, &h1);
+	assert_int_equal(w0, w1);
+	assert_int_equal(h0, h1);
+	double ph = 841.89;
+	struct mc_pdf_box seal = {g.page, g.x, g.y, g.w, g.h};
+	struct area na = area_of(&m.number, ph, 1), da = area_of(&m.date, ph, 1), sa = area_of(&seal, ph, 1);
+	size_t changed_n = 0, changed_d = 0, dark_n = 0, elsewhere = 0;
+	for (int y = 0; y < h0; y++)
+		for (int x = 0; x < w0; x++) {
+			size_t i = (size_t)y * (size_t)w0 + (size_t)x;
+			int diff = abs(before[i] - after[i]) > 64;
+			if (in_area(&na, x, y)) {
+				changed_n += diff;
+				dark_n += after[i] < 96;
+			} else if (in_area(&da, x, y)) {
+				changed_d += diff;
+			} else if (!in_area(&sa, x, y)) {
+				elsewhere += diff;
+			}
+		}
+	free(before);
+	free(after);
+	assert_true(changed_n > 20);
+	assert_true(dark_n > 50);
+	assert_true(changed_d > 20);
+	assert_int_equal(elsewhere, 0);
+
+	mc_buf_release(&blank);
+	mc_buf_release(&leader);
+	mc_buf_release(&stamped);
+	mc_buf_release(&sealed);
+}
+
+/* Stamps on two pages, one of whose /Annots is an object of its own:
+ * each page (or its array) is rewritten once with all of its stamps. */
+static void stamps_on_pages(void **state)
+{
+	(void)state;
+	const char content[] = "0 0 1 rg 20 20 100 50 re f";
+	char stream[128];
+	snprintf(stream, sizeof(stream), "<< /Length %zu >>\nstream\n%s\nendstream", strlen(content), content);
+	const char *objs[] = {
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 300 200] >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 5 0 R /Annots 6 0 R >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 5 0 R >>",
+		stream,
+		"[7 0 R]",
+		"<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (note) >>",
+	};
+	struct mc_buf pdf = MC_BUF_INIT(LIMIT), out = MC_BUF_INIT(LIMIT);
+	make_pdf(&pdf, objs, 7);
+	unsigned char *rgb;
+	int w, h;
+	assert_int_equal(mc_pdf_text_image("<b>Đã ký</b>", 12, 60, 20, 2, &rgb, &w, &h), 0);
+	const struct mc_pdf_stamp st[] = {
+		{2, 10, 10, 60, 20, rgb, NULL, w, h, "hai-một"},
+		{1, 10, 150, 60, 20, rgb, NULL, w, h, NULL},
+		{2, 100, 10, 60, 20, rgb, NULL, w, h, "hai-hai"},
+	};
+	assert_int_equal(mc_pdf_add_stamps(pdf.data, pdf.len, st, 3, &out), 0);
+	free(rgb);
+	write_file("pages.pdf", out.data, out.len);
+	qpdf_finds_no_error("pages.pdf", &out);
+	const char *upd = out.data + pdf.len;
+	size_t un = out.len - pdf.len;
+	/* objects 8.. are the stamps: 8 (form 9, image 10), 11, 14 */
+	assert_non_null(memmem(upd, un, "6 0 obj\n[ 7 0 R 11 0 R ]", 24));
+	assert_non_null(memmem(upd, un, "/Annots [ 8 0 R 14 0 R ]", 24));
+	assert_null(memmem(upd, un, "\n3 0 obj", 8));
+	assert_null(memmem(upd, un, "\n1 0 obj", 8));
+	assert_int_equal(stamps_saying(&out, 2, "hai-một"), 1);
+	assert_int_equal(stamps_saying(&out, 2, "hai-hai"), 1);
+	assert_int_equal(sh("rm -f p-*.png && pdftoppm -r 30 -png pages.pdf p && test -s p-2.png"), 0);
+	mc_buf_release(&pdf);
+	mc_buf_release(&out);
+}
+
+static void stamp_bad_inputs(void **state)
+{
+	(void)state;
+	unsigned char px[3 * 4] = {0};
+	struct mc_pdf_stamp ok = {1, 100, 100, 50, 20, px, NULL, 2, 2, "x"}, t;
+	struct mc_buf out = MC_BUF_INIT(LIMIT);
+	const char junk[] = "%PDF-1.7\nnot really a PDF\nstartxref\n9\n%%EOF\n";
+	assert_int_equal(mc_pdf_add_stamps("hello", 5, &ok, 1, &out), MC_E_INVAL);
+	assert_int_equal(mc_pdf_add_stamps(junk, sizeof(junk) - 1, &ok, 1, &out), MC_E_INVAL);
+	assert_int_equal(mc_pdf_add_stamps(NULL, 0, &ok, 1, &out), MC_E_INVAL);
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, NULL, 1, &out), MC_E_INVAL);
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &ok, 0, &out), MC_E_INVAL);
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &ok, -1, &out), MC_E_INVAL);
+	/* no such page (the document has one) */
+	t = ok, t.page = 0;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	t = ok, t.page = 2;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	/* the second of two bad: nothing is written */
+	struct mc_pdf_stamp two[] = {ok, t};
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, two, 2, &out), MC_E_INVAL);
+	/* an empty or absurd rectangle */
+	t = ok, t.w = 0;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	t = ok, t.h = -5;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	t = ok, t.x = NAN;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	t = ok, t.y = 1e9;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	/* no image, or one of no size */
+	t = ok, t.rgb = NULL;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	t = ok, t.img_w = 0;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	t = ok, t.img_h = 0;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	t = ok, t.img_w = 5000;
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &t, 1, &out), MC_E_INVAL);
+	assert_int_equal(out.len, 0);
+	/* out must hold nothing; an output limit too small */
+	assert_int_equal(mc_buf_adds(&out, "x"), 0);
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &ok, 1, &out), MC_E_INVAL);
+	struct mc_buf small = MC_BUF_INIT(1000);
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &ok, 1, &small), MC_E_TOO_BIG);
+	assert_int_equal(small.len, 0);
+	mc_buf_release(&small);
+	/* and the good one goes through */
+	mc_buf_reset(&out);
+	assert_int_equal(mc_pdf_add_stamps(doc.data, doc.len, &ok, 1, &out), 0);
+	assert_true(out.len > doc.len);
+	mc_buf_release(&out);
+}
+
+static void text_image(void **state)
+{
+	(void)state;
+	unsigned char *rgb;
+	int w, h;
+	assert_int_equal(mc_pdf_text_image("Số: 15/QĐ-STP", 13, 180, 16, 3, &rgb, &w, &h), 0);
+	assert_int_equal(w, 540);
+	assert_int_equal(h, 48);
+	/* opaque white at the corners, ink in the middle, centred */
+	const int corner[4][2] = {{0, 0}, {w - 1, 0}, {0, h - 1}, {w - 1, h - 1}};
+	for (int k = 0; k < 4; k++)
+		for (int c = 0; c < 3; c++)
+			assert_int_equal(rgb[((size_t)corner[k][1] * (size_t)w + (size_t)corner[k][0]) * 3 + (size_t)c],
+					 255);
+	int dark = 0, left = w, right = -1, top = h, bottom = -1;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			const unsigned char *p = rgb + ((size_t)y * (size_t)w + (size_t)x) * 3;
+			assert_true(p[0] == p[1] && p[1] == p[2]); /* black on white: grey only */
+			if (p[0] < 96) {
+				dark++;
+				left = x < left ? x : left;
+				right = x > right ? x : right;
+				top = y < top ? y : top;
+				bottom = y > bottom ? y : bottom;
+			}
+		}
+	assert_true(dark > 200);
+	assert_true(abs(left - (w - 1 - right)) < 9);
+	assert_true(top > 0 && bottom < h - 1);
+	assert_true(right - left > w / 3 && right - left < w - 60); /* 13 pt: about 100 pt wide */
+	free(rgb);
+	/* too long for the box at 13 pt: smaller, still inside it */
+	assert_int_equal(mc_pdf_text_image("<i>Thành phố Hồ Chí Minh, ngày 07 tháng 12 năm 2026</i>", 13, 150, 16, 2,
+					   &rgb, &w, &h),
+			 0);
+	assert_int_equal(w, 300);
+	int edge = 0;
+	for (int y = 0; y < h; y++)
+		edge += rgb[(size_t)y * (size_t)w * 3] < 200 || rgb[((size_t)y * (size_t)w + (size_t)w - 1) * 3] < 200;
+	assert_int_equal(edge, 0);
+	free(rgb);
+	/* two lines */
+	assert_int_equal(mc_pdf_text_image("Số: 15\n<b>QĐ-STP</b>", 13, 100, 40, 1, &rgb, &w, &h), 0);
+	free(rgb);
+	/* refused: bad markup, bad sizes */
+	assert_int_equal(mc_pdf_text_image("<b>Số", 13, 100, 20, 3, &rgb, &w, &h), MC_E_INVAL);
+	assert_null(rgb);
+	assert_int_equal(mc_pdf_text_image(NULL, 13, 100, 20, 3, &rgb, &w, &h), MC_E_INVAL);
+	assert_int_equal(mc_pdf_text_image("x", 0, 100, 20, 3, &rgb, &w, &h), MC_E_INVAL);
+	assert_int_equal(mc_pdf_text_image("x", 13, 0, 20, 3, &rgb, &w, &h), MC_E_INVAL);
+	assert_int_equal(mc_pdf_text_image("x", 13, 100, -1, 3, &rgb, &w, &h), MC_E_INVAL);
+	assert_int_equal(mc_pdf_text_image("x", 13, 5000, 20, 3, &rgb, &w, &h), MC_E_INVAL);
+	assert_int_equal(mc_pdf_text_image("x", NAN, 100, 20, 3, &rgb, &w, &h), MC_E_INVAL);
+	assert_null(rgb);
+	assert_int_equal(w, 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -659,9 +1115,18 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(signed_once),      cmocka_unit_test(signed_twice), cmocka_unit_test(read_back),
-		cmocka_unit_test(tampered),         cmocka_unit_test(invisible),    cmocka_unit_test(stamp_image),
-		cmocka_unit_test(other_structures), cmocka_unit_test(bad_inputs),
+		cmocka_unit_test(signed_once),
+		cmocka_unit_test(signed_twice),
+		cmocka_unit_test(read_back),
+		cmocka_unit_test(tampered),
+		cmocka_unit_test(invisible),
+		cmocka_unit_test(stamp_image),
+		cmocka_unit_test(other_structures),
+		cmocka_unit_test(bad_inputs),
+		cmocka_unit_test(numbered_after_signing),
+		cmocka_unit_test(stamps_on_pages),
+		cmocka_unit_test(stamp_bad_inputs),
+		cmocka_unit_test(text_image),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,7 +6,9 @@
  * pdftotext (the Vietnamese text comes back intact and selectable, so it was
  * shaped from real glyphs with a ToUnicode map), pdftotext -bbox (every word
  * lies inside the page: nothing is cut), pdftoppm + zbarimg (the QR code on
- * form 01 decodes to the tracking link); the XLSX with unzip -p (the sheet
+ * form 01 decodes to the tracking link), pdftotext -bbox-layout (the boxes
+ * mc_pdf_document_marked gives are where the number, the date and the
+ * signer's name were drawn); the XLSX with unzip -p (the sheet
  * XML holds the dossier code as text and the dates as Excel serial numbers).
  * Those tools come from scripts/deps.sh's test group.
  */
@@ -31,10 +33,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define A5_W 419.53
-#define A5_H 595.28
-#define A4_W 841.89
-#define A4_H 595.28
+#define A5_W  419.53
+#define A5_H  595.28
+#define A4_W  841.89
+#define A4_H  595.28
+#define A4P_W 595.28 /* A4 portrait: an official document */
+#define A4P_H 841.89
 
 #define CODE "000.01.30.H29-261126-0007"
 #define URL  "http://127.0.0.1:8080/tra-cuu?ma=000.01.30.H29-261126-0007&s=K7Q2-9XPM"
@@ -835,6 +839,157 @@ static void text_is_text(void **state)
 	json_decref(d);
 }
 
+/* ---- an official document's marks ---- */
+
+/* A word as pdftotext -bbox-layout places it: top-left coordinates, pt. */
+struct wbox {
+	int page;
+	double x0, y0, x1, y1;
+};
+
+/* The first occurrence of word (whole, as pdftotext splits them) on page
+ * (0: any) of the -bbox-layout output html; the page's height in *ph. */
+static int word_at(const char *html, const char *word, int page, struct wbox *w, double *ph)
+{
+	int pg = 0;
+	size_t wl = strlen(word);
+	for (const char *p = html; *p; p++) {
+		double pw;
+		if (strncmp(p, "<page ", 6) == 0 && sscanf(p, "<page width=\"%lf\" height=\"%lf\"", &pw, ph) == 2) {
+			pg++;
+			continue;
+		}
+		if (strncmp(p, "<word ", 6) != 0 || (page && pg != page))
+			continue;
+		const char *t = strchr(p, '>');
+		assert_non_null(t);
+		t++;
+		if (strncmp(t, word, wl) != 0 || strncmp(t + wl, "</word>", 7) != 0)
+			continue;
+		assert_int_equal(sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &w->x0, &w->y0,
+					&w->x1, &w->y1),
+				 4);
+		w->page = pg;
+		return 1;
+	}
+	fail_msg("no word \"%s\" on page %d", word, page);
+	return 0;
+}
+
+/* The word lies inside the box (PDF coordinates, from the bottom-left),
+ * give or take a point for the font's ascent and descent. */
+static void box_holds(const struct mc_pdf_box *b, const struct wbox *w, double ph)
+{
+	double top = ph - b->y - b->h, bot = ph - b->y;
+	if (b->page != w->page || w->x0 < b->x - 1 || w->x1 > b->x + b->w + 1 || w->y0 < top - 1 || w->y1 > bot + 1)
+		fail_msg("word (p%d %.1f,%.1f-%.1f,%.1f) outside box (p%d %.1f,%.1f-%.1f,%.1f)", w->page, w->x0, w->y0,
+			 w->x1, w->y1, b->page, b->x, top, b->x + b->w, bot);
+}
+
+/* Render an official document of paras paragraphs (signed or not) with
+ * its marks; the number and the day and month are left blank. */
+static char *render_marked(int paras, int signer, const char *name, struct mc_pdf_marks *m, int *pages)
+{
+	json_t *d =
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s,s]}", "superior", "UBND Thành phố Hồ Chí Minh",
+			  "issuer", "Sở Tư pháp", "number_text", "      /QĐ-STP", "type_code", "quyet_dinh",
+			  "type_name", "Quyết định", "summary", "Về việc ban hành quy chế chứng thực điện tử", "place",
+			  "Thành phố Hồ Chí Minh", "date", "2026", "recipients", "Như Điều 3", "Lưu: VT, HCTP");
+	struct mc_buf text = MC_BUF_INIT(1 << 20);
+	for (int i = 0; i < paras; i++)
+		assert_int_equal(mc_buf_printf(&text,
+					       "%sĐiều %d. Các phòng, đơn vị trực thuộc và Ủy ban nhân dân các phường, "
+					       "xã, đặc khu có trách nhiệm tổ chức thực hiện nghiêm túc quy chế này, "
+					       "báo cáo kết quả về Sở Tư pháp trước khi kết thúc năm.",
+					       i ? "\n" : "", i + 1),
+				 0);
+	json_object_set_new(d, "content", json_string(mc_buf_str(&text)));
+	mc_buf_release(&text);
+	if (signer)
+		json_object_set_new(d, "signer",
+				    json_pack("{s:s,s:s,s:s,s:s}", "form", "KT.", "for_title", "Giám đốc", "position",
+					      "Phó Giám đốc", "name", "Nguyễn Minh Khôi"));
+	struct mc_buf b = MC_BUF_INIT(16u << 20);
+	struct mc_error e;
+	mc_error_init(&e);
+	assert_int_equal(mc_pdf_document_marked(d, &b, m, &e), 0);
+	assert_pdf(&b, A4P_W, A4P_H, pages);
+	char *path = write_tmp(name, &b);
+	mc_buf_release(&b);
+	json_decref(d);
+	return path;
+}
+
+/* The marks a clerical officer stamps the number and date over and seals
+ * the signature with are where pdftotext finds those lines: the number
+ * box holds "Số:", the date box "ngày", the signature box is the space
+ * between the position and the name, in the signer column, on the page
+ * the signer block went to. */
+static void document_marks(void **state)
+{
+	(void)state;
+	need_tool("pdftotext");
+	/* the header's columns: 40% and 60% of the text width; the closing's halves */
+	const double ml = 30 * 72 / 25.4, mr = 15 * 72 / 25.4, cw = A4P_W - ml - mr, hcol = ml + cw * 0.4,
+		     col = ml + cw / 2;
+	for (int paras = 2; paras <= 24; paras += 22) {
+		struct mc_pdf_marks m;
+		int pages;
+		char *path = render_marked(paras, 1, "marks.pdf", &m, &pages);
+		char *html = run("pdftotext -bbox-layout '%s' -", path);
+		int last = paras > 2 ? 2 : 1;
+		assert_int_equal(pages, last);
+		struct wbox so, day, pos, name;
+		double ph = 0;
+		word_at(html, "Số:", 1, &so, &ph);
+		assert_true(ph > A4P_H - 0.01 && ph < A4P_H + 0.01);
+		assert_int_equal(m.number.page, 1);
+		assert_true(m.number.x > ml - 0.01 && m.number.x + m.number.w < hcol);
+		box_holds(&m.number, &so, ph);
+		word_at(html, "ngày", 1, &day, &ph);
+		assert_int_equal(m.date.page, 1);
+		box_holds(&m.date, &day, ph);
+		assert_true(m.date.x > hcol - 0.01 && m.date.x + m.date.w <= A4P_W - mr + 0.01);
+		/* the number and the date on the lines under the issuer and the motto */
+		assert_true(m.number.h > 10 && m.number.h < 25 && m.date.h > 10 && m.date.h < 25);
+
+		word_at(html, "PHÓ", last, &pos, &ph);
+		word_at(html, "Khôi", last, &name, &ph);
+		const struct mc_pdf_box *s = &m.signature;
+		assert_int_equal(s->page, last);
+		assert_true(s->h > 55.99 && s->h < 56.01);
+		assert_true(s->x >= col && s->x + s->w <= A4P_W - mr + 0.01 && s->w > 200);
+		double top = ph - s->y - s->h, bot = ph - s->y;
+		if (name.y0 < bot - 4 || name.y0 > bot + 4 || pos.y1 > top + 1)
+			fail_msg("signature box %.1f-%.1f, position ends %.1f, name starts %.1f", top, bot, pos.y1,
+				 name.y0);
+		assert_true(name.x0 > s->x && name.x1 < s->x + s->w);
+		free(html);
+		unlink(path);
+		free(path);
+	}
+	/* no signer: no signature box; bad input: no marks at all */
+	struct mc_pdf_marks m;
+	int pages;
+	char *path = render_marked(1, 0, "unsigned.pdf", &m, &pages);
+	assert_int_equal(m.number.page, 1);
+	assert_int_equal(m.signature.page, 0);
+	unlink(path);
+	free(path);
+	struct mc_buf b = MC_BUF_INIT(16u << 20);
+	struct mc_error e;
+	mc_error_init(&e);
+	json_t *bad = json_pack("{s:s}", "issuer", "Sở Tư pháp");
+	memset(&m, 0xFF, sizeof(m));
+	assert_int_equal(mc_pdf_document_marked(bad, &b, &m, &e), MC_E_VALIDATION);
+	assert_int_equal(m.number.page, 0);
+	assert_int_equal(m.date.page, 0);
+	assert_true(m.signature.w == 0);
+	assert_int_equal(b.len, 0);
+	json_decref(bad);
+	mc_buf_release(&b);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -860,6 +1015,7 @@ int main(void)
 		cmocka_unit_test(forms_02_to_06), cmocka_unit_test(form07_register),
 		cmocka_unit_test(xlsx_register),  cmocka_unit_test(xlsx_table),
 		cmocka_unit_test(bad_input),      cmocka_unit_test(text_is_text),
+		cmocka_unit_test(document_marks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
