@@ -89,6 +89,7 @@ bench: build
 	bash bench/run.sh $(BUILD)
 	bash bench/dossiers.sh $(BUILD)
 	bash bench/documents.sh $(BUILD)
+	bash bench/signatures.sh $(BUILD)
 	@$(MAKE) --no-print-directory e2e-deps
 	MOTCUA_BIN=$(BUILD)/motcua node bench/web.mjs
 

@@ -138,4 +138,11 @@ void mc_api_me_forget(int64_t user_id);
 int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const char *otype, int64_t oid,
 		 json_t *detail);
 
+/* The digital signatures of documents for this request (signing_api.c):
+ * the caller's personal key unlocked when body has "pin" (checked, and a
+ * wrong one counted, before the act: the error answered and non-zero
+ * returned), the seals of agencies always; released with the request. */
+struct mc_document_pades;
+int mc_api_pades(struct mc_req *r, json_t *body, struct mc_document_pades *p);
+
 #endif

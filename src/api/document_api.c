@@ -27,6 +27,7 @@ static int document_ctx(struct mc_req *r, struct mc_document_ctx *x)
 	x->who = r->who;
 	x->addr = r->addr;
 	x->e = &r->err;
+	x->pades = NULL;
 	return 0;
 }
 
@@ -70,6 +71,14 @@ static int act_by_id(struct mc_req *r,
 	struct mc_document_ctx x;
 	if ((rc = document_ctx(r, &x)))
 		return rc;
+	/* a draft's signing act signs digitally with the signer's PIN; its
+	 * issue seals what was signed so */
+	struct mc_document_pades pades;
+	if (fn == mc_draft_act) {
+		if ((rc = mc_api_pades(r, b, &pades)))
+			return rc;
+		x.pades = &pades;
+	}
 	json_t *out = NULL;
 	if ((rc = fn(&x, id, mc_req_param(r, "action"), version, b, &out)))
 		return fail(r, rc);

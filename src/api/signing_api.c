@@ -7,6 +7,7 @@
 
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
+#include "../document/document.h"
 #include "../signing/signing.h"
 
 #include <stdio.h>
@@ -259,6 +260,54 @@ static int verify(struct mc_req *r)
 	mc_buf_release(&file);
 	mc_buf_release(&sig);
 	return rc ? rc : mc_res_json(r, 200, out);
+}
+
+/* ---- documents' signatures: the signing domain behind the document's
+ * hook ---- */
+
+struct bridge {
+	struct mc_signing_ctx sx;
+	struct mc_signing_key *key;
+};
+
+static void bridge_free(void *p)
+{
+	struct bridge *b = p;
+	mc_signing_key_free(b->key);
+}
+
+static int bridge_sign(void *arg, int64_t seal, const void *pdf, size_t n, int page, const double box[4],
+		       const char *reason, const char *const *lines, int nlines, int64_t draft, int64_t document,
+		       char sha[65])
+{
+	struct bridge *b = arg;
+	struct mc_signing_pdf in = {pdf,    n,      page,  box[0], box[1], box[2],
+				    box[3], reason, lines, nlines, draft,  document};
+	if (seal)
+		return mc_signing_pdf_seal(&b->sx, seal, &in, sha);
+	return b->key ? mc_signing_pdf_person(&b->sx, b->key, &in, sha) : MC_E_INVAL;
+}
+
+int mc_api_pades(struct mc_req *r, json_t *body, struct mc_document_pades *p)
+{
+	struct bridge *b = mc_zalloc(r->arena, sizeof(*b));
+	int rc = signing_ctx(r, &b->sx);
+	if (rc)
+		return rc;
+	*p = (struct mc_document_pades){b, 0, bridge_sign};
+	json_t *pin = json_object_get(body, "pin");
+	if (!pin)
+		return 0;
+	json_t *cj = json_object_get(body, "certificate_id");
+	if (!json_is_string(pin) || (cj && !json_is_integer(cj))) {
+		mc_bad_field(&r->err, json_is_string(pin) ? "certificate_id" : "pin", MC_M_INVALID);
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	}
+	if ((rc = mc_signing_unlock(&b->sx, cj ? json_integer_value(cj) : 0, json_string_value(pin), &b->key)))
+		return fail(r, rc);
+	mc_arena_cleanup(r->arena, bridge_free, b);
+	p->person = 1;
+	return 0;
 }
 
 const struct mc_route mc_api_signing_routes[] = {

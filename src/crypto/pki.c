@@ -73,6 +73,18 @@ void mc_key_free(struct mc_key *k)
 	}
 }
 
+struct mc_key *mc_key_dup(const struct mc_key *k)
+{
+	struct mc_key *d = OPENSSL_zalloc(sizeof(*d));
+	if (d && EVP_PKEY_up_ref(k->k))
+		d->k = k->k;
+	else {
+		OPENSSL_free(d);
+		d = NULL;
+	}
+	return d;
+}
+
 int mc__bio_to_buf(BIO *b, struct mc_buf *out)
 {
 	char *p = NULL;

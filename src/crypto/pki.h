@@ -43,6 +43,9 @@ struct mc_cert_subject {
 /* ---- keys ---- */
 int mc_key_generate(struct mc_key **out);
 void mc_key_free(struct mc_key *k);
+/* Another handle on the same key (shared, read-only: threads may sign with
+ * it at once). */
+struct mc_key *mc_key_dup(const struct mc_key *k);
 /* The key as encrypted PKCS#8 PEM (appended to pem). */
 int mc_key_seal(const struct mc_key *k, const char *pass, struct mc_buf *pem);
 /* The key of encrypted PKCS#8 PEM; MC_E_BAD_CREDENTIALS when pass is not

@@ -26,12 +26,26 @@
 #include <jansson.h>
 #include <stdint.h>
 
+/* Digital signatures of outgoing documents (PAdES), made by the signing
+ * domain: the API joins it to this one (a domain does not call another). */
+struct mc_document_pades {
+	void *arg;  /* given back to sign */
+	int person; /* 1: the caller's key is unlocked for this act (their PIN was right) */
+	/* Sign pdf: by the caller (seal 0) or with agency seal's seal, the
+	 * stamp (its words lines) on page in the box (PDF points; w 0:
+	 * invisible); *sha the signed PDF's, stored. */
+	int (*sign)(void *arg, int64_t seal, const void *pdf, size_t n, int page, const double box[4],
+		    const char *reason, const char *const *lines, int nlines, int64_t draft_id, int64_t document_id,
+		    char sha[65]);
+};
+
 struct mc_document_ctx {
 	struct mc_conn *c;
-	struct mc_arena *arena;         /* the request's: error texts live here */
-	const struct mc_principal *who; /* an official */
-	const char *addr;               /* client address, for the audit log */
-	struct mc_error *e;             /* field errors and public detail */
+	struct mc_arena *arena;                /* the request's: error texts live here */
+	const struct mc_principal *who;        /* an official */
+	const char *addr;                      /* client address, for the audit log */
+	struct mc_error *e;                    /* field errors and public detail */
+	const struct mc_document_pades *pades; /* NULL: documents are not signed digitally */
 };
 
 /* Register an incoming (outgoing = 0) or outgoing document from in (the

@@ -441,7 +441,10 @@ static int sign_now(struct move *m, json_t *detail)
 		json_object_set_new(detail, "delegation_id", json_integer(g.id));
 		json_object_set_new(detail, "form", json_string(g.form));
 	}
-	return mc__draft_sign(m->x->c, m->d.id, m->x->who->user_id, rc ? NULL : &g, m->now);
+	if ((rc = mc__draft_sign(m->x->c, m->d.id, m->x->who->user_id, rc ? NULL : &g, m->now)))
+		return rc;
+	/* with the signer's PIN, their digital signature on the PDF */
+	return mc__draft_sign_pdf(m->x, m->d.id);
 }
 
 static int do_submit(struct move *m)
@@ -642,6 +645,14 @@ static int do_issue(struct move *m)
 	char number_text[128];
 	snprintf(number_text, sizeof(number_text), "%02lld/%s", (long long)n.number, n.symbol);
 	struct mc__draft_move mv = {"issued", -1, NULL};
+	/* signed digitally: numbered and sealed, the sealed PDF its file */
+	char sealed[65] = "";
+	if (!rc)
+		rc = mc__draft_seal_pdf(m->x, m->d.id, m->d.agency, id, number_text, day, sealed);
+	if (!rc && sealed[0]) {
+		int64_t k = mc_exec(m->x->c, "UPDATE documents SET file_sha256 = ? WHERE id = ?", "ti", sealed, id);
+		rc = k < 0 ? (int)k : 0;
+	}
 	if (!rc)
 		rc = mc__draft_issued(m->x->c, m->d.id, id);
 	if (!rc)

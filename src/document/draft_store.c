@@ -429,3 +429,26 @@ int mc__draft_page(struct mc_conn *c, enum mc__draft_list which, int64_t user, i
 	*next = more ? offset + limit : 0;
 	return 0;
 }
+
+static int text_of(struct mc_conn *c, const char *sql, int64_t id, char out[65])
+{
+	struct mc_stmt *s;
+	out[0] = '\0';
+	int rc = mc_query(c, &s, sql, "i", id);
+	if (rc)
+		return rc;
+	if ((rc = mc_step_row(s)) == 0 && mc_col_text(s, 0))
+		snprintf(out, 65, "%s", mc_col_text(s, 0));
+	mc_stmt_done(s);
+	return rc;
+}
+
+int mc__draft_file(struct mc_conn *c, int64_t id, char sha[65])
+{
+	return text_of(c, "SELECT file_sha256 FROM document_drafts WHERE id = ?", id, sha);
+}
+
+int mc__draft_signed_file(struct mc_conn *c, int64_t id, char sha[65])
+{
+	return text_of(c, "SELECT signed_file FROM document_drafts WHERE id = ?", id, sha);
+}

@@ -212,4 +212,16 @@ int mc__has_role(struct mc_conn *c, int64_t user, const char *role);
  * member's subtree, or member acts for body (one of its internal units). */
 int mc__document_may_read_register(struct mc_conn *c, int64_t member, int64_t body);
 
+/* A draft's own file (the drafter's PDF), "" when it has text instead;
+ * the PDF its signer signed, "" when none was signed digitally. */
+int mc__draft_file(struct mc_conn *c, int64_t id, char sha[65]);
+int mc__draft_signed_file(struct mc_conn *c, int64_t id, char sha[65]);
+/* The digital signatures (sign.c): the signer's PDF at the signing act
+ * (when x->pades has the caller's key), and at issue the signed PDF
+ * numbered and sealed (*sha the document's file; "" when the draft was
+ * not signed digitally). */
+int mc__draft_sign_pdf(struct mc_document_ctx *x, int64_t draft);
+int mc__draft_seal_pdf(struct mc_document_ctx *x, int64_t draft, int64_t agency, int64_t document,
+		       const char *number_text, const char *day, char sha[65]);
+
 #endif

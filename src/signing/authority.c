@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -116,6 +117,52 @@ void mc__authority_free(struct mc__authority *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* The authorities as last loaded, keys unsealed: every signature needs the
+ * TSA's key and the issuing CA's certificate, and unsealing a key takes a
+ * millisecond.  Keyed by row id: a new authority is loaded afresh. */
+static struct {
+	pthread_mutex_t lock;
+	struct {
+		int64_t id;
+		struct mc_cert *cert;
+		struct mc_key *key;
+	} slot[3]; /* root, issuing, tsa */
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static int slot_of(const char *kind)
+{
+	return strcmp(kind, "root") == 0 ? 0 : strcmp(kind, "issuing") == 0 ? 1 : 2;
+}
+
+/* From the cache when it holds row id (with its key when asked): 1. */
+static int cached(int k, int64_t id, int with_key, struct mc__authority *a)
+{
+	int hit = 0;
+	pthread_mutex_lock(&cache.lock);
+	if (cache.slot[k].id == id && cache.slot[k].cert && (!with_key || cache.slot[k].key)) {
+		a->cert = mc_cert_dup(cache.slot[k].cert);
+		a->key = with_key ? mc_key_dup(cache.slot[k].key) : NULL;
+		hit = a->cert && (!with_key || a->key);
+	}
+	pthread_mutex_unlock(&cache.lock);
+	return hit;
+}
+
+static void keep(int k, int64_t id, const struct mc__authority *a)
+{
+	struct mc_cert *c = mc_cert_dup(a->cert);
+	struct mc_key *key = a->key ? mc_key_dup(a->key) : NULL;
+	pthread_mutex_lock(&cache.lock);
+	struct mc_cert *old_c = cache.slot[k].cert;
+	struct mc_key *old_k = cache.slot[k].key;
+	cache.slot[k].id = id;
+	cache.slot[k].cert = c;
+	cache.slot[k].key = key;
+	pthread_mutex_unlock(&cache.lock);
+	mc_cert_free(old_c);
+	mc_key_free(old_k);
+}
+
 int mc__authority_load(struct mc_conn *c, const char *kind, int with_key, struct mc__authority *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -126,9 +173,14 @@ int mc__authority_load(struct mc_conn *c, const char *kind, int with_key, struct
 		kind);
 	if (rc)
 		return rc;
+	int k = slot_of(kind);
 	if ((rc = mc_step_row(s)) == 0) {
 		a->id = mc_col_int64(s, 0);
 		snprintf(a->serial, sizeof(a->serial), "%s", mc_col_text(s, 1));
+		if (cached(k, a->id, with_key, a)) {
+			mc_stmt_done(s);
+			return 0;
+		}
 		const char *pem = mc_col_text(s, 2), *key = mc_col_text(s, 3);
 		rc = mc_cert_from_pem(pem, strlen(pem), &a->cert);
 		if (!rc && with_key) {
@@ -146,6 +198,8 @@ int mc__authority_load(struct mc_conn *c, const char *kind, int with_key, struct
 	mc_stmt_done(s);
 	if (rc)
 		mc__authority_free(a);
+	else
+		keep(k, a->id, a);
 	return rc;
 }
 

@@ -81,7 +81,7 @@ static int person_subject(struct mc_signing_ctx *x, struct mc_cert_subject *s, i
 	return rc;
 }
 
-static int agency_subject(struct mc_signing_ctx *x, int64_t agency, struct mc_cert_subject *s)
+int mc__agency_subject(struct mc_signing_ctx *x, int64_t agency, struct mc_cert_subject *s)
 {
 	struct mc_stmt *q;
 	int rc = mc_query(x->c, &q,
@@ -101,8 +101,8 @@ static int agency_subject(struct mc_signing_ctx *x, int64_t agency, struct mc_ce
 
 /* Make, seal and store a certificate (inside the caller's transaction);
  * earlier valid ones of the same holder and kind are superseded. */
-static int make(struct mc_signing_ctx *x, const char *kind, const struct mc_cert_subject *s, int64_t user,
-		int64_t agency, const char *pin, int64_t *id)
+int mc__cert_make(struct mc_signing_ctx *x, const char *kind, const struct mc_cert_subject *s, int64_t user,
+		  int64_t agency, const char *pin, int64_t *id)
 {
 	struct mc__authority ca;
 	int rc = mc__authority_load(x->c, "issuing", 1, &ca);
@@ -211,14 +211,14 @@ int mc_certificate_issue(struct mc_signing_ctx *x, json_t *in, json_t **out)
 	int64_t own_agency = 0, id = 0;
 	int rc = mc_tx_begin(x->c, 1);
 	if (!rc)
-		rc = personal ? person_subject(x, &s, &own_agency) : agency_subject(x, agency, &s);
+		rc = personal ? person_subject(x, &s, &own_agency) : mc__agency_subject(x, agency, &s);
 	if (rc == MC_E_NOT_FOUND && !personal) {
 		mc_bad_field(x->e, "agency_id", MC_M_INVALID);
 		rc = MC_E_VALIDATION;
 	}
 	if (!rc)
-		rc = make(x, kind, &s, personal ? x->who->user_id : 0, personal ? own_agency : agency,
-			  personal ? pin : NULL, &id);
+		rc = mc__cert_make(x, kind, &s, personal ? x->who->user_id : 0, personal ? own_agency : agency,
+				   personal ? pin : NULL, &id);
 	if (!rc)
 		rc = mc_tx_commit(x->c);
 	if (rc && mc_in_tx(x->c))
@@ -328,6 +328,45 @@ void mc__unlocked_free(struct mc__unlocked *u)
 	memset(u, 0, sizeof(*u));
 }
 
+/* A wrong PIN on certificate id, counted in a transaction of its own (kept
+ * whatever the caller does next): the error to answer. */
+static int pin_wrong(struct mc_signing_ctx *x, int64_t id, int64_t now_ms)
+{
+	int rc = mc_tx_begin(x->c, 1);
+	if (rc)
+		return rc;
+	struct mc_stmt *s;
+	int64_t failures = 0;
+	rc = mc_query(x->c, &s,
+		      "UPDATE certificates SET pin_failures = pin_failures + 1 WHERE id = ? RETURNING pin_failures",
+		      "i", id);
+	if (!rc)
+		rc = mc_step_returning(s, &failures);
+	int lock = failures >= MC_PIN_TRIES;
+	if (!rc && lock) {
+		int64_t k = mc_exec(x->c, "UPDATE certificates SET pin_failures = 0, pin_locked_until = ? WHERE id = ?",
+				    "ii", now_ms + MC_PIN_LOCK_MS, id);
+		rc = k < 0 ? (int)k : 0;
+	}
+	if (!rc)
+		rc = mc__sign_audit(x, "certificate.pin_wrong", "certificate", id, json_pack("{s:b}", "locked", lock));
+	if (!rc)
+		rc = mc_tx_commit(x->c);
+	if (rc) {
+		if (mc_in_tx(x->c))
+			mc_tx_rollback(x->c);
+		return rc;
+	}
+	if (lock) {
+		x->e->retry_after = MC_PIN_LOCK_MS / 1000;
+		return mc_error_set(x->e, MC_E_RATE_LIMITED, "too many wrong PINs");
+	}
+	x->e->attempts_left = (int)(MC_PIN_TRIES - failures);
+	x->e->has_attempts_left = 1;
+	mc_bad_fieldn(x->e, "pin", MC_M_PIN_WRONG, MC_PIN_TRIES - failures);
+	return MC_E_VALIDATION;
+}
+
 int mc__cert_unlock(struct mc_signing_ctx *x, int64_t cert_id, const char *pin, int64_t now_ms, struct mc__unlocked *u)
 {
 	memset(u, 0, sizeof(*u));
@@ -337,84 +376,59 @@ int mc__cert_unlock(struct mc_signing_ctx *x, int64_t cert_id, const char *pin, 
 	}
 	if (!mc__secret_ready())
 		return mc_error_set(x->e, MC_E_UNAVAILABLE, "no PKI secret on this server");
-	int rc = mc_tx_begin(x->c, 1);
+	/* the caller's valid personal certificate: the one named, or the
+	 * newest; read, and its key opened, outside any write transaction
+	 * (the key derivation takes a millisecond) */
+	struct mc_stmt *s;
+	int rc = mc_query(x->c, &s,
+			  "SELECT id, serial, subject, cert_pem, key_pem, not_before, not_after, revoked_at,"
+			  " pin_failures, COALESCE(pin_locked_until, 0) FROM certificates WHERE user_id = ? AND kind ="
+			  " 'personal' AND (id = ? OR (? = 0 AND revoked_at IS NULL)) ORDER BY id DESC LIMIT 1",
+			  "iii", x->who->user_id, cert_id, cert_id);
 	if (rc)
 		return rc;
-	/* the caller's valid personal certificate: the one named, or the newest */
-	struct mc_stmt *s;
-	rc = mc_query(x->c, &s,
-		      "SELECT id, serial, subject, cert_pem, key_pem, not_before, not_after, revoked_at,"
-		      " pin_failures, COALESCE(pin_locked_until, 0) FROM certificates WHERE user_id = ? AND kind ="
-		      " 'personal' AND (id = ? OR (? = 0 AND revoked_at IS NULL)) ORDER BY id DESC LIMIT 1",
-		      "iii", x->who->user_id, cert_id, cert_id);
 	int64_t failures = 0;
-	if (!rc) {
-		if ((rc = mc_step_row(s)) == 0) {
-			int64_t now = now_ms / 1000;
-			const char *serial = mc_col_text(s, 1);
-			u->id = mc_col_int64(s, 0);
-			snprintf(u->subject, sizeof(u->subject), "%s", mc_col_text(s, 2));
-			failures = mc_col_int64(s, 8);
-			const char *key = mc_col_text(s, 4);
-			int64_t locked = mc_col_int64(s, 9);
-			if (!mc_col_is_null(s, 7)) {
-				mc_bad_field(x->e, "certificate_id", MC_M_CERT_REVOKED);
-				rc = MC_E_VALIDATION;
-			} else if (now < mc_col_int64(s, 5) || now > mc_col_int64(s, 6)) {
-				mc_bad_field(x->e, "certificate_id", MC_M_CERT_EXPIRED);
-				rc = MC_E_VALIDATION;
-			} else if (!key) {
-				mc_bad_field(x->e, "certificate_id", MC_M_CERT_ON_TOKEN);
-				rc = MC_E_VALIDATION;
-			} else if (locked > now_ms) {
-				x->e->retry_after = (int)((locked - now_ms + 999) / 1000);
-				rc = mc_error_set(x->e, MC_E_RATE_LIMITED, "too many wrong PINs");
-			} else {
-				const char *pem = mc_col_text(s, 3);
-				char pass[65];
-				mc__seal_pass("pin", serial, pin, pass);
-				rc = mc_cert_from_pem(pem, strlen(pem), &u->cert);
-				if (!rc)
-					rc = mc_key_open(key, strlen(key), pass, &u->key);
-			}
-		} else if (rc == MC_E_NOT_FOUND) {
-			mc_bad_field(x->e, "certificate_id", MC_M_CERT_NONE);
+	if ((rc = mc_step_row(s)) == 0) {
+		int64_t now = now_ms / 1000;
+		const char *serial = mc_col_text(s, 1);
+		u->id = mc_col_int64(s, 0);
+		snprintf(u->subject, sizeof(u->subject), "%s", mc_col_text(s, 2));
+		failures = mc_col_int64(s, 8);
+		const char *key = mc_col_text(s, 4);
+		int64_t locked = mc_col_int64(s, 9);
+		if (!mc_col_is_null(s, 7)) {
+			mc_bad_field(x->e, "certificate_id", MC_M_CERT_REVOKED);
 			rc = MC_E_VALIDATION;
-		}
-		mc_stmt_done(s);
-	}
-	if (rc == MC_E_BAD_CREDENTIALS) {
-		/* counted, and kept whatever the caller does next */
-		int lock = failures + 1 >= MC_PIN_TRIES;
-		int64_t k = mc_exec(x->c, "UPDATE certificates SET pin_failures = ?, pin_locked_until = ? WHERE id = ?",
-				    "iii", lock ? (int64_t)0 : failures + 1,
-				    lock ? now_ms + MC_PIN_LOCK_MS : (int64_t)0, u->id);
-		int wrc = k < 0 ? (int)k : 0;
-		if (!wrc)
-			wrc = mc__sign_audit(x, "certificate.pin_wrong", "certificate", u->id,
-					     json_pack("{s:b}", "locked", lock));
-		if (!wrc)
-			wrc = mc_tx_commit(x->c);
-		if (wrc) {
-			rc = wrc;
-		} else if (lock) {
-			x->e->retry_after = MC_PIN_LOCK_MS / 1000;
+		} else if (now < mc_col_int64(s, 5) || now > mc_col_int64(s, 6)) {
+			mc_bad_field(x->e, "certificate_id", MC_M_CERT_EXPIRED);
+			rc = MC_E_VALIDATION;
+		} else if (!key) {
+			mc_bad_field(x->e, "certificate_id", MC_M_CERT_ON_TOKEN);
+			rc = MC_E_VALIDATION;
+		} else if (locked > now_ms) {
+			x->e->retry_after = (int)((locked - now_ms + 999) / 1000);
 			rc = mc_error_set(x->e, MC_E_RATE_LIMITED, "too many wrong PINs");
 		} else {
-			x->e->attempts_left = (int)(MC_PIN_TRIES - failures - 1);
-			x->e->has_attempts_left = 1;
-			mc_bad_fieldn(x->e, "pin", MC_M_PIN_WRONG, MC_PIN_TRIES - failures - 1);
-			rc = MC_E_VALIDATION;
+			const char *pem = mc_col_text(s, 3);
+			char pass[65];
+			mc__seal_pass("pin", serial, pin, pass);
+			rc = mc_cert_from_pem(pem, strlen(pem), &u->cert);
+			if (!rc)
+				rc = mc_key_open(key, strlen(key), pass, &u->key);
 		}
-	} else if (!rc && failures) {
+	} else if (rc == MC_E_NOT_FOUND) {
+		mc_bad_field(x->e, "certificate_id", MC_M_CERT_NONE);
+		rc = MC_E_VALIDATION;
+	}
+	mc_stmt_done(s);
+	if (rc == MC_E_BAD_CREDENTIALS) {
+		rc = pin_wrong(x, u->id, now_ms);
+	} else if (!rc && failures) { /* the right PIN: the count starts again */
 		int64_t k = mc_exec(x->c, "UPDATE certificates SET pin_failures = 0 WHERE id = ?", "i", u->id);
 		rc = k < 0 ? (int)k : 0;
 	}
-	if (rc) {
-		if (mc_in_tx(x->c))
-			mc_tx_rollback(x->c);
+	if (rc)
 		mc__unlocked_free(u);
-	}
 	return rc;
 }
 
@@ -434,6 +448,10 @@ int mc_certificate_change_pin(struct mc_signing_ctx *x, int64_t id, json_t *in, 
 	int rc = mc__cert_unlock(x, id, pin, mc_time_now_ms(), &u);
 	if (rc)
 		return rc;
+	if ((rc = mc_tx_begin(x->c, 1))) {
+		mc__unlocked_free(&u);
+		return rc;
+	}
 	struct mc_cert_info i;
 	struct mc_buf sealed = MC_BUF_INIT(1 << 20);
 	rc = mc_cert_info(u.cert, &i);

@@ -38,10 +38,11 @@ int mc__sign_audit(struct mc_signing_ctx *x, const char *action, const char *typ
 	"c.id, c.serial, c.kind, c.user_id, c.agency_id, c.subject, c.not_before, c.not_after, c.revoked_at, "         \
 	"c.revoke_reason, c.key_pem IS NOT NULL, c.pin_locked_until, c.created_at"
 json_t *mc__cert_json(struct mc_stmt *s, int col);
-/* Unlock a personal certificate's key with pin: MC_E_BAD_CREDENTIALS (a
- * wrong PIN, counted; *tries_left), MC_E_RATE_LIMITED (locked; *retry_s),
- * MC_E_CONFLICT (revoked, expired, or its key not held here).  Inside the
- * caller's write transaction. */
+/* Unlock the caller's personal certificate's key (cert_id, or 0: their
+ * valid one) with pin, outside any transaction: a wrong PIN is counted
+ * in a transaction of its own and answered 422 (pin, attempts left) or,
+ * the fifth in a row, 429 (locked); revoked, expired, on a token: 422 on
+ * certificate_id. */
 struct mc__unlocked {
 	int64_t id;
 	struct mc_cert *cert;
@@ -50,5 +51,21 @@ struct mc__unlocked {
 };
 int mc__cert_unlock(struct mc_signing_ctx *x, int64_t cert_id, const char *pin, int64_t now_ms, struct mc__unlocked *u);
 void mc__unlocked_free(struct mc__unlocked *u);
+
+/* Make, seal and store a certificate of kind for a user (personal: pin
+ * seals its key) or an agency, inside the caller's transaction; earlier
+ * valid ones of the same holder and kind are superseded. */
+int mc__cert_make(struct mc_signing_ctx *x, const char *kind, const struct mc_cert_subject *s, int64_t user,
+		  int64_t agency, const char *pin, int64_t *id);
+/* An agency's certificate subject (arena strings). */
+int mc__agency_subject(struct mc_signing_ctx *x, int64_t agency, struct mc_cert_subject *s);
+/* The issuing CA's chain and the TSA with its key, for a signing. */
+struct mc__stamping {
+	struct mc__authority ca, tsa;
+	struct mc_cert *chain[1];
+	struct mc_signer tsa_signer;
+};
+int mc__stamping_load(struct mc_conn *c, struct mc__stamping *st);
+void mc__stamping_free(struct mc__stamping *st);
 
 #endif

@@ -13,14 +13,7 @@
 
 #include "../core/banned.h"
 
-/* The issuing CA (the chain) and the TSA with its key. */
-struct stamping {
-	struct mc__authority ca, tsa;
-	struct mc_cert *chain[1];
-	struct mc_signer tsa_signer;
-};
-
-static int stamping_load(struct mc_conn *c, struct stamping *st)
+int mc__stamping_load(struct mc_conn *c, struct mc__stamping *st)
 {
 	memset(st, 0, sizeof(*st));
 	int rc = mc__authority_load(c, "issuing", 0, &st->ca);
@@ -33,7 +26,7 @@ static int stamping_load(struct mc_conn *c, struct stamping *st)
 	return rc;
 }
 
-static void stamping_free(struct stamping *st)
+void mc__stamping_free(struct mc__stamping *st)
 {
 	mc__authority_free(&st->ca);
 	mc__authority_free(&st->tsa);
@@ -94,9 +87,11 @@ int mc_signature_sign_file(struct mc_signing_ctx *x, json_t *in, json_t **out)
 		return MC_E_VALIDATION;
 	int64_t now_ms = mc_time_now_ms();
 	struct mc__unlocked u;
-	int rc = mc__cert_unlock(x, cert_id, pin, now_ms, &u); /* opens the transaction */
+	int rc = mc__cert_unlock(x, cert_id, pin, now_ms, &u);
 	if (rc)
 		return rc;
+	/* the file read and signed outside any write transaction: the
+	 * signature costs a millisecond that other writers need not wait */
 	void *data = NULL;
 	size_t n = 0;
 	rc = own_file(x, file, &data, &n);
@@ -104,9 +99,9 @@ int mc_signature_sign_file(struct mc_signing_ctx *x, json_t *in, json_t **out)
 		mc_bad_field(x->e, "file", MC_M_FILE_UNKNOWN);
 		rc = MC_E_VALIDATION;
 	}
-	struct stamping st;
+	struct mc__stamping st;
 	int have_st = 0;
-	if (!rc && (rc = stamping_load(x->c, &st)) == 0)
+	if (!rc && (rc = mc__stamping_load(x->c, &st)) == 0)
 		have_st = 1;
 	struct mc_buf p7s = MC_BUF_INIT(1 << 20);
 	int64_t id = 0;
@@ -114,7 +109,7 @@ int mc_signature_sign_file(struct mc_signing_ctx *x, json_t *in, json_t **out)
 		struct mc_signer s = {u.cert, u.key, st.chain, 1};
 		rc = mc_cms_sign(data, n, &s, &st.tsa_signer, now_ms / 1000, 0, &p7s);
 	}
-	if (!rc) {
+	if (!rc && (rc = mc_tx_begin(x->c, 1)) == 0) {
 		struct mc_stmt *q;
 		rc = mc_query(x->c, &q,
 			      "INSERT INTO signatures (format, file_sha256, p7s, certificate_id, user_id, signed_at,"
@@ -122,17 +117,17 @@ int mc_signature_sign_file(struct mc_signing_ctx *x, json_t *in, json_t **out)
 			      "tbiiii", file, p7s.data, p7s.len, u.id, x->who->user_id, now_ms, now_ms / 1000);
 		if (!rc)
 			rc = mc_step_returning(q, &id);
+		if (!rc)
+			rc = mc__sign_audit(x, "signature.sign", "signature", id,
+					    json_pack("{s:s, s:s, s:I}", "format", "cms", "file", file,
+						      "certificate_id", (json_int_t)u.id));
+		if (!rc)
+			rc = mc_tx_commit(x->c);
+		if (rc && mc_in_tx(x->c))
+			mc_tx_rollback(x->c);
 	}
-	if (!rc)
-		rc = mc__sign_audit(x, "signature.sign", "signature", id,
-				    json_pack("{s:s, s:s, s:I}", "format", "cms", "file", file, "certificate_id",
-					      (json_int_t)u.id));
-	if (!rc)
-		rc = mc_tx_commit(x->c);
-	if (rc && mc_in_tx(x->c))
-		mc_tx_rollback(x->c);
 	if (have_st)
-		stamping_free(&st);
+		mc__stamping_free(&st);
 	mc_buf_release(&p7s);
 	free(data);
 	mc__unlocked_free(&u);

@@ -91,6 +91,35 @@ int mc_signature_sign_file(struct mc_signing_ctx *x, json_t *in, json_t **out);
 /* The .p7s of a CMS signature the caller made or may read. */
 int mc_signature_p7s(struct mc_signing_ctx *x, int64_t id, struct mc_buf *der, char name[80]);
 
+/* ---- PDF signatures (pdf.c) ---- */
+/* A person's key, unlocked by their PIN for the request that holds it:
+ * the PIN is checked (and a wrong one counted) in a transaction of its
+ * own, before the act it signs. */
+struct mc_signing_key;
+int mc_signing_unlock(struct mc_signing_ctx *x, int64_t cert_id, const char *pin, struct mc_signing_key **out);
+void mc_signing_key_free(struct mc_signing_key *k);
+
+/* A PDF to sign and how its signature shows. */
+struct mc_signing_pdf {
+	const void *pdf;
+	size_t n;
+	int page; /* the stamp's page (1-based) and box in PDF points; w 0: invisible */
+	double x, y, w, h;
+	const char *reason;       /* /Reason */
+	const char *const *lines; /* the stamp's words (NULL: the signer and the time) */
+	int nlines;
+	int64_t draft_id, document_id; /* what it is the PDF of (0: none) */
+};
+/* Sign in->pdf with an unlocked key (PAdES, time-stamped), inside the
+ * caller's transaction: the signed PDF stored (a kept blob, *sha its
+ * SHA-256) and recorded as a signature of the key's holder. */
+int mc_signing_pdf_person(struct mc_signing_ctx *x, const struct mc_signing_key *k, const struct mc_signing_pdf *in,
+			  char sha[65]);
+/* The same with agency's organisation certificate (its seal), issued
+ * then when the agency has none valid; the signature is recorded as made
+ * by the caller for the agency. */
+int mc_signing_pdf_seal(struct mc_signing_ctx *x, int64_t agency, const struct mc_signing_pdf *in, char sha[65]);
+
 /* ---- verification (verify.c) ---- */
 /* What a signed file says: a PDF's signatures (p7s NULL), or a file and
  * its detached signature.  MC_E_VALIDATION with a field error when

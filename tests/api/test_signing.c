@@ -78,6 +78,13 @@ static int said(const char *s)
 	return 0;
 }
 
+static const char *id_text(json_int_t id)
+{
+	static char t[24];
+	snprintf(t, sizeof(t), "%lld", (long long)id);
+	return t;
+}
+
 static const char *jstr(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
@@ -425,12 +432,110 @@ static void agencies_and_citizens(void **state)
 	json_decref(c);
 }
 
+/* POST a draft action as s with If-Match v (the status; the answer in r). */
+static long draft_act(struct mc_http_session *s, json_int_t id, const char *action, json_int_t v, const char *body,
+		      struct mc_http_res *r)
+{
+	char path[120], etag[40];
+	snprintf(path, sizeof(path), "/api/v1/drafts/%lld/actions/%s", (long long)id, action);
+	snprintf(etag, sizeof(etag), "If-Match: \"v%lld\"", (long long)v);
+	const char *h[] = {etag, NULL};
+	mc_http_do(s, "POST", path, body, h, r);
+	return r->status;
+}
+
+/* A leader signs their own report with the PIN (PAdES: the number still
+ * blank); the clerical officer issues it, which numbers it and seals it
+ * with the Department's signature: pdfsig finds both signatures valid, the
+ * seal covering the whole file, and /api/v1/verify says the same; a wrong
+ * PIN signs nothing and moves nothing. */
+static void document_signed_and_sealed(void **state)
+{
+	(void)state;
+	struct mc_http_session gd, vt;
+	mc_http_login_as(&gd, srv.base, "giamdoc.stp");
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
+	json_decref(issue_personal(&gd, "102938"));
+	struct mc_http_res r;
+	assert_int_equal(
+		mc_http_post(&gd, "/api/v1/drafts",
+			     "{\"type_code\":\"bao_cao\",\"summary\":\"Báo cáo kết quả chuyển đổi số năm 2026\","
+			     "\"content\":\"Sở Tư pháp báo cáo kết quả như sau.\\nMột là, hồ sơ trực tuyến.\","
+			     "\"recipients\":[\"UBND Thành phố\",\"Lưu: VT\"]}",
+			     &r),
+		201);
+	json_int_t id = json_integer_value(json_object_get(r.json, "id"));
+	mc_http_res_free(&r);
+	/* a wrong PIN: refused before the act, the draft as it was */
+	assert_int_equal(draft_act(&gd, id, "submit", 1, "{\"pin\":\"000000\"}", &r), 422);
+	assert_non_null(strstr(r.body, "\"pin\""));
+	mc_http_res_free(&r);
+	assert_int_equal(draft_act(&gd, id, "submit", 1, "{\"pin\":\"102938\"}", &r), 200);
+	assert_string_equal(jstr(r.json, "status"), "signed");
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_db_int(db, "SELECT COUNT(*) FROM signatures WHERE format = 'pades' AND draft_id = ?",
+					id_text(id)),
+			 1);
+	assert_int_equal(draft_act(&vt, id, "issue", 2, "{}", &r), 200);
+	json_t *doc = json_object_get(r.json, "document");
+	json_int_t doc_id = json_integer_value(json_object_get(doc, "id"));
+	char number[64];
+	snprintf(number, sizeof(number), "%s", jstr(doc, "number_text"));
+	mc_http_res_free(&r);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/file", (long long)doc_id);
+	assert_int_equal(fetch(&vt, path, "issued.pdf"), 200);
+	assert_int_equal(sh("pdfsig issued.pdf"), 0);
+	assert_true(said("Signature #2"));
+	assert_true(said("Signer Certificate Common Name: Dương Văn Hải"));
+	assert_true(said("Signer Certificate Common Name: Sở Tư pháp"));
+	assert_true(said("Not total document signed"));
+	assert_int_equal(sh("pdfsig issued.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	assert_int_equal(sh("pdfsig issued.pdf | tail -n 4 | grep -q 'Total document signed'"), 0);
+	/* the number and the date shown on it, as the stamps' words */
+	assert_int_equal(
+		sh("qpdf --qdf --object-streams=disable issued.pdf issued-qdf.pdf 2>/dev/null || cp issued.pdf "
+		   "issued-qdf.pdf; grep -a -c '/Subtype /Stamp' issued-qdf.pdf"),
+		0);
+	/* the public verification says the same */
+	char url[256];
+	snprintf(url, sizeof(url), "%s/api/v1/verify", srv.base);
+	assert_int_equal(sh("curl -sf -H 'Content-Type: application/pdf' --data-binary @issued.pdf %s -o v.json", url),
+			 0);
+	char vpath[128];
+	snprintf(vpath, sizeof(vpath), "%s/v.json", dir);
+	json_t *v = json_load_file(vpath, 0, NULL);
+	assert_non_null(v);
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	json_t *sigs = json_object_get(v, "signatures");
+	assert_int_equal(json_array_size(sigs), 2);
+	assert_string_equal(jstr(json_object_get(json_array_get(sigs, 1), "signer"), "name"), "Sở Tư pháp");
+	assert_false(json_is_true(json_object_get(json_array_get(sigs, 0), "covers_whole_file")));
+	assert_true(json_is_true(json_object_get(json_array_get(sigs, 1), "covers_whole_file")));
+	json_decref(v);
+	/* a byte of the signed text changed: both signatures fail */
+	assert_int_equal(
+		sh("cp issued.pdf bad.pdf && printf 'Z' | dd of=bad.pdf bs=1 seek=600 conv=notrunc 2>/dev/null"), 0);
+	assert_int_equal(sh("curl -sf -H 'Content-Type: application/pdf' --data-binary @bad.pdf %s -o v2.json", url),
+			 0);
+	snprintf(vpath, sizeof(vpath), "%s/v2.json", dir);
+	v = json_load_file(vpath, 0, NULL);
+	assert_false(json_is_true(json_object_get(v, "valid")));
+	assert_false(json_is_true(json_object_get(json_array_get(json_object_get(v, "signatures"), 0), "intact")));
+	json_decref(v);
+	(void)number;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(chain_and_certificates), cmocka_unit_test(sign_verify_and_stamp),
-		cmocka_unit_test(wrong_pins_lock),        cmocka_unit_test(revoked_cannot_sign),
-		cmocka_unit_test(expired_cannot_sign),    cmocka_unit_test(agencies_and_citizens),
+		cmocka_unit_test(chain_and_certificates),
+		cmocka_unit_test(sign_verify_and_stamp),
+		cmocka_unit_test(wrong_pins_lock),
+		cmocka_unit_test(revoked_cannot_sign),
+		cmocka_unit_test(expired_cannot_sign),
+		cmocka_unit_test(agencies_and_citizens),
+		cmocka_unit_test(document_signed_and_sealed),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);

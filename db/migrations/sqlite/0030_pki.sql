@@ -55,6 +55,7 @@ CREATE TABLE signatures (
     p7s            BLOB,                           -- cms: the signature (DER)
     certificate_id INTEGER NOT NULL REFERENCES certificates (id),
     user_id        INTEGER REFERENCES users (id),  -- who signed (an agency's: the officer who sealed)
+    draft_id       INTEGER REFERENCES document_drafts (id),
     document_id    INTEGER REFERENCES documents (id),
     dossier_id     INTEGER REFERENCES dossiers (id),
     signed_at      INTEGER NOT NULL,               -- ms
@@ -63,3 +64,7 @@ CREATE TABLE signatures (
 CREATE INDEX signatures_file ON signatures (file_sha256);
 CREATE INDEX signatures_user ON signatures (user_id, id);
 CREATE INDEX signatures_document ON signatures (document_id) WHERE document_id IS NOT NULL;
+
+-- An outgoing document signed by its signer (PAdES): the signed PDF (a kept
+-- blob), which the clerical officer numbers and seals when issuing it.
+ALTER TABLE document_drafts ADD COLUMN signed_file TEXT;
