@@ -418,6 +418,12 @@ const FAMILIES = {
   // office.js: the list behind a dashboard figure (?late=)
   of_scope_late_: ['deadline', 'reception', 'all'],
   dc_urg_: DOC_URGENCIES,
+  // signatures.js: a certificate's state, what was just done, the reasons
+  // of a revocation offered, a certificate's status at a signature's time
+  sg_status_: ['valid', 'revoked', 'expired'],
+  sg_done_: ['issued', 'pin', 'revoked'],
+  sg_reason_: ['0', '1', '5'],
+  vf_cert_: ['good', 'expired', 'revoked', 'untrusted'],
   dc_sec_: DOC_SECRECIES,
   dc_st_: DOC_STATUSES,
   dc_medium_: DOC_MEDIA,

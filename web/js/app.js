@@ -31,6 +31,8 @@ const ROUTES = [
   [/^\/can-bo\/du-thao\/moi$/, './pages/drafts.js', 'create'],
   [/^\/can-bo\/du-thao\/(\d+)$/, './pages/drafts.js', 'draft'],
   [/^\/can-bo\/uy-quyen$/, './pages/drafts.js', 'delegations'],
+  [/^\/chung-thu-so$/, './pages/signatures.js', 'certificates'],
+  [/^\/xac-thuc-chu-ky$/, './pages/signatures.js', 'verify'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -75,7 +77,7 @@ function renderNav() {
   const here = location.pathname;
   const item = (href, key) => el('li', {}, link(href, t(key), here === href ? { 'aria-current': 'page' } : {}));
   if (!state.me) {
-    items.push(item('/dang-nhap', 'nav_login'), item('/dang-ky', 'nav_signup'));
+    items.push(item('/xac-thuc-chu-ky', 'nav_verify'), item('/dang-nhap', 'nav_login'), item('/dang-ky', 'nav_signup'));
   } else {
     if (isOfficial()) {
       items.push(item('/can-bo', 'nav_queues'));
@@ -87,6 +89,7 @@ function renderNav() {
     } else {
       items.push(item('/ho-so-cua-toi', 'nav_mine'));
     }
+    items.push(item('/chung-thu-so', 'nav_certificates'));
     items.push(el('li', {}, el('button', { type: 'button', id: 'logout', class: 'linkish', text: t('nav_logout'), onclick: logout })));
   }
   nav.replaceChildren(el('ul', {}, ...items));

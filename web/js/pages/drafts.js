@@ -270,7 +270,7 @@ async function actionsSection(d, etag) {
     else if (a === 'approve') box.append(await approveForm(d, etag, () => reload(a)));
     else if (a === 'return') box.append(returnForm(d, etag, () => reload(a)));
     else if (a === 'issue') box.append(issueForm(d, etag, () => reload(a)));
-    else if (a === 'sign') box.append(signForm(d, etag, () => reload(a)));
+    else if (a === 'sign') box.append(await signForm(d, etag, () => reload(a)));
     else if (a === 'revise') box.append(await reviseForm(d, etag, () => reload(a)));
   }
   return box;
@@ -308,18 +308,40 @@ async function peopleSelect(d, action, id, name) {
   };
 }
 
+// The signer's PIN box, when they hold a valid certificate for remote
+// signing: the signing act then signs the document digitally (empty: an
+// approval for a signature on paper).  Without one, a link to ask for it.
+let myCert; // fetched once per page
+async function pinBox(id) {
+  if (myCert === undefined) {
+    await needStrings('signatures');
+    const r = await api('GET', '/api/v1/certificates');
+    myCert = r.status === 200 ? (r.body.items || []).find((c) => c.kind === 'personal' && c.status === 'valid' && c.remote) || null : null;
+  }
+  if (!myCert) return el('p', { class: 'hint', id: `${id}-nocert` }, t('sg_no_cert_hint'), ' ', link('/chung-thu-so', t('sg_get_cert')));
+  return field('pin', t('sg_pin_sign'), { id, type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '12', hint: t('sg_pin_sign_hint', { serial: myCert.serial }) });
+}
+
+// The body of a signing act with the PIN, when one was typed.
+function withPin(form, body) {
+  const pin = form.elements.pin?.value.trim();
+  if (pin) body.pin = pin;
+  return body;
+}
+
 async function submitForm(d, etag, done) {
   const { people, sel } = await peopleSelect(d, 'submit', 'sub-approver', 'approver_id');
   const signs = !people.length; // the drafter holds the last step: submitting signs it
   const { form, status } = actForm('f-submit', t(signs ? 'df_act_sign' : 'df_act_submit'),
     signs ? el('p', { class: 'hint', text: t('df_sign_hint') })
       : el('div', { class: 'field' }, el('label', { for: 'sub-approver', text: t('df_approver') + ' *' }), sel),
+    signs ? await pinBox('sub-pin') : null,
     field('note', t('dc_note'), { id: 'sub-note', tag: 'textarea', rows: '2', maxlength: '2000' }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'sub-submit', text: t(signs ? 'df_act_sign' : 'df_act_submit') })));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!signs && !sel.value) { showFieldErrors(form, { status: 422, body: { errors: [required('approver_id')] } }); return; }
-    const body = signs ? {} : { approver_id: Number(sel.value) };
+    const body = signs ? withPin(form, {}) : { approver_id: Number(sel.value) };
     if (form.elements.note.value.trim()) body.note = form.elements.note.value.trim();
     post(form, d, etag, 'submit', body, status, done);
   });
@@ -332,12 +354,13 @@ async function approveForm(d, etag, done) {
   const { form, status } = actForm('f-approve', t(last ? 'df_act_sign' : 'df_act_approve'),
     last ? el('p', { class: 'hint', text: t('df_sign_hint') })
       : el('div', { class: 'field' }, el('label', { for: 'apr-next', text: t('df_next_approver', { role: t('df_role_' + d.chain[d.step]) }) + ' *' }), sel),
+    last ? await pinBox('apr-pin') : null,
     field('comment', t('df_comment'), { id: 'apr-comment', tag: 'textarea', rows: '2', maxlength: '2000' }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'apr-submit', text: t(last ? 'df_act_sign' : 'df_act_approve') })));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (sel && !sel.value) { showFieldErrors(form, { status: 422, body: { errors: [required('next_approver_id')] } }); return; }
-    const body = sel ? { next_approver_id: Number(sel.value) } : {};
+    const body = sel ? { next_approver_id: Number(sel.value) } : withPin(form, {});
     if (form.elements.comment.value.trim()) body.comment = form.elements.comment.value.trim();
     post(form, d, etag, 'approve', body, status, done);
   });
@@ -358,14 +381,15 @@ function returnForm(d, etag, done) {
 }
 
 // Signing before the last step, under a delegation (TL., TUQ., KT.).
-function signForm(d, etag, done) {
+async function signForm(d, etag, done) {
   const { form, status } = actForm('f-sign', t('df_act_sign_for'),
     el('p', { class: 'hint', text: t('df_sign_for_hint') }),
+    await pinBox('sgn-pin'),
     field('comment', t('df_comment'), { id: 'sgn-comment', tag: 'textarea', rows: '2', maxlength: '2000' }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'sgn-submit', text: t('df_act_sign_for') })));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const body = {};
+    const body = withPin(form, {});
     if (form.elements.comment.value.trim()) body.comment = form.elements.comment.value.trim();
     post(form, d, etag, 'sign', body, status, done);
   });
