@@ -57,7 +57,7 @@ static double budget(void)
 	return v > 0 ? v : 2.0;
 }
 
-#define RUN(label, what, ...)                                                                                         \
+#define RUN(label, what, ...)                                                                                          \
 	do {                                                                                                           \
 		long n_ = 0;                                                                                           \
 		double t0_ = now_s(), t_;                                                                              \
@@ -65,7 +65,7 @@ static double budget(void)
 			__VA_ARGS__;                                                                                   \
 			n_++;                                                                                          \
 		} while ((t_ = now_s() - t0_) < budget());                                                             \
-		printf("  %-8s %10.0f /s  %8.3f ms each   %s\n", label, (double)n_ / t_, 1000.0 * t_ / (double)n_,   \
+		printf("  %-8s %10.0f /s  %8.3f ms each   %s\n", label, (double)n_ / t_, 1000.0 * t_ / (double)n_,     \
 		       what);                                                                                          \
 	} while (0)
 
@@ -82,9 +82,9 @@ static json_t *document(void)
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:[s,s], s:{s:s, s:s}}", "superior",
 			      "UBND Thành phố Hồ Chí Minh", "issuer", "Sở Tư pháp", "number_text", "      /QĐ-STP",
 			      "type_code", "quyet_dinh", "type_name", "Quyết định", "summary",
-			      "Về việc ban hành Kế hoạch chuyển đổi số năm 2027", "place", "Thành phố Hồ Chí Minh", "date",
-			      "2026", "content", content, "recipients", "Như Điều 3", "Lưu: VT", "signer", "position",
-			      "Giám đốc", "name", "Nguyễn Văn Giám Đốc");
+			      "Về việc ban hành Kế hoạch chuyển đổi số năm 2027", "place", "Thành phố Hồ Chí Minh",
+			      "date", "2026", "content", content, "recipients", "Như Điều 3", "Lưu: VT", "signer",
+			      "position", "Giám đốc", "name", "Nguyễn Văn Giám Đốc");
 	return j;
 }
 
@@ -170,7 +170,8 @@ int main(void)
 		return 1;
 	RUN("verify", "a time-stamped CMS signature of 100 KB checked (signature, stamp, chain)", {
 		struct mc_sig_report r;
-		if (mc_cms_verify(der.data, der.len, file, big, tr, t, &r) || !r.intact || r.cert_status != MC_CERT_GOOD)
+		if (mc_cms_verify(der.data, der.len, file, big, tr, t, &r) || !r.intact ||
+		    r.cert_status != MC_CERT_GOOD)
 			return 1;
 	});
 	mc_trust_free(tr);

@@ -288,13 +288,32 @@ static int bridge_sign(void *arg, int64_t seal, const void *pdf, size_t n, int p
 	return b->key ? mc_signing_pdf_person(&b->sx, b->key, &in, sha) : MC_E_INVAL;
 }
 
+static int bridge_encrypt(void *arg, const int64_t *agencies, int n, const void *data, size_t len, char sha[65])
+{
+	struct bridge *b = arg;
+	return mc_signing_encrypt(&b->sx, agencies, n, data, len, sha);
+}
+
+static int bridge_decrypt(void *arg, int64_t agency, const void *env, size_t len, void **out, size_t *out_len)
+{
+	struct bridge *b = arg;
+	struct mc_buf plain = MC_BUF_INIT(len + 16);
+	int rc = mc_signing_decrypt(&b->sx, agency, env, len, &plain);
+	if (rc) {
+		mc_buf_release(&plain);
+		return rc;
+	}
+	*out = mc_buf_detach(&plain, out_len);
+	return 0;
+}
+
 int mc_api_pades(struct mc_req *r, json_t *body, struct mc_document_pades *p)
 {
 	struct bridge *b = mc_zalloc(r->arena, sizeof(*b));
 	int rc = signing_ctx(r, &b->sx);
 	if (rc)
 		return rc;
-	*p = (struct mc_document_pades){b, 0, bridge_sign};
+	*p = (struct mc_document_pades){b, 0, bridge_sign, bridge_encrypt, bridge_decrypt};
 	json_t *pin = json_object_get(body, "pin");
 	if (!pin)
 		return 0;

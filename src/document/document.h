@@ -37,6 +37,12 @@ struct mc_document_pades {
 	int (*sign)(void *arg, int64_t seal, const void *pdf, size_t n, int page, const double box[4],
 		    const char *reason, const char *const *lines, int nlines, int64_t draft_id, int64_t document_id,
 		    char sha[65]);
+	/* Encrypt data to the n agencies' encryption certificates (CMS
+	 * EnvelopedData, stored; *sha its SHA-256). */
+	int (*encrypt)(void *arg, const int64_t *agencies, int n, const void *data, size_t len, char sha[65]);
+	/* Open an envelope with agency's key (*out malloc'd): MC_E_FORBIDDEN
+	 * when agency is not one of its recipients. */
+	int (*decrypt)(void *arg, int64_t agency, const void *env, size_t len, void **out, size_t *out_len);
 };
 
 struct mc_document_ctx {
@@ -46,6 +52,7 @@ struct mc_document_ctx {
 	const char *addr;                      /* client address, for the audit log */
 	struct mc_error *e;                    /* field errors and public detail */
 	const struct mc_document_pades *pades; /* NULL: documents are not signed digitally */
+	int want_envelope;                     /* a confidential document's file as stored (encrypted), not opened */
 };
 
 /* Register an incoming (outgoing = 0) or outgoing document from in (the

@@ -120,8 +120,6 @@ static int parse(struct mc_document_ctx *x, json_t *in, struct mc__draft_new *n)
 	n->internal = internal_field(x, in, n->agency);
 	if (!x->e->nfields && x->e->code)
 		return x->e->code;
-	if (n->internal && json_array_size(n->internal) && strcmp(n->secrecy, "none") != 0)
-		mc_bad_field(x->e, "internal_recipient_ids", MC_M_DOC_SECRET_BY_HAND);
 	int rc;
 	if (n->type_code) {
 		struct mc_stmt *s;
@@ -568,17 +566,22 @@ static int deliver(struct move *m, const struct mc_document_new *out, const char
 			.sender_ref = number_text,
 			.arrived_at = m->now,
 			.urgency = out->urgency,
-			.secrecy = "none",
+			.secrecy = out->secrecy,
 			.medium = "electronic",
 			.file_sha256 = out->file_sha256,
 		};
 		int y, mo, d;
 		mc_vn_date(m->now, &y, &mo, &d);
 		n.year = y;
-		snprintf(n.series, sizeof(n.series), "in");
+		/* a confidential one stays so, in the secret series, read by
+		 * the recipient body's clerical officers until they send it on */
+		int secret = strcmp(n.secrecy, "none") != 0;
+		snprintf(n.series, sizeof(n.series), "%s", secret ? "in_secret" : "in");
 		struct mc__document_parts p = {0};
 		int64_t id;
 		if ((rc = mc__document_record(m->x, &n, &p, m->now, &id)))
+			break;
+		if (secret && (rc = mc__document_clerks_read(m->x->c, id, n.agency)))
 			break;
 		json_t *detail = json_pack("{s:I, s:I, s:s}", "agency_id", (json_int_t)n.agency, "document_id",
 					   (json_int_t)id, "number", number_text);
@@ -645,13 +648,18 @@ static int do_issue(struct move *m)
 	char number_text[128];
 	snprintf(number_text, sizeof(number_text), "%02lld/%s", (long long)n.number, n.symbol);
 	struct mc__draft_move mv = {"issued", -1, NULL};
-	/* signed digitally: numbered and sealed, the sealed PDF its file */
+	/* signed digitally: numbered and sealed, the sealed PDF its file (a
+	 * confidential one encrypted for its agency and the recipients) */
 	char sealed[65] = "";
 	if (!rc)
 		rc = mc__draft_seal_pdf(m->x, m->d.id, m->d.agency, id, number_text, day, sealed);
+	if (!rc && sealed[0] && strcmp(n.secrecy, "none") != 0)
+		rc = mc__draft_encrypt(m->x, m->d.id, m->d.agency, json_object_get(m->shown, "internal_recipient_ids"),
+				       sealed);
 	if (!rc && sealed[0]) {
 		int64_t k = mc_exec(m->x->c, "UPDATE documents SET file_sha256 = ? WHERE id = ?", "ti", sealed, id);
 		rc = k < 0 ? (int)k : 0;
+		n.file_sha256 = mc_strdup(m->x->arena, sealed); /* what the recipients receive */
 	}
 	if (!rc)
 		rc = mc__draft_issued(m->x->c, m->d.id, id);

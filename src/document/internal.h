@@ -223,5 +223,11 @@ int mc__draft_signed_file(struct mc_conn *c, int64_t id, char sha[65]);
 int mc__draft_sign_pdf(struct mc_document_ctx *x, int64_t draft);
 int mc__draft_seal_pdf(struct mc_document_ctx *x, int64_t draft, int64_t agency, int64_t document,
 		       const char *number_text, const char *day, char sha[65]);
+/* A confidential document's sealed PDF (sha) encrypted for its agency and
+ * the agencies of recipient_ids; the plain PDFs removed; sha becomes the
+ * envelope's. */
+int mc__draft_encrypt(struct mc_document_ctx *x, int64_t draft, int64_t agency, json_t *recipient_ids, char sha[65]);
+/* The clerical officers of body read confidential document id. */
+int mc__document_clerks_read(struct mc_conn *c, int64_t id, int64_t body);
 
 #endif

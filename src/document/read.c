@@ -149,19 +149,44 @@ int mc_document_file(struct mc_document_ctx *x, int64_t id, void **data, size_t 
 		return rc;
 	if (!sha[0])
 		return MC_E_NOT_FOUND;
-	if (strcmp(d.secrecy, "none") != 0) {
-		/* a confidential document's file: every reading audited */
-		if ((rc = mc_tx_begin(x->c, 1)))
-			return rc;
-		rc = mc__doc_audit(x, "document.file", "document", id, json_pack("{s:s}", "secrecy", d.secrecy));
-		rc = rc ? rc : mc_tx_commit(x->c);
+	if ((rc = mc_blob_get(x->c, sha, data, len, mime)))
+		return rc;
+	/* an encrypted one is opened with the key of the reader's agency (the
+	 * document's), unless the envelope itself is asked for */
+	int sealed = strcmp(mime, "application/pkcs7-mime") == 0, open = sealed && !x->want_envelope;
+	if (open) {
+		void *plain = NULL;
+		size_t n = 0;
+		rc = x->pades && x->pades->decrypt ? x->pades->decrypt(x->pades->arg, d.agency, *data, *len, &plain, &n)
+						   : MC_E_UNAVAILABLE;
+		if (rc) {
+			free(*data);
+			*data = NULL;
+			return rc == MC_E_FORBIDDEN
+				       ? mc_error_set(x->e, MC_E_FORBIDDEN, "not encrypted for this agency")
+				       : rc;
+		}
+		free(*data);
+		*data = plain;
+		*len = n;
+		snprintf(mime, 32, "application/pdf");
+	}
+	if (strcmp(d.secrecy, "none") != 0 || sealed) {
+		/* a confidential document's file: every reading (and opening) audited */
+		if ((rc = mc_tx_begin(x->c, 1)) == 0) {
+			rc = mc__doc_audit(x, open ? "document.decrypt" : "document.file", "document", id,
+					   json_pack("{s:s}", "secrecy", d.secrecy));
+			rc = rc ? rc : mc_tx_commit(x->c);
+		}
 		if (rc) {
 			if (mc_in_tx(x->c))
 				mc_tx_rollback(x->c);
+			free(*data);
+			*data = NULL;
 			return rc;
 		}
 	}
-	return mc_blob_get(x->c, sha, data, len, mime);
+	return 0;
 }
 
 int mc_document_list(struct mc_document_ctx *x, const struct mc_document_filter *f, json_t **items, int64_t *next)

@@ -185,3 +185,42 @@ int mc__draft_seal_pdf(struct mc_document_ctx *x, int64_t draft, int64_t agency,
 	mc_buf_release(&stamped);
 	return rc;
 }
+
+int mc__draft_encrypt(struct mc_document_ctx *x, int64_t draft, int64_t agency, json_t *recipient_ids, char sha[65])
+{
+	if (!x->pades || !x->pades->encrypt)
+		return 0;
+	int64_t to[257];
+	int n = 0;
+	to[n++] = agency; /* its own officials read what it issued */
+	size_t i;
+	json_t *v;
+	json_array_foreach(recipient_ids, i, v) {
+		if (n < 257 && json_is_integer(v))
+			to[n++] = json_integer_value(v);
+	}
+	void *data = NULL;
+	size_t len = 0;
+	char mime[32], env[65], signed_file[65] = "";
+	int rc = mc_blob_get(x->c, sha, &data, &len, mime);
+	if (!rc)
+		rc = x->pades->encrypt(x->pades->arg, to, n, data, len, env);
+	free(data);
+	/* stored encrypted only: the plain PDFs, the signer's and the sealed
+	 * one, are removed (their hashes stay in the signatures' records) */
+	if (!rc)
+		rc = mc__draft_signed_file(x->c, draft, signed_file);
+	if (!rc) {
+		int64_t k = mc_exec(x->c, "UPDATE document_drafts SET signed_file = NULL WHERE id = ?", "i", draft);
+		if (k >= 0)
+			k = mc_exec(
+				x->c,
+				"DELETE FROM blobs WHERE sha256 IN (?, ?) AND kept = 1 AND NOT EXISTS (SELECT 1 FROM"
+				" uploads u WHERE u.sha256 = blobs.sha256)",
+				"tt", sha, signed_file);
+		rc = k < 0 ? (int)k : 0;
+	}
+	if (!rc)
+		snprintf(sha, 65, "%s", env);
+	return rc;
+}

@@ -71,6 +71,18 @@ int mc__document_add_reader(struct mc_conn *c, int64_t id, int64_t user)
 	return n < 0 ? (int)n : 0;
 }
 
+int mc__document_clerks_read(struct mc_conn *c, int64_t id, int64_t body)
+{
+	int64_t n =
+		mc_exec(c,
+			"INSERT INTO document_readers (document_id, user_id) SELECT ?, u.id FROM users u"
+			" JOIN user_roles r ON r.user_id = u.id AND r.role_code = 'clerical'"
+			" JOIN agency_tree t ON t.descendant_id = u.agency_id AND t.ancestor_id = ? AND t.same_body = 1"
+			" WHERE u.status = 'active' ON CONFLICT DO NOTHING",
+			"ii", id, body);
+	return n < 0 ? (int)n : 0;
+}
+
 int mc__document_event(struct mc_conn *c, int64_t id, int64_t actor, const char *action, json_t *detail)
 {
 	char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;

@@ -120,6 +120,17 @@ int mc_signing_pdf_person(struct mc_signing_ctx *x, const struct mc_signing_key 
  * by the caller for the agency. */
 int mc_signing_pdf_seal(struct mc_signing_ctx *x, int64_t agency, const struct mc_signing_pdf *in, char sha[65]);
 
+/* ---- confidential documents (envelope.c) ---- */
+/* Encrypt data to the encryption certificates of n agencies (issued then
+ * for those that have none valid), inside the caller's transaction: CMS
+ * EnvelopedData (AES-256, ECDH per recipient) stored as a kept blob of
+ * type application/pkcs7-mime, *sha its SHA-256. */
+int mc_signing_encrypt(struct mc_signing_ctx *x, const int64_t *agencies, int n, const void *data, size_t len,
+		       char sha[65]);
+/* Open an envelope with agency's encryption key (out gets the data):
+ * MC_E_FORBIDDEN when none of the agency's keys is a recipient's. */
+int mc_signing_decrypt(struct mc_signing_ctx *x, int64_t agency, const void *env, size_t len, struct mc_buf *out);
+
 /* ---- verification (verify.c) ---- */
 /* What a signed file says: a PDF's signatures (p7s NULL), or a file and
  * its detached signature.  MC_E_VALIDATION with a field error when

@@ -168,13 +168,6 @@ static void drafted_returned_signed_issued(void **state)
 	assert_int_equal(mc_http_post(&cv, "/api/v1/drafts", body, &r), 422);
 	assert_non_null(strstr(r.body, "internal_recipient_ids"));
 	mc_http_res_free(&r);
-	snprintf(body, sizeof(body),
-		 "{\"type_code\":\"bao_cao\",\"summary\":\"Báo cáo mật\",\"secrecy\":\"mat\","
-		 "\"internal_recipient_ids\":[%lld]}",
-		 (long long)WARD);
-	assert_int_equal(mc_http_post(&cv, "/api/v1/drafts", body, &r), 422); /* by hand, not through the platform */
-	assert_non_null(strstr(r.body, "internal_recipient_ids"));
-	mc_http_res_free(&r);
 	assert_int_equal(
 		mc_http_post(&cv, "/api/v1/drafts", "{\"type_code\":\"cong_van\",\"summary\":\"Về việc x\"}", &r),
 		422); /* a công văn names its drafting unit: none here */

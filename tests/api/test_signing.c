@@ -27,6 +27,7 @@
 #include "testdb.h"
 
 #include "crypto/crypto.h"
+#include "db/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -526,6 +527,148 @@ static void document_signed_and_sealed(void **state)
 	(void)number;
 }
 
+/* The text a query reads (one row, one column) written to file name. */
+static void sql_text_to(const char *sql, int64_t id, const char *name)
+{
+	struct mc_conn *c;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	struct mc_stmt *s;
+	assert_int_equal(mc_query(c, &s, sql, "i", id), 0);
+	assert_int_equal(mc_step_row(s), 0);
+	const char *t = mc_col_text(s, 0);
+	assert_non_null(t);
+	write_file(name, t, strlen(t));
+	mc_stmt_done(s);
+	mc_db_release(c);
+}
+
+/* The passphrase that seals an agency's key: HMAC-SHA-256 under the
+ * server's secret (this test's file) of "agency:SERIAL:", computed by
+ * openssl, as an operator holding the secret would. */
+static void agency_key_file(const char *serial, const char *name)
+{
+	char secret[80] = "";
+	FILE *f = fopen(secret_env, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(secret, sizeof(secret), f));
+	fclose(f);
+	secret[strcspn(secret, "\n")] = '\0';
+	assert_int_equal(
+		sh("printf 'agency:%s:' | openssl dgst -sha256 -mac HMAC -macopt hexkey:%s -r | cut -c1-64 > %s.pass",
+		   serial, secret, name),
+		0);
+}
+
+/* An agency's encryption certificate, its sealed key as the database
+ * holds it and the passphrase: name.pem, name.key, name.pass. */
+static void agency_material(int64_t agency, const char *name)
+{
+	char q[200], path[96], pem[64], key[64], serial[64], sp[128];
+	snprintf(q, sizeof(q),
+		 "SELECT id FROM certificates WHERE agency_id = %lld AND kind = 'encryption' AND revoked_at IS NULL",
+		 (long long)agency);
+	int64_t cid = mc_test_db_int(db, q, NULL);
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem", (long long)cid);
+	snprintf(pem, sizeof(pem), "%s.pem", name);
+	assert_int_equal(fetch(&admin, path, pem), 200);
+	assert_int_equal(sh("openssl x509 -in %s -noout -serial | cut -d= -f2 > %s.serial", pem, name), 0);
+	snprintf(sp, sizeof(sp), "%s/%s.serial", dir, name);
+	FILE *f = fopen(sp, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(serial, sizeof(serial), f));
+	fclose(f);
+	serial[strcspn(serial, "\n")] = '\0';
+	agency_key_file(serial, name);
+	snprintf(key, sizeof(key), "%s.key", name);
+	sql_text_to("SELECT key_pem FROM certificates WHERE id = ?", cid, key);
+}
+
+/* A secret report (Mật) signed by the director and issued to the ward of
+ * Sài Gòn: stored encrypted (CMS EnvelopedData) for the Department and the
+ * ward, which openssl cms -decrypt opens with either's key and not with a
+ * third agency's; the plain PDFs are gone; the ward's clerical officer (a
+ * named reader) gets it opened, audited, and pdfsig finds the signatures
+ * valid; the ward's chairman, not named, does not see it at all. */
+static void confidential_encrypted_to_recipients(void **state)
+{
+	(void)state;
+	struct mc_http_session gd, vt, wvt, chair;
+	mc_http_login_as(&gd, srv.base, "giamdoc.stp");
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
+	mc_http_login_as(&wvt, srv.base, "vanthu.p26740");
+	mc_http_login_as(&chair, srv.base, "chutich.p26740");
+	json_decref(issue_personal(&gd, "564738"));
+	int64_t ward = mc_test_db_int(db, "SELECT id FROM agencies WHERE code = ?", "000.01.31.H29");
+	int64_t stp = mc_test_db_int(db, "SELECT id FROM agencies WHERE code = ?", "000.00.02.H29");
+	char body[600];
+	snprintf(body, sizeof(body),
+		 "{\"type_code\":\"bao_cao\",\"summary\":\"Báo cáo mật về an ninh trật tự\",\"secrecy\":\"mat\","
+		 "\"content\":\"Nội dung mật.\",\"recipients\":[\"Lưu: VT\"],\"internal_recipient_ids\":[%lld]}",
+		 (long long)ward);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_post(&gd, "/api/v1/drafts", body, &r), 201);
+	json_int_t id = json_integer_value(json_object_get(r.json, "id"));
+	mc_http_res_free(&r);
+	assert_int_equal(draft_act(&gd, id, "submit", 1, "{\"pin\":\"564738\"}", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(draft_act(&vt, id, "issue", 2, "{}", &r), 200);
+	json_int_t doc = json_integer_value(json_object_get(json_object_get(r.json, "document"), "id"));
+	mc_http_res_free(&r);
+	/* stored encrypted, nothing plain left */
+	assert_int_equal(
+		mc_test_db_int(db,
+			       "SELECT COUNT(*) FROM documents d JOIN blobs b ON b.sha256 = d.file_sha256 WHERE"
+			       " d.id = ? AND b.mime = 'application/pkcs7-mime'",
+			       id_text(doc)),
+		1);
+	assert_int_equal(mc_test_db_int(db,
+					"SELECT COUNT(*) FROM signatures g JOIN blobs b ON b.sha256 = g.result_sha256"
+					" WHERE g.draft_id = ?",
+					id_text(id)),
+			 0);
+	int64_t in_doc = mc_test_db_int(db, "SELECT MAX(id) FROM documents WHERE agency_id = ?", id_text(ward));
+	assert_int_equal(mc_test_db_int(db,
+					"SELECT COUNT(*) FROM documents WHERE id = ? AND secrecy = 'mat'"
+					" AND series = 'in_secret'",
+					id_text(in_doc)),
+			 1);
+	/* the envelope, as stored, opened by openssl with each recipient's key */
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/file?envelope=1", (long long)doc);
+	assert_int_equal(fetch(&vt, path, "secret.p7m"), 200);
+	const char *names[] = {"ward", "stp"};
+	const int64_t agencies[] = {ward, stp};
+	for (size_t k = 0; k < 2; k++) {
+		agency_material(agencies[k], names[k]);
+		assert_int_equal(
+			sh("openssl cms -decrypt -binary -inform DER -in secret.p7m -recip %s.pem -inkey %s.key "
+			   "-passin file:%s.pass -out %s.pdf && pdfsig %s.pdf | grep -c 'Signature is Valid.' | "
+			   "grep -qx 2",
+			   names[k], names[k], names[k], names[k], names[k]),
+			0);
+	}
+	/* a third agency's key opens nothing */
+	int64_t other = mc_test_db_int(db, "SELECT id FROM agencies WHERE code = ?", "000.00.03.H29");
+	snprintf(body, sizeof(body), "{\"kind\":\"encryption\",\"agency_id\":%lld}", (long long)other);
+	assert_int_equal(mc_http_post(&admin, "/api/v1/certificates", body, &r), 201);
+	mc_http_res_free(&r);
+	agency_material(other, "other");
+	assert_int_equal(sh("openssl pkey -in other.key -passin file:other.pass -noout"), 0); /* a good key */
+	assert_int_not_equal(sh("openssl cms -decrypt -binary -inform DER -in secret.p7m -recip other.pem -inkey "
+				"other.key -passin file:other.pass -out x.pdf"),
+			     0);
+	/* the ward's clerical officer reads it, opened and audited */
+	int64_t audits = mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.decrypt'", NULL);
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/file", (long long)in_doc);
+	assert_int_equal(fetch(&wvt, path, "ward-read.pdf"), 200);
+	assert_int_equal(sh("pdfsig ward-read.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	assert_int_equal(mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.decrypt'", NULL),
+			 audits + 1);
+	/* not named: not even there */
+	assert_int_equal(mc_http_get(&chair, path, &r), 404);
+	mc_http_res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +679,7 @@ int main(void)
 		cmocka_unit_test(expired_cannot_sign),
 		cmocka_unit_test(agencies_and_citizens),
 		cmocka_unit_test(document_signed_and_sealed),
+		cmocka_unit_test(confidential_encrypted_to_recipients),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
