@@ -144,5 +144,9 @@ int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const 
  * returned), the seals of agencies always; released with the request. */
 struct mc_document_pades;
 int mc_api_pades(struct mc_req *r, json_t *body, struct mc_document_pades *p);
+/* An applicant's signature of their online application: sig
+ * {"pin", "certificate_id"?} unlocks their key (a wrong PIN answered, as
+ * above) and x signs with it. */
+int mc_api_application_signer(struct mc_req *r, json_t *sig, struct mc_dossier_ctx *x);
 
 #endif

@@ -59,6 +59,12 @@ static int submit(struct mc_req *r, int64_t counter)
 	int rc = mc_api_dossier_ctx(r, &x);
 	if (rc)
 		return rc;
+	/* online, signed by the applicant with their PIN: checked first */
+	json_t *sig = json_object_get(b, "signature");
+	if (sig && counter)
+		return mc_fail(r, MC_E_VALIDATION, "signature: online applications only");
+	if (sig && (rc = mc_api_application_signer(r, sig, &x)))
+		return rc;
 	json_t *out = NULL;
 	rc = mc_dossier_submit(&x, b, counter, &out);
 	if (!rc)

@@ -8,6 +8,7 @@
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../document/document.h"
+#include "../dossier/dossier.h"
 #include "../signing/signing.h"
 
 #include <stdio.h>
@@ -326,6 +327,35 @@ int mc_api_pades(struct mc_req *r, json_t *body, struct mc_document_pades *p)
 		return fail(r, rc);
 	mc_arena_cleanup(r->arena, bridge_free, b);
 	p->person = 1;
+	return 0;
+}
+
+static int sign_application(const struct mc_dossier_ctx *x, const void *bytes, size_t n, int64_t *id, json_t **out)
+{
+	struct bridge *b = x->sign_arg;
+	return mc_signing_sign_bytes(&b->sx, b->key, bytes, n, id, out);
+}
+
+int mc_api_application_signer(struct mc_req *r, json_t *sig, struct mc_dossier_ctx *x)
+{
+	json_t *pin = json_object_get(sig, "pin"), *cj = json_object_get(sig, "certificate_id");
+	if (!json_is_object(sig) || !json_is_string(pin) || (cj && !json_is_integer(cj))) {
+		mc_bad_field(&r->err,
+			     !json_is_object(sig)   ? "signature"
+			     : !json_is_string(pin) ? "signature.pin"
+						    : "signature.certificate_id",
+			     MC_M_INVALID);
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	}
+	struct bridge *b = mc_zalloc(r->arena, sizeof(*b));
+	int rc = signing_ctx(r, &b->sx);
+	if (rc)
+		return rc;
+	if ((rc = mc_signing_unlock(&b->sx, cj ? json_integer_value(cj) : 0, json_string_value(pin), &b->key)))
+		return fail(r, rc);
+	mc_arena_cleanup(r->arena, bridge_free, b);
+	x->sign_application = sign_application;
+	x->sign_arg = b;
 	return 0;
 }
 

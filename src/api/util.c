@@ -329,6 +329,8 @@ int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 	 * never the request's Host header (which the client controls) */
 	x->base_url = mc_server_config(r->srv)->public_url;
 	x->register_result = register_result;
+	x->sign_application = NULL;
+	x->sign_arg = NULL;
 	return 0;
 }
 

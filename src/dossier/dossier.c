@@ -861,12 +861,32 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 	/* lacking papers, the reception step waits for them; taken in, it is
 	 * done and the next starts */
 	enum mc__steps_start start = n->received_at ? MC__STEPS_TAKEN : n->notice ? MC__STEPS_OPEN : MC__STEPS_WAIT;
+	/* the applicant's signature of what they submitted, before it is
+	 * stored: the bytes signed do not depend on the dossier's number */
+	int64_t signature = 0;
+	if (n->online && x->sign_application) {
+		json_t *what = json_pack("{s:s, s:O}", "procedure", n->proc.code, "form", n->form), *rec = NULL;
+		char *bytes = json_dumps(what, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(what);
+		rc = bytes ? x->sign_application(x, bytes, strlen(bytes), &signature, &rec) : MC_E_NOMEM;
+		free(bytes);
+		if (rc)
+			return rc;
+		if (!n->extra)
+			n->extra = json_object();
+		json_object_set_new(n->extra, "application_signature", rec);
+	}
 	if ((rc = mc__dossier_next_code(c, n->receiving, t.now, n->code, sizeof(n->code))) ||
 	    (n->received_at && (rc = mc__register_next(c, n->receiving, t.now, &n->register_entry))) ||
 	    (rc = mc__dossier_insert(c, n, &t.dossier)) ||
 	    (rc = mc__steps_create(&t, &n->proc, n->receiving, n->competent, start)) ||
 	    (rc = mc__uploads_attach(c, n->proc.def, n->form, t.by, t.now)))
 		return rc;
+	if (signature) {
+		int64_t k = mc_exec(c, "UPDATE signatures SET dossier_id = ? WHERE id = ?", "ii", t.dossier, signature);
+		if (k < 0)
+			return (int)k;
+	}
 	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)))
 		return rc;
 	if (n->received_at &&

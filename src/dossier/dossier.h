@@ -50,11 +50,22 @@ struct mc_dossier_ctx {
 	 * transaction (*out: {id, number_text}); the documents domain's, put
 	 * here by the layer above both.  NULL: results are attached only. */
 	int (*register_result)(const struct mc_dossier_ctx *x, const struct mc_dossier_result *res, json_t **out);
+	/* The applicant's digital signature of their online application
+	 * (the signing domain's, with the key their PIN unlocked; NULL: the
+	 * application is not signed): sign the n bytes in the caller's
+	 * transaction, *id the signature's record, *out what the dossier
+	 * keeps of it (the signer, the certificate, the verdict). */
+	int (*sign_application)(const struct mc_dossier_ctx *x, const void *bytes, size_t n, int64_t *id, json_t **out);
+	void *sign_arg;
 };
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in
  * at a counter (the caller is a clerk whose agency holds the counter).
  * An attachment field names a file the caller uploaded (mc_blob_put).
+ * Online, with x->sign_application, the application is signed by the
+ * applicant: the bytes signed are {"form": ..., "procedure": CODE}
+ * written as JSON with sorted keys and no spaces (MC_DOSSIER_SIGNED_JSON),
+ * kept as the dossier's extra.application_signature.
  * *out is the new dossier's representation. */
 int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, json_t **out);
 

@@ -20,7 +20,8 @@
 
 /* The agency's valid encryption certificate (issued now when it has none);
  * with its key when key is not NULL. */
-static int encryption_of(struct mc_signing_ctx *x, int64_t agency, int issue, struct mc_cert **cert, struct mc_key **key)
+static int encryption_of(struct mc_signing_ctx *x, int64_t agency, int issue, struct mc_cert **cert,
+			 struct mc_key **key)
 {
 	int64_t now = mc_time_now_ms() / 1000;
 	for (int round = 0; round < 2; round++) {
@@ -75,11 +76,11 @@ int mc_signing_encrypt(struct mc_signing_ctx *x, const int64_t *agencies, int n,
 		rc = mc_cms_encrypt(data, len, certs, have, &env);
 	if (!rc) {
 		mc_sha256_hex(env.data, env.len, sha);
-		int64_t k = mc_exec(x->c,
-				    "INSERT INTO blobs (sha256, size, mime, data, created_at, kept) VALUES (?, ?, ?, ?, ?, 1)"
-				    " ON CONFLICT DO NOTHING",
-				    "titbi", sha, (int64_t)env.len, "application/pkcs7-mime", env.data, env.len,
-				    mc_time_now_ms());
+		int64_t k = mc_exec(
+			x->c,
+			"INSERT INTO blobs (sha256, size, mime, data, created_at, kept) VALUES (?, ?, ?, ?, ?, 1)"
+			" ON CONFLICT DO NOTHING",
+			"titbi", sha, (int64_t)env.len, "application/pkcs7-mime", env.data, env.len, mc_time_now_ms());
 		rc = k < 0 ? (int)k : 0;
 	}
 	for (int i = 0; i < have; i++)

@@ -194,3 +194,55 @@ int mc_signing_pdf_seal(struct mc_signing_ctx *x, int64_t agency, const struct m
 	mc__unlocked_free(&u);
 	return rc;
 }
+
+int mc_signing_sign_bytes(struct mc_signing_ctx *x, const struct mc_signing_key *k, const void *data, size_t n,
+			  int64_t *id, json_t **out)
+{
+	int64_t now_ms = mc_time_now_ms();
+	struct mc__stamping st;
+	int rc = mc__stamping_load(x->c, &st);
+	if (rc)
+		return rc;
+	struct mc_buf p7s = MC_BUF_INIT(1 << 20);
+	struct mc_signer s = {k->u.cert, k->u.key, st.chain, 1};
+	char sha[65];
+	mc_sha256_hex(data, n, sha);
+	rc = mc_cms_sign(data, n, &s, &st.tsa_signer, now_ms / 1000, 0, &p7s);
+	/* checked as anyone would check it, and the verdict kept */
+	struct mc_trust *t = NULL;
+	struct mc_sig_report r;
+	if (!rc)
+		rc = mc__trust(x->c, now_ms / 1000, &t);
+	if (!rc)
+		rc = mc_cms_verify(p7s.data, p7s.len, data, n, t, now_ms / 1000, &r);
+	mc_trust_free(t);
+	if (!rc) {
+		int64_t b = mc_exec(
+			x->c,
+			"INSERT INTO blobs (sha256, size, mime, data, created_at, kept) VALUES (?, ?, ?, ?, ?, 1)"
+			" ON CONFLICT DO NOTHING",
+			"titbi", sha, (int64_t)n, "application/json", data, n, now_ms);
+		rc = b < 0 ? (int)b : 0;
+	}
+	if (!rc) {
+		struct mc_stmt *q;
+		rc = mc_query(x->c, &q,
+			      "INSERT INTO signatures (format, file_sha256, p7s, certificate_id, user_id, signed_at,"
+			      " stamped_at) VALUES ('cms', ?, ?, ?, ?, ?, ?) RETURNING id",
+			      "tbiiii", sha, p7s.data, p7s.len, k->u.id, k->user, now_ms,
+			      r.timestamp ? r.timestamp : (int64_t)0);
+		if (!rc)
+			rc = mc_step_returning(q, id);
+	}
+	if (!rc) {
+		*out = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I, s:s}", "signature_id", (json_int_t)*id, "signer",
+				 r.cert.subject_cn, "serial", r.cert.serial, "certificate_status",
+				 mc_cert_status_code(r.cert_status), "intact", r.intact, "stamped_at",
+				 (json_int_t)r.timestamp, "sha256", sha);
+		if (!*out)
+			rc = MC_E_NOMEM;
+	}
+	mc__stamping_free(&st);
+	mc_buf_release(&p7s);
+	return rc;
+}

@@ -120,6 +120,13 @@ int mc_signing_pdf_person(struct mc_signing_ctx *x, const struct mc_signing_key 
  * by the caller for the agency. */
 int mc_signing_pdf_seal(struct mc_signing_ctx *x, int64_t agency, const struct mc_signing_pdf *in, char sha[65]);
 
+/* Sign n bytes with an unlocked key (detached CMS, time-stamped) inside
+ * the caller's transaction: the bytes kept (a blob), the signature
+ * recorded (*id) and checked at once; *out {signature_id, signer, serial,
+ * certificate_status, intact, stamped_at, sha256}. */
+int mc_signing_sign_bytes(struct mc_signing_ctx *x, const struct mc_signing_key *k, const void *data, size_t n,
+			  int64_t *id, json_t **out);
+
 /* ---- confidential documents (envelope.c) ---- */
 /* Encrypt data to the encryption certificates of n agencies (issued then
  * for those that have none valid), inside the caller's transaction: CMS

@@ -100,7 +100,7 @@ static int setup(void **state)
 	/* this test's own secret, for the command line and the server alike */
 	snprintf(secret_env, sizeof(secret_env), "%s/secret", dir);
 	setenv("MOTCUA_PKI_SECRET", secret_env, 1);
-	mc_test_db_setup(db_url, sizeof(db_url), 1, &db, 1);
+	mc_test_db_setup(db_url, sizeof(db_url), 2, &db, 1);
 	char out[2048], args[256];
 	snprintf(args, sizeof(args), "pki init --root-key %s/root-key.pem", dir);
 	if (mc_test_run_cli(db_url, args, out, sizeof(out)) != 0 || !strstr(out, "Issuing CA"))
@@ -669,6 +669,52 @@ static void confidential_encrypted_to_recipients(void **state)
 	mc_http_res_free(&r);
 }
 
+/* A citizen signs their online application with their PIN: a wrong PIN
+ * submits nothing; the right one submits it signed, the dossier keeps the
+ * signer and the verdict, and openssl cms -verify accepts the .p7s over
+ * the bytes kept. */
+static void citizen_signs_application(void **state)
+{
+	(void)state;
+	struct mc_http_session cit;
+	mc_http_login_as(&cit, srv.base, "079203001234");
+	json_decref(issue_personal(&cit, "918273"));
+	const char *form = "\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+			   "\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\","
+			   "\"purpose\":\"Kết hôn\"}";
+	char body[1024];
+	struct mc_http_res r;
+	int64_t before = mc_test_db_int(db, "SELECT COUNT(*) FROM dossiers", NULL);
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s,\"signature\":{\"pin\":\"000000\"}}", form);
+	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", body, &r), 422);
+	assert_non_null(strstr(r.body, "\"pin\""));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_db_int(db, "SELECT COUNT(*) FROM dossiers", NULL), before);
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s,\"signature\":{\"pin\":\"918273\"}}", form);
+	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", body, &r), 201);
+	char code[64];
+	snprintf(code, sizeof(code), "%s", jstr(r.json, "code"));
+	mc_http_res_free(&r);
+	int64_t sig = mc_test_db_int(
+		db, "SELECT g.id FROM signatures g JOIN dossiers d ON d.id = g.dossier_id WHERE d.code = ?", code);
+	char path[96], sha[80];
+	snprintf(path, sizeof(path), "/api/v1/signatures/%lld/p7s", (long long)sig);
+	assert_int_equal(fetch(&cit, path, "application.p7s"), 200);
+	sql_text_to("SELECT b.data FROM blobs b JOIN signatures g ON g.file_sha256 = b.sha256 WHERE g.id = ?", sig,
+		    "application.json");
+	assert_int_equal(fetch(NULL, "/pki/ca.pem", "chain.pem"), 200);
+	assert_int_equal(sh("openssl cms -verify -binary -inform DER -in application.p7s -content application.json "
+			    "-CAfile chain.pem -purpose any -out /dev/null"),
+			 0);
+	assert_int_equal(sh("grep -c '\"procedure\":\"1.004873\"' application.json"), 0);
+	/* the dossier keeps who signed, with which certificate, and the verdict */
+	snprintf(body, sizeof(body),
+		 "SELECT COUNT(*) FROM dossiers WHERE code = ? AND extra LIKE '%%\"certificate_status\":\"good\"%%'"
+		 " AND extra LIKE '%%\"intact\":true%%'");
+	assert_int_equal(mc_test_db_int(db, body, code), 1);
+	(void)sha;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -680,6 +726,7 @@ int main(void)
 		cmocka_unit_test(agencies_and_citizens),
 		cmocka_unit_test(document_signed_and_sealed),
 		cmocka_unit_test(confidential_encrypted_to_recipients),
+		cmocka_unit_test(citizen_signs_application),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -107,3 +107,38 @@ test('a certificate asked for, a report signed with the PIN, issued, and verifie
   await anyone.locator('#vf-result').getByText('Đã bị sửa đổi sau khi ký').first().waitFor();
   assertNoErrors(anyone);
 });
+
+test('a citizen signs an online application with the PIN of their certificate', async () => {
+  const page = await newPage(browser, srv, PHONE);
+  await login(page, '079203001234');
+  await page.goto('/chung-thu-so');
+  await page.getByLabel('Mã PIN mới *').fill('246810');
+  await page.getByLabel('Nhập lại mã PIN *').fill('246810');
+  await page.getByRole('button', { name: 'Đăng ký chứng thư số ký từ xa' }).click();
+  await page.getByText('Đã cấp chứng thư số.').waitFor();
+  await page.locator('#sg-current').getByText('Nguyễn Văn An').waitFor();
+
+  await page.goto('/nop-ho-so/1.004873');
+  const box = (name) => page.getByRole('textbox', { name, exact: true });
+  await box('Họ, chữ đệm và tên').fill('Nguyễn Văn An');
+  await box('Số định danh cá nhân').fill('079203001234');
+  await box('Ngày sinh').fill('14/05/2003');
+  const unit = page.getByRole('combobox', { name: 'Nơi cư trú (xã/phường)' });
+  await unit.fill('sai gon');
+  await page.getByRole('option', { name: 'Phường Sài Gòn, Thành phố Hồ Chí Minh' }).click();
+  await page.getByRole('radiogroup', { name: 'Tình trạng hôn nhân hiện tại' }).getByLabel('Chưa đăng ký kết hôn').check();
+  await box('Mục đích sử dụng').fill('Đăng ký kết hôn');
+  await page.getByRole('button', { name: 'Xem lại trước khi nộp' }).click();
+  const pin = page.getByLabel('Mã PIN ký số');
+  await pin.fill('111111');
+  await page.locator('#submit').click();
+  await page.locator('#review-status').getByText(/Mã PIN không đúng; còn 4 lần thử/).waitFor();
+  await pin.fill('246810');
+  await page.locator('#submit').click();
+  await page.locator('#dossier-code').waitFor();
+  const code = (await page.locator('#dossier-code').textContent()).trim();
+  await page.goto(`/ho-so-cua-toi/${encodeURIComponent(code)}`);
+  await page.locator('#app-signed').getByText(/Đơn được ký số bởi Nguyễn Văn An/).waitFor();
+  await narrow(page);
+  assertNoErrors(page);
+});

@@ -5,7 +5,7 @@
 // shows everything read-only; going back loses nothing (the form stays in
 // the page, only hidden).  Submitting gives the dossier's code and the
 // tracking secret.
-import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay, legalTime, phoneNormal, charLength } from '../lib.js';
+import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay, legalTime, phoneNormal, charLength, field } from '../lib.js';
 import { payNote } from '../fees.js';
 import { unitPicker, attachment, reqMark, kindText, formLink, clearFieldError } from './citizen-ui.js';
 
@@ -250,12 +250,20 @@ function build(view, proc) {
 
   const reviewStatus = el('div', { id: 'review-status' });
   const reviewBody = el('div');
+  // with a certificate for remote signing, the application may be signed
+  // digitally: the PIN box shows once the certificate is known
+  const signBox = el('div', { id: 'sign-box' });
+  api('GET', '/api/v1/certificates').then((r) => {
+    const c = r.status === 200 ? (r.body.items || []).find((x) => x.kind === 'personal' && x.status === 'valid' && x.remote) : null;
+    if (c) signBox.replaceChildren(el('h3', { text: t('ap_sign_h') }),
+      field('sign_pin', t('ap_sign_pin'), { id: 'sign-pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '12', hint: t('ap_sign_hint', { serial: c.serial }) }));
+  });
   const back = el('button', { type: 'button', id: 'back-edit', text: t('ap_edit') });
   const send = el('button', { type: 'button', class: 'primary', id: 'submit', text: t('ap_submit') });
   const review = el('section', { id: 'review', class: 'card', hidden: true, 'aria-labelledby': 'review-h' },
     el('h2', { id: 'review-h', tabindex: '-1', text: t('ap_review_h') }),
     el('p', { class: 'hint', text: t('ap_review_intro') }),
-    reviewBody, reviewStatus,
+    reviewBody, signBox, reviewStatus,
     el('div', { class: 'actions' }, back, send));
 
   // one key per reviewed version of the form: a double click or a retry
@@ -348,13 +356,23 @@ function build(view, proc) {
   send.addEventListener('click', async () => {
     send.disabled = back.disabled = true;
     reviewStatus.replaceChildren(el('p', { class: 'hint', role: 'status', text: t('ap_sending') }));
-    const r = await api('POST', '/api/v1/dossiers', body(), { key });
+    const b = body();
+    const pin = signBox.querySelector('#sign-pin')?.value.trim();
+    if (pin) b.signature = { pin };
+    const r = await api('POST', '/api/v1/dossiers', b, { key: pin ? newKey() : key });
     send.disabled = back.disabled = false;
     if (r.status === 201) {
       sessionStorage.removeItem(draftKey); // sent: the draft goes
       // a reload shows the dossier (its code and tracking secret), not an empty form
       history.replaceState(null, '', `/ho-so-cua-toi/${encodeURIComponent(r.body.code)}`);
       done(view, r.body, proc);
+      return;
+    }
+    const signing = (x) => x.field === 'pin' || x.field === 'certificate_id' || x.field.startsWith('signature');
+    if (r.status === 422 && ((r.body && r.body.errors) || []).some(signing)) {
+      // the PIN is on this page: its message stays here
+      reviewStatus.replaceChildren(...r.body.errors.filter(signing).map((x) =>
+        el('p', { class: 'error', role: 'alert', text: state.lang === 'en' ? x.message_en : x.message_vi })));
       return;
     }
     if (r.status === 422) {

@@ -124,6 +124,8 @@ function render(view, d, etag, proc, flash) {
   item('ap_secret', d.secret);
 
   const notes = [];
+  const sg = d.application_signature;
+  if (sg) notes.push(el('p', { class: 'notice', id: 'app-signed', text: t('my_signed', { name: sg.signer, serial: sg.serial }) }));
   const sup = d.supplement;
   if (sup && sup.supplied_at && d.status !== 'supplement_requested') {
     notes.push(el('p', { class: 'notice', id: 'sup-done' }, t('my_sup_done', { at: when(sup.supplied_at) }),
