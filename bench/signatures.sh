@@ -65,7 +65,7 @@ start_server "$db" "$work/server.log"
 token=$(login giamdoc.stp)
 pin=246813
 curl -sS -f -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-	-d "{\"kind\":\"personal\",\"pin\":\"$pin\"}" "$url/api/v1/certificates" >/dev/null || die "no certificate"
+	-d "{\"kind\":\"personal\",\"pin\":\"$pin\",\"password\":\"motcua2026\"}" "$url/api/v1/certificates" >/dev/null || die "no certificate"
 # the smallest PDF a reader takes, made 100 KB by comments
 {
 	printf '%%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n'

@@ -93,10 +93,40 @@ struct idem {
 	int64_t user;
 };
 
+/* A secret's key: a password, or a PIN (6 to 12 digits, found at once
+ * from a fast hash of a known body). */
+static int secret_key(const char *k)
+{
+	size_t n = strlen(k);
+	return strstr(k, "password") || strcmp(k, "pin") == 0 || (n > 4 && strcmp(k + n - 4, "_pin") == 0);
+}
+
+/* o without its secrets, at any depth. */
+static void strip_secrets(json_t *o)
+{
+	if (json_is_object(o)) {
+		const char *k;
+		json_t *v;
+		void *tmp;
+		json_object_foreach_safe(o, tmp, k, v) {
+			if (secret_key(k))
+				json_object_del(o, k);
+			else
+				strip_secrets(v);
+		}
+	} else if (json_is_array(o)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(o, i, v)
+			strip_secrets(v);
+	}
+}
+
 /*
  * What identifies "the same request": method, path and body.  Password
- * fields are left out of the hash, so that the table never holds a fast
- * hash of a password (argon2id protects the stored one).
+ * and PIN fields are left out of the hash, so that the table never holds
+ * a fast hash of one (argon2id protects a stored password, the key
+ * derivation and the throttle a PIN).
  */
 static void request_hash(struct mc_req *r, char out[MC_SHA256_HEX])
 {
@@ -107,13 +137,7 @@ static void request_hash(struct mc_req *r, char out[MC_SHA256_HEX])
 	mc_sha256_add(h, "\n", 1);
 	if (json_is_object(r->json)) {
 		json_t *copy = json_deep_copy(r->json);
-		const char *k;
-		json_t *v;
-		void *tmp;
-		json_object_foreach_safe(copy, tmp, k, v) {
-			if (strstr(k, "password"))
-				json_object_del(copy, k);
-		}
+		strip_secrets(copy);
 		char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
 		if (text) {
 			mc_sha256_add(h, text, strlen(text));

@@ -133,6 +133,26 @@ static int certificate_issue(struct mc_req *r)
 	int rc = signing_ctx(r, &x);
 	if (rc)
 		return rc;
+	/* a signing key in one's name: the password again, not the session
+	 * alone (a stolen session could otherwise make one, PIN and all) */
+	const char *kind = json_string_value(json_object_get(b, "kind"));
+	if (kind && strcmp(kind, "personal") == 0) {
+		const char *pw = json_string_value(json_object_get(b, "password"));
+		struct mc_auth_policy p = mc_api_policy(r);
+		int retry = 0;
+		rc = pw && strlen(pw) <= 256 ? mc_auth_check_password(x.c, &p, r->who->user_id, pw, r->addr, &retry)
+					     : MC_E_BAD_CREDENTIALS;
+		if (rc == MC_E_RATE_LIMITED) {
+			r->err.retry_after = retry;
+			return mc_fail(r, rc, NULL);
+		}
+		if (rc == MC_E_BAD_CREDENTIALS) {
+			mc_bad_field(&r->err, "password", MC_M_CERT_PASSWORD);
+			return mc_fail(r, MC_E_VALIDATION, NULL);
+		}
+		if (rc)
+			return fail(r, rc);
+	}
 	json_t *out = NULL;
 	if ((rc = mc_certificate_issue(&x, b, &out)))
 		return fail(r, rc);

@@ -114,7 +114,15 @@ static int apply_settings(const struct mc_config *cfg, struct mc_db *db)
 	char lerr[512];
 	/* the secret that opens the CAs' and agencies' keys: made on the first
 	 * start; servers that share a database share it (pki_secret) */
-	if (mc_signing_load_secret(cfg->pki_secret, 1, lerr, sizeof(lerr))) {
+	struct mc_conn *pc = NULL;
+	int prc = mc_db_acquire(db, &pc);
+	if (!prc) {
+		prc = mc_signing_start(pc, cfg->pki_secret, lerr, sizeof(lerr));
+		mc_db_release(pc);
+	} else {
+		snprintf(lerr, sizeof(lerr), "no database connection");
+	}
+	if (prc) {
 		fprintf(stderr, "motcua: %s\n", lerr);
 		return 1;
 	}

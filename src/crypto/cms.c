@@ -276,7 +276,9 @@ int mc_cms_verify(const void *sig, size_t sn, const void *data, size_t n, const 
 	ERR_clear_error();
 	r->signing_time = attr_time(si);
 	r->timestamp = stamp_of(si, t, &r->timestamp_state, r->tsa_cn, sizeof(r->tsa_cn));
-	r->at = r->timestamp ? r->timestamp : r->signing_time ? r->signing_time : now;
+	/* the time a time stamp proves, else now: a time the signer claims
+	 * could be set before a revocation or an expiry */
+	r->at = r->timestamp ? r->timestamp : now;
 	struct mc_cert *c = mc__cert_wrap(X509_dup(signer));
 	int rc = c ? 0 : MC_E_NOMEM;
 	if (c) {
@@ -291,6 +293,10 @@ int mc_cms_verify(const void *sig, size_t sn, const void *data, size_t n, const 
 			complete = complete && more[i];
 		if (complete)
 			r->cert_status = mc_trust_check(t, c, more, nmore, r->at, &r->revoked_at);
+		/* a certificate that is not for signing signs nothing: a CA's,
+		 * a key-agreement one, the TSA's */
+		if (!mc_cert_can_sign(c))
+			r->cert_status = MC_CERT_UNTRUSTED;
 		for (int i = 0; i < nmore; i++)
 			mc_cert_free(more[i]);
 		rc = mc_cert_info(c, &r->cert);

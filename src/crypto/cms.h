@@ -38,7 +38,7 @@ struct mc_sig_report {
 	int intact;                      /* the data is what was signed, and the signature the certificate's */
 	enum mc_cert_status cert_status; /* of the signer's certificate at `at` */
 	int64_t at;                      /* the time the certificate was checked at: the time stamp's, else
-					    the claimed signing time, else now */
+					    now (never a time the signer claims) */
 	int64_t signing_time;            /* claimed by the signer (signingTime), 0: none */
 	int64_t timestamp;               /* of a time-stamp token that verified, 0: none */
 	int timestamp_state;             /* 0 none, 1 good, -1 present but bad */

@@ -132,6 +132,11 @@ int mc_base64_decode(const char *s, size_t n, struct mc_buf *out)
 	return rc;
 }
 
+void mc_wipe(void *p, size_t n)
+{
+	sodium_memzero(p, n);
+}
+
 int mc_ct_equal(const void *a, const void *b, size_t n)
 {
 	return sodium_memcmp(a, b, n) == 0;

@@ -37,6 +37,9 @@ void mc_random_token(char *out, size_t outlen, size_t nbytes);
 
 void mc_hex(const unsigned char *p, size_t n, char *out);
 
+/* Zero n bytes of a secret in a way the compiler keeps. */
+void mc_wipe(void *p, size_t n);
+
 /* Standard base64 (padding and line breaks allowed) decoded and appended
  * to out; MC_E_INVAL when s is not base64. */
 struct mc_buf;

@@ -198,6 +198,18 @@ static int kind_extensions(X509 *x, X509V3_CTX *ctx, enum mc_cert_kind kind)
 	return ok;
 }
 
+/* s holds letters, digits and the characters of allowed only (and is
+ * short): safe in an extension's text form. */
+static int plain(const char *s, const char *allowed)
+{
+	size_t n = 0;
+	for (; *s; s++, n++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr(allowed, *s)))
+			return 0;
+	return n > 0 && n < 250;
+}
+
 int mc_cert_issue(enum mc_cert_kind kind, const struct mc_cert_subject *s, const struct mc_key *key,
 		  const struct mc_cert *issuer, const struct mc_key *issuer_key, int64_t not_before, int64_t not_after,
 		  const char *crl_url, struct mc_cert **out)
@@ -220,12 +232,14 @@ int mc_cert_issue(enum mc_cert_kind kind, const struct mc_cert_subject *s, const
 		ok = kind_extensions(x, &ctx, kind) && ext_add(x, &ctx, NID_subject_key_identifier, "hash") &&
 		     (kind == MC_CERT_ROOT || ext_add(x, &ctx, NID_authority_key_identifier, "keyid:always"));
 	}
-	if (ok && s->email && *s->email) {
+	/* the email and the URL go into an extension's text form: a comma
+	 * there would add names of the holder's choosing */
+	if (ok && s->email && *s->email && plain(s->email, "@.-_+")) {
 		char v[300];
 		snprintf(v, sizeof(v), "email:%s", s->email);
 		ok = ext_add(x, &ctx, NID_subject_alt_name, v);
 	}
-	if (ok && crl_url && *crl_url && kind != MC_CERT_ROOT) {
+	if (ok && crl_url && *crl_url && kind != MC_CERT_ROOT && plain(crl_url, ":/.-_~%[]")) {
 		char v[600];
 		snprintf(v, sizeof(v), "URI:%s", crl_url);
 		ok = ext_add(x, &ctx, NID_crl_distribution_points, v);
@@ -480,6 +494,20 @@ enum mc_cert_status mc_trust_check(const struct mc_trust *t, const struct mc_cer
 			st = MC_CERT_REVOKED;
 	}
 	return st;
+}
+
+int mc_cert_can_sign(const struct mc_cert *c)
+{
+	X509 *x = c->x;
+	uint32_t ku = X509_get_key_usage(x), flags = X509_get_extension_flags(x);
+	if (X509_check_ca(x))
+		return 0;
+	if ((flags & EXFLAG_KUSAGE) && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+		return 0;
+	/* a time-stamping authority's key stamps times, it does not sign documents */
+	if ((flags & EXFLAG_XKUSAGE) && X509_get_extended_key_usage(x) == XKU_TIMESTAMP)
+		return 0;
+	return 1;
 }
 
 const char *mc_cert_status_code(enum mc_cert_status s)

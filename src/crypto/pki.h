@@ -102,6 +102,9 @@ enum mc_cert_status {
 enum mc_cert_status mc_trust_check(const struct mc_trust *t, const struct mc_cert *c, struct mc_cert *const *untrusted,
 				   int n_untrusted, int64_t at, int64_t *revoked_at);
 const char *mc_cert_status_code(enum mc_cert_status s); /* "good", "untrusted", "expired", "revoked" */
+/* 1 when c is for signing documents: not a CA, its key usage allowing
+ * signatures, not a time-stamping authority's. */
+int mc_cert_can_sign(const struct mc_cert *c);
 
 /* ---- revocation lists ---- */
 struct mc_revoked {

@@ -439,6 +439,15 @@ static int sign_now(struct move *m, json_t *detail)
 		json_object_set_new(detail, "delegation_id", json_integer(g.id));
 		json_object_set_new(detail, "form", json_string(g.form));
 	}
+	/* a confidential one sent through the platform travels encrypted,
+	 * which needs the digital signature (the sealed PDF is encrypted) */
+	const char *secrecy = json_string_value(json_object_get(m->shown, "secrecy"));
+	if (secrecy && strcmp(secrecy, "none") != 0 &&
+	    json_array_size(json_object_get(m->shown, "internal_recipient_ids")) &&
+	    !(m->x->pades && m->x->pades->person)) {
+		mc_bad_field(m->x->e, "pin", MC_M_DOC_SECRET_SIGN_DIGITALLY);
+		return m->x->e->code = MC_E_VALIDATION;
+	}
 	if ((rc = mc__draft_sign(m->x->c, m->d.id, m->x->who->user_id, rc ? NULL : &g, m->now)))
 		return rc;
 	/* with the signer's PIN, their digital signature on the PDF */
@@ -653,6 +662,11 @@ static int do_issue(struct move *m)
 	char sealed[65] = "";
 	if (!rc)
 		rc = mc__draft_seal_pdf(m->x, m->d.id, m->d.agency, id, number_text, day, sealed);
+	int secret_out = strcmp(n.secrecy, "none") != 0 &&
+			 json_array_size(json_object_get(m->shown, "internal_recipient_ids")) > 0;
+	if (!rc && secret_out && !sealed[0]) /* signed before this rule: never sent in the clear */
+		rc = mc_error_set(m->x->e, MC_E_CONFLICT,
+				  "a confidential document is sent encrypted: sign it digitally");
 	if (!rc && sealed[0] && strcmp(n.secrecy, "none") != 0)
 		rc = mc__draft_encrypt(m->x, m->d.id, m->d.agency, json_object_get(m->shown, "internal_recipient_ids"),
 				       sealed);

@@ -30,6 +30,7 @@
 #define MAX_IMG     4096       /* pixels a side of an appearance or a stamp */
 #define MAX_COORD   14400.0    /* the largest page PDF allows is 200 inches */
 #define MAX_FIELDS  4096       /* form fields walked at most */
+#define MAX_SIGS    8          /* signatures read at most: each copies the bytes it covers */
 #define MAX_DEPTH   16         /* levels of /Kids followed at most */
 #define TAIL        4096       /* bytes from the end where startxref is looked for */
 #define MAX_STAMPS  64         /* stamps one update adds at most */
@@ -955,6 +956,8 @@ struct sigs {
 	size_t *key; /* where each signature's /Contents starts: the file order */
 	int n, cap;
 	int walked;
+	int too_many;       /* more signatures than MAX_SIGS */
+	int seen[MAX_SIGS]; /* the object numbers of the /V read: one listed twice is read once */
 };
 
 /* The 1-based page whose /Annots holds the widget, 0 when none does. */
@@ -1053,7 +1056,7 @@ static void walk(struct sigs *s, const char *pdf, size_t n, qpdf_oh list, const 
 {
 	qpdf_data q = s->q;
 	int k = qpdf_oh_is_array(q, list) ? qpdf_oh_get_array_n_items(q, list) : 0;
-	for (int i = 0; i < k && s->walked < MAX_FIELDS; i++) {
+	for (int i = 0; i < k && s->walked < MAX_FIELDS && !s->too_many; i++) {
 		qpdf_oh fld = qpdf_oh_get_array_item(q, list, i);
 		if (!qpdf_oh_is_dictionary(q, fld))
 			continue;
@@ -1066,8 +1069,18 @@ static void walk(struct sigs *s, const char *pdf, size_t n, qpdf_oh list, const 
 			snprintf(full, sizeof(full), "%s", *parent ? parent : t);
 		qpdf_oh ft = key(q, fld, "/FT");
 		int is_sig = qpdf_oh_is_name(q, ft) ? qpdf_oh_is_name_and_equals(q, ft, "/Sig") : sig_type;
-		if (is_sig && qpdf_oh_is_dictionary(q, key(q, fld, "/V")) && s->n < MAX_FIELDS)
-			add_sig(s, pdf, n, fld, full);
+		qpdf_oh v = key(q, fld, "/V");
+		if (is_sig && qpdf_oh_is_dictionary(q, v)) {
+			int vid = qpdf_oh_is_indirect(q, v) ? qpdf_oh_get_object_id(q, v) : 0, dup = 0;
+			for (int j = 0; j < s->n && vid; j++)
+				dup |= s->seen[j] == vid;
+			if (!dup && s->n >= MAX_SIGS)
+				s->too_many = 1;
+			else if (!dup) {
+				s->seen[s->n] = vid;
+				add_sig(s, pdf, n, fld, full);
+			}
+		}
 		if (depth < MAX_DEPTH)
 			walk(s, pdf, n, key(q, fld, "/Kids"), full, is_sig, depth + 1);
 	}
@@ -1088,6 +1101,11 @@ int mc_pdf_signatures(const void *pdf, size_t n, struct mc_pdf_sig **out, int *c
 	if (qpdf_has_error(q))
 		(void)qpdf_get_error(q); /* what could be read is reported */
 	qpdf_cleanup(&q);
+	if (s.too_many) { /* not read in part: a signature left out could hide a change */
+		mc_pdf_signatures_free(s.v, s.n);
+		free(s.key);
+		return MC_E_TOO_BIG;
+	}
 	/* file order: a few signatures, insertion sort */
 	for (int i = 1; i < s.n; i++)
 		for (int j = i; j > 0 && s.key[j - 1] > s.key[j]; j--) {

@@ -111,7 +111,9 @@ struct mc_pdf_sig {
  * The signatures of a PDF: every field with /FT /Sig and a /V dictionary
  * with a usable /ByteRange, in file order (the order they were signed in).
  * *out is malloc'd (NULL when there is none).  MC_E_INVAL when pdf is not
- * a PDF qpdf reads; 0 with *count 0 when it is not signed.
+ * a PDF qpdf reads; 0 with *count 0 when it is not signed; MC_E_TOO_BIG
+ * for more than 8 signatures (each copies the bytes it covers: an upload
+ * listing thousands would take gigabytes).
  */
 int mc_pdf_signatures(const void *pdf, size_t n, struct mc_pdf_sig **out, int *count);
 void mc_pdf_signatures_free(struct mc_pdf_sig *s, int count);

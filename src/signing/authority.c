@@ -66,7 +66,8 @@ int mc_signing_load_secret(const char *path, int create, char *err, size_t errle
 		char tmp[600], fresh[65];
 		make_parent(path);
 		snprintf(tmp, sizeof(tmp), "%.500s.%ld", path, (long)getpid());
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		unlink(tmp); /* a leftover of a crash */
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 		mc_random_hex(fresh, 32);
 		snprintf(hex, sizeof(hex), "%s\n", fresh);
 		int ok = fd >= 0 && write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex);
@@ -84,12 +85,49 @@ int mc_signing_load_secret(const char *path, int create, char *err, size_t errle
 		snprintf(err, errlen, "cannot read the PKI secret %s: %s", path, strerror(errno));
 		return MC_E_CONFIG;
 	}
+	struct stat st;
+	if (fstat(fileno(f), &st) || (st.st_mode & 077)) {
+		fclose(f);
+		snprintf(err, errlen, "the PKI secret %s must be readable by its owner only (chmod 600)", path);
+		return MC_E_CONFIG;
+	}
 	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
 	fclose(f);
 	hex[n] = '\0';
 	if (strspn(hex, "0123456789abcdefABCDEF") != 64 || parse_secret(hex)) {
 		snprintf(err, errlen, "the PKI secret %s is not 64 hex digits", path);
 		return MC_E_CONFIG;
+	}
+	return 0;
+}
+
+int mc_signing_start(struct mc_conn *c, const char *path, char *err, size_t errlen)
+{
+	/* a new secret only for a database without a PKI: one made afresh for
+	 * a PKI sealed under another would open no key, and every signer
+	 * would be told their PIN is wrong */
+	int64_t have = 0;
+	int rc = mc_query_int64(c, &have, "SELECT COUNT(*) FROM pki_authorities WHERE retired_at IS NULL", "");
+	if (rc) {
+		snprintf(err, errlen, "cannot read the PKI's authorities: %s", mc_err_code(rc));
+		return rc;
+	}
+	if ((rc = mc_signing_load_secret(path, !have, err, errlen)))
+		return rc;
+	if (have) {
+		struct mc__authority a;
+		rc = mc__authority_load(c, "issuing", 1, &a);
+		mc__authority_free(&a);
+		if (rc == MC_E_CONFIG) {
+			snprintf(err, errlen,
+				 "the PKI secret %s does not open the issuing CA's key: it is not this deployment's",
+				 path);
+			return rc;
+		}
+		if (rc) {
+			snprintf(err, errlen, "cannot load the issuing CA: %s", mc_err_code(rc));
+			return rc;
+		}
 	}
 	return 0;
 }

@@ -258,15 +258,20 @@ int mc_certificate_list(struct mc_signing_ctx *x, int64_t agency_id, json_t **ou
 int mc_certificate_get(struct mc_signing_ctx *x, int64_t id, json_t **out, struct mc_buf *pem)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(x->c, &s, "SELECT " CERT_COLUMNS ", c.cert_pem FROM certificates c WHERE c.id = ?", "i", id);
+	int rc = mc_query(x->c, &s,
+			  "SELECT " CERT_COLUMNS ", c.cert_pem, COALESCE(u.kind, '') FROM certificates c"
+			  " LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?",
+			  "i", id);
 	if (rc)
 		return rc;
 	if ((rc = mc_step_row(s)) == 0) {
-		/* certificates are public (every signature carries one), but a
-		 * citizen's name is nobody else's business: officials see any,
-		 * citizens their own */
+		/* officials' and agencies' certificates are public (every
+		 * signature carries one) to officials; a citizen's, which names
+		 * them with their ID number, only to its holder */
 		int64_t holder = mc_col_is_null(s, 3) ? 0 : mc_col_int64(s, 3);
-		if (strcmp(x->who->kind, "official") != 0 && holder != x->who->user_id)
+		const char *holder_kind = mc_col_text(s, 14);
+		int official = strcmp(x->who->kind, "official") == 0;
+		if (holder != x->who->user_id && (!official || (holder && strcmp(holder_kind, "official") != 0)))
 			rc = MC_E_NOT_FOUND;
 		else if (!(*out = mc__cert_json(s, 0)))
 			rc = MC_E_NOMEM;
@@ -328,22 +333,67 @@ void mc__unlocked_free(struct mc__unlocked *u)
 	memset(u, 0, sizeof(*u));
 }
 
-/* A wrong PIN on certificate id, counted in a transaction of its own (kept
- * whatever the caller does next): the error to answer. */
-static int pin_wrong(struct mc_signing_ctx *x, int64_t id, int64_t now_ms)
+#define STR_(x)   #x
+#define STR(x)    STR_(x)
+#define TRIES_SQL STR(MC_PIN_TRIES)
+
+/* Run sql (two integer arguments) in a write transaction
+ * of its own; *v the RETURNING value when v is given (MC_E_NOT_FOUND: no
+ * row changed). */
+static int write_one(struct mc_signing_ctx *x, const char *sql, int64_t a, int64_t b, int64_t *v)
 {
 	int rc = mc_tx_begin(x->c, 1);
 	if (rc)
 		return rc;
-	struct mc_stmt *s;
-	int64_t failures = 0;
-	rc = mc_query(x->c, &s,
-		      "UPDATE certificates SET pin_failures = pin_failures + 1 WHERE id = ? RETURNING pin_failures",
-		      "i", id);
+	if (v) {
+		struct mc_stmt *s;
+		*v = -1;
+		if ((rc = mc_query(x->c, &s, sql, "ii", a, b)) == 0 && (rc = mc_step_returning(s, v)) == 0 && *v < 0)
+			rc = MC_E_NOT_FOUND;
+	} else {
+		int64_t k = mc_exec(x->c, sql, "ii", a, b);
+		rc = k < 0 ? (int)k : 0;
+	}
 	if (!rc)
-		rc = mc_step_returning(s, &failures);
-	int lock = failures >= MC_PIN_TRIES;
-	if (!rc && lock) {
+		rc = mc_tx_commit(x->c);
+	if (rc && mc_in_tx(x->c))
+		mc_tx_rollback(x->c);
+	return rc;
+}
+
+/* A try of the PIN on certificate id, taken before the key derivation
+ * (a write of its own, kept whatever comes next): refused while locked or
+ * once MC_PIN_TRIES are under way, so that concurrent tries get no more
+ * than that between them.  *tries: this one's number. */
+static int pin_reserve(struct mc_signing_ctx *x, int64_t id, int64_t now_ms, int64_t *tries)
+{
+	int rc =
+		write_one(x,
+			  "UPDATE certificates SET pin_failures = pin_failures + 1 WHERE id = ? AND"
+			  " COALESCE(pin_locked_until, 0) <= ? AND pin_failures < " TRIES_SQL " RETURNING pin_failures",
+			  id, now_ms, tries);
+	if (rc == MC_E_NOT_FOUND) {
+		int64_t until = 0;
+		if (mc_query_int64(x->c, &until, "SELECT COALESCE(pin_locked_until, 0) FROM certificates WHERE id = ?",
+				   "i", id) == 0 &&
+		    until > now_ms)
+			x->e->retry_after = (int)((until - now_ms + 999) / 1000);
+		else
+			x->e->retry_after = 2; /* the tries under way are being answered */
+		return mc_error_set(x->e, MC_E_RATE_LIMITED, "too many wrong PINs");
+	}
+	return rc;
+}
+
+/* The try numbered tries was wrong: the error to answer (the last one
+ * allowed locks the key). */
+static int pin_wrong(struct mc_signing_ctx *x, int64_t id, int64_t now_ms, int64_t tries)
+{
+	int lock = tries >= MC_PIN_TRIES;
+	int rc = mc_tx_begin(x->c, 1);
+	if (rc)
+		return rc;
+	if (lock) {
 		int64_t k = mc_exec(x->c, "UPDATE certificates SET pin_failures = 0, pin_locked_until = ? WHERE id = ?",
 				    "ii", now_ms + MC_PIN_LOCK_MS, id);
 		rc = k < 0 ? (int)k : 0;
@@ -361,9 +411,9 @@ static int pin_wrong(struct mc_signing_ctx *x, int64_t id, int64_t now_ms)
 		x->e->retry_after = MC_PIN_LOCK_MS / 1000;
 		return mc_error_set(x->e, MC_E_RATE_LIMITED, "too many wrong PINs");
 	}
-	x->e->attempts_left = (int)(MC_PIN_TRIES - failures);
+	x->e->attempts_left = (int)(MC_PIN_TRIES - tries);
 	x->e->has_attempts_left = 1;
-	mc_bad_fieldn(x->e, "pin", MC_M_PIN_WRONG, MC_PIN_TRIES - failures);
+	mc_bad_fieldn(x->e, "pin", MC_M_PIN_WRONG, MC_PIN_TRIES - tries);
 	return MC_E_VALIDATION;
 }
 
@@ -381,52 +431,55 @@ int mc__cert_unlock(struct mc_signing_ctx *x, int64_t cert_id, const char *pin, 
 	 * (the key derivation takes a millisecond) */
 	struct mc_stmt *s;
 	int rc = mc_query(x->c, &s,
-			  "SELECT id, serial, subject, cert_pem, key_pem, not_before, not_after, revoked_at,"
-			  " pin_failures, COALESCE(pin_locked_until, 0) FROM certificates WHERE user_id = ? AND kind ="
-			  " 'personal' AND (id = ? OR (? = 0 AND revoked_at IS NULL)) ORDER BY id DESC LIMIT 1",
+			  "SELECT id, serial, subject, cert_pem, key_pem, not_before, not_after, revoked_at"
+			  " FROM certificates WHERE user_id = ? AND kind = 'personal'"
+			  " AND (id = ? OR (? = 0 AND revoked_at IS NULL)) ORDER BY id DESC LIMIT 1",
 			  "iii", x->who->user_id, cert_id, cert_id);
 	if (rc)
 		return rc;
-	int64_t failures = 0;
+	char serial[48] = "";
+	char *pem = NULL, *key = NULL;
 	if ((rc = mc_step_row(s)) == 0) {
 		int64_t now = now_ms / 1000;
-		const char *serial = mc_col_text(s, 1);
+		snprintf(serial, sizeof(serial), "%s", mc_col_text(s, 1));
 		u->id = mc_col_int64(s, 0);
 		snprintf(u->subject, sizeof(u->subject), "%s", mc_col_text(s, 2));
-		failures = mc_col_int64(s, 8);
-		const char *key = mc_col_text(s, 4);
-		int64_t locked = mc_col_int64(s, 9);
 		if (!mc_col_is_null(s, 7)) {
 			mc_bad_field(x->e, "certificate_id", MC_M_CERT_REVOKED);
 			rc = MC_E_VALIDATION;
 		} else if (now < mc_col_int64(s, 5) || now > mc_col_int64(s, 6)) {
 			mc_bad_field(x->e, "certificate_id", MC_M_CERT_EXPIRED);
 			rc = MC_E_VALIDATION;
-		} else if (!key) {
+		} else if (!mc_col_text(s, 4)) {
 			mc_bad_field(x->e, "certificate_id", MC_M_CERT_ON_TOKEN);
 			rc = MC_E_VALIDATION;
-		} else if (locked > now_ms) {
-			x->e->retry_after = (int)((locked - now_ms + 999) / 1000);
-			rc = mc_error_set(x->e, MC_E_RATE_LIMITED, "too many wrong PINs");
 		} else {
-			const char *pem = mc_col_text(s, 3);
-			char pass[65];
-			mc__seal_pass("pin", serial, pin, pass);
-			rc = mc_cert_from_pem(pem, strlen(pem), &u->cert);
-			if (!rc)
-				rc = mc_key_open(key, strlen(key), pass, &u->key);
+			pem = mc_xstrdup(mc_col_text(s, 3));
+			key = mc_xstrdup(mc_col_text(s, 4));
 		}
 	} else if (rc == MC_E_NOT_FOUND) {
 		mc_bad_field(x->e, "certificate_id", MC_M_CERT_NONE);
 		rc = MC_E_VALIDATION;
 	}
 	mc_stmt_done(s);
-	if (rc == MC_E_BAD_CREDENTIALS) {
-		rc = pin_wrong(x, u->id, now_ms);
-	} else if (!rc && failures) { /* the right PIN: the count starts again */
-		int64_t k = mc_exec(x->c, "UPDATE certificates SET pin_failures = 0 WHERE id = ?", "i", u->id);
-		rc = k < 0 ? (int)k : 0;
+	int64_t tries = 0;
+	if (!rc)
+		rc = pin_reserve(x, u->id, now_ms, &tries);
+	if (!rc) {
+		char pass[65];
+		mc__seal_pass("pin", serial, pin, pass);
+		rc = mc_cert_from_pem(pem, strlen(pem), &u->cert);
+		if (!rc)
+			rc = mc_key_open(key, strlen(key), pass, &u->key);
+		mc_wipe(pass, sizeof(pass));
+		if (rc == MC_E_BAD_CREDENTIALS)
+			rc = pin_wrong(x, u->id, now_ms, tries);
+		else if (!rc) /* the right PIN: the count starts again */
+			rc = write_one(x, "UPDATE certificates SET pin_failures = 0 WHERE id = ? AND pin_failures >= ?",
+				       u->id, 0, NULL);
 	}
+	free(pem);
+	free(key);
 	if (rc)
 		mc__unlocked_free(u);
 	return rc;

@@ -93,14 +93,36 @@ int mc_signing_decrypt(struct mc_signing_ctx *x, int64_t agency, const void *env
 {
 	if (!mc__secret_ready())
 		return mc_error_set(x->e, MC_E_UNAVAILABLE, "no PKI secret on this server");
-	struct mc_cert *cert = NULL;
-	struct mc_key *key = NULL;
-	int rc = encryption_of(x, agency, 0, &cert, &key);
-	if (rc == MC_E_NOT_FOUND)
+	/* any key the agency ever had that the envelope names: what was
+	 * encrypted stays readable after its certificate expired, was
+	 * replaced or revoked */
+	struct mc_stmt *s;
+	int rc = mc_query(
+		x->c, &s,
+		"SELECT serial, cert_pem, key_pem FROM certificates WHERE agency_id = ? AND kind = 'encryption'"
+		" AND key_pem IS NOT NULL ORDER BY id DESC LIMIT 100",
+		"i", agency);
+	if (rc)
+		return rc;
+	int found = 0;
+	while (!found && (rc = mc_step(s)) == MC_DB_ROW) {
+		const char *pem = mc_col_text(s, 1), *k = mc_col_text(s, 2);
+		struct mc_cert *cert = NULL;
+		struct mc_key *key = NULL;
+		if (mc_cert_from_pem(pem, strlen(pem), &cert))
+			continue;
+		if (mc_cms_is_recipient(env, len, cert)) {
+			char pass[65];
+			mc__seal_pass("agency", mc_col_text(s, 0), NULL, pass);
+			found = 1;
+			rc = mc_key_open(k, strlen(k), pass, &key) ? MC_E_CONFIG
+								   : mc_cms_decrypt(env, len, cert, key, out);
+		}
+		mc_cert_free(cert);
+		mc_key_free(key);
+	}
+	mc_stmt_done(s);
+	if (!found && (rc == MC_DB_DONE || rc == MC_DB_ROW))
 		rc = MC_E_FORBIDDEN;
-	if (!rc)
-		rc = mc_cms_decrypt(env, len, cert, key, out);
-	mc_cert_free(cert);
-	mc_key_free(key);
 	return rc;
 }

@@ -37,6 +37,10 @@
  * one (mode 0600) when there is none.  Call once at start-up, before any
  * thread; 0 or MC_E_CONFIG (the message in err). */
 int mc_signing_load_secret(const char *path, int create, char *err, size_t errlen);
+/* At a server's start: the secret loaded (made only when the database has
+ * no PKI yet) and checked against the issuing CA's sealed key; 0, or an
+ * MC_E_* code with the message in err. */
+int mc_signing_start(struct mc_conn *c, const char *path, char *err, size_t errlen);
 
 struct mc_signing_ctx {
 	struct mc_conn *c;

@@ -104,6 +104,11 @@ int mc_signature_verify(struct mc_signing_ctx *x, const void *file, size_t n, co
 	json_t *v;
 	json_array_foreach(list, i, v)
 		all = all && json_is_true(json_object_get(v, "valid"));
-	*out = json_pack("{s:b, s:o}", "valid", all, "signatures", list);
+	/* a PDF changed after its last signature is not what anyone signed,
+	 * however intact each signature is */
+	json_t *last = json_array_get(list, json_array_size(list) - 1);
+	int changed_after = !p7s && !json_is_true(json_object_get(last, "covers_whole_file"));
+	*out = json_pack("{s:b, s:b, s:o}", "valid", all && !changed_after, "changed_after_last_signature",
+			 changed_after, "signatures", list);
 	return *out ? 0 : MC_E_NOMEM;
 }

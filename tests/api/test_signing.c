@@ -149,7 +149,7 @@ static json_t *issue_personal(struct mc_http_session *s, const char *pin)
 {
 	struct mc_http_res res;
 	char body[128];
-	snprintf(body, sizeof(body), "{\"kind\": \"personal\", \"pin\": \"%s\"}", pin);
+	snprintf(body, sizeof(body), "{\"kind\": \"personal\", \"pin\": \"%s\", \"password\": \"motcua2026\"}", pin);
 	assert_int_equal(mc_http_post(s, "/api/v1/certificates", body, &res), 201);
 	json_t *c = json_incref(res.json);
 	mc_http_res_free(&res);
@@ -219,10 +219,25 @@ static void chain_and_certificates(void **state)
 	assert_int_equal(mc_http_get(&official, "/api/v1/certificates", &res), 200);
 	assert_int_equal(json_array_size(json_object_get(res.json, "items")), 1);
 	mc_http_res_free(&res);
-	/* a bad PIN is refused before anything is made */
+	/* the session alone does not make a signing key: the password again */
 	assert_int_equal(
-		mc_http_post(&official, "/api/v1/certificates", "{\"kind\": \"personal\", \"pin\": \"12ab\"}", &res),
+		mc_http_post(&official, "/api/v1/certificates", "{\"kind\": \"personal\", \"pin\": \"246810\"}", &res),
 		422);
+	assert_non_null(strstr(res.body, "\"password\""));
+	mc_http_res_free(&res);
+	assert_int_equal(mc_http_post(&official, "/api/v1/certificates",
+				      "{\"kind\": \"personal\", \"pin\": \"246810\", \"password\": \"wrong-one\"}",
+				      &res),
+			 422);
+	mc_http_res_free(&res);
+	assert_int_equal(mc_http_get(&official, "/api/v1/certificates", &res), 200);
+	assert_int_equal(json_array_size(json_object_get(res.json, "items")), 1);
+	mc_http_res_free(&res);
+	/* a bad PIN is refused before anything is made */
+	assert_int_equal(mc_http_post(&official, "/api/v1/certificates",
+				      "{\"kind\": \"personal\", \"pin\": \"12ab\", \"password\": \"motcua2026\"}",
+				      &res),
+			 422);
 	assert_non_null(strstr(res.body, "\"pin\""));
 	mc_http_res_free(&res);
 	assert_int_equal(mc_http_post(&official, "/api/v1/certificates", "{\"kind\": \"seal\"}", &res), 422);
@@ -309,6 +324,31 @@ static void wrong_pins_lock(void **state)
 	assert_int_equal(
 		mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.pin_wrong'", NULL), 5);
 	json_decref(c);
+	/* twenty wrong PINs at once get no more than five tries between them */
+	struct mc_http_session ph;
+	mc_http_login_as(&ph, srv.base, "phogiamdoc.stp");
+	json_t *c2 = issue_personal(&ph, "31415926");
+	char sha2[65];
+	assert_int_equal(mc_http_upload(&ph, MC_TEST_PDF("pin race"), sha2), 201);
+	assert_int_equal(
+		sh("seq 20 | xargs -P 20 -I{} curl -s -o /dev/null -w '%%{http_code}\\n' -H 'Authorization: Bearer %s' "
+		   "-H 'Content-Type: application/json' -d '{\"file\":\"%s\",\"pin\":\"27182818\"}' "
+		   "%s/api/v1/signatures > codes.txt; grep -c '^422$' codes.txt > n422.txt; true",
+		   ph.token, sha2, srv.base),
+		0);
+	char p422[128], n[16] = "";
+	snprintf(p422, sizeof(p422), "%s/n422.txt", dir);
+	FILE *f = fopen(p422, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(n, sizeof(n), f));
+	fclose(f);
+	assert_true(atoi(n) <= 4); /* four wrong at most, the fifth locks (429), the others 429 */
+	assert_int_equal(
+		mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.pin_wrong'", NULL),
+		5 + atoi(n) + 1);
+	assert_int_equal(sign(&ph, sha2, "31415926", &res), 429); /* locked: the right PIN too */
+	mc_http_res_free(&res);
+	json_decref(c2);
 }
 
 static void revoked_cannot_sign(void **state)
@@ -423,6 +463,8 @@ static void agencies_and_citizens(void **state)
 	mc_http_login_as(&other, srv.base, "079185176822");
 	assert_int_equal(mc_http_get(&other, path, &res), 404);
 	mc_http_res_free(&res);
+	assert_int_equal(mc_http_get(&official, path, &res), 404); /* nor an official: it names the citizen's ID */
+	mc_http_res_free(&res);
 	assert_int_equal(mc_http_get(&citizen, path, &res), 200);
 	mc_http_res_free(&res);
 	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem",
@@ -514,6 +556,19 @@ static void document_signed_and_sealed(void **state)
 	assert_false(json_is_true(json_object_get(json_array_get(sigs, 0), "covers_whole_file")));
 	assert_true(json_is_true(json_object_get(json_array_get(sigs, 1), "covers_whole_file")));
 	json_decref(v);
+	/* something added after the last signature: every signature intact,
+	 * but the file is not what was signed */
+	assert_int_equal(sh("cp issued.pdf later.pdf && printf '1 0 obj (added) endobj\\n' >> later.pdf && curl -sf -H "
+			    "'Content-Type: application/pdf' --data-binary @later.pdf %s -o v3.json",
+			    url),
+			 0);
+	snprintf(vpath, sizeof(vpath), "%s/v3.json", dir);
+	v = json_load_file(vpath, 0, NULL);
+	assert_non_null(v);
+	assert_false(json_is_true(json_object_get(v, "valid")));
+	assert_true(json_is_true(json_object_get(v, "changed_after_last_signature")));
+	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(v, "signatures"), 1), "intact")));
+	json_decref(v);
 	/* a byte of the signed text changed: both signatures fail */
 	assert_int_equal(
 		sh("cp issued.pdf bad.pdf && printf 'Z' | dd of=bad.pdf bs=1 seek=600 conv=notrunc 2>/dev/null"), 0);
@@ -538,6 +593,22 @@ static void sql_text_to(const char *sql, int64_t id, const char *name)
 	const char *t = mc_col_text(s, 0);
 	assert_non_null(t);
 	write_file(name, t, strlen(t));
+	mc_stmt_done(s);
+	mc_db_release(c);
+}
+
+/* The bytes of a blob column a query reads (one row) written to file name. */
+static void sql_blob_to(const char *sql, int64_t id, const char *name)
+{
+	struct mc_conn *c;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	struct mc_stmt *s;
+	assert_int_equal(mc_query(c, &s, sql, "i", id), 0);
+	assert_int_equal(mc_step_row(s), 0);
+	size_t n = 0;
+	const void *p = mc_col_blob(s, 0, &n);
+	assert_non_null(p);
+	write_file(name, p, n);
 	mc_stmt_done(s);
 	mc_db_release(c);
 }
@@ -609,6 +680,10 @@ static void confidential_encrypted_to_recipients(void **state)
 	assert_int_equal(mc_http_post(&gd, "/api/v1/drafts", body, &r), 201);
 	json_int_t id = json_integer_value(json_object_get(r.json, "id"));
 	mc_http_res_free(&r);
+	/* without the PIN it cannot be signed: it would travel in the clear */
+	assert_int_equal(draft_act(&gd, id, "submit", 1, "{}", &r), 422);
+	assert_non_null(strstr(r.body, "\"pin\""));
+	mc_http_res_free(&r);
 	assert_int_equal(draft_act(&gd, id, "submit", 1, "{\"pin\":\"564738\"}", &r), 200);
 	mc_http_res_free(&r);
 	assert_int_equal(draft_act(&vt, id, "issue", 2, "{}", &r), 200);
@@ -667,6 +742,13 @@ static void confidential_encrypted_to_recipients(void **state)
 	/* not named: not even there */
 	assert_int_equal(mc_http_get(&chair, path, &r), 404);
 	mc_http_res_free(&r);
+	/* the ward's encryption certificate replaced: what was sent to the old
+	 * one stays readable */
+	snprintf(body, sizeof(body), "{\"kind\":\"encryption\",\"agency_id\":%lld}", (long long)ward);
+	assert_int_equal(mc_http_post(&admin, "/api/v1/certificates", body, &r), 201);
+	mc_http_res_free(&r);
+	assert_int_equal(fetch(&wvt, path, "ward-again.pdf"), 200);
+	assert_int_equal(sh("cmp ward-read.pdf ward-again.pdf"), 0);
 }
 
 /* A citizen signs their online application with their PIN: a wrong PIN
@@ -700,7 +782,7 @@ static void citizen_signs_application(void **state)
 	char path[96], sha[80];
 	snprintf(path, sizeof(path), "/api/v1/signatures/%lld/p7s", (long long)sig);
 	assert_int_equal(fetch(&cit, path, "application.p7s"), 200);
-	sql_text_to("SELECT b.data FROM blobs b JOIN signatures g ON g.file_sha256 = b.sha256 WHERE g.id = ?", sig,
+	sql_blob_to("SELECT b.data FROM blobs b JOIN signatures g ON g.file_sha256 = b.sha256 WHERE g.id = ?", sig,
 		    "application.json");
 	assert_int_equal(fetch(NULL, "/pki/ca.pem", "chain.pem"), 200);
 	assert_int_equal(sh("openssl cms -verify -binary -inform DER -in application.p7s -content application.json "
@@ -715,6 +797,27 @@ static void citizen_signs_application(void **state)
 	(void)sha;
 }
 
+/* A server given another PKI secret than the one that sealed the
+ * authorities' keys refuses to start (else every signer would be told
+ * their PIN is wrong); a secret others may read is refused too. */
+static void wrong_secret_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(
+		sh("head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > other.secret && chmod 600 other.secret"), 0);
+	assert_int_equal(
+		sh("MOTCUA_DB='%s' MOTCUA_PKI_SECRET=%s/other.secret MOTCUA_LISTEN=127.0.0.1:0 timeout 20 %s serve",
+		   db_url, dir, getenv("MOTCUA_BIN")),
+		1);
+	assert_true(said("does not open the issuing CA's key"));
+	assert_int_equal(
+		sh("cp %s open.secret && chmod 644 open.secret && MOTCUA_DB='%s' MOTCUA_PKI_SECRET=%s/open.secret "
+		   "MOTCUA_LISTEN=127.0.0.1:0 timeout 20 %s serve",
+		   secret_env, db_url, dir, getenv("MOTCUA_BIN")),
+		1);
+	assert_true(said("chmod 600"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -727,6 +830,7 @@ int main(void)
 		cmocka_unit_test(document_signed_and_sealed),
 		cmocka_unit_test(confidential_encrypted_to_recipients),
 		cmocka_unit_test(citizen_signs_application),
+		cmocka_unit_test(wrong_secret_refused),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);

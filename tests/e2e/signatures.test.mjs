@@ -44,6 +44,7 @@ test('a certificate asked for, a report signed with the PIN, issued, and verifie
   await gd.getByRole('button', { name: 'Đăng ký chứng thư số ký từ xa' }).click();
   await gd.getByText('Hai mã PIN không giống nhau').first().waitFor();
   await gd.getByLabel('Nhập lại mã PIN *').fill('482915');
+  await gd.getByLabel('Mật khẩu đăng nhập *').fill('motcua2026');
   await gd.getByRole('button', { name: 'Đăng ký chứng thư số ký từ xa' }).click();
   await gd.getByText('Đã cấp chứng thư số.').waitFor();
   await gd.locator('#sg-current').getByText('Dương Văn Hải').waitFor();
@@ -114,6 +115,7 @@ test('a citizen signs an online application with the PIN of their certificate', 
   await page.goto('/chung-thu-so');
   await page.getByLabel('Mã PIN mới *').fill('246810');
   await page.getByLabel('Nhập lại mã PIN *').fill('246810');
+  await page.getByLabel('Mật khẩu đăng nhập *').fill('motcua2026');
   await page.getByRole('button', { name: 'Đăng ký chứng thư số ký từ xa' }).click();
   await page.getByText('Đã cấp chứng thư số.').waitFor();
   await page.locator('#sg-current').getByText('Nguyễn Văn An').waitFor();

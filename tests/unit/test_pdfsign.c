@@ -566,6 +566,38 @@ static void stamp_image(void **state)
 	assert_null(rgb);
 }
 
+/* A PDF listing one signature dictionary under thousands of fields is read
+ * as one signature (not thousands of copies of the bytes it covers); nine
+ * different ones are refused rather than read in part. */
+static void many_fields(void **state)
+{
+	(void)state;
+	struct mc_buf b = MC_BUF_INIT(8 << 20);
+	for (int distinct = 1; distinct <= 9; distinct += 8) {
+		mc_buf_reset(&b);
+		mc_buf_adds(&b, "%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [");
+		for (int i = 0; i < 4000; i++)
+			mc_buf_printf(&b, "<< /FT /Sig /T (f%d) /V %d 0 R >> ", i, 3 + i % distinct);
+		mc_buf_adds(&b, "] >> >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n");
+		for (int k = 0; k < distinct; k++)
+			mc_buf_printf(&b, "%d 0 obj << /Type /Sig /ByteRange [0 10 20 5] /Contents <3000> >> endobj\n",
+				      3 + k);
+		mc_buf_adds(&b, "trailer << /Root 1 0 R >>\n%%EOF\n");
+		struct mc_pdf_sig *sigs = NULL;
+		int n = -1;
+		int rc = mc_pdf_signatures(b.data, b.len, &sigs, &n);
+		if (distinct == 1) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(n, 1);
+		} else {
+			assert_int_equal(rc, MC_E_TOO_BIG);
+			assert_null(sigs);
+		}
+		mc_pdf_signatures_free(sigs, n);
+	}
+	mc_buf_release(&b);
+}
+
 static void bad_inputs(void **state)
 {
 	(void)state;
@@ -1115,17 +1147,12 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(signed_once),
-		cmocka_unit_test(signed_twice),
-		cmocka_unit_test(read_back),
-		cmocka_unit_test(tampered),
-		cmocka_unit_test(invisible),
-		cmocka_unit_test(stamp_image),
-		cmocka_unit_test(other_structures),
-		cmocka_unit_test(bad_inputs),
-		cmocka_unit_test(numbered_after_signing),
-		cmocka_unit_test(stamps_on_pages),
-		cmocka_unit_test(stamp_bad_inputs),
+		cmocka_unit_test(signed_once),      cmocka_unit_test(signed_twice),
+		cmocka_unit_test(read_back),        cmocka_unit_test(tampered),
+		cmocka_unit_test(invisible),        cmocka_unit_test(stamp_image),
+		cmocka_unit_test(other_structures), cmocka_unit_test(bad_inputs),
+		cmocka_unit_test(many_fields),      cmocka_unit_test(numbered_after_signing),
+		cmocka_unit_test(stamps_on_pages),  cmocka_unit_test(stamp_bad_inputs),
 		cmocka_unit_test(text_image),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

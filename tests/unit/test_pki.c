@@ -94,6 +94,20 @@ static int sh(const char *fmt, ...)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* The output of the last sh() contains s (said quietly). */
+static int strstr_file(const char *s)
+{
+	char path[128], text[16384];
+	snprintf(path, sizeof(path), "%s/out.txt", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return strstr(text, s) != NULL;
+}
+
 /* The output of the last sh() contains s. */
 static int said(const char *s)
 {
@@ -227,6 +241,29 @@ static void chain_verifies(void **state)
 	mc_trust_free(t);
 }
 
+/* An email with a comma would add names of the holder's choosing to the
+ * certificate: it is left out. */
+static void email_is_not_text(void **state)
+{
+	(void)state;
+	struct party p;
+	struct mc_cert_subject sub = {.cn = "Nguyễn Văn An",
+				      .email = "me@x.vn,email:giamdoc@hcm.gov.vn,DNS:hcm.gov.vn"};
+	assert_int_equal(mc_key_generate(&p.key), 0);
+	assert_int_equal(mc_cert_issue(MC_CERT_SIGN, &sub, p.key, ca.cert, ca.key, now, now + DAY, NULL, &p.cert), 0);
+	write_cert("inject.pem", p.cert);
+	assert_int_equal(sh("openssl x509 -in inject.pem -noout -text"), 0);
+	assert_false(strstr_file("giamdoc@hcm.gov.vn"));
+	party_free(&p);
+	sub.email = "an.nguyen@gmail.com";
+	assert_int_equal(mc_key_generate(&p.key), 0);
+	assert_int_equal(mc_cert_issue(MC_CERT_SIGN, &sub, p.key, ca.cert, ca.key, now, now + DAY, NULL, &p.cert), 0);
+	write_cert("mail.pem", p.cert);
+	assert_int_equal(sh("openssl x509 -in mail.pem -noout -ext subjectAltName"), 0);
+	assert_true(said("email:an.nguyen@gmail.com"));
+	party_free(&p);
+}
+
 static void sign_and_verify(void **state)
 {
 	(void)state;
@@ -295,6 +332,19 @@ static void sign_and_verify(void **state)
 	free(bad);
 	mc_trust_free(t);
 
+	/* the TSA's key or the issuing CA's signs no document, however chained */
+	struct mc_signer by_tsa = {tsa.cert, tsa.key, chain, 1}, by_ca = {ca.cert, ca.key, NULL, 0};
+	t = trust();
+	mc_buf_reset(&sig);
+	assert_int_equal(mc_cms_sign(data, strlen(data), &by_tsa, NULL, now, 0, &sig), 0);
+	assert_int_equal(mc_cms_verify(sig.data, sig.len, data, strlen(data), t, now, &r), 0);
+	assert_true(r.intact);
+	assert_int_equal(r.cert_status, MC_CERT_UNTRUSTED);
+	mc_buf_reset(&sig);
+	assert_int_equal(mc_cms_sign(data, strlen(data), &by_ca, NULL, now, 0, &sig), 0);
+	assert_int_equal(mc_cms_verify(sig.data, sig.len, data, strlen(data), t, now, &r), 0);
+	assert_int_equal(r.cert_status, MC_CERT_UNTRUSTED);
+	mc_trust_free(t);
 	/* a stranger's signature: intact, but not by anyone the root vouches for */
 	struct mc_signer m = {stranger.cert, stranger.key, NULL, 0};
 	mc_buf_reset(&sig);
@@ -349,6 +399,14 @@ static void revocation(void **state)
 	assert_true(r.intact);
 	assert_int_equal(r.cert_status, MC_CERT_GOOD);
 	assert_int_equal(r.revoked_at, now - DAY);
+	/* without a time stamp, a signing time the signer claims before the
+	 * revocation does not make it good: checked now, it is revoked */
+	mc_buf_reset(&sig);
+	assert_int_equal(mc_cms_sign("abc", 3, &s, NULL, now - 2 * DAY, 0, &sig), 0);
+	assert_int_equal(mc_cms_verify(sig.data, sig.len, "abc", 3, t, now, &r), 0);
+	assert_int_equal(r.signing_time, now - 2 * DAY);
+	assert_int_equal(r.at, now);
+	assert_int_equal(r.cert_status, MC_CERT_REVOKED);
 	/* signed after it */
 	mc_buf_reset(&sig);
 	assert_int_equal(mc_cms_sign("abc", 3, &s, &ts, now, 0, &sig), 0);
@@ -440,8 +498,10 @@ static void envelopes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(keys_sealed), cmocka_unit_test(chain_verifies),      cmocka_unit_test(sign_and_verify),
-		cmocka_unit_test(revocation),  cmocka_unit_test(tsa_answers_queries), cmocka_unit_test(envelopes),
+		cmocka_unit_test(keys_sealed),     cmocka_unit_test(chain_verifies),
+		cmocka_unit_test(sign_and_verify), cmocka_unit_test(email_is_not_text),
+		cmocka_unit_test(revocation),      cmocka_unit_test(tsa_answers_queries),
+		cmocka_unit_test(envelopes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -75,12 +75,13 @@ function requestForm(replaces) {
     el('h2', { id: 'f-cert-h', text: t(replaces ? 'sg_renew' : 'sg_request') }),
     el('p', { class: 'hint', text: t(replaces ? 'sg_renew_hint' : 'sg_request_hint') }),
     ...pinPair('req'),
+    field('password', t('sg_password') + ' *', { type: 'password', id: 'req-password', autocomplete: 'current-password', required: true, hint: t('sg_password_hint') }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'cert-submit', text: t(replaces ? 'sg_renew' : 'sg_request') })),
     status);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (form.elements.pin.value !== form.elements.pin_again.value) { mismatch(form, 'pin_again'); return; }
-    send(form, status, 'POST', '/api/v1/certificates', { kind: 'personal', pin: form.elements.pin.value },
+    send(form, status, 'POST', '/api/v1/certificates', { kind: 'personal', pin: form.elements.pin.value, password: form.elements.password.value },
       () => { location.replace('/chung-thu-so?done=issued'); });
   });
   return form;
@@ -186,6 +187,7 @@ function verdicts(v) {
   const sigs = v.signatures || [];
   return el('section', { class: 'card', 'aria-labelledby': 'vf-h' },
     el('h2', { id: 'vf-h', tabindex: '-1', class: v.valid ? 'ok' : 'error', text: t(v.valid ? 'vf_all_valid' : 'vf_not_valid', { n: sigs.length }) }),
+    v.changed_after_last_signature ? el('p', { class: 'error', id: 'vf-changed-after', text: t('vf_changed_after') }) : null,
     el('ol', { class: 'signatures' }, ...sigs.map((s) => el('li', { class: s.valid ? 'sig ok' : 'sig bad' },
       el('p', {}, el('strong', { text: s.signer ? s.signer.name : t('vf_unreadable') }), ' — ', el('span', { text: t(s.valid ? 'vf_valid' : 'vf_invalid') })),
       el('dl', { class: 'kv' },
