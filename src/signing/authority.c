@@ -387,8 +387,9 @@ int mc_pki_chain(struct mc_conn *c, struct mc_buf *pem)
 }
 
 /* The revoked certificates of the issuing CA and the CRL's number: the
- * later of the last revocation and the hour, so that it grows with every
- * CRL that differs and the CRL is the same within an hour otherwise. */
+ * later of the last revocation and the hour (then a thousandth for each
+ * revocation), so that it grows with every CRL that differs and the CRL is
+ * the same within an hour otherwise. */
 static int crl_of(struct mc_conn *c, const struct mc__authority *ca, int64_t now, struct mc_buf *der)
 {
 	struct mc_stmt *s;
@@ -419,11 +420,64 @@ static int crl_of(struct mc_conn *c, const struct mc__authority *ca, int64_t now
 		r[i].serial = serials[i];
 	if (rc == MC_DB_DONE) {
 		int64_t hour = now - now % 3600, issued = last > hour ? last : hour;
-		rc = mc_crl_build(ca->cert, ca->key, r, n, issued, issued, hour + 2 * 86400, der);
+		/* the number grows with each revocation, two in one second too */
+		rc = mc_crl_build(ca->cert, ca->key, r, n, issued * 1000 + (int64_t)(n % 1000), issued,
+				  hour + 2 * 86400, der);
 	}
 	free(r);
 	free(serials);
 	return rc;
+}
+
+/* The last CRL made, by what it depends on: the issuing CA, the number of
+ * revocations and the last one, the hour.  Every verification needs it,
+ * and relying parties fetch it: made once while nothing changes. */
+static struct {
+	pthread_mutex_t lock;
+	int64_t ca, count, last, hour;
+	char *der;
+	size_t len;
+} crl_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static int crl_cached(struct mc_conn *c, const struct mc__authority *ca, int64_t now, struct mc_buf *der)
+{
+	struct mc_stmt *s;
+	int64_t count = 0, last = 0, hour = now - now % 3600;
+	int rc = mc_query(
+		c, &s, "SELECT COUNT(*), COALESCE(MAX(revoked_at), 0) FROM certificates WHERE revoked_at IS NOT NULL",
+		"");
+	if (rc)
+		return rc;
+	if ((rc = mc_step_row(s)) == 0) {
+		count = mc_col_int64(s, 0);
+		last = mc_col_int64(s, 1);
+	}
+	mc_stmt_done(s);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&crl_cache.lock);
+	int hit = crl_cache.der && crl_cache.ca == ca->id && crl_cache.count == count && crl_cache.last == last &&
+		  crl_cache.hour == hour;
+	if (hit)
+		rc = mc_buf_add(der, crl_cache.der, crl_cache.len);
+	pthread_mutex_unlock(&crl_cache.lock);
+	if (hit)
+		return rc;
+	size_t before = der->len;
+	if ((rc = crl_of(c, ca, now, der)))
+		return rc;
+	char *copy = mc_xmalloc(der->len - before + 1);
+	memcpy(copy, der->data + before, der->len - before);
+	pthread_mutex_lock(&crl_cache.lock);
+	free(crl_cache.der);
+	crl_cache.der = copy;
+	crl_cache.len = der->len - before;
+	crl_cache.ca = ca->id;
+	crl_cache.count = count;
+	crl_cache.last = last;
+	crl_cache.hour = hour;
+	pthread_mutex_unlock(&crl_cache.lock);
+	return 0;
 }
 
 int mc_pki_crl(struct mc_conn *c, int64_t now, struct mc_buf *der)
@@ -432,7 +486,7 @@ int mc_pki_crl(struct mc_conn *c, int64_t now, struct mc_buf *der)
 	int rc = mc__authority_load(c, "issuing", 1, &ca);
 	if (rc)
 		return rc;
-	rc = crl_of(c, &ca, now, der);
+	rc = crl_cached(c, &ca, now, der);
 	mc__authority_free(&ca);
 	return rc;
 }
@@ -454,7 +508,7 @@ int mc__trust(struct mc_conn *c, int64_t now, struct mc_trust **out)
 		if (!rc)
 			rc = mc_trust_add_ca(t, ca.cert);
 		if (!rc)
-			rc = crl_of(c, &ca, now, &crl);
+			rc = crl_cached(c, &ca, now, &crl);
 		if (!rc)
 			rc = mc_trust_add_crl(t, crl.data, crl.len);
 		mc_buf_release(&crl);
