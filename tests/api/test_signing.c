@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "shell.h"
+
 #include "http.h"
 #include "only.h"
 #include "pdf.h"
@@ -41,44 +43,6 @@ static char db_url[512], dir[64], secret_env[128];
 static struct mc_db *db;
 static struct mc_http_session official, admin, citizen;
 
-static void write_file(const char *name, const void *p, size_t n)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(p, 1, n, f), n);
-	fclose(f);
-}
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048], full[2300];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	snprintf(full, sizeof(full), "cd %s && (%s) >out.txt 2>&1", dir, cmd);
-	int rc = system(full);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int said(const char *s)
-{
-	char path[128], text[16384];
-	snprintf(path, sizeof(path), "%s/out.txt", dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	size_t n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	if (strstr(text, s))
-		return 1;
-	fprintf(stderr, "expected \"%s\" in:\n%s\n", s, text);
-	return 0;
-}
-
 static const char *id_text(json_int_t id)
 {
 	static char t[24];
@@ -94,8 +58,7 @@ static const char *jstr(json_t *o, const char *k)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/mc_sign_XXXXXX");
-	if (!mkdtemp(dir))
+	if (mc_test_scratch(dir, sizeof(dir), "sign"))
 		return -1;
 	/* this test's own secret, for the command line and the server alike */
 	snprintf(secret_env, sizeof(secret_env), "%s/secret", dir);
@@ -121,9 +84,7 @@ static int teardown(void **state)
 	(void)state;
 	mc_test_server_stop(&srv);
 	mc_test_db_drop(db_url, db);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return mc_test_scratch_rm(dir);
 }
 
 /* GET a path as s (NULL: anonymously) into file name; returns the status. */
@@ -140,7 +101,7 @@ static long fetch(struct mc_http_session *s, const char *path, const char *name)
 		st = res.status;
 	}
 	if (st == 200)
-		write_file(name, res.body, res.len);
+		mc_test_write(dir, name, res.body, res.len);
 	mc_http_res_free(&res);
 	return st;
 }
@@ -171,7 +132,7 @@ static json_t *verify_detached(const char *file, const char *p7s)
 		 "printf '{\"file\": \"%%s\", \"signature\": \"%%s\"}' \"$(base64 -w0 %s)\" \"$(base64 -w0 %s)\" > "
 		 "v.json",
 		 file, p7s);
-	assert_int_equal(sh("%s", cmd), 0);
+	assert_int_equal(mc_test_sh(dir, "%s", cmd), 0);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/v.json", dir);
 	FILE *f = fopen(path, "r");
@@ -195,8 +156,8 @@ static void chain_and_certificates(void **state)
 {
 	(void)state;
 	assert_int_equal(fetch(NULL, "/pki/ca.pem", "chain.pem"), 200);
-	assert_int_equal(sh("openssl x509 -in chain.pem -noout -subject -nameopt utf8,sep_comma_plus"), 0);
-	assert_true(said("Root CA"));
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in chain.pem -noout -subject -nameopt utf8,sep_comma_plus"), 0);
+	assert_true(mc_test_said(dir, "Root CA"));
 	json_t *c = issue_personal(&official, "246810");
 	assert_string_equal(jstr(c, "kind"), "personal");
 	assert_string_equal(jstr(c, "status"), "valid");
@@ -206,13 +167,15 @@ static void chain_and_certificates(void **state)
 		 (long long)json_integer_value(json_object_get(c, "id")));
 	assert_int_equal(fetch(&official, path, "giamdoc.pem"), 200);
 	/* under the deployment's root, named as the official, with the CRL's address */
-	assert_int_equal(sh("openssl verify -CAfile chain.pem giamdoc.pem"), 0);
-	assert_int_equal(sh("openssl x509 -in giamdoc.pem -noout -subject -ext crlDistributionPoints -nameopt "
-			    "utf8,sep_comma_plus"),
+	assert_int_equal(mc_test_sh(dir, "openssl verify -CAfile chain.pem giamdoc.pem"), 0);
+	assert_int_equal(mc_test_sh(dir,
+				    "openssl x509 -in giamdoc.pem -noout -subject -ext crlDistributionPoints -nameopt "
+				    "utf8,sep_comma_plus"),
 			 0);
-	assert_true(said("/pki/ca.crl"));
-	assert_true(said("title=Giám đốc") || said("title=Gi"));
-	assert_int_equal(sh("openssl x509 -in giamdoc.pem -noout -serial | grep -qx 'serial=%s'", jstr(c, "serial")),
+	assert_true(mc_test_said(dir, "/pki/ca.crl"));
+	assert_true(mc_test_said(dir, "title=Giám đốc") || mc_test_said(dir, "title=Gi"));
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in giamdoc.pem -noout -serial | grep -qx 'serial=%s'",
+				    jstr(c, "serial")),
 			 0);
 	/* the list of one's own */
 	struct mc_http_res res;
@@ -262,12 +225,13 @@ static void sign_verify_and_stamp(void **state)
 	mc_http_res_free(&res);
 	assert_int_equal(fetch(&official, path, "paper.p7s"), 200);
 	assert_int_equal(fetch(NULL, "/pki/ca.pem", "chain.pem"), 200);
-	write_file("paper.pdf", pdf, strlen(pdf));
+	mc_test_write(dir, "paper.pdf", pdf, strlen(pdf));
 	assert_int_equal(
-		sh("openssl cms -verify -binary -inform DER -in paper.p7s -content paper.pdf -CAfile chain.pem "
-		   "-purpose any -out /dev/null"),
+		mc_test_sh(dir,
+			   "openssl cms -verify -binary -inform DER -in paper.p7s -content paper.pdf -CAfile chain.pem "
+			   "-purpose any -out /dev/null"),
 		0);
-	assert_true(said("Verification successful"));
+	assert_true(mc_test_said(dir, "Verification successful"));
 	/* the older certificate was superseded by this one */
 	assert_int_equal(mc_http_get(&official, "/api/v1/certificates", &res), 200);
 	json_t *items = json_object_get(res.json, "items");
@@ -283,20 +247,22 @@ static void sign_verify_and_stamp(void **state)
 	assert_non_null(json_object_get(json_object_get(s0, "timestamp"), "at"));
 	json_decref(v);
 	/* one byte changed: not intact */
-	write_file("paper2.pdf", pdf, strlen(pdf));
-	assert_int_equal(sh("printf 'X' | dd of=paper2.pdf bs=1 seek=20 conv=notrunc"), 0);
+	mc_test_write(dir, "paper2.pdf", pdf, strlen(pdf));
+	assert_int_equal(mc_test_sh(dir, "printf 'X' | dd of=paper2.pdf bs=1 seek=20 conv=notrunc"), 0);
 	v = verify_detached("paper2.pdf", "paper.p7s");
 	assert_false(json_is_true(json_object_get(v, "valid")));
 	assert_false(json_is_true(json_object_get(json_array_get(json_object_get(v, "signatures"), 0), "intact")));
 	json_decref(v);
 
 	/* the TSA answers an outside client */
-	assert_int_equal(sh("openssl ts -query -data paper.pdf -sha256 -cert -out q.tsq && curl -sf -H 'Content-Type: "
-			    "application/timestamp-query' --data-binary @q.tsq %s/pki/tsa -o r.tsr && openssl ts "
-			    "-verify -data paper.pdf -in r.tsr -CAfile chain.pem",
-			    srv.base),
-			 0);
-	assert_true(said("Verification: OK"));
+	assert_int_equal(
+		mc_test_sh(dir,
+			   "openssl ts -query -data paper.pdf -sha256 -cert -out q.tsq && curl -sf -H 'Content-Type: "
+			   "application/timestamp-query' --data-binary @q.tsq %s/pki/tsa -o r.tsr && openssl ts "
+			   "-verify -data paper.pdf -in r.tsr -CAfile chain.pem",
+			   srv.base),
+		0);
+	assert_true(mc_test_said(dir, "Verification: OK"));
 	json_decref(c);
 }
 
@@ -330,12 +296,13 @@ static void wrong_pins_lock(void **state)
 	json_t *c2 = issue_personal(&ph, "31415926");
 	char sha2[65];
 	assert_int_equal(mc_http_upload(&ph, MC_TEST_PDF("pin race"), sha2), 201);
-	assert_int_equal(
-		sh("seq 20 | xargs -P 20 -I{} curl -s -o /dev/null -w '%%{http_code}\\n' -H 'Authorization: Bearer %s' "
-		   "-H 'Content-Type: application/json' -d '{\"file\":\"%s\",\"pin\":\"27182818\"}' "
-		   "%s/api/v1/signatures > codes.txt; grep -c '^422$' codes.txt > n422.txt; true",
-		   ph.token, sha2, srv.base),
-		0);
+	assert_int_equal(mc_test_sh(dir,
+				    "seq 20 | xargs -P 20 -I{} curl -s -o /dev/null -w '%%{http_code}\\n' -H "
+				    "'Authorization: Bearer %s' "
+				    "-H 'Content-Type: application/json' -d '{\"file\":\"%s\",\"pin\":\"27182818\"}' "
+				    "%s/api/v1/signatures > codes.txt; grep -c '^422$' codes.txt > n422.txt; true",
+				    ph.token, sha2, srv.base),
+			 0);
 	char p422[128], n[16] = "";
 	snprintf(p422, sizeof(p422), "%s/n422.txt", dir);
 	FILE *f = fopen(p422, "r");
@@ -366,7 +333,7 @@ static void revoked_cannot_sign(void **state)
 		 (long long)json_integer_value(json_object_get(res.json, "id")));
 	mc_http_res_free(&res);
 	assert_int_equal(fetch(&deputy, path, "before.p7s"), 200);
-	write_file("before.pdf", pdf, strlen(pdf));
+	mc_test_write(dir, "before.pdf", pdf, strlen(pdf));
 	sleep(1); /* revoked in a later second than the signature */
 	long long id = (long long)json_integer_value(json_object_get(c, "id"));
 	snprintf(path, sizeof(path), "/api/v1/certificates/%lld/revoke", id);
@@ -384,10 +351,12 @@ static void revoked_cannot_sign(void **state)
 	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem", id);
 	assert_int_equal(fetch(&deputy, path, "deputy.pem"), 200);
 	assert_int_equal(
-		sh("openssl crl -inform DER -in ca.crl -out ca-crl.pem && cat chain.pem ca-crl.pem > all.pem && "
-		   "openssl verify -crl_check -CAfile all.pem deputy.pem"),
+		mc_test_sh(
+			dir,
+			"openssl crl -inform DER -in ca.crl -out ca-crl.pem && cat chain.pem ca-crl.pem > all.pem && "
+			"openssl verify -crl_check -CAfile all.pem deputy.pem"),
 		2);
-	assert_true(said("certificate revoked"));
+	assert_true(mc_test_said(dir, "certificate revoked"));
 	/* no valid certificate left to sign with */
 	assert_int_equal(sign(&deputy, sha, "555666", &res), 422);
 	assert_non_null(strstr(res.body, "certificate_id"));
@@ -447,8 +416,8 @@ static void agencies_and_citizens(void **state)
 		 (long long)json_integer_value(json_object_get(res.json, "id")));
 	mc_http_res_free(&res);
 	assert_int_equal(fetch(&admin, path, "enc.pem"), 200);
-	assert_int_equal(sh("openssl x509 -in enc.pem -noout -ext keyUsage"), 0);
-	assert_true(said("Key Agreement"));
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in enc.pem -noout -ext keyUsage"), 0);
+	assert_true(mc_test_said(dir, "Key Agreement"));
 	snprintf(path, sizeof(path), "/api/v1/certificates?agency_id=%lld", (long long)stp);
 	assert_int_equal(mc_http_get(&admin, path, &res), 200);
 	assert_true(json_array_size(json_object_get(res.json, "items")) >= 2);
@@ -470,8 +439,9 @@ static void agencies_and_citizens(void **state)
 	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem",
 		 (long long)json_integer_value(json_object_get(c, "id")));
 	assert_int_equal(fetch(&citizen, path, "citizen.pem"), 200);
-	assert_int_equal(sh("openssl x509 -in citizen.pem -noout -subject -nameopt utf8,sep_comma_plus"), 0);
-	assert_true(said("UID=CCCD:079203001234"));
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in citizen.pem -noout -subject -nameopt utf8,sep_comma_plus"),
+			 0);
+	assert_true(mc_test_said(dir, "UID=CCCD:079203001234"));
 	json_decref(c);
 }
 
@@ -528,23 +498,26 @@ static void document_signed_and_sealed(void **state)
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/documents/%lld/file", (long long)doc_id);
 	assert_int_equal(fetch(&vt, path, "issued.pdf"), 200);
-	assert_int_equal(sh("pdfsig issued.pdf"), 0);
-	assert_true(said("Signature #2"));
-	assert_true(said("Signer Certificate Common Name: Dương Văn Hải"));
-	assert_true(said("Signer Certificate Common Name: Sở Tư pháp"));
-	assert_true(said("Not total document signed"));
-	assert_int_equal(sh("pdfsig issued.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
-	assert_int_equal(sh("pdfsig issued.pdf | tail -n 4 | grep -q 'Total document signed'"), 0);
+	assert_int_equal(mc_test_sh(dir, "pdfsig issued.pdf"), 0);
+	assert_true(mc_test_said(dir, "Signature #2"));
+	assert_true(mc_test_said(dir, "Signer Certificate Common Name: Dương Văn Hải"));
+	assert_true(mc_test_said(dir, "Signer Certificate Common Name: Sở Tư pháp"));
+	assert_true(mc_test_said(dir, "Not total document signed"));
+	assert_int_equal(mc_test_sh(dir, "pdfsig issued.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	assert_int_equal(mc_test_sh(dir, "pdfsig issued.pdf | tail -n 4 | grep -q 'Total document signed'"), 0);
 	/* the number and the date shown on it, as the stamps' words */
 	assert_int_equal(
-		sh("qpdf --qdf --object-streams=disable issued.pdf issued-qdf.pdf 2>/dev/null || cp issued.pdf "
-		   "issued-qdf.pdf; grep -a -c '/Subtype /Stamp' issued-qdf.pdf"),
+		mc_test_sh(dir,
+			   "qpdf --qdf --object-streams=disable issued.pdf issued-qdf.pdf 2>/dev/null || cp issued.pdf "
+			   "issued-qdf.pdf; grep -a -c '/Subtype /Stamp' issued-qdf.pdf"),
 		0);
 	/* the public verification says the same */
 	char url[256];
 	snprintf(url, sizeof(url), "%s/api/v1/verify", srv.base);
-	assert_int_equal(sh("curl -sf -H 'Content-Type: application/pdf' --data-binary @issued.pdf %s -o v.json", url),
-			 0);
+	assert_int_equal(
+		mc_test_sh(dir, "curl -sf -H 'Content-Type: application/pdf' --data-binary @issued.pdf %s -o v.json",
+			   url),
+		0);
 	char vpath[128];
 	snprintf(vpath, sizeof(vpath), "%s/v.json", dir);
 	json_t *v = json_load_file(vpath, 0, NULL);
@@ -558,10 +531,12 @@ static void document_signed_and_sealed(void **state)
 	json_decref(v);
 	/* something added after the last signature: every signature intact,
 	 * but the file is not what was signed */
-	assert_int_equal(sh("cp issued.pdf later.pdf && printf '1 0 obj (added) endobj\\n' >> later.pdf && curl -sf -H "
-			    "'Content-Type: application/pdf' --data-binary @later.pdf %s -o v3.json",
-			    url),
-			 0);
+	assert_int_equal(
+		mc_test_sh(dir,
+			   "cp issued.pdf later.pdf && printf '1 0 obj (added) endobj\\n' >> later.pdf && curl -sf -H "
+			   "'Content-Type: application/pdf' --data-binary @later.pdf %s -o v3.json",
+			   url),
+		0);
 	snprintf(vpath, sizeof(vpath), "%s/v3.json", dir);
 	v = json_load_file(vpath, 0, NULL);
 	assert_non_null(v);
@@ -571,8 +546,13 @@ static void document_signed_and_sealed(void **state)
 	json_decref(v);
 	/* a byte of the signed text changed: both signatures fail */
 	assert_int_equal(
-		sh("cp issued.pdf bad.pdf && printf 'Z' | dd of=bad.pdf bs=1 seek=600 conv=notrunc 2>/dev/null"), 0);
-	assert_int_equal(sh("curl -sf -H 'Content-Type: application/pdf' --data-binary @bad.pdf %s -o v2.json", url),
+		mc_test_sh(
+			dir,
+			"cp issued.pdf bad.pdf && printf 'Z' | dd of=bad.pdf bs=1 seek=600 conv=notrunc 2>/dev/null"),
+		0);
+	assert_int_equal(mc_test_sh(dir,
+				    "curl -sf -H 'Content-Type: application/pdf' --data-binary @bad.pdf %s -o v2.json",
+				    url),
 			 0);
 	snprintf(vpath, sizeof(vpath), "%s/v2.json", dir);
 	v = json_load_file(vpath, 0, NULL);
@@ -592,7 +572,7 @@ static void sql_text_to(const char *sql, int64_t id, const char *name)
 	assert_int_equal(mc_step_row(s), 0);
 	const char *t = mc_col_text(s, 0);
 	assert_non_null(t);
-	write_file(name, t, strlen(t));
+	mc_test_write(dir, name, t, strlen(t));
 	mc_stmt_done(s);
 	mc_db_release(c);
 }
@@ -608,7 +588,7 @@ static void sql_blob_to(const char *sql, int64_t id, const char *name)
 	size_t n = 0;
 	const void *p = mc_col_blob(s, 0, &n);
 	assert_non_null(p);
-	write_file(name, p, n);
+	mc_test_write(dir, name, p, n);
 	mc_stmt_done(s);
 	mc_db_release(c);
 }
@@ -624,10 +604,11 @@ static void agency_key_file(const char *serial, const char *name)
 	assert_non_null(fgets(secret, sizeof(secret), f));
 	fclose(f);
 	secret[strcspn(secret, "\n")] = '\0';
-	assert_int_equal(
-		sh("printf 'agency:%s:' | openssl dgst -sha256 -mac HMAC -macopt hexkey:%s -r | cut -c1-64 > %s.pass",
-		   serial, secret, name),
-		0);
+	assert_int_equal(mc_test_sh(dir,
+				    "printf 'agency:%s:' | openssl dgst -sha256 -mac HMAC -macopt hexkey:%s -r | cut "
+				    "-c1-64 > %s.pass",
+				    serial, secret, name),
+			 0);
 }
 
 /* An agency's encryption certificate, its sealed key as the database
@@ -642,7 +623,7 @@ static void agency_material(int64_t agency, const char *name)
 	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem", (long long)cid);
 	snprintf(pem, sizeof(pem), "%s.pem", name);
 	assert_int_equal(fetch(&admin, path, pem), 200);
-	assert_int_equal(sh("openssl x509 -in %s -noout -serial | cut -d= -f2 > %s.serial", pem, name), 0);
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in %s -noout -serial | cut -d= -f2 > %s.serial", pem, name), 0);
 	snprintf(sp, sizeof(sp), "%s/%s.serial", dir, name);
 	FILE *f = fopen(sp, "r");
 	assert_non_null(f);
@@ -716,10 +697,12 @@ static void confidential_encrypted_to_recipients(void **state)
 	for (size_t k = 0; k < 2; k++) {
 		agency_material(agencies[k], names[k]);
 		assert_int_equal(
-			sh("openssl cms -decrypt -binary -inform DER -in secret.p7m -recip %s.pem -inkey %s.key "
-			   "-passin file:%s.pass -out %s.pdf && pdfsig %s.pdf | grep -c 'Signature is Valid.' | "
-			   "grep -qx 2",
-			   names[k], names[k], names[k], names[k], names[k]),
+			mc_test_sh(
+				dir,
+				"openssl cms -decrypt -binary -inform DER -in secret.p7m -recip %s.pem -inkey %s.key "
+				"-passin file:%s.pass -out %s.pdf && pdfsig %s.pdf | grep -c 'Signature is Valid.' | "
+				"grep -qx 2",
+				names[k], names[k], names[k], names[k], names[k]),
 			0);
 	}
 	/* a third agency's key opens nothing */
@@ -728,15 +711,17 @@ static void confidential_encrypted_to_recipients(void **state)
 	assert_int_equal(mc_http_post(&admin, "/api/v1/certificates", body, &r), 201);
 	mc_http_res_free(&r);
 	agency_material(other, "other");
-	assert_int_equal(sh("openssl pkey -in other.key -passin file:other.pass -noout"), 0); /* a good key */
-	assert_int_not_equal(sh("openssl cms -decrypt -binary -inform DER -in secret.p7m -recip other.pem -inkey "
+	assert_int_equal(mc_test_sh(dir, "openssl pkey -in other.key -passin file:other.pass -noout"),
+			 0); /* a good key */
+	assert_int_not_equal(
+		mc_test_sh(dir, "openssl cms -decrypt -binary -inform DER -in secret.p7m -recip other.pem -inkey "
 				"other.key -passin file:other.pass -out x.pdf"),
-			     0);
+		0);
 	/* the ward's clerical officer reads it, opened and audited */
 	int64_t audits = mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.decrypt'", NULL);
 	snprintf(path, sizeof(path), "/api/v1/documents/%lld/file", (long long)in_doc);
 	assert_int_equal(fetch(&wvt, path, "ward-read.pdf"), 200);
-	assert_int_equal(sh("pdfsig ward-read.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	assert_int_equal(mc_test_sh(dir, "pdfsig ward-read.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
 	assert_int_equal(mc_test_db_int(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.decrypt'", NULL),
 			 audits + 1);
 	/* not named: not even there */
@@ -748,7 +733,7 @@ static void confidential_encrypted_to_recipients(void **state)
 	assert_int_equal(mc_http_post(&admin, "/api/v1/certificates", body, &r), 201);
 	mc_http_res_free(&r);
 	assert_int_equal(fetch(&wvt, path, "ward-again.pdf"), 200);
-	assert_int_equal(sh("cmp ward-read.pdf ward-again.pdf"), 0);
+	assert_int_equal(mc_test_sh(dir, "cmp ward-read.pdf ward-again.pdf"), 0);
 }
 
 /* A citizen signs their online application with their PIN: a wrong PIN
@@ -785,10 +770,11 @@ static void citizen_signs_application(void **state)
 	sql_blob_to("SELECT b.data FROM blobs b JOIN signatures g ON g.file_sha256 = b.sha256 WHERE g.id = ?", sig,
 		    "application.json");
 	assert_int_equal(fetch(NULL, "/pki/ca.pem", "chain.pem"), 200);
-	assert_int_equal(sh("openssl cms -verify -binary -inform DER -in application.p7s -content application.json "
-			    "-CAfile chain.pem -purpose any -out /dev/null"),
-			 0);
-	assert_int_equal(sh("grep -c '\"procedure\":\"1.004873\"' application.json"), 0);
+	assert_int_equal(
+		mc_test_sh(dir, "openssl cms -verify -binary -inform DER -in application.p7s -content application.json "
+				"-CAfile chain.pem -purpose any -out /dev/null"),
+		0);
+	assert_int_equal(mc_test_sh(dir, "grep -c '\"procedure\":\"1.004873\"' application.json"), 0);
 	/* the dossier keeps who signed, with which certificate, and the verdict */
 	snprintf(body, sizeof(body),
 		 "SELECT COUNT(*) FROM dossiers WHERE code = ? AND extra LIKE '%%\"certificate_status\":\"good\"%%'"
@@ -803,19 +789,23 @@ static void citizen_signs_application(void **state)
 static void wrong_secret_refused(void **state)
 {
 	(void)state;
+	assert_int_equal(mc_test_sh(dir, "head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > other.secret && chmod "
+					 "600 other.secret"),
+			 0);
+	assert_int_equal(mc_test_sh(dir,
+				    "MOTCUA_DB='%s' MOTCUA_PKI_SECRET=%s/other.secret MOTCUA_LISTEN=127.0.0.1:0 "
+				    "timeout 20 %s serve",
+				    db_url, dir, getenv("MOTCUA_BIN")),
+			 1);
+	assert_true(mc_test_said(dir, "does not open the issuing CA's key"));
 	assert_int_equal(
-		sh("head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > other.secret && chmod 600 other.secret"), 0);
-	assert_int_equal(
-		sh("MOTCUA_DB='%s' MOTCUA_PKI_SECRET=%s/other.secret MOTCUA_LISTEN=127.0.0.1:0 timeout 20 %s serve",
-		   db_url, dir, getenv("MOTCUA_BIN")),
+		mc_test_sh(
+			dir,
+			"cp %s open.secret && chmod 644 open.secret && MOTCUA_DB='%s' MOTCUA_PKI_SECRET=%s/open.secret "
+			"MOTCUA_LISTEN=127.0.0.1:0 timeout 20 %s serve",
+			secret_env, db_url, dir, getenv("MOTCUA_BIN")),
 		1);
-	assert_true(said("does not open the issuing CA's key"));
-	assert_int_equal(
-		sh("cp %s open.secret && chmod 644 open.secret && MOTCUA_DB='%s' MOTCUA_PKI_SECRET=%s/open.secret "
-		   "MOTCUA_LISTEN=127.0.0.1:0 timeout 20 %s serve",
-		   secret_env, db_url, dir, getenv("MOTCUA_BIN")),
-		1);
-	assert_true(said("chmod 600"));
+	assert_true(mc_test_said(dir, "chmod 600"));
 }
 
 int main(void)

@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "shell.h"
+
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -93,55 +95,6 @@ static void party_free(struct party *p)
 {
 	mc_key_free(p->key);
 	mc_cert_free(p->cert);
-}
-
-static void write_file(const char *name, const void *p, size_t n)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(p, 1, n, f), n);
-	fclose(f);
-}
-
-/* The exit status of a shell command run in dir, its output kept in
- * out.txt for said() and output(). */
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048], full[2300];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	snprintf(full, sizeof(full), "cd %s && (%s) >out.txt 2>&1", dir, cmd);
-	int rc = system(full);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* The output of the last sh(). */
-static const char *output(void)
-{
-	static char text[32768];
-	char path[128];
-	snprintf(path, sizeof(path), "%s/out.txt", dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return "";
-	size_t n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	return text;
-}
-
-/* The output of the last sh() contains s. */
-static int said(const char *s)
-{
-	const char *text = output();
-	if (strstr(text, s))
-		return 1;
-	fprintf(stderr, "expected \"%s\" in:\n%s\n", s, text);
-	return 0;
 }
 
 /* The stamp of a signer: who, for whom, when (Vietnam time). */
@@ -209,7 +162,7 @@ static void sign_once(void)
 	sign(&doc, &f, &official, &once);
 	free(rgb);
 	free(alpha);
-	write_file("signed.pdf", once.data, once.len);
+	mc_test_write(dir, "signed.pdf", once.data, once.len);
 }
 
 /* ...then sealed by the organisation in a second update: a blue stamp,
@@ -237,7 +190,7 @@ static void sign_twice(void)
 	sign(&once, &f, &org, &twice);
 	free(rgb);
 	free(alpha);
-	write_file("signed2.pdf", twice.data, twice.len);
+	mc_test_write(dir, "signed2.pdf", twice.data, twice.len);
 }
 
 /* qpdf, the library and (when it is installed) its command line, finds
@@ -250,20 +203,22 @@ static void qpdf_finds_no_error(const char *name, const struct mc_buf *pdf)
 	assert_int_equal(qpdf_read_memory(q, name, pdf->data, pdf->len, NULL), QPDF_SUCCESS);
 	assert_int_equal(qpdf_check_pdf(q), QPDF_SUCCESS);
 	qpdf_cleanup(&q);
-	if (sh("command -v qpdf") == 0) {
-		assert_int_equal(sh("qpdf --check %s", name), 0);
-		assert_true(said("No syntax or stream encoding errors found"));
+	if (mc_test_sh(dir, "command -v qpdf") == 0) {
+		assert_int_equal(mc_test_sh(dir, "qpdf --check %s", name), 0);
+		assert_true(mc_test_said(dir, "No syntax or stream encoding errors found"));
 	}
 }
 
 /* What readers still show: the text, the page. */
 static void still_readable(const char *name)
 {
-	assert_int_equal(sh("pdftotext -enc UTF-8 %s - | tr -s ' \\n' '  '", name), 0);
-	assert_true(said("SỞ TƯ PHÁP"));
-	assert_true(said("Triển khai chứng thực điện tử năm 2027"));
-	assert_true(said("Nguyễn Văn Giám Đốc"));
-	assert_int_equal(sh("rm -f page-*.png && pdftoppm -r 50 -png -f 1 -l 1 %s page && test -s page-1.png", name),
+	assert_int_equal(mc_test_sh(dir, "pdftotext -enc UTF-8 %s - | tr -s ' \\n' '  '", name), 0);
+	assert_true(mc_test_said(dir, "SỞ TƯ PHÁP"));
+	assert_true(mc_test_said(dir, "Triển khai chứng thực điện tử năm 2027"));
+	assert_true(mc_test_said(dir, "Nguyễn Văn Giám Đốc"));
+	assert_int_equal(mc_test_sh(dir,
+				    "rm -f page-*.png && pdftoppm -r 50 -png -f 1 -l 1 %s page && test -s page-1.png",
+				    name),
 			 0);
 }
 
@@ -274,14 +229,14 @@ static void signed_once(void **state)
 	assert_non_null(memmem(once.data, once.len, "/SubFilter /ETSI.CAdES.detached", 31));
 	assert_non_null(memmem(once.data, once.len, "/SigFlags 3", 11));
 	assert_non_null(memmem(once.data, once.len, "+07'00')", 8));
-	assert_int_equal(sh("pdfsig signed.pdf"), 0);
-	assert_true(said("Signature #1"));
-	assert_true(said("Signature Validation: Signature is Valid."));
-	assert_true(said("Total document signed"));
-	assert_false(strstr(output(), "Not total document signed"));
-	assert_true(said("Signer Certificate Common Name: Nguyễn Văn Giám Đốc"));
-	assert_true(said("Signature Type: ETSI.CAdES.detached"));
-	assert_false(strstr(output(), "Signature #2"));
+	assert_int_equal(mc_test_sh(dir, "pdfsig signed.pdf"), 0);
+	assert_true(mc_test_said(dir, "Signature #1"));
+	assert_true(mc_test_said(dir, "Signature Validation: Signature is Valid."));
+	assert_true(mc_test_said(dir, "Total document signed"));
+	assert_false(strstr(mc_test_output(dir), "Not total document signed"));
+	assert_true(mc_test_said(dir, "Signer Certificate Common Name: Nguyễn Văn Giám Đốc"));
+	assert_true(mc_test_said(dir, "Signature Type: ETSI.CAdES.detached"));
+	assert_false(strstr(mc_test_output(dir), "Signature #2"));
 	qpdf_finds_no_error("signed.pdf", &once);
 	still_readable("signed.pdf");
 }
@@ -291,8 +246,8 @@ static void signed_twice(void **state)
 	(void)state;
 	sign_twice();
 	assert_memory_equal(twice.data, once.data, once.len);
-	assert_int_equal(sh("pdfsig signed2.pdf"), 0);
-	const char *text = output(), *s1 = strstr(text, "Signature #1"), *s2 = strstr(text, "Signature #2");
+	assert_int_equal(mc_test_sh(dir, "pdfsig signed2.pdf"), 0);
+	const char *text = mc_test_output(dir), *s1 = strstr(text, "Signature #1"), *s2 = strstr(text, "Signature #2");
 	assert_non_null(s1);
 	assert_non_null(s2);
 	assert_true(s1 < s2);
@@ -379,12 +334,12 @@ static void tampered(void **state)
 	size_t at = (size_t)(st - bad) + 7 + 20;
 	assert_true(at < doc.len);
 	bad[at] ^= 0x01;
-	write_file("tampered.pdf", bad, once.len);
+	mc_test_write(dir, "tampered.pdf", bad, once.len);
 	/* pdfsig (poppler 22) exits 0 whatever it finds: its words tell */
-	(void)sh("pdfsig tampered.pdf");
-	assert_true(said("Signature #1"));
-	assert_true(said("Digest Mismatch"));
-	assert_null(strstr(output(), "Signature is Valid."));
+	(void)mc_test_sh(dir, "pdfsig tampered.pdf");
+	assert_true(mc_test_said(dir, "Signature #1"));
+	assert_true(mc_test_said(dir, "Digest Mismatch"));
+	assert_null(strstr(mc_test_output(dir), "Signature is Valid."));
 	struct mc_pdf_sig *s;
 	int n;
 	assert_int_equal(mc_pdf_signatures(bad, once.len, &s, &n), 0);
@@ -405,10 +360,10 @@ static void invisible(void **state)
 	struct mc_pdf_sigfield f = {.field = "Chữ ký số", .page = 1, .name = "Sở Tư pháp", .signed_at = now};
 	struct mc_buf out = MC_BUF_INIT(LIMIT);
 	sign(&doc, &f, &org, &out);
-	write_file("invisible.pdf", out.data, out.len);
-	assert_int_equal(sh("pdfsig invisible.pdf"), 0);
-	assert_true(said("Signature Validation: Signature is Valid."));
-	assert_true(said("Total document signed"));
+	mc_test_write(dir, "invisible.pdf", out.data, out.len);
+	assert_int_equal(mc_test_sh(dir, "pdfsig invisible.pdf"), 0);
+	assert_true(mc_test_said(dir, "Signature Validation: Signature is Valid."));
+	assert_true(mc_test_said(dir, "Total document signed"));
 	qpdf_finds_no_error("invisible.pdf", &out);
 	struct mc_pdf_sig *s;
 	int n;
@@ -480,15 +435,15 @@ static void other_structures(void **state)
 	};
 	struct mc_buf form = MC_BUF_INIT(LIMIT), out = MC_BUF_INIT(LIMIT);
 	make_pdf(&form, objs, 7);
-	write_file("form.pdf", form.data, form.len);
+	mc_test_write(dir, "form.pdf", form.data, form.len);
 	qpdf_finds_no_error("form.pdf", &form);
 	struct mc_pdf_sigfield f = {
 		.page = 1, .x = 150, .y = 20, .w = 100, .h = 40, .name = "Trần Thị Bích", .signed_at = now};
 	sign(&form, &f, &official, &out);
-	write_file("form-signed.pdf", out.data, out.len);
-	assert_int_equal(sh("pdfsig form-signed.pdf"), 0);
-	assert_true(said("Signature Validation: Signature is Valid."));
-	assert_true(said("Total document signed"));
+	mc_test_write(dir, "form-signed.pdf", out.data, out.len);
+	assert_int_equal(mc_test_sh(dir, "pdfsig form-signed.pdf"), 0);
+	assert_true(mc_test_said(dir, "Signature Validation: Signature is Valid."));
+	assert_true(mc_test_said(dir, "Total document signed"));
 	qpdf_finds_no_error("form-signed.pdf", &out);
 	/* the array and the form dictionary rewritten; the page and the
 	 * catalog, which point at them, not */
@@ -513,13 +468,13 @@ static void other_structures(void **state)
 	sign(&xs, &f, &official, &x1);
 	f.name = "Sở Tư pháp";
 	sign(&x1, &f, &org, &x2);
-	write_file("xs-signed.pdf", x2.data, x2.len);
-	assert_int_equal(sh("pdfsig xs-signed.pdf"), 0);
-	assert_true(said("Signature #2"));
-	assert_true(said("Not total document signed"));
-	const char *s2 = strstr(output(), "Signature #2");
+	mc_test_write(dir, "xs-signed.pdf", x2.data, x2.len);
+	assert_int_equal(mc_test_sh(dir, "pdfsig xs-signed.pdf"), 0);
+	assert_true(mc_test_said(dir, "Signature #2"));
+	assert_true(mc_test_said(dir, "Not total document signed"));
+	const char *s2 = strstr(mc_test_output(dir), "Signature #2");
 	assert_non_null(strstr(s2, "Total document signed"));
-	assert_int_equal(sh("pdfsig xs-signed.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	assert_int_equal(mc_test_sh(dir, "pdfsig xs-signed.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
 	qpdf_finds_no_error("xs-signed.pdf", &x2);
 	/* the document keeps its /ID */
 	assert_non_null(memmem(x2.data + x1.len, x2.len - x1.len, "/ID [", 5));
@@ -717,7 +672,7 @@ static void seal_image(double side, unsigned char **rgb, unsigned char **alpha, 
  * from the top): malloc'd, *w x *h. */
 static unsigned char *gray_page(const char *name, int *w, int *h)
 {
-	assert_int_equal(sh("rm -f gray-*.pgm && pdftoppm -r 72 -f 1 -l 1 -gray %s gray", name), 0);
+	assert_int_equal(mc_test_sh(dir, "rm -f gray-*.pgm && pdftoppm -r 72 -f 1 -l 1 -gray %s gray", name), 0);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/gray-1.pgm", dir);
 	FILE *f = fopen(path, "rb");
@@ -787,7 +742,7 @@ static void numbered_after_signing(void **state)
 	assert_int_equal(m.number.page, 1);
 	assert_int_equal(m.date.page, 1);
 	assert_int_equal(m.signature.page, 1);
-	write_file("blank.pdf", blank.data, blank.len);
+	mc_test_write(dir, "blank.pdf", blank.data, blank.len);
 
 	/* the leader, in the space between the position and the name */
 	unsigned char *rgb, *alpha;
@@ -810,7 +765,7 @@ static void numbered_after_signing(void **state)
 	sign(&blank, &f, &official, &leader);
 	free(rgb);
 	free(alpha);
-	write_file("leader.pdf", leader.data, leader.len);
+	mc_test_write(dir, "leader.pdf", leader.data, leader.len);
 
 	/* the clerical officer: the number and the date over the blank lines */
 	const char *number = "Số: 15/QĐ-STP", *date = "Thành phố Hồ Chí Minh, ngày 07 tháng 12 năm 2026";
@@ -828,7 +783,7 @@ static void numbered_after_signing(void **state)
 	free(nrgb);
 	free(drgb);
 	assert_memory_equal(stamped.data, leader.data, leader.len);
-	write_file("stamped.pdf", stamped.data, stamped.len);
+	mc_test_write(dir, "stamped.pdf", stamped.data, stamped.len);
 	/* two stamps, the page rewritten once, the catalog and the form not */
 	const char *upd = stamped.data + leader.len;
 	size_t un = stamped.len - leader.len;
@@ -842,9 +797,9 @@ static void numbered_after_signing(void **state)
 	assert_null(memmem(upd, un, "/Sig", 4));
 	assert_int_equal(stamps_saying(&stamped, 1, number), 1);
 	assert_int_equal(stamps_saying(&stamped, 1, date), 1);
-	assert_int_equal(sh("pdfsig stamped.pdf"), 0);
-	assert_true(said("Signature Validation: Signature is Valid."));
-	assert_true(said("Not total document signed"));
+	assert_int_equal(mc_test_sh(dir, "pdfsig stamped.pdf"), 0);
+	assert_true(mc_test_said(dir, "Signature Validation: Signature is Valid."));
+	assert_true(mc_test_said(dir, "Not total document signed"));
 
 	/* the organisation's seal over the left third of the signature */
 	double side = sb->h + 16;
@@ -865,11 +820,11 @@ static void numbered_after_signing(void **state)
 	sign(&stamped, &g, &org, &sealed);
 	free(rgb);
 	free(alpha);
-	write_file("sealed.pdf", sealed.data, sealed.len);
+	mc_test_write(dir, "sealed.pdf", sealed.data, sealed.len);
 
 	/* pdfsig: both valid, the seal covering the whole file */
-	assert_int_equal(sh("pdfsig sealed.pdf"), 0);
-	const char *text = output(), *s1 = strstr(text, "Signature #1"), *s2 = strstr(text, "Signature #2");
+	assert_int_equal(mc_test_sh(dir, "pdfsig sealed.pdf"), 0);
+	const char *text = mc_test_output(dir), *s1 = strstr(text, "Signature #1"), *s2 = strstr(text, "Signature #2");
 	assert_non_null(s1);
 	assert_non_null(s2);
 	assert_null(strstr(text, "Signature #3"));
@@ -882,7 +837,7 @@ static void numbered_after_signing(void **state)
 	assert_non_null(strstr(s2, "Signature Validation: Signature is Valid."));
 	assert_non_null(strstr(s2, "Total document signed"));
 	assert_null(strstr(s2, "Not total document signed"));
-	assert_int_equal(sh("pdfsig sealed.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	assert_int_equal(mc_test_sh(dir, "pdfsig sealed.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
 	qpdf_finds_no_error("sealed.pdf", &sealed);
 	assert_int_equal(stamps_saying(&sealed, 1, number), 1);
 
@@ -972,7 +927,7 @@ static void stamps_on_pages(void **state)
 	};
 	assert_int_equal(mc_pdf_add_stamps(pdf.data, pdf.len, st, 3, &out), 0);
 	free(rgb);
-	write_file("pages.pdf", out.data, out.len);
+	mc_test_write(dir, "pages.pdf", out.data, out.len);
 	qpdf_finds_no_error("pages.pdf", &out);
 	const char *upd = out.data + pdf.len;
 	size_t un = out.len - pdf.len;
@@ -983,7 +938,7 @@ static void stamps_on_pages(void **state)
 	assert_null(memmem(upd, un, "\n1 0 obj", 8));
 	assert_int_equal(stamps_saying(&out, 2, "hai-một"), 1);
 	assert_int_equal(stamps_saying(&out, 2, "hai-hai"), 1);
-	assert_int_equal(sh("rm -f p-*.png && pdftoppm -r 30 -png pages.pdf p && test -s p-2.png"), 0);
+	assert_int_equal(mc_test_sh(dir, "rm -f p-*.png && pdftoppm -r 30 -png pages.pdf p && test -s p-2.png"), 0);
 	mc_buf_release(&pdf);
 	mc_buf_release(&out);
 }
@@ -1105,8 +1060,7 @@ static int setup(void **state)
 	(void)state;
 	if (mc_crypto_init())
 		return -1;
-	snprintf(dir, sizeof(dir), "/tmp/mc_pdfsign_XXXXXX");
-	if (!mkdtemp(dir))
+	if (mc_test_scratch(dir, sizeof(dir), "pdfsign"))
 		return -1;
 	now = (int64_t)time(NULL);
 	issue(&root, MC_CERT_ROOT, "motcua Root CA", NULL, now - 30 * DAY, now + 3650 * DAY);
@@ -1124,7 +1078,7 @@ static int setup(void **state)
 	json_decref(j);
 	if (rc)
 		return -1;
-	write_file("doc.pdf", doc.data, doc.len);
+	mc_test_write(dir, "doc.pdf", doc.data, doc.len);
 	return 0;
 }
 
@@ -1139,9 +1093,7 @@ static int teardown(void **state)
 	mc_buf_release(&twice);
 	/* font caches of cairo, pango and fontconfig, for LeakSanitizer */
 	mc_pdf_release_caches();
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return mc_test_scratch_rm(dir);
 }
 
 int main(void)

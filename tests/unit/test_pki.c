@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "shell.h"
+
 #include "core/err.h"
 #include "crypto/cms.h"
 #include "crypto/crypto.h"
@@ -55,21 +57,11 @@ static void issue(struct party *p, enum mc_cert_kind kind, const char *cn, const
 			 0);
 }
 
-static void write_file(const char *name, const void *p, size_t n)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(p, 1, n, f), n);
-	fclose(f);
-}
-
 static void write_cert(const char *name, const struct mc_cert *c)
 {
 	struct mc_buf b = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_cert_pem(c, &b), 0);
-	write_file(name, b.data, b.len);
+	mc_test_write(dir, name, b.data, b.len);
 	mc_buf_release(&b);
 }
 
@@ -77,52 +69,8 @@ static void write_key(const char *name, const struct mc_key *k)
 {
 	struct mc_buf b = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_key_seal(k, PASS, &b), 0);
-	write_file(name, b.data, b.len);
+	mc_test_write(dir, name, b.data, b.len);
 	mc_buf_release(&b);
-}
-
-/* The exit status of a shell command run in dir, its output discarded. */
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048], full[2300];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	snprintf(full, sizeof(full), "cd %s && (%s) >out.txt 2>&1", dir, cmd);
-	int rc = system(full);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* The output of the last sh() contains s (said quietly). */
-static int strstr_file(const char *s)
-{
-	char path[128], text[16384];
-	snprintf(path, sizeof(path), "%s/out.txt", dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	size_t n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	return strstr(text, s) != NULL;
-}
-
-/* The output of the last sh() contains s. */
-static int said(const char *s)
-{
-	char path[128], text[8192];
-	snprintf(path, sizeof(path), "%s/out.txt", dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	size_t n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
-	if (strstr(text, s))
-		return 1;
-	fprintf(stderr, "expected \"%s\" in:\n%s\n", s, text);
-	return 0;
 }
 
 static int setup(void **state)
@@ -130,8 +78,7 @@ static int setup(void **state)
 	(void)state;
 	if (mc_crypto_init())
 		return -1;
-	snprintf(dir, sizeof(dir), "/tmp/mc_pki_XXXXXX");
-	if (!mkdtemp(dir))
+	if (mc_test_scratch(dir, sizeof(dir), "pki"))
 		return -1;
 	now = (int64_t)time(NULL);
 	issue(&root, MC_CERT_ROOT, "motcua Root CA", NULL, now - 30 * DAY, now + 3650 * DAY);
@@ -145,7 +92,7 @@ static int setup(void **state)
 	issue(&stranger, MC_CERT_SIGN, "Mallory", &stranger_root, now - DAY, now + 730 * DAY);
 	write_cert("root.pem", root.cert);
 	write_cert("ca.pem", ca.cert);
-	if (sh("cat root.pem ca.pem > chain.pem"))
+	if (mc_test_sh(dir, "cat root.pem ca.pem > chain.pem"))
 		return -1;
 	return 0;
 }
@@ -162,9 +109,7 @@ static int teardown(void **state)
 	struct party *all[] = {&root, &ca, &tsa, &official, &org, &enc1, &enc2, &stranger_root, &stranger};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		party_free(all[i]);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return mc_test_scratch_rm(dir);
 }
 
 static struct mc_trust *trust(void)
@@ -182,12 +127,13 @@ static void keys_sealed(void **state)
 	struct mc_buf pem = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_key_seal(official.key, PASS, &pem), 0);
 	assert_non_null(strstr(pem.data, "-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-	write_file("official.key", pem.data, pem.len);
+	mc_test_write(dir, "official.key", pem.data, pem.len);
 	write_cert("official.pem", official.cert);
 	/* openssl opens it with the passphrase, and the key is the certificate's */
-	assert_int_equal(sh("openssl pkey -in official.key -passin 'pass:%s' -pubout -out k.pub", PASS), 0);
-	assert_int_equal(sh("openssl x509 -in official.pem -pubkey -noout > c.pub && cmp k.pub c.pub"), 0);
-	assert_int_not_equal(sh("openssl pkey -in official.key -passin pass:wrong -noout"), 0);
+	assert_int_equal(mc_test_sh(dir, "openssl pkey -in official.key -passin 'pass:%s' -pubout -out k.pub", PASS),
+			 0);
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in official.pem -pubkey -noout > c.pub && cmp k.pub c.pub"), 0);
+	assert_int_not_equal(mc_test_sh(dir, "openssl pkey -in official.key -passin pass:wrong -noout"), 0);
 	struct mc_key *k = NULL;
 	assert_int_equal(mc_key_open(pem.data, pem.len, "wrong", &k), MC_E_BAD_CREDENTIALS);
 	assert_null(k);
@@ -196,7 +142,7 @@ static void keys_sealed(void **state)
 	assert_false(mc_key_matches(k, org.cert));
 	mc_key_free(k);
 	/* an unencrypted key is not taken */
-	assert_int_equal(sh("openssl pkey -in official.key -passin 'pass:%s' -out plain.key", PASS), 0);
+	assert_int_equal(mc_test_sh(dir, "openssl pkey -in official.key -passin 'pass:%s' -out plain.key", PASS), 0);
 	char path[128], plain[4096];
 	snprintf(path, sizeof(path), "%s/plain.key", dir);
 	FILE *f = fopen(path, "r");
@@ -215,23 +161,26 @@ static void chain_verifies(void **state)
 	write_cert("org.pem", org.cert);
 	write_cert("tsa.pem", tsa.cert);
 	write_cert("stranger.pem", stranger.cert);
-	assert_int_equal(sh("openssl verify -CAfile root.pem -untrusted ca.pem official.pem org.pem tsa.pem"), 0);
-	assert_int_not_equal(sh("openssl verify -CAfile root.pem -untrusted ca.pem stranger.pem"), 0);
+	assert_int_equal(
+		mc_test_sh(dir, "openssl verify -CAfile root.pem -untrusted ca.pem official.pem org.pem tsa.pem"), 0);
+	assert_int_not_equal(mc_test_sh(dir, "openssl verify -CAfile root.pem -untrusted ca.pem stranger.pem"), 0);
 	/* the Vietnamese name kept, the usages of its kind */
-	assert_int_equal(sh("openssl x509 -in official.pem -noout -subject -nameopt utf8,sep_comma_plus -ext "
-			    "keyUsage,basicConstraints,crlDistributionPoints"),
+	assert_int_equal(mc_test_sh(dir,
+				    "openssl x509 -in official.pem -noout -subject -nameopt utf8,sep_comma_plus -ext "
+				    "keyUsage,basicConstraints,crlDistributionPoints"),
 			 0);
-	assert_true(said("CN=Nguyễn Văn Giám Đốc"));
-	assert_true(said("Digital Signature, Non Repudiation"));
-	assert_true(said("CA:FALSE"));
-	assert_true(said("http://127.0.0.1:8080/pki/ca.crl"));
+	assert_true(mc_test_said(dir, "CN=Nguyễn Văn Giám Đốc"));
+	assert_true(mc_test_said(dir, "Digital Signature, Non Repudiation"));
+	assert_true(mc_test_said(dir, "CA:FALSE"));
+	assert_true(mc_test_said(dir, "http://127.0.0.1:8080/pki/ca.crl"));
 	struct mc_cert_info i;
 	assert_int_equal(mc_cert_info(official.cert, &i), 0);
 	assert_string_equal(i.subject_cn, "Nguyễn Văn Giám Đốc");
 	assert_string_equal(i.issuer_cn, "motcua Issuing CA");
 	assert_int_equal(strlen(i.serial), 32);
 	assert_int_equal(i.not_after - i.not_before, 731 * DAY);
-	assert_int_equal(sh("openssl x509 -in official.pem -noout -serial | grep -qx 'serial=%s'", i.serial), 0);
+	assert_int_equal(
+		mc_test_sh(dir, "openssl x509 -in official.pem -noout -serial | grep -qx 'serial=%s'", i.serial), 0);
 
 	struct mc_trust *t = trust();
 	assert_int_equal(mc_trust_check(t, official.cert, NULL, 0, now, NULL), MC_CERT_GOOD);
@@ -252,15 +201,15 @@ static void email_is_not_text(void **state)
 	assert_int_equal(mc_key_generate(&p.key), 0);
 	assert_int_equal(mc_cert_issue(MC_CERT_SIGN, &sub, p.key, ca.cert, ca.key, now, now + DAY, NULL, &p.cert), 0);
 	write_cert("inject.pem", p.cert);
-	assert_int_equal(sh("openssl x509 -in inject.pem -noout -text"), 0);
-	assert_false(strstr_file("giamdoc@hcm.gov.vn"));
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in inject.pem -noout -text"), 0);
+	assert_false((strstr(mc_test_output(dir), "giamdoc@hcm.gov.vn") != NULL));
 	party_free(&p);
 	sub.email = "an.nguyen@gmail.com";
 	assert_int_equal(mc_key_generate(&p.key), 0);
 	assert_int_equal(mc_cert_issue(MC_CERT_SIGN, &sub, p.key, ca.cert, ca.key, now, now + DAY, NULL, &p.cert), 0);
 	write_cert("mail.pem", p.cert);
-	assert_int_equal(sh("openssl x509 -in mail.pem -noout -ext subjectAltName"), 0);
-	assert_true(said("email:an.nguyen@gmail.com"));
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in mail.pem -noout -ext subjectAltName"), 0);
+	assert_true(mc_test_said(dir, "email:an.nguyen@gmail.com"));
 	party_free(&p);
 }
 
@@ -273,17 +222,20 @@ static void sign_and_verify(void **state)
 	struct mc_signer ts = {tsa.cert, tsa.key, chain, 1};
 	struct mc_buf sig = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_cms_sign(data, strlen(data), &s, &ts, now, 0, &sig), 0);
-	write_file("data.txt", data, strlen(data));
-	write_file("data.p7s", sig.data, sig.len);
-	assert_int_equal(sh("openssl cms -verify -binary -inform DER -in data.p7s -content data.txt -CAfile root.pem "
-			    "-purpose any -out /dev/null"),
-			 0);
-	assert_true(said("Verification successful"));
+	mc_test_write(dir, "data.txt", data, strlen(data));
+	mc_test_write(dir, "data.p7s", sig.data, sig.len);
+	assert_int_equal(
+		mc_test_sh(dir,
+			   "openssl cms -verify -binary -inform DER -in data.p7s -content data.txt -CAfile root.pem "
+			   "-purpose any -out /dev/null"),
+		0);
+	assert_true(mc_test_said(dir, "Verification successful"));
 	/* one letter changed: refused */
-	write_file("data2.txt", "Quyết định số 16/QĐ-UBND về việc phê duyệt\n", strlen(data));
-	assert_int_not_equal(sh("openssl cms -verify -binary -inform DER -in data.p7s -content data2.txt -CAfile "
+	mc_test_write(dir, "data2.txt", "Quyết định số 16/QĐ-UBND về việc phê duyệt\n", strlen(data));
+	assert_int_not_equal(
+		mc_test_sh(dir, "openssl cms -verify -binary -inform DER -in data.p7s -content data2.txt -CAfile "
 				"root.pem -purpose any -out /dev/null"),
-			     0);
+		0);
 	/* the embedded time stamp, taken out and checked by openssl ts */
 	const unsigned char *p = (const unsigned char *)sig.data;
 	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)sig.len);
@@ -292,15 +244,17 @@ static void sign_and_verify(void **state)
 	int ai = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
 	assert_true(ai >= 0);
 	ASN1_TYPE *tv = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, ai), 0);
-	write_file("token.der", tv->value.sequence->data, (size_t)tv->value.sequence->length);
+	mc_test_write(dir, "token.der", tv->value.sequence->data, (size_t)tv->value.sequence->length);
 	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
 	char digest[65];
 	mc_sha256_hex(ASN1_STRING_get0_data(sv), (size_t)ASN1_STRING_length(sv), digest);
 	CMS_ContentInfo_free(cms);
 	assert_int_equal(
-		sh("openssl ts -verify -digest %s -token_in -in token.der -CAfile root.pem -untrusted ca.pem", digest),
+		mc_test_sh(dir,
+			   "openssl ts -verify -digest %s -token_in -in token.der -CAfile root.pem -untrusted ca.pem",
+			   digest),
 		0);
-	assert_true(said("Verification: OK"));
+	assert_true(mc_test_said(dir, "Verification: OK"));
 
 	struct mc_trust *t = trust();
 	struct mc_sig_report r;
@@ -354,10 +308,11 @@ static void sign_and_verify(void **state)
 	assert_true(r.intact);
 	assert_int_equal(r.cert_status, MC_CERT_UNTRUSTED);
 	assert_int_equal(r.timestamp_state, 0);
-	write_file("stranger.p7s", sig.data, sig.len);
-	assert_int_not_equal(sh("openssl cms -verify -binary -inform DER -in stranger.p7s -content data.txt -CAfile "
+	mc_test_write(dir, "stranger.p7s", sig.data, sig.len);
+	assert_int_not_equal(
+		mc_test_sh(dir, "openssl cms -verify -binary -inform DER -in stranger.p7s -content data.txt -CAfile "
 				"root.pem -purpose any -out /dev/null"),
-			     0);
+		0);
 	mc_trust_free(t);
 	mc_buf_release(&sig);
 }
@@ -372,17 +327,18 @@ static void revocation(void **state)
 	struct mc_revoked rv = {vi.serial, now - DAY, 1};
 	struct mc_buf crl = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_crl_build(ca.cert, ca.key, &rv, 1, 7, now - 3600, now + 7 * DAY, &crl), 0);
-	write_file("ca.crl", crl.data, crl.len);
+	mc_test_write(dir, "ca.crl", crl.data, crl.len);
 	write_cert("victim.pem", victim.cert);
-	assert_int_equal(sh("openssl crl -inform DER -in ca.crl -noout -CAfile chain.pem -text"), 0);
-	assert_true(said("verify OK"));
-	assert_true(said("Key Compromise"));
-	assert_int_equal(sh("openssl crl -inform DER -in ca.crl -noout -crlnumber"), 0);
-	assert_true(said("crlNumber=0x07"));
-	assert_int_equal(sh("openssl crl -inform DER -in ca.crl -out ca-crl.pem && cat chain.pem ca-crl.pem > "
-			    "chain-crl.pem && openssl verify -crl_check -CAfile chain-crl.pem victim.pem"),
+	assert_int_equal(mc_test_sh(dir, "openssl crl -inform DER -in ca.crl -noout -CAfile chain.pem -text"), 0);
+	assert_true(mc_test_said(dir, "verify OK"));
+	assert_true(mc_test_said(dir, "Key Compromise"));
+	assert_int_equal(mc_test_sh(dir, "openssl crl -inform DER -in ca.crl -noout -crlnumber"), 0);
+	assert_true(mc_test_said(dir, "crlNumber=0x07"));
+	assert_int_equal(mc_test_sh(dir,
+				    "openssl crl -inform DER -in ca.crl -out ca-crl.pem && cat chain.pem ca-crl.pem > "
+				    "chain-crl.pem && openssl verify -crl_check -CAfile chain-crl.pem victim.pem"),
 			 2);
-	assert_true(said("certificate revoked"));
+	assert_true(mc_test_said(dir, "certificate revoked"));
 
 	struct mc_trust *t = trust();
 	assert_int_equal(mc_trust_add_crl(t, crl.data, crl.len), 0);
@@ -427,9 +383,9 @@ static void revocation(void **state)
 static void tsa_answers_queries(void **state)
 {
 	(void)state;
-	write_file("scan.pdf", "%PDF-1.4 not really\n", 20);
+	mc_test_write(dir, "scan.pdf", "%PDF-1.4 not really\n", 20);
 	write_cert("tsa.pem", tsa.cert);
-	assert_int_equal(sh("openssl ts -query -data scan.pdf -sha256 -cert -out q.tsq"), 0);
+	assert_int_equal(mc_test_sh(dir, "openssl ts -query -data scan.pdf -sha256 -cert -out q.tsq"), 0);
 	char path[128];
 	unsigned char q[4096];
 	snprintf(path, sizeof(path), "%s/q.tsq", dir);
@@ -441,15 +397,17 @@ static void tsa_answers_queries(void **state)
 	struct mc_signer ts = {tsa.cert, tsa.key, chain, 1};
 	struct mc_buf resp = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_tsa_respond(&ts, q, n, now * 1000 + 250, &resp), 0);
-	write_file("r.tsr", resp.data, resp.len);
-	assert_int_equal(sh("openssl ts -verify -data scan.pdf -in r.tsr -CAfile root.pem -untrusted ca.pem"), 0);
-	assert_true(said("Verification: OK"));
-	assert_int_equal(sh("openssl ts -reply -in r.tsr -text"), 0);
-	assert_true(said("Status: Granted"));
-	assert_true(said("2.25.175180330917618214367117361062883917362"));
+	mc_test_write(dir, "r.tsr", resp.data, resp.len);
+	assert_int_equal(
+		mc_test_sh(dir, "openssl ts -verify -data scan.pdf -in r.tsr -CAfile root.pem -untrusted ca.pem"), 0);
+	assert_true(mc_test_said(dir, "Verification: OK"));
+	assert_int_equal(mc_test_sh(dir, "openssl ts -reply -in r.tsr -text"), 0);
+	assert_true(mc_test_said(dir, "Status: Granted"));
+	assert_true(mc_test_said(dir, "2.25.175180330917618214367117361062883917362"));
 	/* another file: the stamp is not for it */
-	write_file("other.pdf", "%PDF-1.4 something else\n", 24);
-	assert_int_not_equal(sh("openssl ts -verify -data other.pdf -in r.tsr -CAfile root.pem -untrusted ca.pem"), 0);
+	mc_test_write(dir, "other.pdf", "%PDF-1.4 something else\n", 24);
+	assert_int_not_equal(
+		mc_test_sh(dir, "openssl ts -verify -data other.pdf -in r.tsr -CAfile root.pem -untrusted ca.pem"), 0);
 	mc_buf_reset(&resp);
 	assert_int_equal(mc_tsa_respond(&ts, "garbage", 7, now * 1000, &resp), MC_E_INVAL);
 	mc_buf_release(&resp);
@@ -463,24 +421,28 @@ static void envelopes(void **state)
 	struct mc_buf env = MC_BUF_INIT(1 << 20), out = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_cms_encrypt(secret, strlen(secret), to, 2, &env), 0);
 	assert_null(memmem(env.data, env.len, "diễn tập", strlen("diễn tập")));
-	write_file("secret.p7m", env.data, env.len);
+	mc_test_write(dir, "secret.p7m", env.data, env.len);
 	write_cert("enc1.pem", enc1.cert);
 	write_key("enc1.key", enc1.key);
 	write_cert("enc2.pem", enc2.cert);
 	write_key("enc2.key", enc2.key);
 	write_cert("org.pem", org.cert);
 	write_key("org.key", org.key);
-	write_file("secret.txt", secret, strlen(secret));
+	mc_test_write(dir, "secret.txt", secret, strlen(secret));
 	for (int i = 1; i <= 2; i++)
-		assert_int_equal(sh("openssl cms -decrypt -binary -inform DER -in secret.p7m -recip enc%d.pem -inkey "
-				    "enc%d.key -passin 'pass:%s' -out plain%d.txt && cmp plain%d.txt secret.txt",
-				    i, i, PASS, i, i),
-				 0);
+		assert_int_equal(
+			mc_test_sh(dir,
+				   "openssl cms -decrypt -binary -inform DER -in secret.p7m -recip enc%d.pem -inkey "
+				   "enc%d.key -passin 'pass:%s' -out plain%d.txt && cmp plain%d.txt secret.txt",
+				   i, i, PASS, i, i),
+			0);
 	/* not named: openssl cannot open it, nor can we */
-	assert_int_not_equal(sh("openssl cms -decrypt -binary -inform DER -in secret.p7m -recip org.pem -inkey org.key "
-				"-passin 'pass:%s' -out plain3.txt",
-				PASS),
-			     0);
+	assert_int_not_equal(
+		mc_test_sh(dir,
+			   "openssl cms -decrypt -binary -inform DER -in secret.p7m -recip org.pem -inkey org.key "
+			   "-passin 'pass:%s' -out plain3.txt",
+			   PASS),
+		0);
 	assert_true(mc_cms_is_recipient(env.data, env.len, enc2.cert));
 	assert_false(mc_cms_is_recipient(env.data, env.len, org.cert));
 	assert_int_equal(mc_cms_decrypt(env.data, env.len, org.cert, org.key, &out), MC_E_FORBIDDEN);
