@@ -50,8 +50,10 @@ int mc__draft_sign_pdf(struct mc_document_ctx *x, int64_t draft)
 		size_t n = 0;
 		char mime[32];
 		rc = mc_blob_get(x->c, file, &data, &n, mime);
-		if (!rc && strcmp(mime, "application/pdf") != 0)
-			rc = MC_E_MEDIA_TYPE;
+		if (!rc && strcmp(mime, "application/pdf") != 0) {
+			mc_bad_field(x->e, "pin", MC_M_DOC_SIGN_PDF_ONLY);
+			rc = x->e->code = MC_E_VALIDATION;
+		}
 		if (!rc)
 			rc = mc_buf_add(&pdf, data, n);
 		free(data);

@@ -608,12 +608,21 @@ static void put_xref(struct upd *u, int size)
 			put(&u->o, "%010zu %05d n\r\n", u->x[i].off, u->x[i].gen);
 	}
 	put(&u->o, "trailer\n<< /Size %d /Root %d %d R /Prev %zu", size, rid, rgen, prev);
-	qpdf_oh info = key(q, trailer, "/Info");
-	if (qpdf_oh_is_indirect(q, info))
-		put(&u->o, " /Info %s", qpdf_oh_unparse(q, info));
-	qpdf_oh id = key(q, trailer, "/ID");
-	if (qpdf_oh_is_array(q, id)) /* the same /ID: it is the same document */
-		put(&u->o, " /ID %s", qpdf_oh_unparse(q, id));
+	/* the earlier trailer's other entries carried over (ISO 32000-1
+	 * 7.5.6): /Info, the same /ID (it is the same document), and any
+	 * other but those of a cross-reference stream */
+	static const char *const own[] = {"/Size",  "/Root",   "/Prev",   "/XRefStm",     "/Type",   "/W",
+					  "/Index", "/Filter", "/Length", "/DecodeParms", "/Encrypt"};
+	qpdf_oh_begin_dict_key_iter(q, trailer);
+	while (qpdf_oh_dict_more_keys(q)) {
+		const char *k = qpdf_oh_dict_next_key(q);
+		int skip = 0;
+		for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) && !skip; i++)
+			skip = strcmp(k, own[i]) == 0;
+		qpdf_oh v = key(q, trailer, k);
+		if (!skip && !qpdf_oh_is_null(q, v))
+			put(&u->o, " %s %s", k, qpdf_oh_unparse(q, v));
+	}
 	put(&u->o, " >>\nstartxref\n%zu\n%%%%EOF\n", at);
 }
 

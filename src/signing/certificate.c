@@ -216,14 +216,17 @@ int mc_certificate_issue(struct mc_signing_ctx *x, json_t *in, json_t **out)
 		mc_bad_field(x->e, "agency_id", MC_M_INVALID);
 		rc = MC_E_VALIDATION;
 	}
-	if (!rc)
+	int made = 0;
+	if (!rc) {
+		made = 1;
 		rc = mc__cert_make(x, kind, &s, personal ? x->who->user_id : 0, personal ? own_agency : agency,
 				   personal ? pin : NULL, &id);
+	}
 	if (!rc)
 		rc = mc_tx_commit(x->c);
 	if (rc && mc_in_tx(x->c))
 		mc_tx_rollback(x->c);
-	if (rc == MC_E_NOT_FOUND) /* no issuing CA yet */
+	if (rc == MC_E_NOT_FOUND && made) /* no issuing CA yet */
 		return mc_error_set(x->e, MC_E_UNAVAILABLE, "the PKI is not set up: run motcua pki init");
 	return rc ? rc : load_one(x, id, out);
 }
