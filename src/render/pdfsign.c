@@ -626,6 +626,42 @@ static void put_xref(struct upd *u, int size)
 	put(&u->o, " >>\nstartxref\n%zu\n%%%%EOF\n", at);
 }
 
+/* The signature dictionary, object sig: its /ByteRange a placeholder at
+ * *br (patched once the offsets are known), its /Contents the hex digits
+ * between *lt (the '<') and *gt (after the '>'), zeros for reserve bytes. */
+static void put_sig_dict(struct upd *u, int sig, const struct mc_pdf_sigfield *f, size_t reserve, size_t *br,
+			 size_t *lt, size_t *gt)
+{
+	begin_obj(u, sig, 0);
+	put(&u->o, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ");
+	*br = u->o.b->len;
+	put(&u->o, "%s /Contents ", BR_HOLDER);
+	*lt = u->o.b->len;
+	put(&u->o, "<");
+	char zeros[256];
+	memset(zeros, '0', sizeof(zeros));
+	for (size_t left = 2 * reserve; left;) {
+		size_t k = left < sizeof(zeros) ? left : sizeof(zeros);
+		putn(&u->o, zeros, k);
+		left -= k;
+	}
+	put(&u->o, ">");
+	*gt = u->o.b->len;
+	put(&u->o, "\n/M ");
+	put_date(&u->o, f->signed_at);
+	put(&u->o, " /Name ");
+	put_text(&u->o, f->name);
+	if (f->reason) {
+		put(&u->o, " /Reason ");
+		put_text(&u->o, f->reason);
+	}
+	if (f->location) {
+		put(&u->o, " /Location ");
+		put_text(&u->o, f->location);
+	}
+	put(&u->o, " >>\nendobj\n");
+}
+
 int mc_pdf_sign_prepare(const void *pdf, size_t n, const struct mc_pdf_sigfield *f, struct mc_buf *out, size_t range[4])
 {
 	if (!pdf || !f || out->len || check_field(f))
@@ -662,34 +698,8 @@ int mc_pdf_sign_prepare(const void *pdf, size_t n, const struct mc_pdf_sigfield 
 
 	upd_start(&u, pdf, n);
 
-	begin_obj(&u, sig, 0);
-	put(&u.o, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ");
-	size_t br = out->len;
-	put(&u.o, "%s /Contents ", BR_HOLDER);
-	size_t lt = out->len;
-	put(&u.o, "<");
-	char zeros[256];
-	memset(zeros, '0', sizeof(zeros));
-	for (size_t left = 2 * reserve; left;) {
-		size_t k = left < sizeof(zeros) ? left : sizeof(zeros);
-		putn(&u.o, zeros, k);
-		left -= k;
-	}
-	put(&u.o, ">");
-	size_t gt = out->len;
-	put(&u.o, "\n/M ");
-	put_date(&u.o, f->signed_at);
-	put(&u.o, " /Name ");
-	put_text(&u.o, f->name);
-	if (f->reason) {
-		put(&u.o, " /Reason ");
-		put_text(&u.o, f->reason);
-	}
-	if (f->location) {
-		put(&u.o, " /Location ");
-		put_text(&u.o, f->location);
-	}
-	put(&u.o, " >>\nendobj\n");
+	size_t br, lt, gt;
+	put_sig_dict(&u, sig, f, reserve, &br, &lt, &gt);
 
 	/* the widget: printed (4) and locked (128), and the field in one */
 	begin_obj(&u, wid, 0);
