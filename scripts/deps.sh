@@ -36,6 +36,8 @@ PACKAGES=(
   libqrencode-dev:build       # QR codes (tracking link on form 01, payments)
   libxlsxwriter-dev:build     # Excel reports (register book, statistics)
   libqpdf-dev:build           # reads uploaded PDFs to refuse active content (JavaScript, launch, embedded files)
+  libxml2-dev:build           # edXML packages (QCVN 102:2016) between agencies
+  libxmlsec1-dev:build        # their XML signatures (xmlsec1 over OpenSSL)
   zlib1g-dev:build            # gzip: the stored tracking answers, sent as they are to clients that accept gzip
   fonts-dejavu-core:build     # DejaVu Sans/Serif: full Vietnamese coverage for the PDFs
   fonts-liberation2:build     # Liberation Serif: Times New Roman's metrics, as Decree 30 asks of documents
@@ -49,6 +51,8 @@ PACKAGES=(
   poppler-utils:test          # pdftotext/pdftoppm: check the rendered PDFs
   unzip:test                  # unzip -p: read the sheet XML inside rendered .xlsx
   zbar-tools:test             # zbarimg: decode the QR code printed on form 01
+  xmlsec1:test                # xmlsec1 --verify: check the edXML packages' signatures as an outside party
+  libxml2-utils:test          # xmllint: check the edXML packages' shape
   wrk:bench                   # HTTP load generator
   nginx-light:bench           # reference static server for bench baselines
   chromium:test               # headless browser for the browser tests (tests/e2e)

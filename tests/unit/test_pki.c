@@ -25,6 +25,7 @@
 #include "crypto/cms.h"
 #include "crypto/crypto.h"
 #include "crypto/pki.h"
+#include "crypto/xmldsig.h"
 
 #include <openssl/cms.h>
 #include <openssl/x509.h>
@@ -457,13 +458,65 @@ static void envelopes(void **state)
 	mc_buf_release(&out);
 }
 
+static void xml_signatures(void **state)
+{
+	(void)state;
+	const char doc[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			   "<edXML:edXML xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"><edXML:edXMLEnvelope>"
+			   "<edXML:edXMLHeader><edXML:MessageHeader><edXML:Subject>Về việc chuyển đổi số</edXML:Subject>"
+			   "</edXML:MessageHeader></edXML:edXMLHeader><edXML:edXMLBody/></edXML:edXMLEnvelope>"
+			   "</edXML:edXML>\n";
+	struct mc_cert *chain[] = {ca.cert};
+	struct mc_buf out = MC_BUF_INIT(1 << 20);
+	assert_int_equal(mc_xml_sign(doc, strlen(doc), "edXMLHeader", org.cert, org.key, chain, 1, &out), 0);
+	mc_test_write(dir, "signed.xml", out.data, out.len);
+	write_cert("root.pem", root.cert);
+	write_cert("ca.pem", ca.cert);
+	assert_int_equal(mc_test_sh(dir, "xmlsec1 --verify --trusted-pem root.pem --untrusted-pem ca.pem signed.xml"), 0);
+	assert_true(mc_test_said(dir, "OK"));
+	assert_int_equal(mc_test_sh(dir, "xmllint --noout signed.xml"), 0);
+	struct mc_trust *t = trust();
+	struct mc_xml_report r;
+	assert_int_equal(mc_xml_verify(out.data, out.len, t, now, &r), 0);
+	assert_true(r.valid);
+	assert_int_equal(r.cert_status, MC_CERT_GOOD);
+	assert_string_equal(r.cert.subject_cn, "Sở Tư pháp");
+	/* a word changed: neither xmlsec1 nor we accept it */
+	char *bad = malloc(out.len + 1);
+	memcpy(bad, out.data, out.len);
+	bad[out.len] = '\0';
+	char *w = strstr(bad, "chuyển đổi");
+	assert_non_null(w);
+	memcpy(w, "CHUY", 4);
+	mc_test_write(dir, "bad.xml", bad, out.len);
+	assert_int_not_equal(mc_test_sh(dir, "xmlsec1 --verify --trusted-pem root.pem --untrusted-pem ca.pem bad.xml"), 0);
+	assert_int_equal(mc_xml_verify(bad, out.len, t, now, &r), 0);
+	assert_false(r.valid);
+	free(bad);
+	/* signed by someone the root does not vouch for: intact, untrusted */
+	mc_buf_reset(&out);
+	assert_int_equal(mc_xml_sign(doc, strlen(doc), NULL, stranger.cert, stranger.key, NULL, 0, &out), 0);
+	assert_int_equal(mc_xml_verify(out.data, out.len, t, now, &r), 0);
+	assert_true(r.valid);
+	assert_int_equal(r.cert_status, MC_CERT_UNTRUSTED);
+	/* no signature, a DTD with an entity, junk: not signed documents */
+	assert_int_equal(mc_xml_verify(doc, strlen(doc), t, now, &r), MC_E_INVAL);
+	const char *dtd = "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>";
+	assert_int_equal(mc_xml_verify(dtd, strlen(dtd), t, now, &r), MC_E_INVAL);
+	assert_int_equal(mc_xml_sign(dtd, strlen(dtd), NULL, org.cert, org.key, NULL, 0, &out), MC_E_INVAL);
+	assert_int_equal(mc_xml_verify("<a", 2, t, now, &r), MC_E_INVAL);
+	assert_int_equal(mc_xml_sign(doc, strlen(doc), "NoSuchElement", org.cert, org.key, NULL, 0, &out), MC_E_INVAL);
+	mc_trust_free(t);
+	mc_buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(keys_sealed),     cmocka_unit_test(chain_verifies),
 		cmocka_unit_test(sign_and_verify), cmocka_unit_test(email_is_not_text),
 		cmocka_unit_test(revocation),      cmocka_unit_test(tsa_answers_queries),
-		cmocka_unit_test(envelopes),
+		cmocka_unit_test(envelopes), cmocka_unit_test(xml_signatures),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
