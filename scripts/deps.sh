@@ -5,7 +5,7 @@
 #
 #   groups (cumulative):
 #     build    compiler, cmake and the -dev libraries
-#     test     build + cmocka, clang-format, cppcheck, PostgreSQL server, sqlite3 CLI, curl, libcurl dev,
+#     test     build + cmocka, clang-format, cppcheck, PostgreSQL server, sqlite3 CLI, curl,
 #              PDF/XLSX/QR checkers (poppler-utils, unzip, zbar-tools),
 #              chromium, nodejs and npm for the browser tests
 #     bench    test + wrk + nginx-light (reference server)   [default]
@@ -38,6 +38,7 @@ PACKAGES=(
   libqpdf-dev:build           # reads uploaded PDFs to refuse active content (JavaScript, launch, embedded files)
   libxml2-dev:build           # edXML packages (QCVN 102:2016) between agencies
   libxmlsec1-dev:build        # their XML signatures (xmlsec1 over OpenSSL)
+  libcurl4-openssl-dev:build  # HTTP client: edXML packages to other agencies (and the HTTP tests)
   zlib1g-dev:build            # gzip: the stored tracking answers, sent as they are to clients that accept gzip
   fonts-dejavu-core:build     # DejaVu Sans/Serif: full Vietnamese coverage for the PDFs
   fonts-liberation2:build     # Liberation Serif: Times New Roman's metrics, as Decree 30 asks of documents
@@ -47,7 +48,6 @@ PACKAGES=(
   libcmocka-dev:test          # unit test framework (linked by test binaries)
   clang-format:test           # scripts/lint.sh: the code as .clang-format writes it
   cppcheck:test               # scripts/lint.sh: static analysis of src/
-  libcurl4-openssl-dev:test   # HTTP client for integration tests
   poppler-utils:test          # pdftotext/pdftoppm: check the rendered PDFs
   unzip:test                  # unzip -p: read the sheet XML inside rendered .xlsx
   zbar-tools:test             # zbarimg: decode the QR code printed on form 01

@@ -132,6 +132,14 @@ int mc_base64_decode(const char *s, size_t n, struct mc_buf *out)
 	return rc;
 }
 
+char *mc_base64_encode(const void *p, size_t n)
+{
+	size_t len = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
+	char *out = mc_xmalloc(len);
+	sodium_bin2base64(out, len, p, n, sodium_base64_VARIANT_ORIGINAL);
+	return out;
+}
+
 void mc_wipe(void *p, size_t n)
 {
 	sodium_memzero(p, n);

@@ -44,6 +44,8 @@ void mc_wipe(void *p, size_t n);
  * to out; MC_E_INVAL when s is not base64. */
 struct mc_buf;
 int mc_base64_decode(const char *s, size_t n, struct mc_buf *out);
+/* n bytes as standard base64 (padded, one line), malloc'd. */
+char *mc_base64_encode(const void *p, size_t n);
 
 /* Constant-time comparison of two equal-length buffers; 1 if equal. */
 int mc_ct_equal(const void *a, const void *b, size_t n);

@@ -505,6 +505,11 @@ void mc_tx_hold(struct mc_conn *c)
 	c->hold = 1;
 }
 
+int mc_tx_held(const struct mc_conn *c)
+{
+	return c->hold || c->held;
+}
+
 int mc_tx_settle(struct mc_conn *c, int commit)
 {
 	int rc = 0;

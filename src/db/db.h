@@ -118,6 +118,8 @@ int mc_in_tx(const struct mc_conn *c);
  * the rest.  mc_db_release() settles an unsettled hold by rolling back.
  */
 void mc_tx_hold(struct mc_conn *c);
+/* 1 while a hold is on (mc_tx_hold, not yet settled). */
+int mc_tx_held(const struct mc_conn *c);
 /* Run fn(arg) once the current transaction is durable: after its COMMIT
  * (for a held one, when it is settled), never if it rolls back; at once
  * when no transaction is open.  For what lives outside the database and

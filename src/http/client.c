@@ -1,0 +1,61 @@
+/* client.c - outgoing HTTP(S) with libcurl (see client.h). */
+#include "client.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* The answer's body is not needed: only its status. */
+static size_t discard(char *p, size_t size, size_t n, void *ud)
+{
+	(void)p;
+	(void)ud;
+	return size * n;
+}
+
+int mc_http_client_post(const char *url, const char *content_type, const void *body, size_t n, int timeout_s,
+			long *status, char *err, size_t errlen)
+{
+	pthread_once(&once, init);
+	*status = 0;
+	err[0] = '\0';
+	CURL *h = curl_easy_init();
+	if (!h) {
+		snprintf(err, errlen, "curl_easy_init failed");
+		return -1;
+	}
+	char ct[128];
+	snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
+	struct curl_slist *headers = curl_slist_append(NULL, ct);
+	char ebuf[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_POST, 1L);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)timeout_s);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "motcua");
+	CURLcode rc = curl_easy_perform(h);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	else
+		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(h);
+	return rc == CURLE_OK ? 0 : -1;
+}

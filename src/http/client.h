@@ -1,0 +1,16 @@
+/*
+ * client.h - outgoing HTTP(S) requests with libcurl: the server's own
+ * deliveries to other systems (edXML packages to other agencies).
+ */
+#ifndef MC_HTTP_CLIENT_H
+#define MC_HTTP_CLIENT_H
+
+#include <stddef.h>
+
+/* POST body (content_type) to url, timeout_s at most, following no
+ * redirect; *status the HTTP status (0 when none came: err says why).
+ * 0, or -1 with err filled. */
+int mc_http_client_post(const char *url, const char *content_type, const void *body, size_t n, int timeout_s,
+			long *status, char *err, size_t errlen);
+
+#endif
