@@ -28,6 +28,7 @@ static const struct {
 	{"housekeeping", mc_cmd_housekeeping,
 	 "remove expired sessions, records and unattached uploads; queue reminders"},
 	{"pki", mc_cmd_pki, "create the certification authorities, print the CA chain and the CRL"},
+	{"exchange", mc_cmd_exchange, "the agencies elsewhere that documents are exchanged with (edXML)"},
 };
 
 static void usage(FILE *f)

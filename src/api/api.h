@@ -34,6 +34,7 @@ extern const struct mc_route mc_api_report_routes[];
 extern const struct mc_route mc_api_reset_routes[];
 extern const struct mc_route mc_api_document_routes[];
 extern const struct mc_route mc_api_signing_routes[];
+extern const struct mc_route mc_api_exchange_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"
@@ -148,5 +149,10 @@ int mc_api_pades(struct mc_req *r, json_t *body, struct mc_document_pades *p);
  * {"pin", "certificate_id"?} unlocks their key (a wrong PIN answered, as
  * above) and x signs with it. */
 int mc_api_application_signer(struct mc_req *r, json_t *sig, struct mc_dossier_ctx *x);
+
+/* An incoming document moved on (doc as the act answered it): when it was
+ * registered from an edXML package, its sender is told (exchange_api.c);
+ * a failure is logged, the act stands. */
+void mc_api_exchange_moved(struct mc_req *r, json_t *doc);
 
 #endif

@@ -83,6 +83,9 @@ static int act_by_id(struct mc_req *r,
 	json_t *out = NULL;
 	if ((rc = fn(&x, id, mc_req_param(r, "action"), version, b, &out)))
 		return fail(r, rc);
+	/* a document received from another agency: its sender is told */
+	if (fn == mc_document_act)
+		mc_api_exchange_moved(r, out);
 	mc_api_etag(r, out);
 	return mc_res_json(r, 200, out);
 }

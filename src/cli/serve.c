@@ -8,6 +8,8 @@
 #include "../core/timeutil.h"
 #include "../db/migrate.h"
 #include "../dossier/holidays.h"
+#include "../exchange/exchange.h"
+#include "../http/client.h"
 #include "../render/pdf.h"
 #include "../signing/signing.h"
 
@@ -74,6 +76,62 @@ static void keeper_stop(struct keeper *k, pthread_t thread)
 	pthread_cond_signal(&k->cond);
 	pthread_mutex_unlock(&k->lock);
 	pthread_join(thread, NULL);
+}
+
+/* The courier: every exchange_interval_ms, the outbox's edXML messages
+ * that are due go to the other agencies (no database connection is held
+ * while a message travels). */
+static void courier_round(struct keeper *k)
+{
+	struct mc_exchange_due rows[16];
+	int n = 0;
+	struct mc_conn *c;
+	if (mc_db_acquire(k->db, &c))
+		return;
+	int rc = mc_exchange_due(c, mc_time_now_ms(), rows, 16, &n);
+	mc_db_release(c);
+	if (rc)
+		return;
+	for (int i = 0; i < n; i++) {
+		long status = 0;
+		char err[256] = "";
+		if (!rows[i].body)
+			snprintf(err, sizeof(err), "the message is gone");
+		else if (mc_http_client_post(rows[i].url, "application/xml; charset=utf-8", rows[i].body, rows[i].len,
+					     30, &status, err, sizeof(err)) == 0 &&
+			 (status < 200 || status >= 300))
+			snprintf(err, sizeof(err), "HTTP %ld", status);
+		if (mc_db_acquire(k->db, &c) == 0) {
+			mc_exchange_tried(c, rows[i].outbox_id, status, err[0] ? err : NULL, mc_time_now_ms());
+			mc_db_release(c);
+		}
+		if (err[0])
+			mc_log_json(MC_LOG_INFO, "exchange_try_failed",
+				    json_pack("{s:I, s:s, s:i, s:s}", "outbox_id", (json_int_t)rows[i].outbox_id, "url",
+					      rows[i].url, "http_status", (int)status, "error", err));
+	}
+	mc_exchange_due_free(rows, n);
+}
+
+static void *courier_main(void *arg)
+{
+	struct keeper *k = arg;
+	pthread_mutex_lock(&k->lock);
+	while (!k->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		int64_t ns = until.tv_nsec + (int64_t)(k->cfg->exchange_interval_ms % 1000) * 1000000;
+		until.tv_sec += k->cfg->exchange_interval_ms / 1000 + ns / 1000000000;
+		until.tv_nsec = ns % 1000000000;
+		pthread_cond_timedwait(&k->cond, &k->lock, &until);
+		if (k->stop)
+			break;
+		pthread_mutex_unlock(&k->lock);
+		courier_round(k);
+		pthread_mutex_lock(&k->lock);
+	}
+	pthread_mutex_unlock(&k->lock);
+	return NULL;
 }
 
 /* The schema must be the one this motcua needs (migrated first with
@@ -172,6 +230,9 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 	struct keeper keeper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
 	pthread_t keeper_thread;
 	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
+	struct keeper courier = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	pthread_t courier_thread;
+	int courier_started = pthread_create(&courier_thread, NULL, courier_main, &courier) == 0;
 	siginfo_t si;
 	int sig;
 	while ((sig = sigwaitinfo(&set, &si)) < 0)
@@ -184,6 +245,8 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 		mc_test_hooks.stopping();
 	if (keeper_started)
 		keeper_stop(&keeper, keeper_thread);
+	if (courier_started)
+		keeper_stop(&courier, courier_thread);
 	mc_server_stop(srv, cfg->shutdown_grace);
 	mc_server_free(srv);
 	return 0;

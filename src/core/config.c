@@ -66,6 +66,7 @@ static const struct key keys[] = {
 	I(db_lock_timeout_ms, 0, 86400000),
 	I(db_hang_timeout_ms, 0, 600000),
 	I(db_group_commit, -1, 100000),
+	I(exchange_interval_ms, 50, 600000),
 };
 #undef S
 #undef I
@@ -202,6 +203,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->db_lock_timeout_ms = 5000;
 	c->db_hang_timeout_ms = 1000;
 	c->db_group_commit = -1;
+	c->exchange_interval_ms = 2000;
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");

@@ -53,6 +53,7 @@ struct mc_config {
 	 * made durable by one COMMIT at most; 0 = one COMMIT each; -1 = the
 	 * back-end's default (SQLite 64, PostgreSQL 0). */
 	int db_group_commit;
+	int exchange_interval_ms; /* how often the outbox's edXML messages due are sent */
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

@@ -45,7 +45,8 @@ static xmlDocPtr parse(const void *xml, size_t n)
 {
 	if (n > 256u << 20)
 		return NULL;
-	xmlDocPtr doc = xmlReadMemory(xml, (int)n, "edxml.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xmlReadMemory(xml, (int)n, "edxml.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc && (doc->intSubset || doc->extSubset || !xmlDocGetRootElement(doc))) {
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -147,8 +148,8 @@ int mc_xml_sign(const void *xml, size_t n, const char *parent, const struct mc_c
 	if (!at)
 		goto done;
 	rc = MC_E_INTERNAL;
-	xmlNodePtr sig = xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId, xmlSecOpenSSLTransformEcdsaSha256Id,
-						   NULL);
+	xmlNodePtr sig =
+		xmlSecTmplSignatureCreate(doc, xmlSecTransformExclC14NId, xmlSecOpenSSLTransformEcdsaSha256Id, NULL);
 	if (!sig)
 		goto done;
 	xmlAddChild(at, sig);

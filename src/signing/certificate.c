@@ -86,7 +86,8 @@ int mc__agency_subject(struct mc_signing_ctx *x, int64_t agency, struct mc_cert_
 	struct mc_stmt *q;
 	int rc = mc_query(x->c, &q,
 			  "SELECT a.name, p.name, (SELECT u.full_name FROM units u WHERE u.era = 'current' AND u.code ="
-			  " a.province_code) FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id WHERE a.id = ?",
+			  " a.province_code), a.code FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
+			  " WHERE a.id = ?",
 			  "i", agency);
 	if (rc)
 		return rc;
@@ -94,6 +95,9 @@ int mc__agency_subject(struct mc_signing_ctx *x, int64_t agency, struct mc_cert_
 		s->cn = mc_strdup(x->arena, mc_col_text(q, 0));
 		s->o = mc_col_text(q, 1) ? mc_strdup(x->arena, mc_col_text(q, 1)) : NULL;
 		s->l = mc_col_text(q, 2) ? mc_strdup(x->arena, mc_col_text(q, 2)) : NULL;
+		/* the agency's code (mã định danh), which an edXML package's
+		 * From names: a peer checks the seal is that agency's */
+		s->uid = mc_sprintf(x->arena, "MDDD:%s", mc_col_text(q, 3));
 	}
 	mc_stmt_done(q);
 	return rc;

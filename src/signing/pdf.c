@@ -9,6 +9,8 @@
  */
 #include "internal.h"
 
+#include "../crypto/xmldsig.h"
+
 #include "../core/timeutil.h"
 #include "../render/pdfsign.h"
 
@@ -191,6 +193,31 @@ int mc_signing_pdf_seal(struct mc_signing_ctx *x, int64_t agency, const struct m
 	int rc = seal_of(x, agency, &u);
 	if (!rc)
 		rc = sign(x, u.cert, u.key, u.id, u.subject, INK_SEAL, in, sha);
+	mc__unlocked_free(&u);
+	return rc;
+}
+
+int mc_signing_xml_seal(struct mc_signing_ctx *x, int64_t agency, const void *xml, size_t n, struct mc_buf *out)
+{
+	if (!mc__secret_ready())
+		return mc_error_set(x->e, MC_E_UNAVAILABLE, "no PKI secret on this server");
+	struct mc__unlocked u;
+	struct mc_cert_info ci;
+	int rc = seal_of(x, agency, &u);
+	/* a seal made before seals named their agency's code: a new one */
+	if (!rc && (rc = mc_cert_info(u.cert, &ci)) == 0 && !strstr(ci.subject, "MDDD:")) {
+		struct mc_cert_subject sub = {0};
+		int64_t id;
+		mc__unlocked_free(&u);
+		if (!(rc = mc__agency_subject(x, agency, &sub)) &&
+		    !(rc = mc__cert_make(x, "organisation", &sub, 0, agency, NULL, &id)))
+			rc = seal_of(x, agency, &u);
+	}
+	struct mc__stamping st;
+	if (!rc && !(rc = mc__stamping_load(x->c, &st))) {
+		rc = mc_xml_sign(xml, n, "edXMLHeader", u.cert, u.key, st.chain, 1, out);
+		mc__stamping_free(&st);
+	}
 	mc__unlocked_free(&u);
 	return rc;
 }

@@ -124,6 +124,11 @@ int mc_signing_pdf_person(struct mc_signing_ctx *x, const struct mc_signing_key 
  * by the caller for the agency. */
 int mc_signing_pdf_seal(struct mc_signing_ctx *x, int64_t agency, const struct mc_signing_pdf *in, char sha[65]);
 
+/* An edXML package or status message signed with the agency's seal
+ * (XML signature in edXMLHeader; a seal without the agency's code in its
+ * subject is replaced first), into out. */
+int mc_signing_xml_seal(struct mc_signing_ctx *x, int64_t agency, const void *xml, size_t n, struct mc_buf *out);
+
 /* Sign n bytes with an unlocked key (detached CMS, time-stamped) inside
  * the caller's transaction: the bytes kept (a blob), the signature
  * recorded (*id) and checked at once; *out {signature_id, signer, serial,

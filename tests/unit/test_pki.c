@@ -461,18 +461,20 @@ static void envelopes(void **state)
 static void xml_signatures(void **state)
 {
 	(void)state;
-	const char doc[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			   "<edXML:edXML xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"><edXML:edXMLEnvelope>"
-			   "<edXML:edXMLHeader><edXML:MessageHeader><edXML:Subject>Về việc chuyển đổi số</edXML:Subject>"
-			   "</edXML:MessageHeader></edXML:edXMLHeader><edXML:edXMLBody/></edXML:edXMLEnvelope>"
-			   "</edXML:edXML>\n";
+	const char doc[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<edXML:edXML xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\"><edXML:edXMLEnvelope>"
+		"<edXML:edXMLHeader><edXML:MessageHeader><edXML:Subject>Về việc chuyển đổi số</edXML:Subject>"
+		"</edXML:MessageHeader></edXML:edXMLHeader><edXML:edXMLBody/></edXML:edXMLEnvelope>"
+		"</edXML:edXML>\n";
 	struct mc_cert *chain[] = {ca.cert};
 	struct mc_buf out = MC_BUF_INIT(1 << 20);
 	assert_int_equal(mc_xml_sign(doc, strlen(doc), "edXMLHeader", org.cert, org.key, chain, 1, &out), 0);
 	mc_test_write(dir, "signed.xml", out.data, out.len);
 	write_cert("root.pem", root.cert);
 	write_cert("ca.pem", ca.cert);
-	assert_int_equal(mc_test_sh(dir, "xmlsec1 --verify --trusted-pem root.pem --untrusted-pem ca.pem signed.xml"), 0);
+	assert_int_equal(mc_test_sh(dir, "xmlsec1 --verify --trusted-pem root.pem --untrusted-pem ca.pem signed.xml"),
+			 0);
 	assert_true(mc_test_said(dir, "OK"));
 	assert_int_equal(mc_test_sh(dir, "xmllint --noout signed.xml"), 0);
 	struct mc_trust *t = trust();
@@ -489,7 +491,8 @@ static void xml_signatures(void **state)
 	assert_non_null(w);
 	memcpy(w, "CHUY", 4);
 	mc_test_write(dir, "bad.xml", bad, out.len);
-	assert_int_not_equal(mc_test_sh(dir, "xmlsec1 --verify --trusted-pem root.pem --untrusted-pem ca.pem bad.xml"), 0);
+	assert_int_not_equal(mc_test_sh(dir, "xmlsec1 --verify --trusted-pem root.pem --untrusted-pem ca.pem bad.xml"),
+			     0);
 	assert_int_equal(mc_xml_verify(bad, out.len, t, now, &r), 0);
 	assert_false(r.valid);
 	free(bad);
@@ -516,7 +519,7 @@ int main(void)
 		cmocka_unit_test(keys_sealed),     cmocka_unit_test(chain_verifies),
 		cmocka_unit_test(sign_and_verify), cmocka_unit_test(email_is_not_text),
 		cmocka_unit_test(revocation),      cmocka_unit_test(tsa_answers_queries),
-		cmocka_unit_test(envelopes), cmocka_unit_test(xml_signatures),
+		cmocka_unit_test(envelopes),       cmocka_unit_test(xml_signatures),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
