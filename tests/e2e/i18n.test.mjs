@@ -421,6 +421,13 @@ const FAMILIES = {
   // signatures.js: a certificate's state, what was just done, the reasons
   // of a revocation offered, a certificate's status at a signature's time
   sg_status_: ['valid', 'revoked', 'expired'],
+  // exchange.js: a package's state (and the tabs), a status message's
+  // code, what was just done and the buttons that do it
+  xc_state_: ['arrived', 'registered', 'refused', 'revoked', 'queued', 'delivered', 'failed'],
+  xc_tab_: ['arrived', 'registered', 'refused', 'revoked', 'queued', 'delivered', 'failed'],
+  xc_code_: ['01', '02', '03', '04', '05', '06', '13', '15', '16'],
+  xc_done_: ['register', 'refuse', 'revoke', 'answer'],
+  xc_act_: ['register', 'refuse', 'revoke', 'answer'],
   sg_done_: ['issued', 'pin', 'revoked'],
   sg_reason_: ['0', '1', '5'],
   vf_cert_: ['good', 'expired', 'revoked', 'untrusted'],

@@ -31,6 +31,8 @@ const ROUTES = [
   [/^\/can-bo\/du-thao\/moi$/, './pages/drafts.js', 'create'],
   [/^\/can-bo\/du-thao\/(\d+)$/, './pages/drafts.js', 'draft'],
   [/^\/can-bo\/uy-quyen$/, './pages/drafts.js', 'delegations'],
+  [/^\/can-bo\/lien-thong$/, './pages/exchange.js', 'inbox'],
+  [/^\/can-bo\/lien-thong\/(\d+)$/, './pages/exchange.js', 'pkg'],
   [/^\/chung-thu-so$/, './pages/signatures.js', 'certificates'],
   [/^\/xac-thuc-chu-ky$/, './pages/signatures.js', 'verify'],
 ];
@@ -83,6 +85,7 @@ function renderNav() {
       items.push(item('/can-bo', 'nav_queues'));
       if (can('dossier.intake')) items.push(item('/can-bo/tiep-nhan', 'nav_intake'));
       if (can('document.read')) items.push(item('/can-bo/van-ban', 'nav_documents'));
+      if (can('document.register')) items.push(item('/can-bo/lien-thong', 'nav_exchange'));
       if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));

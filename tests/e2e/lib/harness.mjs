@@ -104,6 +104,10 @@ export async function startServer(env = {}, seedArgs = []) {
   return {
     base,
     log,
+    // `motcua ARGS` on this server's database (its standard output)
+    cli(args) {
+      return execFileSync(motcuaBin(), args, { env: senv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    },
     async stop() {
       if (!exited) {
         proc.kill('SIGTERM');

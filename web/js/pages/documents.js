@@ -301,10 +301,14 @@ export async function doc(view, id, qs) {
   const flash = done && t('dc_done_' + done) !== 'dc_done_' + done
     ? el('p', { class: 'notice', role: 'status', id: 'done', text: t('dc_done_' + done) }) : null;
   const acts = await actionsSection(d, etag);
+  // sent to or received from agencies elsewhere (edXML)
+  const { documentPanel } = await import('./exchange.js');
+  const exchange = await documentPanel(d, can('document.register'));
   page(view, `${pick(d.type)} ${refOf(d)}`,
     flash,
     header(d),
     acts,
+    exchange,
     recipientsSection(d),
     trailSection(d),
     link('/can-bo/van-ban', t('dc_back'), { class: 'back' }));
