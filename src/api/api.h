@@ -145,6 +145,8 @@ int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const 
  * returned), the seals of agencies always; released with the request. */
 struct mc_document_pades;
 int mc_api_pades(struct mc_req *r, json_t *body, struct mc_document_pades *p);
+/* 1 when the deployment's PKI is set up (motcua pki init). */
+int mc_api_pki_ready(struct mc_req *r);
 /* An applicant's signature of their online application: sig
  * {"pin", "certificate_id"?} unlocks their key (a wrong PIN answered, as
  * above) and x signs with it. */

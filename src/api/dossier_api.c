@@ -8,6 +8,7 @@
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
+#include "../document/document.h"
 #include "../dossier/dossier.h"
 #include "../org/org.h"
 
@@ -115,6 +116,15 @@ static int dossier_act(struct mc_req *r)
 	struct mc_dossier_ctx x;
 	if ((rc = mc_api_dossier_ctx(r, &x)))
 		return rc;
+	/* the result the approving official attaches is signed digitally: by
+	 * them when they give their PIN, then with the agency's seal (once
+	 * the deployment has its PKI) */
+	if (strcmp(action, "forward") == 0 && (json_object_get(b, "pin") || mc_api_pki_ready(r))) {
+		struct mc_document_pades *p = mc_zalloc(r->arena, sizeof(*p));
+		if ((rc = mc_api_pades(r, b, p)))
+			return rc;
+		x.result_signer = p;
+	}
 	json_t *out = NULL;
 	rc = mc_dossier_act(&x, code, action, version, b, &out);
 	return answer(r, rc, 200, out);

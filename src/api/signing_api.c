@@ -328,6 +328,17 @@ static int bridge_decrypt(void *arg, int64_t agency, const void *env, size_t len
 	return 0;
 }
 
+int mc_api_pki_ready(struct mc_req *r)
+{
+	struct mc_conn *c;
+	if (mc_req_db(r, &c))
+		return 0;
+	struct mc_buf pem = MC_BUF_INIT(1 << 20);
+	int rc = mc_pki_chain(c, &pem);
+	mc_buf_release(&pem);
+	return rc == 0;
+}
+
 int mc_api_pades(struct mc_req *r, json_t *body, struct mc_document_pades *p)
 {
 	struct bridge *b = mc_zalloc(r->arena, sizeof(*b));

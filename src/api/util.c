@@ -310,7 +310,7 @@ int mc_api_audit(struct mc_req *r, struct mc_conn *c, const char *action, const 
  * transaction, for the same caller. */
 static int register_result(const struct mc_dossier_ctx *x, const struct mc_dossier_result *res, json_t **out)
 {
-	struct mc_document_ctx d = {x->c, x->arena, x->who, x->addr, x->e, NULL, 0};
+	struct mc_document_ctx d = {x->c, x->arena, x->who, x->addr, x->e, x->result_signer, 0};
 	return mc_document_register_result(&d, res, out);
 }
 
@@ -331,6 +331,7 @@ int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 	x->register_result = register_result;
 	x->sign_application = NULL;
 	x->sign_arg = NULL;
+	x->result_signer = NULL;
 	return 0;
 }
 

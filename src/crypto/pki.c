@@ -131,6 +131,40 @@ int mc_key_open(const char *pem, size_t n, const char *pass, struct mc_key **out
 	return 0;
 }
 
+int mc_key_from_csr(const char *pem, size_t n, struct mc_key **out)
+{
+	*out = NULL;
+	if (n > 64 * 1024)
+		return MC_E_INVAL;
+	BIO *b = BIO_new_mem_buf(pem, (int)n);
+	if (!b)
+		return MC_E_NOMEM;
+	X509_REQ *req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL);
+	BIO_free(b);
+	EVP_PKEY *k = req ? X509_REQ_get_pubkey(req) : NULL;
+	int ok = k && X509_REQ_verify(req, k) == 1;
+	if (ok && EVP_PKEY_is_a(k, "EC")) {
+		char group[64] = "";
+		size_t gl = 0;
+		ok = EVP_PKEY_get_utf8_string_param(k, "group", group, sizeof(group), &gl) &&
+		     (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0);
+	} else if (ok) {
+		ok = EVP_PKEY_is_a(k, "RSA") && EVP_PKEY_get_bits(k) >= 2048;
+	}
+	X509_REQ_free(req);
+	ERR_clear_error();
+	if (!ok) {
+		EVP_PKEY_free(k);
+		return MC_E_INVAL;
+	}
+	if (!(*out = OPENSSL_zalloc(sizeof(**out)))) {
+		EVP_PKEY_free(k);
+		return MC_E_NOMEM;
+	}
+	(*out)->k = k;
+	return 0;
+}
+
 int mc_key_matches(const struct mc_key *k, const struct mc_cert *c)
 {
 	return X509_check_private_key(c->x, k->k) == 1;

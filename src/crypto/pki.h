@@ -53,6 +53,11 @@ int mc_key_seal(const struct mc_key *k, const char *pass, struct mc_buf *pem);
 int mc_key_open(const char *pem, size_t n, const char *pass, struct mc_key **out);
 /* 1 when the key is the certificate's. */
 int mc_key_matches(const struct mc_key *k, const struct mc_cert *c);
+/* The public key of a PKCS#10 request (PEM) whose own signature holds
+ * (the requester has the private key): EC P-256 or P-384, or RSA of
+ * 2048 bits or more; MC_E_INVAL otherwise.  Only certificates are issued
+ * for it (a key on the holder's token). */
+int mc_key_from_csr(const char *pem, size_t n, struct mc_key **out);
 
 /* ---- certificates ---- */
 /* Issue a certificate of kind for key's public half, valid from

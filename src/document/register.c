@@ -357,6 +357,41 @@ int mc_document_register(struct mc_document_ctx *x, int outgoing, json_t *in, js
 	return rc;
 }
 
+/* A result's PDF signed (PAdES, invisible: its layout is the uploader's):
+ * by the approving official when their key is unlocked, then with the
+ * agency's seal; the document's file is the signed PDF (*sha). */
+static int sign_result(struct mc_document_ctx *x, int64_t agency, int64_t id, const char *number_text, const char *file,
+		       char sha[65])
+{
+	void *data = NULL;
+	size_t len = 0;
+	char mime[32], mine[65] = "";
+	int rc = mc_blob_get(x->c, file, &data, &len, mime);
+	const double none[4] = {0, 0, 0, 0};
+	const char *lines[] = {number_text};
+	if (!rc && x->pades->person)
+		rc = x->pades->sign(x->pades->arg, 0, data, len, 1, none, "Phê duyệt kết quả giải quyết hồ sơ", lines,
+				    1, 0, id, mine);
+	if (!rc && mine[0]) {
+		free(data);
+		data = NULL;
+		rc = mc_blob_get(x->c, mine, &data, &len, mime);
+	}
+	if (!rc)
+		rc = x->pades->sign(x->pades->arg, agency, data, len, 1, none, "Ban hành kết quả giải quyết hồ sơ",
+				    lines, 1, 0, id, sha);
+	free(data);
+	if (rc == MC_E_INVAL) { /* not a PDF a signature goes into */
+		mc_bad_field(x->e, "result_file", MC_M_RESULT_NOT_SIGNABLE);
+		return x->e->code = MC_E_VALIDATION;
+	}
+	if (!rc) {
+		int64_t k = mc_exec(x->c, "UPDATE documents SET file_sha256 = ? WHERE id = ?", "ti", sha, id);
+		rc = k < 0 ? (int)k : 0;
+	}
+	return rc;
+}
+
 int mc_document_register_result(struct mc_document_ctx *x, const struct mc_dossier_result *res, json_t **out)
 {
 	/* the signer block prints the signer's name and position */
@@ -399,11 +434,13 @@ int mc_document_register_result(struct mc_document_ctx *x, const struct mc_dossi
 	n.file_sha256 = res->file_sha256;
 	if (!rc)
 		rc = mc__document_record(x, &n, &p, now, &id);
-	if (!rc) {
-		char number_text[128];
-		snprintf(number_text, sizeof(number_text), "%02lld/%s", (long long)n.number, n.symbol);
-		*out = json_pack("{s:I, s:s}", "id", (json_int_t)id, "number_text", number_text);
-	}
+	char number_text[128], sha[65] = "";
+	snprintf(number_text, sizeof(number_text), "%02lld/%s", (long long)n.number, n.symbol);
+	if (!rc && x->pades)
+		rc = sign_result(x, n.agency, id, number_text, res->file_sha256, sha);
+	if (!rc)
+		*out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "number_text", number_text, "file_sha256",
+				 sha[0] ? sha : res->file_sha256);
 	json_decref(n.recipients);
 	json_decref(n.readers);
 	return rc;

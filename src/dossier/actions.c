@@ -759,6 +759,13 @@ static int result_numbered(struct act *a, const char *sha, json_t *res)
 	json_t *doc = NULL;
 	if ((rc = a->x->register_result(a->x, &r, &doc)))
 		return rc;
+	/* signed digitally on the way: the applicant gets the signed PDF */
+	const char *signed_sha = json_string_value(json_object_get(doc, "file_sha256"));
+	if (signed_sha && strcmp(signed_sha, sha) != 0) {
+		json_object_set_new(res, "uploaded_sha256", json_string(sha));
+		json_object_set_new(res, "sha256", json_string(signed_sha));
+	}
+	json_object_del(doc, "file_sha256");
 	json_object_set_new(res, "document", doc);
 	return 0;
 }

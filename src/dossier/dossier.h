@@ -57,6 +57,10 @@ struct mc_dossier_ctx {
 	 * keeps of it (the signer, the certificate, the verdict). */
 	int (*sign_application)(const struct mc_dossier_ctx *x, const void *bytes, size_t n, int64_t *id, json_t **out);
 	void *sign_arg;
+	/* What register_result signs the result's PDF with (the layer above's:
+	 * the approving official's key when their PIN was given, the agency's
+	 * seal; NULL: not signed digitally). */
+	const void *result_signer;
 };
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in

@@ -105,8 +105,8 @@ int mc__agency_subject(struct mc_signing_ctx *x, int64_t agency, struct mc_cert_
 
 /* Make, seal and store a certificate (inside the caller's transaction);
  * earlier valid ones of the same holder and kind are superseded. */
-int mc__cert_make(struct mc_signing_ctx *x, const char *kind, const struct mc_cert_subject *s, int64_t user,
-		  int64_t agency, const char *pin, int64_t *id)
+static int cert_make(struct mc_signing_ctx *x, const char *kind, const struct mc_cert_subject *s, int64_t user,
+		     int64_t agency, const char *pin, const struct mc_key *token_key, int64_t *id)
 {
 	struct mc__authority ca;
 	int rc = mc__authority_load(x->c, "issuing", 1, &ca);
@@ -122,12 +122,13 @@ int mc__cert_make(struct mc_signing_ctx *x, const char *kind, const struct mc_ce
 	struct mc_cert *cert = NULL;
 	struct mc_cert_info i;
 	struct mc_buf pem = MC_BUF_INIT(1 << 20), sealed = MC_BUF_INIT(1 << 20);
-	rc = mc_key_generate(&key);
+	rc = token_key ? 0 : mc_key_generate(&key);
 	if (!rc)
-		rc = mc_cert_issue(k, s, key, ca.cert, ca.key, now - 60, now + CERT_YEARS * YEAR_S, crl, &cert);
+		rc = mc_cert_issue(k, s, token_key ? token_key : key, ca.cert, ca.key, now - 60,
+				   now + CERT_YEARS * YEAR_S, crl, &cert);
 	if (!rc)
 		rc = mc_cert_info(cert, &i);
-	if (!rc) {
+	if (!rc && !token_key) {
 		char pass[65];
 		mc__seal_pass(pin ? "pin" : "agency", i.serial, pin, pass);
 		rc = mc_key_seal(key, pass, &sealed);
@@ -150,21 +151,34 @@ int mc__cert_make(struct mc_signing_ctx *x, const char *kind, const struct mc_ce
 			      " not_before, not_after, created_at, created_by)"
 			      " VALUES (?, ?, NULLIF(?, CAST(0 AS BIGINT)), NULLIF(?, CAST(0 AS BIGINT)), ?, ?, ?, ?, "
 			      "?, ?, NULLIF(?, CAST(0 AS BIGINT))) RETURNING id",
-			      "ttiitttiiii", i.serial, kind, user, agency, i.subject_cn, pem.data, sealed.data,
-			      i.not_before, i.not_after, mc_time_now_ms(), x->who ? x->who->user_id : 0);
+			      "ttiitttiiii", i.serial, kind, user, agency, i.subject_cn, pem.data,
+			      token_key ? NULL : (const char *)sealed.data, i.not_before, i.not_after, mc_time_now_ms(),
+			      x->who ? x->who->user_id : 0);
 		if (!rc)
 			rc = mc_step_returning(st, id);
 	}
 	if (!rc)
 		rc = mc__sign_audit(x, "certificate.issue", "certificate", *id,
-				    json_pack("{s:s, s:s, s:I}", "kind", kind, "serial", i.serial, "superseded",
-					      (json_int_t)superseded));
+				    json_pack("{s:s, s:s, s:I, s:b}", "kind", kind, "serial", i.serial, "superseded",
+					      (json_int_t)superseded, "token", token_key != NULL));
 	mc_buf_release(&pem);
 	mc_buf_release(&sealed);
 	mc_key_free(key);
 	mc_cert_free(cert);
 	mc__authority_free(&ca);
 	return rc;
+}
+
+int mc__cert_make(struct mc_signing_ctx *x, const char *kind, const struct mc_cert_subject *s, int64_t user,
+		  int64_t agency, const char *pin, int64_t *id)
+{
+	return cert_make(x, kind, s, user, agency, pin, NULL, id);
+}
+
+int mc__cert_make_token(struct mc_signing_ctx *x, const struct mc_cert_subject *s, int64_t user, int64_t agency,
+			const struct mc_key *token_key, int64_t *id)
+{
+	return cert_make(x, "personal", s, user, agency, NULL, token_key, id);
 }
 
 static int load_one(struct mc_signing_ctx *x, int64_t id, json_t **out)
@@ -189,6 +203,11 @@ static int manages(struct mc_signing_ctx *x, int64_t agency)
 	return rc > 0;
 }
 
+static void key_free(void *k)
+{
+	mc_key_free(k);
+}
+
 int mc_certificate_issue(struct mc_signing_ctx *x, json_t *in, json_t **out)
 {
 	const char *kind = json_string_value(json_object_get(in, "kind"));
@@ -198,10 +217,21 @@ int mc_certificate_issue(struct mc_signing_ctx *x, json_t *in, json_t **out)
 	}
 	int personal = strcmp(kind, "personal") == 0;
 	const char *pin = json_string_value(json_object_get(in, "pin"));
+	/* a key on the holder's token: its public half, from their request */
+	const char *csr = json_string_value(json_object_get(in, "csr"));
 	json_t *aj = json_object_get(in, "agency_id");
 	int64_t agency = json_is_integer(aj) ? json_integer_value(aj) : 0;
-	if (personal && !pin_ok(pin))
+	struct mc_key *token_key = NULL;
+	if (personal && csr) {
+		if (pin)
+			mc_bad_field(x->e, "pin", MC_M_CERT_PIN_OR_CSR);
+		else if (mc_key_from_csr(csr, strlen(csr), &token_key))
+			mc_bad_field(x->e, "csr", MC_M_CERT_CSR);
+		else
+			mc_arena_cleanup(x->arena, key_free, token_key);
+	} else if (personal && !pin_ok(pin)) {
 		mc_bad_field(x->e, "pin", MC_M_PIN_FORMAT);
+	}
 	if (!personal && agency <= 0)
 		mc_bad_field(x->e, "agency_id", MC_M_REQUIRED);
 	if (x->e->nfields)
@@ -223,8 +253,9 @@ int mc_certificate_issue(struct mc_signing_ctx *x, json_t *in, json_t **out)
 	int made = 0;
 	if (!rc) {
 		made = 1;
-		rc = mc__cert_make(x, kind, &s, personal ? x->who->user_id : 0, personal ? own_agency : agency,
-				   personal ? pin : NULL, &id);
+		rc = token_key ? mc__cert_make_token(x, &s, x->who->user_id, own_agency, token_key, &id)
+			       : mc__cert_make(x, kind, &s, personal ? x->who->user_id : 0,
+					       personal ? own_agency : agency, personal ? pin : NULL, &id);
 	}
 	if (!rc)
 		rc = mc_tx_commit(x->c);

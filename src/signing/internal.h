@@ -57,6 +57,10 @@ void mc__unlocked_free(struct mc__unlocked *u);
  * valid ones of the same holder and kind are superseded. */
 int mc__cert_make(struct mc_signing_ctx *x, const char *kind, const struct mc_cert_subject *s, int64_t user,
 		  int64_t agency, const char *pin, int64_t *id);
+/* The same for the public key of a key the holder keeps on a token: no
+ * key stored (what it signs is made outside and verified here). */
+int mc__cert_make_token(struct mc_signing_ctx *x, const struct mc_cert_subject *s, int64_t user, int64_t agency,
+			const struct mc_key *token_key, int64_t *id);
 /* An agency's certificate subject (arena strings). */
 int mc__agency_subject(struct mc_signing_ctx *x, int64_t agency, struct mc_cert_subject *s);
 /* The issuing CA's chain and the TSA with its key, for a signing. */

@@ -149,7 +149,9 @@ static void incoming_register_read_search(void **state)
 	assert_string_equal(jstr(doc, "urgency"), "khan");
 	assert_string_equal(jstr(doc, "sender_ref"), "512/SXD-PC");
 	assert_int_equal(jint(doc, "pages"), 3);
-	assert_string_equal(jstr(doc, "arrived_at"), "2027-03-02T09:00:00+07:00");
+	/* the server's clock starts at 09:00:00 and runs: on a busy machine
+	 * the registering may come a few seconds later */
+	assert_int_equal(strncmp(jstr(doc, "arrived_at"), "2027-03-02T09:0", 15), 0);
 	assert_string_equal(jstr(json_array_get(json_object_get(doc, "events"), 0), "action"), "register");
 	json_int_t first = jint(doc, "id");
 	json_decref(doc);

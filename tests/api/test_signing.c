@@ -783,6 +783,185 @@ static void citizen_signs_application(void **state)
 	(void)sha;
 }
 
+/* The result of a dossier, approved by the ward's chairman with his PIN:
+ * numbered as an outgoing document and signed PAdES by him, then with the
+ * ward's seal; the applicant downloads the signed PDF, in which pdfsig
+ * finds both signatures valid and the document unmodified.  A wrong PIN
+ * approves nothing. */
+static void dossier_result_signed(void **state)
+{
+	(void)state;
+	struct mc_http_session cit, clerk, spec, lead;
+	mc_http_login_as(&cit, srv.base, "079203001234");
+	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");
+	mc_http_login_as(&spec, srv.base, "chuyenvien.p26740");
+	mc_http_login_as(&lead, srv.base, "chutich.p26740");
+	json_decref(issue_personal(&lead, "556677"));
+	const char *form = "\"form\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+			   "\"birth_date\":\"2003-05-14\",\"residence_unit\":\"26740\",\"marital_status\":\"single\","
+			   "\"purpose\":\"Kết hôn\"}";
+	char body[1024], code[64];
+	struct mc_http_res r;
+	snprintf(body, sizeof(body), "{\"procedure_code\":\"1.004873\",%s}", form);
+	assert_int_equal(mc_http_post(&cit, "/api/v1/dossiers", body, &r), 201);
+	snprintf(code, sizeof(code), "%s", jstr(r.json, "code"));
+	mc_http_res_free(&r);
+	mc_http_act_v(&clerk, code, "receive", 1, NULL, &r);
+	if (r.status != 200)
+		fprintf(stderr, "%s %s\n", code, r.body);
+	assert_int_equal(r.status, 200);
+	long v = (long)json_integer_value(json_object_get(r.json, "version"));
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_act_v(&spec, code, "forward", v, NULL, &r), 200);
+	v = (long)json_integer_value(json_object_get(r.json, "version"));
+	mc_http_res_free(&r);
+	char sha[65];
+	/* a PDF without a page takes no signature: said of the file */
+	char empty[65];
+	assert_int_equal(mc_http_upload(&lead, MC_TEST_PDF("no page"), empty), 201);
+	snprintf(body, sizeof(body),
+		 "{\"result_file\":\"%s\",\"result_type_code\":\"giay_chung_nhan\",\"pin\":\"556677\"}", empty);
+	assert_int_equal(mc_http_act_v(&lead, code, "forward", v, body, &r), 422);
+	assert_non_null(strstr(r.body, "\"result_file\""));
+	mc_http_res_free(&r);
+	/* a real PDF with a page (tests/data/sample.pdf has no NUL byte: it
+	 * travels as a string) */
+	char pdfpath[512], *pdf = calloc(1, 1 << 20);
+	snprintf(pdfpath, sizeof(pdfpath), "%s/tests/data/sample.pdf", mc_test_share());
+	FILE *f = fopen(pdfpath, "rb");
+	assert_non_null(f);
+	assert_true(fread(pdf, 1, (1 << 20) - 1, f) > 0);
+	fclose(f);
+	assert_int_equal(mc_http_upload(&lead, pdf, sha), 201);
+	free(pdf);
+	/* a wrong PIN: nothing approved */
+	snprintf(body, sizeof(body),
+		 "{\"result_file\":\"%s\",\"result_type_code\":\"giay_chung_nhan\",\"pin\":\"000000\"}", sha);
+	assert_int_equal(mc_http_act_v(&lead, code, "forward", v, body, &r), 422);
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body),
+		 "{\"result_file\":\"%s\",\"result_type_code\":\"giay_chung_nhan\",\"pin\":\"556677\"}", sha);
+	mc_http_act_v(&lead, code, "forward", v, body, &r);
+	if (r.status != 200)
+		fprintf(stderr, "%s\n", r.body);
+	assert_int_equal(r.status, 200);
+	json_t *result = json_object_get(r.json, "result");
+	char signed_sha[65];
+	snprintf(signed_sha, sizeof(signed_sha), "%s", jstr(result, "sha256"));
+	assert_string_equal(jstr(result, "uploaded_sha256"), sha);
+	assert_string_not_equal(signed_sha, sha);
+	json_int_t doc = json_integer_value(json_object_get(json_object_get(result, "document"), "id"));
+	mc_http_res_free(&r);
+	char path[200];
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/files/%s", code, signed_sha);
+	assert_int_equal(fetch(&cit, path, "result.pdf"), 200);
+	assert_int_equal(mc_test_sh(dir, "pdfsig result.pdf | grep -c 'Signature is Valid.' | grep -qx 2"), 0);
+	assert_int_equal(
+		mc_test_sh(dir, "pdfsig result.pdf | grep -c 'Signer Certificate Common Name: Phạm Thị Lệ Hằng'"), 0);
+	assert_int_equal(mc_test_sh(dir, "pdfsig result.pdf | tail -n 4 | grep -q 'Total document signed'"), 0);
+	/* the register's document is the signed PDF */
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld", (long long)doc);
+	assert_int_equal(mc_http_get(&lead, path, &r), 200);
+	assert_string_equal(jstr(r.json, "file_sha256"), signed_sha);
+	mc_http_res_free(&r);
+}
+
+/* A key on the holder's own token: the official sends a PKCS#10 request
+ * (the password again), gets a certificate in their own name (not the
+ * name the request asked for) for that key, signs a file outside with
+ * `openssl cms -sign` and the token's key, and the verification says it
+ * is valid, by them; remote signing with a PIN is refused for it.  A
+ * request whose signature does not hold, a weak RSA key, and a PIN with
+ * a request are refused. */
+static void token_certificate(void **state)
+{
+	(void)state;
+	struct mc_http_session tp;
+	mc_http_login_as(&tp, srv.base, "truongphong.stp");
+	assert_int_equal(mc_test_sh(dir, "openssl ecparam -name prime256v1 -genkey -noout -out token.key && "
+					 "openssl req -new -key token.key -subj '/CN=Somebody Else' -out token.csr && "
+					 "openssl genrsa -out weak.key 1024 2>/dev/null && "
+					 "openssl req -new -key weak.key -subj '/CN=weak' -out weak.csr"),
+			 0);
+	char csr[4096], weak[4096], path[256];
+	snprintf(path, sizeof(path), "%s/token.csr", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	csr[fread(csr, 1, sizeof(csr) - 1, f)] = '\0';
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/weak.csr", dir);
+	assert_non_null(f = fopen(path, "r"));
+	weak[fread(weak, 1, sizeof(weak) - 1, f)] = '\0';
+	fclose(f);
+	struct mc_http_res r;
+	json_t *b = json_pack("{s:s, s:s, s:s}", "kind", "personal", "csr", weak, "password", "motcua2026");
+	char *body = json_dumps(b, 0);
+	assert_int_equal(mc_http_post(&tp, "/api/v1/certificates", body, &r), 422);
+	assert_non_null(strstr(r.body, "\"csr\""));
+	mc_http_res_free(&r);
+	free(body);
+	/* a request changed after it was signed */
+	char bad[4096];
+	snprintf(bad, sizeof(bad), "%s", csr);
+	char *mid = bad + strlen(bad) / 2;
+	*mid = *mid == 'A' ? 'B' : 'A';
+	json_object_set_new(b, "csr", json_string(bad));
+	body = json_dumps(b, 0);
+	assert_int_equal(mc_http_post(&tp, "/api/v1/certificates", body, &r), 422);
+	mc_http_res_free(&r);
+	free(body);
+	json_object_set_new(b, "csr", json_string(csr));
+	json_object_set_new(b, "pin", json_string("123456"));
+	body = json_dumps(b, 0);
+	assert_int_equal(mc_http_post(&tp, "/api/v1/certificates", body, &r), 422);
+	mc_http_res_free(&r);
+	free(body);
+	json_object_del(b, "pin");
+	body = json_dumps(b, 0);
+	assert_int_equal(mc_http_post(&tp, "/api/v1/certificates", body, &r), 201);
+	json_int_t id = json_integer_value(json_object_get(r.json, "id"));
+	assert_false(json_is_true(json_object_get(r.json, "remote")));
+	mc_http_res_free(&r);
+	free(body);
+	json_decref(b);
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem", (long long)id);
+	assert_int_equal(fetch(&tp, path, "token.pem"), 200);
+	/* the request's key, the holder's name */
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in token.pem -pubkey -noout > a.pub && "
+					 "openssl pkey -in token.key -pubout > b.pub && cmp a.pub b.pub"),
+			 0);
+	assert_int_equal(mc_test_sh(dir, "openssl x509 -in token.pem -noout -subject -nameopt utf8"), 0);
+	assert_true(strstr(mc_test_output(dir), "Somebody Else") == NULL);
+	/* signed outside, verified here */
+	mc_test_write(dir, "minutes.txt", "Biên bản họp ngày 7/12/2026\n", strlen("Biên bản họp ngày 7/12/2026\n"));
+	assert_int_equal(
+		mc_test_sh(dir, "openssl cms -sign -cades -binary -in minutes.txt -signer token.pem -inkey token.key "
+				"-outform DER -out minutes.p7s -nosmimecap && base64 -w0 minutes.txt > f.b64 && "
+				"base64 -w0 minutes.p7s > s.b64 && printf '{\"file\":\"%%s\",\"signature\":\"%%s\"}' "
+				"\"$(cat f.b64)\" \"$(cat s.b64)\" > verify.json"),
+		0);
+	assert_int_equal(
+		mc_test_sh(dir,
+			   "curl -s -H 'Content-Type: application/json' --data-binary @verify.json %s/api/v1/verify",
+			   srv.base),
+		0);
+	json_error_t je;
+	json_t *v = json_loads(mc_test_output(dir), 0, &je);
+	assert_non_null(v);
+	json_t *sig0 = json_array_get(json_object_get(v, "signatures"), 0);
+	assert_true(json_is_true(json_object_get(sig0, "intact")));
+	assert_string_equal(jstr(sig0, "certificate_status"), "good");
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	json_decref(v);
+	/* the key is not here: no remote signing with it */
+	char sha[65];
+	assert_int_equal(mc_http_upload(&tp, MC_TEST_PDF("token test"), sha), 201);
+	snprintf(path, sizeof(path), "{\"file\":\"%s\",\"pin\":\"123456\"}", sha);
+	assert_int_equal(mc_http_post(&tp, "/api/v1/signatures", path, &r), 422);
+	assert_non_null(strstr(r.body, "certificate_id"));
+	mc_http_res_free(&r);
+}
+
 /* A server given another PKI secret than the one that sealed the
  * authorities' keys refuses to start (else every signer would be told
  * their PIN is wrong); a secret others may read is refused too. */
@@ -820,6 +999,8 @@ int main(void)
 		cmocka_unit_test(document_signed_and_sealed),
 		cmocka_unit_test(confidential_encrypted_to_recipients),
 		cmocka_unit_test(citizen_signs_application),
+		cmocka_unit_test(dossier_result_signed),
+		cmocka_unit_test(token_certificate),
 		cmocka_unit_test(wrong_secret_refused),
 	};
 	mc_test_only_from_env();

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, PHONE } from './lib/harness.mjs';
 
 let srv, browser, dir;
@@ -142,5 +143,26 @@ test('a citizen signs an online application with the PIN of their certificate', 
   await page.goto(`/ho-so-cua-toi/${encodeURIComponent(code)}`);
   await page.locator('#app-signed').getByText(/Đơn được ký số bởi Nguyễn Văn An/).waitFor();
   await narrow(page);
+  assertNoErrors(page);
+});
+
+test('a certificate for the key on one\'s own token, from its request', async () => {
+  const key = join(dir, 'token.key'), csr = join(dir, 'token.csr');
+  execFileSync('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key]);
+  execFileSync('openssl', ['req', '-new', '-key', key, '-subj', '/CN=token', '-out', csr]);
+  const page = await newPage(browser, srv);
+  await login(page, 'truongphong.stp');
+  await page.goto('/chung-thu-so');
+  await page.getByText('Dùng thiết bị ký số của riêng bạn (token, thẻ ký số)').click();
+  // no file: said next to the box, nothing sent
+  await page.getByRole('button', { name: 'Gửi yêu cầu cấp chứng thư' }).click();
+  await page.getByText('Chọn tệp yêu cầu cấp chứng thư (.csr)').first().waitFor();
+  await page.getByLabel('Tệp yêu cầu cấp chứng thư (.csr, PKCS#10) *').setInputFiles(csr);
+  await page.locator('#tk-password').fill('motcua2026');
+  await page.getByRole('button', { name: 'Gửi yêu cầu cấp chứng thư' }).click();
+  await page.getByText('Đã cấp chứng thư số.').waitFor();
+  await page.locator('#sg-token').waitFor();
+  assert.equal(await page.locator('#f-pin').count(), 0); // no PIN for a key that is not here
+  await assertAccessible(page, 'the certificate page with a token certificate');
   assertNoErrors(page);
 });

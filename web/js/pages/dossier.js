@@ -15,6 +15,7 @@ import { officialOnly, dueCell } from './office.js';
 import { formView } from './office-form.js';
 import { fileLink, itemState, noticeItems, earlierFiles } from './papers.js';
 import { attachment } from './citizen-ui.js';
+import { pinBox, withPin } from './signatures.js';
 
 const FORMS = ['01', '02', '03', '04', '05', '06'];
 const ENDED = ['returned', 'refused', 'withdrawn', 'stopped'];
@@ -217,9 +218,15 @@ function actionForm(d, def, etag, a, reload) {
       // the approval carries the result document the applicant will download
       const doc = isApproval(d) ? attachment({ id: `${id}-result`, field: 'result_file', label: t('of_result_file'), hint: t('of_result_file_hint') }) : null;
       if (doc) form.append(doc.box);
+      // the approver's PIN signs the result digitally (empty: the seal alone)
+      if (doc) {
+        const slot = el('div', { id: `${id}-pin-slot` });
+        form.append(slot);
+        pinBox(`${id}-pin`).then((box) => slot.replaceChildren(box));
+      }
       const n = note();
       check = () => (doc && (doc.busy || doc.error) ? [problem('result_file', doc.busy ? t('ap_err_uploading') : doc.error)] : []);
-      body = () => ({ ...(n.value.trim() ? { note: n.value.trim() } : {}), ...(doc && doc.sha ? { result_file: doc.sha } : {}) });
+      body = () => withPin(form, { ...(n.value.trim() ? { note: n.value.trim() } : {}), ...(doc && doc.sha ? { result_file: doc.sha } : {}) });
       break;
     }
     case 'check_supplement': {

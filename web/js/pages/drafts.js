@@ -9,6 +9,7 @@
 import { needStrings, state, t, el, api, go, link, page, pick, when, day, todayVN, isoDay, dateInput, upload, newKey, alertBox, showFieldErrors, clearFieldErrors, field, bytes, can } from '../lib.js';
 import { officialOnly } from './office.js';
 import { documentFields, fieldSelect } from './documents.js';
+import { pinBox, withPin } from './signatures.js';
 
 const LISTS = ['mine', 'to_review', 'reviewed', 'to_issue'];
 const URGENCIES = ['normal', 'khan', 'thuong_khan', 'hoa_toc'];
@@ -306,27 +307,6 @@ async function peopleSelect(d, action, id, name) {
       el('option', { value: '', text: t('dc_choose') }),
       ...people.map((p) => el('option', { value: String(p.id), text: personLabel(p) }))),
   };
-}
-
-// The signer's PIN box, when they hold a valid certificate for remote
-// signing: the signing act then signs the document digitally (empty: an
-// approval for a signature on paper).  Without one, a link to ask for it.
-let myCert; // fetched once per page
-async function pinBox(id) {
-  if (myCert === undefined) {
-    await needStrings('signatures');
-    const r = await api('GET', '/api/v1/certificates');
-    myCert = r.status === 200 ? (r.body.items || []).find((c) => c.kind === 'personal' && c.status === 'valid' && c.remote) || null : null;
-  }
-  if (!myCert) return el('p', { class: 'hint', id: `${id}-nocert` }, t('sg_no_cert_hint'), ' ', link('/chung-thu-so', t('sg_get_cert')));
-  return field('pin', t('sg_pin_sign'), { id, type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '12', hint: t('sg_pin_sign_hint', { serial: myCert.serial }) });
-}
-
-// The body of a signing act with the PIN, when one was typed.
-function withPin(form, body) {
-  const pin = form.elements.pin?.value.trim();
-  if (pin) body.pin = pin;
-  return body;
 }
 
 async function submitForm(d, etag, done) {

@@ -10,6 +10,27 @@ const PIN = { type: 'password', inputmode: 'numeric', autocomplete: 'off', patte
 const statusText = (c) => t('sg_status_' + c.status);
 const fromUnix = (s) => (s ? when(new Date(s * 1000).toISOString()) : '—');
 
+// The signer's PIN box, when they hold a valid certificate for remote
+// signing: the signing act then signs the document digitally (empty: an
+// approval for a signature on paper).  Without one, a link to ask for it.
+let myCert; // fetched once per page
+export async function pinBox(id) {
+  if (myCert === undefined) {
+    await needStrings('signatures');
+    const r = await api('GET', '/api/v1/certificates');
+    myCert = r.status === 200 ? (r.body.items || []).find((c) => c.kind === 'personal' && c.status === 'valid' && c.remote) || null : null;
+  }
+  if (!myCert) return el('p', { class: 'hint', id: `${id}-nocert` }, t('sg_no_cert_hint'), ' ', link('/chung-thu-so', t('sg_get_cert')));
+  return field('pin', t('sg_pin_sign'), { id, type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '12', hint: t('sg_pin_sign_hint', { serial: myCert.serial }) });
+}
+
+// The body of a signing act with the PIN, when one was typed.
+export function withPin(form, body) {
+  const pin = form.elements.pin?.value.trim();
+  if (pin) body.pin = pin;
+  return body;
+}
+
 // ---- /chung-thu-so: my certificates ----
 
 export async function certificates(view) {
@@ -25,6 +46,7 @@ export async function certificates(view) {
     el('p', { text: t('sg_intro') }),
     valid ? current(valid) : el('p', { class: 'hint', id: 'sg-none', text: t('sg_none') }),
     requestForm(!!valid),
+    tokenForm(),
     items.length ? history(items) : null);
 }
 
@@ -38,7 +60,7 @@ function current(c) {
   return el('section', { class: 'card', 'aria-labelledby': 'sg-cur-h' },
     el('h2', { id: 'sg-cur-h', text: t('sg_current') }), dl,
     el('p', {}, el('a', { href: `/api/v1/certificates/${c.id}?format=pem`, download: `${c.serial}.pem`, text: t('sg_download') })),
-    pinForm(c), revokeForm(c));
+    c.remote ? pinForm(c) : el('p', { class: 'hint', id: 'sg-token', text: t('sg_on_token') }), revokeForm(c));
 }
 
 function formStatus() {
@@ -85,6 +107,27 @@ function requestForm(replaces) {
       () => { location.replace('/chung-thu-so?done=issued'); });
   });
   return form;
+}
+
+// A key on one's own token: its certificate request (PKCS#10, PEM) sent,
+// the certificate issued for it to download into the token's software.
+function tokenForm() {
+  const status = formStatus();
+  const form = el('form', { class: 'act-form', id: 'f-token', novalidate: true },
+    el('p', { class: 'hint', text: t('sg_token_hint') }),
+    field('csr_file', t('sg_token_csr') + ' *', { type: 'file', id: 'tk-csr', accept: '.csr,.pem,.req,application/pkcs10', required: true }),
+    field('password', t('sg_token_password') + ' *', { type: 'password', id: 'tk-password', autocomplete: 'current-password', required: true }),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'token-submit', text: t('sg_token_send') })),
+    status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = form.elements.csr_file.files[0];
+    if (!f) { showFieldErrors(form, { status: 422, body: { errors: [{ field: 'csr_file', message_vi: t('sg_token_need'), message_en: t('sg_token_need') }] } }); return; }
+    const csr = (await f.text()).slice(0, 65536);
+    send(form, status, 'POST', '/api/v1/certificates', { kind: 'personal', csr, password: form.elements.password.value },
+      () => { location.replace('/chung-thu-so?done=issued'); });
+  });
+  return el('details', { class: 'card act-form', id: 'sg-token-box' }, el('summary', { text: t('sg_token') }), form);
 }
 
 function pinForm(c) {
