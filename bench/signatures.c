@@ -13,10 +13,16 @@
  *   pades      a two-page document rendered, signed (PAdES with a time
  *              stamp, the stamp image) and finished, as at a signing act
  *   verify     mc_cms_verify of a time-stamped signature (chain, CRL-less)
+ *   edxml      an edXML package (QCVN 102:2016) with that 100 KB file
+ *              attached written and sealed with an agency's XML signature,
+ *              as at POST /api/v1/documents/{id}/exchange
+ *   edxml-v    that package's signature checked, as at POST /edxml
  */
 #include "crypto/cms.h"
 #include "crypto/crypto.h"
 #include "crypto/pki.h"
+#include "crypto/xmldsig.h"
+#include "exchange/edxml.h"
 #include "render/pdf.h"
 #include "render/pdfsign.h"
 
@@ -174,6 +180,43 @@ int main(void)
 		    r.cert_status != MC_CERT_GOOD)
 			return 1;
 	});
+	/* an edXML package (QCVN 102:2016) with the 100 KB file attached,
+	 * sealed by its agency and checked as a peer checks it */
+	struct party org;
+	issue(&org, MC_CERT_ORG, "Sở Tư pháp", &ca);
+	struct mc_edxml_doc ed = {
+		.from = {"000.00.02.H29", "Sở Tư pháp"},
+		.nto = 1,
+		.code_number = "15",
+		.code_notation = "QĐ-STP",
+		.date = "2026/12/07",
+		.type = "quyet_dinh",
+		.type_name = "Quyết định",
+		.subject = "Về việc ban hành Kế hoạch chuyển đổi số năm 2027",
+		.signer = "Nguyễn Văn Giám Đốc",
+		.document_id = "0123456789abcdef0123456789abcdef",
+		.trace_time = "2026/12/07 09:15:00",
+		.nfiles = 1,
+	};
+	ed.to[0] = (struct mc_edxml_organ){"000.00.00.G01", "Bộ Tư pháp"};
+	ed.files[0] = (struct mc_edxml_file){"document@motcua", "15-QD-STP.pdf", "application/pdf", file, big};
+	struct mc_buf xml = MC_BUF_INIT(64u << 20), sx = MC_BUF_INIT(64u << 20);
+	RUN("edxml", "an edXML package with the 100 KB file written and sealed (XML signature, xmlsec1)", {
+		mc_buf_reset(&xml);
+		mc_buf_reset(&sx);
+		if (mc_edxml_write_doc(&ed, &xml) ||
+		    mc_xml_sign(xml.data, xml.len, "edXMLHeader", org.cert, org.key, chain, 1, &sx))
+			return 1;
+	});
+	RUN("edxml-v", "that package's seal checked (whole-document reference, chain)", {
+		struct mc_xml_report r;
+		if (mc_xml_verify(sx.data, sx.len, tr, t, &r) || !r.valid || r.cert_status != MC_CERT_GOOD)
+			return 1;
+	});
+	mc_buf_release(&xml);
+	mc_buf_release(&sx);
+	mc_key_free(org.key);
+	mc_cert_free(org.cert);
 	mc_trust_free(tr);
 	json_decref(doc);
 	mc_buf_release(&der);

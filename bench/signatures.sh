@@ -9,7 +9,8 @@
 #   2. bench/signatures.c, one thread in process: a CMS signature, a
 #      detached CMS of 100 KB with an RFC 3161 time stamp, unsealing a
 #      PKCS#8 key (a PIN's cost), a two-page document rendered and signed
-#      PAdES, a verification;
+#      PAdES, a verification, an edXML package with the 100 KB file sealed
+#      (XML signature) and its seal checked;
 #   3. remote signing over HTTP: `motcua seed` (the demonstration's PKI),
 #      an official asks for a certificate with a PIN and uploads a file,
 #      then wrk's BENCH_CONNECTIONS connections POST /api/v1/signatures for

@@ -24,11 +24,23 @@
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int ready;
 
+/* The keys manager of every verification, made once: making one loads the
+ * system's CA bundle into its X509 store (about 100 ms), which no
+ * verification here uses (certificates are checked by mc_trust_check).
+ * xmlsec does not say its keys manager may serve two threads at once: one
+ * verification at a time uses it (5 ms for a 100 KB package). */
+static xmlSecKeysMngrPtr verify_mngr;
+static pthread_mutex_t verify_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void init(void)
 {
 	xmlInitParser();
 	ready = xmlSecInit() >= 0 && xmlSecCheckVersion() == 1 && xmlSecCryptoAppInit(NULL) >= 0 &&
 		xmlSecCryptoInit() >= 0;
+	if (ready) {
+		verify_mngr = xmlSecKeysMngrCreate();
+		ready = verify_mngr && xmlSecCryptoAppDefaultKeysMngrInit(verify_mngr) >= 0;
+	}
 	/* a signature that does not verify is an answer, not a log line */
 	xmlSecErrorsDefaultCallbackEnableOutput(0);
 }
@@ -191,7 +203,6 @@ int mc_xml_verify(const void *xml, size_t n, const struct mc_trust *t, int64_t n
 		return MC_E_INVAL;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	xmlNodePtr sig = xmlSecFindNode(root, xmlSecNodeSignature, xmlSecDSigNs);
-	xmlSecKeysMngrPtr mngr = NULL;
 	xmlSecDSigCtxPtr ctx = NULL;
 	rc = MC_E_INVAL;
 	/* one signature, one reference, and that reference the whole document */
@@ -205,15 +216,17 @@ int mc_xml_verify(const void *xml, size_t n, const struct mc_trust *t, int64_t n
 	if (!whole)
 		goto done;
 	rc = MC_E_INTERNAL;
-	if (!(mngr = xmlSecKeysMngrCreate()) || xmlSecCryptoAppDefaultKeysMngrInit(mngr) < 0 ||
-	    !(ctx = xmlSecDSigCtxCreate(mngr)))
+	if (!(ctx = xmlSecDSigCtxCreate(verify_mngr)))
 		goto done;
 	/* the key is the certificate's in KeyInfo; whether that certificate
 	 * is trusted is decided below, with the CRL and at the signing time */
 	ctx->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS;
 	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty;
 	rc = 0;
-	if (xmlSecDSigCtxVerify(ctx, sig) < 0 || !ctx->signKey) {
+	pthread_mutex_lock(&verify_lock);
+	int verified = xmlSecDSigCtxVerify(ctx, sig);
+	pthread_mutex_unlock(&verify_lock);
+	if (verified < 0 || !ctx->signKey) {
 		rc = MC_E_INVAL; /* no key to be found, or a malformed signature */
 		goto done;
 	}
@@ -248,8 +261,6 @@ int mc_xml_verify(const void *xml, size_t n, const struct mc_trust *t, int64_t n
 done:
 	if (ctx)
 		xmlSecDSigCtxDestroy(ctx);
-	if (mngr)
-		xmlSecKeysMngrDestroy(mngr);
 	xmlFreeDoc(doc);
 	ERR_clear_error();
 	return rc;
