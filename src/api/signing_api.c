@@ -109,6 +109,23 @@ static int timestamp(struct mc_req *r)
 	return send_bytes(r, "application/timestamp-reply", &resp, NULL);
 }
 
+static int ocsp(struct mc_req *r)
+{
+	const char *ct = mc_req_header(r, "Content-Type");
+	if (!ct || strncmp(ct, "application/ocsp-request", 24) != 0)
+		return mc_fail(r, MC_E_MEDIA_TYPE, "application/ocsp-request");
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct mc_buf resp = MC_BUF_INIT(1 << 20);
+	if ((rc = mc_pki_ocsp(c, r->body.data, r->body.len, mc_time_now_ms() / 1000, &resp))) {
+		mc_buf_release(&resp);
+		return no_pki(r, rc);
+	}
+	return send_bytes(r, "application/ocsp-response", &resp, NULL);
+}
+
 /* ---- certificates ---- */
 
 static int certificates_list(struct mc_req *r)
@@ -394,6 +411,7 @@ const struct mc_route mc_api_signing_routes[] = {
 	{"GET", "/pki/ca.pem", ca_chain, MC_AUTH_NONE, NULL, 0},
 	{"GET", "/pki/ca.crl", ca_crl, MC_AUTH_NONE, NULL, 0},
 	{"POST", "/pki/tsa", timestamp, MC_AUTH_NONE, NULL, MC_RF_RAW_BODY | MC_RF_NO_CSRF | MC_RF_NO_IDEM},
+	{"POST", "/pki/ocsp", ocsp, MC_AUTH_NONE, NULL, MC_RF_RAW_BODY | MC_RF_NO_CSRF | MC_RF_NO_IDEM},
 	{"GET", "/api/v1/certificates", certificates_list, MC_AUTH_REQUIRED, NULL, 0},
 	{"POST", "/api/v1/certificates", certificate_issue, MC_AUTH_REQUIRED, NULL, MC_RF_NO_IDEM},
 	{"GET", "/api/v1/certificates/{id}", certificate_get, MC_AUTH_REQUIRED, NULL, 0},

@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include "../crypto/ocsp.h"
+
 #include "../audit/audit.h"
 #include "../core/timeutil.h"
 
@@ -519,6 +521,44 @@ int mc__trust(struct mc_conn *c, int64_t now, struct mc_trust **out)
 		mc_trust_free(t);
 	else
 		*out = t;
+	return rc;
+}
+
+struct ocsp_lookup {
+	struct mc_conn *c;
+};
+
+static int ocsp_lookup(void *arg, const char *serial, struct mc_ocsp_status *st)
+{
+	struct ocsp_lookup *l = arg;
+	struct mc_stmt *s;
+	int rc = mc_query(l->c, &s,
+			  "SELECT revoked_at, COALESCE(revoke_reason, 0) FROM certificates WHERE serial = ?"
+			  " UNION ALL SELECT NULL, 0 FROM pki_authorities WHERE serial = ? AND kind = 'tsa'",
+			  "tt", serial, serial);
+	if (rc)
+		return rc;
+	if ((rc = mc_step_row(s)) == 0) {
+		st->state = mc_col_is_null(s, 0) ? 0 : 1;
+		st->revoked_at = mc_col_is_null(s, 0) ? 0 : mc_col_int64(s, 0);
+		st->reason = (int)mc_col_int64(s, 1);
+	} else if (rc == MC_E_NOT_FOUND) {
+		st->state = 2;
+		rc = 0;
+	}
+	mc_stmt_done(s);
+	return rc;
+}
+
+int mc_pki_ocsp(struct mc_conn *c, const void *req, size_t n, int64_t now, struct mc_buf *resp)
+{
+	struct mc__authority ca;
+	int rc = mc__authority_load(c, "issuing", 1, &ca);
+	if (rc)
+		return rc;
+	struct ocsp_lookup l = {c};
+	rc = mc_ocsp_respond(req, n, ca.cert, ca.key, now, 3600, ocsp_lookup, &l, resp);
+	mc__authority_free(&ca);
 	return rc;
 }
 

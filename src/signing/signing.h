@@ -68,6 +68,10 @@ int mc_pki_chain(struct mc_conn *c, struct mc_buf *pem);
 int mc_pki_crl(struct mc_conn *c, int64_t now, struct mc_buf *der);
 /* Answer an RFC 3161 query (DER); MC_E_INVAL when it is none. */
 int mc_pki_timestamp(struct mc_conn *c, const void *query, size_t n, int64_t now_ms, struct mc_buf *resp);
+/* The OCSP response (DER) to a DER request about certificates of the
+ * issuing CA: good, revoked (when, why) or unknown, signed by the CA,
+ * valid an hour; junk is answered malformedRequest. */
+int mc_pki_ocsp(struct mc_conn *c, const void *req, size_t n, int64_t now, struct mc_buf *resp);
 
 /* ---- certificates (certificate.c) ---- */
 /* Issue a certificate from in: {"kind": "personal", "pin"} for the caller

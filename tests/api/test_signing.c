@@ -357,6 +357,41 @@ static void revoked_cannot_sign(void **state)
 			"openssl verify -crl_check -CAfile all.pem deputy.pem"),
 		2);
 	assert_true(mc_test_said(dir, "certificate revoked"));
+	/* and so says the OCSP responder, asked by openssl; a good one is good,
+	 * one of another CA unknown, junk malformed */
+	char q[512];
+	snprintf(q, sizeof(q),
+		 "awk '/BEGIN/{n++} {print > (\"ch\" n \".pem\")}' chain.pem && "
+		 "openssl ocsp -issuer ch2.pem -cert deputy.pem -url %s/pki/ocsp -CAfile chain.pem",
+		 srv.base);
+	assert_int_equal(mc_test_sh(dir, "%s", q), 0);
+	assert_true(mc_test_said(dir, "Response verify OK"));
+	assert_true(mc_test_said(dir, "deputy.pem: revoked"));
+	assert_true(mc_test_said(dir, "Reason: keyCompromise"));
+	struct mc_http_session cvp;
+	mc_http_login_as(&cvp, srv.base, "chanhvanphong.stp");
+	json_t *fresh = issue_personal(&cvp, "555667");
+	snprintf(path, sizeof(path), "/api/v1/certificates/%lld?format=pem",
+		 (long long)json_integer_value(json_object_get(fresh, "id")));
+	json_decref(fresh);
+	assert_int_equal(fetch(&cvp, path, "fresh.pem"), 200);
+	snprintf(q, sizeof(q), "openssl ocsp -issuer ch2.pem -cert fresh.pem -url %s/pki/ocsp -CAfile chain.pem",
+		 srv.base);
+	assert_int_equal(mc_test_sh(dir, "%s", q), 0);
+	assert_true(mc_test_said(dir, "fresh.pem: good"));
+	snprintf(q, sizeof(q),
+		 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout o.key -subj /CN=other "
+		 "-out other.pem 2>/dev/null && openssl ocsp -issuer other.pem -cert other.pem -url %s/pki/ocsp "
+		 "-noverify",
+		 srv.base);
+	assert_int_equal(mc_test_sh(dir, "%s", q), 0);
+	assert_true(mc_test_said(dir, "other.pem: unknown"));
+	snprintf(q, sizeof(q),
+		 "curl -s -H 'Content-Type: application/ocsp-request' --data-binary 'junk' -o junk.der %s/pki/ocsp && "
+		 "openssl ocsp -respin junk.der -resp_text -noverify",
+		 srv.base);
+	mc_test_sh(dir, "%s", q);
+	assert_true(mc_test_said(dir, "malformedrequest"));
 	/* no valid certificate left to sign with */
 	assert_int_equal(sign(&deputy, sha, "555666", &res), 422);
 	assert_non_null(strstr(res.body, "certificate_id"));
