@@ -49,7 +49,7 @@ int mc_ocsp_respond(const void *req_der, size_t n, const struct mc_cert *ca, con
 		const EVP_MD *md = md_obj ? EVP_get_digestbyobj(md_obj) : NULL;
 		/* ours when its issuer's name and key hash are the CA's */
 		OCSP_CERTID *mine = md && serial ? OCSP_cert_id_new(md, X509_get_subject_name(cax),
-								      X509_get0_pubkey_bitstr(cax), serial)
+								    X509_get0_pubkey_bitstr(cax), serial)
 						 : NULL;
 		struct mc_ocsp_status st = {2, 0, 0};
 		if (mine && OCSP_id_issuer_cmp(mine, cid) == 0) {
@@ -59,7 +59,7 @@ int mc_ocsp_respond(const void *req_der, size_t n, const struct mc_cert *ca, con
 				failed = 1;
 		}
 		ASN1_TIME *rev = st.state == 1 ? ASN1_TIME_set(NULL, (time_t)st.revoked_at) : NULL;
-		int v = st.state == 0 ? V_OCSP_CERTSTATUS_GOOD
+		int v = st.state == 0   ? V_OCSP_CERTSTATUS_GOOD
 			: st.state == 1 ? V_OCSP_CERTSTATUS_REVOKED
 					: V_OCSP_CERTSTATUS_UNKNOWN;
 		ok = !failed && (st.state != 1 || rev) &&

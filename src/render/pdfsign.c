@@ -509,6 +509,18 @@ static int check_field(const struct mc_pdf_sigfield *f)
 	return 0;
 }
 
+/* 1 when more than one page points at the indirect array annots. */
+static int annots_shared(qpdf_data q, qpdf_oh annots)
+{
+	int id = qpdf_oh_get_object_id(q, annots), n = 0;
+	int pages = qpdf_get_num_pages(q);
+	for (int i = 0; i < pages && n < 2; i++) {
+		qpdf_oh a = key(q, qpdf_get_page_n(q, (size_t)i), "/Annots");
+		n += qpdf_oh_is_indirect(q, a) && qpdf_oh_get_object_id(q, a) == id;
+	}
+	return n > 1;
+}
+
 /* The page (or its /Annots array) with the annotations ids (n of them,
  * widgets or stamps) added to /Annots.  An object may appear once in an
  * update, so all that a page gains is added in one rewrite. */
@@ -524,8 +536,10 @@ static int add_annots(struct upd *u, qpdf_oh page, int pid, int pgen, const int 
 	int rc = a.rc;
 	if (rc)
 		goto done;
-	if (qpdf_oh_is_array(q, annots) && qpdf_oh_is_indirect(q, annots)) {
-		/* the page points at the array: the array changes, the page does not */
+	if (qpdf_oh_is_array(q, annots) && qpdf_oh_is_indirect(q, annots) && !annots_shared(q, annots)) {
+		/* the page points at the array: the array changes, the page does not
+		 * (unless other pages point at it too: then this page gets an array
+		 * of its own, and the others keep theirs) */
 		begin_obj(u, qpdf_oh_get_object_id(q, annots), qpdf_oh_get_generation(q, annots));
 		put(&u->o, "[ %s%s]\nendobj\n", items, mc_buf_str(&added));
 		goto done;

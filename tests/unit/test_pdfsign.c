@@ -943,6 +943,50 @@ static void stamps_on_pages(void **state)
 	mc_buf_release(&out);
 }
 
+/* Two pages sharing one /Annots array (writers do that): a stamp on the
+ * second gives that page an array of its own; the first keeps the shared
+ * one, unchanged, and shows no stamp. */
+static void shared_annots(void **state)
+{
+	(void)state;
+	const char content[] = "0 0 1 rg 20 20 100 50 re f";
+	char stream[128];
+	snprintf(stream, sizeof(stream), "<< /Length %zu >>\nstream\n%s\nendstream", strlen(content), content);
+	const char *objs[] = {
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 300 200] >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 5 0 R /Annots 6 0 R >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 5 0 R /Annots 6 0 R >>",
+		stream,
+		"[7 0 R]",
+		"<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (note) >>",
+	};
+	struct mc_buf pdf = MC_BUF_INIT(LIMIT), out = MC_BUF_INIT(LIMIT);
+	make_pdf(&pdf, objs, 7);
+	unsigned char *rgb;
+	int w, h;
+	assert_int_equal(mc_pdf_text_image("<b>Đã ký</b>", 12, 60, 20, 2, &rgb, &w, &h), 0);
+	const struct mc_pdf_stamp st[] = {{2, 10, 10, 60, 20, rgb, NULL, w, h, "trang-hai"}};
+	assert_int_equal(mc_pdf_add_stamps(pdf.data, pdf.len, st, 1, &out), 0);
+	free(rgb);
+	mc_test_write(dir, "shared.pdf", out.data, out.len);
+	qpdf_finds_no_error("shared.pdf", &out);
+	const char *upd = out.data + pdf.len;
+	size_t un = out.len - pdf.len;
+	assert_null(memmem(upd, un, "\n6 0 obj", 8)); /* the shared array as it was */
+	assert_non_null(memmem(upd, un, "4 0 obj", 7));
+	assert_int_equal(stamps_saying(&out, 2, "trang-hai"), 1);
+	assert_int_equal(stamps_saying(&out, 1, "trang-hai"), 0);
+	qpdf_data q = qpdf_init();
+	qpdf_silence_errors(q);
+	assert_int_equal(qpdf_read_memory(q, "shared.pdf", out.data, out.len, NULL), QPDF_SUCCESS);
+	assert_int_equal(qpdf_oh_get_array_n_items(q, qpdf_oh_get_key(q, qpdf_get_page_n(q, 0), "/Annots")), 1);
+	assert_int_equal(qpdf_oh_get_array_n_items(q, qpdf_oh_get_key(q, qpdf_get_page_n(q, 1), "/Annots")), 2);
+	qpdf_cleanup(&q);
+	mc_buf_release(&pdf);
+	mc_buf_release(&out);
+}
+
 static void stamp_bad_inputs(void **state)
 {
 	(void)state;
@@ -1104,8 +1148,8 @@ int main(void)
 		cmocka_unit_test(invisible),        cmocka_unit_test(stamp_image),
 		cmocka_unit_test(other_structures), cmocka_unit_test(bad_inputs),
 		cmocka_unit_test(many_fields),      cmocka_unit_test(numbered_after_signing),
-		cmocka_unit_test(stamps_on_pages),  cmocka_unit_test(stamp_bad_inputs),
-		cmocka_unit_test(text_image),
+		cmocka_unit_test(stamps_on_pages),  cmocka_unit_test(shared_annots),
+		cmocka_unit_test(stamp_bad_inputs), cmocka_unit_test(text_image),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
