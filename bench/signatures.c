@@ -210,7 +210,8 @@ int main(void)
 	});
 	RUN("edxml-v", "that package's seal checked (whole-document reference, chain)", {
 		struct mc_xml_report r;
-		if (mc_xml_verify(sx.data, sx.len, tr, t, &r) || !r.valid || r.cert_status != MC_CERT_GOOD)
+		if (mc_xml_verify(sx.data, sx.len, "edXMLHeader", tr, t, &r) || !r.valid ||
+		    r.cert_status != MC_CERT_GOOD)
 			return 1;
 	});
 	mc_buf_release(&xml);

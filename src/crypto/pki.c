@@ -368,6 +368,20 @@ static void name_text(const X509_NAME *n, char *out, size_t len)
 	BIO_free(b);
 }
 
+/* The one entry nid of a name (UTF-8); "" when it has none or more than one. */
+static void name_entry(const X509_NAME *n, int nid, char *out, size_t len)
+{
+	out[0] = '\0';
+	int i = X509_NAME_get_index_by_NID(n, nid, -1);
+	if (i < 0 || X509_NAME_get_index_by_NID(n, nid, i) >= 0)
+		return;
+	unsigned char *u = NULL;
+	int k = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)));
+	if (k >= 0 && (size_t)k < len)
+		snprintf(out, len, "%.*s", k, (const char *)u);
+	OPENSSL_free(u);
+}
+
 void mc__name_cn(const X509_NAME *n, char *out, size_t len)
 {
 	out[0] = '\0';
@@ -397,6 +411,7 @@ int mc_cert_info(const struct mc_cert *c, struct mc_cert_info *i)
 	mc__name_cn(X509_get_subject_name(c->x), i->subject_cn, sizeof(i->subject_cn));
 	mc__name_cn(X509_get_issuer_name(c->x), i->issuer_cn, sizeof(i->issuer_cn));
 	name_text(X509_get_subject_name(c->x), i->subject, sizeof(i->subject));
+	name_entry(X509_get_subject_name(c->x), NID_userId, i->uid, sizeof(i->uid));
 	i->not_before = mc__asn1_time(X509_get0_notBefore(c->x));
 	i->not_after = mc__asn1_time(X509_get0_notAfter(c->x));
 	unsigned char *der = NULL;

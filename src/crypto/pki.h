@@ -79,6 +79,7 @@ struct mc_cert_info {
 	char serial[48];      /* upper-case hex, as `openssl x509 -serial` */
 	char subject_cn[256]; /* UTF-8 */
 	char subject[512];    /* the whole name, RFC 2253, UTF-8 */
+	char uid[128];        /* the subject's one UID ("MDDD:000.00.02.H29"); "" when none, or several */
 	char issuer_cn[256];
 	char sha256[65]; /* fingerprint of the DER */
 	int64_t not_before, not_after;

@@ -191,7 +191,71 @@ done:
 	return rc;
 }
 
-int mc_xml_verify(const void *xml, size_t n, const struct mc_trust *t, int64_t now, struct mc_xml_report *r)
+/* The element children of n, in order, must be named as names (in the
+ * XML-DSig namespace): no other element, nothing left out. */
+static int children_are(xmlNodePtr n, const char *const *names, int k)
+{
+	int i = 0;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (i == k || !xmlSecCheckNodeName(c, (const xmlChar *)names[i], xmlSecDSigNs))
+			return 0;
+		i++;
+	}
+	return i == k;
+}
+
+/* The shape a signature made by mc_xml_sign has, and nothing more: one
+ * Signature, a child of parent (NULL: of the root); in it SignedInfo,
+ * SignatureValue and KeyInfo (no Object: what an Object holds is signed by
+ * nobody, yet a reader of the document would read it); one Reference, to
+ * the whole document; KeyInfo with X509Data of certificates only (no
+ * RetrievalMethod, nothing fetched). */
+static xmlNodePtr expected_signature(xmlNodePtr root, const char *parent)
+{
+	if (count(root, (const char *)xmlSecNodeSignature, xmlSecDSigNs) != 1)
+		return NULL;
+	xmlNodePtr sig = xmlSecFindNode(root, xmlSecNodeSignature, xmlSecDSigNs);
+	xmlNodePtr at = parent ? find(root, parent) : root;
+	if (!sig || !at || sig->parent != at)
+		return NULL;
+	static const char *const top[] = {"SignedInfo", "SignatureValue", "KeyInfo"};
+	if (!children_are(sig, top, 3) || count(sig, (const char *)xmlSecNodeReference, xmlSecDSigNs) != 1)
+		return NULL;
+	xmlNodePtr ki = xmlSecFindChild(sig, xmlSecNodeKeyInfo, xmlSecDSigNs);
+	static const char *const x509[] = {"X509Data"};
+	xmlNodePtr xd = ki ? xmlSecFindChild(ki, xmlSecNodeX509Data, xmlSecDSigNs) : NULL;
+	if (!ki || !children_are(ki, x509, 1) || !xd)
+		return NULL;
+	for (xmlNodePtr c = xd->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !xmlSecCheckNodeName(c, xmlSecNodeX509Certificate, xmlSecDSigNs))
+			return NULL;
+	xmlNodePtr ref = xmlSecFindNode(sig, xmlSecNodeReference, xmlSecDSigNs);
+	xmlChar *uri = ref ? xmlGetProp(ref, (const xmlChar *)"URI") : NULL;
+	int whole = uri && uri[0] == '\0';
+	xmlFree(uri);
+	return whole ? sig : NULL;
+}
+
+/* Only what mc_xml_sign uses: the algorithms, the enveloped transform,
+ * the key from an X509 certificate; no URI but "" and nothing retrieved. */
+static int restrict_ctx(xmlSecDSigCtxPtr ctx)
+{
+	ctx->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS;
+	ctx->keyInfoReadCtx.maxRetrievalMethodLevel = 0;
+	ctx->keyInfoReadCtx.retrievalMethodCtx.enabledUris = xmlSecTransformUriTypeNone;
+	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty;
+	return xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, (xmlSecPtr)xmlSecOpenSSLKeyDataX509Id) < 0 ||
+	       xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformEnvelopedId) < 0 ||
+	       xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformExclC14NId) < 0 ||
+	       xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformSha256Id) < 0 ||
+	       xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformExclC14NId) < 0 ||
+	       xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecOpenSSLTransformEcdsaSha256Id) < 0;
+}
+
+int mc_xml_verify(const void *xml, size_t n, const char *parent, const struct mc_trust *t, int64_t now,
+		  struct mc_xml_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->cert_status = MC_CERT_UNTRUSTED;
@@ -202,26 +266,18 @@ int mc_xml_verify(const void *xml, size_t n, const struct mc_trust *t, int64_t n
 	if (!doc)
 		return MC_E_INVAL;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	xmlNodePtr sig = xmlSecFindNode(root, xmlSecNodeSignature, xmlSecDSigNs);
+	xmlNodePtr sig = expected_signature(root, parent);
 	xmlSecDSigCtxPtr ctx = NULL;
 	rc = MC_E_INVAL;
-	/* one signature, one reference, and that reference the whole document */
-	if (!sig || count(root, (const char *)xmlSecNodeSignature, xmlSecDSigNs) != 1 ||
-	    count(sig, (const char *)xmlSecNodeReference, xmlSecDSigNs) != 1)
-		goto done;
-	xmlNodePtr ref = xmlSecFindNode(sig, xmlSecNodeReference, xmlSecDSigNs);
-	xmlChar *uri = ref ? xmlGetProp(ref, (const xmlChar *)"URI") : NULL;
-	int whole = uri && uri[0] == '\0';
-	xmlFree(uri);
-	if (!whole)
+	if (!sig)
 		goto done;
 	rc = MC_E_INTERNAL;
 	if (!(ctx = xmlSecDSigCtxCreate(verify_mngr)))
 		goto done;
 	/* the key is the certificate's in KeyInfo; whether that certificate
 	 * is trusted is decided below, with the CRL and at the signing time */
-	ctx->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS;
-	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty;
+	if (restrict_ctx(ctx))
+		goto done;
 	rc = 0;
 	pthread_mutex_lock(&verify_lock);
 	int verified = xmlSecDSigCtxVerify(ctx, sig);
@@ -254,6 +310,7 @@ int mc_xml_verify(const void *xml, size_t n, const struct mc_trust *t, int64_t n
 		}
 	}
 	r->cert_status = mc_trust_check(t, c, more, nmore, now, &r->revoked_at);
+	r->can_sign = mc_cert_can_sign(c);
 	rc = mc_cert_info(c, &r->cert);
 	for (int i = 0; i < nmore; i++)
 		mc_cert_free(more[i]);

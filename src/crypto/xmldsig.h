@@ -24,14 +24,19 @@ int mc_xml_sign(const void *xml, size_t n, const char *parent, const struct mc_c
 
 struct mc_xml_report {
 	int valid;                       /* the signature matches the whole document, made by that certificate */
+	int can_sign;                    /* the certificate is one for signing (mc_cert_can_sign) */
 	enum mc_cert_status cert_status; /* of the signer's certificate at `at` */
 	int64_t revoked_at;
 	struct mc_cert_info cert;
 };
 
 /* Verify the one signature of xml against trust t at now (Unix seconds).
- * MC_E_INVAL when xml does not parse or carries no whole-document
- * signature; else 0 and the report. */
-int mc_xml_verify(const void *xml, size_t n, const struct mc_trust *t, int64_t now, struct mc_xml_report *r);
+ * MC_E_INVAL when xml does not parse or its signature is not of the shape
+ * mc_xml_sign makes (a child of the element parent, NULL: of the root;
+ * SignedInfo, SignatureValue and KeyInfo with X509Data only, no Object;
+ * one reference, to the whole document; ECDSA SHA-256, exclusive c14n):
+ * nothing else is followed, fetched or run.  Else 0 and the report. */
+int mc_xml_verify(const void *xml, size_t n, const char *parent, const struct mc_trust *t, int64_t now,
+		  struct mc_xml_report *r);
 
 #endif

@@ -31,45 +31,67 @@ static char *status_message(struct mc_conn *c, const char *payload)
 	return out;
 }
 
+enum { LEASE_MS = 120000 }; /* a row being sent is not taken by another server meanwhile */
+
 int mc_exchange_due(struct mc_conn *c, int64_t now, struct mc_exchange_due *rows, int max, int *n)
 {
 	*n = 0;
+	if (max > 64)
+		max = 64;
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s,
-			  "SELECT o.id, o.recipient, o.event, o.payload, k.package FROM outbox o"
-			  " JOIN exchange_packages k ON k.id = o.exchange_id"
-			  " WHERE o.exchange_id IS NOT NULL AND o.delivered_at IS NULL AND o.next_at IS NOT NULL"
-			  " AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?",
-			  "id", now, max);
+	/* a package's status messages go after the package itself; the peer's
+	 * address as it is now */
+	int rc = mc_query(
+		c, &s,
+		"SELECT o.id, o.next_at, p.url, o.event, o.payload, k.package FROM outbox o"
+		" JOIN exchange_packages k ON k.id = o.exchange_id JOIN exchange_peers p ON p.id = k.peer_id"
+		" WHERE o.exchange_id IS NOT NULL AND o.delivered_at IS NULL AND o.next_at IS NOT NULL"
+		" AND o.next_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.exchange_id = o.exchange_id"
+		" AND e.event = 'edxml_package' AND e.delivered_at IS NULL AND e.id < o.id)"
+		" ORDER BY o.next_at, o.id LIMIT ?",
+		"id", now, max);
 	if (rc)
 		return rc;
+	int64_t next_at[64];
 	char *payloads[64] = {0};
-	while ((rc = mc_step(s)) == MC_DB_ROW && *n < max && *n < 64) {
+	while ((rc = mc_step(s)) == MC_DB_ROW && *n < max) {
 		struct mc_exchange_due *r = &rows[*n];
-		json_error_t je;
-		json_t *to = json_loads(mc_col_text(s, 1), 0, &je);
-		const char *url = json_string_value(json_object_get(to, "url"));
 		r->outbox_id = mc_col_int64(s, 0);
-		snprintf(r->url, sizeof(r->url), "%s", url ? url : "");
-		json_decref(to);
-		if (strcmp(mc_col_text(s, 2), "edxml_status") == 0) {
-			payloads[*n] = mc_xstrdup(mc_col_text(s, 3));
+		next_at[*n] = mc_col_int64(s, 1);
+		snprintf(r->url, sizeof(r->url), "%s", mc_col_text(s, 2));
+		if (strcmp(mc_col_text(s, 3), "edxml_status") == 0) {
+			payloads[*n] = mc_xstrdup(mc_col_text(s, 4));
 			r->body = NULL;
 		} else {
-			r->body = mc_xstrdup(mc_col_text(s, 4));
+			r->body = mc_xstrdup(mc_col_text(s, 5));
 		}
 		(*n)++;
 	}
 	mc_stmt_done(s);
-	/* the status messages, once the rows are read */
-	for (int i = 0; i < *n; i++)
-		if (payloads[i]) {
-			rows[i].body = status_message(c, payloads[i]);
-			free(payloads[i]);
+	int ended = rc == MC_DB_DONE || rc == MC_DB_ROW ? 0 : rc;
+	/* each row claimed for a while: another server sharing the database
+	 * that read it too finds it moved on, and leaves it */
+	int kept = 0;
+	for (int i = 0; i < *n; i++) {
+		int64_t k = ended ? 0
+				  : mc_exec(c,
+					    "UPDATE outbox SET next_at = ? WHERE id = ? AND next_at = ? AND "
+					    "delivered_at IS NULL",
+					    "iii", now + LEASE_MS, rows[i].outbox_id, next_at[i]);
+		if (k == 1) {
+			rows[kept] = rows[i];
+			if (payloads[i]) {
+				rows[kept].body = status_message(c, payloads[i]);
+			}
+			rows[kept].len = rows[kept].body ? strlen(rows[kept].body) : 0;
+			kept++;
+		} else {
+			free(rows[i].body);
 		}
-	for (int i = 0; i < *n; i++)
-		rows[i].len = rows[i].body ? strlen(rows[i].body) : 0;
-	return rc == MC_DB_DONE || rc == MC_DB_ROW ? 0 : rc;
+		free(payloads[i]);
+	}
+	*n = kept;
+	return ended;
 }
 
 void mc_exchange_due_free(struct mc_exchange_due *rows, int n)

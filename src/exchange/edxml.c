@@ -188,22 +188,53 @@ static xmlNodePtr child(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
-/* The trimmed text of n (NULL when n is absent or empty). */
-static const char *text(struct r *r, xmlNodePtr n)
+/* The trimmed text of the leaf n (NULL when n is absent or empty): its
+ * own text only (an element inside a field makes the package unreadable:
+ * a reader must see what was written there, no more), at most max bytes. */
+static const char *text_max(struct r *r, xmlNodePtr n, size_t max)
 {
 	if (!n)
 		return NULL;
-	xmlChar *t = xmlNodeGetContent(n);
-	if (!t)
-		return NULL;
-	const char *s = (const char *)t, *e = s + strlen(s);
+	struct mc_buf b = MC_BUF_INIT(max + 1);
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content && mc_buf_adds(&b, (const char *)c->content)) {
+				mc_buf_release(&b);
+				if (!r->why)
+					r->why = mc_sprintf(r->arena, "%s (too long)", (const char *)n->name);
+				return NULL;
+			}
+		} else if (c->type == XML_ELEMENT_NODE) {
+			mc_buf_release(&b);
+			if (!r->why)
+				r->why = mc_sprintf(r->arena, "%s (an element inside a text)", (const char *)n->name);
+			return NULL;
+		}
+	}
+	const char *s = b.len ? mc_buf_str(&b) : "", *e = s + strlen(s);
 	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
 		s++;
 	while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\t'))
 		e--;
 	char *out = e > s ? mc_strndup(r->arena, s, (size_t)(e - s)) : NULL;
-	xmlFree(t);
+	mc_buf_release(&b);
 	return out;
+}
+
+static const char *text(struct r *r, xmlNodePtr n)
+{
+	return text_max(r, n, 4000);
+}
+
+/* "YYYY/MM/DD" (or NULL) */
+static int is_date(const char *d)
+{
+	if (!d)
+		return 1;
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? d[i] != '/' : !(d[i] >= '0' && d[i] <= '9'))
+			return 0;
+	return d[10] == '\0';
 }
 
 static const char *need(struct r *r, xmlNodePtr n, const char *path)
@@ -250,7 +281,7 @@ static int read_doc(struct r *r, xmlNodePtr header, xmlNodePtr body, xmlNodePtr 
 	d->type = text(r, child(type, "Type"));
 	d->type_name = text(r, child(type, "TypeName"));
 	d->subject = need(r, child(mh, "Subject"), "MessageHeader/Subject");
-	d->content = text(r, child(mh, "Content"));
+	d->content = text_max(r, child(mh, "Content"), 65536);
 	d->competence = text(r, child(si, "Competence"));
 	d->position = text(r, child(si, "Position"));
 	d->signer = text(r, child(si, "FullName"));
@@ -264,6 +295,10 @@ static int read_doc(struct r *r, xmlNodePtr header, xmlNodePtr body, xmlNodePtr 
 	if ((d->priority < 0 || d->pages < 0 || d->steering < 0) && !r->why)
 		r->why = "MessageHeader/OtherInfo/Priority, PageAmount or SteeringType";
 	d->document_id = need(r, child(mh, "DocumentId"), "MessageHeader/DocumentId");
+	if (!r->why && (!is_date(d->date) || !is_date(d->due_date)))
+		r->why = "MessageHeader/PromulgationInfo/PromulgationDate or DueDate (YYYY/MM/DD)";
+	if (!r->why && strlen(d->document_id) > 64)
+		r->why = "MessageHeader/DocumentId (64 characters at most)";
 	xmlNodePtr trace = child(child(header, "TraceHeaderList"), "TraceHeader");
 	d->trace_time = text(r, child(trace, "Timestamp"));
 	/* each manifest reference names an attachment carried in the body */
@@ -287,7 +322,7 @@ static int read_doc(struct r *r, xmlNodePtr header, xmlNodePtr body, xmlNodePtr 
 				a = c;
 			xmlFree(id);
 		}
-		const char *b64 = a ? text(r, a) : NULL;
+		const char *b64 = a ? text_max(r, a, 16u << 20) : NULL;
 		struct mc_buf data = MC_BUF_INIT(64u << 20);
 		if (!b64 || mc_base64_decode(b64, strlen(b64), &data)) {
 			mc_buf_release(&data);
@@ -320,6 +355,8 @@ static int read_status(struct r *r, xmlNodePtr st, struct mc_edxml_status *s)
 	s->staff = text(r, child(staff, "Staff"));
 	if (!r->why && !mc_edxml_status_known(s->code))
 		r->why = "Status/StatusCode (01-06, 13, 15, 16)";
+	if (!r->why && (!is_date(s->for_date) || strlen(s->for_document_id) > 64))
+		r->why = "Status/ResponseFor (PromulgationDate YYYY/MM/DD, DocumentId of 64 characters at most)";
 	return r->why ? MC_E_INVAL : 0;
 }
 
@@ -339,6 +376,8 @@ int mc_edxml_read(struct mc_arena *arena, const void *xml, size_t n, struct mc_e
 	xmlNodePtr header = child(env, "edXMLHeader"), body = child(env, "edXMLBody");
 	if (doc->intSubset || doc->extSubset)
 		*why = "a DTD is not allowed";
+	else if (doc->encoding && xmlStrcasecmp(doc->encoding, (const xmlChar *)"UTF-8") != 0)
+		*why = "the package is not in UTF-8";
 	else if (!is(root, "edXML") || !header)
 		*why = "not edXML: edXML/edXMLEnvelope/edXMLHeader in " MC_EDXML_NS;
 	else if (child(header, "MessageHeader"))

@@ -117,18 +117,16 @@ int mc__package_load(struct mc_conn *c, int64_t id, struct mc__package *p)
 	return rc;
 }
 
-int mc__outbox_queue(struct mc_conn *c, int64_t package, const char *event, int64_t status_id, const char *url,
-		     int64_t now)
+int mc__outbox_queue(struct mc_conn *c, int64_t package, const char *event, int64_t status_id, int64_t now)
 {
-	json_t *to = json_pack("{s:s}", "url", url), *what = json_pack("{s:I}", "status_id", (json_int_t)status_id);
-	char *t = json_dumps(to, JSON_COMPACT), *w = json_dumps(what, JSON_COMPACT);
+	json_t *what = json_pack("{s:I}", "status_id", (json_int_t)status_id);
+	char *w = json_dumps(what, JSON_COMPACT);
+	/* the peer's address is looked up when it is sent (it may change) */
 	int64_t n = mc_exec(c,
 			    "INSERT INTO outbox (at, exchange_id, event, recipient, payload, next_at)"
-			    " VALUES (?, ?, ?, ?, ?, ?)",
-			    "iittti", now, package, event, t, w, now);
-	free(t);
+			    " VALUES (?, ?, ?, '{\"peer\": true}', ?, ?)",
+			    "iitti", now, package, event, w, now);
 	free(w);
-	json_decref(to);
 	json_decref(what);
 	return n < 0 ? (int)n : 0;
 }
@@ -159,12 +157,14 @@ int mc__status_send(struct mc_exchange_ctx *x, const struct mc__package *p, cons
 		rc = MC_E_NOMEM;
 	int64_t id = 0;
 	if (!rc) {
+		char sha[65];
+		mc_sha256_hex(sig.data, strlen((const char *)sig.data), sha);
 		struct mc_stmt *q;
 		rc = mc_query(
 			x->c, &q,
-			"INSERT INTO exchange_statuses (package, direction, code, description, staff, at, message)"
-			" VALUES (?, 'out', ?, ?, ?, ?, ?) RETURNING id",
-			"itttit", p->id, code, description, staff, now, (const char *)sig.data);
+			"INSERT INTO exchange_statuses (package, direction, code, description, staff, at, message,"
+			" sha256) VALUES (?, 'out', ?, ?, ?, ?, ?, ?) RETURNING id",
+			"itttitt", p->id, code, description, staff, now, (const char *)sig.data, sha);
 		if (!rc)
 			rc = mc_step_returning(q, &id);
 	}
@@ -174,7 +174,7 @@ int mc__status_send(struct mc_exchange_ctx *x, const struct mc__package *p, cons
 		rc = n < 0 ? (int)n : 0;
 	}
 	if (!rc)
-		rc = mc__outbox_queue(x->c, p->id, "edxml_status", id, p->peer_url, now);
+		rc = mc__outbox_queue(x->c, p->id, "edxml_status", id, now);
 	mc_buf_release(&xml);
 	mc_buf_release(&sig);
 	return rc;
@@ -304,30 +304,31 @@ int mc_exchange_send(struct mc_exchange_ctx *x, json_t *doc, const void *pdf, si
 	if ((rc = peers_of(x, in, peers, organs, &n)))
 		return rc;
 	int64_t now = mc_time_now_ms(), document = json_integer_value(json_object_get(doc, "id"));
-	json_t *ids = json_array();
-	if ((rc = mc_tx_begin(x->c, 1)))
-		goto out;
-	for (int i = 0; i < n && !rc; i++) {
-		char package_id[40], name[320] = "";
-		mc_random_hex(package_id, 16);
+	/* each package made and sealed first, outside the write transaction
+	 * (a seal of a large PDF takes milliseconds others would wait) */
+	struct mc_buf xml[MC_EDXML_MAX_TO];
+	char package_id[MC_EDXML_MAX_TO][40];
+	int made = 0;
+	for (int i = 0; i < n && !rc; i++, made++) {
+		xml[i] = (struct mc_buf)MC_BUF_INIT(64u << 20);
+		mc_random_hex(package_id[i], 16);
 		struct mc_stmt *q;
-		if ((rc = mc_query(x->c, &q, "SELECT name, url FROM exchange_peers WHERE id = ?", "i", peers[i])))
+		char name[320] = "";
+		if ((rc = mc_query(x->c, &q, "SELECT name FROM exchange_peers WHERE id = ?", "i", peers[i])))
 			break;
-		char url[512] = "";
-		if ((rc = mc_step_row(q)) == 0) {
+		if ((rc = mc_step_row(q)) == 0)
 			snprintf(name, sizeof(name), "%s", mc_col_text(q, 0));
-			snprintf(url, sizeof(url), "%s", mc_col_text(q, 1));
-		}
 		mc_stmt_done(q);
-		struct mc_buf xml = MC_BUF_INIT(64u << 20);
 		if (!rc)
-			rc = make_package(x, doc, pdf, len, organs[i], name, package_id, &xml);
-		int64_t id = 0;
-		if (!rc) {
-			char code[128];
-			snprintf(code, sizeof(code), "%s", json_string_value(json_object_get(doc, "number_text")));
-			char date[11];
-			slash_date(json_string_value(json_object_get(doc, "doc_date")), date);
+			rc = make_package(x, doc, pdf, len, organs[i], name, package_id[i], &xml[i]);
+	}
+	char code[128], date[11];
+	snprintf(code, sizeof(code), "%s", json_string_value(json_object_get(doc, "number_text")));
+	slash_date(json_string_value(json_object_get(doc, "doc_date")), date);
+	if (!rc && !(rc = mc_tx_begin(x->c, 1))) {
+		for (int i = 0; i < n && !rc; i++) {
+			struct mc_stmt *q;
+			int64_t id = 0;
 			rc = mc_query(
 				x->c, &q,
 				"INSERT INTO exchange_packages (direction, agency_id, peer_id, document_id, package_id,"
@@ -335,25 +336,25 @@ int mc_exchange_send(struct mc_exchange_ctx *x, json_t *doc, const void *pdf, si
 				" VALUES ('out', ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING id",
 				"iiittttt"
 				"ii",
-				agency, peers[i], document, package_id, code, date,
-				json_string_value(json_object_get(doc, "summary")), (const char *)xml.data, now, now);
+				agency, peers[i], document, package_id[i], code, date,
+				json_string_value(json_object_get(doc, "summary")), (const char *)xml[i].data, now,
+				now);
 			if (!rc)
 				rc = mc_step_returning(q, &id);
+			if (!rc)
+				rc = mc__outbox_queue(x->c, id, "edxml_package", 0, now);
+			if (!rc)
+				rc = mc__exchange_audit(x, "exchange.send", id,
+							json_pack("{s:I, s:s, s:s}", "document_id",
+								  (json_int_t)document, "to", organs[i], "package_id",
+								  package_id[i]));
 		}
-		mc_buf_release(&xml);
-		if (!rc)
-			rc = mc__outbox_queue(x->c, id, "edxml_package", 0, url, now);
-		if (!rc)
-			rc = mc__exchange_audit(x, "exchange.send", id,
-						json_pack("{s:I, s:s, s:s}", "document_id", (json_int_t)document, "to",
-							  organs[i], "package_id", package_id));
-		json_array_append_new(ids, json_integer(id));
+		rc = rc ? rc : mc_tx_commit(x->c);
+		if (rc && mc_in_tx(x->c))
+			mc_tx_rollback(x->c);
 	}
-	rc = rc ? rc : mc_tx_commit(x->c);
-	if (rc && mc_in_tx(x->c))
-		mc_tx_rollback(x->c);
-out:
-	json_decref(ids);
+	for (int i = 0; i < made; i++)
+		mc_buf_release(&xml[i]);
 	return rc ? rc : mc_exchange_of_document(x, document, out);
 }
 
@@ -470,6 +471,11 @@ int mc_exchange_get(struct mc_exchange_ctx *x, int64_t id, json_t **out)
 					      "steering", d.steering, "place", d.place));
 		json_object_set_new(*out, "files", files);
 	}
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
 	json_t *can = json_array();
 	if (clerk && strcmp(p.direction, "in") == 0 && strcmp(p.state, "arrived") == 0) {
 		json_array_append_new(can, json_string("register"));
@@ -478,7 +484,7 @@ int mc_exchange_get(struct mc_exchange_ctx *x, int64_t id, json_t **out)
 	if (clerk && strcmp(p.direction, "in") == 0 && strcmp(p.status_code, "13") == 0)
 		json_array_append_new(can, json_string("answer_revocation"));
 	if (clerk && strcmp(p.direction, "out") == 0 && strcmp(p.state, "revoked") != 0 &&
-	    strcmp(p.status_code, "13") != 0)
+	    strcmp(p.state, "refused") != 0 && strcmp(p.status_code, "13") != 0)
 		json_array_append_new(can, json_string("revoke"));
 	json_object_set_new(*out, "can", can);
 	return rc;
@@ -583,13 +589,6 @@ static int with_package(struct mc_exchange_ctx *x, int64_t id, json_t **out,
 	return rc ? rc : mc_exchange_get(x, id, out);
 }
 
-static int set_state(struct mc_exchange_ctx *x, int64_t id, const char *state)
-{
-	int64_t n = mc_exec(x->c, "UPDATE exchange_packages SET state = ?, updated_at = ? WHERE id = ?", "tii", state,
-			    mc_time_now_ms(), id);
-	return n < 0 ? (int)n : 0;
-}
-
 static const char *staff_name(struct mc_exchange_ctx *x)
 {
 	char *name = NULL;
@@ -607,7 +606,33 @@ static int do_revoke(struct mc_exchange_ctx *x, struct mc__package *p, json_t *i
 	const char *reason = reason_field(x, in);
 	if (!reason)
 		return x->e->code;
-	if (strcmp(p->direction, "out") != 0 || strcmp(p->state, "revoked") == 0 || strcmp(p->status_code, "13") == 0)
+	if (strcmp(p->direction, "out") != 0)
+		return mc_error_set(x->e, MC_E_CONFLICT, "only a package sent and not yet revoked is revoked");
+	int64_t now = mc_time_now_ms(), k;
+	if (strcmp(p->state, "queued") == 0 || strcmp(p->state, "failed") == 0) {
+		/* not delivered: it is not sent, nor anything about it */
+		k = mc_exec(x->c,
+			    "UPDATE exchange_packages SET state = 'revoked', updated_at = ? WHERE id = ? AND state = ?",
+			    "iit", now, p->id, p->state);
+		if (k == 1)
+			k = mc_exec(x->c,
+				    "UPDATE outbox SET next_at = NULL, last_error = 'revoked before delivery'"
+				    " WHERE exchange_id = ? AND delivered_at IS NULL",
+				    "i", p->id);
+		if (k < 0)
+			return (int)k;
+		return mc__exchange_audit(x, "exchange.revoke", p->id,
+					  json_pack("{s:s, s:b}", "reason", reason, "delivered", 0));
+	}
+	/* asked once (two officers at once: one asks) */
+	k = mc_exec(
+		x->c,
+		"UPDATE exchange_packages SET status_code = '13', updated_at = ? WHERE id = ? AND state = 'delivered'"
+		" AND (status_code IS NULL OR status_code <> '13')",
+		"ii", now, p->id);
+	if (k < 0)
+		return (int)k;
+	if (k == 0)
 		return mc_error_set(x->e, MC_E_CONFLICT, "only a package sent and not yet revoked is revoked");
 	int rc = mc__status_send(x, p, "13", reason, staff_name(x));
 	return rc ? rc : mc__exchange_audit(x, "exchange.revoke", p->id, json_pack("{s:s}", "reason", reason));
@@ -623,11 +648,17 @@ static int do_refuse(struct mc_exchange_ctx *x, struct mc__package *p, json_t *i
 	const char *reason = reason_field(x, in);
 	if (!reason)
 		return x->e->code;
-	if (strcmp(p->direction, "in") != 0 || strcmp(p->state, "arrived") != 0)
+	int64_t k = strcmp(p->direction, "in") != 0
+			    ? 0
+			    : mc_exec(x->c,
+				      "UPDATE exchange_packages SET state = 'refused', updated_at = ? WHERE id = ?"
+				      " AND state = 'arrived'",
+				      "ii", mc_time_now_ms(), p->id);
+	if (k < 0)
+		return (int)k;
+	if (k == 0)
 		return mc_error_set(x->e, MC_E_CONFLICT, "only a package not yet registered is refused");
-	int rc = set_state(x, p->id, "refused");
-	if (!rc)
-		rc = mc__status_send(x, p, "02", reason, staff_name(x));
+	int rc = mc__status_send(x, p, "02", reason, staff_name(x));
 	return rc ? rc : mc__exchange_audit(x, "exchange.refuse", p->id, json_pack("{s:s}", "reason", reason));
 }
 
@@ -643,12 +674,23 @@ static int do_answer(struct mc_exchange_ctx *x, struct mc__package *p, json_t *i
 		mc_bad_field(x->e, "agree", MC_M_EXCHANGE_AGREE);
 		return x->e->code = MC_E_VALIDATION;
 	}
-	if (strcmp(p->direction, "in") != 0 || strcmp(p->status_code, "13") != 0)
+	int yes = json_is_true(agree);
+	/* answered once: the first answer takes the question */
+	int64_t k =
+		strcmp(p->direction, "in") != 0
+			? 0
+			: mc_exec(x->c,
+				  "UPDATE exchange_packages SET status_code = ?, state = ?, updated_at = ? WHERE id = ?"
+				  " AND status_code = '13'",
+				  "ttii", yes ? "15" : "16", yes ? "revoked" : p->state, mc_time_now_ms(), p->id);
+	if (k < 0)
+		return (int)k;
+	if (k == 0)
 		return mc_error_set(x->e, MC_E_CONFLICT, "the sender has not asked to revoke this package");
-	int yes = json_is_true(agree), rc = yes ? set_state(x, p->id, "revoked") : 0;
 	const char *note = json_string_value(json_object_get(in, "reason"));
-	if (!rc)
-		rc = mc__status_send(x, p, yes ? "15" : "16", note, staff_name(x));
+	if (note && mc_text_chars(note) > 1000)
+		note = NULL;
+	int rc = mc__status_send(x, p, yes ? "15" : "16", note, staff_name(x));
 	return rc ? rc : mc__exchange_audit(x, "exchange.answer_revocation", p->id, json_pack("{s:b}", "agree", yes));
 }
 

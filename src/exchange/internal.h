@@ -27,10 +27,9 @@ int mc__package_load(struct mc_conn *c, int64_t id, struct mc__package *p);
 int mc__status_send(struct mc_exchange_ctx *x, const struct mc__package *p, const char *code, const char *description,
 		    const char *staff);
 
-/* Queue body (kept elsewhere: the package or a status message, by its
- * row) to the peer's URL: an outbox row about package. */
-int mc__outbox_queue(struct mc_conn *c, int64_t package, const char *event, int64_t status_id, const char *url,
-		     int64_t now);
+/* Queue the package (event edxml_package) or its status message
+ * status_id (edxml_status) for its peer: an outbox row about package. */
+int mc__outbox_queue(struct mc_conn *c, int64_t package, const char *event, int64_t status_id, int64_t now);
 
 /* An audit entry of the caller's (NULL caller: the peer's) on a package. */
 int mc__exchange_audit(struct mc_exchange_ctx *x, const char *action, int64_t package, json_t *detail);

@@ -2,7 +2,9 @@
  * recipient's clerical officers make of a package (see exchange.h). */
 #include "internal.h"
 
+#include "../core/text.h"
 #include "../core/timeutil.h"
+#include "../crypto/crypto.h"
 #include "../crypto/pki.h"
 #include "../crypto/xmldsig.h"
 
@@ -54,7 +56,7 @@ static int check_sender(struct mc_exchange_ctx *x, const char *from, const void 
 	struct mc_xml_report r;
 	rc = trust_bundle(ca, t);
 	if (!rc) {
-		rc = mc_xml_verify(xml, n, t, mc_time_now_ms() / 1000, &r);
+		rc = mc_xml_verify(xml, n, "edXMLHeader", t, mc_time_now_ms() / 1000, &r);
 		if (rc == MC_E_INVAL)
 			rc = mc_error_set(x->e, MC_E_FORBIDDEN, "the package carries no XML signature over all of it");
 		else if (!rc && !r.valid)
@@ -62,11 +64,13 @@ static int check_sender(struct mc_exchange_ctx *x, const char *from, const void 
 		else if (!rc && r.cert_status != MC_CERT_GOOD)
 			rc = mc_error_set(x->e, MC_E_FORBIDDEN, "the signer's certificate is %s",
 					  mc_cert_status_code(r.cert_status));
+		else if (!rc && !r.can_sign)
+			rc = mc_error_set(x->e, MC_E_FORBIDDEN, "the signer's certificate is not one for signing");
 		else if (!rc) {
+			/* the seal is that agency's: its one UID names the code */
 			char uid[80];
 			snprintf(uid, sizeof(uid), "MDDD:%s", from);
-			const char *at = strstr(r.cert.subject, uid);
-			if (!at || (at[strlen(uid)] != '\0' && at[strlen(uid)] != ','))
+			if (strcmp(r.cert.uid, uid) != 0)
 				rc = mc_error_set(x->e, MC_E_FORBIDDEN, "the package is not signed with the seal of %s",
 						  from);
 		}
@@ -97,14 +101,15 @@ static int receive_package(struct mc_exchange_ctx *x, const struct mc_edxml_doc 
 		struct mc_stmt *q;
 		int64_t id = 0;
 		if (!rc)
-			rc = mc_query(x->c, &q,
-				      "INSERT INTO exchange_packages (direction, agency_id, peer_id, package_id, code,"
-				      " promulgated, subject, state, package, created_at, updated_at)"
-				      " VALUES ('in', ?, ?, ?, ?, ?, ?, 'arrived', ?, ?, ?)"
-				      " ON CONFLICT (direction, peer_id, package_id) DO NOTHING RETURNING id",
-				      "iittttt"
-				      "ii",
-				      agency, peer, d->document_id, code, d->date, d->subject, text, now, now);
+			rc = mc_query(
+				x->c, &q,
+				"INSERT INTO exchange_packages (direction, agency_id, peer_id, package_id, code,"
+				" promulgated, subject, state, package, created_at, updated_at)"
+				" VALUES ('in', ?, ?, ?, ?, ?, ?, 'arrived', ?, ?, ?)"
+				" ON CONFLICT (direction, peer_id, package_id, agency_id) DO NOTHING RETURNING id",
+				"iittttt"
+				"ii",
+				agency, peer, d->document_id, code, d->date, d->subject, text, now, now);
 		if (!rc)
 			rc = mc_step_returning(q, &id);
 		if (rc || !id) /* the same package again: taken already */
@@ -123,42 +128,112 @@ static int receive_package(struct mc_exchange_ctx *x, const struct mc_edxml_doc 
 	return rc;
 }
 
+/* How far a package has gone at its recipient: 01 < 02, 03 < 04 < 05 <
+ * 06; 0 for the revocation codes. */
+static int progress(const char *code)
+{
+	static const char *const order[] = {"01", "03", "04", "05", "06"};
+	if (code && strcmp(code, "02") == 0)
+		return 2;
+	for (int i = 0; code && i < 5; i++)
+		if (strcmp(code, order[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* One status message about one package row of ours (id). */
+static int status_of(struct mc_exchange_ctx *x, const struct mc_edxml_status *s, int64_t id, const char *text,
+		     const char *sha, int64_t now, json_t *taken)
+{
+	struct mc__package p;
+	int rc = mc__package_load(x->c, id, &p);
+	if (rc)
+		return rc;
+	int64_t k = 0, had = 0;
+	/* the same message twice is taken once; a flood of them is not */
+	if ((rc = mc_query_int64(x->c, &had,
+				 "SELECT COUNT(*) FROM exchange_statuses WHERE package = ? AND direction = 'in'", "i",
+				 id)))
+		return rc;
+	if (had >= 100)
+		return mc_error_set(x->e, MC_E_CONFLICT, "too many status messages about package %s",
+				    s->for_document_id);
+	struct mc_stmt *q;
+	int64_t sid = 0;
+	rc = mc_query(
+		x->c, &q,
+		"INSERT INTO exchange_statuses (package, direction, code, description, staff, at, message, sha256)"
+		" VALUES (?, 'in', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+		"itttitt", id, s->code, s->description, s->staff, now, text, sha);
+	if (!rc)
+		rc = mc_step_returning(q, &sid);
+	if (rc || !sid)
+		return rc; /* known already */
+	const char *code = s->code;
+	if (strcmp(code, "13") == 0) {
+		/* not yet registered: withdrawn at once; else the clerical
+		 * officers answer */
+		k = mc_exec(x->c,
+			    "UPDATE exchange_packages SET status_code = '13', state = 'revoked', updated_at = ?"
+			    " WHERE id = ? AND state = 'arrived'",
+			    "ii", now, id);
+		if (k == 1)
+			rc = mc__status_send(x, &p, "15", "withdrawn before it was registered", NULL);
+		else if (k == 0)
+			k = mc_exec(x->c,
+				    "UPDATE exchange_packages SET status_code = '13', updated_at = ? WHERE id = ?"
+				    " AND state = 'registered'",
+				    "ii", now, id);
+	} else if (strcmp(code, "15") == 0 || strcmp(code, "16") == 0) {
+		/* the answer to our revocation, when we asked */
+		k = mc_exec(x->c,
+			    "UPDATE exchange_packages SET status_code = ?, state = CASE WHEN ? = '15' THEN 'revoked'"
+			    " ELSE state END, updated_at = ? WHERE id = ? AND status_code = '13'",
+			    "ttii", code, code, now, id);
+	} else if (progress(code) > progress(p.status_code) || strcmp(p.status_code, "16") == 0 || !p.status_code[0]) {
+		/* only forward: a 01 that comes after a 03 says nothing new */
+		k = mc_exec(x->c,
+			    "UPDATE exchange_packages SET status_code = ?, state = CASE WHEN ? = '02' THEN 'refused'"
+			    " ELSE state END, updated_at = ? WHERE id = ? AND state <> 'revoked'",
+			    "ttii", code, code, now, id);
+	}
+	if (k < 0)
+		return (int)k;
+	if (rc)
+		return rc;
+	json_array_append_new(taken, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", code));
+	return mc__exchange_audit(x, "exchange.status", id, json_pack("{s:s, s:s}", "from", s->from.id, "code", code));
+}
+
 static int receive_status(struct mc_exchange_ctx *x, const struct mc_edxml_status *s, int64_t peer, const void *xml,
 			  size_t n, json_t *taken)
 {
+	/* 13 is about a package the peer sent us (one row per agency of ours
+	 * it went to); the others about one we sent */
 	int revoke = strcmp(s->code, "13") == 0;
-	int64_t id = 0, now = mc_time_now_ms();
-	int rc = mc_query_int64(
-		x->c, &id, "SELECT id FROM exchange_packages WHERE direction = ? AND peer_id = ? AND package_id = ?",
-		"tit", revoke ? "in" : "out", peer, s->for_document_id);
-	if (rc == MC_E_NOT_FOUND)
+	int64_t now = mc_time_now_ms(), ids[MC_EDXML_MAX_TO];
+	int nids = 0;
+	struct mc_stmt *q;
+	int rc = mc_query(x->c, &q,
+			  "SELECT id FROM exchange_packages WHERE direction = ? AND peer_id = ? AND package_id = ?"
+			  " ORDER BY id LIMIT 32",
+			  "tit", revoke ? "in" : "out", peer, s->for_document_id);
+	if (rc)
+		return rc;
+	while ((rc = mc_step(q)) == MC_DB_ROW && nids < MC_EDXML_MAX_TO)
+		ids[nids++] = mc_col_int64(q, 0);
+	mc_stmt_done(q);
+	if (rc != MC_DB_DONE && rc != MC_DB_ROW)
+		return rc;
+	if (!nids)
 		return mc_error_set(x->e, MC_E_NOT_FOUND, "no package %s was exchanged with %s", s->for_document_id,
 				    s->from.id);
-	struct mc__package p;
-	if (rc || (rc = mc__package_load(x->c, id, &p)))
-		return rc;
-	char *text = mc_strndup(x->arena, xml, n);
-	int64_t k = mc_exec(x->c,
-			    "INSERT INTO exchange_statuses (package, direction, code, description, staff, at, message)"
-			    " VALUES (?, 'in', ?, ?, ?, ?, ?)",
-			    "itttit", id, s->code, s->description, s->staff, now, text);
-	if (k < 0)
-		return (int)k;
-	const char *state = revoke && strcmp(p.state, "arrived") == 0 ? "revoked"
-			    : strcmp(s->code, "15") == 0              ? "revoked"
-			    : strcmp(s->code, "02") == 0              ? "refused"
-								      : p.state;
-	k = mc_exec(x->c, "UPDATE exchange_packages SET status_code = ?, state = ?, updated_at = ? WHERE id = ?",
-		    "ttii", s->code, state, now, id);
-	if (k < 0)
-		return (int)k;
-	/* a package not yet registered is withdrawn at once */
-	if (revoke && strcmp(p.state, "arrived") == 0 &&
-	    (rc = mc__status_send(x, &p, "15", "withdrawn before it was registered", NULL)))
-		return rc;
-	json_array_append_new(taken, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", s->code));
-	return mc__exchange_audit(x, "exchange.status", id,
-				  json_pack("{s:s, s:s}", "from", s->from.id, "code", s->code));
+	char *text = mc_strndup(x->arena, xml, n), sha[65];
+	mc_sha256_hex(xml, n, sha);
+	rc = 0;
+	for (int i = 0; i < nids && !rc; i++)
+		rc = status_of(x, s, ids[i], text, sha, now, taken);
+	return rc;
 }
 
 int mc_exchange_receive(struct mc_exchange_ctx *x, const void *xml, size_t n, json_t **out)
@@ -166,6 +241,9 @@ int mc_exchange_receive(struct mc_exchange_ctx *x, const void *xml, size_t n, js
 	struct mc_edxml_doc d;
 	struct mc_edxml_status s;
 	const char *why = NULL;
+	/* kept as it came, as text: UTF-8 without a NUL byte, nothing else */
+	if (!n || memchr(xml, 0, n) || !mc_text_valid(mc_strndup(x->arena, xml, n), n))
+		return mc_error_set(x->e, MC_E_VALIDATION, "not an edXML package or status message: not UTF-8 text");
 	int kind = mc_edxml_read(x->arena, xml, n, &d, &s, &why);
 	if (kind < 0)
 		return mc_error_set(x->e, MC_E_VALIDATION, "not an edXML package or status message: %s", why);
@@ -283,21 +361,24 @@ int mc_exchange_document_moved(struct mc_exchange_ctx *x, int64_t document, cons
 												: NULL;
 	if (!code)
 		return 0;
-	int64_t id = 0;
-	int rc = mc_query_int64(x->c, &id,
-				"SELECT id FROM exchange_packages WHERE direction = 'in' AND document_id = ?"
-				" AND state = 'registered' AND (status_code IS NULL OR status_code < ?)",
-				"it", document, code);
-	if (rc == MC_E_NOT_FOUND)
-		return 0;
-	struct mc__package p;
-	if (rc || (rc = mc__package_load(x->c, id, &p)))
+	int rc = mc_tx_begin(x->c, 1);
+	if (rc)
 		return rc;
-	if (!(rc = mc_tx_begin(x->c, 1))) {
+	/* each code once, in the transaction that sends it (two moves at once
+	 * send it once) */
+	int64_t id = 0;
+	rc = mc_query_int64(x->c, &id,
+			    "SELECT k.id FROM exchange_packages k WHERE k.direction = 'in' AND k.document_id = ?"
+			    " AND k.state = 'registered' AND NOT EXISTS (SELECT 1 FROM exchange_statuses s"
+			    " WHERE s.package = k.id AND s.direction = 'out' AND s.code >= ? AND s.code < '07')",
+			    "it", document, code);
+	struct mc__package p;
+	if (rc == MC_E_NOT_FOUND)
+		rc = 0;
+	else if (!rc && !(rc = mc__package_load(x->c, id, &p)))
 		rc = mc__status_send(x, &p, code, NULL, NULL);
-		rc = rc ? rc : mc_tx_commit(x->c);
-		if (rc && mc_in_tx(x->c))
-			mc_tx_rollback(x->c);
-	}
+	rc = rc ? rc : mc_tx_commit(x->c);
+	if (rc && mc_in_tx(x->c))
+		mc_tx_rollback(x->c);
 	return rc;
 }

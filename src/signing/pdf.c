@@ -147,6 +147,26 @@ int mc_signing_pdf_person(struct mc_signing_ctx *x, const struct mc_signing_key 
 	return sign(x, k->u.cert, k->u.key, k->u.id, k->u.subject, INK_PERSON, in, sha);
 }
 
+/* A new seal for the agency, in the caller's transaction or, outside one,
+ * in a transaction of its own (a seal made for an edXML package is made
+ * outside the transaction that stores it). */
+static int issue_seal(struct mc_signing_ctx *x, int64_t agency)
+{
+	int own = !mc_in_tx(x->c), rc = own ? mc_tx_begin(x->c, 1) : 0;
+	if (rc)
+		return rc;
+	struct mc_cert_subject sub = {0};
+	int64_t id;
+	if (!(rc = mc__agency_subject(x, agency, &sub)))
+		rc = mc__cert_make(x, "organisation", &sub, 0, agency, NULL, &id);
+	if (own) {
+		rc = rc ? rc : mc_tx_commit(x->c);
+		if (rc && mc_in_tx(x->c))
+			mc_tx_rollback(x->c);
+	}
+	return rc;
+}
+
 /* The agency's valid organisation certificate with its key, issued now
  * when there is none. */
 static int seal_of(struct mc_signing_ctx *x, int64_t agency, struct mc__unlocked *u)
@@ -176,10 +196,7 @@ static int seal_of(struct mc_signing_ctx *x, int64_t agency, struct mc__unlocked
 		mc_stmt_done(s);
 		if (rc != MC_E_NOT_FOUND || round)
 			return rc;
-		struct mc_cert_subject sub = {0};
-		int64_t id;
-		if ((rc = mc__agency_subject(x, agency, &sub)) ||
-		    (rc = mc__cert_make(x, "organisation", &sub, 0, agency, NULL, &id)))
+		if ((rc = issue_seal(x, agency)))
 			return rc;
 	}
 	return MC_E_NOT_FOUND;
@@ -206,11 +223,8 @@ int mc_signing_xml_seal(struct mc_signing_ctx *x, int64_t agency, const void *xm
 	int rc = seal_of(x, agency, &u);
 	/* a seal made before seals named their agency's code: a new one */
 	if (!rc && (rc = mc_cert_info(u.cert, &ci)) == 0 && !strstr(ci.subject, "MDDD:")) {
-		struct mc_cert_subject sub = {0};
-		int64_t id;
 		mc__unlocked_free(&u);
-		if (!(rc = mc__agency_subject(x, agency, &sub)) &&
-		    !(rc = mc__cert_make(x, "organisation", &sub, 0, agency, NULL, &id)))
+		if (!(rc = issue_seal(x, agency)))
 			rc = seal_of(x, agency, &u);
 	}
 	struct mc__stamping st;

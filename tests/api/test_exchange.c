@@ -106,11 +106,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	mc_test_server_stop(&a);
-	mc_test_server_stop(&b);
+	/* both stop cleanly (under the sanitizers: without a leak) */
+	int ra = mc_test_server_stop(&a), rb = mc_test_server_stop(&b);
 	mc_test_db_drop(url_a, db_a);
 	mc_test_db_drop(url_b, db_b);
-	return mc_test_scratch_rm(dir);
+	int rd = mc_test_scratch_rm(dir);
+	if (ra || rb)
+		fprintf(stderr, "a server stopped with %d / %d (logs: %s, %s)\n", ra, rb, a.log, b.log);
+	return ra || rb ? -1 : rd;
 }
 
 /* An issued outgoing document of A's with a PDF; its id. */
@@ -316,6 +319,71 @@ static void revoked_before_registration(void **state)
 	mc_http_res_free(&res);
 }
 
+/* A package revoked after it was registered: the recipient's clerical
+ * officer refuses (16), and the document's progress is still reported
+ * (04); one not yet delivered is revoked here, and nothing is sent. */
+static void revocation_answered(void **state)
+{
+	(void)state;
+	json_int_t doc = issue("thu hồi sau khi vào sổ");
+	json_int_t pa = send_to(doc, TO);
+	await_status(&clerk_a, pa, "01", "delivered");
+	json_int_t pb = arrived_at_b("thu hồi sau khi vào sổ");
+	char path[128], body[96];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/exchange/packages/%lld/register", (long long)pb);
+	assert_int_equal(mc_http_post(&clerk_b, path, "{}", &r), 201);
+	json_int_t in_doc = json_integer_value(json_object_get(json_object_get(r.json, "document"), "id"));
+	json_int_t in_version = json_integer_value(json_object_get(json_object_get(r.json, "document"), "version"));
+	mc_http_res_free(&r);
+	await_status(&clerk_a, pa, "03", NULL);
+	snprintf(path, sizeof(path), "/api/v1/exchange/packages/%lld/revoke", (long long)pa);
+	assert_int_equal(mc_http_post(&clerk_a, path, "{\"reason\": \"Sai số liệu\"}", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_post(&clerk_a, path, "{\"reason\": \"Sai số liệu\"}", &r), 409); /* asked once */
+	mc_http_res_free(&r);
+	await_status(&clerk_b, pb, "13", "registered");
+	snprintf(path, sizeof(path), "/api/v1/exchange/packages/%lld/revocation", (long long)pb);
+	assert_int_equal(mc_http_post(&other_b, path, "{\"agree\": false}", &r), 404);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_post(&clerk_b, path, "{\"agree\": \"no\"}", &r), 422);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_post(&clerk_b, path, "{\"agree\": false, \"reason\": \"Đã xử lý\"}", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_post(&clerk_b, path, "{\"agree\": true}", &r), 409); /* answered once */
+	mc_http_res_free(&r);
+	await_status(&clerk_a, pa, "16", "delivered");
+	/* the work goes on, and the sender is told */
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/addressees?action=send_to_leader", (long long)in_doc);
+	assert_int_equal(mc_http_get(&clerk_b, path, &r), 200);
+	json_int_t leader =
+		json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+	mc_http_res_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/documents/%lld/actions/send_to_leader", (long long)in_doc);
+	snprintf(body, sizeof(body), "{\"leader_id\": %lld}", (long long)leader);
+	char im[40];
+	snprintf(im, sizeof(im), "If-Match: \"v%lld\"", (long long)in_version);
+	const char *h[] = {im, NULL};
+	assert_int_equal(mc_http_do(&clerk_b, "POST", path, body, h, &r), 0);
+	assert_int_equal(r.status, 200);
+	mc_http_res_free(&r);
+	await_status(&clerk_a, pa, "04", NULL);
+
+	/* not delivered yet: revoked here, its sending stopped */
+	json_int_t doc2 = issue("chưa gửi được");
+	json_int_t pq = send_to(doc2, "000.00.00.G99");
+	snprintf(path, sizeof(path), "/api/v1/exchange/packages/%lld/revoke", (long long)pq);
+	assert_int_equal(mc_http_post(&clerk_a, path, "{\"reason\": \"Gửi nhầm\"}", &r), 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "state")), "revoked");
+	mc_http_res_free(&r);
+	char q[200];
+	snprintf(q, sizeof(q), "SELECT COUNT(*) FROM outbox WHERE exchange_id = %lld AND next_at IS NOT NULL",
+		 (long long)pq);
+	assert_int_equal(mc_test_db_int(db_a, q, NULL), 0);
+	snprintf(q, sizeof(q), "SELECT COUNT(*) FROM exchange_statuses WHERE package = %lld", (long long)pq);
+	assert_int_equal(mc_test_db_int(db_a, q, NULL), 0);
+}
+
 static void refused(void **state)
 {
 	(void)state;
@@ -409,11 +477,9 @@ static void silent_peer_tried_again(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(document_goes_and_comes_back),
-		cmocka_unit_test(revoked_before_registration),
-		cmocka_unit_test(refused),
-		cmocka_unit_test(bad_packages_refused),
-		cmocka_unit_test(silent_peer_tried_again),
+		cmocka_unit_test(document_goes_and_comes_back), cmocka_unit_test(revoked_before_registration),
+		cmocka_unit_test(revocation_answered),          cmocka_unit_test(refused),
+		cmocka_unit_test(bad_packages_refused),         cmocka_unit_test(silent_peer_tried_again),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -479,7 +479,7 @@ static void xml_signatures(void **state)
 	assert_int_equal(mc_test_sh(dir, "xmllint --noout signed.xml"), 0);
 	struct mc_trust *t = trust();
 	struct mc_xml_report r;
-	assert_int_equal(mc_xml_verify(out.data, out.len, t, now, &r), 0);
+	assert_int_equal(mc_xml_verify(out.data, out.len, "edXMLHeader", t, now, &r), 0);
 	assert_true(r.valid);
 	assert_int_equal(r.cert_status, MC_CERT_GOOD);
 	assert_string_equal(r.cert.subject_cn, "Sở Tư pháp");
@@ -493,21 +493,48 @@ static void xml_signatures(void **state)
 	mc_test_write(dir, "bad.xml", bad, out.len);
 	assert_int_not_equal(mc_test_sh(dir, "xmlsec1 --verify --trusted-pem root.pem --untrusted-pem ca.pem bad.xml"),
 			     0);
-	assert_int_equal(mc_xml_verify(bad, out.len, t, now, &r), 0);
+	assert_int_equal(mc_xml_verify(bad, out.len, "edXMLHeader", t, now, &r), 0);
 	assert_false(r.valid);
 	free(bad);
+	/* the signature moved into a field, an Object added to it, a key to be
+	 * fetched: none of them is a signature of ours, and nothing is fetched */
+	char *text = malloc(out.len + 256), *moved = malloc(out.len + 256);
+	memcpy(text, out.data, out.len);
+	text[out.len] = '\0';
+	const char *sb = strstr(text, "<Signature"), *se = strstr(text, "</Signature>");
+	assert_non_null(sb);
+	assert_non_null(se);
+	se += strlen("</Signature>");
+	const char *subj = strstr(text, "<edXML:Subject>");
+	assert_non_null(subj);
+	subj += strlen("<edXML:Subject>");
+	int m = snprintf(moved, out.len + 256, "%.*s%.*s%.*s%s", (int)(subj - text), text, (int)(se - sb), sb,
+			 (int)(sb - subj), subj, se);
+	assert_int_equal(mc_xml_verify(moved, (size_t)m, "edXMLHeader", t, now, &r), MC_E_INVAL);
+	m = snprintf(moved, out.len + 256, "%.*s<Object>Về việc khác</Object>%s", (int)(se - text - 12), text, se - 12);
+	assert_int_equal(mc_xml_verify(moved, (size_t)m, "edXMLHeader", t, now, &r), MC_E_INVAL);
+	const char *ki = strstr(text, "<KeyInfo>");
+	assert_non_null(ki);
+	ki += strlen("<KeyInfo>");
+	m = snprintf(moved, out.len + 256, "%.*s<RetrievalMethod URI=\"file:///dev/zero\"/>%s", (int)(ki - text), text,
+		     ki);
+	assert_int_equal(mc_xml_verify(moved, (size_t)m, "edXMLHeader", t, now, &r), MC_E_INVAL);
+	/* where it was made, and nowhere else */
+	assert_int_equal(mc_xml_verify(out.data, out.len, NULL, t, now, &r), MC_E_INVAL);
+	free(text);
+	free(moved);
 	/* signed by someone the root does not vouch for: intact, untrusted */
 	mc_buf_reset(&out);
 	assert_int_equal(mc_xml_sign(doc, strlen(doc), NULL, stranger.cert, stranger.key, NULL, 0, &out), 0);
-	assert_int_equal(mc_xml_verify(out.data, out.len, t, now, &r), 0);
+	assert_int_equal(mc_xml_verify(out.data, out.len, NULL, t, now, &r), 0);
 	assert_true(r.valid);
 	assert_int_equal(r.cert_status, MC_CERT_UNTRUSTED);
 	/* no signature, a DTD with an entity, junk: not signed documents */
-	assert_int_equal(mc_xml_verify(doc, strlen(doc), t, now, &r), MC_E_INVAL);
+	assert_int_equal(mc_xml_verify(doc, strlen(doc), NULL, t, now, &r), MC_E_INVAL);
 	const char *dtd = "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>";
-	assert_int_equal(mc_xml_verify(dtd, strlen(dtd), t, now, &r), MC_E_INVAL);
+	assert_int_equal(mc_xml_verify(dtd, strlen(dtd), NULL, t, now, &r), MC_E_INVAL);
 	assert_int_equal(mc_xml_sign(dtd, strlen(dtd), NULL, org.cert, org.key, NULL, 0, &out), MC_E_INVAL);
-	assert_int_equal(mc_xml_verify("<a", 2, t, now, &r), MC_E_INVAL);
+	assert_int_equal(mc_xml_verify("<a", 2, NULL, t, now, &r), MC_E_INVAL);
 	assert_int_equal(mc_xml_sign(doc, strlen(doc), "NoSuchElement", org.cert, org.key, NULL, 0, &out), MC_E_INVAL);
 	mc_trust_free(t);
 	mc_buf_release(&out);

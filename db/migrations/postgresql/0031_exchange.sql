@@ -27,7 +27,7 @@ CREATE TABLE exchange_packages (
     package      TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
     updated_at   BIGINT NOT NULL,
-    UNIQUE (direction, peer_id, package_id)
+    UNIQUE (direction, peer_id, package_id, agency_id)
 );
 CREATE INDEX exchange_packages_agency ON exchange_packages (agency_id, direction, state, id);
 CREATE INDEX exchange_packages_document ON exchange_packages (document_id);
@@ -40,9 +40,11 @@ CREATE TABLE exchange_statuses (
     description TEXT,
     staff       TEXT,
     at          BIGINT NOT NULL,
-    message     TEXT NOT NULL
+    message     TEXT NOT NULL,
+    sha256      TEXT NOT NULL
 );
 CREATE INDEX exchange_statuses_package ON exchange_statuses (package, id);
+CREATE UNIQUE INDEX exchange_statuses_once ON exchange_statuses (package, direction, sha256);
 
 ALTER TABLE outbox ADD COLUMN exchange_id BIGINT;
 ALTER TABLE outbox ADD COLUMN next_at BIGINT;
@@ -51,3 +53,4 @@ ALTER TABLE outbox DROP CONSTRAINT outbox_about;
 ALTER TABLE outbox ADD CONSTRAINT outbox_about
     CHECK (dossier_id IS NOT NULL OR document_id IS NOT NULL OR exchange_id IS NOT NULL);
 CREATE INDEX outbox_exchange ON outbox (next_at) WHERE exchange_id IS NOT NULL AND delivered_at IS NULL;
+CREATE INDEX outbox_exchange_rows ON outbox (exchange_id) WHERE exchange_id IS NOT NULL;

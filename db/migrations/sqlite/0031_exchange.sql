@@ -28,7 +28,7 @@ CREATE TABLE exchange_packages (
     package      TEXT NOT NULL,                     -- the signed edXML, as sent or received
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
-    UNIQUE (direction, peer_id, package_id)
+    UNIQUE (direction, peer_id, package_id, agency_id)
 );
 CREATE INDEX exchange_packages_agency ON exchange_packages (agency_id, direction, state, id);
 CREATE INDEX exchange_packages_document ON exchange_packages (document_id);
@@ -41,9 +41,11 @@ CREATE TABLE exchange_statuses (
     description TEXT,
     staff       TEXT,
     at          INTEGER NOT NULL,
-    message     TEXT NOT NULL                       -- the signed status message
+    message     TEXT NOT NULL,                      -- the signed status message
+    sha256      TEXT NOT NULL                       -- its SHA-256: one received twice is kept once
 );
 CREATE INDEX exchange_statuses_package ON exchange_statuses (package, id);
+CREATE UNIQUE INDEX exchange_statuses_once ON exchange_statuses (package, direction, sha256);
 
 -- the outbox takes the exchange's messages (exchange_id: the package a row
 -- sends, or sends a status message about), tried again at next_at
@@ -68,4 +70,5 @@ DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_pending ON outbox (delivered_at, id);
 CREATE INDEX outbox_exchange ON outbox (next_at) WHERE exchange_id IS NOT NULL AND delivered_at IS NULL;
+CREATE INDEX outbox_exchange_rows ON outbox (exchange_id) WHERE exchange_id IS NOT NULL;
 
