@@ -399,8 +399,11 @@ test('a dossier with its result: early, on time or late in the list and on its s
   assert.match(await steps.nth(4).textContent(), /Bước 4: Trả kết quả.*Đang xử lý/);
   // the result document, its number, to download
   assert.match(await page.locator('#result-number').textContent(), /^Số văn bản kết quả: \d{2,}\/GCN-UBND$/);
+  // the PDF uploaded, sealed by the ward (PAdES: the upload's bytes, then the signature's update)
   const [file] = await Promise.all([page.waitForEvent('download'), page.locator('#result-file').click()]);
-  assert.deepEqual(readFileSync(await file.path()), result);
+  const got = readFileSync(await file.path());
+  assert.deepEqual(got.subarray(0, result.length), result);
+  assert.ok(got.length > result.length && got.includes('/Type /Sig'), 'the result carries the seal');
   assertNoErrors(page);
 });
 
