@@ -125,6 +125,8 @@ int mc_exchange_tried(struct mc_conn *c, int64_t outbox_id, long http_status, co
 	int64_t pause = attempts >= 12 ? 3600000 : (int64_t)2000 << (attempts - 1);
 	if (pause > 3600000)
 		pause = 3600000;
+	/* a row stopped meanwhile (its package revoked before delivery:
+	 * next_at NULL) stays stopped */
 	if (ok)
 		k = mc_exec(c,
 			    "UPDATE outbox SET attempts = ?, delivered_at = ?, next_at = NULL, last_error = NULL"
@@ -134,12 +136,21 @@ int mc_exchange_tried(struct mc_conn *c, int64_t outbox_id, long http_status, co
 		k = mc_exec(c, "UPDATE outbox SET attempts = ?, next_at = NULL, last_error = ? WHERE id = ?", "iti",
 			    attempts, error, outbox_id);
 	else
-		k = mc_exec(c, "UPDATE outbox SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?", "iiti",
-			    attempts, now + pause, error, outbox_id);
+		k = mc_exec(c,
+			    "UPDATE outbox SET attempts = ?, next_at = ?, last_error = ? WHERE id = ? AND next_at IS "
+			    "NOT NULL",
+			    "iiti", attempts, now + pause, error, outbox_id);
 	if (k >= 0 && strcmp(event, "edxml_package") == 0 && (ok || give_up))
 		k = mc_exec(c,
 			    "UPDATE exchange_packages SET state = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
 			    "tii", ok ? "delivered" : "failed", now, package);
+	/* revoked here while it travelled, yet it arrived: it is delivered,
+	 * to be revoked at the peer (13) if still wanted */
+	if (k >= 0 && ok && strcmp(event, "edxml_package") == 0)
+		k = mc_exec(c,
+			    "UPDATE exchange_packages SET state = 'delivered', updated_at = ? WHERE id = ?"
+			    " AND state = 'revoked' AND status_code IS NULL",
+			    "ii", now, package);
 	rc = k < 0 ? (int)k : 0;
 	if (give_up)
 		mc_log_json(MC_LOG_WARN, "exchange_given_up",
