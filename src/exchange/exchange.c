@@ -117,6 +117,18 @@ int mc__package_load(struct mc_conn *c, int64_t id, struct mc__package *p)
 	return rc;
 }
 
+int mc__package_xml(struct mc_exchange_ctx *x, int64_t id, const char **xml)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(x->c, &s, "SELECT package FROM exchange_packages WHERE id = ?", "i", id);
+	if (rc)
+		return rc;
+	if ((rc = mc_step_row(s)) == 0)
+		*xml = mc_strdup(x->arena, mc_col_text(s, 0));
+	mc_stmt_done(s);
+	return rc;
+}
+
 int mc__outbox_queue(struct mc_conn *c, int64_t package, const char *event, int64_t status_id, int64_t now)
 {
 	json_t *what = json_pack("{s:I}", "status_id", (json_int_t)status_id);
@@ -449,12 +461,8 @@ int mc_exchange_get(struct mc_exchange_ctx *x, int64_t id, json_t **out)
 	*out = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	/* the header as it came, and the attachments' names */
-	char *xml = NULL;
-	if ((rc = mc_query(x->c, &s, "SELECT package FROM exchange_packages WHERE id = ?", "i", id)) == 0) {
-		if ((rc = mc_step_row(s)) == 0)
-			xml = mc_strdup(x->arena, mc_col_text(s, 0));
-		mc_stmt_done(s);
-	}
+	const char *xml = NULL;
+	rc = mc__package_xml(x, id, &xml);
 	struct mc_edxml_doc d;
 	struct mc_edxml_status st;
 	const char *why;
@@ -495,13 +503,7 @@ int mc_exchange_edxml(struct mc_exchange_ctx *x, int64_t id, const char **xml)
 	struct mc__package p;
 	int clerk;
 	int rc = package_of_body(x, id, &p, &clerk);
-	struct mc_stmt *s;
-	if (rc || (rc = mc_query(x->c, &s, "SELECT package FROM exchange_packages WHERE id = ?", "i", id)))
-		return rc;
-	if ((rc = mc_step_row(s)) == 0)
-		*xml = mc_strdup(x->arena, mc_col_text(s, 0));
-	mc_stmt_done(s);
-	return rc;
+	return rc ? rc : mc__package_xml(x, id, xml);
 }
 
 int mc_exchange_file(struct mc_exchange_ctx *x, int64_t id, int k, void **data, size_t *len, char mime[64],
@@ -512,13 +514,8 @@ int mc_exchange_file(struct mc_exchange_ctx *x, int64_t id, int k, void **data, 
 	int rc = package_of_body(x, id, &p, &clerk);
 	if (rc)
 		return rc;
-	struct mc_stmt *s;
-	char *xml = NULL;
-	if ((rc = mc_query(x->c, &s, "SELECT package FROM exchange_packages WHERE id = ?", "i", id)))
-		return rc;
-	if ((rc = mc_step_row(s)) == 0)
-		xml = mc_strdup(x->arena, mc_col_text(s, 0));
-	mc_stmt_done(s);
+	const char *xml = NULL;
+	rc = mc__package_xml(x, id, &xml);
 	struct mc_edxml_doc d;
 	struct mc_edxml_status st;
 	const char *why;

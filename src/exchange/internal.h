@@ -20,6 +20,8 @@ struct mc__package {
 	char organ[64], agency_organ[64], agency_name[256], peer_url[512];
 };
 int mc__package_load(struct mc_conn *c, int64_t id, struct mc__package *p);
+/* The package as signed (*xml in the caller's arena). */
+int mc__package_xml(struct mc_exchange_ctx *x, int64_t id, const char **xml);
 
 /* Sign and keep a status message about package p from our agency (code,
  * description, staff may be NULL), and queue it to the peer; in the

@@ -291,12 +291,8 @@ int mc_exchange_register_begin(struct mc_exchange_ctx *x, int64_t id, json_t **i
 			x->e, MC_E_CONFLICT,
 			"only a package arrived and not yet registered, by a clerical officer of its agency");
 	struct mc_stmt *s;
-	char *xml = NULL;
-	if ((rc = mc_query(x->c, &s, "SELECT package FROM exchange_packages WHERE id = ?", "i", id)))
-		return rc;
-	if ((rc = mc_step_row(s)) == 0)
-		xml = mc_strdup(x->arena, mc_col_text(s, 0));
-	mc_stmt_done(s);
+	const char *xml = NULL;
+	rc = mc__package_xml(x, id, &xml);
 	struct mc_edxml_doc d;
 	struct mc_edxml_status st;
 	const char *why;
