@@ -39,6 +39,7 @@ PACKAGES=(
   libxml2-dev:build           # edXML packages (QCVN 102:2016) between agencies
   libxmlsec1-dev:build        # their XML signatures (xmlsec1 over OpenSSL)
   libcurl4-openssl-dev:build  # HTTP client: edXML packages to other agencies (and the HTTP tests)
+  libical-dev:build           # iCalendar (RFC 5545): the work calendars' feeds that calendar clients subscribe to
   zlib1g-dev:build            # gzip: the stored tracking answers, sent as they are to clients that accept gzip
   fonts-dejavu-core:build     # DejaVu Sans/Serif: full Vietnamese coverage for the PDFs
   fonts-liberation2:build     # Liberation Serif: Times New Roman's metrics, as Decree 30 asks of documents
