@@ -35,6 +35,7 @@ extern const struct mc_route mc_api_reset_routes[];
 extern const struct mc_route mc_api_document_routes[];
 extern const struct mc_route mc_api_signing_routes[];
 extern const struct mc_route mc_api_exchange_routes[];
+extern const struct mc_route mc_api_schedule_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"
@@ -107,6 +108,10 @@ int mc_api_if_match(struct mc_req *r, int64_t *version);
 void mc_api_etag(struct mc_req *r, json_t *obj);
 /* Fail the request with a database error (logging the detail). */
 int mc_api_db_fail(struct mc_req *r, int rc);
+/* Fail the request with a domain's answer rc: a database, memory or I/O
+ * failure as mc_api_db_fail, anything else with r->err as the domain left
+ * it. */
+int mc_api_fail(struct mc_req *r, int rc);
 /* Answer 200 {"items": [...]} with what list(c, arg, &items) reads on
  * the request's connection: a list with at most one filter. */
 int mc_api_list(struct mc_req *r, int (*list)(struct mc_conn *, int64_t, json_t **), int64_t arg);

@@ -32,14 +32,6 @@ static int document_ctx(struct mc_req *r, struct mc_document_ctx *x)
 	return 0;
 }
 
-static int fail(struct mc_req *r, int rc)
-{
-	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL)
-		return mc_api_db_fail(r, rc);
-	r->err.code = rc;
-	return rc;
-}
-
 /* GET by id: fn(x, id, &out), answered with its ETag (etag) or without. */
 static int by_id(struct mc_req *r, int (*fn)(struct mc_document_ctx *, int64_t, json_t **), int etag)
 {
@@ -52,7 +44,7 @@ static int by_id(struct mc_req *r, int (*fn)(struct mc_document_ctx *, int64_t, 
 		return rc;
 	json_t *out = NULL;
 	if ((rc = fn(&x, id, &out)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	if (etag)
 		mc_api_etag(r, out);
 	return mc_res_json(r, 200, out);
@@ -82,7 +74,7 @@ static int act_by_id(struct mc_req *r,
 	}
 	json_t *out = NULL;
 	if ((rc = fn(&x, id, mc_req_param(r, "action"), version, b, &out)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	/* a document received from another agency: its sender is told */
 	if (fn == mc_document_act)
 		mc_api_exchange_moved(r, out);
@@ -102,7 +94,7 @@ static int addressees_by_id(struct mc_req *r, int (*fn)(struct mc_document_ctx *
 		return rc;
 	json_t *items = NULL;
 	if ((rc = fn(&x, id, mc_req_query(r, "action"), &items)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -119,7 +111,7 @@ static int mine(struct mc_req *r, int (*fn)(struct mc_document_ctx *, const char
 	json_t *items = NULL;
 	int64_t next = 0;
 	if ((rc = fn(&x, mc_req_query(r, "state"), offset, (int)limit, &items, &next)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	json_t *out = json_pack("{s:o}", "items", items);
 	if (next)
 		json_object_set_new(out, "next_offset", json_integer(next));
@@ -134,7 +126,7 @@ static int types(struct mc_req *r)
 		return rc;
 	json_t *items = NULL;
 	if ((rc = mc_document_types(c, &items)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -151,7 +143,7 @@ static int create(struct mc_req *r, int (*fn)(struct mc_document_ctx *, json_t *
 		return rc;
 	json_t *out = NULL;
 	if ((rc = fn(&x, b, &out)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	if (where) {
 		mc_res_header(r, "Location",
 			      mc_sprintf(r->arena, "%s/%lld", where,
@@ -210,7 +202,7 @@ static int file_of(struct mc_req *r, int draft)
 	size_t len = 0;
 	char mime[32];
 	if ((rc = (draft ? mc_draft_file : mc_document_file)(&x, id, &data, &len, mime)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	rc = mc_res_text(r, 200, mc_strdup(r->arena, mime), data, len); /* the type is kept by reference */
 	free(data);
 	if (rc)
@@ -250,13 +242,13 @@ static int pdf_of(struct mc_req *r, int draft)
 		return rc;
 	json_t *in = NULL;
 	if ((rc = (draft ? mc_draft_layout : mc_document_layout)(&x, id, &in)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	rc = mc_pdf_document(in, &buf, &r->err);
 	json_decref(in);
 	if (rc) {
 		mc_buf_release(&buf);
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	}
 	return mc_api_send_doc(r, &buf, 1,
 			       mc_sprintf(r->arena, "%s-%lld.pdf", draft ? "du-thao" : "van-ban", (long long)id));
@@ -315,7 +307,7 @@ static int document_list(struct mc_req *r)
 	json_t *items = NULL;
 	int64_t next = 0;
 	if ((rc = mc_document_list(&x, &f, &items, &next)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	json_t *out = json_pack("{s:o}", "items", items);
 	if (next)
 		json_object_set_new(out, "next_before", json_integer(next));
@@ -363,7 +355,7 @@ static int draft_put(struct mc_req *r)
 		return rc;
 	json_t *out = NULL;
 	if ((rc = mc_draft_revise(&x, id, version, b, &out)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	mc_api_etag(r, out);
 	return mc_res_json(r, 200, out);
 }
@@ -398,7 +390,7 @@ static int agency_items(struct mc_req *r, int (*fn)(struct mc_conn *, int64_t, j
 		return rc;
 	json_t *items = NULL;
 	if ((rc = fn(c, id, &items)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -442,10 +434,10 @@ static int leader_put(struct mc_req *r)
 		return rc;
 	const char *field = mc_req_param(r, "field");
 	if ((rc = mc_document_leader_rule_set(&x, id, field, leader)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	json_t *items = NULL;
 	if ((rc = mc_document_leader_rules(x.c, id, &items)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	json_t *one = NULL, *v;
 	size_t i;
 	json_array_foreach(items, i, v)
@@ -471,10 +463,10 @@ static int chain_put(struct mc_req *r)
 	if ((rc = document_ctx(r, &x)))
 		return rc;
 	if ((rc = mc_document_chain_set(&x, id, mc_req_param(r, "type"), steps)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	json_t *items = NULL;
 	if ((rc = mc_document_chains(x.c, id, &items)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	json_t *one = NULL, *v;
 	size_t i;
 	json_array_foreach(items, i, v)
@@ -494,7 +486,7 @@ static int delegations_list(struct mc_req *r)
 		return rc;
 	json_t *items = NULL;
 	if ((rc = mc_delegation_list(&x, &items)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
 }
 

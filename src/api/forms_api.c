@@ -21,14 +21,6 @@
 /* The register: a bounded number of rows (and MC_API_PERIOD_MAX_DAYS). */
 #define REGISTER_MAX_ROWS 20000
 
-static int fail(struct mc_req *r, int rc)
-{
-	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL || rc == MC_E_IO)
-		return mc_api_db_fail(r, rc);
-	r->err.code = rc;
-	return rc;
-}
-
 /* ---- forms 01-06 ---- */
 
 /* "01.pdf" .. "06.json": the form number and whether PDF; 0 if not one. */
@@ -61,7 +53,7 @@ static int form_get(struct mc_req *r)
 	if ((rc = mc_api_query_int(r, "n", 1, 50, 0, &n)))
 		return rc;
 	if ((rc = mc_dossier_form(&x, code, form, (int)n, &d)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	if (!pdf)
 		return mc_res_json(r, 200, d);
 	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
@@ -69,7 +61,7 @@ static int form_get(struct mc_req *r)
 	json_decref(d);
 	if (rc) {
 		mc_buf_release(&buf);
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	}
 	return mc_api_send_doc(r, &buf, 1, mc_sprintf(r->arena, "%s-mau-%02d.pdf", code, form));
 }
@@ -98,10 +90,10 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 		return mc_fail(r, MC_E_VALIDATION, NULL);
 	}
 	if (rc)
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	mc_req_keep(r, rows);
 	if ((rc = mc_agency_get(x.c, id, &agency)))
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	mc_req_keep(r, agency);
 	json_t *ag = json_pack("{s:I, s:O, s:O}", "id", (json_int_t)id, "code", json_object_get(agency, "code"), "name",
 			       json_object_get(agency, "name"));
@@ -116,7 +108,7 @@ static int register_get(struct mc_req *r, enum reg_format fmt)
 			    : mc_xlsx_register(ag, from, to, rows, &buf, &r->err);
 	if (rc) {
 		mc_buf_release(&buf);
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	}
 	const char *name =
 		mc_sprintf(r->arena, "so-theo-doi-%s-%s-%s.%s", json_string_value(json_object_get(ag, "code")), from,
@@ -199,7 +191,7 @@ static int stats_xlsx(struct mc_req *r)
 	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);
 	if ((rc = mc_xlsx_table("Thống kê hồ sơ", cols, rows, &buf, &r->err))) {
 		mc_buf_release(&buf);
-		return fail(r, rc);
+		return mc_api_fail(r, rc);
 	}
 	return mc_api_send_doc(r, &buf, 0,
 			       mc_sprintf(r->arena, "thong-ke-%s-%s.xlsx",

@@ -391,6 +391,14 @@ void mc_api_period(struct mc_req *r, char from[11], char to[11])
 		mc_bad_field(&r->err, "to", MC_M_PERIOD_TOO_LONG);
 }
 
+int mc_api_fail(struct mc_req *r, int rc)
+{
+	if (rc == MC_E_DB || rc == MC_E_DB_BUSY || rc == MC_E_INTERNAL || rc == MC_E_NOMEM || rc == MC_E_IO)
+		return mc_api_db_fail(r, rc);
+	r->err.code = rc;
+	return rc;
+}
+
 int mc_api_send_doc(struct mc_req *r, struct mc_buf *buf, int pdf, const char *filename)
 {
 	int rc = mc_res_text(r, 200, pdf ? "application/pdf" : MC_API_XLSX_TYPE, buf->data, buf->len);

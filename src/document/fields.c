@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include "../core/field.h"
+
 #include "../audit/audit.h"
 #include "../core/text.h"
 #include "../db/rows.h"
@@ -18,41 +20,14 @@
  * null); a problem goes to e. */
 const char *mc__str_field(struct mc_document_ctx *x, json_t *in, const char *name, long max, int required)
 {
-	json_t *v = json_object_get(in, name);
-	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
-		if (required)
-			mc_bad_field(x->e, name, MC_M_REQUIRED);
-		return NULL;
-	}
-	const char *s = json_string_value(v);
-	if (!s) {
-		mc_bad_field(x->e, name, MC_M_NOT_STRING);
-		return NULL;
-	}
-	if (strlen(s) > (size_t)max * 8 + 16 || !mc_text_valid(s, SIZE_MAX)) {
-		mc_bad_field(x->e, name, MC_M_BAD_CHARACTERS);
-		return NULL;
-	}
-	if (mc_text_chars(s) > max) {
-		mc_bad_fieldn(x->e, name, MC_M_TOO_LONG, max);
-		return NULL;
-	}
-	return mc_text_nfc(x->arena, s);
+	return mc_field_str(x->arena, x->e, in, name, max, required);
 }
 
 /* One of the values of choices (NULL-terminated), dflt when absent. */
 const char *mc__enum_field(struct mc_document_ctx *x, json_t *in, const char *name, const char *const *choices,
 			   const char *dflt, enum mc_msg m)
 {
-	json_t *v = json_object_get(in, name);
-	if (!v || json_is_null(v))
-		return dflt;
-	const char *s = json_string_value(v);
-	for (int i = 0; s && choices[i]; i++)
-		if (strcmp(s, choices[i]) == 0)
-			return choices[i];
-	mc_bad_field(x->e, name, m);
-	return dflt;
+	return mc_field_enum(x->e, in, name, choices, dflt, m);
 }
 
 const char *const MC__URGENCIES[] = {"normal", "khan", "thuong_khan", "hoa_toc", NULL};

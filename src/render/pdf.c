@@ -469,18 +469,6 @@ static void row(struct doc *d, struct cell *c, int nc, double pad, int border, d
 		g_object_unref(c[i].l);
 }
 
-struct col {
-	const char *vi, *en; /* header */
-	double frac;         /* share of the table width */
-	int flags;           /* F_CENTER, F_RIGHT for the body cells */
-};
-
-struct table {
-	const struct col *cols;
-	int nc;
-	double size, pad;
-};
-
 static void table_header(struct doc *d, const void *arg)
 {
 	const struct table *t = arg;
@@ -495,7 +483,7 @@ static void table_header(struct doc *d, const void *arg)
 	row(d, c, t->nc, t->pad, 1, 0.9, 0);
 }
 
-static void table_begin(struct doc *d, const struct table *t)
+void mc__pdf_table_begin(struct doc *d, const struct table *t)
 {
 	mc__pdf_need(d, 4 * t->size + 6 * t->pad + 2 * t->size);
 	table_header(d, t);
@@ -504,7 +492,7 @@ static void table_begin(struct doc *d, const struct table *t)
 }
 
 /* One body row: cells are markup, NULL for empty. */
-static void table_row(struct doc *d, const struct table *t, const char *const *cells, double min_h)
+void mc__pdf_table_row(struct doc *d, const struct table *t, const char *const *cells, double min_h)
 {
 	struct cell c[MAX_COLS];
 	double x = d->ml;
@@ -519,7 +507,7 @@ static void table_row(struct doc *d, const struct table *t, const char *const *c
 	row(d, c, t->nc, t->pad, 1, 0, min_h);
 }
 
-static void table_end(struct doc *d)
+void mc__pdf_table_end(struct doc *d)
 {
 	d->repeat = NULL;
 	d->repeat_arg = NULL;
@@ -826,7 +814,7 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	received_from(d, j);
 
 	mc__pdf_para(d, mc_sprintf(d->a, "1. Thành phần hồ sơ nộp gồm:%s", sub(d, "Papers received")), 0, 0, 3);
-	table_begin(d, &tt);
+	mc__pdf_table_begin(d, &tt);
 	json_t *papers = mc__jget(j, "papers"), *p;
 	size_t i;
 	json_array_foreach(papers, i, p) {
@@ -840,13 +828,13 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 			mc_sprintf(d->a, "%lld", copies),
 			mc__pdf_esc(d, mc__jtext(d->a, p, "note")),
 		};
-		table_row(d, &tt, cells, 0);
+		mc__pdf_table_row(d, &tt, cells, 0);
 	}
 	if (json_array_size(papers) == 0) {
 		const char *cells[5] = {"", "<i>Không có</i>", NULL, NULL, NULL};
-		table_row(d, &tt, cells, 0);
+		mc__pdf_table_row(d, &tt, cells, 0);
 	}
-	table_end(d);
+	mc__pdf_table_end(d);
 	d->y += 5;
 
 	long long sets = mc__jint(j, "sets", 1);
@@ -1058,7 +1046,7 @@ static void form06(struct doc *d, json_t *j)
 	      mc__jget(j, "appointment_at") ? TLONG("appointment_at") : TLONG("due_at"));
 	field_opt(d, "Cơ quan giải quyết hồ sơ", "Competent agency", T("competent_agency.name"));
 	d->y += 3;
-	table_begin(d, &tt);
+	mc__pdf_table_begin(d, &tt);
 	json_t *steps = mc__jget(j, "steps"), *s;
 	size_t i;
 	json_array_foreach(steps, i, s) {
@@ -1077,13 +1065,13 @@ static void form06(struct doc *d, json_t *j)
 				   mc__pdf_esc(d, mc__result_label(mc__jtext(d->a, s, "result"), 0))),
 			mc__pdf_esc(d, mc__jtext(d->a, s, "note")),
 		};
-		table_row(d, &tt, cells, 0);
+		mc__pdf_table_row(d, &tt, cells, 0);
 	}
 	if (json_array_size(steps) == 0) {
 		const char *cells[4] = {"<i>Chưa có bước xử lý</i>", NULL, NULL, NULL};
-		table_row(d, &tt, cells, 0);
+		mc__pdf_table_row(d, &tt, cells, 0);
 	}
-	table_end(d);
+	mc__pdf_table_end(d);
 }
 
 /* ---- form 07 ---- */
@@ -1123,7 +1111,7 @@ static void form07(struct doc *d, const struct reg *r)
 		     mc_sprintf(d->a, "Từ ngày <b>%s</b> đến ngày <b>%s</b>", mc__fmt_time(d->a, &from, MC__T_DATE),
 				mc__fmt_time(d->a, &to, MC__T_DATE)),
 		     F_CENTER, 0, 8);
-	table_begin(d, &tt);
+	mc__pdf_table_begin(d, &tt);
 	size_t i;
 	json_t *x;
 	json_array_foreach(r->dossiers, i, x) {
@@ -1149,13 +1137,13 @@ static void form07(struct doc *d, const struct reg *r)
 			     : NULL,
 			ret,
 		};
-		table_row(d, &tt, cells, 24);
+		mc__pdf_table_row(d, &tt, cells, 24);
 	}
 	if (json_array_size(r->dossiers) == 0) {
 		const char *cells[10] = {NULL, "<i>Không có hồ sơ</i>"};
-		table_row(d, &tt, cells, 0);
+		mc__pdf_table_row(d, &tt, cells, 0);
 	}
-	table_end(d);
+	mc__pdf_table_end(d);
 }
 
 /* ---- the periodic report ---- */
@@ -1195,7 +1183,7 @@ static void report_row(struct doc *d, const struct table *t, const char *no, con
 	for (int k = 0; k < 14; k++)
 		cells[k + 2] = bold ? mc_sprintf(d->a, "<b>%s</b>", count(d, row, keys[k])) : count(d, row, keys[k]);
 	cells[16] = rate(d, row);
-	table_row(d, t, cells, 0);
+	mc__pdf_table_row(d, t, cells, 0);
 }
 
 static void form_report(struct doc *d, const struct rep *r)
@@ -1232,7 +1220,7 @@ static void form_report(struct doc *d, const struct rep *r)
 	national_header(d, NULL, r->agency, NULL);
 	title(d, "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", NULL);
 	mc__pdf_para(d, mc_sprintf(d->a, "Kỳ báo cáo: từ ngày <b>%s</b> đến ngày <b>%s</b>", f, e), F_CENTER, 0, 6);
-	table_begin(d, &tt);
+	mc__pdf_table_begin(d, &tt);
 	size_t i;
 	json_t *x;
 	json_array_foreach(json_object_get(j, "items"), i, x) {
@@ -1244,7 +1232,7 @@ static void form_report(struct doc *d, const struct rep *r)
 		report_row(d, &tt, mc_sprintf(d->a, "%zu", i + 1), label, x, 0);
 	}
 	report_row(d, &tt, "", "Tổng cộng", json_object_get(j, "total"), 1);
-	table_end(d);
+	mc__pdf_table_end(d);
 	d->y += 6;
 	mc__pdf_para(d,
 		     "<i>Tổng tiếp nhận = từ kỳ trước chuyển sang + tiếp nhận mới (trực tuyến, trực tiếp, bưu chính) = "
@@ -1384,6 +1372,7 @@ static void body(struct doc *d, const struct job *jb)
 		form_template(d, jb->tpl);
 		break;
 	case 10:
+	case 11:
 		d->running = NULL;
 		jb->draw(d, j);
 		break;
@@ -1405,6 +1394,7 @@ static const char *const titles[] = {
 	"Báo cáo tình hình, kết quả giải quyết thủ tục hành chính",
 	"Mẫu giấy tờ để điền",
 	"Văn bản",
+	"Lịch công tác tuần",
 };
 
 /* Lay the job out once into out; pages: 0 for the first pass, the total
@@ -1417,7 +1407,8 @@ static int pass(const struct job *jb, int pages_known, struct mc_buf *out, int *
 	 * the last pass run (the one whose output render keeps) has the say */
 	struct mc_pdf_marks marks = {0};
 	d.marks = jb->marks ? &marks : NULL;
-	int landscape = jb->form == 7 || jb->form == 8, official = jb->form == 10, a4 = jb->form == 9 || official;
+	int landscape = jb->form == 7 || jb->form == 8 || jb->form == 11, official = jb->form == 10,
+	    a4 = jb->form == 9 || official;
 	d.pw = (landscape ? 297 : a4 ? 210 : 148) * PT_PER_MM;
 	d.ph = (a4 ? 297 : 210) * PT_PER_MM;
 	/* an official document: A4, margins of Decree 30 (Annex I): top and
@@ -1680,5 +1671,11 @@ int mc__pdf_render_document(json_t *j, void (*draw)(struct doc *, json_t *), str
 			    struct mc_buf *out, struct mc_error *e)
 {
 	struct job jb = {10, j, NULL, NULL, 0, NULL, 0, draw, marks};
+	return render(&jb, out, e);
+}
+
+int mc__pdf_render_landscape(json_t *j, void (*draw)(struct doc *, json_t *), struct mc_buf *out, struct mc_error *e)
+{
+	struct job jb = {11, j, NULL, NULL, 0, NULL, 0, draw, NULL};
 	return render(&jb, out, e);
 }

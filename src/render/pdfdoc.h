@@ -86,6 +86,28 @@ void mc__pdf_flow(struct doc *d, PangoLayout *l, double x);
 /* A paragraph across the text width; hang indents continuation lines. */
 void mc__pdf_para(struct doc *d, const char *markup, int flags, double hang, double after);
 
+struct col {
+	const char *vi, *en; /* header */
+	double frac;         /* share of the table width */
+	int flags;           /* F_CENTER, F_RIGHT for the body cells */
+};
+
+struct table {
+	const struct col *cols;
+	int nc;
+	double size, pad;
+};
+
+/* A table: its header row (repeated on each new page), rows of markup
+ * cells (NULL: empty), its end. */
+void mc__pdf_table_begin(struct doc *d, const struct table *t);
+void mc__pdf_table_row(struct doc *d, const struct table *t, const char *const *cells, double min_h);
+void mc__pdf_table_end(struct doc *d);
+
+/* Render j on landscape A4 (15 mm margins, pages numbered), drawn by draw;
+ * appended to out as PDF. */
+int mc__pdf_render_landscape(json_t *j, void (*draw)(struct doc *, json_t *), struct mc_buf *out, struct mc_error *e);
+
 /* Render j, an official document's data, on A4 with the margins and type
  * of Decree 30 (Annex I): draw lays it out (recording its boxes in
  * d->marks when that is not NULL); appended to out as PDF.  marks (may be
