@@ -89,8 +89,9 @@ static int agency_get(struct mc_req *r)
 	return mc_res_json(r, 200, a);
 }
 
-static const char *const kinds[] = {"city_committee", "department",        "service_centre", "branch", "ward_committee",
-				    "division",       "provincial_police", "commune_police", "school", NULL};
+static const char *const kinds[] = {"city_committee", "department",     "office",   "service_centre",
+				    "branch",         "ward_committee", "division", "provincial_police",
+				    "commune_police", "school",         NULL};
 
 static int agency_create(struct mc_req *r)
 {

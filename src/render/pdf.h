@@ -78,6 +78,16 @@ int mc_pdf_template(json_t *def, const char *paper, struct mc_buf *out, struct m
  */
 int mc_pdf_document(json_t *document, struct mc_buf *out, struct mc_error *e);
 
+/*
+ * A body's work calendar for a week (lịch công tác tuần), as city
+ * websites publish it: landscape A4, a row per event by day (time, what,
+ * who chairs, who takes part, where), a cancelled event struck through
+ * with its reason; "DỰ THẢO" while it is not published, its edition once
+ * changed.  week: the answer of GET .../schedule-weeks/{week} (agency,
+ * week, days, state, edition, events).
+ */
+int mc_pdf_week(json_t *week, struct mc_buf *out, struct mc_error *e);
+
 /* A box on a page: PDF points from the page's bottom-left corner; page 0: not drawn. */
 struct mc_pdf_box {
 	int page;

@@ -312,12 +312,13 @@ static void agencies(void **state)
 	assert_string_equal(jstr(root, "code"), "000.00.00.H29");
 	assert_string_equal(jstr(root, "kind"), "city_committee");
 	assert_true(json_is_null(json_object_get(root, "parent_id")));
-	int dept = 0, centre = 0, branch = 0, ward = 0, city = 0;
+	int dept = 0, office = 0, centre = 0, branch = 0, ward = 0, city = 0;
 	size_t i;
 	json_t *x;
 	json_array_foreach(a, i, x) {
 		const char *k = jstr(x, "kind");
 		dept += strcmp(k, "department") == 0;
+		office += strcmp(k, "office") == 0;
 		centre += strcmp(k, "service_centre") == 0;
 		branch += strcmp(k, "branch") == 0;
 		ward += strcmp(k, "ward_committee") == 0;
@@ -336,7 +337,8 @@ static void agencies(void **state)
 			assert_true(found);
 		}
 	}
-	assert_int_equal(dept, 13);
+	assert_int_equal(dept, 12);
+	assert_int_equal(office, 1); /* the City People's Committee's */
 	assert_int_equal(centre, 1);
 	assert_int_equal(branch, 5);
 	assert_int_equal(ward, 10);

@@ -456,6 +456,13 @@ const FAMILIES = {
   dc_due_: ['late', 'soon'],
   // the register's choice of direction ('' is all)
   dc_dir_: ['all', 'in', 'out'],
+  // schedule.js: the days of a week, a week's states and acts, what was
+  // just done, an invitee's answers
+  sc_dow_: ['0', '1', '2', '3', '4', '5', '6'],
+  sc_state_: ['draft', 'submitted', 'approved', 'published'],
+  sc_act_: ['submit', 'approve', 'return', 'publish'],
+  sc_done_: ['submit', 'approve', 'return', 'publish', 'create', 'edit', 'cancel', 'answer'],
+  sc_answer_: ['attend', 'deputy', 'absent'],
 };
 // Values used as keys by themselves: t(p.kind), t(f.channel), t(s.result)...
 const BARE = [...RESULTS, ...UNITS, ...CHANNELS, ...KINDS];

@@ -35,6 +35,12 @@ const ROUTES = [
   [/^\/can-bo\/lien-thong\/(\d+)$/, './pages/exchange.js', 'pkg'],
   [/^\/chung-thu-so$/, './pages/signatures.js', 'certificates'],
   [/^\/xac-thuc-chu-ky$/, './pages/signatures.js', 'verify'],
+  [/^\/lich-cong-tac$/, './pages/schedule.js', 'publicWeek'],
+  [/^\/can-bo\/lich-cong-tac$/, './pages/schedule.js', 'officeWeek'],
+  [/^\/can-bo\/lich-cong-tac\/moi$/, './pages/schedule.js', 'eventForm'],
+  [/^\/can-bo\/lich-cong-tac\/(\d+)$/, './pages/schedule.js', 'eventPage'],
+  [/^\/can-bo\/lich-cong-tac\/(\d+)\/sua$/, './pages/schedule.js', 'eventForm'],
+  [/^\/can-bo\/lich-cua-toi$/, './pages/schedule.js', 'mine'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -79,13 +85,14 @@ function renderNav() {
   const here = location.pathname;
   const item = (href, key) => el('li', {}, link(href, t(key), here === href ? { 'aria-current': 'page' } : {}));
   if (!state.me) {
-    items.push(item('/xac-thuc-chu-ky', 'nav_verify'), item('/dang-nhap', 'nav_login'), item('/dang-ky', 'nav_signup'));
+    items.push(item('/lich-cong-tac', 'nav_schedule_public'), item('/xac-thuc-chu-ky', 'nav_verify'), item('/dang-nhap', 'nav_login'), item('/dang-ky', 'nav_signup'));
   } else {
     if (isOfficial()) {
       items.push(item('/can-bo', 'nav_queues'));
       if (can('dossier.intake')) items.push(item('/can-bo/tiep-nhan', 'nav_intake'));
       if (can('document.read')) items.push(item('/can-bo/van-ban', 'nav_documents'));
       if (can('document.register')) items.push(item('/can-bo/lien-thong', 'nav_exchange'));
+      if (can('schedule.read')) items.push(item('/can-bo/lich-cong-tac', 'nav_schedule'));
       if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));
