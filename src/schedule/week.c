@@ -285,9 +285,14 @@ int mc_schedule_person(struct mc_schedule_ctx *x, int64_t user_id, int64_t from_
 	struct mc__sel sel = {PERSON_WHERE,
 			      "iiiii",
 			      {user_id, user_id, user_id, mc_vn_day_start(from_day), mc_vn_day_start(to_day + 1)}};
-	json_t *events = NULL;
-	int rc = mc__sched_events_full(x->c, &sel, &events);
+	json_t *events = NULL, *u = NULL;
+	int rc = mc_user_get_basic(x->c, user_id, &u);
 	if (!rc)
-		*out = json_pack("{s:I, s:o}", "user_id", (json_int_t)user_id, "events", events);
+		rc = mc__sched_events_full(x->c, &sel, &events);
+	if (!rc)
+		*out = json_pack("{s:I, s:O?, s:O?, s:o}", "user_id", (json_int_t)user_id, "full_name",
+				 json_object_get(u, "full_name"), "position", json_object_get(u, "position"), "events",
+				 events);
+	json_decref(u);
 	return rc;
 }

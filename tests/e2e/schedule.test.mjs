@@ -8,7 +8,7 @@
 // than the phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, PHONE } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, samplePdf, PHONE } from './lib/harness.mjs';
 
 let srv, browser;
 before(async () => {
@@ -54,6 +54,7 @@ test('a meeting drafted, approved, published and answered on a phone; the public
   await vt.getByLabel('Chủ trì *').selectOption({ label: 'Trần Quốc Thịnh · Chủ tịch UBND Thành phố' });
   await vt.getByLabel('Địa điểm', { exact: true }).fill('Phòng họp A, 86 Lê Thánh Tôn');
   await vt.locator('#f-participant_ids').getByLabel('Phạm Minh Khôi · Phó Chủ tịch UBND Thành phố').check();
+  await vt.getByLabel('Tài liệu họp (PDF)').setInputFiles({ name: 'de-an-chuyen-doi-so.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
   await assertAccessible(vt, 'the event form');
   await narrow(vt);
   await vt.locator('#sc-save').click();
@@ -63,6 +64,7 @@ test('a meeting drafted, approved, published and answered on a phone; the public
   await vt.getByText('Đã thêm lịch.').waitFor();
   await vt.getByRole('heading', { name: TITLE }).waitFor();
   await vt.locator('#sc-participants').getByText('Chưa trả lời').waitFor();
+  await vt.getByRole('link', { name: 'de-an-chuyen-doi-so.pdf' }).waitFor();
   await assertAccessible(vt, 'the event');
   await narrow(vt);
   await vt.goto(`/can-bo/lich-cong-tac?tuan=${w.monday}`);
@@ -71,6 +73,12 @@ test('a meeting drafted, approved, published and answered on a phone; the public
   await vt.getByText('Đã trình lịch tuần.').waitFor();
   await vt.locator('#sc-state').getByText('Đã trình').waitFor();
   assertNoErrors(vt);
+
+  // the chairman's own calendar, from his name
+  await vt.locator('.event-card').getByRole('link', { name: 'Chủ trì: Trần Quốc Thịnh' }).first().click();
+  await vt.getByRole('heading', { level: 1, name: 'Lịch công tác của Trần Quốc Thịnh' }).waitFor();
+  await vt.getByRole('link', { name: TITLE }).waitFor();
+  await assertAccessible(vt, "a leader's calendar");
 
   // ---- the Chief of Office approves ----
   const cvp = await newPage(browser, srv, PHONE);

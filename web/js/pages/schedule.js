@@ -5,7 +5,7 @@
 // answered, its papers, its Giấy mời) where an invitee answers; the form
 // that writes an event; and an official's own calendar with the address of
 // their private iCalendar feed.
-import { needStrings, t, el, api, go, link, page, day, alertBox, showFieldErrors, clearFieldErrors, field, state, can, todayVN, isoDay, pick, dateInput } from '../lib.js';
+import { needStrings, t, el, api, go, link, page, alertBox, showFieldErrors, clearFieldErrors, field, state, todayVN, isoDay, pick, dateInput, upload } from '../lib.js';
 import { officialOnly } from './office.js';
 
 const p2 = (n) => String(n).padStart(2, '0');
@@ -40,7 +40,8 @@ function eventCard(e, href) {
   return el('li', { class: 'event-card' + (cancelled ? ' cancelled' : ''), id: `ev-${e.id}` },
     el('p', { class: 'event-time', text: `${hm(e.start)} – ${hm(e.end)}` }),
     el('p', { class: 'event-title' }, href ? link(href, e.title, { class: 'event-link' }) : el('span', { text: e.title })),
-    el('p', { class: 'doc-meta', text: t('sc_chair', { name: e.chair.full_name }) }),
+    el('p', { class: 'doc-meta' }, href ? link(`/can-bo/lich-cua-toi?nguoi=${e.chair.id}&tuan=${e.week}`, t('sc_chair', { name: e.chair.full_name }))
+      : t('sc_chair', { name: e.chair.full_name })),
     placeOf(e) ? el('p', { class: 'doc-meta', text: placeOf(e) }) : null,
     cancelled ? el('p', { class: 'warning', text: t('sc_cancelled', { reason: e.cancel_reason || '' }) }) : null,
     (e.conflicts || []).length ? el('p', { class: 'warning conflict', role: 'note' },
@@ -287,6 +288,7 @@ function eventFields(d, e, monday) {
     el('div', { class: 'field' }, el('label', { for: 'f-preparing_agency_id', text: t('sc_f_preparing') }),
       select('preparing_agency_id', [{ id: '', text: '—' }, ...d.agencies], e?.preparing_agency?.id)),
     field('note', t('sc_f_note'), { tag: 'textarea', maxlength: '2000', value: e?.note || '' }),
+    field('papers', t('sc_f_papers'), { type: 'file', multiple: true, accept: 'application/pdf', hint: t('sc_f_papers_hint') }),
   ];
 }
 
@@ -302,7 +304,7 @@ function eventBody(form, agency, e) {
     chair_id: num(f.chair_id.value), place: f.place.value || null, room_id: num(f.room_id.value),
     online_url: f.online_url.value || null, participant_ids: ids('participant_ids'),
     participant_agency_ids: ids('participant_agency_ids'), preparing_agency_id: num(f.preparing_agency_id.value),
-    note: f.note.value || null, papers: e ? e.papers : [],
+    note: f.note.value || null, papers: e ? [...e.papers] : [],
   };
 }
 
@@ -327,6 +329,11 @@ export async function eventForm(view, id, qs) {
     ev.preventDefault();
     clearFieldErrors(form);
     const body = eventBody(form, agency, e);
+    for (const file of form.elements.papers.files) {
+      const u = await upload(file);
+      if (u.status !== 201) { status.replaceChildren(alertBox(u)); return; }
+      body.papers.push({ sha256: u.body.sha256, name: file.name });
+    }
     const r = e ? await api('PUT', `/api/v1/schedule-events/${e.id}`, body, { headers: { 'If-Match': `"v${version}"` } })
       : await api('POST', '/api/v1/schedule-events', body);
     if (r.status === 200 || r.status === 201) { go(`/can-bo/lich-cong-tac/${r.body.id}?done=${e ? 'edit' : 'create'}`, true); return; }
@@ -342,8 +349,15 @@ export async function mine(view, qs) {
   await needStrings('schedule');
   if (!officialOnly(view, 'schedule.read')) return;
   const monday = mondayOf(weekParam(qs));
-  const r = await api('GET', `/api/v1/my/schedule?from=${monday}&to=${addDays(monday, 6)}`);
+  const who = /^\d{1,18}$/.test(qs.get('nguoi') || '') && Number(qs.get('nguoi')) !== state.me.id ? qs.get('nguoi') : null;
+  const r = await api('GET', `/api/v1/${who ? `users/${who}` : 'my'}/schedule?from=${monday}&to=${addDays(monday, 6)}`);
   if (r.status !== 200) { page(view, t('sc_mine'), alertBox(r)); return; }
+  if (who) {
+    const name = r.body.full_name || '';
+    page(view, t('sc_person', { name }), weekNav('/can-bo/lich-cua-toi', monday, `&nguoi=${who}`),
+      days({ days: [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i)), events: r.body.events }, (e) => `/can-bo/lich-cong-tac/${e.id}`));
+    return;
+  }
   const week = { days: [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i)), events: r.body.events };
   const out = el('div', { 'aria-live': 'polite', id: 'sc-feed-out' });
   const feed = el('button', { type: 'button', id: 'sc-feed', text: t('sc_feed_new'), onclick: async () => {
