@@ -71,17 +71,21 @@ void mc_field_ids(struct mc_error *e, json_t *in, const char *name, int64_t *out
 	*n = 0;
 	if (!v || json_is_null(v))
 		return;
-	if (!json_is_array(v) || json_array_size(v) > (size_t)max) {
+	if (!json_is_array(v)) {
 		mc_bad_field(e, name, m);
+		return;
+	}
+	if (json_array_size(v) > (size_t)max) {
+		mc_bad_fieldn(e, name, MC_M_LIST_MAX, max);
 		return;
 	}
 	json_array_foreach(v, i, x) {
 		int64_t id = json_is_integer(x) ? json_integer_value(x) : 0;
+		int twice = 0;
 		for (int k = 0; id > 0 && k < *n; k++)
-			if (out[k] == id)
-				id = 0;
-		if (id <= 0) {
-			mc_bad_field(e, name, m);
+			twice |= out[k] == id;
+		if (id <= 0 || twice) {
+			mc_bad_field(e, name, twice ? MC_M_LIST_TWICE : m);
 			*n = 0;
 			return;
 		}

@@ -21,8 +21,9 @@ const char *mc_field_enum(struct mc_error *e, json_t *in, const char *name, cons
 /* A positive integer id; 0 when absent or null (a field error if
  * required), m when not a positive integer. */
 int64_t mc_field_id(struct mc_error *e, json_t *in, const char *name, int required, enum mc_msg m);
-/* Up to max distinct positive ids into out (*n of them); m when the member
- * is not such an array.  Absent or null: none. */
+/* Up to max distinct positive ids into out (*n of them): m when the member
+ * is not an array of positive integers, LIST_MAX when it is longer, and
+ * LIST_TWICE when an id comes twice.  Absent or null: none. */
 void mc_field_ids(struct mc_error *e, json_t *in, const char *name, int64_t *out, int max, int *n, enum mc_msg m);
 /* An instant, ISO 8601 with its offset; 0 when absent (a field error if
  * required). */

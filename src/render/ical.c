@@ -104,6 +104,8 @@ static icalcomponent *vevent(json_t *j, int64_t now)
 		icalcomponent_add_property(ev, icalproperty_new_location(text(j, "place")));
 	else if (text(j, "online_url"))
 		icalcomponent_add_property(ev, icalproperty_new_location(text(j, "online_url")));
+	else if (json_is_true(json_object_get(j, "online")))
+		icalcomponent_add_property(ev, icalproperty_new_location("Họp trực tuyến"));
 	if (text(j, "online_url"))
 		icalcomponent_add_property(ev, icalproperty_new_url(text(j, "online_url")));
 	describe(ev, j);

@@ -15,7 +15,8 @@
 #define MC_ICAL_TZID "Asia/Ho_Chi_Minh"
 
 /* The VCALENDAR of cal ({name, events: [{uid, title, start_ms, end_ms,
- * place, online_url, chair, agency, sequence, status (active |
+ * place, online_url (null: none or not shown), online (a meeting online),
+ * chair, agency, sequence, status (active |
  * cancelled), created_at, updated_at (ISO 8601)}]}), appended to out:
  * METHOD:PUBLISH, a VTIMEZONE for Asia/Ho_Chi_Minh, each event's times in
  * it, its SEQUENCE, STATUS:CANCELLED for a cancelled one; now is DTSTAMP. */

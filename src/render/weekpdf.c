@@ -39,9 +39,12 @@ static void heading(struct doc *d, json_t *w)
 	json_t *days = json_object_get(w, "days");
 	int y, m, dd, n = 0;
 	if (sscanf(week, "%4d-%2d-%2d", &y, &m, &dd) == 3) {
-		int64_t day = mc_days_from_civil(y, m, dd), jan4 = mc_days_from_civil(y, 1, 4);
+		/* ISO 8601: the week belongs to the year of its Thursday */
+		int64_t thu = mc_days_from_civil(y, m, dd) + 3;
+		mc_civil_from_days(thu, &y, &m, &dd);
+		int64_t jan4 = mc_days_from_civil(y, 1, 4);
 		int64_t first = jan4 - ((jan4 + 3) % 7); /* the Monday of ISO week 1 */
-		n = day >= first ? (int)((day - first) / 7 + 1) : 53;
+		n = (int)((thu - 3 - first) / 7 + 1);
 	}
 	mc__pdf_para(d, mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, mc__pdf_upper(d, agency))), F_CENTER, 0, 4);
 	mc__pdf_para(d, "<b>LỊCH CÔNG TÁC TUẦN</b>", F_CENTER, 0, 2);
@@ -76,8 +79,11 @@ static const char *place(struct doc *d, json_t *e)
 	json_t *room = json_object_get(e, "room");
 	const char *p = json_is_object(room) ? txt(d, room, "place") : txt(d, e, "place");
 	const char *url = txt(d, e, "online_url");
-	return mc_sprintf(d->a, "%s%s%s", mc__pdf_esc(d, p), *p && *url ? "\n" : "",
-			  *url ? mc_sprintf(d->a, "Trực tuyến: %s", mc__pdf_esc(d, url)) : "");
+	int online = *url || json_is_true(json_object_get(e, "online"));
+	return mc_sprintf(d->a, "%s%s%s", mc__pdf_esc(d, p), *p && online ? "\n" : "",
+			  *url     ? mc_sprintf(d->a, "Trực tuyến: %s", mc__pdf_esc(d, url))
+			  : online ? "Trực tuyến"
+				   : "");
 }
 
 static void event_row(struct doc *d, json_t *e, const char *day_cell)

@@ -84,7 +84,14 @@ static int read_answer(struct mc_schedule_ctx *x, json_t *in, int64_t agency, co
 		int rc = mc_user_kind(x->c, *attendee, kind, &where);
 		if (rc && rc != MC_E_NOT_FOUND)
 			return rc;
-		int ok = !rc && strcmp(kind, "official") == 0 && *attendee != x->who->user_id;
+		int64_t serving = 0;
+		if (!rc)
+			rc = mc_query_int64(x->c, &serving,
+					    "SELECT COUNT(*) FROM users WHERE id = ? AND status = 'active'", "i",
+					    *attendee);
+		if (rc && rc != MC_E_NOT_FOUND)
+			return rc;
+		int ok = !rc && serving && strcmp(kind, "official") == 0 && *attendee != x->who->user_id;
 		if (ok && agency && (rc = mc_agency_acts_for(x->c, where, agency)) <= 0) {
 			if (rc < 0)
 				return rc;
@@ -116,15 +123,29 @@ static int answerable(struct mc_schedule_ctx *x, int64_t id, int64_t *agency, ch
 	return rc;
 }
 
+/* The answer of who has no invitation to event: 403 for who reads it (the
+ * chair, a reader of its calendar), else 404. */
+static int not_invited(struct mc_schedule_ctx *x, int64_t event)
+{
+	int read = mc__sched_involved(x->c, event, x->who->user_id, x->who->agency_id);
+	int64_t agency = 0;
+	if (!read) {
+		int rc =
+			mc_query_int64(x->c, &agency, "SELECT agency_id FROM schedule_events WHERE id = ?", "i", event);
+		read = rc ? rc : mc__sched_may_read(x, agency);
+	}
+	if (read < 0)
+		return read;
+	return read ? mc_error_set(x->e, MC_E_FORBIDDEN, "the caller is not invited") : MC_E_NOT_FOUND;
+}
+
 int mc_schedule_answer(struct mc_schedule_ctx *x, int64_t id, json_t *in, json_t **out)
 {
 	int64_t row = 0, agency = 0, cal = 0, attendee = 0;
 	char week[11];
 	int rc = invitation_of(x, id, &row, &agency);
-	if (!rc && !row) {
-		int read = mc__sched_involved(x->c, id, x->who->user_id);
-		return read < 0 ? read : MC_E_NOT_FOUND;
-	}
+	if (!rc && !row)
+		return not_invited(x, id);
 	if (rc || (rc = answerable(x, id, &cal, week)))
 		return rc;
 	const char *answer, *reason;
@@ -136,7 +157,7 @@ int mc_schedule_answer(struct mc_schedule_ctx *x, int64_t id, json_t *in, json_t
 			    "UPDATE schedule_participants SET answer = ?, attendee_id = NULLIF(?, 0), reason = ?,"
 			    " answered_by = ?, answered_at = ? WHERE id = ?",
 			    "titiii", answer, attendee, reason, x->who->user_id, mc_time_now_ms(), row);
-	rc = n < 0 ? (int)n : 0;
+	rc = n < 0 ? (int)n : n == 0 ? mc_error_set(x->e, MC_E_CONFLICT, "the invitation was withdrawn") : 0;
 	rc = rc ? rc
 		: mc__sched_log(x, cal, week, id, "answer",
 				json_pack("{s:I, s:s, s:I, s:s?}", "participant", (json_int_t)row, "answer", answer,

@@ -48,8 +48,20 @@ static int check_ids(struct mc_schedule_ctx *x, const char *field, const int64_t
 	return 0;
 }
 
-/* papers: [{sha256, name}] the caller uploaded. */
-static json_t *papers_field(struct mc_schedule_ctx *x, json_t *in, int *rc)
+/* 1 when sha is one of papers ([{sha256, name}]). */
+static int has_paper(json_t *papers, const char *sha)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(papers, i, p)
+		if (strcmp(json_string_value(json_object_get(p, "sha256")), sha) == 0)
+			return 1;
+	return 0;
+}
+
+/* papers: [{sha256, name}] the caller uploaded, or the event has already
+ * (had: NULL for a new one: whoever attached them). */
+static json_t *papers_field(struct mc_schedule_ctx *x, json_t *in, json_t *had, int *rc)
 {
 	json_t *v = json_object_get(in, "papers"), *p, *out = json_array();
 	size_t i;
@@ -62,8 +74,8 @@ static json_t *papers_field(struct mc_schedule_ctx *x, json_t *in, int *rc)
 	json_array_foreach(v, i, p) {
 		const char *sha = json_string_value(json_object_get(p, "sha256"));
 		const char *name = mc_field_str(x->arena, x->e, p, "name", 200, 1);
-		int64_t n = 0;
-		if (sha && mc_is_sha256_hex(sha) &&
+		int64_t n = sha && had && has_paper(had, sha);
+		if (!n && sha && mc_is_sha256_hex(sha) &&
 		    (*rc = mc_query_int64(x->c, &n, "SELECT COUNT(*) FROM uploads WHERE sha256 = ? AND user_id = ?",
 					  "ti", sha, x->who->user_id)))
 			return out;
@@ -76,6 +88,18 @@ static json_t *papers_field(struct mc_schedule_ctx *x, json_t *in, int *rc)
 	return out;
 }
 
+/* An http(s) link of printable ASCII (no space, no line break: it is
+ * written into iCalendar lines and pages as it is). */
+static int url_ok(const char *u)
+{
+	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0)
+		return 0;
+	for (const unsigned char *c = (const unsigned char *)u; *c; c++)
+		if (*c <= 0x20 || *c >= 0x7f || *c == '"' || *c == '<' || *c == '>' || *c == '\\')
+			return 0;
+	return 1;
+}
+
 /* The times and the place of ev from in. */
 static void when_where(struct mc_schedule_ctx *x, json_t *in, struct mc__event_in *ev)
 {
@@ -86,7 +110,7 @@ static void when_where(struct mc_schedule_ctx *x, json_t *in, struct mc__event_i
 	size_t before = x->e->nfields;
 	ev->place = mc_field_str(x->arena, x->e, in, "place", SCHED_TEXT_MAX, 0);
 	ev->online_url = mc_field_str(x->arena, x->e, in, "online_url", SCHED_URL_MAX, 0);
-	if (ev->online_url && strncmp(ev->online_url, "https://", 8) != 0 && strncmp(ev->online_url, "http://", 7) != 0)
+	if (ev->online_url && !url_ok(ev->online_url))
 		mc_bad_field(x->e, "online_url", MC_M_SCHED_URL);
 	ev->room = mc_field_id(x->e, in, "room_id", 0, MC_M_SCHED_ROOM);
 	if (!ev->place && !ev->room && !ev->online_url && x->e->nfields == before)
@@ -94,8 +118,9 @@ static void when_where(struct mc_schedule_ctx *x, json_t *in, struct mc__event_i
 }
 
 /* Read in into ev (agency: the event's calendar, 0 to take in's
- * agency_id); problems in x->e.  0, MC_E_VALIDATION or an error. */
-static int read_event(struct mc_schedule_ctx *x, json_t *in, int64_t agency, struct mc__event_in *ev)
+ * agency_id; had: the papers it has, NULL for a new one); problems in
+ * x->e.  0, MC_E_VALIDATION or an error. */
+static int read_event(struct mc_schedule_ctx *x, json_t *in, int64_t agency, json_t *had, struct mc__event_in *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	if (!json_is_object(in))
@@ -110,7 +135,7 @@ static int read_event(struct mc_schedule_ctx *x, json_t *in, int64_t agency, str
 	mc_field_ids(x->e, in, "participant_agency_ids", ev->agencies, SCHED_AGENCIES_MAX, &ev->nagencies,
 		     MC_M_SCHED_AGENCY);
 	int rc = 0;
-	ev->papers = papers_field(x, in, &rc);
+	ev->papers = papers_field(x, in, had, &rc);
 	if (!rc && ev->chair)
 		rc = check_ids(x, "chair_id", &ev->chair, 1, OFFICIAL_SQL, MC_M_SCHED_OFFICIAL);
 	if (!rc && ev->preparing)
@@ -225,26 +250,38 @@ static int attach_papers(struct mc_schedule_ctx *x, const struct mc__event_in *e
 }
 
 /* The week of ev after a change to it: a published one gets a new edition
- * (and *published 1), one submitted or approved goes back to draft. */
+ * (and *published 1), one submitted or approved goes back to draft.  Each
+ * is one conditional UPDATE, so that a week published meanwhile by another
+ * transaction is never set back to draft (the row lock makes the second
+ * wait, then it sees the state the first committed). */
 static int week_changed(struct mc_schedule_ctx *x, int64_t agency, const char *week, int64_t now, int *published)
 {
-	char state[16];
-	int64_t version;
-	int rc = mc__sched_week_state(x->c, agency, week, state, &version);
-	if (rc || !version)
-		return rc;
-	*published = strcmp(state, "published") == 0;
-	int64_t n = *published ? mc_exec(x->c,
-					 "UPDATE schedule_weeks SET edition = edition + 1, version = version + 1,"
-					 " updated_at = ? WHERE agency_id = ? AND week = ?",
-					 "iit", now, agency, week)
-		    : strcmp(state, "draft") != 0
-			    ? mc_exec(x->c,
-				      "UPDATE schedule_weeks SET state = 'draft', version = version + 1, updated_at = ?"
-				      " WHERE agency_id = ? AND week = ?",
-				      "iit", now, agency, week)
-			    : 0;
+	int64_t n = mc_exec(x->c,
+			    "UPDATE schedule_weeks SET edition = edition + 1, version = version + 1, updated_at = ?"
+			    " WHERE agency_id = ? AND week = ? AND state = 'published'",
+			    "iit", now, agency, week);
+	if (n < 0)
+		return (int)n;
+	*published = n > 0;
+	if (!n)
+		n = mc_exec(x->c,
+			    "UPDATE schedule_weeks SET state = 'draft', version = version + 1, updated_at = ?"
+			    " WHERE agency_id = ? AND week = ? AND state IN ('submitted', 'approved')",
+			    "iit", now, agency, week);
 	return n < 0 ? (int)n : 0;
+}
+
+/* Room for one more event in the week of agency's calendar? */
+static int week_room(struct mc_schedule_ctx *x, int64_t agency, const char *week, int64_t event)
+{
+	int64_t n = 0;
+	int rc = mc_query_int64(x->c, &n,
+				"SELECT COUNT(*) FROM schedule_events WHERE agency_id = ? AND week = ? AND id <> ?",
+				"iti", agency, week, event);
+	if (rc || n < SCHED_WEEK_EVENTS)
+		return rc;
+	mc_bad_fieldn(x->e, "start", MC_M_SCHED_WEEK_FULL, SCHED_WEEK_EVENTS);
+	return x->e->code = MC_E_VALIDATION;
 }
 
 /* Insert ev as a new event of its week; *id. */
@@ -291,7 +328,7 @@ static int settle(struct mc_conn *c, int rc)
 int mc_schedule_event_create(struct mc_schedule_ctx *x, json_t *in, json_t **out)
 {
 	struct mc__event_in ev;
-	int rc = read_event(x, in, 0, &ev);
+	int rc = read_event(x, in, 0, NULL, &ev);
 	if (!rc)
 		rc = may_manage(x, ev.agency);
 	if (rc) {
@@ -303,7 +340,8 @@ int mc_schedule_event_create(struct mc_schedule_ctx *x, json_t *in, json_t **out
 	int64_t now = mc_time_now_ms(), id = 0;
 	int published = 0;
 	if (!(rc = mc_tx_begin(x->c, 1))) {
-		rc = book_room(x, &ev, 0);
+		rc = week_room(x, ev.agency, week, 0);
+		rc = rc ? rc : book_room(x, &ev, 0);
 		rc = rc ? rc : insert_event(x, &ev, week, now, &id);
 		rc = rc ? rc : set_participants(x->c, id, &ev);
 		rc = rc ? rc : attach_papers(x, &ev, now);
@@ -315,7 +353,7 @@ int mc_schedule_event_create(struct mc_schedule_ctx *x, json_t *in, json_t **out
 		rc = settle(x->c, rc);
 	}
 	json_decref(ev.papers);
-	return rc ? rc : mc__sched_event(x->c, id, out);
+	return rc ? rc : mc_schedule_event_get(x, id, out);
 }
 
 /* What a change needs of an event as it is. */
@@ -353,7 +391,7 @@ static int for_change(struct mc_schedule_ctx *x, int64_t id, int64_t version, st
 	int read = mc__sched_may_read(x, k->agency);
 	if (read < 0)
 		return read;
-	if (!read && (rc = mc__sched_involved(x->c, id, x->who->user_id)) <= 0)
+	if (!read && (rc = mc__sched_involved(x->c, id, x->who->user_id, x->who->agency_id)) <= 0)
 		return rc ? rc : MC_E_NOT_FOUND;
 	if ((rc = may_manage(x, k->agency)))
 		return rc;
@@ -362,6 +400,24 @@ static int for_change(struct mc_schedule_ctx *x, int64_t id, int64_t version, st
 	if (strcmp(k->status, "active") != 0)
 		return mc_error_set(x->e, MC_E_CONFLICT, "the event is cancelled");
 	return 0;
+}
+
+/* The papers event has now. */
+static int papers_of(struct mc_conn *c, int64_t event, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT papers FROM schedule_events WHERE id = ?", "i", event);
+	if (rc)
+		return rc;
+	if (!(rc = mc_step_row(s))) {
+		*out = json_loads(mc_col_text(s, 0), 0, NULL);
+		if (!json_is_array(*out)) {
+			json_decref(*out);
+			*out = json_array();
+		}
+	}
+	mc_stmt_done(s);
+	return rc;
 }
 
 static int update_row(struct mc_schedule_ctx *x, int64_t id, const struct cur *k, const struct mc__event_in *ev,
@@ -390,7 +446,12 @@ int mc_schedule_event_update(struct mc_schedule_ctx *x, int64_t id, int64_t vers
 	if (rc)
 		return rc;
 	struct mc__event_in ev;
-	if ((rc = read_event(x, in, k.agency, &ev))) {
+	json_t *had = NULL;
+	if ((rc = papers_of(x->c, id, &had)))
+		return rc;
+	rc = read_event(x, in, k.agency, had, &ev);
+	json_decref(had);
+	if (rc) {
 		json_decref(ev.papers);
 		return rc;
 	}
@@ -398,19 +459,26 @@ int mc_schedule_event_update(struct mc_schedule_ctx *x, int64_t id, int64_t vers
 	mc__sched_day_text(mc__sched_monday(ev.start), week);
 	int64_t now = mc_time_now_ms();
 	int was = 0, is = 0;
+	json_t *to = json_array(); /* those invited before the change and after it */
 	if (!(rc = mc_tx_begin(x->c, 1))) {
-		rc = book_room(x, &ev, id);
+		rc = strcmp(week, k.week) ? week_room(x, k.agency, week, id) : 0;
+		rc = rc ? rc : book_room(x, &ev, id);
+		int known = rc ? 0 : mc__sched_notice_due(x->c, id);
+		rc = known < 0 ? known : rc;
+		rc = rc ? rc : mc__sched_recipients(x->c, id, to);
 		rc = rc ? rc : update_row(x, id, &k, &ev, week, now);
 		rc = rc ? rc : set_participants(x->c, id, &ev);
 		rc = rc ? rc : attach_papers(x, &ev, now);
 		rc = rc ? rc : week_changed(x, k.agency, k.week, now, &was);
 		rc = rc ? rc : strcmp(week, k.week) ? week_changed(x, k.agency, week, now, &is) : 0;
-		rc = rc ? rc : was || is ? mc__sched_notify(x->c, id, "changed", now) : 0;
+		rc = rc ? rc : mc__sched_recipients(x->c, id, to);
+		rc = rc ? rc : known || was || is ? mc__sched_notify_to(x->c, id, "changed", now, to) : 0;
 		rc = rc ? rc : mc__sched_log(x, k.agency, week, id, "update", json_pack("{s:s}", "title", ev.title));
 		rc = settle(x->c, rc);
 	}
+	json_decref(to);
 	json_decref(ev.papers);
-	return rc ? rc : mc__sched_event(x->c, id, out);
+	return rc ? rc : mc_schedule_event_get(x, id, out);
 }
 
 int mc_schedule_event_cancel(struct mc_schedule_ctx *x, int64_t id, int64_t version, json_t *in, json_t **out)
@@ -423,9 +491,11 @@ int mc_schedule_event_cancel(struct mc_schedule_ctx *x, int64_t id, int64_t vers
 	if (!reason)
 		return x->e->code = MC_E_VALIDATION;
 	int64_t now = mc_time_now_ms();
-	int published = 0;
+	int published = 0, known = 0;
 	if ((rc = mc_tx_begin(x->c, 1)))
 		return rc;
+	if ((known = mc__sched_notice_due(x->c, id)) < 0)
+		return settle(x->c, known);
 	int64_t n =
 		mc_exec(x->c,
 			"UPDATE schedule_events SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1,"
@@ -433,10 +503,10 @@ int mc_schedule_event_cancel(struct mc_schedule_ctx *x, int64_t id, int64_t vers
 			"tiii", reason, now, id, k.version);
 	rc = n < 0 ? (int)n : n == 0 ? MC_E_PRECONDITION : 0;
 	rc = rc ? rc : week_changed(x, k.agency, k.week, now, &published);
-	rc = rc ? rc : published ? mc__sched_notify(x->c, id, "cancelled", now) : 0;
+	rc = rc ? rc : published || known ? mc__sched_notify(x->c, id, "cancelled", now) : 0;
 	rc = rc ? rc : mc__sched_log(x, k.agency, k.week, id, "cancel", json_pack("{s:s}", "reason", reason));
 	rc = settle(x->c, rc);
-	return rc ? rc : mc__sched_event(x->c, id, out);
+	return rc ? rc : mc_schedule_event_get(x, id, out);
 }
 
 int mc_schedule_event_get(struct mc_schedule_ctx *x, int64_t id, json_t **out)
@@ -447,13 +517,16 @@ int mc_schedule_event_get(struct mc_schedule_ctx *x, int64_t id, json_t **out)
 		return rc;
 	int read = mc__sched_may_read(x, k.agency);
 	if (!read)
-		read = mc__sched_involved(x->c, id, x->who->user_id);
+		read = mc__sched_involved(x->c, id, x->who->user_id, x->who->agency_id);
 	if (read <= 0)
 		return read ? read : MC_E_NOT_FOUND;
 	json_t *e = NULL;
 	if ((rc = mc__sched_event(x->c, id, &e)))
 		return rc;
-	int manage = mc__sched_may_manage(x, k.agency);
+	json_t *one = json_pack("[O]", e);
+	rc = mc__sched_mask(x, one);
+	json_decref(one);
+	int manage = rc ? rc : mc__sched_may_manage(x, k.agency);
 	if (manage < 0) {
 		json_decref(e);
 		return manage;

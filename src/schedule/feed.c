@@ -3,7 +3,7 @@
  * a body's published calendar, public, and each official's own events at a
  * private address whose token only its holder knows (the database keeps
  * its SHA-256).  A feed holds the published events from a month back to
- * half a year ahead, cancelled ones included (a client removes them).
+ * three months ahead, cancelled ones included (a client removes them).
  */
 #include "internal.h"
 
@@ -17,7 +17,7 @@
 #include "../core/banned.h"
 
 #define FEED_BACK_DAYS  31
-#define FEED_AHEAD_DAYS 183
+#define FEED_AHEAD_DAYS 92
 #define TOKEN_BYTES     32
 
 int mc_schedule_feed_new(struct mc_schedule_ctx *x, char token[48])
@@ -44,28 +44,30 @@ int mc_schedule_feed_new(struct mc_schedule_ctx *x, char token[48])
 	return rc;
 }
 
-/* An event as the feed writes it. */
-static json_t *feed_event(json_t *e)
+/* An event as the feed writes it (public: without its online link). */
+static json_t *feed_event(json_t *e, int public)
 {
 	json_t *room = json_object_get(e, "room"), *chair = json_object_get(e, "chair");
 	const char *place = json_is_object(room) ? json_string_value(json_object_get(room, "place"))
 						 : json_string_value(json_object_get(e, "place"));
-	return json_pack("{s:O, s:O, s:O, s:O, s:s?, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "uid",
+	json_t *url = json_object_get(e, "online_url");
+	return json_pack("{s:O, s:O, s:O, s:O, s:s?, s:O, s:b, s:O, s:O, s:O, s:O, s:O, s:O}", "uid",
 			 json_object_get(e, "uid"), "title", json_object_get(e, "title"), "start_ms",
 			 json_object_get(e, "start_ms"), "end_ms", json_object_get(e, "end_ms"), "place", place,
-			 "online_url", json_object_get(e, "online_url"), "chair", json_object_get(chair, "full_name"),
-			 "sequence", json_object_get(e, "sequence"), "status", json_object_get(e, "status"), "agency",
-			 json_object_get(json_object_get(e, "agency"), "name"), "updated_at",
-			 json_object_get(e, "updated_at"), "created_at", json_object_get(e, "created_at"));
+			 "online_url", public ? json_null() : url, "online", !json_is_null(url), "chair",
+			 json_object_get(chair, "full_name"), "sequence", json_object_get(e, "sequence"), "status",
+			 json_object_get(e, "status"), "agency", json_object_get(json_object_get(e, "agency"), "name"),
+			 "updated_at", json_object_get(e, "updated_at"), "created_at",
+			 json_object_get(e, "created_at"));
 }
 
-static int feed(struct mc_conn *c, const struct mc__sel *w, const char *name, json_t **out)
+static int feed(struct mc_conn *c, const struct mc__sel *w, const char *name, int public, json_t **out)
 {
 	json_t *events = NULL, *items = json_array(), *e;
 	int rc = mc__sched_events(c, w, &events);
 	size_t i;
 	json_array_foreach(events, i, e)
-		json_array_append_new(items, feed_event(e));
+		json_array_append_new(items, feed_event(e, public));
 	json_decref(events);
 	if (rc) {
 		json_decref(items);
@@ -97,11 +99,12 @@ int mc_schedule_feed_person(struct mc_conn *c, const char *token, int64_t now, j
 		" WHERE p.user_id = ? OR p.attendee_id = ?)) AND e.start_at >= ? AND e.start_at < ?"
 		" AND w.state = 'published'",
 		"iiiii",
-		{user, user, user, mc_vn_day_start(day - FEED_BACK_DAYS), mc_vn_day_start(day + FEED_AHEAD_DAYS)}};
+		{user, user, user, mc_vn_day_start(day - FEED_BACK_DAYS), mc_vn_day_start(day + FEED_AHEAD_DAYS)},
+		SCHED_FEED_EVENTS};
 	char name[300];
 	snprintf(name, sizeof(name), "Lịch công tác - %s", json_string_value(json_object_get(u, "full_name")));
 	json_decref(u);
-	return feed(c, &w, name, out);
+	return feed(c, &w, name, 0, out);
 }
 
 int mc_schedule_feed_agency(struct mc_conn *c, int64_t agency, int64_t now, json_t **out)
@@ -113,9 +116,10 @@ int mc_schedule_feed_agency(struct mc_conn *c, int64_t agency, int64_t now, json
 	int64_t day = mc_vn_day(now);
 	struct mc__sel w = {"e.agency_id = ? AND e.start_at >= ? AND e.start_at < ? AND w.state = 'published'",
 			    "iii",
-			    {agency, mc_vn_day_start(day - FEED_BACK_DAYS), mc_vn_day_start(day + FEED_AHEAD_DAYS)}};
+			    {agency, mc_vn_day_start(day - FEED_BACK_DAYS), mc_vn_day_start(day + FEED_AHEAD_DAYS)},
+			    SCHED_FEED_EVENTS};
 	char name[400];
 	snprintf(name, sizeof(name), "Lịch công tác - %s", json_string_value(json_object_get(a, "name")));
 	json_decref(a);
-	return feed(c, &w, name, out);
+	return feed(c, &w, name, 1, out);
 }

@@ -15,6 +15,7 @@
 #define SCHED_EVENT_MAX_MS (7 * 24 * 3600 * 1000LL) /* an event lasts at most a week */
 #define SCHED_WEEK_EVENTS  500                      /* events a week's page shows at most */
 #define SCHED_PEOPLE_LIST  50                       /* officials a search finds at most */
+#define SCHED_FEED_EVENTS  3000                     /* events a feed holds at most */
 
 /* The event as read in: the fields of create and update. */
 struct mc__event_in {
@@ -54,6 +55,7 @@ int mc__sched_log(struct mc_schedule_ctx *x, int64_t agency, const char *week, i
 struct mc__sel {
 	const char *where, *types;
 	int64_t v[5];
+	int limit; /* events at most; 0: SCHED_WEEK_EVENTS */
 };
 /* The events selected, by start: each with its room, chair, preparing
  * agency and invitation. */
@@ -64,20 +66,31 @@ int mc__sched_events_full(struct mc_conn *c, const struct mc__sel *w, json_t **o
  * "participants". */
 int mc__sched_participants(struct mc_conn *c, json_t *events, const struct mc__sel *w);
 /* Each event's "conflicts": the people it shares with another active event
- * at the same time ([{user_id, full_name, event: {id, title, start, end}}]). */
+ * at the same time ([{user_id, full_name, event: {id, title, start, end,
+ * agency_id}}]), the events of each person found by their own indexes. */
 int mc__sched_conflicts(struct mc_conn *c, json_t *events);
-/* The conflicts of events found among busy: [{event, user, name, start,
- * end, title}], a row per person busy in an event, by user. */
-void mc__sched_overlaps(json_t *events, json_t *busy);
 /* One event (MC_E_NOT_FOUND), with participants and conflicts. */
 int mc__sched_event(struct mc_conn *c, int64_t id, json_t **out);
-/* 1 when user chairs, is invited to or attends event, 0 when not. */
-int mc__sched_involved(struct mc_conn *c, int64_t event, int64_t user);
+/* 1 when user chairs, is invited to or attends event, or works in a body
+ * (agency: theirs) invited to send someone; 0 when not. */
+int mc__sched_involved(struct mc_conn *c, int64_t event, int64_t user, int64_t agency);
+/* What the caller may see of events: an event of a calendar they do not
+ * read and are not involved in goes; a conflict with an event of a
+ * calendar they do not read keeps its time but not its title. */
+int mc__sched_mask(struct mc_schedule_ctx *x, json_t *events);
 
 /* ---- notify.c: the outbox ---- */
 /* Tell everyone invited to event (chair, officials, attendees, the
- * clerical officers of the agencies invited) what happened (changed,
- * cancelled, published), in the caller's transaction. */
+ * leaders of the agencies invited that have not named whom they send) what
+ * happened (published, added, changed, cancelled), in the caller's
+ * transaction. */
 int mc__sched_notify(struct mc_conn *c, int64_t event, const char *what, int64_t now);
+/* Who is invited to event now, appended to into unless there already. */
+int mc__sched_recipients(struct mc_conn *c, int64_t event, json_t *into);
+/* Tell to (recipients) what happened to event. */
+int mc__sched_notify_to(struct mc_conn *c, int64_t event, const char *what, int64_t now, json_t *to);
+/* 1 when those invited to event know of it: its week is published or its
+ * Giấy mời issued (a change is then told to them), 0 when not. */
+int mc__sched_notice_due(struct mc_conn *c, int64_t event);
 
 #endif

@@ -51,29 +51,65 @@ static int payload_of(struct mc_conn *c, int64_t event, const char *what, json_t
 	return rc;
 }
 
-int mc__sched_notify(struct mc_conn *c, int64_t event, const char *what, int64_t now)
+int mc__sched_recipients(struct mc_conn *c, int64_t event, json_t *into)
 {
-	json_t *payload = NULL, *to = NULL, *r;
 	struct mc_stmt *s;
+	json_t *rows = NULL, *r, *k;
+	int rc = mc_query(c, &s, RECIPIENTS, "iiii", event, event, event, event);
+	if (!rc)
+		rc = mc_rows_json(s, recipient_row, NULL, &rows);
+	size_t i, j;
+	json_array_foreach(rows, i, r) {
+		int known = 0;
+		json_array_foreach(into, j, k)
+			known |= json_equal(json_object_get(k, "user_id"), json_object_get(r, "user_id"));
+		if (!known)
+			json_array_append(into, r);
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int mc__sched_notice_due(struct mc_conn *c, int64_t event)
+{
+	int64_t n = 0;
+	int rc = mc_query_int64(
+		c, &n,
+		"SELECT COUNT(*) FROM schedule_events e LEFT JOIN schedule_weeks w ON w.agency_id = e.agency_id"
+		" AND w.week = e.week LEFT JOIN document_drafts d ON d.id = e.invitation_draft_id"
+		" WHERE e.id = ? AND (w.state = 'published' OR d.status = 'issued')",
+		"i", event);
+	return rc ? rc : n > 0;
+}
+
+int mc__sched_notify_to(struct mc_conn *c, int64_t event, const char *what, int64_t now, json_t *to)
+{
+	json_t *payload = NULL, *r;
 	int rc = payload_of(c, event, what, &payload);
-	if (!rc && !(rc = mc_query(c, &s, RECIPIENTS, "iiii", event, event, event, event)))
-		rc = mc_rows_json(s, recipient_row, NULL, &to);
 	char *p = rc ? NULL : json_dumps(payload, JSON_COMPACT);
 	size_t i;
 	json_array_foreach(to, i, r) {
+		if (rc)
+			break;
 		char *who = json_dumps(r, JSON_COMPACT);
 		int64_t n = mc_exec(c,
 				    "INSERT INTO outbox (at, topic, topic_id, event, recipient, payload)"
 				    " VALUES (?, 'schedule_events', ?, 'schedule_event', ?, ?)",
 				    "iitt", now, event, who, p);
 		free(who);
-		if (n < 0) {
-			rc = (int)n;
-			break;
-		}
+		rc = n < 0 ? (int)n : 0;
 	}
 	free(p);
 	json_decref(payload);
+	return rc;
+}
+
+int mc__sched_notify(struct mc_conn *c, int64_t event, const char *what, int64_t now)
+{
+	json_t *to = json_array();
+	int rc = mc__sched_recipients(c, event, to);
+	if (!rc)
+		rc = mc__sched_notify_to(c, event, what, now, to);
 	json_decref(to);
 	return rc;
 }

@@ -141,7 +141,7 @@ int mc__sched_events(struct mc_conn *c, const struct mc__sel *w, json_t **out)
 {
 	char sql[2048];
 	snprintf(sql, sizeof(sql), "SELECT " EVENT_COLS EVENT_FROM " WHERE %s ORDER BY e.start_at, e.id LIMIT %d",
-		 w->where, SCHED_WEEK_EVENTS);
+		 w->where, w->limit > 0 ? w->limit : SCHED_WEEK_EVENTS);
 	struct mc_stmt *s;
 	int rc = sel_query(c, &s, sql, w);
 	return rc ? rc : mc_rows_json(s, event_row, NULL, out);
@@ -164,7 +164,7 @@ int mc__sched_events_full(struct mc_conn *c, const struct mc__sel *w, json_t **o
 
 int mc__sched_event(struct mc_conn *c, int64_t id, json_t **out)
 {
-	struct mc__sel w = {"e.id = ?", "i", {id}};
+	struct mc__sel w = {"e.id = ?", "i", {id}, 1};
 	json_t *events = NULL;
 	int rc = mc__sched_events_full(c, &w, &events);
 	if (!rc && !json_array_size(events))
@@ -175,14 +175,17 @@ int mc__sched_event(struct mc_conn *c, int64_t id, json_t **out)
 	return rc;
 }
 
-int mc__sched_involved(struct mc_conn *c, int64_t event, int64_t user)
+int mc__sched_involved(struct mc_conn *c, int64_t event, int64_t user, int64_t agency)
 {
 	int64_t n = 0;
-	int rc = mc_query_int64(c, &n,
-				"SELECT COUNT(*) FROM schedule_events e WHERE e.id = ? AND (e.chair_id = ? OR EXISTS"
-				" (SELECT 1 FROM schedule_participants p WHERE p.event_id = e.id"
-				" AND (p.user_id = ? OR p.attendee_id = ?)))",
-				"iiii", event, user, user, user);
+	int rc = mc_query_int64(
+		c, &n,
+		"SELECT COUNT(*) FROM schedule_events e WHERE e.id = ? AND (e.chair_id = ? OR EXISTS"
+		" (SELECT 1 FROM schedule_participants p WHERE p.event_id = e.id"
+		" AND (p.user_id = ? OR p.attendee_id = ?)) OR EXISTS (SELECT 1 FROM schedule_participants p"
+		" JOIN agency_tree t ON t.ancestor_id = p.agency_id AND t.descendant_id = ? AND t.same_body = 1"
+		" WHERE p.event_id = e.id))",
+		"iiiii", event, user, user, user, agency);
 	return rc ? rc : n > 0;
 }
 
@@ -245,97 +248,122 @@ int mc__sched_participants(struct mc_conn *c, json_t *events, const struct mc__s
 	return step == MC_DB_DONE ? 0 : step;
 }
 
-/* Who is busy in an event: its chair, and each invitee who comes (the
- * official invited, or the deputy or person sent in their place). */
-#define BUSY                                                                                                           \
-	"SELECT e.id AS event_id, e.chair_id AS user_id, e.start_at, e.end_at FROM schedule_events e"                  \
-	" WHERE e.status = 'active' AND e.start_at < ? AND e.start_at > ? AND e.end_at > ?"                            \
-	" UNION ALL SELECT p.event_id, COALESCE(p.attendee_id, p.user_id), e.start_at, e.end_at"                       \
-	" FROM schedule_participants p JOIN schedule_events e ON e.id = p.event_id"                                    \
-	" WHERE e.status = 'active' AND e.start_at < ? AND e.start_at > ? AND e.end_at > ?"                            \
-	" AND (p.answer IS NULL OR p.answer <> 'absent') AND COALESCE(p.attendee_id, p.user_id) IS NOT NULL"
+/* The people busy in an active event: its chair, and each invitee who
+ * comes (the official invited, or the deputy or person sent in their
+ * place); into people as {id: full_name}. */
+static void people_of(json_t *e, json_t *people)
+{
+	char k[24];
+	json_t *chair = json_object_get(e, "chair"), *p;
+	snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(chair, "id")));
+	json_object_set(people, k, json_object_get(chair, "full_name"));
+	size_t i;
+	json_array_foreach(json_object_get(e, "participants"), i, p) {
+		const char *answer = json_string_value(json_object_get(p, "answer"));
+		json_t *who = json_is_object(json_object_get(p, "attendee")) ? json_object_get(p, "attendee")
+									     : json_object_get(p, "user");
+		if (!json_is_object(who) || (answer && strcmp(answer, "absent") == 0))
+			continue;
+		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(who, "id")));
+		json_object_set(people, k, json_object_get(who, "full_name"));
+	}
+}
+
+/* The active events user is busy in that overlap [lo, hi). */
+#define BUSY_SQL                                                                                                       \
+	"SELECT e.id, e.start_at, e.end_at, e.title, e.agency_id FROM schedule_events e"                               \
+	" WHERE e.status = 'active' AND e.start_at < ? AND e.start_at > ? AND e.end_at > ? AND (e.chair_id = ?"        \
+	" OR e.id IN (SELECT p.event_id FROM schedule_participants p WHERE (p.answer IS NULL OR p.answer <> 'absent')" \
+	" AND ((p.user_id = ? AND p.attendee_id IS NULL) OR p.attendee_id = ?))) ORDER BY e.start_at LIMIT 1000"
+
+static int busy_of(struct mc_conn *c, int64_t user, int64_t lo, int64_t hi, json_t **out)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, BUSY_SQL, "iiiiii", hi, lo - SCHED_EVENT_MAX_MS, lo, user, user, user);
+	if (rc)
+		return rc;
+	json_t *rows = json_array();
+	int step;
+	while ((step = mc_step(s)) == MC_DB_ROW)
+		json_array_append_new(
+			rows, json_pack("{s:I, s:I, s:I, s:s, s:I}", "event", (json_int_t)mc_col_int64(s, 0), "start",
+					(json_int_t)mc_col_int64(s, 1), "end", (json_int_t)mc_col_int64(s, 2), "title",
+					mc_col_text(s, 3), "agency", (json_int_t)mc_col_int64(s, 4)));
+	mc_stmt_done(s);
+	if (step != MC_DB_DONE) {
+		json_decref(rows);
+		return step;
+	}
+	*out = rows;
+	return 0;
+}
+
+/* Add to e's conflicts that user (name) is busy in o too. */
+static void add_conflict(json_t *e, int64_t user, json_t *name, json_t *o)
+{
+	char a[40], b[40];
+	mc_time_format_vn(json_integer_value(json_object_get(o, "start")), a, sizeof(a));
+	mc_time_format_vn(json_integer_value(json_object_get(o, "end")), b, sizeof(b));
+	json_array_append_new(json_object_get(e, "conflicts"),
+			      json_pack("{s:I, s:O, s:{s:O, s:O, s:s, s:s, s:O}}", "user_id", (json_int_t)user,
+					"full_name", name, "event", "id", json_object_get(o, "event"), "title",
+					json_object_get(o, "title"), "start", a, "end", b, "agency_id",
+					json_object_get(o, "agency")));
+}
+
+/* The conflicts of user in each active event of events that has them. */
+static void overlaps(json_t *events, int64_t user, json_t *name, json_t *busy)
+{
+	char k[24];
+	snprintf(k, sizeof(k), "%lld", (long long)user);
+	size_t i, j;
+	json_t *e, *o;
+	json_array_foreach(events, i, e) {
+		json_t *people = json_object();
+		if (strcmp(json_string_value(json_object_get(e, "status")), "active") == 0)
+			people_of(e, people);
+		int in = json_object_get(people, k) != NULL;
+		json_decref(people);
+		if (!in)
+			continue;
+		int64_t id = json_integer_value(json_object_get(e, "id")),
+			start = json_integer_value(json_object_get(e, "start_ms")),
+			end = json_integer_value(json_object_get(e, "end_ms"));
+		json_array_foreach(busy, j, o) {
+			if (json_integer_value(json_object_get(o, "start")) >= end)
+				break; /* by start */
+			if (json_integer_value(json_object_get(o, "event")) != id &&
+			    json_integer_value(json_object_get(o, "end")) > start)
+				add_conflict(e, user, name, o);
+		}
+	}
+}
 
 int mc__sched_conflicts(struct mc_conn *c, json_t *events)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	json_t *people = json_object(), *e, *name;
 	size_t i;
-	json_t *e;
 	json_array_foreach(events, i, e) {
 		json_object_set_new(e, "conflicts", json_array());
-		int64_t a = json_integer_value(json_object_get(e, "start_ms")),
-			b = json_integer_value(json_object_get(e, "end_ms"));
 		if (strcmp(json_string_value(json_object_get(e, "status")), "active") != 0)
 			continue;
+		people_of(e, people);
+		int64_t a = json_integer_value(json_object_get(e, "start_ms")),
+			b = json_integer_value(json_object_get(e, "end_ms"));
 		lo = a < lo ? a : lo;
 		hi = b > hi ? b : hi;
 	}
-	if (lo > hi)
-		return 0;
-	/* the events of the people of events within [lo, hi) */
-	struct mc_stmt *s;
-	int rc = mc_query(
-		c, &s,
-		"WITH busy AS (" BUSY ") SELECT b.event_id, b.user_id, u.full_name, b.start_at, b.end_at,"
-		" o.title FROM busy b JOIN users u ON u.id = b.user_id JOIN schedule_events o ON o.id = b.event_id"
-		" ORDER BY b.user_id, b.start_at",
-		"iiiiii", hi, lo - SCHED_EVENT_MAX_MS, lo, hi, lo - SCHED_EVENT_MAX_MS, lo);
-	if (rc)
-		return rc;
-	json_t *busy = json_array();
-	int step;
-	while ((step = mc_step(s)) == MC_DB_ROW)
-		json_array_append_new(busy,
-				      json_pack("{s:I, s:I, s:s, s:I, s:I, s:s}", "event",
-						(json_int_t)mc_col_int64(s, 0), "user", (json_int_t)mc_col_int64(s, 1),
-						"name", mc_col_text(s, 2), "start", (json_int_t)mc_col_int64(s, 3),
-						"end", (json_int_t)mc_col_int64(s, 4), "title", mc_col_text(s, 5)));
-	mc_stmt_done(s);
-	if (step == MC_DB_DONE)
-		mc__sched_overlaps(events, busy);
-	json_decref(busy);
-	return step == MC_DB_DONE ? 0 : step;
-}
-
-/* Add to conflicts of ev (no pair twice) that user is busy in o too. */
-static void add_conflict(json_t *ev, json_t *b, json_t *o)
-{
-	json_t *list = json_object_get(ev, "conflicts"), *k;
-	size_t i;
-	int64_t user = json_integer_value(json_object_get(b, "user")),
-		other = json_integer_value(json_object_get(o, "event"));
-	json_array_foreach(list, i, k)
-		if (json_integer_value(json_object_get(k, "user_id")) == user &&
-		    json_integer_value(json_object_get(json_object_get(k, "event"), "id")) == other)
-			return;
-	char s[40], e[40];
-	mc_time_format_vn(json_integer_value(json_object_get(o, "start")), s, sizeof(s));
-	mc_time_format_vn(json_integer_value(json_object_get(o, "end")), e, sizeof(e));
-	json_array_append_new(list, json_pack("{s:I, s:O, s:{s:I, s:O, s:s, s:s}}", "user_id", (json_int_t)user,
-					      "full_name", json_object_get(b, "name"), "event", "id", (json_int_t)other,
-					      "title", json_object_get(o, "title"), "start", s, "end", e));
-}
-
-void mc__sched_overlaps(json_t *events, json_t *busy)
-{
-	size_t n = json_array_size(busy);
-	for (size_t i = 0; i < n; i++) {
-		json_t *b = json_array_get(busy, i);
-		json_t *ev = by_id(events, json_integer_value(json_object_get(b, "event")));
-		if (!ev || strcmp(json_string_value(json_object_get(ev, "status")), "active") != 0)
-			continue;
-		int64_t user = json_integer_value(json_object_get(b, "user")),
-			start = json_integer_value(json_object_get(b, "start")),
-			end = json_integer_value(json_object_get(b, "end"));
-		/* the rows of one user are together, by start */
-		for (size_t k = 0; k < n; k++) {
-			json_t *o = json_array_get(busy, k);
-			if (json_integer_value(json_object_get(o, "user")) != user ||
-			    json_integer_value(json_object_get(o, "event")) ==
-				    json_integer_value(json_object_get(b, "event")))
-				continue;
-			if (json_integer_value(json_object_get(o, "start")) < end &&
-			    start < json_integer_value(json_object_get(o, "end")))
-				add_conflict(ev, b, o);
-		}
+	/* each person's busy events over the span: a few index lookups each */
+	const char *k;
+	int rc = 0;
+	json_object_foreach(people, k, name) {
+		json_t *busy = NULL;
+		if ((rc = busy_of(c, strtoll(k, NULL, 10), lo, hi, &busy)))
+			break;
+		overlaps(events, strtoll(k, NULL, 10), name, busy);
+		json_decref(busy);
 	}
+	json_decref(people);
+	return rc;
 }

@@ -138,7 +138,11 @@ static json_t *person_row(struct mc_stmt *s, void *ud)
 
 int mc_schedule_people(struct mc_schedule_ctx *x, int64_t agency, const char *q, json_t **out)
 {
-	int rc = mc__sched_may_read(x, agency);
+	/* the keepers of the calendar, or who looks within their own subtree
+	 * (the directory's rule) */
+	int rc = mc__sched_may_manage(x, agency);
+	if (!rc && x->who->agency_id)
+		rc = mc_agency_within(x->c, x->who->agency_id, agency);
 	if (rc <= 0)
 		return rc ? rc : MC_E_NOT_FOUND;
 	/* the body's own first, its leaders and committee members before the
@@ -157,4 +161,57 @@ int mc_schedule_people(struct mc_schedule_ctx *x, int64_t agency, const char *q,
 		"ittd", agency, like, like, SCHED_PEOPLE_LIST);
 	free(like);
 	return rc ? rc : mc_rows_json(s, person_row, NULL, out);
+}
+
+/* 1 when the caller reads agency's calendar (answers kept in seen). */
+static int readable(struct mc_schedule_ctx *x, json_t *seen, int64_t agency)
+{
+	char k[24];
+	snprintf(k, sizeof(k), "%lld", (long long)agency);
+	json_t *v = json_object_get(seen, k);
+	if (v)
+		return (int)json_integer_value(v);
+	int rc = mc__sched_may_read(x, agency);
+	if (rc >= 0)
+		json_object_set_new(seen, k, json_integer(rc));
+	return rc;
+}
+
+static int mask_conflicts(struct mc_schedule_ctx *x, json_t *seen, json_t *e)
+{
+	size_t i;
+	json_t *k;
+	json_array_foreach(json_object_get(e, "conflicts"), i, k) {
+		json_t *o = json_object_get(k, "event");
+		int rc = readable(x, seen, json_integer_value(json_object_get(o, "agency_id")));
+		if (rc < 0)
+			return rc;
+		if (!rc) {
+			json_object_set_new(o, "title", json_null());
+			json_object_set_new(o, "id", json_null());
+		}
+		json_object_del(o, "agency_id");
+	}
+	return 0;
+}
+
+int mc__sched_mask(struct mc_schedule_ctx *x, json_t *events)
+{
+	json_t *seen = json_object();
+	int rc = 0;
+	for (size_t i = json_array_size(events); !rc && i-- > 0;) {
+		json_t *e = json_array_get(events, i);
+		int ok = readable(x, seen, json_integer_value(json_object_get(json_object_get(e, "agency"), "id")));
+		if (!ok)
+			ok = mc__sched_involved(x->c, json_integer_value(json_object_get(e, "id")), x->who->user_id,
+						x->who->agency_id);
+		if (ok < 0)
+			rc = ok;
+		else if (!ok)
+			json_array_remove(events, i);
+		else
+			rc = mask_conflicts(x, seen, e);
+	}
+	json_decref(seen);
+	return rc;
 }

@@ -90,7 +90,8 @@ int mc_schedule_person(struct mc_schedule_ctx *x, int64_t user_id, int64_t from_
 
 /* The serving officials of agency's subtree whose name holds q (NULL: any,
  * diacritics ignored), for choosing who chairs and who is invited: at most
- * 50, the body's own leaders first. */
+ * 50, the body's own leaders first.  For the calendar's keepers, or an
+ * official within their own subtree (a deputy, whom an agency sends). */
 int mc_schedule_people(struct mc_schedule_ctx *x, int64_t agency, const char *q, json_t **out);
 
 /* ---- rooms (room.c) ---- */

@@ -96,9 +96,11 @@ int mc_schedule_week(struct mc_schedule_ctx *x, int64_t agency, int64_t monday, 
 	json_t *w = NULL, *events = NULL;
 	if ((rc = frame(x->c, agency, monday, &w)))
 		return rc;
-	struct mc__sel sel = {CALENDAR_WHERE, "iii", {agency, mc_vn_day_start(monday), mc_vn_day_start(monday + 7)}};
+	struct mc__sel sel = {CALENDAR_WHERE, "iii", {agency, mc_vn_day_start(monday), mc_vn_day_start(monday + 7)}, 0};
 	if (!(rc = mc__sched_events_full(x->c, &sel, &events)))
 		json_object_set_new(w, "events", events);
+	if (!rc)
+		rc = mc__sched_mask(x, events);
 	if (!rc)
 		rc = actions(x, agency, w);
 	if (rc)
@@ -108,7 +110,7 @@ int mc_schedule_week(struct mc_schedule_ctx *x, int64_t agency, int64_t monday, 
 	return rc;
 }
 
-/* An event as the public sees it: no answers, no conflicts, no trail. */
+/* An event as the public sees it: no answers, papers, notes or link. */
 static void public_event(json_t *e)
 {
 	json_t *p;
@@ -122,6 +124,9 @@ static void public_event(json_t *e)
 	json_object_del(e, "invitation");
 	json_object_del(e, "papers");
 	json_object_del(e, "note");
+	/* an online meeting's link is for who is invited */
+	json_object_set_new(e, "online", json_boolean(!json_is_null(json_object_get(e, "online_url"))));
+	json_object_del(e, "online_url");
 }
 
 int mc_schedule_week_public(struct mc_conn *c, int64_t agency, int64_t monday, json_t **out)
@@ -134,7 +139,7 @@ int mc_schedule_week_public(struct mc_conn *c, int64_t agency, int64_t monday, j
 		json_decref(events);
 		events = NULL;
 		struct mc__sel sel = {
-			CALENDAR_WHERE, "iii", {agency, mc_vn_day_start(monday), mc_vn_day_start(monday + 7)}};
+			CALENDAR_WHERE, "iii", {agency, mc_vn_day_start(monday), mc_vn_day_start(monday + 7)}, 0};
 		rc = mc__sched_events(c, &sel, &events);
 		if (!rc)
 			rc = mc__sched_participants(c, events, &sel);
@@ -284,11 +289,14 @@ int mc_schedule_person(struct mc_schedule_ctx *x, int64_t user_id, int64_t from_
 	}
 	struct mc__sel sel = {PERSON_WHERE,
 			      "iiiii",
-			      {user_id, user_id, user_id, mc_vn_day_start(from_day), mc_vn_day_start(to_day + 1)}};
+			      {user_id, user_id, user_id, mc_vn_day_start(from_day), mc_vn_day_start(to_day + 1)},
+			      SCHED_FEED_EVENTS};
 	json_t *events = NULL, *u = NULL;
 	int rc = mc_user_get_basic(x->c, user_id, &u);
 	if (!rc)
 		rc = mc__sched_events_full(x->c, &sel, &events);
+	if (!rc && (rc = mc__sched_mask(x, events)))
+		json_decref(events);
 	if (!rc)
 		*out = json_pack("{s:I, s:O?, s:O?, s:o}", "user_id", (json_int_t)user_id, "full_name",
 				 json_object_get(u, "full_name"), "position", json_object_get(u, "position"), "events",

@@ -161,6 +161,12 @@ static void bad_input_refused(void **state)
 			 422);
 	assert_true(has_field(r.json, "start") && has_field(r.json, "end") && has_field(r.json, "chair_id"));
 	mc_http_res_free(&r);
+	/* a link is one line of printable ASCII: nothing slips into a feed */
+	assert_int_equal(create(&vt, "Họp", "2027-03-03", 9, 10, user_id("chutich"),
+				",\"online_url\":\"https://x.example/a\\r\\nATTENDEE:mailto:a@b\"", &r),
+			 422);
+	assert_true(has_field(r.json, "online_url"));
+	mc_http_res_free(&r);
 	/* somewhere to be: a place, a room or a link */
 	char body[400];
 	snprintf(body, sizeof(body),
@@ -406,7 +412,7 @@ static void invitees_answer(void **state)
 	snprintf(path, sizeof(path), "/api/v1/schedule-events/%lld", id);
 	assert_int_equal(mc_http_get(&cv_stp, path, &r), 200);
 	mc_http_res_free(&r);
-	assert_int_equal(answer(&ward, id, "{\"answer\":\"attend\"}", &r), 404);
+	assert_int_equal(answer(&ward, id, "{\"answer\":\"attend\"}", &r), 403); /* reads it, not invited */
 	mc_http_res_free(&r);
 	assert_int_equal(answer(&citizen, id, "{\"answer\":\"attend\"}", &r), 404);
 	mc_http_res_free(&r);
@@ -489,7 +495,8 @@ static void changes_in_the_feeds(void **state)
 	(void)state;
 	struct mc_http_res r;
 	char extra[200], path[160], body[600];
-	snprintf(extra, sizeof(extra), ",\"participant_ids\":[%lld]", (long long)user_id("lanhdao"));
+	snprintf(extra, sizeof(extra), ",\"participant_ids\":[%lld,%lld]", (long long)user_id("lanhdao"),
+		 (long long)user_id("phochutich.ubnd"));
 	assert_int_equal(create(&vt, "Họp Thường trực UBND", "2027-03-30", 8, 10, user_id("chutich"), extra, &r), 201);
 	long long moved = jint(r.json, "id");
 	char uid_moved[80], uid_gone[80];
@@ -519,7 +526,7 @@ static void changes_in_the_feeds(void **state)
 	snprintf(body, sizeof(body),
 		 "{\"title\":\"Họp Thường trực UBND (dời giờ)\",\"start\":\"2027-03-30T15:00:00+07:00\","
 		 "\"end\":\"2027-03-30T17:00:00+07:00\",\"place\":\"Phòng họp số 1\",\"chair_id\":%lld,"
-		 "\"participant_ids\":[%lld]}",
+		 "\"online_url\":\"https://hop.example.vn/thuong-truc\",\"participant_ids\":[%lld]}",
 		 (long long)user_id("chutich"), (long long)user_id("lanhdao"));
 	snprintf(path, sizeof(path), "/api/v1/schedule-events/%lld", moved);
 	const char *stale[] = {"If-Match: \"v9\"", NULL}, *fresh[] = {"If-Match: \"v1\"", NULL};
@@ -551,11 +558,20 @@ static void changes_in_the_feeds(void **state)
 	v = find_vevent(cal, uid_gone);
 	assert_true(v.found && v.cancelled);
 	assert_int_equal(v.sequence, 1);
+	/* the online link is for who is invited, not for the public feed */
+	assert_null(strstr(cal, "hop.example.vn"));
 	free(cal);
-	/* everyone invited told of each: the chairman and the vice chairman
-	 * (changed), the vice chairman (cancelled); the week's new edition */
+	snprintf(path, sizeof(path), "/api/v1/public/agencies/%lld/schedule?week=2027-03-29", committee);
+	struct mc_http_res pub;
+	assert_int_equal(mc_http_get(&anon, path, &pub), 200);
+	assert_null(strstr(pub.body, "hop.example.vn"));
+	assert_non_null(strstr(pub.body, "\"online\":true"));
+	mc_http_res_free(&pub);
+	/* everyone invited told of each: the chairman, the vice chairman and
+	 * the other one, no longer invited (changed), the vice chairman
+	 * (cancelled); the week's new edition */
 	assert_int_equal(mc_test_db_int(db, "SELECT COUNT(*) FROM outbox WHERE topic = ?", "schedule_events") - before,
-			 3);
+			 4);
 	assert_int_equal(mc_test_db_int(db, "SELECT edition FROM schedule_weeks WHERE week = ?", "2027-03-29"), 2);
 	/* the PDF of the week says it was changed and strikes the cancelled one */
 	snprintf(path, sizeof(path), "/api/v1/agencies/%lld/schedule/pdf?week=2027-03-29", committee);
@@ -583,9 +599,25 @@ static void personal_feed_and_calendar(void **state)
 	assert_int_equal(mc_http_get(&pct, "/api/v1/my/schedule?from=2027-04-05&to=2027-04-11", &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "events")), 1);
 	mc_http_res_free(&r);
+	/* the Department's own meeting the chairman attends: in his calendar,
+	 * not in what the city office (which does not read the Department's
+	 * calendar) sees of it */
+	char body[600];
+	snprintf(body, sizeof(body),
+		 "{\"agency_id\":%lld,\"title\":\"Họp nội bộ Sở Tư pháp\",\"start\":\"2027-04-08T08:00:00+07:00\","
+		 "\"end\":\"2027-04-08T09:00:00+07:00\",\"place\":\"Sở Tư pháp\",\"chair_id\":%lld,"
+		 "\"participant_ids\":[%lld]}",
+		 stp, (long long)user_id("giamdoc.stp"), (long long)user_id("phochutich.ubnd"));
+	assert_int_equal(mc_http_post(&vt_stp, "/api/v1/schedule-events", body, &r), 201);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&pct, "/api/v1/my/schedule?from=2027-04-05&to=2027-04-11", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "events")), 2);
+	mc_http_res_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/schedule?from=2027-04-05&to=2027-04-11",
 		 (long long)user_id("phochutich.ubnd"));
 	assert_int_equal(mc_http_get(&vt, path, &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "events")), 1);
+	assert_null(strstr(r.body, "Họp nội bộ Sở Tư pháp"));
 	mc_http_res_free(&r);
 	/* a ward official does not read a department director's calendar */
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/schedule", (long long)user_id("giamdoc.stp"));
@@ -604,6 +636,8 @@ static void personal_feed_and_calendar(void **state)
 	assert_int_equal(jint(json_array_get(json_object_get(r.json, "items"), 0), "agency_id"), committee);
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_get(&citizen, path, &r), 403);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&ward, path, &r), 404); /* not a keeper, not within the ward */
 	mc_http_res_free(&r);
 	/* a private feed: its address works until a new one is made */
 	assert_int_equal(mc_http_post(&pct, "/api/v1/my/schedule-feed", "{}", &r), 201);
