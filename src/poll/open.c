@@ -161,7 +161,7 @@ static int store(struct mc_poll_ctx *x, const struct opening *o, int64_t now, in
 		return rc;
 	size_t i;
 	json_t *v;
-	int64_t k = 0;
+	int64_t k;
 	json_array_foreach(o->papers, i, v) {
 		const char *sha = json_string_value(v);
 		k = mc_exec(x->c, "INSERT INTO poll_papers (poll_id, position, sha256) VALUES (?, ?, ?)", "iit", *id,
