@@ -126,8 +126,12 @@ static int summary_pdf(struct mc_conn *c, struct mc_arena *a, int64_t id, int64_
 			  " 'current' AND u.code = cm.province_code) FROM polls p JOIN agencies o ON o.id = p.office_id"
 			  " JOIN agencies cm ON cm.id = p.committee_id WHERE p.id = ?",
 			  "i", id);
-	if (rc || (rc = mc_step_row(s)))
+	if (rc)
 		return rc;
+	if ((rc = mc_step_row(s))) {
+		mc_stmt_done(s);
+		return rc;
+	}
 	int y, m, d;
 	mc_vn_date(now, &y, &m, &d);
 	const char *title = mc_strdup(a, mc_col_text(s, 0));

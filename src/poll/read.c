@@ -160,10 +160,11 @@ int mc_poll_file(struct mc_poll_ctx *x, int64_t id, int paper, void **data, size
 	else
 		rc = mc_query(x->c, &s, "SELECT result_sha256 FROM polls WHERE id = ? AND result_sha256 IS NOT NULL",
 			      "i", id);
-	if (!rc && (rc = mc_step_row(s)) == 0)
-		snprintf(sha, sizeof(sha), "%s", mc_col_text(s, 0));
-	if (!rc || rc == MC_E_NOT_FOUND)
+	if (!rc) {
+		if ((rc = mc_step_row(s)) == 0)
+			snprintf(sha, sizeof(sha), "%s", mc_col_text(s, 0));
 		mc_stmt_done(s);
+	}
 	if (rc == MC_E_NOT_FOUND && !paper)
 		return mc_error_set(x->e, MC_E_CONFLICT, "the poll is still open: its result comes at the deadline");
 	if (rc == MC_E_NOT_FOUND)

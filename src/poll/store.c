@@ -95,11 +95,12 @@ int mc__poll_notice(struct mc_conn *c, int64_t poll, int64_t user, const char *e
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s, "SELECT full_name, phone, email FROM users WHERE id = ?", "i", user);
 	json_t *to = NULL;
-	if (!rc && (rc = mc_step_row(s)) == 0)
-		to = json_pack("{s:I, s:s?, s:s?, s:s?}", "user_id", (json_int_t)user, "full_name", mc_col_text(s, 0),
-			       "phone", mc_col_text(s, 1), "email", mc_col_text(s, 2));
-	if (!rc)
+	if (!rc) {
+		if ((rc = mc_step_row(s)) == 0)
+			to = json_pack("{s:I, s:s?, s:s?, s:s?}", "user_id", (json_int_t)user, "full_name",
+				       mc_col_text(s, 0), "phone", mc_col_text(s, 1), "email", mc_col_text(s, 2));
 		mc_stmt_done(s);
+	}
 	char *t = to ? json_dumps(to, JSON_COMPACT) : NULL, *p = json_dumps(payload, JSON_COMPACT);
 	int64_t k =
 		rc ? rc
@@ -190,8 +191,12 @@ static int head_json(struct mc_conn *c, int64_t id, json_t **out)
 		" JOIN agencies cm ON cm.id = p.committee_id JOIN agencies o ON o.id = p.office_id"
 		" JOIN users u ON u.id = p.opened_by LEFT JOIN users w ON w.id = p.concluded_by WHERE p.id = ?",
 		"i", id);
-	if (rc || (rc = mc_step_row(s)))
+	if (rc)
 		return rc;
+	if ((rc = mc_step_row(s))) {
+		mc_stmt_done(s);
+		return rc;
+	}
 	json_t *result = mc_col_is_null(s, 17) ? json_null() : json_loads(mc_col_text(s, 17), 0, NULL);
 	char pdf[80];
 	snprintf(pdf, sizeof(pdf), "/api/v1/polls/%lld/pdf", (long long)id);
