@@ -8,6 +8,7 @@
 #include "../document/document.h"
 #include "../dossier/dossier.h"
 #include "../poll/poll.h"
+#include "../render/pdf.h"
 
 #include <stdio.h>
 
@@ -56,6 +57,8 @@ int mc_cmd_housekeeping(int argc, char **argv)
 	if (n < 0)
 		fprintf(stderr, "motcua: housekeeping failed: %s\n", mc_conn_errmsg(s.c));
 	mc_cli_disconnect(&s);
+	/* a poll closed here rendered its PDF: the font caches go with the process */
+	mc_pdf_release_caches();
 	if (n < 0)
 		return 1;
 	printf("removed %lld rows, %lld of them unattached uploads; queued %lld reminders\n", (long long)n,
