@@ -132,7 +132,7 @@ static json_t *paper_row(struct mc_stmt *s, void *ud)
 /* An answer's columns and its JSON (with the signature's record). */
 #define ANSWER_COLS                                                                                                    \
 	"a.id, a.user_id, u.full_name, a.choice, a.comment, a.answered_at, a.signature_id, k.serial, k.subject,"       \
-	" g.stamped_at"
+	" g.stamped_at, a.signed_text"
 #define ANSWER_FROM                                                                                                    \
 	" FROM poll_answers a JOIN users u ON u.id = a.user_id LEFT JOIN signatures g ON g.id = a.signature_id"        \
 	" LEFT JOIN certificates k ON k.id = g.certificate_id"
@@ -145,9 +145,10 @@ static json_t *answer_row(struct mc_stmt *s, void *ud)
 		sig = json_pack("{s:I, s:s?, s:s?, s:s?, s:o}", "id", (json_int_t)mc_col_int64(s, 6), "signer",
 				mc_col_text(s, 2), "serial", mc_col_text(s, 7), "subject", mc_col_text(s, 8),
 				"stamped_at", mc_col_json_time(s, 9));
-	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)mc_col_int64(s, 0), "user_id",
+	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:s}", "id", (json_int_t)mc_col_int64(s, 0), "user_id",
 			 (json_int_t)mc_col_int64(s, 1), "full_name", mc_col_text(s, 2), "choice", mc_col_text(s, 3),
-			 "comment", mc_col_json_text(s, 4), "answered_at", mc_col_json_time(s, 5), "signature", sig);
+			 "comment", mc_col_json_text(s, 4), "answered_at", mc_col_json_time(s, 5), "signature", sig,
+			 "signed_text", mc_col_text(s, 10));
 }
 
 static json_t *member_row(struct mc_stmt *s, void *ud)

@@ -5,7 +5,8 @@
  * answered 422 naming each field; only the office, the members asked and
  * the chairman see a poll (404 for anyone else), only the members asked
  * answer (403 for the chairman who was not); an answer is signed (CMS)
- * with the member's certificate and PIN (409 without a certificate); a
+ * with the member's certificate and PIN (409 without a certificate), and
+ * openssl accepts the signature over the text the poll shows; a
  * changed answer is a new row and the last one counts; at the deadline
  * (servers restarted with the clock three hours on) an answer is refused
  * 409 in both languages, the housekeeping closes the poll (or the first
@@ -376,7 +377,25 @@ static void who_sees_and_answers(void **state)
 		assert_string_equal(jstr(sig, "signer"), "Lê Thị Thu Hà");
 	}
 	assert_int_equal(json_array_size(json_object_get(r.json, "answers")), 2);
+	/* the signature holds over the text shown, as openssl checks it */
+	json_t *last = json_array_get(json_object_get(r.json, "answers"), 1);
+	const char *text = jstr(last, "signed_text");
+	assert_non_null(strstr(text, "\"choice\":\"other\""));
+	assert_non_null(strstr(text, "\"member\":\"Lê Thị Thu Hà\""));
+	mc_test_write(dir, "answer.json", text, strlen(text));
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/signatures/%lld/p7s",
+		 (long long)jint(json_object_get(last, "signature"), "id"));
 	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&uv, path, &r), 200);
+	mc_test_write(dir, "answer.p7s", r.body, r.len);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&uv, "/pki/ca.pem", &r), 200);
+	mc_test_write(dir, "chain.pem", r.body, r.len);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_test_sh(dir, "openssl cms -verify -binary -inform DER -in answer.p7s -content answer.json"
+					 " -CAfile chain.pem -purpose any -out /dev/null"),
+			 0);
 	assert_int_equal(
 		count("SELECT COUNT(*) FROM poll_answers WHERE poll_id = %lld AND signature_id IS NOT NULL", id), 2);
 	/* each signature is the member's, over the canonical text of the answer */
@@ -394,7 +413,6 @@ static void who_sees_and_answers(void **state)
 	assert_int_equal(mc_http_get(&uv, "/api/v1/my/polls?state=later", &r), 422);
 	mc_http_res_free(&r);
 	/* the result's PDF comes at the deadline */
-	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/polls/%lld/pdf", (long long)id);
 	assert_int_equal(mc_http_get(&uv, path, &r), 409);
 	mc_http_res_free(&r);
