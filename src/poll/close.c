@@ -160,6 +160,36 @@ static int summary_pdf(struct mc_conn *c, struct mc_arena *a, int64_t id, int64_
 	return rc;
 }
 
+/* The result told to who opened the poll and to the committee's
+ * chairman, who concludes it (each once). */
+static int tell_closed(struct mc_conn *c, int64_t id, json_t *r, int64_t now)
+{
+	struct mc_stmt *s;
+	int64_t to[16];
+	int n = 0, step;
+	int rc = mc_query(
+		c, &s,
+		"SELECT p.opened_by FROM polls p WHERE p.id = ? UNION SELECT u.id FROM polls p JOIN"
+		" agency_tree t ON t.ancestor_id = p.committee_id AND t.same_body = 1 JOIN users u ON"
+		" u.agency_id = t.descendant_id AND u.status = 'active' JOIN user_roles ur ON ur.user_id = u.id"
+		" AND ur.role_code = 'chairman' WHERE p.id = ?",
+		"ii", id, id);
+	if (rc)
+		return rc;
+	while ((step = mc_step(s)) == MC_DB_ROW && n < 16)
+		to[n++] = mc_col_int64(s, 0);
+	mc_stmt_done(s);
+	if (step != MC_DB_DONE && step != MC_DB_ROW)
+		return step;
+	for (int i = 0; !rc && i < n; i++)
+		rc = mc__poll_notice(c, id, to[i], "poll_closed", "closed",
+				     json_pack("{s:s, s:I, s:O, s:O}", "event", "poll_closed", "poll_id",
+					       (json_int_t)id, "counts", json_object_get(r, "counts"), "counted",
+					       json_object_get(r, "counted")),
+				     now);
+	return rc;
+}
+
 /* Inside the transaction that took the row: the result and its PDF. */
 static int settle(struct mc_conn *c, struct mc_arena *a, const struct mc__poll *p, int64_t now)
 {
@@ -174,6 +204,8 @@ static int settle(struct mc_conn *c, struct mc_arena *a, const struct mc__poll *
 				    p->id);
 		rc = k < 0 ? (int)k : 0;
 	}
+	if (!rc)
+		rc = tell_closed(c, p->id, r, now);
 	if (!rc)
 		rc = mc__poll_record(
 			c, p->id, 0, "-", "close",

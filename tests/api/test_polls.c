@@ -499,6 +499,12 @@ static void closing_counts_rules_pdf_conclusion(void **state)
 	assert_int_equal(count("SELECT COUNT(*) FROM polls WHERE id = %lld AND status = 'closed'", a), 1);
 	assert_int_equal(count("SELECT COUNT(*) FROM poll_events WHERE poll_id = %lld AND action = 'close'", a), 1);
 	assert_int_equal(count("SELECT COUNT(*) FROM poll_events WHERE poll_id = %lld AND action = 'close'", b), 1);
+	/* the result told once to who opened the poll and to the chairman */
+	assert_int_equal(count("SELECT COUNT(*) FROM outbox WHERE poll_id = %lld AND event = 'poll_closed' AND"
+			       " recipient LIKE '%%\"full_name\":\"Trần Quốc Thịnh\"%%'",
+			       a),
+			 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM outbox WHERE poll_id = %lld AND event = 'poll_closed'", a), 2);
 	/* silence counted as agreement */
 	assert_int_equal(get_poll("vanthu.vp", a, &r), 200);
 	res = json_object_get(r.json, "result");

@@ -73,6 +73,7 @@ CREATE INDEX poll_events_poll ON poll_events (poll_id, id);
 
 -- the notices sent to a member about a poll, each kind once:
 -- opened (at the opening) | due_soon (a day before the deadline, unanswered)
+-- | closed (the result, to who opened the poll and to the chairman)
 CREATE TABLE poll_reminders (
     poll_id INTEGER NOT NULL REFERENCES polls (id),
     user_id INTEGER NOT NULL REFERENCES users (id),
