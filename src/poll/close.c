@@ -83,6 +83,16 @@ static const char *vn_when(struct mc_arena *a, int64_t ms)
 	return mc_sprintf(a, "%.2s/%.2s/%.4s %.5s", iso + 8, iso + 5, iso, iso + 11);
 }
 
+/* An ISO instant as written by the result ("2026-12-07T13:59:57+07:00")
+ * as "07/12/2026 13:59" (arena). */
+static const char *iso_vn(struct mc_arena *a, json_t *at)
+{
+	const char *s = json_string_value(at);
+	if (!s || strlen(s) < 16)
+		return s ? s : "";
+	return mc_sprintf(a, "%.2s/%.2s/%.4s %.5s", s + 8, s + 5, s, s + 11);
+}
+
 /* The report's text: the proposal, the counts, the rule, each member. */
 static const char *report_text(struct mc_arena *a, const char *title, int64_t deadline, json_t *r)
 {
@@ -107,12 +117,11 @@ static const char *report_text(struct mc_arena *a, const char *title, int64_t de
 		const char *ch = json_string_value(json_object_get(m, "choice"));
 		const char *pos = json_string_value(json_object_get(m, "position"));
 		const char *cm = json_string_value(json_object_get(m, "comment"));
-		t = mc_sprintf(
-			a, "%s\n%zu. %s%s%s%s: %s%s%s%s", t, i + 1, json_string_value(json_object_get(m, "full_name")),
-			pos ? " (" : "", pos ? pos : "", pos ? ")" : "", choice_vi(ch),
-			ch ? mc_sprintf(a, " (ký số lúc %s)", json_string_value(json_object_get(m, "answered_at")))
-			   : "",
-			cm ? ". Ý kiến: " : "", cm ? cm : "");
+		t = mc_sprintf(a, "%s\n%zu. %s%s%s%s: %s%s%s%s", t, i + 1,
+			       json_string_value(json_object_get(m, "full_name")), pos ? " (" : "", pos ? pos : "",
+			       pos ? ")" : "", choice_vi(ch),
+			       ch ? mc_sprintf(a, " (ký số lúc %s)", iso_vn(a, json_object_get(m, "answered_at"))) : "",
+			       cm ? ". Ý kiến: " : "", cm ? cm : "");
 	}
 	return t;
 }

@@ -137,7 +137,7 @@ async function answerForm(p) {
       el('legend', { text: t('pl_your_answer') + ' *' }),
       ...CHOICES.map((c) => el('label', { class: 'choice' }, el('input', { type: 'radio', name: 'choice', value: c, required: true }), ' ', t('pl_choice_' + c)))),
     field('comment', t('pl_comment'), { tag: 'textarea', maxlength: '2000', hint: t('pl_comment_hint') }),
-    await pinBox('pl-pin'),
+    pinField(await pinBox('pl-pin')),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'pl-send', text: t(mine ? 'pl_change' : 'pl_send') })),
     status);
   form.addEventListener('submit', async (e) => {
@@ -157,6 +157,14 @@ async function answerForm(p) {
     el('h2', { id: 'pl-ans-h', text: t('pl_answer_h') }),
     mine ? el('p', { class: 'hint', id: 'pl-mine', text: t('pl_mine_now', { choice: choiceText(mine.choice), at: when(mine.answered_at) }) }) : null,
     form);
+}
+
+// The PIN box of signatures.js, its hint said for an answer (a PIN is
+// needed: an answer is always signed).
+function pinField(box) {
+  const hint = box.querySelector && box.querySelector('#pl-pin-hint');
+  if (hint) hint.textContent = t('pl_pin_hint');
+  return box;
 }
 
 function result(p) {
@@ -201,12 +209,15 @@ function conclusion(p, etag) {
 // Every member asked, their last answer and its signature; every answer
 // given (a change is kept) under it.
 function members(p) {
+  const counted = new Map(((p.result && p.result.members) || []).map((r) => [r.user_id, r.counted_as]));
+  const none = (m) => (p.status === 'open' ? t('pl_not_yet')
+    : counted.get(m.id) === 'agree' ? `${t('pl_silent')} (${t('pl_silence_agree').toLowerCase()})` : t('pl_silent'));
   const rows = p.members.map((m) => {
     const a = m.answer;
     const sig = a && a.signature ? t('pl_signed_by', { name: a.signature.signer, serial: a.signature.serial || '' }) : '';
     return el('tr', { id: `pl-m-${m.id}` },
       el('th', { scope: 'row', 'data-label': t('pl_member') }, m.full_name, el('br'), el('small', { text: m.position || '' })),
-      el('td', { 'data-label': t('pl_answer'), class: 'pl-choice' }, choiceText(a && a.choice), a && a.comment ? el('p', { class: 'hint', text: a.comment }) : null),
+      el('td', { 'data-label': t('pl_answer'), class: 'pl-choice' }, a ? choiceText(a.choice) : none(m), a && a.comment ? el('p', { class: 'hint', text: a.comment }) : null),
       el('td', { 'data-label': t('pl_signature') }, a ? el('span', { class: 'pl-signed', text: sig }) : '—', a ? el('br') : null, a ? el('small', { text: when(a.answered_at) }) : null));
   });
   return el('section', { class: 'card', 'aria-labelledby': 'pl-mem-h' },
