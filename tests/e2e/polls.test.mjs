@@ -2,9 +2,10 @@
 // city office's clerical officer opens a poll (its paper uploaded, the
 // committee's members ticked, a deadline about a minute away; an empty
 // form first, refused field by field); a Vice Chairman, on a phone, finds
-// it waiting for him, answers "disagree" without a comment (refused next
-// to the comment box), then with one and his signing PIN; the page shows
-// his answer signed by him; after the deadline the poll's page shows the
+// it waiting for him, answers "agree" with his signing PIN, then changes
+// it to "disagree" - without a comment first (refused next to the comment
+// box), then with one; the page shows his last answer signed by him and
+// both answers kept; after the deadline the poll's page shows the
 // result (one disagreement, three silent members counted as agreement)
 // and the PDF summary opens; the chairman records the conclusion.
 // axe-core on each page; nothing wider than a 360 px phone.
@@ -78,13 +79,18 @@ test('the office opens a poll, a member answers on a phone with the PIN, the res
   await ld.goto('/can-bo/lay-y-kien');
   await ld.locator('#pl-waiting').getByRole('link', { name: TITLE }).click();
   await ld.getByRole('heading', { name: 'Ý kiến của bạn' }).waitFor();
-  await ld.getByLabel('Không đồng ý').check();
+  await ld.getByLabel('Đồng ý', { exact: true }).check();
   await ld.getByLabel('Mã PIN ký số').fill(PIN);
   await ld.getByRole('button', { name: 'Ký số và gửi ý kiến' }).click();
+  await ld.getByText('Đã ghi nhận ý kiến của bạn, có chữ ký số.').waitFor();
+  // changed before the deadline: a new answer, the first one kept
+  await ld.getByLabel('Không đồng ý').check();
+  await ld.getByLabel('Mã PIN ký số').fill(PIN);
+  await ld.getByRole('button', { name: 'Ký số và gửi ý kiến mới' }).click();
   await ld.getByText('Hãy ghi rõ ý kiến khi không đồng ý').first().waitFor();
   await ld.getByLabel('Góp ý').fill('Cần đánh giá thêm tác động giao thông');
-  await ld.getByRole('button', { name: 'Ký số và gửi ý kiến' }).click();
-  await ld.getByText('Đã ghi nhận ý kiến của bạn, có chữ ký số.').waitFor();
+  await ld.getByRole('button', { name: 'Ký số và gửi ý kiến mới' }).click();
+  await ld.locator('#pl-history').getByText('Lịch sử trả lời: 2 lần').waitFor();
   const mine = ld.locator('#pl-members-table tr', { hasText: 'Phạm Minh Khôi' });
   await mine.getByText('Không đồng ý').waitFor();
   await mine.getByText(/Ký bởi Phạm Minh Khôi/).waitFor();

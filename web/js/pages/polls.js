@@ -225,6 +225,15 @@ function members(p) {
     el('table', { class: 'stack', id: 'pl-members-table' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('pl_member') }), el('th', { scope: 'col', text: t('pl_answer') }), el('th', { scope: 'col', text: t('pl_signature') }))),
       el('tbody', {}, ...rows)),
-    p.answers.length > p.members.filter((m) => m.answer).length
-      ? el('p', { class: 'hint', id: 'pl-changes', text: t('pl_changes', { n: p.answers.length }) }) : null);
+    p.answers.length > p.members.filter((m) => m.answer).length ? answerHistory(p.answers) : null);
+}
+
+// Every answer given, a change included, oldest first, each signed.
+function answerHistory(answers) {
+  return el('details', { id: 'pl-history' },
+    el('summary', { text: t('pl_changes', { n: answers.length }) }),
+    el('ol', { class: 'trail' }, ...answers.map((a) => el('li', {},
+      el('strong', { text: a.full_name }), ' · ', choiceText(a.choice), ' · ', when(a.answered_at),
+      a.comment ? el('p', { class: 'hint', text: a.comment }) : null,
+      a.signature ? el('p', { class: 'hint', text: t('pl_signed_by', { name: a.signature.signer, serial: a.signature.serial || '' }) }) : null))));
 }
