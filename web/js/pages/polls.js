@@ -21,12 +21,13 @@ export async function list(view) {
   const [mine, all] = await Promise.all([api('GET', '/api/v1/my/polls?state=waiting'), api('GET', '/api/v1/polls')]);
   if (all.status !== 200) { page(view, t('pl_title'), alertBox(all)); return; }
   const waiting = mine.status === 200 ? mine.body.items : [];
+  const member = (state.me.roles || []).includes('committee_member'); // asked in polls: what waits comes first
   page(view, t('pl_title'),
     el('p', { class: 'hint', text: t('pl_intro') }),
     state.me.permissions.includes('poll.manage') ? el('p', { class: 'actions' }, link('/can-bo/lay-y-kien/moi', t('pl_new'), { class: 'button primary', id: 'pl-new' })) : null,
-    el('section', { 'aria-labelledby': 'pl-wait-h' },
+    member || waiting.length ? el('section', { 'aria-labelledby': 'pl-wait-h' },
       el('h2', { id: 'pl-wait-h', text: t('pl_waiting') }),
-      waiting.length ? el('ul', { class: 'doc-cards', id: 'pl-waiting' }, ...waiting.map(card)) : el('p', { class: 'hint', id: 'pl-none-waiting', text: t('pl_none_waiting') })),
+      waiting.length ? el('ul', { class: 'doc-cards', id: 'pl-waiting' }, ...waiting.map(card)) : el('p', { class: 'hint', id: 'pl-none-waiting', text: t('pl_none_waiting') })) : null,
     el('section', { 'aria-labelledby': 'pl-all-h' },
       el('h2', { id: 'pl-all-h', text: t('pl_all') }),
       all.body.items.length ? el('ul', { class: 'doc-cards', id: 'pl-list' }, ...all.body.items.map(card)) : el('p', { class: 'hint', text: t('pl_none') })));
