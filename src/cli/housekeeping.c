@@ -7,6 +7,8 @@
 #include "../core/timeutil.h"
 #include "../document/document.h"
 #include "../dossier/dossier.h"
+#include "../poll/poll.h"
+#include "../render/pdf.h"
 
 #include <stdio.h>
 
@@ -18,7 +20,10 @@ static const char usage[] = "usage: motcua housekeeping [--config FILE]\n"
 			    "failed-login counters past their window, sessions ended more than 30 days\n"
 			    "ago, and uploaded files that no dossier named within upload_keep_hours;\n"
 			    "then queue the reminders owed to officials (official documents not opened,\n"
-			    "due soon, overdue: each once) in the outbox.  `motcua serve` does this\n"
+			    "due soon, overdue: each once) in the outbox; close the committee members'\n"
+			    "polls whose deadline has passed (the result and its PDF computed once) and\n"
+			    "remind the members who have not answered a day before the deadline (once,\n"
+			    "counted with the reminders).  `motcua serve` does this\n"
 			    "every ten minutes; this runs it once (e.g. after a long stop).  Prints\n"
 			    "what was removed and queued.\n";
 
@@ -32,7 +37,13 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 	*uploads = mc_blob_purge(c, (int64_t)cfg->upload_keep_hours * 3600000);
 	if (*uploads < 0)
 		return *uploads;
-	int rc = mc_document_remind(c, mc_time_now_ms(), reminders);
+	int64_t now = mc_time_now_ms(), closed = 0, polls = 0;
+	int rc = mc_document_remind(c, now, reminders);
+	if (!rc)
+		rc = mc_poll_close_due(c, now, &closed);
+	if (!rc)
+		rc = mc_poll_remind(c, now, &polls);
+	*reminders += polls;
 	return rc ? rc : n + *uploads;
 }
 
@@ -46,6 +57,8 @@ int mc_cmd_housekeeping(int argc, char **argv)
 	if (n < 0)
 		fprintf(stderr, "motcua: housekeeping failed: %s\n", mc_conn_errmsg(s.c));
 	mc_cli_disconnect(&s);
+	/* a poll closed here rendered its PDF: the font caches go with the process */
+	mc_pdf_release_caches();
 	if (n < 0)
 		return 1;
 	printf("removed %lld rows, %lld of them unattached uploads; queued %lld reminders\n", (long long)n,

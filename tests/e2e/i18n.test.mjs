@@ -431,6 +431,12 @@ const FAMILIES = {
   sg_done_: ['issued', 'pin', 'revoked'],
   sg_reason_: ['0', '1', '5'],
   vf_cert_: ['good', 'expired', 'revoked', 'untrusted'],
+  // polls (polls.js): an answer's choice, a poll's status, the rule for
+  // silence, what was just done
+  pl_choice_: ['agree', 'disagree', 'other'],
+  pl_status_: ['open', 'closed'],
+  pl_silence_: ['agree', 'none'],
+  pl_done_: ['open', 'answer', 'conclude'],
   dc_sec_: DOC_SECRECIES,
   dc_st_: DOC_STATUSES,
   dc_medium_: DOC_MEDIA,
