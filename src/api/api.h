@@ -35,6 +35,7 @@ extern const struct mc_route mc_api_reset_routes[];
 extern const struct mc_route mc_api_document_routes[];
 extern const struct mc_route mc_api_signing_routes[];
 extern const struct mc_route mc_api_exchange_routes[];
+extern const struct mc_route mc_api_directive_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"
