@@ -456,6 +456,15 @@ const FAMILIES = {
   dc_due_: ['late', 'soon'],
   // the register's choice of direction ('' is all)
   dc_dir_: ['all', 'in', 'out'],
+  // directives.js: a task's state (and a directive's), the tabs, the
+  // source of a directive, the actions on a task, the trail's events
+  dr_state_: ['open', 'done', 'not_started', 'in_progress', 'done_on_time', 'done_late', 'overdue'],
+  dr_tab_: ['open', 'overdue', 'done'],
+  dr_task_tab_: ['open', 'overdue', 'done_on_time', 'done_late'],
+  dr_source_: ['notice', 'meeting', 'document'],
+  dr_act_: ['report', 'finish', 'extend', 'approve', 'refuse'],
+  dr_done_: ['report', 'finish', 'extend', 'approve', 'refuse'],
+  dr_event_: ['create', 'report', 'finish', 'extension_ask', 'extension_approve', 'extension_refuse'],
 };
 // Values used as keys by themselves: t(p.kind), t(f.channel), t(s.result)...
 const BARE = [...RESULTS, ...UNITS, ...CHANNELS, ...KINDS];

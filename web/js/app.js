@@ -33,6 +33,9 @@ const ROUTES = [
   [/^\/can-bo\/uy-quyen$/, './pages/drafts.js', 'delegations'],
   [/^\/can-bo\/lien-thong$/, './pages/exchange.js', 'inbox'],
   [/^\/can-bo\/lien-thong\/(\d+)$/, './pages/exchange.js', 'pkg'],
+  [/^\/can-bo\/chi-dao$/, './pages/directives.js', 'list'],
+  [/^\/can-bo\/chi-dao\/nhiem-vu$/, './pages/directives.js', 'tasks'],
+  [/^\/can-bo\/chi-dao\/(\d+)$/, './pages/directives.js', 'directive'],
   [/^\/chung-thu-so$/, './pages/signatures.js', 'certificates'],
   [/^\/xac-thuc-chu-ky$/, './pages/signatures.js', 'verify'],
 ];
@@ -86,6 +89,7 @@ function renderNav() {
       if (can('dossier.intake')) items.push(item('/can-bo/tiep-nhan', 'nav_intake'));
       if (can('document.read')) items.push(item('/can-bo/van-ban', 'nav_documents'));
       if (can('document.register')) items.push(item('/can-bo/lien-thong', 'nav_exchange'));
+      if (can('directive.read')) items.push(item('/can-bo/chi-dao', 'nav_directives'));
       if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));
