@@ -95,8 +95,8 @@ int mc_directive_count_overdue(struct mc_conn *c, int64_t root, int64_t now, int
 
 /* Queue the reminders owed (housekeeping): a task due within three days
  * (due_soon) and one past its deadline (overdue), each once, to the
- * officials of the task's agency who hold directive.read and lead it
- * (role leader), through the outbox.  *queued the tasks reminded. */
+ * leaders of the task's agency (active officials with the role leader who
+ * act for it), through the outbox.  *queued the tasks reminded. */
 int mc_directive_remind(struct mc_conn *c, int64_t now, int64_t *queued);
 
 #endif

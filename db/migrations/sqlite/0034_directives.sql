@@ -111,9 +111,12 @@ CREATE INDEX outbox_exchange_rows ON outbox (exchange_id) WHERE exchange_id IS N
 
 -- who records directives for a body's leaders: its clerical officers and
 -- leaders, and those of its office (Văn phòng, abbreviation VP, directly
--- under it); who reads them: every official, within jurisdiction
+-- under it); who reads them: every official, within jurisdiction.  Both
+-- are everyday work an administrator hands out (not guarded), as
+-- document.register: an agency administrator still manages clerical
+-- officers and leaders.
 INSERT INTO permissions (code, name, name_en, guarded) VALUES
- ('directive.manage', 'Ghi nhận, theo dõi ý kiến chỉ đạo của lãnh đạo', 'Record and follow up leaders'' directives', 1),
+ ('directive.manage', 'Ghi nhận, theo dõi ý kiến chỉ đạo của lãnh đạo', 'Record and follow up leaders'' directives', 0),
  ('directive.read',   'Xem, báo cáo nhiệm vụ được chỉ đạo trong phạm vi đơn vị', 'Read and report on directed tasks within the agency subtree', 0);
 INSERT INTO role_permissions (role_code, perm_code) VALUES
  ('clerical', 'directive.manage'), ('leader', 'directive.manage'),
