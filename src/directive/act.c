@@ -93,7 +93,11 @@ int mc_directive_get(struct mc_directive_ctx *x, int64_t id, json_t **out)
 	int rc = mc__dir_caller(x, mc_time_now_ms(), &w);
 	if (rc || (rc = tasks_shown(x, &w, id, 0, &tasks)))
 		return rc;
-	if ((rc = mc__dir_directive_json(x->c, id, out)) || (rc = mc__dir_events(x->c, id, &events))) {
+	if ((rc = mc__dir_directive_json(x->c, id, out)) == 0 && (rc = mc__dir_events(x->c, id, &events))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (rc) {
 		json_decref(tasks);
 		return rc;
 	}
