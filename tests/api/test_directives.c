@@ -236,6 +236,15 @@ static void creation_validated(void **state)
 			 422);
 	assert_true(field_error(r.json, "document_id")); /* required for a notice */
 	mc_http_res_free(&r);
+	/* a directing document is an incoming one */
+	assert_int_equal(create(&gd, &r,
+				"{\"source_kind\":\"document\",\"document_id\":%lld,\"content\":\"Thực hiện văn bản\","
+				"\"tasks\":[{\"agency_id\":%lld,\"deadline\":\"2027-04-01\"}]}",
+				(long long)cong_van, stp),
+			 201);
+	assert_string_equal(jstr(r.json, "source_kind"), "document");
+	assert_int_equal(jint(r.json, "document_id"), cong_van);
+	mc_http_res_free(&r);
 	/* the office of the City committee cannot read the Department's register */
 	assert_int_equal(create(&vp, &r,
 				"{\"source_kind\":\"notice\",\"document_id\":%lld,\"leader_id\":%lld,\"content\":\"x\","
@@ -344,12 +353,14 @@ static void jurisdiction(void **state)
 static void progress_finish_on_time_and_late(void **state)
 {
 	(void)state;
-	struct mc_http_session ct, cvstp, cvsxd;
+	struct mc_http_session ct, cvstp, cvsxd, vt;
 	mc_http_login_as(&ct, srv.base, "chutich");
 	mc_http_login_as(&cvstp, srv.base, "chuyenvien.stp");
 	mc_http_login_as(&cvsxd, srv.base, "chuyenvien.sxd");
+	mc_http_login_as(&vt, srv.base, "vanthu.stp");
 	long long stp = agency("000.00.02.H29"), sxd = agency("000.00.03.H29");
 	json_int_t task[2];
+	char body[160];
 	/* the chairman records his own directive of a month ago */
 	json_int_t id = record(&ct, task,
 			       "{\"source_kind\":\"meeting\",\"content\":\"Giải quyết hồ sơ tồn đọng\",\"given_on\":"
@@ -406,9 +417,24 @@ static void progress_finish_on_time_and_late(void **state)
 	mc_http_res_free(&r);
 	/* finishing: a result is required; past the deadline it is late */
 	assert_int_equal(act(&cvstp, task[0], "finish", "{}"), 422);
-	assert_int_equal(act(&cvstp, task[0], "finish", "{\"result_text\":\"Đã giải quyết toàn bộ hồ sơ\"}"), 200);
+	json_int_t own = document(&vt, "bao_cao");
+	snprintf(body, sizeof(body), "{\"result_document_id\":%lld}", (long long)own);
+	assert_int_equal(act_v(&cvstp, task[0], "finish", version(&cvstp, task[0]), body, &r), 200);
+	assert_int_equal(jint(r.json, "result_document_id"), own);
+	mc_http_res_free(&r);
 	expect_state(&ct, task[0], "done_late");
 	assert_int_equal(act(&cvstp, task[0], "finish", "{\"result_text\":\"again\"}"), 409);
+	/* a result document: of the task's agency's register, readable */
+	json_int_t report = document(&vt, "bao_cao");
+	snprintf(body, sizeof(body), "{\"result_document_id\":%lld}", (long long)report);
+	assert_int_equal(act(&cvsxd, task[1], "finish", body), 422); /* not the Department of Construction's */
+	assert_int_equal(act_v(&cvsxd, task[1], "finish", version(&cvsxd, task[1]), body, &r), 422);
+	assert_true(field_error(r.json, "result_document_id"));
+	mc_http_res_free(&r);
+	snprintf(body, sizeof(body), "{\"result_document_id\":%lld}", (long long)999999);
+	assert_int_equal(act_v(&cvsxd, task[1], "finish", version(&cvsxd, task[1]), body, &r), 422);
+	assert_true(field_error(r.json, "result_document_id"));
+	mc_http_res_free(&r);
 	assert_int_equal(act(&cvsxd, task[1], "report", "{\"text\":\"Đang rà soát\"}"), 200);
 	expect_state(&ct, task[1], "in_progress");
 	assert_int_equal(act(&cvsxd, task[1], "finish", "{\"result_text\":\"Hoàn thành\"}"), 200);
