@@ -147,6 +147,20 @@ static int on_time(struct mc_req *r)
 	return mc_res_json(r, 200, out);
 }
 
+/* GET /api/v1/directives/choices: whom and to which agencies the caller
+ * may record a directive. */
+static int choices(struct mc_req *r)
+{
+	struct mc_directive_ctx x;
+	int rc = directive_ctx(r, &x);
+	if (rc)
+		return rc;
+	json_t *out = NULL;
+	if ((rc = mc_directive_choices(&x, &out)))
+		return fail(r, rc);
+	return mc_res_json(r, 200, out);
+}
+
 static int task_act(struct mc_req *r)
 {
 	int64_t id, version = -1;
@@ -170,6 +184,7 @@ const struct mc_route mc_api_directive_routes[] = {
 	{"POST", "/api/v1/directives", directive_create, MC_AUTH_REQUIRED, "directive.read", 0},
 	{"GET", "/api/v1/directives", directive_list, MC_AUTH_REQUIRED, "directive.read", 0},
 	{"GET", "/api/v1/directives/on-time", on_time, MC_AUTH_REQUIRED, "directive.read", 0},
+	{"GET", "/api/v1/directives/choices", choices, MC_AUTH_REQUIRED, "directive.read", 0},
 	{"GET", "/api/v1/directives/{id}", directive_get, MC_AUTH_REQUIRED, "directive.read", 0},
 	{"GET", "/api/v1/directive-tasks", task_list, MC_AUTH_REQUIRED, "directive.read", 0},
 	{"GET", "/api/v1/directive-tasks/{id}", task_get, MC_AUTH_REQUIRED, "directive.read", 0},

@@ -7,6 +7,8 @@
 #include "internal.h"
 
 #include "../core/timeutil.h"
+#include "../db/qb.h"
+#include "../db/rows.h"
 #include "../org/org.h"
 
 #include <stdio.h>
@@ -199,4 +201,67 @@ int mc_directive_create(struct mc_directive_ctx *x, json_t *in, json_t **out)
 	if (rc && mc_in_tx(x->c))
 		mc_tx_rollback(x->c);
 	return rc ? rc : mc_directive_get(x, id, out);
+}
+
+static json_t *leader_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:I, s:s, s:o, s:o, s:I}", "id", (json_int_t)mc_col_int64(s, 0), "full_name",
+			 mc_col_text(s, 1), "position", mc_col_json_text(s, 2), "position_en", mc_col_json_text(s, 3),
+			 "body_id", (json_int_t)mc_col_int64(s, 4));
+}
+
+static json_t *agency_row(struct mc_stmt *s, void *ud)
+{
+	(void)ud;
+	return json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)mc_col_int64(s, 0), "code", mc_col_text(s, 1),
+			 "name", mc_col_text(s, 2), "name_en", mc_col_text(s, 3), "body_id",
+			 (json_int_t)mc_col_int64(s, 4));
+}
+
+/* The bodies whose leaders the caller may record for: those they keep the
+ * directives of, or only their own as a leader (0: none). */
+static void bodies(struct mc_directive_ctx *x, const struct mc__dir_caller *w, int64_t b[2])
+{
+	b[0] = w->manage || mc_principal_has_role(x->who, "leader") ? w->body : 0;
+	b[1] = w->manage ? w->office_of : 0;
+}
+
+int mc_directive_choices(struct mc_directive_ctx *x, json_t **out)
+{
+	struct mc__dir_caller w;
+	int64_t b[2];
+	int rc = mc__dir_caller(x, mc_time_now_ms(), &w);
+	if (rc)
+		return rc;
+	bodies(x, &w, b);
+	/* a leader who keeps no directive records their own only */
+	int64_t only = w.manage ? 0 : x->who->user_id;
+	json_t *leaders = NULL, *agencies = NULL;
+	struct mc_stmt *s;
+	struct mc_qb q = {.sql = MC_BUF_INIT(1024)};
+	mc_qb_add(&q,
+		  "SELECT u.id, u.full_name, u.position, u.position_en, t.ancestor_id FROM users u JOIN user_roles r"
+		  " ON r.user_id = u.id AND r.role_code = 'leader' JOIN agency_tree t ON t.descendant_id = u.agency_id"
+		  " AND t.same_body = 1",
+		  "");
+	mc_qb_and(&q, "u.status = 'active' AND u.kind = 'official' AND t.ancestor_id IN (?, ?)", "ii", b[0], b[1]);
+	if (only)
+		mc_qb_and(&q, "u.id = ?", "i", only);
+	mc_qb_add(&q, " ORDER BY t.ancestor_id, u.id", "");
+	rc = mc_qb_query(x->c, &q, &s);
+	mc_buf_release(&q.sql);
+	if (rc || (rc = mc_rows_json(s, leader_row, NULL, &leaders)))
+		return rc;
+	rc = mc_query(x->c, &s,
+		      "SELECT a.id, a.code, a.name, a.name_en, t.ancestor_id FROM agency_tree t JOIN agencies a ON"
+		      " a.id = t.descendant_id WHERE t.ancestor_id IN (?, ?) AND a.active = 1 ORDER BY t.ancestor_id,"
+		      " t.depth, a.code",
+		      "ii", b[0], b[1]);
+	if (rc || (rc = mc_rows_json(s, agency_row, NULL, &agencies))) {
+		json_decref(leaders);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:o}", "leaders", leaders, "agencies", agencies);
+	return *out ? 0 : MC_E_NOMEM;
 }

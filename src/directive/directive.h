@@ -52,6 +52,12 @@ struct mc_directive_ctx {
  * is the directive with its tasks. */
 int mc_directive_create(struct mc_directive_ctx *x, json_t *in, json_t **out);
 
+/* What the caller may record (the form's choices): leaders [{id,
+ * full_name, position, position_en, body_id}] of the bodies whose
+ * directives they keep (a leader who keeps none: themself), and the
+ * agencies of those bodies' subtrees [{id, code, name, name_en, body_id}]. */
+int mc_directive_choices(struct mc_directive_ctx *x, json_t **out);
+
 /* A directive the caller may see, with its tasks, each with its state,
  * its extensions and what the caller may do on it (MC_E_NOT_FOUND
  * otherwise). */

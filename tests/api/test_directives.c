@@ -308,6 +308,36 @@ static void jurisdiction(void **state)
 			 422);
 	assert_true(field_error(r.json, "tasks[0].agency_id"));
 	mc_http_res_free(&r);
+	/* the form's choices: the office, the chairman and the vice chairmen
+	 * and its own chief, the City's agencies; the director (a leader keeps
+	 * his body's directives), the Department's leaders and agencies; a
+	 * specialist, nobody */
+	assert_int_equal(mc_http_get(&vp, "/api/v1/directives/choices", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "leaders")), 4);
+	int chairman = 0, department = 0;
+	size_t k;
+	json_t *c;
+	json_array_foreach(json_object_get(r.json, "leaders"), k, c)
+		chairman += jint(c, "id") == user("chutich");
+	json_array_foreach(json_object_get(r.json, "agencies"), k, c)
+		department += jint(c, "id") == stp;
+	assert_true(chairman == 1 && department == 1);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&gd, "/api/v1/directives/choices", &r), 200);
+	json_array_foreach(json_object_get(r.json, "leaders"), k, c)
+		assert_int_equal(jint(c, "body_id"), stp);
+	assert_int_equal(
+		json_array_size(json_object_get(r.json, "leaders")),
+		mc_test_db_int(db,
+			       "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND"
+			       " r.role_code = 'leader' JOIN agencies a ON a.id = u.agency_id WHERE a.code = ?",
+			       "000.00.02.H29"));
+	json_array_foreach(json_object_get(r.json, "agencies"), k, c)
+		assert_true(jint(c, "id") != sxd);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_get(&cvstp, "/api/v1/directives/choices", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "leaders")), 0);
+	mc_http_res_free(&r);
 	/* the City office records the chairman's directive to two departments */
 	json_int_t task[2];
 	json_int_t id = record(&vp, task,
