@@ -131,3 +131,34 @@ test('a task overdue, its extension asked on a phone and approved by the chairma
   await narrow(cv);
   assertNoErrors(cv);
 });
+
+test('the City office records the chairman\'s directive on a phone, its fields checked first', async () => {
+  const vp = await newPage(browser, srv, PHONE);
+  await login(vp, 'vanthu.vp');
+  await vp.goto('/can-bo/chi-dao');
+  await vp.getByRole('heading', { level: 1, name: 'Theo dõi chỉ đạo điều hành' }).waitFor();
+  await vp.locator('#dr-new').click();
+  await vp.getByRole('heading', { level: 1, name: 'Ghi nhận ý kiến chỉ đạo' }).waitFor();
+  await vp.getByLabel('Người chỉ đạo *').selectOption({ label: 'Trần Quốc Thịnh · Chủ tịch UBND Thành phố' });
+  await vp.getByLabel('Cơ quan thực hiện nhiệm vụ 1 *').selectOption({ label: 'Sở Tư pháp' });
+  await vp.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+  // no content, no deadline: said next to each
+  await vp.locator('#f-content-err').waitFor();
+  await vp.locator('[id="f-task-0-deadline-err"]').waitFor();
+  await assertAccessible(vp, 'the directive form with its errors');
+  await narrow(vp);
+  await vp.getByLabel('Nội dung chỉ đạo *').fill('Tổ chức đối thoại với doanh nghiệp về thủ tục đất đai');
+  await vp.getByLabel('Hạn hoàn thành (dd/mm/yyyy) *').fill(dmy(vnDay(14)));
+  await vp.getByRole('button', { name: 'Thêm nhiệm vụ' }).click();
+  await vp.getByLabel('Cơ quan thực hiện nhiệm vụ 2 *').selectOption({ label: 'Sở Xây dựng' });
+  await vp.locator('[id="f-task-1-deadline"]').fill(dmy(vnDay(21)));
+  await vp.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+  await vp.getByText('Đã ghi nhận chỉ đạo và giao nhiệm vụ.').waitFor();
+  await vp.getByRole('heading', { level: 1, name: 'Ý kiến chỉ đạo' }).waitFor();
+  await vp.getByText('Tổ chức đối thoại với doanh nghiệp về thủ tục đất đai').waitFor();
+  assert.equal(await vp.locator('#dr-tasks > li').count(), 2);
+  await vp.locator('#dr-trail').getByText('Ghi nhận chỉ đạo').waitFor();
+  await assertAccessible(vp, 'the directive recorded');
+  await narrow(vp);
+  assertNoErrors(vp);
+});

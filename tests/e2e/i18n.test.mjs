@@ -463,7 +463,7 @@ const FAMILIES = {
   dr_task_tab_: ['open', 'overdue', 'done_on_time', 'done_late'],
   dr_source_: ['notice', 'meeting', 'document'],
   dr_act_: ['report', 'finish', 'extend', 'approve', 'refuse'],
-  dr_done_: ['report', 'finish', 'extend', 'approve', 'refuse'],
+  dr_done_: ['create', 'report', 'finish', 'extend', 'approve', 'refuse'],
   dr_event_: ['create', 'report', 'finish', 'extension_ask', 'extension_approve', 'extension_refuse'],
 };
 // Values used as keys by themselves: t(p.kind), t(f.channel), t(s.result)...

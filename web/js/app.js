@@ -35,6 +35,7 @@ const ROUTES = [
   [/^\/can-bo\/lien-thong\/(\d+)$/, './pages/exchange.js', 'pkg'],
   [/^\/can-bo\/chi-dao$/, './pages/directives.js', 'list'],
   [/^\/can-bo\/chi-dao\/nhiem-vu$/, './pages/directives.js', 'tasks'],
+  [/^\/can-bo\/chi-dao\/moi$/, './pages/directives.js', 'create'],
   [/^\/can-bo\/chi-dao\/(\d+)$/, './pages/directives.js', 'directive'],
   [/^\/chung-thu-so$/, './pages/signatures.js', 'certificates'],
   [/^\/xac-thuc-chu-ky$/, './pages/signatures.js', 'verify'],

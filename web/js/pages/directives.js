@@ -18,19 +18,27 @@ export async function list(view, qs) {
   await needStrings('directives');
   if (!officialOnly(view, 'directive.read')) return;
   const which = STATES.includes(qs.get('state')) ? qs.get('state') : 'open';
+  // a leader reads their own directives first; everyone may see all they reach
+  const leader = (state.me.roles || []).includes('leader');
+  const mine = leader && qs.get('mine') !== '0';
+  const before = /^\d{1,18}$/.test(qs.get('before') || '') ? `&before=${qs.get('before')}` : '';
+  const here = (s, m, b = '') => `/can-bo/chi-dao?state=${s}${leader ? `&mine=${m ? 1 : 0}` : ''}${b}`;
   const tabs = el('ul', { class: 'tabs', id: 'dr-tabs' },
-    ...STATES.map((s) => el('li', {}, link(`/can-bo/chi-dao?state=${s}`, t('dr_tab_' + s), s === which ? { 'aria-current': 'page' } : {}))));
+    ...STATES.map((s) => el('li', {}, link(here(s, mine), t('dr_tab_' + s), s === which ? { 'aria-current': 'page' } : {}))));
   const year = todayVN().slice(0, 4);
   const [r, share] = await Promise.all([
-    api('GET', `/api/v1/directives?state=${which}`),
+    api('GET', `/api/v1/directives?state=${which}${mine ? `&leader_id=${state.me.id}` : ''}${before}`),
     api('GET', `/api/v1/directives/on-time?from=${year}-01-01&to=${year}-12-31`),
   ]);
   const body = r.status !== 200 ? alertBox(r)
     : !r.body.items.length ? el('p', { class: 'hint', id: 'dr-none', text: t('dr_none') })
       : el('ul', { class: 'doc-cards', id: 'dr-list' }, ...r.body.items.map(card));
+  const more = r.status === 200 && r.body.next_before ? link(here(which, mine, `&before=${r.body.next_before}`), t('dr_more'), { id: 'dr-more' }) : null;
   page(view, t('dr_title'), el('p', { class: 'hint', text: t('dr_intro') }),
-    el('p', {}, link('/can-bo/chi-dao/nhiem-vu', t('dr_my_tasks'), { class: 'button', id: 'dr-mine' })),
-    tabs, body, onTime(share, year));
+    el('p', { class: 'actions' }, link('/can-bo/chi-dao/nhiem-vu', t('dr_my_tasks'), { class: 'button', id: 'dr-mine' }),
+      ' ', link('/can-bo/chi-dao/moi', t('dr_new'), { class: 'button', id: 'dr-new' })),
+    leader ? el('p', {}, link(here(which, !mine), t(mine ? 'dr_show_all' : 'dr_show_mine'), { id: 'dr-toggle' })) : null,
+    tabs, body, more, onTime(share, year));
 }
 
 function card(d) {
@@ -182,4 +190,71 @@ function trail(events) {
     el('h2', { id: 'dr-trail-h', text: t('dr_trail') }),
     el('ol', { class: 'trail', id: 'dr-trail' }, ...(events || []).map((e) => el('li', {},
       el('strong', { text: t('dr_event_' + e.action) }), ` · ${e.actor.full_name} · ${when(e.at)}`))));
+}
+
+// ---- /can-bo/chi-dao/moi: recording a directive ----
+
+export async function create(view) {
+  await needStrings('directives');
+  if (!officialOnly(view, 'directive.read')) return;
+  const back = link('/can-bo/chi-dao', t('dr_back'), { class: 'back' });
+  const r = await api('GET', '/api/v1/directives/choices');
+  if (r.status !== 200) { page(view, t('dr_new_title'), alertBox(r), back); return; }
+  const { leaders, agencies } = r.body;
+  if (!leaders.length) { page(view, t('dr_new_title'), el('p', { class: 'warning', role: 'alert', id: 'dr-no-leader', text: t('dr_no_leader') }), back); return; }
+  const opt = (v, text) => el('option', { value: String(v), text });
+  const leaderSel = el('select', { id: 'f-leader_id', name: 'leader_id', required: true },
+    ...leaders.map((l) => opt(l.id, [l.full_name, pick(l, 'position')].filter(Boolean).join(' · '))));
+  const source = el('select', { id: 'f-source_kind', name: 'source_kind', required: true },
+    ...['meeting', 'notice', 'document'].map((k) => opt(k, t('dr_source_' + k))));
+  const rows = el('ol', { class: 'plain', id: 'dr-task-rows' });
+  const agencyOptions = () => {
+    const body = (leaders.find((l) => String(l.id) === leaderSel.value) || leaders[0]).body_id;
+    return agencies.filter((a) => a.body_id === body).map((a) => opt(a.id, pick(a)));
+  };
+  const addRow = () => {
+    const i = rows.children.length;
+    rows.append(el('li', { class: 'card task-row' },
+      el('div', { class: 'field' }, el('label', { for: `f-task-${i}-agency`, text: t('dr_task_agency', { n: i + 1 }) + ' *' }),
+        el('select', { id: `f-task-${i}-agency`, name: `tasks[${i}].agency_id`, required: true }, ...agencyOptions())),
+      el('div', { class: 'field' }, el('label', { for: `f-task-${i}-deadline`, text: t('dr_task_deadline') + ' *' }),
+        dateInput({ id: `f-task-${i}-deadline`, name: `tasks[${i}].deadline`, required: true })),
+      field(`tasks[${i}].content`, t('dr_task_content'), { tag: 'textarea', id: `f-task-${i}-content`, maxlength: '2000' })));
+  };
+  leaderSel.addEventListener('change', () => {
+    for (const s of rows.querySelectorAll('select')) s.replaceChildren(...agencyOptions());
+  });
+  addRow();
+  const status = el('div', { 'aria-live': 'polite' });
+  const form = el('form', { class: 'act-form', id: 'dr-form', novalidate: true },
+    el('div', { class: 'field' }, el('label', { for: 'f-leader_id', text: t('dr_leader') + ' *' }), leaderSel),
+    el('div', { class: 'field' }, el('label', { for: 'f-source_kind', text: t('dr_source') + ' *' }), source),
+    field('document_id', t('dr_document_id'), { type: 'number', min: '1', inputmode: 'numeric', hint: t('dr_document_id_hint') }),
+    field('content', t('dr_content') + ' *', { tag: 'textarea', required: true, maxlength: '4000' }),
+    el('div', { class: 'field' }, el('label', { for: 'f-given_on', text: t('dr_given_on_input') }), dateInput({ id: 'f-given_on', name: 'given_on', value: todayVN() })),
+    el('fieldset', { id: 'tasks', 'data-field': 'tasks' }, el('legend', { text: t('dr_tasks') }), rows,
+      el('button', { type: 'button', id: 'dr-add-task', text: t('dr_add_task'), onclick: addRow })),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', id: 'dr-submit', text: t('dr_record') })),
+    status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    status.replaceChildren();
+    const body = { tasks: [] };
+    for (const f of form.elements) {
+      if (!f.name || f.value === '') continue;
+      const m = /^tasks\[(\d+)\]\.(\w+)$/.exec(f.name);
+      const v = /deadline|given_on/.test(f.name) ? (isoDay(f.value) || f.value) : /_id$/.test(f.name) ? Number(f.value) : f.value;
+      if (m) (body.tasks[Number(m[1])] ||= {})[m[2]] = v;
+      else body[f.name] = v;
+    }
+    const btn = form.querySelector('button[type="submit"]');
+    btn.disabled = true;
+    const res = await api('POST', '/api/v1/directives', body);
+    btn.disabled = false;
+    if (res.status === 201) { go(`/can-bo/chi-dao/${res.body.id}?done=create`, true); return; }
+    const rest = res.status === 422 ? showFieldErrors(form, res) : [];
+    status.replaceChildren(alertBox(res), ...rest.map((m) => el('p', { class: 'error', text: m })));
+  });
+  page(view, t('dr_new_title'), el('p', { class: 'hint', text: t('dr_new_intro') }), form, back);
 }
