@@ -43,10 +43,11 @@ struct mc__dir_task {
 
 /* store.c */
 /* The SQL condition "the caller sees task k of directive d", binding
- * (body, office_of, body) with MC__DIR_VISIBLE_TYPES. */
-#define MC__DIR_VISIBLE                                                                                                \
+ * (body, office_of, body) ("iii"). */
+#define MC__DIR_VISIBLE_OF(k)                                                                                          \
 	"(d.body_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?) OR d.body_id = ?"                 \
-	" OR k.agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?))"
+	" OR " k ".agency_id IN (SELECT descendant_id FROM agency_tree WHERE ancestor_id = ?))"
+#define MC__DIR_VISIBLE MC__DIR_VISIBLE_OF("k")
 int mc__dir_task_load(struct mc_conn *c, int64_t id, struct mc__dir_task *t);
 /* 1 when the caller w sees task id. */
 int mc__dir_task_visible(struct mc_conn *c, const struct mc__dir_caller *w, int64_t id);

@@ -104,29 +104,30 @@ int mc_directive_list(struct mc_directive_ctx *x, const struct mc_directive_filt
 	int rc = mc__dir_caller(x, mc_time_now_ms(), &w);
 	if (rc)
 		return rc;
+	/* the tasks counted are those the caller sees (v) */
 	struct mc_qb q = {.sql = MC_BUF_INIT(4096)};
 	mc_qb_add(&q,
 		  "SELECT d.id, d.content, d.leader_id, l.full_name, d.source_kind, d.given_on, d.body_id, b.name,"
-		  " b.name_en, (SELECT COUNT(*) FROM directive_tasks k WHERE k.directive_id = d.id),"
-		  " (SELECT COUNT(*) FROM directive_tasks k WHERE k.directive_id = d.id AND k.done_at IS NULL"
-		  " AND k.deadline < ?),"
-		  " (SELECT COUNT(*) FROM directive_tasks k WHERE k.directive_id = d.id AND k.status = 'done_on_time'),"
-		  " (SELECT COUNT(*) FROM directive_tasks k WHERE k.directive_id = d.id AND k.status = 'done_late'),"
-		  " (SELECT COUNT(*) FROM directive_tasks k WHERE k.directive_id = d.id AND k.done_at IS NULL)"
-		  " FROM directives d JOIN users l ON l.id = d.leader_id JOIN agencies b ON b.id = d.body_id"
-		  " WHERE EXISTS (SELECT 1 FROM directive_tasks k",
+		  " b.name_en, COUNT(v.id), COUNT(CASE WHEN v.done_at IS NULL AND v.deadline < ? THEN 1 END),"
+		  " COUNT(CASE WHEN v.status = 'done_on_time' THEN 1 END), COUNT(CASE WHEN v.status = 'done_late'"
+		  " THEN 1 END), COUNT(CASE WHEN v.done_at IS NULL THEN 1 END) FROM directives d JOIN directive_tasks v"
+		  " ON v.directive_id = d.id JOIN users l ON l.id = d.leader_id JOIN agencies b ON b.id = d.body_id",
 		  "t", w.today);
-	/* a directive is listed when one of its tasks the caller sees matches */
+	mc_qb_and(&q, MC__DIR_VISIBLE_OF("v"), "iii", w.body, w.office_of, w.body);
+	if (f->before_id)
+		mc_qb_and(&q, "d.id < ?", "i", f->before_id);
+	/* listed when one of its tasks the caller sees matches the filters */
+	mc_qb_add(&q, " AND EXISTS (SELECT 1 FROM directive_tasks k", "");
 	q.nwhere = 0;
 	mc_qb_and(&q, "k.directive_id = d.id", "");
 	if ((rc = filters(x, &q, &w, f))) {
 		mc_buf_release(&q.sql);
 		return rc;
 	}
-	mc_qb_add(&q, ")", "");
-	if (f->before_id)
-		mc_qb_add(&q, " AND d.id < ?", "i", f->before_id);
-	mc_qb_add(&q, " ORDER BY d.id DESC LIMIT ?", "i", (int64_t)f->limit + 1);
+	mc_qb_add(&q,
+		  ") GROUP BY d.id, d.content, d.leader_id, l.full_name, d.source_kind, d.given_on, d.body_id, b.name,"
+		  " b.name_en ORDER BY d.id DESC LIMIT ?",
+		  "i", (int64_t)f->limit + 1);
 	return page(x->c, &q, directive_row, f->limit, items, next);
 }
 

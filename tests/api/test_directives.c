@@ -300,6 +300,8 @@ static void jurisdiction(void **state)
 	mc_http_login_as(&cvstp, srv.base, "chuyenvien.stp");
 	long long stp = agency("000.00.02.H29"), sxd = agency("000.00.03.H29");
 	struct mc_http_res r;
+	size_t i;
+	json_t *t;
 	/* the Department's director directs within the Department only */
 	assert_int_equal(create(&gd, &r,
 				"{\"source_kind\":\"meeting\",\"content\":\"Phối hợp kiểm tra\","
@@ -358,6 +360,16 @@ static void jurisdiction(void **state)
 	mc_http_res_free(&r);
 	assert_int_equal(task_get(&cvsxd, task[0], &r), 404);
 	mc_http_res_free(&r);
+	/* and, in the list, only its own task counted */
+	assert_int_equal(mc_http_get(&cvsxd, "/api/v1/directives?limit=200", &r), 200);
+	int listed = 0;
+	json_array_foreach(json_object_get(r.json, "items"), i, t)
+		if (jint(t, "id") == id) {
+			listed++;
+			assert_int_equal(jint(json_object_get(t, "tasks"), "total"), 1);
+		}
+	assert_int_equal(listed, 1);
+	mc_http_res_free(&r);
 	/* a stranger: nothing */
 	assert_int_equal(mc_http_get(&ward, path, &r), 404);
 	mc_http_res_free(&r);
@@ -366,8 +378,6 @@ static void jurisdiction(void **state)
 	assert_int_equal(act_v(&ward, task[0], "report", 1, "{\"text\":\"x\"}", &r), 404);
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_get(&ward, "/api/v1/directive-tasks?limit=200", &r), 200);
-	size_t i;
-	json_t *t;
 	json_array_foreach(json_object_get(r.json, "items"), i, t)
 		assert_true(jint(t, "directive_id") != id);
 	mc_http_res_free(&r);
