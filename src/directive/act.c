@@ -252,6 +252,12 @@ static int do_extend(struct act *a)
 	json_t *detail =
 		json_pack("{s:s, s:s, s:s}", "deadline", a->t.deadline, "new_deadline", date, "reason", reason);
 	rc = mc__dir_record(a->x, a->t.directive, a->t.id, "extension_ask", detail, a->now);
+	if (!rc) { /* the leader is told: they decide */
+		json_object_set_new(detail, "event", json_string("directive_extension_asked"));
+		json_object_set_new(detail, "task_id", json_integer(a->t.id));
+		json_object_set_new(detail, "directive_id", json_integer(a->t.directive));
+		rc = mc__dir_notify(a->x->c, a->t.directive, a->t.leader, detail, a->now);
+	}
 	json_decref(detail);
 	return rc;
 }
@@ -288,6 +294,18 @@ static int do_decide(struct act *a, int approve)
 				   a->t.deadline, "new_deadline", a->t.pending_deadline, "reason", reason);
 	rc = mc__dir_record(a->x, a->t.directive, a->t.id, approve ? "extension_approve" : "extension_refuse", detail,
 			    a->now);
+	int64_t asker = 0;
+	if (!rc)
+		rc = mc_query_int64(a->x->c, &asker, "SELECT asked_by FROM directive_extensions WHERE id = ?", "i",
+				    a->t.pending);
+	if (!rc) { /* who asked is told */
+		json_object_set_new(
+			detail, "event",
+			json_string(approve ? "directive_extension_approved" : "directive_extension_refused"));
+		json_object_set_new(detail, "task_id", json_integer(a->t.id));
+		json_object_set_new(detail, "directive_id", json_integer(a->t.directive));
+		rc = mc__dir_notify(a->x->c, a->t.directive, asker, detail, a->now);
+	}
 	json_decref(detail);
 	return rc;
 }

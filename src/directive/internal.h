@@ -61,6 +61,9 @@ int mc__dir_directive_json(struct mc_conn *c, int64_t id, json_t **out);
  * caller's audit entry, in the caller's transaction. */
 int mc__dir_record(struct mc_directive_ctx *x, int64_t directive, int64_t task, const char *action, json_t *detail,
 		   int64_t now);
+/* An outbox row about directive for user (when still active): payload
+ * (kept by the caller) with its "event". */
+int mc__dir_notify(struct mc_conn *c, int64_t directive, int64_t user, json_t *payload, int64_t now);
 /* A directive's trail. */
 int mc__dir_events(struct mc_conn *c, int64_t directive, json_t **out);
 

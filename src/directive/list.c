@@ -32,6 +32,11 @@ static int state_cond(struct mc_qb *q, const char *state, const char *today)
 		mc_qb_and(q, "k.done_at IS NULL", "");
 	else if (strcmp(state, "done") == 0)
 		mc_qb_and(q, "k.done_at IS NOT NULL", "");
+	else if (strcmp(state, "extension") == 0) /* an extension waits for the leader */
+		mc_qb_and(q,
+			  "k.done_at IS NULL AND EXISTS (SELECT 1 FROM directive_extensions e WHERE e.task_id = k.id"
+			  " AND e.status = 'pending')",
+			  "");
 	else
 		return -1;
 	return 0;

@@ -197,3 +197,29 @@ int mc__dir_events(struct mc_conn *c, int64_t directive, json_t **out)
 			  "i", directive);
 	return rc ? rc : mc_rows_json(s, event_row, NULL, out);
 }
+
+int mc__dir_notify(struct mc_conn *c, int64_t directive, int64_t user, json_t *payload, int64_t now)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT id, full_name, phone, email FROM users WHERE id = ? AND status = 'active'",
+			  "i", user);
+	if (rc)
+		return rc;
+	json_t *to = NULL;
+	if ((rc = mc_step_row(s)) == 0)
+		to = json_pack("{s:I, s:s?, s:s?, s:s?}", "user_id", (json_int_t)mc_col_int64(s, 0), "full_name",
+			       mc_col_text(s, 1), "phone", mc_col_text(s, 2), "email", mc_col_text(s, 3));
+	mc_stmt_done(s);
+	if (rc)
+		return rc == MC_E_NOT_FOUND ? 0 : rc; /* no longer active: nobody to tell */
+	char *r = json_dumps(to, JSON_COMPACT), *p = json_dumps(payload, JSON_COMPACT);
+	int64_t n =
+		mc_exec(c, "INSERT INTO outbox (at, directive_id, event, recipient, payload) VALUES (?, ?, ?, ?, ?)",
+			"iitt"
+			"t",
+			now, directive, json_string_value(json_object_get(payload, "event")), r, p);
+	free(r);
+	free(p);
+	json_decref(to);
+	return n < 0 ? (int)n : 0;
+}

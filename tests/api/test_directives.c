@@ -523,6 +523,22 @@ static void extensions(void **state)
 	assert_string_equal(jstr(json_object_get(r.json, "extension"), "new_deadline"), "2027-03-15");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "actions"), 0)), "approve");
 	mc_http_res_free(&r);
+	/* the chairman is told, and finds it among the extensions to decide */
+	char tid[40];
+	snprintf(tid, sizeof(tid), "%%\"task_id\":%lld%%", (long long)task[0]);
+	assert_int_equal(mc_test_db_int(db,
+					"SELECT COUNT(*) FROM outbox WHERE event = 'directive_extension_asked'"
+					" AND payload LIKE ?",
+					tid),
+			 1);
+	assert_int_equal(mc_http_get(&ct, "/api/v1/directive-tasks?state=extension", &r), 200);
+	int waiting = 0;
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(r.json, "items"), i, t)
+		waiting += jint(t, "id") == task[0];
+	assert_int_equal(waiting, 1);
+	mc_http_res_free(&r);
 	/* only the leader who gave it, or the office that keeps it, decides */
 	assert_int_equal(act(&gd, task[0], "approve", "{}"), 403);
 	assert_int_equal(act(&cvstp, task[0], "approve", "{}"), 403);
@@ -534,6 +550,15 @@ static void extensions(void **state)
 	assert_true(json_is_null(json_object_get(r.json, "extension")));
 	mc_http_res_free(&r);
 	assert_int_equal(act(&ct, task[0], "approve", "{}"), 409); /* nothing asked any more */
+	assert_int_equal(mc_test_db_int(db,
+					"SELECT COUNT(*) FROM outbox WHERE event = 'directive_extension_approved'"
+					" AND payload LIKE ?",
+					tid),
+			 1);
+	assert_int_equal(mc_http_get(&ct, "/api/v1/directive-tasks?state=extension", &r), 200);
+	json_array_foreach(json_object_get(r.json, "items"), i, t)
+		assert_true(jint(t, "id") != task[0]);
+	mc_http_res_free(&r);
 	assert_int_equal(act(&cvstp, task[0], "finish", "{\"result_text\":\"Đã hoàn thành\"}"), 200);
 	expect_state(&ct, task[0], "done_on_time");
 	/* refused: with a reason; the deadline stays, a new request may come */

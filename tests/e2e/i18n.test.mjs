@@ -459,7 +459,7 @@ const FAMILIES = {
   // directives.js: a task's state (and a directive's), the tabs, the
   // source of a directive, the actions on a task, the trail's events
   dr_state_: ['open', 'done', 'not_started', 'in_progress', 'done_on_time', 'done_late', 'overdue'],
-  dr_tab_: ['open', 'overdue', 'done'],
+  dr_tab_: ['open', 'overdue', 'extension', 'done'],
   dr_task_tab_: ['open', 'overdue', 'done_on_time', 'done_late'],
   dr_source_: ['notice', 'meeting', 'document'],
   dr_act_: ['report', 'finish', 'extend', 'approve', 'refuse'],

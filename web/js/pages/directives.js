@@ -7,7 +7,7 @@
 import { needStrings, t, el, api, go, link, page, day, when, pct, pick, state, alertBox, showFieldErrors, clearFieldErrors, field, dateInput, isoDay, todayVN } from '../lib.js';
 import { officialOnly } from './office.js';
 
-const STATES = ['open', 'overdue', 'done'];
+const STATES = ['open', 'overdue', 'extension', 'done'];
 const TASK_STATES = ['open', 'overdue', 'done_on_time', 'done_late'];
 
 const badge = (s) => el('span', { class: `badge dst-${s}`, text: t('dr_state_' + s) });
