@@ -21,8 +21,7 @@ static const char usage[] = "usage: motcua housekeeping [--config FILE]\n"
 			    "then queue the reminders owed to officials (official documents not opened,\n"
 			    "due soon, overdue; directed tasks due soon, overdue: each once) in the\n"
 			    "outbox.  `motcua serve` does this every ten minutes; this runs it once\n"
-			    "(e.g. after a long stop).  Prints\n"
-			    "what was removed and queued.\n";
+			    "(e.g. after a long stop).  Prints what was removed and queued.\n";
 
 int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int64_t *uploads, int64_t *reminders)
 {
