@@ -102,6 +102,11 @@ test('a task overdue, its extension asked on a phone and approved by the chairma
   await dcard.getByText('2 nhiệm vụ: 2 đang thực hiện, 1 quá hạn, 0 đúng hạn, 0 trễ hạn').waitFor();
   await ct.locator('#dr-on-time').getByRole('heading', { name: /Tỷ lệ hoàn thành đúng hạn năm/ }).waitFor();
   await ct.locator('#dr-on-time').getByText('Sở Tư pháp').waitFor();
+  // by agency: the Department of Health has no extension waiting, the Department of Justice has
+  await ct.getByLabel('Cơ quan thực hiện').selectOption({ label: 'Sở Y tế' });
+  await ct.locator('#dr-none').waitFor();
+  await ct.getByLabel('Cơ quan thực hiện').selectOption({ label: 'Sở Tư pháp' });
+  await ct.locator('#dr-list .doc-card').filter({ hasText: CONTENT }).waitFor();
   await assertAccessible(ct, 'the leader\'s list');
   await narrow(ct);
   await ct.setViewportSize({ width: 320, height: 740 });

@@ -22,14 +22,23 @@ export async function list(view, qs) {
   const leader = (state.me.roles || []).includes('leader');
   const mine = leader && qs.get('mine') !== '0';
   const before = /^\d{1,18}$/.test(qs.get('before') || '') ? `&before=${qs.get('before')}` : '';
-  const here = (s, m, b = '') => `/can-bo/chi-dao?state=${s}${leader ? `&mine=${m ? 1 : 0}` : ''}${b}`;
+  const agency = /^\d{1,18}$/.test(qs.get('agency_id') || '') ? qs.get('agency_id') : '';
+  const here = (s, m, b = '', a = agency) => `/can-bo/chi-dao?state=${s}${leader ? `&mine=${m ? 1 : 0}` : ''}${a ? `&agency_id=${a}` : ''}${b}`;
   const tabs = el('ul', { class: 'tabs', id: 'dr-tabs' },
     ...STATES.map((s) => el('li', {}, link(here(s, mine), t('dr_tab_' + s), s === which ? { 'aria-current': 'page' } : {}))));
   const year = todayVN().slice(0, 4);
-  const [r, share] = await Promise.all([
-    api('GET', `/api/v1/directives?state=${which}${mine ? `&leader_id=${state.me.id}` : ''}${before}`),
+  const [r, share, choices] = await Promise.all([
+    api('GET', `/api/v1/directives?state=${which}${mine ? `&leader_id=${state.me.id}` : ''}${agency ? `&agency_id=${agency}` : ''}${before}`),
     api('GET', `/api/v1/directives/on-time?from=${year}-01-01&to=${year}-12-31`),
+    api('GET', '/api/v1/directives/choices'),
   ]);
+  // by agency: those of the bodies whose directives the caller keeps
+  const agencies = choices.status === 200 ? choices.body.agencies : [];
+  const filter = agencies.length ? el('div', { class: 'field' },
+    el('label', { for: 'dr-agency', text: t('dr_by_agency') }),
+    el('select', { id: 'dr-agency', onchange: (e) => go(here(which, mine, '', e.target.value)) },
+      el('option', { value: '', text: t('dr_all_agencies') }),
+      ...agencies.map((a) => el('option', { value: String(a.id), text: pick(a), ...(String(a.id) === agency ? { selected: true } : {}) })))) : null;
   const body = r.status !== 200 ? alertBox(r)
     : !r.body.items.length ? el('p', { class: 'hint', id: 'dr-none', text: t('dr_none') })
       : el('ul', { class: 'doc-cards', id: 'dr-list' }, ...r.body.items.map(card));
@@ -38,7 +47,7 @@ export async function list(view, qs) {
     el('p', { class: 'actions' }, link('/can-bo/chi-dao/nhiem-vu', t('dr_my_tasks'), { class: 'button', id: 'dr-mine' }),
       ' ', link('/can-bo/chi-dao/moi', t('dr_new'), { class: 'button', id: 'dr-new' })),
     leader ? el('p', {}, link(here(which, !mine), t(mine ? 'dr_show_all' : 'dr_show_mine'), { id: 'dr-toggle' })) : null,
-    tabs, body, more, onTime(share, year));
+    filter, tabs, body, more, onTime(share, year));
 }
 
 function card(d) {
