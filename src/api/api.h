@@ -37,6 +37,7 @@ extern const struct mc_route mc_api_signing_routes[];
 extern const struct mc_route mc_api_exchange_routes[];
 extern const struct mc_route mc_api_schedule_routes[];
 extern const struct mc_route mc_api_poll_routes[];
+extern const struct mc_route mc_api_directive_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"

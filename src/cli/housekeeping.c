@@ -5,6 +5,7 @@
 #include "../auth/auth.h"
 #include "../core/log.h"
 #include "../core/timeutil.h"
+#include "../directive/directive.h"
 #include "../document/document.h"
 #include "../dossier/dossier.h"
 #include "../poll/poll.h"
@@ -20,12 +21,12 @@ static const char usage[] = "usage: motcua housekeeping [--config FILE]\n"
 			    "failed-login counters past their window, sessions ended more than 30 days\n"
 			    "ago, and uploaded files that no dossier named within upload_keep_hours;\n"
 			    "then queue the reminders owed to officials (official documents not opened,\n"
-			    "due soon, overdue: each once) in the outbox; close the committee members'\n"
-			    "polls whose deadline has passed (the result and its PDF computed once) and\n"
-			    "remind the members who have not answered a day before the deadline (once,\n"
-			    "counted with the reminders).  `motcua serve` does this\n"
-			    "every ten minutes; this runs it once (e.g. after a long stop).  Prints\n"
-			    "what was removed and queued.\n";
+			    "due soon, overdue; directed tasks due soon, overdue: each once) in the\n"
+			    "outbox; close the committee members' polls whose deadline has passed (the\n"
+			    "result and its PDF computed once) and remind the members who have not\n"
+			    "answered a day before the deadline (once, counted with the reminders).\n"
+			    "`motcua serve` does this every ten minutes; this runs it once (e.g. after a\n"
+			    "long stop).  Prints what was removed and queued.\n";
 
 int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int64_t *uploads, int64_t *reminders)
 {
@@ -37,13 +38,15 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 	*uploads = mc_blob_purge(c, (int64_t)cfg->upload_keep_hours * 3600000);
 	if (*uploads < 0)
 		return *uploads;
-	int64_t now = mc_time_now_ms(), closed = 0, polls = 0;
+	int64_t now = mc_time_now_ms(), closed = 0, polls = 0, directed = 0;
 	int rc = mc_document_remind(c, now, reminders);
 	if (!rc)
 		rc = mc_poll_close_due(c, now, &closed);
 	if (!rc)
 		rc = mc_poll_remind(c, now, &polls);
-	*reminders += polls;
+	if (!rc)
+		rc = mc_directive_remind(c, now, &directed);
+	*reminders += polls + directed;
 	return rc ? rc : n + *uploads;
 }
 

@@ -469,6 +469,15 @@ const FAMILIES = {
   sc_act_: ['submit', 'approve', 'return', 'publish'],
   sc_done_: ['submit', 'approve', 'return', 'publish', 'create', 'edit', 'cancel', 'answer'],
   sc_answer_: ['attend', 'deputy', 'absent'],
+  // directives.js: a task's state (and a directive's), the tabs, the
+  // source of a directive, the actions on a task, the trail's events
+  dr_state_: ['open', 'done', 'not_started', 'in_progress', 'done_on_time', 'done_late', 'overdue'],
+  dr_tab_: ['open', 'overdue', 'extension', 'done'],
+  dr_task_tab_: ['open', 'overdue', 'done_on_time', 'done_late'],
+  dr_source_: ['notice', 'meeting', 'document'],
+  dr_act_: ['report', 'finish', 'extend', 'approve', 'refuse'],
+  dr_done_: ['create', 'report', 'finish', 'extend', 'approve', 'refuse'],
+  dr_event_: ['create', 'report', 'finish', 'extension_ask', 'extension_approve', 'extension_refuse'],
 };
 // Values used as keys by themselves: t(p.kind), t(f.channel), t(s.result)...
 const BARE = [...RESULTS, ...UNITS, ...CHANNELS, ...KINDS];

@@ -36,6 +36,10 @@ const ROUTES = [
   [/^\/can-bo\/lay-y-kien$/, './pages/polls.js', 'list'],
   [/^\/can-bo\/lay-y-kien\/moi$/, './pages/polls.js', 'create'],
   [/^\/can-bo\/lay-y-kien\/(\d+)$/, './pages/polls.js', 'poll'],
+  [/^\/can-bo\/chi-dao$/, './pages/directives.js', 'list'],
+  [/^\/can-bo\/chi-dao\/nhiem-vu$/, './pages/directives.js', 'tasks'],
+  [/^\/can-bo\/chi-dao\/moi$/, './pages/directives.js', 'create'],
+  [/^\/can-bo\/chi-dao\/(\d+)$/, './pages/directives.js', 'directive'],
   [/^\/chung-thu-so$/, './pages/signatures.js', 'certificates'],
   [/^\/xac-thuc-chu-ky$/, './pages/signatures.js', 'verify'],
   [/^\/lich-cong-tac$/, './pages/schedule.js', 'publicWeek'],
@@ -97,6 +101,7 @@ function renderNav() {
       if (can('document.register')) items.push(item('/can-bo/lien-thong', 'nav_exchange'));
       if (can('schedule.read')) items.push(item('/can-bo/lich-cong-tac', 'nav_schedule'));
       if (can('poll.manage') || can('poll.conclude') || (state.me.roles || []).includes('committee_member')) items.push(item('/can-bo/lay-y-kien', 'nav_polls'));
+      if (can('directive.read')) items.push(item('/can-bo/chi-dao', 'nav_directives'));
       if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));
