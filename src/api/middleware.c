@@ -17,10 +17,11 @@
 #include "../core/banned.h"
 
 static const struct mc_route *const tables[] = {
-	mc_api_health_routes, mc_api_auth_routes,     mc_api_org_routes,       mc_api_user_routes,
-	mc_api_audit_routes,  mc_api_catalog_routes,  mc_api_dossier_routes,   mc_api_calendar_routes,
-	mc_api_forms_routes,  mc_api_office_routes,   mc_api_dashboard_routes, mc_api_report_routes,
-	mc_api_reset_routes,  mc_api_document_routes, mc_api_signing_routes,   mc_api_exchange_routes,
+	mc_api_health_routes,   mc_api_auth_routes,     mc_api_org_routes,       mc_api_user_routes,
+	mc_api_audit_routes,    mc_api_catalog_routes,  mc_api_dossier_routes,   mc_api_calendar_routes,
+	mc_api_forms_routes,    mc_api_office_routes,   mc_api_dashboard_routes, mc_api_report_routes,
+	mc_api_reset_routes,    mc_api_document_routes, mc_api_signing_routes,   mc_api_exchange_routes,
+	mc_api_snapshot_routes,
 };
 
 static struct mc_route all[256];

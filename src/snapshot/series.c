@@ -1,0 +1,93 @@
+/*
+ * series.c - a metric's series over an agency's subtree: for every hour
+ * taken in the period, the sum of the rows of the bodies in the subtree
+ * (one indexed range of dashboard_snapshots per body and hour, summed in
+ * SQL); a ratio is the quotient of its two sums.
+ */
+#include "snapshot.h"
+
+#include "../core/err.h"
+#include "../core/timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/banned.h"
+
+/* The body an agency belongs to: itself unless an internal unit. */
+static int body_of(struct mc_conn *c, int64_t agency, int64_t *body)
+{
+	return mc_query_int64(c, body,
+			      "SELECT t.ancestor_id FROM agency_tree t JOIN agencies a ON a.id = t.ancestor_id"
+			      " WHERE t.descendant_id = ? AND a.internal = 0 ORDER BY t.depth LIMIT 1",
+			      "i", agency);
+}
+
+/* The sum of metric over the bodies of root's subtree at hour h.at. */
+#define SUM_AT                                                                                                         \
+	"(SELECT COALESCE(SUM(s.value), 0) FROM agency_tree t JOIN dashboard_snapshots s ON s.agency_id ="             \
+	" t.descendant_id AND s.metric = ? AND s.at = h.at WHERE t.ancestor_id = ?)"
+
+static json_t *point(const struct mc_snapshot_metric *m, int64_t at, int64_t num, int64_t den)
+{
+	char iso[40], day[11];
+	int y, mo, d;
+	mc_time_format_vn(at, iso, sizeof(iso));
+	mc_vn_date(at - 1, &y, &mo, &d); /* the day the hour belongs to */
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", y, mo, d);
+	json_t *value = m->count ? json_integer(num) : den ? json_real((double)num / (double)den) : json_null();
+	return json_pack("{s:s, s:s, s:o}", "at", iso, "day", day, "value", value);
+}
+
+/* A cumulative metric's increase over the hour: the value less the hour
+ * before's when that one was taken and is of the same day; the value
+ * itself in the day's first hour. */
+static void hour_increase(int64_t at, int64_t v, int64_t prev_at, int64_t prev_v, json_t *p)
+{
+	int64_t day = mc_vn_day(at - 1);
+	json_t *inc = json_null();
+	if (mc_vn_day(at - 1 - MC_HOUR_MS) != day)
+		inc = json_integer(v);
+	else if (prev_at == at - MC_HOUR_MS && mc_vn_day(prev_at - 1) == day)
+		inc = json_integer(v - prev_v);
+	json_object_set_new(p, "hour", inc);
+}
+
+int mc_snapshot_series(struct mc_conn *c, int64_t root, const struct mc_snapshot_metric *m, int64_t from, int64_t to,
+		       int daily, json_t **out)
+{
+	int rc = body_of(c, root, &root);
+	if (rc)
+		return rc;
+	const char *num = m->count ? m->name : m->num, *den = m->count ? m->name : m->den;
+	struct mc_stmt *s;
+	/* a Vietnamese day ends at 17:00 UTC */
+	rc = mc_query(c, &s,
+		      "SELECT h.at, " SUM_AT ", " SUM_AT " FROM snapshot_hours h WHERE h.at >= ? AND h.at <= ?"
+		      " AND (? = 0 OR (h.at + 25200000) % 86400000 = 0) ORDER BY h.at",
+		      "titiiid", num, root, den, root, from, to, daily);
+	if (rc)
+		return rc;
+	json_t *points = json_array();
+	int64_t prev_at = 0, prev_v = 0;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		int64_t at = mc_col_int64(s, 0), v = mc_col_int64(s, 1), d = mc_col_int64(s, 2);
+		json_t *p = point(m, at, v, d);
+		if (m->cumulative && !daily)
+			hour_increase(at, v, prev_at, prev_v, p);
+		json_array_append_new(points, p);
+		prev_at = at;
+		prev_v = v;
+	}
+	mc_stmt_done(s);
+	if (rc < 0) {
+		json_decref(points);
+		return rc;
+	}
+	char f[40], t[40];
+	mc_time_format_vn(from, f, sizeof(f));
+	mc_time_format_vn(to, t, sizeof(t));
+	*out = json_pack("{s:s, s:I, s:s, s:s, s:s, s:o}", "metric", m->name, "agency_id", (json_int_t)root, "from", f,
+			 "to", t, "step", daily ? "day" : "hour", "points", points);
+	return *out ? 0 : MC_E_NOMEM;
+}
