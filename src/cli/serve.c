@@ -278,7 +278,7 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 	int courier_started = pthread_create(&courier_thread, NULL, courier_main, &courier) == 0;
 	struct keeper snapper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
 	pthread_t snapper_thread;
-	int snapper_started = pthread_create(&snapper_thread, NULL, snapshot_main, &snapper) == 0;
+	int snapper_started = cfg->snapshots && pthread_create(&snapper_thread, NULL, snapshot_main, &snapper) == 0;
 	siginfo_t si;
 	int sig;
 	while ((sig = sigwaitinfo(&set, &si)) < 0)

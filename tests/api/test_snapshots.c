@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char db_url[512];
 static struct mc_db *db;
@@ -444,6 +445,44 @@ static void daily_report_once(void **state)
 	stop();
 }
 
+/* Two servers on the database, their clocks just before 08:00 on Fri
+ * 12/3 with their hourly work on: at 08:00 the hour is taken once, and the
+ * reports of 11/3 made once - each leader's outbox row once. */
+static void two_servers_one_hour(void **state)
+{
+	(void)state;
+	static char early[] = "MOTCUA_TEST_NOW=2027-03-12T07:59:50+07:00";
+	static char on[] = "MOTCUA_SNAPSHOTS=1";
+	const char *env[] = {early, on, NULL};
+	struct mc_test_server other = {0};
+	mc_test_server_start(&srv, db_url, env);
+	mc_test_server_start(&other, db_url, env);
+	const char *hour_sql = "SELECT COUNT(*) FROM snapshot_hours WHERE at = ?";
+	char at[32];
+	snprintf(at, sizeof(at), "%lld", (long long)instant("2027-03-12T08:00:00+07:00"));
+	int64_t bodies = count("SELECT COUNT(*) FROM snapshot_reports WHERE day = '2027-03-05'");
+	int done = 0;
+	for (int i = 0; i < 600 && !done; i++) {
+		done = mc_test_db_int(db, hour_sql, at) == 1 &&
+		       count("SELECT COUNT(*) FROM snapshot_reports WHERE day = '2027-03-11'") == bodies;
+		if (!done)
+			usleep(100000);
+	}
+	assert_true(done);
+	sleep(2); /* the slower server has done its round too */
+	assert_int_equal(mc_test_server_stop(&other), 0);
+	stop();
+	assert_int_equal(count("SELECT COUNT(*) FROM snapshot_reports WHERE day = '2027-03-11'"), bodies);
+	int64_t leaders =
+		count("SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code ="
+		      " 'leader' JOIN agencies a ON a.id = u.agency_id AND a.internal = 0 WHERE u.status = 'active'");
+	assert_int_equal(count("SELECT COUNT(*) FROM outbox o JOIN snapshot_reports p ON p.id = o.report_id"
+			       " WHERE p.day = '2027-03-11'"),
+			 leaders);
+	assert_int_equal(mc_test_db_int(db, "SELECT rows FROM snapshot_hours WHERE at = ?", at),
+			 mc_test_db_int(db, "SELECT COUNT(*) FROM dashboard_snapshots WHERE at = ?", at));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +490,7 @@ int main(void)
 		cmocka_unit_test(series_jurisdiction),
 		cmocka_unit_test(series_points),
 		cmocka_unit_test(daily_report_once),
+		cmocka_unit_test(two_servers_one_hour),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
