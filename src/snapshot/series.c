@@ -14,15 +14,6 @@
 
 #include "../core/banned.h"
 
-/* The body an agency belongs to: itself unless an internal unit. */
-static int body_of(struct mc_conn *c, int64_t agency, int64_t *body)
-{
-	return mc_query_int64(c, body,
-			      "SELECT t.ancestor_id FROM agency_tree t JOIN agencies a ON a.id = t.ancestor_id"
-			      " WHERE t.descendant_id = ? AND a.internal = 0 ORDER BY t.depth LIMIT 1",
-			      "i", agency);
-}
-
 /* The sum of metric over the bodies of root's subtree at hour h.at. */
 #define SUM_AT                                                                                                         \
 	"(SELECT COALESCE(SUM(s.value), 0) FROM agency_tree t JOIN dashboard_snapshots s ON s.agency_id ="             \
@@ -56,16 +47,13 @@ static void hour_increase(int64_t at, int64_t v, int64_t prev_at, int64_t prev_v
 int mc_snapshot_series(struct mc_conn *c, int64_t root, const struct mc_snapshot_metric *m, int64_t from, int64_t to,
 		       int daily, json_t **out)
 {
-	int rc = body_of(c, root, &root);
-	if (rc)
-		return rc;
 	const char *num = m->count ? m->name : m->num, *den = m->count ? m->name : m->den;
 	struct mc_stmt *s;
 	/* a Vietnamese day ends at 17:00 UTC */
-	rc = mc_query(c, &s,
-		      "SELECT h.at, " SUM_AT ", " SUM_AT " FROM snapshot_hours h WHERE h.at >= ? AND h.at <= ?"
-		      " AND (? = 0 OR (h.at + 25200000) % 86400000 = 0) ORDER BY h.at",
-		      "titiiid", num, root, den, root, from, to, daily);
+	int rc = mc_query(c, &s,
+			  "SELECT h.at, " SUM_AT ", " SUM_AT " FROM snapshot_hours h WHERE h.at >= ? AND h.at <= ?"
+			  " AND (? = 0 OR (h.at + 25200000) % 86400000 = 0) ORDER BY h.at",
+			  "titiiid", num, root, den, root, from, to, daily);
 	if (rc)
 		return rc;
 	json_t *points = json_array();

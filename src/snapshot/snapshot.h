@@ -61,7 +61,7 @@ int mc_snapshot_take(struct mc_conn *c, int64_t at, int64_t *rows);
 int64_t mc_snapshot_hour(int64_t now);
 
 /* The series of metric m over the bodies of root's subtree (an internal
- * unit: its body's), hours taken with at in [from, to] (daily: only the
+ * unit with no body under it: zeros - its figures are its body's), hours taken with at in [from, to] (daily: only the
  * hours ending a Vietnamese day, each the day's figure): {"metric",
  * "agency_id", "from", "to", "step", "points": [{"at", "day", "value",
  * "hour"?}]}; value is null for a ratio without a denominator, "hour" (a
