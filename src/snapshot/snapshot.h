@@ -66,7 +66,7 @@ int64_t mc_snapshot_hour(int64_t now);
  * "agency_id", "from", "to", "step", "points": [{"at", "day", "value",
  * "hour"?}]}; value is null for a ratio without a denominator, "hour" (a
  * cumulative metric's increase over the hour before, hourly only) null
- * when that hour was not taken. */
+ * when the hour before is not among the points. */
 int mc_snapshot_series(struct mc_conn *c, int64_t root, const struct mc_snapshot_metric *m, int64_t from, int64_t to,
 		       int daily, json_t **out);
 
