@@ -14,10 +14,16 @@
 
 #include "../core/banned.h"
 
-/* The sum of metric over the bodies of root's subtree at hour h.at. */
-#define SUM_AT                                                                                                         \
-	"(SELECT COALESCE(SUM(s.value), 0) FROM agency_tree t JOIN dashboard_snapshots s ON s.agency_id ="             \
-	" t.descendant_id AND s.metric = ? AND s.at = h.at WHERE t.ancestor_id = ?)"
+/* Per hour taken in [from, to] (daily: the hours ending a day), the sums
+ * of two metrics over the bodies of a subtree: one range of the primary
+ * key (agency_id, metric, at) per body and metric, grouped by the hour. */
+static const char series_sql[] =
+	"SELECT h.at, COALESCE(g.n, 0), COALESCE(g.d, 0) FROM snapshot_hours h LEFT JOIN"
+	" (SELECT s.at AS at, SUM(CASE WHEN s.metric = ? THEN s.value ELSE 0 END) AS n,"
+	" SUM(CASE WHEN s.metric = ? THEN s.value ELSE 0 END) AS d FROM agency_tree t JOIN dashboard_snapshots s"
+	" ON s.agency_id = t.descendant_id AND s.metric IN (?, ?) AND s.at >= ? AND s.at <= ?"
+	" WHERE t.ancestor_id = ? AND (? = 0 OR (s.at + 25200000) % 86400000 = 0) GROUP BY s.at) g ON g.at = h.at"
+	" WHERE h.at >= ? AND h.at <= ? AND (? = 0 OR (h.at + 25200000) % 86400000 = 0) ORDER BY h.at";
 
 static json_t *point(const struct mc_snapshot_metric *m, int64_t at, int64_t num, int64_t den)
 {
@@ -50,10 +56,7 @@ int mc_snapshot_series(struct mc_conn *c, int64_t root, const struct mc_snapshot
 	const char *num = m->count ? m->name : m->num, *den = m->count ? m->name : m->den;
 	struct mc_stmt *s;
 	/* a Vietnamese day ends at 17:00 UTC */
-	int rc = mc_query(c, &s,
-			  "SELECT h.at, " SUM_AT ", " SUM_AT " FROM snapshot_hours h WHERE h.at >= ? AND h.at <= ?"
-			  " AND (? = 0 OR (h.at + 25200000) % 86400000 = 0) ORDER BY h.at",
-			  "titiiid", num, root, den, root, from, to, daily);
+	int rc = mc_query(c, &s, series_sql, "ttttiiidiid", num, den, num, den, from, to, root, daily, from, to, daily);
 	if (rc)
 		return rc;
 	json_t *points = json_array();
