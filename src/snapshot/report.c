@@ -47,15 +47,12 @@ static int figures(struct mc_conn *c, int64_t body, const char *day, json_t **we
 			mc_snapshot_series(c, body, mc_snapshot_metric(shown[i]), end - 6 * MC_DAY_MS, end, 1, &series);
 		if (rc)
 			return rc;
+		/* each point ends a day of the week: its row */
 		json_array_foreach(json_object_get(series, "points"), j, p) {
 			int64_t at;
-			json_t *row;
-			size_t r;
-			if (mc_time_parse(json_string_value(json_object_get(p, "at")), &at))
-				continue;
-			json_array_foreach(*week, r, row)
-				if (r == (size_t)(6 - (end - at) / MC_DAY_MS))
-					json_object_set(row, shown[i], json_object_get(p, "value"));
+			if (!mc_time_parse(json_string_value(json_object_get(p, "at")), &at))
+				json_object_set(json_array_get(*week, (size_t)(6 - (end - at) / MC_DAY_MS)), shown[i],
+						json_object_get(p, "value"));
 		}
 		json_decref(series);
 	}
