@@ -29,6 +29,7 @@ static const struct {
 	 "remove expired sessions, records and unattached uploads; queue reminders"},
 	{"pki", mc_cmd_pki, "create the certification authorities, print the CA chain and the CRL"},
 	{"exchange", mc_cmd_exchange, "the agencies elsewhere that documents are exchanged with (edXML)"},
+	{"snapshot", mc_cmd_snapshot, "take the dashboard's hourly snapshot, or make the leaders' daily reports"},
 };
 
 static void usage(FILE *f)

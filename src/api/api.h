@@ -30,6 +30,7 @@ extern const struct mc_route mc_api_calendar_routes[];
 extern const struct mc_route mc_api_forms_routes[];
 extern const struct mc_route mc_api_office_routes[];
 extern const struct mc_route mc_api_dashboard_routes[];
+extern const struct mc_route mc_api_snapshot_routes[];
 extern const struct mc_route mc_api_report_routes[];
 extern const struct mc_route mc_api_reset_routes[];
 extern const struct mc_route mc_api_document_routes[];

@@ -1,15 +1,18 @@
 /*
  * dashboard_api.c - the leader's dashboard over HTTP: today's received and
  * resolved dossiers, the on-time rate, the dossiers past their deadline now
- * and the agencies holding the most of them, over the caller's agency
- * subtree (or a part of it).  The page asks again every half minute, so the
+ * and the agencies holding the most of them, the directed tasks past their
+ * deadline and the committee members' polls waiting for answers, over the
+ * caller's agency subtree (or a part of it).  The page asks again every half minute, so the
  * answer comes from the running statistics and one grouped count.
  */
 #include "api.h"
 
 #include "../core/timeutil.h"
+#include "../directive/directive.h"
 #include "../document/document.h"
 #include "../dossier/dossier.h"
+#include "../poll/poll.h"
 #include "../org/org.h"
 
 #include <stdio.h>
@@ -31,8 +34,19 @@ static int dashboard(struct mc_req *r)
 	if (rc)
 		return rc;
 	json_t *out = NULL;
-	if ((rc = mc_dossier_dashboard(c, root, mc_time_now_ms(), DASHBOARD_TOP, &out)))
+	int64_t now = mc_time_now_ms(), directives = 0, polls = 0;
+	if ((rc = mc_dossier_dashboard(c, root, now, DASHBOARD_TOP, &out)))
 		return mc_api_db_fail(r, rc);
+	/* the leadership tools' figures at the same instant */
+	rc = mc_directive_count_overdue(c, root, now, &directives);
+	if (!rc)
+		rc = mc_poll_count_open(c, root, now, &polls);
+	if (rc) {
+		json_decref(out);
+		return mc_api_db_fail(r, rc);
+	}
+	json_object_set_new(out, "overdue_directives", json_integer(directives));
+	json_object_set_new(out, "polls_waiting", json_integer(polls));
 	return mc_res_json(r, 200, out);
 }
 

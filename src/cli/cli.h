@@ -20,6 +20,7 @@ int mc_cmd_calendar(int argc, char **argv);
 int mc_cmd_housekeeping(int argc, char **argv);
 int mc_cmd_pki(int argc, char **argv);
 int mc_cmd_exchange(int argc, char **argv);
+int mc_cmd_snapshot(int argc, char **argv);
 
 /* One round of housekeeping (housekeeping.c): the rows removed in all, or
  * an MC_E_* code; *uploads tells how many were unattached uploads,

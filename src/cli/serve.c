@@ -12,6 +12,7 @@
 #include "../http/client.h"
 #include "../render/pdf.h"
 #include "../signing/signing.h"
+#include "../snapshot/snapshot.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -134,6 +135,48 @@ static void *courier_main(void *arg)
 	return NULL;
 }
 
+/* The dashboard's snapshot at the top of every hour, then the leaders'
+ * daily reports when due (from 07:00); another server sharing the
+ * database finds the hour or the day done and writes nothing. */
+static void snapshot_round(struct keeper *k)
+{
+	struct mc_conn *c;
+	if (mc_db_acquire(k->db, &c))
+		return;
+	int64_t now = mc_time_now_ms(), rows = 0, reports = 0;
+	int rc = mc_snapshot_take(c, mc_snapshot_hour(now), &rows);
+	if (!rc)
+		rc = mc_snapshot_reports_due(c, now, &reports);
+	mc_db_release(c);
+	if (rc || rows || reports)
+		mc_log_json(rc ? MC_LOG_WARN : MC_LOG_INFO, "snapshot",
+			    json_pack("{s:i, s:I, s:I}", "error", rc, "rows", (json_int_t)rows, "reports",
+				      (json_int_t)reports));
+}
+
+static void *snapshot_main(void *arg)
+{
+	struct keeper *k = arg;
+	pthread_mutex_lock(&k->lock);
+	while (!k->stop) {
+		int64_t now = mc_time_now_ms(), wait = mc_snapshot_hour(now) + MC_HOUR_MS - now + 1000;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		int64_t ns = until.tv_nsec + (wait % 1000) * 1000000;
+		until.tv_sec += wait / 1000 + ns / 1000000000;
+		until.tv_nsec = ns % 1000000000;
+		pthread_cond_timedwait(&k->cond, &k->lock, &until);
+		if (k->stop)
+			break;
+		pthread_mutex_unlock(&k->lock);
+		if (mc_time_now_ms() >= now + wait - 1000)
+			snapshot_round(k);
+		pthread_mutex_lock(&k->lock);
+	}
+	pthread_mutex_unlock(&k->lock);
+	return NULL;
+}
+
 /* The schema must be the one this motcua needs (migrated first with
  * --migrate).  0, or the exit code. */
 static int check_schema(struct mc_db *db, int migrate)
@@ -233,6 +276,9 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 	struct keeper courier = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
 	pthread_t courier_thread;
 	int courier_started = pthread_create(&courier_thread, NULL, courier_main, &courier) == 0;
+	struct keeper snapper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	pthread_t snapper_thread;
+	int snapper_started = cfg->snapshots && pthread_create(&snapper_thread, NULL, snapshot_main, &snapper) == 0;
 	siginfo_t si;
 	int sig;
 	while ((sig = sigwaitinfo(&set, &si)) < 0)
@@ -247,6 +293,8 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 		keeper_stop(&keeper, keeper_thread);
 	if (courier_started)
 		keeper_stop(&courier, courier_thread);
+	if (snapper_started)
+		keeper_stop(&snapper, snapper_thread);
 	mc_server_stop(srv, cfg->shutdown_grace);
 	mc_server_free(srv);
 	return 0;

@@ -67,6 +67,7 @@ static const struct key keys[] = {
 	I(db_hang_timeout_ms, 0, 600000),
 	I(db_group_commit, -1, 100000),
 	I(exchange_interval_ms, 50, 600000),
+	I(snapshots, 0, 1),
 };
 #undef S
 #undef I
@@ -204,6 +205,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->db_hang_timeout_ms = 1000;
 	c->db_group_commit = -1;
 	c->exchange_interval_ms = 2000;
+	c->snapshots = 1;
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");

@@ -54,6 +54,7 @@ struct mc_config {
 	 * back-end's default (SQLite 64, PostgreSQL 0). */
 	int db_group_commit;
 	int exchange_interval_ms; /* how often the outbox's edXML messages due are sent */
+	int snapshots; /* 1: the dashboard's snapshot every hour and the leaders' daily reports (src/snapshot) */
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

@@ -90,6 +90,9 @@ int mc_poll_file(struct mc_poll_ctx *x, int64_t id, int paper, void **data, size
 /* The housekeeping: close the open polls whose deadline is past (*closed
  * how many), then queue the reminders owed (*queued). */
 int mc_poll_close_due(struct mc_conn *c, int64_t now, int64_t *closed);
+/* The polls of the committees of root's subtree still waiting for answers
+ * at now (opened, deadline not reached): the dashboard's figure. */
+int mc_poll_count_open(struct mc_conn *c, int64_t root, int64_t now, int64_t *n);
 int mc_poll_remind(struct mc_conn *c, int64_t now, int64_t *queued);
 
 #endif

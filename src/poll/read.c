@@ -212,3 +212,12 @@ int mc_poll_conclude(struct mc_poll_ctx *x, int64_t id, int64_t version, json_t 
 		mc_tx_rollback(x->c);
 	return rc ? rc : mc_poll_get(x, id, out);
 }
+
+int mc_poll_count_open(struct mc_conn *c, int64_t root, int64_t now, int64_t *n)
+{
+	return mc_query_int64(
+		c, n,
+		"SELECT COUNT(*) FROM polls p WHERE p.committee_id IN (SELECT descendant_id FROM agency_tree"
+		" WHERE ancestor_id = ?) AND p.opened_at <= ? AND p.deadline > ?",
+		"iii", root, now, now);
+}

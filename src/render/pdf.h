@@ -115,6 +115,14 @@ struct mc_pdf_marks {
 int mc_pdf_document_marked(json_t *document, struct mc_buf *out, struct mc_pdf_marks *marks, struct mc_error *e);
 
 /*
+ * The daily report of a body for its leaders (src/snapshot/report.c) on A4:
+ * report {"agency", "code", "day", "figures": {received, resolved,
+ * on_time_rate, overdue_dossiers, overdue_directions}, "week": [{"day",
+ * the same figures}, ...]}: the day's figures, then the week's table.
+ */
+int mc_pdf_daily_report(json_t *report, struct mc_buf *out, struct mc_error *e);
+
+/*
  * Drop the font caches of cairo, pango and fontconfig held by the calling
  * thread and the process.  Only for leak checkers at exit (tests): no
  * rendering may run concurrently or afterwards.

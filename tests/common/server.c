@@ -81,6 +81,8 @@ void mc_test_server_start_bin(struct mc_test_server *s, const char *bin, const c
 		setenv("MOTCUA_DB", db_url, 1);
 		setenv("MOTCUA_LISTEN", "127.0.0.1:0", 1);
 		setenv("MOTCUA_THREADS", "2", 0);
+		/* no hourly snapshot or daily report behind a test's back */
+		setenv("MOTCUA_SNAPSHOTS", "0", 0);
 		for (const char *const *e = env; e && *e; e++)
 			putenv((char *)*e);
 		int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);

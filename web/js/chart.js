@@ -129,3 +129,42 @@ export function stackedBars({ title, desc, parts, rows, scale = 'max', head, tab
   }
   return fig;
 }
+
+/*
+ * Columns over time (a trend: one column per hour or per day), for the
+ * dashboard's series.
+ *   points      [{label, value (number or null: not known), text}]
+ *   ticks       how many labels to write under the columns (evenly spread)
+ *   title, desc, head, table, caption, tone as barChart.
+ * A column's <title> gives its label and figure; a missing value draws no
+ * column; the latest figure is written above the last column's end.
+ */
+export function columnChart({ title, desc, points, head, table = true, caption = true, tone = 'info', ticks = 4 }) {
+  const id = `sxc${++seq}`;
+  const H = 96;          // the columns' full height, px
+  const n = Math.max(1, points.length);
+  const top = Math.max(1, ...points.map((p) => p.value || 0));
+  const slot = 100 / n;
+  const cols = points.map((p, i) => {
+    if (p.value == null) return null;
+    const h = p.value ? Math.max(1, (p.value / top) * H) : 0;
+    return svg('rect', {
+      x: `${(i * slot + slot * 0.15).toFixed(2)}%`, y: String(20 + H - h), width: `${(slot * 0.7).toFixed(2)}%`,
+      height: String(h), class: `sxc-bar sxc-${tone}`,
+    }, svg('title', { text: `${p.label}: ${p.text}` }));
+  });
+  const every = Math.max(1, Math.ceil(n / ticks));
+  // the first label from the left edge, the last to the right one, the others centred
+  const anchor = (i) => (i === 0 ? ['0%', 'start'] : i === n - 1 ? ['100%', 'end'] : [`${((i + 0.5) * slot).toFixed(2)}%`, 'middle']);
+  const labels = points.map((p, i) => (i % every && i !== n - 1 ? null
+    : svg('text', { x: anchor(i)[0], y: String(H + 38), 'text-anchor': anchor(i)[1], class: 'sxc-label', text: p.label })));
+  const base = svg('rect', { x: '0', y: String(H + 20), width: '100%', height: '1', class: 'sxc-track' });
+  // the latest figure, at the top right
+  const last = [...points].reverse().find((p) => p.value != null);
+  const scale = svg('text', { x: '100%', y: '12', 'text-anchor': 'end', class: 'sxc-value', text: last ? last.text : '' });
+  const fig = el('figure', { class: 'sx-fig' },
+    caption ? el('figcaption', { text: title }) : null,
+    frame(id, title, desc, H + 44, [scale, base, ...cols, ...labels]));
+  if (table && head) fig.append(srTable(title, head, points.map((p) => [p.label, p.text])));
+  return fig;
+}

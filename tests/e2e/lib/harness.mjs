@@ -69,6 +69,7 @@ export async function startServer(env = {}, seedArgs = []) {
     MOTCUA_DATA_DIR: dir,
     MOTCUA_SHARE_DIR: ROOT,
     MOTCUA_THREADS: '4',
+    MOTCUA_SNAPSHOTS: '0', // no hourly snapshot or daily report behind a test's back
     MOTCUA_ARGON2_OPS: process.env.MOTCUA_ARGON2_OPS || '1',
     MOTCUA_ARGON2_MEM_KIB: process.env.MOTCUA_ARGON2_MEM_KIB || '8192',
     ...env,
