@@ -25,7 +25,10 @@ const char *mc_field_str(struct mc_arena *a, struct mc_error *e, json_t *in, con
 		return NULL;
 	}
 	if (strlen(s) > (size_t)max * 8 + 16 || !mc_text_valid(s, SIZE_MAX)) {
-		mc_bad_field(e, name, MC_M_BAD_CHARACTERS);
+		if (strlen(s) > (size_t)max * 8 + 16) /* far too long, whatever it holds */
+			mc_bad_fieldn(e, name, MC_M_TOO_LONG, max);
+		else
+			mc_bad_field(e, name, MC_M_BAD_CHARACTERS);
 		return NULL;
 	}
 	if (mc_text_chars(s) > max) {

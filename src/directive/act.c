@@ -35,10 +35,13 @@ static int acts_for(struct act *a)
 	return mc_agency_acts_for(a->x->c, a->w.agency, a->t.agency);
 }
 
-/* 1 when the caller decides on extensions: the leader, or a manager. */
-static int decides(const struct mc_directive_ctx *x, const struct mc__dir_caller *w, int64_t leader, int64_t body)
+/* 1 when the caller decides on extensions: the leader, or a manager who
+ * does not act for the task's agency (acts: whether they do) - nobody
+ * approves their own agency's request. */
+static int decides(const struct mc_directive_ctx *x, const struct mc__dir_caller *w, int64_t leader, int64_t body,
+		   int acts)
 {
-	return x->who->user_id == leader || mc__dir_manages(w, body);
+	return x->who->user_id == leader || (!acts && mc__dir_manages(w, body));
 }
 
 /* What the caller may do on a task shown as j. */
@@ -60,7 +63,7 @@ static int task_actions(struct mc_directive_ctx *x, const struct mc__dir_caller 
 	}
 	if (!done && pending &&
 	    decides(x, w, json_integer_value(json_object_get(json_object_get(d, "leader"), "id")),
-		    json_integer_value(json_object_get(d, "body_id")))) {
+		    json_integer_value(json_object_get(d, "body_id")), acts)) {
 		json_array_append_new(list, json_string("approve"));
 		json_array_append_new(list, json_string("refuse"));
 	}
@@ -93,7 +96,7 @@ int mc_directive_get(struct mc_directive_ctx *x, int64_t id, json_t **out)
 	int rc = mc__dir_caller(x, mc_time_now_ms(), &w);
 	if (rc || (rc = tasks_shown(x, &w, id, 0, &tasks)))
 		return rc;
-	if ((rc = mc__dir_directive_json(x->c, id, out)) == 0 && (rc = mc__dir_events(x->c, id, &events))) {
+	if ((rc = mc__dir_directive_json(x->c, id, out)) == 0 && (rc = mc__dir_events(x->c, &w, id, &events))) {
 		json_decref(*out);
 		*out = NULL;
 	}
@@ -106,7 +109,7 @@ int mc_directive_get(struct mc_directive_ctx *x, int64_t id, json_t **out)
 	json_object_set_new(
 		*out, "may_decide",
 		json_boolean(decides(x, &w, json_integer_value(json_object_get(json_object_get(*out, "leader"), "id")),
-				     json_integer_value(json_object_get(json_object_get(*out, "body"), "id")))));
+				     json_integer_value(json_object_get(json_object_get(*out, "body"), "id")), 0)));
 	return 0;
 }
 
@@ -235,7 +238,9 @@ static int do_extend(struct act *a)
 		return mc_error_set(a->x->e, MC_E_CONFLICT, "an extension is asked for already");
 	const char *date = mc__dir_date(a->x, a->in, "new_deadline", 1);
 	const char *reason = mc__dir_text(a->x, a->in, "reason", MC__DIR_TEXT_MAX, 1);
-	if (date && strcmp(date, a->t.deadline) <= 0)
+	char last[11];
+	mc__dir_day(a->now, MC__DIR_AHEAD_DAYS, last);
+	if (date && (strcmp(date, a->t.deadline) <= 0 || strcmp(date, last) > 0))
 		mc_bad_field(a->x->e, "new_deadline", MC_M_DIRECTIVE_EXTEND_DATE);
 	if (a->x->e->nfields)
 		return a->x->e->code = MC_E_VALIDATION;
@@ -266,7 +271,10 @@ static int do_extend(struct act *a)
  * asked for) or refuses (with a reason) the pending extension. */
 static int do_decide(struct act *a, int approve)
 {
-	if (!decides(a->x, &a->w, a->t.leader, a->t.body))
+	int acts = acts_for(a);
+	if (acts < 0)
+		return acts;
+	if (!decides(a->x, &a->w, a->t.leader, a->t.body, acts))
 		return mc_error_set(a->x->e, MC_E_FORBIDDEN, "only the leader who gave the directive decides");
 	if (!a->t.pending || strncmp(a->t.status, "done", 4) == 0)
 		return mc_error_set(a->x->e, MC_E_CONFLICT, "no extension is asked for");
@@ -294,6 +302,10 @@ static int do_decide(struct act *a, int approve)
 				   a->t.deadline, "new_deadline", a->t.pending_deadline, "reason", reason);
 	rc = mc__dir_record(a->x, a->t.directive, a->t.id, approve ? "extension_approve" : "extension_refuse", detail,
 			    a->now);
+	if (!rc && approve) { /* the reminders are owed again before the new deadline */
+		int64_t k = mc_exec(a->x->c, "DELETE FROM directive_reminders WHERE task_id = ?", "i", a->t.id);
+		rc = k < 0 ? (int)k : 0;
+	}
 	int64_t asker = 0;
 	if (!rc)
 		rc = mc_query_int64(a->x->c, &asker, "SELECT asked_by FROM directive_extensions WHERE id = ?", "i",

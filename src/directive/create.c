@@ -118,7 +118,9 @@ static int parse_tasks(struct mc_directive_ctx *x, json_t *in, struct dnew *n)
 			return ok;
 		if (!ok)
 			mc_bad_field(x->e, "agency_id", MC_M_DIRECTIVE_AGENCY);
-		if (deadline && n->given_on && strcmp(deadline, n->given_on) < 0)
+		char last[11];
+		mc__dir_day(mc_time_now_ms(), MC__DIR_AHEAD_DAYS, last);
+		if (deadline && ((n->given_on && strcmp(deadline, n->given_on) < 0) || strcmp(deadline, last) > 0))
 			mc_bad_field(x->e, "deadline", MC_M_DIRECTIVE_DEADLINE);
 		task_fields(x, from, i);
 	}
@@ -134,14 +136,15 @@ static int parse(struct mc_directive_ctx *x, const struct mc__dir_caller *w, jso
 	if (rc)
 		return rc;
 	n->content = mc__dir_text(x, in, "content", MC__DIR_CONTENT_MAX, 1);
+	size_t before = x->e->nfields;
 	n->given_on = mc__dir_date(x, in, "given_on", 0);
 	char oldest[11];
 	mc__dir_day(mc_time_now_ms(), -MC__DIR_PAST_DAYS, oldest);
 	if (n->given_on && (strcmp(n->given_on, w->today) > 0 || strcmp(n->given_on, oldest) < 0)) {
 		mc_bad_field(x->e, "given_on", MC_M_DIRECTIVE_GIVEN_ON);
 		n->given_on = NULL;
-	} else if (!n->given_on && !json_object_get(in, "given_on")) {
-		n->given_on = mc_strdup(x->arena, w->today);
+	} else if (!n->given_on && x->e->nfields == before) {
+		n->given_on = mc_strdup(x->arena, w->today); /* absent, null or empty: today */
 	}
 	if ((rc = parse_tasks(x, in, n)))
 		return rc;

@@ -9,7 +9,8 @@
 #define MC__DIR_TEXT_MAX    2000
 #define MC__DIR_TASKS_MAX   50
 /* An older directive may be recorded up to a year after it was given. */
-#define MC__DIR_PAST_DAYS 366
+#define MC__DIR_PAST_DAYS  366
+#define MC__DIR_AHEAD_DAYS 1827 /* a deadline at most five years ahead */
 
 /* Where the caller stands (rules.c): their agency and body, the body whose
  * directives they keep as its office (0: none), Vietnam's today. */
@@ -64,8 +65,8 @@ int mc__dir_record(struct mc_directive_ctx *x, int64_t directive, int64_t task, 
 /* An outbox row about directive for user (when still active): payload
  * (kept by the caller) with its "event". */
 int mc__dir_notify(struct mc_conn *c, int64_t directive, int64_t user, json_t *payload, int64_t now);
-/* A directive's trail. */
-int mc__dir_events(struct mc_conn *c, int64_t directive, json_t **out);
+/* A directive's trail: the events of the directive and of the tasks w sees. */
+int mc__dir_events(struct mc_conn *c, const struct mc__dir_caller *w, int64_t directive, json_t **out);
 
 /* store.c: a task row of MC__DIR_TASK_COLS (its first '?': today) as shown. */
 json_t *mc__dir_task_row(struct mc_stmt *s, void *ud);

@@ -81,7 +81,11 @@ const char *mc__dir_text(struct mc_directive_ctx *x, json_t *in, const char *nam
 			mc_bad_field(x->e, name, MC_M_REQUIRED);
 		return NULL;
 	}
-	if (strlen(s) > (size_t)max * 8 + 16 || !mc_text_valid(s, SIZE_MAX)) {
+	if (strlen(s) > (size_t)max * 8 + 16) {
+		mc_bad_fieldn(x->e, name, MC_M_TOO_LONG, max);
+		return NULL;
+	}
+	if (!mc_text_valid(s, SIZE_MAX)) {
 		mc_bad_field(x->e, name, MC_M_BAD_CHARACTERS);
 		return NULL;
 	}

@@ -183,18 +183,23 @@ static json_t *event_row(struct mc_stmt *s, void *ud)
 	(void)ud;
 	json_error_t je;
 	json_t *detail = mc_col_is_null(s, 4) ? json_null() : json_loads(mc_col_text(s, 4), 0, &je);
+	/* the tasks as recorded are shown by the tasks the caller sees */
+	if (json_is_object(detail))
+		json_object_del(detail, "tasks");
 	return json_pack("{s:o, s:{s:I, s:s}, s:s, s:o, s:o}", "at", mc_col_json_time(s, 0), "actor", "id",
 			 (json_int_t)mc_col_int64(s, 1), "full_name", mc_col_text(s, 2), "action", mc_col_text(s, 3),
 			 "task_id", col_id(s, 5), "detail", detail ? detail : json_null());
 }
 
-int mc__dir_events(struct mc_conn *c, int64_t directive, json_t **out)
+int mc__dir_events(struct mc_conn *c, const struct mc__dir_caller *w, int64_t directive, json_t **out)
 {
 	struct mc_stmt *s;
 	int rc = mc_query(c, &s,
 			  "SELECT e.at, e.actor_id, u.full_name, e.action, e.detail, e.task_id FROM directive_events e"
-			  " JOIN users u ON u.id = e.actor_id WHERE e.directive_id = ? ORDER BY e.id",
-			  "i", directive);
+			  " JOIN users u ON u.id = e.actor_id JOIN directives d ON d.id = e.directive_id"
+			  " LEFT JOIN directive_tasks k ON k.id = e.task_id"
+			  " WHERE e.directive_id = ? AND (e.task_id IS NULL OR " MC__DIR_VISIBLE ") ORDER BY e.id",
+			  "iiii", directive, w->body, w->office_of, w->body);
 	return rc ? rc : mc_rows_json(s, event_row, NULL, out);
 }
 

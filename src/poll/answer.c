@@ -24,7 +24,7 @@
 
 struct answer {
 	const char *choice, *comment;
-	char name[200];
+	const char *name; /* the member's full name (arena) */
 };
 
 /* 1 when the caller holds a personal certificate that may sign now. */
@@ -47,7 +47,7 @@ static int parse(struct mc_poll_ctx *x, json_t *in, struct answer *a)
 	const char *s = json_string_value(m);
 	if (m && !json_is_null(m) && !s)
 		mc_bad_field(x->e, "comment", MC_M_NOT_STRING);
-	else if (s && (strlen(s) > MC_POLL_COMMENT_MAX * 8 + 16 || !mc_text_valid(s, SIZE_MAX)))
+	else if (s && !mc_text_valid(s, SIZE_MAX))
 		mc_bad_field(x->e, "comment", MC_M_BAD_CHARACTERS);
 	else if (s && mc_text_chars(s) > MC_POLL_COMMENT_MAX)
 		mc_bad_fieldn(x->e, "comment", MC_M_TOO_LONG, MC_POLL_COMMENT_MAX);
@@ -107,6 +107,8 @@ static char *canonical(struct mc_poll_ctx *x, const struct mc__poll *p, const st
 static int record(struct mc_poll_ctx *x, const struct mc__poll *p, const struct answer *a, int64_t now)
 {
 	char *text = canonical(x, p, a, now);
+	if (!text)
+		return MC_E_NOMEM;
 	int64_t id = 0, sig = 0;
 	json_t *signed_by = NULL;
 	struct mc_stmt *s;
@@ -144,7 +146,7 @@ int mc_poll_answer(struct mc_poll_ctx *x, int64_t id, json_t *in, json_t **out)
 	struct mc_stmt *s;
 	if (!rc && !(rc = mc_query(x->c, &s, "SELECT full_name FROM users WHERE id = ?", "i", x->who->user_id))) {
 		if (!(rc = mc_step_row(s)))
-			snprintf(a.name, sizeof(a.name), "%s", mc_col_text(s, 0));
+			a.name = mc_strdup(x->arena, mc_col_text(s, 0));
 		mc_stmt_done(s);
 	}
 	if (!rc)
@@ -156,8 +158,14 @@ int mc_poll_answer(struct mc_poll_ctx *x, int64_t id, json_t *in, json_t **out)
 	}
 	if (!rc)
 		rc = mc_tx_begin(x->c, 1);
-	/* the poll still open, read again in the transaction */
-	if (!rc && !(rc = mc__poll_load(x->c, id, &p)) && strcmp(p.status, "open") != 0) {
+	/* the poll's row locked while it is still open (a closing on another
+	 * server waits for this answer, or this one sees it closed), then read
+	 * again in the transaction */
+	int64_t held = 0;
+	if (!rc &&
+	    (held = mc_exec(x->c, "UPDATE polls SET version = version WHERE id = ? AND status = 'open'", "i", id)) < 0)
+		rc = (int)held;
+	if (!rc && !(rc = mc__poll_load(x->c, id, &p)) && (!held || strcmp(p.status, "open") != 0)) {
 		mc_bad_field(x->e, "deadline", MC_M_POLL_CLOSED);
 		rc = mc_error_set(x->e, MC_E_CONFLICT, "the poll is closed");
 	}

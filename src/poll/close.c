@@ -266,8 +266,12 @@ int mc_poll_close_due(struct mc_conn *c, int64_t now, int64_t *closed)
 	mc_stmt_done(s);
 	if (step != MC_DB_DONE && step != MC_DB_ROW)
 		return step;
-	for (int i = 0; !rc && i < n; i++)
-		if (!(rc = mc__poll_close(c, ids[i], now)))
+	/* a poll that fails to close does not hold back the others */
+	for (int i = 0; i < n; i++) {
+		int r = mc__poll_close(c, ids[i], now);
+		if (!r)
 			(*closed)++;
+		rc = rc ? rc : r;
+	}
 	return rc;
 }

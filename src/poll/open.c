@@ -31,7 +31,11 @@ static const char *text_field(struct mc_poll_ctx *x, json_t *in, const char *nam
 		mc_bad_field(x->e, name, MC_M_NOT_STRING);
 		return NULL;
 	}
-	if (s && (strlen(s) > (size_t)max * 8 + 16 || !mc_text_valid(s, SIZE_MAX))) {
+	if (s && strlen(s) > (size_t)max * 8 + 16) {
+		mc_bad_fieldn(x->e, name, MC_M_TOO_LONG, max);
+		return NULL;
+	}
+	if (s && !mc_text_valid(s, SIZE_MAX)) {
 		mc_bad_field(x->e, name, MC_M_BAD_CHARACTERS);
 		return NULL;
 	}

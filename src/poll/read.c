@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include "../core/log.h"
 #include "../core/text.h"
 #include "../core/timeutil.h"
 #include "../db/rows.h"
@@ -58,11 +59,15 @@ static json_t *list_row(struct mc_stmt *s, void *ud)
 }
 
 /* Close what is due before a list shows it (the housekeeping may not have
- * run yet). */
+ * run yet).  A poll that cannot be closed now is logged and shown open: the
+ * housekeeping tries it again; the list is not refused for it. */
 static int close_due(struct mc_poll_ctx *x)
 {
 	int64_t closed;
-	return mc_poll_close_due(x->c, mc_time_now_ms(), &closed);
+	int rc = mc_poll_close_due(x->c, mc_time_now_ms(), &closed);
+	if (rc)
+		mc_log_json(MC_LOG_WARN, "poll_close_failed", json_pack("{s:i}", "rc", rc));
+	return 0;
 }
 
 int mc_poll_list(struct mc_poll_ctx *x, const char *state, json_t **items)
@@ -188,6 +193,8 @@ int mc_poll_conclude(struct mc_poll_ctx *x, int64_t id, int64_t version, json_t 
 	const char *text = json_string_value(v);
 	if (text && mc_text_valid(text, SIZE_MAX) && strlen(text) <= MC_POLL_SUMMARY_MAX * 8)
 		text = mc_text_nfc(x->arena, text);
+	else if (text && strlen(text) > MC_POLL_SUMMARY_MAX * 8)
+		mc_bad_fieldn(x->e, "conclusion", MC_M_TOO_LONG, MC_POLL_SUMMARY_MAX);
 	else if (text)
 		mc_bad_field(x->e, "conclusion", MC_M_BAD_CHARACTERS);
 	if (!x->e->nfields && (!text || !*text))

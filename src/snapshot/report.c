@@ -12,6 +12,7 @@
 #include "../core/buf.h"
 #include "../core/err.h"
 #include "../core/timeutil.h"
+#include "../org/org.h"
 #include "../render/pdf.h"
 
 #include <stdio.h>
@@ -164,14 +165,22 @@ int mc_snapshot_reports(struct mc_conn *c, const char *day, int64_t now, int64_t
 	*made = 0;
 	json_t *due = NULL, *b;
 	size_t i;
+	int y, m, d, first = 0;
+	if (!day || !mc_date_check(day) || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    mc_days_from_civil(y, m, d) >= mc_vn_day(now))
+		return MC_E_INVAL; /* a day gone by: its figures are all there */
 	int rc = bodies_due(c, day, &due);
 	json_array_foreach(due, i, b) {
 		if (rc)
 			break;
 		json_t *week = NULL;
 		int64_t body = json_integer_value(json_object_get(b, "id"));
-		if ((rc = figures(c, body, day, &week)))
-			break;
+		int r = figures(c, body, day, &week);
+		if (r) { /* this body's report fails: the others are still made */
+			json_decref(week);
+			first = first ? first : r;
+			continue;
+		}
 		json_t *fig =
 			json_pack("{s:s, s:s, s:s, s:O, s:o}", "agency", json_string_value(json_object_get(b, "name")),
 				  "code", json_string_value(json_object_get(b, "code")), "day", day, "figures",
@@ -179,14 +188,15 @@ int mc_snapshot_reports(struct mc_conn *c, const char *day, int64_t now, int64_t
 		struct mc_buf pdf = MC_BUF_INIT(16u << 20);
 		struct mc_error e;
 		mc_error_init(&e);
-		rc = mc_pdf_daily_report(fig, &pdf, &e);
-		if (!rc)
-			rc = store(c, body, day, fig, &pdf, now, made);
+		r = mc_pdf_daily_report(fig, &pdf, &e);
+		if (!r)
+			r = store(c, body, day, fig, &pdf, now, made);
+		first = first ? first : r;
 		mc_buf_release(&pdf);
 		json_decref(fig);
 	}
 	json_decref(due);
-	return rc;
+	return rc ? rc : first;
 }
 
 int mc_snapshot_reports_due(struct mc_conn *c, int64_t now, int64_t *made)

@@ -122,7 +122,9 @@ out:
 int mc_snapshot_take(struct mc_conn *c, int64_t at, int64_t *rows)
 {
 	*rows = 0;
-	if (at % MC_HOUR_MS)
+	/* an hour not yet ended cannot be taken: its claim would keep out the
+	 * real one */
+	if (at % MC_HOUR_MS || at > mc_snapshot_hour(mc_time_now_ms()))
 		return MC_E_INVAL;
 	int64_t taken = 0;
 	int rc = mc_query_int64(c, &taken, "SELECT COUNT(*) FROM snapshot_hours WHERE at = ?", "i", at);

@@ -550,6 +550,17 @@ static void extensions(void **state)
 	assert_true(json_is_null(json_object_get(r.json, "extension")));
 	mc_http_res_free(&r);
 	assert_int_equal(act(&ct, task[0], "approve", "{}"), 409); /* nothing asked any more */
+	/* a task of the office itself: its clerical officer asks, and may not
+	 * approve its own request; the chairman does */
+	json_int_t own[1];
+	record(&vp, own,
+	       "{\"source_kind\":\"meeting\",\"leader_id\":%lld,\"content\":\"Tổng hợp báo cáo quý\","
+	       "\"given_on\":\"2027-02-01\",\"tasks\":[{\"agency_id\":%lld,\"deadline\":\"2027-03-30\"}]}",
+	       (long long)user("chutich"), agency("000.00.01.H29"));
+	assert_int_equal(act(&vp, own[0], "extend", "{\"new_deadline\":\"2027-04-15\",\"reason\":\"Chờ số liệu\"}"),
+			 200);
+	assert_int_equal(act(&vp, own[0], "approve", "{}"), 403);
+	assert_int_equal(act(&ct, own[0], "approve", "{}"), 200);
 	assert_int_equal(mc_test_db_int(db,
 					"SELECT COUNT(*) FROM outbox WHERE event = 'directive_extension_approved'"
 					" AND payload LIKE ?",

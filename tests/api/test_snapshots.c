@@ -27,6 +27,7 @@
 #include "testdb.h"
 
 #include "core/timeutil.h"
+#include "core/testhooks.h"
 #include "db/db.h"
 #include "document/document.h"
 #include "dossier/dossier.h"
@@ -63,10 +64,17 @@ static const char *CITY = "000.00.00.H29";
 static const char *WARD = "000.01.31.H29";
 static const char *POLICE = "000.01.40.H29";
 
+/* After every instant the tests take: an hour not yet ended is refused. */
+#define CLI_NOW "2027-03-20T12:00:00+07:00"
+
 static int setup(void **state)
 {
 	(void)state;
 	mc_test_db_setup(db_url, sizeof(db_url), 2, &db, 2);
+	/* this process's own calls of the library run on that clock too */
+	int64_t later = 0;
+	mc_time_parse(CLI_NOW, &later);
+	mc_test_hooks.clock_offset_ms = later - mc_time_now_ms();
 	return 0;
 }
 
@@ -107,11 +115,13 @@ static int64_t instant(const char *iso)
 	return t;
 }
 
-/* `motcua snapshot ARGS`: what it printed. */
+/* `motcua snapshot ARGS`: what it printed.  Its clock is CLI_NOW. */
 static void cli(const char *args, const char *want)
 {
 	char out[512];
+	setenv("MOTCUA_TEST_NOW", CLI_NOW, 1);
 	int st = mc_test_run_cli(db_url, args, out, sizeof(out));
+	unsetenv("MOTCUA_TEST_NOW");
 	if (st != 0 || !strstr(out, want))
 		fail_msg("motcua snapshot %s: exit %d, printed '%s', wanted '%s'", args, st, out, want);
 }
@@ -275,6 +285,9 @@ static void snapshot_equals_recount_once(void **state)
 	assert_int_equal(mc_snapshot_take(c, instant(AT_0305_1100), &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(mc_snapshot_take(c, instant(AT_0305_1100) + 1, &n), MC_E_INVAL);
+	/* an hour not yet ended: refused, its claim would keep out the real one */
+	assert_int_equal(mc_snapshot_take(c, instant("2027-03-20T13:00:00+07:00"), &n), MC_E_INVAL);
+	assert_int_equal(count("SELECT COUNT(*) FROM snapshot_hours"), 2);
 	mc_db_release(c);
 	cli("snapshot --at " AT_0306_0000, "rows");
 	assert_equals_recount(instant(AT_0306_0000));
