@@ -3,14 +3,12 @@
  * sends a deputy or is absent (with a reason); an agency asked to send
  * someone names whom it sends (its leader or clerical officer answers),
  * or says it cannot.  Each answer is kept in the trail; the last counts.
- * An event that is over or cancelled takes no more answers.  And the
- * papers of an event, for whoever reads it.
+ * An event that is over or cancelled takes no more answers.
  */
 #include "internal.h"
 
 #include "../core/field.h"
 #include "../core/timeutil.h"
-#include "../dossier/dossier.h"
 #include "../org/org.h"
 
 #include <stdio.h>
@@ -166,20 +164,4 @@ int mc_schedule_answer(struct mc_schedule_ctx *x, int64_t id, json_t *in, json_t
 	if (rc && mc_in_tx(x->c))
 		mc_tx_rollback(x->c);
 	return rc ? rc : mc_schedule_event_get(x, id, out);
-}
-
-int mc_schedule_paper(struct mc_schedule_ctx *x, int64_t id, int k, void **data, size_t *len, char mime[32],
-		      const char **name)
-{
-	json_t *e = NULL;
-	int rc = mc_schedule_event_get(x, id, &e);
-	if (rc)
-		return rc;
-	json_t *p = json_array_get(json_object_get(e, "papers"), (size_t)k);
-	const char *sha = json_string_value(json_object_get(p, "sha256"));
-	rc = sha ? mc_blob_get(x->c, sha, data, len, mime) : MC_E_NOT_FOUND;
-	if (!rc)
-		*name = mc_strdup(x->arena, json_string_value(json_object_get(p, "name")));
-	json_decref(e);
-	return rc;
 }

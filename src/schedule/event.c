@@ -14,6 +14,7 @@
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../db/rows.h"
+#include "../dossier/dossier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -509,17 +510,44 @@ int mc_schedule_event_cancel(struct mc_schedule_ctx *x, int64_t id, int64_t vers
 	return rc ? rc : mc_schedule_event_get(x, id, out);
 }
 
+/* The event as it is, for who reads it (its calendar's readers, who is
+ * involved in it): MC_E_NOT_FOUND for anyone else. */
+static int for_reading(struct mc_schedule_ctx *x, int64_t id, struct cur *k)
+{
+	int rc = load_cur(x->c, id, k);
+	if (rc)
+		return rc;
+	int read = mc__sched_may_read(x, k->agency);
+	if (!read)
+		read = mc__sched_involved(x->c, id, x->who->user_id, x->who->agency_id);
+	return read < 0 ? read : read ? 0 : MC_E_NOT_FOUND;
+}
+
+int mc_schedule_paper(struct mc_schedule_ctx *x, int64_t id, int k, void **data, size_t *len, char mime[32],
+		      const char **name)
+{
+	struct cur c;
+	json_t *papers = NULL;
+	int rc = for_reading(x, id, &c);
+	if (!rc)
+		rc = papers_of(x->c, id, &papers);
+	if (rc)
+		return rc;
+	json_t *p = json_array_get(papers, (size_t)k);
+	const char *sha = json_string_value(json_object_get(p, "sha256"));
+	rc = sha ? mc_blob_get(x->c, sha, data, len, mime) : MC_E_NOT_FOUND;
+	if (!rc)
+		*name = mc_strdup(x->arena, json_string_value(json_object_get(p, "name")));
+	json_decref(papers);
+	return rc;
+}
+
 int mc_schedule_event_get(struct mc_schedule_ctx *x, int64_t id, json_t **out)
 {
 	struct cur k;
-	int rc = load_cur(x->c, id, &k);
+	int rc = for_reading(x, id, &k);
 	if (rc)
 		return rc;
-	int read = mc__sched_may_read(x, k.agency);
-	if (!read)
-		read = mc__sched_involved(x->c, id, x->who->user_id, x->who->agency_id);
-	if (read <= 0)
-		return read ? read : MC_E_NOT_FOUND;
 	json_t *e = NULL;
 	if ((rc = mc__sched_event(x->c, id, &e)))
 		return rc;
