@@ -51,6 +51,7 @@ PACKAGES=(
   cppcheck:test               # scripts/lint.sh: static analysis of src/
   poppler-utils:test          # pdftotext/pdftoppm: check the rendered PDFs
   unzip:test                  # unzip -p: read the sheet XML inside rendered .xlsx
+  python3-aiosmtpd:test       # a real SMTP server on loopback: the notification tests read what was delivered
   zbar-tools:test             # zbarimg: decode the QR code printed on form 01
   xmlsec1:test                # xmlsec1 --verify: check the edXML packages' signatures as an outside party
   libxml2-utils:test          # xmllint: check the edXML packages' shape
