@@ -29,6 +29,7 @@ static const struct {
 	 "remove expired sessions, records and unattached uploads; queue reminders"},
 	{"pki", mc_cmd_pki, "create the certification authorities, print the CA chain and the CRL"},
 	{"exchange", mc_cmd_exchange, "the agencies elsewhere that documents are exchanged with (edXML)"},
+	{"notify", mc_cmd_notify, "deliver the notifications: in-app inbox, e-mail, SMS"},
 	{"snapshot", mc_cmd_snapshot, "take the dashboard's hourly snapshot, or make the leaders' daily reports"},
 };
 

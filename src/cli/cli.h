@@ -7,6 +7,7 @@
 
 #include "../core/config.h"
 #include "../db/db.h"
+#include "../notify/notify.h"
 
 #include <jansson.h>
 
@@ -21,11 +22,29 @@ int mc_cmd_housekeeping(int argc, char **argv);
 int mc_cmd_pki(int argc, char **argv);
 int mc_cmd_exchange(int argc, char **argv);
 int mc_cmd_snapshot(int argc, char **argv);
+int mc_cmd_notify(int argc, char **argv);
 
 /* One round of housekeeping (housekeeping.c): the rows removed in all, or
  * an MC_E_* code; *uploads tells how many were unattached uploads,
  * *reminders how many reminders it queued in the outbox. */
 int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int64_t *uploads, int64_t *reminders);
+
+/* The notification worker (notify.c): the server's thread runs rounds
+ * every notify_interval_ms, `motcua notify` one or until nothing is due. */
+struct mc_notifier {
+	struct mc_db *db;
+	const struct mc_config *cfg;
+	struct mc_smtp *smtp; /* kept open across messages */
+	struct mc_notify_channels ch;
+};
+struct mc_notify_counts {
+	int64_t planned, claimed, sent, retried, refused;
+};
+void mc_cli_notifier_init(struct mc_notifier *n, struct mc_db *db, const struct mc_config *cfg);
+void mc_cli_notifier_done(struct mc_notifier *n);
+/* Plan what is new, send what is due, record and acknowledge; counts
+ * added to k.  0 or the error that stopped the round. */
+int mc_cli_notify_round(struct mc_notifier *n, struct mc_notify_counts *k);
 
 /* Shared start-up: load configuration (--config FILE may be in argv),
  * initialise crypto and logging, open the database with pool connections.

@@ -39,6 +39,10 @@ struct keeper {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
+	/* a periodic worker (periodic_main): its round, every interval_ms */
+	void (*round)(struct keeper *k);
+	int interval_ms;
+	void *ud;
 };
 
 static void *keeper_main(void *arg)
@@ -114,21 +118,35 @@ static void courier_round(struct keeper *k)
 	mc_exchange_due_free(rows, n);
 }
 
-static void *courier_main(void *arg)
+/* The notifier: every notify_interval_ms, the outbox's new messages go
+ * to the inboxes, and those due by e-mail and SMS are sent. */
+static void notify_round(struct keeper *k)
+{
+	struct mc_notify_counts n = {0};
+	int rc = mc_cli_notify_round(k->ud, &n);
+	if (rc || n.refused)
+		mc_log_json(rc ? MC_LOG_WARN : MC_LOG_INFO, "notify",
+			    json_pack("{s:i, s:I, s:I, s:I, s:I}", "rc", rc, "planned", (json_int_t)n.planned, "sent",
+				      (json_int_t)n.sent, "put_off", (json_int_t)n.retried, "given_up",
+				      (json_int_t)n.refused));
+}
+
+/* A round every k->interval_ms until the server stops. */
+static void *periodic_main(void *arg)
 {
 	struct keeper *k = arg;
 	pthread_mutex_lock(&k->lock);
 	while (!k->stop) {
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		int64_t ns = until.tv_nsec + (int64_t)(k->cfg->exchange_interval_ms % 1000) * 1000000;
-		until.tv_sec += k->cfg->exchange_interval_ms / 1000 + ns / 1000000000;
+		int64_t ns = until.tv_nsec + (int64_t)(k->interval_ms % 1000) * 1000000;
+		until.tv_sec += k->interval_ms / 1000 + ns / 1000000000;
 		until.tv_nsec = ns % 1000000000;
 		pthread_cond_timedwait(&k->cond, &k->lock, &until);
 		if (k->stop)
 			break;
 		pthread_mutex_unlock(&k->lock);
-		courier_round(k);
+		k->round(k);
 		pthread_mutex_lock(&k->lock);
 	}
 	pthread_mutex_unlock(&k->lock);
@@ -270,13 +288,20 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 	mc_log_json(MC_LOG_INFO, "listening",
 		    json_pack("{s:s, s:i, s:i, s:s}", "listen", cfg->listen, "port", mc_server_port(srv), "threads",
 			      cfg->threads, "database", mc_db_kind_name(db)));
-	struct keeper keeper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	struct keeper keeper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, 0, NULL};
 	pthread_t keeper_thread;
 	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
-	struct keeper courier = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	struct keeper courier = {db, cfg,           PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+				 0,  courier_round, cfg->exchange_interval_ms, NULL};
 	pthread_t courier_thread;
-	int courier_started = pthread_create(&courier_thread, NULL, courier_main, &courier) == 0;
-	struct keeper snapper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	int courier_started = pthread_create(&courier_thread, NULL, periodic_main, &courier) == 0;
+	struct mc_notifier notifier;
+	mc_cli_notifier_init(&notifier, db, cfg);
+	struct keeper notify = {db, cfg,          PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+				0,  notify_round, cfg->notify_interval_ms,   &notifier};
+	pthread_t notify_thread;
+	int notify_started = cfg->notify && pthread_create(&notify_thread, NULL, periodic_main, &notify) == 0;
+	struct keeper snapper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, 0, NULL};
 	pthread_t snapper_thread;
 	int snapper_started = cfg->snapshots && pthread_create(&snapper_thread, NULL, snapshot_main, &snapper) == 0;
 	siginfo_t si;
@@ -295,6 +320,9 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 		keeper_stop(&courier, courier_thread);
 	if (snapper_started)
 		keeper_stop(&snapper, snapper_thread);
+	if (notify_started)
+		keeper_stop(&notify, notify_thread);
+	mc_cli_notifier_done(&notifier);
 	mc_server_stop(srv, cfg->shutdown_grace);
 	mc_server_free(srv);
 	return 0;

@@ -68,6 +68,15 @@ static const struct key keys[] = {
 	I(db_group_commit, -1, 100000),
 	I(exchange_interval_ms, 50, 600000),
 	I(snapshots, 0, 1),
+	I(notify, 0, 1),
+	I(notify_interval_ms, 50, 600000),
+	S(smtp_url),
+	S(smtp_from),
+	S(smtp_from_name),
+	S(smtp_user),
+	S(smtp_password),
+	S(sms_url),
+	S(sms_token),
 };
 #undef S
 #undef I
@@ -206,6 +215,10 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->db_group_commit = -1;
 	c->exchange_interval_ms = 2000;
 	c->snapshots = 1;
+	c->notify = 1;
+	c->notify_interval_ms = 2000;
+	snprintf(c->smtp_from, sizeof(c->smtp_from), "khong-tra-loi@motcua.localhost");
+	snprintf(c->smtp_from_name, sizeof(c->smtp_from_name), "Cổng dịch vụ công");
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");

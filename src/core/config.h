@@ -55,6 +55,16 @@ struct mc_config {
 	int db_group_commit;
 	int exchange_interval_ms; /* how often the outbox's edXML messages due are sent */
 	int snapshots; /* 1: the dashboard's snapshot every hour and the leaders' daily reports (src/snapshot) */
+	/* Notifications (src/notify): the worker, and what it sends by. */
+	int notify;               /* 1: the server delivers the outbox's messages */
+	int notify_interval_ms;   /* how often it looks for messages to send */
+	char smtp_url[256];       /* smtp://host:port or smtps://...; "" = no e-mail */
+	char smtp_from[256];      /* the sender's address */
+	char smtp_from_name[128]; /* and name */
+	char smtp_user[128];      /* SMTP login, "" = none */
+	char smtp_password[256];  /* never logged */
+	char sms_url[256];        /* the SMS gateway's URL; "" = no SMS */
+	char sms_token[256];      /* its bearer token, never logged */
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

@@ -22,6 +22,10 @@ struct mc_test_hooks {
 	void (*before_commit)(void);
 	/* Called after every COMMIT that made a transaction durable. */
 	void (*after_commit)(void);
+	/* Called by the notification worker at "sent" (a message left, not
+	 * yet recorded) and "recorded" (recorded, its outbox row not yet
+	 * acknowledged). */
+	void (*notify_point)(const char *where);
 	/* Called once the server has stopped accepting (SIGTERM, SIGINT). */
 	void (*stopping)(void);
 };

@@ -154,6 +154,35 @@ char *mc_text_search_key_dup(const char *s)
 	return out;
 }
 
+char *mc_text_unaccent_dup(const char *s)
+{
+	utf8proc_uint8_t *d = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &d,
+					  UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK);
+	if (n < 0)
+		return NULL;
+	char *out = mc_xmalloc((size_t)n + 1);
+	size_t o = 0;
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(d + i, n - i, &cp);
+		if (k <= 0)
+			break;
+		if (cp == 0x0111) /* đ Đ do not decompose */
+			cp = 'd';
+		else if (cp == 0x0110)
+			cp = 'D';
+		utf8proc_uint8_t buf[4];
+		utf8proc_ssize_t w = utf8proc_encode_char(cp, buf);
+		memcpy(out + o, buf, (size_t)w);
+		o += (size_t)w;
+		i += k;
+	}
+	out[o] = '\0';
+	free(d);
+	return out;
+}
+
 char *mc_text_search_key(struct mc_arena *a, const char *s)
 {
 	char *k = mc_text_search_key_dup(s);

@@ -38,6 +38,9 @@ char *mc_text_nfc(struct mc_arena *a, const char *s);
 char *mc_text_search_key(struct mc_arena *a, const char *s);
 /* The same into a malloc'd string (caller frees). */
 char *mc_text_search_key_dup(const char *s);
+/* s without its diacritics, case kept ("Hồ sơ Đăng ký" -> "Ho so Dang ky"),
+ * as SMS gateways send Vietnamese; malloc'd, NULL if s is not valid UTF-8. */
+char *mc_text_unaccent_dup(const char *s);
 /* "%<search key of q>%" for a LIKE over stored search keys (malloc'd), or
  * NULL when q is NULL, empty or not valid UTF-8 (no filter). */
 char *mc_text_like_key(const char *q);

@@ -15,6 +15,11 @@ static void init(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+void mc_http_client_init(void)
+{
+	pthread_once(&once, init);
+}
+
 /* The answer's body is not needed: only its status. */
 static size_t discard(char *p, size_t size, size_t n, void *ud)
 {
@@ -25,6 +30,12 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
 
 int mc_http_client_post(const char *url, const char *content_type, const void *body, size_t n, int timeout_s,
 			long *status, char *err, size_t errlen)
+{
+	return mc_http_client_post_with(url, content_type, NULL, body, n, timeout_s, status, err, errlen);
+}
+
+int mc_http_client_post_with(const char *url, const char *content_type, const char *header, const void *body, size_t n,
+			     int timeout_s, long *status, char *err, size_t errlen)
 {
 	pthread_once(&once, init);
 	*status = 0;
@@ -37,6 +48,8 @@ int mc_http_client_post(const char *url, const char *content_type, const void *b
 	char ct[128];
 	snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
 	struct curl_slist *headers = curl_slist_append(NULL, ct);
+	if (header)
+		headers = curl_slist_append(headers, header);
 	char ebuf[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");

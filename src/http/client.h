@@ -13,4 +13,10 @@
 int mc_http_client_post(const char *url, const char *content_type, const void *body, size_t n, int timeout_s,
 			long *status, char *err, size_t errlen);
 
+/* The same with one more request header ("Name: value"; NULL: none). */
+int mc_http_client_post_with(const char *url, const char *content_type, const char *header, const void *body, size_t n,
+			     int timeout_s, long *status, char *err, size_t errlen);
+/* libcurl's global set-up, once (every function here calls it). */
+void mc_http_client_init(void);
+
 #endif

@@ -18,6 +18,10 @@
  *       log ("test_commit_stalled") just before its COMMIT and waits there
  *       (60 s at most) until a request with X-Motcua-Test-Fault:
  *       release-commit arrives: what other requests see in between
+ *   MOTCUA_TEST_NOTIFY_CRASH=sent|recorded       the notification worker
+ *       dies (as with kill -9) right after a message left ("sent") or
+ *       after it was recorded but before its outbox row was acknowledged
+ *       ("recorded")
  */
 #include "core/log.h"
 #include "core/testhooks.h"
@@ -98,6 +102,14 @@ static void after_commit(void)
 		_exit(70);
 }
 
+static const char *notify_crash;
+
+static void notify_point(const char *where)
+{
+	if (notify_crash && strcmp(notify_crash, where) == 0)
+		_exit(70);
+}
+
 __attribute__((constructor)) static void testhooks_init(void)
 {
 	const char *t = getenv("MOTCUA_TEST_NOW");
@@ -111,4 +123,6 @@ __attribute__((constructor)) static void testhooks_init(void)
 	mc_test_hooks.before_commit = before_commit;
 	mc_test_hooks.after_commit = after_commit;
 	mc_test_hooks.stopping = on_stopping;
+	notify_crash = getenv("MOTCUA_TEST_NOTIFY_CRASH");
+	mc_test_hooks.notify_point = notify_point;
 }
