@@ -38,8 +38,12 @@ int mc_notify_claim(struct mc_conn *c, const struct mc_notify_channels *ch, int6
 	*n = 0;
 	if (max > MC_NOTIFY_BATCH)
 		max = MC_NOTIFY_BATCH;
-	int rc = mc_tx_begin(c, 1);
+	int64_t any = 0; /* a look first: an idle worker takes no write lock */
+	int rc = mc_query_int64(c, &any, "SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", "i",
+				now);
 	if (rc)
+		return rc == MC_E_NOT_FOUND ? 0 : rc;
+	if ((rc = mc_tx_begin(c, 1)))
 		return rc;
 	struct mc_stmt *s;
 	/* only the channels this server sends by: a row queued for SMS waits
@@ -125,10 +129,28 @@ out:
 	return rc;
 }
 
+/* Whether the sweep (mc_notify_ack of all) has anything to do. */
+static int sweep_needed(struct mc_conn *c, int64_t now, int *yes)
+{
+	int64_t any = 0;
+	int rc = mc_query_int64(c, &any, "SELECT id FROM deliveries WHERE state = 'sending' AND sending_at < ? LIMIT 1",
+				"i", now - MC_NOTIFY_LEASE_MS);
+	if (rc == MC_E_NOT_FOUND)
+		rc = mc_query_int64(c, &any,
+				    "SELECT id FROM outbox WHERE delivered_at IS NULL AND planned_at IS NOT NULL AND"
+				    " exchange_id IS NULL AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id"
+				    " = outbox.id AND d.state IN ('pending', 'sending')) LIMIT 1",
+				    "");
+	*yes = rc == 0;
+	return rc == MC_E_NOT_FOUND ? 0 : rc;
+}
+
 int mc_notify_ack(struct mc_conn *c, int64_t outbox_id, int64_t now)
 {
-	int rc = mc_tx_begin(c, 1);
-	if (rc)
+	int yes = 1, rc = outbox_id ? 0 : sweep_needed(c, now, &yes);
+	if (rc || !yes)
+		return rc;
+	if ((rc = mc_tx_begin(c, 1)))
 		return rc;
 	/* cut off while sending: it may have left, so it is not sent again */
 	int64_t k = mc_exec(c,

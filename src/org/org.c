@@ -383,7 +383,7 @@ static int user_get(struct mc_conn *c, int64_t id, int with_perms, json_t **out)
 	int rc = mc_query(c, &s,
 			  "SELECT u.id, u.kind, u.username, u.full_name, u.id_number, u.tax_code, u.birth_date, u.sex,"
 			  " u.phone, u.email, u.address, u.ward_code, u.agency_id, u.position, u.position_en, u.status,"
-			  " u.version, u.created_at, a.code, a.name, a.name_en"
+			  " u.version, u.created_at, a.code, a.name, a.name_en, u.lang"
 			  " FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = ?",
 			  "i", id);
 	if (rc)
@@ -395,13 +395,14 @@ static int user_get(struct mc_conn *c, int64_t id, int with_perms, json_t **out)
 	char created[40];
 	mc_time_format_vn(mc_col_int64(s, 17), created, sizeof(created));
 	json_t *j =
-		json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:s}", "id",
+		json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:s, s:s}", "id",
 			  (json_int_t)mc_col_int64(s, 0), "kind", mc_col_text(s, 1), "username", mc_col_text(s, 2),
 			  "full_name", mc_col_text(s, 3), "id_number", jstr(mc_col_text(s, 4)), "tax_code",
 			  jstr(mc_col_text(s, 5)), "birth_date", jstr(mc_col_text(s, 6)), "sex",
 			  jstr(mc_col_text(s, 7)), "phone", jstr(mc_col_text(s, 8)), "email", jstr(mc_col_text(s, 9)),
 			  "address", jstr(mc_col_text(s, 10)), "ward_code", jstr(mc_col_text(s, 11)), "status",
-			  mc_col_text(s, 15), "version", (json_int_t)mc_col_int64(s, 16), "created_at", created);
+			  mc_col_text(s, 15), "version", (json_int_t)mc_col_int64(s, 16), "created_at", created, "lang",
+			  mc_col_text(s, 21));
 	if (!mc_col_is_null(s, 12)) {
 		json_object_set_new(j, "agency",
 				    json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)mc_col_int64(s, 12), "code",

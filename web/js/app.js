@@ -48,6 +48,8 @@ const ROUTES = [
   [/^\/can-bo\/lich-cong-tac\/(\d+)$/, './pages/schedule.js', 'eventPage'],
   [/^\/can-bo\/lich-cong-tac\/(\d+)\/sua$/, './pages/schedule.js', 'eventForm'],
   [/^\/can-bo\/lich-cua-toi$/, './pages/schedule.js', 'mine'],
+  [/^\/hop-thu$/, './pages/inbox.js', 'inbox'],
+  [/^\/quan-tri\/thong-bao$/, './pages/inbox.js', 'deliveries'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -108,6 +110,8 @@ function renderNav() {
     } else {
       items.push(item('/ho-so-cua-toi', 'nav_mine'));
     }
+    items.push(item('/hop-thu', 'nav_inbox'));
+    if (can('notify.admin')) items.push(item('/quan-tri/thong-bao', 'nav_deliveries'));
     items.push(item('/chung-thu-so', 'nav_certificates'));
     items.push(el('li', {}, el('button', { type: 'button', id: 'logout', class: 'linkish', text: t('nav_logout'), onclick: logout })));
   }

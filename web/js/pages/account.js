@@ -238,12 +238,23 @@ export async function forgot(view) {
     el('p', { text: t('fp_intro') }),
     el('ol', { id: 'fp-steps' }, el('li', { text: t('fp_step1') }), el('li', { text: t('fp_step2') }), el('li', { text: t('fp_step3') })),
     field('account', t('fp_account'), { inputmode: 'numeric', autocomplete: 'username', required: true, maxlength: '14', autocapitalize: 'none', spellcheck: 'false', 'aria-describedby': 'account-hint', hint: t('fp_account_hint') }),
+    el('div', { class: 'actions' }, el('button', { type: 'button', id: 'fp-send', text: t('fp_send'), onclick: sendCode })),
     field('code', t('fp_code'), { autocomplete: 'one-time-code', required: true, maxlength: '32', autocapitalize: 'characters', spellcheck: 'false', 'aria-describedby': 'code-hint', hint: t('fp_code_hint') }),
     field('new_password', t('fp_new_password'), { type: 'password', autocomplete: 'new-password', required: true, minlength: '8', maxlength: '256', 'aria-describedby': 'pw-hint', hint: t('acc_password_hint') }),
     field('password2', t('acc_password2'), { type: 'password', autocomplete: 'new-password', required: true, maxlength: '256' }),
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: t('fp_submit') })),
     status,
     el('p', {}, link('/dang-nhap', t('fp_back_login'))));
+  // a code by SMS and e-mail: one answer whatever the account
+  async function sendCode() {
+    clearFieldErrors(form);
+    status.replaceChildren();
+    if (requireFields(form, ['account'])) return;
+    const res = await api('POST', '/api/v1/auth/password-reset-code', { account: form.account.value.trim() }, { noIdempotency: true });
+    if (res.status !== 202) { showFailure(form, status, res); return; }
+    status.replaceChildren(el('p', { class: 'notice', role: 'status', id: 'fp-sent', text: t('fp_sent', { n: res.body.valid_minutes }) }));
+    form.code.focus();
+  }
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
