@@ -418,6 +418,9 @@ const FAMILIES = {
   // office.js: the list behind a dashboard figure (?late=)
   of_scope_late_: ['deadline', 'reception', 'all'],
   dc_urg_: DOC_URGENCIES,
+  // inbox.js: a delivery's channel and state (the operator's page)
+  nd_ch_: ['email', 'sms'],
+  nd_st_: ['pending', 'sending', 'sent', 'dead'],
   // signatures.js: a certificate's state, what was just done, the reasons
   // of a revocation offered, a certificate's status at a signature's time
   sg_status_: ['valid', 'revoked', 'expired'],
@@ -599,4 +602,24 @@ test('no words are written into the scripts as text, title, placeholder or aria-
     if (attr && /[A-Za-z]{2,}/.test(l.value) && !/^[dmy]+([/.-][dmy]+)+$/i.test(l.value)) found.push(`${l.file}:${l.line}: ${a.value}: ${JSON.stringify(l.value)}`);
   }
   assert.deepEqual(found, [], 'user-facing text belongs in web/i18n/{vi,en}/*.json, read with t()');
+});
+
+// The messages the delivery worker sends (web/i18n/notify/{vi,en}.json):
+// the same events in both languages, each with a subject and a text, the
+// same placeholders in both, and SMS texts without diacritics (GSM-7).
+test('the notification templates: both languages, the same placeholders, SMS in plain letters', () => {
+  const load = (l) => JSON.parse(readFileSync(join(WEB, 'i18n', 'notify', `${l}.json`), 'utf8'));
+  const vi = load('vi'), en = load('en');
+  assert.deepEqual(Object.keys(en).sort(), Object.keys(vi).sort());
+  const holes = (s) => [...s.matchAll(/\{([a-z_0-9]+)\}/g)].map((m) => m[1]).sort();
+  const problems = [];
+  for (const k of Object.keys(vi)) {
+    if (!vi[k].trim() || !en[k].trim()) problems.push(`${k}: empty`);
+    if (JSON.stringify(holes(vi[k])) !== JSON.stringify(holes(en[k]))) problems.push(`${k}: placeholders differ`);
+    if (k.endsWith('.sms') && (/[^\x20-\x7e]/.test(vi[k]) || /[^\x20-\x7e]/.test(en[k]))) problems.push(`${k}: not plain ASCII`);
+  }
+  for (const ev of new Set(Object.keys(vi).map((k) => k.replace(/\.[a-z]+$/, '')))) {
+    if (!vi[`${ev}.subject`] || !vi[`${ev}.text`]) problems.push(`${ev}: a subject and a text are needed`);
+  }
+  assert.deepEqual(problems, []);
 });

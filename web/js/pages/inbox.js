@@ -26,7 +26,7 @@ function message(m, onRead) {
 
 function languageForm() {
   const sel = el('select', { id: 'nt-lang', name: 'lang' },
-    el('option', { value: 'vi', text: 'Tiếng Việt' }), el('option', { value: 'en', text: 'English' }));
+    el('option', { value: 'vi', text: t('nt_lang_vi') }), el('option', { value: 'en', text: t('nt_lang_en') }));
   sel.value = state.me?.lang || 'vi';
   const said = el('p', { role: 'status', id: 'nt-lang-status' });
   sel.addEventListener('change', async () => {
