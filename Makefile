@@ -90,6 +90,7 @@ bench: build
 	bash bench/dossiers.sh $(BUILD)
 	bash bench/documents.sh $(BUILD)
 	bash bench/signatures.sh $(BUILD)
+	bash bench/notify.sh $(BUILD)
 	@$(MAKE) --no-print-directory e2e-deps
 	MOTCUA_BIN=$(BUILD)/motcua node bench/web.mjs
 
