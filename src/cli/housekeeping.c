@@ -47,7 +47,10 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 	if (!rc)
 		rc = mc_directive_remind(c, now, &directed);
 	*reminders += polls + directed;
-	return rc ? rc : n + *uploads;
+	int64_t sent = rc ? 0 : mc_notify_housekeeping(c, now);
+	if (sent < 0)
+		rc = (int)sent;
+	return rc ? rc : n + *uploads + sent;
 }
 
 int mc_cmd_housekeeping(int argc, char **argv)

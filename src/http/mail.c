@@ -3,6 +3,7 @@
 #include "mail.h"
 
 #include "../core/arena.h"
+#include "../core/err.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "client.h"
@@ -64,8 +65,22 @@ static void mail_date(int64_t ms, char out[40])
 		 (int)(s / 60 % 60), (int)(s % 60));
 }
 
+/* An address as it may stand between < and > (no header can be smuggled
+ * in with it): printable ASCII, no space, no <, > or quote. */
+static int address_ok(const char *a)
+{
+	if (!a || !*a || strlen(a) > 254 || !strchr(a, '@'))
+		return 0;
+	for (const char *p = a; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("<>\"\\,;", *p))
+			return 0;
+	return 1;
+}
+
 int mc_mail_format(const struct mc_mail *m, int64_t ms, struct mc_buf *out)
 {
+	if (!address_ok(m->from_addr) || !address_ok(m->to_addr))
+		return MC_E_INVAL;
 	char date[40];
 	mail_date(ms, date);
 	int rc = mc_buf_printf(out, "Date: %s\r\nFrom: ", date);
@@ -145,9 +160,10 @@ enum mc_send_result mc_smtp_send(struct mc_smtp *s, const struct mc_mail *m, cha
 	struct mc_buf msg;
 	mc_buf_init(&msg, 2 << 20);
 	err[0] = '\0';
-	if (mc_mail_format(m, mc_time_now_ms(), &msg)) {
+	int bad = mc_mail_format(m, mc_time_now_ms(), &msg);
+	if (bad) {
 		mc_buf_release(&msg);
-		snprintf(err, errlen, "the message is too long");
+		snprintf(err, errlen, "%s", bad == MC_E_INVAL ? "not an e-mail address" : "the message is too long");
 		return MC_SEND_REFUSED;
 	}
 	char from[300];

@@ -22,6 +22,20 @@ static json_t *delivery_row(struct mc_stmt *s, void *ud)
 			 mc_col_json_text(s, 11), "lang", mc_col_text(s, 12));
 }
 
+int64_t mc_notify_housekeeping(struct mc_conn *c, int64_t now)
+{
+	int rc = mc_tx_begin(c, 1);
+	if (rc)
+		return rc;
+	int64_t n = mc_exec(c, "DELETE FROM deliveries WHERE state = 'sent' AND sent_at < ?", "i",
+			    now - (int64_t)MC_NOTIFY_KEEP_DAYS * 86400000);
+	if (n < 0 || (rc = mc_tx_commit(c))) {
+		mc_tx_rollback(c);
+		return n < 0 ? n : rc;
+	}
+	return n;
+}
+
 int mc_notify_list(struct mc_conn *c, const char *state, int64_t before, int limit, json_t **out)
 {
 	*out = NULL;

@@ -39,8 +39,8 @@ int mc_notify_claim(struct mc_conn *c, const struct mc_notify_channels *ch, int6
 	if (max > MC_NOTIFY_BATCH)
 		max = MC_NOTIFY_BATCH;
 	int64_t any = 0; /* a look first: an idle worker takes no write lock */
-	int rc = mc_query_int64(c, &any, "SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", "i",
-				now);
+	int rc = mc_query_int64(c, &any, "SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1",
+				"i", now);
 	if (rc)
 		return rc == MC_E_NOT_FOUND ? 0 : rc;
 	if ((rc = mc_tx_begin(c, 1)))

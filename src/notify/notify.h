@@ -100,6 +100,11 @@ int mc_notify_record(struct mc_conn *c, int64_t delivery, enum mc_notify_outcome
  * the dead letters (outcome unknown). */
 int mc_notify_ack(struct mc_conn *c, int64_t outbox_id, int64_t now);
 
+/* Housekeeping: the deliveries sent more than MC_NOTIFY_KEEP_DAYS ago
+ * removed (their inbox messages stay).  Rows removed, or an error. */
+#define MC_NOTIFY_KEEP_DAYS 90
+int64_t mc_notify_housekeeping(struct mc_conn *c, int64_t now);
+
 /* ---- the operator's view (admin.c) ---- */
 /* Deliveries in state (pending | sending | sent | dead), newest first,
  * before id (0: from the newest), at most limit. */

@@ -175,8 +175,8 @@ int mc_notify_plan(struct mc_conn *c, const struct mc_notify_channels *ch, int64
 	struct row rows[MC_NOTIFY_BATCH];
 	int n = 0;
 	int64_t any = 0; /* a look first: an idle worker takes no write lock */
-	int rc = mc_query_int64(c, &any, "SELECT id FROM outbox WHERE planned_at IS NULL AND exchange_id IS NULL LIMIT 1",
-				"");
+	int rc = mc_query_int64(c, &any,
+				"SELECT id FROM outbox WHERE planned_at IS NULL AND exchange_id IS NULL LIMIT 1", "");
 	if (rc)
 		return rc == MC_E_NOT_FOUND ? 0 : rc;
 	if ((rc = mc_tx_begin(c, 1)))

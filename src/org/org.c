@@ -394,15 +394,14 @@ static int user_get(struct mc_conn *c, int64_t id, int with_perms, json_t **out)
 	}
 	char created[40];
 	mc_time_format_vn(mc_col_int64(s, 17), created, sizeof(created));
-	json_t *j =
-		json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:s, s:s}", "id",
-			  (json_int_t)mc_col_int64(s, 0), "kind", mc_col_text(s, 1), "username", mc_col_text(s, 2),
-			  "full_name", mc_col_text(s, 3), "id_number", jstr(mc_col_text(s, 4)), "tax_code",
-			  jstr(mc_col_text(s, 5)), "birth_date", jstr(mc_col_text(s, 6)), "sex",
-			  jstr(mc_col_text(s, 7)), "phone", jstr(mc_col_text(s, 8)), "email", jstr(mc_col_text(s, 9)),
-			  "address", jstr(mc_col_text(s, 10)), "ward_code", jstr(mc_col_text(s, 11)), "status",
-			  mc_col_text(s, 15), "version", (json_int_t)mc_col_int64(s, 16), "created_at", created, "lang",
-			  mc_col_text(s, 21));
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:s, s:s}", "id",
+			      (json_int_t)mc_col_int64(s, 0), "kind", mc_col_text(s, 1), "username", mc_col_text(s, 2),
+			      "full_name", mc_col_text(s, 3), "id_number", jstr(mc_col_text(s, 4)), "tax_code",
+			      jstr(mc_col_text(s, 5)), "birth_date", jstr(mc_col_text(s, 6)), "sex",
+			      jstr(mc_col_text(s, 7)), "phone", jstr(mc_col_text(s, 8)), "email",
+			      jstr(mc_col_text(s, 9)), "address", jstr(mc_col_text(s, 10)), "ward_code",
+			      jstr(mc_col_text(s, 11)), "status", mc_col_text(s, 15), "version",
+			      (json_int_t)mc_col_int64(s, 16), "created_at", created, "lang", mc_col_text(s, 21));
 	if (!mc_col_is_null(s, 12)) {
 		json_object_set_new(j, "agency",
 				    json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)mc_col_int64(s, 12), "code",

@@ -34,6 +34,8 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries (next_at) WHERE state = 'pending';
 CREATE INDEX deliveries_sending ON deliveries (sending_at) WHERE state = 'sending';
 CREATE INDEX deliveries_state ON deliveries (state, id);
+-- housekeeping removes what was sent 90 days ago
+CREATE INDEX deliveries_sent ON deliveries (sent_at) WHERE state = 'sent';
 
 -- the in-app inbox: the message as it was written for the user, in their
 -- language, when the row was planned
