@@ -318,6 +318,68 @@ static void inbox(void **state)
 	mc_http_res_free(&r);
 }
 
+/* The law asks that an early result and a delay be announced: the apology
+ * with its new date, then the result ready before its date. */
+static void apology_and_early_result(void **state)
+{
+	(void)state;
+	char code[80], path[120];
+	intake("an.tran@example.vn", "0987654321", code);
+	struct mc_http_session spec, lead;
+	mc_http_login_as(&spec, srv.base, "chuyenvien.p26740");
+	mc_http_login_as(&lead, srv.base, "chutich.p26740");
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s", code);
+	assert_int_equal(mc_http_get(&lead, path, &r), 200);
+	int64_t due = 0;
+	const char *d = jstr(r.json, "appointment_at");
+	assert_int_equal(mc_time_parse(*d ? d : jstr(r.json, "due_at"), &due), 0);
+	mc_http_res_free(&r);
+	/* a week later, on a working day (no holiday falls in the test's weeks
+	 * but weekends) */
+	int64_t nd = due + 7 * MC_DAY_MS;
+	for (int y, m, dd, k = 0; k < 7; k++, nd += MC_DAY_MS) {
+		mc_vn_date(nd, &y, &m, &dd);
+		int64_t days = mc_days_from_civil(y, m, dd);
+		int wd = (int)((days + 3) % 7); /* 0 = Monday (1970-01-01 was a Thursday) */
+		if (wd < 5)
+			break;
+	}
+	char when[40], body[300];
+	mc_time_format_vn(nd, when, sizeof(when));
+	snprintf(body, sizeof(body), "{\"reason\":\"Cần xác minh thêm tại nơi cư trú\",\"new_due_at\":\"%s\"}", when);
+	if (mc_http_act(&lead, code, "extend", body, &r) != 200)
+		fail_msg("extend: %ld %s", r.status, r.body);
+	mc_http_res_free(&r);
+	assert_int_equal(notify(NULL), 0);
+	json_t *m = last_mail("an.tran@example.vn");
+	char want[200], date[40];
+	snprintf(want, sizeof(want), "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %s", code);
+	assert_string_equal(jstr(m, "subject"), want);
+	snprintf(date, sizeof(date), "%.2s/%.2s/%.4s", when + 8, when + 5, when);
+	assert_non_null(strstr(jstr(m, "body"), date));
+	assert_non_null(strstr(jstr(m, "body"), "xin lỗi"));
+	json_decref(m);
+	assert_int_equal(mc_test_sh(dir, "cat $(grep -l '0987654321' sms-*.json | tail -1)"), 0);
+	assert_non_null(strstr(mc_test_output(dir), "Xin loi Ong/Ba"));
+	assert_non_null(strstr(mc_test_output(dir), date));
+	/* the result, days before its date */
+	assert_int_equal(mc_http_act(&spec, code, "forward", "{\"note\":\"Hợp lệ\"}", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_act(&lead, code, "forward", NULL, &r), 200);
+	assert_string_equal(jstr(r.json, "status"), "result_ready");
+	mc_http_res_free(&r);
+	assert_int_equal(notify(NULL), 0);
+	m = last_mail("an.tran@example.vn");
+	snprintf(want, sizeof(want), "Hồ sơ %s đã có kết quả trước hẹn", code);
+	assert_string_equal(jstr(m, "subject"), want);
+	json_decref(m);
+	/* the applicant has an account: the same in their inbox */
+	assert_int_equal(
+		sql_int("SELECT COUNT(*) FROM inbox_messages WHERE event = 'result_ready_early' AND subject = ?", want),
+		1);
+}
+
 static int64_t delivery_of(const char *address)
 {
 	return sql_int("SELECT MAX(id) FROM deliveries WHERE address = ?", address);
@@ -516,6 +578,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(email_and_sms),
 		cmocka_unit_test(inbox),
+		cmocka_unit_test(apology_and_early_result),
 		cmocka_unit_test(retries_and_dead_letters),
 		cmocka_unit_test(crashes),
 		cmocka_unit_test(reset_code),
