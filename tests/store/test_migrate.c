@@ -96,7 +96,8 @@ static void fresh_database_gets_everything(void **state)
 			 13); /* 10 from 0002_roles, office_head from 0024, committee_office and chairman from 0033 */
 	assert_int_equal(
 		mc_query_int64(c, &n, "SELECT COUNT(*) FROM role_permissions WHERE role_code = 'sys_admin'", ""), 0);
-	assert_int_equal(n, 11); /* 6 from 0002_roles, 2 from 0004_catalog, 2 from 0005_dossiers, 1 from 0016 */
+	assert_int_equal(n, 12); /* 6 from 0002_roles, 2 from 0004_catalog, 2 from 0005_dossiers, 1 from 0016,
+				   1 from 0036 */
 	assert_int_equal(mc_query_int64(c, &n, "SELECT last_id FROM audit_head WHERE id = 1", ""), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM users", ""), 0);
