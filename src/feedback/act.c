@@ -118,9 +118,11 @@ static int do_reassign(struct mc_feedback_ctx *x, struct mc__fb *r, void *arg, i
 				   json_pack("{s:I, s:I, s:s}", "from", (json_int_t)r->agency, "to",
 					     (json_int_t)a->agency, "reason", a->reason),
 				   now);
+	char due[40];
+	mc_time_format_vn(r->due_at, due, sizeof(due));
 	if (!rc)
 		rc = mc__fb_notify_agency(x->c, r->id, a->agency, "feedback_assigned",
-					  json_pack("{s:s, s:s, s:s}", "code", r->code, "link",
+					  json_pack("{s:s, s:s, s:s, s:s}", "code", r->code, "due", due, "link",
 						    mc_sprintf(x->arena, "/can-bo/phan-anh/%s", r->code), "reason",
 						    a->reason),
 					  now);
