@@ -67,14 +67,14 @@ static size_t email_at(const char *s)
 	if (i == 0 || s[i] != '@')
 		return 0;
 	size_t j = i + 1, dot = 0;
-	while (s[j] && email_domain(s[j])) {
-		if (s[j] == '.' && j > i + 1)
-			dot = j;
+	while (s[j] && email_domain(s[j]))
 		j++;
-	}
 	while (j > i + 1 && (s[j - 1] == '.' || s[j - 1] == '-'))
 		j--;
-	return dot && dot + 1 < j ? j : 0;
+	for (size_t k = i + 2; k + 1 < j; k++)
+		if (s[k] == '.')
+			dot = k;
+	return dot ? j : 0;
 }
 
 /* 1 when s[i] begins a word (masking never starts mid-word). */
