@@ -3,8 +3,9 @@
  * decoded by libjpeg-turbo or libpng (chosen by the bytes, never by a name
  * or a declared type), their size in pixels checked before any pixel is
  * decoded, and the pixels encoded again: what comes out holds no metadata
- * (camera, owner, time, location).  With the author's consent the GPS
- * point of a JPEG's EXIF (libexif) is read and written back alone.
+ * (camera, owner, time, location); a JPEG is first turned upright as its
+ * EXIF orientation says.  With the author's consent the GPS point of a
+ * JPEG's EXIF (libexif) is read and written back alone.
  */
 #include "feedback.h"
 
@@ -219,13 +220,80 @@ static int exif_point_block(int64_t lat, int64_t lon, unsigned char **buf, unsig
 	return *buf ? 0 : MC_E_NOMEM;
 }
 
+/* The EXIF orientation of a JPEG (1-8; 1 when none): how the camera
+ * held it, which the encoded copy cannot say any more. */
+static int orientation(const void *in, size_t n)
+{
+	ExifData *d = exif_data_new_from_data(in, (unsigned int)n);
+	int o = 1;
+	if (!d)
+		return o;
+	ExifEntry *e = d->ifd[EXIF_IFD_0] ? exif_content_get_entry(d->ifd[EXIF_IFD_0], EXIF_TAG_ORIENTATION) : NULL;
+	if (e && e->format == EXIF_FORMAT_SHORT && e->size >= 2) {
+		o = exif_get_short(e->data, exif_data_get_byte_order(d));
+		o = o >= 1 && o <= 8 ? o : 1;
+	}
+	exif_data_unref(d);
+	return o;
+}
+
+/* Turn RGB pixels (w x h) upright as orientation o says (EXIF 2-8: the
+ * mirrors and quarter turns); *px replaced, *w and *h swapped for 5-8. */
+static int upright(unsigned char **px, int *w, int *h, int o)
+{
+	if (o == 1)
+		return 0;
+	int sw = *w, sh = *h, dw = o >= 5 ? sh : sw, dh = o >= 5 ? sw : sh;
+	unsigned char *to = malloc((size_t)dw * (size_t)dh * 3);
+	if (!to)
+		return MC_E_NOMEM;
+	for (int y = 0; y < dh; y++)
+		for (int x = 0; x < dw; x++) {
+			int sx = x, sy = y;
+			switch (o) {
+			case 2:
+				sx = sw - 1 - x;
+				break;
+			case 3:
+				sx = sw - 1 - x, sy = sh - 1 - y;
+				break;
+			case 4:
+				sy = sh - 1 - y;
+				break;
+			case 5:
+				sx = y, sy = x;
+				break;
+			case 6:
+				sx = y, sy = sh - 1 - x;
+				break;
+			case 7:
+				sx = sw - 1 - y, sy = sh - 1 - x;
+				break;
+			default:
+				sx = sw - 1 - y, sy = x;
+				break;
+			}
+			memcpy(to + ((size_t)y * (size_t)dw + (size_t)x) * 3,
+			       *px + ((size_t)sy * (size_t)sw + (size_t)sx) * 3, 3);
+		}
+	free(*px);
+	*px = to;
+	*w = dw;
+	*h = dh;
+	return 0;
+}
+
 static int clean_jpeg(const void *in, size_t n, int keep_location, struct mc_feedback_photo *out)
 {
 	unsigned char *px = NULL, *app1 = NULL;
 	unsigned n1 = 0;
 	int rc = jpeg_decode(in, n, &px, &out->width, &out->height);
-	if (rc)
+	if (!rc)
+		rc = upright(&px, &out->width, &out->height, orientation(in, n));
+	if (rc) {
+		free(px);
 		return rc;
+	}
 	if (keep_location && mc_feedback_exif_point(in, n, &out->lat_e6, &out->lon_e6) == 0) {
 		out->has_point = 1;
 		rc = exif_point_block(out->lat_e6, out->lon_e6, &app1, &n1);

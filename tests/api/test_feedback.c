@@ -9,14 +9,12 @@
  * 5 MB 413, a fourth photo 409) and encoded again: a real JPEG carrying
  * an EXIF GPS point (made here with libjpeg and libexif) loses it by
  * default and keeps it alone with consent, the point then becoming the
- * report's.  Nothing is public before the moderator approves the text and
- * the answer; phones, ID numbers and e-mails are masked in what is shown;
- * a private answer never is public; a hidden one needs a reason.  The
- * public list is searched without diacritics and filtered.  Officials of
- * another ward are answered 404, acts need If-Match (428, 412); a report
- * is reassigned with a reason (the new agency told), merged into another,
- * rated once by its author (with the secret); the figures per agency count
- * received, answered, on time and the mean rating.
+ * report's; taken upright (EXIF orientation 6), it is turned so.  Nothing is public before the moderator approves the
+ * text and the answer; phones, ID numbers and e-mails are masked in what is shown; a private answer never is public; a
+ * hidden one needs a reason.  The public list is searched without diacritics and filtered.  Officials of another ward
+ * are answered 404, acts need If-Match (428, 412); a report is reassigned with a reason (the new agency told), merged
+ * into another, rated once by its author (with the secret); the figures per agency count received, answered, on time
+ * and the mean rating.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -291,6 +289,16 @@ static unsigned char *make_jpeg(int w, int h, double lat, double lon, size_t *n)
 		make->format = EXIF_FORMAT_ASCII;
 		make->tag = EXIF_TAG_MAKE;
 		exif_content_add_entry(d->ifd[EXIF_IFD_0], make);
+		/* held upright: turned a quarter clockwise to be seen */
+		ExifEntry *turn = exif_entry_new();
+		turn->data = malloc(2);
+		exif_set_short(turn->data, EXIF_BYTE_ORDER_INTEL, 6);
+		turn->size = 2;
+		turn->components = 1;
+		turn->format = EXIF_FORMAT_SHORT;
+		turn->tag = EXIF_TAG_ORIENTATION;
+		exif_content_add_entry(d->ifd[EXIF_IFD_0], turn);
+		exif_entry_unref(turn);
 		double v[2] = {lat, lon};
 		ExifTag tags[2] = {EXIF_TAG_GPS_LATITUDE, EXIF_TAG_GPS_LONGITUDE};
 		ExifTag refs[2] = {EXIF_TAG_GPS_LATITUDE_REF, EXIF_TAG_GPS_LONGITUDE_REF};
@@ -422,7 +430,9 @@ static void photos_checked_and_stripped(void **state)
 	snprintf(path, sizeof(path), "/api/v1/feedback/%s/photos?s=%s", m.code, m.secret);
 	assert_int_equal(post_bytes(path, jpg, n, "image/jpeg", &r), 201);
 	assert_false(json_is_true(json_object_get(r.json, "location_kept")));
-	assert_int_equal(jint(r.json, "width"), 64);
+	/* turned upright as the camera said: 64 x 48 held upright */
+	assert_int_equal(jint(r.json, "width"), 48);
+	assert_int_equal(jint(r.json, "height"), 64);
 	mc_http_res_free(&r);
 	fetch_photo(&m, 1, &r);
 	assert_string_equal(mc_http_header(&r, "Content-Type"), "image/jpeg");
