@@ -7,8 +7,8 @@
 // moderator (the City office) approves the text, then the answer; anyone
 // then finds it in the public list searching without diacritics, reads it
 // with the phone number masked and sees its photo; the author follows it
-// with the secret and rates the answer once; the figures count it.  axe-core
-// on every page; nothing wider than the phone.
+// with the secret and rates the answer once; the figures count it; the
+// pages in English.  axe-core on every page; nothing wider than the phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, PHONE } from './lib/harness.mjs';
@@ -154,5 +154,11 @@ test('a citizen reports, the ward answers, the moderator approves, the public fi
   const row = anyone.locator('#fb-figures-table tbody tr', { hasText: 'UBND Phường Sài Gòn' });
   assert.equal(await row.locator('td').first().textContent(), '1');
   await check(anyone, 'the figures');
+  // the same in English
+  await anyone.locator('#lang').click();
+  await anyone.getByRole('heading', { name: 'Feedback figures', level: 1 }).waitFor();
+  await check(anyone, 'the figures in English');
+  await anyone.goto(`/phan-anh/${code}`);
+  await anyone.getByRole('heading', { name: "The agency's answer" }).waitFor();
   assertNoErrors(anyone);
 });

@@ -56,10 +56,7 @@ export async function form(view) {
     field('text', t('fb_text') + ' *', { tag: 'textarea', maxlength: '2000', required: true, rows: '5', hint: t('fb_text_hint') }),
     field('photos', t('fb_photos'), { type: 'file', accept: 'image/jpeg,image/png', multiple: true, 'data-field': 'photo', hint: t('fb_photos_hint') }),
     el('label', { class: 'choice' }, el('input', { type: 'checkbox', name: 'keep_location', id: 'f-keep_location' }), ' ', t('fb_keep_location')),
-    el('details', { class: 'fb-point' },
-      el('summary', { text: t('fb_point') }),
-      field('lat', t('fb_lat'), { inputmode: 'decimal', hint: t('fb_point_hint') }),
-      field('lon', t('fb_lon'), { inputmode: 'decimal' })),
+    pointBox(),
     anon ? el('fieldset', {},
       el('legend', { text: t('fb_who') }),
       field('name', t('fb_name') + ' *', { maxlength: '100', required: true, autocomplete: 'name' }),
@@ -69,6 +66,27 @@ export async function form(view) {
     status);
   f.addEventListener('submit', (e) => { e.preventDefault(); send(f, ward, status); });
   page(view, t('fb_form_title'), f, link('/phan-anh', t('fb_public_title'), { class: 'back' }));
+}
+
+// The optional point: typed, or the phone's position when the person
+// asks for it (never without a click).
+function pointBox() {
+  const said = el('p', { class: 'hint', 'aria-live': 'polite' });
+  const box = el('details', { class: 'fb-point' },
+    el('summary', { text: t('fb_point') }),
+    field('lat', t('fb_lat'), { inputmode: 'decimal', hint: t('fb_point_hint') }),
+    field('lon', t('fb_lon'), { inputmode: 'decimal' }));
+  if ('geolocation' in navigator) {
+    box.append(el('button', { type: 'button', id: 'fb-here', text: t('fb_use_location'), onclick: () => {
+      said.textContent = t('fb_locating');
+      navigator.geolocation.getCurrentPosition((pos) => {
+        box.querySelector('#f-lat').value = pos.coords.latitude.toFixed(6);
+        box.querySelector('#f-lon').value = pos.coords.longitude.toFixed(6);
+        said.textContent = '';
+      }, () => { said.textContent = t('fb_location_failed'); }, { timeout: 15000 });
+    } }), said);
+  }
+  return box;
 }
 
 async function send(f, ward, status) {
@@ -168,7 +186,8 @@ function head(p, secret) {
     el('dl', { class: 'head-dl' },
       ...row('fb_category', pick(p.category)),
       ...row('fb_where', [p.address, pick(p.ward)].filter(Boolean).join(', ')),
-      p.point ? row('fb_point', `${p.point.lat.toFixed(5)}, ${p.point.lon.toFixed(5)}`) : [],
+      p.point ? row('fb_point', `${p.point.lat.toFixed(5)}, ${p.point.lon.toFixed(5)} `,
+        el('a', { href: `https://www.openstreetmap.org/?mlat=${p.point.lat}&mlon=${p.point.lon}#map=18/${p.point.lat}/${p.point.lon}`, rel: 'noopener noreferrer', target: '_blank', text: t('fb_map') })) : [],
       ...row('fb_agency', el('span', { id: 'fb-agency', text: pick(p.agency) })),
       ...row('fb_received', when(p.received_at)),
       ...row('fb_due', when(p.due_at)),
@@ -260,7 +279,7 @@ export async function figures(view) {
     el('td', { 'data-label': t('fb_fig_rating'), text: a.rating_mean == null ? '—' : new Intl.NumberFormat(state.lang === 'en' ? 'en' : 'vi-VN', { maximumFractionDigits: 1 }).format(a.rating_mean) })));
   page(view, t('fb_figures_title'),
     el('p', { class: 'hint', text: t('fb_figures_intro', { from: r.body.from, to: r.body.to }) }),
-    rows.length ? el('table', { class: 'data', id: 'fb-figures-table' },
+    rows.length ? el('table', { class: 'stack', id: 'fb-figures-table' },
       el('thead', {}, el('tr', {}, th('fb_agency'), th('fb_fig_received'), th('fb_fig_answered'), th('fb_fig_on_time'), th('fb_fig_rating'))),
       el('tbody', {}, ...rows)) : el('p', { class: 'hint', text: t('fb_none') }),
     link('/phan-anh', t('fb_public_title'), { class: 'back' }));
