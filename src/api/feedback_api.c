@@ -11,6 +11,8 @@
 #include "../core/timeutil.h"
 #include "../feedback/feedback.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,8 +55,46 @@ static int categories(struct mc_req *r)
 	return mc_res_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* ---- reports, limited per address and hour (feedback_limit) ---- */
+
+#define LIMIT_SLOTS 1024
+
+static struct {
+	char addr[64];
+	int64_t hour;
+	int count;
+} slots[LIMIT_SLOTS];
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The reports addr made this hour (add: one more); 1 when under limit. */
+static int under_limit(const char *addr, int limit, int add)
+{
+	if (limit <= 0)
+		return 1;
+	unsigned h = 2166136261u;
+	for (const char *p = addr; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	int64_t hour = mc_time_now_ms() / 3600000;
+	pthread_mutex_lock(&slots_lock);
+	unsigned i = h % LIMIT_SLOTS;
+	if (strcmp(slots[i].addr, addr) != 0 || slots[i].hour != hour) {
+		snprintf(slots[i].addr, sizeof(slots[i].addr), "%s", addr);
+		slots[i].hour = hour;
+		slots[i].count = 0;
+	}
+	slots[i].count += add;
+	int ok = slots[i].count < limit;
+	pthread_mutex_unlock(&slots_lock);
+	return ok;
+}
+
 static int report(struct mc_req *r)
 {
+	int limit = mc_server_config(r->srv)->feedback_limit;
+	if (!under_limit(r->addr, limit, 0)) {
+		r->err.retry_after = 3600 - (int)(mc_time_now_ms() / 1000 % 3600);
+		return mc_fail(r, MC_E_RATE_LIMITED, "%d reports an hour from one address", limit);
+	}
 	json_t *b = mc_api_body(r), *out = NULL;
 	struct mc_feedback_ctx x;
 	int rc = b ? ctx(r, &x) : r->err.code;
@@ -62,6 +102,7 @@ static int report(struct mc_req *r)
 		return rc;
 	if ((rc = mc_feedback_report(&x, b, &out)))
 		return mc_api_fail(r, rc);
+	under_limit(r->addr, limit, 1);
 	mc_res_header(r, "Location",
 		      mc_sprintf(r->arena, "/api/v1/feedback/%s", json_string_value(json_object_get(out, "code"))));
 	return mc_res_json(r, 201, out);

@@ -739,12 +739,31 @@ static void reassign_merge_rate_figures(void **state)
 			 5);
 }
 
+/* Reports from one address are limited per hour (feedback_limit). */
+static void reports_limited_per_address(void **state)
+{
+	(void)state;
+	assert_int_equal(mc_test_server_stop(&srv), 0);
+	const char *env[] = {"MOTCUA_FEEDBACK_LIMIT=2", NULL};
+	mc_test_server_start(&srv, db_url, env);
+	struct made m;
+	struct mc_http_res r;
+	assert_int_equal(simple("other", "26740", "Một", &m), 201);
+	/* a refused report does not count */
+	assert_int_equal(report("{}", NULL, &r), 422);
+	mc_http_res_free(&r);
+	assert_int_equal(simple("other", "26740", "Hai", &m), 201);
+	assert_int_equal(report("{}", NULL, &r), 429);
+	assert_true(atoi(mc_http_header(&r, "Retry-After")) > 0);
+	mc_http_res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(report_validated_routed_due),      cmocka_unit_test(photos_checked_and_stripped),
 		cmocka_unit_test(moderation_masking_public_search), cmocka_unit_test(another_ward_sees_nothing),
-		cmocka_unit_test(reassign_merge_rate_figures),
+		cmocka_unit_test(reassign_merge_rate_figures),      cmocka_unit_test(reports_limited_per_address),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
