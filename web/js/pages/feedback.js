@@ -138,7 +138,9 @@ async function sendPhoto(code, secret, file, keep) {
 function card(p, official) {
   const href = official ? `/can-bo/phan-anh/${encodeURIComponent(p.code)}` : `/phan-anh/${encodeURIComponent(p.code)}`;
   return el('li', { class: 'doc-card' },
-    el('div', { class: 'doc-card-head' }, statusBadge(p.status), el('span', { class: 'task-kind', text: pick(p.category) })),
+    el('div', { class: 'doc-card-head' }, statusBadge(p.status),
+      p.status === 'received' && Date.now() > Date.parse(p.due_at) ? el('span', { class: 'badge overdue', text: t('fb_overdue') }) : null,
+      el('span', { class: 'task-kind', text: pick(p.category) })),
     el('p', { class: 'doc-summary' }, link(href, p.text.length > 160 ? p.text.slice(0, 157) + '…' : p.text, { class: 'doc-card-link' })),
     el('p', { class: 'doc-meta' }, [p.code, pick(p.ward) || p.ward.code, pick(p.agency), when(p.received_at)].join(' · ')));
 }
