@@ -148,20 +148,23 @@ function card(p, official) {
 export async function list(view, qs) {
   await needStrings('feedback');
   await loadCategories();
-  const q = qs.get('q') || '', cat = qs.get('category') || '';
   const params = new URLSearchParams();
-  if (q) params.set('q', q);
-  if (cat) params.set('category', cat);
-  const r = await api('GET', `/api/v1/feedback?${params}`);
+  for (const k of ['q', 'category', 'agency_id', 'ward_code']) if (qs.get(k)) params.set(k, qs.get(k));
+  const [r, ag] = await Promise.all([api('GET', `/api/v1/feedback?${params}`), api('GET', '/api/v1/agencies')]);
+  const agency = field('agency_id', t('fb_agency'), { tag: 'select' });
+  agency.querySelector('select').replaceChildren(el('option', { value: '', text: t('fb_all_agencies') }),
+    ...(ag.status === 200 ? ag.body.items : []).map((a) => el('option', { value: String(a.id), text: pick(a), selected: String(a.id) === qs.get('agency_id') })));
   const search = el('form', { class: 'act-form', id: 'fb-search', role: 'search' },
-    field('q', t('fb_search'), { type: 'search', value: q, hint: t('fb_search_hint') }),
-    categorySelect('category', t('fb_category'), true, cat),
+    field('q', t('fb_search'), { type: 'search', value: qs.get('q') || '', hint: t('fb_search_hint') }),
+    categorySelect('category', t('fb_category'), true, qs.get('category') || ''),
+    agency,
     el('div', { class: 'actions' }, el('button', { type: 'submit', id: 'fb-search-go', text: t('fb_search_go') })));
   search.addEventListener('submit', (e) => {
     e.preventDefault();
     const p = new URLSearchParams();
     if (search.elements.q.value.trim()) p.set('q', search.elements.q.value.trim());
-    if (search.elements.category.value) p.set('category', search.elements.category.value);
+    for (const k of ['category', 'agency_id']) if (search.elements[k].value) p.set(k, search.elements[k].value);
+    if (qs.get('ward_code')) p.set('ward_code', qs.get('ward_code'));
     go(`/phan-anh${p.toString() ? '?' + p : ''}`);
   });
   const items = r.status === 200 ? r.body.items : [];
