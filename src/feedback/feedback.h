@@ -130,4 +130,8 @@ int mc_feedback_moderate(struct mc_feedback_ctx *x, const char *code, int64_t ve
 int mc_feedback_rate(struct mc_feedback_ctx *x, const char *code, const char *secret, int64_t version, json_t *in,
 		     json_t **out);
 
+/* The housekeeping: tell the agency of each open report past its due time,
+ * once (outbox event feedback_overdue); *queued the reports told. */
+int mc_feedback_remind(struct mc_conn *c, int64_t now, int64_t *queued);
+
 #endif

@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct mc_test_server srv;
 static char db_url[512], dir[64];
@@ -739,6 +740,43 @@ static void reassign_merge_rate_figures(void **state)
 			 5);
 }
 
+/* The housekeeping tells the agency of an overdue report, once. */
+static void overdue_told_once(void **state)
+{
+	(void)state;
+	struct made m;
+	assert_int_equal(simple("roads", "26740", "Nắp cống hở", &m), 201);
+	char at[40], out[512], sql[512];
+	time_t later = time(NULL) + 30 * 86400;
+	struct tm tm;
+	gmtime_r(&later, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	setenv("MOTCUA_TEST_NOW", at, 1);
+	assert_int_equal(mc_test_run_cli(db_url, "housekeeping", out, sizeof(out)), 0);
+	int64_t id = count("SELECT id FROM feedback_reports WHERE code = ?", m.code);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM outbox WHERE topic = 'feedback_reports' AND topic_id = %lld AND event ="
+		 " 'feedback_overdue' AND payload LIKE ?",
+		 (long long)id);
+	char like[64];
+	snprintf(like, sizeof(like), "%%/can-bo/phan-anh/%s%%", m.code);
+	/* every official of the Department of Construction who answers */
+	int64_t handlers = count("SELECT COUNT(*) FROM users u JOIN agencies a ON a.id = u.agency_id WHERE a.code = ?"
+				 " AND EXISTS (SELECT 1 FROM user_roles r JOIN role_permissions p ON p.role_code ="
+				 " r.role_code WHERE r.user_id = u.id AND p.perm_code = 'feedback.handle')",
+				 "000.00.03.H29");
+	assert_true(handlers >= 3);
+	assert_int_equal(count(sql, like), handlers);
+	assert_int_equal(mc_test_run_cli(db_url, "housekeeping", out, sizeof(out)), 0);
+	unsetenv("MOTCUA_TEST_NOW");
+	assert_int_equal(count(sql, like), handlers);
+	/* an answered report is never told */
+	assert_int_equal(count("SELECT COUNT(*) FROM feedback_reports WHERE status <> 'received' AND overdue_told_at IS"
+			       " NOT NULL",
+			       NULL),
+			 0);
+}
+
 /* Reports from one address are limited per hour (feedback_limit). */
 static void reports_limited_per_address(void **state)
 {
@@ -763,7 +801,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(report_validated_routed_due),      cmocka_unit_test(photos_checked_and_stripped),
 		cmocka_unit_test(moderation_masking_public_search), cmocka_unit_test(another_ward_sees_nothing),
-		cmocka_unit_test(reassign_merge_rate_figures),      cmocka_unit_test(reports_limited_per_address),
+		cmocka_unit_test(reassign_merge_rate_figures),      cmocka_unit_test(overdue_told_once),
+		cmocka_unit_test(reports_limited_per_address),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);

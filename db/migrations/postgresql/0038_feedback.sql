@@ -75,6 +75,7 @@ CREATE TABLE feedback_reports (
     rating_comment TEXT,
     rated_at       BIGINT,
     search_key     TEXT NOT NULL DEFAULT '',    -- public text, address and answer without diacritics
+    overdue_told_at BIGINT,      -- when the agency was told it is overdue (once)
     version        BIGINT NOT NULL DEFAULT 1,
     CHECK (status IN ('received', 'answered', 'merged')),
     CHECK (text_state IN ('pending', 'approved', 'hidden')),
@@ -84,6 +85,8 @@ CREATE TABLE feedback_reports (
 CREATE INDEX feedback_reports_agency ON feedback_reports (agency_id, id);
 CREATE INDEX feedback_reports_public ON feedback_reports (answered_at) WHERE status = 'answered';
 CREATE INDEX feedback_reports_author ON feedback_reports (author_id, id);
+-- the open reports past their due time whose agency the housekeeping has not told yet
+CREATE INDEX feedback_reports_overdue ON feedback_reports (due_at) WHERE status = 'received' AND overdue_told_at IS NULL;
 
 -- the photos, decoded and encoded again (no metadata but, with the
 -- author's consent, the GPS point of a JPEG)
