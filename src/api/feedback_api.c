@@ -199,6 +199,11 @@ static int work_list(struct mc_req *r)
 	return list_with(r, mc_feedback_work);
 }
 
+static int mine(struct mc_req *r)
+{
+	return list_with(r, mc_feedback_mine);
+}
+
 static int queue(struct mc_req *r)
 {
 	struct mc_feedback_ctx x;
@@ -291,6 +296,7 @@ const struct mc_route mc_api_feedback_routes[] = {
 	{"GET", "/api/v1/feedback-figures", figures, MC_AUTH_NONE, NULL, 0},
 	{"GET", "/api/v1/feedback-work", work_list, MC_AUTH_REQUIRED, "feedback.handle", 0},
 	{"GET", "/api/v1/feedback-moderation", queue, MC_AUTH_REQUIRED, "feedback.moderate", 0},
+	{"GET", "/api/v1/my/feedback", mine, MC_AUTH_REQUIRED, NULL, 0},
 	{"POST", "/api/v1/feedback", report, MC_AUTH_OPTIONAL, NULL, MC_RF_NO_IDEM},
 	{"GET", "/api/v1/feedback", public_list, MC_AUTH_NONE, NULL, 0},
 	{"GET", "/api/v1/feedback/{code}", report_get, MC_AUTH_OPTIONAL, NULL, 0},

@@ -111,6 +111,8 @@ int mc_feedback_public(struct mc_feedback_ctx *x, const struct mc_feedback_filte
 /* The reports the caller's agency answers (feedback.handle): state
  * "open" (not answered yet), "answered", "overdue" or NULL (all). */
 int mc_feedback_work(struct mc_feedback_ctx *x, const struct mc_feedback_filter *f, json_t **out);
+/* The reports the caller made signed in, newest first (f: the page only). */
+int mc_feedback_mine(struct mc_feedback_ctx *x, const struct mc_feedback_filter *f, json_t **out);
 /* The moderator's queue: texts and answers waiting for moderation in the
  * moderator's jurisdiction. */
 int mc_feedback_queue(struct mc_feedback_ctx *x, json_t **out);

@@ -111,6 +111,15 @@ int mc_feedback_work(struct mc_feedback_ctx *x, const struct mc_feedback_filter 
 	return page(x, &q, f, 1, out);
 }
 
+int mc_feedback_mine(struct mc_feedback_ctx *x, const struct mc_feedback_filter *f, json_t **out)
+{
+	struct mc_qb q = {.sql = MC_BUF_INIT(4096)};
+	struct mc_feedback_filter page_only = {.before = f->before};
+	mc_qb_add(&q, "SELECT " MC__FB_COLS MC__FB_FROM, "");
+	mc_qb_and(&q, "r.author_id = ?", "i", x->who->user_id);
+	return page(x, &q, &page_only, 1, out);
+}
+
 int mc_feedback_queue(struct mc_feedback_ctx *x, json_t **out)
 {
 	struct mc_qb q = {.sql = MC_BUF_INIT(4096)};

@@ -266,6 +266,18 @@ static void report_validated_routed_due(void **state)
 			 201);
 	assert_int_equal(jint(json_object_get(json_object_get(r.json, "report"), "agency"), "id"),
 			 agency_id("000.00.04.H29"));
+	char mine[32];
+	snprintf(mine, sizeof(mine), "%s", jstr(r.json, "code"));
+	mc_http_res_free(&r);
+	/* their reports: theirs alone */
+	assert_int_equal(mc_http_get(&cz, "/api/v1/my/feedback", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	assert_string_equal(jstr(json_array_get(json_object_get(r.json, "items"), 0), "code"), mine);
+	mc_http_res_free(&r);
+	struct mc_http_session bi;
+	mc_http_login_as(&bi, srv.base, "079185176822");
+	assert_int_equal(mc_http_get(&bi, "/api/v1/my/feedback", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
 	mc_http_res_free(&r);
 	assert_int_equal(mc_http_get(&cz, "/api/v1/feedback-categories", &r), 200);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 6);

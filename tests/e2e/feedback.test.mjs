@@ -7,8 +7,9 @@
 // moderator (the City office) approves the text, then the answer; anyone
 // then finds it in the public list searching without diacritics, reads it
 // with the phone number masked and sees its photo; the author follows it
-// with the secret and rates the answer once; the figures count it; the
-// pages in English.  axe-core on every page; nothing wider than the phone.
+// with the secret and rates the answer once; a citizen signed in reports
+// without giving a phone and finds it among their reports; the figures
+// count them; the pages in English.  axe-core on every page; nothing wider than the phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, PHONE } from './lib/harness.mjs';
@@ -147,6 +148,28 @@ test('a citizen reports, the ward answers, the moderator approves, the public fi
   await cz.locator('#fb-rating').waitFor();
   assert.equal(await cz.locator('#fb-rate').count(), 0);
   assertNoErrors(cz, [/422/]);
+
+  // ---- a citizen signed in: no name or phone asked, their reports listed ----
+  const an = await newPage(browser, srv, PHONE);
+  await login(an, '079203001234');
+  await an.goto('/phan-anh/gui');
+  await an.getByLabel('Lĩnh vực *').selectOption({ label: 'Chiếu sáng công cộng' });
+  await an.getByRole('combobox', { name: /Phường, xã/ }).fill('Sai Gon');
+  await an.getByRole('option', { name: 'Phường Sài Gòn, Thành phố Hồ Chí Minh' }).click();
+  await an.getByLabel('Địa chỉ cụ thể *').fill('Công viên 23/9');
+  await an.getByLabel('Nội dung phản ánh *').fill('Đèn công viên không sáng');
+  assert.equal(await an.getByLabel('Số điện thoại *').count(), 0);
+  await an.getByLabel(/^Ảnh hiện trường/).setInputFiles({ name: 'den.png', mimeType: 'image/jpeg', buffer: await jpeg(an) });
+  await an.getByRole('button', { name: 'Gửi phản ánh' }).click();
+  await an.locator('#fb-done').waitFor();
+  const mine = await an.locator('#fb-code').textContent();
+  await an.locator('img.fb-photo').waitFor();
+  await an.goto('/phan-anh');
+  await an.locator('#fb-mine a', { hasText: 'Đèn công viên' }).waitFor();
+  await check(an, 'the public list with my reports');
+  await an.locator('#fb-mine a', { hasText: 'Đèn công viên' }).click();
+  await an.locator('#fb-h', { hasText: mine }).waitFor();
+  assertNoErrors(an);
 
   // ---- the figures ----
   await anyone.goto('/phan-anh/so-lieu');

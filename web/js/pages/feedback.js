@@ -168,7 +168,12 @@ export async function list(view, qs) {
     go(`/phan-anh${p.toString() ? '?' + p : ''}`);
   });
   const items = r.status === 200 ? r.body.items : [];
+  // a citizen signed in finds their own reports first
+  const mine = state.me && state.me.kind !== 'official' ? await api('GET', '/api/v1/my/feedback') : null;
   page(view, t('fb_public_title'),
+    mine && mine.status === 200 && mine.body.items.length ? el('section', { 'aria-labelledby': 'fb-mine-h' },
+      el('h2', { id: 'fb-mine-h', text: t('fb_mine') }),
+      el('ul', { class: 'doc-cards', id: 'fb-mine' }, ...mine.body.items.map((p) => card(p, false)))) : null,
     el('p', { class: 'hint', text: t('fb_public_intro') }),
     el('p', { class: 'actions' },
       link('/phan-anh/gui', t('fb_new'), { class: 'button primary', id: 'fb-new' }),
