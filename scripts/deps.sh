@@ -41,6 +41,9 @@ PACKAGES=(
   libcurl4-openssl-dev:build  # HTTP client: edXML packages to other agencies (and the HTTP tests)
   libical-dev:build           # iCalendar (RFC 5545): the work calendars' feeds that calendar clients subscribe to
   zlib1g-dev:build            # gzip: the stored tracking answers, sent as they are to clients that accept gzip
+  libjpeg62-turbo-dev:build   # feedback photos: JPEGs decoded and encoded again (libjpeg-turbo), metadata dropped
+  libpng-dev:build            # feedback photos: PNGs decoded and encoded again
+  libexif-dev:build           # feedback photos: the EXIF GPS point, kept alone only with the author's consent
   fonts-dejavu-core:build     # DejaVu Sans/Serif: full Vietnamese coverage for the PDFs
   fonts-liberation2:build     # Liberation Serif: Times New Roman's metrics, as Decree 30 asks of documents
   sqlite3:test                # sqlite3 CLI to inspect/seed test databases

@@ -40,6 +40,7 @@ extern const struct mc_route mc_api_schedule_routes[];
 extern const struct mc_route mc_api_poll_routes[];
 extern const struct mc_route mc_api_directive_routes[];
 extern const struct mc_route mc_api_notify_routes[];
+extern const struct mc_route mc_api_feedback_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"

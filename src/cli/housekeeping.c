@@ -8,6 +8,7 @@
 #include "../directive/directive.h"
 #include "../document/document.h"
 #include "../dossier/dossier.h"
+#include "../feedback/feedback.h"
 #include "../poll/poll.h"
 #include "../render/pdf.h"
 
@@ -24,7 +25,8 @@ static const char usage[] = "usage: motcua housekeeping [--config FILE]\n"
 			    "due soon, overdue; directed tasks due soon, overdue: each once) in the\n"
 			    "outbox; close the committee members' polls whose deadline has passed (the\n"
 			    "result and its PDF computed once) and remind the members who have not\n"
-			    "answered a day before the deadline (once, counted with the reminders).\n"
+			    "answered a day before the deadline (once, counted with the reminders);\n"
+			    "tell the agencies of citizens' reports past their due time (once).\n"
 			    "`motcua serve` does this every ten minutes; this runs it once (e.g. after a\n"
 			    "long stop).  Prints what was removed and queued.\n";
 
@@ -38,7 +40,7 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 	*uploads = mc_blob_purge(c, (int64_t)cfg->upload_keep_hours * 3600000);
 	if (*uploads < 0)
 		return *uploads;
-	int64_t now = mc_time_now_ms(), closed = 0, polls = 0, directed = 0;
+	int64_t now = mc_time_now_ms(), closed = 0, polls = 0, directed = 0, feedback = 0;
 	int rc = mc_document_remind(c, now, reminders);
 	if (!rc)
 		rc = mc_poll_close_due(c, now, &closed);
@@ -46,7 +48,9 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 		rc = mc_poll_remind(c, now, &polls);
 	if (!rc)
 		rc = mc_directive_remind(c, now, &directed);
-	*reminders += polls + directed;
+	if (!rc)
+		rc = mc_feedback_remind(c, now, &feedback);
+	*reminders += polls + directed + feedback;
 	int64_t sent = rc ? 0 : mc_notify_housekeeping(c, now);
 	if (sent < 0)
 		rc = (int)sent;

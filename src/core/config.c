@@ -58,6 +58,7 @@ static const struct key keys[] = {
 	I(trust_proxy, 0, 1),
 	I(session_cache_ms, 0, 60000),
 	I(track_limit, 0, 1000000),
+	I(feedback_limit, 0, 1000000),
 	I(max_connections, 0, 1000000),
 	I(conn_per_addr, 0, 1000000),
 	I(header_timeout, 1, 3600),
@@ -206,6 +207,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->shutdown_grace = 30;
 	c->session_cache_ms = 2000;
 	c->track_limit = 60;
+	c->feedback_limit = 20;
 	c->conn_per_addr = 256;
 	c->header_timeout = 30;
 	c->db_connect_timeout_ms = 5000;

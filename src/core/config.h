@@ -40,6 +40,7 @@ struct mc_config {
 	int trust_proxy;       /* take the client address from X-Forwarded-For */
 	int session_cache_ms;  /* how long a resolved session is reused in-process */
 	int track_limit;       /* public tracking lookups per address per minute; 0 = no limit */
+	int feedback_limit;    /* citizens' feedback reports per address per hour; 0 = no limit */
 	int max_connections;   /* HTTP connections at most; 0 = from the open-files limit */
 	int conn_per_addr;     /* connections one client address may hold; 0 = no limit */
 	int header_timeout;    /* seconds a connection may take to send a request head */

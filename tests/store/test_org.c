@@ -545,8 +545,9 @@ static void user_create_and_duplicates(void **state)
 	assert_string_equal(json_string_value(json_array_get(r, 0)), "clerical");
 	assert_string_equal(json_string_value(json_array_get(r, 1)), "specialist");
 	assert_int_equal(json_array_size(json_object_get(j, "permissions")),
-			 10); /* directive.manage, directive.read, directory.read, document.draft, document.read,
-			       document.register, dossier.process, dossier.read, schedule.manage, schedule.read */
+			 11); /* directive.manage, directive.read, directory.read, document.draft, document.read,
+			       document.register, dossier.process, dossier.read, feedback.handle, schedule.manage,
+			       schedule.read */
 	json_decref(j);
 
 	int64_t users0 = 0, users1 = 0;

@@ -50,6 +50,12 @@ const ROUTES = [
   [/^\/can-bo\/lich-cua-toi$/, './pages/schedule.js', 'mine'],
   [/^\/hop-thu$/, './pages/inbox.js', 'inbox'],
   [/^\/quan-tri\/thong-bao$/, './pages/inbox.js', 'deliveries'],
+  [/^\/phan-anh$/, './pages/feedback.js', 'list'],
+  [/^\/phan-anh\/gui$/, './pages/feedback.js', 'form'],
+  [/^\/phan-anh\/so-lieu$/, './pages/feedback.js', 'figures'],
+  [/^\/phan-anh\/([^/]+)$/, './pages/feedback.js', 'report'],
+  [/^\/can-bo\/phan-anh$/, './pages/feedback.js', 'work'],
+  [/^\/can-bo\/phan-anh\/([^/]+)$/, './pages/feedback.js', 'handle'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -95,6 +101,7 @@ function renderNav() {
   const item = (href, key) => el('li', {}, link(href, t(key), here === href ? { 'aria-current': 'page' } : {}));
   if (!state.me) {
     items.push(item('/lich-cong-tac', 'nav_schedule_public'), item('/xac-thuc-chu-ky', 'nav_verify'), item('/dang-nhap', 'nav_login'), item('/dang-ky', 'nav_signup'));
+    items.push(item('/phan-anh', 'nav_feedback'));
   } else {
     if (isOfficial()) {
       items.push(item('/can-bo', 'nav_queues'));
@@ -104,11 +111,13 @@ function renderNav() {
       if (can('schedule.read')) items.push(item('/can-bo/lich-cong-tac', 'nav_schedule'));
       if (can('poll.manage') || can('poll.conclude') || (state.me.roles || []).includes('committee_member')) items.push(item('/can-bo/lay-y-kien', 'nav_polls'));
       if (can('directive.read')) items.push(item('/can-bo/chi-dao', 'nav_directives'));
+      if (can('feedback.handle') || can('feedback.moderate')) items.push(item('/can-bo/phan-anh', 'nav_feedback_work'));
       if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));
     } else {
       items.push(item('/ho-so-cua-toi', 'nav_mine'));
+      items.push(item('/phan-anh', 'nav_feedback'));
     }
     items.push(item('/hop-thu', 'nav_inbox'));
     if (can('notify.admin')) items.push(item('/quan-tri/thong-bao', 'nav_deliveries'));
