@@ -55,6 +55,19 @@ struct mc_config {
 	int db_group_commit;
 	int exchange_interval_ms; /* how often the outbox's edXML messages due are sent */
 	int snapshots; /* 1: the dashboard's snapshot every hour and the leaders' daily reports (src/snapshot) */
+	/* Fees paid by VNPAY (src/payment): the merchant's terminal code and
+	 * shared secret (never logged), the gateway's payment page, its
+	 * transaction API (refunds) and where it sends the browser back ("":
+	 * public_url + /thanh-toan/ket-qua).  paysim 1: the server answers as
+	 * the gateway itself (/paysim/..., a simulator for the demo and the
+	 * tests, with a demo terminal and secret when none is set); -1 (the
+	 * default): 1 when vnpay_url is not set. */
+	char vnpay_tmn[32];
+	char vnpay_secret[256];
+	char vnpay_url[256];
+	char vnpay_api_url[256];
+	char vnpay_return_url[256];
+	int paysim;
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or
