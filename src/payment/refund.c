@@ -105,6 +105,7 @@ int mc_payment_refund(struct mc_pay_ctx *x, int64_t id, int64_t version, json_t 
 		return rc < 0 ? rc
 			      : mc_error_set(x->e, MC_E_FORBIDDEN,
 					     "only an accountant of the collecting agency refunds");
+	rc = 0;
 	if (p.version != version)
 		return MC_E_PRECONDITION;
 	if (strcmp(p.status, "paid") != 0) {

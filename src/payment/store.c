@@ -140,8 +140,6 @@ int mc__pay_notice(struct mc_conn *c, const struct mc__pay *p, const char *event
 	if (!rc && (rc = mc_step_row(s)) == 0) {
 		json_error_t je;
 		ap = mc_col_text(s, 0) ? json_loads(mc_col_text(s, 0), 0, &je) : NULL;
-		snprintf(link, sizeof(link), "/tra-cuu?ma=%s&s=%s", p->code,
-			 mc_col_text(s, 1) ? mc_col_text(s, 1) : "");
 		mc_stmt_done(s);
 	}
 	if (!rc) {
