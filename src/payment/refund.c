@@ -21,7 +21,7 @@
 static int refund_request(struct mc_pay_ctx *x, const struct mc__pay *p, json_t **out)
 {
 	struct mc_stmt *s;
-	char id[33], now[15], amount[32], info[160], hash[129];
+	char id[33], now[15], amount[32], info[160];
 	int rc = mc_query(
 		x->c, &s,
 		"SELECT txn_ref, COALESCE(pay_date, ''), transaction_no FROM payment_orders WHERE payment_id = ?"
@@ -44,6 +44,7 @@ static int refund_request(struct mc_pay_ctx *x, const struct mc__pay *p, json_t 
 	mc_stmt_done(s);
 	struct mc_buf b = MC_BUF_INIT(4096);
 	if (!(rc = mc_vnpay_refund_text(*out, &b))) {
+		char hash[129];
 		mc_hmac_sha512_hex(x->cfg->secret, strlen(x->cfg->secret), b.data ? b.data : "", b.len, hash);
 		json_object_set_new(*out, "vnp_SecureHash", json_string(hash));
 	}

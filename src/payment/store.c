@@ -24,6 +24,20 @@
 	" COALESCE(p.method, ''), d.code, COALESCE(p.receipt_symbol, ''), d.status, COALESCE(p.reference, '')"         \
 	" FROM payments p JOIN dossiers d ON d.id = p.dossier_id"
 
+const char *mc__pay_vnd(int64_t amount, char *out, size_t n)
+{
+	char d[32];
+	int k = snprintf(d, sizeof(d), "%lld", (long long)(amount < 0 ? 0 : amount));
+	size_t w = 0;
+	for (int i = 0; i < k && w + 2 < n; i++) {
+		if (i && (k - i) % 3 == 0)
+			out[w++] = '.';
+		out[w++] = d[i];
+	}
+	out[w] = '\0';
+	return out;
+}
+
 json_t *mc__pay_time(int64_t ms)
 {
 	if (!ms)
@@ -152,6 +166,9 @@ int mc__pay_notice(struct mc_conn *c, const struct mc__pay *p, const char *event
 		json_object_set_new(payload, "code", json_string(p->code));
 		json_object_set_new(payload, "amount", json_integer(p->amount));
 		json_object_set_new(payload, "amount_words", json_string(words));
+		json_object_set_new(payload, "amount_vnd", json_string(mc__pay_vnd(p->amount, words, sizeof(words))));
+		json_t *nm = json_object_get(to, "full_name");
+		json_object_set_new(payload, "name", nm ? json_incref(nm) : json_string(""));
 		json_object_set_new(payload, "link", json_string(link));
 	}
 	char *t = to ? json_dumps(to, JSON_COMPACT) : NULL, *pl = json_dumps(payload, JSON_COMPACT);

@@ -238,6 +238,8 @@ static void check_outbox(json_t *p, const char *event, const char *phone)
 	assert_string_equal(jstr(pay, "code"), jstr(p, "code"));
 	assert_int_equal(jint(pay, "amount"), jint(p, "amount"));
 	assert_string_equal(jstr(pay, "amount_words"), "Tám nghìn đồng");
+	assert_string_equal(jstr(pay, "amount_vnd"), "8.000");
+	assert_string_equal(jstr(pay, "name"), jstr(rec, "full_name"));
 	assert_non_null(strstr(jstr(pay, "link"), jstr(p, "code")));
 	assert_string_equal(jstr(rec, "phone"), phone);
 	assert_non_null(jstr(rec, "full_name"));
