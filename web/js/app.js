@@ -48,6 +48,8 @@ const ROUTES = [
   [/^\/can-bo\/lich-cong-tac\/(\d+)$/, './pages/schedule.js', 'eventPage'],
   [/^\/can-bo\/lich-cong-tac\/(\d+)\/sua$/, './pages/schedule.js', 'eventForm'],
   [/^\/can-bo\/lich-cua-toi$/, './pages/schedule.js', 'mine'],
+  [/^\/thanh-toan\/ket-qua$/, './pages/payments.js', 'returned'],
+  [/^\/can-bo\/doi-soat$/, './pages/payments.js', 'reconcile'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -102,6 +104,7 @@ function renderNav() {
       if (can('schedule.read')) items.push(item('/can-bo/lich-cong-tac', 'nav_schedule'));
       if (can('poll.manage') || can('poll.conclude') || (state.me.roles || []).includes('committee_member')) items.push(item('/can-bo/lay-y-kien', 'nav_polls'));
       if (can('directive.read')) items.push(item('/can-bo/chi-dao', 'nav_directives'));
+      if (can('payment.manage')) items.push(item('/can-bo/doi-soat', 'nav_payments'));
       if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));

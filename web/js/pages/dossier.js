@@ -16,6 +16,7 @@ import { formView } from './office-form.js';
 import { fileLink, itemState, noticeItems, earlierFiles } from './papers.js';
 import { attachment } from './citizen-ui.js';
 import { pinBox, withPin } from './signatures.js';
+import { paymentCard } from './payments.js';
 
 const FORMS = ['01', '02', '03', '04', '05', '06'];
 const ENDED = ['returned', 'refused', 'withdrawn', 'stopped'];
@@ -52,6 +53,7 @@ function render(view, d, def, etag, done) {
     ...(flash ? [flash] : []),
     header(d, def),
     actionsSection(d, def, etag, reload),
+    paymentCard(d.code, { official: true }),
     formsSection(d),
     papersSection(d, def),
     el('section', { class: 'card', 'aria-labelledby': 'form-h' },
