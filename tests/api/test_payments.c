@@ -16,7 +16,8 @@
  * before the fee is paid (409 in both languages) when the procedure asks
  * it first, nor is the result handed over unpaid.  A refusal refunds a
  * VNPAY payment through the gateway and leaves a cash one to the
- * accountant, who records it.  The e-receipt's text (pdftotext), form 01's
+ * accountant, who records it; a stop returns it only when the leader says
+ * so.  The e-receipt's text (pdftotext), form 01's
  * VietQR code decoded back by zbarimg (CRC checked), the daily
  * reconciliation's figures, the collection accounts.
  */
@@ -530,6 +531,39 @@ static void refunds(void **state)
 	json_decref(p);
 }
 
+/* Stopped: the fee is returned only when the leader says the reason
+ * returns it. */
+static void stop_refund(void **state)
+{
+	(void)state;
+	char k[2][80], ref[40], q[2048];
+	struct mc_http_res r;
+	for (int i = 0; i < 2; i++) {
+		submit(&cit, "/api/v1/dossiers", BODY8, k[i]);
+		json_t *p = payment_of(&cit, k[i], 200);
+		free(order(p, ref));
+		notification(q, sizeof(q), ref, 800000, "00");
+		ipn(q, "00");
+		paid_vnpay++, total_vnpay += 8000;
+		json_decref(p);
+		assert_int_equal(mc_http_act(&clerk, k[i], "receive", "{}", &r), 200);
+		mc_http_res_free(&r);
+		assert_int_equal(mc_http_act(&lead, k[i], "stop",
+					     i ? "{\"reason\":\"Cơ quan không thể giải quyết\",\"refund\":true}"
+					       : "{\"reason\":\"Người nộp đề nghị dừng\"}",
+					     &r),
+				 200);
+		mc_http_res_free(&r);
+	}
+	json_t *kept = payment_of(&cit, k[0], 200), *back = payment_of(&cit, k[1], 200);
+	assert_string_equal(jstr(kept, "status"), "paid");
+	assert_true(json_is_false(json_object_get(kept, "refund_due")));
+	assert_string_equal(jstr(back, "status"), "refunded");
+	refunded_total += 8000;
+	json_decref(kept);
+	json_decref(back);
+}
+
 /* Form 01 of an unpaid counter dossier: its VietQR code decodes back to
  * the payload the API gives, whose CRC checks. */
 static void form01_vietqr(void **state)
@@ -643,15 +677,11 @@ static void accounts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(request_per_catalogue),
-		cmocka_unit_test(vnpay_url_signed),
-		cmocka_unit_test(ipn_answers),
-		cmocka_unit_test(simulator_pays),
-		cmocka_unit_test(cash_and_gates),
-		cmocka_unit_test(refunds),
-		cmocka_unit_test(form01_vietqr),
-		cmocka_unit_test(reconciliation),
-		cmocka_unit_test(accounts),
+		cmocka_unit_test(request_per_catalogue), cmocka_unit_test(vnpay_url_signed),
+		cmocka_unit_test(ipn_answers),           cmocka_unit_test(simulator_pays),
+		cmocka_unit_test(cash_and_gates),        cmocka_unit_test(refunds),
+		cmocka_unit_test(stop_refund),           cmocka_unit_test(form01_vietqr),
+		cmocka_unit_test(reconciliation),        cmocka_unit_test(accounts),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
