@@ -32,6 +32,9 @@ int mc__pay_settle(struct mc_conn *c, struct mc__pay *p, const char *method, con
 /* The collecting account of agency (the nearest up its tree that has one):
  * {agency_id, bank_bin, bank_name, account_no, account_name}; MC_E_NOT_FOUND. */
 int mc__pay_account(struct mc_conn *c, int64_t agency, json_t **out);
+/* Still owed: requested or failed, and the dossier has not ended without
+ * a result (refused, withdrawn, stopped: nothing is owed any more). */
+int mc__pay_owed(const struct mc__pay *p);
 /* 20000 as "20.000" into out. */
 const char *mc__pay_vnd(int64_t amount, char *out, size_t n);
 /* An instant as the API shows it (null for 0). */

@@ -106,7 +106,7 @@ static int still(struct mc_pay_ctx *x, struct mc__pay *p, int64_t version, int o
 		return rc;
 	if (p->version != version)
 		return MC_E_PRECONDITION;
-	int is_open = strcmp(p->status, "requested") == 0 || strcmp(p->status, "failed") == 0;
+	int is_open = mc__pay_owed(p);
 	if (open ? is_open : strcmp(p->status, "paid") == 0)
 		return 0;
 	mc_bad_field(x->e, "status", open ? MC_M_PAYMENT_NOT_OPEN : MC_M_PAYMENT_NOT_PAID);

@@ -24,6 +24,17 @@
 	" COALESCE(p.method, ''), d.code, COALESCE(p.receipt_symbol, ''), d.status, COALESCE(p.reference, '')"         \
 	" FROM payments p JOIN dossiers d ON d.id = p.dossier_id"
 
+int mc__pay_owed(const struct mc__pay *p)
+{
+	static const char *const ended[] = {"refused", "withdrawn", "stopped", NULL};
+	if (strcmp(p->status, "requested") != 0 && strcmp(p->status, "failed") != 0)
+		return 0;
+	for (const char *const *e = ended; *e; e++)
+		if (strcmp(p->dossier_status, *e) == 0)
+			return 0;
+	return 1;
+}
+
 const char *mc__pay_vnd(int64_t amount, char *out, size_t n)
 {
 	char d[32];
@@ -281,7 +292,7 @@ static json_t *event_row(struct mc_stmt *s, void *ud)
 /* What the caller may do with p now. */
 static json_t *may(struct mc_pay_ctx *x, const struct mc__pay *p)
 {
-	int open = strcmp(p->status, "requested") == 0 || strcmp(p->status, "failed") == 0;
+	int open = mc__pay_owed(p);
 	int paid = strcmp(p->status, "paid") == 0;
 	int mine = x->who && p->applicant_id == x->who->user_id;
 	int cash = open && (mc__pay_holds(x, "payment.collect", p->received_agency, 0) == 1 ||

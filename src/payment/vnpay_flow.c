@@ -101,7 +101,7 @@ int mc_payment_vnpay_start(struct mc_pay_ctx *x, int64_t id, json_t **out)
 		return rc;
 	if (!x->who || p.applicant_id != x->who->user_id)
 		return mc_error_set(x->e, MC_E_FORBIDDEN, "only the applicant pays by VNPAY");
-	if (!open_status(&p)) {
+	if (!mc__pay_owed(&p)) {
 		mc_bad_field(x->e, "status", MC_M_PAYMENT_NOT_OPEN);
 		return mc_error_set(x->e, MC_E_CONFLICT, "the payment is %s", p.status);
 	}

@@ -529,6 +529,16 @@ static void refunds(void **state)
 	mc_http_res_free(&r);
 	refunded_total += 8000;
 	json_decref(p);
+
+	/* refused unpaid: nothing is owed any more */
+	submit(&cit, "/api/v1/dossiers", BODY8, k);
+	assert_int_equal(mc_http_act(&clerk, k, "refuse", "{\"reasons\":[\"Không thuộc thẩm quyền\"]}", &r), 200);
+	mc_http_res_free(&r);
+	p = payment_of(&cit, k, 200);
+	assert_true(json_is_false(json_object_get(json_object_get(p, "may"), "vnpay")));
+	assert_int_equal(pay_post(&cit, p, "vnpay", "{}", &r), 409);
+	mc_http_res_free(&r);
+	json_decref(p);
 }
 
 /* Stopped: the fee is returned only when the leader says the reason

@@ -3,7 +3,8 @@
 // and "Pay with VNPAY"; the gateway simulator's page pays it; the browser
 // comes back to the return page, which says it is paid, and the dossier
 // page offers the e-receipt.  At the counter, the clerk's dossier view
-// records a cash payment.  The accountant's daily reconciliation counts
+// records a cash payment; before it, the specialist is told that the
+// dossier moves on only once paid.  The accountant's daily reconciliation counts
 // both.  axe-core on each page; nothing wider than the phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,6 +89,16 @@ test('a citizen pays by VNPAY through the simulator, a clerk takes cash, the acc
   });
   assert.equal(c.status, 201);
   const walkIn = (await c.json()).code;
+  // unpaid, the specialist cannot move it on: the page says why
+  const sp = await newPage(browser, srv, PHONE);
+  await login(sp, 'chuyenvien.p26740');
+  await sp.goto(`/can-bo/ho-so/${walkIn}`);
+  await sp.getByRole('button', { name: 'Chuyển bước tiếp theo' }).click();
+  await sp.getByRole('button', { name: 'Xác nhận chuyển' }).click();
+  await sp.getByText('hồ sơ chỉ được chuyển tiếp sau khi người nộp đã thanh toán').waitFor();
+  await assertAccessible(sp, 'the forward refused for the fee');
+  assertNoErrors(sp);
+
   const k = await newPage(browser, srv, PHONE);
   await login(k, 'tiepnhan.p26740');
   await k.goto(`/can-bo/ho-so/${walkIn}`);

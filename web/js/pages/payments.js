@@ -25,7 +25,9 @@ export function paymentCard(code, { official = false } = {}) {
 }
 
 function fill(card, p, official, flash) {
-  const owed = p.status === 'requested' || p.status === 'failed';
+  // a dossier that ended without a result owes nothing any more
+  const ended = ['refused', 'withdrawn', 'stopped'].includes(p.dossier_status);
+  const owed = (p.status === 'requested' || p.status === 'failed') && !ended;
   const dl = el('dl', { class: 'cz-facts' },
     el('dt', { text: t('py_amount') }), el('dd', { id: 'pay-amount' }, el('strong', { text: vnd(p.amount) }), ` (${p.amount_words})`),
     el('dt', { text: t('py_when') }), el('dd', { text: t('py_stage_' + p.stage) }),
@@ -37,6 +39,7 @@ function fill(card, p, official, flash) {
     flash ? el('p', { class: 'notice', role: 'status', text: flash }) : null,
     dl,
     owed && p.status === 'failed' ? el('p', { class: 'warning', text: t('py_failed_hint') }) : null,
+    ended && !p.paid_at ? el('p', { class: 'hint', id: 'pay-not-owed', text: t('py_not_owed') }) : null,
     owed && p.vietqr ? qrBlock(p) : null,
     owed && p.may.vnpay ? el('p', { class: 'actions' }, vnpayButton(card, p)) : null,
     official && owed && p.may.cash ? cashButton(card, p) : null,
