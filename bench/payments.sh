@@ -37,7 +37,7 @@ export MOTCUA_DATA_DIR=$tmp MOTCUA_SHARE_DIR
 MOTCUA_SHARE_DIR=$(realpath "$(dirname "${BASH_SOURCE[0]}")/..")
 secret=bench-secret-$$
 "$motcua" seed >"$tmp/seed.log" 2>&1 || { show_log "$tmp/seed.log"; die "seed failed"; }
-start_server "$tmp/motcua.db" "$tmp/server.log" MOTCUA_VNPAY_SECRET="$secret" MOTCUA_VNPAY_TMN=BENCH001 \
+start_server "$tmp/motcua.db" "$tmp/server.log" MOTCUA_PAYSIM=1 MOTCUA_VNPAY_SECRET="$secret" MOTCUA_VNPAY_TMN=BENCH001 \
 	MOTCUA_TRACK_LIMIT=0
 tok=$(login 079203001234)
 

@@ -32,7 +32,9 @@ static const struct mc_pay_config *pay_config(struct mc_req *r)
 	g->tmn = c->vnpay_tmn;
 	g->secret = c->vnpay_secret;
 	g->return_url = c->vnpay_return_url;
-	g->pay_url = c->vnpay_url[0] ? c->vnpay_url : mc_sprintf(r->arena, "%s/paysim/vpcpay.html", c->public_url);
+	g->pay_url = c->vnpay_url[0] ? c->vnpay_url
+		     : c->paysim     ? mc_sprintf(r->arena, "%s/paysim/vpcpay.html", c->public_url)
+				     : "";
 	g->api_url = c->vnpay_api_url[0] ? c->vnpay_api_url
 		     : c->paysim ? mc_sprintf(r->arena, "http://127.0.0.1:%d/paysim/merchant_webapi/api/transaction",
 					      mc_server_port(r->srv))

@@ -73,7 +73,7 @@ static const struct key keys[] = {
 	S(vnpay_url),
 	S(vnpay_api_url),
 	S(vnpay_return_url),
-	I(paysim, -1, 1),
+	I(paysim, 0, 1),
 };
 #undef S
 #undef I
@@ -212,7 +212,6 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->db_group_commit = -1;
 	c->exchange_interval_ms = 2000;
 	c->snapshots = 1;
-	c->paysim = -1;
 
 	if (!path)
 		path = getenv("MOTCUA_CONFIG");
@@ -247,8 +246,6 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 		c->db_pool = c->threads + 2;
 	if (c->db_group_commit < 0)
 		c->db_group_commit = mc_config_is_pg(c->db) ? 0 : 64;
-	if (c->paysim < 0)
-		c->paysim = c->vnpay_url[0] == '\0';
 	if (c->paysim && !c->vnpay_tmn[0])
 		snprintf(c->vnpay_tmn, sizeof(c->vnpay_tmn), "MOTCUA01");
 	if (c->paysim && !c->vnpay_secret[0])

@@ -60,8 +60,9 @@ struct mc_config {
 	 * transaction API (refunds) and where it sends the browser back ("":
 	 * public_url + /thanh-toan/ket-qua).  paysim 1: the server answers as
 	 * the gateway itself (/paysim/..., a simulator for the demo and the
-	 * tests, with a demo terminal and secret when none is set); -1 (the
-	 * default): 1 when vnpay_url is not set. */
+	 * tests, with a demo terminal and secret when none is set: `make run`
+	 * sets it); 0 (the default): never - a deployment without a gateway
+	 * takes VietQR transfers and cash only. */
 	char vnpay_tmn[32];
 	char vnpay_secret[256];
 	char vnpay_url[256];

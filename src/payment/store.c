@@ -298,8 +298,10 @@ static json_t *may(struct mc_pay_ctx *x, const struct mc__pay *p)
 	int cash = open && (mc__pay_holds(x, "payment.collect", p->received_agency, 0) == 1 ||
 			    mc__pay_holds(x, "payment.collect", p->agency, 0) == 1);
 	int manage = mc__pay_holds(x, "payment.manage", p->agency, 1) == 1;
-	return json_pack("{s:b, s:b, s:b, s:b}", "vnpay", open && mine, "cash", cash, "transfer", open && manage,
-			 "refund", paid && manage);
+	const struct mc_pay_config *g = x->cfg;
+	int gateway = g && g->pay_url && *g->pay_url && g->tmn && *g->tmn && g->secret && *g->secret;
+	return json_pack("{s:b, s:b, s:b, s:b}", "vnpay", open && mine && gateway, "cash", cash, "transfer",
+			 open && manage, "refund", paid && manage);
 }
 
 static json_t *receipt_of(struct mc_pay_ctx *x, const struct mc__pay *p)

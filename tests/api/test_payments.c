@@ -96,7 +96,7 @@ static int setup(void **state)
 {
 	(void)state;
 	mc_test_db_setup(db_url, sizeof(db_url), 2, &db, 1);
-	const char *env[] = {NOW, "MOTCUA_VNPAY_SECRET=" SECRET, "MOTCUA_VNPAY_TMN=" TMN, NULL};
+	const char *env[] = {NOW, "MOTCUA_PAYSIM=1", "MOTCUA_VNPAY_SECRET=" SECRET, "MOTCUA_VNPAY_TMN=" TMN, NULL};
 	mc_test_server_start(&srv, db_url, env);
 	mc_http_login_as(&cit, srv.base, "079203001234");
 	mc_http_login_as(&clerk, srv.base, "tiepnhan.p26740");

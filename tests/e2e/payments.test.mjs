@@ -12,7 +12,7 @@ import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoE
 
 let srv, browser;
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ MOTCUA_PAYSIM: '1' }); // the server plays the VNPAY gateway
   browser = await launchBrowser();
 });
 after(async () => {
