@@ -215,19 +215,25 @@ int mc__pay_settle(struct mc_conn *c, struct mc__pay *p, const char *method, con
 {
 	int year = 0;
 	int64_t no = 0;
-	int rc = next_receipt(c, p->agency, now, &no, &year);
-	if (rc)
-		return rc;
-	snprintf(p->symbol, sizeof(p->symbol), "BL%02dE", year % 100);
+	/* the row first: who finds it settled already takes no number (the
+	 * series stays without gaps) */
 	int64_t k = mc_exec(c,
 			    "UPDATE payments SET status = 'paid', method = ?, reference = ?, paid_at = ?,"
-			    " collected_by = NULLIF(?, 0), receipt_no = ?, receipt_symbol = ?, version = version + 1"
+			    " collected_by = NULLIF(?, 0), version = version + 1"
 			    " WHERE id = ? AND status IN ('requested', 'failed')",
-			    "ttiiiti", method, reference, now, actor, no, p->symbol, p->id);
+			    "ttiii", method, reference, now, actor, p->id);
 	if (k < 0)
 		return (int)k;
 	if (k == 0)
 		return MC_E_PRECONDITION;
+	int rc = next_receipt(c, p->agency, now, &no, &year);
+	if (rc)
+		return rc;
+	snprintf(p->symbol, sizeof(p->symbol), "BL%02dE", year % 100);
+	k = mc_exec(c, "UPDATE payments SET receipt_no = ?, receipt_symbol = ? WHERE id = ?", "iti", no, p->symbol,
+		    p->id);
+	if (k < 0)
+		return (int)k;
 	p->receipt_no = no;
 	p->paid_at = now;
 	copy(p->status, sizeof(p->status), "paid");

@@ -154,8 +154,12 @@ static int take(struct mc_pay_ctx *x, const struct mc_vnp_param *v, size_t n, co
 	int rc = load_order(x->c, ref, &o);
 	if (rc || (rc = mc__pay_load(x->c, o.payment, &p)))
 		return rc;
-	if (ok && open_status(&p))
-		return mc__pay_settle(x->c, &p, "vnpay", txno, 0, x->addr, now);
+	if (ok && open_status(&p)) {
+		int rc2 = mc__pay_settle(x->c, &p, "vnpay", txno, 0, x->addr, now);
+		if (rc2 != MC_E_PRECONDITION)
+			return rc2;
+		/* settled meanwhile, by another order or at the counter */
+	}
 	if (ok) {
 		/* paid twice (at the counter meanwhile): the reconciliation shows
 		 * it and the accountant returns it */

@@ -17,7 +17,8 @@
  * it first, nor is the result handed over unpaid.  A refusal refunds a
  * VNPAY payment through the gateway and leaves a cash one to the
  * accountant, who records it; a stop returns it only when the leader says
- * so.  The e-receipt's text (pdftotext), form 01's
+ * so.  Paid at the counter and then by VNPAY: the order is kept to
+ * refund and the reconciliation shows it.  The e-receipt's text (pdftotext), form 01's
  * VietQR code decoded back by zbarimg (CRC checked), the daily
  * reconciliation's figures, the collection accounts.
  */
@@ -654,6 +655,35 @@ static void reconciliation(void **state)
 	mc_http_res_free(&r);
 }
 
+/* Paid at the counter while a VNPAY order was open, then the gateway
+ * confirms it too: 00, the payment stays as it was, and the day's
+ * reconciliation shows the order to refund. */
+static void paid_twice(void **state)
+{
+	(void)state;
+	char k[80], ref[40], q[2048], path[160];
+	struct mc_http_res r;
+	submit(&cit, "/api/v1/dossiers", BODY8, k);
+	json_t *p = payment_of(&cit, k, 200);
+	free(order(p, ref));
+	assert_int_equal(pay_post(&clerk, p, "record", "{\"method\":\"cash\"}", &r), 200);
+	mc_http_res_free(&r);
+	json_decref(p);
+	notification(q, sizeof(q), ref, 800000, "00");
+	ipn(q, "00");
+	p = payment_of(&cit, k, 200);
+	assert_string_equal(jstr(p, "method"), "cash");
+	json_decref(p);
+	snprintf(path, sizeof(path), "/api/v1/payment-reconciliation?day=%s", DAY);
+	assert_int_equal(mc_http_get(&acct, path, &r), 200);
+	assert_true(json_is_false(json_object_get(json_object_get(r.json, "gateway"), "matches")));
+	json_t *u = json_array_get(json_object_get(r.json, "unmatched"), 0);
+	assert_string_equal(jstr(u, "kind"), "paid_twice");
+	assert_string_equal(jstr(u, "code"), k);
+	assert_string_equal(jstr(u, "txn_ref"), ref);
+	mc_http_res_free(&r);
+}
+
 /* The collection accounts: the ward's administrator keeps the ward's. */
 static void accounts(void **state)
 {
@@ -687,11 +717,17 @@ static void accounts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(request_per_catalogue), cmocka_unit_test(vnpay_url_signed),
-		cmocka_unit_test(ipn_answers),           cmocka_unit_test(simulator_pays),
-		cmocka_unit_test(cash_and_gates),        cmocka_unit_test(refunds),
-		cmocka_unit_test(stop_refund),           cmocka_unit_test(form01_vietqr),
-		cmocka_unit_test(reconciliation),        cmocka_unit_test(accounts),
+		cmocka_unit_test(request_per_catalogue),
+		cmocka_unit_test(vnpay_url_signed),
+		cmocka_unit_test(ipn_answers),
+		cmocka_unit_test(simulator_pays),
+		cmocka_unit_test(cash_and_gates),
+		cmocka_unit_test(refunds),
+		cmocka_unit_test(stop_refund),
+		cmocka_unit_test(form01_vietqr),
+		cmocka_unit_test(reconciliation),
+		cmocka_unit_test(paid_twice),
+		cmocka_unit_test(accounts),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
