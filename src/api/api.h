@@ -141,6 +141,9 @@ int mc_api_dossier_fee(const struct mc_dossier_ctx *x, const struct mc_dossier_f
 /* After a dossier's refusal or stop: the VNPAY refunds it made due, through
  * the gateway (a failure is logged and left to the accountant). */
 void mc_api_dossier_refunds(struct mc_req *r, const char *code);
+/* The housekeeping: VNPAY refunds that failed, tried again through the
+ * gateway's API (vnpay_api_url; none with the simulator); *done refunded. */
+int mc_api_payment_refunds(struct mc_conn *c, const struct mc_config *cfg, int64_t now, int64_t *done);
 /* Add the fee (amount, VietQR payload) to a dossier as form 01 prints it. */
 int mc_api_form_payment(struct mc_req *r, json_t *dossier);
 /* Rendered documents (PDF, XLSX) are built in memory: bounded well below

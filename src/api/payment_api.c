@@ -22,6 +22,8 @@
 
 #define GATEWAY_TIMEOUT_S 20
 #define MAX_ARGS          40
+/* a refund that failed is tried again by the housekeeping after this */
+#define REFUND_RETRY_AFTER_MS (5LL * 60 * 1000)
 
 /* The gateway's settings for this server: the simulator's addresses when
  * it answers as the gateway (paysim). */
@@ -69,6 +71,22 @@ static int pay_ctx(struct mc_req *r, struct mc_pay_ctx *x)
 		return rc;
 	*x = (struct mc_pay_ctx){c, r->arena, r->who, r->addr, &r->err, pay_config(r), &gateway, r->lang};
 	return 0;
+}
+
+int mc_api_payment_refunds(struct mc_conn *c, const struct mc_config *cfg, int64_t now, int64_t *done)
+{
+	*done = 0;
+	if (!cfg->vnpay_api_url[0])
+		return 0; /* the simulator's API is the serving server's */
+	struct mc_arena *a = mc_arena_new(4096);
+	struct mc_error e;
+	mc_error_init(&e);
+	struct mc_pay_config g = {cfg->vnpay_tmn, cfg->vnpay_secret, cfg->vnpay_url, cfg->vnpay_api_url,
+				  cfg->vnpay_return_url};
+	struct mc_pay_ctx x = {c, a, NULL, "127.0.0.1", &e, &g, &gateway, "vi"};
+	int rc = mc_payment_refund_retry(&x, now - REFUND_RETRY_AFTER_MS, done);
+	mc_arena_free(a);
+	return rc;
 }
 
 int mc_api_dossier_fee(const struct mc_dossier_ctx *x, const struct mc_dossier_fee *f)

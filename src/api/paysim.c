@@ -17,6 +17,7 @@
 #include "../http/client.h"
 #include "../payment/payment.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,7 +167,8 @@ static size_t result_params(struct mc_req *r, const struct mc_vnp_param *o, size
 	char *txno = mc_alloc(r->arena, 16), *bank = mc_alloc(r->arena, 24), *when = mc_alloc(r->arena, 15);
 	unsigned char rnd[4];
 	mc_random(rnd, sizeof(rnd));
-	snprintf(txno, 16, "%08u", (unsigned)((rnd[0] << 24 | rnd[1] << 16 | rnd[2] << 8 | rnd[3]) % 100000000u));
+	uint32_t rv = (uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | rnd[3];
+	snprintf(txno, 16, "%08u", (unsigned)(rv % 100000000u));
 	snprintf(bank, 24, "VNP%s", txno);
 	mc_vnpay_time(mc_time_now_ms(), when);
 	const struct mc_vnp_param out[] = {

@@ -160,6 +160,10 @@ int mc_payment_refund(struct mc_pay_ctx *x, int64_t id, int64_t version, json_t 
 /* After a dossier's refusal: its VNPAY payment marked to refund is
  * refunded through the gateway now (0 also when none is due). */
 int mc_payment_refund_due(struct mc_pay_ctx *x, const char *code);
+/* The housekeeping: the VNPAY refunds due since before `before` that did
+ * not go through (the gateway was down), tried again, 50 at most a run;
+ * *done how many went through. */
+int mc_payment_refund_retry(struct mc_pay_ctx *x, int64_t before, int64_t *done);
 /* The e-receipt of a paid (or refunded) payment as PDF, appended to out. */
 int mc_payment_receipt(struct mc_pay_ctx *x, int64_t id, struct mc_buf *out, char name[64]);
 /* The daily reconciliation of agency (payment.manage, within the caller's

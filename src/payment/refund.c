@@ -17,6 +17,8 @@
 
 #include "../core/banned.h"
 
+#define RETRY_MAX 50
+
 /* The request of a full refund of p's paid order. */
 static int refund_request(struct mc_pay_ctx *x, const struct mc__pay *p, json_t **out)
 {
@@ -144,5 +146,39 @@ int mc_payment_refund_due(struct mc_pay_ctx *x, const char *code)
 	if (rc)
 		mc_log_json(MC_LOG_WARN, "payment.refund_failed",
 			    json_pack("{s:I, s:i, s:s}", "payment", (json_int_t)id, "rc", rc, "detail", quiet.detail));
+	return 0;
+}
+
+int mc_payment_refund_retry(struct mc_pay_ctx *x, int64_t before, int64_t *done)
+{
+	struct mc_stmt *s;
+	int64_t ids[RETRY_MAX];
+	int n = 0,
+	    rc = mc_query(x->c, &s,
+			  "SELECT id FROM payments WHERE status = 'paid' AND method = 'vnpay' AND refund_due_at IS NOT"
+			  " NULL AND refund_due_at < ? ORDER BY id LIMIT 50",
+			  "i", before);
+	*done = 0;
+	if (rc)
+		return rc;
+	while (n < RETRY_MAX && (rc = mc_step(s)) == MC_DB_ROW)
+		ids[n++] = mc_col_int64(s, 0);
+	mc_stmt_done(s);
+	if (rc != MC_DB_DONE && rc != MC_DB_ROW)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		struct mc__pay p;
+		json_t *detail = NULL;
+		if ((rc = mc__pay_load(x->c, ids[i], &p)))
+			return rc;
+		mc_error_init(x->e);
+		if ((rc = through_gateway(x, &p, &detail)) == 0 &&
+		    (rc = mc__pay_refunded(x, &p, "refused", detail)) == 0)
+			(*done)++;
+		else
+			mc_log_json(MC_LOG_WARN, "payment.refund_failed",
+				    json_pack("{s:I, s:i, s:s}", "payment", (json_int_t)ids[i], "rc", rc, "detail",
+					      x->e->detail));
+	}
 	return 0;
 }

@@ -17,10 +17,9 @@
  * it first, nor is the result handed over unpaid.  A refusal refunds a
  * VNPAY payment through the gateway and leaves a cash one to the
  * accountant, who records it; a stop returns it only when the leader says
- * so.  Paid at the counter and then by VNPAY: the order is kept to
- * refund and the reconciliation shows it.  The e-receipt's text (pdftotext), form 01's
- * VietQR code decoded back by zbarimg (CRC checked), the daily
- * reconciliation's figures, the collection accounts.
+ * so; one the gateway did not take is made by the housekeeping.  Paid at the counter and then by VNPAY: the order is
+ * kept to refund and the reconciliation shows it.  The e-receipt's text (pdftotext), form 01's VietQR code decoded back
+ * by zbarimg (CRC checked), the daily reconciliation's figures, the collection accounts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -575,6 +574,52 @@ static void stop_refund(void **state)
 	json_decref(back);
 }
 
+/* The gateway down at the refusal: the refund stays due; the
+ * housekeeping (motcua housekeeping, the gateway's API set) makes it. */
+static void refund_retried(void **state)
+{
+	(void)state;
+	char k[80], ref[40], q[2048], url[160], out[4096];
+	struct mc_http_res r;
+	struct mc_test_server down;
+	const char *env[] = {NOW,
+			     "MOTCUA_PAYSIM=1",
+			     "MOTCUA_VNPAY_SECRET=" SECRET,
+			     "MOTCUA_VNPAY_TMN=" TMN,
+			     "MOTCUA_VNPAY_API_URL=http://127.0.0.1:9/refused",
+			     NULL};
+	mc_test_server_start(&down, db_url, env);
+	struct mc_http_session c2 = cit, k2 = clerk; /* the same sessions, on the other server */
+	c2.base = k2.base = down.base;
+	submit(&c2, "/api/v1/dossiers", BODY8, k);
+	json_t *p = payment_of(&c2, k, 200);
+	free(order(p, ref));
+	json_decref(p);
+	notification(q, sizeof(q), ref, 800000, "00");
+	ipn(q, "00");
+	paid_vnpay++, total_vnpay += 8000;
+	assert_int_equal(mc_http_act(&k2, k, "refuse", "{\"reasons\":[\"Không thuộc thẩm quyền\"]}", &r), 200);
+	mc_http_res_free(&r);
+	mc_test_server_stop(&down);
+	p = payment_of(&cit, k, 200);
+	assert_string_equal(jstr(p, "status"), "paid");
+	assert_true(json_is_true(json_object_get(p, "refund_due")));
+	json_decref(p);
+	/* ten minutes on, with the gateway's API */
+	snprintf(url, sizeof(url), "%s/paysim/merchant_webapi/api/transaction", srv.base);
+	setenv("MOTCUA_VNPAY_API_URL", url, 1);
+	setenv("MOTCUA_VNPAY_SECRET", SECRET, 1);
+	setenv("MOTCUA_VNPAY_TMN", TMN, 1);
+	setenv("MOTCUA_TEST_NOW", "2027-03-02T09:10:00+07:00", 1);
+	assert_int_equal(mc_test_run_cli(db_url, "housekeeping", out, sizeof(out)), 0);
+	unsetenv("MOTCUA_VNPAY_API_URL");
+	unsetenv("MOTCUA_TEST_NOW");
+	p = payment_of(&cit, k, 200);
+	assert_string_equal(jstr(p, "status"), "refunded");
+	refunded_total += 8000;
+	json_decref(p);
+}
+
 /* Form 01 of an unpaid counter dossier: its VietQR code decodes back to
  * the payload the API gives, whose CRC checks. */
 static void form01_vietqr(void **state)
@@ -724,6 +769,7 @@ int main(void)
 		cmocka_unit_test(cash_and_gates),
 		cmocka_unit_test(refunds),
 		cmocka_unit_test(stop_refund),
+		cmocka_unit_test(refund_retried),
 		cmocka_unit_test(form01_vietqr),
 		cmocka_unit_test(reconciliation),
 		cmocka_unit_test(paid_twice),
