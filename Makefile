@@ -51,7 +51,8 @@ run: build
 	@echo "  tiepnhan.p26740, chuyenvien.p26740, chutich.p26740  clerk, specialist, chairman of Phuong Sai Gon"
 	@echo "  e.g. curl -s -H 'Content-Type: application/json' -d '{\"username\":\"admin\",\"password\":\"motcua2026\"}' http://127.0.0.1:8080/api/v1/auth/login"
 	@echo
-	exec ./$(BUILD)/motcua serve
+	@echo "Fees are paid through a VNPAY simulator the server plays (MOTCUA_PAYSIM=1): no real money moves."
+	MOTCUA_PAYSIM=$${MOTCUA_PAYSIM:-1} exec ./$(BUILD)/motcua serve
 
 # Both back-ends: scripts/test.sh starts a throwaway PostgreSQL cluster when
 # MOTCUA_TEST_PG is not set, runs ctest in the normal and the sanitizer

@@ -41,6 +41,8 @@ extern const struct mc_route mc_api_poll_routes[];
 extern const struct mc_route mc_api_directive_routes[];
 extern const struct mc_route mc_api_notify_routes[];
 extern const struct mc_route mc_api_feedback_routes[];
+extern const struct mc_route mc_api_payment_routes[];
+extern const struct mc_route mc_api_paysim_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"
@@ -135,6 +137,17 @@ int mc_api_stats_query(struct mc_req *r, json_t **out);
 /* The dossier engine's view of the request: its connection, arena, caller,
  * address, error object and the public address for printed links. */
 int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
+/* The dossier engine's fee hook, joined to the payments domain
+ * (payment_api.c). */
+int mc_api_dossier_fee(const struct mc_dossier_ctx *x, const struct mc_dossier_fee *f);
+/* After a dossier's refusal or stop: the VNPAY refunds it made due, through
+ * the gateway (a failure is logged and left to the accountant). */
+void mc_api_dossier_refunds(struct mc_req *r, const char *code);
+/* The housekeeping: VNPAY refunds that failed, tried again through the
+ * gateway's API (vnpay_api_url; none with the simulator); *done refunded. */
+int mc_api_payment_refunds(struct mc_conn *c, const struct mc_config *cfg, int64_t now, int64_t *done);
+/* Add the fee (amount, VietQR payload) to a dossier as form 01 prints it. */
+int mc_api_form_payment(struct mc_req *r, json_t *dossier);
 /* Rendered documents (PDF, XLSX) are built in memory: bounded well below
  * the server's response limit. */
 #define MC_API_DOC_LIMIT (48u << 20)

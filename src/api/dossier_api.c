@@ -127,6 +127,10 @@ static int dossier_act(struct mc_req *r)
 	}
 	json_t *out = NULL;
 	rc = mc_dossier_act(&x, code, action, version, b, &out);
+	/* a refusal's fee paid by VNPAY goes back through the gateway, after
+	 * the dossier's transaction */
+	if (!rc && (strcmp(action, "refuse") == 0 || strcmp(action, "stop") == 0))
+		mc_api_dossier_refunds(r, code);
 	return answer(r, rc, 200, out);
 }
 

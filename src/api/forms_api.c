@@ -54,6 +54,11 @@ static int form_get(struct mc_req *r)
 		return rc;
 	if ((rc = mc_dossier_form(&x, code, form, (int)n, &d)))
 		return mc_api_fail(r, rc);
+	/* form 01 carries the fee and its VietQR code */
+	if (form == 1 && (rc = mc_api_form_payment(r, d))) {
+		json_decref(d);
+		return mc_api_fail(r, rc);
+	}
 	if (!pdf)
 		return mc_res_json(r, 200, d);
 	struct mc_buf buf = MC_BUF_INIT(MC_API_DOC_LIMIT);

@@ -2,6 +2,7 @@
  * once (the server does the same every ten minutes). */
 #include "cli.h"
 
+#include "../api/api.h"
 #include "../auth/auth.h"
 #include "../core/log.h"
 #include "../core/timeutil.h"
@@ -27,6 +28,7 @@ static const char usage[] = "usage: motcua housekeeping [--config FILE]\n"
 			    "result and its PDF computed once) and remind the members who have not\n"
 			    "answered a day before the deadline (once, counted with the reminders);\n"
 			    "tell the agencies of citizens' reports past their due time (once).\n"
+			    "try again the VNPAY refunds that did not go through (vnpay_api_url).\n"
 			    "`motcua serve` does this every ten minutes; this runs it once (e.g. after a\n"
 			    "long stop).  Prints what was removed and queued.\n";
 
@@ -51,6 +53,10 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 	if (!rc)
 		rc = mc_feedback_remind(c, now, &feedback);
 	*reminders += polls + directed + feedback;
+	int64_t refunded = 0;
+	if (!rc && (rc = mc_api_payment_refunds(c, cfg, now, &refunded)) == 0 && refunded)
+		mc_log_json(MC_LOG_INFO, "payment.refunds_retried",
+			    json_pack("{s:I}", "refunded", (json_int_t)refunded));
 	int64_t sent = rc ? 0 : mc_notify_housekeeping(c, now);
 	if (sent < 0)
 		rc = (int)sent;

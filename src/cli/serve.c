@@ -285,6 +285,11 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 		mc_log_json(MC_LOG_WARN, "test_clock",
 			    json_pack("{s:s}", "detail",
 				      "MOTCUA_TEST_NOW is set: this server's clock is not the real time"));
+	if (cfg->paysim)
+		mc_log_json(MC_LOG_WARN, "paysim",
+			    json_pack("{s:s}", "detail",
+				      "paysim = 1: this server plays the VNPAY gateway; its payments are not real "
+				      "(demo only)"));
 	mc_log_json(MC_LOG_INFO, "listening",
 		    json_pack("{s:s, s:i, s:i, s:s}", "listen", cfg->listen, "port", mc_server_port(srv), "threads",
 			      cfg->threads, "database", mc_db_kind_name(db)));

@@ -78,6 +78,12 @@ static const struct key keys[] = {
 	S(smtp_password),
 	S(sms_url),
 	S(sms_token),
+	S(vnpay_tmn),
+	S(vnpay_secret),
+	S(vnpay_url),
+	S(vnpay_api_url),
+	S(vnpay_return_url),
+	I(paysim, 0, 1),
 };
 #undef S
 #undef I
@@ -255,6 +261,12 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 		c->db_pool = c->threads + 2;
 	if (c->db_group_commit < 0)
 		c->db_group_commit = mc_config_is_pg(c->db) ? 0 : 64;
+	if (c->paysim && !c->vnpay_tmn[0])
+		snprintf(c->vnpay_tmn, sizeof(c->vnpay_tmn), "MOTCUA01");
+	if (c->paysim && !c->vnpay_secret[0])
+		snprintf(c->vnpay_secret, sizeof(c->vnpay_secret), "motcua-paysim-demo-secret-not-for-production");
+	if (!c->vnpay_return_url[0])
+		snprintf(c->vnpay_return_url, sizeof(c->vnpay_return_url), "%.200s/thanh-toan/ket-qua", c->public_url);
 	/* the first code of the list (checked by mc_config_set) */
 	memcpy(home_province, c->provinces, 2);
 	home_province[2] = '\0';

@@ -66,6 +66,20 @@ struct mc_config {
 	char smtp_password[256];  /* never logged */
 	char sms_url[256];        /* the SMS gateway's URL; "" = no SMS */
 	char sms_token[256];      /* its bearer token, never logged */
+	/* Fees paid by VNPAY (src/payment): the merchant's terminal code and
+	 * shared secret (never logged), the gateway's payment page, its
+	 * transaction API (refunds) and where it sends the browser back ("":
+	 * public_url + /thanh-toan/ket-qua).  paysim 1: the server answers as
+	 * the gateway itself (/paysim/..., a simulator for the demo and the
+	 * tests, with a demo terminal and secret when none is set: `make run`
+	 * sets it); 0 (the default): never - a deployment without a gateway
+	 * takes VietQR transfers and cash only. */
+	char vnpay_tmn[32];
+	char vnpay_secret[256];
+	char vnpay_url[256];
+	char vnpay_api_url[256];
+	char vnpay_return_url[256];
+	int paysim;
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

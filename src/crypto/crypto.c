@@ -68,6 +68,15 @@ void mc_hmac_sha256_hex(const void *key, size_t klen, const void *msg, size_t ml
 	mc_hex(d, len, out);
 }
 
+void mc_hmac_sha512_hex(const void *key, size_t klen, const void *msg, size_t mlen, char out[MC_SHA512_HEX])
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	if (!HMAC(EVP_sha512(), key, (int)klen, msg, mlen, d, &len))
+		mc_fatal("hmac failed");
+	mc_hex(d, len, out);
+}
+
 struct mc_sha256_ctx {
 	EVP_MD_CTX *md;
 };

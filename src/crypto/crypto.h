@@ -22,6 +22,9 @@ int mc_is_sha256_hex(const char *s);
 
 /* HMAC-SHA-256 of msg under key, as lower-case hex. */
 void mc_hmac_sha256_hex(const void *key, size_t klen, const void *msg, size_t mlen, char out[MC_SHA256_HEX]);
+/* HMAC-SHA-512 of msg under key, as lower-case hex (VNPAY's vnp_SecureHash). */
+#define MC_SHA512_HEX 129
+void mc_hmac_sha512_hex(const void *key, size_t klen, const void *msg, size_t mlen, char out[MC_SHA512_HEX]);
 
 /* Incremental SHA-256. */
 struct mc_sha256_ctx;

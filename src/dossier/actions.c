@@ -989,7 +989,20 @@ static int transition(struct act *a, const char *action, int (*fn)(struct act *,
 	int rc = mc_tx_begin(x->c, 1);
 	if (rc)
 		return rc;
-	if ((rc = fn(a, &to, &notify)) || (rc = save(a, to)))
+	struct mc_dossier_fee fee = {a->d.id,
+				     a->d.competent_agency_id,
+				     a->d.received_agency_id,
+				     a->d.code,
+				     action,
+				     a->d.channel,
+				     NULL,
+				     a->d.received_at != 0,
+				     json_object_get(a->proc.def, "fees"),
+				     a->in};
+	if ((rc = fn(a, &to, &notify)))
+		goto out;
+	fee.to = to;
+	if ((x->fee && (rc = x->fee(x, &fee))) || (rc = save(a, to)))
 		goto out;
 	if (strcmp(action, "forward") == 0 && step == nsteps(a) - 1)
 		detail = "{\"approved\":true}";

@@ -887,7 +887,18 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 		if (k < 0)
 			return (int)k;
 	}
-	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)))
+	struct mc_dossier_fee fee = {t.dossier,
+				     n->competent,
+				     n->receiving,
+				     n->code,
+				     action,
+				     n->channel,
+				     n->status,
+				     0,
+				     json_object_get(n->proc.def, "fees"),
+				     NULL};
+	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)) ||
+	    (x->fee && (rc = x->fee(x, &fee))))
 		return rc;
 	if (n->received_at &&
 	    (rc = mc__stats_add(c, n->competent, n->proc.code, n->proc.field_code, t.now, "received_counter")))

@@ -39,6 +39,16 @@ struct mc_dossier_result {
 	const char *file_sha256; /* the signed PDF */
 };
 
+/* A dossier filed or changed, as the fee's hook sees it (see
+ * mc_dossier_ctx.fee). */
+struct mc_dossier_fee {
+	int64_t id, competent, received_agency;
+	const char *code, *action, *channel, *to;
+	int received; /* it had been received before this change */
+	json_t *fees; /* the procedure version's "fees" (borrowed) */
+	json_t *in;   /* the transition's input (borrowed; NULL when filed) */
+};
+
 struct mc_dossier_ctx {
 	struct mc_conn *c;
 	struct mc_arena *arena;         /* the request's: error texts live here */
@@ -61,6 +71,12 @@ struct mc_dossier_ctx {
 	 * the approving official's key when their PIN was given, the agency's
 	 * seal; NULL: not signed digitally). */
 	const void *result_signer;
+	/* The fee of the dossier (the payments domain's, put here by the layer
+	 * above; NULL: no fee is asked): called inside the transaction of a
+	 * submission (action "submit", "intake" or "intake_incomplete") and
+	 * of each transition once its checks passed, before it is saved; an
+	 * error (the fee not paid yet: x->e filled) refuses the change. */
+	int (*fee)(const struct mc_dossier_ctx *x, const struct mc_dossier_fee *f);
 };
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in

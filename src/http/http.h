@@ -138,6 +138,9 @@ int mc_server_in_flight(struct mc_server *s);
 const char *mc_req_param(struct mc_req *r, const char *name);
 const char *mc_req_query(struct mc_req *r, const char *name);
 const char *mc_req_header(struct mc_req *r, const char *name);
+/* Call fn on every query argument, decoded, in order, until it returns
+ * non-zero (returned). */
+int mc_req_query_each(struct mc_req *r, int (*fn)(void *ud, const char *key, const char *value), void *ud);
 /* Does the client accept a gzip-encoded answer (Accept-Encoding: gzip,
  * x-gzip or *, with a q above 0)? */
 int mc_req_accepts_gzip(struct mc_req *r);

@@ -103,6 +103,28 @@ const char *mc_req_query(struct mc_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct each_arg {
+	int (*fn)(void *, const char *, const char *);
+	void *ud;
+	int rc;
+};
+
+static enum MHD_Result each_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct each_arg *e = cls;
+	(void)kind;
+	if (!e->rc)
+		e->rc = e->fn(e->ud, key, value ? value : "");
+	return e->rc ? MHD_NO : MHD_YES;
+}
+
+int mc_req_query_each(struct mc_req *r, int (*fn)(void *ud, const char *key, const char *value), void *ud)
+{
+	struct each_arg e = {fn, ud, 0};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_arg, &e);
+	return e.rc;
+}
+
 const char *mc_req_header(struct mc_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

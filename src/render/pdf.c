@@ -674,6 +674,46 @@ static void qr_block(struct doc *d, const char *url, const char *code, const cha
 	d->y += h + 6;
 }
 
+/*
+ * Form 01's fee (issue 16): the amount in figures and in words, when it is
+ * paid, and - while it is owed - the VietQR code of a transfer to the
+ * collecting agency's account, the dossier code as the bill number.
+ */
+static void fee_block(struct doc *d, json_t *j)
+{
+	json_t *p = mc__jget(j, "payment");
+	if (!json_is_object(p))
+		return;
+	const char *status = mc__jtext(d->a, p, "status"), *qr = mc__jtext(d->a, p, "vietqr");
+	int owed = status && (strcmp(status, "requested") == 0 || strcmp(status, "failed") == 0);
+	const char *when = mc__jtext(d->a, p, "stage");
+	const char *m = mc_sprintf(d->a, "7. Phí, lệ phí: <b>%lld đồng</b> (%s), nộp %s; %s%s",
+				   mc__jint(p, "amount", 0), mc__pdf_esc(d, mc__jtext(d->a, p, "amount_words")),
+				   when && strcmp(when, "return") == 0 ? "khi nhận kết quả" : "khi tiếp nhận hồ sơ",
+				   owed ? "chưa thanh toán" : "đã thanh toán", sub(d, "Fee"));
+	if (owed && qr) {
+		m = mc_sprintf(d->a,
+			       "%s\n<span size=\"smaller\">Quét mã VietQR bằng ứng dụng ngân hàng để chuyển khoản: %s, "
+			       "số tài khoản %s, %s; nội dung chuyển khoản ghi mã hồ sơ.</span>",
+			       m, mc__pdf_esc(d, mc__jtext(d->a, p, "account.bank_name")),
+			       mc__pdf_esc(d, mc__jtext(d->a, p, "account.account_no")),
+			       mc__pdf_esc(d, mc__jtext(d->a, p, "account.account_name")));
+	}
+	double q = owed && qr ? 72 : 0, gap = q ? 10 : 0;
+	PangoLayout *l = mc__pdf_lay(d, m, mc__pdf_cw(d) - q - gap, d->fs, 0);
+	double h = mc__pdf_layout_h(l);
+	if (q > h)
+		h = q;
+	mc__pdf_need(d, h + 4);
+	if (q) {
+		int rc = mc_qr_draw(d->cr, qr, d->ml + mc__pdf_cw(d) - q, d->y, q);
+		if (rc && !d->err)
+			d->err = rc;
+	}
+	mc__pdf_put(d, l, d->ml, d->y);
+	d->y += h + 4;
+}
+
 /* ---- forms 01-06 ---- */
 
 #define T(path)      mc__jtext(d->a, j, path)
@@ -845,6 +885,7 @@ static void form01(struct doc *d, json_t *j, const char *copy)
 	field(d, "4. Thời gian nhận hồ sơ", "Received at", TLONG("received_at"));
 	field(d, "5. Thời gian trả kết quả giải quyết hồ sơ", "Result due at", TLONG("due_at"));
 	field(d, "6. Đăng ký nhận kết quả tại", "Collect the result at", return_place(d, j));
+	fee_block(d, j);
 	const char *book = T("register.book"), *entry = T("register.entry");
 	const char *reg = mc_sprintf(d->a, "Vào Sổ theo dõi hồ sơ, Quyển số: %s, Số thứ tự: %s%s",
 				     book ? mc_sprintf(d->a, "<b>%s</b>", mc__pdf_esc(d, book)) : DOTS,

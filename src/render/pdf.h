@@ -123,6 +123,13 @@ int mc_pdf_document_marked(json_t *document, struct mc_buf *out, struct mc_pdf_m
 int mc_pdf_daily_report(json_t *report, struct mc_buf *out, struct mc_error *e);
 
 /*
+ * The e-receipt of a fee paid (biên lai thu phí, lệ phí điện tử) on A4:
+ * receipt {agency, symbol, number, date (ISO instant), payer, address,
+ * code, fee, amount (đồng), amount_words, method, reference, collector,
+ * refunded_at (null: not refunded)}.
+ */
+int mc_pdf_receipt(json_t *receipt, struct mc_buf *out, struct mc_error *e);
+/*
  * Drop the font caches of cairo, pango and fontconfig held by the calling
  * thread and the process.  Only for leak checkers at exit (tests): no
  * rendering may run concurrently or afterwards.

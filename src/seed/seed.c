@@ -8,6 +8,7 @@
 #include "../crypto/crypto.h"
 #include "../catalog/catalog.h"
 #include "../org/org.h"
+#include "../payment/payment.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,21 @@ static int counter_row(struct mc_conn *c, struct mc_csv *csv, const char *hash, 
 	return rc;
 }
 
+/* An agency's collection account: the id is the agency's. */
+static int pay_account_row(struct mc_conn *c, struct mc_csv *csv, const char *hash, int64_t *id, char *why,
+			   size_t whylen)
+{
+	(void)hash;
+	(void)why;
+	(void)whylen;
+	int rc = mc_agency_by_code(c, mc_csv_get(csv, "agency_code"), id);
+	if (!rc)
+		rc = mc_payment_account_seed(c, mc_csv_get(csv, "agency_code"), mc_csv_get(csv, "bank_bin"),
+					     mc_csv_get(csv, "bank_name"), mc_csv_get(csv, "account_no"),
+					     mc_csv_get(csv, "account_name"));
+	return rc;
+}
+
 /* The columns that officials.csv and citizens.csv share. */
 static struct mc_user_new demo_user(struct mc_csv *csv, const char *kind, const char *hash)
 {
@@ -306,6 +322,7 @@ static const struct demo_file {
 } demo_files[] = {
 	{"agencies.csv", "agency.create", "agency", agency_row},
 	{"counters.csv", "counter.create", "counter", counter_row},
+	{"pay_accounts.csv", "payment.account_set", "agency", pay_account_row},
 	{"officials.csv", "user.create", "user", official_row},
 	{"citizens.csv", "user.create", "user", citizen_row},
 };
@@ -350,7 +367,7 @@ int mc_seed_demo(struct mc_conn *c, const char *dir, const char *password, struc
 	rc = mc_tx_begin(c, 1);
 	if (rc)
 		return rc;
-	long *counts[] = {&n->agencies, &n->counters, &n->officials, &n->citizens};
+	long *counts[] = {&n->agencies, &n->counters, &n->pay_accounts, &n->officials, &n->citizens};
 	for (size_t i = 0; !rc && i < sizeof(demo_files) / sizeof(demo_files[0]); i++)
 		rc = load_demo(c, dir, &demo_files[i], hash, counts[i], err, errlen);
 	return finish(c, rc, err, errlen);

@@ -16,7 +16,8 @@
 
 struct mc_seed_counts {
 	long units, unit_changes, agencies, counters, officials, citizens, procedures;
-	int demo_there; /* mc_seed_demo found agencies and loaded nothing */
+	long pay_accounts; /* the agencies' demo collection accounts (issue 16) */
+	int demo_there;    /* mc_seed_demo found agencies and loaded nothing */
 };
 
 int mc_seed_units(struct mc_conn *c, const char *share_dir, struct mc_seed_counts *n, char *err, size_t errlen);

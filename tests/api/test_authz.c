@@ -268,7 +268,7 @@ static void official_jurisdiction(void **state)
 	struct mc_http_res r;
 	assert_int_equal(mc_http_get(&clerk, "/api/v1/users", &r), 200);
 	json_t *items = json_object_get(r.json, "items");
-	assert_int_equal(json_array_size(items), 4); /* clerk, specialist, leader, clerical */
+	assert_int_equal(json_array_size(items), 5); /* clerk, specialist, leader, clerical, accountant */
 	size_t i;
 	json_t *u;
 	json_array_foreach(items, i, u)

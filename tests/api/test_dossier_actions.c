@@ -145,9 +145,10 @@ static int64_t outbox_total(const char *code)
 	return sql_int("SELECT COUNT(*) FROM outbox o JOIN dossiers d ON d.id = o.dossier_id WHERE d.code = ?", code);
 }
 
+/* The dossiers' own notifications (a fee's are the payments' topic). */
 static int64_t outbox_all(void)
 {
-	return sql_int("SELECT COUNT(*) FROM outbox WHERE CAST(? AS TEXT) IS NOT NULL", "x");
+	return sql_int("SELECT COUNT(*) FROM outbox WHERE dossier_id IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL", "x");
 }
 
 static int64_t events_total(const char *code)

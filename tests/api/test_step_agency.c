@@ -176,6 +176,27 @@ static void upload(struct mc_http_session *s, char sha[65])
 	mc_http_res_free(&r);
 }
 
+/* The fee of a dossier taken in, paid on receipt (issue 16): the clerk
+ * takes it in cash, else the dossier does not move on. */
+static void pay_at_counter(const char *code)
+{
+	char path[160], im[48];
+	struct mc_http_res r;
+	snprintf(path, sizeof(path), "/api/v1/dossiers/%s/payment", code);
+	if (mc_http_get(&w_clerk, path, &r) == 404) {
+		mc_http_res_free(&r);
+		return;
+	}
+	assert_int_equal(r.status, 200);
+	snprintf(path, sizeof(path), "/api/v1/payments/%lld/record", (long long)jint(r.json, "id"));
+	snprintf(im, sizeof(im), "If-Match: \"v%lld\"", (long long)jint(r.json, "version"));
+	mc_http_res_free(&r);
+	const char *h[] = {im, NULL};
+	assert_int_equal(mc_http_do(&w_clerk, "POST", path, "{\"method\":\"cash\"}", h, &r), 0);
+	assert_int_equal(r.status, 200);
+	mc_http_res_free(&r);
+}
+
 /* Take a dossier in at the ward police's counter. */
 static void intake(const char *body, char code[80])
 {
@@ -188,6 +209,7 @@ static void intake(const char *body, char code[80])
 	assert_string_equal(jstr(r.json, "status"), "in_progress");
 	snprintf(code, 80, "%s", jstr(r.json, "code"));
 	mc_http_res_free(&r);
+	pay_at_counter(code);
 }
 
 static void judicial_record(char code[80])

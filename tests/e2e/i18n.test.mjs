@@ -440,6 +440,13 @@ const FAMILIES = {
   pl_status_: ['open', 'closed'],
   pl_silence_: ['agree', 'none'],
   pl_done_: ['open', 'answer', 'conclude'],
+  // payments (payments.js): a payment's state, when it is owed, how it was
+  // paid, what was just done, a difference of the reconciliation
+  py_status_: ['requested', 'paid', 'failed', 'refunded'],
+  py_stage_: ['receipt', 'return'],
+  py_method_: ['vnpay', 'vietqr', 'cash'],
+  py_done_: ['record', 'refund'],
+  py_un_: ['paid_twice', 'refund_due'],
   dc_sec_: DOC_SECRECIES,
   dc_st_: DOC_STATUSES,
   dc_medium_: DOC_MEDIA,

@@ -205,17 +205,17 @@ static void guarded_permissions(void **state)
 	assert_int_equal(mc_query(conn, &s, "SELECT code FROM permissions WHERE guarded = 0 ORDER BY code", ""), 0);
 	const char *want[] = {"directive.manage", "directive.read",    "directory.read",  "document.draft",
 			      "document.read",    "document.register", "dossier.intake",  "dossier.process",
-			      "dossier.read",     "feedback.handle",   "schedule.manage", "schedule.read",
-			      "stats.read"};
+			      "dossier.read",     "feedback.handle",   "payment.collect", "payment.manage",
+			      "schedule.manage",  "schedule.read",     "stats.read"};
 	int n = 0, rc;
 	while ((rc = mc_step(s)) == MC_DB_ROW) {
-		assert_true(n < 13);
+		assert_true(n < 15);
 		assert_string_equal(mc_col_text(s, 0), want[n]);
 		n++;
 	}
 	mc_stmt_done(s);
 	assert_int_equal(rc, MC_DB_DONE);
-	assert_int_equal(n, 13);
+	assert_int_equal(n, 15);
 	int64_t g = 0;
 	assert_int_equal(mc_query_int64(conn, &g,
 					"SELECT COUNT(*) FROM permissions WHERE guarded = 1 AND code IN"

@@ -137,8 +137,9 @@ static void demo_admin_login(void **state)
 	assert_true(mc_principal_has(&who, "directory.read"));
 	assert_false(mc_principal_has(&who, "no.such.permission"));
 	assert_true(mc_principal_has(&who, "account.reset"));
-	/* 0002_roles: 6, 0004_catalog: 2, 0005_dossiers: dossier.read, stats.read, 0016: account.reset */
-	assert_int_equal(who.nperms, 11);
+	/* 0002_roles: 6, 0004_catalog: 2, 0005_dossiers: dossier.read, stats.read, 0016: account.reset,
+	 * 0036: notify.admin, 0037: payment.manage, payment.accounts */
+	assert_int_equal(who.nperms, 14);
 	assert_int_equal(audit_count("auth.login", admin), 1);
 
 	/* a second login is a second, different session */

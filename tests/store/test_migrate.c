@@ -92,12 +92,12 @@ static void fresh_database_gets_everything(void **state)
 
 	/* the schema is really there: tables, seeded roles, the audit head */
 	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM roles", ""), 0);
-	assert_int_equal(n,
-			 13); /* 10 from 0002_roles, office_head from 0024, committee_office and chairman from 0033 */
+	/* 10 from 0002_roles, office_head from 0024, committee_office and chairman from 0033, accountant from 0037 */
+	assert_int_equal(n, 14);
 	assert_int_equal(
 		mc_query_int64(c, &n, "SELECT COUNT(*) FROM role_permissions WHERE role_code = 'sys_admin'", ""), 0);
-	assert_int_equal(n, 12); /* 6 from 0002_roles, 2 from 0004_catalog, 2 from 0005_dossiers, 1 from 0016,
-				   1 from 0036 */
+	assert_int_equal(n, 14); /* 6 from 0002_roles, 2 from 0004_catalog, 2 from 0005_dossiers, 1 from 0016,
+				   1 from 0036 (notify.admin), 2 from 0037 (payment.manage, payment.accounts) */
 	assert_int_equal(mc_query_int64(c, &n, "SELECT last_id FROM audit_head WHERE id = 1", ""), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM users", ""), 0);
@@ -126,7 +126,7 @@ static void second_run_applies_nothing(void **state)
 	assert_true(after == before);
 	/* the data a migration inserted was not inserted twice */
 	assert_int_equal(mc_query_int64(c, &rows, "SELECT COUNT(*) FROM roles", ""), 0);
-	assert_int_equal(rows, 13);
+	assert_int_equal(rows, 14);
 	assert_int_equal(mc_query_int64(c, &rows, "SELECT COUNT(*) FROM audit_head", ""), 0);
 	assert_int_equal(rows, 1);
 	mc_db_release(c);
@@ -164,8 +164,8 @@ static void partial_database_catches_up(void **state)
 	assert_int_equal(mc_query_int64(c, &n, "SELECT applied_at FROM schema_migrations WHERE version = 1", ""), 0);
 	assert_int_equal(n, 1); /* version 1 was not run again */
 	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM roles", ""), 0);
-	assert_int_equal(n,
-			 13); /* 10 from 0002_roles, office_head from 0024, committee_office and chairman from 0033 */
+	/* 10 from 0002_roles, office_head from 0024, committee_office and chairman from 0033, accountant from 0037 */
+	assert_int_equal(n, 14);
 	mc_db_release(c);
 	mc_test_db_drop(url, d2);
 }

@@ -628,6 +628,7 @@ static void seed_demo_there_or_broken(void **state)
 	copy_demo(dir, "counters.csv", 0);
 	copy_demo(dir, "officials.csv", 1);
 	copy_demo(dir, "citizens.csv", 0);
+	copy_demo(dir, "pay_accounts.csv", 0);
 
 	char url[512];
 	struct mc_db *db2;

@@ -16,6 +16,7 @@ import { formView } from './office-form.js';
 import { fileLink, itemState, noticeItems, earlierFiles } from './papers.js';
 import { attachment } from './citizen-ui.js';
 import { pinBox, withPin } from './signatures.js';
+import { paymentCard } from './payments.js';
 
 const FORMS = ['01', '02', '03', '04', '05', '06'];
 const ENDED = ['returned', 'refused', 'withdrawn', 'stopped'];
@@ -52,6 +53,7 @@ function render(view, d, def, etag, done) {
     ...(flash ? [flash] : []),
     header(d, def),
     actionsSection(d, def, etag, reload),
+    paymentCard(d.code, { official: true }),
     formsSection(d),
     papersSection(d, def),
     el('section', { class: 'card', 'aria-labelledby': 'form-h' },
@@ -335,8 +337,11 @@ function actionForm(d, def, etag, a, reload) {
     case 'stop': {
       const reason = el('textarea', { id: `${id}-reason`, name: 'reason', rows: '3', maxlength: '2000', required: true });
       form.append(el('div', { class: 'field' }, el('label', { for: reason.id, text: t('of_stop_reason') + ' *' }), reason));
+      // a reason that is not the applicant's doing returns a fee paid (issue 16)
+      const refund = el('input', { type: 'checkbox', id: `${id}-refund`, name: 'refund' });
+      form.append(el('div', { class: 'field' }, el('label', { for: refund.id }, refund, ' ', t('of_stop_refund'))));
       check = () => (reason.value.trim() ? [] : [required('reason')]);
-      body = () => ({ reason: reason.value.trim() });
+      body = () => ({ reason: reason.value.trim(), ...(refund.checked ? { refund: true } : {}) });
       break;
     }
     default:
@@ -364,7 +369,9 @@ function actionForm(d, def, etag, a, reload) {
       parts.push(el('p', { class: 'error', role: 'alert', text: t('of_stale') }),
         el('button', { type: 'button', text: t('of_reload'), onclick: () => reload() }));
     } else if (res.status === 409) {
-      parts.push(el('p', { class: 'error', role: 'alert', text: `${t('of_wrong_state')} ${problemText(res)}` }),
+      // a refusal that says why (the fee not paid yet) is shown as it says
+      const why = ((res.body && res.body.errors) || []).map((x) => (state.lang === 'en' ? x.message_en : x.message_vi) || x.message);
+      parts.push(el('p', { class: 'error', role: 'alert', text: why.length ? why.join(' ') : `${t('of_wrong_state')} ${problemText(res)}` }),
         el('button', { type: 'button', text: t('of_reload'), onclick: () => reload() }));
     } else {
       const rest = res.status === 422 ? showFieldErrors(form, res) : [];

@@ -6,6 +6,7 @@
 import { state, t, el, api, link, page, pick, when, day, alertBox, statusBadge, overdueBadge, showFieldErrors, clearFieldErrors, problemText } from '../lib.js';
 import { attachment, attachmentFor, formsOf, formLink, kindText } from './citizen-ui.js';
 import { itemState, itemBadge, noticeItems, earlierFiles, fileLink } from './papers.js';
+import { paymentCard } from './payments.js';
 import { formView } from './office-form.js';
 
 // Early / on time / late for a dossier: the result's own score once there
@@ -149,6 +150,7 @@ function render(view, d, etag, proc, flash) {
       ...notes,
       withdrawBox(view, d, etag, proc)),
     d.status === 'supplement_requested' && sup ? supplementBox(view, d, etag, proc) : null,
+    paymentCard(d.code),
     d.result && d.result.sha256 ? el('section', { class: 'card', id: 'result', 'aria-labelledby': 'result-h' },
       el('h2', { id: 'result-h', text: t('my_result_h') }),
       el('p', {}, fileLink(d.code, d.result.sha256, t('my_result_download'), { class: 'button primary', id: 'result-file' })),
