@@ -30,59 +30,16 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-int mc_http_client_post(const char *url, const char *content_type, const void *body, size_t n, int timeout_s,
-			long *status, char *err, size_t errlen)
-{
-	return mc_http_client_post_with(url, content_type, NULL, body, n, timeout_s, status, err, errlen);
-}
-
-int mc_http_client_post_with(const char *url, const char *content_type, const char *header, const void *body, size_t n,
-			     int timeout_s, long *status, char *err, size_t errlen)
-{
-	pthread_once(&once, init);
-	*status = 0;
-	err[0] = '\0';
-	CURL *h = curl_easy_init();
-	if (!h) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		return -1;
-	}
-	char ct[128];
-	snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
-	struct curl_slist *headers = curl_slist_append(NULL, ct);
-	if (header)
-		headers = curl_slist_append(headers, header);
-	char ebuf[CURL_ERROR_SIZE] = "";
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_POST, 1L);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)timeout_s);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "motcua");
-	CURLcode rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-	else
-		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(h);
-	return rc == CURLE_OK ? 0 : -1;
-}
-
 /* Keep the answer's body, up to the buffer's limit. */
 static size_t keep(char *p, size_t size, size_t n, void *ud)
 {
 	return mc_buf_add(ud, p, size * n) ? 0 : size * n;
 }
 
-int mc_http_client_call(const char *method, const char *url, const char *content_type, const void *body, size_t n,
-			int timeout_s, long *status, struct mc_buf *answer, char *err, size_t errlen)
+/* One request: a POST of body (content_type, one more header) or a GET;
+ * the answer's body kept in answer, or dropped when answer is NULL. */
+static int perform(const char *method, const char *url, const char *content_type, const char *header, const void *body,
+		   size_t n, int timeout_s, long *status, struct mc_buf *answer, char *err, size_t errlen)
 {
 	pthread_once(&once, init);
 	*status = 0;
@@ -95,6 +52,8 @@ int mc_http_client_call(const char *method, const char *url, const char *content
 	char ct[128];
 	snprintf(ct, sizeof(ct), "Content-Type: %s", content_type ? content_type : "application/json");
 	struct curl_slist *headers = curl_slist_append(NULL, ct);
+	if (header)
+		headers = curl_slist_append(headers, header);
 	char ebuf[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -107,7 +66,7 @@ int mc_http_client_call(const char *method, const char *url, const char *content
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)timeout_s);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, answer ? keep : discard);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, answer);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "motcua");
@@ -119,4 +78,22 @@ int mc_http_client_call(const char *method, const char *url, const char *content
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(h);
 	return rc == CURLE_OK ? 0 : -1;
+}
+
+int mc_http_client_post(const char *url, const char *content_type, const void *body, size_t n, int timeout_s,
+			long *status, char *err, size_t errlen)
+{
+	return perform("POST", url, content_type, NULL, body, n, timeout_s, status, NULL, err, errlen);
+}
+
+int mc_http_client_post_with(const char *url, const char *content_type, const char *header, const void *body, size_t n,
+			     int timeout_s, long *status, char *err, size_t errlen)
+{
+	return perform("POST", url, content_type, header, body, n, timeout_s, status, NULL, err, errlen);
+}
+
+int mc_http_client_call(const char *method, const char *url, const char *content_type, const void *body, size_t n,
+			int timeout_s, long *status, struct mc_buf *answer, char *err, size_t errlen)
+{
+	return perform(method, url, content_type, NULL, body, n, timeout_s, status, answer, err, errlen);
 }
