@@ -21,7 +21,6 @@
 #include "../core/banned.h"
 
 #define GATEWAY_TIMEOUT_S 20
-#define MAX_ARGS          40
 /* a refund that failed is tried again by the housekeeping after this */
 #define REFUND_RETRY_AFTER_MS (5LL * 60 * 1000)
 
@@ -243,31 +242,14 @@ static int payment_receipt(struct mc_req *r)
 
 /* ---- the gateway's calls ---- */
 
-struct args {
-	struct mc_arena *a;
-	struct mc_vnp_param v[MAX_ARGS];
-	size_t n;
-};
-
-static int take_arg(void *ud, const char *key, const char *value)
-{
-	struct args *g = ud;
-	if (g->n >= MAX_ARGS)
-		return 1;
-	g->v[g->n].key = mc_strdup(g->a, key);
-	g->v[g->n].value = mc_strdup(g->a, value);
-	g->n++;
-	return 0;
-}
-
 static int vnpay_ipn(struct mc_req *r)
 {
-	struct args *g = mc_zalloc(r->arena, sizeof(*g));
+	struct mc_vnp_params *g = mc_zalloc(r->arena, sizeof(*g));
 	struct mc_pay_ctx x;
 	const char *code = "99", *msg = "Unknow error";
 	g->a = r->arena;
 	int rc = pay_ctx(r, &x);
-	if (!rc && !mc_req_query_each(r, take_arg, g))
+	if (!rc && !mc_req_query_each(r, mc_vnp_params_take, g))
 		rc = mc_payment_ipn(&x, g->v, g->n, &code, &msg);
 	if (rc) {
 		mc_log_json(MC_LOG_ERROR, "payment.ipn_failed", json_pack("{s:i}", "rc", rc));
@@ -280,14 +262,14 @@ static int vnpay_ipn(struct mc_req *r)
 
 static int vnpay_return(struct mc_req *r)
 {
-	struct args *g = mc_zalloc(r->arena, sizeof(*g));
+	struct mc_vnp_params *g = mc_zalloc(r->arena, sizeof(*g));
 	struct mc_pay_ctx x;
 	json_t *out = NULL;
 	g->a = r->arena;
 	int rc = pay_ctx(r, &x);
 	if (rc)
 		return rc;
-	if (mc_req_query_each(r, take_arg, g))
+	if (mc_req_query_each(r, mc_vnp_params_take, g))
 		return mc_fail(r, MC_E_INVAL, "too many arguments");
 	if ((rc = mc_payment_return(&x, g->v, g->n, &out)))
 		return mc_api_fail(r, rc);

@@ -24,25 +24,6 @@
 
 #include "../core/banned.h"
 
-#define MAX_ARGS 40
-
-struct args {
-	struct mc_arena *a;
-	struct mc_vnp_param v[MAX_ARGS];
-	size_t n;
-};
-
-static int take_arg(void *ud, const char *key, const char *value)
-{
-	struct args *g = ud;
-	if (g->n >= MAX_ARGS)
-		return 1;
-	g->v[g->n].key = mc_strdup(g->a, key);
-	g->v[g->n].value = mc_strdup(g->a, value);
-	g->n++;
-	return 0;
-}
-
 static const char *html_esc(struct mc_arena *a, const char *s)
 {
 	struct mc_buf b = MC_BUF_INIT(16384);
@@ -138,9 +119,9 @@ static int sim_page(struct mc_req *r)
 {
 	if (!enabled(r))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	struct args *g = mc_zalloc(r->arena, sizeof(*g));
+	struct mc_vnp_params *g = mc_zalloc(r->arena, sizeof(*g));
 	g->a = r->arena;
-	mc_req_query_each(r, take_arg, g);
+	mc_req_query_each(r, mc_vnp_params_take, g);
 	const char *loc = mc_vnpay_get(g->v, g->n, "vnp_Locale");
 	int en = loc && strcmp(loc, "en") == 0;
 	if (check_order(r, g->v, g->n, en))
@@ -210,11 +191,11 @@ static int sim_pay(struct mc_req *r)
 {
 	if (!enabled(r))
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	struct mc_vnp_param form[4], o[MAX_ARGS], v[16];
+	struct mc_vnp_param form[4], o[MC_VNP_MAX_PARAMS], v[16];
 	size_t fn = 0, on = 0;
 	const char *body = mc_strdup(r->arena, mc_buf_str(&r->body));
 	if (mc_vnpay_parse(r->arena, body, form, 4, &fn) || !mc_vnpay_get(form, fn, "q") ||
-	    mc_vnpay_parse(r->arena, mc_vnpay_get(form, fn, "q"), o, MAX_ARGS, &on))
+	    mc_vnpay_parse(r->arena, mc_vnpay_get(form, fn, "q"), o, MC_VNP_MAX_PARAMS, &on))
 		return page(r, 400, 0, "Giao dịch bị từ chối", "<p role=\"alert\">Thiếu tham số (mã 03).</p>");
 	const char *loc = mc_vnpay_get(o, on, "vnp_Locale"), *choice = mc_vnpay_get(form, fn, "choice");
 	int en = loc && strcmp(loc, "en") == 0;

@@ -52,6 +52,16 @@ int mc_vietqr_payload(const char *bin, const char *account, int64_t amount, cons
 struct mc_vnp_param {
 	const char *key, *value;
 };
+/* The parameters of a request as the gateway sends them, copied into a
+ * (mc_vnp_params_take is the callback of mc_req_query_each: 1, which
+ * stops the walk, past MC_VNP_MAX_PARAMS). */
+#define MC_VNP_MAX_PARAMS 40
+struct mc_vnp_params {
+	struct mc_arena *a;
+	struct mc_vnp_param v[MC_VNP_MAX_PARAMS];
+	size_t n;
+};
+int mc_vnp_params_take(void *ud, const char *key, const char *value);
 /* s URL-encoded as VNPAY's reference code does (alphanumerics and "-_."
  * kept, a space as "+", any other byte %XX), appended to out. */
 int mc_vnpay_encode(const char *s, struct mc_buf *out);

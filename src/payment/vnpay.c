@@ -204,3 +204,14 @@ int mc_vnpay_refund_answer_text(json_t *rs, struct mc_buf *out)
 					   "vnp_OrderInfo",       NULL};
 	return joined(rs, keys, out);
 }
+
+int mc_vnp_params_take(void *ud, const char *key, const char *value)
+{
+	struct mc_vnp_params *g = ud;
+	if (g->n >= MC_VNP_MAX_PARAMS)
+		return 1;
+	g->v[g->n].key = mc_strdup(g->a, key);
+	g->v[g->n].value = mc_strdup(g->a, value);
+	g->n++;
+	return 0;
+}
