@@ -43,6 +43,7 @@ extern const struct mc_route mc_api_notify_routes[];
 extern const struct mc_route mc_api_feedback_routes[];
 extern const struct mc_route mc_api_payment_routes[];
 extern const struct mc_route mc_api_paysim_routes[];
+extern const struct mc_route mc_api_linked_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"
@@ -140,6 +141,13 @@ int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x);
 /* The dossier engine's fee hook, joined to the payments domain
  * (payment_api.c). */
 int mc_api_dossier_fee(const struct mc_dossier_ctx *x, const struct mc_dossier_fee *f);
+/* The dossier engine's linked-procedures hook: the linked domain's
+ * (linked_api.c). */
+int mc_api_linked_hook(struct mc_dossier_ctx *x, const struct mc_dossier_change *ch);
+/* A dossier's representation with its linked parts ("linked": {parts})
+ * when it is an application, and (public = 0) the code of the application
+ * it is a part of ("linked_application"). */
+int mc_api_linked_decorate(struct mc_conn *c, json_t *dossier, int public);
 /* After a dossier's refusal or stop: the VNPAY refunds it made due, through
  * the gateway (a failure is logged and left to the accountant). */
 void mc_api_dossier_refunds(struct mc_req *r, const char *code);

@@ -98,6 +98,8 @@ static int dossier_get(struct mc_req *r)
 		return rc;
 	json_t *out = NULL;
 	rc = mc_dossier_get(&x, code, &out);
+	if (!rc)
+		rc = mc_api_linked_decorate(x.c, out, 0);
 	return answer(r, rc, 200, out);
 }
 

@@ -89,9 +89,19 @@ static int agency_get(struct mc_req *r)
 	return mc_res_json(r, 200, a);
 }
 
-static const char *const kinds[] = {"city_committee", "department",     "office",   "service_centre",
-				    "branch",         "ward_committee", "division", "provincial_police",
-				    "commune_police", "school",         NULL};
+static const char *const kinds[] = {"city_committee",
+				    "department",
+				    "office",
+				    "service_centre",
+				    "branch",
+				    "ward_committee",
+				    "division",
+				    "provincial_police",
+				    "commune_police",
+				    "school",
+				    "provincial_social_insurance",
+				    "social_insurance",
+				    NULL};
 
 static int agency_create(struct mc_req *r)
 {

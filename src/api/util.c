@@ -333,6 +333,7 @@ int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 	x->sign_arg = NULL;
 	x->result_signer = NULL;
 	x->fee = mc_api_dossier_fee;
+	x->linked = mc_api_linked_hook;
 	return 0;
 }
 

@@ -301,6 +301,40 @@ static void check_texts(json_t *def, struct mc_error *e)
 		mc_bad_field(e, "internal_note", MC_M_CAT_INTERNAL_NOTE_STRING_MOST);
 }
 
+/* A linked procedure (Decree 63/2024): {days, verification_days, parts:
+ * [{part, procedure, agency (a kind), after (an earlier part or null),
+ * budget ("same_day" or working days), required}]}, the first part
+ * required and waiting for none (data/procedures/README.md). */
+static void check_linked(json_t *l, struct mc_error *e)
+{
+	json_t *parts = json_object_get(l, "parts"), *p, *d = json_object_get(l, "days"),
+	       *vd = json_object_get(l, "verification_days");
+	size_t i, k;
+	int ok = json_is_object(l) && json_is_array(parts) && json_array_size(parts) >= 2 &&
+		 json_array_size(parts) <= 8 && json_is_integer(d) && json_integer_value(d) > 0 &&
+		 json_integer_value(d) <= 30 && json_is_integer(vd) &&
+		 json_integer_value(vd) >= json_integer_value(d) && json_integer_value(vd) <= 30;
+	json_array_foreach(ok ? parts : NULL, i, p) {
+		const char *after = json_string_value(json_object_get(p, "after"));
+		json_t *b = json_object_get(p, "budget");
+		ok &= valid_ident(str_field(p, "part", 32), 32) &&
+		      mc_catalog_code_valid(str_field(p, "procedure", 16)) &&
+		      valid_ident(str_field(p, "agency", 40), 40) &&
+		      ((json_is_string(b) && strcmp(json_string_value(b), "same_day") == 0) ||
+		       (json_is_integer(b) && json_integer_value(b) > 0 && json_integer_value(b) <= 30)) &&
+		      json_is_boolean(json_object_get(p, "required"));
+		if (i == 0)
+			ok &= !after && json_is_true(json_object_get(p, "required"));
+		int found = !after;
+		for (k = 0; after && k < i; k++)
+			found |= strcmp(after, json_string_value(json_object_get(json_array_get(parts, k), "part"))) ==
+				 0;
+		ok &= found;
+	}
+	if (!ok)
+		mc_bad_field(e, "linked", MC_M_CAT_LINKED_FORMAT);
+}
+
 int mc_catalog_validate(json_t *def, struct mc_error *e)
 {
 	static const char *const levels[] = {"commune", "province", NULL};
@@ -339,6 +373,8 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 		mc_bad_field(e, "verified_on", MC_M_CAT_VERIFIED_DATE_DATA_WAS);
 	check_status(def, e);
 	check_texts(def, e);
+	if (json_object_get(def, "linked"))
+		check_linked(json_object_get(def, "linked"), e);
 	json_t *papers = json_object_get(def, "papers");
 	check_papers(papers, e);
 	check_form(json_object_get(def, "form"), json_is_array(papers) ? papers : NULL, e);

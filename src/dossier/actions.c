@@ -1004,6 +1004,10 @@ static int transition(struct act *a, const char *action, int (*fn)(struct act *,
 	fee.to = to;
 	if ((x->fee && (rc = x->fee(x, &fee))) || (rc = save(a, to)))
 		goto out;
+	struct mc_dossier_change ch = {a->d.id,     a->d.code, a->d.procedure_code, action, from, to, a->d.received_at,
+				       a->d.due_at, a->now,    a->proc.def,         a->in};
+	if (x->linked && (rc = x->linked(x, &ch)))
+		goto out;
 	if (strcmp(action, "forward") == 0 && step == nsteps(a) - 1)
 		detail = "{\"approved\":true}";
 	snprintf(act_name, sizeof(act_name), "dossier.%s", action);

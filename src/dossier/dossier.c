@@ -852,7 +852,8 @@ static int decide(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const stru
 
 /* Every row of the new dossier (inside the caller's transaction); *id its
  * id. */
-static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const struct mc_calendar *cal, int64_t *id)
+static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const struct mc_calendar *cal, json_t *in,
+			 int64_t *id)
 {
 	struct mc_conn *c = x->c;
 	struct mc__step_at t = {.c = c, .cal = cal, .now = n->submitted_at, .by = x->who->user_id};
@@ -897,8 +898,10 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 				     0,
 				     json_object_get(n->proc.def, "fees"),
 				     NULL};
+	struct mc_dossier_change ch = {t.dossier,      n->code,   n->proc.code, action,      NULL, n->status,
+				       n->received_at, n->due_at, t.now,        n->proc.def, in};
 	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)) ||
-	    (x->fee && (rc = x->fee(x, &fee))))
+	    (x->fee && (rc = x->fee(x, &fee))) || (x->linked && (rc = x->linked(x, &ch))))
 		return rc;
 	if (n->received_at &&
 	    (rc = mc__stats_add(c, n->competent, n->proc.code, n->proc.field_code, t.now, "received_counter")))
@@ -917,12 +920,13 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 }
 
 /* The one transaction of a submission: all of it or nothing. */
-static int record(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const struct mc_calendar *cal, int64_t *id)
+static int record(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const struct mc_calendar *cal, json_t *in,
+		  int64_t *id)
 {
 	int rc = mc_tx_begin(x->c, 1);
 	if (rc)
 		return rc;
-	rc = write_dossier(x, n, cal, id);
+	rc = write_dossier(x, n, cal, in, id);
 	if (!rc)
 		rc = mc_tx_commit(x->c);
 	if (rc && mc_in_tx(x->c))
@@ -942,7 +946,7 @@ int mc_dossier_submit(struct mc_dossier_ctx *x, json_t *in, int64_t counter_id, 
 	if ((rc = mc_holidays_calendar_for(x->c, n.competent, &cal)))
 		goto out;
 	cal_ready = 1;
-	if ((rc = decide(x, &n, &cal, mc_time_now_ms())) || (rc = record(x, &n, &cal, &id)))
+	if ((rc = decide(x, &n, &cal, mc_time_now_ms())) || (rc = record(x, &n, &cal, in, &id)))
 		goto out;
 	rc = mc__represent(x, id, 1, out);
 out:

@@ -49,6 +49,16 @@ struct mc_dossier_fee {
 	json_t *in;   /* the transition's input (borrowed; NULL when filed) */
 };
 
+/* A dossier filed or changed, as the linked procedures' hook sees it
+ * (see mc_dossier_ctx.linked). */
+struct mc_dossier_change {
+	int64_t id;
+	const char *code, *procedure_code, *action, *from, *to;
+	int64_t received_at, due_at, now; /* as saved (0: none) */
+	json_t *def;                      /* the procedure version's definition (borrowed) */
+	json_t *in;                       /* the submission or the transition's input (borrowed) */
+};
+
 struct mc_dossier_ctx {
 	struct mc_conn *c;
 	struct mc_arena *arena;         /* the request's: error texts live here */
@@ -77,7 +87,33 @@ struct mc_dossier_ctx {
 	 * of each transition once its checks passed, before it is saved; an
 	 * error (the fee not paid yet: x->e filled) refuses the change. */
 	int (*fee)(const struct mc_dossier_ctx *x, const struct mc_dossier_fee *f);
+	/* Linked procedures (the linked domain's, put here by the layer
+	 * above; NULL: none): called inside the transaction of a submission
+	 * and of each transition once the dossier row is saved, before the
+	 * event and the notification; an error refuses the change. */
+	int (*linked)(struct mc_dossier_ctx *x, const struct mc_dossier_change *ch);
 };
+
+/* ---------------- for the linked procedures (parts.c) ---------------- */
+
+/* A sub-dossier the system files for the applicant of application parent
+ * (in the caller's transaction): a dossier of procedure_code's current
+ * version at agency (receiving and competent), submitted now and waiting
+ * for agency's reception clerk, with form as the data handed over (not
+ * checked against the procedure's form: it is what the earlier parts
+ * hold).  *id and code (80 bytes) receive it. */
+int mc_dossier_spawn(struct mc_dossier_ctx *x, int64_t parent, const char *procedure_code, int64_t agency, json_t *form,
+		     int64_t *id, char code[80]);
+/* Application id is settled (in the caller's transaction): result_ready
+ * when any is 1 (at its return step, scored against its deadline), else
+ * refused with reason; the event, the statistics, the notification. */
+int mc_dossier_settle(struct mc_dossier_ctx *x, int64_t id, int any, const char *reason);
+/* Set dossier id's legal deadline (due_at, 0: unchanged) and the date given
+ * to the applicant (appointment_at, 0: unchanged; marks it extended). */
+int mc_dossier_set_dates(struct mc_conn *c, int64_t id, int64_t due_at, int64_t appointment_at);
+/* An applicant notification of dossier id (outbox, in the caller's
+ * transaction); detail_json may be NULL. */
+int mc_dossier_notify(struct mc_conn *c, int64_t id, const char *event, const char *detail_json);
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in
  * at a counter (the caller is a clerk whose agency holds the counter).

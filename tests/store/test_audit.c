@@ -145,9 +145,9 @@ static void seeded_database_verifies(void **state)
 	assert_int_equal(mc_query_int64(c, &agencies, "SELECT COUNT(*) FROM agencies", ""), 0);
 	assert_int_equal(mc_query_int64(c, &counters, "SELECT COUNT(*) FROM counters", ""), 0);
 	assert_int_equal(mc_query_int64(c, &users, "SELECT COUNT(*) FROM users", ""), 0);
-	assert_int_equal(agencies, 34);
+	assert_int_equal(agencies, 36);
 	assert_int_equal(counters, 28);
-	assert_int_equal(users, 84 + 20);
+	assert_int_equal(users, 87 + 20);
 	struct mc_audit_report rep;
 	assert_int_equal(mc_audit_verify(c, &rep), 0);
 	/* and the collection accounts of the demo (0037) */
