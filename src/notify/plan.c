@@ -76,6 +76,17 @@ static json_t *vars_of(struct mc_conn *c, const struct row *r, const char *lang,
 	json_object_foreach(json_object_get(r->payload, "detail"), k, x) /* the details too, when not named above */
 		if (!json_object_get(v, k))
 			json_object_set(v, k, x);
+	/* a detail given in both languages (name, name_en): the English one
+	 * fills {name} in English messages */
+	if (strcmp(lang, "en") == 0)
+		json_object_foreach(json_object_get(r->payload, "detail"), k, x) {
+			size_t n = strlen(k);
+			if (n > 3 && strcmp(k + n - 3, "_en") == 0 && json_is_string(x)) {
+				char base[64];
+				snprintf(base, sizeof(base), "%.*s", (int)(n - 3), k);
+				json_object_set(v, base, x);
+			}
+		}
 	if (r->dossier)
 		dossier_vars(c, r->dossier, lang, v);
 	const char *link = str(v, "link") ? str(v, "link") : str(v, "url");
