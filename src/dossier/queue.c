@@ -19,7 +19,7 @@
 #define SUMMARY_COLS                                                                                                   \
 	"d.id, d.code, d.status, d.procedure_code, d.channel, d.submitted_at, COALESCE(d.received_at, 0),"             \
 	" COALESCE(d.due_at, 0), d.current_step, d.step_role, d.applicant, p.name, p.name_en, d.result_status,"        \
-	" COALESCE(d.completed_at, 0)"
+	" COALESCE(d.completed_at, 0), (SELECT a.code FROM dossiers a WHERE a.id = d.parent_id)"
 enum {
 	SUM_ID,
 	SUM_CODE,
@@ -36,6 +36,7 @@ enum {
 	SUM_PROCEDURE_NAME_EN,
 	SUM_RESULT_STATUS,
 	SUM_COMPLETED_AT,
+	SUM_PARENT_CODE,
 };
 
 /* One row of SUMMARY_COLS as the list item the API answers. */
@@ -63,6 +64,9 @@ static json_t *fill_summary(struct mc_stmt *s)
 	const char *result = mc_col_text(s, SUM_RESULT_STATUS);
 	json_object_set_new(j, "result_status", result ? json_string(result) : json_null());
 	json_object_set_new(j, "completed_at", mc__time_or_null(mc_col_int64(s, SUM_COMPLETED_AT)));
+	/* a part of a linked application (src/linked): the application's code */
+	if (mc_col_text(s, SUM_PARENT_CODE))
+		json_object_set_new(j, "linked_application", json_string(mc_col_text(s, SUM_PARENT_CODE)));
 	return j;
 }
 

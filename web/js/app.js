@@ -58,6 +58,7 @@ const ROUTES = [
   [/^\/can-bo\/phan-anh\/([^/]+)$/, './pages/feedback.js', 'handle'],
   [/^\/thanh-toan\/ket-qua$/, './pages/payments.js', 'returned'],
   [/^\/can-bo\/doi-soat$/, './pages/payments.js', 'reconcile'],
+  [/^\/can-bo\/ho-so-lien-thong$/, './pages/linked.js', 'handovers'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -115,6 +116,7 @@ function renderNav() {
       if (can('directive.read')) items.push(item('/can-bo/chi-dao', 'nav_directives'));
       if (can('feedback.handle') || can('feedback.moderate')) items.push(item('/can-bo/phan-anh', 'nav_feedback_work'));
       if (can('payment.manage')) items.push(item('/can-bo/doi-soat', 'nav_payments'));
+      if (can('dossier.read')) items.push(item('/can-bo/ho-so-lien-thong', 'nav_linked'));
       if (can('account.reset')) items.push(item('/can-bo/cap-ma-dat-lai', 'nav_reset_code'));
       if (can('stats.read')) items.push(item('/thong-ke', 'nav_stats'), item('/dieu-hanh', 'nav_dashboard'));
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));

@@ -8,6 +8,7 @@
 import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay, legalTime, phoneNormal, charLength, field } from '../lib.js';
 import { payNote } from '../fees.js';
 import { unitPicker, attachment, reqMark, kindText, formLink, clearFieldError } from './citizen-ui.js';
+import { partsChooser, linkedStrings } from './linked.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -41,6 +42,7 @@ export async function apply(view, code, qs) {
       link(`/thu-tuc/${encodeURIComponent(code)}`, t('proc_see'), { class: 'button' }));
     return;
   }
+  if (res.body.linked) await linkedStrings();
   build(view, res.body);
 }
 
@@ -180,6 +182,8 @@ function build(view, proc) {
   const fields = proc.form.filter((f) => f.type !== 'attachment');
   const files = proc.form.filter((f) => f.type === 'attachment');
   const controls = new Map(proc.form.map((f) => [f.name, control(f)]));
+  // a linked procedure (Decree 63/2024): the parts applied for
+  const chooser = proc.linked ? partsChooser(proc) : null;
 
   // papers that have no upload field: the e-form itself, or shown on return
   const uploadable = new Set(files.map((f) => f.paper));
@@ -219,6 +223,7 @@ function build(view, proc) {
       el('p', { id: 'req-note', class: 'hint' }, t('ap_required_note_1'), reqMark(), ' ', t('ap_required_note_2'))),
     el('section', { class: 'card', 'aria-labelledby': 'form-h' },
       el('h2', { id: 'form-h', text: t('ap_form_h') }),
+      chooser ? chooser.box : null,
       ...fields.map((f) => controls.get(f.name).box)),
     el('section', { class: 'card', 'aria-labelledby': 'files-h' },
       el('h2', { id: 'files-h', text: t('ap_files_h') }),
@@ -294,6 +299,7 @@ function build(view, proc) {
 
   function body() {
     const out = { procedure_code: proc.code, form: {}, return_method: returnValue(), applicant: {} };
+    if (chooser) out.parts = chooser.get();
     for (const f of proc.form) {
       const v = controls.get(f.name).get();
       if (v !== '' && v != null) out.form[f.name] = v;
@@ -309,7 +315,8 @@ function build(view, proc) {
     const row = (label, value) => [el('dt', { text: label }), el('dd', { text: value || '—' })];
     reviewBody.replaceChildren(
       el('h3', { text: t('ap_form_h') }),
-      el('dl', { class: 'cz-review' }, ...fields.flatMap((f) => row(pick(f, 'label'), controls.get(f.name).show()))),
+      el('dl', { class: 'cz-review' }, ...(chooser ? row(t('lk_choose_parts'), chooser.show()) : []),
+        ...fields.flatMap((f) => row(pick(f, 'label'), controls.get(f.name).show()))),
       el('h3', { text: t('ap_files_h') }),
       files.length
         ? el('dl', { class: 'cz-review' }, ...files.flatMap((f) => row(pick(f, 'label'), controls.get(f.name).show() || t('ap_no_file'))))

@@ -17,6 +17,7 @@ import { fileLink, itemState, noticeItems, earlierFiles } from './papers.js';
 import { attachment } from './citizen-ui.js';
 import { pinBox, withPin } from './signatures.js';
 import { paymentCard } from './payments.js';
+import { partsCard, partOfNote, linkedStrings } from './linked.js';
 
 const FORMS = ['01', '02', '03', '04', '05', '06'];
 const ENDED = ['returned', 'refused', 'withdrawn', 'stopped'];
@@ -40,6 +41,7 @@ export async function dossier(view, code, qs) {
   const procRes = await api('GET', `/api/v1/procedures/${encodeURIComponent(d.procedure.code)}?version=${d.procedure.version}`);
   const def = procRes.status === 200 ? procRes.body : { form: [], papers: [], steps: [] };
   const done = qs && qs.get('done');
+  if (d.linked || d.linked_application) await linkedStrings();
   render(view, d, def, etag, done);
   // the message is for this visit only: a reload shows the page without it
   if (done) history.replaceState(null, '', location.pathname);
@@ -52,6 +54,8 @@ function render(view, d, def, etag, done) {
   page(view, t('of_dossier_h', { code: d.code }),
     ...(flash ? [flash] : []),
     header(d, def),
+    partOfNote(d, true),
+    partsCard(d, true),
     actionsSection(d, def, etag, reload),
     paymentCard(d.code, { official: true }),
     formsSection(d),

@@ -7,6 +7,7 @@ import { state, t, el, api, link, page, pick, when, day, alertBox, statusBadge, 
 import { attachment, attachmentFor, formsOf, formLink, kindText } from './citizen-ui.js';
 import { itemState, itemBadge, noticeItems, earlierFiles, fileLink } from './papers.js';
 import { paymentCard } from './payments.js';
+import { partsCard, partOfNote, linkedStrings } from './linked.js';
 import { formView } from './office-form.js';
 
 // Early / on time / late for a dossier: the result's own score once there
@@ -102,6 +103,7 @@ export async function detail(view, code, qs) {
   }
   const d = res.body;
   const pr = await api('GET', `/api/v1/procedures/${encodeURIComponent(d.procedure.code)}?version=${d.procedure.version}`);
+  if (d.linked || d.linked_application) await linkedStrings();
   render(view, d, res.headers.get('ETag'), pr.status === 200 ? pr.body : null);
 }
 
@@ -125,6 +127,7 @@ function render(view, d, etag, proc, flash) {
   item('ap_secret', d.secret);
 
   const notes = [];
+  if (d.linked_application) notes.push(partOfNote(d, false));
   const sg = d.application_signature;
   if (sg) notes.push(el('p', { class: 'notice', id: 'app-signed', text: t('my_signed', { name: sg.signer, serial: sg.serial }) }));
   const sup = d.supplement;
@@ -150,6 +153,7 @@ function render(view, d, etag, proc, flash) {
       ...notes,
       withdrawBox(view, d, etag, proc)),
     d.status === 'supplement_requested' && sup ? supplementBox(view, d, etag, proc) : null,
+    partsCard(d, false),
     paymentCard(d.code),
     d.result && d.result.sha256 ? el('section', { class: 'card', id: 'result', 'aria-labelledby': 'result-h' },
       el('h2', { id: 'result-h', text: t('my_result_h') }),
