@@ -109,7 +109,7 @@ out:
 
 int mc_dossier_settle(struct mc_dossier_ctx *x, int64_t id, int any, const char *reason)
 {
-	struct mc__dossier d;
+	struct mc__dossier d = {0};
 	struct mc_procedure p = {0};
 	struct mc_calendar cal;
 	int cal_ready = 0;

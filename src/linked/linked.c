@@ -214,13 +214,14 @@ static int start_part(struct mc_dossier_ctx *x, const struct part *p, json_t *ha
 		json_object_set(form, "handed_over", handed);
 	struct mc_calendar cal;
 	int64_t due = 0, id = 0;
-	char code[80];
 	if (!(rc = mc_holidays_calendar_for(x->c, p->agency_id, &cal))) {
 		rc = mc_cal_due_days(&cal, now, p->budget_days, &due);
 		mc_cal_release(&cal);
 	}
-	if (!rc)
+	if (!rc) {
+		char code[80];
 		rc = mc_dossier_spawn(x, p->application_id, p->procedure, p->agency_id, form, &id, code);
+	}
 	json_decref(form);
 	if (rc)
 		return rc;
