@@ -447,6 +447,9 @@ const FAMILIES = {
   py_method_: ['vnpay', 'vietqr', 'cash'],
   py_done_: ['record', 'refund'],
   py_un_: ['paid_twice', 'refund_due'],
+  // linked procedures (linked.js): the parts of 3.000722 and 2.002913, their states
+  lk_part_: ['birth', 'residence', 'insurance', 'death', 'residence_removal', 'funeral', 'funeral_support'],
+  lk_state_: ['waiting', 'started', 'done', 'refused', 'cancelled'],
   dc_sec_: DOC_SECRECIES,
   dc_st_: DOC_STATUSES,
   dc_medium_: DOC_MEDIA,
