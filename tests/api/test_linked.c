@@ -527,6 +527,53 @@ static void handover_monitoring(void **state)
 	mc_http_res_free(&r);
 }
 
+/* A clerk at any counter (here the city's service centre) takes in an
+ * application for the applicant's ward: received at once, its first part
+ * starts at the ward; a part not chosen is not there. */
+static void counter_intake(void **state)
+{
+	(void)state;
+	start(T_MON_0900);
+	struct people p;
+	log_in(&p);
+	struct mc_http_session clerk;
+	mc_http_login_as(&clerk, srv.base, "tiepnhan");
+	char sha[65], body[2048], path[100], code[80], death[80];
+	long up = mc_http_upload(&clerk, MC_TEST_PDF_HEAD "counter linked" MC_TEST_PDF_TAIL, sha);
+	assert_true(up == 200 || up == 201);
+	snprintf(body, sizeof(body),
+		 "{\"procedure_code\":\"2.002913\",\"parts\":[\"death\",\"funeral\"],\"form\":{\"deceased_full_name\":"
+		 "\"Nguyễn Văn Bình\",\"deceased_id_number\":\"079140001234\",\"death_date\":\"2027-02-25\","
+		 "\"death_place\":\"Bệnh viện Chợ Rẫy\",\"residence_unit\":\"26740\",\"relationship\":\"Con\","
+		 "\"death_notice_scan\":\"%s\"},\"papers\":[\"to_khai\",\"giay_bao_tu\",\"giay_to_tuy_than\"],"
+		 "\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"079203001234\","
+		 "\"phone\":\"0816861711\",\"ward_code\":\"26740\"}}",
+		 sha);
+	snprintf(path, sizeof(path), "/api/v1/counters/%lld/dossiers",
+		 (long long)db_int("SELECT id FROM counters WHERE code = ?", "Q-TT-01"));
+	struct mc_http_res r;
+	if (mc_http_post(&clerk, path, body, &r) != 201)
+		fail_msg("intake: %ld %s", r.status, r.body);
+	assert_string_equal(jstr(r.json, "status"), "in_progress");
+	snprintf(code, sizeof(code), "%s", jstr(r.json, "code"));
+	mc_http_res_free(&r);
+	/* the applicant's account has it; the first part started at the ward */
+	json_t *app = application(&p.cit, code);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(app, "linked"), "parts")), 2);
+	assert_string_equal(jstr(part_of(app, "death"), "state"), "started");
+	assert_string_equal(jstr(json_object_get(part_of(app, "death"), "agency"), "code"), "000.01.31.H29");
+	assert_string_equal(jstr(part_of(app, "funeral"), "state"), "waiting");
+	snprintf(death, sizeof(death), "%s", jstr(part_of(app, "death"), "dossier"));
+	json_decref(app);
+	assert_int_equal(strncmp(death, "000.01.31.H29-", 14), 0);
+	/* a citizen may not ask for verification, nor read another's application */
+	struct mc_http_session other;
+	mc_http_login_as(&other, srv.base, "079185176822");
+	snprintf(path, sizeof(path), "/api/v1/linked/%s", code);
+	assert_int_equal(mc_http_get(&other, path, &r), 404);
+	mc_http_res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +582,7 @@ int main(void)
 		cmocka_unit_test_teardown(late_with_apology, stop_server),
 		cmocka_unit_test_teardown(cutoff_and_verification, stop_server),
 		cmocka_unit_test_teardown(handover_monitoring, stop_server),
+		cmocka_unit_test_teardown(counter_intake, stop_server),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
