@@ -31,10 +31,25 @@ int mc_api_linked_decorate(struct mc_conn *c, json_t *dossier, int public)
 	json_t *parts = NULL;
 	if ((rc = mc_linked_parts(c, id, public, &parts)))
 		return rc;
-	if (json_array_size(parts))
-		json_object_set_new(dossier, "linked", json_pack("{s:o}", "parts", parts));
-	else
+	if (json_array_size(parts)) {
+		/* how the parts stand: some refused or cancelled while others have
+		 * their result is "partly refused" */
+		int done = 0, ended = 0, open = 0;
+		size_t i;
+		json_t *p;
+		json_array_foreach(parts, i, p) {
+			const char *st = json_string_value(json_object_get(p, "state"));
+			done += st && strcmp(st, "done") == 0;
+			ended += st && (strcmp(st, "refused") == 0 || strcmp(st, "cancelled") == 0);
+			open += st && (strcmp(st, "waiting") == 0 || strcmp(st, "started") == 0);
+		}
+		json_object_set_new(dossier, "linked",
+				    json_pack("{s:o, s:{s:i, s:i, s:i}, s:b}", "parts", parts, "count", "done", done,
+					      "refused_or_cancelled", ended, "open", open, "partly_refused",
+					      done > 0 && ended > 0));
+	} else {
 		json_decref(parts);
+	}
 	if (!public && !(rc = mc_linked_parent(c, id, &parent, pcode)) && parent)
 		json_object_set_new(dossier, "linked_application", json_string(pcode));
 	return rc;

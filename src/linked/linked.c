@@ -108,13 +108,24 @@ static int tell(struct mc_conn *c, const struct part *p, const char *event, cons
 
 /* ---------------- an application filed ---------------- */
 
-/* The agency of kind in the ward of the application's competent agency. */
+/* The agency of kind in the ward of the application's competent agency;
+ * a ward without one is served by the province's agency of that line
+ * ("provincial_" and the kind without "commune_": the city police, the
+ * city Social Insurance). */
 static int agency_for(struct mc_conn *c, const char *kind, int64_t competent, int64_t *out)
 {
+	int rc = mc_query_int64(c, out,
+				"SELECT a.id FROM agencies a JOIN agencies w ON w.unit_code = a.unit_code"
+				" WHERE w.id = ? AND a.kind = ? AND a.active = 1 ORDER BY a.id LIMIT 1",
+				"it", competent, kind);
+	if (rc != MC_E_NOT_FOUND)
+		return rc;
+	char provincial[64];
+	snprintf(provincial, sizeof(provincial), "provincial_%s", strncmp(kind, "commune_", 8) == 0 ? kind + 8 : kind);
 	return mc_query_int64(c, out,
-			      "SELECT a.id FROM agencies a JOIN agencies w ON w.unit_code = a.unit_code"
+			      "SELECT a.id FROM agencies a JOIN agencies w ON w.province_code = a.province_code"
 			      " WHERE w.id = ? AND a.kind = ? AND a.active = 1 ORDER BY a.id LIMIT 1",
-			      "it", competent, kind);
+			      "it", competent, provincial);
 }
 
 static int chosen(json_t *parts, const char *name)

@@ -374,6 +374,7 @@ static void group2_refused_part(void **state)
 	assert_string_equal(jstr(part_of(app, "residence_removal"), "reason"),
 			    "Người chết không thường trú tại phường");
 	assert_string_equal(jstr(part_of(app, "funeral"), "state"), "done");
+	assert_true(json_is_true(json_object_get(json_object_get(app, "linked"), "partly_refused")));
 	json_decref(app);
 
 	/* the death registration refused: the parts waiting for it are cancelled
@@ -388,6 +389,7 @@ static void group2_refused_part(void **state)
 	assert_string_equal(jstr(part_of(app, "funeral_support"), "state"), "cancelled");
 	assert_true(json_is_null(json_object_get(part_of(app, "funeral"), "dossier")));
 	assert_string_equal(jstr(app, "status"), "refused");
+	assert_true(json_is_false(json_object_get(json_object_get(app, "linked"), "partly_refused")));
 	json_decref(app);
 	assert_int_equal(told(code, "linked_part_cancelled"), 2);
 	assert_int_equal(told(code, "refused"), 1);
@@ -572,6 +574,26 @@ static void counter_intake(void **state)
 	snprintf(path, sizeof(path), "/api/v1/linked/%s", code);
 	assert_int_equal(mc_http_get(&other, path, &r), 404);
 	mc_http_res_free(&r);
+
+	/* Ben Thanh ward has its police but no Social Insurance of its own: the
+	 * city's takes the card */
+	up = mc_http_upload(&other, MC_TEST_PDF_HEAD "ben thanh" MC_TEST_PDF_TAIL, sha);
+	assert_true(up == 200 || up == 201);
+	snprintf(body, sizeof(body),
+		 "{\"procedure_code\":\"3.000722\",\"form\":{\"child_full_name\":\"Trần Minh Khoa\","
+		 "\"child_birth_date\":\"2027-02-20\",\"child_sex\":\"M\",\"birth_place\":\"26743\","
+		 "\"mother_id_number\":\"079185176822\",\"permanent_residence_unit\":\"26743\","
+		 "\"health_facility\":\"Bệnh viện Từ Dũ\",\"birth_certificate_scan\":\"%s\"}}",
+		 sha);
+	if (mc_http_post(&other, "/api/v1/dossiers", body, &r) != 201)
+		fail_msg("Ben Thanh: %ld %s", r.status, r.body);
+	snprintf(code, sizeof(code), "%s", jstr(r.json, "code"));
+	mc_http_res_free(&r);
+	app = application(&other, code);
+	assert_string_equal(jstr(json_object_get(part_of(app, "birth"), "agency"), "code"), "000.02.31.H29");
+	assert_string_equal(jstr(json_object_get(part_of(app, "residence"), "agency"), "code"), "000.02.40.H29");
+	assert_string_equal(jstr(json_object_get(part_of(app, "insurance"), "agency"), "code"), "000.00.60.H29");
+	json_decref(app);
 }
 
 int main(void)

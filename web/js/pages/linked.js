@@ -32,6 +32,7 @@ export function partsCard(d, official) {
   return el('section', { class: 'card', id: 'linked', 'aria-labelledby': 'linked-h' },
     el('h2', { id: 'linked-h', text: t('lk_parts_h') }),
     el('p', { class: 'hint', text: t('lk_parts_intro') }),
+    d.linked.partly_refused ? el('p', { class: 'warning', id: 'linked-partly', text: t('lk_partly_refused') }) : null,
     el('table', { class: 'stack', id: 'linked-table' },
       el('thead', {}, el('tr', {}, th('lk_part'), th('lk_agency'), th('lk_state'), th('lk_sub'), th('lk_due'), th('lk_result_at'))),
       el('tbody', {}, ...parts.map((p) => el('tr', { id: `lp-${p.part}`, 'data-state': p.state },
