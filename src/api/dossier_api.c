@@ -147,7 +147,7 @@ static struct {
 } track_slots[TRACK_SLOTS];
 static pthread_mutex_t track_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int track_allowed(const char *addr, int limit)
+int mc_api_track_allowed(const char *addr, int limit)
 {
 	if (limit <= 0)
 		return 1; /* track_limit = 0: no limit (benchmarks) */
@@ -169,7 +169,7 @@ static int track_allowed(const char *addr, int limit)
 
 static int track(struct mc_req *r)
 {
-	if (!track_allowed(r->addr, mc_server_config(r->srv)->track_limit)) {
+	if (!mc_api_track_allowed(r->addr, mc_server_config(r->srv)->track_limit)) {
 		r->err.retry_after = 60;
 		return mc_fail(r, MC_E_RATE_LIMITED, NULL);
 	}

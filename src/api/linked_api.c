@@ -80,6 +80,11 @@ static int application_get(struct mc_req *r)
  * state and dates). */
 static int application_track(struct mc_req *r)
 {
+	/* the same limit as GET /api/v1/track/{code}: secrets are not guessed here either */
+	if (!mc_api_track_allowed(r->addr, mc_server_config(r->srv)->track_limit)) {
+		r->err.retry_after = 60;
+		return mc_fail(r, MC_E_RATE_LIMITED, NULL);
+	}
 	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63);
 	const char *secret = mc_api_typed_code(r, mc_req_query(r, "s"), 16);
 	if (!code || !secret)

@@ -6,7 +6,7 @@
 // tests do in the browser); the citizen's dossier page shows each part's
 // result as it comes and the application done when all are; the police's
 // dossier page says which application its dossier is part of; the leader's
-// hand-overs page.  axe-core on each page; nothing wider than the phone.
+// hand-overs page; public tracking shows each part.  axe-core on each page; nothing wider than the phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, samplePdf, PASSWORD, PHONE, waitForPath } from './lib/harness.mjs';
@@ -146,6 +146,16 @@ test('a citizen applies for birth, residence and the health-insurance card at on
   await assertAccessible(page, 'the application done');
   await narrow(page);
   assertNoErrors(page);
+
+  // public tracking by the one code: each part's progress, no personal data
+  const mine = await call(await token('079203001234'), 'GET', `/api/v1/dossiers/${code}`);
+  const anon = await newPage(browser, srv, PHONE);
+  await anon.goto(`/tra-cuu?ma=${encodeURIComponent(code)}&s=${encodeURIComponent(mine.body.secret)}`);
+  await anon.locator('#lp-insurance[data-state="done"]').waitFor();
+  assert.ok(!(await anon.locator('body').textContent()).includes('Nguyễn Bảo Ngọc'), 'no personal data in public tracking');
+  await assertAccessible(anon, 'public tracking of a linked application');
+  await narrow(anon);
+  assertNoErrors(anon);
 
   // the leader's hand-overs: none late, every one listed on asking
   const lead = await newPage(browser, srv, PHONE);

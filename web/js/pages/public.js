@@ -4,6 +4,7 @@
 // lands: status and timeline, no personal data).
 import { state, t, el, api, go, link, page, pick, money, when, day, alertBox, statusBadge, overdueBadge, isOfficial, legalTime, copies } from '../lib.js';
 import { payText } from '../fees.js';
+import { partsCard, linkedStrings } from './linked.js';
 
 // Procedures most asked for at a ward (the catalogue's own codes).
 const POPULAR = ['1.001193', '1.004873', '1.000656', '1.000894', '2.000635', '1.001612'];
@@ -140,6 +141,15 @@ export async function track(view, code, qs) {
     return;
   }
   const d = res.body;
+  // a linked application (Decree 63/2024): the progress of each part
+  const proc = await api('GET', `/api/v1/procedures/${encodeURIComponent(d.procedure.code)}`);
+  if (proc.status === 200 && proc.body.linked) {
+    const lk = await api('GET', `/api/v1/linked/${encodeURIComponent(code)}/track?s=${encodeURIComponent(secret)}`);
+    if (lk.status === 200) {
+      await linkedStrings();
+      d.linked = lk.body.linked;
+    }
+  }
   // ended without a result: no appointment, and the end says what it was
   const noResult = ['refused', 'withdrawn', 'stopped'].includes(d.status);
   page(view, d.code,
@@ -157,6 +167,7 @@ export async function track(view, code, qs) {
         d.returned_at ? el('dd', { id: 'returned', text: when(d.returned_at) }) : null),
       el('h2', { text: t('steps') }),
       stepsTable(d.steps)),
+    partsCard(d, false),
     backLink());
 }
 
