@@ -635,6 +635,23 @@ out:
 
 /* ---------------- monitoring ---------------- */
 
+int mc_linked_judge(const struct mc_calendar *cal, int64_t ready, int64_t fwd, int64_t ack, int64_t res, int64_t resfwd,
+		    int64_t now, struct mc_linked_verdict *v)
+{
+	v->forward_late = fwd ? fwd - ready > MC_LINKED_FORWARD_MS : now - ready > MC_LINKED_FORWARD_MS;
+	v->result_forward_late =
+		res && (resfwd ? resfwd - res > MC_LINKED_FORWARD_MS : now - res > MC_LINKED_FORWARD_MS);
+	v->acknowledge_late = 0;
+	if (!fwd)
+		return 0; /* not forwarded: that is what is late */
+	int64_t by = 0;
+	int rc = mc_cal_add_working_minutes(cal, fwd, MC_LINKED_ACK_MINUTES, &by);
+	if (rc)
+		return rc;
+	v->acknowledge_late = ack ? ack > by : now > by;
+	return 0;
+}
+
 int mc_linked_handovers(struct mc_conn *c, int64_t root, int late_only, int64_t now, int limit, json_t **out)
 {
 	struct mc_stmt *s = NULL;
@@ -660,24 +677,19 @@ int mc_linked_handovers(struct mc_conn *c, int64_t root, int late_only, int64_t 
 	while (!rc && (int)json_array_size(*out) < limit && (step = mc_step(s)) == MC_DB_ROW) {
 		int64_t agency = mc_col_int64(s, 3), ready = mc_col_int64(s, 7), fwd = mc_col_int64(s, 8),
 			ack = mc_col_int64(s, 9), res = mc_col_int64(s, 10), resfwd = mc_col_int64(s, 11);
-		int fwd_late = fwd ? fwd - ready > MC_LINKED_FORWARD_MS : now - ready > MC_LINKED_FORWARD_MS;
-		int res_late = res && (resfwd ? resfwd - res > MC_LINKED_FORWARD_MS : now - res > MC_LINKED_FORWARD_MS);
-		int ack_late = 0;
-		if (fwd) {
-			if (agency != cal_agency) {
-				if (cal_ready)
-					mc_cal_release(&cal);
-				cal_ready = 0;
-				if ((rc = mc_holidays_calendar_for(c, agency, &cal)))
-					break;
-				cal_ready = 1;
-				cal_agency = agency;
-			}
-			int64_t by = 0;
-			if ((rc = mc_cal_add_working_minutes(&cal, fwd, MC_LINKED_ACK_MINUTES, &by)))
+		if (agency != cal_agency) {
+			if (cal_ready)
+				mc_cal_release(&cal);
+			cal_ready = 0;
+			if ((rc = mc_holidays_calendar_for(c, agency, &cal)))
 				break;
-			ack_late = ack ? ack > by : now > by;
+			cal_ready = 1;
+			cal_agency = agency;
 		}
+		struct mc_linked_verdict v;
+		if ((rc = mc_linked_judge(&cal, ready, fwd, ack, res, resfwd, now, &v)))
+			break;
+		int fwd_late = v.forward_late, ack_late = v.acknowledge_late, res_late = v.result_forward_late;
 		if (late_only && !fwd_late && !ack_late && !res_late)
 			continue;
 		json_t *j = json_pack(

@@ -62,4 +62,14 @@ int mc_linked_handovers(struct mc_conn *c, int64_t root, int late_only, int64_t 
 #define MC_LINKED_FORWARD_MS  (10 * 60 * 1000)
 #define MC_LINKED_ACK_MINUTES 120
 
+/* One hand-over judged at now (instants in ms, 0: not yet): the data ready
+ * at ready and forwarded at fwd, acknowledged at ack by the part's agency
+ * (whose working time cal counts), its result at res forwarded at resfwd.
+ * 0 or the calendar's error. */
+struct mc_linked_verdict {
+	int forward_late, acknowledge_late, result_forward_late;
+};
+int mc_linked_judge(const struct mc_calendar *cal, int64_t ready, int64_t fwd, int64_t ack, int64_t res, int64_t resfwd,
+		    int64_t now, struct mc_linked_verdict *v);
+
 #endif
