@@ -1004,6 +1004,10 @@ static int transition(struct act *a, const char *action, int (*fn)(struct act *,
 	fee.to = to;
 	if ((x->fee && (rc = x->fee(x, &fee))) || (rc = save(a, to)))
 		goto out;
+	/* moved on to another agency's step: handed to it if it is external */
+	if (x->handoff && a->d.current_agency_id && a->d.current_agency_id != agency &&
+	    (rc = x->handoff(x, a->d.id, a->d.current_agency_id)))
+		goto out;
 	if (strcmp(action, "forward") == 0 && step == nsteps(a) - 1)
 		detail = "{\"approved\":true}";
 	snprintf(act_name, sizeof(act_name), "dossier.%s", action);

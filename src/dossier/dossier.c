@@ -898,7 +898,8 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 				     json_object_get(n->proc.def, "fees"),
 				     NULL};
 	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)) ||
-	    (x->fee && (rc = x->fee(x, &fee))))
+	    (x->fee && (rc = x->fee(x, &fee))) ||
+	    (x->handoff && n->current_agency && (rc = x->handoff(x, t.dossier, n->current_agency))))
 		return rc;
 	if (n->received_at &&
 	    (rc = mc__stats_add(c, n->competent, n->proc.code, n->proc.field_code, t.now, "received_counter")))

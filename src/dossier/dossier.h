@@ -77,6 +77,11 @@ struct mc_dossier_ctx {
 	 * of each transition once its checks passed, before it is saved; an
 	 * error (the fee not paid yet: x->e filled) refuses the change. */
 	int (*fee)(const struct mc_dossier_ctx *x, const struct mc_dossier_fee *f);
+	/* The dossier came to agency - filed at it, or moved on to a step of
+	 * it - in the caller's transaction (the exchange domain's, put here by
+	 * the layer above: it hands the dossier to the system of an external
+	 * agency; NULL: nothing is handed over). */
+	int (*handoff)(const struct mc_dossier_ctx *x, int64_t dossier, int64_t agency);
 };
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in
