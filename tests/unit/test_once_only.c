@@ -81,11 +81,13 @@ static void catalogue_consistent(void **state)
 			size_t j;
 			json_t *q;
 			json_array_foreach(all, j, q) {
-				const char *rp = json_string_value(json_object_get(json_object_get(q, "result_paper"), "code"));
+				const char *rp =
+					json_string_value(json_object_get(json_object_get(q, "result_paper"), "code"));
 				issued |= rp && strcmp(rp, code) == 0;
 			}
 			if (!issued)
-				fail_msg("%s: no procedure issues %s", json_string_value(json_object_get(p, "code")), code);
+				fail_msg("%s: no procedure issues %s", json_string_value(json_object_get(p, "code")),
+					 code);
 			/* an attachment field carries the paper */
 			int field = 0;
 			json_array_foreach(json_object_get(p, "form"), m, f) {
@@ -93,7 +95,8 @@ static void catalogue_consistent(void **state)
 				field |= fp && strcmp(fp, json_string_value(json_object_get(paper, "code"))) == 0;
 			}
 			if (!field)
-				fail_msg("%s: no attachment field for %s", json_string_value(json_object_get(p, "code")),
+				fail_msg("%s: no attachment field for %s",
+					 json_string_value(json_object_get(p, "code")),
 					 json_string_value(json_object_get(paper, "code")));
 		}
 	}
@@ -133,7 +136,8 @@ static void malformed_refused(void **state)
 	json_t *all = catalogue();
 	json_t *d = procedure(all, "1.001193");
 	refused(d, -1, "result_paper", "\"giay_khai_sinh\"", "result_paper");
-	refused(d, -1, "result_paper", "{\"code\":\"Giấy khai sinh\",\"name\":\"x\",\"name_en\":\"x\"}", "result_paper");
+	refused(d, -1, "result_paper", "{\"code\":\"Giấy khai sinh\",\"name\":\"x\",\"name_en\":\"x\"}",
+		"result_paper");
 	refused(d, -1, "result_paper", "{\"code\":\"giay_khai_sinh\",\"name\":\"Giấy khai sinh\"}", "result_paper");
 	refused(d, 0, "reusable", "1", "papers");
 	refused(d, 0, "reusable", "\"giay khai sinh\"", "papers");
