@@ -122,6 +122,12 @@ test('the citizen finds the issued paper in the store and reuses it in a new app
   await page.locator('#done').waitFor();
   second = (await page.locator('#dossier-code').textContent()).trim();
   assert.ok(second);
+  // the dossier's page says where the file came from
+  await page.locator('#view-dossier').click();
+  const mine = page.locator('#sent .pp-issued');
+  await mine.waitFor();
+  assert.equal((await mine.textContent()).trim(), `Lấy từ kho dữ liệu: Giấy khai sinh (Cấp bởi ${issuer}, hồ sơ ${birth}, số ${number})`);
+  await assertAccessible(page, 'the applicant\'s dossier page');
   assertNoErrors(page);
   await page.context().close();
 
