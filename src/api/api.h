@@ -44,6 +44,7 @@ extern const struct mc_route mc_api_feedback_routes[];
 extern const struct mc_route mc_api_payment_routes[];
 extern const struct mc_route mc_api_paysim_routes[];
 extern const struct mc_route mc_api_handoff_routes[];
+extern const struct mc_route mc_api_personal_routes[];
 
 /* The session cookie's name. */
 #define MC_SESSION_COOKIE "motcua_session"

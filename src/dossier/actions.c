@@ -822,6 +822,9 @@ static int do_forward(struct act *a, const char **to, const char **notify)
 		 * with its document when the approving official attaches it */
 		if ((rc = result_document(a)))
 			return rc;
+		/* an issued paper goes into the applicant's personal store */
+		if ((rc = mc__personal_issue(a->x->c, a->proc.def, &a->d, json_object_get(a->extra, "result"), a->now)))
+			return rc;
 		const char *score = mc__score_name(mc_cal_classify(a->now, a->d.due_at));
 		int64_t k = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ?, result_status = ? WHERE id = ?",
 				    "iti", a->now, score, a->d.id);
