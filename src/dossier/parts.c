@@ -91,7 +91,9 @@ int mc_dossier_spawn(struct mc_dossier_ctx *x, int64_t parent, const char *proce
 		rc = (int)k;
 		goto out;
 	}
-	if ((rc = mc__event(x, t.dossier, "linked_start", NULL, n.status, 1, agency, 0, NULL)) ||
+	/* an external agency's system gets it as any dossier that comes to it */
+	if ((x->handoff && (rc = x->handoff(x, t.dossier, agency))) ||
+	    (rc = mc__event(x, t.dossier, "linked_start", NULL, n.status, 1, agency, 0, NULL)) ||
 	    (rc = mc__audit(x, "dossier.linked_start", t.dossier, n.code)) || (rc = mc__track_refresh(x->c, t.dossier)))
 		goto out;
 	*id = t.dossier;

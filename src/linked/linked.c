@@ -237,10 +237,13 @@ static int start_part(struct mc_dossier_ctx *x, const struct part *p, json_t *ha
 	if (rc)
 		return rc;
 	/* an agency of motcua gets the data in the same transaction: ready and
-	 * forwarded at once (an external one's delivery sets forwarded_at) */
+	 * forwarded at once; an external one (agencies.external_url) when its
+	 * system took the hand-over (handoffs.delivered_at, read as the
+	 * forwarding time while forwarded_at is NULL) */
 	int64_t n = mc_exec(x->c,
-			    "UPDATE linked_parts SET state = 'started', dossier_id = ?, ready_at = ?, forwarded_at = ?,"
-			    " due_at = ? WHERE id = ?",
+			    "UPDATE linked_parts SET state = 'started', dossier_id = ?, ready_at = ?,"
+			    " forwarded_at = (SELECT CASE WHEN a.external_url IS NULL THEN CAST(? AS BIGINT) END"
+			    " FROM agencies a WHERE a.id = linked_parts.agency_id), due_at = ? WHERE id = ?",
 			    "iiiii", id, now, now, due, p->id);
 	return n < 0 ? (int)n : 0;
 }
@@ -508,7 +511,8 @@ int mc_linked_parts(struct mc_conn *c, int64_t id, int public, json_t **out)
 	int rc = mc_query(
 		c, &s,
 		"SELECT l.part, l.procedure_code, l.state, d.code, COALESCE(l.due_at, 0), COALESCE(l.ready_at, 0),"
-		" COALESCE(l.forwarded_at, 0), COALESCE(l.acknowledged_at, 0), COALESCE(l.result_at, 0),"
+		" COALESCE(l.forwarded_at, (SELECT h.delivered_at FROM handoffs h WHERE h.dossier_id = l.dossier_id"
+		" AND h.agency_id = l.agency_id), 0), COALESCE(l.acknowledged_at, 0), COALESCE(l.result_at, 0),"
 		" l.result, l.reason, l.verification, a.id, a.code, a.name, a.name_en, p.name, p.name_en,"
 		" d.status FROM linked_parts l"
 		" LEFT JOIN dossiers d ON d.id = l.dossier_id LEFT JOIN agencies a ON a.id = l.agency_id"
@@ -659,7 +663,8 @@ int mc_linked_handovers(struct mc_conn *c, int64_t root, int late_only, int64_t 
 	int rc = mc_query(
 		c, &s,
 		"SELECT app.code, l.part, d.code, l.agency_id, a.code, a.name, a.name_en, l.ready_at,"
-		" COALESCE(l.forwarded_at, 0), COALESCE(l.acknowledged_at, 0), COALESCE(l.result_at, 0),"
+		" COALESCE(l.forwarded_at, (SELECT h.delivered_at FROM handoffs h WHERE h.dossier_id = l.dossier_id"
+		" AND h.agency_id = l.agency_id), 0), COALESCE(l.acknowledged_at, 0), COALESCE(l.result_at, 0),"
 		" COALESCE(l.result_forwarded_at, 0), l.state FROM linked_parts l"
 		" JOIN dossiers app ON app.id = l.application_id LEFT JOIN dossiers d ON d.id = l.dossier_id"
 		" LEFT JOIN agencies a ON a.id = l.agency_id"
