@@ -596,6 +596,46 @@ static void counter_intake(void **state)
 	json_decref(app);
 }
 
+/* A part at an agency handled by its own system (external_url): its
+ * sub-dossier is handed to that system, and the part is not forwarded until
+ * the system took it - listed late 10 minutes after its data was ready. */
+static void external_part(void **state)
+{
+	(void)state;
+	db_exec("UPDATE agencies SET external_url = 'http://127.0.0.1:9/unreachable' WHERE code = ?", "000.01.60.H29");
+	start(T_MON_0900);
+	struct people p;
+	log_in(&p);
+	char code[80], secret[16], birth[80], insurance[80];
+	apply(&p, "3.000722", "[\"birth\",\"insurance\"]", "", code, secret);
+	act(&p.ward_clerk, code, "receive", NULL, 200);
+	part_state(&p, code, "birth", "started", birth);
+	process(&p.ward_clerk, &p.ward_spec, &p.ward_lead, birth, RESULT_BIRTH);
+	part_state(&p, code, "insurance", "started", insurance);
+	assert_int_equal(
+		db_int("SELECT COUNT(*) FROM handoffs h JOIN dossiers d ON d.id = h.dossier_id WHERE d.code = ?",
+		       insurance),
+		1);
+	assert_int_equal(db_int("SELECT COUNT(*) FROM linked_parts l JOIN dossiers d ON d.id = l.dossier_id"
+				" WHERE l.forwarded_at IS NULL AND d.code = ?",
+				insurance),
+			 1);
+	assert_int_equal(mc_test_server_stop(&srv), 0);
+	start(T_MON_1000);
+	log_in(&p);
+	struct mc_http_res r;
+	assert_int_equal(mc_http_get(&p.ward_lead, "/api/v1/linked/handovers?late=1", &r), 200);
+	json_t *it;
+	size_t i;
+	int undelivered = 0;
+	json_array_foreach(json_object_get(r.json, "items"), i, it)
+		if (jstr(it, "dossier") && strcmp(jstr(it, "dossier"), insurance) == 0)
+			undelivered = json_is_true(json_object_get(it, "forward_late"));
+	assert_true(undelivered);
+	mc_http_res_free(&r);
+	db_exec("UPDATE agencies SET external_url = NULL WHERE code = ?", "000.01.60.H29");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +645,7 @@ int main(void)
 		cmocka_unit_test_teardown(cutoff_and_verification, stop_server),
 		cmocka_unit_test_teardown(handover_monitoring, stop_server),
 		cmocka_unit_test_teardown(counter_intake, stop_server),
+		cmocka_unit_test_teardown(external_part, stop_server),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
