@@ -447,6 +447,8 @@ const FAMILIES = {
   py_method_: ['vnpay', 'vietqr', 'cash'],
   py_done_: ['record', 'refund'],
   py_un_: ['paid_twice', 'refund_due'],
+  // portal.js: the national portal's status of a dossier (TrangThaiHoSo; 0: none)
+  ps_tt_: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
   dc_sec_: DOC_SECRECIES,
   dc_st_: DOC_STATUSES,
   dc_medium_: DOC_MEDIA,
