@@ -35,11 +35,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MC_PORTAL_TRIES     10
-#define MC_PORTAL_LEASE_MS  (5 * 60 * 1000)
-#define MC_PORTAL_TIMEOUT_S 30
-#define MC_PORTAL_BATCH     32
-#define MC_PORTAL_KEEP_DAYS 90 /* accepted rows kept this long */
+#define MC_PORTAL_TRIES      10
+#define MC_PORTAL_TRIES_TEXT "10" /* the same, written in a reason */
+#define MC_PORTAL_LEASE_MS   (5 * 60 * 1000)
+#define MC_PORTAL_TIMEOUT_S  30
+#define MC_PORTAL_BATCH      32
+#define MC_PORTAL_KEEP_DAYS  90 /* accepted rows kept this long */
 
 /* ---- the mapping (map.c; no database) ---- */
 

@@ -203,12 +203,15 @@ int mc_portal_record(struct mc_conn *c, const struct mc_portal_job *j, enum mc_p
 			"UPDATE portal_sync SET state = 'accepted', accepted_at = ?, last_error = NULL, payload = ?,"
 			" answer = ? WHERE id = ?",
 			"itti", now, j->body, answer, j->id);
-	else if (o == MC_PORTAL_REFUSED || tries >= MC_PORTAL_TRIES)
+	else if (o == MC_PORTAL_REFUSED || tries >= MC_PORTAL_TRIES) {
+		char why[400];
+		snprintf(why, sizeof(why), "%s%s", error ? error : "",
+			 o == MC_PORTAL_REFUSED ? "" : " (given up after " MC_PORTAL_TRIES_TEXT " tries)");
 		k = mc_exec(
 			c,
 			"UPDATE portal_sync SET state = 'failed', last_error = ?, payload = ?, answer = ? WHERE id = ?",
-			"ttti", error, j->body, answer, j->id);
-	else
+			"ttti", why, j->body, answer, j->id);
+	} else
 		k = mc_exec(c,
 			    "UPDATE portal_sync SET state = 'pending', next_at = ?, last_error = ?, answer = ? WHERE "
 			    "id = ?",

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,6 +73,7 @@ static void standin_start(void)
 	snprintf(script, sizeof(script), "%s/scripts/portal-standin.py", mc_test_share());
 	standin = fork();
 	if (standin == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* not left behind by a test that stops short */
 		if (!freopen(ready, "w", stdout))
 			_exit(127);
 		execl("/usr/bin/python3", "python3", script, p, TOKEN, (char *)NULL);
@@ -444,6 +446,27 @@ static void outage(void **state)
 	json_decref(got);
 }
 
+/* An outage that lasts: put off with pauses up to an hour, then failed
+ * after 10 tries, saying so. */
+static void out_of_tries(void **state)
+{
+	(void)state;
+	char code[80], id[24];
+	intake("Đặng Văn Em", code);
+	snprintf(id, sizeof(id), "%lld", (long long)row_of(code, 0));
+	control("{\"outage\":100}");
+	for (int i = 0; i < 10; i++) /* an hour and a bit each time: the test clock is set to the second */
+		assert_int_equal(drain(i * 3605, NULL), 0);
+	control("{\"outage\":0}");
+	assert_int_equal(
+		sql_int("SELECT attempts FROM portal_sync WHERE id = CAST(? AS INTEGER) AND state = 'failed'", id), 10);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM portal_sync WHERE id = CAST(? AS INTEGER) AND last_error ="
+				 " 'HTTP 503 (given up after 10 tries)'",
+				 id),
+			 1);
+	assert_null(accepted(code));
+}
+
 /* The report is for the operators only. */
 static void not_for_citizens(void **state)
 {
@@ -489,8 +512,8 @@ static void server_worker(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(in_order),         cmocka_unit_test(refusal),       cmocka_unit_test(outage),
-		cmocka_unit_test(not_for_citizens), cmocka_unit_test(server_worker),
+		cmocka_unit_test(in_order),     cmocka_unit_test(refusal),          cmocka_unit_test(outage),
+		cmocka_unit_test(out_of_tries), cmocka_unit_test(not_for_citizens), cmocka_unit_test(server_worker),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);
