@@ -43,6 +43,8 @@ extern const struct mc_route mc_api_notify_routes[];
 extern const struct mc_route mc_api_feedback_routes[];
 extern const struct mc_route mc_api_payment_routes[];
 extern const struct mc_route mc_api_paysim_routes[];
+extern const struct mc_route mc_api_handoff_routes[];
+extern const struct mc_route mc_api_personal_routes[];
 extern const struct mc_route mc_api_portal_routes[];
 
 /* The session cookie's name. */

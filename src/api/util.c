@@ -6,6 +6,7 @@
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
 #include "../document/document.h"
+#include "../exchange/exchange.h"
 #include "../org/org.h"
 
 #include <errno.h>
@@ -314,6 +315,12 @@ static int register_result(const struct mc_dossier_ctx *x, const struct mc_dossi
 	return mc_document_register_result(&d, res, out);
 }
 
+/* A dossier that came to an external agency is handed to its system. */
+static int handoff(const struct mc_dossier_ctx *x, int64_t dossier, int64_t agency)
+{
+	return mc_handoff_queue(x->c, dossier, agency, mc_time_now_ms());
+}
+
 int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 {
 	struct mc_conn *c;
@@ -333,6 +340,7 @@ int mc_api_dossier_ctx(struct mc_req *r, struct mc_dossier_ctx *x)
 	x->sign_arg = NULL;
 	x->result_signer = NULL;
 	x->fee = mc_api_dossier_fee;
+	x->handoff = handoff;
 	return 0;
 }
 

@@ -118,7 +118,23 @@ static void check_papers(json_t *papers, struct mc_error *e)
 			mc_bad_field(e, "papers", MC_M_CAT_EACH_PAPER_NEEDS_CODE);
 			return;
 		}
+		/* "reusable": the code of an issued paper (a result_paper) that
+		 * the applicant may take from their personal document store */
+		if (json_object_get(p, "reusable") && !valid_ident(str_field(p, "reusable", 64), 64)) {
+			mc_bad_field(e, "papers", MC_M_CAT_RESULT_PAPER);
+			return;
+		}
 	}
+}
+
+/* "result_paper" (optional): the paper the result is, kept in the
+ * applicant's personal document store when issued. */
+static void check_result_paper(json_t *def, struct mc_error *e)
+{
+	json_t *rp = json_object_get(def, "result_paper");
+	if (rp && (!json_is_object(rp) || !valid_ident(str_field(rp, "code", 64), 64) || !str_field(rp, "name", 200) ||
+		   !str_field(rp, "name_en", 200)))
+		mc_bad_field(e, "result_paper", MC_M_CAT_RESULT_PAPER);
 }
 
 static int has_paper(json_t *papers, const char *code)
@@ -333,6 +349,7 @@ int mc_catalog_validate(json_t *def, struct mc_error *e)
 		mc_bad_field(e, "online_level", MC_M_CAT_ONLINE_LEVEL_FULL_PARTIAL);
 	if (!str_field(def, "result", 500))
 		mc_bad_field(e, "result", MC_M_CAT_RESULT_REQUIRED);
+	check_result_paper(def, e);
 	check_fees(json_object_get(def, "fees"), e);
 	check_legal_basis(json_object_get(def, "legal_basis"), e);
 	if (!valid_day(json_string_value(json_object_get(def, "verified_on"))))

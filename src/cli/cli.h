@@ -21,6 +21,9 @@ int mc_cmd_calendar(int argc, char **argv);
 int mc_cmd_housekeeping(int argc, char **argv);
 int mc_cmd_pki(int argc, char **argv);
 int mc_cmd_exchange(int argc, char **argv);
+/* One round of hand-overs to external agencies' systems (exchange.c):
+ * the number tried (delivered and failed counted), or an error < 0. */
+int mc_cli_handoff_round(struct mc_db *db, const char *public_url, int *delivered, int *failed);
 int mc_cmd_snapshot(int argc, char **argv);
 int mc_cmd_notify(int argc, char **argv);
 int mc_cmd_portal(int argc, char **argv);

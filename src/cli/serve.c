@@ -83,11 +83,14 @@ static void keeper_stop(struct keeper *k, pthread_t thread)
 	pthread_join(thread, NULL);
 }
 
-/* The courier: every exchange_interval_ms, the outbox's edXML messages
- * that are due go to the other agencies (no database connection is held
- * while a message travels). */
+/* The courier: every exchange_interval_ms, the dossiers due to external
+ * agencies and the outbox's edXML messages that are due go to the other
+ * agencies (no database connection is held while a message travels). */
 static void courier_round(struct keeper *k)
 {
+	/* the dossiers handed to external agencies' systems first */
+	int delivered = 0, failed = 0;
+	mc_cli_handoff_round(k->db, k->cfg->public_url, &delivered, &failed);
 	struct mc_exchange_due rows[16];
 	int n = 0;
 	struct mc_conn *c;

@@ -822,6 +822,9 @@ static int do_forward(struct act *a, const char **to, const char **notify)
 		 * with its document when the approving official attaches it */
 		if ((rc = result_document(a)))
 			return rc;
+		/* an issued paper goes into the applicant's personal store */
+		if ((rc = mc__personal_issue(a->x->c, a->proc.def, &a->d, json_object_get(a->extra, "result"), a->now)))
+			return rc;
 		const char *score = mc__score_name(mc_cal_classify(a->now, a->d.due_at));
 		int64_t k = mc_exec(a->x->c, "UPDATE dossiers SET completed_at = ?, result_status = ? WHERE id = ?",
 				    "iti", a->now, score, a->d.id);
@@ -1003,6 +1006,10 @@ static int transition(struct act *a, const char *action, int (*fn)(struct act *,
 		goto out;
 	fee.to = to;
 	if ((x->fee && (rc = x->fee(x, &fee))) || (rc = save(a, to)))
+		goto out;
+	/* moved on to another agency's step: handed to it if it is external */
+	if (x->handoff && a->d.current_agency_id && a->d.current_agency_id != agency &&
+	    (rc = x->handoff(x, a->d.id, a->d.current_agency_id)))
 		goto out;
 	if (strcmp(action, "forward") == 0 && step == nsteps(a) - 1)
 		detail = "{\"approved\":true}";

@@ -770,6 +770,21 @@ static int parse_counter(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier
 	return 0;
 }
 
+/* A paper received as a file taken from the personal store is of kind
+ * "issued" (the agency's record), not a scan the applicant uploaded. */
+static void mark_issued(json_t *papers, json_t *reused)
+{
+	size_t i, k;
+	json_t *p, *u;
+	json_array_foreach(reused, k, u) {
+		json_array_foreach(papers, i, p) {
+			const char *code = mc__jstr(p, "code"), *asked = mc__jstr(u, "paper");
+			if (code && asked && strcmp(code, asked) == 0)
+				json_object_set_new(p, "kind", json_string("issued"));
+		}
+	}
+}
+
 /* What both channels carry: the form, the papers (a walk-in dossier
  * without all of them is recorded with form 02), the return method and
  * the competent agency. */
@@ -778,12 +793,19 @@ static int parse_dossier(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier
 	struct mc_error *e = x->e;
 	json_t *form = json_object_get(in, "form");
 	n->form = form ? json_incref(form) : json_object();
-	mc__check_form(x->c, x->arena, n->proc.def, n->form, x->who->user_id, NULL, e);
+	/* papers taken from the applicant's personal store (personal.c) */
+	json_t *held = NULL;
+	int rc = mc__personal_reuse(x, n->proc.def, n->applicant_id, &n->form, &held, &n->reused);
+	if (rc)
+		return rc;
+	mc__check_form(x->c, x->arena, n->proc.def, n->form, x->who->user_id, held, e);
+	json_decref(held);
 	json_t *incomplete = n->online ? NULL : json_object_get(in, "incomplete");
 	if (incomplete)
 		n->missing = json_array();
 	n->papers =
 		check_papers(x->arena, n->proc.def, n->form, json_object_get(in, "papers"), n->online, n->missing, e);
+	mark_issued(n->papers, n->reused);
 	const char *ret = mc__jstr(in, "return_method");
 	if (ret && strcmp(ret, "counter") != 0 && strcmp(ret, "post") != 0 && strcmp(ret, "online") != 0)
 		mc_bad_field(e, "return_method", MC_M_RETURN_METHOD_ENUM);
@@ -791,7 +813,6 @@ static int parse_dossier(struct mc_dossier_ctx *x, json_t *in, struct mc_dossier
 	if (incomplete && !e->nfields)
 		n->notice = walk_in_notice(x, incomplete, n->missing, mc_time_now_ms());
 	json_t *cj = json_object_get(in, "competent_agency_id");
-	int rc = 0;
 	if (!e->nfields)
 		rc = competent_agency(x, &n->proc, json_is_integer(cj) ? json_integer_value(cj) : 0, n->receiving,
 				      n->ward, &n->competent);
@@ -829,6 +850,8 @@ static int decide(struct mc_dossier_ctx *x, struct mc_dossier_new *n, const stru
 	n->step_role = "clerk";
 	n->extra = n->notice ? json_pack("{s:O, s:[O]}", "supplement", n->notice, "supplements", n->notice)
 			     : json_object();
+	if (n->reused)
+		json_object_set(n->extra, "reused", n->reused);
 	if (n->online) {
 		/* to be received within a working day, else late at reception */
 		int64_t by = 0;
@@ -898,7 +921,8 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 				     json_object_get(n->proc.def, "fees"),
 				     NULL};
 	if ((rc = mc__event(x, t.dossier, action, NULL, n->status, 1, n->receiving, n->counter_id, NULL)) ||
-	    (x->fee && (rc = x->fee(x, &fee))))
+	    (x->fee && (rc = x->fee(x, &fee))) ||
+	    (x->handoff && n->current_agency && (rc = x->handoff(x, t.dossier, n->current_agency))))
 		return rc;
 	if (n->received_at &&
 	    (rc = mc__stats_add(c, n->competent, n->proc.code, n->proc.field_code, t.now, "received_counter")))
@@ -955,5 +979,6 @@ out:
 	json_decref(n.missing);
 	json_decref(n.notice);
 	json_decref(n.extra);
+	json_decref(n.reused);
 	return rc;
 }

@@ -77,6 +77,11 @@ struct mc_dossier_ctx {
 	 * of each transition once its checks passed, before it is saved; an
 	 * error (the fee not paid yet: x->e filled) refuses the change. */
 	int (*fee)(const struct mc_dossier_ctx *x, const struct mc_dossier_fee *f);
+	/* The dossier came to agency - filed at it, or moved on to a step of
+	 * it - in the caller's transaction (the exchange domain's, put here by
+	 * the layer above: it hands the dossier to the system of an external
+	 * agency; NULL: nothing is handed over). */
+	int (*handoff)(const struct mc_dossier_ctx *x, int64_t dossier, int64_t agency);
 };
 
 /* Submit online (counter_id == 0; the caller is the applicant) or take in
@@ -248,5 +253,17 @@ struct mc_gen_report {
 };
 int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struct mc_gen_report *out, char *err,
 			size_t errlen);
+
+/* The personal document store (kho dữ liệu cá nhân, personal.c): the
+ * papers issued to owner through the platform, newest first, keyset by id
+ * (*next_before 0: no more).  Each: {id, paper_code, title, title_en,
+ * issuer {id, name, name_en}, dossier_code, document_id, number_text,
+ * sha256, issued_at, valid}. */
+int mc_personal_papers(struct mc_conn *c, int64_t owner, int64_t before_id, int limit, json_t **out,
+		       int64_t *next_before);
+/* The file of owner's paper id (*data malloc'd; name: a file name without
+ * extension); MC_E_NOT_FOUND when it is not theirs. */
+int mc_personal_paper_file(struct mc_conn *c, int64_t owner, int64_t id, void **data, size_t *len, char mime[32],
+			   char name[96]);
 
 #endif

@@ -133,4 +133,23 @@ int mc__step_start(const struct mc__step_at *t, int seq, int64_t *agency, char *
 /* Step seq's time starts again from now, due no later than cap. */
 int mc__step_restart(const struct mc__step_at *t, int seq, int64_t cap);
 
+/* ---------------- personal.c: the personal document store ---------------- */
+
+/* Keep the result (extra.result: {sha256, document?}) of dossier d in its
+ * applicant's personal document store when def declares a result_paper
+ * and the applicant has an account (inside the transaction that attached
+ * the result); nothing otherwise. */
+int mc__personal_issue(struct mc_conn *c, json_t *def, const struct mc__dossier *d, json_t *result, int64_t now);
+/* The attachment fields of *form that name a stored paper of owner
+ * ({"reuse": id}) get its SHA-256 (*form becomes a copy; the caller's
+ * object is not changed); *before names them as already held (for
+ * mc__check_form) and *reused describes each ({field, paper,
+ * personal_paper_id, paper_code, title, issuer, dossier_code,
+ * number_text, document_id, sha256, issued_at, source "issued"}); both
+ * NULL when nothing is reused.  A paper that is not owner's, or not valid,
+ * is MC_E_NOT_FOUND; a malformed value or a paper of another kind than the
+ * field's paper accepts ("reusable") is a field error in x->e. */
+int mc__personal_reuse(struct mc_dossier_ctx *x, json_t *def, int64_t owner, json_t **form, json_t **before,
+		       json_t **reused);
+
 #endif

@@ -36,6 +36,7 @@ struct mc_dossier_new {
 	int64_t submitted_at, received_at, due_at, paused_at; /* 0: none (NULL) */
 	int64_t register_entry;                               /* 0: none (NULL); given in the transaction */
 	json_t *extra;                                        /* owned */
+	json_t *reused; /* the papers taken from the personal store (owned), or NULL (kept in extra.reused) */
 };
 
 #endif

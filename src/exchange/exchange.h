@@ -111,4 +111,48 @@ void mc_exchange_due_free(struct mc_exchange_due *rows, int n);
  * an hour; after 16 tries it is given up).  error: what went wrong. */
 int mc_exchange_tried(struct mc_conn *c, int64_t outbox_id, long http_status, const char *error, int64_t now);
 
+/* ---- dossiers handed to external agencies (handoff.c) ----
+ * An agency whose own system handles its dossiers (agencies.external_url
+ * set) is external: a dossier that comes to it (filed at it, or moved on to
+ * one of its steps) is handed to that system - POSTed as JSON to its URL,
+ * with its bearer token, tried again until it takes it - and the system
+ * answers through the exchange API with an account of that agency
+ * (acknowledge: the dossier received; result; refuse). */
+
+/* Make the agency code external (url: http:// or https://; token: the
+ * bearer its system expects, or NULL) or, with url NULL, handled in motcua
+ * again.  err: why not. */
+int mc_handoff_agency_set(struct mc_conn *c, const char *code, const char *url, const char *token, char *err,
+			  size_t errlen);
+/* 1 when agency is external, 0 when not. */
+int mc_handoff_agency_external(struct mc_conn *c, int64_t agency);
+/* The dossier came to agency at now: queue its hand-over when the agency
+ * is external (one statement; nothing otherwise).  In the caller's
+ * transaction. */
+int mc_handoff_queue(struct mc_conn *c, int64_t dossier, int64_t agency, int64_t now);
+
+struct mc_handoff_due {
+	int64_t id, dossier;
+	char url[512];
+	char token[256]; /* "" when none */
+	char *body;      /* malloc'd JSON */
+	size_t len;
+};
+/* Claim up to max hand-overs due at now (each leased for two minutes, so
+ * another server or a crash does not keep it); base_url makes the links
+ * the package carries.  Free with mc_handoff_due_free. */
+int mc_handoff_due(struct mc_conn *c, int64_t now, const char *base_url, struct mc_handoff_due *rows, int max, int *n);
+void mc_handoff_due_free(struct mc_handoff_due *rows, int n);
+/* The outcome of one try, like mc_exchange_tried: 2xx delivered; 4xx but
+ * 408 and 429 failed for good; else tried again (2 s doubling to an hour;
+ * failed after 16 tries). */
+int mc_handoff_tried(struct mc_conn *c, int64_t id, long http_status, const char *error, int64_t now);
+/* Hand-overs to the agencies of root's subtree, newest first (state NULL:
+ * all), before_id for the next page: [{id, dossier, agency, state,
+ * attempts, at, delivered_at, next_at, last_error}]. */
+int mc_handoff_list(struct mc_conn *c, int64_t root, const char *state, int64_t before_id, int limit, json_t **out);
+/* Try a failed hand-over again now (MC_E_NOT_FOUND outside root's subtree,
+ * MC_E_CONFLICT when it is not failed), in the caller's transaction. */
+int mc_handoff_retry(struct mc_conn *c, int64_t root, int64_t id, int64_t now);
+
 #endif

@@ -45,7 +45,7 @@ function routes() {
   return {
     anonymous: ['/', '/thu-tuc/1.004873', '/thu-tuc/1.001193', '/tra-cuu', track(d.submitted), track(d.in_progress),
       track(d.returned), '/dang-nhap', '/dang-ky', '/khong-co-trang-nay'],
-    [DEMO.citizen]: ['/nop-ho-so/1.004873', '/ho-so-cua-toi', mine(d.submitted), mine(d.in_progress), mine(d.returned)],
+    [DEMO.citizen]: ['/nop-ho-so/1.004873', '/ho-so-cua-toi', mine(d.submitted), mine(d.in_progress), mine(d.returned), '/kho-du-lieu'],
     [DEMO.wardClerk]: ['/can-bo', '/can-bo?queue=all', '/can-bo?queue=return', '/can-bo/tiep-nhan',
       office(d.submitted), office(d.in_progress), office(d.returned), '/quan-tri/lich-nghi'],
     [DEMO.wardSpecialist]: ['/can-bo', office(d.in_progress)],

@@ -59,6 +59,7 @@ const ROUTES = [
   [/^\/can-bo\/phan-anh\/([^/]+)$/, './pages/feedback.js', 'handle'],
   [/^\/thanh-toan\/ket-qua$/, './pages/payments.js', 'returned'],
   [/^\/can-bo\/doi-soat$/, './pages/payments.js', 'reconcile'],
+  [/^\/kho-du-lieu$/, './pages/personal.js', 'store'],
 ];
 
 let teardown = null; // a page may return a function that stops its timers
@@ -121,6 +122,7 @@ function renderNav() {
       items.push(item('/quan-tri/lich-nghi', 'nav_calendar'));
     } else {
       items.push(item('/ho-so-cua-toi', 'nav_mine'));
+      items.push(item('/kho-du-lieu', 'nav_papers'));
       items.push(item('/phan-anh', 'nav_feedback'));
     }
     items.push(item('/hop-thu', 'nav_inbox'));

@@ -8,6 +8,7 @@
 import { state, t, el, api, link, page, pick, when, day, num, money, todayVN, newKey, isOfficial, can, alertBox, showFieldErrors, clearFieldErrors, statusBadge, isoDay, legalTime, phoneNormal, charLength, field } from '../lib.js';
 import { payNote } from '../fees.js';
 import { unitPicker, attachment, reqMark, kindText, formLink, clearFieldError } from './citizen-ui.js';
+import { paperSource, paperTitle } from './personal.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -105,17 +106,49 @@ function control(f) {
 
   if (f.type === 'attachment') {
     const a = attachment({ id, field, label, required });
+    // a paper the platform issued to the applicant may stand for the
+    // upload (the personal document store, pages/personal.js): offered
+    // once the store is read, chosen by default, the upload still there
+    let reused = null, pending = null, offered = [];
+    const choice = el('div', { class: 'pp-offer' });
+    a.box.insertBefore(choice, a.input);
+    const pickReuse = (p) => {
+      reused = p;
+      for (const x of [a.input, a.box.querySelector('.cz-upload-status')]) if (x) x.hidden = !!p;
+      if (p) clearFieldError(a.input);
+    };
     return {
       box: a.box,
       attachment: a,
-      raw: () => (a.sha ? { sha: a.sha, file: a.file } : ''),
-      restore: (v) => { if (v && v.sha) a.restore(v.sha, v.file); },
-      get: () => a.sha,
-      show: () => (a.file ? `${a.file.name} (${t('ap_uploaded_short')})` : ''),
+      raw: () => (reused ? { reuse: reused.id } : a.sha ? { sha: a.sha, file: a.file } : ''),
+      restore: (v) => { if (v && v.reuse) pending = v.reuse; else if (v && v.sha) a.restore(v.sha, v.file); },
+      get: () => (reused ? { reuse: reused.id } : a.sha),
+      show: () => (reused ? t('pp_reused_show', { title: paperTitle(reused), source: paperSource(reused) })
+        : a.file ? `${a.file.name} (${t('ap_uploaded_short')})` : ''),
       check: () => {
+        if (reused) return '';
         if (a.busy) return t('ap_err_uploading');
         if (a.error) return a.error;
         return required && !a.sha ? t('ap_err_file_required') : '';
+      },
+      // papers: the applicant's valid stored papers of the kind asked here
+      offer: (papers) => {
+        offered = papers;
+        if (!papers.length) return;
+        const start = offered.find((p) => p.id === pending) || (a.sha ? null : offered[0]);
+        const radio = (value, text, on) => el('label', { class: 'check' },
+          el('input', { type: 'radio', name: `${id}-source`, value, id: `${id}-source-${value || 'upload'}`, checked: on }), text);
+        const set = el('fieldset', { class: 'cz-choices', id: `${id}-source` },
+          el('legend', { text: t('pp_offer_legend') }),
+          ...offered.map((p) => radio(String(p.id), t('pp_offer_use', { title: paperTitle(p), source: paperSource(p) }), p === start)),
+          radio('', t('pp_offer_upload'), !start));
+        set.addEventListener('change', () => {
+          const v = set.querySelector('input:checked')?.value;
+          pickReuse(offered.find((p) => String(p.id) === v) || null);
+          a.input.dispatchEvent(new Event('uploaded', { bubbles: true }));
+        });
+        choice.replaceChildren(set);
+        pickReuse(start);
       },
     };
   }
@@ -247,6 +280,18 @@ function build(view, proc) {
     formStatus,
     el('div', { class: 'actions' },
       el('button', { type: 'submit', class: 'primary', id: 'to-review', text: t('ap_review_button') })));
+
+  // the papers of the applicant's personal store that a field may take
+  // instead of an upload: the field's paper names their kind ("reusable")
+  if (files.some((f) => paperOf.get(f.paper)?.reusable)) {
+    api('GET', '/api/v1/my/papers?limit=100').then((r) => {
+      if (r.status !== 200) return;
+      for (const f of files) {
+        const kind = paperOf.get(f.paper)?.reusable;
+        if (kind) controls.get(f.name).offer(r.body.items.filter((p) => p.valid && p.paper_code === kind));
+      }
+    });
+  }
 
   const reviewStatus = el('div', { id: 'review-status' });
   const reviewBody = el('div');

@@ -404,6 +404,17 @@ function formsSection(d) {
 
 // ---- papers and attachments ----
 
+// Where an attached file came from: a paper taken from the applicant's
+// personal document store is the issuing agency's record, not an upload.
+function fileSource(d, f) {
+  const u = (d.reused || []).find((x) => x.field === f.name && x.sha256 === d.form[f.name]);
+  if (!u) return el('span', { class: 'hint', text: t('of_uploaded_by_applicant') });
+  const agency = pick(u.issuer) || u.issuer?.name || '';
+  return el('span', { class: 'badge pp-issued', 'data-field': f.name,
+    text: u.number_text ? t('of_from_store', { agency, code: u.dossier_code, number: u.number_text })
+      : t('of_from_store_nonum', { agency, code: u.dossier_code }) });
+}
+
 function papersSection(d, def) {
   const cell = (label, ...c) => el('td', { 'data-label': label }, ...c);
   const byCode = new Map((def.papers || []).map((p) => [p.code, p]));
@@ -422,7 +433,7 @@ function papersSection(d, def) {
       el('tbody', {}, ...rows)) : el('p', { class: 'hint', text: t('of_no_papers') }),
     el('h3', { text: t('of_attachments') }),
     files.length ? el('ul', { id: 'attachments' }, ...files.map((f) => el('li', {},
-      fileLink(d.code, d.form[f.name], pick(f, 'label'))))) :
+      fileLink(d.code, d.form[f.name], pick(f, 'label')), ' ', fileSource(d, f)))) :
       el('p', { class: 'hint', text: t('of_no_attachments') }),
     earlierFiles(d, def));
 }

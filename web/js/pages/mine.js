@@ -6,6 +6,7 @@
 import { state, t, el, api, link, page, pick, when, day, alertBox, statusBadge, overdueBadge, showFieldErrors, clearFieldErrors, problemText } from '../lib.js';
 import { attachment, attachmentFor, formsOf, formLink, kindText } from './citizen-ui.js';
 import { itemState, itemBadge, noticeItems, earlierFiles, fileLink } from './papers.js';
+import { paperSource, paperTitle } from './personal.js';
 import { paymentCard } from './payments.js';
 import { formView } from './office-form.js';
 
@@ -178,7 +179,12 @@ function sentSection(d, proc) {
   const notices = (d.supplements || []).filter((n) => (n.answers || []).length);
   return el('section', { class: 'card', id: 'sent', 'aria-labelledby': 'sent-h' },
     el('h2', { id: 'sent-h', text: t('my_sent_h') }),
-    formView(def.form, d.form || {}, (sha, f) => fileLink(d.code, sha, t('my_download', { name: pick(f, 'label') }))),
+    formView(def.form, d.form || {}, (sha, f) => {
+      const a = fileLink(d.code, sha, t('my_download', { name: pick(f, 'label') }));
+      // a paper taken from the personal document store says where it came from
+      const u = (d.reused || []).find((x) => x.field === f.name && x.sha256 === sha);
+      return u ? el('span', {}, a, ' ', el('span', { class: 'badge pp-issued', text: t('pp_from_store', { title: paperTitle(u), source: paperSource(u) }) })) : a;
+    }),
     earlierFiles(d, def),
     ...notices.map((n, k) => el('div', { class: 'sent-notice' },
       el('h3', { text: t('my_sent_for_notice', { at: when(n.requested_at) }) }),
