@@ -31,6 +31,7 @@ static const struct {
 	{"exchange", mc_cmd_exchange, "the agencies elsewhere that documents are exchanged with (edXML)"},
 	{"notify", mc_cmd_notify, "deliver the notifications: in-app inbox, e-mail, SMS"},
 	{"snapshot", mc_cmd_snapshot, "take the dashboard's hourly snapshot, or make the leaders' daily reports"},
+	{"portal", mc_cmd_portal, "send the dossiers' changes to the national public-service portal"},
 };
 
 static void usage(FILE *f)

@@ -45,6 +45,7 @@ extern const struct mc_route mc_api_payment_routes[];
 extern const struct mc_route mc_api_paysim_routes[];
 extern const struct mc_route mc_api_handoff_routes[];
 extern const struct mc_route mc_api_personal_routes[];
+extern const struct mc_route mc_api_portal_routes[];
 extern const struct mc_route mc_api_linked_routes[];
 
 /* The session cookie's name. */

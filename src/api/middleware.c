@@ -23,7 +23,7 @@ static const struct mc_route *const tables[] = {
 	mc_api_reset_routes,    mc_api_document_routes, mc_api_signing_routes,   mc_api_exchange_routes,
 	mc_api_schedule_routes, mc_api_poll_routes,     mc_api_directive_routes, mc_api_snapshot_routes,
 	mc_api_notify_routes,   mc_api_feedback_routes, mc_api_payment_routes,   mc_api_paysim_routes,
-	mc_api_handoff_routes,  mc_api_personal_routes, mc_api_linked_routes,
+	mc_api_handoff_routes,  mc_api_personal_routes, mc_api_portal_routes,    mc_api_linked_routes,
 };
 
 static struct mc_route all[256];

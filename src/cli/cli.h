@@ -26,6 +26,7 @@ int mc_cmd_exchange(int argc, char **argv);
 int mc_cli_handoff_round(struct mc_db *db, const char *public_url, int *delivered, int *failed);
 int mc_cmd_snapshot(int argc, char **argv);
 int mc_cmd_notify(int argc, char **argv);
+int mc_cmd_portal(int argc, char **argv);
 
 /* One round of housekeeping (housekeeping.c): the rows removed in all, or
  * an MC_E_* code; *uploads tells how many were unattached uploads,
@@ -48,6 +49,13 @@ void mc_cli_notifier_done(struct mc_notifier *n);
 /* Plan what is new, send what is due, record and acknowledge; counts
  * added to k.  0 or the error that stopped the round. */
 int mc_cli_notify_round(struct mc_notifier *n, struct mc_notify_counts *k);
+
+/* The national portal's worker (portal.c): one round sends what is due
+ * (nothing when portal_url is not set); counts added to k. */
+struct mc_portal_counts {
+	int64_t claimed, accepted, retried, refused;
+};
+int mc_cli_portal_round(struct mc_db *db, const struct mc_config *cfg, struct mc_portal_counts *k);
 
 /* Shared start-up: load configuration (--config FILE may be in argv),
  * initialise crypto and logging, open the database with pool connections.

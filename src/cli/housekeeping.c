@@ -2,6 +2,8 @@
  * once (the server does the same every ten minutes). */
 #include "cli.h"
 
+#include "../portal/portal.h"
+
 #include "../api/api.h"
 #include "../auth/auth.h"
 #include "../core/log.h"
@@ -60,7 +62,10 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 	int64_t sent = rc ? 0 : mc_notify_housekeeping(c, now);
 	if (sent < 0)
 		rc = (int)sent;
-	return rc ? rc : n + *uploads + sent;
+	int64_t synced = rc ? 0 : mc_portal_housekeeping(c, now);
+	if (synced < 0)
+		rc = (int)synced;
+	return rc ? rc : n + *uploads + sent + synced;
 }
 
 int mc_cmd_housekeeping(int argc, char **argv)

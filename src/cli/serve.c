@@ -134,6 +134,18 @@ static void notify_round(struct keeper *k)
 				      (json_int_t)n.refused));
 }
 
+/* The national portal's worker: every portal_interval_ms, the dossiers'
+ * changes that are due go to its synchronisation API. */
+static void portal_round(struct keeper *k)
+{
+	struct mc_portal_counts n = {0};
+	int rc = mc_cli_portal_round(k->db, k->cfg, &n);
+	if (rc || n.refused)
+		mc_log_json(rc ? MC_LOG_WARN : MC_LOG_INFO, "portal",
+			    json_pack("{s:i, s:I, s:I, s:I}", "rc", rc, "accepted", (json_int_t)n.accepted, "put_off",
+				      (json_int_t)n.retried, "failed", (json_int_t)n.refused));
+}
+
 /* A round every k->interval_ms until the server stops. */
 static void *periodic_main(void *arg)
 {
@@ -309,6 +321,14 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 				0,  notify_round, cfg->notify_interval_ms,   &notifier};
 	pthread_t notify_thread;
 	int notify_started = cfg->notify && pthread_create(&notify_thread, NULL, periodic_main, &notify) == 0;
+	struct keeper portal = {db, cfg,          PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+				0,  portal_round, cfg->portal_interval_ms,   NULL};
+	pthread_t portal_thread;
+	int portal_started =
+		cfg->portal && cfg->portal_url[0] && pthread_create(&portal_thread, NULL, periodic_main, &portal) == 0;
+	mc_log_json(cfg->portal && !cfg->portal_url[0] ? MC_LOG_WARN : MC_LOG_INFO, "portal",
+		    json_pack("{s:b, s:b, s:i}", "sending", portal_started, "url_set", cfg->portal_url[0] != '\0',
+			      "interval_ms", cfg->portal_interval_ms));
 	struct keeper snapper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, 0, NULL};
 	pthread_t snapper_thread;
 	int snapper_started = cfg->snapshots && pthread_create(&snapper_thread, NULL, snapshot_main, &snapper) == 0;
@@ -330,6 +350,8 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 		keeper_stop(&snapper, snapper_thread);
 	if (notify_started)
 		keeper_stop(&notify, notify_thread);
+	if (portal_started)
+		keeper_stop(&portal, portal_thread);
 	mc_cli_notifier_done(&notifier);
 	mc_server_stop(srv, cfg->shutdown_grace);
 	mc_server_free(srv);

@@ -84,6 +84,10 @@ static const struct key keys[] = {
 	S(vnpay_api_url),
 	S(vnpay_return_url),
 	I(paysim, 0, 1),
+	I(portal, 0, 1),
+	I(portal_interval_ms, 50, 600000),
+	S(portal_url),
+	S(portal_token),
 };
 #undef S
 #undef I
@@ -225,6 +229,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->snapshots = 1;
 	c->notify = 1;
 	c->notify_interval_ms = 2000;
+	c->portal_interval_ms = 5000;
 	snprintf(c->smtp_from, sizeof(c->smtp_from), "khong-tra-loi@motcua.localhost");
 	snprintf(c->smtp_from_name, sizeof(c->smtp_from_name), "Cổng dịch vụ công");
 

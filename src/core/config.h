@@ -80,6 +80,14 @@ struct mc_config {
 	char vnpay_api_url[256];
 	char vnpay_return_url[256];
 	int paysim;
+	/* The national public-service portal (src/portal): 1 = the server sends
+	 * the dossiers' changes to portal_url (its synchronisation API) with the
+	 * bearer portal_token (never logged), every portal_interval_ms; 0 (the
+	 * default): the changes wait in the queue (`motcua portal` sends them). */
+	int portal;
+	int portal_interval_ms;
+	char portal_url[256];
+	char portal_token[256];
 };
 
 /* Fill with defaults, then the file (path may be NULL: MOTCUA_CONFIG or

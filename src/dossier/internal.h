@@ -54,7 +54,9 @@ void mc__check_form(struct mc_conn *c, struct mc_arena *a, json_t *def, json_t *
 int mc__counter_papers(struct mc_dossier_ctx *x, json_t *def, json_t *given, int64_t id);
 
 int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d);
-/* Append an event (inside the transaction). */
+/* Append an event (inside the transaction); a change (to set, not a view
+ * or an assignment) also queues the dossier for the national portal
+ * (portal_sync, src/portal). */
 int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,
 	      int64_t agency, int64_t counter, const char *detail);
 int mc__audit(struct mc_dossier_ctx *x, const char *action, int64_t id, const char *code);

@@ -81,12 +81,19 @@ int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d)
 int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const char *from, const char *to, int step,
 	      int64_t agency, int64_t counter, const char *detail)
 {
+	int64_t now = mc_time_now_ms();
 	int64_t n = mc_exec(
 		x->c,
 		"INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, step, agency_id,"
 		" counter_id, source, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-		"iiitttdiitt", id, mc_time_now_ms(), (int64_t)(x->who ? x->who->user_id : 0), action, from, to, step,
-		agency, counter, x->addr ? x->addr : "-", detail ? detail : "{}");
+		"iiitttdiitt", id, now, (int64_t)(x->who ? x->who->user_id : 0), action, from, to, step, agency,
+		counter, x->addr ? x->addr : "-", detail ? detail : "{}");
+	/* the national portal hears of every change but a look or a hand-over
+	 * to a specialist (src/portal sends it): queued with the change */
+	if (n >= 0 && to && strcmp(action, "view") != 0 && strcmp(action, "assign") != 0)
+		n = mc_exec(x->c,
+			    "INSERT INTO portal_sync (dossier_id, at, action, status, next_at) VALUES (?, ?, ?, ?, ?)",
+			    "iitti", id, now, action, to, now);
 	return n < 0 ? (int)n : 0;
 }
 

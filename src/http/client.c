@@ -97,3 +97,10 @@ int mc_http_client_call(const char *method, const char *url, const char *content
 {
 	return perform(method, url, content_type, NULL, body, n, timeout_s, status, answer, err, errlen);
 }
+
+int mc_http_client_call_with(const char *method, const char *url, const char *content_type, const char *header,
+			     const void *body, size_t n, int timeout_s, long *status, struct mc_buf *answer, char *err,
+			     size_t errlen)
+{
+	return perform(method, url, content_type, header, body, n, timeout_s, status, answer, err, errlen);
+}

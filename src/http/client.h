@@ -25,5 +25,10 @@ void mc_http_client_init(void);
  * mc_http_client_post. */
 int mc_http_client_call(const char *method, const char *url, const char *content_type, const void *body, size_t n,
 			int timeout_s, long *status, struct mc_buf *answer, char *err, size_t errlen);
+/* mc_http_client_call with one more request header ("Name: value"; NULL:
+ * none): a bearer token with the answer kept. */
+int mc_http_client_call_with(const char *method, const char *url, const char *content_type, const char *header,
+			     const void *body, size_t n, int timeout_s, long *status, struct mc_buf *answer, char *err,
+			     size_t errlen);
 
 #endif

@@ -447,6 +447,8 @@ const FAMILIES = {
   py_method_: ['vnpay', 'vietqr', 'cash'],
   py_done_: ['record', 'refund'],
   py_un_: ['paid_twice', 'refund_due'],
+  // portal.js: the national portal's status of a dossier (TrangThaiHoSo; 0: none)
+  ps_tt_: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
   // linked procedures (linked.js): the parts of 3.000722 and 2.002913, their states
   lk_part_: ['birth', 'residence', 'insurance', 'death', 'residence_removal', 'funeral', 'funeral_support'],
   lk_state_: ['waiting', 'started', 'done', 'refused', 'cancelled'],
