@@ -6,7 +6,10 @@
 // tests do in the browser); the citizen's dossier page shows each part's
 // result as it comes and the application done when all are; the police's
 // dossier page says which application its dossier is part of; the leader's
-// hand-overs page; public tracking shows each part.  axe-core on each page; nothing wider than the phone.
+// hand-overs page; public tracking shows each part.  Then the death group:
+// a relative chooses two of its three later parts, the police refuse theirs
+// (the citizen sees it), the funeral allowance goes on and the application
+// ends partly refused.  axe-core on each page; nothing wider than the phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, samplePdf, PASSWORD, PHONE, waitForPath } from './lib/harness.mjs';
@@ -168,4 +171,76 @@ test('a citizen applies for birth, residence and the health-insurance card at on
   await assertAccessible(lead, 'the hand-overs page');
   await narrow(lead);
   assertNoErrors(lead);
+});
+
+test('a relative applies for the death group; the police refuse their part, the others go on', async () => {
+  const page = await newPage(browser, srv, PHONE);
+  await login(page, '079203001234');
+  await page.goto('/nop-ho-so/2.002913');
+
+  // the death required; the removal of residence and the funeral allowance
+  // chosen, the social-protection support left out
+  const parts = page.getByRole('group', { name: 'Chọn các thủ tục liên thông' });
+  await parts.waitFor();
+  const death = parts.getByLabel(/Đăng ký khai tử/);
+  assert.ok(await death.isChecked());
+  assert.ok(await death.isDisabled());
+  const support = parts.getByLabel(/Hỗ trợ chi phí mai táng/);
+  if (await support.isChecked()) await support.uncheck();
+  for (const re of [/Xóa đăng ký thường trú/, /Trợ cấp mai táng/]) {
+    const box = parts.getByLabel(re);
+    if (!(await box.isChecked())) await box.check();
+  }
+  await assertAccessible(page, 'the death group form');
+  await narrow(page);
+
+  await page.getByLabel(/Họ, chữ đệm và tên người đã chết/).fill('Trần Văn Dũng');
+  await page.getByLabel(/Số định danh cá nhân của người đã chết/).fill('079150001122');
+  await page.getByLabel(/^Ngày chết/).fill('02/12/2026');
+  await page.getByLabel(/^Nơi chết/).fill('Bệnh viện Chợ Rẫy');
+  const unit = page.getByRole('combobox', { name: /Nơi thường trú của người đã chết/ });
+  await unit.fill('sai gon');
+  await page.getByRole('option', { name: 'Phường Sài Gòn, Thành phố Hồ Chí Minh' }).click();
+  await page.getByLabel(/Quan hệ của người đi đăng ký/).fill('Con');
+  await page.getByLabel(/Giấy báo tử/).and(page.locator('input[type="file"]'))
+    .setInputFiles({ name: 'giay-bao-tu.pdf', mimeType: 'application/pdf', buffer: samplePdf() });
+  await page.waitForFunction(() => document.getElementById('f-death_notice_scan-status')?.classList.contains('done'));
+  await page.locator('#to-review').click();
+  const rv = page.locator('#review');
+  await rv.waitFor();
+  const text = await rv.textContent();
+  for (const s of ['Đăng ký khai tử', 'Xóa đăng ký thường trú', 'Trợ cấp mai táng', 'Trần Văn Dũng']) assert.ok(text.includes(s), `review shows ${s}`);
+  assert.ok(!text.includes('Hỗ trợ chi phí mai táng'), 'a part not chosen is not applied for');
+  await page.locator('#submit').click();
+  await page.waitForURL(/\/ho-so-cua-toi\//);
+  const code = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+
+  await act('tiepnhan.p26740', code, 'receive');
+  let p = await partsOf(code);
+  assert.equal(p.death.state, 'started');
+  assert.equal(p.funeral_support, undefined, 'the part not chosen is absent');
+  await processPart('tiepnhan.p26740', 'chuyenvien.p26740', 'chutich.p26740', p.death.dossier,
+    { result_data: { death_registration_number: '7/2026' } });
+  p = await partsOf(code);
+  assert.equal(p.residence_removal.state, 'started');
+  assert.equal(p.funeral.state, 'started');
+
+  // the police refuse the removal: the citizen sees why; the allowance goes on
+  await act('clerk.ca.p26740', p.residence_removal.dossier, 'receive');
+  await act('specialist.ca.p26740', p.residence_removal.dossier, 'refuse',
+    { reasons: ['Người đã chết không có đăng ký thường trú tại phường'] });
+  await page.goto(`/ho-so-cua-toi/${code}`);
+  await page.locator('#lp-residence_removal[data-state="refused"]').waitFor();
+  await page.locator('#lp-funeral[data-state="started"]').waitFor();
+  await assertAccessible(page, 'the application with a part refused');
+  await narrow(page);
+
+  await processPart('tiepnhan.bhxh26740', 'chuyenvien.bhxh26740', 'giamdoc.bhxh26740', p.funeral.dossier);
+  await page.reload();
+  await page.locator('#lp-funeral[data-state="done"]').waitFor();
+  await page.locator('#linked-partly').waitFor();
+  await page.locator('#status').getByText(/Có kết quả|Đã có kết quả/).waitFor();
+  await assertAccessible(page, 'the application done, partly refused');
+  await narrow(page);
+  assertNoErrors(page);
 });
