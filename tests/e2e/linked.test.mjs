@@ -170,6 +170,13 @@ test('a citizen applies for birth, residence and the health-insurance card at on
   await lead.locator(`#handovers tr[data-sub="${p.insurance.dossier}"]`).waitFor();
   await assertAccessible(lead, 'the hand-overs page');
   await narrow(lead);
+  // the leader's dashboard counts the late ones (none) and opens that page
+  await lead.goto('/dieu-hanh');
+  const lateKpi = lead.locator('[data-kpi="linked_late"] .v');
+  await lateKpi.waitFor();
+  assert.equal(await lateKpi.textContent(), '0');
+  await lateKpi.click();
+  await waitForPath(lead, '/can-bo/ho-so-lien-thong');
   assertNoErrors(lead);
 });
 

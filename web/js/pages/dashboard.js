@@ -45,14 +45,16 @@ export async function dashboard(view, qs) {
     busy = true;
     figures.setAttribute('aria-busy', 'true'); // being brought up to date
     const q = agency ? `?agency_id=${agency}` : '';
-    const [res, docs] = await Promise.all([api('GET', `/api/v1/dashboard${q}`),
-      can('document.read') ? api('GET', `/api/v1/dashboard/documents${q}`) : null]);
+    const [res, docs, handovers] = await Promise.all([api('GET', `/api/v1/dashboard${q}`),
+      can('document.read') ? api('GET', `/api/v1/dashboard/documents${q}`) : null,
+      can('dossier.read') ? api('GET', `/api/v1/linked/handovers?late=1&limit=500${agency ? `&agency_id=${agency}` : ''}`) : null]);
     busy = false;
     figures.setAttribute('aria-busy', 'false');
     if (stopped) return;
     if (res.status !== 200) { error.replaceChildren(alertBox(res)); return; }
     error.replaceChildren();
-    render(res.body, docs && docs.status === 200 ? docs.body : null);
+    render(res.body, docs && docs.status === 200 ? docs.body : null,
+      handovers && handovers.status === 200 ? handovers.body.items.length : null);
     updated.textContent = t('db_updated', { time: when(res.body.at).slice(11) });
     updated.dataset.at = res.body.at;
     if (res.body.at.slice(0, 13) !== trendHour) {
@@ -61,7 +63,7 @@ export async function dashboard(view, qs) {
     }
   }
 
-  function render(d, docs) {
+  function render(d, docs, lateHandovers) {
     const today = d.today, month = d.month, prog = d.in_progress;
     // a figure of lateness opens the list behind it
     const list = (late, id) => `/can-bo?${new URLSearchParams({ queue: 'all', late, ...(id || agency ? { agency: String(id || agency) } : {}) })}`;
@@ -78,7 +80,11 @@ export async function dashboard(view, qs) {
       kpi('rate', rate(today.on_time_rate), t('db_month_rate', { rate: rate(month.on_time_rate) })),
       kpi('directives', num(d.overdue_directives || 0), t('db_directives_sub'), d.overdue_directives ? 'sx-late' : '',
         `/can-bo/chi-dao?state=overdue${agency ? `&agency_id=${agency}` : ''}`),
-      kpi('polls', num(d.polls_waiting || 0), t('db_polls_sub'), '', '/can-bo/lay-y-kien'));
+      kpi('polls', num(d.polls_waiting || 0), t('db_polls_sub'), '', '/can-bo/lay-y-kien'),
+      // linked procedures' hand-overs that missed 10 minutes / 2 working hours
+      lateHandovers === null ? null
+        : kpi('linked_late', lateHandovers >= 500 ? '500+' : num(lateHandovers), t('db_linked_late_sub'),
+          lateHandovers ? 'sx-late' : '', '/can-bo/ho-so-lien-thong'));
 
     const parts = ['early', 'on_time', 'late'].map((k) => ({ key: k, name: t(k) }));
     const mix = el('section', { class: 'card', 'aria-labelledby': 'db-mix-h' },
