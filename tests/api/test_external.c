@@ -64,47 +64,16 @@ static int64_t sql_int(const char *sql, const char *arg)
 	return mc_test_db_int(db, sql, arg);
 }
 
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t n = sizeof(a);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || getsockname(fd, (struct sockaddr *)&a, &n))
-		fail_msg("no free port");
-	int port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static void sink_start(void)
 {
-	int port = free_port();
-	char ready[128], p[8], script[600];
-	snprintf(ready, sizeof(ready), "%s/ready", dir);
+	int port = mc_test_free_port();
+	char p[8], script[600];
 	snprintf(sink_log, sizeof(sink_log), "%s/handoffs.jsonl", dir);
 	snprintf(p, sizeof(p), "%d", port);
 	snprintf(sink_url, sizeof(sink_url), "http://127.0.0.1:%d", port);
 	snprintf(script, sizeof(script), "%s/tests/exchange/handoff_sink.py", mc_test_share());
-	sink = fork();
-	if (sink == 0) {
-		if (!freopen(ready, "w", stdout))
-			_exit(127);
-		execl("/usr/bin/python3", "python3", script, p, sink_log, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(ready, "r");
-		char line[16] = "";
-		if (f) {
-			if (!fgets(line, sizeof(line), f))
-				line[0] = '\0';
-			fclose(f);
-		}
-		if (strncmp(line, "ready", 5) == 0)
-			return;
-		usleep(50000);
-	}
-	fail_msg("the stand-in of the police's system did not start");
+	const char *argv[] = {script, p, sink_log, NULL};
+	sink = mc_test_python_start(dir, argv);
 }
 
 /* `motcua ARGS`, asserting it exits 0; its output in out. */

@@ -52,45 +52,15 @@ static char smtp_env[80], sms_env[80];
 
 #define SMS_TOKEN "sms-secret-token"
 
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t n = sizeof(a);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || getsockname(fd, (struct sockaddr *)&a, &n))
-		fail_msg("no free port");
-	int port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static void sink_start(void)
 {
-	int smtp = free_port(), sms = free_port();
-	char ready[300], sp[8], mp[8], script[600];
-	snprintf(ready, sizeof(ready), "%s/ready", dir);
+	int smtp = mc_test_free_port(), sms = mc_test_free_port();
+	char sp[8], mp[8], script[600];
 	snprintf(sp, sizeof(sp), "%d", smtp);
 	snprintf(mp, sizeof(mp), "%d", sms);
 	snprintf(script, sizeof(script), "%s/tests/notify/mailsink.py", mc_test_share());
-	sink = fork();
-	if (sink == 0) {
-		if (!freopen(ready, "w", stdout))
-			_exit(127);
-		execl("/usr/bin/python3", "python3", script, dir, sp, mp, SMS_TOKEN, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(ready, "r");
-		char line[16] = "";
-		if (f) {
-			if (!fgets(line, sizeof(line), f))
-				line[0] = '\0';
-			fclose(f);
-		}
-		if (strncmp(line, "ready", 5) == 0)
-			break;
-		usleep(50000);
-	}
+	const char *argv[] = {script, dir, sp, mp, SMS_TOKEN, NULL};
+	sink = mc_test_python_start(dir, argv);
 	snprintf(smtp_env, sizeof(smtp_env), "MOTCUA_SMTP_URL=smtp://127.0.0.1:%d", smtp);
 	snprintf(sms_env, sizeof(sms_env), "MOTCUA_SMS_URL=http://127.0.0.1:%d/sms", sms);
 	putenv(smtp_env);

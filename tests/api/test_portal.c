@@ -52,45 +52,14 @@ static char portal[80];
 
 #define TOKEN "portal-test-token"
 
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t n = sizeof(a);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || getsockname(fd, (struct sockaddr *)&a, &n))
-		fail_msg("no free port");
-	int port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static void standin_start(void)
 {
-	int port = free_port();
-	char ready[300], p[8], script[600];
-	snprintf(ready, sizeof(ready), "%s/ready", dir);
+	int port = mc_test_free_port();
+	char p[8], script[600];
 	snprintf(p, sizeof(p), "%d", port);
 	snprintf(script, sizeof(script), "%s/scripts/portal-standin.py", mc_test_share());
-	standin = fork();
-	if (standin == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM); /* not left behind by a test that stops short */
-		if (!freopen(ready, "w", stdout))
-			_exit(127);
-		execl("/usr/bin/python3", "python3", script, p, TOKEN, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(ready, "r");
-		char line[16] = "";
-		if (f) {
-			if (!fgets(line, sizeof(line), f))
-				line[0] = '\0';
-			fclose(f);
-		}
-		if (strncmp(line, "ready", 5) == 0)
-			break;
-		usleep(50000);
-	}
+	const char *argv[] = {script, p, TOKEN, NULL};
+	standin = mc_test_python_start(dir, argv);
 	snprintf(portal, sizeof(portal), "http://127.0.0.1:%d", port);
 	char url[120];
 	snprintf(url, sizeof(url), "%s/dongbo", portal);

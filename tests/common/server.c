@@ -3,11 +3,15 @@
 
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -184,4 +188,61 @@ int mc_test_run_cli(const char *db_url, const char *args, char *out, size_t n)
 	out[len] = '\0';
 	int st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int mc_test_free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t n = sizeof(a);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || getsockname(fd, (struct sockaddr *)&a, &n)) {
+		fprintf(stderr, "no free port\n");
+		exit(1);
+	}
+	int port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+pid_t mc_test_python_start(const char *dir, const char *const *argv)
+{
+	const char *args[16] = {"python3"};
+	size_t k = 1;
+	for (; argv[k - 1] && k < 15; k++)
+		args[k] = argv[k - 1];
+	args[k] = NULL;
+	pid_t parent = getpid(), pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	char ready[512];
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* not left behind by a test that stops short */
+		if (getppid() != parent)
+			_exit(127);
+		snprintf(ready, sizeof(ready), "%s/ready.%d", dir, (int)getpid());
+		if (!freopen(ready, "w", stdout))
+			_exit(127);
+		execv("/usr/bin/python3", (char *const *)args);
+		_exit(127);
+	}
+	snprintf(ready, sizeof(ready), "%s/ready.%d", dir, (int)pid);
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(ready, "r");
+		char line[16] = "";
+		if (f) {
+			if (!fgets(line, sizeof(line), f))
+				line[0] = '\0';
+			fclose(f);
+		}
+		if (strncmp(line, "ready", 5) == 0)
+			return pid;
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			break;
+		usleep(50000);
+	}
+	fprintf(stderr, "%s did not get ready\n", argv[0]);
+	kill(pid, SIGTERM);
+	exit(1);
 }

@@ -31,4 +31,14 @@ int mc_test_server_stop(struct mc_test_server *s);
  * or -1 when it did not exit normally. */
 int mc_test_run_cli(const char *db_url, const char *args, char *out, size_t n);
 
+/* A free TCP port on 127.0.0.1 (exits 1 when there is none). */
+int mc_test_free_port(void);
+/* Run a stand-in written in Python (Debian's /usr/bin/python3: a pyenv
+ * python3 first on PATH may lack the modules): argv is the script and its
+ * arguments, NULL-terminated; its standard output goes to dir/ready.<pid>
+ * and it is waited for (10 s at most) until it prints "ready".  It gets
+ * SIGTERM if the test process dies first.  Returns its pid; exits 1 when it
+ * does not get ready. */
+pid_t mc_test_python_start(const char *dir, const char *const *argv);
+
 #endif
