@@ -28,7 +28,7 @@ static const struct {
 	{"housekeeping", mc_cmd_housekeeping,
 	 "remove expired sessions, records and unattached uploads; queue reminders"},
 	{"pki", mc_cmd_pki, "create the certification authorities, print the CA chain and the CRL"},
-	{"exchange", mc_cmd_exchange, "the agencies elsewhere that documents are exchanged with (edXML)"},
+	{"exchange", mc_cmd_exchange, "documents exchanged with agencies elsewhere; agencies handled by their own systems"},
 	{"notify", mc_cmd_notify, "deliver the notifications: in-app inbox, e-mail, SMS"},
 	{"snapshot", mc_cmd_snapshot, "take the dashboard's hourly snapshot, or make the leaders' daily reports"},
 	{"portal", mc_cmd_portal, "send the dossiers' changes to the national public-service portal"},
