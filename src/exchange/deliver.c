@@ -100,10 +100,19 @@ void mc_exchange_due_free(struct mc_exchange_due *rows, int n)
 		free(rows[i].body);
 }
 
+void mc__exchange_try_outcome(long http_status, int64_t attempts, int64_t max_tries, int *ok, int *give_up,
+			      int64_t *pause)
+{
+	*ok = http_status >= 200 && http_status < 300;
+	int refused = http_status >= 400 && http_status < 500 && http_status != 408 && http_status != 429;
+	*give_up = !*ok && (refused || attempts >= max_tries);
+	*pause = attempts >= 12 ? 3600000 : (int64_t)2000 << (attempts - 1);
+	if (*pause > 3600000)
+		*pause = 3600000;
+}
+
 int mc_exchange_tried(struct mc_conn *c, int64_t outbox_id, long http_status, const char *error, int64_t now)
 {
-	int ok = http_status >= 200 && http_status < 300;
-	int refused = http_status >= 400 && http_status < 500 && http_status != 408 && http_status != 429;
 	int rc = mc_tx_begin(c, 1);
 	if (rc)
 		return rc;
@@ -120,11 +129,9 @@ int mc_exchange_tried(struct mc_conn *c, int64_t outbox_id, long http_status, co
 	mc_stmt_done(s);
 	if (rc)
 		goto out;
-	int give_up = !ok && (refused || attempts >= MAX_TRIES);
-	/* 2 s, 4 s, 8 s ... an hour at most */
-	int64_t pause = attempts >= 12 ? 3600000 : (int64_t)2000 << (attempts - 1);
-	if (pause > 3600000)
-		pause = 3600000;
+	int ok, give_up;
+	int64_t pause;
+	mc__exchange_try_outcome(http_status, attempts, MAX_TRIES, &ok, &give_up, &pause);
 	/* a row stopped meanwhile (its package revoked before delivery:
 	 * next_at NULL) stays stopped */
 	if (ok)

@@ -1,7 +1,7 @@
 /* handoff.c - dossiers handed to the systems of external agencies (see
  * exchange.h): the agency's setting, the queue written in the dossier's
  * transaction, what is due and how a try went, the operators' report. */
-#include "exchange.h"
+#include "internal.h"
 
 #include "../core/log.h"
 #include "../core/timeutil.h"
@@ -167,8 +167,6 @@ void mc_handoff_due_free(struct mc_handoff_due *rows, int n)
 
 int mc_handoff_tried(struct mc_conn *c, int64_t id, long http_status, const char *error, int64_t now)
 {
-	int ok = http_status >= 200 && http_status < 300;
-	int refused = http_status >= 400 && http_status < 500 && http_status != 408 && http_status != 429;
 	int rc = mc_tx_begin(c, 1);
 	if (rc)
 		return rc;
@@ -176,11 +174,9 @@ int mc_handoff_tried(struct mc_conn *c, int64_t id, long http_status, const char
 	if ((rc = mc_query_int64(c, &attempts, "SELECT attempts FROM handoffs WHERE id = ?", "i", id)))
 		goto out;
 	attempts++;
-	int give_up = !ok && (refused || attempts >= MAX_TRIES);
-	/* 2 s, 4 s, 8 s ... an hour at most */
-	int64_t pause = attempts >= 12 ? 3600000 : (int64_t)2000 << (attempts - 1);
-	if (pause > 3600000)
-		pause = 3600000;
+	int ok, give_up;
+	int64_t pause;
+	mc__exchange_try_outcome(http_status, attempts, MAX_TRIES, &ok, &give_up, &pause);
 	if (ok)
 		k = mc_exec(c,
 			    "UPDATE handoffs SET state = 'delivered', attempts = ?, delivered_at = ?, next_at = NULL,"

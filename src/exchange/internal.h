@@ -36,4 +36,11 @@ int mc__outbox_queue(struct mc_conn *c, int64_t package, const char *event, int6
 /* An audit entry of the caller's (NULL caller: the peer's) on a package. */
 int mc__exchange_audit(struct mc_exchange_ctx *x, const char *action, int64_t package, json_t *detail);
 
+/* What one try's outcome means for a message or a hand-over on its
+ * attempts-th try: *ok delivered (HTTP 2xx); *give_up when it failed for
+ * good (a 4xx but 408 and 429, or the max_tries-th failure); else tried
+ * again after *pause ms (2 s, 4 s, 8 s ... an hour at most). */
+void mc__exchange_try_outcome(long http_status, int64_t attempts, int64_t max_tries, int *ok, int *give_up,
+			      int64_t *pause);
+
 #endif
