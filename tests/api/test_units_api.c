@@ -306,13 +306,13 @@ static void agencies(void **state)
 {
 	(void)state;
 	json_t *a = items("/api/v1/agencies");
-	assert_int_equal(json_array_size(a), 34);
+	assert_int_equal(json_array_size(a), 36);
 	/* the city committee first, the root of the tree */
 	json_t *root = json_array_get(a, 0);
 	assert_string_equal(jstr(root, "code"), "000.00.00.H29");
 	assert_string_equal(jstr(root, "kind"), "city_committee");
 	assert_true(json_is_null(json_object_get(root, "parent_id")));
-	int dept = 0, office = 0, centre = 0, branch = 0, ward = 0, city = 0;
+	int dept = 0, office = 0, centre = 0, branch = 0, ward = 0, city = 0, insurance = 0;
 	size_t i;
 	json_t *x;
 	json_array_foreach(a, i, x) {
@@ -323,6 +323,7 @@ static void agencies(void **state)
 		branch += strcmp(k, "branch") == 0;
 		ward += strcmp(k, "ward_committee") == 0;
 		city += strcmp(k, "city_committee") == 0;
+		insurance += strcmp(k, "provincial_social_insurance") == 0 || strcmp(k, "social_insurance") == 0;
 		assert_string_equal(jstr(x, "province_code"), "79");
 		assert_true(json_is_true(json_object_get(x, "active")));
 		assert_non_null(jstr(x, "name"));
@@ -343,6 +344,7 @@ static void agencies(void **state)
 	assert_int_equal(branch, 5);
 	assert_int_equal(ward, 10);
 	assert_int_equal(city, 1);
+	assert_int_equal(insurance, 2); /* the city's Social Insurance and Sai Gon ward's */
 	json_decref(a);
 
 	/* one agency, with its counters */
