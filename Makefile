@@ -4,7 +4,7 @@
 #   make test   every test, on SQLite and PostgreSQL, plus once under
 #               AddressSanitizer + UndefinedBehaviorSanitizer
 .POSIX:
-.PHONY: all build build-all run test test-fast asan bench deps e2e-deps screenshots clean format lint
+.PHONY: all build build-all run test test-fast asan bench cluster-test deps e2e-deps screenshots clean format lint
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -94,6 +94,13 @@ bench: build
 	bash bench/notify.sh $(BUILD)
 	@$(MAKE) --no-print-directory e2e-deps
 	MOTCUA_BIN=$(BUILD)/motcua node bench/web.mjs
+
+# The cluster scenarios (tests/cluster/run.sh, docs/cluster.md): PostgreSQL
+# under Patroni with etcd, HAProxy, 3 servers behind a front; a rolling
+# upgrade, the leader killed and a server killed under load.  A few minutes;
+# the first run installs the "cluster" packages (as root).  Not in make test.
+cluster-test: build
+	bash tests/cluster/run.sh $(BUILD)
 
 # Rewrite the C files as .clang-format says; `make lint` checks them (and
 # runs cppcheck) as make test does.

@@ -10,6 +10,8 @@
 #              chromium, nodejs and npm for the browser tests
 #     bench    test + wrk + nginx-light (reference server)   [default]
 #     all      the same as bench
+#     cluster  build + Patroni, etcd, HAProxy and PostgreSQL 15 for
+#              scripts/cluster.sh (not part of all: only `make cluster-test`)
 #
 #   --install  (default) install what is missing when run as root; when not
 #              root, print the exact apt-get line to run and exit 1.
@@ -63,6 +65,13 @@ PACKAGES=(
   chromium:test               # headless browser for the browser tests (tests/e2e)
   nodejs:test                 # runs the browser tests (node --test + playwright-core)
   npm:test                    # installs playwright-core and axe-core (tests/e2e/package-lock.json)
+  patroni:cluster             # scripts/cluster.sh: keeps one PostgreSQL leader, fails over to the synchronous replica
+  etcd-server:cluster         # the consensus store Patroni keeps its leader key in
+  etcd-client:cluster         # etcdctl, to look at it
+  haproxy:cluster             # write/read ports over Patroni's health checks, and the HTTP front over the servers
+  postgresql-15:cluster       # the database nodes (Debian's /usr/lib/postgresql/15/bin)
+  curl:cluster                # health checks and logins from the scripts
+  python3:cluster             # the load generator (tests/cluster/load.py) and HAProxy's stats socket
 )
 
 die() { printf 'deps.sh: %s\n' "$*" >&2; exit 2; }
@@ -79,7 +88,7 @@ for arg in "$@"; do
     --check) mode=check ;;
     --install) mode=install ;;
     -h|--help) usage ;;
-    build|test|bench|all) group=$arg ;;
+    build|test|bench|all|cluster) group=$arg ;;
     *) die "unknown argument '$arg' (try --help)" ;;
   esac
 done
@@ -90,6 +99,7 @@ case "$group" in
   test) wanted_groups=(build test) ;;
   bench) wanted_groups=(build test bench) ;;
   all) wanted_groups=(build test bench) ;;
+  cluster) wanted_groups=(build cluster) ;;
 esac
 
 # Virtual package names provided by installed packages, one per line
@@ -141,7 +151,7 @@ echo "deps.sh: installing ${missing[*]}"
 # postgresql package does not create and start the Debian "main" cluster.
 # This is the documented postgresql-common knob and must exist before install.
 for pkg in "${missing[@]}"; do
-  if [[ "$pkg" == postgresql ]]; then
+  if [[ "$pkg" == postgresql || "$pkg" == postgresql-15 ]]; then
     mkdir -p /etc/postgresql-common/createcluster.d
     printf '# written by motcua scripts/deps.sh: tests use their own clusters\ncreate_main_cluster = false\n' \
       >/etc/postgresql-common/createcluster.d/50-motcua-no-main.conf

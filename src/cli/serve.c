@@ -20,8 +20,13 @@
 #include <time.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/banned.h"
+
+#ifndef MC_VERSION
+#define MC_VERSION "dev"
+#endif
 
 static const char usage[] = "usage: motcua serve [--config FILE] [--listen HOST:PORT] [--migrate]\n"
 			    "\n"
@@ -210,8 +215,14 @@ static void *snapshot_main(void *arg)
 	return NULL;
 }
 
-/* The schema must be the one this motcua needs (migrated first with
- * --migrate).  0, or the exit code. */
+/*
+ * The schema must be the one this motcua needs (migrated first with
+ * --migrate).  A newer one is accepted: during a rolling upgrade the new
+ * release migrates while the old servers serve on, which is safe because a
+ * release's migrations only add (tables, nullable columns, indexes) and
+ * drop only what no release still running uses (docs/operations.md,
+ * "Upgrades without downtime").  The log says so.  0, or the exit code.
+ */
 static int check_schema(struct mc_db *db, int migrate)
 {
 	struct mc_conn *c;
@@ -231,7 +242,54 @@ static int check_schema(struct mc_db *db, int migrate)
 			version, mc_migrate_latest(db));
 		return 1;
 	}
+	if (version > mc_migrate_latest(db))
+		mc_log_json(MC_LOG_WARN, "schema_newer",
+			    json_pack("{s:i, s:i, s:s}", "schema", version, "known", mc_migrate_latest(db), "detail",
+				      "a newer motcua migrated the database: this one serves on (migrations only "
+				      "expand); replace it with the new release"));
 	return 0;
+}
+
+/*
+ * This server's row in `servers` (migration 0045): which release serves on
+ * the database, knowing which schema, since when.  Written when it starts
+ * listening and closed when it stops; best effort (a server that cannot
+ * note itself serves all the same).  The row's id, or 0.
+ */
+static int64_t servers_note(struct mc_db *db, const struct mc_config *cfg, int port)
+{
+	struct mc_conn *c;
+	if (mc_db_acquire(db, &c))
+		return 0;
+	char host[256] = "";
+	if (gethostname(host, sizeof(host) - 1))
+		snprintf(host, sizeof(host), "?");
+	/* the address with the port really bound (listen may say :0) */
+	char addr[300];
+	const char *colon = strrchr(cfg->listen, ':');
+	int n = colon ? (int)(colon - cfg->listen) : (int)strlen(cfg->listen);
+	snprintf(addr, sizeof(addr), "%.*s:%d", n > 250 ? 250 : n, cfg->listen, port);
+	int64_t id = 0;
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s,
+			  "INSERT INTO servers (host, listen, pid, version, schema_known, started_at)"
+			  " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			  "ttitdi", host, addr, (int64_t)getpid(), MC_VERSION, mc_migrate_latest(db), mc_time_now_ms());
+	if (!rc)
+		rc = mc_step_returning(s, &id);
+	if (rc)
+		mc_log_json(MC_LOG_WARN, "servers_note", json_pack("{s:s}", "detail", mc_conn_errmsg(c)));
+	mc_db_release(c);
+	return rc ? 0 : id;
+}
+
+static void servers_stopped(struct mc_db *db, int64_t id)
+{
+	struct mc_conn *c;
+	if (!id || mc_db_acquire(db, &c))
+		return;
+	mc_exec(c, "UPDATE servers SET stopped_at = ? WHERE id = ?", "ii", mc_time_now_ms(), id);
+	mc_db_release(c);
 }
 
 /* The settings that apply to the whole process: office hours, database
@@ -305,9 +363,11 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 			    json_pack("{s:s}", "detail",
 				      "paysim = 1: this server plays the VNPAY gateway; its payments are not real "
 				      "(demo only)"));
+	int64_t noted = servers_note(db, cfg, mc_server_port(srv));
 	mc_log_json(MC_LOG_INFO, "listening",
-		    json_pack("{s:s, s:i, s:i, s:s}", "listen", cfg->listen, "port", mc_server_port(srv), "threads",
-			      cfg->threads, "database", mc_db_kind_name(db)));
+		    json_pack("{s:s, s:i, s:i, s:s, s:s, s:i}", "listen", cfg->listen, "port", mc_server_port(srv),
+			      "threads", cfg->threads, "database", mc_db_kind_name(db), "version", MC_VERSION, "schema",
+			      mc_migrate_latest(db)));
 	struct keeper keeper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, 0, NULL};
 	pthread_t keeper_thread;
 	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
@@ -354,6 +414,7 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 		keeper_stop(&portal, portal_thread);
 	mc_cli_notifier_done(&notifier);
 	mc_server_stop(srv, cfg->shutdown_grace);
+	servers_stopped(db, noted);
 	mc_server_free(srv);
 	return 0;
 }

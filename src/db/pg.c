@@ -18,6 +18,13 @@
  * connection is then opened again before anything is sent, so a restart
  * costs no failed request.  Inside a transaction a lost connection cannot
  * be replaced: the transaction fails, and its statements up to its end.
+ *
+ * A failover (Patroni promoting a replica) looks like a restart: the old
+ * leader's connections die with it and the next ones reach the new leader
+ * through the same address (HAProxy on Patroni's health checks).  A
+ * connection that still reaches a server that turned read-only is dropped
+ * at its first refused write (25006), so that it does not refuse every
+ * write after it.
  */
 #include "driver.h"
 
@@ -93,6 +100,12 @@ int mc__pg_code(const char *state)
 	 * property of the query, not of the storage */
 	if (strcmp(state, "53000") == 0 || strcmp(state, "53200") == 0)
 		return MC_E_DB_BUSY;
+	/* read_only_sql_transaction: a write reached a server that is no
+	 * longer the leader (a failover demoted it, or a load balancer still
+	 * pointed at it); this connection is dropped (map_result) and the
+	 * next one finds the new leader */
+	if (strcmp(state, "25006") == 0)
+		return MC_E_DB_DOWN;
 	/* connection exceptions; administrator or crash shutdown, cannot
 	 * connect now (starting up), database dropped, idle session timeout */
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
@@ -380,6 +393,17 @@ static int map_result(struct mc_conn *c, PGresult *r)
 	int code = mc__pg_code(state);
 	if (!state && (!h->pg || PQstatus(h->pg) != CONNECTION_OK))
 		code = MC_E_DB_DOWN;
+	if (state && strcmp(state, "25006") == 0 && h->pg) {
+		/* A read-only server: asking it again cannot help.  Opened
+		 * again at the next use, through the same address, which a
+		 * failover points at the new leader (with
+		 * target_session_attrs=read-write in the URL, libpq refuses a
+		 * read-only one at once). */
+		mc__db_fail(c, code, "postgresql %s: %s", state, line[0] ? line : "(no message)");
+		mc_warn("database_read_only", "\"detail\":\"%s; connection dropped\"", c->errmsg);
+		drop(c);
+		return code;
+	}
 	if (state)
 		return mc__db_fail(c, code, "postgresql %s: %s", state, line[0] ? line : "(no message)");
 	return mc__db_fail(c, code, "postgresql: %s", line[0] ? line : "(no message)");

@@ -342,6 +342,44 @@ static void restart_inside_a_transaction_fails_it_cleanly(void **state)
 	assert_true(faults_rows(c, 601) == 0);
 }
 
+/* ---------- PostgreSQL: a leader demoted by a failover ---------- */
+
+/* A connection that reaches a server turned read-only (a former leader)
+ * fails its write with 503 (MC_E_DB_DOWN), not 500, and is dropped: the
+ * next statement opens a new connection, which a failover has pointed at
+ * the new leader.  Here the "read-only server" is the session setting
+ * default_transaction_read_only, which a new connection does not have. */
+static void read_only_server_drops_the_connection(void **state)
+{
+	(void)state;
+	if (!is_pg())
+		skip();
+	char err[512] = "";
+	if (mc_db_open(proxy_url, 1, &pdb, err, sizeof(err)))
+		fail_msg("open through the proxy: %s", err);
+	struct mc_conn *c = take(pdb);
+	assert_int_equal(mc_exec_script(c, "SET default_transaction_read_only = on"), 0);
+	int accepted = mc_test_proxy_accepted(proxy);
+	assert_true(mc_exec(c, "INSERT INTO faults (n) VALUES (?)", "i", (int64_t)701) == MC_E_DB_DOWN);
+	assert_message(c);
+	if (!strstr(mc_conn_errmsg(c), "25006"))
+		fail_msg("expected the SQLSTATE in the message: '%s'", mc_conn_errmsg(c));
+	/* the next write opens a new connection, and is stored */
+	assert_int_equal(mc_test_proxy_accepted(proxy), accepted);
+	assert_true(mc_exec(c, "INSERT INTO faults (n) VALUES (?)", "i", (int64_t)701) == 1);
+	assert_int_equal(mc_test_proxy_accepted(proxy), accepted + 1);
+	assert_true(faults_rows(c, 701) == 1);
+	/* the same inside a transaction: it fails whole, its end is clean */
+	assert_int_equal(mc_exec_script(c, "SET default_transaction_read_only = on"), 0);
+	assert_int_equal(mc_tx_begin(c, 1), 0);
+	assert_true(mc_exec(c, "INSERT INTO faults (n) VALUES (?)", "i", (int64_t)702) == MC_E_DB_DOWN);
+	assert_int_equal(mc_tx_commit(c), MC_E_DB_DOWN);
+	assert_int_equal(mc_in_tx(c), 0);
+	assert_true(mc_exec(c, "INSERT INTO faults (n) VALUES (?)", "i", (int64_t)702) == 1);
+	assert_true(faults_rows(c, 702) == 1);
+	assert_int_equal(mc_test_proxy_accepted(proxy), accepted + 2);
+}
+
 /* ---------- SQLite: a full disk ---------- */
 
 static void sqlite_full_database_is_storage_full(void **state)
@@ -428,6 +466,7 @@ int main(void)
 		cmocka_unit_test_teardown(hung_server_without_watch_hits_the_client_deadline, after),
 		cmocka_unit_test_teardown(restart_costs_no_failed_statement, after),
 		cmocka_unit_test_teardown(restart_inside_a_transaction_fails_it_cleanly, after),
+		cmocka_unit_test_teardown(read_only_server_drops_the_connection, after),
 		cmocka_unit_test_teardown(sqlite_full_database_is_storage_full, after),
 		cmocka_unit_test_teardown(sqlite_full_disk_keeps_sessions_refuses_logins, after),
 	};

@@ -51,6 +51,9 @@ static void lost_server_is_down(void **state)
 	assert_int_equal(mc__pg_code("57P02"), MC_E_DB_DOWN); /* crash_shutdown */
 	assert_int_equal(mc__pg_code("57P03"), MC_E_DB_DOWN); /* cannot_connect_now */
 	assert_int_equal(mc__pg_code("08006"), MC_E_DB_DOWN); /* connection_failure */
+	/* read_only_sql_transaction: a former leader, demoted by a failover */
+	assert_int_equal(mc__pg_code("25006"), MC_E_DB_DOWN);
+	assert_int_equal(mc__pg_code("25001"), MC_E_DB);
 	assert_int_equal(mc_err_status(MC_E_DB_DOWN), 503);
 	assert_string_equal(mc_err_code(MC_E_DB_DOWN), "database_unavailable");
 	assert_int_equal(mc__pg_code("42P01"), MC_E_DB);
