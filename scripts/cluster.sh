@@ -179,7 +179,6 @@ bootstrap:
     synchronous_mode: true
     # a crashed leader is not restarted in place: fail over at once
     primary_start_timeout: 0
-    master_start_timeout: 0
     postgresql:
       use_pg_rewind: true
       use_slots: true
@@ -398,12 +397,15 @@ leader() {
 	return 1
 }
 
+# A leader whose two replicas stream, one of them synchronous, and Patroni
+# knowing which one (only it may be promoted).
 db_healthy() {
-	local m
-	m=$(for n in 1 2 3; do members "$n" && break; done)
-	[[ $(grep -cE ' (leader|master|primary) running' <<<"$m") == 1 ]] &&
-		[[ $(grep -c ' sync_standby streaming' <<<"$m") == 1 ]] &&
-		[[ $(grep -cE ' (replica|sync_standby) streaming' <<<"$m") == 2 ]]
+	local l m
+	l=$(leader) || return 1
+	[[ "$(psql_super "$(pg_port "${l#pg}")" -c "SELECT COUNT(*) FILTER (WHERE state = 'streaming') || ' ' ||
+		COUNT(*) FILTER (WHERE sync_state = 'sync') FROM pg_stat_replication" 2>/dev/null)" == "2 1" ]] || return 1
+	m=$(members "${l#pg}")
+	[[ $(grep -c ' sync_standby running' <<<"$m") == 1 && $(grep -c ' replica running' <<<"$m") == 1 ]]
 }
 
 front_healthy() {

@@ -105,8 +105,13 @@ def run(args):
                         acked.write(what + "\n")
                 if 200 <= status < 300:
                     break
-                if 400 <= status < 500 and status != 429 and status != 409:
-                    break  # a refusal: trying again will not help
+                if 400 <= status < 500 and status != 429:
+                    # a refusal: trying again will not help.  409
+                    # idempotency_in_progress too: the key's reservation
+                    # outlived its request (it could not be released while
+                    # the database was away) and holds for 5 minutes; the
+                    # clerk takes the dossier again under a new key
+                    break
                 if stop.is_set():
                     break
                 time.sleep(0.1)

@@ -81,7 +81,9 @@ python3 "$here/load.py" report --out "$out" --event "$t" --label "rolling upgrad
 	>"$out/report.txt" || rc=$?
 sed 's/^/  /' "$out/report.txt"
 cp "$out/report.txt" "$S/results-rolling.txt"
-echo "schema after: $(schema)"
+echo "schema after: $(schema); the servers noted in the table servers (0045):"
+cluster psql -c "SELECT listen, pid, version, schema_known, stopped_at IS NOT NULL AS stopped FROM servers ORDER BY id" |
+	sed 's/^/  /'
 failed_n=$(sed -n 's/^failed_attempts=//p' "$out/report.txt")
 if ((rc)) || [[ "$failed_n" != 0 ]]; then
 	echo "=== rolling upgrade: FAILED ($failed_n failed requests)"
