@@ -48,9 +48,10 @@ gaps=()
 summary=$S/results-$what.txt
 : >"$summary"
 
-# Successful answers in the attempts log completed after epoch second $1.
+# Successful answers in the attempts log to requests sent after epoch
+# second $1.
 successes_after() {
-	awk -F'\t' -v t="$1" '$2 >= t && $5 >= 200 && $5 < 300 { n++ } END { print n + 0 }' "$2/attempts.tsv"
+	awk -F'\t' -v t="$1" '$1 >= t && $5 >= 200 && $5 < 300 { n++ } END { print n + 0 }' "$2/attempts.tsv"
 }
 
 for ((run = 1; run <= runs; run++)); do
@@ -63,7 +64,6 @@ for ((run = 1; run <= runs; run++)); do
 	python3 "$here/load.py" run --url "$front" --clerks "$S/clerks" --out "$out" --pause-ms "$pause" &
 	load=$!
 	sleep "$before"
-	t=$(now)
 	if [[ "$what" == db ]]; then
 		old=$(cluster kill-leader)
 		victim="PostgreSQL leader $old (kill -9 of its postmaster)"
@@ -72,8 +72,12 @@ for ((run = 1; run <= runs; run++)); do
 		cluster server kill "$n"
 		victim="motcua server m$n (kill -9)"
 	fi
+	# the event's time: just after the kill (the requests answered before
+	# it do not count as answered after it)
+	t=$(now)
 	echo "killed $victim at $(date -u -d "@${t%.*}" +%T) UTC"
-	# writes succeed again: then a few more seconds of load
+	# writes succeed again (requests sent after the kill): then a few more
+	# seconds of load
 	for ((i = 0; i < 600; i++)); do
 		(($(successes_after "$t" "$out") > 5)) && break
 		sleep 0.1

@@ -159,6 +159,8 @@ def report(args):
     acked = []
     with open(os.path.join(args.out, "acked.txt")) as f:
         acked = [c.strip() for c in f if c.strip()]
+    # writes came back: a request sent after the event was taken in
+    resumed = [r[1] for r in rows if r[0] >= t and 200 <= r[4] < 300]
     label = args.label or "event"
     print("label=%s" % label)
     print("attempts=%d" % len(rows))
@@ -171,6 +173,11 @@ def report(args):
     for k, n in sorted(kinds.items(), key=lambda x: -x[1]):
         print("failed_kind=%d x %s" % (n, k))
     rc = 0
+    if not resumed:
+        print("writes_resumed=no")
+        rc = 1
+    else:
+        print("first_write_after=%.2f s" % (min(resumed) - t))
     if bad_kinds:
         print("not_problem_json=%d" % bad_kinds)
         rc = 1
