@@ -166,7 +166,6 @@ def report(args):
     print("attempts=%d" % len(rows))
     print("acknowledged=%d" % len(acked))
     print("failed_attempts=%d" % len(failed))
-    print("failed_after_event=%d" % sum(1 for r in failed if r[1] >= t))
     print("seconds_without_writes=%.2f" % gap)
     if gap_from is not None:
         print("gap_from=%+.2f s after the event" % (gap_from - t))
