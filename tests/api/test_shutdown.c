@@ -3,7 +3,9 @@
  * closes new connections unanswered, answers a request that arrives on a
  * kept-alive connection with "Connection: close", lets the requests in
  * flight finish with their full answers, and exits 0.  Every wait is on a
- * condition (the log, /metrics, the socket), never a fixed delay.
+ * condition (the log, /metrics, the socket), never a fixed delay.  A
+ * server notes itself in `servers` when it starts and when it stops, and
+ * serves on a schema newer than it knows (a rolling upgrade), saying so.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -271,9 +273,61 @@ static void request_in_flight_finishes(void **state)
 	assert_int_equal(mc_test_server_stop(&srv), 0);
 }
 
+/* The rolling upgrade's old server: the schema has a migration it does not
+ * carry (a later release migrated first).  It starts, serves, logs
+ * schema_newer, and notes itself in `servers` (pid, the schema it knows),
+ * with stopped_at once it stopped.  The same database then serves a
+ * server of this release again once the later migration is gone. */
+static void newer_schema_serves_and_servers_row(void **state)
+{
+	(void)state;
+	struct mc_db *db;
+	char err[256] = "";
+	if (mc_db_open(db_url, 1, &db, err, sizeof(err)))
+		fail_msg("open: %s", err);
+	struct mc_conn *c;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int64_t known = 0;
+	assert_int_equal(mc_query_int64(c, &known, "SELECT MAX(version) FROM schema_migrations", ""), 0);
+	assert_true(mc_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", "iti",
+			    known + 1, "a later release", (int64_t)1) == 1);
+	mc_db_release(c);
+
+	struct mc_test_server srv;
+	mc_test_server_start(&srv, db_url, NULL);
+	struct mc_http_session s;
+	struct mc_http_res r;
+	mc_http_session_init(&s, srv.base);
+	assert_int_equal(mc_http_get(&s, "/readyz", &r), 200);
+	mc_http_res_free(&r);
+	assert_int_equal(mc_http_login(&s, "admin", "motcua2026", 1), 200);
+	char *log = read_file(srv.log);
+	assert_non_null(strstr(log, "\"msg\":\"schema_newer\""));
+	free(log);
+	char pid[24];
+	snprintf(pid, sizeof(pid), "%d", (int)srv.pid);
+	assert_int_equal(mc_test_db_int(db,
+					"SELECT COUNT(*) FROM servers WHERE pid = CAST(? AS BIGINT) AND stopped_at IS "
+					"NULL AND schema_known = (SELECT MAX(version) - 1 FROM schema_migrations)",
+					pid),
+			 1);
+	assert_int_equal(mc_test_server_stop(&srv), 0);
+	assert_int_equal(mc_test_db_int(db,
+					"SELECT COUNT(*) FROM servers WHERE pid = CAST(? AS BIGINT) AND stopped_at IS NOT "
+					"NULL",
+					pid),
+			 1);
+
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	assert_true(mc_exec(c, "DELETE FROM schema_migrations WHERE version = ?", "i", known + 1) == 1);
+	mc_db_release(c);
+	mc_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(newer_schema_serves_and_servers_row),
 		cmocka_unit_test(sigterm_exits_0),
 		cmocka_unit_test(sigint_exits_0),
 		cmocka_unit_test(request_in_flight_finishes),
