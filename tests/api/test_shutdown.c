@@ -312,11 +312,12 @@ static void newer_schema_serves_and_servers_row(void **state)
 					pid),
 			 1);
 	assert_int_equal(mc_test_server_stop(&srv), 0);
-	assert_int_equal(mc_test_db_int(db,
-					"SELECT COUNT(*) FROM servers WHERE pid = CAST(? AS BIGINT) AND stopped_at IS NOT "
-					"NULL",
-					pid),
-			 1);
+	assert_int_equal(
+		mc_test_db_int(db,
+			       "SELECT COUNT(*) FROM servers WHERE pid = CAST(? AS BIGINT) AND stopped_at IS NOT "
+			       "NULL",
+			       pid),
+		1);
 
 	assert_int_equal(mc_db_acquire(db, &c), 0);
 	assert_true(mc_exec(c, "DELETE FROM schema_migrations WHERE version = ?", "i", known + 1) == 1);
