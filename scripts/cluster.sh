@@ -360,7 +360,9 @@ start_server() {
 	bin=$(readlink "$S/m$n.bin" 2>/dev/null || true)
 	[[ -n "$bin" ]] || bin=$(motcua_bin)
 	alive "m$n" && die "server m$n already runs"
-	start_bg "m$n" "$S/logs/m$n.log" env MOTCUA_DB="$db_url" MOTCUA_LISTEN="127.0.0.1:$(srv_port "$n")" \
+	# MOTCUA_DB_REPLICA: reads that tolerate a little lag go to the read
+	# port (a release that has no db_replica setting ignores it)
+	start_bg "m$n" "$S/logs/m$n.log" env MOTCUA_DB="$db_url" MOTCUA_DB_REPLICA="$read_url" MOTCUA_LISTEN="127.0.0.1:$(srv_port "$n")" \
 		MOTCUA_DATA_DIR="$S/motcua" MOTCUA_PUBLIC_URL="http://127.0.0.1:$front_port" MOTCUA_LOG_LEVEL=info \
 		MOTCUA_SHUTDOWN_GRACE=10 MOTCUA_TRUST_PROXY=1 \
 		"$bin" serve
