@@ -314,7 +314,7 @@ backend motcua_servers
   balance roundrobin
   option httpchk GET /readyz
   http-check expect status 200
-  default-server inter 500ms fall 2 rise 2
+  default-server inter 500ms fall 2 rise 1
 EOF
 		for n in 1 2 3; do echo "  server m$n 127.0.0.1:$(srv_port "$n") check"; done
 	} >"$S/haproxy-front.cfg"
