@@ -82,8 +82,7 @@ export async function list(view, qs) {
       s === which ? { 'aria-current': 'page', id: `hf-tab-${s}` } : { id: `hf-tab-${s}` }))));
   const th = (k) => el('th', { scope: 'col', text: t(k) });
   const body = el('tbody', {});
-  const table = el('table', { class: 'stack', id: 'hf-list' },
-    el('caption', { class: 'hint', text: t('hf_st_' + which) }),
+  const table = el('table', { class: 'stack', id: 'hf-list', 'aria-label': t('hf_st_' + which) },
     el('thead', {}, el('tr', {}, th('hf_dossier'), th('hf_agency'), th('hf_state'), th('hf_tries'), th('hf_error'), th('hf_next'), th('hf_action'))),
     body);
   const status = el('div', { 'aria-live': 'polite' });
