@@ -372,7 +372,6 @@ static int sync_dir(const char *path)
 
 int mc_db_sqlite_replace(const char *db_path, const char *copy, const char *keep_as, char *err, size_t errlen)
 {
-	char side[600];
 	struct stat st;
 	/* The copy first: nothing is touched for a bad one. */
 	sqlite3 *h = open_file(copy, SQLITE_OPEN_READWRITE, 1000, err, errlen);
@@ -405,6 +404,7 @@ int mc_db_sqlite_replace(const char *db_path, const char *copy, const char *keep
 			snprintf(err, errlen, "%s: cannot close it", db_path);
 			return MC_E_IO;
 		}
+		char side[600];
 		snprintf(side, sizeof(side), "%s-wal", db_path);
 		if (lstat(side, &st) == 0 && st.st_size > 0) {
 			snprintf(err, errlen, "%s: its WAL could not be merged into it", db_path);
