@@ -269,13 +269,13 @@ int mc_cmd_backup(int argc, char **argv)
 	/* the database, as motcua.db.part until it is checked and synced */
 	struct mc_db_backup_info bi;
 	char part[700];
-	snprintf(part, sizeof(part), "%s/" BACKUP_DB ".part", tmp);
+	snprintf(part, sizeof(part), "%.600s/" BACKUP_DB ".part", tmp);
 	if ((rc = mc_db_backup(s.c, part, step_pages, pause_ms, &bi))) {
 		fprintf(stderr, "motcua: backup failed: %s\n", mc_conn_errmsg(s.c));
 		goto out;
 	}
 	double copy_s = seconds_since(&t0);
-	snprintf(path, sizeof(path), "%s/" BACKUP_DB, tmp);
+	snprintf(path, sizeof(path), "%.600s/" BACKUP_DB, tmp);
 	int64_t db_bytes = 0;
 	char db_sha[MC_SHA256_HEX];
 	/* personal data: the owner's alone, as the secret */
@@ -296,12 +296,12 @@ int mc_cmd_backup(int argc, char **argv)
 	int secret = 0;
 	int with_secret = mc_cli_flag(argc, argv, "with-secret");
 	if (with_secret && stat(cfg.pki_secret, &st) == 0) {
-		snprintf(path, sizeof(path), "%s/pki", tmp);
+		snprintf(path, sizeof(path), "%.600s/pki", tmp);
 		if (mkdir(path, 0700)) {
 			fprintf(stderr, "motcua: cannot create %s: %s\n", path, strerror(errno));
 			goto out;
 		}
-		snprintf(path, sizeof(path), "%s/" BACKUP_SECRET, tmp);
+		snprintf(path, sizeof(path), "%.600s/" BACKUP_SECRET, tmp);
 		int64_t n = 0;
 		char sha[MC_SHA256_HEX];
 		if (copy_file(cfg.pki_secret, path, 0600, &n, sha, why, sizeof(why))) {
@@ -314,7 +314,7 @@ int mc_cmd_backup(int argc, char **argv)
 		json_object_set_new(info, "pki_secret", json_null());
 	}
 
-	snprintf(path, sizeof(path), "%s/" BACKUP_INFO, tmp);
+	snprintf(path, sizeof(path), "%.600s/" BACKUP_INFO, tmp);
 	if (json_dump_file(info, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || sync_fd_path(path, 0)) {
 		fprintf(stderr, "motcua: cannot write %s\n", path);
 		goto out;
@@ -341,7 +341,7 @@ out:
 		/* nothing half-made is left under a name that looks whole */
 		const char *names[] = {BACKUP_DB ".part", BACKUP_DB, BACKUP_SECRET, "pki", BACKUP_INFO};
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-			snprintf(path, sizeof(path), "%s/%s", tmp, names[i]);
+			snprintf(path, sizeof(path), "%.600s/%s", tmp, names[i]);
 			if (remove(path) && errno != ENOENT)
 				fprintf(stderr, "motcua: cannot remove %s: %s\n", path, strerror(errno));
 		}
@@ -367,7 +367,7 @@ static void own_like_folder(const char *path)
 static void make_parent(const char *path, mode_t mode)
 {
 	char d[600];
-	snprintf(d, sizeof(d), "%s", path);
+	snprintf(d, sizeof(d), "%.590s", path);
 	for (char *p = d + 1; *p; p++)
 		if (*p == '/') {
 			*p = '\0';
@@ -385,7 +385,7 @@ static int check_entry(const char *dir, json_t *e, char *path, size_t n)
 		fprintf(stderr, "motcua: %s/" BACKUP_INFO " is not a backup's description\n", dir);
 		return 2;
 	}
-	snprintf(path, n, "%s/%s", dir, file);
+	snprintf(path, n, "%.500s/%.100s", dir, file);
 	int64_t size = 0;
 	char sha[MC_SHA256_HEX], why[600];
 	if (hash_file(path, &size, sha, why, sizeof(why))) {
@@ -438,7 +438,7 @@ int mc_cmd_restore(int argc, char **argv)
 	const char *db = sqlite_path(cfg.db);
 
 	char path[700], secret[700] = "";
-	snprintf(path, sizeof(path), "%s/" BACKUP_INFO, from);
+	snprintf(path, sizeof(path), "%.600s/" BACKUP_INFO, from);
 	json_error_t jerr;
 	json_t *info = json_load_file(path, 0, &jerr);
 	if (!info || json_integer_value(json_object_get(info, "format")) != BACKUP_FORMAT) {

@@ -340,11 +340,11 @@ out:
 			mc__db_fail(c, code, "backup: %s", why);
 		char side[600];
 		unlink(dest);
-		snprintf(side, sizeof(side), "%s-wal", dest);
+		snprintf(side, sizeof(side), "%.580s-wal", dest);
 		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", dest);
+		snprintf(side, sizeof(side), "%.580s-shm", dest);
 		unlink(side);
-		snprintf(side, sizeof(side), "%s-journal", dest);
+		snprintf(side, sizeof(side), "%.580s-journal", dest);
 		unlink(side);
 	}
 	return code;
@@ -354,7 +354,7 @@ out:
 static int sync_dir(const char *path)
 {
 	char d[600];
-	snprintf(d, sizeof(d), "%s", path);
+	snprintf(d, sizeof(d), "%.590s", path);
 	char *slash = strrchr(d, '/');
 	if (slash == d)
 		slash[1] = '\0';
@@ -405,13 +405,13 @@ int mc_db_sqlite_replace(const char *db_path, const char *copy, const char *keep
 			return MC_E_IO;
 		}
 		char side[600];
-		snprintf(side, sizeof(side), "%s-wal", db_path);
+		snprintf(side, sizeof(side), "%.580s-wal", db_path);
 		if (lstat(side, &st) == 0 && st.st_size > 0) {
 			snprintf(err, errlen, "%s: its WAL could not be merged into it", db_path);
 			return MC_E_DB_BUSY;
 		}
 		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", db_path);
+		snprintf(side, sizeof(side), "%.580s-shm", db_path);
 		unlink(side);
 		if (keep_as ? rename(db_path, keep_as) : unlink(db_path)) {
 			snprintf(err, errlen, "cannot move %s aside: %s", db_path, strerror(errno));
