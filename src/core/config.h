@@ -100,6 +100,11 @@ int mc_config_set(struct mc_config *c, const char *key, const char *value);
  * configuration loaded, MC_DEFAULT_PROVINCES before any. */
 #define MC_DEFAULT_PROVINCES "79"
 const char *mc_config_province(void);
+/* This binary's built-in share_dir and data_dir: the source tree and
+ * "var" in the build tree, PREFIX/share/motcua and /var/lib/motcua once
+ * installed (make install). */
+const char *mc_config_default_share_dir(void);
+const char *mc_config_default_data_dir(void);
 /* True when db names a PostgreSQL server. */
 int mc_config_is_pg(const char *db);
 
