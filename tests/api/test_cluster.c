@@ -158,15 +158,23 @@ static void account_changes_hold_everywhere(void **state)
 
 /* Failed logins of one account from one address, alternating between A
  * and B, count in one place: each answer says one try fewer is left
- * (login_max_user, 5, in all). */
+ * (login_max_user, 5, in all).  The address is the one the proxy added
+ * last: what a client put before it (in the same header, or in a header
+ * of its own before the proxy's) changes nothing. */
 static void login_throttle_across_servers(void **state)
 {
 	(void)state;
-	const char *const from[] = {"X-Forwarded-For: 198.51.100.90", NULL};
+	const char *const from[][3] = {
+		{"X-Forwarded-For: 198.51.100.90", NULL, NULL},
+		{"X-Forwarded-For: 10.1.1.1, 198.51.100.90", NULL, NULL},
+		{"X-Forwarded-For: 10.1.1.2", "X-Forwarded-For: 198.51.100.90", NULL},
+		{"X-Forwarded-For: 10.1.1.3 ,198.51.100.90 ", NULL, NULL},
+		{"X-Forwarded-For: 198.51.100.90", NULL, NULL},
+	};
 	for (int i = 0; i < 5; i++) {
 		char url[120];
 		snprintf(url, sizeof(url), "%s/api/v1/auth/login", i % 2 ? b.base : a.base);
-		const char *const hs[] = {from[0], "Content-Type: application/json", NULL};
+		const char *const hs[] = {"Content-Type: application/json", from[i][0], from[i][1], NULL};
 		struct mc_http_res r;
 		assert_int_equal(mc_http_raw("POST", url,
 					     "{\"username\":\"vanthu.stp\",\"password\":\"Sai-MatKhau-1\"}", hs, &r),
