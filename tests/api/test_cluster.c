@@ -16,8 +16,9 @@
  *   - notifications queued once are sent once with two notifiers running;
  *   - reads that may lag go to db_replica (on PostgreSQL: another database,
  *     empty, so that where a read went shows), except for a client that
- *     just wrote (its fresh cookie), and to the primary when the replica
- *     cannot be opened; with SQLite db_replica is ignored.
+ *     just wrote (its fresh cookie), and to the primary while the replica
+ *     hangs (back to it once it answers) or when it cannot be opened; with
+ *     SQLite db_replica is ignored.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@
 
 #include "http.h"
 #include "only.h"
+#include "proxy.h"
 #include "server.h"
 #include "shell.h"
 #include "testdb.h"
@@ -480,6 +482,31 @@ static void replica_reads(void **state)
 	assert_int_equal(reads(&s, "primary"), 1);
 	assert_int_equal(reads(&s, "replica"), 1);
 	assert_int_equal(mc_test_server_stop(&s), 0);
+
+	/* a replica that stops answering (through a proxy that stalls): once
+	 * the hang watch holds it down (db_hang_timeout_ms) the reads go to the
+	 * primary; when it answers again, to it */
+	char proxied[512], env_proxied[600];
+	struct mc_test_proxy *proxy = mc_test_proxy_start(replica_url, proxied, sizeof(proxied));
+	snprintf(env_proxied, sizeof(env_proxied), "MOTCUA_DB_REPLICA=%s", proxied);
+	const char *env_p[] = {env_proxied, "MOTCUA_NOTIFY=0", "MOTCUA_DB_HANG_TIMEOUT_MS=500", NULL};
+	mc_test_server_start(&s, db_url, env_p);
+	assert_int_equal(track_code(&s, code, secret, NULL), 404);
+	mc_test_proxy_stall(proxy, 1);
+	long st = 0;
+	for (int i = 0; i < 40 && st != 200; i++) {
+		st = track_code(&s, code, secret, NULL); /* the first may be 503: the replica hung under it */
+		if (st != 200)
+			assert_int_equal(st, 503);
+	}
+	assert_int_equal(st, 200);
+	assert_true(reads(&s, "fallback") >= 1);
+	mc_test_proxy_stall(proxy, 0);
+	for (int i = 0; i < 100 && (st = track_code(&s, code, secret, NULL)) != 404; i++)
+		usleep(100000);
+	assert_int_equal(st, 404);
+	assert_int_equal(mc_test_server_stop(&s), 0);
+	mc_test_proxy_stop(proxy);
 
 	/* a replica that cannot be reached: the reads go to the primary */
 	char bad[600];
