@@ -59,6 +59,8 @@ static int set_language(struct mc_req *r)
 	if ((rc = mc_tx_begin(c, 1)))
 		return mc_api_db_fail(r, rc);
 	int64_t k = mc_exec(c, "UPDATE users SET lang = ? WHERE id = ?", "ti", lang, r->who->user_id);
+	if (k >= 0) /* GET /api/v1/me on every server answers the new language */
+		k = mc_auth_changed(c);
 	rc = k < 0 ? (int)k
 		   : mc_api_audit(r, c, "user.language", "user", r->who->user_id, json_pack("{s:s}", "lang", lang));
 	if (rc || (rc = mc_tx_commit(c))) {

@@ -46,6 +46,9 @@ struct key {
 	}
 static const struct key keys[] = {
 	S(db),
+	S(db_replica),
+	I(replica_fresh_s, 0, 300),
+	I(housekeeping_interval_ms, 100, 86400000),
 	S(listen),
 	S(data_dir),
 	S(share_dir),
@@ -238,6 +241,8 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->login_window = 15 * 60;
 	c->shutdown_grace = 30;
 	c->session_cache_ms = 2000;
+	c->replica_fresh_s = 5;
+	c->housekeeping_interval_ms = 600000;
 	c->track_limit = 60;
 	c->feedback_limit = 20;
 	c->conn_per_addr = 256;

@@ -12,10 +12,14 @@
 #include <stddef.h>
 
 struct mc_config {
-	char db[512];        /* SQLite file path or postgresql:// URL */
-	char listen[128];    /* host:port */
-	char data_dir[512];  /* blobs and the default SQLite file */
-	char share_dir[512]; /* shipped data: units, web, migrations */
+	char db[512];         /* SQLite file path or postgresql:// URL */
+	char db_replica[512]; /* postgresql:// URL of a replica for reads that may lag ("" = none; ignored with SQLite)
+			       */
+	int replica_fresh_s;  /* seconds after a client's write during which its reads go to the primary */
+	int housekeeping_interval_ms; /* how often housekeeping runs (on one server of those sharing the database) */
+	char listen[128];             /* host:port */
+	char data_dir[512];           /* blobs and the default SQLite file */
+	char share_dir[512];          /* shipped data: units, web, migrations */
 	char log_level[16];
 	char public_url[256]; /* how citizens reach this server (links and QR codes on forms) */
 	char pki_secret[512]; /* file of the PKI secret that seals the CAs' and agencies' keys; "" = data_dir/pki/secret
