@@ -4,10 +4,14 @@
 #   make test   every test, on SQLite and PostgreSQL, plus once under
 #               AddressSanitizer + UndefinedBehaviorSanitizer
 .POSIX:
-.PHONY: all build build-all run test test-fast asan bench cluster-test deps e2e-deps screenshots clean format lint
+.PHONY: all build build-all run test test-fast asan bench cluster-test deps e2e-deps screenshots clean format lint install uninstall
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+# make install: a RelWithDebInfo build of its own (the prefix is compiled
+# into the binary), installed under $(DESTDIR)$(PREFIX)
+INSTALL_BUILD ?= build-install
+PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 MOTCUA_DATA_DIR ?= var
 export MOTCUA_DATA_DIR
@@ -110,5 +114,27 @@ format:
 lint:
 	bash scripts/lint.sh all
 
+# Install into FHS paths (docs/operations.md, "Installing"): PREFIX/bin,
+# PREFIX/share/motcua, PREFIX/lib/{systemd/system,sysusers.d,tmpfiles.d},
+# /etc/motcua/motcua.conf and /etc/logrotate.d/motcua (written once, never
+# overwritten); DESTDIR is honoured.  What was installed is listed in
+# $(INSTALL_BUILD)/install_manifest.txt, which `make uninstall` removes.
+install: deps
+	cmake -S . -B $(INSTALL_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMC_TESTS=OFF \
+	  -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(INSTALL_BUILD) -j $(JOBS) --target motcua-installed
+	DESTDIR="$(DESTDIR)" cmake --install $(INSTALL_BUILD)
+
+# Remove what `make install` listed, but the config file and logrotate
+# file under /etc (the administrator's), and /var/lib/motcua (the data).
+uninstall:
+	@test -s $(INSTALL_BUILD)/install_manifest.txt || \
+	  { echo "uninstall: no $(INSTALL_BUILD)/install_manifest.txt (nothing installed from this tree)" >&2; exit 1; }
+	@grep -v -e '/etc/motcua/' -e '/etc/logrotate.d/' $(INSTALL_BUILD)/install_manifest.txt | \
+	  while IFS= read -r f; do rm -f -- "$(DESTDIR)$$f" && echo "removed $(DESTDIR)$$f"; done
+	@d="$(DESTDIR)$(PREFIX)/share/motcua"; [ ! -d "$$d" ] || find "$$d" -depth -type d -empty -delete
+	@d="$(DESTDIR)$(PREFIX)/share/doc/motcua"; [ ! -d "$$d" ] || find "$$d" -depth -type d -empty -delete
+	@echo "kept: /etc/motcua, /etc/logrotate.d/motcua, /var/lib/motcua and the motcua user (remove them by hand)"
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(INSTALL_BUILD)

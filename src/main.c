@@ -33,6 +33,8 @@ static const struct {
 	{"notify", mc_cmd_notify, "deliver the notifications: in-app inbox, e-mail, SMS"},
 	{"snapshot", mc_cmd_snapshot, "take the dashboard's hourly snapshot, or make the leaders' daily reports"},
 	{"portal", mc_cmd_portal, "send the dossiers' changes to the national public-service portal"},
+	{"backup", mc_cmd_backup, "copy the SQLite database and the PKI secret while motcua serves"},
+	{"restore", mc_cmd_restore, "put a backup back in place, with motcua stopped"},
 };
 
 static void usage(FILE *f)
@@ -41,8 +43,11 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "  %-12s %s\n", "version", "print the version");
-	fprintf(f, "\nConfiguration comes from MOTCUA_* environment variables and an optional\n"
-		   "config file (--config FILE or MOTCUA_CONFIG); see the README.\n");
+	fprintf(f,
+		"\nConfiguration comes from MOTCUA_* environment variables and an optional\n"
+		"config file (--config FILE or MOTCUA_CONFIG); see the README.  This build's\n"
+		"defaults: share_dir %s, data_dir %s.\n",
+		mc_config_default_share_dir(), mc_config_default_data_dir());
 }
 
 int main(int argc, char **argv)

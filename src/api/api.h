@@ -151,9 +151,12 @@ int mc_api_linked_hook(struct mc_dossier_ctx *x, const struct mc_dossier_change 
  * when it is an application, and (public = 0) the code of the application
  * it is a part of ("linked_application"). */
 int mc_api_linked_decorate(struct mc_conn *c, json_t *dossier, int public);
-/* Public tracking's limit: one more look-up from addr this minute, at most
- * limit a minute (0: no limit); 0 when over it (dossier_api.c). */
-int mc_api_track_allowed(const char *addr, int limit);
+/* Public tracking's gate and input (GET /api/v1/track/{code}, GET
+ * /api/v1/linked/{code}/track): one more look-up from r->addr this minute,
+ * at most track_limit across every server of the database (429 with
+ * Retry-After beyond), then the code and the secret as typed ("786f sfm4"
+ * is not a code: not found).  0 with both set, or the error (filled). */
+int mc_api_track_input(struct mc_req *r, const char **code, const char **secret);
 /* After a dossier's refusal or stop: the VNPAY refunds it made due, through
  * the gateway (a failure is logged and left to the accountant). */
 void mc_api_dossier_refunds(struct mc_req *r, const char *code);

@@ -109,15 +109,16 @@ static int logout(struct mc_req *r)
  * GET /api/v1/me answers, kept per session as the session cache keeps the
  * session (session_cache_ms): every page asks it at start, and the
  * account changes far less often.  A change made through this process
- * (PATCH /api/v1/users/{id}) drops the user's answers at once; another
- * process serving the same database sees it within session_cache_ms, as
- * it sees a revoked session.  The session itself is checked on every
- * request before: a revoked one never reaches its kept answer.
+ * (PATCH /api/v1/users/{id}) drops the user's answers at once; every change
+ * of an account also moves the revocation counter (mc_auth_changed), and
+ * an answer serves only under the counter it was read under, so that
+ * another server sharing the database answers the change from the next
+ * request on, as it refuses a revoked session.
  */
 #define ME_SLOTS 512
 
 static struct me_slot {
-	int64_t session_id, user_id, at;
+	int64_t session_id, user_id, at, epoch;
 	char *body;
 	size_t len;
 } me_cache[ME_SLOTS];
@@ -133,7 +134,8 @@ static int me_cached(struct mc_req *r, int64_t now, int64_t ttl, uint64_t *gen)
 	pthread_mutex_lock(&me_lock);
 	*gen = me_generation;
 	struct me_slot *e = &me_cache[(uint64_t)w->session_id % ME_SLOTS];
-	if (e->body && e->session_id == w->session_id && e->user_id == w->user_id && now - e->at < ttl)
+	if (e->body && e->session_id == w->session_id && e->user_id == w->user_id && e->epoch == w->epoch &&
+	    now - e->at < ttl)
 		rc = mc_res_text(r, 200, "application/json; charset=utf-8", e->body, e->len);
 	pthread_mutex_unlock(&me_lock);
 	return rc;
@@ -149,7 +151,7 @@ static void me_keep(const struct mc_principal *w, int64_t now, uint64_t gen, con
 	if (gen == me_generation) {
 		struct me_slot *e = &me_cache[(uint64_t)w->session_id % ME_SLOTS];
 		free(e->body);
-		*e = (struct me_slot){w->session_id, w->user_id, now, copy, body->len};
+		*e = (struct me_slot){w->session_id, w->user_id, now, w->epoch, copy, body->len};
 		copy = NULL;
 	}
 	pthread_mutex_unlock(&me_lock);

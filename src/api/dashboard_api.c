@@ -82,7 +82,7 @@ static int documents(struct mc_req *r)
 }
 
 const struct mc_route mc_api_dashboard_routes[] = {
-	{"GET", "/api/v1/dashboard", dashboard, MC_AUTH_REQUIRED, "stats.read", 0},
-	{"GET", "/api/v1/dashboard/documents", documents, MC_AUTH_REQUIRED, "document.read", 0},
+	{"GET", "/api/v1/dashboard", dashboard, MC_AUTH_REQUIRED, "stats.read", MC_RF_REPLICA},
+	{"GET", "/api/v1/dashboard/documents", documents, MC_AUTH_REQUIRED, "document.read", MC_RF_REPLICA},
 	{0},
 };

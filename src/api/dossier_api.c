@@ -138,51 +138,43 @@ static int dossier_act(struct mc_req *r)
 
 /* ---- public tracking, limited per address ---- */
 
-#define TRACK_SLOTS 4096
+/* track_limit a minute per address, across every server of the database */
+static struct mc_quota track_quota = MC_QUOTA_INIT("track");
 
-static struct {
-	char addr[64];
-	int64_t minute;
-	int count;
-} track_slots[TRACK_SLOTS];
-static pthread_mutex_t track_lock = PTHREAD_MUTEX_INITIALIZER;
-
-int mc_api_track_allowed(const char *addr, int limit)
+static int primary_of(void *ud, struct mc_conn **c)
 {
-	if (limit <= 0)
-		return 1; /* track_limit = 0: no limit (benchmarks) */
-	unsigned h = 2166136261u;
-	for (const char *p = addr; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	int64_t minute = mc_time_now_ms() / 60000;
-	pthread_mutex_lock(&track_lock);
-	unsigned i = h % TRACK_SLOTS;
-	if (strcmp(track_slots[i].addr, addr) != 0 || track_slots[i].minute != minute) {
-		snprintf(track_slots[i].addr, sizeof(track_slots[i].addr), "%s", addr);
-		track_slots[i].minute = minute;
-		track_slots[i].count = 0;
-	}
-	int ok = ++track_slots[i].count <= limit;
-	pthread_mutex_unlock(&track_lock);
-	return ok;
+	return mc_req_db_primary(ud, c);
 }
 
-static int track(struct mc_req *r)
+int mc_api_track_input(struct mc_req *r, const char **code, const char **secret)
 {
-	if (!mc_api_track_allowed(r->addr, mc_server_config(r->srv)->track_limit)) {
+	int ok = mc_quota_take(&track_quota, r->addr, mc_server_config(r->srv)->track_limit, mc_time_now_ms(),
+			       primary_of, r);
+	if (ok < 0)
+		return r->err.code ? r->err.code : mc_api_db_fail(r, ok);
+	if (!ok) {
 		r->err.retry_after = 60;
 		return mc_fail(r, MC_E_RATE_LIMITED, NULL);
 	}
 	/* both typed from the receipt: any case, spaces around ignored, the
 	 * secret's hyphen optional ("786f sfm4" is not a code: not found) */
-	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63);
-	const char *secret = mc_api_typed_code(r, mc_req_query(r, "s"), 16);
-	if (!code || !secret)
+	*code = mc_api_typed_code(r, mc_req_param(r, "code"), 63);
+	*secret = mc_api_typed_code(r, mc_req_query(r, "s"), 16);
+	if (!*code || !*secret)
 		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	if (strlen(secret) == 8 && !strchr(secret, '-'))
-		secret = mc_sprintf(r->arena, "%.4s-%.4s", secret, secret + 4);
+	if (strlen(*secret) == 8 && !strchr(*secret, '-'))
+		*secret = mc_sprintf(r->arena, "%.4s-%.4s", *secret, *secret + 4);
+	return 0;
+}
+
+static int track(struct mc_req *r)
+{
+	const char *code, *secret;
+	int rc = mc_api_track_input(r, &code, &secret);
+	if (rc)
+		return rc;
 	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	rc = mc_req_db(r, &c);
 	if (rc)
 		return rc;
 	struct mc_buf out = MC_BUF_INIT(1 << 20);
@@ -372,11 +364,11 @@ const struct mc_route mc_api_dossier_routes[] = {
 	{"POST", "/api/v1/counters/{id}/dossiers", submit_counter, MC_AUTH_REQUIRED, "dossier.intake", 0},
 	{"GET", "/api/v1/dossiers/{code}", dossier_get, MC_AUTH_REQUIRED, NULL, 0},
 	{"POST", "/api/v1/dossiers/{code}/actions/{action}", dossier_act, MC_AUTH_REQUIRED, NULL, 0},
-	{"GET", "/api/v1/track/{code}", track, MC_AUTH_NONE, NULL, 0},
+	{"GET", "/api/v1/track/{code}", track, MC_AUTH_NONE, NULL, MC_RF_REPLICA},
 	{"GET", "/api/v1/queues", queue_counts, MC_AUTH_REQUIRED, "dossier.process", 0},
 	{"GET", "/api/v1/queues/{name}", queue_list, MC_AUTH_REQUIRED, "dossier.process", 0},
 	{"GET", "/api/v1/my/dossiers", my_dossiers, MC_AUTH_REQUIRED, NULL, 0},
-	{"GET", "/api/v1/stats", stats, MC_AUTH_REQUIRED, "stats.read", 0},
+	{"GET", "/api/v1/stats", stats, MC_AUTH_REQUIRED, "stats.read", MC_RF_REPLICA},
 	{"POST", "/api/v1/files", upload, MC_AUTH_REQUIRED, NULL, MC_RF_RAW_BODY | MC_RF_UPLOAD},
 	{0},
 };

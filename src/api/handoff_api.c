@@ -14,6 +14,7 @@
  * answer given twice changes nothing the second time.
  */
 #include "api.h"
+#include "queue.h"
 
 #include "../core/timeutil.h"
 #include "../db/rows.h"
@@ -137,52 +138,47 @@ static int refuse(struct mc_req *r)
 	return answer(r, REFUSE);
 }
 
-/* The hand-overs to the agencies under the caller's (the operators'). */
+/* ---- the operators' queue: the hand-overs to the agencies under the
+ * caller's ---- */
+
+static int handoff_page(struct mc_req *r, struct mc_conn *c, const struct mc_api_queue_page *p, json_t **out)
+{
+	json_t *items = NULL;
+	int rc = mc_handoff_list(c, r->who->agency_id, p->state, p->before, p->limit, &items);
+	if (rc)
+		return rc;
+	*out = json_pack("{s:o}", "items", items);
+	if (json_array_size(items) == (size_t)p->limit)
+		json_object_set_new(*out, "next_before", json_integer(mc_rows_last_id(items)));
+	return 0;
+}
+
+static int handoff_retry(struct mc_req *r, struct mc_conn *c, int64_t id)
+{
+	return mc_handoff_retry(c, r->who->agency_id, id, mc_time_now_ms());
+}
+
+static const char *const STATES[] = {"pending", "sending", "delivered", "failed", NULL};
+
+static const struct mc_api_queue HANDOFFS = {
+	.states = STATES,
+	.state_enum = MC_M_HANDOFF_STATE_ENUM,
+	.dflt_state = NULL, /* every state */
+	.list = handoff_page,
+	.retry = handoff_retry,
+	.audit_action = "handoff.retry",
+	.audit_type = "handoff",
+	.not_retryable = MC_M_HANDOFF_NOT_FAILED,
+};
+
 static int handoffs(struct mc_req *r)
 {
-	int64_t before, limit;
-	if (mc_api_query_int(r, "before", 1, INT64_MAX, 0, &before) || mc_api_query_int(r, "limit", 1, 200, 50, &limit))
-		return r->err.code;
-	const char *state = mc_req_query(r, "state");
-	if (state && strcmp(state, "pending") != 0 && strcmp(state, "sending") != 0 &&
-	    strcmp(state, "delivered") != 0 && strcmp(state, "failed") != 0) {
-		mc_bad_field(&r->err, "state", MC_M_HANDOFF_STATE_ENUM);
-		return mc_fail(r, MC_E_VALIDATION, NULL);
-	}
-	struct mc_conn *c;
-	json_t *items = NULL;
-	int rc = mc_req_db(r, &c);
-	if (rc || (rc = mc_handoff_list(c, r->who->agency_id, state, before, (int)limit, &items)))
-		return mc_api_db_fail(r, rc);
-	json_t *out = json_pack("{s:o}", "items", items);
-	if (json_array_size(items) == (size_t)limit)
-		json_object_set_new(out, "next_before", json_integer(mc_rows_last_id(items)));
-	mc_res_header(r, "Cache-Control", "no-store");
-	return mc_res_json(r, 200, out);
+	return mc_api_queue_list(r, &HANDOFFS);
 }
 
 static int retry(struct mc_req *r)
 {
-	int64_t id;
-	struct mc_conn *c;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	if ((rc = mc_req_db(r, &c)) || (rc = mc_tx_begin(c, 1)))
-		return mc_api_db_fail(r, rc);
-	rc = mc_handoff_retry(c, r->who->agency_id, id, mc_time_now_ms());
-	if (!rc)
-		rc = mc_api_audit(r, c, "handoff.retry", "handoff", id, NULL);
-	rc = rc ? rc : mc_tx_commit(c);
-	if (rc && mc_in_tx(c))
-		mc_tx_rollback(c);
-	if (rc == MC_E_NOT_FOUND)
-		return mc_fail(r, rc, NULL);
-	if (rc == MC_E_CONFLICT) {
-		mc_bad_field(&r->err, "state", MC_M_HANDOFF_NOT_FAILED);
-		return mc_fail(r, rc, NULL);
-	}
-	return rc ? mc_api_db_fail(r, rc) : mc_res_empty(r, 204);
+	return mc_api_queue_retry(r, &HANDOFFS);
 }
 
 const struct mc_route mc_api_handoff_routes[] = {

@@ -81,18 +81,12 @@ static int application_get(struct mc_req *r)
 static int application_track(struct mc_req *r)
 {
 	/* the same limit as GET /api/v1/track/{code}: secrets are not guessed here either */
-	if (!mc_api_track_allowed(r->addr, mc_server_config(r->srv)->track_limit)) {
-		r->err.retry_after = 60;
-		return mc_fail(r, MC_E_RATE_LIMITED, NULL);
-	}
-	const char *code = mc_api_typed_code(r, mc_req_param(r, "code"), 63);
-	const char *secret = mc_api_typed_code(r, mc_req_query(r, "s"), 16);
-	if (!code || !secret)
-		return mc_fail(r, MC_E_NOT_FOUND, NULL);
-	if (strlen(secret) == 8 && !strchr(secret, '-'))
-		secret = mc_sprintf(r->arena, "%.4s-%.4s", secret, secret + 4);
+	const char *code, *secret;
+	int rc = mc_api_track_input(r, &code, &secret);
+	if (rc)
+		return rc;
 	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	rc = mc_req_db(r, &c);
 	if (rc)
 		return rc;
 	json_t *out = NULL;
@@ -154,7 +148,7 @@ static int handovers(struct mc_req *r)
 const struct mc_route mc_api_linked_routes[] = {
 	{"GET", "/api/v1/linked/handovers", handovers, MC_AUTH_REQUIRED, "dossier.read", 0},
 	{"GET", "/api/v1/linked/{code}", application_get, MC_AUTH_REQUIRED, NULL, 0},
-	{"GET", "/api/v1/linked/{code}/track", application_track, MC_AUTH_NONE, NULL, 0},
+	{"GET", "/api/v1/linked/{code}/track", application_track, MC_AUTH_NONE, NULL, MC_RF_REPLICA},
 	{"POST", "/api/v1/linked/{code}/verification", verification, MC_AUTH_REQUIRED, "dossier.process", 0},
 	{0},
 };

@@ -8,6 +8,7 @@
 #include "../core/log.h"
 #include "../core/timeutil.h"
 #include "../crypto/crypto.h"
+#include "../db/lease.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +61,9 @@ static int authenticate(struct mc_req *r)
 	}
 	if (!token)
 		return 0;
+	/* the primary's: a replica may not know yet of a revocation */
 	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
+	int rc = mc_req_db_primary(r, &c);
 	if (rc)
 		return rc;
 	struct mc_principal *who = mc_zalloc(r->arena, sizeof(*who));
@@ -287,6 +289,7 @@ static void idem_after(struct mc_req *r)
 
 static void db_metrics(struct mc_server *s, struct mc_buf *out)
 {
+	mc_lease_metrics(out);
 	int size, in_use;
 	uint64_t waits, acquired;
 	mc_db_stats(mc_server_db(s), &size, &in_use, &waits, &acquired);

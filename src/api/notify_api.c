@@ -6,6 +6,7 @@
  * the dead letters, a retry).
  */
 #include "api.h"
+#include "queue.h"
 
 #include "../core/timeutil.h"
 #include "../notify/notify.h"
@@ -58,6 +59,8 @@ static int set_language(struct mc_req *r)
 	if ((rc = mc_tx_begin(c, 1)))
 		return mc_api_db_fail(r, rc);
 	int64_t k = mc_exec(c, "UPDATE users SET lang = ? WHERE id = ?", "ti", lang, r->who->user_id);
+	if (k >= 0) /* GET /api/v1/me on every server answers the new language */
+		k = mc_auth_changed(c);
 	rc = k < 0 ? (int)k
 		   : mc_api_audit(r, c, "user.language", "user", r->who->user_id, json_pack("{s:s}", "lang", lang));
 	if (rc || (rc = mc_tx_commit(c))) {
@@ -161,25 +164,34 @@ static int reset_request(struct mc_req *r)
 
 /* ---- the operator's view ---- */
 
+static int delivery_page(struct mc_req *r, struct mc_conn *c, const struct mc_api_queue_page *p, json_t **out)
+{
+	(void)r;
+	return mc_notify_list(c, p->state, p->before, p->limit, out);
+}
+
+static int delivery_retry(struct mc_req *r, struct mc_conn *c, int64_t id)
+{
+	(void)r;
+	return mc_notify_retry(c, id, mc_time_now_ms());
+}
+
+static const char *const STATES[] = {"pending", "sending", "sent", "dead", NULL};
+
+static const struct mc_api_queue DELIVERIES = {
+	.states = STATES,
+	.state_enum = MC_M_NOTIFY_STATE_ENUM,
+	.dflt_state = "dead",
+	.list = delivery_page,
+	.retry = delivery_retry,
+	.audit_action = "notify.retry",
+	.audit_type = "delivery",
+	.not_retryable = MC_M_NOTIFY_NOT_DEAD,
+};
+
 static int deliveries(struct mc_req *r)
 {
-	static const char *const states[] = {"pending", "sending", "sent", "dead"};
-	const char *state = mc_req_query(r, "state");
-	int known = 0;
-	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		known |= state && strcmp(state, states[i]) == 0;
-	if (state && !known)
-		mc_bad_field(&r->err, "state", MC_M_NOTIFY_STATE_ENUM);
-	int64_t before, limit;
-	if (mc_api_query_int(r, "before", 1, INT64_MAX, 0, &before) ||
-	    mc_api_query_int(r, "limit", 1, 200, 50, &limit) || r->err.nfields)
-		return r->err.nfields ? mc_fail(r, MC_E_VALIDATION, NULL) : r->err.code;
-	struct mc_conn *c;
-	json_t *out = NULL;
-	int rc = mc_req_db(r, &c);
-	if (rc || (rc = mc_notify_list(c, state ? state : "dead", before, (int)limit, &out)))
-		return mc_api_db_fail(r, rc);
-	return mc_res_json(r, 200, out);
+	return mc_api_queue_list(r, &DELIVERIES);
 }
 
 static int summary(struct mc_req *r)
@@ -194,21 +206,7 @@ static int summary(struct mc_req *r)
 
 static int retry(struct mc_req *r)
 {
-	int64_t id;
-	struct mc_conn *c;
-	int rc = mc_api_id_param(r, "id", &id);
-	if (rc)
-		return rc;
-	if ((rc = mc_req_db(r, &c)))
-		return mc_api_db_fail(r, rc);
-	rc = mc_notify_retry(c, id, r->who->user_id, r->addr, mc_time_now_ms());
-	if (rc == MC_E_NOT_FOUND)
-		return mc_fail(r, rc, NULL);
-	if (rc == MC_E_CONFLICT) {
-		mc_bad_field(&r->err, "state", MC_M_NOTIFY_NOT_DEAD);
-		return mc_fail(r, rc, NULL);
-	}
-	return rc ? mc_api_db_fail(r, rc) : mc_res_empty(r, 204);
+	return mc_api_queue_retry(r, &DELIVERIES);
 }
 
 const struct mc_route mc_api_notify_routes[] = {

@@ -131,8 +131,8 @@ static int report_xlsx(struct mc_req *r)
 }
 
 const struct mc_route mc_api_report_routes[] = {
-	{"GET", "/api/v1/reports/periodic", report_json, MC_AUTH_REQUIRED, "stats.read", 0},
-	{"GET", "/api/v1/reports/periodic.pdf", report_pdf, MC_AUTH_REQUIRED, "stats.read", 0},
-	{"GET", "/api/v1/reports/periodic.xlsx", report_xlsx, MC_AUTH_REQUIRED, "stats.read", 0},
+	{"GET", "/api/v1/reports/periodic", report_json, MC_AUTH_REQUIRED, "stats.read", MC_RF_REPLICA},
+	{"GET", "/api/v1/reports/periodic.pdf", report_pdf, MC_AUTH_REQUIRED, "stats.read", MC_RF_REPLICA},
+	{"GET", "/api/v1/reports/periodic.xlsx", report_xlsx, MC_AUTH_REQUIRED, "stats.read", MC_RF_REPLICA},
 	{0},
 };

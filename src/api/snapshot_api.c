@@ -108,8 +108,8 @@ static int report_pdf(struct mc_req *r)
 }
 
 const struct mc_route mc_api_snapshot_routes[] = {
-	{"GET", "/api/v1/dashboard/series", series, MC_AUTH_REQUIRED, "stats.read", 0},
-	{"GET", "/api/v1/dashboard/reports", report_list, MC_AUTH_REQUIRED, "stats.read", 0},
-	{"GET", "/api/v1/dashboard/reports/{id}", report_pdf, MC_AUTH_REQUIRED, "stats.read", 0},
+	{"GET", "/api/v1/dashboard/series", series, MC_AUTH_REQUIRED, "stats.read", MC_RF_REPLICA},
+	{"GET", "/api/v1/dashboard/reports", report_list, MC_AUTH_REQUIRED, "stats.read", MC_RF_REPLICA},
+	{"GET", "/api/v1/dashboard/reports/{id}", report_pdf, MC_AUTH_REQUIRED, "stats.read", MC_RF_REPLICA},
 	{0},
 };

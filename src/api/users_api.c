@@ -258,6 +258,8 @@ static int user_patch(struct mc_req *r)
 	}
 	if (!rc && status && strcmp(status, "disabled") == 0)
 		rc = mc_auth_revoke_user(c, id);
+	else if (!rc) /* what every server keeps of the account is read again */
+		rc = mc_auth_changed(c);
 	if (!rc)
 		rc = mc_api_audit(r, c, "user.update", "user", id,
 				  status ? json_pack("{s:s}", "status", status) : NULL);

@@ -343,7 +343,7 @@ int mc_auth_check_password(struct mc_conn *c, const struct mc_auth_policy *p, in
 struct cache_slot {
 	char th[MC_SHA256_HEX];
 	int64_t cached_at, expires_at, last_seen;
-	struct mc_principal who;
+	struct mc_principal who; /* who.epoch: the counter when it was read */
 };
 
 static struct cache_slot cache[CACHE_SLOTS];
@@ -357,13 +357,14 @@ static struct cache_slot *slot_of(const char *th)
 	return &cache[v % CACHE_SLOTS];
 }
 
-static int cache_get(const char *th, int64_t now, const struct mc_auth_policy *p, struct mc_principal *who)
+static int cache_get(const char *th, int64_t now, int64_t epoch, const struct mc_auth_policy *p,
+		     struct mc_principal *who)
 {
 	int hit = 0;
 	pthread_mutex_lock(&cache_lock);
 	struct cache_slot *s = slot_of(th);
-	if (s->th[0] && strcmp(s->th, th) == 0 && now - s->cached_at < p->cache_ms && now < s->expires_at &&
-	    now - s->last_seen < (int64_t)p->session_idle * 1000) {
+	if (s->th[0] && strcmp(s->th, th) == 0 && s->who.epoch == epoch && now - s->cached_at < p->cache_ms &&
+	    now < s->expires_at && now - s->last_seen < (int64_t)p->session_idle * 1000) {
 		*who = s->who;
 		hit = 1;
 	}
@@ -397,6 +398,17 @@ static void forget_user(int64_t user_id)
 	cache_forget(-1, user_id);
 }
 
+int mc_auth_epoch(struct mc_conn *c, int64_t *epoch)
+{
+	return mc_query_int64(c, epoch, "SELECT n FROM auth_epoch WHERE id = 1", "");
+}
+
+int mc_auth_changed(struct mc_conn *c)
+{
+	int64_t n = mc_exec(c, "UPDATE auth_epoch SET n = n + 1 WHERE id = 1", "");
+	return n < 0 ? (int)n : 0;
+}
+
 int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const char *token, struct mc_principal *who)
 {
 	memset(who, 0, sizeof(*who));
@@ -405,10 +417,19 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 		return MC_E_UNAUTHENTICATED;
 	char th[MC_SHA256_HEX];
 	mc_sha256_hex(token, n, th);
-	if (p->cache_ms > 0 && cache_get(th, mc_time_now_ms(), p, who))
-		return 0;
+	/* The revocation counter first: a session read after it and found
+	 * valid is kept under it, so that a revocation committed between the
+	 * two (which moved the counter) is seen by the next request. */
+	int64_t epoch = 0;
+	int rc;
+	if (p->cache_ms > 0) {
+		if ((rc = mc_auth_epoch(c, &epoch)))
+			return rc;
+		if (cache_get(th, mc_time_now_ms(), epoch, p, who))
+			return 0;
+	}
 	struct mc_stmt *s;
-	int rc = mc_query(
+	rc = mc_query(
 		c, &s,
 		"SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.kind, u.agency_id, u.status"
 		" FROM sessions s JOIN users u ON u.id = s.user_id"
@@ -445,6 +466,7 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 			return (int)k;
 		seen = now;
 	}
+	who->epoch = epoch;
 	int rc2 = mc_auth_load_perms(c, who);
 	if (!rc2 && p->cache_ms > 0)
 		cache_put(th, now, expires, seen, who);
@@ -465,6 +487,8 @@ int mc_auth_revoke(struct mc_conn *c, int64_t session_id)
 	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", "ii",
 			    mc_time_now_ms(), session_id);
 	if (n >= 0)
+		n = mc_auth_changed(c);
+	if (n >= 0)
 		mc_tx_on_commit(c, forget_session, session_id);
 	return n < 0 ? (int)n : 0;
 }
@@ -474,6 +498,8 @@ int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id)
 	cache_forget(-1, user_id);
 	int64_t n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", "ii",
 			    mc_time_now_ms(), user_id);
+	if (n >= 0)
+		n = mc_auth_changed(c);
 	if (n >= 0)
 		mc_tx_on_commit(c, forget_user, user_id);
 	return n < 0 ? (int)n : 0;
@@ -487,6 +513,11 @@ int64_t mc_auth_housekeeping(struct mc_conn *c, const struct mc_auth_policy *p)
 		return n;
 	total += n;
 	n = mc_exec(c, "DELETE FROM login_failures WHERE window_start < ?", "i", now - (int64_t)p->window * 1000);
+	if (n < 0)
+		return n;
+	total += n;
+	/* the tracking allowance's shares of minutes gone by */
+	n = mc_exec(c, "DELETE FROM rate_quota WHERE minute < ?", "i", now / 60000 - 1);
 	if (n < 0)
 		return n;
 	total += n;
@@ -508,6 +539,8 @@ int mc_auth_set_password(struct mc_conn *c, int64_t user_id, const char *hash, i
 		return MC_E_NOT_FOUND;
 	n = mc_exec(c, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL", "iii",
 		    now, user_id, keep_session);
+	if (n >= 0)
+		n = mc_auth_changed(c);
 	cache_forget(-1, user_id);
 	if (n >= 0)
 		mc_tx_on_commit(c, forget_user, user_id);

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include <pthread.h>
 #include <stdint.h>
 
 #define MC_TOKEN_LEN 64 /* base64url of 32 random bytes, NUL included */
@@ -28,6 +29,7 @@ struct mc_principal {
 	char perms[MC_MAX_PERMS][40];
 	int nroles;
 	char roles[8][24];
+	int64_t epoch; /* the revocation counter when this was read (mc_auth_epoch) */
 };
 
 struct mc_auth_policy {
@@ -72,10 +74,22 @@ int mc_auth_session(struct mc_conn *c, const struct mc_auth_policy *p, const cha
 
 /*
  * Resolved sessions are kept in a small in-process cache for cache_ms, so
- * that an authenticated read costs no database round trip for the session.
- * Revocations through this process drop the entries at once; another
- * process serving the same database sees them within cache_ms.
+ * that an authenticated read costs one primary-key read (the revocation
+ * counter) instead of the session, its account and its permissions.  Every
+ * transaction that ends a session or changes an account moves the counter
+ * (mc_auth_changed), and an entry serves only while the counter is what
+ * it was when the entry was read: a revocation on any server sharing the
+ * database holds on every server from the next request on.
  */
+
+/* The revocation counter now (read it from the primary: a replica's may
+ * lag behind). */
+int mc_auth_epoch(struct mc_conn *c, int64_t *epoch);
+/* Move the counter, inside the caller's write transaction: what servers
+ * keep of sessions and accounts (the session cache, GET /api/v1/me's
+ * answers) is read again.  The revocations below do it themselves; call it
+ * where an account's status, profile or powers change otherwise. */
+int mc_auth_changed(struct mc_conn *c);
 
 /* Audit action on account user_id, taken by its holder from addr (a login,
  * a failed try, a reset by code), inside the caller's write transaction;
@@ -91,9 +105,54 @@ int mc_auth_revoke(struct mc_conn *c, int64_t session_id);
 int mc_auth_revoke_user(struct mc_conn *c, int64_t user_id);
 
 /* Remove what has served its time: idempotency records older than a day,
- * failure counters older than the window, sessions that ended more than 30
- * days ago.  Returns the rows removed or an MC_E_* code. */
+ * failure counters older than the window, the tracking allowance's shares
+ * of past minutes, sessions that ended more than 30 days ago.  Returns the
+ * rows removed or an MC_E_* code. */
 int64_t mc_auth_housekeeping(struct mc_conn *c, const struct mc_auth_policy *p);
+
+/*
+ * An allowance per address and minute that holds across every server of
+ * the database (quota.c): public tracking's track_limit.  A server that
+ * sees an address claims a share (a chunk of about an eighth of the
+ * limit) of the minute's allowance in the database, serves from it, and
+ * claims again when it is used up, so that at most `limit` requests pass
+ * per address and minute in all, and the database is written about eight
+ * times per address and minute, not once per request.  Once the allowance
+ * is all claimed, the server refuses without asking again until the minute
+ * ends; what another server still holds of it serves there.  The database
+ * keeps the address as its SHA-256 only.
+ */
+#define MC_QUOTA_SLOTS 4096
+
+struct mc_quota_slot {
+	char addr[64];
+	int64_t minute;
+	int left;  /* of the shares claimed here */
+	int spent; /* the minute's allowance is all claimed */
+};
+
+struct mc_quota {
+	const char *prefix; /* of the database's keys, e.g. "track" */
+	pthread_mutex_t lock;
+	struct mc_quota_slot slot[MC_QUOTA_SLOTS];
+};
+
+#define MC_QUOTA_INIT(prefix)                                                                                          \
+	{                                                                                                              \
+		(prefix), PTHREAD_MUTEX_INITIALIZER,                                                                   \
+		{                                                                                                      \
+			{                                                                                              \
+				{0}, 0, 0, 0                                                                           \
+			}                                                                                              \
+		}                                                                                                      \
+	}
+
+/* One more request from addr now under limit a minute (limit <= 0: no
+ * limit): 1 when it may pass, 0 when the allowance is spent, or MC_E_*.
+ * When a share must be claimed, primary(ud, &c) lends a connection to the
+ * primary database (called at most once). */
+int mc_quota_take(struct mc_quota *q, const char *addr, int limit, int64_t now,
+		  int (*primary)(void *ud, struct mc_conn **c), void *ud);
 
 int mc_principal_has(const struct mc_principal *w, const char *perm);
 int mc_principal_has_role(const struct mc_principal *w, const char *role);

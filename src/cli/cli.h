@@ -27,6 +27,8 @@ int mc_cli_handoff_round(struct mc_db *db, const char *public_url, int *delivere
 int mc_cmd_snapshot(int argc, char **argv);
 int mc_cmd_notify(int argc, char **argv);
 int mc_cmd_portal(int argc, char **argv);
+int mc_cmd_backup(int argc, char **argv);
+int mc_cmd_restore(int argc, char **argv);
 
 /* One round of housekeeping (housekeeping.c): the rows removed in all, or
  * an MC_E_* code; *uploads tells how many were unattached uploads,

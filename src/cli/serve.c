@@ -6,6 +6,7 @@
 #include "../core/log.h"
 #include "../core/testhooks.h"
 #include "../core/timeutil.h"
+#include "../db/lease.h"
 #include "../db/migrate.h"
 #include "../dossier/holidays.h"
 #include "../exchange/exchange.h"
@@ -37,46 +38,93 @@ static const char usage[] = "usage: motcua serve [--config FILE] [--listen HOST:
 			    "  --migrate           apply pending migrations first\n"
 			    "Configuration: MOTCUA_DB, MOTCUA_THREADS, MOTCUA_BODY_LIMIT, ... (see README).\n";
 
-/* Housekeeping every ten minutes, until the server stops. */
+/* A worker thread of the server: a round every interval_ms (periodic_main)
+ * or at the top of every hour (snapshot_main), until the server stops.  A
+ * worker with a lease runs its rounds only while this server holds the
+ * lease (one server of those sharing the database at a time). */
 struct keeper {
 	struct mc_db *db;
 	const struct mc_config *cfg;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
-	/* a periodic worker (periodic_main): its round, every interval_ms */
 	void (*round)(struct keeper *k);
 	int interval_ms;
 	void *ud;
+	/* the lease (NULL: none, every server runs the rounds), held for
+	 * lease_ms from each round's start; held: as last found (-1: not yet
+	 * asked), to log the changes only */
+	const char *lease;
+	int64_t lease_ms;
+	int held;
 };
 
-static void *keeper_main(void *arg)
+/* This server among those sharing the database, in the leases: host and
+ * process id. */
+static char holder[128];
+
+static void holder_init(void)
 {
-	struct keeper *k = arg;
-	pthread_mutex_lock(&k->lock);
-	while (!k->stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 600;
-		pthread_cond_timedwait(&k->cond, &k->lock, &until);
-		if (k->stop)
-			break;
-		pthread_mutex_unlock(&k->lock);
-		struct mc_conn *c;
-		if (mc_db_acquire(k->db, &c) == 0) {
-			int64_t uploads = 0, reminders = 0;
-			int64_t n = mc_cli_housekeeping(c, k->cfg, &uploads, &reminders);
-			mc_db_release(c);
-			if (n > 0 || reminders > 0)
-				mc_log_json(MC_LOG_INFO, "housekeeping",
-					    json_pack("{s:I, s:I, s:I}", "rows_removed", (json_int_t)n,
-						      "uploads_removed", (json_int_t)uploads, "reminders_queued",
-						      (json_int_t)reminders));
-		}
-		pthread_mutex_lock(&k->lock);
+	char host[64] = "";
+	if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+		snprintf(host, sizeof(host), "localhost");
+	snprintf(holder, sizeof(holder), "%s:%d", host, (int)getpid());
+}
+
+/* Whether this server may run k's round now: no lease, or it holds the
+ * lease (taken or renewed now).  The changes are logged, with the holder
+ * when another holds it. */
+static int lease_held(struct keeper *k)
+{
+	if (!k->lease)
+		return 1;
+	struct mc_conn *c;
+	if (mc_db_acquire(k->db, &c))
+		return 0;
+	int64_t now = mc_time_now_ms();
+	int held = mc_lease_take(c, k->lease, holder, now, k->lease_ms);
+	char other[128] = "";
+	if (held == 0 && k->held != 0)
+		mc_lease_holder(c, k->lease, now, other, sizeof(other));
+	mc_db_release(c);
+	if (held < 0) {
+		mc_log_json(MC_LOG_WARN, "lease_failed", json_pack("{s:s, s:i}", "name", k->lease, "error", held));
+		held = 0;
 	}
-	pthread_mutex_unlock(&k->lock);
-	return NULL;
+	if (held != k->held)
+		mc_log_json(
+			MC_LOG_INFO, "lease",
+			json_pack("{s:s, s:b, s:s}", "name", k->lease, "held", held, "holder", held ? holder : other));
+	k->held = held;
+	return held;
+}
+
+/* Give the lease back when the server stops: another takes it at once. */
+static void lease_release(struct keeper *k)
+{
+	struct mc_conn *c;
+	if (!k->lease || k->held != 1 || mc_db_acquire(k->db, &c))
+		return;
+	if (mc_lease_release(c, k->lease, holder) == 0)
+		mc_log_json(MC_LOG_INFO, "lease",
+			    json_pack("{s:s, s:b, s:s}", "name", k->lease, "held", 0, "holder", ""));
+	mc_db_release(c);
+	k->held = 0;
+}
+
+/* Housekeeping (on one server at a time: the "housekeeping" lease). */
+static void housekeeping_round(struct keeper *k)
+{
+	struct mc_conn *c;
+	if (mc_db_acquire(k->db, &c))
+		return;
+	int64_t uploads = 0, reminders = 0;
+	int64_t n = mc_cli_housekeeping(c, k->cfg, &uploads, &reminders);
+	mc_db_release(c);
+	if (n != 0 || reminders > 0)
+		mc_log_json(n < 0 ? MC_LOG_WARN : MC_LOG_INFO, "housekeeping",
+			    json_pack("{s:I, s:I, s:I}", "rows_removed", (json_int_t)n, "uploads_removed",
+				      (json_int_t)uploads, "reminders_queued", (json_int_t)reminders));
 }
 
 static void keeper_stop(struct keeper *k, pthread_t thread)
@@ -151,7 +199,8 @@ static void portal_round(struct keeper *k)
 				      (json_int_t)n.retried, "failed", (json_int_t)n.refused));
 }
 
-/* A round every k->interval_ms until the server stops. */
+/* A round every k->interval_ms until the server stops (with a lease,
+ * while this server holds it). */
 static void *periodic_main(void *arg)
 {
 	struct keeper *k = arg;
@@ -166,16 +215,20 @@ static void *periodic_main(void *arg)
 		if (k->stop)
 			break;
 		pthread_mutex_unlock(&k->lock);
-		k->round(k);
+		if (lease_held(k))
+			k->round(k);
 		pthread_mutex_lock(&k->lock);
 	}
 	pthread_mutex_unlock(&k->lock);
+	lease_release(k);
 	return NULL;
 }
 
 /* The dashboard's snapshot at the top of every hour, then the leaders'
- * daily reports when due (from 07:00); another server sharing the
- * database finds the hour or the day done and writes nothing. */
+ * daily reports when due (from 07:00), on the server that takes the
+ * "snapshots" lease first (for ten minutes: the next hour, any server may
+ * take it).  Were two to run it at once, the second would find the hour or
+ * the day claimed and write nothing. */
 static void snapshot_round(struct keeper *k)
 {
 	struct mc_conn *c;
@@ -207,11 +260,12 @@ static void *snapshot_main(void *arg)
 		if (k->stop)
 			break;
 		pthread_mutex_unlock(&k->lock);
-		if (mc_time_now_ms() >= now + wait - 1000)
+		if (mc_time_now_ms() >= now + wait - 1000 && lease_held(k))
 			snapshot_round(k);
 		pthread_mutex_lock(&k->lock);
 	}
 	pthread_mutex_unlock(&k->lock);
+	lease_release(k);
 	return NULL;
 }
 
@@ -336,6 +390,35 @@ static int apply_settings(const struct mc_config *cfg, struct mc_db *db)
 	return 0;
 }
 
+/* The pool of the replica that lag-tolerant reads go to (db_replica), or
+ * NULL: none set, SQLite (one file has no replica), or it cannot be
+ * reached now (those reads then go to the primary until a restart). */
+static struct mc_db *open_replica(const struct mc_config *cfg)
+{
+	if (!cfg->db_replica[0])
+		return NULL;
+	if (!mc_config_is_pg(cfg->db) || !mc_config_is_pg(cfg->db_replica)) {
+		mc_log_json(MC_LOG_WARN, "db_replica",
+			    json_pack("{s:s}", "detail",
+				      "db_replica is used only with PostgreSQL (db and db_replica postgresql:// "
+				      "URLs): ignored"));
+		return NULL;
+	}
+	struct mc_db_limits lim = {cfg->db_connect_timeout_ms, cfg->db_statement_timeout_ms, cfg->db_lock_timeout_ms,
+				   cfg->db_hang_timeout_ms};
+	struct mc_db *rdb = NULL;
+	char err[512];
+	int size = cfg->db_pool / 2 > 2 ? cfg->db_pool / 2 : 2;
+	if (mc_db_open_limits(cfg->db_replica, size, &lim, &rdb, err, sizeof(err))) {
+		mc_log_json(MC_LOG_WARN, "db_replica",
+			    json_pack("{s:s, s:s}", "detail",
+				      "cannot open the replica's pool: its reads go to the primary", "error", err));
+		return NULL;
+	}
+	mc_log_json(MC_LOG_INFO, "db_replica", json_pack("{s:i, s:i}", "pool", size, "fresh_s", cfg->replica_fresh_s));
+	return rdb;
+}
+
 /* Serve until SIGTERM or SIGINT, then finish the requests in flight. */
 static int run(struct mc_config *cfg, struct mc_db *db)
 {
@@ -348,10 +431,13 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct mc_server *srv = mc_server_new(cfg, db, mc_api_routes(), &mc_api_hooks);
+	struct mc_db *replica = open_replica(cfg);
+	mc_server_set_replica(srv, replica);
 	char err[256];
 	if (mc_server_start(srv, err, sizeof(err))) {
 		fprintf(stderr, "motcua: %s\n", err);
 		mc_server_free(srv);
+		mc_db_close(replica);
 		return 1;
 	}
 	if (mc_time_is_test_clock())
@@ -368,28 +454,64 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 		    json_pack("{s:s, s:i, s:i, s:s, s:s, s:i}", "listen", cfg->listen, "port", mc_server_port(srv),
 			      "threads", cfg->threads, "database", mc_db_kind_name(db), "version", MC_VERSION, "schema",
 			      mc_migrate_latest(db)));
-	struct keeper keeper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, 0, NULL};
+	/* Housekeeping and the snapshots run on one server at a time (a
+	 * lease); the couriers, the notifier and the portal's worker on every
+	 * server: each claims its rows (a state and a lease of its own) before
+	 * it sends them, so that none leaves twice. */
+	holder_init();
+	/* a dead holder's lease passes on after three of its rounds */
+	int64_t keep_ms = 3 * (int64_t)cfg->housekeeping_interval_ms;
+	struct keeper keeper = {.db = db,
+				.cfg = cfg,
+				.lock = PTHREAD_MUTEX_INITIALIZER,
+				.cond = PTHREAD_COND_INITIALIZER,
+				.round = housekeeping_round,
+				.interval_ms = cfg->housekeeping_interval_ms,
+				.lease = "housekeeping",
+				.lease_ms = keep_ms < 1000 ? 1000 : keep_ms,
+				.held = -1};
 	pthread_t keeper_thread;
-	int keeper_started = pthread_create(&keeper_thread, NULL, keeper_main, &keeper) == 0;
-	struct keeper courier = {db, cfg,           PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-				 0,  courier_round, cfg->exchange_interval_ms, NULL};
+	int keeper_started = pthread_create(&keeper_thread, NULL, periodic_main, &keeper) == 0;
+	struct keeper courier = {.db = db,
+				 .cfg = cfg,
+				 .lock = PTHREAD_MUTEX_INITIALIZER,
+				 .cond = PTHREAD_COND_INITIALIZER,
+				 .round = courier_round,
+				 .interval_ms = cfg->exchange_interval_ms,
+				 .ud = NULL};
 	pthread_t courier_thread;
 	int courier_started = pthread_create(&courier_thread, NULL, periodic_main, &courier) == 0;
 	struct mc_notifier notifier;
 	mc_cli_notifier_init(&notifier, db, cfg);
-	struct keeper notify = {db, cfg,          PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-				0,  notify_round, cfg->notify_interval_ms,   &notifier};
+	struct keeper notify = {.db = db,
+				.cfg = cfg,
+				.lock = PTHREAD_MUTEX_INITIALIZER,
+				.cond = PTHREAD_COND_INITIALIZER,
+				.round = notify_round,
+				.interval_ms = cfg->notify_interval_ms,
+				.ud = &notifier};
 	pthread_t notify_thread;
 	int notify_started = cfg->notify && pthread_create(&notify_thread, NULL, periodic_main, &notify) == 0;
-	struct keeper portal = {db, cfg,          PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-				0,  portal_round, cfg->portal_interval_ms,   NULL};
+	struct keeper portal = {.db = db,
+				.cfg = cfg,
+				.lock = PTHREAD_MUTEX_INITIALIZER,
+				.cond = PTHREAD_COND_INITIALIZER,
+				.round = portal_round,
+				.interval_ms = cfg->portal_interval_ms,
+				.ud = NULL};
 	pthread_t portal_thread;
 	int portal_started =
 		cfg->portal && cfg->portal_url[0] && pthread_create(&portal_thread, NULL, periodic_main, &portal) == 0;
 	mc_log_json(cfg->portal && !cfg->portal_url[0] ? MC_LOG_WARN : MC_LOG_INFO, "portal",
 		    json_pack("{s:b, s:b, s:i}", "sending", portal_started, "url_set", cfg->portal_url[0] != '\0',
 			      "interval_ms", cfg->portal_interval_ms));
-	struct keeper snapper = {db, cfg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, 0, NULL};
+	struct keeper snapper = {.db = db,
+				 .cfg = cfg,
+				 .lock = PTHREAD_MUTEX_INITIALIZER,
+				 .cond = PTHREAD_COND_INITIALIZER,
+				 .lease = "snapshots",
+				 .lease_ms = 10 * 60000,
+				 .held = -1};
 	pthread_t snapper_thread;
 	int snapper_started = cfg->snapshots && pthread_create(&snapper_thread, NULL, snapshot_main, &snapper) == 0;
 	siginfo_t si;
@@ -416,6 +538,7 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 	mc_server_stop(srv, cfg->shutdown_grace);
 	servers_stopped(db, noted);
 	mc_server_free(srv);
+	mc_db_close(replica);
 	return 0;
 }
 

@@ -11,8 +11,20 @@
 
 #include "banned.h"
 
+/* The defaults of where things are.  The build tree's motcua reads the
+ * source tree it was built from and keeps its state in ./var; the one that
+ * `make install` installs is this file compiled again with the installed
+ * paths (CMakeLists.txt, motcua-installed): PREFIX/share/motcua and
+ * /var/lib/motcua. */
+#ifdef MC_INSTALLED_SHARE_DIR
+#define DEFAULT_SHARE_DIR MC_INSTALLED_SHARE_DIR
+#define DEFAULT_DATA_DIR  MC_INSTALLED_DATA_DIR
+#else
 #ifndef MC_SHARE_DIR
 #define MC_SHARE_DIR "."
+#endif
+#define DEFAULT_SHARE_DIR MC_SHARE_DIR
+#define DEFAULT_DATA_DIR  "var"
 #endif
 
 enum kind { STR, INT, SIZE };
@@ -34,6 +46,9 @@ struct key {
 	}
 static const struct key keys[] = {
 	S(db),
+	S(db_replica),
+	I(replica_fresh_s, 0, 300),
+	I(housekeeping_interval_ms, 100, 86400000),
 	S(listen),
 	S(data_dir),
 	S(share_dir),
@@ -195,12 +210,22 @@ static int load_file(struct mc_config *c, const char *path, char *err, size_t er
 	return rc;
 }
 
+const char *mc_config_default_share_dir(void)
+{
+	return DEFAULT_SHARE_DIR;
+}
+
+const char *mc_config_default_data_dir(void)
+{
+	return DEFAULT_DATA_DIR;
+}
+
 int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
-	snprintf(c->data_dir, sizeof(c->data_dir), "var");
+	snprintf(c->data_dir, sizeof(c->data_dir), "%s", DEFAULT_DATA_DIR);
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
-	snprintf(c->share_dir, sizeof(c->share_dir), "%s", MC_SHARE_DIR);
+	snprintf(c->share_dir, sizeof(c->share_dir), "%s", DEFAULT_SHARE_DIR);
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
 	snprintf(c->office_hours, sizeof(c->office_hours), "07:30-11:30,13:00-17:00");
@@ -216,6 +241,8 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->login_window = 15 * 60;
 	c->shutdown_grace = 30;
 	c->session_cache_ms = 2000;
+	c->replica_fresh_s = 5;
+	c->housekeeping_interval_ms = 600000;
 	c->track_limit = 60;
 	c->feedback_limit = 20;
 	c->conn_per_addr = 256;

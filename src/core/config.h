@@ -12,10 +12,14 @@
 #include <stddef.h>
 
 struct mc_config {
-	char db[512];        /* SQLite file path or postgresql:// URL */
-	char listen[128];    /* host:port */
-	char data_dir[512];  /* blobs and the default SQLite file */
-	char share_dir[512]; /* shipped data: units, web, migrations */
+	char db[512];         /* SQLite file path or postgresql:// URL */
+	char db_replica[512]; /* postgresql:// URL of a replica for reads that may lag ("" = none; ignored with SQLite)
+			       */
+	int replica_fresh_s;  /* seconds after a client's write during which its reads go to the primary */
+	int housekeeping_interval_ms; /* how often housekeeping runs (on one server of those sharing the database) */
+	char listen[128];             /* host:port */
+	char data_dir[512];           /* blobs and the default SQLite file */
+	char share_dir[512];          /* shipped data: units, web, migrations */
 	char log_level[16];
 	char public_url[256]; /* how citizens reach this server (links and QR codes on forms) */
 	char pki_secret[512]; /* file of the PKI secret that seals the CAs' and agencies' keys; "" = data_dir/pki/secret
@@ -100,6 +104,11 @@ int mc_config_set(struct mc_config *c, const char *key, const char *value);
  * configuration loaded, MC_DEFAULT_PROVINCES before any. */
 #define MC_DEFAULT_PROVINCES "79"
 const char *mc_config_province(void);
+/* This binary's built-in share_dir and data_dir: the source tree and
+ * "var" in the build tree, PREFIX/share/motcua and /var/lib/motcua once
+ * installed (make install). */
+const char *mc_config_default_share_dir(void);
+const char *mc_config_default_data_dir(void);
 /* True when db names a PostgreSQL server. */
 int mc_config_is_pg(const char *db);
 

@@ -536,6 +536,17 @@ int mc_exec_script(struct mc_conn *c, const char *sql)
 	return c->db->drv->exec_script(target(c), sql);
 }
 
+int mc_db_backup(struct mc_conn *c, const char *dest, int step_pages, int pause_ms, struct mc_db_backup_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (!c->db->drv->backup)
+		return mc__db_fail(c, MC_E_INVAL, "%s: no online backup in motcua; use the database's own tools",
+				   c->db->drv->name);
+	if (mc__tx_open(c))
+		return mc__db_fail(c, MC_E_INTERNAL, "backup inside a transaction");
+	return c->db->drv->backup(c, dest, step_pages > 0 ? step_pages : 256, pause_ms > 0 ? pause_ms : 0, info);
+}
+
 int mc__db_count_params(const char *sql)
 {
 	int n = 0;

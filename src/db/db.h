@@ -194,4 +194,32 @@ int mc_query_int64(struct mc_conn *c, int64_t *v, const char *sql, const char *t
 const char *mc_conn_errmsg(struct mc_conn *c);
 struct mc_db *mc_conn_db(struct mc_conn *c);
 
+/*
+ * Backups (SQLite; motcua backup).  PostgreSQL is backed up with its own
+ * tools (pg_basebackup, pgBackRest: docs/operations.md): these give
+ * MC_E_INVAL for it.
+ */
+struct mc_db_backup_info {
+	int64_t pages;     /* pages copied */
+	int64_t page_size; /* bytes a page */
+	int64_t steps;     /* sqlite3_backup_step calls */
+};
+/* Copy the database c is connected to into dest, a file that must not
+ * exist yet, while the server goes on: SQLite's online backup, step_pages
+ * pages a step with pause_ms between steps, all in one read transaction
+ * on c, so that the copy is the database as it was when the copy began
+ * (in WAL mode writers are never held up by it, and a commit by another
+ * connection does not restart it).  Then PRAGMA integrity_check on the
+ * copy, which is closed clean (no -wal beside it).  0, or an MC_E_* code
+ * with the reason in mc_conn_errmsg(c); dest is removed on failure.  c
+ * must not be in a transaction. */
+int mc_db_backup(struct mc_conn *c, const char *dest, int step_pages, int pause_ms, struct mc_db_backup_info *info);
+/* Put the SQLite file copy (a backup, in db_path's folder) in place of the
+ * database db_path, which nothing may have open: refused (MC_E_DB_BUSY)
+ * when a process has it open (a running server); else its WAL is merged
+ * into it and it is renamed to keep_as (when it exists; keep_as NULL:
+ * removed), copy is checked (PRAGMA integrity_check) and renamed to
+ * db_path.  0 or an MC_E_* code with the reason in err. */
+int mc_db_sqlite_replace(const char *db_path, const char *copy, const char *keep_as, char *err, size_t errlen);
+
 #endif

@@ -43,6 +43,9 @@ struct mc_driver {
 	/* A transaction is open on the connection and can go on (after a
 	 * failed statement too, once rolled back to a savepoint). */
 	int (*tx_alive)(struct mc_conn *c);
+	/* mc_db_backup (NULL: the back-end has its own tools) */
+	int (*backup)(struct mc_conn *c, const char *dest, int step_pages, int pause_ms,
+		      struct mc_db_backup_info *info);
 };
 
 enum { MC_BIND_NULL, MC_BIND_INT, MC_BIND_TEXT, MC_BIND_BLOB };

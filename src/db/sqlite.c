@@ -11,10 +11,15 @@
 
 #include "../core/err.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../core/banned.h"
 
@@ -212,6 +217,218 @@ static int sq_tx_alive(struct mc_conn *c)
 	return !sqlite3_get_autocommit(c->h);
 }
 
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* PRAGMA integrity_check on the open database h: 0 when it says "ok",
+ * else -1 with its first finding (or the error) in why. */
+static int integrity(sqlite3 *h, char *why, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	const char *r = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	int ok = r && strcmp(r, "ok") == 0;
+	if (!ok)
+		snprintf(why, n, "integrity_check: %s", r ? r : sqlite3_errmsg(h));
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
+/* Open an existing file for the backup's own use: no busy wait beyond
+ * wait_ms, extended codes.  NULL with why. */
+static sqlite3 *open_file(const char *path, int flags, int wait_ms, char *why, size_t n)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(path, &h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(why, n, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(h, 1);
+	sqlite3_busy_timeout(h, wait_ms);
+	return h;
+}
+
+static int sq_backup(struct mc_conn *c, const char *dest, int step_pages, int pause_ms, struct mc_db_backup_info *info)
+{
+	sqlite3 *src = c->h, *dst = NULL;
+	sqlite3_backup *b = NULL;
+	char why[300] = "";
+	int code = 0;
+	struct stat st;
+	if (lstat(dest, &st) == 0) {
+		mc__db_fail(c, MC_E_CONFLICT, "backup: %s exists already", dest);
+		return MC_E_CONFLICT;
+	}
+	/* One read transaction over every step: the copy is the database as
+	 * of the first one.  Without it each step takes a read transaction of
+	 * its own, and any commit by another connection in between makes
+	 * SQLite start the copy again - under steady writes, for ever.  In
+	 * WAL mode a reader holds up no writer (the WAL only grows until the
+	 * copy ends and a checkpoint can pass it). */
+	int rc = sqlite3_exec(src, "BEGIN; SELECT COUNT(*) FROM sqlite_schema", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		code = map(c, rc);
+		goto out;
+	}
+	if (!(dst = open_file(dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 1000, why, sizeof(why)))) {
+		code = MC_E_IO;
+		goto out;
+	}
+	if (!(b = sqlite3_backup_init(dst, "main", src, "main"))) {
+		snprintf(why, sizeof(why), "backup_init: %s", sqlite3_errmsg(dst));
+		code = MC_E_DB;
+		goto out;
+	}
+	for (;;) {
+		rc = sqlite3_backup_step(b, step_pages);
+		info->steps++;
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc == SQLITE_OK) {
+			if (pause_ms)
+				sleep_ms(pause_ms);
+			continue;
+		}
+		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+			sleep_ms(pause_ms ? pause_ms : 5);
+			continue;
+		}
+		snprintf(why, sizeof(why), "backup_step: %s (%d)", sqlite3_errstr(rc), rc);
+		code = (rc & 0xff) == SQLITE_FULL ? MC_E_STORAGE_FULL : MC_E_IO;
+		goto out;
+	}
+	info->pages = sqlite3_backup_pagecount(b);
+	rc = sqlite3_backup_finish(b);
+	b = NULL;
+	if (rc != SQLITE_OK) {
+		snprintf(why, sizeof(why), "backup_finish: %s", sqlite3_errmsg(dst));
+		code = MC_E_IO;
+		goto out;
+	}
+	sqlite3_exec(src, "COMMIT", NULL, NULL, NULL);
+	sqlite3_stmt *ps = NULL;
+	if (sqlite3_prepare_v2(dst, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK && sqlite3_step(ps) == SQLITE_ROW)
+		info->page_size = sqlite3_column_int64(ps, 0);
+	sqlite3_finalize(ps);
+	if (integrity(dst, why, sizeof(why))) {
+		code = MC_E_DB;
+		goto out;
+	}
+	/* the last connection to close merges and removes the copy's WAL */
+	rc = sqlite3_close(dst);
+	dst = NULL;
+	if (rc != SQLITE_OK) {
+		snprintf(why, sizeof(why), "cannot close the copy: %s", sqlite3_errstr(rc));
+		code = MC_E_IO;
+	}
+out:
+	if (b)
+		sqlite3_backup_finish(b);
+	if (dst)
+		sqlite3_close(dst);
+	if (!sqlite3_get_autocommit(src)) /* the read transaction, when it was left open */
+		sqlite3_exec(src, "COMMIT", NULL, NULL, NULL);
+	if (code) {
+		if (why[0])
+			mc__db_fail(c, code, "backup: %s", why);
+		char side[600];
+		unlink(dest);
+		snprintf(side, sizeof(side), "%.580s-wal", dest);
+		unlink(side);
+		snprintf(side, sizeof(side), "%.580s-shm", dest);
+		unlink(side);
+		snprintf(side, sizeof(side), "%.580s-journal", dest);
+		unlink(side);
+	}
+	return code;
+}
+
+/* fsync the folder of path, so that a rename in it is durable. */
+static int sync_dir(const char *path)
+{
+	char d[600];
+	snprintf(d, sizeof(d), "%.590s", path);
+	char *slash = strrchr(d, '/');
+	if (slash == d)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(d, sizeof(d), ".");
+	int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int mc_db_sqlite_replace(const char *db_path, const char *copy, const char *keep_as, char *err, size_t errlen)
+{
+	struct stat st;
+	/* The copy first: nothing is touched for a bad one. */
+	sqlite3 *h = open_file(copy, SQLITE_OPEN_READWRITE, 1000, err, errlen);
+	if (!h)
+		return MC_E_IO;
+	int bad = integrity(h, err, errlen);
+	if (sqlite3_close(h) != SQLITE_OK || bad)
+		return MC_E_DB;
+	if (lstat(db_path, &st) == 0) {
+		/* Nothing may have the database open.  A connection in WAL mode
+		 * holds a shared lock on the file for as long as it is open, so
+		 * the exclusive lock (exclusive locking mode, no wait) is refused
+		 * while a server runs; holding it, the WAL is merged in, and the
+		 * close removes it. */
+		if (!(h = open_file(db_path, SQLITE_OPEN_READWRITE, 0, err, errlen)))
+			return MC_E_IO;
+		int rc = sqlite3_exec(h,
+				      "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;"
+				      "PRAGMA wal_checkpoint(TRUNCATE);",
+				      NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			int busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+			snprintf(err, errlen, "%s: %s", db_path,
+				 busy ? "in use (a motcua server or another program has it open): stop it first"
+				      : sqlite3_errmsg(h));
+			sqlite3_close(h);
+			return busy ? MC_E_DB_BUSY : MC_E_DB;
+		}
+		if (sqlite3_close(h) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: cannot close it", db_path);
+			return MC_E_IO;
+		}
+		char side[600];
+		snprintf(side, sizeof(side), "%.580s-wal", db_path);
+		if (lstat(side, &st) == 0 && st.st_size > 0) {
+			snprintf(err, errlen, "%s: its WAL could not be merged into it", db_path);
+			return MC_E_DB_BUSY;
+		}
+		unlink(side);
+		snprintf(side, sizeof(side), "%.580s-shm", db_path);
+		unlink(side);
+		if (keep_as ? rename(db_path, keep_as) : unlink(db_path)) {
+			snprintf(err, errlen, "cannot move %s aside: %s", db_path, strerror(errno));
+			return MC_E_IO;
+		}
+	}
+	if (rename(copy, db_path)) {
+		snprintf(err, errlen, "cannot rename %s to %s: %s", copy, db_path, strerror(errno));
+		return MC_E_IO;
+	}
+	if (sync_dir(db_path)) {
+		snprintf(err, errlen, "cannot sync the folder of %s: %s", db_path, strerror(errno));
+		return MC_E_IO;
+	}
+	return 0;
+}
+
 const struct mc_driver mc_sqlite_driver = {
 	.name = "sqlite",
 	.kind = MC_DB_SQLITE,
@@ -231,4 +448,5 @@ const struct mc_driver mc_sqlite_driver = {
 	.changes = sq_changes,
 	.reset = sq_reset,
 	.tx_alive = sq_tx_alive,
+	.backup = sq_backup,
 };

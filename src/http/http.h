@@ -42,6 +42,10 @@ enum mc_route_flags {
 	MC_RF_TEXT = 1 << 3,     /* plain-text answer (metrics) */
 	MC_RF_UPLOAD = 1 << 5,   /* body up to upload_limit instead of body_limit */
 	MC_RF_NO_IDEM = 1 << 4,  /* ignore Idempotency-Key: the answer holds a secret (login) */
+	MC_RF_REPLICA = 1 << 6,  /* a read that tolerates a little lag (tracking, dashboards,
+				  * statistics): mc_req_db lends a replica's connection when one
+				  * is set (mc_server_set_replica), the client wrote nothing in the
+				  * last replica_fresh_s and the replica answers */
 };
 
 struct mc_route {
@@ -85,8 +89,11 @@ struct mc_req {
 	int64_t user_id;          /* who's user id, for logs (0 = anonymous) */
 	int via_cookie;           /* authenticated by the session cookie */
 
-	/* database connection borrowed for this request (lazy) */
+	/* database connections borrowed for this request (lazy): db the
+	 * handler's (mc_req_db: a replica's on an MC_RF_REPLICA route), pdb the
+	 * primary's (mc_req_db_primary; the same as db when db is one) */
 	struct mc_conn *db;
+	struct mc_conn *pdb;
 
 	/* response */
 	int status;
@@ -131,6 +138,13 @@ void mc_server_stop(struct mc_server *s, int grace_s);
 void mc_server_free(struct mc_server *s);
 struct mc_config *mc_server_config(struct mc_server *s);
 struct mc_db *mc_server_db(struct mc_server *s);
+/* Reads of MC_RF_REPLICA routes go to replica (a pool on a PostgreSQL
+ * replica; NULL: none), before the server starts.  A client that wrote
+ * (a state-changing request answered 2xx) gets a cookie for
+ * cfg->replica_fresh_s seconds, during which its reads go to the primary,
+ * so that it reads what it wrote; so do all reads while the replica does
+ * not lend a connection (down). */
+void mc_server_set_replica(struct mc_server *s, struct mc_db *replica);
 /* Requests being served right now. */
 int mc_server_in_flight(struct mc_server *s);
 
@@ -145,8 +159,12 @@ int mc_req_query_each(struct mc_req *r, int (*fn)(void *ud, const char *key, con
  * x-gzip or *, with a q above 0)? */
 int mc_req_accepts_gzip(struct mc_req *r);
 const char *mc_req_cookie(struct mc_req *r, const char *name);
-/* Borrow the request's database connection (released with the request). */
+/* Borrow the request's database connection (released with the request):
+ * the primary's, or on an MC_RF_REPLICA route a replica's (see there). */
 int mc_req_db(struct mc_req *r, struct mc_conn **out);
+/* The primary's connection, whatever the route: for what must not lag
+ * (the session and the revocation counter) and for writes. */
+int mc_req_db_primary(struct mc_req *r, struct mc_conn **out);
 
 /* --- responses --- */
 void mc_res_header(struct mc_req *r, const char *name, const char *value);

@@ -42,7 +42,21 @@ struct mc_server {
 	atomic_int in_flight;
 	atomic_int stopping; /* SIGTERM came: answers close their connection */
 	struct mc_conns *conns;
+	struct mc_db *replica; /* NULL: none */
+	/* reads of MC_RF_REPLICA routes: from the replica, from the primary
+	 * (none set, a client that just wrote), from the primary because the
+	 * replica lent no connection */
+	atomic_ullong replica_reads, primary_reads, replica_fallbacks;
 };
+
+/* The cookie that sends a client's reads to the primary for a while after
+ * it wrote. */
+#define FRESH_COOKIE "motcua_fresh"
+
+void mc_server_set_replica(struct mc_server *s, struct mc_db *replica)
+{
+	s->replica = replica;
+}
 
 struct mc_config *mc_server_config(struct mc_server *s)
 {
@@ -188,13 +202,46 @@ static void release_conn(void *p)
 	mc_db_release(p);
 }
 
-int mc_req_db(struct mc_req *r, struct mc_conn **out)
+int mc_req_db_primary(struct mc_req *r, struct mc_conn **out)
 {
-	if (!r->db) {
-		int rc = mc_db_acquire(r->srv->db, &r->db);
+	if (!r->pdb) {
+		int rc = mc_db_acquire(r->srv->db, &r->pdb);
 		if (rc)
 			return mc_fail(r, rc, NULL);
-		mc_arena_cleanup(r->arena, release_conn, r->db);
+		mc_arena_cleanup(r->arena, release_conn, r->pdb);
+	}
+	*out = r->pdb;
+	return 0;
+}
+
+/* A read of an MC_RF_REPLICA route from the replica: one is set, the
+ * client did not write lately (its fresh cookie), and it lends a
+ * connection now; 1 with r->db set, else 0. */
+static int replica_db(struct mc_req *r)
+{
+	struct mc_server *s = r->srv;
+	if (!r->route || !(r->route->flags & MC_RF_REPLICA) || strcmp(r->method, "GET") != 0)
+		return 0;
+	if (!s->replica || mc_req_cookie(r, FRESH_COOKIE)) {
+		atomic_fetch_add(&s->primary_reads, 1);
+		return 0;
+	}
+	if (mc_db_acquire(s->replica, &r->db)) {
+		r->db = NULL;
+		atomic_fetch_add(&s->replica_fallbacks, 1);
+		return 0;
+	}
+	mc_arena_cleanup(r->arena, release_conn, r->db);
+	atomic_fetch_add(&s->replica_reads, 1);
+	return 1;
+}
+
+int mc_req_db(struct mc_req *r, struct mc_conn **out)
+{
+	if (!r->db && !replica_db(r)) {
+		int rc = mc_req_db_primary(r, &r->db);
+		if (rc)
+			return rc;
 	}
 	*out = r->db;
 	return 0;
@@ -419,21 +466,45 @@ static void pick_lang(struct mc_req *r)
 	snprintf(r->lang, sizeof(r->lang), "%s", al && strncasecmp(al, "en", 2) == 0 ? "en" : "vi");
 }
 
+static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	if (value && strcasecmp(key, "X-Forwarded-For") == 0)
+		*(const char **)cls = value;
+	return MHD_YES;
+}
+
+/* The address the proxy saw: the last entry of the last X-Forwarded-For
+ * header.  A proxy appends the address it saw (nginx's
+ * $proxy_add_x_forwarded_for, to the one header) or adds a header of its
+ * own after the client's (HAProxy's option forwardfor); whatever the client
+ * sent comes before it.  0, or -1 when there is none fit to use. */
+static int proxied_addr(struct mc_req *r)
+{
+	const char *xff = NULL;
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, last_xff, &xff);
+	if (!xff)
+		return -1;
+	const char *end = xff + strlen(xff);
+	while (end > xff && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	const char *start = end;
+	while (start > xff && start[-1] != ',' && start[-1] != ' ' && start[-1] != '\t')
+		start--;
+	size_t n = (size_t)(end - start);
+	if (!n || n >= sizeof(r->addr))
+		return -1;
+	memcpy(r->addr, start, n);
+	r->addr[n] = '\0';
+	return 0;
+}
+
 static void client_addr(struct mc_req *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	r->addr[0] = '\0';
-	if (r->srv->cfg->trust_proxy) {
-		const char *xff = mc_req_header(r, "X-Forwarded-For");
-		if (xff) {
-			size_t n = strcspn(xff, ", ");
-			if (n && n < sizeof(r->addr)) {
-				memcpy(r->addr, xff, n);
-				r->addr[n] = '\0';
-				return;
-			}
-		}
-	}
+	if (r->srv->cfg->trust_proxy && proxied_addr(r) == 0)
+		return;
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
@@ -529,8 +600,17 @@ static int run(struct mc_req *r)
 	 * committed under a hold is settled by the after hook). */
 	if (r->db && mc_in_tx(r->db))
 		mc_tx_rollback(r->db);
+	if (r->pdb && r->pdb != r->db && mc_in_tx(r->pdb))
+		mc_tx_rollback(r->pdb);
 	if (rc == 0 && r->status == 0)
 		mc_res_empty(r, 204);
+	/* A client that wrote reads from the primary for a while, wherever its
+	 * next request goes: a replica may not have what it wrote yet. */
+	if (rc == 0 && s->replica && s->cfg->replica_fresh_s > 0 && is_state_changing(r->method) && r->status >= 200 &&
+	    r->status < 300)
+		mc_res_header(r, "Set-Cookie",
+			      mc_sprintf(r->arena, "%s=1; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", FRESH_COOKIE,
+					 s->cfg->replica_fresh_s, s->cfg->cookie_secure ? "; Secure" : ""));
 	return rc;
 }
 
@@ -830,6 +910,17 @@ void mc_server_metrics(struct mc_server *s, struct mc_buf *out)
 		"# TYPE motcua_http_connections_cut_total counter\nmotcua_http_connections_cut_total %llu\n",
 		mc_conns_open(s->conns), (unsigned long long)mc_conns_refused(s->conns),
 		(unsigned long long)mc_conns_cut(s->conns));
+	mc_buf_printf(out,
+		      "# HELP motcua_db_lag_tolerant_reads_total Requests of the routes that may read from a replica, "
+		      "by where they read: the replica, the primary (no replica set, or the client wrote lately), "
+		      "the primary because the replica lent no connection.\n"
+		      "# TYPE motcua_db_lag_tolerant_reads_total counter\n"
+		      "motcua_db_lag_tolerant_reads_total{pool=\"replica\"} %llu\n"
+		      "motcua_db_lag_tolerant_reads_total{pool=\"primary\"} %llu\n"
+		      "motcua_db_lag_tolerant_reads_total{pool=\"fallback\"} %llu\n",
+		      (unsigned long long)atomic_load(&s->replica_reads),
+		      (unsigned long long)atomic_load(&s->primary_reads),
+		      (unsigned long long)atomic_load(&s->replica_fallbacks));
 	if (s->hooks.metrics)
 		s->hooks.metrics(s, out);
 }

@@ -2,7 +2,6 @@
  * given up (the dead letters), and a dead letter sent again (see notify.h). */
 #include "notify.h"
 
-#include "../audit/audit.h"
 #include "../db/rows.h"
 
 #include <stdio.h>
@@ -90,24 +89,20 @@ int mc_notify_summary(struct mc_conn *c, int64_t now, json_t **out)
 	return 0;
 }
 
-int mc_notify_retry(struct mc_conn *c, int64_t delivery, int64_t actor, const char *addr, int64_t now)
+int mc_notify_retry(struct mc_conn *c, int64_t delivery, int64_t now)
 {
-	int rc = mc_tx_begin(c, 1);
+	char state[16] = "";
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT state FROM deliveries WHERE id = ?", "i", delivery);
 	if (rc)
 		return rc;
-	struct mc_stmt *s;
-	char state[16] = "";
-	if ((rc = mc_query(c, &s, "SELECT state FROM deliveries WHERE id = ?", "i", delivery)))
-		goto out;
 	if ((rc = mc_step_row(s)) == 0)
 		snprintf(state, sizeof(state), "%s", mc_col_text(s, 0));
 	mc_stmt_done(s);
 	if (rc)
-		goto out;
-	if (strcmp(state, "dead") != 0) {
-		rc = MC_E_CONFLICT;
-		goto out;
-	}
+		return rc;
+	if (strcmp(state, "dead") != 0)
+		return MC_E_CONFLICT;
 	int64_t k = mc_exec(c,
 			    "UPDATE deliveries SET state = 'pending', attempts = 0, next_at = ?, last_error = NULL"
 			    " WHERE id = ? AND state = 'dead'",
@@ -118,12 +113,5 @@ int mc_notify_retry(struct mc_conn *c, int64_t delivery, int64_t actor, const ch
 			    "UPDATE outbox SET delivered_at = NULL WHERE id = (SELECT outbox_id FROM deliveries WHERE"
 			    " id = ?)",
 			    "i", delivery);
-	char id[24];
-	snprintf(id, sizeof(id), "%lld", (long long)delivery);
-	struct mc_audit_entry ae = {actor, "notify.retry", "delivery", id, addr, NULL};
-	rc = k < 0 ? (int)k : mc_audit_append(c, &ae);
-out:
-	if (rc || (rc = mc_tx_commit(c)))
-		mc_tx_rollback(c);
-	return rc;
+	return k < 0 ? (int)k : 0;
 }

@@ -111,9 +111,10 @@ int64_t mc_notify_housekeeping(struct mc_conn *c, int64_t now);
 int mc_notify_list(struct mc_conn *c, const char *state, int64_t before, int limit, json_t **out);
 /* Counts per channel and state, the oldest pending's age. */
 int mc_notify_summary(struct mc_conn *c, int64_t now, json_t **out);
-/* A dead letter back to pending, due now (its tries start again);
- * MC_E_NOT_FOUND, MC_E_CONFLICT when it is not dead. */
-int mc_notify_retry(struct mc_conn *c, int64_t delivery, int64_t actor, const char *addr, int64_t now);
+/* A dead letter back to pending, due now (its tries start again), in the
+ * caller's transaction (which audits it); MC_E_NOT_FOUND, MC_E_CONFLICT
+ * when it is not dead. */
+int mc_notify_retry(struct mc_conn *c, int64_t delivery, int64_t now);
 
 /* ---- the in-app inbox (inbox.c) ---- */
 /* The user's messages, newest first, before id (0: from the newest), at

@@ -96,8 +96,9 @@ int64_t mc_portal_housekeeping(struct mc_conn *c, int64_t now);
 int mc_portal_list(struct mc_conn *c, const char *state, int64_t before, int limit, json_t **out);
 /* Counts per state, the oldest pending's age in seconds, the last accepted. */
 int mc_portal_summary(struct mc_conn *c, int64_t now, json_t **out);
-/* A failed row back to pending, due now, its tries from zero, audited;
- * MC_E_NOT_FOUND, MC_E_CONFLICT when it is not failed. */
-int mc_portal_retry(struct mc_conn *c, int64_t id, int64_t actor, const char *addr, int64_t now);
+/* A failed row back to pending, due now, its tries from zero, in the
+ * caller's transaction (which audits it); MC_E_NOT_FOUND, MC_E_CONFLICT
+ * when it is not failed. */
+int mc_portal_retry(struct mc_conn *c, int64_t id, int64_t now);
 
 #endif

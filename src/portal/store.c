@@ -2,7 +2,6 @@
  * payloads, outcomes recorded, and the operator's report (see portal.h). */
 #include "portal.h"
 
-#include "../audit/audit.h"
 #include "../core/timeutil.h"
 #include "../db/rows.h"
 
@@ -312,34 +311,23 @@ int mc_portal_summary(struct mc_conn *c, int64_t now, json_t **out)
 	return 0;
 }
 
-int mc_portal_retry(struct mc_conn *c, int64_t id, int64_t actor, const char *addr, int64_t now)
+int mc_portal_retry(struct mc_conn *c, int64_t id, int64_t now)
 {
-	int rc = mc_tx_begin(c, 1);
+	char state[16] = "";
+	struct mc_stmt *s;
+	int rc = mc_query(c, &s, "SELECT state FROM portal_sync WHERE id = ?", "i", id);
 	if (rc)
 		return rc;
-	struct mc_stmt *s;
-	char state[16] = "";
-	if ((rc = mc_query(c, &s, "SELECT state FROM portal_sync WHERE id = ?", "i", id)))
-		goto out;
 	if ((rc = mc_step_row(s)) == 0)
 		copy(state, sizeof(state), mc_col_text(s, 0));
 	mc_stmt_done(s);
 	if (rc)
-		goto out;
-	if (strcmp(state, "failed") != 0) {
-		rc = MC_E_CONFLICT;
-		goto out;
-	}
+		return rc;
+	if (strcmp(state, "failed") != 0)
+		return MC_E_CONFLICT;
 	int64_t k = mc_exec(c,
 			    "UPDATE portal_sync SET state = 'pending', attempts = 0, next_at = ? WHERE id = ? AND state"
 			    " = 'failed'",
 			    "ii", now, id);
-	char oid[24];
-	snprintf(oid, sizeof(oid), "%lld", (long long)id);
-	struct mc_audit_entry ae = {actor, "portal.retry", "portal_sync", oid, addr, NULL};
-	rc = k < 0 ? (int)k : mc_audit_append(c, &ae);
-out:
-	if (rc || (rc = mc_tx_commit(c)))
-		mc_tx_rollback(c);
-	return rc;
+	return k < 0 ? (int)k : 0;
 }

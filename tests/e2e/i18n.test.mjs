@@ -421,6 +421,8 @@ const FAMILIES = {
   // inbox.js: a delivery's channel and state (the operator's page)
   nd_ch_: ['email', 'sms'],
   nd_st_: ['pending', 'sending', 'sent', 'dead'],
+  // handoffs.js: a hand-over's state (the operator's page)
+  hf_st_: enumOf(/^\s*state: .*\[pending, sending, delivered, failed\]/),
   // signatures.js: a certificate's state, what was just done, the reasons
   // of a revocation offered, a certificate's status at a signature's time
   sg_status_: ['valid', 'revoked', 'expired'],

@@ -50,7 +50,7 @@ function routes() {
       office(d.submitted), office(d.in_progress), office(d.returned), '/quan-tri/lich-nghi'],
     [DEMO.wardSpecialist]: ['/can-bo', office(d.in_progress)],
     [DEMO.wardLeader]: ['/thong-ke', '/dieu-hanh', '/can-bo', office(d.returned)],
-    [DEMO.admin]: ['/quan-tri/lich-nghi', '/quan-tri/dong-bo'],
+    [DEMO.admin]: ['/quan-tri/lich-nghi', '/quan-tri/dong-bo', '/quan-tri/chuyen-giao'],
   };
 }
 

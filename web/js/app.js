@@ -51,6 +51,7 @@ const ROUTES = [
   [/^\/hop-thu$/, './pages/inbox.js', 'inbox'],
   [/^\/quan-tri\/thong-bao$/, './pages/inbox.js', 'deliveries'],
   [/^\/quan-tri\/dong-bo$/, './pages/portal.js', 'sync'],
+  [/^\/quan-tri\/chuyen-giao$/, './pages/handoffs.js', 'list'],
   [/^\/phan-anh$/, './pages/feedback.js', 'list'],
   [/^\/phan-anh\/gui$/, './pages/feedback.js', 'form'],
   [/^\/phan-anh\/so-lieu$/, './pages/feedback.js', 'figures'],
@@ -130,6 +131,7 @@ function renderNav() {
     items.push(item('/hop-thu', 'nav_inbox'));
     if (can('notify.admin')) items.push(item('/quan-tri/thong-bao', 'nav_deliveries'));
     if (can('notify.admin')) items.push(item('/quan-tri/dong-bo', 'nav_portal_sync'));
+    if (can('agency.manage')) items.push(item('/quan-tri/chuyen-giao', 'nav_handoffs'));
     items.push(item('/chung-thu-so', 'nav_certificates'));
     items.push(el('li', {}, el('button', { type: 'button', id: 'logout', class: 'linkish', text: t('nav_logout'), onclick: logout })));
   }
