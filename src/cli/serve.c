@@ -305,7 +305,7 @@ static int check_schema(struct mc_db *db, int migrate)
 }
 
 /*
- * This server's row in `servers` (migration 0045): which release serves on
+ * This server's row in `servers` (migration 0044): which release serves on
  * the database, knowing which schema, since when.  Written when it starts
  * listening and closed when it stops; best effort (a server that cannot
  * note itself serves all the same).  The row's id, or 0.

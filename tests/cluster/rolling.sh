@@ -81,7 +81,7 @@ python3 "$here/load.py" report --out "$out" --event "$t" --label "rolling upgrad
 	>"$out/report.txt" || rc=$?
 sed 's/^/  /' "$out/report.txt"
 cp "$out/report.txt" "$S/results-rolling.txt"
-echo "schema after: $(schema); the servers noted in the table servers (0045):"
+echo "schema after: $(schema); the servers noted in the table servers (0044):"
 cluster psql -c "SELECT listen, pid, version, schema_known, stopped_at IS NOT NULL AS stopped FROM servers ORDER BY id" |
 	sed 's/^/  /'
 failed_n=$(sed -n 's/^failed_attempts=//p' "$out/report.txt")

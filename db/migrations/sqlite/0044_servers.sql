@@ -1,4 +1,4 @@
--- 0045 the servers that serve on this database (issue 18): each `motcua
+-- 0044 the servers that serve on this database (issue 18): each `motcua
 -- serve` notes itself when it starts and when it stops, with the release
 -- it runs and the schema version it knows, so that during a rolling
 -- upgrade an operator sees which servers still run the old release - and
