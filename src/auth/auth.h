@@ -150,7 +150,9 @@ struct mc_quota {
 /* One more request from addr now under limit a minute (limit <= 0: no
  * limit): 1 when it may pass, 0 when the allowance is spent, or MC_E_*.
  * When a share must be claimed, primary(ud, &c) lends a connection to the
- * primary database (called at most once). */
+ * primary database (called at most once).  A share that cannot be
+ * written (a full disk, a busy database, a connection lost) does not refuse
+ * the request: this server then counts the minute alone, up to limit. */
 int mc_quota_take(struct mc_quota *q, const char *addr, int limit, int64_t now,
 		  int (*primary)(void *ud, struct mc_conn **c), void *ud);
 

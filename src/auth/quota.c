@@ -84,16 +84,26 @@ int mc_quota_take(struct mc_quota *q, const char *addr, int limit, int64_t now,
 	int chunk = (limit + 7) / 8, granted = 0;
 	struct mc_conn *c;
 	int rc = primary(ud, &c);
-	if (!rc)
-		rc = claim(c, key, minute, chunk, limit, &granted);
 	if (rc)
+		return rc;
+	rc = claim(c, key, minute, chunk, limit, &granted);
+	if (rc && rc != MC_E_STORAGE_FULL && rc != MC_E_DB_BUSY && rc != MC_E_DB_DOWN)
 		return rc;
 	pthread_mutex_lock(&q->lock);
 	s = slot_of(q, addr, minute);
-	if (granted > 0)
-		s->left += granted - 1; /* one for this request */
-	else
+	if (rc) {
+		/* the share could not be written (a full disk, a busy database,
+		 * a connection lost): rather than refuse a read that can be
+		 * answered, this server counts the minute's allowance alone,
+		 * claiming no more */
+		s->left += limit - 1;
 		s->spent = 1;
+		granted = 1;
+	} else if (granted > 0) {
+		s->left += granted - 1; /* one for this request */
+	} else {
+		s->spent = 1;
+	}
 	pthread_mutex_unlock(&q->lock);
 	return granted > 0;
 }
