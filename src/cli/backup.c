@@ -19,7 +19,6 @@
  */
 #include "cli.h"
 
-#include "../audit/audit.h"
 #include "../core/err.h"
 #include "../crypto/crypto.h"
 #include "../db/migrate.h"
@@ -488,19 +487,7 @@ int mc_cmd_restore(int argc, char **argv)
 	struct mc_cli_db s;
 	if ((rc = mc_cli_connect(argc, argv, &s)))
 		return rc;
-	struct mc_audit_report rep;
-	rc = mc_audit_verify(s.c, &rep);
-	int code = 0;
-	if (rc == 0) {
-		printf("audit log intact: %lld entries checked\n", (long long)rep.checked);
-	} else if (rc == MC_E_AUDIT_BROKEN) {
-		printf("audit log BROKEN at entry %lld: %s (%lld entries read)\n", (long long)rep.bad_id, rep.reason,
-		       (long long)rep.checked);
-		code = 3;
-	} else {
-		fprintf(stderr, "motcua: cannot read the audit log: %s\n", mc_conn_errmsg(s.c));
-		code = 1;
-	}
+	int code = mc_cli_audit_verify(s.c);
 	int latest = mc_migrate_latest(s.db);
 	if (version < latest)
 		printf("the backup's schema is at version %d, this motcua's at %d: run `motcua migrate`\n", version,

@@ -84,6 +84,9 @@ void mc_cli_disconnect(struct mc_cli_db *s);
  * number, detail d (its reference is taken; NULL: none) with "via": "cli"
  * added after what it holds. */
 int mc_cli_audit(struct mc_conn *c, const char *action, const char *object_type, int64_t object_id, json_t *d);
+/* Check the audit log's hash chain and print the outcome: 0 when intact,
+ * 3 when broken (the first bad entry printed), 1 when it cannot be read. */
+int mc_cli_audit_verify(struct mc_conn *c);
 
 /* 1 if argv has --help or -h. */
 int mc_cli_wants_help(int argc, char **argv);
