@@ -57,6 +57,8 @@ struct keeper {
 	const char *lease;
 	int64_t lease_ms;
 	int held;
+	pthread_t thread;
+	int started; /* the thread runs */
 };
 
 /* This server among those sharing the database, in the leases: host and
@@ -127,13 +129,21 @@ static void housekeeping_round(struct keeper *k)
 				      (json_int_t)uploads, "reminders_queued", (json_int_t)reminders));
 }
 
-static void keeper_stop(struct keeper *k, pthread_t thread)
+/* k's thread running fn, when wanted. */
+static void keeper_start(struct keeper *k, void *(*fn)(void *), int want)
 {
+	k->started = want && pthread_create(&k->thread, NULL, fn, k) == 0;
+}
+
+static void keeper_stop(struct keeper *k)
+{
+	if (!k->started)
+		return;
 	pthread_mutex_lock(&k->lock);
 	k->stop = 1;
 	pthread_cond_signal(&k->cond);
 	pthread_mutex_unlock(&k->lock);
-	pthread_join(thread, NULL);
+	pthread_join(k->thread, NULL);
 }
 
 /* The courier: every exchange_interval_ms, the dossiers due to external
@@ -419,6 +429,79 @@ static struct mc_db *open_replica(const struct mc_config *cfg)
 	return rdb;
 }
 
+/* The server's worker threads. */
+struct workers {
+	struct keeper keeper, courier, notify, portal, snapper;
+	struct mc_notifier notifier;
+};
+
+static void workers_start(struct workers *w, struct mc_db *db, const struct mc_config *cfg)
+{
+	/* Housekeeping and the snapshots run on one server at a time (a
+	 * lease); the couriers, the notifier and the portal's worker on every
+	 * server: each claims its rows (a state and a lease of its own) before
+	 * it sends them, so that none leaves twice. */
+	holder_init();
+	/* a dead holder's lease passes on after three of its rounds */
+	int64_t keep_ms = 3 * (int64_t)cfg->housekeeping_interval_ms;
+	w->keeper = (struct keeper){.db = db,
+				    .cfg = cfg,
+				    .lock = PTHREAD_MUTEX_INITIALIZER,
+				    .cond = PTHREAD_COND_INITIALIZER,
+				    .round = housekeeping_round,
+				    .interval_ms = cfg->housekeeping_interval_ms,
+				    .lease = "housekeeping",
+				    .lease_ms = keep_ms < 1000 ? 1000 : keep_ms,
+				    .held = -1};
+	keeper_start(&w->keeper, periodic_main, 1);
+	w->courier = (struct keeper){.db = db,
+				     .cfg = cfg,
+				     .lock = PTHREAD_MUTEX_INITIALIZER,
+				     .cond = PTHREAD_COND_INITIALIZER,
+				     .round = courier_round,
+				     .interval_ms = cfg->exchange_interval_ms,
+				     .ud = NULL};
+	keeper_start(&w->courier, periodic_main, 1);
+	mc_cli_notifier_init(&w->notifier, db, cfg);
+	w->notify = (struct keeper){.db = db,
+				    .cfg = cfg,
+				    .lock = PTHREAD_MUTEX_INITIALIZER,
+				    .cond = PTHREAD_COND_INITIALIZER,
+				    .round = notify_round,
+				    .interval_ms = cfg->notify_interval_ms,
+				    .ud = &w->notifier};
+	keeper_start(&w->notify, periodic_main, cfg->notify);
+	w->portal = (struct keeper){.db = db,
+				    .cfg = cfg,
+				    .lock = PTHREAD_MUTEX_INITIALIZER,
+				    .cond = PTHREAD_COND_INITIALIZER,
+				    .round = portal_round,
+				    .interval_ms = cfg->portal_interval_ms,
+				    .ud = NULL};
+	keeper_start(&w->portal, periodic_main, cfg->portal && cfg->portal_url[0]);
+	mc_log_json(cfg->portal && !cfg->portal_url[0] ? MC_LOG_WARN : MC_LOG_INFO, "portal",
+		    json_pack("{s:b, s:b, s:i}", "sending", w->portal.started, "url_set", cfg->portal_url[0] != '\0',
+			      "interval_ms", cfg->portal_interval_ms));
+	w->snapper = (struct keeper){.db = db,
+				     .cfg = cfg,
+				     .lock = PTHREAD_MUTEX_INITIALIZER,
+				     .cond = PTHREAD_COND_INITIALIZER,
+				     .lease = "snapshots",
+				     .lease_ms = 10 * 60000,
+				     .held = -1};
+	keeper_start(&w->snapper, snapshot_main, cfg->snapshots);
+}
+
+static void workers_stop(struct workers *w)
+{
+	keeper_stop(&w->keeper);
+	keeper_stop(&w->courier);
+	keeper_stop(&w->snapper);
+	keeper_stop(&w->notify);
+	keeper_stop(&w->portal);
+	mc_cli_notifier_done(&w->notifier);
+}
+
 /* Serve until SIGTERM or SIGINT, then finish the requests in flight. */
 static int run(struct mc_config *cfg, struct mc_db *db)
 {
@@ -454,66 +537,8 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 		    json_pack("{s:s, s:i, s:i, s:s, s:s, s:i}", "listen", cfg->listen, "port", mc_server_port(srv),
 			      "threads", cfg->threads, "database", mc_db_kind_name(db), "version", MC_VERSION, "schema",
 			      mc_migrate_latest(db)));
-	/* Housekeeping and the snapshots run on one server at a time (a
-	 * lease); the couriers, the notifier and the portal's worker on every
-	 * server: each claims its rows (a state and a lease of its own) before
-	 * it sends them, so that none leaves twice. */
-	holder_init();
-	/* a dead holder's lease passes on after three of its rounds */
-	int64_t keep_ms = 3 * (int64_t)cfg->housekeeping_interval_ms;
-	struct keeper keeper = {.db = db,
-				.cfg = cfg,
-				.lock = PTHREAD_MUTEX_INITIALIZER,
-				.cond = PTHREAD_COND_INITIALIZER,
-				.round = housekeeping_round,
-				.interval_ms = cfg->housekeeping_interval_ms,
-				.lease = "housekeeping",
-				.lease_ms = keep_ms < 1000 ? 1000 : keep_ms,
-				.held = -1};
-	pthread_t keeper_thread;
-	int keeper_started = pthread_create(&keeper_thread, NULL, periodic_main, &keeper) == 0;
-	struct keeper courier = {.db = db,
-				 .cfg = cfg,
-				 .lock = PTHREAD_MUTEX_INITIALIZER,
-				 .cond = PTHREAD_COND_INITIALIZER,
-				 .round = courier_round,
-				 .interval_ms = cfg->exchange_interval_ms,
-				 .ud = NULL};
-	pthread_t courier_thread;
-	int courier_started = pthread_create(&courier_thread, NULL, periodic_main, &courier) == 0;
-	struct mc_notifier notifier;
-	mc_cli_notifier_init(&notifier, db, cfg);
-	struct keeper notify = {.db = db,
-				.cfg = cfg,
-				.lock = PTHREAD_MUTEX_INITIALIZER,
-				.cond = PTHREAD_COND_INITIALIZER,
-				.round = notify_round,
-				.interval_ms = cfg->notify_interval_ms,
-				.ud = &notifier};
-	pthread_t notify_thread;
-	int notify_started = cfg->notify && pthread_create(&notify_thread, NULL, periodic_main, &notify) == 0;
-	struct keeper portal = {.db = db,
-				.cfg = cfg,
-				.lock = PTHREAD_MUTEX_INITIALIZER,
-				.cond = PTHREAD_COND_INITIALIZER,
-				.round = portal_round,
-				.interval_ms = cfg->portal_interval_ms,
-				.ud = NULL};
-	pthread_t portal_thread;
-	int portal_started =
-		cfg->portal && cfg->portal_url[0] && pthread_create(&portal_thread, NULL, periodic_main, &portal) == 0;
-	mc_log_json(cfg->portal && !cfg->portal_url[0] ? MC_LOG_WARN : MC_LOG_INFO, "portal",
-		    json_pack("{s:b, s:b, s:i}", "sending", portal_started, "url_set", cfg->portal_url[0] != '\0',
-			      "interval_ms", cfg->portal_interval_ms));
-	struct keeper snapper = {.db = db,
-				 .cfg = cfg,
-				 .lock = PTHREAD_MUTEX_INITIALIZER,
-				 .cond = PTHREAD_COND_INITIALIZER,
-				 .lease = "snapshots",
-				 .lease_ms = 10 * 60000,
-				 .held = -1};
-	pthread_t snapper_thread;
-	int snapper_started = cfg->snapshots && pthread_create(&snapper_thread, NULL, snapshot_main, &snapper) == 0;
+	struct workers w;
+	workers_start(&w, db, cfg);
 	siginfo_t si;
 	int sig;
 	while ((sig = sigwaitinfo(&set, &si)) < 0)
@@ -524,17 +549,7 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 			      mc_server_in_flight(srv)));
 	if (mc_test_hooks.stopping)
 		mc_test_hooks.stopping();
-	if (keeper_started)
-		keeper_stop(&keeper, keeper_thread);
-	if (courier_started)
-		keeper_stop(&courier, courier_thread);
-	if (snapper_started)
-		keeper_stop(&snapper, snapper_thread);
-	if (notify_started)
-		keeper_stop(&notify, notify_thread);
-	if (portal_started)
-		keeper_stop(&portal, portal_thread);
-	mc_cli_notifier_done(&notifier);
+	workers_stop(&w);
 	mc_server_stop(srv, cfg->shutdown_grace);
 	servers_stopped(db, noted);
 	mc_server_free(srv);
