@@ -60,6 +60,7 @@ sql() {
 start_server() {
 	local db=$1 log=$2
 	shift 2
+	: >"$log" # the log exists before the server opens it: the loop below reads it at once
 	env MOTCUA_DB="$db" MOTCUA_LISTEN=127.0.0.1:0 MOTCUA_LOG_LEVEL=info MOTCUA_SHUTDOWN_GRACE=5 "$@" \
 		"$motcua" serve 2>"$log" &
 	server_pid=$!
