@@ -195,6 +195,36 @@ const char *mc_conn_errmsg(struct mc_conn *c);
 struct mc_db *mc_conn_db(struct mc_conn *c);
 
 /*
+ * Bulk load (PostgreSQL's COPY; for generated benchmark data, never for a
+ * request's rows).  Inside a write transaction (mc_tx_begin(c, 1)):
+ *   mc_copy_begin(c, "dossier_steps", "dossier_id, seq, name", &cp);
+ *   for each row: mc_copy_int(cp, id); mc_copy_text(cp, name); ...
+ *                 mc_copy_row_end(cp);
+ *   rc = mc_copy_end(cp, &rows);      (frees cp, whatever happens)
+ * The values of a row are given in the order of `columns`, in COPY's text
+ * format (the helpers escape them); rows are sent in chunks as they fill a
+ * buffer.  A failure of a value (the server refusing a row) is told by
+ * mc_copy_end, whose return is 0 or the MC_E_* code (mc_conn_errmsg says
+ * why); the transaction must then be rolled back.  mc_copy_abort ends the
+ * COPY with an error and frees cp.  SQLite has no COPY: mc_copy_begin
+ * returns MC_E_INVAL there (its prepared INSERTs are as fast).  table and
+ * columns are SQL text from the caller, never from input.
+ */
+struct mc_copy;
+int mc_copy_supported(const struct mc_db *db);
+int mc_copy_begin(struct mc_conn *c, const char *table, const char *columns, struct mc_copy **out);
+void mc_copy_int(struct mc_copy *cp, int64_t v);
+/* 0 as SQL NULL, else the value (the generator's optional ids and instants) */
+void mc_copy_int_or_null(struct mc_copy *cp, int64_t v);
+void mc_copy_text(struct mc_copy *cp, const char *v); /* NULL: SQL NULL */
+void mc_copy_bytea(struct mc_copy *cp, const void *p, size_t n);
+void mc_copy_null(struct mc_copy *cp);
+/* End the row; sends the buffer when full.  0 or the error of the send. */
+int mc_copy_row_end(struct mc_copy *cp);
+int mc_copy_end(struct mc_copy *cp, int64_t *rows);
+void mc_copy_abort(struct mc_copy *cp);
+
+/*
  * Backups (SQLite; motcua backup).  PostgreSQL is backed up with its own
  * tools (pg_basebackup, pgBackRest: docs/operations.md): these give
  * MC_E_INVAL for it.

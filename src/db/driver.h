@@ -43,6 +43,15 @@ struct mc_driver {
 	/* A transaction is open on the connection and can go on (after a
 	 * failed statement too, once rolled back to a savepoint). */
 	int (*tx_alive)(struct mc_conn *c);
+	/* Bulk load (copy.c; NULL: the back-end has none).  copy_begin sends
+	 * a COPY ... FROM STDIN and waits until the server takes data;
+	 * copy_data sends n bytes of it (waiting while libpq's buffer is
+	 * full); copy_end ends it (abort_msg NULL: commit the rows to the
+	 * transaction, else fail the COPY with that message) and reads the
+	 * outcome.  0 or an MC_E_* code with the reason in c->errmsg. */
+	int (*copy_begin)(struct mc_conn *c, const char *sql);
+	int (*copy_data)(struct mc_conn *c, const void *p, size_t n);
+	int (*copy_end)(struct mc_conn *c, const char *abort_msg, int64_t *rows);
 	/* mc_db_backup (NULL: the back-end has its own tools) */
 	int (*backup)(struct mc_conn *c, const char *dest, int step_pages, int pause_ms,
 		      struct mc_db_backup_info *info);

@@ -801,6 +801,97 @@ static int pg_tx_alive(struct mc_conn *c)
 	return h->pg && !h->lost_tx && PQtransactionStatus(h->pg) == PQTRANS_INTRANS;
 }
 
+/* ---------- COPY ... FROM STDIN (copy.c) ---------- */
+
+static int pg_copy_begin(struct mc_conn *c, const char *sql)
+{
+	int rc = ready(c);
+	if (rc)
+		return rc;
+	struct pg_conn *h = c->h;
+	struct wait w;
+	wait_init(&w, c->db, deadline_ms(c));
+	if (!PQsendQuery(h->pg, sql))
+		return lost(c, W_IO, NULL, &w);
+	/* not collect(): once in COPY IN every PQgetResult says so again */
+	if ((rc = await_result(h->pg, &w)))
+		return lost(c, rc == W_UNSENT ? W_IO : rc, NULL, &w);
+	PGresult *r = PQgetResult(h->pg);
+	if (PQresultStatus(r) == PGRES_COPY_IN) {
+		PQclear(r);
+		return 0;
+	}
+	/* refused (no such table or column): read to the end of it */
+	PGresult *more;
+	while (await_result(h->pg, &w) == W_OK && (more = PQgetResult(h->pg)))
+		PQclear(more);
+	rc = map_result(c, r);
+	PQclear(r);
+	return rc ? rc : mc__db_fail(c, MC_E_DB, "postgresql: COPY did not start");
+}
+
+/* Wait until libpq can take more (its output buffer drained a little). */
+static int copy_wait_out(struct mc_conn *c, struct wait *w)
+{
+	struct pg_conn *h = c->h;
+	short rev = 0;
+	int f = PQflush(h->pg);
+	if (f < 0)
+		return W_IO;
+	if (f == 0)
+		return W_OK;
+	int rc = wait_fd(PQsocket(h->pg), POLLIN | POLLOUT, w, &rev);
+	if (!rc && (rev & (POLLIN | POLLERR | POLLHUP)) && !PQconsumeInput(h->pg))
+		rc = W_IO;
+	return rc;
+}
+
+static int pg_copy_data(struct mc_conn *c, const void *p, size_t n)
+{
+	struct pg_conn *h = c->h;
+	struct wait w;
+	wait_init(&w, c->db, deadline_ms(c));
+	while (n > 0) {
+		int chunk = n > (1u << 30) ? 1 << 30 : (int)n;
+		int q = PQputCopyData(h->pg, p, chunk);
+		if (q < 0)
+			return lost(c, W_IO, NULL, &w);
+		if (q == 1) {
+			p = (const char *)p + chunk;
+			n -= (size_t)chunk;
+		}
+		int rc = copy_wait_out(c, &w);
+		if (rc)
+			return lost(c, rc, NULL, &w);
+	}
+	return 0;
+}
+
+static int pg_copy_end(struct mc_conn *c, const char *abort_msg, int64_t *rows)
+{
+	struct pg_conn *h = c->h;
+	struct wait w;
+	wait_init(&w, c->db, deadline_ms(c));
+	int q, rc;
+	while ((q = PQputCopyEnd(h->pg, abort_msg)) == 0)
+		if ((rc = copy_wait_out(c, &w)))
+			return lost(c, rc, NULL, &w);
+	if (q < 0)
+		return lost(c, W_IO, NULL, &w);
+	PGresult *r;
+	if ((rc = collect(h->pg, &w, &r)))
+		return lost(c, rc, r, &w);
+	if (r && failed(r)) {
+		rc = map_result(c, r);
+		PQclear(r);
+		return rc;
+	}
+	if (rows)
+		*rows = r ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
+	PQclear(r);
+	return 0;
+}
+
 const struct mc_driver mc_pg_driver = {
 	.name = "postgresql",
 	.kind = MC_DB_PG,
@@ -822,4 +913,7 @@ const struct mc_driver mc_pg_driver = {
 	.changes = pg_changes,
 	.reset = pg_reset,
 	.tx_alive = pg_tx_alive,
+	.copy_begin = pg_copy_begin,
+	.copy_data = pg_copy_data,
+	.copy_end = pg_copy_end,
 };
