@@ -86,6 +86,29 @@ int mc__represent(struct mc_dossier_ctx *x, int64_t id, int full, json_t **out);
 /* Render the public tracking answer into dossiers.track_gz, gzipped (inside the
  * transition's transaction). */
 int mc__track_refresh(struct mc_conn *c, int64_t id);
+/* The public tracking answer (mc_dossier_track, the stored track_gz),
+ * built from values, so that the generator's COPY writer makes the same
+ * bytes as a transition (mc__track_refresh) without reading them back. */
+struct mc__track_head {
+	const char *code, *status, *procedure_code, *name, *name_en, *result;
+	const char *extra; /* the row's extra (JSON text) or NULL */
+	int64_t submitted, received, due, completed, returned;
+	int64_t appointment; /* COALESCE(appointment_at, due_at, 0) */
+	int extended;
+};
+/* The answer without its "steps" (the caller sets them). */
+json_t *mc__track_head_json(const struct mc__track_head *t);
+/* One step as the tracking answer (and the dossier's view) shows it;
+ * def_step: the step of the procedure's version (its name_en), or NULL. */
+struct mc__step_view {
+	int64_t seq, agency_id, hours, started, due, finished;
+	const char *name, *role, *agency_code, *agency_name, *agency_name_en, *result;
+};
+json_t *mc__step_view_json(const struct mc__step_view *v, json_t *def_step);
+/* j's compact JSON, gzipped into gz (as track_gz keeps it). */
+struct mc_buf;
+int mc__track_gzip(json_t *j, struct mc_buf *gz);
+
 /* May the caller see this dossier?  1 yes, 0 no, < 0 error. */
 int mc__may_read(struct mc_dossier_ctx *x, const struct mc__dossier *d);
 /* mc__load for the caller: MC_E_NOT_FOUND as well when they may not see

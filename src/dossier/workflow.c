@@ -346,24 +346,42 @@ struct steps_ctx {
 	json_t *def_steps;
 };
 
+json_t *mc__step_view_json(const struct mc__step_view *v, json_t *def_step)
+{
+	json_t *st =
+		json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:o, s:o, s:o}", "seq", (json_int_t)v->seq,
+			  "name", v->name, "role", v->role, "unit", "id", (json_int_t)v->agency_id, "code",
+			  v->agency_code, "name", v->agency_name, "hours", (json_int_t)v->hours, "received_at",
+			  mc__time_or_null(v->started), "due_at", mc__time_or_null(v->due), "finished_at",
+			  mc__time_or_null(v->finished), "result", v->result ? json_string(v->result) : json_null());
+	json_object_set_new(st, "handed_at", mc__time_or_null(v->started));
+	if (v->agency_name_en)
+		json_object_set_new(json_object_get(st, "unit"), "name_en", json_string(v->agency_name_en));
+	if (mc__jstr(def_step, "name_en"))
+		json_object_set_new(st, "name_en", json_string(mc__jstr(def_step, "name_en")));
+	return st;
+}
+
 /* One row of steps_of's query. */
 static json_t *step_json(struct mc_stmt *s, void *ud)
 {
 	const struct steps_ctx *k = ud;
-	json_t *st = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:I, s:o, s:o, s:o, s:o}", "seq",
-			       (json_int_t)mc_col_int64(s, 0), "name", mc_col_text(s, 1), "role", mc_col_text(s, 2),
-			       "unit", "id", (json_int_t)mc_col_int64(s, 3), "code", mc_col_text(s, 4), "name",
-			       mc_col_text(s, 5), "hours", (json_int_t)mc_col_int64(s, 6), "received_at",
-			       mc__time_or_null(mc_col_int64(s, 7)), "due_at", mc__time_or_null(mc_col_int64(s, 8)),
-			       "finished_at", mc__time_or_null(mc_col_int64(s, 9)), "result",
-			       mc_col_text(s, 10) ? json_string(mc_col_text(s, 10)) : json_null());
-	json_object_set_new(st, "handed_at", mc__time_or_null(mc_col_int64(s, 7)));
-	if (mc_col_text(s, 14))
-		json_object_set_new(json_object_get(st, "unit"), "name_en", json_string(mc_col_text(s, 14)));
+	struct mc__step_view v = {
+		.seq = mc_col_int64(s, 0),
+		.name = mc_col_text(s, 1),
+		.role = mc_col_text(s, 2),
+		.agency_id = mc_col_int64(s, 3),
+		.agency_code = mc_col_text(s, 4),
+		.agency_name = mc_col_text(s, 5),
+		.hours = mc_col_int64(s, 6),
+		.started = mc_col_int64(s, 7),
+		.due = mc_col_int64(s, 8),
+		.finished = mc_col_int64(s, 9),
+		.result = mc_col_text(s, 10),
+		.agency_name_en = mc_col_text(s, 14),
+	};
 	/* the steps are copied from the procedure's version in order: seq n is its step n */
-	json_t *ds = json_array_get(k->def_steps, (size_t)(mc_col_int64(s, 0) - 1));
-	if (mc__jstr(ds, "name_en"))
-		json_object_set_new(st, "name_en", json_string(mc__jstr(ds, "name_en")));
+	json_t *st = mc__step_view_json(&v, json_array_get(k->def_steps, (size_t)(v.seq - 1)));
 	if (k->full) {
 		json_object_set_new(st, "note", mc_col_text(s, 11) ? json_string(mc_col_text(s, 11)) : json_null());
 		json_object_set_new(st, "handed_by_id", json_integer(mc_col_int64(s, 12)));
@@ -722,6 +740,33 @@ int mc_dossier_get(struct mc_dossier_ctx *x, const char *code, json_t **out)
 	" COALESCE(d.appointment_at, d.due_at, 0), d.extended, d.extra, d.procedure_id"                                \
 	" FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE "
 
+json_t *mc__track_head_json(const struct mc__track_head *t)
+{
+	json_t *j =
+		json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:s?}", "code", t->code, "status",
+			  t->status, "procedure", "code", t->procedure_code, "name", t->name, "name_en", t->name_en,
+			  "submitted_at", mc__time_or_null(t->submitted), "received_at", mc__time_or_null(t->received),
+			  "due_at", mc__time_or_null(t->due), "completed_at", mc__time_or_null(t->completed),
+			  "returned_at", mc__time_or_null(t->returned), "result_status", t->result);
+	json_object_set_new(j, "appointment_at", mc__time_or_null(t->appointment));
+	json_object_set_new(j, "late_with_apology",
+			    json_boolean(t->extended && t->result && strcmp(t->result, "late") == 0));
+	/* extra is read only for what a submitted dossier's lateness needs */
+	json_error_t je;
+	json_t *extra = strcmp(t->status, "submitted") == 0 && t->extra ? json_loads(t->extra, 0, &je) : NULL;
+	json_object_set_new(j, "overdue_at", overdue_at(t->status, t->due, extra));
+	json_decref(extra);
+	return j;
+}
+
+int mc__track_gzip(json_t *j, struct mc_buf *gz)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+	int rc = text ? mc_gzip(gz, text, strlen(text)) : MC_E_NOMEM;
+	free(text);
+	return rc;
+}
+
 /* The tracking answer of the dossier a query of TRACK_SELECT found (rc:
  * how mc_query went). */
 static int track_build(struct mc_conn *c, int rc, struct mc_stmt *s, json_t **out)
@@ -733,24 +778,23 @@ static int track_build(struct mc_conn *c, int rc, struct mc_stmt *s, json_t **ou
 		return rc;
 	}
 	int64_t did = mc_col_int64(s, 0);
-	json_t *j = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:s?}", "code",
-			      mc_col_text(s, 11), "status", mc_col_text(s, 1), "procedure", "code", mc_col_text(s, 2),
-			      "name", mc_col_text(s, 3), "name_en", mc_col_text(s, 4), "submitted_at",
-			      mc__time_or_null(mc_col_int64(s, 5)), "received_at", mc__time_or_null(mc_col_int64(s, 6)),
-			      "due_at", mc__time_or_null(mc_col_int64(s, 7)), "completed_at",
-			      mc__time_or_null(mc_col_int64(s, 8)), "returned_at", mc__time_or_null(mc_col_int64(s, 9)),
-			      "result_status", mc_col_text(s, 10));
-	const char *result = mc_col_text(s, 10);
-	json_object_set_new(j, "appointment_at", mc__time_or_null(mc_col_int64(s, 12)));
-	json_object_set_new(j, "late_with_apology",
-			    json_boolean(mc_col_int64(s, 13) && result && strcmp(result, "late") == 0));
-	/* extra is read only for what a submitted dossier's lateness needs */
-	json_error_t je;
-	const char *status = mc_col_text(s, 1);
-	json_t *extra =
-		strcmp(status, "submitted") == 0 && mc_col_text(s, 14) ? json_loads(mc_col_text(s, 14), 0, &je) : NULL;
-	json_object_set_new(j, "overdue_at", overdue_at(status, mc_col_int64(s, 7), extra));
-	json_decref(extra);
+	struct mc__track_head t = {
+		.code = mc_col_text(s, 11),
+		.status = mc_col_text(s, 1),
+		.procedure_code = mc_col_text(s, 2),
+		.name = mc_col_text(s, 3),
+		.name_en = mc_col_text(s, 4),
+		.submitted = mc_col_int64(s, 5),
+		.received = mc_col_int64(s, 6),
+		.due = mc_col_int64(s, 7),
+		.completed = mc_col_int64(s, 8),
+		.returned = mc_col_int64(s, 9),
+		.result = mc_col_text(s, 10),
+		.appointment = mc_col_int64(s, 12),
+		.extended = (int)mc_col_int64(s, 13),
+		.extra = mc_col_text(s, 14),
+	};
+	json_t *j = mc__track_head_json(&t);
 	int64_t pid = mc_col_int64(s, 15);
 	mc_stmt_done(s);
 	json_t *def = NULL, *steps = NULL;
@@ -774,11 +818,9 @@ int mc__track_refresh(struct mc_conn *c, int64_t id)
 	int rc = mc_query(c, &s, TRACK_SELECT "d.id = ?", "i", id);
 	if ((rc = track_build(c, rc, s, &j)))
 		return rc;
-	char *text = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
 	struct mc_buf gz = MC_BUF_INIT(1 << 20);
-	rc = text ? mc_gzip(&gz, text, strlen(text)) : MC_E_NOMEM;
-	free(text);
+	rc = mc__track_gzip(j, &gz);
+	json_decref(j);
 	int64_t n = rc ? rc
 		       : mc_exec(c, "UPDATE dossiers SET track_gz = ?, track_json = NULL WHERE id = ?", "bi", gz.data,
 				 gz.len, id);
