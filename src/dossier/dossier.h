@@ -270,7 +270,8 @@ int64_t mc_blob_purge(struct mc_conn *c, int64_t keep_ms);
  * generate.c): spread over the agencies, procedures, channels, states and
  * the working days of the last `days` days (default 365), with their steps,
  * codes continuing dossier_sequences and dossier_stats kept consistent, in
- * transactions of `batch` rows (default 10000).  No events or per-dossier
+ * transactions of `batch` rows (default 10000; on PostgreSQL each batch is
+ * kept in memory and written with COPY).  No events or per-dossier
  * audit entries; one audit entry "dossier.generate".  progress (may be
  * NULL) is called after each batch. */
 /* The seed of generated data when none is given: the same data each time. */
@@ -280,6 +281,10 @@ struct mc_gen_options {
 	uint64_t seed; /* 0 = a fixed default: the same data each time */
 	int batch, days;
 	int64_t now; /* 0 = the clock */
+	/* PostgreSQL writes each batch with COPY (tens of thousands of
+	 * dossiers a second); 1: prepared INSERTs as on SQLite (the tests
+	 * compare the two) */
+	int no_copy;
 	void (*progress)(int64_t done, int64_t total, double rows_per_s, void *arg);
 	void *progress_arg;
 };

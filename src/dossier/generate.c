@@ -1,10 +1,11 @@
 /*
  * generate.c - bulk-load realistic test dossiers (`motcua seed --dossiers N`).
  *
- * Rows go straight into the tables through prepared statements, many per
- * transaction, without the HTTP API: the point is to build the large sets
- * of the benchmark (a million dossiers and more) in minutes.  What they look
- * like:
+ * Rows go straight into the tables, many per transaction, without the HTTP
+ * API: the point is to build the large sets of the benchmark (a million
+ * dossiers and more) in minutes.  On SQLite through prepared statements; on
+ * PostgreSQL each batch is kept in memory and written with COPY
+ * (gen_copy.c), the same rows.  What they look like:
  *   - dates: the working days of the last 12 months (up to yesterday), in
  *     office hours, in order (ids grow with time, like live intake), with a
  *     day-to-day spread;
@@ -12,7 +13,7 @@
  *     status (hộ tịch) and certified copies (chứng thực) most common;
  *   - agencies: the competent agency per the procedure (its code, or one of
  *     its kind); taken in at a counter of the competent agency, a branch or
- *     the centre; online (about 40 %, where the procedure is offered online)
+ *     the centre of its province; online (about 40 %, where the procedure is offered online)
  *     received by the competent agency;
  *   - states: mostly returned or result_ready; in_progress and
  *     supplement_requested for the recent ones; about 1.5 % refused, 0.7 %
@@ -32,6 +33,7 @@
  * it on a database that is not taking intake at the same time.
  */
 #include "dossier.h"
+#include "gen.h"
 #include "internal.h"
 
 #include "../audit/audit.h"
@@ -44,69 +46,6 @@
 #include <string.h>
 
 #include "../core/banned.h"
-
-/* the counters of dossier_stats, in the order of its columns */
-#define NCOL 7
-enum { S_ONLINE, S_COUNTER, S_EARLY, S_ON_TIME, S_LATE, S_REFUSED, S_WITHDRAWN };
-
-#define MAX_STEPS        12
-#define STEPS_PER_INSERT 4 /* 48 parameters */
-
-/* ---------------- what is loaded once ---------------- */
-
-struct gagency {
-	int64_t id, counter_id, clerk_id;
-	char code[48], kind[32], province[8];
-};
-
-struct gstep {
-	char name[160], role[24];
-	int unit;          /* 0 receiving, 1 competent, 2 a fixed agency */
-	int64_t agency_id; /* unit 2 */
-	int hours;
-};
-
-struct gproc {
-	int64_t id;
-	char code[20], field[64];
-	double weight, online_share;
-	int days, value;           /* processing time: working days (days = 1) or hours */
-	int same_day;              /* "trả kết quả trong ngày": value is the hours the work may take */
-	int *kind_agencies, nkind; /* competent candidates (indexes) */
-	struct gstep steps[MAX_STEPS];
-	int nsteps, hours_total;
-	char *papers; /* JSON, mandatory papers */
-};
-
-struct gen {
-	struct mc_conn *c;
-	struct mc_calendar cal;
-	struct gagency *ag;
-	int nag;
-	int *ag_of_id; /* agency id -> index + 1 */
-	int64_t max_agency_id;
-	struct gproc *pr;
-	int npr;
-	double wsum;
-	int *intake; /* agencies with a counter that are branches or the centre */
-	int nintake;
-	int64_t now;
-	int64_t day0; /* local day number of the first day of the range */
-	int ndays;    /* days in the range (up to today) */
-	/* counters: code sequence per (agency, day), register per (agency, year) */
-	int32_t *seq; /* nag * ndays */
-	int32_t *reg; /* nag * 4 years */
-	int year0;
-	uint8_t *seq_dirty, *reg_dirty;
-	/* statistics deltas per (agency, procedure, day | month | year) */
-	int32_t *st_d, *st_m, *st_y;
-	int nmonths, month0; /* months from year0-01 */
-	int64_t *dirty_d;
-	size_t ndirty_d;
-	uint8_t *dflag;
-	int64_t steps_written;
-	char err[256];
-};
 
 static void local_ymd(int64_t day, int *y, int *m, int *d)
 {
@@ -129,17 +68,43 @@ static double field_weight(const char *f)
 	return 0.6;
 }
 
+/* An agency's province as an index 0..99 (its two-digit GSO code). */
+static int province_index(const struct gagency *a)
+{
+	int p = atoi(a->province);
+	return p > 0 && p < 100 ? p : 0;
+}
+
+/* The provinces' full names, by GSO code. */
+static int load_provinces(struct gen *g)
+{
+	struct mc_stmt *s;
+	int rc = mc_query(g->c, &s, "SELECT code, full_name FROM units WHERE era = 'current' AND level = 'province'",
+			  "");
+	if (rc)
+		return rc;
+	while ((rc = mc_step(s)) == MC_DB_ROW) {
+		int p = atoi(mc_col_text(s, 0));
+		if (p > 0 && p < 100)
+			snprintf(g->pname[p], sizeof(g->pname[p]), "%s", mc_col_text(s, 1));
+	}
+	mc_stmt_done(s);
+	return rc < 0 ? rc : 0;
+}
+
 static int load_agencies(struct gen *g)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(
-		g->c, &s,
-		"SELECT a.id, a.code, a.kind, a.province_code,"
-		" (SELECT MIN(k.id) FROM counters k WHERE k.agency_id = a.id AND k.active = 1),"
-		" (SELECT MIN(u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = 'clerk'"
-		"  WHERE u.agency_id = a.id)"
-		" FROM agencies a WHERE a.active = 1 ORDER BY a.id",
-		"");
+	int rc = load_provinces(g);
+	if (rc)
+		return rc;
+	rc = mc_query(g->c, &s,
+		      "SELECT a.id, a.code, a.kind, a.province_code, a.name, a.name_en,"
+		      " (SELECT MIN(k.id) FROM counters k WHERE k.agency_id = a.id AND k.active = 1),"
+		      " (SELECT MIN(u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = 'clerk'"
+		      "  WHERE u.agency_id = a.id)"
+		      " FROM agencies a WHERE a.active = 1 ORDER BY a.id",
+		      "");
 	if (rc)
 		return rc;
 	int cap = 0;
@@ -154,8 +119,11 @@ static int load_agencies(struct gen *g)
 		snprintf(a->code, sizeof(a->code), "%s", mc_col_text(s, 1));
 		snprintf(a->kind, sizeof(a->kind), "%s", mc_col_text(s, 2));
 		snprintf(a->province, sizeof(a->province), "%s", mc_col_text(s, 3));
-		a->counter_id = mc_col_int64(s, 4);
-		a->clerk_id = mc_col_int64(s, 5);
+		snprintf(a->name, sizeof(a->name), "%s", mc_col_text(s, 4));
+		a->has_name_en = mc_col_text(s, 5) != NULL;
+		snprintf(a->name_en, sizeof(a->name_en), "%s", a->has_name_en ? mc_col_text(s, 5) : "");
+		a->counter_id = mc_col_int64(s, 6);
+		a->clerk_id = mc_col_int64(s, 7);
 		if (a->id > g->max_agency_id)
 			g->max_agency_id = a->id;
 	}
@@ -174,6 +142,18 @@ static int load_agencies(struct gen *g)
 		snprintf(g->err, sizeof(g->err),
 			 "no branch or service centre with a counter: load the demo data first");
 		return MC_E_NOT_FOUND;
+	}
+	/* by province, in the same order: a dossier is taken in within its
+	 * competent agency's province (the national rehearsal's 34) */
+	g->pintake = calloc((size_t)g->nintake, sizeof(int));
+	for (int i = 0; i < g->nintake; i++)
+		g->pn[province_index(&g->ag[g->intake[i]])]++;
+	for (int p = 1; p < 100; p++)
+		g->poff[p] = g->poff[p - 1] + g->pn[p - 1];
+	int fill[100] = {0};
+	for (int i = 0; i < g->nintake; i++) {
+		int p = province_index(&g->ag[g->intake[i]]);
+		g->pintake[g->poff[p] + fill[p]++] = g->intake[i];
 	}
 	return 0;
 }
@@ -257,6 +237,9 @@ static int load_procedure(struct gen *g, const char *code, struct gproc *p)
 			p->kind_agencies[p->nkind++] = k;
 	parse_steps(g, p, def);
 	p->papers = mandatory_papers(def);
+	p->name = mc_xstrdup(mc__jstr(def, "name") ? mc__jstr(def, "name") : "");
+	p->name_en = mc__jstr(def, "name_en") ? mc_xstrdup(mc__jstr(def, "name_en")) : NULL;
+	p->def_steps = json_incref(json_object_get(def, "steps"));
 	json_decref(def);
 	return 0;
 }
@@ -295,6 +278,9 @@ static int load_procedures(struct gen *g)
 		if (p->nkind == 0 || p->nsteps < 3) {
 			free(p->kind_agencies);
 			free(p->papers);
+			free(p->name);
+			free(p->name_en);
+			json_decref(p->def_steps);
 			continue; /* no competent agency in this database: leave the procedure out */
 		}
 		g->wsum += p->weight;
@@ -340,6 +326,46 @@ static int load_sequences(struct gen *g)
 
 /* ---------------- statistics and counters, flushed per batch ---------------- */
 
+/*
+ * The statistics deltas of the open batch, per (agency, procedure, period)
+ * with period a day, a month or a year: a hash table of the cells touched
+ * (open addressing), since a dense array over every agency, procedure and
+ * day would take gigabytes for the nation's 7,000 agencies.
+ */
+enum { P_DAY, P_MONTH, P_YEAR };
+
+static uint64_t stat_key(int ag, int pr, int kind, int idx)
+{
+	return ((uint64_t)ag << 32 | (uint64_t)pr << 18 | (uint64_t)kind << 16 | (uint64_t)idx) + 1;
+}
+
+static struct gstat *stat_cell(struct gen *g, uint64_t key)
+{
+	if (2 * (g->nstats + 1) > g->stats_cap) { /* grow: at most half full */
+		size_t cap = g->stats_cap ? g->stats_cap * 2 : 1 << 14;
+		struct gstat *t = mc_xcalloc(cap, sizeof(*t));
+		for (size_t i = 0; i < g->stats_cap; i++) {
+			if (!g->stats[i].key)
+				continue;
+			size_t h = (size_t)(g->stats[i].key * 0x9E3779B97F4A7C15ull) & (cap - 1);
+			while (t[h].key)
+				h = (h + 1) & (cap - 1);
+			t[h] = g->stats[i];
+		}
+		free(g->stats);
+		g->stats = t;
+		g->stats_cap = cap;
+	}
+	size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull) & (g->stats_cap - 1);
+	while (g->stats[h].key && g->stats[h].key != key)
+		h = (h + 1) & (g->stats_cap - 1);
+	if (!g->stats[h].key) {
+		g->stats[h].key = key;
+		g->nstats++;
+	}
+	return &g->stats[h];
+}
+
 static void stat_add(struct gen *g, int ag, int pr, int64_t at, int col)
 {
 	int64_t day = local_day_of(at) - g->day0;
@@ -347,15 +373,25 @@ static void stat_add(struct gen *g, int ag, int pr, int64_t at, int col)
 		return; /* cannot happen: every event is in the range */
 	int y, m, d;
 	local_ymd(day + g->day0, &y, &m, &d);
-	size_t cell = ((size_t)ag * (size_t)g->npr + (size_t)pr) * (size_t)g->ndays + (size_t)day;
-	if (!g->dflag[cell]) {
-		g->dflag[cell] = 1;
-		g->dirty_d[g->ndirty_d++] = (int64_t)cell;
+	stat_cell(g, stat_key(ag, pr, P_DAY, (int)day))->v[col]++;
+	stat_cell(g, stat_key(ag, pr, P_MONTH, (y - g->year0) * 12 + (m - 1)))->v[col]++;
+	stat_cell(g, stat_key(ag, pr, P_YEAR, y - g->year0))->v[col]++;
+}
+
+/* A cell's period, as dossier_stats names it. */
+static void stat_period(const struct gen *g, uint64_t key, char *out, size_t n)
+{
+	key--;
+	int kind = (int)(key >> 16 & 3), idx = (int)(key & 0xffff);
+	int y, m, d;
+	if (kind == P_DAY) {
+		local_ymd(g->day0 + idx, &y, &m, &d);
+		snprintf(out, n, "D%04d-%02d-%02d", y, m, d);
+	} else if (kind == P_MONTH) {
+		snprintf(out, n, "M%04d-%02d", g->year0 + idx / 12, idx % 12 + 1);
+	} else {
+		snprintf(out, n, "Y%04d", g->year0 + idx);
 	}
-	g->st_d[cell * NCOL + (size_t)col]++;
-	size_t mi = (size_t)((y - g->year0) * 12 + (m - 1));
-	g->st_m[(((size_t)ag * (size_t)g->npr + (size_t)pr) * (size_t)g->nmonths + mi) * NCOL + (size_t)col]++;
-	g->st_y[(((size_t)ag * (size_t)g->npr + (size_t)pr) * 4 + (size_t)(y - g->year0)) * NCOL + (size_t)col]++;
 }
 
 static const char stats_sql[] =
@@ -370,55 +406,51 @@ static const char stats_sql[] =
 	" refused = dossier_stats.refused + excluded.refused,"
 	" withdrawn = dossier_stats.withdrawn + excluded.withdrawn";
 
-static int stats_row(struct gen *g, int ag, int pr, const char *period, int32_t *v)
-{
-	int any = 0;
-	for (int k = 0; k < NCOL; k++)
-		any |= v[k] != 0;
-	if (!any)
-		return 0;
-	int64_t n = mc_exec(g->c, stats_sql,
-			    "ittt"
-			    "iiiiiii",
-			    g->ag[ag].id, g->pr[pr].code, g->pr[pr].field, period, (int64_t)v[0], (int64_t)v[1],
-			    (int64_t)v[2], (int64_t)v[3], (int64_t)v[4], (int64_t)v[5], (int64_t)v[6]);
-	memset(v, 0, NCOL * sizeof(*v));
-	return n < 0 ? (int)n : 0;
-}
-
 static const char seq_sql[] =
 	"INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, ?) ON CONFLICT (agency_id, day) DO UPDATE "
 	"SET"
 	" last = CASE WHEN excluded.last > dossier_sequences.last THEN excluded.last ELSE dossier_sequences.last END";
 
+/* Where flush writes a row: a statement each (SQLite), or the COPY of the
+ * batch's counters (gen_copy.c). */
+static int stats_row(struct gen *g, const struct gstat *st, const char *period)
+{
+	int ag = (int)((st->key - 1) >> 32), pr = (int)((st->key - 1) >> 18 & 0x3fff);
+	if (g->copy)
+		return mc__gen_copy_stats_row(g, g->ag[ag].id, g->pr[pr].code, g->pr[pr].field, period, st->v);
+	const int32_t *v = st->v;
+	int64_t n = mc_exec(g->c, stats_sql,
+			    "ittt"
+			    "iiiiiii",
+			    g->ag[ag].id, g->pr[pr].code, g->pr[pr].field, period, (int64_t)v[0], (int64_t)v[1],
+			    (int64_t)v[2], (int64_t)v[3], (int64_t)v[4], (int64_t)v[5], (int64_t)v[6]);
+	return n < 0 ? (int)n : 0;
+}
+
+static int seq_row(struct gen *g, int64_t agency_id, const char *day, int64_t last)
+{
+	if (g->copy)
+		return mc__gen_copy_seq_row(g, agency_id, day, last);
+	int64_t n = mc_exec(g->c, seq_sql, "iti", agency_id, day, last);
+	return n < 0 ? (int)n : 0;
+}
+
+/* The batch's statistics and counters, added to dossier_stats and
+ * dossier_sequences in its transaction. */
 static int flush(struct gen *g)
 {
-	int rc = 0;
+	int rc = g->copy ? mc__gen_copy_counters_begin(g) : 0;
 	char period[16];
-	/* days; months and years of the cells touched */
-	for (size_t i = 0; i < g->ndirty_d && !rc; i++) {
-		size_t cell = (size_t)g->dirty_d[i];
-		g->dflag[cell] = 0;
-		int day = (int)(cell % (size_t)g->ndays);
-		int pr = (int)((cell / (size_t)g->ndays) % (size_t)g->npr);
-		int ag = (int)(cell / (size_t)g->ndays / (size_t)g->npr);
-		int y, m, d;
-		local_ymd(day + g->day0, &y, &m, &d);
-		snprintf(period, sizeof(period), "D%04d-%02d-%02d", y, m, d);
-		rc = stats_row(g, ag, pr, period, &g->st_d[cell * NCOL]);
-		size_t base = (size_t)ag * (size_t)g->npr + (size_t)pr;
-		if (!rc) {
-			snprintf(period, sizeof(period), "M%04d-%02d", y, m);
-			rc = stats_row(
-				g, ag, pr, period,
-				&g->st_m[(base * (size_t)g->nmonths + (size_t)((y - g->year0) * 12 + m - 1)) * NCOL]);
-		}
-		if (!rc) {
-			snprintf(period, sizeof(period), "Y%04d", y);
-			rc = stats_row(g, ag, pr, period, &g->st_y[(base * 4 + (size_t)(y - g->year0)) * NCOL]);
-		}
+	for (size_t i = 0; i < g->stats_cap && !rc; i++) {
+		struct gstat *st = &g->stats[i];
+		if (!st->key)
+			continue;
+		stat_period(g, st->key, period, sizeof(period));
+		rc = stats_row(g, st, period);
 	}
-	g->ndirty_d = 0;
+	if (g->stats)
+		memset(g->stats, 0, g->stats_cap * sizeof(*g->stats));
+	g->nstats = 0;
 	/* code and register counters */
 	for (int a = 0; a < g->nag && !rc; a++) {
 		for (int k = 0; k < g->ndays && !rc; k++) {
@@ -430,8 +462,7 @@ static int flush(struct gen *g)
 			local_ymd(g->day0 + k, &y, &m, &d);
 			char yymmdd[16];
 			snprintf(yymmdd, sizeof(yymmdd), "%02d%02d%02d", y % 100, m, d);
-			int64_t n = mc_exec(g->c, seq_sql, "iti", g->ag[a].id, yymmdd, (int64_t)g->seq[i]);
-			rc = n < 0 ? (int)n : 0;
+			rc = seq_row(g, g->ag[a].id, yymmdd, (int64_t)g->seq[i]);
 		}
 		for (int k = 0; k < 4 && !rc; k++) {
 			if (!g->reg_dirty[a * 4 + k])
@@ -439,10 +470,11 @@ static int flush(struct gen *g)
 			g->reg_dirty[a * 4 + k] = 0;
 			char year[16];
 			snprintf(year, sizeof(year), "Y%04d", g->year0 + k);
-			int64_t n = mc_exec(g->c, seq_sql, "iti", g->ag[a].id, year, (int64_t)g->reg[a * 4 + k]);
-			rc = n < 0 ? (int)n : 0;
+			rc = seq_row(g, g->ag[a].id, year, (int64_t)g->reg[a * 4 + k]);
 		}
 	}
+	if (g->copy && !rc)
+		rc = mc__gen_copy_counters_end(g);
 	return rc;
 }
 
@@ -461,18 +493,20 @@ static const char *const streets[] = {"Lê Lợi",        "Nguyễn Huệ",     
 				      "Lý Tự Trọng",   "Trần Hưng Đạo",       "Phan Xích Long",       "Quang Trung",
 				      "Lê Văn Sỹ",     "Nguyễn Trãi"};
 
-static void make_applicant(char *out, size_t n)
+/* An applicant living in province p (index 0..99: its GSO code). */
+static void make_applicant(const struct gen *g, int p, char *out, size_t n)
 {
 	int female = mc_rnd_below(2);
 	int year = 1950 + mc_rnd_below(55);
 	/* 12-digit personal ID: province 079, gender/century, year, 6 digits */
 	int gc = (year >= 2000 ? 2 : 0) + female;
 	snprintf(out, n,
-		 "{\"kind\":\"citizen\",\"full_name\":\"%s %s %s\",\"id_number\":\"079%d%02d%06d\","
-		 "\"phone\":\"09%08d\",\"address\":\"Số %d đường %s, Thành phố Hồ Chí Minh\"}",
+		 "{\"kind\":\"citizen\",\"full_name\":\"%s %s %s\",\"id_number\":\"0%02d%d%02d%06d\","
+		 "\"phone\":\"09%08d\",\"address\":\"Số %d đường %s, %s\"}",
 		 MC_RND_PICK(family), female ? MC_RND_PICK(middle_f) : MC_RND_PICK(middle_m),
-		 female ? MC_RND_PICK(given_f) : MC_RND_PICK(given_m), gc, year % 100, mc_rnd_below(1000000),
-		 mc_rnd_below(100000000), 1 + mc_rnd_below(300), MC_RND_PICK(streets));
+		 female ? MC_RND_PICK(given_f) : MC_RND_PICK(given_m), p ? p : 79, gc, year % 100,
+		 mc_rnd_below(1000000), mc_rnd_below(100000000), 1 + mc_rnd_below(300), MC_RND_PICK(streets),
+		 g->pname[p][0] ? g->pname[p] : "Thành phố Hồ Chí Minh");
 }
 
 static void make_secret(char out[10])
@@ -538,27 +572,6 @@ static const char *const steps_sql[STEPS_PER_INSERT + 1] = {
 	STEPS_INSERT STEP_ROW ", " STEP_ROW ", " STEP_ROW ", " STEP_ROW,
 };
 
-/* One generated dossier, as its parts are decided. */
-struct gdossier {
-	struct gproc *p;
-	int pri, comp, recv, online;
-	int64_t day; /* in the range */
-	size_t si;   /* its (receiving agency, day) code counter */
-	/* timeline */
-	int64_t sub, rec, due, completed, returned, paused, cutoff, plan_end;
-	const char *status, *result;
-	int end_kind; /* 0 resolved, 1 refused, 2 withdrawn */
-	/* steps */
-	int64_t st_start[MAX_STEPS], st_due[MAX_STEPS], st_end[MAX_STEPS], agency[MAX_STEPS];
-	int cur;
-	int64_t cur_agency;
-	const char *role;
-	/* what the row carries */
-	char code[80], secret[10], applicant[512], extra[512];
-	int64_t entry, id;
-	int version;
-};
-
 /* The procedure, the competent and the receiving agency.  MC_E_CONFLICT
  * when every candidate agency already has 9999 codes that day. */
 static int pick_agencies(struct gen *g, struct gdossier *d)
@@ -568,15 +581,20 @@ static int pick_agencies(struct gen *g, struct gdossier *d)
 	d->comp = d->p->kind_agencies[mc_rnd_below(d->p->nkind)];
 	d->online = mc_rnd_unif() < d->p->online_share;
 	d->recv = d->comp;
+	/* the intake points of the competent agency's province (all of them
+	 * when it has none) */
+	int pv = province_index(&g->ag[d->comp]);
+	const int *intake = g->pn[pv] ? g->pintake + g->poff[pv] : g->intake;
+	int nintake = g->pn[pv] ? g->pn[pv] : g->nintake;
 	if (!d->online && !(g->ag[d->comp].counter_id && mc_rnd_unif() < 0.55))
-		d->recv = g->intake[mc_rnd_below(g->nintake)]; /* a branch (mostly) or the centre */
+		d->recv = intake[mc_rnd_below(nintake)]; /* a branch (mostly) or the centre */
 	d->day = local_day_of(d->sub) - g->day0;
 	d->si = (size_t)d->recv * (size_t)g->ndays + (size_t)d->day;
 	for (int tries = 0; g->seq[d->si] >= 9999; tries++) {
-		if (tries > 2 * g->nintake)
+		if (tries > 2 * nintake)
 			return MC_E_CONFLICT;
 		d->online = 0;
-		d->recv = g->intake[mc_rnd_below(g->nintake)];
+		d->recv = intake[mc_rnd_below(nintake)];
 		d->si = (size_t)d->recv * (size_t)g->ndays + (size_t)d->day;
 	}
 	return 0;
@@ -707,7 +725,7 @@ static void number(struct gen *g, struct gdossier *d)
 	local_ymd(d->day + g->day0, &y, &m, &dd);
 	snprintf(d->code, sizeof(d->code), "%s-%02d%02d%02d-%04d", g->ag[d->recv].code, y % 100, m, dd, (int)seq);
 	make_secret(d->secret);
-	make_applicant(d->applicant, sizeof(d->applicant));
+	make_applicant(g, province_index(&g->ag[d->recv]), d->applicant, sizeof(d->applicant));
 	if (d->rec) {
 		local_ymd(local_day_of(d->rec), &y, &m, &dd);
 		int yi = y - g->year0;
@@ -725,6 +743,7 @@ static void number(struct gen *g, struct gdossier *d)
 		snprintf(d->extra, sizeof(d->extra),
 			 "{\"refusal\":{\"at\":null,\"by\":{\"id\":0},\"reasons\":[\"Không đủ điều kiện theo quy "
 			 "định\"]}}");
+	d->return_method = mc_rnd_below(10) < 8 ? "counter" : mc_rnd_below(2) ? "post" : "online";
 	d->version = 1;
 	for (int i = 0; i < d->p->nsteps; i++)
 		d->version += d->st_end[i] <= d->cutoff && (i > 0 || d->rec);
@@ -765,37 +784,55 @@ static int insert_dossier(struct gen *g, struct gdossier *d)
 	bind_opt(s, k++, d->completed);
 	bind_opt(s, k++, d->returned);
 	bind_opt_text(s, k++, d->result);
-	mc_bind_text(s, k++, mc_rnd_below(10) < 8 ? "counter" : mc_rnd_below(2) ? "post" : "online");
+	mc_bind_text(s, k++, d->return_method);
 	bind_opt(s, k++, d->entry);
 	mc_bind_text(s, k++, d->extra);
 	mc_bind_int64(s, k++, d->version);
 	mc_bind_int64(s, k++, d->sub);
-	int64_t upd = d->returned ? d->returned : d->completed ? d->completed : d->rec ? d->rec : d->sub;
-	mc_bind_int64(s, k++, upd > g->now ? g->now : upd);
+	mc_bind_int64(s, k++, mc__gen_updated_at(g, d));
 	return mc_step_returning(s, &d->id);
 }
 
-static void bind_step(struct gen *g, struct gdossier *d, struct mc_stmt *s, int *k, int i)
+int64_t mc__gen_updated_at(const struct gen *g, const struct gdossier *d)
 {
-	struct gstep *x = &d->p->steps[i];
-	struct gagency *ra = &g->ag[d->recv];
+	int64_t upd = d->returned ? d->returned : d->completed ? d->completed : d->rec ? d->rec : d->sub;
+	return upd > g->now ? g->now : upd;
+}
+
+void mc__gen_step_row(const struct gen *g, const struct gdossier *d, int i, struct gsteprow *r)
+{
+	const struct gstep *x = &d->p->steps[i];
+	const struct gagency *ra = &g->ag[d->recv];
 	int started = d->rec && i < d->cur && d->st_start[i] <= d->cutoff;
 	int finished = started && (i + 1 < d->cur || (i + 1 == d->cur && !strcmp(d->status, "returned")));
 	if (i == 0)
 		started = finished = d->rec != 0;
 	int64_t clerk = x->unit == 0 ? ra->clerk_id : 0;
+	r->started = started ? d->st_start[i] : 0;
+	r->due = started ? d->st_due[i] : 0;
+	r->handed_by = started && i > 0 ? ra->clerk_id : 0;
+	r->finished = finished ? d->st_end[i] : 0;
+	r->finished_by = finished ? clerk : 0;
+	r->result = finished ? mc__score_name(mc_cal_classify(d->st_end[i], d->st_due[i])) : NULL;
+}
+
+static void bind_step(struct gen *g, struct gdossier *d, struct mc_stmt *s, int *k, int i)
+{
+	struct gstep *x = &d->p->steps[i];
+	struct gsteprow r;
+	mc__gen_step_row(g, d, i, &r);
 	mc_bind_int64(s, (*k)++, d->id);
 	mc_bind_int64(s, (*k)++, i + 1);
 	mc_bind_text(s, (*k)++, x->name);
 	mc_bind_text(s, (*k)++, x->role);
 	mc_bind_int64(s, (*k)++, d->agency[i]);
 	mc_bind_int64(s, (*k)++, x->hours);
-	bind_opt(s, (*k)++, started ? d->st_start[i] : 0);
-	bind_opt(s, (*k)++, started ? d->st_due[i] : 0);
-	bind_opt(s, (*k)++, started && i > 0 ? ra->clerk_id : 0);
-	bind_opt(s, (*k)++, finished ? d->st_end[i] : 0);
-	bind_opt(s, (*k)++, finished ? clerk : 0);
-	bind_opt_text(s, (*k)++, finished ? mc__score_name(mc_cal_classify(d->st_end[i], d->st_due[i])) : NULL);
+	bind_opt(s, (*k)++, r.started);
+	bind_opt(s, (*k)++, r.due);
+	bind_opt(s, (*k)++, r.handed_by);
+	bind_opt(s, (*k)++, r.finished);
+	bind_opt(s, (*k)++, r.finished_by);
+	bind_opt_text(s, (*k)++, r.result);
 }
 
 /* The steps, STEPS_PER_INSERT rows per statement (PostgreSQL's driver
@@ -852,6 +889,10 @@ static int one(struct gen *g, int64_t sub)
 	step_times(g, &d);
 	current_step(&d);
 	number(g, &d);
+	if (g->copy) { /* written with its batch */
+		count(g, &d);
+		return mc__gen_copy_add(g, &d);
+	}
 	if ((rc = insert_dossier(g, &d)) || (rc = insert_steps(g, &d)))
 		return rc;
 	/* the public tracking answer, as a transition would leave it */
@@ -868,20 +909,21 @@ static void gen_free(struct gen *g)
 	for (int i = 0; i < g->npr; i++) {
 		free(g->pr[i].kind_agencies);
 		free(g->pr[i].papers);
+		free(g->pr[i].name);
+		free(g->pr[i].name_en);
+		json_decref(g->pr[i].def_steps);
 	}
+	mc__gen_copy_close(g);
 	free(g->pr);
 	free(g->ag);
 	free(g->ag_of_id);
 	free(g->intake);
+	free(g->pintake);
 	free(g->seq);
 	free(g->reg);
 	free(g->seq_dirty);
 	free(g->reg_dirty);
-	free(g->st_d);
-	free(g->st_m);
-	free(g->st_y);
-	free(g->dirty_d);
-	free(g->dflag);
+	free(g->stats);
 	mc_cal_release(&g->cal);
 }
 
@@ -906,20 +948,12 @@ static int gen_setup(struct gen *g, const struct mc_gen_options *o)
 	int y, m, d;
 	local_ymd(g->day0, &y, &m, &d);
 	g->year0 = y;
-	g->month0 = m;
-	g->nmonths = 12 * 4;
-	size_t cells = (size_t)g->nag * (size_t)g->npr * (size_t)g->ndays;
-	g->seq = calloc((size_t)g->nag * (size_t)g->ndays, sizeof(int32_t));
-	g->seq_dirty = calloc((size_t)g->nag * (size_t)g->ndays, 1);
+	size_t counters = (size_t)g->nag * (size_t)g->ndays;
+	g->seq = calloc(counters, sizeof(int32_t));
+	g->seq_dirty = calloc(counters, 1);
 	g->reg = calloc((size_t)g->nag * 4, sizeof(int32_t));
 	g->reg_dirty = calloc((size_t)g->nag * 4, 1);
-	g->st_d = calloc(cells * NCOL, sizeof(int32_t));
-	g->st_m = calloc((size_t)g->nag * (size_t)g->npr * (size_t)g->nmonths * NCOL, sizeof(int32_t));
-	g->st_y = calloc((size_t)g->nag * (size_t)g->npr * 4 * NCOL, sizeof(int32_t));
-	g->dirty_d = calloc(cells, sizeof(int64_t));
-	g->dflag = calloc(cells, 1);
-	if (!g->seq || !g->seq_dirty || !g->reg || !g->reg_dirty || !g->st_d || !g->st_m || !g->st_y || !g->dirty_d ||
-	    !g->dflag)
+	if (!g->seq || !g->seq_dirty || !g->reg || !g->reg_dirty)
 		return MC_E_NOMEM;
 	return load_sequences(g);
 }
@@ -948,7 +982,7 @@ static int add_row(struct gen *g, const struct mc_gen_options *o, struct progres
 	pg->done++;
 	if (++pg->in_tx < batch)
 		return 0;
-	if ((rc = flush(g)) || (rc = mc_tx_commit(g->c)))
+	if ((g->copy && (rc = mc__gen_copy_write(g))) || (rc = flush(g)) || (rc = mc_tx_commit(g->c)))
 		return rc;
 	pg->in_tx = 0;
 	if (o->progress)
@@ -974,7 +1008,7 @@ static int finish(struct gen *g, const struct mc_gen_options *o, const struct pr
 	int rc;
 	if (!pg->in_tx && (rc = mc_tx_begin(g->c, 1)))
 		return rc;
-	if ((rc = flush(g)))
+	if ((g->copy && (rc = mc__gen_copy_write(g))) || (rc = flush(g)))
 		return rc;
 	json_t *j = json_pack("{s:I, s:I, s:I}", "count", (json_int_t)pg->done, "steps", (json_int_t)g->steps_written,
 			      "seed", (json_int_t)(o->seed ? o->seed : MC_GEN_DEFAULT_SEED));
@@ -1000,6 +1034,8 @@ int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struc
 	mc_rnd_seed(o->seed ? o->seed : MC_GEN_DEFAULT_SEED);
 	double t0 = (double)mc_mono_ns() / 1e9;
 	int rc = gen_setup(&g, o);
+	if (!rc && !o->no_copy && mc_copy_supported(mc_conn_db(c)))
+		rc = mc__gen_copy_open(&g, o->batch > 0 ? o->batch : 10000);
 	if (!rc && (rc = mc_workdays_build(&g.cal, g.day0, g.day0 + g.ndays - 1, &wd)) == MC_E_INVAL)
 		snprintf(g.err, sizeof(g.err), "no working day in the range");
 	if (rc)
