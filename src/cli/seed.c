@@ -15,7 +15,7 @@
 
 #include "../core/banned.h"
 
-static const char usage[] = "usage: motcua seed [--config FILE] [--units-only] [--password PW]\n"
+static const char usage[] = "usage: motcua seed [--config FILE] [--units-only] [--national] [--password PW]\n"
 			    "                   [--dossiers N] [--documents N] [--days D] [--batch B]\n"
 			    "                   [--random-seed S]\n"
 			    "\n"
@@ -26,6 +26,11 @@ static const char usage[] = "usage: motcua seed [--config FILE] [--units-only] [
 			    "the demo password (default motcua2026).  Applies pending migrations first.\n"
 			    "Does nothing for data already there.\n"
 			    "  --units-only   load the units, not the demo people and agencies\n"
+			    "  --national     also the agencies of all 34 provinces (committees,\n"
+			    "                 departments, service centres and branches, every commune's\n"
+			    "                 committee and police, counters, a clerk, a specialist and a\n"
+			    "                 leader each; synthetic codes 000.NN.KK.Ppp): the national\n"
+			    "                 rehearsal's data (bench/national.sh)\n"
 			    "  --password PW  the demo accounts' password\n"
 			    "  --dossiers N   then bulk-load N generated dossiers (benchmark data):\n"
 			    "                 working days of the last D days (default 365), procedures,\n"
@@ -124,6 +129,10 @@ int mc_cmd_seed(int argc, char **argv)
 		rc = mc_holidays_seed(c, share, &years, err, sizeof(err));
 	if (!rc && !mc_cli_flag(argc, argv, "units-only"))
 		rc = mc_seed_demo(c, share, pw, &n, err, sizeof(err));
+	int national = mc_cli_flag(argc, argv, "national") && !mc_cli_flag(argc, argv, "units-only");
+	long demo_agencies = n.agencies, demo_counters = n.counters, demo_officials = n.officials;
+	if (!rc && national)
+		rc = mc_seed_national(c, pw, &n, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "motcua: seed failed: %s\n", err[0] ? err : mc_conn_errmsg(c));
 	} else {
@@ -133,8 +142,12 @@ int mc_cmd_seed(int argc, char **argv)
 		if (n.demo_there)
 			printf("demo data: already there, left as it was\n");
 		else if (!mc_cli_flag(argc, argv, "units-only"))
-			printf("demo data: %ld agencies, %ld counters, %ld officials, %ld citizens\n", n.agencies,
-			       n.counters, n.officials, n.citizens);
+			printf("demo data: %ld agencies, %ld counters, %ld officials, %ld citizens\n", demo_agencies,
+			       demo_counters, demo_officials, n.citizens);
+		if (national)
+			printf("national: %ld provinces, %ld agencies, %ld counters, %ld officials added\n",
+			       n.provinces, n.agencies - demo_agencies, n.counters - demo_counters,
+			       n.officials - demo_officials);
 	}
 	if (!rc && !mc_cli_flag(argc, argv, "units-only"))
 		rc = demo_pki(&s);

@@ -17,6 +17,7 @@
 struct mc_seed_counts {
 	long units, unit_changes, agencies, counters, officials, citizens, procedures;
 	long pay_accounts; /* the agencies' demo collection accounts (issue 16) */
+	long provinces;    /* mc_seed_national: provinces given their own agencies */
 	int demo_there;    /* mc_seed_demo found agencies and loaded nothing */
 };
 
@@ -28,5 +29,14 @@ int mc_seed_procedures(struct mc_conn *c, const char *share_dir, struct mc_seed_
  * a conflict inside the demo files (a duplicate username) is an error. */
 int mc_seed_demo(struct mc_conn *c, const char *share_dir, const char *password, struct mc_seed_counts *n, char *err,
 		 size_t errlen);
+
+/* The national rehearsal's agencies (national.c, issue 18): for every
+ * province of the current units without a People's Committee, its
+ * provincial agencies; for every commune or ward without one, its
+ * committee and police, with counters and officials (clerk, specialist,
+ * leader), all with one password.  Run after mc_seed_units and
+ * mc_seed_demo; loads only what is missing (the same agencies each time),
+ * in one transaction, with one audit entry "seed.national". */
+int mc_seed_national(struct mc_conn *c, const char *password, struct mc_seed_counts *n, char *err, size_t errlen);
 
 #endif
