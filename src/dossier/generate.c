@@ -98,13 +98,18 @@ static int load_agencies(struct gen *g)
 	int rc = load_provinces(g);
 	if (rc)
 		return rc;
-	rc = mc_query(g->c, &s,
-		      "SELECT a.id, a.code, a.kind, a.province_code, a.name, a.name_en,"
-		      " (SELECT MIN(k.id) FROM counters k WHERE k.agency_id = a.id AND k.active = 1),"
-		      " (SELECT MIN(u.id) FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_code = 'clerk'"
-		      "  WHERE u.agency_id = a.id)"
-		      " FROM agencies a WHERE a.active = 1 ORDER BY a.id",
-		      "");
+	rc = mc_query(
+		g->c, &s,
+		/* grouped joins, not a subquery per agency: users.agency_id has
+		 * no index, and the nation has 7,000 agencies */
+		"SELECT a.id, a.code, a.kind, a.province_code, a.name, a.name_en, k.lowest, c.lowest"
+		" FROM agencies a"
+		" LEFT JOIN (SELECT agency_id, MIN(id) AS lowest FROM counters WHERE active = 1 GROUP BY agency_id) k"
+		"  ON k.agency_id = a.id"
+		" LEFT JOIN (SELECT u.agency_id, MIN(u.id) AS lowest FROM users u JOIN user_roles r"
+		"  ON r.user_id = u.id AND r.role_code = 'clerk' GROUP BY u.agency_id) c ON c.agency_id = a.id"
+		" WHERE a.active = 1 ORDER BY a.id",
+		"");
 	if (rc)
 		return rc;
 	int cap = 0;

@@ -220,6 +220,25 @@ static void generated_rows_hold(void **state)
 		assert_true(st1 - st0 > 2 * N);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM dossiers"), N);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM dossier_steps"), rep.steps);
+	/* every reference holds (on PostgreSQL the load may skip the foreign
+	 * keys' checks) */
+	assert_int_equal(count(db,
+			       "SELECT COUNT(*) FROM dossiers d WHERE NOT EXISTS (SELECT 1 FROM agencies a"
+			       " WHERE a.id = d.received_agency_id) OR NOT EXISTS (SELECT 1 FROM agencies a"
+			       " WHERE a.id = d.competent_agency_id) OR NOT EXISTS (SELECT 1 FROM procedures p"
+			       " WHERE p.id = d.procedure_id) OR (d.counter_id IS NOT NULL AND NOT EXISTS"
+			       " (SELECT 1 FROM counters k WHERE k.id = d.counter_id)) OR (d.received_by IS NOT NULL"
+			       " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.received_by))"
+			       " OR (d.current_agency_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agencies a"
+			       " WHERE a.id = d.current_agency_id))"),
+			 0);
+	assert_int_equal(count(db,
+			       "SELECT COUNT(*) FROM dossier_steps s WHERE NOT EXISTS (SELECT 1 FROM dossiers d"
+			       " WHERE d.id = s.dossier_id) OR NOT EXISTS (SELECT 1 FROM agencies a"
+			       " WHERE a.id = s.agency_id) OR (s.handed_by IS NOT NULL AND NOT EXISTS"
+			       " (SELECT 1 FROM users u WHERE u.id = s.handed_by)) OR (s.finished_by IS NOT NULL AND"
+			       " NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.finished_by))"),
+			 0);
 	/* every dossier has all its steps */
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM dossiers d WHERE NOT EXISTS"
 				   " (SELECT 1 FROM dossier_steps s WHERE s.dossier_id = d.id AND s.seq = 3)"),
