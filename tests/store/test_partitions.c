@@ -87,8 +87,13 @@ static void code_month_is_parsed(void **state)
 	if (!pg)
 		return;
 	/* PostgreSQL's mc_dossier_month (0045) reads codes as the C one does */
-	const char *codes[] = {"000.00.10.H29-261207-0001", "H29.01-200101-12345", "X-191231-0001", "X-261307-0001",
-			       "X-261207-00a1", "X-26120-0001", "A-B-C"};
+	const char *codes[] = {"000.00.10.H29-261207-0001",
+			       "H29.01-200101-12345",
+			       "X-191231-0001",
+			       "X-261307-0001",
+			       "X-261207-00a1",
+			       "X-26120-0001",
+			       "A-B-C"};
 	struct mc_conn *c;
 	assert_int_equal(mc_db_acquire(db, &c), 0);
 	for (size_t i = 0; i < sizeof(codes) / sizeof(*codes); i++) {
@@ -140,7 +145,8 @@ static void dossiers_sit_in_their_month(void **state)
 		/* the partition a row is in, against the one its code names */
 		const char *where_sql =
 			"SELECT COUNT(*) FROM %s t JOIN dossiers d ON d.id = t.%s WHERE t.tableoid::regclass::text <> "
-			"'%s_m' || (2020 + mc_dossier_month(d.code) / 12) || lpad((mc_dossier_month(d.code) % 12 + 1)::text, "
+			"'%s_m' || (2020 + mc_dossier_month(d.code) / 12) || lpad((mc_dossier_month(d.code) % 12 + "
+			"1)::text, "
 			"2, '0')";
 		char sql[600];
 		snprintf(sql, sizeof(sql), where_sql, "dossiers", "id", "dossiers");
@@ -152,11 +158,12 @@ static void dossiers_sit_in_their_month(void **state)
 		int64_t steps = 0, in_default = -1;
 		assert_int_equal(mc_query_int64(c, &steps, "SELECT COUNT(*) FROM dossier_steps", ""), 0);
 		assert_true(steps >= 600);
-		assert_int_equal(mc_query_int64(c, &in_default,
-						"SELECT (SELECT COUNT(*) FROM dossiers_default) + (SELECT COUNT(*) FROM "
-						"dossier_steps_default) + (SELECT COUNT(*) FROM dossiers_legacy)",
-						""),
-				 0);
+		assert_int_equal(
+			mc_query_int64(c, &in_default,
+				       "SELECT (SELECT COUNT(*) FROM dossiers_default) + (SELECT COUNT(*) FROM "
+				       "dossier_steps_default) + (SELECT COUNT(*) FROM dossiers_legacy)",
+				       ""),
+			0);
 		assert_int_equal(in_default, 0);
 	}
 	mc_db_release(c);
@@ -218,7 +225,9 @@ static void lookup_reads_one_month(void **state)
 static int64_t partitions_of(struct mc_conn *c, const char *like)
 {
 	int64_t n = -1;
-	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE ?", "t", like), 0);
+	assert_int_equal(mc_query_int64(c, &n, "SELECT COUNT(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE ?",
+					"t", like),
+			 0);
 	return n;
 }
 
@@ -253,7 +262,8 @@ static void migrate_upto(struct mc_conn *c, int upto)
 		assert_int_equal(mc_tx_begin(c, 1), 0);
 		if (mc_exec_script(c, m->sql))
 			fail_msg("migration %d: %s", m->version, mc_conn_errmsg(c));
-		assert_int_equal(mc_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 1)",
+		assert_int_equal(mc_exec(c,
+					 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 1)",
 					 "dt", m->version, m->name),
 				 1);
 		assert_int_equal(mc_tx_commit(c), 0);
@@ -283,8 +293,10 @@ static void older_database_is_partitioned(void **state)
 	assert_int_equal(mc_seed_procedures(c, mc_test_share(), &cnt, err, sizeof(err)), 0);
 	/* two dossiers as the build before wrote them, the second linked to the first */
 	static const char ins[] =
-		"INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, applicant,"
-		" form_data, papers, channel, status, received_agency_id, competent_agency_id, current_step, submitted_at,"
+		"INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, "
+		"applicant,"
+		" form_data, papers, channel, status, received_agency_id, competent_agency_id, current_step, "
+		"submitted_at,"
 		" created_at, updated_at, parent_id) SELECT ?, 'S3CR3T', '79', p.id, p.code, 'f', '{}', '{}', '[]',"
 		" 'counter', 'in_progress', a.id, a.id, 1, 1, 1, 1, NULLIF(CAST(? AS BIGINT), 0) FROM procedures p,"
 		" agencies a WHERE p.id = (SELECT MIN(id) FROM procedures) AND a.id = (SELECT MIN(id) FROM agencies)";
@@ -293,11 +305,12 @@ static void older_database_is_partitioned(void **state)
 	assert_int_equal(mc_query_int64(c, &first, "SELECT id FROM dossiers WHERE code = 'OLD-261130-0001'", ""), 0);
 	assert_int_equal(mc_exec(c, ins, "ti", "OLD-261130-0002", first), 1);
 	assert_int_equal(mc_query_int64(c, &second, "SELECT id FROM dossiers WHERE code = 'OLD-261130-0002'", ""), 0);
-	assert_int_equal(mc_exec(c,
-				 "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) SELECT ?, 1, "
-				 "'Tiếp nhận', 'clerk', MIN(id), 8 FROM agencies",
-				 "i", first),
-			 1);
+	assert_int_equal(
+		mc_exec(c,
+			"INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) SELECT ?, 1, "
+			"'Tiếp nhận', 'clerk', MIN(id), 8 FROM agencies",
+			"i", first),
+		1);
 	assert_int_equal(mc_exec(c,
 				 "INSERT INTO dossier_events (dossier_id, at, action, source) VALUES (?, 1, 'submit', "
 				 "'-'), (?, 2, 'receive', '-')",
@@ -321,10 +334,11 @@ static void older_database_is_partitioned(void **state)
 			 0);
 	assert_int_equal(n, 1);
 	/* the keys still hold: a step of no dossier is refused */
-	assert_true(mc_exec(c,
-			    "INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) SELECT 424242, 1, "
-			    "'x', 'clerk', MIN(id), 8 FROM agencies",
-			    "") < 0);
+	assert_true(
+		mc_exec(c,
+			"INSERT INTO dossier_steps (dossier_id, seq, name, role, agency_id, hours) SELECT 424242, 1, "
+			"'x', 'clerk', MIN(id), 8 FROM agencies",
+			"") < 0);
 	if (mc_db_kind(d2) == MC_DB_PG) {
 		assert_int_equal(mc_query_int64(c, &fks_after, fk_count_sql, ""), 0);
 		assert_true(fks_after == fks_before && fks_before >= 12);
@@ -343,10 +357,8 @@ static void older_database_is_partitioned(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(code_month_is_parsed),
-		cmocka_unit_test(dossiers_sit_in_their_month),
-		cmocka_unit_test(lookup_reads_one_month),
-		cmocka_unit_test(months_ahead_are_made),
+		cmocka_unit_test(code_month_is_parsed),          cmocka_unit_test(dossiers_sit_in_their_month),
+		cmocka_unit_test(lookup_reads_one_month),        cmocka_unit_test(months_ahead_are_made),
 		cmocka_unit_test(older_database_is_partitioned),
 	};
 	mc_test_only_from_env();
