@@ -57,6 +57,16 @@ static int map(struct mc_conn *c, int rc)
 	return mc__db_fail(c, code, "sqlite: %s (%d)", sqlite3_errmsg(h), rc);
 }
 
+/* mc_dossier_id(code): a new dossier's id.  On PostgreSQL a function of
+ * migration 0045 gives the id that places the dossier in its month's
+ * partition; SQLite has one table, so NULL: the next rowid. */
+static void sq_dossier_id(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_null(ctx);
+}
+
 static void *sq_connect(struct mc_db *db, char *errbuf, size_t errlen)
 {
 	sqlite3 *h = NULL;
@@ -73,6 +83,8 @@ static void *sq_connect(struct mc_db *db, char *errbuf, size_t errlen)
 	sqlite3_busy_timeout(h, 10000);
 	/* Extended codes, so that map() can tell a unique violation (409). */
 	sqlite3_extended_result_codes(h, 1);
+	sqlite3_create_function_v2(h, "mc_dossier_id", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, sq_dossier_id, NULL,
+				   NULL, NULL);
 	char *msg = NULL;
 	/* 8 KiB pages for a new file (set before anything is written; an
 	 * existing database keeps its own until a VACUUM): a dossier row
