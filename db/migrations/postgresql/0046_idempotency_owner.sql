@@ -1,4 +1,4 @@
--- 0045 (PostgreSQL: the same schema as sqlite/0045) who holds a
+-- 0046 (PostgreSQL: the same schema as sqlite/0046) who holds a
 -- reservation of the idempotency store (a row with status 0): a token the
 -- reserving request draws at random, so that a request whose reservation
 -- was taken over (its owner found gone: src/api/middleware.c) can neither
