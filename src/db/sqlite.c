@@ -9,10 +9,12 @@
  */
 #include "driver.h"
 
+#include "../core/arena.h"
 #include "../core/err.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +229,47 @@ static void sq_reset(struct mc_stmt *b)
 static int sq_tx_alive(struct mc_conn *c)
 {
 	return !sqlite3_get_autocommit(c->h);
+}
+
+/*
+ * Claims (db.h): one process serves a SQLite database, so a claim is a
+ * mark in this process's list, which dies with it.  The list holds the
+ * claims of every connection of every pool of the process (as many as
+ * the requests in flight), each tagged with its pool.
+ */
+static pthread_mutex_t claims_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct claim {
+	const struct mc_db *db;
+	int64_t id;
+} * claims;
+static size_t nclaims, claims_cap;
+
+static int sq_claim(struct mc_conn *c, int64_t id)
+{
+	int taken = 1;
+	pthread_mutex_lock(&claims_mu);
+	for (size_t i = 0; i < nclaims && taken; i++)
+		taken = !(claims[i].db == c->db && claims[i].id == id);
+	if (taken) {
+		if (nclaims == claims_cap) {
+			claims_cap = claims_cap ? 2 * claims_cap : 32;
+			claims = mc_xrealloc(claims, claims_cap * sizeof(*claims));
+		}
+		claims[nclaims++] = (struct claim){c->db, id};
+	}
+	pthread_mutex_unlock(&claims_mu);
+	return taken;
+}
+
+static void sq_unclaim(struct mc_conn *c, int64_t id)
+{
+	pthread_mutex_lock(&claims_mu);
+	for (size_t i = 0; i < nclaims; i++)
+		if (claims[i].db == c->db && claims[i].id == id) {
+			claims[i] = claims[--nclaims];
+			break;
+		}
+	pthread_mutex_unlock(&claims_mu);
 }
 
 static void sleep_ms(int ms)
@@ -460,5 +503,7 @@ const struct mc_driver mc_sqlite_driver = {
 	.changes = sq_changes,
 	.reset = sq_reset,
 	.tx_alive = sq_tx_alive,
+	.claim = sq_claim,
+	.unclaim = sq_unclaim,
 	.backup = sq_backup,
 };
