@@ -45,8 +45,11 @@ struct where {
 static int where(struct mc_conn *c, const char *code, struct where *w)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT status, version, COALESCE(current_agency_id, 0) FROM dossiers WHERE code = ?",
-			  "t", code);
+	int64_t lo, hi;
+	mc_dossier_code_ids(code, &lo, &hi);
+	int rc = mc_query(
+		c, &s, "SELECT status, version, COALESCE(current_agency_id, 0) FROM dossiers WHERE " MC_DOSSIER_BY_CODE,
+		"tii", code, lo, hi);
 	if (rc)
 		return rc;
 	if ((rc = mc_step_row(s)) == 0) {

@@ -7,6 +7,7 @@
  */
 #include "api.h"
 
+#include "../dossier/dossier.h"
 #include "../core/timeutil.h"
 #include "../linked/linked.h"
 
@@ -25,7 +26,7 @@ int mc_api_linked_decorate(struct mc_conn *c, json_t *dossier, int public)
 	int64_t id = 0, parent = 0;
 	char pcode[80];
 	const char *code = json_string_value(json_object_get(dossier, "code"));
-	int rc = code ? mc_query_int64(c, &id, "SELECT id FROM dossiers WHERE code = ?", "t", code) : MC_E_NOT_FOUND;
+	int rc = code ? mc_dossier_id_by_code(c, code, &id) : MC_E_NOT_FOUND;
 	if (rc)
 		return rc == MC_E_NOT_FOUND ? 0 : rc;
 	json_t *parts = NULL;

@@ -93,10 +93,45 @@ static int check_csrf(struct mc_req *r)
 
 /* ---- idempotency ---- */
 
+/*
+ * A POST with an Idempotency-Key reserves the key (a row with status 0)
+ * before its handler runs, and stores its answer in that row, in the
+ * transaction that makes the handler's work durable (mc_tx_hold).  The
+ * reservation is committed at once, so that a second request with the key
+ * finds it while the first runs.  If the first dies before its answer is
+ * stored - its server killed, its database connection lost in a failover
+ * - nothing of its work exists, but its reservation stays: its retry must
+ * take it over, and at once, while the reservation of a request still
+ * running must not be.
+ *
+ * What tells them apart is a claim (mc_db_claim: on PostgreSQL a session
+ * advisory lock, which dies with the connection; on SQLite a mark in the
+ * one process), taken before the reservation and given up after the
+ * answer: a request that gets the claim knows that no request holding a
+ * reservation of the key is alive, and replaces one left without an
+ * answer.  Holding the reservation in the handler's own transaction
+ * instead would keep the write lock (SQLite, or the group commit's lane)
+ * through every handler, password hashing included.
+ *
+ * A claim says who lives, not who owns: a PostgreSQL connection lost
+ * between two statements is opened again without a word, and its locks
+ * are gone while its request runs on.  So the reservation also carries a
+ * random owner token, and the answer is stored only into the row that
+ * still holds it: a request whose reservation was taken over stores
+ * nothing, and its work is rolled back with its held transaction.
+ */
+
 struct idem {
 	const char *key;
 	int64_t user;
+	int64_t claim;  /* mc_db_claim's number for the key */
+	char owner[33]; /* the reservation's owner token (hex) */
 };
+
+/* A reservation left without an answer by a release before this one (it
+ * takes no claim) or by a request still holding its claim (hung, or a
+ * claim the database kept) is taken over after this long, as before. */
+#define IDEM_STALE_MS 300000
 
 /* A secret's key: a password, or a PIN (6 to 12 digits, found at once
  * from a fast hash of a known body). */
@@ -155,64 +190,73 @@ static void request_hash(struct mc_req *r, char out[MC_SHA256_HEX])
 	mc_sha256_end_hex(h, out);
 }
 
-static int idem_before(struct mc_req *r)
+/* The claim of user's key: 64 bits of a hash of both. */
+static int64_t claim_id(int64_t user, const char *key)
 {
-	if (strcmp(r->method, "POST") != 0 || (r->route->flags & MC_RF_NO_IDEM))
-		return 0;
-	const char *key = mc_req_header(r, "Idempotency-Key");
-	if (!key)
-		return 0;
-	size_t kl = strlen(key);
-	if (kl == 0 || kl > 128 ||
-	    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") != kl) {
-		mc_bad_field(&r->err, "Idempotency-Key", MC_M_IDEMPOTENCY_KEY_FORMAT);
-		return mc_fail(r, MC_E_VALIDATION, NULL);
-	}
-	struct mc_conn *c;
-	int rc = mc_req_db(r, &c);
-	if (rc)
-		return rc;
-	int64_t user = r->who ? r->who->user_id : 0;
-	/* Anonymous callers (sign-up) share user 0: keep their keys apart by
-	 * address, so that nobody is answered with another's response. */
-	if (!r->who)
-		key = mc_sprintf(r->arena, "%s|%s", r->addr, key);
-	char hash[MC_SHA256_HEX];
-	request_hash(r, hash);
+	char u[24], hex[MC_SHA256_HEX];
+	snprintf(u, sizeof(u), "%lld|", (long long)user);
+	struct mc_sha256_ctx *h = mc_sha256_begin();
+	mc_sha256_add(h, "idempotency|", 12);
+	mc_sha256_add(h, u, strlen(u));
+	mc_sha256_add(h, key, strlen(key));
+	mc_sha256_end_hex(h, hex);
+	hex[16] = '\0';
+	return (int64_t)strtoull(hex, NULL, 16);
+}
+
+/* 1 when the key has a reservation older than IDEM_STALE_MS, 0 when not,
+ * or an MC_E_* code. */
+static int64_t stale(struct mc_conn *c, const struct idem *st)
+{
+	int64_t v = 0;
+	int rc = mc_query_int64(c, &v,
+				"SELECT COUNT(*) FROM idempotency WHERE user_id = ? AND key = ? AND status = 0"
+				" AND created_at < ?",
+				"iti", st->user, st->key, mc_time_now_ms() - IDEM_STALE_MS);
+	return rc ? rc : v > 0;
+}
+
+/*
+ * Reserve st's key: 1 when reserved (st->owner holds it), 0 when a row of
+ * the key stays (an answer, or a reservation of a live request), or an
+ * MC_E_* code.  With the claim (claimed = 1), a reservation that this
+ * release left without an answer is its dead owner's: replaced.  Any
+ * reservation older than IDEM_STALE_MS is replaced.
+ */
+static int64_t reserve(struct mc_req *r, struct mc_conn *c, struct idem *st, int claimed, const char *hash)
+{
 	int64_t now = mc_time_now_ms();
-	/* A reservation left by a request that died before its work was
-	 * committed (nothing of it is stored) is taken over after 5 minutes. */
-	int64_t n =
-		mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ? AND status = 0 AND created_at < ?",
-			"iti", user, key, now - 300000);
-	if (n >= 0)
-		n = mc_exec(c,
-			    "INSERT INTO idempotency (user_id, key, method, path, request_hash, status, created_at)"
-			    " VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
-			    "itttti", user, key, r->method, r->path, hash, now);
+	mc_random_hex(st->owner, 16);
+	int64_t n = mc_exec(c,
+			    "DELETE FROM idempotency WHERE user_id = ? AND key = ? AND status = 0"
+			    " AND (created_at < ? OR (? = 1 AND owner IS NOT NULL))",
+			    "itid", st->user, st->key, now - IDEM_STALE_MS, claimed);
 	if (n < 0)
-		return mc_api_db_fail(r, (int)n);
-	if (n == 1) {
-		struct idem *st = mc_zalloc(r->arena, sizeof(*st));
-		st->key = mc_strdup(r->arena, key);
-		st->user = user;
-		r->mw = st; /* for the after hook */
-		/* What the handler writes becomes durable only with its answer
-		 * (idem_after), so that no crash can separate them. */
-		mc_tx_hold(c);
-		return 0;
-	}
+		return n;
+	return mc_exec(c,
+		       "INSERT INTO idempotency (user_id, key, method, path, request_hash, status, created_at, owner)"
+		       " VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING",
+		       "ittttit", st->user, st->key, r->method, r->path, hash, now, st->owner);
+}
+
+/* The key is someone else's: replay its answer (1), or refuse: another
+ * request (422), or one still running (409). */
+static int replay(struct mc_req *r, struct mc_conn *c, const struct idem *st, const char *hash)
+{
 	struct mc_stmt *s;
-	rc = mc_query(c, &s,
-		      "SELECT request_hash, status, content_type, body, location, etag FROM idempotency WHERE user_id "
-		      "= ? AND key = ?",
-		      "it", user, key);
+	int rc = mc_query(c, &s,
+			  "SELECT request_hash, status, content_type, body, location, etag FROM idempotency WHERE "
+			  "user_id = ? AND key = ?",
+			  "it", st->user, st->key);
 	if (rc)
 		return mc_api_db_fail(r, rc);
 	rc = mc_step(s);
 	if (rc != MC_DB_ROW) {
 		mc_stmt_done(s);
-		return rc < 0 ? mc_api_db_fail(r, rc) : mc_fail(r, MC_E_IDEM_BUSY, NULL);
+		if (rc < 0)
+			return mc_api_db_fail(r, rc);
+		r->err.retry_after = 1; /* claimed, not reserved yet */
+		return mc_fail(r, MC_E_IDEM_BUSY, NULL);
 	}
 	if (strcmp(mc_col_text(s, 0), hash) != 0) {
 		mc_stmt_done(s);
@@ -237,6 +281,51 @@ static int idem_before(struct mc_req *r)
 	return 1;
 }
 
+static int idem_before(struct mc_req *r)
+{
+	if (strcmp(r->method, "POST") != 0 || (r->route->flags & MC_RF_NO_IDEM))
+		return 0;
+	const char *key = mc_req_header(r, "Idempotency-Key");
+	if (!key)
+		return 0;
+	size_t kl = strlen(key);
+	if (kl == 0 || kl > 128 ||
+	    strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") != kl) {
+		mc_bad_field(&r->err, "Idempotency-Key", MC_M_IDEMPOTENCY_KEY_FORMAT);
+		return mc_fail(r, MC_E_VALIDATION, NULL);
+	}
+	struct mc_conn *c;
+	int rc = mc_req_db(r, &c);
+	if (rc)
+		return rc;
+	struct idem *st = mc_zalloc(r->arena, sizeof(*st));
+	st->user = r->who ? r->who->user_id : 0;
+	/* Anonymous callers (sign-up) share user 0: keep their keys apart by
+	 * address, so that nobody is answered with another's response. */
+	st->key = r->who ? mc_strdup(r->arena, key) : mc_sprintf(r->arena, "%s|%s", r->addr, key);
+	st->claim = claim_id(st->user, st->key);
+	char hash[MC_SHA256_HEX];
+	request_hash(r, hash);
+	/* Without the claim, the key is reserved by a live request (or soon
+	 * will be): nothing to write unless its reservation is stale. */
+	int claimed = mc_db_claim(c, st->claim);
+	int64_t n = claimed == 0 ? stale(c, st) : claimed;
+	if (n == 1)
+		n = reserve(r, c, st, claimed, hash);
+	if (n == 1) {
+		r->mw = st; /* for the after hook */
+		/* What the handler writes becomes durable only with its answer
+		 * (idem_after), so that no crash can separate them. */
+		mc_tx_hold(c);
+		return 0;
+	}
+	if (claimed == 1)
+		mc_db_unclaim(c, st->claim);
+	if (n < 0)
+		return mc_api_db_fail(r, (int)n);
+	return replay(r, c, st, hash);
+}
+
 static const char *res_header(struct mc_req *r, const char *name)
 {
 	for (int i = 0; i < r->nheaders; i++)
@@ -246,7 +335,8 @@ static const char *res_header(struct mc_req *r, const char *name)
 }
 
 /* Store the answer: inside the held transaction when the handler wrote
- * something (both become durable in one commit), on its own otherwise. */
+ * something (both become durable in one commit), on its own otherwise;
+ * into the reservation only while it is still this request's. */
 static void idem_after(struct mc_req *r)
 {
 	const struct idem *st = r->mw;
@@ -263,28 +353,36 @@ static void idem_after(struct mc_req *r)
 	if (keep)
 		n = mc_exec(c,
 			    "UPDATE idempotency SET status = ?, content_type = ?, body = ?, location = ?, etag = ? "
-			    "WHERE user_id = ? AND key = ?",
-			    "dttttit", r->status, r->content_type, mc_buf_str(&r->out), res_header(r, "Location"),
-			    res_header(r, "ETag"), st->user, st->key);
+			    "WHERE user_id = ? AND key = ? AND owner = ?",
+			    "dttttitt", r->status, r->content_type, mc_buf_str(&r->out), res_header(r, "Location"),
+			    res_header(r, "ETag"), st->user, st->key, st->owner);
 	if (n < 0)
 		rc = (int)n;
+	else if (keep && n == 0)
+		rc = MC_E_IDEM_BUSY; /* taken over by a retry: its work counts, not ours */
 	int rc2 = mc_tx_settle(c, keep && rc == 0);
 	if (rc == 0)
 		rc = rc2;
-	if (keep && rc == 0)
+	if (keep && rc == 0) {
+		mc_db_unclaim(c, st->claim);
 		return;
+	}
 	if (rc) {
 		/* The work and its answer were not stored: say so, not what the
 		 * handler had answered. */
-		mc_log_json(MC_LOG_WARN, "idempotency_store_failed",
+		mc_log_json(MC_LOG_WARN, rc == MC_E_IDEM_BUSY ? "idempotency_taken_over" : "idempotency_store_failed",
 			    json_pack("{s:s, s:s}", "id", r->id, "detail", mc_conn_errmsg(c)));
 		r->nheaders = 0;
 		mc_error_init(&r->err);
 		r->err.code = rc;
+		if (rc == MC_E_IDEM_BUSY)
+			r->err.retry_after = 1;
 		mc_res_problem(r);
 	}
-	if (mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ?", "it", st->user, st->key) < 0)
+	if (mc_exec(c, "DELETE FROM idempotency WHERE user_id = ? AND key = ? AND owner = ?", "itt", st->user, st->key,
+		    st->owner) < 0)
 		mc_log_json(MC_LOG_WARN, "idempotency_release_failed", json_pack("{s:s}", "id", r->id));
+	mc_db_unclaim(c, st->claim);
 }
 
 static void db_metrics(struct mc_server *s, struct mc_buf *out)

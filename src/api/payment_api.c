@@ -8,6 +8,7 @@
  */
 #include "api.h"
 
+#include "../dossier/dossier.h"
 #include "../core/log.h"
 #include "../core/timeutil.h"
 #include "../http/client.h"
@@ -123,7 +124,7 @@ int mc_api_form_payment(struct mc_req *r, json_t *dossier)
 	int rc = mc_req_db(r, &c);
 	if (rc || !code)
 		return rc;
-	rc = mc_query_int64(c, &id, "SELECT id FROM dossiers WHERE code = ?", "t", code);
+	rc = mc_dossier_id_by_code(c, code, &id);
 	if (!rc && !(rc = mc_payment_for_form(c, r->arena, id, &p)) && p)
 		json_object_set_new(dossier, "payment", p);
 	return rc;

@@ -217,136 +217,184 @@ static json_t *file_entry(const char *name, int64_t size, const char *sha)
 	return json_pack("{s:s, s:I, s:s}", "file", name, "bytes", (json_int_t)size, "sha256", sha);
 }
 
+/*
+ * The opening of both commands: the configuration, refused on PostgreSQL
+ * (with the guide's pointer), and the SQLite file of its db setting into
+ * *db.  0, or the exit code, said why.
+ */
+static int open_sqlite(int argc, char **argv, const char *cmd, struct mc_config *cfg, const char **db)
+{
+	int rc = mc_cli_open(argc, argv, cfg, NULL, 0);
+	if (rc)
+		return rc;
+	if (mc_config_is_pg(cfg->db))
+		return refuse_pg(cmd);
+	*db = sqlite_path(cfg->db);
+	return 0;
+}
+
+/* A backup being made: its folder, and what backup.json and the last line
+ * say of it. */
+struct backup_run {
+	const char *out;
+	char tmp[600]; /* OUT.tmp-PID, renamed to OUT when whole */
+	int step_pages, pause_ms;
+	struct timespec t0;
+	double copy_s;
+	int version;
+	struct mc_db_backup_info bi;
+	int64_t db_bytes;
+	json_t *info;
+};
+
+/* The database into b->tmp (as motcua.db.part until it is checked and
+ * synced), and b->info begun with its entry.  0, or -1 said why. */
+static int backup_database(struct backup_run *b, struct mc_conn *c)
+{
+	char started[32], part[700], path[700], why[600] = "", db_sha[MC_SHA256_HEX];
+	clock_gettime(CLOCK_MONOTONIC, &b->t0);
+	utc_stamp(started, 1);
+	if (mc_migrate_version(c, &b->version)) {
+		fprintf(stderr, "motcua: cannot read the schema version: %s\n", mc_conn_errmsg(c));
+		return -1;
+	}
+	snprintf(part, sizeof(part), "%.600s/" BACKUP_DB ".part", b->tmp);
+	if (mc_db_backup(c, part, b->step_pages, b->pause_ms, &b->bi)) {
+		fprintf(stderr, "motcua: backup failed: %s\n", mc_conn_errmsg(c));
+		return -1;
+	}
+	b->copy_s = seconds_since(&b->t0);
+	snprintf(path, sizeof(path), "%.600s/" BACKUP_DB, b->tmp);
+	/* personal data: the owner's alone, as the secret */
+	if (chmod(part, 0600) || sync_fd_path(part, 0) || rename(part, path)) {
+		fprintf(stderr, "motcua: cannot keep %s: %s\n", part, strerror(errno));
+		return -1;
+	}
+	if (hash_file(path, &b->db_bytes, db_sha, why, sizeof(why))) {
+		fprintf(stderr, "motcua: %s\n", why);
+		return -1;
+	}
+	b->info = json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:I, s:I, s:I}", "format", BACKUP_FORMAT, "motcua",
+			    MC_VERSION, "created_at", started, "schema_version", b->version, "backend", "sqlite",
+			    "database", file_entry(BACKUP_DB, b->db_bytes, db_sha), "page_size",
+			    (json_int_t)b->bi.page_size, "pages", (json_int_t)b->bi.pages, "steps",
+			    (json_int_t)b->bi.steps);
+	return 0;
+}
+
+/* The PKI secret (the file secret, when there is one) into b->tmp as
+ * pki/secret, and its entry (or null) into b->info.  1 copied, 0 none to
+ * copy, -1 failed (said why). */
+static int backup_secret(struct backup_run *b, const char *secret)
+{
+	char path[700], why[600] = "", sha[MC_SHA256_HEX];
+	struct stat st;
+	if (!secret || stat(secret, &st) != 0) {
+		json_object_set_new(b->info, "pki_secret", json_null());
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%.600s/pki", b->tmp);
+	if (mkdir(path, 0700)) {
+		fprintf(stderr, "motcua: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%.600s/" BACKUP_SECRET, b->tmp);
+	int64_t n = 0;
+	if (copy_file(secret, path, 0600, &n, sha, why, sizeof(why))) {
+		fprintf(stderr, "motcua: %s\n", why);
+		return -1;
+	}
+	json_object_set_new(b->info, "pki_secret", file_entry(BACKUP_SECRET, n, sha));
+	return 1;
+}
+
+/* backup.json written, everything synced, b->tmp renamed to b->out.  0,
+ * or -1 said why. */
+static int backup_seal(struct backup_run *b)
+{
+	char path[700], parent[600];
+	snprintf(path, sizeof(path), "%.600s/" BACKUP_INFO, b->tmp);
+	if (json_dump_file(b->info, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || sync_fd_path(path, 0)) {
+		fprintf(stderr, "motcua: cannot write %s\n", path);
+		return -1;
+	}
+	parent_of(b->out, parent, sizeof(parent));
+	if (sync_fd_path(b->tmp, 1) || rename(b->tmp, b->out) || sync_fd_path(parent, 1)) {
+		fprintf(stderr, "motcua: cannot rename %s to %s: %s\n", b->tmp, b->out, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A backup that failed: nothing half-made is left under a name that
+ * looks whole (the folder tmp and what it may hold are removed). */
+static void backup_discard(const char *tmp)
+{
+	char path[700];
+	const char *names[] = {BACKUP_DB ".part", BACKUP_DB, BACKUP_SECRET, "pki", BACKUP_INFO};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%.600s/%s", tmp, names[i]);
+		if (remove(path) && errno != ENOENT)
+			fprintf(stderr, "motcua: cannot remove %s: %s\n", path, strerror(errno));
+	}
+	rmdir(tmp);
+}
+
 int mc_cmd_backup(int argc, char **argv)
 {
-	const char *out = mc_cli_opt(argc, argv, "out");
+	struct backup_run b = {.out = mc_cli_opt(argc, argv, "out")};
 	const char *sp = mc_cli_opt(argc, argv, "step-pages"), *pm = mc_cli_opt(argc, argv, "pause-ms");
-	int step_pages = sp ? atoi(sp) : 256, pause_ms = pm ? atoi(pm) : 1;
+	b.step_pages = sp ? atoi(sp) : 256;
+	b.pause_ms = pm ? atoi(pm) : 1;
 	int rc = mc_cli_usage(argc, argv, usage_backup,
-			      !out || !*out || step_pages < 1 || step_pages > 1000000 || pause_ms < 0 ||
-				      pause_ms > 10000);
+			      !b.out || !*b.out || b.step_pages < 1 || b.step_pages > 1000000 || b.pause_ms < 0 ||
+				      b.pause_ms > 10000);
 	if (rc >= 0)
 		return rc;
 	struct mc_config cfg;
-	if ((rc = mc_cli_open(argc, argv, &cfg, NULL, 0)))
+	const char *src;
+	if ((rc = open_sqlite(argc, argv, "motcua backup", &cfg, &src)))
 		return rc;
-	if (mc_config_is_pg(cfg.db))
-		return refuse_pg("motcua backup");
-	const char *src = sqlite_path(cfg.db);
 	struct stat st;
 	if (stat(src, &st) || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "motcua: no database at %s\n", src);
 		return 1;
 	}
-	if (lstat(out, &st) == 0) {
-		fprintf(stderr, "motcua: %s exists already: give a new folder\n", out);
+	if (lstat(b.out, &st) == 0) {
+		fprintf(stderr, "motcua: %s exists already: give a new folder\n", b.out);
 		return 2;
 	}
-
-	char tmp[600], path[700], why[600] = "";
-	snprintf(tmp, sizeof(tmp), "%.500s.tmp-%d", out, (int)getpid());
-	if (mkdir(tmp, 0700)) {
-		fprintf(stderr, "motcua: cannot create %s: %s\n", tmp, strerror(errno));
+	snprintf(b.tmp, sizeof(b.tmp), "%.500s.tmp-%d", b.out, (int)getpid());
+	if (mkdir(b.tmp, 0700)) {
+		fprintf(stderr, "motcua: cannot create %s: %s\n", b.tmp, strerror(errno));
 		return 1;
 	}
 	struct mc_cli_db s;
 	if ((rc = mc_cli_connect(argc, argv, &s))) {
-		rmdir(tmp);
+		rmdir(b.tmp);
 		return rc;
 	}
-	int code = 1, version = 0;
-	json_t *info = NULL;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	char started[32];
-	utc_stamp(started, 1);
-	if (mc_migrate_version(s.c, &version)) {
-		fprintf(stderr, "motcua: cannot read the schema version: %s\n", mc_conn_errmsg(s.c));
-		goto out;
-	}
-
-	/* the database, as motcua.db.part until it is checked and synced */
-	struct mc_db_backup_info bi;
-	char part[700];
-	snprintf(part, sizeof(part), "%.600s/" BACKUP_DB ".part", tmp);
-	if ((rc = mc_db_backup(s.c, part, step_pages, pause_ms, &bi))) {
-		fprintf(stderr, "motcua: backup failed: %s\n", mc_conn_errmsg(s.c));
-		goto out;
-	}
-	double copy_s = seconds_since(&t0);
-	snprintf(path, sizeof(path), "%.600s/" BACKUP_DB, tmp);
-	int64_t db_bytes = 0;
-	char db_sha[MC_SHA256_HEX];
-	/* personal data: the owner's alone, as the secret */
-	if (chmod(part, 0600) || sync_fd_path(part, 0) || rename(part, path)) {
-		fprintf(stderr, "motcua: cannot keep %s: %s\n", part, strerror(errno));
-		goto out;
-	}
-	if (hash_file(path, &db_bytes, db_sha, why, sizeof(why))) {
-		fprintf(stderr, "motcua: %s\n", why);
-		goto out;
-	}
-	info = json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:I, s:I, s:I}", "format", BACKUP_FORMAT, "motcua", MC_VERSION,
-			 "created_at", started, "schema_version", version, "backend", "sqlite", "database",
-			 file_entry(BACKUP_DB, db_bytes, db_sha), "page_size", (json_int_t)bi.page_size, "pages",
-			 (json_int_t)bi.pages, "steps", (json_int_t)bi.steps);
-
-	/* the PKI secret, when there is one */
-	int secret = 0;
-	int with_secret = mc_cli_flag(argc, argv, "with-secret");
-	if (with_secret && stat(cfg.pki_secret, &st) == 0) {
-		snprintf(path, sizeof(path), "%.600s/pki", tmp);
-		if (mkdir(path, 0700)) {
-			fprintf(stderr, "motcua: cannot create %s: %s\n", path, strerror(errno));
-			goto out;
-		}
-		snprintf(path, sizeof(path), "%.600s/" BACKUP_SECRET, tmp);
-		int64_t n = 0;
-		char sha[MC_SHA256_HEX];
-		if (copy_file(cfg.pki_secret, path, 0600, &n, sha, why, sizeof(why))) {
-			fprintf(stderr, "motcua: %s\n", why);
-			goto out;
-		}
-		json_object_set_new(info, "pki_secret", file_entry(BACKUP_SECRET, n, sha));
-		secret = 1;
-	} else {
-		json_object_set_new(info, "pki_secret", json_null());
-	}
-
-	snprintf(path, sizeof(path), "%.600s/" BACKUP_INFO, tmp);
-	if (json_dump_file(info, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || sync_fd_path(path, 0)) {
-		fprintf(stderr, "motcua: cannot write %s\n", path);
-		goto out;
-	}
-	char parent[600];
-	parent_of(out, parent, sizeof(parent));
-	if (sync_fd_path(tmp, 1) || rename(tmp, out) || sync_fd_path(parent, 1)) {
-		fprintf(stderr, "motcua: cannot rename %s to %s: %s\n", tmp, out, strerror(errno));
-		goto out;
+	int with_secret = mc_cli_flag(argc, argv, "with-secret"), secret = 0;
+	int code = backup_database(&b, s.c);
+	if (!code && (secret = backup_secret(&b, with_secret ? cfg.pki_secret : NULL)) < 0)
+		code = -1;
+	if (!code)
+		code = backup_seal(&b);
+	json_decref(b.info);
+	mc_cli_disconnect(&s);
+	if (code) {
+		backup_discard(b.tmp);
+		return 1;
 	}
 	printf("backup %s: %s %lld bytes (%lld pages of %lld bytes, %lld steps, copied in %.2f s), schema "
 	       "version %d, %s; %.2f s in all\n",
-	       out, BACKUP_DB, (long long)db_bytes, (long long)bi.pages, (long long)bi.page_size, (long long)bi.steps,
-	       copy_s, version,
+	       b.out, BACKUP_DB, (long long)b.db_bytes, (long long)b.bi.pages, (long long)b.bi.page_size,
+	       (long long)b.bi.steps, b.copy_s, b.version,
 	       secret        ? "the PKI secret in " BACKUP_SECRET
 	       : with_secret ? "no PKI secret yet"
 			     : "not the PKI secret (back it up apart, or --with-secret)",
-	       seconds_since(&t0));
-	code = 0;
-out:
-	json_decref(info);
-	mc_cli_disconnect(&s);
-	if (code) {
-		/* nothing half-made is left under a name that looks whole */
-		const char *names[] = {BACKUP_DB ".part", BACKUP_DB, BACKUP_SECRET, "pki", BACKUP_INFO};
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-			snprintf(path, sizeof(path), "%.600s/%s", tmp, names[i]);
-			if (remove(path) && errno != ENOENT)
-				fprintf(stderr, "motcua: cannot remove %s: %s\n", path, strerror(errno));
-		}
-		rmdir(tmp);
-	}
-	return code;
+	       seconds_since(&b.t0));
+	return 0;
 }
 
 /* As root, give path the owner of the folder it is in (the service's
@@ -423,23 +471,14 @@ static int restore_secret(const char *from, const char *to, const char *stamp)
 	return 0;
 }
 
-int mc_cmd_restore(int argc, char **argv)
+/* The backup in from checked against its backup.json: its database's
+ * path into db, its secret's into secret ("" when it has none), and its
+ * schema version.  0, or the exit code, said why. */
+static int restore_check(const char *from, char db[700], char secret[700], int *version)
 {
-	const char *from = mc_cli_opt(argc, argv, "from");
-	int rc = mc_cli_usage(argc, argv, usage_restore, !from || !*from);
-	if (rc >= 0)
-		return rc;
-	struct mc_config cfg;
-	if ((rc = mc_cli_open(argc, argv, &cfg, NULL, 0)))
-		return rc;
-	if (mc_config_is_pg(cfg.db))
-		return refuse_pg("motcua restore");
-	const char *db = sqlite_path(cfg.db);
-
-	char path[700], secret[700] = "";
-	snprintf(path, sizeof(path), "%.600s/" BACKUP_INFO, from);
+	snprintf(db, 700, "%.600s/" BACKUP_INFO, from);
 	json_error_t jerr;
-	json_t *info = json_load_file(path, 0, &jerr);
+	json_t *info = json_load_file(db, 0, &jerr);
 	if (!info || json_integer_value(json_object_get(info, "format")) != BACKUP_FORMAT) {
 		fprintf(stderr, "motcua: %s is not a backup made by motcua backup (%s)\n", from,
 			info ? "unknown format" : jerr.text);
@@ -447,13 +486,29 @@ int mc_cmd_restore(int argc, char **argv)
 		return 2;
 	}
 	json_t *se = json_object_get(info, "pki_secret");
-	if ((rc = check_entry(from, json_object_get(info, "database"), path, sizeof(path))) ||
-	    (json_is_object(se) && (rc = check_entry(from, se, secret, sizeof(secret))))) {
-		json_decref(info);
-		return rc;
-	}
-	int version = (int)json_integer_value(json_object_get(info, "schema_version"));
+	int rc = check_entry(from, json_object_get(info, "database"), db, 700);
+	if (!rc && json_is_object(se))
+		rc = check_entry(from, se, secret, 700);
+	*version = (int)json_integer_value(json_object_get(info, "schema_version"));
 	json_decref(info);
+	return rc;
+}
+
+int mc_cmd_restore(int argc, char **argv)
+{
+	const char *from = mc_cli_opt(argc, argv, "from");
+	int rc = mc_cli_usage(argc, argv, usage_restore, !from || !*from);
+	if (rc >= 0)
+		return rc;
+	struct mc_config cfg;
+	const char *db;
+	if ((rc = open_sqlite(argc, argv, "motcua restore", &cfg, &db)))
+		return rc;
+
+	char path[700], secret[700] = "";
+	int version;
+	if ((rc = restore_check(from, path, secret, &version)))
+		return rc;
 
 	/* the copy into the database's folder first, so the last step is a
 	 * rename on one file system */

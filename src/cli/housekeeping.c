@@ -45,6 +45,13 @@ int64_t mc_cli_housekeeping(struct mc_conn *c, const struct mc_config *cfg, int6
 	if (*uploads < 0)
 		return *uploads;
 	int64_t now = mc_time_now_ms(), closed = 0, polls = 0, directed = 0, feedback = 0;
+	/* PostgreSQL: the partitions of this month and the next three (0045) */
+	int64_t months = mc_dossier_partitions(c, now, now + 100 * INT64_C(86400000));
+	if (months < 0)
+		return months;
+	if (months)
+		mc_log_json(MC_LOG_INFO, "dossier.partitions_created",
+			    json_pack("{s:I}", "tables", (json_int_t)months));
 	int rc = mc_document_remind(c, now, reminders);
 	if (!rc)
 		rc = mc_poll_close_due(c, now, &closed);

@@ -366,6 +366,8 @@ void mc_db_release(struct mc_conn *c)
 		mc_tx_settle(c, 0);
 	if (c->via) /* a write left unfinished */
 		mc__lane_end(c, 0);
+	while (c->nclaims > 0)
+		mc_db_unclaim(c, c->claims[c->nclaims - 1]);
 	struct mc_db *db = c->db;
 	pthread_mutex_lock(&db->lock);
 	db->free_list[db->nfree++] = c->index;
@@ -413,6 +415,28 @@ int mc_db_ready(struct mc_db *db)
 	rc = mc_db_ping(c);
 	mc_db_release(c);
 	return rc;
+}
+
+int mc_db_claim(struct mc_conn *c, int64_t id)
+{
+	if (c->via)
+		return mc__db_fail(c, MC_E_INTERNAL, "a claim inside a write transaction of the lane");
+	if (c->nclaims == MC_CONN_CLAIMS)
+		return mc__db_fail(c, MC_E_INTERNAL, "more than %d claims on one connection", MC_CONN_CLAIMS);
+	int rc = c->db->drv->claim(c, id);
+	if (rc == 1)
+		c->claims[c->nclaims++] = id;
+	return rc;
+}
+
+void mc_db_unclaim(struct mc_conn *c, int64_t id)
+{
+	for (int i = 0; i < c->nclaims; i++)
+		if (c->claims[i] == id) {
+			c->claims[i] = c->claims[--c->nclaims];
+			c->db->drv->unclaim(c, id);
+			return;
+		}
 }
 
 void mc_tx_on_commit(struct mc_conn *c, void (*fn)(int64_t), int64_t arg)

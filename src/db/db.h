@@ -130,6 +130,27 @@ void mc_tx_on_commit(struct mc_conn *c, void (*fn)(int64_t), int64_t arg);
 int mc_tx_settle(struct mc_conn *c, int commit);
 
 /*
+ * Claims: a number (a hash of what is claimed) that one holder at a time
+ * claims, and that is given up when its holder ends, however it ends - so
+ * that who finds a thing claimed knows that its holder still lives.  On
+ * PostgreSQL a session advisory lock of c's connection, shared by every
+ * server on the database and given up when the connection closes (its
+ * server killed, the database failed over); on SQLite, which one process
+ * serves, a mark in this process, given up when it dies.  A PostgreSQL
+ * connection lost between two statements and opened again has lost its
+ * claims without a word: a claim tells that its holder lives, not that a
+ * holder still owns what it claimed; writes that need the latter must
+ * check it (the idempotency store: its owner column).
+ * mc_db_claim: 1 when c now holds id, 0 when another holder does, or an
+ * MC_E_* code; at most 4 claims a connection (MC_E_INTERNAL beyond), none
+ * while a write of c runs on the write lane (MC_E_INTERNAL).
+ * mc_db_unclaim gives id up (nothing when c does not hold it);
+ * mc_db_release gives up every claim c still holds.
+ */
+int mc_db_claim(struct mc_conn *c, int64_t id);
+void mc_db_unclaim(struct mc_conn *c, int64_t id);
+
+/*
  * Group commit.  With max_jobs > 0, every write transaction of the pool
  * (mc_tx_begin(c, 1), a held transaction, and a write outside any
  * transaction) runs on one connection of the pool's own, the write lane,

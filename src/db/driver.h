@@ -52,6 +52,10 @@ struct mc_driver {
 	int (*copy_begin)(struct mc_conn *c, const char *sql);
 	int (*copy_data)(struct mc_conn *c, const void *p, size_t n);
 	int (*copy_end)(struct mc_conn *c, const char *abort_msg, int64_t *rows);
+	/* mc_db_claim / mc_db_unclaim on c itself (never its lane writer):
+	 * claim gives 1 when c now holds id, 0 when another holder does. */
+	int (*claim)(struct mc_conn *c, int64_t id);
+	void (*unclaim)(struct mc_conn *c, int64_t id);
 	/* mc_db_backup (NULL: the back-end has its own tools) */
 	int (*backup)(struct mc_conn *c, const char *dest, int step_pages, int pause_ms,
 		      struct mc_db_backup_info *info);
@@ -59,7 +63,8 @@ struct mc_driver {
 
 enum { MC_BIND_NULL, MC_BIND_INT, MC_BIND_TEXT, MC_BIND_BLOB };
 
-#define MC_STMT_CACHE 64
+#define MC_STMT_CACHE  64
+#define MC_CONN_CLAIMS 4
 
 /* Every driver's statement starts with this header. */
 struct mc_stmt {
@@ -101,6 +106,10 @@ struct mc_conn {
 	struct mc_conn *lane_next;
 	int lane_done, lane_rc;
 	int lane_single; /* the job is one write outside a transaction */
+	/* what c claims (mc_db_claim), given up by mc_db_release at the
+	 * latest */
+	int64_t claims[MC_CONN_CLAIMS];
+	int nclaims;
 };
 
 /* The write lane of a pool (group commit, lane.c).  busy, queued, jobs,

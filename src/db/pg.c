@@ -892,6 +892,30 @@ static int pg_copy_end(struct mc_conn *c, const char *abort_msg, int64_t *rows)
 	return 0;
 }
 
+/* Claims (db.h): session advisory locks, which die with the connection. */
+static int pg_claim(struct mc_conn *c, int64_t id)
+{
+	int64_t v = 0;
+	int rc = mc_query_int64(c, &v, "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END", "i", id);
+	return rc ? rc : v == 1;
+}
+
+static void pg_unclaim(struct mc_conn *c, int64_t id)
+{
+	struct pg_conn *h = c->h;
+	int64_t v = 0;
+	if (!h->pg) /* dropped: the lock went with the session */
+		return;
+	if (mc_query_int64(c, &v, "SELECT CASE WHEN pg_advisory_unlock(?) THEN 1 ELSE 0 END", "i", id) == 0)
+		return;
+	/* A session that may still hold the lock must not go back to the
+	 * pool: the next request on it would find the claim taken by a
+	 * holder that is gone.  Closed, it gives the lock up. */
+	mc_warn("database_unclaim_failed", "\"detail\":\"%.200s; connection dropped\"", c->errmsg);
+	if (h->pg && !mc__tx_open(c))
+		drop(c);
+}
+
 const struct mc_driver mc_pg_driver = {
 	.name = "postgresql",
 	.kind = MC_DB_PG,
@@ -916,4 +940,6 @@ const struct mc_driver mc_pg_driver = {
 	.copy_begin = pg_copy_begin,
 	.copy_data = pg_copy_data,
 	.copy_end = pg_copy_end,
+	.claim = pg_claim,
+	.unclaim = pg_unclaim,
 };

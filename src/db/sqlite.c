@@ -9,10 +9,12 @@
  */
 #include "driver.h"
 
+#include "../core/arena.h"
 #include "../core/err.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,16 @@ static int map(struct mc_conn *c, int rc)
 	return mc__db_fail(c, code, "sqlite: %s (%d)", sqlite3_errmsg(h), rc);
 }
 
+/* mc_dossier_id(code): a new dossier's id.  On PostgreSQL a function of
+ * migration 0045 gives the id that places the dossier in its month's
+ * partition; SQLite has one table, so NULL: the next rowid. */
+static void sq_dossier_id(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_null(ctx);
+}
+
 static void *sq_connect(struct mc_db *db, char *errbuf, size_t errlen)
 {
 	sqlite3 *h = NULL;
@@ -71,6 +83,8 @@ static void *sq_connect(struct mc_db *db, char *errbuf, size_t errlen)
 	sqlite3_busy_timeout(h, 10000);
 	/* Extended codes, so that map() can tell a unique violation (409). */
 	sqlite3_extended_result_codes(h, 1);
+	sqlite3_create_function_v2(h, "mc_dossier_id", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, sq_dossier_id, NULL,
+				   NULL, NULL);
 	char *msg = NULL;
 	/* 8 KiB pages for a new file (set before anything is written; an
 	 * existing database keeps its own until a VACUUM): a dossier row
@@ -215,6 +229,47 @@ static void sq_reset(struct mc_stmt *b)
 static int sq_tx_alive(struct mc_conn *c)
 {
 	return !sqlite3_get_autocommit(c->h);
+}
+
+/*
+ * Claims (db.h): one process serves a SQLite database, so a claim is a
+ * mark in this process's list, which dies with it.  The list holds the
+ * claims of every connection of every pool of the process (as many as
+ * the requests in flight), each tagged with its pool.
+ */
+static pthread_mutex_t claims_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct claim {
+	const struct mc_db *db;
+	int64_t id;
+} * claims;
+static size_t nclaims, claims_cap;
+
+static int sq_claim(struct mc_conn *c, int64_t id)
+{
+	int taken = 1;
+	pthread_mutex_lock(&claims_mu);
+	for (size_t i = 0; i < nclaims && taken; i++)
+		taken = !(claims[i].db == c->db && claims[i].id == id);
+	if (taken) {
+		if (nclaims == claims_cap) {
+			claims_cap = claims_cap ? 2 * claims_cap : 32;
+			claims = mc_xrealloc(claims, claims_cap * sizeof(*claims));
+		}
+		claims[nclaims++] = (struct claim){c->db, id};
+	}
+	pthread_mutex_unlock(&claims_mu);
+	return taken;
+}
+
+static void sq_unclaim(struct mc_conn *c, int64_t id)
+{
+	pthread_mutex_lock(&claims_mu);
+	for (size_t i = 0; i < nclaims; i++)
+		if (claims[i].db == c->db && claims[i].id == id) {
+			claims[i] = claims[--nclaims];
+			break;
+		}
+	pthread_mutex_unlock(&claims_mu);
 }
 
 static void sleep_ms(int ms)
@@ -448,5 +503,7 @@ const struct mc_driver mc_sqlite_driver = {
 	.changes = sq_changes,
 	.reset = sq_reset,
 	.tx_alive = sq_tx_alive,
+	.claim = sq_claim,
+	.unclaim = sq_unclaim,
 	.backup = sq_backup,
 };

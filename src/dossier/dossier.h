@@ -295,6 +295,28 @@ struct mc_gen_report {
 int mc_dossier_generate(struct mc_conn *c, const struct mc_gen_options *o, struct mc_gen_report *out, char *err,
 			size_t errlen);
 
+/* Partitions (partition.c; migration 0045): on PostgreSQL a dossier's id
+ * carries the month of its code, month k = (year - 2020) * 12 + month - 1
+ * owning ids [(k + 1) * MC_DOSSIER_MONTH_IDS, (k + 2) * ...); ids below
+ * MC_DOSSIER_MONTH_IDS are older rows (and codes without a date).  A lookup
+ * by code is MC_DOSSIER_BY_CODE (MC_DOSSIER_BY_CODE_AS(alias) in a join) with the code and mc_dossier_code_ids'
+ * range bound ("tii"): PostgreSQL then reads one month's partition. */
+#define MC_DOSSIER_MONTH_IDS     INT64_C(10000000000)
+#define MC_DOSSIER_BY_CODE_AS(t) t ".code = ? AND (" t ".id < 10000000000 OR (" t ".id >= ? AND " t ".id < ?))"
+#define MC_DOSSIER_BY_CODE       MC_DOSSIER_BY_CODE_AS("dossiers")
+/* The month index of a code, -1 for one without a valid date. */
+int mc_dossier_code_month(const char *code);
+/* (k + 1) * MC_DOSSIER_MONTH_IDS for a code of month k, 0 without a date. */
+int64_t mc_dossier_id_base(const char *code);
+/* The id range of the code's month ([0, 0) without a date). */
+void mc_dossier_code_ids(const char *code, int64_t *lo, int64_t *hi);
+/* The id of the dossier coded code (MC_E_NOT_FOUND). */
+int mc_dossier_id_by_code(struct mc_conn *c, const char *code, int64_t *id);
+/* PostgreSQL: creates the missing partitions of the months from from_ms to
+ * to_ms (Vietnam's calendar) and returns how many; SQLite: 0.  Negative:
+ * an error code. */
+int64_t mc_dossier_partitions(struct mc_conn *c, int64_t from_ms, int64_t to_ms);
+
 /* The personal document store (kho dữ liệu cá nhân, personal.c): the
  * papers issued to owner through the platform, newest first, keyset by id
  * (*next_before 0: no more).  Each: {id, paper_code, title, title_en,

@@ -9,14 +9,11 @@
  * dossiers (the same random draws, in the same order), and the tracking
  * answer of each (track_gz) built from the generated values with the
  * builders mc__track_refresh uses (workflow.c), instead of read back row by
- * row.  Ids are taken from the database in one statement a batch:
- *   - with the month partitions (migration 0045: a sequence dossier_ids),
- *     id = (k + 1) * 10^10 + nextval('dossier_ids'), k the month of the
- *     code's date counted from January 2020, as mc_dossier_id() computes
- *     it, so that each row lands in its month's partition, which is
- *     created first (mc_dossier_partitions);
- *   - before it, the identity of dossiers.id.
- * Either way the sequence moves past the ids taken, so live intake goes
+ * row.  Ids are taken from the database in one statement a batch, as
+ * mc_dossier_id() gives them (migration 0045): the month of the code's
+ * date (mc_dossier_id_base) plus nextval('dossier_ids'), so that each row
+ * lands in its month's partition (gen_setup creates the months' partitions
+ * first) and the sequence moves past the ids taken: live intake goes
  * on after them.  As a superuser the foreign keys' triggers are off while
  * a batch loads (see mc__gen_copy_open).
  */
@@ -32,28 +29,16 @@
 
 #include "../core/banned.h"
 
-/* a month's share of the id space (mc_dossier_id) */
-#define MONTH_IDS 10000000000LL
-
 struct gen_copy {
 	struct gdossier *d; /* the batch */
 	int n, cap;
 	int64_t *ids;
-	int partitioned; /* ids by month (0045) */
-	int unchecked;   /* the foreign keys' triggers off while loading */
+	int unchecked; /* the foreign keys' triggers off while loading */
 	struct mc_buf gz;
 	/* the counters of the batch: staged in temporary tables, then merged */
 	struct mc_copy *cc;
 	int cc_seq; /* cc is the COPY of gen_seq (else of gen_stats) */
 };
-
-/* The month index k of a local day: (year - 2020) * 12 + month - 1. */
-static int64_t month_k(int64_t day)
-{
-	int y, m, d;
-	mc_civil_from_days(day, &y, &m, &d);
-	return (int64_t)(y - 2020) * 12 + (m - 1);
-}
 
 int mc__gen_copy_open(struct gen *g, int batch)
 {
@@ -71,14 +56,6 @@ int mc__gen_copy_open(struct gen *g, int batch)
 				" CREATE TEMP TABLE IF NOT EXISTS gen_seq (agency_id BIGINT, day TEXT, last BIGINT)");
 	if (rc)
 		return rc;
-	int64_t seqs = 0;
-	rc = mc_query_int64(g->c, &seqs,
-			    "SELECT COUNT(*) FROM pg_class WHERE relname = 'dossier_ids' AND relkind = 'S'"
-			    " AND pg_table_is_visible(oid)",
-			    "");
-	if (rc)
-		return rc;
-	k->partitioned = seqs > 0;
 	/* The rows reference the agencies, users and procedures just read:
 	 * checking each reference (a trigger a row and a key, 13 of them)
 	 * makes COPY three to seven times slower.  A superuser may load with
@@ -92,13 +69,7 @@ int mc__gen_copy_open(struct gen *g, int batch)
 	    rc != MC_E_NOT_FOUND)
 		return rc;
 	k->unchecked = super == 1;
-	if (!k->partitioned)
-		return 0;
-	/* the partitions of the months of the range (a DEFAULT partition
-	 * would take the rows, but one table for all of them) */
-	int64_t n = mc_exec(g->c, "SELECT mc_dossier_partitions(CAST(? AS INT), CAST(? AS INT))", "ii",
-			    month_k(g->day0), month_k(g->day0 + g->ndays - 1));
-	return n < 0 ? (int)n : 0;
+	return 0;
 }
 
 void mc__gen_copy_close(struct gen *g)
@@ -130,11 +101,7 @@ static int take_ids(struct gen *g)
 {
 	struct gen_copy *k = g->copy;
 	struct mc_stmt *s;
-	int rc = mc_query(g->c, &s,
-			  k->partitioned ? "SELECT nextval('dossier_ids') FROM generate_series(1, ?)"
-					 : "SELECT nextval(pg_get_serial_sequence('dossiers', 'id')) FROM "
-					   "generate_series(1, ?)",
-			  "i", (int64_t)k->n);
+	int rc = mc_query(g->c, &s, "SELECT nextval('dossier_ids') FROM generate_series(1, ?)", "i", (int64_t)k->n);
 	if (rc)
 		return rc;
 	int i = 0;
@@ -150,7 +117,7 @@ static int take_ids(struct gen *g)
 	}
 	for (i = 0; i < k->n; i++) {
 		struct gdossier *d = &k->d[i];
-		d->id = k->ids[i] + (k->partitioned ? (month_k(g->day0 + d->day) + 1) * MONTH_IDS : 0);
+		d->id = mc_dossier_id_base(d->code) + k->ids[i];
 	}
 	return 0;
 }

@@ -541,11 +541,12 @@ static int pick_procedure(struct gen *g)
 }
 
 static const char dossier_sql[] =
-	"INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code, applicant,"
+	"INSERT INTO dossiers (id, code, secret, province_code, procedure_id, procedure_code, field_code, applicant,"
 	" form_data, papers, channel, status, received_agency_id, counter_id, competent_agency_id, current_step,"
 	" current_agency_id, step_role, received_by, submitted_at, received_at, due_at, paused_at, completed_at,"
 	" returned_at, result_status, return_method, register_entry, extra, version, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" VALUES (mc_dossier_id(?), ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	"?, ?, ?, ?, ?)"
 	" RETURNING id";
 
 static void bind_opt(struct mc_stmt *s, int idx, int64_t v)
@@ -765,6 +766,7 @@ static int insert_dossier(struct gen *g, struct gdossier *d)
 	if (rc)
 		return rc;
 	int k = 1;
+	mc_bind_text(s, k++, d->code); /* its id: its month's partition on PostgreSQL */
 	mc_bind_text(s, k++, d->code);
 	mc_bind_text(s, k++, d->secret);
 	mc_bind_text(s, k++, ra->province);
@@ -950,6 +952,10 @@ static int gen_setup(struct gen *g, const struct mc_gen_options *o)
 	}
 	g->day0 = local_day_of(g->now) - span;
 	g->ndays = span + 1;
+	/* PostgreSQL: the months' partitions (0045) before their rows */
+	int64_t made = mc_dossier_partitions(g->c, g->now - (int64_t)span * 86400000, g->now);
+	if (made < 0)
+		return (int)made;
 	int y, m, d;
 	local_ymd(g->day0, &y, &m, &d);
 	g->year0 = y;

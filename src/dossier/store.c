@@ -55,26 +55,28 @@ int mc__dossier_insert(struct mc_conn *c, const struct mc_dossier_new *n, int64_
 	/* 0 means "none": NULL, which the foreign keys accept */
 	int rc = mc_query(
 		c, &s,
-		"INSERT INTO dossiers (code, secret, province_code, procedure_id, procedure_code, field_code,"
+		"INSERT INTO dossiers (id, code, secret, province_code, procedure_id, procedure_code, field_code,"
 		" applicant_id, applicant, form_data, papers, channel, status, received_agency_id, counter_id,"
 		" competent_agency_id, current_step, current_agency_id, step_role, received_by, submitted_at,"
 		" received_at, due_at, return_method, created_at, updated_at, extra, paused_at, register_entry)"
-		" VALUES (?, ?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, NULLIF(CAST(? AS "
+		" VALUES (mc_dossier_id(?), ?, ?, (SELECT province_code FROM agencies WHERE id = ?), ?, ?, ?, "
+		"NULLIF(CAST(? AS "
 		"BIGINT), 0),"
 		" ?, ?, ?, ?, ?, ?,"
 		" NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?,"
 		" NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?,"
 		" NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0)) RETURNING id",
-		"ttii"
+		"tttii"
 		"ttittt"
 		"tti"
 		"iidit"
 		"iiiit"
 		"iitii",
-		n->code, n->secret, n->receiving /* the receiving agency's province */, n->proc.id, n->proc.code,
-		n->proc.field_code, n->applicant_id, applicant, form, papers, n->channel, n->status, n->receiving,
-		n->counter_id, n->competent, n->current_step, n->current_agency, n->step_role, n->received_by,
-		n->submitted_at, n->received_at, n->due_at, n->return_method, n->submitted_at, n->submitted_at,
+		n->code /* its id (0045) */, n->code, n->secret, n->receiving /* the receiving agency's province */,
+		n->proc.id, n->proc.code, n->proc.field_code, n->applicant_id, applicant, form, papers, n->channel,
+		n->status, n->receiving, n->counter_id, n->competent, n->current_step, n->current_agency, n->step_role,
+		n->received_by, n->submitted_at, n->received_at, n->due_at, n->return_method, n->submitted_at,
+		n->submitted_at,
 		/* created_at, updated_at */ extra, n->paused_at, n->register_entry);
 	if (rc)
 		goto out;

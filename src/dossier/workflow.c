@@ -74,7 +74,10 @@ static int load_row(int rc, struct mc_stmt *s, struct mc__dossier *d)
 int mc__load(struct mc_conn *c, const char *code, struct mc__dossier *d)
 {
 	struct mc_stmt *s = NULL;
-	int rc = mc_query(c, &s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE code = ?", "t", code);
+	int64_t lo, hi;
+	mc_dossier_code_ids(code, &lo, &hi);
+	int rc =
+		mc_query(c, &s, "SELECT " DOSSIER_COLS " FROM dossiers WHERE " MC_DOSSIER_BY_CODE, "tii", code, lo, hi);
 	return load_row(rc, s, d);
 }
 
@@ -831,7 +834,10 @@ int mc__track_refresh(struct mc_conn *c, int64_t id)
 int mc_dossier_track(struct mc_conn *c, const char *code, const char *secret, json_t **out)
 {
 	struct mc_stmt *s = NULL;
-	int rc = mc_query(c, &s, TRACK_SELECT "d.code = ? AND d.secret = ?", "tt", code, secret);
+	int64_t lo, hi;
+	mc_dossier_code_ids(code, &lo, &hi);
+	int rc = mc_query(c, &s, TRACK_SELECT MC_DOSSIER_BY_CODE_AS("d") " AND d.secret = ?", "tiit", code, lo, hi,
+			  secret);
 	return track_build(c, rc, s, out);
 }
 
@@ -839,8 +845,11 @@ int mc_dossier_track_text(struct mc_conn *c, const char *code, const char *secre
 			  int *gzipped)
 {
 	struct mc_stmt *s;
-	int rc = mc_query(c, &s, "SELECT track_gz, track_json FROM dossiers WHERE code = ? AND secret = ?", "tt", code,
-			  secret);
+	int64_t lo, hi;
+	mc_dossier_code_ids(code, &lo, &hi);
+	int rc =
+		mc_query(c, &s, "SELECT track_gz, track_json FROM dossiers WHERE " MC_DOSSIER_BY_CODE " AND secret = ?",
+			 "tiit", code, lo, hi, secret);
 	if (rc)
 		return rc;
 	*gzipped = 0;

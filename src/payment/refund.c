@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include "../dossier/dossier.h"
 #include "../core/field.h"
 #include "../core/log.h"
 #include "../core/timeutil.h"
@@ -126,12 +127,13 @@ int mc_payment_refund(struct mc_pay_ctx *x, int64_t id, int64_t version, json_t 
 
 int mc_payment_refund_due(struct mc_pay_ctx *x, const char *code)
 {
-	int64_t id = 0;
-	int rc =
-		mc_query_int64(x->c, &id,
-			       "SELECT p.id FROM payments p JOIN dossiers d ON d.id = p.dossier_id WHERE d.code = ? AND"
-			       " p.status = 'paid' AND p.method = 'vnpay' AND p.refund_due_at IS NOT NULL",
-			       "t", code);
+	int64_t id = 0, lo, hi;
+	mc_dossier_code_ids(code, &lo, &hi);
+	int rc = mc_query_int64(
+		x->c, &id,
+		"SELECT p.id FROM payments p JOIN dossiers d ON d.id = p.dossier_id WHERE " MC_DOSSIER_BY_CODE_AS(
+			"d") " AND p.status = 'paid' AND p.method = 'vnpay' AND p.refund_due_at IS NOT NULL",
+		"tii", code, lo, hi);
 	if (rc)
 		return rc == MC_E_NOT_FOUND ? 0 : rc;
 	struct mc__pay p;

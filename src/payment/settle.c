@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include "../dossier/dossier.h"
 #include "../core/field.h"
 #include "../core/log.h"
 #include "../core/timeutil.h"
@@ -25,10 +26,12 @@ int mc_payment_get(struct mc_pay_ctx *x, int64_t id, json_t **out)
 
 int mc_payment_of_dossier(struct mc_pay_ctx *x, const char *code, json_t **out)
 {
-	int64_t id = 0;
-	int rc = mc_query_int64(x->c, &id,
-				"SELECT p.id FROM payments p JOIN dossiers d ON d.id = p.dossier_id WHERE d.code = ?",
-				"t", code);
+	int64_t id = 0, lo, hi;
+	mc_dossier_code_ids(code, &lo, &hi);
+	int rc = mc_query_int64(
+		x->c, &id,
+		"SELECT p.id FROM payments p JOIN dossiers d ON d.id = p.dossier_id WHERE " MC_DOSSIER_BY_CODE_AS("d"),
+		"tii", code, lo, hi);
 	return rc ? rc : mc_payment_get(x, id, out);
 }
 

@@ -5,7 +5,10 @@
  * client, who saw the connection drop, sends the same request with the
  * same key to the restarted server and gets the first answer, replayed:
  * one dossier, not two; one transition, not a 412.  Workflow actions
- * honour keys like every other POST.
+ * honour keys like every other POST.  A server killed while a request runs
+ * (held just before its COMMIT: X-Motcua-Test-Fault: stall-before-commit)
+ * leaves the key reserved, and the retry to the restarted server runs the
+ * request at once: not a 409 for 5 minutes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,9 +23,12 @@
 
 #include "db/db.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct mc_test_server srv;
 static char db_url[512];
@@ -184,12 +190,79 @@ static void action_retry_is_replayed(void **state)
 	mc_http_res_free(&r);
 }
 
+/* Lines of the server's log that hold text. */
+static int log_count(const char *text)
+{
+	FILE *f = fopen(srv.log, "r");
+	char line[4096];
+	int n = 0;
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The citizen's submission with a key, in a thread, held by the server
+ * just before its COMMIT. */
+struct held_post {
+	struct mc_http_session s;
+	const char *key;
+	long status;
+};
+
+static void *held_post_run(void *arg)
+{
+	struct held_post *h = arg;
+	char k[160];
+	snprintf(k, sizeof(k), "Idempotency-Key: %s", h->key);
+	const char *h2[] = {k, "X-Motcua-Test-Fault: stall-before-commit", NULL};
+	struct mc_http_res r;
+	h->status = mc_http_do(&h->s, "POST", "/api/v1/dossiers", BODY, h2, &r) ? -1 : r.status;
+	mc_http_res_free(&r);
+	return NULL;
+}
+
+static void killed_before_commit(void **state)
+{
+	(void)state;
+	int64_t before = count("SELECT COUNT(*) FROM dossiers WHERE procedure_code = ?", "1.004873");
+	struct held_post h = {.s = cit, .key = "crash-held-1"};
+	int stalls = log_count("\"msg\":\"test_commit_stalled\"");
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, held_post_run, &h), 0);
+	for (int i = 0; i < 6000 && log_count("\"msg\":\"test_commit_stalled\"") == stalls; i++) {
+		struct timespec ts = {0, 10000000};
+		nanosleep(&ts, NULL);
+	}
+	assert_true(log_count("\"msg\":\"test_commit_stalled\"") > stalls);
+	/* killed with the request's work done but not committed */
+	assert_int_equal(kill(srv.pid, SIGKILL), 0);
+	assert_int_equal(mc_test_server_wait(&srv, 60), 128 + SIGKILL);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(h.status, -1); /* the client saw no answer */
+	/* nothing of it exists but its reservation */
+	assert_int_equal(count("SELECT COUNT(*) FROM dossiers WHERE procedure_code = ?", "1.004873"), before);
+	assert_int_equal(count("SELECT COUNT(*) FROM idempotency WHERE key = ? AND status = 0", "crash-held-1"), 1);
+
+	start();
+	struct mc_http_res r;
+	assert_int_equal(post(&cit, "/api/v1/dossiers", BODY, "crash-held-1", NULL, 0, &r), 201);
+	assert_false(replayed(&r));
+	mc_http_res_free(&r);
+	assert_int_equal(post(&cit, "/api/v1/dossiers", BODY, "crash-held-1", NULL, 0, &r), 201);
+	assert_true(replayed(&r));
+	mc_http_res_free(&r);
+	assert_int_equal(count("SELECT COUNT(*) FROM dossiers WHERE procedure_code = ?", "1.004873"), before + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(submission_survives),
 		cmocka_unit_test(action_survives),
 		cmocka_unit_test(action_retry_is_replayed),
+		cmocka_unit_test(killed_before_commit),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,6 +5,9 @@
  * checked for shape, kept per caller (anonymous callers share one space),
  * and remember failures as well as successes.  Requests refused before
  * they run (401, 403 CSRF) do not use up the key; log-ins ignore keys.
+ * While a request runs, its duplicate gets 409 idempotency_in_progress;
+ * a reservation whose request is gone (as a failover leaves it) is taken
+ * over at once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,14 +20,17 @@
 #include "server.h"
 #include "testdb.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PW "motcua2026"
 
 static struct mc_test_server srv;
 static char db_url[512];
+static struct mc_db *db;
 static struct mc_http_session quantri, branch_admin;
 static long long ag_centre, ag_branch1, ag_stp;
 
@@ -112,7 +118,7 @@ static long long agency_id(const char *code)
 static int setup(void **state)
 {
 	(void)state;
-	mc_test_db_setup(db_url, sizeof(db_url), 1, NULL, 1);
+	mc_test_db_setup(db_url, sizeof(db_url), 1, &db, 1);
 	mc_test_server_start(&srv, db_url, NULL);
 	mc_http_login_as(&quantri, srv.base, "quantri");
 	mc_http_login_as(&branch_admin, srv.base, "truongcn.cn1");
@@ -126,7 +132,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	assert_int_equal(mc_test_server_stop(&srv), 0);
-	mc_test_db_drop(db_url, NULL);
+	mc_test_db_drop(db_url, db);
 	return 0;
 }
 
@@ -413,6 +419,139 @@ static void login_ignores_the_key(void **state)
 	mc_http_res_free(&b);
 }
 
+/* ---- a request still running, a request gone ---- */
+
+/* Lines of the server's log that hold text. */
+static int log_count(const char *text)
+{
+	FILE *f = fopen(srv.log, "r");
+	char line[4096];
+	int n = 0;
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Wait (a minute at most) until the log holds more than `before` lines
+ * with text. */
+static int log_grows(const char *text, int before)
+{
+	for (int i = 0; i < 6000; i++) {
+		if (log_count(text) > before)
+			return 1;
+		struct timespec ts = {0, 10000000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/* quantri's POST of body with key, in a thread, held by the server just
+ * before its COMMIT (motcua-test's stall-before-commit). */
+struct held_post {
+	struct mc_http_session s;
+	const char *body, *key;
+	pthread_t th;
+	long status;
+	int replayed;
+};
+
+static void *held_post_run(void *arg)
+{
+	struct held_post *h = arg;
+	char k[200];
+	snprintf(k, sizeof(k), "Idempotency-Key: %s", h->key);
+	const char *const hs[] = {k, "X-Motcua-Test-Fault: stall-before-commit", NULL};
+	struct mc_http_res r;
+	h->status = mc_http_do(&h->s, "POST", "/api/v1/users", h->body, hs, &r) ? -1 : r.status;
+	h->replayed = h->status > 0 && replayed(&r);
+	mc_http_res_free(&r);
+	return NULL;
+}
+
+/* Two requests with one key at once: the second is refused with 409 while
+ * the first runs (it is not run a second time, nor waits for the first),
+ * and gets the first one's answer afterwards. */
+static void duplicate_while_running(void **state)
+{
+	(void)state;
+	char body[400];
+	official_body(body, sizeof(body), "tiepnhan.idem10", ag_centre, "Võ Văn Mười");
+	struct held_post h = {.s = quantri, .body = body, .key = "K-idem-10"};
+	int stalls = log_count("\"msg\":\"test_commit_stalled\"");
+	assert_int_equal(pthread_create(&h.th, NULL, held_post_run, &h), 0);
+	assert_true(log_grows("\"msg\":\"test_commit_stalled\"", stalls));
+
+	struct mc_http_res r;
+	post_key(&quantri, "/api/v1/users", body, "K-idem-10", &r);
+	assert_problem(&r, 409, "idempotency_in_progress");
+	assert_string_equal(mc_http_header(&r, "Retry-After"), "1");
+	assert_false(replayed(&r));
+	mc_http_res_free(&r);
+
+	const char *release[] = {"X-Motcua-Test-Fault: release-commit", NULL};
+	assert_int_equal(mc_http_do(&quantri, "GET", "/api/v1/me", NULL, release, &r), 0);
+	mc_http_res_free(&r);
+	assert_int_equal(pthread_join(h.th, NULL), 0);
+	assert_int_equal(h.status, 201);
+	assert_false(h.replayed);
+	assert_int_equal(post_key(&quantri, "/api/v1/users", body, "K-idem-10", &r), 201);
+	assert_true(replayed(&r));
+	mc_http_res_free(&r);
+	assert_int_equal(count_username(ag_centre, "tiepnhan.idem10"), 1);
+}
+
+/* A reservation as a request leaves it when its database connection dies
+ * under it (a failover: the server lives on, the row could not be
+ * deleted): by quantri, for key, made now, by owner. */
+static void leave_reservation(const char *key, const char *owner)
+{
+	int64_t uid = mc_test_db_int(db, "SELECT id FROM users WHERE username = ?", "quantri");
+	struct mc_conn *c;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	int64_t now = (int64_t)time(NULL) * 1000;
+	assert_int_equal(
+		mc_exec(c,
+			"INSERT INTO idempotency (user_id, key, method, path, request_hash, status, created_at,"
+			" owner) VALUES (?, ?, 'POST', '/api/v1/users', 'a request that died', 0, ?, ?)",
+			"itit", uid, key, now, owner),
+		1);
+	mc_db_release(c);
+}
+
+static void reservation_of_a_request_gone(void **state)
+{
+	(void)state;
+	char body[400];
+	official_body(body, sizeof(body), "tiepnhan.idem11", ag_centre, "Võ Văn Mười Một");
+	leave_reservation("K-idem-11", "2f1c0d9e8b7a65432f1c0d9e8b7a6543");
+	/* nobody holds its claim: the retry runs at once */
+	struct mc_http_res r;
+	assert_int_equal(post_key(&quantri, "/api/v1/users", body, "K-idem-11", &r), 201);
+	assert_false(replayed(&r));
+	mc_http_res_free(&r);
+	assert_int_equal(post_key(&quantri, "/api/v1/users", body, "K-idem-11", &r), 201);
+	assert_true(replayed(&r));
+	mc_http_res_free(&r);
+	assert_int_equal(count_username(ag_centre, "tiepnhan.idem11"), 1);
+
+	/* one made by a release without claims cannot tell whether its
+	 * request lives: 409 for 5 minutes, as that release answers (the row
+	 * made so from an answered request, for its fingerprint) */
+	official_body(body, sizeof(body), "tiepnhan.idem12", ag_centre, "Võ Văn Mười Hai");
+	first_answer(body, "K-idem-12");
+	struct mc_conn *c;
+	assert_int_equal(mc_db_acquire(db, &c), 0);
+	assert_int_equal(mc_exec(c, "UPDATE idempotency SET status = 0, body = NULL, owner = NULL WHERE key = ?", "t",
+				 "K-idem-12"),
+			 1);
+	mc_db_release(c);
+	post_key(&quantri, "/api/v1/users", body, "K-idem-12", &r);
+	assert_problem(&r, 409, "idempotency_in_progress");
+	mc_http_res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +563,8 @@ int main(void)
 		cmocka_unit_test(failures_are_remembered),
 		cmocka_unit_test(refusals_keep_the_key),
 		cmocka_unit_test(login_ignores_the_key),
+		cmocka_unit_test(duplicate_while_running),
+		cmocka_unit_test(reservation_of_a_request_gone),
 	};
 	mc_test_only_from_env();
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -105,12 +105,12 @@ def run(args):
                         acked.write(what + "\n")
                 if 200 <= status < 300:
                     break
-                if 400 <= status < 500 and status != 429:
-                    # a refusal: trying again will not help.  409
-                    # idempotency_in_progress too: the key's reservation
-                    # outlived its request (it could not be released while
-                    # the database was away) and holds for 5 minutes; the
-                    # clerk takes the dossier again under a new key
+                busy = what.endswith(":idempotency_in_progress")
+                if 400 <= status < 500 and status != 429 and not busy:
+                    # a refusal: trying again will not help.  Not 409
+                    # idempotency_in_progress: an attempt with this key
+                    # still runs (one that died is taken over at once), so
+                    # the next attempt gets its answer
                     break
                 if stop.is_set():
                     break

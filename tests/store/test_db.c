@@ -570,6 +570,37 @@ static void query_int64_not_found(void **state)
 	give(c);
 }
 
+/* A claim has one holder at a time; it is given up by mc_db_unclaim, or
+ * when its connection goes back to the pool (on PostgreSQL the lock of a
+ * session that lives on in the pool: not left behind). */
+static void claims(void **state)
+{
+	(void)state;
+	const int64_t id = (int64_t)0x9e3779b97f4a7c15ULL, other = 42;
+	struct mc_conn *a = take(), *b = take();
+	assert_int_equal(mc_db_claim(a, id), 1);
+	assert_int_equal(mc_db_claim(b, id), 0);
+	assert_int_equal(mc_db_claim(b, other), 1); /* another number is free */
+	mc_db_unclaim(a, id);
+	assert_int_equal(mc_db_claim(b, id), 1);
+	assert_int_equal(mc_db_claim(a, id), 0);
+	give(b); /* b still claims both */
+	assert_int_equal(mc_db_claim(a, id), 1);
+	assert_int_equal(mc_db_claim(a, other), 1);
+	mc_db_unclaim(a, other);
+	mc_db_unclaim(a, other); /* not held: nothing */
+	/* at most MC_CONN_CLAIMS (4) a connection */
+	for (int64_t i = 1; i <= 3; i++)
+		assert_int_equal(mc_db_claim(a, 1000 + i), 1);
+	assert_int_equal(mc_db_claim(a, 2000), MC_E_INTERNAL);
+	give(a);
+	b = take();
+	for (int64_t i = 1; i <= 3; i++)
+		assert_int_equal(mc_db_claim(b, 1000 + i), 1);
+	assert_int_equal(mc_db_claim(b, id), 1);
+	give(b);
+}
+
 /* ---- the pool under concurrency ---- */
 
 #define WORKERS   4
@@ -738,6 +769,7 @@ int main(void)
 		cmocka_unit_test_teardown(changes_are_counted, give_all),
 		cmocka_unit_test_teardown(statement_cache, give_all),
 		cmocka_unit_test_teardown(query_int64_not_found, give_all),
+		cmocka_unit_test_teardown(claims, give_all),
 		cmocka_unit_test_teardown(pool_concurrent_writers, give_all),
 		cmocka_unit_test_teardown(pool_acquire_waits, give_all),
 	};
