@@ -4,7 +4,7 @@
 #   make test   every test, on SQLite and PostgreSQL, plus once under
 #               AddressSanitizer + UndefinedBehaviorSanitizer
 .POSIX:
-.PHONY: all build build-all run test test-fast asan bench cluster-test deps e2e-deps screenshots clean format lint install uninstall
+.PHONY: all build build-all run test test-fast asan bench bench-national cluster-test deps e2e-deps screenshots clean format lint install uninstall
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -98,6 +98,12 @@ bench: build
 	bash bench/notify.sh $(BUILD)
 	@$(MAKE) --no-print-directory e2e-deps
 	MOTCUA_BIN=$(BUILD)/motcua node bench/web.mjs
+
+# The national rehearsal (issue 18, docs/national.md): hours at 10M
+# dossiers, so not part of `make bench`.  NATIONAL_SIZES etc.: see the script.
+bench-national: build
+	@bash scripts/deps.sh --install bench
+	bash bench/national.sh $(BUILD)
 
 # The cluster scenarios (tests/cluster/run.sh, docs/cluster.md): PostgreSQL
 # under Patroni with etcd, HAProxy, 3 servers behind a front; a rolling
