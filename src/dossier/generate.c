@@ -344,6 +344,17 @@ static uint64_t stat_key(int ag, int pr, int kind, int idx)
 	return ((uint64_t)ag << 32 | (uint64_t)pr << 18 | (uint64_t)kind << 16 | (uint64_t)idx) + 1;
 }
 
+/* A slot for key in a table of cap slots (a power of two): the key's bits
+ * mixed (the agency and the procedure sit in its high bits, which a plain
+ * multiplication would leave out of the low ones). */
+static size_t stat_slot(uint64_t key, size_t cap)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return (size_t)key & (cap - 1);
+}
+
 static struct gstat *stat_cell(struct gen *g, uint64_t key)
 {
 	if (2 * (g->nstats + 1) > g->stats_cap) { /* grow: at most half full */
@@ -352,7 +363,7 @@ static struct gstat *stat_cell(struct gen *g, uint64_t key)
 		for (size_t i = 0; i < g->stats_cap; i++) {
 			if (!g->stats[i].key)
 				continue;
-			size_t h = (size_t)(g->stats[i].key * 0x9E3779B97F4A7C15ull) & (cap - 1);
+			size_t h = stat_slot(g->stats[i].key, cap);
 			while (t[h].key)
 				h = (h + 1) & (cap - 1);
 			t[h] = g->stats[i];
@@ -361,7 +372,7 @@ static struct gstat *stat_cell(struct gen *g, uint64_t key)
 		g->stats = t;
 		g->stats_cap = cap;
 	}
-	size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull) & (g->stats_cap - 1);
+	size_t h = stat_slot(key, g->stats_cap);
 	while (g->stats[h].key && g->stats[h].key != key)
 		h = (h + 1) & (g->stats_cap - 1);
 	if (!g->stats[h].key) {
