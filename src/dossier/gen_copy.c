@@ -329,8 +329,8 @@ static int end_cc(struct gen_copy *k)
 int mc__gen_copy_seq_row(struct gen *g, int64_t agency_id, const char *day, int64_t last)
 {
 	struct gen_copy *k = g->copy;
-	int rc;
 	if (!k->cc_seq) { /* the statistics are all there: the counters now */
+		int rc;
 		if ((rc = end_cc(k)) || (rc = mc_copy_begin(g->c, "gen_seq", "agency_id, day, last", &k->cc)))
 			return rc;
 		k->cc_seq = 1;

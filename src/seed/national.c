@@ -50,7 +50,8 @@ struct nat {
 	struct mc_seed_counts *n;
 	char *err;
 	size_t errlen;
-	long people; /* names handed out so far */
+	long people;  /* names handed out so far */
+	long created; /* agencies created by this run */
 };
 
 static int read_units(struct mc_conn *c, const char *level, struct unit **out, int *nout)
@@ -93,10 +94,12 @@ static int agency(struct nat *x, const char *code, const char *kind, const char 
 {
 	struct mc_agency_new a = {code, kind, name, name_en, unit, parent, abbr};
 	int rc = mc_agency_create(x->c, &a, id);
-	if (rc)
+	if (rc) {
 		snprintf(x->err, x->errlen, "agency %s: %s", code, mc_conn_errmsg(x->c));
-	else
+	} else {
 		x->n->agencies++;
+		x->created++;
+	}
 	return rc;
 }
 
@@ -340,15 +343,14 @@ int mc_seed_national(struct mc_conn *c, const char *password, struct mc_seed_cou
 		rc = mc_tx_begin(c, 1);
 	if (rc)
 		goto out;
-	struct nat x = {c, hash, n, err, errlen, 0};
-	long before = n->agencies;
+	struct nat x = {c, hash, n, err, errlen, 0, 0};
 	for (int i = 0; i < np && !rc; i++)
 		rc = one_province(&x, &provinces[i], wards, nw);
-	if (!rc && n->agencies > before) {
+	if (!rc && x.created > 0) {
 		struct mc_audit_entry e = {0, "seed.national", "agency", "*", "cli", NULL};
 		rc = mc_audit_append_json(c, &e,
 					  json_pack("{s:I, s:I, s:I, s:I}", "provinces", (json_int_t)n->provinces,
-						    "agencies", (json_int_t)(n->agencies - before), "counters",
+						    "agencies", (json_int_t)x.created, "counters",
 						    (json_int_t)n->counters, "officials", (json_int_t)n->officials));
 	}
 	if (!rc) {
