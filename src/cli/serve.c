@@ -400,42 +400,82 @@ static int apply_settings(const struct mc_config *cfg, struct mc_db *db)
 	return 0;
 }
 
-/* The pool of the replica that lag-tolerant reads go to (db_replica), or
- * NULL: none set, SQLite (one file has no replica), or it cannot be
- * reached now (those reads then go to the primary until a restart). */
-static struct mc_db *open_replica(const struct mc_config *cfg)
+/* The replica that lag-tolerant reads go to (db_replica): its pool, set
+ * on the server once it is open.  One that cannot be reached when the
+ * server starts is tried again every replica_retry_ms by a worker (its
+ * reads go to the primary meanwhile); db is written by that worker only,
+ * and read by run() once the worker stopped. */
+struct replica {
+	struct mc_server *srv;
+	struct mc_db *db; /* NULL: not open (yet) */
+	int tries;        /* failed openings so far */
+	char err[512];    /* the last one's error */
+};
+
+/* 1: db_replica is to be used (set, and PostgreSQL on both sides; a
+ * replica set with SQLite is logged and ignored: one file has no replica),
+ * else 0. */
+static int replica_wanted(const struct mc_config *cfg)
 {
 	if (!cfg->db_replica[0])
-		return NULL;
+		return 0;
 	if (!mc_config_is_pg(cfg->db) || !mc_config_is_pg(cfg->db_replica)) {
 		mc_log_json(MC_LOG_WARN, "db_replica",
 			    json_pack("{s:s}", "detail",
 				      "db_replica is used only with PostgreSQL (db and db_replica postgresql:// "
 				      "URLs): ignored"));
-		return NULL;
+		return 0;
 	}
+	return 1;
+}
+
+/* Open rep's pool and set it on the server: 0, or -1 when the replica
+ * cannot be reached now (its first failure is logged, the later ones
+ * counted only: one line per retry would flood the log of a server whose
+ * replica is down for hours). */
+static int replica_open(struct replica *rep, const struct mc_config *cfg)
+{
 	struct mc_db_limits lim = {cfg->db_connect_timeout_ms, cfg->db_statement_timeout_ms, cfg->db_lock_timeout_ms,
 				   cfg->db_hang_timeout_ms};
-	struct mc_db *rdb = NULL;
-	char err[512];
 	int size = cfg->db_pool / 2 > 2 ? cfg->db_pool / 2 : 2;
-	if (mc_db_open_limits(cfg->db_replica, size, &lim, &rdb, err, sizeof(err))) {
-		mc_log_json(MC_LOG_WARN, "db_replica",
-			    json_pack("{s:s, s:s}", "detail",
-				      "cannot open the replica's pool: its reads go to the primary", "error", err));
-		return NULL;
+	struct mc_db *rdb = NULL;
+	if (mc_db_open_limits(cfg->db_replica, size, &lim, &rdb, rep->err, sizeof(rep->err))) {
+		if (rep->tries++ == 0)
+			mc_log_json(MC_LOG_WARN, "db_replica",
+				    json_pack("{s:s, s:s, s:i}", "detail",
+					      "cannot open the replica's pool: its reads go to the primary, and it "
+					      "is tried again every replica_retry_ms",
+					      "error", rep->err, "retry_ms", cfg->replica_retry_ms));
+		return -1;
 	}
-	mc_log_json(MC_LOG_INFO, "db_replica", json_pack("{s:i, s:i}", "pool", size, "fresh_s", cfg->replica_fresh_s));
-	return rdb;
+	rep->db = rdb;
+	mc_server_set_replica(rep->srv, rdb);
+	mc_log_json(MC_LOG_INFO, "db_replica",
+		    json_pack("{s:i, s:i, s:i}", "pool", size, "fresh_s", cfg->replica_fresh_s, "failed_tries",
+			      rep->tries));
+	return 0;
+}
+
+/* The replica's worker: one try a round until the replica opens, then it
+ * ends. */
+static void replica_round(struct keeper *k)
+{
+	if (replica_open(k->ud, k->cfg))
+		return;
+	pthread_mutex_lock(&k->lock);
+	k->stop = 1;
+	pthread_mutex_unlock(&k->lock);
 }
 
 /* The server's worker threads. */
 struct workers {
-	struct keeper keeper, courier, notify, portal, snapper;
+	struct keeper keeper, courier, notify, portal, snapper, replica;
 	struct mc_notifier notifier;
 };
 
-static void workers_start(struct workers *w, struct mc_db *db, const struct mc_config *cfg)
+/* rep: the replica, tried again by a worker while it is wanted and not
+ * open. */
+static void workers_start(struct workers *w, struct mc_db *db, const struct mc_config *cfg, struct replica *rep)
 {
 	/* Housekeeping and the snapshots run on one server at a time (a
 	 * lease); the couriers, the notifier and the portal's worker on every
@@ -490,6 +530,14 @@ static void workers_start(struct workers *w, struct mc_db *db, const struct mc_c
 				     .lease_ms = 10 * 60000,
 				     .held = -1};
 	keeper_start(&w->snapper, snapshot_main, cfg->snapshots);
+	w->replica = (struct keeper){.db = db,
+				     .cfg = cfg,
+				     .lock = PTHREAD_MUTEX_INITIALIZER,
+				     .cond = PTHREAD_COND_INITIALIZER,
+				     .round = replica_round,
+				     .interval_ms = cfg->replica_retry_ms,
+				     .ud = rep};
+	keeper_start(&w->replica, periodic_main, rep->tries > 0 && !rep->db);
 }
 
 static void workers_stop(struct workers *w)
@@ -499,6 +547,7 @@ static void workers_stop(struct workers *w)
 	keeper_stop(&w->snapper);
 	keeper_stop(&w->notify);
 	keeper_stop(&w->portal);
+	keeper_stop(&w->replica);
 	mc_cli_notifier_done(&w->notifier);
 }
 
@@ -514,13 +563,14 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct mc_server *srv = mc_server_new(cfg, db, mc_api_routes(), &mc_api_hooks);
-	struct mc_db *replica = open_replica(cfg);
-	mc_server_set_replica(srv, replica);
+	struct replica rep = {.srv = srv};
+	if (replica_wanted(cfg))
+		replica_open(&rep, cfg);
 	char err[256];
 	if (mc_server_start(srv, err, sizeof(err))) {
 		fprintf(stderr, "motcua: %s\n", err);
 		mc_server_free(srv);
-		mc_db_close(replica);
+		mc_db_close(rep.db);
 		return 1;
 	}
 	if (mc_time_is_test_clock())
@@ -538,7 +588,7 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 			      "threads", cfg->threads, "database", mc_db_kind_name(db), "version", MC_VERSION, "schema",
 			      mc_migrate_latest(db)));
 	struct workers w;
-	workers_start(&w, db, cfg);
+	workers_start(&w, db, cfg, &rep);
 	siginfo_t si;
 	int sig;
 	while ((sig = sigwaitinfo(&set, &si)) < 0)
@@ -553,7 +603,8 @@ static int run(struct mc_config *cfg, struct mc_db *db)
 	mc_server_stop(srv, cfg->shutdown_grace);
 	servers_stopped(db, noted);
 	mc_server_free(srv);
-	mc_db_close(replica);
+	/* only now: the worker that opened it stopped, and no request runs */
+	mc_db_close(rep.db);
 	return 0;
 }
 

@@ -48,6 +48,7 @@ static const struct key keys[] = {
 	S(db),
 	S(db_replica),
 	I(replica_fresh_s, 0, 300),
+	I(replica_retry_ms, 100, 3600000),
 	I(housekeeping_interval_ms, 100, 86400000),
 	S(listen),
 	S(data_dir),
@@ -242,6 +243,7 @@ int mc_config_load(struct mc_config *c, const char *path, char *err, size_t errl
 	c->shutdown_grace = 30;
 	c->session_cache_ms = 2000;
 	c->replica_fresh_s = 5;
+	c->replica_retry_ms = 10000;
 	c->housekeeping_interval_ms = 600000;
 	c->track_limit = 60;
 	c->feedback_limit = 20;

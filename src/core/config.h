@@ -16,6 +16,7 @@ struct mc_config {
 	char db_replica[512]; /* postgresql:// URL of a replica for reads that may lag ("" = none; ignored with SQLite)
 			       */
 	int replica_fresh_s;  /* seconds after a client's write during which its reads go to the primary */
+	int replica_retry_ms; /* how often a replica that could not be opened is tried again */
 	int housekeeping_interval_ms; /* how often housekeeping runs (on one server of those sharing the database) */
 	char listen[128];             /* host:port */
 	char data_dir[512];           /* blobs and the default SQLite file */

@@ -139,11 +139,13 @@ void mc_server_free(struct mc_server *s);
 struct mc_config *mc_server_config(struct mc_server *s);
 struct mc_db *mc_server_db(struct mc_server *s);
 /* Reads of MC_RF_REPLICA routes go to replica (a pool on a PostgreSQL
- * replica; NULL: none), before the server starts.  A client that wrote
- * (a state-changing request answered 2xx) gets a cookie for
- * cfg->replica_fresh_s seconds, during which its reads go to the primary,
- * so that it reads what it wrote; so do all reads while the replica does
- * not lend a connection (down). */
+ * replica; NULL: none), from the next request on: it may be set before the
+ * server starts or while it serves (a replica that answers only later);
+ * the pool must stay open until mc_server_stop returned.  A client that
+ * wrote (a state-changing request answered 2xx) gets a cookie for
+ * cfg->replica_fresh_s seconds when cfg->db_replica is set, during which
+ * its reads go to the primary, so that it reads what it wrote; so do all
+ * reads while the replica does not lend a connection (down). */
 void mc_server_set_replica(struct mc_server *s, struct mc_db *replica);
 /* Requests being served right now. */
 int mc_server_in_flight(struct mc_server *s);

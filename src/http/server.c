@@ -42,7 +42,9 @@ struct mc_server {
 	atomic_int in_flight;
 	atomic_int stopping; /* SIGTERM came: answers close their connection */
 	struct mc_conns *conns;
-	struct mc_db *replica; /* NULL: none */
+	/* NULL: none (yet: serve.c sets it while requests run when the replica
+	 * answers only later); read once per request, with atomic_load */
+	_Atomic(struct mc_db *) replica;
 	/* reads of MC_RF_REPLICA routes: from the replica, from the primary
 	 * (none set, a client that just wrote), from the primary because the
 	 * replica lent no connection */
@@ -55,7 +57,7 @@ struct mc_server {
 
 void mc_server_set_replica(struct mc_server *s, struct mc_db *replica)
 {
-	s->replica = replica;
+	atomic_store_explicit(&s->replica, replica, memory_order_release);
 }
 
 struct mc_config *mc_server_config(struct mc_server *s)
@@ -222,11 +224,12 @@ static int replica_db(struct mc_req *r)
 	struct mc_server *s = r->srv;
 	if (!r->route || !(r->route->flags & MC_RF_REPLICA) || strcmp(r->method, "GET") != 0)
 		return 0;
-	if (!s->replica || mc_req_cookie(r, FRESH_COOKIE)) {
+	struct mc_db *replica = atomic_load_explicit(&s->replica, memory_order_acquire);
+	if (!replica || mc_req_cookie(r, FRESH_COOKIE)) {
 		atomic_fetch_add(&s->primary_reads, 1);
 		return 0;
 	}
-	if (mc_db_acquire(s->replica, &r->db)) {
+	if (mc_db_acquire(replica, &r->db)) {
 		r->db = NULL;
 		atomic_fetch_add(&s->replica_fallbacks, 1);
 		return 0;
@@ -605,9 +608,11 @@ static int run(struct mc_req *r)
 	if (rc == 0 && r->status == 0)
 		mc_res_empty(r, 204);
 	/* A client that wrote reads from the primary for a while, wherever its
-	 * next request goes: a replica may not have what it wrote yet. */
-	if (rc == 0 && s->replica && s->cfg->replica_fresh_s > 0 && is_state_changing(r->method) && r->status >= 200 &&
-	    r->status < 300)
+	 * next request goes: a replica may not have what it wrote yet.  Also
+	 * while the replica is awaited (db_replica set, not reached yet): it
+	 * may join any moment, lagging behind this write. */
+	if (rc == 0 && (atomic_load_explicit(&s->replica, memory_order_relaxed) || s->cfg->db_replica[0]) &&
+	    s->cfg->replica_fresh_s > 0 && is_state_changing(r->method) && r->status >= 200 && r->status < 300)
 		mc_res_header(r, "Set-Cookie",
 			      mc_sprintf(r->arena, "%s=1; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", FRESH_COOKIE,
 					 s->cfg->replica_fresh_s, s->cfg->cookie_secure ? "; Secure" : ""));

@@ -17,8 +17,9 @@
  *   - reads that may lag go to db_replica (on PostgreSQL: another database,
  *     empty, so that where a read went shows), except for a client that
  *     just wrote (its fresh cookie), and to the primary while the replica
- *     hangs (back to it once it answers) or when it cannot be opened; with
- *     SQLite db_replica is ignored.
+ *     hangs (back to it once it answers) or when it cannot be opened; a
+ *     replica unreachable at start is tried again until it answers, and
+ *     used from then on; with SQLite db_replica is ignored.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -415,6 +416,19 @@ static void notified_once(void **state)
 
 /* ---- reads from a replica ---- */
 
+/* Whether the log at path has a line with text, as written by now. */
+static int log_has(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int found = 0;
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* motcua_db_lag_tolerant_reads_total{pool="pool"} on s. */
 static long reads(const struct mc_test_server *s, const char *pool)
 {
@@ -518,6 +532,44 @@ static void replica_reads(void **state)
 	assert_int_equal(track_code(&s, code, secret, NULL), 200);
 	assert_int_equal(reads(&s, "replica"), 0);
 	assert_int_equal(mc_test_server_stop(&s), 0);
+
+	/* a replica that cannot be reached when the server starts (a proxy
+	 * that refuses): its reads go to the primary while the server tries
+	 * it again (every replica_retry_ms); once it answers, to it */
+	proxy = mc_test_proxy_start(replica_url, proxied, sizeof(proxied));
+	mc_test_proxy_refuse(proxy, 1);
+	snprintf(env_proxied, sizeof(env_proxied), "MOTCUA_DB_REPLICA=%s", proxied);
+	const char *env_r[] = {env_proxied, "MOTCUA_NOTIFY=0", "MOTCUA_REPLICA_RETRY_MS=200", NULL};
+	mc_test_server_start(&s, db_url, env_r);
+	assert_int_equal(track_code(&s, code, secret, NULL), 200);
+	assert_int_equal(reads(&s, "primary"), 1);
+	assert_int_equal(reads(&s, "replica"), 0);
+	/* tried again and refused: still the primary */
+	for (int i = 0; i < 300 && mc_test_proxy_refused(proxy) < 3; i++)
+		usleep(100000);
+	assert_true(mc_test_proxy_refused(proxy) >= 3);
+	assert_int_equal(track_code(&s, code, secret, NULL), 200);
+	assert_int_equal(reads(&s, "primary"), 2);
+	assert_int_equal(reads(&s, "replica"), 0);
+	/* a client that writes meanwhile gets the cookie: the replica may
+	 * join any moment */
+	struct mc_http_session writer;
+	mc_http_login_as(&writer, s.base, "chuyenvien");
+	assert_int_equal(mc_http_do(&writer, "PUT", "/api/v1/my/language", "{\"lang\":\"vi\"}", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(mc_http_header(&r, "Set-Cookie"), "motcua_fresh=1"));
+	mc_http_res_free(&r);
+	/* it answers: within a few retries the reads go to it (the empty
+	 * database: 404) */
+	mc_test_proxy_refuse(proxy, 0);
+	for (int i = 0; i < 300 && (st = track_code(&s, code, secret, NULL)) != 404; i++)
+		usleep(100000);
+	assert_int_equal(st, 404);
+	assert_true(reads(&s, "replica") >= 1);
+	assert_int_equal(track_code(&s, code, secret, "motcua_fresh=1"), 200);
+	assert_true(log_has(s.log, "\"failed_tries\":"));
+	assert_int_equal(mc_test_server_stop(&s), 0);
+	mc_test_proxy_stop(proxy);
 	mc_test_db_drop(replica_url, rdb);
 }
 

@@ -2,7 +2,7 @@
  * proxy.c (tests) - a stallable, cuttable TCP proxy; see proxy.h.
  *
  * One thread polls the listening socket and both sides of every forwarded
- * connection.  Controls (stall, cut, stop) are applied at the top of its
+ * connection.  Controls (stall, refuse, cut, stop) are applied at the top of its
  * loop and acknowledged there, so that once mc_test_proxy_stall(p, 1)
  * returns not one more byte is forwarded.
  */
@@ -45,9 +45,9 @@ struct mc_test_proxy {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* controls, under lock: asked by the test, applied by the thread */
-	int stall, cut, stop;
+	int stall, cut, stop, refuse;
 	unsigned asked, applied;
-	int nopen, accepted;
+	int nopen, accepted, refused;
 	struct pair *pairs[MAXPAIRS];
 };
 
@@ -76,6 +76,11 @@ static void take_client(struct mc_test_proxy *p)
 	int c = accept(p->lfd, NULL, NULL);
 	if (c < 0)
 		return;
+	if (p->refuse) {
+		close(c);
+		p->refused++;
+		return;
+	}
 	int s = socket(p->up.ss_family, SOCK_STREAM, 0);
 	if (s < 0 || connect(s, (struct sockaddr *)&p->up, p->uplen)) {
 		close(c);
@@ -200,11 +205,13 @@ static void *proxy_main(void *arg)
 }
 
 /* Apply a change of controls and wait until the thread took it. */
-static void control(struct mc_test_proxy *p, int stall, int cut, int stop)
+static void control(struct mc_test_proxy *p, int stall, int cut, int stop, int refuse)
 {
 	pthread_mutex_lock(&p->lock);
 	if (stall >= 0)
 		p->stall = stall;
+	if (refuse >= 0)
+		p->refuse = refuse;
 	p->cut |= cut;
 	p->stop |= stop;
 	unsigned want = ++p->asked;
@@ -217,11 +224,15 @@ static void control(struct mc_test_proxy *p, int stall, int cut, int stop)
 
 void mc_test_proxy_stall(struct mc_test_proxy *p, int on)
 {
-	control(p, on ? 1 : 0, 0, 0);
+	control(p, on ? 1 : 0, 0, 0, -1);
+}
+void mc_test_proxy_refuse(struct mc_test_proxy *p, int on)
+{
+	control(p, -1, 0, 0, on ? 1 : 0);
 }
 void mc_test_proxy_cut(struct mc_test_proxy *p)
 {
-	control(p, -1, 1, 0);
+	control(p, -1, 1, 0, -1);
 }
 
 int mc_test_proxy_open(struct mc_test_proxy *p)
@@ -250,11 +261,19 @@ int mc_test_proxy_accepted(struct mc_test_proxy *p)
 	return n;
 }
 
+int mc_test_proxy_refused(struct mc_test_proxy *p)
+{
+	pthread_mutex_lock(&p->lock);
+	int n = p->refused;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
 void mc_test_proxy_stop(struct mc_test_proxy *p)
 {
 	if (!p)
 		return;
-	control(p, -1, 1, 1);
+	control(p, -1, 1, 1, -1);
 	pthread_join(p->th, NULL);
 	close(p->lfd);
 	close(p->wake[0]);

@@ -19,6 +19,9 @@ struct mc_test_proxy *mc_test_proxy_start(const char *url, char *out_url, size_t
  * taken but kept (the kernel of a stopped server does the same, and
  * completes TCP handshakes too); 0: carry on. */
 void mc_test_proxy_stall(struct mc_test_proxy *p, int on);
+/* on = 1: close every new connection at once, as a server that is down
+ * (or not started yet) refuses it; those open go on; 0: forward again. */
+void mc_test_proxy_refuse(struct mc_test_proxy *p, int on);
 /* Close every connection, both sides, as a restarting server does; new
  * connections are forwarded again.  Returns once they are closed. */
 void mc_test_proxy_cut(struct mc_test_proxy *p);
@@ -28,6 +31,8 @@ int mc_test_proxy_open(struct mc_test_proxy *p);
  * stalled: clients waiting on the "hung" server). */
 int mc_test_proxy_waiting(struct mc_test_proxy *p);
 int mc_test_proxy_accepted(struct mc_test_proxy *p);
+/* Connections closed at once since the start (mc_test_proxy_refuse). */
+int mc_test_proxy_refused(struct mc_test_proxy *p);
 void mc_test_proxy_stop(struct mc_test_proxy *p);
 
 #endif

@@ -449,6 +449,8 @@ const FAMILIES = {
   py_method_: ['vnpay', 'vietqr', 'cash'],
   py_done_: ['record', 'refund'],
   py_un_: ['paid_twice', 'refund_due'],
+  // portal.js: a synchronisation's state (the operator's page)
+  ps_st_: ['pending', 'sending', 'accepted', 'failed'],
   // portal.js: the national portal's status of a dossier (TrangThaiHoSo; 0: none)
   ps_tt_: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
   // linked procedures (linked.js): the parts of 3.000722 and 2.002913, their states

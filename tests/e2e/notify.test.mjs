@@ -8,7 +8,9 @@
 //   reads it in the e-mail the SMTP server received, and sets a new
 //   password with it;
 // - the operator sees a refused e-mail among the dead letters
-//   (/quan-tri/thong-bao) and sends it again.
+//   (/quan-tri/thong-bao) and sends it again after a confirmation
+//   (cancelled once: nothing sent), also at 360 px, axe-clean; the answer
+//   says where the delivery stands.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -17,7 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, DEMO, PHONE } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, countFetches, fetches, DEMO, PHONE } from './lib/harness.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let srv, browser, sink, dir;
@@ -154,7 +156,47 @@ test('the operator retries a dead letter', async () => {
   for (let i = 0; i < 50 && !(await row.count()); i++) { await sleep(200); await page.goto('/quan-tri/thong-bao'); }
   await row.locator('.error', { hasText: '550' }).waitFor();
   await assertAccessible(page, 'dead letters');
-  await row.getByRole('button', { name: 'Gửi lại' }).click();
-  await row.getByText('Đã đưa vào hàng chờ gửi lại.').waitFor();
+  const id = await row.getAttribute('data-id');
+  const retryPath = `/api/v1/notifications/deliveries/${id}/retry`;
+  await countFetches(page, retryPath);
+  await page.reload();
+  await row.locator('.error', { hasText: '550' }).waitFor();
+
+  // the confirmation first, naming the message and the address: cancelled,
+  // nothing is sent
+  await row.getByRole('button', { name: 'Gửi lại', exact: true }).click();
+  const confirm = row.locator('.nd-confirm');
+  await confirm.getByText(/^Gửi lại thông báo .* qua Thư điện tử đến refuse\.hong@example\.vn ngay bây giờ\?/).waitFor();
+  await assertAccessible(page, 'dead letters, confirmation');
+  await confirm.getByRole('button', { name: 'Không, để sau' }).click();
+  assert.equal(await confirm.isHidden(), true);
+  assert.equal(await fetches(page), 0);
+  assert.equal(await row.getAttribute('data-state'), 'dead');
+
+  // on a 360 px phone the confirmation fits and reads
+  const phone = await newPage(browser, srv, PHONE);
+  await login(phone, DEMO.admin);
+  await phone.goto('/quan-tri/thong-bao');
+  const prow = phone.locator(`#nd-list li[data-id="${id}"]`);
+  await prow.getByRole('button', { name: 'Gửi lại', exact: true }).click();
+  await prow.locator('.nd-confirm').getByRole('button', { name: 'Đồng ý, gửi lại' }).waitFor();
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `/quan-tri/thong-bao is ${width}px wide on a 360px screen`);
+  await assertAccessible(phone, 'dead letters, confirmation on a phone');
+  await prow.getByRole('button', { name: 'Không, để sau' }).click();
+  assertNoErrors(phone);
+
+  // then confirmed: the answer, and where the delivery stands now (this
+  // address is refused again: it may be back among the dead letters)
+  await row.getByRole('button', { name: 'Gửi lại', exact: true }).click();
+  await confirm.getByRole('button', { name: 'Đồng ý, gửi lại' }).click();
+  const notice = row.locator('.notice', { hasText: 'Đã đưa vào hàng chờ gửi lại.' });
+  await notice.waitFor();
+  assert.equal(await fetches(page), 1);
+  assert.match(await notice.textContent(), /Trạng thái: (Chờ gửi|Đang gửi|Đã gửi|Không gửi được)\.$/);
+  assert.equal(await row.getByRole('button', { name: 'Gửi lại', exact: true }).count(), 0);
+  const st = await notice.textContent();
+  const states = { 'Chờ gửi': 'pending', 'Đang gửi': 'sending', 'Đã gửi': 'sent', 'Không gửi được': 'dead' };
+  assert.equal(await row.getAttribute('data-state'), states[/Trạng thái: (.*)\.$/.exec(st)[1]]);
   assertNoErrors(page);
 });

@@ -3,14 +3,15 @@
 // (scripts/portal-standin.py) and the server's own worker: a citizen's
 // online dossier refused by the portal is listed for the operator
 // (/quan-tri/dong-bo) with the portal's reason, axe-clean; the operator
-// sends it again and the portal takes it.
+// sends it again after a confirmation (cancelled once: nothing sent; also
+// at 360 px), is told where the change stands, and the portal takes it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, DEMO } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, countFetches, fetches, DEMO, PHONE } from './lib/harness.mjs';
 import { Client, maritalForm } from './lib/api.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -61,8 +62,44 @@ test('the operator sends a refused synchronisation again', async () => {
   await row.locator('.error', { hasText: 'Mã TTHC chưa được công bố' }).waitFor();
   await row.getByText('Mới đăng ký').waitFor();
   await assertAccessible(page, 'portal synchronisation');
-  await row.getByRole('button', { name: 'Gửi lại' }).click();
-  await row.getByText('Đã đưa vào hàng chờ gửi lại.').waitFor();
+  const id = await row.getAttribute('data-id');
+  await countFetches(page, `/api/v1/portal/sync/${id}/retry`);
+  await page.reload();
+  await row.locator('.error', { hasText: 'Mã TTHC chưa được công bố' }).waitFor();
+
+  // the confirmation first, naming the dossier: cancelled, nothing is sent
+  await row.getByRole('button', { name: 'Gửi lại', exact: true }).click();
+  const confirm = row.locator('.ps-confirm');
+  await confirm.getByText(`Gửi lại thay đổi của hồ sơ ${d.code} lên Cổng Dịch vụ công quốc gia ngay bây giờ?`).waitFor();
+  await assertAccessible(page, 'portal synchronisation, confirmation');
+  await confirm.getByRole('button', { name: 'Không, để sau' }).click();
+  assert.equal(await confirm.isHidden(), true);
+  assert.equal(await fetches(page), 0);
+  assert.equal(await row.getAttribute('data-state'), 'failed');
+
+  // on a 360 px phone the confirmation fits and reads
+  const phone = await newPage(browser, srv, PHONE);
+  await login(phone, DEMO.admin);
+  await phone.goto('/quan-tri/dong-bo');
+  const prow = phone.locator(`#ps-list li[data-id="${id}"]`);
+  await prow.getByRole('button', { name: 'Gửi lại', exact: true }).click();
+  await prow.locator('.ps-confirm').getByRole('button', { name: 'Đồng ý, gửi lại' }).waitFor();
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `/quan-tri/dong-bo is ${width}px wide on a 360px screen`);
+  await assertAccessible(phone, 'portal synchronisation, confirmation on a phone');
+  await prow.getByRole('button', { name: 'Không, để sau' }).click();
+  assertNoErrors(phone);
+
+  // then confirmed: the answer, and where the change stands now
+  await row.getByRole('button', { name: 'Gửi lại', exact: true }).click();
+  await confirm.getByRole('button', { name: 'Đồng ý, gửi lại' }).click();
+  const notice = row.locator('.notice', { hasText: 'Đã đưa vào hàng chờ gửi lại.' });
+  await notice.waitFor();
+  assert.equal(await fetches(page), 1);
+  const said = /Trạng thái: (Chờ gửi|Đang gửi|Cổng đã nhận)\.$/.exec(await notice.textContent());
+  assert.ok(said, await notice.textContent());
+  assert.equal(await row.getAttribute('data-state'), { 'Chờ gửi': 'pending', 'Đang gửi': 'sending', 'Cổng đã nhận': 'accepted' }[said[1]]);
+  assert.equal(await row.getByRole('button', { name: 'Gửi lại', exact: true }).count(), 0);
   let got = null;
   for (let i = 0; i < 100 && !got; i++) {
     const r = await fetch(`${portal}/dossiers/${encodeURIComponent(d.code)}`);

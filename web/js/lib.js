@@ -274,6 +274,56 @@ export function alertBox(res) {
   return el('p', { class: 'error', role: 'alert', text: problemText(res) });
 }
 
+// A refusal in words: the alert box, and what the problem's field errors
+// say (the 409 of a retry: "only a row that failed can be tried again").
+export function refusalBox(res) {
+  const box = alertBox(res);
+  for (const e of res.body?.errors || []) {
+    const m = (state.lang === 'en' ? e.message_en : e.message_vi) || e.message;
+    if (m) box.append(' ', m);
+  }
+  return box;
+}
+
+// An action an operator confirms first (the queues' "try again": the
+// hand-overs, the notifications, the national portal): a button (class
+// `${cls}-retry`) that opens a warning (`${cls}-confirm`) saying what will
+// happen, with a yes (`${cls}-yes`) and a no (`${cls}-no`: back to the
+// button, nothing sent).  Yes awaits act(), the API call, and on a 2xx
+// answer done(res), which shows what happened; a refusal is said under the
+// button (`${cls}-said`), which comes back.
+export function confirmAction({ cls, label, question, yes, no, act, done }) {
+  const said = el('div', { class: `${cls}-said`, role: 'status' });
+  const open = el('button', { type: 'button', class: `${cls}-retry`, text: label });
+  const ok = el('button', { type: 'button', class: `primary ${cls}-yes`, text: yes });
+  const cancel = el('button', { type: 'button', class: `${cls}-no`, text: no });
+  const confirm = el('div', { class: `warning ${cls}-confirm`, hidden: true },
+    el('p', { text: question }), el('div', { class: 'actions' }, ok, cancel));
+  open.addEventListener('click', () => { confirm.hidden = false; open.hidden = true; said.replaceChildren(); ok.focus(); });
+  cancel.addEventListener('click', () => { confirm.hidden = true; open.hidden = false; open.focus(); });
+  ok.addEventListener('click', async () => {
+    ok.disabled = true;
+    const res = await act();
+    ok.disabled = false;
+    confirm.hidden = true;
+    if (res.status < 200 || res.status > 299) { open.hidden = false; said.replaceChildren(refusalBox(res)); return; }
+    await done(res);
+  });
+  return el('div', {}, open, confirm, said);
+}
+
+// Where row id of an operator's queue stands now (after a retry): its
+// state, asked of the list route (base, with ?state=) state by state in
+// the order a row moves; fallback when it is found in none (it moved
+// while asked).
+export async function queueState(base, id, states, fallback) {
+  for (const s of states) {
+    const res = await api('GET', `${base}?state=${s}&before=${id + 1}&limit=1`);
+    if (res.status === 200 && res.body.items?.[0]?.id === id) return s;
+  }
+  return fallback;
+}
+
 // Show a problem's field errors next to their inputs: each input whose name
 // (or data-field) matches gets aria-invalid and a message linked by
 // aria-describedby.  Returns the errors that matched no field.

@@ -5,23 +5,12 @@
 // failed one tried again once its cause is fixed, after a confirmation.
 // For the holders of agency.manage, as the API (GET
 // /api/v1/exchange/handoffs, POST .../{id}/retry) is.
-import { state, t, el, api, go, page, link, pick, alertBox, when, can, num, needStrings } from '../lib.js';
+import { state, t, el, api, go, page, link, pick, alertBox, confirmAction, when, can, num, needStrings } from '../lib.js';
 
 const STATES = ['failed', 'pending', 'sending', 'delivered'];
 const PAGE = 50;
 
 const stateBadge = (s) => el('span', { class: `badge hf-${s}`, text: t('hf_st_' + s) });
-
-// A refusal in words: the problem's title, and what its field errors say
-// (409: "only a hand-over that failed can be tried again").
-function refusal(res) {
-  const box = alertBox(res);
-  for (const e of res.body?.errors || []) {
-    const m = (state.lang === 'en' ? e.message_en : e.message_vi) || e.message;
-    if (m) box.append(' ', m);
-  }
-  return box;
-}
 
 // One hand-over as a row of the table (a card on a phone); reload(h) draws
 // it again as the server has it now.
@@ -44,32 +33,25 @@ function row(h) {
 // "Thử lại": a confirmation that says what happens, then the API's answer,
 // and the row as it stands after.
 function retryBox(h, tr) {
-  const said = el('div', { class: 'hf-said', role: 'status' });
-  const open = el('button', { type: 'button', class: 'hf-retry', text: t('hf_retry') });
-  const yes = el('button', { type: 'button', class: 'primary hf-yes', text: t('hf_retry_yes') });
-  const no = el('button', { type: 'button', class: 'hf-no', text: t('hf_retry_no') });
-  const confirm = el('div', { class: 'warning hf-confirm', hidden: true },
-    el('p', { text: t('hf_retry_confirm', { code: h.dossier.code, agency: pick(h.agency) }) }),
-    el('div', { class: 'actions' }, yes, no));
-  open.addEventListener('click', () => { confirm.hidden = false; open.hidden = true; yes.focus(); });
-  no.addEventListener('click', () => { confirm.hidden = true; open.hidden = false; open.focus(); });
-  yes.addEventListener('click', async () => {
-    yes.disabled = true;
-    const res = await api('POST', `/api/v1/exchange/handoffs/${h.id}/retry`, {});
-    yes.disabled = false;
-    confirm.hidden = true;
-    if (res.status !== 204) { open.hidden = false; said.replaceChildren(refusal(res)); return; }
-    // the row as the server has it now: the newest at or before its id
-    const now = await api('GET', `/api/v1/exchange/handoffs?before=${h.id + 1}&limit=1`);
-    const fresh = now.status === 200 && now.body.items[0]?.id === h.id ? now.body.items[0] : { ...h, state: 'pending', attempts: 0 };
-    const next = row(fresh);
-    next.querySelector('td:last-child').replaceChildren(
-      el('p', { class: 'notice', role: 'status', text: t('hf_retried', { state: t('hf_st_' + fresh.state) }) }));
-    tr.replaceWith(next);
-    next.querySelector('.notice').setAttribute('tabindex', '-1');
-    next.querySelector('.notice').focus({ preventScroll: true });
+  return confirmAction({
+    cls: 'hf',
+    label: t('hf_retry'),
+    question: t('hf_retry_confirm', { code: h.dossier.code, agency: pick(h.agency) }),
+    yes: t('hf_retry_yes'),
+    no: t('hf_retry_no'),
+    act: () => api('POST', `/api/v1/exchange/handoffs/${h.id}/retry`, {}),
+    done: async () => {
+      // the row as the server has it now: the newest at or before its id
+      const now = await api('GET', `/api/v1/exchange/handoffs?before=${h.id + 1}&limit=1`);
+      const fresh = now.status === 200 && now.body.items[0]?.id === h.id ? now.body.items[0] : { ...h, state: 'pending', attempts: 0 };
+      const next = row(fresh);
+      next.querySelector('td:last-child').replaceChildren(
+        el('p', { class: 'notice', role: 'status', text: t('hf_retried', { state: t('hf_st_' + fresh.state) }) }));
+      tr.replaceWith(next);
+      next.querySelector('.notice').setAttribute('tabindex', '-1');
+      next.querySelector('.notice').focus({ preventScroll: true });
+    },
   });
-  return el('div', {}, open, confirm, said);
 }
 
 export async function list(view, qs) {

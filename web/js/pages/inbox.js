@@ -3,7 +3,7 @@
 // each opening where it points; the language one's messages are written
 // in.  And the operator's view of the deliveries (/quan-tri/thong-bao):
 // what waits, the dead letters, and a retry.
-import { state, t, el, api, page, link, alertBox, when, can, num, needStrings } from '../lib.js';
+import { state, t, el, api, page, link, alertBox, confirmAction, queueState, when, can, num, needStrings } from '../lib.js';
 
 function message(m, onRead) {
   const body = el('div', { class: 'nt-body', hidden: true },
@@ -71,6 +71,27 @@ export async function inbox(view) {
 
 const STATES = ['dead', 'pending', 'sending', 'sent'];
 
+// "Gửi lại" a dead letter: a confirmation naming the message and where it
+// goes, then the API's answer, and where the delivery stands after.
+function retryBox(d, li) {
+  const box = confirmAction({
+    cls: 'nd',
+    label: t('nd_retry'),
+    question: t('nd_retry_confirm', { subject: d.subject || d.event, channel: t('nd_ch_' + d.channel), address: d.address }),
+    yes: t('nd_retry_yes'),
+    no: t('nd_retry_no'),
+    act: () => api('POST', `/api/v1/notifications/deliveries/${d.id}/retry`, {}),
+    done: async () => {
+      const s = await queueState('/api/v1/notifications/deliveries', d.id, ['pending', 'sending', 'sent', 'dead'], 'pending');
+      li.dataset.state = s;
+      const note = el('p', { class: 'notice', role: 'status', tabindex: '-1', text: t('nd_retried', { state: t('nd_st_' + s) }) });
+      box.replaceWith(note);
+      note.focus({ preventScroll: true });
+    },
+  });
+  return box;
+}
+
 export async function deliveries(view, qs) {
   await needStrings('inbox');
   if (!can('notify.admin')) { page(view, t('nd_title'), el('p', { class: 'error', role: 'alert', text: t('nd_not_allowed') })); return; }
@@ -84,16 +105,12 @@ export async function deliveries(view, qs) {
       el('td', { text: t('nd_ch_' + c.channel) }), el('td', { text: t('nd_st_' + c.state) }), el('td', { text: num(c.count) })))));
   const tabs = el('p', { class: 'tabs' }, ...STATES.map((s) => s === st ? el('strong', { text: t('nd_st_' + s) }) : link('/quan-tri/thong-bao?state=' + s, t('nd_st_' + s))));
   const rows = res.status !== 200 ? [el('li', {}, alertBox(res))] : res.body.items.map((d) => {
-    const said = el('span', { role: 'status' });
-    const retry = d.state === 'dead' ? el('button', { type: 'button', class: 'nd-retry', text: t('nd_retry') }) : null;
-    retry?.addEventListener('click', async () => {
-      const r = await api('POST', `/api/v1/notifications/deliveries/${d.id}/retry`, {});
-      if (r.status === 204) { retry.disabled = true; said.textContent = t('nd_retried'); } else said.replaceChildren(alertBox(r));
-    });
-    return el('li', { class: 'card', 'data-id': String(d.id) },
+    const li = el('li', { class: 'card', 'data-id': String(d.id), 'data-state': d.state },
       el('p', {}, el('strong', { text: d.subject || t('nd_ch_' + d.channel) }), ' — ', t('nd_ch_' + d.channel), ': ', d.address),
       el('p', { class: 'hint', text: t('nd_line', { event: d.event, n: d.attempts, at: when(d.created_at) }) }),
-      d.last_error ? el('p', { class: 'error', text: d.last_error }) : null, retry, said);
+      d.last_error ? el('p', { class: 'error', text: d.last_error }) : null);
+    if (d.state === 'dead') li.append(retryBox(d, li));
+    return li;
   });
   page(view, t('nd_title'), el('p', { text: t('nd_intro') }), counts, tabs,
     el('ul', { class: 'nt-list', id: 'nd-list' }, ...(rows.length ? rows : [el('li', { class: 'hint', text: t('nd_empty') })])));
