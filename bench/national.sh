@@ -41,6 +41,11 @@
 #   NATIONAL_PG_CONF      lines appended to postgresql.conf before the load
 #                         (default: shared_buffers 2GB, max_wal_size 8GB,
 #                         checkpoint_timeout 30min; durability untouched)
+#   NATIONAL_QUIET_LOAD   before measuring, wait (up to NATIONAL_QUIET_WAIT
+#                         seconds, default 3600) until the 1-minute load
+#                         average is below this (a machine shared with other
+#                         work: the generation may run beside it, the
+#                         measures should not); unset: measure at once
 #   BENCH_KEEP=1          keep the temporary folder (and the cluster's data)
 # Sizes whose data would not fit on the disk (the bytes a dossier measured
 # at the previous size, times 1.3) are skipped, saying so.  A bench reports
@@ -209,8 +214,11 @@ measure() {
 	# tracking: 100,000 random existing dossiers
 	local pct
 	pct=$(awk -v n="$n" 'BEGIN { p = 100 * 150000 / n; if (p > 100) p = 100; printf "%.6f", p }')
-	q "DROP TABLE IF EXISTS bench_pairs; CREATE TABLE bench_pairs AS SELECT row_number() OVER () AS n, code, secret
-	   FROM (SELECT code, secret FROM dossiers TABLESAMPLE BERNOULLI ($pct) LIMIT 100000) x" >/dev/null
+	# (with the id range each code implies, as the server looks it up)
+	q "DROP TABLE IF EXISTS bench_pairs; CREATE TABLE bench_pairs AS SELECT row_number() OVER () AS n, code, secret,
+	   (mc_dossier_month(code) + 1)::bigint * 10000000000 AS lo, (mc_dossier_month(code) + 2)::bigint * 10000000000 AS hi
+	   FROM (SELECT code, secret FROM dossiers TABLESAMPLE BERNOULLI ($pct) LIMIT 100000) x;
+	   ALTER TABLE bench_pairs ADD PRIMARY KEY (n); ANALYZE bench_pairs" >/dev/null
 	q "SELECT code || ',' || secret FROM bench_pairs" >"$tmp/pairs.csv"
 	local npairs
 	npairs=$(wc -l <"$tmp/pairs.csv")
@@ -219,10 +227,11 @@ measure() {
 	run_wrk track track.lua BENCH_PAIRS="$tmp/pairs.csv"
 	cat >"$tmp/track.sql" <<EOF
 \\set k random(1, $npairs)
-SELECT d.track_gz FROM bench_pairs p JOIN dossiers d ON d.code = p.code AND d.secret = p.secret WHERE p.n = :k;
+SELECT d.track_gz FROM bench_pairs p JOIN dossiers d ON d.code = p.code AND d.secret = p.secret
+  AND (d.id < 10000000000 OR (d.id >= p.lo AND d.id < p.hi)) WHERE p.n = :k;
 EOF
 	rm -f "$tmp"/pgb*
-	(cd "$tmp" && pgbench -n -c "$connections" -j 2 -T "${duration%s}" -f "$tmp/track.sql" -l --log-prefix=pgb \
+	(cd "$tmp" && pgbench -n -M prepared -c "$connections" -j 2 -T "${duration%s}" -f "$tmp/track.sql" -l --log-prefix=pgb \
 		"$pg_url" >"$tmp/pgbench.txt" 2>&1) || {
 		show_log "$tmp/pgbench.txt"
 		die "pgbench failed"
@@ -326,12 +335,22 @@ for n in $sizes; do
 	gen_rate=$(awk -v n="$((n - have))" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
 	gen_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')
 	have=$n
+	if [[ -n "${NATIONAL_QUIET_LOAD:-}" ]]; then
+		waited=0
+		while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v q="$NATIONAL_QUIET_LOAD" 'BEGIN { exit !(l >= q) }' &&
+			((waited < ${NATIONAL_QUIET_WAIT:-3600})); do
+			sleep 10
+			waited=$((waited + 10))
+		done
+		echo "bench: $n: measuring after waiting ${waited} s for the load to fall below $NATIONAL_QUIET_LOAD" >&2
+	fi
+	load_at=$(cut -d' ' -f1-3 /proc/loadavg)
 	measure "$n"
 	bytes_each=${fig[bytes_each]}
 	{
 		echo
 		echo "At $n generated dossiers (${fig[stored]} stored, database ${fig[db_gib]} GiB;" \
-			"generated at $gen_rate dossiers/s in $gen_s s)"
+			"generated at $gen_rate dossiers/s in $gen_s s; load $load_at when the measures began)"
 		row "" "p99 / median" "reference"
 		row "tracking GET /api/v1/track/{code} p99 (ms), ${fig[track_rps]} req/s" "${fig[track_p99]}" \
 			"${fig[sql_track_p99]} (SQL)"
