@@ -19,7 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, countFetches, fetches, DEMO, PHONE } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, confirmFitsPhone, countFetches, fetches, DEMO, PHONE } from './lib/harness.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let srv, browser, sink, dir;
@@ -174,17 +174,7 @@ test('the operator retries a dead letter', async () => {
   assert.equal(await row.getAttribute('data-state'), 'dead');
 
   // on a 360 px phone the confirmation fits and reads
-  const phone = await newPage(browser, srv, PHONE);
-  await login(phone, DEMO.admin);
-  await phone.goto('/quan-tri/thong-bao');
-  const prow = phone.locator(`#nd-list li[data-id="${id}"]`);
-  await prow.getByRole('button', { name: 'Gửi lại', exact: true }).click();
-  await prow.locator('.nd-confirm').getByRole('button', { name: 'Đồng ý, gửi lại' }).waitFor();
-  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `/quan-tri/thong-bao is ${width}px wide on a 360px screen`);
-  await assertAccessible(phone, 'dead letters, confirmation on a phone');
-  await prow.getByRole('button', { name: 'Không, để sau' }).click();
-  assertNoErrors(phone);
+  await confirmFitsPhone(browser, srv, { path: '/quan-tri/thong-bao', rowSel: `#nd-list li[data-id="${id}"]`, confirmSel: '.nd-confirm', user: DEMO.admin });
 
   // then confirmed: the answer, and where the delivery stands now (this
   // address is refused again: it may be back among the dead letters)

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, countFetches, fetches, DEMO, PHONE } from './lib/harness.mjs';
+import { startServer, launchBrowser, newPage, login, assertAccessible, assertNoErrors, confirmFitsPhone, countFetches, fetches, DEMO, PHONE } from './lib/harness.mjs';
 import { Client, maritalForm } from './lib/api.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -78,17 +78,7 @@ test('the operator sends a refused synchronisation again', async () => {
   assert.equal(await row.getAttribute('data-state'), 'failed');
 
   // on a 360 px phone the confirmation fits and reads
-  const phone = await newPage(browser, srv, PHONE);
-  await login(phone, DEMO.admin);
-  await phone.goto('/quan-tri/dong-bo');
-  const prow = phone.locator(`#ps-list li[data-id="${id}"]`);
-  await prow.getByRole('button', { name: 'Gửi lại', exact: true }).click();
-  await prow.locator('.ps-confirm').getByRole('button', { name: 'Đồng ý, gửi lại' }).waitFor();
-  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `/quan-tri/dong-bo is ${width}px wide on a 360px screen`);
-  await assertAccessible(phone, 'portal synchronisation, confirmation on a phone');
-  await prow.getByRole('button', { name: 'Không, để sau' }).click();
-  assertNoErrors(phone);
+  await confirmFitsPhone(browser, srv, { path: '/quan-tri/dong-bo', rowSel: `#ps-list li[data-id="${id}"]`, confirmSel: '.ps-confirm', user: DEMO.admin });
 
   // then confirmed: the answer, and where the change stands now
   await row.getByRole('button', { name: 'Gửi lại', exact: true }).click();

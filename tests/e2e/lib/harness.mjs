@@ -178,6 +178,23 @@ export async function assertAccessible(page, what) {
   assert.deepEqual(bad, [], `axe-core on ${what || page.url()}`);
 }
 
+// An operator's queue page on a 360 px phone: the confirmation a row's
+// "Gửi lại" opens (confirmSel, inside rowSel) fits the screen and passes
+// axe; then it is cancelled.  `path` names the page in the messages.
+export async function confirmFitsPhone(browser, srv, { path, rowSel, confirmSel, user }) {
+  const phone = await newPage(browser, srv, PHONE);
+  await login(phone, user);
+  await phone.goto(path);
+  const row = phone.locator(rowSel);
+  await row.getByRole('button', { name: 'Gửi lại', exact: true }).click();
+  await row.locator(confirmSel).getByRole('button', { name: 'Đồng ý, gửi lại' }).waitFor();
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `${path} is ${width}px wide on a 360px screen`);
+  await assertAccessible(phone, `${path}, the confirmation on a phone`);
+  await row.getByRole('button', { name: 'Không, để sau' }).click();
+  assertNoErrors(phone);
+}
+
 // Count, in the page itself, the fetch() calls made to `pathname` (before
 // the page's first navigation): unlike the "request" event, the count is
 // up to date as soon as the page's own code has run, so that "nothing was
