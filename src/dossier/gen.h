@@ -139,4 +139,17 @@ int mc__gen_copy_seq_row(struct gen *g, int64_t agency_id, const char *day, int6
 int mc__gen_copy_counters_end(struct gen *g);
 void mc__gen_copy_close(struct gen *g);
 
+/* What a generated batch adds to dossier_stats' row of a key: its counts
+ * (the INSERT's own columns are the writer's: a statement or a COPY's
+ * temporary table). */
+#define GEN_STATS_ADD                                                                                                  \
+	" ON CONFLICT (period, agency_id, procedure_code) DO UPDATE SET"                                               \
+	" received_online = dossier_stats.received_online + excluded.received_online,"                                 \
+	" received_counter = dossier_stats.received_counter + excluded.received_counter,"                              \
+	" resolved_early = dossier_stats.resolved_early + excluded.resolved_early,"                                    \
+	" resolved_on_time = dossier_stats.resolved_on_time + excluded.resolved_on_time,"                              \
+	" resolved_late = dossier_stats.resolved_late + excluded.resolved_late,"                                       \
+	" refused = dossier_stats.refused + excluded.refused,"                                                         \
+	" withdrawn = dossier_stats.withdrawn + excluded.withdrawn"
+
 #endif

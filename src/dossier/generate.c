@@ -412,15 +412,8 @@ static void stat_period(const struct gen *g, uint64_t key, char *out, size_t n)
 
 static const char stats_sql[] =
 	"INSERT INTO dossier_stats (agency_id, procedure_code, field_code, period, received_online, received_counter,"
-	" resolved_early, resolved_on_time, resolved_late, refused, withdrawn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	" ON CONFLICT (period, agency_id, procedure_code) DO UPDATE SET"
-	" received_online = dossier_stats.received_online + excluded.received_online,"
-	" received_counter = dossier_stats.received_counter + excluded.received_counter,"
-	" resolved_early = dossier_stats.resolved_early + excluded.resolved_early,"
-	" resolved_on_time = dossier_stats.resolved_on_time + excluded.resolved_on_time,"
-	" resolved_late = dossier_stats.resolved_late + excluded.resolved_late,"
-	" refused = dossier_stats.refused + excluded.refused,"
-	" withdrawn = dossier_stats.withdrawn + excluded.withdrawn";
+	" resolved_early, resolved_on_time, resolved_late, refused, withdrawn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	"?)" GEN_STATS_ADD;
 
 static const char seq_sql[] =
 	"INSERT INTO dossier_sequences (agency_id, day, last) VALUES (?, ?, ?) ON CONFLICT (agency_id, day) DO UPDATE "
