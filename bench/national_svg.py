@@ -5,7 +5,7 @@ Usage: python3 bench/national_svg.py FIGURES.tsv OUT.svg
 
 Reads the TSV that bench/national.sh appends to (one row per size
 measured; the newest run's row wins for a size) and draws an SVG with two
-panels: milliseconds against the number of dossiers (log scale) for
+panels: milliseconds (log scale) against the number of dossiers (log scale) for
 tracking p99, work queue p99, a province's statistics and the nation's (SQL,
 the API having no scope above a province), with the targets at 100M; and
 bytes on disk per dossier.  Standard library only.
@@ -59,8 +59,11 @@ def main():
     xs = sorted(rows)
     xlo = 10 ** math.floor(math.log10(min(xs)))
     xhi = max(10 ** math.ceil(math.log10(max(xs) * 1.0001)), 1e8)
+    # milliseconds on a log scale too: the nation's SQL (seconds) beside
+    # the tracking lookups (milliseconds)
     ymax = max([num(rows[x].get(k)) or 0 for x in xs for k, *_ in SERIES] + [60])
-    ymax = math.ceil(ymax / 10) * 10
+    ymax = 10 ** math.ceil(math.log10(ymax))
+    ymin = 1.0
 
     W, H = 900, 620
     L, R = 70, 300  # margins of the plots
@@ -74,6 +77,10 @@ def main():
     def Y(y, top, h, ymx):
         return top + h - h * y / ymx
 
+    def YL(y, top, h):
+        y = max(y, ymin)
+        return top + h - h * (math.log10(y) - math.log10(ymin)) / (math.log10(ymax) - math.log10(ymin))
+
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
            'font-size="12">' % (W, H),
            '<rect width="100%" height="100%" fill="white"/>',
@@ -83,7 +90,7 @@ def main():
     out.append('<text x="%d" y="40" fill="#555">%s, motcua %s; x: dossiers (log scale)</text>'
                % (L, esc(last.get("date", "")), esc(last.get("commit", ""))))
 
-    def axes(top, h, ymx, label, ticks):
+    def axes(top, h, ymx, label, ticks, yf=None):
         out.append('<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#999"/>' % (L, top, pw, h))
         e = math.log10(xlo)
         while 10 ** e <= xhi * 1.0001:
@@ -92,21 +99,21 @@ def main():
             out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (x, top + h + 15, fmt_n(10 ** e)))
             e += 1
         for t in ticks:
-            y = Y(t, top, h, ymx)
+            y = yf(t) if yf else Y(t, top, h, ymx)
             out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#eee"/>' % (L, y, L + pw, y))
             out.append('<text x="%d" y="%.1f" text-anchor="end">%g</text>' % (L - 5, y + 4, t))
         out.append('<text transform="translate(18,%d) rotate(-90)" text-anchor="middle">%s</text>'
                    % (top + h // 2, esc(label)))
 
-    step = max(5, ymax // 6 // 5 * 5)
-    axes(top1, h1, ymax, "milliseconds", range(0, int(ymax) + 1, int(step)))
+    decades = [10 ** e for e in range(0, int(round(math.log10(ymax))) + 1)]
+    axes(top1, h1, ymax, "milliseconds (log scale)", decades, lambda t: YL(t, top1, h1))
     for t, label, color in TARGETS:
-        y = Y(t, top1, h1, ymax)
+        y = YL(t, top1, h1)
         out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="1" '
                    'stroke-dasharray="1 3"/>' % (L, y, L + pw, y, color))
     ly = top1 + 10
     for key, label, color, dash in SERIES:
-        pts = [(X(x), Y(num(rows[x].get(key)), top1, h1, ymax)) for x in xs if num(rows[x].get(key)) is not None]
+        pts = [(X(x), YL(num(rows[x].get(key)), top1, h1)) for x in xs if num(rows[x].get(key)) is not None]
         if not pts:
             continue
         da = ' stroke-dasharray="%s"' % dash if dash else ""
