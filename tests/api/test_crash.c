@@ -193,14 +193,7 @@ static void action_retry_is_replayed(void **state)
 /* Lines of the server's log that hold text. */
 static int log_count(const char *text)
 {
-	FILE *f = fopen(srv.log, "r");
-	char line[4096];
-	int n = 0;
-	while (f && fgets(line, sizeof(line), f))
-		n += strstr(line, text) != NULL;
-	if (f)
-		fclose(f);
-	return n;
+	return mc_test_log_count(srv.log, text);
 }
 
 /* The citizen's submission with a key, in a thread, held by the server

@@ -424,14 +424,7 @@ static void login_ignores_the_key(void **state)
 /* Lines of the server's log that hold text. */
 static int log_count(const char *text)
 {
-	FILE *f = fopen(srv.log, "r");
-	char line[4096];
-	int n = 0;
-	while (f && fgets(line, sizeof(line), f))
-		n += strstr(line, text) != NULL;
-	if (f)
-		fclose(f);
-	return n;
+	return mc_test_log_count(srv.log, text);
 }
 
 /* Wait (a minute at most) until the log holds more than `before` lines

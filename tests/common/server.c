@@ -246,3 +246,15 @@ pid_t mc_test_python_start(const char *dir, const char *const *argv)
 	kill(pid, SIGTERM);
 	exit(1);
 }
+
+int mc_test_log_count(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int n = 0;
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return n;
+}

@@ -25,6 +25,9 @@ void mc_test_server_start_bin(struct mc_test_server *s, const char *bin, const c
 int mc_test_server_wait(struct mc_test_server *s, int timeout_s);
 /* SIGTERM, wait; returns the exit status (or -1 if it did not exit). */
 int mc_test_server_stop(struct mc_test_server *s);
+/* How many lines of the file at path (a server's log) hold text; 0 for a
+ * file that cannot be read. */
+int mc_test_log_count(const char *path, const char *text);
 
 /* Run `MOTCUA_BIN ARGS` (a shell word list) with MOTCUA_DB=db_url; its
  * standard output (up to n - 1 bytes) in out; returns the exit status,
