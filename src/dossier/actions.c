@@ -1020,8 +1020,8 @@ static int transition(struct act *a, const char *action, int (*fn)(struct act *,
 	snprintf(act_name, sizeof(act_name), "dossier.%s", action);
 	if ((rc = mc__event(x, a->d.id, action, from, to, step, agency ? agency : a->d.received_agency_id, 0,
 			    detail)) ||
-	    (rc = mc__audit(x, act_name, a->d.id, a->d.code)) ||
-	    (notify && (rc = mc__notify(x->c, a->d.id, notify, NULL))) || (rc = mc__track_refresh(x->c, a->d.id)))
+	    (notify && (rc = mc__notify(x->c, a->d.id, notify, NULL))) || (rc = mc__track_refresh(x->c, a->d.id)) ||
+	    (rc = mc__audit(x, act_name, a->d.id, a->d.code))) /* last: see mc__audit */
 		goto out;
 	rc = mc_tx_commit(x->c);
 out:

@@ -927,17 +927,18 @@ static int write_dossier(struct mc_dossier_ctx *x, struct mc_dossier_new *n, con
 	    (x->fee && (rc = x->fee(x, &fee))) || (x->linked && (rc = x->linked(x, &ch))) ||
 	    (x->handoff && n->current_agency && (rc = x->handoff(x, t.dossier, n->current_agency))))
 		return rc;
-	if (n->received_at &&
-	    (rc = mc__stats_add(c, n->competent, n->proc.code, n->proc.field_code, t.now, "received_counter")))
-		return rc;
 	struct mc__addressee to = {n->code, n->status, n->applicant_id, n->due_at, n->applicant};
-	if ((rc = mc__audit(x, mc_sprintf(x->arena, "dossier.%s", action), t.dossier, n->code)) ||
-	    (rc = mc__notify_to(c, t.dossier,
+	/* the rows other intakes write too at the end, the audit entry last
+	 * (mc__audit: it holds the chain's head until COMMIT) */
+	if ((rc = mc__notify_to(c, t.dossier,
 				n->online   ? "submitted"
 				: n->notice ? "supplement_requested"
 					    : "received",
 				NULL, &to)) ||
-	    (rc = mc__track_refresh(c, t.dossier)))
+	    (rc = mc__track_refresh(c, t.dossier)) ||
+	    (n->received_at &&
+	     (rc = mc__stats_add(c, n->competent, n->proc.code, n->proc.field_code, t.now, "received_counter"))) ||
+	    (rc = mc__audit(x, mc_sprintf(x->arena, "dossier.%s", action), t.dossier, n->code)))
 		return rc;
 	*id = t.dossier;
 	return 0;

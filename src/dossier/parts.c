@@ -94,7 +94,8 @@ int mc_dossier_spawn(struct mc_dossier_ctx *x, int64_t parent, const char *proce
 	/* an external agency's system gets it as any dossier that comes to it */
 	if ((x->handoff && (rc = x->handoff(x, t.dossier, agency))) ||
 	    (rc = mc__event(x, t.dossier, "linked_start", NULL, n.status, 1, agency, 0, NULL)) ||
-	    (rc = mc__audit(x, "dossier.linked_start", t.dossier, n.code)) || (rc = mc__track_refresh(x->c, t.dossier)))
+	    (rc = mc__track_refresh(x->c, t.dossier)) ||
+	    (rc = mc__audit(x, "dossier.linked_start", t.dossier, n.code))) /* last: see mc__audit */
 		goto out;
 	*id = t.dossier;
 	snprintf(code, 80, "%s", n.code);

@@ -100,6 +100,14 @@ int mc__event(struct mc_dossier_ctx *x, int64_t id, const char *action, const ch
 	return n < 0 ? (int)n : 0;
 }
 
+/*
+ * The audit chain has one head row (src/audit/audit.c): appending takes its
+ * lock until the transaction ends, so every transaction that audits waits
+ * for the one before to COMMIT.  A transition appends its entry last, just
+ * before its COMMIT, so that the wait covers the append and the COMMIT, not
+ * the transition's other statements (PostgreSQL; SQLite writes one at a
+ * time anyway).
+ */
 int mc__audit(struct mc_dossier_ctx *x, const char *action, int64_t id, const char *code)
 {
 	char oid[24];
