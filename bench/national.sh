@@ -11,7 +11,8 @@
 # to a reference taken in the same run:
 #   - tracking: wrk on GET /api/v1/track/{code}?s= for random existing
 #     dossiers (MOTCUA_TRACK_LIMIT=0); reference: the same lookup as SQL
-#     (pgbench, the code and secret from a table of the same pairs);
+#     (pgbench, the code and secret from a table of the same pairs); the
+#     sampled dossiers are read once before both runs (a warm cache);
 #   - work queue: wrk on GET /api/v1/queues/process as the specialists of
 #     random communes (a token each, picked at random per request);
 #   - statistics of a province: GET /api/v1/stats over the last year,
