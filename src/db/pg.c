@@ -260,6 +260,22 @@ static int closed_by_server(PGconn *pg)
 
 /* ---------- connections ---------- */
 
+/*
+ * Every statement is prepared once per connection and run with the plan
+ * kept for it (a generic plan), not planned again for each set of values.
+ * PostgreSQL chooses that by itself for most statements, but never for one
+ * on the tables partitioned by month (migration 0045): the generic plan's
+ * cost counts every month's partition although execution reads only the
+ * one its values name, so it planned each lookup of a dossier, its steps
+ * or its events again, and each foreign key check on them: a third of
+ * PostgreSQL's time a dossier taken in, 10-15 % of a tracking lookup's
+ * (pgbench, 18 months).  The price: each execution locks every month's
+ * partition before pruning (PostgreSQL 15), which stays below the planning
+ * up to about 90 months kept (measured); the statistics and queues read
+ * with the same plan for a commune and a province (bench/national.sh).
+ */
+#define PLAN_CACHE_MODE "SET plan_cache_mode = force_generic_plan; "
+
 static int limit_sql(const struct mc_db *db, char *sql, size_t n, int with_session)
 {
 	char st[24] = "DEFAULT", lk[24] = "DEFAULT";
@@ -268,7 +284,8 @@ static int limit_sql(const struct mc_db *db, char *sql, size_t n, int with_sessi
 	if (db->lim.lock_ms > 0)
 		snprintf(lk, sizeof(lk), "%d", db->lim.lock_ms);
 	return snprintf(n ? sql : NULL, n, "%sSET statement_timeout = %s; SET lock_timeout = %s",
-			with_session ? "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; " : "", st, lk);
+			with_session ? "SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; " PLAN_CACHE_MODE : "", st,
+			lk);
 }
 
 /* Run a command without parameters on pg; 0 or a W_* code, with the
