@@ -268,11 +268,12 @@ static int closed_by_server(PGconn *pg)
  * cost counts every month's partition although execution reads only the
  * one its values name, so it planned each lookup of a dossier, its steps
  * or its events again, and each foreign key check on them: a third of
- * PostgreSQL's time a dossier taken in, 10-15 % of a tracking lookup's
- * (pgbench, 18 months).  The price: each execution locks every month's
+ * PostgreSQL's CPU a dossier taken in; tracking over HTTP took twice the
+ * requests a second with the generic plans (bench/national.sh's 1M
+ * database, 18 months).  The price: each execution locks every month's
  * partition before pruning (PostgreSQL 15), which stays below the planning
- * up to about 90 months kept (measured); the statistics and queues read
- * with the same plan for a commune and a province (bench/national.sh).
+ * up to about 90 months kept (measured); a work queue's p99 was 20 % worse
+ * (8.4 -> 10.1 ms at 1M), still to be looked into.
  */
 #define PLAN_CACHE_MODE "SET plan_cache_mode = force_generic_plan; "
 
